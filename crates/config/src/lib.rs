@@ -1,0 +1,398 @@
+//! The analyst's `mqlcal.toml`: which files to read, which columns mean what,
+//! and how each signal is computed from raw columns or events.
+//!
+//! The file is parsed into [`RawConfig`] (mirrors the TOML, unknown keys are
+//! errors with a "did you mean" suggestion) and then checked once into
+//! [`Config`], whose signals are a closed enum ([`SignalSource`]): later stages
+//! never re-validate.
+
+mod raw;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use raw::RawConfig;
+
+/// Everything that can be wrong with a config file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Which of the three input layouts of DESIGN.md the config describes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layout {
+    /// One leads file with an outcome column mapped by `[outcome]`.
+    OutcomeColumn {
+        leads: PathBuf,
+        outcome_column: String,
+    },
+    /// Won and lost leads in separate files (same columns); optional open file.
+    SeparateFiles {
+        won: PathBuf,
+        lost: PathBuf,
+        open: Option<PathBuf>,
+    },
+    /// All leads plus a file listing the won ids; every other lead is lost.
+    WonIds { leads: PathBuf, won_ids: PathBuf },
+}
+
+/// How cells of the outcome column map to outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeMap {
+    pub won: Vec<String>,
+    pub lost: Vec<String>,
+    pub open: Vec<String>,
+    /// Blank outcome cells count as open (true) or are an error (false).
+    pub blank_is_open: bool,
+}
+
+/// Text encoding of CSV inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Latin1,
+    /// UTF-8 when valid, otherwise Latin-1 (with a warning).
+    Auto,
+}
+
+/// What to do when a lead id appears more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    Error,
+    KeepFirst,
+    KeepLast,
+}
+
+/// How dates are written in a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateFormat {
+    /// ISO first; otherwise day-first vs month-first decided from the data.
+    Auto,
+    /// A chrono strftime pattern such as `%d/%m/%Y`.
+    Pattern(String),
+}
+
+/// Cohort period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Quarter,
+}
+
+/// Which axis of the score a signal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Axis {
+    /// Who the lead is (title, company size, domain type ...).
+    Fit,
+    /// What the lead did (activities).
+    Engagement,
+}
+
+impl Axis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Axis::Fit => "fit",
+            Axis::Engagement => "engagement",
+        }
+    }
+}
+
+impl fmt::Display for Axis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Age-based weight of an event (recency decay).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decay {
+    None,
+    /// DOMAIN.md's practice: 1.0 for 0–7 days, 0.8 8–30, 0.6 31–60, 0.4 61–90, 0.2 after.
+    Standard,
+}
+
+impl Decay {
+    /// Weight of an event `age_days` old at the scoring moment.
+    pub fn weight(&self, age_days: f64) -> f64 {
+        match self {
+            Decay::None => 1.0,
+            Decay::Standard => {
+                if age_days <= 7.0 {
+                    1.0
+                } else if age_days <= 30.0 {
+                    0.8
+                } else if age_days <= 60.0 {
+                    0.6
+                } else if age_days <= 90.0 {
+                    0.4
+                } else {
+                    0.2
+                }
+            }
+        }
+    }
+}
+
+/// Transform of a numeric or count column: clip, scale, blank default, bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericTransform {
+    pub floor: Option<f64>,
+    pub cap: Option<f64>,
+    pub scale: f64,
+    pub default: Option<f64>,
+    /// Ascending bin edges; empty means one numeric column.
+    pub bins: Vec<f64>,
+}
+
+impl NumericTransform {
+    /// Clip then scale a raw value (bins are applied by the caller on the clipped, scaled value).
+    pub fn apply(&self, raw: f64) -> f64 {
+        let mut v = raw;
+        if let Some(floor) = self.floor {
+            v = v.max(floor);
+        }
+        if let Some(cap) = self.cap {
+            v = v.min(cap);
+        }
+        v * self.scale
+    }
+
+    /// Names of the bin levels above the baseline (below the first edge).
+    pub fn bin_levels(&self) -> Vec<String> {
+        let mut levels = Vec::with_capacity(self.bins.len());
+        for (i, lo) in self.bins.iter().enumerate() {
+            match self.bins.get(i + 1) {
+                Some(hi) => levels.push(format!("[{},{})", fmt_num(*lo), fmt_num(*hi))),
+                None => levels.push(format!("[{},inf)", fmt_num(*lo))),
+            }
+        }
+        levels
+    }
+
+    /// Index into `bin_levels` of a transformed value, or None for the baseline.
+    pub fn bin_of(&self, value: f64) -> Option<usize> {
+        // Number of edges <= value; 0 means below the first edge (baseline).
+        let above = self.bins.partition_point(|edge| *edge <= value);
+        above.checked_sub(1)
+    }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// How one signal is computed from the raw data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignalSource {
+    /// One indicator per listed level; other values and blanks are the baseline.
+    Categorical { column: String, levels: Vec<String> },
+    /// A finite number (may be negative).
+    Numeric {
+        column: String,
+        transform: NumericTransform,
+    },
+    /// A count column: finite and non-negative.
+    Count {
+        column: String,
+        transform: NumericTransform,
+    },
+    /// 1 when the cell equals one of `equals`, else 0.
+    Flag { column: String, equals: Vec<String> },
+    /// Events of the named activities inside the as-of window, decayed and capped.
+    Events {
+        activities: Vec<String>,
+        cap: Option<f64>,
+        scale: f64,
+        decay: Decay,
+    },
+}
+
+impl SignalSource {
+    /// The leads column this signal reads, if any.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            SignalSource::Categorical { column, .. }
+            | SignalSource::Numeric { column, .. }
+            | SignalSource::Count { column, .. }
+            | SignalSource::Flag { column, .. } => Some(column),
+            SignalSource::Events { .. } => None,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SignalSource::Categorical { .. } => "categorical",
+            SignalSource::Numeric { .. } => "numeric",
+            SignalSource::Count { .. } => "count",
+            SignalSource::Flag { .. } => "flag",
+            SignalSource::Events { .. } => "events",
+        }
+    }
+}
+
+/// One scored input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    pub name: String,
+    pub axis: Axis,
+    pub source: SignalSource,
+}
+
+impl Signal {
+    /// Names of the feature-table columns this signal produces, in order.
+    pub fn feature_names(&self) -> Vec<String> {
+        match &self.source {
+            SignalSource::Categorical { levels, .. } => levels
+                .iter()
+                .map(|level| format!("{}={}", self.name, level))
+                .collect(),
+            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. }
+                if !transform.bins.is_empty() =>
+            {
+                transform
+                    .bin_levels()
+                    .iter()
+                    .map(|level| format!("{}={}", self.name, level))
+                    .collect()
+            }
+            _ => vec![self.name.clone()],
+        }
+    }
+}
+
+/// The events file and its as-of window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventsSpec {
+    pub path: PathBuf,
+    pub lead_id: String,
+    pub occurred_at: String,
+    pub activity: String,
+    pub date_format: DateFormat,
+    pub window_days: u32,
+}
+
+/// How CSV files are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvOptions {
+    /// None = detect from the header line.
+    pub delimiter: Option<u8>,
+    pub encoding: Encoding,
+    /// Cell texts (trimmed) that mean "blank".
+    pub missing: Vec<String>,
+}
+
+/// A checked config: every path resolved, every signal well-formed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it came from (for messages and hashing).
+    pub source_path: PathBuf,
+    /// Exact bytes of the file, so a run can record its hash.
+    pub source_text: String,
+    pub layout: Layout,
+    pub csv: CsvOptions,
+    pub duplicates: Duplicates,
+    pub id_column: String,
+    pub created_at_column: Option<String>,
+    pub date_format: DateFormat,
+    pub outcome: OutcomeMap,
+    pub segments: Vec<String>,
+    pub events: Option<EventsSpec>,
+    pub period: Period,
+    pub signals: Vec<Signal>,
+}
+
+impl Config {
+    /// Read, parse and check a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Config::from_toml_str(&text, path, &base_dir)
+    }
+
+    /// Parse and check config text; relative paths resolve against `base_dir`.
+    pub fn from_toml_str(text: &str, path: &Path, base_dir: &Path) -> Result<Config, ConfigError> {
+        let raw = raw::parse(text).map_err(|message| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        raw.check(text, path, base_dir).map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Every feature-table column name, in order.
+    pub fn feature_names(&self) -> Vec<String> {
+        self.signals.iter().flat_map(|s| s.feature_names()).collect()
+    }
+
+    /// Leads columns the config reads (id, date, outcome, segments, signal columns), deduplicated, in first-use order.
+    pub fn leads_columns(&self) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let mut push = |c: &str| {
+            if seen.insert(c.to_string()) {
+                out.push(c.to_string());
+            }
+        };
+        push(&self.id_column);
+        if let Some(c) = &self.created_at_column {
+            push(c);
+        }
+        if let Layout::OutcomeColumn { outcome_column, .. } = &self.layout {
+            push(outcome_column);
+        }
+        for s in &self.segments {
+            push(s);
+        }
+        for signal in &self.signals {
+            if let Some(c) = signal.source.column() {
+                push(c);
+            }
+        }
+        out
+    }
+
+    /// All activity names that some events signal counts.
+    pub fn known_activities(&self) -> BTreeSet<String> {
+        self.signals
+            .iter()
+            .filter_map(|s| match &s.source {
+                SignalSource::Events { activities, .. } => Some(activities.iter().cloned()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+}
+
+/// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests;

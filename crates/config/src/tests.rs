@@ -1,0 +1,122 @@
+use super::*;
+
+const MINIMAL: &str = r#"
+[input]
+leads = "leads.csv"
+events = "events.csv"
+[columns]
+id = "lead_id"
+created_at = "created_at"
+outcome = "stage"
+segments = ["channel"]
+[outcome]
+won = ["Closed Won"]
+lost = ["Closed Lost"]
+[events]
+window_days = 14
+[[signals]]
+name = "title"
+axis = "fit"
+kind = "categorical"
+column = "title"
+levels = ["VP", "Director"]
+[[signals]]
+name = "size"
+axis = "fit"
+kind = "numeric"
+column = "employees"
+cap = 1000
+bins = [50, 500]
+[[signals]]
+name = "demo"
+axis = "engagement"
+kind = "events"
+activity = "demo_request"
+"#;
+
+fn load(text: &str) -> Result<Config, ConfigError> {
+    Config::from_toml_str(text, Path::new("/cfg/mqlcal.toml"), Path::new("/cfg"))
+}
+
+#[test]
+fn minimal_config_resolves_paths_and_names_features() {
+    let config = load(MINIMAL).unwrap();
+    assert_eq!(
+        config.layout,
+        Layout::OutcomeColumn {
+            leads: PathBuf::from("/cfg/leads.csv"),
+            outcome_column: "stage".into()
+        }
+    );
+    assert_eq!(config.events.as_ref().unwrap().window_days, 14);
+    assert_eq!(
+        config.feature_names(),
+        vec!["title=VP", "title=Director", "size=[50,500)", "size=[500,inf)", "demo"]
+    );
+    assert_eq!(
+        config.leads_columns(),
+        vec!["lead_id", "created_at", "stage", "channel", "title", "employees"]
+    );
+}
+
+#[test]
+fn unknown_key_suggests_nearest() {
+    let text = MINIMAL.replace("window_days = 14", "windw_days = 14");
+    let err = load(&text).unwrap_err().to_string();
+    assert!(err.contains("windw_days"), "{err}");
+    assert!(err.contains("did you mean `window_days`"), "{err}");
+    assert!(err.contains("line "), "{err}");
+}
+
+#[test]
+fn key_of_another_kind_is_rejected() {
+    let text = MINIMAL.replace("activity = \"demo_request\"", "activity = \"demo_request\"\nlevels = [\"a\"]");
+    let err = load(&text).unwrap_err().to_string();
+    assert!(err.contains("`levels` does not apply"), "{err}");
+}
+
+#[test]
+fn misspelt_kind_suggests() {
+    let text = MINIMAL.replace("kind = \"categorical\"", "kind = \"categorial\"");
+    let err = load(&text).unwrap_err().to_string();
+    assert!(err.contains("did you mean \"categorical\""), "{err}");
+}
+
+#[test]
+fn layouts_are_checked() {
+    let won_lost = MINIMAL.replace("leads = \"leads.csv\"", "won = \"w.csv\"\nlost = \"l.csv\"");
+    assert!(matches!(load(&won_lost).unwrap().layout, Layout::SeparateFiles { .. }));
+    let won_ids = MINIMAL.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"ids.csv\"");
+    assert!(matches!(load(&won_ids).unwrap().layout, Layout::WonIds { .. }));
+    let only_won = MINIMAL.replace("leads = \"leads.csv\"", "won = \"w.csv\"");
+    assert!(load(&only_won).unwrap_err().to_string().contains("go together"));
+}
+
+#[test]
+fn bad_values_are_named() {
+    let cases = [
+        (MINIMAL.replace("window_days = 14", "window_days = -3"), "window_days"),
+        (MINIMAL.replace("cap = 1000", "cap = 1000\nfloor = 2000"), "floor 2000 is above cap"),
+        (MINIMAL.replace("bins = [50, 500]", "bins = [500, 50]"), "strictly increasing"),
+        (MINIMAL.replace("axis = \"fit\"", "axis = \"fitt\""), "axis"),
+        (MINIMAL.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Won\"]"), "both"),
+        (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "needs an events file"),
+    ];
+    for (text, needle) in cases {
+        let err = load(&text).unwrap_err().to_string();
+        assert!(err.contains(needle), "expected {needle:?} in {err}");
+    }
+}
+
+#[test]
+fn bins_and_decay() {
+    let t = NumericTransform { floor: None, cap: Some(1000.0), scale: 1.0, default: None, bins: vec![50.0, 500.0] };
+    assert_eq!(t.bin_of(10.0), None);
+    assert_eq!(t.bin_of(50.0), Some(0));
+    assert_eq!(t.bin_of(499.9), Some(0));
+    assert_eq!(t.bin_of(500.0), Some(1));
+    assert_eq!(t.apply(5000.0), 1000.0);
+    assert_eq!(Decay::Standard.weight(7.0), 1.0);
+    assert_eq!(Decay::Standard.weight(8.0), 0.8);
+    assert_eq!(Decay::Standard.weight(91.0), 0.2);
+}

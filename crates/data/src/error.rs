@@ -1,0 +1,67 @@
+//! Errors of ingest: each names the file, and where it can the row and column,
+//! and says what was expected.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("{path}: file not found (check the path in the config; relative paths are relative to the config file)")]
+    NotFound { path: PathBuf },
+    #[error("{path}: cannot read: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("{path}: the file is empty (expected a header line and at least one row)")]
+    Empty { path: PathBuf },
+    #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet)")]
+    UnsupportedFormat { path: PathBuf, extension: String },
+    #[error("{path}: no column {column:?} (needed for {purpose}); the file has: {available}{hint}")]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        purpose: String,
+        available: String,
+        hint: String,
+    },
+    #[error("{path}: row {row} (line {line}), column {column:?}: text is not valid UTF-8 (byte 0x{byte:02x}); set [input] encoding = \"latin-1\" (or \"auto\") if the export is Latin-1")]
+    NotUtf8 {
+        path: PathBuf,
+        row: usize,
+        line: usize,
+        column: String,
+        byte: u8,
+    },
+    /// A bad cell: `row` is the 1-based data row (header excluded).
+    #[error("{path}: row {row}, column {column:?}: {message}")]
+    Cell {
+        path: PathBuf,
+        row: usize,
+        column: String,
+        message: String,
+    },
+    #[error("{path}: column {column:?} has type {found}; expected {expected}")]
+    ColumnType {
+        path: PathBuf,
+        column: String,
+        found: String,
+        expected: String,
+    },
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{message}")]
+    Config { message: String },
+}
+
+impl DataError {
+    pub(crate) fn io(path: &std::path::Path, err: impl std::fmt::Display) -> DataError {
+        DataError::Io {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }
+    }
+
+    pub(crate) fn file(path: &std::path::Path, message: impl Into<String>) -> DataError {
+        DataError::File {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! `mqlcal init`: look at a lead file (and events file) and draft a commented
+//! starter config: id, date and outcome columns guessed, categorical columns
+//! with their most frequent levels, numeric columns with suggested caps, and
+//! leakage suspects left commented out with the reason.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use mqlcal_config::{CsvOptions, Encoding};
+
+use crate::cells::{self, clean, detect_layout};
+use crate::profile::{profile_columns, ColumnProfile};
+use crate::read::{self, ReadNotes};
+use crate::DataError;
+
+const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
+
+/// The drafted config text and what was guessed (for the command's summary).
+pub struct Draft {
+    pub toml: String,
+    pub guesses: Vec<String>,
+}
+
+fn toml_str(s: &str) -> String {
+    // TOML basic string: escape backslash, quote and control characters.
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn signal_name(column: &str) -> String {
+    column.replace(['=', '"'], "_")
+}
+
+fn relative(path: &Path, config_dir: &Path) -> String {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (target, base) = (abs(path), abs(config_dir));
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return target.display().to_string();
+    }
+    let mut rel = std::path::PathBuf::new();
+    for _ in common..b.len() {
+        rel.push("..");
+    }
+    for c in &t[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel.display().to_string()
+}
+
+/// Draft a config for `leads` (and `events`), to be written at `config_path`.
+pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> Result<Draft, DataError> {
+    let csv = CsvOptions {
+        delimiter: None,
+        encoding: Encoding::Auto,
+        missing: MISSING.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut notes = ReadNotes::default();
+    let table = read::read_table(leads, &csv, None, &mut notes)?;
+    let names = table.column_names();
+    let no_outcome = vec![None; table.height()];
+    let first_look = profile_columns(&table, &no_outcome, &csv.missing)?;
+    let mut guesses = Vec::new();
+
+    let id = first_look
+        .iter()
+        .filter(|p| p.blanks == 0 && p.distinct == p.rows)
+        .max_by_key(|p| {
+            let n = p.name.to_lowercase();
+            (n == "id" || n.ends_with("id") || n.contains("lead_id") || n.contains(" id")) as u8 * 2
+                + n.contains("id") as u8
+        })
+        .map(|p| p.name.clone());
+    let date = first_look
+        .iter()
+        .filter(|p| {
+            let n = p.name.to_lowercase();
+            (n.contains("created") || n.contains("date") || n.contains("time")) && !p.numeric
+        })
+        .find(|p| {
+            let cells = cells::text(&table, &p.name).ok();
+            cells.is_some_and(|c| detect_layout(c.iter().filter_map(|v| clean(v, &csv.missing))).is_ok())
+        })
+        .map(|p| p.name.clone());
+    let outcome = first_look
+        .iter()
+        .filter(|p| (2..=10).contains(&p.distinct))
+        .max_by_key(|p| {
+            let n = p.name.to_lowercase();
+            ["outcome", "converted", "won", "stage", "status", "result"]
+                .iter()
+                .position(|w| n.contains(w))
+                .map_or(0, |i| 10 - i)
+        })
+        .filter(|p| {
+            let n = p.name.to_lowercase();
+            ["outcome", "converted", "won", "stage", "status", "result"].iter().any(|w| n.contains(w))
+        })
+        .map(|p| p.name.clone());
+
+    let (won_values, lost_values, open_values) = match outcome.as_ref().and_then(|o| first_look.iter().find(|p| &p.name == o)) {
+        Some(p) => classify_outcomes(p),
+        None => (vec![], vec![], vec![]),
+    };
+
+    // Outcome per row, to profile columns against won/lost.
+    let won: Vec<Option<bool>> = match &outcome {
+        Some(column) => {
+            let cells = cells::text(&table, column)?;
+            cells
+                .iter()
+                .map(|c| {
+                    let v = c.map(str::trim).unwrap_or("");
+                    if won_values.iter().any(|w| w == v) {
+                        Some(true)
+                    } else if lost_values.iter().any(|l| l == v) {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        }
+        None => no_outcome,
+    };
+    let profiles = profile_columns(&table, &won, &csv.missing)?;
+
+    let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut t = String::new();
+    let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
+    let _ = writeln!(t, "# Review every line: the guesses are marked GUESS, leakage suspects are commented out.");
+    let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
+    let _ = writeln!(t, "[input]");
+    let _ = writeln!(t, "leads = {}", toml_str(&relative(leads, config_dir)));
+    if let Some(events) = events {
+        let _ = writeln!(t, "events = {}", toml_str(&relative(events, config_dir)));
+    }
+    let _ = writeln!(t, "delimiter = \"auto\"");
+    let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
+    let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
+    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"\n");
+
+    let _ = writeln!(t, "[columns]");
+    match &id {
+        Some(id) => {
+            guesses.push(format!("id column: {id:?}"));
+            let _ = writeln!(t, "id = {}   # GUESS: unique and never blank", toml_str(id));
+        }
+        None => {
+            guesses.push("id column: none found (no column is unique and never blank)".into());
+            let _ = writeln!(t, "id = \"FILL ME IN\"   # no column is unique and never blank: pick the lead id column");
+        }
+    }
+    match &date {
+        Some(d) => {
+            guesses.push(format!("created-at column: {d:?}"));
+            let _ = writeln!(t, "created_at = {}   # GUESS: when the lead was created", toml_str(d));
+            let _ = writeln!(t, "date_format = \"auto\"   # or e.g. \"%d/%m/%Y\"");
+        }
+        None => {
+            guesses.push("created-at column: none found (every lead goes in cohort \"all\")".into());
+            let _ = writeln!(t, "# created_at = \"created_at\"   # no date column found: without it there are no cohorts");
+        }
+    }
+    match &outcome {
+        Some(o) => {
+            guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
+            let _ = writeln!(t, "outcome = {}   # GUESS", toml_str(o));
+        }
+        None => {
+            guesses.push("outcome column: none found".into());
+            let _ = writeln!(t, "outcome = \"FILL ME IN\"   # the column that says won / lost / open");
+        }
+    }
+    let segment = names.iter().find(|n| {
+        let l = n.to_lowercase();
+        l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
+    });
+    match segment {
+        Some(s) => {
+            let _ = writeln!(t, "segments = [{}]   # breakdowns in the backtest and report", toml_str(s));
+        }
+        None => {
+            let _ = writeln!(t, "segments = []   # e.g. [\"channel\"]");
+        }
+    }
+    let _ = writeln!(t);
+    let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
+    let _ = writeln!(t, "won = [{}]", list(&won_values));
+    let _ = writeln!(t, "lost = [{}]", list(&lost_values));
+    let _ = writeln!(t, "open = [{}]", list(&open_values));
+    let _ = writeln!(t, "blank_is = \"open\"\n");
+
+    let mut event_activities: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(events) = events {
+        let ev = read::read_table(events, &csv, None, &mut notes)?;
+        let ev_names = ev.column_names();
+        let pick = |words: &[&str], fallback: usize| {
+            ev_names
+                .iter()
+                .find(|n| words.iter().any(|w| n.to_lowercase().contains(w)))
+                .cloned()
+                .or_else(|| ev_names.get(fallback).cloned())
+                .unwrap_or_default()
+        };
+        let lead_id = pick(&["lead", "id"], 0);
+        let occurred = pick(&["occurred", "time", "date", "at"], 1);
+        let activity = pick(&["activity", "event", "type", "name"], 2);
+        let cells = cells::text(&ev, &activity)?;
+        for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
+            *event_activities.entry(c.to_string()).or_insert(0) += 1;
+        }
+        let _ = writeln!(t, "[events]");
+        let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
+        let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
+        let _ = writeln!(t, "activity = {}", toml_str(&activity));
+        let _ = writeln!(t, "date_format = \"auto\"");
+        let _ = writeln!(t, "window_days = 30   # count events in [created_at, created_at + 30 days]: the as-of scoring moment\n");
+    }
+    let _ = writeln!(t, "[cohorts]");
+    let _ = writeln!(t, "period = \"quarter\"   # or \"month\"\n");
+
+    let skip: Vec<&String> = [&id, &date, &outcome].into_iter().flatten().collect();
+    let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");
+    for p in &profiles {
+        if skip.contains(&&p.name) || segment == Some(&p.name) {
+            continue;
+        }
+        write_signal(&mut t, p);
+    }
+    for (activity, count) in &event_activities {
+        let _ = writeln!(t, "\n# {count} events");
+        let _ = writeln!(t, "[[signals]]");
+        let _ = writeln!(t, "name = {}", toml_str(&signal_name(activity)));
+        let _ = writeln!(t, "axis = \"engagement\"");
+        let _ = writeln!(t, "kind = \"events\"");
+        let _ = writeln!(t, "activity = {}", toml_str(activity));
+        let _ = writeln!(t, "cap = 5              # cap awareness content; raise for decision-stage actions");
+        let _ = writeln!(t, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
+    }
+    guesses.extend(notes.warnings);
+    Ok(Draft { toml: t, guesses })
+}
+
+fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut won, mut lost, mut open) = (vec![], vec![], vec![]);
+    for (value, _) in &p.top_levels {
+        let l = value.to_lowercase();
+        if l.contains("lost") || l == "0" || l == "no" || l == "false" || l.contains("disqualified") {
+            lost.push(value.clone());
+        } else if l.contains("won") || l == "1" || l == "yes" || l == "true" || l.contains("converted") || l.contains("customer") {
+            won.push(value.clone());
+        } else {
+            open.push(value.clone());
+        }
+    }
+    (won, lost, open)
+}
+
+fn write_signal(t: &mut String, p: &ColumnProfile) {
+    let commented = p.leakage.is_some();
+    let prefix = if commented { "# " } else { "" };
+    let mut body = String::new();
+    let name = signal_name(&p.name);
+    let yes_no = p.distinct == 2
+        && p.top_levels.iter().any(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()));
+    let _ = writeln!(t);
+    if let Some(reason) = &p.leakage {
+        let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
+    }
+    if p.distinct <= 1 {
+        let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);
+        return;
+    }
+    if yes_no {
+        let yes = p
+            .top_levels
+            .iter()
+            .find(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()))
+            .map(|(v, _)| v.clone())
+            .unwrap_or_default();
+        let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"fit\"   # GUESS: fit or engagement?\nkind = \"flag\"\ncolumn = {}\nequals = {}", toml_str(&name), toml_str(&p.name), toml_str(&yes));
+    } else if p.numeric && p.distinct > 12 {
+        let kind = if p.min.unwrap_or(0.0) >= 0.0 { "count" } else { "numeric" };
+        let cap = p.p99.unwrap_or(0.0);
+        let _ = writeln!(
+            body,
+            "[[signals]]\nname = {}\naxis = \"engagement\"   # GUESS: fit or engagement?\nkind = \"{kind}\"\ncolumn = {}\ncap = {}   # the 99th percentile (max {}): outliers clipped\ndefault = 0   # blanks ({:.1}%)",
+            toml_str(&name),
+            toml_str(&p.name),
+            cap,
+            p.max.unwrap_or(0.0),
+            p.blank_rate * 100.0
+        );
+    } else if p.distinct <= 50 {
+        let rows_non_blank = (p.rows - p.blanks).max(1) as f64;
+        let levels: Vec<String> = p
+            .top_levels
+            .iter()
+            .filter(|(_, n)| *n as f64 / rows_non_blank >= 0.01)
+            .take(8)
+            .map(|(v, _)| v.clone())
+            .collect();
+        let shown: Vec<String> = p.top_levels.iter().take(8).map(|(v, n)| format!("{v} ({n})")).collect();
+        let _ = writeln!(t, "# {:?}: {} levels; most frequent: {}", p.name, p.distinct, shown.join(", "));
+        let _ = writeln!(
+            body,
+            "[[signals]]\nname = {}\naxis = \"fit\"   # GUESS: fit or engagement?\nkind = \"categorical\"\ncolumn = {}\nlevels = [{}]   # the rest (and blanks) form the baseline",
+            toml_str(&name),
+            toml_str(&p.name),
+            levels.iter().map(|l| toml_str(l)).collect::<Vec<_>>().join(", ")
+        );
+    } else {
+        let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);
+        return;
+    }
+    for line in body.lines() {
+        let _ = writeln!(t, "{prefix}{line}");
+    }
+}

@@ -1,0 +1,542 @@
+//! From the config's files to the as-of feature table.
+//!
+//! Steps: read the lead file(s) of the layout → one row per lead with id,
+//! creation time, outcome, segments and signal values → duplicates → events
+//! counted inside each lead's window → stable sort by creation time.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use mqlcal_config::{Config, Duplicates, Layout, NumericTransform, Period, SignalSource};
+use mqlcal_features::{FeatureColumn, FeatureTable, Outcome, SegmentColumn};
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::cells::{self, clean};
+use crate::events::{self, EventStats};
+use crate::read::{self, ReadNotes, Table};
+use crate::DataError;
+
+/// The feature table plus what ingest noticed on the way.
+pub struct Ingested {
+    pub table: FeatureTable,
+    pub stats: IngestStats,
+}
+
+/// Counts and warnings gathered during ingest (the validate report builds on them).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestStats {
+    pub files: Vec<PathBuf>,
+    pub rows_read: usize,
+    /// Ids seen more than once: (id, how many times), first 20.
+    pub duplicate_examples: Vec<(String, usize)>,
+    /// Distinct ids seen more than once.
+    pub duplicate_ids: usize,
+    /// Rows dropped as duplicates (keep-first / keep-last).
+    pub duplicate_rows: usize,
+    pub events: Option<EventStats>,
+    pub warnings: Vec<String>,
+}
+
+/// How `ingest` treats duplicate ids (validate wants to see them all, not stop).
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    pub duplicates_override: Option<Duplicates>,
+}
+
+/// One lead file with the outcome it implies (if the layout fixes it).
+struct Part {
+    table: Table,
+    fixed_outcome: Option<Outcome>,
+}
+
+/// Build the feature table the config describes.
+pub fn build_features(config: &Config) -> Result<Ingested, DataError> {
+    ingest(config, IngestOptions { duplicates_override: None })
+}
+
+pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataError> {
+    let mut notes = ReadNotes::default();
+    let needed = needed_columns(config);
+    let (parts, won_ids) = read_parts(config, &needed, &mut notes)?;
+    let mut stats = IngestStats {
+        files: parts.iter().map(|p| p.table.path.clone()).collect(),
+        rows_read: parts.iter().map(|p| p.table.height()).sum(),
+        ..Default::default()
+    };
+
+    let mut rows = LeadRows::new(config);
+    for part in &parts {
+        rows.append(config, part, won_ids.as_ref())?;
+    }
+
+    let policy = options.duplicates_override.unwrap_or(config.duplicates);
+    let keep = rows.resolve_duplicates(policy, &mut stats)?;
+    let mut rows = rows.select(&keep);
+
+    if let Some(spec) = &config.events {
+        let event_stats = events::aggregate(config, spec, &mut rows.ids_and_times(), &mut notes)?;
+        stats.events = Some(event_stats.stats);
+        rows.event_columns = event_stats.columns;
+    }
+    stats.warnings.extend(notes.warnings);
+
+    let table = rows.into_table(config);
+    if let Some(warning) = one_outcome_cohorts(&table) {
+        stats.warnings.push(warning);
+    }
+    Ok(Ingested { table, stats })
+}
+
+/// (column, why it is needed) for the lead files.
+fn needed_columns(config: &Config) -> Vec<(String, String)> {
+    let mut needed = vec![(config.id_column.clone(), "[columns] id".to_string())];
+    if let Some(c) = &config.created_at_column {
+        needed.push((c.clone(), "[columns] created_at".into()));
+    }
+    if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
+        needed.push((outcome_column.clone(), "[columns] outcome".into()));
+    }
+    for s in &config.segments {
+        needed.push((s.clone(), "[columns] segments".into()));
+    }
+    for signal in &config.signals {
+        if let Some(c) = signal.source.column() {
+            needed.push((c.to_string(), format!("signal {:?}", signal.name)));
+        }
+    }
+    needed
+}
+
+fn read_parts(
+    config: &Config,
+    needed: &[(String, String)],
+    notes: &mut ReadNotes,
+) -> Result<(Vec<Part>, Option<HashSet<String>>), DataError> {
+    let read = |path: &Path, notes: &mut ReadNotes| read::read_table(path, &config.csv, Some(needed), notes);
+    match &config.layout {
+        Layout::OutcomeColumn { leads, .. } => Ok((
+            vec![Part { table: read(leads, notes)?, fixed_outcome: None }],
+            None,
+        )),
+        Layout::SeparateFiles { won, lost, open } => {
+            let mut parts = vec![
+                Part { table: read(won, notes)?, fixed_outcome: Some(Outcome::Won) },
+                Part { table: read(lost, notes)?, fixed_outcome: Some(Outcome::Lost) },
+            ];
+            if let Some(open) = open {
+                parts.push(Part { table: read(open, notes)?, fixed_outcome: Some(Outcome::Open) });
+            }
+            Ok((parts, None))
+        }
+        Layout::WonIds { leads, won_ids } => {
+            let table = read(leads, notes)?;
+            let ids = read_won_ids(config, won_ids, notes)?;
+            Ok((vec![Part { table, fixed_outcome: None }], Some(ids)))
+        }
+    }
+}
+
+/// The won-ids file: its id column (named like the leads' id column, or its only column).
+fn read_won_ids(config: &Config, path: &Path, notes: &mut ReadNotes) -> Result<HashSet<String>, DataError> {
+    let header = read::header(path, &config.csv)?;
+    let column = if header.iter().any(|h| h == &config.id_column) {
+        config.id_column.clone()
+    } else if header.len() == 1 {
+        header[0].clone()
+    } else {
+        return Err(DataError::MissingColumn {
+            path: path.to_path_buf(),
+            column: config.id_column.clone(),
+            purpose: "the won ids (a column named like [columns] id, or a single column)".into(),
+            available: header.join(", "),
+            hint: String::new(),
+        });
+    };
+    let table = read::read_table(path, &config.csv, Some(&[(column.clone(), "won ids".into())]), notes)?;
+    let ids = cells::text(&table, &column)?;
+    Ok(ids
+        .iter()
+        .filter_map(|c| clean(c, &config.csv.missing))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Rows of leads as they are read, column by column.
+struct LeadRows {
+    ids: Vec<String>,
+    created_at: Vec<Option<i64>>,
+    outcomes: Vec<Outcome>,
+    segments: Vec<Vec<Option<String>>>,
+    /// One vector per feature column from lead columns (events columns come later).
+    features: Vec<Vec<f64>>,
+    /// For messages: (file index, 1-based row) of each lead.
+    origin: Vec<(usize, usize)>,
+    files: Vec<PathBuf>,
+    /// Feature columns filled by the events aggregation, per events signal, in config order.
+    event_columns: Vec<Vec<f64>>,
+}
+
+/// Lead ids with creation times, as the events aggregation needs them.
+pub struct LeadKeys<'a> {
+    pub ids: &'a [String],
+    pub created_at: &'a [Option<i64>],
+}
+
+impl LeadRows {
+    fn new(config: &Config) -> Self {
+        let lead_feature_columns: usize = config
+            .signals
+            .iter()
+            .filter(|s| !matches!(s.source, SignalSource::Events { .. }))
+            .map(|s| s.feature_names().len())
+            .sum();
+        LeadRows {
+            ids: vec![],
+            created_at: vec![],
+            outcomes: vec![],
+            segments: vec![vec![]; config.segments.len()],
+            features: vec![vec![]; lead_feature_columns],
+            origin: vec![],
+            files: vec![],
+            event_columns: vec![],
+        }
+    }
+
+    fn ids_and_times(&self) -> LeadKeys<'_> {
+        LeadKeys { ids: &self.ids, created_at: &self.created_at }
+    }
+
+    fn append(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
+        let table = &part.table;
+        let path = &table.path;
+        let missing = &config.csv.missing;
+        let n = table.height();
+        let file_index = self.files.len();
+        self.files.push(path.clone());
+
+        let ids = cells::text(table, &config.id_column)?;
+        for (row, cell) in ids.iter().enumerate() {
+            let id = clean(cell, missing).ok_or_else(|| DataError::Cell {
+                path: path.clone(),
+                row: row + 1,
+                column: config.id_column.clone(),
+                message: "the lead id is blank; every lead needs an id".into(),
+            })?;
+            self.ids.push(id.to_string());
+            self.origin.push((file_index, row + 1));
+        }
+
+        match &config.created_at_column {
+            Some(column) => {
+                let times = cells::timestamps(table, column, &config.date_format, missing)?;
+                if let Some(row) = times.iter().position(Option::is_none) {
+                    return Err(DataError::Cell {
+                        path: path.clone(),
+                        row: row + 1,
+                        column: column.clone(),
+                        message: "the creation date is blank; every lead needs one to place it in a cohort and its events window".into(),
+                    });
+                }
+                self.created_at.extend(times);
+            }
+            None => self.created_at.extend(std::iter::repeat_n(None, n)),
+        }
+
+        match (part.fixed_outcome, &config.layout) {
+            (Some(outcome), _) => self.outcomes.extend(std::iter::repeat_n(outcome, n)),
+            (None, Layout::WonIds { .. }) => {
+                let won = won_ids.ok_or_else(|| DataError::Config { message: "won ids missing".into() })?;
+                let start = self.ids.len() - n;
+                for id in &self.ids[start..] {
+                    self.outcomes.push(if won.contains(id) { Outcome::Won } else { Outcome::Lost });
+                }
+            }
+            (None, Layout::OutcomeColumn { outcome_column, .. }) => {
+                let cells = cells::text(table, outcome_column)?;
+                let map = &config.outcome;
+                for (row, cell) in cells.iter().enumerate() {
+                    let text = cell.map(str::trim).unwrap_or("");
+                    let outcome = if map.won.iter().any(|v| v == text) {
+                        Outcome::Won
+                    } else if map.lost.iter().any(|v| v == text) {
+                        Outcome::Lost
+                    } else if map.open.iter().any(|v| v == text) {
+                        Outcome::Open
+                    } else if cells::is_missing(text, missing) && map.blank_is_open {
+                        Outcome::Open
+                    } else {
+                        return Err(DataError::Cell {
+                            path: path.clone(),
+                            row: row + 1,
+                            column: outcome_column.clone(),
+                            message: format!(
+                                "outcome {text:?} is not in the [outcome] mapping (won = {:?}, lost = {:?}, open = {:?}); add it to one of them",
+                                map.won, map.lost, map.open
+                            ),
+                        });
+                    };
+                    self.outcomes.push(outcome);
+                }
+            }
+            (None, Layout::SeparateFiles { .. }) => {
+                return Err(DataError::Config { message: "separate files must fix the outcome".into() })
+            }
+        }
+
+        for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
+            let cells = cells::text(table, segment)?;
+            values.extend(cells.iter().map(|c| clean(c, missing).map(str::to_string)));
+        }
+
+        let mut feature = 0;
+        for signal in &config.signals {
+            let width = signal.feature_names().len();
+            let columns = &mut self.features[feature..];
+            match &signal.source {
+                SignalSource::Events { .. } => continue,
+                SignalSource::Categorical { column, levels } => {
+                    let cells = cells::text(table, column)?;
+                    for cell in cells.iter() {
+                        let value = clean(cell, missing);
+                        for (level, out) in levels.iter().zip(columns.iter_mut()) {
+                            out.push(if value == Some(level.as_str()) { 1.0 } else { 0.0 });
+                        }
+                    }
+                }
+                SignalSource::Flag { column, equals } => {
+                    let cells = cells::text(table, column)?;
+                    for cell in cells.iter() {
+                        let yes = clean(cell, missing).is_some_and(|v| equals.iter().any(|e| e == v));
+                        columns[0].push(if yes { 1.0 } else { 0.0 });
+                    }
+                }
+                SignalSource::Numeric { column, transform } | SignalSource::Count { column, transform } => {
+                    let is_count = matches!(signal.source, SignalSource::Count { .. });
+                    let values = cells::numbers(table, column, missing)?;
+                    for (row, value) in values.into_iter().enumerate() {
+                        let cell_error = |message: String| DataError::Cell {
+                            path: path.clone(),
+                            row: row + 1,
+                            column: column.clone(),
+                            message,
+                        };
+                        let raw = match value {
+                            Some(v) if !v.is_finite() => {
+                                return Err(cell_error(format!(
+                                    "{v} is not a finite number (signal {:?} needs a real value)",
+                                    signal.name
+                                )))
+                            }
+                            Some(v) if is_count && v < 0.0 => {
+                                return Err(cell_error(format!(
+                                    "{v} is negative, but signal {:?} is a count",
+                                    signal.name
+                                )))
+                            }
+                            Some(v) => v,
+                            None => transform.default.ok_or_else(|| {
+                                cell_error(format!(
+                                    "blank value and signal {:?} has no `default`; set default = 0 (or the value blanks mean)",
+                                    signal.name
+                                ))
+                            })?,
+                        };
+                        push_numeric(transform, raw, columns);
+                    }
+                }
+            }
+            feature += width;
+        }
+        Ok(())
+    }
+
+    /// Which rows to keep, in order, after applying the duplicate-id policy.
+    fn resolve_duplicates(&self, policy: Duplicates, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+        let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(self.ids.len());
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut winner: HashMap<&str, usize> = HashMap::new();
+        for (row, id) in self.ids.iter().enumerate() {
+            match first_seen.get(id.as_str()) {
+                None => {
+                    first_seen.insert(id, row);
+                }
+                Some(&first) => {
+                    if policy == Duplicates::Error {
+                        let (file_a, row_a) = self.origin[first];
+                        let (file_b, row_b) = self.origin[row];
+                        return Err(DataError::File {
+                            path: self.files[file_b].clone(),
+                            message: format!(
+                                "row {row_b}, column {:?}: lead id {id:?} also appears at {} row {row_a}; remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)",
+                                "id",
+                                self.files[file_a].display()
+                            ),
+                        });
+                    }
+                    *counts.entry(id).or_insert(1) += 1;
+                    if policy == Duplicates::KeepLast {
+                        winner.insert(id, row);
+                    }
+                }
+            }
+        }
+        stats.duplicate_rows = counts.values().map(|c| c - 1).sum();
+        stats.duplicate_ids = counts.len();
+        stats.duplicate_examples = counts.iter().take(20).map(|(id, n)| (id.to_string(), *n)).collect();
+        if !counts.is_empty() {
+            stats.warnings.push(format!(
+                "{} lead ids appear more than once ({} extra rows dropped, {} kept)",
+                counts.len(),
+                stats.duplicate_rows,
+                if policy == Duplicates::KeepLast { "last" } else { "first" }
+            ));
+        }
+        Ok((0..self.ids.len())
+            .filter(|&row| {
+                let id = self.ids[row].as_str();
+                match policy {
+                    Duplicates::KeepLast => winner.get(id).map_or(first_seen[id] == row, |&w| w == row),
+                    _ => first_seen[id] == row,
+                }
+            })
+            .collect())
+    }
+
+    fn select(self, keep: &[usize]) -> LeadRows {
+        if keep.len() == self.ids.len() {
+            return self;
+        }
+        let pick = |v: &Vec<f64>| keep.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        LeadRows {
+            ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
+            created_at: keep.iter().map(|&i| self.created_at[i]).collect(),
+            outcomes: keep.iter().map(|&i| self.outcomes[i]).collect(),
+            segments: self
+                .segments
+                .iter()
+                .map(|s| keep.iter().map(|&i| s[i].clone()).collect())
+                .collect(),
+            features: self.features.iter().map(pick).collect(),
+            origin: keep.iter().map(|&i| self.origin[i]).collect(),
+            files: self.files,
+            event_columns: vec![],
+        }
+    }
+
+    fn into_table(self, config: &Config) -> FeatureTable {
+        let n = self.ids.len();
+        // Stable sort by creation time; leads without a date keep file order.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| self.created_at[i].unwrap_or(i64::MIN));
+
+        let mut columns = Vec::new();
+        let mut sources: Vec<&Vec<f64>> = Vec::new();
+        let mut lead_feature = 0;
+        let mut event_feature = 0;
+        for signal in &config.signals {
+            let levels: Vec<Option<String>> = match &signal.source {
+                SignalSource::Categorical { levels, .. } => levels.iter().cloned().map(Some).collect(),
+                SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. }
+                    if !transform.bins.is_empty() =>
+                {
+                    transform.bin_levels().into_iter().map(Some).collect()
+                }
+                _ => vec![None],
+            };
+            for (name, level) in signal.feature_names().into_iter().zip(levels) {
+                columns.push(FeatureColumn {
+                    name,
+                    signal: signal.name.clone(),
+                    level,
+                    axis: signal.axis,
+                });
+                if matches!(signal.source, SignalSource::Events { .. }) {
+                    sources.push(&self.event_columns[event_feature]);
+                    event_feature += 1;
+                } else {
+                    sources.push(&self.features[lead_feature]);
+                    lead_feature += 1;
+                }
+            }
+        }
+        let mut matrix = Array2::<f64>::zeros((n, columns.len()));
+        for (j, source) in sources.iter().enumerate() {
+            for (r, &i) in order.iter().enumerate() {
+                matrix[[r, j]] = source[i];
+            }
+        }
+        FeatureTable {
+            ids: order.iter().map(|&i| self.ids[i].clone()).collect(),
+            created_at: order.iter().map(|&i| self.created_at[i]).collect(),
+            cohorts: order
+                .iter()
+                .map(|&i| cohort_label(self.created_at[i], config.period))
+                .collect(),
+            outcomes: order.iter().map(|&i| self.outcomes[i]).collect(),
+            segments: config
+                .segments
+                .iter()
+                .zip(&self.segments)
+                .map(|(name, values)| SegmentColumn {
+                    name: name.clone(),
+                    values: order.iter().map(|&i| values[i].clone()).collect(),
+                })
+                .collect(),
+            columns,
+            matrix,
+        }
+    }
+}
+
+/// Clip/scale a raw number and push it into its column(s): one numeric column or one indicator per bin.
+fn push_numeric(transform: &NumericTransform, raw: f64, columns: &mut [Vec<f64>]) {
+    let value = transform.apply(raw);
+    if transform.bins.is_empty() {
+        columns[0].push(value);
+    } else {
+        let bin = transform.bin_of(value);
+        for (b, out) in columns.iter_mut().take(transform.bins.len()).enumerate() {
+            out.push(if bin == Some(b) { 1.0 } else { 0.0 });
+        }
+    }
+}
+
+/// "2024-Q1" / "2024-03" from seconds since the epoch; "all" without a date.
+pub fn cohort_label(created_at: Option<i64>, period: Period) -> String {
+    let Some(seconds) = created_at else {
+        return "all".into();
+    };
+    let date = chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default();
+    use chrono::Datelike;
+    match period {
+        Period::Month => format!("{:04}-{:02}", date.year(), date.month()),
+        Period::Quarter => format!("{:04}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
+    }
+}
+
+/// A warning naming cohorts whose decided leads are all won or all lost.
+fn one_outcome_cohorts(table: &FeatureTable) -> Option<String> {
+    let mut per_cohort: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (cohort, outcome) in table.cohorts.iter().zip(&table.outcomes) {
+        let entry = per_cohort.entry(cohort).or_default();
+        match outcome {
+            Outcome::Won => entry.0 += 1,
+            Outcome::Lost => entry.1 += 1,
+            Outcome::Open => {}
+        }
+    }
+    let bad: Vec<String> = per_cohort
+        .iter()
+        .filter(|(_, (won, lost))| (*won == 0) != (*lost == 0))
+        .map(|(cohort, (won, lost))| format!("{cohort} ({won} won, {lost} lost)"))
+        .collect();
+    (!bad.is_empty()).then(|| {
+        format!(
+            "cohorts with only one outcome among decided leads: {}; they cannot show what separates won from lost",
+            bad.join(", ")
+        )
+    })
+}

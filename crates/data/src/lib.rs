@@ -1,0 +1,20 @@
+//! Read and validate CRM exports (CSV or Parquet, three layouts, events) with
+//! polars and build the as-of feature table. polars lives only in this crate.
+
+mod cells;
+mod error;
+mod events;
+mod infer;
+mod profile;
+mod quality;
+mod ingest;
+mod read;
+mod write;
+
+pub use error::DataError;
+pub use events::EventStats;
+pub use write::{feature_frame, refuse_input, write_frame};
+pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStats, Ingested};
+pub use infer::{draft_config, Draft};
+pub use profile::{ColumnProfile, LEAKAGE_AUC};
+pub use quality::{validate, CohortRow, QualityReport};

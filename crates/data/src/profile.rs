@@ -1,0 +1,219 @@
+//! A look at every column of a lead file: blanks, levels or numeric range, and
+//! whether it looks like leakage (filled in after sales contact). `init` uses
+//! it to draft a config, `validate` to report data quality.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::cells::{self, clean};
+use crate::read::Table;
+use crate::DataError;
+
+/// AUC of a column on its own above which it "nearly separates" won from lost.
+pub const LEAKAGE_AUC: f64 = 0.85;
+
+/// What one column looks like.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    pub rows: usize,
+    pub blanks: usize,
+    pub blank_rate: f64,
+    pub distinct: usize,
+    /// All non-blank cells parse as numbers.
+    pub numeric: bool,
+    /// Most frequent non-blank values with their counts (first 12).
+    pub top_levels: Vec<(String, usize)>,
+    /// Numeric columns: 99th percentile and maximum.
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    /// How well the column alone separates won from lost (max of AUC, 1 − AUC); None without both outcomes.
+    pub separation_auc: Option<f64>,
+    pub blank_rate_won: Option<f64>,
+    pub blank_rate_lost: Option<f64>,
+    /// Why it looks like leakage, if it does.
+    pub leakage: Option<String>,
+}
+
+/// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads.
+pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) -> Result<Vec<ColumnProfile>, DataError> {
+    table
+        .column_names()
+        .iter()
+        .map(|name| profile_column(table, name, won, missing))
+        .collect()
+}
+
+fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String]) -> Result<ColumnProfile, DataError> {
+    let text = cells::text(table, name)?;
+    let rows = table.height();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut blanks = 0;
+    let mut numbers: Vec<f64> = Vec::new();
+    let mut numeric = true;
+    let (mut blank_won, mut blank_lost, mut n_won, mut n_lost) = (0usize, 0usize, 0usize, 0usize);
+    let cleaned: Vec<Option<&str>> = text.iter().map(|c| clean(c, missing)).collect();
+    for (row, cell) in cleaned.iter().enumerate() {
+        let outcome = won.get(row).copied().flatten();
+        match outcome {
+            Some(true) => n_won += 1,
+            Some(false) => n_lost += 1,
+            None => {}
+        }
+        match cell {
+            None => {
+                blanks += 1;
+                match outcome {
+                    Some(true) => blank_won += 1,
+                    Some(false) => blank_lost += 1,
+                    None => {}
+                }
+            }
+            Some(v) => {
+                *counts.entry(v).or_insert(0) += 1;
+                if numeric {
+                    match v.parse::<f64>() {
+                        Ok(x) if x.is_finite() => numbers.push(x),
+                        _ => numeric = false,
+                    }
+                }
+            }
+        }
+    }
+    let numeric = numeric && !numbers.is_empty();
+    let mut top: Vec<(String, usize)> = counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let distinct = top.len();
+    top.truncate(12);
+
+    let (p99, max, min) = if numeric {
+        numbers.sort_by(f64::total_cmp);
+        let idx = ((numbers.len() as f64 - 1.0) * 0.99).round() as usize;
+        (numbers.get(idx).copied(), numbers.last().copied(), numbers.first().copied())
+    } else {
+        (None, None, None)
+    };
+
+    let both = n_won > 0 && n_lost > 0;
+    let separation_auc = if both {
+        Some(separation(&cleaned, won, numeric && distinct > 20))
+    } else {
+        None
+    };
+    let blank_rate_won = both.then(|| blank_won as f64 / n_won as f64);
+    let blank_rate_lost = both.then(|| blank_lost as f64 / n_lost as f64);
+    let leakage = leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost);
+    Ok(ColumnProfile {
+        name: name.to_string(),
+        rows,
+        blanks,
+        blank_rate: if rows == 0 { 0.0 } else { blanks as f64 / rows as f64 },
+        distinct,
+        numeric,
+        top_levels: top,
+        p99,
+        max,
+        min,
+        separation_auc,
+        blank_rate_won,
+        blank_rate_lost,
+        leakage,
+    })
+}
+
+fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lost: Option<f64>) -> Option<String> {
+    if let Some(auc) = auc.filter(|a| *a >= LEAKAGE_AUC) {
+        return Some(format!(
+            "on its own it nearly separates won from lost (AUC {auc:.2}): probably filled in after sales contact"
+        ));
+    }
+    if let (Some(w), Some(l)) = (blank_won, blank_lost) {
+        if l >= 0.5 && l - w >= 0.2 {
+            return Some(format!(
+                "blank for {:.0}% of lost leads but only {:.0}% of won ones: probably filled in by sales after contact",
+                l * 100.0,
+                w * 100.0
+            ));
+        }
+    }
+    let lower = name.to_lowercase();
+    const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
+    SALES_WORDS
+        .iter()
+        .find(|w| lower.contains(*w))
+        .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
+}
+
+/// max(AUC, 1 − AUC) of the column as a score: the value itself for numeric columns
+/// (blank lowest), otherwise each level's win rate (blank is a level).
+fn separation(cells: &[Option<&str>], won: &[Option<bool>], numeric: bool) -> f64 {
+    let scores: Vec<f64> = if numeric {
+        cells
+            .iter()
+            .map(|c| c.and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NEG_INFINITY))
+            .collect()
+    } else {
+        let mut rates: HashMap<Option<&str>, (f64, f64)> = HashMap::new();
+        for (cell, outcome) in cells.iter().zip(won) {
+            if let Some(w) = outcome {
+                let e = rates.entry(*cell).or_insert((0.0, 0.0));
+                e.0 += if *w { 1.0 } else { 0.0 };
+                e.1 += 1.0;
+            }
+        }
+        cells
+            .iter()
+            .map(|c| rates.get(c).map_or(0.0, |(w, n)| w / n))
+            .collect()
+    };
+    let mut pairs: Vec<(f64, bool)> = scores
+        .iter()
+        .zip(won)
+        .filter_map(|(s, w)| w.map(|w| (*s, w)))
+        .collect();
+    let auc = rank_auc(&mut pairs);
+    auc.max(1.0 - auc)
+}
+
+/// ROC AUC by ranks, ties counted half.
+fn rank_auc(pairs: &mut [(f64, bool)]) -> f64 {
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n_pos = pairs.iter().filter(|p| p.1).count() as f64;
+    let n_neg = pairs.len() as f64 - n_pos;
+    if n_pos == 0.0 || n_neg == 0.0 {
+        return 0.5;
+    }
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < pairs.len() {
+        let mut j = i;
+        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
+            j += 1;
+        }
+        let avg_rank = (i + j + 1) as f64 / 2.0;
+        rank_sum += avg_rank * pairs[i..j].iter().filter(|p| p.1).count() as f64;
+        i = j;
+    }
+    (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rank_auc_with_ties() {
+        let mut pairs = vec![(0.1, false), (0.4, true), (0.4, false), (0.8, true)];
+        assert!((rank_auc(&mut pairs) - 0.875).abs() < 1e-12);
+    }
+
+    #[test]
+    fn leakage_rules() {
+        assert!(leakage_reason("x", Some(0.92), None, None).unwrap().contains("nearly separates"));
+        assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
+        assert!(leakage_reason("Lead Quality", Some(0.6), Some(0.3), Some(0.35)).unwrap().contains("name"));
+        assert!(leakage_reason("Lead Source", Some(0.64), Some(0.01), Some(0.0)).is_none());
+    }
+}

@@ -1,0 +1,268 @@
+//! The data-quality report of `mqlcal validate`: cohorts and outcomes,
+//! duplicates, events outside the window or for unknown leads, blank rates,
+//! levels the config does not name, leakage suspects. Errors stop a run;
+//! warnings do not.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
+use mqlcal_features::Outcome;
+use serde::Serialize;
+
+use crate::cells::{self, clean};
+use crate::events::EventStats;
+use crate::ingest::{ingest, IngestOptions};
+use crate::profile::{profile_columns, ColumnProfile};
+use crate::read::{self, ReadNotes};
+use crate::DataError;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CohortRow {
+    pub cohort: String,
+    pub leads: usize,
+    pub won: usize,
+    pub lost: usize,
+    pub open: usize,
+    /// won / (won + lost); None when nothing is decided.
+    pub win_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnnamedLevel {
+    pub signal: String,
+    pub column: String,
+    pub level: String,
+    pub leads: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlankRate {
+    pub file: String,
+    pub column: String,
+    pub blanks: usize,
+    pub blank_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeakageSuspect {
+    pub column: String,
+    pub reason: String,
+    /// Whether a signal of the config reads this column (then it is an error-level concern).
+    pub used_by_signal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityReport {
+    pub config: String,
+    pub leads: usize,
+    pub won: usize,
+    pub lost: usize,
+    pub open: usize,
+    pub cohorts: Vec<CohortRow>,
+    pub duplicate_ids: usize,
+    pub duplicate_rows: usize,
+    pub duplicate_examples: Vec<(String, usize)>,
+    pub events: Option<EventStats>,
+    pub blank_rates: Vec<BlankRate>,
+    pub unnamed_levels: Vec<UnnamedLevel>,
+    pub leakage_suspects: Vec<LeakageSuspect>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl QualityReport {
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// Build the report. A problem that stops ingest (missing file, bad cell) is returned as Err.
+pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
+    let policy = match config.duplicates {
+        Duplicates::Error => Duplicates::KeepFirst,
+        other => other,
+    };
+    let ingested = ingest(config, IngestOptions { duplicates_override: Some(policy) })?;
+    let table = &ingested.table;
+    let stats = &ingested.stats;
+    let mut warnings = stats.warnings.clone();
+    let mut errors = Vec::new();
+
+    let mut per_cohort: BTreeMap<&str, CohortRow> = BTreeMap::new();
+    for (cohort, outcome) in table.cohorts.iter().zip(&table.outcomes) {
+        let row = per_cohort.entry(cohort).or_insert_with(|| CohortRow {
+            cohort: cohort.clone(),
+            leads: 0,
+            won: 0,
+            lost: 0,
+            open: 0,
+            win_rate: None,
+        });
+        row.leads += 1;
+        match outcome {
+            Outcome::Won => row.won += 1,
+            Outcome::Lost => row.lost += 1,
+            Outcome::Open => row.open += 1,
+        }
+    }
+    let cohorts: Vec<CohortRow> = per_cohort
+        .into_values()
+        .map(|mut r| {
+            let decided = r.won + r.lost;
+            r.win_rate = (decided > 0).then(|| r.won as f64 / decided as f64);
+            r
+        })
+        .collect();
+
+    let duplicate_ids = stats.duplicate_ids;
+    if stats.duplicate_rows > 0 && config.duplicates == Duplicates::Error {
+        errors.push(format!(
+            "{} extra rows repeat an existing lead id (e.g. {}); remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"",
+            stats.duplicate_rows,
+            stats
+                .duplicate_examples
+                .iter()
+                .take(3)
+                .map(|(id, n)| format!("{id:?} ×{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let counts = table.outcome_counts();
+    if counts.won == 0 || counts.lost == 0 {
+        errors.push(format!(
+            "the data has {} won and {} lost leads: a model needs both",
+            counts.won, counts.lost
+        ));
+    }
+    if let Some(events) = &stats.events {
+        if !events.unused_activities.is_empty() {
+            warnings.push(format!(
+                "activities no signal counts: {}",
+                events
+                    .unused_activities
+                    .iter()
+                    .map(|(a, n)| format!("{a} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+
+    // Every column of the lead file(s), with outcomes looked up by id.
+    let outcome_by_id: HashMap<&str, Outcome> = table
+        .ids
+        .iter()
+        .map(String::as_str)
+        .zip(table.outcomes.iter().copied())
+        .collect();
+    let lead_files: Vec<&std::path::Path> = match &config.layout {
+        Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. } => vec![leads.as_path()],
+        Layout::SeparateFiles { won, lost, open } => {
+            let mut files = vec![won.as_path(), lost.as_path()];
+            files.extend(open.as_deref());
+            files
+        }
+    };
+    let mut blank_rates = Vec::new();
+    let mut leakage_suspects: Vec<LeakageSuspect> = Vec::new();
+    let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut profiles_all: Vec<ColumnProfile> = Vec::new();
+    let not_signal_columns = {
+        let mut cols = vec![config.id_column.clone()];
+        cols.extend(config.created_at_column.clone());
+        if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
+            cols.push(outcome_column.clone());
+        }
+        cols
+    };
+    for file in lead_files {
+        let mut notes = ReadNotes::default();
+        let raw = read::read_table(file, &config.csv, None, &mut notes)?;
+        let ids = cells::text(&raw, &config.id_column)?;
+        let won: Vec<Option<bool>> = ids
+            .iter()
+            .map(|id| match clean(id, &config.csv.missing).and_then(|id| outcome_by_id.get(id)) {
+                Some(Outcome::Won) => Some(true),
+                Some(Outcome::Lost) => Some(false),
+                _ => None,
+            })
+            .collect();
+        let profiles = profile_columns(&raw, &won, &config.csv.missing)?;
+        for p in &profiles {
+            blank_rates.push(BlankRate {
+                file: file.display().to_string(),
+                column: p.name.clone(),
+                blanks: p.blanks,
+                blank_rate: p.blank_rate,
+            });
+        }
+        for signal in &config.signals {
+            if let SignalSource::Categorical { column, levels } = &signal.source {
+                let cells = cells::text(&raw, column)?;
+                for cell in cells.iter() {
+                    if let Some(v) = clean(cell, &config.csv.missing) {
+                        if !levels.iter().any(|l| l == v) {
+                            *unnamed.entry((signal.name.clone(), v.to_string())).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+        }
+        profiles_all.extend(profiles);
+    }
+    for p in &profiles_all {
+        if not_signal_columns.contains(&p.name) || config.segments.contains(&p.name) {
+            continue;
+        }
+        if let Some(reason) = &p.leakage {
+            if leakage_suspects.iter().any(|s| s.column == p.name) {
+                continue;
+            }
+            let used = config.signals.iter().any(|s| s.source.column() == Some(p.name.as_str()));
+            if used {
+                warnings.push(format!(
+                    "signal column {:?} looks like leakage: {reason}",
+                    p.name
+                ));
+            }
+            leakage_suspects.push(LeakageSuspect {
+                column: p.name.clone(),
+                reason: reason.clone(),
+                used_by_signal: used,
+            });
+        }
+    }
+    let mut unnamed_levels: Vec<UnnamedLevel> = unnamed
+        .into_iter()
+        .map(|((signal, level), leads)| {
+            let column = config
+                .signals
+                .iter()
+                .find(|s| s.name == signal)
+                .and_then(|s| s.source.column())
+                .unwrap_or("")
+                .to_string();
+            UnnamedLevel { signal, column, level, leads }
+        })
+        .collect();
+    unnamed_levels.sort_by(|a, b| a.signal.cmp(&b.signal).then(b.leads.cmp(&a.leads)));
+
+    Ok(QualityReport {
+        config: config.source_path.display().to_string(),
+        leads: table.len(),
+        won: counts.won,
+        lost: counts.lost,
+        open: counts.open,
+        cohorts,
+        duplicate_ids,
+        duplicate_rows: stats.duplicate_rows,
+        duplicate_examples: stats.duplicate_examples.clone(),
+        events: stats.events.clone(),
+        blank_rates,
+        unnamed_levels,
+        leakage_suspects,
+        warnings,
+        errors,
+    })
+}

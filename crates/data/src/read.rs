@@ -1,0 +1,422 @@
+//! Open a CSV or Parquet export as a polars DataFrame of just the columns we
+//! need. CSV: BOM, delimiter and encoding are handled here, and every column is
+//! read as text so that later parsing can name the row of a bad cell.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use mqlcal_config::{CsvOptions, Encoding};
+use polars::prelude::*;
+
+use crate::DataError;
+
+/// What reading a file noticed that the user should hear about.
+#[derive(Debug, Clone, Default)]
+pub struct ReadNotes {
+    pub warnings: Vec<String>,
+}
+
+/// A table read from one file: the frame and where it came from.
+pub struct Table {
+    pub path: PathBuf,
+    pub frame: DataFrame,
+}
+
+impl Table {
+    pub fn height(&self) -> usize {
+        self.frame.height()
+    }
+
+    pub fn column_names(&self) -> Vec<String> {
+        self.frame
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Parquet,
+}
+
+pub fn file_kind(path: &Path) -> Result<FileKind, DataError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => Ok(FileKind::Csv),
+        "parquet" | "pq" => Ok(FileKind::Parquet),
+        _ => Err(DataError::UnsupportedFormat {
+            path: path.to_path_buf(),
+            extension: ext,
+        }),
+    }
+}
+
+fn check_exists(path: &Path) -> Result<(), DataError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(DataError::file(path, "is not a file")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(DataError::NotFound {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(DataError::io(path, e)),
+    }
+}
+
+/// The column names of a file, without reading its rows.
+pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
+    check_exists(path)?;
+    match file_kind(path)? {
+        FileKind::Parquet => {
+            let mut lf = scan_parquet(path)?;
+            let schema = lf.collect_schema().map_err(|e| DataError::io(path, e))?;
+            Ok(schema.iter_names().map(|s| s.to_string()).collect())
+        }
+        FileKind::Csv => {
+            let prepared = prepare_csv(path, csv)?;
+            Ok(prepared.header)
+        }
+    }
+}
+
+/// Read `columns` of a file (all columns when `columns` is None).
+/// `purpose` says, per column, why it is needed (for the missing-column message).
+pub fn read_table(
+    path: &Path,
+    csv: &CsvOptions,
+    columns: Option<&[(String, String)]>,
+    notes: &mut ReadNotes,
+) -> Result<Table, DataError> {
+    check_exists(path)?;
+    let frame = match file_kind(path)? {
+        FileKind::Parquet => {
+            let mut lf = scan_parquet(path)?;
+            let schema = lf.collect_schema().map_err(|e| DataError::io(path, e))?;
+            let available: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
+            if let Some(columns) = columns {
+                check_columns(path, &available, columns)?;
+                let exprs: Vec<Expr> = unique_names(columns).iter().map(|c| col(c.as_str())).collect();
+                lf = lf.select(exprs);
+            }
+            lf.collect().map_err(|e| DataError::io(path, e))?
+        }
+        FileKind::Csv => {
+            let prepared = prepare_csv(path, csv)?;
+            notes.warnings.extend(prepared.warnings.iter().cloned());
+            if let Some(columns) = columns {
+                check_columns(path, &prepared.header, columns)?;
+            }
+            let selected = columns.map(unique_names);
+            read_csv_frame(path, &prepared, selected.as_deref())?
+        }
+    };
+    if frame.height() == 0 {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        frame,
+    })
+}
+
+fn unique_names(columns: &[(String, String)]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(columns.len());
+    for (c, _) in columns {
+        if !names.contains(c) {
+            names.push(c.clone());
+        }
+    }
+    names
+}
+
+fn check_columns(
+    path: &Path,
+    available: &[String],
+    needed: &[(String, String)],
+) -> Result<(), DataError> {
+    for (column, purpose) in needed {
+        if !available.iter().any(|a| a == column) {
+            let hint = mqlcal_config::suggest(column, available.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default();
+            return Err(DataError::MissingColumn {
+                path: path.to_path_buf(),
+                column: column.clone(),
+                purpose: purpose.clone(),
+                available: available
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                hint,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn scan_parquet(path: &Path) -> Result<LazyFrame, DataError> {
+    let pl_path = PlRefPath::try_from_path(path).map_err(|e| DataError::io(path, e))?;
+    LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(|e| {
+        DataError::file(path, format!("not a readable Parquet file: {e}"))
+    })
+}
+
+/// A CSV file looked at once: header, delimiter, and the bytes to parse when
+/// they had to be transcoded (BOM stripped, Latin-1 to UTF-8).
+struct PreparedCsv {
+    header: Vec<String>,
+    delimiter: u8,
+    /// Some when the file could not be handed to polars as it is.
+    transcoded: Option<Vec<u8>>,
+    warnings: Vec<String>,
+}
+
+fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut first_line = Vec::new();
+    reader
+        .read_until(b'\n', &mut first_line)
+        .map_err(|e| DataError::io(path, e))?;
+    let has_bom = first_line.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let header_bytes = if has_bom { &first_line[3..] } else { &first_line[..] };
+    let header_trimmed = trim_eol(header_bytes);
+    if header_trimmed.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let delimiter = csv.delimiter.unwrap_or_else(|| detect_delimiter(header_trimmed));
+
+    // Validate UTF-8 as a stream, keeping track of the line, so a bad byte can be located.
+    let utf8_problem = find_invalid_utf8(&first_line, &mut reader).map_err(|e| DataError::io(path, e))?;
+    let mut warnings = Vec::new();
+    let latin1 = match (utf8_problem, csv.encoding) {
+        (_, Encoding::Latin1) => true,
+        (None, _) => false,
+        (Some(_), Encoding::Auto) => {
+            warnings.push(format!(
+                "{}: not valid UTF-8, read as Latin-1 (set [input] encoding to silence this)",
+                path.display()
+            ));
+            true
+        }
+        (Some(bad), Encoding::Utf8) => {
+            let header = split_header(&String::from_utf8_lossy(header_trimmed), delimiter);
+            let column = column_at(&bad.line_prefix, delimiter)
+                .and_then(|i| header.get(i).cloned())
+                .unwrap_or_else(|| "?".into());
+            return Err(DataError::NotUtf8 {
+                path: path.to_path_buf(),
+                row: bad.line.saturating_sub(1),
+                line: bad.line,
+                column,
+                byte: bad.byte,
+            });
+        }
+    };
+
+    let header_text = if latin1 {
+        latin1_to_utf8(header_trimmed)
+    } else {
+        String::from_utf8_lossy(header_trimmed).into_owned()
+    };
+    let header = split_header(&header_text, delimiter);
+    let transcoded = if latin1 || has_bom {
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| DataError::io(path, e))?;
+        let body = if has_bom { bytes.split_off(3) } else { bytes };
+        Some(if latin1 {
+            latin1_to_utf8(&body).into_bytes()
+        } else {
+            body
+        })
+    } else {
+        None
+    };
+    Ok(PreparedCsv {
+        header,
+        delimiter,
+        transcoded,
+        warnings,
+    })
+}
+
+fn read_csv_frame(
+    path: &Path,
+    prepared: &PreparedCsv,
+    columns: Option<&[String]>,
+) -> Result<DataFrame, DataError> {
+    let selected: Option<Arc<[PlSmallStr]>> =
+        columns.map(|cols| cols.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
+    let delimiter = prepared.delimiter;
+    let result = match &prepared.transcoded {
+        None => {
+            let pl_path = PlRefPath::try_from_path(path).map_err(|e| DataError::io(path, e))?;
+            let mut lf = LazyCsvReader::new(pl_path)
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_separator(delimiter)
+                .with_missing_is_null(true)
+                .finish()
+                .map_err(|e| csv_error(path, e))?;
+            if let Some(cols) = columns {
+                lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
+            }
+            lf.collect()
+        }
+        Some(bytes) => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_columns(selected)
+            .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
+            .into_reader_with_file_handle(Cursor::new(bytes.clone()))
+            .finish(),
+    };
+    result.map_err(|e| csv_error(path, e))
+}
+
+fn csv_error(path: &Path, e: PolarsError) -> DataError {
+    DataError::file(
+        path,
+        format!("cannot parse as CSV ({e}); check the delimiter ([input] delimiter) and quoting"),
+    )
+}
+
+fn trim_eol(bytes: &[u8]) -> &[u8] {
+    let mut end = bytes.len();
+    while end > 0 && (bytes[end - 1] == b'\n' || bytes[end - 1] == b'\r') {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
+/// The most frequent of , ; tab | in the header line (outside quotes).
+fn detect_delimiter(header: &[u8]) -> u8 {
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 4];
+    let mut in_quotes = false;
+    for &b in header {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            if let Some(i) = candidates.iter().position(|&c| c == b) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let best = (0..4).max_by_key(|&i| (counts[i], 4 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+fn split_header(line: &str, delimiter: u8) -> Vec<String> {
+    let delimiter = delimiter as char;
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut in_quotes = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if in_quotes && chars.peek() == Some(&'"') {
+                cell.push('"');
+                chars.next();
+            } else {
+                in_quotes = !in_quotes;
+            }
+        } else if c == delimiter && !in_quotes {
+            out.push(std::mem::take(&mut cell));
+        } else {
+            cell.push(c);
+        }
+    }
+    out.push(cell);
+    out
+}
+
+/// Index of the field a line prefix ends in.
+fn column_at(prefix: &[u8], delimiter: u8) -> Option<usize> {
+    let mut field = 0;
+    let mut in_quotes = false;
+    for &b in prefix {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delimiter && !in_quotes {
+            field += 1;
+        }
+    }
+    Some(field)
+}
+
+struct BadByte {
+    /// 1-based line number.
+    line: usize,
+    byte: u8,
+    /// The bytes of that line before the bad byte.
+    line_prefix: Vec<u8>,
+}
+
+/// Stream through the file (first line already read) and find the first invalid UTF-8 byte.
+fn find_invalid_utf8(first_line: &[u8], reader: &mut impl BufRead) -> std::io::Result<Option<BadByte>> {
+    let mut line_number = 1;
+    let mut line = first_line.to_vec();
+    loop {
+        if let Err(e) = std::str::from_utf8(&line) {
+            let at = e.valid_up_to();
+            // An incomplete sequence at the very end can only happen at EOF without newline: still invalid.
+            return Ok(Some(BadByte {
+                line: line_number,
+                byte: line.get(at).copied().unwrap_or(0),
+                line_prefix: line[..at].to_vec(),
+            }));
+        }
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        line_number += 1;
+    }
+}
+
+fn latin1_to_utf8(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"a;b;c"), b';');
+        assert_eq!(detect_delimiter(b"a,b,c"), b',');
+        assert_eq!(detect_delimiter(b"\"x;y\",b,c"), b',');
+        assert_eq!(detect_delimiter(b"a\tb"), b'\t');
+        assert_eq!(detect_delimiter(b"single"), b',');
+    }
+
+    #[test]
+    fn header_split_respects_quotes() {
+        assert_eq!(split_header("a,\"b,c\",\"d\"\"e\"", b','), vec!["a", "b,c", "d\"e"]);
+    }
+
+    #[test]
+    fn latin1_decodes() {
+        assert_eq!(latin1_to_utf8(&[0x4d, 0xfc, 0x6e]), "Mün");
+    }
+}

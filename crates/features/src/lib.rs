@@ -1,0 +1,152 @@
+//! The as-of feature table: one row per lead, the signal matrix every later
+//! stage (fit, backtest, report) consumes, with the lead's id, creation time,
+//! cohort, outcome and segment values beside it.
+//!
+//! Row order: leads sorted by creation time (stable: ties and leads without a
+//! date keep their file order). No polars here, so fitting and backtesting
+//! crates build fast.
+
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// The fate of a lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Won,
+    Lost,
+    /// Not yet decided: never used for fitting, still counted as volume.
+    Open,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+            Outcome::Open => "open",
+        }
+    }
+}
+
+pub use mqlcal_config::Axis;
+
+/// One column of the signal matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureColumn {
+    /// Column name: the signal name, or `signal=level` for a level or bin.
+    pub name: String,
+    /// The config signal it comes from.
+    pub signal: String,
+    /// The level or bin, for categorical and binned signals.
+    pub level: Option<String>,
+    pub axis: Axis,
+}
+
+/// A segment column (e.g. channel), kept as text for breakdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentColumn {
+    pub name: String,
+    /// One value per row; None for blank.
+    pub values: Vec<Option<String>>,
+}
+
+/// The feature table. All per-row vectors have `len()` entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureTable {
+    pub ids: Vec<String>,
+    /// Creation time as seconds since 1970-01-01 (UTC, naive); None without a date column.
+    pub created_at: Vec<Option<i64>>,
+    /// Cohort label per row ("2024-Q1", "2024-03" or "all").
+    pub cohorts: Vec<String>,
+    pub outcomes: Vec<Outcome>,
+    pub segments: Vec<SegmentColumn>,
+    pub columns: Vec<FeatureColumn>,
+    /// Rows = leads, columns = `columns`.
+    pub matrix: Array2<f64>,
+}
+
+impl FeatureTable {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn column_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    pub fn matrix(&self) -> ArrayView2<'_, f64> {
+        self.matrix.view()
+    }
+
+    /// Distinct cohort labels in time order (labels sort chronologically by construction).
+    pub fn cohort_labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self.cohorts.clone();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
+    /// Counts of won, lost and open leads.
+    pub fn outcome_counts(&self) -> OutcomeCounts {
+        OutcomeCounts::of(self.outcomes.iter().copied())
+    }
+
+    /// Indices of the decided (won or lost) rows: the only rows a fit may use.
+    pub fn decided_rows(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| self.outcomes[i] != Outcome::Open)
+            .collect()
+    }
+}
+
+/// Won / lost / open tallies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    pub won: usize,
+    pub lost: usize,
+    pub open: usize,
+}
+
+impl OutcomeCounts {
+    pub fn of(outcomes: impl IntoIterator<Item = Outcome>) -> Self {
+        let mut counts = OutcomeCounts::default();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Won => counts.won += 1,
+                Outcome::Lost => counts.lost += 1,
+                Outcome::Open => counts.open += 1,
+            }
+        }
+        counts
+    }
+
+    pub fn total(&self) -> usize {
+        self.won + self.lost + self.open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_decided_rows() {
+        let table = FeatureTable {
+            ids: vec!["a".into(), "b".into(), "c".into()],
+            created_at: vec![None; 3],
+            cohorts: vec!["2024-Q2".into(), "2024-Q1".into(), "2024-Q2".into()],
+            outcomes: vec![Outcome::Won, Outcome::Open, Outcome::Lost],
+            segments: vec![],
+            columns: vec![],
+            matrix: Array2::zeros((3, 0)),
+        };
+        assert_eq!(table.outcome_counts(), OutcomeCounts { won: 1, lost: 1, open: 1 });
+        assert_eq!(table.decided_rows(), vec![0, 2]);
+        assert_eq!(table.cohort_labels(), vec!["2024-Q1", "2024-Q2"]);
+    }
+}

@@ -1,0 +1,692 @@
+//! Every calibration and discrimination metric on a labelled set, in one place.
+//!
+//! All functions take predicted probabilities (`&[f64]`, each in `[0, 1]`) and
+//! outcomes (`&[bool]`, `true` = won) and return a [`Result`] so bad input is a
+//! message, never a panic. Definitions follow the project's reference file
+//! (`shared/reference/xeducation_fit.json`) and scikit-learn where it applies.
+
+// `!(a > b)` is used on purpose throughout: it is also true for NaN, which must be rejected.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+use serde::{Deserialize, Serialize};
+
+mod special;
+pub use special::{chi2_sf, ln_gamma, regularized_gamma_q};
+
+/// Why a metric could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MetricsError {
+    /// No rows at all: every metric needs at least one.
+    #[error("no predictions to evaluate (empty input)")]
+    Empty,
+    /// Probabilities and labels must describe the same rows.
+    #[error("{probabilities} probabilities but {labels} labels: they must have the same length")]
+    LengthMismatch { probabilities: usize, labels: usize },
+    /// A probability is NaN or outside [0, 1].
+    #[error("probability at row {index} is {value}, which is not in [0, 1]")]
+    InvalidProbability { index: usize, value: f64 },
+    /// The metric compares won with lost leads and one side is missing.
+    #[error("{metric} needs both outcomes, got {won} won and {lost} lost")]
+    OnlyOneClass {
+        metric: &'static str,
+        won: usize,
+        lost: usize,
+    },
+    /// A score used as a regressor is NaN or infinite.
+    #[error("score at row {index} is {value}, which is not finite")]
+    InvalidScore { index: usize, value: f64 },
+    /// A logistic line through the data has no finite maximum-likelihood solution.
+    #[error("logistic line cannot be estimated: {reason}")]
+    NotEstimable { reason: String },
+}
+
+/// Number of groups used by ECE, Hosmer–Lemeshow and the reliability table.
+pub const N_GROUPS: usize = 10;
+
+/// z for a two-sided 95 % interval (Φ⁻¹(0.975)).
+const Z95: f64 = 1.959_963_984_540_054;
+
+fn check_probs(probs: &[f64], labels: &[bool]) -> Result<(), MetricsError> {
+    if probs.len() != labels.len() {
+        return Err(MetricsError::LengthMismatch {
+            probabilities: probs.len(),
+            labels: labels.len(),
+        });
+    }
+    if probs.is_empty() {
+        return Err(MetricsError::Empty);
+    }
+    for (index, &value) in probs.iter().enumerate() {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(MetricsError::InvalidProbability { index, value });
+        }
+    }
+    Ok(())
+}
+
+fn counts(labels: &[bool]) -> (usize, usize) {
+    let won = labels.iter().filter(|&&w| w).count();
+    (won, labels.len() - won)
+}
+
+fn need_both(metric: &'static str, labels: &[bool]) -> Result<(usize, usize), MetricsError> {
+    let (won, lost) = counts(labels);
+    if won == 0 || lost == 0 {
+        return Err(MetricsError::OnlyOneClass { metric, won, lost });
+    }
+    Ok((won, lost))
+}
+
+/// Row indices sorted by probability ascending, stable (ties keep input order) like numpy's stable argsort.
+fn stable_order(probs: &[f64]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..probs.len()).collect();
+    idx.sort_by(|&a, &b| probs[a].total_cmp(&probs[b]));
+    idx
+}
+
+/// `numpy.array_split(range(n), k)` boundaries: the first `n mod k` groups get one extra row.
+pub fn array_split_bounds(n: usize, k: usize) -> Vec<(usize, usize)> {
+    let k = k.max(1);
+    let base = n / k;
+    let extra = n % k;
+    let mut out = Vec::with_capacity(k);
+    let mut start = 0;
+    for g in 0..k {
+        let len = base + usize::from(g < extra);
+        out.push((start, start + len));
+        start += len;
+    }
+    out
+}
+
+/// ROC AUC with tied scores counting one half, identical to scikit-learn's `roc_auc_score`.
+pub fn roc_auc(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    let (won, lost) = need_both("ROC AUC", labels)?;
+    let order = stable_order(probs);
+    // Walk groups of equal probability from low to high; count (won, lost) pairs ranked correctly.
+    let mut lost_below: u64 = 0;
+    let mut twice_correct: u128 = 0;
+    let mut i = 0;
+    while i < order.len() {
+        let v = probs[order[i]];
+        let (mut gw, mut gl) = (0u64, 0u64);
+        while i < order.len() && probs[order[i]] == v {
+            if labels[order[i]] {
+                gw += 1
+            } else {
+                gl += 1
+            }
+            i += 1;
+        }
+        twice_correct += 2 * u128::from(gw) * u128::from(lost_below) + u128::from(gw) * u128::from(gl);
+        lost_below += gl;
+    }
+    Ok(twice_correct as f64 / 2.0 / (won as f64 * lost as f64))
+}
+
+/// Average precision as scikit-learn defines it: Σ over distinct thresholds of (Rₙ − Rₙ₋₁)·Pₙ.
+pub fn average_precision(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    let (won, lost) = counts(labels);
+    if won == 0 {
+        return Err(MetricsError::OnlyOneClass {
+            metric: "average precision",
+            won,
+            lost,
+        });
+    }
+    let mut order = stable_order(probs);
+    order.reverse();
+    let (mut tp, mut fp) = (0usize, 0usize);
+    let mut prev_recall = 0.0;
+    let mut ap = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let v = probs[order[i]];
+        while i < order.len() && probs[order[i]] == v {
+            if labels[order[i]] {
+                tp += 1
+            } else {
+                fp += 1
+            }
+            i += 1;
+        }
+        let precision = tp as f64 / (tp + fp) as f64;
+        let recall = tp as f64 / won as f64;
+        ap += (recall - prev_recall) * precision;
+        prev_recall = recall;
+    }
+    Ok(ap)
+}
+
+/// Brier score: mean squared difference between probability and outcome (lower is better).
+pub fn brier(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    let s: f64 = probs
+        .iter()
+        .zip(labels)
+        .map(|(&p, &y)| {
+            let d = p - if y { 1.0 } else { 0.0 };
+            d * d
+        })
+        .sum();
+    Ok(s / probs.len() as f64)
+}
+
+/// Mean log loss; probabilities are clipped to [ε, 1−ε] (ε = f64::EPSILON, as scikit-learn) so 0/1 stay finite.
+pub fn log_loss(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    let eps = f64::EPSILON;
+    let s: f64 = probs
+        .iter()
+        .zip(labels)
+        .map(|(&p, &y)| {
+            let p = p.clamp(eps, 1.0 - eps);
+            if y {
+                -p.ln()
+            } else {
+                -(1.0 - p).ln()
+            }
+        })
+        .sum();
+    Ok(s / probs.len() as f64)
+}
+
+/// One equal-mass group of the reliability table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityGroup {
+    /// Number of leads in the group.
+    pub n: usize,
+    /// Mean predicted probability.
+    pub mean_predicted: f64,
+    /// Share of the group that was won.
+    pub observed_rate: f64,
+    /// Number of won leads.
+    pub wins: usize,
+    /// Wilson 95 % interval for the observed rate, lower end.
+    pub wilson_low: f64,
+    /// Wilson 95 % interval for the observed rate, upper end.
+    pub wilson_high: f64,
+}
+
+/// Wilson score interval for `wins` out of `n` at normal quantile `z` (better than Wald for small or extreme rates).
+pub fn wilson_interval(wins: usize, n: usize, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let n_f = n as f64;
+    let p = wins as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Reliability table: stable sort by probability, `numpy.array_split` into `groups` groups (empty groups omitted).
+pub fn reliability_table(
+    probs: &[f64],
+    labels: &[bool],
+    groups: usize,
+) -> Result<Vec<ReliabilityGroup>, MetricsError> {
+    check_probs(probs, labels)?;
+    let order = stable_order(probs);
+    let mut out = Vec::new();
+    for (a, b) in array_split_bounds(order.len(), groups) {
+        if a == b {
+            continue;
+        }
+        let n = b - a;
+        let sum_p: f64 = order[a..b].iter().map(|&i| probs[i]).sum();
+        let wins = order[a..b].iter().filter(|&&i| labels[i]).count();
+        let (lo, hi) = wilson_interval(wins, n, Z95);
+        out.push(ReliabilityGroup {
+            n,
+            mean_predicted: sum_p / n as f64,
+            observed_rate: wins as f64 / n as f64,
+            wins,
+            wilson_low: lo,
+            wilson_high: hi,
+        });
+    }
+    Ok(out)
+}
+
+/// Expected calibration error over 10 equal-mass groups: Σ (n_g/N)·|mean predicted − observed rate|.
+pub fn ece_equal_mass(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    let table = reliability_table(probs, labels, N_GROUPS)?;
+    let n = probs.len() as f64;
+    Ok(table
+        .iter()
+        .map(|g| g.n as f64 / n * (g.mean_predicted - g.observed_rate).abs())
+        .sum())
+}
+
+/// Hosmer–Lemeshow goodness-of-fit result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HosmerLemeshow {
+    /// Σ (O_g − E_g)² / (E_g·(1 − E_g/n_g)) over the groups.
+    pub statistic: f64,
+    /// Degrees of freedom: number of non-empty groups − 2.
+    pub df: usize,
+    /// Chi-square survival function of the statistic at `df`.
+    pub p_value: f64,
+}
+
+/// Hosmer–Lemeshow test over 10 equal-mass groups (same groups as the reliability table).
+pub fn hosmer_lemeshow(probs: &[f64], labels: &[bool]) -> Result<HosmerLemeshow, MetricsError> {
+    check_probs(probs, labels)?;
+    let order = stable_order(probs);
+    let mut stat = 0.0;
+    let mut non_empty = 0usize;
+    for (a, b) in array_split_bounds(order.len(), N_GROUPS) {
+        if a == b {
+            continue;
+        }
+        non_empty += 1;
+        let n = (b - a) as f64;
+        let expected: f64 = order[a..b].iter().map(|&i| probs[i]).sum();
+        let observed = order[a..b].iter().filter(|&&i| labels[i]).count() as f64;
+        let var = expected * (1.0 - expected / n);
+        let diff = observed - expected;
+        if var > 0.0 {
+            stat += diff * diff / var;
+        } else if diff != 0.0 {
+            stat = f64::INFINITY;
+        }
+    }
+    let df = non_empty.saturating_sub(2);
+    let p_value = if df == 0 {
+        f64::NAN
+    } else {
+        chi2_sf(stat, df as f64)
+    };
+    Ok(HosmerLemeshow {
+        statistic: stat,
+        df,
+        p_value,
+    })
+}
+
+/// A fitted line `P(won) = 1 / (1 + exp(−(intercept + slope·x)))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogisticLine {
+    /// Log-odds at x = 0.
+    pub intercept: f64,
+    /// Change in log-odds per unit of x.
+    pub slope: f64,
+    /// Newton iterations used.
+    pub iterations: usize,
+}
+
+impl LogisticLine {
+    /// Probability of winning at `x`.
+    pub fn probability(&self, x: f64) -> f64 {
+        sigmoid(self.intercept + self.slope * x)
+    }
+}
+
+/// Numerically safe logistic function.
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Unpenalised 2-parameter logistic regression of the outcome on `x` by Newton's method (to 1e-13).
+///
+/// Used for the calibration slope/intercept and for Platt scaling; fails (no panic) when the
+/// outcome is separated by `x`, `x` is constant, or a class is missing.
+pub fn fit_logistic_line(x: &[f64], labels: &[bool]) -> Result<LogisticLine, MetricsError> {
+    if x.len() != labels.len() {
+        return Err(MetricsError::LengthMismatch {
+            probabilities: x.len(),
+            labels: labels.len(),
+        });
+    }
+    if x.is_empty() {
+        return Err(MetricsError::Empty);
+    }
+    for (index, &value) in x.iter().enumerate() {
+        if !value.is_finite() {
+            return Err(MetricsError::InvalidScore { index, value });
+        }
+    }
+    let (won, lost) = need_both("a logistic line", labels)?;
+    let min_won = fold_where(x, labels, true, f64::INFINITY, f64::min);
+    let max_won = fold_where(x, labels, true, f64::NEG_INFINITY, f64::max);
+    let min_lost = fold_where(x, labels, false, f64::INFINITY, f64::min);
+    let max_lost = fold_where(x, labels, false, f64::NEG_INFINITY, f64::max);
+    if max_won.max(max_lost) == min_won.min(min_lost) {
+        return Err(MetricsError::NotEstimable {
+            reason: "the score is the same for every lead".into(),
+        });
+    }
+    if max_lost <= min_won || max_won <= min_lost {
+        return Err(MetricsError::NotEstimable {
+            reason: "the score separates won from lost leads perfectly, so the slope is infinite"
+                .into(),
+        });
+    }
+    // Centre x for conditioning; map back at the end.
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let rate = won as f64 / (won + lost) as f64;
+    let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
+    let objective = |a: f64, b: f64| -> f64 {
+        x.iter()
+            .zip(labels)
+            .map(|(&xi, &y)| {
+                let z = a + b * (xi - mean);
+                // −log σ(±z), stable
+                let s = if y { -z } else { z };
+                if s > 0.0 {
+                    s + (-s).exp().ln_1p()
+                } else {
+                    s.exp().ln_1p()
+                }
+            })
+            .sum()
+    };
+    let mut f = objective(a, b);
+    for it in 1..=200 {
+        let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (&xi, &y) in x.iter().zip(labels) {
+            let xc = xi - mean;
+            let p = sigmoid(a + b * xc);
+            let r = p - if y { 1.0 } else { 0.0 };
+            let w = p * (1.0 - p);
+            g0 += r;
+            g1 += r * xc;
+            h00 += w;
+            h01 += w * xc;
+            h11 += w * xc * xc;
+        }
+        let det = h00 * h11 - h01 * h01;
+        if !(det > 0.0) || !det.is_finite() {
+            return Err(MetricsError::NotEstimable {
+                reason: "the information matrix is singular".into(),
+            });
+        }
+        let da = (h11 * g0 - h01 * g1) / det;
+        let db = (h00 * g1 - h01 * g0) / det;
+        // Damped step: halve until the objective does not increase (Newton is usually accepted at once).
+        let mut t = 1.0;
+        let (mut na, mut nb, mut nf);
+        loop {
+            na = a - t * da;
+            nb = b - t * db;
+            nf = objective(na, nb);
+            if nf <= f + 1e-12 * f.abs().max(1.0) || t < 1e-10 {
+                break;
+            }
+            t *= 0.5;
+        }
+        a = na;
+        b = nb;
+        f = nf;
+        let step = (t * da).abs().max((t * db).abs());
+        if step <= 1e-13 * (1.0 + a.abs().max(b.abs())) {
+            return Ok(LogisticLine {
+                intercept: a - b * mean,
+                slope: b,
+                iterations: it,
+            });
+        }
+    }
+    Err(MetricsError::NotEstimable {
+        reason: "Newton's method did not converge in 200 iterations".into(),
+    })
+}
+
+fn fold_where(x: &[f64], labels: &[bool], which: bool, init: f64, f: fn(f64, f64) -> f64) -> f64 {
+    x.iter()
+        .zip(labels)
+        .filter(|(_, &y)| y == which)
+        .fold(init, |acc, (&v, _)| f(acc, v))
+}
+
+/// Calibration intercept and slope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationLine {
+    /// 0 when calibrated-in-the-large.
+    pub intercept: f64,
+    /// 1 when the spread of the predictions is right; < 1 means over-confident.
+    pub slope: f64,
+}
+
+/// Logistic regression of the outcome on logit(p) with an intercept (p clipped to [1e-15, 1−1e-15]).
+pub fn calibration_intercept_slope(
+    probs: &[f64],
+    labels: &[bool],
+) -> Result<CalibrationLine, MetricsError> {
+    check_probs(probs, labels)?;
+    let eps = 1e-15;
+    let logits: Vec<f64> = probs
+        .iter()
+        .map(|&p| {
+            let p = p.clamp(eps, 1.0 - eps);
+            (p / (1.0 - p)).ln()
+        })
+        .collect();
+    let line = fit_logistic_line(&logits, labels)?;
+    Ok(CalibrationLine {
+        intercept: line.intercept,
+        slope: line.slope,
+    })
+}
+
+/// scikit-learn's `calibration_curve(strategy="quantile")` output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationCurve {
+    /// Observed won rate per non-empty bin.
+    pub prob_true: Vec<f64>,
+    /// Mean predicted probability per non-empty bin.
+    pub prob_pred: Vec<f64>,
+}
+
+/// Reproduces scikit-learn's quantile calibration curve (numpy percentile edges, `searchsorted` left) for comparisons.
+pub fn calibration_curve_quantile(
+    probs: &[f64],
+    labels: &[bool],
+    n_bins: usize,
+) -> Result<CalibrationCurve, MetricsError> {
+    check_probs(probs, labels)?;
+    let n_bins = n_bins.max(1);
+    let mut sorted = probs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let step = 1.0 / n_bins as f64;
+    let edges: Vec<f64> = (0..=n_bins)
+        .map(|i| {
+            let q = if i == n_bins { 1.0 } else { i as f64 * step };
+            numpy_percentile_linear(&sorted, q * 100.0)
+        })
+        .collect();
+    let inner = &edges[1..n_bins];
+    let mut sums = vec![0.0; n_bins + 1];
+    let mut trues = vec![0.0; n_bins + 1];
+    let mut totals = vec![0usize; n_bins + 1];
+    for (&p, &y) in probs.iter().zip(labels) {
+        let bin = inner.partition_point(|&e| e < p);
+        sums[bin] += p;
+        trues[bin] += if y { 1.0 } else { 0.0 };
+        totals[bin] += 1;
+    }
+    let mut curve = CalibrationCurve {
+        prob_true: Vec::new(),
+        prob_pred: Vec::new(),
+    };
+    for b in 0..=n_bins {
+        if totals[b] > 0 {
+            curve.prob_true.push(trues[b] / totals[b] as f64);
+            curve.prob_pred.push(sums[b] / totals[b] as f64);
+        }
+    }
+    Ok(curve)
+}
+
+/// `numpy.percentile(sorted, q_percent)` with the default linear method, same floating-point steps.
+fn numpy_percentile_linear(sorted: &[f64], q_percent: f64) -> f64 {
+    let n = sorted.len();
+    let q = q_percent / 100.0;
+    #[allow(clippy::neg_multiply)] // mirrors numpy's (alpha + q·(1 − alpha − beta)) with alpha = beta = 1
+    let vi = n as f64 * q + (1.0 + q * -1.0) - 1.0;
+    let prev = vi.floor();
+    let gamma = vi - prev;
+    let clamp = |i: f64| -> usize { i.max(0.0).min((n - 1) as f64) as usize };
+    let a = sorted[clamp(prev)];
+    let b = sorted[clamp(prev + 1.0)];
+    let diff = b - a;
+    if gamma >= 0.5 {
+        b - diff * (1.0 - gamma)
+    } else {
+        a + diff * gamma
+    }
+}
+
+/// Every metric of a labelled set, ready to serialise into the report and the model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Number of leads evaluated.
+    pub n: usize,
+    /// Number of won leads.
+    pub won: usize,
+    /// ROC AUC (ties count half).
+    pub roc_auc: f64,
+    /// scikit-learn average precision.
+    pub average_precision: f64,
+    /// Mean squared error of the probabilities.
+    pub brier: f64,
+    /// Mean log loss.
+    pub log_loss: f64,
+    /// Expected calibration error, 10 equal-mass groups.
+    pub ece_equal_mass_10: f64,
+    /// Hosmer–Lemeshow test, 10 equal-mass groups.
+    pub hosmer_lemeshow_10: HosmerLemeshow,
+    /// Calibration intercept and slope; `None` when not estimable (constant or perfectly separating predictions).
+    pub calibration_intercept_slope: Option<CalibrationLine>,
+    /// Reliability table, 10 equal-mass groups.
+    pub reliability: Vec<ReliabilityGroup>,
+    /// scikit-learn quantile calibration curve, 10 bins (kept for comparisons with Python notebooks).
+    pub calibration_curve_quantile_10: CalibrationCurve,
+}
+
+/// Compute every metric at once; fails on bad input or when only one outcome is present.
+pub fn evaluate(probs: &[f64], labels: &[bool]) -> Result<Metrics, MetricsError> {
+    check_probs(probs, labels)?;
+    let (won, _) = need_both("evaluation", labels)?;
+    let calibration = match calibration_intercept_slope(probs, labels) {
+        Ok(c) => Some(c),
+        Err(MetricsError::NotEstimable { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Metrics {
+        n: probs.len(),
+        won,
+        roc_auc: roc_auc(probs, labels)?,
+        average_precision: average_precision(probs, labels)?,
+        brier: brier(probs, labels)?,
+        log_loss: log_loss(probs, labels)?,
+        ece_equal_mass_10: ece_equal_mass(probs, labels)?,
+        hosmer_lemeshow_10: hosmer_lemeshow(probs, labels)?,
+        calibration_intercept_slope: calibration,
+        reliability: reliability_table(probs, labels, N_GROUPS)?,
+        calibration_curve_quantile_10: calibration_curve_quantile(probs, labels, N_GROUPS)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_with_ties_counts_half() {
+        // won at 0.5, 0.8 ; lost at 0.5, 0.2.
+        // pairs: (0.5w,0.5l)=0.5, (0.5w,0.2l)=1, (0.8w,0.5l)=1, (0.8w,0.2l)=1 → 3.5/4
+        let p = [0.5, 0.8, 0.5, 0.2];
+        let y = [true, true, false, false];
+        assert!((roc_auc(&p, &y).unwrap() - 0.875).abs() < 1e-15);
+        // all tied → 0.5
+        assert_eq!(roc_auc(&[0.3; 4], &y).unwrap(), 0.5);
+    }
+
+    #[test]
+    fn average_precision_four_points() {
+        // sklearn: average_precision_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.8333…
+        let p = [0.1, 0.4, 0.35, 0.8];
+        let y = [false, false, true, true];
+        assert!((average_precision(&p, &y).unwrap() - 5.0 / 6.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn wilson_hand_computed() {
+        // 3 of 10, computed by hand from the Wilson formula
+        let (lo, hi) = wilson_interval(3, 10, Z95);
+        assert!((lo - 0.107_791_267_406_301).abs() < 1e-12, "{lo}");
+        assert!((hi - 0.603_221_852_538_855).abs() < 1e-12, "{hi}");
+        assert_eq!(wilson_interval(0, 0, Z95), (0.0, 1.0));
+        let (lo, _) = wilson_interval(0, 5, Z95);
+        assert_eq!(lo, 0.0);
+    }
+
+    #[test]
+    fn brier_and_log_loss_small() {
+        let p = [0.8, 0.3];
+        let y = [true, false];
+        assert!((brier(&p, &y).unwrap() - (0.04 + 0.09) / 2.0).abs() < 1e-15);
+        let ll = -(0.8f64.ln() + 0.7f64.ln()) / 2.0;
+        assert!((log_loss(&p, &y).unwrap() - ll).abs() < 1e-15);
+        // clipping keeps 0/1 finite
+        assert!(log_loss(&[0.0], &[true]).unwrap().is_finite());
+    }
+
+    #[test]
+    fn errors_on_bad_input() {
+        assert_eq!(roc_auc(&[], &[]), Err(MetricsError::Empty));
+        assert!(matches!(
+            brier(&[0.1], &[true, false]),
+            Err(MetricsError::LengthMismatch { .. })
+        ));
+        assert!(matches!(
+            brier(&[0.1, f64::NAN], &[true, false]),
+            Err(MetricsError::InvalidProbability { index: 1, .. })
+        ));
+        assert!(matches!(
+            brier(&[0.1, 1.5], &[true, false]),
+            Err(MetricsError::InvalidProbability { index: 1, .. })
+        ));
+        assert!(matches!(
+            roc_auc(&[0.1, 0.2], &[true, true]),
+            Err(MetricsError::OnlyOneClass { won: 2, lost: 0, .. })
+        ));
+        assert!(matches!(
+            evaluate(&[0.1, 0.2], &[false, false]),
+            Err(MetricsError::OnlyOneClass { .. })
+        ));
+    }
+
+    #[test]
+    fn array_split_matches_numpy() {
+        // numpy.array_split(range(23), 10) sizes: 3,3,3,2,2,2,2,2,2,2
+        let sizes: Vec<usize> = array_split_bounds(23, 10).iter().map(|(a, b)| b - a).collect();
+        assert_eq!(sizes, vec![3, 3, 3, 2, 2, 2, 2, 2, 2, 2]);
+    }
+
+    #[test]
+    fn logistic_line_recovers_and_refuses_separation() {
+        assert!(matches!(
+            fit_logistic_line(&[0.0, 1.0, 2.0, 3.0], &[false, false, true, true]),
+            Err(MetricsError::NotEstimable { .. })
+        ));
+        // symmetric data: intercept at x=1.5 is 0
+        let x = [0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0];
+        let y = [false, false, true, true, false, true, false, true];
+        let l = fit_logistic_line(&x, &y).unwrap();
+        assert!((l.intercept + 1.5 * l.slope).abs() < 1e-10);
+        assert!(l.slope > 0.0);
+    }
+}

@@ -1,0 +1,47 @@
+//! `mqlcal init --leads FILE [--events FILE] [-o mqlcal.toml]`
+//!
+//! Looks at the data and writes a commented starter config: guesses the id,
+//! date and outcome columns, lists categorical columns with their most
+//! frequent levels and numeric columns with suggested caps, and leaves
+//! leakage suspects commented out with the reason. Never overwrites a file
+//! unless --force.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal init --leads crm/leads.csv --events crm/events.csv -o crm/mqlcal.toml\n  mqlcal validate --config crm/mqlcal.toml")]
+pub struct Args {
+    /// The leads export (CSV or Parquet)
+    #[arg(long)]
+    pub leads: PathBuf,
+    /// Optional events export (lead_id, occurred_at, activity)
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Where to write the config
+    #[arg(long, short = 'o', default_value = "mqlcal.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing config file
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.output.exists() && !args.force {
+        bail!("{} already exists; pass --force to overwrite it", args.output.display());
+    }
+    for input in std::iter::once(&args.leads).chain(args.events.as_ref()) {
+        mqlcal_data::refuse_input(&args.output, &[input.as_path()])?;
+    }
+    let draft = mqlcal_data::draft_config(&args.leads, args.events.as_deref(), &args.output)?;
+    // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
+    super::write_atomic(&args.output, draft.toml.as_bytes())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    for guess in &draft.guesses {
+        eprintln!("  {guess}");
+    }
+    eprintln!("wrote {}: review the GUESS and LEAKAGE lines, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
+    Ok(ExitCode::SUCCESS)
+}

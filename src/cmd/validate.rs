@@ -1,0 +1,105 @@
+//! `mqlcal validate [--config F] [--json]`
+//!
+//! A data-quality report: leads and outcomes per cohort, open leads, duplicate
+//! ids, events outside the as-of window or for unknown leads, blank rate per
+//! column, levels in the data the config does not name, leakage suspects.
+//! Exit 0 with warnings only, 1 when there are errors, 2 when the data cannot
+//! be read at all.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use mqlcal_data::QualityReport;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal validate --config notebooks-data/mqlcal.toml\n  mqlcal validate --json | jq .cohorts")]
+pub struct Args {
+    /// Config file (default: the bundled sample, notebooks-data/mqlcal.toml)
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Print the report as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = super::load_config(args.config.as_deref())?;
+    let report = mqlcal_data::validate(&config)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn render(r: &QualityReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "Data quality: {}", r.config);
+    let _ = writeln!(s, "{} leads: {} won, {} lost, {} open\n", r.leads, r.won, r.lost, r.open);
+    let _ = writeln!(s, "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9}", "cohort", "leads", "won", "lost", "open", "win rate");
+    for c in &r.cohorts {
+        let _ = writeln!(
+            s,
+            "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9}",
+            c.cohort,
+            c.leads,
+            c.won,
+            c.lost,
+            c.open,
+            c.win_rate.map(pct).unwrap_or_else(|| "-".into())
+        );
+    }
+    let _ = writeln!(s, "\nduplicate ids: {} ({} extra rows)", r.duplicate_ids, r.duplicate_rows);
+    if let Some(e) = &r.events {
+        let _ = writeln!(
+            s,
+            "events: {} rows; {} counted in the {}-day window; {} after the window (not counted); {} before creation; {} for unknown leads; {} blank",
+            e.rows, e.counted, e.window_days, e.after_window, e.before_created, e.unknown_lead, e.blank
+        );
+    }
+    let blanky: Vec<_> = r.blank_rates.iter().filter(|b| b.blank_rate > 0.0).collect();
+    if !blanky.is_empty() {
+        let _ = writeln!(s, "\nblank rate per column (columns with blanks):");
+        for b in blanky {
+            let _ = writeln!(s, "  {:<45} {:>7}  ({} blank)", b.column, pct(b.blank_rate), b.blanks);
+        }
+    }
+    if !r.unnamed_levels.is_empty() {
+        let _ = writeln!(s, "\nlevels in the data that the config does not name (they score as the baseline):");
+        for l in r.unnamed_levels.iter().take(30) {
+            let _ = writeln!(s, "  {} = {:?}: {} leads", l.signal, l.level, l.leads);
+        }
+        if r.unnamed_levels.len() > 30 {
+            let _ = writeln!(s, "  ... and {} more (see --json)", r.unnamed_levels.len() - 30);
+        }
+    }
+    if !r.leakage_suspects.is_empty() {
+        let _ = writeln!(s, "\nleakage suspects (known only after sales contact?):");
+        for l in &r.leakage_suspects {
+            let used = if l.used_by_signal { " [USED BY A SIGNAL]" } else { "" };
+            let _ = writeln!(s, "  {:?}{used}: {}", l.column, l.reason);
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(s, "warning: {w}");
+    }
+    for e in &r.errors {
+        let _ = writeln!(s, "error: {e}");
+    }
+    let _ = writeln!(
+        s,
+        "\n{}",
+        if r.errors.is_empty() {
+            format!("OK ({} warnings)", r.warnings.len())
+        } else {
+            format!("{} errors, {} warnings", r.errors.len(), r.warnings.len())
+        }
+    );
+    s
+}

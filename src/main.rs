@@ -1,0 +1,51 @@
+//! `mqlcal`: recalibrate MQL lead scoring from closed-won and closed-lost cohorts.
+//! Thin glue: each subcommand lives in `src/cmd/<name>.rs` with its usage text at the top.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "mqlcal",
+    version,
+    about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts",
+    long_about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts.\n\n\
+        Run without --config, every subcommand uses the bundled sample (notebooks-data/mqlcal.toml).",
+    after_help = "Quick start:\n  mqlcal validate            # data-quality report on the bundled sample\n  mqlcal features -o reports/features.csv"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a commented starter mqlcal.toml from a look at the data
+    Init(cmd::init::Args),
+    /// Data-quality report: cohorts, outcomes, duplicates, events, blanks, leakage suspects
+    Validate(cmd::validate::Args),
+    /// Write the as-of feature table (one column per signal) as CSV or Parquet
+    Features(cmd::features::Args),
+    /// Generate realistic synthetic B2B cohorts with known true weights
+    Synth(cmd::synth::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(args) => cmd::init::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Features(args) => cmd::features::run(args),
+        Command::Synth(args) => cmd::synth::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
