@@ -29,6 +29,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Write the as-of feature table (one column per signal) as CSV or Parquet
     Features(cmd::features::Args),
+    /// Fit logistic weights on won/lost leads, scale them to integer points, calibrate and measure
+    Fit(cmd::fit::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
     Synth(cmd::synth::Args),
 }
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Fit(args) => cmd::fit::run(args),
     };
     match result {
         Ok(code) => code,

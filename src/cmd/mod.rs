@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod features;
+pub mod fit;
 pub mod init;
 pub mod synth;
 pub mod validate;

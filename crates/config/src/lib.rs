@@ -314,6 +314,71 @@ pub struct Config {
     pub events: Option<EventsSpec>,
     pub period: Period,
     pub signals: Vec<Signal>,
+    /// `[model]`: how `mqlcal fit` fits, scales and calibrates.
+    pub model: ModelSpec,
+}
+
+/// The L2 penalty: a number, or chosen out of time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AlphaSpec {
+    Fixed(f64),
+    /// Fit on earlier cohorts, best log loss on the latest training cohort.
+    Auto,
+}
+
+/// How log-odds become points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PointsScaling {
+    /// The strongest positive signal gets this many points.
+    MaxPoints(f64),
+    /// Points to double the odds, with a base score at base odds.
+    Pdo { pdo: f64, base_score: f64, base_odds: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calibration {
+    Platt,
+    Isotonic,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCapSpec {
+    pub name: String,
+    /// Feature columns in the group.
+    pub signals: Vec<String>,
+    pub max_points: i64,
+}
+
+/// The `[model]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSpec {
+    pub alpha: AlphaSpec,
+    pub scaling: PointsScaling,
+    pub calibration: Calibration,
+    /// Latest cohorts held out of the fit; None = 1 when there are at least 3 cohorts, else 0.
+    pub holdout_cohorts: Option<usize>,
+    /// The hand-made points sheet in use today.
+    pub current: Option<PathBuf>,
+    pub group_caps: Vec<GroupCapSpec>,
+    /// Feature columns that make a lead an MQL whatever its score (when > 0).
+    pub always_mql: Vec<String>,
+    /// Feature columns that stop a lead being an MQL (when > 0).
+    pub never_mql: Vec<String>,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec {
+            alpha: AlphaSpec::Auto,
+            scaling: PointsScaling::MaxPoints(100.0),
+            calibration: Calibration::Platt,
+            holdout_cohorts: None,
+            current: None,
+            group_caps: vec![],
+            always_mql: vec![],
+            never_mql: vec![],
+        }
+    }
 }
 
 impl Config {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::{
-    suggest, Axis, Config, CsvOptions, DateFormat, Decay, Duplicates, Encoding, EventsSpec,
+    suggest, AlphaSpec, Calibration, GroupCapSpec, ModelSpec, PointsScaling, Axis, Config, CsvOptions, DateFormat, Decay, Duplicates, Encoding, EventsSpec,
     Layout, NumericTransform, OutcomeMap, Period, Signal, SignalSource,
 };
 
@@ -23,6 +23,41 @@ pub struct RawConfig {
     pub cohorts: RawCohorts,
     #[serde(default)]
     pub signals: Vec<RawSignal>,
+    pub model: Option<RawModel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAlpha {
+    Value(f64),
+    Word(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    pub alpha: Option<RawAlpha>,
+    pub max_points: Option<f64>,
+    pub pdo: Option<f64>,
+    pub base_score: Option<f64>,
+    pub base_odds: Option<f64>,
+    pub calibration: Option<String>,
+    pub holdout_cohorts: Option<usize>,
+    pub current: Option<String>,
+    #[serde(default)]
+    pub group_caps: Vec<RawGroupCap>,
+    #[serde(default)]
+    pub always_mql: Vec<String>,
+    #[serde(default)]
+    pub never_mql: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupCap {
+    pub name: String,
+    pub signals: Vec<String>,
+    pub max_points: i64,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -141,7 +176,7 @@ fn with_suggestion(message: &str) -> String {
     let expected: Vec<&str> = rest[end..]
         .split('`')
         .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
+        .filter(|(i, _)| *i > 0 && i % 2 == 0)
         .map(|(_, s)| s)
         .collect();
     match suggest(unknown, expected.iter().copied()) {
@@ -345,7 +380,10 @@ impl RawConfig {
             return Err("no [[signals]]: define at least one signal to score".into());
         }
 
+        let model = check_model(self.model, &signals, &resolve)?;
+
         Ok(Config {
+            model,
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
             layout,
@@ -365,6 +403,84 @@ impl RawConfig {
             signals,
         })
     }
+}
+
+fn check_model(
+    raw: Option<RawModel>,
+    signals: &[Signal],
+    resolve: &dyn Fn(&str) -> PathBuf,
+) -> Result<ModelSpec, String> {
+    let Some(raw) = raw else {
+        return Ok(ModelSpec::default());
+    };
+    let alpha = match raw.alpha {
+        None => AlphaSpec::Auto,
+        Some(RawAlpha::Word(w)) if w == "auto" => AlphaSpec::Auto,
+        Some(RawAlpha::Word(w)) => return Err(format!("[model] alpha = {w:?}: expected a number >= 0 or \"auto\"")),
+        Some(RawAlpha::Value(a)) if a.is_finite() && a >= 0.0 => AlphaSpec::Fixed(a),
+        Some(RawAlpha::Value(a)) => return Err(format!("[model] alpha = {a}: expected a number >= 0 or \"auto\"")),
+    };
+    let scaling = match (raw.max_points, raw.pdo) {
+        (Some(_), Some(_)) => return Err("[model] set either max_points or pdo, not both".into()),
+        (None, Some(pdo)) => {
+            if !(pdo.is_finite() && pdo > 0.0) {
+                return Err(format!("[model] pdo = {pdo}: expected points to double the odds > 0, e.g. 20"));
+            }
+            let base_odds = raw.base_odds.unwrap_or(1.0);
+            if !(base_odds.is_finite() && base_odds > 0.0) {
+                return Err(format!("[model] base_odds = {base_odds}: expected odds > 0"));
+            }
+            PointsScaling::Pdo { pdo, base_score: raw.base_score.unwrap_or(0.0), base_odds }
+        }
+        (max, None) => {
+            if raw.base_score.is_some() || raw.base_odds.is_some() {
+                return Err("[model] base_score and base_odds go with pdo".into());
+            }
+            let max = max.unwrap_or(100.0);
+            if !(max.is_finite() && max > 0.0) {
+                return Err(format!("[model] max_points = {max}: expected a number > 0, e.g. 100"));
+            }
+            PointsScaling::MaxPoints(max)
+        }
+    };
+    let calibration = match raw.calibration.as_deref() {
+        None | Some("platt") => Calibration::Platt,
+        Some("isotonic") => Calibration::Isotonic,
+        Some(other) => return Err(format!("[model] calibration = {other:?}: expected \"platt\" or \"isotonic\"")),
+    };
+    let columns: Vec<String> = signals.iter().flat_map(|s| s.feature_names()).collect();
+    let check_column = |what: &str, name: &str| -> Result<(), String> {
+        if columns.iter().any(|c| c == name) {
+            Ok(())
+        } else {
+            let hint = suggest(name, columns.iter().map(String::as_str)).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default();
+            Err(format!("[model] {what} names {name:?}, which is not a signal column{hint}; columns are: {}", columns.join(", ")))
+        }
+    };
+    for g in &raw.group_caps {
+        for s in &g.signals {
+            check_column(&format!("group cap {:?}", g.name), s)?;
+        }
+        if g.max_points < 0 {
+            return Err(format!("[model] group cap {:?}: max_points must be >= 0", g.name));
+        }
+    }
+    for s in &raw.always_mql {
+        check_column("always_mql", s)?;
+    }
+    for s in &raw.never_mql {
+        check_column("never_mql", s)?;
+    }
+    Ok(ModelSpec {
+        alpha,
+        scaling,
+        calibration,
+        holdout_cohorts: raw.holdout_cohorts,
+        current: raw.current.as_deref().map(resolve),
+        group_caps: raw.group_caps.into_iter().map(|g| GroupCapSpec { name: g.name, signals: g.signals, max_points: g.max_points }).collect(),
+        always_mql: raw.always_mql,
+        never_mql: raw.never_mql,
+    })
 }
 
 fn parse_date_format(raw: Option<&str>, key: &str) -> Result<DateFormat, String> {

@@ -100,7 +100,8 @@ fn bad_values_are_named() {
         (MINIMAL.replace("bins = [50, 500]", "bins = [500, 50]"), "strictly increasing"),
         (MINIMAL.replace("axis = \"fit\"", "axis = \"fitt\""), "axis"),
         (MINIMAL.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Won\"]"), "both"),
-        (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "needs an events file"),
+        (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\"").replace("[events]\nwindow_days = 14", ""), "needs an events file"),
+        (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "[events] is set"),
     ];
     for (text, needle) in cases {
         let err = load(&text).unwrap_err().to_string();

@@ -14,12 +14,12 @@ pub fn feature_frame(table: &FeatureTable, id_column: &str) -> Result<DataFrame,
     let n = table.len();
     let mut columns: Vec<Column> = Vec::with_capacity(4 + table.segments.len() + table.columns.len());
     columns.push(Column::new(id_column.into(), &table.ids));
-    let created: Vec<Option<String>> = table
-        .created_at
-        .iter()
-        .map(|t| t.and_then(|s| chrono::DateTime::from_timestamp(s, 0)).map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()))
-        .collect();
-    columns.push(Column::new("created_at".into(), created));
+    // A real datetime column, so notebooks get a typed timestamp from Parquet.
+    let created_ms: Vec<Option<i64>> = table.created_at.iter().map(|t| t.map(|s| s * 1000)).collect();
+    let created = Column::new("created_at".into(), created_ms)
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        .map_err(|e| DataError::Config { message: format!("cannot assemble created_at: {e}") })?;
+    columns.push(created);
     columns.push(Column::new("cohort".into(), &table.cohorts));
     let outcomes: Vec<&str> = table.outcomes.iter().map(|o| o.as_str()).collect();
     columns.push(Column::new("outcome".into(), outcomes));

@@ -12,6 +12,7 @@ mod alpha;
 mod calibrate;
 mod error;
 mod logistic;
+mod model;
 mod points;
 
 pub use alpha::{choose_alpha, default_alpha_grid, AlphaScore, AlphaSearch};
@@ -22,6 +23,7 @@ pub use error::FitError;
 pub use logistic::{
     fit, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
+pub use model::{evaluate_points_model, fit_model, scores, split, FitReport, Split};
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};
 
 /// Re-exported so callers can `check()` [`FitParams`] without depending on linfa themselves.

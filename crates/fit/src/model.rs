@@ -1,0 +1,287 @@
+//! The fit stage of the data flow: feature table + `[model]` spec → a points
+//! model (scorecard) with its weights, standard errors, calibration and metrics.
+//! Also evaluates a hand-made points sheet on the same leads.
+
+use std::collections::BTreeMap;
+
+use mqlcal_config::{AlphaSpec, Calibration, ModelSpec, PointsScaling};
+use mqlcal_features::{FeatureTable, Outcome};
+use mqlcal_metrics::Metrics;
+use mqlcal_scorecard::{
+    self as scorecard, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Training,
+};
+use ndarray::{Array2, ArrayView2};
+use serde::Serialize;
+
+use crate::{
+    calibration_table, choose_alpha, default_alpha_grid, fit, rounding_cost, scale_to_points,
+    AlphaSearch, CalibrationMethod, FitError, FitParams, ParamGuard, Scaling,
+};
+
+/// Which rows train and which are held out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Split {
+    pub training_cohorts: Vec<String>,
+    pub holdout_cohorts: Vec<String>,
+    /// Decided rows of the training cohorts.
+    pub training_rows: Vec<usize>,
+    /// Decided rows of the holdout cohorts.
+    pub holdout_rows: Vec<usize>,
+}
+
+/// Out-of-time split: the latest `holdout_cohorts` cohorts are held out
+/// (default: 1 when there are at least 3 cohorts, else none).
+pub fn split(table: &FeatureTable, holdout_cohorts: Option<usize>) -> Result<Split, FitError> {
+    let cohorts = table.cohort_labels();
+    let holdout_n = holdout_cohorts.unwrap_or(if cohorts.len() >= 3 { 1 } else { 0 });
+    if holdout_n >= cohorts.len() {
+        return Err(FitError::InvalidParams(format!(
+            "[model] holdout_cohorts = {holdout_n} leaves no training cohort (the data has {}: {})",
+            cohorts.len(),
+            cohorts.join(", ")
+        )));
+    }
+    let (training, holdout) = cohorts.split_at(cohorts.len() - holdout_n);
+    let decided = |set: &[String]| -> Vec<usize> {
+        (0..table.len())
+            .filter(|&i| table.outcomes[i] != Outcome::Open && set.contains(&table.cohorts[i]))
+            .collect()
+    };
+    Ok(Split {
+        training_cohorts: training.to_vec(),
+        holdout_cohorts: holdout.to_vec(),
+        training_rows: decided(training),
+        holdout_rows: decided(holdout),
+    })
+}
+
+fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
+    table.matrix.select(ndarray::Axis(0), rows)
+}
+
+fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
+    rows.iter().map(|&i| table.outcomes[i] == Outcome::Won).collect()
+}
+
+/// Everything `mqlcal fit` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitReport {
+    pub model: Model,
+    pub alpha_search: Option<AlphaSearch>,
+    /// Metrics of the exact (unrounded) logistic model, per set.
+    pub exact_metrics: BTreeMap<String, Metrics>,
+    /// The current hand-made model on the same leads, when configured.
+    pub current: Option<Model>,
+}
+
+/// Integer score of every row of `x` under `model` (caps and base included).
+pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
+    x.outer_iter()
+        .map(|row| model.score(row.as_slice().unwrap_or(&row.to_vec())).total as f64)
+        .collect()
+}
+
+/// Fit the model the spec describes on the training rows of `table`.
+pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> Result<FitReport, FitError> {
+    let split = split(table, spec.holdout_cohorts)?;
+    let names = table.column_names();
+    let x_train = rows_matrix(table, &split.training_rows);
+    let y_train = labels(table, &split.training_rows);
+
+    let base = FitParams::new().check()?;
+    let (alpha, alpha_search) = match spec.alpha {
+        AlphaSpec::Fixed(a) => (a, None),
+        AlphaSpec::Auto => {
+            let cohort_of: BTreeMap<&str, usize> = split
+                .training_cohorts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.as_str(), i))
+                .collect();
+            if split.training_cohorts.len() < 2 {
+                return Err(FitError::InvalidParams(format!(
+                    "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
+                    split.training_cohorts.len()
+                )));
+            }
+            let cohort_index: Vec<usize> = split
+                .training_rows
+                .iter()
+                .map(|&i| cohort_of[table.cohorts[i].as_str()])
+                .collect();
+            let search = choose_alpha(&default_alpha_grid(), x_train.view(), &y_train, &cohort_index, &names, &base)?;
+            (search.best_alpha, Some(search))
+        }
+    };
+    let params = FitParams::new().alpha(alpha).check()?;
+    let logistic = fit(&params, x_train.view(), &y_train, &names)?;
+    let coefs = logistic.coef_for_input_columns();
+
+    let scaling = match spec.scaling {
+        PointsScaling::MaxPoints(m) => Scaling::MaxPoints(m),
+        PointsScaling::Pdo { pdo, base_score, base_odds } => Scaling::Pdo { pdo, base_score, base_odds },
+    };
+    let points = scale_to_points(&coefs, logistic.intercept, &names, scaling)?;
+    let cost = rounding_cost(x_train.view(), &y_train, &coefs, logistic.intercept, &points.points)?;
+
+    let mut std_err = vec![None; names.len()];
+    let mut p_value = vec![None; names.len()];
+    for (k, &j) in logistic.columns.iter().enumerate() {
+        std_err[j] = Some(logistic.std_err[k]);
+        p_value[j] = Some(logistic.p_value[k]);
+    }
+    let signals: Vec<ModelSignal> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| ModelSignal {
+            name: c.name.clone(),
+            axis: axis(c.axis),
+            points: points.points[j],
+            coefficient: Some(coefs[j]),
+            std_error: std_err[j],
+            p_value: p_value[j],
+        })
+        .collect();
+    let mut overrides: Vec<Override> = spec
+        .always_mql
+        .iter()
+        .map(|s| Override { signal: s.clone(), rule: OverrideRule::AlwaysMql })
+        .collect();
+    overrides.extend(spec.never_mql.iter().map(|s| Override { signal: s.clone(), rule: OverrideRule::NeverMql }));
+
+    let counts = |rows: &[usize]| {
+        let won = rows.iter().filter(|&&i| table.outcomes[i] == Outcome::Won).count();
+        (won, rows.len() - won)
+    };
+    let (won, lost) = counts(&split.training_rows);
+    let mut model = Model {
+        schema_version: scorecard::SCHEMA_VERSION,
+        tool_version: tool_version.to_string(),
+        source: ModelSource::Fitted,
+        signals,
+        // A max-points score leaves the intercept out (marketers read "+100 for a demo");
+        // a PDO score includes it so that the base score means the base odds.
+        base_points: match scaling {
+            Scaling::MaxPoints(_) => 0,
+            Scaling::Pdo { .. } => points.base_points,
+        },
+        group_caps: spec
+            .group_caps
+            .iter()
+            .map(|g| GroupCap { name: g.name.clone(), signals: g.signals.clone(), max_points: g.max_points })
+            .collect(),
+        overrides,
+        threshold: None,
+        calibration: None,
+        fit: Some(scorecard::FitSummary {
+            alpha,
+            alpha_chosen_by: if alpha_search.is_some() { "auto".into() } else { "config".into() },
+            intercept: logistic.intercept,
+            intercept_std_error: logistic.intercept_std_err,
+            converged: logistic.converged,
+            gradient_norm: logistic.gradient_norm,
+            log_likelihood: logistic.log_likelihood,
+            points_per_log_odds: points.factor,
+            dropped: logistic.dropped.iter().map(|d| format!("{}: {:?}", d.signal, d.reason)).collect(),
+            warnings: logistic.warnings.iter().map(|w| format!("{}: {}", w.signal, w.reason)).collect(),
+        }),
+        training: Some(Training {
+            cohorts: split.training_cohorts.clone(),
+            holdout_cohorts: split.holdout_cohorts.clone(),
+            won,
+            lost,
+        }),
+        rounding_cost: Some(scorecard::RoundingCost {
+            auc_exact: cost.auc_exact,
+            auc_rounded: cost.auc_rounded,
+            log_loss_exact: cost.log_loss_exact,
+            log_loss_rounded: cost.log_loss_rounded,
+        }),
+        metrics: BTreeMap::new(),
+    };
+
+    // Calibrate the integer score on the training leads.
+    let method = match spec.calibration {
+        Calibration::Platt => CalibrationMethod::Platt,
+        Calibration::Isotonic => CalibrationMethod::Isotonic,
+    };
+    let train_scores = scores(&model, x_train.view());
+    let table_cal = calibration_table(&train_scores, &y_train, method)?;
+    model.calibration = Some(scorecard::CalibrationTable {
+        method: match spec.calibration {
+            Calibration::Platt => "platt".into(),
+            Calibration::Isotonic => "isotonic".into(),
+        },
+        score: table_cal.score.clone(),
+        probability: table_cal.probability.clone(),
+    });
+
+    let mut exact_metrics = BTreeMap::new();
+    let sets = [("training", &split.training_rows), ("holdout", &split.holdout_rows)];
+    for (set, rows) in sets {
+        let (w, l) = counts(rows);
+        if w == 0 || l == 0 {
+            continue;
+        }
+        let x = rows_matrix(table, rows);
+        let y = labels(table, rows);
+        let probs: Vec<f64> = scores(&model, x.view())
+            .iter()
+            .map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s)))
+            .collect();
+        model.metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+        let exact = logistic.predict_proba(x.view())?;
+        exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
+    }
+
+    let current = match &spec.current {
+        None => None,
+        Some(path) => {
+            let columns: Vec<(String, scorecard::Axis)> =
+                table.columns.iter().map(|c| (c.name.clone(), axis(c.axis))).collect();
+            let mut current = scorecard::load_points_sheet(path, &columns)
+                .map_err(|e| FitError::InvalidParams(e.to_string()))?;
+            evaluate_points_model(&mut current, table, &split, method)?;
+            Some(current)
+        }
+    };
+    Ok(FitReport { model, alpha_search, exact_metrics, current })
+}
+
+/// Calibrate a points model's score on the training rows and record metrics per set.
+pub fn evaluate_points_model(
+    model: &mut Model,
+    table: &FeatureTable,
+    split: &Split,
+    method: CalibrationMethod,
+) -> Result<(), FitError> {
+    let x_train = rows_matrix(table, &split.training_rows);
+    let y_train = labels(table, &split.training_rows);
+    let cal = calibration_table(&scores(model, x_train.view()), &y_train, method)?;
+    model.calibration = Some(scorecard::CalibrationTable {
+        method: format!("{method:?}").to_lowercase(),
+        score: cal.score,
+        probability: cal.probability,
+    });
+    for (set, rows) in [("training", &split.training_rows), ("holdout", &split.holdout_rows)] {
+        let y = labels(table, rows);
+        if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
+            continue;
+        }
+        let x = rows_matrix(table, rows);
+        let probs: Vec<f64> = scores(model, x.view())
+            .iter()
+            .map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s)))
+            .collect();
+        model.metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+    }
+    Ok(())
+}
+
+fn axis(a: mqlcal_config::Axis) -> scorecard::Axis {
+    match a {
+        mqlcal_config::Axis::Fit => scorecard::Axis::Fit,
+        mqlcal_config::Axis::Engagement => scorecard::Axis::Engagement,
+    }
+}

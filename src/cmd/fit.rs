@@ -1,0 +1,145 @@
+//! `mqlcal fit [--config F] [-o model.json] [--json]`
+//!
+//! Fits an L2 logistic regression on the won/lost leads of the training
+//! cohorts (open leads never; the latest cohort is held out by default), checks
+//! convergence, computes standard errors and Wald p-values, scales the weights
+//! to integer points, calibrates score → probability, and measures it all
+//! (training and holdout). Writes the model file and prints the points table.
+//! With `[model] current = "points.toml"`, the hand-made model is measured on
+//! the same leads.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use mqlcal_fit::FitReport;
+use serde_json::json;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal fit --config notebooks-data/mqlcal.toml -o reports/model.json\n  mqlcal fit --json | jq '.signals[] | {name, points}'")]
+pub struct Args {
+    /// Config file (default: the bundled sample, notebooks-data/mqlcal.toml)
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Where to write the model file
+    #[arg(long, short = 'o', default_value = "reports/model.json")]
+    pub output: PathBuf,
+    /// Print the fit as JSON on stdout instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = super::load_config(args.config.as_deref())?;
+    let ingested = mqlcal_data::build_features(&config)?;
+    for warning in &ingested.stats.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let report = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION"))
+        .context("the fit failed")?;
+    if let Some(fit) = &report.model.fit {
+        for warning in &fit.warnings {
+            eprintln!("warning: {warning}");
+        }
+        for dropped in &fit.dropped {
+            eprintln!("warning: dropped {dropped}");
+        }
+    }
+    let inputs = super::input_paths(&config);
+    let input_refs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+    mqlcal_data::refuse_input(&args.output, &input_refs)?;
+    let mut text = serde_json::to_string_pretty(&report.model)?;
+    text.push('\n');
+    super::write_atomic(&args.output, text.as_bytes())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json_summary(&report, &args.output))?);
+    } else {
+        print!("{}", render(&report));
+        eprintln!("wrote {}", args.output.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn json_summary(report: &FitReport, path: &std::path::Path) -> serde_json::Value {
+    let model = &report.model;
+    let fit = model.fit.as_ref();
+    json!({
+        "intercept": fit.map(|f| f.intercept),
+        "intercept_std_error": fit.map(|f| f.intercept_std_error),
+        "alpha": fit.map(|f| f.alpha),
+        "alpha_chosen_by": fit.map(|f| f.alpha_chosen_by.clone()),
+        "converged": fit.map(|f| f.converged),
+        "gradient_norm": fit.map(|f| f.gradient_norm),
+        "log_likelihood": fit.map(|f| f.log_likelihood),
+        "signals": model.signals.iter().map(|s| json!({
+            "name": s.name, "axis": s.axis, "coefficient": s.coefficient,
+            "std_error": s.std_error, "p_value": s.p_value, "points": s.points,
+        })).collect::<Vec<_>>(),
+        "metrics": model.metrics,
+        "exact_metrics": report.exact_metrics,
+        "rounding_cost": model.rounding_cost,
+        "training": model.training,
+        "warnings": fit.map(|f| f.warnings.clone()),
+        "dropped": fit.map(|f| f.dropped.clone()),
+        "alpha_search": report.alpha_search,
+        "current": report.current.as_ref().map(|c| json!({"threshold": c.threshold, "metrics": c.metrics})),
+        "model_file": path.display().to_string(),
+    })
+}
+
+fn render(report: &FitReport) -> String {
+    use std::fmt::Write;
+    let model = &report.model;
+    let mut s = String::new();
+    if let Some(fit) = &model.fit {
+        let _ = writeln!(
+            s,
+            "alpha {} ({}), intercept {:.4} (se {:.4}), converged (gradient norm {:.1e})",
+            fit.alpha, fit.alpha_chosen_by, fit.intercept, fit.intercept_std_error, fit.gradient_norm
+        );
+    }
+    if let Some(t) = &model.training {
+        let _ = writeln!(
+            s,
+            "trained on {} won / {} lost leads of {}; held out: {}\n",
+            t.won,
+            t.lost,
+            t.cohorts.join(", "),
+            if t.holdout_cohorts.is_empty() { "none".into() } else { t.holdout_cohorts.join(", ") }
+        );
+    }
+    let _ = writeln!(s, "{:<36} {:<10} {:>11} {:>10} {:>9} {:>7}", "signal", "axis", "coefficient", "std error", "p-value", "points");
+    let opt = |v: Option<f64>, prec: usize| v.map_or("-".to_string(), |v| format!("{v:.prec$}"));
+    for sig in &model.signals {
+        let axis = match sig.axis {
+            mqlcal_scorecard::Axis::Fit => "fit",
+            mqlcal_scorecard::Axis::Engagement => "engagement",
+        };
+        let p = sig.p_value.map_or("-".to_string(), |p| if p < 1e-4 { "<0.0001".into() } else { format!("{p:.4}") });
+        let _ = writeln!(s, "{:<36} {:<10} {:>11} {:>10} {:>9} {:>+7}", sig.name, axis, opt(sig.coefficient, 4), opt(sig.std_error, 4), p, sig.points);
+    }
+    if let Some(c) = &model.rounding_cost {
+        let _ = writeln!(
+            s,
+            "\nrounding to points: AUC {:.4} -> {:.4}, log loss {:.4} -> {:.4}",
+            c.auc_exact, c.auc_rounded, c.log_loss_exact, c.log_loss_rounded
+        );
+    }
+    for (set, m) in &model.metrics {
+        let _ = writeln!(
+            s,
+            "{set:<9} AUC {:.4}  Brier {:.4}  log loss {:.4}  ECE {:.4}  calibration slope {}",
+            m.roc_auc,
+            m.brier,
+            m.log_loss,
+            m.ece_equal_mass_10,
+            m.calibration_intercept_slope.as_ref().map_or("-".to_string(), |c| format!("{:.3}", c.slope))
+        );
+    }
+    if let Some(current) = &report.current {
+        for (set, m) in &current.metrics {
+            let _ = writeln!(s, "current model, {set:<9} AUC {:.4}  Brier {:.4}  log loss {:.4}", m.roc_auc, m.brier, m.log_loss);
+        }
+    }
+    s
+}

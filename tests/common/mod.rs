@@ -1,0 +1,130 @@
+//! Helpers for end-to-end tests of the `mqlcal` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mqlcal"))
+}
+
+/// Run mqlcal with `args` in `dir`; returns (exit code, stdout, stderr).
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out: Output = bin().args(args).current_dir(dir).output().expect("mqlcal runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn shared() -> PathBuf {
+    repo_root().join("../shared")
+}
+
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write test file");
+    path
+}
+
+/// Split a simple CSV line (no quoted delimiters inside fields except "..." cells).
+pub fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cell)),
+            c => cell.push(c),
+        }
+    }
+    out.push(cell);
+    out
+}
+
+/// Read a CSV file into (header, rows).
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).expect("read csv");
+    let mut lines = text.lines();
+    let header = split_csv_line(lines.next().expect("header"));
+    let rows = lines.filter(|l| !l.is_empty()).map(split_csv_line).collect();
+    (header, rows)
+}
+
+/// A small valid config over `leads.csv` (+ `events.csv`) in the same folder.
+pub const SMALL_CONFIG: &str = r#"
+[input]
+leads = "leads.csv"
+events = "events.csv"
+
+[columns]
+id = "id"
+created_at = "created"
+outcome = "stage"
+segments = ["channel"]
+
+[outcome]
+won = ["Won"]
+lost = ["Lost"]
+open = ["Open"]
+
+[events]
+window_days = 10
+
+[[signals]]
+name = "title"
+axis = "fit"
+kind = "categorical"
+column = "title"
+levels = ["VP", "Director"]
+
+[[signals]]
+name = "visits"
+axis = "engagement"
+kind = "count"
+column = "visits"
+cap = 10
+default = 0
+
+[[signals]]
+name = "demo"
+axis = "engagement"
+kind = "events"
+activity = "demo_request"
+cap = 1
+"#;
+
+pub const SMALL_LEADS: &str = "id,created,stage,channel,title,visits\n\
+a1,2024-01-05,Won,organic,VP,3\n\
+a2,2024-01-20,Lost,paid,Manager,\n\
+a3,2024-04-02,Won,organic,Director,12\n\
+a4,2024-04-15,Lost,paid,VP,1\n\
+a5,2024-05-01,Open,email,,0\n";
+
+pub const SMALL_EVENTS: &str = "lead_id,occurred_at,activity\n\
+a1,2024-01-06T10:00:00,demo_request\n\
+a1,2024-01-07T10:00:00,demo_request\n\
+a2,2024-02-20T10:00:00,demo_request\n\
+a3,2024-04-01T10:00:00,demo_request\n\
+a4,2024-04-16T09:00:00,blog_visit\n\
+zz,2024-04-16T09:00:00,demo_request\n";
+
+/// A temp folder with the small config, leads and events.
+pub fn small_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "mqlcal.toml", SMALL_CONFIG);
+    write(dir.path(), "leads.csv", SMALL_LEADS);
+    write(dir.path(), "events.csv", SMALL_EVENTS);
+    dir
+}

@@ -1,0 +1,418 @@
+//! End-to-end: ingest through the binary (`features`, `validate`, `init`, `synth`),
+//! good inputs and every bad input the ingest issue names.
+
+mod common;
+
+use common::*;
+
+fn features(dir: &std::path::Path, out: &str) -> (i32, String, String) {
+    run_in(dir, &["features", "--config", "mqlcal.toml", "-o", out])
+}
+
+#[test]
+fn small_project_features_are_as_of_the_window() {
+    let dir = small_project();
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 events belong to no known lead"), "{err}");
+    let (header, rows) = read_csv(&dir.path().join("out.csv"));
+    assert_eq!(
+        header,
+        vec!["id", "created_at", "cohort", "outcome", "channel", "title=VP", "title=Director", "visits", "demo"]
+    );
+    let by_id = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().clone();
+    // a1: two demo requests in window, capped at 1; VP; 3 visits.
+    assert_eq!(by_id("a1")[5..], ["1.0", "0.0", "3.0", "1.0"]);
+    // a2: blank visits -> default 0; its demo request is 31 days after creation (outside 10 days).
+    assert_eq!(by_id("a2")[5..], ["0.0", "0.0", "0.0", "0.0"]);
+    // a3: visits capped at 10; the demo request is before creation.
+    assert_eq!(by_id("a3")[5..], ["0.0", "1.0", "10.0", "0.0"]);
+    assert_eq!(by_id("a3")[2], "2024-Q2");
+    assert_eq!(by_id("a5")[3], "open");
+    // Rows are sorted by creation time.
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5"]);
+}
+
+#[test]
+fn parquet_output_and_input_round_trip() {
+    let dir = small_project();
+    assert_eq!(features(dir.path(), "f.parquet").0, 0);
+    // A config that reads the Parquet we wrote: same features back.
+    let config = r#"
+[input]
+leads = "f.parquet"
+[columns]
+id = "id"
+created_at = "created_at"
+outcome = "outcome"
+[outcome]
+won = ["won"]
+lost = ["lost"]
+open = ["open"]
+[[signals]]
+name = "visits"
+axis = "engagement"
+kind = "count"
+column = "visits"
+"#;
+    write(dir.path(), "pq.toml", config);
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "pq.toml", "-o", "g.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, rows) = read_csv(&dir.path().join("g.csv"));
+    let visits: Vec<&str> = rows.iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(visits, ["3.0", "0.0", "10.0", "1.0", "0.0"]);
+
+    // A Parquet column of the wrong type: a datetime read as a count.
+    write(dir.path(), "bad.toml", config.replace("column = \"visits\"", "column = \"created_at\""));
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "bad.toml", "-o", "h.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("f.parquet") && err.contains("\"created_at\"") && err.contains("expected a number"), "{err}");
+}
+
+#[test]
+fn semicolons_bom_latin1_and_day_first_dates_work() {
+    let dir = small_project();
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(
+        SMALL_LEADS.replace(',', ";").replace("2024-01-20", "2024-01-20").as_bytes(),
+    );
+    // Day-first dates: 20/01/2024 is unambiguous.
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text
+        .replace("2024-01-05", "05/01/2024")
+        .replace("2024-01-20", "20/01/2024")
+        .replace("2024-04-02", "02/04/2024")
+        .replace("2024-04-15", "15/04/2024")
+        .replace("2024-05-01", "01/05/2024");
+    write(dir.path(), "leads.csv", text);
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = read_csv(&dir.path().join("out.csv"));
+    assert_eq!(header[0], "id");
+    assert_eq!(rows[2][2], "2024-Q2");
+
+    // Latin-1 bytes: an error by default that names row, column and the fix ...
+    let mut latin = SMALL_LEADS.replace("Manager", "Gesch\u{e4}ftsf\u{fc}hrer").into_bytes();
+    latin = latin.iter().flat_map(|&b| [b]).collect();
+    let latin: Vec<u8> = String::from_utf8(latin)
+        .unwrap()
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    write(dir.path(), "leads.csv", &latin);
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 2);
+    assert!(err.contains("leads.csv") && err.contains("row 2") && err.contains("\"title\"") && err.contains("latin-1"), "{err}");
+    // ... and read when the config says so.
+    write(dir.path(), "mqlcal.toml", SMALL_CONFIG.replace("[input]", "[input]\nencoding = \"latin-1\""));
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn won_lost_files_and_won_ids_layouts() {
+    let dir = small_project();
+    let header = "id,created,channel,title,visits\n";
+    write(dir.path(), "won.csv", format!("{header}a1,2024-01-05,organic,VP,3\na3,2024-04-02,organic,Director,12\n"));
+    write(dir.path(), "lost.csv", format!("{header}a2,2024-01-20,paid,Manager,\na4,2024-04-15,paid,VP,1\n"));
+    let config = SMALL_CONFIG
+        .replace("leads = \"leads.csv\"", "won = \"won.csv\"\nlost = \"lost.csv\"")
+        .replace("outcome = \"stage\"\n", "");
+    write(dir.path(), "mqlcal.toml", config);
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+    let (_, rows) = read_csv(&dir.path().join("out.csv"));
+    let outcomes: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[3].as_str())).collect();
+    assert_eq!(outcomes, [("a1", "won"), ("a2", "lost"), ("a3", "won"), ("a4", "lost")]);
+
+    write(dir.path(), "won_ids.csv", "id\na3\n");
+    let config = SMALL_CONFIG
+        .replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"")
+        .replace("outcome = \"stage\"\n", "");
+    write(dir.path(), "mqlcal.toml", config);
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+    let (_, rows) = read_csv(&dir.path().join("out.csv"));
+    let won: Vec<&str> = rows.iter().filter(|r| r[3] == "won").map(|r| r[0].as_str()).collect();
+    assert_eq!(won, ["a3"]);
+}
+
+/// Each bad input: exit code 2 and a message naming the file, and the row and column where there is one.
+#[test]
+fn bad_inputs_name_file_row_and_column() {
+    struct Case {
+        what: &'static str,
+        leads: Option<String>,
+        events: Option<String>,
+        config: Option<String>,
+        expect: &'static [&'static str],
+    }
+    let cases = [
+        Case {
+            what: "missing file",
+            leads: None,
+            events: None,
+            config: Some(SMALL_CONFIG.replace("leads.csv", "nope.csv")),
+            expect: &["nope.csv", "not found"],
+        },
+        Case {
+            what: "missing column",
+            leads: Some(SMALL_LEADS.replace("visits", "visitz")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "no column \"visits\"", "signal \"visits\"", "\"visitz\"", "did you mean"],
+        },
+        Case {
+            what: "unparseable date",
+            leads: Some(SMALL_LEADS.replace("2024-04-15", "2024-04-31")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 4", "\"created\"", "2024-04-31", "YYYY-MM-DD"],
+        },
+        Case {
+            what: "outcome not in mapping",
+            leads: Some(SMALL_LEADS.replace("a4,2024-04-15,Lost", "a4,2024-04-15,Closed Lost")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 4", "\"stage\"", "\"Closed Lost\"", "mapping"],
+        },
+        Case {
+            what: "empty file",
+            leads: Some(String::new()),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "empty"],
+        },
+        Case {
+            what: "header only",
+            leads: Some("id,created,stage,channel,title,visits\n".into()),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "empty"],
+        },
+        Case {
+            what: "NaN count",
+            leads: Some(SMALL_LEADS.replace("VP,3", "VP,NaN")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 1", "\"visits\"", "not a finite number"],
+        },
+        Case {
+            what: "infinite count",
+            leads: Some(SMALL_LEADS.replace("VP,3", "VP,inf")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 1", "\"visits\"", "not a finite number"],
+        },
+        Case {
+            what: "negative count",
+            leads: Some(SMALL_LEADS.replace("VP,1", "VP,-2")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 4", "\"visits\"", "negative"],
+        },
+        Case {
+            what: "text in a count",
+            leads: Some(SMALL_LEADS.replace("VP,1", "VP,many")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 4", "\"visits\"", "\"many\" is not a number"],
+        },
+        Case {
+            what: "duplicate ids",
+            leads: Some(SMALL_LEADS.replace("a4,", "a2,")),
+            events: None,
+            config: None,
+            expect: &["leads.csv", "row 4", "\"a2\"", "row 2", "keep-first"],
+        },
+        Case {
+            what: "events match no lead",
+            leads: None,
+            events: Some("lead_id,occurred_at,activity\nx1,2024-01-06T10:00:00,demo_request\n".into()),
+            config: None,
+            expect: &["events.csv", "none of the 1 events' lead ids", "[events] lead_id"],
+        },
+        Case {
+            what: "bad event date",
+            leads: None,
+            events: Some(SMALL_EVENTS.replace("2024-01-07T10:00:00", "2024-01-07T25:00:00")),
+            config: None,
+            expect: &["events.csv", "row 2", "\"occurred_at\"", "2024-01-07T25:00:00"],
+        },
+        Case {
+            what: "unknown config key",
+            leads: None,
+            events: None,
+            config: Some(SMALL_CONFIG.replace("window_days", "windowdays")),
+            expect: &["mqlcal.toml", "windowdays", "did you mean `window_days`"],
+        },
+    ];
+    for case in cases {
+        let dir = small_project();
+        if let Some(leads) = &case.leads {
+            write(dir.path(), "leads.csv", leads);
+        }
+        if let Some(events) = &case.events {
+            write(dir.path(), "events.csv", events);
+        }
+        if let Some(config) = &case.config {
+            write(dir.path(), "mqlcal.toml", config);
+        }
+        let (code, _, err) = features(dir.path(), "out.csv");
+        assert_eq!(code, 2, "{}: expected exit 2, got {code}: {err}", case.what);
+        assert!(!err.contains("panicked"), "{}: {err}", case.what);
+        for needle in case.expect {
+            assert!(err.contains(needle), "{}: expected {needle:?} in: {err}", case.what);
+        }
+        assert!(!dir.path().join("out.csv").exists(), "{}: no output on error", case.what);
+    }
+}
+
+#[test]
+fn non_utf8_text_is_located() {
+    let dir = small_project();
+    let mut bytes = SMALL_LEADS.as_bytes().to_vec();
+    let at = SMALL_LEADS.find("Director").unwrap();
+    bytes[at] = 0xC4; // lone Latin-1 byte
+    write(dir.path(), "leads.csv", &bytes);
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 2);
+    assert!(err.contains("leads.csv") && err.contains("row 3") && err.contains("\"title\"") && err.contains("0xc4"), "{err}");
+}
+
+#[test]
+fn validate_reports_warnings_and_errors() {
+    let dir = small_project();
+    // Q1 has one won and one lost; make Q2 all won: a warning, exit 0.
+    write(dir.path(), "leads.csv", SMALL_LEADS.replace("a4,2024-04-15,Lost", "a4,2024-04-15,Won"));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("only one outcome") && out.contains("2024-Q2 (2 won, 0 lost)"), "{out}");
+    assert!(out.contains("title = \"Manager\": 1 leads"), "{out}");
+    assert!(out.contains("1 for unknown leads"), "{out}");
+    assert!(out.contains("1 after the window"), "{out}");
+
+    // Duplicates: validate lists them as an error and exits 1.
+    write(dir.path(), "leads.csv", SMALL_LEADS.replace("a4,", "a2,"));
+    let (code, out, _) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["duplicate_ids"], 1);
+    assert_eq!(report["duplicate_rows"], 1);
+    assert_eq!(report["cohorts"][0]["cohort"], "2024-Q1");
+    assert!(report["errors"][0].as_str().unwrap().contains("\"a2\""));
+}
+
+#[test]
+fn validate_flags_xeducation_leakage() {
+    let config = repo_root().join("tests/xeducation/mqlcal.toml");
+    let (code, out, err) = run_in(&repo_root(), &["validate", "--config", config.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let suspects: Vec<&str> = report["leakage_suspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["column"].as_str().unwrap())
+        .collect();
+    for leaky in ["Tags", "Lead Quality", "Lead Profile"] {
+        assert!(suspects.contains(&leaky), "{leaky} not in {suspects:?}");
+    }
+    for honest in ["Lead Source", "Lead Origin", "TotalVisits"] {
+        assert!(!suspects.contains(&honest), "{honest} wrongly in {suspects:?}");
+    }
+}
+
+#[test]
+fn init_drafts_a_config_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = repo_root().join("notebooks-data");
+    let out = dir.path().join("drafted.toml");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--leads",
+            sample.join("leads.csv").to_str().unwrap(),
+            "--events",
+            sample.join("events.csv").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("id = \"lead_id\""), "{text}");
+    assert!(text.contains("created_at = \"created_at\""), "{text}");
+    assert!(text.contains("outcome = \"outcome\""), "{text}");
+    assert!(text.contains("activity = \"demo_request\""), "{text}");
+    let (code, vout, verr) = run_in(dir.path(), &["validate", "--config", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{vout}{verr}\n{text}");
+    // Refuses to overwrite without --force.
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", sample.join("leads.csv").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+
+    // On the X Education data it marks the leakage columns and leaves them out.
+    let xe = shared().join("data/xeducation/leads.csv");
+    let out2 = dir.path().join("xe.toml");
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", xe.to_str().unwrap(), "-o", out2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out2).unwrap();
+    assert!(text.contains("LEAKAGE SUSPECT \"Tags\""), "{text}");
+    assert!(text.contains("# column = \"Tags\""), "{text}");
+    assert!(text.contains("outcome = \"Converted\""), "{text}");
+    let (code, vout, verr) = run_in(dir.path(), &["validate", "--config", out2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{vout}{verr}");
+}
+
+#[test]
+fn features_never_overwrites_an_input() {
+    let dir = small_project();
+    let (code, _, err) = features(dir.path(), "leads.csv");
+    assert_eq!(code, 2);
+    assert!(err.contains("input"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("leads.csv")).unwrap(), SMALL_LEADS);
+}
+
+#[test]
+fn synth_is_deterministic_and_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        let (code, _, err) = run_in(dir.path(), &["synth", "--leads", "3000", "--seed", "7", "--out", name]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for file in ["leads.csv", "events.csv", "truth.json", "mqlcal.toml"] {
+        let a = std::fs::read(dir.path().join("a").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(file)).unwrap();
+        assert_eq!(a, b, "{file} differs between runs with the same seed");
+    }
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "a/mqlcal.toml", "-o", "f.csv"]);
+    assert_eq!(code, 0, "{err}");
+    // The truth's feature names are exactly the feature table's signal columns.
+    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("a/truth.json")).unwrap()).unwrap();
+    let truth_features: Vec<String> = truth["features"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let (header, _) = read_csv(&dir.path().join("f.csv"));
+    assert_eq!(header[5..].to_vec(), truth_features);
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    let (code, out, _) = run_in(&repo_root(), &["--help"]);
+    assert_eq!(code, 0);
+    for sub in ["init", "validate", "features", "synth"] {
+        assert!(out.contains(sub), "{sub} missing from --help");
+        let (code, out, _) = run_in(&repo_root(), &[sub, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("Example:"), "{sub} --help has no example");
+    }
+}
+
+#[test]
+fn default_config_is_the_bundled_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run_in(dir.path(), &["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("20000 leads"), "{out}");
+}
