@@ -5,15 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
 
-/// Which calibration produced a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CalibrationMethod {
-    /// Logistic curve in the score (smooth, 2 parameters).
-    Platt,
-    /// Pool-adjacent-violators step function (monotone, no shape assumption).
-    Isotonic,
-}
+pub use mqlcal_scorecard::{interpolate, CalibrationMethod, CalibrationTable};
 
 /// Platt scaling: P(won | score s) = 1 / (1 + exp(−(a + b·s))).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -142,24 +134,6 @@ pub fn isotonic(scores: &[f64], won: &[bool]) -> Result<Isotonic, FitError> {
     Ok(Isotonic { score: xs, probability })
 }
 
-/// A score → probability table that a production scorer reads (and interpolates) without any model code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CalibrationTable {
-    /// How the table was made.
-    pub method: CalibrationMethod,
-    /// Distinct scores, ascending.
-    pub score: Vec<f64>,
-    /// Probability of winning at each score, non-decreasing when the score is.
-    pub probability: Vec<f64>,
-}
-
-impl CalibrationTable {
-    /// Probability at any score: linear between entries (so monotone), the end value outside them.
-    pub fn probability(&self, score: f64) -> f64 {
-        interpolate(&self.score, &self.probability, score)
-    }
-}
-
 /// Fit a calibration of `scores` and tabulate it at the distinct observed scores.
 pub fn calibration_table(
     scores: &[f64],
@@ -170,23 +144,6 @@ pub fn calibration_table(
         CalibrationMethod::Platt => platt(scores, won)?.table(scores),
         CalibrationMethod::Isotonic => isotonic(scores, won)?.table(scores),
     })
-}
-
-fn interpolate(xs: &[f64], ys: &[f64], s: f64) -> f64 {
-    if xs.len() != ys.len() {
-        return f64::NAN; // a hand-edited table; never panic in a scorer
-    }
-    match (xs.first(), xs.last()) {
-        (None, _) | (_, None) => f64::NAN,
-        _ if s.is_nan() => f64::NAN,
-        (Some(&lo), _) if s <= lo => ys[0],
-        (_, Some(&hi)) if s >= hi => ys[ys.len() - 1],
-        _ => {
-            let k = xs.partition_point(|&v| v <= s); // 1..len-1
-            let (x0, x1, y0, y1) = (xs[k - 1], xs[k], ys[k - 1], ys[k]);
-            y0 + (y1 - y0) * (s - x0) / (x1 - x0)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -207,15 +207,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
         Calibration::Isotonic => CalibrationMethod::Isotonic,
     };
     let train_scores = scores(&model, x_train.view());
-    let table_cal = calibration_table(&train_scores, &y_train, method)?;
-    model.calibration = Some(scorecard::CalibrationTable {
-        method: match spec.calibration {
-            Calibration::Platt => "platt".into(),
-            Calibration::Isotonic => "isotonic".into(),
-        },
-        score: table_cal.score.clone(),
-        probability: table_cal.probability.clone(),
-    });
+    model.calibration = Some(calibration_table(&train_scores, &y_train, method)?);
 
     let mut exact_metrics = BTreeMap::new();
     let sets = [("training", &split.training_rows), ("holdout", &split.holdout_rows)];
@@ -258,12 +250,7 @@ pub fn evaluate_points_model(
 ) -> Result<(), FitError> {
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
-    let cal = calibration_table(&scores(model, x_train.view()), &y_train, method)?;
-    model.calibration = Some(scorecard::CalibrationTable {
-        method: format!("{method:?}").to_lowercase(),
-        score: cal.score,
-        probability: cal.probability,
-    });
+    model.calibration = Some(calibration_table(&scores(model, x_train.view()), &y_train, method)?);
     for (set, rows) in [("training", &split.training_rows), ("holdout", &split.holdout_rows)] {
         let y = labels(table, rows);
         if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
