@@ -77,7 +77,10 @@ pub struct FitReport {
 /// Integer score of every row of `x` under `model` (caps and base included).
 pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
     x.outer_iter()
-        .map(|row| model.score(row.as_slice().unwrap_or(&row.to_vec())).total as f64)
+        .map(|row| match row.as_slice() {
+            Some(values) => model.score(values).total as f64,
+            None => model.score(&row.to_vec()).total as f64,
+        })
         .collect()
 }
 
