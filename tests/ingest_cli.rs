@@ -401,7 +401,7 @@ fn synth_is_deterministic_and_readable() {
 fn every_subcommand_has_help_with_an_example() {
     let (code, out, _) = run_in(&repo_root(), &["--help"]);
     assert_eq!(code, 0);
-    for sub in ["init", "validate", "features", "synth"] {
+    for sub in ["init", "validate", "features", "synth", "fit"] {
         assert!(out.contains(sub), "{sub} missing from --help");
         let (code, out, _) = run_in(&repo_root(), &[sub, "--help"]);
         assert_eq!(code, 0);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::FitError;
 use crate::logistic::{fit, FitParams, ValidFitParams};
 use linfa::ParamGuard;
+use rayon::prelude::*;
 
 /// One grid point of the alpha search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,19 +79,22 @@ pub fn choose_alpha(
     let x_valid = x.select(Axis(0), &valid);
     let won_valid: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
 
-    let mut scores = Vec::with_capacity(grid.len());
-    for &alpha in grid {
-        let result = FitParams::from_valid(base.clone())
-            .alpha(alpha)
-            .check()
-            .and_then(|p| fit(&p, x_train.view(), &won_train, names))
-            .and_then(|m| m.predict_proba(x_valid.view()))
-            .and_then(|p| Ok(log_loss(&p, &won_valid)?));
-        scores.push(match result {
-            Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
-            Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
-        });
-    }
+    // The grid's fits are independent: run them on all cores (order and results unchanged).
+    let scores: Vec<AlphaScore> = grid
+        .par_iter()
+        .map(|&alpha| {
+            let result = FitParams::from_valid(base.clone())
+                .alpha(alpha)
+                .check()
+                .and_then(|p| fit(&p, x_train.view(), &won_train, names))
+                .and_then(|m| m.predict_proba(x_valid.view()))
+                .and_then(|p| Ok(log_loss(&p, &won_valid)?));
+            match result {
+                Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
+                Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
+            }
+        })
+        .collect();
     let mut best: Option<(f64, f64)> = None;
     for s in &scores {
         if let Some(ll) = s.validation_log_loss {

@@ -195,12 +195,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
             won,
             lost,
         }),
-        rounding_cost: Some(scorecard::RoundingCost {
-            auc_exact: cost.auc_exact,
-            auc_rounded: cost.auc_rounded,
-            log_loss_exact: cost.log_loss_exact,
-            log_loss_rounded: cost.log_loss_rounded,
-        }),
+        rounding_cost: Some(cost),
         metrics: BTreeMap::new(),
     };
 

@@ -87,18 +87,8 @@ pub fn scale_to_points(
     })
 }
 
-/// What rounding to integer points costs, in sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoundingCost {
-    /// ROC AUC of the exact linear score.
-    pub auc_exact: f64,
-    /// ROC AUC of the integer points score.
-    pub auc_rounded: f64,
-    /// Mean log loss of the exact model's probabilities.
-    pub log_loss_exact: f64,
-    /// Mean log loss of the integer score after Platt calibration.
-    pub log_loss_rounded: f64,
-}
+/// What rounding to integer points costs (the model file stores the same type).
+pub use mqlcal_scorecard::RoundingCost;
 
 /// Compare the exact linear score with the integer points score on the same leads.
 pub fn rounding_cost(

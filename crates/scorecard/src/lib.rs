@@ -125,9 +125,13 @@ pub fn interpolate(xs: &[f64], ys: &[f64], s: f64) -> f64 {
 /// What rounding weights to integer points cost, in sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoundingCost {
+    /// ROC AUC of the exact linear score.
     pub auc_exact: f64,
+    /// ROC AUC of the integer points score.
     pub auc_rounded: f64,
+    /// Mean log loss of the exact model's probabilities.
     pub log_loss_exact: f64,
+    /// Mean log loss of the integer score after Platt calibration.
     pub log_loss_rounded: f64,
 }
 
