@@ -59,7 +59,7 @@ impl Default for SynthParams {
             leads: 20_000,
             seed: 42,
             quarters: 8,
-            start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+            start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(NaiveDate::MIN),
             window_days: 30,
         }
     }
@@ -152,7 +152,7 @@ pub fn feature_weights() -> Vec<f64> {
 pub fn generate(params: &SynthParams, out_dir: &Path) -> Result<SynthSummary, SynthError> {
     validate(params)?;
     fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
-    Generator::new(params, out_dir).run()
+    Generator::new(params, out_dir)?.run()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -767,37 +767,40 @@ struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(p: &'a SynthParams, out_dir: &'a Path) -> Self {
+    fn new(p: &'a SynthParams, out_dir: &'a Path) -> Result<Self, SynthError> {
         let quarter_starts: Vec<i64> = (0..=p.quarters)
             .map(|q| {
-                let d = p
-                    .start
+                p.start
                     .checked_add_months(Months::new(3 * q as u32))
-                    .expect("date in range");
-                (d - p.start).num_days()
+                    .map(|d| (d - p.start).num_days())
+                    .ok_or_else(|| {
+                        SynthError::InvalidParams(format!("{} quarters from {} run past the calendar", p.quarters, p.start))
+                    })
             })
-            .collect();
-        let as_of = *quarter_starts.last().unwrap();
+            .collect::<Result<_, _>>()?;
+        let as_of = quarter_starts.last().copied().unwrap_or(0);
         let date_cache = (-PRE_DAYS..=as_of)
             .map(|off| {
                 let d = p.start + chrono::Duration::days(off);
                 let s = format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
                 let mut b = [0u8; 10];
-                b.copy_from_slice(s.as_bytes());
+                for (dst, src) in b.iter_mut().zip(s.bytes()) {
+                    *dst = src;
+                }
                 b
             })
             .collect();
-        Generator {
+        Ok(Generator {
             p,
             out_dir,
             rng: Xoshiro256PlusPlus::seed_from_u64(p.seed),
             quarter_starts,
             date_cache,
-        }
+        })
     }
 
     fn as_of(&self) -> i64 {
-        *self.quarter_starts.last().unwrap()
+        self.quarter_starts.last().copied().unwrap_or(0)
     }
 
     fn date(&self, day: i64) -> &[u8; 10] {
@@ -818,7 +821,7 @@ impl<'a> Generator<'a> {
         order.sort_by(|&a, &b| {
             let fa = raw[a] - raw[a].floor();
             let fb = raw[b] - raw[b].floor();
-            fb.partial_cmp(&fa).unwrap().then(b.cmp(&a))
+            fb.total_cmp(&fa).then(b.cmp(&a))
         });
         for &k in order.iter().cycle() {
             if rest == 0 {
@@ -1050,7 +1053,7 @@ impl<'a> Generator<'a> {
             line.clear();
             line.push_str(&id);
             line.push(',');
-            line.push_str(std::str::from_utf8(self.date(cday)).unwrap());
+            line.push_str(std::str::from_utf8(self.date(cday)).unwrap_or(""));
             let _ = write!(
                 line,
                 ",{},{},{},",
@@ -1177,18 +1180,15 @@ impl<'a> Generator<'a> {
     }
 
     fn gamma(&mut self, shape: f64, scale: f64) -> f64 {
-        Gamma::new(shape, scale)
-            .expect("valid gamma")
-            .sample(&mut self.rng)
+        // Shapes and scales are the generator's own positive constants; a bad one yields 0.
+        Gamma::new(shape, scale).map_or(0.0, |g| g.sample(&mut self.rng))
     }
 
     fn poisson(&mut self, lambda: f64) -> u32 {
         if lambda <= 0.0 {
             return 0;
         }
-        let x: f64 = Poisson::new(lambda.min(1e6))
-            .expect("valid poisson")
-            .sample(&mut self.rng);
+        let x: f64 = Poisson::new(lambda.min(1e6)).map_or(0.0, |d| d.sample(&mut self.rng));
         x as u32
     }
 
