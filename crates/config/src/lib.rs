@@ -7,12 +7,14 @@
 //! never re-validate.
 
 mod raw;
+mod sales;
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use raw::RawConfig;
+pub use sales::{BacktestSpec, SalesSpec};
 
 /// Everything that can be wrong with a config file.
 #[derive(Debug, thiserror::Error)]
@@ -316,6 +318,10 @@ pub struct Config {
     pub signals: Vec<Signal>,
     /// `[model]`: how `mqlcal fit` fits, scales and calibrates.
     pub model: ModelSpec,
+    /// `[sales]`: capacity, target conversion band, rep time per lead, hot tier.
+    pub sales: SalesSpec,
+    /// `[backtest]`: bootstrap, confidence, walk-forward.
+    pub backtest: BacktestSpec,
 }
 
 /// The L2 penalty: a number, or chosen out of time.

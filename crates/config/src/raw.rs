@@ -24,6 +24,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub signals: Vec<RawSignal>,
     pub model: Option<RawModel>,
+    pub sales: Option<crate::sales::RawSales>,
+    pub backtest: Option<crate::sales::RawBacktest>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -381,9 +383,13 @@ impl RawConfig {
         }
 
         let model = check_model(self.model, &signals, &resolve)?;
+        let sales = crate::sales::check_sales(self.sales)?;
+        let backtest = crate::sales::check_backtest(self.backtest)?;
 
         Ok(Config {
             model,
+            sales,
+            backtest,
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
             layout,

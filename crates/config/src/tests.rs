@@ -121,3 +121,32 @@ fn bins_and_decay() {
     assert_eq!(Decay::Standard.weight(8.0), 0.8);
     assert_eq!(Decay::Standard.weight(91.0), 0.2);
 }
+
+#[test]
+fn sales_and_backtest_sections() {
+    let c = load(MINIMAL).unwrap();
+    assert_eq!(c.sales, SalesSpec::default());
+    assert_eq!(c.backtest, BacktestSpec::default());
+
+    let c = load(&format!(
+        "{MINIMAL}\n[sales]\nreps = 6\nleads_per_rep_per_month = 50\ntarget_conversion = [0.2, 0.35]\nhot_capacity_per_month = 60\n[backtest]\nseed = 7\nbootstrap_resamples = 1000\n"
+    ))
+    .unwrap();
+    assert_eq!(c.sales.capacity_per_month, Some(300.0));
+    assert_eq!(c.sales.target_conversion, (0.2, 0.35));
+    assert_eq!(c.sales.hot_capacity_per_month, Some(60.0));
+    assert_eq!((c.backtest.seed, c.backtest.bootstrap_resamples), (7, 1000));
+
+    let err = |extra: &str| load(&format!("{MINIMAL}\n{extra}\n")).unwrap_err().to_string();
+    assert!(err("[sales]\ncapacity_per_month = 0").contains("capacity_per_month = 0: expected a number of leads > 0"));
+    assert!(err("[sales]\ncapacity_per_month = -5").contains("> 0"));
+    assert!(err("[sales]\ntarget_conversion = [0.3, 0.1]").contains("low end is above the high end"));
+    assert!(err("[sales]\ntarget_conversion = [13, 25]").contains("between 0 and 1"));
+    assert!(err("[sales]\ntarget_conversion = [0.1]").contains("expected [low, high]"));
+    assert!(err("[sales]\nreps = 5").contains("needs leads_per_rep_per_month"));
+    assert!(err("[sales]\ncapacity_per_month = 100\nreps = 5\nleads_per_rep_per_month = 10").contains("not both"));
+    assert!(err("[sales]\ncapacity_per_month = 100\nhot_capacity_per_month = 200").contains("above the capacity"));
+    assert!(err("[sales]\ncapacity_per_mnth = 100").contains("did you mean `capacity_per_month`"));
+    assert!(err("[backtest]\nbootstrap_resamples = 100").contains("at least 1000"));
+    assert!(err("[backtest]\nconfidence = 90").contains("between 0.5 and 1"));
+}

@@ -13,7 +13,7 @@ mod write;
 
 pub use error::DataError;
 pub use events::EventStats;
-pub use write::{feature_frame, refuse_input, write_frame};
+pub use write::{feature_frame, refuse_input, tidy_frame, write_frame, write_tidy};
 pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStats, Ingested};
 pub use infer::{draft_config, Draft};
 pub use profile::{ColumnProfile, LEAKAGE_AUC};

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use mqlcal_features::FeatureTable;
+use mqlcal_tidy::{TidyTable, Values};
 use polars::prelude::*;
 
 use crate::read::{file_kind, FileKind};
@@ -37,6 +38,53 @@ pub fn feature_frame(table: &FeatureTable, id_column: &str) -> Result<DataFrame,
 pub fn write_frame(frame: &mut DataFrame, path: &Path, inputs: &[&Path]) -> Result<(), DataError> {
     let kind = file_kind(path)?;
     refuse_input(path, inputs)?;
+    write_atomically(path, |file| match kind {
+        FileKind::Csv => CsvWriter::new(file).include_header(true).finish(frame),
+        FileKind::Parquet => ParquetWriter::new(file).finish(frame).map(|_| ()),
+    })
+}
+
+/// A tidy table as a DataFrame, column types kept (Int64, Float64, String, Boolean).
+pub fn tidy_frame(table: &TidyTable) -> Result<DataFrame, DataError> {
+    let columns: Vec<Column> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let name = c.name.as_str().into();
+            match &c.values {
+                Values::Int(v) => Column::new(name, v),
+                Values::Float(v) => Column::new(name, v),
+                Values::Text(v) => Column::new(name, v),
+                Values::Bool(v) => Column::new(name, v),
+            }
+        })
+        .collect();
+    DataFrame::new(table.len(), columns)
+        .map_err(|e| DataError::Config { message: format!("cannot assemble table {}: {e}", table.name) })
+}
+
+/// Write a tidy table to `path` atomically: `.csv` through [`TidyTable::to_csv`]
+/// (spreadsheet-safe), `.parquet` through polars. Refuses to overwrite any of `inputs`.
+pub fn write_tidy(table: &TidyTable, path: &Path, inputs: &[&Path]) -> Result<(), DataError> {
+    let kind = file_kind(path)?;
+    refuse_input(path, inputs)?;
+    match kind {
+        FileKind::Csv => {
+            let text = table.to_csv();
+            write_atomically(path, |file| {
+                use std::io::Write;
+                file.write_all(text.as_bytes()).map_err(PolarsError::from)
+            })
+        }
+        FileKind::Parquet => {
+            let mut frame = tidy_frame(table)?;
+            write_atomically(path, |file| ParquetWriter::new(file).finish(&mut frame).map(|_| ()))
+        }
+    }
+}
+
+/// Temp file in the target folder, filled by `fill`, synced, then renamed into place.
+fn write_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> PolarsResult<()>) -> Result<(), DataError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -46,11 +94,7 @@ pub fn write_frame(frame: &mut DataFrame, path: &Path, inputs: &[&Path]) -> Resu
         .prefix(".mqlcal-")
         .tempfile_in(&dir)
         .map_err(|e| DataError::io(&dir, e))?;
-    let result = match kind {
-        FileKind::Csv => CsvWriter::new(tmp.as_file_mut()).include_header(true).finish(frame),
-        FileKind::Parquet => ParquetWriter::new(tmp.as_file_mut()).finish(frame).map(|_| ()),
-    };
-    result.map_err(|e| DataError::io(path, e))?;
+    fill(tmp.as_file_mut()).map_err(|e| DataError::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| DataError::io(path, e))?;
     tmp.persist(path).map_err(|e| DataError::io(path, e.error))?;
     Ok(())

@@ -6,6 +6,8 @@
 //! date keep their file order). No polars here, so fitting and backtesting
 //! crates build fast.
 
+pub mod calendar;
+
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +96,24 @@ impl FeatureTable {
     /// Counts of won, lost and open leads.
     pub fn outcome_counts(&self) -> OutcomeCounts {
         OutcomeCounts::of(self.outcomes.iter().copied())
+    }
+
+    /// A new table with only `rows`, in the order given.
+    pub fn select_rows(&self, rows: &[usize]) -> FeatureTable {
+        let pick = |v: &[String]| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        FeatureTable {
+            ids: pick(&self.ids),
+            created_at: rows.iter().map(|&i| self.created_at[i]).collect(),
+            cohorts: pick(&self.cohorts),
+            outcomes: rows.iter().map(|&i| self.outcomes[i]).collect(),
+            segments: self
+                .segments
+                .iter()
+                .map(|s| SegmentColumn { name: s.name.clone(), values: rows.iter().map(|&i| s.values[i].clone()).collect() })
+                .collect(),
+            columns: self.columns.clone(),
+            matrix: self.matrix.select(ndarray::Axis(0), rows),
+        }
     }
 
     /// Indices of the decided (won or lost) rows: the only rows a fit may use.

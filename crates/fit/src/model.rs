@@ -27,12 +27,39 @@ pub struct Split {
     pub training_rows: Vec<usize>,
     /// Decided rows of the holdout cohorts.
     pub holdout_rows: Vec<usize>,
+    /// The latest cohort when its period is not over yet (default split only):
+    /// neither trained on nor backtested, since its months are partial.
+    pub excluded_cohorts: Vec<String>,
 }
 
-/// Out-of-time split: the latest `holdout_cohorts` cohorts are held out
-/// (default: 1 when there are at least 3 cohorts, else none).
+/// Days before a period's end within which the latest lead makes the period complete.
+const COMPLETE_WITHIN_DAYS: i64 = 7;
+
+/// Whether the latest cohort's period ends more than a week after the latest lead was created.
+fn latest_cohort_incomplete(table: &FeatureTable, latest: &str) -> bool {
+    let (Some(months), Some(latest_lead)) =
+        (mqlcal_features::calendar::cohort_months(latest), table.created_at.iter().flatten().max())
+    else {
+        return false;
+    };
+    let period_end = mqlcal_features::calendar::first_day_of_month(months.end) * 86_400;
+    *latest_lead < period_end - COMPLETE_WITHIN_DAYS * 86_400
+}
+
+/// Out-of-time split: the latest `holdout_cohorts` cohorts are held out.
+/// Default: the latest complete cohort when there are at least 3 (a latest
+/// cohort whose period is still running is excluded when at least 4 remain), else none.
 pub fn split(table: &FeatureTable, holdout_cohorts: Option<usize>) -> Result<Split, FitError> {
-    let cohorts = table.cohort_labels();
+    let mut cohorts = table.cohort_labels();
+    let mut excluded_cohorts = Vec::new();
+    if holdout_cohorts.is_none() && cohorts.len() >= 4 {
+        if let Some(latest) = cohorts.last().cloned() {
+            if latest_cohort_incomplete(table, &latest) {
+                cohorts.pop();
+                excluded_cohorts.push(latest);
+            }
+        }
+    }
     let holdout_n = holdout_cohorts.unwrap_or(if cohorts.len() >= 3 { 1 } else { 0 });
     if holdout_n >= cohorts.len() {
         return Err(FitError::InvalidParams(format!(
@@ -52,6 +79,7 @@ pub fn split(table: &FeatureTable, holdout_cohorts: Option<usize>) -> Result<Spl
         holdout_cohorts: holdout.to_vec(),
         training_rows: decided(training),
         holdout_rows: decided(holdout),
+        excluded_cohorts,
     })
 }
 
@@ -176,6 +204,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
             .collect(),
         overrides,
         threshold: None,
+        hot_threshold: None,
         calibration: None,
         fit: Some(scorecard::FitSummary {
             alpha,
@@ -192,6 +221,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
         training: Some(Training {
             cohorts: split.training_cohorts.clone(),
             holdout_cohorts: split.holdout_cohorts.clone(),
+            excluded_cohorts: split.excluded_cohorts.clone(),
             won,
             lost,
         }),

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 mod special;
-pub use special::{chi2_sf, ln_gamma, regularized_gamma_q};
+pub use special::{chi2_sf, ln_gamma, normal_quantile, regularized_gamma_q};
 
 /// Why a metric could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -159,6 +159,9 @@ pub struct FitSummary {
 pub struct Training {
     pub cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
+    /// A latest cohort whose period was still running: neither trained on nor held out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_cohorts: Vec<String>,
     pub won: usize,
     pub lost: usize,
 }
@@ -178,6 +181,9 @@ pub struct Model {
     pub overrides: Vec<Override>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
+    /// Hot tier (route now): MQLs scoring at least this; the rest of the MQLs are warm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_threshold: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<CalibrationTable>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +239,23 @@ impl Model {
             }
         }
         let total = self.base_points + fit + engagement;
-        let mut mql = self.threshold.map(|t| total >= t);
+        let mql = match self.override_rule(values) {
+            Some(rule) => Some(rule == OverrideRule::AlwaysMql),
+            None => self.threshold.map(|t| total >= t),
+        };
+        Score {
+            total,
+            fit,
+            engagement,
+            mql,
+            probability: self.calibration.as_ref().map(|c| c.probability(total as f64)),
+        }
+    }
+
+    /// The routing rule that decides this lead whatever its score, if any:
+    /// `never_mql` wins over `always_mql` (a competitor's demo request is not an MQL).
+    pub fn override_rule(&self, values: &[f64]) -> Option<OverrideRule> {
+        let mut rule = None;
         for o in &self.overrides {
             let fires = self
                 .signals
@@ -242,19 +264,13 @@ impl Model {
                 .and_then(|j| values.get(j))
                 .is_some_and(|&v| v > 0.0);
             if fires {
-                mql = Some(o.rule == OverrideRule::AlwaysMql);
                 if o.rule == OverrideRule::NeverMql {
-                    break;
+                    return Some(OverrideRule::NeverMql);
                 }
+                rule = Some(OverrideRule::AlwaysMql);
             }
         }
-        Score {
-            total,
-            fit,
-            engagement,
-            mql,
-            probability: self.calibration.as_ref().map(|c| c.probability(total as f64)),
-        }
+        rule
     }
 
     /// Check the model is usable: version, integer-consistent tables, caps and overrides naming real signals.
@@ -277,11 +293,20 @@ impl Model {
                 return Err(invalid(format!("override names signal {:?}, which the model does not have", o.signal)));
             }
         }
+        if let Some(hot) = self.hot_threshold {
+            match self.threshold {
+                None => return Err(invalid(format!("hot_threshold {hot} without a threshold: the hot tier is the top of the MQLs"))),
+                Some(t) if hot < t => {
+                    return Err(invalid(format!("hot_threshold {hot} is below the MQL threshold {t}: the hot tier must sit at or above it")))
+                }
+                Some(_) => {}
+            }
+        }
         if let Some(c) = &self.calibration {
             if c.score.len() != c.probability.len() || c.score.is_empty() {
                 return Err(invalid("calibration table: score and probability must be non-empty and of equal length".into()));
             }
-            if c.score.windows(2).any(|w| !(w[0] < w[1])) {
+            if c.score.windows(2).any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less)) {
                 return Err(invalid("calibration table: scores must be strictly increasing".into()));
             }
             if c.probability.iter().any(|p| !(0.0..=1.0).contains(p)) {
@@ -353,6 +378,7 @@ pub fn load_points_sheet(path: &Path, columns: &[(String, Axis)]) -> Result<Mode
         group_caps: vec![],
         overrides: vec![],
         threshold: sheet.threshold,
+        hot_threshold: None,
         calibration: None,
         fit: None,
         training: None,
@@ -385,6 +411,7 @@ mod tests {
                 Override { signal: "domain=competitor".into(), rule: OverrideRule::NeverMql },
             ],
             threshold: Some(50),
+            hot_threshold: Some(80),
             calibration: Some(CalibrationTable { method: CalibrationMethod::Platt, score: vec![0.0, 100.0], probability: vec![0.1, 0.5] }),
             fit: None,
             training: None,
@@ -414,6 +441,9 @@ mod tests {
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));
+        let mut m = model();
+        m.hot_threshold = Some(40);
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("below the MQL threshold 50"));
         let mut m = model();
         m.calibration.as_mut().unwrap().score = vec![5.0, 1.0];
         assert!(m.validate("m.json").is_err());

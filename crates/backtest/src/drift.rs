@@ -1,0 +1,131 @@
+//! Drift between the training cohorts and the holdout: the population
+//! stability index (PSI) of the score, and the same index per signal.
+//! Above 0.1 a shift is worth a look; above 0.25 it is major.
+
+use mqlcal_features::FeatureTable;
+use serde::Serialize;
+
+/// Floor on a bin's share, so an empty bin does not make the index infinite (the usual 0.0001).
+const MIN_SHARE: f64 = 1e-4;
+/// Up to this many distinct training values, each value is its own bin; beyond, deciles.
+const MAX_DISTINCT_BINS: usize = 12;
+
+/// The stability index of the score or of one signal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stability {
+    /// "score" or the signal's name.
+    pub name: String,
+    /// "score", "fit" or "engagement".
+    pub kind: String,
+    pub index: f64,
+    pub bins: usize,
+    /// "stable" (< 0.1), "moderate shift" (0.1–0.25) or "major shift" (> 0.25).
+    pub flag: &'static str,
+}
+
+pub fn flag(index: f64) -> &'static str {
+    if index > 0.25 {
+        "major shift"
+    } else if index > 0.1 {
+        "moderate shift"
+    } else {
+        "stable"
+    }
+}
+
+/// Bin edges from the training values: each distinct value when there are few, else deciles.
+/// A value's bin is the number of edges at or below it.
+fn edges(training: &[f64]) -> Vec<f64> {
+    let mut sorted: Vec<f64> = training.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    if distinct.len() <= MAX_DISTINCT_BINS {
+        return distinct.into_iter().skip(1).collect();
+    }
+    let mut cuts: Vec<f64> = (1..10).map(|d| sorted[d * sorted.len() / 10]).collect();
+    cuts.dedup();
+    // A cut at the minimum would leave an empty first bin.
+    cuts.retain(|&c| c > sorted[0]);
+    cuts
+}
+
+/// PSI = Σ (holdout share − training share) × ln(holdout share / training share).
+pub fn stability_index(training: &[f64], holdout: &[f64]) -> (f64, usize) {
+    let edges = edges(training);
+    let bins = edges.len() + 1;
+    let shares = |values: &[f64]| {
+        let mut counts = vec![0usize; bins];
+        for &v in values {
+            counts[edges.partition_point(|&e| e <= v)] += 1;
+        }
+        let n = values.len().max(1) as f64;
+        counts.into_iter().map(|c| (c as f64 / n).max(MIN_SHARE)).collect::<Vec<f64>>()
+    };
+    let (t, h) = (shares(training), shares(holdout));
+    (t.iter().zip(&h).map(|(t, h)| (h - t) * (h / t).ln()).sum(), bins)
+}
+
+/// The score's index, then one per signal (a categorical signal's bins are its levels).
+pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usize], training_scores: &[f64], holdout_scores: &[f64]) -> Vec<Stability> {
+    let (index, bins) = stability_index(training_scores, holdout_scores);
+    let mut out = vec![Stability { name: "score".into(), kind: "score".into(), index, bins, flag: flag(index) }];
+    let mut signals: Vec<&str> = Vec::new();
+    for c in &table.columns {
+        if !signals.contains(&c.signal.as_str()) {
+            signals.push(&c.signal);
+        }
+    }
+    for signal in signals {
+        let columns: Vec<usize> = (0..table.columns.len()).filter(|&j| table.columns[j].signal == signal).collect();
+        // One column: its values. Several (levels or bins): which one is set, 0 for the baseline.
+        let value = |i: usize| -> f64 {
+            if let [j] = columns[..] {
+                return table.matrix[[i, j]];
+            }
+            columns.iter().position(|&j| table.matrix[[i, j]] > 0.0).map_or(0.0, |k| (k + 1) as f64)
+        };
+        let training: Vec<f64> = training_rows.iter().map(|&i| value(i)).collect();
+        let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
+        let (index, bins) = stability_index(&training, &holdout);
+        let kind = match table.columns[columns[0]].axis {
+            mqlcal_config::Axis::Fit => "fit",
+            mqlcal_config::Axis::Engagement => "engagement",
+        };
+        out.push(Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psi_by_hand() {
+        // Two values: training 50/50, holdout 80/20.
+        let training = [0.0, 0.0, 1.0, 1.0];
+        let holdout = [0.0, 0.0, 0.0, 0.0, 1.0];
+        let (psi, bins) = stability_index(&training, &holdout);
+        let expected = (0.8 - 0.5) * (0.8f64 / 0.5).ln() + (0.2 - 0.5) * (0.2f64 / 0.5).ln();
+        assert_eq!(bins, 2);
+        assert!((psi - expected).abs() < 1e-12);
+        assert_eq!(stability_index(&training, &training).0, 0.0);
+        // A value never seen in training falls in the nearest bin; an empty bin is floored.
+        let (psi, _) = stability_index(&training, &[5.0, 5.0]);
+        let expected = (MIN_SHARE - 0.5) * (MIN_SHARE / 0.5).ln() + (1.0 - 0.5) * (1.0f64 / 0.5).ln();
+        assert!((psi - expected).abs() < 1e-12);
+        assert_eq!((flag(0.05), flag(0.2), flag(0.3)), ("stable", "moderate shift", "major shift"));
+    }
+
+    #[test]
+    fn many_values_use_deciles() {
+        let training: Vec<f64> = (0..1000).map(f64::from).collect();
+        let (psi, bins) = stability_index(&training, &training);
+        assert_eq!((psi, bins), (0.0, 10));
+        let shifted: Vec<f64> = (0..1000).map(|v| f64::from(v) + 100.0).collect();
+        let (psi, _) = stability_index(&training, &shifted);
+        // First decile empties (floored), last decile doubles.
+        assert!(psi > 0.5, "{psi}");
+    }
+}

@@ -1,0 +1,147 @@
+//! A model applied to leads of the feature table: each lead's integer score,
+//! the routing rule that overrides it, its outcome and its creation month.
+
+use std::collections::BTreeSet;
+
+use mqlcal_features::{calendar, FeatureTable, Outcome};
+use mqlcal_scorecard::{Model, OverrideRule};
+
+use crate::BacktestError;
+
+/// How a lead's MQL status is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// By its score against the threshold.
+    Score,
+    /// `always_mql`: an MQL whatever its score.
+    Always,
+    /// `never_mql`: never an MQL.
+    Never,
+}
+
+/// Scored leads (one entry per lead, aligned vectors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredLeads {
+    /// Row of each lead in the feature table.
+    pub rows: Vec<usize>,
+    pub score: Vec<i64>,
+    pub route: Vec<Route>,
+    pub outcome: Vec<Outcome>,
+    /// Creation month (`calendar` month index).
+    pub month: Vec<i32>,
+}
+
+impl ScoredLeads {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Whether lead `i` is an MQL at `threshold`.
+    pub fn is_mql(&self, i: usize, threshold: i64) -> bool {
+        match self.route[i] {
+            Route::Always => true,
+            Route::Never => false,
+            Route::Score => self.score[i] >= threshold,
+        }
+    }
+
+    /// Won, lost and open counts of the leads `keep` selects.
+    pub fn counts(&self, keep: impl Fn(usize) -> bool) -> [u64; 3] {
+        let mut counts = [0u64; 3];
+        for i in (0..self.len()).filter(|&i| keep(i)) {
+            counts[outcome_index(self.outcome[i])] += 1;
+        }
+        counts
+    }
+}
+
+/// 0 won, 1 lost, 2 open: the index into `[u64; 3]` counts.
+pub fn outcome_index(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::Won => 0,
+        Outcome::Lost => 1,
+        Outcome::Open => 2,
+    }
+}
+
+/// For each of the model's signals, the feature-table column that feeds it.
+/// A signal the table lacks is an error naming it.
+pub fn column_map(model: &Model, table: &FeatureTable, model_name: &str) -> Result<Vec<usize>, BacktestError> {
+    let mut map = Vec::with_capacity(model.signals.len());
+    let mut missing = Vec::new();
+    for signal in &model.signals {
+        match table.columns.iter().position(|c| c.name == signal.name) {
+            Some(j) => map.push(j),
+            None => missing.push(signal.name.clone()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(map)
+    } else {
+        Err(BacktestError::MissingSignals {
+            model: model_name.to_string(),
+            missing: missing.join(", "),
+            known: table.column_names().join(", "),
+        })
+    }
+}
+
+/// Score `rows` of `table` with `model`; every row needs a creation date.
+pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_name: &str) -> Result<ScoredLeads, BacktestError> {
+    let map = column_map(model, table, model_name)?;
+    let undated = rows.iter().filter(|&&i| table.created_at[i].is_none()).count();
+    if undated > 0 {
+        return Err(BacktestError::NoDates { count: undated });
+    }
+    let mut values = vec![0.0; map.len()];
+    let mut scored = ScoredLeads {
+        rows: rows.to_vec(),
+        score: Vec::with_capacity(rows.len()),
+        route: Vec::with_capacity(rows.len()),
+        outcome: Vec::with_capacity(rows.len()),
+        month: Vec::with_capacity(rows.len()),
+    };
+    for &i in rows {
+        let row = table.matrix.row(i);
+        for (v, &j) in values.iter_mut().zip(&map) {
+            *v = row[j];
+        }
+        scored.score.push(model.score(&values).total);
+        scored.route.push(match model.override_rule(&values) {
+            None => Route::Score,
+            Some(OverrideRule::AlwaysMql) => Route::Always,
+            Some(OverrideRule::NeverMql) => Route::Never,
+        });
+        scored.outcome.push(table.outcomes[i]);
+        scored.month.push(table.created_at[i].map_or(0, calendar::month_of));
+    }
+    Ok(scored)
+}
+
+/// Rows of `table` in the given cohorts (all outcomes: open leads are volume too).
+pub fn cohort_rows(table: &FeatureTable, cohorts: &[String]) -> Vec<usize> {
+    let wanted: BTreeSet<&str> = cohorts.iter().map(String::as_str).collect();
+    (0..table.len()).filter(|&i| wanted.contains(table.cohorts[i].as_str())).collect()
+}
+
+/// Calendar months the cohorts cover (the denominator of "MQLs per month").
+/// Cohorts without a period ("all") count the months their leads span.
+pub fn months_covered(table: &FeatureTable, cohorts: &[String], rows: &[usize]) -> usize {
+    let mut months = BTreeSet::new();
+    for label in cohorts {
+        match calendar::cohort_months(label) {
+            Some(range) => months.extend(range),
+            None => {
+                let seen: Vec<i32> = rows.iter().filter_map(|&i| table.created_at[i].map(calendar::month_of)).collect();
+                if let (Some(lo), Some(hi)) = (seen.iter().min(), seen.iter().max()) {
+                    months.extend(*lo..=*hi);
+                }
+            }
+        }
+    }
+    months.len().max(1)
+}

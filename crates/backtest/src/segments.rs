@@ -1,0 +1,183 @@
+//! Breakdowns at the recommended threshold: per segment value (e.g. channel),
+//! and the hot/warm tiers.
+
+use std::collections::BTreeMap;
+
+use mqlcal_features::FeatureTable;
+use serde::Serialize;
+
+use crate::recommend::volume;
+use crate::scored::{outcome_index, Route, ScoredLeads};
+
+/// Volume and conversion of one segment value at a threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentRow {
+    /// The segment column (e.g. "channel").
+    pub segment: String,
+    /// Its value; "(blank)" for an empty cell.
+    pub value: String,
+    pub leads: u64,
+    pub mqls: u64,
+    pub mqls_per_month: f64,
+    pub share_of_mqls: f64,
+    pub won: u64,
+    pub lost: u64,
+    pub open: u64,
+    pub conversion: Option<f64>,
+    pub conversion_low: Option<f64>,
+    pub conversion_high: Option<f64>,
+    /// Won MQLs / won leads of the segment.
+    pub wins_captured_share: Option<f64>,
+    /// Won / decided among all the segment's leads (MQL or not).
+    pub base_conversion: Option<f64>,
+}
+
+fn conversion(won: u64, lost: u64, z: f64) -> (Option<f64>, Option<(f64, f64)>) {
+    let decided = won + lost;
+    if decided == 0 {
+        return (None, None);
+    }
+    (Some(won as f64 / decided as f64), Some(mqlcal_metrics::wilson_interval(won as usize, decided as usize, z)))
+}
+
+/// Every value of every segment column, most MQLs first.
+pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, months: f64, z: f64) -> Vec<SegmentRow> {
+    let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).count().max(1) as f64;
+    let mut out = Vec::new();
+    for column in &table.segments {
+        // value -> (all leads' counts, MQLs' counts)
+        let mut by_value: BTreeMap<String, ([u64; 3], [u64; 3])> = BTreeMap::new();
+        for i in 0..leads.len() {
+            let value = column.values[leads.rows[i]].clone().unwrap_or_else(|| "(blank)".into());
+            let entry = by_value.entry(value).or_default();
+            let o = outcome_index(leads.outcome[i]);
+            entry.0[o] += 1;
+            if leads.is_mql(i, threshold) {
+                entry.1[o] += 1;
+            }
+        }
+        let mut rows: Vec<SegmentRow> = by_value
+            .into_iter()
+            .map(|(value, (all, mql))| {
+                let mqls = mql.iter().sum::<u64>();
+                let (cv, interval) = conversion(mql[0], mql[1], z);
+                SegmentRow {
+                    segment: column.name.clone(),
+                    value,
+                    leads: all.iter().sum(),
+                    mqls,
+                    mqls_per_month: mqls as f64 / months,
+                    share_of_mqls: mqls as f64 / total_mqls,
+                    won: mql[0],
+                    lost: mql[1],
+                    open: mql[2],
+                    conversion: cv,
+                    conversion_low: interval.map(|i| i.0),
+                    conversion_high: interval.map(|i| i.1),
+                    wins_captured_share: (all[0] > 0).then(|| mql[0] as f64 / all[0] as f64),
+                    base_conversion: conversion(all[0], all[1], z).0,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| b.mqls.cmp(&a.mqls).then(a.value.cmp(&b.value)));
+        out.extend(rows);
+    }
+    out
+}
+
+/// One tier of the MQLs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierRow {
+    /// "hot" (route now) or "warm" (nurture, then route).
+    pub tier: String,
+    /// Lowest score of the tier (warm also holds `always_mql` leads below it).
+    pub from_score: i64,
+    pub mqls: u64,
+    pub mqls_per_month: f64,
+    pub won: u64,
+    pub lost: u64,
+    pub open: u64,
+    pub conversion: Option<f64>,
+    pub conversion_low: Option<f64>,
+    pub conversion_high: Option<f64>,
+    /// Won leads of the tier / all won leads of the holdout.
+    pub wins_captured_share: Option<f64>,
+}
+
+/// Hot and warm tiers at a threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tiers {
+    pub hot_capacity_per_month: f64,
+    /// None when even the top score sends more than the hot capacity.
+    pub hot_threshold: Option<i64>,
+    pub rows: Vec<TierRow>,
+    pub summary: String,
+}
+
+/// The hot tier is the top of the MQLs by score, as many as `hot_capacity_per_month`
+/// allows: the lowest score at or above the MQL threshold whose leads fit it.
+pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, months: f64, z: f64) -> Tiers {
+    let mut scores: Vec<i64> = (0..leads.len()).filter(|&i| leads.route[i] != Route::Never).map(|i| leads.score[i]).collect();
+    scores.sort_unstable_by(|a, b| b.cmp(a));
+    let mut hot_threshold = None;
+    let mut k = 0;
+    while k < scores.len() && scores[k] >= threshold {
+        let score = scores[k];
+        while k < scores.len() && scores[k] == score {
+            k += 1;
+        }
+        if k as f64 / months <= hot_capacity_per_month * (1.0 + 1e-12) {
+            hot_threshold = Some(score);
+        } else {
+            break;
+        }
+    }
+    let total_won = leads.counts(|_| true)[0];
+    let row = |tier: &str, from_score: i64, counts: [u64; 3]| {
+        let (cv, interval) = conversion(counts[0], counts[1], z);
+        let mqls = counts.iter().sum::<u64>();
+        TierRow {
+            tier: tier.into(),
+            from_score,
+            mqls,
+            mqls_per_month: mqls as f64 / months,
+            won: counts[0],
+            lost: counts[1],
+            open: counts[2],
+            conversion: cv,
+            conversion_low: interval.map(|i| i.0),
+            conversion_high: interval.map(|i| i.1),
+            wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
+        }
+    };
+    let mql = |i: usize| leads.is_mql(i, threshold);
+    let (rows, summary) = match hot_threshold {
+        Some(hot) => {
+            let is_hot = |i: usize| mql(i) && leads.route[i] != Route::Never && leads.score[i] >= hot;
+            let hot_row = row("hot", hot, leads.counts(is_hot));
+            let warm_row = row("warm", threshold, leads.counts(|i| mql(i) && !is_hot(i)));
+            let summary = format!(
+                "Hot tier from score {hot}: {} MQLs a month (hot capacity {}) converting at {}; warm {} a month at {}.",
+                volume(hot_row.mqls_per_month),
+                volume(hot_capacity_per_month),
+                hot_row.conversion.map_or("-".into(), crate::recommend::pct),
+                volume(warm_row.mqls_per_month),
+                warm_row.conversion.map_or("-".into(), crate::recommend::pct),
+            );
+            (vec![hot_row, warm_row], summary)
+        }
+        None => {
+            let top = scores.first().copied().unwrap_or(threshold);
+            let at_top = scores.iter().filter(|&&s| s == top).count() as f64 / months;
+            (
+                vec![row("warm", threshold, leads.counts(mql))],
+                format!(
+                    "No hot tier: even the top score ({top}) sends {} leads a month, above the hot capacity of {}.",
+                    volume(at_top),
+                    volume(hot_capacity_per_month)
+                ),
+            )
+        }
+    };
+    Tiers { hot_capacity_per_month, hot_threshold, rows, summary }
+}

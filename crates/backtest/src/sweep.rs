@@ -1,0 +1,232 @@
+//! The threshold sweep: for every distinct score of the holdout, what that
+//! threshold would have sent to sales. Sorted once, then cumulative sums:
+//! O(n log n) however many thresholds there are.
+
+use serde::Serialize;
+
+use crate::scored::{outcome_index, Route, ScoredLeads};
+
+/// What the sweep measures against: sales capacity, the target conversion band,
+/// rep time per MQL, and the z of the intervals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Constraints {
+    pub capacity_per_month: f64,
+    pub band: (f64, f64),
+    pub minutes_per_lead: f64,
+    /// Interval level (e.g. 0.90) and its normal z.
+    pub confidence: f64,
+    #[serde(skip)]
+    pub z: f64,
+}
+
+impl Constraints {
+    pub fn new(capacity_per_month: f64, band: (f64, f64), minutes_per_lead: f64, confidence: f64) -> Self {
+        let z = mqlcal_metrics::normal_quantile(0.5 + confidence / 2.0);
+        Constraints { capacity_per_month, band, minutes_per_lead, confidence, z }
+    }
+
+    pub fn within_capacity(&self, mqls_per_month: f64) -> bool {
+        // A hair of slack so that exactly-at-capacity counts as within (floating division).
+        mqls_per_month <= self.capacity_per_month * (1.0 + 1e-12)
+    }
+
+    pub fn within_band(&self, conversion: f64) -> bool {
+        conversion >= self.band.0 && conversion <= self.band.1
+    }
+}
+
+/// Won/lost/open counts per distinct score, strictest threshold first. The
+/// bootstrap resamples these cells instead of leads (the same distribution).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cells {
+    /// Candidate thresholds, descending: every distinct score of score-routed
+    /// leads, plus one above the top when `always_mql` leads exist (overrides alone).
+    pub thresholds: Vec<i64>,
+    /// Score-routed leads whose score equals each threshold.
+    pub at: Vec<[u64; 3]>,
+    /// `always_mql` leads (MQLs at every threshold).
+    pub always: [u64; 3],
+    /// `never_mql` leads (never MQLs).
+    pub never: [u64; 3],
+}
+
+impl Cells {
+    pub fn of(leads: &ScoredLeads) -> Cells {
+        let mut scored: Vec<(i64, usize)> = (0..leads.len())
+            .filter(|&i| leads.route[i] == Route::Score)
+            .map(|i| (leads.score[i], outcome_index(leads.outcome[i])))
+            .collect();
+        scored.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
+        let mut thresholds: Vec<i64> = Vec::new();
+        let mut at: Vec<[u64; 3]> = Vec::new();
+        for (score, o) in scored {
+            if thresholds.last() != Some(&score) {
+                thresholds.push(score);
+                at.push([0; 3]);
+            }
+            if let Some(cell) = at.last_mut() {
+                cell[o] += 1;
+            }
+        }
+        let always = leads.counts(|i| leads.route[i] == Route::Always);
+        let never = leads.counts(|i| leads.route[i] == Route::Never);
+        if always.iter().sum::<u64>() > 0 || thresholds.is_empty() {
+            let top = thresholds.first().map_or(0, |t| t + 1);
+            thresholds.insert(0, top);
+            at.insert(0, [0; 3]);
+        }
+        Cells { thresholds, at, always, never }
+    }
+
+    /// MQL counts (won, lost, open) at each threshold.
+    pub fn cumulative(&self) -> Vec<[u64; 3]> {
+        let mut running = self.always;
+        self.at
+            .iter()
+            .map(|cell| {
+                for o in 0..3 {
+                    running[o] += cell[o];
+                }
+                running
+            })
+            .collect()
+    }
+
+    /// All leads' counts (won, lost, open).
+    pub fn totals(&self) -> [u64; 3] {
+        let mut totals = self.always;
+        for cell in self.at.iter().chain(std::iter::once(&self.never)) {
+            for o in 0..3 {
+                totals[o] += cell[o];
+            }
+        }
+        totals
+    }
+}
+
+/// One candidate threshold on the holdout.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdRow {
+    /// Leads scoring at least this are MQLs (overrides apply on top).
+    pub threshold: i64,
+    pub mqls: u64,
+    pub mqls_per_month: f64,
+    /// MQLs in the holdout's busiest month.
+    pub busiest_month_mqls: u64,
+    /// MQLs as a share of all holdout leads.
+    pub share_of_leads: f64,
+    pub won: u64,
+    pub lost: u64,
+    /// MQLs not yet decided (volume, not conversion).
+    pub open: u64,
+    /// Won / decided MQLs.
+    pub conversion: Option<f64>,
+    /// Wilson interval of the conversion.
+    pub conversion_low: Option<f64>,
+    pub conversion_high: Option<f64>,
+    /// Won MQLs / all won leads of the holdout.
+    pub wins_captured_share: Option<f64>,
+    /// Conversion / the holdout's base win rate.
+    pub lift: Option<f64>,
+    /// MQLs per month × conversion.
+    pub expected_wins_per_month: Option<f64>,
+    /// MQLs per month / capacity.
+    pub capacity_utilisation: f64,
+    /// Rep hours a month spent on MQLs that lose: MQLs per month × (1 − conversion) × minutes per lead / 60.
+    pub rep_hours_on_lost_per_month: Option<f64>,
+    pub within_capacity: bool,
+    /// None when no MQL is decided.
+    pub within_band: Option<bool>,
+    /// Share of bootstrap resamples in which capacity and band both hold here.
+    pub p_constraints_hold: Option<f64>,
+}
+
+impl ThresholdRow {
+    /// Both constraints hold.
+    pub fn feasible(&self) -> bool {
+        self.within_capacity && self.within_band == Some(true)
+    }
+}
+
+/// The measures of one threshold from its MQL counts, the holdout's totals and months.
+pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f64, c: &Constraints) -> ThresholdRow {
+    let [won, lost, open] = mql;
+    let mqls = won + lost + open;
+    let decided = won + lost;
+    let all = totals.iter().sum::<u64>();
+    let mqls_per_month = mqls as f64 / months;
+    let conversion = (decided > 0).then(|| won as f64 / decided as f64);
+    let interval = (decided > 0).then(|| mqlcal_metrics::wilson_interval(won as usize, decided as usize, c.z));
+    let base_rate = (totals[0] + totals[1] > 0).then(|| totals[0] as f64 / (totals[0] + totals[1]) as f64);
+    ThresholdRow {
+        threshold,
+        mqls,
+        mqls_per_month,
+        busiest_month_mqls: 0,
+        share_of_leads: if all > 0 { mqls as f64 / all as f64 } else { 0.0 },
+        won,
+        lost,
+        open,
+        conversion,
+        conversion_low: interval.map(|i| i.0),
+        conversion_high: interval.map(|i| i.1),
+        wins_captured_share: (totals[0] > 0).then(|| won as f64 / totals[0] as f64),
+        lift: conversion.zip(base_rate.filter(|&b| b > 0.0)).map(|(cv, b)| cv / b),
+        expected_wins_per_month: conversion.map(|cv| mqls_per_month * cv),
+        capacity_utilisation: mqls_per_month / c.capacity_per_month,
+        rep_hours_on_lost_per_month: conversion.map(|cv| mqls_per_month * (1.0 - cv) * c.minutes_per_lead / 60.0),
+        within_capacity: c.within_capacity(mqls_per_month),
+        within_band: conversion.map(|cv| c.within_band(cv)),
+        p_constraints_hold: None,
+    }
+}
+
+/// Every threshold of the holdout, strictest first.
+pub fn sweep(leads: &ScoredLeads, months: usize, c: &Constraints) -> (Cells, Vec<ThresholdRow>) {
+    let cells = Cells::of(leads);
+    let totals = cells.totals();
+    let mut rows: Vec<ThresholdRow> = cells
+        .thresholds
+        .iter()
+        .zip(cells.cumulative())
+        .map(|(&t, mql)| threshold_row(t, mql, totals, months as f64, c))
+        .collect();
+    for (row, busiest) in rows.iter_mut().zip(busiest_month(leads, &cells.thresholds)) {
+        row.busiest_month_mqls = busiest;
+    }
+    (cells, rows)
+}
+
+/// MQLs of the busiest month at each threshold (descending thresholds). Counts
+/// only grow as the threshold falls, so a running maximum suffices.
+fn busiest_month(leads: &ScoredLeads, thresholds: &[i64]) -> Vec<u64> {
+    let Some(&first) = leads.month.iter().min() else {
+        return vec![0; thresholds.len()];
+    };
+    let span = leads.month.iter().max().map_or(1, |&last| (last - first) as usize + 1);
+    let mut per_month = vec![0u64; span];
+    let mut busiest = 0u64;
+    let mut bump = |month: i32, per_month: &mut Vec<u64>| {
+        let slot = &mut per_month[(month - first) as usize];
+        *slot += 1;
+        busiest = busiest.max(*slot);
+        busiest
+    };
+    for i in (0..leads.len()).filter(|&i| leads.route[i] == Route::Always) {
+        bump(leads.month[i], &mut per_month);
+    }
+    let mut by_score: Vec<(i64, i32)> =
+        (0..leads.len()).filter(|&i| leads.route[i] == Route::Score).map(|i| (leads.score[i], leads.month[i])).collect();
+    by_score.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
+    let mut next = 0;
+    let mut out = Vec::with_capacity(thresholds.len());
+    let mut current = per_month.iter().copied().max().unwrap_or(0);
+    for &t in thresholds {
+        while next < by_score.len() && by_score[next].0 >= t {
+            current = bump(by_score[next].1, &mut per_month);
+            next += 1;
+        }
+        out.push(current);
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! The backtest as tidy tables (one row per observation) for notebooks.
+
+use mqlcal_tidy::TidyTable;
+
+use crate::Backtest;
+
+fn count(v: u64) -> Option<i64> {
+    i64::try_from(v).ok()
+}
+
+pub fn all(b: &Backtest) -> Vec<TidyTable> {
+    let mut out = vec![thresholds(b), bootstrap(b), segments(b), drift(b)];
+    if !b.walk_forward.is_empty() {
+        out.push(walk_forward(b));
+    }
+    if let Some(t) = tiers(b) {
+        out.push(t);
+    }
+    if let Some(c) = comparison(b) {
+        out.push(c);
+    }
+    out
+}
+
+fn thresholds(b: &Backtest) -> TidyTable {
+    let r = &b.thresholds;
+    let recommended = b.recommendation.threshold;
+    TidyTable::new("thresholds")
+        .int("threshold", r.iter().map(|x| Some(x.threshold)))
+        .bool("recommended", r.iter().map(|x| Some(x.threshold == recommended)))
+        .int("mqls", r.iter().map(|x| count(x.mqls)))
+        .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
+        .int("busiest_month_mqls", r.iter().map(|x| count(x.busiest_month_mqls)))
+        .float("share_of_leads", r.iter().map(|x| Some(x.share_of_leads)))
+        .int("won", r.iter().map(|x| count(x.won)))
+        .int("lost", r.iter().map(|x| count(x.lost)))
+        .int("open", r.iter().map(|x| count(x.open)))
+        .float("conversion", r.iter().map(|x| x.conversion))
+        .float("conversion_low", r.iter().map(|x| x.conversion_low))
+        .float("conversion_high", r.iter().map(|x| x.conversion_high))
+        .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
+        .float("lift", r.iter().map(|x| x.lift))
+        .float("expected_wins_per_month", r.iter().map(|x| x.expected_wins_per_month))
+        .float("capacity_utilisation", r.iter().map(|x| Some(x.capacity_utilisation)))
+        .float("rep_hours_on_lost_per_month", r.iter().map(|x| x.rep_hours_on_lost_per_month))
+        .bool("within_capacity", r.iter().map(|x| Some(x.within_capacity)))
+        .bool("within_band", r.iter().map(|x| x.within_band))
+        .float("p_constraints_hold", r.iter().map(|x| x.p_constraints_hold))
+}
+
+fn bootstrap(b: &Backtest) -> TidyTable {
+    let s = &b.bootstrap;
+    let stats = [
+        ("conversion", Some(s.conversion)),
+        ("mqls_per_month", Some(s.mqls_per_month)),
+        ("wins_captured_share", Some(s.wins_captured_share)),
+        ("p_constraints_hold", None),
+        ("p_any_feasible", None),
+    ];
+    let estimate = |name: &str, interval: Option<crate::Interval>| match (name, interval) {
+        (_, Some(i)) => Some(i.estimate),
+        ("p_constraints_hold", None) => Some(s.p_constraints_hold),
+        _ => Some(s.p_any_feasible),
+    };
+    TidyTable::new("bootstrap")
+        .int("threshold", stats.iter().map(|_| Some(s.threshold)))
+        .text("statistic", stats.iter().map(|(n, _)| Some(*n)))
+        .float("estimate", stats.iter().map(|(n, i)| estimate(n, *i)))
+        .float("low", stats.iter().map(|(_, i)| i.map(|i| i.low)))
+        .float("high", stats.iter().map(|(_, i)| i.map(|i| i.high)))
+        .float("confidence", stats.iter().map(|_| Some(s.confidence)))
+        .int("resamples", stats.iter().map(|_| i64::try_from(s.resamples).ok()))
+        .int("seed", stats.iter().map(|_| i64::try_from(s.seed).ok()))
+}
+
+fn segments(b: &Backtest) -> TidyTable {
+    let r = &b.segments;
+    TidyTable::new("segments")
+        .text("segment", r.iter().map(|x| Some(x.segment.clone())))
+        .text("value", r.iter().map(|x| Some(x.value.clone())))
+        .int("threshold", r.iter().map(|_| Some(b.recommendation.threshold)))
+        .int("leads", r.iter().map(|x| count(x.leads)))
+        .int("mqls", r.iter().map(|x| count(x.mqls)))
+        .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
+        .float("share_of_mqls", r.iter().map(|x| Some(x.share_of_mqls)))
+        .int("won", r.iter().map(|x| count(x.won)))
+        .int("lost", r.iter().map(|x| count(x.lost)))
+        .int("open", r.iter().map(|x| count(x.open)))
+        .float("conversion", r.iter().map(|x| x.conversion))
+        .float("conversion_low", r.iter().map(|x| x.conversion_low))
+        .float("conversion_high", r.iter().map(|x| x.conversion_high))
+        .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
+        .float("base_conversion", r.iter().map(|x| x.base_conversion))
+}
+
+fn drift(b: &Backtest) -> TidyTable {
+    let r = &b.drift;
+    TidyTable::new("drift")
+        .text("name", r.iter().map(|x| Some(x.name.clone())))
+        .text("kind", r.iter().map(|x| Some(x.kind.clone())))
+        .float("stability_index", r.iter().map(|x| Some(x.index)))
+        .int("bins", r.iter().map(|x| i64::try_from(x.bins).ok()))
+        .text("flag", r.iter().map(|x| Some(x.flag)))
+}
+
+fn walk_forward(b: &Backtest) -> TidyTable {
+    let r = &b.walk_forward;
+    TidyTable::new("walk_forward")
+        .text("cohort", r.iter().map(|x| Some(x.cohort.clone())))
+        .text("training_from", r.iter().map(|x| Some(x.training_from.clone())))
+        .text("training_to", r.iter().map(|x| Some(x.training_to.clone())))
+        .int("training_cohorts", r.iter().map(|x| i64::try_from(x.training_cohorts).ok()))
+        .int("leads", r.iter().map(|x| count(x.leads)))
+        .int("won", r.iter().map(|x| count(x.won)))
+        .int("lost", r.iter().map(|x| count(x.lost)))
+        .int("open", r.iter().map(|x| count(x.open)))
+        .float("auc", r.iter().map(|x| x.auc))
+        .float("calibration_slope", r.iter().map(|x| x.calibration_slope))
+        .float("calibration_intercept", r.iter().map(|x| x.calibration_intercept))
+        .int("recommended_threshold", r.iter().map(|x| Some(x.recommended_threshold)))
+        .bool("feasible", r.iter().map(|x| Some(x.feasible)))
+        .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
+        .float("conversion", r.iter().map(|x| x.conversion))
+        .int("carried_threshold", r.iter().map(|x| Some(x.carried_threshold)))
+        .float("carried_mqls_per_month", r.iter().map(|x| Some(x.carried_mqls_per_month)))
+        .float("carried_conversion", r.iter().map(|x| x.carried_conversion))
+        .bool("carried_within_capacity", r.iter().map(|x| Some(x.carried_within_capacity)))
+        .bool("carried_within_band", r.iter().map(|x| x.carried_within_band))
+}
+
+fn tiers(b: &Backtest) -> Option<TidyTable> {
+    let t = b.tiers.as_ref()?;
+    let r = &t.rows;
+    Some(
+        TidyTable::new("tiers")
+            .text("tier", r.iter().map(|x| Some(x.tier.clone())))
+            .int("from_score", r.iter().map(|x| Some(x.from_score)))
+            .int("mqls", r.iter().map(|x| count(x.mqls)))
+            .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
+            .int("won", r.iter().map(|x| count(x.won)))
+            .int("lost", r.iter().map(|x| count(x.lost)))
+            .int("open", r.iter().map(|x| count(x.open)))
+            .float("conversion", r.iter().map(|x| x.conversion))
+            .float("conversion_low", r.iter().map(|x| x.conversion_low))
+            .float("conversion_high", r.iter().map(|x| x.conversion_high))
+            .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share)),
+    )
+}
+
+/// Both models' sides and the swap sets, in one long table.
+pub fn comparison_table(c: &crate::Comparison) -> TidyTable {
+    let sides = [("model", &c.current), ("model", &c.candidate)];
+    let mut group: Vec<Option<String>> = sides.iter().map(|(g, _)| Some(g.to_string())).collect();
+    let mut name: Vec<Option<String>> = sides.iter().map(|(_, s)| Some(s.name.clone())).collect();
+    let mut threshold: Vec<Option<i64>> = sides.iter().map(|(_, s)| Some(s.threshold)).collect();
+    let mut leads: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.mqls)).collect();
+    let mut per_month: Vec<Option<f64>> = sides.iter().map(|(_, s)| Some(s.mqls_per_month)).collect();
+    let mut won: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.won)).collect();
+    let mut lost: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.lost)).collect();
+    let mut open: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.open)).collect();
+    let mut conversion: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion).collect();
+    let mut low: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion_low).collect();
+    let mut high: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion_high).collect();
+    let mut wins: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.wins_captured_share).collect();
+    for s in &c.swaps {
+        group.push(Some("swap".into()));
+        name.push(Some(s.set.clone()));
+        threshold.push(None);
+        leads.push(count(s.leads));
+        per_month.push(Some(s.leads_per_month));
+        won.push(count(s.won));
+        lost.push(count(s.lost));
+        open.push(count(s.open));
+        conversion.push(s.conversion);
+        low.push(s.conversion_low);
+        high.push(s.conversion_high);
+        wins.push(None);
+    }
+    TidyTable::new("comparison")
+        .text("group", group)
+        .text("name", name)
+        .int("threshold", threshold)
+        .int("leads", leads)
+        .float("leads_per_month", per_month)
+        .int("won", won)
+        .int("lost", lost)
+        .int("open", open)
+        .float("conversion", conversion)
+        .float("conversion_low", low)
+        .float("conversion_high", high)
+        .float("wins_captured_share", wins)
+}
+
+fn comparison(b: &Backtest) -> Option<TidyTable> {
+    b.comparison.as_ref().map(comparison_table)
+}

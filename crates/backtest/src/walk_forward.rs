@@ -1,0 +1,120 @@
+//! Walk-forward: for each cohort after the first few, refit on all earlier
+//! cohorts and test on it, as if each quarter had been recalibrated in turn.
+//! Also replays the threshold chosen on the previous cohort on the next one:
+//! does a threshold picked today still hold next quarter?
+
+use mqlcal_config::{AlphaSpec, ModelSpec};
+use mqlcal_features::FeatureTable;
+use mqlcal_fit::fit_model;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::recommend::recommend;
+use crate::scored::{cohort_rows, months_covered, score_rows, Route};
+use crate::sweep::{sweep, threshold_row, Constraints};
+use crate::BacktestError;
+
+/// One step: fitted on `training_from ..= training_to`, tested on `cohort`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WalkForwardStep {
+    pub cohort: String,
+    pub training_from: String,
+    pub training_to: String,
+    pub training_cohorts: usize,
+    pub leads: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub open: u64,
+    /// ROC AUC on the tested cohort's decided leads (None when it lacks an outcome).
+    pub auc: Option<f64>,
+    pub calibration_slope: Option<f64>,
+    pub calibration_intercept: Option<f64>,
+    /// The rule applied to this cohort (hindsight: the best threshold for it).
+    pub recommended_threshold: i64,
+    pub feasible: bool,
+    pub mqls_per_month: f64,
+    pub conversion: Option<f64>,
+    /// The rule applied to the previous cohort with this step's model, replayed here.
+    pub carried_threshold: i64,
+    pub carried_mqls_per_month: f64,
+    pub carried_conversion: Option<f64>,
+    pub carried_within_capacity: bool,
+    pub carried_within_band: Option<bool>,
+}
+
+/// Run every step (in parallel); `cohorts` are the usable cohorts in time order.
+pub fn walk_forward(
+    table: &FeatureTable,
+    cohorts: &[String],
+    model_spec: &ModelSpec,
+    alpha: f64,
+    min_training: usize,
+    c: &Constraints,
+    tool_version: &str,
+) -> Result<Vec<WalkForwardStep>, BacktestError> {
+    if cohorts.len() < min_training + 1 {
+        return Err(BacktestError::TooFewCohorts {
+            need: min_training + 1,
+            training: min_training,
+            have: cohorts.len(),
+            labels: cohorts.join(", "),
+        });
+    }
+    let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
+    (min_training..cohorts.len())
+        .into_par_iter()
+        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version))
+        .collect()
+}
+
+fn step(table: &FeatureTable, cohorts: &[String], spec: &ModelSpec, c: &Constraints, tool_version: &str) -> Result<WalkForwardStep, BacktestError> {
+    let tested = cohorts[cohorts.len() - 1].clone();
+    let previous = cohorts[cohorts.len() - 2].clone();
+    let sub = table.select_rows(&cohort_rows(table, cohorts));
+    let report = fit_model(&sub, spec, tool_version).map_err(|source| BacktestError::WalkForwardFit { cohort: tested.clone(), source })?;
+    let model = &report.model;
+    let holdout_metrics = model.metrics.get("holdout");
+
+    let measure = |label: &String| -> Result<_, BacktestError> {
+        let rows = cohort_rows(&sub, std::slice::from_ref(label));
+        let months = months_covered(&sub, std::slice::from_ref(label), &rows);
+        let leads = score_rows(model, &sub, &rows, "walk-forward model")?;
+        let (_, sweep_rows) = sweep(&leads, months, c);
+        let overrides = leads.route.iter().filter(|r| **r == Route::Always).count() as f64 / months as f64;
+        let rec = recommend(&sweep_rows, c, overrides);
+        Ok((leads, months, sweep_rows, rec))
+    };
+    let (leads, months, rows, rec) = measure(&tested)?;
+    let (_, _, _, previous_rec) = measure(&previous)?;
+    let totals = leads.counts(|_| true);
+    let carried = threshold_row(
+        previous_rec.threshold,
+        leads.counts(|i| leads.is_mql(i, previous_rec.threshold)),
+        totals,
+        months as f64,
+        c,
+    );
+    let chosen = &rows[rec.row];
+    Ok(WalkForwardStep {
+        cohort: tested,
+        training_from: cohorts[0].clone(),
+        training_to: previous,
+        training_cohorts: cohorts.len() - 1,
+        leads: totals.iter().sum(),
+        won: totals[0],
+        lost: totals[1],
+        open: totals[2],
+        auc: holdout_metrics.map(|m| m.roc_auc),
+        calibration_slope: holdout_metrics.and_then(|m| m.calibration_intercept_slope.as_ref()).map(|l| l.slope),
+        calibration_intercept: holdout_metrics.and_then(|m| m.calibration_intercept_slope.as_ref()).map(|l| l.intercept),
+        recommended_threshold: rec.threshold,
+        feasible: rec.feasible,
+        mqls_per_month: chosen.mqls_per_month,
+        conversion: chosen.conversion,
+        carried_threshold: previous_rec.threshold,
+        carried_mqls_per_month: carried.mqls_per_month,
+        carried_conversion: carried.conversion,
+        carried_within_capacity: carried.within_capacity,
+        carried_within_band: carried.within_band,
+    })
+}
