@@ -31,6 +31,10 @@ enum Command {
     Features(cmd::features::Args),
     /// Fit logistic weights on won/lost leads, scale them to integer points, calibrate and measure
     Fit(cmd::fit::Args),
+    /// Replay thresholds on held-out cohorts against capacity and a conversion band, and recommend one
+    Backtest(cmd::backtest::Args),
+    /// Compare two models (model.json or points sheet) on the holdout, each at its own threshold
+    Compare(cmd::compare::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
     Synth(cmd::synth::Args),
 }
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Features(args) => cmd::features::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Fit(args) => cmd::fit::run(args),
+        Command::Backtest(args) => cmd::backtest::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod backtest;
+pub mod compare;
 pub mod features;
 pub mod fit;
 pub mod init;

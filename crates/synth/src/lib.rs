@@ -1302,6 +1302,29 @@ impl<'a> Generator<'a> {
             }
             sig.toml(&mut s);
         }
+        // Capacity for about the top 16 % of a month's leads, in round numbers.
+        let months = (self.p.quarters * 3).max(1) as f64;
+        let capacity = ((self.p.leads as f64 / months * 0.16 / 10.0).round() * 10.0).max(10.0);
+        let hot = ((capacity / 4.0 / 5.0).round() * 5.0).max(5.0);
+        let _ = write!(
+            s,
+            "# ---- What sales can take (for `mqlcal backtest`) ----\n\n\
+             # Sales works about {capacity:.0} MQLs a month and wants 30-55 % of them to close (won),\n\
+             # at about 15 minutes of rep time per MQL. The hot tier (routed at once) takes up to\n\
+             # {hot:.0} a month from the top of the scores.\n\
+             [sales]\n\
+             capacity_per_month = {capacity:.0}\n\
+             target_conversion = [0.30, 0.55]\n\
+             minutes_per_lead = 15\n\
+             hot_capacity_per_month = {hot:.0}\n\n\
+             # Intervals: 2000 seeded bootstrap resamples, 90 %. Walk-forward: refit on all earlier\n\
+             # quarters (at least 3) and test on each later one.\n\
+             [backtest]\n\
+             bootstrap_resamples = 2000\n\
+             seed = 42\n\
+             confidence = 0.9\n\
+             walk_forward_min_training_cohorts = 3\n"
+        );
         s
     }
 }

@@ -1,0 +1,242 @@
+//! `mqlcal backtest [--config F] [--out DIR] [--json]`
+//!
+//! Fits the model on the training cohorts (as `mqlcal fit` does), then replays
+//! it on the held-out cohort(s): every threshold's MQLs per month, conversion
+//! (Wilson interval), wins captured, lift, rep hours on losing MQLs, against
+//! `[sales]` capacity and target conversion band. Recommends the threshold that
+//! captures the most wins within both (or says which constraint binds and the
+//! nearest options), bootstraps its uncertainty, refits walk-forward on earlier
+//! cohorts, measures drift, breaks volume down by segment and tier, and compares
+//! with `[model] current` when configured.
+//!
+//! Writes into DIR: thresholds, bootstrap, segments, drift, walk_forward, tiers,
+//! comparison (each .csv and .parquet), backtest.json (everything) and
+//! model.json (the fitted model with the recommended threshold and hot tier).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use mqlcal_backtest::{Backtest, BacktestInputs};
+use serde_json::json;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal backtest --config notebooks-data/mqlcal.toml --out reports/backtest\n  mqlcal backtest --json | jq .recommended")]
+pub struct Args {
+    /// Config file (default: the bundled sample, notebooks-data/mqlcal.toml)
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Folder for the tables, backtest.json and model.json
+    #[arg(long, short = 'o', default_value = "reports/backtest")]
+    pub out: PathBuf,
+    /// Print the recommendation as JSON on stdout instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = super::load_config(args.config.as_deref())?;
+    let ingested = mqlcal_data::build_features(&config)?;
+    for warning in &ingested.stats.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let table = &ingested.table;
+    let fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
+    let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let backtest = mqlcal_backtest::run(&BacktestInputs {
+        table,
+        model: &fitted.model,
+        model_spec: &config.model,
+        sales: &config.sales,
+        spec: &config.backtest,
+        current: fitted.current.as_ref().map(|m| (m, current_name.as_str())),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    })
+    .context("the backtest failed")?;
+
+    let inputs = super::input_paths(&config);
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut written = Vec::new();
+    for t in backtest.tables() {
+        for ext in ["csv", "parquet"] {
+            let path = args.out.join(format!("{}.{ext}", t.name));
+            mqlcal_data::write_tidy(&t, &path, &input_refs)?;
+            written.push(path);
+        }
+    }
+    let report_path = args.out.join("backtest.json");
+    let model_path = args.out.join("model.json");
+    for path in [&report_path, &model_path] {
+        mqlcal_data::refuse_input(path, &input_refs)?;
+    }
+    let mut text = serde_json::to_string_pretty(&backtest)?;
+    text.push('\n');
+    super::write_atomic(&report_path, text.as_bytes())?;
+    let mut text = serde_json::to_string_pretty(&backtest.model_with_threshold(&fitted.model))?;
+    text.push('\n');
+    super::write_atomic(&model_path, text.as_bytes())?;
+    written.push(report_path);
+    written.push(model_path);
+
+    for warning in &backtest.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let thresholds_file = args.out.join("thresholds.csv");
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json_summary(&backtest, &thresholds_file, &written))?);
+    } else {
+        print!("{}", render(&backtest));
+        for path in &written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {
+    let row = b.recommended_row();
+    let boot = &b.bootstrap;
+    json!({
+        "recommended": {
+            "threshold": b.recommendation.threshold,
+            "mqls_per_month": row.mqls_per_month,
+            "mqls_per_month_interval": [boot.mqls_per_month.low, boot.mqls_per_month.high],
+            "conversion": row.conversion,
+            "conversion_interval": [boot.conversion.low, boot.conversion.high],
+            "conversion_wilson_interval": [row.conversion_low, row.conversion_high],
+            "wins_captured_share": row.wins_captured_share,
+            "wins_captured_share_interval": [boot.wins_captured_share.low, boot.wins_captured_share.high],
+            "p_constraints_hold": boot.p_constraints_hold,
+            "hot_threshold": b.tiers.as_ref().and_then(|t| t.hot_threshold),
+        },
+        "feasible": b.recommendation.feasible,
+        "binding_constraint": b.recommendation.binding_constraint.map(|c| c.as_str()),
+        "summary": b.recommendation.summary,
+        "options": b.recommendation.options,
+        "confidence": boot.confidence,
+        "holdout_cohorts": b.holdout_cohorts,
+        "training_cohorts": b.training_cohorts,
+        "months": b.months,
+        "comparison": b.comparison.as_ref().map(|c| &c.summary),
+        "warnings": b.warnings,
+        "thresholds_file": thresholds_file.display().to_string(),
+        "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    })
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+fn render(b: &Backtest) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let c = &b.constraints;
+    let _ = writeln!(
+        s,
+        "holdout {} ({} months): {} leads, {} won, {} lost, {} open; base conversion {:.1}%",
+        b.holdout_cohorts.join(", "),
+        b.months,
+        b.leads,
+        b.won,
+        b.lost,
+        b.open,
+        100.0 * b.base_rate
+    );
+    let _ = writeln!(
+        s,
+        "capacity {:.0} MQLs/month, target conversion {:.0}-{:.0}%, {:.0} min per lead\n",
+        c.capacity_per_month,
+        100.0 * c.band.0,
+        100.0 * c.band.1,
+        c.minutes_per_lead
+    );
+    let _ = writeln!(
+        s,
+        "{:>9} {:>10} {:>8} {:>11} {:>15} {:>6} {:>10} {:>9} {:>6}",
+        "threshold", "MQLs/month", "busiest", "conversion", "interval", "wins", "lost hours", "capacity", "band"
+    );
+    // The rows around the recommendation: enough to see the trade-off.
+    let k = b.recommendation.row;
+    let from = k.saturating_sub(6);
+    let to = (k + 7).min(b.thresholds.len());
+    for (i, r) in b.thresholds[from..to].iter().enumerate() {
+        let mark = if from + i == k { " <" } else { "" };
+        let interval = match (r.conversion_low, r.conversion_high) {
+            (Some(l), Some(h)) => format!("{:.1}-{:.1}%", 100.0 * l, 100.0 * h),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "{:>9} {:>10.1} {:>8} {:>11} {:>15} {:>6} {:>10} {:>9} {:>6}{mark}",
+            r.threshold,
+            r.mqls_per_month,
+            r.busiest_month_mqls,
+            pct(r.conversion),
+            interval,
+            pct(r.wins_captured_share),
+            r.rep_hours_on_lost_per_month.map_or("-".into(), |h| format!("{h:.1}")),
+            if r.within_capacity { "ok" } else { "over" },
+            match r.within_band {
+                Some(true) => "ok",
+                Some(false) => "out",
+                None => "-",
+            },
+        );
+    }
+    let _ = writeln!(s, "\n{}", b.recommendation.summary);
+    for o in &b.recommendation.options {
+        let _ = writeln!(s, "  option: {}", o.advice);
+    }
+    let boot = &b.bootstrap;
+    let _ = writeln!(
+        s,
+        "bootstrap ({} resamples, seed {}), {:.0}% intervals at threshold {}: conversion {:.1}-{:.1}%, MQLs/month {:.0}-{:.0}, wins captured {:.1}-{:.1}%; capacity and band both hold in {:.0}% of resamples",
+        boot.resamples,
+        boot.seed,
+        100.0 * boot.confidence,
+        boot.threshold,
+        100.0 * boot.conversion.low,
+        100.0 * boot.conversion.high,
+        boot.mqls_per_month.low,
+        boot.mqls_per_month.high,
+        100.0 * boot.wins_captured_share.low,
+        100.0 * boot.wins_captured_share.high,
+        100.0 * boot.p_constraints_hold
+    );
+    if let Some(t) = &b.tiers {
+        let _ = writeln!(s, "{}", t.summary);
+    }
+    if !b.walk_forward.is_empty() {
+        let _ = writeln!(s, "\nwalk-forward: {:<8} {:>6} {:>6} {:>9} {:>10} {:>10}   carried threshold -> MQLs/month, conversion", "cohort", "AUC", "slope", "threshold", "MQLs/month", "conversion");
+        for w in &b.walk_forward {
+            let _ = writeln!(
+                s,
+                "              {:<8} {:>6} {:>6} {:>9} {:>10.1} {:>10}   {} -> {:.1}, {}",
+                w.cohort,
+                w.auc.map_or("-".into(), |v| format!("{v:.3}")),
+                w.calibration_slope.map_or("-".into(), |v| format!("{v:.2}")),
+                w.recommended_threshold,
+                w.mqls_per_month,
+                pct(w.conversion),
+                w.carried_threshold,
+                w.carried_mqls_per_month,
+                pct(w.carried_conversion)
+            );
+        }
+    }
+    if let Some(score) = b.drift.first() {
+        let moved: Vec<String> = b.drift.iter().skip(1).filter(|d| d.index > 0.1).map(|d| format!("{} {:.2}", d.name, d.index)).collect();
+        let _ = writeln!(
+            s,
+            "\ndrift: score stability index {:.3} ({}); signals above 0.1: {}",
+            score.index,
+            score.flag,
+            if moved.is_empty() { "none".into() } else { moved.join(", ") }
+        );
+    }
+    if let Some(c) = &b.comparison {
+        let _ = writeln!(s, "\n{}", c.summary);
+    }
+    s
+}

@@ -1,0 +1,295 @@
+//! End-to-end: `mqlcal backtest` and `mqlcal compare` through the binary, on the
+//! bundled sample and on small hand-made data, including every bad input the
+//! issue names.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+fn sample_config() -> PathBuf {
+    repo_root().join("notebooks-data/mqlcal.toml")
+}
+
+/// The sample's config with extra TOML appended (paths made absolute), in `dir`.
+fn sample_config_with(dir: &Path, extra: &str) -> PathBuf {
+    let text = std::fs::read_to_string(sample_config()).unwrap();
+    let data = repo_root().join("notebooks-data");
+    let text = text
+        .replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap()))
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()));
+    write(dir, "sample.toml", format!("{text}\n{extra}\n"))
+}
+
+fn backtest_json(dir: &Path, config: &Path) -> Value {
+    let (code, out, err) = run_in(dir, &["backtest", "--config", config.to_str().unwrap(), "--out", "out", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+#[test]
+fn backtest_on_the_sample_recommends_within_capacity_and_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = backtest_json(dir.path(), &sample_config());
+    let rec = &json["recommended"];
+    let threshold = rec["threshold"].as_i64().unwrap();
+    assert_eq!(json["feasible"], true, "{json:#}");
+    assert_eq!(json["binding_constraint"], Value::Null);
+    // The sample's [sales]: capacity 130 a month, band 30-55 %.
+    assert!(rec["mqls_per_month"].as_f64().unwrap() <= 130.0);
+    let conversion = rec["conversion"].as_f64().unwrap();
+    assert!((0.30..=0.55).contains(&conversion));
+    let interval: Vec<f64> = rec["conversion_interval"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(interval[0] < conversion && conversion < interval[1], "{interval:?}");
+    let p = rec["p_constraints_hold"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert_eq!(json["holdout_cohorts"], serde_json::json!(["2025-Q4"]));
+
+    // Every table exists as CSV and Parquet.
+    let out = dir.path().join("out");
+    for name in ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers"] {
+        for ext in ["csv", "parquet"] {
+            let path = out.join(format!("{name}.{ext}"));
+            assert!(std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false), "{} missing", path.display());
+        }
+    }
+    assert_eq!(json["thresholds_file"], out.join("thresholds.csv").display().to_string().replace(&format!("{}/", dir.path().display()), ""));
+    let parquet = std::fs::read(out.join("thresholds.parquet")).unwrap();
+    assert_eq!(&parquet[..4], b"PAR1");
+
+    // The thresholds table: one row per distinct score, volumes only grow as the threshold falls.
+    let (header, rows) = read_csv(&out.join("thresholds.csv"));
+    let (t, mqls, rec_col, conv) = (column(&header, "threshold"), column(&header, "mqls"), column(&header, "recommended"), column(&header, "conversion"));
+    let thresholds: Vec<i64> = rows.iter().map(|r| r[t].parse().unwrap()).collect();
+    assert!(thresholds.windows(2).all(|w| w[0] > w[1]));
+    let volumes: Vec<u64> = rows.iter().map(|r| r[mqls].parse().unwrap()).collect();
+    assert!(volumes.windows(2).all(|w| w[0] <= w[1]));
+    let marked: Vec<&Vec<String>> = rows.iter().filter(|r| r[rec_col] == "true").collect();
+    assert_eq!(marked.len(), 1);
+    assert_eq!(marked[0][t].parse::<i64>().unwrap(), threshold);
+    assert!((marked[0][conv].parse::<f64>().unwrap() - conversion).abs() < 1e-12);
+    // The last row sends every non-overridden lead: 2856 leads in the holdout, minus never_mql (none configured).
+    assert_eq!(*volumes.last().unwrap(), 2856);
+
+    // The model file carries the recommended threshold and a hot tier at or above it.
+    let model: Value = serde_json::from_slice(&std::fs::read(out.join("model.json")).unwrap()).unwrap();
+    assert_eq!(model["threshold"].as_i64(), Some(threshold));
+    let hot = model["hot_threshold"].as_i64().unwrap();
+    assert!(hot >= threshold);
+    assert_eq!(rec["hot_threshold"].as_i64(), Some(hot));
+
+    // Segments: channel values at the recommended threshold add up to the MQLs.
+    let (header, rows) = read_csv(&out.join("segments.csv"));
+    let seg_mqls: u64 = rows.iter().map(|r| r[column(&header, "mqls")].parse::<u64>().unwrap()).sum();
+    assert_eq!(seg_mqls, volumes[thresholds.iter().position(|&x| x == threshold).unwrap()]);
+    assert!(rows.iter().all(|r| r[column(&header, "segment")] == "channel"));
+
+    // Walk-forward: 8 quarters, 3 to train the first step, 1 excluded? none: 5 steps (2024-Q4 .. 2025-Q4).
+    let (header, rows) = read_csv(&out.join("walk_forward.csv"));
+    let cohorts: Vec<&str> = rows.iter().map(|r| r[column(&header, "cohort")].as_str()).collect();
+    assert_eq!(cohorts, vec!["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
+    for r in &rows {
+        let auc: f64 = r[column(&header, "auc")].parse().unwrap();
+        assert!(auc > 0.7, "walk-forward AUC {auc}");
+    }
+
+    // Same inputs, same bytes.
+    let again = tempfile::tempdir().unwrap();
+    backtest_json(again.path(), &sample_config());
+    for name in ["backtest.json", "model.json", "thresholds.csv", "bootstrap.csv", "walk_forward.csv"] {
+        assert_eq!(std::fs::read(out.join(name)).unwrap(), std::fs::read(again.path().join("out").join(name)).unwrap(), "{name} differs");
+    }
+}
+
+#[test]
+fn backtest_prints_a_table_and_compares_with_the_current_model() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "current.toml",
+        "threshold = 60\n[points]\ndemo_request = 100\npricing_page = 20\nwebinar = 30\ncase_study = 15\nebook = 10\nblog = 5\nemail_click = 8\n\"title=vp\" = 15\n\"title=c-level\" = 20\n\"email_domain=competitor\" = -100\n",
+    );
+    let config = sample_config_with(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace("[cohorts]", "[model]\ncurrent = \"current.toml\"\n\n[cohorts]");
+    std::fs::write(&config, text).unwrap();
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("holdout 2025-Q4 (3 months): 2856 leads"), "{out}");
+    assert!(out.contains("threshold MQLs/month"), "{out}");
+    assert!(out.contains(" <\n"), "the recommended row is marked: {out}");
+    assert!(out.contains("walk-forward:"), "{out}");
+    assert!(out.contains("The candidate (threshold"), "{out}");
+    assert!(err.contains("still open"), "{err}");
+    let (header, rows) = read_csv(&dir.path().join("bt/comparison.csv"));
+    let names: Vec<&str> = rows.iter().map(|r| r[column(&header, "name")].as_str()).collect();
+    assert_eq!(names[2..], ["both", "become_mql", "stop_being_mql", "neither"]);
+    let swap_leads: u64 = rows[2..].iter().map(|r| r[column(&header, "leads")].parse::<u64>().unwrap()).sum();
+    assert_eq!(swap_leads, 2856);
+
+    // `mqlcal compare` with the same two models gives the same numbers.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["compare", "--config", config.to_str().unwrap(), "--current", "current.toml", "--candidate", "bt/model.json", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let cmp: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cmp["current"]["threshold"], 60);
+    let csv_current_mqls: u64 = rows[0][column(&header, "leads")].parse().unwrap();
+    assert_eq!(cmp["current"]["mqls"].as_u64(), Some(csv_current_mqls));
+    let both = cmp["swaps"][0]["leads"].as_u64().unwrap();
+    let become_mql = cmp["swaps"][1]["leads"].as_u64().unwrap();
+    let stop = cmp["swaps"][2]["leads"].as_u64().unwrap();
+    assert_eq!(cmp["candidate"]["mqls"].as_u64(), Some(both + become_mql));
+    assert_eq!(cmp["current"]["mqls"].as_u64(), Some(both + stop));
+
+    // Plain output, and the table written on request.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["compare", "--config", config.to_str().unwrap(), "--current", "current.toml", "--candidate", "bt/model.json", "--out", "cmp"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("become_mql") && out.contains("stop_being_mql"), "{out}");
+    assert!(dir.path().join("cmp/comparison.parquet").exists());
+}
+
+#[test]
+fn bad_sales_settings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("capacity_per_month = 0", "capacity_per_month = 0: expected a number of leads > 0"),
+        ("capacity_per_month = -10", "capacity_per_month = -10: expected a number of leads > 0"),
+        ("target_conversion = [0.5, 0.2]", "the low end is above the high end"),
+        ("target_conversion = [13, 25]", "between 0 and 1"),
+    ];
+    for (line, expected) in cases {
+        let text = std::fs::read_to_string(sample_config_with(dir.path(), "")).unwrap();
+        let text = text
+            .replace("capacity_per_month = 130", if line.starts_with("capacity") { line } else { "capacity_per_month = 130" })
+            .replace("target_conversion = [0.30, 0.55]", if line.starts_with("target") { line } else { "target_conversion = [0.30, 0.55]" });
+        let config = write(dir.path(), "bad.toml", text);
+        let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "never"]);
+        assert_eq!(code, 2, "{line}: {out}");
+        assert!(err.contains(expected) && err.contains("bad.toml"), "{line}: {err}");
+        assert!(!dir.path().join("never").exists());
+    }
+    // No capacity at all.
+    let text = std::fs::read_to_string(sample_config_with(dir.path(), "")).unwrap().replace("capacity_per_month = 130\n", "").replace("hot_capacity_per_month = 35\n", "");
+    let config = write(dir.path(), "nocap.toml", text);
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "never"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("add [sales] capacity_per_month = N"), "{err}");
+}
+
+/// Four quarters of 60 leads; `last_quarter` sets the outcome of the last quarter's leads;
+/// `more_leads` are appended as they are.
+fn small_cohorts(dir: &Path, last_quarter: &str, more_leads: &str, extra: &str) -> PathBuf {
+    let mut leads = String::from("id,created,stage,channel,visits\n");
+    for q in 0..4 {
+        for i in 0..60 {
+            let visits = (i * 7 + q * 3) % 10;
+            let stage = if q == 3 {
+                last_quarter.to_string()
+            } else if (visits >= 6 && i % 3 != 0) || i % 11 == 0 {
+                "Won".into()
+            } else {
+                "Lost".into()
+            };
+            let channel = if i % 2 == 0 { "seo" } else { "paid" };
+            leads.push_str(&format!("q{q}l{i},2024-{:02}-{:02},{stage},{channel},{visits}\n", q * 3 + 1 + i % 3, 1 + i % 28));
+        }
+    }
+    leads.push_str(more_leads);
+    write(dir, "leads.csv", leads);
+    write(
+        dir,
+        "mqlcal.toml",
+        format!(
+            "[input]\nleads = \"leads.csv\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\nsegments = [\"channel\"]\n\
+             [outcome]\nwon = [\"Won\"]\nlost = [\"Lost\"]\n\
+             [[signals]]\nname = \"visits\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"visits\"\ncap = 10\n\
+             [model]\nalpha = 1\n[sales]\ncapacity_per_month = 10\ntarget_conversion = [0.3, 0.9]\n{extra}\n"
+        ),
+    )
+}
+
+#[test]
+fn holdout_without_wins_and_too_few_cohorts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = small_cohorts(dir.path(), "Lost", "", "");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "never"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the holdout (2024-Q4) has 0 won and 60 lost leads"), "{err}");
+    assert!(err.contains("holdout_cohorts"), "{err}");
+
+    let config = small_cohorts(dir.path(), "Won", "", "[backtest]\nwalk_forward_min_training_cohorts = 4");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "never"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the holdout (2024-Q4) has 60 won and 0 lost"), "{err}");
+
+    let last = "q3x,2024-12-30,Lost,seo,1\nq3y,2024-12-30,Lost,paid,2\n";
+    let config = small_cohorts(dir.path(), "Won", last, "[backtest]\nwalk_forward_min_training_cohorts = 4");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "never"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the walk-forward needs at least 5 cohorts (4 to train the first fit on, 1 to test it); the data has 4 (2024-Q1, 2024-Q2, 2024-Q3, 2024-Q4)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("never").exists());
+
+    // With 2 training cohorts per step the same data backtests.
+    let config = small_cohorts(dir.path(), "Won", last, "[backtest]\nwalk_forward_min_training_cohorts = 2");
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "ok", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert!(json["recommended"]["threshold"].is_i64());
+}
+
+#[test]
+fn models_with_signals_the_data_lacks_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sample_config_with(dir.path(), "");
+    write(dir.path(), "sheet.toml", "threshold = 50\n[points]\ndemo_request = 100\ntrade_show = 40\n");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["compare", "--config", config.to_str().unwrap(), "--current", "sheet.toml", "--candidate", "sheet.toml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("sheet.toml") && err.contains("\"trade_show\", which the data does not have"), "{err}");
+
+    // A model file naming a signal the data does not have.
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"name\": \"webinar\"", "\"name\": \"webinar_attended\"");
+    write(dir.path(), "edited.json", model);
+    write(dir.path(), "ok.toml", "threshold = 50\n[points]\ndemo_request = 100\n");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["compare", "--config", config.to_str().unwrap(), "--current", "edited.json", "--candidate", "ok.toml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("edited.json: scores signal(s) the data does not have: webinar_attended"), "{err}");
+    // A sheet without a threshold cannot be compared.
+    write(dir.path(), "nothreshold.toml", "[points]\ndemo_request = 100\n");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["compare", "--config", config.to_str().unwrap(), "--current", "nothreshold.toml", "--candidate", "ok.toml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("nothreshold.toml: has no threshold"), "{err}");
+}
+
+#[test]
+fn backtest_help_has_an_example() {
+    let (code, out, _) = run_in(&repo_root(), &["backtest", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("mqlcal backtest --config notebooks-data/mqlcal.toml --out reports/backtest"));
+    let (code, out, _) = run_in(&repo_root(), &["compare", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("--candidate"));
+}
