@@ -107,6 +107,9 @@ fn render(report: &FitReport) -> String {
             t.cohorts.join(", "),
             if t.holdout_cohorts.is_empty() { "none".into() } else { t.holdout_cohorts.join(", ") }
         );
+        if !t.excluded_cohorts.is_empty() {
+            let _ = writeln!(s, "left out (period still running): {}\n", t.excluded_cohorts.join(", "));
+        }
     }
     let _ = writeln!(s, "{:<36} {:<10} {:>11} {:>10} {:>9} {:>7}", "signal", "axis", "coefficient", "std error", "p-value", "points");
     let opt = |v: Option<f64>, prec: usize| v.map_or("-".to_string(), |v| format!("{v:.prec$}"));

@@ -134,7 +134,7 @@ pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f6
     if let Some(k) = best_feasible(points, c) {
         let row = &rows[k];
         let summary = format!(
-            "Threshold {}: {} MQLs a month ({:.0} % of the capacity of {}), conversion {} ({:.0} % interval {}–{}) inside the band {}, capturing {} of the holdout's wins.",
+            "Threshold {}: {} MQLs a month ({:.0} % of the capacity of {}), conversion {} ({:.0} % Wilson interval {}–{}) inside the band {}, capturing {} of the holdout's wins.",
             row.threshold,
             volume(row.mqls_per_month),
             100.0 * row.capacity_utilisation,

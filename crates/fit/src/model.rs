@@ -300,3 +300,49 @@ fn axis(a: mqlcal_config::Axis) -> scorecard::Axis {
         mqlcal_config::Axis::Engagement => scorecard::Axis::Engagement,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mqlcal_features::FeatureColumn;
+
+    /// One lead per day from `first` to `last` (unix days), quarters as cohorts.
+    fn table(first: i64, last: i64) -> FeatureTable {
+        let days: Vec<i64> = (first..=last).collect();
+        let n = days.len();
+        let cohort = |d: i64| {
+            let month = mqlcal_features::calendar::month_of(d * 86_400);
+            format!("{}-Q{}", month.div_euclid(12), month.rem_euclid(12) / 3 + 1)
+        };
+        FeatureTable {
+            ids: (0..n).map(|i| i.to_string()).collect(),
+            created_at: days.iter().map(|d| Some(d * 86_400)).collect(),
+            cohorts: days.iter().map(|&d| cohort(d)).collect(),
+            outcomes: (0..n).map(|i| if i % 3 == 0 { Outcome::Won } else { Outcome::Lost }).collect(),
+            segments: vec![],
+            columns: vec![FeatureColumn { name: "x".into(), signal: "x".into(), level: None, axis: mqlcal_config::Axis::Fit }],
+            matrix: Array2::zeros((n, 1)),
+        }
+    }
+
+    #[test]
+    fn a_running_latest_quarter_is_left_out_by_default() {
+        let jan_1_2024 = 19_723;
+        // Leads up to 2024-11-10: 2024-Q4 runs until 2025-01-01, so it is incomplete.
+        let t = table(jan_1_2024, jan_1_2024 + 314);
+        let s = split(&t, None).unwrap();
+        assert_eq!(s.excluded_cohorts, vec!["2024-Q4"]);
+        assert_eq!(s.holdout_cohorts, vec!["2024-Q3"]);
+        assert_eq!(s.training_cohorts, vec!["2024-Q1", "2024-Q2"]);
+        // Leads up to 2024-12-28 (within a week of the end): complete, held out.
+        let t = table(jan_1_2024, jan_1_2024 + 362);
+        let s = split(&t, None).unwrap();
+        assert!(s.excluded_cohorts.is_empty());
+        assert_eq!(s.holdout_cohorts, vec!["2024-Q4"]);
+        // An explicit holdout_cohorts is taken as written.
+        let t = table(jan_1_2024, jan_1_2024 + 314);
+        let s = split(&t, Some(1)).unwrap();
+        assert!(s.excluded_cohorts.is_empty());
+        assert_eq!(s.holdout_cohorts, vec!["2024-Q4"]);
+    }
+}
