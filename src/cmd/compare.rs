@@ -37,18 +37,7 @@ pub fn load_model(path: &Path, table: &mqlcal_features::FeatureTable) -> anyhow:
     if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         Ok(Model::load(path)?)
     } else {
-        let columns: Vec<(String, mqlcal_scorecard::Axis)> = table
-            .columns
-            .iter()
-            .map(|c| {
-                let axis = match c.axis {
-                    mqlcal_config::Axis::Fit => mqlcal_scorecard::Axis::Fit,
-                    mqlcal_config::Axis::Engagement => mqlcal_scorecard::Axis::Engagement,
-                };
-                (c.name.clone(), axis)
-            })
-            .collect();
-        Ok(mqlcal_scorecard::load_points_sheet(path, &columns)?)
+        Ok(mqlcal_scorecard::load_points_sheet(path, &mqlcal_fit::scorecard_columns(table))?)
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::recommend::{pct, volume};
 use crate::scored::score_rows;
+use crate::sweep::conversion_interval;
 use crate::BacktestError;
 
 /// One model's MQLs on the holdout.
@@ -49,15 +50,6 @@ pub struct Comparison {
     pub summary: String,
 }
 
-fn with_conversion(counts: [u64; 3], z: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
-    let decided = counts[0] + counts[1];
-    if decided == 0 {
-        return (None, None, None);
-    }
-    let (low, high) = mqlcal_metrics::wilson_interval(counts[0] as usize, decided as usize, z);
-    (Some(counts[0] as f64 / decided as f64), Some(low), Some(high))
-}
-
 /// Compare `current` and `candidate` (each with its own threshold) on `rows` of `table`.
 #[allow(clippy::too_many_arguments)]
 pub fn compare(
@@ -76,7 +68,7 @@ pub fn compare(
     let b = score_rows(candidate, table, rows, candidate_name)?;
     let total_won = a.counts(|_| true)[0];
     let side = |name: &str, t: i64, counts: [u64; 3]| {
-        let (conversion, conversion_low, conversion_high) = with_conversion(counts, z);
+        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);
         let mqls = counts.iter().sum::<u64>();
         ModelSide {
             name: name.to_string(),
@@ -96,7 +88,7 @@ pub fn compare(
     let in_b = |i: usize| b.is_mql(i, t_candidate);
     let swap = |set: &str, keep: &dyn Fn(usize) -> bool| {
         let counts = a.counts(keep);
-        let (conversion, conversion_low, conversion_high) = with_conversion(counts, z);
+        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);
         let leads = counts.iter().sum::<u64>();
         SwapRow {
             set: set.into(),

@@ -26,7 +26,7 @@ pub use error::BacktestError;
 pub use recommend::{best_feasible, recommend, Binding, NearOption, Recommendation};
 pub use scored::{cohort_rows, column_map, months_covered, score_rows, Route, ScoredLeads};
 pub use segments::{segments, tiers, SegmentRow, TierRow, Tiers};
-pub use sweep::{sweep, threshold_row, Cells, Constraints, ThresholdRow};
+pub use sweep::{conversion_interval, sweep, threshold_row, Cells, Constraints, ThresholdRow};
 pub use walk_forward::{walk_forward, WalkForwardStep};
 
 use mqlcal_config::{BacktestSpec, ModelSpec, SalesSpec};

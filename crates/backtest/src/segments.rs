@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::recommend::volume;
 use crate::scored::{outcome_index, Route, ScoredLeads};
+use crate::sweep::conversion_interval;
 
 /// Volume and conversion of one segment value at a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,14 +33,6 @@ pub struct SegmentRow {
     pub base_conversion: Option<f64>,
 }
 
-fn conversion(won: u64, lost: u64, z: f64) -> (Option<f64>, Option<(f64, f64)>) {
-    let decided = won + lost;
-    if decided == 0 {
-        return (None, None);
-    }
-    (Some(won as f64 / decided as f64), Some(mqlcal_metrics::wilson_interval(won as usize, decided as usize, z)))
-}
-
 /// Every value of every segment column, most MQLs first.
 pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, months: f64, z: f64) -> Vec<SegmentRow> {
     let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).count().max(1) as f64;
@@ -60,7 +53,7 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
             .into_iter()
             .map(|(value, (all, mql))| {
                 let mqls = mql.iter().sum::<u64>();
-                let (cv, interval) = conversion(mql[0], mql[1], z);
+                let (cv, conversion_low, conversion_high) = conversion_interval(mql, z);
                 SegmentRow {
                     segment: column.name.clone(),
                     value,
@@ -72,10 +65,10 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
                     lost: mql[1],
                     open: mql[2],
                     conversion: cv,
-                    conversion_low: interval.map(|i| i.0),
-                    conversion_high: interval.map(|i| i.1),
+                    conversion_low,
+                    conversion_high,
                     wins_captured_share: (all[0] > 0).then(|| mql[0] as f64 / all[0] as f64),
-                    base_conversion: conversion(all[0], all[1], z).0,
+                    base_conversion: conversion_interval(all, z).0,
                 }
             })
             .collect();
@@ -134,7 +127,7 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
     }
     let total_won = leads.counts(|_| true)[0];
     let row = |tier: &str, from_score: i64, counts: [u64; 3]| {
-        let (cv, interval) = conversion(counts[0], counts[1], z);
+        let (cv, conversion_low, conversion_high) = conversion_interval(counts, z);
         let mqls = counts.iter().sum::<u64>();
         TierRow {
             tier: tier.into(),
@@ -145,8 +138,8 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
             lost: counts[1],
             open: counts[2],
             conversion: cv,
-            conversion_low: interval.map(|i| i.0),
-            conversion_high: interval.map(|i| i.1),
+            conversion_low,
+            conversion_high,
             wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
         }
     };

@@ -148,15 +148,23 @@ impl ThresholdRow {
     }
 }
 
+/// Conversion (won ÷ decided) and its Wilson interval `(conversion, low, high)`; all None without decided leads.
+pub fn conversion_interval(counts: [u64; 3], z: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let decided = counts[0] + counts[1];
+    if decided == 0 {
+        return (None, None, None);
+    }
+    let (low, high) = mqlcal_metrics::wilson_interval(counts[0] as usize, decided as usize, z);
+    (Some(counts[0] as f64 / decided as f64), Some(low), Some(high))
+}
+
 /// The measures of one threshold from its MQL counts, the holdout's totals and months.
 pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f64, c: &Constraints) -> ThresholdRow {
     let [won, lost, open] = mql;
     let mqls = won + lost + open;
-    let decided = won + lost;
     let all = totals.iter().sum::<u64>();
     let mqls_per_month = mqls as f64 / months;
-    let conversion = (decided > 0).then(|| won as f64 / decided as f64);
-    let interval = (decided > 0).then(|| mqlcal_metrics::wilson_interval(won as usize, decided as usize, c.z));
+    let (conversion, conversion_low, conversion_high) = conversion_interval(mql, c.z);
     let base_rate = (totals[0] + totals[1] > 0).then(|| totals[0] as f64 / (totals[0] + totals[1]) as f64);
     ThresholdRow {
         threshold,
@@ -168,8 +176,8 @@ pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f6
         lost,
         open,
         conversion,
-        conversion_low: interval.map(|i| i.0),
-        conversion_high: interval.map(|i| i.1),
+        conversion_low,
+        conversion_high,
         wins_captured_share: (totals[0] > 0).then(|| won as f64 / totals[0] as f64),
         lift: conversion.zip(base_rate.filter(|&b| b > 0.0)).map(|(cv, b)| cv / b),
         expected_wins_per_month: conversion.map(|cv| mqls_per_month * cv),

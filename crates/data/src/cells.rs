@@ -44,11 +44,11 @@ fn series<'a>(table: &'a Table, column: &str) -> Result<&'a Column, DataError> {
 pub fn text(table: &Table, column: &str) -> Result<TextColumn, DataError> {
     let s = series(table, column)?;
     let values = match s.dtype() {
-        DataType::String => s.str().map(|c| c.clone()),
+        DataType::String => s.str().cloned(),
         dt if dt.is_primitive_numeric() || dt.is_bool() => s
             .cast(&DataType::String)
-            .and_then(|c| c.str().map(|c| c.clone())),
-        DataType::Null => s.cast(&DataType::String).and_then(|c| c.str().map(|c| c.clone())),
+            .and_then(|c| c.str().cloned()),
+        DataType::Null => s.cast(&DataType::String).and_then(|c| c.str().cloned()),
         other => {
             return Err(DataError::ColumnType {
                 path: table.path.clone(),

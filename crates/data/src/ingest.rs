@@ -261,9 +261,7 @@ impl LeadRows {
                         Outcome::Won
                     } else if map.lost.iter().any(|v| v == text) {
                         Outcome::Lost
-                    } else if map.open.iter().any(|v| v == text) {
-                        Outcome::Open
-                    } else if cells::is_missing(text, missing) && map.blank_is_open {
+                    } else if map.open.iter().any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open) {
                         Outcome::Open
                     } else {
                         return Err(DataError::Cell {

@@ -114,3 +114,37 @@ pub fn refuse_input(path: &Path, inputs: &[&Path]) -> Result<(), DataError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_tables_round_trip_through_parquet_and_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = TidyTable::new("t")
+            .int("threshold", [Some(60), Some(50)])
+            .float("conversion", [Some(0.25), None])
+            .text("segment", [Some("=cmd|' /C calc'!A0"), Some("paid, search")])
+            .bool("within_band", [Some(true), None]);
+        let parquet = dir.path().join("t.parquet");
+        write_tidy(&table, &parquet, &[]).unwrap();
+        let frame = ParquetReader::new(std::fs::File::open(&parquet).unwrap()).finish().unwrap();
+        assert_eq!(frame.shape(), (2, 4));
+        let dtypes: Vec<DataType> = frame.dtypes();
+        assert_eq!(dtypes, vec![DataType::Int64, DataType::Float64, DataType::String, DataType::Boolean]);
+        let conversion: Vec<Option<f64>> = frame.column("conversion").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(conversion, vec![Some(0.25), None]);
+        // Parquet keeps text as it is; CSV neutralises the formula.
+        let segment: Vec<Option<&str>> = frame.column("segment").unwrap().str().unwrap().iter().collect();
+        assert_eq!(segment[0], Some("=cmd|' /C calc'!A0"));
+        let csv = dir.path().join("t.csv");
+        write_tidy(&table, &csv, &[]).unwrap();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.contains("'=cmd|' /C calc'!A0"), "{text}");
+        // An input is never overwritten.
+        assert!(write_tidy(&table, &csv, &[csv.as_path()]).is_err());
+        // Unknown extension: a clear error.
+        assert!(write_tidy(&table, &dir.path().join("t.xlsx"), &[]).unwrap_err().to_string().contains("xlsx"));
+    }
+}

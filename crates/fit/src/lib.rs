@@ -23,7 +23,7 @@ pub use error::FitError;
 pub use logistic::{
     fit, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
-pub use model::{evaluate_points_model, fit_model, scores, split, FitReport, Split};
+pub use model::{evaluate_points_model, fit_model, scorecard_columns, scores, split, FitReport, Split};
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};
 
 /// Re-exported so callers can `check()` [`FitParams`] without depending on linfa themselves.

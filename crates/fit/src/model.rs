@@ -258,9 +258,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
     let current = match &spec.current {
         None => None,
         Some(path) => {
-            let columns: Vec<(String, scorecard::Axis)> =
-                table.columns.iter().map(|c| (c.name.clone(), axis(c.axis))).collect();
-            let mut current = scorecard::load_points_sheet(path, &columns)
+            let mut current = scorecard::load_points_sheet(path, &scorecard_columns(table))
                 .map_err(|e| FitError::InvalidParams(e.to_string()))?;
             evaluate_points_model(&mut current, table, &split, method)?;
             Some(current)
@@ -292,6 +290,11 @@ pub fn evaluate_points_model(
         model.metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
     }
     Ok(())
+}
+
+/// The table's feature columns as (name, axis), the form a points sheet is loaded against.
+pub fn scorecard_columns(table: &FeatureTable) -> Vec<(String, scorecard::Axis)> {
+    table.columns.iter().map(|c| (c.name.clone(), axis(c.axis))).collect()
 }
 
 fn axis(a: mqlcal_config::Axis) -> scorecard::Axis {
