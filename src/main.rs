@@ -33,6 +33,8 @@ enum Command {
     Fit(cmd::fit::Args),
     /// Replay thresholds on held-out cohorts against capacity and a conversion band, and recommend one
     Backtest(cmd::backtest::Args),
+    /// Charts (PNG, SVG) and the self-contained review report (HTML, Markdown)
+    Report(cmd::report::Args),
     /// Compare two models (model.json or points sheet) on the holdout, each at its own threshold
     Compare(cmd::compare::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => cmd::fit::run(args),
         Command::Backtest(args) => cmd::backtest::run(args),
         Command::Compare(args) => cmd::compare::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => code,

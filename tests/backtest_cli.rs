@@ -19,7 +19,8 @@ fn sample_config_with(dir: &Path, extra: &str) -> PathBuf {
     let data = repo_root().join("notebooks-data");
     let text = text
         .replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap()))
-        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()));
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"", &format!("current = {:?}", data.join("current_points.toml").to_str().unwrap()));
     write(dir, "sample.toml", format!("{text}\n{extra}\n"))
 }
 
@@ -53,7 +54,7 @@ fn backtest_on_the_sample_recommends_within_capacity_and_band() {
 
     // Every table exists as CSV and Parquet.
     let out = dir.path().join("out");
-    for name in ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers"] {
+    for name in ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers", "comparison"] {
         for ext in ["csv", "parquet"] {
             let path = out.join(format!("{name}.{ext}"));
             assert!(std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false), "{} missing", path.display());
@@ -110,14 +111,9 @@ fn backtest_on_the_sample_recommends_within_capacity_and_band() {
 #[test]
 fn backtest_prints_a_table_and_compares_with_the_current_model() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "current.toml",
-        "threshold = 60\n[points]\ndemo_request = 100\npricing_page = 20\nwebinar = 30\ncase_study = 15\nebook = 10\nblog = 5\nemail_click = 8\n\"title=vp\" = 15\n\"title=c-level\" = 20\n\"email_domain=competitor\" = -100\n",
-    );
+    // The sample's config measures its hand-made sheet, current_points.toml (threshold 60).
     let config = sample_config_with(dir.path(), "");
-    let text = std::fs::read_to_string(&config).unwrap().replace("[cohorts]", "[model]\ncurrent = \"current.toml\"\n\n[cohorts]");
-    std::fs::write(&config, text).unwrap();
+    let current = repo_root().join("notebooks-data/current_points.toml");
     let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("holdout 2025-Q4 (3 months): 2856 leads"), "{out}");
@@ -135,7 +131,7 @@ fn backtest_prints_a_table_and_compares_with_the_current_model() {
     // `mqlcal compare` with the same two models gives the same numbers.
     let (code, out, err) = run_in(
         dir.path(),
-        &["compare", "--config", config.to_str().unwrap(), "--current", "current.toml", "--candidate", "bt/model.json", "--json"],
+        &["compare", "--config", config.to_str().unwrap(), "--current", current.to_str().unwrap(), "--candidate", "bt/model.json", "--json"],
     );
     assert_eq!(code, 0, "{err}");
     let cmp: Value = serde_json::from_str(&out).unwrap();
@@ -151,7 +147,7 @@ fn backtest_prints_a_table_and_compares_with_the_current_model() {
     // Plain output, and the table written on request.
     let (code, out, err) = run_in(
         dir.path(),
-        &["compare", "--config", config.to_str().unwrap(), "--current", "current.toml", "--candidate", "bt/model.json", "--out", "cmp"],
+        &["compare", "--config", config.to_str().unwrap(), "--current", current.to_str().unwrap(), "--candidate", "bt/model.json", "--out", "cmp"],
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("become_mql") && out.contains("stop_being_mql"), "{out}");

@@ -28,6 +28,7 @@ fn one(seed: u64) -> Outcome {
     let mut config = Config::load(&dir.path().join("mqlcal.toml")).unwrap();
     // A fixed penalty keeps 100 fits fast; the walk-forward is not what is measured here.
     config.model.alpha = AlphaSpec::Fixed(1.0);
+    config.model.current = None;
     config.backtest.walk_forward = false;
     // The generated [sales] capacity (16 % of a month's leads) with a band wide enough that
     // most holdouts have a qualifying threshold; infeasible ones still count for coverage.

@@ -100,7 +100,7 @@ fn intervals_cover_the_true_weights_on_synthetic_data() {
     assert_eq!(code, 0, "{err}");
     let config = dir.path().join("s/mqlcal.toml");
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("{text}\n[model]\nalpha = 0\nholdout_cohorts = 0\n")).unwrap();
+    std::fs::write(&config, with_model(&text, "alpha = 0\nholdout_cohorts = 0")).unwrap();
     let fit = fit_json(dir.path(), &config);
     let truth: Value = serde_json::from_slice(&std::fs::read(dir.path().join("s/truth.json")).unwrap()).unwrap();
     let signals = fit["signals"].as_array().unwrap();
@@ -122,7 +122,7 @@ fn current_points_sheet_is_measured_and_checked() {
     let dir = small_enough_project();
     write(dir.path(), "current.toml", "threshold = 50\n[points]\ndemo_request = 100\n\"title=vp\" = 15\n");
     let config = std::fs::read_to_string(dir.path().join("s/mqlcal.toml")).unwrap();
-    write(dir.path(), "s/mqlcal.toml", format!("{config}\n[model]\nalpha = 1\ncurrent = \"../current.toml\"\n"));
+    write(dir.path(), "s/mqlcal.toml", with_model(&config, "alpha = 1\ncurrent = \"../current.toml\""));
     let fit = fit_json(dir.path(), &dir.path().join("s/mqlcal.toml"));
     let auc = fit["current"]["metrics"]["training"]["roc_auc"].as_f64().unwrap();
     assert!(auc > 0.5 && auc < fit["metrics"]["training"]["roc_auc"].as_f64().unwrap(), "{auc}");
@@ -162,7 +162,7 @@ fn bad_fit_inputs_are_clear_errors() {
     let config_path = project.path().join("s/mqlcal.toml");
     let config = std::fs::read_to_string(&config_path).unwrap();
     let constant = "\n[[signals]]\nname = \"always_one\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"outcome\"\nequals = [\"won\", \"lost\", \"open\"]\n";
-    write(project.path(), "s/mqlcal.toml", format!("{config}{constant}\n[model]\nalpha = 1\n"));
+    write(project.path(), "s/mqlcal.toml", format!("{}{constant}", with_model(&config, "alpha = 1")));
     let (code, out, err) = run_in(project.path(), &["fit", "--config", "s/mqlcal.toml", "-o", "m.json", "--json"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("always_one"), "{err}");
@@ -172,7 +172,7 @@ fn bad_fit_inputs_are_clear_errors() {
     }
 
     let leak = "\n[[signals]]\nname = \"is_won\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"outcome\"\nequals = \"won\"\n";
-    write(project.path(), "s/mqlcal.toml", format!("{config}{leak}\n[model]\nalpha = 0\n"));
+    write(project.path(), "s/mqlcal.toml", format!("{}{leak}", with_model(&config, "alpha = 0")));
     let (code, _, err) = run_in(project.path(), &["fit", "--config", "s/mqlcal.toml", "-o", "m.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("is_won") && err.contains("alpha"), "{err}");

@@ -16,8 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use mqlcal_backtest::{Backtest, BacktestInputs};
+use mqlcal_backtest::Backtest;
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -36,23 +35,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
-    let ingested = mqlcal_data::build_features(&config)?;
-    for warning in &ingested.stats.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let table = &ingested.table;
-    let fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
-    let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    let backtest = mqlcal_backtest::run(&BacktestInputs {
-        table,
-        model: &fitted.model,
-        model_spec: &config.model,
-        sales: &config.sales,
-        spec: &config.backtest,
-        current: fitted.current.as_ref().map(|m| (m, current_name.as_str())),
-        tool_version: env!("CARGO_PKG_VERSION"),
-    })
-    .context("the backtest failed")?;
+    let super::Backtested { fitted, backtest, .. } = super::fit_and_backtest(&config)?;
 
     let inputs = super::input_paths(&config);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
@@ -78,9 +61,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     written.push(report_path);
     written.push(model_path);
 
-    for warning in &backtest.warnings {
-        eprintln!("warning: {warning}");
-    }
     let thresholds_file = args.out.join("thresholds.csv");
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json_summary(&backtest, &thresholds_file, &written))?);

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod features;
 pub mod fit;
 pub mod init;
+pub mod report;
 pub mod synth;
 pub mod validate;
 
@@ -46,6 +47,9 @@ pub fn input_paths(config: &Config) -> Vec<PathBuf> {
     if let Some(events) = &config.events {
         paths.push(events.path.clone());
     }
+    if let Some(current) = &config.model.current {
+        paths.push(current.clone());
+    }
     paths
 }
 
@@ -63,7 +67,47 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Temp files are private (0600); outputs are ordinary files others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// The fit → backtest part of the data flow, shared by `backtest` and `report`.
+pub struct Backtested {
+    pub ingested: mqlcal_data::Ingested,
+    pub fitted: mqlcal_fit::FitReport,
+    pub backtest: mqlcal_backtest::Backtest,
+}
+
+/// Ingest, fit on the training cohorts, backtest on the holdout (warnings go to stderr).
+pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
+    let ingested = mqlcal_data::build_features(config)?;
+    for warning in &ingested.stats.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let table = &ingested.table;
+    let fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
+    let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let backtest = mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
+        table,
+        model: &fitted.model,
+        model_spec: &config.model,
+        sales: &config.sales,
+        spec: &config.backtest,
+        current: fitted.current.as_ref().map(|m| (m, current_name.as_str())),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    })
+    .context("the backtest failed")?;
+    for warning in &backtest.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(Backtested { ingested, fitted, backtest })
 }

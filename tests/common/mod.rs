@@ -128,3 +128,11 @@ pub fn small_project() -> tempfile::TempDir {
     write(dir.path(), "events.csv", SMALL_EVENTS);
     dir
 }
+
+/// A synth-written config with its `[model]` section (which names the hand-made
+/// current sheet) replaced by `lines`.
+pub fn with_model(config: &str, lines: &str) -> String {
+    let section = "[model]\ncurrent = \"current_points.toml\"\n";
+    assert!(config.contains(section), "the synth config's [model] section changed");
+    config.replace(section, &format!("[model]\n{lines}\n"))
+}

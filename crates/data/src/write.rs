@@ -96,6 +96,12 @@ fn write_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Polars
         .map_err(|e| DataError::io(&dir, e))?;
     fill(tmp.as_file_mut()).map_err(|e| DataError::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| DataError::io(path, e))?;
+    // Temp files are private (0600); outputs are ordinary files others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| DataError::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| DataError::io(path, e.error))?;
     Ok(())
 }

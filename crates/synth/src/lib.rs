@@ -9,8 +9,10 @@
 //!   config order, and notes on the design;
 //! - `truth_probabilities.csv`: `lead_id, true_p`, the true win probability of every lead
 //!   (open leads included);
-//! - `mqlcal.toml`: a config in the format of `docs/config-format.md` that reads the files
-//!   above and builds exactly the feature columns the truth is defined on.
+//! - `mqlcal.toml`: a config (see the README's config reference) that reads the files
+//!   above and builds exactly the feature columns the truth is defined on;
+//! - `current_points.toml`: a hand-made points sheet of typical published values, the
+//!   "model in use today" the config measures beside the recalibrated one.
 //!
 //! The outcome of every lead is won with probability `sigmoid(intercept + Σ w_j·x_j)`, where
 //! `x_j` are the feature columns the generated config produces from the written files
@@ -74,7 +76,7 @@ pub struct SynthSummary {
     pub lost: usize,
     pub open: usize,
     /// Files written, in a fixed order: leads.csv, events.csv, truth.json,
-    /// truth_probabilities.csv, mqlcal.toml.
+    /// truth_probabilities.csv, mqlcal.toml, current_points.toml.
     pub files: Vec<PathBuf>,
 }
 
@@ -102,6 +104,41 @@ pub const EVENTS_FILE: &str = "events.csv";
 pub const TRUTH_FILE: &str = "truth.json";
 pub const TRUTH_PROBABILITIES_FILE: &str = "truth_probabilities.csv";
 pub const CONFIG_FILE: &str = "mqlcal.toml";
+pub const CURRENT_POINTS_FILE: &str = "current_points.toml";
+
+/// The hand-made points sheet "in use today": the typical values practitioners
+/// publish (DOMAIN.md), not fitted: demo +100, webinar +30, pricing page +20,
+/// awareness content +5 to +10, title and size bonuses, negative domains.
+const CURRENT_POINTS: &str = "# The hand-made points model in use today (typical published values, not fitted).
+# `mqlcal fit` and `mqlcal backtest` measure it beside the recalibrated model ([model] current).
+threshold = 60
+
+[points]
+demo_request = 100
+webinar = 30
+pricing_page = 20
+case_study = 15
+ebook = 10
+email_click = 8
+blog = 5
+email_open = 2
+unsubscribe = -30
+\"title=c-level\" = 25
+\"title=vp\" = 20
+\"title=director\" = 15
+\"title=manager\" = 5
+\"title=student\" = -20
+\"employees=[50,200)\" = 10
+\"employees=[200,1000)\" = 15
+\"employees=[1000,5000)\" = 15
+\"employees=[5000,inf)\" = 10
+\"industry=software\" = 15
+\"industry=financial services\" = 10
+target_geo = 10
+\"email_domain=personal\" = -20
+\"email_domain=student\" = -30
+\"email_domain=competitor\" = -100
+";
 
 /// The six acquisition channels (the `channel` segment column).
 pub const CHANNELS: [&str; 6] = [
@@ -1117,7 +1154,12 @@ impl<'a> Generator<'a> {
         f.write(self.config_toml().as_bytes())?;
         let config_path = f.finish()?;
 
-        summary.files = vec![leads_path, events_path, truth_path, probs_path, config_path];
+        // current_points.toml
+        let mut f = AtomicFile::create(self.out_dir, CURRENT_POINTS_FILE)?;
+        f.write(CURRENT_POINTS.as_bytes())?;
+        let current_path = f.finish()?;
+
+        summary.files = vec![leads_path, events_path, truth_path, probs_path, config_path, current_path];
         Ok(summary)
     }
 
@@ -1287,6 +1329,11 @@ impl<'a> Generator<'a> {
              date_format = \"auto\"\n\
              window_days = {w}\n\n",
             w = self.p.window_days
+        );
+        s.push_str(
+            "# The hand-made points sheet in use today, measured beside the recalibrated model.\n\
+             [model]\n\
+             current = \"current_points.toml\"\n\n",
         );
         s.push_str(
             "# Cohorts by creation quarter.\n\

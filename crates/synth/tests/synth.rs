@@ -398,7 +398,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
     };
     let a = generate(&p, &tmp.path().join("a")).unwrap();
     let b = generate(&p, &tmp.path().join("b")).unwrap();
-    assert_eq!(a.files.len(), 5);
+    assert_eq!(a.files.len(), 6);
     assert_eq!(read_all(&a.files), read_all(&b.files));
     assert_eq!(
         (a.leads, a.events, a.won, a.lost, a.open),
@@ -811,6 +811,7 @@ fn truth_features_equal_the_configs_feature_columns() {
             ][..],
         ),
         ("cohorts", &["period"][..]),
+        ("model", &["current"][..]),
         (
             "sales",
             &["capacity_per_month", "target_conversion", "minutes_per_lead", "hot_capacity_per_month"][..],

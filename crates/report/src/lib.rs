@@ -1,0 +1,86 @@
+//! The report stage of the data flow: a fit and a backtest → charts a VP of
+//! Sales can read (PNG and SVG, text from an embedded font) and one
+//! self-contained review report (HTML with inline SVG, and Markdown beside the
+//! PNGs). plotters lives only in this crate.
+
+mod charts;
+mod doc;
+mod escape;
+mod html;
+mod markdown;
+mod prepare;
+mod style;
+
+pub use charts::{render_all, Chart};
+pub use doc::recommendation as recommendation_paragraph;
+pub use escape::{escape_html, escape_markdown};
+pub use prepare::{LeadScore, Prepared};
+
+use mqlcal_backtest::Backtest;
+use mqlcal_features::FeatureTable;
+use mqlcal_fit::FitReport;
+use serde::Serialize;
+
+/// Why charts or the report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot draw chart {chart}: {message}")]
+    Draw { chart: String, message: String },
+    #[error("cannot encode {chart}.png: {message}")]
+    Encode { chart: String, message: String },
+    #[error("the embedded font could not be loaded")]
+    Font,
+    #[error("cannot score the leads for the report: {0}")]
+    Score(String),
+}
+
+/// One input file and its fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputFingerprint {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// How to reproduce the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reproduce {
+    /// The exact command line.
+    pub command: String,
+    pub config_path: String,
+    pub config_sha256: String,
+    pub inputs: Vec<InputFingerprint>,
+    pub tool_version: String,
+}
+
+/// What the report is made of.
+pub struct ReportInputs<'a> {
+    pub table: &'a FeatureTable,
+    pub fit: &'a FitReport,
+    pub backtest: &'a Backtest,
+    /// Warnings from reading and validating the data.
+    pub data_warnings: &'a [String],
+    pub reproduce: &'a Reproduce,
+    /// Title line, e.g. the config's name.
+    pub title: String,
+}
+
+/// The report's two documents.
+pub struct Documents {
+    pub html: String,
+    pub markdown: String,
+}
+
+/// Prepare, draw every chart and write both documents (in memory).
+pub fn build(inputs: &ReportInputs) -> Result<(Vec<Chart>, Documents), ReportError> {
+    let prepared = Prepared::new(inputs)?;
+    let charts = render_all(&prepared, inputs.backtest)?;
+    let html = html::render(inputs, &prepared, &charts);
+    let markdown = markdown::render(inputs, &prepared, &charts);
+    Ok((charts, Documents { html, markdown }))
+}
+
+/// The recommendation in one line, for the terminal.
+pub fn recommendation_text(backtest: &Backtest) -> String {
+    backtest.recommendation.summary.clone()
+}

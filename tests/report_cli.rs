@@ -1,0 +1,192 @@
+//! End-to-end: `mqlcal report` on the bundled sample, with channel and level
+//! names full of `<`, `&`, quotes and non-ASCII text: every chart is a valid PNG
+//! and SVG of the right size with real content, and report.html opens in
+//! headless Chromium (installed by scripts/install-test-tools) with no console
+//! message and no network request.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+const NASTY_CHANNEL: &str = "Paid <Social> & \"Friends\" — Zürich";
+const NASTY_INDUSTRY: &str = "R&D <\"Fintech\"> Ünïcode";
+const CHARTS: [&str; 9] =
+    ["reliability", "thresholds", "score_distributions", "gains", "points", "fit_engagement", "segments", "stability", "comparison"];
+
+/// The sample with one channel and one industry renamed to hostile text (config levels too).
+fn nasty_sample(dir: &Path) -> PathBuf {
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    // Quote the cells: they hold commas? No, but they hold quotes, so CSV-escape them.
+    let csv_cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let leads = leads.replace(",paid social,", &format!(",{},", csv_cell(NASTY_CHANNEL))).replace(",financial services,", &format!(",{},", csv_cell(NASTY_INDUSTRY)));
+    write(dir, "leads.csv", leads);
+    let toml_string = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("\"financial services\"", &toml_string(NASTY_INDUSTRY));
+    let current = std::fs::read_to_string(data.join("current_points.toml")).unwrap().replace("industry=financial services", &format!("industry={}", NASTY_INDUSTRY.replace('\\', "\\\\").replace('"', "\\\"")));
+    write(dir, "current_points.toml", current);
+    write(dir, "mqlcal.toml", config)
+}
+
+fn png_info(path: &Path) -> (u32, u32, f64, usize) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    let pixels: Vec<&[u8]> = bytes.chunks(channels).collect();
+    let non_white = pixels.iter().filter(|p| p.iter().take(3).any(|&v| v < 240)).count() as f64 / pixels.len() as f64;
+    let mut colors: Vec<&[u8]> = pixels.clone();
+    colors.sort();
+    colors.dedup();
+    (info.width, info.height, non_white, colors.len())
+}
+
+fn chromium() -> PathBuf {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if Path::new(candidate).exists() {
+            return PathBuf::from(candidate);
+        }
+    }
+    panic!("chromium is not installed: run scripts/test (it installs it with scripts/install-test-tools)");
+}
+
+/// Open `page` headless; returns (console messages from the page, URLs the page requested, screenshot path).
+fn open_in_chromium(page: &Path, work: &Path) -> (Vec<String>, Vec<String>, PathBuf) {
+    let shot = work.join("screenshot.png");
+    let netlog = work.join("net.json");
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", page.canonicalize().unwrap().display());
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1280,4000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<String> = stderr.lines().filter(|l| l.contains(":CONSOLE")).map(str::to_string).collect();
+
+    // The net log: requests whose network isolation key is the page's own site (file://) are the page's.
+    let mut text = std::fs::read_to_string(&netlog).unwrap();
+    if serde_json::from_str::<Value>(&text).is_err() {
+        // Chromium may exit before closing the log.
+        text = format!("{}]}}", text.trim_end().trim_end_matches(','));
+    }
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].as_i64().unwrap();
+    let requests: Vec<String> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"].as_i64() == Some(start_job))
+        .filter(|e| e["params"]["network_isolation_key"].as_str().is_some_and(|k| k.contains("file://")))
+        .filter_map(|e| e["params"]["url"].as_str().map(str::to_string))
+        .collect();
+    (console, requests, shot)
+}
+
+#[test]
+fn report_on_the_sample_has_every_chart_and_opens_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = nasty_sample(dir.path());
+    let (code, out, err) = run_in(dir.path(), &["report", "--config", config.to_str().unwrap(), "--out", "review"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Threshold"), "{out}");
+    let review = dir.path().join("review");
+
+    for name in CHARTS {
+        let (w, h, non_white, colors) = png_info(&review.join(format!("{name}.png")));
+        assert_eq!((w, h), (1600, 1000), "{name}.png");
+        assert!(non_white > 0.03, "{name}.png is nearly blank ({non_white:.3} non-white)");
+        assert!(colors > 20, "{name}.png has only {colors} colours");
+        let svg = std::fs::read_to_string(review.join(format!("{name}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}.svg is not well-formed XML: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!((root.attribute("width"), root.attribute("height")), (Some("1600"), Some("1000")), "{name}.svg");
+        let texts = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+        let shapes = doc.descendants().filter(|n| ["rect", "path", "polyline", "circle", "polygon", "line"].iter().any(|t| n.has_tag_name(*t))).count();
+        assert!(texts >= 8 && shapes >= 10, "{name}.svg: {texts} texts, {shapes} shapes");
+    }
+    // The hostile channel name is drawn (escaped) in the segments chart.
+    let segments_svg = std::fs::read_to_string(review.join("segments.svg")).unwrap();
+    assert!(segments_svg.contains("Paid &lt;Social&gt; &amp; &quot;Friends&quot; — Zürich"));
+
+    let html = std::fs::read_to_string(review.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "no script in the report");
+    assert!(html.contains("Paid &lt;Social&gt; &amp; &quot;Friends&quot; — Zürich"));
+    assert!(!html.contains("<Social>"), "a data string reached the HTML unescaped");
+    assert!(html.contains("R&amp;D &lt;&quot;Fintech&quot;&gt; Ünïcode"));
+    // The only URLs in the file are SVG namespace declarations.
+    let urls = html.matches("http://").count() + html.matches("https://").count();
+    assert_eq!(urls, html.matches("http://www.w3.org/").count(), "the report refers to the network");
+    assert_eq!(html.matches("<svg").count(), CHARTS.len());
+    for section in ["recommendation", "data", "points", "calibration", "thresholds", "stability", "segments", "comparison", "reproduce"] {
+        assert!(html.contains(&format!("<section id=\"{section}\">")), "section {section}");
+    }
+    // It leads with the recommendation, and its threshold is the backtest's.
+    let (code, json, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let threshold = serde_json::from_str::<Value>(&json).unwrap()["recommended"]["threshold"].as_i64().unwrap();
+    let lede = html.find("class=\"lede\"").unwrap();
+    assert!(html[lede..].starts_with(&format!("class=\"lede\">Set the MQL threshold at {threshold} points.")), "{}", &html[lede..lede + 200]);
+    assert!(lede < html.find("<section id=\"data\">").unwrap());
+    // How to reproduce: command, config hash, input fingerprints, version.
+    assert!(html.contains("mqlcal report --config"));
+    assert!(html.contains("sha256"));
+    assert!(html.contains(&format!("mqlcal version: {}", env!("CARGO_PKG_VERSION"))));
+
+    let md = std::fs::read_to_string(review.join("report.md")).unwrap();
+    assert!(md.starts_with("# Lead scoring review"));
+    for name in CHARTS {
+        assert!(md.contains(&format!("]({name}.png)")), "report.md links {name}.png");
+    }
+    assert!(md.contains("Paid &lt;Social&gt; &amp; &quot;Friends&quot; — Zürich"));
+    assert!(md.contains("R&amp;D &lt;&quot;Fintech&quot;&gt; Ünïcode"));
+    assert!(!md.contains("<Social>"));
+
+    // Headless Chromium: the page renders, says nothing on the console, fetches nothing.
+    let (console, requests, shot) = open_in_chromium(&review.join("report.html"), dir.path());
+    assert!(console.is_empty(), "console messages: {console:?}");
+    assert!(requests.is_empty(), "network requests: {requests:?}");
+    let (w, _, non_white, colors) = png_info(&shot);
+    assert_eq!(w, 1280);
+    assert!(non_white > 0.05 && colors > 50, "the screenshot looks empty ({non_white:.3} non-white, {colors} colours)");
+
+    // The same check catches a page that does fetch something (so it can fail).
+    let leaky = dir.path().join("leaky.html");
+    std::fs::write(&leaky, html.replacen("<main>", "<main><img src=\"http://192.0.2.1/pixel.png\">", 1)).unwrap();
+    let (console, requests, _) = open_in_chromium(&leaky, dir.path());
+    assert!(!console.is_empty() || !requests.is_empty(), "a fetching page went unnoticed");
+}
+
+#[test]
+fn report_help_has_an_example() {
+    let (code, out, _) = run_in(&repo_root(), &["report", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("mqlcal report --config notebooks-data/mqlcal.toml --out reports/review"));
+}
