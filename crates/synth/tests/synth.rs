@@ -426,7 +426,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
 }
 
 #[test]
-fn writes_exactly_the_five_files_atomically_into_a_new_nested_folder() {
+fn writes_exactly_the_six_files_atomically_into_a_new_nested_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("x").join("y");
     let s = generate(
@@ -448,6 +448,7 @@ fn writes_exactly_the_five_files_atomically_into_a_new_nested_folder() {
         "truth.json",
         "truth_probabilities.csv",
         "mqlcal.toml",
+        "current_points.toml",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -465,7 +466,8 @@ fn writes_exactly_the_five_files_atomically_into_a_new_nested_folder() {
             "events.csv",
             "truth.json",
             "truth_probabilities.csv",
-            "mqlcal.toml"
+            "mqlcal.toml",
+            "current_points.toml"
         ]
     );
     assert!(s.files.iter().all(|p| p.starts_with(&out)));
