@@ -177,6 +177,23 @@ fn report_on_the_sample_has_every_chart_and_opens_offline() {
     assert_eq!(w, 1280);
     assert!(non_white > 0.05 && colors > 50, "the screenshot looks empty ({non_white:.3} non-white, {colors} colours)");
 
+    // It prints: Chromium's PDF of it has several pages (A4/Letter come from the printer's paper size).
+    let pdf = dir.path().join("report.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(chromium())
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", review.join("report.html").canonicalize().unwrap().display()))
+        .output()
+        .expect("chromium runs");
+    assert!(status.status.success());
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(pdf_bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&pdf_bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages >= 3, "the printed report has {pages} pages");
+
     // The same check catches a page that does fetch something (so it can fail).
     let leaky = dir.path().join("leaky.html");
     std::fs::write(&leaky, html.replacen("<main>", "<main><img src=\"http://192.0.2.1/pixel.png\">", 1)).unwrap();

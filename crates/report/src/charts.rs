@@ -1043,12 +1043,13 @@ impl Figure for Stability<'_> {
 
         let aucs: Vec<f64> = steps.iter().filter_map(|w| w.auc).collect();
         let lo = (aucs.iter().copied().fold(1.0f64, f64::min) - 0.05).max(0.5);
+        let hi = (aucs.iter().copied().fold(0.0f64, f64::max) + 0.05).min(1.0);
         let mut auc = ChartBuilder::on(&panels[0])
             .margin(20)
             .caption("ROC AUC", panel_font())
             .x_label_area_size(70)
             .y_label_area_size(90)
-            .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), lo..1.0)
+            .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), lo..hi)
             .map_err(err)?;
         auc.configure_mesh()
             .disable_x_mesh()
