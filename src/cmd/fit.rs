@@ -35,8 +35,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for warning in &ingested.stats.warnings {
         eprintln!("warning: {warning}");
     }
-    let report = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION"))
+    let mut report = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION"))
         .context("the fit failed")?;
+    mqlcal_fit::attach_recipes(&mut report.model, &config);
     if let Some(fit) = &report.model.fit {
         for warning in &fit.warnings {
             eprintln!("warning: {warning}");

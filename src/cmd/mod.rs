@@ -94,7 +94,8 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
         eprintln!("warning: {warning}");
     }
     let table = &ingested.table;
-    let fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
+    let mut fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
+    mqlcal_fit::attach_recipes(&mut fitted.model, config);
     let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     let backtest = mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
         table,

@@ -73,8 +73,9 @@ fn main() {
         schema_version: SCHEMA_VERSION,
         tool_version: "bench".into(),
         source: ModelSource::PointsSheet,
+        inputs: None,
         signals: (0..SIGNALS)
-            .map(|j| ModelSignal { name: format!("s{j}"), axis: Axis::Engagement, points: points[j], coefficient: None, std_error: None, p_value: None })
+            .map(|j| ModelSignal { name: format!("s{j}"), axis: Axis::Engagement, points: points[j], coefficient: None, std_error: None, p_value: None, recipe: None })
             .collect(),
         base_points: 0,
         group_caps: vec![],

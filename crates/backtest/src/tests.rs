@@ -48,11 +48,12 @@ fn table() -> FeatureTable {
 }
 
 fn model(threshold: Option<i64>, overrides: bool) -> Model {
-    let signal = |name: &str, points, axis| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None };
+    let signal = |name: &str, points, axis| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None, recipe: None };
     Model {
         schema_version: SCHEMA_VERSION,
         tool_version: "test".into(),
         source: ModelSource::PointsSheet,
+        inputs: None,
         signals: vec![signal("s", 1, Axis::Engagement), signal("demo", 0, Axis::Engagement), signal("comp", 0, Axis::Fit)],
         base_points: 0,
         group_caps: vec![],

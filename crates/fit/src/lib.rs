@@ -14,6 +14,7 @@ mod error;
 mod logistic;
 mod model;
 mod points;
+mod recipes;
 
 pub use alpha::{choose_alpha, default_alpha_grid, AlphaScore, AlphaSearch};
 pub use calibrate::{
@@ -24,6 +25,7 @@ pub use logistic::{
     fit, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
 pub use model::{evaluate_points_model, fit_model, scorecard_columns, scores, split, FitReport, Split};
+pub use recipes::{attach_recipes, recipes};
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};
 
 /// Re-exported so callers can `check()` [`FitParams`] without depending on linfa themselves.

@@ -172,6 +172,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
             coefficient: Some(coefs[j]),
             std_error: std_err[j],
             p_value: p_value[j],
+            recipe: None,
         })
         .collect();
     let mut overrides: Vec<Override> = spec
@@ -190,6 +191,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
         schema_version: scorecard::SCHEMA_VERSION,
         tool_version: tool_version.to_string(),
         source: ModelSource::Fitted,
+        inputs: None,
         signals,
         // A max-points score leaves the intercept out (marketers read "+100 for a demo");
         // a PDO score includes it so that the base score means the base odds.

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod recipe;
+pub use recipe::{Decay, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
+
 /// The model file format version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -50,6 +53,9 @@ pub struct ModelSignal {
     pub std_error: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
+    /// How the column is computed from a raw lead (absent in points sheets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<Recipe>,
 }
 
 /// A cap on the points a group of signals can add together (e.g. awareness content at most 20).
@@ -172,6 +178,9 @@ pub struct Model {
     pub schema_version: u32,
     pub tool_version: String,
     pub source: ModelSource,
+    /// What the model reads from raw leads and events (with each signal's `recipe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Inputs>,
     pub signals: Vec<ModelSignal>,
     /// Points every lead starts with (0 for max-points scaling).
     pub base_points: i64,
@@ -209,7 +218,88 @@ pub struct Score {
     pub probability: Option<f64>,
 }
 
+/// The routing tier of an MQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Route to sales now (at or above `hot_threshold`).
+    Hot,
+    /// Nurture, then route.
+    Warm,
+}
+
+/// One reason code: a signal that moved the score, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub signal: String,
+    pub points: i64,
+    /// e.g. "demo request (+100)", "pricing page ×3 (+75)", "email domain: competitor (−105)".
+    pub text: String,
+}
+
+/// A score with its tier and its top reason codes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explained {
+    #[serde(flatten)]
+    pub score: Score,
+    pub tier: Option<Tier>,
+    /// Up to three signals with the largest contributions (by size, either sign).
+    pub reasons: Vec<Reason>,
+}
+
+/// "email_domain=competitor" → "email domain: competitor".
+fn words(name: &str) -> String {
+    match name.split_once('=') {
+        Some((signal, level)) => format!("{}: {level}", signal.replace('_', " ")),
+        None => name.replace('_', " "),
+    }
+}
+
 impl Model {
+    /// Feature values of a raw lead, aligned with `signals`, computed by their recipes.
+    pub fn features_from_raw(&self, lead: &RawLead) -> Result<Vec<f64>, RecipeError> {
+        let inputs = self.inputs.clone().unwrap_or(Inputs { id_column: String::new(), created_at_column: None, missing: vec![], window_days: None });
+        self.signals
+            .iter()
+            .map(|s| match &s.recipe {
+                Some(recipe) => recipe.value(&s.name, lead, &inputs),
+                None => Err(RecipeError::NoRecipe { signal: s.name.clone(), version: env!("CARGO_PKG_VERSION").into() }),
+            })
+            .collect()
+    }
+
+    /// Score, tier and the top three reason codes of a lead's feature values.
+    pub fn explain(&self, values: &[f64]) -> Explained {
+        let score = self.score(values);
+        let tier = match score.mql {
+            Some(true) if self.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
+            Some(true) => Some(Tier::Warm),
+            _ => None,
+        };
+        let mut reasons: Vec<Reason> = self
+            .signals
+            .iter()
+            .zip(values)
+            .filter_map(|(s, &v)| {
+                let points = (s.points as f64 * v).round() as i64;
+                if points == 0 {
+                    return None;
+                }
+                let times = if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
+                let sign = if points < 0 { format!("−{}", -points) } else { format!("+{points}") };
+                Some(Reason { signal: s.name.clone(), points, text: format!("{}{times} ({sign})", words(&s.name)) })
+            })
+            .collect();
+        reasons.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.signal.cmp(&b.signal)));
+        reasons.truncate(3);
+        Explained { score, tier, reasons }
+    }
+
+    /// Score one lead from its raw cells and events.
+    pub fn score_raw(&self, lead: &RawLead) -> Result<Explained, RecipeError> {
+        Ok(self.explain(&self.features_from_raw(lead)?))
+    }
+
     /// Score one lead from its feature values, aligned with `signals`.
     pub fn score(&self, values: &[f64]) -> Score {
         let mut fit = 0i64;
@@ -351,7 +441,7 @@ pub fn load_points_sheet(path: &Path, columns: &[(String, Axis)]) -> Result<Mode
     let sheet: PointsSheet = toml::from_str(&text).map_err(|e| invalid(format!("not a points sheet: {}", e.message())))?;
     let mut signals: Vec<ModelSignal> = columns
         .iter()
-        .map(|(name, axis)| ModelSignal { name: name.clone(), axis: *axis, points: 0, coefficient: None, std_error: None, p_value: None })
+        .map(|(name, axis)| ModelSignal { name: name.clone(), axis: *axis, points: 0, coefficient: None, std_error: None, p_value: None, recipe: None })
         .collect();
     for (name, value) in &sheet.points {
         let points = match value {
@@ -373,6 +463,7 @@ pub fn load_points_sheet(path: &Path, columns: &[(String, Axis)]) -> Result<Mode
         schema_version: SCHEMA_VERSION,
         tool_version: String::new(),
         source: ModelSource::PointsSheet,
+        inputs: None,
         signals,
         base_points: 0,
         group_caps: vec![],
@@ -392,11 +483,12 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
-        let sig = |name: &str, axis, points| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None };
+        let sig = |name: &str, axis, points| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None, recipe: None };
         Model {
             schema_version: SCHEMA_VERSION,
             tool_version: "t".into(),
             source: ModelSource::Fitted,
+            inputs: None,
             signals: vec![
                 sig("demo", Axis::Engagement, 100),
                 sig("blog", Axis::Engagement, 8),
@@ -464,5 +556,82 @@ mod tests {
         assert!(err.contains("\"webinar\"") && err.contains("demo, title=vp"), "{err}");
         std::fs::write(&path, "[points]\ndemo = 1.5\n").unwrap();
         assert!(load_points_sheet(&path, &columns).unwrap_err().to_string().contains("integer"));
+    }
+}
+
+#[cfg(test)]
+mod recipe_tests {
+    use super::*;
+
+    fn model() -> Model {
+        let signal = |name: &str, axis, points, recipe| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None, recipe: Some(recipe) };
+        let number = |column: &str| NumberRule { column: column.into(), floor: None, cap: Some(1000.0), scale: 1.0, default: Some(0.0), non_negative: true };
+        Model {
+            schema_version: SCHEMA_VERSION,
+            tool_version: "t".into(),
+            source: ModelSource::Fitted,
+            inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30) }),
+            signals: vec![
+                signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into() }),
+                signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),
+                signal("domain_competitor", Axis::Fit, -100, Recipe::Flag { column: "domain".into(), equals: vec!["competitor".into()] }),
+                signal("pricing_page", Axis::Engagement, 25, Recipe::Events { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard }),
+            ],
+            base_points: 0,
+            group_caps: vec![],
+            overrides: vec![Override { signal: "domain_competitor".into(), rule: OverrideRule::NeverMql }],
+            threshold: Some(40),
+            hot_threshold: Some(70),
+            calibration: None,
+            fit: None,
+            training: None,
+            rounding_cost: None,
+            metrics: BTreeMap::new(),
+        }
+    }
+
+    fn lead(title: &str, employees: &str, domain: &str, pricing_days: &[i64]) -> RawLead {
+        let day = 86_400;
+        let created = 1_700_000_000;
+        RawLead {
+            cells: [("title", title), ("employees", employees), ("domain", domain)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            created_at: Some(created),
+            events: pricing_days.iter().map(|d| RawEvent { occurred_at: created + d * day, activity: "pricing".into() }).collect(),
+        }
+    }
+
+    #[test]
+    fn raw_leads_score_with_tiers_and_reasons() {
+        let m = model();
+        // VP, 120 employees, pricing visits at days 29 (weight 1.0), 10 (0.8), 40 (outside), -1 (before creation).
+        let e = m.score_raw(&lead(" VP ", "120", "business", &[29, 10, 40, -1])).unwrap();
+        assert_eq!(m.features_from_raw(&lead(" VP ", "120", "business", &[29, 10, 40, -1])).unwrap(), vec![1.0, 1.0, 0.0, 1.8]);
+        // 20 + 10 + round(25 × 1.8) = 75 ≥ 70: hot.
+        assert_eq!((e.score.total, e.tier), (75, Some(Tier::Hot)));
+        let texts: Vec<&str> = e.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, vec!["pricing page ×1.80 (+45)", "title: vp (+20)", "size: [50,500) (+10)"]);
+        // Warm, not MQL, never MQL.
+        assert_eq!(m.score_raw(&lead("VP", "120", "business", &[29])).unwrap().tier, Some(Tier::Warm));
+        assert_eq!(m.score_raw(&lead("Select", "", "business", &[])).unwrap().tier, None);
+        let competitor = m.score_raw(&lead("VP", "120", "competitor", &[29, 28, 27])).unwrap();
+        assert_eq!((competitor.score.mql, competitor.tier), (Some(false), None));
+        assert_eq!(competitor.reasons[0].text, "domain competitor (−100)");
+    }
+
+    #[test]
+    fn raw_lead_errors_name_the_column() {
+        let m = model();
+        let mut l = lead("VP", "many", "business", &[]);
+        assert_eq!(m.features_from_raw(&l).unwrap_err().to_string(), "column \"employees\": \"many\" is not a number (signal \"size=[50,500)\")");
+        l.cells.insert("employees".into(), "-3".into());
+        assert!(m.features_from_raw(&l).unwrap_err().to_string().contains("negative"));
+        l.cells.remove("title");
+        assert_eq!(m.features_from_raw(&l).unwrap_err().to_string(), "the lead has no column \"title\", which signal \"title=vp\" reads");
+        let mut no_recipe = model();
+        no_recipe.signals[0].recipe = None;
+        assert!(no_recipe.features_from_raw(&lead("VP", "1", "b", &[])).unwrap_err().to_string().contains("no recipe"));
+        // The model file round-trips with its recipes.
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<Model>(&text).unwrap(), m);
     }
 }
