@@ -35,6 +35,8 @@ enum Command {
     Backtest(cmd::backtest::Args),
     /// Charts (PNG, SVG) and the self-contained review report (HTML, Markdown)
     Report(cmd::report::Args),
+    /// Score new leads with a model file: sub-scores, MQL flag, tier, probability, reason codes
+    Score(cmd::score::Args),
     /// Compare two models (model.json or points sheet) on the holdout, each at its own threshold
     Compare(cmd::compare::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Backtest(args) => cmd::backtest::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Score(args) => cmd::score::run(args),
     };
     match result {
         Ok(code) => code,

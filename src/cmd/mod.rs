@@ -6,6 +6,7 @@ pub mod features;
 pub mod fit;
 pub mod init;
 pub mod report;
+pub mod score;
 pub mod synth;
 pub mod validate;
 

@@ -9,6 +9,7 @@ mod profile;
 mod quality;
 mod ingest;
 mod read;
+mod scoring;
 mod write;
 
 pub use error::DataError;
@@ -18,3 +19,4 @@ pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStat
 pub use infer::{draft_config, Draft};
 pub use profile::{ColumnProfile, LEAKAGE_AUC};
 pub use quality::{validate, CohortRow, QualityReport};
+pub use scoring::{read_scoring_input, ScoringInput};

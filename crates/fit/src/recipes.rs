@@ -47,6 +47,11 @@ pub fn recipes(config: &Config) -> (Inputs, Vec<(String, Recipe)>) {
         created_at_column: config.created_at_column.clone(),
         missing: config.csv.missing.clone(),
         window_days: config.events.as_ref().map(|e| e.window_days),
+        event_columns: config.events.as_ref().map(|e| mqlcal_scorecard::EventColumns {
+            lead_id: e.lead_id.clone(),
+            occurred_at: e.occurred_at.clone(),
+            activity: e.activity.clone(),
+        }),
     };
     (inputs, out)
 }

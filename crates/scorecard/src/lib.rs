@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 mod recipe;
-pub use recipe::{Decay, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
+pub use recipe::{Decay, EventColumns, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
 
 /// The model file format version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -258,7 +258,7 @@ fn words(name: &str) -> String {
 impl Model {
     /// Feature values of a raw lead, aligned with `signals`, computed by their recipes.
     pub fn features_from_raw(&self, lead: &RawLead) -> Result<Vec<f64>, RecipeError> {
-        let inputs = self.inputs.clone().unwrap_or(Inputs { id_column: String::new(), created_at_column: None, missing: vec![], window_days: None });
+        let inputs = self.inputs.clone().unwrap_or(Inputs { id_column: String::new(), created_at_column: None, missing: vec![], window_days: None, event_columns: None });
         self.signals
             .iter()
             .map(|s| match &s.recipe {
@@ -570,7 +570,7 @@ mod recipe_tests {
             schema_version: SCHEMA_VERSION,
             tool_version: "t".into(),
             source: ModelSource::Fitted,
-            inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30) }),
+            inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30), event_columns: None }),
             signals: vec![
                 signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into() }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),

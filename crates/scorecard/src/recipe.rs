@@ -18,6 +18,17 @@ pub struct Inputs {
     /// Events count when they happen in [created_at, created_at + window_days].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_days: Option<u32>,
+    /// Columns of the long-form events file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_columns: Option<EventColumns>,
+}
+
+/// Column names of the events file (one row per event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventColumns {
+    pub lead_id: String,
+    pub occurred_at: String,
+    pub activity: String,
 }
 
 /// Recency weight of an event.

@@ -1,0 +1,103 @@
+//! Raw leads (and their events) for scoring with a model file: the columns
+//! the model's recipes read, as text, with creation times and events per lead.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use mqlcal_config::{CsvOptions, DateFormat, Encoding};
+use mqlcal_scorecard::{Model, RawEvent, RawLead};
+
+use crate::cells;
+use crate::read::{self, ReadNotes};
+use crate::DataError;
+
+/// What `read_scoring_input` found.
+#[derive(Debug, Default)]
+pub struct ScoringInput {
+    pub ids: Vec<String>,
+    pub leads: Vec<RawLead>,
+    /// Events whose activity no signal of the model counts: ignored, counted here.
+    pub unknown_activities: BTreeMap<String, usize>,
+    /// Events for lead ids that are not in the leads file.
+    pub events_for_unknown_leads: usize,
+}
+
+/// Read the leads (and events) a model needs. Errors name the file and column.
+pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<&Path>, model_path: &Path) -> Result<ScoringInput, DataError> {
+    let inputs = model.inputs.clone().ok_or_else(|| DataError::file(model_path, "has no `inputs` (columns and recipes): refit it with this mqlcal to score raw leads"))?;
+    let csv = CsvOptions { delimiter: None, encoding: Encoding::Auto, missing: inputs.missing.clone() };
+    let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
+    let has_events = model.signals.iter().any(|s| matches!(s.recipe, Some(mqlcal_scorecard::Recipe::Events { .. })));
+    if let Some(c) = &inputs.created_at_column {
+        needed.push((c.clone(), "the creation time (start of the events window)".into()));
+    }
+    for s in &model.signals {
+        if let Some(column) = s.recipe.as_ref().and_then(|r| r.column()) {
+            if !needed.iter().any(|(c, _)| c == column) {
+                needed.push((column.to_string(), format!("signal {:?}", s.name)));
+            }
+        }
+    }
+    let mut notes = ReadNotes::default();
+    let table = read::read_table(leads_path, &csv, Some(&needed), &mut notes)?;
+    let ids: Vec<String> = cells::text(&table, &inputs.id_column)?.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
+    let created: Vec<Option<i64>> = match &inputs.created_at_column {
+        Some(c) => cells::timestamps(&table, c, &DateFormat::Auto, &inputs.missing)?,
+        None => vec![None; ids.len()],
+    };
+    let mut leads: Vec<RawLead> = created.iter().map(|&t| RawLead { cells: BTreeMap::new(), created_at: t, events: Vec::new() }).collect();
+    for (column, _) in needed.iter().skip(1) {
+        let values = cells::text(&table, column)?;
+        for (lead, value) in leads.iter_mut().zip(values.iter()) {
+            lead.cells.insert(column.clone(), value.unwrap_or("").to_string());
+        }
+    }
+
+    let mut out = ScoringInput { ids, leads, ..Default::default() };
+    if let (true, Some(path)) = (has_events, events_path) {
+        let columns = inputs
+            .event_columns
+            .clone()
+            .ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
+        let known: Vec<&str> = model
+            .signals
+            .iter()
+            .filter_map(|s| match &s.recipe {
+                Some(mqlcal_scorecard::Recipe::Events { activities, .. }) => Some(activities.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let needed = vec![
+            (columns.lead_id.clone(), "the lead id of each event".to_string()),
+            (columns.occurred_at.clone(), "the time of each event".to_string()),
+            (columns.activity.clone(), "the activity of each event".to_string()),
+        ];
+        let events = read::read_table(path, &csv, Some(&needed), &mut notes)?;
+        let lead_ids = cells::text(&events, &columns.lead_id)?;
+        let activities = cells::text(&events, &columns.activity)?;
+        let times = cells::timestamps(&events, &columns.occurred_at, &DateFormat::Auto, &inputs.missing)?;
+        let row_of: HashMap<&str, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let mut attach: Vec<(usize, RawEvent)> = Vec::new();
+        for ((id, activity), time) in lead_ids.iter().zip(activities.iter()).zip(times) {
+            let activity = activity.unwrap_or("").trim();
+            if !known.contains(&activity) {
+                *out.unknown_activities.entry(activity.to_string()).or_default() += 1;
+                continue;
+            }
+            let Some(&row) = row_of.get(id.unwrap_or("").trim()) else {
+                out.events_for_unknown_leads += 1;
+                continue;
+            };
+            if let Some(occurred_at) = time {
+                attach.push((row, RawEvent { occurred_at, activity: activity.to_string() }));
+            }
+        }
+        for (row, event) in attach {
+            out.leads[row].events.push(event);
+        }
+    } else if has_events {
+        return Err(DataError::file(leads_path, "the model counts events: pass the events file with --events"));
+    }
+    Ok(out)
+}

@@ -1,0 +1,89 @@
+//! `mqlcal score --model model.json --leads FILE [--events FILE] -o OUT`
+//!
+//! Scores new leads with a model file alone (no config): each signal is computed
+//! from the raw cells and events by the recipe the model file records, then the
+//! points, fit and engagement sub-scores, MQL flag, tier (hot/warm),
+//! calibrated probability and the top three reason codes. Uses every core. OUT
+//! is CSV (cells a spreadsheet would run as formulas are neutralised) or Parquet;
+//! it keeps the lead id. Events whose activity the model does not count are
+//! ignored, counted and reported.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use mqlcal_scorecard::{Model, Tier};
+use mqlcal_tidy::TidyTable;
+use rayon::prelude::*;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal score --model reports/backtest/model.json --leads notebooks-data/leads.csv --events notebooks-data/events.csv -o reports/scores.csv")]
+pub struct Args {
+    /// The model file (model.json from `mqlcal backtest`, with a threshold)
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Leads to score (CSV or Parquet), with the columns the model reads
+    #[arg(long)]
+    pub leads: PathBuf,
+    /// Their events (long form), when the model counts events
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Output: .csv or .parquet
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let model = Model::load(&args.model)?;
+    let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
+    let scored: Vec<Result<mqlcal_scorecard::Explained, mqlcal_scorecard::RecipeError>> =
+        input.leads.par_iter().map(|lead| model.score_raw(lead)).collect();
+    let mut explained = Vec::with_capacity(scored.len());
+    for (row, result) in scored.into_iter().enumerate() {
+        let e = result.with_context(|| format!("{}: row {} (lead {:?})", args.leads.display(), row + 1, input.ids[row]))?;
+        explained.push(e);
+    }
+    let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
+    let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
+    let table = TidyTable::new("scores")
+        .text(&id_column, input.ids.iter().map(|id| Some(id.clone())))
+        .int("score", explained.iter().map(|e| Some(e.score.total)))
+        .int("fit_score", explained.iter().map(|e| Some(e.score.fit)))
+        .int("engagement_score", explained.iter().map(|e| Some(e.score.engagement)))
+        .bool("mql", explained.iter().map(|e| e.score.mql))
+        .text(
+            "tier",
+            explained.iter().map(|e| {
+                e.tier.map(|t| match t {
+                    Tier::Hot => "hot",
+                    Tier::Warm => "warm",
+                })
+            }),
+        )
+        .float("probability", explained.iter().map(|e| e.score.probability))
+        .text("reason_1", reason(0))
+        .text("reason_2", reason(1))
+        .text("reason_3", reason(2));
+    let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
+    if let Some(e) = &args.events {
+        inputs.push(e);
+    }
+    mqlcal_data::write_tidy(&table, &args.output, &inputs)?;
+
+    let mqls = explained.iter().filter(|e| e.score.mql == Some(true)).count();
+    let hot = explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count();
+    eprintln!(
+        "scored {} leads: {mqls} MQLs ({hot} hot){}",
+        explained.len(),
+        if model.threshold.is_none() { " (the model has no threshold: mql is blank)" } else { "" }
+    );
+    if !input.unknown_activities.is_empty() {
+        let list: Vec<String> = input.unknown_activities.iter().map(|(a, n)| format!("{a:?} ×{n}")).collect();
+        eprintln!("warning: ignored events of activities the model does not count: {}", list.join(", "));
+    }
+    if input.events_for_unknown_leads > 0 {
+        eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
+    }
+    eprintln!("wrote {}", args.output.display());
+    Ok(ExitCode::SUCCESS)
+}

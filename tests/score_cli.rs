@@ -1,0 +1,99 @@
+//! End-to-end: `mqlcal score` with a model file from `mqlcal backtest` gives, for
+//! every lead of the sample, the points the backtest's own feature table gives;
+//! bad model files and leads are refused clearly.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn scores_match_the_feature_table_and_bad_inputs_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let config = data.join("mqlcal.toml");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let leads = data.join("leads.csv");
+    let events = data.join("events.csv");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "scores.csv"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("scored 20000 leads"), "{err}");
+
+    let model: Value = serde_json::from_slice(&std::fs::read(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    let threshold = model["threshold"].as_i64().unwrap();
+    let hot = model["hot_threshold"].as_i64().unwrap();
+    let points: HashMap<String, i64> =
+        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].as_i64().unwrap())).collect();
+    assert!(model["signals"][0]["recipe"]["kind"].is_string(), "signals carry their recipes");
+    assert_eq!(model["inputs"]["id_column"], "lead_id");
+
+    let (fh, frows) = read_csv(&dir.path().join("features.csv"));
+    let expected: HashMap<String, i64> = frows
+        .iter()
+        .map(|r| {
+            let total: i64 = fh.iter().zip(r).filter_map(|(h, v)| points.get(h).map(|p| (*p as f64 * v.parse::<f64>().unwrap()).round() as i64)).sum();
+            (r[0].clone(), total)
+        })
+        .collect();
+    let (sh, srows) = read_csv(&dir.path().join("scores.csv"));
+    assert_eq!(sh, ["lead_id", "score", "fit_score", "engagement_score", "mql", "tier", "probability", "reason_1", "reason_2", "reason_3"]);
+    assert_eq!(srows.len(), 20000);
+    let mut mqls = 0;
+    for r in &srows {
+        let score: i64 = r[1].parse().unwrap();
+        assert_eq!(score, expected[&r[0]], "lead {}", r[0]);
+        assert_eq!(r[2].parse::<i64>().unwrap() + r[3].parse::<i64>().unwrap(), score);
+        assert_eq!(r[4] == "true", score >= threshold);
+        let tier = if score >= hot { "hot" } else if score >= threshold { "warm" } else { "" };
+        assert_eq!(r[5], tier);
+        mqls += usize::from(r[4] == "true");
+    }
+    assert!(mqls > 1000, "{mqls}");
+    // Parquet output too.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "scores.parquet"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(&std::fs::read(dir.path().join("scores.parquet")).unwrap()[..4], b"PAR1");
+
+    // A small file: an id that looks like a formula, an unknown activity, a missing column.
+    let header = std::fs::read_to_string(&leads).unwrap().lines().next().unwrap().to_string();
+    let first = std::fs::read_to_string(&leads).unwrap().lines().nth(1).unwrap().replacen("L0000001", "=HYPERLINK(1)", 1);
+    write(dir.path(), "few.csv", format!("{header}\n{first}\n"));
+    write(dir.path(), "few_events.csv", "lead_id,occurred_at,activity\n=HYPERLINK(1),2024-01-02T10:00:00,demo_request\n=HYPERLINK(1),2024-01-02T11:00:00,podcast_listen\n");
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "few_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("\"podcast_listen\" ×1"), "{err}");
+    let text = std::fs::read_to_string(dir.path().join("few_scores.csv")).unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with("'=HYPERLINK(1),"), "{text}");
+    assert!(text.contains("demo request (+100)"), "{text}");
+
+    let without_title = std::fs::read_to_string(dir.path().join("few.csv")).unwrap().replace("title_seniority", "job_title");
+    write(dir.path(), "no_title.csv", without_title);
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "no_title.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("title_seniority") && err.contains("no_title.csv"), "{err}");
+
+    // A model file from a newer schema, and a hand-edited one with fractional points.
+    let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1));
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("schema_version 2 is not supported"), "{err}");
+    let mut edited: Value = serde_json::from_str(&text).unwrap();
+    edited["signals"][0]["points"] = serde_json::json!(12.5);
+    write(dir.path(), "edited.json", serde_json::to_string(&edited).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "edited.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("edited.json") && err.contains("not a valid model file"), "{err}");
+    assert!(!dir.path().join("x.csv").exists());
+}
