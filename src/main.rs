@@ -37,6 +37,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Score new leads with a model file: sub-scores, MQL flag, tier, probability, reason codes
     Score(cmd::score::Args),
+    /// Export the model for the warehouse: one SQL scoring query per dialect
+    Export(cmd::export::Args),
     /// Compare two models (model.json or points sheet) on the holdout, each at its own threshold
     Compare(cmd::compare::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Score(args) => cmd::score::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod compare;
+pub mod export;
 pub mod features;
 pub mod fit;
 pub mod init;

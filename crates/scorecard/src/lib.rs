@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 mod recipe;
+pub mod export;
 pub use recipe::{Decay, EventColumns, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
 
 /// The model file format version this crate reads and writes.

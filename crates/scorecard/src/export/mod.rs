@@ -1,0 +1,3 @@
+//! Exports of a model for production scorers that are not this crate.
+
+pub mod sql;

@@ -1,0 +1,321 @@
+//! The model as one SQL query: from a leads table and an events table (text
+//! columns, as exported from the CRM) to the same scores, sub-scores, MQL flags
+//! and tiers as [`Model::score_raw`]. This is how scoring scales past one
+//! machine: the warehouse runs it.
+
+use std::fmt::Write;
+
+use crate::{Axis, Decay, Model, OverrideRule, Recipe};
+
+/// SQL dialects the export speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Ansi,
+    Duckdb,
+    Postgres,
+    Sqlite,
+    Bigquery,
+    Snowflake,
+}
+
+impl Dialect {
+    pub fn parse(name: &str) -> Option<Dialect> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "ansi" => Dialect::Ansi,
+            "duckdb" => Dialect::Duckdb,
+            "postgres" | "postgresql" => Dialect::Postgres,
+            "sqlite" => Dialect::Sqlite,
+            "bigquery" => Dialect::Bigquery,
+            "snowflake" => Dialect::Snowflake,
+            _ => return None,
+        })
+    }
+
+    /// Quote an identifier.
+    pub fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Bigquery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// Quote a string literal.
+    pub fn string(self, text: &str) -> String {
+        match self {
+            // BigQuery string literals use backslash escapes.
+            Dialect::Bigquery => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n")),
+            _ => format!("'{}'", text.replace('\'', "''")),
+        }
+    }
+
+    fn text_type(self) -> &'static str {
+        match self {
+            Dialect::Sqlite | Dialect::Postgres => "TEXT",
+            Dialect::Bigquery => "STRING",
+            _ => "VARCHAR",
+        }
+    }
+
+    fn real_type(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "REAL",
+            Dialect::Bigquery => "FLOAT64",
+            Dialect::Duckdb | Dialect::Snowflake => "DOUBLE",
+            Dialect::Ansi | Dialect::Postgres => "DOUBLE PRECISION",
+        }
+    }
+
+    /// Seconds since 1970-01-01 of a date or timestamp text.
+    fn epoch(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("CAST(ROUND((julianday({expr}) - 2440587.5) * 86400.0) AS INTEGER)"),
+            Dialect::Duckdb => format!("epoch(CAST({expr} AS TIMESTAMP))"),
+            Dialect::Bigquery => format!("UNIX_SECONDS(CAST({expr} AS TIMESTAMP))"),
+            Dialect::Snowflake => format!("DATE_PART(EPOCH_SECOND, CAST({expr} AS TIMESTAMP_NTZ))"),
+            Dialect::Ansi | Dialect::Postgres => format!("EXTRACT(EPOCH FROM CAST({expr} AS TIMESTAMP))"),
+        }
+    }
+
+    /// Round half away from zero (as Rust's `f64::round`) to an integer.
+    fn round(self, x: &str) -> String {
+        match self {
+            // SQLite's CAST to INTEGER truncates; FLOOR may not be compiled in.
+            Dialect::Sqlite => format!("(CASE WHEN ({x}) >= 0 THEN CAST(({x}) + 0.5 AS INTEGER) ELSE -CAST(-({x}) + 0.5 AS INTEGER) END)"),
+            _ => format!("CAST(CASE WHEN ({x}) >= 0 THEN FLOOR(({x}) + 0.5) ELSE -FLOOR(-({x}) + 0.5) END AS BIGINT)"),
+        }
+    }
+}
+
+/// Why a model cannot be exported.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportError {
+    #[error("signal {0:?} has no recipe, so SQL cannot compute it; refit the model with this mqlcal")]
+    NoRecipe(String),
+    #[error("the model file has no `inputs` (id and event columns); refit it with this mqlcal")]
+    NoInputs,
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:?}");
+    if s.contains('e') || s.contains('E') {
+        format!("{v:.17}")
+    } else {
+        s
+    }
+}
+
+/// The scoring query. `leads_table` and `events_table` are (possibly qualified)
+/// table names, quoted as given; every other name comes from the model.
+pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: &str) -> Result<String, ExportError> {
+    let d = dialect;
+    let inputs = model.inputs.as_ref().ok_or(ExportError::NoInputs)?;
+    let q = |name: &str| d.ident(name);
+    let table = |name: &str| name.split('.').map(|part| d.ident(part)).collect::<Vec<_>>().join(".");
+    let missing = inputs.missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
+    let clean = |column: &str| {
+        let trimmed = format!("TRIM(CAST({} AS {}))", q(column), d.text_type());
+        if missing.is_empty() {
+            trimmed
+        } else {
+            format!("CASE WHEN {trimmed} IN ({missing}) THEN NULL ELSE {trimmed} END")
+        }
+    };
+    let mut columns: Vec<String> = Vec::new();
+    for s in &model.signals {
+        let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+        if let Some(c) = recipe.column() {
+            if !columns.iter().any(|x| x == c) {
+                columns.push(c.to_string());
+            }
+        }
+    }
+    let event_signals: Vec<(usize, &Recipe)> = model
+        .signals
+        .iter()
+        .enumerate()
+        .filter_map(|(j, s)| s.recipe.as_ref().filter(|r| matches!(r, Recipe::Events { .. })).map(|r| (j, r)))
+        .collect();
+
+    let mut sql = String::new();
+    let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, d);
+    let _ = writeln!(sql, "-- Reads {} (one row per lead) and {} (one row per event); columns as text.", leads_table, events_table);
+    let _ = writeln!(sql, "-- Returns lead_id, score, fit_score, engagement_score, mql (1/0) and tier ('hot', 'warm' or NULL).");
+    let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
+    let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", q(&inputs.id_column), d.text_type())];
+    if let Some(c) = &inputs.created_at_column {
+        select.push(format!("    {} AS created_ts", d.epoch(&clean(c))));
+    }
+    for (k, c) in columns.iter().enumerate() {
+        select.push(format!("    {} AS c{k}", clean(c)));
+    }
+    let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), table(leads_table));
+
+    let window = i64::from(inputs.window_days.unwrap_or(0)) * 86_400;
+    if !event_signals.is_empty() {
+        let ev = inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
+        let age = format!("((l.created_ts + {window}) - e.ts) / 86400.0");
+        let mut sums = Vec::new();
+        for (j, recipe) in &event_signals {
+            if let Recipe::Events { activities, decay, .. } = recipe {
+                let list = activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
+                let weight = match decay {
+                    Decay::None => "1.0".to_string(),
+                    Decay::Standard => format!(
+                        "CASE WHEN {age} <= 7 THEN 1.0 WHEN {age} <= 30 THEN 0.8 WHEN {age} <= 60 THEN 0.6 WHEN {age} <= 90 THEN 0.4 ELSE 0.2 END"
+                    ),
+                };
+                sums.push(format!("    SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END) AS e{j}"));
+            }
+        }
+        let _ = writeln!(
+            sql,
+            ", events_clean AS (\n  SELECT TRIM(CAST({} AS {tt})) AS lead_id, {} AS ts, TRIM(CAST({} AS {tt})) AS activity\n  FROM {}\n)",
+            q(&ev.lead_id),
+            d.epoch(&format!("TRIM(CAST({} AS {}))", q(&ev.occurred_at), d.text_type())),
+            q(&ev.activity),
+            table(events_table),
+            tt = d.text_type()
+        );
+        let _ = writeln!(
+            sql,
+            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}\n  GROUP BY l.lead_id\n)",
+            sums.join(",\n")
+        );
+    }
+
+    // Feature values.
+    let mut features = Vec::new();
+    for (j, s) in model.signals.iter().enumerate() {
+        let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+        let col = |c: &str| format!("l.c{}", columns.iter().position(|x| x == c).unwrap_or(0));
+        let number = |rule: &crate::NumberRule| {
+            let raw = match rule.default {
+                Some(default) => format!("COALESCE(CAST({} AS {}), {})", col(&rule.column), d.real_type(), num(default)),
+                None => format!("CAST({} AS {})", col(&rule.column), d.real_type()),
+            };
+            let mut v = raw;
+            if let Some(floor) = rule.floor {
+                v = format!("CASE WHEN {v} < {f} THEN {f} ELSE {v} END", f = num(floor));
+            }
+            if let Some(cap) = rule.cap {
+                v = format!("CASE WHEN {v} > {c} THEN {c} ELSE {v} END", c = num(cap));
+            }
+            format!("({v}) * {}", num(rule.scale))
+        };
+        let expr = match recipe {
+            Recipe::Level { column, value } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
+            Recipe::Flag { column, equals } => {
+                let list = equals.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
+                format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
+            }
+            Recipe::Number(rule) => number(rule),
+            Recipe::Bin { number: rule, min, max } => {
+                let v = number(rule);
+                match max {
+                    Some(max) => format!("CASE WHEN {v} >= {} AND {v} < {} THEN 1 ELSE 0 END", num(*min), num(*max)),
+                    None => format!("CASE WHEN {v} >= {} THEN 1 ELSE 0 END", num(*min)),
+                }
+            }
+            Recipe::Events { cap, scale, .. } => {
+                let v = format!("COALESCE(ev.e{j}, 0)");
+                let v = match cap {
+                    Some(c) => format!("CASE WHEN {v} > {c} THEN {c} ELSE {v} END", c = num(*c)),
+                    None => v,
+                };
+                format!("({v}) * {}", num(*scale))
+            }
+        };
+        features.push(format!("    {expr} AS f{j}"));
+    }
+    let join_events = if event_signals.is_empty() { String::new() } else { "\n  LEFT JOIN event_sums ev ON ev.lead_id = l.lead_id".into() };
+    let _ = writeln!(sql, ", features AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l{join_events}\n)", features.join(",\n"));
+
+    // Points per signal, then group caps and axes.
+    let points: Vec<String> = model
+        .signals
+        .iter()
+        .enumerate()
+        .map(|(j, s)| format!("    {} AS p{j}", d.round(&format!("{} * f{j}", s.points))))
+        .collect();
+    let keep: Vec<String> = model.overrides.iter().filter_map(|o| model.signals.iter().position(|s| s.name == o.signal)).map(|j| format!("    f{j}")).collect();
+    let mut cols = points;
+    cols.extend(keep);
+    let _ = writeln!(sql, ", points AS (\n  SELECT lead_id,\n{}\n  FROM features\n)", cols.join(",\n"));
+
+    let mut fit_terms: Vec<String> = Vec::new();
+    let mut engagement_terms: Vec<String> = Vec::new();
+    for (j, s) in model.signals.iter().enumerate() {
+        if model.group_caps.iter().any(|g| g.signals.contains(&s.name)) {
+            continue;
+        }
+        match s.axis {
+            Axis::Fit => fit_terms.push(format!("p{j}")),
+            Axis::Engagement => engagement_terms.push(format!("p{j}")),
+        }
+    }
+    for g in &model.group_caps {
+        let members: Vec<String> =
+            g.signals.iter().filter_map(|name| model.signals.iter().position(|s| &s.name == name)).map(|j| format!("p{j}")).collect();
+        let sum = if members.is_empty() { "0".to_string() } else { members.join(" + ") };
+        let capped = format!("(CASE WHEN ({sum}) > {m} THEN {m} ELSE ({sum}) END)", m = g.max_points);
+        let axis = g.signals.first().and_then(|n| model.signals.iter().find(|s| &s.name == n)).map_or(Axis::Engagement, |s| s.axis);
+        match axis {
+            Axis::Fit => fit_terms.push(capped),
+            Axis::Engagement => engagement_terms.push(capped),
+        }
+    }
+    let sum = |terms: &[String]| if terms.is_empty() { "0".to_string() } else { terms.join(" + ") };
+    let _ = writeln!(
+        sql,
+        ", subscores AS (\n  SELECT *,\n    {} AS fit_score,\n    {} AS engagement_score\n  FROM points\n)",
+        sum(&fit_terms),
+        sum(&engagement_terms)
+    );
+    let fires = |rule: OverrideRule| -> Vec<String> {
+        model
+            .overrides
+            .iter()
+            .filter(|o| o.rule == rule)
+            .filter_map(|o| model.signals.iter().position(|s| s.name == o.signal))
+            .map(|j| format!("f{j} > 0"))
+            .collect()
+    };
+    let (never, always) = (fires(OverrideRule::NeverMql), fires(OverrideRule::AlwaysMql));
+    let score = format!("({} + fit_score + engagement_score)", model.base_points);
+    let mut mql = String::from("CASE");
+    if !never.is_empty() {
+        let _ = write!(mql, " WHEN {} THEN 0", never.join(" OR "));
+    }
+    if !always.is_empty() {
+        let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
+    }
+    match model.threshold {
+        Some(t) => {
+            let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
+        }
+        None => mql.push_str(" ELSE NULL END"),
+    }
+    let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql\n  FROM subscores\n)");
+    let tier = match model.hot_threshold {
+        Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
+        None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
+    };
+    let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier\nFROM decided\nORDER BY lead_id;");
+    Ok(sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_identifiers_are_quoted_per_dialect() {
+        let hostile = "O'Brien\\ \"x\" `y` -- ;";
+        assert_eq!(Dialect::Sqlite.string(hostile), "'O''Brien\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::Bigquery.string(hostile), "'O\\'Brien\\\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Bigquery.ident("a`b"), "`a\\`b`");
+        assert_eq!(Dialect::parse("PostgreSQL"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::parse("oracle"), None);
+    }
+}

@@ -1,0 +1,56 @@
+//! `mqlcal export --model model.json --sql [--dialect D] [--leads-table T] [--events-table T] [-o FILE]`
+//!
+//! Writes the model as one SQL query that computes, in the warehouse, the same
+//! scores, fit and engagement sub-scores, MQL flags and tiers as `mqlcal score`:
+//! from a leads table and an events table whose columns are the CRM export's
+//! (as text). Dialects: ansi, duckdb, postgres, sqlite, bigquery, snowflake.
+//! String literals and identifiers are quoted for the dialect. Without -o the
+//! query goes to stdout.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use mqlcal_scorecard::export::sql::{to_sql, Dialect};
+use mqlcal_scorecard::Model;
+
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  mqlcal export --model reports/backtest/model.json --sql --dialect duckdb -o reports/score.duckdb.sql\n  duckdb -c \"CREATE TABLE leads AS FROM read_csv('leads.csv', all_varchar=true); ...; $(cat reports/score.duckdb.sql)\"")]
+pub struct Args {
+    /// The model file (with a threshold, e.g. from `mqlcal backtest`)
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Export the scoring query as SQL
+    #[arg(long)]
+    pub sql: bool,
+    /// SQL dialect: ansi, duckdb, postgres, sqlite, bigquery, snowflake
+    #[arg(long, default_value = "ansi")]
+    pub dialect: String,
+    /// Table (or schema.table) holding one row per lead
+    #[arg(long, default_value = "leads")]
+    pub leads_table: String,
+    /// Table (or schema.table) holding one row per event
+    #[arg(long, default_value = "events")]
+    pub events_table: String,
+    /// Where to write (default: stdout)
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.sql, "say what to export: --sql (PMML export is not available yet)");
+    let dialect = Dialect::parse(&args.dialect).ok_or_else(|| {
+        anyhow::anyhow!("--dialect {:?}: expected one of ansi, duckdb, postgres, sqlite, bigquery, snowflake", args.dialect)
+    })?;
+    let model = Model::load(&args.model)?;
+    let sql = to_sql(&model, dialect, &args.leads_table, &args.events_table)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    match &args.output {
+        Some(path) => {
+            mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
+            super::write_atomic(path, sql.as_bytes())?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{sql}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,110 @@
+//! Interop: the SQL export, run by SQLite and DuckDB (Python's sqlite3 and the
+//! duckdb package, installed by scripts/install-test-tools), returns for every
+//! lead exactly the scores, sub-scores, MQL flags and tiers of `mqlcal score`.
+//! The data has levels with quotes, semicolons, `--`, unicode and a leading `=`,
+//! and the model has decay, a group cap and both overrides.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+const INDUSTRY: &str = "O'Brien; -- DROP TABLE leads; \"Zürich\"";
+const TITLE: &str = "=VP";
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The sample with hostile levels, standard decay on pricing visits, a cap on awareness content and overrides.
+fn hostile_sample(dir: &Path) -> std::path::PathBuf {
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv"))
+        .unwrap()
+        .replace(",financial services,", &format!(",{},", csv_cell(INDUSTRY)))
+        .replace(",vp,", &format!(",{},", csv_cell(TITLE)));
+    write(dir, "leads.csv", leads);
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("\"financial services\"", &toml_string(INDUSTRY))
+        .replace("levels = [\"c-level\", \"vp\",", &format!("levels = [\"c-level\", {},", toml_string(TITLE)))
+        .replace("activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"none\"", "activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"standard\"")
+        .replace(
+            "[model]\ncurrent = \"current_points.toml\"\n",
+            "[model]\nalpha = 1\nalways_mql = [\"demo_request\"]\nnever_mql = [\"email_domain=competitor\"]\n[[model.group_caps]]\nname = \"awareness\"\nsignals = [\"ebook\", \"blog\"]\nmax_points = 12\n",
+        );
+    assert!(config.contains("decay = \"standard\"") && config.contains(&toml_string(TITLE)));
+    write(dir, "mqlcal.toml", config)
+}
+
+fn table(path: &Path) -> HashMap<String, Vec<String>> {
+    let (_, rows) = read_csv(path);
+    rows.into_iter().map(|r| (r[0].clone(), r[1..].to_vec())).collect()
+}
+
+#[test]
+fn sql_on_sqlite_and_duckdb_gives_the_scorers_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(dir.path());
+    let events = repo_root().join("notebooks-data/events.csv");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let ours = table(&dir.path().join("scores.csv"));
+    assert_eq!(ours.len(), 20000);
+    let tiers: std::collections::BTreeSet<&str> = ours.values().map(|r| r[4].as_str()).collect();
+    assert_eq!(tiers.len(), 3, "hot, warm and blank tiers all occur: {tiers:?}");
+
+    for engine in ["sqlite", "duckdb"] {
+        let query = format!("score.{engine}.sql");
+        let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
+        assert_eq!(code, 0, "{err}");
+        let sql = std::fs::read_to_string(dir.path().join(&query)).unwrap();
+        assert!(sql.contains("'O''Brien; -- DROP TABLE leads; \"Zürich\"'"), "the level is one quoted literal");
+        let out = Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_sql.py"))
+            .args([engine, &query, "leads.csv", events.to_str().unwrap(), &format!("{engine}.csv")])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
+        let theirs = table(&dir.path().join(format!("{engine}.csv")));
+        assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
+        let mut mismatches = Vec::new();
+        for (id, r) in &ours {
+            let mql = if r[3] == "true" { "1" } else { "0" };
+            let expected = [r[0].as_str(), r[1].as_str(), r[2].as_str(), mql, r[4].as_str()];
+            let got: Vec<&str> = theirs[id].iter().map(String::as_str).collect();
+            if got != expected {
+                mismatches.push(format!("{id}: {engine} {got:?} vs mqlcal {expected:?}"));
+            }
+        }
+        assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+    }
+}
+
+#[test]
+fn export_refuses_unknown_dialects_and_models_without_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sheet.json", "{}");
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "sheet.json", "--sql", "--dialect", "oracle"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("\"oracle\"") && err.contains("duckdb"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "sheet.json", "--sql", "--dialect", "duckdb"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("sheet.json") && err.contains("not a valid model file"), "{err}");
+}
