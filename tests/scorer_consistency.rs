@@ -54,6 +54,7 @@ fn recipes_reproduce_the_ingest_on_every_sample_lead() {
         training: None,
         rounding_cost: None,
         metrics: BTreeMap::new(),
+        provenance: None,
     };
 
     let mut events: HashMap<String, Vec<RawEvent>> = HashMap::new();

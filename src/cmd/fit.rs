@@ -38,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut report = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION"))
         .context("the fit failed")?;
     mqlcal_fit::attach_recipes(&mut report.model, &config);
+    report.model.provenance = Some(super::provenance(&config)?);
     if let Some(fit) = &report.model.fit {
         for warning in &fit.warnings {
             eprintln!("warning: {warning}");

@@ -98,6 +98,7 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
     let table = &ingested.table;
     let mut fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
     mqlcal_fit::attach_recipes(&mut fitted.model, config);
+    fitted.model.provenance = Some(provenance(config)?);
     let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     let backtest = mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
         table,
@@ -113,4 +114,39 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
         eprintln!("warning: {warning}");
     }
     Ok(Backtested { ingested, fitted, backtest })
+}
+
+fn sha256_file(path: &Path) -> anyhow::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((bytes, format!("{:x}", hasher.finalize())))
+}
+
+/// The config's hash and every input file's size and SHA-256, with paths relative
+/// to the config's folder (so the same inputs give the same model file bytes anywhere).
+pub fn provenance(config: &Config) -> anyhow::Result<mqlcal_scorecard::Provenance> {
+    use sha2::{Digest, Sha256};
+    let base = config.source_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let inputs = input_paths(config)
+        .into_iter()
+        .skip(1) // the config itself: hashed from its text
+        .map(|path| {
+            let (bytes, sha256) = sha256_file(&path)?;
+            let shown = path.strip_prefix(&base).map(Path::to_path_buf).unwrap_or_else(|_| path.clone());
+            Ok(mqlcal_scorecard::FileFingerprint { path: shown.display().to_string(), bytes, sha256 })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(mqlcal_scorecard::Provenance { config_sha256: format!("{:x}", Sha256::digest(config.source_text.as_bytes())), inputs })
 }

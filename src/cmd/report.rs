@@ -9,13 +9,10 @@
 //! today's model, and how to reproduce the run (command, config hash, input
 //! fingerprints, version).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use mqlcal_report::{InputFingerprint, ReportInputs, Reproduce};
-use sha2::{Digest, Sha256};
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  mqlcal report --config notebooks-data/mqlcal.toml --out reports/review\n  chromium reports/review/report.html")]
@@ -26,22 +23,6 @@ pub struct Args {
     /// Folder for report.html, report.md and the charts (PNG and SVG)
     #[arg(long, short = 'o', default_value = "reports/review")]
     pub out: PathBuf,
-}
-
-fn sha256_file(path: &Path) -> anyhow::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        bytes += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((bytes, format!("{:x}", hasher.finalize())))
 }
 
 /// The command line as typed, with arguments quoted for a POSIX shell where needed.
@@ -72,19 +53,17 @@ fn shown(path: &Path) -> String {
 
 /// How to reproduce a run of `config`: command, config hash, input fingerprints, version.
 pub fn reproduce(config: &mqlcal_config::Config) -> anyhow::Result<Reproduce> {
-    let inputs = super::input_paths(config)
-        .into_iter()
-        .skip(1) // the config itself is hashed from its text below
-        .map(|path| {
-            let (bytes, sha256) = sha256_file(&path)?;
-            Ok(InputFingerprint { path: shown(&path), bytes, sha256 })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let provenance = super::provenance(config)?;
+    let base = config.source_path.parent().unwrap_or(Path::new("."));
     Ok(Reproduce {
         command: command_line(),
         config_path: shown(&config.source_path),
-        config_sha256: format!("{:x}", Sha256::digest(config.source_text.as_bytes())),
-        inputs,
+        config_sha256: provenance.config_sha256,
+        inputs: provenance
+            .inputs
+            .into_iter()
+            .map(|f| InputFingerprint { path: shown(&base.join(&f.path)), bytes: f.bytes, sha256: f.sha256 })
+            .collect(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     })
 }

@@ -87,6 +87,7 @@ fn main() {
         training: None,
         rounding_cost: None,
         metrics: BTreeMap::new(),
+        provenance: None,
     };
     let rows: Vec<usize> = (0..LEADS).collect();
     let c = Constraints::new(30_000.0, (0.3, 0.6), 15.0, 0.9);

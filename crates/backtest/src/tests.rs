@@ -72,6 +72,7 @@ fn model(threshold: Option<i64>, overrides: bool) -> Model {
         training: None,
         rounding_cost: None,
         metrics: BTreeMap::new(),
+        provenance: None,
     }
 }
 

@@ -229,6 +229,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
         }),
         rounding_cost: Some(cost),
         metrics: BTreeMap::new(),
+        provenance: None,
     };
 
     // Calibrate the integer score on the training leads.

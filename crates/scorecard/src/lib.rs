@@ -161,6 +161,23 @@ pub struct FitSummary {
     pub warnings: Vec<String>,
 }
 
+/// One input file of the run that fitted the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileFingerprint {
+    /// Path relative to the config's folder (as the config names it).
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What the model was made from: enough to tell whether two runs saw the same inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// SHA-256 of the config file's bytes.
+    pub config_sha256: String,
+    pub inputs: Vec<FileFingerprint>,
+}
+
 /// The leads the model was fitted on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Training {
@@ -205,6 +222,9 @@ pub struct Model {
     /// Metrics per labelled set ("training", "holdout").
     #[serde(default)]
     pub metrics: BTreeMap<String, mqlcal_metrics::Metrics>,
+    /// The config's hash and the input files' fingerprints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// The score of one lead.
@@ -476,6 +496,7 @@ pub fn load_points_sheet(path: &Path, columns: &[(String, Axis)]) -> Result<Mode
         training: None,
         rounding_cost: None,
         metrics: BTreeMap::new(),
+        provenance: None,
     })
 }
 
@@ -510,6 +531,7 @@ mod tests {
             training: None,
             rounding_cost: None,
             metrics: BTreeMap::new(),
+            provenance: None,
         }
     }
 
@@ -588,6 +610,7 @@ mod recipe_tests {
             training: None,
             rounding_cost: None,
             metrics: BTreeMap::new(),
+            provenance: None,
         }
     }
 

@@ -1,0 +1,54 @@
+//! The model file matches its committed JSON Schema (crates/scorecard/model.schema.json),
+//! checked by Python's jsonschema package, and broken files do not.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+fn validate(dir: &std::path::Path, files: &[&str]) -> (bool, String) {
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/validate_model.py"))
+        .arg(repo_root().join("crates/scorecard/model.schema.json"))
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("python3 runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn model_files_match_the_json_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = repo_root().join("notebooks-data/mqlcal.toml");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", config.to_str().unwrap(), "-o", "fit.json"]);
+    assert_eq!(code, 0, "{err}");
+    let (ok, msg) = validate(dir.path(), &["bt/model.json", "fit.json"]);
+    assert!(ok, "{msg}");
+
+    let model: Value = serde_json::from_slice(&std::fs::read(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    // Provenance: the config's hash and the inputs' fingerprints, paths relative to the config.
+    assert_eq!(model["provenance"]["inputs"][0]["path"], "leads.csv");
+    assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
+    let broken = [
+        ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
+        ("newer.json", "/schema_version", serde_json::json!(2), "1 was expected"),
+        ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
+    ];
+    for (name, pointer, value, expected) in broken {
+        let mut m = model.clone();
+        *m.pointer_mut(pointer).unwrap() = value;
+        write(dir.path(), name, serde_json::to_string(&m).unwrap());
+        let (ok, msg) = validate(dir.path(), &[name]);
+        assert!(!ok && msg.contains(expected), "{name}: {msg}");
+    }
+    let mut m = model.clone();
+    m["surprise"] = serde_json::json!(true);
+    write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["extra.json"]);
+    assert!(!ok && msg.contains("surprise"), "{msg}");
+}
