@@ -1,6 +1,7 @@
 //! Interop: the SQL export, run by SQLite and DuckDB (Python's sqlite3 and the
 //! duckdb package, installed by scripts/install-test-tools), returns for every
-//! lead exactly the scores, sub-scores, MQL flags and tiers of `mqlcal score`.
+//! lead exactly the scores, sub-scores, MQL flags and tiers of `mqlcal score`;
+//! the PMML export, evaluated by jpmml-evaluator (PyPI, on Java 17), the same scores.
 //! The data has levels with quotes, semicolons, `--`, unicode and a leading `=`,
 //! and the model has decay, a group cap and both overrides.
 
@@ -95,6 +96,40 @@ fn sql_on_sqlite_and_duckdb_gives_the_scorers_scores() {
         }
         assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
     }
+}
+
+#[test]
+fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(dir.path());
+    let events = repo_root().join("notebooks-data/events.csv");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--pmml", "-o", "model.pmml"]);
+    assert_eq!(code, 0, "{err}");
+    let pmml = std::fs::read_to_string(dir.path().join("model.pmml")).unwrap();
+    assert!(pmml.contains("<Scorecard ") && pmml.contains("version=\"4.4\"") && pmml.contains("O&apos;Brien; -- DROP TABLE leads; &quot;Zürich&quot;"));
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_pmml.py"))
+        .args(["model.pmml", "features.csv", "jpmml.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
+    let ours = table(&dir.path().join("scores.csv"));
+    let theirs = table(&dir.path().join("jpmml.csv"));
+    assert_eq!(theirs.len(), ours.len());
+    let mismatches: Vec<String> = ours
+        .iter()
+        .filter(|(id, r)| theirs[*id][0] != r[0])
+        .map(|(id, r)| format!("{id}: jpmml {} vs mqlcal {}", theirs[id][0], r[0]))
+        .collect();
+    assert!(mismatches.is_empty(), "{} mismatches, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! `mqlcal export --model model.json --sql [--dialect D] [--leads-table T] [--events-table T] [-o FILE]`
+//! `mqlcal export --model model.json (--sql [--dialect D] [--leads-table T] [--events-table T] | --pmml) [-o FILE]`
 //!
 //! Writes the model as one SQL query that computes, in the warehouse, the same
 //! scores, fit and engagement sub-scores, MQL flags and tiers as `mqlcal score`:
 //! from a leads table and an events table whose columns are the CRM export's
 //! (as text). Dialects: ansi, duckdb, postgres, sqlite, bigquery, snowflake.
 //! String literals and identifiers are quoted for the dialect. Without -o the
-//! query goes to stdout.
+//! query goes to stdout. `--pmml` writes a PMML 4.4 Scorecard whose inputs are the
+//! model's feature columns (as `mqlcal features` writes them).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,26 +32,37 @@ pub struct Args {
     /// Table (or schema.table) holding one row per event
     #[arg(long, default_value = "events")]
     pub events_table: String,
+    /// Export a PMML 4.4 Scorecard (inputs: the feature columns of `mqlcal features`)
+    #[arg(long)]
+    pub pmml: bool,
     /// Where to write (default: stdout)
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.sql, "say what to export: --sql (PMML export is not available yet)");
+    anyhow::ensure!(args.sql != args.pmml, "say what to export: --sql or --pmml (one per run)");
     let dialect = Dialect::parse(&args.dialect).ok_or_else(|| {
         anyhow::anyhow!("--dialect {:?}: expected one of ansi, duckdb, postgres, sqlite, bigquery, snowflake", args.dialect)
     })?;
     let model = Model::load(&args.model)?;
+    if args.pmml {
+        let pmml = mqlcal_scorecard::export::pmml::to_pmml(&model);
+        return emit(&args, &pmml);
+    }
     let sql = to_sql(&model, dialect, &args.leads_table, &args.events_table)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    emit(&args, &sql)
+}
+
+fn emit(args: &Args, text: &str) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
             mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
-            super::write_atomic(path, sql.as_bytes())?;
+            super::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
-        None => print!("{sql}"),
+        None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
