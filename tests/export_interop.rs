@@ -1,5 +1,6 @@
-//! Interop: the SQL export, run by SQLite and DuckDB (Python's sqlite3 and the
-//! duckdb package, installed by scripts/install-test-tools), returns for every
+//! Interop: the SQL export, run by SQLite, DuckDB and PostgreSQL (Python's
+//! sqlite3, the duckdb package and a throwaway Debian postgresql server, installed
+//! by scripts/install-test-tools), returns for every
 //! lead exactly the scores, sub-scores, MQL flags and tiers of `mqlcal score`;
 //! the PMML export, evaluated by jpmml-evaluator (PyPI, on Java 17), the same scores.
 //! The data has levels with quotes, semicolons, `--`, unicode and a leading `=`,
@@ -56,7 +57,7 @@ fn table(path: &Path) -> HashMap<String, Vec<String>> {
 }
 
 #[test]
-fn sql_on_sqlite_and_duckdb_gives_the_scorers_scores() {
+fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
     let events = repo_root().join("notebooks-data/events.csv");
@@ -70,18 +71,29 @@ fn sql_on_sqlite_and_duckdb_gives_the_scorers_scores() {
     let tiers: std::collections::BTreeSet<&str> = ours.values().map(|r| r[4].as_str()).collect();
     assert_eq!(tiers.len(), 3, "hot, warm and blank tiers all occur: {tiers:?}");
 
-    for engine in ["sqlite", "duckdb"] {
+    for engine in ["sqlite", "duckdb", "postgres"] {
         let query = format!("score.{engine}.sql");
         let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
         assert_eq!(code, 0, "{err}");
         let sql = std::fs::read_to_string(dir.path().join(&query)).unwrap();
         assert!(sql.contains("'O''Brien; -- DROP TABLE leads; \"Zürich\"'"), "the level is one quoted literal");
-        let out = Command::new("python3")
-            .arg(repo_root().join("tests/interop/run_sql.py"))
-            .args([engine, &query, "leads.csv", events.to_str().unwrap(), &format!("{engine}.csv")])
-            .current_dir(dir.path())
-            .output()
-            .expect("python3 runs");
+        let leads = dir.path().join("leads.csv");
+        let output = format!("{engine}.csv");
+        let out = if engine == "postgres" {
+            Command::new("bash")
+                .arg(repo_root().join("tests/interop/run_postgres.sh"))
+                .args([query.as_str(), leads.to_str().unwrap(), events.to_str().unwrap(), &output])
+                .current_dir(dir.path())
+                .output()
+                .expect("bash runs")
+        } else {
+            Command::new("python3")
+                .arg(repo_root().join("tests/interop/run_sql.py"))
+                .args([engine, &query, "leads.csv", events.to_str().unwrap(), &output])
+                .current_dir(dir.path())
+                .output()
+                .expect("python3 runs")
+        };
         assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
         let theirs = table(&dir.path().join(format!("{engine}.csv")));
         assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
