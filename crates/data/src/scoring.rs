@@ -20,6 +20,8 @@ pub struct ScoringInput {
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
+    /// Events outside their lead's as-of window (never counted; not kept in memory).
+    pub events_outside_window: usize,
 }
 
 /// Read the leads (and events) a model needs. Errors name the file and column.
@@ -78,7 +80,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         let activities = cells::text(&events, &columns.activity)?;
         let times = cells::timestamps(&events, &columns.occurred_at, &DateFormat::Auto, &inputs.missing)?;
         let row_of: HashMap<&str, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-        let mut attach: Vec<(usize, RawEvent)> = Vec::new();
+        let window = i64::from(inputs.window_days.unwrap_or(0)) * 86_400;
         for ((id, activity), time) in lead_ids.iter().zip(activities.iter()).zip(times) {
             let activity = activity.unwrap_or("").trim();
             if !known.contains(&activity) {
@@ -89,12 +91,14 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
                 out.events_for_unknown_leads += 1;
                 continue;
             };
-            if let Some(occurred_at) = time {
-                attach.push((row, RawEvent { occurred_at, activity: activity.to_string() }));
+            let lead = &mut out.leads[row];
+            // Only events inside the lead's window can count: keep just those.
+            match (time, lead.created_at) {
+                (Some(t), Some(created)) if t >= created && t <= created + window => {
+                    lead.events.push(RawEvent { occurred_at: t, activity: activity.to_string() });
+                }
+                _ => out.events_outside_window += 1,
             }
-        }
-        for (row, event) in attach {
-            out.leads[row].events.push(event);
         }
     } else if has_events {
         return Err(DataError::file(leads_path, "the model counts events: pass the events file with --events"));
