@@ -77,6 +77,12 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     assert!(text.lines().nth(1).unwrap().starts_with("'=HYPERLINK(1),"), "{text}");
     assert!(text.contains("demo request (+100)"), "{text}");
 
+    // Events are streamed; a bad date still names the file, row and column.
+    write(dir.path(), "bad_events.csv", "lead_id,occurred_at,activity\n=HYPERLINK(1),2024-01-02T10:00:00,demo_request\n=HYPERLINK(1),yesterday,demo_request\n");
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "few.csv", "--events", "bad_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad_events.csv") && err.contains("row 2") && err.contains("occurred_at") && err.contains("yesterday"), "{err}");
+
     let without_title = std::fs::read_to_string(dir.path().join("few.csv")).unwrap().replace("title_seniority", "job_title");
     write(dir.path(), "no_title.csv", without_title);
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "no_title.csv", "--events", "few_events.csv", "-o", "x.csv"]);

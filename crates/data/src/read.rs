@@ -138,7 +138,7 @@ fn unique_names(columns: &[(String, String)]) -> Vec<String> {
     names
 }
 
-fn check_columns(
+pub(crate) fn check_columns(
     path: &Path,
     available: &[String],
     needed: &[(String, String)],
@@ -304,7 +304,7 @@ fn trim_eol(bytes: &[u8]) -> &[u8] {
 }
 
 /// The most frequent of , ; tab | in the header line (outside quotes).
-fn detect_delimiter(header: &[u8]) -> u8 {
+pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
     let candidates = [b',', b';', b'\t', b'|'];
     let mut counts = [0usize; 4];
     let mut in_quotes = false;
