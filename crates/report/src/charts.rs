@@ -179,6 +179,15 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
         .map_err(err)
 }
 
+/// Labels for a segmented axis whose first name is drawn at the top (segment n − 1).
+fn top_down_labels(names: Vec<String>) -> impl Fn(&SegmentValue<i32>) -> String {
+    let n = names.len() as i32;
+    move |v| match v {
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
+        SegmentValue::Last => String::new(),
+    }
+}
+
 fn swatch(color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
     move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], color.filled())
 }
@@ -629,14 +638,7 @@ impl Figure for Points<'_> {
         let hi = rows.iter().map(|r| r.1).max().unwrap_or(0).max(0) as f64;
         let pad = (hi - lo).max(10.0) * 0.08;
         // Rows top to bottom: segment n-1-k holds row k.
-        let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        let label = move |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                let k = n - 1 - i;
-                names.get(k as usize).cloned().unwrap_or_default()
-            }
-            SegmentValue::Last => String::new(),
-        };
+        let label = top_down_labels(rows.iter().map(|r| r.0.clone()).collect());
         let mut chart = ChartBuilder::on(area)
             .margin(20)
             .x_label_area_size(60)
@@ -914,11 +916,7 @@ impl Figure for Segments<'_> {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
         let rows = self.rows();
         let n = rows.len() as i32;
-        let names: Vec<String> = rows.iter().map(|r| r.value.clone()).collect();
-        let label = move |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
-            SegmentValue::Last => String::new(),
-        };
+        let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
         let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
         let v_max = rows.iter().map(|r| r.mqls_per_month).fold(1.0f64, f64::max) * 1.2;
         let mut volume = ChartBuilder::on(&left)
@@ -956,11 +954,7 @@ impl Figure for Segments<'_> {
 
         let band = self.b.constraints.band;
         let c_max = rows.iter().filter_map(|r| r.conversion_high).fold(band.1, f64::max).min(1.0) * 1.05;
-        let names: Vec<String> = rows.iter().map(|r| r.value.clone()).collect();
-        let label = move |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => names.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
-            SegmentValue::Last => String::new(),
-        };
+        let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
         let mut conversion = ChartBuilder::on(&right)
             .margin(20)
             .x_label_area_size(70)
