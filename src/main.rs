@@ -2,6 +2,7 @@
 //! Thin glue: each subcommand lives in `src/cmd/<name>.rs` with its usage text at the top.
 
 mod cmd;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -14,7 +15,7 @@ use clap::{Parser, Subcommand};
     about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts",
     long_about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts.\n\n\
         Run without --config, every subcommand uses the bundled sample (notebooks-data/mqlcal.toml).",
-    after_help = "Quick start:\n  mqlcal validate            # data-quality report on the bundled sample\n  mqlcal features -o reports/features.csv"
+    after_help = "Quick start:\n  mqlcal recalibrate         # the whole quarterly run on the bundled sample, into reports/\n  mqlcal validate            # data-quality report only"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -23,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The quarterly job: validate, fit, backtest, charts, report, model file and exports in one run directory
+    Recalibrate(cmd::recalibrate::Args),
     /// Write a commented starter mqlcal.toml from a look at the data
     Init(cmd::init::Args),
     /// Data-quality report: cohorts, outcomes, duplicates, events, blanks, leakage suspects
@@ -48,6 +51,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Recalibrate(args) => cmd::recalibrate::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Features(args) => cmd::features::run(args),

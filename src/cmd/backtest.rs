@@ -39,27 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let inputs = super::input_paths(&config);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut written = Vec::new();
-    for t in backtest.tables() {
-        for ext in ["csv", "parquet"] {
-            let path = args.out.join(format!("{}.{ext}", t.name));
-            mqlcal_data::write_tidy(&t, &path, &input_refs)?;
-            written.push(path);
-        }
-    }
-    let report_path = args.out.join("backtest.json");
-    let model_path = args.out.join("model.json");
-    for path in [&report_path, &model_path] {
-        mqlcal_data::refuse_input(path, &input_refs)?;
-    }
-    let mut text = serde_json::to_string_pretty(&backtest)?;
-    text.push('\n');
-    super::write_atomic(&report_path, text.as_bytes())?;
-    let mut text = serde_json::to_string_pretty(&backtest.model_with_threshold(&fitted.model))?;
-    text.push('\n');
-    super::write_atomic(&model_path, text.as_bytes())?;
-    written.push(report_path);
-    written.push(model_path);
+    let written = write_outputs(&backtest, &fitted.model, &args.out, &args.out, &input_refs)?;
 
     let thresholds_file = args.out.join("thresholds.csv");
     if args.json {
@@ -71,6 +51,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Write the tidy tables (CSV and Parquet) and backtest.json into `tables_dir`, and the
+/// model file with the recommended threshold into `model_dir`; returns the paths written.
+pub fn write_outputs(
+    backtest: &Backtest,
+    fitted_model: &mqlcal_scorecard::Model,
+    tables_dir: &Path,
+    model_dir: &Path,
+    input_refs: &[&Path],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for t in backtest.tables() {
+        for ext in ["csv", "parquet"] {
+            let path = tables_dir.join(format!("{}.{ext}", t.name));
+            mqlcal_data::write_tidy(&t, &path, input_refs)?;
+            written.push(path);
+        }
+    }
+    let report_path = tables_dir.join("backtest.json");
+    let model_path = model_dir.join("model.json");
+    super::write_json(&report_path, backtest, input_refs)?;
+    super::write_json(&model_path, &backtest.model_with_threshold(fitted_model), input_refs)?;
+    written.push(report_path);
+    written.push(model_path);
+    Ok(written)
 }
 
 fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {

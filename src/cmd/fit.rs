@@ -11,7 +11,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use mqlcal_fit::FitReport;
 use serde_json::json;
 
@@ -35,10 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for warning in &ingested.stats.warnings {
         eprintln!("warning: {warning}");
     }
-    let mut report = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION"))
-        .context("the fit failed")?;
-    mqlcal_fit::attach_recipes(&mut report.model, &config);
-    report.model.provenance = Some(super::provenance(&config)?);
+    let report = super::fit_stage(&config, &ingested.table)?;
     if let Some(fit) = &report.model.fit {
         for warning in &fit.warnings {
             eprintln!("warning: {warning}");
@@ -62,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn json_summary(report: &FitReport, path: &std::path::Path) -> serde_json::Value {
+pub fn json_summary(report: &FitReport, path: &std::path::Path) -> serde_json::Value {
     let model = &report.model;
     let fit = model.fit.as_ref();
     json!({

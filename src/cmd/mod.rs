@@ -6,6 +6,7 @@ pub mod export;
 pub mod features;
 pub mod fit;
 pub mod init;
+pub mod recalibrate;
 pub mod report;
 pub mod score;
 pub mod synth;
@@ -82,6 +83,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Write a value as pretty JSON (newline-terminated), atomically, refusing to overwrite an input.
+pub fn write_json(path: &Path, value: &impl serde::Serialize, input_refs: &[&Path]) -> anyhow::Result<()> {
+    mqlcal_data::refuse_input(path, input_refs)?;
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
+
 /// The fit → backtest part of the data flow, shared by `backtest` and `report`.
 pub struct Backtested {
     pub ingested: mqlcal_data::Ingested,
@@ -95,12 +104,31 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
     for warning in &ingested.stats.warnings {
         eprintln!("warning: {warning}");
     }
-    let table = &ingested.table;
+    let fitted = fit_stage(config, &ingested.table)?;
+    let backtest = backtest_stage(config, &ingested.table, &fitted)?;
+    for warning in &backtest.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(Backtested { ingested, fitted, backtest })
+}
+
+/// Fit the configured model on the training cohorts, with recipes and provenance attached
+/// (so the model file can score raw leads and says what it was fitted on).
+pub fn fit_stage(config: &Config, table: &mqlcal_features::FeatureTable) -> anyhow::Result<mqlcal_fit::FitReport> {
     let mut fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
     mqlcal_fit::attach_recipes(&mut fitted.model, config);
     fitted.model.provenance = Some(provenance(config)?);
+    Ok(fitted)
+}
+
+/// Backtest a fitted model on the holdout against `[sales]` (and the current model, if configured).
+pub fn backtest_stage(
+    config: &Config,
+    table: &mqlcal_features::FeatureTable,
+    fitted: &mqlcal_fit::FitReport,
+) -> anyhow::Result<mqlcal_backtest::Backtest> {
     let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    let backtest = mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
+    mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
         table,
         model: &fitted.model,
         model_spec: &config.model,
@@ -109,11 +137,7 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
         current: fitted.current.as_ref().map(|m| (m, current_name.as_str())),
         tool_version: env!("CARGO_PKG_VERSION"),
     })
-    .context("the backtest failed")?;
-    for warning in &backtest.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(Backtested { ingested, fitted, backtest })
+    .context("the backtest failed")
 }
 
 fn sha256_file(path: &Path) -> anyhow::Result<(u64, String)> {

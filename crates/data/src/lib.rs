@@ -18,5 +18,5 @@ pub use write::{feature_frame, refuse_input, tidy_frame, write_frame, write_tidy
 pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStats, Ingested};
 pub use infer::{draft_config, Draft};
 pub use profile::{ColumnProfile, LEAKAGE_AUC};
-pub use quality::{validate, CohortRow, QualityReport};
+pub use quality::{quality_report, validate, CohortRow, QualityReport};
 pub use scoring::{read_scoring_input, ScoringInput};

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::cells::{self, clean};
 use crate::events::EventStats;
-use crate::ingest::{ingest, IngestOptions};
+use crate::ingest::{ingest, IngestOptions, Ingested};
 use crate::profile::{profile_columns, ColumnProfile};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -77,12 +77,19 @@ impl QualityReport {
 }
 
 /// Build the report. A problem that stops ingest (missing file, bad cell) is returned as Err.
+/// Duplicate ids are reported (as an error when the config says so), not fatal.
 pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
     let policy = match config.duplicates {
         Duplicates::Error => Duplicates::KeepFirst,
         other => other,
     };
     let ingested = ingest(config, IngestOptions { duplicates_override: Some(policy) })?;
+    quality_report(config, &ingested)
+}
+
+/// The report on data already ingested (re-reading only the lead files, for
+/// blank rates, unnamed levels and leakage suspects).
+pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityReport, DataError> {
     let table = &ingested.table;
     let stats = &ingested.stats;
     let mut warnings = stats.warnings.clone();

@@ -19,6 +19,22 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Every dialect, in the order the CLI lists them.
+    pub const ALL: [Dialect; 6] =
+        [Dialect::Ansi, Dialect::Duckdb, Dialect::Postgres, Dialect::Sqlite, Dialect::Bigquery, Dialect::Snowflake];
+
+    /// The dialect's name as `--dialect` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Ansi => "ansi",
+            Dialect::Duckdb => "duckdb",
+            Dialect::Postgres => "postgres",
+            Dialect::Sqlite => "sqlite",
+            Dialect::Bigquery => "bigquery",
+            Dialect::Snowflake => "snowflake",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Dialect> {
         Some(match name.to_ascii_lowercase().as_str() {
             "ansi" => Dialect::Ansi,
