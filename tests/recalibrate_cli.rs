@@ -1,0 +1,183 @@
+//! End-to-end: `mqlcal recalibrate` with no arguments (the README's main command)
+//! on the bundled sample. Every output it lists exists, and they agree with each
+//! other: the model file's threshold is the report's, the summary's and the
+//! backtest's; the exported SQL run on SQLite and DuckDB gives `mqlcal score`'s
+//! scores, MQL flags and tiers for every lead. Re-running needs --force and gives
+//! the same model file bytes; a failed run leaves nothing behind.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+const RUN_DIR: &str = "reports/notebooks-data-2025-Q4";
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn by_id(path: &Path) -> HashMap<String, Vec<String>> {
+    let (_, rows) = read_csv(path);
+    rows.into_iter().map(|r| (r[0].clone(), r[1..].to_vec())).collect()
+}
+
+#[test]
+fn recalibrate_on_the_sample_writes_consistent_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run_in(dir.path(), &["recalibrate"]);
+    assert_eq!(code, 0, "{stderr}");
+    let run = dir.path().join(RUN_DIR);
+
+    // Plain progress lines (stderr is not a terminal here), one per stage, with timings.
+    for (k, stage) in ["read leads and events", "validate", "fit", "backtest", "charts and report", "model file and exports", "tables"]
+        .iter()
+        .enumerate()
+    {
+        assert!(stderr.contains(&format!("[{}/7] {stage}: ", k + 1)), "stage {stage} reported:\n{stderr}");
+    }
+    assert!(stderr.contains("stage times: "), "{stderr}");
+
+    // Every listed output exists; the listing covers the main files.
+    let summary = json(&run.join("summary.json"));
+    let files: Vec<&str> = summary["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    for f in &files {
+        assert!(dir.path().join(f).is_file(), "{f} listed but missing");
+        assert!(stdout.contains(f), "the printed summary lists {f}");
+    }
+    for expected in [
+        "model.json",
+        "summary.json",
+        "report/report.html",
+        "report/report.md",
+        "report/thresholds.png",
+        "report/reliability.svg",
+        "exports/score.sqlite.sql",
+        "exports/score.duckdb.sql",
+        "exports/score.postgres.sql",
+        "exports/score.bigquery.sql",
+        "exports/score.snowflake.sql",
+        "exports/score.ansi.sql",
+        "exports/model.pmml",
+        "tables/thresholds.csv",
+        "tables/thresholds.parquet",
+        "tables/walk_forward.csv",
+        "tables/comparison.csv",
+        "tables/backtest.json",
+        "tables/fit.json",
+        "tables/validate.json",
+    ] {
+        let path = format!("{RUN_DIR}/{expected}");
+        assert!(files.contains(&path.as_str()), "{path} is among the outputs: {files:?}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "only the run directory, no staging folder: {leftovers:?}");
+
+    // One threshold everywhere: model file, summary, backtest tables, report, stdout.
+    let model = json(&run.join("model.json"));
+    let threshold = model["threshold"].as_i64().expect("the model file has a threshold");
+    assert_eq!(summary["recommended"]["threshold"].as_i64(), Some(threshold));
+    assert_eq!(model["hot_threshold"], summary["recommended"]["hot_threshold"]);
+    let backtest = json(&run.join("tables/backtest.json"));
+    assert_eq!(backtest["recommendation"]["threshold"].as_i64(), Some(threshold));
+    let html = std::fs::read_to_string(run.join("report/report.html")).unwrap();
+    assert!(html.contains(&format!("Set the MQL threshold at {threshold} points")), "the report recommends the model's threshold");
+    assert!(stdout.contains(&format!("Recommended MQL threshold: {threshold} points")), "{stdout}");
+    let (header, rows) = read_csv(&run.join("tables/thresholds.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let recommended: Vec<&Vec<String>> = rows.iter().filter(|r| r[col("recommended")] == "true").collect();
+    assert_eq!(recommended.len(), 1);
+    assert_eq!(recommended[0][col("threshold")], threshold.to_string());
+    let per_month: f64 = recommended[0][col("mqls_per_month")].parse().unwrap();
+    let summary_per_month = summary["recommended"]["mqls_per_month"]["value"].as_f64().unwrap();
+    assert!((per_month - summary_per_month).abs() < 1e-9);
+    let (low, high) = (
+        summary["recommended"]["mqls_per_month"]["low"].as_f64().unwrap(),
+        summary["recommended"]["mqls_per_month"]["high"].as_f64().unwrap(),
+    );
+    assert!(low <= per_month && per_month <= high, "interval {low}-{high} holds {per_month}");
+    assert!(summary["versus_current"]["summary"].as_str().unwrap().contains("current model"));
+    assert!(!summary["top_signals"].as_array().unwrap().is_empty());
+    assert_eq!(json(&run.join("tables/fit.json"))["alpha_chosen_by"], "auto");
+    let pmml = std::fs::read_to_string(run.join("exports/model.pmml")).unwrap();
+    roxmltree::Document::parse(&pmml).expect("the PMML is well-formed XML");
+
+    // The SQL exports score like the scorer, lead for lead.
+    let data = repo_root().join("notebooks-data");
+    let (leads, events) = (data.join("leads.csv"), data.join("events.csv"));
+    let model_path = run.join("model.json");
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["score", "--model", model_path.to_str().unwrap(), "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "scores.csv"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let ours = by_id(&dir.path().join("scores.csv"));
+    assert_eq!(ours.len(), 20000);
+    for engine in ["sqlite", "duckdb"] {
+        let query = run.join(format!("exports/score.{engine}.sql"));
+        let output = format!("{engine}.csv");
+        let out = Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_sql.py"))
+            .args([engine, query.to_str().unwrap(), leads.to_str().unwrap(), events.to_str().unwrap(), &output])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
+        let theirs = by_id(&dir.path().join(&output));
+        assert_eq!(theirs.len(), ours.len(), "{engine} scored every lead");
+        let mismatches: Vec<String> = ours
+            .iter()
+            .filter_map(|(id, r)| {
+                let mql = if r[3] == "true" { "1" } else { "0" };
+                let expected = [r[0].as_str(), r[1].as_str(), r[2].as_str(), mql, r[4].as_str()];
+                let got: Vec<&str> = theirs[id].iter().map(String::as_str).collect();
+                (got != expected).then(|| format!("{id}: {engine} {got:?} vs mqlcal {expected:?}"))
+            })
+            .collect();
+        assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+    }
+    let mqls = ours.values().filter(|r| r[3] == "true").count();
+    assert!(mqls > 0 && mqls < ours.len(), "the threshold splits the leads");
+
+    // Re-running into the same directory needs --force, and changes nothing until then.
+    let model_bytes = std::fs::read(&model_path).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["recalibrate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(&model_path).unwrap(), model_bytes);
+    std::fs::write(run.join("stale.txt"), "from an older run").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--force", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&model_path).unwrap(), model_bytes, "same inputs, same model file bytes");
+    assert!(!run.join("stale.txt").exists(), "--force replaces the run directory as a whole");
+}
+
+#[test]
+fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_a_stage_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap()))
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"", &format!("current = {:?}", data.join("current_points.toml").to_str().unwrap()));
+    std::fs::create_dir(dir.path().join("crm")).unwrap();
+    let config_path = write(&dir.path().join("crm"), "mqlcal.toml", &config);
+
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--config", config_path.to_str().unwrap(), "--out", "crm", "--force"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("contains the input") && err.contains("mqlcal.toml"), "{err}");
+    assert!(config_path.exists(), "the input is untouched");
+
+    // Holding out every cohort leaves nothing to fit on: the fit stage fails after staging began.
+    let failing = write(&dir.path().join("crm"), "all-held-out.toml", config.replace("[model]\n", "[model]\nholdout_cohorts = 8\n"));
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--config", failing.to_str().unwrap(), "--out", "reports/q"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[3/7] fit: failed") && err.contains("holdout_cohorts"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
+}
