@@ -209,9 +209,23 @@ impl DateLayout {
     }
 }
 
-/// Decide the layout from the values: ISO when they look ISO; otherwise day-first or
-/// month-first by the evidence of a component above 12.
-pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLayout, String> {
+/// What a column's dates (so far) say about their layout.
+pub enum LayoutEvidence {
+    /// ISO, or day-first / month-first proven by a component above 12.
+    Decided(DateLayout),
+    /// Only dates such as 03/04/2024 so far: could be either.
+    Ambiguous { sample: String },
+    /// Both a day above 12 and a month above 12 in the same place: contradictory.
+    Mixed { day_first: String, month_first: String },
+    /// Values that are no date layout we know.
+    Unrecognised { sample: String },
+    /// No values at all.
+    Empty,
+}
+
+/// Weigh the evidence: ISO when they look ISO; otherwise day-first or month-first by a
+/// component above 12.
+pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvidence {
     let mut first_above_12 = None;
     let mut second_above_12 = None;
     let mut saw_slash = false;
@@ -223,7 +237,7 @@ pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLa
         if value.len() >= 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-' {
             // ISO: decided by the first value of that shape.
             if !saw_slash {
-                return Ok(DateLayout::Iso);
+                return LayoutEvidence::Decided(DateLayout::Iso);
             }
         }
         if let Some((a, b, _)) = dmy_parts(value) {
@@ -237,22 +251,39 @@ pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLa
         }
     }
     match (first_above_12, second_above_12, saw_slash) {
-        (Some(_), None, _) => Ok(DateLayout::DayFirst),
-        (None, Some(_), _) => Ok(DateLayout::MonthFirst),
-        (Some(a), Some(b), _) => Err(format!(
-            "dates mix day-first ({a:?}) and month-first ({b:?}); set date_format explicitly"
-        )),
-        (None, None, true) => Err(format!(
-            "dates such as {:?} could be day-first or month-first; set date_format = \"%d/%m/%Y\" or \"%m/%d/%Y\"",
-            sample.unwrap_or_default()
-        )),
+        (Some(_), None, _) => LayoutEvidence::Decided(DateLayout::DayFirst),
+        (None, Some(_), _) => LayoutEvidence::Decided(DateLayout::MonthFirst),
+        (Some(day_first), Some(month_first), _) => LayoutEvidence::Mixed { day_first, month_first },
+        (None, None, true) => LayoutEvidence::Ambiguous { sample: sample.unwrap_or_default() },
         (None, None, false) => match sample {
-            None => Ok(DateLayout::Iso),
-            Some(s) => Err(format!(
-                "cannot recognise the date format of values such as {s:?}; set date_format (a strftime pattern)"
-            )),
+            None => LayoutEvidence::Empty,
+            Some(sample) => LayoutEvidence::Unrecognised { sample },
         },
     }
+}
+
+impl LayoutEvidence {
+    /// The layout, or why there is none (blank columns read as ISO: nothing to parse).
+    pub fn into_layout(self) -> Result<DateLayout, String> {
+        match self {
+            LayoutEvidence::Decided(layout) => Ok(layout),
+            LayoutEvidence::Empty => Ok(DateLayout::Iso),
+            LayoutEvidence::Mixed { day_first, month_first } => Err(format!(
+                "dates mix day-first ({day_first:?}) and month-first ({month_first:?}); set date_format explicitly"
+            )),
+            LayoutEvidence::Ambiguous { sample } => Err(format!(
+                "dates such as {sample:?} could be day-first or month-first; set date_format = \"%d/%m/%Y\" or \"%m/%d/%Y\""
+            )),
+            LayoutEvidence::Unrecognised { sample } => Err(format!(
+                "cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"
+            )),
+        }
+    }
+}
+
+/// Decide the layout from all the values of a column.
+pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLayout, String> {
+    layout_evidence(values).into_layout()
 }
 
 fn digits(bytes: &[u8]) -> Option<u32> {

@@ -2,14 +2,15 @@
 //! `[created_at, created_at + window_days]` count, so nothing that happened
 //! after sales touched the lead leaks into the model.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use mqlcal_config::{Config, EventsSpec, SignalSource};
+use polars::prelude::PlHashMap;
 use serde::Serialize;
 
-use crate::cells::{self, clean};
+use crate::event_stream::{for_each_event, Event, EventColumnNames};
 use crate::ingest::LeadKeys;
-use crate::read::{self, ReadNotes};
+use crate::read::ReadNotes;
 use crate::DataError;
 
 /// What happened to the rows of the events file.
@@ -44,13 +45,6 @@ pub fn aggregate(
     notes: &mut ReadNotes,
 ) -> Result<EventAggregation, DataError> {
     let path = &spec.path;
-    let needed = [
-        (spec.lead_id.clone(), "[events] lead_id".to_string()),
-        (spec.occurred_at.clone(), "[events] occurred_at".to_string()),
-        (spec.activity.clone(), "[events] activity".to_string()),
-    ];
-    let table = read::read_table(path, &config.csv, Some(&needed), notes)?;
-    let missing = &config.csv.missing;
     if leads.created_at.iter().any(Option::is_none) {
         return Err(DataError::Config {
             message: format!(
@@ -70,13 +64,13 @@ pub fn aggregate(
             _ => None,
         })
         .collect();
-    let mut by_activity: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_activity: PlHashMap<&str, Vec<usize>> = PlHashMap::default();
     for (k, (activities, ..)) in events_signals.iter().enumerate() {
         for a in activities.iter() {
             by_activity.entry(a.as_str()).or_default().push(k);
         }
     }
-    let lead_index: HashMap<&str, usize> = leads
+    let lead_index: PlHashMap<&str, usize> = leads
         .ids
         .iter()
         .enumerate()
@@ -86,29 +80,31 @@ pub fn aggregate(
     let n_leads = leads.ids.len();
     let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
     let window_seconds = spec.window_days as i64 * 86_400;
-    let mut stats = EventStats { rows: table.height(), window_days: spec.window_days, ..Default::default() };
+    let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
+    let mut sample_event: Option<String> = None;
 
-    let ids = cells::text(&table, &spec.lead_id)?;
-    let activities = cells::text(&table, &spec.activity)?;
-    let times = cells::timestamps(&table, &spec.occurred_at, &spec.date_format, missing)?;
-    for (row, ((id, activity), time)) in ids.iter().zip(activities.iter()).zip(times).enumerate() {
-        let (Some(id), Some(activity), Some(time)) = (clean(id, missing), clean(activity, missing), time) else {
+    let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
+    let mut count = |event: Event<'_>| {
+        let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
-            continue;
+            return;
         };
         let Some(&lead) = lead_index.get(id) else {
             stats.unknown_lead += 1;
-            continue;
+            if sample_event.is_none() {
+                sample_event = Some(id.to_string());
+            }
+            return;
         };
         let created = leads.created_at[lead].unwrap_or(0);
         let window_end = created + window_seconds;
         if time < created {
             stats.before_created += 1;
-            continue;
+            return;
         }
         if time > window_end {
             stats.after_window += 1;
-            continue;
+            return;
         }
         match by_activity.get(activity) {
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
@@ -120,18 +116,19 @@ pub fn aggregate(
                 }
             }
         }
-        let _ = row;
-    }
+    };
+    stats.rows = for_each_event(path, &config.csv, &names, &spec.date_format, notes, &mut count)?;
 
     let matched = stats.rows - stats.unknown_lead - stats.blank;
     if stats.rows > 0 && matched == 0 {
-        let sample_event = ids.iter().find_map(|c| clean(c, missing)).unwrap_or("").to_string();
         let sample_lead = leads.ids.first().cloned().unwrap_or_default();
         return Err(DataError::File {
             path: path.clone(),
             message: format!(
-                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
-                stats.rows, spec.lead_id
+                "none of the {} events' lead ids (column {:?}, e.g. {:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
+                stats.rows,
+                spec.lead_id,
+                sample_event.unwrap_or_default()
             ),
         });
     }

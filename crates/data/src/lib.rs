@@ -3,6 +3,7 @@
 
 mod cells;
 mod error;
+mod event_stream;
 mod events;
 mod infer;
 mod profile;
