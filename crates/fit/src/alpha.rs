@@ -5,9 +5,8 @@ use ndarray::{ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
-use crate::logistic::{fit, FitParams, ValidFitParams};
+use crate::logistic::{fit_from, FitParams, ValidFitParams};
 use linfa::ParamGuard;
-use rayon::prelude::*;
 
 /// One grid point of the alpha search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,22 +78,30 @@ pub fn choose_alpha(
     let x_valid = x.select(Axis(0), &valid);
     let won_valid: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
 
-    // The grid's fits are independent: run them on all cores (order and results unchanged).
-    let scores: Vec<AlphaScore> = grid
-        .par_iter()
-        .map(|&alpha| {
-            let result = FitParams::from_valid(base.clone())
-                .alpha(alpha)
-                .check()
-                .and_then(|p| fit(&p, x_train.view(), &won_train, names))
-                .and_then(|m| m.predict_proba(x_valid.view()))
-                .and_then(|p| Ok(log_loss(&p, &won_valid)?));
-            match result {
-                Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
-                Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
-            }
-        })
-        .collect();
+    // From the largest alpha (the simplest model) down, each fit starts from the previous
+    // one's weights: a few Newton steps each instead of a cold start. Each fit runs its
+    // passes over the rows on all cores; results are stored in grid order.
+    let mut order: Vec<usize> = (0..grid.len()).collect();
+    order.sort_by(|&a, &b| grid[b].total_cmp(&grid[a]));
+    let mut scores: Vec<Option<AlphaScore>> = vec![None; grid.len()];
+    let mut previous: Option<crate::LogisticFit> = None;
+    for k in order {
+        let alpha = grid[k];
+        let fitted = FitParams::from_valid(base.clone())
+            .alpha(alpha)
+            .check()
+            .and_then(|p| fit_from(&p, x_train.view(), &won_train, names, previous.as_ref()));
+        let result = fitted.and_then(|m| {
+            let ll = m.predict_proba(x_valid.view()).and_then(|p| Ok(log_loss(&p, &won_valid)?));
+            previous = Some(m);
+            ll
+        });
+        scores[k] = Some(match result {
+            Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
+            Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
+        });
+    }
+    let scores: Vec<AlphaScore> = scores.into_iter().flatten().collect();
     let mut best: Option<(f64, f64)> = None;
     for s in &scores {
         if let Some(ll) = s.validation_log_loss {

@@ -22,7 +22,7 @@ pub use calibrate::{
 };
 pub use error::FitError;
 pub use logistic::{
-    fit, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
+    fit, fit_from, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
 pub use model::{evaluate_points_model, fit_model, scorecard_columns, scores, split, FitReport, Split};
 pub use recipes::{attach_recipes, recipes};
