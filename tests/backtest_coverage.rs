@@ -45,6 +45,7 @@ fn one(seed: u64) -> Outcome {
         spec: &config.backtest,
         current: None,
         tool_version: "test",
+        warm_start: Some(&fitted.logistic),
     })
     .unwrap();
 

@@ -136,6 +136,7 @@ pub fn backtest_stage(
         spec: &config.backtest,
         current: fitted.current.as_ref().map(|m| (m, current_name.as_str())),
         tool_version: env!("CARGO_PKG_VERSION"),
+        warm_start: Some(&fitted.logistic),
     })
     .context("the backtest failed")
 }

@@ -49,6 +49,8 @@ pub struct BacktestInputs<'a> {
     /// The model in use today, with a name for messages.
     pub current: Option<(&'a Model, &'a str)>,
     pub tool_version: &'a str,
+    /// The logistic fit behind `model`: a warm start for the walk-forward refits (optional).
+    pub warm_start: Option<&'a mqlcal_fit::LogisticFit>,
 }
 
 /// Everything the backtest found.
@@ -104,7 +106,7 @@ impl Backtest {
 
 /// Run the whole backtest.
 pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
-    let BacktestInputs { table, model, model_spec, sales, spec, current, tool_version } = *inputs;
+    let BacktestInputs { table, model, model_spec, sales, spec, current, tool_version, warm_start } = *inputs;
     let capacity = sales.capacity_per_month.ok_or(BacktestError::NoCapacity)?;
     let c = Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence);
 
@@ -156,7 +158,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
             mqlcal_config::AlphaSpec::Fixed(a) => a,
             mqlcal_config::AlphaSpec::Auto => 1.0,
         });
-        walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, &c, tool_version)?
+        walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, &c, tool_version, warm_start)?
     } else {
         Vec::new()
     };

@@ -5,7 +5,7 @@
 
 use mqlcal_config::{AlphaSpec, ModelSpec};
 use mqlcal_features::FeatureTable;
-use mqlcal_fit::fit_model;
+use mqlcal_fit::{fit_model_with, FitOptions, LogisticFit};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -43,6 +43,8 @@ pub struct WalkForwardStep {
 }
 
 /// Run every step (in parallel); `cohorts` are the usable cohorts in time order.
+/// `warm_start` (the main fit, at the same alpha) speeds up each refit; it does not change it.
+#[allow(clippy::too_many_arguments)]
 pub fn walk_forward(
     table: &FeatureTable,
     cohorts: &[String],
@@ -51,6 +53,7 @@ pub fn walk_forward(
     min_training: usize,
     c: &Constraints,
     tool_version: &str,
+    warm_start: Option<&LogisticFit>,
 ) -> Result<Vec<WalkForwardStep>, BacktestError> {
     if cohorts.len() < min_training + 1 {
         return Err(BacktestError::TooFewCohorts {
@@ -63,15 +66,24 @@ pub fn walk_forward(
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
     (min_training..cohorts.len())
         .into_par_iter()
-        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version))
+        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start))
         .collect()
 }
 
-fn step(table: &FeatureTable, cohorts: &[String], spec: &ModelSpec, c: &Constraints, tool_version: &str) -> Result<WalkForwardStep, BacktestError> {
+fn step(
+    table: &FeatureTable,
+    cohorts: &[String],
+    spec: &ModelSpec,
+    c: &Constraints,
+    tool_version: &str,
+    warm_start: Option<&LogisticFit>,
+) -> Result<WalkForwardStep, BacktestError> {
     let tested = cohorts[cohorts.len() - 1].clone();
     let previous = cohorts[cohorts.len() - 2].clone();
     let sub = table.select_rows(&cohort_rows(table, cohorts));
-    let report = fit_model(&sub, spec, tool_version).map_err(|source| BacktestError::WalkForwardFit { cohort: tested.clone(), source })?;
+    // Only the tested cohort's metrics are read; the main fit is a close start for Newton.
+    let options = FitOptions { warm_start, skip_training_metrics: true };
+    let report = fit_model_with(&sub, spec, tool_version, &options).map_err(|source| BacktestError::WalkForwardFit { cohort: tested.clone(), source })?;
     let model = &report.model;
     let holdout_metrics = model.metrics.get("holdout");
 

@@ -32,6 +32,9 @@ pub struct AlphaSearch {
     pub n_validation: usize,
     /// Every alpha tried, in grid order.
     pub grid: Vec<AlphaScore>,
+    /// The fit at `best_alpha` (on the rows before the validation cohort): a warm start.
+    #[serde(skip)]
+    pub best_fit: Option<crate::LogisticFit>,
 }
 
 /// Default log-spaced grid 0.01 … 1000 (13 points, 2.4 points per decade).
@@ -85,6 +88,7 @@ pub fn choose_alpha(
     order.sort_by(|&a, &b| grid[b].total_cmp(&grid[a]));
     let mut scores: Vec<Option<AlphaScore>> = vec![None; grid.len()];
     let mut previous: Option<crate::LogisticFit> = None;
+    let mut fits: Vec<Option<crate::LogisticFit>> = vec![None; grid.len()];
     for k in order {
         let alpha = grid[k];
         let fitted = FitParams::from_valid(base.clone())
@@ -96,6 +100,9 @@ pub fn choose_alpha(
             previous = Some(m);
             ll
         });
+        if result.is_ok() {
+            fits[k] = previous.clone();
+        }
         scores[k] = Some(match result {
             Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
             Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
@@ -103,7 +110,8 @@ pub fn choose_alpha(
     }
     let scores: Vec<AlphaScore> = scores.into_iter().flatten().collect();
     let mut best: Option<(f64, f64)> = None;
-    for s in &scores {
+    let mut best_index = None;
+    for (k, s) in scores.iter().enumerate() {
         if let Some(ll) = s.validation_log_loss {
             let better = match best {
                 None => true,
@@ -111,6 +119,7 @@ pub fn choose_alpha(
             };
             if better {
                 best = Some((s.alpha, ll));
+                best_index = Some(k);
             }
         }
     }
@@ -121,6 +130,7 @@ pub fn choose_alpha(
             n_train: train.len(),
             n_validation: valid.len(),
             grid: scores,
+            best_fit: best_index.and_then(|k| fits[k].take()),
         }),
         None => Err(scores
             .iter()

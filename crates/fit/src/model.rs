@@ -14,7 +14,7 @@ use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
 use crate::{
-    calibration_table, choose_alpha, default_alpha_grid, fit, rounding_cost, scale_to_points,
+    calibration_table, choose_alpha, default_alpha_grid, fit_from, rounding_cost, scale_to_points,
     AlphaSearch, CalibrationMethod, FitError, FitParams, ParamGuard, Scaling,
 };
 
@@ -95,6 +95,9 @@ fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
 #[derive(Debug, Clone, Serialize)]
 pub struct FitReport {
     pub model: Model,
+    /// The logistic fit behind the points (a warm start for refits of similar data).
+    #[serde(skip)]
+    pub logistic: crate::LogisticFit,
     pub alpha_search: Option<AlphaSearch>,
     /// Metrics of the exact (unrounded) logistic model, per set.
     pub exact_metrics: BTreeMap<String, Metrics>,
@@ -112,8 +115,22 @@ pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
         .collect()
 }
 
+/// How [`fit_model_with`] may cut work when the caller needs less than `mqlcal fit` reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FitOptions<'a> {
+    /// Start Newton from this fit (same signals, similar rows) instead of L-BFGS.
+    pub warm_start: Option<&'a crate::LogisticFit>,
+    /// Leave out the training-set metrics (the walk-forward only reads the holdout's).
+    pub skip_training_metrics: bool,
+}
+
 /// Fit the model the spec describes on the training rows of `table`.
 pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> Result<FitReport, FitError> {
+    fit_model_with(table, spec, tool_version, &FitOptions::default())
+}
+
+/// [`fit_model`] with a warm start or fewer metrics.
+pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str, options: &FitOptions) -> Result<FitReport, FitError> {
     let split = split(table, spec.holdout_cohorts)?;
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
@@ -145,7 +162,9 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
         }
     };
     let params = FitParams::new().alpha(alpha).check()?;
-    let logistic = fit(&params, x_train.view(), &y_train, &names)?;
+    // The alpha search's winner was fitted on most of these rows at this alpha: a close start.
+    let warm = options.warm_start.or(alpha_search.as_ref().and_then(|a| a.best_fit.as_ref()));
+    let logistic = fit_from(&params, x_train.view(), &y_train, &names, warm)?;
     let coefs = logistic.coef_for_input_columns();
 
     let scaling = match spec.scaling {
@@ -243,6 +262,9 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
     let mut exact_metrics = BTreeMap::new();
     let sets = [("training", &split.training_rows), ("holdout", &split.holdout_rows)];
     for (set, rows) in sets {
+        if set == "training" && options.skip_training_metrics {
+            continue;
+        }
         let (w, l) = counts(rows);
         if w == 0 || l == 0 {
             continue;
@@ -267,7 +289,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
             Some(current)
         }
     };
-    Ok(FitReport { model, alpha_search, exact_metrics, current })
+    Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
 }
 
 /// Calibrate a points model's score on the training rows and record metrics per set.
