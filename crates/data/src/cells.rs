@@ -27,7 +27,9 @@ pub fn is_missing(cell: &str, missing: &[String]) -> bool {
 
 /// Normalise a cell: trimmed, None when blank or a missing marker.
 pub fn clean<'a>(cell: Option<&'a str>, missing: &[String]) -> Option<&'a str> {
-    cell.map(str::trim).filter(|c| !is_missing(c, missing))
+    // Trimmed once (this runs for every cell of a 20M-event file).
+    let trimmed = cell?.trim();
+    (!trimmed.is_empty() && !missing.iter().any(|m| m == trimmed)).then_some(trimmed)
 }
 
 fn series<'a>(table: &'a Table, column: &str) -> Result<&'a Column, DataError> {

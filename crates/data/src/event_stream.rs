@@ -168,38 +168,47 @@ fn stream_csv(
         Ok::<(), DataError>(())
     };
 
-    let mut record = csv::ByteRecord::new();
     let (mut id_text, mut time_text, mut activity_text) = (String::new(), String::new(), String::new());
     let mut row = 0usize;
-    loop {
-        let more = csv.read_byte_record(&mut record).map_err(|e| DataError::file(path, format!("row {}: {e}", row + 1)))?;
-        if !more {
-            break;
-        }
-        row += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        let field = |k: usize| record.get(k).unwrap_or(b"");
-        let id = decoding.decode(field(id_at), &mut id_text, (path, row, line, columns.lead_id), notes)?;
-        let time = decoding.decode(field(time_at), &mut time_text, (path, row, line, columns.occurred_at), notes)?;
-        let activity = decoding.decode(field(activity_at), &mut activity_text, (path, row, line, columns.activity), notes)?;
-        let (id, time, activity) =
-            (clean(Some(id), &options.missing), clean(Some(time), &options.missing), clean(Some(activity), &options.missing));
-        match &layout {
-            Some(l) => {
-                let occurred_at = time.map(|t| parse(l, row, t)).transpose()?;
-                take(Event { lead_id: id, occurred_at, activity });
-            }
-            None => {
-                held.push((row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
-                if held.len() % LAYOUT_SAMPLE_ROWS == 0 {
-                    if let Some(decided) = decisive_layout(path, columns.occurred_at, &held)? {
-                        release(&decided, &mut held, take)?;
-                        layout = Some(decided);
+    // Parsing the CSV and counting the events each take a core: a thread parses batches of
+    // records while this one decodes, dates and hands them on (batches are recycled).
+    std::thread::scope(|scope| -> Result<(), DataError> {
+        let (filled_tx, filled_rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
+        scope.spawn(move || parse_batches(csv, &filled_tx, &empty_rx));
+        for batch in filled_rx {
+            for record in &batch.records[..batch.len] {
+                row += 1;
+                let line = record.position().map_or(0, |p| p.line());
+                let field = |k: usize| record.get(k).unwrap_or(b"");
+                let id = decoding.decode(field(id_at), &mut id_text, (path, row, line, columns.lead_id), notes)?;
+                let time = decoding.decode(field(time_at), &mut time_text, (path, row, line, columns.occurred_at), notes)?;
+                let activity = decoding.decode(field(activity_at), &mut activity_text, (path, row, line, columns.activity), notes)?;
+                let (id, time, activity) =
+                    (clean(Some(id), &options.missing), clean(Some(time), &options.missing), clean(Some(activity), &options.missing));
+                match &layout {
+                    Some(l) => {
+                        let occurred_at = time.map(|t| parse(l, row, t)).transpose()?;
+                        take(Event { lead_id: id, occurred_at, activity });
+                    }
+                    None => {
+                        held.push((row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
+                        if held.len() % LAYOUT_SAMPLE_ROWS == 0 {
+                            if let Some(decided) = decisive_layout(path, columns.occurred_at, &held)? {
+                                release(&decided, &mut held, take)?;
+                                layout = Some(decided);
+                            }
+                        }
                     }
                 }
             }
+            if let Some(message) = batch.error {
+                return Err(DataError::file(path, format!("row {}: {message}", row + 1)));
+            }
+            let _ = empty_tx.send(batch.records);
         }
-    }
+        Ok(())
+    })?;
     if layout.is_none() {
         let decided = cells::detect_layout(held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
             path: path.to_path_buf(),
@@ -213,6 +222,43 @@ fn stream_csv(
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
     Ok(row)
+}
+
+/// Records per batch handed from the parsing thread to the counting one.
+const BATCH_RECORDS: usize = 8192;
+
+/// Parsed records; the last batch is short (end of file) or carries the parse error.
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    len: usize,
+    error: Option<String>,
+}
+
+/// The parsing thread: fill batches until the file ends, an error, or nobody listens.
+fn parse_batches<R: std::io::Read>(
+    mut csv: csv::Reader<R>,
+    filled: &std::sync::mpsc::SyncSender<Batch>,
+    empty: &std::sync::mpsc::Receiver<Vec<csv::ByteRecord>>,
+) {
+    loop {
+        let mut records = empty.try_recv().unwrap_or_default();
+        records.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
+        let (mut len, mut error) = (0, None);
+        while len < BATCH_RECORDS {
+            match csv.read_byte_record(&mut records[len]) {
+                Ok(true) => len += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let last = len < BATCH_RECORDS;
+        if filled.send(Batch { records, len, error }).is_err() || last {
+            return;
+        }
+    }
 }
 
 /// The layout the held rows already prove; None while they could still go either way.

@@ -39,9 +39,11 @@ pub struct ColumnProfile {
 
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads.
 pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) -> Result<Vec<ColumnProfile>, DataError> {
+    use rayon::prelude::*;
+    // Columns are independent: profile them on all cores (order kept).
     table
         .column_names()
-        .iter()
+        .par_iter()
         .map(|name| profile_column(table, name, won, missing))
         .collect()
 }
@@ -49,7 +51,7 @@ pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) 
 fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String]) -> Result<ColumnProfile, DataError> {
     let text = cells::text(table, name)?;
     let rows = table.height();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
     let mut blanks = 0;
     let mut numbers: Vec<f64> = Vec::new();
     let mut numeric = true;
