@@ -27,6 +27,9 @@ pub(crate) struct Event<'a> {
     pub activity: Option<&'a str>,
 }
 
+/// A row read while the date layout is undecided: (row, id, time, activity).
+type HeldRow = (usize, Option<String>, Option<String>, Option<String>);
+
 /// Rows kept back before the date layout is decided (an ISO date decides at once;
 /// day-first vs month-first waits for a day above 12, as reading the whole column would).
 const LAYOUT_SAMPLE_ROWS: usize = 10_000;
@@ -150,8 +153,7 @@ fn stream_csv(
         DateFormat::Pattern(p) => Some(DateLayout::Pattern(p.clone())),
         DateFormat::Auto => None,
     };
-    // Rows read while the layout is undecided: (row, id, time, activity).
-    let mut held: Vec<(usize, Option<String>, Option<String>, Option<String>)> = Vec::new();
+    let mut held: Vec<HeldRow> = Vec::new();
     let parse = |layout: &DateLayout, row: usize, text: &str| -> Result<i64, DataError> {
         layout.parse(text).ok_or_else(|| DataError::Cell {
             path: path.to_path_buf(),
@@ -160,7 +162,7 @@ fn stream_csv(
             message: format!("cannot read {text:?} as a date; expected {} (set date_format in the config)", layout.describe()),
         })
     };
-    let release = |layout: &DateLayout, held: &mut Vec<(usize, Option<String>, Option<String>, Option<String>)>, take: &mut dyn FnMut(Event<'_>)| {
+    let release = |layout: &DateLayout, held: &mut Vec<HeldRow>, take: &mut dyn FnMut(Event<'_>)| {
         for (row, id, time, activity) in held.drain(..) {
             let occurred_at = time.as_deref().map(|t| parse(layout, row, t)).transpose()?;
             take(Event { lead_id: id.as_deref(), occurred_at, activity: activity.as_deref() });
@@ -170,6 +172,7 @@ fn stream_csv(
 
     let (mut id_text, mut time_text, mut activity_text) = (String::new(), String::new(), String::new());
     let mut row = 0usize;
+    let mut next_layout_check = LAYOUT_SAMPLE_ROWS;
     // Parsing the CSV and counting the events each take a core: a thread parses batches of
     // records while this one decodes, dates and hands them on (batches are recycled).
     std::thread::scope(|scope| -> Result<(), DataError> {
@@ -193,7 +196,8 @@ fn stream_csv(
                     }
                     None => {
                         held.push((row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
-                        if held.len() % LAYOUT_SAMPLE_ROWS == 0 {
+                        if held.len() >= next_layout_check {
+                            next_layout_check += LAYOUT_SAMPLE_ROWS;
                             if let Some(decided) = decisive_layout(path, columns.occurred_at, &held)? {
                                 release(&decided, &mut held, take)?;
                                 layout = Some(decided);
@@ -265,7 +269,7 @@ fn parse_batches<R: std::io::Read>(
 fn decisive_layout(
     path: &Path,
     column: &str,
-    held: &[(usize, Option<String>, Option<String>, Option<String>)],
+    held: &[HeldRow],
 ) -> Result<Option<DateLayout>, DataError> {
     match cells::layout_evidence(held.iter().filter_map(|h| h.2.as_deref())) {
         LayoutEvidence::Decided(layout) => Ok(Some(layout)),
@@ -287,7 +291,9 @@ mod tests {
 
     const NAMES: EventColumnNames<'static> = EventColumnNames { lead_id: "lead", occurred_at: "at", activity: "what" };
 
-    fn read(bytes: &[u8], encoding: Encoding) -> Result<(Vec<(Option<String>, Option<i64>, Option<String>)>, ReadNotes), DataError> {
+    type Seen = Vec<(Option<String>, Option<i64>, Option<String>)>;
+
+    fn read(bytes: &[u8], encoding: Encoding) -> Result<(Seen, ReadNotes), DataError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.csv");
         std::fs::write(&path, bytes).unwrap();

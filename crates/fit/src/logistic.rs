@@ -350,8 +350,8 @@ impl Problem<'_> {
         let penalty: f64 = theta[1..].iter().map(|w| w * w).sum::<f64>() * self.alpha / 2.0;
         total.objective = -total.log_likelihood + penalty;
         if need == Need::Hessian {
-            for j in 1..k {
-                total.gradient[j] += self.alpha * theta[j];
+            for (g, w) in total.gradient.iter_mut().zip(theta).skip(1) {
+                *g += self.alpha * w;
             }
             // Exactly symmetric, whatever the kernel's summation order.
             for a in 0..k {
