@@ -51,22 +51,23 @@ fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     write(dir, "mqlcal.toml", config)
 }
 
-fn table(path: &Path) -> HashMap<String, Vec<String>> {
-    let (_, rows) = read_csv(path);
-    rows.into_iter().map(|r| (r[0].clone(), r[1..].to_vec())).collect()
+/// `mqlcal backtest` on the hostile sample into `bt/`, then `mqlcal score` of its leads
+/// into `scores.csv`; returns the events file and the scorer's rows by lead id.
+fn backtest_and_score(dir: &Path, config: &Path) -> (std::path::PathBuf, HashMap<String, Vec<String>>) {
+    let events = repo_root().join("notebooks-data/events.csv");
+    let (code, _, err) = run_in(dir, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run_in(dir, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    (events, rows_by_id(&dir.join("scores.csv")))
 }
 
 #[test]
 fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
-    let events = repo_root().join("notebooks-data/events.csv");
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) =
-        run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
-    assert_eq!(code, 0, "{err}");
-    let ours = table(&dir.path().join("scores.csv"));
+    let (events, ours) = backtest_and_score(dir.path(), &config);
     assert_eq!(ours.len(), 20000);
     let tiers: std::collections::BTreeSet<&str> = ours.values().map(|r| r[4].as_str()).collect();
     assert_eq!(tiers.len(), 3, "hot, warm and blank tiers all occur: {tiers:?}");
@@ -95,17 +96,9 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
                 .expect("python3 runs")
         };
         assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-        let theirs = table(&dir.path().join(format!("{engine}.csv")));
+        let theirs = rows_by_id(&dir.path().join(format!("{engine}.csv")));
         assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
-        let mut mismatches = Vec::new();
-        for (id, r) in &ours {
-            let mql = if r[3] == "true" { "1" } else { "0" };
-            let expected = [r[0].as_str(), r[1].as_str(), r[2].as_str(), mql, r[4].as_str()];
-            let got: Vec<&str> = theirs[id].iter().map(String::as_str).collect();
-            if got != expected {
-                mismatches.push(format!("{id}: {engine} {got:?} vs mqlcal {expected:?}"));
-            }
-        }
+        let mismatches = sql_mismatches(&ours, &theirs, engine);
         assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
     }
 }
@@ -114,12 +107,7 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
 fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
-    let events = repo_root().join("notebooks-data/events.csv");
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) =
-        run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
-    assert_eq!(code, 0, "{err}");
+    let (_, ours) = backtest_and_score(dir.path(), &config);
     let (code, _, err) = run_in(dir.path(), &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--pmml", "-o", "model.pmml"]);
@@ -133,8 +121,7 @@ fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
         .output()
         .expect("python3 runs");
     assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
-    let ours = table(&dir.path().join("scores.csv"));
-    let theirs = table(&dir.path().join("jpmml.csv"));
+    let theirs = rows_by_id(&dir.path().join("jpmml.csv"));
     assert_eq!(theirs.len(), ours.len());
     let mismatches: Vec<String> = ours
         .iter()

@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -19,11 +18,6 @@ const RUN_DIR: &str = "reports/notebooks-data-2025-Q4";
 fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn by_id(path: &Path) -> HashMap<String, Vec<String>> {
-    let (_, rows) = read_csv(path);
-    rows.into_iter().map(|r| (r[0].clone(), r[1..].to_vec())).collect()
 }
 
 #[test]
@@ -115,7 +109,7 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
         &["score", "--model", model_path.to_str().unwrap(), "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "scores.csv"],
     );
     assert_eq!(code, 0, "{err}");
-    let ours = by_id(&dir.path().join("scores.csv"));
+    let ours = rows_by_id(&dir.path().join("scores.csv"));
     assert_eq!(ours.len(), 20000);
     for engine in ["sqlite", "duckdb"] {
         let query = run.join(format!("exports/score.{engine}.sql"));
@@ -127,17 +121,9 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
             .output()
             .expect("python3 runs");
         assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-        let theirs = by_id(&dir.path().join(&output));
+        let theirs = rows_by_id(&dir.path().join(&output));
         assert_eq!(theirs.len(), ours.len(), "{engine} scored every lead");
-        let mismatches: Vec<String> = ours
-            .iter()
-            .filter_map(|(id, r)| {
-                let mql = if r[3] == "true" { "1" } else { "0" };
-                let expected = [r[0].as_str(), r[1].as_str(), r[2].as_str(), mql, r[4].as_str()];
-                let got: Vec<&str> = theirs[id].iter().map(String::as_str).collect();
-                (got != expected).then(|| format!("{id}: {engine} {got:?} vs mqlcal {expected:?}"))
-            })
-            .collect();
+        let mismatches = sql_mismatches(&ours, &theirs, engine);
         assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
     }
     let mqls = ours.values().filter(|r| r[3] == "true").count();

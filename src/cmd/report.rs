@@ -52,8 +52,8 @@ fn shown(path: &Path) -> String {
 }
 
 /// How to reproduce a run of `config`: command, config hash, input fingerprints, version.
-pub fn reproduce(config: &mqlcal_config::Config) -> anyhow::Result<Reproduce> {
-    let provenance = super::provenance(config)?;
+/// `provenance` is the fitted model's (hashing a million leads' inputs once is enough).
+pub fn reproduce(config: &mqlcal_config::Config, provenance: mqlcal_scorecard::Provenance) -> anyhow::Result<Reproduce> {
     let base = config.source_path.parent().unwrap_or(Path::new("."));
     Ok(Reproduce {
         command: command_line(),
@@ -88,7 +88,11 @@ pub fn write_report(
     run: &super::Backtested,
     out: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let reproduce = reproduce(config)?;
+    let provenance = match &run.fitted.model.provenance {
+        Some(p) => p.clone(),
+        None => super::provenance(config)?,
+    };
+    let reproduce = reproduce(config, provenance)?;
     let inputs = ReportInputs {
         table: &run.ingested.table,
         fit: &run.fitted,

@@ -136,3 +136,29 @@ pub fn with_model(config: &str, lines: &str) -> String {
     assert!(config.contains(section), "the synth config's [model] section changed");
     config.replace(section, &format!("[model]\n{lines}\n"))
 }
+
+/// A CSV keyed by its first column (lead id), the other cells as text.
+pub fn rows_by_id(path: &Path) -> std::collections::HashMap<String, Vec<String>> {
+    let (_, rows) = read_csv(path);
+    rows.into_iter().map(|r| (r[0].clone(), r[1..].to_vec())).collect()
+}
+
+/// Leads where a SQL engine's (score, fit, engagement, mql 1/0, tier) differ from
+/// `mqlcal score`'s (score, fit, engagement, mql true/false, tier), as messages.
+pub fn sql_mismatches(
+    ours: &std::collections::HashMap<String, Vec<String>>,
+    theirs: &std::collections::HashMap<String, Vec<String>>,
+    engine: &str,
+) -> Vec<String> {
+    let mut mismatches: Vec<String> = ours
+        .iter()
+        .filter_map(|(id, r)| {
+            let mql = if r[3] == "true" { "1" } else { "0" };
+            let expected = [r[0].as_str(), r[1].as_str(), r[2].as_str(), mql, r[4].as_str()];
+            let got: Vec<&str> = theirs.get(id).map(|t| t.iter().map(String::as_str).collect()).unwrap_or_default();
+            (got != expected).then(|| format!("{id}: {engine} {got:?} vs mqlcal {expected:?}"))
+        })
+        .collect();
+    mismatches.sort();
+    mismatches
+}
