@@ -355,7 +355,7 @@ fn init_drafts_a_config_that_validates() {
     assert!(err.contains("--force"), "{err}");
 
     // On the X Education data it marks the leakage columns and leaves them out.
-    let xe = shared().join("data/xeducation/leads.csv");
+    let xe = fixtures().join("data/xeducation/leads.csv");
     let out2 = dir.path().join("xe.toml");
     let (code, _, err) = run_in(dir.path(), &["init", "--leads", xe.to_str().unwrap(), "-o", out2.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");

@@ -1,5 +1,5 @@
 //! The X Education config reproduces the reference design matrix
-//! (../shared/reference/xeducation_design.csv): same 23 names, same values to 1e-12, every row.
+//! (tests/fixtures/reference/xeducation_design.csv): same 23 names, same values to 1e-12, every row.
 
 mod common;
 
@@ -13,7 +13,7 @@ fn features_reproduce_the_reference_design_matrix() {
     let (code, _, err) = run_in(&repo_root(), &["features", "--config", config.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let (ours_header, ours) = read_csv(&out);
-    let (ref_header, reference) = read_csv(&shared().join("reference/xeducation_design.csv"));
+    let (ref_header, reference) = read_csv(&fixtures().join("reference/xeducation_design.csv"));
     let features = &ref_header[..ref_header.len() - 1];
     assert_eq!(features.len(), 23);
     assert_eq!(&ours_header[4..], features, "same names in the same order");

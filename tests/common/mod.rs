@@ -22,8 +22,9 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn shared() -> PathBuf {
-    repo_root().join("../shared")
+/// Real public data sets and reference results from independent software, with their sources.
+pub fn fixtures() -> PathBuf {
+    repo_root().join("tests/fixtures")
 }
 
 pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {

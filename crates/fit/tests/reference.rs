@@ -4,8 +4,8 @@ use mqlcal_fit::*;
 use ndarray::Array2;
 use serde_json::Value;
 
-const DESIGN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/xeducation_design.csv");
-const FIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/xeducation_fit.json");
+const DESIGN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reference/xeducation_design.csv");
+const FIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reference/xeducation_fit.json");
 
 fn load() -> (Array2<f64>, Vec<bool>, Vec<String>, Value) {
     let text = std::fs::read_to_string(DESIGN).expect("reference design CSV");

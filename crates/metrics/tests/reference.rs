@@ -5,11 +5,11 @@ use serde_json::Value;
 
 const DESIGN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/xeducation_design.csv"
+    "/../../tests/fixtures/reference/xeducation_design.csv"
 );
 const FIT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/xeducation_fit.json"
+    "/../../tests/fixtures/reference/xeducation_fit.json"
 );
 
 fn load() -> (Vec<Vec<f64>>, Vec<bool>, Value) {
