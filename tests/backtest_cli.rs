@@ -50,7 +50,11 @@ fn backtest_on_the_sample_recommends_within_capacity_and_band() {
     assert!(interval[0] < conversion && conversion < interval[1], "{interval:?}");
     let p = rec["p_constraints_hold"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&p));
-    assert_eq!(json["holdout_cohorts"], serde_json::json!(["2025-Q4"]));
+    // 2025-Q4 is 68 % open and December's windows are unfinished: the latest mature quarter is judged.
+    assert_eq!(json["holdout_cohorts"], serde_json::json!(["2025-Q3"]));
+    assert_eq!(json["not_yet_judged"], serde_json::json!(["2025-Q4"]));
+    assert_eq!(json["volume_months"], serde_json::json!(["2025-07", "2025-08", "2025-09", "2025-10", "2025-11"]));
+    assert!(json["warnings"].to_string().contains("2025-Q4: 954 leads with unfinished windows, left out"), "{}", json["warnings"]);
 
     // Every table exists as CSV and Parquet.
     let out = dir.path().join("out");
@@ -75,8 +79,11 @@ fn backtest_on_the_sample_recommends_within_capacity_and_band() {
     assert_eq!(marked.len(), 1);
     assert_eq!(marked[0][t].parse::<i64>().unwrap(), threshold);
     assert!((marked[0][conv].parse::<f64>().unwrap() - conversion).abs() < 1e-12);
-    // The last row sends every non-overridden lead: 2856 leads in the holdout, minus never_mql (none configured).
-    assert_eq!(*volumes.last().unwrap(), 2856);
+    // The last row sends every judged lead: the holdout's 2746 plus the volume-only leads of
+    // 2025-Q4's complete months (October and November), minus never_mql (none configured).
+    let judged: Value = serde_json::from_slice(&std::fs::read(out.join("backtest.json")).unwrap()).unwrap();
+    assert_eq!(judged["leads"], 2746);
+    assert_eq!(*volumes.last().unwrap(), 2746 + judged["volume_only_leads"].as_u64().unwrap());
 
     // The model file carries the recommended threshold and a hot tier at or above it.
     let model: Value = serde_json::from_slice(&std::fs::read(out.join("model.json")).unwrap()).unwrap();
@@ -91,10 +98,10 @@ fn backtest_on_the_sample_recommends_within_capacity_and_band() {
     assert_eq!(seg_mqls, volumes[thresholds.iter().position(|&x| x == threshold).unwrap()]);
     assert!(rows.iter().all(|r| r[column(&header, "segment")] == "channel"));
 
-    // Walk-forward: 8 quarters, 3 to train the first step, 1 excluded? none: 5 steps (2024-Q4 .. 2025-Q4).
+    // Walk-forward: 7 judged quarters (2025-Q4 is not yet judged), 3 to train the first step: 4 steps.
     let (header, rows) = read_csv(&out.join("walk_forward.csv"));
     let cohorts: Vec<&str> = rows.iter().map(|r| r[column(&header, "cohort")].as_str()).collect();
-    assert_eq!(cohorts, vec!["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
+    assert_eq!(cohorts, vec!["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"]);
     for r in &rows {
         let auc: f64 = r[column(&header, "auc")].parse().unwrap();
         assert!(auc > 0.7, "walk-forward AUC {auc}");
@@ -116,17 +123,20 @@ fn backtest_prints_a_table_and_compares_with_the_current_model() {
     let current = repo_root().join("notebooks-data/current_points.toml");
     let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("holdout 2025-Q4 (3 months): 2856 leads"), "{out}");
+    assert!(out.contains("holdout 2025-Q3 (volume over 5 complete months, 2025-07 to 2025-11): 2746 leads"), "{out}");
+    assert!(out.contains("not yet judged: 2025-Q4 (68 % of 2856 leads open, 954 with unfinished windows"), "{out}");
     assert!(out.contains("threshold MQLs/month"), "{out}");
     assert!(out.contains(" <\n"), "the recommended row is marked: {out}");
     assert!(out.contains("walk-forward:"), "{out}");
     assert!(out.contains("The candidate (threshold"), "{out}");
-    assert!(err.contains("still open"), "{err}");
+    assert!(err.contains("954 leads with unfinished windows"), "{err}");
     let (header, rows) = read_csv(&dir.path().join("bt/comparison.csv"));
     let names: Vec<&str> = rows.iter().map(|r| r[column(&header, "name")].as_str()).collect();
     assert_eq!(names[2..], ["both", "become_mql", "stop_being_mql", "neither"]);
     let swap_leads: u64 = rows[2..].iter().map(|r| r[column(&header, "leads")].parse::<u64>().unwrap()).sum();
-    assert_eq!(swap_leads, 2856);
+    let backtest: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/backtest.json")).unwrap()).unwrap();
+    let judged = backtest["leads"].as_u64().unwrap() + backtest["volume_only_leads"].as_u64().unwrap();
+    assert_eq!(swap_leads, judged, "the comparison covers the judged leads: the holdout's and the later complete months'");
 
     // `mqlcal compare` with the same two models gives the same numbers.
     let (code, out, err) = run_in(
@@ -206,7 +216,7 @@ fn small_cohorts(dir: &Path, last_quarter: &str, more_leads: &str, extra: &str) 
         dir,
         "mqlcal.toml",
         format!(
-            "[input]\nleads = \"leads.csv\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\nsegments = [\"channel\"]\n\
+            "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\nsegments = [\"channel\"]\n\
              [outcome]\nwon = [\"Won\"]\nlost = [\"Lost\"]\n\
              [[signals]]\nname = \"visits\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"visits\"\ncap = 10\n\
              [model]\nalpha = 1\n[sales]\ncapacity_per_month = 10\ntarget_conversion = [0.3, 0.9]\n{extra}\n"

@@ -7,14 +7,14 @@ use common::*;
 use serde_json::Value;
 
 fn reference() -> Value {
-    serde_json::from_slice(&std::fs::read(shared().join("reference/xeducation_fit.json")).unwrap()).unwrap()
+    serde_json::from_slice(&std::fs::read(fixtures().join("reference/xeducation_fit.json")).unwrap()).unwrap()
 }
 
 /// The X Education config with a `[model]` section, in a temp dir (paths made absolute).
 fn xeducation_config(dir: &std::path::Path, model: &str) -> std::path::PathBuf {
     let text = std::fs::read_to_string(repo_root().join("tests/xeducation/mqlcal.toml")).unwrap();
-    let leads = shared().join("data/xeducation/leads.csv");
-    let text = text.replace("../../../shared/data/xeducation/leads.csv", leads.to_str().unwrap());
+    let leads = fixtures().join("data/xeducation/leads.csv");
+    let text = text.replace("../fixtures/data/xeducation/leads.csv", leads.to_str().unwrap());
     write(dir, "xe.toml", format!("{text}\n[model]\n{model}\n"))
 }
 
@@ -85,9 +85,15 @@ fn sample_points_model_costs_little_auc_and_writes_a_table() {
     let cost = &fit["rounding_cost"];
     let (exact, rounded) = (cost["auc_exact"].as_f64().unwrap(), cost["auc_rounded"].as_f64().unwrap());
     assert!((exact - rounded).abs() < 0.005, "rounding cost {exact} -> {rounded}");
-    // alpha = auto by default, chosen out of time; the latest quarter is held out.
+    // ... and on the holdout, where a rounding loss would show honestly.
+    let (exact, rounded) = (cost["holdout_auc_exact"].as_f64().unwrap(), cost["holdout_auc_rounded"].as_f64().unwrap());
+    assert!(exact - rounded < 0.005, "holdout rounding cost {exact} -> {rounded}");
+    // alpha = auto by default, chosen by rolling origin; the latest mature quarter is held out.
     assert_eq!(fit["alpha_chosen_by"], "auto");
-    assert_eq!(fit["training"]["holdout_cohorts"][0], "2025-Q4");
+    assert_eq!(fit["alpha_search"]["folds"].as_array().unwrap().len(), 3);
+    assert_eq!(fit["training"]["holdout_cohorts"][0], "2025-Q3");
+    assert_eq!(fit["training"]["not_yet_judged"][0], "2025-Q4");
+    assert_eq!(fit["training"]["as_of"], "2025-12-31 23:59:18");
     assert!(fit["metrics"]["holdout"]["roc_auc"].as_f64().unwrap() > 0.7);
     // Same inputs, same model file bytes.
     assert_eq!(std::fs::read(dir.path().join("model.json")).unwrap(), std::fs::read(dir.path().join("model2.json")).unwrap());

@@ -13,7 +13,7 @@ use std::process::Command;
 use common::*;
 use serde_json::Value;
 
-const RUN_DIR: &str = "reports/notebooks-data-2025-Q4";
+const RUN_DIR: &str = "reports/notebooks-data-2025-Q3";
 
 fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))

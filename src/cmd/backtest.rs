@@ -100,10 +100,16 @@ fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> se
         "summary": b.recommendation.summary,
         "options": b.recommendation.options,
         "confidence": boot.confidence,
+        "as_of": b.as_of,
         "holdout_cohorts": b.holdout_cohorts,
         "training_cohorts": b.training_cohorts,
+        "not_yet_judged": b.not_yet_judged,
+        "maturity": b.maturity,
         "months": b.months,
+        "volume_months": b.volume_months,
+        "volume_only_leads": b.volume_only_leads,
         "comparison": b.comparison.as_ref().map(|c| &c.summary),
+        "drift": b.drift_headline,
         "warnings": b.warnings,
         "thresholds_file": thresholds_file.display().to_string(),
         "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -118,11 +124,21 @@ fn render(b: &Backtest) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let c = &b.constraints;
+    if let Some(as_of) = &b.as_of {
+        let _ = writeln!(s, "as of {as_of}");
+    }
+    for m in b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)) {
+        let _ = writeln!(s, "not yet judged: {}", mqlcal_features::FeatureTable::describe(m));
+    }
     let _ = writeln!(
         s,
-        "holdout {} ({} months): {} leads, {} won, {} lost, {} open; base conversion {:.1}%",
+        "holdout {} (volume over {} complete months{}): {} leads, {} won, {} lost, {} open; base conversion {:.1}%",
         b.holdout_cohorts.join(", "),
         b.months,
+        match (b.volume_months.first(), b.volume_months.last()) {
+            (Some(a), Some(z)) if a != z => format!(", {a} to {z}"),
+            _ => String::new(),
+        },
         b.leads,
         b.won,
         b.lost,
@@ -220,6 +236,9 @@ fn render(b: &Backtest) -> String {
             score.flag,
             if moved.is_empty() { "none".into() } else { moved.join(", ") }
         );
+    }
+    for sentence in &b.drift_headline.sentences {
+        let _ = writeln!(s, "{sentence}");
     }
     if let Some(c) = &b.comparison {
         let _ = writeln!(s, "\n{}", c.summary);

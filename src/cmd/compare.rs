@@ -50,14 +50,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let table = &ingested.table;
     let current = load_model(&args.current, table)?;
     let candidate = load_model(&args.candidate, table)?;
-    let split = mqlcal_fit::split(table, config.model.holdout_cohorts)?;
+    let split = mqlcal_fit::split(table, &config.model)?;
     anyhow::ensure!(
         !split.holdout_cohorts.is_empty(),
         "no holdout cohort to compare on: the data has {} cohort(s); set [model] holdout_cohorts = 1",
         table.cohort_labels().len()
     );
-    let rows = mqlcal_backtest::cohort_rows(table, &split.holdout_cohorts);
-    let months = mqlcal_backtest::months_covered(table, &split.holdout_cohorts, &rows);
+    let judged = mqlcal_backtest::judged_rows(table, &split.holdout_cohorts, &split.not_yet_judged);
     let z = mqlcal_metrics::normal_quantile(0.5 + config.backtest.confidence / 2.0);
     let comparison = mqlcal_backtest::compare(
         &current,
@@ -65,8 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &candidate,
         &args.candidate.display().to_string(),
         table,
-        &rows,
-        months as f64,
+        &judged,
         z,
     )
     .context("the comparison failed")?;
@@ -89,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "holdout {} ({months} months)\n", split.holdout_cohorts.join(", "));
+    let _ = writeln!(s, "holdout {} ({} complete months)\n", split.holdout_cohorts.join(", "), judged.month_count());
     let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", 100.0 * v));
     let _ = writeln!(s, "{:<16} {:>9} {:>10} {:>6} {:>6} {:>11} {:>15} {:>6}", "", "threshold", "MQLs/month", "won", "lost", "conversion", "interval", "wins");
     for (label, side) in [("current", &comparison.current), ("candidate", &comparison.candidate)] {

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for warning in &ingested.stats.warnings {
         eprintln!("warning: {warning}");
     }
-    let report = super::fit_stage(&config, &ingested.table)?;
+    let report = super::fit_stage(&config, &ingested)?;
     if let Some(fit) = &report.model.fit {
         for warning in &fit.warnings {
             eprintln!("warning: {warning}");
@@ -105,8 +105,11 @@ fn render(report: &FitReport) -> String {
             t.cohorts.join(", "),
             if t.holdout_cohorts.is_empty() { "none".into() } else { t.holdout_cohorts.join(", ") }
         );
-        if !t.excluded_cohorts.is_empty() {
-            let _ = writeln!(s, "left out (period still running): {}\n", t.excluded_cohorts.join(", "));
+        if let Some(as_of) = &t.as_of {
+            let _ = writeln!(s, "as of {as_of}{}", if t.unfinished_windows > 0 { format!("; {} leads with unfinished engagement windows left out", t.unfinished_windows) } else { String::new() });
+        }
+        if !t.not_yet_judged.is_empty() {
+            let _ = writeln!(s, "not yet judged (immature): {}\n", t.not_yet_judged.join(", "));
         }
     }
     let _ = writeln!(s, "{:<36} {:<10} {:>11} {:>10} {:>9} {:>7}", "signal", "axis", "coefficient", "std error", "p-value", "points");
@@ -122,9 +125,24 @@ fn render(report: &FitReport) -> String {
     if let Some(c) = &model.rounding_cost {
         let _ = writeln!(
             s,
-            "\nrounding to points: AUC {:.4} -> {:.4}, log loss {:.4} -> {:.4}",
-            c.auc_exact, c.auc_rounded, c.log_loss_exact, c.log_loss_rounded
+            "\nrounding to points: training AUC {:.4} -> {:.4}, log loss {:.4} -> {:.4}{}",
+            c.auc_exact,
+            c.auc_rounded,
+            c.log_loss_exact,
+            c.log_loss_rounded,
+            match (c.holdout_auc_exact, c.holdout_auc_rounded) {
+                (Some(e), Some(r)) => format!("; holdout AUC {e:.4} -> {r:.4}"),
+                _ => String::new(),
+            }
         );
+        if !c.rounded_to_zero.is_empty() {
+            let _ = writeln!(s, "rounded to 0 points (what the fit learned is erased): {}", c.rounded_to_zero.join(", "));
+        }
+    }
+    if let Some(fit) = &model.fit {
+        for w in &fit.warnings {
+            let _ = writeln!(s, "warning: {w}");
+        }
     }
     for (set, m) in &model.metrics {
         let _ = writeln!(

@@ -42,7 +42,7 @@ pub fn input_paths(config: &Config) -> Vec<PathBuf> {
             paths.push(lost.clone());
             paths.extend(open.clone());
         }
-        mqlcal_config::Layout::WonIds { leads, won_ids } => {
+        mqlcal_config::Layout::WonIds { leads, won_ids, .. } => {
             paths.push(leads.clone());
             paths.push(won_ids.clone());
         }
@@ -104,7 +104,7 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
     for warning in &ingested.stats.warnings {
         eprintln!("warning: {warning}");
     }
-    let fitted = fit_stage(config, &ingested.table)?;
+    let fitted = fit_stage(config, &ingested)?;
     let backtest = backtest_stage(config, &ingested.table, &fitted)?;
     for warning in &backtest.warnings {
         eprintln!("warning: {warning}");
@@ -114,9 +114,10 @@ pub fn fit_and_backtest(config: &Config) -> anyhow::Result<Backtested> {
 
 /// Fit the configured model on the training cohorts, with recipes and provenance attached
 /// (so the model file can score raw leads and says what it was fitted on).
-pub fn fit_stage(config: &Config, table: &mqlcal_features::FeatureTable) -> anyhow::Result<mqlcal_fit::FitReport> {
-    let mut fitted = mqlcal_fit::fit_model(table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
-    mqlcal_fit::attach_recipes(&mut fitted.model, config);
+pub fn fit_stage(config: &Config, ingested: &mqlcal_data::Ingested) -> anyhow::Result<mqlcal_fit::FitReport> {
+    let mut fitted = mqlcal_fit::fit_model(&ingested.table, &config.model, env!("CARGO_PKG_VERSION")).context("the fit failed")?;
+    // Auto bins were chosen at ingest: the recipes record their edges.
+    mqlcal_fit::attach_recipes(&mut fitted.model, &config.with_resolved_bins(&ingested.resolved_bins()));
     fitted.model.provenance = Some(provenance(config)?);
     Ok(fitted)
 }

@@ -44,6 +44,9 @@ pub struct Args {
     /// Print the summary as JSON on stdout instead of text
     #[arg(long)]
     pub json: bool,
+    /// Print every warning in the summary (default: the first three)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Table (or schema.table) of leads in the exported SQL
     #[arg(long, default_value = "leads")]
     pub leads_table: String,
@@ -79,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let out = match &args.out {
         Some(out) => out.clone(),
         None => {
-            let split = mqlcal_fit::split(&ingested.table, config.model.holdout_cohorts)?;
+            let split = mqlcal_fit::split(&ingested.table, &config.model)?;
             let holdout = if split.holdout_cohorts.is_empty() { "all".to_string() } else { split.holdout_cohorts.join("_") };
             let out = Path::new("reports").join(format!("{}-{holdout}", super::report::run_name(&config)));
             check_target(&out, &inputs, args.force)?;
@@ -91,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
 
     let fitted = stages.run("fit", |warnings| {
-        let fitted = super::fit_stage(&config, &ingested.table)?;
+        let fitted = super::fit_stage(&config, &ingested)?;
         if let Some(fit) = &fitted.model.fit {
             warnings.extend(fit.warnings.iter().cloned());
             warnings.extend(fit.dropped.iter().map(|d| format!("dropped {d}")));
@@ -135,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        print!("{}", summary.render());
+        print!("{}", summary.render(args.verbose));
     }
     eprintln!("{}", timings(&stages.times));
     Ok(ExitCode::SUCCESS)
@@ -310,10 +313,19 @@ struct Summary {
     run_directory: String,
     training_cohorts: Vec<String>,
     holdout_cohorts: Vec<String>,
-    excluded_cohorts: Vec<String>,
+    /// The export's as-of date the leads were judged at.
+    as_of: Option<String>,
+    /// Later cohorts not mature yet, each with its open share and unfinished windows.
+    not_yet_judged: Vec<String>,
+    /// Complete months the MQLs per month are measured over.
+    volume_months: Vec<String>,
     holdout_months: usize,
     holdout_decided_leads: u64,
     alpha: Option<f64>,
+    /// What the alpha choice rested on (rolling-origin folds, margin, grid edges).
+    alpha_note: Option<String>,
+    /// What changed between training and holdout, in plain words (empty when nothing crossed a threshold).
+    drift: Vec<String>,
     holdout_auc: Option<f64>,
     recommended: Recommended,
     top_signals: Vec<TopSignal>,
@@ -346,10 +358,19 @@ impl Summary {
             run_directory: out.display().to_string(),
             training_cohorts: b.training_cohorts.clone(),
             holdout_cohorts: b.holdout_cohorts.clone(),
-            excluded_cohorts: b.excluded_cohorts.clone(),
+            as_of: b.as_of.clone(),
+            not_yet_judged: b
+                .maturity
+                .iter()
+                .filter(|m| b.not_yet_judged.contains(&m.cohort))
+                .map(mqlcal_features::FeatureTable::describe)
+                .collect(),
+            volume_months: b.volume_months.clone(),
             holdout_months: b.months,
             holdout_decided_leads: b.won + b.lost,
             alpha: model.fit.as_ref().map(|f| f.alpha),
+            alpha_note: run.fitted.alpha_search.as_ref().map(|a| a.note.clone()),
+            drift: b.drift_headline.sentences.clone(),
             holdout_auc: model.metrics.get("holdout").map(|m| m.roc_auc),
             recommended: Recommended {
                 threshold: b.recommendation.threshold,
@@ -372,7 +393,7 @@ impl Summary {
         }
     }
 
-    fn render(&self) -> String {
+    fn render(&self, verbose: bool) -> String {
         use std::fmt::Write;
         let mut s = String::new();
         let r = &self.recommended;
@@ -380,15 +401,18 @@ impl Summary {
         let conf = format!("{:.0}%", 100.0 * r.confidence);
         let _ = writeln!(
             s,
-            "\nRecalibrated on {} (won/lost leads); backtested on {} ({} months, {} decided leads){}",
+            "\nAs of {}: recalibrated on {} (won/lost leads); backtested on {} ({} decided leads){}",
+            self.as_of.as_deref().unwrap_or("-"),
             self.training_cohorts.join(", "),
             self.holdout_cohorts.join(", "),
-            self.holdout_months,
             self.holdout_decided_leads,
             self.holdout_auc.map_or(String::new(), |auc| format!(", holdout AUC {auc:.3}"))
         );
-        if !self.excluded_cohorts.is_empty() {
-            let _ = writeln!(s, "Left out (period still running): {}", self.excluded_cohorts.join(", "));
+        if !self.not_yet_judged.is_empty() {
+            let _ = writeln!(s, "Not yet judged: {}", self.not_yet_judged.join("; "));
+        }
+        if let (Some(first), Some(last)) = (self.volume_months.first(), self.volume_months.last()) {
+            let _ = writeln!(s, "MQLs per month measured over {} complete months ({first} to {last})", self.holdout_months);
         }
         let _ = writeln!(
             s,
@@ -423,6 +447,25 @@ impl Summary {
         );
         let _ = writeln!(s, "  P(capacity and band both hold) {}", pct(r.p_constraints_hold));
         let _ = writeln!(s, "  {}", r.sentence);
+        if !self.drift.is_empty() {
+            let _ = writeln!(s, "\nDrift between training and holdout:");
+            for d in &self.drift {
+                let _ = writeln!(s, "  {d}");
+            }
+        }
+        if let Some(note) = &self.alpha_note {
+            let _ = writeln!(s, "\nPenalty: {note}");
+        }
+        if !self.warnings.is_empty() {
+            let shown = if verbose { self.warnings.len() } else { self.warnings.len().min(3) };
+            let _ = writeln!(s, "\nWarnings ({}):", self.warnings.len());
+            for w in &self.warnings[..shown] {
+                let _ = writeln!(s, "  - {w}");
+            }
+            if shown < self.warnings.len() {
+                let _ = writeln!(s, "  ... {} more in summary.json (--verbose prints them all)", self.warnings.len() - shown);
+            }
+        }
 
         let _ = writeln!(s, "\nTop signals (points per unit, most it can add or take):");
         for t in &self.top_signals {

@@ -20,16 +20,34 @@ pub struct Args {
     /// Number of quarters (at least 8)
     #[arg(long, default_value_t = 8)]
     pub quarters: usize,
+    /// Take the export on this day (YYYY-MM-DD) instead of at the end of the
+    /// last quarter: the latest leads' windows are cut short and many recent
+    /// leads are still open (the world's outcomes are unchanged)
+    #[arg(long, value_name = "DATE")]
+    pub export_at: Option<String>,
+    /// Percent of lost leads older than 180 days that the CRM still shows open
+    #[arg(long, default_value_t = 0, value_name = "PERCENT")]
+    pub stale_open_percent: u32,
     /// Output folder (created if needed)
     #[arg(long)]
     pub out: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let export_at = args
+        .export_at
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| anyhow::anyhow!("--export-at {d:?}: expected a date as YYYY-MM-DD"))
+        })
+        .transpose()?;
     let params = mqlcal_synth::SynthParams {
         leads: args.leads,
         seed: args.seed,
         quarters: args.quarters,
+        export_at,
+        stale_open_percent: args.stale_open_percent,
         ..Default::default()
     };
     let summary = mqlcal_synth::generate(&params, &args.out)?;

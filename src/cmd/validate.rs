@@ -41,18 +41,34 @@ fn render(r: &QualityReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "Data quality: {}", r.config);
+    if let Some(as_of) = &r.as_of {
+        let _ = writeln!(s, "as of {as_of}");
+    }
     let _ = writeln!(s, "{} leads: {} won, {} lost, {} open\n", r.leads, r.won, r.lost, r.open);
-    let _ = writeln!(s, "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9}", "cohort", "leads", "won", "lost", "open", "win rate");
+    let _ = writeln!(
+        s,
+        "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9} {:>10}  {}",
+        "cohort", "leads", "won", "lost", "open", "win rate", "unfinished", "judged"
+    );
     for c in &r.cohorts {
         let _ = writeln!(
             s,
-            "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9}",
+            "{:<10} {:>8} {:>7} {:>7} {:>7} {:>9} {:>10}  {}",
             c.cohort,
             c.leads,
             c.won,
             c.lost,
             c.open,
-            c.win_rate.map(pct).unwrap_or_else(|| "-".into())
+            c.win_rate.map(pct).unwrap_or_else(|| "-".into()),
+            c.unfinished_windows,
+            if c.mature { "mature" } else { "not yet" }
+        );
+    }
+    let unfinished: usize = r.cohorts.iter().map(|c| c.unfinished_windows).sum();
+    if unfinished > 0 {
+        let _ = writeln!(
+            s,
+            "{unfinished} leads were created less than the engagement window before the as-of date: their activity is undercounted, so they are left out of fit and backtest"
         );
     }
     let _ = writeln!(s, "\nduplicate ids: {} ({} extra rows)", r.duplicate_ids, r.duplicate_rows);

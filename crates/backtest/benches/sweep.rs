@@ -68,6 +68,7 @@ fn main() {
             .map(|j| FeatureColumn { name: format!("s{j}"), signal: format!("s{j}"), level: None, axis: ConfigAxis::Engagement })
             .collect(),
         matrix,
+        as_of: None,
     };
     let model = Model {
         schema_version: SCHEMA_VERSION,

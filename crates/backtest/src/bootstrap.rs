@@ -99,7 +99,24 @@ fn interval(estimate: f64, mut values: Vec<f64>, confidence: f64) -> Interval {
 }
 
 /// Bootstrap the sweep `resamples` times; summarise at sweep row `row`.
+/// Capacity is judged on the mean month.
 pub fn bootstrap(cells: &Cells, months: f64, c: &Constraints, row: usize, resamples: usize, seed: u64) -> BootstrapSummary {
+    bootstrap_with_profile(cells, months, c, row, resamples, seed, &vec![1.0; cells.thresholds.len()])
+}
+
+/// [`bootstrap`], judging capacity on the capacity rule's month: at each
+/// threshold the resampled mean month times `rule_ratio` (the observed ratio
+/// of the rule's month to the mean month; the month profile is held fixed,
+/// since the cells pool the months).
+pub fn bootstrap_with_profile(
+    cells: &Cells,
+    months: f64,
+    c: &Constraints,
+    row: usize,
+    resamples: usize,
+    seed: u64,
+    rule_ratio: &[f64],
+) -> BootstrapSummary {
     // Flatten: per threshold [won, lost, open], then always, then never.
     let k = cells.thresholds.len();
     let mut flat: Vec<u64> = cells.at.iter().flat_map(|cell| cell.iter().copied()).collect();
@@ -119,13 +136,15 @@ pub fn bootstrap(cells: &Cells, months: f64, c: &Constraints, row: usize, resamp
             let conversion = (decided > 0).then(|| running[0] as f64 / decided as f64);
             points.push((running.iter().sum::<u64>() as f64 / months, conversion, running[0]));
         }
-        let hold = points.iter().map(|&(pm, cv, _)| c.within_capacity(pm) && cv.is_some_and(|cv| c.within_band(cv))).collect();
         let (per_month, conversion, won) = points[row];
+        let judged: Vec<(f64, Option<f64>, u64)> =
+            points.iter().zip(rule_ratio).map(|(&(pm, cv, won), &ratio)| (pm * ratio, cv, won)).collect();
+        let hold = judged.iter().map(|&(pm, cv, _)| c.within_capacity(pm) && cv.is_some_and(|cv| c.within_band(cv))).collect();
         Draw {
             conversion,
             mqls_per_month: per_month,
             wins_captured_share: (total_won > 0).then(|| won as f64 / total_won as f64),
-            best: best_feasible(points.iter().copied(), c),
+            best: best_feasible(judged.into_iter(), c),
             hold,
         }
     };

@@ -7,7 +7,7 @@ use mqlcal_scorecard::Model;
 use serde::Serialize;
 
 use crate::recommend::{pct, volume};
-use crate::scored::score_rows;
+use crate::scored::Judged;
 use crate::sweep::conversion_interval;
 use crate::BacktestError;
 
@@ -58,14 +58,14 @@ pub fn compare(
     candidate: &Model,
     candidate_name: &str,
     table: &FeatureTable,
-    rows: &[usize],
-    months: f64,
+    judged: &Judged,
     z: f64,
 ) -> Result<Comparison, BacktestError> {
+    let months = judged.month_count() as f64;
     let threshold = |m: &Model, name: &str| m.threshold.ok_or_else(|| BacktestError::NoThreshold { model: name.to_string() });
     let (t_current, t_candidate) = (threshold(current, current_name)?, threshold(candidate, candidate_name)?);
-    let a = score_rows(current, table, rows, current_name)?;
-    let b = score_rows(candidate, table, rows, candidate_name)?;
+    let a = judged.score(current, table, current_name)?;
+    let b = judged.score(candidate, table, candidate_name)?;
     let total_won = a.counts(|_| true)[0];
     let side = |name: &str, t: i64, counts: [u64; 3]| {
         let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);

@@ -33,6 +33,106 @@ pub fn flag(index: f64) -> &'static str {
     }
 }
 
+/// What changed between training and the holdout, in numbers and in plain
+/// words for the headline: the win rate, predicted vs observed wins, the
+/// score's stability index and the most shifted signals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftHeadline {
+    pub training_win_rate: f64,
+    pub training_win_rate_interval: (f64, f64),
+    pub holdout_win_rate: f64,
+    pub holdout_win_rate_interval: (f64, f64),
+    /// Sum of the calibrated probabilities of the holdout's decided leads.
+    pub predicted_wins: f64,
+    pub observed_wins: u64,
+    pub score_psi: Option<f64>,
+    /// Signals with a stability index above 0.1, most shifted first (at most 3).
+    pub shifted_signals: Vec<(String, f64)>,
+    /// The sentences worth the headline (empty when nothing crossed a threshold).
+    pub sentences: Vec<String>,
+}
+
+/// "1 in 16" for a rate.
+fn one_in(rate: f64) -> String {
+    if rate <= 0.0 {
+        "none".into()
+    } else {
+        format!("1 in {:.0}", 1.0 / rate)
+    }
+}
+
+/// Predicted / observed wins outside this factor is stated.
+const CALIBRATION_FACTOR: f64 = 1.25;
+
+impl DriftHeadline {
+    /// `training`/`holdout`: (wins, decided); `predicted_wins`: the calibrated expectation on the holdout.
+    pub fn new(training: (u64, u64), holdout: (u64, u64), predicted_wins: f64, stability: &[Stability], z: f64, confidence: f64) -> DriftHeadline {
+        let rate = |(w, n): (u64, u64)| if n > 0 { w as f64 / n as f64 } else { 0.0 };
+        let interval = |(w, n): (u64, u64)| mqlcal_metrics::wilson_interval(w as usize, n as usize, z);
+        let (tr, hr) = (rate(training), rate(holdout));
+        let (ti, hi) = (interval(training), interval(holdout));
+        let score_psi = stability.iter().find(|s| s.kind == "score").map(|s| s.index);
+        let mut shifted: Vec<(String, f64)> =
+            stability.iter().filter(|s| s.kind != "score" && s.index > 0.1).map(|s| (s.name.clone(), s.index)).collect();
+        shifted.sort_by(|a, b| b.1.total_cmp(&a.1));
+        shifted.truncate(3);
+        let mut sentences = Vec::new();
+        if ti.1 < hi.0 || hi.1 < ti.0 {
+            sentences.push(format!(
+                "The win rate moved: {} decided leads won in training ({:.1} %, {:.0} % interval {:.1}–{:.1} %), {} in the holdout ({:.1} %, {:.1}–{:.1} %).",
+                one_in(tr),
+                100.0 * tr,
+                100.0 * confidence,
+                100.0 * ti.0,
+                100.0 * ti.1,
+                one_in(hr),
+                100.0 * hr,
+                100.0 * hi.0,
+                100.0 * hi.1
+            ));
+        }
+        let observed = holdout.0 as f64;
+        if predicted_wins > 0.0 && observed > 0.0 {
+            let ratio = observed / predicted_wins;
+            if !(1.0 / CALIBRATION_FACTOR..=CALIBRATION_FACTOR).contains(&ratio) {
+                sentences.push(format!(
+                    "The model expects {:.0} wins among the holdout's {} decided leads ({}); they won {} ({}): its probabilities are {:.1}× too {}. Recalibrate the probabilities on recent cohorts before quoting them.",
+                    predicted_wins,
+                    holdout.1,
+                    one_in(predicted_wins / holdout.1.max(1) as f64),
+                    holdout.0,
+                    one_in(hr),
+                    if ratio > 1.0 { ratio } else { 1.0 / ratio },
+                    if ratio > 1.0 { "low" } else { "high" }
+                ));
+            }
+        }
+        if let Some(psi) = score_psi.filter(|&p| p > 0.1) {
+            sentences.push(format!(
+                "The score's distribution shifted between training and holdout (stability index {psi:.2}, {}): the volume at each threshold may not carry over.",
+                flag(psi)
+            ));
+        }
+        if !shifted.is_empty() {
+            sentences.push(format!(
+                "Most shifted signals: {}.",
+                shifted.iter().map(|(n, i)| format!("{n} ({i:.2})")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        DriftHeadline {
+            training_win_rate: tr,
+            training_win_rate_interval: ti,
+            holdout_win_rate: hr,
+            holdout_win_rate_interval: hi,
+            predicted_wins,
+            observed_wins: holdout.0,
+            score_psi,
+            shifted_signals: shifted,
+            sentences,
+        }
+    }
+}
+
 /// Bin edges from the training values: each distinct value when there are few, else deciles.
 /// A value's bin is the number of edges at or below it.
 fn edges(training: &[f64]) -> Vec<f64> {

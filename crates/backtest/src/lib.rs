@@ -18,15 +18,15 @@ mod sweep;
 mod tables;
 mod walk_forward;
 
-pub use bootstrap::{bootstrap, BootstrapSummary, Interval, ThresholdShare};
+pub use bootstrap::{bootstrap, bootstrap_with_profile, BootstrapSummary, Interval, ThresholdShare};
 pub use tables::comparison_table;
 pub use compare::{compare, Comparison, ModelSide, SwapRow};
-pub use drift::{drift, stability_index, Stability};
+pub use drift::{drift, stability_index, DriftHeadline, Stability};
 pub use error::BacktestError;
 pub use recommend::{best_feasible, recommend, Binding, NearOption, Recommendation};
-pub use scored::{cohort_rows, column_map, months_covered, score_rows, Route, ScoredLeads};
+pub use scored::{cohort_rows, column_map, judged_rows, score_rows, Judged, Route, ScoredLeads};
 pub use segments::{segments, tiers, SegmentRow, TierRow, Tiers};
-pub use sweep::{conversion_interval, sweep, threshold_row, Cells, Constraints, ThresholdRow};
+pub use sweep::{conversion_interval, sweep, sweep_months, threshold_row, Cells, Constraints, ThresholdRow};
 pub use walk_forward::{walk_forward, WalkForwardStep};
 
 use mqlcal_config::{BacktestSpec, ModelSpec, SalesSpec};
@@ -58,9 +58,19 @@ pub struct BacktestInputs<'a> {
 pub struct Backtest {
     pub training_cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
-    pub excluded_cohorts: Vec<String>,
-    /// Calendar months the holdout covers.
+    /// Later cohorts, not mature yet: not judged, their complete months count as volume.
+    pub not_yet_judged: Vec<String>,
+    /// The export's as-of date the leads were judged at.
+    pub as_of: Option<String>,
+    /// Every cohort's readiness (windows, decided share).
+    pub maturity: Vec<mqlcal_features::CohortMaturity>,
+    /// Complete calendar months the volume per month is measured over ("2025-07").
+    pub volume_months: Vec<String>,
+    /// Leads of later cohorts counted as volume only.
+    pub volume_only_leads: u64,
+    /// Calendar months the volume covers (`volume_months.len()`).
     pub months: usize,
+    /// Judged leads of the holdout (windows complete).
     pub leads: u64,
     pub won: u64,
     pub lost: u64,
@@ -77,6 +87,8 @@ pub struct Backtest {
     pub segments: Vec<SegmentRow>,
     pub walk_forward: Vec<WalkForwardStep>,
     pub drift: Vec<Stability>,
+    /// What changed between training and holdout, with the sentences for the headline.
+    pub drift_headline: DriftHeadline,
     pub comparison: Option<Comparison>,
     pub warnings: Vec<String>,
     /// The scored holdout leads (for charts and checks; not serialised).
@@ -104,49 +116,101 @@ impl Backtest {
     }
 }
 
+/// Among thresholds whose bootstrap probability that capacity and band both
+/// hold reaches `min`, the one that captures the most wins (ties: higher conversion).
+fn confident_pick(rows: &[ThresholdRow], min: f64) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (k, r) in rows.iter().enumerate() {
+        if r.p_constraints_hold.is_none_or(|p| p + 1e-12 < min) {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some(b) => r.won > rows[b].won || (r.won == rows[b].won && r.conversion > rows[b].conversion),
+        };
+        if better {
+            best = Some(k);
+        }
+    }
+    best
+}
+
+/// " Month by month it sends 98–131 MQLs; 1 of 5 complete months over capacity (the 75th-percentile month is held against capacity)."
+fn month_sentence(row: &ThresholdRow, judged: &Judged, c: &Constraints) -> String {
+    format!(
+        " Month by month it sends {}–{} MQLs; {} of {} complete months over the capacity of {} ({} is held against capacity).",
+        row.quietest_month_mqls,
+        row.busiest_month_mqls,
+        row.months_over_capacity,
+        judged.months.len(),
+        recommend::volume(c.capacity_per_month),
+        c.capacity_rule.describe()
+    )
+}
+
 /// Run the whole backtest.
 pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     let BacktestInputs { table, model, model_spec, sales, spec, current, tool_version, warm_start } = *inputs;
     let capacity = sales.capacity_per_month.ok_or(BacktestError::NoCapacity)?;
-    let c = Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence);
+    let c = Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence).with_rule(sales.capacity_rule);
 
-    let split = mqlcal_fit::split(table, model_spec.holdout_cohorts)?;
+    let split = mqlcal_fit::split(table, model_spec).map_err(mqlcal_fit::FitError::from)?;
     if split.holdout_cohorts.is_empty() {
         let labels = table.cohort_labels();
         return Err(BacktestError::NoHoldout { have: labels.len(), labels: labels.join(", ") });
     }
-    let holdout_rows = cohort_rows(table, &split.holdout_cohorts);
-    let training_rows = cohort_rows(table, &split.training_cohorts);
-    let months = months_covered(table, &split.holdout_cohorts, &holdout_rows);
-    let holdout = score_rows(model, table, &holdout_rows, "the fitted model")?;
-    let [won, lost, open] = holdout.counts(|_| true);
+    let judged = judged_rows(table, &split.holdout_cohorts, &split.not_yet_judged);
+    let training_rows: Vec<usize> =
+        cohort_rows(table, &split.training_cohorts).into_iter().filter(|&i| table.window_complete(i)).collect();
+    let months = judged.month_count();
+    let holdout = judged.score(model, table, "the fitted model")?;
+    let [won, lost, open] = holdout.counts(|i| i < judged.rows.len());
     if won == 0 || lost == 0 {
         return Err(BacktestError::HoldoutOneOutcome { cohorts: split.holdout_cohorts.join(", "), won: won as usize, lost: lost as usize });
     }
 
-    let mut warnings = Vec::new();
+    let mut warnings = split.warnings.clone();
+    warnings.extend(table.unfinished_window_notes());
     let leads = won + lost + open;
     if open as f64 / leads as f64 > OPEN_SHARE_WARNING {
         warnings.push(format!(
-            "{:.0} % of the holdout's leads ({open} of {leads}) are still open: conversion is measured on its {} decided leads. Hold out an older cohort too ([model] holdout_cohorts = 2) for a firmer figure.",
+            "{:.0} % of the holdout's leads ({open} of {leads}) are still open: conversion is measured on its {} decided leads.{}",
             100.0 * open as f64 / leads as f64,
-            won + lost
-        ));
-    }
-    if !split.excluded_cohorts.is_empty() {
-        warnings.push(format!(
-            "{} is not over yet: left out of training and of the backtest (its months are partial).",
-            split.excluded_cohorts.join(", ")
+            won + lost,
+            if model_spec.holdout_cohorts.is_some() {
+                " Leave [model] holdout_cohorts out to judge the latest mature cohort, or count stale open leads as lost ([outcome] open_after_days)."
+            } else {
+                " Count stale open leads as lost ([outcome] open_after_days) for a firmer figure."
+            }
         ));
     }
 
-    let (cells, mut thresholds) = sweep(&holdout, months, &c);
+    let (cells, mut thresholds) = sweep_months(&holdout, &judged.months, &c);
     let overrides_per_month = cells.always.iter().sum::<u64>() as f64 / months as f64;
     let recommendation = recommend(&thresholds, &c, overrides_per_month);
-    let boot = bootstrap(&cells, months as f64, &c, recommendation.row, spec.bootstrap_resamples, spec.seed);
+    let rule_ratio: Vec<f64> =
+        thresholds.iter().map(|r| if r.mqls_per_month > 0.0 { r.capacity_volume / r.mqls_per_month } else { 1.0 }).collect();
+    let mut recommendation = recommendation;
+    let mut boot = bootstrap_with_profile(&cells, months as f64, &c, recommendation.row, spec.bootstrap_resamples, spec.seed, &rule_ratio);
     for (row, p) in thresholds.iter_mut().zip(&boot.p_hold_by_threshold) {
         row.p_constraints_hold = Some(*p);
     }
+    if let Some(min) = sales.min_confidence {
+        match confident_pick(&thresholds, min) {
+            Some(k) if k != recommendation.row => {
+                recommendation = recommend::confident(&thresholds, k, min);
+                boot = bootstrap_with_profile(&cells, months as f64, &c, k, spec.bootstrap_resamples, spec.seed, &rule_ratio);
+            }
+            Some(_) => {}
+            None => warnings.push(format!(
+                "no threshold holds capacity and band in at least {:.0} % of bootstrap resamples ([sales] min_confidence); the recommendation uses capacity fully instead of idling it: threshold {} holds both in {:.0} %",
+                100.0 * min,
+                recommendation.threshold,
+                100.0 * boot.p_constraints_hold
+            )),
+        }
+    }
+    recommendation.summary.push_str(&month_sentence(&thresholds[recommendation.row], &judged, &c));
     let threshold = recommendation.threshold;
     let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&holdout, threshold, hot, months as f64, c.z));
     let segments = segments(table, &holdout, threshold, months as f64, c.z);
@@ -165,7 +229,27 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
 
     let training_scores: Vec<f64> = score_rows(model, table, &training_rows, "the fitted model")?.score.iter().map(|&s| s as f64).collect();
     let holdout_scores: Vec<f64> = holdout.score.iter().map(|&s| s as f64).collect();
-    let drift = drift(table, &training_rows, &holdout_rows, &training_scores, &holdout_scores);
+    let holdout_scores = &holdout_scores[..judged.rows.len()];
+    let drift = drift(table, &training_rows, &judged.rows, &training_scores, holdout_scores);
+    let decided = |rows: &mut dyn Iterator<Item = &usize>| {
+        rows.fold((0u64, 0u64), |(w, n), &i| match table.outcomes[i] {
+            mqlcal_features::Outcome::Won => (w + 1, n + 1),
+            mqlcal_features::Outcome::Lost => (w, n + 1),
+            mqlcal_features::Outcome::Open => (w, n),
+        })
+    };
+    let predicted_wins: f64 = (0..judged.rows.len())
+        .filter(|&i| holdout.outcome[i] != mqlcal_features::Outcome::Open)
+        .map(|i| model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64)))
+        .sum();
+    let drift_headline = DriftHeadline::new(
+        decided(&mut training_rows.iter()),
+        decided(&mut judged.rows.iter()),
+        predicted_wins,
+        &drift,
+        c.z,
+        c.confidence,
+    );
     for s in drift.iter().filter(|s| s.index > 0.1) {
         warnings.push(format!(
             "{} {} between training and holdout (stability index {:.3}): {}",
@@ -184,14 +268,18 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
                 m.threshold = Some(threshold);
                 m
             };
-            Some(compare(current_model, name, &candidate, "recalibrated", table, &holdout_rows, months as f64, c.z)?)
+            Some(compare(current_model, name, &candidate, "recalibrated", table, &judged, c.z)?)
         }
     };
 
     Ok(Backtest {
         training_cohorts: split.training_cohorts,
         holdout_cohorts: split.holdout_cohorts,
-        excluded_cohorts: split.excluded_cohorts,
+        not_yet_judged: split.not_yet_judged,
+        as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
+        maturity: split.maturity,
+        volume_months: judged.months.iter().map(|&m| mqlcal_features::calendar::month_label(m)).collect(),
+        volume_only_leads: judged.volume_only.len() as u64,
         months,
         leads,
         won,
@@ -207,6 +295,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
         segments,
         walk_forward,
         drift,
+        drift_headline,
         comparison,
         warnings,
         holdout,

@@ -82,6 +82,25 @@ pub fn best_feasible(points: impl Iterator<Item = (f64, Option<f64>, u64)>, c: &
     best.map(|b| b.0)
 }
 
+/// The pick of `[sales] min_confidence`: row `k`, the threshold with the most
+/// wins among those whose capacity and band hold in at least `min` of the resamples.
+pub fn confident(rows: &[ThresholdRow], k: usize, min: f64) -> Recommendation {
+    let row = &rows[k];
+    Recommendation {
+        feasible: row.feasible(),
+        threshold: row.threshold,
+        row: k,
+        binding_constraint: None,
+        summary: format!(
+            "{}; capacity and band both hold in {:.0} % of bootstrap resamples (at least {:.0} % asked by [sales] min_confidence).",
+            describe(row),
+            100.0 * row.p_constraints_hold.unwrap_or(0.0),
+            100.0 * min
+        ),
+        options: vec![],
+    }
+}
+
 /// A monthly volume for a sentence: whole numbers as such, small ones with one decimal.
 pub(crate) fn volume(x: f64) -> String {
     if (x - x.round()).abs() < 0.05 || x >= 10.0 {
@@ -130,7 +149,7 @@ fn option(row: &ThresholdRow, advice: String) -> NearOption {
 /// Apply the rule to a sweep (strictest threshold first). `overrides_per_month`:
 /// MQLs a month that `always_mql` sends whatever the threshold.
 pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) -> Recommendation {
-    let points = rows.iter().map(|r| (r.mqls_per_month, r.conversion, r.won));
+    let points = rows.iter().map(|r| (r.capacity_volume, r.conversion, r.won));
     if let Some(k) = best_feasible(points, c) {
         let row = &rows[k];
         let summary = format!(

@@ -122,19 +122,54 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
     Ok(scored)
 }
 
-/// Rows of `table` in the given cohorts (all outcomes: open leads are volume too).
-pub fn cohort_rows(table: &FeatureTable, cohorts: &[String]) -> Vec<usize> {
-    let wanted: BTreeSet<&str> = cohorts.iter().map(String::as_str).collect();
-    (0..table.len()).filter(|&i| wanted.contains(table.cohorts[i].as_str())).collect()
+/// The leads a backtest judges and the months their volume is spread over.
+/// Only leads whose engagement window had ended by the as-of date, created in
+/// months that are complete, count: the holdout cohorts' leads for volume and
+/// conversion, the later (not yet judged) cohorts' leads for volume only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    /// Holdout leads (all outcomes: open leads are volume too).
+    pub rows: Vec<usize>,
+    /// Leads of later cohorts: volume only, their outcomes count as open.
+    pub volume_only: Vec<usize>,
+    /// The complete calendar months the leads cover.
+    pub months: Vec<i32>,
 }
 
-/// Calendar months the cohorts cover (the denominator of "MQLs per month").
-/// Cohorts without a period ("all") count the months their leads span.
-pub fn months_covered(table: &FeatureTable, cohorts: &[String], rows: &[usize]) -> usize {
+impl Judged {
+    /// The denominator of "MQLs per month".
+    pub fn month_count(&self) -> usize {
+        self.months.len().max(1)
+    }
+
+    /// Score every judged lead with `model`; volume-only leads come out open.
+    pub fn score(&self, model: &Model, table: &FeatureTable, model_name: &str) -> Result<ScoredLeads, BacktestError> {
+        let all: Vec<usize> = self.rows.iter().chain(&self.volume_only).copied().collect();
+        let mut scored = score_rows(model, table, &all, model_name)?;
+        for outcome in &mut scored.outcome[self.rows.len()..] {
+            *outcome = Outcome::Open;
+        }
+        Ok(scored)
+    }
+}
+
+/// The judged leads of `holdout` cohorts, with `later` cohorts' complete months as volume.
+pub fn judged_rows(table: &FeatureTable, holdout: &[String], later: &[String]) -> Judged {
+    let keep = |cohorts: &[String]| -> Vec<usize> {
+        cohort_rows(table, cohorts)
+            .into_iter()
+            .filter(|&i| {
+                let month_complete = table.created_at[i].map(calendar::month_of).map(|m| table.month_complete(m));
+                table.window_complete(i) && month_complete != Some(false)
+            })
+            .collect()
+    };
+    let rows = keep(holdout);
+    let volume_only = keep(later);
     let mut months = BTreeSet::new();
-    for label in cohorts {
+    for label in holdout.iter().chain(later) {
         match calendar::cohort_months(label) {
-            Some(range) => months.extend(range),
+            Some(range) => months.extend(range.filter(|&m| table.month_complete(m))),
             None => {
                 let seen: Vec<i32> = rows.iter().filter_map(|&i| table.created_at[i].map(calendar::month_of)).collect();
                 if let (Some(lo), Some(hi)) = (seen.iter().min(), seen.iter().max()) {
@@ -143,5 +178,11 @@ pub fn months_covered(table: &FeatureTable, cohorts: &[String], rows: &[usize]) 
             }
         }
     }
-    months.len().max(1)
+    Judged { rows, volume_only, months: months.into_iter().collect() }
+}
+
+/// Rows of `table` in the given cohorts (all outcomes: open leads are volume too).
+pub fn cohort_rows(table: &FeatureTable, cohorts: &[String]) -> Vec<usize> {
+    let wanted: BTreeSet<&str> = cohorts.iter().map(String::as_str).collect();
+    (0..table.len()).filter(|&i| wanted.contains(table.cohorts[i].as_str())).collect()
 }

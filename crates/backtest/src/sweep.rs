@@ -2,6 +2,7 @@
 //! threshold would have sent to sales. Sorted once, then cumulative sums:
 //! O(n log n) however many thresholds there are.
 
+use mqlcal_config::CapacityRule;
 use serde::Serialize;
 
 use crate::scored::{outcome_index, Route, ScoredLeads};
@@ -11,6 +12,9 @@ use crate::scored::{outcome_index, Route, ScoredLeads};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Constraints {
     pub capacity_per_month: f64,
+    /// Which monthly volume is held against capacity.
+    #[serde(skip)]
+    pub capacity_rule: CapacityRule,
     pub band: (f64, f64),
     pub minutes_per_lead: f64,
     /// Interval level (e.g. 0.90) and its normal z.
@@ -22,7 +26,12 @@ pub struct Constraints {
 impl Constraints {
     pub fn new(capacity_per_month: f64, band: (f64, f64), minutes_per_lead: f64, confidence: f64) -> Self {
         let z = mqlcal_metrics::normal_quantile(0.5 + confidence / 2.0);
-        Constraints { capacity_per_month, band, minutes_per_lead, confidence, z }
+        Constraints { capacity_per_month, capacity_rule: CapacityRule::Mean, band, minutes_per_lead, confidence, z }
+    }
+
+    /// The same constraints, judging capacity on `rule`'s month.
+    pub fn with_rule(self, capacity_rule: CapacityRule) -> Self {
+        Constraints { capacity_rule, ..self }
     }
 
     pub fn within_capacity(&self, mqls_per_month: f64) -> bool {
@@ -111,8 +120,14 @@ pub struct ThresholdRow {
     pub threshold: i64,
     pub mqls: u64,
     pub mqls_per_month: f64,
-    /// MQLs in the holdout's busiest month.
+    /// MQLs in the busiest and the quietest complete month.
     pub busiest_month_mqls: u64,
+    pub quietest_month_mqls: u64,
+    /// The monthly volume the capacity rule holds against capacity (the mean,
+    /// the busiest or a percentile month).
+    pub capacity_volume: f64,
+    /// Complete months whose MQLs exceed capacity.
+    pub months_over_capacity: u64,
     /// MQLs as a share of all holdout leads.
     pub share_of_leads: f64,
     pub won: u64,
@@ -171,6 +186,9 @@ pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f6
         mqls,
         mqls_per_month,
         busiest_month_mqls: 0,
+        quietest_month_mqls: 0,
+        capacity_volume: mqls_per_month,
+        months_over_capacity: 0,
         share_of_leads: if all > 0 { mqls as f64 / all as f64 } else { 0.0 },
         won,
         lost,
@@ -189,52 +207,61 @@ pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f6
     }
 }
 
-/// Every threshold of the holdout, strictest first.
+/// Every threshold of the holdout, strictest first, with the volume spread over
+/// `months` calendar months taken from the leads' own span.
 pub fn sweep(leads: &ScoredLeads, months: usize, c: &Constraints) -> (Cells, Vec<ThresholdRow>) {
+    let first = leads.month.iter().min().copied().unwrap_or(0);
+    let list: Vec<i32> = (first..first + months.max(1) as i32).collect();
+    sweep_months(leads, &list, c)
+}
+
+/// Every threshold, strictest first, over the given complete calendar months:
+/// per month volumes, the capacity rule's month, months over capacity.
+pub fn sweep_months(leads: &ScoredLeads, months: &[i32], c: &Constraints) -> (Cells, Vec<ThresholdRow>) {
     let cells = Cells::of(leads);
     let totals = cells.totals();
+    let month_count = months.len().max(1) as f64;
     let mut rows: Vec<ThresholdRow> = cells
         .thresholds
         .iter()
         .zip(cells.cumulative())
-        .map(|(&t, mql)| threshold_row(t, mql, totals, months as f64, c))
+        .map(|(&t, mql)| threshold_row(t, mql, totals, month_count, c))
         .collect();
-    for (row, busiest) in rows.iter_mut().zip(busiest_month(leads, &cells.thresholds)) {
-        row.busiest_month_mqls = busiest;
+    for (row, profile) in rows.iter_mut().zip(month_profiles(leads, &cells.thresholds, months)) {
+        row.busiest_month_mqls = profile.iter().copied().max().unwrap_or(0);
+        row.quietest_month_mqls = profile.iter().copied().min().unwrap_or(0);
+        if !profile.is_empty() {
+            row.capacity_volume = c.capacity_rule.volume(&profile);
+        }
+        row.months_over_capacity = profile.iter().filter(|&&m| !c.within_capacity(m as f64)).count() as u64;
+        row.within_capacity = c.within_capacity(row.capacity_volume);
     }
     (cells, rows)
 }
 
-/// MQLs of the busiest month at each threshold (descending thresholds). Counts
-/// only grow as the threshold falls, so a running maximum suffices.
-fn busiest_month(leads: &ScoredLeads, thresholds: &[i64]) -> Vec<u64> {
-    let Some(&first) = leads.month.iter().min() else {
-        return vec![0; thresholds.len()];
-    };
-    let span = leads.month.iter().max().map_or(1, |&last| (last - first) as usize + 1);
-    let mut per_month = vec![0u64; span];
-    let mut busiest = 0u64;
-    let mut bump = |month: i32, per_month: &mut Vec<u64>| {
-        let slot = &mut per_month[(month - first) as usize];
-        *slot += 1;
-        busiest = busiest.max(*slot);
-        busiest
-    };
+/// MQLs in each of `months` at each threshold (descending thresholds). Counts
+/// only grow as the threshold falls: one pass over the leads sorted by score.
+fn month_profiles(leads: &ScoredLeads, thresholds: &[i64], months: &[i32]) -> Vec<Vec<u64>> {
+    let slot = |month: i32| months.binary_search(&month).ok();
+    let mut per_month = vec![0u64; months.len()];
     for i in (0..leads.len()).filter(|&i| leads.route[i] == Route::Always) {
-        bump(leads.month[i], &mut per_month);
+        if let Some(k) = slot(leads.month[i]) {
+            per_month[k] += 1;
+        }
     }
     let mut by_score: Vec<(i64, i32)> =
         (0..leads.len()).filter(|&i| leads.route[i] == Route::Score).map(|i| (leads.score[i], leads.month[i])).collect();
     by_score.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
     let mut next = 0;
     let mut out = Vec::with_capacity(thresholds.len());
-    let mut current = per_month.iter().copied().max().unwrap_or(0);
     for &t in thresholds {
         while next < by_score.len() && by_score[next].0 >= t {
-            current = bump(by_score[next].1, &mut per_month);
+            if let Some(k) = slot(by_score[next].1) {
+                per_month[k] += 1;
+            }
             next += 1;
         }
-        out.push(current);
+        out.push(per_month.clone());
     }
     out
 }

@@ -44,6 +44,7 @@ fn table() -> FeatureTable {
         segments: vec![SegmentColumn { name: "channel".into(), values: leads.iter().map(|l| Some(l.5.to_string())).collect() }],
         columns: vec![column("s", ConfigAxis::Engagement), column("demo", ConfigAxis::Engagement), column("comp", ConfigAxis::Fit)],
         matrix,
+        as_of: None,
     }
 }
 
@@ -100,7 +101,7 @@ fn scoring_routes_and_months() {
     assert_eq!(s.route[9], Route::Never);
     assert_eq!(s.route[0], Route::Score);
     let t = table();
-    assert_eq!(months_covered(&t, &["2025-Q1".to_string()], &[0]), 3);
+    assert_eq!(judged_rows(&t, &["2025-Q1".to_string()], &[]).month_count(), 3);
     assert!(s.is_mql(8, 1000) && !s.is_mql(9, 0) && s.is_mql(0, 50) && !s.is_mql(0, 51));
 }
 
@@ -259,10 +260,10 @@ fn segments_at_the_threshold() {
 #[test]
 fn comparison_and_swap_sets() {
     let t = table();
-    let rows: Vec<usize> = (0..t.len()).collect();
+    let rows = Judged { rows: (0..t.len()).collect(), volume_only: vec![], months: vec![0, 1, 2] };
     let current = model(Some(40), false);
     let candidate = model(Some(30), true);
-    let c = compare(&current, "current.toml", &candidate, "recalibrated", &t, &rows, 3.0, Z90).unwrap();
+    let c = compare(&current, "current.toml", &candidate, "recalibrated", &t, &rows, Z90).unwrap();
     assert_eq!((c.current.mqls, c.current.won, c.current.lost, c.current.open), (5, 2, 2, 1));
     assert_eq!((c.candidate.mqls, c.candidate.won, c.candidate.lost, c.candidate.open), (7, 4, 2, 1));
     let sets: Vec<(&str, u64, u64, u64)> = c.swaps.iter().map(|s| (s.set.as_str(), s.won, s.lost, s.open)).collect();
@@ -272,11 +273,11 @@ fn comparison_and_swap_sets() {
     assert!(c.summary.contains("1 leads a month become MQLs (conversion 66.7 %)"), "{}", c.summary);
 
     let no_threshold = model(None, false);
-    let err = compare(&no_threshold, "old.json", &candidate, "new", &t, &rows, 3.0, Z90).unwrap_err().to_string();
+    let err = compare(&no_threshold, "old.json", &candidate, "new", &t, &rows, Z90).unwrap_err().to_string();
     assert!(err.contains("old.json: has no threshold"), "{err}");
     let mut unknown = model(Some(10), false);
     unknown.signals[0].name = "webinar".into();
-    let err = compare(&unknown, "old.toml", &candidate, "new", &t, &rows, 3.0, Z90).unwrap_err().to_string();
+    let err = compare(&unknown, "old.toml", &candidate, "new", &t, &rows, Z90).unwrap_err().to_string();
     assert!(err.contains("old.toml: scores signal(s) the data does not have: webinar; the data's signals are: s, demo, comp"), "{err}");
 }
 

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::recommend::recommend;
-use crate::scored::{cohort_rows, months_covered, score_rows, Route};
-use crate::sweep::{sweep, threshold_row, Constraints};
+use crate::scored::{cohort_rows, judged_rows, Route};
+use crate::sweep::{sweep_months, threshold_row, Constraints};
 use crate::BacktestError;
 
 /// One step: fitted on `training_from ..= training_to`, tested on `cohort`.
@@ -88,10 +88,10 @@ fn step(
     let holdout_metrics = model.metrics.get("holdout");
 
     let measure = |label: &String| -> Result<_, BacktestError> {
-        let rows = cohort_rows(&sub, std::slice::from_ref(label));
-        let months = months_covered(&sub, std::slice::from_ref(label), &rows);
-        let leads = score_rows(model, &sub, &rows, "walk-forward model")?;
-        let (_, sweep_rows) = sweep(&leads, months, c);
+        let judged = judged_rows(&sub, std::slice::from_ref(label), &[]);
+        let months = judged.month_count();
+        let leads = judged.score(model, &sub, "walk-forward model")?;
+        let (_, sweep_rows) = sweep_months(&leads, &judged.months, c);
         let overrides = leads.route.iter().filter(|r| **r == Route::Always).count() as f64 / months as f64;
         let rec = recommend(&sweep_rows, c, overrides);
         Ok((leads, months, sweep_rows, rec))

@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use raw::RawConfig;
-pub use sales::{BacktestSpec, SalesSpec};
+pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
 
 /// Everything that can be wrong with a config file.
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +44,9 @@ pub enum Layout {
         lost: PathBuf,
         open: Option<PathBuf>,
     },
-    /// All leads plus a file listing the won ids; every other lead is lost.
-    WonIds { leads: PathBuf, won_ids: PathBuf },
+    /// All leads plus a file listing the won ids; every other lead is lost,
+    /// except those whose status column (`[columns] outcome`) says open.
+    WonIds { leads: PathBuf, won_ids: PathBuf, status_column: Option<String> },
 }
 
 /// How cells of the outcome column map to outcomes.
@@ -56,7 +57,15 @@ pub struct OutcomeMap {
     pub open: Vec<String>,
     /// Blank outcome cells count as open (true) or are an error (false).
     pub blank_is_open: bool,
+    /// The stale-open rule: open leads created at least this many days before
+    /// the as-of date count as lost (CRMs leave dead leads open for years).
+    pub open_after_days: Option<u32>,
 }
+
+/// Default of `[model] min_decided_share`: a cohort is judged once 80 % of its
+/// leads are won or lost. Below that, the leads decided first (typically the
+/// quick losses and the fast wins) dominate its conversion.
+pub const DEFAULT_MIN_DECIDED_SHARE: f64 = 0.8;
 
 /// Text encoding of CSV inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +164,26 @@ pub struct NumericTransform {
     pub default: Option<f64>,
     /// Ascending bin edges; empty means one numeric column.
     pub bins: Vec<f64>,
+    /// `bins = "auto"`: edges chosen from the training cohorts at ingest
+    /// ([`Config::with_resolved_bins`] then writes them into `bins`).
+    pub auto_bins: Option<AutoBins>,
+}
+
+/// How `bins = "auto"` chooses edges: quantile bins of the training leads,
+/// merged until every bin holds at least `min_share` of the leads and
+/// [`AutoBins::MIN_OUTCOMES`] wins and losses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoBins {
+    pub min_share: f64,
+}
+
+impl AutoBins {
+    /// Default `min_bin_share`: at most 20 bins, usually 10, each with 5 % of the leads.
+    pub const DEFAULT_MIN_SHARE: f64 = 0.05;
+    /// At most this many bins.
+    pub const MAX_BINS: usize = 10;
+    /// Wins and losses every bin needs, so that its points are estimable.
+    pub const MIN_OUTCOMES: usize = 10;
 }
 
 impl NumericTransform {
@@ -305,6 +334,9 @@ pub struct Config {
     pub source_path: PathBuf,
     /// Exact bytes of the file, so a run can record its hash.
     pub source_text: String,
+    /// `[input] as_of`: when the export was taken (seconds since the epoch);
+    /// None = the latest timestamp in the leads and events.
+    pub as_of: Option<i64>,
     pub layout: Layout,
     pub csv: CsvOptions,
     pub duplicates: Duplicates,
@@ -361,8 +393,16 @@ pub struct ModelSpec {
     pub alpha: AlphaSpec,
     pub scaling: PointsScaling,
     pub calibration: Calibration,
-    /// Latest cohorts held out of the fit; None = 1 when there are at least 3 cohorts, else 0.
+    /// Latest cohorts held out of the fit; None = the latest mature cohort when
+    /// at least 2 cohorts precede it, else none.
     pub holdout_cohorts: Option<usize>,
+    /// A cohort is mature (can be held out and judged) when its engagement
+    /// windows are complete and at least this share of its leads is decided.
+    pub min_decided_share: f64,
+    /// Holdout AUC that rounding to points may cost before the fit warns.
+    pub max_rounding_loss: f64,
+    /// Rolling-origin folds of `alpha = "auto"`; None = 3 where the data allows.
+    pub alpha_folds: Option<usize>,
     /// The hand-made points sheet in use today.
     pub current: Option<PathBuf>,
     pub group_caps: Vec<GroupCapSpec>,
@@ -379,6 +419,9 @@ impl Default for ModelSpec {
             scaling: PointsScaling::MaxPoints(100.0),
             calibration: Calibration::Platt,
             holdout_cohorts: None,
+            min_decided_share: DEFAULT_MIN_DECIDED_SHARE,
+            max_rounding_loss: 0.005,
+            alpha_folds: None,
             current: None,
             group_caps: vec![],
             always_mql: vec![],
@@ -428,8 +471,11 @@ impl Config {
         if let Some(c) = &self.created_at_column {
             push(c);
         }
-        if let Layout::OutcomeColumn { outcome_column, .. } = &self.layout {
-            push(outcome_column);
+        match &self.layout {
+            Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => {
+                push(outcome_column)
+            }
+            _ => {}
         }
         for s in &self.segments {
             push(s);
@@ -440,6 +486,34 @@ impl Config {
             }
         }
         out
+    }
+
+    /// The same config with the edges `bins = "auto"` chose written into each
+    /// signal's `bins` (signal name → edges); every later stage (recipes, SQL,
+    /// PMML) then reads them like explicit bins.
+    pub fn with_resolved_bins(&self, chosen: &[(String, Vec<f64>)]) -> Config {
+        let mut config = self.clone();
+        for signal in &mut config.signals {
+            if let SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } = &mut signal.source {
+                if let Some((_, edges)) = chosen.iter().find(|(name, _)| name == &signal.name) {
+                    transform.bins = edges.clone();
+                }
+            }
+        }
+        config
+    }
+
+    /// Signals with `bins = "auto"` not yet resolved: (signal, its settings).
+    pub fn unresolved_auto_bins(&self) -> Vec<(&Signal, AutoBins)> {
+        self.signals
+            .iter()
+            .filter_map(|s| match &s.source {
+                SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } if transform.bins.is_empty() => {
+                    transform.auto_bins.map(|a| (s, a))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// All activity names that some events signal counts.

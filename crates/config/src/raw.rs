@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::{
-    suggest, AlphaSpec, Calibration, GroupCapSpec, ModelSpec, PointsScaling, Axis, Config, CsvOptions, DateFormat, Decay, Duplicates, Encoding, EventsSpec,
+    suggest, AutoBins, AlphaSpec, Calibration, GroupCapSpec, ModelSpec, PointsScaling, Axis, Config, CsvOptions, DateFormat, Decay, Duplicates, Encoding, EventsSpec,
     Layout, NumericTransform, OutcomeMap, Period, Signal, SignalSource,
 };
 
@@ -45,6 +45,9 @@ pub struct RawModel {
     pub base_odds: Option<f64>,
     pub calibration: Option<String>,
     pub holdout_cohorts: Option<usize>,
+    pub min_decided_share: Option<f64>,
+    pub max_rounding_loss: Option<f64>,
+    pub alpha_folds: Option<usize>,
     pub current: Option<String>,
     #[serde(default)]
     pub group_caps: Vec<RawGroupCap>,
@@ -75,6 +78,15 @@ pub struct RawInput {
     pub encoding: Option<String>,
     pub missing: Option<Vec<String>>,
     pub duplicates: Option<String>,
+    pub as_of: Option<RawDate>,
+}
+
+/// A date written as TOML text (`"2025-12-31"`) or as a TOML date (`2025-12-31`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum RawDate {
+    Text(String),
+    Toml(toml::value::Datetime),
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -98,6 +110,7 @@ pub struct RawOutcome {
     #[serde(default)]
     pub open: Vec<String>,
     pub blank_is: Option<String>,
+    pub open_after_days: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,10 +158,19 @@ pub struct RawSignal {
     pub cap: Option<f64>,
     pub scale: Option<f64>,
     pub default: Option<f64>,
-    pub bins: Option<Vec<f64>>,
+    pub bins: Option<RawBins>,
+    pub min_bin_share: Option<f64>,
     pub equals: Option<OneOrMany>,
     pub activity: Option<OneOrMany>,
     pub decay: Option<String>,
+}
+
+/// `bins = [50, 500]` or `bins = "auto"`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum RawBins {
+    Edges(Vec<f64>),
+    Word(String),
 }
 
 /// Parse TOML text; unknown keys get the nearest known key suggested.
@@ -214,6 +236,7 @@ impl RawConfig {
             (Some(leads), None, None, Some(won_ids)) => Layout::WonIds {
                 leads: resolve(leads),
                 won_ids: resolve(won_ids),
+                status_column: columns.outcome.clone(),
             },
             (None, Some(won), Some(lost), None) => Layout::SeparateFiles {
                 won: resolve(won),
@@ -281,6 +304,17 @@ impl RawConfig {
             .ok_or("[columns] id is required: the column that identifies a lead")?;
         let leads_date_format = parse_date_format(columns.date_format.as_deref(), "[columns] date_format")?;
 
+        let as_of = input.as_of.as_ref().map(parse_as_of).transpose()?;
+        let open_after_days = match self.outcome.as_ref().and_then(|o| o.open_after_days) {
+            None => None,
+            Some(days) if (1..=36_500).contains(&days) => Some(days as u32),
+            Some(days) => {
+                return Err(format!(
+                    "[outcome] open_after_days = {days}: expected a number of days from 1 to 36500 \
+                     (open leads older than that count as lost); leave it out to keep every open lead open"
+                ))
+            }
+        };
         let outcome = match (&self.outcome, &layout) {
             (Some(o), _) => {
                 let blank_is_open = match o.blank_is.as_deref() {
@@ -309,6 +343,7 @@ impl RawConfig {
                     lost: o.lost.clone(),
                     open: o.open.clone(),
                     blank_is_open,
+                    open_after_days,
                 }
             }
             (None, Layout::OutcomeColumn { .. }) => {
@@ -321,8 +356,17 @@ impl RawConfig {
                 lost: vec![],
                 open: vec![],
                 blank_is_open: true,
+                open_after_days: None,
             },
         };
+        if let Layout::WonIds { status_column: Some(status), .. } = &layout {
+            if outcome.open.is_empty() {
+                return Err(format!(
+                    "[columns] outcome = {status:?} with won_ids: list under [outcome] open the {status} values that mean \
+                     the lead is still open (leads neither won nor open are lost)"
+                ));
+            }
+        }
         if matches!(layout, Layout::OutcomeColumn { .. })
             && (outcome.won.is_empty() || outcome.lost.is_empty())
         {
@@ -392,6 +436,7 @@ impl RawConfig {
             backtest,
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
+            as_of,
             layout,
             csv: CsvOptions {
                 delimiter,
@@ -411,6 +456,9 @@ impl RawConfig {
     }
 }
 
+/// Points scales above this would overflow integer score sums in practice.
+const MAX_POINTS: f64 = 1_000_000.0;
+
 fn check_model(
     raw: Option<RawModel>,
     signals: &[Signal],
@@ -429,8 +477,11 @@ fn check_model(
     let scaling = match (raw.max_points, raw.pdo) {
         (Some(_), Some(_)) => return Err("[model] set either max_points or pdo, not both".into()),
         (None, Some(pdo)) => {
-            if !(pdo.is_finite() && pdo > 0.0) {
-                return Err(format!("[model] pdo = {pdo}: expected points to double the odds > 0, e.g. 20"));
+            if !(pdo.is_finite() && pdo > 0.0 && pdo <= MAX_POINTS) {
+                return Err(format!("[model] pdo = {pdo}: expected points to double the odds > 0 and at most {MAX_POINTS}, e.g. 20"));
+            }
+            if raw.base_score.is_some_and(|b| !(b.is_finite() && b.abs() <= MAX_POINTS)) {
+                return Err(format!("[model] base_score: expected a number between -{MAX_POINTS} and {MAX_POINTS}, e.g. 600"));
             }
             let base_odds = raw.base_odds.unwrap_or(1.0);
             if !(base_odds.is_finite() && base_odds > 0.0) {
@@ -443,8 +494,8 @@ fn check_model(
                 return Err("[model] base_score and base_odds go with pdo".into());
             }
             let max = max.unwrap_or(100.0);
-            if !(max.is_finite() && max > 0.0) {
-                return Err(format!("[model] max_points = {max}: expected a number > 0, e.g. 100"));
+            if !(max.is_finite() && max > 0.0 && max <= MAX_POINTS) {
+                return Err(format!("[model] max_points = {max}: expected a number > 0 and at most {MAX_POINTS}, e.g. 100"));
             }
             PointsScaling::MaxPoints(max)
         }
@@ -467,8 +518,8 @@ fn check_model(
         for s in &g.signals {
             check_column(&format!("group cap {:?}", g.name), s)?;
         }
-        if g.max_points < 0 {
-            return Err(format!("[model] group cap {:?}: max_points must be >= 0", g.name));
+        if g.max_points < 0 || g.max_points as f64 > MAX_POINTS {
+            return Err(format!("[model] group cap {:?}: max_points must be between 0 and {MAX_POINTS}", g.name));
         }
     }
     for s in &raw.always_mql {
@@ -477,16 +528,57 @@ fn check_model(
     for s in &raw.never_mql {
         check_column("never_mql", s)?;
     }
+    let min_decided_share = raw.min_decided_share.unwrap_or(crate::DEFAULT_MIN_DECIDED_SHARE);
+    if !(min_decided_share > 0.0 && min_decided_share <= 1.0) {
+        return Err(format!(
+            "[model] min_decided_share = {min_decided_share}: expected a share in (0, 1], e.g. 0.8 \
+             (a cohort is judged once that share of its leads is won or lost)"
+        ));
+    }
+    let max_rounding_loss = raw.max_rounding_loss.unwrap_or(0.005);
+    if !(0.0..=1.0).contains(&max_rounding_loss) {
+        return Err(format!("[model] max_rounding_loss = {max_rounding_loss}: expected an AUC difference in [0, 1], e.g. 0.005"));
+    }
     Ok(ModelSpec {
         alpha,
         scaling,
         calibration,
         holdout_cohorts: raw.holdout_cohorts,
+        min_decided_share,
+        max_rounding_loss,
+        alpha_folds: match raw.alpha_folds {
+            Some(0) => return Err("[model] alpha_folds = 0: expected at least 1 fold (each validates on one of the latest training cohorts)".into()),
+            other => other,
+        },
         current: raw.current.as_deref().map(resolve),
         group_caps: raw.group_caps.into_iter().map(|g| GroupCapSpec { name: g.name, signals: g.signals, max_points: g.max_points }).collect(),
         always_mql: raw.always_mql,
         never_mql: raw.never_mql,
     })
+}
+
+/// `[input] as_of`: a date (midnight ending that day is *not* implied: 2025-12-31 means
+/// 2025-12-31 23:59:59, the whole day is in the export) or a date and time.
+fn parse_as_of(raw: &RawDate) -> Result<i64, String> {
+    let text = match raw {
+        RawDate::Text(t) => t.trim().to_string(),
+        RawDate::Toml(d) => d.to_string(),
+    };
+    let expected = || {
+        format!(
+            "[input] as_of = {text:?}: expected the export's date, \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM[:SS]\" \
+             (leave it out to use the latest date in the leads and events)"
+        )
+    };
+    let stamp = if let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        date.and_hms_opt(23, 59, 59).ok_or_else(expected)?
+    } else {
+        let normal = text.replacen('T', " ", 1);
+        chrono::NaiveDateTime::parse_from_str(&normal, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(&normal, "%Y-%m-%d %H:%M"))
+            .map_err(|_| expected())?
+    };
+    Ok(stamp.and_utc().timestamp())
 }
 
 fn parse_date_format(raw: Option<&str>, key: &str) -> Result<DateFormat, String> {
@@ -527,7 +619,7 @@ impl RawSignal {
         })?;
         let allowed: &[&str] = match kind.as_str() {
             "categorical" => &["column", "levels"],
-            "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins"],
+            "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins", "min_bin_share"],
             "flag" => &["column", "equals"],
             "events" => &["activity", "cap", "scale", "decay"],
             other => {
@@ -548,6 +640,7 @@ impl RawSignal {
             ("scale", self.scale.is_some()),
             ("default", self.default.is_some()),
             ("bins", self.bins.is_some()),
+            ("min_bin_share", self.min_bin_share.is_some()),
             ("equals", self.equals.is_some()),
             ("activity", self.activity.is_some()),
             ("decay", self.decay.is_some()),
@@ -583,7 +676,25 @@ impl RawSignal {
                 .ok_or_else(|| format!("{at}: `column` is required for kind = {kind:?}"))
         };
         let transform = || -> Result<NumericTransform, String> {
-            let bins = self.bins.clone().unwrap_or_default();
+            let (bins, auto_bins) = match &self.bins {
+                None => (vec![], None),
+                Some(RawBins::Edges(bins)) => (bins.clone(), None),
+                Some(RawBins::Word(w)) if w == "auto" => {
+                    let min_share = self.min_bin_share.unwrap_or(AutoBins::DEFAULT_MIN_SHARE);
+                    if !(min_share > 0.0 && min_share <= 0.5) {
+                        return Err(format!(
+                            "{at}: min_bin_share = {min_share}: expected a share in (0, 0.5], e.g. 0.05 (each auto bin holds at least that share of the training leads)"
+                        ));
+                    }
+                    (vec![], Some(AutoBins { min_share }))
+                }
+                Some(RawBins::Word(w)) => {
+                    return Err(format!("{at}: bins = {w:?}: expected \"auto\" or a list of edges such as [50, 500]"))
+                }
+            };
+            if self.min_bin_share.is_some() && auto_bins.is_none() {
+                return Err(format!("{at}: `min_bin_share` goes with bins = \"auto\""));
+            }
             if bins.iter().any(|b| !b.is_finite()) || bins.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(format!(
                     "{at}: `bins` must be finite edges in strictly increasing order, e.g. [50, 500]"
@@ -595,6 +706,7 @@ impl RawSignal {
                 scale: self.scale.unwrap_or(1.0),
                 default: self.default,
                 bins,
+                auto_bins,
             })
         };
         let source = match kind.as_str() {

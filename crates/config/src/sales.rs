@@ -14,6 +14,54 @@ pub struct RawSales {
     pub target_conversion: Option<Vec<f64>>,
     pub minutes_per_lead: Option<f64>,
     pub hot_capacity_per_month: Option<f64>,
+    pub capacity_rule: Option<String>,
+    pub min_confidence: Option<f64>,
+}
+
+/// Which monthly volume is held against capacity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CapacityRule {
+    /// The mean month: half the months may be over capacity.
+    Mean,
+    /// The busiest month: no month over capacity.
+    Busiest,
+    /// This percentile of the months (0.75: about one month in four over).
+    Percentile(f64),
+}
+
+impl CapacityRule {
+    /// The default: the 75th percentile of the months. The mean lets half the
+    /// months overflow; the busiest month alone is one noisy number and idles
+    /// sales the rest of the year; p75 allows about one month in four over.
+    pub const DEFAULT: CapacityRule = CapacityRule::Percentile(0.75);
+
+    /// The statistic over `months` (MQLs in each month).
+    pub fn volume(&self, months: &[u64]) -> f64 {
+        if months.is_empty() {
+            return 0.0;
+        }
+        match self {
+            CapacityRule::Mean => months.iter().sum::<u64>() as f64 / months.len() as f64,
+            CapacityRule::Busiest => months.iter().copied().max().unwrap_or(0) as f64,
+            CapacityRule::Percentile(q) => {
+                let mut sorted: Vec<u64> = months.to_vec();
+                sorted.sort_unstable();
+                let h = (sorted.len() - 1) as f64 * q;
+                let lo = h.floor() as usize;
+                let hi = (lo + 1).min(sorted.len() - 1);
+                sorted[lo] as f64 + (h - lo as f64) * (sorted[hi] as f64 - sorted[lo] as f64)
+            }
+        }
+    }
+
+    /// "the mean month", "the busiest month", "the 75th-percentile month".
+    pub fn describe(&self) -> String {
+        match self {
+            CapacityRule::Mean => "the mean month".into(),
+            CapacityRule::Busiest => "the busiest month".into(),
+            CapacityRule::Percentile(q) => format!("the {:.0}th-percentile month", 100.0 * q),
+        }
+    }
 }
 
 /// `[backtest]` as written.
@@ -39,12 +87,24 @@ pub struct SalesSpec {
     pub minutes_per_lead: f64,
     /// Optional hot tier (route now): at most this many MQLs a month, from the top of the scores.
     pub hot_capacity_per_month: Option<f64>,
+    /// Which monthly volume is held against capacity.
+    pub capacity_rule: CapacityRule,
+    /// Pick only thresholds whose bootstrap probability that capacity and band
+    /// both hold reaches this (None: the plain rule on the holdout's figures).
+    pub min_confidence: Option<f64>,
 }
 
 impl Default for SalesSpec {
     fn default() -> Self {
         // DOMAIN.md: MQL→won targets of 13–25 % and about 15 minutes of rep time per MQL.
-        SalesSpec { capacity_per_month: None, target_conversion: (0.13, 0.25), minutes_per_lead: 15.0, hot_capacity_per_month: None }
+        SalesSpec {
+            capacity_per_month: None,
+            target_conversion: (0.13, 0.25),
+            minutes_per_lead: 15.0,
+            hot_capacity_per_month: None,
+            capacity_rule: CapacityRule::DEFAULT,
+            min_confidence: None,
+        }
     }
 }
 
@@ -125,7 +185,32 @@ pub fn check_sales(raw: Option<RawSales>) -> Result<SalesSpec, String> {
             Some(h)
         }
     };
-    Ok(SalesSpec { capacity_per_month, target_conversion, minutes_per_lead, hot_capacity_per_month })
+    let capacity_rule = match raw.capacity_rule.as_deref() {
+        None => CapacityRule::DEFAULT,
+        Some("mean") => CapacityRule::Mean,
+        Some("busiest") => CapacityRule::Busiest,
+        Some(p) if p.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=99).contains(&n)) => {
+            CapacityRule::Percentile(p[1..].parse::<f64>().unwrap_or(75.0) / 100.0)
+        }
+        Some(other) => {
+            let hint = crate::suggest(other, ["mean", "busiest", "p75", "p90"])
+                .map(|s| format!("; did you mean {s:?}?"))
+                .unwrap_or_default();
+            return Err(format!(
+                "[sales] capacity_rule = {other:?}: expected \"mean\", \"busiest\" or a percentile of the months such as \"p75\"{hint}"
+            ));
+        }
+    };
+    let min_confidence = match raw.min_confidence {
+        None => None,
+        Some(p) if p > 0.0 && p < 1.0 => Some(p),
+        Some(p) => {
+            return Err(format!(
+                "[sales] min_confidence = {p}: expected a probability strictly between 0 and 1, e.g. 0.6 (the share of bootstrap resamples in which capacity and band both hold)"
+            ))
+        }
+    };
+    Ok(SalesSpec { capacity_per_month, target_conversion, minutes_per_lead, hot_capacity_per_month, capacity_rule, min_confidence })
 }
 
 pub fn check_backtest(raw: Option<RawBacktest>) -> Result<BacktestSpec, String> {

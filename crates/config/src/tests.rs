@@ -87,7 +87,12 @@ fn layouts_are_checked() {
     let won_lost = MINIMAL.replace("leads = \"leads.csv\"", "won = \"w.csv\"\nlost = \"l.csv\"");
     assert!(matches!(load(&won_lost).unwrap().layout, Layout::SeparateFiles { .. }));
     let won_ids = MINIMAL.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"ids.csv\"");
-    assert!(matches!(load(&won_ids).unwrap().layout, Layout::WonIds { .. }));
+    // With won ids, [columns] outcome is a status column: it must say which values are open.
+    assert!(load(&won_ids).unwrap_err().to_string().contains("with won_ids: list under [outcome] open"));
+    let with_open = won_ids.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Lost\"]\nopen = [\"Open\"]");
+    assert!(matches!(load(&with_open).unwrap().layout, Layout::WonIds { status_column: Some(_), .. }));
+    let no_status = won_ids.replace("outcome = \"stage\"\n", "");
+    assert!(matches!(load(&no_status).unwrap().layout, Layout::WonIds { status_column: None, .. }));
     let only_won = MINIMAL.replace("leads = \"leads.csv\"", "won = \"w.csv\"");
     assert!(load(&only_won).unwrap_err().to_string().contains("go together"));
 }
@@ -111,7 +116,7 @@ fn bad_values_are_named() {
 
 #[test]
 fn bins_and_decay() {
-    let t = NumericTransform { floor: None, cap: Some(1000.0), scale: 1.0, default: None, bins: vec![50.0, 500.0] };
+    let t = NumericTransform { floor: None, cap: Some(1000.0), scale: 1.0, default: None, bins: vec![50.0, 500.0], auto_bins: None };
     assert_eq!(t.bin_of(10.0), None);
     assert_eq!(t.bin_of(50.0), Some(0));
     assert_eq!(t.bin_of(499.9), Some(0));

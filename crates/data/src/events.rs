@@ -30,6 +30,8 @@ pub struct EventStats {
     /// Activities no signal counts, with their number of events (inside windows).
     pub unused_activities: BTreeMap<String, usize>,
     pub window_days: u32,
+    /// The latest event time in the file (seconds since the epoch): a bound on the export's as-of date.
+    pub latest: Option<i64>,
 }
 
 pub struct EventAggregation {
@@ -85,6 +87,9 @@ pub fn aggregate(
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
+        if let Some(time) = event.occurred_at {
+            stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
+        }
         let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
             return;

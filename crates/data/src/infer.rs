@@ -277,6 +277,8 @@ fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String
 
 fn write_signal(t: &mut String, p: &ColumnProfile) {
     let commented = p.leakage.is_some();
+    /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
+    const WIDE_RANGE: f64 = 50.0;
     let prefix = if commented { "# " } else { "" };
     let mut body = String::new();
     let name = signal_name(&p.name);
@@ -310,6 +312,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile) {
             p.max.unwrap_or(0.0),
             p.blank_rate * 100.0
         );
+        if cap > WIDE_RANGE {
+            // Per unit, a wide range gets a fraction of a point per unit, which rounds to 0.
+            let _ = writeln!(body, "bins = \"auto\"   # up to {cap} units: points per bin (chosen on the training cohorts) keep what the fit learns");
+        }
     } else if p.distinct <= 50 {
         let rows_non_blank = (p.rows - p.blanks).max(1) as f64;
         let levels: Vec<String> = p

@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use mqlcal_config::{Config, Duplicates, Layout, NumericTransform, Period, SignalSource};
-use mqlcal_features::{FeatureColumn, FeatureTable, Outcome, SegmentColumn};
+use mqlcal_config::{AutoBins, Config, Duplicates, Layout, NumericTransform, Period, SignalSource};
+use mqlcal_features::binning::{self, BinChoice};
+use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use ndarray::Array2;
 use serde::Serialize;
 
@@ -21,6 +22,16 @@ use crate::DataError;
 pub struct Ingested {
     pub table: FeatureTable,
     pub stats: IngestStats,
+    /// The edges `bins = "auto"` chose (on the training cohorts), per signal;
+    /// `Config::with_resolved_bins` writes them into the config for later stages.
+    pub auto_bins: Vec<BinChoice>,
+}
+
+impl Ingested {
+    /// (signal, edges) of every auto-binned signal, for `Config::with_resolved_bins`.
+    pub fn resolved_bins(&self) -> Vec<(String, Vec<f64>)> {
+        self.auto_bins.iter().map(|b| (b.signal.clone(), b.edges.clone())).collect()
+    }
 }
 
 /// Counts and warnings gathered during ingest (the validate report builds on them).
@@ -35,6 +46,15 @@ pub struct IngestStats {
     /// Rows dropped as duplicates (keep-first / keep-last).
     pub duplicate_rows: usize,
     pub events: Option<EventStats>,
+    /// The as-of date the table was judged at (seconds since the epoch).
+    pub as_of: Option<i64>,
+    /// Whether `as_of` came from `[input] as_of` (else the latest date seen).
+    pub as_of_from_config: bool,
+    /// Open leads turned lost by `[outcome] open_after_days`.
+    pub stale_open_to_lost: usize,
+    /// Won ids (layout 3) that match no lead: count and up to 5 examples.
+    pub unmatched_won_ids: usize,
+    pub unmatched_won_id_examples: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -69,6 +89,9 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     for part in &parts {
         rows.append(config, part, won_ids.as_ref())?;
     }
+    if let Some(won) = &won_ids {
+        check_won_ids(config, won, &rows.ids, &mut stats);
+    }
 
     let policy = options.duplicates_override.unwrap_or(config.duplicates);
     let keep = rows.resolve_duplicates(policy, &mut stats)?;
@@ -81,11 +104,129 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     stats.warnings.extend(notes.warnings);
 
-    let table = rows.into_table(config);
+    let as_of = judge_as_of(config, &mut rows, &mut stats)?;
+    let mut table = rows.into_table(config, as_of);
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }
-    Ok(Ingested { table, stats })
+    let auto_bins = choose_auto_bins(config, &mut table);
+    Ok(Ingested { table, stats, auto_bins })
+}
+
+/// `bins = "auto"`: edges chosen on the training cohorts' decided leads with
+/// complete windows (all decided leads when no split is possible yet), then
+/// the numeric column replaced by its bin indicators.
+fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice> {
+    let auto = config.unresolved_auto_bins();
+    if auto.is_empty() {
+        return vec![];
+    }
+    let rows = match mqlcal_features::split::split(table, &config.model) {
+        Ok(split) if !split.training_rows.is_empty() => split.training_rows,
+        _ => (0..table.len()).filter(|&i| table.outcomes[i] != Outcome::Open && table.window_complete(i)).collect(),
+    };
+    let won: Vec<bool> = rows.iter().map(|&i| table.outcomes[i] == Outcome::Won).collect();
+    let mut chosen = Vec::new();
+    for (signal, settings) in auto {
+        let Some(j) = table.columns.iter().position(|c| c.name == signal.name) else { continue };
+        let values: Vec<f64> = rows.iter().map(|&i| table.matrix[[i, j]]).collect();
+        let c = binning::choose_edges(&values, &won, settings.min_share, AutoBins::MAX_BINS, AutoBins::MIN_OUTCOMES);
+        if c.edges.is_empty() {
+            continue; // no split qualifies: the signal stays one column, per unit
+        }
+        let levels = match &signal.source {
+            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } => {
+                NumericTransform { bins: c.edges.clone(), ..transform.clone() }.bin_levels()
+            }
+            _ => continue,
+        };
+        table.bin_column(&signal.name, &c.edges, &levels);
+        chosen.push(BinChoice { signal: signal.name.clone(), edges: c.edges, leads: c.leads, wins: c.wins });
+    }
+    chosen
+}
+
+/// Won ids that match no lead are reported (count and examples), never dropped silently.
+fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
+    let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut unmatched: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
+    unmatched.sort();
+    stats.unmatched_won_ids = unmatched.len();
+    stats.unmatched_won_id_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
+    if let (false, Layout::WonIds { won_ids, .. }) = (unmatched.is_empty(), &config.layout) {
+        stats.warnings.push(format!(
+            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted. Check that both files use the same id ([columns] id = {:?})",
+            won_ids.display(),
+            unmatched.len(),
+            stats.unmatched_won_id_examples.join(", "),
+            config.id_column
+        ));
+    }
+}
+
+/// Days before the as-of date within which a won-ids layout without a way to
+/// tell open leads warns that recent leads may be counted lost too early.
+const RECENT_DAYS: i64 = 90;
+
+/// The as-of date (config, or the latest date seen), then the stale-open rule.
+fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) -> Result<Option<AsOf>, DataError> {
+    let latest_lead = rows.created_at.iter().flatten().max().copied();
+    let latest_event = stats.events.as_ref().and_then(|e| e.latest);
+    let at = match (config.as_of, latest_lead) {
+        (_, None) => return Ok(None),
+        (Some(at), Some(_)) => {
+            if let Some(first) = rows.created_at.iter().flatten().min() {
+                if *first > at {
+                    return Err(DataError::Config {
+                        message: format!(
+                            "{}: [input] as_of = {} is before every lead (the first was created {}); set the date the export was taken, or leave as_of out to use the latest date in the data",
+                            config.source_path.display(),
+                            mqlcal_features::calendar::format_timestamp(at),
+                            mqlcal_features::calendar::format_timestamp(*first)
+                        ),
+                    });
+                }
+            }
+            stats.as_of_from_config = true;
+            at
+        }
+        (None, Some(lead)) => latest_event.map_or(lead, |e| e.max(lead)),
+    };
+    stats.as_of = Some(at);
+    let counts_events = config.signals.iter().any(|s| matches!(s.source, SignalSource::Events { .. }));
+    let window_seconds = match &config.events {
+        Some(spec) if counts_events => spec.window_days as i64 * 86_400,
+        _ => 0,
+    };
+
+    if let Some(days) = config.outcome.open_after_days {
+        let limit = days as i64 * 86_400;
+        for (outcome, created) in rows.outcomes.iter_mut().zip(&rows.created_at) {
+            if *outcome == Outcome::Open && created.is_some_and(|c| at - c >= limit) {
+                *outcome = Outcome::Lost;
+                stats.stale_open_to_lost += 1;
+            }
+        }
+        if stats.stale_open_to_lost > 0 {
+            stats.warnings.push(format!(
+                "{} open leads created at least {days} days before the as-of date count as lost ([outcome] open_after_days = {days})",
+                stats.stale_open_to_lost
+            ));
+        }
+    } else if let Layout::WonIds { status_column: None, .. } = &config.layout {
+        let recent = rows
+            .outcomes
+            .iter()
+            .zip(&rows.created_at)
+            .filter(|(o, c)| **o == Outcome::Lost && c.is_some_and(|c| at - c < RECENT_DAYS * 86_400))
+            .count();
+        if recent > 0 {
+            stats.warnings.push(format!(
+                "won-ids layout: every lead not in the won ids counts as lost, including {recent} created in the {RECENT_DAYS} days before the as-of date that may still be open; tell open leads with [outcome] open_after_days (younger leads stay open) or a status column ([columns] outcome with [outcome] open)"
+            ));
+        }
+    }
+    Ok(Some(AsOf { at, window_seconds }))
 }
 
 /// (column, why it is needed) for the lead files.
@@ -94,7 +235,9 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     if let Some(c) = &config.created_at_column {
         needed.push((c.clone(), "[columns] created_at".into()));
     }
-    if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
+    if let Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } =
+        &config.layout
+    {
         needed.push((outcome_column.clone(), "[columns] outcome".into()));
     }
     for s in &config.segments {
@@ -129,7 +272,7 @@ fn read_parts(
             }
             Ok((parts, None))
         }
-        Layout::WonIds { leads, won_ids } => {
+        Layout::WonIds { leads, won_ids, .. } => {
             let table = read(leads, notes)?;
             let ids = read_won_ids(config, won_ids, notes)?;
             Ok((vec![Part { table, fixed_outcome: None }], Some(ids)))
@@ -245,11 +388,26 @@ impl LeadRows {
 
         match (part.fixed_outcome, &config.layout) {
             (Some(outcome), _) => self.outcomes.extend(std::iter::repeat_n(outcome, n)),
-            (None, Layout::WonIds { .. }) => {
+            (None, Layout::WonIds { status_column, .. }) => {
                 let won = won_ids.ok_or_else(|| DataError::Config { message: "won ids missing".into() })?;
                 let start = self.ids.len() - n;
-                for id in &self.ids[start..] {
-                    self.outcomes.push(if won.contains(id) { Outcome::Won } else { Outcome::Lost });
+                let status: Option<Vec<Option<String>>> = status_column
+                    .as_ref()
+                    .map(|c| cells::text(table, c).map(|t| t.iter().map(|v| v.map(|v| v.trim().to_string())).collect()))
+                    .transpose()?;
+                // Without a status column, the stale-open rule tells open leads: all
+                // start open and those older than open_after_days become lost.
+                let not_won = if config.outcome.open_after_days.is_some() { Outcome::Open } else { Outcome::Lost };
+                for (row, id) in self.ids[start..].iter().enumerate() {
+                    let outcome = if won.contains(id) {
+                        Outcome::Won
+                    } else if let Some(status) = &status {
+                        let text = status.get(row).and_then(|v| v.as_deref()).unwrap_or("");
+                        if config.outcome.open.iter().any(|v| v == text) { Outcome::Open } else { Outcome::Lost }
+                    } else {
+                        not_won
+                    };
+                    self.outcomes.push(outcome);
                 }
             }
             (None, Layout::OutcomeColumn { outcome_column, .. }) => {
@@ -422,7 +580,7 @@ impl LeadRows {
         }
     }
 
-    fn into_table(self, config: &Config) -> FeatureTable {
+    fn into_table(self, config: &Config, as_of: Option<AsOf>) -> FeatureTable {
         let n = self.ids.len();
         // Stable sort by creation time; leads without a date keep file order.
         let mut order: Vec<usize> = (0..n).collect();
@@ -483,6 +641,7 @@ impl LeadRows {
                 .collect(),
             columns,
             matrix,
+            as_of,
         }
     }
 }

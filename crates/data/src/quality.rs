@@ -25,6 +25,10 @@ pub struct CohortRow {
     pub open: usize,
     /// won / (won + lost); None when nothing is decided.
     pub win_rate: Option<f64>,
+    /// Leads whose engagement window had not ended at the as-of date (left out of fit and backtest).
+    pub unfinished_windows: usize,
+    /// Period over, windows complete and at least `[model] min_decided_share` decided: can be judged.
+    pub mature: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +58,8 @@ pub struct LeakageSuspect {
 #[derive(Debug, Clone, Serialize)]
 pub struct QualityReport {
     pub config: String,
+    /// The export's as-of date ("2025-12-31 23:59:59"), from `[input] as_of` or the latest date seen.
+    pub as_of: Option<String>,
     pub leads: usize,
     pub won: usize,
     pub lost: usize,
@@ -104,6 +110,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             lost: 0,
             open: 0,
             win_rate: None,
+            unfinished_windows: 0,
+            mature: true,
         });
         row.leads += 1;
         match outcome {
@@ -120,6 +128,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             r
         })
         .collect();
+    let mut cohorts = cohorts;
+    for (row, m) in cohorts.iter_mut().zip(table.cohort_maturity(config.model.min_decided_share)) {
+        row.unfinished_windows = m.unfinished_windows;
+        row.mature = m.mature;
+    }
 
     let duplicate_ids = stats.duplicate_ids;
     if stats.duplicate_rows > 0 && config.duplicates == Duplicates::Error {
@@ -257,6 +270,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
 
     Ok(QualityReport {
         config: config.source_path.display().to_string(),
+        as_of: stats.as_of.map(mqlcal_features::calendar::format_timestamp),
         leads: table.len(),
         won: counts.won,
         lost: counts.lost,

@@ -6,7 +6,12 @@
 //! date keep their file order). No polars here, so fitting and backtesting
 //! crates build fast.
 
+pub mod binning;
 pub mod calendar;
+pub mod maturity;
+pub mod split;
+
+pub use maturity::{AsOf, CohortMaturity};
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -66,6 +71,8 @@ pub struct FeatureTable {
     pub columns: Vec<FeatureColumn>,
     /// Rows = leads, columns = `columns`.
     pub matrix: Array2<f64>,
+    /// The export's as-of date and the engagement window (None without dates).
+    pub as_of: Option<AsOf>,
 }
 
 impl FeatureTable {
@@ -113,6 +120,7 @@ impl FeatureTable {
                 .collect(),
             columns: self.columns.clone(),
             matrix: self.matrix.select(ndarray::Axis(0), rows),
+            as_of: self.as_of,
         }
     }
 
@@ -164,6 +172,7 @@ mod tests {
             segments: vec![],
             columns: vec![],
             matrix: Array2::zeros((3, 0)),
+            as_of: None,
         };
         assert_eq!(table.outcome_counts(), OutcomeCounts { won: 1, lost: 1, open: 1 });
         assert_eq!(table.decided_rows(), vec![0, 2]);

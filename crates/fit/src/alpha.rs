@@ -2,6 +2,7 @@
 
 use mqlcal_metrics::log_loss;
 use ndarray::{ArrayView2, Axis};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
@@ -13,26 +14,36 @@ use linfa::ParamGuard;
 pub struct AlphaScore {
     /// Penalty tried.
     pub alpha: f64,
-    /// Mean log loss on the validation cohort; `None` when the fit failed.
+    /// Mean over the folds of the mean log loss on each fold's validation cohort; `None` when a fit failed.
     pub validation_log_loss: Option<f64>,
-    /// Why the fit failed, if it did.
+    /// Each fold's mean validation log loss, in fold order (oldest validation cohort first).
+    pub fold_log_loss: Vec<Option<f64>>,
+    /// Why a fit failed, if one did.
     pub error: Option<String>,
 }
 
-/// Result of the alpha search: the winner and the whole grid, for the report.
+/// One rolling-origin fold: fit on every cohort before `validation_cohort`, score it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlphaFold {
+    pub validation_cohort: usize,
+    pub n_train: usize,
+    pub n_validation: usize,
+}
+
+/// Result of the alpha search: the winner, every fold's score per alpha, and what the choice rested on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlphaSearch {
-    /// Alpha with the lowest validation log loss (ties go to the larger, simpler alpha).
+    /// Alpha with the lowest mean validation log loss over the folds (ties go to the larger, simpler alpha).
     pub best_alpha: f64,
-    /// Cohort used for validation (the latest training cohort).
-    pub validation_cohort: usize,
-    /// Rows fitted / validated.
-    pub n_train: usize,
-    /// Rows in the validation cohort.
-    pub n_validation: usize,
-    /// Every alpha tried, in grid order.
+    /// The folds, oldest validation cohort first (the last one validates on the latest training cohort).
+    pub folds: Vec<AlphaFold>,
+    /// Every alpha tried, ascending (the grid, widened when the winner sat at an edge).
     pub grid: Vec<AlphaScore>,
-    /// The fit at `best_alpha` (on the rows before the validation cohort): a warm start.
+    /// The winner is still at an edge of the widened grid: the data cannot locate the penalty.
+    pub at_grid_edge: bool,
+    /// In words: how many folds, the winner, the runner-up's margin, edges.
+    pub note: String,
+    /// The fit at `best_alpha` of the last fold (all training cohorts but the latest): a warm start.
     #[serde(skip)]
     pub best_fit: Option<crate::LogisticFit>,
 }
@@ -42,7 +53,41 @@ pub fn default_alpha_grid() -> Vec<f64> {
     (0..13).map(|k| 10f64.powf(-2.0 + 5.0 * k as f64 / 12.0)).collect()
 }
 
-/// Fit each alpha on all cohorts before the latest one and score log loss on the latest.
+/// How far the grid is widened, at most, when the winner sits at an edge (grid steps).
+const MAX_WIDENING: usize = 4;
+
+/// One fold's path along `alphas` (descending, each fit warm-started from the
+/// previous): mean validation log loss per alpha, or the error.
+fn fold_path(
+    alphas: &[f64],
+    train: (&ndarray::Array2<f64>, &[bool]),
+    valid: (&ndarray::Array2<f64>, &[bool]),
+    names: &[String],
+    base: &ValidFitParams,
+) -> Vec<(Result<f64, String>, Option<crate::LogisticFit>)> {
+    let mut previous: Option<crate::LogisticFit> = None;
+    alphas
+        .iter()
+        .map(|&alpha| {
+            let fitted = FitParams::from_valid(base.clone())
+                .alpha(alpha)
+                .check()
+                .and_then(|p| fit_from(&p, train.0.view(), train.1, names, previous.as_ref()));
+            match fitted.and_then(|m| m.predict_proba(valid.0.view()).and_then(|p| Ok(log_loss(&p, valid.1)?)).map(|ll| (ll, m))) {
+                Ok((ll, m)) => {
+                    previous = Some(m.clone());
+                    (Ok(ll), Some(m))
+                }
+                Err(e) => (Err(e.to_string()), None),
+            }
+        })
+        .collect()
+}
+
+/// Rolling-origin choice of alpha: each of the last `folds` cohorts is predicted
+/// from all cohorts before it, for every alpha; the winner has the lowest mean
+/// validation log loss over the folds. When it sits at an edge of the grid, the
+/// grid is widened (up to four more steps) and the search said so.
 ///
 /// `cohort_index[i]` orders lead i's cohort (larger = later). `base` supplies every setting
 /// except alpha. Refit on all cohorts with `best_alpha` afterwards.
@@ -53,6 +98,7 @@ pub fn choose_alpha(
     cohort_index: &[usize],
     names: &[String],
     base: &ValidFitParams,
+    folds: usize,
 ) -> Result<AlphaSearch, FitError> {
     if grid.is_empty() {
         return Err(FitError::InvalidParams("alpha grid is empty".into()));
@@ -65,77 +111,132 @@ pub fn choose_alpha(
             cohort_index.len()
         )));
     }
-    let latest = match cohort_index.iter().max() {
-        Some(&c) => c,
-        None => return Err(FitError::Shape("no rows".into())),
-    };
-    let train: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] < latest).collect();
-    let valid: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] == latest).collect();
-    if train.is_empty() {
+    let mut cohorts: Vec<usize> = cohort_index.to_vec();
+    cohorts.sort_unstable();
+    cohorts.dedup();
+    if cohorts.len() < 2 {
         return Err(FitError::Shape(
-            "choosing alpha needs at least two cohorts (fit on earlier ones, validate on the latest)".into(),
+            "choosing alpha needs at least two cohorts (fit on earlier ones, validate on a later one)".into(),
         ));
     }
-    let x_train = x.select(Axis(0), &train);
-    let won_train: Vec<bool> = train.iter().map(|&i| won[i]).collect();
-    let x_valid = x.select(Axis(0), &valid);
-    let won_valid: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
-
-    // From the largest alpha (the simplest model) down, each fit starts from the previous
-    // one's weights: a few Newton steps each instead of a cold start. Each fit runs its
-    // passes over the rows on all cores; results are stored in grid order.
-    let mut order: Vec<usize> = (0..grid.len()).collect();
-    order.sort_by(|&a, &b| grid[b].total_cmp(&grid[a]));
-    let mut scores: Vec<Option<AlphaScore>> = vec![None; grid.len()];
-    let mut previous: Option<crate::LogisticFit> = None;
-    let mut fits: Vec<Option<crate::LogisticFit>> = vec![None; grid.len()];
-    for k in order {
-        let alpha = grid[k];
-        let fitted = FitParams::from_valid(base.clone())
-            .alpha(alpha)
-            .check()
-            .and_then(|p| fit_from(&p, x_train.view(), &won_train, names, previous.as_ref()));
-        let result = fitted.and_then(|m| {
-            let ll = m.predict_proba(x_valid.view()).and_then(|p| Ok(log_loss(&p, &won_valid)?));
-            previous = Some(m);
-            ll
-        });
-        if result.is_ok() {
-            fits[k] = previous.clone();
-        }
-        scores[k] = Some(match result {
-            Ok(ll) => AlphaScore { alpha, validation_log_loss: Some(ll), error: None },
-            Err(e) => AlphaScore { alpha, validation_log_loss: None, error: Some(e.to_string()) },
-        });
+    if folds == 0 || folds >= cohorts.len() {
+        return Err(FitError::InvalidParams(format!(
+            "[model] alpha_folds = {folds}: expected 1 to {} (each fold validates on one of the latest training cohorts, fitted on the cohorts before it; there are {} training cohorts)",
+            cohorts.len() - 1,
+            cohorts.len()
+        )));
     }
-    let scores: Vec<AlphaScore> = scores.into_iter().flatten().collect();
-    let mut best: Option<(f64, f64)> = None;
-    let mut best_index = None;
-    for (k, s) in scores.iter().enumerate() {
-        if let Some(ll) = s.validation_log_loss {
-            let better = match best {
+    let validation: Vec<usize> = cohorts[cohorts.len() - folds..].to_vec();
+    let data: Vec<_> = validation
+        .iter()
+        .map(|&v| {
+            let train: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] < v).collect();
+            let valid: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] == v).collect();
+            let fold = AlphaFold { validation_cohort: v, n_train: train.len(), n_validation: valid.len() };
+            let xt = x.select(Axis(0), &train);
+            let yt: Vec<bool> = train.iter().map(|&i| won[i]).collect();
+            let xv = x.select(Axis(0), &valid);
+            let yv: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
+            (fold, xt, yt, xv, yv)
+        })
+        .collect();
+
+    // Scores per alpha: fold paths run from the largest alpha (the simplest model) down.
+    let mut alphas: Vec<f64> = grid.to_vec();
+    alphas.sort_by(|a, b| a.total_cmp(b));
+    let step = if alphas.len() > 1 { (alphas[1] / alphas[0]).max(1.0 + 1e-9) } else { 10f64.powf(5.0 / 12.0) };
+    let mut scores: Vec<AlphaScore> = Vec::new();
+    let mut last_fold_fits: Vec<Option<crate::LogisticFit>> = Vec::new();
+    let run = |new: &[f64], scores: &mut Vec<AlphaScore>, fits: &mut Vec<Option<crate::LogisticFit>>| {
+        let mut descending = new.to_vec();
+        descending.sort_by(|a, b| b.total_cmp(a));
+        let paths: Vec<_> = data
+            .par_iter()
+            .map(|(_, xt, yt, xv, yv)| fold_path(&descending, (xt, yt), (xv, yv), names, base))
+            .collect();
+        for (k, &alpha) in descending.iter().enumerate() {
+            let fold_log_loss: Vec<Option<f64>> = paths.iter().map(|p| p[k].0.as_ref().ok().copied()).collect();
+            let error = paths.iter().find_map(|p| p[k].0.as_ref().err().cloned());
+            let mean = (error.is_none()).then(|| fold_log_loss.iter().flatten().sum::<f64>() / fold_log_loss.len() as f64);
+            scores.push(AlphaScore { alpha, validation_log_loss: mean, fold_log_loss, error });
+            fits.push(paths.last().and_then(|p| p[k].1.clone()));
+        }
+    };
+    run(&alphas, &mut scores, &mut last_fold_fits);
+    let best_of = |scores: &[AlphaScore]| -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (k, s) in scores.iter().enumerate() {
+            let Some(ll) = s.validation_log_loss else { continue };
+            let better = match best.and_then(|b| scores[b].validation_log_loss.map(|bl| (b, bl))) {
                 None => true,
-                Some((ba, bl)) => ll < bl || (ll == bl && s.alpha > ba),
+                Some((b, bl)) => ll < bl || (ll == bl && s.alpha > scores[b].alpha),
             };
             if better {
-                best = Some((s.alpha, ll));
-                best_index = Some(k);
+                best = Some(k);
             }
         }
+        best
+    };
+    // Widen the grid while the winner sits at an edge.
+    let mut widened = 0;
+    loop {
+        let Some(b) = best_of(&scores) else { break };
+        let (lo, hi) = scores.iter().fold((f64::INFINITY, 0f64), |(lo, hi), s| (lo.min(s.alpha), hi.max(s.alpha)));
+        let alpha = scores[b].alpha;
+        if widened >= MAX_WIDENING || (alpha != lo && alpha != hi) {
+            break;
+        }
+        let next = if alpha == lo { lo / step } else { hi * step };
+        run(&[next], &mut scores, &mut last_fold_fits);
+        widened += 1;
     }
-    match best {
-        Some((best_alpha, _)) => Ok(AlphaSearch {
-            best_alpha,
-            validation_cohort: latest,
-            n_train: train.len(),
-            n_validation: valid.len(),
-            grid: scores,
-            best_fit: best_index.and_then(|k| fits[k].take()),
-        }),
-        None => Err(scores
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].alpha.total_cmp(&scores[b].alpha));
+    let scores: Vec<AlphaScore> = order.iter().map(|&k| scores[k].clone()).collect();
+    let mut fits: Vec<Option<crate::LogisticFit>> = order.iter().map(|&k| last_fold_fits[k].take()).collect();
+    let Some(best) = best_of(&scores) else {
+        return Err(scores
             .iter()
             .find_map(|s| s.error.clone())
             .map(|e| FitError::Solver(format!("every alpha on the grid failed; first error: {e}")))
-            .unwrap_or_else(|| FitError::Solver("every alpha on the grid failed".into()))),
-    }
+            .unwrap_or_else(|| FitError::Solver("every alpha on the grid failed".into())));
+    };
+    let at_grid_edge = best == 0 || best + 1 == scores.len();
+    let best_alpha = scores[best].alpha;
+    let best_ll = scores[best].validation_log_loss.unwrap_or(f64::NAN);
+    let runner_up = scores
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| *k != best)
+        .filter_map(|(_, s)| s.validation_log_loss)
+        .fold(f64::INFINITY, f64::min);
+    let note = format!(
+        "alpha {} chosen by rolling origin: {} fold{} (each of the latest {} training cohort{} predicted from the cohorts before it), mean validation log loss {:.4}, {:.4} better than the next alpha{}",
+        fmt_alpha(best_alpha),
+        folds,
+        if folds == 1 { "" } else { "s" },
+        folds,
+        if folds == 1 { "" } else { "s" },
+        best_ll,
+        runner_up - best_ll,
+        if at_grid_edge {
+            format!("; still at the edge of the grid after widening it to {}..{}: the folds cannot locate the penalty, set [model] alpha", fmt_alpha(scores[0].alpha), fmt_alpha(scores[scores.len() - 1].alpha))
+        } else if widened > 0 {
+            format!("; the grid was widened {widened} step{} past its edge", if widened == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        }
+    );
+    Ok(AlphaSearch {
+        best_alpha,
+        folds: data.into_iter().map(|d| d.0).collect(),
+        grid: scores,
+        at_grid_edge,
+        note,
+        best_fit: fits[best].take(),
+    })
+}
+
+fn fmt_alpha(a: f64) -> String {
+    if a >= 1.0 { format!("{a:.3}").trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{a:.3e}") }
 }

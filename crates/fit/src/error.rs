@@ -45,3 +45,9 @@ pub enum FitError {
     #[error(transparent)]
     Metrics(#[from] MetricsError),
 }
+
+impl From<mqlcal_features::split::SplitError> for FitError {
+    fn from(e: mqlcal_features::split::SplitError) -> Self {
+        FitError::InvalidParams(e.0)
+    }
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use mqlcal_config::{AlphaSpec, Calibration, ModelSpec, PointsScaling};
 use mqlcal_features::{FeatureTable, Outcome};
+pub use mqlcal_features::split::{split, Split};
 use mqlcal_metrics::Metrics;
 use mqlcal_scorecard::{
     self as scorecard, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Training,
@@ -17,71 +18,6 @@ use crate::{
     calibration_table, choose_alpha, default_alpha_grid, fit_from, rounding_cost, scale_to_points,
     AlphaSearch, CalibrationMethod, FitError, FitParams, ParamGuard, Scaling,
 };
-
-/// Which rows train and which are held out.
-#[derive(Debug, Clone, Serialize)]
-pub struct Split {
-    pub training_cohorts: Vec<String>,
-    pub holdout_cohorts: Vec<String>,
-    /// Decided rows of the training cohorts.
-    pub training_rows: Vec<usize>,
-    /// Decided rows of the holdout cohorts.
-    pub holdout_rows: Vec<usize>,
-    /// The latest cohort when its period is not over yet (default split only):
-    /// neither trained on nor backtested, since its months are partial.
-    pub excluded_cohorts: Vec<String>,
-}
-
-/// Days before a period's end within which the latest lead makes the period complete.
-const COMPLETE_WITHIN_DAYS: i64 = 7;
-
-/// Whether the latest cohort's period ends more than a week after the latest lead was created.
-fn latest_cohort_incomplete(table: &FeatureTable, latest: &str) -> bool {
-    let (Some(months), Some(latest_lead)) =
-        (mqlcal_features::calendar::cohort_months(latest), table.created_at.iter().flatten().max())
-    else {
-        return false;
-    };
-    let period_end = mqlcal_features::calendar::first_day_of_month(months.end) * 86_400;
-    *latest_lead < period_end - COMPLETE_WITHIN_DAYS * 86_400
-}
-
-/// Out-of-time split: the latest `holdout_cohorts` cohorts are held out.
-/// Default: the latest complete cohort when there are at least 3 (a latest
-/// cohort whose period is still running is excluded when at least 4 remain), else none.
-pub fn split(table: &FeatureTable, holdout_cohorts: Option<usize>) -> Result<Split, FitError> {
-    let mut cohorts = table.cohort_labels();
-    let mut excluded_cohorts = Vec::new();
-    if holdout_cohorts.is_none() && cohorts.len() >= 4 {
-        if let Some(latest) = cohorts.last().cloned() {
-            if latest_cohort_incomplete(table, &latest) {
-                cohorts.pop();
-                excluded_cohorts.push(latest);
-            }
-        }
-    }
-    let holdout_n = holdout_cohorts.unwrap_or(if cohorts.len() >= 3 { 1 } else { 0 });
-    if holdout_n >= cohorts.len() {
-        return Err(FitError::InvalidParams(format!(
-            "[model] holdout_cohorts = {holdout_n} leaves no training cohort (the data has {}: {})",
-            cohorts.len(),
-            cohorts.join(", ")
-        )));
-    }
-    let (training, holdout) = cohorts.split_at(cohorts.len() - holdout_n);
-    let decided = |set: &[String]| -> Vec<usize> {
-        (0..table.len())
-            .filter(|&i| table.outcomes[i] != Outcome::Open && set.contains(&table.cohorts[i]))
-            .collect()
-    };
-    Ok(Split {
-        training_cohorts: training.to_vec(),
-        holdout_cohorts: holdout.to_vec(),
-        training_rows: decided(training),
-        holdout_rows: decided(holdout),
-        excluded_cohorts,
-    })
-}
 
 fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
     table.matrix.select(ndarray::Axis(0), rows)
@@ -131,7 +67,7 @@ pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> 
 
 /// [`fit_model`] with a warm start or fewer metrics.
 pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str, options: &FitOptions) -> Result<FitReport, FitError> {
-    let split = split(table, spec.holdout_cohorts)?;
+    let split = split(table, spec)?;
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
@@ -157,7 +93,9 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
                 .iter()
                 .map(|&i| cohort_of[table.cohorts[i].as_str()])
                 .collect();
-            let search = choose_alpha(&default_alpha_grid(), x_train.view(), &y_train, &cohort_index, &names, &base)?;
+            let distinct = split.training_cohorts.len();
+            let folds = spec.alpha_folds.unwrap_or(DEFAULT_ALPHA_FOLDS.min(distinct - 1));
+            let search = choose_alpha(&default_alpha_grid(), x_train.view(), &y_train, &cohort_index, &names, &base, folds)?;
             (search.best_alpha, Some(search))
         }
     };
@@ -242,7 +180,9 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         training: Some(Training {
             cohorts: split.training_cohorts.clone(),
             holdout_cohorts: split.holdout_cohorts.clone(),
-            excluded_cohorts: split.excluded_cohorts.clone(),
+            not_yet_judged: split.not_yet_judged.clone(),
+            as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
+            unfinished_windows: split.unfinished_windows,
             won,
             lost,
         }),
@@ -279,6 +219,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         let exact = logistic.predict_proba(x.view())?;
         exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
     }
+    record_rounding_loss(&mut model, &exact_metrics, spec.max_rounding_loss);
 
     let current = match &spec.current {
         None => None,
@@ -290,6 +231,41 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         }
     };
     Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
+}
+
+/// Rolling-origin folds of `alpha = "auto"` when the data allows: the latest 3
+/// training cohorts, each predicted from the cohorts before it.
+pub const DEFAULT_ALPHA_FOLDS: usize = 3;
+
+/// Name the signals rounding erased, put the holdout's AUCs beside the
+/// training ones, and warn when the holdout loses more than `bound` of AUC.
+fn record_rounding_loss(model: &mut Model, exact_metrics: &BTreeMap<String, Metrics>, bound: f64) {
+    let erased: Vec<String> = model
+        .signals
+        .iter()
+        .filter(|s| s.points == 0 && s.coefficient.is_some_and(|c| c != 0.0))
+        .map(|s| s.name.clone())
+        .collect();
+    let holdout = (exact_metrics.get("holdout"), model.metrics.get("holdout"));
+    let (exact, rounded) = (holdout.0.map(|m| m.roc_auc), holdout.1.map(|m| m.roc_auc));
+    let mut warning = None;
+    if let (Some(e), Some(r)) = (exact, rounded) {
+        if e - r > bound {
+            warning = Some(format!(
+                "rounding to points costs {:.3} AUC on the holdout ({e:.3} exact, {r:.3} in points; bound {bound}){}: score wide numeric signals per bin (bins = \"auto\") or raise [model] max_points",
+                e - r,
+                if erased.is_empty() { String::new() } else { format!("; rounded to 0 points: {}", erased.join(", ")) }
+            ));
+        }
+    }
+    if let Some(cost) = &mut model.rounding_cost {
+        cost.holdout_auc_exact = exact;
+        cost.holdout_auc_rounded = rounded;
+        cost.rounded_to_zero = erased;
+    }
+    if let (Some(w), Some(fit)) = (warning, &mut model.fit) {
+        fit.warnings.push(w);
+    }
 }
 
 /// Calibrate a points model's score on the training rows and record metrics per set.
@@ -326,51 +302,5 @@ fn axis(a: mqlcal_config::Axis) -> scorecard::Axis {
     match a {
         mqlcal_config::Axis::Fit => scorecard::Axis::Fit,
         mqlcal_config::Axis::Engagement => scorecard::Axis::Engagement,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use mqlcal_features::FeatureColumn;
-
-    /// One lead per day from `first` to `last` (unix days), quarters as cohorts.
-    fn table(first: i64, last: i64) -> FeatureTable {
-        let days: Vec<i64> = (first..=last).collect();
-        let n = days.len();
-        let cohort = |d: i64| {
-            let month = mqlcal_features::calendar::month_of(d * 86_400);
-            format!("{}-Q{}", month.div_euclid(12), month.rem_euclid(12) / 3 + 1)
-        };
-        FeatureTable {
-            ids: (0..n).map(|i| i.to_string()).collect(),
-            created_at: days.iter().map(|d| Some(d * 86_400)).collect(),
-            cohorts: days.iter().map(|&d| cohort(d)).collect(),
-            outcomes: (0..n).map(|i| if i % 3 == 0 { Outcome::Won } else { Outcome::Lost }).collect(),
-            segments: vec![],
-            columns: vec![FeatureColumn { name: "x".into(), signal: "x".into(), level: None, axis: mqlcal_config::Axis::Fit }],
-            matrix: Array2::zeros((n, 1)),
-        }
-    }
-
-    #[test]
-    fn a_running_latest_quarter_is_left_out_by_default() {
-        let jan_1_2024 = 19_723;
-        // Leads up to 2024-11-10: 2024-Q4 runs until 2025-01-01, so it is incomplete.
-        let t = table(jan_1_2024, jan_1_2024 + 314);
-        let s = split(&t, None).unwrap();
-        assert_eq!(s.excluded_cohorts, vec!["2024-Q4"]);
-        assert_eq!(s.holdout_cohorts, vec!["2024-Q3"]);
-        assert_eq!(s.training_cohorts, vec!["2024-Q1", "2024-Q2"]);
-        // Leads up to 2024-12-28 (within a week of the end): complete, held out.
-        let t = table(jan_1_2024, jan_1_2024 + 362);
-        let s = split(&t, None).unwrap();
-        assert!(s.excluded_cohorts.is_empty());
-        assert_eq!(s.holdout_cohorts, vec!["2024-Q4"]);
-        // An explicit holdout_cohorts is taken as written.
-        let t = table(jan_1_2024, jan_1_2024 + 314);
-        let s = split(&t, Some(1)).unwrap();
-        assert!(s.excluded_cohorts.is_empty());
-        assert_eq!(s.holdout_cohorts, vec!["2024-Q4"]);
     }
 }

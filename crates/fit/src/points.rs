@@ -130,6 +130,9 @@ pub fn rounding_cost(
         auc_rounded: roc_auc(&p_rounded, won)?,
         log_loss_exact: log_loss(&p_exact, won)?,
         log_loss_rounded: log_loss(&p_rounded, won)?,
+        holdout_auc_exact: None,
+        holdout_auc_rounded: None,
+        rounded_to_zero: vec![],
     })
 }
 

@@ -81,21 +81,34 @@ fn choose_alpha_scores_the_latest_cohort() {
     let grid = default_alpha_grid();
     assert_eq!(grid.len(), 13);
     assert!((grid[0] - 0.01).abs() < 1e-15 && (grid[12] - 1000.0).abs() < 1e-9);
-    let search = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base).unwrap();
-    assert_eq!(search.validation_cohort, 2);
-    assert_eq!((search.n_train, search.n_validation), (2000, 1000));
-    assert_eq!(search.grid.len(), 13);
+    let search = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 1).unwrap();
+    assert_eq!(search.folds.len(), 1);
+    assert_eq!(search.folds[0].validation_cohort, 2);
+    assert_eq!((search.folds[0].n_train, search.folds[0].n_validation), (2000, 1000));
+    assert!(search.grid.len() >= 13);
     let losses: Vec<f64> = search.grid.iter().map(|s| s.validation_log_loss.unwrap()).collect();
     let min = losses.iter().cloned().fold(f64::INFINITY, f64::min);
     let best = search.grid.iter().find(|s| s.alpha == search.best_alpha).unwrap();
     assert_eq!(best.validation_log_loss, Some(min));
     // With 2000 training rows and 3 real signals, heavy shrinkage must lose.
     assert!(search.best_alpha < 1000.0);
-    assert!(losses[12] > min);
+    assert!(losses[losses.len() - 1] > min);
+
+    // Two folds: cohorts 1 and 2, each predicted from the cohorts before it; the score is their mean.
+    let two = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 2).unwrap();
+    assert_eq!(two.folds.iter().map(|f| f.validation_cohort).collect::<Vec<_>>(), vec![1, 2]);
+    for s in &two.grid {
+        let folds: Vec<f64> = s.fold_log_loss.iter().map(|v| v.unwrap()).collect();
+        assert!((s.validation_log_loss.unwrap() - (folds[0] + folds[1]) / 2.0).abs() < 1e-15);
+    }
+    assert!(two.note.contains("2 folds"), "{}", two.note);
+    // More folds than cohorts before the latest: a clear error naming the key.
+    let e = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 3).unwrap_err().to_string();
+    assert!(e.contains("alpha_folds = 3"), "{e}");
 
     // a single cohort cannot be validated out of time
     let one = vec![0usize; 3000];
-    assert!(choose_alpha(&grid, x.view(), &won, &one, &names, &base).is_err());
+    assert!(choose_alpha(&grid, x.view(), &won, &one, &names, &base, 1).is_err());
 }
 
 #[test]

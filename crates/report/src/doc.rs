@@ -126,7 +126,11 @@ pub fn sections(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> Vec<Se
     let model = &p.model;
     let mut out = Vec::new();
 
-    out.push(Section { id: "recommendation", heading: "Recommendation".into(), blocks: vec![Block::Lede(recommendation(inputs))] });
+    let mut lead = vec![Block::Lede(recommendation(inputs))];
+    if !b.drift_headline.sentences.is_empty() {
+        lead.push(Block::Paragraph(format!("Drift between training and holdout. {}", b.drift_headline.sentences.join(" "))));
+    }
+    out.push(Section { id: "recommendation", heading: "Recommendation".into(), blocks: lead });
 
     let mut warnings: Vec<String> = inputs.data_warnings.to_vec();
     warnings.extend(b.warnings.iter().cloned());
@@ -146,8 +150,20 @@ pub fn sections(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> Vec<Se
         b.training_cohorts.join(", "),
         b.holdout_cohorts.join(", ")
     ))];
-    if !b.excluded_cohorts.is_empty() {
-        blocks.push(Block::Paragraph(format!("Left out, period still running: {}.", b.excluded_cohorts.join(", "))));
+    if let Some(as_of) = &b.as_of {
+        blocks.push(Block::Paragraph(format!(
+            "As of {as_of}. MQLs per month are measured over {} complete months ({}).",
+            b.months,
+            b.volume_months.join(", ")
+        )));
+    }
+    if !b.not_yet_judged.is_empty() {
+        let later: Vec<String> =
+            b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)).map(mqlcal_features::FeatureTable::describe).collect();
+        blocks.push(Block::Paragraph(format!(
+            "Not yet judged: {}. Their leads with complete windows count toward volume only.",
+            later.join("; ")
+        )));
     }
     blocks.push(if warnings.is_empty() { Block::Paragraph("No data or quality warnings.".into()) } else { Block::List(warnings) });
     out.push(Section { id: "data", heading: "Data and quality warnings".into(), blocks });

@@ -140,6 +140,15 @@ pub struct RoundingCost {
     pub log_loss_exact: f64,
     /// Mean log loss of the integer score after Platt calibration.
     pub log_loss_rounded: f64,
+    /// The same AUCs on the holdout, where a rounding loss shows honestly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout_auc_exact: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout_auc_rounded: Option<f64>,
+    /// Signals with a non-zero weight whose points round to 0: what the fit
+    /// learned about them is erased (score them per bin: `bins = "auto"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounded_to_zero: Vec<String>,
 }
 
 /// How the weights were fitted.
@@ -183,12 +192,27 @@ pub struct Provenance {
 pub struct Training {
     pub cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
-    /// A latest cohort whose period was still running: neither trained on nor held out.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub excluded_cohorts: Vec<String>,
+    /// Later cohorts not mature yet (period running, windows unfinished, or
+    /// too few leads decided): neither trained on nor held out.
+    #[serde(default, alias = "excluded_cohorts", skip_serializing_if = "Vec::is_empty")]
+    pub not_yet_judged: Vec<String>,
+    /// The export's as-of date ("2025-12-31 23:59:59") the leads were judged at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Leads of the training and holdout cohorts left out because their engagement window had not ended.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unfinished_windows: usize,
     pub won: usize,
     pub lost: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Largest points magnitude a model file may hold (signals, base, thresholds):
+/// far above any real scorecard, far below where integer score sums overflow.
+pub const MAX_POINTS_MAGNITUDE: u64 = 1_000_000_000;
 
 /// A points model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -329,12 +353,14 @@ impl Model {
         for (signal, &value) in self.signals.iter().zip(values) {
             let points = (signal.points as f64 * value).round() as i64;
             if let Some(g) = self.group_caps.iter().position(|g| g.signals.contains(&signal.name)) {
-                capped[g] += points;
+                capped[g] = capped[g].saturating_add(points);
                 continue;
             }
+            // Saturating: an absurd value (bounded points × an uncapped number) pins
+            // the score at the end of the range instead of wrapping around.
             match signal.axis {
-                Axis::Fit => fit += points,
-                Axis::Engagement => engagement += points,
+                Axis::Fit => fit = fit.saturating_add(points),
+                Axis::Engagement => engagement = engagement.saturating_add(points),
             }
         }
         for (g, sum) in self.group_caps.iter().zip(capped) {
@@ -345,11 +371,11 @@ impl Model {
                 .and_then(|name| self.signals.iter().find(|s| &s.name == name))
                 .map_or(Axis::Engagement, |s| s.axis);
             match axis {
-                Axis::Fit => fit += points,
-                Axis::Engagement => engagement += points,
+                Axis::Fit => fit = fit.saturating_add(points),
+                Axis::Engagement => engagement = engagement.saturating_add(points),
             }
         }
-        let total = self.base_points + fit + engagement;
+        let total = self.base_points.saturating_add(fit).saturating_add(engagement);
         let mql = match self.override_rule(values) {
             Some(rule) => Some(rule == OverrideRule::AlwaysMql),
             None => self.threshold.map(|t| total >= t),
@@ -394,6 +420,25 @@ impl Model {
             )));
         }
         let known = |name: &str| self.signals.iter().any(|s| s.name == name);
+        for (k, s) in self.signals.iter().enumerate() {
+            if self.signals[..k].iter().any(|t| t.name == s.name) {
+                return Err(invalid(format!("signal {:?} is listed twice; each feature column has one entry", s.name)));
+            }
+            if s.points.unsigned_abs() > MAX_POINTS_MAGNITUDE {
+                return Err(invalid(format!(
+                    "signal {:?} has {} points; points must lie within ±{MAX_POINTS_MAGNITUDE} so score sums cannot overflow",
+                    s.name, s.points
+                )));
+            }
+        }
+        for (what, value) in [("base_points", Some(self.base_points)), ("threshold", self.threshold), ("hot_threshold", self.hot_threshold)] {
+            if value.is_some_and(|v| v.unsigned_abs() > MAX_POINTS_MAGNITUDE) {
+                return Err(invalid(format!("{what} {} is outside ±{MAX_POINTS_MAGNITUDE}", value.unwrap_or_default())));
+            }
+        }
+        if let Some(g) = self.group_caps.iter().find(|g| g.max_points.unsigned_abs() > MAX_POINTS_MAGNITUDE) {
+            return Err(invalid(format!("group cap {:?}: max_points {} is outside ±{MAX_POINTS_MAGNITUDE}", g.name, g.max_points)));
+        }
         for g in &self.group_caps {
             if let Some(s) = g.signals.iter().find(|s| !known(s)) {
                 return Err(invalid(format!("group cap {:?} names signal {s:?}, which the model does not have", g.name)));

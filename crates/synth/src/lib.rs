@@ -53,6 +53,27 @@ pub struct SynthParams {
     pub start: NaiveDate,
     /// As-of window for engagement signals, in days (default 30, at least 1).
     pub window_days: u32,
+    /// Take the export on this day instead of at the end of the last quarter:
+    /// leads and events from this day on are not written, so the latest leads'
+    /// windows are cut short, and leads created in the 92 days before it are
+    /// often still open. The world itself (every lead's features and outcome,
+    /// drawn from complete windows) is the same as without it.
+    pub export_at: Option<NaiveDate>,
+    /// Percent (0–100) of lost leads created more than 180 days before the
+    /// export that the CRM still shows as open (stale open leads).
+    pub stale_open_percent: u32,
+}
+
+/// Age in days beyond which a lost lead may be left open ([`SynthParams::stale_open_percent`]).
+pub const STALE_AFTER_DAYS: i64 = 180;
+
+/// Probability that a lead created `age` days before the export is still open.
+fn p_open(age: f64) -> f64 {
+    if age <= 35.0 {
+        0.92
+    } else {
+        (0.92 - (age - 35.0) / 57.0 * 0.77).max(0.1)
+    }
 }
 
 impl Default for SynthParams {
@@ -63,6 +84,8 @@ impl Default for SynthParams {
             quarters: 8,
             start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(NaiveDate::MIN),
             window_days: 30,
+            export_at: None,
+            stale_open_percent: 0,
         }
     }
 }
@@ -723,6 +746,21 @@ fn validate(p: &SynthParams) -> Result<(), SynthError> {
             p.start
         )));
     }
+    if p.stale_open_percent > 100 {
+        return Err(SynthError::InvalidParams(format!(
+            "stale_open_percent must be 0 to 100 (got {})",
+            p.stale_open_percent
+        )));
+    }
+    if let Some(export) = p.export_at {
+        let first = p.start + chrono::Duration::days(p.window_days as i64 + 1);
+        let last = p.start.checked_add_months(Months::new(3 * p.quarters as u32)).unwrap_or(NaiveDate::MAX);
+        if export < first || export > last {
+            return Err(SynthError::InvalidParams(format!(
+                "export_at {export} must fall between {first} and {last} (the generated quarters)"
+            )));
+        }
+    }
     if p.start.year() < 1000 || p.start.year() > 9000 {
         return Err(SynthError::InvalidParams(format!(
             "start year out of range: {}",
@@ -914,8 +952,10 @@ impl<'a> Generator<'a> {
         events_f.write(b"lead_id,occurred_at,activity\n")?;
         probs_f.write(b"lead_id,true_p\n")?;
 
+        let export = p.export_at.map_or(as_of, |d| (d - p.start).num_days());
+        let mut view_rng = Xoshiro256PlusPlus::seed_from_u64(p.seed ^ 0x9E37_79B9_7F4A_7C15);
         let mut summary = SynthSummary {
-            leads: n,
+            leads: 0,
             events: 0,
             won: 0,
             lost: 0,
@@ -1065,16 +1105,22 @@ impl<'a> Generator<'a> {
 
             // ---- is the decision in yet? ----
             let open = if cday >= last_q_start {
-                let age = (as_of - cday) as f64;
-                let p_open = if age <= 35.0 {
-                    0.92
-                } else {
-                    (0.92 - (age - 35.0) / 57.0 * 0.77).max(0.1)
-                };
-                self.rng.random_bool(p_open)
+                self.rng.random_bool(p_open((as_of - cday) as f64))
             } else {
                 false
             };
+            // The export's view of the world: its own generator, so the world is
+            // the same with or without it.
+            let (u_open, u_stale): (f64, f64) = (view_rng.random(), view_rng.random());
+            if cday >= export {
+                continue;
+            }
+            let age_at_export = export - cday;
+            let open = open
+                || (p.export_at.is_some() && age_at_export <= 92 && u_open < p_open(age_at_export as f64))
+                || (!won && age_at_export > STALE_AFTER_DAYS && u_stale < p.stale_open_percent as f64 / 100.0);
+            summary.leads += 1;
+            events.retain(|e| (e.day as i64) < export);
             let outcome = if open {
                 summary.open += 1;
                 "open"

@@ -515,6 +515,7 @@ fn other_quarters_start_and_window_are_honoured() {
         quarters: 10,
         start: NaiveDate::from_ymd_opt(2023, 7, 1).unwrap(),
         window_days: 14,
+        ..Default::default()
     };
     let s = generate(&p, tmp.path()).unwrap();
     let c = load(tmp.path(), s);

@@ -311,6 +311,10 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
         }
         None => mql.push_str(" ELSE NULL END"),
     }
+    if mql == "CASE ELSE NULL END" {
+        // No threshold and no override: a bare CASE would be invalid SQL.
+        mql = "CAST(NULL AS INTEGER)".to_string();
+    }
     let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql\n  FROM subscores\n)");
     let tier = match model.hot_threshold {
         Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),

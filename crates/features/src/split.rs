@@ -1,0 +1,172 @@
+//! The out-of-time split: which cohorts train, which one is judged (held
+//! out), and which are not yet judged. Computed here once for every stage.
+
+use mqlcal_config::ModelSpec;
+use serde::Serialize;
+
+use crate::{CohortMaturity, FeatureTable, Outcome};
+
+/// Why no split is possible (names the setting that fixes it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitError(pub String);
+
+impl std::fmt::Display for SplitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SplitError {}
+
+/// Which rows train and which are held out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Split {
+    pub training_cohorts: Vec<String>,
+    pub holdout_cohorts: Vec<String>,
+    /// Decided rows of the training cohorts whose windows are complete.
+    pub training_rows: Vec<usize>,
+    /// Decided rows of the holdout cohorts whose windows are complete.
+    pub holdout_rows: Vec<usize>,
+    /// Cohorts after the holdout that are not mature yet: neither trained on
+    /// nor judged (their complete months still count toward volume).
+    pub not_yet_judged: Vec<String>,
+    /// Every cohort's readiness, in time order.
+    pub maturity: Vec<CohortMaturity>,
+    /// Leads of the training and holdout cohorts left out because their engagement window had not ended.
+    pub unfinished_windows: usize,
+    /// What makes this split less reliable (an explicit holdout on an immature cohort).
+    pub warnings: Vec<String>,
+}
+
+/// Out-of-time split. By default the holdout is the latest *mature* cohort
+/// (period over, every engagement window complete, at least
+/// `min_decided_share` of its leads decided) when at least 2 cohorts precede
+/// it; later cohorts are not yet judged. An explicit `holdout_cohorts` holds
+/// out the latest cohorts as written, with a warning for each immature one.
+/// Leads with unfinished windows are never fitted on or judged.
+pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError> {
+    let cohorts = table.cohort_labels();
+    let maturity = table.cohort_maturity(spec.min_decided_share);
+    let mut warnings = Vec::new();
+    let (training, holdout, later): (&[String], &[String], &[String]) = match spec.holdout_cohorts {
+        Some(n) => {
+            if n >= cohorts.len() {
+                return Err(SplitError(format!(
+                    "[model] holdout_cohorts = {n} leaves no training cohort (the data has {}: {})",
+                    cohorts.len(),
+                    cohorts.join(", ")
+                )));
+            }
+            let (training, holdout) = cohorts.split_at(cohorts.len() - n);
+            for m in &maturity[cohorts.len() - n..] {
+                if !m.mature {
+                    warnings.push(format!(
+                        "{} is held out ([model] holdout_cohorts = {n}) but not mature: its conversion rests on its {} decided leads and its volume leaves out leads with unfinished windows. Leave holdout_cohorts out to judge the latest mature cohort.",
+                        FeatureTable::describe(m),
+                        m.won + m.lost
+                    ));
+                }
+            }
+            (training, holdout, &[])
+        }
+        None => match maturity.iter().rposition(|m| m.mature) {
+            Some(k) if k >= 2 => (&cohorts[..k], &cohorts[k..=k], &cohorts[k + 1..]),
+            Some(k) => (&cohorts[..=k], &[], &cohorts[k + 1..]),
+            None if cohorts.len() < 3 => (&cohorts[..], &[], &[]),
+            None => {
+                let listed: Vec<String> = maturity.iter().rev().take(4).map(FeatureTable::describe).collect();
+                return Err(SplitError(format!(
+                    "no cohort is mature enough to judge (period over, windows complete, at least {:.0} % decided): {}. Lower [model] min_decided_share, count stale open leads as lost ([outcome] open_after_days), or hold out cohorts anyway ([model] holdout_cohorts)",
+                    100.0 * spec.min_decided_share,
+                    listed.join("; ")
+                )));
+            }
+        },
+    };
+    let mut unfinished_windows = 0;
+    let mut decided = |set: &[String]| -> Vec<usize> {
+        (0..table.len())
+            .filter(|&i| set.contains(&table.cohorts[i]))
+            .filter(|&i| {
+                let complete = table.window_complete(i);
+                unfinished_windows += usize::from(!complete);
+                complete && table.outcomes[i] != Outcome::Open
+            })
+            .collect()
+    };
+    let training_rows = decided(training);
+    let holdout_rows = decided(holdout);
+    Ok(Split {
+        training_cohorts: training.to_vec(),
+        holdout_cohorts: holdout.to_vec(),
+        training_rows,
+        holdout_rows,
+        not_yet_judged: later.to_vec(),
+        maturity,
+        unfinished_windows,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FeatureColumn;
+    use ndarray::Array2;
+
+    /// One lead per day from `first` to `last` (unix days), quarters as cohorts;
+    /// leads of the last `open_days` days are open; as-of = the last lead, window 30 days.
+    fn table(first: i64, last: i64, open_days: i64) -> FeatureTable {
+        let days: Vec<i64> = (first..=last).collect();
+        let n = days.len();
+        let cohort = |d: i64| {
+            let month = crate::calendar::month_of(d * 86_400);
+            format!("{}-Q{}", month.div_euclid(12), month.rem_euclid(12) / 3 + 1)
+        };
+        FeatureTable {
+            ids: (0..n).map(|i| i.to_string()).collect(),
+            created_at: days.iter().map(|d| Some(d * 86_400)).collect(),
+            cohorts: days.iter().map(|&d| cohort(d)).collect(),
+            outcomes: days
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| if d > last - open_days { Outcome::Open } else if i % 3 == 0 { Outcome::Won } else { Outcome::Lost })
+                .collect(),
+            segments: vec![],
+            columns: vec![FeatureColumn { name: "x".into(), signal: "x".into(), level: None, axis: mqlcal_config::Axis::Fit }],
+            matrix: Array2::zeros((n, 1)),
+            as_of: Some(crate::AsOf { at: last * 86_400, window_seconds: 30 * 86_400 }),
+        }
+    }
+
+    fn spec(holdout: Option<usize>) -> ModelSpec {
+        ModelSpec { holdout_cohorts: holdout, ..ModelSpec::default() }
+    }
+
+    #[test]
+    fn the_holdout_is_the_latest_mature_cohort() {
+        let jan_1_2024 = 19_723;
+        // Leads up to 2024-11-10: 2024-Q4 runs until 2025-01-01, so it is not judged.
+        let t = table(jan_1_2024, jan_1_2024 + 314, 0);
+        let s = split(&t, &spec(None)).unwrap();
+        assert_eq!(s.not_yet_judged, vec!["2024-Q4"]);
+        assert_eq!(s.holdout_cohorts, vec!["2024-Q3"]);
+        assert_eq!(s.training_cohorts, vec!["2024-Q1", "2024-Q2"]);
+        // Leads of the last 30 days have unfinished windows: never fitted on or judged.
+        assert!(s.training_rows.iter().chain(&s.holdout_rows).all(|&i| t.window_complete(i)));
+        // Up to 2025-02-15, the last 90 days open: 2024-Q4's December windows end
+        // before as-of, but half of its leads are open, so 2024-Q3 is still the holdout.
+        let t = table(jan_1_2024, jan_1_2024 + 411, 90);
+        let s = split(&t, &spec(None)).unwrap();
+        assert_eq!(s.holdout_cohorts, vec!["2024-Q3"]);
+        assert_eq!(s.not_yet_judged, vec!["2024-Q4", "2025-Q1"]);
+        // An explicit holdout_cohorts is taken as written, with a warning naming what is unreliable.
+        let s = split(&t, &spec(Some(1))).unwrap();
+        assert_eq!(s.holdout_cohorts, vec!["2025-Q1"]);
+        assert!(s.warnings[0].contains("2025-Q1") && s.warnings[0].contains("not mature"), "{:?}", s.warnings);
+        // Nothing mature: a clear error naming the key.
+        let t = table(jan_1_2024, jan_1_2024 + 411, 400);
+        let e = split(&t, &spec(None)).unwrap_err().to_string();
+        assert!(e.contains("min_decided_share") && e.contains("no cohort is mature"), "{e}");
+    }
+}

@@ -1,0 +1,181 @@
+//! End-to-end: choices that survive drift, on a synthetic funnel whose truth is
+//! known: the base rate climbs month by month, and the month just before the
+//! holdout is unusual (its outcomes are noise). A penalty chosen on that one
+//! month alone over-shrinks; rolling origin does not. The drift, the month
+//! range and the confidence rule are stated where the analyst reads them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+/// SplitMix64: a seeded generator that needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Twelve monthly cohorts of 1,500 leads in 2024; the intercept climbs from
+/// −3.0 to −1.35 (base rate about 6 % → 25 %); November's outcomes are noise.
+fn drifting_funnel(dir: &Path) -> PathBuf {
+    let mut rng = Rng(77);
+    let mut csv = String::from("id,created,demo,student,pages,plan,webinars,referral,stage\n");
+    for month in 1..=12u32 {
+        for i in 0..1500 {
+            let demo = rng.next() < 0.3;
+            let student = rng.next() < 0.4;
+            let pages = (rng.next() * 11.0).floor();
+            let plan = ["free", "team", "enterprise"][(rng.next() * 3.0) as usize];
+            let webinars = (rng.next() * 6.0).floor();
+            let referral = rng.next() < 0.2;
+            let logit = -3.0 + 0.15 * (month - 1) as f64
+                + 1.4 * f64::from(u8::from(demo))
+                - 0.9 * f64::from(u8::from(student))
+                + 0.22 * pages
+                + match plan {
+                    "team" => 0.5,
+                    "enterprise" => 0.9,
+                    _ => 0.0,
+                }
+                + 0.15 * webinars
+                + 0.3 * f64::from(u8::from(referral));
+            let p = if month == 11 { 0.15 } else { 1.0 / (1.0 + (-logit).exp()) };
+            let won = rng.next() < p;
+            csv.push_str(&format!(
+                "L{month:02}{i:04},2024-{month:02}-{:02},{},{},{pages},{plan},{webinars},{},{}\n",
+                1 + i % 28,
+                u8::from(demo),
+                u8::from(student),
+                u8::from(referral),
+                if won { "won" } else { "lost" }
+            ));
+        }
+    }
+    write(dir, "leads.csv", csv)
+}
+
+fn config(dir: &Path, name: &str, model: &str, sales: &str) -> PathBuf {
+    write(
+        dir,
+        name,
+        format!(
+            "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n\
+             [columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
+             [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n\
+             [model]\nholdout_cohorts = 1\n{model}\n\
+             [sales]\ncapacity_per_month = 250\ntarget_conversion = [0.3, 0.8]\n{sales}\n\
+             [backtest]\nwalk_forward = false\nbootstrap_resamples = 1000\n\
+             [[signals]]\nname = \"demo\"\naxis = \"engagement\"\nkind = \"flag\"\ncolumn = \"demo\"\nequals = \"1\"\n\
+             [[signals]]\nname = \"student\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"student\"\nequals = \"1\"\n\
+             [[signals]]\nname = \"pages\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"pages\"\n\
+             [[signals]]\nname = \"plan\"\naxis = \"fit\"\nkind = \"categorical\"\ncolumn = \"plan\"\nlevels = [\"team\", \"enterprise\"]\n\
+             [[signals]]\nname = \"webinars\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"webinars\"\n\
+             [[signals]]\nname = \"referral\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"referral\"\nequals = \"1\"\n"
+        ),
+    )
+}
+
+fn fit_json(dir: &Path, config: &Path) -> Value {
+    let (code, out, err) = run_in(dir, &["fit", "--config", config.to_str().unwrap(), "-o", "m.json", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn holdout_auc(dir: &Path) -> f64 {
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("m.json")).unwrap()).unwrap();
+    model["rounding_cost"]["holdout_auc_exact"].as_f64().unwrap()
+}
+
+#[test]
+fn rolling_origin_alpha_is_not_fooled_by_one_unusual_month() {
+    let dir = tempfile::tempdir().unwrap();
+    drifting_funnel(dir.path());
+
+    let single = config(dir.path(), "single.toml", "alpha_folds = 1", "");
+    let json = fit_json(dir.path(), &single);
+    let single_alpha = json["alpha_search"]["best_alpha"].as_f64().unwrap();
+    let single_auc = holdout_auc(dir.path());
+
+    let rolling = config(dir.path(), "rolling.toml", "", "");
+    let json = fit_json(dir.path(), &rolling);
+    let search = &json["alpha_search"];
+    assert_eq!(search["folds"].as_array().unwrap().len(), 3, "three folds by default: {search:#}");
+    assert!(search["grid"][0]["fold_log_loss"].as_array().unwrap().len() == 3);
+    let rolling_alpha = search["best_alpha"].as_f64().unwrap();
+    let rolling_auc = holdout_auc(dir.path());
+    assert!(search["note"].as_str().unwrap().contains("3 folds"), "{search:#}");
+    assert!(
+        rolling_alpha < single_alpha,
+        "the noisy November alone asks for a heavier penalty: single-fold {single_alpha}, rolling {rolling_alpha}"
+    );
+    assert!(rolling_auc >= single_auc, "holdout AUC: rolling origin {rolling_auc} vs single fold {single_auc}");
+
+    // More folds than the training cohorts allow: a clear error naming the key.
+    let too_many = config(dir.path(), "too_many.toml", "alpha_folds = 11", "");
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", too_many.to_str().unwrap(), "-o", "x.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[model] alpha_folds = 11: expected 1 to 10"), "{err}");
+}
+
+#[test]
+fn drift_month_range_and_confidence_are_stated() {
+    let dir = tempfile::tempdir().unwrap();
+    drifting_funnel(dir.path());
+    let plain = config(dir.path(), "plain.toml", "alpha = 1", "");
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", plain.to_str().unwrap(), "--out", "bt", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let drift = json["drift"]["sentences"].to_string();
+    assert!(drift.contains("The win rate moved"), "{drift}");
+    assert!(drift.contains("The model expects"), "{drift}");
+    let summary = json["summary"].as_str().unwrap();
+    assert!(summary.contains("Month by month it sends") && summary.contains("complete months over the capacity"), "{summary}");
+
+    // The confidence rule: the pick holds capacity and band in at least 80 % of resamples.
+    let confident = config(dir.path(), "confident.toml", "alpha = 1", "min_confidence = 0.8");
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", confident.to_str().unwrap(), "--out", "bt2", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let sure: Value = serde_json::from_str(&out).unwrap();
+    let p = sure["recommended"]["p_constraints_hold"].as_f64().unwrap();
+    if sure["warnings"].to_string().contains("min_confidence") {
+        assert!(p < 0.8);
+    } else {
+        assert!(p >= 0.8, "{p}");
+        assert!(sure["summary"].as_str().unwrap().contains("min_confidence"), "{}", sure["summary"]);
+    }
+    assert!(p >= json["recommended"]["p_constraints_hold"].as_f64().unwrap() - 1e-12);
+
+    // The busiest month held against capacity: a stricter or equal threshold.
+    let busiest = config(dir.path(), "busiest.toml", "alpha = 1", "capacity_rule = \"busiest\"");
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", busiest.to_str().unwrap(), "--out", "bt3", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let strict: Value = serde_json::from_str(&out).unwrap();
+    assert!(strict["recommended"]["threshold"].as_i64() >= json["recommended"]["threshold"].as_i64());
+    assert!(strict["summary"].as_str().unwrap().contains("the busiest month is held against capacity"), "{}", strict["summary"]);
+}
+
+#[test]
+fn bad_drift_settings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    drifting_funnel(dir.path());
+    for (sales, expected) in [
+        ("min_confidence = 1.0", "[sales] min_confidence = 1: expected a probability strictly between 0 and 1"),
+        ("min_confidence = 0", "[sales] min_confidence = 0"),
+        ("capacity_rule = \"busyest\"", "[sales] capacity_rule = \"busyest\": expected \"mean\", \"busiest\" or a percentile of the months such as \"p75\"; did you mean \"busiest\"?"),
+        ("capacity_rule = \"p100\"", "[sales] capacity_rule = \"p100\""),
+    ] {
+        let bad = config(dir.path(), "bad.toml", "alpha = 1", sales);
+        let (code, _, err) = run_in(dir.path(), &["backtest", "--config", bad.to_str().unwrap(), "--out", "never"]);
+        assert_ne!(code, 0, "{sales}");
+        assert!(err.contains(expected), "{sales}: {err}");
+    }
+}

@@ -1,0 +1,76 @@
+//! End-to-end: faults a bad-input corpus found where mqlcal exited 0 with a
+//! wrong result. Each test failed before its fix.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// A model with no threshold and no override exports valid SQL: `mql` is NULL, not `CASE ELSE NULL END`.
+#[test]
+fn a_model_without_threshold_exports_valid_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["fit", "-o", "m.json"]);
+    assert_eq!(code, 0, "{err}");
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.json")).unwrap()).unwrap();
+    assert!(model.get("threshold").is_none());
+    for dialect in ["ansi", "duckdb", "postgres", "sqlite", "bigquery", "snowflake"] {
+        let out = format!("score.{dialect}.sql");
+        let (code, _, err) = run_in(dir.path(), &["export", "--model", "m.json", "--sql", "--dialect", dialect, "-o", &out]);
+        assert_eq!(code, 0, "{dialect}: {err}");
+        let sql = std::fs::read_to_string(dir.path().join(&out)).unwrap();
+        assert!(!sql.contains("CASE ELSE"), "{dialect}: {sql}");
+        assert!(sql.contains("CAST(NULL AS INTEGER) AS mql"), "{dialect}");
+    }
+    // SQLite parses it (the query plan needs only the tables to exist).
+    let script = format!(
+        "import sqlite3\nc = sqlite3.connect(':memory:')\nc.execute('CREATE TABLE leads (lead_id TEXT, created_at TEXT, title_seniority TEXT, company_size TEXT, industry TEXT, country TEXT, email_domain_type TEXT)')\nc.execute('CREATE TABLE events (lead_id TEXT, occurred_at TEXT, activity TEXT)')\nc.execute('EXPLAIN ' + open({:?}).read().rstrip().rstrip(';'))\nprint('ok')\n",
+        dir.path().join("score.sqlite.sql").to_str().unwrap()
+    );
+    let out = std::process::Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Points scales that would overflow integer sums are refused where they enter.
+#[test]
+fn absurd_points_are_refused_not_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(repo_root().join("notebooks-data/mqlcal.toml")).unwrap();
+    let data = repo_root().join("notebooks-data");
+    let text = sample
+        .replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap()))
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"", "max_points = 1e300");
+    let config = write(dir.path(), "huge.toml", text);
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", config.to_str().unwrap(), "-o", "m.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[model] max_points = 1e300: expected a number > 0 and at most 1000000"), "{err}");
+
+    // A model file with points at i64::MAX is refused by every reader.
+    let (code, _, err) = run_in(dir.path(), &["fit", "-o", "ok.json"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.path().join("ok.json")).unwrap();
+    let mut model: Value = serde_json::from_str(&text).unwrap();
+    model["signals"][0]["points"] = Value::from(i64::MAX);
+    write(dir.path(), "bad.json", serde_json::to_string_pretty(&model).unwrap());
+    let leads = data.join("leads.csv");
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "bad.json", "--leads", leads.to_str().unwrap(), "-o", "s.csv"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("points must lie within ±1000000000"), "{err}");
+    assert!(!dir.path().join("s.csv").exists());
+}
+
+/// A model listing the same signal twice is refused.
+#[test]
+fn a_model_listing_a_signal_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["fit", "-o", "ok.json"]);
+    assert_eq!(code, 0, "{err}");
+    let mut model: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("ok.json")).unwrap()).unwrap();
+    let first = model["signals"][0].clone();
+    model["signals"].as_array_mut().unwrap().push(first);
+    write(dir.path(), "twice.json", serde_json::to_string(&model).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "twice.json", "--sql"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("is listed twice"), "{err}");
+}
