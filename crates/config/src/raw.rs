@@ -456,6 +456,15 @@ impl RawConfig {
     }
 }
 
+/// A number as the analyst would write it: 1e300, not three hundred digits.
+fn short(v: f64) -> String {
+    if v != 0.0 && (v.abs() >= 1e9 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Points scales above this would overflow integer score sums in practice.
 const MAX_POINTS: f64 = 1_000_000.0;
 
@@ -478,7 +487,7 @@ fn check_model(
         (Some(_), Some(_)) => return Err("[model] set either max_points or pdo, not both".into()),
         (None, Some(pdo)) => {
             if !(pdo.is_finite() && pdo > 0.0 && pdo <= MAX_POINTS) {
-                return Err(format!("[model] pdo = {pdo}: expected points to double the odds > 0 and at most {MAX_POINTS}, e.g. 20"));
+                return Err(format!("[model] pdo = {}: expected points to double the odds > 0 and at most {MAX_POINTS}, e.g. 20", short(pdo)));
             }
             if raw.base_score.is_some_and(|b| !(b.is_finite() && b.abs() <= MAX_POINTS)) {
                 return Err(format!("[model] base_score: expected a number between -{MAX_POINTS} and {MAX_POINTS}, e.g. 600"));
@@ -495,7 +504,7 @@ fn check_model(
             }
             let max = max.unwrap_or(100.0);
             if !(max.is_finite() && max > 0.0 && max <= MAX_POINTS) {
-                return Err(format!("[model] max_points = {max}: expected a number > 0 and at most {MAX_POINTS}, e.g. 100"));
+                return Err(format!("[model] max_points = {}: expected a number > 0 and at most {MAX_POINTS}, e.g. 100", short(max)));
             }
             PointsScaling::MaxPoints(max)
         }
