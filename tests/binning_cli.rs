@@ -96,6 +96,7 @@ fn the_shop_funnel_keeps_its_auc_in_points() {
     let (per_unit, printed) = fit(dir.path(), &shop_config(dir.path(), "per_unit.toml", ""));
     let cost = &per_unit["rounding_cost"];
     let (exact, rounded) = (cost["holdout_auc_exact"].as_f64().unwrap(), cost["holdout_auc_rounded"].as_f64().unwrap());
+    eprintln!("per unit: holdout AUC {exact:.4} exact, {rounded:.4} in points");
     assert!(exact - rounded > 0.005, "per-unit points should lose AUC: {exact} -> {rounded}");
     let erased: Vec<&str> = cost["rounded_to_zero"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert!(erased.contains(&"product_seconds"), "{erased:?}");
@@ -105,6 +106,7 @@ fn the_shop_funnel_keeps_its_auc_in_points() {
     let (binned, printed) = fit(dir.path(), &shop_config(dir.path(), "binned.toml", "bins = \"auto\""));
     let cost = &binned["rounding_cost"];
     let (exact, rounded) = (cost["holdout_auc_exact"].as_f64().unwrap(), cost["holdout_auc_rounded"].as_f64().unwrap());
+    eprintln!("per bin: holdout AUC {exact:.4} exact, {rounded:.4} in points (scikit-learn {sklearn})");
     assert!(exact - rounded <= 0.005, "auto bins: holdout AUC {exact} exact -> {rounded} in points\n{printed}");
     assert!(rounded >= sklearn, "auto bins: holdout AUC in points {rounded} below scikit-learn's {sklearn}");
     // The bins are in the model file as recipes the scorer, SQL and PMML derive from.
@@ -117,6 +119,7 @@ fn the_shop_funnel_keeps_its_auc_in_points() {
     assert_eq!(code, 0, "{err}");
     let json: Value = serde_json::from_str(&out).unwrap();
     let drift = json["drift"]["sentences"].to_string();
+    eprintln!("drift: {drift}");
     assert!(drift.contains("The win rate moved"), "{drift}");
     assert!(drift.contains("The model expects"), "{drift}");
 }

@@ -172,8 +172,12 @@ pub fn sections(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> Vec<Se
     if let Some(fit) = &model.fit {
         blocks.push(Block::Paragraph(format!(
             "L2 logistic regression (alpha {}, {}), {} points per unit of log-odds; the strongest positive signal gets the most points. Weights with their standard errors and Wald p-values:",
-            fit.alpha,
-            if fit.alpha_chosen_by == "auto" { "chosen out of time on the latest training cohort" } else { "set in the config" },
+            num(fit.alpha, 4),
+            if fit.alpha_chosen_by == "auto" {
+                "chosen by rolling origin: each of the latest training cohorts predicted from those before it"
+            } else {
+                "set in the config"
+            },
             num(fit.points_per_log_odds, 2)
         )));
     }

@@ -155,7 +155,7 @@ pub struct RoundingCost {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitSummary {
     pub alpha: f64,
-    /// "config" or "auto" (chosen out of time on the latest training cohort).
+    /// "config" or "auto" (chosen out of time by rolling origin over the latest training cohorts).
     pub alpha_chosen_by: String,
     pub intercept: f64,
     pub intercept_std_error: f64,
