@@ -124,18 +124,6 @@ fn the_shop_funnel_keeps_its_auc_in_points() {
     assert!(drift.contains("The model expects"), "{drift}");
 }
 
-/// A tiny seeded generator (SplitMix64) so the synthetic truth needs no crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// The true log-odds of the U-shaped effect: high at both ends (highest at the
 /// top), low in the middle.

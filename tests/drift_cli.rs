@@ -11,18 +11,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
-/// SplitMix64: a seeded generator that needs no crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// Twelve monthly cohorts of 1,500 leads in 2024; the intercept climbs from
 /// −3.0 to −1.35 (base rate about 6 % → 25 %); November's outcomes are noise.
@@ -178,4 +166,42 @@ fn bad_drift_settings_are_named() {
         assert_ne!(code, 0, "{sales}");
         assert!(err.contains(expected), "{sales}: {err}");
     }
+}
+
+#[test]
+fn readable_scores_and_probabilities_on_the_latest_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    drifting_funnel(dir.path());
+    let backtest = |name: &str, model: &str| -> Value {
+        let config = config(dir.path(), &format!("{name}.toml"), &format!("alpha = 1\n{model}"), "");
+        let (code, out, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", name, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let model_of = |name: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.path().join(name).join("model.json")).unwrap()).unwrap() };
+
+    // By default every lead scores at least 0 (student takes points away); the ranking is the same as with no base.
+    let readable = backtest("readable", "");
+    let raw = backtest("raw", "base_points = 0");
+    let base = model_of("readable")["base_points"].as_i64().unwrap();
+    assert!(base > 0 && base % 10 == 0, "{base}");
+    assert_eq!(model_of("raw")["base_points"], 0);
+    assert_eq!(readable["recommended"]["threshold"].as_i64().unwrap(), raw["recommended"]["threshold"].as_i64().unwrap() + base);
+    assert_eq!(readable["recommended"]["mqls_per_month"], raw["recommended"]["mqls_per_month"]);
+    assert_eq!(readable["recommended"]["conversion"], raw["recommended"]["conversion"]);
+    let (header, rows) = read_csv(&dir.path().join("readable/thresholds.csv"));
+    let t = header.iter().position(|h| h == "threshold").unwrap();
+    assert!(rows.iter().all(|r| r[t].parse::<i64>().unwrap() >= 0), "every threshold is non-negative");
+
+    // Probabilities refitted on the latest mature cohort match its win rate: the drift sentence about them goes.
+    assert!(readable["drift"]["sentences"].to_string().contains("The model expects"));
+    let latest = backtest("latest", "calibrate_on = \"latest\"");
+    assert!(!latest["drift"]["sentences"].to_string().contains("The model expects"), "{}", latest["drift"]);
+    let fit = model_of("latest")["fit"]["warnings"].to_string();
+    assert!(fit.contains("calibrate_on = \\\"latest\\\": probabilities refitted on 2024-12"), "{fit}");
+
+    let bad = config(dir.path(), "bad.toml", "calibrate_on = \"newest\"", "");
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", bad.to_str().unwrap(), "-o", "x.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[model] calibrate_on = \"newest\": expected \"training\" or \"latest\""), "{err}");
 }

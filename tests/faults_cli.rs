@@ -74,3 +74,31 @@ fn a_model_listing_a_signal_twice_is_refused() {
     assert_ne!(code, 0);
     assert!(err.contains("is listed twice"), "{err}");
 }
+
+/// One absurd creation date is an error naming the file, line and column, not a cohort "9999-Q4".
+#[test]
+fn absurd_dates_are_errors_not_cohorts() {
+    for (date, shown) in [("9999-12-31", "9999-12-31 00:00:00"), ("1900-01-01", "1900-01-01 00:00:00")] {
+        let dir = small_project();
+        write(dir.path(), "leads.csv", format!("{SMALL_LEADS}a6,{date},Lost,paid,VP,1\n"));
+        let (code, _, err) = run_in(dir.path(), &["fit", "--config", "mqlcal.toml", "-o", "m.json"]);
+        assert_ne!(code, 0, "{date}");
+        assert!(err.contains("leads.csv: row 6 (line 7), column \"created\": creation date"), "{date}: {err}");
+        assert!(err.contains(shown) && err.contains("outside the plausible range 1990-01-01"), "{date}: {err}");
+        assert!(!dir.path().join("m.json").exists());
+    }
+}
+
+/// A window of 0 days and an activity the data never has are named, not accepted silently.
+#[test]
+fn empty_windows_and_unknown_activities_are_named() {
+    let dir = small_project();
+    write(dir.path(), "zero.toml", SMALL_CONFIG.replace("window_days = 10", "window_days = 0"));
+    let (code, _, err) = run_in(dir.path(), &["validate", "--config", "zero.toml"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[events] window_days = 0: expected 1 to 3650 days"), "{err}");
+
+    write(dir.path(), "typo.toml", SMALL_CONFIG.replace("activity = \"demo_request\"", "activity = [\"demo_request\", \"demo_requets\"]"));
+    let (_, out, err) = run_in(dir.path(), &["validate", "--config", "typo.toml"]);
+    assert!(format!("{out}{err}").contains("no event has the activity \"demo_requets\" that a signal counts"), "{out}{err}");
+}

@@ -35,12 +35,14 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     assert!(model["signals"][0]["recipe"]["kind"].is_string(), "signals carry their recipes");
     assert_eq!(model["inputs"]["id_column"], "lead_id");
 
+    // Every lead starts at the model's base (by default just enough that no score is negative).
+    let base = model["base_points"].as_i64().unwrap();
     let (fh, frows) = read_csv(&dir.path().join("features.csv"));
     let expected: HashMap<String, i64> = frows
         .iter()
         .map(|r| {
             let total: i64 = fh.iter().zip(r).filter_map(|(h, v)| points.get(h).map(|p| (*p as f64 * v.parse::<f64>().unwrap()).round() as i64)).sum();
-            (r[0].clone(), total)
+            (r[0].clone(), base + total)
         })
         .collect();
     let (sh, srows) = read_csv(&dir.path().join("scores.csv"));
@@ -50,7 +52,8 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     for r in &srows {
         let score: i64 = r[1].parse().unwrap();
         assert_eq!(score, expected[&r[0]], "lead {}", r[0]);
-        assert_eq!(r[2].parse::<i64>().unwrap() + r[3].parse::<i64>().unwrap(), score);
+        assert_eq!(base + r[2].parse::<i64>().unwrap() + r[3].parse::<i64>().unwrap(), score);
+        assert!(score >= 0, "lead {} scores {score}", r[0]);
         assert_eq!(r[4] == "true", score >= threshold);
         let tier = if score >= hot { "hot" } else if score >= threshold { "warm" } else { "" };
         assert_eq!(r[5], tier);

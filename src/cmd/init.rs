@@ -20,6 +20,15 @@ pub struct Args {
     /// Optional events export (lead_id, occurred_at, activity)
     #[arg(long)]
     pub events: Option<PathBuf>,
+    /// The outcome column (won / lost / open), when the guess is wrong
+    #[arg(long, value_name = "COLUMN")]
+    pub outcome: Option<String>,
+    /// Layout 3: a file of won lead ids; every other lead is lost, or open while young
+    #[arg(long, value_name = "FILE")]
+    pub won_ids: Option<PathBuf>,
+    /// Keep a categorical level only with at least this many leads (rarer ones pool into the baseline)
+    #[arg(long, default_value_t = mqlcal_data::DEFAULT_MIN_LEVEL_COUNT, value_name = "N")]
+    pub min_level_count: usize,
     /// Where to write the config
     #[arg(long, short = 'o', default_value = "mqlcal.toml")]
     pub output: PathBuf,
@@ -35,7 +44,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for input in std::iter::once(&args.leads).chain(args.events.as_ref()) {
         mqlcal_data::refuse_input(&args.output, &[input.as_path()])?;
     }
-    let draft = mqlcal_data::draft_config(&args.leads, args.events.as_deref(), &args.output)?;
+    let options = mqlcal_data::InitOptions { outcome: args.outcome.clone(), won_ids: args.won_ids.clone(), min_level_count: args.min_level_count };
+    let draft = mqlcal_data::draft_config(&args.leads, args.events.as_deref(), &args.output, &options)?;
     // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
     super::write_atomic(&args.output, draft.toml.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;

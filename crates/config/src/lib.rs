@@ -373,6 +373,16 @@ pub enum PointsScaling {
     Pdo { pdo: f64, base_score: f64, base_odds: f64 },
 }
 
+/// Which leads the score → probability map is fitted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalibrateOn {
+    /// The training cohorts (the probabilities stay out of sample on the holdout).
+    Training,
+    /// The latest mature cohort(s), the holdout: probabilities that match the
+    /// current win rate when it has drifted (holdout calibration is then in sample).
+    Latest,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Calibration {
     Platt,
@@ -403,6 +413,11 @@ pub struct ModelSpec {
     pub max_rounding_loss: f64,
     /// Rolling-origin folds of `alpha = "auto"`; None = 3 where the data allows.
     pub alpha_folds: Option<usize>,
+    /// Max-points scaling: points every lead starts with. None = "auto": just
+    /// enough (a multiple of 10) that no lead scores below 0; ranks never change.
+    pub base_points: Option<i64>,
+    /// Where the score → probability map is fitted.
+    pub calibrate_on: CalibrateOn,
     /// The hand-made points sheet in use today.
     pub current: Option<PathBuf>,
     pub group_caps: Vec<GroupCapSpec>,
@@ -422,6 +437,8 @@ impl Default for ModelSpec {
             min_decided_share: DEFAULT_MIN_DECIDED_SHARE,
             max_rounding_loss: 0.005,
             alpha_folds: None,
+            base_points: None,
+            calibrate_on: CalibrateOn::Training,
             current: None,
             group_caps: vec![],
             always_mql: vec![],

@@ -48,6 +48,8 @@ pub struct RawModel {
     pub min_decided_share: Option<f64>,
     pub max_rounding_loss: Option<f64>,
     pub alpha_folds: Option<usize>,
+    pub base_points: Option<RawBase>,
+    pub calibrate_on: Option<String>,
     pub current: Option<String>,
     #[serde(default)]
     pub group_caps: Vec<RawGroupCap>,
@@ -55,6 +57,14 @@ pub struct RawModel {
     pub always_mql: Vec<String>,
     #[serde(default)]
     pub never_mql: Vec<String>,
+}
+
+/// `base_points = "auto"` or a number of points.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawBase {
+    Points(i64),
+    Word(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -377,9 +387,9 @@ impl RawConfig {
             (Some(file), raw) => {
                 let e = raw.as_ref();
                 let window_days = e.and_then(|e| e.window_days).unwrap_or(30);
-                if !(0..=3650).contains(&window_days) {
+                if !(1..=3650).contains(&window_days) {
                     return Err(format!(
-                        "[events] window_days = {window_days}: expected 0 to 3650 days"
+                        "[events] window_days = {window_days}: expected 1 to 3650 days (events in [created_at, created_at + window_days] count; 0 would count almost nothing)"
                     ));
                 }
                 Some(EventsSpec {
@@ -555,6 +565,26 @@ fn check_model(
         holdout_cohorts: raw.holdout_cohorts,
         min_decided_share,
         max_rounding_loss,
+        base_points: match raw.base_points {
+            None => None,
+            Some(RawBase::Word(w)) if w == "auto" => None,
+            Some(RawBase::Points(b)) if b.unsigned_abs() as f64 <= MAX_POINTS && raw.pdo.is_none() => Some(b),
+            Some(RawBase::Points(_)) if raw.pdo.is_some() => {
+                return Err("[model] base_points goes with max_points; with pdo the base is set by base_score and base_odds".into())
+            }
+            Some(other) => {
+                return Err(format!(
+                    "[model] base_points = {other:?}: expected \"auto\" (just enough that no lead scores below 0) or a whole number of points within ±{MAX_POINTS}"
+                ))
+            }
+        },
+        calibrate_on: match raw.calibrate_on.as_deref() {
+            None | Some("training") => crate::CalibrateOn::Training,
+            Some("latest") => crate::CalibrateOn::Latest,
+            Some(other) => {
+                return Err(format!("[model] calibrate_on = {other:?}: expected \"training\" or \"latest\" (the latest mature cohort)"))
+            }
+        },
         alpha_folds: match raw.alpha_folds {
             Some(0) => return Err("[model] alpha_folds = 0: expected at least 1 fold (each validates on one of the latest training cohorts)".into()),
             other => other,

@@ -29,8 +29,9 @@ pub enum DataError {
         column: String,
         byte: u8,
     },
-    /// A bad cell: `row` is the 1-based data row (header excluded).
-    #[error("{path}: row {row}, column {column:?}: {message}")]
+    /// A bad cell: `row` is the 1-based data row (header excluded); the line
+    /// in the file (and the row in a spreadsheet) is one more.
+    #[error("{path}: row {row} (line {}), column {column:?}: {message}", row + 1)]
     Cell {
         path: PathBuf,
         row: usize,

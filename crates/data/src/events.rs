@@ -32,6 +32,8 @@ pub struct EventStats {
     pub window_days: u32,
     /// The latest event time in the file (seconds since the epoch): a bound on the export's as-of date.
     pub latest: Option<i64>,
+    /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
+    pub missing_activities: Vec<String>,
 }
 
 pub struct EventAggregation {
@@ -84,11 +86,17 @@ pub fn aggregate(
     let window_seconds = spec.window_days as i64 * 86_400;
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
         if let Some(time) = event.occurred_at {
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
+        }
+        if let Some(activity) = event.activity {
+            if by_activity.contains_key(activity) && !seen.contains(activity) {
+                seen.insert(activity.to_string());
+            }
         }
         let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
@@ -137,6 +145,17 @@ pub fn aggregate(
             ),
         });
     }
+    let mut missing: Vec<String> = by_activity.keys().filter(|a| !seen.contains(**a)).map(|a| a.to_string()).collect();
+    missing.sort();
+    if !missing.is_empty() {
+        notes.warnings.push(format!(
+            "{}: no event has the activity {} that a signal counts (column {:?}); check the spelling against the file's activities",
+            path.display(),
+            missing.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", "),
+            spec.activity
+        ));
+    }
+    stats.missing_activities = missing;
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!(
             "{}: {} events belong to no known lead and were ignored",

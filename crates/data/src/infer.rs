@@ -10,6 +10,7 @@ use std::path::Path;
 use mqlcal_config::{CsvOptions, Encoding};
 
 use crate::cells::{self, clean, detect_layout};
+use crate::guess;
 use crate::profile::{profile_columns, ColumnProfile};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -65,8 +66,22 @@ fn relative(path: &Path, config_dir: &Path) -> String {
     rel.display().to_string()
 }
 
+/// What the analyst tells `init` beyond the files.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// The outcome column, when the guess should not be trusted.
+    pub outcome: Option<String>,
+    /// Layout 3: a file of won lead ids (every other lead is lost or still open).
+    pub won_ids: Option<std::path::PathBuf>,
+    /// Categorical levels need at least this many leads to be kept (rarer ones pool into the baseline).
+    pub min_level_count: usize,
+}
+
+/// Default of `init --min-level-count`: a level needs about 30 leads before its points mean anything.
+pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
+
 /// Draft a config for `leads` (and `events`), to be written at `config_path`.
-pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> Result<Draft, DataError> {
+pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
     let csv = CsvOptions {
         delimiter: None,
         encoding: Encoding::Auto,
@@ -79,15 +94,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
     let first_look = profile_columns(&table, &no_outcome, &csv.missing)?;
     let mut guesses = Vec::new();
 
-    let id = first_look
-        .iter()
-        .filter(|p| p.blanks == 0 && p.distinct == p.rows)
-        .max_by_key(|p| {
-            let n = p.name.to_lowercase();
-            (n == "id" || n.ends_with("id") || n.contains("lead_id") || n.contains(" id")) as u8 * 2
-                + n.contains("id") as u8
-        })
-        .map(|p| p.name.clone());
+    let id = guess::id_column(&first_look);
     let date = first_look
         .iter()
         .filter(|p| {
@@ -99,30 +106,51 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
             cells.is_some_and(|c| detect_layout(c.iter().filter_map(|v| clean(v, &csv.missing))).is_ok())
         })
         .map(|p| p.name.clone());
-    let outcome = first_look
-        .iter()
-        .filter(|p| (2..=10).contains(&p.distinct))
-        .max_by_key(|p| {
-            let n = p.name.to_lowercase();
-            ["outcome", "converted", "won", "stage", "status", "result"]
-                .iter()
-                .position(|w| n.contains(w))
-                .map_or(0, |i| 10 - i)
-        })
-        .filter(|p| {
-            let n = p.name.to_lowercase();
-            ["outcome", "converted", "won", "stage", "status", "result"].iter().any(|w| n.contains(w))
-        })
-        .map(|p| p.name.clone());
+    let outcome = match (&options.outcome, &options.won_ids) {
+        (Some(column), _) => {
+            if !names.contains(column) {
+                return Err(DataError::MissingColumn {
+                    path: leads.to_path_buf(),
+                    column: column.clone(),
+                    purpose: "the outcome (init --outcome)".into(),
+                    available: names.join(", "),
+                    hint: String::new(),
+                });
+            }
+            Some(column.clone())
+        }
+        (None, Some(_)) => None,
+        (None, None) => first_look
+            .iter()
+            .filter(|p| Some(&p.name) != id.as_ref())
+            .filter_map(|p| guess::outcome_score(p).map(|s| (s, p)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, p)| p.name.clone()),
+    };
+    let won_ids: Option<std::collections::HashSet<String>> = match &options.won_ids {
+        None => None,
+        Some(path) => {
+            let ids = read::read_table(path, &csv, None, &mut notes)?;
+            let column = ids
+                .column_names()
+                .into_iter()
+                .find(|c| Some(c) == id.as_ref())
+                .or_else(|| ids.column_names().into_iter().next())
+                .unwrap_or_default();
+            let cells = cells::text(&ids, &column)?;
+            Some(cells.iter().filter_map(|c| clean(c, &csv.missing)).map(str::to_string).collect())
+        }
+    };
 
     let (won_values, lost_values, open_values) = match outcome.as_ref().and_then(|o| first_look.iter().find(|p| &p.name == o)) {
-        Some(p) => classify_outcomes(p),
+        Some(p) => guess::classify_outcomes(p),
         None => (vec![], vec![], vec![]),
     };
 
     // Outcome per row, to profile columns against won/lost.
-    let won: Vec<Option<bool>> = match &outcome {
-        Some(column) => {
+    let won: Vec<Option<bool>> = match (&outcome, &won_ids, &id) {
+        (None, Some(won_ids), Some(id)) => cells::text(&table, id)?.iter().map(|c| Some(c.is_some_and(|v| won_ids.contains(v.trim())))).collect(),
+        (Some(column), _, _) => {
             let cells = cells::text(&table, column)?;
             cells
                 .iter()
@@ -138,7 +166,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
                 })
                 .collect()
         }
-        None => no_outcome,
+        _ => no_outcome,
     };
     let profiles = profile_columns(&table, &won, &csv.missing)?;
 
@@ -149,6 +177,9 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
     let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
     let _ = writeln!(t, "[input]");
     let _ = writeln!(t, "leads = {}", toml_str(&relative(leads, config_dir)));
+    if let Some(path) = &options.won_ids {
+        let _ = writeln!(t, "won_ids = {}   # every lead not listed is lost, or open while young (see open_after_days)", toml_str(&relative(path, config_dir)));
+    }
     if let Some(events) = events {
         let _ = writeln!(t, "events = {}", toml_str(&relative(events, config_dir)));
     }
@@ -179,14 +210,16 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
             let _ = writeln!(t, "# created_at = \"created_at\"   # no date column found: without it there are no cohorts");
         }
     }
-    match &outcome {
-        Some(o) => {
+    match (&outcome, &options.won_ids) {
+        (Some(o), _) => {
             guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
-            let _ = writeln!(t, "outcome = {}   # GUESS", toml_str(o));
+            let how = if options.outcome.is_some() { "from --outcome" } else { "GUESS: the column that looks most like the target" };
+            let _ = writeln!(t, "outcome = {}   # {how}", toml_str(o));
         }
-        None => {
-            guesses.push("outcome column: none found".into());
-            let _ = writeln!(t, "outcome = \"FILL ME IN\"   # the column that says won / lost / open");
+        (None, Some(_)) => guesses.push("outcome: the won-ids layout (--won-ids)".into()),
+        (None, None) => {
+            guesses.push("outcome column: none found (name it with init --outcome COLUMN, or give --won-ids FILE)".into());
+            let _ = writeln!(t, "outcome = \"FILL ME IN\"   # the column that says won / lost / open (or use [input] won_ids)");
         }
     }
     let segment = names.iter().find(|n| {
@@ -203,11 +236,16 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
     }
     let _ = writeln!(t);
     let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
-    let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
-    let _ = writeln!(t, "won = [{}]", list(&won_values));
-    let _ = writeln!(t, "lost = [{}]", list(&lost_values));
-    let _ = writeln!(t, "open = [{}]", list(&open_values));
-    let _ = writeln!(t, "blank_is = \"open\"\n");
+    if options.won_ids.is_some() {
+        let _ = writeln!(t, "[outcome]");
+        let _ = writeln!(t, "open_after_days = 180   # GUESS: leads not in the won ids and younger than this are still open\n");
+    } else {
+        let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
+        let _ = writeln!(t, "won = [{}]", list(&won_values));
+        let _ = writeln!(t, "lost = [{}]", list(&lost_values));
+        let _ = writeln!(t, "open = [{}]", list(&open_values));
+        let _ = writeln!(t, "blank_is = \"open\"\n");
+    }
 
     let mut event_activities: BTreeMap<String, usize> = BTreeMap::new();
     if let Some(events) = events {
@@ -244,7 +282,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
         if skip.contains(&&p.name) || segment == Some(&p.name) {
             continue;
         }
-        write_signal(&mut t, p);
+        write_signal(&mut t, p, options.min_level_count.max(1));
     }
     for (activity, count) in &event_activities {
         let _ = writeln!(t, "\n# {count} events");
@@ -256,32 +294,50 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path) -> 
         let _ = writeln!(t, "cap = 5              # cap awareness content; raise for decision-stage actions");
         let _ = writeln!(t, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
     }
+    write_sales(&mut t, &table, date.as_deref(), &won, &csv.missing, &mut guesses);
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
 }
 
-fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let (mut won, mut lost, mut open) = (vec![], vec![], vec![]);
-    for (value, _) in &p.top_levels {
-        let l = value.to_lowercase();
-        if l.contains("lost") || l == "0" || l == "no" || l == "false" || l.contains("disqualified") {
-            lost.push(value.clone());
-        } else if l.contains("won") || l == "1" || l == "yes" || l == "true" || l.contains("converted") || l.contains("customer") {
-            won.push(value.clone());
-        } else {
-            open.push(value.clone());
-        }
+/// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
+fn write_sales(t: &mut String, table: &read::Table, date: Option<&str>, won: &[Option<bool>], missing: &[String], guesses: &mut Vec<String>) {
+    let decided: Vec<bool> = won.iter().flatten().copied().collect();
+    let wins = decided.iter().filter(|w| **w).count();
+    if decided.is_empty() || wins == 0 {
+        return;
     }
-    (won, lost, open)
+    let months = date
+        .and_then(|d| cells::timestamps(table, d, &mqlcal_config::DateFormat::Auto, missing).ok())
+        .map(|times| {
+            let mut m: Vec<i32> = times.iter().flatten().map(|&s| mqlcal_features::calendar::month_of(s)).collect();
+            m.sort_unstable();
+            m.dedup();
+            m.len().max(1)
+        })
+        .unwrap_or(12);
+    let base = wins as f64 / decided.len() as f64;
+    let (capacity, low, high) = guess::sales(table.height() as f64 / months as f64, base);
+    guesses.push(format!("[sales]: capacity {capacity} a month, band {low}-{high} (GUESS from {months} months and a {:.1} % win rate)", 100.0 * base));
+    let _ = writeln!(t, "\n# ---- What sales can take (for `mqlcal backtest` and `recalibrate`) ----");
+    let _ = writeln!(
+        t,
+        "# GUESS: {:.0} leads a month over {months} months, {:.1} % of decided leads won. Replace with what your team can work.",
+        table.height() as f64 / months as f64,
+        100.0 * base
+    );
+    let _ = writeln!(t, "[sales]");
+    let _ = writeln!(t, "capacity_per_month = {capacity}   # GUESS: MQLs a month sales can work");
+    let _ = writeln!(t, "target_conversion = [{low}, {high}]   # GUESS: share of MQLs that should win (1.5x to 4x the base rate)");
 }
 
-fn write_signal(t: &mut String, p: &ColumnProfile) {
+fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
     let commented = p.leakage.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
     let prefix = if commented { "# " } else { "" };
     let mut body = String::new();
     let name = signal_name(&p.name);
+    let axis = guess::axis(&p.name);
     let yes_no = p.distinct == 2
         && p.top_levels.iter().any(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()));
     let _ = writeln!(t);
@@ -299,40 +355,58 @@ fn write_signal(t: &mut String, p: &ColumnProfile) {
             .find(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()))
             .map(|(v, _)| v.clone())
             .unwrap_or_default();
-        let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"fit\"   # GUESS: fit or engagement?\nkind = \"flag\"\ncolumn = {}\nequals = {}", toml_str(&name), toml_str(&p.name), toml_str(&yes));
-    } else if p.numeric && p.distinct > 12 {
+        let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {}", toml_str(&name), toml_str(&p.name), toml_str(&yes));
+    } else if p.numeric && p.distinct > 12 && !guess::is_code(p) {
         let kind = if p.min.unwrap_or(0.0) >= 0.0 { "count" } else { "numeric" };
-        let cap = p.p99.unwrap_or(0.0);
+        let mut cap = p.p99.unwrap_or(0.0);
+        if let Some((code, leads, largest)) = guess::sentinel(p) {
+            // A code such as 999 = "never contacted": its own flag, the quantity capped below it.
+            cap = largest;
+            let _ = writeln!(
+                body,
+                "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {}   # GUESS: {code} ({leads} leads) is a code meaning \"none\", not a quantity\n",
+                toml_str(&format!("{name}_{}", if code.starts_with('-') { "missing" } else { "none" })),
+                toml_str(&p.name),
+                toml_str(&code)
+            );
+        }
         let _ = writeln!(
             body,
-            "[[signals]]\nname = {}\naxis = \"engagement\"   # GUESS: fit or engagement?\nkind = \"{kind}\"\ncolumn = {}\ncap = {}   # the 99th percentile (max {}): outliers clipped\ndefault = 0   # blanks ({:.1}%)",
+            "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"{}\"\ncolumn = {}\ncap = {}   # {}\ndefault = 0   # blanks ({:.1}%)",
             toml_str(&name),
+            if guess::sentinel(p).is_some_and(|(c, _, _)| c.starts_with('-')) { "numeric" } else { kind },
             toml_str(&p.name),
             cap,
-            p.max.unwrap_or(0.0),
+            if guess::sentinel(p).is_some() { "the largest real value: the code is clipped to it, the flag above carries its meaning".to_string() } else { format!("the 99th percentile (max {}): outliers clipped", p.max.unwrap_or(0.0)) },
             p.blank_rate * 100.0
         );
         if cap > WIDE_RANGE {
             // Per unit, a wide range gets a fraction of a point per unit, which rounds to 0.
             let _ = writeln!(body, "bins = \"auto\"   # up to {cap} units: points per bin (chosen on the training cohorts) keep what the fit learns");
         }
-    } else if p.distinct <= 50 {
-        let rows_non_blank = (p.rows - p.blanks).max(1) as f64;
-        let levels: Vec<String> = p
-            .top_levels
-            .iter()
-            .filter(|(_, n)| *n as f64 / rows_non_blank >= 0.01)
-            .take(8)
-            .map(|(v, _)| v.clone())
-            .collect();
-        let shown: Vec<String> = p.top_levels.iter().take(8).map(|(v, n)| format!("{v} ({n})")).collect();
-        let _ = writeln!(t, "# {:?}: {} levels; most frequent: {}", p.name, p.distinct, shown.join(", "));
+    } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
+        let (baseline, kept, pooled) = guess::levels(p, min_level_count);
+        let Some((base, base_n)) = baseline else { return };
+        if kept.is_empty() {
+            let _ = writeln!(t, "# {:?}: {} levels, none but {base:?} with at least {min_level_count} leads: skipped", p.name, p.distinct);
+            return;
+        }
+        let _ = writeln!(
+            t,
+            "# {:?}: {} levels; baseline (left out, so the levels are not collinear with the intercept): {base:?} ({base_n} leads); {} levels with at least {min_level_count} leads kept{}",
+            p.name,
+            p.distinct,
+            kept.len(),
+            if pooled > 0 { format!("; {pooled} leads of rarer levels and blanks pooled into the baseline") } else { String::new() }
+        );
+        let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{} ({n})", v)).collect();
+        let _ = writeln!(t, "# kept: {}", listed.join(", "));
         let _ = writeln!(
             body,
-            "[[signals]]\nname = {}\naxis = \"fit\"   # GUESS: fit or engagement?\nkind = \"categorical\"\ncolumn = {}\nlevels = [{}]   # the rest (and blanks) form the baseline",
+            "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}\nlevels = [{}]",
             toml_str(&name),
             toml_str(&p.name),
-            levels.iter().map(|l| toml_str(l)).collect::<Vec<_>>().join(", ")
+            kept.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", ")
         );
     } else {
         let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);

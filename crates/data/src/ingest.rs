@@ -146,6 +146,18 @@ fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice>
     chosen
 }
 
+/// Creation dates mqlcal accepts: from 1990-01-01 to a year after today (or
+/// after `[input] as_of`, if later). One absurd date (9999-12-31, 1900-01-01)
+/// would otherwise become a cohort of its own and take over the holdout.
+fn plausible_dates(config: &Config) -> (i64, i64) {
+    const EARLIEST: i64 = 7305 * 86_400; // 1990-01-01
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(i64::MAX / 2);
+    (EARLIEST, config.as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400))
+}
+
 /// Won ids that match no lead are reported (count and examples), never dropped silently.
 fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
     let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
@@ -171,7 +183,8 @@ const RECENT_DAYS: i64 = 90;
 /// The as-of date (config, or the latest date seen), then the stale-open rule.
 fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) -> Result<Option<AsOf>, DataError> {
     let latest_lead = rows.created_at.iter().flatten().max().copied();
-    let latest_event = stats.events.as_ref().and_then(|e| e.latest);
+    // An absurd event date (9999-12-31) must not become the as-of date.
+    let latest_event = stats.events.as_ref().and_then(|e| e.latest).filter(|&e| e <= plausible_dates(config).1);
     let at = match (config.as_of, latest_lead) {
         (_, None) => return Ok(None),
         (Some(at), Some(_)) => {
@@ -379,6 +392,20 @@ impl LeadRows {
                         row: row + 1,
                         column: column.clone(),
                         message: "the creation date is blank; every lead needs one to place it in a cohort and its events window".into(),
+                    });
+                }
+                let (earliest, latest) = plausible_dates(config);
+                if let Some(row) = times.iter().position(|t| t.is_some_and(|t| t < earliest || t > latest)) {
+                    return Err(DataError::Cell {
+                        path: path.clone(),
+                        row: row + 1,
+                        column: column.clone(),
+                        message: format!(
+                            "creation date {} is outside the plausible range {} to {} (a typo or a placeholder such as 9999-12-31?); fix the cell, or set [input] as_of if the export is newer",
+                            mqlcal_features::calendar::format_timestamp(times[row].unwrap_or_default()),
+                            &mqlcal_features::calendar::format_timestamp(earliest)[..10],
+                            &mqlcal_features::calendar::format_timestamp(latest)[..10]
+                        ),
                     });
                 }
                 self.created_at.extend(times);

@@ -23,7 +23,7 @@ pub struct ColumnProfile {
     pub distinct: usize,
     /// All non-blank cells parse as numbers.
     pub numeric: bool,
-    /// Most frequent non-blank values with their counts (first 12).
+    /// Most frequent non-blank values with their counts (first 500).
     pub top_levels: Vec<(String, usize)>,
     /// Numeric columns: 99th percentile and maximum.
     pub p99: Option<f64>,
@@ -88,7 +88,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
     let mut top: Vec<(String, usize)> = counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let distinct = top.len();
-    top.truncate(12);
+    top.truncate(500);
 
     let (p99, max, min) = if numeric {
         numbers.sort_by(f64::total_cmp);

@@ -153,7 +153,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         // A max-points score leaves the intercept out (marketers read "+100 for a demo");
         // a PDO score includes it so that the base score means the base odds.
         base_points: match scaling {
-            Scaling::MaxPoints(_) => 0,
+            Scaling::MaxPoints(_) => spec.base_points.unwrap_or_else(|| readable_base(&points.points, x_train.view())),
             Scaling::Pdo { .. } => points.base_points,
         },
         group_caps: spec
@@ -198,6 +198,9 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
     };
     let train_scores = scores(&model, x_train.view());
     model.calibration = Some(calibration_table(&train_scores, &y_train, method)?);
+    if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
+        recalibrate_on_latest(&mut model, table, &split, method)?;
+    }
 
     let mut exact_metrics = BTreeMap::new();
     let sets = [("training", &split.training_rows), ("holdout", &split.holdout_rows)];
@@ -231,6 +234,54 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         }
     };
     Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
+}
+
+/// Max-points scaling's default base: just enough (a multiple of 10) that the
+/// lowest score any training lead could reach is 0, so scores and thresholds
+/// read as non-negative numbers; adding a constant never changes a ranking.
+fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
+    let lowest: f64 = points
+        .iter()
+        .zip(x.columns())
+        .map(|(&p, column)| {
+            let (lo, hi) = column.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            if lo.is_finite() { (p as f64 * lo).min(p as f64 * hi) } else { 0.0 }
+        })
+        .sum();
+    if lowest < 0.0 {
+        ((-lowest / 10.0).ceil() * 10.0) as i64
+    } else {
+        0
+    }
+}
+
+/// `calibrate_on = "latest"`: the score → probability map refitted on the
+/// holdout (the latest mature cohort), with what that changes in words.
+fn recalibrate_on_latest(model: &mut Model, table: &FeatureTable, split: &Split, method: CalibrationMethod) -> Result<(), FitError> {
+    if split.holdout_rows.is_empty() {
+        return Ok(());
+    }
+    let x = rows_matrix(table, &split.holdout_rows);
+    let y = labels(table, &split.holdout_rows);
+    if !y.iter().any(|&w| w) || y.iter().all(|&w| w) {
+        return Ok(());
+    }
+    let s = scores(model, x.view());
+    let mean = |m: &Model| s.iter().map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v))).sum::<f64>() / s.len() as f64;
+    let before = mean(model);
+    model.calibration = Some(calibration_table(&s, &y, method)?);
+    let after = mean(model);
+    let observed = y.iter().filter(|&&w| w).count() as f64 / y.len() as f64;
+    if let Some(fit) = &mut model.fit {
+        fit.warnings.push(format!(
+            "calibrate_on = \"latest\": probabilities refitted on {} (in sample there): their mean there moves from {:.1} % (training map) to {:.1} % (observed {:.1} %)",
+            split.holdout_cohorts.join(", "),
+            100.0 * before,
+            100.0 * after,
+            100.0 * observed
+        ));
+    }
+    Ok(())
 }
 
 /// Rolling-origin folds of `alpha = "auto"` when the data allows: the latest 3

@@ -1,0 +1,185 @@
+//! What `mqlcal init` guesses about a column from its profile, apart from how
+//! the draft is written (`infer.rs`): which column is the outcome and which
+//! the id, whether a number is a code or a quantity, who-vs-what axis, which
+//! levels of a categorical to keep, and a first `[sales]` section.
+
+use crate::profile::ColumnProfile;
+
+/// Words that name an outcome column, best first.
+const OUTCOME_WORDS: [&str; 11] =
+    ["outcome", "converted", "won", "stage", "status", "result", "revenue", "purchase", "target", "label", "deal"];
+/// Whole names that are an outcome column on their own.
+const OUTCOME_NAMES: [&str; 4] = ["y", "target", "label", "converted"];
+
+/// Won, lost and other (open) values of an outcome column.
+pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut won, mut lost, mut open) = (vec![], vec![], vec![]);
+    for (value, _) in &p.top_levels {
+        let l = value.to_lowercase();
+        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") {
+            lost.push(value.clone());
+        } else if l.contains("won") || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) || l.contains("converted") || l.contains("customer") {
+            won.push(value.clone());
+        } else {
+            open.push(value.clone());
+        }
+    }
+    (won, lost, open)
+}
+
+/// How much a column looks like the target: None when it cannot be (no
+/// outcome-like name, or values that do not map to both won and lost).
+/// Clean two-valued targets (yes/no, 1/0, true/false) beat columns with
+/// unmapped values such as a previous campaign's "failure/nonexistent/success".
+pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
+    if !(2..=10).contains(&p.distinct) {
+        return None;
+    }
+    let n = p.name.to_lowercase();
+    let name_rank = if OUTCOME_NAMES.contains(&n.as_str()) {
+        20
+    } else {
+        OUTCOME_WORDS.iter().position(|w| n.contains(w)).map(|i| (OUTCOME_WORDS.len() - i) as i64)?
+    };
+    let (won, lost, open) = classify_outcomes(p);
+    if won.is_empty() || lost.is_empty() {
+        return None;
+    }
+    let clean = i64::from(open.is_empty());
+    Some(clean * 1000 + name_rank * 10 - p.distinct as i64)
+}
+
+/// The id column: an id-named column that is (nearly) unique, else any
+/// unique column never blank, id-named first.
+pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
+    let id_named = |p: &ColumnProfile| {
+        let n = p.name.to_lowercase();
+        n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number")
+    };
+    let nearly_unique = |p: &ColumnProfile| p.rows > 0 && p.distinct as f64 >= 0.99 * p.rows as f64 && p.blank_rate <= 0.01;
+    profiles
+        .iter()
+        .filter(|p| id_named(p) && nearly_unique(p))
+        .max_by_key(|p| (p.distinct, p.name.len()))
+        .or_else(|| profiles.iter().filter(|p| p.blanks == 0 && p.distinct == p.rows).max_by_key(|p| u8::from(id_named(p))))
+        .map(|p| p.name.clone())
+}
+
+/// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
+pub fn axis(name: &str) -> &'static str {
+    let n = name.to_lowercase();
+    const ENGAGEMENT: [&str; 14] =
+        ["visit", "click", "open", "page", "view", "time", "duration", "call", "email", "download", "session", "webinar", "contact", "campaign"];
+    if ENGAGEMENT.iter().any(|w| n.contains(w)) {
+        "engagement"
+    } else {
+        "fit"
+    }
+}
+
+/// Integer codes that stand for categories (traffic type, region, browser ...), not quantities.
+pub fn is_code(p: &ColumnProfile) -> bool {
+    let n = p.name.to_lowercase();
+    p.numeric
+        && p.distinct <= 60
+        && ["type", "code", "region", "browser", "system", "category", "class", "zip", "postal"].iter().any(|w| n.contains(w))
+}
+
+/// Codes that mean "none" (999 days since last contact, −1 ...).
+const SENTINELS: [f64; 8] = [99.0, 999.0, 9999.0, 99999.0, -1.0, -9.0, -99.0, -999.0];
+
+/// A sentinel code dominating a tail: (value as written, its leads, the largest real value).
+pub fn sentinel(p: &ColumnProfile) -> Option<(String, usize, f64)> {
+    if !p.numeric {
+        return None;
+    }
+    let parsed: Vec<(f64, &String, usize)> = p.top_levels.iter().filter_map(|(v, n)| v.parse::<f64>().ok().map(|x| (x, v, *n))).collect();
+    for (x, text, count) in &parsed {
+        if !SENTINELS.contains(x) || (*count as f64) < 0.01 * p.rows as f64 {
+            continue;
+        }
+        let others = parsed.iter().filter(|(y, _, _)| y != x);
+        let (lo, hi) = others.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (y, _, _)| (lo.min(*y), hi.max(*y)));
+        // It sits far beyond the other values: a code, not a quantity.
+        let far = if *x > 0.0 { *x >= 5.0 * hi.max(1.0) } else { lo >= 0.0 };
+        if far && hi.is_finite() {
+            return Some(((*text).clone(), *count, hi));
+        }
+    }
+    None
+}
+
+/// Levels of a categorical to keep: every level with at least `min_count`
+/// leads except the most frequent (the baseline, left out so the levels are
+/// not collinear with the intercept), at most 40. Returns (baseline, kept, pooled leads).
+pub fn levels(p: &ColumnProfile, min_count: usize) -> (Option<(String, usize)>, Vec<(String, usize)>, usize) {
+    let mut it = p.top_levels.iter();
+    let baseline = it.next().cloned();
+    let kept: Vec<(String, usize)> = it.clone().filter(|(_, n)| *n >= min_count).take(40).cloned().collect();
+    let pooled: usize = p.top_levels.iter().skip(1).filter(|(v, _)| !kept.iter().any(|(k, _)| k == v)).map(|(_, n)| n).sum::<usize>()
+        + p.rows.saturating_sub(p.blanks + p.top_levels.iter().map(|(_, n)| n).sum::<usize>());
+    (baseline, kept, pooled)
+}
+
+/// A first `[sales]` section from the data: capacity for the best share of a
+/// month's leads that converts at about twice the base rate, and a band
+/// around 2× to 4× the base rate (shares of MQLs that win).
+pub fn sales(leads_per_month: f64, base_rate: f64) -> (f64, f64, f64) {
+    let share = (2.0 * base_rate).clamp(0.05, 0.5);
+    let capacity = ((leads_per_month * share / 10.0).round() * 10.0).max(10.0);
+    let round2 = |x: f64| (x * 100.0).round() / 100.0;
+    let low = round2((1.5 * base_rate).clamp(0.02, 0.9));
+    let high = round2((4.0 * base_rate).clamp(low + 0.05, 0.98));
+    (capacity, low, high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(name: &str, levels: &[(&str, usize)], numeric: bool) -> ColumnProfile {
+        let rows = levels.iter().map(|l| l.1).sum();
+        ColumnProfile {
+            name: name.into(),
+            rows,
+            blanks: 0,
+            blank_rate: 0.0,
+            distinct: levels.len(),
+            numeric,
+            top_levels: levels.iter().map(|(v, n)| (v.to_string(), *n)).collect(),
+            p99: None,
+            max: None,
+            min: None,
+            separation_auc: None,
+            blank_rate_won: None,
+            blank_rate_lost: None,
+            leakage: None,
+        }
+    }
+
+    #[test]
+    fn the_target_beats_a_decoy_outcome_column() {
+        let decoy = profile("outcome", &[("nonexistent", 80), ("failure", 15), ("success", 5)], false);
+        let y = profile("y", &[("no", 88), ("yes", 12)], false);
+        assert_eq!(outcome_score(&decoy), None);
+        assert!(outcome_score(&y).is_some());
+        let stage = profile("Lead Stage", &[("Closed Lost", 50), ("Open", 30), ("Closed Won", 20)], false);
+        assert!(outcome_score(&y) > outcome_score(&stage));
+    }
+
+    #[test]
+    fn sentinels_codes_and_levels() {
+        let pdays = profile("pdays", &[("999", 960), ("3", 20), ("6", 12), ("12", 8)], true);
+        assert_eq!(sentinel(&pdays), Some(("999".into(), 960, 12.0)));
+        let age = profile("age", &[("30", 500), ("99", 2), ("45", 498)], true);
+        assert_eq!(sentinel(&age), None, "99 in under 1 % of rows is an age, not a code");
+        assert!(is_code(&profile("TrafficType", &[("1", 5), ("2", 5)], true)));
+        assert_eq!(axis("age"), "fit");
+        assert_eq!(axis("TotalVisits"), "engagement");
+        let job = profile("job", &[("admin", 100), ("tech", 60), ("rare", 3)], false);
+        let (baseline, kept, pooled) = levels(&job, 30);
+        assert_eq!(baseline, Some(("admin".into(), 100)));
+        assert_eq!(kept, vec![("tech".into(), 60)]);
+        assert_eq!(pooled, 3);
+    }
+}

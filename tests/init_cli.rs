@@ -1,0 +1,122 @@
+//! End-to-end: `init` → `validate` → `recalibrate` on small exports shaped like
+//! real ones, with no hand edit: a yes/no target beside a decoy "outcome"
+//! column (a previous campaign's result), a 500-level categorical, a 999
+//! sentinel, integer codes, a unique id; and the won-ids layout.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+
+/// A campaign table over eight quarters: `y` (yes/no) is the target; `outcome` is the
+/// previous campaign's result; `pdays` is 999 when never contacted; `company` has 500 levels.
+fn campaign(dir: &Path, with_target: bool) -> Vec<String> {
+    let mut rng = Rng(5);
+    let jobs = ["admin", "technician", "manager", "student", "retired", "services"];
+    let mut csv = String::from("client_id,contact_date,age,job,marital,company,TrafficType,pdays,outcome,campaign_calls");
+    csv.push_str(if with_target { ",y\n" } else { "\n" });
+    let mut won_ids = Vec::new();
+    for i in 0..8000 {
+        let quarter = i / 1000;
+        let month = 1 + (quarter % 4) * 3 + (i % 3);
+        let year = 2023 + quarter / 4;
+        let age = 18 + (rng.next() * 60.0) as u32;
+        let job = jobs[(rng.next() * jobs.len() as f64) as usize];
+        let marital = ["married", "single", "divorced"][(rng.next() * 3.0) as usize];
+        // Zipf-like: a few big companies, a long tail.
+        let company = format!("co{:03}", (500.0 * rng.next().powi(3)) as u32);
+        let traffic = 1 + (rng.next() * 8.0) as u32;
+        let contacted = rng.next() < 0.1;
+        let pdays = if contacted { (rng.next() * 28.0) as u32 } else { 999 };
+        let previous = if !contacted { "nonexistent" } else if rng.next() < 0.3 { "success" } else { "failure" };
+        let calls = 1 + (rng.next() * 8.0) as u32;
+        let logit = -2.2
+            + if job == "student" { 0.9 } else if job == "retired" { 0.7 } else { 0.0 }
+            + if contacted { 1.2 } else { 0.0 }
+            + if previous == "success" { 1.0 } else { 0.0 }
+            - 0.08 * calls as f64
+            + 0.01 * (age as f64 - 40.0);
+        let yes = rng.next() < 1.0 / (1.0 + (-logit).exp());
+        let id = format!("C{i:05}");
+        if yes {
+            won_ids.push(id.clone());
+        }
+        csv.push_str(&format!("{id},{year}-{month:02}-{:02},{age},{job},{marital},{company},{traffic},{pdays},{previous},{calls}", 1 + i % 28));
+        if with_target {
+            csv.push_str(if yes { ",yes\n" } else { ",no\n" });
+        } else {
+            csv.push('\n');
+        }
+    }
+    write(dir, "campaign.csv", csv);
+    won_ids
+}
+
+/// The active (not commented) `column = ...` lines of a draft.
+fn active_columns(draft: &str) -> Vec<String> {
+    draft.lines().filter_map(|l| l.strip_prefix("column = ")).map(|c| c.trim_matches('"').to_string()).collect()
+}
+
+fn run_job(dir: &Path, config: &str) {
+    let (code, out, err) = run_in(dir, &["validate", "--config", config]);
+    assert_eq!(code, 0, "validate: {out}{err}");
+    let (code, out, err) = run_in(dir, &["recalibrate", "--config", config, "--out", "run"]);
+    assert_eq!(code, 0, "recalibrate: {out}{err}");
+    assert!(dir.join("run/model.json").exists());
+}
+
+#[test]
+fn init_drafts_a_campaign_table_that_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    campaign(dir.path(), true);
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "campaign.csv", "-o", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+
+    // The target is y, never a signal; the decoy is an ordinary categorical signal.
+    assert!(draft.contains("outcome = \"y\""), "{draft}");
+    assert!(draft.contains("won = [\"yes\"]") && draft.contains("lost = [\"no\"]"), "{draft}");
+    let columns = active_columns(&draft);
+    assert!(!columns.contains(&"y".to_string()), "the target is drafted as a signal: {columns:?}");
+    assert!(columns.contains(&"outcome".to_string()), "{columns:?}");
+    assert!(draft.contains("id = \"client_id\""), "{draft}");
+    assert!(!columns.contains(&"client_id".to_string()));
+    // 999 means "never contacted": a flag plus the quantity capped below it.
+    assert!(draft.contains("name = \"pdays_none\"") && draft.contains("equals = \"999\""), "{draft}");
+    // Integer codes are categories; the 500-level company keeps its big levels, pools the rest.
+    assert!(draft.contains("column = \"TrafficType\"\nlevels = ["), "{draft}");
+    let company = draft.lines().find(|l| l.starts_with("# \"company\": ")).unwrap_or_else(|| panic!("{draft}"));
+    let levels: usize = company.trim_start_matches("# \"company\": ").split(' ').next().unwrap().parse().unwrap();
+    assert!(levels > 400 && company.contains("baseline (left out"), "{company}");
+    assert!(draft.contains("pooled into the baseline"), "{draft}");
+    // A baseline is left out of every categorical: marital lists two of its three levels.
+    let marital = draft.split("column = \"marital\"\nlevels = [").nth(1).unwrap().split(']').next().unwrap();
+    assert_eq!(marital.matches('"').count(), 4, "{marital}");
+    // Fit vs engagement from the name, marked GUESS.
+    assert!(draft.contains("name = \"campaign_calls\"\naxis = \"engagement\"   # GUESS"), "{draft}");
+    assert!(draft.contains("name = \"age\"\naxis = \"fit\"   # GUESS"), "{draft}");
+    assert!(draft.contains("[sales]\ncapacity_per_month = "), "{draft}");
+
+    run_job(dir.path(), "mqlcal.toml");
+
+    // init --outcome names the outcome when the guess is wrong; a column that is not there is an error.
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "campaign.csv", "--outcome", "nope", "-o", "other.toml"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("nope") && err.contains("init --outcome"), "{err}");
+}
+
+#[test]
+fn init_drafts_the_won_ids_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let won = campaign(dir.path(), false);
+    write(dir.path(), "won.csv", format!("client_id\n{}\n", won.join("\n")));
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "campaign.csv", "--won-ids", "won.csv", "-o", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    assert!(draft.contains("won_ids = \"won.csv\""), "{draft}");
+    assert!(draft.contains("open_after_days = 180   # GUESS"), "{draft}");
+    assert!(!draft.contains("FILL ME IN"), "{draft}");
+    run_job(dir.path(), "mqlcal.toml");
+}
