@@ -120,3 +120,31 @@ fn init_drafts_the_won_ids_layout() {
     assert!(!draft.contains("FILL ME IN"), "{draft}");
     run_job(dir.path(), "mqlcal.toml");
 }
+
+#[test]
+fn validate_and_fit_name_what_a_hand_edit_broke() {
+    let dir = tempfile::tempdir().unwrap();
+    campaign(dir.path(), true);
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "campaign.csv", "-o", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    let marital = draft.split("column = \"marital\"\nlevels = [").nth(1).unwrap().split(']').next().unwrap().to_string();
+
+    // Every level listed (no baseline) and a level the data never has.
+    let edited = draft.replace(
+        &format!("column = \"marital\"\nlevels = [{marital}]"),
+        "column = \"marital\"\nlevels = [\"married\", \"single\", \"divorced\", \"widowed\"]",
+    );
+    write(dir.path(), "edited.toml", edited);
+    let (_, out, err) = run_in(dir.path(), &["validate", "--config", "edited.toml"]);
+    let all = format!("{out}{err}");
+    assert!(all.contains("signal \"marital\" lists every level that occurs: no baseline"), "{all}");
+    assert!(all.contains("signal \"marital\": level \"widowed\" never occurs"), "{all}");
+
+    // The target drafted back in as a signal: fit names it.
+    let leaky = format!("{draft}\n[[signals]]\nname = \"answer\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"y\"\nequals = \"yes\"\n");
+    write(dir.path(), "leaky.toml", leaky);
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "leaky.toml", "-o", "m.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("answer (AUC 1.00)") && err.contains("leakage"), "{err}");
+}

@@ -82,6 +82,57 @@ impl QualityReport {
     }
 }
 
+/// Categoricals that list every level (no baseline: collinear with the
+/// intercept), levels the data never has, and signals constant within the
+/// training cohorts (nothing to learn from).
+fn signal_shape_warnings(config: &Config, table: &mqlcal_features::FeatureTable) -> Vec<String> {
+    let mut out = Vec::new();
+    let training: Vec<usize> = match mqlcal_features::split::split(table, &config.model) {
+        Ok(split) if !split.training_rows.is_empty() => split.training_rows,
+        _ => table.decided_rows(),
+    };
+    for signal in &config.signals {
+        let columns: Vec<usize> = (0..table.columns.len()).filter(|&j| table.columns[j].signal == signal.name).collect();
+        if columns.is_empty() || table.is_empty() {
+            continue;
+        }
+        if let SignalSource::Categorical { levels, .. } = &signal.source {
+            let every_row_one_level = (0..table.len()).all(|i| columns.iter().filter(|&&j| table.matrix[[i, j]] != 0.0).count() == 1);
+            if every_row_one_level {
+                let (top, _) = columns
+                    .iter()
+                    .map(|&j| (table.columns[j].level.clone().unwrap_or_default(), table.matrix.column(j).sum()))
+                    .fold((String::new(), -1.0), |best, c| if c.1 > best.1 { c } else { best });
+                out.push(format!(
+                    "signal {:?} lists every level that occurs: no baseline, so its levels are collinear with the intercept and one effect is split into opposite points; leave out one level, e.g. the most frequent, {top:?}",
+                    signal.name
+                ));
+            }
+            for (&j, level) in columns.iter().zip(levels) {
+                if table.matrix.column(j).iter().all(|&v| v == 0.0) {
+                    out.push(format!("signal {:?}: level {level:?} never occurs in the data (a typo, or a value the CRM spells differently?)", signal.name));
+                }
+            }
+        }
+        for &j in &columns {
+            let never = matches!(signal.source, SignalSource::Categorical { .. }) && table.matrix.column(j).iter().all(|&v| v == 0.0);
+            if never {
+                continue; // said above
+            }
+            let mut values = training.iter().map(|&i| table.matrix[[i, j]]);
+            if let Some(first) = values.next() {
+                if !training.is_empty() && values.all(|v| v == first) {
+                    out.push(format!(
+                        "feature {:?} is constant ({first}) on every training lead: nothing to learn from it; it gets 0 points",
+                        table.columns[j].name
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Build the report. A problem that stops ingest (missing file, bad cell) is returned as Err.
 /// Duplicate ids are reported (as an error when the config says so), not fatal.
 pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
@@ -253,6 +304,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             });
         }
     }
+    warnings.extend(signal_shape_warnings(config, table));
     let mut unnamed_levels: Vec<UnnamedLevel> = unnamed
         .into_iter()
         .map(|((signal, level), leads)| {

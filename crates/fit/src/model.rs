@@ -110,7 +110,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         PointsScaling::Pdo { pdo, base_score, base_odds } => Scaling::Pdo { pdo, base_score, base_odds },
     };
     let points = scale_to_points(&coefs, logistic.intercept, &names, scaling)?;
-    let cost = rounding_cost(x_train.view(), &y_train, &coefs, logistic.intercept, &points.points)?;
+    let cost = rounding_cost(x_train.view(), &y_train, &coefs, logistic.intercept, &points.points).map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?;
 
     let mut std_err = vec![None; names.len()];
     let mut p_value = vec![None; names.len()];
@@ -197,7 +197,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         Calibration::Isotonic => CalibrationMethod::Isotonic,
     };
     let train_scores = scores(&model, x_train.view());
-    model.calibration = Some(calibration_table(&train_scores, &y_train, method)?);
+    model.calibration = Some(calibration_table(&train_scores, &y_train, method).map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?);
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
         recalibrate_on_latest(&mut model, table, &split, method)?;
     }
@@ -234,6 +234,30 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         }
     };
     Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
+}
+
+/// A calibration that fails because the score separates the outcomes is almost
+/// always leakage: name the signals that separate won from lost on their own.
+fn name_separators(error: FitError, x: ArrayView2<f64>, won: &[bool], names: &[String]) -> FitError {
+    if !error.to_string().contains("separates") {
+        return error;
+    }
+    let separators: Vec<String> = names
+        .iter()
+        .zip(x.columns())
+        .filter_map(|(name, column)| {
+            let values: Vec<f64> = column.to_vec();
+            let auc = mqlcal_metrics::roc_auc(&values, won).ok()?;
+            (auc.max(1.0 - auc) >= 0.99).then(|| format!("{name} (AUC {:.2})", auc.max(1.0 - auc)))
+        })
+        .collect();
+    if separators.is_empty() {
+        return error;
+    }
+    FitError::InvalidParams(format!(
+        "{error}; on their own, {} separate won from lost leads: they are probably recorded after the outcome (leakage). Leave them out of [[signals]] (mqlcal validate lists leakage suspects)",
+        separators.join(", ")
+    ))
 }
 
 /// Max-points scaling's default base: just enough (a multiple of 10) that the
