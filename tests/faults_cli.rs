@@ -102,3 +102,31 @@ fn empty_windows_and_unknown_activities_are_named() {
     let (_, out, err) = run_in(dir.path(), &["validate", "--config", "typo.toml"]);
     assert!(format!("{out}{err}").contains("no event has the activity \"demo_requets\" that a signal counts"), "{out}{err}");
 }
+
+/// Small levels that separate the outcomes by chance are one grouped line, not a leakage alarm each.
+#[test]
+fn small_separations_are_one_grouped_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(3);
+    let mut csv = String::from("id,created,stage,size,tiny\n");
+    for i in 0..3000 {
+        let tiny = if i % 100 == 0 { format!("rare{}", i % 7) } else { "common".into() };
+        let size = rng.next() * 10.0;
+        let won = tiny == "common" && rng.next() < if size > 5.0 { 0.3 } else { 0.1 };
+        csv.push_str(&format!("L{i},2024-{:02}-{:02},{},{size:.2},{tiny}\n", 1 + i % 12, 1 + i % 27, if won { "won" } else { "lost" }));
+    }
+    write(dir.path(), "leads.csv", csv);
+    write(
+        dir.path(),
+        "c.toml",
+        "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
+         [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n[model]\nalpha = 1\n\
+         [[signals]]\nname = \"size\"\naxis = \"fit\"\nkind = \"numeric\"\ncolumn = \"size\"\n\
+         [[signals]]\nname = \"tiny\"\naxis = \"fit\"\nkind = \"categorical\"\ncolumn = \"tiny\"\nlevels = [\"rare0\", \"rare1\", \"rare2\", \"rare3\"]\n",
+    );
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "c.toml", "-o", "m.json"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("separate")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("4 small signals or levels") && lines[0].contains("by chance, not leakage"), "{err}");
+}

@@ -148,3 +148,27 @@ fn validate_and_fit_name_what_a_hand_edit_broke() {
     assert_ne!(code, 0);
     assert!(err.contains("answer (AUC 1.00)") && err.contains("leakage"), "{err}");
 }
+
+#[test]
+fn init_drafts_the_won_and_lost_files_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let won: std::collections::HashSet<String> = campaign(dir.path(), false).into_iter().collect();
+    let text = std::fs::read_to_string(dir.path().join("campaign.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let (mut w, mut l) = (format!("{header}\n"), format!("{header}\n"));
+    for line in lines {
+        let id = line.split(',').next().unwrap();
+        let file = if won.contains(id) { &mut w } else { &mut l };
+        file.push_str(line);
+        file.push('\n');
+    }
+    write(dir.path(), "won.csv", w);
+    write(dir.path(), "lost.csv", l);
+    let (code, _, err) = run_in(dir.path(), &["init", "--won", "won.csv", "--lost", "lost.csv", "-o", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    assert!(draft.contains("won = \"won.csv\"\nlost = \"lost.csv\""), "{draft}");
+    assert!(!draft.contains("FILL ME IN") && !draft.contains("[outcome]"), "{draft}");
+    run_job(dir.path(), "mqlcal.toml");
+}

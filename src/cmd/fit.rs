@@ -139,11 +139,7 @@ fn render(report: &FitReport) -> String {
             let _ = writeln!(s, "rounded to 0 points (what the fit learned is erased): {}", c.rounded_to_zero.join(", "));
         }
     }
-    if let Some(fit) = &model.fit {
-        for w in &fit.warnings {
-            let _ = writeln!(s, "warning: {w}");
-        }
-    }
+
     for (set, m) in &model.metrics {
         let _ = writeln!(
             s,

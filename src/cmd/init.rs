@@ -15,8 +15,17 @@ use anyhow::{bail, Context};
 #[command(after_help = "Example:\n  mqlcal init --leads crm/leads.csv --events crm/events.csv -o crm/mqlcal.toml\n  mqlcal validate --config crm/mqlcal.toml")]
 pub struct Args {
     /// The leads export (CSV or Parquet)
-    #[arg(long)]
-    pub leads: PathBuf,
+    #[arg(long, required_unless_present = "won", conflicts_with = "won")]
+    pub leads: Option<PathBuf>,
+    /// Layout 2: the won leads (with --lost, same columns, no outcome column)
+    #[arg(long, value_name = "FILE", requires = "lost")]
+    pub won: Option<PathBuf>,
+    /// Layout 2: the lost leads
+    #[arg(long, value_name = "FILE", requires = "won")]
+    pub lost: Option<PathBuf>,
+    /// Layout 2: optional open leads
+    #[arg(long, value_name = "FILE", requires = "won")]
+    pub open: Option<PathBuf>,
     /// Optional events export (lead_id, occurred_at, activity)
     #[arg(long)]
     pub events: Option<PathBuf>,
@@ -41,11 +50,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.output.exists() && !args.force {
         bail!("{} already exists; pass --force to overwrite it", args.output.display());
     }
-    for input in std::iter::once(&args.leads).chain(args.events.as_ref()) {
+    let Some(leads) = args.leads.as_ref().or(args.won.as_ref()) else { bail!("give --leads FILE, or --won FILE and --lost FILE") };
+    for input in [args.leads.as_ref(), args.won.as_ref(), args.lost.as_ref(), args.open.as_ref(), args.events.as_ref(), args.won_ids.as_ref()].into_iter().flatten() {
         mqlcal_data::refuse_input(&args.output, &[input.as_path()])?;
     }
-    let options = mqlcal_data::InitOptions { outcome: args.outcome.clone(), won_ids: args.won_ids.clone(), min_level_count: args.min_level_count };
-    let draft = mqlcal_data::draft_config(&args.leads, args.events.as_deref(), &args.output, &options)?;
+    let options = mqlcal_data::InitOptions {
+        outcome: args.outcome.clone(),
+        won_ids: args.won_ids.clone(),
+        min_level_count: args.min_level_count,
+        lost: args.lost.clone(),
+        open: args.open.clone(),
+    };
+    let draft = mqlcal_data::draft_config(leads, args.events.as_deref(), &args.output, &options)?;
     // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
     super::write_atomic(&args.output, draft.toml.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;

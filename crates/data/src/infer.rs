@@ -75,6 +75,10 @@ pub struct InitOptions {
     pub won_ids: Option<std::path::PathBuf>,
     /// Categorical levels need at least this many leads to be kept (rarer ones pool into the baseline).
     pub min_level_count: usize,
+    /// Layout 2: `leads` is the won file and this the lost file (same columns).
+    pub lost: Option<std::path::PathBuf>,
+    /// Layout 2: an optional file of open leads.
+    pub open: Option<std::path::PathBuf>,
 }
 
 /// Default of `init --min-level-count`: a level needs about 30 leads before its points mean anything.
@@ -88,7 +92,18 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         missing: MISSING.iter().map(|s| s.to_string()).collect(),
     };
     let mut notes = ReadNotes::default();
-    let table = read::read_table(leads, &csv, None, &mut notes)?;
+    let mut table = read::read_table(leads, &csv, None, &mut notes)?;
+    // Layout 2: the won file, then the lost file (same columns), profiled as one.
+    let won_rows = table.height();
+    if let Some(lost) = &options.lost {
+        let lost_table = read::read_table(lost, &csv, None, &mut notes)?;
+        let columns = table.column_names();
+        let lost_frame = lost_table.frame.select(columns.iter().map(|c| c.as_str())).map_err(|_| DataError::File {
+            path: lost.clone(),
+            message: format!("the lost file needs the won file's columns: {}", columns.join(", ")),
+        })?;
+        table.frame = table.frame.vstack(&lost_frame).map_err(|e| DataError::file(lost, e.to_string()))?;
+    }
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
     let first_look = profile_columns(&table, &no_outcome, &csv.missing)?;
@@ -106,7 +121,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
             cells.is_some_and(|c| detect_layout(c.iter().filter_map(|v| clean(v, &csv.missing))).is_ok())
         })
         .map(|p| p.name.clone());
-    let outcome = match (&options.outcome, &options.won_ids) {
+    let outcome = match (&options.outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(column), _) => {
             if !names.contains(column) {
                 return Err(DataError::MissingColumn {
@@ -149,6 +164,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
 
     // Outcome per row, to profile columns against won/lost.
     let won: Vec<Option<bool>> = match (&outcome, &won_ids, &id) {
+        _ if options.lost.is_some() => (0..table.height()).map(|i| Some(i < won_rows)).collect(),
         (None, Some(won_ids), Some(id)) => cells::text(&table, id)?.iter().map(|c| Some(c.is_some_and(|v| won_ids.contains(v.trim())))).collect(),
         (Some(column), _, _) => {
             let cells = cells::text(&table, column)?;
@@ -176,7 +192,15 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS, leakage suspects are commented out.");
     let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
     let _ = writeln!(t, "[input]");
-    let _ = writeln!(t, "leads = {}", toml_str(&relative(leads, config_dir)));
+    if let Some(lost) = &options.lost {
+        let _ = writeln!(t, "won = {}", toml_str(&relative(leads, config_dir)));
+        let _ = writeln!(t, "lost = {}", toml_str(&relative(lost, config_dir)));
+        if let Some(open) = &options.open {
+            let _ = writeln!(t, "open = {}", toml_str(&relative(open, config_dir)));
+        }
+    } else {
+        let _ = writeln!(t, "leads = {}", toml_str(&relative(leads, config_dir)));
+    }
     if let Some(path) = &options.won_ids {
         let _ = writeln!(t, "won_ids = {}   # every lead not listed is lost, or open while young (see open_after_days)", toml_str(&relative(path, config_dir)));
     }
@@ -210,12 +234,13 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
             let _ = writeln!(t, "# created_at = \"created_at\"   # no date column found: without it there are no cohorts");
         }
     }
-    match (&outcome, &options.won_ids) {
+    match (&outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(o), _) => {
             guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
             let how = if options.outcome.is_some() { "from --outcome" } else { "GUESS: the column that looks most like the target" };
             let _ = writeln!(t, "outcome = {}   # {how}", toml_str(o));
         }
+        (None, Some(_)) if options.lost.is_some() => guesses.push("outcome: the won/lost files layout (--won, --lost)".into()),
         (None, Some(_)) => guesses.push("outcome: the won-ids layout (--won-ids)".into()),
         (None, None) => {
             guesses.push("outcome column: none found (name it with init --outcome COLUMN, or give --won-ids FILE)".into());
@@ -236,7 +261,9 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     }
     let _ = writeln!(t);
     let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
-    if options.won_ids.is_some() {
+    if options.lost.is_some() {
+        // The files say the outcome: no [outcome] section.
+    } else if options.won_ids.is_some() {
         let _ = writeln!(t, "[outcome]");
         let _ = writeln!(t, "open_after_days = 180   # GUESS: leads not in the won ids and younger than this are still open\n");
     } else {

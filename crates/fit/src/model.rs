@@ -175,7 +175,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
             log_likelihood: logistic.log_likelihood,
             points_per_log_odds: points.factor,
             dropped: logistic.dropped.iter().map(|d| format!("{}: {:?}", d.signal, d.reason)).collect(),
-            warnings: logistic.warnings.iter().map(|w| format!("{}: {}", w.signal, w.reason)).collect(),
+            warnings: grouped_separations(&logistic.warnings, x_train.view(), &names),
         }),
         training: Some(Training {
             cohorts: split.training_cohorts.clone(),
@@ -234,6 +234,33 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         }
     };
     Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
+}
+
+/// Below this many training leads, a signal that separates the outcomes does so
+/// by chance (a small level with no wins), not by leakage.
+const MIN_SEPARATION_SUPPORT: usize = 50;
+
+/// The fit's warnings, ranked: separations with real support first, one per
+/// line (leakage suspects); separations by small levels grouped into one line.
+fn grouped_separations(warnings: &[crate::FitWarning], x: ArrayView2<f64>, names: &[String]) -> Vec<String> {
+    let support = |signal: &str| -> usize {
+        names.iter().position(|n| n == signal).map_or(usize::MAX, |j| x.column(j).iter().filter(|&&v| v != 0.0).count())
+    };
+    let (mut strong, mut small): (Vec<(usize, &crate::FitWarning)>, Vec<(usize, &crate::FitWarning)>) =
+        warnings.iter().map(|w| (support(&w.signal), w)).partition(|(n, _)| *n >= MIN_SEPARATION_SUPPORT);
+    strong.sort_by(|a, b| b.0.cmp(&a.0));
+    small.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.signal.cmp(&b.1.signal)));
+    let mut out: Vec<String> = strong.iter().map(|(_, w)| format!("{}: {}", w.signal, w.reason)).collect();
+    if !small.is_empty() {
+        let listed: Vec<String> = small.iter().take(12).map(|(n, w)| format!("{} ({n} leads)", w.signal)).collect();
+        out.push(format!(
+            "{} small signals or levels (under {MIN_SEPARATION_SUPPORT} training leads each) have only wins or only losses, so they separate the outcomes by chance, not leakage: {}{}; their points rest on the penalty alone, consider pooling them into the baseline",
+            small.len(),
+            listed.join(", "),
+            if small.len() > 12 { ", ..." } else { "" }
+        ));
+    }
+    out
 }
 
 /// A calibration that fails because the score separates the outcomes is almost
