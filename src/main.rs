@@ -1,6 +1,7 @@
 //! `mqlcal`: recalibrate MQL lead scoring from closed-won and closed-lost cohorts.
 //! Thin glue: each subcommand lives in `src/cmd/<name>.rs` with its usage text at the top.
 
+mod cleanup;
 mod cmd;
 mod progress;
 
@@ -50,6 +51,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cleanup::install();
     let result = match cli.command {
         Command::Recalibrate(args) => cmd::recalibrate::run(args),
         Command::Init(args) => cmd::init::run(args),

@@ -130,3 +130,45 @@ fn small_separations_are_one_grouped_line() {
     assert_eq!(lines.len(), 1, "{err}");
     assert!(lines[0].contains("4 small signals or levels") && lines[0].contains("by chance, not leakage"), "{err}");
 }
+
+fn hidden_work_folders(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".mqlcal-"))
+        .collect()
+}
+
+/// SIGTERM or SIGINT during a run removes its staging folder; a SIGKILLed run's leftovers
+/// are removed by the next run; --force replaces a run in one step.
+#[test]
+fn interrupted_runs_leave_nothing_and_force_swaps_whole_runs() {
+    for signal in ["-TERM", "-INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = bin().args(["recalibrate", "--out", "run"]).current_dir(dir.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        // Wait until the staging folder exists, then interrupt.
+        let started = std::time::Instant::now();
+        while hidden_work_folders(dir.path()).is_empty() && started.elapsed().as_secs() < 30 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!hidden_work_folders(dir.path()).is_empty(), "the run never staged");
+        std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "{signal}");
+        assert_eq!(hidden_work_folders(dir.path()), Vec::<String>::new(), "{signal} left debris");
+        assert!(!dir.path().join("run").exists());
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".mqlcal-run-999999999-abc")).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(".mqlcal-run-999999999-abc, left by a run that was killed"), "{err}");
+    let first = std::fs::read(dir.path().join("run/model.json")).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--out", "run", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(dir.path().join("run/model.json")).unwrap(), first, "same inputs, same model bytes");
+    assert!(dir.path().join("run/report/report.html").exists());
+    assert_eq!(hidden_work_folders(dir.path()), Vec::<String>::new());
+}

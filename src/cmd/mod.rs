@@ -68,6 +68,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .prefix(".mqlcal-")
         .tempfile_in(&dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let _interrupt = crate::cleanup::guard(tmp.path());
     tmp.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
     // Temp files are private (0600); outputs are ordinary files others may read.

@@ -91,6 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let staging = staging_dir(&out)?;
     let stage_dir = staging.path().to_path_buf();
+    let _interrupt = crate::cleanup::guard(&stage_dir);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
 
     let fitted = stages.run("fit", |warnings| {
@@ -180,8 +181,11 @@ fn staging_dir(out: &Path) -> anyhow::Result<tempfile::TempDir> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    for leftover in crate::cleanup::sweep_leftovers(&parent) {
+        eprintln!("warning: removed {}, left by a run that was killed", leftover.display());
+    }
     tempfile::Builder::new()
-        .prefix(".mqlcal-run-")
+        .prefix(&crate::cleanup::tagged(".mqlcal-run-"))
         .tempdir_in(&parent)
         .with_context(|| format!("cannot write in {}", parent.display()))
 }
@@ -201,8 +205,14 @@ fn install(staging: tempfile::TempDir, out: &Path, force: bool) -> anyhow::Resul
         if !force {
             bail!("{} appeared while the run was going: pass --force to replace it", out.display());
         }
+        // One atomic step where the system allows: there is always a complete run at `out`.
+        if crate::cleanup::exchange(staging.path(), out).is_ok() {
+            // The staging path now holds the old run: TempDir removes it.
+            drop(staging);
+            return Ok(());
+        }
         let old = tempfile::Builder::new()
-            .prefix(".mqlcal-old-")
+            .prefix(&crate::cleanup::tagged(".mqlcal-old-"))
             .tempdir_in(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
             .context("cannot make room for the old run")?;
         let parked = old.path().join("run");
