@@ -106,3 +106,41 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     assert!(err.contains("edited.json") && err.contains("not a valid model file"), "{err}");
     assert!(!dir.path().join("x.csv").exists());
 }
+
+/// `-o -` pipes CSV; `--format hubspot|salesforce` writes the CRM's import file.
+#[test]
+fn scores_pipe_and_import_into_the_crm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let data = repo_root().join("notebooks-data");
+    let (leads, events) = (data.join("leads.csv"), data.join("events.csv"));
+    let score = |extra: &[&str]| -> String {
+        let mut args = vec!["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "-"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run_in(dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("wrote"), "{err}");
+        out
+    };
+    let plain = score(&[]);
+    assert!(plain.starts_with("lead_id,score,fit_score,engagement_score,mql,tier,probability,reason_1"), "{}", &plain[..200]);
+    assert_eq!(plain.lines().count(), 20_001);
+    let hubspot = score(&["--format", "hubspot"]);
+    assert!(hubspot.starts_with("Record ID,mqlcal_score,mqlcal_mql,mqlcal_tier,mqlcal_reasons\n"), "{}", &hubspot[..200]);
+    let salesforce = score(&["--format", "salesforce"]);
+    assert!(salesforce.starts_with("Id,MQL_Score__c,Is_MQL__c,MQL_Tier__c,MQL_Reasons__c\n"));
+    // Same scores and flags in every format.
+    let column = |text: &str, k: usize| -> Vec<String> { text.lines().skip(1).map(|l| split_csv_line(l)[k].clone()).collect() };
+    assert_eq!(column(&plain, 1), column(&hubspot, 1));
+    assert_eq!(column(&plain, 4), column(&salesforce, 2));
+    assert!(hubspot.lines().nth(1).unwrap().contains("; "), "reasons joined for one CRM field");
+
+    // features and export pipe too.
+    let (code, out, err) = run_in(dir.path(), &["features", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("lead_id,created_at,cohort,outcome"));
+    let (code, out, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("SELECT"));
+}

@@ -35,7 +35,7 @@ pub struct Args {
     /// Export a PMML 4.4 Scorecard (inputs: the feature columns of `mqlcal features`)
     #[arg(long)]
     pub pmml: bool,
-    /// Where to write (default: stdout)
+    /// Where to write (default, or -: standard output)
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
 }
@@ -56,7 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn emit(args: &Args, text: &str) -> anyhow::Result<ExitCode> {
-    match &args.output {
+    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
             super::write_atomic(path, text.as_bytes())?;

@@ -15,7 +15,7 @@ pub struct Args {
     /// Config file (default: the bundled sample, notebooks-data/mqlcal.toml)
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
-    /// Output file; .csv or .parquet
+    /// Output file; .csv or .parquet, or - for CSV on standard output
     #[arg(long, short = 'o')]
     pub output: PathBuf,
 }
@@ -29,12 +29,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut frame = mqlcal_data::feature_frame(&ingested.table, &config.id_column)?;
     let inputs = super::input_paths(&config);
     let input_refs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
-    mqlcal_data::write_frame(&mut frame, &args.output, &input_refs)
-        .with_context(|| format!("cannot write the feature table to {}", args.output.display()))?;
+    let shown = if args.output.as_os_str() == "-" {
+        // The CSV writer needs a file: write one aside, then stream it out.
+        let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
+        let path = dir.path().join("features.csv");
+        mqlcal_data::write_frame(&mut frame, &path, &input_refs).context("cannot write the feature table")?;
+        let mut file = std::fs::File::open(&path).context("cannot read the feature table back")?;
+        match std::io::copy(&mut file, &mut std::io::stdout().lock()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other.context("cannot write to standard output")?,
+        };
+        "standard output".to_string()
+    } else {
+        mqlcal_data::write_frame(&mut frame, &args.output, &input_refs)
+            .with_context(|| format!("cannot write the feature table to {}", args.output.display()))?;
+        args.output.display().to_string()
+    };
     let counts = ingested.table.outcome_counts();
     eprintln!(
         "wrote {}: {} leads ({} won, {} lost, {} open) x {} signal columns",
-        args.output.display(),
+        shown,
         ingested.table.len(),
         counts.won,
         counts.lost,

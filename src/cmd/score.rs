@@ -28,9 +28,38 @@ pub struct Args {
     /// Their events (long form), when the model counts events
     #[arg(long)]
     pub events: Option<PathBuf>,
-    /// Output: .csv or .parquet
+    /// Output: .csv or .parquet, or - for CSV on standard output
     #[arg(long, short = 'o')]
     pub output: PathBuf,
+    /// Columns: mqlcal's own, or an import file for the CRM (hubspot: Record ID and
+    /// mqlcal_* properties; salesforce: Id and *__c fields)
+    #[arg(long, value_enum, default_value_t = Format::Mqlcal)]
+    pub format: Format,
+}
+
+/// Which columns `score` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// lead id, score, sub-scores, mql, tier, probability, three reasons
+    Mqlcal,
+    /// HubSpot import: `Record ID` (matches existing records), mqlcal_score, mqlcal_mql, mqlcal_tier, mqlcal_reasons
+    Hubspot,
+    /// Salesforce Data Import Wizard / Data Loader update: `Id`, MQL_Score__c, Is_MQL__c, MQL_Tier__c, MQL_Reasons__c
+    Salesforce,
+}
+
+/// The import file a CRM takes: its record-id column and its property names.
+fn crm_table(format: Format, ids: &[String], explained: &[mqlcal_scorecard::Explained]) -> TidyTable {
+    let (id, score, mql, tier, reasons) = match format {
+        Format::Salesforce => ("Id", "MQL_Score__c", "Is_MQL__c", "MQL_Tier__c", "MQL_Reasons__c"),
+        _ => ("Record ID", "mqlcal_score", "mqlcal_mql", "mqlcal_tier", "mqlcal_reasons"),
+    };
+    TidyTable::new("import")
+        .text(id, ids.iter().map(|i| Some(i.clone())))
+        .int(score, explained.iter().map(|e| Some(e.score.total)))
+        .bool(mql, explained.iter().map(|e| e.score.mql))
+        .text(tier, explained.iter().map(|e| e.tier.map(|t| if t == Tier::Hot { "hot" } else { "warm" })))
+        .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("; "))))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -45,7 +74,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
-    let table = TidyTable::new("scores")
+    let table = if args.format != Format::Mqlcal {
+        crm_table(args.format, &input.ids, &explained)
+    } else {
+        TidyTable::new("scores")
         .text(&id_column, input.ids.iter().map(|id| Some(id.clone())))
         .int("score", explained.iter().map(|e| Some(e.score.total)))
         .int("fit_score", explained.iter().map(|e| Some(e.score.fit)))
@@ -63,12 +95,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .float("probability", explained.iter().map(|e| e.score.probability))
         .text("reason_1", reason(0))
         .text("reason_2", reason(1))
-        .text("reason_3", reason(2));
+        .text("reason_3", reason(2))
+    };
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
     if let Some(e) = &args.events {
         inputs.push(e);
     }
-    mqlcal_data::write_tidy(&table, &args.output, &inputs)?;
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout {
+        use std::io::Write;
+        match std::io::stdout().lock().write_all(table.to_csv().as_bytes()) {
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other.context("cannot write to standard output")?,
+        }
+    } else {
+        mqlcal_data::write_tidy(&table, &args.output, &inputs)?;
+    }
 
     let mqls = explained.iter().filter(|e| e.score.mql == Some(true)).count();
     let hot = explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count();
@@ -84,6 +127,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if input.events_for_unknown_leads > 0 {
         eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
     }
-    eprintln!("wrote {}", args.output.display());
+    if !to_stdout {
+        eprintln!("wrote {}", args.output.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
