@@ -47,6 +47,22 @@ enum Command {
     Compare(cmd::compare::Args),
     /// Generate realistic synthetic B2B cohorts with known true weights
     Synth(cmd::synth::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    Man,
+}
+
+/// Write to standard output; a reader that stops early (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn main() -> ExitCode {
@@ -58,6 +74,17 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Features(args) => cmd::features::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mqlcal", &mut text);
+            print_all(&text)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut text).map_err(anyhow::Error::from).and_then(|_| print_all(&text))
+        }
         Command::Fit(args) => cmd::fit::run(args),
         Command::Backtest(args) => cmd::backtest::run(args),
         Command::Compare(args) => cmd::compare::run(args),

@@ -172,3 +172,53 @@ fn interrupted_runs_leave_nothing_and_force_swaps_whole_runs() {
     assert!(dir.path().join("run/report/report.html").exists());
     assert_eq!(hidden_work_folders(dir.path()), Vec::<String>::new());
 }
+
+/// Shell completions and the man page come from the same clap definitions as --help.
+#[test]
+fn completions_and_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, err) = run_in(dir.path(), &["completions", shell]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("mqlcal") && out.contains("recalibrate") && out.contains("min-level-count"), "{shell}");
+    }
+    let (code, out, err) = run_in(dir.path(), &["man"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(".ie") || out.contains(".TH mqlcal"), "{}", &out[..200.min(out.len())]);
+    assert!(out.contains("recalibrate"));
+    let (code, _, err) = run_in(dir.path(), &["completions", "tcsh"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("tcsh") && err.contains("bash"), "{err}");
+}
+
+/// A typed Parquet date column (what `mqlcal features` writes, what a warehouse exports) is read by every stage.
+#[test]
+fn typed_parquet_dates_are_read_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["features", "-o", "features.parquet"]);
+    assert_eq!(code, 0, "{err}");
+    let sample = std::fs::read_to_string(repo_root().join("notebooks-data/mqlcal.toml")).unwrap();
+    let sales = sample.split("[sales]").nth(1).map(|s| format!("[sales]{}", s.split("\n[").next().unwrap())).unwrap_or_default();
+    write(
+        dir.path(),
+        "typed.toml",
+        format!(
+            "[input]\nleads = \"features.parquet\"\n[columns]\nid = \"lead_id\"\ncreated_at = \"created_at\"\noutcome = \"outcome\"\n\
+             [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\nopen = [\"open\"]\n[model]\nalpha = 1\n{sales}\n[backtest]\nwalk_forward = false\nbootstrap_resamples = 1000\n\
+             [[signals]]\nname = \"demo\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"demo_request\"\n\
+             [[signals]]\nname = \"pricing\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"pricing_page\"\n\
+             [[signals]]\nname = \"vp\"\naxis = \"fit\"\nkind = \"count\"\ncolumn = \"title=vp\"\n"
+        ),
+    );
+    for args in [
+        vec!["validate", "--config", "typed.toml"],
+        vec!["features", "--config", "typed.toml", "-o", "again.csv"],
+        vec!["fit", "--config", "typed.toml", "-o", "m.json"],
+        vec!["backtest", "--config", "typed.toml", "--out", "bt"],
+        vec!["report", "--config", "typed.toml", "--out", "rep"],
+        vec!["recalibrate", "--config", "typed.toml", "--out", "run"],
+    ] {
+        let (code, out, err) = run_in(dir.path(), &args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+}

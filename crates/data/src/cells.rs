@@ -51,6 +51,8 @@ pub fn text(table: &Table, column: &str) -> Result<TextColumn, DataError> {
             .cast(&DataType::String)
             .and_then(|c| c.str().cloned()),
         DataType::Null => s.cast(&DataType::String).and_then(|c| c.str().cloned()),
+        // Typed dates (a warehouse export, mqlcal's own features.parquet) as ISO text.
+        DataType::Date | DataType::Datetime(..) => s.cast(&DataType::String).and_then(|c| c.str().cloned()),
         other => {
             return Err(DataError::ColumnType {
                 path: table.path.clone(),
