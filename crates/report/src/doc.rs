@@ -99,6 +99,13 @@ pub fn recommendation(inputs: &ReportInputs) -> String {
             pct(boot.conversion.high),
         )
     };
+    // (An infeasible recommendation's summary already states the month range.)
+    if b.recommendation.feasible && b.months > 1 {
+        s.push_str(&format!(
+            " Month by month it sends {}–{} MQLs ({} of {} complete months over capacity).",
+            r.quietest_month_mqls, r.busiest_month_mqls, r.months_over_capacity, b.months
+        ));
+    }
     if let Some(t) = &b.tiers {
         s.push(' ');
         s.push_str(&t.summary);
