@@ -128,7 +128,7 @@ fn render(b: &Backtest) -> String {
         let _ = writeln!(s, "as of {as_of}");
     }
     for m in b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)) {
-        let _ = writeln!(s, "not yet judged: {}", mqlcal_features::FeatureTable::describe(m));
+        let _ = writeln!(s, "not yet judged: {}", mqlcal_features::CohortMaturity::describe(m));
     }
     let _ = writeln!(
         s,

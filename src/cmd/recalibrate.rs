@@ -373,7 +373,7 @@ impl Summary {
                 .maturity
                 .iter()
                 .filter(|m| b.not_yet_judged.contains(&m.cohort))
-                .map(mqlcal_features::FeatureTable::describe)
+                .map(mqlcal_features::CohortMaturity::describe)
                 .collect(),
             volume_months: b.volume_months.clone(),
             holdout_months: b.months,

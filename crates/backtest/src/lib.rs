@@ -30,7 +30,7 @@ pub use sweep::{conversion_interval, sweep, sweep_months, threshold_row, Cells, 
 pub use walk_forward::{walk_forward, WalkForwardStep};
 
 use mqlcal_config::{BacktestSpec, ModelSpec, SalesSpec};
-use mqlcal_features::FeatureTable;
+use mqlcal_features::{CohortMaturity, FeatureTable, OutcomeCounts};
 use mqlcal_scorecard::Model;
 use serde::Serialize;
 
@@ -118,21 +118,14 @@ impl Backtest {
 
 /// Among thresholds whose bootstrap probability that capacity and band both
 /// hold reaches `min`, the one that captures the most wins (ties: higher conversion).
+/// (A threshold without decided MQLs never holds the band, so it is never a candidate.)
 fn confident_pick(rows: &[ThresholdRow], min: f64) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for (k, r) in rows.iter().enumerate() {
-        if r.p_constraints_hold.is_none_or(|p| p + 1e-12 < min) {
-            continue;
-        }
-        let better = match best {
-            None => true,
-            Some(b) => r.won > rows[b].won || (r.won == rows[b].won && r.conversion > rows[b].conversion),
-        };
-        if better {
-            best = Some(k);
-        }
-    }
-    best
+    recommend::most_wins(
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| r.p_constraints_hold.is_some_and(|p| p + 1e-12 >= min))
+            .filter_map(|(k, r)| r.conversion.map(|cv| (k, r.won, cv))),
+    )
 }
 
 /// " Month by month it sends 98–131 MQLs; 1 of 5 complete months over capacity (the 75th-percentile month is held against capacity)."
@@ -170,7 +163,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     }
 
     let mut warnings = split.warnings.clone();
-    warnings.extend(table.unfinished_window_notes());
+    warnings.extend(CohortMaturity::unfinished_window_notes(&split.maturity));
     let leads = won + lost + open;
     if open as f64 / leads as f64 > OPEN_SHARE_WARNING {
         warnings.push(format!(
@@ -187,10 +180,9 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
 
     let (cells, mut thresholds) = sweep_months(&holdout, &judged.months, &c);
     let overrides_per_month = cells.always.iter().sum::<u64>() as f64 / months as f64;
-    let recommendation = recommend(&thresholds, &c, overrides_per_month);
+    let mut recommendation = recommend(&thresholds, &c, overrides_per_month);
     let rule_ratio: Vec<f64> =
         thresholds.iter().map(|r| if r.mqls_per_month > 0.0 { r.capacity_volume / r.mqls_per_month } else { 1.0 }).collect();
-    let mut recommendation = recommendation;
     let mut boot = bootstrap_with_profile(&cells, months as f64, &c, recommendation.row, spec.bootstrap_resamples, spec.seed, &rule_ratio);
     for (row, p) in thresholds.iter_mut().zip(&boot.p_hold_by_threshold) {
         row.p_constraints_hold = Some(*p);
@@ -231,20 +223,18 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     let holdout_scores: Vec<f64> = holdout.score.iter().map(|&s| s as f64).collect();
     let holdout_scores = &holdout_scores[..judged.rows.len()];
     let drift = drift(table, &training_rows, &judged.rows, &training_scores, holdout_scores);
-    let decided = |rows: &mut dyn Iterator<Item = &usize>| {
-        rows.fold((0u64, 0u64), |(w, n), &i| match table.outcomes[i] {
-            mqlcal_features::Outcome::Won => (w + 1, n + 1),
-            mqlcal_features::Outcome::Lost => (w, n + 1),
-            mqlcal_features::Outcome::Open => (w, n),
-        })
+    // (wins, decided leads) of a set of rows.
+    let decided = |rows: &[usize]| {
+        let c = OutcomeCounts::of(rows.iter().map(|&i| table.outcomes[i]));
+        (c.won as u64, (c.won + c.lost) as u64)
     };
     let predicted_wins: f64 = (0..judged.rows.len())
         .filter(|&i| holdout.outcome[i] != mqlcal_features::Outcome::Open)
         .map(|i| model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64)))
         .sum();
     let drift_headline = DriftHeadline::new(
-        decided(&mut training_rows.iter()),
-        decided(&mut judged.rows.iter()),
+        decided(&training_rows),
+        decided(&judged.rows),
         predicted_wins,
         &drift,
         c.z,

@@ -65,12 +65,20 @@ pub struct Recommendation {
 /// Index of the best qualifying threshold: most won MQLs, then higher conversion,
 /// then the stricter threshold. `points` yields (mqls per month, conversion, won).
 pub fn best_feasible(points: impl Iterator<Item = (f64, Option<f64>, u64)>, c: &Constraints) -> Option<usize> {
+    most_wins(
+        points
+            .enumerate()
+            .filter_map(|(k, (per_month, conversion, won))| conversion.map(|cv| (k, per_month, cv, won)))
+            .filter(|&(_, per_month, cv, _)| c.within_capacity(per_month) && c.within_band(cv))
+            .map(|(k, _, cv, won)| (k, won, cv)),
+    )
+}
+
+/// The candidate `(index, won MQLs, conversion)` that captures the most wins;
+/// ties go to the higher conversion, then to the first (stricter) one.
+pub(crate) fn most_wins(candidates: impl Iterator<Item = (usize, u64, f64)>) -> Option<usize> {
     let mut best: Option<(usize, u64, f64)> = None;
-    for (k, (per_month, conversion, won)) in points.enumerate() {
-        let Some(cv) = conversion else { continue };
-        if !(c.within_capacity(per_month) && c.within_band(cv)) {
-            continue;
-        }
+    for (k, won, cv) in candidates {
         let better = match best {
             None => true,
             Some((_, best_won, best_cv)) => won > best_won || (won == best_won && cv > best_cv),

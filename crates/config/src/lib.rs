@@ -317,6 +317,14 @@ pub struct EventsSpec {
     pub window_days: u32,
 }
 
+impl EventsSpec {
+    /// The engagement window in seconds: an event counts when it falls in
+    /// `[created_at, created_at + window]`.
+    pub fn window_seconds(&self) -> i64 {
+        i64::from(self.window_days) * 86_400
+    }
+}
+
 /// How CSV files are read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvOptions {

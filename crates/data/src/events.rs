@@ -68,10 +68,12 @@ pub fn aggregate(
             _ => None,
         })
         .collect();
-    let mut by_activity: PlHashMap<&str, Vec<usize>> = PlHashMap::default();
+    // activity name -> (its index in `seen`, the events signals that count it)
+    let mut by_activity: PlHashMap<&str, (usize, Vec<usize>)> = PlHashMap::default();
     for (k, (activities, ..)) in events_signals.iter().enumerate() {
         for a in activities.iter() {
-            by_activity.entry(a.as_str()).or_default().push(k);
+            let next = by_activity.len();
+            by_activity.entry(a.as_str()).or_insert_with(|| (next, Vec::new())).1.push(k);
         }
     }
     let lead_index: PlHashMap<&str, usize> = leads
@@ -83,20 +85,20 @@ pub fn aggregate(
 
     let n_leads = leads.ids.len();
     let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
-    let window_seconds = spec.window_days as i64 * 86_400;
+    let window_seconds = spec.window_seconds();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Which counted activities occur at all in the file (one lookup per event, reused below).
+    let mut seen = vec![false; by_activity.len()];
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
         if let Some(time) = event.occurred_at {
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
         }
-        if let Some(activity) = event.activity {
-            if by_activity.contains_key(activity) && !seen.contains(activity) {
-                seen.insert(activity.to_string());
-            }
+        let counted = event.activity.and_then(|a| by_activity.get(a));
+        if let Some((index, _)) = counted {
+            seen[*index] = true;
         }
         let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
@@ -119,9 +121,9 @@ pub fn aggregate(
             stats.after_window += 1;
             return;
         }
-        match by_activity.get(activity) {
+        match counted {
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
-            Some(signals) => {
+            Some((_, signals)) => {
                 stats.counted += 1;
                 let age_days = (window_end - time) as f64 / 86_400.0;
                 for &k in signals {
@@ -145,7 +147,7 @@ pub fn aggregate(
             ),
         });
     }
-    let mut missing: Vec<String> = by_activity.keys().filter(|a| !seen.contains(**a)).map(|a| a.to_string()).collect();
+    let mut missing: Vec<String> = by_activity.iter().filter(|(_, (index, _))| !seen[*index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
         notes.warnings.push(format!(

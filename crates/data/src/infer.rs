@@ -386,9 +386,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
     } else if p.numeric && p.distinct > 12 && !guess::is_code(p) {
         let kind = if p.min.unwrap_or(0.0) >= 0.0 { "count" } else { "numeric" };
         let mut cap = p.p99.unwrap_or(0.0);
-        if let Some((code, leads, largest)) = guess::sentinel(p) {
+        let sentinel = guess::sentinel(p);
+        if let Some((code, leads, largest)) = &sentinel {
             // A code such as 999 = "never contacted": its own flag, the quantity capped below it.
-            cap = largest;
+            cap = *largest;
             let _ = writeln!(
                 body,
                 "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {}   # GUESS: {code} ({leads} leads) is a code meaning \"none\", not a quantity\n",
@@ -401,10 +402,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
             body,
             "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"{}\"\ncolumn = {}\ncap = {}   # {}\ndefault = 0   # blanks ({:.1}%)",
             toml_str(&name),
-            if guess::sentinel(p).is_some_and(|(c, _, _)| c.starts_with('-')) { "numeric" } else { kind },
+            if sentinel.as_ref().is_some_and(|(c, _, _)| c.starts_with('-')) { "numeric" } else { kind },
             toml_str(&p.name),
             cap,
-            if guess::sentinel(p).is_some() { "the largest real value: the code is clipped to it, the flag above carries its meaning".to_string() } else { format!("the 99th percentile (max {}): outliers clipped", p.max.unwrap_or(0.0)) },
+            if sentinel.is_some() { "the largest real value: the code is clipped to it, the flag above carries its meaning".to_string() } else { format!("the 99th percentile (max {}): outliers clipped", p.max.unwrap_or(0.0)) },
             p.blank_rate * 100.0
         );
         if cap > WIDE_RANGE {

@@ -48,8 +48,6 @@ pub struct IngestStats {
     pub events: Option<EventStats>,
     /// The as-of date the table was judged at (seconds since the epoch).
     pub as_of: Option<i64>,
-    /// Whether `as_of` came from `[input] as_of` (else the latest date seen).
-    pub as_of_from_config: bool,
     /// Open leads turned lost by `[outcome] open_after_days`.
     pub stale_open_to_lost: usize,
     /// Won ids (layout 3) that match no lead: count and up to 5 examples.
@@ -200,7 +198,6 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
                     });
                 }
             }
-            stats.as_of_from_config = true;
             at
         }
         (None, Some(lead)) => latest_event.map_or(lead, |e| e.max(lead)),
@@ -208,7 +205,7 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     stats.as_of = Some(at);
     let counts_events = config.signals.iter().any(|s| matches!(s.source, SignalSource::Events { .. }));
     let window_seconds = match &config.events {
-        Some(spec) if counts_events => spec.window_days as i64 * 86_400,
+        Some(spec) if counts_events => spec.window_seconds(),
         _ => 0,
     };
 

@@ -94,10 +94,9 @@ impl FeatureTable {
 
     /// Distinct cohort labels in time order (labels sort chronologically by construction).
     pub fn cohort_labels(&self) -> Vec<String> {
-        let mut labels: Vec<String> = self.cohorts.clone();
-        labels.sort();
-        labels.dedup();
-        labels
+        // A set of borrowed labels: no copy of every row's label, no full sort.
+        let labels: std::collections::BTreeSet<&str> = self.cohorts.iter().map(String::as_str).collect();
+        labels.into_iter().map(str::to_string).collect()
     }
 
     /// Counts of won, lost and open leads.

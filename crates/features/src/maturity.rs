@@ -48,6 +48,31 @@ pub struct CohortMaturity {
     pub mature: bool,
 }
 
+impl CohortMaturity {
+    /// A cohort's readiness in words: "2025-Q4 (68 % of 2856 leads open, 954 with unfinished windows)".
+    pub fn describe(&self) -> String {
+        let m = self;
+        let mut parts = vec![format!("{:.0} % of {} leads open", 100.0 * m.open as f64 / m.leads.max(1) as f64, m.leads)];
+        if m.unfinished_windows > 0 {
+            parts.push(format!("{} with unfinished windows", m.unfinished_windows));
+        }
+        if !m.period_over {
+            parts.push("period not over".into());
+        }
+        format!("{} ({})", m.cohort, parts.join(", "))
+    }
+
+    /// Per cohort, the leads left out because their window was unfinished:
+    /// "2025-12: 954 leads with unfinished windows, left out".
+    pub fn unfinished_window_notes(maturity: &[CohortMaturity]) -> Vec<String> {
+        maturity
+            .iter()
+            .filter(|m| m.unfinished_windows > 0)
+            .map(|m| format!("{}: {} leads with unfinished windows, left out", m.cohort, m.unfinished_windows))
+            .collect()
+    }
+}
+
 impl FeatureTable {
     /// Whether row `i` had its whole engagement window before the as-of date
     /// (true without dates or an as-of date).
@@ -107,27 +132,6 @@ impl FeatureTable {
         out
     }
 
-    /// A cohort's readiness in words: "2025-Q4: 68 % open, 954 unfinished windows".
-    pub fn describe(m: &CohortMaturity) -> String {
-        let mut parts = vec![format!("{:.0} % of {} leads open", 100.0 * m.open as f64 / m.leads.max(1) as f64, m.leads)];
-        if m.unfinished_windows > 0 {
-            parts.push(format!("{} with unfinished windows", m.unfinished_windows));
-        }
-        if !m.period_over {
-            parts.push("period not over".into());
-        }
-        format!("{} ({})", m.cohort, parts.join(", "))
-    }
-
-    /// Per cohort, the leads left out because their window was unfinished:
-    /// "2025-12: 954 leads with unfinished windows, left out".
-    pub fn unfinished_window_notes(&self) -> Vec<String> {
-        self.cohort_maturity(1.0)
-            .iter()
-            .filter(|m| m.unfinished_windows > 0)
-            .map(|m| format!("{}: {} leads with unfinished windows, left out", m.cohort, m.unfinished_windows))
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -168,6 +172,6 @@ mod tests {
         assert!(m[0].mature);
         assert_eq!((m[1].unfinished_windows, m[1].open), (1, 1));
         assert!(!m[1].mature);
-        assert_eq!(t.unfinished_window_notes(), vec!["2024-02: 1 leads with unfinished windows, left out"]);
+        assert_eq!(CohortMaturity::unfinished_window_notes(&m), vec!["2024-02: 1 leads with unfinished windows, left out"]);
     }
 }

@@ -45,8 +45,8 @@ pub struct Split {
 /// out the latest cohorts as written, with a warning for each immature one.
 /// Leads with unfinished windows are never fitted on or judged.
 pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError> {
-    let cohorts = table.cohort_labels();
     let maturity = table.cohort_maturity(spec.min_decided_share);
+    let cohorts: Vec<String> = maturity.iter().map(|m| m.cohort.clone()).collect();
     let mut warnings = Vec::new();
     let (training, holdout, later): (&[String], &[String], &[String]) = match spec.holdout_cohorts {
         Some(n) => {
@@ -62,7 +62,7 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
                 if !m.mature {
                     warnings.push(format!(
                         "{} is held out ([model] holdout_cohorts = {n}) but not mature: its conversion rests on its {} decided leads and its volume leaves out leads with unfinished windows. Leave holdout_cohorts out to judge the latest mature cohort.",
-                        FeatureTable::describe(m),
+                        CohortMaturity::describe(m),
                         m.won + m.lost
                     ));
                 }
@@ -74,7 +74,7 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
             Some(k) => (&cohorts[..=k], &[], &cohorts[k + 1..]),
             None if cohorts.len() < 3 => (&cohorts[..], &[], &[]),
             None => {
-                let listed: Vec<String> = maturity.iter().rev().take(4).map(FeatureTable::describe).collect();
+                let listed: Vec<String> = maturity.iter().rev().take(4).map(CohortMaturity::describe).collect();
                 return Err(SplitError(format!(
                     "no cohort is mature enough to judge (period over, windows complete, at least {:.0} % decided): {}. Lower [model] min_decided_share, count stale open leads as lost ([outcome] open_after_days), or hold out cohorts anyway ([model] holdout_cohorts)",
                     100.0 * spec.min_decided_share,
@@ -85,8 +85,9 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
     };
     let mut unfinished_windows = 0;
     let mut decided = |set: &[String]| -> Vec<usize> {
+        let set: std::collections::HashSet<&str> = set.iter().map(String::as_str).collect();
         (0..table.len())
-            .filter(|&i| set.contains(&table.cohorts[i]))
+            .filter(|&i| set.contains(table.cohorts[i].as_str()))
             .filter(|&i| {
                 let complete = table.window_complete(i);
                 unfinished_windows += usize::from(!complete);

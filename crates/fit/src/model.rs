@@ -266,7 +266,7 @@ fn grouped_separations(warnings: &[crate::FitWarning], x: ArrayView2<f64>, names
 /// A calibration that fails because the score separates the outcomes is almost
 /// always leakage: name the signals that separate won from lost on their own.
 fn name_separators(error: FitError, x: ArrayView2<f64>, won: &[bool], names: &[String]) -> FitError {
-    if !error.to_string().contains("separates") {
+    if !matches!(error, FitError::Metrics(mqlcal_metrics::MetricsError::Separated)) {
         return error;
     }
     let separators: Vec<String> = names

@@ -38,6 +38,10 @@ pub enum MetricsError {
     /// A logistic line through the data has no finite maximum-likelihood solution.
     #[error("logistic line cannot be estimated: {reason}")]
     NotEstimable { reason: String },
+    /// The score separates won from lost perfectly: the slope is infinite
+    /// (its own variant, so callers can name the signals that cause it).
+    #[error("logistic line cannot be estimated: the score separates won from lost leads perfectly, so the slope is infinite")]
+    Separated,
 }
 
 /// Number of groups used by ECE, Hosmer–Lemeshow and the reliability table.
@@ -367,10 +371,7 @@ pub fn fit_logistic_line(x: &[f64], labels: &[bool]) -> Result<LogisticLine, Met
         });
     }
     if max_lost <= min_won || max_won <= min_lost {
-        return Err(MetricsError::NotEstimable {
-            reason: "the score separates won from lost leads perfectly, so the slope is infinite"
-                .into(),
-        });
+        return Err(MetricsError::Separated);
     }
     // Centre x for conditioning; map back at the end.
     let n = x.len() as f64;
@@ -581,7 +582,7 @@ pub fn evaluate(probs: &[f64], labels: &[bool]) -> Result<Metrics, MetricsError>
     let (won, _) = need_both("evaluation", labels)?;
     let calibration = match calibration_intercept_slope(probs, labels) {
         Ok(c) => Some(c),
-        Err(MetricsError::NotEstimable { .. }) => None,
+        Err(MetricsError::NotEstimable { .. } | MetricsError::Separated) => None,
         Err(e) => return Err(e),
     };
     Ok(Metrics {
@@ -680,7 +681,7 @@ mod tests {
     fn logistic_line_recovers_and_refuses_separation() {
         assert!(matches!(
             fit_logistic_line(&[0.0, 1.0, 2.0, 3.0], &[false, false, true, true]),
-            Err(MetricsError::NotEstimable { .. })
+            Err(MetricsError::Separated)
         ));
         // symmetric data: intercept at x=1.5 is 0
         let x = [0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0];

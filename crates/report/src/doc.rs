@@ -166,7 +166,7 @@ pub fn sections(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> Vec<Se
     }
     if !b.not_yet_judged.is_empty() {
         let later: Vec<String> =
-            b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)).map(mqlcal_features::FeatureTable::describe).collect();
+            b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)).map(mqlcal_features::CohortMaturity::describe).collect();
         blocks.push(Block::Paragraph(format!(
             "Not yet judged: {}. Their leads with complete windows count toward volume only.",
             later.join("; ")
