@@ -142,3 +142,33 @@ fn export_refuses_unknown_dialects_and_models_without_recipes() {
     assert_eq!(code, 2);
     assert!(err.contains("sheet.json") && err.contains("not a valid model file"), "{err}");
 }
+
+/// Reason codes follow the group cap: a lead whose awareness content would add
+/// more than the cap shows one capped reason, never a member's uncapped points,
+/// and its reasons never claim more than the score holds.
+#[test]
+fn reason_codes_show_the_capped_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(dir.path());
+    backtest_and_score(dir.path(), &config);
+    let (header, rows) = read_csv(&dir.path().join("scores.csv"));
+    let reasons: Vec<usize> = (1..=3).map(|k| header.iter().position(|h| h == &format!("reason_{k}")).unwrap()).collect();
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    let points = |name: &str| model["signals"].as_array().unwrap().iter().find(|s| s["name"] == name).map(|s| s["points"].as_i64().unwrap());
+    let (blog, ebook) = (points("blog").unwrap(), points("ebook").unwrap());
+    assert!(blog > 0 && ebook > 0, "blog {blog} and ebook {ebook} points both add");
+    let mut capped = 0;
+    for row in &rows {
+        for &k in &reasons {
+            let text = &row[k];
+            if text.starts_with("awareness: ") {
+                assert!(text.ends_with("(+12, capped)"), "{text}");
+                capped += 1;
+            } else if ["blog", "ebook"].iter().any(|m| text.starts_with(&format!("{m} (")) || text.starts_with(&format!("{m} ×"))) {
+                let added: i64 = text.rsplit_once("(+").unwrap().1.trim_end_matches(')').parse().unwrap();
+                assert!(added <= 12, "an uncapped member over the cap: {text}");
+            }
+        }
+    }
+    assert!(capped > 100, "leads over the awareness cap show it capped ({capped})");
+}

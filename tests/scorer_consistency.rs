@@ -19,7 +19,7 @@ fn recipes_reproduce_the_ingest_on_every_sample_lead() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("notebooks-data");
     let config = Config::load(&root.join("mqlcal.toml")).unwrap();
     let table = mqlcal_data::build_features(&config).unwrap().table;
-    let (inputs, recipes) = mqlcal_fit::recipes(&config);
+    let (inputs, recipes) = (config.model_inputs(), config.recipes());
     assert_eq!(recipes.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), table.column_names());
     let model = Model {
         schema_version: SCHEMA_VERSION,
@@ -33,10 +33,7 @@ fn recipes_reproduce_the_ingest_on_every_sample_lead() {
             .enumerate()
             .map(|(j, (c, (_, recipe)))| ModelSignal {
                 name: c.name.clone(),
-                axis: match c.axis {
-                    mqlcal_config::Axis::Fit => mqlcal_scorecard::Axis::Fit,
-                    mqlcal_config::Axis::Engagement => mqlcal_scorecard::Axis::Engagement,
-                },
+                axis: c.axis,
                 points: (j as i64 % 7) * 10 - 20,
                 coefficient: None,
                 std_error: None,

@@ -188,10 +188,7 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
         let training: Vec<f64> = training_rows.iter().map(|&i| value(i)).collect();
         let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
         let (index, bins) = stability_index(&training, &holdout);
-        let kind = match table.columns[columns[0]].axis {
-            mqlcal_config::Axis::Fit => "fit",
-            mqlcal_config::Axis::Engagement => "engagement",
-        };
+        let kind = table.columns[columns[0]].axis.as_str();
         out.push(Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) });
     }
     out

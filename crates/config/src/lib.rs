@@ -7,10 +7,10 @@
 //! never re-validate.
 
 mod raw;
+mod recipes;
 mod sales;
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use raw::RawConfig;
@@ -100,60 +100,8 @@ pub enum Period {
     Quarter,
 }
 
-/// Which axis of the score a signal belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Axis {
-    /// Who the lead is (title, company size, domain type ...).
-    Fit,
-    /// What the lead did (activities).
-    Engagement,
-}
-
-impl Axis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Axis::Fit => "fit",
-            Axis::Engagement => "engagement",
-        }
-    }
-}
-
-impl fmt::Display for Axis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Age-based weight of an event (recency decay).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decay {
-    None,
-    /// DOMAIN.md's practice: 1.0 for 0–7 days, 0.8 8–30, 0.6 31–60, 0.4 61–90, 0.2 after.
-    Standard,
-}
-
-impl Decay {
-    /// Weight of an event `age_days` old at the scoring moment.
-    pub fn weight(&self, age_days: f64) -> f64 {
-        match self {
-            Decay::None => 1.0,
-            Decay::Standard => {
-                if age_days <= 7.0 {
-                    1.0
-                } else if age_days <= 30.0 {
-                    0.8
-                } else if age_days <= 60.0 {
-                    0.6
-                } else if age_days <= 90.0 {
-                    0.4
-                } else {
-                    0.2
-                }
-            }
-        }
-    }
-}
+// A signal's axis and its events' decay are the model file's types: one definition.
+pub use mqlcal_scorecard::{Axis, Decay, EventWindow, NumberRule, Recipe};
 
 /// Transform of a numeric or count column: clip, scale, blank default, bins.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,14 +137,12 @@ impl AutoBins {
 impl NumericTransform {
     /// Clip then scale a raw value (bins are applied by the caller on the clipped, scaled value).
     pub fn apply(&self, raw: f64) -> f64 {
-        let mut v = raw;
-        if let Some(floor) = self.floor {
-            v = v.max(floor);
-        }
-        if let Some(cap) = self.cap {
-            v = v.min(cap);
-        }
-        v * self.scale
+        mqlcal_scorecard::clip_and_scale(raw, self.floor, self.cap, self.scale)
+    }
+
+    /// The model file's rule for this transform of `column`.
+    pub fn number_rule(&self, column: &str, non_negative: bool) -> NumberRule {
+        NumberRule { column: column.to_string(), floor: self.floor, cap: self.cap, scale: self.scale, default: self.default, non_negative }
     }
 
     /// Names of the bin levels above the baseline (below the first edge).
@@ -321,7 +267,11 @@ impl EventsSpec {
     /// The engagement window in seconds: an event counts when it falls in
     /// `[created_at, created_at + window]`.
     pub fn window_seconds(&self) -> i64 {
-        i64::from(self.window_days) * 86_400
+        self.window().seconds
+    }
+
+    pub fn window(&self) -> EventWindow {
+        EventWindow::from_days(self.window_days)
     }
 }
 

@@ -85,7 +85,7 @@ pub fn aggregate(
 
     let n_leads = leads.ids.len();
     let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
-    let window_seconds = spec.window_seconds();
+    let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;
     // Which counted activities occur at all in the file (one lookup per event, reused below).
@@ -112,20 +112,19 @@ pub fn aggregate(
             return;
         };
         let created = leads.created_at[lead].unwrap_or(0);
-        let window_end = created + window_seconds;
-        if time < created {
-            stats.before_created += 1;
-            return;
-        }
-        if time > window_end {
-            stats.after_window += 1;
+        if !window.contains(created, time) {
+            if time < created {
+                stats.before_created += 1;
+            } else {
+                stats.after_window += 1;
+            }
             return;
         }
         match counted {
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some((_, signals)) => {
                 stats.counted += 1;
-                let age_days = (window_end - time) as f64 / 86_400.0;
+                let age_days = window.age_days(created, time);
                 for &k in signals {
                     columns[k][lead] += events_signals[k].3.weight(age_days);
                 }

@@ -72,7 +72,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             .flatten()
             .collect();
         let row_of: polars::prelude::PlHashMap<String, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-        let window = i64::from(inputs.window_days.unwrap_or(0)) * 86_400;
+        let window = inputs.window();
         let ScoringInput { leads, unknown_activities, events_for_unknown_leads, events_outside_window, .. } = &mut out;
         let mut take = |event: Event<'_>| {
             let (id, activity) = (event.lead_id.unwrap_or(""), event.activity.unwrap_or(""));
@@ -87,7 +87,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             let lead = &mut leads[row];
             // Only events inside the lead's window can count: keep just those.
             match (event.occurred_at, lead.created_at) {
-                (Some(t), Some(created)) if t >= created && t <= created + window => {
+                (Some(t), Some(created)) if window.contains(created, t) => {
                     lead.events.push(RawEvent { occurred_at: t, activity: activity.to_string() });
                 }
                 _ => *events_outside_window += 1,

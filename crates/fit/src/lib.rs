@@ -14,7 +14,6 @@ mod error;
 mod logistic;
 mod model;
 mod points;
-mod recipes;
 
 pub use alpha::{choose_alpha, default_alpha_grid, AlphaScore, AlphaSearch};
 pub use calibrate::{
@@ -24,8 +23,7 @@ pub use error::FitError;
 pub use logistic::{
     fit, fit_from, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
-pub use model::{evaluate_points_model, fit_model, fit_model_with, scorecard_columns, FitOptions, scores, split, FitReport, Split};
-pub use recipes::{attach_recipes, recipes};
+pub use model::{attach_recipes, evaluate_points_model, fit_model, fit_model_with, scorecard_columns, FitOptions, scores, split, FitReport, Split};
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};
 
 /// Re-exported so callers can `check()` [`FitParams`] without depending on linfa themselves.

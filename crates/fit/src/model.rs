@@ -124,7 +124,7 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         .enumerate()
         .map(|(j, c)| ModelSignal {
             name: c.name.clone(),
-            axis: axis(c.axis),
+            axis: c.axis,
             points: points.points[j],
             coefficient: Some(coefs[j]),
             std_error: std_err[j],
@@ -397,12 +397,15 @@ pub fn evaluate_points_model(
 
 /// The table's feature columns as (name, axis), the form a points sheet is loaded against.
 pub fn scorecard_columns(table: &FeatureTable) -> Vec<(String, scorecard::Axis)> {
-    table.columns.iter().map(|c| (c.name.clone(), axis(c.axis))).collect()
+    table.columns.iter().map(|c| (c.name.clone(), c.axis)).collect()
 }
 
-fn axis(a: mqlcal_config::Axis) -> scorecard::Axis {
-    match a {
-        mqlcal_config::Axis::Fit => scorecard::Axis::Fit,
-        mqlcal_config::Axis::Engagement => scorecard::Axis::Engagement,
+/// Record in `model` how each of its signals is computed from raw data (the
+/// config's recipes), so a production scorer needs nothing but the model file.
+pub fn attach_recipes(model: &mut scorecard::Model, config: &mqlcal_config::Config) {
+    let recipes = config.recipes();
+    for signal in &mut model.signals {
+        signal.recipe = recipes.iter().find(|(name, _)| name == &signal.name).map(|(_, r)| r.clone());
     }
+    model.inputs = Some(config.model_inputs());
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod recipe;
 pub mod export;
-pub use recipe::{Decay, EventColumns, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
+pub use recipe::{clip_and_scale, Decay, EventColumns, EventWindow, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
 
 /// The model file format version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -22,12 +22,29 @@ pub enum ScorecardError {
     Invalid { path: String, message: String },
 }
 
-/// Which axis a signal belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which axis of the score a signal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Axis {
+    /// Who the lead is (title, company size, domain type ...).
     Fit,
+    /// What the lead did (activities).
     Engagement,
+}
+
+impl Axis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Axis::Fit => "fit",
+            Axis::Engagement => "engagement",
+        }
+    }
+}
+
+impl std::fmt::Display for Axis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Where a model came from.
@@ -300,6 +317,20 @@ fn words(name: &str) -> String {
     }
 }
 
+/// Points one signal, or one capped group of signals, adds to a lead's score.
+struct Contribution {
+    axis: Axis,
+    points: i64,
+    source: Source,
+}
+
+enum Source {
+    /// Index into `Model::signals`.
+    Signal(usize),
+    /// Index into `Model::group_caps`: the group reached its cap.
+    CappedGroup(usize),
+}
+
 impl Model {
     /// Feature values of a raw lead, aligned with `signals`, computed by their recipes.
     pub fn features_from_raw(&self, lead: &RawLead) -> Result<Vec<f64>, RecipeError> {
@@ -321,23 +352,61 @@ impl Model {
             Some(true) => Some(Tier::Warm),
             _ => None,
         };
-        let mut reasons: Vec<Reason> = self
-            .signals
-            .iter()
-            .zip(values)
-            .filter_map(|(s, &v)| {
-                let points = (s.points as f64 * v).round() as i64;
-                if points == 0 {
-                    return None;
-                }
-                let times = if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
-                let sign = if points < 0 { format!("−{}", -points) } else { format!("+{points}") };
-                Some(Reason { signal: s.name.clone(), points, text: format!("{}{times} ({sign})", words(&s.name)) })
-            })
-            .collect();
+        let mut reasons: Vec<Reason> = self.contributions(values).into_iter().filter_map(|part| self.reason(&part, values)).collect();
         reasons.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.signal.cmp(&b.signal)));
         reasons.truncate(3);
         Explained { score, tier, reasons }
+    }
+
+    /// What each signal adds to a lead's score, with group caps applied: this is
+    /// the one place the cap rule lives, so the score and its reason codes agree.
+    /// A group under its cap contributes member by member (on the group's axis, the
+    /// axis of its first signal); a group over its cap contributes once, capped.
+    fn contributions(&self, values: &[f64]) -> Vec<Contribution> {
+        let points = |j: usize| (self.signals[j].points as f64 * values[j]).round() as i64;
+        let n = self.signals.len().min(values.len());
+        let group_of: Vec<Option<usize>> = (0..n).map(|j| self.group_caps.iter().position(|g| g.signals.contains(&self.signals[j].name))).collect();
+        let mut parts: Vec<Contribution> = (0..n)
+            .filter(|&j| group_of[j].is_none())
+            .map(|j| Contribution { axis: self.signals[j].axis, points: points(j), source: Source::Signal(j) })
+            .collect();
+        for (g, cap) in self.group_caps.iter().enumerate() {
+            let members: Vec<usize> = (0..n).filter(|&j| group_of[j] == Some(g)).collect();
+            let sum = members.iter().fold(0i64, |acc, &j| acc.saturating_add(points(j)));
+            let axis = cap.signals.first().and_then(|name| self.signals.iter().find(|s| &s.name == name)).map_or(Axis::Engagement, |s| s.axis);
+            if sum > cap.max_points {
+                parts.push(Contribution { axis, points: cap.max_points, source: Source::CappedGroup(g) });
+            } else {
+                parts.extend(members.into_iter().map(|j| Contribution { axis, points: points(j), source: Source::Signal(j) }));
+            }
+        }
+        parts
+    }
+
+    /// A contribution in words, or None when it adds nothing.
+    fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
+        if part.points == 0 {
+            return None;
+        }
+        let times = |v: f64| if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
+        let sign = if part.points < 0 { format!("−{}", -part.points) } else { format!("+{}", part.points) };
+        Some(match part.source {
+            Source::Signal(j) => {
+                let s = &self.signals[j];
+                Reason { signal: s.name.clone(), points: part.points, text: format!("{}{} ({sign})", words(&s.name), times(values[j])) }
+            }
+            Source::CappedGroup(g) => {
+                let cap = &self.group_caps[g];
+                let members: Vec<String> = self
+                    .signals
+                    .iter()
+                    .zip(values)
+                    .filter(|(s, &v)| v != 0.0 && cap.signals.contains(&s.name))
+                    .map(|(s, &v)| format!("{}{}", words(&s.name), times(v)))
+                    .collect();
+                Reason { signal: cap.name.clone(), points: part.points, text: format!("{}: {} ({sign}, capped)", words(&cap.name), members.join(", ")) }
+            }
+        })
     }
 
     /// Score one lead from its raw cells and events.
@@ -349,30 +418,12 @@ impl Model {
     pub fn score(&self, values: &[f64]) -> Score {
         let mut fit = 0i64;
         let mut engagement = 0i64;
-        let mut capped: Vec<i64> = vec![0; self.group_caps.len()];
-        for (signal, &value) in self.signals.iter().zip(values) {
-            let points = (signal.points as f64 * value).round() as i64;
-            if let Some(g) = self.group_caps.iter().position(|g| g.signals.contains(&signal.name)) {
-                capped[g] = capped[g].saturating_add(points);
-                continue;
-            }
+        for part in self.contributions(values) {
             // Saturating: an absurd value (bounded points × an uncapped number) pins
             // the score at the end of the range instead of wrapping around.
-            match signal.axis {
-                Axis::Fit => fit = fit.saturating_add(points),
-                Axis::Engagement => engagement = engagement.saturating_add(points),
-            }
-        }
-        for (g, sum) in self.group_caps.iter().zip(capped) {
-            let points = sum.min(g.max_points);
-            let axis = g
-                .signals
-                .first()
-                .and_then(|name| self.signals.iter().find(|s| &s.name == name))
-                .map_or(Axis::Engagement, |s| s.axis);
-            match axis {
-                Axis::Fit => fit = fit.saturating_add(points),
-                Axis::Engagement => engagement = engagement.saturating_add(points),
+            match part.axis {
+                Axis::Fit => fit = fit.saturating_add(part.points),
+                Axis::Engagement => engagement = engagement.saturating_add(part.points),
             }
         }
         let total = self.base_points.saturating_add(fit).saturating_add(engagement);
@@ -591,6 +642,21 @@ mod tests {
         assert_eq!(m.score(&[1.0, 0.0, 0.0, 0.0, 0.0]).mql, Some(true));
         // Demo request from a competitor: never wins.
         assert_eq!(m.score(&[1.0, 0.0, 0.0, 0.0, 1.0]).mql, Some(false));
+    }
+
+    #[test]
+    fn reason_codes_show_the_capped_group() {
+        let m = model();
+        // 5 blog visits (40) + 1 ebook (10) = 50 over a cap of 20: one capped reason of +20.
+        let e = m.explain(&[0.0, 5.0, 1.0, 1.0, 0.0]);
+        assert_eq!((e.score.total, e.score.engagement), (35, 20));
+        let texts: Vec<&str> = e.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, vec!["awareness: blog ×5, ebook (+20, capped)", "title: vp (+15)"]);
+        assert_eq!(e.reasons.iter().map(|r| r.points).sum::<i64>(), e.score.total);
+        // Under the cap, members are listed one by one with their own points.
+        let e = m.explain(&[0.0, 1.0, 1.0, 0.0, 0.0]);
+        let texts: Vec<&str> = e.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, vec!["ebook (+10)", "blog (+8)"]);
     }
 
     #[test]

@@ -31,24 +31,68 @@ pub struct EventColumns {
     pub activity: String,
 }
 
+impl Inputs {
+    /// The engagement window the model's event signals count in.
+    pub fn window(&self) -> EventWindow {
+        EventWindow::from_days(self.window_days.unwrap_or(0))
+    }
+}
+
+/// The engagement window, the one home of its rule: an event counts when it
+/// happens in `[created_at, created_at + window]`, and its age (for decay) is
+/// measured back from the window's end. Ingest, the raw-lead scorer and the SQL
+/// export all use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventWindow {
+    pub seconds: i64,
+}
+
+impl EventWindow {
+    pub const SECONDS_PER_DAY: i64 = 86_400;
+
+    pub fn from_days(days: u32) -> Self {
+        EventWindow { seconds: i64::from(days) * Self::SECONDS_PER_DAY }
+    }
+
+    /// The last second an event of a lead created at `created` counts.
+    pub fn end(self, created: i64) -> i64 {
+        created.saturating_add(self.seconds)
+    }
+
+    /// Whether an event at `occurred` counts for a lead created at `created`.
+    pub fn contains(self, created: i64, occurred: i64) -> bool {
+        occurred >= created && occurred <= self.end(created)
+    }
+
+    /// Days from an event to the window's end: what decay weighs.
+    pub fn age_days(self, created: i64, occurred: i64) -> f64 {
+        (self.end(created) - occurred) as f64 / Self::SECONDS_PER_DAY as f64
+    }
+}
+
 /// Recency weight of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decay {
     None,
-    /// 1.0 for 0–7 days before the scoring moment, 0.8 for 8–30, 0.6 for 31–60, 0.4 for 61–90, 0.2 after.
+    /// DOMAIN.md's practice: 1.0 for 0–7 days before the scoring moment, 0.8 for 8–30,
+    /// 0.6 for 31–60, 0.4 for 61–90, 0.2 after ([`Decay::STANDARD_STEPS`]).
     Standard,
 }
 
 impl Decay {
+    /// `(up to this age in days, weight)`, ascending; older events weigh
+    /// [`Decay::STANDARD_TAIL`]. The SQL export writes its CASE from this table.
+    pub const STANDARD_STEPS: [(f64, f64); 4] = [(7.0, 1.0), (30.0, 0.8), (60.0, 0.6), (90.0, 0.4)];
+    pub const STANDARD_TAIL: f64 = 0.2;
+
+    /// Weight of an event `age_days` old at the scoring moment.
     pub fn weight(self, age_days: f64) -> f64 {
         match self {
             Decay::None => 1.0,
-            Decay::Standard if age_days <= 7.0 => 1.0,
-            Decay::Standard if age_days <= 30.0 => 0.8,
-            Decay::Standard if age_days <= 60.0 => 0.6,
-            Decay::Standard if age_days <= 90.0 => 0.4,
-            Decay::Standard => 0.2,
+            Decay::Standard => {
+                Self::STANDARD_STEPS.iter().find(|(up_to, _)| age_days <= *up_to).map_or(Self::STANDARD_TAIL, |(_, weight)| *weight)
+            }
         }
     }
 }
@@ -153,14 +197,19 @@ fn number(lead: &RawLead, signal: &str, rule: &NumberRule, missing: &[String]) -
     if rule.non_negative && raw < 0.0 {
         return Err(RecipeError::Negative { signal: signal.into(), column: rule.column.clone(), value: raw });
     }
+    Ok(clip_and_scale(raw, rule.floor, rule.cap, rule.scale))
+}
+
+/// A number clipped to `[floor, cap]`, then times `scale`: the one home of that rule.
+pub fn clip_and_scale(raw: f64, floor: Option<f64>, cap: Option<f64>, scale: f64) -> f64 {
     let mut v = raw;
-    if let Some(floor) = rule.floor {
+    if let Some(floor) = floor {
         v = v.max(floor);
     }
-    if let Some(cap) = rule.cap {
+    if let Some(cap) = cap {
         v = v.min(cap);
     }
-    Ok(v * rule.scale)
+    v * scale
 }
 
 impl Recipe {
@@ -179,13 +228,13 @@ impl Recipe {
             }
             Recipe::Events { activities, cap, scale, decay } => {
                 let created = lead.created_at.ok_or_else(|| RecipeError::NoCreatedAt { signal: signal.into() })?;
-                let window_end = created + i64::from(inputs.window_days.unwrap_or(0)) * 86_400;
+                let window = inputs.window();
                 let mut total = 0.0;
                 for e in &lead.events {
-                    if e.occurred_at < created || e.occurred_at > window_end || !activities.iter().any(|a| a == &e.activity) {
+                    if !window.contains(created, e.occurred_at) || !activities.iter().any(|a| a == &e.activity) {
                         continue;
                     }
-                    total += decay.weight((window_end - e.occurred_at) as f64 / 86_400.0);
+                    total += decay.weight(window.age_days(created, e.occurred_at));
                 }
                 if let Some(cap) = cap {
                     total = total.min(*cap);

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::{Axis, Decay, Model, OverrideRule, Recipe};
+use crate::{Axis, Decay, EventWindow, Model, OverrideRule, Recipe};
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,19 +166,20 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     }
     let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), table(leads_table));
 
-    let window = i64::from(inputs.window_days.unwrap_or(0)) * 86_400;
+    let window = inputs.window().seconds;
     if !event_signals.is_empty() {
         let ev = inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
-        let age = format!("((l.created_ts + {window}) - e.ts) / 86400.0");
+        let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
         let mut sums = Vec::new();
         for (j, recipe) in &event_signals {
             if let Recipe::Events { activities, decay, .. } = recipe {
                 let list = activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
                 let weight = match decay {
                     Decay::None => "1.0".to_string(),
-                    Decay::Standard => format!(
-                        "CASE WHEN {age} <= 7 THEN 1.0 WHEN {age} <= 30 THEN 0.8 WHEN {age} <= 60 THEN 0.6 WHEN {age} <= 90 THEN 0.4 ELSE 0.2 END"
-                    ),
+                    Decay::Standard => {
+                        let steps: String = Decay::STANDARD_STEPS.iter().map(|(up_to, w)| format!("WHEN {age} <= {up_to} THEN {w:?} ")).collect();
+                        format!("CASE {steps}ELSE {:?} END", Decay::STANDARD_TAIL)
+                    }
                 };
                 sums.push(format!("    SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END) AS e{j}"));
             }

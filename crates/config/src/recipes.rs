@@ -1,0 +1,100 @@
+//! What a signal means, written once: the checked config compiles every signal
+//! into its feature columns, each with the model file's [`Recipe`]. Ingest,
+//! the raw-lead scorer and the SQL/PMML exports all follow these recipes.
+
+use mqlcal_scorecard::{EventColumns, Inputs};
+
+use crate::{Config, Recipe, Signal, SignalSource};
+
+impl Signal {
+    /// Each feature column of this signal with its recipe, in feature-table order
+    /// (the names are [`Signal::feature_names`]).
+    pub fn recipes(&self) -> Vec<(String, Recipe)> {
+        let names = self.feature_names();
+        match &self.source {
+            SignalSource::Categorical { column, levels } => names
+                .into_iter()
+                .zip(levels)
+                .map(|(name, level)| {
+                    (
+                        name,
+                        Recipe::Level {
+                            column: column.clone(),
+                            value: level.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            SignalSource::Flag { column, equals } => {
+                vec![(
+                    self.name.clone(),
+                    Recipe::Flag {
+                        column: column.clone(),
+                        equals: equals.clone(),
+                    },
+                )]
+            }
+            SignalSource::Numeric { column, transform }
+            | SignalSource::Count { column, transform } => {
+                let rule = transform
+                    .number_rule(column, matches!(self.source, SignalSource::Count { .. }));
+                if transform.bins.is_empty() {
+                    return vec![(self.name.clone(), Recipe::Number(rule))];
+                }
+                names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, name)| {
+                        let max = transform.bins.get(k + 1).copied();
+                        (
+                            name,
+                            Recipe::Bin {
+                                number: rule.clone(),
+                                min: transform.bins[k],
+                                max,
+                            },
+                        )
+                    })
+                    .collect()
+            }
+            SignalSource::Events {
+                activities,
+                cap,
+                scale,
+                decay,
+            } => {
+                vec![(
+                    self.name.clone(),
+                    Recipe::Events {
+                        activities: activities.clone(),
+                        cap: *cap,
+                        scale: *scale,
+                        decay: *decay,
+                    },
+                )]
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Every feature column of the config with its recipe, in feature-table order.
+    pub fn recipes(&self) -> Vec<(String, Recipe)> {
+        self.signals.iter().flat_map(Signal::recipes).collect()
+    }
+
+    /// What the recipes read from the leads and events files.
+    pub fn model_inputs(&self) -> Inputs {
+        Inputs {
+            id_column: self.id_column.clone(),
+            created_at_column: self.created_at_column.clone(),
+            missing: self.csv.missing.clone(),
+            window_days: self.events.as_ref().map(|e| e.window_days),
+            event_columns: self.events.as_ref().map(|e| EventColumns {
+                lead_id: e.lead_id.clone(),
+                occurred_at: e.occurred_at.clone(),
+                activity: e.activity.clone(),
+            }),
+        }
+    }
+}
