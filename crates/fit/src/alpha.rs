@@ -50,7 +50,9 @@ pub struct AlphaSearch {
 
 /// Default log-spaced grid 0.01 … 1000 (13 points, 2.4 points per decade).
 pub fn default_alpha_grid() -> Vec<f64> {
-    (0..13).map(|k| 10f64.powf(-2.0 + 5.0 * k as f64 / 12.0)).collect()
+    (0..13)
+        .map(|k| 10f64.powf(-2.0 + 5.0 * k as f64 / 12.0))
+        .collect()
 }
 
 /// How far the grid is widened, at most, when the winner sits at an edge (grid steps).
@@ -73,7 +75,11 @@ fn fold_path(
                 .alpha(alpha)
                 .check()
                 .and_then(|p| fit_from(&p, train.0.view(), train.1, names, previous.as_ref()));
-            match fitted.and_then(|m| m.predict_proba(valid.0.view()).and_then(|p| Ok(log_loss(&p, valid.1)?)).map(|ll| (ll, m))) {
+            match fitted.and_then(|m| {
+                m.predict_proba(valid.0.view())
+                    .and_then(|p| Ok(log_loss(&p, valid.1)?))
+                    .map(|ll| (ll, m))
+            }) {
                 Ok((ll, m)) => {
                     previous = Some(m.clone());
                     (Ok(ll), Some(m))
@@ -132,7 +138,11 @@ pub fn choose_alpha(
         .map(|&v| {
             let train: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] < v).collect();
             let valid: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] == v).collect();
-            let fold = AlphaFold { validation_cohort: v, n_train: train.len(), n_validation: valid.len() };
+            let fold = AlphaFold {
+                validation_cohort: v,
+                n_train: train.len(),
+                n_validation: valid.len(),
+            };
             let xt = x.select(Axis(0), &train);
             let yt: Vec<bool> = train.iter().map(|&i| won[i]).collect();
             let xv = x.select(Axis(0), &valid);
@@ -144,10 +154,16 @@ pub fn choose_alpha(
     // Scores per alpha: fold paths run from the largest alpha (the simplest model) down.
     let mut alphas: Vec<f64> = grid.to_vec();
     alphas.sort_by(|a, b| a.total_cmp(b));
-    let step = if alphas.len() > 1 { (alphas[1] / alphas[0]).max(1.0 + 1e-9) } else { 10f64.powf(5.0 / 12.0) };
+    let step = if alphas.len() > 1 {
+        (alphas[1] / alphas[0]).max(1.0 + 1e-9)
+    } else {
+        10f64.powf(5.0 / 12.0)
+    };
     let mut scores: Vec<AlphaScore> = Vec::new();
     let mut last_fold_fits: Vec<Option<crate::LogisticFit>> = Vec::new();
-    let run = |new: &[f64], scores: &mut Vec<AlphaScore>, fits: &mut Vec<Option<crate::LogisticFit>>| {
+    let run = |new: &[f64],
+               scores: &mut Vec<AlphaScore>,
+               fits: &mut Vec<Option<crate::LogisticFit>>| {
         let mut descending = new.to_vec();
         descending.sort_by(|a, b| b.total_cmp(a));
         let paths: Vec<_> = data
@@ -155,10 +171,19 @@ pub fn choose_alpha(
             .map(|(_, xt, yt, xv, yv)| fold_path(&descending, (xt, yt), (xv, yv), names, base))
             .collect();
         for (k, &alpha) in descending.iter().enumerate() {
-            let fold_log_loss: Vec<Option<f64>> = paths.iter().map(|p| p[k].0.as_ref().ok().copied()).collect();
+            let fold_log_loss: Vec<Option<f64>> = paths
+                .iter()
+                .map(|p| p[k].0.as_ref().ok().copied())
+                .collect();
             let error = paths.iter().find_map(|p| p[k].0.as_ref().err().cloned());
-            let mean = (error.is_none()).then(|| fold_log_loss.iter().flatten().sum::<f64>() / fold_log_loss.len() as f64);
-            scores.push(AlphaScore { alpha, validation_log_loss: mean, fold_log_loss, error });
+            let mean = (error.is_none())
+                .then(|| fold_log_loss.iter().flatten().sum::<f64>() / fold_log_loss.len() as f64);
+            scores.push(AlphaScore {
+                alpha,
+                validation_log_loss: mean,
+                fold_log_loss,
+                error,
+            });
             fits.push(paths.last().and_then(|p| p[k].1.clone()));
         }
     };
@@ -166,7 +191,9 @@ pub fn choose_alpha(
     let best_of = |scores: &[AlphaScore]| -> Option<usize> {
         let mut best: Option<usize> = None;
         for (k, s) in scores.iter().enumerate() {
-            let Some(ll) = s.validation_log_loss else { continue };
+            let Some(ll) = s.validation_log_loss else {
+                continue;
+            };
             let better = match best.and_then(|b| scores[b].validation_log_loss.map(|bl| (b, bl))) {
                 None => true,
                 Some((b, bl)) => ll < bl || (ll == bl && s.alpha > scores[b].alpha),
@@ -179,9 +206,10 @@ pub fn choose_alpha(
     };
     // Widen the grid while the winner sits at an edge.
     let mut widened = 0;
-    loop {
-        let Some(b) = best_of(&scores) else { break };
-        let (lo, hi) = scores.iter().fold((f64::INFINITY, 0f64), |(lo, hi), s| (lo.min(s.alpha), hi.max(s.alpha)));
+    while let Some(b) = best_of(&scores) {
+        let (lo, hi) = scores.iter().fold((f64::INFINITY, 0f64), |(lo, hi), s| {
+            (lo.min(s.alpha), hi.max(s.alpha))
+        });
         let alpha = scores[b].alpha;
         if widened >= MAX_WIDENING || (alpha != lo && alpha != hi) {
             break;
@@ -193,7 +221,8 @@ pub fn choose_alpha(
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[a].alpha.total_cmp(&scores[b].alpha));
     let scores: Vec<AlphaScore> = order.iter().map(|&k| scores[k].clone()).collect();
-    let mut fits: Vec<Option<crate::LogisticFit>> = order.iter().map(|&k| last_fold_fits[k].take()).collect();
+    let mut fits: Vec<Option<crate::LogisticFit>> =
+        order.iter().map(|&k| last_fold_fits[k].take()).collect();
     let Some(best) = best_of(&scores) else {
         return Err(scores
             .iter()
@@ -238,5 +267,12 @@ pub fn choose_alpha(
 }
 
 fn fmt_alpha(a: f64) -> String {
-    if a >= 1.0 { format!("{a:.3}").trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{a:.3e}") }
+    if a >= 1.0 {
+        format!("{a:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        format!("{a:.3e}")
+    }
 }

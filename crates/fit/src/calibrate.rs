@@ -26,19 +26,31 @@ impl Platt {
     pub fn table(&self, scores: &[f64]) -> CalibrationTable {
         let score = distinct_sorted(scores);
         let probability = score.iter().map(|&s| self.probability(s)).collect();
-        CalibrationTable { method: CalibrationMethod::Platt, score, probability }
+        CalibrationTable {
+            method: CalibrationMethod::Platt,
+            score,
+            probability,
+        }
     }
 }
 
 fn check_scores(scores: &[f64], won: &[bool]) -> Result<(), FitError> {
     if scores.len() != won.len() {
-        return Err(FitError::Shape(format!("{} scores but {} outcomes", scores.len(), won.len())));
+        return Err(FitError::Shape(format!(
+            "{} scores but {} outcomes",
+            scores.len(),
+            won.len()
+        )));
     }
     if scores.is_empty() {
         return Err(FitError::Shape("no scores to calibrate".into()));
     }
     if let Some((row, &value)) = scores.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(FitError::NonFinite { row, column: "score".into(), value });
+        return Err(FitError::NonFinite {
+            row,
+            column: "score".into(),
+            value,
+        });
     }
     Ok(())
 }
@@ -54,7 +66,10 @@ fn distinct_sorted(scores: &[f64]) -> Vec<f64> {
 pub fn platt(scores: &[f64], won: &[bool]) -> Result<Platt, FitError> {
     check_scores(scores, won)?;
     let line = fit_logistic_line(scores, won)?;
-    Ok(Platt { a: line.intercept, b: line.slope })
+    Ok(Platt {
+        a: line.intercept,
+        b: line.slope,
+    })
 }
 
 /// Isotonic (non-decreasing) fit of the won rate on the score, one value per distinct score.
@@ -76,7 +91,11 @@ impl Isotonic {
     pub fn table(&self, scores: &[f64]) -> CalibrationTable {
         let score = distinct_sorted(scores);
         let probability = score.iter().map(|&s| self.probability(s)).collect();
-        CalibrationTable { method: CalibrationMethod::Isotonic, score, probability }
+        CalibrationTable {
+            method: CalibrationMethod::Isotonic,
+            score,
+            probability,
+        }
     }
 }
 
@@ -131,7 +150,10 @@ pub fn isotonic(scores: &[f64], won: &[bool]) -> Result<Isotonic, FitError> {
             *p = s / w;
         }
     }
-    Ok(Isotonic { score: xs, probability })
+    Ok(Isotonic {
+        score: xs,
+        probability,
+    })
 }
 
 /// Fit a calibration of `scores` and tabulate it at the distinct observed scores.
@@ -160,7 +182,10 @@ mod tests {
         assert_eq!(iso.probability, vec![0.0, 0.5, 0.5, 1.0, 1.0]);
         // decreasing data pools everything to the overall mean
         let iso = isotonic(&[1.0, 2.0, 3.0], &[true, true, false]).unwrap();
-        assert!(iso.probability.iter().all(|&p| (p - 2.0 / 3.0).abs() < 1e-15));
+        assert!(iso
+            .probability
+            .iter()
+            .all(|&p| (p - 2.0 / 3.0).abs() < 1e-15));
     }
 
     #[test]
@@ -185,7 +210,11 @@ mod tests {
         let p = platt(&s, &y).unwrap();
         assert!(p.a.abs() < 1e-12, "{p:?}");
         // gradient in b: Σ (σ(b s) − y) s = 0
-        let g: f64 = s.iter().zip(&y).map(|(&si, &yi)| (p.probability(si) - yi as u8 as f64) * si).sum();
+        let g: f64 = s
+            .iter()
+            .zip(&y)
+            .map(|(&si, &yi)| (p.probability(si) - yi as u8 as f64) * si)
+            .sum();
         assert!(g.abs() < 1e-12);
         assert!(p.b > 0.0);
         let t = p.table(&s);

@@ -16,8 +16,14 @@ pub enum FitError {
     #[error("too few decided leads: {won} won and {lost} lost; at least {min} of each are needed (widen the training window)")]
     TooFewOutcomes { won: usize, lost: usize, min: usize },
     /// A value in the signal matrix is NaN or infinite.
-    #[error("signal '{column}' is {value} at row {row}: fill or drop missing values before fitting")]
-    NonFinite { row: usize, column: String, value: f64 },
+    #[error(
+        "signal '{column}' is {value} at row {row}: fill or drop missing values before fitting"
+    )]
+    NonFinite {
+        row: usize,
+        column: String,
+        value: f64,
+    },
     /// Every signal was dropped (constant or missing), nothing left to fit.
     #[error("no usable signals: every column is constant or entirely missing")]
     NoUsableSignals,

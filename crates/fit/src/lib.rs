@@ -23,7 +23,10 @@ pub use error::FitError;
 pub use logistic::{
     fit, fit_from, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
-pub use model::{attach_recipes, evaluate_points_model, fit_model, fit_model_with, scorecard_columns, FitOptions, scores, split, FitReport, Split};
+pub use model::{
+    attach_recipes, evaluate_points_model, fit_model, fit_model_with, scorecard_columns, scores, split, FitOptions,
+    FitReport, Split,
+};
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};
 
 /// Re-exported so callers can `check()` [`FitParams`] without depending on linfa themselves.

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use mqlcal_config::{AlphaSpec, Calibration, ModelSpec, PointsScaling};
-use mqlcal_features::{FeatureTable, Outcome};
 pub use mqlcal_features::split::{split, Split};
+use mqlcal_features::{FeatureTable, Outcome};
 use mqlcal_metrics::Metrics;
 use mqlcal_scorecard::{
     self as scorecard, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Training,
@@ -24,7 +24,9 @@ fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
 }
 
 fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
-    rows.iter().map(|&i| table.outcomes[i] == Outcome::Won).collect()
+    rows.iter()
+        .map(|&i| table.outcomes[i] == Outcome::Won)
+        .collect()
 }
 
 /// Everything `mqlcal fit` reports.
@@ -61,12 +63,21 @@ pub struct FitOptions<'a> {
 }
 
 /// Fit the model the spec describes on the training rows of `table`.
-pub fn fit_model(table: &FeatureTable, spec: &ModelSpec, tool_version: &str) -> Result<FitReport, FitError> {
+pub fn fit_model(
+    table: &FeatureTable,
+    spec: &ModelSpec,
+    tool_version: &str,
+) -> Result<FitReport, FitError> {
     fit_model_with(table, spec, tool_version, &FitOptions::default())
 }
 
 /// [`fit_model`] with a warm start or fewer metrics.
-pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str, options: &FitOptions) -> Result<FitReport, FitError> {
+pub fn fit_model_with(
+    table: &FeatureTable,
+    spec: &ModelSpec,
+    tool_version: &str,
+    options: &FitOptions,
+) -> Result<FitReport, FitError> {
     let split = split(table, spec)?;
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
@@ -94,23 +105,50 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
                 .map(|&i| cohort_of[table.cohorts[i].as_str()])
                 .collect();
             let distinct = split.training_cohorts.len();
-            let folds = spec.alpha_folds.unwrap_or(DEFAULT_ALPHA_FOLDS.min(distinct - 1));
-            let search = choose_alpha(&default_alpha_grid(), x_train.view(), &y_train, &cohort_index, &names, &base, folds)?;
+            let folds = spec
+                .alpha_folds
+                .unwrap_or(DEFAULT_ALPHA_FOLDS.min(distinct - 1));
+            let search = choose_alpha(
+                &default_alpha_grid(),
+                x_train.view(),
+                &y_train,
+                &cohort_index,
+                &names,
+                &base,
+                folds,
+            )?;
             (search.best_alpha, Some(search))
         }
     };
     let params = FitParams::new().alpha(alpha).check()?;
     // The alpha search's winner was fitted on most of these rows at this alpha: a close start.
-    let warm = options.warm_start.or(alpha_search.as_ref().and_then(|a| a.best_fit.as_ref()));
+    let warm = options
+        .warm_start
+        .or(alpha_search.as_ref().and_then(|a| a.best_fit.as_ref()));
     let logistic = fit_from(&params, x_train.view(), &y_train, &names, warm)?;
     let coefs = logistic.coef_for_input_columns();
 
     let scaling = match spec.scaling {
         PointsScaling::MaxPoints(m) => Scaling::MaxPoints(m),
-        PointsScaling::Pdo { pdo, base_score, base_odds } => Scaling::Pdo { pdo, base_score, base_odds },
+        PointsScaling::Pdo {
+            pdo,
+            base_score,
+            base_odds,
+        } => Scaling::Pdo {
+            pdo,
+            base_score,
+            base_odds,
+        },
     };
     let points = scale_to_points(&coefs, logistic.intercept, &names, scaling)?;
-    let cost = rounding_cost(x_train.view(), &y_train, &coefs, logistic.intercept, &points.points).map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?;
+    let cost = rounding_cost(
+        x_train.view(),
+        &y_train,
+        &coefs,
+        logistic.intercept,
+        &points.points,
+    )
+    .map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?;
 
     let mut std_err = vec![None; names.len()];
     let mut p_value = vec![None; names.len()];
@@ -135,12 +173,21 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
     let mut overrides: Vec<Override> = spec
         .always_mql
         .iter()
-        .map(|s| Override { signal: s.clone(), rule: OverrideRule::AlwaysMql })
+        .map(|s| Override {
+            signal: s.clone(),
+            rule: OverrideRule::AlwaysMql,
+        })
         .collect();
-    overrides.extend(spec.never_mql.iter().map(|s| Override { signal: s.clone(), rule: OverrideRule::NeverMql }));
+    overrides.extend(spec.never_mql.iter().map(|s| Override {
+        signal: s.clone(),
+        rule: OverrideRule::NeverMql,
+    }));
 
     let counts = |rows: &[usize]| {
-        let won = rows.iter().filter(|&&i| table.outcomes[i] == Outcome::Won).count();
+        let won = rows
+            .iter()
+            .filter(|&&i| table.outcomes[i] == Outcome::Won)
+            .count();
         (won, rows.len() - won)
     };
     let (won, lost) = counts(&split.training_rows);
@@ -153,13 +200,19 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         // A max-points score leaves the intercept out (marketers read "+100 for a demo");
         // a PDO score includes it so that the base score means the base odds.
         base_points: match scaling {
-            Scaling::MaxPoints(_) => spec.base_points.unwrap_or_else(|| readable_base(&points.points, x_train.view())),
+            Scaling::MaxPoints(_) => spec
+                .base_points
+                .unwrap_or_else(|| readable_base(&points.points, x_train.view())),
             Scaling::Pdo { .. } => points.base_points,
         },
         group_caps: spec
             .group_caps
             .iter()
-            .map(|g| GroupCap { name: g.name.clone(), signals: g.signals.clone(), max_points: g.max_points })
+            .map(|g| GroupCap {
+                name: g.name.clone(),
+                signals: g.signals.clone(),
+                max_points: g.max_points,
+            })
             .collect(),
         overrides,
         threshold: None,
@@ -167,21 +220,31 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         calibration: None,
         fit: Some(scorecard::FitSummary {
             alpha,
-            alpha_chosen_by: if alpha_search.is_some() { "auto".into() } else { "config".into() },
+            alpha_chosen_by: if alpha_search.is_some() {
+                "auto".into()
+            } else {
+                "config".into()
+            },
             intercept: logistic.intercept,
             intercept_std_error: logistic.intercept_std_err,
             converged: logistic.converged,
             gradient_norm: logistic.gradient_norm,
             log_likelihood: logistic.log_likelihood,
             points_per_log_odds: points.factor,
-            dropped: logistic.dropped.iter().map(|d| format!("{}: {:?}", d.signal, d.reason)).collect(),
+            dropped: logistic
+                .dropped
+                .iter()
+                .map(|d| format!("{}: {:?}", d.signal, d.reason))
+                .collect(),
             warnings: grouped_separations(&logistic.warnings, x_train.view(), &names),
         }),
         training: Some(Training {
             cohorts: split.training_cohorts.clone(),
             holdout_cohorts: split.holdout_cohorts.clone(),
             not_yet_judged: split.not_yet_judged.clone(),
-            as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
+            as_of: table
+                .as_of
+                .map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
             unfinished_windows: split.unfinished_windows,
             won,
             lost,
@@ -197,13 +260,19 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         Calibration::Isotonic => CalibrationMethod::Isotonic,
     };
     let train_scores = scores(&model, x_train.view());
-    model.calibration = Some(calibration_table(&train_scores, &y_train, method).map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?);
+    model.calibration = Some(
+        calibration_table(&train_scores, &y_train, method)
+            .map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?,
+    );
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
         recalibrate_on_latest(&mut model, table, &split, method)?;
     }
 
     let mut exact_metrics = BTreeMap::new();
-    let sets = [("training", &split.training_rows), ("holdout", &split.holdout_rows)];
+    let sets = [
+        ("training", &split.training_rows),
+        ("holdout", &split.holdout_rows),
+    ];
     for (set, rows) in sets {
         if set == "training" && options.skip_training_metrics {
             continue;
@@ -216,9 +285,16 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
         let y = labels(table, rows);
         let probs: Vec<f64> = scores(&model, x.view())
             .iter()
-            .map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s)))
+            .map(|&s| {
+                model
+                    .calibration
+                    .as_ref()
+                    .map_or(f64::NAN, |c| c.probability(s))
+            })
             .collect();
-        model.metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+        model
+            .metrics
+            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
         let exact = logistic.predict_proba(x.view())?;
         exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
     }
@@ -233,7 +309,13 @@ pub fn fit_model_with(table: &FeatureTable, spec: &ModelSpec, tool_version: &str
             Some(current)
         }
     };
-    Ok(FitReport { model, logistic, alpha_search, exact_metrics, current })
+    Ok(FitReport {
+        model,
+        logistic,
+        alpha_search,
+        exact_metrics,
+        current,
+    })
 }
 
 /// Below this many training leads, a signal that separates the outcomes does so
@@ -242,17 +324,36 @@ const MIN_SEPARATION_SUPPORT: usize = 50;
 
 /// The fit's warnings, ranked: separations with real support first, one per
 /// line (leakage suspects); separations by small levels grouped into one line.
-fn grouped_separations(warnings: &[crate::FitWarning], x: ArrayView2<f64>, names: &[String]) -> Vec<String> {
+fn grouped_separations(
+    warnings: &[crate::FitWarning],
+    x: ArrayView2<f64>,
+    names: &[String],
+) -> Vec<String> {
     let support = |signal: &str| -> usize {
-        names.iter().position(|n| n == signal).map_or(usize::MAX, |j| x.column(j).iter().filter(|&&v| v != 0.0).count())
+        names
+            .iter()
+            .position(|n| n == signal)
+            .map_or(usize::MAX, |j| {
+                x.column(j).iter().filter(|&&v| v != 0.0).count()
+            })
     };
-    let (mut strong, mut small): (Vec<(usize, &crate::FitWarning)>, Vec<(usize, &crate::FitWarning)>) =
-        warnings.iter().map(|w| (support(&w.signal), w)).partition(|(n, _)| *n >= MIN_SEPARATION_SUPPORT);
-    strong.sort_by(|a, b| b.0.cmp(&a.0));
+    type BySupport<'a> = Vec<(usize, &'a crate::FitWarning)>;
+    let (mut strong, mut small): (BySupport, BySupport) = warnings
+        .iter()
+        .map(|w| (support(&w.signal), w))
+        .partition(|(n, _)| *n >= MIN_SEPARATION_SUPPORT);
+    strong.sort_by_key(|w| std::cmp::Reverse(w.0));
     small.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.signal.cmp(&b.1.signal)));
-    let mut out: Vec<String> = strong.iter().map(|(_, w)| format!("{}: {}", w.signal, w.reason)).collect();
+    let mut out: Vec<String> = strong
+        .iter()
+        .map(|(_, w)| format!("{}: {}", w.signal, w.reason))
+        .collect();
     if !small.is_empty() {
-        let listed: Vec<String> = small.iter().take(12).map(|(n, w)| format!("{} ({n} leads)", w.signal)).collect();
+        let listed: Vec<String> = small
+            .iter()
+            .take(12)
+            .map(|(n, w)| format!("{} ({n} leads)", w.signal))
+            .collect();
         out.push(format!(
             "{} small signals or levels (under {MIN_SEPARATION_SUPPORT} training leads each) have only wins or only losses, so they separate the outcomes by chance, not leakage: {}{}; their points rest on the penalty alone, consider pooling them into the baseline",
             small.len(),
@@ -265,8 +366,16 @@ fn grouped_separations(warnings: &[crate::FitWarning], x: ArrayView2<f64>, names
 
 /// A calibration that fails because the score separates the outcomes is almost
 /// always leakage: name the signals that separate won from lost on their own.
-fn name_separators(error: FitError, x: ArrayView2<f64>, won: &[bool], names: &[String]) -> FitError {
-    if !matches!(error, FitError::Metrics(mqlcal_metrics::MetricsError::Separated)) {
+fn name_separators(
+    error: FitError,
+    x: ArrayView2<f64>,
+    won: &[bool],
+    names: &[String],
+) -> FitError {
+    if !matches!(
+        error,
+        FitError::Metrics(mqlcal_metrics::MetricsError::Separated)
+    ) {
         return error;
     }
     let separators: Vec<String> = names
@@ -295,8 +404,16 @@ fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
         .iter()
         .zip(x.columns())
         .map(|(&p, column)| {
-            let (lo, hi) = column.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-            if lo.is_finite() { (p as f64 * lo).min(p as f64 * hi) } else { 0.0 }
+            let (lo, hi) = column
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
+            if lo.is_finite() {
+                (p as f64 * lo).min(p as f64 * hi)
+            } else {
+                0.0
+            }
         })
         .sum();
     if lowest < 0.0 {
@@ -308,7 +425,12 @@ fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
 
 /// `calibrate_on = "latest"`: the score → probability map refitted on the
 /// holdout (the latest mature cohort), with what that changes in words.
-fn recalibrate_on_latest(model: &mut Model, table: &FeatureTable, split: &Split, method: CalibrationMethod) -> Result<(), FitError> {
+fn recalibrate_on_latest(
+    model: &mut Model,
+    table: &FeatureTable,
+    split: &Split,
+    method: CalibrationMethod,
+) -> Result<(), FitError> {
     if split.holdout_rows.is_empty() {
         return Ok(());
     }
@@ -318,7 +440,12 @@ fn recalibrate_on_latest(model: &mut Model, table: &FeatureTable, split: &Split,
         return Ok(());
     }
     let s = scores(model, x.view());
-    let mean = |m: &Model| s.iter().map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v))).sum::<f64>() / s.len() as f64;
+    let mean = |m: &Model| {
+        s.iter()
+            .map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v)))
+            .sum::<f64>()
+            / s.len() as f64
+    };
     let before = mean(model);
     model.calibration = Some(calibration_table(&s, &y, method)?);
     let after = mean(model);
@@ -379,8 +506,15 @@ pub fn evaluate_points_model(
 ) -> Result<(), FitError> {
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
-    model.calibration = Some(calibration_table(&scores(model, x_train.view()), &y_train, method)?);
-    for (set, rows) in [("training", &split.training_rows), ("holdout", &split.holdout_rows)] {
+    model.calibration = Some(calibration_table(
+        &scores(model, x_train.view()),
+        &y_train,
+        method,
+    )?);
+    for (set, rows) in [
+        ("training", &split.training_rows),
+        ("holdout", &split.holdout_rows),
+    ] {
         let y = labels(table, rows);
         if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
             continue;
@@ -388,16 +522,27 @@ pub fn evaluate_points_model(
         let x = rows_matrix(table, rows);
         let probs: Vec<f64> = scores(model, x.view())
             .iter()
-            .map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s)))
+            .map(|&s| {
+                model
+                    .calibration
+                    .as_ref()
+                    .map_or(f64::NAN, |c| c.probability(s))
+            })
             .collect();
-        model.metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+        model
+            .metrics
+            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
     }
     Ok(())
 }
 
 /// The table's feature columns as (name, axis), the form a points sheet is loaded against.
 pub fn scorecard_columns(table: &FeatureTable) -> Vec<(String, scorecard::Axis)> {
-    table.columns.iter().map(|c| (c.name.clone(), c.axis)).collect()
+    table
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.axis))
+        .collect()
 }
 
 /// Record in `model` how each of its signals is computed from raw data (the

@@ -14,7 +14,11 @@ pub enum Scaling {
     /// The strongest positive signal gets exactly this many points (S = max_points / β_max).
     MaxPoints(f64),
     /// Points to double the odds: S = pdo / ln 2, and a score of `base_score` means odds `base_odds`.
-    Pdo { pdo: f64, base_score: f64, base_odds: f64 },
+    Pdo {
+        pdo: f64,
+        base_score: f64,
+        base_odds: f64,
+    },
 }
 
 /// An integer points model: score = base_points + Σ points_j·x_j ≈ offset + factor·log-odds.
@@ -42,10 +46,17 @@ pub fn scale_to_points(
     scaling: Scaling,
 ) -> Result<Points, FitError> {
     if coefs.len() != names.len() {
-        return Err(FitError::Shape(format!("{} weights but {} names", coefs.len(), names.len())));
+        return Err(FitError::Shape(format!(
+            "{} weights but {} names",
+            coefs.len(),
+            names.len()
+        )));
     }
     if let Some((j, c)) = coefs.iter().enumerate().find(|(_, c)| !c.is_finite()) {
-        return Err(FitError::Scaling(format!("weight of '{}' is {c}", names[j])));
+        return Err(FitError::Scaling(format!(
+            "weight of '{}' is {c}",
+            names[j]
+        )));
     }
     if !intercept.is_finite() {
         return Err(FitError::Scaling(format!("intercept is {intercept}")));
@@ -53,7 +64,9 @@ pub fn scale_to_points(
     let (factor, offset) = match scaling {
         Scaling::MaxPoints(m) => {
             if !(m.is_finite() && m > 0.0) {
-                return Err(FitError::Scaling(format!("max points must be > 0, got {m}")));
+                return Err(FitError::Scaling(format!(
+                    "max points must be > 0, got {m}"
+                )));
             }
             let beta_max = coefs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             if !(beta_max > 0.0) {
@@ -63,7 +76,11 @@ pub fn scale_to_points(
             }
             (m / beta_max, 0.0)
         }
-        Scaling::Pdo { pdo, base_score, base_odds } => {
+        Scaling::Pdo {
+            pdo,
+            base_score,
+            base_odds,
+        } => {
             if !(pdo.is_finite() && pdo > 0.0) {
                 return Err(FitError::Scaling(format!("pdo must be > 0, got {pdo}")));
             }
@@ -114,7 +131,11 @@ pub fn rounding_cost(
         let (mut z, mut s) = (intercept, 0.0);
         for (j, &v) in row.iter().enumerate() {
             if !v.is_finite() {
-                return Err(FitError::NonFinite { row: r, column: format!("column {j}"), value: v });
+                return Err(FitError::NonFinite {
+                    row: r,
+                    column: format!("column {j}"),
+                    value: v,
+                });
             }
             z += coefs[j] * v;
             s += points[j] as f64 * v;
@@ -146,7 +167,13 @@ mod tests {
 
     #[test]
     fn max_points_hand_example() {
-        let p = scale_to_points(&[2.0, 0.5, -1.0], -3.0, &names(3), Scaling::MaxPoints(100.0)).unwrap();
+        let p = scale_to_points(
+            &[2.0, 0.5, -1.0],
+            -3.0,
+            &names(3),
+            Scaling::MaxPoints(100.0),
+        )
+        .unwrap();
         assert_eq!(p.points, vec![100, 25, -50]);
         assert_eq!(p.factor, 50.0);
         assert_eq!(p.base_points, -150);
@@ -158,11 +185,35 @@ mod tests {
     #[test]
     fn pdo_hand_example() {
         // pdo 20, 600 points ↔ odds 50:1. S = 20/ln2 = 28.8539…, offset = 600 − S·ln 50 = 487.1229…
-        let sc = Scaling::Pdo { pdo: 20.0, base_score: 600.0, base_odds: 50.0 };
-        let p = scale_to_points(&[0.5, -0.1, 1.0, std::f64::consts::LN_2], -1.0, &names(4), sc).unwrap();
+        let sc = Scaling::Pdo {
+            pdo: 20.0,
+            base_score: 600.0,
+            base_odds: 50.0,
+        };
+        let p = scale_to_points(
+            &[0.5, -0.1, 1.0, std::f64::consts::LN_2],
+            -1.0,
+            &names(4),
+            sc,
+        )
+        .unwrap();
         assert_eq!(p.points, vec![14, -3, 29, 20]); // 14.427, −2.885, 28.854, 20 (doubling odds = pdo)
-        assert!((p.offset - 487.122_876_204_505_5).abs() < 1e-9, "{}", p.offset);
+        assert!(
+            (p.offset - 487.122_876_204_505_5).abs() < 1e-9,
+            "{}",
+            p.offset
+        );
         assert_eq!(p.base_points, 458); // 487.123 − 28.854
-        assert!(scale_to_points(&[1.0], 0.0, &names(1), Scaling::Pdo { pdo: 0.0, base_score: 600.0, base_odds: 50.0 }).is_err());
+        assert!(scale_to_points(
+            &[1.0],
+            0.0,
+            &names(1),
+            Scaling::Pdo {
+                pdo: 0.0,
+                base_score: 600.0,
+                base_odds: 50.0
+            }
+        )
+        .is_err());
     }
 }

@@ -32,7 +32,10 @@ fn p(alpha: f64) -> ValidFitParams {
 fn base_case_fits() {
     let (x, won, names) = base();
     let m = fit(&p(0.0), x.view(), &won, &names).unwrap();
-    assert!(m.coef[0] > 0.0 && m.converged && m.warnings.is_empty(), "{m:?}");
+    assert!(
+        m.coef[0] > 0.0 && m.converged && m.warnings.is_empty(),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -48,7 +51,14 @@ fn too_few_outcomes_names_both_counts() {
     let (x, _, names) = base();
     let won: Vec<bool> = (0..40).map(|i| i < 5).collect();
     let err = fit(&p(1.0), x.view(), &won, &names).unwrap_err();
-    assert_eq!(err, FitError::TooFewOutcomes { won: 5, lost: 35, min: 10 });
+    assert_eq!(
+        err,
+        FitError::TooFewOutcomes {
+            won: 5,
+            lost: 35,
+            min: 10
+        }
+    );
     assert!(err.to_string().contains("5 won and 35 lost"));
 }
 
@@ -63,8 +73,14 @@ fn constant_and_missing_columns_are_dropped_not_fitted() {
     assert_eq!(
         m.dropped,
         vec![
-            DroppedSignal { signal: "constant".into(), reason: DropReason::Constant },
-            DroppedSignal { signal: "never_filled".into(), reason: DropReason::AllMissing },
+            DroppedSignal {
+                signal: "constant".into(),
+                reason: DropReason::Constant
+            },
+            DroppedSignal {
+                signal: "never_filled".into(),
+                reason: DropReason::AllMissing
+            },
         ]
     );
     assert_eq!(m.signals, vec!["a".to_string(), "b".to_string()]);
@@ -83,7 +99,10 @@ fn nan_or_inf_is_an_error_naming_row_and_signal() {
     let (mut x, won, names) = base();
     x[[3, 1]] = f64::NAN;
     let err = fit(&p(1.0), x.view(), &won, &names).unwrap_err();
-    assert!(matches!(err, FitError::NonFinite { row: 3, ref column, .. } if column == "b"), "{err:?}");
+    assert!(
+        matches!(err, FitError::NonFinite { row: 3, ref column, .. } if column == "b"),
+        "{err:?}"
+    );
     x[[3, 1]] = 0.0;
     x[[7, 0]] = f64::INFINITY;
     let err = fit(&p(1.0), x.view(), &won, &names).unwrap_err();
@@ -95,33 +114,51 @@ fn nan_or_inf_is_an_error_naming_row_and_signal() {
 fn separation_without_penalty_is_an_error_naming_the_signal() {
     let (x, won, mut names) = base();
     // "demo_booked" is 1 only for won leads (half of them): quasi-complete separation.
-    let leak: Vec<f64> = won.iter().enumerate().map(|(i, &w)| if w && i % 2 == 0 { 1.0 } else { 0.0 }).collect();
+    let leak: Vec<f64> = won
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| if w && i % 2 == 0 { 1.0 } else { 0.0 })
+        .collect();
     let x = with_column(&x, leak);
     names.push("demo_booked".into());
     let err = fit(&p(0.0), x.view(), &won, &names).unwrap_err();
-    assert!(matches!(err, FitError::Separation { ref signal, .. } if signal == "demo_booked"), "{err:?}");
+    assert!(
+        matches!(err, FitError::Separation { ref signal, .. } if signal == "demo_booked"),
+        "{err:?}"
+    );
     let msg = err.to_string();
-    assert!(msg.contains("demo_booked") && msg.contains("alpha > 0"), "{msg}");
+    assert!(
+        msg.contains("demo_booked") && msg.contains("alpha > 0"),
+        "{msg}"
+    );
 
     // With a penalty the fit succeeds but warns about the signal.
     let m = fit(&p(1.0), x.view(), &won, &names).unwrap();
     assert!(m.coef.iter().all(|c| c.is_finite()));
     assert!(
-        m.warnings.iter().any(|w| w.signal == "demo_booked" && w.reason.contains("separates")),
+        m.warnings
+            .iter()
+            .any(|w| w.signal == "demo_booked" && w.reason.contains("separates")),
         "{:?}",
         m.warnings
     );
     // A tiny penalty lets the weight explode: flagged as implausibly large too.
     let m = fit(&p(1e-4), x.view(), &won, &names).unwrap();
     assert!(
-        m.warnings.iter().any(|w| w.signal == "demo_booked" && w.reason.contains("implausibly large")),
+        m.warnings
+            .iter()
+            .any(|w| w.signal == "demo_booked" && w.reason.contains("implausibly large")),
         "{:?} {:?}",
         m.coef,
         m.warnings
     );
     // only-lost side too
     let (x, won, mut names) = base();
-    let never: Vec<f64> = won.iter().enumerate().map(|(i, &w)| if !w && i % 3 == 0 { 1.0 } else { 0.0 }).collect();
+    let never: Vec<f64> = won
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| if !w && i % 3 == 0 { 1.0 } else { 0.0 })
+        .collect();
     let x = with_column(&x, never);
     names.push("competitor".into());
     let err = fit(&p(0.0), x.view(), &won, &names).unwrap_err();
@@ -135,7 +172,10 @@ fn collinear_signals_without_penalty_are_an_error() {
     let x = with_column(&x, dup);
     names.push("a_twice".into());
     let err = fit(&p(0.0), x.view(), &won, &names).unwrap_err();
-    assert!(matches!(err, FitError::Collinear { ref signal } if signal == "a_twice"), "{err:?}");
+    assert!(
+        matches!(err, FitError::Collinear { ref signal } if signal == "a_twice"),
+        "{err:?}"
+    );
     // a penalty makes it identifiable
     assert!(fit(&p(1.0), x.view(), &won, &names).is_ok());
 }
@@ -143,7 +183,13 @@ fn collinear_signals_without_penalty_are_an_error() {
 #[test]
 fn non_convergence_is_reported_with_what_to_try() {
     let (x, won, names) = base();
-    let params = FitParams::new().alpha(1.0).max_iterations(1).newton_steps(0).gradient_tolerance(1e-10).check().unwrap();
+    let params = FitParams::new()
+        .alpha(1.0)
+        .max_iterations(1)
+        .newton_steps(0)
+        .gradient_tolerance(1e-10)
+        .check()
+        .unwrap();
     let err = fit(&params, x.view(), &won, &names).unwrap_err();
     assert!(matches!(err, FitError::NotConverged { .. }), "{err:?}");
     assert!(err.to_string().contains("raise max_iterations"));
@@ -152,9 +198,18 @@ fn non_convergence_is_reported_with_what_to_try() {
 #[test]
 fn shape_and_parameter_errors() {
     let (x, won, names) = base();
-    assert!(matches!(fit(&p(1.0), x.view(), &won[..39], &names), Err(FitError::Shape(_))));
-    assert!(matches!(fit(&p(1.0), x.view(), &won, &names[..1]), Err(FitError::Shape(_))));
-    assert!(matches!(FitParams::new().alpha(-1.0).check(), Err(FitError::InvalidParams(_))));
+    assert!(matches!(
+        fit(&p(1.0), x.view(), &won[..39], &names),
+        Err(FitError::Shape(_))
+    ));
+    assert!(matches!(
+        fit(&p(1.0), x.view(), &won, &names[..1]),
+        Err(FitError::Shape(_))
+    ));
+    assert!(matches!(
+        FitParams::new().alpha(-1.0).check(),
+        Err(FitError::InvalidParams(_))
+    ));
     let m = fit(&p(1.0), x.view(), &won, &names).unwrap();
     let narrow = x.slice(ndarray::s![.., ..1]);
     assert!(matches!(m.predict_proba(narrow), Err(FitError::Shape(_))));

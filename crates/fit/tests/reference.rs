@@ -4,8 +4,14 @@ use mqlcal_fit::*;
 use ndarray::Array2;
 use serde_json::Value;
 
-const DESIGN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reference/xeducation_design.csv");
-const FIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reference/xeducation_fit.json");
+const DESIGN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/reference/xeducation_design.csv"
+);
+const FIT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/reference/xeducation_fit.json"
+);
 
 fn load() -> (Array2<f64>, Vec<bool>, Vec<String>, Value) {
     let text = std::fs::read_to_string(DESIGN).expect("reference design CSV");
@@ -25,7 +31,11 @@ fn load() -> (Array2<f64>, Vec<bool>, Vec<String>, Value) {
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 /// Fit at the reference's alpha (once per process) and assert max |Δ| over intercept and coefficients.
@@ -79,9 +89,16 @@ fn unpenalised_matches_statsmodels() {
     let ise = r["intercept_std_err"].as_f64().unwrap();
     max_rel = max_rel.max(((m.intercept_std_err - ise) / ise).abs());
     let ll = r["log_likelihood"].as_f64().unwrap();
-    eprintln!("unpenalised: max relative |Δ| std err = {max_rel:.3e}; |Δ| log-likelihood = {:.3e}", (m.log_likelihood - ll).abs());
+    eprintln!(
+        "unpenalised: max relative |Δ| std err = {max_rel:.3e}; |Δ| log-likelihood = {:.3e}",
+        (m.log_likelihood - ll).abs()
+    );
     assert!(max_rel < 1e-3, "std err relative diff {max_rel:e}");
-    assert!((m.log_likelihood - ll).abs() < 1e-6, "log-likelihood {} vs {ll}", m.log_likelihood);
+    assert!(
+        (m.log_likelihood - ll).abs() < 1e-6,
+        "log-likelihood {} vs {ll}",
+        m.log_likelihood
+    );
     // Wald statistics are consistent with the estimates.
     for k in 0..m.coef.len() {
         assert!((m.z[k] - m.coef[k] / m.std_err[k]).abs() < 1e-12);
@@ -102,7 +119,9 @@ fn penalised_log_likelihood_is_consistent_with_metrics() {
     let p = m.predict_proba(x.view()).unwrap();
     let ll = mqlcal_metrics::log_loss(&p, &y).unwrap();
     assert!((ll * y.len() as f64 + m.log_likelihood).abs() < 1e-8);
-    let want = json["fits"]["penalised_alpha_1"]["in_sample_metrics"]["log_loss"].as_f64().unwrap();
+    let want = json["fits"]["penalised_alpha_1"]["in_sample_metrics"]["log_loss"]
+        .as_f64()
+        .unwrap();
     assert!((ll - want).abs() < 1e-7, "{ll} vs {want}");
     let _ = names;
 }

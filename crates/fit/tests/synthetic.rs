@@ -25,7 +25,9 @@ fn simulate(n: usize, intercept: f64, seed: u64) -> (Array2<f64>, Vec<bool>, Vec
         let z = intercept + W[0] * x[[i, 0]] + W[1] * x[[i, 1]] + W[2] * x[[i, 2]];
         won.push(rng.random::<f64>() < 1.0 / (1.0 + (-z).exp()));
     }
-    let names = ["engagement", "competitor_domain", "pages"].map(String::from).to_vec();
+    let names = ["engagement", "competitor_domain", "pages"]
+        .map(String::from)
+        .to_vec();
     (x, won, names)
 }
 
@@ -40,10 +42,20 @@ fn recover(intercept: f64, seed: u64, expect_minority: bool) {
     for k in 0..3 {
         assert_eq!(m.coef[k].signum(), W[k].signum(), "sign of {}", names[k]);
         let dev = (m.coef[k] - W[k]).abs() / m.std_err[k];
-        assert!(dev < 4.0, "{}: {} vs {} ({dev:.1} SE)", names[k], m.coef[k], W[k]);
+        assert!(
+            dev < 4.0,
+            "{}: {} vs {} ({dev:.1} SE)",
+            names[k],
+            m.coef[k],
+            W[k]
+        );
     }
     let dev = (m.intercept - intercept).abs() / m.intercept_std_err;
-    assert!(dev < 4.0, "intercept {} vs {intercept} ({dev:.1} SE)", m.intercept);
+    assert!(
+        dev < 4.0,
+        "intercept {} vs {intercept} ({dev:.1} SE)",
+        m.intercept
+    );
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
 
     // linfa-logistic alone (no Newton polish) must also come back with won as the positive
@@ -58,7 +70,12 @@ fn recover(intercept: f64, seed: u64, expect_minority: bool) {
     let l = fit(&lbfgs_only, x.view(), &won, &names).unwrap();
     assert_eq!(l.iterations, 0);
     for k in 0..3 {
-        assert!((l.coef[k] - m.coef[k]).abs() < 1e-3, "L-BFGS {} vs Newton {}", l.coef[k], m.coef[k]);
+        assert!(
+            (l.coef[k] - m.coef[k]).abs() < 1e-3,
+            "L-BFGS {} vs Newton {}",
+            l.coef[k],
+            m.coef[k]
+        );
     }
     assert!((l.intercept - m.intercept).abs() < 1e-3);
 }
@@ -84,11 +101,22 @@ fn choose_alpha_scores_the_latest_cohort() {
     let search = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 1).unwrap();
     assert_eq!(search.folds.len(), 1);
     assert_eq!(search.folds[0].validation_cohort, 2);
-    assert_eq!((search.folds[0].n_train, search.folds[0].n_validation), (2000, 1000));
+    assert_eq!(
+        (search.folds[0].n_train, search.folds[0].n_validation),
+        (2000, 1000)
+    );
     assert!(search.grid.len() >= 13);
-    let losses: Vec<f64> = search.grid.iter().map(|s| s.validation_log_loss.unwrap()).collect();
+    let losses: Vec<f64> = search
+        .grid
+        .iter()
+        .map(|s| s.validation_log_loss.unwrap())
+        .collect();
     let min = losses.iter().cloned().fold(f64::INFINITY, f64::min);
-    let best = search.grid.iter().find(|s| s.alpha == search.best_alpha).unwrap();
+    let best = search
+        .grid
+        .iter()
+        .find(|s| s.alpha == search.best_alpha)
+        .unwrap();
     assert_eq!(best.validation_log_loss, Some(min));
     // With 2000 training rows and 3 real signals, heavy shrinkage must lose.
     assert!(search.best_alpha < 1000.0);
@@ -96,14 +124,22 @@ fn choose_alpha_scores_the_latest_cohort() {
 
     // Two folds: cohorts 1 and 2, each predicted from the cohorts before it; the score is their mean.
     let two = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 2).unwrap();
-    assert_eq!(two.folds.iter().map(|f| f.validation_cohort).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        two.folds
+            .iter()
+            .map(|f| f.validation_cohort)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     for s in &two.grid {
         let folds: Vec<f64> = s.fold_log_loss.iter().map(|v| v.unwrap()).collect();
         assert!((s.validation_log_loss.unwrap() - (folds[0] + folds[1]) / 2.0).abs() < 1e-15);
     }
     assert!(two.note.contains("2 folds"), "{}", two.note);
     // More folds than cohorts before the latest: a clear error naming the key.
-    let e = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 3).unwrap_err().to_string();
+    let e = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 3)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("alpha_folds = 3"), "{e}");
 
     // a single cohort cannot be validated out of time
@@ -122,13 +158,19 @@ fn isotonic_and_platt_on_points_score() {
         .collect();
     for method in [CalibrationMethod::Platt, CalibrationMethod::Isotonic] {
         let t = calibration_table(&scores, &won, method).unwrap();
-        assert!(t.probability.windows(2).all(|w| w[0] <= w[1]), "{method:?} not monotone");
+        assert!(
+            t.probability.windows(2).all(|w| w[0] <= w[1]),
+            "{method:?} not monotone"
+        );
         assert!(t.score.windows(2).all(|w| w[0] < w[1]));
         assert!(t.probability(f64::MAX) <= 1.0 && t.probability(f64::MIN) >= 0.0);
         // the table is a faithful summary: mean predicted ≈ observed won rate
         let mean_p = scores.iter().map(|&s| t.probability(s)).sum::<f64>() / scores.len() as f64;
         let rate = won.iter().filter(|&&w| w).count() as f64 / won.len() as f64;
-        assert!((mean_p - rate).abs() < 1e-6, "{method:?}: {mean_p} vs {rate}");
+        assert!(
+            (mean_p - rate).abs() < 1e-6,
+            "{method:?}: {mean_p} vs {rate}"
+        );
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains("\"method\""));
     }

@@ -817,11 +817,21 @@ fn truth_features_equal_the_configs_feature_columns() {
         ("model", &["current"][..]),
         (
             "sales",
-            &["capacity_per_month", "target_conversion", "minutes_per_lead", "hot_capacity_per_month"][..],
+            &[
+                "capacity_per_month",
+                "target_conversion",
+                "minutes_per_lead",
+                "hot_capacity_per_month",
+            ][..],
         ),
         (
             "backtest",
-            &["bootstrap_resamples", "seed", "confidence", "walk_forward_min_training_cohorts"][..],
+            &[
+                "bootstrap_resamples",
+                "seed",
+                "confidence",
+                "walk_forward_min_training_cohorts",
+            ][..],
         ),
     ]
     .into_iter()
