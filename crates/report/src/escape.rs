@@ -23,7 +23,8 @@ pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -44,8 +45,14 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape_html("<b>R&D \"x\" 'y'</b>"), "&lt;b&gt;R&amp;D &quot;x&quot; &#39;y&#39;&lt;/b&gt;");
-        assert_eq!(escape_markdown("a|b <i> *x* [l](u) é"), "a\\|b &lt;i&gt; \\*x\\* \\[l\\]\\(u\\) é");
+        assert_eq!(
+            escape_html("<b>R&D \"x\" 'y'</b>"),
+            "&lt;b&gt;R&amp;D &quot;x&quot; &#39;y&#39;&lt;/b&gt;"
+        );
+        assert_eq!(
+            escape_markdown("a|b <i> *x* [l](u) é"),
+            "a\\|b &lt;i&gt; \\*x\\* \\[l\\]\\(u\\) é"
+        );
         assert_eq!(escape_markdown("two\nlines"), "two lines");
     }
 }

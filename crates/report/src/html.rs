@@ -33,7 +33,11 @@ fn inline_svg(chart: &Chart) -> String {
     let svg = chart.svg.trim();
     let start = svg.find("<svg").unwrap_or(0);
     // Give it a role and an accessible name; the title text is escaped.
-    svg[start..].replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{}\"", e(&chart.title)), 1)
+    svg[start..].replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{}\"", e(&chart.title)),
+        1,
+    )
 }
 
 pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
@@ -41,7 +45,10 @@ pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str(&format!("<title>Lead scoring review: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n", e(&inputs.title)));
+    h.push_str(&format!(
+        "<title>Lead scoring review: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        e(&inputs.title)
+    ));
     h.push_str(&format!(
         "<h1>Lead scoring review: {}</h1>\n<p class=\"sub\">Holdout {} · mqlcal {}</p>\n",
         e(&inputs.title),
@@ -49,7 +56,11 @@ pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
         e(&inputs.reproduce.tool_version)
     ));
     for section in sections(inputs, p, charts) {
-        h.push_str(&format!("<section id=\"{}\">\n<h2>{}</h2>\n", section.id, e(&section.heading)));
+        h.push_str(&format!(
+            "<section id=\"{}\">\n<h2>{}</h2>\n",
+            section.id,
+            e(&section.heading)
+        ));
         for block in &section.blocks {
             match block {
                 Block::Lede(text) => h.push_str(&format!("<p class=\"lede\">{}</p>\n", e(text))),
@@ -61,8 +72,18 @@ pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
                     }
                     h.push_str("</ul>\n");
                 }
-                Block::Table { header, numeric, rows } => {
-                    let class = |j: usize| if numeric.get(j).copied().unwrap_or(false) { " class=\"n\"" } else { "" };
+                Block::Table {
+                    header,
+                    numeric,
+                    rows,
+                } => {
+                    let class = |j: usize| {
+                        if numeric.get(j).copied().unwrap_or(false) {
+                            " class=\"n\""
+                        } else {
+                            ""
+                        }
+                    };
                     h.push_str("<table>\n<thead><tr>");
                     for (j, cell) in header.iter().enumerate() {
                         h.push_str(&format!("<th{}>{}</th>", class(j), e(cell)));

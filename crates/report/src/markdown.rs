@@ -26,11 +26,22 @@ pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
                     }
                     m.push('\n');
                 }
-                Block::Table { header, numeric, rows } => {
+                Block::Table {
+                    header,
+                    numeric,
+                    rows,
+                } => {
                     let cells: Vec<String> = header.iter().map(|h| e(h)).collect();
                     m.push_str(&format!("| {} |\n", cells.join(" | ")));
-                    let align: Vec<&str> =
-                        (0..header.len()).map(|j| if numeric.get(j).copied().unwrap_or(false) { "---:" } else { "---" }).collect();
+                    let align: Vec<&str> = (0..header.len())
+                        .map(|j| {
+                            if numeric.get(j).copied().unwrap_or(false) {
+                                "---:"
+                            } else {
+                                "---"
+                            }
+                        })
+                        .collect();
                     m.push_str(&format!("| {} |\n", align.join(" | ")));
                     for row in rows {
                         let cells: Vec<String> = row.iter().map(|c| e(c)).collect();
@@ -40,10 +51,17 @@ pub fn render(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> String {
                 }
                 Block::Figure(name) => {
                     if let Some(chart) = charts.iter().find(|c| c.name == *name) {
-                        m.push_str(&format!("![{}]({}.png)\n\n*{}*\n\n", e(&chart.title), chart.name, e(&chart.caption)));
+                        m.push_str(&format!(
+                            "![{}]({}.png)\n\n*{}*\n\n",
+                            e(&chart.title),
+                            chart.name,
+                            e(&chart.caption)
+                        ));
                     }
                 }
-                Block::Code(text) => m.push_str(&format!("```\n{}\n```\n\n", text.replace("```", "'''"))),
+                Block::Code(text) => {
+                    m.push_str(&format!("```\n{}\n```\n\n", text.replace("```", "'''")))
+                }
             }
         }
     }

@@ -30,7 +30,8 @@ impl Prepared {
     pub fn new(inputs: &ReportInputs) -> Result<Prepared, ReportError> {
         let model = inputs.backtest.model_with_threshold(&inputs.fit.model);
         let table = inputs.table;
-        let map = mqlcal_backtest::column_map(&model, table, "the fitted model").map_err(|e| ReportError::Score(e.to_string()))?;
+        let map = mqlcal_backtest::column_map(&model, table, "the fitted model")
+            .map_err(|e| ReportError::Score(e.to_string()))?;
         let score = |rows: &[usize]| -> Vec<LeadScore> {
             let mut values = vec![0.0; map.len()];
             rows.iter()
@@ -54,6 +55,10 @@ impl Prepared {
         let b = inputs.backtest;
         let training = score(&mqlcal_backtest::cohort_rows(table, &b.training_cohorts));
         let holdout = score(&mqlcal_backtest::cohort_rows(table, &b.holdout_cohorts));
-        Ok(Prepared { model, training, holdout })
+        Ok(Prepared {
+            model,
+            training,
+            holdout,
+        })
     }
 }

@@ -1,0 +1,185 @@
+//! Points per signal: fit signals above engagement signals, largest first.
+
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::common::{legend, swatch, top_down_labels};
+use super::figure::{err, Drawn, Figure};
+use crate::prepare::Prepared;
+use crate::style::*;
+
+pub(super) struct Points<'a> {
+    pub(super) p: &'a Prepared,
+}
+
+impl Points<'_> {
+    /// Fit signals first, then engagement; each by points, largest first.
+    fn rows(&self) -> Vec<(String, i64, mqlcal_scorecard::Axis)> {
+        let mut rows: Vec<(String, i64, mqlcal_scorecard::Axis)> = self
+            .p
+            .model
+            .signals
+            .iter()
+            .map(|s| (s.name.clone(), s.points, s.axis))
+            .collect();
+        rows.sort_by(|a, b| {
+            let group =
+                |x: mqlcal_scorecard::Axis| u8::from(x == mqlcal_scorecard::Axis::Engagement);
+            group(a.2)
+                .cmp(&group(b.2))
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
+        rows
+    }
+}
+
+impl Figure for Points<'_> {
+    fn name(&self) -> &'static str {
+        "points"
+    }
+
+    fn title(&self) -> String {
+        let rows = self.rows();
+        let top = rows.iter().max_by_key(|r| r.1);
+        let bottom = rows.iter().min_by_key(|r| r.1);
+        match (top, bottom) {
+            (Some(t), Some(b)) if b.1 < 0 => format!(
+                "{} earns the most points (+{}); {} costs the most ({})",
+                t.0, t.1, b.0, b.1
+            ),
+            (Some(t), _) => format!("{} earns the most points (+{})", t.0, t.1),
+            _ => "Points per signal".into(),
+        }
+    }
+
+    fn caption(&self) -> String {
+        "Points per unit of each signal (per event, per level or bin), fit signals (who the lead is) above engagement signals (what the lead did); red bars take points away.".into()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+        let rows = self.rows();
+        let n = rows.len() as i32;
+        let lo = rows.iter().map(|r| r.1).min().unwrap_or(0).min(0) as f64;
+        let hi = rows.iter().map(|r| r.1).max().unwrap_or(0).max(0) as f64;
+        let pad = (hi - lo).max(10.0) * 0.08;
+        // Rows top to bottom: segment n-1-k holds row k.
+        let label = top_down_labels(rows.iter().map(|r| r.0.clone()).collect());
+        let mut chart = ChartBuilder::on(area)
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(330)
+            .build_cartesian_2d(lo - pad..hi + pad, (0..(n - 1).max(0)).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc("points")
+            .axis_desc_style(label_font())
+            .label_style(small_font())
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .y_labels(rows.len())
+            .y_label_formatter(&label)
+            .x_label_formatter(&|v| format!("{v:+.0}"))
+            .draw()
+            .map_err(err)?;
+        for (k, (_, points, axis)) in rows.iter().enumerate() {
+            draw_bar(&mut chart, n - 1 - k as i32, *points, *axis, pad)?;
+        }
+        // The line between the fit group (above) and the engagement group (below).
+        let fit_rows = rows
+            .iter()
+            .filter(|r| r.2 == mqlcal_scorecard::Axis::Fit)
+            .count() as i32;
+        if fit_rows > 0 && fit_rows < n {
+            let y = SegmentValue::Exact(n - fit_rows);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(lo - pad, y.clone()), (hi + pad, y)],
+                    INK.stroke_width(2),
+                )))
+                .map_err(err)?;
+        }
+        legend_entries(&mut chart)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
+    }
+}
+
+type RowChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>;
+
+fn bar_color(points: i64, axis: mqlcal_scorecard::Axis) -> RGBColor {
+    if points < 0 {
+        NEGATIVE
+    } else if axis == mqlcal_scorecard::Axis::Fit {
+        FIT
+    } else {
+        ENGAGEMENT
+    }
+}
+
+/// One signal's bar in segment `seg`, outlined in white, with its points written beside it.
+fn draw_bar<DB: DrawingBackend>(
+    chart: &mut RowChart<'_, DB>,
+    seg: i32,
+    points: i64,
+    axis: mqlcal_scorecard::Axis,
+    pad: f64,
+) -> Drawn {
+    let (a, b) = (0.0f64.min(points as f64), 0.0f64.max(points as f64));
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [
+                (a, SegmentValue::Exact(seg)),
+                (b, SegmentValue::Exact(seg + 1)),
+            ],
+            bar_color(points, axis).filled(),
+        )))
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [
+                (a, SegmentValue::Exact(seg)),
+                (b, SegmentValue::Exact(seg + 1)),
+            ],
+            WHITE.stroke_width(3),
+        )))
+        .map_err(err)?;
+    let (x, anchor) = if points < 0 {
+        (a - pad * 0.1, HPos::Right)
+    } else {
+        (b + pad * 0.1, HPos::Left)
+    };
+    chart
+        .draw_series(std::iter::once(Text::new(
+            format!("{points:+}"),
+            (x, SegmentValue::CenterOf(seg)),
+            small_font().pos(Pos::new(anchor, VPos::Center)),
+        )))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Legend entries only: the bars are drawn one by one, without labels.
+fn legend_entries<DB: DrawingBackend>(chart: &mut RowChart<'_, DB>) -> Drawn {
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
+        .map_err(err)?
+        .label("fit: who the lead is")
+        .legend(swatch(FIT));
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
+        .map_err(err)?
+        .label("engagement: what the lead did")
+        .legend(swatch(ENGAGEMENT));
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
+        .map_err(err)?
+        .label("negative points")
+        .legend(swatch(NEGATIVE));
+    Ok(())
+}

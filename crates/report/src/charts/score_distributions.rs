@@ -1,0 +1,119 @@
+//! Score distributions: won and lost holdout leads by score, with the
+//! recommended threshold.
+
+use mqlcal_backtest::Backtest;
+use mqlcal_features::Outcome;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::common::{legend, median, mesh, swatch};
+use super::figure::{err, Drawn, Figure};
+use crate::prepare::Prepared;
+use crate::style::*;
+
+pub(super) struct Distributions<'a> {
+    b: &'a Backtest,
+    won: Vec<i64>,
+    lost: Vec<i64>,
+}
+
+impl<'a> Distributions<'a> {
+    pub(super) fn new(p: &Prepared, b: &'a Backtest) -> Self {
+        let pick = |o: Outcome| {
+            p.holdout
+                .iter()
+                .filter(|l| l.outcome == o)
+                .map(|l| l.total)
+                .collect()
+        };
+        Distributions {
+            b,
+            won: pick(Outcome::Won),
+            lost: pick(Outcome::Lost),
+        }
+    }
+}
+
+impl Figure for Distributions<'_> {
+    fn name(&self) -> &'static str {
+        "score_distributions"
+    }
+
+    fn title(&self) -> String {
+        format!(
+            "Won leads score higher: median {:.0} points vs {:.0} for lost leads ({})",
+            median(self.won.clone()),
+            median(self.lost.clone()),
+            self.b.holdout_cohorts.join(", ")
+        )
+    }
+
+    fn caption(&self) -> String {
+        "Share of won and of lost holdout leads at each score (each outcome sums to 100 %); the line is the recommended threshold.".into()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+        let all = self.won.iter().chain(&self.lost);
+        let lo = all.clone().min().copied().unwrap_or(0) as f64;
+        let hi = all.max().copied().unwrap_or(1) as f64 + 1.0;
+        let bins = 40usize;
+        let width = ((hi - lo) / bins as f64).max(1.0);
+        let shares = |scores: &[i64]| -> Vec<f64> {
+            let mut counts = vec![0usize; bins];
+            for &s in scores {
+                counts[(((s as f64 - lo) / width) as usize).min(bins - 1)] += 1;
+            }
+            counts
+                .into_iter()
+                .map(|c| c as f64 / scores.len().max(1) as f64)
+                .collect()
+        };
+        let (won, lost) = (shares(&self.won), shares(&self.lost));
+        let y_max = won.iter().chain(&lost).fold(0.0f64, |a, &b| a.max(b)) * 1.15 + 1e-9;
+        let mut chart = ChartBuilder::on(area)
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(110)
+            .build_cartesian_2d(lo..lo + width * bins as f64, 0.0..y_max)
+            .map_err(err)?;
+        mesh(
+            &mut chart,
+            "score (points)",
+            "share of leads of that outcome",
+            &|v| format!("{v:.0}"),
+            &percent,
+        )?;
+        for (shares, color, label) in [(&lost, LOST, "lost"), (&won, WON, "won")] {
+            chart
+                .draw_series(shares.iter().enumerate().map(|(k, &s)| {
+                    Rectangle::new(
+                        [
+                            (lo + k as f64 * width, 0.0),
+                            (lo + (k + 1) as f64 * width, s),
+                        ],
+                        color.mix(0.55).filled(),
+                    )
+                }))
+                .map_err(err)?
+                .label(format!(
+                    "{label} ({})",
+                    if label == "won" {
+                        self.won.len()
+                    } else {
+                        self.lost.len()
+                    }
+                ))
+                .legend(swatch(color));
+        }
+        let rec = self.b.recommendation.threshold as f64;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(rec, 0.0), (rec, y_max)],
+                INK.stroke_width(3),
+            )))
+            .map_err(err)?
+            .label(format!("threshold {rec:.0}"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], INK.stroke_width(3)));
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
+    }
+}

@@ -1,0 +1,89 @@
+//! Where the numbers come from: the data and its warnings, and how to reproduce the run.
+
+use mqlcal_features::Outcome;
+use mqlcal_scorecard::Model;
+
+use super::{Block, Section};
+use crate::prepare::Prepared;
+use crate::{ReportInputs, Reproduce};
+
+/// The data's warnings, then the backtest's, then the fit's.
+fn warnings(inputs: &ReportInputs, model: &Model) -> Vec<String> {
+    let b = inputs.backtest;
+    let mut warnings: Vec<String> = inputs.data_warnings.to_vec();
+    warnings.extend(b.warnings.iter().cloned());
+    if let Some(fit) = &model.fit {
+        warnings.extend(fit.warnings.iter().map(|w| format!("fit: {w}")));
+        warnings.extend(fit.dropped.iter().map(|d| format!("fit: dropped {d}")));
+    }
+    warnings
+}
+
+/// "Data and quality warnings": the split, the as-of date, cohorts not yet judged, every warning.
+pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
+    let b = inputs.backtest;
+    let warnings = warnings(inputs, &p.model);
+    let counts = |leads: &[crate::LeadScore]| {
+        let won = leads.iter().filter(|l| l.outcome == Outcome::Won).count();
+        let lost = leads.iter().filter(|l| l.outcome == Outcome::Lost).count();
+        (leads.len(), won, lost, leads.len() - won - lost)
+    };
+    let (tn, tw, tl, to) = counts(&p.training);
+    let (hn, hw, hl, ho) = counts(&p.holdout);
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Trained on {} ({tn} leads: {tw} won, {tl} lost, {to} open); held out {} ({hn} leads: {hw} won, {hl} lost, {ho} open). Open leads count as volume, never in conversion or the fit.",
+        b.training_cohorts.join(", "),
+        b.holdout_cohorts.join(", ")
+    ))];
+    if let Some(as_of) = &b.as_of {
+        blocks.push(Block::Paragraph(format!(
+            "As of {as_of}. MQLs per month are measured over {} complete months ({}).",
+            b.months,
+            b.volume_months.join(", ")
+        )));
+    }
+    if !b.not_yet_judged.is_empty() {
+        let later: Vec<String> = b
+            .maturity
+            .iter()
+            .filter(|m| b.not_yet_judged.contains(&m.cohort))
+            .map(mqlcal_features::CohortMaturity::describe)
+            .collect();
+        blocks.push(Block::Paragraph(format!(
+            "Not yet judged: {}. Their leads with complete windows count toward volume only.",
+            later.join("; ")
+        )));
+    }
+    blocks.push(if warnings.is_empty() {
+        Block::Paragraph("No data or quality warnings.".into())
+    } else {
+        Block::List(warnings)
+    });
+    Section {
+        id: "data",
+        heading: "Data and quality warnings".into(),
+        blocks,
+    }
+}
+
+/// "How to reproduce": the command, the config and input fingerprints, the version.
+pub(super) fn reproduce_section(r: &Reproduce) -> Section {
+    let mut items = vec![
+        format!("config: {} (sha256 {})", r.config_path, r.config_sha256),
+        format!("mqlcal version: {}", r.tool_version),
+    ];
+    items.extend(
+        r.inputs
+            .iter()
+            .map(|i| format!("input: {} ({} bytes, sha256 {})", i.path, i.bytes, i.sha256)),
+    );
+    Section {
+        id: "reproduce",
+        heading: "How to reproduce".into(),
+        blocks: vec![
+            Block::Paragraph("The same command on the same inputs gives the same numbers (the bootstrap is seeded):".into()),
+            Block::Code(r.command.clone()),
+            Block::List(items),
+        ],
+    }
+}

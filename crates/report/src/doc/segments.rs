@@ -1,0 +1,53 @@
+//! Segments at the recommended threshold.
+
+use mqlcal_backtest::Backtest;
+
+use super::format::{has, interval, num, opt_pct, pct, table};
+use super::{Block, Section};
+use crate::charts::Chart;
+
+/// "Segments at threshold T", when the data has segment columns.
+pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
+    if b.segments.is_empty() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    if has(charts, "segments") {
+        blocks.push(Block::Figure("segments"));
+    }
+    blocks.push(table(
+        &[
+            "segment",
+            "value",
+            "leads",
+            "MQLs/month",
+            "share of MQLs",
+            "conversion",
+            "interval",
+            "wins captured",
+            "base conversion",
+        ],
+        &[false, false, true, true, true, true, false, true, true],
+        b.segments
+            .iter()
+            .map(|s| {
+                vec![
+                    s.segment.clone(),
+                    s.value.clone(),
+                    s.leads.to_string(),
+                    num(s.mqls_per_month, 1),
+                    pct(s.share_of_mqls),
+                    opt_pct(s.conversion),
+                    interval(s.conversion_low, s.conversion_high),
+                    opt_pct(s.wins_captured_share),
+                    opt_pct(s.base_conversion),
+                ]
+            })
+            .collect(),
+    ));
+    Some(Section {
+        id: "segments",
+        heading: format!("Segments at threshold {}", b.recommendation.threshold),
+        blocks,
+    })
+}

@@ -1,0 +1,76 @@
+//! Stability and drift: the walk-forward and the training-to-holdout drift.
+
+use mqlcal_backtest::Backtest;
+
+use super::format::{has, num, opt_pct, table};
+use super::{Block, Section};
+use crate::charts::Chart;
+
+/// "Stability and drift": the walk-forward (when there is one) and the drift table.
+pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
+    let mut blocks = Vec::new();
+    if !b.walk_forward.is_empty() {
+        if has(charts, "stability") {
+            blocks.push(Block::Figure("stability"));
+        }
+        blocks.push(walk_forward_table(b));
+    }
+    blocks.push(Block::Paragraph(
+        "Drift between the training cohorts and the holdout (population stability index: below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a major one):".into(),
+    ));
+    blocks.push(table(
+        &["score or signal", "kind", "stability index", "verdict"],
+        &[false, false, true, false],
+        b.drift
+            .iter()
+            .map(|d| {
+                vec![
+                    d.name.clone(),
+                    d.kind.clone(),
+                    num(d.index, 3),
+                    d.flag.to_string(),
+                ]
+            })
+            .collect(),
+    ));
+    Section {
+        id: "stability",
+        heading: "Stability and drift".into(),
+        blocks,
+    }
+}
+
+fn walk_forward_table(b: &Backtest) -> Block {
+    table(
+        &[
+            "tested on",
+            "trained on",
+            "AUC",
+            "slope",
+            "threshold",
+            "MQLs/month",
+            "conversion",
+            "carried threshold",
+            "MQLs/month",
+            "conversion",
+        ],
+        &[false, false, true, true, true, true, true, true, true, true],
+        b.walk_forward
+            .iter()
+            .map(|w| {
+                vec![
+                    w.cohort.clone(),
+                    format!("{} – {}", w.training_from, w.training_to),
+                    w.auc.map_or("-".into(), |v| num(v, 3)),
+                    w.calibration_slope.map_or("-".into(), |v| num(v, 2)),
+                    w.recommended_threshold.to_string(),
+                    num(w.mqls_per_month, 1),
+                    opt_pct(w.conversion),
+                    w.carried_threshold.to_string(),
+                    num(w.carried_mqls_per_month, 1),
+                    opt_pct(w.carried_conversion),
+                ]
+            })
+            .collect(),
+    )
+}
