@@ -19,7 +19,7 @@ mod tables;
 mod walk_forward;
 
 pub use bootstrap::{bootstrap, bootstrap_with_profile, BootstrapSummary, Interval, ThresholdShare};
-pub use tables::comparison_table;
+pub use tables::{comparison_table, TABLE_NAMES};
 pub use compare::{compare, Comparison, ModelSide, SwapRow};
 pub use drift::{drift, stability_index, DriftHeadline, Stability};
 pub use error::BacktestError;

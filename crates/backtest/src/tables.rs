@@ -8,7 +8,16 @@ fn count(v: u64) -> Option<i64> {
     i64::try_from(v).ok()
 }
 
+/// The name of every table [`all`] can give (a run checks the files it will write before reading data).
+pub const TABLE_NAMES: [&str; 7] = ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers", "comparison"];
+
 pub fn all(b: &Backtest) -> Vec<TidyTable> {
+    let out = build_all(b);
+    debug_assert!(out.iter().all(|t| TABLE_NAMES.contains(&t.name.as_str())), "a table missing from TABLE_NAMES");
+    out
+}
+
+fn build_all(b: &Backtest) -> Vec<TidyTable> {
     let mut out = vec![thresholds(b), bootstrap(b), segments(b), drift(b)];
     if !b.walk_forward.is_empty() {
         out.push(walk_forward(b));
