@@ -1,5 +1,6 @@
 //! `mqlcal`: recalibrate MQL lead scoring from closed-won and closed-lost cohorts.
-//! Thin glue: each subcommand lives in `src/cmd/<name>.rs` with its usage text at the top.
+//! Thin glue: each subcommand lives in `src/cmd/<name>.rs` with its usage text at the top;
+//! the pipeline itself (checks, stages, outputs, the run directory) is the `mqlcal-pipeline` crate.
 
 mod cleanup;
 mod cmd;

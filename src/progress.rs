@@ -65,4 +65,21 @@ impl Stages {
         self.times.push(StageTime { stage: name.to_string(), seconds });
         result
     }
+
+    /// "stage times: fit 1.2 s, ... (total 9.9 s)"
+    pub fn timings(&self) -> String {
+        let total: f64 = self.times.iter().map(|t| t.seconds).sum();
+        let parts: Vec<String> = self.times.iter().map(|t| format!("{} {:.1} s", t.stage, t.seconds)).collect();
+        format!("stage times: {} (total {total:.1} s)", parts.join(", "))
+    }
+}
+
+impl mqlcal_pipeline::Progress for Stages {
+    fn stage<T>(&mut self, name: &str, work: impl FnOnce(&mut Vec<String>) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        self.run(name, work)
+    }
+
+    fn warn(&mut self, message: &str) {
+        eprintln!("warning: {message}");
+    }
 }

@@ -36,11 +36,14 @@ fn one(seed: u64) -> Outcome {
     config.backtest.bootstrap_resamples = 1000;
     config.backtest.seed = seed;
     let table = mqlcal_data::build_features(&config).unwrap().table;
-    let fitted = mqlcal_fit::fit_model(&table, &config.model, "test").unwrap();
+    let split = mqlcal_fit::split(&table, &config.model).unwrap();
+    let options = mqlcal_fit::FitOptions { split: Some(&split), ..Default::default() };
+    let fitted = mqlcal_fit::fit_model_with(&table, &config.model, "test", &options).unwrap();
     let b = mqlcal_backtest::run(&BacktestInputs {
         table: &table,
         model: &fitted.model,
         model_spec: &config.model,
+        split: &split,
         sales: &config.sales,
         spec: &config.backtest,
         current: None,

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use mqlcal_backtest::Backtest;
+use mqlcal_pipeline::{checks, CurrentModel, Inputs};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -35,48 +36,23 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
-    let super::Backtested { fitted, backtest, .. } = super::fit_and_backtest(&config)?;
-
-    let inputs = super::input_paths(&config);
-    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let written = write_outputs(&backtest, &fitted.model, &args.out, &args.out, &input_refs)?;
+    let inputs = Inputs::of(&config);
+    checks::capacity(&config)?;
+    checks::output_dir(&args.out, checks::backtest_files(), &inputs.refs())?;
+    let current = CurrentModel::read(&config)?;
+    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), &mut super::warn)?;
+    let written = mqlcal_pipeline::outputs::write_tables(&run.backtest, &run.fitted.report.model, &args.out, &args.out, &inputs.refs())?;
 
     let thresholds_file = args.out.join("thresholds.csv");
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json_summary(&backtest, &thresholds_file, &written))?);
+        println!("{}", serde_json::to_string_pretty(&json_summary(&run.backtest, &thresholds_file, &written))?);
     } else {
-        print!("{}", render(&backtest));
+        print!("{}", render(&run.backtest));
         for path in &written {
             eprintln!("wrote {}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Write the tidy tables (CSV and Parquet) and backtest.json into `tables_dir`, and the
-/// model file with the recommended threshold into `model_dir`; returns the paths written.
-pub fn write_outputs(
-    backtest: &Backtest,
-    fitted_model: &mqlcal_scorecard::Model,
-    tables_dir: &Path,
-    model_dir: &Path,
-    input_refs: &[&Path],
-) -> anyhow::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for t in backtest.tables() {
-        for ext in ["csv", "parquet"] {
-            let path = tables_dir.join(format!("{}.{ext}", t.name));
-            mqlcal_data::write_tidy(&t, &path, input_refs)?;
-            written.push(path);
-        }
-    }
-    let report_path = tables_dir.join("backtest.json");
-    let model_path = model_dir.join("model.json");
-    super::write_json(&report_path, backtest, input_refs)?;
-    super::write_json(&model_path, &backtest.model_with_threshold(fitted_model), input_refs)?;
-    written.push(report_path);
-    written.push(model_path);
-    Ok(written)
 }
 
 fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {

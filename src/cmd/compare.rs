@@ -6,11 +6,11 @@
 //! that become MQLs under the candidate, and leads that stop being MQLs.
 //! FILE is a model file (`.json`, e.g. from `mqlcal backtest`) or a points sheet (`.toml`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use mqlcal_scorecard::Model;
+use mqlcal_pipeline::compare::{Compared, Named};
+use mqlcal_pipeline::{checks, Inputs, ModelFile};
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  mqlcal compare --current notebooks-data/current_points.toml --candidate reports/backtest/model.json")]
@@ -32,62 +32,41 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A model file (.json) or a points sheet (anything else) over the table's columns.
-pub fn load_model(path: &Path, table: &mqlcal_features::FeatureTable) -> anyhow::Result<Model> {
-    if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-        Ok(Model::load(path)?)
-    } else {
-        Ok(mqlcal_scorecard::load_points_sheet(path, &mqlcal_fit::scorecard_columns(table))?)
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
-    let ingested = mqlcal_data::build_features(&config)?;
-    for warning in &ingested.stats.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let table = &ingested.table;
-    let current = load_model(&args.current, table)?;
-    let candidate = load_model(&args.candidate, table)?;
-    let split = mqlcal_fit::split(table, &config.model)?;
-    anyhow::ensure!(
-        !split.holdout_cohorts.is_empty(),
-        "no holdout cohort to compare on: the data has {} cohort(s); set [model] holdout_cohorts = 1",
-        table.cohort_labels().len()
-    );
-    let judged = mqlcal_backtest::judged_rows(table, &split.holdout_cohorts, &split.not_yet_judged);
-    let z = mqlcal_metrics::normal_quantile(0.5 + config.backtest.confidence / 2.0);
-    let comparison = mqlcal_backtest::compare(
-        &current,
-        &args.current.display().to_string(),
-        &candidate,
-        &args.candidate.display().to_string(),
-        table,
-        &judged,
-        z,
-    )
-    .context("the comparison failed")?;
-
+    let current = ModelFile::read(&args.current)?;
+    let candidate = ModelFile::read(&args.candidate)?;
+    let inputs = Inputs::of(&config).with(&args.current).with(&args.candidate);
     if let Some(out) = &args.out {
-        let inputs = super::input_paths(&config);
-        let mut input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        input_refs.push(&args.current);
-        input_refs.push(&args.candidate);
-        let t = mqlcal_backtest::comparison_table(&comparison);
-        for ext in ["csv", "parquet"] {
-            let path = out.join(format!("comparison.{ext}"));
-            mqlcal_data::write_tidy(&t, &path, &input_refs)?;
+        checks::output_dir(out, mqlcal_pipeline::compare::FILES, &inputs.refs())?;
+    }
+    let ingested = mqlcal_pipeline::ingest(&config)?;
+    super::warn_all(&ingested.stats.warnings);
+    let (current_name, candidate_name) = (args.current.display().to_string(), args.candidate.display().to_string());
+    let compared = mqlcal_pipeline::compare::compare(
+        &config,
+        &ingested,
+        Named { file: &current, name: &current_name },
+        Named { file: &candidate, name: &candidate_name },
+    )?;
+    if let Some(out) = &args.out {
+        for path in mqlcal_pipeline::compare::write_comparison(&compared.comparison, out, &inputs.refs())? {
             eprintln!("wrote {}", path.display());
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&comparison)?);
-        return Ok(ExitCode::SUCCESS);
+        println!("{}", serde_json::to_string_pretty(&compared.comparison)?);
+    } else {
+        print!("{}", render(&compared));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(compared: &Compared) -> String {
     use std::fmt::Write;
+    let comparison = &compared.comparison;
     let mut s = String::new();
-    let _ = writeln!(s, "holdout {} ({} complete months)\n", split.holdout_cohorts.join(", "), judged.month_count());
+    let _ = writeln!(s, "holdout {} ({} complete months)\n", compared.holdout_cohorts.join(", "), compared.months);
     let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", 100.0 * v));
     let _ = writeln!(s, "{:<16} {:>9} {:>10} {:>6} {:>6} {:>11} {:>15} {:>6}", "", "threshold", "MQLs/month", "won", "lost", "conversion", "interval", "wins");
     for (label, side) in [("current", &comparison.current), ("candidate", &comparison.candidate)] {
@@ -118,6 +97,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let _ = writeln!(s, "\n{}", comparison.summary);
-    print!("{s}");
-    Ok(ExitCode::SUCCESS)
+    s
 }

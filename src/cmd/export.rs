@@ -59,7 +59,7 @@ fn emit(args: &Args, text: &str) -> anyhow::Result<ExitCode> {
     match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
-            super::write_atomic(path, text.as_bytes())?;
+            mqlcal_pipeline::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
         None => print!("{text}"),

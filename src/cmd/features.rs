@@ -22,13 +22,15 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
-    let ingested = mqlcal_data::build_features(&config)?;
-    for warning in &ingested.stats.warnings {
-        eprintln!("warning: {warning}");
+    let inputs = mqlcal_pipeline::Inputs::of(&config);
+    let input_refs = inputs.refs();
+    if args.output.as_os_str() != "-" {
+        mqlcal_pipeline::checks::table_file(&args.output, &input_refs)
+            .with_context(|| format!("cannot write the feature table to {}", args.output.display()))?;
     }
+    let ingested = mqlcal_pipeline::ingest(&config)?;
+    super::warn_all(&ingested.stats.warnings);
     let mut frame = mqlcal_data::feature_frame(&ingested.table, &config.id_column)?;
-    let inputs = super::input_paths(&config);
-    let input_refs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
     let shown = if args.output.as_os_str() == "-" {
         // The CSV writer needs a file: write one aside, then stream it out.
         let dir = tempfile::tempdir().context("cannot make a temporary folder")?;

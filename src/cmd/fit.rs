@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use mqlcal_fit::FitReport;
-use serde_json::json;
+use mqlcal_pipeline::{checks, CurrentModel, Inputs};
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  mqlcal fit --config notebooks-data/mqlcal.toml -o reports/model.json\n  mqlcal fit --json | jq '.signals[] | {name, points}'")]
@@ -30,59 +30,22 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
-    let ingested = mqlcal_data::build_features(&config)?;
-    for warning in &ingested.stats.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let report = super::fit_stage(&config, &ingested)?;
-    if let Some(fit) = &report.model.fit {
-        for warning in &fit.warnings {
-            eprintln!("warning: {warning}");
-        }
-        for dropped in &fit.dropped {
-            eprintln!("warning: dropped {dropped}");
-        }
-    }
-    let inputs = super::input_paths(&config);
-    let input_refs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
-    mqlcal_data::refuse_input(&args.output, &input_refs)?;
-    let mut text = serde_json::to_string_pretty(&report.model)?;
-    text.push('\n');
-    super::write_atomic(&args.output, text.as_bytes())?;
+    let inputs = Inputs::of(&config);
+    checks::output_file(&args.output, &inputs.refs())?;
+    let current = CurrentModel::read(&config)?;
+    let ingested = mqlcal_pipeline::ingest(&config)?;
+    super::warn_all(&ingested.stats.warnings);
+    let split = mqlcal_pipeline::split(&config, &ingested)?;
+    let fitted = mqlcal_pipeline::fit(&config, ingested, split, current.as_ref())?;
+    super::warn_all(&fitted.warnings());
+    mqlcal_pipeline::write_json(&args.output, &fitted.report.model, &inputs.refs())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json_summary(&report, &args.output))?);
+        println!("{}", serde_json::to_string_pretty(&mqlcal_pipeline::fit_json(&fitted.report, &args.output))?);
     } else {
-        print!("{}", render(&report));
+        print!("{}", render(&fitted.report));
         eprintln!("wrote {}", args.output.display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn json_summary(report: &FitReport, path: &std::path::Path) -> serde_json::Value {
-    let model = &report.model;
-    let fit = model.fit.as_ref();
-    json!({
-        "intercept": fit.map(|f| f.intercept),
-        "intercept_std_error": fit.map(|f| f.intercept_std_error),
-        "alpha": fit.map(|f| f.alpha),
-        "alpha_chosen_by": fit.map(|f| f.alpha_chosen_by.clone()),
-        "converged": fit.map(|f| f.converged),
-        "gradient_norm": fit.map(|f| f.gradient_norm),
-        "log_likelihood": fit.map(|f| f.log_likelihood),
-        "signals": model.signals.iter().map(|s| json!({
-            "name": s.name, "axis": s.axis, "coefficient": s.coefficient,
-            "std_error": s.std_error, "p_value": s.p_value, "points": s.points,
-        })).collect::<Vec<_>>(),
-        "metrics": model.metrics,
-        "exact_metrics": report.exact_metrics,
-        "rounding_cost": model.rounding_cost,
-        "training": model.training,
-        "warnings": fit.map(|f| f.warnings.clone()),
-        "dropped": fit.map(|f| f.dropped.clone()),
-        "alpha_search": report.alpha_search,
-        "current": report.current.as_ref().map(|c| json!({"threshold": c.threshold, "metrics": c.metrics})),
-        "model_file": path.display().to_string(),
-    })
 }
 
 fn render(report: &FitReport) -> String {

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let draft = mqlcal_data::draft_config(leads, args.events.as_deref(), &args.output, &options)?;
     // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
-    super::write_atomic(&args.output, draft.toml.as_bytes())
+    mqlcal_pipeline::write_atomic(&args.output, draft.toml.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     for guess in &draft.guesses {
         eprintln!("  {guess}");

@@ -63,6 +63,14 @@ fn crm_table(format: Format, ids: &[String], explained: &[mqlcal_scorecard::Expl
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
+    if let Some(e) = &args.events {
+        inputs.push(e);
+    }
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout {
+        mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
+    }
     let model = Model::load(&args.model)?;
     let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
     let scored: Vec<Result<mqlcal_scorecard::Explained, mqlcal_scorecard::RecipeError>> =
@@ -97,11 +105,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .text("reason_2", reason(1))
         .text("reason_3", reason(2))
     };
-    let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
-    if let Some(e) = &args.events {
-        inputs.push(e);
-    }
-    let to_stdout = args.output.as_os_str() == "-";
     if to_stdout {
         use std::io::Write;
         match std::io::stdout().lock().write_all(table.to_csv().as_bytes()) {

@@ -42,8 +42,10 @@ pub struct BacktestInputs<'a> {
     pub table: &'a FeatureTable,
     /// The candidate, fitted on the training cohorts only.
     pub model: &'a Model,
-    /// How it was fitted (the split, and the refits of the walk-forward).
+    /// How it was fitted (the refits of the walk-forward follow it).
     pub model_spec: &'a ModelSpec,
+    /// The out-of-time split the model was fitted under (training, holdout, not yet judged).
+    pub split: &'a mqlcal_fit::Split,
     pub sales: &'a SalesSpec,
     pub spec: &'a BacktestSpec,
     /// The model in use today, with a name for messages.
@@ -143,11 +145,10 @@ fn month_sentence(row: &ThresholdRow, judged: &Judged, c: &Constraints) -> Strin
 
 /// Run the whole backtest.
 pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
-    let BacktestInputs { table, model, model_spec, sales, spec, current, tool_version, warm_start } = *inputs;
+    let BacktestInputs { table, model, model_spec, split, sales, spec, current, tool_version, warm_start } = *inputs;
     let capacity = sales.capacity_per_month.ok_or(BacktestError::NoCapacity)?;
     let c = Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence).with_rule(sales.capacity_rule);
 
-    let split = mqlcal_fit::split(table, model_spec).map_err(mqlcal_fit::FitError::from)?;
     if split.holdout_cohorts.is_empty() {
         let labels = table.cohort_labels();
         return Err(BacktestError::NoHoldout { have: labels.len(), labels: labels.join(", ") });
@@ -263,11 +264,11 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     };
 
     Ok(Backtest {
-        training_cohorts: split.training_cohorts,
-        holdout_cohorts: split.holdout_cohorts,
-        not_yet_judged: split.not_yet_judged,
+        training_cohorts: split.training_cohorts.clone(),
+        holdout_cohorts: split.holdout_cohorts.clone(),
+        not_yet_judged: split.not_yet_judged.clone(),
         as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
-        maturity: split.maturity,
+        maturity: split.maturity.clone(),
         volume_months: judged.months.iter().map(|&m| mqlcal_features::calendar::month_label(m)).collect(),
         volume_only_leads: judged.volume_only.len() as u64,
         months,

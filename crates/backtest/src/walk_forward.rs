@@ -82,7 +82,7 @@ fn step(
     let previous = cohorts[cohorts.len() - 2].clone();
     let sub = table.select_rows(&cohort_rows(table, cohorts));
     // Only the tested cohort's metrics are read; the main fit is a close start for Newton.
-    let options = FitOptions { warm_start, skip_training_metrics: true };
+    let options = FitOptions { warm_start, skip_training_metrics: true, ..FitOptions::default() };
     let report = fit_model_with(&sub, spec, tool_version, &options).map_err(|source| BacktestError::WalkForwardFit { cohort: tested.clone(), source })?;
     let model = &report.model;
     let holdout_metrics = model.metrics.get("holdout");

@@ -39,7 +39,7 @@ pub struct FitReport {
     pub alpha_search: Option<AlphaSearch>,
     /// Metrics of the exact (unrounded) logistic model, per set.
     pub exact_metrics: BTreeMap<String, Metrics>,
-    /// The current hand-made model on the same leads, when configured.
+    /// The model in use today ([`FitOptions::current`]), measured on the same leads.
     pub current: Option<Model>,
 }
 
@@ -53,13 +53,20 @@ pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
         .collect()
 }
 
-/// How [`fit_model_with`] may cut work when the caller needs less than `mqlcal fit` reports.
+/// What [`fit_model_with`] is given beside the table and the spec: the split and the
+/// model in use today when the caller has them, and how it may cut work.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FitOptions<'a> {
     /// Start Newton from this fit (same signals, similar rows) instead of L-BFGS.
     pub warm_start: Option<&'a crate::LogisticFit>,
     /// Leave out the training-set metrics (the walk-forward only reads the holdout's).
     pub skip_training_metrics: bool,
+    /// The out-of-time split of `table` under the spec, computed once by the caller
+    /// (None: computed here).
+    pub split: Option<&'a Split>,
+    /// The model in use today (e.g. a points sheet over the table's columns): calibrated
+    /// and measured on the same leads, returned as [`FitReport::current`].
+    pub current: Option<&'a Model>,
 }
 
 /// Fit the model the spec describes on the training rows of `table`.
@@ -78,7 +85,14 @@ pub fn fit_model_with(
     tool_version: &str,
     options: &FitOptions,
 ) -> Result<FitReport, FitError> {
-    let split = split(table, spec)?;
+    let own_split;
+    let split = match options.split {
+        Some(split) => split,
+        None => {
+            own_split = split(table, spec)?;
+            &own_split
+        }
+    };
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
@@ -265,7 +279,7 @@ pub fn fit_model_with(
             .map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?,
     );
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
-        recalibrate_on_latest(&mut model, table, &split, method)?;
+        recalibrate_on_latest(&mut model, table, split, method)?;
     }
 
     let mut exact_metrics = BTreeMap::new();
@@ -300,12 +314,11 @@ pub fn fit_model_with(
     }
     record_rounding_loss(&mut model, &exact_metrics, spec.max_rounding_loss);
 
-    let current = match &spec.current {
+    let current = match options.current {
         None => None,
-        Some(path) => {
-            let mut current = scorecard::load_points_sheet(path, &scorecard_columns(table))
-                .map_err(|e| FitError::InvalidParams(e.to_string()))?;
-            evaluate_points_model(&mut current, table, &split, method)?;
+        Some(current) => {
+            let mut current = current.clone();
+            evaluate_points_model(&mut current, table, split, method)?;
             Some(current)
         }
     };

@@ -1,0 +1,89 @@
+//! What a run writes after the backtest: the tidy tables and model file, the
+//! charts and review report, the SQL and PMML exports. Every file is written
+//! atomically and never over an input; each function returns the paths it wrote.
+
+use std::path::{Path, PathBuf};
+
+use mqlcal_backtest::Backtest;
+use mqlcal_config::Config;
+use mqlcal_report::ReportInputs;
+use mqlcal_scorecard::export::sql::{to_sql, Dialect};
+use mqlcal_scorecard::Model;
+
+use crate::{write_atomic, write_json, Backtested};
+
+/// Write the tidy tables (CSV and Parquet) and backtest.json into `tables_dir`, and the
+/// model file with the recommended threshold into `model_dir`.
+pub fn write_tables(
+    backtest: &Backtest,
+    fitted_model: &Model,
+    tables_dir: &Path,
+    model_dir: &Path,
+    input_refs: &[&Path],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for t in backtest.tables() {
+        for ext in ["csv", "parquet"] {
+            let path = tables_dir.join(format!("{}.{ext}", t.name));
+            mqlcal_data::write_tidy(&t, &path, input_refs)?;
+            written.push(path);
+        }
+    }
+    let report_path = tables_dir.join("backtest.json");
+    let model_path = model_dir.join("model.json");
+    write_json(&report_path, backtest, input_refs)?;
+    write_json(&model_path, &backtest.model_with_threshold(fitted_model), input_refs)?;
+    written.push(report_path);
+    written.push(model_path);
+    Ok(written)
+}
+
+/// Draw the charts and write both documents of the review report into `out`;
+/// `command` is the command line shown under "reproduce".
+pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &[&Path], command: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let provenance = match &run.fitted.report.model.provenance {
+        Some(p) => p.clone(),
+        None => crate::provenance::provenance(config)?,
+    };
+    let reproduce = crate::provenance::reproduce(config, provenance, command);
+    let inputs = ReportInputs {
+        table: run.table(),
+        fit: &run.fitted.report,
+        backtest: &run.backtest,
+        data_warnings: run.data_warnings(),
+        reproduce: &reproduce,
+        title: crate::provenance::run_name(config),
+    };
+    let (charts, documents) = mqlcal_report::build(&inputs)?;
+    let mut written = Vec::new();
+    let mut write = |name: String, bytes: &[u8]| -> anyhow::Result<()> {
+        let path = out.join(name);
+        mqlcal_data::refuse_input(&path, input_refs)?;
+        write_atomic(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    for chart in &charts {
+        write(format!("{}.png", chart.name), &chart.png)?;
+        write(format!("{}.svg", chart.name), chart.svg.as_bytes())?;
+    }
+    write("report.html".into(), documents.html.as_bytes())?;
+    write("report.md".into(), documents.markdown.as_bytes())?;
+    Ok(written)
+}
+
+/// One SQL scoring query per dialect and the PMML scorecard, into `dir`.
+pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for dialect in Dialect::ALL {
+        let sql = to_sql(model, dialect, leads_table, events_table)
+            .map_err(|e| anyhow::anyhow!("cannot export the model as {} SQL: {e}", dialect.name()))?;
+        let path = dir.join(format!("score.{}.sql", dialect.name()));
+        write_atomic(&path, sql.as_bytes())?;
+        written.push(path);
+    }
+    let path = dir.join("model.pmml");
+    write_atomic(&path, mqlcal_scorecard::export::pmml::to_pmml(model).as_bytes())?;
+    written.push(path);
+    Ok(written)
+}

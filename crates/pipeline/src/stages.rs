@@ -1,0 +1,113 @@
+//! The stages of the data flow, each taking the previous stage's value:
+//! [`ingest`] → [`Ingested`] → [`fit`] → [`Fitted`] → [`backtest`] → [`Backtested`].
+
+use anyhow::Context;
+use mqlcal_backtest::Backtest;
+use mqlcal_config::Config;
+use mqlcal_features::FeatureTable;
+use mqlcal_fit::{FitError, FitReport, Split};
+use mqlcal_scorecard::Model;
+
+use crate::{CurrentModel, TOOL_VERSION};
+
+/// The ingest stage's value: the as-of feature table, what reading found, and the auto bins.
+pub use mqlcal_data::Ingested;
+
+/// Read the leads and events and build the as-of feature table.
+pub fn ingest(config: &Config) -> anyhow::Result<Ingested> {
+    Ok(mqlcal_data::build_features(config)?)
+}
+
+/// The out-of-time split (training, holdout, not yet judged), computed once per run and
+/// carried by [`Fitted`]. A split that cannot be made fails as the fit, the first stage that needs it.
+pub fn split(config: &Config, ingested: &Ingested) -> anyhow::Result<Split> {
+    mqlcal_fit::split(&ingested.table, &config.model).map_err(|e| anyhow::Error::new(FitError::from(e)).context("the fit failed"))
+}
+
+/// The fit stage's value: the model fitted on the training cohorts (recipes and
+/// provenance attached), with the data and the split it was fitted under.
+pub struct Fitted {
+    pub ingested: Ingested,
+    pub split: Split,
+    pub report: FitReport,
+}
+
+impl Fitted {
+    pub fn table(&self) -> &FeatureTable {
+        &self.ingested.table
+    }
+
+    /// What the fit warns about, and the signals it dropped.
+    pub fn warnings(&self) -> Vec<String> {
+        let Some(fit) = &self.report.model.fit else { return vec![] };
+        fit.warnings.iter().cloned().chain(fit.dropped.iter().map(|d| format!("dropped {d}"))).collect()
+    }
+}
+
+/// Fit the configured model on the training cohorts of `split`, with recipes and provenance
+/// attached (so the model file can score raw leads and says what it was fitted on); the
+/// model in use today, when given, is measured on the same leads.
+pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&CurrentModel>) -> anyhow::Result<Fitted> {
+    let current = current
+        .map(|c| c.model(&ingested.table))
+        .transpose()
+        .map_err(|e| FitError::InvalidParams(e.to_string()))
+        .context("the fit failed")?;
+    let options = mqlcal_fit::FitOptions { split: Some(&split), current: current.as_ref(), ..Default::default() };
+    let mut report = mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options).context("the fit failed")?;
+    // Auto bins were chosen at ingest: the recipes record their edges.
+    mqlcal_fit::attach_recipes(&mut report.model, &config.with_resolved_bins(&ingested.resolved_bins()));
+    report.model.provenance = Some(crate::provenance::provenance(config)?);
+    Ok(Fitted { ingested, split, report })
+}
+
+/// The backtest stage's value: the fit and its replay on the holdout.
+pub struct Backtested {
+    pub fitted: Fitted,
+    pub backtest: Backtest,
+}
+
+impl Backtested {
+    pub fn table(&self) -> &FeatureTable {
+        self.fitted.table()
+    }
+
+    /// The fitted model with the recommended threshold and hot tier: what goes to production.
+    pub fn model(&self) -> Model {
+        self.backtest.model_with_threshold(&self.fitted.report.model)
+    }
+
+    /// Warnings of reading the data.
+    pub fn data_warnings(&self) -> &[String] {
+        &self.fitted.ingested.stats.warnings
+    }
+}
+
+/// Backtest the fitted model on the holdout against `[sales]` (and the current model, if any).
+pub fn backtest(config: &Config, fitted: Fitted) -> anyhow::Result<Backtested> {
+    let current_name = config.model.current.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let backtest = mqlcal_backtest::run(&mqlcal_backtest::BacktestInputs {
+        table: &fitted.ingested.table,
+        model: &fitted.report.model,
+        model_spec: &config.model,
+        split: &fitted.split,
+        sales: &config.sales,
+        spec: &config.backtest,
+        current: fitted.report.current.as_ref().map(|m| (m, current_name.as_str())),
+        tool_version: TOOL_VERSION,
+        warm_start: Some(&fitted.report.logistic),
+    })
+    .context("the backtest failed")?;
+    Ok(Backtested { fitted, backtest })
+}
+
+/// Ingest, split, fit and backtest: the chain `backtest` and `report` share. `warn` is
+/// given the data's warnings as soon as they are known (before the fit), then the backtest's.
+pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
+    let ingested = ingest(config)?;
+    ingested.stats.warnings.iter().for_each(|w| warn(w));
+    let split = split(config, &ingested)?;
+    let run = backtest(config, fit(config, ingested, split, current)?)?;
+    run.backtest.warnings.iter().for_each(|w| warn(w));
+    Ok(run)
+}
