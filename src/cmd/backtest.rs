@@ -166,6 +166,14 @@ fn render(b: &Backtest) -> String {
     for o in &b.recommendation.options {
         let _ = writeln!(s, "  option: {}", o.advice);
     }
+    s.push_str(&render_stability(b));
+    s
+}
+
+/// The bootstrap, tiers, walk-forward, drift and comparison lines under the table.
+fn render_stability(b: &Backtest) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
     let boot = &b.bootstrap;
     let _ = writeln!(
         s,
