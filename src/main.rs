@@ -97,7 +97,18 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            exit_code(&err)
         }
     }
+}
+
+/// 1 when an input was read but its content is wrong (a bad cell, a malformed row,
+/// a missing column, an invalid model file); 2 when mqlcal could not run at all
+/// (arguments, config, a file that cannot be read or written). README: "Exit codes".
+fn exit_code(err: &anyhow::Error) -> ExitCode {
+    let content = err.chain().any(|e| {
+        e.downcast_ref::<mqlcal_data::DataError>().is_some_and(|d| d.is_content_fault())
+            || matches!(e.downcast_ref::<mqlcal_scorecard::ScorecardError>(), Some(mqlcal_scorecard::ScorecardError::Invalid { .. }))
+    });
+    ExitCode::from(if content { 1 } else { 2 })
 }

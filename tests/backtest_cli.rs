@@ -265,7 +265,7 @@ fn models_with_signals_the_data_lacks_are_refused() {
         dir.path(),
         &["compare", "--config", config.to_str().unwrap(), "--current", "sheet.toml", "--candidate", "sheet.toml"],
     );
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "a sheet that does not fit the data is bad content (exit 1)");
     assert!(err.contains("sheet.toml") && err.contains("\"trade_show\", which the data does not have"), "{err}");
 
     // A model file naming a signal the data does not have.

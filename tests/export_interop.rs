@@ -139,7 +139,7 @@ fn export_refuses_unknown_dialects_and_models_without_recipes() {
     assert_eq!(code, 2);
     assert!(err.contains("\"oracle\"") && err.contains("duckdb"), "{err}");
     let (code, _, err) = run_in(dir.path(), &["export", "--model", "sheet.json", "--sql", "--dialect", "duckdb"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "an invalid model file is bad content (exit 1)");
     assert!(err.contains("sheet.json") && err.contains("not a valid model file"), "{err}");
 }
 

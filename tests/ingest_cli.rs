@@ -66,7 +66,7 @@ column = "visits"
     // A Parquet column of the wrong type: a datetime read as a count.
     write(dir.path(), "bad.toml", config.replace("column = \"visits\"", "column = \"created_at\""));
     let (code, _, err) = run_in(dir.path(), &["features", "--config", "bad.toml", "-o", "h.csv"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(err.contains("f.parquet") && err.contains("\"created_at\"") && err.contains("expected a number"), "{err}");
 }
 
@@ -102,7 +102,7 @@ fn semicolons_bom_latin1_and_day_first_dates_work() {
         .collect();
     write(dir.path(), "leads.csv", &latin);
     let (code, _, err) = features(dir.path(), "out.csv");
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(err.contains("leads.csv") && err.contains("row 2") && err.contains("\"title\"") && err.contains("latin-1"), "{err}");
     // ... and read when the config says so.
     write(dir.path(), "mqlcal.toml", SMALL_CONFIG.replace("[input]", "[input]\nencoding = \"latin-1\""));
@@ -260,7 +260,9 @@ fn bad_inputs_name_file_row_and_column() {
             write(dir.path(), "mqlcal.toml", config);
         }
         let (code, _, err) = features(dir.path(), "out.csv");
-        assert_eq!(code, 2, "{}: expected exit 2, got {code}: {err}", case.what);
+        // A broken config cannot run (2); a data file with a bad cell or column is bad content (1).
+        let expected = if case.config.is_some() { 2 } else { 1 };
+        assert_eq!(code, expected, "{}: expected exit {expected}, got {code}: {err}", case.what);
         assert!(!err.contains("panicked"), "{}: {err}", case.what);
         for needle in case.expect {
             assert!(err.contains(needle), "{}: expected {needle:?} in: {err}", case.what);
@@ -277,7 +279,7 @@ fn non_utf8_text_is_located() {
     bytes[at] = 0xC4; // lone Latin-1 byte
     write(dir.path(), "leads.csv", &bytes);
     let (code, _, err) = features(dir.path(), "out.csv");
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(err.contains("leads.csv") && err.contains("row 3") && err.contains("\"title\"") && err.contains("0xc4"), "{err}");
 }
 

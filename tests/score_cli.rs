@@ -83,26 +83,26 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     // Events are streamed; a bad date still names the file, row and column.
     write(dir.path(), "bad_events.csv", "lead_id,occurred_at,activity\n=HYPERLINK(1),2024-01-02T10:00:00,demo_request\n=HYPERLINK(1),yesterday,demo_request\n");
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "few.csv", "--events", "bad_events.csv", "-o", "x.csv"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(err.contains("bad_events.csv") && err.contains("row 2") && err.contains("occurred_at") && err.contains("yesterday"), "{err}");
 
     let without_title = std::fs::read_to_string(dir.path().join("few.csv")).unwrap().replace("title_seniority", "job_title");
     write(dir.path(), "no_title.csv", without_title);
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "no_title.csv", "--events", "few_events.csv", "-o", "x.csv"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "bad content: exit 1");
     assert!(err.contains("title_seniority") && err.contains("no_title.csv"), "{err}");
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
     write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "bad content: exit 1");
     assert!(err.contains("schema_version 2 is not supported"), "{err}");
     let mut edited: Value = serde_json::from_str(&text).unwrap();
     edited["signals"][0]["points"] = serde_json::json!(12.5);
     write(dir.path(), "edited.json", serde_json::to_string(&edited).unwrap());
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "edited.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "bad content: exit 1");
     assert!(err.contains("edited.json") && err.contains("not a valid model file"), "{err}");
     assert!(!dir.path().join("x.csv").exists());
 }

@@ -19,10 +19,11 @@ pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
 /// Everything that can be wrong with a config file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
+    // The OS error is in the message, not a `source`: printed once, not twice.
+    #[error("cannot read config {path}: {message}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        message: String,
     },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -408,12 +409,16 @@ impl Default for ModelSpec {
 impl Config {
     /// Read, parse and check a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => "file not found (pass --config, or write one with mqlcal init)".to_string(),
+                _ => e.to_string(),
+            },
         })?;
         let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        Config::from_toml_str(&text, path, &base_dir)
+        // A byte-order mark (Windows editors) is not part of the TOML.
+        Config::from_toml_str(text.strip_prefix('\u{feff}').unwrap_or(&text), path, &base_dir)
     }
 
     /// Parse and check config text; relative paths resolve against `base_dir`.

@@ -190,12 +190,30 @@ pub fn parse(text: &str) -> Result<RawConfig, String> {
         let location = e
             .span()
             .map(|span| {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!("line {line}: ")
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                format!("line {line}{}: ", key_at(text, line))
             })
             .unwrap_or_default();
         format!("{location}{}", with_suggestion(&message))
     })
+}
+
+/// " ([section] key)" of the `key = value` on 1-based `line`, or "" when the line is no such pair.
+fn key_at(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some((key, _)) = lines.get(line - 1).and_then(|l| l.split_once('=')) else {
+        return String::new();
+    };
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('#') || key.starts_with('[') {
+        return String::new();
+    }
+    let section = lines[..line - 1].iter().rev().map(|l| l.trim()).find(|l| l.starts_with('[') && !l.starts_with("#"));
+    match section {
+        Some(section) => format!(" ({section} {key})"),
+        None => format!(" ({key})"),
+    }
 }
 
 /// serde says "unknown field `windw_days`, expected one of `a`, `b`"; add "did you mean `b`?".
@@ -234,6 +252,17 @@ impl RawConfig {
         };
         let input = &self.input;
         let columns = &self.columns;
+        let paths = [
+            ("leads", &input.leads),
+            ("won", &input.won),
+            ("lost", &input.lost),
+            ("open", &input.open),
+            ("won_ids", &input.won_ids),
+            ("events", &input.events),
+        ];
+        if let Some((key, _)) = paths.iter().find(|(_, v)| v.as_deref().is_some_and(|p| p.trim().is_empty())) {
+            return Err(format!("[input] {key} = \"\": expected the path of the file (relative to the config file), or remove the key"));
+        }
 
         let layout = match (&input.leads, &input.won, &input.lost, &input.won_ids) {
             (Some(leads), None, None, None) => Layout::OutcomeColumn {

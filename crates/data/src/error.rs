@@ -49,9 +49,21 @@ pub enum DataError {
     File { path: PathBuf, message: String },
     #[error("{message}")]
     Config { message: String },
+    /// The command line asks for something impossible (an output over an input, a missing option).
+    #[error("{path}: {message}")]
+    Usage { path: PathBuf, message: String },
 }
 
 impl DataError {
+    /// Whether the file was read but its content is wrong (exit code 1), rather than
+    /// not readable at all or misconfigured (exit code 2).
+    pub fn is_content_fault(&self) -> bool {
+        matches!(
+            self,
+            DataError::Empty { .. } | DataError::MissingColumn { .. } | DataError::NotUtf8 { .. } | DataError::Cell { .. } | DataError::ColumnType { .. } | DataError::File { .. }
+        )
+    }
+
     pub(crate) fn io(path: &std::path::Path, err: impl std::fmt::Display) -> DataError {
         DataError::Io {
             path: path.to_path_buf(),

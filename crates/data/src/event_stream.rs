@@ -140,6 +140,7 @@ fn stream_csv(
     if header.iter().all(String::is_empty) {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
+    crate::csv_lint::check_unique_header(path, &header)?;
     read::check_columns(path, &header, needed)?;
     let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
     let (id_at, time_at, activity_at) = (index(columns.lead_id), index(columns.occurred_at), index(columns.activity));
@@ -206,8 +207,18 @@ fn stream_csv(
                     }
                 }
             }
-            if let Some(message) = batch.error {
-                return Err(DataError::file(path, format!("row {}: {message}", row + 1)));
+            if let Some(error) = batch.error {
+                let message = match error.kind() {
+                    csv::ErrorKind::UnequalLengths { pos, expected_len, len } => crate::csv_lint::ragged_message(
+                        pos.as_ref().map_or(row + 2, |p| p.line() as usize),
+                        *len as usize,
+                        *expected_len as usize,
+                        delimiter,
+                        "",
+                    ),
+                    _ => format!("row {} (line {}): {}", row + 1, row + 2, crate::csv_lint::snippet(error.to_string().as_bytes())),
+                };
+                return Err(DataError::file(path, message));
             }
             let _ = empty_tx.send(batch.records);
         }
@@ -235,7 +246,7 @@ const BATCH_RECORDS: usize = 8192;
 struct Batch {
     records: Vec<csv::ByteRecord>,
     len: usize,
-    error: Option<String>,
+    error: Option<csv::Error>,
 }
 
 /// The parsing thread: fill batches until the file ends, an error, or nobody listens.
@@ -253,7 +264,7 @@ fn parse_batches<R: std::io::Read>(
                 Ok(true) => len += 1,
                 Ok(false) => break,
                 Err(e) => {
-                    error = Some(e.to_string());
+                    error = Some(e);
                     break;
                 }
             }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_config::{CsvOptions, Encoding};
 use polars::prelude::*;
 
-use crate::DataError;
+use crate::{csv_lint, DataError};
 
 /// What reading a file noticed that the user should hear about.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,7 @@ pub fn file_kind(path: &Path) -> Result<FileKind, DataError> {
 fn check_exists(path: &Path) -> Result<(), DataError> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(()),
-        Ok(_) => Err(DataError::file(path, "is not a file")),
+        Ok(_) => Err(DataError::io(path, "is a folder, not a file")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(DataError::NotFound {
             path: path.to_path_buf(),
         }),
@@ -76,7 +76,7 @@ pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     match file_kind(path)? {
         FileKind::Parquet => {
             let mut lf = scan_parquet(path)?;
-            let schema = lf.collect_schema().map_err(|e| DataError::io(path, e))?;
+            let schema = lf.collect_schema().map_err(|e| parquet_error(path, e))?;
             Ok(schema.iter_names().map(|s| s.to_string()).collect())
         }
         FileKind::Csv => {
@@ -98,14 +98,14 @@ pub fn read_table(
     let frame = match file_kind(path)? {
         FileKind::Parquet => {
             let mut lf = scan_parquet(path)?;
-            let schema = lf.collect_schema().map_err(|e| DataError::io(path, e))?;
+            let schema = lf.collect_schema().map_err(|e| parquet_error(path, e))?;
             let available: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
             if let Some(columns) = columns {
                 check_columns(path, &available, columns)?;
                 let exprs: Vec<Expr> = unique_names(columns).iter().map(|c| col(c.as_str())).collect();
                 lf = lf.select(exprs);
             }
-            lf.collect().map_err(|e| DataError::io(path, e))?
+            lf.collect().map_err(|e| parquet_error(path, e))?
         }
         FileKind::Csv => {
             let prepared = prepare_csv(path, csv)?;
@@ -164,6 +164,11 @@ pub(crate) fn check_columns(
     Ok(())
 }
 
+/// A Parquet file polars cannot read: its content is at fault, in one line.
+fn parquet_error(path: &Path, e: PolarsError) -> DataError {
+    DataError::file(path, format!("not a readable Parquet file ({})", csv_lint::snippet(e.to_string().lines().next().unwrap_or("").as_bytes())))
+}
+
 fn scan_parquet(path: &Path) -> Result<LazyFrame, DataError> {
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| DataError::io(path, e))?;
     LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(|e| {
@@ -198,8 +203,8 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     }
     let delimiter = csv.delimiter.unwrap_or_else(|| detect_delimiter(header_trimmed));
 
-    // Validate UTF-8 as a stream, keeping track of the line, so a bad byte can be located.
-    let utf8_problem = find_invalid_utf8(&first_line, &mut reader).map_err(|e| DataError::io(path, e))?;
+    // One streaming pass: record shapes, quotes, line endings, and where UTF-8 first fails.
+    let utf8_problem = csv_lint::lint(path, &first_line, &mut reader, delimiter)?.bad_utf8;
     let mut warnings = Vec::new();
     let latin1 = match (utf8_problem, csv.encoding) {
         (_, Encoding::Latin1) => true,
@@ -213,9 +218,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         }
         (Some(bad), Encoding::Utf8) => {
             let header = split_header(&String::from_utf8_lossy(header_trimmed), delimiter);
-            let column = column_at(&bad.line_prefix, delimiter)
-                .and_then(|i| header.get(i).cloned())
-                .unwrap_or_else(|| "?".into());
+            let column = header.get(bad.field).cloned().unwrap_or_else(|| "?".into());
             return Err(DataError::NotUtf8 {
                 path: path.to_path_buf(),
                 row: bad.line.saturating_sub(1),
@@ -232,6 +235,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         String::from_utf8_lossy(header_trimmed).into_owned()
     };
     let header = split_header(&header_text, delimiter);
+    csv_lint::check_unique_header(path, &header)?;
     let transcoded = if latin1 || has_bom {
         let mut bytes = Vec::new();
         File::open(path)
@@ -271,7 +275,7 @@ fn read_csv_frame(
                 .with_separator(delimiter)
                 .with_missing_is_null(true)
                 .finish()
-                .map_err(|e| csv_error(path, e))?;
+                .map_err(|e| csv_error(path, delimiter, e))?;
             if let Some(cols) = columns {
                 lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
             }
@@ -285,13 +289,22 @@ fn read_csv_frame(
             .into_reader_with_file_handle(Cursor::new(bytes.clone()))
             .finish(),
     };
-    result.map_err(|e| csv_error(path, e))
+    result.map_err(|e| csv_error(path, delimiter, e))
 }
 
-fn csv_error(path: &Path, e: PolarsError) -> DataError {
+/// The parser's complaint cut to one line, with the first place a strict reading of the
+/// quotes fails (the usual cause once the lint pass has passed).
+fn csv_error(path: &Path, delimiter: u8, e: PolarsError) -> DataError {
+    let said = csv_lint::snippet(e.to_string().lines().next().unwrap_or("").as_bytes());
+    let stray = std::fs::read(path).ok().and_then(|bytes| csv_lint::first_stray_quote(&bytes, delimiter));
     DataError::file(
         path,
-        format!("cannot parse as CSV ({e}); check the delimiter ([input] delimiter) and quoting"),
+        match stray {
+            Some((line, field)) => format!(
+                "line {line}, field {field}: a quote inside a field that is not quoted as a whole; quote the whole field and double the quote inside it (\"5'10\"\" tall\"), or remove it (the CSV parser said: {said})"
+            ),
+            None => format!("cannot parse as CSV ({said}); check the delimiter ([input] delimiter) and quoting"),
+        },
     )
 }
 
@@ -347,50 +360,6 @@ fn split_header(line: &str, delimiter: u8) -> Vec<String> {
     }
     out.push(cell);
     out
-}
-
-/// Index of the field a line prefix ends in.
-fn column_at(prefix: &[u8], delimiter: u8) -> Option<usize> {
-    let mut field = 0;
-    let mut in_quotes = false;
-    for &b in prefix {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if b == delimiter && !in_quotes {
-            field += 1;
-        }
-    }
-    Some(field)
-}
-
-struct BadByte {
-    /// 1-based line number.
-    line: usize,
-    byte: u8,
-    /// The bytes of that line before the bad byte.
-    line_prefix: Vec<u8>,
-}
-
-/// Stream through the file (first line already read) and find the first invalid UTF-8 byte.
-fn find_invalid_utf8(first_line: &[u8], reader: &mut impl BufRead) -> std::io::Result<Option<BadByte>> {
-    let mut line_number = 1;
-    let mut line = first_line.to_vec();
-    loop {
-        if let Err(e) = std::str::from_utf8(&line) {
-            let at = e.valid_up_to();
-            // An incomplete sequence at the very end can only happen at EOF without newline: still invalid.
-            return Ok(Some(BadByte {
-                line: line_number,
-                byte: line.get(at).copied().unwrap_or(0),
-                line_prefix: line[..at].to_vec(),
-            }));
-        }
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            return Ok(None);
-        }
-        line_number += 1;
-    }
 }
 
 fn latin1_to_utf8(bytes: &[u8]) -> String {

@@ -96,7 +96,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
         for_each_event(path, &csv, &names, &DateFormat::Auto, &mut notes, &mut take)?;
     } else if has_events {
-        return Err(DataError::file(leads_path, "the model counts events: pass the events file with --events"));
+        return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
     }
     Ok(out)
 }

@@ -39,9 +39,24 @@ pub fn write_frame(frame: &mut DataFrame, path: &Path, inputs: &[&Path]) -> Resu
     let kind = file_kind(path)?;
     refuse_input(path, inputs)?;
     write_atomically(path, |file| match kind {
-        FileKind::Csv => CsvWriter::new(file).include_header(true).finish(frame),
+        FileKind::Csv => CsvWriter::new(file).include_header(true).finish(&mut formula_safe(frame)?),
         FileKind::Parquet => ParquetWriter::new(file).finish(frame).map(|_| ()),
     })
+}
+
+/// The frame with every text cell a spreadsheet would run as a formula neutralised
+/// (as every CSV mqlcal writes: ids such as `=cmd|...` or `+1+1` come from the export).
+fn formula_safe(frame: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut out = frame.clone();
+    for column in frame.columns() {
+        let Ok(text) = column.str() else { continue };
+        if !text.iter().flatten().any(|t| matches!(mqlcal_tidy::formula_safe(t), std::borrow::Cow::Owned(_))) {
+            continue;
+        }
+        let safe: Vec<Option<String>> = text.iter().map(|t| t.map(|t| mqlcal_tidy::formula_safe(t).into_owned())).collect();
+        out.with_column(Column::new(column.name().clone(), safe))?;
+    }
+    Ok(out)
 }
 
 /// A tidy table as a DataFrame, column types kept (Int64, Float64, String, Boolean).
@@ -115,7 +130,10 @@ pub fn refuse_input(path: &Path, inputs: &[&Path]) -> Result<(), DataError> {
             _ => false,
         };
         if same {
-            return Err(DataError::file(path, "is an input of this run; choose another output path (mqlcal never overwrites its inputs)"));
+            return Err(DataError::Usage {
+                path: path.to_path_buf(),
+                message: "is an input of this run; choose another output path (mqlcal never overwrites its inputs)".into(),
+            });
         }
     }
     Ok(())

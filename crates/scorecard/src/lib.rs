@@ -527,7 +527,8 @@ impl Model {
     pub fn load(path: &Path) -> Result<Model, ScorecardError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ScorecardError::Read { path: shown.clone(), message: e.to_string() })?;
-        let model: Model = serde_json::from_str(&text)
+        // Editors on Windows save JSON with a byte-order mark; it is not part of the document.
+        let model: Model = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
             .map_err(|e| ScorecardError::Invalid { path: shown.clone(), message: format!("not a valid model file: {e}") })?;
         model.validate(&shown)?;
         Ok(model)
@@ -568,7 +569,7 @@ impl PointsSheet {
         let shown = path.display().to_string();
         let invalid = |message: String| ScorecardError::Invalid { path: shown.clone(), message };
         let text = std::fs::read_to_string(path).map_err(|e| ScorecardError::Read { path: shown.clone(), message: e.to_string() })?;
-        let sheet: RawPointsSheet = toml::from_str(&text).map_err(|e| invalid(format!("not a points sheet: {}", e.message())))?;
+        let sheet: RawPointsSheet = toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).map_err(|e| invalid(format!("not a points sheet: {}", e.message())))?;
         let mut points = BTreeMap::new();
         for (name, value) in sheet.points {
             match value {

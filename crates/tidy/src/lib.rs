@@ -111,9 +111,19 @@ impl TidyTable {
     }
 }
 
+/// Text a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
+/// carriage return) with a leading `'`, so it shows as text; other text as it is.
+pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Neutralise formula-like text, then quote it when it holds a comma, quote or line break.
 pub fn csv_text(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    let safe = formula_safe(text).into_owned();
     if safe.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", safe.replace('"', "\"\""))
     } else {

@@ -1,0 +1,276 @@
+//! One pass over a CSV file's bytes before it is parsed, so that a malformed
+//! export is refused with a message a person can act on (file, line, column,
+//! what was found, what fixes it) instead of the parser's own, and never read
+//! half-right (a short row silently padded with blanks).
+//!
+//! Quoting follows RFC 4180 leniently, as the parsers do: a field that starts
+//! with `"` runs to the matching `"` (a doubled `""` is a quote inside it); a
+//! quote elsewhere is kept as text.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use crate::DataError;
+
+/// How much of a line a message quotes.
+const SNIPPET_CHARS: usize = 80;
+
+/// The first invalid UTF-8 byte, with where it is.
+pub(crate) struct BadByte {
+    /// 1-based line number.
+    pub line: usize,
+    pub byte: u8,
+    /// 0-based field index in its record.
+    pub field: usize,
+}
+
+/// What the lint pass found that is not an error by itself.
+pub(crate) struct Lint {
+    pub bad_utf8: Option<BadByte>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field or starts a `""`.
+    QuoteInQuoted,
+}
+
+/// The line cut to [`SNIPPET_CHARS`], for messages.
+pub(crate) fn snippet(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_end_matches(['\n', '\r']);
+    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// The message for a record whose field count is not the header's.
+pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimiter: u8, text: &str) -> String {
+    let delimiter = match delimiter {
+        b'\t' => "tab".to_string(),
+        d => format!("{:?}", d as char),
+    };
+    let shown = if text.is_empty() { String::new() } else { format!(" ({text:?})") };
+    format!(
+        "line {line}: {found} fields where the header has {expected}{shown}; a field holding the delimiter {delimiter} or a line break must be in double quotes (or set [input] delimiter if the file uses another)"
+    )
+}
+
+/// Refuse a header that names a column twice (columns are read by name, so one would be ignored).
+pub(crate) fn check_unique_header(path: &Path, header: &[String]) -> Result<(), DataError> {
+    for (j, name) in header.iter().enumerate() {
+        if let Some(k) = header[..j].iter().position(|h| h == name) {
+            return Err(DataError::file(
+                path,
+                format!("line 1: the header names column {name:?} twice (columns {} and {}); rename one (columns are read by name)", k + 1, j + 1),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Check every record of the file has the header's field count, every quoted field closes,
+/// and the line endings are LF or CRLF; find the first invalid UTF-8 byte.
+/// `first_line` is the header line already read (with its newline); `reader` continues after it.
+pub(crate) fn lint(path: &Path, first_line: &[u8], reader: &mut impl BufRead, delimiter: u8) -> Result<Lint, DataError> {
+    if !first_line.contains(&b'\n') && first_line.contains(&b'\r') {
+        return Err(DataError::file(
+            path,
+            "line endings are a lone carriage return (CR, classic Mac); save the file as CSV with LF or CRLF line endings",
+        ));
+    }
+    let mut lint = Lint { bad_utf8: None };
+    let mut walker = Walker { delimiter, state: State::FieldStart, fields: 0, expected: 0, open_at: (0, 0), line: 1 };
+    // The header is the first record: its field count is what every other must have.
+    walker.line_bytes(path, first_line, &mut lint)?;
+    let mut line = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).map_err(|e| DataError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        walker.line += 1;
+        walker.line_bytes(path, &line, &mut lint)?;
+    }
+    walker.finish(path)?;
+    Ok(lint)
+}
+
+struct Walker {
+    delimiter: u8,
+    state: State,
+    /// Delimiters seen in the current record.
+    fields: usize,
+    /// The header's field count (0 while reading the header).
+    expected: usize,
+    /// (line, field) where the open quoted field started.
+    open_at: (usize, usize),
+    /// 1-based number of the line being read.
+    line: usize,
+}
+
+impl Walker {
+    fn line_bytes(&mut self, path: &Path, bytes: &[u8], lint: &mut Lint) -> Result<(), DataError> {
+        if lint.bad_utf8.is_none() {
+            if let Err(e) = std::str::from_utf8(bytes) {
+                let at = e.valid_up_to();
+                let field = self.fields + bytes[..at].iter().filter(|&&b| b == self.delimiter).count();
+                lint.bad_utf8 = Some(BadByte { line: self.line, byte: bytes[at], field });
+            }
+        }
+        // A blank line between records is skipped by the parsers too.
+        if self.state == State::FieldStart && self.fields == 0 && bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
+            return Ok(());
+        }
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (State::FieldStart, b'"') => {
+                    self.open_at = (self.line, self.fields);
+                    State::Quoted
+                }
+                (_, b'\n') => {
+                    self.end_record(path, bytes)?;
+                    State::FieldStart
+                }
+                (_, d) if d == self.delimiter => {
+                    self.fields += 1;
+                    State::FieldStart
+                }
+                (State::QuoteInQuoted, b'\r') => State::QuoteInQuoted,
+                _ => State::Unquoted,
+            };
+        }
+        Ok(())
+    }
+
+    fn end_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+        let found = self.fields + 1;
+        if self.expected == 0 {
+            self.expected = found;
+        } else if found != self.expected {
+            return Err(DataError::file(path, ragged_message(self.line, found, self.expected, self.delimiter, &snippet(bytes))));
+        }
+        self.fields = 0;
+        Ok(())
+    }
+
+    fn finish(&mut self, path: &Path) -> Result<(), DataError> {
+        match self.state {
+            State::Quoted => {
+                let (line, field) = self.open_at;
+                Err(DataError::file(
+                    path,
+                    format!(
+                        "line {line}, field {}: a quoted field opens here and never closes (it runs to the end of the file); close the quote, or double a quote inside a field (\"\")",
+                        field + 1
+                    ),
+                ))
+            }
+            // The last record without a final newline.
+            State::Unquoted | State::QuoteInQuoted => self.end_record(path, b""),
+            State::FieldStart if self.fields > 0 => self.end_record(path, b""),
+            State::FieldStart => Ok(()),
+        }
+    }
+}
+
+/// Where a strict reading (a quote only at the start of a field, closed before a
+/// delimiter or line end) first fails: `(line, field)`, 1-based. Used to explain a
+/// parse error, so it may be slow.
+pub(crate) fn first_stray_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, usize)> {
+    let (mut line, mut field, mut state) = (1usize, 1usize, State::FieldStart);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, b'\n') => {
+                line += 1;
+                State::Quoted
+            }
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::FieldStart, b'"') => State::Quoted,
+            (State::Unquoted, b'"') => return Some((line, field)),
+            (State::QuoteInQuoted, c) if c != delimiter && c != b'\n' && c != b'\r' => return Some((line, field)),
+            (_, b'\n') => {
+                line += 1;
+                field = 1;
+                State::FieldStart
+            }
+            (_, d) if d == delimiter => {
+                field += 1;
+                State::FieldStart
+            }
+            (State::QuoteInQuoted, _) => State::QuoteInQuoted,
+            _ => State::Unquoted,
+        };
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Result<Lint, String> {
+        let bytes = text.as_bytes();
+        let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
+        let mut rest = &bytes[end..];
+        lint(Path::new("f.csv"), &bytes[..end], &mut rest, b',').map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn well_formed_files_pass() {
+        assert!(run("a,b\n1,2\n").is_ok());
+        assert!(run("a,b\r\n1,2\r\n\r\n3,4").is_ok());
+        assert!(run("a,b\n\"x, y\",\"multi\nline \"\"quoted\"\"\"\n").is_ok());
+        assert!(run("a,b\n5'10\",2\n").is_ok(), "a quote inside an unquoted field is text");
+    }
+
+    #[test]
+    fn ragged_rows_name_the_line() {
+        let e = run("a,b,c\n1,2,3\n4,5\n").err().unwrap();
+        assert!(e.starts_with("f.csv: line 3: 2 fields where the header has 3 (\"4,5\")"), "{e}");
+        let e = run("a,b\n1,2,3\n").err().unwrap();
+        assert!(e.contains("line 2: 3 fields"), "{e}");
+        // The last line without a newline is checked too.
+        assert!(run("a,b\n1,2\n3").err().unwrap().contains("line 3: 1 fields"));
+    }
+
+    #[test]
+    fn unterminated_quotes_and_cr_endings_are_named() {
+        let e = run("a,b\n1,2\n3,\"open\n4,5\n").err().unwrap();
+        assert!(e.contains("line 3, field 2: a quoted field opens here and never closes"), "{e}");
+        let e = run("a,b\r1,2\r").err().unwrap();
+        assert!(e.contains("lone carriage return"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_headers_and_stray_quotes() {
+        let e = check_unique_header(Path::new("f.csv"), &["id".into(), "x".into(), "id".into()]).unwrap_err().to_string();
+        assert!(e.contains("column \"id\" twice (columns 1 and 3)"), "{e}");
+        assert_eq!(first_stray_quote(b"a,b\n1,x\"y\n", b','), Some((2, 2)));
+        assert_eq!(first_stray_quote(b"a,b\n\"ok\"x,1\n", b','), Some((2, 1)));
+        assert_eq!(first_stray_quote(b"a,b\n\"o\"\"k\",1\n", b','), None);
+    }
+
+    #[test]
+    fn bad_utf8_is_located() {
+        let bytes = b"a,b\n1,\xff\n";
+        let mut rest = &bytes[4..];
+        let lint = lint(Path::new("f.csv"), &bytes[..4], &mut rest, b',').unwrap();
+        let bad = lint.bad_utf8.unwrap();
+        assert_eq!((bad.line, bad.byte, bad.field), (2, 0xff, 1));
+    }
+}

@@ -1,0 +1,289 @@
+//! The hostile-input corpus: every case runs the binary on a small copy of the
+//! sample with one thing broken, and checks what a user would: the exit code
+//! (1: an input's content is wrong; 2: mqlcal could not run), a message of at
+//! most three lines that names the file at fault, no panic, every input file
+//! byte-for-byte unchanged, and no temporary file left behind.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::*;
+
+struct Case {
+    name: &'static str,
+    /// Breaks the copy in `dir`.
+    setup: Box<dyn Fn(&Path)>,
+    args: Vec<String>,
+    code: i32,
+    /// The message must contain this (the file's name, and what was wrong).
+    says: Vec<&'static str>,
+}
+
+fn case<R>(name: &'static str, setup: impl Fn(&Path) -> R + 'static, args: &[&str], code: i32, says: &[&'static str]) -> Case {
+    Case { name, setup: Box::new(move |d| drop(setup(d))), args: args.iter().map(|s| s.to_string()).collect(), code, says: says.to_vec() }
+}
+
+/// The small copy, written once: leads.csv, events.csv, mqlcal.toml, and a backtested model.json.
+fn base() -> &'static Path {
+    static BASE: OnceLock<PathBuf> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("mqlcal-bad-inputs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let data = repo_root().join("notebooks-data");
+        let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+        // Every 7th lead: all cohorts, a seventh of the size.
+        let kept: Vec<&str> = leads.lines().enumerate().filter(|(i, _)| i % 7 == 0 || *i < 9).map(|(_, l)| l).collect();
+        let ids: std::collections::HashSet<&str> = kept.iter().map(|l| l.split(',').next().unwrap()).collect();
+        write(&dir, "leads.csv", kept.join("\n") + "\n");
+        let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+        let mut lines = events.lines();
+        let mut out = String::from(lines.next().unwrap());
+        out.push('\n');
+        for line in lines.filter(|l| ids.contains(l.split(',').next().unwrap())) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        write(&dir, "events.csv", out);
+        std::fs::copy(data.join("current_points.toml"), dir.join("current_points.toml")).unwrap();
+        let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("holdout_cohorts =", "# holdout_cohorts =");
+        write(&dir, "mqlcal.toml", config);
+        let (code, _, err) = run_in(&dir, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+        assert_eq!(code, 0, "the small copy backtests: {err}");
+        std::fs::copy(dir.join("bt/model.json"), dir.join("model.json")).unwrap();
+        std::fs::remove_dir_all(dir.join("bt")).unwrap();
+        dir
+    })
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+/// Replace `from` by `to` in a file of the copy (the text must be there).
+fn edit(dir: &Path, name: &str, from: &str, to: &str) {
+    let text = read(dir, name);
+    assert!(text.contains(from), "{name} holds {from:?}");
+    write(dir, name, text.replacen(from, to, 1));
+}
+
+/// Replace line `n` (1-based) of a file.
+fn set_line(dir: &Path, name: &str, n: usize, line: &str) {
+    let mut lines: Vec<String> = read(dir, name).lines().map(str::to_string).collect();
+    lines[n - 1] = line.to_string();
+    write(dir, name, lines.join("\n") + "\n");
+}
+
+fn model_json(dir: &Path, change: impl Fn(&mut serde_json::Value)) {
+    let mut model: serde_json::Value = serde_json::from_str(&read(dir, "model.json")).unwrap();
+    change(&mut model);
+    write(dir, "model.json", serde_json::to_string_pretty(&model).unwrap());
+}
+
+const VALIDATE: &[&str] = &["validate", "--config", "mqlcal.toml"];
+const SCORE: &[&str] = &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"];
+const EXPORT: &[&str] = &["export", "--model", "model.json", "--sql", "--dialect", "duckdb", "-o", "score.sql"];
+
+fn leads_cases() -> Vec<Case> {
+    vec![
+        case("short row", |d| set_line(d, "leads.csv", 5, "L0000004,2024-01-01,lost"), VALIDATE, 1, &["leads.csv", "line 5: 3 fields where the header has 9"]),
+        case("long row", |d| edit(d, "leads.csv", ",business\n", ",business,extra,extra\n"), VALIDATE, 1, &["leads.csv", "11 fields where the header has 9"]),
+        case("unterminated quote", |d| edit(d, "leads.csv", ",software,", ",\"software,"), VALIDATE, 1, &["leads.csv", "never closes"]),
+        case("stray quote", |d| edit(d, "leads.csv", ",software,", ",soft\"ware,"), VALIDATE, 1, &["leads.csv", "a quote inside a field"]),
+        case("CR line endings", |d| write(d, "leads.csv", read(d, "leads.csv").replace('\n', "\r")), VALIDATE, 1, &["leads.csv", "carriage return"]),
+        case("duplicate header", |d| edit(d, "leads.csv", "country,", "channel,"), VALIDATE, 1, &["leads.csv", "\"channel\" twice"]),
+        case("empty file", |d| write(d, "leads.csv", ""), VALIDATE, 1, &["leads.csv", "empty"]),
+        case("header only", |d| write(d, "leads.csv", read(d, "leads.csv").lines().next().unwrap().to_string() + "\n"), VALIDATE, 1, &["leads.csv"]),
+        case("blank header", |d| write(d, "leads.csv", "   \n1,2\n"), VALIDATE, 1, &["leads.csv", "empty"]),
+        case("not UTF-8", |d| {
+            let mut bytes = std::fs::read(d.join("leads.csv")).unwrap();
+            let at = bytes.iter().position(|&b| b == b's').unwrap();
+            bytes[at] = 0xff;
+            std::fs::write(d.join("leads.csv"), bytes).unwrap();
+        }, VALIDATE, 1, &["leads.csv", "not valid UTF-8", "latin-1"]),
+        case("no id column", |d| edit(d, "leads.csv", "lead_id,", "id,"), VALIDATE, 1, &["leads.csv", "no column \"lead_id\""]),
+        case("no outcome column", |d| edit(d, "leads.csv", ",outcome,", ",result,"), VALIDATE, 1, &["leads.csv", "no column \"outcome\""]),
+        case("typo in a column", |d| edit(d, "leads.csv", ",channel,", ",chanel,"), VALIDATE, 1, &["leads.csv", "did you mean"]),
+        case("bad date", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,2024-13-45"), VALIDATE, 1, &["leads.csv", "2024-13-45"]),
+        case("year 9999", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,9999-12-31"), VALIDATE, 1, &["leads.csv", "9999"]),
+        case("year 1900", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,1900-01-01"), VALIDATE, 1, &["leads.csv", "1900"]),
+        case("unknown outcome", |d| edit(d, "leads.csv", "L0000002,2024-01-01,lost", "L0000002,2024-01-01,maybe"), VALIDATE, 1, &["leads.csv", "maybe"]),
+        case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "sixteen"]),
+        case("infinite number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,inf,"), VALIDATE, 1, &["leads.csv", "company_size"]),
+        case("leads is a folder", |d| {
+            std::fs::remove_file(d.join("leads.csv")).unwrap();
+            std::fs::create_dir(d.join("leads.csv")).unwrap();
+        }, VALIDATE, 2, &["leads.csv", "folder"]),
+        case("leads missing", |d| std::fs::remove_file(d.join("leads.csv")).unwrap(), VALIDATE, 2, &["leads.csv", "not found"]),
+        case("spreadsheet file", |d| {
+            std::fs::copy(d.join("leads.csv"), d.join("leads.xlsx")).unwrap();
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.xlsx\"");
+        }, VALIDATE, 2, &["leads.xlsx", "unsupported"]),
+        case("garbage parquet", |d| {
+            write(d, "leads.parquet", "not parquet at all");
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.parquet\"");
+        }, VALIDATE, 1, &["leads.parquet", "Parquet"]),
+        case("binary garbage", |d| write(d, "leads.csv", (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>()), VALIDATE, 1, &["leads.csv"]),
+        case("wrong delimiter", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \";\""), VALIDATE, 1, &["leads.csv", "no column"]),
+        case("duplicate ids", |d| edit(d, "leads.csv", "L0000002,", "L0000001,"), VALIDATE, 1, &["L0000001"]),
+        case("BOM and CRLF", |d| write(d, "leads.csv", format!("\u{feff}{}", read(d, "leads.csv").replace('\n', "\r\n"))), VALIDATE, 0, &[]),
+    ]
+}
+
+fn events_cases() -> Vec<Case> {
+    vec![
+        case("events short row", |d| set_line(d, "events.csv", 4, "L0000001,2023-12-28T08:04:21"), VALIDATE, 1, &["events.csv", "line 4: 2 fields where the header has 3"]),
+        case("events long row", |d| set_line(d, "events.csv", 7, "L0000001,2024-01-02T08:04:21,blog_visit,extra"), VALIDATE, 1, &["events.csv", "4 fields"]),
+        case("events no activity column", |d| edit(d, "events.csv", ",activity\n", ",what\n"), VALIDATE, 1, &["events.csv", "no column \"activity\""]),
+        case("events bad date", |d| set_line(d, "events.csv", 3, "L0000001,yesterday,blog_visit"), VALIDATE, 1, &["events.csv", "yesterday"]),
+        case("events of no known lead", |d| {
+            let text = read(d, "events.csv");
+            let mut lines = text.lines();
+            let mut out = format!("{}\n", lines.next().unwrap());
+            for line in lines {
+                out.push_str(&line.replacen('L', "X", 1));
+                out.push('\n');
+            }
+            write(d, "events.csv", out);
+        }, VALIDATE, 1, &["events.csv", "matches a lead id"]),
+        case("events missing", |d| std::fs::remove_file(d.join("events.csv")).unwrap(), VALIDATE, 2, &["events.csv", "not found"]),
+        case("events duplicate header", |d| edit(d, "events.csv", "lead_id,occurred_at,activity", "lead_id,occurred_at,lead_id"), VALIDATE, 1, &["events.csv", "twice"]),
+        case("events unterminated quote", |d| set_line(d, "events.csv", 10, "L0000001,\"2024-01-02T08:04:21,blog_visit"), VALIDATE, 1, &["events.csv", "fields where the header has 3"]),
+        case("events empty", |d| write(d, "events.csv", ""), VALIDATE, 1, &["events.csv", "empty"]),
+    ]
+}
+
+fn config_cases() -> Vec<Case> {
+    vec![
+        case("config missing", |d| std::fs::remove_file(d.join("mqlcal.toml")).unwrap(), VALIDATE, 2, &["mqlcal.toml", "not found"]),
+        case("config not TOML", |d| write(d, "mqlcal.toml", "this is { not toml"), VALIDATE, 2, &["mqlcal.toml", "line 1"]),
+        case("config wrong type", |d| edit(d, "mqlcal.toml", "capacity_per_month = 130", "capacity_per_month = \"lots\""), VALIDATE, 2, &["mqlcal.toml", "[sales] capacity_per_month", "invalid type"]),
+        case("config unknown key", |d| edit(d, "mqlcal.toml", "window_days", "windw_days"), VALIDATE, 2, &["mqlcal.toml", "window_days"]),
+        case("config empty path", |d| edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"\""), VALIDATE, 2, &["mqlcal.toml", "[input] leads"]),
+        case("window of 0 days", |d| edit(d, "mqlcal.toml", "window_days = 30", "window_days = 0"), VALIDATE, 2, &["mqlcal.toml", "window_days"]),
+        case("absurd max_points", |d| edit(d, "mqlcal.toml", "[model]\n", "[model]\nmax_points = 1e300\n"), VALIDATE, 2, &["mqlcal.toml", "max_points"]),
+        case("unknown signal kind", |d| edit(d, "mqlcal.toml", "kind = \"flag\"", "kind = \"flagg\""), VALIDATE, 2, &["mqlcal.toml", "flag"]),
+        case("negative capacity", |d| edit(d, "mqlcal.toml", "capacity_per_month = 130", "capacity_per_month = -5"), VALIDATE, 2, &["mqlcal.toml", "capacity_per_month"]),
+        case("config with BOM", |d| write(d, "mqlcal.toml", format!("\u{feff}{}", read(d, "mqlcal.toml"))), VALIDATE, 0, &[]),
+        case("config is a folder", |d| {
+            std::fs::remove_file(d.join("mqlcal.toml")).unwrap();
+            std::fs::create_dir(d.join("mqlcal.toml")).unwrap();
+        }, VALIDATE, 2, &["mqlcal.toml"]),
+        case("config empty", |d| write(d, "mqlcal.toml", ""), VALIDATE, 2, &["mqlcal.toml"]),
+        case("signal defined twice", |d| edit(d, "mqlcal.toml", "[[signals]]\nname = \"employees\"", "[[signals]]\nname = \"title\""), VALIDATE, 2, &["mqlcal.toml", "\"title\" is defined twice"]),
+        case("unknown date format", |d| edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"whenever\""), VALIDATE, 2, &["mqlcal.toml", "date_format"]),
+    ]
+}
+
+fn model_cases() -> Vec<Case> {
+    vec![
+        case("model missing", |d| std::fs::remove_file(d.join("model.json")).unwrap(), SCORE, 2, &["model.json"]),
+        case("model empty", |d| write(d, "model.json", ""), SCORE, 1, &["model.json", "not a valid model file"]),
+        case("model not JSON", |d| write(d, "model.json", "threshold = 5"), EXPORT, 1, &["model.json", "not a valid model file"]),
+        case("model truncated", |d| {
+            let text = read(d, "model.json");
+            write(d, "model.json", &text[..text.len() / 2]);
+        }, SCORE, 1, &["model.json", "not a valid model file"]),
+        case("model is an array", |d| write(d, "model.json", "[1, 2]"), EXPORT, 1, &["model.json"]),
+        case("model with BOM", |d| write(d, "model.json", format!("\u{feff}{}", read(d, "model.json"))), EXPORT, 0, &[]),
+        case("model from the future", |d| model_json(d, |m| m["schema_version"] = 99.into()), SCORE, 1, &["model.json", "schema_version 99"]),
+        case("points at i64::MAX", |d| model_json(d, |m| m["signals"][0]["points"] = i64::MAX.into()), SCORE, 1, &["model.json", "points"]),
+        case("threshold absurd", |d| model_json(d, |m| m["threshold"] = i64::MIN.into()), EXPORT, 1, &["model.json"]),
+        case("calibration unsorted", |d| model_json(d, |m| {
+            let scores = m["calibration"]["score"].as_array_mut().unwrap();
+            scores.reverse();
+        }), SCORE, 1, &["model.json"]),
+        case("unknown override signal", |d| model_json(d, |m| m["overrides"] = serde_json::json!([{"signal": "nope", "rule": "always_mql"}])), EXPORT, 1, &["model.json", "nope"]),
+    ]
+}
+
+fn scoring_cases() -> Vec<Case> {
+    vec![
+        case("score: leads lack a column", |d| edit(d, "leads.csv", ",industry,", ",sector,"), SCORE, 1, &["leads.csv", "industry"]),
+        case("score: short row", |d| set_line(d, "leads.csv", 9, "L0000008,2024-01-01"), SCORE, 1, &["leads.csv", "line 9"]),
+        case("score: events short row", |d| set_line(d, "events.csv", 4, "L0000001"), SCORE, 1, &["events.csv", "line 4"]),
+        case("score over its own input", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "leads.csv"], 2, &["leads.csv"]),
+        case("score to a spreadsheet", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.xlsx"], 2, &["scores.xlsx"]),
+        case("score without events", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "-o", "scores.csv"], 2, &["--events"]),
+        case("export unknown dialect", |_| {}, &["export", "--model", "model.json", "--sql", "--dialect", "oracle"], 2, &["oracle"]),
+        case("features over an input", |_| {}, &["features", "--config", "mqlcal.toml", "-o", "events.csv"], 2, &["events.csv"]),
+        case("fit into a folder that is a file", |d| write(d, "out", "x"), &["fit", "--config", "mqlcal.toml", "-o", "out/model.json"], 2, &["out"]),
+        case("backtest with a bad current sheet", |d| write(d, "current_points.toml", "threshold = \"high\""), &["backtest", "--config", "mqlcal.toml", "--out", "bt"], 1, &["current_points.toml"]),
+    ]
+}
+
+fn digest(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_file() {
+            out.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+/// What is wrong with one case's run, if anything.
+fn check(case: &Case, dir: &Path) -> Option<String> {
+    (case.setup)(dir);
+    let before = digest(dir);
+    let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+    let (code, out, err) = run_in(dir, &args);
+    let mut problems = Vec::new();
+    if err.contains("panicked") {
+        problems.push("panicked".to_string());
+    }
+    if code != case.code {
+        problems.push(format!("exit code {code}, expected {}", case.code));
+    }
+    if case.code != 0 {
+        // `validate` reports data errors in its report on standard output.
+        let report_errors: String = out.lines().filter(|l| l.starts_with("error: ")).collect::<Vec<_>>().join("\n");
+        let message = err.rfind("error: ").map_or(report_errors.as_str(), |at| &err[at..]);
+        let lines = message.lines().count();
+        if message.is_empty() || lines > 3 || message.len() > 600 {
+            problems.push(format!("message of {lines} lines / {} characters", message.len()));
+        }
+        for needle in &case.says {
+            if !message.contains(needle) {
+                problems.push(format!("message lacks {needle:?}"));
+            }
+        }
+    }
+    for (path, bytes) in &before {
+        if std::fs::read(path).ok().as_ref() != Some(bytes) {
+            problems.push(format!("input {} changed", path.display()));
+        }
+    }
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".mqlcal") {
+            problems.push(format!("left {}", entry.path().display()));
+        }
+    }
+    (!problems.is_empty()).then(|| format!("{}: {}\n    stderr: {}", case.name, problems.join("; "), err.trim().replace('\n', "\n            ")))
+}
+
+fn copy_base(to: &Path) {
+    for entry in std::fs::read_dir(base()).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn hostile_inputs_get_a_short_clear_error_and_change_nothing() {
+    let cases: Vec<Case> = [leads_cases(), events_cases(), config_cases(), model_cases(), scoring_cases()].into_iter().flatten().collect();
+    assert!(cases.len() >= 60, "the corpus keeps at least 60 cases ({})", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let dir = tempfile::tempdir().unwrap();
+        copy_base(dir.path());
+        if let Some(problem) = check(case, dir.path()) {
+            failures.push(problem);
+        }
+    }
+    let _ = std::fs::remove_dir_all(base());
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
