@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
     version,
     about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts",
     long_about = "Recalibrate MQL lead scoring from closed-won and closed-lost cohorts.\n\n\
-        Run without --config, every subcommand uses the bundled sample (notebooks-data/mqlcal.toml).",
+        Run without --config from the root of a checkout, every subcommand uses the bundled sample (notebooks-data/mqlcal.toml).",
     after_help = "Quick start:\n  mqlcal recalibrate         # the whole quarterly run on the bundled sample, into reports/\n  mqlcal validate            # data-quality report only"
 )]
 struct Cli {

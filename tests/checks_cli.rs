@@ -109,3 +109,12 @@ fn output_paths_are_checked_before_ingest() {
     assert_eq!(std::fs::read_to_string(dir.path().join("leads.csv")).unwrap(), "lead_id\nL1\n");
     assert!(std::fs::read_dir(dir.path().join("old-run")).unwrap().next().is_none(), "the old run is untouched");
 }
+
+#[test]
+fn without_config_outside_a_checkout_says_what_to_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no --config given") && err.contains("mqlcal init"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

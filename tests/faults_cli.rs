@@ -9,7 +9,7 @@ use serde_json::Value;
 /// A model with no threshold and no override exports valid SQL: `mql` is NULL, not `CASE ELSE NULL END`.
 #[test]
 fn a_model_without_threshold_exports_valid_sql() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["fit", "-o", "m.json"]);
     assert_eq!(code, 0, "{err}");
     let model: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.json")).unwrap()).unwrap();
@@ -34,7 +34,7 @@ fn a_model_without_threshold_exports_valid_sql() {
 /// Points scales that would overflow integer sums are refused where they enter.
 #[test]
 fn absurd_points_are_refused_not_wrapped() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let sample = std::fs::read_to_string(repo_root().join("notebooks-data/mqlcal.toml")).unwrap();
     let data = repo_root().join("notebooks-data");
     let text = sample
@@ -63,7 +63,7 @@ fn absurd_points_are_refused_not_wrapped() {
 /// A model listing the same signal twice is refused.
 #[test]
 fn a_model_listing_a_signal_twice_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["fit", "-o", "ok.json"]);
     assert_eq!(code, 0, "{err}");
     let mut model: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("ok.json")).unwrap()).unwrap();
@@ -106,7 +106,7 @@ fn empty_windows_and_unknown_activities_are_named() {
 /// Small levels that separate the outcomes by chance are one grouped line, not a leakage alarm each.
 #[test]
 fn small_separations_are_one_grouped_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let mut rng = Rng(3);
     let mut csv = String::from("id,created,stage,size,tiny\n");
     for i in 0..3000 {
@@ -145,7 +145,7 @@ fn hidden_work_folders(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn interrupted_runs_leave_nothing_and_force_swaps_whole_runs() {
     for signal in ["-TERM", "-INT"] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = sample_workdir();
         let mut child = bin().args(["recalibrate", "--out", "run"]).current_dir(dir.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
         // Wait until the staging folder exists, then interrupt.
         let started = std::time::Instant::now();
@@ -160,7 +160,7 @@ fn interrupted_runs_leave_nothing_and_force_swaps_whole_runs() {
         assert!(!dir.path().join("run").exists());
     }
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     std::fs::create_dir(dir.path().join(".mqlcal-run-999999999-abc")).unwrap();
     let (code, _, err) = run_in(dir.path(), &["recalibrate", "--out", "run"]);
     assert_eq!(code, 0, "{err}");
@@ -176,7 +176,7 @@ fn interrupted_runs_leave_nothing_and_force_swaps_whole_runs() {
 /// Shell completions and the man page come from the same clap definitions as --help.
 #[test]
 fn completions_and_man_page() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     for shell in ["bash", "zsh", "fish"] {
         let (code, out, err) = run_in(dir.path(), &["completions", shell]);
         assert_eq!(code, 0, "{err}");
@@ -194,7 +194,7 @@ fn completions_and_man_page() {
 /// A typed Parquet date column (what `mqlcal features` writes, what a warehouse exports) is read by every stage.
 #[test]
 fn typed_parquet_dates_are_read_everywhere() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["features", "-o", "features.parquet"]);
     assert_eq!(code, 0, "{err}");
     let sample = std::fs::read_to_string(repo_root().join("notebooks-data/mqlcal.toml")).unwrap();

@@ -32,7 +32,7 @@ fn coefficients(fit: &Value) -> Vec<f64> {
 fn penalised_fits_match_the_reference() {
     let reference = reference();
     for (alpha, key) in [(1.0, "penalised_alpha_1"), (100.0, "penalised_alpha_100")] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = sample_workdir();
         let config = xeducation_config(dir.path(), &format!("alpha = {alpha}\nholdout_cohorts = 0"));
         let fit = fit_json(dir.path(), &config);
         let expected = &reference["fits"][key];
@@ -57,7 +57,7 @@ fn penalised_fits_match_the_reference() {
 fn unpenalised_fit_and_standard_errors_match_statsmodels() {
     let reference = reference();
     let expected = &reference["fits"]["unpenalised_statsmodels"];
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let config = xeducation_config(dir.path(), "alpha = 0\nholdout_cohorts = 0");
     let fit = fit_json(dir.path(), &config);
     assert!((fit["intercept"].as_f64().unwrap() - expected["intercept"].as_f64().unwrap()).abs() < 1e-3);
@@ -74,7 +74,7 @@ fn unpenalised_fit_and_standard_errors_match_statsmodels() {
 
 #[test]
 fn sample_points_model_costs_little_auc_and_writes_a_table() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, out, err) = run_in(dir.path(), &["fit", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("signal") && out.contains("coefficient") && out.contains("points"), "{out}");
@@ -101,7 +101,7 @@ fn sample_points_model_costs_little_auc_and_writes_a_table() {
 
 #[test]
 fn intervals_cover_the_true_weights_on_synthetic_data() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["synth", "--leads", "200000", "--seed", "11", "--out", "s"]);
     assert_eq!(code, 0, "{err}");
     let config = dir.path().join("s/mqlcal.toml");
@@ -140,7 +140,7 @@ fn current_points_sheet_is_measured_and_checked() {
 }
 
 fn small_enough_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["synth", "--leads", "8000", "--seed", "3", "--out", "s"]);
     assert_eq!(code, 0, "{err}");
     dir

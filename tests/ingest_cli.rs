@@ -413,7 +413,7 @@ fn every_subcommand_has_help_with_an_example() {
 
 #[test]
 fn default_config_is_the_bundled_sample() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, out, err) = run_in(dir.path(), &["validate"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("20000 leads"), "{out}");

@@ -22,7 +22,7 @@ fn json(path: &Path) -> Value {
 
 #[test]
 fn recalibrate_on_the_sample_writes_consistent_outputs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, stdout, stderr) = run_in(dir.path(), &["recalibrate"]);
     assert_eq!(code, 0, "{stderr}");
     let run = dir.path().join(RUN_DIR);
@@ -144,7 +144,7 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
 
 #[test]
 fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_a_stage_fails() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let data = repo_root().join("notebooks-data");
     let config = std::fs::read_to_string(data.join("mqlcal.toml"))
         .unwrap()

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 #[test]
 fn scores_match_the_feature_table_and_bad_inputs_are_named() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let data = repo_root().join("notebooks-data");
     let config = data.join("mqlcal.toml");
     let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
@@ -110,7 +110,7 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 /// `-o -` pipes CSV; `--format hubspot|salesforce` writes the CRM's import file.
 #[test]
 fn scores_pipe_and_import_into_the_crm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_workdir();
     let (code, _, err) = run_in(dir.path(), &["backtest", "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
     let data = repo_root().join("notebooks-data");

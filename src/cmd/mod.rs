@@ -17,18 +17,26 @@ use std::path::{Path, PathBuf};
 
 use mqlcal_config::Config;
 
-/// The bundled sample's config, used when a subcommand is run without `--config`.
-pub fn default_config_path() -> PathBuf {
+/// The bundled sample's config, used when a subcommand is run without `--config`
+/// from the root of a checkout. Looked up in the working folder only: the binary
+/// carries no path of the machine that built it.
+pub fn default_config_path() -> anyhow::Result<PathBuf> {
     let local = Path::new("notebooks-data/mqlcal.toml");
-    if local.exists() {
-        return local.to_path_buf();
+    if local.is_file() {
+        return Ok(local.to_path_buf());
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-data/mqlcal.toml")
+    anyhow::bail!(
+        "no --config given, and no notebooks-data/mqlcal.toml here (the bundled sample, at the root of a checkout); pass --config FILE, or write one with mqlcal init"
+    )
 }
 
 /// Load the config named by `--config`, or the bundled sample's.
 pub fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
-    mqlcal_pipeline::load_config(&path.map(Path::to_path_buf).unwrap_or_else(default_config_path))
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None => default_config_path()?,
+    };
+    mqlcal_pipeline::load_config(&path)
 }
 
 /// A warning on stderr.

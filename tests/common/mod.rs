@@ -18,6 +18,15 @@ pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A temporary working folder that looks like the root of a checkout to mqlcal:
+/// `notebooks-data` (the bundled sample, found without `--config`) links to the repository's.
+pub fn sample_workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(repo_root().join("notebooks-data"), dir.path().join("notebooks-data")).expect("link the sample");
+    dir
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
