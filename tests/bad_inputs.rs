@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use common::*;
 
@@ -26,37 +25,30 @@ fn case<R>(name: &'static str, setup: impl Fn(&Path) -> R + 'static, args: &[&st
     Case { name, setup: Box::new(move |d| drop(setup(d))), args: args.iter().map(|s| s.to_string()).collect(), code, says: says.to_vec() }
 }
 
-/// The small copy, written once: leads.csv, events.csv, mqlcal.toml, and a backtested model.json.
-fn base() -> &'static Path {
-    static BASE: OnceLock<PathBuf> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("mqlcal-bad-inputs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let data = repo_root().join("notebooks-data");
-        let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
-        // Every 7th lead: all cohorts, a seventh of the size.
-        let kept: Vec<&str> = leads.lines().enumerate().filter(|(i, _)| i % 7 == 0 || *i < 9).map(|(_, l)| l).collect();
-        let ids: std::collections::HashSet<&str> = kept.iter().map(|l| l.split(',').next().unwrap()).collect();
-        write(&dir, "leads.csv", kept.join("\n") + "\n");
-        let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
-        let mut lines = events.lines();
-        let mut out = String::from(lines.next().unwrap());
+/// The small copy, written into `dir`: leads.csv, events.csv, mqlcal.toml, and a backtested model.json.
+fn write_base(dir: &Path) {
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    // Every 7th lead: all cohorts, a seventh of the size.
+    let kept: Vec<&str> = leads.lines().enumerate().filter(|(i, _)| i % 7 == 0 || *i < 9).map(|(_, l)| l).collect();
+    let ids: std::collections::HashSet<&str> = kept.iter().map(|l| l.split(',').next().unwrap()).collect();
+    write(dir, "leads.csv", kept.join("\n") + "\n");
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    let mut lines = events.lines();
+    let mut out = String::from(lines.next().unwrap());
+    out.push('\n');
+    for line in lines.filter(|l| ids.contains(l.split(',').next().unwrap())) {
+        out.push_str(line);
         out.push('\n');
-        for line in lines.filter(|l| ids.contains(l.split(',').next().unwrap())) {
-            out.push_str(line);
-            out.push('\n');
-        }
-        write(&dir, "events.csv", out);
-        std::fs::copy(data.join("current_points.toml"), dir.join("current_points.toml")).unwrap();
-        let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("holdout_cohorts =", "# holdout_cohorts =");
-        write(&dir, "mqlcal.toml", config);
-        let (code, _, err) = run_in(&dir, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
-        assert_eq!(code, 0, "the small copy backtests: {err}");
-        std::fs::copy(dir.join("bt/model.json"), dir.join("model.json")).unwrap();
-        std::fs::remove_dir_all(dir.join("bt")).unwrap();
-        dir
-    })
+    }
+    write(dir, "events.csv", out);
+    std::fs::copy(data.join("current_points.toml"), dir.join("current_points.toml")).unwrap();
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("holdout_cohorts =", "# holdout_cohorts =");
+    write(dir, "mqlcal.toml", config);
+    let (code, _, err) = run_in(dir, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "the small copy backtests: {err}");
+    std::fs::copy(dir.join("bt/model.json"), dir.join("model.json")).unwrap();
+    std::fs::remove_dir_all(dir.join("bt")).unwrap();
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -266,8 +258,8 @@ fn check(case: &Case, dir: &Path) -> Option<String> {
     (!problems.is_empty()).then(|| format!("{}: {}\n    stderr: {}", case.name, problems.join("; "), err.trim().replace('\n', "\n            ")))
 }
 
-fn copy_base(to: &Path) {
-    for entry in std::fs::read_dir(base()).unwrap().flatten() {
+fn copy_base(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
@@ -276,14 +268,33 @@ fn copy_base(to: &Path) {
 fn hostile_inputs_get_a_short_clear_error_and_change_nothing() {
     let cases: Vec<Case> = [leads_cases(), events_cases(), config_cases(), model_cases(), scoring_cases()].into_iter().flatten().collect();
     assert!(cases.len() >= 60, "the corpus keeps at least 60 cases ({})", cases.len());
+    let base = tempfile::tempdir().unwrap();
+    write_base(base.path());
     let mut failures = Vec::new();
     for case in &cases {
         let dir = tempfile::tempdir().unwrap();
-        copy_base(dir.path());
+        copy_base(base.path(), dir.path());
         if let Some(problem) = check(case, dir.path()) {
             failures.push(problem);
         }
     }
-    let _ = std::fs::remove_dir_all(base());
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+/// Ids from a hostile web form reach every CSV mqlcal writes neutralised, the
+/// feature table's included: a spreadsheet shows them as text, never runs them.
+#[test]
+fn the_feature_table_csv_is_formula_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    write_base(dir.path());
+    edit(dir.path(), "leads.csv", "L0000001,", "=cmd|' /C calc'!A0,");
+    edit(dir.path(), "leads.csv", "L0000008,", "+1+1,");
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "mqlcal.toml", "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let text = read(dir.path(), "features.csv");
+    assert!(text.contains("\n'=cmd|' /C calc'!A0,") && text.contains("\n'+1+1,"), "{}", &text[..400]);
+    assert!(!text.lines().any(|l| l.starts_with('=') || l.starts_with('+')));
+    // Parquet keeps the text as it is.
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "mqlcal.toml", "-o", "features.parquet"]);
+    assert_eq!(code, 0, "{err}");
 }
