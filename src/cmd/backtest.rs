@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let thresholds_file = args.out.join("thresholds.csv");
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json_summary(&run.backtest, &thresholds_file, &written))?);
+        super::print_json(&json_summary(&run.backtest, &thresholds_file, &written))?;
     } else {
         print!("{}", render(&run.backtest));
         for path in &written {

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&compared.comparison)?);
+        super::print_json(&compared.comparison)?;
     } else {
         print!("{}", render(&compared));
     }

@@ -38,6 +38,9 @@ pub struct Args {
     /// Where to write (default, or -: standard output)
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -61,7 +64,12 @@ fn emit(args: &Args, text: &str) -> anyhow::Result<ExitCode> {
             mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
             mqlcal_pipeline::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
+            if args.json {
+                let kind = if args.pmml { "pmml".to_string() } else { format!("sql ({})", args.dialect) };
+                super::print_json(&serde_json::json!({ "output": path, "kind": kind, "bytes": text.len() }))?;
+            }
         }
+        None if args.json => anyhow::bail!("--json and standard output both want standard output: write the export to a file with -o FILE"),
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)

@@ -18,9 +18,13 @@ pub struct Args {
     /// Output file; .csv or .parquet, or - for CSV on standard output
     #[arg(long, short = 'o')]
     pub output: PathBuf,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(!(args.output.as_os_str() == "-" && args.json), "--json and -o - both want standard output: write the table to a file with -o FILE");
     let config = super::load_config(args.config.as_deref())?;
     let inputs = mqlcal_pipeline::Inputs::of(&config);
     let input_refs = inputs.refs();
@@ -48,6 +52,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.output.display().to_string()
     };
     let counts = ingested.table.outcome_counts();
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "output": args.output,
+            "leads": ingested.table.len(),
+            "won": counts.won,
+            "lost": counts.lost,
+            "open": counts.open,
+            "signal_columns": ingested.table.column_names(),
+            "warnings": ingested.stats.warnings,
+        }))?;
+    }
     eprintln!(
         "wrote {}: {} leads ({} won, {} lost, {} open) x {} signal columns",
         shown,

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     super::warn_all(&fitted.warnings());
     mqlcal_pipeline::write_json(&args.output, &fitted.report.model, &inputs.refs())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&mqlcal_pipeline::fit_json(&fitted.report, &args.output))?);
+        super::print_json(&mqlcal_pipeline::fit_json(&fitted.report, &args.output))?;
     } else {
         print!("{}", render(&fitted.report));
         eprintln!("wrote {}", args.output.display());

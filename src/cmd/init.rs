@@ -44,6 +44,9 @@ pub struct Args {
     /// Overwrite an existing config file
     #[arg(long)]
     pub force: bool,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -67,6 +70,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     for guess in &draft.guesses {
         eprintln!("  {guess}");
+    }
+    if args.json {
+        super::print_json(&serde_json::json!({ "output": args.output, "guesses": draft.guesses }))?;
     }
     eprintln!("wrote {}: review the GUESS and LEAKAGE lines, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
     Ok(ExitCode::SUCCESS)

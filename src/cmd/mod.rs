@@ -39,6 +39,12 @@ pub fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
     mqlcal_pipeline::load_config(&path)
 }
 
+/// A summary as pretty JSON on standard output (`--json`).
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
 /// A warning on stderr.
 pub fn warn(message: &str) {
     eprintln!("warning: {message}");

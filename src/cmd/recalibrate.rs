@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut stages = Stages::new(STAGES.len());
     let summary = mqlcal_pipeline::recalibrate(&config, &options, &mut stages)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        super::print_json(&summary)?;
     } else {
         print!("{}", render(&summary, args.verbose));
     }

@@ -23,6 +23,9 @@ pub struct Args {
     /// Folder for report.html, report.md and the charts (PNG and SVG)
     #[arg(long, short = 'o', default_value = "reports/review")]
     pub out: PathBuf,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -34,7 +37,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), &mut super::warn)?;
     let command = mqlcal_pipeline::provenance::command_line(std::env::args());
     let written = mqlcal_pipeline::outputs::write_report(&config, &run, &args.out, &inputs.refs(), &command)?;
-    println!("{}", mqlcal_report::recommendation_text(&run.backtest));
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "recommendation": mqlcal_report::recommendation_text(&run.backtest),
+            "files": written,
+            "warnings": run.backtest.warnings,
+        }))?;
+    } else {
+        println!("{}", mqlcal_report::recommendation_text(&run.backtest));
+    }
     for path in &written {
         eprintln!("wrote {}", path.display());
     }

@@ -35,6 +35,9 @@ pub struct Args {
     /// mqlcal_* properties; salesforce: Id and *__c fields)
     #[arg(long, value_enum, default_value_t = Format::Mqlcal)]
     pub format: Format,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which columns `score` writes.
@@ -68,6 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         inputs.push(e);
     }
     let to_stdout = args.output.as_os_str() == "-";
+    anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");
     if !to_stdout {
         mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
     }
@@ -118,6 +122,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let mqls = explained.iter().filter(|e| e.score.mql == Some(true)).count();
     let hot = explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count();
+    if args.json {
+        let ignored: std::collections::BTreeMap<&str, usize> = input.unknown_activities.iter().map(|(a, n)| (a.as_str(), *n)).collect();
+        super::print_json(&serde_json::json!({
+            "output": args.output,
+            "leads": explained.len(),
+            "mqls": model.threshold.map(|_| mqls),
+            "hot": hot,
+            "ignored_events_by_activity": ignored,
+            "ignored_events_for_unknown_leads": input.events_for_unknown_leads,
+        }))?;
+    }
     eprintln!(
         "scored {} leads: {mqls} MQLs ({hot} hot){}",
         explained.len(),

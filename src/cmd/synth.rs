@@ -31,6 +31,9 @@ pub struct Args {
     /// Output folder (created if needed)
     #[arg(long)]
     pub out: PathBuf,
+    /// Print a summary as JSON on standard output (what was written, counts, warnings)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -60,8 +63,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         summary.events,
         args.out.display()
     );
-    for file in &summary.files {
-        println!("{}", file.display());
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "leads": summary.leads,
+            "won": summary.won,
+            "lost": summary.lost,
+            "open": summary.open,
+            "events": summary.events,
+            "files": summary.files,
+        }))?;
+    } else {
+        for file in &summary.files {
+            println!("{}", file.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
