@@ -9,9 +9,14 @@ use polars::prelude::PlHashMap;
 use serde::Serialize;
 
 use crate::event_stream::{for_each_event, Event, EventColumnNames};
-use crate::ingest::LeadKeys;
 use crate::read::ReadNotes;
 use crate::DataError;
+
+/// Lead ids with creation times, as the events aggregation needs them (ingest lends them).
+pub struct LeadKeys<'a> {
+    pub ids: &'a [String],
+    pub created_at: &'a [Option<i64>],
+}
 
 /// What happened to the rows of the events file.
 #[derive(Debug, Clone, Default, Serialize)]

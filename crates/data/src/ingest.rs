@@ -14,7 +14,7 @@ use ndarray::Array2;
 use serde::Serialize;
 
 use crate::cells::{self, clean};
-use crate::events::{self, EventStats};
+use crate::events::{self, EventStats, LeadKeys};
 use crate::read::{self, ReadNotes, Table};
 use crate::DataError;
 
@@ -328,12 +328,6 @@ struct LeadRows {
     files: Vec<PathBuf>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     event_columns: Vec<Vec<f64>>,
-}
-
-/// Lead ids with creation times, as the events aggregation needs them.
-pub struct LeadKeys<'a> {
-    pub ids: &'a [String],
-    pub created_at: &'a [Option<i64>],
 }
 
 impl LeadRows {
