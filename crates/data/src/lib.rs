@@ -11,6 +11,7 @@ mod infer;
 mod profile;
 mod quality;
 mod ingest;
+mod lead_rows;
 mod read;
 mod scoring;
 mod write;

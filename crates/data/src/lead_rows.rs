@@ -1,0 +1,400 @@
+//! The leads of a config's file(s) gathered column by column before they become
+//! the feature table: ids, creation times, outcomes, segments and the values of
+//! the signals read from lead columns (events signals are filled in by the
+//! events aggregation), with duplicate-id handling and the final sort.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use mqlcal_config::{Config, Duplicates, Layout, NumericTransform, SignalSource};
+use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
+use ndarray::Array2;
+
+use crate::cells::{self, clean};
+use crate::events::LeadKeys;
+use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
+use crate::read::Table;
+use crate::DataError;
+
+/// The leads read so far, one vector per column.
+pub(crate) struct LeadRows {
+    pub(crate) ids: Vec<String>,
+    pub(crate) created_at: Vec<Option<i64>>,
+    pub(crate) outcomes: Vec<Outcome>,
+    pub(crate) segments: Vec<Vec<Option<String>>>,
+    /// One vector per feature column from lead columns (events columns come later).
+    pub(crate) features: Vec<Vec<f64>>,
+    /// For messages: (file index, 1-based row) of each lead.
+    pub(crate) origin: Vec<(usize, usize)>,
+    pub(crate) files: Vec<PathBuf>,
+    /// Feature columns filled by the events aggregation, per events signal, in config order.
+    pub(crate) event_columns: Vec<Vec<f64>>,
+}
+
+impl LeadRows {
+    pub(crate) fn new(config: &Config) -> Self {
+        let lead_feature_columns: usize = config
+            .signals
+            .iter()
+            .filter(|s| !matches!(s.source, SignalSource::Events { .. }))
+            .map(|s| s.feature_names().len())
+            .sum();
+        LeadRows {
+            ids: vec![],
+            created_at: vec![],
+            outcomes: vec![],
+            segments: vec![vec![]; config.segments.len()],
+            features: vec![vec![]; lead_feature_columns],
+            origin: vec![],
+            files: vec![],
+            event_columns: vec![],
+        }
+    }
+
+    pub(crate) fn ids_and_times(&self) -> LeadKeys<'_> {
+        LeadKeys { ids: &self.ids, created_at: &self.created_at }
+    }
+
+    /// Add the leads of one file part, column by column, in the order errors are reported:
+    /// ids, creation dates, outcomes, segments, then signal values.
+    pub(crate) fn append(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
+        let table = &part.table;
+        let file_index = self.files.len();
+        self.files.push(table.path.clone());
+        self.append_ids(config, table, file_index)?;
+        self.append_created_at(config, table)?;
+        self.append_outcomes(config, part, won_ids)?;
+        for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
+            let cells = cells::text(table, segment)?;
+            values.extend(cells.iter().map(|c| clean(c, &config.csv.missing).map(str::to_string)));
+        }
+        self.append_signals(config, table)
+    }
+
+    fn append_ids(&mut self, config: &Config, table: &Table, file_index: usize) -> Result<(), DataError> {
+        let ids = cells::text(table, &config.id_column)?;
+        for (row, cell) in ids.iter().enumerate() {
+            let id = clean(cell, &config.csv.missing).ok_or_else(|| DataError::Cell {
+                path: table.path.clone(),
+                row: row + 1,
+                column: config.id_column.clone(),
+                message: "the lead id is blank; every lead needs an id".into(),
+            })?;
+            self.ids.push(id.to_string());
+            self.origin.push((file_index, row + 1));
+        }
+        Ok(())
+    }
+
+    fn append_created_at(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
+        let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
+        match &config.created_at_column {
+            Some(column) => {
+                let times = cells::timestamps(table, column, &config.date_format, missing)?;
+                if let Some(row) = times.iter().position(Option::is_none) {
+                    return Err(DataError::Cell {
+                        path: path.clone(),
+                        row: row + 1,
+                        column: column.clone(),
+                        message: "the creation date is blank; every lead needs one to place it in a cohort and its events window".into(),
+                    });
+                }
+                let (earliest, latest) = plausible_dates(config);
+                if let Some(row) = times.iter().position(|t| t.is_some_and(|t| t < earliest || t > latest)) {
+                    return Err(DataError::Cell {
+                        path: path.clone(),
+                        row: row + 1,
+                        column: column.clone(),
+                        message: format!(
+                            "creation date {} is outside the plausible range {} to {} (a typo or a placeholder such as 9999-12-31?); fix the cell, or set [input] as_of if the export is newer",
+                            mqlcal_features::calendar::format_timestamp(times[row].unwrap_or_default()),
+                            &mqlcal_features::calendar::format_timestamp(earliest)[..10],
+                            &mqlcal_features::calendar::format_timestamp(latest)[..10]
+                        ),
+                    });
+                }
+                self.created_at.extend(times);
+            }
+            None => self.created_at.extend(std::iter::repeat_n(None, n)),
+        }
+
+        Ok(())
+    }
+
+    fn append_outcomes(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
+        let table = &part.table;
+        let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
+        match (part.fixed_outcome, &config.layout) {
+            (Some(outcome), _) => self.outcomes.extend(std::iter::repeat_n(outcome, n)),
+            (None, Layout::WonIds { status_column, .. }) => {
+                let won = won_ids.ok_or_else(|| DataError::Config { message: "won ids missing".into() })?;
+                let start = self.ids.len() - n;
+                let status: Option<Vec<Option<String>>> = status_column
+                    .as_ref()
+                    .map(|c| cells::text(table, c).map(|t| t.iter().map(|v| v.map(|v| v.trim().to_string())).collect()))
+                    .transpose()?;
+                // Without a status column, the stale-open rule tells open leads: all
+                // start open and those older than open_after_days become lost.
+                let not_won = if config.outcome.open_after_days.is_some() { Outcome::Open } else { Outcome::Lost };
+                for (row, id) in self.ids[start..].iter().enumerate() {
+                    let outcome = if won.contains(id) {
+                        Outcome::Won
+                    } else if let Some(status) = &status {
+                        let text = status.get(row).and_then(|v| v.as_deref()).unwrap_or("");
+                        if config.outcome.open.iter().any(|v| v == text) { Outcome::Open } else { Outcome::Lost }
+                    } else {
+                        not_won
+                    };
+                    self.outcomes.push(outcome);
+                }
+            }
+            (None, Layout::OutcomeColumn { outcome_column, .. }) => {
+                let cells = cells::text(table, outcome_column)?;
+                let map = &config.outcome;
+                for (row, cell) in cells.iter().enumerate() {
+                    let text = cell.map(str::trim).unwrap_or("");
+                    let outcome = if map.won.iter().any(|v| v == text) {
+                        Outcome::Won
+                    } else if map.lost.iter().any(|v| v == text) {
+                        Outcome::Lost
+                    } else if map.open.iter().any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open) {
+                        Outcome::Open
+                    } else {
+                        return Err(DataError::Cell {
+                            path: path.clone(),
+                            row: row + 1,
+                            column: outcome_column.clone(),
+                            message: format!(
+                                "outcome {text:?} is not in the [outcome] mapping (won = {:?}, lost = {:?}, open = {:?}); add it to one of them",
+                                map.won, map.lost, map.open
+                            ),
+                        });
+                    };
+                    self.outcomes.push(outcome);
+                }
+            }
+            (None, Layout::SeparateFiles { .. }) => {
+                return Err(DataError::Config { message: "separate files must fix the outcome".into() })
+            }
+        }
+
+        Ok(())
+    }
+
+    /// The lead columns' signals (events signals are counted later), one or more feature columns each.
+    fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
+        let (path, missing) = (&table.path, &config.csv.missing);
+        let mut feature = 0;
+        for signal in &config.signals {
+            let width = signal.feature_names().len();
+            let columns = &mut self.features[feature..];
+            match &signal.source {
+                SignalSource::Events { .. } => continue,
+                SignalSource::Categorical { column, levels } => {
+                    let cells = cells::text(table, column)?;
+                    for cell in cells.iter() {
+                        let value = clean(cell, missing);
+                        for (level, out) in levels.iter().zip(columns.iter_mut()) {
+                            out.push(if value == Some(level.as_str()) { 1.0 } else { 0.0 });
+                        }
+                    }
+                }
+                SignalSource::Flag { column, equals } => {
+                    let cells = cells::text(table, column)?;
+                    for cell in cells.iter() {
+                        let yes = clean(cell, missing).is_some_and(|v| equals.iter().any(|e| e == v));
+                        columns[0].push(if yes { 1.0 } else { 0.0 });
+                    }
+                }
+                SignalSource::Numeric { column, transform } | SignalSource::Count { column, transform } => {
+                    let is_count = matches!(signal.source, SignalSource::Count { .. });
+                    let values = cells::numbers(table, column, missing)?;
+                    for (row, value) in values.into_iter().enumerate() {
+                        let cell_error = |message: String| DataError::Cell {
+                            path: path.clone(),
+                            row: row + 1,
+                            column: column.clone(),
+                            message,
+                        };
+                        let raw = match value {
+                            Some(v) if !v.is_finite() => {
+                                return Err(cell_error(format!(
+                                    "{v} is not a finite number (signal {:?} needs a real value)",
+                                    signal.name
+                                )))
+                            }
+                            Some(v) if is_count && v < 0.0 => {
+                                return Err(cell_error(format!(
+                                    "{v} is negative, but signal {:?} is a count",
+                                    signal.name
+                                )))
+                            }
+                            Some(v) => v,
+                            None => transform.default.ok_or_else(|| {
+                                cell_error(format!(
+                                    "blank value and signal {:?} has no `default`; set default = 0 (or the value blanks mean)",
+                                    signal.name
+                                ))
+                            })?,
+                        };
+                        push_numeric(transform, raw, columns);
+                    }
+                }
+            }
+            feature += width;
+        }
+        Ok(())
+    }
+
+    /// Which rows to keep, in order, after applying the duplicate-id policy.
+    pub(crate) fn resolve_duplicates(&self, policy: Duplicates, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+        let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(self.ids.len());
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut winner: HashMap<&str, usize> = HashMap::new();
+        for (row, id) in self.ids.iter().enumerate() {
+            match first_seen.get(id.as_str()) {
+                None => {
+                    first_seen.insert(id, row);
+                }
+                Some(&first) => {
+                    if policy == Duplicates::Error {
+                        let (file_a, row_a) = self.origin[first];
+                        let (file_b, row_b) = self.origin[row];
+                        return Err(DataError::File {
+                            path: self.files[file_b].clone(),
+                            message: format!(
+                                "row {row_b}, column {:?}: lead id {id:?} also appears at {} row {row_a}; remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)",
+                                "id",
+                                self.files[file_a].display()
+                            ),
+                        });
+                    }
+                    *counts.entry(id).or_insert(1) += 1;
+                    if policy == Duplicates::KeepLast {
+                        winner.insert(id, row);
+                    }
+                }
+            }
+        }
+        stats.duplicate_rows = counts.values().map(|c| c - 1).sum();
+        stats.duplicate_ids = counts.len();
+        stats.duplicate_examples = counts.iter().take(20).map(|(id, n)| (id.to_string(), *n)).collect();
+        if !counts.is_empty() {
+            stats.warnings.push(format!(
+                "{} lead ids appear more than once ({} extra rows dropped, {} kept)",
+                counts.len(),
+                stats.duplicate_rows,
+                if policy == Duplicates::KeepLast { "last" } else { "first" }
+            ));
+        }
+        Ok((0..self.ids.len())
+            .filter(|&row| {
+                let id = self.ids[row].as_str();
+                match policy {
+                    Duplicates::KeepLast => winner.get(id).map_or(first_seen[id] == row, |&w| w == row),
+                    _ => first_seen[id] == row,
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn select(self, keep: &[usize]) -> LeadRows {
+        if keep.len() == self.ids.len() {
+            return self;
+        }
+        let pick = |v: &Vec<f64>| keep.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        LeadRows {
+            ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
+            created_at: keep.iter().map(|&i| self.created_at[i]).collect(),
+            outcomes: keep.iter().map(|&i| self.outcomes[i]).collect(),
+            segments: self
+                .segments
+                .iter()
+                .map(|s| keep.iter().map(|&i| s[i].clone()).collect())
+                .collect(),
+            features: self.features.iter().map(pick).collect(),
+            origin: keep.iter().map(|&i| self.origin[i]).collect(),
+            files: self.files,
+            event_columns: vec![],
+        }
+    }
+
+    pub(crate) fn into_table(self, config: &Config, as_of: Option<AsOf>) -> FeatureTable {
+        let n = self.ids.len();
+        // Stable sort by creation time; leads without a date keep file order.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| self.created_at[i].unwrap_or(i64::MIN));
+
+        let mut columns = Vec::new();
+        let mut sources: Vec<&Vec<f64>> = Vec::new();
+        let mut lead_feature = 0;
+        let mut event_feature = 0;
+        for signal in &config.signals {
+            let levels: Vec<Option<String>> = match &signal.source {
+                SignalSource::Categorical { levels, .. } => levels.iter().cloned().map(Some).collect(),
+                SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. }
+                    if !transform.bins.is_empty() =>
+                {
+                    transform.bin_levels().into_iter().map(Some).collect()
+                }
+                _ => vec![None],
+            };
+            for (name, level) in signal.feature_names().into_iter().zip(levels) {
+                columns.push(FeatureColumn {
+                    name,
+                    signal: signal.name.clone(),
+                    level,
+                    axis: signal.axis,
+                });
+                if matches!(signal.source, SignalSource::Events { .. }) {
+                    sources.push(&self.event_columns[event_feature]);
+                    event_feature += 1;
+                } else {
+                    sources.push(&self.features[lead_feature]);
+                    lead_feature += 1;
+                }
+            }
+        }
+        let mut matrix = Array2::<f64>::zeros((n, columns.len()));
+        for (j, source) in sources.iter().enumerate() {
+            for (r, &i) in order.iter().enumerate() {
+                matrix[[r, j]] = source[i];
+            }
+        }
+        FeatureTable {
+            ids: order.iter().map(|&i| self.ids[i].clone()).collect(),
+            created_at: order.iter().map(|&i| self.created_at[i]).collect(),
+            cohorts: order
+                .iter()
+                .map(|&i| cohort_label(self.created_at[i], config.period))
+                .collect(),
+            outcomes: order.iter().map(|&i| self.outcomes[i]).collect(),
+            segments: config
+                .segments
+                .iter()
+                .zip(&self.segments)
+                .map(|(name, values)| SegmentColumn {
+                    name: name.clone(),
+                    values: order.iter().map(|&i| values[i].clone()).collect(),
+                })
+                .collect(),
+            columns,
+            matrix,
+            as_of,
+        }
+    }
+}
+
+/// Clip/scale a raw number and push it into its column(s): one numeric column or one indicator per bin.
+fn push_numeric(transform: &NumericTransform, raw: f64, columns: &mut [Vec<f64>]) {
+    let value = transform.apply(raw);
+    if transform.bins.is_empty() {
+        columns[0].push(value);
+    } else {
+        let bin = transform.bin_of(value);
+        for (b, out) in columns.iter_mut().take(transform.bins.len()).enumerate() {
+            out.push(if bin == Some(b) { 1.0 } else { 0.0 });
+        }
+    }
+}
+
