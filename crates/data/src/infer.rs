@@ -92,11 +92,45 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         missing: MISSING.iter().map(|s| s.to_string()).collect(),
     };
     let mut notes = ReadNotes::default();
-    let mut table = read::read_table(leads, &csv, None, &mut notes)?;
+    // Guessing first (it reads the files and may fail), then rendering (it cannot).
+    let look = look_at_leads(leads, options, &csv, &mut notes)?;
+    let events_look = events.map(|events| look_at_events(events, &csv, &mut notes)).transpose()?;
+    let mut guesses = Vec::new();
+    let mut t = String::new();
+    render_input(&mut t, leads, events, config_path, options);
+    render_columns(&mut t, &look, options, &mut guesses);
+    render_outcome(&mut t, &look, options);
+    if let Some(ev) = &events_look {
+        render_events(&mut t, ev);
+    }
+    render_signals(&mut t, &look, events_look.as_ref(), options);
+    write_sales(&mut t, &look.table, look.date.as_deref(), &look.won, &csv.missing, &mut guesses);
+    guesses.extend(notes.warnings);
+    Ok(Draft { toml: t, guesses })
+}
+
+/// What init guesses from the leads file(s): the id, date, outcome and segment
+/// columns, the outcome values, each row's outcome, and every column's profile.
+struct LeadsLook {
+    table: read::Table,
+    id: Option<String>,
+    date: Option<String>,
+    outcome: Option<String>,
+    segment: Option<String>,
+    won_values: Vec<String>,
+    lost_values: Vec<String>,
+    open_values: Vec<String>,
+    /// Per row: won (true), lost (false) or unknown.
+    won: Vec<Option<bool>>,
+    profiles: Vec<ColumnProfile>,
+}
+
+fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
+    let mut table = read::read_table(leads, csv, None, notes)?;
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
     if let Some(lost) = &options.lost {
-        let lost_table = read::read_table(lost, &csv, None, &mut notes)?;
+        let lost_table = read::read_table(lost, csv, None, notes)?;
         let columns = table.column_names();
         let lost_frame = lost_table.frame.select(columns.iter().map(|c| c.as_str())).map_err(|_| DataError::File {
             path: lost.clone(),
@@ -107,7 +141,6 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
     let first_look = profile_columns(&table, &no_outcome, &csv.missing)?;
-    let mut guesses = Vec::new();
 
     let id = guess::id_column(&first_look);
     let date = first_look
@@ -145,7 +178,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let won_ids: Option<std::collections::HashSet<String>> = match &options.won_ids {
         None => None,
         Some(path) => {
-            let ids = read::read_table(path, &csv, None, &mut notes)?;
+            let ids = read::read_table(path, csv, None, notes)?;
             let column = ids
                 .column_names()
                 .into_iter()
@@ -186,8 +219,45 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     };
     let profiles = profile_columns(&table, &won, &csv.missing)?;
 
+    let segment = names.iter().find(|n| {
+        let l = n.to_lowercase();
+        l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
+    }).cloned();
+    Ok(LeadsLook { table, id, date, outcome, segment, won_values, lost_values, open_values, won, profiles })
+}
+
+/// The events file's columns (guessed by name) and how often each activity occurs.
+struct EventsLook {
+    lead_id: String,
+    occurred: String,
+    activity: String,
+    activities: BTreeMap<String, usize>,
+}
+
+fn look_at_events(events: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
+    let mut activities: BTreeMap<String, usize> = BTreeMap::new();
+    let ev = read::read_table(events, csv, None, notes)?;
+    let ev_names = ev.column_names();
+    let pick = |words: &[&str], fallback: usize| {
+        ev_names
+            .iter()
+            .find(|n| words.iter().any(|w| n.to_lowercase().contains(w)))
+            .cloned()
+            .or_else(|| ev_names.get(fallback).cloned())
+            .unwrap_or_default()
+    };
+    let lead_id = pick(&["lead", "id"], 0);
+    let occurred = pick(&["occurred", "time", "date", "at"], 1);
+    let activity = pick(&["activity", "event", "type", "name"], 2);
+    let cells = cells::text(&ev, &activity)?;
+    for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
+        *activities.entry(c.to_string()).or_insert(0) += 1;
+    }
+    Ok(EventsLook { lead_id, occurred, activity, activities })
+}
+
+fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut t = String::new();
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS, leakage suspects are commented out.");
     let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
@@ -212,6 +282,10 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
     let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"\n");
 
+}
+
+fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, guesses: &mut Vec<String>) {
+    let LeadsLook { id, date, outcome, segment, won_values, lost_values, .. } = look;
     let _ = writeln!(t, "[columns]");
     match &id {
         Some(id) => {
@@ -247,10 +321,6 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
             let _ = writeln!(t, "outcome = \"FILL ME IN\"   # the column that says won / lost / open (or use [input] won_ids)");
         }
     }
-    let segment = names.iter().find(|n| {
-        let l = n.to_lowercase();
-        l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
-    });
     match segment {
         Some(s) => {
             let _ = writeln!(t, "segments = [{}]   # breakdowns in the backtest and report", toml_str(s));
@@ -259,6 +329,10 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
             let _ = writeln!(t, "segments = []   # e.g. [\"channel\"]");
         }
     }
+}
+
+fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
+    let LeadsLook { won_values, lost_values, open_values, .. } = look;
     let _ = writeln!(t);
     let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
     if options.lost.is_some() {
@@ -274,44 +348,34 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         let _ = writeln!(t, "blank_is = \"open\"\n");
     }
 
-    let mut event_activities: BTreeMap<String, usize> = BTreeMap::new();
-    if let Some(events) = events {
-        let ev = read::read_table(events, &csv, None, &mut notes)?;
-        let ev_names = ev.column_names();
-        let pick = |words: &[&str], fallback: usize| {
-            ev_names
-                .iter()
-                .find(|n| words.iter().any(|w| n.to_lowercase().contains(w)))
-                .cloned()
-                .or_else(|| ev_names.get(fallback).cloned())
-                .unwrap_or_default()
-        };
-        let lead_id = pick(&["lead", "id"], 0);
-        let occurred = pick(&["occurred", "time", "date", "at"], 1);
-        let activity = pick(&["activity", "event", "type", "name"], 2);
-        let cells = cells::text(&ev, &activity)?;
-        for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
-            *event_activities.entry(c.to_string()).or_insert(0) += 1;
-        }
-        let _ = writeln!(t, "[events]");
-        let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
-        let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
-        let _ = writeln!(t, "activity = {}", toml_str(&activity));
-        let _ = writeln!(t, "date_format = \"auto\"");
-        let _ = writeln!(t, "window_days = 30   # count events in [created_at, created_at + 30 days]: the as-of scoring moment\n");
-    }
+}
+
+fn render_events(t: &mut String, ev: &EventsLook) {
+    let EventsLook { lead_id, occurred, activity, .. } = ev;
+    let _ = writeln!(t, "[events]");
+    let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
+    let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
+    let _ = writeln!(t, "activity = {}", toml_str(&activity));
+    let _ = writeln!(t, "date_format = \"auto\"");
+    let _ = writeln!(t, "window_days = 30   # count events in [created_at, created_at + 30 days]: the as-of scoring moment\n");
+}
+
+fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>, options: &InitOptions) {
+    let LeadsLook { id, date, outcome, segment, profiles, .. } = look;
+    let no_events = BTreeMap::new();
+    let event_activities = events.map_or(&no_events, |e| &e.activities);
     let _ = writeln!(t, "[cohorts]");
     let _ = writeln!(t, "period = \"quarter\"   # or \"month\"\n");
 
-    let skip: Vec<&String> = [&id, &date, &outcome].into_iter().flatten().collect();
+    let skip: Vec<&String> = [id, date, outcome].into_iter().flatten().collect();
     let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");
-    for p in &profiles {
-        if skip.contains(&&p.name) || segment == Some(&p.name) {
+    for p in profiles {
+        if skip.contains(&&p.name) || segment.as_ref() == Some(&p.name) {
             continue;
         }
-        write_signal(&mut t, p, options.min_level_count.max(1));
+        write_signal(t, p, options.min_level_count.max(1));
     }
-    for (activity, count) in &event_activities {
+    for (activity, count) in event_activities {
         let _ = writeln!(t, "\n# {count} events");
         let _ = writeln!(t, "[[signals]]");
         let _ = writeln!(t, "name = {}", toml_str(&signal_name(activity)));
@@ -321,9 +385,6 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         let _ = writeln!(t, "cap = 5              # cap awareness content; raise for decision-stage actions");
         let _ = writeln!(t, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
     }
-    write_sales(&mut t, &table, date.as_deref(), &won, &csv.missing, &mut guesses);
-    guesses.extend(notes.warnings);
-    Ok(Draft { toml: t, guesses })
 }
 
 /// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
