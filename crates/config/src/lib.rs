@@ -6,9 +6,15 @@
 //! [`Config`], whose signals are a closed enum ([`SignalSource`]): later stages
 //! never re-validate.
 
+mod columns;
+mod events;
+mod input;
+mod model;
+mod outcome;
 mod raw;
 mod recipes;
 mod sales;
+mod signals;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

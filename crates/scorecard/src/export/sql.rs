@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::{Axis, Decay, EventWindow, Model, OverrideRule, Recipe};
+use crate::{Axis, Decay, EventWindow, Inputs, Model, OverrideRule, Recipe};
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,55 +123,99 @@ fn num(v: f64) -> String {
 /// The scoring query. `leads_table` and `events_table` are (possibly qualified)
 /// table names, quoted as given; every other name comes from the model.
 pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: &str) -> Result<String, ExportError> {
-    let d = dialect;
-    let inputs = model.inputs.as_ref().ok_or(ExportError::NoInputs)?;
-    let q = |name: &str| d.ident(name);
-    let table = |name: &str| name.split('.').map(|part| d.ident(part)).collect::<Vec<_>>().join(".");
-    let missing = inputs.missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
-    let clean = |column: &str| {
-        let trimmed = format!("TRIM(CAST({} AS {}))", q(column), d.text_type());
-        if missing.is_empty() {
-            trimmed
-        } else {
-            format!("CASE WHEN {trimmed} IN ({missing}) THEN NULL ELSE {trimmed} END")
-        }
-    };
-    let mut columns: Vec<String> = Vec::new();
-    for s in &model.signals {
-        let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
-        if let Some(c) = recipe.column() {
-            if !columns.iter().any(|x| x == c) {
-                columns.push(c.to_string());
-            }
-        }
-    }
-    let event_signals: Vec<(usize, &Recipe)> = model
-        .signals
-        .iter()
-        .enumerate()
-        .filter_map(|(j, s)| s.recipe.as_ref().filter(|r| matches!(r, Recipe::Events { .. })).map(|r| (j, r)))
-        .collect();
-
+    let query = Query::new(model, dialect)?;
     let mut sql = String::new();
-    let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, d);
+    let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, dialect);
     let _ = writeln!(sql, "-- Reads {} (one row per lead) and {} (one row per event); columns as text.", leads_table, events_table);
     let _ = writeln!(sql, "-- Returns lead_id, score, fit_score, engagement_score, mql (1/0) and tier ('hot', 'warm' or NULL).");
-    let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
-    let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", q(&inputs.id_column), d.text_type())];
-    if let Some(c) = &inputs.created_at_column {
-        select.push(format!("    {} AS created_ts", d.epoch(&clean(c))));
-    }
-    for (k, c) in columns.iter().enumerate() {
-        select.push(format!("    {} AS c{k}", clean(c)));
-    }
-    let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), table(leads_table));
+    query.leads_clean(&mut sql, leads_table);
+    query.events(&mut sql, events_table)?;
+    query.features(&mut sql)?;
+    query.points(&mut sql);
+    query.subscores(&mut sql);
+    query.decided(&mut sql);
+    Ok(sql)
+}
 
-    let window = inputs.window().seconds;
-    if !event_signals.is_empty() {
-        let ev = inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
+/// What every part of the query needs: the model, the dialect, the cleaned
+/// leads columns (`c0`, `c1` ...) and the event signals (`e{j}`).
+struct Query<'a> {
+    model: &'a Model,
+    d: Dialect,
+    inputs: &'a Inputs,
+    /// The model's missing-value texts as a list of string literals.
+    missing: String,
+    /// Distinct leads columns the recipes read, in signal order.
+    columns: Vec<String>,
+    /// Index and recipe of each events signal.
+    event_signals: Vec<(usize, &'a Recipe)>,
+}
+
+impl<'a> Query<'a> {
+    fn new(model: &'a Model, d: Dialect) -> Result<Query<'a>, ExportError> {
+        let inputs = model.inputs.as_ref().ok_or(ExportError::NoInputs)?;
+        let missing = inputs.missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
+        let mut columns: Vec<String> = Vec::new();
+        for s in &model.signals {
+            let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+            if let Some(c) = recipe.column() {
+                if !columns.iter().any(|x| x == c) {
+                    columns.push(c.to_string());
+                }
+            }
+        }
+        let event_signals: Vec<(usize, &Recipe)> = model
+            .signals
+            .iter()
+            .enumerate()
+            .filter_map(|(j, s)| s.recipe.as_ref().filter(|r| matches!(r, Recipe::Events { .. })).map(|r| (j, r)))
+            .collect();
+        Ok(Query { model, d, inputs, missing, columns, event_signals })
+    }
+
+    fn q(&self, name: &str) -> String {
+        self.d.ident(name)
+    }
+
+    fn table(&self, name: &str) -> String {
+        name.split('.').map(|part| self.d.ident(part)).collect::<Vec<_>>().join(".")
+    }
+
+    /// A leads cell as trimmed text, NULL when it is one of the missing-value texts.
+    fn clean(&self, column: &str) -> String {
+        let trimmed = format!("TRIM(CAST({} AS {}))", self.q(column), self.d.text_type());
+        if self.missing.is_empty() {
+            trimmed
+        } else {
+            format!("CASE WHEN {trimmed} IN ({}) THEN NULL ELSE {trimmed} END", self.missing)
+        }
+    }
+
+    /// `leads_clean`: lead id, creation time in epoch seconds and the columns the recipes read.
+    fn leads_clean(&self, sql: &mut String, leads_table: &str) {
+        let d = self.d;
+        let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
+        let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", self.q(&self.inputs.id_column), d.text_type())];
+        if let Some(c) = &self.inputs.created_at_column {
+            select.push(format!("    {} AS created_ts", d.epoch(&self.clean(c))));
+        }
+        for (k, c) in self.columns.iter().enumerate() {
+            select.push(format!("    {} AS c{k}", self.clean(c)));
+        }
+        let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), self.table(leads_table));
+    }
+
+    /// `events_clean` and `event_sums` (decay-weighted counts inside the window), when the model has events signals.
+    fn events(&self, sql: &mut String, events_table: &str) -> Result<(), ExportError> {
+        if self.event_signals.is_empty() {
+            return Ok(());
+        }
+        let d = self.d;
+        let window = self.inputs.window().seconds;
+        let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
         let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
         let mut sums = Vec::new();
-        for (j, recipe) in &event_signals {
+        for (j, recipe) in &self.event_signals {
             if let Recipe::Events { activities, decay, .. } = recipe {
                 let list = activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
                 let weight = match decay {
@@ -187,10 +231,10 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
         let _ = writeln!(
             sql,
             ", events_clean AS (\n  SELECT TRIM(CAST({} AS {tt})) AS lead_id, {} AS ts, TRIM(CAST({} AS {tt})) AS activity\n  FROM {}\n)",
-            q(&ev.lead_id),
-            d.epoch(&format!("TRIM(CAST({} AS {}))", q(&ev.occurred_at), d.text_type())),
-            q(&ev.activity),
-            table(events_table),
+            self.q(&ev.lead_id),
+            d.epoch(&format!("TRIM(CAST({} AS {}))", self.q(&ev.occurred_at), d.text_type())),
+            self.q(&ev.activity),
+            self.table(events_table),
             tt = d.text_type()
         );
         let _ = writeln!(
@@ -198,13 +242,25 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
             ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}\n  GROUP BY l.lead_id\n)",
             sums.join(",\n")
         );
+        Ok(())
     }
 
-    // Feature values.
-    let mut features = Vec::new();
-    for (j, s) in model.signals.iter().enumerate() {
-        let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
-        let col = |c: &str| format!("l.c{}", columns.iter().position(|x| x == c).unwrap_or(0));
+    /// `features`: each signal's feature value `f{j}` by its recipe.
+    fn features(&self, sql: &mut String) -> Result<(), ExportError> {
+        let mut features = Vec::new();
+        for (j, s) in self.model.signals.iter().enumerate() {
+            let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+            features.push(format!("    {} AS f{j}", self.feature(j, recipe)));
+        }
+        let join_events = if self.event_signals.is_empty() { String::new() } else { "\n  LEFT JOIN event_sums ev ON ev.lead_id = l.lead_id".into() };
+        let _ = writeln!(sql, ", features AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l{join_events}\n)", features.join(",\n"));
+        Ok(())
+    }
+
+    /// The feature value of signal `j` computed by `recipe`.
+    fn feature(&self, j: usize, recipe: &Recipe) -> String {
+        let d = self.d;
+        let col = |c: &str| format!("l.c{}", self.columns.iter().position(|x| x == c).unwrap_or(0));
         let number = |rule: &crate::NumberRule| {
             let raw = match rule.default {
                 Some(default) => format!("COALESCE(CAST({} AS {}), {})", col(&rule.column), d.real_type(), num(default)),
@@ -219,7 +275,7 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
             }
             format!("({v}) * {}", num(rule.scale))
         };
-        let expr = match recipe {
+        match recipe {
             Recipe::Level { column, value } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
             Recipe::Flag { column, equals } => {
                 let list = equals.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
@@ -241,88 +297,96 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
                 };
                 format!("({v}) * {}", num(*scale))
             }
-        };
-        features.push(format!("    {expr} AS f{j}"));
+        }
     }
-    let join_events = if event_signals.is_empty() { String::new() } else { "\n  LEFT JOIN event_sums ev ON ev.lead_id = l.lead_id".into() };
-    let _ = writeln!(sql, ", features AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l{join_events}\n)", features.join(",\n"));
 
-    // Points per signal, then group caps and axes.
-    let points: Vec<String> = model
-        .signals
-        .iter()
-        .enumerate()
-        .map(|(j, s)| format!("    {} AS p{j}", d.round(&format!("{} * f{j}", s.points))))
-        .collect();
-    let keep: Vec<String> = model.overrides.iter().filter_map(|o| model.signals.iter().position(|s| s.name == o.signal)).map(|j| format!("    f{j}")).collect();
-    let mut cols = points;
-    cols.extend(keep);
-    let _ = writeln!(sql, ", points AS (\n  SELECT lead_id,\n{}\n  FROM features\n)", cols.join(",\n"));
-
-    let mut fit_terms: Vec<String> = Vec::new();
-    let mut engagement_terms: Vec<String> = Vec::new();
-    for (j, s) in model.signals.iter().enumerate() {
-        if model.group_caps.iter().any(|g| g.signals.contains(&s.name)) {
-            continue;
-        }
-        match s.axis {
-            Axis::Fit => fit_terms.push(format!("p{j}")),
-            Axis::Engagement => engagement_terms.push(format!("p{j}")),
-        }
-    }
-    for g in &model.group_caps {
-        let members: Vec<String> =
-            g.signals.iter().filter_map(|name| model.signals.iter().position(|s| &s.name == name)).map(|j| format!("p{j}")).collect();
-        let sum = if members.is_empty() { "0".to_string() } else { members.join(" + ") };
-        let capped = format!("(CASE WHEN ({sum}) > {m} THEN {m} ELSE ({sum}) END)", m = g.max_points);
-        let axis = g.signals.first().and_then(|n| model.signals.iter().find(|s| &s.name == n)).map_or(Axis::Engagement, |s| s.axis);
-        match axis {
-            Axis::Fit => fit_terms.push(capped),
-            Axis::Engagement => engagement_terms.push(capped),
-        }
-    }
-    let sum = |terms: &[String]| if terms.is_empty() { "0".to_string() } else { terms.join(" + ") };
-    let _ = writeln!(
-        sql,
-        ", subscores AS (\n  SELECT *,\n    {} AS fit_score,\n    {} AS engagement_score\n  FROM points\n)",
-        sum(&fit_terms),
-        sum(&engagement_terms)
-    );
-    let fires = |rule: OverrideRule| -> Vec<String> {
-        model
-            .overrides
+    /// `points`: rounded points per signal `p{j}`, and the feature values the overrides test.
+    fn points(&self, sql: &mut String) {
+        let model = self.model;
+        let points: Vec<String> = model
+            .signals
             .iter()
-            .filter(|o| o.rule == rule)
-            .filter_map(|o| model.signals.iter().position(|s| s.name == o.signal))
-            .map(|j| format!("f{j} > 0"))
-            .collect()
-    };
-    let (never, always) = (fires(OverrideRule::NeverMql), fires(OverrideRule::AlwaysMql));
-    let score = format!("({} + fit_score + engagement_score)", model.base_points);
-    let mut mql = String::from("CASE");
-    if !never.is_empty() {
-        let _ = write!(mql, " WHEN {} THEN 0", never.join(" OR "));
+            .enumerate()
+            .map(|(j, s)| format!("    {} AS p{j}", self.d.round(&format!("{} * f{j}", s.points))))
+            .collect();
+        let keep: Vec<String> = model.overrides.iter().filter_map(|o| model.signals.iter().position(|s| s.name == o.signal)).map(|j| format!("    f{j}")).collect();
+        let mut cols = points;
+        cols.extend(keep);
+        let _ = writeln!(sql, ", points AS (\n  SELECT lead_id,\n{}\n  FROM features\n)", cols.join(",\n"));
     }
-    if !always.is_empty() {
-        let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
-    }
-    match model.threshold {
-        Some(t) => {
-            let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
+
+    /// `subscores`: fit and engagement sums, each group cap applied once on its group's axis.
+    fn subscores(&self, sql: &mut String) {
+        let model = self.model;
+        let mut fit_terms: Vec<String> = Vec::new();
+        let mut engagement_terms: Vec<String> = Vec::new();
+        for (j, s) in model.signals.iter().enumerate() {
+            if model.group_caps.iter().any(|g| g.signals.contains(&s.name)) {
+                continue;
+            }
+            match s.axis {
+                Axis::Fit => fit_terms.push(format!("p{j}")),
+                Axis::Engagement => engagement_terms.push(format!("p{j}")),
+            }
         }
-        None => mql.push_str(" ELSE NULL END"),
+        for g in &model.group_caps {
+            let members: Vec<String> =
+                g.signals.iter().filter_map(|name| model.signals.iter().position(|s| &s.name == name)).map(|j| format!("p{j}")).collect();
+            let sum = if members.is_empty() { "0".to_string() } else { members.join(" + ") };
+            let capped = format!("(CASE WHEN ({sum}) > {m} THEN {m} ELSE ({sum}) END)", m = g.max_points);
+            let axis = g.signals.first().and_then(|n| model.signals.iter().find(|s| &s.name == n)).map_or(Axis::Engagement, |s| s.axis);
+            match axis {
+                Axis::Fit => fit_terms.push(capped),
+                Axis::Engagement => engagement_terms.push(capped),
+            }
+        }
+        let sum = |terms: &[String]| if terms.is_empty() { "0".to_string() } else { terms.join(" + ") };
+        let _ = writeln!(
+            sql,
+            ", subscores AS (\n  SELECT *,\n    {} AS fit_score,\n    {} AS engagement_score\n  FROM points\n)",
+            sum(&fit_terms),
+            sum(&engagement_terms)
+        );
     }
-    if mql == "CASE ELSE NULL END" {
-        // No threshold and no override: a bare CASE would be invalid SQL.
-        mql = "CAST(NULL AS INTEGER)".to_string();
+
+    /// `decided` (score and MQL flag, overrides first) and the final select with the tier.
+    fn decided(&self, sql: &mut String) {
+        let model = self.model;
+        let fires = |rule: OverrideRule| -> Vec<String> {
+            model
+                .overrides
+                .iter()
+                .filter(|o| o.rule == rule)
+                .filter_map(|o| model.signals.iter().position(|s| s.name == o.signal))
+                .map(|j| format!("f{j} > 0"))
+                .collect()
+        };
+        let (never, always) = (fires(OverrideRule::NeverMql), fires(OverrideRule::AlwaysMql));
+        let score = format!("({} + fit_score + engagement_score)", model.base_points);
+        let mut mql = String::from("CASE");
+        if !never.is_empty() {
+            let _ = write!(mql, " WHEN {} THEN 0", never.join(" OR "));
+        }
+        if !always.is_empty() {
+            let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
+        }
+        match model.threshold {
+            Some(t) => {
+                let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
+            }
+            None => mql.push_str(" ELSE NULL END"),
+        }
+        if mql == "CASE ELSE NULL END" {
+            // No threshold and no override: a bare CASE would be invalid SQL.
+            mql = "CAST(NULL AS INTEGER)".to_string();
+        }
+        let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql\n  FROM subscores\n)");
+        let tier = match model.hot_threshold {
+            Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
+            None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
+        };
+        let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier\nFROM decided\nORDER BY lead_id;");
     }
-    let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql\n  FROM subscores\n)");
-    let tier = match model.hot_threshold {
-        Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
-        None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
-    };
-    let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier\nFROM decided\nORDER BY lead_id;");
-    Ok(sql)
 }
 
 #[cfg(test)]

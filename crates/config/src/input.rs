@@ -1,0 +1,150 @@
+//! `[input]`: which files to read (the layout), how to read them (CSV options,
+//! duplicates) and the export's `as_of` date.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::columns::RawColumns;
+use crate::{CsvOptions, Duplicates, Encoding, Layout};
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawInput {
+    pub leads: Option<String>,
+    pub won: Option<String>,
+    pub lost: Option<String>,
+    pub open: Option<String>,
+    pub won_ids: Option<String>,
+    pub events: Option<String>,
+    pub delimiter: Option<String>,
+    pub encoding: Option<String>,
+    pub missing: Option<Vec<String>>,
+    pub duplicates: Option<String>,
+    pub as_of: Option<RawDate>,
+}
+
+/// A date written as TOML text (`"2025-12-31"`) or as a TOML date (`2025-12-31`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum RawDate {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+/// The files named in `[input]` (no empty paths) and how they fit together.
+pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Layout, String> {
+    let paths = [
+        ("leads", &input.leads),
+        ("won", &input.won),
+        ("lost", &input.lost),
+        ("open", &input.open),
+        ("won_ids", &input.won_ids),
+        ("events", &input.events),
+    ];
+    if let Some((key, _)) = paths.iter().find(|(_, v)| v.as_deref().is_some_and(|p| p.trim().is_empty())) {
+        return Err(format!("[input] {key} = \"\": expected the path of the file (relative to the config file), or remove the key"));
+    }
+
+    let layout = match (&input.leads, &input.won, &input.lost, &input.won_ids) {
+        (Some(leads), None, None, None) => Layout::OutcomeColumn {
+            leads: resolve(leads),
+            outcome_column: columns.outcome.clone().ok_or(
+                "[columns] outcome is required when [input] leads has no won_ids file \
+                 (name the column that says won/lost/open)",
+            )?,
+        },
+        (Some(leads), None, None, Some(won_ids)) => Layout::WonIds {
+            leads: resolve(leads),
+            won_ids: resolve(won_ids),
+            status_column: columns.outcome.clone(),
+        },
+        (None, Some(won), Some(lost), None) => Layout::SeparateFiles {
+            won: resolve(won),
+            lost: resolve(lost),
+            open: input.open.as_deref().map(resolve),
+        },
+        (None, None, None, _) => {
+            return Err("[input] names no leads file: set `leads` (with an outcome column or \
+                        `won_ids`), or `won` and `lost`"
+                .into())
+        }
+        (None, Some(_), None, _) | (None, None, Some(_), _) => {
+            return Err("[input] `won` and `lost` go together: set both files".into())
+        }
+        _ => {
+            return Err("[input] mixes layouts: use either `leads` (+ optional `won_ids`) \
+                        or `won` + `lost`, not both"
+                .into())
+        }
+    };
+    if input.open.is_some() && !matches!(layout, Layout::SeparateFiles { .. }) {
+        return Err("[input] `open` is only for the won/lost files layout".into());
+    }
+    Ok(layout)
+}
+
+/// `delimiter`, `encoding`, `missing` and `duplicates`.
+pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), String> {
+    let delimiter = match input.delimiter.as_deref() {
+        None | Some("auto") => None,
+        Some("\\t") | Some("tab") => Some(b'\t'),
+        Some(d) if d.len() == 1 && d.is_ascii() => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(format!(
+                "[input] delimiter = {d:?}: expected \"auto\" or one ASCII character such as \",\" or \";\""
+            ))
+        }
+    };
+    let encoding = match input.encoding.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("utf-8") | Some("utf8") => Encoding::Utf8,
+        Some("latin-1") | Some("latin1") | Some("iso-8859-1") => Encoding::Latin1,
+        Some("auto") => Encoding::Auto,
+        Some(other) => {
+            return Err(format!(
+                "[input] encoding = {other:?}: expected \"utf-8\", \"latin-1\" or \"auto\""
+            ))
+        }
+    };
+    let missing = input.missing.clone().unwrap_or_else(|| {
+        ["", "Select", "NA", "N/A", "null", "NULL"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
+    let duplicates = match input.duplicates.as_deref() {
+        None | Some("error") => Duplicates::Error,
+        Some("keep-first") => Duplicates::KeepFirst,
+        Some("keep-last") => Duplicates::KeepLast,
+        Some(other) => {
+            return Err(format!(
+                "[input] duplicates = {other:?}: expected \"error\", \"keep-first\" or \"keep-last\""
+            ))
+        }
+    };
+    Ok((CsvOptions { delimiter, encoding, missing }, duplicates))
+}
+
+/// `[input] as_of`: a date (midnight ending that day is *not* implied: 2025-12-31 means
+/// 2025-12-31 23:59:59, the whole day is in the export) or a date and time.
+pub(crate) fn parse_as_of(raw: &RawDate) -> Result<i64, String> {
+    let text = match raw {
+        RawDate::Text(t) => t.trim().to_string(),
+        RawDate::Toml(d) => d.to_string(),
+    };
+    let expected = || {
+        format!(
+            "[input] as_of = {text:?}: expected the export's date, \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM[:SS]\" \
+             (leave it out to use the latest date in the leads and events)"
+        )
+    };
+    let stamp = if let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        date.and_hms_opt(23, 59, 59).ok_or_else(expected)?
+    } else {
+        let normal = text.replacen('T', " ", 1);
+        chrono::NaiveDateTime::parse_from_str(&normal, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(&normal, "%Y-%m-%d %H:%M"))
+            .map_err(|_| expected())?
+    };
+    Ok(stamp.and_utc().timestamp())
+}

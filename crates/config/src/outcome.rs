@@ -1,0 +1,97 @@
+//! `[outcome]`: which outcome cells mean won, lost and open, checked against the layout.
+
+use serde::Deserialize;
+
+use crate::{Layout, OutcomeMap};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    #[serde(default)]
+    pub won: Vec<String>,
+    #[serde(default)]
+    pub lost: Vec<String>,
+    #[serde(default)]
+    pub open: Vec<String>,
+    pub blank_is: Option<String>,
+    pub open_after_days: Option<i64>,
+}
+
+/// The outcome map; `[outcome]` is required with an outcome column, and the
+/// won_ids layout with a status column needs its open values.
+pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result<OutcomeMap, String> {
+    let open_after_days = match raw.and_then(|o| o.open_after_days) {
+        None => None,
+        Some(days) if (1..=36_500).contains(&days) => Some(days as u32),
+        Some(days) => {
+            return Err(format!(
+                "[outcome] open_after_days = {days}: expected a number of days from 1 to 36500 \
+                 (open leads older than that count as lost); leave it out to keep every open lead open"
+            ))
+        }
+    };
+    let outcome = match (raw, layout) {
+        (Some(o), _) => {
+            let blank_is_open = match o.blank_is.as_deref() {
+                None | Some("open") => true,
+                Some("error") => false,
+                Some(other) => {
+                    return Err(format!(
+                        "[outcome] blank_is = {other:?}: expected \"open\" or \"error\""
+                    ))
+                }
+            };
+            check_no_overlap(o)?;
+            OutcomeMap {
+                won: o.won.clone(),
+                lost: o.lost.clone(),
+                open: o.open.clone(),
+                blank_is_open,
+                open_after_days,
+            }
+        }
+        (None, Layout::OutcomeColumn { .. }) => {
+            return Err("[outcome] is required with an outcome column: list the values that \
+                        mean won, lost and open, e.g. won = [\"Closed Won\"]"
+                .into())
+        }
+        (None, _) => OutcomeMap {
+            won: vec![],
+            lost: vec![],
+            open: vec![],
+            blank_is_open: true,
+            open_after_days: None,
+        },
+    };
+    if let Layout::WonIds { status_column: Some(status), .. } = layout {
+        if outcome.open.is_empty() {
+            return Err(format!(
+                "[columns] outcome = {status:?} with won_ids: list under [outcome] open the {status} values that mean \
+                 the lead is still open (leads neither won nor open are lost)"
+            ));
+        }
+    }
+    if matches!(layout, Layout::OutcomeColumn { .. })
+        && (outcome.won.is_empty() || outcome.lost.is_empty())
+    {
+        return Err("[outcome] needs at least one value for `won` and one for `lost`".into());
+    }
+    Ok(outcome)
+}
+
+/// No value is listed under two of `won`, `lost` and `open`.
+fn check_no_overlap(o: &RawOutcome) -> Result<(), String> {
+    for (name, values) in [("won", &o.won), ("lost", &o.lost), ("open", &o.open)] {
+        for v in values {
+            let others = [("won", &o.won), ("lost", &o.lost), ("open", &o.open)];
+            for (other_name, other_values) in others {
+                if other_name != name && other_values.contains(v) {
+                    return Err(format!(
+                        "[outcome] value {v:?} is listed under both `{name}` and `{other_name}`"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! `[[signals]]`: each signal's name, axis and kind, the keys its kind takes,
+//! and the column or events it is computed from.
+
+use serde::Deserialize;
+
+use crate::{suggest, AutoBins, Axis, Decay, NumericTransform, Signal, SignalSource};
+
+/// One or several strings (`activity = "x"` or `activity = ["x", "y"]`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignal {
+    pub name: Option<String>,
+    pub axis: Option<String>,
+    pub kind: Option<String>,
+    pub column: Option<String>,
+    pub levels: Option<Vec<String>>,
+    pub floor: Option<f64>,
+    pub cap: Option<f64>,
+    pub scale: Option<f64>,
+    pub default: Option<f64>,
+    pub bins: Option<RawBins>,
+    pub min_bin_share: Option<f64>,
+    pub equals: Option<OneOrMany>,
+    pub activity: Option<OneOrMany>,
+    pub decay: Option<String>,
+}
+
+/// `bins = [50, 500]` or `bins = "auto"`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum RawBins {
+    Edges(Vec<f64>),
+    Word(String),
+}
+
+const SIGNAL_KINDS: [&str; 5] = ["categorical", "numeric", "count", "flag", "events"];
+
+/// Every signal in file order; names are unique and there is at least one.
+pub(crate) fn check_signals(raw: Vec<RawSignal>, have_events: bool) -> Result<Vec<Signal>, String> {
+    let mut signals = Vec::with_capacity(raw.len());
+    for (i, raw) in raw.into_iter().enumerate() {
+        let signal = raw.check(i, have_events)?;
+        if signals.iter().any(|s: &Signal| s.name == signal.name) {
+            return Err(format!("signal {:?} is defined twice", signal.name));
+        }
+        signals.push(signal);
+    }
+    if signals.is_empty() {
+        return Err("no [[signals]]: define at least one signal to score".into());
+    }
+    Ok(signals)
+}
+
+/// What the first keys of a signal say: its name, where messages point (`at`),
+/// its axis and kind, and the keys the kind takes.
+struct Head {
+    name: String,
+    at: String,
+    axis: Axis,
+    kind: String,
+    allowed: &'static [&'static str],
+}
+
+impl RawSignal {
+    fn check(self, index: usize, have_events: bool) -> Result<Signal, String> {
+        let Head { name, at, axis, kind, allowed } = self.head(index)?;
+        self.check_keys(&at, &kind, allowed)?;
+        let source = self.source(&at, &kind, have_events)?;
+        Ok(Signal { name, axis, source })
+    }
+
+    /// Name, axis and kind.
+    fn head(&self, index: usize) -> Result<Head, String> {
+        let at = format!("[[signals]] #{}", index + 1);
+        let name = self
+            .name
+            .clone()
+            .ok_or_else(|| format!("{at}: `name` is required"))?;
+        let at = format!("signal {name:?}");
+        if name.is_empty() || name.contains('=') || name.contains('"') {
+            return Err(format!(
+                "{at}: a signal name must be non-empty and contain no '=' or '\"'"
+            ));
+        }
+        let axis = match self.axis.as_deref() {
+            Some("fit") => Axis::Fit,
+            Some("engagement") => Axis::Engagement,
+            Some(other) => {
+                return Err(format!(
+                    "{at}: axis = {other:?}: expected \"fit\" (who the lead is) or \"engagement\" (what the lead did)"
+                ))
+            }
+            None => return Err(format!("{at}: `axis` is required (\"fit\" or \"engagement\")")),
+        };
+        let kind = self.kind.clone().ok_or_else(|| {
+            format!("{at}: `kind` is required, one of {}", SIGNAL_KINDS.join(", "))
+        })?;
+        let allowed: &[&str] = match kind.as_str() {
+            "categorical" => &["column", "levels"],
+            "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins", "min_bin_share"],
+            "flag" => &["column", "equals"],
+            "events" => &["activity", "cap", "scale", "decay"],
+            other => {
+                let hint = suggest(other, SIGNAL_KINDS)
+                    .map(|s| format!("; did you mean {s:?}?"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "{at}: kind = {other:?}: expected one of {}{hint}",
+                    SIGNAL_KINDS.join(", ")
+                ));
+            }
+        };
+        Ok(Head { name, at, axis, kind, allowed })
+    }
+
+    /// Only the keys the kind takes; finite numbers; floor not above cap.
+    fn check_keys(&self, at: &str, kind: &str, allowed: &[&str]) -> Result<(), String> {
+        let present = [
+            ("column", self.column.is_some()),
+            ("levels", self.levels.is_some()),
+            ("floor", self.floor.is_some()),
+            ("cap", self.cap.is_some()),
+            ("scale", self.scale.is_some()),
+            ("default", self.default.is_some()),
+            ("bins", self.bins.is_some()),
+            ("min_bin_share", self.min_bin_share.is_some()),
+            ("equals", self.equals.is_some()),
+            ("activity", self.activity.is_some()),
+            ("decay", self.decay.is_some()),
+        ];
+        for (key, is_set) in present {
+            if is_set && !allowed.contains(&key) {
+                return Err(format!(
+                    "{at}: `{key}` does not apply to kind = {kind:?} (it takes {})",
+                    allowed.join(", ")
+                ));
+            }
+        }
+        for (key, value) in [
+            ("floor", self.floor),
+            ("cap", self.cap),
+            ("scale", self.scale),
+            ("default", self.default),
+        ] {
+            if let Some(v) = value {
+                if !v.is_finite() {
+                    return Err(format!("{at}: `{key}` must be a finite number"));
+                }
+            }
+        }
+        if let (Some(floor), Some(cap)) = (self.floor, self.cap) {
+            if floor > cap {
+                return Err(format!("{at}: floor {floor} is above cap {cap}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The column a non-events kind reads.
+    fn column(&self, at: &str, kind: &str) -> Result<String, String> {
+        self.column
+            .clone()
+            .ok_or_else(|| format!("{at}: `column` is required for kind = {kind:?}"))
+    }
+
+    /// Floor, cap, scale, default and bins of a numeric or count signal.
+    fn transform(&self, at: &str) -> Result<NumericTransform, String> {
+        let (bins, auto_bins) = match &self.bins {
+            None => (vec![], None),
+            Some(RawBins::Edges(bins)) => (bins.clone(), None),
+            Some(RawBins::Word(w)) if w == "auto" => {
+                let min_share = self.min_bin_share.unwrap_or(AutoBins::DEFAULT_MIN_SHARE);
+                if !(min_share > 0.0 && min_share <= 0.5) {
+                    return Err(format!(
+                        "{at}: min_bin_share = {min_share}: expected a share in (0, 0.5], e.g. 0.05 (each auto bin holds at least that share of the training leads)"
+                    ));
+                }
+                (vec![], Some(AutoBins { min_share }))
+            }
+            Some(RawBins::Word(w)) => {
+                return Err(format!("{at}: bins = {w:?}: expected \"auto\" or a list of edges such as [50, 500]"))
+            }
+        };
+        if self.min_bin_share.is_some() && auto_bins.is_none() {
+            return Err(format!("{at}: `min_bin_share` goes with bins = \"auto\""));
+        }
+        if bins.iter().any(|b| !b.is_finite()) || bins.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "{at}: `bins` must be finite edges in strictly increasing order, e.g. [50, 500]"
+            ));
+        }
+        Ok(NumericTransform {
+            floor: self.floor,
+            cap: self.cap,
+            scale: self.scale.unwrap_or(1.0),
+            default: self.default,
+            bins,
+            auto_bins,
+        })
+    }
+
+    /// What the signal is computed from, by kind (`kind` is one of [`SIGNAL_KINDS`]).
+    fn source(&self, at: &str, kind: &str, have_events: bool) -> Result<SignalSource, String> {
+        let source = match kind {
+            "categorical" => {
+                let levels = self.levels.clone().unwrap_or_default();
+                if levels.is_empty() {
+                    return Err(format!(
+                        "{at}: `levels` must list at least one level (the others form the baseline)"
+                    ));
+                }
+                for (i, level) in levels.iter().enumerate() {
+                    if levels[..i].contains(level) {
+                        return Err(format!("{at}: level {level:?} is listed twice"));
+                    }
+                }
+                SignalSource::Categorical {
+                    column: self.column(at, kind)?,
+                    levels,
+                }
+            }
+            "numeric" => SignalSource::Numeric {
+                column: self.column(at, kind)?,
+                transform: self.transform(at)?,
+            },
+            "count" => {
+                let transform = self.transform(at)?;
+                if transform.default.is_some_and(|d| d < 0.0) {
+                    return Err(format!("{at}: a count's `default` cannot be negative"));
+                }
+                SignalSource::Count {
+                    column: self.column(at, kind)?,
+                    transform,
+                }
+            }
+            "flag" => {
+                let equals = self.equals.clone().map(OneOrMany::into_vec).unwrap_or_default();
+                if equals.is_empty() {
+                    return Err(format!(
+                        "{at}: `equals` is required for a flag: the cell value(s) that mean yes, e.g. equals = \"Yes\""
+                    ));
+                }
+                SignalSource::Flag {
+                    column: self.column(at, kind)?,
+                    equals,
+                }
+            }
+            _ => self.events_source(at, have_events)?,
+        };
+        Ok(source)
+    }
+
+    /// An events signal: needs the events file and at least one activity.
+    fn events_source(&self, at: &str, have_events: bool) -> Result<SignalSource, String> {
+        if !have_events {
+            return Err(format!(
+                "{at}: kind = \"events\" needs an events file: set [input] events"
+            ));
+        }
+        let activities = self
+            .activity
+            .clone()
+            .map(OneOrMany::into_vec)
+            .unwrap_or_default();
+        if activities.is_empty() {
+            return Err(format!(
+                "{at}: `activity` is required: the activity name(s) to count"
+            ));
+        }
+        let decay = match self.decay.as_deref() {
+            None | Some("none") => Decay::None,
+            Some("standard") => Decay::Standard,
+            Some(other) => {
+                return Err(format!(
+                    "{at}: decay = {other:?}: expected \"none\" or \"standard\""
+                ))
+            }
+        };
+        if self.cap.is_some_and(|c| c < 0.0) {
+            return Err(format!("{at}: `cap` cannot be negative"));
+        }
+        Ok(SignalSource::Events {
+            activities,
+            cap: self.cap,
+            scale: self.scale.unwrap_or(1.0),
+            decay,
+        })
+    }
+}

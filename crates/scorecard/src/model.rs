@@ -1,0 +1,294 @@
+//! The model file's types: a points model with its signals, group caps,
+//! overrides and what it was fitted from; validating and loading a model file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CalibrationTable, Inputs, Recipe, SCHEMA_VERSION};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScorecardError {
+    #[error("{path}: cannot read: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Which axis of the score a signal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Axis {
+    /// Who the lead is (title, company size, domain type ...).
+    Fit,
+    /// What the lead did (activities).
+    Engagement,
+}
+
+impl Axis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Axis::Fit => "fit",
+            Axis::Engagement => "engagement",
+        }
+    }
+}
+
+impl std::fmt::Display for Axis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a model came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelSource {
+    /// Fitted by `mqlcal fit` from won/lost leads.
+    Fitted,
+    /// An analyst's hand-made points sheet.
+    PointsSheet,
+}
+
+/// One feature column with its points (and, for a fitted model, its weight).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSignal {
+    /// Feature column: `signal` or `signal=level`.
+    pub name: String,
+    pub axis: Axis,
+    /// Points per unit of the feature (per event, per level indicator ...).
+    pub points: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coefficient: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub std_error: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// How the column is computed from a raw lead (absent in points sheets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<Recipe>,
+}
+
+/// A cap on the points a group of signals can add together (e.g. awareness content at most 20).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupCap {
+    pub name: String,
+    /// Feature columns in the group.
+    pub signals: Vec<String>,
+    pub max_points: i64,
+}
+
+/// Routing rules applied on top of the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideRule {
+    /// The lead is an MQL whatever its score (e.g. any demo request).
+    AlwaysMql,
+    /// The lead is never an MQL (e.g. competitor domain).
+    NeverMql,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    /// Feature column; the rule fires when its value is > 0.
+    pub signal: String,
+    pub rule: OverrideRule,
+}
+
+/// What rounding weights to integer points cost, in sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundingCost {
+    /// ROC AUC of the exact linear score.
+    pub auc_exact: f64,
+    /// ROC AUC of the integer points score.
+    pub auc_rounded: f64,
+    /// Mean log loss of the exact model's probabilities.
+    pub log_loss_exact: f64,
+    /// Mean log loss of the integer score after Platt calibration.
+    pub log_loss_rounded: f64,
+    /// The same AUCs on the holdout, where a rounding loss shows honestly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout_auc_exact: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout_auc_rounded: Option<f64>,
+    /// Signals with a non-zero weight whose points round to 0: what the fit
+    /// learned about them is erased (score them per bin: `bins = "auto"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounded_to_zero: Vec<String>,
+}
+
+/// How the weights were fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitSummary {
+    pub alpha: f64,
+    /// "config" or "auto" (chosen out of time by rolling origin over the latest training cohorts).
+    pub alpha_chosen_by: String,
+    pub intercept: f64,
+    pub intercept_std_error: f64,
+    pub converged: bool,
+    pub gradient_norm: f64,
+    pub log_likelihood: f64,
+    /// Points per unit of log-odds.
+    pub points_per_log_odds: f64,
+    /// Signals left out of the fit, with the reason.
+    pub dropped: Vec<String>,
+    /// Signals to review before trusting their weights.
+    pub warnings: Vec<String>,
+}
+
+/// One input file of the run that fitted the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileFingerprint {
+    /// Path relative to the config's folder (as the config names it).
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What the model was made from: enough to tell whether two runs saw the same inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// SHA-256 of the config file's bytes.
+    pub config_sha256: String,
+    pub inputs: Vec<FileFingerprint>,
+}
+
+/// The leads the model was fitted on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Training {
+    pub cohorts: Vec<String>,
+    pub holdout_cohorts: Vec<String>,
+    /// Later cohorts not mature yet (period running, windows unfinished, or
+    /// too few leads decided): neither trained on nor held out.
+    #[serde(default, alias = "excluded_cohorts", skip_serializing_if = "Vec::is_empty")]
+    pub not_yet_judged: Vec<String>,
+    /// The export's as-of date ("2025-12-31 23:59:59") the leads were judged at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Leads of the training and holdout cohorts left out because their engagement window had not ended.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unfinished_windows: usize,
+    pub won: usize,
+    pub lost: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Largest points magnitude a model file may hold (signals, base, thresholds):
+/// far above any real scorecard, far below where integer score sums overflow.
+pub const MAX_POINTS_MAGNITUDE: u64 = 1_000_000_000;
+
+/// A points model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub source: ModelSource,
+    /// What the model reads from raw leads and events (with each signal's `recipe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Inputs>,
+    pub signals: Vec<ModelSignal>,
+    /// Points every lead starts with (0 for max-points scaling).
+    pub base_points: i64,
+    #[serde(default)]
+    pub group_caps: Vec<GroupCap>,
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<i64>,
+    /// Hot tier (route now): MQLs scoring at least this; the rest of the MQLs are warm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_threshold: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationTable>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<FitSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<Training>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding_cost: Option<RoundingCost>,
+    /// Metrics per labelled set ("training", "holdout").
+    #[serde(default)]
+    pub metrics: BTreeMap<String, mqlcal_metrics::Metrics>,
+    /// The config's hash and the input files' fingerprints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+impl Model {
+    /// Check the model is usable: version, integer-consistent tables, caps and overrides naming real signals.
+    pub fn validate(&self, path: &str) -> Result<(), ScorecardError> {
+        let invalid = |message: String| ScorecardError::Invalid { path: path.to_string(), message };
+        if self.schema_version != SCHEMA_VERSION {
+            return Err(invalid(format!(
+                "schema_version {} is not supported by this mqlcal (it reads version {SCHEMA_VERSION}); upgrade mqlcal or re-export the model",
+                self.schema_version
+            )));
+        }
+        let known = |name: &str| self.signals.iter().any(|s| s.name == name);
+        for (k, s) in self.signals.iter().enumerate() {
+            if self.signals[..k].iter().any(|t| t.name == s.name) {
+                return Err(invalid(format!("signal {:?} is listed twice; each feature column has one entry", s.name)));
+            }
+            if s.points.unsigned_abs() > MAX_POINTS_MAGNITUDE {
+                return Err(invalid(format!(
+                    "signal {:?} has {} points; points must lie within ±{MAX_POINTS_MAGNITUDE} so score sums cannot overflow",
+                    s.name, s.points
+                )));
+            }
+        }
+        for (what, value) in [("base_points", Some(self.base_points)), ("threshold", self.threshold), ("hot_threshold", self.hot_threshold)] {
+            if value.is_some_and(|v| v.unsigned_abs() > MAX_POINTS_MAGNITUDE) {
+                return Err(invalid(format!("{what} {} is outside ±{MAX_POINTS_MAGNITUDE}", value.unwrap_or_default())));
+            }
+        }
+        if let Some(g) = self.group_caps.iter().find(|g| g.max_points.unsigned_abs() > MAX_POINTS_MAGNITUDE) {
+            return Err(invalid(format!("group cap {:?}: max_points {} is outside ±{MAX_POINTS_MAGNITUDE}", g.name, g.max_points)));
+        }
+        for g in &self.group_caps {
+            if let Some(s) = g.signals.iter().find(|s| !known(s)) {
+                return Err(invalid(format!("group cap {:?} names signal {s:?}, which the model does not have", g.name)));
+            }
+        }
+        for o in &self.overrides {
+            if !known(&o.signal) {
+                return Err(invalid(format!("override names signal {:?}, which the model does not have", o.signal)));
+            }
+        }
+        if let Some(hot) = self.hot_threshold {
+            match self.threshold {
+                None => return Err(invalid(format!("hot_threshold {hot} without a threshold: the hot tier is the top of the MQLs"))),
+                Some(t) if hot < t => {
+                    return Err(invalid(format!("hot_threshold {hot} is below the MQL threshold {t}: the hot tier must sit at or above it")))
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(c) = &self.calibration {
+            if c.score.len() != c.probability.len() || c.score.is_empty() {
+                return Err(invalid("calibration table: score and probability must be non-empty and of equal length".into()));
+            }
+            if c.score.windows(2).any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less)) {
+                return Err(invalid("calibration table: scores must be strictly increasing".into()));
+            }
+            if c.probability.iter().any(|p| !(0.0..=1.0).contains(p)) {
+                return Err(invalid("calibration table: probabilities must lie in [0, 1]".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Read a model file (JSON) and validate it.
+    pub fn load(path: &Path) -> Result<Model, ScorecardError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScorecardError::Read { path: shown.clone(), message: e.to_string() })?;
+        // Editors on Windows save JSON with a byte-order mark; it is not part of the document.
+        let model: Model = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
+            .map_err(|e| ScorecardError::Invalid { path: shown.clone(), message: format!("not a valid model file: {e}") })?;
+        model.validate(&shown)?;
+        Ok(model)
+    }
+}

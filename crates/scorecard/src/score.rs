@@ -1,0 +1,200 @@
+//! Scoring one lead: feature values from a raw lead, points per signal with
+//! group caps, overrides, tier and reason codes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Axis, Inputs, Model, OverrideRule, RawLead, RecipeError};
+
+/// The score of one lead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub total: i64,
+    pub fit: i64,
+    pub engagement: i64,
+    /// None when the model has no threshold.
+    pub mql: Option<bool>,
+    /// None without a calibration table.
+    pub probability: Option<f64>,
+}
+
+/// The routing tier of an MQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Route to sales now (at or above `hot_threshold`).
+    Hot,
+    /// Nurture, then route.
+    Warm,
+}
+
+/// One reason code: a signal that moved the score, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub signal: String,
+    pub points: i64,
+    /// e.g. "demo request (+100)", "pricing page ×3 (+75)", "email domain: competitor (−105)".
+    pub text: String,
+}
+
+/// A score with its tier and its top reason codes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explained {
+    #[serde(flatten)]
+    pub score: Score,
+    pub tier: Option<Tier>,
+    /// Up to three signals with the largest contributions (by size, either sign).
+    pub reasons: Vec<Reason>,
+}
+
+/// "email_domain=competitor" → "email domain: competitor".
+fn words(name: &str) -> String {
+    match name.split_once('=') {
+        Some((signal, level)) => format!("{}: {level}", signal.replace('_', " ")),
+        None => name.replace('_', " "),
+    }
+}
+
+/// Points one signal, or one capped group of signals, adds to a lead's score.
+struct Contribution {
+    axis: Axis,
+    points: i64,
+    source: Source,
+}
+
+enum Source {
+    /// Index into `Model::signals`.
+    Signal(usize),
+    /// Index into `Model::group_caps`: the group reached its cap.
+    CappedGroup(usize),
+}
+
+impl Model {
+    /// Feature values of a raw lead, aligned with `signals`, computed by their recipes.
+    pub fn features_from_raw(&self, lead: &RawLead) -> Result<Vec<f64>, RecipeError> {
+        let inputs = self.inputs.clone().unwrap_or(Inputs { id_column: String::new(), created_at_column: None, missing: vec![], window_days: None, event_columns: None });
+        self.signals
+            .iter()
+            .map(|s| match &s.recipe {
+                Some(recipe) => recipe.value(&s.name, lead, &inputs),
+                None => Err(RecipeError::NoRecipe { signal: s.name.clone(), version: env!("CARGO_PKG_VERSION").into() }),
+            })
+            .collect()
+    }
+
+    /// Score, tier and the top three reason codes of a lead's feature values.
+    pub fn explain(&self, values: &[f64]) -> Explained {
+        let score = self.score(values);
+        let tier = match score.mql {
+            Some(true) if self.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
+            Some(true) => Some(Tier::Warm),
+            _ => None,
+        };
+        let mut reasons: Vec<Reason> = self.contributions(values).into_iter().filter_map(|part| self.reason(&part, values)).collect();
+        reasons.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.signal.cmp(&b.signal)));
+        reasons.truncate(3);
+        Explained { score, tier, reasons }
+    }
+
+    /// What each signal adds to a lead's score, with group caps applied: this is
+    /// the one place the cap rule lives, so the score and its reason codes agree.
+    /// A group under its cap contributes member by member (on the group's axis, the
+    /// axis of its first signal); a group over its cap contributes once, capped.
+    fn contributions(&self, values: &[f64]) -> Vec<Contribution> {
+        let points = |j: usize| (self.signals[j].points as f64 * values[j]).round() as i64;
+        let n = self.signals.len().min(values.len());
+        let group_of: Vec<Option<usize>> = (0..n).map(|j| self.group_caps.iter().position(|g| g.signals.contains(&self.signals[j].name))).collect();
+        let mut parts: Vec<Contribution> = (0..n)
+            .filter(|&j| group_of[j].is_none())
+            .map(|j| Contribution { axis: self.signals[j].axis, points: points(j), source: Source::Signal(j) })
+            .collect();
+        for (g, cap) in self.group_caps.iter().enumerate() {
+            let members: Vec<usize> = (0..n).filter(|&j| group_of[j] == Some(g)).collect();
+            let sum = members.iter().fold(0i64, |acc, &j| acc.saturating_add(points(j)));
+            let axis = cap.signals.first().and_then(|name| self.signals.iter().find(|s| &s.name == name)).map_or(Axis::Engagement, |s| s.axis);
+            if sum > cap.max_points {
+                parts.push(Contribution { axis, points: cap.max_points, source: Source::CappedGroup(g) });
+            } else {
+                parts.extend(members.into_iter().map(|j| Contribution { axis, points: points(j), source: Source::Signal(j) }));
+            }
+        }
+        parts
+    }
+
+    /// A contribution in words, or None when it adds nothing.
+    fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
+        if part.points == 0 {
+            return None;
+        }
+        let times = |v: f64| if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
+        let sign = if part.points < 0 { format!("−{}", -part.points) } else { format!("+{}", part.points) };
+        Some(match part.source {
+            Source::Signal(j) => {
+                let s = &self.signals[j];
+                Reason { signal: s.name.clone(), points: part.points, text: format!("{}{} ({sign})", words(&s.name), times(values[j])) }
+            }
+            Source::CappedGroup(g) => {
+                let cap = &self.group_caps[g];
+                let members: Vec<String> = self
+                    .signals
+                    .iter()
+                    .zip(values)
+                    .filter(|(s, &v)| v != 0.0 && cap.signals.contains(&s.name))
+                    .map(|(s, &v)| format!("{}{}", words(&s.name), times(v)))
+                    .collect();
+                Reason { signal: cap.name.clone(), points: part.points, text: format!("{}: {} ({sign}, capped)", words(&cap.name), members.join(", ")) }
+            }
+        })
+    }
+
+    /// Score one lead from its raw cells and events.
+    pub fn score_raw(&self, lead: &RawLead) -> Result<Explained, RecipeError> {
+        Ok(self.explain(&self.features_from_raw(lead)?))
+    }
+
+    /// Score one lead from its feature values, aligned with `signals`.
+    pub fn score(&self, values: &[f64]) -> Score {
+        let mut fit = 0i64;
+        let mut engagement = 0i64;
+        for part in self.contributions(values) {
+            // Saturating: an absurd value (bounded points × an uncapped number) pins
+            // the score at the end of the range instead of wrapping around.
+            match part.axis {
+                Axis::Fit => fit = fit.saturating_add(part.points),
+                Axis::Engagement => engagement = engagement.saturating_add(part.points),
+            }
+        }
+        let total = self.base_points.saturating_add(fit).saturating_add(engagement);
+        let mql = match self.override_rule(values) {
+            Some(rule) => Some(rule == OverrideRule::AlwaysMql),
+            None => self.threshold.map(|t| total >= t),
+        };
+        Score {
+            total,
+            fit,
+            engagement,
+            mql,
+            probability: self.calibration.as_ref().map(|c| c.probability(total as f64)),
+        }
+    }
+
+    /// The routing rule that decides this lead whatever its score, if any:
+    /// `never_mql` wins over `always_mql` (a competitor's demo request is not an MQL).
+    pub fn override_rule(&self, values: &[f64]) -> Option<OverrideRule> {
+        let mut rule = None;
+        for o in &self.overrides {
+            let fires = self
+                .signals
+                .iter()
+                .position(|s| s.name == o.signal)
+                .and_then(|j| values.get(j))
+                .is_some_and(|&v| v > 0.0);
+            if fires {
+                if o.rule == OverrideRule::NeverMql {
+                    return Some(OverrideRule::NeverMql);
+                }
+                rule = Some(OverrideRule::AlwaysMql);
+            }
+        }
+        rule
+    }
+}
