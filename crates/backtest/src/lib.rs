@@ -144,124 +144,26 @@ fn month_sentence(row: &ThresholdRow, judged: &Judged, c: &Constraints) -> Strin
 }
 
 /// Run the whole backtest.
+///
+/// The steps: the constraints, the judged holdout scored, the warnings about
+/// its data, the threshold sweep with its recommendation and bootstrap, tiers
+/// and segments, the walk-forward, drift, and the comparison with today's model.
 pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
-    let BacktestInputs { table, model, model_spec, split, sales, spec, current, tool_version, warm_start } = *inputs;
-    let capacity = sales.capacity_per_month.ok_or(BacktestError::NoCapacity)?;
-    let c = Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence).with_rule(sales.capacity_rule);
-
-    if split.holdout_cohorts.is_empty() {
-        let labels = table.cohort_labels();
-        return Err(BacktestError::NoHoldout { have: labels.len(), labels: labels.join(", ") });
-    }
-    let judged = judged_rows(table, &split.holdout_cohorts, &split.not_yet_judged);
-    let training_rows: Vec<usize> =
-        cohort_rows(table, &split.training_cohorts).into_iter().filter(|&i| table.window_complete(i)).collect();
-    let months = judged.month_count();
-    let holdout = judged.score(model, table, "the fitted model")?;
-    let [won, lost, open] = holdout.counts(|i| i < judged.rows.len());
-    if won == 0 || lost == 0 {
-        return Err(BacktestError::HoldoutOneOutcome { cohorts: split.holdout_cohorts.join(", "), won: won as usize, lost: lost as usize });
-    }
-
-    let mut warnings = split.warnings.clone();
-    warnings.extend(CohortMaturity::unfinished_window_notes(&split.maturity));
+    let BacktestInputs { table, split, sales, .. } = *inputs;
+    let c = constraints(inputs)?;
+    let h = score_holdout(inputs)?;
+    let [won, lost, open] = h.counts;
+    let mut warnings = data_warnings(inputs, won, lost, open);
     let leads = won + lost + open;
-    if open as f64 / leads as f64 > OPEN_SHARE_WARNING {
-        warnings.push(format!(
-            "{:.0} % of the holdout's leads ({open} of {leads}) are still open: conversion is measured on its {} decided leads.{}",
-            100.0 * open as f64 / leads as f64,
-            won + lost,
-            if model_spec.holdout_cohorts.is_some() {
-                " Leave [model] holdout_cohorts out to judge the latest mature cohort, or count stale open leads as lost ([outcome] open_after_days)."
-            } else {
-                " Count stale open leads as lost ([outcome] open_after_days) for a firmer figure."
-            }
-        ));
-    }
 
-    let (cells, mut thresholds) = sweep_months(&holdout, &judged.months, &c);
-    let overrides_per_month = cells.always.iter().sum::<u64>() as f64 / months as f64;
-    let mut recommendation = recommend(&thresholds, &c, overrides_per_month);
-    let rule_ratio: Vec<f64> =
-        thresholds.iter().map(|r| if r.mqls_per_month > 0.0 { r.capacity_volume / r.mqls_per_month } else { 1.0 }).collect();
-    let mut boot = bootstrap_with_profile(&cells, months as f64, &c, recommendation.row, spec.bootstrap_resamples, spec.seed, &rule_ratio);
-    for (row, p) in thresholds.iter_mut().zip(&boot.p_hold_by_threshold) {
-        row.p_constraints_hold = Some(*p);
-    }
-    if let Some(min) = sales.min_confidence {
-        match confident_pick(&thresholds, min) {
-            Some(k) if k != recommendation.row => {
-                recommendation = recommend::confident(&thresholds, k, min);
-                boot = bootstrap_with_profile(&cells, months as f64, &c, k, spec.bootstrap_resamples, spec.seed, &rule_ratio);
-            }
-            Some(_) => {}
-            None => warnings.push(format!(
-                "no threshold holds capacity and band in at least {:.0} % of bootstrap resamples ([sales] min_confidence); the recommendation uses capacity fully instead of idling it: threshold {} holds both in {:.0} %",
-                100.0 * min,
-                recommendation.threshold,
-                100.0 * boot.p_constraints_hold
-            )),
-        }
-    }
-    recommendation.summary.push_str(&month_sentence(&thresholds[recommendation.row], &judged, &c));
+    let Swept { thresholds, recommendation, boot } = recommend_threshold(inputs, &h, &c, &mut warnings);
     let threshold = recommendation.threshold;
-    let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&holdout, threshold, hot, months as f64, c.z));
-    let segments = segments(table, &holdout, threshold, months as f64, c.z);
-
-    let walk_forward = if spec.walk_forward {
-        let mut usable = split.training_cohorts.clone();
-        usable.extend(split.holdout_cohorts.iter().cloned());
-        let alpha = model.fit.as_ref().map(|f| f.alpha).unwrap_or(match model_spec.alpha {
-            mqlcal_config::AlphaSpec::Fixed(a) => a,
-            mqlcal_config::AlphaSpec::Auto => 1.0,
-        });
-        walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, &c, tool_version, warm_start)?
-    } else {
-        Vec::new()
-    };
-
-    let training_scores: Vec<f64> = score_rows(model, table, &training_rows, "the fitted model")?.score.iter().map(|&s| s as f64).collect();
-    let holdout_scores: Vec<f64> = holdout.score.iter().map(|&s| s as f64).collect();
-    let holdout_scores = &holdout_scores[..judged.rows.len()];
-    let drift = drift(table, &training_rows, &judged.rows, &training_scores, holdout_scores);
-    // (wins, decided leads) of a set of rows.
-    let decided = |rows: &[usize]| {
-        let c = OutcomeCounts::of(rows.iter().map(|&i| table.outcomes[i]));
-        (c.won as u64, (c.won + c.lost) as u64)
-    };
-    let predicted_wins: f64 = (0..judged.rows.len())
-        .filter(|&i| holdout.outcome[i] != mqlcal_features::Outcome::Open)
-        .map(|i| model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64)))
-        .sum();
-    let drift_headline = DriftHeadline::new(
-        decided(&training_rows),
-        decided(&judged.rows),
-        predicted_wins,
-        &drift,
-        c.z,
-        c.confidence,
-    );
-    for s in drift.iter().filter(|s| s.index > 0.1) {
-        warnings.push(format!(
-            "{} {} between training and holdout (stability index {:.3}): {}",
-            if s.kind == "score" { "the score".to_string() } else { format!("signal {}", s.name) },
-            s.flag,
-            s.index,
-            if s.kind == "score" { "the volume at each threshold may not carry over" } else { "check how it is captured" }
-        ));
-    }
-
-    let comparison = match current {
-        None => None,
-        Some((current_model, name)) => {
-            let candidate = {
-                let mut m = model.clone();
-                m.threshold = Some(threshold);
-                m
-            };
-            Some(compare(current_model, name, &candidate, "recalibrated", table, &judged, c.z)?)
-        }
-    };
+    let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&h.holdout, threshold, hot, h.months as f64, c.z));
+    let segments = segments(table, &h.holdout, threshold, h.months as f64, c.z);
+    let walk_forward = walk_forward_steps(inputs, &c)?;
+    let (drift, drift_headline) = drift_between(inputs, &h, &c)?;
+    warnings.extend(drift_warnings(&drift));
+    let comparison = compare_with_current(inputs, threshold, &h.judged, &c)?;
 
     Ok(Backtest {
         training_cohorts: split.training_cohorts.clone(),
@@ -269,9 +171,9 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
         not_yet_judged: split.not_yet_judged.clone(),
         as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
         maturity: split.maturity.clone(),
-        volume_months: judged.months.iter().map(|&m| mqlcal_features::calendar::month_label(m)).collect(),
-        volume_only_leads: judged.volume_only.len() as u64,
-        months,
+        volume_months: h.judged.months.iter().map(|&m| mqlcal_features::calendar::month_label(m)).collect(),
+        volume_only_leads: h.judged.volume_only.len() as u64,
+        months: h.months,
         leads,
         won,
         lost,
@@ -289,8 +191,183 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
         drift_headline,
         comparison,
         warnings,
-        holdout,
+        holdout: h.holdout,
     })
+}
+
+/// Capacity, band, rep time and confidence from `[sales]` and `[backtest]` (capacity is required).
+fn constraints(inputs: &BacktestInputs) -> Result<Constraints, BacktestError> {
+    let BacktestInputs { sales, spec, .. } = *inputs;
+    let capacity = sales.capacity_per_month.ok_or(BacktestError::NoCapacity)?;
+    Ok(Constraints::new(capacity, sales.target_conversion, sales.minutes_per_lead, spec.confidence).with_rule(sales.capacity_rule))
+}
+
+/// The holdout's judged leads scored by the candidate, with the training rows the drift compares them to.
+struct Holdout {
+    judged: Judged,
+    /// Training rows whose windows are complete.
+    training_rows: Vec<usize>,
+    months: usize,
+    holdout: ScoredLeads,
+    /// [won, lost, open] among the judged leads.
+    counts: [u64; 3],
+}
+
+/// Score the judged holdout leads; an error without a holdout or when it has only one outcome.
+fn score_holdout(inputs: &BacktestInputs) -> Result<Holdout, BacktestError> {
+    let BacktestInputs { table, model, split, .. } = *inputs;
+    if split.holdout_cohorts.is_empty() {
+        let labels = table.cohort_labels();
+        return Err(BacktestError::NoHoldout { have: labels.len(), labels: labels.join(", ") });
+    }
+    let judged = judged_rows(table, &split.holdout_cohorts, &split.not_yet_judged);
+    let training_rows: Vec<usize> =
+        cohort_rows(table, &split.training_cohorts).into_iter().filter(|&i| table.window_complete(i)).collect();
+    let months = judged.month_count();
+    let holdout = judged.score(model, table, "the fitted model")?;
+    let [won, lost, open] = holdout.counts(|i| i < judged.rows.len());
+    if won == 0 || lost == 0 {
+        return Err(BacktestError::HoldoutOneOutcome { cohorts: split.holdout_cohorts.join(", "), won: won as usize, lost: lost as usize });
+    }
+    Ok(Holdout { judged, training_rows, months, holdout, counts: [won, lost, open] })
+}
+
+/// The split's warnings, unfinished windows, and a warning when many holdout leads are still open.
+fn data_warnings(inputs: &BacktestInputs, won: u64, lost: u64, open: u64) -> Vec<String> {
+    let BacktestInputs { model_spec, split, .. } = *inputs;
+    let mut warnings = split.warnings.clone();
+    warnings.extend(CohortMaturity::unfinished_window_notes(&split.maturity));
+    let leads = won + lost + open;
+    if open as f64 / leads as f64 > OPEN_SHARE_WARNING {
+        warnings.push(format!(
+            "{:.0} % of the holdout's leads ({open} of {leads}) are still open: conversion is measured on its {} decided leads.{}",
+            100.0 * open as f64 / leads as f64,
+            won + lost,
+            if model_spec.holdout_cohorts.is_some() {
+                " Leave [model] holdout_cohorts out to judge the latest mature cohort, or count stale open leads as lost ([outcome] open_after_days)."
+            } else {
+                " Count stale open leads as lost ([outcome] open_after_days) for a firmer figure."
+            }
+        ));
+    }
+    warnings
+}
+
+/// The threshold table, the recommendation and its bootstrap.
+struct Swept {
+    thresholds: Vec<ThresholdRow>,
+    recommendation: Recommendation,
+    boot: BootstrapSummary,
+}
+
+/// Sweep the thresholds on the holdout, recommend one, bootstrap it (and every row's
+/// chance that the constraints hold), apply `[sales] min_confidence`, add the month sentence.
+fn recommend_threshold(inputs: &BacktestInputs, h: &Holdout, c: &Constraints, warnings: &mut Vec<String>) -> Swept {
+    let BacktestInputs { sales, spec, .. } = *inputs;
+    let Holdout { judged, months, holdout, .. } = h;
+    let months = *months;
+    let (cells, mut thresholds) = sweep_months(holdout, &judged.months, c);
+    let overrides_per_month = cells.always.iter().sum::<u64>() as f64 / months as f64;
+    let mut recommendation = recommend(&thresholds, c, overrides_per_month);
+    let rule_ratio: Vec<f64> =
+        thresholds.iter().map(|r| if r.mqls_per_month > 0.0 { r.capacity_volume / r.mqls_per_month } else { 1.0 }).collect();
+    let mut boot = bootstrap_with_profile(&cells, months as f64, c, recommendation.row, spec.bootstrap_resamples, spec.seed, &rule_ratio);
+    for (row, p) in thresholds.iter_mut().zip(&boot.p_hold_by_threshold) {
+        row.p_constraints_hold = Some(*p);
+    }
+    if let Some(min) = sales.min_confidence {
+        match confident_pick(&thresholds, min) {
+            Some(k) if k != recommendation.row => {
+                recommendation = recommend::confident(&thresholds, k, min);
+                boot = bootstrap_with_profile(&cells, months as f64, c, k, spec.bootstrap_resamples, spec.seed, &rule_ratio);
+            }
+            Some(_) => {}
+            None => warnings.push(format!(
+                "no threshold holds capacity and band in at least {:.0} % of bootstrap resamples ([sales] min_confidence); the recommendation uses capacity fully instead of idling it: threshold {} holds both in {:.0} %",
+                100.0 * min,
+                recommendation.threshold,
+                100.0 * boot.p_constraints_hold
+            )),
+        }
+    }
+    recommendation.summary.push_str(&month_sentence(&thresholds[recommendation.row], judged, c));
+    Swept { thresholds, recommendation, boot }
+}
+
+/// Refit on earlier cohorts and test on each later one (training and holdout cohorts), when `[backtest]` asks.
+fn walk_forward_steps(inputs: &BacktestInputs, c: &Constraints) -> Result<Vec<WalkForwardStep>, BacktestError> {
+    let BacktestInputs { table, model, model_spec, split, spec, tool_version, warm_start, .. } = *inputs;
+    if !spec.walk_forward {
+        return Ok(Vec::new());
+    }
+    let mut usable = split.training_cohorts.clone();
+    usable.extend(split.holdout_cohorts.iter().cloned());
+    let alpha = model.fit.as_ref().map(|f| f.alpha).unwrap_or(match model_spec.alpha {
+        mqlcal_config::AlphaSpec::Fixed(a) => a,
+        mqlcal_config::AlphaSpec::Auto => 1.0,
+    });
+    walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, c, tool_version, warm_start)
+}
+
+/// Stability of the score and of every signal between training and holdout, with the headline.
+fn drift_between(inputs: &BacktestInputs, h: &Holdout, c: &Constraints) -> Result<(Vec<Stability>, DriftHeadline), BacktestError> {
+    let BacktestInputs { table, model, .. } = *inputs;
+    let Holdout { judged, training_rows, holdout, .. } = h;
+    let training_scores: Vec<f64> = score_rows(model, table, training_rows, "the fitted model")?.score.iter().map(|&s| s as f64).collect();
+    let holdout_scores: Vec<f64> = holdout.score.iter().map(|&s| s as f64).collect();
+    let holdout_scores = &holdout_scores[..judged.rows.len()];
+    let drift = drift(table, training_rows, &judged.rows, &training_scores, holdout_scores);
+    // (wins, decided leads) of a set of rows.
+    let decided = |rows: &[usize]| {
+        let c = OutcomeCounts::of(rows.iter().map(|&i| table.outcomes[i]));
+        (c.won as u64, (c.won + c.lost) as u64)
+    };
+    let predicted_wins: f64 = (0..judged.rows.len())
+        .filter(|&i| holdout.outcome[i] != mqlcal_features::Outcome::Open)
+        .map(|i| model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64)))
+        .sum();
+    let drift_headline = DriftHeadline::new(
+        decided(training_rows),
+        decided(&judged.rows),
+        predicted_wins,
+        &drift,
+        c.z,
+        c.confidence,
+    );
+    Ok((drift, drift_headline))
+}
+
+/// A warning for the score and each signal whose stability index exceeds 0.1.
+fn drift_warnings(drift: &[Stability]) -> Vec<String> {
+    drift
+        .iter()
+        .filter(|s| s.index > 0.1)
+        .map(|s| {
+            format!(
+                "{} {} between training and holdout (stability index {:.3}): {}",
+                if s.kind == "score" { "the score".to_string() } else { format!("signal {}", s.name) },
+                s.flag,
+                s.index,
+                if s.kind == "score" { "the volume at each threshold may not carry over" } else { "check how it is captured" }
+            )
+        })
+        .collect()
+}
+
+/// The model in use today against the candidate at `threshold`, on the judged holdout.
+fn compare_with_current(inputs: &BacktestInputs, threshold: i64, judged: &Judged, c: &Constraints) -> Result<Option<Comparison>, BacktestError> {
+    let BacktestInputs { table, model, current, .. } = *inputs;
+    match current {
+        None => Ok(None),
+        Some((current_model, name)) => {
+            let candidate = {
+                let mut m = model.clone();
+                m.threshold = Some(threshold);
+                m
+            };
+            Ok(Some(compare(current_model, name, &candidate, "recalibrated", table, judged, c.z)?))
+        }
+    }
 }
 
 #[cfg(test)]

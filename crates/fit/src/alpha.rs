@@ -106,6 +106,46 @@ pub fn choose_alpha(
     base: &ValidFitParams,
     folds: usize,
 ) -> Result<AlphaSearch, FitError> {
+    let cohorts = distinct_cohorts(grid, x, won, cohort_index, folds)?;
+    let data = fold_data(&cohorts[cohorts.len() - folds..], x, won, cohort_index);
+
+    // Scores per alpha: fold paths run from the largest alpha (the simplest model) down.
+    let mut alphas: Vec<f64> = grid.to_vec();
+    alphas.sort_by(|a, b| a.total_cmp(b));
+    let step = grid_step(&alphas);
+    let mut scores: Vec<AlphaScore> = Vec::new();
+    let mut last_fold_fits: Vec<Option<crate::LogisticFit>> = Vec::new();
+    let search = Search {
+        data: &data,
+        names,
+        base,
+    };
+    search.run(&alphas, &mut scores, &mut last_fold_fits);
+    let widened = search.widen(step, &mut scores, &mut last_fold_fits);
+    let (scores, mut fits) = by_alpha(&scores, last_fold_fits);
+    let Some(best) = best_of(&scores) else {
+        return Err(all_failed(&scores));
+    };
+    let at_grid_edge = best == 0 || best + 1 == scores.len();
+    let note = search_note(&scores, best, folds, widened, at_grid_edge);
+    Ok(AlphaSearch {
+        best_alpha: scores[best].alpha,
+        folds: data.into_iter().map(|d| d.fold).collect(),
+        grid: scores,
+        at_grid_edge,
+        note,
+        best_fit: fits[best].take(),
+    })
+}
+
+/// Check the search's inputs; returns the distinct cohort indices, ascending.
+fn distinct_cohorts(
+    grid: &[f64],
+    x: ArrayView2<f64>,
+    won: &[bool],
+    cohort_index: &[usize],
+    folds: usize,
+) -> Result<Vec<usize>, FitError> {
     if grid.is_empty() {
         return Err(FitError::InvalidParams("alpha grid is empty".into()));
     }
@@ -132,8 +172,26 @@ pub fn choose_alpha(
             cohorts.len()
         )));
     }
-    let validation: Vec<usize> = cohorts[cohorts.len() - folds..].to_vec();
-    let data: Vec<_> = validation
+    Ok(cohorts)
+}
+
+/// One fold's rows: fitted on every cohort before its validation cohort, scored on that cohort.
+struct FoldData {
+    fold: AlphaFold,
+    x_train: ndarray::Array2<f64>,
+    y_train: Vec<bool>,
+    x_valid: ndarray::Array2<f64>,
+    y_valid: Vec<bool>,
+}
+
+/// The folds' rows, one fold per validation cohort.
+fn fold_data(
+    validation: &[usize],
+    x: ArrayView2<f64>,
+    won: &[bool],
+    cohort_index: &[usize],
+) -> Vec<FoldData> {
+    validation
         .iter()
         .map(|&v| {
             let train: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] < v).collect();
@@ -143,32 +201,60 @@ pub fn choose_alpha(
                 n_train: train.len(),
                 n_validation: valid.len(),
             };
-            let xt = x.select(Axis(0), &train);
-            let yt: Vec<bool> = train.iter().map(|&i| won[i]).collect();
-            let xv = x.select(Axis(0), &valid);
-            let yv: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
-            (fold, xt, yt, xv, yv)
+            let x_train = x.select(Axis(0), &train);
+            let y_train: Vec<bool> = train.iter().map(|&i| won[i]).collect();
+            let x_valid = x.select(Axis(0), &valid);
+            let y_valid: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
+            FoldData {
+                fold,
+                x_train,
+                y_train,
+                x_valid,
+                y_valid,
+            }
         })
-        .collect();
+        .collect()
+}
 
-    // Scores per alpha: fold paths run from the largest alpha (the simplest model) down.
-    let mut alphas: Vec<f64> = grid.to_vec();
-    alphas.sort_by(|a, b| a.total_cmp(b));
-    let step = if alphas.len() > 1 {
+/// Ratio between neighbouring alphas of the (ascending) grid, for widening it.
+fn grid_step(alphas: &[f64]) -> f64 {
+    if alphas.len() > 1 {
         (alphas[1] / alphas[0]).max(1.0 + 1e-9)
     } else {
         10f64.powf(5.0 / 12.0)
-    };
-    let mut scores: Vec<AlphaScore> = Vec::new();
-    let mut last_fold_fits: Vec<Option<crate::LogisticFit>> = Vec::new();
-    let run = |new: &[f64],
-               scores: &mut Vec<AlphaScore>,
-               fits: &mut Vec<Option<crate::LogisticFit>>| {
+    }
+}
+
+/// The folds and the fit settings every grid point shares.
+struct Search<'a> {
+    data: &'a [FoldData],
+    names: &'a [String],
+    base: &'a ValidFitParams,
+}
+
+impl Search<'_> {
+    /// Evaluate the alphas `new` on every fold (folds in parallel, each along the
+    /// alphas descending); append their scores, and the last fold's fits, in that order.
+    fn run(
+        &self,
+        new: &[f64],
+        scores: &mut Vec<AlphaScore>,
+        fits: &mut Vec<Option<crate::LogisticFit>>,
+    ) {
         let mut descending = new.to_vec();
         descending.sort_by(|a, b| b.total_cmp(a));
-        let paths: Vec<_> = data
+        let paths: Vec<_> = self
+            .data
             .par_iter()
-            .map(|(_, xt, yt, xv, yv)| fold_path(&descending, (xt, yt), (xv, yv), names, base))
+            .map(|d| {
+                fold_path(
+                    &descending,
+                    (&d.x_train, &d.y_train),
+                    (&d.x_valid, &d.y_valid),
+                    self.names,
+                    self.base,
+                )
+            })
             .collect();
         for (k, &alpha) in descending.iter().enumerate() {
             let fold_log_loss: Vec<Option<f64>> = paths
@@ -186,51 +272,80 @@ pub fn choose_alpha(
             });
             fits.push(paths.last().and_then(|p| p[k].1.clone()));
         }
-    };
-    run(&alphas, &mut scores, &mut last_fold_fits);
-    let best_of = |scores: &[AlphaScore]| -> Option<usize> {
-        let mut best: Option<usize> = None;
-        for (k, s) in scores.iter().enumerate() {
-            let Some(ll) = s.validation_log_loss else {
-                continue;
-            };
-            let better = match best.and_then(|b| scores[b].validation_log_loss.map(|bl| (b, bl))) {
-                None => true,
-                Some((b, bl)) => ll < bl || (ll == bl && s.alpha > scores[b].alpha),
-            };
-            if better {
-                best = Some(k);
-            }
-        }
-        best
-    };
-    // Widen the grid while the winner sits at an edge.
-    let mut widened = 0;
-    while let Some(b) = best_of(&scores) {
-        let (lo, hi) = scores.iter().fold((f64::INFINITY, 0f64), |(lo, hi), s| {
-            (lo.min(s.alpha), hi.max(s.alpha))
-        });
-        let alpha = scores[b].alpha;
-        if widened >= MAX_WIDENING || (alpha != lo && alpha != hi) {
-            break;
-        }
-        let next = if alpha == lo { lo / step } else { hi * step };
-        run(&[next], &mut scores, &mut last_fold_fits);
-        widened += 1;
     }
+
+    /// Widen the grid by `step` while the winner sits at an edge (at most
+    /// [`MAX_WIDENING`] times); returns how many alphas were added.
+    fn widen(
+        &self,
+        step: f64,
+        scores: &mut Vec<AlphaScore>,
+        fits: &mut Vec<Option<crate::LogisticFit>>,
+    ) -> usize {
+        let mut widened = 0;
+        while let Some(b) = best_of(scores) {
+            let (lo, hi) = scores.iter().fold((f64::INFINITY, 0f64), |(lo, hi), s| {
+                (lo.min(s.alpha), hi.max(s.alpha))
+            });
+            let alpha = scores[b].alpha;
+            if widened >= MAX_WIDENING || (alpha != lo && alpha != hi) {
+                break;
+            }
+            let next = if alpha == lo { lo / step } else { hi * step };
+            self.run(&[next], scores, fits);
+            widened += 1;
+        }
+        widened
+    }
+}
+
+/// The lowest mean validation log loss (ties: the larger alpha); None when every alpha failed.
+fn best_of(scores: &[AlphaScore]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (k, s) in scores.iter().enumerate() {
+        let Some(ll) = s.validation_log_loss else {
+            continue;
+        };
+        let better = match best.and_then(|b| scores[b].validation_log_loss.map(|bl| (b, bl))) {
+            None => true,
+            Some((b, bl)) => ll < bl || (ll == bl && s.alpha > scores[b].alpha),
+        };
+        if better {
+            best = Some(k);
+        }
+    }
+    best
+}
+
+/// The scores and their fits, ordered by ascending alpha.
+fn by_alpha(
+    scores: &[AlphaScore],
+    mut fits: Vec<Option<crate::LogisticFit>>,
+) -> (Vec<AlphaScore>, Vec<Option<crate::LogisticFit>>) {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[a].alpha.total_cmp(&scores[b].alpha));
-    let scores: Vec<AlphaScore> = order.iter().map(|&k| scores[k].clone()).collect();
-    let mut fits: Vec<Option<crate::LogisticFit>> =
-        order.iter().map(|&k| last_fold_fits[k].take()).collect();
-    let Some(best) = best_of(&scores) else {
-        return Err(scores
-            .iter()
-            .find_map(|s| s.error.clone())
-            .map(|e| FitError::Solver(format!("every alpha on the grid failed; first error: {e}")))
-            .unwrap_or_else(|| FitError::Solver("every alpha on the grid failed".into())));
-    };
-    let at_grid_edge = best == 0 || best + 1 == scores.len();
+    let sorted: Vec<AlphaScore> = order.iter().map(|&k| scores[k].clone()).collect();
+    let sorted_fits = order.iter().map(|&k| fits[k].take()).collect();
+    (sorted, sorted_fits)
+}
+
+/// The error when no alpha of the grid could be fitted: the first fit's error, if any.
+fn all_failed(scores: &[AlphaScore]) -> FitError {
+    scores
+        .iter()
+        .find_map(|s| s.error.clone())
+        .map(|e| FitError::Solver(format!("every alpha on the grid failed; first error: {e}")))
+        .unwrap_or_else(|| FitError::Solver("every alpha on the grid failed".into()))
+}
+
+/// The search in words: folds, winner, margin over the runner-up, and the grid's edges.
+fn search_note(
+    scores: &[AlphaScore],
+    best: usize,
+    folds: usize,
+    widened: usize,
+    at_grid_edge: bool,
+) -> String {
     let best_alpha = scores[best].alpha;
     let best_ll = scores[best].validation_log_loss.unwrap_or(f64::NAN);
     let runner_up = scores
@@ -239,7 +354,7 @@ pub fn choose_alpha(
         .filter(|(k, _)| *k != best)
         .filter_map(|(_, s)| s.validation_log_loss)
         .fold(f64::INFINITY, f64::min);
-    let note = format!(
+    format!(
         "alpha {} chosen by rolling origin: {} fold{} (each of the latest {} training cohort{} predicted from the cohorts before it), mean validation log loss {:.4}, {:.4} better than the next alpha{}",
         fmt_alpha(best_alpha),
         folds,
@@ -255,15 +370,7 @@ pub fn choose_alpha(
         } else {
             String::new()
         }
-    );
-    Ok(AlphaSearch {
-        best_alpha,
-        folds: data.into_iter().map(|d| d.0).collect(),
-        grid: scores,
-        at_grid_edge,
-        note,
-        best_fit: fits[best].take(),
-    })
+    )
 }
 
 fn fmt_alpha(a: f64) -> String {

@@ -79,6 +79,10 @@ pub fn fit_model(
 }
 
 /// [`fit_model`] with a warm start or fewer metrics.
+///
+/// The steps: choose alpha, fit the logistic model, scale its weights to points
+/// (with what rounding costs), assemble the model (screening the fit's warnings),
+/// calibrate the score, measure it per set, and evaluate the model in use today.
 pub fn fit_model_with(
     table: &FeatureTable,
     spec: &ModelSpec,
@@ -96,53 +100,133 @@ pub fn fit_model_with(
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
+    let train = TrainingSet {
+        x: x_train.view(),
+        y: &y_train,
+        names: &names,
+    };
 
+    let (alpha, alpha_search) = pick_alpha(table, spec, split, &train)?;
+    let logistic = fit_logistic(alpha, alpha_search.as_ref(), options.warm_start, &train)?;
+    let scaled = scale_weights(&logistic, points_scaling(&spec.scaling), &train)?;
+    let fitted = Fitted {
+        alpha,
+        auto: alpha_search.is_some(),
+        logistic: &logistic,
+        scaled,
+    };
+    let mut model = assemble_model(table, spec, split, tool_version, fitted, &train);
+    let method = calibrate(&mut model, table, spec, split, &train)?;
+    let exact_metrics = measure(
+        &mut model,
+        &logistic,
+        table,
+        split,
+        options.skip_training_metrics,
+    )?;
+    record_rounding_loss(&mut model, &exact_metrics, spec.max_rounding_loss);
+    let current = evaluate_current(options.current, table, split, method)?;
+    Ok(FitReport {
+        model,
+        logistic,
+        alpha_search,
+        exact_metrics,
+        current,
+    })
+}
+
+/// The training rows of a fit: features, outcomes (won = true) and column names.
+struct TrainingSet<'a> {
+    x: ArrayView2<'a, f64>,
+    y: &'a [bool],
+    names: &'a [String],
+}
+
+/// The logistic weights rescaled to integer points, with what rounding costs.
+struct Scaled {
+    coefs: Vec<f64>,
+    scaling: Scaling,
+    points: crate::Points,
+    cost: crate::RoundingCost,
+}
+
+/// What the fit produced, for [`assemble_model`].
+struct Fitted<'a> {
+    alpha: f64,
+    /// Alpha was chosen by `alpha = "auto"` (else set in the config).
+    auto: bool,
+    logistic: &'a crate::LogisticFit,
+    scaled: Scaled,
+}
+
+/// Choose alpha: the spec's number, or `alpha = "auto"`'s rolling-origin search over the training cohorts.
+fn pick_alpha(
+    table: &FeatureTable,
+    spec: &ModelSpec,
+    split: &Split,
+    train: &TrainingSet,
+) -> Result<(f64, Option<AlphaSearch>), FitError> {
     let base = FitParams::new().check()?;
-    let (alpha, alpha_search) = match spec.alpha {
-        AlphaSpec::Fixed(a) => (a, None),
+    match spec.alpha {
+        AlphaSpec::Fixed(a) => Ok((a, None)),
         AlphaSpec::Auto => {
-            let cohort_of: BTreeMap<&str, usize> = split
-                .training_cohorts
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.as_str(), i))
-                .collect();
-            if split.training_cohorts.len() < 2 {
-                return Err(FitError::InvalidParams(format!(
-                    "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
-                    split.training_cohorts.len()
-                )));
-            }
-            let cohort_index: Vec<usize> = split
-                .training_rows
-                .iter()
-                .map(|&i| cohort_of[table.cohorts[i].as_str()])
-                .collect();
+            let cohort_index = training_cohort_index(table, split)?;
             let distinct = split.training_cohorts.len();
             let folds = spec
                 .alpha_folds
                 .unwrap_or(DEFAULT_ALPHA_FOLDS.min(distinct - 1));
             let search = choose_alpha(
                 &default_alpha_grid(),
-                x_train.view(),
-                &y_train,
+                train.x,
+                train.y,
                 &cohort_index,
-                &names,
+                train.names,
                 &base,
                 folds,
             )?;
-            (search.best_alpha, Some(search))
+            Ok((search.best_alpha, Some(search)))
         }
-    };
+    }
+}
+
+/// Each training row's cohort as its position among the training cohorts (later = larger);
+/// an error when there are fewer than 2 training cohorts to search alpha over.
+fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usize>, FitError> {
+    let cohort_of: BTreeMap<&str, usize> = split
+        .training_cohorts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    if split.training_cohorts.len() < 2 {
+        return Err(FitError::InvalidParams(format!(
+            "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
+            split.training_cohorts.len()
+        )));
+    }
+    Ok(split
+        .training_rows
+        .iter()
+        .map(|&i| cohort_of[table.cohorts[i].as_str()])
+        .collect())
+}
+
+/// Fit the logistic model at `alpha`, warm-started from the caller's fit or the alpha search's winner.
+fn fit_logistic(
+    alpha: f64,
+    alpha_search: Option<&AlphaSearch>,
+    warm_start: Option<&crate::LogisticFit>,
+    train: &TrainingSet,
+) -> Result<crate::LogisticFit, FitError> {
     let params = FitParams::new().alpha(alpha).check()?;
     // The alpha search's winner was fitted on most of these rows at this alpha: a close start.
-    let warm = options
-        .warm_start
-        .or(alpha_search.as_ref().and_then(|a| a.best_fit.as_ref()));
-    let logistic = fit_from(&params, x_train.view(), &y_train, &names, warm)?;
-    let coefs = logistic.coef_for_input_columns();
+    let warm = warm_start.or(alpha_search.and_then(|a| a.best_fit.as_ref()));
+    fit_from(&params, train.x, train.y, train.names, warm)
+}
 
-    let scaling = match spec.scaling {
+/// The config's points scaling in the fitter's terms.
+fn points_scaling(scaling: &PointsScaling) -> Scaling {
+    match *scaling {
         PointsScaling::MaxPoints(m) => Scaling::MaxPoints(m),
         PointsScaling::Pdo {
             pdo,
@@ -153,59 +237,46 @@ pub fn fit_model_with(
             base_score,
             base_odds,
         },
-    };
-    let points = scale_to_points(&coefs, logistic.intercept, &names, scaling)?;
-    let cost = rounding_cost(
-        x_train.view(),
-        &y_train,
-        &coefs,
-        logistic.intercept,
-        &points.points,
-    )
-    .map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?;
-
-    let mut std_err = vec![None; names.len()];
-    let mut p_value = vec![None; names.len()];
-    for (k, &j) in logistic.columns.iter().enumerate() {
-        std_err[j] = Some(logistic.std_err[k]);
-        p_value[j] = Some(logistic.p_value[k]);
     }
-    let signals: Vec<ModelSignal> = table
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(j, c)| ModelSignal {
-            name: c.name.clone(),
-            axis: c.axis,
-            points: points.points[j],
-            coefficient: Some(coefs[j]),
-            std_error: std_err[j],
-            p_value: p_value[j],
-            recipe: None,
-        })
-        .collect();
-    let mut overrides: Vec<Override> = spec
-        .always_mql
-        .iter()
-        .map(|s| Override {
-            signal: s.clone(),
-            rule: OverrideRule::AlwaysMql,
-        })
-        .collect();
-    overrides.extend(spec.never_mql.iter().map(|s| Override {
-        signal: s.clone(),
-        rule: OverrideRule::NeverMql,
-    }));
+}
 
-    let counts = |rows: &[usize]| {
-        let won = rows
-            .iter()
-            .filter(|&&i| table.outcomes[i] == Outcome::Won)
-            .count();
-        (won, rows.len() - won)
-    };
-    let (won, lost) = counts(&split.training_rows);
-    let mut model = Model {
+/// Scale the weights to integer points and measure what the rounding costs on the training rows.
+fn scale_weights(
+    logistic: &crate::LogisticFit,
+    scaling: Scaling,
+    train: &TrainingSet,
+) -> Result<Scaled, FitError> {
+    let coefs = logistic.coef_for_input_columns();
+    let points = scale_to_points(&coefs, logistic.intercept, train.names, scaling)?;
+    let cost = rounding_cost(train.x, train.y, &coefs, logistic.intercept, &points.points)
+        .map_err(|e| name_separators(e, train.x, train.y, train.names))?;
+    Ok(Scaled {
+        coefs,
+        scaling,
+        points,
+        cost,
+    })
+}
+
+/// The fitted model before calibration and metrics: signals with their points and
+/// weights, base points, caps, overrides, the fit's summary and the training set's.
+fn assemble_model(
+    table: &FeatureTable,
+    spec: &ModelSpec,
+    split: &Split,
+    tool_version: &str,
+    fitted: Fitted,
+    train: &TrainingSet,
+) -> Model {
+    let Fitted {
+        alpha,
+        auto,
+        logistic,
+        scaled,
+    } = fitted;
+    let signals = model_signals(table, logistic, &scaled.coefs, &scaled.points);
+    let overrides = overrides(spec);
+    Model {
         schema_version: scorecard::SCHEMA_VERSION,
         tool_version: tool_version.to_string(),
         source: ModelSource::Fitted,
@@ -213,11 +284,11 @@ pub fn fit_model_with(
         signals,
         // A max-points score leaves the intercept out (marketers read "+100 for a demo");
         // a PDO score includes it so that the base score means the base odds.
-        base_points: match scaling {
+        base_points: match scaled.scaling {
             Scaling::MaxPoints(_) => spec
                 .base_points
-                .unwrap_or_else(|| readable_base(&points.points, x_train.view())),
-            Scaling::Pdo { .. } => points.base_points,
+                .unwrap_or_else(|| readable_base(&scaled.points.points, train.x)),
+            Scaling::Pdo { .. } => scaled.points.base_points,
         },
         group_caps: spec
             .group_caps
@@ -232,72 +303,168 @@ pub fn fit_model_with(
         threshold: None,
         hot_threshold: None,
         calibration: None,
-        fit: Some(scorecard::FitSummary {
-            alpha,
-            alpha_chosen_by: if alpha_search.is_some() {
-                "auto".into()
-            } else {
-                "config".into()
-            },
-            intercept: logistic.intercept,
-            intercept_std_error: logistic.intercept_std_err,
-            converged: logistic.converged,
-            gradient_norm: logistic.gradient_norm,
-            log_likelihood: logistic.log_likelihood,
-            points_per_log_odds: points.factor,
-            dropped: logistic
-                .dropped
-                .iter()
-                .map(|d| format!("{}: {:?}", d.signal, d.reason))
-                .collect(),
-            warnings: grouped_separations(&logistic.warnings, x_train.view(), &names),
-        }),
-        training: Some(Training {
-            cohorts: split.training_cohorts.clone(),
-            holdout_cohorts: split.holdout_cohorts.clone(),
-            not_yet_judged: split.not_yet_judged.clone(),
-            as_of: table
-                .as_of
-                .map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
-            unfinished_windows: split.unfinished_windows,
-            won,
-            lost,
-        }),
-        rounding_cost: Some(cost),
+        fit: Some(fit_summary(alpha, auto, logistic, &scaled.points, train)),
+        training: Some(training_summary(table, split)),
+        rounding_cost: Some(scaled.cost),
         metrics: BTreeMap::new(),
         provenance: None,
-    };
+    }
+}
 
-    // Calibrate the integer score on the training leads.
-    let method = match spec.calibration {
+/// One signal per feature column: its points, weight, standard error and p-value
+/// (None for columns the fit dropped).
+fn model_signals(
+    table: &FeatureTable,
+    logistic: &crate::LogisticFit,
+    coefs: &[f64],
+    points: &crate::Points,
+) -> Vec<ModelSignal> {
+    let n = table.columns.len();
+    let mut std_err = vec![None; n];
+    let mut p_value = vec![None; n];
+    for (k, &j) in logistic.columns.iter().enumerate() {
+        std_err[j] = Some(logistic.std_err[k]);
+        p_value[j] = Some(logistic.p_value[k]);
+    }
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| ModelSignal {
+            name: c.name.clone(),
+            axis: c.axis,
+            points: points.points[j],
+            coefficient: Some(coefs[j]),
+            std_error: std_err[j],
+            p_value: p_value[j],
+            recipe: None,
+        })
+        .collect()
+}
+
+/// The spec's `always_mql` then `never_mql` signals as overrides.
+fn overrides(spec: &ModelSpec) -> Vec<Override> {
+    let mut overrides: Vec<Override> = spec
+        .always_mql
+        .iter()
+        .map(|s| Override {
+            signal: s.clone(),
+            rule: OverrideRule::AlwaysMql,
+        })
+        .collect();
+    overrides.extend(spec.never_mql.iter().map(|s| Override {
+        signal: s.clone(),
+        rule: OverrideRule::NeverMql,
+    }));
+    overrides
+}
+
+/// How the fit went: alpha and who chose it, intercept, convergence, dropped
+/// columns, and the warnings screened into leakage suspects and small levels.
+fn fit_summary(
+    alpha: f64,
+    auto: bool,
+    logistic: &crate::LogisticFit,
+    points: &crate::Points,
+    train: &TrainingSet,
+) -> scorecard::FitSummary {
+    scorecard::FitSummary {
+        alpha,
+        alpha_chosen_by: if auto { "auto".into() } else { "config".into() },
+        intercept: logistic.intercept,
+        intercept_std_error: logistic.intercept_std_err,
+        converged: logistic.converged,
+        gradient_norm: logistic.gradient_norm,
+        log_likelihood: logistic.log_likelihood,
+        points_per_log_odds: points.factor,
+        dropped: logistic
+            .dropped
+            .iter()
+            .map(|d| format!("{}: {:?}", d.signal, d.reason))
+            .collect(),
+        warnings: grouped_separations(&logistic.warnings, train.x, train.names),
+    }
+}
+
+/// (won, lost) among `rows` (every other row is open).
+fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
+    let won = rows
+        .iter()
+        .filter(|&&i| table.outcomes[i] == Outcome::Won)
+        .count();
+    (won, rows.len() - won)
+}
+
+/// What the model was trained on: cohorts, holdout, as-of date, won and lost leads.
+fn training_summary(table: &FeatureTable, split: &Split) -> Training {
+    let (won, lost) = won_lost(table, &split.training_rows);
+    Training {
+        cohorts: split.training_cohorts.clone(),
+        holdout_cohorts: split.holdout_cohorts.clone(),
+        not_yet_judged: split.not_yet_judged.clone(),
+        as_of: table
+            .as_of
+            .map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
+        unfinished_windows: split.unfinished_windows,
+        won,
+        lost,
+    }
+}
+
+/// The config's calibration method in the fitter's terms.
+fn calibration_method(calibration: &Calibration) -> CalibrationMethod {
+    match calibration {
         Calibration::Platt => CalibrationMethod::Platt,
         Calibration::Isotonic => CalibrationMethod::Isotonic,
-    };
-    let train_scores = scores(&model, x_train.view());
+    }
+}
+
+/// Calibrate the integer score on the training leads (refitted on the holdout with
+/// `calibrate_on = "latest"`); returns the method, for the model in use today.
+fn calibrate(
+    model: &mut Model,
+    table: &FeatureTable,
+    spec: &ModelSpec,
+    split: &Split,
+    train: &TrainingSet,
+) -> Result<CalibrationMethod, FitError> {
+    let method = calibration_method(&spec.calibration);
+    let train_scores = scores(model, train.x);
     model.calibration = Some(
-        calibration_table(&train_scores, &y_train, method)
-            .map_err(|e| name_separators(e, x_train.view(), &y_train, &names))?,
+        calibration_table(&train_scores, train.y, method)
+            .map_err(|e| name_separators(e, train.x, train.y, train.names))?,
     );
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
-        recalibrate_on_latest(&mut model, table, split, method)?;
+        recalibrate_on_latest(model, table, split, method)?;
     }
+    Ok(method)
+}
 
+/// Metrics per set (training unless skipped, holdout) of the calibrated points
+/// model, recorded in `model`; returns those of the exact logistic model.
+fn measure(
+    model: &mut Model,
+    logistic: &crate::LogisticFit,
+    table: &FeatureTable,
+    split: &Split,
+    skip_training_metrics: bool,
+) -> Result<BTreeMap<String, Metrics>, FitError> {
     let mut exact_metrics = BTreeMap::new();
     let sets = [
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
     ];
     for (set, rows) in sets {
-        if set == "training" && options.skip_training_metrics {
+        if set == "training" && skip_training_metrics {
             continue;
         }
-        let (w, l) = counts(rows);
+        let (w, l) = won_lost(table, rows);
         if w == 0 || l == 0 {
             continue;
         }
         let x = rows_matrix(table, rows);
         let y = labels(table, rows);
-        let probs: Vec<f64> = scores(&model, x.view())
+        let probs: Vec<f64> = scores(model, x.view())
             .iter()
             .map(|&s| {
                 model
@@ -312,23 +479,24 @@ pub fn fit_model_with(
         let exact = logistic.predict_proba(x.view())?;
         exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
     }
-    record_rounding_loss(&mut model, &exact_metrics, spec.max_rounding_loss);
+    Ok(exact_metrics)
+}
 
-    let current = match options.current {
-        None => None,
+/// The model in use today, if any, calibrated and measured on the same leads.
+fn evaluate_current(
+    current: Option<&Model>,
+    table: &FeatureTable,
+    split: &Split,
+    method: CalibrationMethod,
+) -> Result<Option<Model>, FitError> {
+    match current {
+        None => Ok(None),
         Some(current) => {
             let mut current = current.clone();
             evaluate_points_model(&mut current, table, split, method)?;
-            Some(current)
+            Ok(Some(current))
         }
-    };
-    Ok(FitReport {
-        model,
-        logistic,
-        alpha_search,
-        exact_metrics,
-        current,
-    })
+    }
 }
 
 /// Below this many training leads, a signal that separates the outcomes does so
