@@ -71,6 +71,16 @@ mod tests {
     }
 
     #[test]
+    fn absurd_values_saturate_and_never_panic() {
+        let m = model();
+        // -100 points × 1e18 saturates at i64::MIN: the reason still prints.
+        let e = m.explain(&[0.0, 0.0, 0.0, 0.0, 1e18]);
+        assert_eq!(e.reasons[0].points, i64::MIN);
+        assert!(e.reasons[0].text.ends_with(&format!("(−{})", i64::MIN.unsigned_abs())), "{}", e.reasons[0].text);
+        assert_eq!(e.score.fit, i64::MIN);
+    }
+
+    #[test]
     fn reason_codes_show_the_capped_group() {
         let m = model();
         // 5 blog visits (40) + 1 ebook (10) = 50 over a cap of 20: one capped reason of +20.

@@ -90,7 +90,7 @@ impl Model {
             _ => None,
         };
         let mut reasons: Vec<Reason> = self.contributions(values).into_iter().filter_map(|part| self.reason(&part, values)).collect();
-        reasons.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.signal.cmp(&b.signal)));
+        reasons.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then(a.signal.cmp(&b.signal)));
         reasons.truncate(3);
         Explained { score, tier, reasons }
     }
@@ -126,7 +126,8 @@ impl Model {
             return None;
         }
         let times = |v: f64| if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
-        let sign = if part.points < 0 { format!("−{}", -part.points) } else { format!("+{}", part.points) };
+        // unsigned_abs: i64::MIN has no positive twin (a saturated sum must not panic here).
+        let sign = if part.points < 0 { format!("−{}", part.points.unsigned_abs()) } else { format!("+{}", part.points) };
         Some(match part.source {
             Source::Signal(j) => {
                 let s = &self.signals[j];
