@@ -12,7 +12,9 @@ mod alpha;
 mod calibrate;
 mod error;
 mod logistic;
+mod measure;
 mod model;
+mod separation;
 mod points;
 
 pub use alpha::{choose_alpha, default_alpha_grid, AlphaScore, AlphaSearch};
@@ -23,8 +25,9 @@ pub use error::FitError;
 pub use logistic::{
     fit, fit_from, DropReason, DroppedSignal, FitParams, FitWarning, LogisticFit, ValidFitParams,
 };
+pub use measure::evaluate_points_model;
 pub use model::{
-    attach_recipes, evaluate_points_model, fit_model, fit_model_with, scorecard_columns, scores, split, FitOptions,
+    attach_recipes, fit_model, fit_model_with, scorecard_columns, scores, split, FitOptions,
     FitReport, Split,
 };
 pub use points::{rounding_cost, scale_to_points, Points, RoundingCost, Scaling};

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use mqlcal_config::{AlphaSpec, Calibration, ModelSpec, PointsScaling};
+use mqlcal_config::{AlphaSpec, ModelSpec, PointsScaling};
 pub use mqlcal_features::split::{split, Split};
 use mqlcal_features::{FeatureTable, Outcome};
 use mqlcal_metrics::Metrics;
@@ -14,16 +14,18 @@ use mqlcal_scorecard::{
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
+use crate::measure::*;
+use crate::separation::*;
 use crate::{
-    calibration_table, choose_alpha, default_alpha_grid, fit_from, rounding_cost, scale_to_points,
-    AlphaSearch, CalibrationMethod, FitError, FitParams, ParamGuard, Scaling,
+    choose_alpha, default_alpha_grid, fit_from, rounding_cost, scale_to_points,
+    AlphaSearch, FitError, FitParams, ParamGuard, Scaling,
 };
 
-fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
+pub(crate) fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
     table.matrix.select(ndarray::Axis(0), rows)
 }
 
-fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
+pub(crate) fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
     rows.iter()
         .map(|&i| table.outcomes[i] == Outcome::Won)
         .collect()
@@ -135,15 +137,19 @@ pub fn fit_model_with(
     })
 }
 
+/// Rolling-origin folds of `alpha = "auto"` when the data allows: the latest 3
+/// training cohorts, each predicted from the cohorts before it.
+pub const DEFAULT_ALPHA_FOLDS: usize = 3;
+
 /// The training rows of a fit: features, outcomes (won = true) and column names.
-struct TrainingSet<'a> {
-    x: ArrayView2<'a, f64>,
-    y: &'a [bool],
-    names: &'a [String],
+pub(crate) struct TrainingSet<'a> {
+    pub(crate) x: ArrayView2<'a, f64>,
+    pub(crate) y: &'a [bool],
+    pub(crate) names: &'a [String],
 }
 
 /// The logistic weights rescaled to integer points, with what rounding costs.
-struct Scaled {
+pub(crate) struct Scaled {
     coefs: Vec<f64>,
     scaling: Scaling,
     points: crate::Points,
@@ -151,7 +157,7 @@ struct Scaled {
 }
 
 /// What the fit produced, for [`assemble_model`].
-struct Fitted<'a> {
+pub(crate) struct Fitted<'a> {
     alpha: f64,
     /// Alpha was chosen by `alpha = "auto"` (else set in the config).
     auto: bool,
@@ -160,7 +166,7 @@ struct Fitted<'a> {
 }
 
 /// Choose alpha: the spec's number, or `alpha = "auto"`'s rolling-origin search over the training cohorts.
-fn pick_alpha(
+pub(crate) fn pick_alpha(
     table: &FeatureTable,
     spec: &ModelSpec,
     split: &Split,
@@ -191,7 +197,7 @@ fn pick_alpha(
 
 /// Each training row's cohort as its position among the training cohorts (later = larger);
 /// an error when there are fewer than 2 training cohorts to search alpha over.
-fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usize>, FitError> {
+pub(crate) fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usize>, FitError> {
     let cohort_of: BTreeMap<&str, usize> = split
         .training_cohorts
         .iter()
@@ -212,7 +218,7 @@ fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usiz
 }
 
 /// Fit the logistic model at `alpha`, warm-started from the caller's fit or the alpha search's winner.
-fn fit_logistic(
+pub(crate) fn fit_logistic(
     alpha: f64,
     alpha_search: Option<&AlphaSearch>,
     warm_start: Option<&crate::LogisticFit>,
@@ -225,7 +231,7 @@ fn fit_logistic(
 }
 
 /// The config's points scaling in the fitter's terms.
-fn points_scaling(scaling: &PointsScaling) -> Scaling {
+pub(crate) fn points_scaling(scaling: &PointsScaling) -> Scaling {
     match *scaling {
         PointsScaling::MaxPoints(m) => Scaling::MaxPoints(m),
         PointsScaling::Pdo {
@@ -241,7 +247,7 @@ fn points_scaling(scaling: &PointsScaling) -> Scaling {
 }
 
 /// Scale the weights to integer points and measure what the rounding costs on the training rows.
-fn scale_weights(
+pub(crate) fn scale_weights(
     logistic: &crate::LogisticFit,
     scaling: Scaling,
     train: &TrainingSet,
@@ -260,7 +266,7 @@ fn scale_weights(
 
 /// The fitted model before calibration and metrics: signals with their points and
 /// weights, base points, caps, overrides, the fit's summary and the training set's.
-fn assemble_model(
+pub(crate) fn assemble_model(
     table: &FeatureTable,
     spec: &ModelSpec,
     split: &Split,
@@ -313,7 +319,7 @@ fn assemble_model(
 
 /// One signal per feature column: its points, weight, standard error and p-value
 /// (None for columns the fit dropped).
-fn model_signals(
+pub(crate) fn model_signals(
     table: &FeatureTable,
     logistic: &crate::LogisticFit,
     coefs: &[f64],
@@ -343,7 +349,7 @@ fn model_signals(
 }
 
 /// The spec's `always_mql` then `never_mql` signals as overrides.
-fn overrides(spec: &ModelSpec) -> Vec<Override> {
+pub(crate) fn overrides(spec: &ModelSpec) -> Vec<Override> {
     let mut overrides: Vec<Override> = spec
         .always_mql
         .iter()
@@ -361,7 +367,7 @@ fn overrides(spec: &ModelSpec) -> Vec<Override> {
 
 /// How the fit went: alpha and who chose it, intercept, convergence, dropped
 /// columns, and the warnings screened into leakage suspects and small levels.
-fn fit_summary(
+pub(crate) fn fit_summary(
     alpha: f64,
     auto: bool,
     logistic: &crate::LogisticFit,
@@ -387,7 +393,7 @@ fn fit_summary(
 }
 
 /// (won, lost) among `rows` (every other row is open).
-fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
+pub(crate) fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
     let won = rows
         .iter()
         .filter(|&&i| table.outcomes[i] == Outcome::Won)
@@ -396,7 +402,7 @@ fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
 }
 
 /// What the model was trained on: cohorts, holdout, as-of date, won and lost leads.
-fn training_summary(table: &FeatureTable, split: &Split) -> Training {
+pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training {
     let (won, lost) = won_lost(table, &split.training_rows);
     Training {
         cohorts: split.training_cohorts.clone(),
@@ -411,176 +417,10 @@ fn training_summary(table: &FeatureTable, split: &Split) -> Training {
     }
 }
 
-/// The config's calibration method in the fitter's terms.
-fn calibration_method(calibration: &Calibration) -> CalibrationMethod {
-    match calibration {
-        Calibration::Platt => CalibrationMethod::Platt,
-        Calibration::Isotonic => CalibrationMethod::Isotonic,
-    }
-}
-
-/// Calibrate the integer score on the training leads (refitted on the holdout with
-/// `calibrate_on = "latest"`); returns the method, for the model in use today.
-fn calibrate(
-    model: &mut Model,
-    table: &FeatureTable,
-    spec: &ModelSpec,
-    split: &Split,
-    train: &TrainingSet,
-) -> Result<CalibrationMethod, FitError> {
-    let method = calibration_method(&spec.calibration);
-    let train_scores = scores(model, train.x);
-    model.calibration = Some(
-        calibration_table(&train_scores, train.y, method)
-            .map_err(|e| name_separators(e, train.x, train.y, train.names))?,
-    );
-    if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
-        recalibrate_on_latest(model, table, split, method)?;
-    }
-    Ok(method)
-}
-
-/// Metrics per set (training unless skipped, holdout) of the calibrated points
-/// model, recorded in `model`; returns those of the exact logistic model.
-fn measure(
-    model: &mut Model,
-    logistic: &crate::LogisticFit,
-    table: &FeatureTable,
-    split: &Split,
-    skip_training_metrics: bool,
-) -> Result<BTreeMap<String, Metrics>, FitError> {
-    let mut exact_metrics = BTreeMap::new();
-    let sets = [
-        ("training", &split.training_rows),
-        ("holdout", &split.holdout_rows),
-    ];
-    for (set, rows) in sets {
-        if set == "training" && skip_training_metrics {
-            continue;
-        }
-        let (w, l) = won_lost(table, rows);
-        if w == 0 || l == 0 {
-            continue;
-        }
-        let x = rows_matrix(table, rows);
-        let y = labels(table, rows);
-        let probs: Vec<f64> = scores(model, x.view())
-            .iter()
-            .map(|&s| {
-                model
-                    .calibration
-                    .as_ref()
-                    .map_or(f64::NAN, |c| c.probability(s))
-            })
-            .collect();
-        model
-            .metrics
-            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
-        let exact = logistic.predict_proba(x.view())?;
-        exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
-    }
-    Ok(exact_metrics)
-}
-
-/// The model in use today, if any, calibrated and measured on the same leads.
-fn evaluate_current(
-    current: Option<&Model>,
-    table: &FeatureTable,
-    split: &Split,
-    method: CalibrationMethod,
-) -> Result<Option<Model>, FitError> {
-    match current {
-        None => Ok(None),
-        Some(current) => {
-            let mut current = current.clone();
-            evaluate_points_model(&mut current, table, split, method)?;
-            Ok(Some(current))
-        }
-    }
-}
-
-/// Below this many training leads, a signal that separates the outcomes does so
-/// by chance (a small level with no wins), not by leakage.
-const MIN_SEPARATION_SUPPORT: usize = 50;
-
-/// The fit's warnings, ranked: separations with real support first, one per
-/// line (leakage suspects); separations by small levels grouped into one line.
-fn grouped_separations(
-    warnings: &[crate::FitWarning],
-    x: ArrayView2<f64>,
-    names: &[String],
-) -> Vec<String> {
-    let support = |signal: &str| -> usize {
-        names
-            .iter()
-            .position(|n| n == signal)
-            .map_or(usize::MAX, |j| {
-                x.column(j).iter().filter(|&&v| v != 0.0).count()
-            })
-    };
-    type BySupport<'a> = Vec<(usize, &'a crate::FitWarning)>;
-    let (mut strong, mut small): (BySupport, BySupport) = warnings
-        .iter()
-        .map(|w| (support(&w.signal), w))
-        .partition(|(n, _)| *n >= MIN_SEPARATION_SUPPORT);
-    strong.sort_by_key(|w| std::cmp::Reverse(w.0));
-    small.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.signal.cmp(&b.1.signal)));
-    let mut out: Vec<String> = strong
-        .iter()
-        .map(|(_, w)| format!("{}: {}", w.signal, w.reason))
-        .collect();
-    if !small.is_empty() {
-        let listed: Vec<String> = small
-            .iter()
-            .take(12)
-            .map(|(n, w)| format!("{} ({n} leads)", w.signal))
-            .collect();
-        out.push(format!(
-            "{} small signals or levels (under {MIN_SEPARATION_SUPPORT} training leads each) have only wins or only losses, so they separate the outcomes by chance, not leakage: {}{}; their points rest on the penalty alone, consider pooling them into the baseline",
-            small.len(),
-            listed.join(", "),
-            if small.len() > 12 { ", ..." } else { "" }
-        ));
-    }
-    out
-}
-
-/// A calibration that fails because the score separates the outcomes is almost
-/// always leakage: name the signals that separate won from lost on their own.
-fn name_separators(
-    error: FitError,
-    x: ArrayView2<f64>,
-    won: &[bool],
-    names: &[String],
-) -> FitError {
-    if !matches!(
-        error,
-        FitError::Metrics(mqlcal_metrics::MetricsError::Separated)
-    ) {
-        return error;
-    }
-    let separators: Vec<String> = names
-        .iter()
-        .zip(x.columns())
-        .filter_map(|(name, column)| {
-            let values: Vec<f64> = column.to_vec();
-            let auc = mqlcal_metrics::roc_auc(&values, won).ok()?;
-            (auc.max(1.0 - auc) >= 0.99).then(|| format!("{name} (AUC {:.2})", auc.max(1.0 - auc)))
-        })
-        .collect();
-    if separators.is_empty() {
-        return error;
-    }
-    FitError::InvalidParams(format!(
-        "{error}; on their own, {} separate won from lost leads: they are probably recorded after the outcome (leakage). Leave them out of [[signals]] (mqlcal validate lists leakage suspects)",
-        separators.join(", ")
-    ))
-}
-
 /// Max-points scaling's default base: just enough (a multiple of 10) that the
 /// lowest score any training lead could reach is 0, so scores and thresholds
 /// read as non-negative numbers; adding a constant never changes a ranking.
-fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
+pub(crate) fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
     let lowest: f64 = points
         .iter()
         .zip(x.columns())
@@ -602,119 +442,6 @@ fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
     } else {
         0
     }
-}
-
-/// `calibrate_on = "latest"`: the score → probability map refitted on the
-/// holdout (the latest mature cohort), with what that changes in words.
-fn recalibrate_on_latest(
-    model: &mut Model,
-    table: &FeatureTable,
-    split: &Split,
-    method: CalibrationMethod,
-) -> Result<(), FitError> {
-    if split.holdout_rows.is_empty() {
-        return Ok(());
-    }
-    let x = rows_matrix(table, &split.holdout_rows);
-    let y = labels(table, &split.holdout_rows);
-    if !y.iter().any(|&w| w) || y.iter().all(|&w| w) {
-        return Ok(());
-    }
-    let s = scores(model, x.view());
-    let mean = |m: &Model| {
-        s.iter()
-            .map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v)))
-            .sum::<f64>()
-            / s.len() as f64
-    };
-    let before = mean(model);
-    model.calibration = Some(calibration_table(&s, &y, method)?);
-    let after = mean(model);
-    let observed = y.iter().filter(|&&w| w).count() as f64 / y.len() as f64;
-    if let Some(fit) = &mut model.fit {
-        fit.warnings.push(format!(
-            "calibrate_on = \"latest\": probabilities refitted on {} (in sample there): their mean there moves from {:.1} % (training map) to {:.1} % (observed {:.1} %)",
-            split.holdout_cohorts.join(", "),
-            100.0 * before,
-            100.0 * after,
-            100.0 * observed
-        ));
-    }
-    Ok(())
-}
-
-/// Rolling-origin folds of `alpha = "auto"` when the data allows: the latest 3
-/// training cohorts, each predicted from the cohorts before it.
-pub const DEFAULT_ALPHA_FOLDS: usize = 3;
-
-/// Name the signals rounding erased, put the holdout's AUCs beside the
-/// training ones, and warn when the holdout loses more than `bound` of AUC.
-fn record_rounding_loss(model: &mut Model, exact_metrics: &BTreeMap<String, Metrics>, bound: f64) {
-    let erased: Vec<String> = model
-        .signals
-        .iter()
-        .filter(|s| s.points == 0 && s.coefficient.is_some_and(|c| c != 0.0))
-        .map(|s| s.name.clone())
-        .collect();
-    let holdout = (exact_metrics.get("holdout"), model.metrics.get("holdout"));
-    let (exact, rounded) = (holdout.0.map(|m| m.roc_auc), holdout.1.map(|m| m.roc_auc));
-    let mut warning = None;
-    if let (Some(e), Some(r)) = (exact, rounded) {
-        if e - r > bound {
-            warning = Some(format!(
-                "rounding to points costs {:.3} AUC on the holdout ({e:.3} exact, {r:.3} in points; bound {bound}){}: score wide numeric signals per bin (bins = \"auto\") or raise [model] max_points",
-                e - r,
-                if erased.is_empty() { String::new() } else { format!("; rounded to 0 points: {}", erased.join(", ")) }
-            ));
-        }
-    }
-    if let Some(cost) = &mut model.rounding_cost {
-        cost.holdout_auc_exact = exact;
-        cost.holdout_auc_rounded = rounded;
-        cost.rounded_to_zero = erased;
-    }
-    if let (Some(w), Some(fit)) = (warning, &mut model.fit) {
-        fit.warnings.push(w);
-    }
-}
-
-/// Calibrate a points model's score on the training rows and record metrics per set.
-pub fn evaluate_points_model(
-    model: &mut Model,
-    table: &FeatureTable,
-    split: &Split,
-    method: CalibrationMethod,
-) -> Result<(), FitError> {
-    let x_train = rows_matrix(table, &split.training_rows);
-    let y_train = labels(table, &split.training_rows);
-    model.calibration = Some(calibration_table(
-        &scores(model, x_train.view()),
-        &y_train,
-        method,
-    )?);
-    for (set, rows) in [
-        ("training", &split.training_rows),
-        ("holdout", &split.holdout_rows),
-    ] {
-        let y = labels(table, rows);
-        if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
-            continue;
-        }
-        let x = rows_matrix(table, rows);
-        let probs: Vec<f64> = scores(model, x.view())
-            .iter()
-            .map(|&s| {
-                model
-                    .calibration
-                    .as_ref()
-                    .map_or(f64::NAN, |c| c.probability(s))
-            })
-            .collect();
-        model
-            .metrics
-            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
-    }
-    Ok(())
 }
 
 /// The table's feature columns as (name, axis), the form a points sheet is loaded against.
