@@ -5,16 +5,13 @@
 use std::collections::BTreeMap;
 
 use mqlcal_config::{Calibration, ModelSpec};
-pub use mqlcal_features::split::Split;
+use mqlcal_features::split::Split;
 use mqlcal_features::FeatureTable;
 use mqlcal_metrics::Metrics;
 use mqlcal_scorecard::Model;
 
-use crate::{
-    calibration_table, CalibrationMethod, FitError,
-};
-
 use crate::model::*;
+use crate::{calibration_table, CalibrationMethod, FitError};
 use crate::separation::name_separators;
 
 /// The config's calibration method in the fitter's terms.
