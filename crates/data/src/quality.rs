@@ -6,12 +6,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
-use mqlcal_features::Outcome;
+use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
 use serde::Serialize;
 
 use crate::cells::{self, clean};
 use crate::events::EventStats;
-use crate::ingest::{ingest, IngestOptions, Ingested};
+use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
 use crate::profile::{profile_columns, ColumnProfile};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -150,8 +150,41 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let table = &ingested.table;
     let stats = &ingested.stats;
     let mut warnings = stats.warnings.clone();
-    let mut errors = Vec::new();
+    let cohorts = cohort_rows(config, table);
+    let duplicate_ids = stats.duplicate_ids;
+    let counts = table.outcome_counts();
+    let errors = data_errors(config, stats, &counts);
+    if let Some(events) = &stats.events {
+        warnings.extend(unused_activities(events));
+    }
+    let columns = profile_lead_files(config, table)?;
+    let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
+    warnings.extend(signal_shape_warnings(config, table));
+    let unnamed_levels = unnamed_levels(config, columns.unnamed);
+    let blank_rates = columns.blank_rates;
 
+    Ok(QualityReport {
+        config: config.source_path.display().to_string(),
+        as_of: stats.as_of.map(mqlcal_features::calendar::format_timestamp),
+        leads: table.len(),
+        won: counts.won,
+        lost: counts.lost,
+        open: counts.open,
+        cohorts,
+        duplicate_ids,
+        duplicate_rows: stats.duplicate_rows,
+        duplicate_examples: stats.duplicate_examples.clone(),
+        events: stats.events.clone(),
+        blank_rates,
+        unnamed_levels,
+        leakage_suspects,
+        warnings,
+        errors,
+    })
+}
+
+/// Leads, outcomes, win rate and maturity per cohort.
+fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
     let mut per_cohort: BTreeMap<&str, CohortRow> = BTreeMap::new();
     for (cohort, outcome) in table.cohorts.iter().zip(&table.outcomes) {
         let row = per_cohort.entry(cohort).or_insert_with(|| CohortRow {
@@ -185,7 +218,12 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         row.mature = m.mature;
     }
 
-    let duplicate_ids = stats.duplicate_ids;
+    cohorts
+}
+
+/// What stops a fit: duplicate ids under `duplicates = "error"`, only one outcome.
+fn data_errors(config: &Config, stats: &IngestStats, counts: &OutcomeCounts) -> Vec<String> {
+    let mut errors = Vec::new();
     if stats.duplicate_rows > 0 && config.duplicates == Duplicates::Error {
         errors.push(format!(
             "{} extra rows repeat an existing lead id (e.g. {}); remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"",
@@ -199,27 +237,34 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
                 .join(", ")
         ));
     }
-    let counts = table.outcome_counts();
     if counts.won == 0 || counts.lost == 0 {
         errors.push(format!(
             "the data has {} won and {} lost leads: a model needs both",
             counts.won, counts.lost
         ));
     }
-    if let Some(events) = &stats.events {
-        if !events.unused_activities.is_empty() {
-            warnings.push(format!(
-                "activities no signal counts: {}",
-                events
-                    .unused_activities
-                    .iter()
-                    .map(|(a, n)| format!("{a} ({n})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
+    errors
+}
 
+/// Activities in the events file that no signal counts, as one warning.
+fn unused_activities(events: &EventStats) -> Option<String> {
+    (!events.unused_activities.is_empty()).then(|| {
+        format!(
+            "activities no signal counts: {}",
+            events.unused_activities.iter().map(|(a, n)| format!("{a} ({n})")).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// Every column of the lead file(s), profiled against the outcomes (looked up by id).
+struct LeadColumns {
+    profiles: Vec<ColumnProfile>,
+    blank_rates: Vec<BlankRate>,
+    /// (signal, value) → leads, for categorical values the config does not name.
+    unnamed: BTreeMap<(String, String), usize>,
+}
+
+fn profile_lead_files(config: &Config, table: &FeatureTable) -> Result<LeadColumns, DataError> {
     // Every column of the lead file(s), with outcomes looked up by id.
     let outcome_by_id: HashMap<&str, Outcome> = table
         .ids
@@ -236,17 +281,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         }
     };
     let mut blank_rates = Vec::new();
-    let mut leakage_suspects: Vec<LeakageSuspect> = Vec::new();
     let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
-    let not_signal_columns = {
-        let mut cols = vec![config.id_column.clone()];
-        cols.extend(config.created_at_column.clone());
-        if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
-            cols.push(outcome_column.clone());
-        }
-        cols
-    };
     for file in lead_files {
         let mut notes = ReadNotes::default();
         let raw = read::read_table(file, &config.csv, None, &mut notes)?;
@@ -282,7 +318,21 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         }
         profiles_all.extend(profiles);
     }
-    for p in &profiles_all {
+    Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed })
+}
+
+/// Columns that nearly separate won from lost on their own; a warning when a signal reads one.
+fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &mut Vec<String>) -> Vec<LeakageSuspect> {
+    let mut leakage_suspects: Vec<LeakageSuspect> = Vec::new();
+    let not_signal_columns = {
+        let mut cols = vec![config.id_column.clone()];
+        cols.extend(config.created_at_column.clone());
+        if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
+            cols.push(outcome_column.clone());
+        }
+        cols
+    };
+    for p in profiles_all {
         if not_signal_columns.contains(&p.name) || config.segments.contains(&p.name) {
             continue;
         }
@@ -304,7 +354,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             });
         }
     }
-    warnings.extend(signal_shape_warnings(config, table));
+    leakage_suspects
+}
+
+/// Categorical values the config does not name, by signal, most frequent first.
+fn unnamed_levels(config: &Config, unnamed: BTreeMap<(String, String), usize>) -> Vec<UnnamedLevel> {
     let mut unnamed_levels: Vec<UnnamedLevel> = unnamed
         .into_iter()
         .map(|((signal, level), leads)| {
@@ -320,22 +374,5 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         .collect();
     unnamed_levels.sort_by(|a, b| a.signal.cmp(&b.signal).then(b.leads.cmp(&a.leads)));
 
-    Ok(QualityReport {
-        config: config.source_path.display().to_string(),
-        as_of: stats.as_of.map(mqlcal_features::calendar::format_timestamp),
-        leads: table.len(),
-        won: counts.won,
-        lost: counts.lost,
-        open: counts.open,
-        cohorts,
-        duplicate_ids,
-        duplicate_rows: stats.duplicate_rows,
-        duplicate_examples: stats.duplicate_examples.clone(),
-        events: stats.events.clone(),
-        blank_rates,
-        unnamed_levels,
-        leakage_suspects,
-        warnings,
-        errors,
-    })
+    unnamed_levels
 }
