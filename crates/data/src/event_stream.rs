@@ -128,20 +128,7 @@ fn stream_csv(
     let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
     let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
     let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(reader);
-    let header: Vec<String> = csv
-        .byte_headers()
-        .map_err(|e| DataError::file(path, format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| {
-            let text = std::str::from_utf8(h).map(str::to_string).unwrap_or_else(|_| h.iter().map(|&b| b as char).collect());
-            text.trim_start_matches('\u{feff}').trim().to_string()
-        })
-        .collect();
-    if header.iter().all(String::is_empty) {
-        return Err(DataError::Empty { path: path.to_path_buf() });
-    }
-    crate::csv_lint::check_unique_header(path, &header)?;
-    read::check_columns(path, &header, needed)?;
+    let header = read_header(path, &mut csv, needed)?;
     let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
     let (id_at, time_at, activity_at) = (index(columns.lead_id), index(columns.occurred_at), index(columns.activity));
     let mut decoding = match options.encoding {
@@ -237,6 +224,26 @@ fn stream_csv(
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
     Ok(row)
+}
+
+/// The header's names (trimmed, without a byte-order mark), checked: not blank,
+/// no name twice, and every needed column there.
+fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: &[(String, String)]) -> Result<Vec<String>, DataError> {
+    let header: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| DataError::file(path, format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| {
+            let text = std::str::from_utf8(h).map(str::to_string).unwrap_or_else(|_| h.iter().map(|&b| b as char).collect());
+            text.trim_start_matches('\u{feff}').trim().to_string()
+        })
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(DataError::Empty { path: path.to_path_buf() });
+    }
+    crate::csv_lint::check_unique_header(path, &header)?;
+    read::check_columns(path, &header, needed)?;
+    Ok(header)
 }
 
 /// Records per batch handed from the parsing thread to the counting one.

@@ -138,19 +138,7 @@ pub fn aggregate(
     };
     stats.rows = for_each_event(path, &config.csv, &names, &spec.date_format, notes, &mut count)?;
 
-    let matched = stats.rows - stats.unknown_lead - stats.blank;
-    if stats.rows > 0 && matched == 0 {
-        let sample_lead = leads.ids.first().cloned().unwrap_or_default();
-        return Err(DataError::File {
-            path: path.clone(),
-            message: format!(
-                "none of the {} events' lead ids (column {:?}, e.g. {:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
-                stats.rows,
-                spec.lead_id,
-                sample_event.unwrap_or_default()
-            ),
-        });
-    }
+    check_some_match(spec, &stats, leads, sample_event)?;
     let mut missing: Vec<String> = by_activity.iter().filter(|(_, (index, _))| !seen[*index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
@@ -170,13 +158,29 @@ pub fn aggregate(
         ));
     }
 
+    // The recipe's rule: the decayed count capped, then scaled.
     for (column, (_, cap, scale, _)) in columns.iter_mut().zip(&events_signals) {
         for v in column.iter_mut() {
-            if let Some(cap) = cap {
-                *v = v.min(*cap);
-            }
-            *v *= *scale;
+            *v = mqlcal_scorecard::clip_and_scale(*v, None, *cap, *scale);
         }
     }
     Ok(EventAggregation { stats, columns })
+}
+
+/// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
+fn check_some_match(spec: &EventsSpec, stats: &EventStats, leads: &LeadKeys<'_>, sample_event: Option<String>) -> Result<(), DataError> {
+    let matched = stats.rows - stats.unknown_lead - stats.blank;
+    if stats.rows > 0 && matched == 0 {
+        let sample_lead = leads.ids.first().cloned().unwrap_or_default();
+        return Err(DataError::File {
+            path: spec.path.clone(),
+            message: format!(
+                "none of the {} events' lead ids (column {:?}, e.g. {:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
+                stats.rows,
+                spec.lead_id,
+                sample_event.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(())
 }
