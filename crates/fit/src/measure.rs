@@ -67,18 +67,8 @@ pub(crate) fn measure(
         }
         let x = rows_matrix(table, rows);
         let y = labels(table, rows);
-        let probs: Vec<f64> = scores(model, x.view())
-            .iter()
-            .map(|&s| {
-                model
-                    .calibration
-                    .as_ref()
-                    .map_or(f64::NAN, |c| c.probability(s))
-            })
-            .collect();
-        model
-            .metrics
-            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+        let metrics = calibrated_metrics(model, x.view(), &y)?;
+        model.metrics.insert(set.to_string(), metrics);
         let exact = logistic.predict_proba(x.view())?;
         exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
     }
@@ -195,19 +185,15 @@ pub fn evaluate_points_model(
             continue;
         }
         let x = rows_matrix(table, rows);
-        let probs: Vec<f64> = scores(model, x.view())
-            .iter()
-            .map(|&s| {
-                model
-                    .calibration
-                    .as_ref()
-                    .map_or(f64::NAN, |c| c.probability(s))
-            })
-            .collect();
-        model
-            .metrics
-            .insert(set.to_string(), mqlcal_metrics::evaluate(&probs, &y)?);
+        let metrics = calibrated_metrics(model, x.view(), &y)?;
+        model.metrics.insert(set.to_string(), metrics);
     }
     Ok(())
 }
 
+/// Metrics of the model's calibrated probabilities (the integer score through its
+/// calibration table) on the rows `x` with outcomes `y`.
+fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool]) -> Result<Metrics, FitError> {
+    let probs: Vec<f64> = scores(model, x).iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
+    Ok(mqlcal_metrics::evaluate(&probs, y)?)
+}

@@ -3,18 +3,7 @@
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    mqlcal_scorecard::export::escape_markup(text, "&#39;")
 }
 
 /// Escape text for Markdown (also inside table cells): Markdown's punctuation is

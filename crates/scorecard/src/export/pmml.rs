@@ -9,18 +9,7 @@ use std::fmt::Write;
 use crate::Model;
 
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_markup(text, "&apos;")
 }
 
 /// `points × field`, rounded half away from zero (as the scorer does).
