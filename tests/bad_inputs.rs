@@ -102,6 +102,12 @@ fn leads_cases() -> Vec<Case> {
         case("bad date", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,2024-13-45"), VALIDATE, 1, &["leads.csv", "2024-13-45"]),
         case("year 9999", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,9999-12-31"), VALIDATE, 1, &["leads.csv", "9999"]),
         case("year 1900", |d| edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,1900-01-01"), VALIDATE, 1, &["leads.csv", "1900"]),
+        case("year 1900 allowed by earliest_date", |d| {
+            edit(d, "leads.csv", "L0000002,2024-01-01", "L0000002,1900-01-01");
+            edit(d, "mqlcal.toml", "[input]\n", "[input]\nearliest_date = \"1850-01-01\"\n");
+        }, VALIDATE, 0, &[]),
+        case("latest_date before the data", |d| edit(d, "mqlcal.toml", "[input]\n", "[input]\nlatest_date = 2024-06-30\n"), VALIDATE, 1, &["leads.csv", "latest_date", "2024-06-30"]),
+        case("earliest_date not a date", |d| edit(d, "mqlcal.toml", "[input]\n", "[input]\nearliest_date = \"last year\"\n"), VALIDATE, 2, &["mqlcal.toml", "earliest_date", "YYYY-MM-DD"]),
         case("unknown outcome", |d| edit(d, "leads.csv", "L0000002,2024-01-01,lost", "L0000002,2024-01-01,maybe"), VALIDATE, 1, &["leads.csv", "maybe"]),
         case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "sixteen"]),
         case("infinite number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,inf,"), VALIDATE, 1, &["leads.csv", "company_size"]),

@@ -22,6 +22,8 @@ pub struct RawInput {
     pub missing: Option<Vec<String>>,
     pub duplicates: Option<String>,
     pub as_of: Option<RawDate>,
+    pub earliest_date: Option<RawDate>,
+    pub latest_date: Option<RawDate>,
 }
 
 /// A date written as TOML text (`"2025-12-31"`) or as a TOML date (`2025-12-31`).
@@ -123,6 +125,28 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
         }
     };
     Ok((CsvOptions { delimiter, encoding, missing }, duplicates))
+}
+
+/// `[input] earliest_date` / `latest_date`: the creation dates a lead may have
+/// (from the start of the first day to the end of the last); outside them a date
+/// is a typo or a placeholder (9999-12-31, 1900-01-01) and an error.
+pub(crate) fn check_plausible_dates(input: &RawInput) -> Result<crate::PlausibleDates, String> {
+    let day = |key: &str, raw: &RawDate, end_of_day: bool| -> Result<i64, String> {
+        let text = match raw {
+            RawDate::Text(t) => t.trim().to_string(),
+            RawDate::Toml(d) => d.to_string(),
+        };
+        let date = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| format!("[input] {key} = {text:?}: expected a date, \"YYYY-MM-DD\""))?;
+        let (h, m, s) = if end_of_day { (23, 59, 59) } else { (0, 0, 0) };
+        Ok(date.and_hms_opt(h, m, s).map_or(0, |t| t.and_utc().timestamp()))
+    };
+    let earliest = input.earliest_date.as_ref().map(|d| day("earliest_date", d, false)).transpose()?.unwrap_or(crate::PlausibleDates::DEFAULT_EARLIEST);
+    let latest = input.latest_date.as_ref().map(|d| day("latest_date", d, true)).transpose()?;
+    if latest.is_some_and(|l| l <= earliest) {
+        return Err("[input] latest_date must come after earliest_date".into());
+    }
+    Ok(crate::PlausibleDates { earliest, latest })
 }
 
 /// `[input] as_of`: a date (midnight ending that day is *not* implied: 2025-12-31 means

@@ -259,6 +259,22 @@ impl Signal {
     }
 }
 
+/// The creation dates mqlcal accepts (seconds since the epoch). A date outside
+/// them is an error naming file, line and column: one absurd date (9999-12-31)
+/// would otherwise become a cohort of its own and take over the holdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlausibleDates {
+    /// Default 1990-01-01.
+    pub earliest: i64,
+    /// None: a year after today, or after `[input] as_of` if that is later.
+    pub latest: Option<i64>,
+}
+
+impl PlausibleDates {
+    /// 1990-01-01 00:00:00.
+    pub const DEFAULT_EARLIEST: i64 = 7305 * 86_400;
+}
+
 /// The events file and its as-of window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventsSpec {
@@ -302,6 +318,8 @@ pub struct Config {
     /// `[input] as_of`: when the export was taken (seconds since the epoch);
     /// None = the latest timestamp in the leads and events.
     pub as_of: Option<i64>,
+    /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have.
+    pub plausible_dates: PlausibleDates,
     pub layout: Layout,
     pub csv: CsvOptions,
     pub duplicates: Duplicates,

@@ -103,6 +103,7 @@ impl RawConfig {
         let (csv, duplicates) = crate::input::check_csv(&self.input)?;
         let (id_column, leads_date_format) = crate::columns::check_columns(&self.columns)?;
         let as_of = self.input.as_of.as_ref().map(crate::input::parse_as_of).transpose()?;
+        let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
         let events = crate::events::check_events(self.input.events.as_deref(), self.events.as_ref(), &resolve)?;
         let period = crate::columns::check_period(&self.cohorts)?;
@@ -118,6 +119,7 @@ impl RawConfig {
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
             as_of,
+            plausible_dates,
             layout,
             csv,
             duplicates,

@@ -144,16 +144,15 @@ fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice>
     chosen
 }
 
-/// Creation dates mqlcal accepts: from 1990-01-01 to a year after today (or
-/// after `[input] as_of`, if later). One absurd date (9999-12-31, 1900-01-01)
-/// would otherwise become a cohort of its own and take over the holdout.
+/// Creation dates mqlcal accepts: `[input] earliest_date` (default 1990-01-01)
+/// to `latest_date` (default a year after today, or after `[input] as_of` if later).
 pub(crate) fn plausible_dates(config: &Config) -> (i64, i64) {
-    const EARLIEST: i64 = 7305 * 86_400; // 1990-01-01
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(i64::MAX / 2);
-    (EARLIEST, config.as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400))
+    let bounds = config.plausible_dates;
+    (bounds.earliest, bounds.latest.unwrap_or_else(|| config.as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400)))
 }
 
 /// Won ids that match no lead are reported (count and examples), never dropped silently.

@@ -106,7 +106,7 @@ impl LeadRows {
                         row: row + 1,
                         column: column.clone(),
                         message: format!(
-                            "creation date {} is outside the plausible range {} to {} (a typo or a placeholder such as 9999-12-31?); fix the cell, or set [input] as_of if the export is newer",
+                            "creation date {} is outside the plausible range {} to {} (a typo or a placeholder such as 9999-12-31?); fix the cell, or widen [input] earliest_date / latest_date if such leads are real",
                             mqlcal_features::calendar::format_timestamp(times[row].unwrap_or_default()),
                             &mqlcal_features::calendar::format_timestamp(earliest)[..10],
                             &mqlcal_features::calendar::format_timestamp(latest)[..10]
