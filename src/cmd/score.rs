@@ -123,13 +123,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mqls = explained.iter().filter(|e| e.score.mql == Some(true)).count();
     let hot = explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count();
     if args.json {
-        let ignored: std::collections::BTreeMap<&str, usize> = input.unknown_activities.iter().map(|(a, n)| (a.as_str(), *n)).collect();
         super::print_json(&serde_json::json!({
             "output": args.output,
             "leads": explained.len(),
             "mqls": model.threshold.map(|_| mqls),
             "hot": hot,
-            "ignored_events_by_activity": ignored,
+            "ignored_events_by_activity": input.unknown_activities,
             "ignored_events_for_unknown_leads": input.events_for_unknown_leads,
         }))?;
     }

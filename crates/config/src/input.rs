@@ -34,6 +34,16 @@ pub enum RawDate {
     Toml(toml::value::Datetime),
 }
 
+impl RawDate {
+    /// The date as written (TOML text trimmed, a TOML date printed).
+    fn text(&self) -> String {
+        match self {
+            RawDate::Text(t) => t.trim().to_string(),
+            RawDate::Toml(d) => d.to_string(),
+        }
+    }
+}
+
 /// The files named in `[input]` (no empty paths) and how they fit together.
 pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Layout, String> {
     let paths = [
@@ -132,10 +142,7 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
 /// is a typo or a placeholder (9999-12-31, 1900-01-01) and an error.
 pub(crate) fn check_plausible_dates(input: &RawInput) -> Result<crate::PlausibleDates, String> {
     let day = |key: &str, raw: &RawDate, end_of_day: bool| -> Result<i64, String> {
-        let text = match raw {
-            RawDate::Text(t) => t.trim().to_string(),
-            RawDate::Toml(d) => d.to_string(),
-        };
+        let text = raw.text();
         let date = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
             .map_err(|_| format!("[input] {key} = {text:?}: expected a date, \"YYYY-MM-DD\""))?;
         let (h, m, s) = if end_of_day { (23, 59, 59) } else { (0, 0, 0) };
@@ -152,10 +159,7 @@ pub(crate) fn check_plausible_dates(input: &RawInput) -> Result<crate::Plausible
 /// `[input] as_of`: a date (midnight ending that day is *not* implied: 2025-12-31 means
 /// 2025-12-31 23:59:59, the whole day is in the export) or a date and time.
 pub(crate) fn parse_as_of(raw: &RawDate) -> Result<i64, String> {
-    let text = match raw {
-        RawDate::Text(t) => t.trim().to_string(),
-        RawDate::Toml(d) => d.to_string(),
-    };
+    let text = raw.text();
     let expected = || {
         format!(
             "[input] as_of = {text:?}: expected the export's date, \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM[:SS]\" \

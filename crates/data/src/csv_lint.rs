@@ -38,6 +38,31 @@ enum State {
     QuoteInQuoted,
 }
 
+/// What one byte does to the quoting state.
+enum Step {
+    Next(State),
+    Delimiter,
+    EndOfLine,
+    /// A quote inside a field not quoted as a whole, or text after a closing quote:
+    /// the parsers keep it as text; a strict reading fails here.
+    Stray,
+}
+
+/// The quoting state machine, written once for the lint pass and the strict reading.
+fn step(state: State, b: u8, delimiter: u8) -> Step {
+    match (state, b) {
+        (State::Quoted, b'"') => Step::Next(State::QuoteInQuoted),
+        (State::Quoted, _) => Step::Next(State::Quoted),
+        (State::QuoteInQuoted, b'"') => Step::Next(State::Quoted),
+        (State::FieldStart, b'"') => Step::Next(State::Quoted),
+        (_, b'\n') => Step::EndOfLine,
+        (_, d) if d == delimiter => Step::Delimiter,
+        (State::QuoteInQuoted, b'\r') => Step::Next(State::QuoteInQuoted),
+        (State::Unquoted, b'"') | (State::QuoteInQuoted, _) => Step::Stray,
+        _ => Step::Next(State::Unquoted),
+    }
+}
+
 /// The line cut to [`SNIPPET_CHARS`], for messages.
 pub(crate) fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -129,24 +154,22 @@ impl Walker {
             return Ok(());
         }
         for &b in bytes {
-            self.state = match (self.state, b) {
-                (State::Quoted, b'"') => State::QuoteInQuoted,
-                (State::Quoted, _) => State::Quoted,
-                (State::QuoteInQuoted, b'"') => State::Quoted,
-                (State::FieldStart, b'"') => {
+            self.state = match step(self.state, b, self.delimiter) {
+                Step::Next(State::Quoted) if self.state == State::FieldStart => {
                     self.open_at = (self.line, self.fields);
                     State::Quoted
                 }
-                (_, b'\n') => {
+                Step::Next(next) => next,
+                Step::EndOfLine => {
                     self.end_record(path, bytes)?;
                     State::FieldStart
                 }
-                (_, d) if d == self.delimiter => {
+                Step::Delimiter => {
                     self.fields += 1;
                     State::FieldStart
                 }
-                (State::QuoteInQuoted, b'\r') => State::QuoteInQuoted,
-                _ => State::Unquoted,
+                // Lenient, as the parsers: the quote is text.
+                Step::Stray => State::Unquoted,
             };
         }
         Ok(())
@@ -188,33 +211,24 @@ impl Walker {
 /// parse error, so it may be slow.
 pub(crate) fn first_stray_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, usize)> {
     let (mut line, mut field, mut state) = (1usize, 1usize, State::FieldStart);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        state = match (state, b) {
-            (State::Quoted, b'"') => State::QuoteInQuoted,
-            (State::Quoted, b'\n') => {
-                line += 1;
-                State::Quoted
+    for &b in bytes {
+        state = match step(state, b, delimiter) {
+            Step::Stray => return Some((line, field)),
+            Step::Next(next) => {
+                // A line break inside a quoted field.
+                line += usize::from(b == b'\n');
+                next
             }
-            (State::Quoted, _) => State::Quoted,
-            (State::QuoteInQuoted, b'"') => State::Quoted,
-            (State::FieldStart, b'"') => State::Quoted,
-            (State::Unquoted, b'"') => return Some((line, field)),
-            (State::QuoteInQuoted, c) if c != delimiter && c != b'\n' && c != b'\r' => return Some((line, field)),
-            (_, b'\n') => {
+            Step::EndOfLine => {
                 line += 1;
                 field = 1;
                 State::FieldStart
             }
-            (_, d) if d == delimiter => {
+            Step::Delimiter => {
                 field += 1;
                 State::FieldStart
             }
-            (State::QuoteInQuoted, _) => State::QuoteInQuoted,
-            _ => State::Unquoted,
         };
-        i += 1;
     }
     None
 }

@@ -314,7 +314,6 @@ fn read_won_ids(config: &Config, path: &Path, notes: &mut ReadNotes) -> Result<H
         .collect())
 }
 
-/// Rows of leads as they are read, column by column.
 /// "2024-Q1" / "2024-03" from seconds since the epoch; "all" without a date.
 pub fn cohort_label(created_at: Option<i64>, period: Period) -> String {
     let Some(seconds) = created_at else {
