@@ -51,63 +51,148 @@ fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     write(dir, "mqlcal.toml", config)
 }
 
-/// `mqlcal backtest` on the hostile sample into `bt/`, then `mqlcal score` of its leads
-/// into `scores.csv`; returns the events file and the scorer's rows by lead id.
-fn backtest_and_score(dir: &Path, config: &Path) -> (std::path::PathBuf, HashMap<String, Vec<String>>) {
-    let events = repo_root().join("notebooks-data/events.csv");
+/// `mqlcal backtest` of `config` into `bt/`, then `mqlcal score` of `dir`'s leads.csv and
+/// `events` into `scores.csv`; returns the scorer's rows by lead id.
+fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> HashMap<String, Vec<String>> {
     let (code, _, err) = run_in(dir, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) =
         run_in(dir, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
     assert_eq!(code, 0, "{err}");
-    (events, rows_by_id(&dir.join("scores.csv")))
+    rows_by_id(&dir.join("scores.csv"))
 }
 
 #[test]
 fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
-    let (events, ours) = backtest_and_score(dir.path(), &config);
+    let events = repo_root().join("notebooks-data/events.csv");
+    let ours = backtest_and_score(dir.path(), &config, &events);
     assert_eq!(ours.len(), 20000);
     let tiers: std::collections::BTreeSet<&str> = ours.values().map(|r| r[4].as_str()).collect();
     assert_eq!(tiers.len(), 3, "hot, warm and blank tiers all occur: {tiers:?}");
 
     for engine in ["sqlite", "duckdb", "postgres"] {
-        let query = format!("score.{engine}.sql");
-        let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
-        assert_eq!(code, 0, "{err}");
-        let sql = std::fs::read_to_string(dir.path().join(&query)).unwrap();
+        let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
         assert!(sql.contains("'O''Brien; -- DROP TABLE leads; \"Zürich\"'"), "the level is one quoted literal");
-        let leads = dir.path().join("leads.csv");
-        let output = format!("{engine}.csv");
-        let out = if engine == "postgres" {
-            Command::new("bash")
-                .arg(repo_root().join("tests/interop/run_postgres.sh"))
-                .args([query.as_str(), leads.to_str().unwrap(), events.to_str().unwrap(), &output])
-                .current_dir(dir.path())
-                .output()
-                .expect("bash runs")
-        } else {
-            Command::new("python3")
-                .arg(repo_root().join("tests/interop/run_sql.py"))
-                .args([engine, &query, "leads.csv", events.to_str().unwrap(), &output])
-                .current_dir(dir.path())
-                .output()
-                .expect("python3 runs")
-        };
-        assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-        let theirs = rows_by_id(&dir.path().join(format!("{engine}.csv")));
-        assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
-        let mismatches = sql_mismatches(&ours, &theirs, engine);
-        assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
     }
+}
+
+/// Export `bt/model.json` as `engine`'s SQL, run it on `leads` and `events` (paths from
+/// `dir`), and assert it returns the scorer's row for every lead; returns the query.
+fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &HashMap<String, Vec<String>>) -> String {
+    let query = format!("score.{engine}.sql");
+    let (code, _, err) = run_in(dir, &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
+    assert_eq!(code, 0, "{err}");
+    let output = format!("{engine}.csv");
+    let out = if engine == "postgres" {
+        Command::new("bash")
+            .arg(repo_root().join("tests/interop/run_postgres.sh"))
+            .args([query.as_str(), dir.join(leads).to_str().unwrap(), events.to_str().unwrap(), &output])
+            .current_dir(dir)
+            .output()
+            .expect("bash runs")
+    } else {
+        Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_sql.py"))
+            .args([engine, &query, leads, events.to_str().unwrap(), &output])
+            .current_dir(dir)
+            .output()
+            .expect("python3 runs")
+    };
+    assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
+    let theirs = rows_by_id(&dir.join(&output));
+    assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
+    let mismatches = sql_mismatches(ours, &theirs, engine);
+    assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+    std::fs::read_to_string(dir.join(&query)).unwrap()
+}
+
+/// "2024-03-05" → "05/03/2024"; "2023-11-15T18:22:01" → "15.11.2023 18:22" (day first).
+fn day_first(iso: &str, separator: char, with_time: bool) -> String {
+    let (date, time) = iso.split_once('T').unwrap_or((iso, ""));
+    let [y, m, d]: [&str; 3] = date.split('-').collect::<Vec<_>>().try_into().unwrap();
+    let time = if with_time && !time.is_empty() { format!(" {}", &time[..5]) } else { String::new() };
+    format!("{d}{separator}{m}{separator}{y}{time}")
+}
+
+/// The sample rewritten with day-first dates (leads `05/03/2024`, events `15.11.2023 18:22`).
+fn day_first_sample(dir: &Path) -> std::path::PathBuf {
+    let data = repo_root().join("notebooks-data");
+    let rewrite = |name: &str, column: usize, separator: char| {
+        let text = std::fs::read_to_string(data.join(name)).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap());
+        for line in lines {
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            cells[column] = day_first(&cells[column], separator, true);
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        write(dir, name, out)
+    };
+    rewrite("leads.csv", 1, '/');
+    let events = rewrite("events.csv", 1, '.');
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()))
+        .replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    write(dir, "mqlcal.toml", config)
+}
+
+#[test]
+fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = day_first_sample(dir.path());
+    let text = std::fs::read_to_string(&config).unwrap();
+    // Detected from the data, then given as patterns: both recorded, both read alike.
+    for (leads_format, events_format, created, occurred) in [
+        (None, None, "day_first", "day_first"),
+        (Some("%d/%m/%Y"), Some("%d.%m.%Y %H:%M"), "%d/%m/%Y", "%d.%m.%Y %H:%M"),
+    ] {
+        let mut text = text.clone();
+        if let (Some(l), Some(e)) = (leads_format, events_format) {
+            text = text.replacen("date_format = \"auto\"", &format!("date_format = {l:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {e:?}"), 1);
+            assert!(text.contains(&format!("date_format = {e:?}")));
+            std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+        }
+        write(dir.path(), "mqlcal.toml", &text);
+        let events = dir.path().join("events.csv");
+        let ours = backtest_and_score(dir.path(), &config, &events);
+        assert_eq!(ours.len(), 20000);
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+        assert_eq!(model["inputs"]["created_at_format"], created);
+        assert_eq!(model["inputs"]["event_columns"]["occurred_at_format"], occurred);
+
+        // A daily batch whose dates could be read either way is read as the training data was.
+        let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+        let ambiguous: Vec<&str> = leads.lines().skip(1).filter(|l| l.split(',').nth(1).unwrap()[..2].parse::<u32>().unwrap() <= 12).take(50).collect();
+        write(dir.path(), "batch.csv", format!("{}\n{}\n", leads.lines().next().unwrap(), ambiguous.join("\n")));
+        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", events.to_str().unwrap(), "-o", "batch_scores.csv"]);
+        assert_eq!(code, 0, "{err}");
+        let batch = rows_by_id(&dir.path().join("batch_scores.csv"));
+        assert_eq!(batch.len(), 50);
+        assert!(batch.iter().all(|(id, row)| &ours[id] == row), "the batch scores as the whole file does");
+
+        for engine in ["sqlite", "duckdb", "postgres"] {
+            let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
+            assert!(sql.contains("'|'"), "{engine}: the dates are split into their numbers");
+        }
+    }
+    // A recorded pattern SQL cannot split is refused with what to do, not exported wrong.
+    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%d %b %Y\"");
+    write(dir.path(), "named_months.json", model);
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "named_months.json", "--sql", "--dialect", "duckdb", "-o", "x.sql"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("%b") && err.contains("YYYY-MM-DD") && err.lines().count() <= 3, "{err}");
+    assert!(!dir.path().join("x.sql").exists());
 }
 
 #[test]
 fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
-    let (_, ours) = backtest_and_score(dir.path(), &config);
+    let ours = backtest_and_score(dir.path(), &config, &repo_root().join("notebooks-data/events.csv"));
     let (code, _, err) = run_in(dir.path(), &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--pmml", "-o", "model.pmml"]);
@@ -150,7 +235,7 @@ fn export_refuses_unknown_dialects_and_models_without_recipes() {
 fn reason_codes_show_the_capped_group() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
-    backtest_and_score(dir.path(), &config);
+    backtest_and_score(dir.path(), &config, &repo_root().join("notebooks-data/events.csv"));
     let (header, rows) = read_csv(&dir.path().join("scores.csv"));
     let reasons: Vec<usize> = (1..=3).map(|k| header.iter().position(|h| h == &format!("reason_{k}")).unwrap()).collect();
     let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::{DateFormat, Period};
+use crate::{DateFormat, DateLayout, Period};
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -49,9 +49,12 @@ pub(crate) fn check_period(cohorts: &RawCohorts) -> Result<Period, String> {
 pub(crate) fn parse_date_format(raw: Option<&str>, key: &str) -> Result<DateFormat, String> {
     match raw {
         None | Some("auto") => Ok(DateFormat::Auto),
-        Some(p) if p.contains('%') => Ok(DateFormat::Pattern(p.to_string())),
+        Some("iso") => Ok(DateFormat::Fixed(DateLayout::Iso)),
+        Some("day_first") => Ok(DateFormat::Fixed(DateLayout::DayFirst)),
+        Some("month_first") => Ok(DateFormat::Fixed(DateLayout::MonthFirst)),
+        Some(p) if p.contains('%') => Ok(DateFormat::Fixed(DateLayout::Pattern(p.to_string()))),
         Some(p) => Err(format!(
-            "{key} = {p:?}: expected \"auto\" or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\""
+            "{key} = {p:?}: expected \"auto\", \"iso\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\""
         )),
     }
 }

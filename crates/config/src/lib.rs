@@ -96,8 +96,18 @@ pub enum Duplicates {
 pub enum DateFormat {
     /// ISO first; otherwise day-first vs month-first decided from the data.
     Auto,
-    /// A chrono strftime pattern such as `%d/%m/%Y`.
-    Pattern(String),
+    /// Given: "iso", "day_first", "month_first" or a chrono strftime pattern such as `%d/%m/%Y`.
+    Fixed(DateLayout),
+}
+
+impl DateFormat {
+    /// The layout when it is given; None when the data decide.
+    pub fn fixed(&self) -> Option<&DateLayout> {
+        match self {
+            DateFormat::Auto => None,
+            DateFormat::Fixed(layout) => Some(layout),
+        }
+    }
 }
 
 /// Cohort period.
@@ -108,7 +118,7 @@ pub enum Period {
 }
 
 // A signal's axis and its events' decay are the model file's types: one definition.
-pub use mqlcal_scorecard::{Axis, Decay, EventWindow, NumberRule, Recipe};
+pub use mqlcal_scorecard::{Axis, DateLayout, Decay, EventWindow, NumberRule, Recipe};
 
 /// Transform of a numeric or count column: clip, scale, blank default, bins.
 #[derive(Debug, Clone, PartialEq)]
@@ -502,6 +512,23 @@ impl Config {
                 if let Some((_, edges)) = chosen.iter().find(|(name, _)| name == &signal.name) {
                     transform.bins = edges.clone();
                 }
+            }
+        }
+        config
+    }
+
+    /// The same config with the date layouts ingest found written in where the
+    /// config said "auto" (`created`: the leads' creation dates, `occurred`: the
+    /// events' times; None where there was nothing to read), so the model file
+    /// records how the training data wrote its dates.
+    pub fn with_resolved_dates(&self, created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Config {
+        let mut config = self.clone();
+        if let (DateFormat::Auto, Some(layout)) = (&config.date_format, created) {
+            config.date_format = DateFormat::Fixed(layout.clone());
+        }
+        if let Some(events) = &mut config.events {
+            if let (DateFormat::Auto, Some(layout)) = (&events.date_format, occurred) {
+                events.date_format = DateFormat::Fixed(layout.clone());
             }
         }
         config

@@ -88,12 +88,14 @@ impl Config {
         Inputs {
             id_column: self.id_column.clone(),
             created_at_column: self.created_at_column.clone(),
+            created_at_format: self.created_at_column.as_ref().and(self.date_format.fixed().cloned()),
             missing: self.csv.missing.clone(),
             window_days: self.events.as_ref().map(|e| e.window_days),
             event_columns: self.events.as_ref().map(|e| EventColumns {
                 lead_id: e.lead_id.clone(),
                 occurred_at: e.occurred_at.clone(),
                 activity: e.activity.clone(),
+                occurred_at_format: e.date_format.fixed().cloned(),
             }),
         }
     }

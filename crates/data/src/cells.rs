@@ -1,8 +1,9 @@
 //! Turning a column of a table into text, numbers or timestamps, with an error
 //! that names the file, row and column of the first bad cell.
 
-use chrono::{NaiveDate, NaiveDateTime};
 use mqlcal_config::DateFormat;
+pub use mqlcal_scorecard::DateLayout;
+use mqlcal_scorecard::dmy_parts;
 use polars::prelude::*;
 
 use crate::read::Table;
@@ -111,19 +112,41 @@ fn parse_number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok()
 }
 
-/// A column as timestamps (seconds since 1970-01-01, naive), blanks None.
-pub fn timestamps(
-    table: &Table,
-    column: &str,
-    format: &DateFormat,
-    missing: &[String],
-) -> Result<Vec<Option<i64>>, DataError> {
+/// A date column read: seconds since 1970-01-01 (naive) per row, blanks None, and how
+/// the dates were written (ISO for typed Date/Datetime columns: what SQL casts them to).
+pub struct Dates {
+    pub values: Vec<Option<i64>>,
+    pub layout: DateLayout,
+}
+
+/// How to read a date column: the layout (given, or decided by the data) and what to
+/// change when a cell is not written so.
+pub struct DateRule<'a> {
+    pub format: &'a DateFormat,
+    pub fix: &'a str,
+}
+
+impl<'a> DateRule<'a> {
+    /// The config's rule for a column.
+    pub fn configured(format: &'a DateFormat) -> DateRule<'a> {
+        DateRule { format, fix: "set date_format in the config" }
+    }
+
+    /// The message for a cell that is not a date as this rule reads dates.
+    pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
+        format!("cannot read {text:?} as a date; expected {} ({})", layout.describe(), self.fix)
+    }
+}
+
+/// A column as timestamps, read by `rule`.
+pub fn timestamps(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[String]) -> Result<Dates, DataError> {
     let s = series(table, column)?;
+    let typed = |values| Ok(Dates { values, layout: DateLayout::Iso });
     match s.dtype() {
         DataType::String => {
             let ca = s.str().map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            let layout = match format {
-                DateFormat::Pattern(p) => DateLayout::Pattern(p.clone()),
+            let layout = match rule.format {
+                DateFormat::Fixed(layout) => layout.clone(),
                 DateFormat::Auto => detect_layout(ca.iter().filter_map(|c| clean(c, missing)))
                     .map_err(|message| DataError::Cell {
                         path: table.path.clone(),
@@ -132,7 +155,8 @@ pub fn timestamps(
                         message,
                     })?,
             };
-            ca.iter()
+            let values = ca
+                .iter()
                 .enumerate()
                 .map(|(row, cell)| match clean(cell, missing) {
                     None => Ok(None),
@@ -140,17 +164,15 @@ pub fn timestamps(
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
-                        message: format!(
-                            "cannot read {text:?} as a date; expected {} (set date_format in the config)",
-                            layout.describe()
-                        ),
+                        message: rule.cannot_read(text, &layout),
                     }),
                 })
-                .collect()
+                .collect::<Result<_, _>>()?;
+            Ok(Dates { values, layout })
         }
         DataType::Date => {
             let ca = s.date().map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            Ok(ca.physical().iter().map(|d| d.map(|d| d as i64 * 86_400)).collect())
+            typed(ca.physical().iter().map(|d| d.map(|d| d as i64 * 86_400)).collect())
         }
         DataType::Datetime(unit, _) => {
             let per_second = match unit {
@@ -159,11 +181,7 @@ pub fn timestamps(
                 TimeUnit::Milliseconds => 1_000,
             };
             let ca = s.datetime().map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            Ok(ca
-                .physical()
-                .iter()
-                .map(|v| v.map(|v| v.div_euclid(per_second)))
-                .collect())
+            typed(ca.physical().iter().map(|v| v.map(|v| v.div_euclid(per_second))).collect())
         }
         other => Err(DataError::ColumnType {
             path: table.path.clone(),
@@ -171,45 +189,6 @@ pub fn timestamps(
             found: other.to_string(),
             expected: "a date (text, Date or Datetime)".into(),
         }),
-    }
-}
-
-/// How the dates of one column are written.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DateLayout {
-    /// `YYYY-MM-DD`, optionally followed by `[T ]HH:MM[:SS[.fff]]` and `Z`.
-    Iso,
-    /// `DD/MM/YYYY` (any of / . - as separator), optional time.
-    DayFirst,
-    /// `MM/DD/YYYY`, optional time.
-    MonthFirst,
-    Pattern(String),
-}
-
-impl DateLayout {
-    pub fn describe(&self) -> String {
-        match self {
-            DateLayout::Iso => "YYYY-MM-DD (optionally with a time)".into(),
-            DateLayout::DayFirst => "DD/MM/YYYY".into(),
-            DateLayout::MonthFirst => "MM/DD/YYYY".into(),
-            DateLayout::Pattern(p) => format!("the pattern {p:?}"),
-        }
-    }
-
-    pub fn parse(&self, text: &str) -> Option<i64> {
-        match self {
-            DateLayout::Iso => parse_iso(text),
-            DateLayout::DayFirst => parse_dmy(text, true),
-            DateLayout::MonthFirst => parse_dmy(text, false),
-            DateLayout::Pattern(p) => NaiveDateTime::parse_from_str(text, p)
-                .map(|dt| dt.and_utc().timestamp())
-                .or_else(|_| {
-                    NaiveDate::parse_from_str(text, p).map(|d| {
-                        d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp()).unwrap_or(0)
-                    })
-                })
-                .ok(),
-        }
     }
 }
 
@@ -290,105 +269,9 @@ pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLa
     layout_evidence(values).into_layout()
 }
 
-fn digits(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() || bytes.len() > 4 {
-        return None;
-    }
-    let mut v = 0u32;
-    for &b in bytes {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + (b - b'0') as u32;
-    }
-    Some(v)
-}
-
-fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
-    NaiveDate::from_ymd_opt(year as i32, month, day).map(|d| {
-        d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default())
-            .num_days()
-    })
-}
-
-/// Seconds in an optional `HH:MM[:SS[.fff]]` (leading T or space), with optional trailing Z.
-fn parse_time(rest: &[u8]) -> Option<i64> {
-    if rest.is_empty() {
-        return Some(0);
-    }
-    if rest[0] != b'T' && rest[0] != b' ' {
-        return None;
-    }
-    let mut t = &rest[1..];
-    if let Some(stripped) = t.strip_suffix(b"Z") {
-        t = stripped;
-    }
-    let mut parts = t.split(|&b| b == b':');
-    let h = digits(parts.next()?)?;
-    let m = digits(parts.next()?)?;
-    let s = match parts.next() {
-        None => 0,
-        Some(sec) => {
-            let whole = sec.split(|&b| b == b'.').next()?;
-            digits(whole)?
-        }
-    };
-    if parts.next().is_some() || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    Some((h * 3600 + m * 60 + s) as i64)
-}
-
-fn parse_iso(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y = digits(&b[0..4])?;
-    let mo = digits(&b[5..7])?;
-    let d = digits(&b[8..10])?;
-    let days = days_from_civil(y as i64, mo, d)?;
-    Some(days * 86_400 + parse_time(&b[10..])?)
-}
-
-/// (first, second, year) of `a/b/yyyy[ time]` with / . or - separators.
-fn dmy_parts(text: &str) -> Option<(u32, u32, u32)> {
-    let b = text.as_bytes();
-    let date_end = b.iter().position(|&c| c == b' ' || c == b'T').unwrap_or(b.len());
-    let date = &b[..date_end];
-    let sep = *date.iter().find(|c| matches!(c, b'/' | b'.' | b'-'))?;
-    let mut parts = date.split(|&c| c == sep);
-    let a = digits(parts.next()?)?;
-    let bb = digits(parts.next()?)?;
-    let year_bytes = parts.next()?;
-    if parts.next().is_some() || year_bytes.len() != 4 {
-        return None;
-    }
-    Some((a, bb, digits(year_bytes)?))
-}
-
-fn parse_dmy(text: &str, day_first: bool) -> Option<i64> {
-    let (a, b, year) = dmy_parts(text)?;
-    let (day, month) = if day_first { (a, b) } else { (b, a) };
-    let days = days_from_civil(year as i64, month, day)?;
-    let date_end = text.find([' ', 'T']).unwrap_or(text.len());
-    Some(days * 86_400 + parse_time(&text.as_bytes()[date_end..])?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_dates_and_times() {
-        assert_eq!(parse_iso("1970-01-02"), Some(86_400));
-        assert_eq!(parse_iso("1970-01-01T01:00:05"), Some(3605));
-        assert_eq!(parse_iso("1970-01-01 00:01"), Some(60));
-        assert_eq!(parse_iso("1970-01-01T00:00:01.250Z"), Some(1));
-        assert_eq!(parse_iso("2024-02-30"), None);
-        assert_eq!(parse_iso("2024-13-01"), None);
-        assert_eq!(parse_iso("20240101"), None);
-    }
 
     #[test]
     fn day_first_month_first_detection() {

@@ -7,9 +7,9 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use mqlcal_config::{CsvOptions, DateFormat, Encoding};
+use mqlcal_config::{CsvOptions, Encoding};
 
-use crate::cells::{self, clean, DateLayout, LayoutEvidence};
+use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
 
@@ -34,15 +34,21 @@ type HeldRow = (usize, Option<String>, Option<String>, Option<String>);
 /// day-first vs month-first waits for a day above 12, as reading the whole column would).
 const LAYOUT_SAMPLE_ROWS: usize = 10_000;
 
-/// Call `take` for every event of `path`; returns the number of data rows.
+/// What reading an events file found: its data rows and how its times were written.
+pub(crate) struct EventsRead {
+    pub rows: usize,
+    pub layout: DateLayout,
+}
+
+/// Call `take` for every event of `path`, its time read by `dates`.
 pub(crate) fn for_each_event(
     path: &Path,
     csv: &CsvOptions,
     columns: &EventColumnNames,
-    date_format: &DateFormat,
+    dates: &DateRule<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
-) -> Result<usize, DataError> {
+) -> Result<EventsRead, DataError> {
     let needed = [
         (columns.lead_id.to_string(), "the lead id of each event ([events] lead_id)".to_string()),
         (columns.occurred_at.to_string(), "the time of each event ([events] occurred_at)".to_string()),
@@ -53,13 +59,13 @@ pub(crate) fn for_each_event(
             let table = read::read_table(path, csv, Some(&needed), notes)?;
             let ids = cells::text(&table, columns.lead_id)?;
             let activities = cells::text(&table, columns.activity)?;
-            let times = cells::timestamps(&table, columns.occurred_at, date_format, &csv.missing)?;
-            for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times) {
+            let times = cells::timestamps(&table, columns.occurred_at, dates, &csv.missing)?;
+            for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times.values) {
                 take(Event { lead_id: clean(id, &csv.missing), occurred_at: time, activity: clean(activity, &csv.missing) });
             }
-            Ok(table.height())
+            Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, date_format, notes, take),
+        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, notes, take),
     }
 }
 
@@ -115,10 +121,10 @@ fn stream_csv(
     options: &CsvOptions,
     columns: &EventColumnNames,
     needed: &[(String, String)],
-    date_format: &DateFormat,
+    dates: &DateRule<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
-) -> Result<usize, DataError> {
+) -> Result<EventsRead, DataError> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
@@ -137,17 +143,14 @@ fn stream_csv(
         Encoding::Auto => Decoding::Auto { warned: false },
     };
 
-    let mut layout: Option<DateLayout> = match date_format {
-        DateFormat::Pattern(p) => Some(DateLayout::Pattern(p.clone())),
-        DateFormat::Auto => None,
-    };
+    let mut layout: Option<DateLayout> = dates.format.fixed().cloned();
     let mut held: Vec<HeldRow> = Vec::new();
     let parse = |layout: &DateLayout, row: usize, text: &str| -> Result<i64, DataError> {
         layout.parse(text).ok_or_else(|| DataError::Cell {
             path: path.to_path_buf(),
             row,
             column: columns.occurred_at.to_string(),
-            message: format!("cannot read {text:?} as a date; expected {} (set date_format in the config)", layout.describe()),
+            message: dates.cannot_read(text, layout),
         })
     };
     let release = |layout: &DateLayout, held: &mut Vec<HeldRow>, take: &mut dyn FnMut(Event<'_>)| {
@@ -211,19 +214,23 @@ fn stream_csv(
         }
         Ok(())
     })?;
-    if layout.is_none() {
-        let decided = cells::detect_layout(held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
-            path: path.to_path_buf(),
-            row: 1,
-            column: columns.occurred_at.to_string(),
-            message,
-        })?;
-        release(&decided, &mut held, take)?;
-    }
+    let layout = match layout {
+        Some(layout) => layout,
+        None => {
+            let decided = cells::detect_layout(held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
+                path: path.to_path_buf(),
+                row: 1,
+                column: columns.occurred_at.to_string(),
+                message,
+            })?;
+            release(&decided, &mut held, take)?;
+            decided
+        }
+    };
     if row == 0 {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    Ok(row)
+    Ok(EventsRead { rows: row, layout })
 }
 
 /// The header's names (trimmed, without a byte-order mark), checked: not blank,
@@ -301,6 +308,8 @@ fn decisive_layout(
 
 #[cfg(test)]
 mod tests {
+    use mqlcal_config::DateFormat;
+
     use super::*;
 
     fn options(encoding: Encoding) -> CsvOptions {
@@ -317,7 +326,7 @@ mod tests {
         std::fs::write(&path, bytes).unwrap();
         let mut notes = ReadNotes::default();
         let mut seen = Vec::new();
-        for_each_event(&path, &options(encoding), &NAMES, &DateFormat::Auto, &mut notes, &mut |e| {
+        for_each_event(&path, &options(encoding), &NAMES, &DateRule::configured(&DateFormat::Auto), &mut notes, &mut |e| {
             seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string)))
         })?;
         Ok((seen, notes))

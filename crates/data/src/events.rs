@@ -8,6 +8,7 @@ use mqlcal_config::{Config, EventsSpec, SignalSource};
 use polars::prelude::PlHashMap;
 use serde::Serialize;
 
+use crate::cells::{DateLayout, DateRule};
 use crate::event_stream::{for_each_event, Event, EventColumnNames};
 use crate::read::ReadNotes;
 use crate::DataError;
@@ -22,6 +23,9 @@ pub struct LeadKeys<'a> {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EventStats {
     pub rows: usize,
+    /// How the events file wrote its times (what the model records).
+    #[serde(skip)]
+    pub layout: Option<DateLayout>,
     /// Events inside a lead's window with an activity some signal counts.
     pub counted: usize,
     /// Events dated before the lead was created.
@@ -136,7 +140,9 @@ pub fn aggregate(
             }
         }
     };
-    stats.rows = for_each_event(path, &config.csv, &names, &spec.date_format, notes, &mut count)?;
+    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), notes, &mut count)?;
+    stats.rows = read.rows;
+    stats.layout = Some(read.layout);
 
     check_some_match(spec, &stats, leads, sample_event)?;
     let mut missing: Vec<String> = by_activity.iter().filter(|(_, (index, _))| !seen[*index]).map(|(a, _)| a.to_string()).collect();

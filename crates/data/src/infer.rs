@@ -395,7 +395,8 @@ fn write_sales(t: &mut String, table: &read::Table, date: Option<&str>, won: &[O
         return;
     }
     let months = date
-        .and_then(|d| cells::timestamps(table, d, &mqlcal_config::DateFormat::Auto, missing).ok())
+        .and_then(|d| cells::timestamps(table, d, &cells::DateRule::configured(&mqlcal_config::DateFormat::Auto), missing).ok())
+        .map(|dates| dates.values)
         .map(|times| {
             let mut m: Vec<i32> = times.iter().flatten().map(|&s| mqlcal_features::calendar::month_of(s)).collect();
             m.sort_unstable();

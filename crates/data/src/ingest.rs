@@ -12,7 +12,7 @@ use mqlcal_features::binning::{self, BinChoice};
 use mqlcal_features::{AsOf, FeatureTable, Outcome};
 use serde::Serialize;
 
-use crate::cells::{self, clean};
+use crate::cells::{self, clean, DateLayout};
 use crate::events::{self, EventStats};
 use crate::lead_rows::LeadRows;
 use crate::read::{self, ReadNotes, Table};
@@ -25,9 +25,19 @@ pub struct Ingested {
     /// The edges `bins = "auto"` chose (on the training cohorts), per signal;
     /// `Config::with_resolved_bins` writes them into the config for later stages.
     pub auto_bins: Vec<BinChoice>,
+    /// How the leads wrote their creation dates (None without a date column, or when the
+    /// lead files disagree) and the events their times: what the model file records.
+    pub created_layout: Option<DateLayout>,
+    pub occurred_layout: Option<DateLayout>,
 }
 
 impl Ingested {
+    /// The config as later stages read it: the edges `bins = "auto"` chose and the date
+    /// layouts ingest found written in (`Config::with_resolved_bins`, `with_resolved_dates`).
+    pub fn resolved_config(&self, config: &Config) -> Config {
+        config.with_resolved_bins(&self.resolved_bins()).with_resolved_dates(self.created_layout.as_ref(), self.occurred_layout.as_ref())
+    }
+
     /// (signal, edges) of every auto-binned signal, for `Config::with_resolved_bins`.
     pub fn resolved_bins(&self) -> Vec<(String, Vec<f64>)> {
         self.auto_bins.iter().map(|b| (b.signal.clone(), b.edges.clone())).collect()
@@ -102,13 +112,31 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     stats.warnings.extend(notes.warnings);
 
+    let created_layout = agreed_layout(&rows, &mut stats);
+    let occurred_layout = stats.events.as_ref().and_then(|e| e.layout.clone());
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
     let mut table = rows.into_table(config, as_of);
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }
     let auto_bins = choose_auto_bins(config, &mut table);
-    Ok(Ingested { table, stats, auto_bins })
+    Ok(Ingested { table, stats, auto_bins, created_layout, occurred_layout })
+}
+
+/// The one way every lead file wrote its creation dates; None (and a warning) when they differ.
+fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout> {
+    let first = rows.created_layouts.first()?;
+    if let Some((k, other)) = rows.created_layouts.iter().enumerate().find(|(_, l)| *l != first) {
+        stats.warnings.push(format!(
+            "{} writes creation dates as {} but {} as {}; the model records no date format, so its SQL export reads dates as YYYY-MM-DD",
+            rows.files[0].display(),
+            first.describe(),
+            rows.files[k].display(),
+            other.describe()
+        ));
+        return None;
+    }
+    Some(first.clone())
 }
 
 /// `bins = "auto"`: edges chosen on the training cohorts' decided leads with

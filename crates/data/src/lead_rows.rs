@@ -10,7 +10,7 @@ use mqlcal_config::{Config, Duplicates, Layout, NumericTransform, SignalSource};
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use ndarray::Array2;
 
-use crate::cells::{self, clean};
+use crate::cells::{self, clean, DateLayout, DateRule};
 use crate::events::LeadKeys;
 use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
 use crate::read::Table;
@@ -27,6 +27,8 @@ pub(crate) struct LeadRows {
     /// For messages: (file index, 1-based row) of each lead.
     pub(crate) origin: Vec<(usize, usize)>,
     pub(crate) files: Vec<PathBuf>,
+    /// How each file wrote its creation dates (none without a creation date column).
+    pub(crate) created_layouts: Vec<DateLayout>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
 }
@@ -42,6 +44,7 @@ impl LeadRows {
         LeadRows {
             ids: vec![],
             created_at: vec![],
+            created_layouts: vec![],
             outcomes: vec![],
             segments: vec![vec![]; config.segments.len()],
             features: vec![vec![]; lead_feature_columns],
@@ -90,7 +93,9 @@ impl LeadRows {
         let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
         match &config.created_at_column {
             Some(column) => {
-                let times = cells::timestamps(table, column, &config.date_format, missing)?;
+                let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format), missing)?;
+                self.created_layouts.push(dates.layout);
+                let times = dates.values;
                 if let Some(row) = times.iter().position(Option::is_none) {
                     return Err(DataError::Cell {
                         path: path.clone(),
@@ -315,6 +320,7 @@ impl LeadRows {
             features: self.features.iter().map(pick).collect(),
             origin: keep.iter().map(|&i| self.origin[i]).collect(),
             files: self.files,
+            created_layouts: self.created_layouts,
             event_columns: vec![],
         }
     }

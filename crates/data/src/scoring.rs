@@ -7,7 +7,7 @@ use std::path::Path;
 use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{Model, RawEvent, RawLead};
 
-use crate::cells;
+use crate::cells::{self, DateLayout, DateRule};
 use crate::event_stream::{for_each_event, Event, EventColumnNames};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -44,8 +44,9 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let mut notes = ReadNotes::default();
     let table = read::read_table(leads_path, &csv, Some(&needed), &mut notes)?;
     let ids: Vec<String> = cells::text(&table, &inputs.id_column)?.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
+    let created_format = recorded(&inputs.created_at_format);
     let created: Vec<Option<i64>> = match &inputs.created_at_column {
-        Some(c) => cells::timestamps(&table, c, &DateFormat::Auto, &inputs.missing)?,
+        Some(c) => cells::timestamps(&table, c, &model_dates(&inputs.created_at_format, &created_format), &inputs.missing)?.values,
         None => vec![None; ids.len()],
     };
     let mut leads: Vec<RawLead> = created.iter().map(|&t| RawLead { cells: BTreeMap::new(), created_at: t, events: Vec::new() }).collect();
@@ -93,10 +94,27 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
                 _ => *events_outside_window += 1,
             }
         };
+        let occurred_format = recorded(&columns.occurred_at_format);
         let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-        for_each_event(path, &csv, &names, &DateFormat::Auto, &mut notes, &mut take)?;
+        for_each_event(path, &csv, &names, &model_dates(&columns.occurred_at_format, &occurred_format), &mut notes, &mut take)?;
     } else if has_events {
         return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
     }
     Ok(out)
+}
+
+/// Dates are read as the training data wrote them, as the model records; a model file
+/// from before the format was recorded has the data decide.
+fn recorded(layout: &Option<DateLayout>) -> DateFormat {
+    layout.clone().map_or(DateFormat::Auto, DateFormat::Fixed)
+}
+
+fn model_dates<'a>(layout: &Option<DateLayout>, format: &'a DateFormat) -> DateRule<'a> {
+    DateRule {
+        format,
+        fix: match layout {
+            Some(_) => "as the model's training data wrote them; its inputs record the format",
+            None => "this model file predates recorded date formats; refit it to record one",
+        },
+    }
 }

@@ -3,12 +3,14 @@
 //! Depends on serde and little else (no polars, no linfa, no plotters).
 
 mod calibration;
+mod dates;
 mod model;
 mod recipe;
 mod score;
 mod sheet;
 pub mod export;
 pub use calibration::{interpolate, CalibrationMethod, CalibrationTable};
+pub use dates::{dmy_parts, DateLayout, DatePart};
 pub use model::{
     Axis, FileFingerprint, FitSummary, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Provenance, RoundingCost, ScorecardError,
     Training, MAX_POINTS_MAGNITUDE,
@@ -149,7 +151,7 @@ mod recipe_tests {
             schema_version: SCHEMA_VERSION,
             tool_version: "t".into(),
             source: ModelSource::Fitted,
-            inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30), event_columns: None }),
+            inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30), ..Default::default() }),
             signals: vec![
                 signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into() }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),

@@ -6,13 +6,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::DateLayout;
+
 /// What a model reads from the leads and events files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inputs {
     pub id_column: String,
     /// Creation time (the as-of window starts there); needed by event signals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at_column: Option<String>,
+    /// How the creation dates were written in the training data (None in older model
+    /// files: the scorer detects it, the SQL reads ISO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at_format: Option<DateLayout>,
     /// Cell texts (after trimming) that mean blank, e.g. "", "Select", "NA".
     pub missing: Vec<String>,
     /// Events count when they happen in [created_at, created_at + window_days].
@@ -29,6 +35,9 @@ pub struct EventColumns {
     pub lead_id: String,
     pub occurred_at: String,
     pub activity: String,
+    /// How the event times were written in the training data (None in older model files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at_format: Option<DateLayout>,
 }
 
 impl Inputs {

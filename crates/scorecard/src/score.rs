@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Axis, Inputs, Model, OverrideRule, RawLead, RecipeError};
+use crate::{Axis, Model, OverrideRule, RawLead, RecipeError};
 
 /// The score of one lead.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,7 +71,7 @@ enum Source {
 impl Model {
     /// Feature values of a raw lead, aligned with `signals`, computed by their recipes.
     pub fn features_from_raw(&self, lead: &RawLead) -> Result<Vec<f64>, RecipeError> {
-        let inputs = self.inputs.clone().unwrap_or(Inputs { id_column: String::new(), created_at_column: None, missing: vec![], window_days: None, event_columns: None });
+        let inputs = self.inputs.clone().unwrap_or_default();
         self.signals
             .iter()
             .map(|s| match &s.recipe {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::{Axis, Decay, EventWindow, Inputs, Model, OverrideRule, Recipe};
+use crate::{Axis, DateLayout, DatePart, Decay, EventWindow, Inputs, Model, OverrideRule, Recipe};
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,51 @@ impl Dialect {
         }
     }
 
+    /// Seconds since 1970-01-01 of a date text written as `layout` records (None: ISO,
+    /// as model files from before the format was recorded assumed). A day-first,
+    /// month-first or pattern date is split into its numbers and reassembled as ISO,
+    /// which every engine casts; only the splitting and padding differ by dialect.
+    fn date_epoch(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        let Some((separators, parts)) = layout.map(DateLayout::numeric_parts).transpose().map_err(ExportError::DateFormat)?.flatten() else {
+            return Ok(self.epoch(expr));
+        };
+        let numbers = separators.iter().fold(expr.to_string(), |text, sep| format!("REPLACE({text}, {}, '|')", self.string(&sep.to_string())));
+        let part = |wanted: DatePart, blank: &str| match parts.iter().position(|p| *p == wanted) {
+            None => format!("'{blank}'"),
+            Some(k) => format!("COALESCE(NULLIF({}, ''), '{blank}')", self.split_part(&numbers, k)),
+        };
+        let pad = |wanted| self.pad2(&part(wanted, "0"));
+        let iso = format!(
+            "{} || '-' || {} || '-' || {} || ' ' || {} || ':' || {} || ':' || {}",
+            part(DatePart::Year, ""),
+            pad(DatePart::Month),
+            pad(DatePart::Day),
+            pad(DatePart::Hour),
+            pad(DatePart::Minute),
+            pad(DatePart::Second)
+        );
+        // A NULL (missing) date stays NULL rather than becoming '-- 00:00:00'.
+        Ok(self.epoch(&format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END")))
+    }
+
+    /// The `k`-th (from 0) of the `|`-separated numbers of `text`, NULL or '' when absent.
+    fn split_part(self, text: &str, k: usize) -> String {
+        match self {
+            // SQLite has no split function: the numbers as a JSON array.
+            Dialect::Sqlite => format!("json_extract('[\"' || REPLACE({text}, '|', '\",\"') || '\"]', '$[{k}]')"),
+            Dialect::Bigquery => format!("SPLIT({text}, '|')[SAFE_OFFSET({k})]"),
+            _ => format!("SPLIT_PART({text}, '|', {})", k + 1),
+        }
+    }
+
+    /// A one- or two-digit number as two digits.
+    fn pad2(self, x: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("substr('00' || {x}, -2, 2)"),
+            _ => format!("LPAD({x}, 2, '0')"),
+        }
+    }
+
     /// Round half away from zero (as Rust's `f64::round`) to an integer.
     fn round(self, x: &str) -> String {
         match self {
@@ -109,6 +154,8 @@ pub enum ExportError {
     NoRecipe(String),
     #[error("the model file has no `inputs` (id and event columns); refit it with this mqlcal")]
     NoInputs,
+    #[error("{0}")]
+    DateFormat(String),
 }
 
 fn num(v: f64) -> String {
@@ -128,7 +175,7 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, dialect);
     let _ = writeln!(sql, "-- Reads {} (one row per lead) and {} (one row per event); columns as text.", leads_table, events_table);
     let _ = writeln!(sql, "-- Returns lead_id, score, fit_score, engagement_score, mql (1/0) and tier ('hot', 'warm' or NULL).");
-    query.leads_clean(&mut sql, leads_table);
+    query.leads_clean(&mut sql, leads_table)?;
     query.events(&mut sql, events_table)?;
     query.features(&mut sql)?;
     query.points(&mut sql);
@@ -192,17 +239,18 @@ impl<'a> Query<'a> {
     }
 
     /// `leads_clean`: lead id, creation time in epoch seconds and the columns the recipes read.
-    fn leads_clean(&self, sql: &mut String, leads_table: &str) {
+    fn leads_clean(&self, sql: &mut String, leads_table: &str) -> Result<(), ExportError> {
         let d = self.d;
         let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
         let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", self.q(&self.inputs.id_column), d.text_type())];
         if let Some(c) = &self.inputs.created_at_column {
-            select.push(format!("    {} AS created_ts", d.epoch(&self.clean(c))));
+            select.push(format!("    {} AS created_ts", d.date_epoch(&self.clean(c), self.inputs.created_at_format.as_ref())?));
         }
         for (k, c) in self.columns.iter().enumerate() {
             select.push(format!("    {} AS c{k}", self.clean(c)));
         }
         let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), self.table(leads_table));
+        Ok(())
     }
 
     /// `events_clean` and `event_sums` (decay-weighted counts inside the window), when the model has events signals.
@@ -232,7 +280,7 @@ impl<'a> Query<'a> {
             sql,
             ", events_clean AS (\n  SELECT TRIM(CAST({} AS {tt})) AS lead_id, {} AS ts, TRIM(CAST({} AS {tt})) AS activity\n  FROM {}\n)",
             self.q(&ev.lead_id),
-            d.epoch(&format!("TRIM(CAST({} AS {}))", self.q(&ev.occurred_at), d.text_type())),
+            d.date_epoch(&format!("TRIM(CAST({} AS {}))", self.q(&ev.occurred_at), d.text_type()), ev.occurred_at_format.as_ref())?,
             self.q(&ev.activity),
             self.table(events_table),
             tt = d.text_type()

@@ -1,0 +1,288 @@
+//! How a date column's text is written, the one home of the rule: ingest detects or
+//! is told the layout, the model file records it (`inputs.created_at_format`,
+//! `event_columns.occurred_at_format`), and the scorer and the SQL export read dates
+//! by it, so a production batch of 03/04/2024 dates means what the training data meant.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// How the dates of one column are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateLayout {
+    /// `YYYY-MM-DD`, optionally followed by `[T ]HH:MM[:SS[.fff]]` and `Z`.
+    Iso,
+    /// `DD/MM/YYYY` (any of / . - as separator), optional time.
+    DayFirst,
+    /// `MM/DD/YYYY`, optional time.
+    MonthFirst,
+    /// A chrono strftime pattern such as `%d.%m.%Y %H:%M`.
+    Pattern(String),
+}
+
+/// One numeric part of a date text, as the SQL export reassembles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+}
+
+impl DateLayout {
+    pub fn describe(&self) -> String {
+        match self {
+            DateLayout::Iso => "YYYY-MM-DD (optionally with a time)".into(),
+            DateLayout::DayFirst => "DD/MM/YYYY".into(),
+            DateLayout::MonthFirst => "MM/DD/YYYY".into(),
+            DateLayout::Pattern(p) => format!("the pattern {p:?}"),
+        }
+    }
+
+    /// Seconds since 1970-01-01 (naive) of a trimmed date text, None when it is not written so.
+    pub fn parse(&self, text: &str) -> Option<i64> {
+        match self {
+            DateLayout::Iso => parse_iso(text),
+            DateLayout::DayFirst => parse_dmy(text, true),
+            DateLayout::MonthFirst => parse_dmy(text, false),
+            DateLayout::Pattern(p) => NaiveDateTime::parse_from_str(text, p)
+                .map(|dt| dt.and_utc().timestamp())
+                .or_else(|_| NaiveDate::parse_from_str(text, p).map(|d| d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp()).unwrap_or(0)))
+                .ok(),
+        }
+    }
+
+    /// The layout as text that splits into numbers: the characters that separate the
+    /// numbers and the parts in order (what SQL without a date parser can reassemble).
+    /// None for ISO (every SQL engine reads it), Err for a pattern with a part that is not
+    /// a number (`%b`, `%p`, `%z` …) or two numbers with nothing between them.
+    pub fn numeric_parts(&self) -> Result<Option<(Vec<char>, Vec<DatePart>)>, String> {
+        use DatePart::*;
+        let time = [Hour, Minute, Second];
+        match self {
+            DateLayout::Iso => Ok(None),
+            // The date's separator (any of / . -), the time's T or space and colons, a
+            // trailing Z, and the point of fractional seconds (a seventh part, ignored).
+            DateLayout::DayFirst => Ok(Some((DMY_SEPARATORS.to_vec(), [Day, Month, Year].into_iter().chain(time).collect()))),
+            DateLayout::MonthFirst => Ok(Some((DMY_SEPARATORS.to_vec(), [Month, Day, Year].into_iter().chain(time).collect()))),
+            DateLayout::Pattern(p) => pattern_parts(p).map(Some),
+        }
+    }
+}
+
+const DMY_SEPARATORS: [char; 7] = ['/', '.', '-', ' ', 'T', ':', 'Z'];
+
+fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
+    let mut separators: Vec<char> = Vec::new();
+    let mut parts = Vec::new();
+    let mut separated = true;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            if !separators.contains(&c) {
+                separators.push(c);
+            }
+            separated = true;
+            continue;
+        }
+        let part = match chars.next() {
+            Some('Y') => DatePart::Year,
+            Some('m') => DatePart::Month,
+            Some('d') => DatePart::Day,
+            Some('H') => DatePart::Hour,
+            Some('M') => DatePart::Minute,
+            Some('S') => DatePart::Second,
+            other => {
+                let code = other.map(|o| format!("%{o}")).unwrap_or_else(|| "a lone %".into());
+                return Err(format!(
+                    "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y %m %d %H %M %S, or export the dates as YYYY-MM-DD"
+                ));
+            }
+        };
+        if !separated {
+            return Err(format!(
+                "the date pattern {pattern:?} has two numbers with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
+            ));
+        }
+        if parts.contains(&part) {
+            return Err(format!("the date pattern {pattern:?} names a part twice"));
+        }
+        parts.push(part);
+        separated = false;
+    }
+    for needed in [DatePart::Year, DatePart::Month, DatePart::Day] {
+        if !parts.contains(&needed) {
+            return Err(format!("the date pattern {pattern:?} has no {needed:?} (%Y, %m and %d are all needed)"));
+        }
+    }
+    Ok((separators, parts))
+}
+
+// In the model file a layout is one string: "iso", "day_first", "month_first" or a pattern.
+impl Serialize for DateLayout {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            DateLayout::Iso => "iso",
+            DateLayout::DayFirst => "day_first",
+            DateLayout::MonthFirst => "month_first",
+            DateLayout::Pattern(p) => p,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DateLayout {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(match text.as_str() {
+            "iso" => DateLayout::Iso,
+            "day_first" => DateLayout::DayFirst,
+            "month_first" => DateLayout::MonthFirst,
+            p if p.contains('%') => DateLayout::Pattern(p.to_string()),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "date format {other:?}: expected \"iso\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\""
+                )))
+            }
+        })
+    }
+}
+
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (b - b'0') as u32;
+    }
+    Some(v)
+}
+
+fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    NaiveDate::from_ymd_opt(year as i32, month, day).map(|d| {
+        d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default())
+            .num_days()
+    })
+}
+
+/// Seconds in an optional `HH:MM[:SS[.fff]]` (leading T or space), with optional trailing Z.
+fn parse_time(rest: &[u8]) -> Option<i64> {
+    if rest.is_empty() {
+        return Some(0);
+    }
+    if rest[0] != b'T' && rest[0] != b' ' {
+        return None;
+    }
+    let mut t = &rest[1..];
+    if let Some(stripped) = t.strip_suffix(b"Z") {
+        t = stripped;
+    }
+    let mut parts = t.split(|&b| b == b':');
+    let h = digits(parts.next()?)?;
+    let m = digits(parts.next()?)?;
+    let s = match parts.next() {
+        None => 0,
+        Some(sec) => {
+            let whole = sec.split(|&b| b == b'.').next()?;
+            digits(whole)?
+        }
+    };
+    if parts.next().is_some() || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some((h * 3600 + m * 60 + s) as i64)
+}
+
+fn parse_iso(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = digits(&b[0..4])?;
+    let mo = digits(&b[5..7])?;
+    let d = digits(&b[8..10])?;
+    let days = days_from_civil(y as i64, mo, d)?;
+    Some(days * 86_400 + parse_time(&b[10..])?)
+}
+
+/// (first, second, year) of `a/b/yyyy[ time]` with / . or - separators.
+pub fn dmy_parts(text: &str) -> Option<(u32, u32, u32)> {
+    let b = text.as_bytes();
+    let date_end = b.iter().position(|&c| c == b' ' || c == b'T').unwrap_or(b.len());
+    let date = &b[..date_end];
+    let sep = *date.iter().find(|c| matches!(c, b'/' | b'.' | b'-'))?;
+    let mut parts = date.split(|&c| c == sep);
+    let a = digits(parts.next()?)?;
+    let bb = digits(parts.next()?)?;
+    let year_bytes = parts.next()?;
+    if parts.next().is_some() || year_bytes.len() != 4 {
+        return None;
+    }
+    Some((a, bb, digits(year_bytes)?))
+}
+
+fn parse_dmy(text: &str, day_first: bool) -> Option<i64> {
+    let (a, b, year) = dmy_parts(text)?;
+    let (day, month) = if day_first { (a, b) } else { (b, a) };
+    let days = days_from_civil(year as i64, month, day)?;
+    let date_end = text.find([' ', 'T']).unwrap_or(text.len());
+    Some(days * 86_400 + parse_time(&text.as_bytes()[date_end..])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_and_times() {
+        assert_eq!(parse_iso("1970-01-02"), Some(86_400));
+        assert_eq!(parse_iso("1970-01-01T01:00:05"), Some(3605));
+        assert_eq!(parse_iso("1970-01-01 00:01"), Some(60));
+        assert_eq!(parse_iso("1970-01-01T00:00:01.250Z"), Some(1));
+        assert_eq!(parse_iso("2024-02-30"), None);
+        assert_eq!(parse_iso("2024-13-01"), None);
+        assert_eq!(parse_iso("20240101"), None);
+    }
+
+    #[test]
+    fn day_first_month_first_and_patterns() {
+        assert_eq!(DateLayout::DayFirst.parse("02/01/1970"), Some(86_400));
+        assert_eq!(DateLayout::MonthFirst.parse("01/02/1970 00:00:10"), Some(86_410));
+        assert_eq!(DateLayout::Pattern("%d.%m.%Y".into()).parse("02.01.1970"), Some(86_400));
+    }
+
+    #[test]
+    fn the_model_file_spells_a_layout_as_one_string() {
+        for (layout, text) in [
+            (DateLayout::Iso, "\"iso\""),
+            (DateLayout::DayFirst, "\"day_first\""),
+            (DateLayout::MonthFirst, "\"month_first\""),
+            (DateLayout::Pattern("%d.%m.%Y %H:%M".into()), "\"%d.%m.%Y %H:%M\""),
+        ] {
+            assert_eq!(serde_json::to_string(&layout).unwrap(), text);
+            assert_eq!(serde_json::from_str::<DateLayout>(text).unwrap(), layout);
+        }
+        let err = serde_json::from_str::<DateLayout>("\"dd/mm/yyyy\"").unwrap_err().to_string();
+        assert!(err.contains("expected \"iso\""), "{err}");
+    }
+
+    #[test]
+    fn numeric_parts_of_each_layout() {
+        use DatePart::*;
+        assert_eq!(DateLayout::Iso.numeric_parts(), Ok(None));
+        let (seps, parts) = DateLayout::DayFirst.numeric_parts().unwrap().unwrap();
+        assert_eq!(parts[..3], [Day, Month, Year]);
+        assert!(seps.contains(&'.') && seps.contains(&'T'));
+        assert_eq!(
+            DateLayout::Pattern("%m-%d-%Y %H:%M".into()).numeric_parts(),
+            Ok(Some((vec!['-', ' ', ':'], vec![Month, Day, Year, Hour, Minute])))
+        );
+        assert!(DateLayout::Pattern("%d %b %Y".into()).numeric_parts().unwrap_err().contains("%b"));
+        assert!(DateLayout::Pattern("%Y%m%d".into()).numeric_parts().unwrap_err().contains("nothing between"));
+        assert!(DateLayout::Pattern("%d/%m".into()).numeric_parts().unwrap_err().contains("Year"));
+    }
+}
