@@ -74,11 +74,7 @@ fn check_exists(path: &Path) -> Result<(), DataError> {
 pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     check_exists(path)?;
     match file_kind(path)? {
-        FileKind::Parquet => {
-            let mut lf = scan_parquet(path)?;
-            let schema = lf.collect_schema().map_err(|e| parquet_error(path, e))?;
-            Ok(schema.iter_names().map(|s| s.to_string()).collect())
-        }
+        FileKind::Parquet => parquet_names(path, &mut parquet_reader(path)?),
         FileKind::Csv => {
             let prepared = prepare_csv(path, csv)?;
             Ok(prepared.header)
@@ -97,15 +93,13 @@ pub fn read_table(
     check_exists(path)?;
     let frame = match file_kind(path)? {
         FileKind::Parquet => {
-            let mut lf = scan_parquet(path)?;
-            let schema = lf.collect_schema().map_err(|e| parquet_error(path, e))?;
-            let available: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
+            let mut reader = parquet_reader(path)?;
+            let available = parquet_names(path, &mut reader)?;
             if let Some(columns) = columns {
                 check_columns(path, &available, columns)?;
-                let exprs: Vec<Expr> = unique_names(columns).iter().map(|c| col(c.as_str())).collect();
-                lf = lf.select(exprs);
+                reader = reader.with_columns(Some(unique_names(columns)));
             }
-            lf.collect().map_err(|e| parquet_error(path, e))?
+            reader.finish().map_err(|e| parquet_error(path, e))?
         }
         FileKind::Csv => {
             let prepared = prepare_csv(path, csv)?;
@@ -169,11 +163,15 @@ fn parquet_error(path: &Path, e: PolarsError) -> DataError {
     DataError::file(path, format!("not a readable Parquet file ({})", csv_lint::snippet(e.to_string().lines().next().unwrap_or("").as_bytes())))
 }
 
-fn scan_parquet(path: &Path) -> Result<LazyFrame, DataError> {
-    let pl_path = PlRefPath::try_from_path(path).map_err(|e| DataError::io(path, e))?;
-    LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(|e| {
-        DataError::file(path, format!("not a readable Parquet file: {e}"))
-    })
+// polars' eager readers: mqlcal reads whole files, so the lazy engine (and the
+// hundred-odd crates it compiles) bought nothing.
+fn parquet_reader(path: &Path) -> Result<ParquetReader<File>, DataError> {
+    File::open(path).map(ParquetReader::new).map_err(|e| DataError::io(path, e))
+}
+
+fn parquet_names(path: &Path, reader: &mut ParquetReader<File>) -> Result<Vec<String>, DataError> {
+    let schema = reader.schema().map_err(|e| parquet_error(path, e))?;
+    Ok(schema.iter_names().map(|s| s.to_string()).collect())
 }
 
 /// A CSV file looked at once: header, delimiter, and the bytes to parse when
@@ -266,28 +264,14 @@ fn read_csv_frame(
     let selected: Option<Arc<[PlSmallStr]>> =
         columns.map(|cols| cols.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
     let delimiter = prepared.delimiter;
+    let options = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_columns(selected)
+        .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true));
     let result = match &prepared.transcoded {
-        None => {
-            let pl_path = PlRefPath::try_from_path(path).map_err(|e| DataError::io(path, e))?;
-            let mut lf = LazyCsvReader::new(pl_path)
-                .with_has_header(true)
-                .with_infer_schema_length(Some(0))
-                .with_separator(delimiter)
-                .with_missing_is_null(true)
-                .finish()
-                .map_err(|e| csv_error(path, delimiter, e))?;
-            if let Some(cols) = columns {
-                lf = lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
-            }
-            lf.collect()
-        }
-        Some(bytes) => CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_columns(selected)
-            .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
-            .into_reader_with_file_handle(Cursor::new(bytes.clone()))
-            .finish(),
+        None => options.try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|reader| reader.finish()),
+        Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
     };
     result.map_err(|e| csv_error(path, delimiter, e))
 }
