@@ -33,9 +33,8 @@ li { margin: 3px 0; word-break: break-word; }
 .card .against, .card .likely { font-size: 13px; }
 .summary-body { display: grid; grid-template-columns: 3fr 2fr; gap: 18px; align-items: start; }
 .summary-body figure { margin: 0; }
-.summary-body figcaption { font-size: 11px; }
 .warnings { margin: 0; padding-left: 20px; }
-.warnings li { margin: 0 0 8px; }
+.warnings li { margin: 0 0 6px; font-size: 14px; line-height: 1.35; }
 h3.warn { font-size: 15px; margin: 0 0 6px; color: #c62828; }
 .note { color: #616161; font-size: 12px; margin: 8px 0 0; }
 details > summary { cursor: pointer; list-style: none; }
@@ -43,7 +42,7 @@ details > summary::-webkit-details-marker { display: none; }
 details > summary h2 { display: inline-block; width: 100%; }
 details > summary h2::before { content: "▸ "; color: #1f3b73; }
 details[open] > summary h2::before { content: "▾ "; }
-@media print { body { padding: 0; max-width: none; font-size: 11pt; } h2 { margin-top: 18px; } .lede { font-size: 12pt; } details > summary h2::before { content: ""; } #recommendation { break-after: page; page-break-after: always; } }
+@media print { body { padding: 0; max-width: none; font-size: 11pt; } h2 { margin-top: 18px; } .lede { font-size: 12pt; } details > summary h2::before { content: ""; } #recommendation { break-after: page; page-break-after: always; } .summary-body { grid-template-columns: 1fr; } }
 "#;
 
 /// For the screen, the analyst's sections fold; for print (the PDF), all are open.
@@ -114,7 +113,12 @@ fn summary_html(blocks: &[Block], charts: &[Chart]) -> String {
     for block in blocks {
         match block {
             Block::Decision(_) | Block::KeyFigures(_) => top.push_str(&block_html(block, charts)),
-            Block::Figure(_) => left.push_str(&block_html(block, charts)),
+            Block::Figure(name) => {
+                // The chart alone on the left (its caption is in the thresholds section).
+                if let Some(chart) = charts.iter().find(|c| c.name == *name) {
+                    left.push_str(&format!("<figure id=\"chart-{}\">\n{}\n</figure>\n", chart.name, inline_svg(chart)));
+                }
+            }
             _ => right.push_str(&block_html(block, charts)),
         }
     }

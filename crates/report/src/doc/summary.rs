@@ -148,7 +148,9 @@ pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
     let b = inputs.backtest;
     let mut out = Vec::new();
     if !b.recommendation.feasible {
-        out.push(b.recommendation.summary.clone());
+        // Why none qualifies; the month-by-month sentence stays in the thresholds section.
+        let why = &b.recommendation.summary;
+        out.push(why.find(" Month by month").map_or(why.as_str(), |k| &why[..k]).to_string());
     }
     out.extend(equal_volume_warning(b));
     out.extend(drift_warnings(b, inputs.period));

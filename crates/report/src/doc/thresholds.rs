@@ -18,9 +18,12 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
         c.minutes_per_lead,
         b.months
     ))];
-    blocks.push(Block::Paragraph(
-        "The threshold chart is in the summary above; the table shows the recommended threshold and five on either side.".into(),
-    ));
+    if let Some(chart) = charts.iter().find(|c| c.name == "thresholds") {
+        blocks.push(Block::Paragraph(format!(
+            "The threshold chart is in the summary. {} The table shows the recommended threshold and five on either side.",
+            chart.caption
+        )));
+    }
     blocks.push(threshold_table(b));
     if !b.recommendation.feasible {
         blocks.push(Block::Paragraph(b.recommendation.summary.clone()));
