@@ -8,7 +8,8 @@
 //! `reports/<config name>-<holdout cohort>/`:
 //!
 //!   model.json               the scoring model, threshold and hot tier included
-//!   report/report.html       the review report (self-contained), report.md, charts (PNG, SVG)
+//!   report/report.html       the review report (self-contained), report.md, charts (PNG, SVG),
+//!                            swaps.csv (leads that change sides), report.pdf with --pdf
 //!   exports/score.<dialect>.sql, exports/model.pmml
 //!   tables/                  thresholds, bootstrap, segments, drift, walk_forward, tiers,
 //!                            comparison (CSV and Parquet), backtest.json, fit.json, validate.json
@@ -50,6 +51,9 @@ pub struct Args {
     /// Table (or schema.table) of events in the exported SQL
     #[arg(long, default_value = "events")]
     pub events_table: String,
+    /// Also print the review report to report/report.pdf (needs headless Chromium)
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -60,6 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         leads_table: args.leads_table,
         events_table: args.events_table,
         command: mqlcal_pipeline::provenance::command_line(std::env::args()),
+        pdf: args.pdf,
     };
     let mut stages = Stages::new(STAGES.len());
     let summary = mqlcal_pipeline::recalibrate(&config, &options, &mut stages)?;

@@ -2,12 +2,12 @@
 //! conversion, wins captured, and the swap sets (leads that become MQLs and
 //! leads that stop being MQLs under the candidate).
 
-use mqlcal_features::FeatureTable;
+use mqlcal_features::{FeatureTable, Outcome};
 use mqlcal_scorecard::Model;
 use serde::Serialize;
 
 use crate::recommend::{pct, volume};
-use crate::scored::Judged;
+use crate::scored::{Judged, Route, ScoredLeads};
 use crate::sweep::conversion_interval;
 use crate::BacktestError;
 
@@ -48,9 +48,177 @@ pub struct Comparison {
     pub candidate: ModelSide,
     pub swaps: Vec<SwapRow>,
     pub summary: String,
+    /// Today's model at the threshold that sends as many MQLs as the candidate
+    /// does at its own (not serialised: backtest.json keeps its shape; the
+    /// report and `swaps.csv` carry it).
+    #[serde(skip)]
+    pub equal_volume: EqualVolume,
+    /// Every lead that becomes or stops being an MQL, at own thresholds and at equal volume.
+    #[serde(skip)]
+    pub swap_leads: Vec<SwapLead>,
 }
 
-/// Compare `current` and `candidate` (each with its own threshold) on `rows` of `table`.
+/// Today's model at equal volume: its threshold chosen so that it sends the
+/// number of MQLs closest to the candidate's (ties: the stricter threshold).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EqualVolume {
+    pub current: ModelSide,
+    pub swaps: Vec<SwapRow>,
+    pub summary: String,
+}
+
+/// Which of the two comparisons a swapped lead belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Each model at its own threshold.
+    OwnThreshold,
+    /// Today's model at the threshold of equal volume.
+    EqualVolume,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::OwnThreshold => "own_threshold",
+            Basis::EqualVolume => "equal_volume",
+        }
+    }
+}
+
+/// One lead that changes sides between today's model and the candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SwapLead {
+    pub basis: Basis,
+    /// "become_mql" (candidate only) or "stop_being_mql" (today's model only).
+    pub set: &'static str,
+    pub lead_id: String,
+    pub cohort: String,
+    pub outcome: Outcome,
+    pub current_score: i64,
+    pub current_threshold: i64,
+    pub candidate_score: i64,
+    pub candidate_threshold: i64,
+}
+
+/// The models' sides and the four swap sets with `current` at `t_current`, `candidate` at `t_candidate`.
+struct Matchup {
+    current: ModelSide,
+    candidate: ModelSide,
+    swaps: Vec<SwapRow>,
+}
+
+/// Both sides scored on the same judged leads (aligned: lead i is the same lead in both).
+struct Scored<'a> {
+    a: &'a ScoredLeads,
+    b: &'a ScoredLeads,
+    months: f64,
+    z: f64,
+}
+
+impl Scored<'_> {
+    fn side(&self, name: &str, t: i64, counts: [u64; 3]) -> ModelSide {
+        let total_won = self.a.counts(|_| true)[0];
+        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, self.z);
+        let mqls = counts.iter().sum::<u64>();
+        ModelSide {
+            name: name.to_string(),
+            threshold: t,
+            mqls,
+            mqls_per_month: mqls as f64 / self.months,
+            won: counts[0],
+            lost: counts[1],
+            open: counts[2],
+            conversion,
+            conversion_low,
+            conversion_high,
+            wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
+        }
+    }
+
+    fn swap(&self, set: &str, keep: &dyn Fn(usize) -> bool) -> SwapRow {
+        let counts = self.a.counts(keep);
+        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, self.z);
+        let leads = counts.iter().sum::<u64>();
+        SwapRow {
+            set: set.into(),
+            leads,
+            leads_per_month: leads as f64 / self.months,
+            won: counts[0],
+            lost: counts[1],
+            open: counts[2],
+            conversion,
+            conversion_low,
+            conversion_high,
+        }
+    }
+
+    fn matchup(&self, names: (&str, &str), t_current: i64, t_candidate: i64) -> Matchup {
+        let in_a = |i: usize| self.a.is_mql(i, t_current);
+        let in_b = |i: usize| self.b.is_mql(i, t_candidate);
+        Matchup {
+            current: self.side(names.0, t_current, self.a.counts(in_a)),
+            candidate: self.side(names.1, t_candidate, self.a.counts(in_b)),
+            swaps: vec![
+                self.swap("both", &|i| in_a(i) && in_b(i)),
+                self.swap("become_mql", &|i| !in_a(i) && in_b(i)),
+                self.swap("stop_being_mql", &|i| in_a(i) && !in_b(i)),
+                self.swap("neither", &|i| !in_a(i) && !in_b(i)),
+            ],
+        }
+    }
+
+    /// The leads of the two swap sets at these thresholds, in table order.
+    fn swap_leads(&self, table: &FeatureTable, basis: Basis, t_current: i64, t_candidate: i64) -> Vec<SwapLead> {
+        (0..self.a.len())
+            .filter_map(|i| {
+                let set = match (self.a.is_mql(i, t_current), self.b.is_mql(i, t_candidate)) {
+                    (false, true) => "become_mql",
+                    (true, false) => "stop_being_mql",
+                    _ => return None,
+                };
+                let row = self.a.rows[i];
+                Some(SwapLead {
+                    basis,
+                    set,
+                    lead_id: table.ids[row].clone(),
+                    cohort: table.cohorts[row].clone(),
+                    outcome: self.a.outcome[i],
+                    current_score: self.a.score[i],
+                    current_threshold: t_current,
+                    candidate_score: self.b.score[i],
+                    candidate_threshold: t_candidate,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The threshold at which `scored` sends the number of MQLs closest to `target`
+/// (ties: the stricter one). Overrides count as they route.
+pub fn threshold_for_volume(scored: &ScoredLeads, target: u64) -> Option<i64> {
+    let always = (0..scored.len()).filter(|&i| scored.route[i] == Route::Always).count() as u64;
+    let mut scores: Vec<i64> =
+        (0..scored.len()).filter(|&i| scored.route[i] == Route::Score).map(|i| scored.score[i]).collect();
+    scores.sort_unstable_by(|a, b| b.cmp(a));
+    // Candidates: one above the top (overrides only), then every distinct score, strictest first.
+    let mut best: Option<(u64, i64)> = scores.first().map(|&top| (always.abs_diff(target), top + 1));
+    let mut k = 0;
+    while k < scores.len() {
+        let t = scores[k];
+        while k < scores.len() && scores[k] == t {
+            k += 1;
+        }
+        let distance = (always + k as u64).abs_diff(target);
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, t));
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// Compare `current` and `candidate` (each with its own threshold) on `rows` of `table`,
+/// and today's model again at the threshold of equal volume.
 #[allow(clippy::too_many_arguments)]
 pub fn compare(
     current: &Model,
@@ -61,70 +229,69 @@ pub fn compare(
     judged: &Judged,
     z: f64,
 ) -> Result<Comparison, BacktestError> {
-    let months = judged.month_count() as f64;
     let threshold = |m: &Model, name: &str| m.threshold.ok_or_else(|| BacktestError::NoThreshold { model: name.to_string() });
     let (t_current, t_candidate) = (threshold(current, current_name)?, threshold(candidate, candidate_name)?);
     let a = judged.score(current, table, current_name)?;
     let b = judged.score(candidate, table, candidate_name)?;
-    let total_won = a.counts(|_| true)[0];
-    let side = |name: &str, t: i64, counts: [u64; 3]| {
-        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);
-        let mqls = counts.iter().sum::<u64>();
-        ModelSide {
-            name: name.to_string(),
-            threshold: t,
-            mqls,
-            mqls_per_month: mqls as f64 / months,
-            won: counts[0],
-            lost: counts[1],
-            open: counts[2],
-            conversion,
-            conversion_low,
-            conversion_high,
-            wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
-        }
+    let scored = Scored { a: &a, b: &b, months: judged.month_count() as f64, z };
+    let names = (current_name, candidate_name);
+    let own = scored.matchup(names, t_current, t_candidate);
+    let t_equal = threshold_for_volume(&a, own.candidate.mqls).unwrap_or(t_current);
+    let equal = scored.matchup(names, t_equal, t_candidate);
+    let mut swap_leads = scored.swap_leads(table, Basis::OwnThreshold, t_current, t_candidate);
+    swap_leads.extend(scored.swap_leads(table, Basis::EqualVolume, t_equal, t_candidate));
+    let summary = own_summary(&own);
+    let equal_volume = EqualVolume { summary: equal_summary(&equal), current: equal.current, swaps: equal.swaps };
+    Ok(Comparison { current: own.current, candidate: own.candidate, swaps: own.swaps, summary, equal_volume, swap_leads })
+}
+
+fn conv(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), pct)
+}
+
+/// "3 leads a month become MQLs (conversion 21.0 %) and 5 stop being MQLs (conversion 9.0 %)";
+/// an empty set says so instead of showing a conversion it does not have.
+fn swaps_phrase(joining: &SwapRow, stop: &SwapRow) -> String {
+    let conversion = |row: &SwapRow| row.conversion.map_or("none decided yet".to_string(), |cv| format!("conversion {}", pct(cv)));
+    let joining = if joining.leads == 0 {
+        "No lead becomes an MQL".to_string()
+    } else {
+        format!("{} leads a month become MQLs ({})", volume(joining.leads_per_month), conversion(joining))
     };
-    let in_a = |i: usize| a.is_mql(i, t_current);
-    let in_b = |i: usize| b.is_mql(i, t_candidate);
-    let swap = |set: &str, keep: &dyn Fn(usize) -> bool| {
-        let counts = a.counts(keep);
-        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);
-        let leads = counts.iter().sum::<u64>();
-        SwapRow {
-            set: set.into(),
-            leads,
-            leads_per_month: leads as f64 / months,
-            won: counts[0],
-            lost: counts[1],
-            open: counts[2],
-            conversion,
-            conversion_low,
-            conversion_high,
-        }
+    let stop = if stop.leads == 0 {
+        "no lead stops being one".to_string()
+    } else {
+        format!("{} stop being MQLs ({})", volume(stop.leads_per_month), conversion(stop))
     };
-    let current_side = side(current_name, t_current, a.counts(in_a));
-    let candidate_side = side(candidate_name, t_candidate, a.counts(in_b));
-    let swaps = vec![
-        swap("both", &|i| in_a(i) && in_b(i)),
-        swap("become_mql", &|i| !in_a(i) && in_b(i)),
-        swap("stop_being_mql", &|i| in_a(i) && !in_b(i)),
-        swap("neither", &|i| !in_a(i) && !in_b(i)),
-    ];
-    let conv = |v: Option<f64>| v.map_or("-".to_string(), pct);
-    let summary = format!(
-        "The candidate (threshold {}) sends {} MQLs a month converting at {} and captures {} of wins; the current model (threshold {}) sends {} at {} capturing {}. {} leads a month become MQLs (conversion {}) and {} stop being MQLs (conversion {}).",
-        t_candidate,
-        volume(candidate_side.mqls_per_month),
-        conv(candidate_side.conversion),
-        conv(candidate_side.wins_captured_share),
-        t_current,
-        volume(current_side.mqls_per_month),
-        conv(current_side.conversion),
-        conv(current_side.wins_captured_share),
-        volume(swaps[1].leads_per_month),
-        conv(swaps[1].conversion),
-        volume(swaps[2].leads_per_month),
-        conv(swaps[2].conversion),
-    );
-    Ok(Comparison { current: current_side, candidate: candidate_side, swaps, summary })
+    format!("{joining} and {stop}.")
+}
+
+fn own_summary(m: &Matchup) -> String {
+    format!(
+        "The candidate (threshold {}) sends {} MQLs a month converting at {} and captures {} of wins; the current model (threshold {}) sends {} at {} capturing {}. {}",
+        m.candidate.threshold,
+        volume(m.candidate.mqls_per_month),
+        conv(m.candidate.conversion),
+        conv(m.candidate.wins_captured_share),
+        m.current.threshold,
+        volume(m.current.mqls_per_month),
+        conv(m.current.conversion),
+        conv(m.current.wins_captured_share),
+        swaps_phrase(&m.swaps[1], &m.swaps[2]),
+    )
+}
+
+fn equal_summary(m: &Matchup) -> String {
+    format!(
+        "At equal volume, the current model at threshold {} sends {} MQLs a month (the candidate {}): it converts at {} and captures {} of wins, against the candidate's {} and {}. {} of the candidate's MQLs are won leads the current model misses; {} won leads are MQLs only under the current model.",
+        m.current.threshold,
+        volume(m.current.mqls_per_month),
+        volume(m.candidate.mqls_per_month),
+        conv(m.current.conversion),
+        conv(m.current.wins_captured_share),
+        conv(m.candidate.conversion),
+        conv(m.candidate.wins_captured_share),
+        m.swaps[1].won,
+        m.swaps[2].won,
+    )
 }

@@ -19,8 +19,8 @@ mod tables;
 mod walk_forward;
 
 pub use bootstrap::{bootstrap, bootstrap_with_profile, BootstrapSummary, Interval, ThresholdShare};
-pub use tables::{comparison_table, TABLE_NAMES};
-pub use compare::{compare, Comparison, ModelSide, SwapRow};
+pub use tables::{comparison_table, swaps_table, TABLE_NAMES};
+pub use compare::{compare, threshold_for_volume, Basis, Comparison, EqualVolume, ModelSide, SwapLead, SwapRow};
 pub use drift::{drift, stability_index, DriftHeadline, Stability};
 pub use error::BacktestError;
 pub use recommend::{best_feasible, recommend, Binding, NearOption, Recommendation};
@@ -344,7 +344,7 @@ fn drift_warnings(drift: &[Stability]) -> Vec<String> {
         .filter(|s| s.index > 0.1)
         .map(|s| {
             format!(
-                "{} {} between training and holdout (stability index {:.3}): {}",
+                "{} shows a {} between training and holdout (stability index {:.3}): {}",
                 if s.kind == "score" { "the score".to_string() } else { format!("signal {}", s.name) },
                 s.flag,
                 s.index,

@@ -203,3 +203,19 @@ pub fn comparison_table(c: &crate::Comparison) -> TidyTable {
 fn comparison(b: &Backtest) -> Option<TidyTable> {
     b.comparison.as_ref().map(comparison_table)
 }
+
+/// Every lead that becomes or stops being an MQL, at own thresholds and at equal
+/// volume, one row per lead and comparison (`swaps.csv` beside the report).
+pub fn swaps_table(c: &crate::Comparison) -> TidyTable {
+    let r = &c.swap_leads;
+    TidyTable::new("swaps")
+        .text("comparison", r.iter().map(|x| Some(x.basis.as_str())))
+        .text("set", r.iter().map(|x| Some(x.set)))
+        .text("lead_id", r.iter().map(|x| Some(x.lead_id.clone())))
+        .text("cohort", r.iter().map(|x| Some(x.cohort.clone())))
+        .text("outcome", r.iter().map(|x| Some(x.outcome.as_str())))
+        .int("current_score", r.iter().map(|x| Some(x.current_score)))
+        .int("current_threshold", r.iter().map(|x| Some(x.current_threshold)))
+        .int("recalibrated_score", r.iter().map(|x| Some(x.candidate_score)))
+        .int("recalibrated_threshold", r.iter().map(|x| Some(x.candidate_threshold)))
+}

@@ -330,3 +330,61 @@ fn drift_flags_a_shifted_signal() {
     t.matrix[[0, 0]] = 0.0;
     assert!(d.iter().all(|s| s.index.is_finite()));
 }
+
+#[test]
+fn comparison_at_equal_volume_and_the_swapped_leads() {
+    let t = table();
+    let rows = Judged { rows: (0..t.len()).collect(), volume_only: vec![], months: vec![0, 1, 2] };
+    let current = model(Some(40), false);
+    let candidate = model(Some(30), true);
+    let c = compare(&current, "current.toml", &candidate, "recalibrated", &t, &rows, Z90).unwrap();
+    // The candidate sends 7 MQLs; today's model sends 7 from threshold 30 (5 from 40, 9 from 20).
+    let e = &c.equal_volume;
+    assert_eq!((e.current.threshold, e.current.mqls), (30, 7));
+    assert_eq!((e.current.won, e.current.lost, e.current.open), (3, 3, 1));
+    // At equal volume only the overrides differ: the demo request (won) comes in, the competitor (lost) goes.
+    let sets: Vec<(&str, u64, u64)> = e.swaps.iter().map(|s| (s.set.as_str(), s.won, s.lost)).collect();
+    assert_eq!(sets, vec![("both", 3, 2), ("become_mql", 1, 0), ("stop_being_mql", 0, 1), ("neither", 0, 2)]);
+    let equal: Vec<(&str, &str, Outcome, i64, i64)> = c
+        .swap_leads
+        .iter()
+        .filter(|l| l.basis == Basis::EqualVolume)
+        .map(|l| (l.set, l.lead_id.as_str(), l.outcome, l.current_score, l.current_threshold))
+        .collect();
+    assert_eq!(equal, vec![("become_mql", "L9", Outcome::Won, 5, 30), ("stop_being_mql", "L10", Outcome::Lost, 60, 30)]);
+    // At own thresholds: L5, L6 and L9 come in, L10 goes (the swap rows count the same leads).
+    let own: Vec<&str> = c.swap_leads.iter().filter(|l| l.basis == Basis::OwnThreshold).map(|l| l.lead_id.as_str()).collect();
+    assert_eq!(own, vec!["L5", "L6", "L9", "L10"]);
+    assert_eq!(c.swaps[1].leads + c.swaps[2].leads, own.len() as u64);
+    assert!(e.summary.contains("current model at threshold 30 sends 2.3 MQLs a month (the candidate 2.3)"), "{}", e.summary);
+    let table = swaps_table(&c);
+    assert_eq!(table.name, "swaps");
+
+    // The same model on both sides: nothing swaps, and the summary shows no conversion it does not have.
+    let same = compare(&candidate, "a", &candidate, "b", &t, &rows, Z90).unwrap();
+    assert!(same.summary.ends_with("No lead becomes an MQL and no lead stops being one."), "{}", same.summary);
+    assert!(!same.summary.contains("conversion -"), "{}", same.summary);
+    assert_eq!(same.equal_volume.current.threshold, 30);
+}
+
+#[test]
+fn threshold_for_volume_picks_the_nearest_count_and_the_stricter_on_ties() {
+    let s = |scores: &[i64], routes: &[Route]| ScoredLeads {
+        rows: (0..scores.len()).collect(),
+        score: scores.to_vec(),
+        route: routes.to_vec(),
+        outcome: vec![Outcome::Lost; scores.len()],
+        month: vec![0; scores.len()],
+    };
+    let leads = s(&[10, 10, 8, 5, 5, 5, 1], &[Route::Score; 7]);
+    assert_eq!(threshold_for_volume(&leads, 2), Some(10));
+    assert_eq!(threshold_for_volume(&leads, 3), Some(8));
+    // 4 is as near to 3 (threshold 8) as to 6 (threshold 5): the stricter.
+    assert_eq!(threshold_for_volume(&leads, 4), Some(8));
+    assert_eq!(threshold_for_volume(&leads, 0), Some(11));
+    assert_eq!(threshold_for_volume(&leads, 99), Some(1));
+    // An always-MQL lead counts at every threshold; a never-MQL lead at none.
+    let routed = s(&[10, 9, 0, 0], &[Route::Score, Route::Score, Route::Always, Route::Never]);
+    assert_eq!(threshold_for_volume(&routed, 1), Some(11));
+    assert_eq!(threshold_for_volume(&routed, 3), Some(9));
+}

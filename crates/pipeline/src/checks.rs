@@ -50,7 +50,7 @@ pub fn backtest_files() -> Vec<String> {
 }
 
 /// The report's documents (its charts are checked as they are written).
-pub const REPORT_FILES: [&str; 2] = ["report.html", "report.md"];
+pub const REPORT_FILES: [&str; 4] = ["report.html", "report.md", "report.pdf", "swaps.csv"];
 
 /// A run directory: refused when it exists without `--force`, and always when it
 /// holds an input (a run directory is replaced as a whole: that would delete the data).

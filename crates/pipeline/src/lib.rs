@@ -22,6 +22,7 @@ mod inputs;
 pub mod interrupt;
 mod model_file;
 pub mod outputs;
+pub mod pdf;
 pub mod provenance;
 pub mod recalibrate;
 pub mod rundir;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use mqlcal_backtest::Backtest;
-use mqlcal_config::Config;
+use mqlcal_config::{Config, Period};
 use mqlcal_report::ReportInputs;
 use mqlcal_scorecard::export::sql::{to_sql, Dialect};
 use mqlcal_scorecard::Model;
@@ -38,9 +38,13 @@ pub fn write_tables(
     Ok(written)
 }
 
-/// Draw the charts and write both documents of the review report into `out`;
+/// Draw the charts and write the review report into `out`: report.html,
+/// report.md, the charts, `swaps.csv` (the leads that change sides, when today's
+/// model is configured) and, with `pdf`, report.pdf printed by headless Chromium.
 /// `command` is the command line shown under "reproduce".
-pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &[&Path], command: &str) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &[&Path], command: &str, pdf: bool) -> anyhow::Result<Vec<PathBuf>> {
+    // Find Chromium before drawing anything: a missing browser is a one-line error, not a late one.
+    let chromium = if pdf { Some(crate::pdf::find_chromium()?) } else { None };
     let provenance = match &run.fitted.report.model.provenance {
         Some(p) => p.clone(),
         None => crate::provenance::provenance(config)?,
@@ -53,6 +57,10 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
         data_warnings: run.data_warnings(),
         reproduce: &reproduce,
         title: crate::provenance::run_name(config),
+        period: match config.period {
+            Period::Month => mqlcal_report::Period::Month,
+            Period::Quarter => mqlcal_report::Period::Quarter,
+        },
     };
     let (charts, documents) = mqlcal_report::build(&inputs)?;
     let mut written = Vec::new();
@@ -69,8 +77,19 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
     }
     write("report.html".into(), documents.html.as_bytes())?;
     write("report.md".into(), documents.markdown.as_bytes())?;
+    if let Some(chromium) = chromium {
+        write("report.pdf".into(), &crate::pdf::print(&chromium, &documents.print_html)?)?;
+    }
+    if let Some(comparison) = &run.backtest.comparison {
+        let path = out.join(SWAPS_FILE);
+        mqlcal_data::write_tidy(&mqlcal_backtest::swaps_table(comparison), &path, input_refs)?;
+        written.push(path);
+    }
     Ok(written)
 }
+
+/// The leads that change sides between today's model and the recalibrated one, beside the report.
+pub const SWAPS_FILE: &str = "swaps.csv";
 
 /// One SQL scoring query per dialect and the PMML scorecard, into `dir`.
 pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str) -> anyhow::Result<Vec<PathBuf>> {

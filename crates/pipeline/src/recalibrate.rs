@@ -40,6 +40,8 @@ pub struct RunOptions {
     pub events_table: String,
     /// The command line, for the report's "reproduce" section.
     pub command: String,
+    /// Also print the report to report/report.pdf (headless Chromium).
+    pub pdf: bool,
 }
 
 /// Everything a run can refuse without reading data: the run directory (and
@@ -49,6 +51,9 @@ pub fn check(config: &Config, options: &RunOptions, inputs: &Inputs) -> anyhow::
         checks::run_target(out, &inputs.refs(), options.force)?;
     }
     checks::capacity(config)?;
+    if options.pdf {
+        crate::pdf::find_chromium()?;
+    }
     CurrentModel::read(config)
 }
 
@@ -132,7 +137,7 @@ fn write_run(
     let Target { out, staging, inputs } = *target;
     let refs = inputs.refs();
     let mut written: Vec<PathBuf> = Vec::new();
-    written.extend(progress.stage(STAGES[4], |_| write_report(config, run, &staging.join("report"), &refs, &options.command))?);
+    written.extend(progress.stage(STAGES[4], |_| write_report(config, run, &staging.join("report"), &refs, &options.command, options.pdf))?);
     let model = run.model();
     written.extend(progress.stage(STAGES[5], |_| write_exports(&model, &staging.join("exports"), &options.leads_table, &options.events_table))?);
     written.extend(progress.stage(STAGES[6], |_| {

@@ -8,12 +8,12 @@ mod doc;
 mod escape;
 mod html;
 mod markdown;
+mod numbers;
 mod prepare;
 mod style;
 
-pub use charts::{render_all, Chart};
-pub use doc::recommendation as recommendation_paragraph;
-pub use escape::{escape_html, escape_markdown};
+pub use charts::{render_all, Chart, Layout, Rect};
+pub use escape::{escape_html, escape_markdown, escape_markdown_in, Md};
 pub use prepare::{LeadScore, Prepared};
 
 use mqlcal_backtest::Backtest;
@@ -63,21 +63,49 @@ pub struct ReportInputs<'a> {
     pub reproduce: &'a Reproduce,
     /// Title line, e.g. the config's name.
     pub title: String,
+    /// The cohort period (`[cohorts] period`): charts and text say "month" or "quarter".
+    pub period: Period,
 }
 
-/// The report's two documents.
+/// The length of a cohort, as the config sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Quarter,
+}
+
+impl Period {
+    /// "month" or "quarter".
+    pub fn word(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+
+    /// "1 month", "9 months".
+    pub fn count(self, n: usize) -> String {
+        format!("{n} {}{}", self.word(), if n == 1 { "" } else { "s" })
+    }
+}
+
+/// The report's documents.
 pub struct Documents {
+    /// For the screen: the summary, then the analyst's sections folded (`<details>`).
     pub html: String,
+    /// For print (the PDF): the same page with every section open.
+    pub print_html: String,
     pub markdown: String,
 }
 
-/// Prepare, draw every chart and write both documents (in memory).
+/// Prepare, draw every chart and write the documents (in memory).
 pub fn build(inputs: &ReportInputs) -> Result<(Vec<Chart>, Documents), ReportError> {
     let prepared = Prepared::new(inputs)?;
-    let charts = render_all(&prepared, inputs.backtest)?;
-    let html = html::render(inputs, &prepared, &charts);
+    let charts = render_all(&prepared, inputs)?;
+    let html = html::render(inputs, &prepared, &charts, html::Layout::Screen);
+    let print_html = html::render(inputs, &prepared, &charts, html::Layout::Print);
     let markdown = markdown::render(inputs, &prepared, &charts);
-    Ok((charts, Documents { html, markdown }))
+    Ok((charts, Documents { html, print_html, markdown }))
 }
 
 /// The recommendation in one line, for the terminal.

@@ -36,7 +36,3 @@ pub fn label_font() -> TextStyle<'static> {
 pub fn small_font() -> TextStyle<'static> {
     FontDesc::new(FontFamily::SansSerif, 21.0, FontStyle::Normal).color(&INK)
 }
-
-pub fn percent(v: &f64) -> String {
-    format!("{:.0} %", 100.0 * v)
-}

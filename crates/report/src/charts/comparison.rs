@@ -6,8 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::pct;
+use super::common::{plot_rect, text_rect, Header, Layout};
 use super::figure::{err, Drawn, Figure};
+use crate::numbers::{axis_pct, level, pct0, per_month};
 use crate::style::*;
 
 pub(super) struct Comparison<'a> {
@@ -23,30 +24,34 @@ impl Figure for Comparison<'_> {
         let Some(c) = &self.b.comparison else {
             return String::new();
         };
-        let conv = |v: Option<f64>| v.map_or("-".into(), pct);
+        let conv = |v: Option<f64>| v.map_or("-".into(), pct0);
         format!(
-            "Recalibrated: {:.0} MQLs a month converting at {}; today's model: {:.0} at {}",
-            c.candidate.mqls_per_month,
+            "At the same volume ({} MQLs a month), recalibrated MQLs convert at {}, today's model's at {}",
+            per_month(c.candidate.mqls_per_month),
             conv(c.candidate.conversion),
-            c.current.mqls_per_month,
-            conv(c.current.conversion)
+            conv(c.equal_volume.current.conversion)
         )
     }
 
     fn caption(&self) -> String {
-        "The model in use today and the recalibrated one on the same holdout, each at its own threshold: MQLs a month, conversion with Wilson intervals, and the share of all wins among their MQLs.".into()
+        format!("The model in use today and the recalibrated one on the same holdout: today's model at its own threshold, today's model at the threshold that sends as many MQLs as the recalibrated one (equal volume), and the recalibrated model. MQLs a month, conversion with {} Wilson intervals, and the share of all wins among their MQLs.", level(self.b.constraints.confidence))
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let Some(c) = &self.b.comparison else {
             return Ok(());
         };
         let panels = area.split_evenly((1, 3));
         let sides = [
-            (&c.current, CURRENT, "today"),
-            (&c.candidate, CANDIDATE, "recalibrated"),
+            (&c.current, CURRENT.mix(0.55)),
+            (&c.equal_volume.current, CURRENT.to_rgba()),
+            (&c.candidate, CANDIDATE.to_rgba()),
         ];
-        let names = ["today".to_string(), "recalibrated".to_string()];
+        let names = [
+            format!("today at {}", c.current.threshold),
+            format!("today at {}", c.equal_volume.current.threshold),
+            format!("new at {}", c.candidate.threshold),
+        ];
         let x_label = move |v: &SegmentValue<i32>| match v {
             SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
@@ -56,23 +61,15 @@ impl Figure for Comparison<'_> {
             ("MQLs per month", |s| (s.mqls_per_month, None), false),
             (
                 "MQL conversion to won",
-                |s| {
-                    (
-                        s.conversion.unwrap_or(0.0),
-                        s.conversion_low.zip(s.conversion_high),
-                    )
-                },
+                |s| (s.conversion.unwrap_or(0.0), s.conversion_low.zip(s.conversion_high)),
                 true,
             ),
-            (
-                "share of wins captured",
-                |s| (s.wins_captured_share.unwrap_or(0.0), None),
-                true,
-            ),
+            ("share of wins captured", |s| (s.wins_captured_share.unwrap_or(0.0), None), true),
         ];
         for (panel, (caption, measure, is_share)) in panels.iter().zip(measures) {
-            let values: Vec<Value> = sides.iter().map(|(s, _, _)| measure(s)).collect();
-            measure_panel(panel, caption, &values, &sides, is_share, &x_label)?;
+            let values: Vec<Value> = sides.iter().map(|(s, _)| measure(s)).collect();
+            let colors: Vec<RGBAColor> = sides.iter().map(|(_, c)| *c).collect();
+            measure_panel(panel, caption, &values, &colors, is_share, &x_label, layout)?;
         }
         Ok(())
     }
@@ -86,29 +83,32 @@ fn measure_panel<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     caption: &str,
     values: &[Value],
-    sides: &[(&ModelSide, RGBColor, &str)],
+    colors: &[RGBAColor],
     is_share: bool,
     x_label: &dyn Fn(&SegmentValue<i32>) -> String,
+    layout: &mut Layout,
 ) -> Drawn {
+    let header = Header::new(Some(caption));
     let top = values
         .iter()
         .map(|(v, i)| i.map_or(*v, |i| i.1))
         .fold(0.0f64, f64::max);
     let y_max = if is_share {
-        (top * 1.25).clamp(0.05, 1.0)
+        (top * 1.25).clamp(0.05, 1.2)
     } else {
         (top * 1.25).max(1.0)
     };
+    let last = values.len() as i32 - 1;
     let mut chart = ChartBuilder::on(panel)
         .margin(20)
-        .caption(caption, panel_font())
+        .margin_top(header.height(panel))
         .x_label_area_size(60)
         .y_label_area_size(90)
-        .build_cartesian_2d((0..1).into_segmented(), 0.0..y_max)
+        .build_cartesian_2d((0..last.max(0)).into_segmented(), 0.0..y_max)
         .map_err(err)?;
     let y_fmt = move |v: &f64| {
         if is_share {
-            percent(v)
+            axis_pct(v)
         } else {
             format!("{v:.0}")
         }
@@ -116,19 +116,24 @@ fn measure_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .label_style(label_font())
+        .label_style(small_font())
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .x_label_formatter(x_label)
         .y_label_formatter(&y_fmt)
         .draw()
         .map_err(err)?;
-    for (i, ((v, interval), (_, color, _))) in values.iter().zip(sides).enumerate() {
+    for (i, ((v, interval), color)) in values.iter().zip(colors).enumerate() {
         let i = i as i32;
+        layout.points.push(chart.backend_coord(&(SegmentValue::CenterOf(i), *v)));
+        if let Some((lo, hi)) = interval {
+            layout.points.push(chart.backend_coord(&(SegmentValue::CenterOf(i), *lo)));
+            layout.points.push(chart.backend_coord(&(SegmentValue::CenterOf(i), *hi)));
+        }
         chart
             .draw_series(
                 Histogram::vertical(&chart)
-                    .margin(40)
+                    .margin(30)
                     .style(color.filled())
                     .data(std::iter::once((i, *v))),
             )
@@ -145,17 +150,15 @@ fn measure_panel<DB: DrawingBackend>(
                 )))
                 .map_err(err)?;
         }
-        let text = if is_share { pct(*v) } else { format!("{v:.0}") };
+        let text = if is_share { pct0(*v) } else { format!("{v:.0}") };
+        let at = (SegmentValue::CenterOf(i), interval.map_or(*v, |x| x.1) + y_max * 0.03);
+        let pos = Pos::new(HPos::Center, VPos::Bottom);
+        layout.labels.push(text_rect(panel, &text, &label_font(), chart.backend_coord(&at), pos));
         chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (
-                    SegmentValue::CenterOf(i),
-                    interval.map_or(*v, |x| x.1) + y_max * 0.03,
-                ),
-                label_font().pos(Pos::new(HPos::Center, VPos::Bottom)),
-            )))
+            .draw_series(std::iter::once(Text::new(text, at, label_font().pos(pos))))
             .map_err(err)?;
     }
-    Ok(())
+    let plot = plot_rect(&chart);
+    layout.plots.push(plot);
+    header.draw(panel, plot, layout)
 }

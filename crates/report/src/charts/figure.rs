@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
-use mqlcal_backtest::Backtest;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+use super::common::{Layout, Rect};
 use super::comparison::Comparison;
 use super::fit_engagement::Matrix;
 use super::gains::Gains;
@@ -20,7 +20,7 @@ use super::stability::Stability;
 use super::thresholds::Thresholds;
 use crate::prepare::Prepared;
 use crate::style::*;
-use crate::ReportError;
+use crate::{ReportError, ReportInputs};
 
 /// One rendered chart.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct Chart {
     pub caption: String,
     pub svg: String,
     pub png: Vec<u8>,
+    /// Where it put its plots, data marks, labels and legends (in pixels).
+    pub layout: Layout,
 }
 
 /// A drawing step: plotters' errors carried as their message.
@@ -47,7 +49,8 @@ pub(super) trait Figure {
     fn name(&self) -> &'static str;
     fn title(&self) -> String;
     fn caption(&self) -> String;
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn;
+    /// Draw below the title; record in `layout` where plots, marks, labels and legends went.
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn;
 }
 
 /// Register DejaVu Sans (from the binary, not the system) under plotters' "sans-serif".
@@ -66,7 +69,7 @@ fn ensure_fonts() -> Result<(), ReportError> {
     }
 }
 
-fn render<F: Figure>(figure: &F) -> Result<Chart, ReportError> {
+pub(super) fn render<F: Figure>(figure: &F) -> Result<Chart, ReportError> {
     ensure_fonts()?;
     let title = figure.title();
     let draw_err = |message: String| ReportError::Draw {
@@ -78,15 +81,19 @@ fn render<F: Figure>(figure: &F) -> Result<Chart, ReportError> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err).map_err(draw_err)?;
         let body = titled(&root, &title).map_err(draw_err)?;
-        figure.draw(&body).map_err(draw_err)?;
+        figure.draw(&body, &mut Layout::default()).map_err(draw_err)?;
         root.present().map_err(err).map_err(draw_err)?;
     }
+    let mut layout = Layout {
+        canvas: Some(Rect::new(0, 0, WIDTH as i32 - 1, HEIGHT as i32 - 1)),
+        ..Layout::default()
+    };
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err).map_err(draw_err)?;
         let body = titled(&root, &title).map_err(draw_err)?;
-        figure.draw(&body).map_err(draw_err)?;
+        figure.draw(&body, &mut layout).map_err(draw_err)?;
         root.present().map_err(err).map_err(draw_err)?;
     }
     let png = encode_png(&rgb).map_err(|message| ReportError::Encode {
@@ -99,6 +106,7 @@ fn render<F: Figure>(figure: &F) -> Result<Chart, ReportError> {
         caption: figure.caption(),
         svg,
         png,
+        layout,
     })
 }
 
@@ -128,7 +136,8 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// Every chart the data supports, in report order.
-pub fn render_all(p: &Prepared, b: &Backtest) -> Result<Vec<Chart>, ReportError> {
+pub fn render_all(p: &Prepared, inputs: &ReportInputs) -> Result<Vec<Chart>, ReportError> {
+    let b = inputs.backtest;
     let mut charts = vec![
         render(&Reliability::new(p, b))?,
         render(&Thresholds { b })?,
@@ -141,7 +150,10 @@ pub fn render_all(p: &Prepared, b: &Backtest) -> Result<Vec<Chart>, ReportError>
         charts.push(render(&Segments { b })?);
     }
     if !b.walk_forward.is_empty() {
-        charts.push(render(&Stability { b })?);
+        charts.push(render(&Stability {
+            b,
+            period: inputs.period,
+        })?);
     }
     if b.comparison.is_some() {
         charts.push(render(&Comparison { b })?);

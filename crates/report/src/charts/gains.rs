@@ -5,8 +5,9 @@ use mqlcal_backtest::Backtest;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::common::{legend, mesh};
+use super::common::{mesh, plot_rect, rgba, Header, Key, Layout};
 use super::figure::{err, Drawn, Figure};
+use crate::numbers::axis_pct;
 use crate::style::*;
 
 pub(super) struct Gains<'a> {
@@ -32,7 +33,7 @@ impl Figure for Gains<'_> {
         "Left: cumulative gains, the share of all won holdout leads among the top-scored leads (the diagonal is random order). Right: lift, the conversion of the top-scored leads over the base rate. The dot is the recommended threshold.".into()
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
         let mut points: Vec<Point> = vec![(0.0, 0.0, f64::NAN)];
         points.extend(
@@ -47,8 +48,8 @@ impl Figure for Gains<'_> {
             rec.wins_captured_share.unwrap_or(0.0),
             rec.lift.unwrap_or(0.0),
         );
-        self.gains_panel(&left, &points, rec_point)?;
-        lift_panel(&right, &points, rec_point)
+        self.gains_panel(&left, &points, rec_point, layout)?;
+        lift_panel(&right, &points, rec_point, layout)
     }
 }
 
@@ -62,9 +63,15 @@ impl Gains<'_> {
         panel: &DrawingArea<DB, Shift>,
         points: &[Point],
         rec_point: Point,
+        layout: &mut Layout,
     ) -> Drawn {
+        let header = Header::new(Some("Cumulative gains"))
+            .key(Key::Dashed(rgba(TRAINING), 2), "random order")
+            .key(Key::Line(rgba(HOLDOUT), 4), "by score")
+            .key(Key::Dot(rgba(INK)), format!("threshold {}", self.b.recommendation.threshold));
         let mut gains = ChartBuilder::on(panel)
             .margin(20)
+            .margin_top(header.height(panel))
             .x_label_area_size(70)
             .y_label_area_size(110)
             .build_cartesian_2d(0.0..1.0, 0.0..1.0)
@@ -73,9 +80,10 @@ impl Gains<'_> {
             &mut gains,
             "share of leads, highest scores first",
             "share of wins captured",
-            &percent,
-            &percent,
+            &axis_pct,
+            &axis_pct,
         )?;
+        layout.points.extend(points.iter().map(|p| gains.backend_coord(&(p.0, p.1))));
         gains
             .draw_series(DashedLineSeries::new(
                 vec![(0.0, 0.0), (1.0, 1.0)],
@@ -83,27 +91,23 @@ impl Gains<'_> {
                 8,
                 TRAINING.stroke_width(2),
             ))
-            .map_err(err)?
-            .label("random order")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], TRAINING.stroke_width(2)));
+            .map_err(err)?;
         gains
             .draw_series(LineSeries::new(
                 points.iter().map(|p| (p.0, p.1)),
                 HOLDOUT.stroke_width(4),
             ))
-            .map_err(err)?
-            .label("by score")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], HOLDOUT.stroke_width(4)));
+            .map_err(err)?;
         gains
             .draw_series(std::iter::once(Circle::new(
                 (rec_point.0, rec_point.1),
                 10,
                 INK.filled(),
             )))
-            .map_err(err)?
-            .label(format!("threshold {}", self.b.recommendation.threshold))
-            .legend(|(x, y)| Circle::new((x + 11, y), 7, INK.filled()));
-        legend(&mut gains, SeriesLabelPosition::LowerRight)
+            .map_err(err)?;
+        let plot = plot_rect(&gains);
+        layout.plots.push(plot);
+        header.draw(panel, plot, layout)
     }
 }
 
@@ -112,16 +116,19 @@ fn lift_panel<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     points: &[Point],
     rec_point: Point,
+    layout: &mut Layout,
 ) -> Drawn {
+    let header = Header::new(Some("Lift"));
     let lift_max = points
         .iter()
         .filter(|p| p.0 >= 0.01)
         .map(|p| p.2)
         .filter(|v| v.is_finite())
-        .fold(1.5f64, f64::max)
+        .fold(rec_point.2.max(1.5), f64::max)
         * 1.1;
     let mut lift = ChartBuilder::on(panel)
         .margin(20)
+        .margin_top(header.height(panel))
         .x_label_area_size(70)
         .y_label_area_size(90)
         .build_cartesian_2d(0.0..1.0, 0.0..lift_max)
@@ -130,7 +137,7 @@ fn lift_panel<DB: DrawingBackend>(
         &mut lift,
         "share of leads, highest scores first",
         "lift over the base rate",
-        &percent,
+        &axis_pct,
         &|v| format!("{v:.1}×"),
     )?;
     lift.draw_series(DashedLineSeries::new(
@@ -141,19 +148,17 @@ fn lift_panel<DB: DrawingBackend>(
     ))
     .map_err(err)?;
     // Below 1 % of the leads the lift is a handful of leads: noise.
-    lift.draw_series(LineSeries::new(
-        points
-            .iter()
-            .filter(|p| p.2.is_finite() && p.0 >= 0.01)
-            .map(|p| (p.0, p.2)),
-        HOLDOUT.stroke_width(4),
-    ))
-    .map_err(err)?;
+    let line: Vec<(f64, f64)> = points.iter().filter(|p| p.2.is_finite() && p.0 >= 0.01).map(|p| (p.0, p.2)).collect();
+    layout.points.extend(line.iter().map(|p| lift.backend_coord(p)));
+    lift.draw_series(LineSeries::new(line, HOLDOUT.stroke_width(4))).map_err(err)?;
     lift.draw_series(std::iter::once(Circle::new(
         (rec_point.0, rec_point.2),
         10,
         INK.filled(),
     )))
     .map_err(err)?;
-    Ok(())
+    layout.points.push(lift.backend_coord(&(rec_point.0, rec_point.2)));
+    let plot = plot_rect(&lift);
+    layout.plots.push(plot);
+    header.draw(panel, plot, layout)
 }

@@ -14,4 +14,9 @@ mod segments;
 mod stability;
 mod thresholds;
 
+pub use common::{Layout, Rect};
 pub use figure::{render_all, Chart};
+pub(crate) use reliability::calibration_verdict;
+
+#[cfg(test)]
+mod tests;

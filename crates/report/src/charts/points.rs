@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{legend, swatch, top_down_labels};
+use super::common::{plot_rect, text_rect, top_down_labels, Header, Key, Layout};
 use super::figure::{err, Drawn, Figure};
 use crate::prepare::Prepared;
 use crate::style::*;
@@ -60,7 +60,7 @@ impl Figure for Points<'_> {
         "Points per unit of each signal (per event, per level or bin), fit signals (who the lead is) above engagement signals (what the lead did); red bars take points away.".into()
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let rows = self.rows();
         let n = rows.len() as i32;
         let lo = rows.iter().map(|r| r.1).min().unwrap_or(0).min(0) as f64;
@@ -68,8 +68,13 @@ impl Figure for Points<'_> {
         let pad = (hi - lo).max(10.0) * 0.08;
         // Rows top to bottom: segment n-1-k holds row k.
         let label = top_down_labels(rows.iter().map(|r| r.0.clone()).collect());
+        let header = Header::new(None)
+            .key(Key::Swatch(FIT.to_rgba()), "fit: who the lead is")
+            .key(Key::Swatch(ENGAGEMENT.to_rgba()), "engagement: what the lead did")
+            .key(Key::Swatch(NEGATIVE.to_rgba()), "negative points");
         let mut chart = ChartBuilder::on(area)
             .margin(20)
+            .margin_top(header.height(area))
             .x_label_area_size(60)
             .y_label_area_size(330)
             .build_cartesian_2d(lo - pad..hi + pad, (0..(n - 1).max(0)).into_segmented())
@@ -88,7 +93,7 @@ impl Figure for Points<'_> {
             .draw()
             .map_err(err)?;
         for (k, (_, points, axis)) in rows.iter().enumerate() {
-            draw_bar(&mut chart, n - 1 - k as i32, *points, *axis, pad)?;
+            draw_bar(area, &mut chart, n - 1 - k as i32, (*points, *axis), pad, layout)?;
         }
         // The line between the fit group (above) and the engagement group (below).
         let fit_rows = rows
@@ -104,8 +109,9 @@ impl Figure for Points<'_> {
                 )))
                 .map_err(err)?;
         }
-        legend_entries(&mut chart)?;
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
+        let plot = plot_rect(&chart);
+        layout.plots.push(plot);
+        header.draw(area, plot, layout)
     }
 }
 
@@ -124,11 +130,12 @@ fn bar_color(points: i64, axis: mqlcal_scorecard::Axis) -> RGBColor {
 
 /// One signal's bar in segment `seg`, outlined in white, with its points written beside it.
 fn draw_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     chart: &mut RowChart<'_, DB>,
     seg: i32,
-    points: i64,
-    axis: mqlcal_scorecard::Axis,
+    (points, axis): (i64, mqlcal_scorecard::Axis),
     pad: f64,
+    layout: &mut Layout,
 ) -> Drawn {
     let (a, b) = (0.0f64.min(points as f64), 0.0f64.max(points as f64));
     chart
@@ -154,32 +161,13 @@ fn draw_bar<DB: DrawingBackend>(
     } else {
         (b + pad * 0.1, HPos::Left)
     };
+    let at = (x, SegmentValue::CenterOf(seg));
+    let pos = Pos::new(anchor, VPos::Center);
+    let text = format!("{points:+}");
+    layout.points.push(chart.backend_coord(&(points as f64, SegmentValue::CenterOf(seg))));
+    layout.labels.push(text_rect(area, &text, &small_font(), chart.backend_coord(&at), pos));
     chart
-        .draw_series(std::iter::once(Text::new(
-            format!("{points:+}"),
-            (x, SegmentValue::CenterOf(seg)),
-            small_font().pos(Pos::new(anchor, VPos::Center)),
-        )))
+        .draw_series(std::iter::once(Text::new(text, at, small_font().pos(pos))))
         .map_err(err)?;
-    Ok(())
-}
-
-/// Legend entries only: the bars are drawn one by one, without labels.
-fn legend_entries<DB: DrawingBackend>(chart: &mut RowChart<'_, DB>) -> Drawn {
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
-        .map_err(err)?
-        .label("fit: who the lead is")
-        .legend(swatch(FIT));
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
-        .map_err(err)?
-        .label("engagement: what the lead did")
-        .legend(swatch(ENGAGEMENT));
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())
-        .map_err(err)?
-        .label("negative points")
-        .legend(swatch(NEGATIVE));
     Ok(())
 }

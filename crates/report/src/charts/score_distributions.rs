@@ -6,8 +6,9 @@ use mqlcal_features::Outcome;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::common::{legend, median, mesh, swatch};
+use super::common::{cohorts_short, median, mesh, plot_rect, rgba, Header, Key, Layout};
 use super::figure::{err, Drawn, Figure};
+use crate::numbers::axis_pct;
 use crate::prepare::Prepared;
 use crate::style::*;
 
@@ -44,7 +45,7 @@ impl Figure for Distributions<'_> {
             "Won leads score higher: median {:.0} points vs {:.0} for lost leads ({})",
             median(self.won.clone()),
             median(self.lost.clone()),
-            self.b.holdout_cohorts.join(", ")
+            cohorts_short(&self.b.holdout_cohorts)
         )
     }
 
@@ -52,7 +53,7 @@ impl Figure for Distributions<'_> {
         "Share of won and of lost holdout leads at each score (each outcome sums to 100 %); the line is the recommended threshold.".into()
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let all = self.won.iter().chain(&self.lost);
         let lo = all.clone().min().copied().unwrap_or(0) as f64;
         let hi = all.max().copied().unwrap_or(1) as f64 + 1.0;
@@ -70,8 +71,14 @@ impl Figure for Distributions<'_> {
         };
         let (won, lost) = (shares(&self.won), shares(&self.lost));
         let y_max = won.iter().chain(&lost).fold(0.0f64, |a, &b| a.max(b)) * 1.15 + 1e-9;
+        let rec = self.b.recommendation.threshold as f64;
+        let header = Header::new(None)
+            .key(Key::Swatch(LOST.mix(0.55)), format!("lost ({})", self.lost.len()))
+            .key(Key::Swatch(WON.mix(0.55)), format!("won ({})", self.won.len()))
+            .key(Key::Line(rgba(INK), 3), format!("threshold {rec:.0}"));
         let mut chart = ChartBuilder::on(area)
             .margin(20)
+            .margin_top(header.height(area))
             .x_label_area_size(70)
             .y_label_area_size(110)
             .build_cartesian_2d(lo..lo + width * bins as f64, 0.0..y_max)
@@ -81,39 +88,23 @@ impl Figure for Distributions<'_> {
             "score (points)",
             "share of leads of that outcome",
             &|v| format!("{v:.0}"),
-            &percent,
+            &axis_pct,
         )?;
-        for (shares, color, label) in [(&lost, LOST, "lost"), (&won, WON, "won")] {
+        for (shares, color) in [(&lost, LOST), (&won, WON)] {
+            layout.points.extend(
+                shares.iter().enumerate().map(|(k, &s)| chart.backend_coord(&(lo + (k as f64 + 0.5) * width, s))),
+            );
             chart
                 .draw_series(shares.iter().enumerate().map(|(k, &s)| {
-                    Rectangle::new(
-                        [
-                            (lo + k as f64 * width, 0.0),
-                            (lo + (k + 1) as f64 * width, s),
-                        ],
-                        color.mix(0.55).filled(),
-                    )
+                    Rectangle::new([(lo + k as f64 * width, 0.0), (lo + (k + 1) as f64 * width, s)], color.mix(0.55).filled())
                 }))
-                .map_err(err)?
-                .label(format!(
-                    "{label} ({})",
-                    if label == "won" {
-                        self.won.len()
-                    } else {
-                        self.lost.len()
-                    }
-                ))
-                .legend(swatch(color));
+                .map_err(err)?;
         }
-        let rec = self.b.recommendation.threshold as f64;
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(rec, 0.0), (rec, y_max)],
-                INK.stroke_width(3),
-            )))
-            .map_err(err)?
-            .label(format!("threshold {rec:.0}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], INK.stroke_width(3)));
-        legend(&mut chart, SeriesLabelPosition::UpperRight)
+            .draw_series(std::iter::once(PathElement::new(vec![(rec, 0.0), (rec, y_max)], INK.stroke_width(3))))
+            .map_err(err)?;
+        let plot = plot_rect(&chart);
+        layout.plots.push(plot);
+        header.draw(area, plot, layout)
     }
 }

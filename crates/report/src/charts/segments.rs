@@ -7,8 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{legend, pct, swatch, top_down_labels};
+use super::common::{plot_rect, rgba, text_rect, top_down_labels, Header, Key, Layout};
 use super::figure::{err, Drawn, Figure};
+use crate::numbers::{axis_pct, level, pct0};
 use crate::style::*;
 
 pub(super) struct Segments<'a> {
@@ -31,39 +32,44 @@ impl Segments<'_> {
     }
 }
 
+/// Best and worst are named only when their intervals do not overlap.
+pub(super) fn title(rows: &[&SegmentRow], threshold: i64, confidence: f64) -> String {
+    let segment = rows.first().map_or("segment", |r| r.segment.as_str());
+    let decided = |r: &&&SegmentRow| r.won + r.lost >= 5 && r.conversion.is_some();
+    let by_conversion = |a: &&&SegmentRow, b: &&&SegmentRow| a.conversion.unwrap_or(0.0).total_cmp(&b.conversion.unwrap_or(0.0));
+    let best = rows.iter().filter(decided).max_by(by_conversion);
+    let worst = rows.iter().filter(decided).min_by(by_conversion);
+    match (best, worst) {
+        (Some(b), Some(w)) if b.value != w.value => {
+            let separated = matches!((b.conversion_low, w.conversion_high), (Some(lo), Some(hi)) if lo > hi);
+            if separated {
+                format!(
+                    "{} MQLs convert best ({}), {} worst ({}) at threshold {threshold}",
+                    b.value,
+                    pct0(b.conversion.unwrap_or(0.0)),
+                    w.value,
+                    pct0(w.conversion.unwrap_or(0.0)),
+                )
+            } else {
+                format!(
+                    "MQL conversion by {segment} at threshold {threshold}: {} to {}, {} intervals overlap",
+                    pct0(w.conversion.unwrap_or(0.0)),
+                    pct0(b.conversion.unwrap_or(0.0)),
+                    level(confidence)
+                )
+            }
+        }
+        _ => format!("MQLs by {segment} at threshold {threshold}"),
+    }
+}
+
 impl Figure for Segments<'_> {
     fn name(&self) -> &'static str {
         "segments"
     }
 
     fn title(&self) -> String {
-        let rows = self.rows();
-        let decided = |r: &&&SegmentRow| r.won + r.lost >= 5;
-        let best = rows.iter().filter(decided).max_by(|a, b| {
-            a.conversion
-                .unwrap_or(0.0)
-                .total_cmp(&b.conversion.unwrap_or(0.0))
-        });
-        let worst = rows.iter().filter(decided).min_by(|a, b| {
-            a.conversion
-                .unwrap_or(0.0)
-                .total_cmp(&b.conversion.unwrap_or(0.0))
-        });
-        match (best, worst) {
-            (Some(b), Some(w)) if b.value != w.value => format!(
-                "{} MQLs convert best ({}), {} worst ({}) at threshold {}",
-                b.value,
-                pct(b.conversion.unwrap_or(0.0)),
-                w.value,
-                pct(w.conversion.unwrap_or(0.0)),
-                self.b.recommendation.threshold
-            ),
-            _ => format!(
-                "MQLs by {} at threshold {}",
-                rows.first().map_or("segment", |r| r.segment.as_str()),
-                self.b.recommendation.threshold
-            ),
-        }
+        title(&self.rows(), self.b.recommendation.threshold, self.b.constraints.confidence)
     }
 
     fn caption(&self) -> String {
@@ -71,24 +77,37 @@ impl Figure for Segments<'_> {
             .rows()
             .first()
             .map_or("segment".to_string(), |r| r.segment.clone());
-        format!("MQLs a month by {segment} at the recommended threshold (left) and the share of their decided MQLs that won, with Wilson intervals, against the target band (right).")
+        format!("MQLs a month by {segment} at the recommended threshold (left) and the share of their decided MQLs that won, with {} Wilson intervals, against the target band (right).", level(self.b.constraints.confidence))
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let rows = self.rows();
         let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
-        volume_panel(&left, &rows)?;
-        self.conversion_panel(&right, &rows)
+        let band = self.b.constraints.band;
+        let conversion = Header::new(Some("MQL conversion to won"))
+            .key(Key::Swatch(RGBColor(0xc8, 0xe8, 0xde).to_rgba()), format!("target band {:.0}–{:.0} %", 100.0 * band.0, 100.0 * band.1))
+            .key(Key::Line(rgba(HOLDOUT), 3), format!("{} interval", level(self.b.constraints.confidence)));
+        let volume = Header::new(Some("MQLs a month"));
+        // Both plots start at the same height, so their rows line up.
+        let top = volume.height(&left).max(conversion.height(&right));
+        volume_panel(&left, &rows, (&volume, top), layout)?;
+        self.conversion_panel(&right, &rows, (&conversion, top), layout)
     }
 }
 
 /// Left: MQLs a month per segment value, first value at the top.
-fn volume_panel<DB: DrawingBackend>(panel: &DrawingArea<DB, Shift>, rows: &[&SegmentRow]) -> Drawn {
+fn volume_panel<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    rows: &[&SegmentRow],
+    (header, top): (&Header, u32),
+    layout: &mut Layout,
+) -> Drawn {
     let n = rows.len() as i32;
     let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
-    let v_max = rows.iter().map(|r| r.mqls_per_month).fold(1.0f64, f64::max) * 1.2;
+    let v_max = rows.iter().map(|r| r.mqls_per_month).fold(1.0f64, f64::max) * 1.25;
     let mut volume = ChartBuilder::on(panel)
         .margin(20)
+        .margin_top(top)
         .x_label_area_size(70)
         .y_label_area_size(230)
         .build_cartesian_2d(0.0..v_max, (0..(n - 1).max(0)).into_segmented())
@@ -116,15 +135,18 @@ fn volume_panel<DB: DrawingBackend>(panel: &DrawingArea<DB, Shift>, rows: &[&Seg
                     .data(std::iter::once((seg, r.mqls_per_month))),
             )
             .map_err(err)?;
+        let at = (r.mqls_per_month, SegmentValue::CenterOf(seg));
+        let text = format!(" {:.1}", r.mqls_per_month);
+        let pos = Pos::new(HPos::Left, VPos::Center);
+        layout.points.push(volume.backend_coord(&at));
+        layout.labels.push(text_rect(panel, &text, &small_font(), volume.backend_coord(&at), pos));
         volume
-            .draw_series(std::iter::once(Text::new(
-                format!(" {:.1}", r.mqls_per_month),
-                (r.mqls_per_month, SegmentValue::CenterOf(seg)),
-                small_font().pos(Pos::new(HPos::Left, VPos::Center)),
-            )))
+            .draw_series(std::iter::once(Text::new(text, at, small_font().pos(pos))))
             .map_err(err)?;
     }
-    Ok(())
+    let plot = plot_rect(&volume);
+    layout.plots.push(plot);
+    header.draw(panel, plot, layout)
 }
 
 impl Segments<'_> {
@@ -133,6 +155,8 @@ impl Segments<'_> {
         &self,
         panel: &DrawingArea<DB, Shift>,
         rows: &[&SegmentRow],
+        (header, top): (&Header, u32),
+        layout: &mut Layout,
     ) -> Drawn {
         let n = rows.len() as i32;
         let band = self.b.constraints.band;
@@ -145,6 +169,7 @@ impl Segments<'_> {
         let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
         let mut conversion = ChartBuilder::on(panel)
             .margin(20)
+            .margin_top(top)
             .x_label_area_size(70)
             .y_label_area_size(230)
             .build_cartesian_2d(0.0..c_max, (0..(n - 1).max(0)).into_segmented())
@@ -159,7 +184,7 @@ impl Segments<'_> {
             .bold_line_style(GRID)
             .y_labels(rows.len())
             .y_label_formatter(&label)
-            .x_label_formatter(&percent)
+            .x_label_formatter(&axis_pct)
             .draw()
             .map_err(err)?;
         conversion
@@ -170,13 +195,7 @@ impl Segments<'_> {
                 ],
                 BAND.mix(0.15).filled(),
             )))
-            .map_err(err)?
-            .label(format!(
-                "target band {:.0}–{:.0} %",
-                100.0 * band.0,
-                100.0 * band.1
-            ))
-            .legend(swatch(RGBColor(0xc8, 0xe8, 0xde)));
+            .map_err(err)?;
         for (k, r) in rows.iter().enumerate() {
             let seg = n - 1 - k as i32;
             let (Some(cv), Some(lo), Some(hi)) =
@@ -184,6 +203,9 @@ impl Segments<'_> {
             else {
                 continue;
             };
+            for v in [lo, cv, hi] {
+                layout.points.push(conversion.backend_coord(&(v, SegmentValue::CenterOf(seg))));
+            }
             conversion
                 .draw_series(std::iter::once(PathElement::new(
                     vec![
@@ -201,6 +223,8 @@ impl Segments<'_> {
                 )))
                 .map_err(err)?;
         }
-        legend(&mut conversion, SeriesLabelPosition::LowerRight)
+        let plot = plot_rect(&conversion);
+        layout.plots.push(plot);
+        header.draw(panel, plot, layout)
     }
 }

@@ -6,25 +6,43 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{legend, mesh, pct, swatch};
+use super::common::{mesh, plot_rect, rgba, text_rect, Header, Key, Layout};
 use super::figure::{err, Drawn, Figure};
+use crate::numbers::{axis_pct, level, pct0};
 use crate::style::*;
 
 pub(super) struct Thresholds<'a> {
     pub(super) b: &'a Backtest,
 }
 
+/// Thresholds are shown up to the one whose busiest month reaches this multiple of
+/// capacity: further out only squeezes the capacity line against the axis.
+const MAX_VOLUME_OVER_CAPACITY: f64 = 2.5;
+
 impl Thresholds<'_> {
-    /// Thresholds shown: from at least 20 MQLs (fewer make conversion noise) down to 4×
-    /// capacity a month (further only squeezes the interesting part); the recommendation always.
-    fn shown(&self) -> Vec<&ThresholdRow> {
+    /// Thresholds shown: from at least 20 MQLs (fewer make conversion noise) to a busiest
+    /// month of 2.5× capacity; the recommendation and every option the text names, always.
+    pub(super) fn shown(&self) -> Vec<&ThresholdRow> {
         let cap = self.b.constraints.capacity_per_month;
-        let rec = self.b.recommendation.threshold;
-        self.b
-            .thresholds
-            .iter()
-            .filter(|r| (r.mqls_per_month <= 4.0 * cap && r.mqls >= 20) || r.threshold == rec)
-            .collect()
+        let rec = &self.b.recommendation;
+        let named = |t: i64| t == rec.threshold || rec.options.iter().any(|o| o.threshold == t);
+        let in_range = |r: &ThresholdRow| {
+            r.mqls >= 20 && (r.busiest_month_mqls as f64) <= MAX_VOLUME_OVER_CAPACITY * cap
+        };
+        let keep: Vec<bool> = self.b.thresholds.iter().map(|r| in_range(r) || named(r.threshold)).collect();
+        // Everything between the first and the last kept threshold, so the curves have no gaps.
+        let first = keep.iter().position(|&k| k).unwrap_or(0);
+        let last = keep.iter().rposition(|&k| k).unwrap_or(0);
+        self.b.thresholds[first..=last.max(first)].iter().collect()
+    }
+
+    /// The volume axis' top: the busiest month shown, and capacity with room above it.
+    pub(super) fn volume_max(&self, rows: &[&ThresholdRow]) -> f64 {
+        let cap = self.b.constraints.capacity_per_month;
+        rows.iter()
+            .map(|r| (r.busiest_month_mqls as f64).max(r.mqls_per_month))
+            .fold(cap * 1.3, f64::max)
+            * 1.05
     }
 }
 
@@ -36,16 +54,16 @@ impl Figure for Thresholds<'_> {
     fn title(&self) -> String {
         let r = self.b.recommended_row();
         let rec = &self.b.recommendation;
-        let conversion = r.conversion.map_or("-".into(), pct);
+        let conversion = r.conversion.map_or("no decided MQLs".into(), |c| format!("{} convert", pct0(c)));
         if rec.feasible {
             format!(
-                "Threshold {}: {:.0} MQLs a month (capacity {:.0}), {} convert",
-                rec.threshold, r.mqls_per_month, self.b.constraints.capacity_per_month, conversion
+                "Threshold {}: {:.0} MQLs a month (capacity {:.0}), {conversion}",
+                rec.threshold, r.mqls_per_month, self.b.constraints.capacity_per_month
             )
         } else {
             format!(
-                "No threshold meets capacity and band; nearest is {} ({:.0} a month, {})",
-                rec.threshold, r.mqls_per_month, conversion
+                "No threshold meets capacity and band; nearest is {} ({:.0} a month, {conversion})",
+                rec.threshold, r.mqls_per_month
             )
         }
     }
@@ -53,22 +71,23 @@ impl Figure for Thresholds<'_> {
     fn caption(&self) -> String {
         let c = &self.b.constraints;
         format!(
-            "Top: MQLs a month at each threshold on the holdout (mean, and the busiest month), against sales capacity ({:.0} a month). Bottom: the share of decided MQLs that won, with its {:.0} % Wilson interval, against the target band {:.0}–{:.0} %. Shown from 20 MQLs up to 4× capacity.",
+            "Top: MQLs a month at each threshold on the holdout (mean, and the busiest month), against sales capacity ({:.0} a month). Bottom: the share of decided MQLs that won, with its {} Wilson interval, against the target band {:.0}–{:.0} %. Shown from 20 MQLs up to a busiest month of {MAX_VOLUME_OVER_CAPACITY}× capacity, and every threshold the text names.",
             c.capacity_per_month,
-            100.0 * c.confidence,
+            level(c.confidence),
             100.0 * c.band.0,
             100.0 * c.band.1
         )
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
         let rows = self.shown();
         let x_min = rows.iter().map(|r| r.threshold).min().unwrap_or(0) as f64;
         let x_max = rows.iter().map(|r| r.threshold).max().unwrap_or(1) as f64;
-        let (x_min, x_max) = (x_min - 1.0, x_max + 1.0);
+        let pad = ((x_max - x_min) * 0.02).max(1.0);
+        let x = (x_min - pad, x_max + pad);
         let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
-        self.volume_panel(&top, &rows, (x_min, x_max))?;
-        self.conversion_panel(&bottom, &rows, (x_min, x_max))
+        self.volume_panel(&top, &rows, x, layout)?;
+        self.conversion_panel(&bottom, &rows, x, layout)
     }
 }
 
@@ -79,46 +98,29 @@ impl Thresholds<'_> {
         panel: &DrawingArea<DB, Shift>,
         rows: &[&ThresholdRow],
         (x_min, x_max): (f64, f64),
+        layout: &mut Layout,
     ) -> Drawn {
         let c = &self.b.constraints;
         let rec = self.b.recommendation.threshold;
-        let y_max = rows
-            .iter()
-            .map(|r| r.busiest_month_mqls as f64)
-            .fold(c.capacity_per_month * 1.3, f64::max)
-            * 1.05;
+        let y_max = self.volume_max(rows);
+        let header = Header::new(None)
+            .key(Key::Line(HOLDOUT.mix(0.35), 2), "busiest month")
+            .key(Key::Line(rgba(HOLDOUT), 4), "MQLs a month (mean)")
+            .key(Key::Dashed(rgba(CAPACITY), 3), format!("capacity: {:.0} a month", c.capacity_per_month));
         let mut volume = ChartBuilder::on(panel)
             .margin(20)
+            .margin_top(header.height(panel))
             .x_label_area_size(50)
             .y_label_area_size(110)
             .build_cartesian_2d(x_min..x_max, 0.0..y_max)
             .map_err(err)?;
-        mesh(
-            &mut volume,
-            "",
-            "MQLs per month",
-            &|v| format!("{v:.0}"),
-            &|v| format!("{v:.0}"),
-        )?;
+        mesh(&mut volume, "", "MQLs per month", &|v| format!("{v:.0}"), &|v| format!("{v:.0}"))?;
+        let busiest: Vec<(f64, f64)> = rows.iter().map(|r| (r.threshold as f64, r.busiest_month_mqls as f64)).collect();
+        let mean: Vec<(f64, f64)> = rows.iter().map(|r| (r.threshold as f64, r.mqls_per_month)).collect();
         volume
-            .draw_series(LineSeries::new(
-                rows.iter()
-                    .map(|r| (r.threshold as f64, r.busiest_month_mqls as f64)),
-                HOLDOUT.mix(0.35).stroke_width(2),
-            ))
-            .map_err(err)?
-            .label("busiest month")
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 22, y)], HOLDOUT.mix(0.35).stroke_width(2))
-            });
-        volume
-            .draw_series(LineSeries::new(
-                rows.iter().map(|r| (r.threshold as f64, r.mqls_per_month)),
-                HOLDOUT.stroke_width(4),
-            ))
-            .map_err(err)?
-            .label("MQLs a month (mean)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], HOLDOUT.stroke_width(4)));
+            .draw_series(LineSeries::new(busiest.clone(), HOLDOUT.mix(0.35).stroke_width(2)))
+            .map_err(err)?;
+        volume.draw_series(LineSeries::new(mean.clone(), HOLDOUT.stroke_width(4))).map_err(err)?;
         volume
             .draw_series(DashedLineSeries::new(
                 vec![(x_min, c.capacity_per_month), (x_max, c.capacity_per_month)],
@@ -126,23 +128,27 @@ impl Thresholds<'_> {
                 8,
                 CAPACITY.stroke_width(3),
             ))
-            .map_err(err)?
-            .label(format!("capacity: {:.0} a month", c.capacity_per_month))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], CAPACITY.stroke_width(3)));
+            .map_err(err)?;
         volume
             .draw_series(std::iter::once(PathElement::new(
                 vec![(rec as f64, 0.0), (rec as f64, y_max)],
                 INK.stroke_width(2),
             )))
             .map_err(err)?;
+        layout.points.extend(busiest.iter().chain(&mean).map(|p| volume.backend_coord(p)));
+        layout.points.push(volume.backend_coord(&(x_min, c.capacity_per_month)));
+        // The label goes on the side of the line with more room.
+        let right = (rec as f64 - x_min) < (x_max - rec as f64);
+        let pos = Pos::new(if right { HPos::Left } else { HPos::Right }, VPos::Center);
+        let text = if right { format!(" recommended: {rec}") } else { format!("recommended: {rec} ") };
+        let at = (rec as f64, y_max * 0.93);
         volume
-            .draw_series(std::iter::once(Text::new(
-                format!(" recommended: {rec}"),
-                (rec as f64, y_max * 0.93),
-                label_font().pos(Pos::new(HPos::Left, VPos::Center)),
-            )))
+            .draw_series(std::iter::once(Text::new(text.clone(), at, label_font().pos(pos))))
             .map_err(err)?;
-        legend(&mut volume, SeriesLabelPosition::UpperRight)
+        layout.labels.push(text_rect(panel, &text, &label_font(), volume.backend_coord(&at), pos));
+        let plot = plot_rect(&volume);
+        layout.plots.push(plot);
+        header.draw(panel, plot, layout)
     }
 
     /// Bottom: conversion with its interval against the target band.
@@ -151,17 +157,18 @@ impl Thresholds<'_> {
         panel: &DrawingArea<DB, Shift>,
         rows: &[&ThresholdRow],
         (x_min, x_max): (f64, f64),
+        layout: &mut Layout,
     ) -> Drawn {
         let c = &self.b.constraints;
         let rec = self.b.recommendation.threshold;
-        let y_top = rows
-            .iter()
-            .filter_map(|r| r.conversion_high)
-            .fold(c.band.1, f64::max)
-            .min(1.0)
-            * 1.05;
+        let y_top = (rows.iter().filter_map(|r| r.conversion_high).fold(c.band.1, f64::max) * 1.05).min(1.0);
+        let header = Header::new(None)
+            .key(Key::Swatch(RGBColor(0xc8, 0xe8, 0xde).to_rgba()), format!("target band {:.0}–{:.0} %", 100.0 * c.band.0, 100.0 * c.band.1))
+            .key(Key::Swatch(RGBColor(0xd2, 0xd8, 0xe3).to_rgba()), format!("{} interval", level(c.confidence)))
+            .key(Key::Line(rgba(HOLDOUT), 4), "conversion");
         let mut conversion = ChartBuilder::on(panel)
             .margin(20)
+            .margin_top(header.height(panel))
             .x_label_area_size(60)
             .y_label_area_size(110)
             .build_cartesian_2d(x_min..x_max, 0.0..y_top)
@@ -171,53 +178,28 @@ impl Thresholds<'_> {
             "threshold (score at or above which a lead is an MQL)",
             "MQL conversion to won",
             &|v| format!("{v:.0}"),
-            &percent,
+            &axis_pct,
         )?;
         conversion
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x_min, c.band.0), (x_max, c.band.1)],
-                BAND.mix(0.15).filled(),
-            )))
-            .map_err(err)?
-            .label(format!(
-                "target band {:.0}–{:.0} %",
-                100.0 * c.band.0,
-                100.0 * c.band.1
-            ))
-            .legend(swatch(RGBColor(0xc8, 0xe8, 0xde)));
-        let upper: Vec<(f64, f64)> = rows
-            .iter()
-            .filter_map(|r| r.conversion_high.map(|h| (r.threshold as f64, h)))
-            .collect();
-        let lower: Vec<(f64, f64)> = rows
-            .iter()
-            .rev()
-            .filter_map(|r| r.conversion_low.map(|l| (r.threshold as f64, l)))
-            .collect();
+            .draw_series(std::iter::once(Rectangle::new([(x_min, c.band.0), (x_max, c.band.1)], BAND.mix(0.15).filled())))
+            .map_err(err)?;
+        let upper: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.conversion_high.map(|h| (r.threshold as f64, h))).collect();
+        let lower: Vec<(f64, f64)> = rows.iter().rev().filter_map(|r| r.conversion_low.map(|l| (r.threshold as f64, l))).collect();
+        layout.points.extend(upper.iter().chain(&lower).map(|p| conversion.backend_coord(p)));
         conversion
             .draw_series(std::iter::once(Polygon::new(
                 upper.into_iter().chain(lower).collect::<Vec<_>>(),
                 HOLDOUT.mix(0.15).filled(),
             )))
-            .map_err(err)?
-            .label(format!("{:.0} % interval", 100.0 * c.confidence))
-            .legend(swatch(RGBColor(0xd2, 0xd8, 0xe3)));
-        conversion
-            .draw_series(LineSeries::new(
-                rows.iter()
-                    .filter_map(|r| r.conversion.map(|v| (r.threshold as f64, v))),
-                HOLDOUT.stroke_width(4),
-            ))
-            .map_err(err)?
-            .label("conversion")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], HOLDOUT.stroke_width(4)));
-        conversion
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(rec as f64, 0.0), (rec as f64, y_top)],
-                INK.stroke_width(2),
-            )))
             .map_err(err)?;
-        legend(&mut conversion, SeriesLabelPosition::UpperLeft)?;
-        Ok(())
+        let line: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.conversion.map(|v| (r.threshold as f64, v))).collect();
+        layout.points.extend(line.iter().map(|p| conversion.backend_coord(p)));
+        conversion.draw_series(LineSeries::new(line, HOLDOUT.stroke_width(4))).map_err(err)?;
+        conversion
+            .draw_series(std::iter::once(PathElement::new(vec![(rec as f64, 0.0), (rec as f64, y_top)], INK.stroke_width(2))))
+            .map_err(err)?;
+        let plot = plot_rect(&conversion);
+        layout.plots.push(plot);
+        header.draw(panel, plot, layout)
     }
 }

@@ -7,16 +7,25 @@ use super::{Block, Section};
 use crate::prepare::Prepared;
 use crate::{ReportInputs, Reproduce};
 
-/// The data's warnings, then the backtest's, then the fit's.
+/// The data's warnings, then the backtest's, then the fit's, in words.
 fn warnings(inputs: &ReportInputs, model: &Model) -> Vec<String> {
     let b = inputs.backtest;
     let mut warnings: Vec<String> = inputs.data_warnings.to_vec();
     warnings.extend(b.warnings.iter().cloned());
     if let Some(fit) = &model.fit {
         warnings.extend(fit.warnings.iter().map(|w| format!("fit: {w}")));
-        warnings.extend(fit.dropped.iter().map(|d| format!("fit: dropped {d}")));
     }
+    warnings.extend(inputs.fit.logistic.dropped.iter().map(dropped));
     warnings
+}
+
+/// "month=sep was left out of the fit: it has the same value on every training lead".
+fn dropped(d: &mqlcal_fit::DroppedSignal) -> String {
+    let why = match d.reason {
+        mqlcal_fit::DropReason::Constant => "it has the same value on every training lead",
+        mqlcal_fit::DropReason::AllMissing => "it is blank on every training lead",
+    };
+    format!("{} was left out of the fit: {why}", d.signal)
 }
 
 /// "Data and quality warnings": the split, the as-of date, cohorts not yet judged, every warning.
@@ -59,11 +68,18 @@ pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
     } else {
         Block::List(warnings)
     });
-    Section {
-        id: "data",
-        heading: "Data and quality warnings".into(),
-        blocks,
+    let more: Vec<String> = super::summary::warnings(inputs)
+        .into_iter()
+        .skip(super::summary::MAX_WARNINGS)
+        .collect();
+    if !more.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Also worth knowing before the decision (beyond the three warnings of the summary):"
+                .into(),
+        ));
+        blocks.push(Block::List(more));
     }
+    Section::analyst("data", "Data and quality warnings", blocks)
 }
 
 /// "How to reproduce": the command, the config and input fingerprints, the version.
@@ -77,13 +93,13 @@ pub(super) fn reproduce_section(r: &Reproduce) -> Section {
             .iter()
             .map(|i| format!("input: {} ({} bytes, sha256 {})", i.path, i.bytes, i.sha256)),
     );
-    Section {
-        id: "reproduce",
-        heading: "How to reproduce".into(),
-        blocks: vec![
+    Section::analyst(
+        "reproduce",
+        "How to reproduce",
+        vec![
             Block::Paragraph("The same command on the same inputs gives the same numbers (the bootstrap is seeded):".into()),
             Block::Code(r.command.clone()),
             Block::List(items),
         ],
-    }
+    )
 }

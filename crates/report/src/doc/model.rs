@@ -2,9 +2,11 @@
 
 use mqlcal_scorecard::Model;
 
-use super::format::{has, num, table};
+use super::format::{has, table};
 use super::{Block, Section};
 use crate::charts::Chart;
+use crate::numbers::num;
+use crate::ReportInputs;
 
 /// "The points model": how it was fitted, every signal's points, rounding cost, rules and caps.
 pub(super) fn points_section(model: &Model, charts: &[Chart]) -> Section {
@@ -35,7 +37,16 @@ pub(super) fn points_section(model: &Model, charts: &[Chart]) -> Section {
         let mut rules: Vec<String> = model
             .overrides
             .iter()
-            .map(|o| format!("{}: {:?}", o.signal, o.rule))
+            .map(|o| {
+                format!(
+                    "{}: {}",
+                    o.signal,
+                    match o.rule {
+                        mqlcal_scorecard::OverrideRule::AlwaysMql => "always an MQL, whatever the score",
+                        mqlcal_scorecard::OverrideRule::NeverMql => "never an MQL, whatever the score",
+                    }
+                )
+            })
             .collect();
         rules.extend(model.group_caps.iter().map(|g| {
             format!(
@@ -52,11 +63,7 @@ pub(super) fn points_section(model: &Model, charts: &[Chart]) -> Section {
             blocks.push(Block::Figure(name));
         }
     }
-    Section {
-        id: "points",
-        heading: "The points model".into(),
-        blocks,
-    }
+    Section::analyst("points", "The points model", blocks)
 }
 
 /// Fit signals first, then engagement; each by points, largest first.
@@ -100,7 +107,7 @@ fn signals_table(model: &Model) -> Block {
 }
 
 /// "Calibration": the metrics of every set, then the reliability chart.
-pub(super) fn calibration_section(model: &Model, charts: &[Chart]) -> Section {
+pub(super) fn calibration_section(inputs: &ReportInputs, model: &Model, charts: &[Chart]) -> Section {
     let mut rows = Vec::new();
     for (set, m) in &model.metrics {
         rows.push(vec![
@@ -131,9 +138,8 @@ pub(super) fn calibration_section(model: &Model, charts: &[Chart]) -> Section {
     if has(charts, "reliability") {
         blocks.push(Block::Figure("reliability"));
     }
-    Section {
-        id: "calibration",
-        heading: "Calibration".into(),
-        blocks,
+    if let Some(verdict) = crate::charts::calibration_verdict(model, inputs.backtest) {
+        blocks.push(Block::Paragraph(verdict));
     }
+    Section::analyst("calibration", "Calibration", blocks)
 }

@@ -2,9 +2,10 @@
 
 use mqlcal_backtest::Backtest;
 
-use super::format::{has, interval, num, opt_pct, pct, table};
+use super::format::{has, table};
 use super::{Block, Section};
 use crate::charts::Chart;
+use crate::numbers::{num, opt_pct1, pct1, pct_range};
 
 /// "Segments at threshold T", when the data has segment columns.
 pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
@@ -36,18 +37,18 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
                     s.value.clone(),
                     s.leads.to_string(),
                     num(s.mqls_per_month, 1),
-                    pct(s.share_of_mqls),
-                    opt_pct(s.conversion),
-                    interval(s.conversion_low, s.conversion_high),
-                    opt_pct(s.wins_captured_share),
-                    opt_pct(s.base_conversion),
+                    pct1(s.share_of_mqls),
+                    opt_pct1(s.conversion),
+                    pct_range(s.conversion_low, s.conversion_high, 1),
+                    opt_pct1(s.wins_captured_share),
+                    opt_pct1(s.base_conversion),
                 ]
             })
             .collect(),
     ));
-    Some(Section {
-        id: "segments",
-        heading: format!("Segments at threshold {}", b.recommendation.threshold),
+    Some(Section::analyst(
+        "segments",
+        format!("Segments at threshold {}", b.recommendation.threshold),
         blocks,
-    })
+    ))
 }

@@ -2,14 +2,24 @@
 
 use mqlcal_backtest::Backtest;
 
-use super::format::{has, num, opt_pct, table};
+use super::format::{has, table};
 use super::{Block, Section};
 use crate::charts::Chart;
+use crate::numbers::{num, opt_pct1};
+use crate::ReportInputs;
 
 /// "Stability and drift": the walk-forward (when there is one) and the drift table.
-pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
+pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
+    let b = inputs.backtest;
     let mut blocks = Vec::new();
     if !b.walk_forward.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Walk-forward over {}: each {} is scored by a model fitted on every {} before it, and the threshold picked on one {} is replayed on the next.",
+            inputs.period.count(b.walk_forward.len()),
+            inputs.period.word(),
+            inputs.period.word(),
+            inputs.period.word()
+        )));
         if has(charts, "stability") {
             blocks.push(Block::Figure("stability"));
         }
@@ -33,11 +43,7 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
             })
             .collect(),
     ));
-    Section {
-        id: "stability",
-        heading: "Stability and drift".into(),
-        blocks,
-    }
+    Section::analyst("stability", "Stability and drift", blocks)
 }
 
 fn walk_forward_table(b: &Backtest) -> Block {
@@ -65,10 +71,10 @@ fn walk_forward_table(b: &Backtest) -> Block {
                     w.calibration_slope.map_or("-".into(), |v| num(v, 2)),
                     w.recommended_threshold.to_string(),
                     num(w.mqls_per_month, 1),
-                    opt_pct(w.conversion),
+                    opt_pct1(w.conversion),
                     w.carried_threshold.to_string(),
                     num(w.carried_mqls_per_month, 1),
-                    opt_pct(w.carried_conversion),
+                    opt_pct1(w.carried_conversion),
                 ]
             })
             .collect(),

@@ -2,9 +2,10 @@
 
 use mqlcal_backtest::{Backtest, BootstrapSummary, Tiers};
 
-use super::format::{has, interval, num, opt_pct, pct, table};
+use super::format::{has, table};
 use super::{Block, Section};
 use crate::charts::Chart;
+use crate::numbers::{level, num, opt_pct1, pct0, pct1, pct_range};
 
 /// "Thresholds": the constraints, the sweep around the recommendation, the bootstrap and the tiers.
 pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
@@ -17,8 +18,11 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
         c.minutes_per_lead,
         b.months
     ))];
-    if has(charts, "thresholds") {
-        blocks.push(Block::Figure("thresholds"));
+    if let Some(chart) = charts.iter().find(|c| c.name == "thresholds") {
+        blocks.push(Block::Paragraph(format!(
+            "The threshold chart is in the summary. {} The table shows the recommended threshold and five on either side.",
+            chart.caption
+        )));
     }
     blocks.push(threshold_table(b));
     if !b.recommendation.feasible {
@@ -41,11 +45,7 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Section {
             blocks.push(Block::Figure(name));
         }
     }
-    Section {
-        id: "thresholds",
-        heading: "Thresholds".into(),
-        blocks,
-    }
+    Section::analyst("thresholds", "Thresholds", blocks)
 }
 
 /// The recommended threshold's row with up to five on either side.
@@ -84,9 +84,9 @@ fn threshold_table(b: &Backtest) -> Block {
                     ),
                     num(r.mqls_per_month, 1),
                     r.busiest_month_mqls.to_string(),
-                    opt_pct(r.conversion),
-                    interval(r.conversion_low, r.conversion_high),
-                    opt_pct(r.wins_captured_share),
+                    opt_pct1(r.conversion),
+                    pct_range(r.conversion_low, r.conversion_high, 1),
+                    opt_pct1(r.wins_captured_share),
                     r.lift.map_or("-".into(), |v| format!("{v:.2}×")),
                     r.rep_hours_on_lost_per_month
                         .map_or("-".into(), |v| num(v, 1)),
@@ -100,7 +100,7 @@ fn threshold_table(b: &Backtest) -> Block {
                         Some(false) => "out".into(),
                         None => "-".into(),
                     },
-                    r.p_constraints_hold.map_or("-".into(), pct),
+                    r.p_constraints_hold.map_or("-".into(), pct1),
                 ]
             })
             .collect(),
@@ -112,24 +112,21 @@ fn bootstrap_paragraph(boot: &BootstrapSummary) -> Block {
         .recommended_thresholds
         .iter()
         .take(4)
-        .map(|t| {
-            format!(
-                "{} in {:.0} %",
-                t.threshold
-                    .map_or("none qualifies".to_string(), |t| t.to_string()),
-                100.0 * t.share
-            )
+        .map(|t| match t.threshold {
+            Some(threshold) => format!("threshold {threshold} in {}", pct0(t.share)),
+            None => format!("no threshold at all in {}", pct0(t.share)),
         })
         .collect();
     if boot.recommended_thresholds.len() > 4 {
-        picks.push("…".into());
+        picks.push("others in the rest".into());
     }
     Block::Paragraph(format!(
-        "Bootstrap: {} resamples of the holdout (seed {}). The rule, re-run on each resample, picks {}. Some threshold qualifies in {:.0} % of them.",
+        "Bootstrap: {} resamples of the holdout (seed {}), intervals at {}. Re-run on each resample, the rule picks {}. Some threshold meets both capacity and band in {} of them.",
         boot.resamples,
         boot.seed,
+        level(boot.confidence),
         picks.join(", "),
-        100.0 * boot.p_any_feasible
+        pct0(boot.p_any_feasible)
     ))
 }
 
@@ -151,9 +148,9 @@ fn tiers_table(t: &Tiers) -> Block {
                     r.tier.clone(),
                     r.from_score.to_string(),
                     num(r.mqls_per_month, 1),
-                    opt_pct(r.conversion),
-                    interval(r.conversion_low, r.conversion_high),
-                    opt_pct(r.wins_captured_share),
+                    opt_pct1(r.conversion),
+                    pct_range(r.conversion_low, r.conversion_high, 1),
+                    opt_pct1(r.wins_captured_share),
                 ]
             })
             .collect(),

@@ -1,0 +1,259 @@
+//! The executive summary: one sentence with the decision, three numbers (MQLs
+//! a month against capacity, conversion against the band, wins captured), each
+//! with one kind of interval in plain words, the threshold chart, and at most
+//! three warnings that could change the decision. It fits one screen.
+
+use mqlcal_backtest::Backtest;
+
+use super::format::has;
+use super::{Block, KeyFigure, Section};
+use crate::charts::Chart;
+use crate::numbers::{level, pct0, per_month};
+use crate::{Period, ReportInputs};
+
+/// Warnings shown in the summary; the rest go to the data section.
+pub(super) const MAX_WARNINGS: usize = 3;
+
+/// "Recommendation": the decision, the three numbers, the chart, the warnings.
+pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
+    let b = inputs.backtest;
+    let mut blocks = vec![
+        Block::Decision(decision(b)),
+        Block::KeyFigures(key_figures(b)),
+    ];
+    if has(charts, "thresholds") {
+        blocks.push(Block::Figure("thresholds"));
+    }
+    let warnings = warnings(inputs);
+    if !warnings.is_empty() {
+        let shown: Vec<String> = warnings.iter().take(MAX_WARNINGS).cloned().collect();
+        blocks.push(Block::Warnings(shown));
+    }
+    blocks.push(Block::Note(note(b, warnings.len().saturating_sub(MAX_WARNINGS))));
+    Section {
+        id: "recommendation",
+        heading: "Recommendation".into(),
+        blocks,
+        summary: true,
+    }
+}
+
+/// The decision in one sentence.
+pub(super) fn decision(b: &Backtest) -> String {
+    let rec = &b.recommendation;
+    let holdout = b.holdout_cohorts.join(", ");
+    let hot = b
+        .tiers
+        .as_ref()
+        .and_then(|t| t.hot_threshold)
+        .map_or(String::new(), |h| format!(" (hot tier from {h})"));
+    if !rec.feasible {
+        return format!(
+            "No MQL threshold fits both sales capacity and the target conversion band on {holdout}; the nearest option is {} points{hot}.",
+            rec.threshold
+        );
+    }
+    let rule = if rec.summary.contains("min_confidence") {
+        "of the thresholds that keep capacity and band in most bootstrap resamples ([sales] min_confidence)"
+    } else {
+        "of every threshold that fits sales capacity and the target conversion band"
+    };
+    format!(
+        "Set the MQL threshold at {} points{hot}: {rule} on {holdout}, held out of the fit, it captures the most wins.",
+        rec.threshold
+    )
+}
+
+/// "likely between 116 and 131".
+fn likely(lo: String, hi: String) -> String {
+    format!("likely between {lo} and {hi}")
+}
+
+/// MQLs a month, conversion and wins captured, each with its bootstrap interval.
+pub(super) fn key_figures(b: &Backtest) -> Vec<KeyFigure> {
+    let r = b.recommended_row();
+    let boot = &b.bootstrap;
+    let c = &b.constraints;
+    let conversion = match r.conversion {
+        Some(cv) => (pct0(cv), likely(pct0(boot.conversion.low), pct0(boot.conversion.high))),
+        None => ("no decided MQLs".into(), String::new()),
+    };
+    let wins_against = match &b.comparison {
+        Some(cmp) => format!(
+            "today's model at the same volume: {}",
+            cmp.equal_volume.current.wins_captured_share.map_or("-".into(), pct0)
+        ),
+        None => "of the holdout's won leads".into(),
+    };
+    vec![
+        KeyFigure {
+            label: "MQLs a month".into(),
+            value: per_month(r.mqls_per_month),
+            against: format!("capacity {}", per_month(c.capacity_per_month)),
+            likely: likely(
+                per_month(boot.mqls_per_month.low),
+                per_month(boot.mqls_per_month.high),
+            ),
+        },
+        KeyFigure {
+            label: "MQLs that win".into(),
+            value: conversion.0,
+            against: format!(
+                "target {:.0}–{:.0} %",
+                100.0 * c.band.0,
+                100.0 * c.band.1
+            ),
+            likely: conversion.1,
+        },
+        KeyFigure {
+            label: "Wins captured".into(),
+            value: r.wins_captured_share.map_or("-".into(), pct0),
+            against: wins_against,
+            likely: likely(
+                pct0(boot.wins_captured_share.low),
+                pct0(boot.wins_captured_share.high),
+            ),
+        },
+    ]
+}
+
+/// What "likely" means, where the numbers come from, and where further warnings are.
+fn note(b: &Backtest, more: usize) -> String {
+    let boot = &b.bootstrap;
+    let months = match (b.volume_months.first(), b.volume_months.last()) {
+        (Some(first), Some(last)) if b.volume_months.len() > 1 => {
+            format!(" over {} complete months ({first} to {last})", b.months)
+        }
+        (Some(only), _) => format!(" in {only}"),
+        _ => String::new(),
+    };
+    let mut s = format!(
+        "Measured on {}, held out of the fit; MQLs a month{months}. \"Likely between\" is the {} bootstrap interval: the figure fell in that range in {} of {} resamples of the holdout.",
+        b.holdout_cohorts.join(", "),
+        level(boot.confidence),
+        level(boot.confidence),
+        boot.resamples
+    );
+    if more > 0 {
+        s.push_str(&format!(
+            " {more} more warning{} under \"Data and quality warnings\".",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    s
+}
+
+/// Everything that could change the decision, most important first.
+pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
+    let b = inputs.backtest;
+    let mut out = Vec::new();
+    if !b.recommendation.feasible {
+        // Why none qualifies; the month-by-month sentence stays in the thresholds section.
+        let why = &b.recommendation.summary;
+        out.push(why.find(" Month by month").map_or(why.as_str(), |k| &why[..k]).to_string());
+    }
+    out.extend(equal_volume_warning(b));
+    out.extend(drift_warnings(b, inputs.period));
+    out.extend(edge_warning(b));
+    if b.leads > 0 && b.open as f64 / b.leads as f64 > 0.3 {
+        out.push(format!(
+            "{:.0} % of the holdout's leads are still open: conversion rests on its {} decided leads.",
+            100.0 * b.open as f64 / b.leads as f64,
+            b.won + b.lost
+        ));
+    }
+    out.extend(carried_warning(b, inputs.period));
+    out
+}
+
+/// Today's model at the same volume wins as many deals: the change is not worth much.
+fn equal_volume_warning(b: &Backtest) -> Option<String> {
+    let cmp = b.comparison.as_ref()?;
+    let today = &cmp.equal_volume.current;
+    (today.won >= cmp.candidate.won && b.recommendation.feasible).then(|| {
+        format!(
+            "At the same volume, today's model (threshold {}) wins as many deals as the recalibrated one ({} vs {} won MQLs on the holdout): the change moves which leads are MQLs more than how many win.",
+            today.threshold, today.won, cmp.candidate.won
+        )
+    })
+}
+
+/// The win rate moved, or the probabilities are off, between training and holdout.
+fn drift_warnings(b: &Backtest, period: Period) -> Vec<String> {
+    let d = &b.drift_headline;
+    let mut out = Vec::new();
+    let (ti, hi) = (d.training_win_rate_interval, d.holdout_win_rate_interval);
+    if ti.1 < hi.0 || hi.1 < ti.0 {
+        out.push(format!(
+            "The win rate moved from {} decided leads in training to {} in {}: volume and conversion may not carry over to the next {}.",
+            one_in(d.training_win_rate),
+            one_in(d.holdout_win_rate),
+            b.holdout_cohorts.join(", "),
+            period.word()
+        ));
+    }
+    if d.predicted_wins > 0.0 && d.observed_wins > 0 {
+        let ratio = d.observed_wins as f64 / d.predicted_wins;
+        if !(0.8..=1.25).contains(&ratio) {
+            out.push(format!(
+                "The model expected {:.0} wins on the holdout and saw {}: its win probabilities are {:.1}× too {}; trust the ranking, not the probabilities.",
+                d.predicted_wins,
+                d.observed_wins,
+                if ratio > 1.0 { ratio } else { 1.0 / ratio },
+                if ratio > 1.0 { "low" } else { "high" }
+            ));
+        }
+    }
+    out
+}
+
+/// "1 in 8".
+fn one_in(rate: f64) -> String {
+    if rate > 0.0 {
+        format!("1 in {:.0}", 1.0 / rate)
+    } else {
+        "none".into()
+    }
+}
+
+/// The recommendation holds capacity and band in fewer than half the resamples.
+fn edge_warning(b: &Backtest) -> Option<String> {
+    let p = b.bootstrap.p_constraints_hold;
+    let r = b.recommended_row();
+    (b.recommendation.feasible && p < 0.5).then(|| {
+        let months = if r.months_over_capacity > 0 {
+            format!(
+                "; {} of {} months already sent more than capacity (busiest {})",
+                r.months_over_capacity, b.months, r.busiest_month_mqls
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "The threshold sits close to the limits: capacity and band both hold in {} of bootstrap resamples{months}. Expect some months over capacity or conversion outside the band.",
+            pct0(p)
+        )
+    })
+}
+
+/// A threshold picked on one cohort missed capacity (by more than 10 %) or the
+/// band (by more than 5 points) on the next, in at least half the steps.
+fn carried_warning(b: &Backtest, period: Period) -> Option<String> {
+    let steps = &b.walk_forward;
+    let (cap, band) = (b.constraints.capacity_per_month, b.constraints.band);
+    let missed = steps
+        .iter()
+        .filter(|w| {
+            let over = w.carried_mqls_per_month > 1.1 * cap;
+            let outside = w.carried_conversion.is_some_and(|c| c < band.0 - 0.05 || c > band.1 + 0.05);
+            over || outside
+        })
+        .count();
+    (steps.len() >= 2 && 2 * missed >= steps.len()).then(|| {
+        format!(
+            "A threshold chosen on one {p} missed capacity (by over 10 %) or the band (by over 5 points) on the next {p} in {missed} of {}: check the threshold every {p}.",
+            period.count(steps.len()),
+            p = period.word()
+        )
+    })
+}
