@@ -117,20 +117,9 @@ pub fn isotonic(scores: &[f64], won: &[bool]) -> Result<Isotonic, FitError> {
         } else {
             xs.push(scores[i]);
             blocks.push((y, 1.0, xs.len() - 1));
-            // Merge backwards while the previous block's mean exceeds this one's.
-            while blocks.len() >= 2 {
-                let k = blocks.len();
-                let (s1, w1, _) = blocks[k - 1];
-                let (s0, w0, start) = blocks[k - 2];
-                if s0 / w0 > s1 / w1 {
-                    blocks.truncate(k - 2);
-                    blocks.push((s0 + s1, w0 + w1, start));
-                } else {
-                    break;
-                }
-            }
         }
-        // Ties added to the last block can also create a violation.
+        // Merge backwards while the previous block's mean exceeds the last one's (a new
+        // block, or ties added to the last block, can create the violation).
         while blocks.len() >= 2 {
             let k = blocks.len();
             let (s1, w1, _) = blocks[k - 1];
