@@ -63,9 +63,9 @@ fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> se
             "threshold": b.recommendation.threshold,
             "mqls_per_month": row.mqls_per_month,
             "mqls_per_month_interval": [boot.mqls_per_month.low, boot.mqls_per_month.high],
-            "conversion": row.conversion,
+            "conversion": row.outcomes.conversion,
             "conversion_interval": [boot.conversion.low, boot.conversion.high],
-            "conversion_wilson_interval": [row.conversion_low, row.conversion_high],
+            "conversion_wilson_interval": [row.outcomes.conversion_low, row.outcomes.conversion_high],
             "wins_captured_share": row.wins_captured_share,
             "wins_captured_share_interval": [boot.wins_captured_share.low, boot.wins_captured_share.high],
             "p_constraints_hold": boot.p_constraints_hold,
@@ -140,7 +140,7 @@ fn render(b: &Backtest) -> String {
     let to = (k + 7).min(b.thresholds.len());
     for (i, r) in b.thresholds[from..to].iter().enumerate() {
         let mark = if from + i == k { " <" } else { "" };
-        let interval = match (r.conversion_low, r.conversion_high) {
+        let interval = match (r.outcomes.conversion_low, r.outcomes.conversion_high) {
             (Some(l), Some(h)) => format!("{:.1}-{:.1}%", 100.0 * l, 100.0 * h),
             _ => "-".into(),
         };
@@ -150,7 +150,7 @@ fn render(b: &Backtest) -> String {
             r.threshold,
             r.mqls_per_month,
             r.busiest_month_mqls,
-            pct(r.conversion),
+            pct(r.outcomes.conversion),
             interval,
             pct(r.wins_captured_share),
             r.rep_hours_on_lost_per_month.map_or("-".into(), |h| format!("{h:.1}")),

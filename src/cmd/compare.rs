@@ -75,10 +75,10 @@ fn render(compared: &Compared) -> String {
             "{label:<16} {:>9} {:>10.1} {:>6} {:>6} {:>11} {:>15} {:>6}",
             side.threshold,
             side.mqls_per_month,
-            side.won,
-            side.lost,
-            pct(side.conversion),
-            format!("{}-{}", pct(side.conversion_low), pct(side.conversion_high)),
+            side.outcomes.won,
+            side.outcomes.lost,
+            pct(side.outcomes.conversion),
+            format!("{}-{}", pct(side.outcomes.conversion_low), pct(side.outcomes.conversion_high)),
             pct(side.wins_captured_share)
         );
     }
@@ -90,10 +90,10 @@ fn render(compared: &Compared) -> String {
             swap.set,
             "",
             swap.leads_per_month,
-            swap.won,
-            swap.lost,
-            pct(swap.conversion),
-            format!("{}-{}", pct(swap.conversion_low), pct(swap.conversion_high)),
+            swap.outcomes.won,
+            swap.outcomes.lost,
+            pct(swap.outcomes.conversion),
+            format!("{}-{}", pct(swap.outcomes.conversion_low), pct(swap.outcomes.conversion_high)),
         );
     }
     let _ = writeln!(s, "\n{}", comparison.summary);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::recommend::{pct, volume};
 use crate::scored::{Judged, Route, ScoredLeads};
-use crate::sweep::conversion_interval;
+use crate::sweep::Outcomes;
 use crate::BacktestError;
 
 /// One model's MQLs on the holdout.
@@ -18,12 +18,8 @@ pub struct ModelSide {
     pub threshold: i64,
     pub mqls: u64,
     pub mqls_per_month: f64,
-    pub won: u64,
-    pub lost: u64,
-    pub open: u64,
-    pub conversion: Option<f64>,
-    pub conversion_low: Option<f64>,
-    pub conversion_high: Option<f64>,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
     pub wins_captured_share: Option<f64>,
 }
 
@@ -34,12 +30,8 @@ pub struct SwapRow {
     pub set: String,
     pub leads: u64,
     pub leads_per_month: f64,
-    pub won: u64,
-    pub lost: u64,
-    pub open: u64,
-    pub conversion: Option<f64>,
-    pub conversion_low: Option<f64>,
-    pub conversion_high: Option<f64>,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,37 +111,25 @@ struct Scored<'a> {
 impl Scored<'_> {
     fn side(&self, name: &str, t: i64, counts: [u64; 3]) -> ModelSide {
         let total_won = self.a.counts(|_| true)[0];
-        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, self.z);
         let mqls = counts.iter().sum::<u64>();
         ModelSide {
             name: name.to_string(),
             threshold: t,
             mqls,
             mqls_per_month: mqls as f64 / self.months,
-            won: counts[0],
-            lost: counts[1],
-            open: counts[2],
-            conversion,
-            conversion_low,
-            conversion_high,
+            outcomes: Outcomes::of(counts, self.z),
             wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
         }
     }
 
     fn swap(&self, set: &str, keep: &dyn Fn(usize) -> bool) -> SwapRow {
         let counts = self.a.counts(keep);
-        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, self.z);
         let leads = counts.iter().sum::<u64>();
         SwapRow {
             set: set.into(),
             leads,
             leads_per_month: leads as f64 / self.months,
-            won: counts[0],
-            lost: counts[1],
-            open: counts[2],
-            conversion,
-            conversion_low,
-            conversion_high,
+            outcomes: Outcomes::of(counts, self.z),
         }
     }
 
@@ -252,7 +232,7 @@ fn conv(v: Option<f64>) -> String {
 /// "3 leads a month become MQLs (conversion 21.0 %) and 5 stop being MQLs (conversion 9.0 %)";
 /// an empty set says so instead of showing a conversion it does not have.
 fn swaps_phrase(joining: &SwapRow, stop: &SwapRow) -> String {
-    let conversion = |row: &SwapRow| row.conversion.map_or("none decided yet".to_string(), |cv| format!("conversion {}", pct(cv)));
+    let conversion = |row: &SwapRow| row.outcomes.conversion.map_or("none decided yet".to_string(), |cv| format!("conversion {}", pct(cv)));
     let joining = if joining.leads == 0 {
         "No lead becomes an MQL".to_string()
     } else {
@@ -271,11 +251,11 @@ fn own_summary(m: &Matchup) -> String {
         "The candidate (threshold {}) sends {} MQLs a month converting at {} and captures {} of wins; the current model (threshold {}) sends {} at {} capturing {}. {}",
         m.candidate.threshold,
         volume(m.candidate.mqls_per_month),
-        conv(m.candidate.conversion),
+        conv(m.candidate.outcomes.conversion),
         conv(m.candidate.wins_captured_share),
         m.current.threshold,
         volume(m.current.mqls_per_month),
-        conv(m.current.conversion),
+        conv(m.current.outcomes.conversion),
         conv(m.current.wins_captured_share),
         swaps_phrase(&m.swaps[1], &m.swaps[2]),
     )
@@ -287,11 +267,11 @@ fn equal_summary(m: &Matchup) -> String {
         m.current.threshold,
         volume(m.current.mqls_per_month),
         volume(m.candidate.mqls_per_month),
-        conv(m.current.conversion),
+        conv(m.current.outcomes.conversion),
         conv(m.current.wins_captured_share),
-        conv(m.candidate.conversion),
+        conv(m.candidate.outcomes.conversion),
         conv(m.candidate.wins_captured_share),
-        m.swaps[1].won,
-        m.swaps[2].won,
+        m.swaps[1].outcomes.won,
+        m.swaps[2].outcomes.won,
     )
 }

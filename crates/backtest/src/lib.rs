@@ -26,7 +26,7 @@ pub use error::BacktestError;
 pub use recommend::{best_feasible, recommend, Binding, NearOption, Recommendation};
 pub use scored::{cohort_rows, column_map, judged_rows, score_rows, Judged, Route, ScoredLeads};
 pub use segments::{segments, tiers, SegmentRow, TierRow, Tiers};
-pub use sweep::{conversion_interval, sweep, sweep_months, threshold_row, Cells, Constraints, ThresholdRow};
+pub use sweep::{conversion_interval, sweep, sweep_months, threshold_row, Cells, Constraints, Outcomes, ThresholdRow};
 pub use walk_forward::{walk_forward, WalkForwardStep};
 
 use mqlcal_config::{BacktestSpec, ModelSpec, SalesSpec};
@@ -126,7 +126,7 @@ fn confident_pick(rows: &[ThresholdRow], min: f64) -> Option<usize> {
         rows.iter()
             .enumerate()
             .filter(|(_, r)| r.p_constraints_hold.is_some_and(|p| p + 1e-12 >= min))
-            .filter_map(|(k, r)| r.conversion.map(|cv| (k, r.won, cv))),
+            .filter_map(|(k, r)| r.outcomes.conversion.map(|cv| (k, r.outcomes.won, cv))),
     )
 }
 

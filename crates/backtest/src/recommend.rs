@@ -128,13 +128,13 @@ fn band_text(c: &Constraints) -> String {
 
 /// "threshold 55: 182 MQLs a month, conversion 21.3 %, 64.0 % of wins"
 fn describe(row: &ThresholdRow) -> String {
-    let conversion = row.conversion.map_or("no decided MQLs".to_string(), |cv| format!("conversion {}", pct(cv)));
+    let conversion = row.outcomes.conversion.map_or("no decided MQLs".to_string(), |cv| format!("conversion {}", pct(cv)));
     let wins = row.wins_captured_share.map_or(String::new(), |w| format!(", {} of wins", pct(w)));
     format!("threshold {}: {} MQLs a month, {conversion}{wins}", row.threshold, volume(row.mqls_per_month))
 }
 
 fn band_distance(row: &ThresholdRow, c: &Constraints) -> f64 {
-    match row.conversion {
+    match row.outcomes.conversion {
         None => f64::INFINITY,
         Some(cv) if cv < c.band.0 => c.band.0 - cv,
         Some(cv) if cv > c.band.1 => cv - c.band.1,
@@ -146,7 +146,7 @@ fn option(row: &ThresholdRow, advice: String) -> NearOption {
     NearOption {
         threshold: row.threshold,
         mqls_per_month: row.mqls_per_month,
-        conversion: row.conversion,
+        conversion: row.outcomes.conversion,
         wins_captured_share: row.wins_captured_share,
         within_capacity: row.within_capacity,
         within_band: row.within_band,
@@ -157,7 +157,7 @@ fn option(row: &ThresholdRow, advice: String) -> NearOption {
 /// Apply the rule to a sweep (strictest threshold first). `overrides_per_month`:
 /// MQLs a month that `always_mql` sends whatever the threshold.
 pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) -> Recommendation {
-    let points = rows.iter().map(|r| (r.capacity_volume, r.conversion, r.won));
+    let points = rows.iter().map(|r| (r.capacity_volume, r.outcomes.conversion, r.outcomes.won));
     if let Some(k) = best_feasible(points, c) {
         let row = &rows[k];
         let summary = format!(
@@ -166,10 +166,10 @@ pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f6
             volume(row.mqls_per_month),
             100.0 * row.capacity_utilisation,
             volume(c.capacity_per_month),
-            pct(row.conversion.unwrap_or(f64::NAN)),
+            pct(row.outcomes.conversion.unwrap_or(f64::NAN)),
             100.0 * c.confidence,
-            pct(row.conversion_low.unwrap_or(f64::NAN)),
-            pct(row.conversion_high.unwrap_or(f64::NAN)),
+            pct(row.outcomes.conversion_low.unwrap_or(f64::NAN)),
+            pct(row.outcomes.conversion_high.unwrap_or(f64::NAN)),
             band_text(c),
             pct(row.wins_captured_share.unwrap_or(f64::NAN)),
         );
@@ -180,7 +180,7 @@ pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f6
 
 fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) -> Recommendation {
     let capacity = c.capacity_per_month;
-    let within_cap: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].within_capacity && rows[k].conversion.is_some()).collect();
+    let within_cap: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].within_capacity && rows[k].outcomes.conversion.is_some()).collect();
     let in_band: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].within_band == Some(true)).collect();
     let band = band_text(c);
     let mut options = Vec::new();
@@ -204,11 +204,11 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
     let nearest = within_cap
         .iter()
         .copied()
-        .min_by(|&a, &b| band_distance(&rows[a], c).total_cmp(&band_distance(&rows[b], c)).then(rows[b].won.cmp(&rows[a].won)))
+        .min_by(|&a, &b| band_distance(&rows[a], c).total_cmp(&band_distance(&rows[b], c)).then(rows[b].outcomes.won.cmp(&rows[a].outcomes.won)))
         .unwrap_or(0);
-    let loosest_in_cap = within_cap.iter().copied().max_by_key(|&k| (rows[k].won, rows[k].mqls)).unwrap_or(nearest);
-    let all_above = within_cap.iter().all(|&k| rows[k].conversion.is_some_and(|cv| cv > c.band.1));
-    let all_below = within_cap.iter().all(|&k| rows[k].conversion.is_some_and(|cv| cv < c.band.0));
+    let loosest_in_cap = within_cap.iter().copied().max_by_key(|&k| (rows[k].outcomes.won, rows[k].mqls)).unwrap_or(nearest);
+    let all_above = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv > c.band.1));
+    let all_below = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv < c.band.0));
     let at_capacity = &rows[loosest_in_cap];
     // The first threshold (fewest MQLs) whose conversion is in the band.
     let first_in_band = in_band.first().copied();
@@ -221,7 +221,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
                 "No threshold meets both: at capacity ({}, {} MQLs a month) conversion is {}, above the band's {:.0} %: sales could take more leads, or the band is too low. Conversion falls into the band only at threshold {} with {} MQLs a month, {:.0} % over capacity.",
                 at_capacity.threshold,
                 volume(at_capacity.mqls_per_month),
-                pct(at_capacity.conversion.unwrap_or(f64::NAN)),
+                pct(at_capacity.outcomes.conversion.unwrap_or(f64::NAN)),
                 100.0 * c.band.1,
                 rows[k].threshold,
                 volume(rows[k].mqls_per_month),
@@ -235,20 +235,20 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
                 "No threshold meets both: within capacity conversion never falls to the band's top of {:.0} % (at capacity, threshold {}, it is {}): these leads convert better than the band expects; raise the band, or let sales take more leads.",
                 100.0 * c.band.1,
                 at_capacity.threshold,
-                pct(at_capacity.conversion.unwrap_or(f64::NAN)),
+                pct(at_capacity.outcomes.conversion.unwrap_or(f64::NAN)),
             ),
         )
     } else if all_below {
         let best = within_cap
             .iter()
             .copied()
-            .max_by(|&a, &b| rows[a].conversion.unwrap_or(0.0).total_cmp(&rows[b].conversion.unwrap_or(0.0)))
+            .max_by(|&a, &b| rows[a].outcomes.conversion.unwrap_or(0.0).total_cmp(&rows[b].outcomes.conversion.unwrap_or(0.0)))
             .unwrap_or(nearest);
         (
             Binding::BandLow,
             format!(
                 "No threshold meets both: within capacity the best conversion is {} (threshold {}, {} MQLs a month), below the band's floor of {:.0} %: the signals do not single out enough winners; lower the floor, or improve the signals before tightening the threshold.",
-                pct(rows[best].conversion.unwrap_or(f64::NAN)),
+                pct(rows[best].outcomes.conversion.unwrap_or(f64::NAN)),
                 rows[best].threshold,
                 volume(rows[best].mqls_per_month),
                 100.0 * c.band.0,
@@ -269,7 +269,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
         } else {
             format!("{:.0} % over capacity", 100.0 * (row.capacity_utilisation - 1.0))
         };
-        let band_part = match row.conversion {
+        let band_part = match row.outcomes.conversion {
             None => "no decided MQLs".to_string(),
             Some(cv) if cv < c.band.0 => format!("{} below the band {band}", pct(c.band.0 - cv)),
             Some(cv) if cv > c.band.1 => format!("{} above the band {band}", pct(cv - c.band.1)),

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::recommend::volume;
 use crate::scored::{outcome_index, Route, ScoredLeads};
-use crate::sweep::conversion_interval;
+use crate::sweep::{conversion_interval, Outcomes};
 
 /// Volume and conversion of one segment value at a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,12 +21,8 @@ pub struct SegmentRow {
     pub mqls: u64,
     pub mqls_per_month: f64,
     pub share_of_mqls: f64,
-    pub won: u64,
-    pub lost: u64,
-    pub open: u64,
-    pub conversion: Option<f64>,
-    pub conversion_low: Option<f64>,
-    pub conversion_high: Option<f64>,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
     /// Won MQLs / won leads of the segment.
     pub wins_captured_share: Option<f64>,
     /// Won / decided among all the segment's leads (MQL or not).
@@ -53,7 +49,6 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
             .into_iter()
             .map(|(value, (all, mql))| {
                 let mqls = mql.iter().sum::<u64>();
-                let (cv, conversion_low, conversion_high) = conversion_interval(mql, z);
                 SegmentRow {
                     segment: column.name.clone(),
                     value,
@@ -61,12 +56,7 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
                     mqls,
                     mqls_per_month: mqls as f64 / months,
                     share_of_mqls: mqls as f64 / total_mqls,
-                    won: mql[0],
-                    lost: mql[1],
-                    open: mql[2],
-                    conversion: cv,
-                    conversion_low,
-                    conversion_high,
+                    outcomes: Outcomes::of(mql, z),
                     wins_captured_share: (all[0] > 0).then(|| mql[0] as f64 / all[0] as f64),
                     base_conversion: conversion_interval(all, z).0,
                 }
@@ -87,12 +77,8 @@ pub struct TierRow {
     pub from_score: i64,
     pub mqls: u64,
     pub mqls_per_month: f64,
-    pub won: u64,
-    pub lost: u64,
-    pub open: u64,
-    pub conversion: Option<f64>,
-    pub conversion_low: Option<f64>,
-    pub conversion_high: Option<f64>,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
     /// Won leads of the tier / all won leads of the holdout.
     pub wins_captured_share: Option<f64>,
 }
@@ -127,19 +113,13 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
     }
     let total_won = leads.counts(|_| true)[0];
     let row = |tier: &str, from_score: i64, counts: [u64; 3]| {
-        let (cv, conversion_low, conversion_high) = conversion_interval(counts, z);
         let mqls = counts.iter().sum::<u64>();
         TierRow {
             tier: tier.into(),
             from_score,
             mqls,
             mqls_per_month: mqls as f64 / months,
-            won: counts[0],
-            lost: counts[1],
-            open: counts[2],
-            conversion: cv,
-            conversion_low,
-            conversion_high,
+            outcomes: Outcomes::of(counts, z),
             wins_captured_share: (total_won > 0).then(|| counts[0] as f64 / total_won as f64),
         }
     };
@@ -153,9 +133,9 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
                 "Hot tier from score {hot}: {} MQLs a month (hot capacity {}) converting at {}; warm {} a month at {}.",
                 volume(hot_row.mqls_per_month),
                 volume(hot_capacity_per_month),
-                hot_row.conversion.map_or("-".into(), crate::recommend::pct),
+                hot_row.outcomes.conversion.map_or("-".into(), crate::recommend::pct),
                 volume(warm_row.mqls_per_month),
-                warm_row.conversion.map_or("-".into(), crate::recommend::pct),
+                warm_row.outcomes.conversion.map_or("-".into(), crate::recommend::pct),
             );
             (vec![hot_row, warm_row], summary)
         }

@@ -130,15 +130,8 @@ pub struct ThresholdRow {
     pub months_over_capacity: u64,
     /// MQLs as a share of all holdout leads.
     pub share_of_leads: f64,
-    pub won: u64,
-    pub lost: u64,
-    /// MQLs not yet decided (volume, not conversion).
-    pub open: u64,
-    /// Won / decided MQLs.
-    pub conversion: Option<f64>,
-    /// Wilson interval of the conversion.
-    pub conversion_low: Option<f64>,
-    pub conversion_high: Option<f64>,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
     /// Won MQLs / all won leads of the holdout.
     pub wins_captured_share: Option<f64>,
     /// Conversion / the holdout's base win rate.
@@ -163,6 +156,33 @@ impl ThresholdRow {
     }
 }
 
+/// A set of leads by outcome, with their conversion and its Wilson interval: the
+/// columns every backtest row shares (flattened into its JSON and table columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outcomes {
+    pub won: u64,
+    pub lost: u64,
+    /// Not yet decided (volume, not conversion).
+    pub open: u64,
+    /// Won / decided.
+    pub conversion: Option<f64>,
+    /// Wilson interval of the conversion at the run's confidence (`z`).
+    pub conversion_low: Option<f64>,
+    pub conversion_high: Option<f64>,
+}
+
+impl Outcomes {
+    /// From (won, lost, open) counts.
+    pub fn of(counts: [u64; 3], z: f64) -> Outcomes {
+        let (conversion, conversion_low, conversion_high) = conversion_interval(counts, z);
+        Outcomes { won: counts[0], lost: counts[1], open: counts[2], conversion, conversion_low, conversion_high }
+    }
+
+    pub fn leads(&self) -> u64 {
+        self.won + self.lost + self.open
+    }
+}
+
 /// Conversion (won ÷ decided) and its Wilson interval `(conversion, low, high)`; all None without decided leads.
 pub fn conversion_interval(counts: [u64; 3], z: f64) -> (Option<f64>, Option<f64>, Option<f64>) {
     let decided = counts[0] + counts[1];
@@ -175,11 +195,10 @@ pub fn conversion_interval(counts: [u64; 3], z: f64) -> (Option<f64>, Option<f64
 
 /// The measures of one threshold from its MQL counts, the holdout's totals and months.
 pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f64, c: &Constraints) -> ThresholdRow {
-    let [won, lost, open] = mql;
-    let mqls = won + lost + open;
+    let outcomes = Outcomes::of(mql, c.z);
+    let (mqls, conversion) = (outcomes.leads(), outcomes.conversion);
     let all = totals.iter().sum::<u64>();
     let mqls_per_month = mqls as f64 / months;
-    let (conversion, conversion_low, conversion_high) = conversion_interval(mql, c.z);
     let base_rate = (totals[0] + totals[1] > 0).then(|| totals[0] as f64 / (totals[0] + totals[1]) as f64);
     ThresholdRow {
         threshold,
@@ -190,13 +209,8 @@ pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f6
         capacity_volume: mqls_per_month,
         months_over_capacity: 0,
         share_of_leads: if all > 0 { mqls as f64 / all as f64 } else { 0.0 },
-        won,
-        lost,
-        open,
-        conversion,
-        conversion_low,
-        conversion_high,
-        wins_captured_share: (totals[0] > 0).then(|| won as f64 / totals[0] as f64),
+        outcomes,
+        wins_captured_share: (totals[0] > 0).then(|| outcomes.won as f64 / totals[0] as f64),
         lift: conversion.zip(base_rate.filter(|&b| b > 0.0)).map(|(cv, b)| cv / b),
         expected_wins_per_month: conversion.map(|cv| mqls_per_month * cv),
         capacity_utilisation: mqls_per_month / c.capacity_per_month,

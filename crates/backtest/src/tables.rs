@@ -2,10 +2,26 @@
 
 use mqlcal_tidy::TidyTable;
 
-use crate::Backtest;
+use crate::{Backtest, Outcomes};
 
 fn count(v: u64) -> Option<i64> {
     i64::try_from(v).ok()
+}
+
+/// The won, lost, open and conversion columns every row type shares ([`Outcomes`]).
+trait OutcomeColumns {
+    fn outcomes<'a>(self, rows: impl Iterator<Item = &'a Outcomes> + Clone) -> Self;
+}
+
+impl OutcomeColumns for TidyTable {
+    fn outcomes<'a>(self, rows: impl Iterator<Item = &'a Outcomes> + Clone) -> Self {
+        self.int("won", rows.clone().map(|o| count(o.won)))
+            .int("lost", rows.clone().map(|o| count(o.lost)))
+            .int("open", rows.clone().map(|o| count(o.open)))
+            .float("conversion", rows.clone().map(|o| o.conversion))
+            .float("conversion_low", rows.clone().map(|o| o.conversion_low))
+            .float("conversion_high", rows.map(|o| o.conversion_high))
+    }
 }
 
 /// The name of every table [`all`] can give (a run checks the files it will write before reading data).
@@ -41,12 +57,7 @@ fn thresholds(b: &Backtest) -> TidyTable {
         .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
         .int("busiest_month_mqls", r.iter().map(|x| count(x.busiest_month_mqls)))
         .float("share_of_leads", r.iter().map(|x| Some(x.share_of_leads)))
-        .int("won", r.iter().map(|x| count(x.won)))
-        .int("lost", r.iter().map(|x| count(x.lost)))
-        .int("open", r.iter().map(|x| count(x.open)))
-        .float("conversion", r.iter().map(|x| x.conversion))
-        .float("conversion_low", r.iter().map(|x| x.conversion_low))
-        .float("conversion_high", r.iter().map(|x| x.conversion_high))
+        .outcomes(r.iter().map(|x| &x.outcomes))
         .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
         .float("lift", r.iter().map(|x| x.lift))
         .float("expected_wins_per_month", r.iter().map(|x| x.expected_wins_per_month))
@@ -92,12 +103,7 @@ fn segments(b: &Backtest) -> TidyTable {
         .int("mqls", r.iter().map(|x| count(x.mqls)))
         .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
         .float("share_of_mqls", r.iter().map(|x| Some(x.share_of_mqls)))
-        .int("won", r.iter().map(|x| count(x.won)))
-        .int("lost", r.iter().map(|x| count(x.lost)))
-        .int("open", r.iter().map(|x| count(x.open)))
-        .float("conversion", r.iter().map(|x| x.conversion))
-        .float("conversion_low", r.iter().map(|x| x.conversion_low))
-        .float("conversion_high", r.iter().map(|x| x.conversion_high))
+        .outcomes(r.iter().map(|x| &x.outcomes))
         .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
         .float("base_conversion", r.iter().map(|x| x.base_conversion))
 }
@@ -146,12 +152,7 @@ fn tiers(b: &Backtest) -> Option<TidyTable> {
             .int("from_score", r.iter().map(|x| Some(x.from_score)))
             .int("mqls", r.iter().map(|x| count(x.mqls)))
             .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
-            .int("won", r.iter().map(|x| count(x.won)))
-            .int("lost", r.iter().map(|x| count(x.lost)))
-            .int("open", r.iter().map(|x| count(x.open)))
-            .float("conversion", r.iter().map(|x| x.conversion))
-            .float("conversion_low", r.iter().map(|x| x.conversion_low))
-            .float("conversion_high", r.iter().map(|x| x.conversion_high))
+            .outcomes(r.iter().map(|x| &x.outcomes))
             .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share)),
     )
 }
@@ -164,12 +165,7 @@ pub fn comparison_table(c: &crate::Comparison) -> TidyTable {
     let mut threshold: Vec<Option<i64>> = sides.iter().map(|(_, s)| Some(s.threshold)).collect();
     let mut leads: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.mqls)).collect();
     let mut per_month: Vec<Option<f64>> = sides.iter().map(|(_, s)| Some(s.mqls_per_month)).collect();
-    let mut won: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.won)).collect();
-    let mut lost: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.lost)).collect();
-    let mut open: Vec<Option<i64>> = sides.iter().map(|(_, s)| count(s.open)).collect();
-    let mut conversion: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion).collect();
-    let mut low: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion_low).collect();
-    let mut high: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.conversion_high).collect();
+    let mut outcomes: Vec<Outcomes> = sides.iter().map(|(_, s)| s.outcomes).collect();
     let mut wins: Vec<Option<f64>> = sides.iter().map(|(_, s)| s.wins_captured_share).collect();
     for s in &c.swaps {
         group.push(Some("swap".into()));
@@ -177,12 +173,7 @@ pub fn comparison_table(c: &crate::Comparison) -> TidyTable {
         threshold.push(None);
         leads.push(count(s.leads));
         per_month.push(Some(s.leads_per_month));
-        won.push(count(s.won));
-        lost.push(count(s.lost));
-        open.push(count(s.open));
-        conversion.push(s.conversion);
-        low.push(s.conversion_low);
-        high.push(s.conversion_high);
+        outcomes.push(s.outcomes);
         wins.push(None);
     }
     TidyTable::new("comparison")
@@ -191,12 +182,7 @@ pub fn comparison_table(c: &crate::Comparison) -> TidyTable {
         .int("threshold", threshold)
         .int("leads", leads)
         .float("leads_per_month", per_month)
-        .int("won", won)
-        .int("lost", lost)
-        .int("open", open)
-        .float("conversion", conversion)
-        .float("conversion_low", low)
-        .float("conversion_high", high)
+        .outcomes(outcomes.iter())
         .float("wins_captured_share", wins)
 }
 

@@ -117,19 +117,19 @@ fn every_column_of_the_threshold_table() {
     assert_eq!(cells.totals(), [4, 5, 1]);
     let mqls: Vec<u64> = rows.iter().map(|r| r.mqls).collect();
     assert_eq!(mqls, vec![1, 3, 5, 7, 8, 9]);
-    let won: Vec<u64> = rows.iter().map(|r| r.won).collect();
-    let lost: Vec<u64> = rows.iter().map(|r| r.lost).collect();
-    let open: Vec<u64> = rows.iter().map(|r| r.open).collect();
+    let won: Vec<u64> = rows.iter().map(|r| r.outcomes.won).collect();
+    let lost: Vec<u64> = rows.iter().map(|r| r.outcomes.lost).collect();
+    let open: Vec<u64> = rows.iter().map(|r| r.outcomes.open).collect();
     assert_eq!((won, lost, open), (vec![1, 2, 3, 4, 4, 4], vec![0, 1, 1, 2, 3, 4], vec![0, 0, 1, 1, 1, 1]));
     let busiest: Vec<u64> = rows.iter().map(|r| r.busiest_month_mqls).collect();
     assert_eq!(busiest, vec![1, 1, 2, 3, 3, 4]);
     let conversions = [1.0, 2.0 / 3.0, 0.75, 4.0 / 6.0, 4.0 / 7.0, 0.5];
     for (r, cv) in rows.iter().zip(conversions) {
-        assert!(close(r.conversion.unwrap(), cv));
+        assert!(close(r.outcomes.conversion.unwrap(), cv));
         assert!(close(r.mqls_per_month, r.mqls as f64 / 3.0));
         assert!(close(r.share_of_leads, r.mqls as f64 / 10.0));
         assert!(close(r.lift.unwrap(), cv / (4.0 / 9.0)));
-        assert!(close(r.wins_captured_share.unwrap(), r.won as f64 / 4.0));
+        assert!(close(r.wins_captured_share.unwrap(), r.outcomes.won as f64 / 4.0));
         assert!(close(r.expected_wins_per_month.unwrap(), r.mqls as f64 / 3.0 * cv));
         assert!(close(r.capacity_utilisation, r.mqls as f64 / 3.0 / 2.0));
         assert!(close(r.rep_hours_on_lost_per_month.unwrap(), r.mqls as f64 / 3.0 * (1.0 - cv) * 0.5));
@@ -141,8 +141,8 @@ fn every_column_of_the_threshold_table() {
     assert!(close(r.rep_hours_on_lost_per_month.unwrap(), 5.0 / 3.0 * 0.25 * 0.5));
     assert!(close(r.expected_wins_per_month.unwrap(), 1.25));
     // Wilson 90 % interval of 3/4 (the closed form, evaluated separately in Python).
-    assert!((r.conversion_low.unwrap() - 0.3561680085985064).abs() < 1e-9);
-    assert!((r.conversion_high.unwrap() - 0.9420926788001414).abs() < 1e-9);
+    assert!((r.outcomes.conversion_low.unwrap() - 0.3561680085985064).abs() < 1e-9);
+    assert!((r.outcomes.conversion_high.unwrap() - 0.9420926788001414).abs() < 1e-9);
     let within_capacity: Vec<bool> = rows.iter().map(|r| r.within_capacity).collect();
     assert_eq!(within_capacity, vec![true, true, true, false, false, false]);
     let within_band: Vec<Option<bool>> = rows.iter().map(|r| r.within_band).collect();
@@ -231,8 +231,8 @@ fn infeasible_band_high_low_and_jumps() {
 fn tiers_split_the_mqls() {
     let t = tiers(&scored(), 30, 1.0, 3.0, constraints(2.0, (0.0, 1.0)).z);
     assert_eq!(t.hot_threshold, Some(50));
-    assert_eq!((t.rows[0].tier.as_str(), t.rows[0].mqls, t.rows[0].won, t.rows[0].lost), ("hot", 2, 1, 1));
-    assert_eq!((t.rows[1].tier.as_str(), t.rows[1].mqls, t.rows[1].won, t.rows[1].lost, t.rows[1].open), ("warm", 5, 3, 1, 1));
+    assert_eq!((t.rows[0].tier.as_str(), t.rows[0].mqls, t.rows[0].outcomes.won, t.rows[0].outcomes.lost), ("hot", 2, 1, 1));
+    assert_eq!((t.rows[1].tier.as_str(), t.rows[1].mqls, t.rows[1].outcomes.won, t.rows[1].outcomes.lost, t.rows[1].outcomes.open), ("warm", 5, 3, 1, 1));
     assert!(close(t.rows[1].wins_captured_share.unwrap(), 0.75));
     let none = tiers(&scored(), 30, 0.5, 3.0, Z90);
     assert_eq!(none.hot_threshold, None);
@@ -245,15 +245,15 @@ fn segments_at_the_threshold() {
     let rows = segments(&t, &scored(), 40, 3.0, Z90);
     // MQLs at 40: leads 1, 2, 3, 4 and the demo request 9.
     let seo = rows.iter().find(|r| r.value == "seo").unwrap();
-    assert_eq!((seo.leads, seo.mqls, seo.won, seo.lost, seo.open), (4, 3, 3, 0, 0));
+    assert_eq!((seo.leads, seo.mqls, seo.outcomes.won, seo.outcomes.lost, seo.outcomes.open), (4, 3, 3, 0, 0));
     assert!(close(seo.share_of_mqls, 3.0 / 5.0));
     assert!(close(seo.wins_captured_share.unwrap(), 0.75));
     let paid = rows.iter().find(|r| r.value == "paid").unwrap();
-    assert_eq!((paid.leads, paid.mqls, paid.won, paid.lost, paid.open), (5, 2, 0, 1, 1));
+    assert_eq!((paid.leads, paid.mqls, paid.outcomes.won, paid.outcomes.lost, paid.outcomes.open), (5, 2, 0, 1, 1));
     assert!(close(paid.base_conversion.unwrap(), 0.0));
     assert_eq!(paid.wins_captured_share, None);
     let odd = rows.iter().find(|r| r.value == "<b>&\"é").unwrap();
-    assert_eq!((odd.mqls, odd.conversion), (0, None));
+    assert_eq!((odd.mqls, odd.outcomes.conversion), (0, None));
     assert_eq!(rows[0].value, "seo");
 }
 
@@ -264,12 +264,12 @@ fn comparison_and_swap_sets() {
     let current = model(Some(40), false);
     let candidate = model(Some(30), true);
     let c = compare(&current, "current.toml", &candidate, "recalibrated", &t, &rows, Z90).unwrap();
-    assert_eq!((c.current.mqls, c.current.won, c.current.lost, c.current.open), (5, 2, 2, 1));
-    assert_eq!((c.candidate.mqls, c.candidate.won, c.candidate.lost, c.candidate.open), (7, 4, 2, 1));
-    let sets: Vec<(&str, u64, u64, u64)> = c.swaps.iter().map(|s| (s.set.as_str(), s.won, s.lost, s.open)).collect();
+    assert_eq!((c.current.mqls, c.current.outcomes.won, c.current.outcomes.lost, c.current.outcomes.open), (5, 2, 2, 1));
+    assert_eq!((c.candidate.mqls, c.candidate.outcomes.won, c.candidate.outcomes.lost, c.candidate.outcomes.open), (7, 4, 2, 1));
+    let sets: Vec<(&str, u64, u64, u64)> = c.swaps.iter().map(|s| (s.set.as_str(), s.outcomes.won, s.outcomes.lost, s.outcomes.open)).collect();
     assert_eq!(sets, vec![("both", 2, 1, 1), ("become_mql", 2, 1, 0), ("stop_being_mql", 0, 1, 0), ("neither", 0, 2, 0)]);
-    assert!(close(c.swaps[1].conversion.unwrap(), 2.0 / 3.0));
-    assert!((c.swaps[1].conversion_low.unwrap() - 0.2535338682812241).abs() < 1e-6);
+    assert!(close(c.swaps[1].outcomes.conversion.unwrap(), 2.0 / 3.0));
+    assert!((c.swaps[1].outcomes.conversion_low.unwrap() - 0.2535338682812241).abs() < 1e-6);
     assert!(c.summary.contains("1 leads a month become MQLs (conversion 66.7 %)"), "{}", c.summary);
 
     let no_threshold = model(None, false);
@@ -341,9 +341,9 @@ fn comparison_at_equal_volume_and_the_swapped_leads() {
     // The candidate sends 7 MQLs; today's model sends 7 from threshold 30 (5 from 40, 9 from 20).
     let e = &c.equal_volume;
     assert_eq!((e.current.threshold, e.current.mqls), (30, 7));
-    assert_eq!((e.current.won, e.current.lost, e.current.open), (3, 3, 1));
+    assert_eq!((e.current.outcomes.won, e.current.outcomes.lost, e.current.outcomes.open), (3, 3, 1));
     // At equal volume only the overrides differ: the demo request (won) comes in, the competitor (lost) goes.
-    let sets: Vec<(&str, u64, u64)> = e.swaps.iter().map(|s| (s.set.as_str(), s.won, s.lost)).collect();
+    let sets: Vec<(&str, u64, u64)> = e.swaps.iter().map(|s| (s.set.as_str(), s.outcomes.won, s.outcomes.lost)).collect();
     assert_eq!(sets, vec![("both", 3, 2), ("become_mql", 1, 0), ("stop_being_mql", 0, 1), ("neither", 0, 2)]);
     let equal: Vec<(&str, &str, Outcome, i64, i64)> = c
         .swap_leads

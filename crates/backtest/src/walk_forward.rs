@@ -122,10 +122,10 @@ fn step(
         recommended_threshold: rec.threshold,
         feasible: rec.feasible,
         mqls_per_month: chosen.mqls_per_month,
-        conversion: chosen.conversion,
+        conversion: chosen.outcomes.conversion,
         carried_threshold: previous_rec.threshold,
         carried_mqls_per_month: carried.mqls_per_month,
-        carried_conversion: carried.conversion,
+        carried_conversion: carried.outcomes.conversion,
         carried_within_capacity: carried.within_capacity,
         carried_within_band: carried.within_band,
     })

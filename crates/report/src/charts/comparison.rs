@@ -28,8 +28,8 @@ impl Figure for Comparison<'_> {
         format!(
             "At the same volume ({} MQLs a month), recalibrated MQLs convert at {}, today's model's at {}",
             per_month(c.candidate.mqls_per_month),
-            conv(c.candidate.conversion),
-            conv(c.equal_volume.current.conversion)
+            conv(c.candidate.outcomes.conversion),
+            conv(c.equal_volume.current.outcomes.conversion)
         )
     }
 
@@ -61,7 +61,7 @@ impl Figure for Comparison<'_> {
             ("MQLs per month", |s| (s.mqls_per_month, None), false),
             (
                 "MQL conversion to won",
-                |s| (s.conversion.unwrap_or(0.0), s.conversion_low.zip(s.conversion_high)),
+                |s| (s.outcomes.conversion.unwrap_or(0.0), s.outcomes.conversion_low.zip(s.outcomes.conversion_high)),
                 true,
             ),
             ("share of wins captured", |s| (s.wins_captured_share.unwrap_or(0.0), None), true),

@@ -35,26 +35,26 @@ impl Segments<'_> {
 /// Best and worst are named only when their intervals do not overlap.
 pub(super) fn title(rows: &[&SegmentRow], threshold: i64, confidence: f64) -> String {
     let segment = rows.first().map_or("segment", |r| r.segment.as_str());
-    let decided = |r: &&&SegmentRow| r.won + r.lost >= 5 && r.conversion.is_some();
-    let by_conversion = |a: &&&SegmentRow, b: &&&SegmentRow| a.conversion.unwrap_or(0.0).total_cmp(&b.conversion.unwrap_or(0.0));
+    let decided = |r: &&&SegmentRow| r.outcomes.won + r.outcomes.lost >= 5 && r.outcomes.conversion.is_some();
+    let by_conversion = |a: &&&SegmentRow, b: &&&SegmentRow| a.outcomes.conversion.unwrap_or(0.0).total_cmp(&b.outcomes.conversion.unwrap_or(0.0));
     let best = rows.iter().filter(decided).max_by(by_conversion);
     let worst = rows.iter().filter(decided).min_by(by_conversion);
     match (best, worst) {
         (Some(b), Some(w)) if b.value != w.value => {
-            let separated = matches!((b.conversion_low, w.conversion_high), (Some(lo), Some(hi)) if lo > hi);
+            let separated = matches!((b.outcomes.conversion_low, w.outcomes.conversion_high), (Some(lo), Some(hi)) if lo > hi);
             if separated {
                 format!(
                     "{} MQLs convert best ({}), {} worst ({}) at threshold {threshold}",
                     b.value,
-                    pct0(b.conversion.unwrap_or(0.0)),
+                    pct0(b.outcomes.conversion.unwrap_or(0.0)),
                     w.value,
-                    pct0(w.conversion.unwrap_or(0.0)),
+                    pct0(w.outcomes.conversion.unwrap_or(0.0)),
                 )
             } else {
                 format!(
                     "MQL conversion by {segment} at threshold {threshold}: {} to {}, {} intervals overlap",
-                    pct0(w.conversion.unwrap_or(0.0)),
-                    pct0(b.conversion.unwrap_or(0.0)),
+                    pct0(w.outcomes.conversion.unwrap_or(0.0)),
+                    pct0(b.outcomes.conversion.unwrap_or(0.0)),
                     level(confidence)
                 )
             }
@@ -162,7 +162,7 @@ impl Segments<'_> {
         let band = self.b.constraints.band;
         let c_max = rows
             .iter()
-            .filter_map(|r| r.conversion_high)
+            .filter_map(|r| r.outcomes.conversion_high)
             .fold(band.1, f64::max)
             .min(1.0)
             * 1.05;
@@ -199,7 +199,7 @@ impl Segments<'_> {
         for (k, r) in rows.iter().enumerate() {
             let seg = n - 1 - k as i32;
             let (Some(cv), Some(lo), Some(hi)) =
-                (r.conversion, r.conversion_low, r.conversion_high)
+                (r.outcomes.conversion, r.outcomes.conversion_low, r.outcomes.conversion_high)
             else {
                 continue;
             };

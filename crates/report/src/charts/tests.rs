@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use mqlcal_backtest::{
+use mqlcal_backtest::{Outcomes, 
     recommend, threshold_row, Backtest, BootstrapSummary, Comparison, Constraints, DriftHeadline, EqualVolume, Interval,
     ModelSide, ScoredLeads, SegmentRow, SwapRow, ThresholdRow, ThresholdShare, WalkForwardStep,
 };
@@ -77,7 +77,7 @@ fn backtest(c: &Constraints, rows: Vec<ThresholdRow>) -> Backtest {
             seed: 7,
             confidence,
             threshold: recommendation.threshold,
-            conversion: iv(r.conversion.unwrap_or(0.0)),
+            conversion: iv(r.outcomes.conversion.unwrap_or(0.0)),
             mqls_per_month: iv(r.mqls_per_month),
             wins_captured_share: iv(r.wins_captured_share.unwrap_or(0.0)),
             p_constraints_hold: 0.7,
@@ -140,12 +140,7 @@ fn segment(value: &str, won: u64, lost: u64, conversion: f64, lo: f64, hi: f64) 
         mqls: won + lost,
         mqls_per_month: (won + lost) as f64 / 3.0,
         share_of_mqls: 0.3,
-        won,
-        lost,
-        open: 0,
-        conversion: Some(conversion),
-        conversion_low: Some(lo),
-        conversion_high: Some(hi),
+        outcomes: Outcomes { won, lost, open: 0, conversion: Some(conversion), conversion_low: Some(lo), conversion_high: Some(hi) },
         wins_captured_share: Some(0.4),
         base_conversion: Some(0.2),
     }
@@ -157,12 +152,14 @@ fn side(name: &str, threshold: i64, per_month: f64, conversion: f64, wins: f64) 
         threshold,
         mqls: (per_month * 3.0) as u64,
         mqls_per_month: per_month,
-        won: (per_month * 3.0 * conversion) as u64,
-        lost: (per_month * 3.0 * (1.0 - conversion)) as u64,
-        open: 0,
-        conversion: Some(conversion),
-        conversion_low: Some(conversion - 0.04),
-        conversion_high: Some(conversion + 0.04),
+        outcomes: Outcomes {
+            won: (per_month * 3.0 * conversion) as u64,
+            lost: (per_month * 3.0 * (1.0 - conversion)) as u64,
+            open: 0,
+            conversion: Some(conversion),
+            conversion_low: Some(conversion - 0.04),
+            conversion_high: Some(conversion + 0.04),
+        },
         wins_captured_share: Some(wins),
     }
 }
@@ -172,12 +169,7 @@ fn comparison() -> Comparison {
         set: set.into(),
         leads: 30,
         leads_per_month: 10.0,
-        won: 5,
-        lost: 25,
-        open: 0,
-        conversion: Some(1.0 / 6.0),
-        conversion_low: Some(0.08),
-        conversion_high: Some(0.3),
+        outcomes: Outcomes { won: 5, lost: 25, open: 0, conversion: Some(1.0 / 6.0), conversion_low: Some(0.08), conversion_high: Some(0.3) },
     };
     let swaps = vec![swap("both"), swap("become_mql"), swap("stop_being_mql"), swap("neither")];
     Comparison {

@@ -54,7 +54,7 @@ impl Figure for Thresholds<'_> {
     fn title(&self) -> String {
         let r = self.b.recommended_row();
         let rec = &self.b.recommendation;
-        let conversion = r.conversion.map_or("no decided MQLs".into(), |c| format!("{} convert", pct0(c)));
+        let conversion = r.outcomes.conversion.map_or("no decided MQLs".into(), |c| format!("{} convert", pct0(c)));
         if rec.feasible {
             format!(
                 "Threshold {}: {:.0} MQLs a month (capacity {:.0}), {conversion}",
@@ -161,7 +161,7 @@ impl Thresholds<'_> {
     ) -> Drawn {
         let c = &self.b.constraints;
         let rec = self.b.recommendation.threshold;
-        let y_top = (rows.iter().filter_map(|r| r.conversion_high).fold(c.band.1, f64::max) * 1.05).min(1.0);
+        let y_top = (rows.iter().filter_map(|r| r.outcomes.conversion_high).fold(c.band.1, f64::max) * 1.05).min(1.0);
         let header = Header::new(None)
             .key(Key::Swatch(RGBColor(0xc8, 0xe8, 0xde).to_rgba()), format!("target band {:.0}–{:.0} %", 100.0 * c.band.0, 100.0 * c.band.1))
             .key(Key::Swatch(RGBColor(0xd2, 0xd8, 0xe3).to_rgba()), format!("{} interval", level(c.confidence)))
@@ -183,8 +183,8 @@ impl Thresholds<'_> {
         conversion
             .draw_series(std::iter::once(Rectangle::new([(x_min, c.band.0), (x_max, c.band.1)], BAND.mix(0.15).filled())))
             .map_err(err)?;
-        let upper: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.conversion_high.map(|h| (r.threshold as f64, h))).collect();
-        let lower: Vec<(f64, f64)> = rows.iter().rev().filter_map(|r| r.conversion_low.map(|l| (r.threshold as f64, l))).collect();
+        let upper: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.outcomes.conversion_high.map(|h| (r.threshold as f64, h))).collect();
+        let lower: Vec<(f64, f64)> = rows.iter().rev().filter_map(|r| r.outcomes.conversion_low.map(|l| (r.threshold as f64, l))).collect();
         layout.points.extend(upper.iter().chain(&lower).map(|p| conversion.backend_coord(p)));
         conversion
             .draw_series(std::iter::once(Polygon::new(
@@ -192,7 +192,7 @@ impl Thresholds<'_> {
                 HOLDOUT.mix(0.15).filled(),
             )))
             .map_err(err)?;
-        let line: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.conversion.map(|v| (r.threshold as f64, v))).collect();
+        let line: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.outcomes.conversion.map(|v| (r.threshold as f64, v))).collect();
         layout.points.extend(line.iter().map(|p| conversion.backend_coord(p)));
         conversion.draw_series(LineSeries::new(line, HOLDOUT.stroke_width(4))).map_err(err)?;
         conversion

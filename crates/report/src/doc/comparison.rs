@@ -75,9 +75,9 @@ fn models_table(cmp: &Comparison) -> Block {
                     name.clone(),
                     s.threshold.to_string(),
                     num(s.mqls_per_month, 1),
-                    s.won.to_string(),
-                    opt_pct1(s.conversion),
-                    pct_range(s.conversion_low, s.conversion_high, 1),
+                    s.outcomes.won.to_string(),
+                    opt_pct1(s.outcomes.conversion),
+                    pct_range(s.outcomes.conversion_low, s.outcomes.conversion_high, 1),
                     opt_pct1(s.wins_captured_share),
                 ]
             })
@@ -97,10 +97,10 @@ fn swaps_table(cmp: &Comparison) -> Block {
             label.to_string(),
             s.leads.to_string(),
             num(s.leads_per_month, 1),
-            s.won.to_string(),
-            s.lost.to_string(),
-            s.open.to_string(),
-            opt_pct1(s.conversion),
+            s.outcomes.won.to_string(),
+            s.outcomes.lost.to_string(),
+            s.outcomes.open.to_string(),
+            opt_pct1(s.outcomes.conversion),
         ]
     };
     let swapping = |s: &&SwapRow| s.set == "become_mql" || s.set == "stop_being_mql";

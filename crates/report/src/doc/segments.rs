@@ -38,8 +38,8 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
                     s.leads.to_string(),
                     num(s.mqls_per_month, 1),
                     pct1(s.share_of_mqls),
-                    opt_pct1(s.conversion),
-                    pct_range(s.conversion_low, s.conversion_high, 1),
+                    opt_pct1(s.outcomes.conversion),
+                    pct_range(s.outcomes.conversion_low, s.outcomes.conversion_high, 1),
                     opt_pct1(s.wins_captured_share),
                     opt_pct1(s.base_conversion),
                 ]

@@ -74,7 +74,7 @@ pub(super) fn key_figures(b: &Backtest) -> Vec<KeyFigure> {
     let r = b.recommended_row();
     let boot = &b.bootstrap;
     let c = &b.constraints;
-    let conversion = match r.conversion {
+    let conversion = match r.outcomes.conversion {
         Some(cv) => (pct0(cv), likely(pct0(boot.conversion.low), pct0(boot.conversion.high))),
         None => ("no decided MQLs".into(), String::new()),
     };
@@ -170,10 +170,10 @@ pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
 fn equal_volume_warning(b: &Backtest) -> Option<String> {
     let cmp = b.comparison.as_ref()?;
     let today = &cmp.equal_volume.current;
-    (today.won >= cmp.candidate.won && b.recommendation.feasible).then(|| {
+    (today.outcomes.won >= cmp.candidate.outcomes.won && b.recommendation.feasible).then(|| {
         format!(
             "At the same volume, today's model (threshold {}) wins as many deals as the recalibrated one ({} vs {} won MQLs on the holdout): the change moves which leads are MQLs more than how many win.",
-            today.threshold, today.won, cmp.candidate.won
+            today.threshold, today.outcomes.won, cmp.candidate.outcomes.won
         )
     })
 }

@@ -84,8 +84,8 @@ fn threshold_table(b: &Backtest) -> Block {
                     ),
                     num(r.mqls_per_month, 1),
                     r.busiest_month_mqls.to_string(),
-                    opt_pct1(r.conversion),
-                    pct_range(r.conversion_low, r.conversion_high, 1),
+                    opt_pct1(r.outcomes.conversion),
+                    pct_range(r.outcomes.conversion_low, r.outcomes.conversion_high, 1),
                     opt_pct1(r.wins_captured_share),
                     r.lift.map_or("-".into(), |v| format!("{v:.2}×")),
                     r.rep_hours_on_lost_per_month
@@ -148,8 +148,8 @@ fn tiers_table(t: &Tiers) -> Block {
                     r.tier.clone(),
                     r.from_score.to_string(),
                     num(r.mqls_per_month, 1),
-                    opt_pct1(r.conversion),
-                    pct_range(r.conversion_low, r.conversion_high, 1),
+                    opt_pct1(r.outcomes.conversion),
+                    pct_range(r.outcomes.conversion_low, r.outcomes.conversion_high, 1),
                     opt_pct1(r.wins_captured_share),
                 ]
             })
