@@ -93,7 +93,7 @@ fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> se
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
+    v.map_or("-".into(), |v| mqlcal_tidy::percent(v, 1))
 }
 
 fn render(b: &Backtest) -> String {

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    mqlcal_tidy::percent(x, 1)
 }
 
 fn render(r: &QualityReport) -> String {

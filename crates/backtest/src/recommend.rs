@@ -119,7 +119,7 @@ pub(crate) fn volume(x: f64) -> String {
 }
 
 pub(crate) fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    mqlcal_tidy::percent(x, 1)
 }
 
 fn band_text(c: &Constraints) -> String {

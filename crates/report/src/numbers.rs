@@ -5,11 +5,7 @@
 
 /// A share as a percent with `decimals` decimals: 0.541 → "54.1 %"; not finite → "-".
 pub fn pct(v: f64, decimals: usize) -> String {
-    if v.is_finite() {
-        format!("{:.decimals$} %", 100.0 * v)
-    } else {
-        "-".into()
-    }
+    mqlcal_tidy::percent(v, decimals)
 }
 
 /// A share with one decimal (tables and prose): "54.1 %".

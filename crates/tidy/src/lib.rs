@@ -111,6 +111,16 @@ impl TidyTable {
     }
 }
 
+/// A share as a percent, the one format every output writes (tables aside, which keep
+/// the share): 0.541 → "54.1 %" with one decimal; not a number → "-".
+pub fn percent(share: f64, decimals: usize) -> String {
+    if share.is_finite() {
+        format!("{:.decimals$} %", 100.0 * share)
+    } else {
+        "-".into()
+    }
+}
+
 /// Text a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
 /// carriage return) with a leading `'`, so it shows as text; other text as it is.
 pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
