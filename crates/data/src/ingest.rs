@@ -29,6 +29,8 @@ pub struct Ingested {
     /// lead files disagree) and the events their times: what the model file records.
     pub created_layout: Option<DateLayout>,
     pub occurred_layout: Option<DateLayout>,
+    /// The lead files as read, every column (with `IngestOptions::keep_lead_tables`; else empty).
+    pub lead_tables: Vec<Table>,
 }
 
 impl Ingested {
@@ -70,6 +72,9 @@ pub struct IngestStats {
 #[derive(Debug, Clone, Copy)]
 pub struct IngestOptions {
     pub duplicates_override: Option<Duplicates>,
+    /// Read every column of the lead files and keep them in [`Ingested::lead_tables`]
+    /// (validate profiles them; the data is read once).
+    pub keep_lead_tables: bool,
 }
 
 /// One lead file with the outcome it implies (if the layout fixes it).
@@ -80,13 +85,13 @@ pub(crate) struct Part {
 
 /// Build the feature table the config describes.
 pub fn build_features(config: &Config) -> Result<Ingested, DataError> {
-    ingest(config, IngestOptions { duplicates_override: None })
+    ingest(config, IngestOptions { duplicates_override: None, keep_lead_tables: false })
 }
 
 pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataError> {
     let mut notes = ReadNotes::default();
     let needed = needed_columns(config);
-    let (parts, won_ids) = read_parts(config, &needed, &mut notes)?;
+    let (parts, won_ids) = read_parts(config, &needed, options.keep_lead_tables, &mut notes)?;
     let mut stats = IngestStats {
         files: parts.iter().map(|p| p.table.path.clone()).collect(),
         rows_read: parts.iter().map(|p| p.table.height()).sum(),
@@ -100,6 +105,8 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     if let Some(won) = &won_ids {
         check_won_ids(config, won, &rows.ids, &mut stats);
     }
+    // The tables are in `rows` now: let them go unless validate wants them.
+    let lead_tables: Vec<Table> = if options.keep_lead_tables { parts.into_iter().map(|p| p.table).collect() } else { Vec::new() };
 
     let policy = options.duplicates_override.unwrap_or(config.duplicates);
     let keep = rows.resolve_duplicates(policy, &mut stats)?;
@@ -120,7 +127,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
         stats.warnings.push(warning);
     }
     let auto_bins = choose_auto_bins(config, &mut table);
-    Ok(Ingested { table, stats, auto_bins, created_layout, occurred_layout })
+    Ok(Ingested { table, stats, auto_bins, created_layout, occurred_layout, lead_tables })
 }
 
 /// The one way every lead file wrote its creation dates; None (and a warning) when they differ.
@@ -291,9 +298,13 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
 fn read_parts(
     config: &Config,
     needed: &[(String, String)],
+    whole: bool,
     notes: &mut ReadNotes,
 ) -> Result<(Vec<Part>, Option<HashSet<String>>), DataError> {
-    let read = |path: &Path, notes: &mut ReadNotes| read::read_table(path, &config.csv, Some(needed), notes);
+    let read = |path: &Path, notes: &mut ReadNotes| match whole {
+        true => read::read_whole_table(path, &config.csv, needed, notes),
+        false => read::read_table(path, &config.csv, Some(needed), notes),
+    };
     match &config.layout {
         Layout::OutcomeColumn { leads, .. } => Ok((
             vec![Part { table: read(leads, notes)?, fixed_outcome: None }],

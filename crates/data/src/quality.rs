@@ -13,7 +13,7 @@ use crate::cells::{self, clean};
 use crate::events::EventStats;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
 use crate::profile::{profile_columns, ColumnProfile};
-use crate::read::{self, ReadNotes};
+use crate::read::Table;
 use crate::DataError;
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,12 +140,13 @@ pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
         Duplicates::Error => Duplicates::KeepFirst,
         other => other,
     };
-    let ingested = ingest(config, IngestOptions { duplicates_override: Some(policy) })?;
+    let ingested = ingest(config, IngestOptions { duplicates_override: Some(policy), keep_lead_tables: true })?;
     quality_report(config, &ingested)
 }
 
-/// The report on data already ingested (re-reading only the lead files, for
-/// blank rates, unnamed levels and leakage suspects).
+/// The report on data already ingested. Blank rates, unnamed levels and leakage suspects
+/// profile every column of the lead files: the tables ingest kept
+/// (`IngestOptions::keep_lead_tables`), else the files read again.
 pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityReport, DataError> {
     let table = &ingested.table;
     let stats = &ingested.stats;
@@ -157,7 +158,15 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
     }
-    let columns = profile_lead_files(config, table)?;
+    let reread;
+    let lead_tables = match ingested.lead_tables.is_empty() {
+        false => &ingested.lead_tables,
+        true => {
+            reread = read_lead_files(config)?;
+            &reread
+        }
+    };
+    let columns = profile_lead_files(config, table, lead_tables)?;
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
@@ -256,6 +265,15 @@ fn unused_activities(events: &EventStats) -> Option<String> {
     })
 }
 
+/// Every column of every lead file.
+fn read_lead_files(config: &Config) -> Result<Vec<Table>, DataError> {
+    let files: Vec<&std::path::Path> = match &config.layout {
+        Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. } => vec![leads.as_path()],
+        Layout::SeparateFiles { won, lost, open } => [Some(won), Some(lost), open.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect(),
+    };
+    files.into_iter().map(|file| crate::read::read_table(file, &config.csv, None, &mut crate::read::ReadNotes::default())).collect()
+}
+
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
 struct LeadColumns {
     profiles: Vec<ColumnProfile>,
@@ -264,7 +282,7 @@ struct LeadColumns {
     unnamed: BTreeMap<(String, String), usize>,
 }
 
-fn profile_lead_files(config: &Config, table: &FeatureTable) -> Result<LeadColumns, DataError> {
+fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Table]) -> Result<LeadColumns, DataError> {
     // Every column of the lead file(s), with outcomes looked up by id.
     let outcome_by_id: HashMap<&str, Outcome> = table
         .ids
@@ -272,21 +290,12 @@ fn profile_lead_files(config: &Config, table: &FeatureTable) -> Result<LeadColum
         .map(String::as_str)
         .zip(table.outcomes.iter().copied())
         .collect();
-    let lead_files: Vec<&std::path::Path> = match &config.layout {
-        Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. } => vec![leads.as_path()],
-        Layout::SeparateFiles { won, lost, open } => {
-            let mut files = vec![won.as_path(), lost.as_path()];
-            files.extend(open.as_deref());
-            files
-        }
-    };
     let mut blank_rates = Vec::new();
     let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
-    for file in lead_files {
-        let mut notes = ReadNotes::default();
-        let raw = read::read_table(file, &config.csv, None, &mut notes)?;
-        let ids = cells::text(&raw, &config.id_column)?;
+    for raw in lead_tables {
+        let file = &raw.path;
+        let ids = cells::text(raw, &config.id_column)?;
         let won: Vec<Option<bool>> = ids
             .iter()
             .map(|id| match clean(id, &config.csv.missing).and_then(|id| outcome_by_id.get(id)) {
@@ -295,7 +304,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable) -> Result<LeadColum
                 _ => None,
             })
             .collect();
-        let profiles = profile_columns(&raw, &won, &config.csv.missing)?;
+        let profiles = profile_columns(raw, &won, &config.csv.missing)?;
         for p in &profiles {
             blank_rates.push(BlankRate {
                 file: file.display().to_string(),
@@ -306,7 +315,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable) -> Result<LeadColum
         }
         for signal in &config.signals {
             if let SignalSource::Categorical { column, levels } = &signal.source {
-                let cells = cells::text(&raw, column)?;
+                let cells = cells::text(raw, column)?;
                 for cell in cells.iter() {
                     if let Some(v) = clean(cell, &config.csv.missing) {
                         if !levels.iter().any(|l| l == v) {

@@ -90,6 +90,23 @@ pub fn read_table(
     columns: Option<&[(String, String)]>,
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
+    read_checked(path, csv, columns, true, notes)
+}
+
+/// Every column of a file, once `needed` are known to be there (validate profiles
+/// them all from the one read ingest makes).
+pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
+    read_checked(path, csv, Some(needed), false, notes)
+}
+
+/// Read a file, checking `columns` are there; only those when `project`.
+fn read_checked(
+    path: &Path,
+    csv: &CsvOptions,
+    columns: Option<&[(String, String)]>,
+    project: bool,
+    notes: &mut ReadNotes,
+) -> Result<Table, DataError> {
     check_exists(path)?;
     let frame = match file_kind(path)? {
         FileKind::Parquet => {
@@ -97,7 +114,9 @@ pub fn read_table(
             let available = parquet_names(path, &mut reader)?;
             if let Some(columns) = columns {
                 check_columns(path, &available, columns)?;
-                reader = reader.with_columns(Some(unique_names(columns)));
+                if project {
+                    reader = reader.with_columns(Some(unique_names(columns)));
+                }
             }
             reader.finish().map_err(|e| parquet_error(path, e))?
         }
@@ -107,7 +126,7 @@ pub fn read_table(
             if let Some(columns) = columns {
                 check_columns(path, &prepared.header, columns)?;
             }
-            let selected = columns.map(unique_names);
+            let selected = columns.filter(|_| project).map(unique_names);
             read_csv_frame(path, &prepared, selected.as_deref())?
         }
     };

@@ -34,7 +34,7 @@ pub use files::{write_atomic, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};
 pub use recalibrate::{recalibrate, Progress, RunOptions};
-pub use stages::{backtest, fit, fit_and_backtest, ingest, split, Backtested, Fitted, Ingested};
+pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, Backtested, Fitted, Ingested};
 pub use summary::Summary;
 pub use views::fit_json;
 

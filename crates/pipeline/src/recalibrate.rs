@@ -14,7 +14,7 @@ use mqlcal_fit::Split;
 
 use crate::outputs::{write_exports, write_report, write_tables};
 use crate::rundir::Staging;
-use crate::{backtest, checks, fit, fit_json, ingest, write_json, Backtested, CurrentModel, Ingested, Inputs, Summary};
+use crate::{backtest, checks, fit, fit_json, ingest_whole, write_json, Backtested, CurrentModel, Ingested, Inputs, Summary};
 
 /// How a front end shows a run's stages.
 pub trait Progress {
@@ -61,8 +61,10 @@ pub fn check(config: &Config, options: &RunOptions, inputs: &Inputs) -> anyhow::
 pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Progress) -> anyhow::Result<Summary> {
     let inputs = Inputs::of(config);
     let current = check(config, options, &inputs)?;
-    let ingested = progress.stage(STAGES[0], |_| ingest(config))?;
+    // The lead files are read once, every column: validate profiles them, then they go.
+    let mut ingested = progress.stage(STAGES[0], |_| ingest_whole(config))?;
     let quality = progress.stage(STAGES[1], |warnings| validate(config, &ingested, warnings))?;
+    ingested.lead_tables = Vec::new();
     // Without --out the run directory is named after the holdout: the split is needed before the fit.
     let (out, split) = match &options.out {
         Some(out) => (out.clone(), None),

@@ -18,6 +18,11 @@ pub fn ingest(config: &Config) -> anyhow::Result<Ingested> {
     Ok(mqlcal_data::build_features(config)?)
 }
 
+/// [`ingest`], keeping every column of the lead files for the data-quality report.
+pub fn ingest_whole(config: &Config) -> anyhow::Result<Ingested> {
+    Ok(mqlcal_data::ingest(config, mqlcal_data::IngestOptions { duplicates_override: None, keep_lead_tables: true })?)
+}
+
 /// The out-of-time split (training, holdout, not yet judged), computed once per run and
 /// carried by [`Fitted`]. A split that cannot be made fails as the fit, the first stage that needs it.
 pub fn split(config: &Config, ingested: &Ingested) -> anyhow::Result<Split> {
