@@ -1,6 +1,6 @@
 //! The points model (scorecard) that production embeds: its types, loading a
 //! model file or an analyst's hand-made points sheet, and scoring one lead.
-//! Depends on serde and little else (no polars, no linfa, no plotters).
+//! Depends on serde, chrono (date patterns) and little else (no polars, no linfa, no plotters).
 
 mod calibration;
 mod dates;
