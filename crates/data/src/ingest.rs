@@ -26,9 +26,9 @@ pub struct Ingested {
     /// `Config::with_resolved_bins` writes them into the config for later stages.
     pub auto_bins: Vec<BinChoice>,
     /// How the leads wrote their creation dates (None without a date column, or when the
-    /// lead files disagree) and the events their times: what the model file records.
+    /// lead files disagree): what the model file records, with the events' layout
+    /// (`stats.events`).
     pub created_layout: Option<DateLayout>,
-    pub occurred_layout: Option<DateLayout>,
     /// The lead files as read, every column (with `IngestOptions::keep_lead_tables`; else empty).
     pub lead_tables: Vec<Table>,
 }
@@ -37,7 +37,8 @@ impl Ingested {
     /// The config as later stages read it: the edges `bins = "auto"` chose and the date
     /// layouts ingest found written in (`Config::with_resolved_bins`, `with_resolved_dates`).
     pub fn resolved_config(&self, config: &Config) -> Config {
-        config.with_resolved_bins(&self.resolved_bins()).with_resolved_dates(self.created_layout.as_ref(), self.occurred_layout.as_ref())
+        let occurred = self.stats.events.as_ref().and_then(|e| e.layout.as_ref());
+        config.with_resolved_bins(&self.resolved_bins()).with_resolved_dates(self.created_layout.as_ref(), occurred)
     }
 
     /// (signal, edges) of every auto-binned signal, for `Config::with_resolved_bins`.
@@ -120,14 +121,13 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     stats.warnings.extend(notes.warnings);
 
     let created_layout = agreed_layout(&rows, &mut stats);
-    let occurred_layout = stats.events.as_ref().and_then(|e| e.layout.clone());
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
     let mut table = rows.into_table(config, as_of);
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }
     let auto_bins = choose_auto_bins(config, &mut table);
-    Ok(Ingested { table, stats, auto_bins, created_layout, occurred_layout, lead_tables })
+    Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables })
 }
 
 /// The one way every lead file wrote its creation dates; None (and a warning) when they differ.

@@ -145,8 +145,8 @@ pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
 }
 
 /// The report on data already ingested. Blank rates, unnamed levels and leakage suspects
-/// profile every column of the lead files: the tables ingest kept
-/// (`IngestOptions::keep_lead_tables`), else the files read again.
+/// profile every column of the lead files, as ingest kept them
+/// (`IngestOptions::keep_lead_tables`: the files are read once).
 pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityReport, DataError> {
     let table = &ingested.table;
     let stats = &ingested.stats;
@@ -158,15 +158,12 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
     }
-    let reread;
-    let lead_tables = match ingested.lead_tables.is_empty() {
-        false => &ingested.lead_tables,
-        true => {
-            reread = read_lead_files(config)?;
-            &reread
-        }
-    };
-    let columns = profile_lead_files(config, table, lead_tables)?;
+    if ingested.lead_tables.is_empty() {
+        return Err(DataError::Config {
+            message: "the quality report profiles the lead files as ingest read them: ingest with IngestOptions::keep_lead_tables".into(),
+        });
+    }
+    let columns = profile_lead_files(config, table, &ingested.lead_tables)?;
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
@@ -263,15 +260,6 @@ fn unused_activities(events: &EventStats) -> Option<String> {
             events.unused_activities.iter().map(|(a, n)| format!("{a} ({n})")).collect::<Vec<_>>().join(", ")
         )
     })
-}
-
-/// Every column of every lead file.
-fn read_lead_files(config: &Config) -> Result<Vec<Table>, DataError> {
-    let files: Vec<&std::path::Path> = match &config.layout {
-        Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. } => vec![leads.as_path()],
-        Layout::SeparateFiles { won, lost, open } => [Some(won), Some(lost), open.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect(),
-    };
-    files.into_iter().map(|file| crate::read::read_table(file, &config.csv, None, &mut crate::read::ReadNotes::default())).collect()
 }
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
