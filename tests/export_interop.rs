@@ -173,6 +173,12 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
         let batch = rows_by_id(&dir.path().join("batch_scores.csv"));
         assert_eq!(batch.len(), 50);
         assert!(batch.iter().all(|(id, row)| &ours[id] == row), "the batch scores as the whole file does");
+        // A batch written otherwise (ISO) is refused by the recorded format, not re-guessed.
+        let iso: Vec<String> = std::fs::read_to_string(repo_root().join("notebooks-data/leads.csv")).unwrap().lines().take(6).map(str::to_string).collect();
+        write(dir.path(), "iso_batch.csv", iso.join("\n") + "\n");
+        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "iso_batch.csv", "--events", events.to_str().unwrap(), "-o", "iso_scores.csv"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("training data wrote them") && err.lines().count() <= 3, "{err}");
 
         for engine in ["sqlite", "duckdb", "postgres"] {
             let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);

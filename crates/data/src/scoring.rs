@@ -46,7 +46,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let ids: Vec<String> = cells::text(&table, &inputs.id_column)?.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
     let created_format = recorded(&inputs.created_at_format);
     let created: Vec<Option<i64>> = match &inputs.created_at_column {
-        Some(c) => cells::timestamps(&table, c, &model_dates(&inputs.created_at_format, &created_format), &inputs.missing)?.values,
+        Some(c) => cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values,
         None => vec![None; ids.len()],
     };
     let mut leads: Vec<RawLead> = created.iter().map(|&t| RawLead { cells: BTreeMap::new(), created_at: t, events: Vec::new() }).collect();
@@ -96,7 +96,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         };
         let occurred_format = recorded(&columns.occurred_at_format);
         let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-        for_each_event(path, &csv, &names, &model_dates(&columns.occurred_at_format, &occurred_format), &mut notes, &mut take)?;
+        for_each_event(path, &csv, &names, &model_dates(&occurred_format), &mut notes, &mut take)?;
     } else if has_events {
         return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
     }
@@ -109,12 +109,12 @@ fn recorded(layout: &Option<DateLayout>) -> DateFormat {
     layout.clone().map_or(DateFormat::Auto, DateFormat::Fixed)
 }
 
-fn model_dates<'a>(layout: &Option<DateLayout>, format: &'a DateFormat) -> DateRule<'a> {
+fn model_dates(format: &DateFormat) -> DateRule<'_> {
     DateRule {
         format,
-        fix: match layout {
-            Some(_) => "as the model's training data wrote them; its inputs record the format",
-            None => "this model file predates recorded date formats; refit it to record one",
+        fix: match format {
+            DateFormat::Fixed(_) => "as the model's training data wrote them; its inputs record the format",
+            DateFormat::Auto => "this model file predates recorded date formats; refit it to record one",
         },
     }
 }
