@@ -248,24 +248,42 @@ pub struct Signal {
 }
 
 impl Signal {
-    /// Names of the feature-table columns this signal produces, in order.
+    /// Names of the feature-table columns this signal produces, in order:
+    /// `signal=level` for each level (or bin), the signal's name when it is one column.
     pub fn feature_names(&self) -> Vec<String> {
+        self.feature_levels()
+            .into_iter()
+            .map(|level| match level {
+                Some(level) => format!("{}={}", self.name, level),
+                None => self.name.clone(),
+            })
+            .collect()
+    }
+
+    /// The level (or bin) each feature column stands for; None when the signal is one column.
+    pub fn feature_levels(&self) -> Vec<Option<String>> {
         match &self.source {
-            SignalSource::Categorical { levels, .. } => levels
-                .iter()
-                .map(|level| format!("{}={}", self.name, level))
-                .collect(),
-            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. }
-                if !transform.bins.is_empty() =>
-            {
-                transform
-                    .bin_levels()
-                    .iter()
-                    .map(|level| format!("{}={}", self.name, level))
-                    .collect()
+            SignalSource::Categorical { levels, .. } => levels.iter().cloned().map(Some).collect(),
+            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } if !transform.bins.is_empty() => {
+                transform.bin_levels().into_iter().map(Some).collect()
             }
-            _ => vec![self.name.clone()],
+            _ => vec![None],
         }
+    }
+
+    /// The bin names this signal would have with these edges (None: it cannot be binned).
+    pub fn bin_levels_with(&self, edges: &[f64]) -> Option<Vec<String>> {
+        match &self.source {
+            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } => {
+                Some(NumericTransform { bins: edges.to_vec(), ..transform.clone() }.bin_levels())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this signal counts events (its feature comes from the events file).
+    pub fn counts_events(&self) -> bool {
+        matches!(self.source, SignalSource::Events { .. })
     }
 }
 

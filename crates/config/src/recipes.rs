@@ -2,7 +2,7 @@
 //! into its feature columns, each with the model file's [`Recipe`]. Ingest,
 //! the raw-lead scorer and the SQL/PMML exports all follow these recipes.
 
-use mqlcal_scorecard::{EventColumns, Inputs};
+use mqlcal_scorecard::{EventColumns, EventsRule, Inputs};
 
 use crate::{Config, Recipe, Signal, SignalSource};
 
@@ -65,12 +65,12 @@ impl Signal {
             } => {
                 vec![(
                     self.name.clone(),
-                    Recipe::Events {
+                    Recipe::Events(EventsRule {
                         activities: activities.clone(),
                         cap: *cap,
                         scale: *scale,
                         decay: *decay,
-                    },
+                    }),
                 )]
             }
         }

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use mqlcal_config::{Config, EventsSpec, SignalSource};
+use mqlcal_config::{Config, EventsSpec};
+use mqlcal_scorecard::EventsRule;
 use polars::prelude::PlHashMap;
 use serde::Serialize;
 
@@ -68,19 +69,13 @@ pub fn aggregate(
         });
     }
 
-    // activity name -> events signals that count it
-    let events_signals: Vec<_> = config
-        .signals
-        .iter()
-        .filter_map(|s| match &s.source {
-            SignalSource::Events { activities, cap, scale, decay } => Some((activities, *cap, *scale, decay)),
-            _ => None,
-        })
-        .collect();
+    // The events rule of every feature column that counts events, in config order.
+    let recipes = config.recipes();
+    let events_signals: Vec<&EventsRule> = recipes.iter().filter_map(|(_, recipe)| recipe.events()).collect();
     // activity name -> (its index in `seen`, the events signals that count it)
     let mut by_activity: PlHashMap<&str, (usize, Vec<usize>)> = PlHashMap::default();
-    for (k, (activities, ..)) in events_signals.iter().enumerate() {
-        for a in activities.iter() {
+    for (k, rule) in events_signals.iter().enumerate() {
+        for a in &rule.activities {
             let next = by_activity.len();
             by_activity.entry(a.as_str()).or_insert_with(|| (next, Vec::new())).1.push(k);
         }
@@ -135,7 +130,7 @@ pub fn aggregate(
                 stats.counted += 1;
                 let age_days = window.age_days(created, time);
                 for &k in signals {
-                    columns[k][lead] += events_signals[k].3.weight(age_days);
+                    columns[k][lead] += events_signals[k].weight(age_days);
                 }
             }
         }
@@ -164,10 +159,9 @@ pub fn aggregate(
         ));
     }
 
-    // The recipe's rule: the decayed count capped, then scaled.
-    for (column, (_, cap, scale, _)) in columns.iter_mut().zip(&events_signals) {
+    for (column, rule) in columns.iter_mut().zip(&events_signals) {
         for v in column.iter_mut() {
-            *v = mqlcal_scorecard::clip_and_scale(*v, None, *cap, *scale);
+            *v = rule.finish(*v);
         }
     }
     Ok(EventAggregation { stats, columns })

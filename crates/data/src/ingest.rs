@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use mqlcal_config::{AutoBins, Config, Duplicates, Layout, NumericTransform, Period, SignalSource};
+use mqlcal_config::{AutoBins, Config, Duplicates, Layout, Period, Signal};
 use mqlcal_features::binning::{self, BinChoice};
 use mqlcal_features::{AsOf, FeatureTable, Outcome};
 use serde::Serialize;
@@ -167,12 +167,7 @@ fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice>
         if c.edges.is_empty() {
             continue; // no split qualifies: the signal stays one column, per unit
         }
-        let levels = match &signal.source {
-            SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. } => {
-                NumericTransform { bins: c.edges.clone(), ..transform.clone() }.bin_levels()
-            }
-            _ => continue,
-        };
+        let Some(levels) = signal.bin_levels_with(&c.edges) else { continue };
         table.bin_column(&signal.name, &c.edges, &levels);
         chosen.push(BinChoice { signal: signal.name.clone(), edges: c.edges, leads: c.leads, wins: c.wins });
     }
@@ -237,7 +232,7 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
         (None, Some(lead)) => latest_event.map_or(lead, |e| e.max(lead)),
     };
     stats.as_of = Some(at);
-    let counts_events = config.signals.iter().any(|s| matches!(s.source, SignalSource::Events { .. }));
+    let counts_events = config.signals.iter().any(Signal::counts_events);
     let window_seconds = match &config.events {
         Some(spec) if counts_events => spec.window_seconds(),
         _ => 0,

@@ -6,11 +6,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
-use mqlcal_config::{Config, Duplicates, Layout, NumericTransform, SignalSource};
+use mqlcal_config::{Config, Duplicates, Layout};
+use mqlcal_scorecard::{CellProblem, Reads};
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use ndarray::Array2;
 
-use crate::cells::{self, clean, DateLayout, DateRule};
+use crate::cells::{self, clean, DateLayout, DateRule, TextColumn};
 use crate::events::LeadKeys;
 use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
 use crate::read::Table;
@@ -35,12 +36,7 @@ pub(crate) struct LeadRows {
 
 impl LeadRows {
     pub(crate) fn new(config: &Config) -> Self {
-        let lead_feature_columns: usize = config
-            .signals
-            .iter()
-            .filter(|s| !matches!(s.source, SignalSource::Events { .. }))
-            .map(|s| s.feature_names().len())
-            .sum();
+        let lead_feature_columns = config.recipes().iter().filter(|(_, recipe)| !matches!(recipe.reads(), Reads::Events(_))).count();
         LeadRows {
             ids: vec![],
             created_at: vec![],
@@ -186,67 +182,48 @@ impl LeadRows {
         Ok(())
     }
 
-    /// The lead columns' signals (events signals are counted later), one or more feature columns each.
+    /// The feature columns read from lead columns (events are counted later), each
+    /// by its recipe: a text test on the cleaned cells, or a number rule.
     fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
-        let (path, missing) = (&table.path, &config.csv.missing);
-        let mut feature = 0;
+        let missing = &config.csv.missing;
+        let mut outputs = self.features.iter_mut();
         for signal in &config.signals {
-            let width = signal.feature_names().len();
-            let columns = &mut self.features[feature..];
-            match &signal.source {
-                SignalSource::Events { .. } => continue,
-                SignalSource::Categorical { column, levels } => {
-                    let cells = cells::text(table, column)?;
-                    for cell in cells.iter() {
-                        let value = clean(cell, missing);
-                        for (level, out) in levels.iter().zip(columns.iter_mut()) {
-                            out.push(if value == Some(level.as_str()) { 1.0 } else { 0.0 });
+            // A signal's feature columns (levels, bins) read the same cells: read them once.
+            let mut texts: Option<(String, TextColumn)> = None;
+            let mut numbers: Option<(String, Vec<Option<f64>>)> = None;
+            for (_, recipe) in signal.recipes() {
+                let reads = recipe.reads();
+                if matches!(reads, Reads::Events(_)) {
+                    continue;
+                }
+                let out = outputs.next().expect("LeadRows::new sizes one output per lead feature column");
+                match reads {
+                    Reads::Events(_) => {}
+                    Reads::Text { column, test } => {
+                        if texts.as_ref().is_none_or(|(read, _)| read != column) {
+                            texts = Some((column.to_string(), cells::text(table, column)?));
+                        }
+                        let (_, cells) = texts.as_ref().expect("just read");
+                        out.extend(cells.iter().map(|cell| test.value(clean(cell, missing))));
+                    }
+                    Reads::Number(read) => {
+                        let column = &read.rule.column;
+                        if numbers.as_ref().is_none_or(|(read, _)| read != column) {
+                            numbers = Some((column.clone(), cells::numbers(table, column, missing)?));
+                        }
+                        let (_, cells) = numbers.as_ref().expect("just read");
+                        for (row, &cell) in cells.iter().enumerate() {
+                            let value = read.value(cell).map_err(|problem| DataError::Cell {
+                                path: table.path.clone(),
+                                row: row + 1,
+                                column: column.clone(),
+                                message: cell_problem(problem, &signal.name),
+                            })?;
+                            out.push(value);
                         }
                     }
                 }
-                SignalSource::Flag { column, equals } => {
-                    let cells = cells::text(table, column)?;
-                    for cell in cells.iter() {
-                        let yes = clean(cell, missing).is_some_and(|v| equals.iter().any(|e| e == v));
-                        columns[0].push(if yes { 1.0 } else { 0.0 });
-                    }
-                }
-                SignalSource::Numeric { column, transform } | SignalSource::Count { column, transform } => {
-                    let is_count = matches!(signal.source, SignalSource::Count { .. });
-                    let values = cells::numbers(table, column, missing)?;
-                    for (row, value) in values.into_iter().enumerate() {
-                        let cell_error = |message: String| DataError::Cell {
-                            path: path.clone(),
-                            row: row + 1,
-                            column: column.clone(),
-                            message,
-                        };
-                        let raw = match value {
-                            Some(v) if !v.is_finite() => {
-                                return Err(cell_error(format!(
-                                    "{v} is not a finite number (signal {:?} needs a real value)",
-                                    signal.name
-                                )))
-                            }
-                            Some(v) if is_count && v < 0.0 => {
-                                return Err(cell_error(format!(
-                                    "{v} is negative, but signal {:?} is a count",
-                                    signal.name
-                                )))
-                            }
-                            Some(v) => v,
-                            None => transform.default.ok_or_else(|| {
-                                cell_error(format!(
-                                    "blank value and signal {:?} has no `default`; set default = 0 (or the value blanks mean)",
-                                    signal.name
-                                ))
-                            })?,
-                        };
-                        push_numeric(transform, raw, columns);
-                    }
-                }
             }
-            feature += width;
         }
         Ok(())
     }
@@ -333,32 +310,20 @@ impl LeadRows {
 
         let mut columns = Vec::new();
         let mut sources: Vec<&Vec<f64>> = Vec::new();
-        let mut lead_feature = 0;
-        let mut event_feature = 0;
+        let (mut lead_features, mut event_features) = (self.features.iter(), self.event_columns.iter());
         for signal in &config.signals {
-            let levels: Vec<Option<String>> = match &signal.source {
-                SignalSource::Categorical { levels, .. } => levels.iter().cloned().map(Some).collect(),
-                SignalSource::Numeric { transform, .. } | SignalSource::Count { transform, .. }
-                    if !transform.bins.is_empty() =>
-                {
-                    transform.bin_levels().into_iter().map(Some).collect()
-                }
-                _ => vec![None],
-            };
-            for (name, level) in signal.feature_names().into_iter().zip(levels) {
+            for ((name, recipe), level) in signal.recipes().into_iter().zip(signal.feature_levels()) {
                 columns.push(FeatureColumn {
                     name,
                     signal: signal.name.clone(),
                     level,
                     axis: signal.axis,
                 });
-                if matches!(signal.source, SignalSource::Events { .. }) {
-                    sources.push(&self.event_columns[event_feature]);
-                    event_feature += 1;
-                } else {
-                    sources.push(&self.features[lead_feature]);
-                    lead_feature += 1;
-                }
+                let source = match recipe.reads() {
+                    Reads::Events(_) => event_features.next(),
+                    _ => lead_features.next(),
+                };
+                sources.push(source.expect("one column per feature"));
             }
         }
         let mut matrix = Array2::<f64>::zeros((n, columns.len()));
@@ -391,16 +356,13 @@ impl LeadRows {
     }
 }
 
-/// Clip/scale a raw number and push it into its column(s): one numeric column or one indicator per bin.
-fn push_numeric(transform: &NumericTransform, raw: f64, columns: &mut [Vec<f64>]) {
-    let value = transform.apply(raw);
-    if transform.bins.is_empty() {
-        columns[0].push(value);
-    } else {
-        let bin = transform.bin_of(value);
-        for (b, out) in columns.iter_mut().take(transform.bins.len()).enumerate() {
-            out.push(if bin == Some(b) { 1.0 } else { 0.0 });
+/// What is wrong with a number cell a signal reads, and what fixes it.
+fn cell_problem(problem: CellProblem, signal: &str) -> String {
+    match problem {
+        CellProblem::NotFinite(v) => format!("{v} is not a finite number (signal {signal:?} needs a real value)"),
+        CellProblem::Negative(v) => format!("{v} is negative, but signal {signal:?} is a count"),
+        CellProblem::Blank => {
+            format!("blank value and signal {signal:?} has no `default`; set default = 0 (or the value blanks mean)")
         }
     }
 }
-

@@ -30,7 +30,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let inputs = model.inputs.clone().ok_or_else(|| DataError::file(model_path, "has no `inputs` (columns and recipes): refit it with this mqlcal to score raw leads"))?;
     let csv = CsvOptions { delimiter: None, encoding: Encoding::Auto, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
-    let has_events = model.signals.iter().any(|s| matches!(s.recipe, Some(mqlcal_scorecard::Recipe::Events { .. })));
+    let has_events = model.signals.iter().any(|s| s.recipe.as_ref().and_then(|r| r.events()).is_some());
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
     }
@@ -66,11 +66,8 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         let known: Vec<&str> = model
             .signals
             .iter()
-            .filter_map(|s| match &s.recipe {
-                Some(mqlcal_scorecard::Recipe::Events { activities, .. }) => Some(activities.iter().map(String::as_str)),
-                _ => None,
-            })
-            .flatten()
+            .filter_map(|s| s.recipe.as_ref().and_then(|r| r.events()))
+            .flat_map(|rule| rule.activities.iter().map(String::as_str))
             .collect();
         let row_of: polars::prelude::PlHashMap<String, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
         let window = inputs.window();

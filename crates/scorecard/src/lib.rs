@@ -15,7 +15,10 @@ pub use model::{
     Axis, FileFingerprint, FitSummary, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Provenance, RoundingCost, ScorecardError,
     Training, MAX_POINTS_MAGNITUDE,
 };
-pub use recipe::{clip_and_scale, Decay, EventColumns, EventWindow, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
+pub use recipe::{
+    clip_and_scale, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError,
+    TextTest,
+};
 pub use score::{Explained, Reason, Score, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 
@@ -156,7 +159,7 @@ mod recipe_tests {
                 signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into() }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),
                 signal("domain_competitor", Axis::Fit, -100, Recipe::Flag { column: "domain".into(), equals: vec!["competitor".into()] }),
-                signal("pricing_page", Axis::Engagement, 25, Recipe::Events { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard }),
+                signal("pricing_page", Axis::Engagement, 25, Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard })),
             ],
             base_points: 0,
             group_caps: vec![],
@@ -215,5 +218,29 @@ mod recipe_tests {
         // The model file round-trips with its recipes.
         let text = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<Model>(&text).unwrap(), m);
+    }
+
+    #[test]
+    fn a_recipe_reads_one_cell_kind_and_says_what_is_wrong_with_a_number() {
+        let rule = NumberRule { column: "n".into(), floor: Some(1.0), cap: Some(10.0), scale: 2.0, default: None, non_negative: true };
+        let number = Recipe::Number(rule.clone());
+        let Reads::Number(read) = number.reads() else { panic!("a number recipe reads a number") };
+        assert_eq!(read.value(Some(0.0)), Ok(2.0)); // floored to 1, times 2
+        assert_eq!(read.value(Some(50.0)), Ok(20.0)); // capped at 10, times 2
+        assert_eq!(read.value(None), Err(CellProblem::Blank));
+        assert_eq!(read.value(Some(-1.0)), Err(CellProblem::Negative(-1.0)));
+        assert!(matches!(read.value(Some(f64::INFINITY)), Err(CellProblem::NotFinite(_))));
+        // A bin tests the clipped, scaled value: [4, 8) holds 2..3.99 raw.
+        let bin = Recipe::Bin { number: NumberRule { default: Some(0.0), ..rule }, min: 4.0, max: Some(8.0) };
+        let Reads::Number(read) = bin.reads() else { panic!("a bin reads a number") };
+        assert_eq!([None, Some(2.0), Some(3.9), Some(4.0)].map(|v| read.value(v).unwrap()), [0.0, 1.0, 1.0, 0.0]);
+        // Text tests see the cleaned cell; a blank is never a level.
+        let flag = Recipe::Flag { column: "c".into(), equals: vec!["Yes".into(), "Y".into()] };
+        let Reads::Text { column, test } = flag.reads() else { panic!("a flag reads text") };
+        assert_eq!((column, [Some("Y"), Some("No"), None].map(|c| test.value(c))), ("c", [1.0, 0.0, 0.0]));
+        // An events rule: decayed weights summed, capped, scaled.
+        let events = EventsRule { activities: vec!["a".into()], cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
+        assert!(events.counts("a") && !events.counts("b"));
+        assert_eq!((events.weight(3.0), events.weight(45.0), events.finish(1.0), events.finish(9.0)), (1.0, 0.6, 2.0, 3.0));
     }
 }

@@ -140,15 +140,101 @@ pub enum Recipe {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<f64>,
     },
-    /// Events of these activities inside the window, each weighted by its age
-    /// (days before the window's end), summed, capped at `cap`, times `scale`.
-    Events {
-        activities: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cap: Option<f64>,
-        scale: f64,
-        decay: Decay,
-    },
+    /// Events of these activities inside the window, decayed, summed, capped and scaled.
+    Events(EventsRule),
+}
+
+/// Events of these activities inside the window, each weighted by its age
+/// (days before the window's end), summed, capped at `cap`, times `scale`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsRule {
+    pub activities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<f64>,
+    pub scale: f64,
+    pub decay: Decay,
+}
+
+impl EventsRule {
+    /// Whether an event of `activity` counts toward this feature.
+    pub fn counts(&self, activity: &str) -> bool {
+        self.activities.iter().any(|a| a == activity)
+    }
+
+    /// What one counted event adds, `age_days` before the window's end.
+    pub fn weight(&self, age_days: f64) -> f64 {
+        self.decay.weight(age_days)
+    }
+
+    /// The feature value from the summed weights of a lead's counted events.
+    pub fn finish(&self, total: f64) -> f64 {
+        clip_and_scale(total, None, self.cap, self.scale)
+    }
+}
+
+/// What one feature column reads from a lead and how it turns that into its
+/// value. Ingest evaluates whole columns with it, the raw-lead scorer one lead:
+/// a new kind of recipe is written here once, and both follow.
+pub enum Reads<'a> {
+    /// A text cell of `column` (trimmed; None when blank or a missing marker).
+    Text { column: &'a str, test: TextTest<'a> },
+    /// A number cell of the rule's column.
+    Number(NumberRead<'a>),
+    /// The lead's events.
+    Events(&'a EventsRule),
+}
+
+/// A text cell's feature value: 1 when the test holds, else 0.
+pub enum TextTest<'a> {
+    Equals(&'a str),
+    OneOf(&'a [String]),
+}
+
+impl TextTest<'_> {
+    pub fn value(&self, cell: Option<&str>) -> f64 {
+        let yes = match (self, cell) {
+            (_, None) => false,
+            (TextTest::Equals(value), Some(cell)) => *value == cell,
+            (TextTest::OneOf(values), Some(cell)) => values.iter().any(|v| v == cell),
+        };
+        f64::from(u8::from(yes))
+    }
+}
+
+/// A number cell's feature value: the rule's number, or 1/0 for a bin `[min, max)`.
+pub struct NumberRead<'a> {
+    pub rule: &'a NumberRule,
+    pub bin: Option<(f64, Option<f64>)>,
+}
+
+/// Why a number cell cannot become a feature value (the caller names the cell).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellProblem {
+    /// Blank, and the rule has no default.
+    Blank,
+    NotFinite(f64),
+    /// Negative, and the rule is a count.
+    Negative(f64),
+}
+
+impl NumberRead<'_> {
+    /// The feature value of a number cell (None: blank).
+    pub fn value(&self, cell: Option<f64>) -> Result<f64, CellProblem> {
+        let rule = self.rule;
+        let raw = match cell {
+            None => rule.default.ok_or(CellProblem::Blank)?,
+            Some(v) if !v.is_finite() => return Err(CellProblem::NotFinite(v)),
+            Some(v) => v,
+        };
+        if rule.non_negative && raw < 0.0 {
+            return Err(CellProblem::Negative(raw));
+        }
+        let v = clip_and_scale(raw, rule.floor, rule.cap, rule.scale);
+        Ok(match self.bin {
+            None => v,
+            Some((min, max)) => f64::from(u8::from(v >= min && max.is_none_or(|m| v < m))),
+        })
+    }
 }
 
 /// One raw event of a lead.
@@ -194,19 +280,17 @@ fn cell<'a>(lead: &'a RawLead, signal: &str, column: &str, missing: &[String]) -
     Ok(if missing.iter().any(|m| m == text) { None } else { Some(text) })
 }
 
-fn number(lead: &RawLead, signal: &str, rule: &NumberRule, missing: &[String]) -> Result<f64, RecipeError> {
-    let raw = match cell(lead, signal, &rule.column, missing)? {
-        None => rule.default.ok_or_else(|| RecipeError::Blank { signal: signal.into(), column: rule.column.clone() })?,
-        Some(text) => text.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| RecipeError::NotANumber {
-            signal: signal.into(),
-            column: rule.column.clone(),
-            text: text.to_string(),
-        })?,
-    };
-    if rule.non_negative && raw < 0.0 {
-        return Err(RecipeError::Negative { signal: signal.into(), column: rule.column.clone(), value: raw });
-    }
-    Ok(clip_and_scale(raw, rule.floor, rule.cap, rule.scale))
+/// A leads cell parsed as a number (None: blank); text that is not a finite number is an error.
+fn number_cell(lead: &RawLead, signal: &str, column: &str, missing: &[String]) -> Result<Option<f64>, RecipeError> {
+    cell(lead, signal, column, missing)?
+        .map(|text| {
+            text.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| RecipeError::NotANumber {
+                signal: signal.into(),
+                column: column.to_string(),
+                text: text.to_string(),
+            })
+        })
+        .transpose()
 }
 
 /// A number clipped to `[floor, cap]`, then times `scale`: the one home of that rule.
@@ -222,43 +306,57 @@ pub fn clip_and_scale(raw: f64, floor: Option<f64>, cap: Option<f64>, scale: f64
 }
 
 impl Recipe {
+    /// What this feature column reads and how it becomes its value.
+    pub fn reads(&self) -> Reads<'_> {
+        match self {
+            Recipe::Level { column, value } => Reads::Text { column, test: TextTest::Equals(value) },
+            Recipe::Flag { column, equals } => Reads::Text { column, test: TextTest::OneOf(equals) },
+            Recipe::Number(rule) => Reads::Number(NumberRead { rule, bin: None }),
+            Recipe::Bin { number, min, max } => Reads::Number(NumberRead { rule: number, bin: Some((*min, *max)) }),
+            Recipe::Events(rule) => Reads::Events(rule),
+        }
+    }
+
     /// The feature value of `lead` (`signal` names it in errors).
     pub fn value(&self, signal: &str, lead: &RawLead, inputs: &Inputs) -> Result<f64, RecipeError> {
         let missing = &inputs.missing;
-        Ok(match self {
-            Recipe::Level { column, value } => f64::from(u8::from(cell(lead, signal, column, missing)? == Some(value.as_str()))),
-            Recipe::Flag { column, equals } => {
-                f64::from(u8::from(cell(lead, signal, column, missing)?.is_some_and(|v| equals.iter().any(|e| e == v))))
+        match self.reads() {
+            Reads::Text { column, test } => Ok(test.value(cell(lead, signal, column, missing)?)),
+            Reads::Number(read) => {
+                let column = &read.rule.column;
+                read.value(number_cell(lead, signal, column, missing)?).map_err(|problem| match problem {
+                    CellProblem::Blank => RecipeError::Blank { signal: signal.into(), column: column.clone() },
+                    CellProblem::Negative(value) => RecipeError::Negative { signal: signal.into(), column: column.clone(), value },
+                    CellProblem::NotFinite(v) => RecipeError::NotANumber { signal: signal.into(), column: column.clone(), text: v.to_string() },
+                })
             }
-            Recipe::Number(rule) => number(lead, signal, rule, missing)?,
-            Recipe::Bin { number: rule, min, max } => {
-                let v = number(lead, signal, rule, missing)?;
-                f64::from(u8::from(v >= *min && max.is_none_or(|m| v < m)))
-            }
-            Recipe::Events { activities, cap, scale, decay } => {
+            Reads::Events(rule) => {
                 let created = lead.created_at.ok_or_else(|| RecipeError::NoCreatedAt { signal: signal.into() })?;
                 let window = inputs.window();
-                let mut total = 0.0;
-                for e in &lead.events {
-                    if !window.contains(created, e.occurred_at) || !activities.iter().any(|a| a == &e.activity) {
-                        continue;
-                    }
-                    total += decay.weight(window.age_days(created, e.occurred_at));
-                }
-                if let Some(cap) = cap {
-                    total = total.min(*cap);
-                }
-                total * scale
+                let total = lead
+                    .events
+                    .iter()
+                    .filter(|e| window.contains(created, e.occurred_at) && rule.counts(&e.activity))
+                    .fold(0.0, |total, e| total + rule.weight(window.age_days(created, e.occurred_at)));
+                Ok(rule.finish(total))
             }
-        })
+        }
     }
 
     /// The leads column it reads, if any.
     pub fn column(&self) -> Option<&str> {
+        match self.reads() {
+            Reads::Text { column, .. } => Some(column),
+            Reads::Number(read) => Some(&read.rule.column),
+            Reads::Events(_) => None,
+        }
+    }
+
+    /// The events rule, when this feature counts events.
+    pub fn events(&self) -> Option<&EventsRule> {
         match self {
-            Recipe::Level { column, .. } | Recipe::Flag { column, .. } => Some(column),
-            Recipe::Number(rule) | Recipe::Bin { number: rule, .. } => Some(&rule.column),
-            Recipe::Events { .. } => None,
+            Recipe::Events(rule) => Some(rule),
+            _ => None,
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::{Axis, DateLayout, DatePart, Decay, EventWindow, Inputs, Model, OverrideRule, Recipe};
+use crate::{Axis, DateLayout, DatePart, Decay, EventWindow, EventsRule, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, TextTest};
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +195,7 @@ struct Query<'a> {
     /// Distinct leads columns the recipes read, in signal order.
     columns: Vec<String>,
     /// Index and recipe of each events signal.
-    event_signals: Vec<(usize, &'a Recipe)>,
+    event_signals: Vec<(usize, &'a EventsRule)>,
 }
 
 impl<'a> Query<'a> {
@@ -211,11 +211,11 @@ impl<'a> Query<'a> {
                 }
             }
         }
-        let event_signals: Vec<(usize, &Recipe)> = model
+        let event_signals: Vec<(usize, &EventsRule)> = model
             .signals
             .iter()
             .enumerate()
-            .filter_map(|(j, s)| s.recipe.as_ref().filter(|r| matches!(r, Recipe::Events { .. })).map(|r| (j, r)))
+            .filter_map(|(j, s)| s.recipe.as_ref().and_then(Recipe::events).map(|rule| (j, rule)))
             .collect();
         Ok(Query { model, d, inputs, missing, columns, event_signals })
     }
@@ -263,18 +263,16 @@ impl<'a> Query<'a> {
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
         let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
         let mut sums = Vec::new();
-        for (j, recipe) in &self.event_signals {
-            if let Recipe::Events { activities, decay, .. } = recipe {
-                let list = activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
-                let weight = match decay {
-                    Decay::None => "1.0".to_string(),
-                    Decay::Standard => {
-                        let steps: String = Decay::STANDARD_STEPS.iter().map(|(up_to, w)| format!("WHEN {age} <= {up_to} THEN {w:?} ")).collect();
-                        format!("CASE {steps}ELSE {:?} END", Decay::STANDARD_TAIL)
-                    }
-                };
-                sums.push(format!("    SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END) AS e{j}"));
-            }
+        for (j, rule) in &self.event_signals {
+            let list = rule.activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
+            let weight = match rule.decay {
+                Decay::None => "1.0".to_string(),
+                Decay::Standard => {
+                    let steps: String = Decay::STANDARD_STEPS.iter().map(|(up_to, w)| format!("WHEN {age} <= {up_to} THEN {w:?} ")).collect();
+                    format!("CASE {steps}ELSE {:?} END", Decay::STANDARD_TAIL)
+                }
+            };
+            sums.push(format!("    SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END) AS e{j}"));
         }
         let _ = writeln!(
             sql,
@@ -323,21 +321,21 @@ impl<'a> Query<'a> {
             }
             format!("({v}) * {}", num(rule.scale))
         };
-        match recipe {
-            Recipe::Level { column, value } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
-            Recipe::Flag { column, equals } => {
-                let list = equals.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
+        match recipe.reads() {
+            Reads::Text { column, test: TextTest::Equals(value) } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
+            Reads::Text { column, test: TextTest::OneOf(values) } => {
+                let list = values.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
                 format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
             }
-            Recipe::Number(rule) => number(rule),
-            Recipe::Bin { number: rule, min, max } => {
+            Reads::Number(NumberRead { rule, bin: None }) => number(rule),
+            Reads::Number(NumberRead { rule, bin: Some((min, max)) }) => {
                 let v = number(rule);
                 match max {
-                    Some(max) => format!("CASE WHEN {v} >= {} AND {v} < {} THEN 1 ELSE 0 END", num(*min), num(*max)),
-                    None => format!("CASE WHEN {v} >= {} THEN 1 ELSE 0 END", num(*min)),
+                    Some(max) => format!("CASE WHEN {v} >= {} AND {v} < {} THEN 1 ELSE 0 END", num(min), num(max)),
+                    None => format!("CASE WHEN {v} >= {} THEN 1 ELSE 0 END", num(min)),
                 }
             }
-            Recipe::Events { cap, scale, .. } => {
+            Reads::Events(EventsRule { cap, scale, .. }) => {
                 let v = format!("COALESCE(ev.e{j}, 0)");
                 let v = match cap {
                     Some(c) => format!("CASE WHEN {v} > {c} THEN {c} ELSE {v} END", c = num(*c)),
