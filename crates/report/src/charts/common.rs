@@ -3,8 +3,8 @@
 //! above each plot (caption and legend, outside the data), axes and row labels.
 
 use mqlcal_features::Outcome;
-use plotters::coord::ranged1d::SegmentValue;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -271,6 +271,47 @@ pub(super) fn mesh<DB: DrawingBackend>(
         .bold_line_style(GRID)
         .x_label_formatter(x_fmt)
         .y_label_formatter(y_fmt)
+        .draw()
+        .map_err(err)
+}
+
+/// Named columns along x (cohorts, models), numbers along y, a light mesh.
+pub(super) fn columns_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>>,
+    x_label: &dyn Fn(&SegmentValue<i32>) -> String,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Drawn {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .label_style(small_font())
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_label_formatter(x_label)
+        .y_label_formatter(y_fmt)
+        .draw()
+        .map_err(err)
+}
+
+/// Horizontal bars: `rows` named rows down y, numbers along x, a light mesh.
+pub(super) fn bar_rows_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>,
+    rows: usize,
+    x_desc: &str,
+    row_label: &dyn Fn(&SegmentValue<i32>) -> String,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Drawn {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(x_desc)
+        .axis_desc_style(label_font())
+        .label_style(small_font())
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .y_labels(rows)
+        .y_label_formatter(row_label)
+        .x_label_formatter(x_fmt)
         .draw()
         .map_err(err)
 }

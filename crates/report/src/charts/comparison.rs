@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{plot_rect, text_rect, Header, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::common::{columns_mesh, plot_rect, text_rect, Header, Layout};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::{axis_pct, level, pct0, per_month};
 use crate::style::*;
 
@@ -99,11 +99,7 @@ fn measure_panel<DB: DrawingBackend>(
         (top * 1.25).max(1.0)
     };
     let last = values.len() as i32 - 1;
-    let mut chart = ChartBuilder::on(panel)
-        .margin(20)
-        .margin_top(header.height(panel))
-        .x_label_area_size(60)
-        .y_label_area_size(90)
+    let mut chart = plot_area(panel, header.height(panel), 60, 90)
         .build_cartesian_2d((0..last.max(0)).into_segmented(), 0.0..y_max)
         .map_err(err)?;
     let y_fmt = move |v: &f64| {
@@ -113,16 +109,7 @@ fn measure_panel<DB: DrawingBackend>(
             format!("{v:.0}")
         }
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .label_style(small_font())
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .x_label_formatter(x_label)
-        .y_label_formatter(&y_fmt)
-        .draw()
-        .map_err(err)?;
+    columns_mesh(&mut chart, x_label, &y_fmt)?;
     for (i, ((v, interval), color)) in values.iter().zip(colors).enumerate() {
         let i = i as i32;
         layout.points.push(chart.backend_coord(&(SegmentValue::CenterOf(i), *v)));

@@ -160,3 +160,16 @@ pub fn render_all(p: &Prepared, inputs: &ReportInputs) -> Result<Vec<Chart>, Rep
     }
     Ok(charts)
 }
+
+/// A chart's plot area on `panel`, in the house style: 20 px margins, `top` for
+/// the header above the plot, and room for the x and y axis labels.
+pub(super) fn plot_area<'a, 'b, DB: DrawingBackend>(
+    panel: &'a DrawingArea<DB, Shift>,
+    top: u32,
+    x_labels: u32,
+    y_labels: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(panel);
+    builder.margin(20).margin_top(top).x_label_area_size(x_labels).y_label_area_size(y_labels);
+    builder
+}

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::common::{plot_rect, rgba, text_rect, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::pct0;
 use crate::prepare::{LeadScore, Prepared};
 use crate::style::*;
@@ -169,11 +169,7 @@ impl Figure for Matrix<'_> {
             .key(Key::Swatch(shade(max_rate / 2.0, max_rate).to_rgba()), format!("{} won", pct0(max_rate / 2.0)))
             .key(Key::Swatch(shade(max_rate, max_rate).to_rgba()), format!("{} won or more", pct0(max_rate)))
             .key(Key::Dashed(rgba(INK), 4), "MQL boundary: most leads above and right are MQLs");
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(header.height(area))
-            .x_label_area_size(80)
-            .y_label_area_size(200)
+        let mut chart = plot_area(area, header.height(area), 80, 200)
             .build_cartesian_2d(0.0..ne as f64, 0.0..nf as f64)
             .map_err(err)?;
         let band_label = |labels: &[String], v: &f64| {

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::common::{mesh, plot_rect, rgba, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::axis_pct;
 use crate::style::*;
 
@@ -69,11 +69,7 @@ impl Gains<'_> {
             .key(Key::Dashed(rgba(TRAINING), 2), "random order")
             .key(Key::Line(rgba(HOLDOUT), 4), "by score")
             .key(Key::Dot(rgba(INK)), format!("threshold {}", self.b.recommendation.threshold));
-        let mut gains = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(70)
-            .y_label_area_size(110)
+        let mut gains = plot_area(panel, header.height(panel), 70, 110)
             .build_cartesian_2d(0.0..1.0, 0.0..1.0)
             .map_err(err)?;
         mesh(
@@ -126,11 +122,7 @@ fn lift_panel<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(rec_point.2.max(1.5), f64::max)
         * 1.1;
-    let mut lift = ChartBuilder::on(panel)
-        .margin(20)
-        .margin_top(header.height(panel))
-        .x_label_area_size(70)
-        .y_label_area_size(90)
+    let mut lift = plot_area(panel, header.height(panel), 70, 90)
         .build_cartesian_2d(0.0..1.0, 0.0..lift_max)
         .map_err(err)?;
     mesh(

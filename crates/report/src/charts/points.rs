@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{plot_rect, text_rect, top_down_labels, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::common::{bar_rows_mesh, plot_rect, text_rect, top_down_labels, Header, Key, Layout};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::prepare::Prepared;
 use crate::style::*;
 
@@ -72,26 +72,10 @@ impl Figure for Points<'_> {
             .key(Key::Swatch(FIT.to_rgba()), "fit: who the lead is")
             .key(Key::Swatch(ENGAGEMENT.to_rgba()), "engagement: what the lead did")
             .key(Key::Swatch(NEGATIVE.to_rgba()), "negative points");
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(header.height(area))
-            .x_label_area_size(60)
-            .y_label_area_size(330)
+        let mut chart = plot_area(area, header.height(area), 60, 330)
             .build_cartesian_2d(lo - pad..hi + pad, (0..(n - 1).max(0)).into_segmented())
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("points")
-            .axis_desc_style(label_font())
-            .label_style(small_font())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .y_labels(rows.len())
-            .y_label_formatter(&label)
-            .x_label_formatter(&|v| format!("{v:+.0}"))
-            .draw()
-            .map_err(err)?;
+        bar_rows_mesh(&mut chart, rows.len(), "points", &label, &|v| format!("{v:+.0}"))?;
         for (k, (_, points, axis)) in rows.iter().enumerate() {
             draw_bar(area, &mut chart, n - 1 - k as i32, (*points, *axis), pad, layout)?;
         }

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::common::{cohorts_short, decided, mesh, plot_rect, rgba, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::{axis_pct, level};
 use crate::prepare::Prepared;
 use crate::style::*;
@@ -148,11 +148,7 @@ impl Reliability<'_> {
             .key(Key::Dot(rgba(TRAINING)), "training cohorts")
             .key(Key::Dot(rgba(HOLDOUT)), "holdout")
             .key(Key::Line(rgba(INK), 2), format!("{} interval", level(self.b.constraints.confidence)));
-        let mut chart = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(60)
-            .y_label_area_size(110)
+        let mut chart = plot_area(panel, header.height(panel), 60, 110)
             .build_cartesian_2d(0.0..x_max, 0.0..x_max)
             .map_err(err)?;
         mesh(&mut chart, "predicted win probability", "observed win rate", &axis_pct, &axis_pct)?;
@@ -195,11 +191,7 @@ impl Reliability<'_> {
         let header = Header::new(None)
             .key(Key::Swatch(TRAINING.mix(0.45)), "training cohorts")
             .key(Key::Line(rgba(HOLDOUT), 2), "holdout (outline)");
-        let mut hist = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(60)
-            .y_label_area_size(110)
+        let mut hist = plot_area(panel, header.height(panel), 60, 110)
             .build_cartesian_2d(0.0..x_max, 0.0..y_max)
             .map_err(err)?;
         mesh(&mut hist, "predicted win probability", "share of leads", &axis_pct, &axis_pct)?;

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::common::{cohorts_short, median, mesh, plot_rect, rgba, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::axis_pct;
 use crate::prepare::Prepared;
 use crate::style::*;
@@ -76,11 +76,7 @@ impl Figure for Distributions<'_> {
             .key(Key::Swatch(LOST.mix(0.55)), format!("lost ({})", self.lost.len()))
             .key(Key::Swatch(WON.mix(0.55)), format!("won ({})", self.won.len()))
             .key(Key::Line(rgba(INK), 3), format!("threshold {rec:.0}"));
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(header.height(area))
-            .x_label_area_size(70)
-            .y_label_area_size(110)
+        let mut chart = plot_area(area, header.height(area), 70, 110)
             .build_cartesian_2d(lo..lo + width * bins as f64, 0.0..y_max)
             .map_err(err)?;
         mesh(

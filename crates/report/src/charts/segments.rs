@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{plot_rect, rgba, text_rect, top_down_labels, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::common::{bar_rows_mesh, plot_rect, rgba, text_rect, top_down_labels, Header, Key, Layout};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::{axis_pct, level, pct0};
 use crate::style::*;
 
@@ -105,26 +105,10 @@ fn volume_panel<DB: DrawingBackend>(
     let n = rows.len() as i32;
     let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
     let v_max = rows.iter().map(|r| r.mqls_per_month).fold(1.0f64, f64::max) * 1.25;
-    let mut volume = ChartBuilder::on(panel)
-        .margin(20)
-        .margin_top(top)
-        .x_label_area_size(70)
-        .y_label_area_size(230)
+    let mut volume = plot_area(panel, top, 70, 230)
         .build_cartesian_2d(0.0..v_max, (0..(n - 1).max(0)).into_segmented())
         .map_err(err)?;
-    volume
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_desc("MQLs per month")
-        .axis_desc_style(label_font())
-        .label_style(small_font())
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .y_labels(rows.len())
-        .y_label_formatter(&label)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .draw()
-        .map_err(err)?;
+    bar_rows_mesh(&mut volume, rows.len(), "MQLs per month", &label, &|v| format!("{v:.0}"))?;
     for (k, r) in rows.iter().enumerate() {
         let seg = n - 1 - k as i32;
         volume
@@ -167,26 +151,10 @@ impl Segments<'_> {
             .min(1.0)
             * 1.05;
         let label = top_down_labels(rows.iter().map(|r| r.value.clone()).collect());
-        let mut conversion = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(top)
-            .x_label_area_size(70)
-            .y_label_area_size(230)
+        let mut conversion = plot_area(panel, top, 70, 230)
             .build_cartesian_2d(0.0..c_max, (0..(n - 1).max(0)).into_segmented())
             .map_err(err)?;
-        conversion
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("MQL conversion to won")
-            .axis_desc_style(label_font())
-            .label_style(small_font())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .y_labels(rows.len())
-            .y_label_formatter(&label)
-            .x_label_formatter(&axis_pct)
-            .draw()
-            .map_err(err)?;
+        bar_rows_mesh(&mut conversion, rows.len(), "MQL conversion to won", &label, &axis_pct)?;
         conversion
             .draw_series(std::iter::once(Rectangle::new(
                 [

@@ -5,8 +5,8 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::common::{padded, plot_rect, rgba, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::common::{columns_mesh, padded, plot_rect, rgba, Header, Key, Layout};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::axis_pct;
 use crate::style::*;
 use crate::Period;
@@ -94,22 +94,10 @@ impl Stability<'_> {
         let n = steps.len() as i32;
         let (lo, hi) = self.auc_range();
         let header = Header::new(Some("ROC AUC"));
-        let mut auc = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(50)
-            .y_label_area_size(90)
+        let mut auc = plot_area(panel, header.height(panel), 50, 90)
             .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), lo..hi)
             .map_err(err)?;
-        auc.configure_mesh()
-            .disable_x_mesh()
-            .label_style(small_font())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_label_formatter(x_label)
-            .y_label_formatter(&|v| format!("{v:.2}"))
-            .draw()
-            .map_err(err)?;
+        columns_mesh(&mut auc, x_label, &|v| format!("{v:.2}"))?;
         let pts: Series = steps.iter().enumerate().filter_map(|(i, w)| w.auc.map(|a| (at(i), a))).collect();
         layout.points.extend(pts.iter().map(|p| auc.backend_coord(p)));
         auc.draw_series(LineSeries::new(pts.clone(), HOLDOUT.stroke_width(3))).map_err(err)?;
@@ -132,22 +120,10 @@ impl Stability<'_> {
             .key(Key::Swatch(RGBColor(0xc8, 0xe8, 0xde).to_rgba()), "target band")
             .key(Key::Line(rgba(HOLDOUT), 3), format!("threshold chosen on the {p}"))
             .key(Key::Dashed(rgba(LOST), 3), format!("threshold carried from the {p} before"));
-        let mut conv = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(50)
-            .y_label_area_size(90)
+        let mut conv = plot_area(panel, header.height(panel), 50, 90)
             .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), c_min..c_max)
             .map_err(err)?;
-        conv.configure_mesh()
-            .disable_x_mesh()
-            .label_style(small_font())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_label_formatter(x_label)
-            .y_label_formatter(&axis_pct)
-            .draw()
-            .map_err(err)?;
+        columns_mesh(&mut conv, x_label, &axis_pct)?;
         conv.draw_series(std::iter::once(Rectangle::new(
             [(SegmentValue::Exact(0), band.0), (SegmentValue::Exact(n), band.1)],
             BAND.mix(0.15).filled(),
@@ -167,23 +143,10 @@ impl Stability<'_> {
         let cap = self.b.constraints.capacity_per_month;
         let v_max = steps.iter().flat_map(|w| [w.mqls_per_month, w.carried_mqls_per_month]).fold(cap, f64::max) * 1.15;
         let header = Header::new(Some("MQLs per month")).key(Key::Line(rgba(CAPACITY), 3), format!("capacity {cap:.0}"));
-        let mut volume = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(50)
-            .y_label_area_size(90)
+        let mut volume = plot_area(panel, header.height(panel), 50, 90)
             .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), 0.0..v_max)
             .map_err(err)?;
-        volume
-            .configure_mesh()
-            .disable_x_mesh()
-            .label_style(small_font())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_label_formatter(x_label)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(err)?;
+        columns_mesh(&mut volume, x_label, &|v| format!("{v:.0}"))?;
         volume
             .draw_series(std::iter::once(PathElement::new(
                 vec![(SegmentValue::Exact(0), cap), (SegmentValue::Exact(n), cap)],

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::common::{mesh, plot_rect, rgba, text_rect, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::{axis_pct, level, pct0};
 use crate::style::*;
 
@@ -107,11 +107,7 @@ impl Thresholds<'_> {
             .key(Key::Line(HOLDOUT.mix(0.35), 2), "busiest month")
             .key(Key::Line(rgba(HOLDOUT), 4), "MQLs a month (mean)")
             .key(Key::Dashed(rgba(CAPACITY), 3), format!("capacity: {:.0} a month", c.capacity_per_month));
-        let mut volume = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(50)
-            .y_label_area_size(110)
+        let mut volume = plot_area(panel, header.height(panel), 50, 110)
             .build_cartesian_2d(x_min..x_max, 0.0..y_max)
             .map_err(err)?;
         mesh(&mut volume, "", "MQLs per month", &|v| format!("{v:.0}"), &|v| format!("{v:.0}"))?;
@@ -166,11 +162,7 @@ impl Thresholds<'_> {
             .key(Key::Swatch(RGBColor(0xc8, 0xe8, 0xde).to_rgba()), format!("target band {:.0}–{:.0} %", 100.0 * c.band.0, 100.0 * c.band.1))
             .key(Key::Swatch(RGBColor(0xd2, 0xd8, 0xe3).to_rgba()), format!("{} interval", level(c.confidence)))
             .key(Key::Line(rgba(HOLDOUT), 4), "conversion");
-        let mut conversion = ChartBuilder::on(panel)
-            .margin(20)
-            .margin_top(header.height(panel))
-            .x_label_area_size(60)
-            .y_label_area_size(110)
+        let mut conversion = plot_area(panel, header.height(panel), 60, 110)
             .build_cartesian_2d(x_min..x_max, 0.0..y_top)
             .map_err(err)?;
         mesh(
