@@ -77,13 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let model = Model::load(&args.model)?;
     let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
-    let scored: Vec<Result<mqlcal_scorecard::Explained, mqlcal_scorecard::RecipeError>> =
-        input.leads.par_iter().map(|lead| model.score_raw(lead)).collect();
-    let mut explained = Vec::with_capacity(scored.len());
-    for (row, result) in scored.into_iter().enumerate() {
-        let e = result.with_context(|| format!("{}: row {} (lead {:?})", args.leads.display(), row + 1, input.ids[row]))?;
-        explained.push(e);
-    }
+    let explained: Vec<mqlcal_scorecard::Explained> = (0..input.ids.len()).into_par_iter().map(|row| model.explain(&input.row(row))).collect();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
     let table = if args.format != Format::Mqlcal {

@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
-use mqlcal_scorecard::{CellProblem, Reads};
+use mqlcal_scorecard::Reads;
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use ndarray::Array2;
 
-use crate::cells::{self, clean, DateLayout, DateRule, TextColumn};
+use crate::cells::{self, clean, DateLayout, DateRule};
+use crate::recipe_columns::LeadCells;
 use crate::events::LeadKeys;
 use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
 use crate::read::Table;
@@ -182,46 +183,14 @@ impl LeadRows {
         Ok(())
     }
 
-    /// The feature columns read from lead columns (events are counted later), each
-    /// by its recipe: a text test on the cleaned cells, or a number rule.
+    /// The feature columns read from lead columns (events are counted later), each by its recipe.
     fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
-        let missing = &config.csv.missing;
+        let mut cells = LeadCells::new(table, &config.csv.missing);
         let mut outputs = self.features.iter_mut();
         for signal in &config.signals {
-            // A signal's feature columns (levels, bins) read the same cells: read them once.
-            let mut texts: Option<(String, TextColumn)> = None;
-            let mut numbers: Option<(String, Vec<Option<f64>>)> = None;
             for (_, recipe) in signal.recipes() {
-                let reads = recipe.reads();
-                if matches!(reads, Reads::Events(_)) {
-                    continue;
-                }
-                let out = outputs.next().expect("LeadRows::new sizes one output per lead feature column");
-                match reads {
-                    Reads::Events(_) => {}
-                    Reads::Text { column, test } => {
-                        if texts.as_ref().is_none_or(|(read, _)| read != column) {
-                            texts = Some((column.to_string(), cells::text(table, column)?));
-                        }
-                        let (_, cells) = texts.as_ref().expect("just read");
-                        out.extend(cells.iter().map(|cell| test.value(clean(cell, missing))));
-                    }
-                    Reads::Number(read) => {
-                        let column = &read.rule.column;
-                        if numbers.as_ref().is_none_or(|(read, _)| read != column) {
-                            numbers = Some((column.clone(), cells::numbers(table, column, missing)?));
-                        }
-                        let (_, cells) = numbers.as_ref().expect("just read");
-                        for (row, &cell) in cells.iter().enumerate() {
-                            let value = read.value(cell).map_err(|problem| DataError::Cell {
-                                path: table.path.clone(),
-                                row: row + 1,
-                                column: column.clone(),
-                                message: cell_problem(problem, &signal.name),
-                            })?;
-                            out.push(value);
-                        }
-                    }
+                if let Some(values) = cells.column(&signal.name, &recipe)? {
+                    outputs.next().expect("LeadRows::new sizes one output per lead feature column").extend(values);
                 }
             }
         }
@@ -352,17 +321,6 @@ impl LeadRows {
             columns,
             matrix,
             as_of,
-        }
-    }
-}
-
-/// What is wrong with a number cell a signal reads, and what fixes it.
-fn cell_problem(problem: CellProblem, signal: &str) -> String {
-    match problem {
-        CellProblem::NotFinite(v) => format!("{v} is not a finite number (signal {signal:?} needs a real value)"),
-        CellProblem::Negative(v) => format!("{v} is negative, but signal {signal:?} is a count"),
-        CellProblem::Blank => {
-            format!("blank value and signal {signal:?} has no `default`; set default = 0 (or the value blanks mean)")
         }
     }
 }

@@ -13,6 +13,7 @@ mod quality;
 mod ingest;
 mod lead_rows;
 mod read;
+mod recipe_columns;
 mod scoring;
 mod write;
 

@@ -5,39 +5,59 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, DateFormat, Encoding};
-use mqlcal_scorecard::{Model, RawEvent, RawLead};
+use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
+use polars::prelude::PlHashMap;
 
 use crate::cells::{self, DateLayout, DateRule};
 use crate::event_stream::{for_each_event, Event, EventColumnNames};
 use crate::read::{self, ReadNotes};
+use crate::recipe_columns::LeadCells;
 use crate::DataError;
 
 /// What `read_scoring_input` found.
 #[derive(Debug, Default)]
 pub struct ScoringInput {
     pub ids: Vec<String>,
-    pub leads: Vec<RawLead>,
+    /// One column per signal of the model, in its order, one value per lead: what
+    /// each signal's recipe computes from the lead's cells and events.
+    pub features: Vec<Vec<f64>>,
     /// Events whose activity no signal of the model counts: ignored, counted here.
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
-    /// Events outside their lead's as-of window (never counted; not kept in memory).
+    /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
 }
 
-/// Read the leads (and events) a model needs. Errors name the file and column.
+impl ScoringInput {
+    /// Lead `row`'s feature values, aligned with the model's signals.
+    pub fn row(&self, row: usize) -> Vec<f64> {
+        self.features.iter().map(|column| column[row]).collect()
+    }
+}
+
+/// Read the leads (and events) a model needs and compute every signal's feature
+/// column by its recipe, a column at a time; events are summed per lead as they
+/// stream past. Errors name the file, row and column.
 pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<&Path>, model_path: &Path) -> Result<ScoringInput, DataError> {
     let inputs = model.inputs.clone().ok_or_else(|| DataError::file(model_path, "has no `inputs` (columns and recipes): refit it with this mqlcal to score raw leads"))?;
+    let mut recipes = Vec::with_capacity(model.signals.len());
+    for s in &model.signals {
+        let recipe = s.recipe.as_ref().ok_or_else(|| {
+            DataError::file(model_path, format!("signal {:?} has no recipe: this model file cannot score raw leads (refit it with this mqlcal)", s.name))
+        })?;
+        recipes.push((s.name.as_str(), recipe));
+    }
     let csv = CsvOptions { delimiter: None, encoding: Encoding::Auto, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
-    let has_events = model.signals.iter().any(|s| s.recipe.as_ref().and_then(|r| r.events()).is_some());
+    let has_events = recipes.iter().any(|(_, r)| r.events().is_some());
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
     }
-    for s in &model.signals {
-        if let Some(column) = s.recipe.as_ref().and_then(|r| r.column()) {
+    for (name, recipe) in &recipes {
+        if let Some(column) = recipe.column() {
             if !needed.iter().any(|(c, _)| c == column) {
-                needed.push((column.to_string(), format!("signal {:?}", s.name)));
+                needed.push((column.to_string(), format!("signal {name:?}")));
             }
         }
     }
@@ -49,55 +69,93 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         Some(c) => cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values,
         None => vec![None; ids.len()],
     };
-    let mut leads: Vec<RawLead> = created.iter().map(|&t| RawLead { cells: BTreeMap::new(), created_at: t, events: Vec::new() }).collect();
-    for (column, _) in needed.iter().skip(1) {
-        let values = cells::text(&table, column)?;
-        for (lead, value) in leads.iter_mut().zip(values.iter()) {
-            lead.cells.insert(column.clone(), value.unwrap_or("").to_string());
+    let mut cells = LeadCells::new(&table, &inputs.missing);
+    let mut features = Vec::with_capacity(recipes.len());
+    for (name, recipe) in &recipes {
+        features.push(cells.column(name, recipe)?.unwrap_or_default());
+    }
+    drop(cells);
+    drop(table);
+
+    let mut out = ScoringInput { ids, ..Default::default() };
+    if has_events {
+        let path = events_path.ok_or_else(|| DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() })?;
+        let (name, _) = recipes.iter().find(|(_, r)| r.events().is_some()).expect("has_events");
+        if let Some(row) = created.iter().position(Option::is_none) {
+            return Err(DataError::Cell {
+                path: leads_path.to_path_buf(),
+                row: row + 1,
+                column: inputs.created_at_column.clone().unwrap_or_default(),
+                message: format!("no creation time, and signal {name:?} counts events in the window that starts there"),
+            });
+        }
+        let columns = inputs.event_columns.clone().ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
+        sum_events(&mut out, &recipes, &mut features, &created, &inputs, &columns, path, &csv, &mut notes)?;
+    }
+    out.features = features;
+    Ok(out)
+}
+
+/// Add every counted event's weight to its lead's events features, then cap and scale them.
+#[allow(clippy::too_many_arguments)]
+fn sum_events(
+    out: &mut ScoringInput,
+    recipes: &[(&str, &Recipe)],
+    features: &mut [Vec<f64>],
+    created: &[Option<i64>],
+    inputs: &Inputs,
+    columns: &EventColumns,
+    path: &Path,
+    csv: &CsvOptions,
+    notes: &mut ReadNotes,
+) -> Result<(), DataError> {
+    let n = out.ids.len();
+    // activity -> the events features (index into `features`) that count it
+    let mut counted_by: PlHashMap<&str, Vec<usize>> = PlHashMap::default();
+    for (j, (_, recipe)) in recipes.iter().enumerate() {
+        if let Some(rule) = recipe.events() {
+            features[j] = vec![0.0; n];
+            for activity in &rule.activities {
+                counted_by.entry(activity.as_str()).or_default().push(j);
+            }
         }
     }
-
-    let mut out = ScoringInput { ids, leads, ..Default::default() };
-    if let (true, Some(path)) = (has_events, events_path) {
-        let columns = inputs
-            .event_columns
-            .clone()
-            .ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
-        let known: Vec<&str> = model
-            .signals
-            .iter()
-            .filter_map(|s| s.recipe.as_ref().and_then(|r| r.events()))
-            .flat_map(|rule| rule.activities.iter().map(String::as_str))
-            .collect();
-        let row_of: polars::prelude::PlHashMap<String, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-        let window = inputs.window();
-        let ScoringInput { leads, unknown_activities, events_for_unknown_leads, events_outside_window, .. } = &mut out;
-        let mut take = |event: Event<'_>| {
-            let (id, activity) = (event.lead_id.unwrap_or(""), event.activity.unwrap_or(""));
-            if !known.contains(&activity) {
-                *unknown_activities.entry(activity.to_string()).or_default() += 1;
-                return;
-            }
-            let Some(&row) = row_of.get(id) else {
-                *events_for_unknown_leads += 1;
-                return;
-            };
-            let lead = &mut leads[row];
-            // Only events inside the lead's window can count: keep just those.
-            match (event.occurred_at, lead.created_at) {
-                (Some(t), Some(created)) if window.contains(created, t) => {
-                    lead.events.push(RawEvent { occurred_at: t, activity: activity.to_string() });
-                }
-                _ => *events_outside_window += 1,
-            }
+    let row_of: PlHashMap<&str, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let window = inputs.window();
+    let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
+    let mut take = |event: Event<'_>| {
+        let (id, activity) = (event.lead_id.unwrap_or(""), event.activity.unwrap_or(""));
+        let Some(counting) = counted_by.get(activity) else {
+            *unknown_activities.entry(activity.to_string()).or_default() += 1;
+            return;
         };
-        let occurred_format = recorded(&columns.occurred_at_format);
-        let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-        for_each_event(path, &csv, &names, &model_dates(&occurred_format), &mut notes, &mut take)?;
-    } else if has_events {
-        return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
+        let Some(&row) = row_of.get(id) else {
+            for_unknown_leads += 1;
+            return;
+        };
+        match (event.occurred_at, created[row]) {
+            (Some(t), Some(start)) if window.contains(start, t) => {
+                let age_days = window.age_days(start, t);
+                for &j in counting {
+                    let rule = recipes[j].1.events().expect("counted_by holds events recipes");
+                    features[j][row] += rule.weight(age_days);
+                }
+            }
+            _ => outside_window += 1,
+        }
+    };
+    let occurred_format = recorded(&columns.occurred_at_format);
+    let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
+    for_each_event(path, csv, &names, &model_dates(&occurred_format), notes, &mut take)?;
+    for (j, (_, recipe)) in recipes.iter().enumerate() {
+        if let Some(rule) = recipe.events() {
+            features[j].iter_mut().for_each(|v| *v = rule.finish(*v));
+        }
     }
-    Ok(out)
+    out.unknown_activities = unknown_activities;
+    out.events_for_unknown_leads = for_unknown_leads;
+    out.events_outside_window = outside_window;
+    Ok(())
 }
 
 /// Dates are read as the training data wrote them, as the model records; a model file

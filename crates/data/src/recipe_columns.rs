@@ -1,0 +1,68 @@
+//! Feature columns computed from a leads table by their recipes, a column at a
+//! time. Ingest and the scorer share it; the rules themselves are the recipes'
+//! (`Recipe::reads`, in scorecard).
+
+use mqlcal_scorecard::{CellProblem, Reads, Recipe};
+
+use crate::cells::{self, clean, TextColumn};
+use crate::read::Table;
+use crate::DataError;
+
+/// The cells of a leads table as recipes read them. Consecutive recipes of one
+/// column (a signal's levels or bins) read its cells once.
+pub(crate) struct LeadCells<'t> {
+    table: &'t Table,
+    missing: &'t [String],
+    text: Option<(String, TextColumn)>,
+    numbers: Option<(String, Vec<Option<f64>>)>,
+}
+
+impl<'t> LeadCells<'t> {
+    pub(crate) fn new(table: &'t Table, missing: &'t [String]) -> Self {
+        LeadCells { table, missing, text: None, numbers: None }
+    }
+
+    /// The values of `recipe`'s feature column, one per row; None for a recipe that
+    /// counts events (those come from the events file). A cell the recipe cannot use is
+    /// an error naming file, row and column, and `signal`.
+    pub(crate) fn column(&mut self, signal: &str, recipe: &Recipe) -> Result<Option<Vec<f64>>, DataError> {
+        let (table, missing) = (self.table, self.missing);
+        Ok(match recipe.reads() {
+            Reads::Events(_) => None,
+            Reads::Text { column, test } => {
+                if self.text.as_ref().is_none_or(|(read, _)| read != column) {
+                    self.text = Some((column.to_string(), cells::text(table, column)?));
+                }
+                let (_, cells) = self.text.as_ref().expect("read above");
+                Some(cells.iter().map(|cell| test.value(clean(cell, missing))).collect())
+            }
+            Reads::Number(read) => {
+                let column = &read.rule.column;
+                if self.numbers.as_ref().is_none_or(|(read, _)| read != column) {
+                    self.numbers = Some((column.clone(), cells::numbers(table, column, missing)?));
+                }
+                let (_, cells) = self.numbers.as_ref().expect("read above");
+                let values = cells.iter().enumerate().map(|(row, &cell)| {
+                    read.value(cell).map_err(|problem| DataError::Cell {
+                        path: table.path.clone(),
+                        row: row + 1,
+                        column: column.clone(),
+                        message: cell_problem(problem, signal),
+                    })
+                });
+                Some(values.collect::<Result<_, _>>()?)
+            }
+        })
+    }
+}
+
+/// What is wrong with a number cell a signal reads, and what fixes it.
+fn cell_problem(problem: CellProblem, signal: &str) -> String {
+    match problem {
+        CellProblem::NotFinite(v) => format!("{v} is not a finite number (signal {signal:?} needs a real value)"),
+        CellProblem::Negative(v) => format!("{v} is negative, but signal {signal:?} is a count"),
+        CellProblem::Blank => {
+            format!("blank value and signal {signal:?} has no `default`; set default = 0 (or the value blanks mean)")
+        }
+    }
+}
