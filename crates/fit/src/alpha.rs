@@ -1,7 +1,7 @@
 //! `alpha = auto`: pick the penalty that predicts the latest cohort best (out of time, not in sample).
 
 use mqlcal_metrics::log_loss;
-use ndarray::{ArrayView2, Axis};
+use ndarray::{ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -62,8 +62,8 @@ const MAX_WIDENING: usize = 4;
 /// previous): mean validation log loss per alpha, or the error.
 fn fold_path(
     alphas: &[f64],
-    train: (&ndarray::Array2<f64>, &[bool]),
-    valid: (&ndarray::Array2<f64>, &[bool]),
+    train: (ArrayView2<f64>, &[bool]),
+    valid: (ArrayView2<f64>, &[bool]),
     names: &[String],
     base: &ValidFitParams,
 ) -> Vec<(Result<f64, String>, Option<crate::LogisticFit>)> {
@@ -74,9 +74,9 @@ fn fold_path(
             let fitted = FitParams::from_valid(base.clone())
                 .alpha(alpha)
                 .check()
-                .and_then(|p| fit_from(&p, train.0.view(), train.1, names, previous.as_ref()));
+                .and_then(|p| fit_from(&p, train.0, train.1, names, previous.as_ref()));
             match fitted.and_then(|m| {
-                m.predict_proba(valid.0.view())
+                m.predict_proba(valid.0)
                     .and_then(|p| Ok(log_loss(&p, valid.1)?))
                     .map(|ll| (ll, m))
             }) {
@@ -176,21 +176,30 @@ fn distinct_cohorts(
 }
 
 /// One fold's rows: fitted on every cohort before its validation cohort, scored on that cohort.
-struct FoldData {
+struct FoldData<'x> {
     fold: AlphaFold,
-    x_train: ndarray::Array2<f64>,
+    x_train: CowArray<'x, f64, Ix2>,
     y_train: Vec<bool>,
-    x_valid: ndarray::Array2<f64>,
+    x_valid: CowArray<'x, f64, Ix2>,
     y_valid: Vec<bool>,
 }
 
+/// These rows of `x` (ascending): a view when they are one run, as a fold's are
+/// when the leads are in time order (they are: ingest sorts them by creation), else a copy.
+fn rows_of<'x>(x: ArrayView2<'x, f64>, rows: &[usize]) -> CowArray<'x, f64, Ix2> {
+    match (rows.first(), rows.last()) {
+        (Some(&first), Some(&last)) if last - first + 1 == rows.len() => CowArray::from(x.slice_move(ndarray::s![first..=last, ..])),
+        _ => CowArray::from(x.select(Axis(0), rows)),
+    }
+}
+
 /// The folds' rows, one fold per validation cohort.
-fn fold_data(
+fn fold_data<'x>(
     validation: &[usize],
-    x: ArrayView2<f64>,
+    x: ArrayView2<'x, f64>,
     won: &[bool],
     cohort_index: &[usize],
-) -> Vec<FoldData> {
+) -> Vec<FoldData<'x>> {
     validation
         .iter()
         .map(|&v| {
@@ -201,9 +210,9 @@ fn fold_data(
                 n_train: train.len(),
                 n_validation: valid.len(),
             };
-            let x_train = x.select(Axis(0), &train);
+            let x_train = rows_of(x, &train);
             let y_train: Vec<bool> = train.iter().map(|&i| won[i]).collect();
-            let x_valid = x.select(Axis(0), &valid);
+            let x_valid = rows_of(x, &valid);
             let y_valid: Vec<bool> = valid.iter().map(|&i| won[i]).collect();
             FoldData {
                 fold,
@@ -226,13 +235,13 @@ fn grid_step(alphas: &[f64]) -> f64 {
 }
 
 /// The folds and the fit settings every grid point shares.
-struct Search<'a> {
-    data: &'a [FoldData],
+struct Search<'a, 'x> {
+    data: &'a [FoldData<'x>],
     names: &'a [String],
     base: &'a ValidFitParams,
 }
 
-impl Search<'_> {
+impl Search<'_, '_> {
     /// Evaluate the alphas `new` on every fold (folds in parallel, each along the
     /// alphas descending); append their scores, and the last fold's fits, in that order.
     fn run(
@@ -249,8 +258,8 @@ impl Search<'_> {
             .map(|d| {
                 fold_path(
                     &descending,
-                    (&d.x_train, &d.y_train),
-                    (&d.x_valid, &d.y_valid),
+                    (d.x_train.view(), &d.y_train),
+                    (d.x_valid.view(), &d.y_valid),
                     self.names,
                     self.base,
                 )
