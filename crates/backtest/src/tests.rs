@@ -68,6 +68,7 @@ fn model(threshold: Option<i64>, overrides: bool) -> Model {
         },
         threshold,
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: None,
         training: None,

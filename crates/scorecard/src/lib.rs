@@ -6,6 +6,7 @@ mod calibration;
 mod dates;
 mod model;
 mod recipe;
+mod rule;
 mod score;
 mod sheet;
 pub mod export;
@@ -16,6 +17,7 @@ pub use model::{
     Training, MAX_POINTS_MAGNITUDE,
 };
 pub use recipe::{clip_and_scale, Decay, EventColumns, EventWindow, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
+pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Reason, Score, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 
@@ -50,6 +52,7 @@ mod tests {
             ],
             threshold: Some(50),
             hot_threshold: Some(80),
+            rule: None,
             calibration: Some(CalibrationTable { method: CalibrationMethod::Platt, score: vec![0.0, 100.0], probability: vec![0.1, 0.5] }),
             fit: None,
             training: None,
@@ -163,6 +166,7 @@ mod recipe_tests {
             overrides: vec![Override { signal: "domain_competitor".into(), rule: OverrideRule::NeverMql }],
             threshold: Some(40),
             hot_threshold: Some(70),
+            rule: None,
             calibration: None,
             fit: None,
             training: None,

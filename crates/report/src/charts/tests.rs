@@ -200,6 +200,7 @@ fn model(engagement: bool, metrics: Option<mqlcal_metrics::Metrics>) -> Model {
         overrides: vec![],
         threshold: Some(40),
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: None,
         training: None,
