@@ -92,8 +92,9 @@ fn backtest(c: &Constraints, rows: Vec<ThresholdRow>) -> Backtest {
         drift: vec![],
         drift_headline,
         comparison: None,
+        two_axis: None,
         warnings: vec![],
-        holdout: ScoredLeads { rows: vec![], score: vec![], route: vec![], outcome: vec![], month: vec![] },
+        holdout: ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] },
     }
 }
 
