@@ -17,7 +17,7 @@ pub use model::{
     Training, MAX_POINTS_MAGNITUDE,
 };
 pub use recipe::{clip_and_scale, Decay, EventColumns, EventWindow, Inputs, NumberRule, RawEvent, RawLead, Recipe, RecipeError};
-pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, RuleKeys, TwoAxisRule, MAX_BANDS};
+pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Reason, Score, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 

@@ -56,6 +56,25 @@ pub struct Grades {
     pub routes: BTreeMap<String, LeadRoute>,
 }
 
+/// A rectangle of (fit, engagement) scores: from (inclusive) and below (exclusive); None is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub fit_from: Option<i64>,
+    pub fit_below: Option<i64>,
+    pub engagement_from: Option<i64>,
+    pub engagement_below: Option<i64>,
+}
+
+impl Region {
+    /// Every lead.
+    pub const ALL: Region = Region { fit_from: None, fit_below: None, engagement_from: None, engagement_below: None };
+
+    pub fn contains(&self, fit: i64, engagement: i64) -> bool {
+        let inside = |v: i64, from: Option<i64>, below: Option<i64>| from.is_none_or(|x| v >= x) && below.is_none_or(|x| v < x);
+        inside(fit, self.fit_from, self.fit_below) && inside(engagement, self.engagement_from, self.engagement_below)
+    }
+}
+
 /// At most this many bands per axis (fit A–G, engagement 1–7).
 pub const MAX_BANDS: usize = 7;
 
@@ -89,13 +108,27 @@ impl Grades {
 
     /// The lowest score of a cell on each axis (None: the open bottom band).
     pub fn cell_floor(&self, cell: &str) -> Option<(Option<i64>, Option<i64>)> {
+        self.region(cell).map(|r| (r.fit_from, r.engagement_from))
+    }
+
+    /// The score region of a cell ("B2"), None when there is no such cell.
+    pub fn region(&self, cell: &str) -> Option<Region> {
         let mut chars = cell.chars();
         let (f, e) = (chars.next()?, chars.next()?);
         if chars.next().is_some() || !f.is_ascii_uppercase() || !e.is_ascii_digit() {
             return None;
         }
         let (f, e) = ((f as u8 - b'A') as usize, (e as u8).checked_sub(b'1')? as usize);
-        (f <= self.fit.len() && e <= self.engagement.len()).then(|| (self.fit.get(f).copied(), self.engagement.get(e).copied()))
+        if f > self.fit.len() || e > self.engagement.len() {
+            return None;
+        }
+        let below = |bounds: &[i64], k: usize| if k == 0 { None } else { Some(bounds[k - 1]) };
+        Some(Region {
+            fit_from: self.fit.get(f).copied(),
+            fit_below: below(&self.fit, f),
+            engagement_from: self.engagement.get(e).copied(),
+            engagement_below: below(&self.engagement, e),
+        })
     }
 
     /// The highest `fit_min` and `engagement_min` under which every cell routed
@@ -211,19 +244,38 @@ impl TwoAxisRule {
     }
 
     /// Overrides first (`never_mql` → discard, `always_mql` → sales), then the
-    /// boundary; a lead it does not admit goes where its cell is routed, else to its quadrant.
+    /// first of [`TwoAxisRule::route_cases`] that holds the lead's scores; the
+    /// lead is an MQL when that route is sales.
     pub fn decide(&self, fit: i64, engagement: i64, rule: Option<OverrideRule>) -> Decision {
         let grade = self.grades.as_ref().map(|g| g.cell(fit, engagement));
-        let (mql, route) = match rule {
-            Some(OverrideRule::NeverMql) => (false, LeadRoute::Discard),
-            Some(OverrideRule::AlwaysMql) => (true, LeadRoute::Sales),
-            None if self.admits(fit, engagement) => (true, LeadRoute::Sales),
-            None => {
-                let named = self.grades.as_ref().zip(grade.as_ref()).and_then(|(g, c)| g.routes.get(c).copied());
-                (false, named.unwrap_or_else(|| self.quadrant(fit, engagement)))
-            }
+        let route = match rule {
+            Some(OverrideRule::NeverMql) => LeadRoute::Discard,
+            Some(OverrideRule::AlwaysMql) => LeadRoute::Sales,
+            None => self.route_cases().into_iter().find(|(region, _)| region.contains(fit, engagement)).map_or(LeadRoute::Discard, |(_, r)| r),
         };
-        Decision { mql, grade, route }
+        Decision { mql: route == LeadRoute::Sales, grade, route }
+    }
+
+    /// How a lead no override decides is routed, as ordered cases (the first
+    /// region holding its scores wins): inside the boundary → sales; a named
+    /// grade cell → its route; high fit → campaign; high engagement → nurture;
+    /// the rest → discard. Cells named "sales" lie inside the boundary (checked),
+    /// so a lead is an MQL exactly when the boundary admits it. The scorer, SQL
+    /// and PMML all evaluate these cases.
+    pub fn route_cases(&self) -> Vec<(Region, LeadRoute)> {
+        let (f, e) = (Some(self.fit_min), Some(self.engagement_min));
+        let mut cases = vec![(Region { fit_from: f, engagement_from: e, ..Region::ALL }, LeadRoute::Sales)];
+        if let Some(g) = &self.grades {
+            for (cell, route) in g.routes.iter().filter(|(_, r)| **r != LeadRoute::Sales) {
+                if let Some(region) = g.region(cell) {
+                    cases.push((region, *route));
+                }
+            }
+        }
+        cases.push((Region { fit_from: f, ..Region::ALL }, LeadRoute::Campaign));
+        cases.push((Region { engagement_from: e, ..Region::ALL }, LeadRoute::Nurture));
+        cases.push((Region::ALL, LeadRoute::Discard));
+        cases
     }
 
     /// Bounds within ±`limit`, grades well-formed, and every cell routed to
