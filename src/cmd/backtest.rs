@@ -245,13 +245,13 @@ fn render_stability(b: &Backtest) -> String {
         let _ = writeln!(s, "\n{}", c.summary);
     }
     if let Some(t) = &b.two_axis {
-        s.push_str(&render_two_axis(t));
+        s.push_str(&render_two_axis(t, &b.walk_forward));
     }
     s
 }
 
 /// The two-axis rule: its choice, bootstrap, quadrants and the plain comparison with one threshold.
-fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest) -> String {
+fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest, steps: &[mqlcal_backtest::WalkForwardStep]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let boot = &t.bootstrap;
@@ -283,6 +283,30 @@ fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest) -> String {
     for c in t.quadrants.iter().chain(&t.grades) {
         let routes: Vec<String> = c.routes.iter().map(|(r, n)| format!("{} {n}", r.as_str())).collect();
         let _ = writeln!(s, "{:<28} {:>7} {:>6} {:>11}   {}", c.cell, c.leads, c.mqls, pct(c.outcomes.conversion), routes.join(", "));
+    }
+    let pairs: Vec<(&str, &mqlcal_backtest::two_axis::TwoAxisStep)> = steps.iter().filter_map(|w| w.two_axis.as_ref().map(|t| (w.cohort.as_str(), t))).collect();
+    if !pairs.is_empty() {
+        let _ = writeln!(s, "walk-forward: {:<8} {:>12} {:>10} {:>10}   carried pair -> MQLs/month, conversion, capacity, band", "cohort", "fit, eng", "MQLs/month", "conversion");
+        for (cohort, w) in pairs {
+            let _ = writeln!(
+                s,
+                "              {:<8} {:>12} {:>10.1} {:>10}   {}, {} -> {:.1}, {}, {}, {}",
+                cohort,
+                format!("{}, {}", w.fit_min, w.engagement_min),
+                w.mqls_per_month,
+                pct(w.conversion),
+                w.carried_fit_min,
+                w.carried_engagement_min,
+                w.carried_mqls_per_month,
+                pct(w.carried_conversion),
+                if w.carried_within_capacity { "ok" } else { "over" },
+                match w.carried_within_band {
+                    Some(true) => "ok",
+                    Some(false) => "out",
+                    None => "-",
+                }
+            );
+        }
     }
     let _ = writeln!(s, "\n{}", t.versus.summary);
     let v = &t.versus;

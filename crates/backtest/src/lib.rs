@@ -335,7 +335,7 @@ fn walk_forward_steps(inputs: &BacktestInputs, c: &Constraints) -> Result<Vec<Wa
         mqlcal_config::AlphaSpec::Fixed(a) => a,
         mqlcal_config::AlphaSpec::Auto => 1.0,
     });
-    walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, c, tool_version, warm_start)
+    walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, c, tool_version, warm_start, inputs.rule.two_axis())
 }
 
 /// Stability of the score and of every signal between training and holdout, with the headline.

@@ -137,6 +137,37 @@ pub fn run(t: &TwoAxisInputs) -> Result<TwoAxisBacktest, BacktestError> {
     })
 }
 
+/// The grid of `leads` over `months` and the pair the rule chooses (None when an axis has no candidate).
+pub fn pick(spec: &TwoAxisSpec, leads: &ScoredLeads, months: &[i32], c: &Constraints) -> Option<(PairRow, bool)> {
+    let (fit_ceiling, engagement_ceiling) = spec.grades.as_ref().map_or((None, None), |g| g.sales_ceiling());
+    let scored = |v: &[i64]| (0..leads.len()).filter(|&i| leads.route[i] == Route::Score).map(|i| v[i]).collect::<Vec<_>>();
+    let fit = candidates(scored(&leads.fit).into_iter(), spec.fit_min, fit_ceiling);
+    let engagement = candidates(scored(&leads.engagement).into_iter(), spec.engagement_min, engagement_ceiling);
+    if fit.is_empty() || engagement.is_empty() {
+        return None;
+    }
+    let rows = Grid::of(leads, fit, engagement, months).rows(c);
+    let (k, feasible) = choose(&rows, c);
+    Some((rows[k].clone(), feasible))
+}
+
+/// One walk-forward step of the two-axis rule: the pair chosen on the tested
+/// cohort (hindsight), and the pair chosen on the previous cohort replayed on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TwoAxisStep {
+    pub fit_min: i64,
+    pub engagement_min: i64,
+    pub feasible: bool,
+    pub mqls_per_month: f64,
+    pub conversion: Option<f64>,
+    pub carried_fit_min: i64,
+    pub carried_engagement_min: i64,
+    pub carried_mqls_per_month: f64,
+    pub carried_conversion: Option<f64>,
+    pub carried_within_capacity: bool,
+    pub carried_within_band: Option<bool>,
+}
+
 /// The pair that captures the most wins within capacity and band (ties: higher
 /// conversion, then the stricter pair); when none qualifies, the pair within capacity
 /// closest to the band (ties: more wins), else the one sending the fewest MQLs.
