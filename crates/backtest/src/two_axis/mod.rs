@@ -9,7 +9,7 @@ mod grid;
 #[cfg(test)]
 mod tests;
 
-use mqlcal_config::TwoAxisSpec;
+pub use mqlcal_config::TwoAxisSpec;
 use mqlcal_scorecard::TwoAxisRule;
 use serde::Serialize;
 

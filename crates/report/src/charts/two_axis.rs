@@ -83,7 +83,7 @@ impl Figure for TwoAxis<'_> {
 
     fn caption(&self) -> String {
         format!(
-            "Holdout leads in the cells of the two-axis rule: leads per cell, the share of decided leads that won (the shade: darker wins more), the share that are MQLs, and where most of the cell's leads go. The dashed line is the chosen boundary: MQLs have fit ≥ {} and engagement ≥ {} (overrides first).",
+            "Holdout leads in the cells of the two-axis rule: leads per cell, the share of decided leads that won (the shade: darker wins more), the share that are MQLs, and where most of the cell's leads go. The dashed line is the chosen boundary, MQLs have fit ≥ {} and engagement ≥ {} (overrides first), drawn along cell edges around the cells wholly inside it; where a minimum falls inside a grade band, the cells it cuts show their MQL share instead.",
             self.t.rule.fit_min, self.t.rule.engagement_min
         )
     }
