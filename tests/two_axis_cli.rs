@@ -125,6 +125,15 @@ fn two_axis_beats_one_threshold_when_engagement_without_fit_rarely_converts() {
     assert!(md.contains("![The two-axis rule captures more wins than one threshold at the same volume"), "the matrix's title states the finding");
     assert!(dir.path().join("rep/two_axis.png").exists() && dir.path().join("rep/two_axis.svg").exists());
 
+    // The quarterly job carries the rule into the model file, the exports and its summary.
+    let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("MQL rule: two-axis") && out.contains("The two-axis rule wins"), "{out}");
+    let sql = std::fs::read_to_string(dir.path().join("run/exports/score.duckdb.sql")).unwrap();
+    assert!(sql.contains(" AS grade") && sql.contains(" AS route"), "the SQL returns grade and route");
+    assert!(std::fs::read_to_string(dir.path().join("run/exports/model.pmml")).unwrap().contains("<OutputField name=\"route\""));
+    assert_eq!(json(&dir.path().join("run/summary.json"))["two_axis"]["winner"], "two_axis");
+
     // Someone else's count: DuckDB over the scorer's sub-scores of the holdout leads.
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", "leads.csv", "-o", "scores.csv"]);
     assert_eq!(code, 0, "{err}");
