@@ -233,6 +233,10 @@ fn bad_rules_stop_with_a_short_message_naming_the_key() {
     synthetic(dir.path(), "\n[rule]\nkind = \"two_axis\"\n");
     let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
+    // mqlcal compare sets thresholds on the total score: it refuses a two-axis model and says so.
+    let (code, _, err) = run_in(dir.path(), &["compare", "--current", "bt/model.json", "--candidate", "bt/model.json", "--config", "mqlcal.toml", "--out", "cmp"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("decides MQLs by a two-axis rule") && err.trim().lines().count() <= 2, "{err}");
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
     let mut model: Value = serde_json::from_str(&text).unwrap();
     model["rule"]["grades"] = serde_json::json!({"fit": [10, 20], "engagement": [5], "routes": {"A1": "nurture"}});
