@@ -269,6 +269,8 @@ fn versus(t: &TwoAxisInputs, rule: &TwoAxisRule, chosen: &PairRow, months: f64) 
 
 /// Signed percentage points: "+6.1 points".
 fn points(x: f64) -> String {
+    // Rounded first, so a tiny negative difference reads "+0.0", not "−0.0".
+    let x = (1000.0 * x).round() / 1000.0;
     format!("{}{:.1} points", if x >= 0.0 { "+" } else { "−" }, 100.0 * x.abs())
 }
 

@@ -56,7 +56,10 @@ fn versus_table(t: &TwoAxisBacktest) -> Block {
     let v = &t.versus;
     let i = &v.intervals;
     let range = |x: &mqlcal_backtest::Interval| pct_range(Some(x.low), Some(x.high), 1);
-    let points = |x: f64| format!("{}{:.1} points", if x >= 0.0 { "+" } else { "−" }, 100.0 * x.abs());
+    let points = |x: f64| {
+        let x = (1000.0 * x).round() / 1000.0;
+        format!("{}{:.1} points", if x >= 0.0 { "+" } else { "−" }, 100.0 * x.abs())
+    };
     let rows = vec![
         vec![
             format!("two-axis (fit ≥ {}, engagement ≥ {})", t.rule.fit_min, t.rule.engagement_min),
