@@ -47,6 +47,7 @@ fn one(seed: u64) -> Outcome {
         sales: &config.sales,
         spec: &config.backtest,
         current: None,
+        rule: &mqlcal_config::RuleSpec::Total,
         tool_version: "test",
         warm_start: Some(&fitted.logistic),
     })

@@ -46,6 +46,7 @@ fn recipes_reproduce_the_ingest_on_every_sample_lead() {
         overrides: vec![],
         threshold: Some(40),
         hot_threshold: Some(80),
+        rule: None,
         calibration: None,
         fit: None,
         training: None,

@@ -56,6 +56,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {
+    let mut summary = threshold_json(b, thresholds_file, written);
+    if let Some(t) = &b.two_axis {
+        summary["two_axis"] = json!({
+            "rule": t.rule,
+            "feasible": t.feasible,
+            "summary": t.summary,
+            "chosen": t.chosen,
+            "bootstrap": t.bootstrap,
+            "versus": t.versus,
+            "quadrants": t.quadrants,
+            "grades": t.grades,
+        });
+    }
+    summary
+}
+
+fn threshold_json(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {
     let row = b.recommended_row();
     let boot = &b.bootstrap;
     json!({
@@ -227,5 +244,78 @@ fn render_stability(b: &Backtest) -> String {
     if let Some(c) = &b.comparison {
         let _ = writeln!(s, "\n{}", c.summary);
     }
+    if let Some(t) = &b.two_axis {
+        s.push_str(&render_two_axis(t, &b.walk_forward));
+    }
+    s
+}
+
+/// The two-axis rule: its choice, bootstrap, quadrants and the plain comparison with one threshold.
+fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest, steps: &[mqlcal_backtest::WalkForwardStep]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let boot = &t.bootstrap;
+    let _ = writeln!(
+        s,
+        "\ntwo-axis rule ({} pairs swept; fit_min chosen by the {}, engagement_min by the {}):",
+        t.grid.len(),
+        t.fit_min_chosen_by,
+        t.engagement_min_chosen_by
+    );
+    let _ = writeln!(s, "{}", t.summary);
+    let _ = writeln!(
+        s,
+        "bootstrap ({} resamples, seed {}), {:.0}% intervals at fit >= {}, engagement >= {}: conversion {:.1}-{:.1}%, MQLs/month {:.0}-{:.0}, wins captured {:.1}-{:.1}%; the same pair is picked in {:.0}% of resamples",
+        boot.resamples,
+        boot.seed,
+        100.0 * boot.confidence,
+        t.rule.fit_min,
+        t.rule.engagement_min,
+        100.0 * boot.conversion.low,
+        100.0 * boot.conversion.high,
+        boot.mqls_per_month.low,
+        boot.mqls_per_month.high,
+        100.0 * boot.wins_captured_share.low,
+        100.0 * boot.wins_captured_share.high,
+        100.0 * boot.p_same_pair
+    );
+    let _ = writeln!(s, "{:<28} {:>7} {:>6} {:>11}   routes", "cell", "leads", "MQLs", "conversion");
+    for c in t.quadrants.iter().chain(&t.grades) {
+        let routes: Vec<String> = c.routes.iter().map(|(r, n)| format!("{} {n}", r.as_str())).collect();
+        let _ = writeln!(s, "{:<28} {:>7} {:>6} {:>11}   {}", c.cell, c.leads, c.mqls, pct(c.outcomes.conversion), routes.join(", "));
+    }
+    let pairs: Vec<(&str, &mqlcal_backtest::two_axis::TwoAxisStep)> = steps.iter().filter_map(|w| w.two_axis.as_ref().map(|t| (w.cohort.as_str(), t))).collect();
+    if !pairs.is_empty() {
+        let _ = writeln!(s, "walk-forward: {:<8} {:>12} {:>10} {:>10}   carried pair -> MQLs/month, conversion, capacity, band", "cohort", "fit, eng", "MQLs/month", "conversion");
+        for (cohort, w) in pairs {
+            let _ = writeln!(
+                s,
+                "              {:<8} {:>12} {:>10.1} {:>10}   {}, {} -> {:.1}, {}, {}, {}",
+                cohort,
+                format!("{}, {}", w.fit_min, w.engagement_min),
+                w.mqls_per_month,
+                pct(w.conversion),
+                w.carried_fit_min,
+                w.carried_engagement_min,
+                w.carried_mqls_per_month,
+                pct(w.carried_conversion),
+                if w.carried_within_capacity { "ok" } else { "over" },
+                match w.carried_within_band {
+                    Some(true) => "ok",
+                    Some(false) => "out",
+                    None => "-",
+                }
+            );
+        }
+    }
+    let _ = writeln!(s, "\n{}", t.versus.summary);
+    let v = &t.versus;
+    let _ = writeln!(
+        s,
+        "(the recommended single threshold, {}, captures {} of wins at conversion {} at its own volume)",
+        v.recommended_threshold,
+        pct(v.recommended_wins_captured_share),
+        pct(v.recommended_conversion)
+    );
     s
 }

@@ -100,6 +100,11 @@ fn render(summary: &Summary, verbose: bool) -> String {
     if let (Some(first), Some(last)) = (summary.volume_months.first(), summary.volume_months.last()) {
         let _ = writeln!(s, "MQLs per month measured over {} complete months ({first} to {last})", summary.holdout_months);
     }
+    if let Some(t) = &summary.two_axis {
+        let _ = writeln!(s, "\nMQL rule: two-axis, fit >= {} and engagement >= {} (the model file and exports use it).", t.fit_min, t.engagement_min);
+        let _ = writeln!(s, "{}\n{}", t.sentence, t.versus);
+        let _ = writeln!(s, "For comparison, the best single threshold:");
+    }
     let _ = writeln!(
         s,
         "\nRecommended MQL threshold: {} points{}{}",

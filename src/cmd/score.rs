@@ -65,6 +65,15 @@ fn crm_table(format: Format, ids: &[String], explained: &[mqlcal_scorecard::Expl
         .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("; "))))
 }
 
+/// Leads per route under a two-axis rule, in the order sales, nurture, campaign, discard.
+fn routes(explained: &[mqlcal_scorecard::Explained]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in explained.iter().filter_map(|e| e.score.route) {
+        *out.entry(r.as_str()).or_default() += 1;
+    }
+    out
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
     if let Some(e) = &args.events {
@@ -103,6 +112,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .text("reason_2", reason(1))
         .text("reason_3", reason(2))
     };
+    // A two-axis rule adds each lead's grade cell ("B2") and route, named as the format names its columns.
+    let (grade, route) = match args.format {
+        Format::Mqlcal => ("grade", "route"),
+        Format::Hubspot => ("mqlcal_grade", "mqlcal_route"),
+        Format::Salesforce => ("MQL_Grade__c", "MQL_Route__c"),
+    };
+    let table = match model.two_axis() {
+        None => table,
+        Some(_) => table
+            .text(grade, explained.iter().map(|e| e.score.grade.clone()))
+            .text(route, explained.iter().map(|e| e.score.route.map(|r| r.as_str()))),
+    };
     if to_stdout {
         use std::io::Write;
         match std::io::stdout().lock().write_all(table.to_csv().as_bytes()) {
@@ -120,7 +141,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         super::print_json(&serde_json::json!({
             "output": args.output,
             "leads": explained.len(),
-            "mqls": model.threshold.map(|_| mqls),
+            "mqls": model.decides_mql().then_some(mqls),
+            "routes": model.two_axis().map(|_| routes(&explained)),
             "hot": hot,
             "ignored_events_by_activity": input.unknown_activities,
             "ignored_events_for_unknown_leads": input.events_for_unknown_leads,
@@ -129,7 +151,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     eprintln!(
         "scored {} leads: {mqls} MQLs ({hot} hot){}",
         explained.len(),
-        if model.threshold.is_none() { " (the model has no threshold: mql is blank)" } else { "" }
+        match model.two_axis() {
+            Some(_) => format!(" by the two-axis rule; routes: {}", routes(&explained).iter().map(|(r, n)| format!("{r} {n}")).collect::<Vec<_>>().join(", ")),
+            None if model.threshold.is_none() => " (the model has no threshold: mql is blank)".to_string(),
+            None => String::new(),
+        }
     );
     if !input.unknown_activities.is_empty() {
         let list: Vec<String> = input.unknown_activities.iter().map(|(a, n)| format!("{a:?} ×{n}")).collect();

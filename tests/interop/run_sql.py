@@ -2,7 +2,7 @@
 
 Loads the leads and events CSV files as all-text tables `leads` and `events`,
 runs the query, and writes lead_id,score,fit_score,engagement_score,mql,tier
-as CSV. Usage: run_sql.py ENGINE QUERY.sql LEADS.csv EVENTS.csv OUT.csv
+(and grade,route for a two-axis model) as CSV. Usage: run_sql.py ENGINE QUERY.sql LEADS.csv EVENTS.csv OUT.csv
 """
 import csv
 import sys
@@ -39,9 +39,11 @@ def main():
         sys.exit("unknown engine " + engine)
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["lead_id", "score", "fit_score", "engagement_score", "mql", "tier"])
+        # A two-axis model's query also returns grade and route.
+        extra = ["grade", "route"] if rows and len(rows[0]) > 6 else []
+        w.writerow(["lead_id", "score", "fit_score", "engagement_score", "mql", "tier"] + extra)
         for r in rows:
-            w.writerow([r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5] or ""])
+            w.writerow([r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5] or ""] + [x or "" for x in r[6:8]])
 
 
 if __name__ == "__main__":

@@ -83,6 +83,7 @@ fn main() {
         overrides: vec![],
         threshold: None,
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: None,
         training: None,

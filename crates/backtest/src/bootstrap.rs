@@ -59,7 +59,7 @@ struct Draw {
 }
 
 /// Resample one holdout of the same size: multinomial counts over the cells.
-fn resample(flat: &[u64], n: u64, rng: &mut Xoshiro256PlusPlus) -> Vec<u64> {
+pub(crate) fn resample(flat: &[u64], n: u64, rng: &mut Xoshiro256PlusPlus) -> Vec<u64> {
     let mut out = vec![0u64; flat.len()];
     let mut left_n = n;
     let mut left_mass = n;
@@ -92,7 +92,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-fn interval(estimate: f64, mut values: Vec<f64>, confidence: f64) -> Interval {
+pub(crate) fn interval(estimate: f64, mut values: Vec<f64>, confidence: f64) -> Interval {
     values.sort_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
     Interval { estimate, low: percentile(&values, tail), high: percentile(&values, 1.0 - tail) }

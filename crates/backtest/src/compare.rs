@@ -209,7 +209,13 @@ pub fn compare(
     judged: &Judged,
     z: f64,
 ) -> Result<Comparison, BacktestError> {
-    let threshold = |m: &Model, name: &str| m.threshold.ok_or_else(|| BacktestError::NoThreshold { model: name.to_string() });
+    let threshold = |m: &Model, name: &str| match (m.threshold, m.two_axis()) {
+        (Some(t), _) => Ok(t),
+        (None, Some(_)) => Err(BacktestError::Rule(format!(
+            "{name}: decides MQLs by a two-axis rule, and this comparison sets thresholds on the total score; compare the rule with one threshold through mqlcal backtest with [rule] kind = \"two_axis\""
+        ))),
+        (None, None) => Err(BacktestError::NoThreshold { model: name.to_string() }),
+    };
     let (t_current, t_candidate) = (threshold(current, current_name)?, threshold(candidate, candidate_name)?);
     let a = judged.score(current, table, current_name)?;
     let b = judged.score(candidate, table, candidate_name)?;

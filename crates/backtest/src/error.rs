@@ -25,6 +25,9 @@ pub enum BacktestError {
     /// The walk-forward's fit failed.
     #[error("walk-forward step testing {cohort}: {source}")]
     WalkForwardFit { cohort: String, source: mqlcal_fit::FitError },
+    /// The two-axis rule cannot be backtested as configured (the message names the key).
+    #[error("{0}")]
+    Rule(String),
     /// A split or metric failed.
     #[error(transparent)]
     Fit(#[from] mqlcal_fit::FitError),

@@ -16,6 +16,7 @@ mod scored;
 mod segments;
 mod sweep;
 mod tables;
+pub mod two_axis;
 mod walk_forward;
 
 pub use bootstrap::{bootstrap, bootstrap_with_profile, BootstrapSummary, Interval, ThresholdShare};
@@ -50,6 +51,8 @@ pub struct BacktestInputs<'a> {
     pub spec: &'a BacktestSpec,
     /// The model in use today, with a name for messages.
     pub current: Option<(&'a Model, &'a str)>,
+    /// `[rule]`: a two-axis rule is backtested beside the threshold.
+    pub rule: &'a mqlcal_config::RuleSpec,
     pub tool_version: &'a str,
     /// The logistic fit behind `model`: a warm start for the walk-forward refits (optional).
     pub warm_start: Option<&'a mqlcal_fit::LogisticFit>,
@@ -92,6 +95,9 @@ pub struct Backtest {
     /// What changed between training and holdout, with the sentences for the headline.
     pub drift_headline: DriftHeadline,
     pub comparison: Option<Comparison>,
+    /// The two-axis rule backtested like the threshold (`[rule] kind = "two_axis"` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_axis: Option<two_axis::TwoAxisBacktest>,
     pub warnings: Vec<String>,
     /// The scored holdout leads (for charts and checks; not serialised).
     #[serde(skip)]
@@ -104,11 +110,21 @@ impl Backtest {
         &self.thresholds[self.recommendation.row]
     }
 
-    /// The candidate model with the recommended threshold and hot tier set.
+    /// The candidate model with its MQL rule set: the recommended threshold and hot
+    /// tier, or (`[rule] kind = "two_axis"`) the chosen two-axis rule instead.
     pub fn model_with_threshold(&self, model: &Model) -> Model {
         let mut model = model.clone();
-        model.threshold = Some(self.recommendation.threshold);
-        model.hot_threshold = self.tiers.as_ref().and_then(|t| t.hot_threshold);
+        match &self.two_axis {
+            Some(t) => {
+                model.threshold = None;
+                model.hot_threshold = None;
+                model.rule = Some(mqlcal_scorecard::MqlRule::TwoAxis(t.rule.clone()));
+            }
+            None => {
+                model.threshold = Some(self.recommendation.threshold);
+                model.hot_threshold = self.tiers.as_ref().and_then(|t| t.hot_threshold);
+            }
+        }
         model
     }
 
@@ -164,6 +180,18 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     let (drift, drift_headline) = drift_between(inputs, &h, &c)?;
     warnings.extend(drift_warnings(&drift));
     let comparison = compare_with_current(inputs, threshold, &h.judged, &c)?;
+    let two_axis = match inputs.rule.two_axis() {
+        None => None,
+        Some(rule) => Some(two_axis::run(&two_axis::TwoAxisInputs {
+            spec: rule,
+            holdout: &h.holdout,
+            judged: &h.judged,
+            c: &c,
+            recommended: &thresholds[recommendation.row],
+            resamples: inputs.spec.bootstrap_resamples,
+            seed: inputs.spec.seed,
+        })?),
+    };
 
     Ok(Backtest {
         training_cohorts: split.training_cohorts.clone(),
@@ -190,6 +218,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
         drift,
         drift_headline,
         comparison,
+        two_axis,
         warnings,
         holdout: h.holdout,
     })
@@ -306,7 +335,7 @@ fn walk_forward_steps(inputs: &BacktestInputs, c: &Constraints) -> Result<Vec<Wa
         mqlcal_config::AlphaSpec::Fixed(a) => a,
         mqlcal_config::AlphaSpec::Auto => 1.0,
     });
-    walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, c, tool_version, warm_start)
+    walk_forward(table, &usable, model_spec, alpha, spec.walk_forward_min_training_cohorts, c, tool_version, warm_start, inputs.rule.two_axis())
 }
 
 /// Stability of the score and of every signal between training and holdout, with the headline.

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use mqlcal_features::{calendar, FeatureTable, Outcome};
-use mqlcal_scorecard::{Model, OverrideRule};
+use mqlcal_scorecard::{Decision, Model, OverrideRule, TwoAxisRule};
 
 use crate::BacktestError;
 
@@ -25,6 +25,9 @@ pub struct ScoredLeads {
     /// Row of each lead in the feature table.
     pub rows: Vec<usize>,
     pub score: Vec<i64>,
+    /// Fit and engagement sub-scores (the two-axis rule reads them).
+    pub fit: Vec<i64>,
+    pub engagement: Vec<i64>,
     pub route: Vec<Route>,
     pub outcome: Vec<Outcome>,
     /// Creation month (`calendar` month index).
@@ -47,6 +50,21 @@ impl ScoredLeads {
             Route::Never => false,
             Route::Score => self.score[i] >= threshold,
         }
+    }
+
+    /// Whether lead `i` is an MQL under a two-axis rule (decided in its one home, overrides first).
+    pub fn is_mql_two_axis(&self, i: usize, rule: &TwoAxisRule) -> bool {
+        self.two_axis_decision(i, rule).mql
+    }
+
+    /// MQL status, grade and route of lead `i` under a two-axis rule.
+    pub fn two_axis_decision(&self, i: usize, rule: &TwoAxisRule) -> Decision {
+        let o = match self.route[i] {
+            Route::Score => None,
+            Route::Always => Some(OverrideRule::AlwaysMql),
+            Route::Never => Some(OverrideRule::NeverMql),
+        };
+        rule.decide(self.fit[i], self.engagement[i], o)
     }
 
     /// Won, lost and open counts of the leads `keep` selects.
@@ -101,6 +119,8 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
     let mut scored = ScoredLeads {
         rows: rows.to_vec(),
         score: Vec::with_capacity(rows.len()),
+        fit: Vec::with_capacity(rows.len()),
+        engagement: Vec::with_capacity(rows.len()),
         route: Vec::with_capacity(rows.len()),
         outcome: Vec::with_capacity(rows.len()),
         month: Vec::with_capacity(rows.len()),
@@ -110,7 +130,10 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
         for (v, &j) in values.iter_mut().zip(&map) {
             *v = row[j];
         }
-        scored.score.push(model.score(&values).total);
+        let score = model.score(&values);
+        scored.score.push(score.total);
+        scored.fit.push(score.fit);
+        scored.engagement.push(score.engagement);
         scored.route.push(match model.override_rule(&values) {
             None => Route::Score,
             Some(OverrideRule::AlwaysMql) => Route::Always,

@@ -25,7 +25,7 @@ impl OutcomeColumns for TidyTable {
 }
 
 /// The name of every table [`all`] can give (a run checks the files it will write before reading data).
-pub const TABLE_NAMES: [&str; 7] = ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers", "comparison"];
+pub const TABLE_NAMES: [&str; 8] = ["thresholds", "bootstrap", "segments", "drift", "walk_forward", "tiers", "comparison", "two_axis"];
 
 pub fn all(b: &Backtest) -> Vec<TidyTable> {
     let out = build_all(b);
@@ -44,7 +44,29 @@ fn build_all(b: &Backtest) -> Vec<TidyTable> {
     if let Some(c) = comparison(b) {
         out.push(c);
     }
+    if let Some(t) = &b.two_axis {
+        out.push(two_axis(t));
+    }
     out
+}
+
+/// Every (F, E) pair the two-axis sweep measured, strictest first.
+fn two_axis(t: &crate::two_axis::TwoAxisBacktest) -> TidyTable {
+    let r = &t.grid;
+    let chosen = (t.rule.fit_min, t.rule.engagement_min);
+    TidyTable::new("two_axis")
+        .int("fit_min", r.iter().map(|x| Some(x.fit_min)))
+        .int("engagement_min", r.iter().map(|x| Some(x.engagement_min)))
+        .bool("chosen", r.iter().map(|x| Some((x.fit_min, x.engagement_min) == chosen)))
+        .int("mqls", r.iter().map(|x| count(x.mqls)))
+        .float("mqls_per_month", r.iter().map(|x| Some(x.mqls_per_month)))
+        .int("busiest_month_mqls", r.iter().map(|x| count(x.busiest_month_mqls)))
+        .float("capacity_volume", r.iter().map(|x| Some(x.capacity_volume)))
+        .outcomes(r.iter().map(|x| &x.outcomes))
+        .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
+        .float("capacity_utilisation", r.iter().map(|x| Some(x.capacity_utilisation)))
+        .bool("within_capacity", r.iter().map(|x| Some(x.within_capacity)))
+        .bool("within_band", r.iter().map(|x| x.within_band))
 }
 
 fn thresholds(b: &Backtest) -> TidyTable {

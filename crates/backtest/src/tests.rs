@@ -68,6 +68,7 @@ fn model(threshold: Option<i64>, overrides: bool) -> Model {
         },
         threshold,
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: None,
         training: None,
@@ -216,6 +217,8 @@ fn infeasible_band_high_low_and_jumps() {
     let leads = ScoredLeads {
         rows: (0..6).collect(),
         score: vec![3, 3, 2, 2, 1, 1],
+        fit: vec![0; 6],
+        engagement: vec![0; 6],
         route: vec![Route::Score; 6],
         outcome: vec![Outcome::Won, Outcome::Lost, Outcome::Lost, Outcome::Lost, Outcome::Won, Outcome::Lost],
         month: vec![0; 6],
@@ -288,6 +291,8 @@ fn bootstrap_is_seeded_and_matches_the_normal_approximation() {
     let leads = ScoredLeads {
         rows: (0..n).collect(),
         score: (0..n).map(|i| (i % 10) as i64).collect(),
+        fit: vec![0; n],
+        engagement: vec![0; n],
         route: vec![Route::Score; n],
         outcome: (0..n)
             .map(|i| {
@@ -372,6 +377,8 @@ fn threshold_for_volume_picks_the_nearest_count_and_the_stricter_on_ties() {
     let s = |scores: &[i64], routes: &[Route]| ScoredLeads {
         rows: (0..scores.len()).collect(),
         score: scores.to_vec(),
+        fit: vec![0; scores.len()],
+        engagement: vec![0; scores.len()],
         route: routes.to_vec(),
         outcome: vec![Outcome::Lost; scores.len()],
         month: vec![0; scores.len()],

@@ -3,7 +3,8 @@
 //! Also replays the threshold chosen on the previous cohort on the next one:
 //! does a threshold picked today still hold next quarter?
 
-use mqlcal_config::{AlphaSpec, ModelSpec};
+use mqlcal_config::{AlphaSpec, ModelSpec, TwoAxisSpec};
+use mqlcal_scorecard::TwoAxisRule;
 use mqlcal_features::FeatureTable;
 use mqlcal_fit::{fit_model_with, FitOptions, LogisticFit};
 use rayon::prelude::*;
@@ -40,6 +41,9 @@ pub struct WalkForwardStep {
     pub carried_conversion: Option<f64>,
     pub carried_within_capacity: bool,
     pub carried_within_band: Option<bool>,
+    /// The two-axis rule's step (`[rule] kind = "two_axis"` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_axis: Option<crate::two_axis::TwoAxisStep>,
 }
 
 /// Run every step (in parallel); `cohorts` are the usable cohorts in time order.
@@ -54,6 +58,7 @@ pub fn walk_forward(
     c: &Constraints,
     tool_version: &str,
     warm_start: Option<&LogisticFit>,
+    two_axis: Option<&TwoAxisSpec>,
 ) -> Result<Vec<WalkForwardStep>, BacktestError> {
     if cohorts.len() < min_training + 1 {
         return Err(BacktestError::TooFewCohorts {
@@ -66,7 +71,7 @@ pub fn walk_forward(
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
     (min_training..cohorts.len())
         .into_par_iter()
-        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start))
+        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis))
         .collect()
 }
 
@@ -77,6 +82,7 @@ fn step(
     c: &Constraints,
     tool_version: &str,
     warm_start: Option<&LogisticFit>,
+    two_axis: Option<&TwoAxisSpec>,
 ) -> Result<WalkForwardStep, BacktestError> {
     let tested = cohorts[cohorts.len() - 1].clone();
     let previous = cohorts[cohorts.len() - 2].clone();
@@ -94,10 +100,11 @@ fn step(
         let (_, sweep_rows) = sweep_months(&leads, &judged.months, c);
         let overrides = leads.route.iter().filter(|r| **r == Route::Always).count() as f64 / months as f64;
         let rec = recommend(&sweep_rows, c, overrides);
-        Ok((leads, months, sweep_rows, rec))
+        let pair = two_axis.and_then(|spec| crate::two_axis::pick(spec, &leads, &judged.months, c));
+        Ok((leads, months, sweep_rows, rec, pair))
     };
-    let (leads, months, rows, rec) = measure(&tested)?;
-    let (_, _, _, previous_rec) = measure(&previous)?;
+    let (leads, months, rows, rec, pair) = measure(&tested)?;
+    let (_, _, _, previous_rec, previous_pair) = measure(&previous)?;
     let totals = leads.counts(|_| true);
     let carried = threshold_row(
         previous_rec.threshold,
@@ -107,6 +114,23 @@ fn step(
         c,
     );
     let chosen = &rows[rec.row];
+    let two_axis = two_axis.zip(pair).zip(previous_pair).map(|((spec, (now, feasible)), (before, _))| {
+        let rule = TwoAxisRule { fit_min: before.fit_min, engagement_min: before.engagement_min, grades: spec.grades.clone() };
+        let carried = threshold_row(0, leads.counts(|i| leads.is_mql_two_axis(i, &rule)), totals, months as f64, c);
+        crate::two_axis::TwoAxisStep {
+            fit_min: now.fit_min,
+            engagement_min: now.engagement_min,
+            feasible,
+            mqls_per_month: now.mqls_per_month,
+            conversion: now.outcomes.conversion,
+            carried_fit_min: before.fit_min,
+            carried_engagement_min: before.engagement_min,
+            carried_mqls_per_month: carried.mqls_per_month,
+            carried_conversion: carried.outcomes.conversion,
+            carried_within_capacity: carried.within_capacity,
+            carried_within_band: carried.within_band,
+        }
+    });
     Ok(WalkForwardStep {
         cohort: tested,
         training_from: cohorts[0].clone(),
@@ -128,5 +152,6 @@ fn step(
         carried_conversion: carried.outcomes.conversion,
         carried_within_capacity: carried.within_capacity,
         carried_within_band: carried.within_band,
+        two_axis,
     })
 }

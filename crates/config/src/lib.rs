@@ -13,6 +13,7 @@ mod model;
 mod outcome;
 mod raw;
 mod recipes;
+mod rule;
 mod sales;
 mod signals;
 
@@ -20,6 +21,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub use raw::RawConfig;
+pub use rule::{RuleSpec, TwoAxisSpec};
 pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
 
 /// Everything that can be wrong with a config file.
@@ -365,6 +367,8 @@ pub struct Config {
     pub sales: SalesSpec,
     /// `[backtest]`: bootstrap, confidence, walk-forward.
     pub backtest: BacktestSpec,
+    /// `[rule]`: the total score against one threshold, or the two-axis rule.
+    pub rule: RuleSpec,
 }
 
 /// The L2 penalty: a number, or chosen out of time.

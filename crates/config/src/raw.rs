@@ -31,6 +31,7 @@ pub struct RawConfig {
     pub model: Option<RawModel>,
     pub sales: Option<crate::sales::RawSales>,
     pub backtest: Option<crate::sales::RawBacktest>,
+    pub rule: Option<crate::rule::RawRule>,
 }
 
 /// Parse TOML text; unknown keys get the nearest known key suggested.
@@ -111,11 +112,13 @@ impl RawConfig {
         let model = crate::model::check_model(self.model, &signals, &resolve)?;
         let sales = crate::sales::check_sales(self.sales)?;
         let backtest = crate::sales::check_backtest(self.backtest)?;
+        let rule = crate::rule::check_rule(self.rule, &signals)?;
 
         Ok(Config {
             model,
             sales,
             backtest,
+            rule,
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
             as_of,

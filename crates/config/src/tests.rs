@@ -155,3 +155,44 @@ fn sales_and_backtest_sections() {
     assert!(err("[backtest]\nbootstrap_resamples = 100").contains("at least 1000"));
     assert!(err("[backtest]\nconfidence = 90").contains("between 0.5 and 1"));
 }
+
+#[test]
+fn rule_defaults_to_total_and_reads_a_two_axis_rule_with_grades() {
+    assert_eq!(load(MINIMAL).unwrap().rule, RuleSpec::Total);
+    let text = format!(
+        "{MINIMAL}[rule]\nkind = \"two_axis\"\nfit_min = 40\nengagement_min = \"auto\"\nfit_grades = [60, 40, 20]\nengagement_grades = [60, 30]\n[rule.routes]\nA1 = \"sales\"\nc1 = \"Nurture\"\n"
+    );
+    let rule = load(&text).unwrap().rule;
+    let spec = rule.two_axis().unwrap();
+    assert_eq!((spec.fit_min, spec.engagement_min), (Some(40), None));
+    let grades = spec.grades.as_ref().unwrap();
+    assert_eq!(grades.routes.get("C1"), Some(&mqlcal_scorecard::LeadRoute::Nurture));
+    assert_eq!(grades.fit, vec![60, 40, 20]);
+}
+
+#[test]
+fn bad_rules_name_the_key() {
+    let err = |extra: &str| load(&format!("{MINIMAL}{extra}")).unwrap_err().to_string();
+    let two = "[rule]\nkind = \"two_axis\"\n";
+    let cases: Vec<(String, &str)> = vec![
+        ("[rule]\nkind = \"two_axes\"\n".into(), "did you mean \"two_axis\"?"),
+        ("[rule]\nfit_min = 40\n".into(), "[rule] fit_min belongs to a two-axis rule"),
+        (format!("{two}fit_min = 40.5\n"), "[rule] fit_min = 40.5: expected whole points"),
+        (format!("{two}engagement_min = \"high\"\n"), "[rule] engagement_min = \"high\""),
+        (format!("{two}fit_grades = [20, 40, 60]\nengagement_grades = [30]\n"), "[rule] fit_grades = [20, 40, 60]: the bounds are not in order"),
+        (format!("{two}fit_grades = [40, 40]\nengagement_grades = [30]\n"), "two bands start at 40"),
+        (format!("{two}fit_grades = [40]\n"), "[rule] fit_grades needs engagement_grades"),
+        (format!("{two}fit_grades = [40]\nengagement_grades = [30]\n[rule.routes]\nA1 = \"sales_team\"\n"), "[rule.routes] A1 = \"sales_team\": a route is one of"),
+        (format!("{two}fit_grades = [40]\nengagement_grades = [30]\n[rule.routes]\nC1 = \"nurture\"\n"), "[rule.routes] C1: no such cell"),
+        (format!("{two}fit_min = 50\nengagement_min = 10\nfit_grades = [40]\nengagement_grades = [30]\n[rule.routes]\nA1 = \"sales\"\n"), "A1 = \"sales\", but A1 holds fit scores below [rule] fit_min = 50"),
+        (format!("{two}[rule.routes]\nA1 = \"sales\"\n"), "[rule.routes] names grade cells"),
+    ];
+    for (extra, expected) in cases {
+        let e = err(&extra);
+        assert!(e.contains(expected), "{extra}\n→ {e}");
+        assert!(e.lines().count() <= 2, "{e}");
+    }
+    let no_engagement = MINIMAL.replace("axis = \"engagement\"", "axis = \"fit\"");
+    let e = load(&format!("{no_engagement}{two}")).unwrap_err().to_string();
+    assert!(e.contains("needs engagement signals"), "{e}");
+}

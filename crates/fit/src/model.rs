@@ -308,6 +308,7 @@ pub(crate) fn assemble_model(
         overrides,
         threshold: None,
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: Some(fit_summary(alpha, auto, logistic, &scaled.points, train)),
         training: Some(training_summary(table, split)),

@@ -99,6 +99,7 @@ pub fn backtest(config: &Config, fitted: Fitted) -> anyhow::Result<Backtested> {
         sales: &config.sales,
         spec: &config.backtest,
         current: fitted.report.current.as_ref().map(|m| (m, current_name.as_str())),
+        rule: &config.rule,
         tool_version: TOOL_VERSION,
         warm_start: Some(&fitted.report.logistic),
     })

@@ -35,6 +35,17 @@ pub struct Recommended {
     pub sentence: String,
 }
 
+/// The two-axis rule in a run's summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct TwoAxisSummary {
+    pub fit_min: i64,
+    pub engagement_min: i64,
+    pub sentence: String,
+    /// "two_axis", "threshold" or "neither".
+    pub winner: &'static str,
+    pub versus: String,
+}
+
 /// A signal that can move a score a lot.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopSignal {
@@ -90,6 +101,10 @@ pub struct Summary {
     pub recommended: Recommended,
     pub top_signals: Vec<TopSignal>,
     pub versus_current: Option<VersusCurrent>,
+    /// The two-axis rule the model file records (`[rule] kind = "two_axis"` only):
+    /// its choice and the verdict against one threshold at equal volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_axis: Option<TwoAxisSummary>,
     pub warnings: Vec<String>,
     pub files: Vec<String>,
 }
@@ -133,6 +148,13 @@ impl Summary {
             recommended: recommended(run, model),
             top_signals: top_signals(model, run.table(), 6),
             versus_current,
+            two_axis: b.two_axis.as_ref().map(|t| TwoAxisSummary {
+                fit_min: t.rule.fit_min,
+                engagement_min: t.rule.engagement_min,
+                sentence: t.summary.clone(),
+                winner: t.versus.winner,
+                versus: t.versus.summary.clone(),
+            }),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),
         }

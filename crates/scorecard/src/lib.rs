@@ -6,6 +6,7 @@ mod calibration;
 mod dates;
 mod model;
 mod recipe;
+mod rule;
 mod score;
 mod sheet;
 pub mod export;
@@ -19,6 +20,7 @@ pub use recipe::{
     clip_and_scale, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError,
     TextTest,
 };
+pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Reason, Score, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 
@@ -53,6 +55,7 @@ mod tests {
             ],
             threshold: Some(50),
             hot_threshold: Some(80),
+            rule: None,
             calibration: Some(CalibrationTable { method: CalibrationMethod::Platt, score: vec![0.0, 100.0], probability: vec![0.1, 0.5] }),
             fit: None,
             training: None,
@@ -166,6 +169,7 @@ mod recipe_tests {
             overrides: vec![Override { signal: "domain_competitor".into(), rule: OverrideRule::NeverMql }],
             threshold: Some(40),
             hot_threshold: Some(70),
+            rule: None,
             calibration: None,
             fit: None,
             training: None,

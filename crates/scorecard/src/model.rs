@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CalibrationTable, Inputs, Recipe, SCHEMA_VERSION};
+use crate::{CalibrationTable, Inputs, MqlRule, Recipe, RuleKeys, TwoAxisRule, SCHEMA_VERSION};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScorecardError {
@@ -202,6 +202,10 @@ pub struct Model {
     /// Hot tier (route now): MQLs scoring at least this; the rest of the MQLs are warm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_threshold: Option<i64>,
+    /// The two-axis MQL rule (fit ≥ F and engagement ≥ E), when the model uses
+    /// it instead of a threshold on the total score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<MqlRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<CalibrationTable>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,6 +271,12 @@ impl Model {
                 Some(_) => {}
             }
         }
+        if let Some(rule) = self.two_axis() {
+            if self.threshold.is_some() || self.hot_threshold.is_some() {
+                return Err(invalid("a two-axis rule and a threshold: the model decides MQLs by one of them; remove `threshold` and `hot_threshold`, or `rule`".into()));
+            }
+            rule.check(&RuleKeys::MODEL, MAX_POINTS_MAGNITUDE).map_err(invalid)?;
+        }
         if let Some(c) = &self.calibration {
             if c.score.len() != c.probability.len() || c.score.is_empty() {
                 return Err(invalid("calibration table: score and probability must be non-empty and of equal length".into()));
@@ -279,6 +289,19 @@ impl Model {
             }
         }
         Ok(())
+    }
+
+    /// The two-axis rule, when the model decides MQLs by one.
+    pub fn two_axis(&self) -> Option<&TwoAxisRule> {
+        match &self.rule {
+            Some(MqlRule::TwoAxis(r)) => Some(r),
+            None => None,
+        }
+    }
+
+    /// Whether the model can say which leads are MQLs (a threshold or a rule).
+    pub fn decides_mql(&self) -> bool {
+        self.threshold.is_some() || self.rule.is_some()
     }
 
     /// Read a model file (JSON) and validate it.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Axis, Model, OverrideRule, RawLead, RecipeError};
+use crate::{Axis, LeadRoute, Model, OverrideRule, RawLead, RecipeError};
 
 /// The score of one lead.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,6 +15,12 @@ pub struct Score {
     pub mql: Option<bool>,
     /// None without a calibration table.
     pub probability: Option<f64>,
+    /// The grade cell ("B2") under a two-axis rule with grades.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// Where the lead goes under a two-axis rule (sales, nurture, campaign, discard).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<LeadRoute>,
 }
 
 /// The routing tier of an MQL.
@@ -165,9 +171,17 @@ impl Model {
             }
         }
         let total = self.base_points.saturating_add(fit).saturating_add(engagement);
-        let mql = match self.override_rule(values) {
-            Some(rule) => Some(rule == OverrideRule::AlwaysMql),
-            None => self.threshold.map(|t| total >= t),
+        let rule = self.override_rule(values);
+        // The two-axis rule decides in its one home; otherwise overrides, then the threshold.
+        let (mql, grade, route) = match self.two_axis() {
+            Some(two_axis) => {
+                let d = two_axis.decide(fit, engagement, rule);
+                (Some(d.mql), d.grade, Some(d.route))
+            }
+            None => match rule {
+                Some(rule) => (Some(rule == OverrideRule::AlwaysMql), None, None),
+                None => (self.threshold.map(|t| total >= t), None, None),
+            },
         };
         Score {
             total,
@@ -175,6 +189,8 @@ impl Model {
             engagement,
             mql,
             probability: self.calibration.as_ref().map(|c| c.probability(total as f64)),
+            grade,
+            route,
         }
     }
 

@@ -82,6 +82,7 @@ impl PointsSheet {
             overrides: vec![],
             threshold: self.threshold,
             hot_threshold: None,
+            rule: None,
             calibration: None,
             fit: None,
             training: None,

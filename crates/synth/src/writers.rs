@@ -395,7 +395,25 @@ fn config_toml(p: &SynthParams) -> String {
          bootstrap_resamples = 2000\n\
          seed = 42\n\
          confidence = 0.9\n\
-         walk_forward_min_training_cohorts = 3\n"
+         walk_forward_min_training_cohorts = 3\n\
+         \n\
+         # ---- The MQL rule ----\n\
+         \n\
+         # kind = \"total\" (the default): an MQL when the total score reaches the threshold the\n\
+         # backtest recommends. kind = \"two_axis\": an MQL when the fit score >= fit_min AND the\n\
+         # engagement score >= engagement_min (overrides first); the backtest chooses the pair\n\
+         # (\"auto\") and says whether it beats one threshold at the same volume. Grades name\n\
+         # bands of each axis (fit A-D, engagement 1-3) and route the leads that are not MQLs.\n\
+         # [rule]\n\
+         # kind = \"two_axis\"\n\
+         # fit_min = \"auto\"\n\
+         # engagement_min = \"auto\"\n\
+         # fit_grades = [60, 30, 0]        # A >= 60, B 30-59, C 0-29, D below 0\n\
+         # engagement_grades = [150, 60]   # 1 >= 150, 2 60-149, 3 below 60\n\
+         # [rule.routes]\n\
+         # A1 = \"sales\"\n\
+         # B3 = \"campaign\"\n\
+         # C2 = \"nurture\"\n"
     );
     s
 }

@@ -158,6 +158,9 @@ pub fn render_all(p: &Prepared, inputs: &ReportInputs) -> Result<Vec<Chart>, Rep
     if b.comparison.is_some() {
         charts.push(render(&Comparison { b })?);
     }
+    if let Some(t) = super::two_axis::TwoAxis::new(b) {
+        charts.push(render(&t)?);
+    }
     Ok(charts)
 }
 

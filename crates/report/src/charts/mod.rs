@@ -13,6 +13,7 @@ mod score_distributions;
 mod segments;
 mod stability;
 mod thresholds;
+mod two_axis;
 
 pub use common::{Layout, Rect};
 pub use figure::{render_all, Chart};

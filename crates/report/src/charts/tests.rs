@@ -23,6 +23,7 @@ use super::score_distributions::Distributions;
 use super::segments::Segments;
 use super::stability::Stability;
 use super::thresholds::Thresholds;
+use super::two_axis::TwoAxis;
 use crate::prepare::{LeadScore, Prepared};
 use crate::Period;
 
@@ -92,8 +93,9 @@ fn backtest(c: &Constraints, rows: Vec<ThresholdRow>) -> Backtest {
         drift: vec![],
         drift_headline,
         comparison: None,
+        two_axis: None,
         warnings: vec![],
-        holdout: ScoredLeads { rows: vec![], score: vec![], route: vec![], outcome: vec![], month: vec![] },
+        holdout: ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] },
     }
 }
 
@@ -119,6 +121,7 @@ fn step(cohort: String, auc: f64, conversion: f64, per_month: f64) -> WalkForwar
         carried_conversion: Some(conversion * 0.5),
         carried_within_capacity: false,
         carried_within_band: Some(false),
+        two_axis: None,
     }
 }
 
@@ -200,6 +203,7 @@ fn model(engagement: bool, metrics: Option<mqlcal_metrics::Metrics>) -> Model {
         overrides: vec![],
         threshold: Some(40),
         hot_threshold: None,
+        rule: None,
         calibration: None,
         fit: None,
         training: None,
@@ -450,4 +454,60 @@ fn the_comparison_chart_compares_at_equal_volume() {
     let chart = drawn(&ComparisonChart { b: &b });
     assert!(chart.title.starts_with("At the same volume (98 MQLs a month)"), "{}", chart.title);
     assert!(chart.svg.contains("today at 146") && chart.svg.contains("today at 60"), "both of today's thresholds are drawn");
+}
+
+/// A real two-axis backtest of seeded leads (fit, engagement) with grades.
+fn two_axis(b: &Backtest, c: &Constraints, grades: bool) -> mqlcal_backtest::two_axis::TwoAxisBacktest {
+    let mut rng = 7u64;
+    let mut next = move |m: u64| {
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (rng >> 33) % m
+    };
+    let n = 3000;
+    let mut l = ScoredLeads { rows: (0..n).collect(), score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] };
+    for _ in 0..n {
+        let (f, e) = (next(100) as i64, next(200) as i64);
+        l.fit.push(f);
+        l.engagement.push(e);
+        l.score.push(f + e);
+        l.route.push(mqlcal_backtest::Route::Score);
+        l.outcome.push(if next(100) < (f.min(e / 2) / 2) as u64 { Outcome::Won } else { Outcome::Lost });
+        l.month.push(600 + next(3) as i32);
+    }
+    let spec = mqlcal_backtest::two_axis::TwoAxisSpec {
+        fit_min: None,
+        engagement_min: None,
+        grades: grades.then(|| mqlcal_scorecard::Grades { fit: vec![60, 30, 10], engagement: vec![120, 60], routes: BTreeMap::new() }),
+    };
+    let judged = mqlcal_backtest::Judged { rows: (0..n).collect(), volume_only: vec![], months: vec![600, 601, 602] };
+    mqlcal_backtest::two_axis::run(&mqlcal_backtest::two_axis::TwoAxisInputs {
+        spec: &spec,
+        holdout: &l,
+        judged: &judged,
+        c,
+        recommended: &b.thresholds[b.recommendation.row],
+        resamples: 1000,
+        seed: 1,
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_two_axis_matrix_keeps_its_boundary_off_the_cell_text_and_names_the_winner() {
+    let c = Constraints::new(300.0, (0.1, 0.9), 15.0, 0.9);
+    let mut b = backtest(&c, sweep(&c, 1.3, 0.8));
+    for grades in [false, true] {
+        b.two_axis = Some(two_axis(&b, &c, grades));
+        let t = b.two_axis.as_ref().unwrap();
+        let chart = drawn(&TwoAxis::new(&b).unwrap());
+        assert_eq!(chart.layout.points.len(), if grades { 12 } else { 4 }, "one mark per cell");
+        assert!(!chart.layout.lines.is_empty() || grades, "the quadrants' boundary is drawn");
+        let title = TwoAxis::new(&b).unwrap().title();
+        let expected = match t.versus.winner {
+            "two_axis" => "The two-axis rule captures more wins",
+            "threshold" => "One threshold captures more wins",
+            _ => "about as many wins",
+        };
+        assert!(title.contains(expected), "{title} ({})", t.versus.winner);
+    }
 }

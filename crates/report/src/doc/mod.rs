@@ -11,6 +11,7 @@ mod segments;
 mod stability;
 mod summary;
 mod thresholds;
+mod two_axis;
 
 use crate::charts::Chart;
 use crate::prepare::Prepared;
@@ -72,6 +73,7 @@ impl Section {
 pub fn sections(inputs: &ReportInputs, p: &Prepared, charts: &[Chart]) -> Vec<Section> {
     let b = inputs.backtest;
     let mut out = vec![summary::section(inputs, charts)];
+    out.extend(two_axis::section(b, charts));
     out.extend(comparison::section(b, charts));
     out.push(thresholds::section(b, charts));
     out.push(data::section(inputs, p));

@@ -21,6 +21,10 @@ pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
         Block::Decision(decision(b)),
         Block::KeyFigures(key_figures(b)),
     ];
+    if let Some(t) = &b.two_axis {
+        // The model file decides MQLs by the two-axis rule: say so first, with which rule wins.
+        blocks.insert(1, Block::Paragraph(format!("This run's MQL rule is two-axis (the model file records it). {} {}", t.summary, t.versus.summary)));
+    }
     if has(charts, "thresholds") {
         blocks.push(Block::Figure("thresholds"));
     }

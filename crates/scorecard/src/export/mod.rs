@@ -1,6 +1,7 @@
 //! Exports of a model for production scorers that are not this crate.
 
 pub mod pmml;
+mod pmml_rule;
 pub mod sql;
 
 /// Text for XML or HTML element content and attribute values: `&`, `<`, `>`, `"`

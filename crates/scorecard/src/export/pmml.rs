@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::Model;
 
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     super::escape_markup(text, "&apos;")
 }
 
@@ -54,13 +54,22 @@ pub fn to_pmml(model: &Model) -> String {
     for rank in 1..=3 {
         let _ = writeln!(p, "      <OutputField name=\"reason_{rank}\" optype=\"categorical\" dataType=\"string\" feature=\"reasonCode\" rank=\"{rank}\"/>");
     }
+    if let Some(rule) = model.two_axis() {
+        p.push_str(&super::pmml_rule::outputs(model, rule));
+    }
     let _ = writeln!(p, "    </Output>");
-    // Rounded contributions of capped signals, for their group's characteristic.
+    // Rounded contributions of capped signals (every signal under a two-axis rule,
+    // whose sub-scores sum them), for their group's characteristic.
     let capped: Vec<&str> = model.group_caps.iter().flat_map(|g| g.signals.iter().map(String::as_str)).collect();
-    if !capped.is_empty() {
+    let derived: Vec<usize> = (0..model.signals.len()).filter(|&j| model.two_axis().is_some() || capped.contains(&model.signals[j].name.as_str())).collect();
+    if !derived.is_empty() {
         let _ = writeln!(p, "    <LocalTransformations>");
-        for (j, s) in model.signals.iter().enumerate().filter(|(_, s)| capped.contains(&s.name.as_str())) {
+        for &j in &derived {
+            let s = &model.signals[j];
             let _ = writeln!(p, "      <DerivedField name=\"mqlcal_points_{j}\" optype=\"continuous\" dataType=\"double\">{}</DerivedField>", rounded(s.points, &s.name));
+        }
+        if model.two_axis().is_some() {
+            p.push_str(&super::pmml_rule::subscores(model));
         }
         let _ = writeln!(p, "    </LocalTransformations>");
     }

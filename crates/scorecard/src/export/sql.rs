@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::{Axis, DateLayout, DatePart, Decay, EventWindow, EventsRule, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, TextTest};
+use crate::{
+    Axis, DateLayout, DatePart, Decay, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TwoAxisRule,
+};
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +177,13 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, dialect);
     let _ = writeln!(sql, "-- Reads {} (one row per lead) and {} (one row per event); columns as text.", leads_table, events_table);
     let _ = writeln!(sql, "-- Returns lead_id, score, fit_score, engagement_score, mql (1/0) and tier ('hot', 'warm' or NULL).");
+    if let Some(rule) = model.two_axis() {
+        let _ = writeln!(
+            sql,
+            "-- Two-axis rule: an MQL when fit_score >= {} and engagement_score >= {} (overrides first); also returns grade and route.",
+            rule.fit_min, rule.engagement_min
+        );
+    }
     query.leads_clean(&mut sql, leads_table)?;
     query.events(&mut sql, events_table)?;
     query.features(&mut sql)?;
@@ -416,23 +425,76 @@ impl<'a> Query<'a> {
         if !always.is_empty() {
             let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
         }
-        match model.threshold {
-            Some(t) => {
+        match (model.two_axis(), model.threshold) {
+            (Some(rule), _) => {
+                let _ = write!(mql, " WHEN {} THEN 1 ELSE 0 END", region_sql(&rule.route_cases()[0].0));
+            }
+            (None, Some(t)) => {
                 let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
             }
-            None => mql.push_str(" ELSE NULL END"),
+            (None, None) => mql.push_str(" ELSE NULL END"),
         }
         if mql == "CASE ELSE NULL END" {
             // No threshold and no override: a bare CASE would be invalid SQL.
             mql = "CAST(NULL AS INTEGER)".to_string();
         }
-        let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql\n  FROM subscores\n)");
+        let two_axis = model.two_axis().map(|rule| two_axis_columns(rule, &never, &always, self.d.text_type()));
+        let extra = two_axis.as_ref().map_or(String::new(), |(grade, route)| format!(",\n    {grade} AS grade,\n    {route} AS route"));
+        let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql{extra}\n  FROM subscores\n)");
         let tier = match model.hot_threshold {
             Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
             None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
         };
-        let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier\nFROM decided\nORDER BY lead_id;");
+        let extra = if two_axis.is_some() { ", grade, route" } else { "" };
+        let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier{extra}\nFROM decided\nORDER BY lead_id;");
     }
+}
+
+/// A score region as a SQL condition on `fit_score` and `engagement_score` (TRUE when open).
+fn region_sql(r: &Region) -> String {
+    let mut parts = Vec::new();
+    for (column, from, below) in [("fit_score", r.fit_from, r.fit_below), ("engagement_score", r.engagement_from, r.engagement_below)] {
+        if let Some(v) = from {
+            parts.push(format!("{column} >= {v}"));
+        }
+        if let Some(v) = below {
+            parts.push(format!("{column} < {v}"));
+        }
+    }
+    if parts.is_empty() {
+        "1 = 1".into()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+/// The grade and route columns of a two-axis rule, generated from its
+/// [`TwoAxisRule::route_cases`] and grade bands (overrides first, as the scorer).
+fn two_axis_columns(rule: &TwoAxisRule, never: &[String], always: &[String], text_type: &str) -> (String, String) {
+    let grade = match &rule.grades {
+        None => format!("CAST(NULL AS {text_type})"),
+        Some(g) => {
+            let band = |column: &str, bounds: &[i64], name: fn(usize) -> char| {
+                let cases: String = bounds.iter().enumerate().map(|(k, b)| format!(" WHEN {column} >= {b} THEN '{}'", name(k))).collect();
+                format!("(CASE{cases} ELSE '{}' END)", name(bounds.len()))
+            };
+            format!("{} || {}", band("fit_score", &g.fit, Grades::fit_name), band("engagement_score", &g.engagement, Grades::engagement_name))
+        }
+    };
+    let mut route = String::from("CASE");
+    if !never.is_empty() {
+        let _ = write!(route, " WHEN {} THEN 'discard'", never.join(" OR "));
+    }
+    if !always.is_empty() {
+        let _ = write!(route, " WHEN {} THEN 'sales'", always.join(" OR "));
+    }
+    let cases = rule.route_cases();
+    let (last, cases) = cases.split_last().expect("the route cases end with every lead");
+    for (region, r) in cases {
+        let _ = write!(route, " WHEN {} THEN '{}'", region_sql(region), r.as_str());
+    }
+    let _ = write!(route, " ELSE '{}' END", last.1.as_str());
+    (grade, route)
 }
 
 #[cfg(test)]
