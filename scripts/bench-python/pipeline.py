@@ -943,7 +943,9 @@ def compare(t: Table, sp: Split, f: Fit, summary: dict, cfg: Config, run_dir: Pa
     ours = t.frame
     id_col = cfg.id_col
     print(f"compare with mqlcal: features {features_file}, fit {run_dir / 'tables/fit.json'}")
-    if sorted(theirs.columns[5:]) != sorted(t.columns) or theirs.columns[:4] != [id_col, "created_at", "cohort", "outcome"]:
+    segments = cfg.raw.get("columns", {}).get("segments", [])
+    signal_columns = theirs.columns[4 + len(segments) :]  # id, created_at, cohort, outcome, segments, signals
+    if signal_columns != t.columns or theirs.columns[:4] != [id_col, "created_at", "cohort", "outcome"]:
         failures.append(f"feature columns differ: mqlcal {theirs.columns} vs {t.columns}")
     else:
         theirs = theirs.with_columns(pl.col(t.columns).cast(pl.Float64))
@@ -1039,7 +1041,7 @@ def main() -> int:
         type=int,
         default=1,
         help="threads of numpy's BLAS (the fit's Hessian); 0 = the library's default (all cores). "
-        "Default 1: on a shared 2-core machine OpenBLAS's spinning threads made X'WX 20x slower",
+        "Default 1: on a shared 2-core machine OpenBLAS's spinning threads made X'WX over 20x slower",
     )
     ap.add_argument("--engine", default=ENGINE, choices=["auto", "in-memory", "streaming"],
                     help="polars engine of the events query (default: streaming)")
