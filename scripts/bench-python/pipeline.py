@@ -670,7 +670,7 @@ class Sweep:
                 "lost": self.mql[:, 1],
                 "open": self.mql[:, 2],
                 "conversion": self.conversion,
-                "wins_captured_share": self.mql[:, 0] / won_total if won_total else np.nan,
+                "wins_captured_share": self.mql[:, 0] / won_total if won_total else np.full(len(self.thresholds), np.nan),
                 "within_capacity": self.within_capacity,
                 "within_band": self.within_band,
             }
@@ -880,8 +880,10 @@ def run(cfg: Config, alpha: float, out: Path | None, features_out: Path | None):
         fit_metrics["holdout"] = metrics(probabilities(hold, f, t.columns), (hold["outcome"] == "won").to_numpy())
     stages.done("fit")
     backtest: dict = {}
+    sweep_table = None
     if sp.holdout:
         s, row, feasible, judged_rows = measure(t, f, sp.holdout, sp.later, cfg)
+        sweep_table = s.frame()
         boot = bootstrap(s, row, cfg)
         backtest = {
             "leads": judged_rows.height,
@@ -916,13 +918,13 @@ def run(cfg: Config, alpha: float, out: Path | None, features_out: Path | None):
         (out / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True) + "\n")
         sp.maturity.write_csv(out / "maturity.csv")
         if sp.holdout:
-            s.frame().write_csv(out / "thresholds.csv")
+            sweep_table.write_csv(out / "thresholds.csv")
             pl.DataFrame(backtest["walk_forward"]).write_csv(out / "walk_forward.csv")
     if features_out is not None:
         write_features(t, cfg, features_out)
     stages.done("tables")
     print(stages.line(), file=sys.stderr)
-    return t, sp, f, summary
+    return t, sp, f, summary, sweep_table
 
 
 def write_features(t: Table, cfg: Config, path: Path):
@@ -937,7 +939,9 @@ def write_features(t: Table, cfg: Config, path: Path):
 # ---------------------------------------------------------------------------------------
 
 
-def compare(t: Table, sp: Split, f: Fit, summary: dict, cfg: Config, run_dir: Path, features_file: Path) -> int:
+def compare(
+    t: Table, sp: Split, f: Fit, summary: dict, sweep_table: pl.DataFrame | None, cfg: Config, run_dir: Path, features_file: Path
+) -> int:
     failures = []
     theirs = pl.read_parquet(features_file) if features_file.suffix == ".parquet" else pl.read_csv(features_file, infer_schema_length=0)
     ours = t.frame
@@ -1015,6 +1019,14 @@ def compare(t: Table, sp: Split, f: Fit, summary: dict, cfg: Config, run_dir: Pa
               f"the generators differ): python {ob['conversion']['estimate']:.4f} [{ob['conversion']['low']:.4f}, "
               f"{ob['conversion']['high']:.4f}], mqlcal {boot['conversion']['estimate']:.4f} "
               f"[{boot['conversion']['low']:.4f}, {boot['conversion']['high']:.4f}]")
+        theirs_sweep = run_dir / "tables" / "thresholds.csv"
+        if sweep_table is not None and theirs_sweep.exists():
+            keys = ["mqls", "won", "lost", "open", "within_capacity", "within_band"]
+            theirs_rows = pl.read_csv(theirs_sweep, columns=["threshold", *keys], infer_schema_length=None)
+            j = sweep_table.join(theirs_rows, on="threshold", how="full", suffix="_m")
+            differ = j.filter(pl.any_horizontal(pl.col(k).ne_missing(pl.col(f"{k}_m")) for k in keys)).height
+            print(f"  holdout sweep: {sweep_table.height} thresholds (python), {j.height} in either; "
+                  f"thresholds whose MQL counts or constraints differ: {differ}")
         theirs_wf = [(w["cohort"], w["recommended_threshold"], w["carried_threshold"]) for w in bt.get("walk_forward", [])]
         ours_wf = [(w["cohort"], w["recommended_threshold"], w["carried_threshold"]) for w in ours_bt["walk_forward"]]
         print(f"  walk-forward (cohort, threshold, carried): python {ours_wf}")
@@ -1055,7 +1067,7 @@ def main() -> int:
     if not alpha > 0:
         raise Unsupported("alpha = 0")
     with threadpool_limits(limits=args.blas_threads or None, user_api="blas"):
-        t, sp, f, summary = run(cfg, alpha, args.out, args.features)
+        t, sp, f, summary, sweep_table = run(cfg, alpha, args.out, args.features)
     bt = summary["backtest"]
     print(
         f"python pipeline: {summary['leads']} leads, as of {summary['as_of']}, holdout {sp.holdout}, "
@@ -1065,7 +1077,7 @@ def main() -> int:
     if args.compare:
         if not args.mqlcal_features:
             ap.error("--compare needs --mqlcal-features")
-        return compare(t, sp, f, summary, cfg, args.compare, args.mqlcal_features)
+        return compare(t, sp, f, summary, sweep_table, cfg, args.compare, args.mqlcal_features)
     return 0
 
 
