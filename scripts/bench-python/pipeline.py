@@ -25,7 +25,8 @@ suite beyond AUC / average precision / Brier / log loss, standard errors, drift,
 tiers, the comparison with the current points sheet, charts, the HTML report, the model
 file and the SQL/PMML exports. Config features not supported (the script stops and says
 so): `bins = "auto"`, `alpha = "auto"` without `--alpha`, group caps, always/never-MQL
-overrides, the separate-files and won-ids layouts, non-UTF-8 encodings.
+overrides, a `[rule]` other than one threshold on the total score, the separate-files and
+won-ids layouts, non-UTF-8 encodings.
 
     pipeline.py --config DIR/mqlcal.toml [--alpha 1] [--out DIR] [--features FILE.parquet]
     pipeline.py --config C --alpha 1 --compare RUN_DIR --mqlcal-features FILE
@@ -186,6 +187,8 @@ class Config:
             raise Unsupported(f"[input] encoding = {inp['encoding']!r}")
         if model.get("group_caps") or model.get("always_mql") or model.get("never_mql"):
             raise Unsupported("[model] group_caps / always_mql / never_mql")
+        if raw.get("rule", {}).get("kind", "total") != "total":
+            raise Unsupported(f"[rule] kind = {raw['rule']['kind']!r} (one threshold on the total score only)")
         outcome_map = {}
         for label in ("won", "lost", "open"):
             for value in out.get(label, []):
