@@ -172,11 +172,7 @@ fn render(b: &Backtest) -> String {
             pct(r.wins_captured_share),
             r.rep_hours_on_lost_per_month.map_or("-".into(), |h| format!("{h:.1}")),
             if r.within_capacity { "ok" } else { "over" },
-            match r.within_band {
-                Some(true) => "ok",
-                Some(false) => "out",
-                None => "-",
-            },
+            band_word(r.within_band),
         );
     }
     let _ = writeln!(s, "\n{}", b.recommendation.summary);
@@ -300,11 +296,7 @@ fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest, steps: &[mqlc
                 w.carried_mqls_per_month,
                 pct(w.carried_conversion),
                 if w.carried_within_capacity { "ok" } else { "over" },
-                match w.carried_within_band {
-                    Some(true) => "ok",
-                    Some(false) => "out",
-                    None => "-",
-                }
+                band_word(w.carried_within_band)
             );
         }
     }
@@ -318,4 +310,13 @@ fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest, steps: &[mqlc
         pct(v.recommended_conversion)
     );
     s
+}
+
+/// A conversion's place against the target band, as the terminal tables write it.
+fn band_word(within_band: Option<bool>) -> &'static str {
+    match within_band {
+        Some(true) => "ok",
+        Some(false) => "out",
+        None => "-",
+    }
 }

@@ -316,6 +316,37 @@ pub(super) fn bar_rows_mesh<DB: DrawingBackend>(
         .map_err(err)
 }
 
+/// A matrix of score bands (engagement across, fit up): no grid lines, each
+/// band's name under (beside) the middle of its column (row).
+pub(super) fn band_matrix_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    (x_desc, y_desc): (&str, &str),
+    engagement_bands: &[String],
+    fit_bands: &[String],
+) -> Drawn {
+    let band_label = |labels: &[String], v: &f64| {
+        let k = (v - 0.5).round();
+        if (v - 0.5 - k).abs() < 1e-6 && k >= 0.0 {
+            labels.get(k as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(label_font())
+        .label_style(small_font())
+        .x_labels(engagement_bands.len() * 2 + 1)
+        .y_labels(fit_bands.len() * 2 + 1)
+        .x_label_formatter(&|v| band_label(engagement_bands, v))
+        .y_label_formatter(&|v| band_label(fit_bands, v))
+        .draw()
+        .map_err(err)
+}
+
 /// Labels for a segmented axis whose first name is drawn at the top (segment n − 1).
 pub(super) fn top_down_labels(names: Vec<String>) -> impl Fn(&SegmentValue<i32>) -> String {
     let n = names.len() as i32;

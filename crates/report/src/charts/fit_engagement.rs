@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{plot_rect, rgba, text_rect, Header, Key, Layout};
+use super::common::{band_matrix_mesh, plot_rect, rgba, text_rect, Header, Key, Layout};
 use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::pct0;
 use crate::prepare::{LeadScore, Prepared};
@@ -172,27 +172,7 @@ impl Figure for Matrix<'_> {
         let mut chart = plot_area(area, header.height(area), 80, 200)
             .build_cartesian_2d(0.0..ne as f64, 0.0..nf as f64)
             .map_err(err)?;
-        let band_label = |labels: &[String], v: &f64| {
-            let k = (v - 0.5).round();
-            if (v - 0.5 - k).abs() < 1e-6 && k >= 0.0 {
-                labels.get(k as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("engagement score band (points)")
-            .y_desc("fit score band (points)")
-            .axis_desc_style(label_font())
-            .label_style(small_font())
-            .x_labels(ne * 2 + 1)
-            .y_labels(nf * 2 + 1)
-            .x_label_formatter(&|v| band_label(&eng_labels, v))
-            .y_label_formatter(&|v| band_label(&fit_labels, v))
-            .draw()
-            .map_err(err)?;
+        band_matrix_mesh(&mut chart, ("engagement score band (points)", "fit score band (points)"), &eng_labels, &fit_labels)?;
         draw_cells(area, &mut chart, &cells, max_rate, layout)?;
         draw_boundary(&mut chart, &cells, layout)?;
         let plot = plot_rect(&chart);

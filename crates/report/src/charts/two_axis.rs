@@ -9,8 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::common::{plot_rect, rgba, text_rect, Header, Key, Layout};
-use super::figure::{err, Drawn, Figure};
+use super::common::{band_matrix_mesh, plot_rect, rgba, text_rect, Header, Key, Layout};
+use super::figure::{err, plot_area, Drawn, Figure};
 use crate::numbers::pct0;
 use crate::style::*;
 
@@ -95,37 +95,13 @@ impl Figure for TwoAxis<'_> {
         let header = Header::new(None)
             .key(Key::Swatch(shade(0.0, max_rate).to_rgba()), "0 % won")
             .key(Key::Swatch(shade(max_rate, max_rate).to_rgba()), format!("{} won", pct0(max_rate)))
-            .key(Key::Dashed(rgba(INK), 4), format!("boundary: fit ≥ {}, engagement ≥ {}", self.t.rule.fit_min, self.t.rule.engagement_min));
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(header.height(area))
-            .x_label_area_size(80)
-            .y_label_area_size(220)
+            .key(Key::Dashed(rgba(INK), 4), self.boundary_key(&grid));
+        let mut chart = plot_area(area, header.height(area), 80, 220)
             .build_cartesian_2d(0.0..ne as f64, 0.0..nf as f64)
             .map_err(err)?;
         let eng_labels: Vec<String> = grid[0].iter().map(|c| range(c.engagement_from, c.engagement_below)).collect();
         let fit_labels: Vec<String> = grid.iter().map(|r| range(r[0].fit_from, r[0].fit_below)).collect();
-        let band_label = |labels: &[String], v: &f64| {
-            let k = (v - 0.5).round();
-            if (v - 0.5 - k).abs() < 1e-6 && k >= 0.0 {
-                labels.get(k as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("engagement score (points)")
-            .y_desc("fit score (points)")
-            .axis_desc_style(label_font())
-            .label_style(small_font())
-            .x_labels(ne * 2 + 1)
-            .y_labels(nf * 2 + 1)
-            .x_label_formatter(&|v| band_label(&eng_labels, v))
-            .y_label_formatter(&|v| band_label(&fit_labels, v))
-            .draw()
-            .map_err(err)?;
+        band_matrix_mesh(&mut chart, ("engagement score (points)", "fit score (points)"), &eng_labels, &fit_labels)?;
         draw_cells(area, &mut chart, &grid, max_rate, layout)?;
         draw_boundary(&mut chart, &grid, self.t, layout)?;
         let plot = plot_rect(&chart);
@@ -170,6 +146,21 @@ fn draw_cells<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &mut Cel
 /// "high fit, low engagement" → "high fit, low eng." (grade cells stay as they are).
 fn short(cell: &str) -> String {
     cell.replace("engagement", "eng.")
+}
+
+impl TwoAxis<'_> {
+    /// The dashed line's legend: the rule itself when its minimums are cell edges, else
+    /// what the line goes around (the cells a minimum cuts show their MQL share).
+    fn boundary_key(&self, grid: &[Vec<&CellRow>]) -> String {
+        let (f, e) = (self.t.rule.fit_min, self.t.rule.engagement_min);
+        let on_fit_edge = grid.iter().any(|row| row[0].fit_from == Some(f));
+        let on_engagement_edge = grid.first().is_some_and(|row| row.iter().any(|c| c.engagement_from == Some(e)));
+        if on_fit_edge && on_engagement_edge {
+            format!("boundary: fit ≥ {f}, engagement ≥ {e}")
+        } else {
+            format!("around the cells wholly in fit ≥ {f}, engagement ≥ {e}")
+        }
+    }
 }
 
 /// The boundary along cell edges: a cell is inside when its lowest fit and engagement
