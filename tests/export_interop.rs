@@ -205,14 +205,7 @@ fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
     assert_eq!(code, 0, "{err}");
     let pmml = std::fs::read_to_string(dir.path().join("model.pmml")).unwrap();
     assert!(pmml.contains("<Scorecard ") && pmml.contains("version=\"4.4\"") && pmml.contains("O&apos;Brien; -- DROP TABLE leads; &quot;Zürich&quot;"));
-    let out = Command::new("python3")
-        .arg(repo_root().join("tests/interop/run_pmml.py"))
-        .args(["model.pmml", "features.csv", "jpmml.csv"])
-        .current_dir(dir.path())
-        .output()
-        .expect("python3 runs");
-    assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
-    let theirs = rows_by_id(&dir.path().join("jpmml.csv"));
+    let theirs = jpmml_rows(dir.path(), "model.pmml", "features.csv");
     assert_eq!(theirs.len(), ours.len());
     let mismatches: Vec<String> = ours
         .iter()

@@ -96,14 +96,7 @@ fn scorer_sql_and_pmml_agree_on_grade_route_and_mql() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--pmml", "-o", "model.pmml"]);
     assert_eq!(code, 0, "{err}");
-    let out = Command::new("python3")
-        .arg(repo_root().join("tests/interop/run_pmml.py"))
-        .args(["model.pmml", "features.csv", "jpmml.csv"])
-        .current_dir(dir.path())
-        .output()
-        .expect("python3 runs");
-    assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
-    let theirs = rows_by_id(&dir.path().join("jpmml.csv"));
+    let theirs = jpmml_rows(dir.path(), "model.pmml", "features.csv");
     assert_eq!(theirs.len(), want.len());
     let mut bad: Vec<String> = want
         .iter()

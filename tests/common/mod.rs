@@ -186,3 +186,16 @@ impl Rng {
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// jpmml-evaluator's output for `pmml` on `features` (files in `dir`), rows by lead id.
+#[allow(dead_code)]
+pub fn jpmml_rows(dir: &Path, pmml: &str, features: &str) -> std::collections::HashMap<String, Vec<String>> {
+    let out = std::process::Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_pmml.py"))
+        .args([pmml, features, "jpmml.csv"])
+        .current_dir(dir)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
+    rows_by_id(&dir.join("jpmml.csv"))
+}
