@@ -7,6 +7,7 @@ use mqlcal_config::{AlphaSpec, ModelSpec, TwoAxisSpec};
 use mqlcal_scorecard::TwoAxisRule;
 use mqlcal_features::FeatureTable;
 use mqlcal_fit::{fit_model_with, FitOptions, LogisticFit};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::recommend::recommend;
@@ -45,9 +46,13 @@ pub struct WalkForwardStep {
     pub two_axis: Option<crate::two_axis::TwoAxisStep>,
 }
 
-/// Run every step, one after another (each refit's passes over the data already use
-/// every core; two steps at once held two sub-tables and their copies: +400 MiB at 1M
-/// leads); `cohorts` are the usable cohorts in time order.
+/// Tables at least this long run their steps one after another: each refit's passes
+/// over the data already use every core, and two steps at once hold two sub-tables and
+/// their copies (at 1M leads +400 MiB for 4 % less time). Smaller tables run steps in
+/// parallel (41k leads: 17 % less time). The steps are the same either way.
+const ONE_STEP_AT_A_TIME_FROM_ROWS: usize = 250_000;
+
+/// Run every step; `cohorts` are the usable cohorts in time order.
 /// `warm_start` (the main fit, at the same alpha) speeds up each refit; it does not change it.
 #[allow(clippy::too_many_arguments)]
 pub fn walk_forward(
@@ -70,10 +75,12 @@ pub fn walk_forward(
         });
     }
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
-    (min_training..cohorts.len())
-        .into_iter()
-        .map(|k| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis))
-        .collect()
+    let run = |k: usize| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
+    if table.len() >= ONE_STEP_AT_A_TIME_FROM_ROWS {
+        (min_training..cohorts.len()).map(run).collect()
+    } else {
+        (min_training..cohorts.len()).into_par_iter().map(run).collect()
+    }
 }
 
 fn step(
