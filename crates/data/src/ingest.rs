@@ -122,7 +122,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
 
     let created_layout = agreed_layout(&rows, &mut stats);
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
-    let mut table = rows.into_table(config, as_of);
+    let mut table = rows.into_table(config, as_of)?;
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
-use mqlcal_scorecard::Reads;
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use ndarray::Array2;
 
@@ -37,7 +36,7 @@ pub(crate) struct LeadRows {
 
 impl LeadRows {
     pub(crate) fn new(config: &Config) -> Self {
-        let lead_feature_columns = config.recipes().iter().filter(|(_, recipe)| !matches!(recipe.reads(), Reads::Events(_))).count();
+        let lead_feature_columns = config.recipes().iter().filter(|(_, recipe)| recipe.events().is_none()).count();
         LeadRows {
             ids: vec![],
             created_at: vec![],
@@ -186,12 +185,15 @@ impl LeadRows {
     /// The feature columns read from lead columns (events are counted later), each by its recipe.
     fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
         let mut cells = LeadCells::new(table, &config.csv.missing);
-        let mut outputs = self.features.iter_mut();
-        for signal in &config.signals {
-            for (_, recipe) in signal.recipes() {
-                if let Some(values) = cells.column(&signal.name, &recipe)? {
-                    outputs.next().expect("LeadRows::new sizes one output per lead feature column").extend(values);
-                }
+        // `features` holds one column per recipe that reads the leads (`LeadRows::new`).
+        let lead_recipes = config
+            .signals
+            .iter()
+            .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal, recipe)))
+            .filter(|(_, recipe)| recipe.events().is_none());
+        for (out, (signal, recipe)) in self.features.iter_mut().zip(lead_recipes) {
+            if let Some(values) = cells.column(&signal.name, &recipe)? {
+                out.extend(values);
             }
         }
         Ok(())
@@ -271,7 +273,7 @@ impl LeadRows {
         }
     }
 
-    pub(crate) fn into_table(self, config: &Config, as_of: Option<AsOf>) -> FeatureTable {
+    pub(crate) fn into_table(self, config: &Config, as_of: Option<AsOf>) -> Result<FeatureTable, DataError> {
         let n = self.ids.len();
         // Stable sort by creation time; leads without a date keep file order.
         let mut order: Vec<usize> = (0..n).collect();
@@ -282,17 +284,22 @@ impl LeadRows {
         let (mut lead_features, mut event_features) = (self.features.iter(), self.event_columns.iter());
         for signal in &config.signals {
             for ((name, recipe), level) in signal.recipes().into_iter().zip(signal.feature_levels()) {
+                let source = match recipe.events() {
+                    Some(_) => event_features.next(),
+                    None => lead_features.next(),
+                };
+                let Some(source) = source.filter(|values| values.len() == n) else {
+                    return Err(DataError::Config {
+                        message: format!("feature column {name:?} has no value for every lead: an events signal needs [input] events"),
+                    });
+                };
+                sources.push(source);
                 columns.push(FeatureColumn {
                     name,
                     signal: signal.name.clone(),
                     level,
                     axis: signal.axis,
                 });
-                let source = match recipe.reads() {
-                    Reads::Events(_) => event_features.next(),
-                    _ => lead_features.next(),
-                };
-                sources.push(source.expect("one column per feature"));
             }
         }
         let mut matrix = Array2::<f64>::zeros((n, columns.len()));
@@ -301,7 +308,7 @@ impl LeadRows {
                 matrix[[r, j]] = source[i];
             }
         }
-        FeatureTable {
+        Ok(FeatureTable {
             ids: order.iter().map(|&i| self.ids[i].clone()).collect(),
             created_at: order.iter().map(|&i| self.created_at[i]).collect(),
             cohorts: order
@@ -321,6 +328,6 @@ impl LeadRows {
             columns,
             matrix,
             as_of,
-        }
+        })
     }
 }

@@ -30,18 +30,18 @@ impl<'t> LeadCells<'t> {
         Ok(match recipe.reads() {
             Reads::Events(_) => None,
             Reads::Text { column, test } => {
-                if self.text.as_ref().is_none_or(|(read, _)| read != column) {
-                    self.text = Some((column.to_string(), cells::text(table, column)?));
-                }
-                let (_, cells) = self.text.as_ref().expect("read above");
+                let (_, cells) = match self.text.take() {
+                    Some((read, cells)) if read == column => self.text.insert((read, cells)),
+                    _ => self.text.insert((column.to_string(), cells::text(table, column)?)),
+                };
                 Some(cells.iter().map(|cell| test.value(clean(cell, missing))).collect())
             }
             Reads::Number(read) => {
                 let column = &read.rule.column;
-                if self.numbers.as_ref().is_none_or(|(read, _)| read != column) {
-                    self.numbers = Some((column.clone(), cells::numbers(table, column, missing)?));
-                }
-                let (_, cells) = self.numbers.as_ref().expect("read above");
+                let (_, cells) = match self.numbers.take() {
+                    Some((read, cells)) if read == *column => self.numbers.insert((read, cells)),
+                    _ => self.numbers.insert((column.clone(), cells::numbers(table, column, missing)?)),
+                };
                 let values = cells.iter().enumerate().map(|(row, &cell)| {
                     read.value(cell).map_err(|problem| DataError::Cell {
                         path: table.path.clone(),

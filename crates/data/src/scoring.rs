@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, DateFormat, Encoding};
-use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
+use mqlcal_scorecard::{EventColumns, EventsRule, Inputs, Model, Recipe};
 use polars::prelude::PlHashMap;
 
 use crate::cells::{self, DateLayout, DateRule};
@@ -50,7 +50,6 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     }
     let csv = CsvOptions { delimiter: None, encoding: Encoding::Auto, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
-    let has_events = recipes.iter().any(|(_, r)| r.events().is_some());
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
     }
@@ -78,9 +77,8 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     drop(table);
 
     let mut out = ScoringInput { ids, ..Default::default() };
-    if has_events {
+    if let Some((name, _)) = recipes.iter().find(|(_, r)| r.events().is_some()) {
         let path = events_path.ok_or_else(|| DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() })?;
-        let (name, _) = recipes.iter().find(|(_, r)| r.events().is_some()).expect("has_events");
         if let Some(row) = created.iter().position(Option::is_none) {
             return Err(DataError::Cell {
                 path: leads_path.to_path_buf(),
@@ -110,13 +108,13 @@ fn sum_events(
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
     let n = out.ids.len();
-    // activity -> the events features (index into `features`) that count it
-    let mut counted_by: PlHashMap<&str, Vec<usize>> = PlHashMap::default();
+    // activity -> the events features (index into `features`, and their rule) that count it
+    let mut counted_by: PlHashMap<&str, Vec<(usize, &EventsRule)>> = PlHashMap::default();
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j] = vec![0.0; n];
             for activity in &rule.activities {
-                counted_by.entry(activity.as_str()).or_default().push(j);
+                counted_by.entry(activity.as_str()).or_default().push((j, rule));
             }
         }
     }
@@ -136,8 +134,7 @@ fn sum_events(
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
                 let age_days = window.age_days(start, t);
-                for &j in counting {
-                    let rule = recipes[j].1.events().expect("counted_by holds events recipes");
+                for &(j, rule) in counting {
                     features[j][row] += rule.weight(age_days);
                 }
             }

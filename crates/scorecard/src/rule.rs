@@ -251,7 +251,10 @@ impl TwoAxisRule {
         let route = match rule {
             Some(OverrideRule::NeverMql) => LeadRoute::Discard,
             Some(OverrideRule::AlwaysMql) => LeadRoute::Sales,
-            None => self.route_cases().into_iter().find(|(region, _)| region.contains(fit, engagement)).map_or(LeadRoute::Discard, |(_, r)| r),
+            None => {
+                let routing = self.route_cases();
+                routing.cases.into_iter().find(|(region, _)| region.contains(fit, engagement)).map_or(routing.otherwise, |(_, r)| r)
+            }
         };
         Decision { mql: route == LeadRoute::Sales, grade, route }
     }
@@ -259,12 +262,11 @@ impl TwoAxisRule {
     /// How a lead no override decides is routed, as ordered cases (the first
     /// region holding its scores wins): inside the boundary → sales; a named
     /// grade cell → its route; high fit → campaign; high engagement → nurture;
-    /// the rest → discard. Cells named "sales" lie inside the boundary (checked),
-    /// so a lead is an MQL exactly when the boundary admits it. The scorer, SQL
-    /// and PMML all evaluate these cases.
-    pub fn route_cases(&self) -> Vec<(Region, LeadRoute)> {
-        let (f, e) = (Some(self.fit_min), Some(self.engagement_min));
-        let mut cases = vec![(Region { fit_from: f, engagement_from: e, ..Region::ALL }, LeadRoute::Sales)];
+    /// every other lead → [`RouteCases::otherwise`] (discard). Cells named "sales"
+    /// lie inside the boundary (checked), so a lead is an MQL exactly when the
+    /// boundary admits it. The scorer, SQL and PMML all evaluate these cases.
+    pub fn route_cases(&self) -> RouteCases {
+        let mut cases = vec![(self.mql_region(), LeadRoute::Sales)];
         if let Some(g) = &self.grades {
             for (cell, route) in g.routes.iter().filter(|(_, r)| **r != LeadRoute::Sales) {
                 if let Some(region) = g.region(cell) {
@@ -272,10 +274,14 @@ impl TwoAxisRule {
                 }
             }
         }
-        cases.push((Region { fit_from: f, ..Region::ALL }, LeadRoute::Campaign));
-        cases.push((Region { engagement_from: e, ..Region::ALL }, LeadRoute::Nurture));
-        cases.push((Region::ALL, LeadRoute::Discard));
-        cases
+        cases.push((Region { fit_from: Some(self.fit_min), ..Region::ALL }, LeadRoute::Campaign));
+        cases.push((Region { engagement_from: Some(self.engagement_min), ..Region::ALL }, LeadRoute::Nurture));
+        RouteCases { cases, otherwise: LeadRoute::Discard }
+    }
+
+    /// The leads inside the boundary: fit ≥ `fit_min` and engagement ≥ `engagement_min`.
+    pub fn mql_region(&self) -> Region {
+        Region { fit_from: Some(self.fit_min), engagement_from: Some(self.engagement_min), ..Region::ALL }
     }
 
     /// Bounds within ±`limit`, grades well-formed, and every cell routed to
@@ -290,6 +296,13 @@ impl TwoAxisRule {
         g.check(keys)?;
         check_sales_cells(g, self.fit_min, self.engagement_min, keys)
     }
+}
+
+/// [`TwoAxisRule::route_cases`]: ordered cases, and the route of a lead none holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteCases {
+    pub cases: Vec<(Region, LeadRoute)>,
+    pub otherwise: LeadRoute,
 }
 
 /// A cell routed to "sales" must hold MQLs only: its lowest fit and engagement

@@ -99,14 +99,13 @@ pub(super) fn outputs(model: &Model, rule: &TwoAxisRule) -> String {
     let mut routes: Vec<(String, String)> = Vec::new();
     routes.extend(never.clone().map(|c| (c, text("discard"))));
     routes.extend(always.clone().map(|c| (c, text("sales"))));
-    let cases = rule.route_cases();
-    let (last, cases) = cases.split_last().expect("the route cases end with every lead");
-    routes.extend(cases.iter().map(|(r, route)| (region(r), text(route.as_str()))));
-    let route = chain(routes, text(last.1.as_str()));
+    let routing = rule.route_cases();
+    routes.extend(routing.cases.iter().map(|(r, route)| (region(r), text(route.as_str()))));
+    let route = chain(routes, text(routing.otherwise.as_str()));
     let mut mql: Vec<(String, String)> = Vec::new();
     mql.extend(never.map(|c| (c, constant(0))));
     mql.extend(always.map(|c| (c, constant(1))));
-    mql.push((region(&cases[0].0), constant(1)));
+    mql.push((region(&rule.mql_region()), constant(1)));
     let mql = chain(mql, constant(0));
     let mut p = String::new();
     let out = |p: &mut String, name: &str, kind: &str, expr: String| {

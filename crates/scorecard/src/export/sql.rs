@@ -427,7 +427,7 @@ impl<'a> Query<'a> {
         }
         match (model.two_axis(), model.threshold) {
             (Some(rule), _) => {
-                let _ = write!(mql, " WHEN {} THEN 1 ELSE 0 END", region_sql(&rule.route_cases()[0].0));
+                let _ = write!(mql, " WHEN {} THEN 1 ELSE 0 END", region_sql(&rule.mql_region()));
             }
             (None, Some(t)) => {
                 let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
@@ -488,12 +488,11 @@ fn two_axis_columns(rule: &TwoAxisRule, never: &[String], always: &[String], tex
     if !always.is_empty() {
         let _ = write!(route, " WHEN {} THEN 'sales'", always.join(" OR "));
     }
-    let cases = rule.route_cases();
-    let (last, cases) = cases.split_last().expect("the route cases end with every lead");
-    for (region, r) in cases {
+    let routing = rule.route_cases();
+    for (region, r) in &routing.cases {
         let _ = write!(route, " WHEN {} THEN '{}'", region_sql(region), r.as_str());
     }
-    let _ = write!(route, " ELSE '{}' END", last.1.as_str());
+    let _ = write!(route, " ELSE '{}' END", routing.otherwise.as_str());
     (grade, route)
 }
 
