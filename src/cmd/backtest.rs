@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mqlcal_backtest::Backtest;
+use mqlcal_backtest::{Backtest, Interval};
 use mqlcal_pipeline::{checks, CurrentModel, Inputs};
 use serde_json::json;
 
@@ -190,17 +190,12 @@ fn render_stability(b: &Backtest) -> String {
     let boot = &b.bootstrap;
     let _ = writeln!(
         s,
-        "bootstrap ({} resamples, seed {}), {:.0}% intervals at threshold {}: conversion {:.1}-{:.1}%, MQLs/month {:.0}-{:.0}, wins captured {:.1}-{:.1}%; capacity and band both hold in {:.0}% of resamples",
+        "bootstrap ({} resamples, seed {}), {:.0}% intervals at threshold {}: {}; capacity and band both hold in {:.0}% of resamples",
         boot.resamples,
         boot.seed,
         100.0 * boot.confidence,
         boot.threshold,
-        100.0 * boot.conversion.low,
-        100.0 * boot.conversion.high,
-        boot.mqls_per_month.low,
-        boot.mqls_per_month.high,
-        100.0 * boot.wins_captured_share.low,
-        100.0 * boot.wins_captured_share.high,
+        interval_line(&boot.conversion, &boot.mqls_per_month, &boot.wins_captured_share),
         100.0 * boot.p_constraints_hold
     );
     if let Some(t) = &b.tiers {
@@ -261,18 +256,13 @@ fn render_two_axis(t: &mqlcal_backtest::two_axis::TwoAxisBacktest, steps: &[mqlc
     let _ = writeln!(s, "{}", t.summary);
     let _ = writeln!(
         s,
-        "bootstrap ({} resamples, seed {}), {:.0}% intervals at fit >= {}, engagement >= {}: conversion {:.1}-{:.1}%, MQLs/month {:.0}-{:.0}, wins captured {:.1}-{:.1}%; the same pair is picked in {:.0}% of resamples",
+        "bootstrap ({} resamples, seed {}), {:.0}% intervals at fit >= {}, engagement >= {}: {}; the same pair is picked in {:.0}% of resamples",
         boot.resamples,
         boot.seed,
         100.0 * boot.confidence,
         t.rule.fit_min,
         t.rule.engagement_min,
-        100.0 * boot.conversion.low,
-        100.0 * boot.conversion.high,
-        boot.mqls_per_month.low,
-        boot.mqls_per_month.high,
-        100.0 * boot.wins_captured_share.low,
-        100.0 * boot.wins_captured_share.high,
+        interval_line(&boot.conversion, &boot.mqls_per_month, &boot.wins_captured_share),
         100.0 * boot.p_same_pair
     );
     let _ = writeln!(s, "{:<28} {:>7} {:>6} {:>11}   routes", "cell", "leads", "MQLs", "conversion");
@@ -319,4 +309,17 @@ fn band_word(within_band: Option<bool>) -> &'static str {
         Some(false) => "out",
         None => "-",
     }
+}
+
+/// A bootstrap's intervals as the terminal prints them, for a threshold or a two-axis pair.
+fn interval_line(conversion: &Interval, mqls_per_month: &Interval, wins_captured: &Interval) -> String {
+    format!(
+        "conversion {:.1}-{:.1}%, MQLs/month {:.0}-{:.0}, wins captured {:.1}-{:.1}%",
+        100.0 * conversion.low,
+        100.0 * conversion.high,
+        mqls_per_month.low,
+        mqls_per_month.high,
+        100.0 * wins_captured.low,
+        100.0 * wins_captured.high
+    )
 }
