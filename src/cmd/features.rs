@@ -1,8 +1,11 @@
-//! `mqlcal features [--config F] -o FILE.csv|.parquet`
+//! `mqlcal features [--config F] [--grouped] -o FILE.csv|.parquet`
 //!
 //! Writes the as-of feature table for notebooks: the lead id, created_at,
 //! cohort, outcome, segment columns, then one column per signal named as in
 //! the config (`signal` or `signal=level`). Rows are sorted by creation time.
+//! `--grouped` writes distinct patterns instead: as_of, cohort, month,
+//! window_complete, segments, features, then won, lost and open leads
+//! (what `[input] features` reads back, as the warehouse's feature SQL writes it).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +24,10 @@ pub struct Args {
     /// Print a summary as JSON on standard output (what was written, counts, warnings)
     #[arg(long)]
     pub json: bool,
+    /// One row per distinct pattern (cohort, month, window complete, segments, features)
+    /// with its won, lost and open leads, instead of one row per lead
+    #[arg(long)]
+    pub grouped: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -34,7 +41,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let ingested = mqlcal_pipeline::ingest(&config)?;
     super::warn_all(&ingested.stats.warnings);
-    let mut frame = mqlcal_data::feature_frame(&ingested.table, &config.id_column)?;
+    let mut frame = if args.grouped {
+        mqlcal_data::grouped_frame(&ingested.table)?
+    } else {
+        anyhow::ensure!(
+            !ingested.table.is_grouped(),
+            "{}: [input] features is a grouped table; its leads have no ids or dates to write one row each: add --grouped",
+            config.source_path.display()
+        );
+        mqlcal_data::feature_frame(&ingested.table, &config.id_column)?
+    };
+    let rows = frame.height();
     let shown = if args.output.as_os_str() == "-" {
         // The CSV writer needs a file: write one aside, then stream it out.
         let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
@@ -55,7 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({
             "output": args.output,
-            "leads": ingested.table.len(),
+            "leads": ingested.table.outcome_counts().total(),
+            "rows": rows,
             "won": counts.won,
             "lost": counts.lost,
             "open": counts.open,
@@ -64,12 +82,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }))?;
     }
     eprintln!(
-        "wrote {}: {} leads ({} won, {} lost, {} open) x {} signal columns",
+        "wrote {}: {} leads ({} won, {} lost, {} open){} x {} signal columns",
         shown,
-        ingested.table.len(),
+        counts.total(),
         counts.won,
         counts.lost,
         counts.open,
+        if args.grouped { format!(" in {rows} patterns") } else { String::new() },
         ingested.table.columns.len()
     );
     Ok(ExitCode::SUCCESS)

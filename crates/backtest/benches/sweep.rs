@@ -69,6 +69,7 @@ fn main() {
             .collect(),
         matrix,
         as_of: None,
+        patterns: None,
     };
     let model = Model {
         schema_version: SCHEMA_VERSION,

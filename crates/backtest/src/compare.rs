@@ -177,19 +177,21 @@ impl Scored<'_> {
 /// The threshold at which `scored` sends the number of MQLs closest to `target`
 /// (ties: the stricter one). Overrides count as they route.
 pub fn threshold_for_volume(scored: &ScoredLeads, target: u64) -> Option<i64> {
-    let always = (0..scored.len()).filter(|&i| scored.route[i] == Route::Always).count() as u64;
-    let mut scores: Vec<i64> =
-        (0..scored.len()).filter(|&i| scored.route[i] == Route::Score).map(|i| scored.score[i]).collect();
-    scores.sort_unstable_by(|a, b| b.cmp(a));
+    let always: u64 = scored.counts(|i| scored.route[i] == Route::Always).iter().sum();
+    // (score, leads), highest first.
+    let mut scores: Vec<(i64, u64)> =
+        (0..scored.len()).filter(|&i| scored.route[i] == Route::Score).map(|i| (scored.score[i], scored.leads[i])).collect();
+    scores.sort_unstable_by(|a, b| b.0.cmp(&a.0));
     // Candidates: one above the top (overrides only), then every distinct score, strictest first.
-    let mut best: Option<(u64, i64)> = scores.first().map(|&top| (always.abs_diff(target), top + 1));
-    let mut k = 0;
+    let mut best: Option<(u64, i64)> = scores.first().map(|&(top, _)| (always.abs_diff(target), top + 1));
+    let (mut k, mut taken) = (0, 0u64);
     while k < scores.len() {
-        let t = scores[k];
-        while k < scores.len() && scores[k] == t {
+        let t = scores[k].0;
+        while k < scores.len() && scores[k].0 == t {
+            taken += scores[k].1;
             k += 1;
         }
-        let distance = (always + k as u64).abs_diff(target);
+        let distance = (always + taken).abs_diff(target);
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, t));
         }

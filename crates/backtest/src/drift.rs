@@ -168,7 +168,15 @@ pub fn stability_index(training: &[f64], holdout: &[f64]) -> (f64, usize) {
 
 /// The score's index, then one per signal (a categorical signal's bins are its levels).
 pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usize], training_scores: &[f64], holdout_scores: &[f64]) -> Vec<Stability> {
-    let (index, bins) = stability_index(training_scores, holdout_scores);
+    // A grouped table's rows stand for several leads: the shares are the leads' shares.
+    let per_lead = |values: Vec<f64>, rows: &[usize]| match table.weights_of(rows) {
+        None => values,
+        Some(w) => mqlcal_metrics::per_lead(&values, &w),
+    };
+    let (index, bins) = stability_index(
+        &per_lead(training_scores.to_vec(), training_rows),
+        &per_lead(holdout_scores.to_vec(), holdout_rows),
+    );
     let mut out = vec![Stability { name: "score".into(), kind: "score".into(), index, bins, flag: flag(index) }];
     let mut signals: Vec<&str> = Vec::new();
     for c in &table.columns {
@@ -185,8 +193,8 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
             }
             columns.iter().position(|&j| table.matrix[[i, j]] > 0.0).map_or(0.0, |k| (k + 1) as f64)
         };
-        let training: Vec<f64> = training_rows.iter().map(|&i| value(i)).collect();
-        let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
+        let training = per_lead(training_rows.iter().map(|&i| value(i)).collect(), training_rows);
+        let holdout = per_lead(holdout_rows.iter().map(|&i| value(i)).collect(), holdout_rows);
         let (index, bins) = stability_index(&training, &holdout);
         let kind = table.columns[columns[0]].axis.as_str();
         out.push(Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) });

@@ -200,7 +200,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
         as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
         maturity: split.maturity.clone(),
         volume_months: h.judged.months.iter().map(|&m| mqlcal_features::calendar::month_label(m)).collect(),
-        volume_only_leads: h.judged.volume_only.len() as u64,
+        volume_only_leads: table.leads_in(&h.judged.volume_only),
         months: h.months,
         leads,
         won,
@@ -348,12 +348,19 @@ fn drift_between(inputs: &BacktestInputs, h: &Holdout, c: &Constraints) -> Resul
     let drift = drift(table, training_rows, &judged.rows, &training_scores, holdout_scores);
     // (wins, decided leads) of a set of rows.
     let decided = |rows: &[usize]| {
-        let c = OutcomeCounts::of(rows.iter().map(|&i| table.outcomes[i]));
+        let mut c = OutcomeCounts::default();
+        for &i in rows {
+            c.add(table.outcomes[i], table.leads_at(i) as usize);
+        }
         (c.won as u64, (c.won + c.lost) as u64)
     };
     let predicted_wins: f64 = (0..judged.rows.len())
         .filter(|&i| holdout.outcome[i] != mqlcal_features::Outcome::Open)
-        .map(|i| model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64)))
+        .map(|i| {
+            let p = model.calibration.as_ref().map_or(0.0, |c| c.probability(holdout.score[i] as f64));
+            // A grouped row's leads share its probability (one lead: p itself, bit for bit).
+            if holdout.leads[i] == 1 { p } else { holdout.leads[i] as f64 * p }
+        })
         .sum();
     let drift_headline = DriftHeadline::new(
         decided(training_rows),

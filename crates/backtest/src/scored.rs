@@ -32,6 +32,9 @@ pub struct ScoredLeads {
     pub outcome: Vec<Outcome>,
     /// Creation month (`calendar` month index).
     pub month: Vec<i32>,
+    /// Leads each entry stands for: 1, or a grouped table's count. Every count,
+    /// volume and resample adds an entry this many times.
+    pub leads: Vec<u64>,
 }
 
 impl ScoredLeads {
@@ -71,7 +74,7 @@ impl ScoredLeads {
     pub fn counts(&self, keep: impl Fn(usize) -> bool) -> [u64; 3] {
         let mut counts = [0u64; 3];
         for i in (0..self.len()).filter(|&i| keep(i)) {
-            counts[outcome_index(self.outcome[i])] += 1;
+            counts[outcome_index(self.outcome[i])] += self.leads[i];
         }
         counts
     }
@@ -124,6 +127,7 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
         route: Vec::with_capacity(rows.len()),
         outcome: Vec::with_capacity(rows.len()),
         month: Vec::with_capacity(rows.len()),
+        leads: rows.iter().map(|&i| table.leads_at(i)).collect(),
     };
     for &i in rows {
         let row = table.matrix.row(i);

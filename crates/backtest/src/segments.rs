@@ -31,7 +31,7 @@ pub struct SegmentRow {
 
 /// Every value of every segment column, most MQLs first.
 pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, months: f64, z: f64) -> Vec<SegmentRow> {
-    let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).count().max(1) as f64;
+    let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).map(|i| leads.leads[i]).sum::<u64>().max(1) as f64;
     let mut out = Vec::new();
     for column in &table.segments {
         // value -> (all leads' counts, MQLs' counts)
@@ -40,9 +40,9 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
             let value = column.values[leads.rows[i]].clone().unwrap_or_else(|| "(blank)".into());
             let entry = by_value.entry(value).or_default();
             let o = outcome_index(leads.outcome[i]);
-            entry.0[o] += 1;
+            entry.0[o] += leads.leads[i];
             if leads.is_mql(i, threshold) {
-                entry.1[o] += 1;
+                entry.1[o] += leads.leads[i];
             }
         }
         let mut rows: Vec<SegmentRow> = by_value
@@ -96,16 +96,19 @@ pub struct Tiers {
 /// The hot tier is the top of the MQLs by score, as many as `hot_capacity_per_month`
 /// allows: the lowest score at or above the MQL threshold whose leads fit it.
 pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, months: f64, z: f64) -> Tiers {
-    let mut scores: Vec<i64> = (0..leads.len()).filter(|&i| leads.route[i] != Route::Never).map(|i| leads.score[i]).collect();
-    scores.sort_unstable_by(|a, b| b.cmp(a));
+    // (score, leads) of every lead that can be an MQL, highest first.
+    let mut scores: Vec<(i64, u64)> =
+        (0..leads.len()).filter(|&i| leads.route[i] != Route::Never).map(|i| (leads.score[i], leads.leads[i])).collect();
+    scores.sort_unstable_by(|a, b| b.0.cmp(&a.0));
     let mut hot_threshold = None;
-    let mut k = 0;
-    while k < scores.len() && scores[k] >= threshold {
-        let score = scores[k];
-        while k < scores.len() && scores[k] == score {
+    let (mut k, mut taken) = (0, 0u64);
+    while k < scores.len() && scores[k].0 >= threshold {
+        let score = scores[k].0;
+        while k < scores.len() && scores[k].0 == score {
+            taken += scores[k].1;
             k += 1;
         }
-        if k as f64 / months <= hot_capacity_per_month * (1.0 + 1e-12) {
+        if taken as f64 / months <= hot_capacity_per_month * (1.0 + 1e-12) {
             hot_threshold = Some(score);
         } else {
             break;
@@ -140,8 +143,8 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
             (vec![hot_row, warm_row], summary)
         }
         None => {
-            let top = scores.first().copied().unwrap_or(threshold);
-            let at_top = scores.iter().filter(|&&s| s == top).count() as f64 / months;
+            let top = scores.first().map_or(threshold, |s| s.0);
+            let at_top = scores.iter().filter(|s| s.0 == top).map(|s| s.1).sum::<u64>() as f64 / months;
             (
                 vec![row("warm", threshold, leads.counts(mql))],
                 format!(

@@ -61,20 +61,20 @@ pub struct Cells {
 
 impl Cells {
     pub fn of(leads: &ScoredLeads) -> Cells {
-        let mut scored: Vec<(i64, usize)> = (0..leads.len())
+        let mut scored: Vec<(i64, usize, u64)> = (0..leads.len())
             .filter(|&i| leads.route[i] == Route::Score)
-            .map(|i| (leads.score[i], outcome_index(leads.outcome[i])))
+            .map(|i| (leads.score[i], outcome_index(leads.outcome[i]), leads.leads[i]))
             .collect();
         scored.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
         let mut thresholds: Vec<i64> = Vec::new();
         let mut at: Vec<[u64; 3]> = Vec::new();
-        for (score, o) in scored {
+        for (score, o, n) in scored {
             if thresholds.last() != Some(&score) {
                 thresholds.push(score);
                 at.push([0; 3]);
             }
             if let Some(cell) = at.last_mut() {
-                cell[o] += 1;
+                cell[o] += n;
             }
         }
         let always = leads.counts(|i| leads.route[i] == Route::Always);
@@ -260,18 +260,20 @@ fn month_profiles(leads: &ScoredLeads, thresholds: &[i64], months: &[i32]) -> Ve
     let mut per_month = vec![0u64; months.len()];
     for i in (0..leads.len()).filter(|&i| leads.route[i] == Route::Always) {
         if let Some(k) = slot(leads.month[i]) {
-            per_month[k] += 1;
+            per_month[k] += leads.leads[i];
         }
     }
-    let mut by_score: Vec<(i64, i32)> =
-        (0..leads.len()).filter(|&i| leads.route[i] == Route::Score).map(|i| (leads.score[i], leads.month[i])).collect();
+    let mut by_score: Vec<(i64, i32, u64)> = (0..leads.len())
+        .filter(|&i| leads.route[i] == Route::Score)
+        .map(|i| (leads.score[i], leads.month[i], leads.leads[i]))
+        .collect();
     by_score.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
     let mut next = 0;
     let mut out = Vec::with_capacity(thresholds.len());
     for &t in thresholds {
         while next < by_score.len() && by_score[next].0 >= t {
             if let Some(k) = slot(by_score[next].1) {
-                per_month[k] += 1;
+                per_month[k] += by_score[next].2;
             }
             next += 1;
         }

@@ -45,6 +45,7 @@ fn table() -> FeatureTable {
         columns: vec![column("s", ConfigAxis::Engagement), column("demo", ConfigAxis::Engagement), column("comp", ConfigAxis::Fit)],
         matrix,
         as_of: None,
+        patterns: None,
     }
 }
 
@@ -222,6 +223,7 @@ fn infeasible_band_high_low_and_jumps() {
         route: vec![Route::Score; 6],
         outcome: vec![Outcome::Won, Outcome::Lost, Outcome::Lost, Outcome::Lost, Outcome::Won, Outcome::Lost],
         month: vec![0; 6],
+        leads: vec![1; 6],
     };
     let c = constraints(4.0, (0.6, 0.8));
     let (_, rows) = sweep(&leads, 1, &c);
@@ -302,6 +304,7 @@ fn bootstrap_is_seeded_and_matches_the_normal_approximation() {
             })
             .collect(),
         month: (0..n).map(|i| (i % 3) as i32).collect(),
+        leads: vec![1; n],
     };
     let c = constraints(380.0, (0.2, 0.4));
     let (cells, rows) = sweep(&leads, 3, &c);
@@ -382,6 +385,7 @@ fn threshold_for_volume_picks_the_nearest_count_and_the_stricter_on_ties() {
         route: routes.to_vec(),
         outcome: vec![Outcome::Lost; scores.len()],
         month: vec![0; scores.len()],
+        leads: vec![1; scores.len()],
     };
     let leads = s(&[10, 10, 8, 5, 5, 5, 1], &[Route::Score; 7]);
     assert_eq!(threshold_for_volume(&leads, 2), Some(10));

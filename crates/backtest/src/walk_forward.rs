@@ -106,7 +106,7 @@ fn step(
         let months = judged.month_count();
         let leads = judged.score(model, &sub, "walk-forward model")?;
         let (_, sweep_rows) = sweep_months(&leads, &judged.months, c);
-        let overrides = leads.route.iter().filter(|r| **r == Route::Always).count() as f64 / months as f64;
+        let overrides = leads.counts(|i| leads.route[i] == Route::Always).iter().sum::<u64>() as f64 / months as f64;
         let rec = recommend(&sweep_rows, c, overrides);
         let pair = two_axis.and_then(|spec| crate::two_axis::pick(spec, &leads, &judged.months, c));
         Ok((leads, months, sweep_rows, rec, pair))

@@ -17,6 +17,9 @@ pub struct RawInput {
     pub open: Option<String>,
     pub won_ids: Option<String>,
     pub events: Option<String>,
+    /// A feature table (as `mqlcal features` or the feature SQL writes it) read in place
+    /// of the leads and events for fitting and backtesting.
+    pub features: Option<String>,
     pub delimiter: Option<String>,
     pub encoding: Option<String>,
     pub missing: Option<Vec<String>>,

@@ -348,6 +348,10 @@ pub struct Config {
     /// `[input] as_of`: when the export was taken (seconds since the epoch);
     /// None = the latest timestamp in the leads and events.
     pub as_of: Option<i64>,
+    /// `[input] features`: fit and backtest read this feature table (one row per lead, or
+    /// grouped patterns with counts) instead of the lead and event files, which then only
+    /// describe what production scores (the model file's recipes and inputs).
+    pub feature_table: Option<PathBuf>,
     /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have.
     pub plausible_dates: PlausibleDates,
     pub layout: Layout,

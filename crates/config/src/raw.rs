@@ -104,6 +104,12 @@ impl RawConfig {
         let (csv, duplicates) = crate::input::check_csv(&self.input)?;
         let (id_column, leads_date_format) = crate::columns::check_columns(&self.columns)?;
         let as_of = self.input.as_of.as_ref().map(crate::input::parse_as_of).transpose()?;
+        let feature_table = match self.input.features.as_deref() {
+            Some(p) if p.trim().is_empty() => {
+                return Err("[input] features = \"\": expected the path of the feature table (relative to the config file), or remove the key".into())
+            }
+            p => p.map(resolve),
+        };
         let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
         let events = crate::events::check_events(self.input.events.as_deref(), self.events.as_ref(), &resolve)?;
@@ -122,6 +128,7 @@ impl RawConfig {
             source_path: path.to_path_buf(),
             source_text: text.to_string(),
             as_of,
+            feature_table,
             plausible_dates,
             layout,
             csv,

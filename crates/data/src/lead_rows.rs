@@ -328,6 +328,7 @@ impl LeadRows {
             columns,
             matrix,
             as_of,
+            patterns: None,
         })
     }
 }

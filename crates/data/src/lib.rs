@@ -6,6 +6,7 @@ mod csv_lint;
 mod error;
 mod event_stream;
 mod events;
+mod feature_file;
 mod guess;
 mod infer;
 mod profile;
@@ -19,6 +20,7 @@ mod write;
 
 pub use error::DataError;
 pub use events::EventStats;
+pub use feature_file::{grouped_frame, read_feature_table};
 pub use write::{feature_frame, refuse_input, tidy_frame, write_frame, write_tidy};
 pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStats, Ingested};
 pub use infer::{draft_config, Draft, InitOptions, DEFAULT_MIN_LEVEL_COUNT};

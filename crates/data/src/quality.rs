@@ -158,12 +158,16 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
     }
-    if ingested.lead_tables.is_empty() {
-        return Err(DataError::Config {
-            message: "the quality report profiles the lead files as ingest read them: ingest with IngestOptions::keep_lead_tables".into(),
-        });
-    }
-    let columns = profile_lead_files(config, table, &ingested.lead_tables)?;
+    let columns = match &config.feature_table {
+        // A feature table has no raw columns to profile: what it holds was computed upstream.
+        Some(_) => LeadColumns { profiles: vec![], blank_rates: vec![], unnamed: BTreeMap::new() },
+        None if ingested.lead_tables.is_empty() => {
+            return Err(DataError::Config {
+                message: "the quality report profiles the lead files as ingest read them: ingest with IngestOptions::keep_lead_tables".into(),
+            });
+        }
+        None => profile_lead_files(config, table, &ingested.lead_tables)?,
+    };
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
@@ -172,7 +176,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     Ok(QualityReport {
         config: config.source_path.display().to_string(),
         as_of: stats.as_of.map(mqlcal_features::calendar::format_timestamp),
-        leads: table.len(),
+        leads: counts.total(),
         won: counts.won,
         lost: counts.lost,
         open: counts.open,
@@ -192,7 +196,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
 /// Leads, outcomes, win rate and maturity per cohort.
 fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
     let mut per_cohort: BTreeMap<&str, CohortRow> = BTreeMap::new();
-    for (cohort, outcome) in table.cohorts.iter().zip(&table.outcomes) {
+    for (i, (cohort, outcome)) in table.cohorts.iter().zip(&table.outcomes).enumerate() {
+        let leads = table.leads_at(i) as usize;
         let row = per_cohort.entry(cohort).or_insert_with(|| CohortRow {
             cohort: cohort.clone(),
             leads: 0,
@@ -203,11 +208,11 @@ fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
             unfinished_windows: 0,
             mature: true,
         });
-        row.leads += 1;
+        row.leads += leads;
         match outcome {
-            Outcome::Won => row.won += 1,
-            Outcome::Lost => row.lost += 1,
-            Outcome::Open => row.open += 1,
+            Outcome::Won => row.won += leads,
+            Outcome::Lost => row.lost += leads,
+            Outcome::Open => row.open += leads,
         }
     }
     let cohorts: Vec<CohortRow> = per_cohort

@@ -73,6 +73,21 @@ pub struct FeatureTable {
     pub matrix: Array2<f64>,
     /// The export's as-of date and the engagement window (None without dates).
     pub as_of: Option<AsOf>,
+    /// When each row is a feature pattern standing for several leads (a grouped
+    /// table, `[input] features`): how many, and whether their windows had ended.
+    /// None: one row per lead.
+    pub patterns: Option<Patterns>,
+}
+
+/// What a grouped table says about its rows beside the features: every count,
+/// sum and resample downstream counts a row `leads[i]` times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patterns {
+    /// Leads the row stands for (at least 1).
+    pub leads: Vec<u64>,
+    /// Whether their engagement windows had ended by the as-of date (a grouped
+    /// table keeps creation months, not times, so it says so itself).
+    pub window_complete: Vec<bool>,
 }
 
 impl FeatureTable {
@@ -101,7 +116,35 @@ impl FeatureTable {
 
     /// Counts of won, lost and open leads.
     pub fn outcome_counts(&self) -> OutcomeCounts {
-        OutcomeCounts::of(self.outcomes.iter().copied())
+        let mut counts = OutcomeCounts::default();
+        for (i, &outcome) in self.outcomes.iter().enumerate() {
+            counts.add(outcome, self.leads_at(i) as usize);
+        }
+        counts
+    }
+
+    /// Leads row `i` stands for: 1, or a grouped row's count.
+    pub fn leads_at(&self, i: usize) -> u64 {
+        self.patterns.as_ref().map_or(1, |p| p.leads[i])
+    }
+
+    /// Leads of `rows` together.
+    pub fn leads_in(&self, rows: &[usize]) -> u64 {
+        match &self.patterns {
+            None => rows.len() as u64,
+            Some(p) => rows.iter().map(|&i| p.leads[i]).sum(),
+        }
+    }
+
+    /// Each of `rows`' lead count as a fitting weight; None when every row is one lead
+    /// (the unweighted fit, bit for bit).
+    pub fn weights_of(&self, rows: &[usize]) -> Option<Vec<f64>> {
+        self.patterns.as_ref().map(|p| rows.iter().map(|&i| p.leads[i] as f64).collect())
+    }
+
+    /// Whether rows stand for several leads each (a grouped table).
+    pub fn is_grouped(&self) -> bool {
+        self.patterns.is_some()
     }
 
     /// A new table with only `rows`, in the order given.
@@ -120,6 +163,10 @@ impl FeatureTable {
             columns: self.columns.clone(),
             matrix: self.matrix.select(ndarray::Axis(0), rows),
             as_of: self.as_of,
+            patterns: self.patterns.as_ref().map(|p| Patterns {
+                leads: rows.iter().map(|&i| p.leads[i]).collect(),
+                window_complete: rows.iter().map(|&i| p.window_complete[i]).collect(),
+            }),
         }
     }
 
@@ -143,13 +190,18 @@ impl OutcomeCounts {
     pub fn of(outcomes: impl IntoIterator<Item = Outcome>) -> Self {
         let mut counts = OutcomeCounts::default();
         for outcome in outcomes {
-            match outcome {
-                Outcome::Won => counts.won += 1,
-                Outcome::Lost => counts.lost += 1,
-                Outcome::Open => counts.open += 1,
-            }
+            counts.add(outcome, 1);
         }
         counts
+    }
+
+    /// Count `leads` more leads of `outcome`.
+    pub fn add(&mut self, outcome: Outcome, leads: usize) {
+        match outcome {
+            Outcome::Won => self.won += leads,
+            Outcome::Lost => self.lost += leads,
+            Outcome::Open => self.open += leads,
+        }
     }
 
     pub fn total(&self) -> usize {
@@ -172,6 +224,7 @@ mod tests {
             columns: vec![],
             matrix: Array2::zeros((3, 0)),
             as_of: None,
+            patterns: None,
         };
         assert_eq!(table.outcome_counts(), OutcomeCounts { won: 1, lost: 1, open: 1 });
         assert_eq!(table.decided_rows(), vec![0, 2]);

@@ -77,6 +77,9 @@ impl FeatureTable {
     /// Whether row `i` had its whole engagement window before the as-of date
     /// (true without dates or an as-of date).
     pub fn window_complete(&self, i: usize) -> bool {
+        if let Some(p) = &self.patterns {
+            return p.window_complete[i];
+        }
         match (self.as_of, self.created_at[i]) {
             (Some(as_of), Some(created)) => as_of.window_complete(created),
             _ => true,
@@ -114,14 +117,15 @@ impl FeatureTable {
         for i in 0..self.len() {
             let Ok(k) = labels.binary_search(&self.cohorts[i]) else { continue };
             let m = &mut out[k];
-            m.leads += 1;
+            let leads = self.leads_at(i) as usize;
+            m.leads += leads;
             if !self.window_complete(i) {
-                m.unfinished_windows += 1;
+                m.unfinished_windows += leads;
             }
             match self.outcomes[i] {
-                Outcome::Won => m.won += 1,
-                Outcome::Lost => m.lost += 1,
-                Outcome::Open => m.open += 1,
+                Outcome::Won => m.won += leads,
+                Outcome::Lost => m.lost += leads,
+                Outcome::Open => m.open += leads,
             }
         }
         for m in &mut out {
@@ -167,6 +171,7 @@ mod tests {
             columns: vec![],
             matrix: Array2::zeros((4, 0)),
             as_of: Some(AsOf { at: day(19_768), window_seconds: day(7) }),
+            patterns: None,
         };
         let m = t.cohort_maturity(0.8);
         assert!(m[0].mature);

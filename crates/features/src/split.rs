@@ -90,7 +90,9 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
             .filter(|&i| set.contains(table.cohorts[i].as_str()))
             .filter(|&i| {
                 let complete = table.window_complete(i);
-                unfinished_windows += usize::from(!complete);
+                if !complete {
+                    unfinished_windows += table.leads_at(i) as usize;
+                }
                 complete && table.outcomes[i] != Outcome::Open
             })
             .collect()
@@ -137,6 +139,7 @@ mod tests {
             columns: vec![FeatureColumn { name: "x".into(), signal: "x".into(), level: None, axis: mqlcal_config::Axis::Fit }],
             matrix: Array2::zeros((n, 1)),
             as_of: Some(crate::AsOf { at: last * 86_400, window_seconds: 30 * 86_400 }),
+            patterns: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! `alpha = auto`: pick the penalty that predicts the latest cohort best (out of time, not in sample).
 
-use mqlcal_metrics::log_loss;
+use mqlcal_metrics::{log_loss, log_loss_weighted};
 use ndarray::{ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,7 @@ pub struct AlphaScore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlphaFold {
     pub validation_cohort: usize,
+    /// Leads fitted on and validated on.
     pub n_train: usize,
     pub n_validation: usize,
 }
@@ -62,8 +63,8 @@ const MAX_WIDENING: usize = 4;
 /// previous): mean validation log loss per alpha, or the error.
 fn fold_path(
     alphas: &[f64],
-    train: (ArrayView2<f64>, &[bool]),
-    valid: (ArrayView2<f64>, &[bool]),
+    train: (ArrayView2<f64>, &[bool], Option<&[f64]>),
+    valid: (ArrayView2<f64>, &[bool], Option<&[f64]>),
     names: &[String],
     base: &ValidFitParams,
 ) -> Vec<(Result<f64, String>, Option<crate::LogisticFit>)> {
@@ -74,10 +75,13 @@ fn fold_path(
             let fitted = FitParams::from_valid(base.clone())
                 .alpha(alpha)
                 .check()
-                .and_then(|p| fit_from(&p, train.0, train.1, names, previous.as_ref()));
+                .and_then(|p| fit_from(&p, train.0, train.1, train.2, names, previous.as_ref()));
             match fitted.and_then(|m| {
                 m.predict_proba(valid.0)
-                    .and_then(|p| Ok(log_loss(&p, valid.1)?))
+                    .and_then(|p| Ok(match valid.2 {
+                        None => log_loss(&p, valid.1)?,
+                        Some(w) => log_loss_weighted(&p, valid.1, w)?,
+                    }))
                     .map(|ll| (ll, m))
             }) {
                 Ok((ll, m)) => {
@@ -96,18 +100,21 @@ fn fold_path(
 /// grid is widened (up to four more steps) and the search said so.
 ///
 /// `cohort_index[i]` orders lead i's cohort (larger = later). `base` supplies every setting
-/// except alpha. Refit on all cohorts with `best_alpha` afterwards.
+/// except alpha. `weights[i]`, when given, is how many leads row i stands for. Refit on all
+/// cohorts with `best_alpha` afterwards.
+#[allow(clippy::too_many_arguments)]
 pub fn choose_alpha(
     grid: &[f64],
     x: ArrayView2<f64>,
     won: &[bool],
+    weights: Option<&[f64]>,
     cohort_index: &[usize],
     names: &[String],
     base: &ValidFitParams,
     folds: usize,
 ) -> Result<AlphaSearch, FitError> {
     let cohorts = distinct_cohorts(grid, x, won, cohort_index, folds)?;
-    let data = fold_data(&cohorts[cohorts.len() - folds..], x, won, cohort_index);
+    let data = fold_data(&cohorts[cohorts.len() - folds..], x, won, weights, cohort_index);
 
     // Scores per alpha: fold paths run from the largest alpha (the simplest model) down.
     let mut alphas: Vec<f64> = grid.to_vec();
@@ -180,8 +187,10 @@ struct FoldData<'x> {
     fold: AlphaFold,
     x_train: CowArray<'x, f64, Ix2>,
     y_train: Vec<bool>,
+    w_train: Option<Vec<f64>>,
     x_valid: CowArray<'x, f64, Ix2>,
     y_valid: Vec<bool>,
+    w_valid: Option<Vec<f64>>,
 }
 
 /// These rows of `x` (ascending): a view when they are one run, as a fold's are
@@ -198,8 +207,11 @@ fn fold_data<'x>(
     validation: &[usize],
     x: ArrayView2<'x, f64>,
     won: &[bool],
+    weights: Option<&[f64]>,
     cohort_index: &[usize],
 ) -> Vec<FoldData<'x>> {
+    let pick = |rows: &[usize]| weights.map(|w| rows.iter().map(|&i| w[i]).collect::<Vec<f64>>());
+    let leads = |rows: &[usize]| weights.map_or(rows.len(), |w| rows.iter().map(|&i| w[i] as usize).sum());
     validation
         .iter()
         .map(|&v| {
@@ -207,8 +219,8 @@ fn fold_data<'x>(
             let valid: Vec<usize> = (0..won.len()).filter(|&i| cohort_index[i] == v).collect();
             let fold = AlphaFold {
                 validation_cohort: v,
-                n_train: train.len(),
-                n_validation: valid.len(),
+                n_train: leads(&train),
+                n_validation: leads(&valid),
             };
             let x_train = rows_of(x, &train);
             let y_train: Vec<bool> = train.iter().map(|&i| won[i]).collect();
@@ -218,8 +230,10 @@ fn fold_data<'x>(
                 fold,
                 x_train,
                 y_train,
+                w_train: pick(&train),
                 x_valid,
                 y_valid,
+                w_valid: pick(&valid),
             }
         })
         .collect()
@@ -258,8 +272,8 @@ impl Search<'_, '_> {
             .map(|d| {
                 fold_path(
                     &descending,
-                    (d.x_train.view(), &d.y_train),
-                    (d.x_valid.view(), &d.y_valid),
+                    (d.x_train.view(), &d.y_train, d.w_train.as_deref()),
+                    (d.x_valid.view(), &d.y_valid, d.w_valid.as_deref()),
                     self.names,
                     self.base,
                 )

@@ -32,9 +32,9 @@ pub(crate) fn calibrate(
     train: &TrainingSet,
 ) -> Result<CalibrationMethod, FitError> {
     let method = calibration_method(&spec.calibration);
-    let train_scores = scores(model, train.x);
+    let (train_scores, train_y) = per_lead_pairs(scores(model, train.x), train.y, train.w);
     model.calibration = Some(
-        calibration_table(&train_scores, train.y, method)
+        calibration_table(&train_scores, &train_y, method)
             .map_err(|e| name_separators(e, train.x, train.y, train.names))?,
     );
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
@@ -67,9 +67,10 @@ pub(crate) fn measure(
         }
         let x = rows_matrix(table, rows);
         let y = labels(table, rows);
-        let metrics = calibrated_metrics(model, x.view(), &y)?;
+        let w = table.weights_of(rows);
+        let metrics = calibrated_metrics(model, x.view(), &y, w.as_deref())?;
         model.metrics.insert(set.to_string(), metrics);
-        let exact = logistic.predict_proba(x.view())?;
+        let (exact, y) = per_lead_pairs(logistic.predict_proba(x.view())?, &y, w.as_deref());
         exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
     }
     Ok(exact_metrics)
@@ -108,7 +109,8 @@ pub(crate) fn recalibrate_on_latest(
     if !y.iter().any(|&w| w) || y.iter().all(|&w| w) {
         return Ok(());
     }
-    let s = scores(model, x.view());
+    let w = table.weights_of(&split.holdout_rows);
+    let (s, y) = per_lead_pairs(scores(model, x.view()), &y, w.as_deref());
     let mean = |m: &Model| {
         s.iter()
             .map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v)))
@@ -171,11 +173,9 @@ pub fn evaluate_points_model(
 ) -> Result<(), FitError> {
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
-    model.calibration = Some(calibration_table(
-        &scores(model, x_train.view()),
-        &y_train,
-        method,
-    )?);
+    let w_train = table.weights_of(&split.training_rows);
+    let (s_train, y_train) = per_lead_pairs(scores(model, x_train.view()), &y_train, w_train.as_deref());
+    model.calibration = Some(calibration_table(&s_train, &y_train, method)?);
     for (set, rows) in [
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
@@ -185,7 +185,7 @@ pub fn evaluate_points_model(
             continue;
         }
         let x = rows_matrix(table, rows);
-        let metrics = calibrated_metrics(model, x.view(), &y)?;
+        let metrics = calibrated_metrics(model, x.view(), &y, table.weights_of(rows).as_deref())?;
         model.metrics.insert(set.to_string(), metrics);
     }
     Ok(())
@@ -193,7 +193,9 @@ pub fn evaluate_points_model(
 
 /// Metrics of the model's calibrated probabilities (the integer score through its
 /// calibration table) on the rows `x` with outcomes `y`.
-fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool]) -> Result<Metrics, FitError> {
+/// (`w[i]`, when given, is how many leads row i stands for.)
+fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool], w: Option<&[f64]>) -> Result<Metrics, FitError> {
     let probs: Vec<f64> = scores(model, x).iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
-    Ok(mqlcal_metrics::evaluate(&probs, y)?)
+    let (probs, y) = per_lead_pairs(probs, y, w);
+    Ok(mqlcal_metrics::evaluate(&probs, &y)?)
 }

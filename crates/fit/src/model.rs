@@ -102,9 +102,11 @@ pub fn fit_model_with(
     let names = table.column_names();
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
+    let w_train = table.weights_of(&split.training_rows);
     let train = TrainingSet {
         x: x_train.view(),
         y: &y_train,
+        w: w_train.as_deref(),
         names: &names,
     };
 
@@ -145,6 +147,8 @@ pub const DEFAULT_ALPHA_FOLDS: usize = 3;
 pub(crate) struct TrainingSet<'a> {
     pub(crate) x: ArrayView2<'a, f64>,
     pub(crate) y: &'a [bool],
+    /// Leads each row stands for (a grouped table); None: one each.
+    pub(crate) w: Option<&'a [f64]>,
     pub(crate) names: &'a [String],
 }
 
@@ -185,6 +189,7 @@ pub(crate) fn pick_alpha(
                 &default_alpha_grid(),
                 train.x,
                 train.y,
+                train.w,
                 &cohort_index,
                 train.names,
                 &base,
@@ -227,7 +232,7 @@ pub(crate) fn fit_logistic(
     let params = FitParams::new().alpha(alpha).check()?;
     // The alpha search's winner was fitted on most of these rows at this alpha: a close start.
     let warm = warm_start.or(alpha_search.and_then(|a| a.best_fit.as_ref()));
-    fit_from(&params, train.x, train.y, train.names, warm)
+    fit_from(&params, train.x, train.y, train.w, train.names, warm)
 }
 
 /// The config's points scaling in the fitter's terms.
@@ -254,7 +259,7 @@ pub(crate) fn scale_weights(
 ) -> Result<Scaled, FitError> {
     let coefs = logistic.coef_for_input_columns();
     let points = scale_to_points(&coefs, logistic.intercept, train.names, scaling)?;
-    let cost = rounding_cost(train.x, train.y, &coefs, logistic.intercept, &points.points)
+    let cost = rounding_cost(train.x, train.y, train.w, &coefs, logistic.intercept, &points.points)
         .map_err(|e| name_separators(e, train.x, train.y, train.names))?;
     Ok(Scaled {
         coefs,
@@ -393,13 +398,20 @@ pub(crate) fn fit_summary(
     }
 }
 
-/// (won, lost) among `rows` (every other row is open).
+/// (won, lost) leads among `rows` (every other row is open).
 pub(crate) fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
-    let won = rows
-        .iter()
-        .filter(|&&i| table.outcomes[i] == Outcome::Won)
-        .count();
-    (won, rows.len() - won)
+    let won: Vec<usize> = rows.iter().copied().filter(|&i| table.outcomes[i] == Outcome::Won).collect();
+    let won = table.leads_in(&won) as usize;
+    (won, table.leads_in(rows) as usize - won)
+}
+
+/// Per-lead (scores, outcomes) of rows: as they are, or each row repeated as many
+/// times as the leads it stands for (the calibration and rank metrics read leads).
+pub(crate) fn per_lead_pairs<'y>(scores: Vec<f64>, y: &'y [bool], w: Option<&[f64]>) -> (Vec<f64>, std::borrow::Cow<'y, [bool]>) {
+    match w {
+        None => (scores, std::borrow::Cow::Borrowed(y)),
+        Some(w) => (mqlcal_metrics::per_lead(&scores, w), std::borrow::Cow::Owned(mqlcal_metrics::per_lead(y, w))),
+    }
 }
 
 /// What the model was trained on: cohorts, holdout, as-of date, won and lost leads.

@@ -1,6 +1,6 @@
 //! Integer points from logistic weights, and what the rounding costs.
 
-use mqlcal_metrics::{log_loss, roc_auc, sigmoid};
+use mqlcal_metrics::{log_loss, per_lead, roc_auc, sigmoid};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
@@ -107,10 +107,12 @@ pub fn scale_to_points(
 /// What rounding to integer points costs (the model file stores the same type).
 pub use mqlcal_scorecard::RoundingCost;
 
-/// Compare the exact linear score with the integer points score on the same leads.
+/// Compare the exact linear score with the integer points score on the same leads
+/// (`leads[i]`, when given, is how many leads row i stands for).
 pub fn rounding_cost(
     x: ArrayView2<f64>,
     won: &[bool],
+    leads: Option<&[f64]>,
     coefs: &[f64],
     intercept: f64,
     points: &[i64],
@@ -143,6 +145,11 @@ pub fn rounding_cost(
         exact.push(z);
         rounded.push(s);
     }
+    let (exact, rounded, won) = match leads {
+        None => (exact, rounded, std::borrow::Cow::Borrowed(won)),
+        Some(l) => (per_lead(&exact, l), per_lead(&rounded, l), std::borrow::Cow::Owned(per_lead(won, l))),
+    };
+    let won: &[bool] = &won;
     let p_exact: Vec<f64> = exact.iter().map(|&z| sigmoid(z)).collect();
     let cal = platt(&rounded, won)?;
     let p_rounded: Vec<f64> = rounded.iter().map(|&s| cal.probability(s)).collect();

@@ -134,7 +134,7 @@ fn points_and_rounding_cost_on_real_data() {
     let best = m.coef.iter().cloned().fold(f64::MIN, f64::max);
     let jmax = m.coef.iter().position(|&c| c == best).unwrap();
     assert_eq!(pts.points[jmax], 100);
-    let cost = rounding_cost(x.view(), &y, &m.coef, m.intercept, &pts.points).unwrap();
+    let cost = rounding_cost(x.view(), &y, None, &m.coef, m.intercept, &pts.points).unwrap();
     eprintln!("{cost:?}");
     assert!((cost.auc_exact - 0.8907660165181891).abs() < 1e-6);
     assert!(cost.auc_rounded > cost.auc_exact - 0.01);

@@ -98,7 +98,7 @@ fn choose_alpha_scores_the_latest_cohort() {
     let grid = default_alpha_grid();
     assert_eq!(grid.len(), 13);
     assert!((grid[0] - 0.01).abs() < 1e-15 && (grid[12] - 1000.0).abs() < 1e-9);
-    let search = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 1).unwrap();
+    let search = choose_alpha(&grid, x.view(), &won, None, &cohort, &names, &base, 1).unwrap();
     assert_eq!(search.folds.len(), 1);
     assert_eq!(search.folds[0].validation_cohort, 2);
     assert_eq!(
@@ -123,7 +123,7 @@ fn choose_alpha_scores_the_latest_cohort() {
     assert!(losses[losses.len() - 1] > min);
 
     // Two folds: cohorts 1 and 2, each predicted from the cohorts before it; the score is their mean.
-    let two = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 2).unwrap();
+    let two = choose_alpha(&grid, x.view(), &won, None, &cohort, &names, &base, 2).unwrap();
     assert_eq!(
         two.folds
             .iter()
@@ -137,14 +137,14 @@ fn choose_alpha_scores_the_latest_cohort() {
     }
     assert!(two.note.contains("2 folds"), "{}", two.note);
     // More folds than cohorts before the latest: a clear error naming the key.
-    let e = choose_alpha(&grid, x.view(), &won, &cohort, &names, &base, 3)
+    let e = choose_alpha(&grid, x.view(), &won, None, &cohort, &names, &base, 3)
         .unwrap_err()
         .to_string();
     assert!(e.contains("alpha_folds = 3"), "{e}");
 
     // a single cohort cannot be validated out of time
     let one = vec![0usize; 3000];
-    assert!(choose_alpha(&grid, x.view(), &won, &one, &names, &base, 1).is_err());
+    assert!(choose_alpha(&grid, x.view(), &won, None, &one, &names, &base, 1).is_err());
 }
 
 #[test]

@@ -197,6 +197,34 @@ pub fn log_loss(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
     Ok(s / probs.len() as f64)
 }
 
+/// [`log_loss`] of rows that stand for `leads[i]` leads each (a grouped table): the leads' mean.
+pub fn log_loss_weighted(probs: &[f64], labels: &[bool], leads: &[f64]) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    if leads.len() != probs.len() {
+        return Err(MetricsError::LengthMismatch { probabilities: probs.len(), labels: leads.len() });
+    }
+    let eps = f64::EPSILON;
+    let (mut s, mut total) = (0.0, 0.0);
+    for ((&p, &y), &w) in probs.iter().zip(labels).zip(leads) {
+        let p = p.clamp(eps, 1.0 - eps);
+        s += w * if y { -p.ln() } else { -(1.0 - p).ln() };
+        total += w;
+    }
+    Ok(s / total)
+}
+
+/// Each of `values` repeated `leads[i]` times: a grouped table's per-row values as the
+/// per-lead ones the rank and quantile metrics read (9 bytes a lead for a score and
+/// its outcome; the design matrix itself stays one row per pattern).
+/// `leads` holds whole numbers (the weights a weighted fit reads).
+pub fn per_lead<T: Copy>(values: &[T], leads: &[f64]) -> Vec<T> {
+    let mut out = Vec::with_capacity(leads.iter().sum::<f64>() as usize);
+    for (&v, &n) in values.iter().zip(leads) {
+        out.extend(std::iter::repeat(v).take(n as usize));
+    }
+    out
+}
+
 /// One equal-mass group of the reliability table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReliabilityGroup {

@@ -36,6 +36,7 @@ impl Inputs {
         if let Some(events) = &config.events {
             paths.push(events.path.clone());
         }
+        paths.extend(config.feature_table.clone());
         if let Some(current) = &config.model.current {
             paths.push(current.clone());
         }

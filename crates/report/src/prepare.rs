@@ -32,23 +32,26 @@ impl Prepared {
         let table = inputs.table;
         let map = mqlcal_backtest::column_map(&model, table, "the fitted model")
             .map_err(|e| ReportError::Score(e.to_string()))?;
+        // One entry per lead: a grouped table's row is repeated once per lead it stands for
+        // (the charts' histograms and equal-mass groups count leads).
         let score = |rows: &[usize]| -> Vec<LeadScore> {
             let mut values = vec![0.0; map.len()];
             rows.iter()
-                .map(|&i| {
+                .flat_map(|&i| {
                     let row = table.matrix.row(i);
                     for (v, &j) in values.iter_mut().zip(&map) {
                         *v = row[j];
                     }
                     let s = model.score(&values);
-                    LeadScore {
+                    let lead = LeadScore {
                         total: s.total,
                         fit: s.fit,
                         engagement: s.engagement,
                         probability: s.probability.unwrap_or(f64::NAN),
                         outcome: table.outcomes[i],
                         mql: s.mql.unwrap_or(false),
-                    }
+                    };
+                    std::iter::repeat_n(lead, table.leads_at(i) as usize)
                 })
                 .collect()
         };

@@ -63,10 +63,11 @@ pub fn cell_rows(leads: &ScoredLeads, rule: &TwoAxisRule, by_grade: bool, z: f64
         let (f, e) = (leads.fit[i], leads.engagement[i]);
         let Some(k) = rows.iter().position(|r| inside(f, r.fit_from, r.fit_below) && inside(e, r.engagement_from, r.engagement_below)) else { continue };
         let d = leads.two_axis_decision(i, rule);
-        rows[k].leads += 1;
-        rows[k].mqls += u64::from(d.mql);
-        *rows[k].routes.entry(d.route).or_default() += 1;
-        counts[k][outcome_index(leads.outcome[i])] += 1;
+        let n = leads.leads[i];
+        rows[k].leads += n;
+        rows[k].mqls += u64::from(d.mql) * n;
+        *rows[k].routes.entry(d.route).or_default() += n;
+        counts[k][outcome_index(leads.outcome[i])] += n;
     }
     for (row, c) in rows.iter_mut().zip(counts) {
         row.outcomes = Outcomes::of(c, z);

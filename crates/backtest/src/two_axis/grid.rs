@@ -99,22 +99,23 @@ impl Grid {
         for i in 0..leads.len() {
             let o = outcome_index(leads.outcome[i]);
             let month = months.binary_search(&leads.month[i]).ok();
+            let n = leads.leads[i];
             match leads.route[i] {
                 Route::Always => {
-                    grid.always[o] += 1;
+                    grid.always[o] += n;
                     if let Some(m) = month {
-                        grid.month_always[m] += 1;
+                        grid.month_always[m] += n;
                     }
                 }
-                Route::Never => grid.rest[o] += 1,
+                Route::Never => grid.rest[o] += n,
                 Route::Score => match (slot(&grid.fit, leads.fit[i]), slot(&grid.engagement, leads.engagement[i])) {
                     (Some(a), Some(b)) => {
-                        grid.at[a * ne + b][o] += 1;
+                        grid.at[a * ne + b][o] += n;
                         if let Some(m) = month {
-                            grid.month_at[m][a * ne + b] += 1;
+                            grid.month_at[m][a * ne + b] += n;
                         }
                     }
-                    _ => grid.rest[o] += 1,
+                    _ => grid.rest[o] += n,
                 },
             }
         }

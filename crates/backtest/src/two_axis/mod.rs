@@ -227,7 +227,7 @@ fn versus(t: &TwoAxisInputs, rule: &TwoAxisRule, chosen: &PairRow, months: f64) 
     let mut cells = [0u64; 12];
     for i in 0..h.len() {
         let (two, single) = (h.is_mql_two_axis(i, rule), h.is_mql(i, threshold));
-        cells[usize::from(two) * 6 + usize::from(single) * 3 + crate::scored::outcome_index(h.outcome[i])] += 1;
+        cells[usize::from(two) * 6 + usize::from(single) * 3 + crate::scored::outcome_index(h.outcome[i])] += h.leads[i];
     }
     let side = |two: bool| {
         let mut counts = [0u64; 3];

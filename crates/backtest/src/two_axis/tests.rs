@@ -11,10 +11,11 @@ fn leads(n: usize, seed: u64) -> ScoredLeads {
         s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (s >> 33) % m
     };
-    let mut l = ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] };
+    let mut l = ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![], leads: vec![] };
     for i in 0..n {
         let (f, e) = (next(60) as i64 - 20, next(90) as i64);
         l.rows.push(i);
+        l.leads.push(1);
         l.fit.push(f);
         l.engagement.push(e);
         l.score.push(f + e);

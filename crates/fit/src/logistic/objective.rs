@@ -28,6 +28,9 @@ pub(super) struct Problem<'a> {
     pub(super) xc: &'a [f64],
     pub(super) p: usize,
     pub(super) y: &'a [bool],
+    /// Leads each row stands for (a grouped table); None: one each. A row of weight w
+    /// counts as w identical leads, so the optimum is the leads' optimum.
+    pub(super) weights: Option<&'a [f64]>,
     pub(super) alpha: f64,
 }
 
@@ -62,7 +65,10 @@ impl Problem<'_> {
             // One exp per row: e = e^{−|z|} gives both σ(z) and log σ(±z).
             let e = (-z.abs()).exp();
             let signed = if won { z } else { -z };
-            log_likelihood -= e.ln_1p() + if signed < 0.0 { -signed } else { 0.0 };
+            let loss = e.ln_1p() + if signed < 0.0 { -signed } else { 0.0 };
+            // Unweighted rows keep the exact sums they always had (no multiplication by 1).
+            let leads = self.weights.map(|w| w[start + r]);
+            log_likelihood -= leads.map_or(loss, |w| w * loss);
             if need == Need::Hessian {
                 let prob = if z >= 0.0 {
                     1.0 / (1.0 + e)
@@ -70,11 +76,13 @@ impl Problem<'_> {
                     e / (1.0 + e)
                 };
                 let residual = prob - if won { 1.0 } else { 0.0 };
+                let residual = leads.map_or(residual, |w| w * residual);
                 gradient[0] += residual;
                 for (g, v) in gradient[1..].iter_mut().zip(x) {
                     *g += residual * v;
                 }
-                let root_weight = (prob * (1.0 - prob)).sqrt();
+                let variance = prob * (1.0 - prob);
+                let root_weight = leads.map_or(variance, |w| w * variance).sqrt();
                 if let Some(weighted) = weighted.as_mut() {
                     let mut out = weighted.row_mut(r);
                     out[0] = root_weight;

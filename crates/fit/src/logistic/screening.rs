@@ -26,10 +26,15 @@ pub struct DroppedSignal {
     pub reason: DropReason,
 }
 
-/// Outcome counts, checked against the minimum.
-pub(crate) fn check_outcomes(won: &[bool], min: usize) -> Result<(usize, usize), FitError> {
-    let w = won.iter().filter(|&&b| b).count();
-    let l = won.len() - w;
+/// Outcome counts (leads, with `weights` the leads each row stands for), checked against the minimum.
+pub(crate) fn check_outcomes(won: &[bool], weights: Option<&[f64]>, min: usize) -> Result<(usize, usize), FitError> {
+    let (w, l) = match weights {
+        None => {
+            let w = won.iter().filter(|&&b| b).count();
+            (w, won.len() - w)
+        }
+        Some(weights) => won.iter().zip(weights).fold((0, 0), |(w, l), (&b, &n)| if b { (w + n as usize, l) } else { (w, l + n as usize) }),
+    };
     if w == 0 || l == 0 {
         return Err(FitError::OneOutcome { won: w, lost: l });
     }

@@ -28,22 +28,29 @@ pub fn fit(
     won: &[bool],
     names: &[String],
 ) -> Result<LogisticFit, FitError> {
-    fit_from(params, x, won, names, None)
+    fit_from(params, x, won, None, names, None)
 }
 
 /// [`fit`], starting Newton from `warm` (a fit of the same rows and columns at a nearby
 /// alpha, e.g. the previous point of an alpha grid) instead of an L-BFGS run: from there
 /// two or three Newton steps reach the optimum. A `warm` fit of other columns is ignored.
+///
+/// `weights[i]` (when given) is how many leads row i stands for (a grouped table's
+/// count): the fit is the fit of those leads, and its counts are leads, not rows.
 pub fn fit_from(
     params: &ValidFitParams,
     x: ArrayView2<f64>,
     won: &[bool],
+    weights: Option<&[f64]>,
     names: &[String],
     warm: Option<&LogisticFit>,
 ) -> Result<LogisticFit, FitError> {
     FitParams::from_valid(params.clone()).check_ref()?;
     check_shapes(x, won, names)?;
-    let (n_won, _) = check_outcomes(won, params.min_per_outcome)?;
+    if let Some(w) = weights {
+        check_weights(w, won.len())?;
+    }
+    let (n_won, n_lost) = check_outcomes(won, weights, params.min_per_outcome)?;
     let Screened {
         keep,
         signals,
@@ -52,19 +59,23 @@ pub fn fit_from(
     } = screen(x, won, names, params.alpha)?;
     let p = keep.len();
 
-    let Centred { xc, means, sds } = centre(x, &keep)?;
+    let Centred { xc, means, sds } = match weights {
+        None => centre(x, &keep)?,
+        Some(w) => centre_weighted(x, &keep, w)?,
+    };
     let problem = Problem {
         xc: xc
             .as_slice()
             .ok_or_else(|| FitError::Shape("centred signals are not row-major".into()))?,
         p,
         y: won,
+        weights,
         alpha: params.alpha,
     };
 
     let warm = warm
         .filter(|w| w.columns == keep && w.n_input_columns == x.ncols() && params.newton_steps > 0);
-    let theta = start(params, &problem, &xc, &means, n_won, warm)?;
+    let theta = start(params, &problem, &xc, &means, (n_won, n_lost), warm)?;
     let current = problem.evaluate(&theta, Need::Hessian);
     let lbfgs_gradient_norm = norm(&current.gradient);
 
@@ -112,7 +123,7 @@ pub fn fit_from(
         lbfgs_gradient_norm,
         iterations,
         converged: true,
-        n: won.len(),
+        n: n_won + n_lost,
         won: n_won,
         dropped,
         warnings,
@@ -136,6 +147,17 @@ fn check_shapes(x: ArrayView2<f64>, won: &[bool], names: &[String]) -> Result<()
         )));
     }
     Ok(())
+}
+
+/// Every weight a positive whole number of leads, one per row.
+fn check_weights(weights: &[f64], rows: usize) -> Result<(), FitError> {
+    if weights.len() != rows {
+        return Err(FitError::Shape(format!("{rows} rows but {} weights", weights.len())));
+    }
+    match weights.iter().position(|&w| !(w >= 1.0 && w.fract() == 0.0 && w.is_finite())) {
+        Some(i) => Err(FitError::Shape(format!("row {i} stands for {} leads: expected a whole number of at least 1", weights[i]))),
+        None => Ok(()),
+    }
 }
 
 /// The kept columns, centred, with their means and standard deviations.
@@ -163,6 +185,33 @@ fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
     Ok(Centred { xc, means, sds })
 }
 
+/// [`centre`] for rows that stand for `weights[i]` leads each: the leads' means and
+/// standard deviations.
+fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64]) -> Result<Centred, FitError> {
+    let p = keep.len();
+    let total: f64 = weights.iter().sum();
+    let mut kept = Vec::with_capacity(x.nrows() * p);
+    for row in x.outer_iter() {
+        kept.extend(keep.iter().map(|&j| row[j]));
+    }
+    let mut xc =
+        Array2::from_shape_vec((x.nrows(), p), kept).map_err(|e| FitError::Shape(e.to_string()))?;
+    let mut means = Array1::<f64>::zeros(p);
+    for (row, &w) in xc.outer_iter().zip(weights) {
+        means.scaled_add(w, &row);
+    }
+    means /= total;
+    let mut squares = vec![0.0; p];
+    for (row, &w) in xc.outer_iter().zip(weights) {
+        for ((s, &v), &m) in squares.iter_mut().zip(row.iter()).zip(means.iter()) {
+            *s += w * (v - m) * (v - m);
+        }
+    }
+    let sds = squares.iter().map(|s| (s / total).sqrt()).collect();
+    xc -= &means.view().insert_axis(Axis(0));
+    Ok(Centred { xc, means, sds })
+}
+
 /// The starting point of Newton: the warm fit when there is one, else L-BFGS from the
 /// intercept-only model (kept only if better), else the intercept-only model.
 fn start(
@@ -170,12 +219,11 @@ fn start(
     problem: &Problem,
     xc: &Array2<f64>,
     means: &Array1<f64>,
-    n_won: usize,
+    (n_won, n_lost): (usize, usize),
     warm: Option<&LogisticFit>,
 ) -> Result<Vec<f64>, FitError> {
-    let won = problem.y;
     let p = problem.p;
-    let rate = n_won as f64 / won.len() as f64;
+    let rate = n_won as f64 / (n_won + n_lost) as f64;
     let mut theta = vec![0.0; p + 1];
     theta[0] = (rate / (1.0 - rate)).ln();
     if let Some(w) = warm {

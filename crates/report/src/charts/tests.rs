@@ -95,7 +95,7 @@ fn backtest(c: &Constraints, rows: Vec<ThresholdRow>) -> Backtest {
         comparison: None,
         two_axis: None,
         warnings: vec![],
-        holdout: ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] },
+        holdout: ScoredLeads { rows: vec![], score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![], leads: vec![] },
     }
 }
 
@@ -464,7 +464,7 @@ fn two_axis(b: &Backtest, c: &Constraints, grades: bool) -> mqlcal_backtest::two
         (rng >> 33) % m
     };
     let n = 3000;
-    let mut l = ScoredLeads { rows: (0..n).collect(), score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![] };
+    let mut l = ScoredLeads { rows: (0..n).collect(), score: vec![], fit: vec![], engagement: vec![], route: vec![], outcome: vec![], month: vec![], leads: vec![] };
     for _ in 0..n {
         let (f, e) = (next(100) as i64, next(200) as i64);
         l.fit.push(f);
@@ -473,6 +473,7 @@ fn two_axis(b: &Backtest, c: &Constraints, grades: bool) -> mqlcal_backtest::two
         l.route.push(mqlcal_backtest::Route::Score);
         l.outcome.push(if next(100) < (f.min(e / 2) / 2) as u64 { Outcome::Won } else { Outcome::Lost });
         l.month.push(600 + next(3) as i32);
+        l.leads.push(1);
     }
     let spec = mqlcal_backtest::two_axis::TwoAxisSpec {
         fit_min: None,
