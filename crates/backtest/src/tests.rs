@@ -399,3 +399,30 @@ fn threshold_for_volume_picks_the_nearest_count_and_the_stricter_on_ties() {
     assert_eq!(threshold_for_volume(&routed, 1), Some(11));
     assert_eq!(threshold_for_volume(&routed, 3), Some(9));
 }
+
+/// A grouped table (rows standing for several leads) backtests as its leads do: the
+/// same sweep, bootstrap, tiers, segments and equal-volume threshold as the table with
+/// every row repeated once per lead.
+#[test]
+fn rows_standing_for_several_leads_count_as_those_leads() {
+    let leads_per_row: Vec<u64> = vec![3, 1, 2, 1, 4, 1, 2, 1, 2, 1];
+    let mut grouped = table();
+    grouped.patterns = Some(mqlcal_features::Patterns { leads: leads_per_row.clone(), window_complete: vec![true; 10] });
+    let repeated: Vec<usize> = (0..10).flat_map(|i| std::iter::repeat_n(i, leads_per_row[i] as usize)).collect();
+    let expanded = table().select_rows(&repeated);
+    assert_eq!(grouped.outcome_counts(), expanded.outcome_counts());
+    let m = model(Some(30), true);
+    let a = score_rows(&m, &grouped, &(0..grouped.len()).collect::<Vec<_>>(), "m").unwrap();
+    let b = score_rows(&m, &expanded, &(0..expanded.len()).collect::<Vec<_>>(), "m").unwrap();
+    let c = constraints(6.0, (0.3, 0.7));
+    let ((cells_a, rows_a), (cells_b, rows_b)) = (sweep(&a, 3, &c), sweep(&b, 3, &c));
+    assert_eq!(rows_a, rows_b);
+    assert_eq!((cells_a.at.clone(), cells_a.always, cells_a.never), (cells_b.at.clone(), cells_b.always, cells_b.never));
+    let rec = recommend(&rows_a, &c, 0.0);
+    assert_eq!(bootstrap(&cells_a, 3.0, &c, rec.row, 500, 7), bootstrap(&cells_b, 3.0, &c, rec.row, 500, 7));
+    assert_eq!(tiers(&a, 30, 2.0, 3.0, Z90), tiers(&b, 30, 2.0, 3.0, Z90));
+    assert_eq!(segments(&grouped, &a, 30, 3.0, Z90), segments(&expanded, &b, 30, 3.0, Z90));
+    for target in 0..20 {
+        assert_eq!(threshold_for_volume(&a, target), threshold_for_volume(&b, target), "{target} MQLs");
+    }
+}

@@ -175,3 +175,40 @@ fn isotonic_and_platt_on_points_score() {
         assert!(json.contains("\"method\""));
     }
 }
+
+/// Rows that stand for several leads each (a grouped table) fit as the leads would:
+/// x2 and x3 take few values, so 4000 leads of (x2, x3, won) fall into at most 24 patterns.
+#[test]
+fn weighted_patterns_fit_as_their_leads() {
+    let (x, won, names) = simulate(4000, -1.0, 11);
+    let (x, names) = (x.slice(ndarray::s![.., 1..]).to_owned(), names[1..].to_vec());
+    let mut patterns: Vec<(f64, f64, bool, f64)> = Vec::new();
+    for (row, &w) in x.outer_iter().zip(&won) {
+        match patterns.iter_mut().find(|p| p.0 == row[0] && p.1 == row[1] && p.2 == w) {
+            Some(p) => p.3 += 1.0,
+            None => patterns.push((row[0], row[1], w, 1.0)),
+        }
+    }
+    assert!(patterns.len() <= 24, "{}", patterns.len());
+    let xg = Array2::from_shape_fn((patterns.len(), 2), |(i, j)| if j == 0 { patterns[i].0 } else { patterns[i].1 });
+    let yg: Vec<bool> = patterns.iter().map(|p| p.2).collect();
+    let wg: Vec<f64> = patterns.iter().map(|p| p.3).collect();
+    for alpha in [0.0, 1.0, 30.0] {
+        let params = FitParams::new().alpha(alpha).check().unwrap();
+        let leads = fit(&params, x.view(), &won, &names).unwrap();
+        let grouped = fit_from(&params, xg.view(), &yg, Some(&wg), &names, None).unwrap();
+        assert_eq!((grouped.n, grouped.won), (leads.n, leads.won));
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+        assert!(close(grouped.intercept, leads.intercept), "alpha {alpha}: {} vs {}", grouped.intercept, leads.intercept);
+        for k in 0..2 {
+            assert!(close(grouped.coef[k], leads.coef[k]), "alpha {alpha} {}: {} vs {}", names[k], grouped.coef[k], leads.coef[k]);
+            assert!(close(grouped.std_err[k], leads.std_err[k]), "alpha {alpha} SE {}", names[k]);
+        }
+        assert!(close(grouped.log_likelihood, leads.log_likelihood));
+    }
+    // A weight that is not a whole number of leads is refused.
+    let mut bad = wg.clone();
+    bad[0] = 0.5;
+    let params = FitParams::new().alpha(1.0).check().unwrap();
+    assert!(fit_from(&params, xg.view(), &yg, Some(&bad), &names, None).is_err());
+}

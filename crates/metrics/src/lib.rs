@@ -663,6 +663,17 @@ mod tests {
     }
 
     #[test]
+    fn weighted_log_loss_is_the_leads_log_loss() {
+        let (p, y, w) = ([0.8, 0.3, 0.6], [true, false, false], [3.0, 1.0, 2.0]);
+        let leads_p = per_lead(&p, &w);
+        let leads_y = per_lead(&y, &w);
+        assert_eq!(leads_p, vec![0.8, 0.8, 0.8, 0.3, 0.6, 0.6]);
+        let expected = log_loss(&leads_p, &leads_y).unwrap();
+        assert!((log_loss_weighted(&p, &y, &w).unwrap() - expected).abs() < 1e-15);
+        assert!(log_loss_weighted(&p, &y, &w[..2]).is_err());
+    }
+
+    #[test]
     fn brier_and_log_loss_small() {
         let p = [0.8, 0.3];
         let y = [true, false];
