@@ -21,6 +21,20 @@ impl Inputs {
     /// The config and every file it names.
     pub fn of(config: &Config) -> Inputs {
         let mut paths = vec![config.source_path.clone()];
+        match &config.feature_table {
+            // Leads and events are not read (they only describe what production scores).
+            Some(features) => paths.push(features.clone()),
+            None => paths.extend(Self::crm_files(config)),
+        }
+        if let Some(current) = &config.model.current {
+            paths.push(current.clone());
+        }
+        Inputs { paths }
+    }
+
+    /// The CRM export's files: the layout's lead files and the events.
+    fn crm_files(config: &Config) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
         match &config.layout {
             Layout::OutcomeColumn { leads, .. } => paths.push(leads.clone()),
             Layout::SeparateFiles { won, lost, open } => {
@@ -36,11 +50,7 @@ impl Inputs {
         if let Some(events) = &config.events {
             paths.push(events.path.clone());
         }
-        paths.extend(config.feature_table.clone());
-        if let Some(current) = &config.model.current {
-            paths.push(current.clone());
-        }
-        Inputs { paths }
+        paths
     }
 
     /// These inputs and `path` (a model file named on the command line).
