@@ -133,33 +133,53 @@ impl DriftHeadline {
     }
 }
 
-/// Bin edges from the training values: each distinct value when there are few, else deciles.
-/// A value's bin is the number of edges at or below it.
-fn edges(training: &[f64]) -> Vec<f64> {
-    let mut sorted: Vec<f64> = training.iter().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
-    let mut distinct = sorted.clone();
+/// Bin edges from the training values: each distinct value when there are few, else deciles
+/// (of the leads: `leads[i]` per value when given). A value's bin is the number of edges at
+/// or below it.
+fn edges(training: &[f64], leads: Option<&[f64]>) -> Vec<f64> {
+    // (value, leads) of the finite values, ascending.
+    let mut sorted: Vec<(f64, usize)> = training
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(|(i, &v)| (v, leads.map_or(1, |l| l[i] as usize)))
+        .collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut distinct: Vec<f64> = sorted.iter().map(|s| s.0).collect();
     distinct.dedup();
     if distinct.len() <= MAX_DISTINCT_BINS {
         return distinct.into_iter().skip(1).collect();
     }
-    let mut cuts: Vec<f64> = (1..10).map(|d| sorted[d * sorted.len() / 10]).collect();
+    // The value of the lead at each position: positions are cumulative lead counts.
+    let mut ends = Vec::with_capacity(sorted.len());
+    let mut at = 0;
+    for s in &sorted {
+        at += s.1;
+        ends.push(at);
+    }
+    let value_at = |position: usize| sorted[ends.partition_point(|&e| e <= position)].0;
+    let mut cuts: Vec<f64> = (1..10).map(|d| value_at(d * at / 10)).collect();
     cuts.dedup();
     // A cut at the minimum would leave an empty first bin.
-    cuts.retain(|&c| c > sorted[0]);
+    cuts.retain(|&c| c > sorted[0].0);
     cuts
 }
 
 /// PSI = Σ (holdout share − training share) × ln(holdout share / training share).
 pub fn stability_index(training: &[f64], holdout: &[f64]) -> (f64, usize) {
-    let edges = edges(training);
+    stability_index_of((training, None), (holdout, None))
+}
+
+/// [`stability_index`] of values standing for `leads[i]` leads each (a grouped table), when given.
+pub fn stability_index_of(training: (&[f64], Option<&[f64]>), holdout: (&[f64], Option<&[f64]>)) -> (f64, usize) {
+    let edges = edges(training.0, training.1);
     let bins = edges.len() + 1;
-    let shares = |values: &[f64]| {
+    let shares = |(values, leads): (&[f64], Option<&[f64]>)| {
         let mut counts = vec![0usize; bins];
-        for &v in values {
-            counts[edges.partition_point(|&e| e <= v)] += 1;
+        for (i, &v) in values.iter().enumerate() {
+            counts[edges.partition_point(|&e| e <= v)] += leads.map_or(1, |l| l[i] as usize);
         }
-        let n = values.len().max(1) as f64;
+        let n = leads.map_or(values.len(), |l| l.iter().map(|&n| n as usize).sum()).max(1) as f64;
         counts.into_iter().map(|c| (c as f64 / n).max(MIN_SHARE)).collect::<Vec<f64>>()
     };
     let (t, h) = (shares(training), shares(holdout));
@@ -169,14 +189,8 @@ pub fn stability_index(training: &[f64], holdout: &[f64]) -> (f64, usize) {
 /// The score's index, then one per signal (a categorical signal's bins are its levels).
 pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usize], training_scores: &[f64], holdout_scores: &[f64]) -> Vec<Stability> {
     // A grouped table's rows stand for several leads: the shares are the leads' shares.
-    let per_lead = |values: Vec<f64>, rows: &[usize]| match table.weights_of(rows) {
-        None => values,
-        Some(w) => mqlcal_metrics::per_lead(&values, &w),
-    };
-    let (index, bins) = stability_index(
-        &per_lead(training_scores.to_vec(), training_rows),
-        &per_lead(holdout_scores.to_vec(), holdout_rows),
-    );
+    let (training_leads, holdout_leads) = (table.weights_of(training_rows), table.weights_of(holdout_rows));
+    let (index, bins) = stability_index_of((training_scores, training_leads.as_deref()), (holdout_scores, holdout_leads.as_deref()));
     let mut out = vec![Stability { name: "score".into(), kind: "score".into(), index, bins, flag: flag(index) }];
     let mut signals: Vec<&str> = Vec::new();
     for c in &table.columns {
@@ -193,9 +207,9 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
             }
             columns.iter().position(|&j| table.matrix[[i, j]] > 0.0).map_or(0.0, |k| (k + 1) as f64)
         };
-        let training = per_lead(training_rows.iter().map(|&i| value(i)).collect(), training_rows);
-        let holdout = per_lead(holdout_rows.iter().map(|&i| value(i)).collect(), holdout_rows);
-        let (index, bins) = stability_index(&training, &holdout);
+        let training: Vec<f64> = training_rows.iter().map(|&i| value(i)).collect();
+        let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
+        let (index, bins) = stability_index_of((&training, training_leads.as_deref()), (&holdout, holdout_leads.as_deref()));
         let kind = table.columns[columns[0]].axis.as_str();
         out.push(Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) });
     }

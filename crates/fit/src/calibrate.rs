@@ -1,6 +1,6 @@
 //! Score → probability maps (Platt and isotonic), tabulated so a production scorer needs no model code.
 
-use mqlcal_metrics::{fit_logistic_line, sigmoid};
+use mqlcal_metrics::{fit_logistic_line, fit_logistic_line_weighted, sigmoid};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
@@ -64,8 +64,16 @@ fn distinct_sorted(scores: &[f64]) -> Vec<f64> {
 
 /// Fit Platt scaling by unpenalised Newton (fails if the score separates won from lost perfectly).
 pub fn platt(scores: &[f64], won: &[bool]) -> Result<Platt, FitError> {
+    platt_of(scores, won, None)
+}
+
+/// [`platt`] where row i stands for `leads[i]` leads (a grouped table), when given.
+pub fn platt_of(scores: &[f64], won: &[bool], leads: Option<&[f64]>) -> Result<Platt, FitError> {
     check_scores(scores, won)?;
-    let line = fit_logistic_line(scores, won)?;
+    let line = match leads {
+        None => fit_logistic_line(scores, won)?,
+        Some(leads) => fit_logistic_line_weighted(scores, won, leads)?,
+    };
     Ok(Platt {
         a: line.intercept,
         b: line.slope,
@@ -101,22 +109,31 @@ impl Isotonic {
 
 /// Pool-adjacent-violators: the least-squares non-decreasing fit of won (0/1) on the score.
 pub fn isotonic(scores: &[f64], won: &[bool]) -> Result<Isotonic, FitError> {
+    isotonic_of(scores, won, None)
+}
+
+/// [`isotonic`] where row i stands for `leads[i]` leads (a grouped table), when given.
+pub fn isotonic_of(scores: &[f64], won: &[bool], leads: Option<&[f64]>) -> Result<Isotonic, FitError> {
     check_scores(scores, won)?;
+    if leads.is_some_and(|l| l.len() != scores.len()) {
+        return Err(FitError::Shape(format!("{} scores but {} lead counts", scores.len(), leads.map_or(0, <[f64]>::len))));
+    }
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
     // One block per distinct score: (sum of outcomes, weight, first distinct index).
     let mut xs: Vec<f64> = Vec::new();
     let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
     for &i in &order {
-        let y = if won[i] { 1.0 } else { 0.0 };
+        let n = leads.map_or(1.0, |l| l[i]);
+        let y = if won[i] { n } else { 0.0 };
         if xs.last() == Some(&scores[i]) {
             if let Some(b) = blocks.last_mut() {
                 b.0 += y;
-                b.1 += 1.0;
+                b.1 += n;
             }
         } else {
             xs.push(scores[i]);
-            blocks.push((y, 1.0, xs.len() - 1));
+            blocks.push((y, n, xs.len() - 1));
         }
         // Merge backwards while the previous block's mean exceeds the last one's (a new
         // block, or ties added to the last block, can create the violation).
@@ -146,14 +163,16 @@ pub fn isotonic(scores: &[f64], won: &[bool]) -> Result<Isotonic, FitError> {
 }
 
 /// Fit a calibration of `scores` and tabulate it at the distinct observed scores.
+/// `leads[i]`, when given, is how many leads row i stands for (a grouped table).
 pub fn calibration_table(
     scores: &[f64],
     won: &[bool],
+    leads: Option<&[f64]>,
     method: CalibrationMethod,
 ) -> Result<CalibrationTable, FitError> {
     Ok(match method {
-        CalibrationMethod::Platt => platt(scores, won)?.table(scores),
-        CalibrationMethod::Isotonic => isotonic(scores, won)?.table(scores),
+        CalibrationMethod::Platt => platt_of(scores, won, leads)?.table(scores),
+        CalibrationMethod::Isotonic => isotonic_of(scores, won, leads)?.table(scores),
     })
 }
 

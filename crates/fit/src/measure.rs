@@ -32,9 +32,9 @@ pub(crate) fn calibrate(
     train: &TrainingSet,
 ) -> Result<CalibrationMethod, FitError> {
     let method = calibration_method(&spec.calibration);
-    let (train_scores, train_y) = per_lead_pairs(scores(model, train.x), train.y, train.w);
+    let train_scores = scores(model, train.x);
     model.calibration = Some(
-        calibration_table(&train_scores, &train_y, method)
+        calibration_table(&train_scores, train.y, train.w, method)
             .map_err(|e| name_separators(e, train.x, train.y, train.names))?,
     );
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
@@ -70,8 +70,8 @@ pub(crate) fn measure(
         let w = table.weights_of(rows);
         let metrics = calibrated_metrics(model, x.view(), &y, w.as_deref())?;
         model.metrics.insert(set.to_string(), metrics);
-        let (exact, y) = per_lead_pairs(logistic.predict_proba(x.view())?, &y, w.as_deref());
-        exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate(&exact, &y)?);
+        let exact = logistic.predict_proba(x.view())?;
+        exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?);
     }
     Ok(exact_metrics)
 }
@@ -110,17 +110,23 @@ pub(crate) fn recalibrate_on_latest(
         return Ok(());
     }
     let w = table.weights_of(&split.holdout_rows);
-    let (s, y) = per_lead_pairs(scores(model, x.view()), &y, w.as_deref());
+    let leads = |i: usize| w.as_ref().map_or(1.0, |w| w[i]);
+    let total: f64 = (0..y.len()).map(leads).sum();
+    let s = scores(model, x.view());
     let mean = |m: &Model| {
         s.iter()
-            .map(|&v| m.calibration.as_ref().map_or(0.0, |c| c.probability(v)))
+            .enumerate()
+            .map(|(i, &v)| {
+                let p = m.calibration.as_ref().map_or(0.0, |c| c.probability(v));
+                if w.is_some() { leads(i) * p } else { p }
+            })
             .sum::<f64>()
-            / s.len() as f64
+            / total
     };
     let before = mean(model);
-    model.calibration = Some(calibration_table(&s, &y, method)?);
+    model.calibration = Some(calibration_table(&s, &y, w.as_deref(), method)?);
     let after = mean(model);
-    let observed = y.iter().filter(|&&w| w).count() as f64 / y.len() as f64;
+    let observed = (0..y.len()).filter(|&i| y[i]).map(leads).sum::<f64>() / total;
     if let Some(fit) = &mut model.fit {
         fit.warnings.push(format!(
             "calibrate_on = \"latest\": probabilities refitted on {} (in sample there): their mean there moves from {:.1} % (training map) to {:.1} % (observed {:.1} %)",
@@ -174,8 +180,7 @@ pub fn evaluate_points_model(
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
     let w_train = table.weights_of(&split.training_rows);
-    let (s_train, y_train) = per_lead_pairs(scores(model, x_train.view()), &y_train, w_train.as_deref());
-    model.calibration = Some(calibration_table(&s_train, &y_train, method)?);
+    model.calibration = Some(calibration_table(&scores(model, x_train.view()), &y_train, w_train.as_deref(), method)?);
     for (set, rows) in [
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
@@ -196,6 +201,5 @@ pub fn evaluate_points_model(
 /// (`w[i]`, when given, is how many leads row i stands for.)
 fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool], w: Option<&[f64]>) -> Result<Metrics, FitError> {
     let probs: Vec<f64> = scores(model, x).iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
-    let (probs, y) = per_lead_pairs(probs, y, w);
-    Ok(mqlcal_metrics::evaluate(&probs, &y)?)
+    Ok(mqlcal_metrics::evaluate_weighted(&probs, y, w)?)
 }

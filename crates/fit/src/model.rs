@@ -405,15 +405,6 @@ pub(crate) fn won_lost(table: &FeatureTable, rows: &[usize]) -> (usize, usize) {
     (won, table.leads_in(rows) as usize - won)
 }
 
-/// Per-lead (scores, outcomes) of rows: as they are, or each row repeated as many
-/// times as the leads it stands for (the calibration and rank metrics read leads).
-pub(crate) fn per_lead_pairs<'y>(scores: Vec<f64>, y: &'y [bool], w: Option<&[f64]>) -> (Vec<f64>, std::borrow::Cow<'y, [bool]>) {
-    match w {
-        None => (scores, std::borrow::Cow::Borrowed(y)),
-        Some(w) => (mqlcal_metrics::per_lead(&scores, w), std::borrow::Cow::Owned(mqlcal_metrics::per_lead(y, w))),
-    }
-}
-
 /// What the model was trained on: cohorts, holdout, as-of date, won and lost leads.
 pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training {
     let (won, lost) = won_lost(table, &split.training_rows);

@@ -1,10 +1,10 @@
 //! Integer points from logistic weights, and what the rounding costs.
 
-use mqlcal_metrics::{log_loss, per_lead, roc_auc, sigmoid};
+use mqlcal_metrics::{log_loss, log_loss_weighted, roc_auc, roc_auc_weighted, sigmoid};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use crate::calibrate::platt;
+use crate::calibrate::platt_of;
 use crate::error::FitError;
 
 /// How log-odds become points.
@@ -145,19 +145,22 @@ pub fn rounding_cost(
         exact.push(z);
         rounded.push(s);
     }
-    let (exact, rounded, won) = match leads {
-        None => (exact, rounded, std::borrow::Cow::Borrowed(won)),
-        Some(l) => (per_lead(&exact, l), per_lead(&rounded, l), std::borrow::Cow::Owned(per_lead(won, l))),
-    };
-    let won: &[bool] = &won;
     let p_exact: Vec<f64> = exact.iter().map(|&z| sigmoid(z)).collect();
-    let cal = platt(&rounded, won)?;
+    let cal = platt_of(&rounded, won, leads)?;
     let p_rounded: Vec<f64> = rounded.iter().map(|&s| cal.probability(s)).collect();
+    let auc = |p: &[f64]| match leads {
+        None => roc_auc(p, won),
+        Some(l) => roc_auc_weighted(p, won, l),
+    };
+    let loss = |p: &[f64]| match leads {
+        None => log_loss(p, won),
+        Some(l) => log_loss_weighted(p, won, l),
+    };
     Ok(RoundingCost {
-        auc_exact: roc_auc(&p_exact, won)?,
-        auc_rounded: roc_auc(&p_rounded, won)?,
-        log_loss_exact: log_loss(&p_exact, won)?,
-        log_loss_rounded: log_loss(&p_rounded, won)?,
+        auc_exact: auc(&p_exact)?,
+        auc_rounded: auc(&p_rounded)?,
+        log_loss_exact: loss(&p_exact)?,
+        log_loss_rounded: loss(&p_rounded)?,
         holdout_auc_exact: None,
         holdout_auc_rounded: None,
         rounded_to_zero: vec![],

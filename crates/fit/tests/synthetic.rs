@@ -157,7 +157,7 @@ fn isotonic_and_platt_on_points_score() {
         .map(|r| r.iter().zip(&pts.points).map(|(v, &p)| v * p as f64).sum())
         .collect();
     for method in [CalibrationMethod::Platt, CalibrationMethod::Isotonic] {
-        let t = calibration_table(&scores, &won, method).unwrap();
+        let t = calibration_table(&scores, &won, None, method).unwrap();
         assert!(
             t.probability.windows(2).all(|w| w[0] <= w[1]),
             "{method:?} not monotone"

@@ -73,19 +73,113 @@ fn counts(labels: &[bool]) -> (usize, usize) {
     (won, labels.len() - won)
 }
 
-fn need_both(metric: &'static str, labels: &[bool]) -> Result<(usize, usize), MetricsError> {
-    let (won, lost) = counts(labels);
-    if won == 0 || lost == 0 {
-        return Err(MetricsError::OnlyOneClass { metric, won, lost });
-    }
-    Ok((won, lost))
-}
-
 /// Row indices sorted by probability ascending, stable (ties keep input order) like numpy's stable argsort.
 fn stable_order(probs: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..probs.len()).collect();
     idx.sort_by(|&a, &b| probs[a].total_cmp(&probs[b]));
     idx
+}
+
+/// How many leads each row stands for: none given, one each (exactly the arithmetic of
+/// a list of leads), or a grouped table's whole-number counts. Every metric below is
+/// the metric of the leads, in the order of the rows, at the cost of the rows.
+#[derive(Debug, Clone, Copy)]
+struct Leads<'a>(Option<&'a [f64]>);
+
+impl Leads<'_> {
+    fn check(self, rows: usize) -> Result<(), MetricsError> {
+        match self.0 {
+            Some(w) if w.len() != rows => Err(MetricsError::LengthMismatch { probabilities: rows, labels: w.len() }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Leads of row `i`.
+    fn at(self, i: usize) -> usize {
+        self.0.map_or(1, |w| w[i] as usize)
+    }
+
+    /// `x` counted once per lead of row `i` (`x` itself for one lead, bit for bit).
+    fn scale(self, i: usize, x: f64) -> f64 {
+        self.0.map_or(x, |w| w[i] * x)
+    }
+
+    fn total(self, rows: usize) -> usize {
+        self.0.map_or(rows, |w| w.iter().map(|&n| n as usize).sum())
+    }
+
+    /// (won, lost) leads.
+    fn counts(self, labels: &[bool]) -> (usize, usize) {
+        match self.0 {
+            None => counts(labels),
+            Some(_) => labels.iter().enumerate().fold((0, 0), |(w, l), (i, &y)| if y { (w + self.at(i), l) } else { (w, l + self.at(i)) }),
+        }
+    }
+
+    /// (won, lost) leads; an error naming `metric` when either is missing.
+    fn need_both(self, metric: &'static str, labels: &[bool]) -> Result<(usize, usize), MetricsError> {
+        let (won, lost) = self.counts(labels);
+        if won == 0 || lost == 0 {
+            return Err(MetricsError::OnlyOneClass { metric, won, lost });
+        }
+        Ok((won, lost))
+    }
+}
+
+/// The leads in ascending order of probability as (row, first position, leads), where a
+/// row's leads are consecutive and rows keep the stable order: order statistics of the
+/// leads without listing them.
+struct Ranked {
+    rows: Vec<usize>,
+    /// Position of each ranked row's first lead; one more entry holds the total.
+    starts: Vec<usize>,
+}
+
+impl Ranked {
+    fn of(probs: &[f64], leads: Leads) -> Ranked {
+        let rows = stable_order(probs);
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        let mut at = 0;
+        for &i in &rows {
+            starts.push(at);
+            at += leads.at(i);
+        }
+        starts.push(at);
+        Ranked { rows, starts }
+    }
+
+    fn total(&self) -> usize {
+        self.starts[self.rows.len()]
+    }
+
+    /// The row holding the lead at `position` (0-based, in probability order).
+    fn row_at(&self, position: usize) -> usize {
+        let k = self.starts.partition_point(|&s| s <= position) - 1;
+        self.rows[k.min(self.rows.len() - 1)]
+    }
+
+    /// Each equal-mass group (`numpy.array_split` of the leads) as (row, leads in it) runs.
+    fn groups(&self, groups: usize) -> Vec<Vec<(usize, usize)>> {
+        let mut out = Vec::new();
+        let mut k = 0;
+        for (a, b) in array_split_bounds(self.total(), groups) {
+            if a == b {
+                continue;
+            }
+            let mut runs = Vec::new();
+            let mut at = a;
+            while at < b {
+                while self.starts[k + 1] <= at {
+                    k += 1;
+                }
+                let take = self.starts[k + 1].min(b) - at;
+                runs.push((self.rows[k], take));
+                at += take;
+            }
+            out.push(runs);
+        }
+        out
+    }
 }
 
 /// `numpy.array_split(range(n), k)` boundaries: the first `n mod k` groups get one extra row.
@@ -105,8 +199,18 @@ pub fn array_split_bounds(n: usize, k: usize) -> Vec<(usize, usize)> {
 
 /// ROC AUC with tied scores counting one half, identical to scikit-learn's `roc_auc_score`.
 pub fn roc_auc(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    roc_auc_of(probs, labels, Leads(None))
+}
+
+/// [`roc_auc`] of rows that stand for `leads[i]` leads each (a grouped table).
+pub fn roc_auc_weighted(probs: &[f64], labels: &[bool], leads: &[f64]) -> Result<f64, MetricsError> {
+    roc_auc_of(probs, labels, Leads(Some(leads)))
+}
+
+fn roc_auc_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
     check_probs(probs, labels)?;
-    let (won, lost) = need_both("ROC AUC", labels)?;
+    leads.check(probs.len())?;
+    let (won, lost) = leads.need_both("ROC AUC", labels)?;
     let order = stable_order(probs);
     // Walk groups of equal probability from low to high; count (won, lost) pairs ranked correctly.
     let mut lost_below: u64 = 0;
@@ -116,10 +220,11 @@ pub fn roc_auc(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
         let v = probs[order[i]];
         let (mut gw, mut gl) = (0u64, 0u64);
         while i < order.len() && probs[order[i]] == v {
+            let n = leads.at(order[i]) as u64;
             if labels[order[i]] {
-                gw += 1
+                gw += n
             } else {
-                gl += 1
+                gl += n
             }
             i += 1;
         }
@@ -131,8 +236,13 @@ pub fn roc_auc(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
 
 /// Average precision as scikit-learn defines it: Σ over distinct thresholds of (Rₙ − Rₙ₋₁)·Pₙ.
 pub fn average_precision(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    average_precision_of(probs, labels, Leads(None))
+}
+
+fn average_precision_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
     check_probs(probs, labels)?;
-    let (won, lost) = counts(labels);
+    leads.check(probs.len())?;
+    let (won, lost) = leads.counts(labels);
     if won == 0 {
         return Err(MetricsError::OnlyOneClass {
             metric: "average precision",
@@ -150,9 +260,9 @@ pub fn average_precision(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsE
         let v = probs[order[i]];
         while i < order.len() && probs[order[i]] == v {
             if labels[order[i]] {
-                tp += 1
+                tp += leads.at(order[i])
             } else {
-                fp += 1
+                fp += leads.at(order[i])
             }
             i += 1;
         }
@@ -166,63 +276,48 @@ pub fn average_precision(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsE
 
 /// Brier score: mean squared difference between probability and outcome (lower is better).
 pub fn brier(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
+    brier_of(probs, labels, Leads(None))
+}
+
+fn brier_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
     check_probs(probs, labels)?;
+    leads.check(probs.len())?;
     let s: f64 = probs
         .iter()
         .zip(labels)
-        .map(|(&p, &y)| {
+        .enumerate()
+        .map(|(i, (&p, &y))| {
             let d = p - if y { 1.0 } else { 0.0 };
-            d * d
+            leads.scale(i, d * d)
         })
         .sum();
-    Ok(s / probs.len() as f64)
+    Ok(s / leads.total(probs.len()) as f64)
 }
 
 /// Mean log loss; probabilities are clipped to [ε, 1−ε] (ε = f64::EPSILON, as scikit-learn) so 0/1 stay finite.
 pub fn log_loss(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
-    check_probs(probs, labels)?;
-    let eps = f64::EPSILON;
-    let s: f64 = probs
-        .iter()
-        .zip(labels)
-        .map(|(&p, &y)| {
-            let p = p.clamp(eps, 1.0 - eps);
-            if y {
-                -p.ln()
-            } else {
-                -(1.0 - p).ln()
-            }
-        })
-        .sum();
-    Ok(s / probs.len() as f64)
+    log_loss_of(probs, labels, Leads(None))
 }
 
 /// [`log_loss`] of rows that stand for `leads[i]` leads each (a grouped table): the leads' mean.
 pub fn log_loss_weighted(probs: &[f64], labels: &[bool], leads: &[f64]) -> Result<f64, MetricsError> {
-    check_probs(probs, labels)?;
-    if leads.len() != probs.len() {
-        return Err(MetricsError::LengthMismatch { probabilities: probs.len(), labels: leads.len() });
-    }
-    let eps = f64::EPSILON;
-    let (mut s, mut total) = (0.0, 0.0);
-    for ((&p, &y), &w) in probs.iter().zip(labels).zip(leads) {
-        let p = p.clamp(eps, 1.0 - eps);
-        s += w * if y { -p.ln() } else { -(1.0 - p).ln() };
-        total += w;
-    }
-    Ok(s / total)
+    log_loss_of(probs, labels, Leads(Some(leads)))
 }
 
-/// Each of `values` repeated `leads[i]` times: a grouped table's per-row values as the
-/// per-lead ones the rank and quantile metrics read (9 bytes a lead for a score and
-/// its outcome; the design matrix itself stays one row per pattern).
-/// `leads` holds whole numbers (the weights a weighted fit reads).
-pub fn per_lead<T: Copy>(values: &[T], leads: &[f64]) -> Vec<T> {
-    let mut out = Vec::with_capacity(leads.iter().sum::<f64>() as usize);
-    for (&v, &n) in values.iter().zip(leads) {
-        out.extend(std::iter::repeat(v).take(n as usize));
-    }
-    out
+fn log_loss_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
+    check_probs(probs, labels)?;
+    leads.check(probs.len())?;
+    let eps = f64::EPSILON;
+    let s: f64 = probs
+        .iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (&p, &y))| {
+            let p = p.clamp(eps, 1.0 - eps);
+            leads.scale(i, if y { -p.ln() } else { -(1.0 - p).ln() })
+        })
+        .sum();
+    Ok(s / leads.total(probs.len()) as f64)
 }
 
 /// One equal-mass group of the reliability table.
@@ -262,16 +357,17 @@ pub fn reliability_table(
     labels: &[bool],
     groups: usize,
 ) -> Result<Vec<ReliabilityGroup>, MetricsError> {
+    reliability_table_of(probs, labels, groups, Leads(None))
+}
+
+fn reliability_table_of(probs: &[f64], labels: &[bool], groups: usize, leads: Leads) -> Result<Vec<ReliabilityGroup>, MetricsError> {
     check_probs(probs, labels)?;
-    let order = stable_order(probs);
+    leads.check(probs.len())?;
     let mut out = Vec::new();
-    for (a, b) in array_split_bounds(order.len(), groups) {
-        if a == b {
-            continue;
-        }
-        let n = b - a;
-        let sum_p: f64 = order[a..b].iter().map(|&i| probs[i]).sum();
-        let wins = order[a..b].iter().filter(|&&i| labels[i]).count();
+    for runs in Ranked::of(probs, leads).groups(groups) {
+        let n: usize = runs.iter().map(|r| r.1).sum();
+        let sum_p: f64 = runs.iter().map(|&(i, k)| if k == 1 { probs[i] } else { k as f64 * probs[i] }).sum();
+        let wins: usize = runs.iter().filter(|&&(i, _)| labels[i]).map(|r| r.1).sum();
         let (lo, hi) = wilson_interval(wins, n, Z95);
         out.push(ReliabilityGroup {
             n,
@@ -287,8 +383,12 @@ pub fn reliability_table(
 
 /// Expected calibration error over 10 equal-mass groups: Σ (n_g/N)·|mean predicted − observed rate|.
 pub fn ece_equal_mass(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
-    let table = reliability_table(probs, labels, N_GROUPS)?;
-    let n = probs.len() as f64;
+    ece_equal_mass_of(probs, labels, Leads(None))
+}
+
+fn ece_equal_mass_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
+    let table = reliability_table_of(probs, labels, N_GROUPS, leads)?;
+    let n = leads.total(probs.len()) as f64;
     Ok(table
         .iter()
         .map(|g| g.n as f64 / n * (g.mean_predicted - g.observed_rate).abs())
@@ -308,18 +408,19 @@ pub struct HosmerLemeshow {
 
 /// Hosmer–Lemeshow test over 10 equal-mass groups (same groups as the reliability table).
 pub fn hosmer_lemeshow(probs: &[f64], labels: &[bool]) -> Result<HosmerLemeshow, MetricsError> {
+    hosmer_lemeshow_of(probs, labels, Leads(None))
+}
+
+fn hosmer_lemeshow_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<HosmerLemeshow, MetricsError> {
     check_probs(probs, labels)?;
-    let order = stable_order(probs);
+    leads.check(probs.len())?;
     let mut stat = 0.0;
     let mut non_empty = 0usize;
-    for (a, b) in array_split_bounds(order.len(), N_GROUPS) {
-        if a == b {
-            continue;
-        }
+    for runs in Ranked::of(probs, leads).groups(N_GROUPS) {
         non_empty += 1;
-        let n = (b - a) as f64;
-        let expected: f64 = order[a..b].iter().map(|&i| probs[i]).sum();
-        let observed = order[a..b].iter().filter(|&&i| labels[i]).count() as f64;
+        let n = runs.iter().map(|r| r.1).sum::<usize>() as f64;
+        let expected: f64 = runs.iter().map(|&(i, k)| if k == 1 { probs[i] } else { k as f64 * probs[i] }).sum();
+        let observed = runs.iter().filter(|&&(i, _)| labels[i]).map(|r| r.1).sum::<usize>() as f64;
         let var = expected * (1.0 - expected / n);
         let diff = observed - expected;
         if var > 0.0 {
@@ -374,6 +475,16 @@ pub fn sigmoid(z: f64) -> f64 {
 /// Used for the calibration slope/intercept and for Platt scaling; fails (no panic) when the
 /// outcome is separated by `x`, `x` is constant, or a class is missing.
 pub fn fit_logistic_line(x: &[f64], labels: &[bool]) -> Result<LogisticLine, MetricsError> {
+    fit_logistic_line_of(x, labels, Leads(None))
+}
+
+/// [`fit_logistic_line`] of rows that stand for `leads[i]` leads each (a grouped table).
+pub fn fit_logistic_line_weighted(x: &[f64], labels: &[bool], leads: &[f64]) -> Result<LogisticLine, MetricsError> {
+    fit_logistic_line_of(x, labels, Leads(Some(leads)))
+}
+
+fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<LogisticLine, MetricsError> {
+    leads.check(x.len())?;
     if x.len() != labels.len() {
         return Err(MetricsError::LengthMismatch {
             probabilities: x.len(),
@@ -388,7 +499,7 @@ pub fn fit_logistic_line(x: &[f64], labels: &[bool]) -> Result<LogisticLine, Met
             return Err(MetricsError::InvalidScore { index, value });
         }
     }
-    let (won, lost) = need_both("a logistic line", labels)?;
+    let (won, lost) = leads.need_both("a logistic line", labels)?;
     let min_won = fold_where(x, labels, true, f64::INFINITY, f64::min);
     let max_won = fold_where(x, labels, true, f64::NEG_INFINITY, f64::max);
     let min_lost = fold_where(x, labels, false, f64::INFINITY, f64::min);
@@ -402,33 +513,30 @@ pub fn fit_logistic_line(x: &[f64], labels: &[bool]) -> Result<LogisticLine, Met
         return Err(MetricsError::Separated);
     }
     // Centre x for conditioning; map back at the end.
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
+    let n = leads.total(x.len()) as f64;
+    let mean = x.iter().enumerate().map(|(i, &v)| leads.scale(i, v)).sum::<f64>() / n;
     let rate = won as f64 / (won + lost) as f64;
     let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
     let objective = |a: f64, b: f64| -> f64 {
         x.iter()
             .zip(labels)
-            .map(|(&xi, &y)| {
+            .enumerate()
+            .map(|(i, (&xi, &y))| {
                 let z = a + b * (xi - mean);
                 // −log σ(±z), stable
                 let s = if y { -z } else { z };
-                if s > 0.0 {
-                    s + (-s).exp().ln_1p()
-                } else {
-                    s.exp().ln_1p()
-                }
+                leads.scale(i, if s > 0.0 { s + (-s).exp().ln_1p() } else { s.exp().ln_1p() })
             })
             .sum()
     };
     let mut f = objective(a, b);
     for it in 1..=200 {
         let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (&xi, &y) in x.iter().zip(labels) {
+        for (i, (&xi, &y)) in x.iter().zip(labels).enumerate() {
             let xc = xi - mean;
             let p = sigmoid(a + b * xc);
-            let r = p - if y { 1.0 } else { 0.0 };
-            let w = p * (1.0 - p);
+            let r = leads.scale(i, p - if y { 1.0 } else { 0.0 });
+            let w = leads.scale(i, p * (1.0 - p));
             g0 += r;
             g1 += r * xc;
             h00 += w;
@@ -493,6 +601,10 @@ pub fn calibration_intercept_slope(
     probs: &[f64],
     labels: &[bool],
 ) -> Result<CalibrationLine, MetricsError> {
+    calibration_intercept_slope_of(probs, labels, Leads(None))
+}
+
+fn calibration_intercept_slope_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<CalibrationLine, MetricsError> {
     check_probs(probs, labels)?;
     let eps = 1e-15;
     let logits: Vec<f64> = probs
@@ -502,7 +614,7 @@ pub fn calibration_intercept_slope(
             (p / (1.0 - p)).ln()
         })
         .collect();
-    let line = fit_logistic_line(&logits, labels)?;
+    let line = fit_logistic_line_of(&logits, labels, leads)?;
     Ok(CalibrationLine {
         intercept: line.intercept,
         slope: line.slope,
@@ -524,26 +636,31 @@ pub fn calibration_curve_quantile(
     labels: &[bool],
     n_bins: usize,
 ) -> Result<CalibrationCurve, MetricsError> {
+    calibration_curve_quantile_of(probs, labels, n_bins, Leads(None))
+}
+
+fn calibration_curve_quantile_of(probs: &[f64], labels: &[bool], n_bins: usize, leads: Leads) -> Result<CalibrationCurve, MetricsError> {
     check_probs(probs, labels)?;
+    leads.check(probs.len())?;
     let n_bins = n_bins.max(1);
-    let mut sorted = probs.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    let ranked = Ranked::of(probs, leads);
+    let sorted = |position: usize| probs[ranked.row_at(position)];
     let step = 1.0 / n_bins as f64;
     let edges: Vec<f64> = (0..=n_bins)
         .map(|i| {
             let q = if i == n_bins { 1.0 } else { i as f64 * step };
-            numpy_percentile_linear(&sorted, q * 100.0)
+            numpy_percentile_linear(&sorted, ranked.total(), q * 100.0)
         })
         .collect();
     let inner = &edges[1..n_bins];
     let mut sums = vec![0.0; n_bins + 1];
     let mut trues = vec![0.0; n_bins + 1];
     let mut totals = vec![0usize; n_bins + 1];
-    for (&p, &y) in probs.iter().zip(labels) {
+    for (i, (&p, &y)) in probs.iter().zip(labels).enumerate() {
         let bin = inner.partition_point(|&e| e < p);
-        sums[bin] += p;
-        trues[bin] += if y { 1.0 } else { 0.0 };
-        totals[bin] += 1;
+        sums[bin] += leads.scale(i, p);
+        trues[bin] += leads.scale(i, if y { 1.0 } else { 0.0 });
+        totals[bin] += leads.at(i);
     }
     let mut curve = CalibrationCurve {
         prob_true: Vec::new(),
@@ -558,17 +675,17 @@ pub fn calibration_curve_quantile(
     Ok(curve)
 }
 
-/// `numpy.percentile(sorted, q_percent)` with the default linear method, same floating-point steps.
-fn numpy_percentile_linear(sorted: &[f64], q_percent: f64) -> f64 {
-    let n = sorted.len();
+/// `numpy.percentile(sorted, q_percent)` with the default linear method, same floating-point
+/// steps, on `n` sorted values given by position.
+fn numpy_percentile_linear(sorted: &dyn Fn(usize) -> f64, n: usize, q_percent: f64) -> f64 {
     let q = q_percent / 100.0;
     #[allow(clippy::neg_multiply)] // mirrors numpy's (alpha + q·(1 − alpha − beta)) with alpha = beta = 1
     let vi = n as f64 * q + (1.0 + q * -1.0) - 1.0;
     let prev = vi.floor();
     let gamma = vi - prev;
     let clamp = |i: f64| -> usize { i.max(0.0).min((n - 1) as f64) as usize };
-    let a = sorted[clamp(prev)];
-    let b = sorted[clamp(prev + 1.0)];
+    let a = sorted(clamp(prev));
+    let b = sorted(clamp(prev + 1.0));
     let diff = b - a;
     if gamma >= 0.5 {
         b - diff * (1.0 - gamma)
@@ -606,25 +723,36 @@ pub struct Metrics {
 
 /// Compute every metric at once; fails on bad input or when only one outcome is present.
 pub fn evaluate(probs: &[f64], labels: &[bool]) -> Result<Metrics, MetricsError> {
+    evaluate_of(probs, labels, Leads(None))
+}
+
+/// [`evaluate`] of rows that stand for `leads[i]` leads each (a grouped table): every
+/// metric of the leads, equal-mass groups cut in row order, at the cost of the rows.
+pub fn evaluate_weighted(probs: &[f64], labels: &[bool], leads: Option<&[f64]>) -> Result<Metrics, MetricsError> {
+    evaluate_of(probs, labels, Leads(leads))
+}
+
+fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, MetricsError> {
     check_probs(probs, labels)?;
-    let (won, _) = need_both("evaluation", labels)?;
-    let calibration = match calibration_intercept_slope(probs, labels) {
+    leads.check(probs.len())?;
+    let (won, _) = leads.need_both("evaluation", labels)?;
+    let calibration = match calibration_intercept_slope_of(probs, labels, leads) {
         Ok(c) => Some(c),
         Err(MetricsError::NotEstimable { .. } | MetricsError::Separated) => None,
         Err(e) => return Err(e),
     };
     Ok(Metrics {
-        n: probs.len(),
+        n: leads.total(probs.len()),
         won,
-        roc_auc: roc_auc(probs, labels)?,
-        average_precision: average_precision(probs, labels)?,
-        brier: brier(probs, labels)?,
-        log_loss: log_loss(probs, labels)?,
-        ece_equal_mass_10: ece_equal_mass(probs, labels)?,
-        hosmer_lemeshow_10: hosmer_lemeshow(probs, labels)?,
+        roc_auc: roc_auc_of(probs, labels, leads)?,
+        average_precision: average_precision_of(probs, labels, leads)?,
+        brier: brier_of(probs, labels, leads)?,
+        log_loss: log_loss_of(probs, labels, leads)?,
+        ece_equal_mass_10: ece_equal_mass_of(probs, labels, leads)?,
+        hosmer_lemeshow_10: hosmer_lemeshow_of(probs, labels, leads)?,
         calibration_intercept_slope: calibration,
-        reliability: reliability_table(probs, labels, N_GROUPS)?,
-        calibration_curve_quantile_10: calibration_curve_quantile(probs, labels, N_GROUPS)?,
+        reliability: reliability_table_of(probs, labels, N_GROUPS, leads)?,
+        calibration_curve_quantile_10: calibration_curve_quantile_of(probs, labels, N_GROUPS, leads)?,
     })
 }
 
@@ -665,12 +793,54 @@ mod tests {
     #[test]
     fn weighted_log_loss_is_the_leads_log_loss() {
         let (p, y, w) = ([0.8, 0.3, 0.6], [true, false, false], [3.0, 1.0, 2.0]);
-        let leads_p = per_lead(&p, &w);
-        let leads_y = per_lead(&y, &w);
-        assert_eq!(leads_p, vec![0.8, 0.8, 0.8, 0.3, 0.6, 0.6]);
+        let leads_p = [0.8, 0.8, 0.8, 0.3, 0.6, 0.6];
+        let leads_y = [true, true, true, false, false, false];
         let expected = log_loss(&leads_p, &leads_y).unwrap();
         assert!((log_loss_weighted(&p, &y, &w).unwrap() - expected).abs() < 1e-15);
         assert!(log_loss_weighted(&p, &y, &w[..2]).is_err());
+    }
+
+    /// A grouped set's metrics are those of its leads listed in row order: equal-mass
+    /// groups that cut a row split its leads, as they would split the listed leads.
+    #[test]
+    fn weighted_rows_measure_as_their_leads() {
+        let p = [0.2, 0.7, 0.2, 0.5, 0.9, 0.5, 0.1, 0.7, 0.35];
+        let y = [false, true, true, false, true, true, false, false, true];
+        let w = [7.0, 3.0, 2.0, 5.0, 1.0, 4.0, 6.0, 2.0, 3.0];
+        let (mut lp, mut ly) = (Vec::new(), Vec::new());
+        for i in 0..p.len() {
+            for _ in 0..w[i] as usize {
+                lp.push(p[i]);
+                ly.push(y[i]);
+            }
+        }
+        let leads = evaluate(&lp, &ly).unwrap();
+        let rows = evaluate_weighted(&p, &y, Some(&w)).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12;
+        assert_eq!((rows.n, rows.won), (leads.n, leads.won));
+        for (a, b) in [
+            (rows.roc_auc, leads.roc_auc),
+            (rows.average_precision, leads.average_precision),
+            (rows.brier, leads.brier),
+            (rows.log_loss, leads.log_loss),
+            (rows.ece_equal_mass_10, leads.ece_equal_mass_10),
+            (rows.hosmer_lemeshow_10.statistic, leads.hosmer_lemeshow_10.statistic),
+        ] {
+            assert!(close(a, b), "{a} vs {b}");
+        }
+        let (a, b) = (rows.calibration_intercept_slope.clone().unwrap(), leads.calibration_intercept_slope.clone().unwrap());
+        assert!(close(a.intercept, b.intercept) && close(a.slope, b.slope));
+        assert_eq!(rows.reliability.len(), leads.reliability.len());
+        for (a, b) in rows.reliability.iter().zip(&leads.reliability) {
+            assert_eq!((a.n, a.wins), (b.n, b.wins));
+            assert!(close(a.mean_predicted, b.mean_predicted));
+        }
+        for (a, b) in rows.calibration_curve_quantile_10.prob_pred.iter().zip(&leads.calibration_curve_quantile_10.prob_pred) {
+            assert!(close(*a, *b));
+        }
+        assert_eq!(rows.calibration_curve_quantile_10.prob_true, leads.calibration_curve_quantile_10.prob_true);
+        // Unweighted, the weighted path is the plain one, bit for bit.
+        assert_eq!(evaluate_weighted(&lp, &ly, None).unwrap(), leads);
     }
 
     #[test]
