@@ -77,6 +77,8 @@ impl Dialect {
             // BigQuery string literals use backslash escapes.
             // BigQuery string literals use backslash escapes; so do Spark's (spark.sql.parser.escapedStringLiterals = false, the default).
             Dialect::Bigquery | Dialect::Spark => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n")),
+            // Snowflake reads backslash escapes in single-quoted literals too (and doubled quotes).
+            Dialect::Snowflake => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''")),
             _ => format!("'{}'", text.replace('\'', "''")),
         }
     }
@@ -424,6 +426,7 @@ impl<'a> Query<'a> {
             let sum = format!("SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END)");
             sums.push(match unit {
                 None => format!("    {sum} AS e{j}"),
+                Some(1) => format!("    CAST({sum} AS {}) AS e{j}", d.real_type()),
                 Some(unit) => format!("    CAST({sum} AS {}) / {unit}.0 AS e{j}", d.real_type()),
             });
         }
@@ -642,6 +645,13 @@ mod tests {
         assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(Dialect::Bigquery.string(hostile), "'O\\'Brien\\\\ \"x\" `y` -- ;'");
         assert_eq!(Dialect::Bigquery.ident("a`b"), "`a\\`b`");
+        assert_eq!(Dialect::Spark.string(hostile), "'O\\'Brien\\\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Spark.ident("a`b\\c"), "`a``b\\c`");
+        assert_eq!(Dialect::Snowflake.string(hostile), "'O''Brien\\\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Postgres.string(hostile), "'O''Brien\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::parse("Spark"), Some(Dialect::Spark));
+        assert_eq!(Dialect::parse("databricks"), Some(Dialect::Spark));
+        assert_eq!(Dialect::names(), "ansi, duckdb, postgres, sqlite, bigquery, snowflake, spark");
         assert_eq!(Dialect::parse("PostgreSQL"), Some(Dialect::Postgres));
         assert_eq!(Dialect::parse("oracle"), None);
     }
