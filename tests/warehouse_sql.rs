@@ -1,5 +1,5 @@
 //! The warehouse path: the feature-table query (`mqlcal export --sql --features`,
-//! plain and `--grouped`) run by DuckDB, PostgreSQL and Spark SQL in local mode
+//! plain and `--grouped`) run by SQLite, DuckDB, PostgreSQL and Spark SQL in local mode
 //! returns `mqlcal features`' table on every lead of the hostile sample (features
 //! to 1e-12), and the grouped one its patterns and counts; the scoring query on
 //! Spark SQL returns `mqlcal score`'s scores; the BigQuery, Snowflake and Spark
@@ -176,7 +176,7 @@ fn first_feature(ours: &(Vec<String>, Vec<Vec<String>>)) -> usize {
 }
 
 #[test]
-fn feature_sql_on_duckdb_and_postgres_gives_mqlcals_feature_table() {
+fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     let dir = tempfile::tempdir().unwrap();
     let config = warehouse_sample(dir.path());
     let ours = mqlcal_features(dir.path(), &config);
@@ -194,7 +194,7 @@ fn feature_sql_on_duckdb_and_postgres_gives_mqlcals_feature_table() {
     assert!(ours.1.iter().any(|r| number(&r[pricing], "pricing").fract() != 0.0), "decay gives fractional pricing visits");
     let as_of = latest_date(dir.path());
 
-    for engine in ["duckdb", "postgres"] {
+    for engine in ["sqlite", "duckdb", "postgres"] {
         let plain = export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
         assert!(!plain.to_uppercase().contains("CREATE "), "{engine}: one query, no temporary tables");
         let theirs = run_engine(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"));

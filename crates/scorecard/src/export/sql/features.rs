@@ -264,3 +264,101 @@ fn grouped_select(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Query<'
         order.join(", ")
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Decay, EventColumns, EventsRule};
+
+    const LEVEL: &str = "O'Brien \\";
+
+    fn inputs() -> Inputs {
+        Inputs {
+            id_column: "id".into(),
+            created_at_column: Some("created".into()),
+            created_at_format: None,
+            missing: vec!["NA".into()],
+            window_days: Some(10),
+            event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
+        }
+    }
+
+    fn features() -> Vec<(String, Recipe)> {
+        vec![
+            (format!("title={LEVEL}"), Recipe::Level { column: "title".into(), value: LEVEL.into() }),
+            ("pricing".into(), Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(2.0), scale: 1.0, decay: Decay::Standard })),
+        ]
+    }
+
+    fn sql(d: Dialect, grouped: bool, as_of: AsOfRule) -> String {
+        let (inputs, features) = (inputs(), features());
+        let (segments, won, lost, open) = (vec!["channel".to_string()], vec!["Won".to_string()], vec!["Lost".to_string()], vec![]);
+        let spec = FeatureTableSpec {
+            tool_version: "test",
+            inputs: &inputs,
+            features: &features,
+            segments: &segments,
+            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true },
+            open_after_days: Some(120),
+            period: CohortPeriod::Quarter,
+            as_of,
+            maturity_window_seconds: 10 * 86_400,
+        };
+        to_feature_sql(&spec, d, "crm.leads", "events", grouped).unwrap()
+    }
+
+    /// The aliases of the query's final SELECT, unquoted by `unquote`.
+    fn final_columns(sql: &str, unquote: fn(&str) -> String) -> Vec<String> {
+        let last = sql.rsplit("\nSELECT\n").next().unwrap();
+        let list = last.split("\nFROM labelled").next().unwrap();
+        list.split(",\n").map(|item| unquote(item.rsplit(" AS ").next().unwrap().trim())).collect()
+    }
+
+    #[test]
+    fn grouped_columns_are_as_of_cohort_month_window_segments_features_counts() {
+        let pg = sql(Dialect::Postgres, true, AsOfRule::Latest { events_up_to: 2_000_000_000 });
+        let columns = final_columns(&pg, |q| q[1..q.len() - 1].replace("\"\"", "\""));
+        let level = format!("title={LEVEL}");
+        let expected = ["as_of", "cohort", "month", "window_complete", "channel", level.as_str(), "pricing", "won", "lost", "open"];
+        assert_eq!(columns, expected);
+        let spark = sql(Dialect::Spark, true, AsOfRule::Latest { events_up_to: 2_000_000_000 });
+        assert_eq!(final_columns(&spark, |q| q[1..q.len() - 1].replace("``", "`")), expected);
+        assert!(pg.contains("GROUP BY as_of_time, cohort, month_label, window_complete, s0, f0, f1\nORDER BY 2, 3, 4, 5, 6, 7;"), "{pg}");
+        // The plain table: mqlcal features' columns.
+        let plain = sql(Dialect::Postgres, false, AsOfRule::Fixed(1_719_705_600));
+        let columns = final_columns(&plain, |q| q[1..q.len() - 1].replace("\"\"", "\""));
+        assert_eq!(columns, ["id", "created_at", "cohort", "outcome", "channel", level.as_str(), "pricing"]);
+    }
+
+    #[test]
+    fn literals_and_names_are_quoted_for_the_dialect() {
+        let spark = sql(Dialect::Spark, false, AsOfRule::Latest { events_up_to: 2_000_000_000 });
+        assert!(spark.contains("l.c0 = 'O\\'Brien \\\\'"), "{spark}");
+        assert!(spark.contains("AS `title=O'Brien \\`"), "{spark}");
+        assert!(spark.contains("FROM `crm`.`leads`") && spark.contains("TIMESTAMP_NTZ") && spark.contains("unix_timestamp("));
+        let pg = sql(Dialect::Postgres, false, AsOfRule::Latest { events_up_to: 2_000_000_000 });
+        assert!(pg.contains("l.c0 = 'O''Brien \\'") && pg.contains("AS \"title=O'Brien \\\"") && pg.contains("FROM \"crm\".\"leads\""), "{pg}");
+        let bq = sql(Dialect::Bigquery, true, AsOfRule::Latest { events_up_to: 2_000_000_000 });
+        assert!(bq.contains("l.c0 = 'O\\'Brien \\\\'") && bq.contains("`title=O'Brien \\\\`") && bq.contains("FORMAT_TIMESTAMP("), "{bq}");
+        for d in Dialect::ALL {
+            let text = sql(d, true, AsOfRule::Fixed(1_719_705_600));
+            assert!(!text.to_uppercase().contains("CREATE ") && text.matches(';').count() == 1, "{d:?}: one query");
+        }
+    }
+
+    #[test]
+    fn decayed_events_are_summed_as_whole_numbers_and_the_as_of_rules_are_written() {
+        let text = sql(Dialect::Duckdb, false, AsOfRule::Fixed(1_719_705_600));
+        assert!(text.contains("THEN 10 WHEN") && text.contains("ELSE 2 END ELSE 0 END) AS DOUBLE) / 10.0 AS e1"), "{text}");
+        assert!(text.contains("CAST('2024-06-30 00:00:00' AS TIMESTAMP) AS as_of_time, 1719705600 AS as_of_epoch"), "{text}");
+        assert!(text.contains("a.as_of_epoch - f.created_ts >= 10368000 THEN 'lost'"), "open_after_days = 120: {text}");
+        assert!(text.contains("f.created_ts + 864000 <= a.as_of_epoch"), "window complete: {text}");
+        // Blank and missing-value outcome cells are open (blank_is = "open"); the outcome has no open list.
+        assert!(text.contains(" IN ('', 'NA') THEN 'open' ELSE NULL END AS outcome_read"), "{text}");
+        let latest = sql(Dialect::Duckdb, false, AsOfRule::Latest { events_up_to: 1_800_000_000 });
+        assert!(latest.contains("FROM events_clean WHERE ts <= 1800000000"), "{latest}");
+        assert_eq!(super::super::whole_unit(&Decay::Standard.table()), Some(10));
+        assert_eq!(super::super::whole_unit(&Decay::None.table()), Some(1));
+        assert_eq!(super::super::whole_unit(&[(f64::INFINITY, 0.123_456_789)]), None);
+    }
+}
