@@ -18,8 +18,8 @@ use common::*;
 fn warehouse_sample(dir: &Path) -> PathBuf {
     let config = hostile_sample(dir);
     let text = std::fs::read_to_string(&config).unwrap();
-    let text = text.replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 120\n", 1);
-    assert!(text.contains("open_after_days = 120"));
+    let text = text.replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
+    assert!(text.contains("open_after_days = 60"));
     write(dir, "mqlcal.toml", text)
 }
 
@@ -274,7 +274,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("%d.%m.%Y %H:%M");
     write(dir.path(), "day_first.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
-    let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 120\n", 1);
+    let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
