@@ -14,7 +14,7 @@ fn a_model_without_threshold_exports_valid_sql() {
     assert_eq!(code, 0, "{err}");
     let model: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.json")).unwrap()).unwrap();
     assert!(model.get("threshold").is_none());
-    for dialect in ["ansi", "duckdb", "postgres", "sqlite", "bigquery", "snowflake"] {
+    for dialect in ["ansi", "duckdb", "postgres", "sqlite", "bigquery", "snowflake", "spark"] {
         let out = format!("score.{dialect}.sql");
         let (code, _, err) = run_in(dir.path(), &["export", "--model", "m.json", "--sql", "--dialect", dialect, "-o", &out]);
         assert_eq!(code, 0, "{dialect}: {err}");

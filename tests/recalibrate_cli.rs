@@ -55,6 +55,7 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
         "exports/score.postgres.sql",
         "exports/score.bigquery.sql",
         "exports/score.snowflake.sql",
+        "exports/score.spark.sql",
         "exports/score.ansi.sql",
         "exports/model.pmml",
         "tables/thresholds.csv",

@@ -1,12 +1,18 @@
 //! `mqlcal export --model model.json (--sql [--dialect D] [--leads-table T] [--events-table T] | --pmml) [-o FILE]`
+//! `mqlcal export --sql --features [--grouped] [--config mqlcal.toml] [--dialect D] [--leads-table T] [--events-table T] [-o FILE]`
 //!
 //! Writes the model as one SQL query that computes, in the warehouse, the same
 //! scores, fit and engagement sub-scores, MQL flags and tiers as `mqlcal score`:
 //! from a leads table and an events table whose columns are the CRM export's
-//! (as text). Dialects: ansi, duckdb, postgres, sqlite, bigquery, snowflake.
+//! (as text). Dialects: ansi, duckdb, postgres, sqlite, bigquery, snowflake, spark.
 //! String literals and identifiers are quoted for the dialect. Without -o the
 //! query goes to stdout. `--pmml` writes a PMML 4.4 Scorecard whose inputs are the
 //! model's feature columns (as `mqlcal features` writes them).
+//!
+//! `--features` writes instead the query that computes the as-of feature table of
+//! the config (the rows `mqlcal features` writes) from the same tables; with
+//! `--grouped`, the distinct feature patterns per cohort, month, window
+//! completeness and segment with their counts of won, lost and open leads.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,15 +21,24 @@ use mqlcal_scorecard::export::sql::{to_sql, Dialect};
 use mqlcal_scorecard::Model;
 
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  mqlcal export --model reports/backtest/model.json --sql --dialect duckdb -o reports/score.duckdb.sql\n  duckdb -c \"CREATE TABLE leads AS FROM read_csv('leads.csv', all_varchar=true); ...; $(cat reports/score.duckdb.sql)\"")]
+#[command(after_help = "Examples:\n  mqlcal export --model reports/backtest/model.json --sql --dialect duckdb -o reports/score.duckdb.sql\n  duckdb -c \"CREATE TABLE leads AS FROM read_csv('leads.csv', all_varchar=true); ...; $(cat reports/score.duckdb.sql)\"\n  mqlcal export --sql --features --grouped --config mqlcal.toml --dialect spark -o patterns.spark.sql")]
 pub struct Args {
-    /// The model file (with a threshold, e.g. from `mqlcal backtest`)
+    /// The model file (with a threshold, e.g. from `mqlcal backtest`); not with --features
     #[arg(long)]
-    pub model: PathBuf,
-    /// Export the scoring query as SQL
+    pub model: Option<PathBuf>,
+    /// Export the scoring query (or, with --features, the feature-table query) as SQL
     #[arg(long)]
     pub sql: bool,
-    /// SQL dialect: ansi, duckdb, postgres, sqlite, bigquery, snowflake
+    /// With --sql: the query computing the config's as-of feature table (the rows of `mqlcal features`)
+    #[arg(long)]
+    pub features: bool,
+    /// With --features: distinct feature patterns per cohort, month, window and segment, with won, lost and open counts
+    #[arg(long)]
+    pub grouped: bool,
+    /// Config file for --features (default: the bundled sample, notebooks-data/mqlcal.toml)
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// SQL dialect: ansi, duckdb, postgres, sqlite, bigquery, snowflake, spark
     #[arg(long, default_value = "ansi")]
     pub dialect: String,
     /// Table (or schema.table) holding one row per lead
@@ -45,27 +60,42 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.sql != args.pmml, "say what to export: --sql or --pmml (one per run)");
-    let dialect = Dialect::parse(&args.dialect).ok_or_else(|| {
-        anyhow::anyhow!("--dialect {:?}: expected one of ansi, duckdb, postgres, sqlite, bigquery, snowflake", args.dialect)
-    })?;
-    let model = Model::load(&args.model)?;
+    let dialect = Dialect::parse(&args.dialect)
+        .ok_or_else(|| anyhow::anyhow!("--dialect {:?}: expected one of {}", args.dialect, Dialect::names()))?;
+    anyhow::ensure!(!args.grouped || args.features, "--grouped groups the feature table: add --features (with --sql)");
+    if args.features {
+        anyhow::ensure!(args.sql, "--features exports the feature-table query: add --sql (PMML has no feature table)");
+        anyhow::ensure!(args.model.is_none(), "--features reads the config (--config), not a model file: drop --model");
+        let config = super::load_config(args.config.as_deref())?;
+        let sql = mqlcal_pipeline::feature_sql(&config, dialect, &args.leads_table, &args.events_table, args.grouped)?;
+        return emit(&args, &sql, &[config.source_path.as_path()]);
+    }
+    anyhow::ensure!(args.config.is_none(), "--config is read by --features; the scoring query reads --model");
+    let Some(model_path) = args.model.as_deref() else {
+        anyhow::bail!("say which model to export: --model model.json (or --sql --features --config mqlcal.toml for the feature-table query)");
+    };
+    let model = Model::load(model_path)?;
     if args.pmml {
         let pmml = mqlcal_scorecard::export::pmml::to_pmml(&model);
-        return emit(&args, &pmml);
+        return emit(&args, &pmml, &[model_path]);
     }
-    let sql = to_sql(&model, dialect, &args.leads_table, &args.events_table)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-    emit(&args, &sql)
+    let sql = to_sql(&model, dialect, &args.leads_table, &args.events_table).map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
+    emit(&args, &sql, &[model_path])
 }
 
-fn emit(args: &Args, text: &str) -> anyhow::Result<ExitCode> {
+fn emit(args: &Args, text: &str, inputs: &[&std::path::Path]) -> anyhow::Result<ExitCode> {
     match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
-            mqlcal_data::refuse_input(path, &[args.model.as_path()])?;
+            mqlcal_data::refuse_input(path, inputs)?;
             mqlcal_pipeline::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
             if args.json {
-                let kind = if args.pmml { "pmml".to_string() } else { format!("sql ({})", args.dialect) };
+                let kind = match (args.pmml, args.features, args.grouped) {
+                    (true, _, _) => "pmml".to_string(),
+                    (false, true, true) => format!("feature sql, grouped ({})", args.dialect),
+                    (false, true, false) => format!("feature sql ({})", args.dialect),
+                    (false, false, _) => format!("sql ({})", args.dialect),
+                };
                 super::print_json(&serde_json::json!({ "output": path, "kind": kind, "bytes": text.len() }))?;
             }
         }

@@ -199,3 +199,55 @@ pub fn jpmml_rows(dir: &Path, pmml: &str, features: &str) -> std::collections::H
     assert!(out.status.success(), "jpmml-evaluator: {}", String::from_utf8_lossy(&out.stderr));
     rows_by_id(&dir.join("jpmml.csv"))
 }
+
+/// Hostile text for the interop tests' sample: an industry level with quotes, a
+/// semicolon, `--`, unicode and backslashes (the last one closing the value), and
+/// a title level with a leading `=`.
+pub const INDUSTRY: &str = "O'Brien; -- DROP TABLE leads; \"Zürich\" \\ C:\\temp\\";
+pub const TITLE: &str = "=VP";
+
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The sample with hostile levels, standard decay on pricing visits, a cap on awareness content and overrides.
+pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv"))
+        .unwrap()
+        .replace(",financial services,", &format!(",{},", csv_cell(INDUSTRY)))
+        .replace(",vp,", &format!(",{},", csv_cell(TITLE)));
+    write(dir, "leads.csv", leads);
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("\"financial services\"", &toml_string(INDUSTRY))
+        .replace("levels = [\"c-level\", \"vp\",", &format!("levels = [\"c-level\", {},", toml_string(TITLE)))
+        .replace("activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"none\"", "activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"standard\"")
+        .replace(
+            "[model]\ncurrent = \"current_points.toml\"\n",
+            "[model]\nalpha = 1\nalways_mql = [\"demo_request\"]\nnever_mql = [\"email_domain=competitor\"]\n[[model.group_caps]]\nname = \"awareness\"\nsignals = [\"ebook\", \"blog\"]\nmax_points = 12\n",
+        );
+    assert!(config.contains("decay = \"standard\"") && config.contains(&toml_string(TITLE)));
+    write(dir, "mqlcal.toml", config)
+}
+
+/// `mqlcal backtest` of `config` into `bt/`, then `mqlcal score` of `dir`'s leads.csv and
+/// `events` into `scores.csv`; returns the scorer's rows by lead id.
+pub fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> std::collections::HashMap<String, Vec<String>> {
+    let (code, _, err) = run_in(dir, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run_in(dir, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    rows_by_id(&dir.join("scores.csv"))
+}
+

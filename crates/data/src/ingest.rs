@@ -176,7 +176,7 @@ fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice>
 
 /// Creation dates mqlcal accepts: `[input] earliest_date` (default 1990-01-01)
 /// to `latest_date` (default a year after today, or after `[input] as_of` if later).
-pub(crate) fn plausible_dates(config: &Config) -> (i64, i64) {
+pub fn plausible_dates(config: &Config) -> (i64, i64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -22,7 +22,7 @@ pub use error::DataError;
 pub use events::EventStats;
 pub use feature_file::{grouped_frame, read_feature_table};
 pub use write::{feature_frame, refuse_input, tidy_frame, write_frame, write_tidy};
-pub use ingest::{build_features, cohort_label, ingest, IngestOptions, IngestStats, Ingested};
+pub use ingest::{build_features, cohort_label, ingest, plausible_dates, IngestOptions, IngestStats, Ingested};
 pub use infer::{draft_config, Draft, InitOptions, DEFAULT_MIN_LEVEL_COUNT};
 pub use profile::{ColumnProfile, LEAKAGE_AUC};
 pub use quality::{quality_report, validate, CohortRow, QualityReport};

@@ -17,6 +17,7 @@
 
 pub mod checks;
 pub mod compare;
+mod feature_sql;
 mod files;
 mod inputs;
 pub mod interrupt;
@@ -30,6 +31,7 @@ mod stages;
 pub mod summary;
 mod views;
 
+pub use feature_sql::feature_sql;
 pub use files::{write_atomic, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};

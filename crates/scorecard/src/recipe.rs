@@ -95,6 +95,15 @@ impl Decay {
     pub const STANDARD_STEPS: [(f64, f64); 4] = [(7.0, 1.0), (30.0, 0.8), (60.0, 0.6), (90.0, 0.4)];
     pub const STANDARD_TAIL: f64 = 0.2;
 
+    /// The rule as a table: `(up to this age in days, weight)`, ascending, the last for
+    /// every older event (its bound infinite). The SQL export writes its CASE from it.
+    pub fn table(self) -> Vec<(f64, f64)> {
+        match self {
+            Decay::None => vec![(f64::INFINITY, 1.0)],
+            Decay::Standard => Self::STANDARD_STEPS.iter().copied().chain([(f64::INFINITY, Self::STANDARD_TAIL)]).collect(),
+        }
+    }
+
     /// Weight of an event `age_days` old at the scoring moment.
     pub fn weight(self, age_days: f64) -> f64 {
         match self {

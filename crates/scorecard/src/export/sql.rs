@@ -5,8 +5,11 @@
 
 use std::fmt::Write;
 
+mod features;
+pub use features::{to_feature_sql, AsOfRule, CohortPeriod, FeatureTableSpec, OutcomeCells, GROUPED_COUNTS, GROUPED_LEADING};
+
 use crate::{
-    Axis, DateLayout, DatePart, Decay, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TwoAxisRule,
+    Axis, DateLayout, DatePart, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TwoAxisRule,
 };
 
 /// SQL dialects the export speaks.
@@ -18,12 +21,19 @@ pub enum Dialect {
     Sqlite,
     Bigquery,
     Snowflake,
+    /// Spark SQL (Databricks): backtick identifiers, backslash escapes in literals.
+    Spark,
 }
 
 impl Dialect {
     /// Every dialect, in the order the CLI lists them.
-    pub const ALL: [Dialect; 6] =
-        [Dialect::Ansi, Dialect::Duckdb, Dialect::Postgres, Dialect::Sqlite, Dialect::Bigquery, Dialect::Snowflake];
+    pub const ALL: [Dialect; 7] =
+        [Dialect::Ansi, Dialect::Duckdb, Dialect::Postgres, Dialect::Sqlite, Dialect::Bigquery, Dialect::Snowflake, Dialect::Spark];
+
+    /// The dialects' names as `--dialect` lists them.
+    pub fn names() -> String {
+        Dialect::ALL.iter().map(|d| d.name()).collect::<Vec<_>>().join(", ")
+    }
 
     /// The dialect's name as `--dialect` takes it.
     pub fn name(self) -> &'static str {
@@ -34,6 +44,7 @@ impl Dialect {
             Dialect::Sqlite => "sqlite",
             Dialect::Bigquery => "bigquery",
             Dialect::Snowflake => "snowflake",
+            Dialect::Spark => "spark",
         }
     }
 
@@ -45,6 +56,7 @@ impl Dialect {
             "sqlite" => Dialect::Sqlite,
             "bigquery" => Dialect::Bigquery,
             "snowflake" => Dialect::Snowflake,
+            "spark" | "sparksql" | "databricks" => Dialect::Spark,
             _ => return None,
         })
     }
@@ -53,6 +65,8 @@ impl Dialect {
     pub fn ident(self, name: &str) -> String {
         match self {
             Dialect::Bigquery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
+            // Spark: a backtick inside a quoted identifier is doubled; backslashes are plain.
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
@@ -61,35 +75,40 @@ impl Dialect {
     pub fn string(self, text: &str) -> String {
         match self {
             // BigQuery string literals use backslash escapes.
-            Dialect::Bigquery => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n")),
+            // BigQuery string literals use backslash escapes; so do Spark's (spark.sql.parser.escapedStringLiterals = false, the default).
+            Dialect::Bigquery | Dialect::Spark => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n")),
+            // Snowflake reads backslash escapes in single-quoted literals too (and doubled quotes).
+            Dialect::Snowflake => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''")),
             _ => format!("'{}'", text.replace('\'', "''")),
         }
     }
 
-    fn text_type(self) -> &'static str {
+    pub(crate) fn text_type(self) -> &'static str {
         match self {
             Dialect::Sqlite | Dialect::Postgres => "TEXT",
-            Dialect::Bigquery => "STRING",
+            Dialect::Bigquery | Dialect::Spark => "STRING",
             _ => "VARCHAR",
         }
     }
 
-    fn real_type(self) -> &'static str {
+    pub(crate) fn real_type(self) -> &'static str {
         match self {
             Dialect::Sqlite => "REAL",
             Dialect::Bigquery => "FLOAT64",
-            Dialect::Duckdb | Dialect::Snowflake => "DOUBLE",
+            Dialect::Duckdb | Dialect::Snowflake | Dialect::Spark => "DOUBLE",
             Dialect::Ansi | Dialect::Postgres => "DOUBLE PRECISION",
         }
     }
 
     /// Seconds since 1970-01-01 of a date or timestamp text.
-    fn epoch(self, expr: &str) -> String {
+    pub(crate) fn epoch(self, expr: &str) -> String {
         match self {
             Dialect::Sqlite => format!("CAST(ROUND((julianday({expr}) - 2440587.5) * 86400.0) AS INTEGER)"),
             Dialect::Duckdb => format!("epoch(CAST({expr} AS TIMESTAMP))"),
             Dialect::Bigquery => format!("UNIX_SECONDS(CAST({expr} AS TIMESTAMP))"),
             Dialect::Snowflake => format!("DATE_PART(EPOCH_SECOND, CAST({expr} AS TIMESTAMP_NTZ))"),
+            // A TIMESTAMP_NTZ is wall-clock time: its epoch seconds do not depend on the session time zone.
+            Dialect::Spark => format!("unix_timestamp(CAST({expr} AS TIMESTAMP_NTZ))"),
             Dialect::Ansi | Dialect::Postgres => format!("EXTRACT(EPOCH FROM CAST({expr} AS TIMESTAMP))"),
         }
     }
@@ -99,8 +118,14 @@ impl Dialect {
     /// month-first or pattern date is split into its numbers and reassembled as ISO,
     /// which every engine casts; only the splitting and padding differ by dialect.
     fn date_epoch(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        Ok(self.epoch(&self.date_iso(expr, layout)?))
+    }
+
+    /// A date text written as `layout` records, as ISO text every engine casts (the text
+    /// itself when it is ISO already).
+    pub(crate) fn date_iso(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
         let Some((separators, parts)) = layout.map(DateLayout::numeric_parts).transpose().map_err(ExportError::DateFormat)?.flatten() else {
-            return Ok(self.epoch(expr));
+            return Ok(expr.to_string());
         };
         let numbers = separators.iter().fold(expr.to_string(), |text, sep| format!("REPLACE({text}, {}, '|')", self.string(&sep.to_string())));
         let part = |wanted: DatePart, blank: &str| match parts.iter().position(|p| *p == wanted) {
@@ -118,7 +143,7 @@ impl Dialect {
             pad(DatePart::Second)
         );
         // A NULL (missing) date stays NULL rather than becoming '-- 00:00:00'.
-        Ok(self.epoch(&format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END")))
+        Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END"))
     }
 
     /// The `k`-th (from 0) of the `|`-separated numbers of `text`, NULL or '' when absent.
@@ -128,6 +153,51 @@ impl Dialect {
             Dialect::Sqlite => format!("json_extract('[\"' || REPLACE({text}, '|', '\",\"') || '\"]', '$[{k}]')"),
             Dialect::Bigquery => format!("SPLIT({text}, '|')[SAFE_OFFSET({k})]"),
             _ => format!("SPLIT_PART({text}, '|', {})", k + 1),
+        }
+    }
+
+    /// The type of a date and time without a time zone.
+    fn timestamp_type(self) -> &'static str {
+        match self {
+            Dialect::Spark | Dialect::Snowflake => "TIMESTAMP_NTZ",
+            _ => "TIMESTAMP",
+        }
+    }
+
+    /// An ISO date text as a date and time (SQLite: its normalised text).
+    pub(crate) fn timestamp(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("datetime({expr})"),
+            d => format!("CAST({expr} AS {})", d.timestamp_type()),
+        }
+    }
+
+    /// A date and time as text `YYYY-MM-DD HH:MM:SS`.
+    pub(crate) fn timestamp_text(self, ts: &str) -> String {
+        match self {
+            Dialect::Sqlite => ts.to_string(),
+            Dialect::Duckdb => format!("strftime({ts}, '%Y-%m-%d %H:%M:%S')"),
+            Dialect::Bigquery => format!("FORMAT_TIMESTAMP('%Y-%m-%d %H:%M:%S', {ts})"),
+            Dialect::Postgres | Dialect::Snowflake => format!("TO_CHAR({ts}, 'YYYY-MM-DD HH24:MI:SS')"),
+            // A TIMESTAMP_NTZ as text is its wall-clock time, whatever the session time zone.
+            Dialect::Spark => format!("CAST({ts} AS STRING)"),
+            Dialect::Ansi => format!("SUBSTRING(CAST({ts} AS VARCHAR(32)) FROM 1 FOR 19)"),
+        }
+    }
+
+    /// The year, quarter or month (`YEAR`, `QUARTER`, `MONTH`) of a date and time, as text (the month with two digits).
+    pub(crate) fn date_part_text(self, part: &str, ts: &str) -> String {
+        let number = match (self, part) {
+            (Dialect::Sqlite, "YEAR") => return format!("strftime('%Y', {ts})"),
+            (Dialect::Sqlite, "MONTH") => return format!("strftime('%m', {ts})"),
+            (Dialect::Sqlite, _) => format!("((CAST(strftime('%m', {ts}) AS INTEGER) + 2) / 3)"),
+            (_, part) => format!("CAST(EXTRACT({part} FROM {ts}) AS INTEGER)"),
+        };
+        let text = format!("CAST({number} AS {})", self.text_type());
+        if part == "MONTH" {
+            self.pad2(&text)
+        } else {
+            text
         }
     }
 
@@ -172,7 +242,13 @@ fn num(v: f64) -> String {
 /// The scoring query. `leads_table` and `events_table` are (possibly qualified)
 /// table names, quoted as given; every other name comes from the model.
 pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: &str) -> Result<String, ExportError> {
-    let query = Query::new(model, dialect)?;
+    let inputs = model.inputs.as_ref().ok_or(ExportError::NoInputs)?;
+    let recipes = model
+        .signals
+        .iter()
+        .map(|s| s.recipe.as_ref().map(|r| (s.name.as_str(), r)).ok_or_else(|| ExportError::NoRecipe(s.name.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let query = Query::new(dialect, inputs, &inputs.missing, recipes);
     let mut sql = String::new();
     let _ = writeln!(sql, "-- mqlcal {} scoring query ({:?} dialect), generated from the model file.", model.tool_version, dialect);
     let _ = writeln!(sql, "-- Reads {} (one row per lead) and {} (one row per event); columns as text.", leads_table, events_table);
@@ -184,61 +260,90 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
             rule.fit_min, rule.engagement_min
         );
     }
-    query.leads_clean(&mut sql, leads_table)?;
-    query.events(&mut sql, events_table)?;
-    query.features(&mut sql)?;
-    query.points(&mut sql);
-    query.subscores(&mut sql);
-    query.decided(&mut sql);
+    query.leads_clean(&mut sql, leads_table, &[])?;
+    if !query.event_signals.is_empty() {
+        query.events_clean(&mut sql, events_table, EventCells::AsWritten)?;
+        query.event_sums(&mut sql, SumOf::Weights);
+    }
+    query.features(&mut sql, &[]);
+    points(&mut sql, model, dialect);
+    subscores(&mut sql, model);
+    decided(&mut sql, model, dialect);
     Ok(sql)
 }
 
-/// What every part of the query needs: the model, the dialect, the cleaned
-/// leads columns (`c0`, `c1` ...) and the event signals (`e{j}`).
-struct Query<'a> {
-    model: &'a Model,
-    d: Dialect,
-    inputs: &'a Inputs,
-    /// The model's missing-value texts as a list of string literals.
+/// How `events_clean` reads the events table's cells.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum EventCells {
+    /// Trimmed text (the scoring query).
+    AsWritten,
+    /// Trimmed, NULL when blank or a missing-value text (as ingest reads them), with the time also as a timestamp `tstamp`.
+    Cleaned,
+}
+
+/// What `event_sums` adds up per lead and events signal.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum SumOf {
+    /// The decay weights as written (the scoring query).
+    Weights,
+    /// The decay weights times the power of ten that makes them whole numbers, summed
+    /// exactly and divided back: the same total whatever order the engine adds in, so
+    /// equal patterns group together.
+    WholeWeights,
+}
+
+/// The part of a query that reads the tables: the dialect, what the recipes read,
+/// the cleaned leads columns (`c0`, `c1` ...), the event signals (`e{j}`) and each
+/// feature column's value (`f{j}`). The scoring query and the feature-table query
+/// are both written from it.
+pub(crate) struct Query<'a> {
+    pub(crate) d: Dialect,
+    pub(crate) inputs: &'a Inputs,
+    /// The missing-value texts as a list of string literals.
     missing: String,
+    /// Each feature column's name and recipe, in order (`f{j}` is the j-th).
+    recipes: Vec<(&'a str, &'a Recipe)>,
     /// Distinct leads columns the recipes read, in signal order.
     columns: Vec<String>,
     /// Index and recipe of each events signal.
-    event_signals: Vec<(usize, &'a EventsRule)>,
+    pub(crate) event_signals: Vec<(usize, &'a EventsRule)>,
 }
 
 impl<'a> Query<'a> {
-    fn new(model: &'a Model, d: Dialect) -> Result<Query<'a>, ExportError> {
-        let inputs = model.inputs.as_ref().ok_or(ExportError::NoInputs)?;
-        let missing = inputs.missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
+    pub(crate) fn new(d: Dialect, inputs: &'a Inputs, missing: &[String], recipes: Vec<(&'a str, &'a Recipe)>) -> Query<'a> {
+        let missing = missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
         let mut columns: Vec<String> = Vec::new();
-        for s in &model.signals {
-            let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+        for (_, recipe) in &recipes {
             if let Some(c) = recipe.column() {
                 if !columns.iter().any(|x| x == c) {
                     columns.push(c.to_string());
                 }
             }
         }
-        let event_signals: Vec<(usize, &EventsRule)> = model
-            .signals
-            .iter()
-            .enumerate()
-            .filter_map(|(j, s)| s.recipe.as_ref().and_then(Recipe::events).map(|rule| (j, rule)))
-            .collect();
-        Ok(Query { model, d, inputs, missing, columns, event_signals })
+        let event_signals: Vec<(usize, &EventsRule)> =
+            recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule))).collect();
+        Query { d, inputs, missing, recipes, columns, event_signals }
     }
 
-    fn q(&self, name: &str) -> String {
+    pub(crate) fn q(&self, name: &str) -> String {
         self.d.ident(name)
     }
 
-    fn table(&self, name: &str) -> String {
+    pub(crate) fn table(&self, name: &str) -> String {
         name.split('.').map(|part| self.d.ident(part)).collect::<Vec<_>>().join(".")
     }
 
+    /// The name of feature column `j`.
+    pub(crate) fn feature_name(&self, j: usize) -> &str {
+        self.recipes.get(j).map_or("", |(name, _)| name)
+    }
+
+    pub(crate) fn feature_count(&self) -> usize {
+        self.recipes.len()
+    }
+
     /// A leads cell as trimmed text, NULL when it is one of the missing-value texts.
-    fn clean(&self, column: &str) -> String {
+    pub(crate) fn clean(&self, column: &str) -> String {
         let trimmed = format!("TRIM(CAST({} AS {}))", self.q(column), self.d.text_type());
         if self.missing.is_empty() {
             trimmed
@@ -247,8 +352,9 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// `leads_clean`: lead id, creation time in epoch seconds and the columns the recipes read.
-    fn leads_clean(&self, sql: &mut String, leads_table: &str) -> Result<(), ExportError> {
+    /// `leads_clean`: lead id, creation time in epoch seconds, the columns the recipes
+    /// read, then `extra` (already written `expression AS name` items).
+    pub(crate) fn leads_clean(&self, sql: &mut String, leads_table: &str, extra: &[String]) -> Result<(), ExportError> {
         let d = self.d;
         let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
         let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", self.q(&self.inputs.id_column), d.text_type())];
@@ -258,30 +364,27 @@ impl<'a> Query<'a> {
         for (k, c) in self.columns.iter().enumerate() {
             select.push(format!("    {} AS c{k}", self.clean(c)));
         }
+        select.extend(extra.iter().map(|e| format!("    {e}")));
         let _ = writeln!(sql, "{}\n  FROM {}\n)", select.join(",\n"), self.table(leads_table));
         Ok(())
     }
 
-    /// `events_clean` and `event_sums` (decay-weighted counts inside the window), when the model has events signals.
-    fn events(&self, sql: &mut String, events_table: &str) -> Result<(), ExportError> {
-        if self.event_signals.is_empty() {
-            return Ok(());
-        }
+    /// `events_clean`: each event's lead id, time in epoch seconds and activity (and, `Cleaned`, its time as a timestamp).
+    pub(crate) fn events_clean(&self, sql: &mut String, events_table: &str, cells: EventCells) -> Result<(), ExportError> {
         let d = self.d;
-        let window = self.inputs.window().seconds;
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
-        let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
-        let mut sums = Vec::new();
-        for (j, rule) in &self.event_signals {
-            let list = rule.activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
-            let weight = match rule.decay {
-                Decay::None => "1.0".to_string(),
-                Decay::Standard => {
-                    let steps: String = Decay::STANDARD_STEPS.iter().map(|(up_to, w)| format!("WHEN {age} <= {up_to} THEN {w:?} ")).collect();
-                    format!("CASE {steps}ELSE {:?} END", Decay::STANDARD_TAIL)
-                }
-            };
-            sums.push(format!("    SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END) AS e{j}"));
+        if cells == EventCells::Cleaned {
+            let time = d.date_iso(&self.clean(&ev.occurred_at), ev.occurred_at_format.as_ref())?;
+            let _ = writeln!(
+                sql,
+                ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity\n  FROM {}\n)",
+                self.clean(&ev.lead_id),
+                d.epoch(&time),
+                d.timestamp(&time),
+                self.clean(&ev.activity),
+                self.table(events_table)
+            );
+            return Ok(());
         }
         let _ = writeln!(
             sql,
@@ -292,24 +395,56 @@ impl<'a> Query<'a> {
             self.table(events_table),
             tt = d.text_type()
         );
+        Ok(())
+    }
+
+    /// `event_sums`: decay-weighted counts of each events signal's activities inside the window.
+    pub(crate) fn event_sums(&self, sql: &mut String, sum_of: SumOf) {
+        let d = self.d;
+        let window = self.inputs.window().seconds;
+        let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
+        let mut sums = Vec::new();
+        for (j, rule) in &self.event_signals {
+            let list = rule.activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
+            let weights = rule.decay.table();
+            let unit = match sum_of {
+                SumOf::Weights => None,
+                SumOf::WholeWeights => whole_unit(&weights),
+            };
+            let w = |w: f64| match unit {
+                None => format!("{w:?}"),
+                Some(unit) => format!("{}", (w * unit as f64).round() as i64),
+            };
+            let weight = match weights.as_slice() {
+                [(_, only)] => w(*only),
+                steps => {
+                    let (tail, steps) = steps.split_last().map_or((1.0, steps), |((_, tail), steps)| (*tail, steps));
+                    let steps: String = steps.iter().map(|(up_to, weight)| format!("WHEN {age} <= {up_to} THEN {} ", w(*weight))).collect();
+                    format!("CASE {steps}ELSE {} END", w(tail))
+                }
+            };
+            let sum = format!("SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END)");
+            sums.push(match unit {
+                None => format!("    {sum} AS e{j}"),
+                Some(1) => format!("    CAST({sum} AS {}) AS e{j}", d.real_type()),
+                Some(unit) => format!("    CAST({sum} AS {}) / {unit}.0 AS e{j}", d.real_type()),
+            });
+        }
         let _ = writeln!(
             sql,
             ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}\n  GROUP BY l.lead_id\n)",
             sums.join(",\n")
         );
-        Ok(())
     }
 
-    /// `features`: each signal's feature value `f{j}` by its recipe.
-    fn features(&self, sql: &mut String) -> Result<(), ExportError> {
-        let mut features = Vec::new();
-        for (j, s) in self.model.signals.iter().enumerate() {
-            let recipe = s.recipe.as_ref().ok_or_else(|| ExportError::NoRecipe(s.name.clone()))?;
+    /// `features`: each signal's feature value `f{j}` by its recipe (after `l.lead_id` and the leads columns `keep`).
+    pub(crate) fn features(&self, sql: &mut String, keep: &[&str]) {
+        let mut features: Vec<String> = keep.iter().map(|c| format!("    l.{c}")).collect();
+        for (j, (_, recipe)) in self.recipes.iter().enumerate() {
             features.push(format!("    {} AS f{j}", self.feature(j, recipe)));
         }
         let join_events = if self.event_signals.is_empty() { String::new() } else { "\n  LEFT JOIN event_sums ev ON ev.lead_id = l.lead_id".into() };
         let _ = writeln!(sql, ", features AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l{join_events}\n)", features.join(",\n"));
-        Ok(())
     }
 
     /// The feature value of signal `j` computed by `recipe`.
@@ -355,99 +490,102 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// `points`: rounded points per signal `p{j}`, and the feature values the overrides test.
-    fn points(&self, sql: &mut String) {
-        let model = self.model;
-        let points: Vec<String> = model
-            .signals
+}
+
+/// `points`: rounded points per signal `p{j}`, and the feature values the overrides test.
+fn points(sql: &mut String, model: &Model, d: Dialect) {
+    let points: Vec<String> = model
+        .signals
+        .iter()
+        .enumerate()
+        .map(|(j, s)| format!("    {} AS p{j}", d.round(&format!("{} * f{j}", s.points))))
+        .collect();
+    let keep: Vec<String> = model.overrides.iter().filter_map(|o| model.signals.iter().position(|s| s.name == o.signal)).map(|j| format!("    f{j}")).collect();
+    let mut cols = points;
+    cols.extend(keep);
+    let _ = writeln!(sql, ", points AS (\n  SELECT lead_id,\n{}\n  FROM features\n)", cols.join(",\n"));
+}
+
+/// `subscores`: fit and engagement sums, each group cap applied once on its group's axis.
+fn subscores(sql: &mut String, model: &Model) {
+    let mut fit_terms: Vec<String> = Vec::new();
+    let mut engagement_terms: Vec<String> = Vec::new();
+    for (j, s) in model.signals.iter().enumerate() {
+        if model.group_caps.iter().any(|g| g.signals.contains(&s.name)) {
+            continue;
+        }
+        match s.axis {
+            Axis::Fit => fit_terms.push(format!("p{j}")),
+            Axis::Engagement => engagement_terms.push(format!("p{j}")),
+        }
+    }
+    for g in &model.group_caps {
+        let members: Vec<String> =
+            g.signals.iter().filter_map(|name| model.signals.iter().position(|s| &s.name == name)).map(|j| format!("p{j}")).collect();
+        let sum = if members.is_empty() { "0".to_string() } else { members.join(" + ") };
+        let capped = format!("(CASE WHEN ({sum}) > {m} THEN {m} ELSE ({sum}) END)", m = g.max_points);
+        let axis = g.signals.first().and_then(|n| model.signals.iter().find(|s| &s.name == n)).map_or(Axis::Engagement, |s| s.axis);
+        match axis {
+            Axis::Fit => fit_terms.push(capped),
+            Axis::Engagement => engagement_terms.push(capped),
+        }
+    }
+    let sum = |terms: &[String]| if terms.is_empty() { "0".to_string() } else { terms.join(" + ") };
+    let _ = writeln!(
+        sql,
+        ", subscores AS (\n  SELECT *,\n    {} AS fit_score,\n    {} AS engagement_score\n  FROM points\n)",
+        sum(&fit_terms),
+        sum(&engagement_terms)
+    );
+}
+
+/// `decided` (score and MQL flag, overrides first) and the final select with the tier.
+fn decided(sql: &mut String, model: &Model, d: Dialect) {
+    let fires = |rule: OverrideRule| -> Vec<String> {
+        model
+            .overrides
             .iter()
-            .enumerate()
-            .map(|(j, s)| format!("    {} AS p{j}", self.d.round(&format!("{} * f{j}", s.points))))
-            .collect();
-        let keep: Vec<String> = model.overrides.iter().filter_map(|o| model.signals.iter().position(|s| s.name == o.signal)).map(|j| format!("    f{j}")).collect();
-        let mut cols = points;
-        cols.extend(keep);
-        let _ = writeln!(sql, ", points AS (\n  SELECT lead_id,\n{}\n  FROM features\n)", cols.join(",\n"));
+            .filter(|o| o.rule == rule)
+            .filter_map(|o| model.signals.iter().position(|s| s.name == o.signal))
+            .map(|j| format!("f{j} > 0"))
+            .collect()
+    };
+    let (never, always) = (fires(OverrideRule::NeverMql), fires(OverrideRule::AlwaysMql));
+    let score = format!("({} + fit_score + engagement_score)", model.base_points);
+    let mut mql = String::from("CASE");
+    if !never.is_empty() {
+        let _ = write!(mql, " WHEN {} THEN 0", never.join(" OR "));
     }
+    if !always.is_empty() {
+        let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
+    }
+    match (model.two_axis(), model.threshold) {
+        (Some(rule), _) => {
+            let _ = write!(mql, " WHEN {} THEN 1 ELSE 0 END", region_sql(&rule.mql_region()));
+        }
+        (None, Some(t)) => {
+            let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
+        }
+        (None, None) => mql.push_str(" ELSE NULL END"),
+    }
+    if mql == "CASE ELSE NULL END" {
+        // No threshold and no override: a bare CASE would be invalid SQL.
+        mql = "CAST(NULL AS INTEGER)".to_string();
+    }
+    let two_axis = model.two_axis().map(|rule| two_axis_columns(rule, &never, &always, d.text_type()));
+    let extra = two_axis.as_ref().map_or(String::new(), |(grade, route)| format!(",\n    {grade} AS grade,\n    {route} AS route"));
+    let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql{extra}\n  FROM subscores\n)");
+    let tier = match model.hot_threshold {
+        Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
+        None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
+    };
+    let extra = if two_axis.is_some() { ", grade, route" } else { "" };
+    let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier{extra}\nFROM decided\nORDER BY lead_id;");
+}
 
-    /// `subscores`: fit and engagement sums, each group cap applied once on its group's axis.
-    fn subscores(&self, sql: &mut String) {
-        let model = self.model;
-        let mut fit_terms: Vec<String> = Vec::new();
-        let mut engagement_terms: Vec<String> = Vec::new();
-        for (j, s) in model.signals.iter().enumerate() {
-            if model.group_caps.iter().any(|g| g.signals.contains(&s.name)) {
-                continue;
-            }
-            match s.axis {
-                Axis::Fit => fit_terms.push(format!("p{j}")),
-                Axis::Engagement => engagement_terms.push(format!("p{j}")),
-            }
-        }
-        for g in &model.group_caps {
-            let members: Vec<String> =
-                g.signals.iter().filter_map(|name| model.signals.iter().position(|s| &s.name == name)).map(|j| format!("p{j}")).collect();
-            let sum = if members.is_empty() { "0".to_string() } else { members.join(" + ") };
-            let capped = format!("(CASE WHEN ({sum}) > {m} THEN {m} ELSE ({sum}) END)", m = g.max_points);
-            let axis = g.signals.first().and_then(|n| model.signals.iter().find(|s| &s.name == n)).map_or(Axis::Engagement, |s| s.axis);
-            match axis {
-                Axis::Fit => fit_terms.push(capped),
-                Axis::Engagement => engagement_terms.push(capped),
-            }
-        }
-        let sum = |terms: &[String]| if terms.is_empty() { "0".to_string() } else { terms.join(" + ") };
-        let _ = writeln!(
-            sql,
-            ", subscores AS (\n  SELECT *,\n    {} AS fit_score,\n    {} AS engagement_score\n  FROM points\n)",
-            sum(&fit_terms),
-            sum(&engagement_terms)
-        );
-    }
-
-    /// `decided` (score and MQL flag, overrides first) and the final select with the tier.
-    fn decided(&self, sql: &mut String) {
-        let model = self.model;
-        let fires = |rule: OverrideRule| -> Vec<String> {
-            model
-                .overrides
-                .iter()
-                .filter(|o| o.rule == rule)
-                .filter_map(|o| model.signals.iter().position(|s| s.name == o.signal))
-                .map(|j| format!("f{j} > 0"))
-                .collect()
-        };
-        let (never, always) = (fires(OverrideRule::NeverMql), fires(OverrideRule::AlwaysMql));
-        let score = format!("({} + fit_score + engagement_score)", model.base_points);
-        let mut mql = String::from("CASE");
-        if !never.is_empty() {
-            let _ = write!(mql, " WHEN {} THEN 0", never.join(" OR "));
-        }
-        if !always.is_empty() {
-            let _ = write!(mql, " WHEN {} THEN 1", always.join(" OR "));
-        }
-        match (model.two_axis(), model.threshold) {
-            (Some(rule), _) => {
-                let _ = write!(mql, " WHEN {} THEN 1 ELSE 0 END", region_sql(&rule.mql_region()));
-            }
-            (None, Some(t)) => {
-                let _ = write!(mql, " WHEN {score} >= {t} THEN 1 ELSE 0 END");
-            }
-            (None, None) => mql.push_str(" ELSE NULL END"),
-        }
-        if mql == "CASE ELSE NULL END" {
-            // No threshold and no override: a bare CASE would be invalid SQL.
-            mql = "CAST(NULL AS INTEGER)".to_string();
-        }
-        let two_axis = model.two_axis().map(|rule| two_axis_columns(rule, &never, &always, self.d.text_type()));
-        let extra = two_axis.as_ref().map_or(String::new(), |(grade, route)| format!(",\n    {grade} AS grade,\n    {route} AS route"));
-        let _ = writeln!(sql, ", decided AS (\n  SELECT lead_id, {score} AS score, fit_score, engagement_score,\n    {mql} AS mql{extra}\n  FROM subscores\n)");
-        let tier = match model.hot_threshold {
-            Some(h) => format!("CASE WHEN mql = 1 AND score >= {h} THEN 'hot' WHEN mql = 1 THEN 'warm' ELSE NULL END"),
-            None => "CASE WHEN mql = 1 THEN 'warm' ELSE NULL END".to_string(),
-        };
-        let extra = if two_axis.is_some() { ", grade, route" } else { "" };
-        let _ = writeln!(sql, "SELECT lead_id, score, fit_score, engagement_score, mql,\n  {tier} AS tier{extra}\nFROM decided\nORDER BY lead_id;");
-    }
+/// The power of ten (1 to 10^6) that makes every weight a whole number, if one does.
+fn whole_unit(weights: &[(f64, f64)]) -> Option<i64> {
+    (0..=6).map(|k| 10i64.pow(k)).find(|&unit| weights.iter().all(|(_, w)| ((w * unit as f64) - (w * unit as f64).round()).abs() < 1e-9))
 }
 
 /// A score region as a SQL condition on `fit_score` and `engagement_score` (TRUE when open).
@@ -507,6 +645,13 @@ mod tests {
         assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(Dialect::Bigquery.string(hostile), "'O\\'Brien\\\\ \"x\" `y` -- ;'");
         assert_eq!(Dialect::Bigquery.ident("a`b"), "`a\\`b`");
+        assert_eq!(Dialect::Spark.string(hostile), "'O\\'Brien\\\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Spark.ident("a`b\\c"), "`a``b\\c`");
+        assert_eq!(Dialect::Snowflake.string(hostile), "'O''Brien\\\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::Postgres.string(hostile), "'O''Brien\\ \"x\" `y` -- ;'");
+        assert_eq!(Dialect::parse("Spark"), Some(Dialect::Spark));
+        assert_eq!(Dialect::parse("databricks"), Some(Dialect::Spark));
+        assert_eq!(Dialect::names(), "ansi, duckdb, postgres, sqlite, bigquery, snowflake, spark");
         assert_eq!(Dialect::parse("PostgreSQL"), Some(Dialect::Postgres));
         assert_eq!(Dialect::parse("oracle"), None);
     }

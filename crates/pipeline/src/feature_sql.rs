@@ -1,0 +1,66 @@
+//! The feature table as a warehouse query: the checked config turned into the
+//! scorecard crate's [`FeatureTableSpec`], or a one-line refusal naming the
+//! setting that keeps the query from computing what `mqlcal features` computes.
+
+use mqlcal_config::{Config, Duplicates, Layout, Period, Signal};
+use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, Dialect, FeatureTableSpec, OutcomeCells};
+
+/// The feature-table query for `config` (`grouped`: distinct patterns with counts).
+pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_table: &str, grouped: bool) -> anyhow::Result<String> {
+    let path = config.source_path.display();
+    let outcome_column = match &config.layout {
+        Layout::OutcomeColumn { outcome_column, .. } => outcome_column,
+        Layout::SeparateFiles { .. } => anyhow::bail!(
+            "{path}: the feature SQL reads one leads table with the outcome in a column, but [input] won / lost name separate files; load them into one table with an outcome column, then set [input] leads, [columns] outcome and [outcome] won / lost / open"
+        ),
+        Layout::WonIds { .. } => anyhow::bail!(
+            "{path}: the feature SQL reads one leads table with the outcome in a column, but [input] won_ids names a file of won ids; put the outcome in a column of the leads table, then set [columns] outcome and [outcome] won / lost / open"
+        ),
+    };
+    if config.duplicates != Duplicates::Error {
+        anyhow::bail!(
+            "{path}: [input] duplicates = \"{}\" keeps one row per id by file order, which a warehouse table does not have; make the lead ids unique in the table and set duplicates = \"error\" (the default)",
+            if config.duplicates == Duplicates::KeepFirst { "keep-first" } else { "keep-last" }
+        );
+    }
+    if let Some((signal, _)) = config.unresolved_auto_bins().first() {
+        anyhow::bail!(
+            "{path}: signal {:?} has bins = \"auto\", whose edges mqlcal chooses from the data; write the edges `mqlcal fit` chose (its model file's bin recipes) as bins = [a, b, ...] for the feature SQL",
+            signal.name
+        );
+    }
+    let counts_events = config.signals.iter().any(Signal::counts_events);
+    if counts_events && config.created_at_column.is_none() {
+        anyhow::bail!("{path}: events signals need each lead's creation date to apply the window; set [columns] created_at");
+    }
+    let window_seconds = match &config.events {
+        Some(spec) if counts_events => spec.window_seconds(),
+        _ => 0,
+    };
+    let inputs = config.model_inputs();
+    let features = config.recipes();
+    let spec = FeatureTableSpec {
+        tool_version: crate::TOOL_VERSION,
+        inputs: &inputs,
+        features: &features,
+        segments: &config.segments,
+        outcome: OutcomeCells {
+            column: outcome_column,
+            won: &config.outcome.won,
+            lost: &config.outcome.lost,
+            open: &config.outcome.open,
+            blank_is_open: config.outcome.blank_is_open,
+        },
+        open_after_days: config.outcome.open_after_days,
+        period: match config.period {
+            Period::Month => CohortPeriod::Month,
+            Period::Quarter => CohortPeriod::Quarter,
+        },
+        as_of: match config.as_of {
+            Some(at) => AsOfRule::Fixed(at),
+            None => AsOfRule::Latest { events_up_to: mqlcal_data::plausible_dates(config).1 },
+        },
+        maturity_window_seconds: window_seconds,
+    };
+    to_feature_sql(&spec, dialect, leads_table, events_table, grouped).map_err(|e| anyhow::anyhow!("{path}: {e}"))
+}

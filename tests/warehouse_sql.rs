@@ -1,0 +1,340 @@
+//! The warehouse path: the feature-table query (`mqlcal export --sql --features`,
+//! plain and `--grouped`) run by SQLite, DuckDB, PostgreSQL and Spark SQL in local mode
+//! returns `mqlcal features`' table on every lead of the hostile sample (features
+//! to 1e-12), and the grouped one its patterns and counts; the scoring query on
+//! Spark SQL returns `mqlcal score`'s scores; the BigQuery, Snowflake and Spark
+//! output parses with sqlglot. Engines and parser come from
+//! scripts/install-test-tools (PyPI's duckdb, pyspark, sqlglot; Debian's postgresql).
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// The hostile sample with the stale-open rule on, so the as-of date decides outcomes too.
+fn warehouse_sample(dir: &Path) -> PathBuf {
+    let config = hostile_sample(dir);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
+    assert!(text.contains("open_after_days = 60"));
+    write(dir, "mqlcal.toml", text)
+}
+
+fn events_csv() -> PathBuf {
+    repo_root().join("notebooks-data/events.csv")
+}
+
+/// `mqlcal features` of `config` into `features.csv`.
+fn mqlcal_features(dir: &Path, config: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let (code, _, err) = run_in(dir, &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    read_csv(&dir.join("features.csv"))
+}
+
+/// Write the feature-table query for `dialect` to `file`.
+fn export_features(dir: &Path, config: &Path, dialect: &str, grouped: bool, file: &str) -> String {
+    let mut args = vec!["export", "--sql", "--features", "--config", config.to_str().unwrap(), "--dialect", dialect, "-o", file];
+    if grouped {
+        args.push("--grouped");
+    }
+    let (code, _, err) = run_in(dir, &args);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read_to_string(dir.join(file)).unwrap()
+}
+
+/// Run `query` on `engine` (duckdb, sqlite or postgres) over `dir`'s leads.csv and the sample's events; the result as CSV.
+fn run_engine(dir: &Path, engine: &str, query: &str, out: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let leads = dir.join("leads.csv");
+    let result = if engine == "postgres" {
+        Command::new("bash")
+            .arg(repo_root().join("tests/interop/run_postgres.sh"))
+            .args([query, leads.to_str().unwrap(), events_csv().to_str().unwrap(), out])
+            .current_dir(dir)
+            .output()
+            .expect("bash runs")
+    } else {
+        Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_table.py"))
+            .args([engine, query, leads.to_str().unwrap(), events_csv().to_str().unwrap(), out])
+            .current_dir(dir)
+            .output()
+            .expect("python3 runs")
+    };
+    assert!(result.status.success(), "{engine}: {}", String::from_utf8_lossy(&result.stderr));
+    read_csv(&dir.join(out))
+}
+
+/// `2024-01-01T00:00:00.000` (mqlcal's CSV) or `2024-01-01 00:00:00` as the latter.
+fn timestamp_text(cell: &str) -> String {
+    let t = cell.replace('T', " ");
+    t.split('.').next().unwrap_or("").to_string()
+}
+
+/// Seconds since 1970-01-01 of `YYYY-MM-DD[ HH:MM:SS]`.
+fn epoch(text: &str) -> i64 {
+    let t = timestamp_text(text);
+    let t = if t.len() == 10 { format!("{t} 00:00:00") } else { t };
+    chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").unwrap_or_else(|e| panic!("{text:?}: {e}")).and_utc().timestamp()
+}
+
+fn number(cell: &str, what: &str) -> f64 {
+    cell.parse::<f64>().unwrap_or_else(|_| panic!("{what}: {cell:?} is not a number"))
+}
+
+/// The first mismatches between mqlcal's feature table and an engine's, per lead id:
+/// text columns exactly, created_at as a timestamp, feature columns to 1e-12.
+fn feature_mismatches(ours: &(Vec<String>, Vec<Vec<String>>), theirs: &(Vec<String>, Vec<Vec<String>>), first_feature: usize) -> Vec<String> {
+    let (header, rows) = ours;
+    let by_id: HashMap<&str, &Vec<String>> = theirs.1.iter().map(|r| (r[0].as_str(), r)).collect();
+    assert_eq!(by_id.len(), theirs.1.len(), "one row per lead");
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(other) = by_id.get(row[0].as_str()) else {
+            out.push(format!("{}: missing", row[0]));
+            continue;
+        };
+        for (k, name) in header.iter().enumerate() {
+            let same = match k {
+                1 => timestamp_text(&row[k]) == timestamp_text(&other[k]),
+                k if k >= first_feature => (number(&row[k], name) - number(&other[k], name)).abs() <= 1e-12,
+                _ => row[k] == other[k],
+            };
+            if !same {
+                out.push(format!("{} {name}: mqlcal {:?} vs {:?}", row[0], row[k], other[k]));
+            }
+        }
+    }
+    out
+}
+
+/// The latest creation date or event time (both files ISO, all plausible): mqlcal's as-of date, computed here on its own.
+fn latest_date(dir: &Path) -> i64 {
+    let (_, leads) = read_csv(&dir.join("leads.csv"));
+    let (_, events) = read_csv(&events_csv());
+    leads.iter().map(|r| epoch(&r[1])).chain(events.iter().map(|r| epoch(&r[1]))).max().unwrap()
+}
+
+/// Feature values as grouping keys (9 decimals: equal values however they were summed).
+fn key_number(cell: &str) -> String {
+    format!("{:.9}", number(cell, "feature"))
+}
+
+/// mqlcal's plain table grouped here: (cohort, month, window_complete, segments, features) → (won, lost, open).
+fn group_ours(ours: &(Vec<String>, Vec<Vec<String>>), first_feature: usize, as_of: i64, window_days: i64) -> BTreeMap<Vec<String>, [u64; 3]> {
+    let mut groups: BTreeMap<Vec<String>, [u64; 3]> = BTreeMap::new();
+    for row in &ours.1 {
+        let created = epoch(&row[1]);
+        let complete = created + window_days * 86_400 <= as_of;
+        let mut key = vec![row[2].clone(), timestamp_text(&row[1])[..7].to_string(), if complete { "1" } else { "0" }.to_string()];
+        key.extend(row[4..first_feature].iter().cloned());
+        key.extend(row[first_feature..].iter().map(|c| key_number(c)));
+        let counts = groups.entry(key).or_default();
+        match row[3].as_str() {
+            "won" => counts[0] += 1,
+            "lost" => counts[1] += 1,
+            "open" => counts[2] += 1,
+            other => panic!("outcome {other:?}"),
+        }
+    }
+    groups
+}
+
+/// An engine's grouped rows checked against mqlcal's table grouped here.
+fn assert_grouped_match(ours: &(Vec<String>, Vec<Vec<String>>), theirs: &(Vec<String>, Vec<Vec<String>>), first_feature: usize, engine: &str, as_of: i64) {
+    let (header, rows) = theirs;
+    let mut expected_header: Vec<String> = ["as_of", "cohort", "month", "window_complete"].map(String::from).to_vec();
+    expected_header.extend(ours.0[4..].iter().cloned());
+    expected_header.extend(["won", "lost", "open"].map(String::from));
+    assert_eq!(header, &expected_header, "{engine}: the grouped columns and their order");
+    let as_of_text = chrono::DateTime::from_timestamp(as_of, 0).unwrap().format("%Y-%m-%d %H:%M:%S").to_string();
+    let n = header.len();
+    let mut got: BTreeMap<Vec<String>, [u64; 3]> = BTreeMap::new();
+    for row in rows {
+        assert_eq!(row[0], as_of_text, "{engine}: the as-of date on every row");
+        let segments_end = 4 + (first_feature - 4);
+        let mut key: Vec<String> = row[1..segments_end].to_vec();
+        key.extend(row[segments_end..n - 3].iter().map(|c| key_number(c)));
+        let counts = [0, 1, 2].map(|k| row[n - 3 + k].parse::<u64>().unwrap());
+        assert!(got.insert(key, counts).is_none(), "{engine}: one row per pattern");
+    }
+    let want = group_ours(ours, first_feature, as_of, 30);
+    assert_eq!(got.len(), want.len(), "{engine}: as many patterns as mqlcal's table has");
+    let wrong: Vec<String> = want.iter().filter(|(k, v)| got.get(*k) != Some(v)).take(3).map(|(k, v)| format!("{k:?}: mqlcal {v:?} vs {:?}", got.get(k))).collect();
+    assert!(wrong.is_empty(), "{engine}: {wrong:?}");
+    let leads: u64 = got.values().flatten().sum();
+    assert_eq!(leads as usize, ours.1.len(), "{engine}: every lead counted once");
+}
+
+/// Where the feature columns start in `mqlcal features`' header (after id, created_at, cohort, outcome and the segments).
+fn first_feature(ours: &(Vec<String>, Vec<Vec<String>>)) -> usize {
+    let k = ours.0.iter().position(|h| h == "title=c-level").unwrap();
+    assert_eq!(&ours.0[..k], &["lead_id", "created_at", "cohort", "outcome", "channel"]);
+    k
+}
+
+#[test]
+fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let ours = mqlcal_features(dir.path(), &config);
+    assert_eq!(ours.1.len(), 20000);
+    let first = first_feature(&ours);
+    assert!(ours.0.contains(&format!("industry={INDUSTRY}")) && ours.0.contains(&format!("title={TITLE}")));
+    let outcomes: std::collections::BTreeSet<&str> = ours.1.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(outcomes.len(), 3, "won, lost and open all occur");
+    let (header, leads) = read_csv(&dir.path().join("leads.csv"));
+    let column = header.iter().position(|h| h == "outcome").unwrap();
+    let open_cells = leads.iter().filter(|r| r[column] == "open").count();
+    let open = ours.1.iter().filter(|r| r[3] == "open").count();
+    assert!(open > 0 && open < open_cells, "open_after_days turns some open leads lost ({open_cells} -> {open})");
+    let pricing = ours.0.iter().position(|h| h == "pricing_page").unwrap();
+    assert!(ours.1.iter().any(|r| number(&r[pricing], "pricing").fract() != 0.0), "decay gives fractional pricing visits");
+    let as_of = latest_date(dir.path());
+
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let plain = export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
+        assert!(!plain.to_uppercase().contains("CREATE "), "{engine}: one query, no temporary tables");
+        let theirs = run_engine(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"));
+        assert_eq!(theirs.0, ours.0, "{engine}: the same columns, named and ordered as mqlcal features");
+        assert_eq!(theirs.1.len(), ours.1.len(), "{engine}: every lead");
+        let wrong = feature_mismatches(&ours, &theirs, first);
+        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+
+        export_features(dir.path(), &config, engine, true, &format!("patterns.{engine}.sql"));
+        let grouped = run_engine(dir.path(), engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"));
+        assert_grouped_match(&ours, &grouped, first, engine, as_of);
+    }
+}
+
+/// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
+/// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
+#[test]
+fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let ours_scores = backtest_and_score(dir.path(), &config, &events_csv());
+    let ours = mqlcal_features(dir.path(), &config);
+    let first = first_feature(&ours);
+    let as_of = latest_date(dir.path());
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", "spark", "-o", "score.spark.sql"]);
+    assert_eq!(code, 0, "{err}");
+    let score_sql = std::fs::read_to_string(dir.path().join("score.spark.sql")).unwrap();
+    assert!(score_sql.contains("`lead_id`") && score_sql.contains("C:\\\\temp\\\\'"), "backtick identifiers, backslashes escaped");
+    export_features(dir.path(), &config, "spark", false, "features.spark.sql");
+    export_features(dir.path(), &config, "spark", true, "patterns.spark.sql");
+
+    let started = std::time::Instant::now();
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_spark.py"))
+        .args([dir.path().join("leads.csv").to_str().unwrap(), events_csv().to_str().unwrap()])
+        .args(["score.spark.sql", "score.spark.csv", "features.spark.sql", "features.spark.csv", "patterns.spark.sql", "patterns.spark.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("spark: three queries on 20,000 leads in {:.1} s", started.elapsed().as_secs_f64());
+
+    let theirs_scores = rows_by_id(&dir.path().join("score.spark.csv"));
+    assert_eq!(theirs_scores.len(), ours_scores.len(), "spark scored every lead");
+    let wrong = sql_mismatches(&ours_scores, &theirs_scores, "spark");
+    assert!(wrong.is_empty(), "{} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+
+    let theirs = read_csv(&dir.path().join("features.spark.csv"));
+    assert_eq!(theirs.0, ours.0, "spark: the same columns, named and ordered as mqlcal features");
+    assert_eq!(theirs.1.len(), ours.1.len());
+    let wrong = feature_mismatches(&ours, &theirs, first);
+    assert!(wrong.is_empty(), "spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    assert_grouped_match(&ours, &read_csv(&dir.path().join("patterns.spark.csv")), first, "spark", as_of);
+}
+
+/// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
+fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
+    let out = Command::new("python3").arg(repo_root().join("tests/interop/parse_sql.py")).arg(dialect).args(files).current_dir(dir).output().expect("python3 runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// BigQuery and Snowflake cannot run here: their output (scoring query, feature
+/// table plain and grouped, ISO and day-first dates) is parsed by sqlglot for the
+/// dialect, as is Spark's; a broken query must fail the same check.
+#[test]
+fn bigquery_snowflake_and_spark_output_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(dir.path());
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", config.to_str().unwrap(), "--output", "fit.json"]);
+    assert_eq!(code, 0, "{err}");
+    // The same model, a threshold and a two-axis rule added, and dates recorded as day-first / a pattern.
+    let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("fit.json")).unwrap()).unwrap();
+    model["threshold"] = serde_json::json!(40);
+    model["hot_threshold"] = serde_json::json!(70);
+    write(dir.path(), "total.json", serde_json::to_string(&model).unwrap());
+    model["inputs"]["created_at_format"] = serde_json::json!("day_first");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("%d.%m.%Y %H:%M");
+    write(dir.path(), "day_first.json", serde_json::to_string(&model).unwrap());
+    let text = std::fs::read_to_string(&config).unwrap();
+    let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
+    write(dir.path(), "day_first.toml", format!("{day_first}\n"));
+    let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
+    write(dir.path(), "as_of.toml", as_of);
+
+    for dialect in ["bigquery", "snowflake", "spark"] {
+        let mut files = Vec::new();
+        for model in ["total", "day_first"] {
+            let file = format!("{model}.{dialect}.sql");
+            let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
+            assert_eq!(code, 0, "{err}");
+            files.push(file);
+        }
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+            let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
+            export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
+            files.push(file);
+        }
+        let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        let (ok, report) = parse(dir.path(), dialect, &refs);
+        assert!(ok, "{dialect}: {report}");
+        assert_eq!(report.lines().filter(|l| l.starts_with("ok ")).count(), files.len(), "{report}");
+
+        // The check is not vacuous: one unbalanced parenthesis, one missing CASE ... END.
+        let grouped = std::fs::read_to_string(dir.path().join(format!("mqlcal.grouped.{dialect}.sql"))).unwrap();
+        write(dir.path(), "broken1.sql", grouped.replacen(", features AS (", ", features AS ((", 1));
+        write(dir.path(), "broken2.sql", grouped.replacen(" ELSE 0 END AS f0", " ELSE 0 AS f0", 1));
+        for broken in ["broken1.sql", "broken2.sql"] {
+            let (ok, report) = parse(dir.path(), dialect, &[broken]);
+            assert!(!ok && report.starts_with("error "), "{dialect}: a broken query parsed: {report}");
+        }
+    }
+}
+
+#[test]
+fn feature_sql_refuses_what_it_cannot_compute_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(dir.path());
+    let text = std::fs::read_to_string(&config).unwrap();
+    write(dir.path(), "won.csv", "lead_id\nL0000001\n");
+    let cases = [
+        ("separate_files", text.replacen("leads = \"leads.csv\"", "won = \"leads.csv\"\nlost = \"leads.csv\"", 1).replacen("outcome = \"outcome\"\n", "", 1), "[input] won"),
+        ("won_ids", text.replacen("[input]\n", "[input]\nwon_ids = \"won.csv\"\n", 1).replacen("outcome = \"outcome\"\n", "", 1), "[columns] outcome"),
+        ("keep_first", text.replacen("duplicates = \"error\"", "duplicates = \"keep-first\"", 1), "duplicates"),
+        ("auto_bins", text.replacen("bins = [10, 50, 200, 1000, 5000]", "bins = \"auto\"", 1), "bins = \"auto\""),
+    ];
+    for (name, toml, says) in cases {
+        assert_ne!(toml, text, "{name}: the config changed");
+        write(dir.path(), &format!("{name}.toml"), &toml);
+        let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--features", "--config", &format!("{name}.toml"), "--dialect", "duckdb", "-o", "x.sql"]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(says) && err.trim().lines().count() <= 2, "{name}: {err}");
+        assert!(!dir.path().join("x.sql").exists(), "{name}: nothing written");
+    }
+    let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--grouped", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--features"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--features", "--model", "m.json", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--model"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["export", "--sql"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--model"), "{err}");
+}
