@@ -17,6 +17,8 @@ pub struct LeadScore {
     pub probability: f64,
     pub outcome: Outcome,
     pub mql: bool,
+    /// Leads this entry stands for: 1, or a grouped table's count (the charts count leads).
+    pub leads: u64,
 }
 
 pub struct Prepared {
@@ -32,26 +34,24 @@ impl Prepared {
         let table = inputs.table;
         let map = mqlcal_backtest::column_map(&model, table, "the fitted model")
             .map_err(|e| ReportError::Score(e.to_string()))?;
-        // One entry per lead: a grouped table's row is repeated once per lead it stands for
-        // (the charts' histograms and equal-mass groups count leads).
         let score = |rows: &[usize]| -> Vec<LeadScore> {
             let mut values = vec![0.0; map.len()];
             rows.iter()
-                .flat_map(|&i| {
+                .map(|&i| {
                     let row = table.matrix.row(i);
                     for (v, &j) in values.iter_mut().zip(&map) {
                         *v = row[j];
                     }
                     let s = model.score(&values);
-                    let lead = LeadScore {
+                    LeadScore {
                         total: s.total,
                         fit: s.fit,
                         engagement: s.engagement,
                         probability: s.probability.unwrap_or(f64::NAN),
                         outcome: table.outcomes[i],
                         mql: s.mql.unwrap_or(false),
-                    };
-                    std::iter::repeat_n(lead, table.leads_at(i) as usize)
+                        leads: table.leads_at(i),
+                    }
                 })
                 .collect()
         };

@@ -240,16 +240,25 @@ pub(super) fn decided(leads: &[LeadScore]) -> impl Iterator<Item = &LeadScore> {
     leads.iter().filter(|l| l.outcome != Outcome::Open)
 }
 
-pub(super) fn median(mut v: Vec<i64>) -> f64 {
-    if v.is_empty() {
+/// The median of values given as (value, leads holding it).
+pub(super) fn median(mut v: Vec<(i64, u64)>) -> f64 {
+    v.sort_unstable();
+    let n: u64 = v.iter().map(|x| x.1).sum();
+    if n == 0 {
         return f64::NAN;
     }
-    v.sort_unstable();
-    let n = v.len();
+    // The value of the lead at each (0-based) position in ascending order.
+    let at = |position: u64| {
+        let mut seen = 0;
+        v.iter().find(|x| {
+            seen += x.1;
+            seen > position
+        }).map_or(0, |x| x.0)
+    };
     if n % 2 == 1 {
-        v[n / 2] as f64
+        at(n / 2) as f64
     } else {
-        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+        (at(n / 2 - 1) + at(n / 2)) as f64 / 2.0
     }
 }
 

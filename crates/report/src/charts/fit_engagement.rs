@@ -61,11 +61,11 @@ impl<'a> Matrix<'a> {
             vec![vec![(0u64, 0u64, 0u64, 0u64); eng_edges.len() - 1]; fit_edges.len() - 1];
         for l in &self.leads {
             let cell = &mut cells[band(fit_edges, l.fit)][band(eng_edges, l.engagement)];
-            cell.0 += 1;
-            cell.3 += u64::from(l.mql);
+            cell.0 += l.leads;
+            cell.3 += u64::from(l.mql) * l.leads;
             if l.outcome != Outcome::Open {
-                cell.2 += 1;
-                cell.1 += u64::from(l.outcome == Outcome::Won);
+                cell.2 += l.leads;
+                cell.1 += u64::from(l.outcome == Outcome::Won) * l.leads;
             }
         }
         cells

@@ -76,8 +76,9 @@ pub(super) struct Reliability<'a> {
     b: &'a Backtest,
     training: Vec<ReliabilityGroup>,
     holdout: Vec<ReliabilityGroup>,
-    training_probs: Vec<f64>,
-    holdout_probs: Vec<f64>,
+    /// (probability, leads) of the decided leads.
+    training_probs: Vec<(f64, u64)>,
+    holdout_probs: Vec<(f64, u64)>,
     verdict: Verdict,
 }
 
@@ -94,8 +95,8 @@ impl<'a> Reliability<'a> {
                 })
                 .collect()
         };
-        let probs = |leads: &[crate::LeadScore]| -> Vec<f64> {
-            decided(leads).map(|l| l.probability).filter(|v| v.is_finite()).collect()
+        let probs = |leads: &[crate::LeadScore]| -> Vec<(f64, u64)> {
+            decided(leads).filter(|l| l.probability.is_finite()).map(|l| (l.probability, l.leads)).collect()
         };
         Reliability {
             b,
@@ -179,12 +180,13 @@ impl Reliability<'_> {
     fn spread_panel<DB: DrawingBackend>(&self, panel: &DrawingArea<DB, Shift>, x_max: f64, layout: &mut Layout) -> Drawn {
         let bins = 20usize;
         let width = x_max / bins as f64;
-        let shares = |probs: &[f64]| -> Vec<f64> {
-            let mut counts = vec![0usize; bins];
-            for &p in probs {
-                counts[((p / width) as usize).min(bins - 1)] += 1;
+        let shares = |probs: &[(f64, u64)]| -> Vec<f64> {
+            let mut counts = vec![0u64; bins];
+            for &(p, n) in probs {
+                counts[((p / width) as usize).min(bins - 1)] += n;
             }
-            counts.into_iter().map(|c| c as f64 / probs.len().max(1) as f64).collect()
+            let total: u64 = probs.iter().map(|p| p.1).sum();
+            counts.into_iter().map(|c| c as f64 / total.max(1) as f64).collect()
         };
         let (train, hold) = (shares(&self.training_probs), shares(&self.holdout_probs));
         let y_max = train.iter().chain(&hold).fold(0.0f64, |a, &b| a.max(b)) * 1.15 + 1e-9;

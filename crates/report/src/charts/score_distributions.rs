@@ -14,8 +14,9 @@ use crate::style::*;
 
 pub(super) struct Distributions<'a> {
     b: &'a Backtest,
-    won: Vec<i64>,
-    lost: Vec<i64>,
+    /// (score, leads) of the won and of the lost holdout leads.
+    won: Vec<(i64, u64)>,
+    lost: Vec<(i64, u64)>,
 }
 
 impl<'a> Distributions<'a> {
@@ -24,7 +25,7 @@ impl<'a> Distributions<'a> {
             p.holdout
                 .iter()
                 .filter(|l| l.outcome == o)
-                .map(|l| l.total)
+                .map(|l| (l.total, l.leads))
                 .collect()
         };
         Distributions {
@@ -54,27 +55,28 @@ impl Figure for Distributions<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {
-        let all = self.won.iter().chain(&self.lost);
-        let lo = all.clone().min().copied().unwrap_or(0) as f64;
-        let hi = all.max().copied().unwrap_or(1) as f64 + 1.0;
+        let all = self.won.iter().chain(&self.lost).map(|s| s.0);
+        let lo = all.clone().min().unwrap_or(0) as f64;
+        let hi = all.max().unwrap_or(1) as f64 + 1.0;
         let bins = 40usize;
         let width = ((hi - lo) / bins as f64).max(1.0);
-        let shares = |scores: &[i64]| -> Vec<f64> {
-            let mut counts = vec![0usize; bins];
-            for &s in scores {
-                counts[(((s as f64 - lo) / width) as usize).min(bins - 1)] += 1;
+        let shares = |scores: &[(i64, u64)]| -> Vec<f64> {
+            let mut counts = vec![0u64; bins];
+            for &(s, n) in scores {
+                counts[(((s as f64 - lo) / width) as usize).min(bins - 1)] += n;
             }
+            let total: u64 = scores.iter().map(|s| s.1).sum();
             counts
                 .into_iter()
-                .map(|c| c as f64 / scores.len().max(1) as f64)
+                .map(|c| c as f64 / total.max(1) as f64)
                 .collect()
         };
         let (won, lost) = (shares(&self.won), shares(&self.lost));
         let y_max = won.iter().chain(&lost).fold(0.0f64, |a, &b| a.max(b)) * 1.15 + 1e-9;
         let rec = self.b.recommendation.threshold as f64;
         let header = Header::new(None)
-            .key(Key::Swatch(LOST.mix(0.55)), format!("lost ({})", self.lost.len()))
-            .key(Key::Swatch(WON.mix(0.55)), format!("won ({})", self.won.len()))
+            .key(Key::Swatch(LOST.mix(0.55)), format!("lost ({})", self.lost.iter().map(|s| s.1).sum::<u64>()))
+            .key(Key::Swatch(WON.mix(0.55)), format!("won ({})", self.won.iter().map(|s| s.1).sum::<u64>()))
             .key(Key::Line(rgba(INK), 3), format!("threshold {rec:.0}"));
         let mut chart = plot_area(area, header.height(area), 70, 110)
             .build_cartesian_2d(lo..lo + width * bins as f64, 0.0..y_max)

@@ -227,6 +227,7 @@ fn prepared(engagement: bool, metrics: Option<mqlcal_metrics::Metrics>) -> Prepa
                 probability: 0.1,
                 outcome: if won { Outcome::Won } else { Outcome::Lost },
                 mql: fit + eng >= 80,
+                leads: 1,
             }
         })
         .collect();

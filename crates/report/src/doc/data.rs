@@ -33,9 +33,10 @@ pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
     let b = inputs.backtest;
     let warnings = warnings(inputs, &p.model);
     let counts = |leads: &[crate::LeadScore]| {
-        let won = leads.iter().filter(|l| l.outcome == Outcome::Won).count();
-        let lost = leads.iter().filter(|l| l.outcome == Outcome::Lost).count();
-        (leads.len(), won, lost, leads.len() - won - lost)
+        let of = |o: Outcome| leads.iter().filter(|l| l.outcome == o).map(|l| l.leads).sum::<u64>();
+        let all: u64 = leads.iter().map(|l| l.leads).sum();
+        let (won, lost) = (of(Outcome::Won), of(Outcome::Lost));
+        (all, won, lost, all - won - lost)
     };
     let (tn, tw, tl, to) = counts(&p.training);
     let (hn, hw, hl, ho) = counts(&p.holdout);
