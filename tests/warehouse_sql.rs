@@ -338,3 +338,42 @@ fn feature_sql_refuses_what_it_cannot_compute_with_what_to_do() {
     assert_eq!(code, 2);
     assert!(err.contains("--model"), "{err}");
 }
+
+/// The whole warehouse path: DuckDB runs the grouped feature query on the hostile
+/// sample, and `mqlcal recalibrate` from its result (`[input] features`) gives the model
+/// and thresholds of the run on the raw leads and events.
+#[test]
+fn recalibrating_from_the_warehouses_patterns_gives_the_raw_runs_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = warehouse_sample(d);
+    export_features(d, &config, "duckdb", true, "patterns.sql");
+    let patterns = run_engine(d, "duckdb", "patterns.sql", "patterns.csv");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let grouped = text.replacen("[input]\n", "[input]\nfeatures = \"patterns.csv\"\n", 1);
+    write(d, "grouped.toml", grouped);
+    for (config, out) in [(config.to_str().unwrap(), "raw"), ("grouped.toml", "grouped")] {
+        let (code, _, err) = run_in(d, &["recalibrate", "--config", config, "--out", out]);
+        assert_eq!(code, 0, "{out}: {err}");
+    }
+    let model = |run: &str| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(d.join(run).join("model.json")).unwrap()).unwrap() };
+    let (raw, grouped) = (model("raw"), model("grouped"));
+    let leads: u64 = patterns.1.iter().map(|r| r[r.len() - 3..].iter().map(|c| c.parse::<u64>().unwrap()).sum::<u64>()).sum();
+    assert_eq!(leads, 20_000, "the patterns hold every lead");
+    assert_eq!(raw["threshold"], grouped["threshold"]);
+    assert_eq!(raw["base_points"], grouped["base_points"]);
+    let signals = |m: &serde_json::Value| m["signals"].as_array().unwrap().iter().map(|s| (s["name"].clone(), s["points"].clone())).collect::<Vec<_>>();
+    assert_eq!(signals(&raw), signals(&grouped));
+    for (a, b) in raw["signals"].as_array().unwrap().iter().zip(grouped["signals"].as_array().unwrap()) {
+        let (a, b) = (a["coefficient"].as_f64().unwrap(), b["coefficient"].as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{a} vs {b}");
+    }
+    for set in ["training", "holdout"] {
+        for metric in ["roc_auc", "brier", "log_loss", "n", "won"] {
+            let (a, b) = (raw["metrics"][set][metric].as_f64().unwrap(), grouped["metrics"][set][metric].as_f64().unwrap());
+            assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{set} {metric}: {a} vs {b}");
+        }
+    }
+    let thresholds = |run: &str| std::fs::read_to_string(d.join(run).join("tables/thresholds.csv")).unwrap();
+    assert_eq!(thresholds("raw"), thresholds("grouped"));
+}

@@ -289,7 +289,7 @@ fn counts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<u64>, Da
 fn month_start(text: &str) -> Option<i64> {
     let (year, month) = text.trim().split_once('-')?;
     let (year, month): (i32, i32) = (year.parse().ok()?, month.parse().ok()?);
-    (1..=12).contains(&month).then(|| calendar::first_day_of_month(year * 12 + month - 1) * 86_400)
+    ((1..=9999).contains(&year) && (1..=12).contains(&month)).then(|| calendar::first_day_of_month(year * 12 + month - 1) * 86_400)
 }
 
 /// The feature table as distinct patterns per cohort, creation month, window
@@ -353,5 +353,6 @@ mod tests {
         assert_eq!(month_start("2024-03"), Some(calendar::first_day_of_month(2024 * 12 + 2) * 86_400));
         assert_eq!(month_start("2024-13"), None);
         assert_eq!(month_start("March"), None);
+        assert_eq!(month_start("999999999-01"), None);
     }
 }

@@ -280,19 +280,34 @@ fn read_csv_frame(
     prepared: &PreparedCsv,
     columns: Option<&[String]>,
 ) -> Result<DataFrame, DataError> {
-    let selected: Option<Arc<[PlSmallStr]>> =
-        columns.map(|cols| cols.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
+    // Columns are picked by position and named as our header parse reads them: polars keeps
+    // a quoted header name's doubled quotes ("a ""b""" stays `a ""b""`), so a level such as
+    // `"Zürich"` in a feature column's name would not be found by name.
+    let positions: Option<Vec<usize>> = columns.map(|cols| {
+        let mut at: Vec<usize> = cols.iter().filter_map(|c| prepared.header.iter().position(|h| h == c)).collect();
+        at.sort_unstable();
+        at.dedup();
+        at
+    });
+    let names: Vec<PlSmallStr> = match &positions {
+        Some(at) => at.iter().map(|&k| PlSmallStr::from(prepared.header[k].as_str())).collect(),
+        None => prepared.header.iter().map(|h| PlSmallStr::from(h.as_str())).collect(),
+    };
     let delimiter = prepared.delimiter;
     let options = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .with_columns(selected)
+        .with_projection(positions.map(Arc::new))
         .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true));
     let result = match &prepared.transcoded {
         None => options.try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|reader| reader.finish()),
         Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
     };
-    result.map_err(|e| csv_error(path, delimiter, e))
+    let mut frame = result.map_err(|e| csv_error(path, delimiter, e))?;
+    if frame.width() == names.len() {
+        frame.set_column_names(&names).map_err(|e| csv_error(path, delimiter, e))?;
+    }
+    Ok(frame)
 }
 
 /// The parser's complaint cut to one line, with the first place a strict reading of the
@@ -372,6 +387,21 @@ fn latin1_to_utf8(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quoted header name with doubled quotes (mqlcal's own feature table names a
+    /// level `"Zürich"` so) is found by its real name, alone or among all columns.
+    #[test]
+    fn header_names_with_quotes_are_read_by_their_real_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "id,\"city=\"\"Zürich\"\" \\ x\",n\n1,a,2\n").unwrap();
+        let name = "city=\"Zürich\" \\ x";
+        let csv = CsvOptions { delimiter: None, encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
+        let picked = read_table(&path, &csv, Some(&[(name.to_string(), "test".to_string())]), &mut ReadNotes::default()).unwrap();
+        assert_eq!(picked.column_names(), vec![name.to_string()]);
+        let all = read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();
+        assert_eq!(all.column_names(), vec!["id".to_string(), name.to_string(), "n".to_string()]);
+    }
 
     #[test]
     fn delimiter_detection() {

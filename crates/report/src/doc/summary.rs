@@ -8,7 +8,7 @@ use mqlcal_backtest::Backtest;
 use super::format::has;
 use super::{Block, KeyFigure, Section};
 use crate::charts::Chart;
-use crate::numbers::{level, pct0, per_month};
+use crate::numbers::{level, pct0, pct1, per_month};
 use crate::{Period, ReportInputs};
 
 /// Warnings shown in the summary; the rest go to the data section.
@@ -73,13 +73,22 @@ fn likely(lo: String, hi: String) -> String {
     format!("likely between {lo} and {hi}")
 }
 
+/// "likely between 38 % and 44 %", with a decimal when whole percents would show
+/// one number twice (a holdout of millions of leads): "between 41.0 % and 41.4 %".
+fn likely_share(lo: f64, hi: f64) -> String {
+    match (pct0(lo), pct0(hi)) {
+        (a, b) if a == b => likely(pct1(lo), pct1(hi)),
+        (a, b) => likely(a, b),
+    }
+}
+
 /// MQLs a month, conversion and wins captured, each with its bootstrap interval.
 pub(super) fn key_figures(b: &Backtest) -> Vec<KeyFigure> {
     let r = b.recommended_row();
     let boot = &b.bootstrap;
     let c = &b.constraints;
     let conversion = match r.outcomes.conversion {
-        Some(cv) => (pct0(cv), likely(pct0(boot.conversion.low), pct0(boot.conversion.high))),
+        Some(cv) => (pct0(cv), likely_share(boot.conversion.low, boot.conversion.high)),
         None => ("no decided MQLs".into(), String::new()),
     };
     let wins_against = match &b.comparison {
@@ -113,10 +122,7 @@ pub(super) fn key_figures(b: &Backtest) -> Vec<KeyFigure> {
             label: "Wins captured".into(),
             value: r.wins_captured_share.map_or("-".into(), pct0),
             against: wins_against,
-            likely: likely(
-                pct0(boot.wins_captured_share.low),
-                pct0(boot.wins_captured_share.high),
-            ),
+            likely: likely_share(boot.wins_captured_share.low, boot.wins_captured_share.high),
         },
     ]
 }
