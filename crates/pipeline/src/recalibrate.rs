@@ -62,7 +62,9 @@ pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Pr
     let inputs = Inputs::of(config);
     let current = check(config, options, &inputs)?;
     // The lead files are read once, every column: validate profiles them, then they go.
-    let mut ingested = progress.stage(STAGES[0], |_| ingest_whole(config))?;
+    // The first stage is named for what it reads.
+    let read = if config.feature_table.is_some() { "read the feature table" } else { STAGES[0] };
+    let mut ingested = progress.stage(read, |_| ingest_whole(config))?;
     let quality = progress.stage(STAGES[1], |warnings| validate(config, &ingested, warnings))?;
     ingested.lead_tables = Vec::new();
     // Without --out the run directory is named after the holdout: the split is needed before the fit.
