@@ -18,25 +18,29 @@ def load_sqlite(con, name, path):
         con.executemany('INSERT INTO "%s" VALUES (%s)' % (name, marks), rows)
 
 
-def main():
-    engine, query_path, leads, events, out = sys.argv[1:6]
-    query = open(query_path, encoding="utf-8").read()
+def open_tables(engine, leads, events):
+    """A connection to `engine` (sqlite or duckdb) holding `leads` and `events` as all-text tables."""
     if engine == "sqlite":
         import sqlite3
 
         con = sqlite3.connect(":memory:")
         load_sqlite(con, "leads", leads)
         load_sqlite(con, "events", events)
-        rows = con.execute(query).fetchall()
-    elif engine == "duckdb":
+        return con
+    if engine == "duckdb":
         import duckdb
 
         con = duckdb.connect()
         con.execute("CREATE TABLE leads AS SELECT * FROM read_csv(?, all_varchar=true, header=true)", [leads])
         con.execute("CREATE TABLE events AS SELECT * FROM read_csv(?, all_varchar=true, header=true)", [events])
-        rows = con.execute(query).fetchall()
-    else:
-        sys.exit("unknown engine " + engine)
+        return con
+    sys.exit("unknown engine " + engine)
+
+
+def main():
+    engine, query_path, leads, events, out = sys.argv[1:6]
+    query = open(query_path, encoding="utf-8").read()
+    rows = open_tables(engine, leads, events).execute(query).fetchall()
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         # A two-axis model's query also returns grade and route.
