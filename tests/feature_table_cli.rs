@@ -175,6 +175,13 @@ fn a_grouped_table_of_few_patterns_gives_the_leads_model() {
     for name in ["thresholds.csv", "bootstrap.csv", "walk_forward.csv", "segments.csv", "drift.csv", "tiers.csv"] {
         assert_same_table(name, &table(&d.join("raw"), name), &table(&d.join("grouped"), name), 1e-9);
     }
+    // validate reads the patterns too: the leads per cohort, no raw columns to profile.
+    let (code, stdout, stderr) = run_in(d, &["validate", "--config", "grouped.toml", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(report["leads"], 20_000);
+    let cohorts: u64 = report["cohorts"].as_array().unwrap().iter().map(|c| c["leads"].as_u64().unwrap()).sum();
+    assert_eq!(cohorts, 20_000);
     // The grouped table written back from the grouped table is the same patterns.
     ok(d, &["features", "--config", "grouped.toml", "--grouped", "-o", "again.csv"]);
     ok(d, &["features", "--config", "raw.toml", "--grouped", "-o", "first.csv"]);
