@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
-use crate::logistic::{fit_from, FitParams, ValidFitParams};
+use crate::logistic::{fit_from, fit_prepared, FitParams, Prepared, ValidFitParams};
 use linfa::ParamGuard;
 
 /// One grid point of the alpha search.
@@ -69,13 +69,20 @@ fn fold_path(
     base: &ValidFitParams,
 ) -> Vec<(Result<f64, String>, Option<crate::LogisticFit>)> {
     let mut previous: Option<crate::LogisticFit> = None;
+    // Screening and centring do not depend on a positive alpha: once for the whole path.
+    let mut prepared: Option<Result<Prepared, FitError>> = None;
     alphas
         .iter()
         .map(|&alpha| {
-            let fitted = FitParams::from_valid(base.clone())
-                .alpha(alpha)
-                .check()
-                .and_then(|p| fit_from(&p, train.0, train.1, train.2, names, previous.as_ref()));
+            let fitted = FitParams::from_valid(base.clone()).alpha(alpha).check().and_then(|p| {
+                if alpha == 0.0 {
+                    return fit_from(&p, train.0, train.1, train.2, names, previous.as_ref());
+                }
+                match prepared.get_or_insert_with(|| Prepared::new(&p, train.0, train.1, train.2, names)) {
+                    Ok(ready) => fit_prepared(&p, ready, train.0, train.1, train.2, previous.as_ref()),
+                    Err(e) => Err(e.clone()),
+                }
+            });
             match fitted.and_then(|m| {
                 m.predict_proba(valid.0)
                     .and_then(|p| Ok(match valid.2 {

@@ -13,4 +13,4 @@ mod std_errors;
 pub use fitted::{FitWarning, LogisticFit};
 pub use hyperparams::{FitParams, ValidFitParams};
 pub use screening::{DropReason, DroppedSignal};
-pub use solver::{fit, fit_from};
+pub use solver::{fit, fit_from, fit_prepared, Prepared};

@@ -45,24 +45,74 @@ pub fn fit_from(
     names: &[String],
     warm: Option<&LogisticFit>,
 ) -> Result<LogisticFit, FitError> {
-    FitParams::from_valid(params.clone()).check_ref()?;
-    check_shapes(x, won, names)?;
-    if let Some(w) = weights {
-        check_weights(w, won.len())?;
-    }
-    let (n_won, n_lost) = check_outcomes(won, weights, params.min_per_outcome)?;
-    let Screened {
-        keep,
-        signals,
-        dropped,
-        mut warnings,
-    } = screen(x, won, names, params.alpha)?;
-    let p = keep.len();
+    let prepared = Prepared::new(params, x, won, weights, names)?;
+    fit_prepared(params, &prepared, x, won, weights, warm)
+}
 
-    let Centred { xc, means, sds } = match weights {
-        None => centre(x, &keep)?,
-        Some(w) => centre_weighted(x, &keep, w)?,
-    };
+/// A fit's rows made ready once: outcomes counted, columns screened, the kept ones
+/// centred. The alpha search fits the same rows at a dozen alphas; this work does not
+/// depend on alpha (as long as it is positive: at 0, separation is an error).
+pub struct Prepared {
+    rows: usize,
+    n_won: usize,
+    n_lost: usize,
+    screened: Screened,
+    centred: Centred,
+    /// Screened for a penalised fit (alpha > 0) or for alpha = 0.
+    penalised: bool,
+}
+
+impl Prepared {
+    /// Check, count, screen and centre the rows for fits with `params`' settings and
+    /// alphas of the same kind (positive, or 0).
+    pub fn new(
+        params: &ValidFitParams,
+        x: ArrayView2<f64>,
+        won: &[bool],
+        weights: Option<&[f64]>,
+        names: &[String],
+    ) -> Result<Prepared, FitError> {
+        FitParams::from_valid(params.clone()).check_ref()?;
+        check_shapes(x, won, names)?;
+        if let Some(w) = weights {
+            check_weights(w, won.len())?;
+        }
+        let (n_won, n_lost) = check_outcomes(won, weights, params.min_per_outcome)?;
+        let screened = screen(x, won, names, params.alpha)?;
+        let centred = match weights {
+            None => centre(x, &screened.keep)?,
+            Some(w) => centre_weighted(x, &screened.keep, w)?,
+        };
+        Ok(Prepared { rows: won.len(), n_won, n_lost, screened, centred, penalised: params.alpha > 0.0 })
+    }
+}
+
+/// [`fit_from`] on rows prepared by [`Prepared::new`] from the same `x`, `won` and
+/// `weights`, with the same settings but alpha.
+pub fn fit_prepared(
+    params: &ValidFitParams,
+    prepared: &Prepared,
+    x: ArrayView2<f64>,
+    won: &[bool],
+    weights: Option<&[f64]>,
+    warm: Option<&LogisticFit>,
+) -> Result<LogisticFit, FitError> {
+    FitParams::from_valid(params.clone()).check_ref()?;
+    if prepared.penalised != (params.alpha > 0.0) {
+        return Err(FitError::InvalidParams(format!(
+            "alpha {}: the rows were screened for {} fits",
+            params.alpha,
+            if prepared.penalised { "penalised" } else { "unpenalised" }
+        )));
+    }
+    let Prepared { rows, n_won, n_lost, .. } = *prepared;
+    if x.nrows() != rows || won.len() != rows || weights.is_some_and(|w| w.len() != rows) {
+        return Err(FitError::Shape(format!("{} rows and {} outcomes: not the rows that were prepared", x.nrows(), won.len())));
+    }
+    let Screened { keep, signals, dropped, warnings } = &prepared.screened;
+    let (keep, signals, dropped, mut warnings) = (keep.clone(), signals.clone(), dropped.clone(), warnings.clone());
+    let p = keep.len();
+    let Centred { xc, means, sds } = &prepared.centred;
     let problem = Problem {
         xc: xc
             .as_slice()
@@ -75,7 +125,7 @@ pub fn fit_from(
 
     let warm = warm
         .filter(|w| w.columns == keep && w.n_input_columns == x.ncols() && params.newton_steps > 0);
-    let theta = start(params, &problem, &xc, &means, (n_won, n_lost), warm)?;
+    let theta = start(params, &problem, xc, means, (n_won, n_lost), warm)?;
     let current = problem.evaluate(&theta, Need::Hessian);
     let lbfgs_gradient_norm = norm(&current.gradient);
 
@@ -102,9 +152,9 @@ pub fn fit_from(
         std_err,
         z,
         p_value,
-    } = standard_errors(&current.hessian, &theta, &means, &signals)?;
+    } = standard_errors(&current.hessian, &theta, means, &signals)?;
     let (objective, log_likelihood) = (current.objective, current.log_likelihood);
-    instability_warnings(&coef, &std_err, &sds, &signals, &mut warnings);
+    instability_warnings(&coef, &std_err, sds, &signals, &mut warnings);
 
     Ok(LogisticFit {
         alpha: params.alpha,
