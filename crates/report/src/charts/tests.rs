@@ -347,18 +347,22 @@ fn stability_says_held_only_when_the_auc_held() {
 }
 
 #[test]
-fn reliability_says_match_only_when_hosmer_lemeshow_passes() {
-    let pass = Verdict { hosmer_lemeshow_p: Some(0.23), slope: Some(0.95), ece: Some(0.013), observed_over_predicted: Some(1.02) };
+fn reliability_says_match_only_when_the_test_passes_or_the_gap_is_negligible() {
+    let pass = Verdict { hosmer_lemeshow_p: Some(0.23), slope: Some(0.95), ece: Some(0.013), observed_over_predicted: Some(1.02), leads: 3000 };
     assert!(pass.sentence("2025-Q3").starts_with("Predicted win rates match what happened in 2025-Q3"));
     // Slope 1.00, but the model under-predicts 2.5× and the test fails: no "match", and the level comes first.
-    let low = Verdict { hosmer_lemeshow_p: Some(0.031), slope: Some(1.0), ece: Some(0.12), observed_over_predicted: Some(2.5) };
+    let low = Verdict { hosmer_lemeshow_p: Some(0.031), slope: Some(1.0), ece: Some(0.12), observed_over_predicted: Some(2.5), leads: 3000 };
     let t = low.sentence("2017-02 to 2017-12");
     assert!(t.starts_with("Predicted win rates are 2.5× too low on 2017-02 to 2017-12"), "{t}");
     assert!(!t.contains("match") && !t.contains("slope"), "{t}");
     // Right level, slope fine, but Hosmer–Lemeshow rejects: still no "match".
-    let rejected = Verdict { hosmer_lemeshow_p: Some(0.01), slope: Some(1.05), ece: Some(0.02), observed_over_predicted: Some(1.0) };
+    let rejected = Verdict { hosmer_lemeshow_p: Some(0.01), slope: Some(1.05), ece: Some(0.02), observed_over_predicted: Some(1.0), leads: 3000 };
     let t = rejected.sentence("2025-Q3");
-    assert!(!t.contains("match what") && t.contains("Hosmer–Lemeshow p 0.010"), "{t}");
+    assert!(!t.contains("match") && t.contains("Hosmer–Lemeshow p 0.010"), "{t}");
+    // A million leads: the test rejects a 0.2-point gap, and the title says how small it is.
+    let huge = Verdict { hosmer_lemeshow_p: Some(0.0), slope: Some(1.01), ece: Some(0.002), observed_over_predicted: Some(1.0), leads: 1_249_459 };
+    let t = huge.sentence("2025-Q3");
+    assert!(t.starts_with("Predicted win rates match 2025-Q3 to within 0.2 pts (ECE)") && t.contains("p 0.000 on 1249459 leads"), "{t}");
 }
 
 #[test]
