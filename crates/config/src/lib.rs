@@ -560,6 +560,15 @@ impl Config {
         config
     }
 
+    /// How long a lead's engagement window runs, in seconds: `[events] window_days`, or 0
+    /// when no signal counts events (then nothing waits for a window to end).
+    pub fn window_seconds(&self) -> i64 {
+        match &self.events {
+            Some(spec) if self.signals.iter().any(Signal::counts_events) => spec.window_seconds(),
+            _ => 0,
+        }
+    }
+
     /// Signals with `bins = "auto"` not yet resolved: (signal, its settings).
     pub fn unresolved_auto_bins(&self) -> Vec<(&Signal, AutoBins)> {
         self.signals

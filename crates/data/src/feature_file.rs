@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use mqlcal_config::Config;
-use mqlcal_features::{calendar, AsOf, FeatureColumn, FeatureTable, Outcome, Patterns, SegmentColumn};
+use mqlcal_features::{calendar, AsOf, FeatureColumn, FeatureTable, Outcome, OutcomeCounts, Patterns, SegmentColumn};
 use ndarray::Array2;
 use polars::prelude::*;
 
@@ -25,8 +25,9 @@ use crate::ingest::{IngestStats, Ingested};
 use crate::read::{self, ReadNotes, Table};
 use crate::DataError;
 
-/// The columns that make a feature file grouped, after the features.
-const COUNT_COLUMNS: [&str; 3] = ["won", "lost", "open"];
+/// A grouped table's columns before the segments and after the features: one home,
+/// the feature SQL's (which writes the same table in a warehouse).
+use mqlcal_scorecard::export::sql::{GROUPED_COUNTS as COUNT_COLUMNS, GROUPED_LEADING};
 
 /// Read the feature table at `path` (CSV or Parquet) as the config's signals name its columns.
 pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, DataError> {
@@ -39,11 +40,11 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
     }
     let header = read::header(path, &config.csv)?;
     let grouped = COUNT_COLUMNS.iter().all(|c| header.iter().any(|h| h == c)) && !header.iter().any(|h| h == "outcome");
-    let columns = feature_columns(config);
+    let columns = FeatureColumn::all_of(config);
     let mut needed: Vec<(String, String)> = Vec::new();
     let mut need = |name: &str, why: &str| needed.push((name.to_string(), why.to_string()));
     if grouped {
-        for name in ["as_of", "cohort", "month", "window_complete"] {
+        for name in GROUPED_LEADING {
             need(name, "a grouped feature table");
         }
     } else {
@@ -67,7 +68,7 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
     let file = read::read_table(path, &config.csv, Some(&needed), &mut notes)?;
     let rows = if grouped { grouped_rows(config, &file)? } else { lead_rows(config, &file)? };
     let as_of = match (config.as_of.or(rows.as_of), rows.created_at.iter().any(Option::is_some)) {
-        (Some(at), _) => Some(AsOf { at, window_seconds: window_seconds(config) }),
+        (Some(at), _) => Some(AsOf { at, window_seconds: config.window_seconds() }),
         (None, false) => None,
         (None, true) => {
             return Err(refuse(format!(
@@ -129,24 +130,6 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
     Ok(Ingested { table, stats, auto_bins: vec![], created_layout: None, lead_tables: vec![] })
 }
 
-/// The feature columns the config's signals compile to, in order.
-fn feature_columns(config: &Config) -> Vec<FeatureColumn> {
-    let mut columns = Vec::new();
-    for signal in &config.signals {
-        for ((name, _), level) in signal.recipes().into_iter().zip(signal.feature_levels()) {
-            columns.push(FeatureColumn { name, signal: signal.name.clone(), level, axis: signal.axis });
-        }
-    }
-    columns
-}
-
-fn window_seconds(config: &Config) -> i64 {
-    match &config.events {
-        Some(spec) if config.signals.iter().any(mqlcal_config::Signal::counts_events) => spec.window_seconds(),
-        _ => 0,
-    }
-}
-
 /// A feature column's values; a blank or unreadable cell is an error naming it.
 fn feature_values(file: &Table, column: &str, missing: &[String]) -> Result<Vec<f64>, DataError> {
     cells::numbers(file, column, missing)?
@@ -204,35 +187,36 @@ fn lead_rows(config: &Config, file: &Table) -> Result<Rows, DataError> {
 fn grouped_rows(config: &Config, file: &Table) -> Result<Rows, DataError> {
     let missing = &config.csv.missing;
     let cell = |row: usize, column: &str, message: String| DataError::Cell { path: file.path.clone(), row: row + 1, column: column.into(), message };
-    let as_of_text = texts(file, "as_of", missing)?;
+    let [as_of_column, cohort_column, month_column, window_column] = GROUPED_LEADING;
+    let as_of_text = texts(file, as_of_column, missing)?;
     let mut as_of = None;
     for (row, text) in as_of_text.iter().enumerate() {
         let at = mqlcal_scorecard::DateLayout::Iso
             .parse(text)
-            .ok_or_else(|| cell(row, "as_of", format!("{text:?}: expected the as-of timestamp, YYYY-MM-DD HH:MM:SS")))?;
+            .ok_or_else(|| cell(row, as_of_column, format!("{text:?}: expected the as-of timestamp, YYYY-MM-DD HH:MM:SS")))?;
         match as_of {
             None => as_of = Some(at),
-            Some(first) if first != at => return Err(cell(row, "as_of", format!("{text:?} differs from the first row's: a grouped table has one as-of date"))),
+            Some(first) if first != at => return Err(cell(row, as_of_column, format!("{text:?} differs from the first row's: a grouped table has one as-of date"))),
             Some(_) => {}
         }
     }
-    let cohorts = texts(file, "cohort", missing)?;
-    let months: Vec<Option<i64>> = cells::text(file, "month")?
+    let cohorts = texts(file, cohort_column, missing)?;
+    let months: Vec<Option<i64>> = cells::text(file, month_column)?
         .iter()
         .enumerate()
         .map(|(row, v)| match cells::clean(v, missing) {
             None => Ok(None),
-            Some(text) => month_start(text).map(Some).ok_or_else(|| cell(row, "month", format!("{text:?}: expected the creation month, YYYY-MM"))),
+            Some(text) => month_start(text).map(Some).ok_or_else(|| cell(row, month_column, format!("{text:?}: expected the creation month, YYYY-MM"))),
         })
         .collect::<Result<_, _>>()?;
-    let flags = counts(file, "window_complete", missing)?;
+    let flags = counts(file, window_column, missing)?;
     let counts: Vec<Vec<u64>> = COUNT_COLUMNS.iter().map(|c| counts(file, c, missing)).collect::<Result<_, _>>()?;
     let mut rows = Rows { source: vec![], ids: vec![], created_at: vec![], cohorts: vec![], outcomes: vec![], patterns: Some((vec![], vec![])), as_of };
     for k in 0..file.height() {
         let complete = match flags[k] {
             0 => false,
             1 => true,
-            other => return Err(cell(k, "window_complete", format!("{other}: expected 1 (the leads' windows had ended) or 0"))),
+            other => return Err(cell(k, window_column, format!("{other}: expected 1 (the leads' windows had ended) or 0"))),
         };
         for (outcome, column) in [Outcome::Won, Outcome::Lost, Outcome::Open].into_iter().zip(&counts) {
             if column[k] == 0 {
@@ -300,7 +284,7 @@ pub fn grouped_frame(table: &FeatureTable) -> Result<DataFrame, DataError> {
     let month = |i: usize| table.created_at[i].map(|t| calendar::month_label(calendar::month_of(t)));
     let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
     let mut first: Vec<usize> = Vec::new();
-    let mut tallies: Vec<[u64; 3]> = Vec::new();
+    let mut tallies: Vec<OutcomeCounts> = Vec::new();
     let mut segment_codes: Vec<HashMap<Option<&str>, u64>> = vec![HashMap::new(); table.segments.len()];
     let mut cohort_codes: HashMap<&str, u64> = HashMap::new();
     for i in 0..table.len() {
@@ -317,29 +301,26 @@ pub fn grouped_frame(table: &FeatureTable) -> Result<DataFrame, DataError> {
         key.extend(table.matrix.row(i).iter().map(|&v| (v + 0.0).to_bits()));
         let k = *index.entry(key).or_insert_with(|| {
             first.push(i);
-            tallies.push([0; 3]);
+            tallies.push(OutcomeCounts::default());
             first.len() - 1
         });
-        let o = match table.outcomes[i] {
-            Outcome::Won => 0,
-            Outcome::Lost => 1,
-            Outcome::Open => 2,
-        };
-        tallies[k][o] += table.leads_at(i);
+        tallies[k].add(table.outcomes[i], table.leads_at(i) as usize);
     }
     let mut columns: Vec<Column> = Vec::with_capacity(4 + table.segments.len() + table.columns.len() + 3);
-    columns.push(Column::new("as_of".into(), first.iter().map(|_| as_of.clone()).collect::<Vec<_>>()));
-    columns.push(Column::new("cohort".into(), first.iter().map(|&i| table.cohorts[i].clone()).collect::<Vec<_>>()));
-    columns.push(Column::new("month".into(), first.iter().map(|&i| month(i)).collect::<Vec<_>>()));
-    columns.push(Column::new("window_complete".into(), first.iter().map(|&i| i64::from(table.window_complete(i))).collect::<Vec<_>>()));
+    let [as_of_column, cohort_column, month_column, window_column] = GROUPED_LEADING;
+    columns.push(Column::new(as_of_column.into(), first.iter().map(|_| as_of.clone()).collect::<Vec<_>>()));
+    columns.push(Column::new(cohort_column.into(), first.iter().map(|&i| table.cohorts[i].clone()).collect::<Vec<_>>()));
+    columns.push(Column::new(month_column.into(), first.iter().map(|&i| month(i)).collect::<Vec<_>>()));
+    columns.push(Column::new(window_column.into(), first.iter().map(|&i| i64::from(table.window_complete(i))).collect::<Vec<_>>()));
     for segment in &table.segments {
         columns.push(Column::new(segment.name.as_str().into(), first.iter().map(|&i| segment.values[i].clone()).collect::<Vec<_>>()));
     }
     for (j, column) in table.columns.iter().enumerate() {
         columns.push(Column::new(column.name.as_str().into(), first.iter().map(|&i| table.matrix[[i, j]]).collect::<Vec<f64>>()));
     }
-    for (o, name) in COUNT_COLUMNS.iter().enumerate() {
-        columns.push(Column::new((*name).into(), tallies.iter().map(|t| t[o] as i64).collect::<Vec<_>>()));
+    let [won, lost, open] = COUNT_COLUMNS;
+    for (name, outcome) in [(won, Outcome::Won), (lost, Outcome::Lost), (open, Outcome::Open)] {
+        columns.push(Column::new(name.into(), tallies.iter().map(|t| t.get(outcome) as i64).collect::<Vec<_>>()));
     }
     DataFrame::new(first.len(), columns).map_err(|e| DataError::Config { message: format!("cannot assemble the grouped feature table: {e}") })
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use mqlcal_config::{AutoBins, Config, Duplicates, Layout, Period, Signal};
+use mqlcal_config::{AutoBins, Config, Duplicates, Layout, Period};
 use mqlcal_features::binning::{self, BinChoice};
 use mqlcal_features::{AsOf, FeatureTable, Outcome};
 use serde::Serialize;
@@ -89,7 +89,12 @@ pub fn build_features(config: &Config) -> Result<Ingested, DataError> {
     ingest(config, IngestOptions { duplicates_override: None, keep_lead_tables: false })
 }
 
+/// The feature table the config describes: built from the lead and event files, or read
+/// as it is from `[input] features` (then `options` do not apply: it has no raw rows).
 pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataError> {
+    if let Some(path) = &config.feature_table {
+        return crate::read_feature_table(config, path);
+    }
     let mut notes = ReadNotes::default();
     let needed = needed_columns(config);
     let (parts, won_ids) = read_parts(config, &needed, options.keep_lead_tables, &mut notes)?;
@@ -232,11 +237,7 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
         (None, Some(lead)) => latest_event.map_or(lead, |e| e.max(lead)),
     };
     stats.as_of = Some(at);
-    let counts_events = config.signals.iter().any(Signal::counts_events);
-    let window_seconds = match &config.events {
-        Some(spec) if counts_events => spec.window_seconds(),
-        _ => 0,
-    };
+    let window_seconds = config.window_seconds();
 
     if let Some(days) = config.outcome.open_after_days {
         let limit = days as i64 * 86_400;

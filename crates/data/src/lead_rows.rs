@@ -279,28 +279,20 @@ impl LeadRows {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| self.created_at[i].unwrap_or(i64::MIN));
 
-        let mut columns = Vec::new();
+        let columns = FeatureColumn::all_of(config);
         let mut sources: Vec<&Vec<f64>> = Vec::new();
         let (mut lead_features, mut event_features) = (self.features.iter(), self.event_columns.iter());
-        for signal in &config.signals {
-            for ((name, recipe), level) in signal.recipes().into_iter().zip(signal.feature_levels()) {
-                let source = match recipe.events() {
-                    Some(_) => event_features.next(),
-                    None => lead_features.next(),
-                };
-                let Some(source) = source.filter(|values| values.len() == n) else {
-                    return Err(DataError::Config {
-                        message: format!("feature column {name:?} has no value for every lead: an events signal needs [input] events"),
-                    });
-                };
-                sources.push(source);
-                columns.push(FeatureColumn {
-                    name,
-                    signal: signal.name.clone(),
-                    level,
-                    axis: signal.axis,
+        for (column, (_, recipe)) in columns.iter().zip(config.recipes()) {
+            let source = match recipe.events() {
+                Some(_) => event_features.next(),
+                None => lead_features.next(),
+            };
+            let Some(source) = source.filter(|values| values.len() == n) else {
+                return Err(DataError::Config {
+                    message: format!("feature column {:?} has no value for every lead: an events signal needs [input] events", column.name),
                 });
-            }
+            };
+            sources.push(source);
         }
         let mut matrix = Array2::<f64>::zeros((n, columns.len()));
         for (j, source) in sources.iter().enumerate() {

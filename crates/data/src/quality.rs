@@ -136,10 +136,6 @@ fn signal_shape_warnings(config: &Config, table: &mqlcal_features::FeatureTable)
 /// Build the report. A problem that stops ingest (missing file, bad cell) is returned as Err.
 /// Duplicate ids are reported (as an error when the config says so), not fatal.
 pub fn validate(config: &Config) -> Result<QualityReport, DataError> {
-    if let Some(path) = &config.feature_table {
-        // A feature table: cohorts, outcomes and maturity; no raw columns to profile.
-        return quality_report(config, &crate::read_feature_table(config, path)?);
-    }
     let policy = match config.duplicates {
         Duplicates::Error => Duplicates::KeepFirst,
         other => other,

@@ -50,6 +50,19 @@ pub struct FeatureColumn {
     pub axis: Axis,
 }
 
+impl FeatureColumn {
+    /// The feature columns the config's signals compile to, in order (one per recipe).
+    pub fn all_of(config: &mqlcal_config::Config) -> Vec<FeatureColumn> {
+        let mut columns = Vec::new();
+        for signal in &config.signals {
+            for ((name, _), level) in signal.recipes().into_iter().zip(signal.feature_levels()) {
+                columns.push(FeatureColumn { name, signal: signal.name.clone(), level, axis: signal.axis });
+            }
+        }
+        columns
+    }
+}
+
 /// A segment column (e.g. channel), kept as text for breakdowns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SegmentColumn {
@@ -193,6 +206,15 @@ impl OutcomeCounts {
             counts.add(outcome, 1);
         }
         counts
+    }
+
+    /// Leads of `outcome`.
+    pub fn get(&self, outcome: Outcome) -> usize {
+        match outcome {
+            Outcome::Won => self.won,
+            Outcome::Lost => self.lost,
+            Outcome::Open => self.open,
+        }
     }
 
     /// Count `leads` more leads of `outcome`.

@@ -33,10 +33,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
     if counts_events && config.created_at_column.is_none() {
         anyhow::bail!("{path}: events signals need each lead's creation date to apply the window; set [columns] created_at");
     }
-    let window_seconds = match &config.events {
-        Some(spec) if counts_events => spec.window_seconds(),
-        _ => 0,
-    };
+    let window_seconds = config.window_seconds();
     let inputs = config.model_inputs();
     let features = config.recipes();
     let spec = FeatureTableSpec {

@@ -17,17 +17,11 @@ pub use mqlcal_data::Ingested;
 /// The feature table: built from the lead and event files, or read as it is from
 /// `[input] features`.
 pub fn ingest(config: &Config) -> anyhow::Result<Ingested> {
-    match &config.feature_table {
-        Some(path) => Ok(mqlcal_data::read_feature_table(config, path)?),
-        None => Ok(mqlcal_data::build_features(config)?),
-    }
+    Ok(mqlcal_data::build_features(config)?)
 }
 
 /// [`ingest`], keeping every column of the lead files for the data-quality report.
 pub fn ingest_whole(config: &Config) -> anyhow::Result<Ingested> {
-    if config.feature_table.is_some() {
-        return ingest(config);
-    }
     Ok(mqlcal_data::ingest(config, mqlcal_data::IngestOptions { duplicates_override: None, keep_lead_tables: true })?)
 }
 
