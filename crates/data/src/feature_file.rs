@@ -38,7 +38,11 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
             signal.name
         )));
     }
-    let header = read::header(path, &config.csv)?;
+    // One read of every column (a feature table holds little else): its header says
+    // which shape it is, and the columns that shape needs are then checked by name.
+    let mut notes = ReadNotes::default();
+    let file = read::read_table(path, &config.csv, None, &mut notes)?;
+    let header = file.column_names();
     let grouped = COUNT_COLUMNS.iter().all(|c| header.iter().any(|h| h == c)) && !header.iter().any(|h| h == "outcome");
     let columns = FeatureColumn::all_of(config);
     let mut needed: Vec<(String, String)> = Vec::new();
@@ -64,8 +68,7 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
             need(name, "a grouped feature table");
         }
     }
-    let mut notes = ReadNotes::default();
-    let file = read::read_table(path, &config.csv, Some(&needed), &mut notes)?;
+    read::check_columns(path, &header, &needed)?;
     let rows = if grouped { grouped_rows(config, &file)? } else { lead_rows(config, &file)? };
     let as_of = match (config.as_of.or(rows.as_of), rows.created_at.iter().any(Option::is_some)) {
         (Some(at), _) => Some(AsOf { at, window_seconds: config.window_seconds() }),
