@@ -68,11 +68,6 @@ fn check_probs(probs: &[f64], labels: &[bool]) -> Result<(), MetricsError> {
     Ok(())
 }
 
-fn counts(labels: &[bool]) -> (usize, usize) {
-    let won = labels.iter().filter(|&&w| w).count();
-    (won, labels.len() - won)
-}
-
 /// Row indices sorted by probability ascending, stable (ties keep input order) like numpy's stable argsort.
 fn stable_order(probs: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..probs.len()).collect();
@@ -110,10 +105,7 @@ impl Leads<'_> {
 
     /// (won, lost) leads.
     fn counts(self, labels: &[bool]) -> (usize, usize) {
-        match self.0 {
-            None => counts(labels),
-            Some(_) => labels.iter().enumerate().fold((0, 0), |(w, l), (i, &y)| if y { (w + self.at(i), l) } else { (w, l + self.at(i)) }),
-        }
+        labels.iter().enumerate().fold((0, 0), |(w, l), (i, &y)| if y { (w + self.at(i), l) } else { (w, l + self.at(i)) })
     }
 
     /// (won, lost) leads; an error naming `metric` when either is missing.
