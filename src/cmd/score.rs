@@ -86,7 +86,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let model = Model::load(&args.model)?;
     let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
-    let explained: Vec<mqlcal_scorecard::Explained> = (0..input.ids.len()).into_par_iter().map(|row| model.explain(&input.row(row))).collect();
+    let scorer = model.scorer();
+    let explained: Vec<mqlcal_scorecard::Explained> = (0..input.ids.len()).into_par_iter().map(|row| scorer.explain(&input.row(row))).collect();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
     let table = if args.format != Format::Mqlcal {

@@ -119,6 +119,7 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
         return Err(BacktestError::NoDates { count: undated });
     }
     let mut values = vec![0.0; map.len()];
+    let scorer = model.scorer();
     let mut scored = ScoredLeads {
         rows: rows.to_vec(),
         score: Vec::with_capacity(rows.len()),
@@ -134,11 +135,11 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
         for (v, &j) in values.iter_mut().zip(&map) {
             *v = row[j];
         }
-        let score = model.score(&values);
+        let score = scorer.score(&values);
         scored.score.push(score.total);
         scored.fit.push(score.fit);
         scored.engagement.push(score.engagement);
-        scored.route.push(match model.override_rule(&values) {
+        scored.route.push(match scorer.override_rule(&values) {
             None => Route::Score,
             Some(OverrideRule::AlwaysMql) => Route::Always,
             Some(OverrideRule::NeverMql) => Route::Never,

@@ -3,6 +3,7 @@
 use mqlcal_metrics::{log_loss, log_loss_weighted};
 use ndarray::{ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
@@ -60,17 +61,18 @@ pub fn default_alpha_grid() -> Vec<f64> {
 const MAX_WIDENING: usize = 4;
 
 /// One fold's path along `alphas` (descending, each fit warm-started from the
-/// previous): mean validation log loss per alpha, or the error.
+/// previous): mean validation log loss per alpha, or the error. `prepared` holds the
+/// fold's screened and centred training rows: they do not depend on a positive alpha,
+/// so they are made once per fold, for the grid and for every widening step.
 fn fold_path(
     alphas: &[f64],
     train: (ArrayView2<f64>, &[bool], Option<&[f64]>),
     valid: (ArrayView2<f64>, &[bool], Option<&[f64]>),
     names: &[String],
     base: &ValidFitParams,
+    prepared: &OnceLock<Result<Prepared, FitError>>,
 ) -> Vec<(Result<f64, String>, Option<crate::LogisticFit>)> {
     let mut previous: Option<crate::LogisticFit> = None;
-    // Screening and centring do not depend on a positive alpha: once for the whole path.
-    let mut prepared: Option<Result<Prepared, FitError>> = None;
     alphas
         .iter()
         .map(|&alpha| {
@@ -78,7 +80,7 @@ fn fold_path(
                 if alpha == 0.0 {
                     return fit_from(&p, train.0, train.1, train.2, names, previous.as_ref());
                 }
-                match prepared.get_or_insert_with(|| Prepared::new(&p, train.0, train.1, train.2, names)) {
+                match prepared.get_or_init(|| Prepared::new(&p, train.0, train.1, train.2, names)) {
                     Ok(ready) => fit_prepared(&p, ready, train.0, train.1, train.2, previous.as_ref()),
                     Err(e) => Err(e.clone()),
                 }
@@ -198,6 +200,8 @@ struct FoldData<'x> {
     x_valid: CowArray<'x, f64, Ix2>,
     y_valid: Vec<bool>,
     w_valid: Option<Vec<f64>>,
+    /// The training rows screened and centred, on first use.
+    prepared: OnceLock<Result<Prepared, FitError>>,
 }
 
 /// These rows of `x` (ascending): a view when they are one run, as a fold's are
@@ -241,6 +245,7 @@ fn fold_data<'x>(
                 x_valid,
                 y_valid,
                 w_valid: pick(&valid),
+                prepared: OnceLock::new(),
             }
         })
         .collect()
@@ -283,6 +288,7 @@ impl Search<'_, '_> {
                     (d.x_valid.view(), &d.y_valid, d.w_valid.as_deref()),
                     self.names,
                     self.base,
+                    &d.prepared,
                 )
             })
             .collect();

@@ -47,10 +47,11 @@ pub struct FitReport {
 
 /// Integer score of every row of `x` under `model` (caps and base included).
 pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
+    let scorer = model.scorer();
     x.outer_iter()
         .map(|row| match row.as_slice() {
-            Some(values) => model.score(values).total as f64,
-            None => model.score(&row.to_vec()).total as f64,
+            Some(values) => scorer.score(values).total as f64,
+            None => scorer.score(&row.to_vec()).total as f64,
         })
         .collect()
 }

@@ -34,6 +34,7 @@ impl Prepared {
         let table = inputs.table;
         let map = mqlcal_backtest::column_map(&model, table, "the fitted model")
             .map_err(|e| ReportError::Score(e.to_string()))?;
+        let scorer = model.scorer();
         let score = |rows: &[usize]| -> Vec<LeadScore> {
             let mut values = vec![0.0; map.len()];
             rows.iter()
@@ -42,7 +43,7 @@ impl Prepared {
                     for (v, &j) in values.iter_mut().zip(&map) {
                         *v = row[j];
                     }
-                    let s = model.score(&values);
+                    let s = scorer.score(&values);
                     LeadScore {
                         total: s.total,
                         fit: s.fit,

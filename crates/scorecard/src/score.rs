@@ -89,41 +89,7 @@ impl Model {
 
     /// Score, tier and the top three reason codes of a lead's feature values.
     pub fn explain(&self, values: &[f64]) -> Explained {
-        let score = self.score(values);
-        let tier = match score.mql {
-            Some(true) if self.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
-            Some(true) => Some(Tier::Warm),
-            _ => None,
-        };
-        let mut reasons: Vec<Reason> = self.contributions(values).into_iter().filter_map(|part| self.reason(&part, values)).collect();
-        reasons.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then(a.signal.cmp(&b.signal)));
-        reasons.truncate(3);
-        Explained { score, tier, reasons }
-    }
-
-    /// What each signal adds to a lead's score, with group caps applied: this is
-    /// the one place the cap rule lives, so the score and its reason codes agree.
-    /// A group under its cap contributes member by member (on the group's axis, the
-    /// axis of its first signal); a group over its cap contributes once, capped.
-    fn contributions(&self, values: &[f64]) -> Vec<Contribution> {
-        let points = |j: usize| (self.signals[j].points as f64 * values[j]).round() as i64;
-        let n = self.signals.len().min(values.len());
-        let group_of: Vec<Option<usize>> = (0..n).map(|j| self.group_caps.iter().position(|g| g.signals.contains(&self.signals[j].name))).collect();
-        let mut parts: Vec<Contribution> = (0..n)
-            .filter(|&j| group_of[j].is_none())
-            .map(|j| Contribution { axis: self.signals[j].axis, points: points(j), source: Source::Signal(j) })
-            .collect();
-        for (g, cap) in self.group_caps.iter().enumerate() {
-            let members: Vec<usize> = (0..n).filter(|&j| group_of[j] == Some(g)).collect();
-            let sum = members.iter().fold(0i64, |acc, &j| acc.saturating_add(points(j)));
-            let axis = cap.signals.first().and_then(|name| self.signals.iter().find(|s| &s.name == name)).map_or(Axis::Engagement, |s| s.axis);
-            if sum > cap.max_points {
-                parts.push(Contribution { axis, points: cap.max_points, source: Source::CappedGroup(g) });
-            } else {
-                parts.extend(members.into_iter().map(|j| Contribution { axis, points: points(j), source: Source::Signal(j) }));
-            }
-        }
-        parts
+        self.scorer().explain(values)
     }
 
     /// A contribution in words, or None when it adds nothing.
@@ -158,29 +124,116 @@ impl Model {
         Ok(self.explain(&self.features_from_raw(lead)?))
     }
 
+    /// Score one lead from its feature values, aligned with `signals`. To score many
+    /// leads, make a [`Scorer`] once ([`Model::scorer`]).
+    pub fn score(&self, values: &[f64]) -> Score {
+        self.scorer().score(values)
+    }
+
+    /// The routing rule that decides this lead whatever its score, if any:
+    /// `never_mql` wins over `always_mql` (a competitor's demo request is not an MQL).
+    pub fn override_rule(&self, values: &[f64]) -> Option<OverrideRule> {
+        self.scorer().override_rule(values)
+    }
+
+    /// The model resolved for scoring many leads.
+    pub fn scorer(&self) -> Scorer<'_> {
+        let group_of: Vec<Option<usize>> = self
+            .signals
+            .iter()
+            .map(|s| self.group_caps.iter().position(|g| g.signals.contains(&s.name)))
+            .collect();
+        let groups = self
+            .group_caps
+            .iter()
+            .enumerate()
+            .map(|(g, cap)| CapGroup {
+                members: (0..group_of.len()).filter(|&j| group_of[j] == Some(g)).collect(),
+                axis: cap
+                    .signals
+                    .first()
+                    .and_then(|name| self.signals.iter().find(|s| &s.name == name))
+                    .map_or(Axis::Engagement, |s| s.axis),
+                max_points: cap.max_points,
+            })
+            .collect();
+        let overrides = self
+            .overrides
+            .iter()
+            .map(|o| (self.signals.iter().position(|s| s.name == o.signal), o.rule))
+            .collect();
+        Scorer { model: self, group_of, groups, overrides }
+    }
+}
+
+/// A model made ready to score many leads: which cap group each signal is in, each
+/// group's axis and each override's column are looked up once here, not per lead.
+/// The score, its sub-scores and its reason codes all come from [`Scorer::each_contribution`].
+pub struct Scorer<'m> {
+    model: &'m Model,
+    /// Index into `group_caps` of each signal's group; None: the signal counts alone.
+    group_of: Vec<Option<usize>>,
+    groups: Vec<CapGroup>,
+    /// Column of each override's signal (None: not a signal of the model), in `overrides` order.
+    overrides: Vec<(Option<usize>, OverrideRule)>,
+}
+
+/// A group cap, resolved: its member columns (ascending), its axis and its cap.
+struct CapGroup {
+    members: Vec<usize>,
+    /// The axis of the group's first signal.
+    axis: Axis,
+    max_points: i64,
+}
+
+impl Scorer<'_> {
+    /// What each signal adds to a lead's score, with group caps applied: this is
+    /// the one place the cap rule lives, so the score and its reason codes agree.
+    /// A group under its cap contributes member by member (on the group's axis, the
+    /// axis of its first signal); a group over its cap contributes once, capped.
+    /// Signals outside groups come first, in column order, then the groups in order.
+    fn each_contribution(&self, values: &[f64], mut part: impl FnMut(Contribution)) {
+        let signals = &self.model.signals;
+        let points = |j: usize| (signals[j].points as f64 * values[j]).round() as i64;
+        let n = signals.len().min(values.len());
+        for j in (0..n).filter(|&j| self.group_of[j].is_none()) {
+            part(Contribution { axis: signals[j].axis, points: points(j), source: Source::Signal(j) });
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            let members = group.members.iter().copied().take_while(|&j| j < n);
+            let sum = members.clone().fold(0i64, |acc, j| acc.saturating_add(points(j)));
+            if sum > group.max_points {
+                part(Contribution { axis: group.axis, points: group.max_points, source: Source::CappedGroup(g) });
+            } else {
+                members.for_each(|j| part(Contribution { axis: group.axis, points: points(j), source: Source::Signal(j) }));
+            }
+        }
+    }
+
     /// Score one lead from its feature values, aligned with `signals`.
     pub fn score(&self, values: &[f64]) -> Score {
+        let model = self.model;
         let mut fit = 0i64;
         let mut engagement = 0i64;
-        for part in self.contributions(values) {
+        self.each_contribution(values, |part| {
             // Saturating: an absurd value (bounded points × an uncapped number) pins
             // the score at the end of the range instead of wrapping around.
             match part.axis {
                 Axis::Fit => fit = fit.saturating_add(part.points),
                 Axis::Engagement => engagement = engagement.saturating_add(part.points),
             }
-        }
-        let total = self.base_points.saturating_add(fit).saturating_add(engagement);
+        });
+        let total = model.base_points.saturating_add(fit).saturating_add(engagement);
         let rule = self.override_rule(values);
         // The two-axis rule decides in its one home; otherwise overrides, then the threshold.
-        let (mql, grade, route) = match self.two_axis() {
+        let (mql, grade, route) = match model.two_axis() {
             Some(two_axis) => {
                 let d = two_axis.decide(fit, engagement, rule);
                 (Some(d.mql), d.grade, Some(d.route))
             }
             None => match rule {
                 Some(rule) => (Some(rule == OverrideRule::AlwaysMql), None, None),
-                None => (self.threshold.map(|t| total >= t), None, None),
+                None => (model.threshold.map(|t| total >= t), None, None),
             },
         };
         Score {
@@ -188,7 +241,7 @@ impl Model {
             fit,
             engagement,
             mql,
-            probability: self.calibration.as_ref().map(|c| c.probability(total as f64)),
+            probability: model.calibration.as_ref().map(|c| c.probability(total as f64)),
             grade,
             route,
         }
@@ -198,20 +251,31 @@ impl Model {
     /// `never_mql` wins over `always_mql` (a competitor's demo request is not an MQL).
     pub fn override_rule(&self, values: &[f64]) -> Option<OverrideRule> {
         let mut rule = None;
-        for o in &self.overrides {
-            let fires = self
-                .signals
-                .iter()
-                .position(|s| s.name == o.signal)
-                .and_then(|j| values.get(j))
-                .is_some_and(|&v| v > 0.0);
+        for &(column, kind) in &self.overrides {
+            let fires = column.and_then(|j| values.get(j)).is_some_and(|&v| v > 0.0);
             if fires {
-                if o.rule == OverrideRule::NeverMql {
+                if kind == OverrideRule::NeverMql {
                     return Some(OverrideRule::NeverMql);
                 }
                 rule = Some(OverrideRule::AlwaysMql);
             }
         }
         rule
+    }
+
+    /// Score, tier and the top three reason codes of a lead's feature values.
+    pub fn explain(&self, values: &[f64]) -> Explained {
+        let model = self.model;
+        let score = self.score(values);
+        let tier = match score.mql {
+            Some(true) if model.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
+            Some(true) => Some(Tier::Warm),
+            _ => None,
+        };
+        let mut reasons: Vec<Reason> = Vec::new();
+        self.each_contribution(values, |part| reasons.extend(model.reason(&part, values)));
+        reasons.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then(a.signal.cmp(&b.signal)));
+        reasons.truncate(3);
+        Explained { score, tier, reasons }
     }
 }
