@@ -2,7 +2,6 @@
 //! whether it looks like leakage (filled in after sales contact). `init` uses
 //! it to draft a config, `validate` to report data quality.
 
-use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -85,15 +84,16 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
         }
     }
     let numeric = numeric && !numbers.is_empty();
-    let mut top: Vec<(String, usize)> = counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let distinct = top.len();
-    top.truncate(500);
+    let distinct = counts.len();
+    let top = top_levels(counts.into_iter().collect());
 
     let (p99, max, min) = if numeric {
-        numbers.sort_by(f64::total_cmp);
         let idx = ((numbers.len() as f64 - 1.0) * 0.99).round() as usize;
-        (numbers.get(idx).copied(), numbers.last().copied(), numbers.first().copied())
+        let max = numbers.iter().copied().max_by(f64::total_cmp);
+        let min = numbers.iter().copied().min_by(f64::total_cmp);
+        // An order statistic needs no full sort (an id-like numeric column has a million values).
+        let p99 = (idx < numbers.len()).then(|| *numbers.select_nth_unstable_by(idx, f64::total_cmp).1);
+        (p99, max, min)
     } else {
         (None, None, None)
     };
@@ -124,6 +124,21 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
         leakage,
     })
 }
+
+/// The [`TOP_LEVELS`] most frequent values, most frequent first (ties alphabetical).
+/// A column of ids has as many levels as rows: they are picked, not all sorted.
+fn top_levels(mut counts: Vec<(&str, usize)>) -> Vec<(String, usize)> {
+    let order = |a: &(&str, usize), b: &(&str, usize)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if counts.len() > TOP_LEVELS {
+        counts.select_nth_unstable_by(TOP_LEVELS, order);
+        counts.truncate(TOP_LEVELS);
+    }
+    counts.sort_unstable_by(order);
+    counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// How many of a column's most frequent values the profile lists.
+const TOP_LEVELS: usize = 500;
 
 fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lost: Option<f64>) -> Option<String> {
     if let Some(auc) = auc.filter(|a| *a >= LEAKAGE_AUC) {
@@ -157,7 +172,7 @@ fn separation(cells: &[Option<&str>], won: &[Option<bool>], numeric: bool) -> f6
             .map(|c| c.and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NEG_INFINITY))
             .collect()
     } else {
-        let mut rates: HashMap<Option<&str>, (f64, f64)> = HashMap::new();
+        let mut rates: polars::prelude::PlHashMap<Option<&str>, (f64, f64)> = Default::default();
         for (cell, outcome) in cells.iter().zip(won) {
             if let Some(w) = outcome {
                 let e = rates.entry(*cell).or_insert((0.0, 0.0));
@@ -181,7 +196,8 @@ fn separation(cells: &[Option<&str>], won: &[Option<bool>], numeric: bool) -> f6
 
 /// ROC AUC by ranks, ties counted half.
 fn rank_auc(pairs: &mut [(f64, bool)]) -> f64 {
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Only the groups of equal scores matter, not the order within them.
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let n_pos = pairs.iter().filter(|p| p.1).count() as f64;
     let n_neg = pairs.len() as f64 - n_pos;
     if n_pos == 0.0 || n_neg == 0.0 {

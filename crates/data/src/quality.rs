@@ -3,7 +3,7 @@
 //! levels the config does not name, leakage suspects. Errors stop a run;
 //! warnings do not.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
 use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
@@ -277,7 +277,7 @@ struct LeadColumns {
 
 fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Table]) -> Result<LeadColumns, DataError> {
     // Every column of the lead file(s), with outcomes looked up by id.
-    let outcome_by_id: HashMap<&str, Outcome> = table
+    let outcome_by_id: polars::prelude::PlHashMap<&str, Outcome> = table
         .ids
         .iter()
         .map(String::as_str)
