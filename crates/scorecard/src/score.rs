@@ -92,6 +92,14 @@ impl Model {
         self.scorer().explain(values)
     }
 
+    /// The name a contribution's reason code carries: its signal's, or its capped group's.
+    fn source_name(&self, part: &Contribution) -> &str {
+        match part.source {
+            Source::Signal(j) => &self.signals[j].name,
+            Source::CappedGroup(g) => &self.group_caps[g].name,
+        }
+    }
+
     /// A contribution in words, or None when it adds nothing.
     fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
         if part.points == 0 {
@@ -272,10 +280,15 @@ impl Scorer<'_> {
             Some(true) => Some(Tier::Warm),
             _ => None,
         };
-        let mut reasons: Vec<Reason> = Vec::new();
-        self.each_contribution(values, |part| reasons.extend(model.reason(&part, values)));
-        reasons.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then(a.signal.cmp(&b.signal)));
-        reasons.truncate(3);
+        // The three largest contributions (by size, then name) are put in words; the rest are not.
+        let mut parts: Vec<Contribution> = Vec::new();
+        self.each_contribution(values, |part| {
+            if part.points != 0 {
+                parts.push(part);
+            }
+        });
+        parts.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))));
+        let reasons = parts.iter().take(3).filter_map(|part| model.reason(part, values)).collect();
         Explained { score, tier, reasons }
     }
 }
