@@ -76,7 +76,8 @@ fn fold_path(
     alphas
         .iter()
         .map(|&alpha| {
-            let fitted = FitParams::from_valid(base.clone()).alpha(alpha).check().and_then(|p| {
+            // The search only predicts with its fits: no standard errors (one Hessian less each).
+            let fitted = FitParams::from_valid(base.clone()).alpha(alpha).standard_errors(false).check().and_then(|p| {
                 if alpha == 0.0 {
                     return fit_from(&p, train.0, train.1, train.2, names, previous.as_ref());
                 }

@@ -22,6 +22,15 @@ pub struct ValidFitParams {
     pub newton_steps: usize,
     /// Minimum number of won and of lost leads required.
     pub min_per_outcome: usize,
+    /// Compute standard errors, Wald tests and the instability warnings (one more Hessian
+    /// at the optimum). Off for fits that only predict, such as the alpha search's: their
+    /// standard errors are then NaN.
+    #[serde(default = "yes")]
+    pub standard_errors: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for FitParams {
@@ -41,6 +50,7 @@ impl FitParams {
             gradient_tolerance: 1e-6,
             newton_steps: 50,
             min_per_outcome: 10,
+            standard_errors: true,
         })
     }
     /// Start from already-checked settings, e.g. to change only alpha.
@@ -50,6 +60,11 @@ impl FitParams {
     /// Set the L2 penalty (scikit-learn's 1/C).
     pub fn alpha(mut self, alpha: f64) -> Self {
         self.0.alpha = alpha;
+        self
+    }
+    /// Compute standard errors (default) or not (a fit that only predicts).
+    pub fn standard_errors(mut self, on: bool) -> Self {
+        self.0.standard_errors = on;
         self
     }
     /// Set the L-BFGS iteration limit.

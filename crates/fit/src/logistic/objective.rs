@@ -11,15 +11,26 @@ const BLOCK_ROWS: usize = 2048;
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Need {
     Objective,
-    Hessian,
+    /// The objective, its gradient and each row's Hessian weight (the Hessian itself on demand).
+    Gradient,
 }
 
-/// The penalised objective at θ, with its gradient and Hessian when asked for.
+/// The penalised objective at θ, with its gradient when asked for, and its Hessian on demand.
 pub(super) struct Evaluation {
     pub(super) objective: f64,
     pub(super) log_likelihood: f64,
     pub(super) gradient: Vec<f64>,
-    pub(super) hessian: Array2<f64>,
+    /// √(w_r·p_r(1−p_r)) of each row at θ: all the Hessian needs besides the rows.
+    root_weights: Vec<f64>,
+    hessian: Option<Array2<f64>>,
+}
+
+impl Evaluation {
+    /// The Hessian at this θ, formed on first use: a Newton step needs it, the point a fit
+    /// converges to only when its standard errors are wanted.
+    pub(super) fn hessian(&mut self, problem: &Problem) -> &Array2<f64> {
+        self.hessian.get_or_insert_with(|| problem.hessian(&self.root_weights))
+    }
 }
 
 /// Exact penalised problem on centred columns; θ = [intercept, w_1..w_p].
@@ -34,25 +45,25 @@ pub(super) struct Problem<'a> {
     pub(super) alpha: f64,
 }
 
+/// One block's sums: log-likelihood and gradient, and its rows' Hessian weights.
+struct BlockSums {
+    log_likelihood: f64,
+    gradient: Vec<f64>,
+    root_weights: Vec<f64>,
+}
+
 impl Problem<'_> {
-    /// Log-likelihood, gradient and Hessian sums of rows `start..end` (one pass over them).
-    /// `weighted` is scratch space of at least `end − start` rows (reused across blocks).
-    fn block(
-        &self,
-        theta: &[f64],
-        start: usize,
-        end: usize,
-        need: Need,
-        weighted: &mut Array2<f64>,
-    ) -> Evaluation {
+    /// Log-likelihood and gradient sums of rows `start..end` (one pass over them).
+    fn block(&self, theta: &[f64], start: usize, end: usize, need: Need) -> BlockSums {
         let p = self.p;
         let k = p + 1;
         let rows = &self.xc[start * p..end * p];
-        let mut log_likelihood = 0.0;
-        let mut gradient = vec![0.0; if need == Need::Hessian { k } else { 0 }];
-        // Row r of `weighted` is √w_r·[1, x_r]: weightedᵀ·weighted = Σ w_r·[1, x_r]ᵀ[1, x_r].
-        let mut weighted =
-            (need == Need::Hessian).then(|| weighted.slice_mut(ndarray::s![..end - start, ..]));
+        let gradient_too = need == Need::Gradient;
+        let mut sums = BlockSums {
+            log_likelihood: 0.0,
+            gradient: vec![0.0; if gradient_too { k } else { 0 }],
+            root_weights: Vec::with_capacity(if gradient_too { end - start } else { 0 }),
+        };
         for (r, (x, &won)) in rows
             .chunks_exact(p.max(1))
             .zip(&self.y[start..end])
@@ -68,8 +79,8 @@ impl Problem<'_> {
             let loss = e.ln_1p() + if signed < 0.0 { -signed } else { 0.0 };
             // Unweighted rows keep the exact sums they always had (no multiplication by 1).
             let leads = self.weights.map(|w| w[start + r]);
-            log_likelihood -= leads.map_or(loss, |w| w * loss);
-            if need == Need::Hessian {
+            sums.log_likelihood -= leads.map_or(loss, |w| w * loss);
+            if gradient_too {
                 let prob = if z >= 0.0 {
                     1.0 / (1.0 + e)
                 } else {
@@ -77,35 +88,15 @@ impl Problem<'_> {
                 };
                 let residual = prob - if won { 1.0 } else { 0.0 };
                 let residual = leads.map_or(residual, |w| w * residual);
-                gradient[0] += residual;
-                for (g, v) in gradient[1..].iter_mut().zip(x) {
+                sums.gradient[0] += residual;
+                for (g, v) in sums.gradient[1..].iter_mut().zip(x) {
                     *g += residual * v;
                 }
                 let variance = prob * (1.0 - prob);
-                let root_weight = leads.map_or(variance, |w| w * variance).sqrt();
-                if let Some(weighted) = weighted.as_mut() {
-                    let mut out = weighted.row_mut(r);
-                    out[0] = root_weight;
-                    for (o, v) in out.iter_mut().skip(1).zip(x) {
-                        *o = root_weight * v;
-                    }
-                }
+                sums.root_weights.push(leads.map_or(variance, |w| w * variance).sqrt());
             }
         }
-        let mut hessian = Array2::<f64>::zeros(if need == Need::Hessian {
-            (k, k)
-        } else {
-            (0, 0)
-        });
-        if let Some(weighted) = &weighted {
-            ndarray::linalg::general_mat_mul(1.0, &weighted.t(), weighted, 0.0, &mut hessian);
-        }
-        Evaluation {
-            objective: 0.0,
-            log_likelihood,
-            gradient,
-            hessian,
-        }
+        sums
     }
 
     /// One parallel pass over all rows.
@@ -113,59 +104,77 @@ impl Problem<'_> {
         use rayon::prelude::*;
         let n = self.y.len();
         let k = theta.len();
-        let blocks: Vec<Evaluation> = (0..n.div_ceil(BLOCK_ROWS))
+        let blocks: Vec<BlockSums> = (0..n.div_ceil(BLOCK_ROWS))
+            .into_par_iter()
+            .map(|b| self.block(theta, b * BLOCK_ROWS, ((b + 1) * BLOCK_ROWS).min(n), need))
+            .collect();
+        let mut log_likelihood = 0.0;
+        let mut gradient = vec![0.0; if need == Need::Gradient { k } else { 0 }];
+        let mut root_weights = Vec::with_capacity(if need == Need::Gradient { n } else { 0 });
+        for b in &blocks {
+            log_likelihood += b.log_likelihood;
+            for (t, g) in gradient.iter_mut().zip(&b.gradient) {
+                *t += g;
+            }
+            root_weights.extend_from_slice(&b.root_weights);
+        }
+        let penalty: f64 = theta[1..].iter().map(|w| w * w).sum::<f64>() * self.alpha / 2.0;
+        for (g, w) in gradient.iter_mut().zip(theta).skip(1) {
+            *g += self.alpha * w;
+        }
+        Evaluation {
+            objective: -log_likelihood + penalty,
+            log_likelihood,
+            gradient,
+            root_weights,
+            hessian: None,
+        }
+    }
+
+    /// The Hessian Σ w_r·p_r(1−p_r)·[1, x_r]ᵀ[1, x_r] + alpha (signals only), from each
+    /// row's root weight: per block, row r of `weighted` is √(w_r·p_r(1−p_r))·[1, x_r] and
+    /// the block adds weightedᵀ·weighted.
+    fn hessian(&self, root_weights: &[f64]) -> Array2<f64> {
+        use rayon::prelude::*;
+        let p = self.p;
+        let k = p + 1;
+        let n = self.y.len();
+        let blocks: Vec<Array2<f64>> = (0..n.div_ceil(BLOCK_ROWS))
             .into_par_iter()
             .map_init(
-                || Array2::<f64>::zeros((if need == Need::Hessian { BLOCK_ROWS } else { 0 }, k)),
+                || Array2::<f64>::zeros((BLOCK_ROWS, k)),
                 |weighted, b| {
-                    self.block(
-                        theta,
-                        b * BLOCK_ROWS,
-                        ((b + 1) * BLOCK_ROWS).min(n),
-                        need,
-                        weighted,
-                    )
+                    let (start, end) = (b * BLOCK_ROWS, ((b + 1) * BLOCK_ROWS).min(n));
+                    let mut weighted = weighted.slice_mut(ndarray::s![..end - start, ..]);
+                    let rows = self.xc[start * p..end * p].chunks_exact(p.max(1));
+                    for ((mut out, x), &root) in weighted.outer_iter_mut().zip(rows).zip(&root_weights[start..end]) {
+                        out[0] = root;
+                        for (o, v) in out.iter_mut().skip(1).zip(x) {
+                            *o = root * v;
+                        }
+                    }
+                    let mut block = Array2::<f64>::zeros((k, k));
+                    ndarray::linalg::general_mat_mul(1.0, &weighted.t(), &weighted, 0.0, &mut block);
+                    block
                 },
             )
             .collect();
-        let mut total = Evaluation {
-            objective: 0.0,
-            log_likelihood: 0.0,
-            gradient: vec![0.0; if need == Need::Hessian { k } else { 0 }],
-            hessian: Array2::<f64>::zeros(if need == Need::Hessian {
-                (k, k)
-            } else {
-                (0, 0)
-            }),
-        };
+        let mut hessian = Array2::<f64>::zeros((k, k));
         for b in &blocks {
-            total.log_likelihood += b.log_likelihood;
-            if need == Need::Hessian {
-                for (t, g) in total.gradient.iter_mut().zip(&b.gradient) {
-                    *t += g;
-                }
-                total.hessian += &b.hessian;
+            hessian += b;
+        }
+        // Exactly symmetric, whatever the kernel's summation order.
+        for a in 0..k {
+            for b in 0..a {
+                let mean = 0.5 * (hessian[[a, b]] + hessian[[b, a]]);
+                hessian[[a, b]] = mean;
+                hessian[[b, a]] = mean;
             }
         }
-        let penalty: f64 = theta[1..].iter().map(|w| w * w).sum::<f64>() * self.alpha / 2.0;
-        total.objective = -total.log_likelihood + penalty;
-        if need == Need::Hessian {
-            for (g, w) in total.gradient.iter_mut().zip(theta).skip(1) {
-                *g += self.alpha * w;
-            }
-            // Exactly symmetric, whatever the kernel's summation order.
-            for a in 0..k {
-                for b in 0..a {
-                    let mean = 0.5 * (total.hessian[[a, b]] + total.hessian[[b, a]]);
-                    total.hessian[[a, b]] = mean;
-                    total.hessian[[b, a]] = mean;
-                }
-            }
-            for j in 1..k {
-                total.hessian[[j, j]] += self.alpha;
-            }
+        for j in 1..k {
+            hessian[[j, j]] += self.alpha;
         }
-        total
+        hessian
     }
 
     /// (objective, log-likelihood)

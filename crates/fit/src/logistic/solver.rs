@@ -126,10 +126,10 @@ pub fn fit_prepared(
     let warm = warm
         .filter(|w| w.columns == keep && w.n_input_columns == x.ncols() && params.newton_steps > 0);
     let theta = start(params, &problem, xc, means, (n_won, n_lost), warm)?;
-    let current = problem.evaluate(&theta, Need::Hessian);
+    let current = problem.evaluate(&theta, Need::Gradient);
     let lbfgs_gradient_norm = norm(&current.gradient);
 
-    let (theta, current, iterations) = newton(params, &problem, theta, current, &signals)?;
+    let (theta, mut current, iterations) = newton(params, &problem, theta, current, &signals)?;
     let gradient_norm = norm(&current.gradient);
     if !(gradient_norm <= params.gradient_tolerance) {
         let hint = if params.alpha == 0.0 {
@@ -152,9 +152,14 @@ pub fn fit_prepared(
         std_err,
         z,
         p_value,
-    } = standard_errors(&current.hessian, &theta, means, &signals)?;
+    } = if params.standard_errors {
+        let errors = standard_errors(current.hessian(&problem), &theta, means, &signals)?;
+        instability_warnings(&errors.coef, &errors.std_err, sds, &signals, &mut warnings);
+        errors
+    } else {
+        StandardErrors::not_computed(&theta, means)
+    };
     let (objective, log_likelihood) = (current.objective, current.log_likelihood);
-    instability_warnings(&coef, &std_err, sds, &signals, &mut warnings);
 
     Ok(LogisticFit {
         alpha: params.alpha,
@@ -344,8 +349,9 @@ fn lbfgs(
     Ok(theta)
 }
 
-/// Newton polish on the exact objective (damped by step halving). Every accepted point is
-/// evaluated with its Hessian, so the last one also gives the standard errors.
+/// Newton polish on the exact objective (damped by step halving). The Hessian of a point
+/// is formed when a step is taken from it, so the last point's only when asked for
+/// (the standard errors).
 fn newton(
     params: &ValidFitParams,
     problem: &Problem,
@@ -356,7 +362,7 @@ fn newton(
     let mut iterations = 0;
     let target = params.gradient_tolerance * 1e-3;
     while iterations < params.newton_steps && norm(&current.gradient) > target {
-        let l = cholesky(&current.hessian).map_err(|idx| collinear_error(idx, signals))?;
+        let l = cholesky(current.hessian(problem)).map_err(|idx| collinear_error(idx, signals))?;
         let step = chol_solve(&l, &current.gradient);
         let (f, g_norm) = (current.objective, norm(&current.gradient));
         let slack = 1e-12 * f.abs().max(1.0); // summation rounding in the objective
@@ -364,11 +370,11 @@ fn newton(
         let mut accepted = false;
         while t > 1e-12 {
             let cand: Vec<f64> = theta.iter().zip(&step).map(|(a, s)| a - t * s).collect();
-            // Full steps are nearly always taken: evaluate the Hessian in the same pass.
+            // Full steps are nearly always taken: evaluate the gradient in the same pass.
             let evaluated = problem.evaluate(
                 &cand,
                 if t == 1.0 {
-                    Need::Hessian
+                    Need::Gradient
                 } else {
                     Need::Objective
                 },
@@ -378,7 +384,7 @@ fn newton(
                 let evaluated = if t == 1.0 {
                     evaluated
                 } else {
-                    problem.evaluate(&cand, Need::Hessian)
+                    problem.evaluate(&cand, Need::Gradient)
                 };
                 // Within rounding of the objective, judge the step by the gradient instead.
                 if fc < f - slack || norm(&evaluated.gradient) < g_norm {

@@ -18,6 +18,29 @@ pub(super) struct StandardErrors {
     pub(super) p_value: Vec<f64>,
 }
 
+impl StandardErrors {
+    /// The weights in the original parameterisation without their standard errors (NaN),
+    /// for fits that only predict ([`ValidFitParams::standard_errors`](super::ValidFitParams) off).
+    pub(super) fn not_computed(theta: &[f64], means: &Array1<f64>) -> StandardErrors {
+        let p = means.len();
+        let (intercept, coef) = original_weights(theta, means);
+        StandardErrors {
+            intercept,
+            coef,
+            intercept_std_err: f64::NAN,
+            std_err: vec![f64::NAN; p],
+            z: vec![f64::NAN; p],
+            p_value: vec![f64::NAN; p],
+        }
+    }
+}
+
+/// The intercept and weights of the original columns from the centred parameters: b = b_c − m·w.
+fn original_weights(theta: &[f64], means: &Array1<f64>) -> (f64, Vec<f64>) {
+    let p = means.len();
+    (theta[0] - (0..p).map(|j| means[j] * theta[j + 1]).sum::<f64>(), theta[1..].to_vec())
+}
+
 /// Standard errors from the inverse Hessian of the penalised objective, mapped from the
 /// centred parameters (b_c, w) to the original ones (b = b_c − m·w, w): Cov = T Σ Tᵀ.
 pub(super) fn standard_errors(
@@ -34,8 +57,7 @@ pub(super) fn standard_errors(
         tmat[[0, j + 1]] = -means[j];
     }
     let cov = tmat.dot(&cov_c).dot(&tmat.t());
-    let intercept = theta[0] - (0..p).map(|j| means[j] * theta[j + 1]).sum::<f64>();
-    let coef: Vec<f64> = theta[1..].to_vec();
+    let (intercept, coef) = original_weights(theta, means);
     let intercept_std_err = cov[[0, 0]].max(0.0).sqrt();
     let std_err: Vec<f64> = (1..=p).map(|j| cov[[j, j]].max(0.0).sqrt()).collect();
     let z: Vec<f64> = coef.iter().zip(&std_err).map(|(c, s)| c / s).collect();
