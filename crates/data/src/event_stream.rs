@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, Encoding};
+use polars::prelude::PlHashMap;
 
 use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence};
 use crate::read::{self, ReadNotes};
@@ -25,6 +26,35 @@ pub(crate) struct Event<'a> {
     pub lead_id: Option<&'a str>,
     pub occurred_at: Option<i64>,
     pub activity: Option<&'a str>,
+}
+
+/// Lead ids to their rows, for events. Exports list a lead's events together more often
+/// than not, so the last id asked for is remembered: a run of one lead's events costs
+/// one lookup, not one each.
+pub(crate) struct LeadLookup<'a> {
+    rows: PlHashMap<&'a str, usize>,
+    last_id: String,
+    last_row: Option<Option<usize>>,
+}
+
+impl<'a> LeadLookup<'a> {
+    pub(crate) fn new(ids: &'a [String]) -> LeadLookup<'a> {
+        LeadLookup { rows: ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect(), last_id: String::new(), last_row: None }
+    }
+
+    /// The row of lead `id`, None when no lead has it.
+    pub(crate) fn row(&mut self, id: &str) -> Option<usize> {
+        match self.last_row {
+            Some(row) if self.last_id == id => row,
+            _ => {
+                let row = self.rows.get(id).copied();
+                self.last_id.clear();
+                self.last_id.push_str(id);
+                self.last_row = Some(row);
+                row
+            }
+        }
+    }
 }
 
 /// A row read while the date layout is undecided: (row, id, time, activity).

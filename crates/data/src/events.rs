@@ -10,7 +10,7 @@ use polars::prelude::PlHashMap;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames};
+use crate::event_stream::{for_each_event, Event, EventColumnNames, LeadLookup};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -80,12 +80,7 @@ pub fn aggregate(
             by_activity.entry(a.as_str()).or_insert_with(|| (next, Vec::new())).1.push(k);
         }
     }
-    let lead_index: PlHashMap<&str, usize> = leads
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let mut lead_index = LeadLookup::new(leads.ids);
 
     let n_leads = leads.ids.len();
     let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
@@ -108,7 +103,7 @@ pub fn aggregate(
             stats.blank += 1;
             return;
         };
-        let Some(&lead) = lead_index.get(id) else {
+        let Some(lead) = lead_index.row(id) else {
             stats.unknown_lead += 1;
             if sample_event.is_none() {
                 sample_event = Some(id.to_string());

@@ -3,7 +3,9 @@
 //! the signals read from lead columns (events signals are filled in by the
 //! events aggregation), with duplicate-id handling and the final sort.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use polars::prelude::PlHashMap;
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
@@ -201,9 +203,9 @@ impl LeadRows {
 
     /// Which rows to keep, in order, after applying the duplicate-id policy.
     pub(crate) fn resolve_duplicates(&self, policy: Duplicates, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
-        let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(self.ids.len());
+        let mut first_seen: PlHashMap<&str, usize> = PlHashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut winner: HashMap<&str, usize> = HashMap::new();
+        let mut winner: PlHashMap<&str, usize> = PlHashMap::default();
         for (row, id) in self.ids.iter().enumerate() {
             match first_seen.get(id.as_str()) {
                 None => {
@@ -239,6 +241,8 @@ impl LeadRows {
                 stats.duplicate_rows,
                 if policy == Duplicates::KeepLast { "last" } else { "first" }
             ));
+        } else {
+            return Ok((0..self.ids.len()).collect());
         }
         Ok((0..self.ids.len())
             .filter(|&row| {

@@ -9,7 +9,7 @@ use mqlcal_scorecard::{EventColumns, EventsRule, Inputs, Model, Recipe};
 use polars::prelude::PlHashMap;
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames};
+use crate::event_stream::{for_each_event, Event, EventColumnNames, LeadLookup};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::LeadCells;
 use crate::DataError;
@@ -118,7 +118,7 @@ fn sum_events(
             }
         }
     }
-    let row_of: PlHashMap<&str, usize> = out.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let mut row_of = LeadLookup::new(&out.ids);
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
     let mut take = |event: Event<'_>| {
@@ -127,7 +127,7 @@ fn sum_events(
             *unknown_activities.entry(activity.to_string()).or_default() += 1;
             return;
         };
-        let Some(&row) = row_of.get(id) else {
+        let Some(row) = row_of.row(id) else {
             for_unknown_leads += 1;
             return;
         };
