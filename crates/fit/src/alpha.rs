@@ -1,12 +1,13 @@
 //! `alpha = auto`: pick the penalty that predicts the latest cohort best (out of time, not in sample).
 
 use mqlcal_metrics::{log_loss, log_loss_weighted};
-use ndarray::{ArrayView2, Axis, CowArray, Ix2};
+use ndarray::{ArrayView2, CowArray, Ix2};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
+use crate::model::rows_of;
 use crate::logistic::{fit_from, fit_prepared, FitParams, Prepared, ValidFitParams};
 use linfa::ParamGuard;
 
@@ -203,15 +204,6 @@ struct FoldData<'x> {
     w_valid: Option<Vec<f64>>,
     /// The training rows screened and centred, on first use.
     prepared: OnceLock<Result<Prepared, FitError>>,
-}
-
-/// These rows of `x` (ascending): a view when they are one run, as a fold's are
-/// when the leads are in time order (they are: ingest sorts them by creation), else a copy.
-fn rows_of<'x>(x: ArrayView2<'x, f64>, rows: &[usize]) -> CowArray<'x, f64, Ix2> {
-    match (rows.first(), rows.last()) {
-        (Some(&first), Some(&last)) if last - first + 1 == rows.len() => CowArray::from(x.slice_move(ndarray::s![first..=last, ..])),
-        _ => CowArray::from(x.select(Axis(0), rows)),
-    }
 }
 
 /// The folds' rows, one fold per validation cohort.

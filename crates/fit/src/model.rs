@@ -11,7 +11,7 @@ use mqlcal_metrics::Metrics;
 use mqlcal_scorecard::{
     self as scorecard, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Training,
 };
-use ndarray::{Array2, ArrayView2};
+use ndarray::{ArrayView2, CowArray, Ix2};
 use serde::Serialize;
 
 use crate::measure::*;
@@ -21,8 +21,18 @@ use crate::{
     AlphaSearch, FitError, FitParams, ParamGuard, Scaling,
 };
 
-pub(crate) fn rows_matrix(table: &FeatureTable, rows: &[usize]) -> Array2<f64> {
-    table.matrix.select(ndarray::Axis(0), rows)
+/// These rows of the table's signals: a view when they are one run, as a split's and a
+/// fold's are (ingest sorts the leads by creation), else a copy.
+pub(crate) fn rows_matrix<'t>(table: &'t FeatureTable, rows: &[usize]) -> CowArray<'t, f64, Ix2> {
+    rows_of(table.matrix.view(), rows)
+}
+
+/// These rows (ascending) of `x`: a view when they are one run, else a copy.
+pub(crate) fn rows_of<'x>(x: ArrayView2<'x, f64>, rows: &[usize]) -> CowArray<'x, f64, Ix2> {
+    match (rows.first(), rows.last()) {
+        (Some(&first), Some(&last)) if last - first + 1 == rows.len() => CowArray::from(x.slice_move(ndarray::s![first..=last, ..])),
+        _ => CowArray::from(x.select(ndarray::Axis(0), rows)),
+    }
 }
 
 pub(crate) fn labels(table: &FeatureTable, rows: &[usize]) -> Vec<bool> {
