@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use mqlcal_features::{calendar, FeatureTable, Outcome};
 use mqlcal_scorecard::{Decision, Model, OverrideRule, TwoAxisRule};
+use rayon::prelude::*;
 
 use crate::BacktestError;
 
@@ -118,36 +119,37 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
     if undated > 0 {
         return Err(BacktestError::NoDates { count: undated });
     }
-    let mut values = vec![0.0; map.len()];
     let scorer = model.scorer();
-    let mut scored = ScoredLeads {
+    // Leads are scored on all cores (in order: each lead's score is its own).
+    let each: Vec<(i64, i64, i64, Route)> = rows
+        .par_iter()
+        .map_init(
+            || vec![0.0; map.len()],
+            |values, &i| {
+                let row = table.matrix.row(i);
+                for (v, &j) in values.iter_mut().zip(&map) {
+                    *v = row[j];
+                }
+                let score = scorer.score(values);
+                let route = match scorer.override_rule(values) {
+                    None => Route::Score,
+                    Some(OverrideRule::AlwaysMql) => Route::Always,
+                    Some(OverrideRule::NeverMql) => Route::Never,
+                };
+                (score.total, score.fit, score.engagement, route)
+            },
+        )
+        .collect();
+    Ok(ScoredLeads {
         rows: rows.to_vec(),
-        score: Vec::with_capacity(rows.len()),
-        fit: Vec::with_capacity(rows.len()),
-        engagement: Vec::with_capacity(rows.len()),
-        route: Vec::with_capacity(rows.len()),
-        outcome: Vec::with_capacity(rows.len()),
-        month: Vec::with_capacity(rows.len()),
+        score: each.iter().map(|e| e.0).collect(),
+        fit: each.iter().map(|e| e.1).collect(),
+        engagement: each.iter().map(|e| e.2).collect(),
+        route: each.iter().map(|e| e.3).collect(),
+        outcome: rows.iter().map(|&i| table.outcomes[i]).collect(),
+        month: rows.iter().map(|&i| table.created_at[i].map_or(0, calendar::month_of)).collect(),
         leads: rows.iter().map(|&i| table.leads_at(i)).collect(),
-    };
-    for &i in rows {
-        let row = table.matrix.row(i);
-        for (v, &j) in values.iter_mut().zip(&map) {
-            *v = row[j];
-        }
-        let score = scorer.score(&values);
-        scored.score.push(score.total);
-        scored.fit.push(score.fit);
-        scored.engagement.push(score.engagement);
-        scored.route.push(match scorer.override_rule(&values) {
-            None => Route::Score,
-            Some(OverrideRule::AlwaysMql) => Route::Always,
-            Some(OverrideRule::NeverMql) => Route::Never,
-        });
-        scored.outcome.push(table.outcomes[i]);
-        scored.month.push(table.created_at[i].map_or(0, calendar::month_of));
-    }
-    Ok(scored)
+    })
 }
 
 /// The leads a backtest judges and the months their volume is spread over.

@@ -9,6 +9,7 @@ use mqlcal_features::split::Split;
 use mqlcal_features::FeatureTable;
 use mqlcal_metrics::Metrics;
 use mqlcal_scorecard::Model;
+use rayon::prelude::*;
 
 use crate::model::*;
 use crate::{calibration_table, CalibrationMethod, FitError};
@@ -57,21 +58,25 @@ pub(crate) fn measure(
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
     ];
-    for (set, rows) in sets {
+    // The sets are measured at once; each set's numbers do not depend on the other's.
+    let measured = sets.par_iter().map(|&(set, rows)| {
         if set == "training" && skip_training_metrics {
-            continue;
+            return Ok(None);
         }
         let (w, l) = won_lost(table, rows);
         if w == 0 || l == 0 {
-            continue;
+            return Ok(None);
         }
         let x = rows_matrix(table, rows);
         let y = labels(table, rows);
         let w = table.weights_of(rows);
         let metrics = calibrated_metrics(model, x.view(), &y, w.as_deref())?;
-        model.metrics.insert(set.to_string(), metrics);
         let exact = logistic.predict_proba(x.view())?;
-        exact_metrics.insert(set.to_string(), mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?);
+        Ok(Some((set, metrics, mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?)))
+    });
+    for (set, metrics, exact) in measured.collect::<Result<Vec<_>, FitError>>()?.into_iter().flatten() {
+        model.metrics.insert(set.to_string(), metrics);
+        exact_metrics.insert(set.to_string(), exact);
     }
     Ok(exact_metrics)
 }
@@ -181,16 +186,19 @@ pub fn evaluate_points_model(
     let y_train = labels(table, &split.training_rows);
     let w_train = table.weights_of(&split.training_rows);
     model.calibration = Some(calibration_table(&scores(model, x_train.view()), &y_train, w_train.as_deref(), method)?);
-    for (set, rows) in [
+    let sets = [
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
-    ] {
+    ];
+    let measured = sets.par_iter().map(|&(set, rows)| {
         let y = labels(table, rows);
         if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
-            continue;
+            return Ok(None);
         }
         let x = rows_matrix(table, rows);
-        let metrics = calibrated_metrics(model, x.view(), &y, table.weights_of(rows).as_deref())?;
+        Ok(Some((set, calibrated_metrics(model, x.view(), &y, table.weights_of(rows).as_deref())?)))
+    });
+    for (set, metrics) in measured.collect::<Result<Vec<_>, FitError>>()?.into_iter().flatten() {
         model.metrics.insert(set.to_string(), metrics);
     }
     Ok(())

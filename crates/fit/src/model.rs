@@ -57,11 +57,16 @@ pub struct FitReport {
 
 /// Integer score of every row of `x` under `model` (caps and base included).
 pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
+    use rayon::prelude::*;
     let scorer = model.scorer();
-    x.outer_iter()
-        .map(|row| match row.as_slice() {
-            Some(values) => scorer.score(values).total as f64,
-            None => scorer.score(&row.to_vec()).total as f64,
+    (0..x.nrows())
+        .into_par_iter()
+        .map(|i| {
+            let row = x.row(i);
+            match row.as_slice() {
+                Some(values) => scorer.score(values).total as f64,
+                None => scorer.score(&row.to_vec()).total as f64,
+            }
         })
         .collect()
 }
@@ -132,15 +137,14 @@ pub fn fit_model_with(
     };
     let mut model = assemble_model(table, spec, split, tool_version, fitted, &train);
     let method = calibrate(&mut model, table, spec, split, &train)?;
-    let exact_metrics = measure(
-        &mut model,
-        &logistic,
-        table,
-        split,
-        options.skip_training_metrics,
-    )?;
+    // The model in use today is measured while the new one is: neither reads the other.
+    let (exact_metrics, current) = rayon::join(
+        || measure(&mut model, &logistic, table, split, options.skip_training_metrics),
+        || evaluate_current(options.current, table, split, method),
+    );
+    let exact_metrics = exact_metrics?;
     record_rounding_loss(&mut model, &exact_metrics, spec.max_rounding_loss);
-    let current = evaluate_current(options.current, table, split, method)?;
+    let current = current?;
     Ok(FitReport {
         model,
         logistic,
