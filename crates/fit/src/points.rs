@@ -145,9 +145,6 @@ pub fn rounding_cost(
         exact.push(z);
         rounded.push(s);
     }
-    let p_exact: Vec<f64> = exact.iter().map(|&z| sigmoid(z)).collect();
-    let cal = platt_of(&rounded, won, leads)?;
-    let p_rounded: Vec<f64> = rounded.iter().map(|&s| cal.probability(s)).collect();
     let auc = |p: &[f64]| match leads {
         None => roc_auc(p, won),
         Some(l) => roc_auc_weighted(p, won, l),
@@ -156,11 +153,25 @@ pub fn rounding_cost(
         None => log_loss(p, won),
         Some(l) => log_loss_weighted(p, won, l),
     };
+    // The exact model's measures and the rounded one's (with its calibration) are computed at once.
+    let (exact, rounded) = rayon::join(
+        || {
+            let p_exact: Vec<f64> = exact.iter().map(|&z| sigmoid(z)).collect();
+            (auc(&p_exact), loss(&p_exact))
+        },
+        || {
+            platt_of(&rounded, won, leads).map(|cal| {
+                let p_rounded: Vec<f64> = rounded.iter().map(|&s| cal.probability(s)).collect();
+                (auc(&p_rounded), loss(&p_rounded))
+            })
+        },
+    );
+    let rounded = rounded?;
     Ok(RoundingCost {
-        auc_exact: auc(&p_exact)?,
-        auc_rounded: auc(&p_rounded)?,
-        log_loss_exact: loss(&p_exact)?,
-        log_loss_rounded: loss(&p_rounded)?,
+        auc_exact: exact.0?,
+        auc_rounded: rounded.0?,
+        log_loss_exact: exact.1?,
+        log_loss_rounded: rounded.1?,
         holdout_auc_exact: None,
         holdout_auc_rounded: None,
         rounded_to_zero: vec![],

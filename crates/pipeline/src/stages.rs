@@ -61,10 +61,16 @@ pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&C
         .map_err(|e| FitError::InvalidParams(e.to_string()))
         .context("the fit failed")?;
     let options = mqlcal_fit::FitOptions { split: Some(&split), current: current.as_ref(), ..Default::default() };
-    let mut report = mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options).context("the fit failed")?;
+    // The input files are hashed for the provenance while the fit runs (a million leads'
+    // events are most of a gigabyte to read again).
+    let (report, provenance) = rayon::join(
+        || mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options),
+        || crate::provenance::provenance(config),
+    );
+    let mut report = report.context("the fit failed")?;
     // Auto bins and date layouts were decided at ingest: the recipes and inputs record them.
     mqlcal_fit::attach_recipes(&mut report.model, &ingested.resolved_config(config));
-    report.model.provenance = Some(crate::provenance::provenance(config)?);
+    report.model.provenance = Some(provenance?);
     Ok(Fitted { ingested, split, report })
 }
 
