@@ -212,3 +212,20 @@ fn weighted_patterns_fit_as_their_leads() {
     let params = FitParams::new().alpha(1.0).check().unwrap();
     assert!(fit_from(&params, xg.view(), &yg, Some(&bad), &names, None).is_err());
 }
+
+#[test]
+fn a_fit_without_standard_errors_has_the_full_fits_weights_to_the_bit() {
+    // The alpha search's fits skip the standard errors (and the Hessian at the optimum):
+    // what they predict with must be exactly what a full fit at that alpha finds.
+    let (x, won, names) = simulate(5000, -1.5, 13);
+    for alpha in [0.01, 1.0, 100.0] {
+        let full = fit(&FitParams::new().alpha(alpha).check().unwrap(), x.view(), &won, &names).unwrap();
+        let lean = fit(&FitParams::new().alpha(alpha).standard_errors(false).check().unwrap(), x.view(), &won, &names).unwrap();
+        assert_eq!(lean.intercept.to_bits(), full.intercept.to_bits(), "alpha {alpha}");
+        assert_eq!(lean.coef.iter().map(|c| c.to_bits()).collect::<Vec<_>>(), full.coef.iter().map(|c| c.to_bits()).collect::<Vec<_>>(), "alpha {alpha}");
+        assert_eq!(lean.log_likelihood.to_bits(), full.log_likelihood.to_bits());
+        assert_eq!(lean.iterations, full.iterations);
+        assert!(full.std_err.iter().all(|s| s.is_finite() && *s > 0.0));
+        assert!(lean.std_err.iter().chain([&lean.intercept_std_err]).all(|s| s.is_nan()), "not computed reads NaN");
+    }
+}
