@@ -222,18 +222,21 @@ struct Centred {
     sds: Vec<f64>,
 }
 
+/// One copy of the kept columns, to be centred in place (at a million leads each copy is
+/// ~250 MB). Row-major by construction: the passes over the data read each row as one slice.
+fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitError> {
+    let mut kept = Vec::with_capacity(x.nrows() * keep.len());
+    for row in x.outer_iter() {
+        kept.extend(keep.iter().map(|&j| row[j]));
+    }
+    Array2::from_shape_vec((x.nrows(), keep.len()), kept).map_err(|e| FitError::Shape(e.to_string()))
+}
+
 fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
     let p = keep.len();
     // Centre the kept columns: this changes only the intercept (which is not penalised),
     // so the optimum is the same problem, better conditioned for L-BFGS and Newton.
-    // One copy of the kept columns, centred in place (at a million leads each copy is ~250 MB).
-    let mut kept = Vec::with_capacity(x.nrows() * p);
-    for row in x.outer_iter() {
-        kept.extend(keep.iter().map(|&j| row[j]));
-    }
-    // Row-major by construction: the passes over the data read each row as one slice.
-    let mut xc =
-        Array2::from_shape_vec((x.nrows(), p), kept).map_err(|e| FitError::Shape(e.to_string()))?;
+    let mut xc = kept_columns(x, keep)?;
     let means = xc.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(p));
     let sds: Vec<f64> = xc.std_axis(Axis(0), 0.0).to_vec();
     xc -= &means.view().insert_axis(Axis(0));
@@ -245,12 +248,7 @@ fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
 fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64]) -> Result<Centred, FitError> {
     let p = keep.len();
     let total: f64 = weights.iter().sum();
-    let mut kept = Vec::with_capacity(x.nrows() * p);
-    for row in x.outer_iter() {
-        kept.extend(keep.iter().map(|&j| row[j]));
-    }
-    let mut xc =
-        Array2::from_shape_vec((x.nrows(), p), kept).map_err(|e| FitError::Shape(e.to_string()))?;
+    let mut xc = kept_columns(x, keep)?;
     let mut means = Array1::<f64>::zeros(p);
     for (row, &w) in xc.outer_iter().zip(weights) {
         means.scaled_add(w, &row);
