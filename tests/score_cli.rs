@@ -60,6 +60,20 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
         mqls += usize::from(r[4] == "true");
     }
     assert!(mqls > 1000, "{mqls}");
+    // Written a block at a time (the sample spans two blocks): every lead once, in the leads file's order.
+    let (lh, lrows) = read_csv(&leads);
+    let id_at = lh.iter().position(|h| h == "lead_id").unwrap();
+    assert!(srows.iter().map(|r| &r[0]).eq(lrows.iter().map(|r| &r[id_at])), "scores follow the leads file's order");
+    // The summary's counts are the file's.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "again.csv", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((summary["leads"].as_u64(), summary["mqls"].as_u64()), (Some(20_000), Some(mqls as u64)));
+    assert_eq!(summary["hot"].as_u64().unwrap() as usize, srows.iter().filter(|r| r[5] == "hot").count());
+    assert_eq!(std::fs::read(dir.path().join("again.csv")).unwrap(), std::fs::read(dir.path().join("scores.csv")).unwrap());
     // Parquet output too.
     let (code, _, err) = run_in(
         dir.path(),

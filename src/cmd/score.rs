@@ -4,15 +4,18 @@
 //! from the raw cells and events by the recipe the model file records, then the
 //! points, fit and engagement sub-scores, MQL flag, tier (hot/warm),
 //! calibrated probability and the top three reason codes. Uses every core. OUT
-//! is CSV (cells a spreadsheet would run as formulas are neutralised) or Parquet;
+//! is CSV (cells a spreadsheet would run as formulas are neutralised; written as
+//! the leads are scored, a block at a time) or Parquet;
 //! it keeps the lead id. Events whose activity the model does not count are
 //! ignored, counted and reported.
 
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use mqlcal_scorecard::{Model, Tier};
+use mqlcal_scorecard::{Explained, Model, Tier};
 use mqlcal_tidy::TidyTable;
 use rayon::prelude::*;
 
@@ -52,7 +55,7 @@ pub enum Format {
 }
 
 /// The import file a CRM takes: its record-id column and its property names.
-fn crm_table(format: Format, ids: &[String], explained: &[mqlcal_scorecard::Explained]) -> TidyTable {
+fn crm_table(format: Format, ids: &[String], explained: &[Explained]) -> TidyTable {
     let (id, score, mql, tier, reasons) = match format {
         Format::Salesforce => ("Id", "MQL_Score__c", "Is_MQL__c", "MQL_Tier__c", "MQL_Reasons__c"),
         _ => ("Record ID", "mqlcal_score", "mqlcal_mql", "mqlcal_tier", "mqlcal_reasons"),
@@ -65,36 +68,55 @@ fn crm_table(format: Format, ids: &[String], explained: &[mqlcal_scorecard::Expl
         .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("; "))))
 }
 
-/// Leads per route under a two-axis rule, in the order sales, nurture, campaign, discard.
-fn routes(explained: &[mqlcal_scorecard::Explained]) -> std::collections::BTreeMap<&'static str, usize> {
-    let mut out = std::collections::BTreeMap::new();
-    for r in explained.iter().filter_map(|e| e.score.route) {
-        *out.entry(r.as_str()).or_default() += 1;
-    }
-    out
+/// Leads of a CSV output scored and written per block: each block is explained on every
+/// core, a piece at a time, then written in order and dropped, so memory holds one
+/// block's results, not the whole file's. (The bundled sample's 20,000 leads span two
+/// blocks, so the tests cross both edges.)
+const PIECE_LEADS: usize = 1 << 10;
+const BLOCK_LEADS: usize = 16 * PIECE_LEADS;
+
+/// What the scored leads came to, for the summary.
+#[derive(Default)]
+struct Tally {
+    leads: usize,
+    mqls: usize,
+    hot: usize,
+    /// Leads per route under a two-axis rule, in the order sales, nurture, campaign, discard.
+    routes: BTreeMap<&'static str, usize>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
-    if let Some(e) = &args.events {
-        inputs.push(e);
+impl Tally {
+    fn of(explained: &[Explained]) -> Tally {
+        let mut routes = BTreeMap::new();
+        for r in explained.iter().filter_map(|e| e.score.route) {
+            *routes.entry(r.as_str()).or_default() += 1;
+        }
+        Tally {
+            leads: explained.len(),
+            mqls: explained.iter().filter(|e| e.score.mql == Some(true)).count(),
+            hot: explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count(),
+            routes,
+        }
     }
-    let to_stdout = args.output.as_os_str() == "-";
-    anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");
-    if !to_stdout {
-        mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
+
+    fn add(&mut self, other: Tally) {
+        self.leads += other.leads;
+        self.mqls += other.mqls;
+        self.hot += other.hot;
+        for (route, n) in other.routes {
+            *self.routes.entry(route).or_default() += n;
+        }
     }
-    let model = Model::load(&args.model)?;
-    let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
-    let scorer = model.scorer();
-    let explained: Vec<mqlcal_scorecard::Explained> = (0..input.ids.len()).into_par_iter().map(|row| scorer.explain(&input.row(row))).collect();
-    let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
+}
+
+/// The output's columns for these leads (`ids[k]` is the lead of `explained[k]`), named as `format` names them.
+fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String], explained: &[Explained]) -> TidyTable {
     let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
-    let table = if args.format != Format::Mqlcal {
-        crm_table(args.format, &input.ids, &explained)
+    let table = if format != Format::Mqlcal {
+        crm_table(format, ids, explained)
     } else {
         TidyTable::new("scores")
-        .text(&id_column, input.ids.iter().map(|id| Some(id.clone())))
+        .text(id_column, ids.iter().map(|id| Some(id.clone())))
         .int("score", explained.iter().map(|e| Some(e.score.total)))
         .int("fit_score", explained.iter().map(|e| Some(e.score.fit)))
         .int("engagement_score", explained.iter().map(|e| Some(e.score.engagement)))
@@ -113,47 +135,102 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .text("reason_2", reason(1))
         .text("reason_3", reason(2))
     };
+    if !two_axis {
+        return table;
+    }
     // A two-axis rule adds each lead's grade cell ("B2") and route, named as the format names its columns.
-    let (grade, route) = match args.format {
+    let (grade, route) = match format {
         Format::Mqlcal => ("grade", "route"),
         Format::Hubspot => ("mqlcal_grade", "mqlcal_route"),
         Format::Salesforce => ("MQL_Grade__c", "MQL_Route__c"),
     };
-    let table = match model.two_axis() {
-        None => table,
-        Some(_) => table
-            .text(grade, explained.iter().map(|e| e.score.grade.clone()))
-            .text(route, explained.iter().map(|e| e.score.route.map(|r| r.as_str()))),
-    };
-    if to_stdout {
-        use std::io::Write;
-        match std::io::stdout().lock().write_all(table.to_csv().as_bytes()) {
-            // A reader that stops early (`| head`) is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-            other => other.context("cannot write to standard output")?,
-        }
-    } else {
-        mqlcal_data::write_tidy(&table, &args.output, &inputs)?;
-    }
+    table
+        .text(grade, explained.iter().map(|e| e.score.grade.clone()))
+        .text(route, explained.iter().map(|e| e.score.route.map(|r| r.as_str())))
+}
 
-    let mqls = explained.iter().filter(|e| e.score.mql == Some(true)).count();
-    let hot = explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count();
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
+    if let Some(e) = &args.events {
+        inputs.push(e);
+    }
+    let to_stdout = args.output.as_os_str() == "-";
+    anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");
+    if !to_stdout {
+        mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
+    }
+    let model = Model::load(&args.model)?;
+    let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
+    let scorer = model.scorer();
+    let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
+    let two_axis = model.two_axis().is_some();
+    let explain = |rows: Range<usize>| -> Vec<Explained> { rows.map(|row| scorer.explain(&input.row(row))).collect() };
+    let table_of = |rows: Range<usize>, explained: &[Explained]| output_table(args.format, &id_column, two_axis, &input.ids[rows], explained);
+    let leads = input.ids.len();
+    // CSV is written as it is scored; each piece's rows are the whole table's rows (push_csv_rows).
+    let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
+        out.write_all(table_of(0..0, &[]).csv_header().as_bytes())?;
+        let mut tally = Tally::default();
+        for block in (0..leads).step_by(BLOCK_LEADS) {
+            let block_end = (block + BLOCK_LEADS).min(leads);
+            let pieces: Vec<(String, Tally)> = (block..block_end)
+                .step_by(PIECE_LEADS)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|start| {
+                    let rows = start..(start + PIECE_LEADS).min(block_end);
+                    let explained = explain(rows.clone());
+                    let mut text = String::new();
+                    table_of(rows, &explained).push_csv_rows(&mut text);
+                    (text, Tally::of(&explained))
+                })
+                .collect();
+            for (text, piece) in pieces {
+                out.write_all(text.as_bytes())?;
+                tally.add(piece);
+            }
+        }
+        Ok(tally)
+    };
+    let tally = if to_stdout {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match write_csv(&mut out).and_then(|tally| Ok(out.flush().map(|()| tally)?)) {
+            Ok(tally) => tally,
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.context("cannot write to standard output")),
+        }
+    } else if matches!(mqlcal_data::file_kind(&args.output)?, mqlcal_data::FileKind::Parquet) {
+        let explained: Vec<Explained> = (0..leads).into_par_iter().map(|row| scorer.explain(&input.row(row))).collect();
+        mqlcal_data::write_tidy(&table_of(0..leads, &explained), &args.output, &inputs)?;
+        Tally::of(&explained)
+    } else {
+        let mut tally = Tally::default();
+        mqlcal_pipeline::write_atomic_with(&args.output, |out| {
+            tally = write_csv(out)?;
+            Ok(())
+        })?;
+        tally
+    };
+
     if args.json {
         super::print_json(&serde_json::json!({
             "output": args.output,
-            "leads": explained.len(),
-            "mqls": model.decides_mql().then_some(mqls),
-            "routes": model.two_axis().map(|_| routes(&explained)),
-            "hot": hot,
+            "leads": tally.leads,
+            "mqls": model.decides_mql().then_some(tally.mqls),
+            "routes": model.two_axis().map(|_| &tally.routes),
+            "hot": tally.hot,
             "ignored_events_by_activity": input.unknown_activities,
             "ignored_events_for_unknown_leads": input.events_for_unknown_leads,
         }))?;
     }
     eprintln!(
-        "scored {} leads: {mqls} MQLs ({hot} hot){}",
-        explained.len(),
+        "scored {} leads: {} MQLs ({} hot){}",
+        tally.leads,
+        tally.mqls,
+        tally.hot,
         match model.two_axis() {
-            Some(_) => format!(" by the two-axis rule; routes: {}", routes(&explained).iter().map(|(r, n)| format!("{r} {n}")).collect::<Vec<_>>().join(", ")),
+            Some(_) => format!(" by the two-axis rule; routes: {}", tally.routes.iter().map(|(r, n)| format!("{r} {n}")).collect::<Vec<_>>().join(", ")),
             None if model.threshold.is_none() => " (the model has no threshold: mql is blank)".to_string(),
             None => String::new(),
         }

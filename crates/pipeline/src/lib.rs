@@ -32,7 +32,7 @@ pub mod summary;
 mod views;
 
 pub use feature_sql::feature_sql;
-pub use files::{write_atomic, write_json};
+pub use files::{write_atomic, write_atomic_with, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};
 pub use recalibrate::{recalibrate, Progress, RunOptions};

@@ -98,16 +98,25 @@ impl TidyTable {
     /// RFC 4180 CSV with a header row. Text cells a spreadsheet would run as a
     /// formula (starting `=`, `+`, `-`, `@`, tab or carriage return) get a leading `'`.
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
+        let mut out = self.csv_header();
+        self.push_csv_rows(&mut out);
+        out
+    }
+
+    /// The header row of [`TidyTable::to_csv`], with its line break.
+    pub fn csv_header(&self) -> String {
         let header: Vec<String> = self.columns.iter().map(|c| csv_text(&c.name)).collect();
-        out.push_str(&header.join(","));
-        out.push('\n');
+        header.join(",") + "\n"
+    }
+
+    /// The data rows of [`TidyTable::to_csv`], appended to `out`: a table written a
+    /// block of rows at a time is the same file as the whole table written at once.
+    pub fn push_csv_rows(&self, out: &mut String) {
         for row in 0..self.len() {
             let cells: Vec<String> = self.columns.iter().map(|c| c.values.csv_cell(row)).collect();
             out.push_str(&cells.join(","));
             out.push('\n');
         }
-        out
     }
 }
 
@@ -144,6 +153,22 @@ pub fn csv_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_written_a_block_of_rows_at_a_time_is_the_whole_table() {
+        let rows = |range: std::ops::Range<usize>| {
+            TidyTable::new("t")
+                .int("n", range.clone().map(|k| Some(k as i64)))
+                .text("note", range.clone().map(|k| (k % 3 != 0).then(|| format!("=a,{k}\"q\""))))
+                .float("p", range.map(|k| Some(k as f64 / 7.0)))
+        };
+        let mut blocks = rows(0..0).csv_header();
+        for (start, end) in [(0, 4), (4, 5), (5, 11)] {
+            rows(start..end).push_csv_rows(&mut blocks);
+        }
+        assert_eq!(blocks, rows(0..11).to_csv());
+        assert_eq!(rows(0..0).to_csv(), "n,note,p\n");
+    }
 
     #[test]
     fn csv_quotes_neutralises_and_blanks() {
