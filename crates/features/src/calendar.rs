@@ -20,14 +20,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Day count since 1970-01-01 of the first day of a month index.
 pub fn first_day_of_month(month: i32) -> i64 {
-    let (year, m) = (i64::from(month.div_euclid(12)), i64::from(month.rem_euclid(12)) + 1);
-    let y = if m <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    mqlcal_scorecard::civil_to_days(i64::from(month.div_euclid(12)), month.rem_euclid(12) as u32 + 1, 1)
 }
 
 /// The month of a timestamp (seconds since the epoch).

@@ -162,11 +162,30 @@ fn digits(bytes: &[u8]) -> Option<u32> {
     Some(v)
 }
 
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`), exact for any year; the date is not checked (day 1 of a month is
+/// always a date).
+pub fn civil_to_days(year: i64, month: u32, day: u32) -> i64 {
+    let m = i64::from(month);
+    let y = if m <= 2 { year - 1 } else { year };
+    let (era, year_of_era) = (y.div_euclid(400), y.rem_euclid(400));
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Days since 1970-01-01 of a real date; None for a month or day the calendar does not have.
+/// (Read for every event: plain arithmetic, the same days chrono counts.)
 fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
-    NaiveDate::from_ymd_opt(year as i32, month, day).map(|d| {
-        d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default())
-            .num_days()
-    })
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month).contains(&day).then(|| civil_to_days(year, month, day))
 }
 
 /// Seconds in an optional `HH:MM[:SS[.fff]]` (leading T or space), with optional trailing Z.
@@ -236,6 +255,19 @@ fn parse_dmy(text: &str, day_first: bool) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_from_civil_counts_every_day_of_years_0_to_9999_as_chrono_does() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for year in 0..=9999i64 {
+            for month in 0..=13u32 {
+                for day in 0..=32u32 {
+                    let chrono = NaiveDate::from_ymd_opt(year as i32, month, day).map(|d| d.signed_duration_since(epoch).num_days());
+                    assert_eq!(days_from_civil(year, month, day), chrono, "{year}-{month}-{day}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn iso_dates_and_times() {
