@@ -4,6 +4,7 @@
 
 mod fitted;
 mod hyperparams;
+mod lbfgs;
 mod linalg;
 mod objective;
 mod screening;

@@ -1,9 +1,7 @@
-//! The solver: linfa-logistic (L-BFGS) or a warm fit for a start, then damped Newton steps on
-//! the exact objective.
+//! The solver: L-BFGS (linfa-logistic's iterations, `lbfgs.rs`) or a warm fit for a start,
+//! then damped Newton steps on the exact objective.
 
-use linfa::prelude::*;
 use linfa::ParamGuard;
-use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray};
 
 use super::fitted::LogisticFit;
@@ -14,7 +12,7 @@ use super::screening::{check_outcomes, screen, Screened};
 use super::std_errors::{instability_warnings, standard_errors, StandardErrors};
 use crate::error::FitError;
 
-/// Rows L-BFGS (linfa-logistic) sees when Newton steps polish on all rows afterwards.
+/// Rows L-BFGS sees when Newton steps polish on all rows afterwards.
 const WARM_START_ROWS: usize = 50_000;
 
 /// Fit won (positive) against lost by penalised logistic regression, with standard errors and guards.
@@ -289,7 +287,7 @@ fn start(
     Ok(theta)
 }
 
-/// L-BFGS via linfa-logistic. Its objective is Σ −log σ(y·z) + alpha/2·‖w‖² with y = ±1 and
+/// L-BFGS as linfa-logistic runs it (`lbfgs.rs`). Its objective is Σ −log σ(y·z) + alpha/2·‖w‖² with y = ±1 and
 /// the intercept unpenalised, i.e. exactly ours, so alpha passes through unchanged. It labels
 /// the MORE FREQUENT class +1, so read back which class it treated as positive and flip.
 fn lbfgs(
@@ -308,30 +306,23 @@ fn lbfgs(
     let (records, targets, alpha) = match &sample {
         Some(rows) => (
             CowArray::from(xc.select(Axis(0), rows)),
-            rows.iter().map(|&i| won[i]).collect::<Array1<bool>>(),
+            rows.iter().map(|&i| won[i]).collect::<Vec<bool>>(),
             params.alpha * rows.len() as f64 / n as f64,
         ),
         None => (
             CowArray::from(xc.view()),
-            Array1::from(won.to_vec()),
+            won.to_vec(),
             params.alpha,
         ),
     };
-    let dataset = DatasetBase::new(records.view(), targets);
-    let model = LogisticRegression::default()
-        .alpha(alpha)
-        .with_intercept(true)
-        .max_iterations(params.max_iterations)
-        .gradient_tolerance(params.gradient_tolerance)
-        .fit(&dataset);
-    match model {
-        Ok(m) => {
-            let sign = if m.labels().pos.class { 1.0 } else { -1.0 };
-            let cand: Vec<f64> = std::iter::once(m.intercept())
-                .chain(m.params().iter().copied())
+    match super::lbfgs::fit(records.view(), &targets, alpha, params.max_iterations, params.gradient_tolerance) {
+        Ok(fitted) => {
+            let sign = if fitted.positive_class { 1.0 } else { -1.0 };
+            let cand: Vec<f64> = std::iter::once(fitted.intercept)
+                .chain(fitted.coef.iter().copied())
                 .map(|v| sign * v)
                 .collect();
-            // Keep linfa's answer only if it is finite and better than the intercept-only start.
+            // Keep L-BFGS's answer only if it is finite and better than the intercept-only start.
             if cand.iter().all(|v| v.is_finite())
                 && problem.objective(&cand).0 <= problem.objective(&theta).0
             {
@@ -342,7 +333,7 @@ fn lbfgs(
         Err(e) if params.newton_steps > 0 => {
             let _ = e;
         }
-        Err(e) => return Err(FitError::Solver(e.to_string())),
+        Err(e) => return Err(FitError::Solver(e)),
     }
     Ok(theta)
 }
