@@ -5,13 +5,16 @@
 //! forms it column by column, walking X with a stride of a whole row for every signal;
 //! here X is walked once, row by row, and each signal's sum still adds the rows in the
 //! same order from 0, so the sums are the same numbers. On 41k leads that product was
-//! about a seventh of a whole recalibration. A test checks the fit equals linfa's.
+//! about a seventh of a whole recalibration. X·w is computed as matrixmultiply computes
+//! it, without its packing (`gemm_order`). A test checks the fit equals linfa's.
 
 use argmin::core::{CostFunction, Executor, Gradient};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use argmin_math::{ArgminAdd, ArgminDot, ArgminL1Norm, ArgminL2Norm, ArgminMinMax, ArgminMul, ArgminSignum, ArgminSub, ArgminZeroLike};
 use ndarray::{s, Array1, ArrayView1, ArrayView2, Zip};
+
+use super::gemm_order;
 
 /// What L-BFGS found: the intercept and weights for the class it labelled +1 (the more
 /// frequent; the first row's on a tie), and which class that was.
@@ -68,7 +71,7 @@ impl Objective<'_> {
     /// The margins y·z of every row.
     fn margins(&self, w: &Array1<f64>) -> Result<Array1<f64>, argmin::core::Error> {
         let p = self.x.ncols();
-        if let Some(z) = times_as_matrixmultiply(self.x, w.slice(s![..p])) {
+        if let Some(z) = gemm_order::times(self.x, w.slice(s![..p])) {
             return Ok((z + w[p]) * &self.target);
         }
         let weights = w.slice(s![..p]).into_shape_with_order((p, 1))?;
@@ -129,48 +132,6 @@ fn transposed_times(x: ArrayView2<f64>, v: ArrayView1<f64>) -> Array1<f64> {
         }
     }
     Array1::from(sums)
-}
-
-/// The depth matrixmultiply (0.3, its default) sums a product's terms in before it adds the
-/// partial sum to the result.
-const MATRIXMULTIPLY_DGEMM_KC: usize = 256;
-
-/// X·w for X (rows × p, row after row) and w as a p × 1 matrix, the product ndarray hands to
-/// matrixmultiply: on a CPU where it picks its FMA/AVX2 kernel, each row's sum is a fused
-/// multiply-add chain from 0 over each run of up to 256 terms, the runs added in turn. That
-/// is computed here without packing X into panels first (which cost as much as the product).
-/// None where matrixmultiply would pick another kernel, or X is not one row after another:
-/// the caller then asks ndarray.
-fn times_as_matrixmultiply(x: ArrayView2<f64>, w: ArrayView1<f64>) -> Option<Array1<f64>> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let fma_kernel = is_x86_feature_detected!("fma") && is_x86_feature_detected!("avx2") && !is_x86_feature_detected!("avx512f");
-        let (rows, w) = (x.as_slice()?, w.as_slice()?);
-        if !fma_kernel || w.is_empty() || x.nrows() == 0 {
-            return None;
-        }
-        // SAFETY: the CPU has FMA (checked just above).
-        Some(unsafe { fused_row_sums(rows, w) })
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = (x, w);
-        None
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "fma")]
-unsafe fn fused_row_sums(rows: &[f64], w: &[f64]) -> Array1<f64> {
-    rows.chunks_exact(w.len())
-        .map(|row| {
-            let mut runs = row.chunks(MATRIXMULTIPLY_DGEMM_KC).zip(w.chunks(MATRIXMULTIPLY_DGEMM_KC)).map(|(xs, ws)| {
-                xs.iter().zip(ws).fold(0.0f64, |sum, (&a, &b)| a.mul_add(b, sum))
-            });
-            let first = runs.next().unwrap_or(0.0);
-            runs.fold(first, |sum, run| sum + run)
-        })
-        .collect()
 }
 
 /// argmin's view of a parameter vector; each operation computes what linfa-logistic's does.
@@ -315,21 +276,6 @@ mod tests {
         let ours = transposed_times(x.view(), v.view());
         let theirs = x.t().dot(&v);
         assert!(ours.iter().zip(&theirs).all(|(a, b)| a.to_bits() == b.to_bits()));
-    }
-
-    #[test]
-    fn the_rows_times_weights_are_ndarrays_product_to_the_bit() {
-        // 300 signals: more than one run of 256 terms.
-        for (rows, signals, seed) in [(1000, 9, 8), (37, 1, 9), (64, 300, 10)] {
-            let (mut x, _) = data(rows, signals, seed);
-            x.mapv_inplace(|v| v - 0.37);
-            let w: Array1<f64> = (0..signals).map(|j| 0.3 - 0.011 * j as f64 + 1e-3 / (1 + j) as f64).collect();
-            let theirs = x.dot(&w.view().into_shape_with_order((signals, 1)).unwrap()).into_shape_with_order(rows).unwrap();
-            match times_as_matrixmultiply(x.view(), w.view()) {
-                Some(ours) => assert!(ours.iter().zip(&theirs).all(|(a, b)| a.to_bits() == b.to_bits()), "{signals} signals"),
-                None => eprintln!("this CPU has matrixmultiply choose another kernel: ndarray's product is used"),
-            }
-        }
     }
 
     #[test]
