@@ -103,6 +103,24 @@ pub struct Patterns {
     pub window_complete: Vec<bool>,
 }
 
+/// `matrix.select(Axis(0), rows)`, copied on every core (each row lands where select puts it).
+fn select_matrix_rows(matrix: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
+    use rayon::prelude::*;
+    let p = matrix.ncols();
+    if p == 0 {
+        return Array2::zeros((rows.len(), 0));
+    }
+    let mut values = vec![0.0; rows.len() * p];
+    values.par_chunks_mut(p * 4096).zip(rows.par_chunks(4096)).for_each(|(out, rows)| {
+        for (out, &i) in out.chunks_exact_mut(p).zip(rows) {
+            for (o, v) in out.iter_mut().zip(matrix.row(i)) {
+                *o = *v;
+            }
+        }
+    });
+    Array2::from_shape_vec((rows.len(), p), values).unwrap_or_else(|_| matrix.select(ndarray::Axis(0), rows))
+}
+
 impl FeatureTable {
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -162,7 +180,9 @@ impl FeatureTable {
 
     /// A new table with only `rows`, in the order given.
     pub fn select_rows(&self, rows: &[usize]) -> FeatureTable {
-        let pick = |v: &[String]| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        use rayon::prelude::*;
+        // Copies on every core: the walk-forward takes a sub-table of up to every lead per step.
+        let pick = |v: &[String]| rows.par_iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
         FeatureTable {
             ids: pick(&self.ids),
             created_at: rows.iter().map(|&i| self.created_at[i]).collect(),
@@ -171,10 +191,10 @@ impl FeatureTable {
             segments: self
                 .segments
                 .iter()
-                .map(|s| SegmentColumn { name: s.name.clone(), values: rows.iter().map(|&i| s.values[i].clone()).collect() })
+                .map(|s| SegmentColumn { name: s.name.clone(), values: rows.par_iter().map(|&i| s.values[i].clone()).collect() })
                 .collect(),
             columns: self.columns.clone(),
-            matrix: self.matrix.select(ndarray::Axis(0), rows),
+            matrix: select_matrix_rows(&self.matrix, rows),
             as_of: self.as_of,
             patterns: self.patterns.as_ref().map(|p| Patterns {
                 leads: rows.iter().map(|&i| p.leads[i]).collect(),
@@ -234,6 +254,15 @@ impl OutcomeCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_copied_on_every_core_are_selects_rows() {
+        let matrix = Array2::from_shape_fn((10_000, 3), |(i, j)| (i * 3 + j) as f64 / 7.0);
+        // More rows than one piece, out of order, repeated.
+        let rows: Vec<usize> = (0..9000).map(|k| (k * 7919) % 10_000).chain([5, 5, 0]).collect();
+        assert_eq!(select_matrix_rows(&matrix, &rows), matrix.select(ndarray::Axis(0), &rows));
+        assert_eq!(select_matrix_rows(&Array2::zeros((4, 0)), &[1, 2]).dim(), (2, 0));
+    }
 
     #[test]
     fn counts_and_decided_rows() {

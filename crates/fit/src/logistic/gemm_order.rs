@@ -46,15 +46,23 @@ mod fused {
 
     use super::RUN;
 
+    // Plain loops, no closures: a closure would not inherit the FMA feature, and each
+    // mul_add would become a call.
     #[target_feature(enable = "fma")]
     pub(super) unsafe fn times(rows: &[f64], w: &[f64]) -> Array1<f64> {
-        rows.chunks_exact(w.len())
-            .map(|row| {
-                let mut runs = row.chunks(RUN).zip(w.chunks(RUN)).map(|(xs, ws)| xs.iter().zip(ws).fold(0.0f64, |sum, (&a, &b)| a.mul_add(b, sum)));
-                let first = runs.next().unwrap_or(0.0);
-                runs.fold(first, |sum, run| sum + run)
-            })
-            .collect()
+        let mut out = Vec::with_capacity(rows.len() / w.len());
+        for row in rows.chunks_exact(w.len()) {
+            let mut total = 0.0f64;
+            for (r, (xs, ws)) in row.chunks(RUN).zip(w.chunks(RUN)).enumerate() {
+                let mut sum = 0.0f64;
+                for k in 0..xs.len() {
+                    sum = xs[k].mul_add(ws[k], sum);
+                }
+                total = if r == 0 { sum } else { total + sum };
+            }
+            out.push(total);
+        }
+        Array1::from(out)
     }
 }
 

@@ -222,12 +222,40 @@ struct Centred {
 
 /// One copy of the kept columns, to be centred in place (at a million leads each copy is
 /// ~250 MB). Row-major by construction: the passes over the data read each row as one slice.
+/// Rows per piece of the copies below, which run on every core (a copy is the same in any order).
+const COPY_ROWS: usize = 4096;
+
 fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitError> {
-    let mut kept = Vec::with_capacity(x.nrows() * keep.len());
-    for row in x.outer_iter() {
-        kept.extend(keep.iter().map(|&j| row[j]));
+    use rayon::prelude::*;
+    let p = keep.len();
+    let mut kept = vec![0.0; x.nrows() * p];
+    if p > 0 {
+        kept.par_chunks_mut(p * COPY_ROWS).enumerate().for_each(|(piece, out)| {
+            for (out, row) in out.chunks_exact_mut(p).zip(x.outer_iter().skip(piece * COPY_ROWS)) {
+                for (o, &j) in out.iter_mut().zip(keep) {
+                    *o = row[j];
+                }
+            }
+        });
     }
-    Array2::from_shape_vec((x.nrows(), keep.len()), kept).map_err(|e| FitError::Shape(e.to_string()))
+    Array2::from_shape_vec((x.nrows(), p), kept).map_err(|e| FitError::Shape(e.to_string()))
+}
+
+/// `xc − means` row by row, on every core.
+fn subtract_means(xc: &mut Array2<f64>, means: &Array1<f64>) {
+    use rayon::prelude::*;
+    let p = xc.ncols();
+    if let (Some(values), Some(means), true) = (xc.as_slice_mut(), means.as_slice(), p > 0) {
+        values.par_chunks_mut(p * COPY_ROWS).for_each(|piece| {
+            for row in piece.chunks_exact_mut(p) {
+                for (v, m) in row.iter_mut().zip(means) {
+                    *v -= m;
+                }
+            }
+        });
+        return;
+    }
+    *xc -= &means.view().insert_axis(Axis(0));
 }
 
 fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
@@ -237,7 +265,7 @@ fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
     let mut xc = kept_columns(x, keep)?;
     let means = xc.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(p));
     let sds: Vec<f64> = xc.std_axis(Axis(0), 0.0).to_vec();
-    xc -= &means.view().insert_axis(Axis(0));
+    subtract_means(&mut xc, &means);
     Ok(Centred { xc, means, sds })
 }
 
@@ -259,7 +287,7 @@ fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64]) -> Resul
         }
     }
     let sds = squares.iter().map(|s| (s / total).sqrt()).collect();
-    xc -= &means.view().insert_axis(Axis(0));
+    subtract_means(&mut xc, &means);
     Ok(Centred { xc, means, sds })
 }
 
