@@ -100,33 +100,6 @@ impl Model {
         }
     }
 
-    /// A contribution in words, or None when it adds nothing.
-    fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
-        if part.points == 0 {
-            return None;
-        }
-        let times = |v: f64| if (v - 1.0).abs() > 1e-9 { format!(" ×{}", if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }) } else { String::new() };
-        // unsigned_abs: i64::MIN has no positive twin (a saturated sum must not panic here).
-        let sign = if part.points < 0 { format!("−{}", part.points.unsigned_abs()) } else { format!("+{}", part.points) };
-        Some(match part.source {
-            Source::Signal(j) => {
-                let s = &self.signals[j];
-                Reason { signal: s.name.clone(), points: part.points, text: format!("{}{} ({sign})", words(&s.name), times(values[j])) }
-            }
-            Source::CappedGroup(g) => {
-                let cap = &self.group_caps[g];
-                let members: Vec<String> = self
-                    .signals
-                    .iter()
-                    .zip(values)
-                    .filter(|(s, &v)| v != 0.0 && cap.signals.contains(&s.name))
-                    .map(|(s, &v)| format!("{}{}", words(&s.name), times(v)))
-                    .collect();
-                Reason { signal: cap.name.clone(), points: part.points, text: format!("{}: {} ({sign}, capped)", words(&cap.name), members.join(", ")) }
-            }
-        })
-    }
-
     /// Score one lead from its raw cells and events.
     pub fn score_raw(&self, lead: &RawLead) -> Result<Explained, RecipeError> {
         Ok(self.explain(&self.features_from_raw(lead)?))
@@ -170,7 +143,14 @@ impl Model {
             .iter()
             .map(|o| (self.signals.iter().position(|s| s.name == o.signal), o.rule))
             .collect();
-        Scorer { model: self, group_of, groups, overrides }
+        Scorer {
+            model: self,
+            group_of,
+            groups,
+            overrides,
+            signal_words: self.signals.iter().map(|s| words(&s.name)).collect(),
+            group_words: self.group_caps.iter().map(|g| words(&g.name)).collect(),
+        }
     }
 }
 
@@ -184,6 +164,9 @@ pub struct Scorer<'m> {
     groups: Vec<CapGroup>,
     /// Column of each override's signal (None: not a signal of the model), in `overrides` order.
     overrides: Vec<(Option<usize>, OverrideRule)>,
+    /// Each signal's and each cap group's name in words, for reason codes.
+    signal_words: Vec<String>,
+    group_words: Vec<String>,
 }
 
 /// A group cap, resolved: its member columns (ascending), its axis and its cap.
@@ -288,7 +271,55 @@ impl Scorer<'_> {
             }
         });
         parts.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))));
-        let reasons = parts.iter().take(3).filter_map(|part| model.reason(part, values)).collect();
+        let reasons = parts.iter().take(3).filter_map(|part| self.reason(part, values)).collect();
         Explained { score, tier, reasons }
+    }
+
+    /// A contribution in words, or None when it adds nothing: "pricing page ×3 (+75)",
+    /// "awareness: blog ×5, ebook (+12, capped)".
+    fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
+        use std::fmt::Write;
+        if part.points == 0 {
+            return None;
+        }
+        // Writing to a String cannot fail.
+        let times = |text: &mut String, v: f64| {
+            if (v - 1.0).abs() > 1e-9 {
+                let _ = if v.fract() == 0.0 { write!(text, " ×{v:.0}") } else { write!(text, " ×{v:.2}") };
+            }
+        };
+        // unsigned_abs: i64::MIN has no positive twin (a saturated sum must not panic here).
+        let sign = |text: &mut String| {
+            let _ = if part.points < 0 { write!(text, "−{}", part.points.unsigned_abs()) } else { write!(text, "+{}", part.points) };
+        };
+        let signals = &self.model.signals;
+        let mut text = String::with_capacity(48);
+        Some(match part.source {
+            Source::Signal(j) => {
+                text.push_str(&self.signal_words[j]);
+                times(&mut text, values[j]);
+                text.push_str(" (");
+                sign(&mut text);
+                text.push(')');
+                Reason { signal: signals[j].name.clone(), points: part.points, text }
+            }
+            Source::CappedGroup(g) => {
+                let cap = &self.model.group_caps[g];
+                text.push_str(&self.group_words[g]);
+                text.push_str(": ");
+                let members = signals.iter().zip(values).enumerate().filter(|(_, (s, &v))| v != 0.0 && cap.signals.contains(&s.name));
+                for (k, (j, (_, &v))) in members.enumerate() {
+                    if k > 0 {
+                        text.push_str(", ");
+                    }
+                    text.push_str(&self.signal_words[j]);
+                    times(&mut text, v);
+                }
+                text.push_str(" (");
+                sign(&mut text);
+                text.push_str(", capped)");
+                Reason { signal: cap.name.clone(), points: part.points, text }
+            }
+        })
     }
 }
