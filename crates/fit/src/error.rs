@@ -41,7 +41,8 @@ pub enum FitError {
         iterations: usize,
         hint: String,
     },
-    /// linfa-logistic refused the problem.
+    /// The solver could not fit: the L-BFGS start refused the problem (in linfa-logistic's
+    /// words), the intercept's curvature vanished, or every alpha of the grid failed.
     #[error("logistic solver failed: {0}")]
     Solver(String),
     /// Points cannot be scaled as asked.

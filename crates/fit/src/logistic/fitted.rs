@@ -45,7 +45,7 @@ pub struct LogisticFit {
     pub objective: f64,
     /// Euclidean norm of the objective's gradient at the returned solution.
     pub gradient_norm: f64,
-    /// Gradient norm where L-BFGS (linfa-logistic) stopped, before Newton polishing.
+    /// Gradient norm where L-BFGS stopped, before Newton polishing.
     pub lbfgs_gradient_norm: f64,
     /// Newton polishing steps taken after L-BFGS.
     pub iterations: usize,

@@ -14,7 +14,7 @@ pub struct FitParams(ValidFitParams);
 pub struct ValidFitParams {
     /// L2 penalty on the signal weights (not the intercept); 0 = plain maximum likelihood.
     pub alpha: f64,
-    /// Iteration limit handed to linfa-logistic's L-BFGS.
+    /// Iteration limit of the L-BFGS start (linfa-logistic's iterations, `lbfgs.rs`).
     pub max_iterations: u64,
     /// Largest acceptable Euclidean norm of the objective's gradient at the solution.
     pub gradient_tolerance: f64,

@@ -1,4 +1,4 @@
-//! Penalised logistic regression: linfa-logistic (L-BFGS) for a warm start (on a stride
+//! Penalised logistic regression: L-BFGS as linfa-logistic runs it (`lbfgs.rs`) for a warm start (on a stride
 //! sample of at most 50,000 rows when Newton steps follow on all rows), then
 //! Newton steps on the exact objective for 1e-4 agreement, standard errors and diagnostics.
 
