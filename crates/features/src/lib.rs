@@ -103,22 +103,28 @@ pub struct Patterns {
     pub window_complete: Vec<bool>,
 }
 
-/// `matrix.select(Axis(0), rows)`, copied on every core (each row lands where select puts it).
-fn select_matrix_rows(matrix: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
+/// Rows per piece of [`gather`]'s copy.
+const GATHER_ROWS: usize = 4096;
+
+/// The rows `rows` (all when None, in the order given) and the columns `columns` of `x`,
+/// copied into a new row-major matrix on every core: a copy is the same in any order.
+/// The walk-forward's sub-tables and the fit's kept columns are copies of up to a million rows.
+pub fn gather(x: ArrayView2<f64>, rows: Option<&[usize]>, columns: &[usize]) -> Result<Array2<f64>, ndarray::ShapeError> {
     use rayon::prelude::*;
-    let p = matrix.ncols();
-    if p == 0 {
-        return Array2::zeros((rows.len(), 0));
-    }
-    let mut values = vec![0.0; rows.len() * p];
-    values.par_chunks_mut(p * 4096).zip(rows.par_chunks(4096)).for_each(|(out, rows)| {
-        for (out, &i) in out.chunks_exact_mut(p).zip(rows) {
-            for (o, v) in out.iter_mut().zip(matrix.row(i)) {
-                *o = *v;
+    let (n, p) = (rows.map_or(x.nrows(), <[usize]>::len), columns.len());
+    let mut values = vec![0.0; n * p];
+    if p > 0 {
+        values.par_chunks_mut(p * GATHER_ROWS).enumerate().for_each(|(piece, out)| {
+            for (k, out) in out.chunks_exact_mut(p).enumerate() {
+                let i = piece * GATHER_ROWS + k;
+                let row = x.row(rows.map_or(i, |r| r[i]));
+                for (o, &j) in out.iter_mut().zip(columns) {
+                    *o = row[j];
+                }
             }
-        }
-    });
-    Array2::from_shape_vec((rows.len(), p), values).unwrap_or_else(|_| matrix.select(ndarray::Axis(0), rows))
+        });
+    }
+    Array2::from_shape_vec((n, p), values)
 }
 
 impl FeatureTable {
@@ -194,7 +200,8 @@ impl FeatureTable {
                 .map(|s| SegmentColumn { name: s.name.clone(), values: rows.par_iter().map(|&i| s.values[i].clone()).collect() })
                 .collect(),
             columns: self.columns.clone(),
-            matrix: select_matrix_rows(&self.matrix, rows),
+            matrix: gather(self.matrix.view(), Some(rows), &(0..self.matrix.ncols()).collect::<Vec<_>>())
+                .unwrap_or_else(|_| self.matrix.select(ndarray::Axis(0), rows)),
             as_of: self.as_of,
             patterns: self.patterns.as_ref().map(|p| Patterns {
                 leads: rows.iter().map(|&i| p.leads[i]).collect(),
@@ -256,12 +263,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_copied_on_every_core_are_selects_rows() {
+    fn gather_copies_what_select_copies() {
         let matrix = Array2::from_shape_fn((10_000, 3), |(i, j)| (i * 3 + j) as f64 / 7.0);
-        // More rows than one piece, out of order, repeated.
+        // More rows than one piece, out of order, repeated; columns out of order.
         let rows: Vec<usize> = (0..9000).map(|k| (k * 7919) % 10_000).chain([5, 5, 0]).collect();
-        assert_eq!(select_matrix_rows(&matrix, &rows), matrix.select(ndarray::Axis(0), &rows));
-        assert_eq!(select_matrix_rows(&Array2::zeros((4, 0)), &[1, 2]).dim(), (2, 0));
+        let all = [0, 1, 2];
+        assert_eq!(gather(matrix.view(), Some(&rows), &all).unwrap(), matrix.select(ndarray::Axis(0), &rows));
+        assert_eq!(gather(matrix.view(), None, &[2, 0]).unwrap(), matrix.select(ndarray::Axis(1), &[2, 0]));
+        assert_eq!(gather(Array2::zeros((4, 0)).view(), Some(&[1, 2]), &[]).unwrap().dim(), (2, 0));
     }
 
     #[test]

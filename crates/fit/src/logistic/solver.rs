@@ -220,25 +220,13 @@ struct Centred {
     sds: Vec<f64>,
 }
 
+/// Rows per piece of the centring, which runs on every core (each value is its own).
+const CENTRE_ROWS: usize = 4096;
+
 /// One copy of the kept columns, to be centred in place (at a million leads each copy is
 /// ~250 MB). Row-major by construction: the passes over the data read each row as one slice.
-/// Rows per piece of the copies below, which run on every core (a copy is the same in any order).
-const COPY_ROWS: usize = 4096;
-
 fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitError> {
-    use rayon::prelude::*;
-    let p = keep.len();
-    let mut kept = vec![0.0; x.nrows() * p];
-    if p > 0 {
-        kept.par_chunks_mut(p * COPY_ROWS).enumerate().for_each(|(piece, out)| {
-            for (out, row) in out.chunks_exact_mut(p).zip(x.outer_iter().skip(piece * COPY_ROWS)) {
-                for (o, &j) in out.iter_mut().zip(keep) {
-                    *o = row[j];
-                }
-            }
-        });
-    }
-    Array2::from_shape_vec((x.nrows(), p), kept).map_err(|e| FitError::Shape(e.to_string()))
+    mqlcal_features::gather(x, None, keep).map_err(|e| FitError::Shape(e.to_string()))
 }
 
 /// `xc − means` row by row, on every core.
@@ -246,7 +234,7 @@ fn subtract_means(xc: &mut Array2<f64>, means: &Array1<f64>) {
     use rayon::prelude::*;
     let p = xc.ncols();
     if let (Some(values), Some(means), true) = (xc.as_slice_mut(), means.as_slice(), p > 0) {
-        values.par_chunks_mut(p * COPY_ROWS).for_each(|piece| {
+        values.par_chunks_mut(p * CENTRE_ROWS).for_each(|piece| {
             for row in piece.chunks_exact_mut(p) {
                 for (v, m) in row.iter_mut().zip(means) {
                     *v -= m;
