@@ -1,20 +1,18 @@
 //! L-BFGS for Newton's starting point: the iterations linfa-logistic 0.8.1 runs for a
 //! binary fit (argmin's L-BFGS with memory 10 and a Moré–Thuente line search, on the
 //! objective Σ −log σ(y·z) + alpha/2·‖w‖², y = ±1, the intercept last and unpenalised),
-//! computed the same way to the bit. One thing differs: the gradient's Xᵀv. ndarray
-//! forms it column by column, walking X with a stride of a whole row for every signal;
-//! here X is walked once, row by row, and each signal's sum still adds the rows in the
-//! same order from 0, so the sums are the same numbers. On 41k leads that product was
-//! about a seventh of a whole recalibration. X·w is computed as matrixmultiply computes
-//! it, without its packing (`gemm_order`). A test checks the fit equals linfa's.
+//! computed the same way to the bit. Two products differ in how they walk memory, not in
+//! their sums: Xᵀv (the gradient) and X·w (the margins), in `same_order.rs`. On 41k leads
+//! Xᵀv alone was about a seventh of a whole recalibration. A test checks the fit equals
+//! linfa-logistic's.
 
 use argmin::core::{CostFunction, Executor, Gradient};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use argmin_math::{ArgminAdd, ArgminDot, ArgminL1Norm, ArgminL2Norm, ArgminMinMax, ArgminMul, ArgminSignum, ArgminSub, ArgminZeroLike};
-use ndarray::{s, Array1, ArrayView1, ArrayView2, Zip};
+use ndarray::{s, Array1, ArrayView2, Zip};
 
-use super::gemm_order;
+use super::same_order;
 
 /// What L-BFGS found: the intercept and weights for the class it labelled +1 (the more
 /// frequent; the first row's on a tie), and which class that was.
@@ -71,7 +69,7 @@ impl Objective<'_> {
     /// The margins y·z of every row.
     fn margins(&self, w: &Array1<f64>) -> Result<Array1<f64>, argmin::core::Error> {
         let p = self.x.ncols();
-        if let Some(z) = gemm_order::times(self.x, w.slice(s![..p])) {
+        if let Some(z) = same_order::times(self.x, w.slice(s![..p])) {
             return Ok((z + w[p]) * &self.target);
         }
         let weights = w.slice(s![..p]).into_shape_with_order((p, 1))?;
@@ -112,26 +110,10 @@ impl Gradient for Objective<'_> {
         yz -= 1.0;
         yz *= &self.target;
         let mut grad = Array1::zeros(p + 1);
-        grad.slice_mut(s![..p]).assign(&(transposed_times(self.x, yz.view()) + &(&w.0.slice(s![..p]) * self.alpha)));
+        grad.slice_mut(s![..p]).assign(&(same_order::transposed_times(self.x, yz.view()) + &(&w.0.slice(s![..p]) * self.alpha)));
         grad[p] = yz.sum();
         Ok(Param(grad))
     }
-}
-
-/// Xᵀv with each column's sum taken row by row from 0, as ndarray sums a strided column
-/// (a column that is contiguous, i.e. a single column or row, ndarray sums otherwise: it
-/// is left to ndarray).
-fn transposed_times(x: ArrayView2<f64>, v: ArrayView1<f64>) -> Array1<f64> {
-    if x.ncols() < 2 || x.nrows() < 2 || !x.is_standard_layout() {
-        return x.t().dot(&v);
-    }
-    let mut sums = vec![0.0; x.ncols()];
-    for (row, &vi) in x.rows().into_iter().zip(v.iter()) {
-        for (sum, &xij) in sums.iter_mut().zip(row.iter()) {
-            *sum = *sum + xij * vi;
-        }
-    }
-    Array1::from(sums)
 }
 
 /// argmin's view of a parameter vector; each operation computes what linfa-logistic's does.
@@ -267,15 +249,6 @@ mod tests {
             assert!(ours.coef.iter().zip(theirs.params()).all(|(a, b)| a.to_bits() == b.to_bits()), "rows {rows}: {} vs {}", ours.coef, theirs.params());
             assert!(ours.coef.iter().any(|&c| c != 0.0));
         }
-    }
-
-    #[test]
-    fn the_product_sums_each_column_as_ndarray_does() {
-        let (x, won) = data(1000, 9, 7);
-        let v: Array1<f64> = won.iter().enumerate().map(|(i, &w)| if w { 0.1 * i as f64 } else { -1.0 / (1 + i) as f64 }).collect();
-        let ours = transposed_times(x.view(), v.view());
-        let theirs = x.t().dot(&v);
-        assert!(ours.iter().zip(&theirs).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Newton steps on the exact objective for 1e-4 agreement, standard errors and diagnostics.
 
 mod fitted;
-mod gemm_order;
+mod same_order;
 mod hyperparams;
 mod lbfgs;
 mod linalg;
