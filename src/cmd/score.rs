@@ -78,7 +78,6 @@ const BLOCK_LEADS: usize = 16 * PIECE_LEADS;
 /// What the scored leads came to, for the summary.
 #[derive(Default)]
 struct Tally {
-    leads: usize,
     mqls: usize,
     hot: usize,
     /// Leads per route under a two-axis rule, in the order sales, nurture, campaign, discard.
@@ -92,7 +91,6 @@ impl Tally {
             *routes.entry(r.as_str()).or_default() += 1;
         }
         Tally {
-            leads: explained.len(),
             mqls: explained.iter().filter(|e| e.score.mql == Some(true)).count(),
             hot: explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count(),
             routes,
@@ -100,7 +98,6 @@ impl Tally {
     }
 
     fn add(&mut self, other: Tally) {
-        self.leads += other.leads;
         self.mqls += other.mqls;
         self.hot += other.hot;
         for (route, n) in other.routes {
@@ -164,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let two_axis = model.two_axis().is_some();
-    let explain = |rows: Range<usize>| -> Vec<Explained> { rows.map(|row| scorer.explain(&input.row(row))).collect() };
+    let explain_lead = |row: usize| scorer.explain(&input.row(row));
     let table_of = |rows: Range<usize>, explained: &[Explained]| output_table(args.format, &id_column, two_axis, &input.ids[rows], explained);
     let leads = input.ids.len();
     // CSV is written as it is scored; each piece's rows are the whole table's rows (push_csv_rows).
@@ -179,7 +176,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .into_par_iter()
                 .map(|start| {
                     let rows = start..(start + PIECE_LEADS).min(block_end);
-                    let explained = explain(rows.clone());
+                    let explained: Vec<Explained> = rows.clone().map(explain_lead).collect();
                     let mut text = String::new();
                     table_of(rows, &explained).push_csv_rows(&mut text);
                     (text, Tally::of(&explained))
@@ -201,7 +198,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.context("cannot write to standard output")),
         }
     } else if matches!(mqlcal_data::file_kind(&args.output)?, mqlcal_data::FileKind::Parquet) {
-        let explained: Vec<Explained> = (0..leads).into_par_iter().map(|row| scorer.explain(&input.row(row))).collect();
+        let explained: Vec<Explained> = (0..leads).into_par_iter().map(explain_lead).collect();
         mqlcal_data::write_tidy(&table_of(0..leads, &explained), &args.output, &inputs)?;
         Tally::of(&explained)
     } else {
@@ -216,7 +213,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({
             "output": args.output,
-            "leads": tally.leads,
+            "leads": leads,
             "mqls": model.decides_mql().then_some(tally.mqls),
             "routes": model.two_axis().map(|_| &tally.routes),
             "hot": tally.hot,
@@ -226,7 +223,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     eprintln!(
         "scored {} leads: {} MQLs ({} hot){}",
-        tally.leads,
+        leads,
         tally.mqls,
         tally.hot,
         match model.two_axis() {

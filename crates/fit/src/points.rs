@@ -154,7 +154,7 @@ pub fn rounding_cost(
         Some(l) => log_loss_weighted(p, won, l),
     };
     // The exact model's measures and the rounded one's (with its calibration) are computed at once.
-    let (exact, rounded) = rayon::join(
+    let (exact_measures, rounded_measures) = rayon::join(
         || {
             let p_exact: Vec<f64> = exact.iter().map(|&z| sigmoid(z)).collect();
             (auc(&p_exact), loss(&p_exact))
@@ -166,12 +166,12 @@ pub fn rounding_cost(
             })
         },
     );
-    let rounded = rounded?;
+    let rounded_measures = rounded_measures?;
     Ok(RoundingCost {
-        auc_exact: exact.0?,
-        auc_rounded: rounded.0?,
-        log_loss_exact: exact.1?,
-        log_loss_rounded: rounded.1?,
+        auc_exact: exact_measures.0?,
+        auc_rounded: rounded_measures.0?,
+        log_loss_exact: exact_measures.1?,
+        log_loss_rounded: rounded_measures.1?,
         holdout_auc_exact: None,
         holdout_auc_rounded: None,
         rounded_to_zero: vec![],
