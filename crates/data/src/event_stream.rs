@@ -11,6 +11,7 @@ use mqlcal_config::{CsvOptions, Encoding};
 use polars::prelude::PlHashMap;
 
 use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence};
+use crate::csv_cut::Cut;
 use crate::read::{self, ReadNotes};
 use crate::DataError;
 
@@ -79,11 +80,7 @@ pub(crate) fn for_each_event(
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<EventsRead, DataError> {
-    let needed = [
-        (columns.lead_id.to_string(), "the lead id of each event ([events] lead_id)".to_string()),
-        (columns.occurred_at.to_string(), "the time of each event ([events] occurred_at)".to_string()),
-        (columns.activity.to_string(), "the activity of each event ([events] activity)".to_string()),
-    ];
+    let needed = needed_columns(columns);
     match read::file_kind(path)? {
         read::FileKind::Parquet => {
             let table = read::read_table(path, csv, Some(&needed), notes)?;
@@ -95,55 +92,158 @@ pub(crate) fn for_each_event(
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, notes, take),
+        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, notes, take, PIECE_BYTES),
     }
 }
 
-/// Text of one field: UTF-8, or Latin-1 when the config says so (or, with `auto`, when it is not UTF-8).
-enum Decoding {
-    Utf8,
-    Latin1,
-    Auto { warned: bool },
+fn needed_columns(columns: &EventColumnNames) -> [(String, String); 3] {
+    [
+        (columns.lead_id.to_string(), "the lead id of each event ([events] lead_id)".to_string()),
+        (columns.occurred_at.to_string(), "the time of each event ([events] occurred_at)".to_string()),
+        (columns.activity.to_string(), "the activity of each event ([events] activity)".to_string()),
+    ]
 }
 
-impl Decoding {
-    fn decode<'a>(
-        &mut self,
-        bytes: &'a [u8],
-        scratch: &'a mut String,
-        at: (&Path, usize, u64, &str),
-        notes: &mut ReadNotes,
-    ) -> Result<&'a str, DataError> {
-        let latin1 = |scratch: &'a mut String| -> &'a str {
+/// Bytes per piece of an events CSV handed to a core (cut where a record ends).
+const PIECE_BYTES: usize = 1 << 20;
+
+/// How one record becomes an event's cells, and how a record's problem is told: one
+/// rule for the rows read in order and for the pieces read on the other cores.
+struct RecordRule<'a> {
+    path: &'a Path,
+    columns: &'a EventColumnNames<'a>,
+    delimiter: u8,
+    /// The header's number of fields: every record must have as many.
+    fields: usize,
+    /// Where the lead id, the time and the activity are in a record.
+    at: [usize; 3],
+    encoding: Encoding,
+    missing: &'a [String],
+    dates: &'a DateRule<'a>,
+}
+
+/// Where a record is: its data row (1-based, header excluded) and the line it starts on.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    row: usize,
+    line: u64,
+}
+
+/// Why a record cannot be read, before it is placed at its row and line.
+#[derive(Debug, Clone)]
+enum Problem {
+    Ragged { fields: usize },
+    NotUtf8 { cell: usize, byte: u8 },
+    NotADate { message: String },
+    Unreadable { message: String },
+}
+
+impl RecordRule<'_> {
+    /// The record's lead id, time and activity: decoded, trimmed, None when blank or a
+    /// missing marker; and whether a cell was read as Latin-1 for want of UTF-8.
+    fn cells<'r>(&self, record: &'r csv::ByteRecord, scratch: &'r mut [String; 3]) -> Result<([Option<&'r str>; 3], bool), Problem> {
+        if record.len() != self.fields {
+            return Err(Problem::Ragged { fields: record.len() });
+        }
+        let mut latin1 = false;
+        let [id, time, activity] = scratch;
+        let cells = [
+            self.cell(record, 0, id, &mut latin1)?,
+            self.cell(record, 1, time, &mut latin1)?,
+            self.cell(record, 2, activity, &mut latin1)?,
+        ];
+        Ok((cells, latin1))
+    }
+
+    fn cell<'r>(&self, record: &'r csv::ByteRecord, k: usize, scratch: &'r mut String, latin1: &mut bool) -> Result<Option<&'r str>, Problem> {
+        let bytes = record.get(self.at[k]).unwrap_or(b"");
+        let as_latin1 = |scratch: &'r mut String| -> &'r str {
             scratch.clear();
             scratch.extend(bytes.iter().map(|&b| b as char));
             scratch.as_str()
         };
-        match self {
-            Decoding::Latin1 => Ok(latin1(scratch)),
-            Decoding::Utf8 => std::str::from_utf8(bytes).map_err(|e| DataError::NotUtf8 {
-                path: at.0.to_path_buf(),
-                row: at.1,
-                line: at.2 as usize,
-                column: at.3.to_string(),
-                byte: bytes[e.valid_up_to()],
-            }),
-            Decoding::Auto { warned } => match std::str::from_utf8(bytes) {
-                Ok(text) => Ok(text),
+        let text = match self.encoding {
+            Encoding::Latin1 => as_latin1(scratch),
+            Encoding::Utf8 => std::str::from_utf8(bytes).map_err(|e| Problem::NotUtf8 { cell: k, byte: bytes[e.valid_up_to()] })?,
+            Encoding::Auto => match std::str::from_utf8(bytes) {
+                Ok(text) => text,
                 Err(_) => {
-                    if !*warned {
-                        *warned = true;
-                        notes.warnings.push(format!(
-                            "{}: row {} (and maybe others) is not valid UTF-8, read as Latin-1 (set [input] encoding to silence this)",
-                            at.0.display(),
-                            at.1
-                        ));
-                    }
-                    Ok(latin1(scratch))
+                    *latin1 = true;
+                    as_latin1(scratch)
                 }
             },
+        };
+        Ok(clean(Some(text), self.missing))
+    }
+
+    /// An event's time by `layout`; None when the cell is blank.
+    fn time(&self, layout: &DateLayout, text: Option<&str>) -> Result<Option<i64>, Problem> {
+        text.map(|t| layout.parse(t).ok_or_else(|| Problem::NotADate { message: self.dates.cannot_read(t, layout) })).transpose()
+    }
+
+    fn column(&self, k: usize) -> &str {
+        [self.columns.lead_id, self.columns.occurred_at, self.columns.activity][k]
+    }
+
+    fn error(&self, problem: Problem, at: At) -> DataError {
+        let path = self.path.to_path_buf();
+        match problem {
+            Problem::Ragged { fields } => DataError::File {
+                path,
+                message: crate::csv_lint::ragged_message(at.line as usize, fields, self.fields, self.delimiter, ""),
+            },
+            Problem::NotUtf8 { cell, byte } => DataError::NotUtf8 { path, row: at.row, line: at.line as usize, column: self.column(cell).to_string(), byte },
+            Problem::NotADate { message } => DataError::Cell { path, row: at.row, column: self.columns.occurred_at.to_string(), message },
+            Problem::Unreadable { message } => {
+                DataError::File { path, message: format!("row {} (line {}): {}", at.row, at.line, crate::csv_lint::snippet(message.as_bytes())) }
+            }
         }
     }
+}
+
+/// What reading has got to, carried from the rows read in order to the pieces and back.
+struct Progress {
+    rows: usize,
+    /// Line breaks before where the current reader started (its record lines count from there).
+    lines_before: u64,
+    layout: Option<DateLayout>,
+    /// Rows kept back while the layout is undecided.
+    held: Vec<HeldRow>,
+    latin1_warned: bool,
+}
+
+impl Progress {
+    fn warn_latin1(&mut self, path: &Path, row: usize, notes: &mut ReadNotes) {
+        if !self.latin1_warned {
+            self.latin1_warned = true;
+            notes.warnings.push(format!(
+                "{}: row {row} (and maybe others) is not valid UTF-8, read as Latin-1 (set [input] encoding to silence this)",
+                path.display()
+            ));
+        }
+    }
+
+    /// Hand on the held rows, their times read by `layout`.
+    fn release(&mut self, layout: &DateLayout, rule: &RecordRule<'_>, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
+        for (row, id, time, activity) in self.held.drain(..) {
+            let occurred_at = rule.time(layout, time.as_deref()).map_err(|p| rule.error(p, At { row, line: 0 }))?;
+            take(Event { lead_id: id.as_deref(), occurred_at, activity: activity.as_deref() });
+        }
+        Ok(())
+    }
+}
+
+fn open(path: &Path, offset: u64) -> Result<std::fs::File, DataError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
+        Err(e) => return Err(DataError::io(path, e)),
+    };
+    if offset > 0 {
+        file.seek(SeekFrom::Start(offset)).map_err(|e| DataError::io(path, e))?;
+    }
+    Ok(file)
 }
 
 fn stream_csv(
@@ -154,113 +254,277 @@ fn stream_csv(
     dates: &DateRule<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
+    piece_bytes: usize,
 ) -> Result<EventsRead, DataError> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
-        Err(e) => return Err(DataError::io(path, e)),
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut reader = BufReader::with_capacity(1 << 20, open(path, 0)?);
     let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
     let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
-    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(reader);
+    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(reader);
     let header = read_header(path, &mut csv, needed)?;
     let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
-    let (id_at, time_at, activity_at) = (index(columns.lead_id), index(columns.occurred_at), index(columns.activity));
-    let mut decoding = match options.encoding {
-        Encoding::Utf8 => Decoding::Utf8,
-        Encoding::Latin1 => Decoding::Latin1,
-        Encoding::Auto => Decoding::Auto { warned: false },
+    let rule = RecordRule {
+        path,
+        columns,
+        delimiter,
+        fields: header.len(),
+        at: [index(columns.lead_id), index(columns.occurred_at), index(columns.activity)],
+        encoding: options.encoding,
+        missing: &options.missing,
+        dates,
     };
+    let mut progress = Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false };
 
-    let mut layout: Option<DateLayout> = dates.format.fixed().cloned();
-    let mut held: Vec<HeldRow> = Vec::new();
-    let parse = |layout: &DateLayout, row: usize, text: &str| -> Result<i64, DataError> {
-        layout.parse(text).ok_or_else(|| DataError::Cell {
-            path: path.to_path_buf(),
-            row,
-            column: columns.occurred_at.to_string(),
-            message: dates.cannot_read(text, layout),
-        })
+    // Rows are read in order until the date layout is known (an ISO column decides within
+    // its first 10,000 rows), then the rest in pieces on every core.
+    let in_pieces = piece_bytes > 0;
+    let decided = match (&progress.layout, in_pieces) {
+        (Some(_), true) => true,
+        _ => read_in_order(&mut csv, &rule, &mut progress, in_pieces, notes, take)?,
     };
-    let release = |layout: &DateLayout, held: &mut Vec<HeldRow>, take: &mut dyn FnMut(Event<'_>)| {
-        for (row, id, time, activity) in held.drain(..) {
-            let occurred_at = time.as_deref().map(|t| parse(layout, row, t)).transpose()?;
-            take(Event { lead_id: id.as_deref(), occurred_at, activity: activity.as_deref() });
+    if let (true, Some(layout)) = (decided, progress.layout.clone()) {
+        let position = csv.position().clone();
+        progress.lines_before = position.line().saturating_sub(1);
+        if let Some(offset) = read_in_pieces(open(path, position.byte())?, position.byte(), &rule, &layout, piece_bytes, &mut progress, notes, take)? {
+            // Where no safe cut is known the rest is read in order, as one piece.
+            let rest = BufReader::with_capacity(1 << 20, open(path, offset)?);
+            let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(rest);
+            read_in_order(&mut csv, &rule, &mut progress, false, notes, take)?;
         }
-        Ok::<(), DataError>(())
-    };
-
-    let (mut id_text, mut time_text, mut activity_text) = (String::new(), String::new(), String::new());
-    let mut row = 0usize;
-    let mut next_layout_check = LAYOUT_SAMPLE_ROWS;
-    // Parsing the CSV and counting the events each take a core: a thread parses batches of
-    // records while this one decodes, dates and hands them on (batches are recycled).
-    std::thread::scope(|scope| -> Result<(), DataError> {
-        let (filled_tx, filled_rx) = std::sync::mpsc::sync_channel::<Batch>(2);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
-        scope.spawn(move || parse_batches(csv, &filled_tx, &empty_rx));
-        for batch in filled_rx {
-            for record in &batch.records[..batch.len] {
-                row += 1;
-                let line = record.position().map_or(0, |p| p.line());
-                let field = |k: usize| record.get(k).unwrap_or(b"");
-                let id = decoding.decode(field(id_at), &mut id_text, (path, row, line, columns.lead_id), notes)?;
-                let time = decoding.decode(field(time_at), &mut time_text, (path, row, line, columns.occurred_at), notes)?;
-                let activity = decoding.decode(field(activity_at), &mut activity_text, (path, row, line, columns.activity), notes)?;
-                let (id, time, activity) =
-                    (clean(Some(id), &options.missing), clean(Some(time), &options.missing), clean(Some(activity), &options.missing));
-                match &layout {
-                    Some(l) => {
-                        let occurred_at = time.map(|t| parse(l, row, t)).transpose()?;
-                        take(Event { lead_id: id, occurred_at, activity });
-                    }
-                    None => {
-                        held.push((row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
-                        if held.len() >= next_layout_check {
-                            next_layout_check += LAYOUT_SAMPLE_ROWS;
-                            if let Some(decided) = decisive_layout(path, columns.occurred_at, &held)? {
-                                release(&decided, &mut held, take)?;
-                                layout = Some(decided);
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some(error) = batch.error {
-                let message = match error.kind() {
-                    csv::ErrorKind::UnequalLengths { pos, expected_len, len } => crate::csv_lint::ragged_message(
-                        pos.as_ref().map_or(row + 2, |p| p.line() as usize),
-                        *len as usize,
-                        *expected_len as usize,
-                        delimiter,
-                        "",
-                    ),
-                    _ => format!("row {} (line {}): {}", row + 1, row + 2, crate::csv_lint::snippet(error.to_string().as_bytes())),
-                };
-                return Err(DataError::file(path, message));
-            }
-            let _ = empty_tx.send(batch.records);
-        }
-        Ok(())
-    })?;
-    let layout = match layout {
+    }
+    let layout = match progress.layout.clone() {
         Some(layout) => layout,
         None => {
-            let decided = cells::detect_layout(held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
+            let decided = cells::detect_layout(progress.held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
                 path: path.to_path_buf(),
                 row: 1,
                 column: columns.occurred_at.to_string(),
                 message,
             })?;
-            release(&decided, &mut held, take)?;
+            progress.release(&decided, &rule, take)?;
             decided
         }
     };
-    if row == 0 {
+    if progress.rows == 0 {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    Ok(EventsRead { rows: row, layout })
+    Ok(EventsRead { rows: progress.rows, layout })
+}
+
+/// Read records one after another to the end of the file, or, with `stop_once_decided`,
+/// until the held rows decide the date layout. True when it stopped there.
+fn read_in_order<R: std::io::Read>(
+    csv: &mut csv::Reader<R>,
+    rule: &RecordRule<'_>,
+    progress: &mut Progress,
+    stop_once_decided: bool,
+    notes: &mut ReadNotes,
+    take: &mut dyn FnMut(Event<'_>),
+) -> Result<bool, DataError> {
+    let mut record = csv::ByteRecord::new();
+    let mut scratch: [String; 3] = Default::default();
+    let mut next_layout_check = progress.held.len() + LAYOUT_SAMPLE_ROWS;
+    loop {
+        let line = |record: &csv::ByteRecord| progress.lines_before + record.position().map_or(0, |p| p.line());
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(false),
+            Err(e) => {
+                let at = At { row: progress.rows + 1, line: line(&record) };
+                return Err(rule.error(Problem::Unreadable { message: e.to_string() }, at));
+            }
+        }
+        let at = At { row: progress.rows + 1, line: line(&record) };
+        progress.rows += 1;
+        let (cells, latin1) = rule.cells(&record, &mut scratch).map_err(|p| rule.error(p, at))?;
+        if latin1 {
+            progress.warn_latin1(rule.path, at.row, notes);
+        }
+        let [id, time, activity] = cells;
+        match &progress.layout {
+            Some(layout) => {
+                let occurred_at = rule.time(layout, time).map_err(|p| rule.error(p, at))?;
+                take(Event { lead_id: id, occurred_at, activity });
+            }
+            None => {
+                progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
+                if progress.held.len() >= next_layout_check {
+                    next_layout_check += LAYOUT_SAMPLE_ROWS;
+                    if let Some(decided) = decisive_layout(rule.path, rule.columns.occurred_at, &progress.held)? {
+                        progress.release(&decided, rule, take)?;
+                        progress.layout = Some(decided);
+                        if stop_once_decided {
+                            return Ok(true);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A stretch of `Piece::text`: a cleaned cell, or None when start == end.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+struct PieceEvent {
+    lead_id: Span,
+    occurred_at: Option<i64>,
+    activity: Span,
+}
+
+/// A piece of the file (whole records) and what a core read from it; kept and refilled.
+#[derive(Default)]
+struct Piece {
+    bytes: Vec<u8>,
+    text: String,
+    events: Vec<PieceEvent>,
+    rows: usize,
+    line_breaks: u64,
+    /// The first row (within the piece) read as Latin-1.
+    latin1_row: Option<usize>,
+    /// The first record that cannot be read (row and line within the piece); reading stops there.
+    problem: Option<(At, Problem)>,
+}
+
+impl Piece {
+    fn parse(&mut self, rule: &RecordRule<'_>, layout: &DateLayout) {
+        let Piece { bytes, text, events, rows, line_breaks, latin1_row, problem } = self;
+        text.clear();
+        events.clear();
+        (*rows, *latin1_row, *problem) = (0, None, None);
+        *line_breaks = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        let mut csv = csv::ReaderBuilder::new().delimiter(rule.delimiter).has_headers(false).flexible(true).from_reader(bytes.as_slice());
+        let mut record = csv::ByteRecord::new();
+        let mut scratch: [String; 3] = Default::default();
+        let span = |text: &mut String, cell: Option<&str>| {
+            let start = text.len() as u32;
+            text.push_str(cell.unwrap_or(""));
+            Span { start, end: text.len() as u32 }
+        };
+        loop {
+            let read = csv.read_byte_record(&mut record);
+            let at = At { row: *rows + 1, line: record.position().map_or(0, |p| p.line()) };
+            match read {
+                Ok(true) => *rows += 1,
+                Ok(false) => return,
+                Err(e) => {
+                    *problem = Some((at, Problem::Unreadable { message: e.to_string() }));
+                    return;
+                }
+            }
+            let event = rule.cells(&record, &mut scratch).and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1])?, cells, latin1)));
+            match event {
+                Ok((occurred_at, [id, _, activity], latin1)) => {
+                    if latin1 && latin1_row.is_none() {
+                        *latin1_row = Some(at.row);
+                    }
+                    let lead_id = span(text, id);
+                    let activity = span(text, activity);
+                    events.push(PieceEvent { lead_id, occurred_at, activity });
+                }
+                Err(p) => {
+                    *problem = Some((at, p));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn cell(&self, span: Span) -> Option<&str> {
+        (span.end > span.start).then(|| &self.text[span.start as usize..span.end as usize])
+    }
+
+    /// Hand the piece's events on in order; count its rows and lines; its problem, if any, is the error.
+    fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
+        for event in &self.events {
+            take(Event { lead_id: self.cell(event.lead_id), occurred_at: event.occurred_at, activity: self.cell(event.activity) });
+        }
+        if let Some(row) = self.latin1_row {
+            progress.warn_latin1(rule.path, progress.rows + row, notes);
+        }
+        if let Some((at, problem)) = &self.problem {
+            let at = At { row: progress.rows + at.row, line: progress.lines_before + at.line };
+            return Err(rule.error(problem.clone(), at));
+        }
+        progress.rows += self.rows;
+        progress.lines_before += self.line_breaks;
+        Ok(())
+    }
+}
+
+/// Read the file from `file` (at byte `start`, where a record starts) to its end in
+/// pieces parsed on every core and handed on in file order. Some(offset) when a piece
+/// could not be cut safely: the rest, from that byte, is for reading in order.
+#[allow(clippy::too_many_arguments)]
+fn read_in_pieces(
+    mut file: std::fs::File,
+    start: u64,
+    rule: &RecordRule<'_>,
+    layout: &DateLayout,
+    piece_bytes: usize,
+    progress: &mut Progress,
+    notes: &mut ReadNotes,
+    take: &mut dyn FnMut(Event<'_>),
+) -> Result<Option<u64>, DataError> {
+    use std::io::Read;
+    use std::sync::mpsc;
+    let workers = rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        let (mut to_worker, mut from_worker) = (Vec::new(), Vec::new());
+        for _ in 0..workers {
+            let (job_tx, job_rx) = mpsc::channel::<Piece>();
+            let (done_tx, done_rx) = mpsc::channel::<Piece>();
+            scope.spawn(move || {
+                for mut piece in job_rx {
+                    piece.parse(rule, layout);
+                    if done_tx.send(piece).is_err() {
+                        return;
+                    }
+                }
+            });
+            to_worker.push(job_tx);
+            from_worker.push(done_rx);
+        }
+        // Piece k goes to worker k % workers, so each worker's answers come back in file order.
+        let (mut sent, mut handed_on) = (0usize, 0usize);
+        let (mut offset, mut carry, mut spare) = (start, Vec::new(), Vec::<Piece>::new());
+        let (mut ended, mut in_order_from) = (false, None);
+        let stopped = || DataError::file(rule.path, "a thread reading the events stopped");
+        loop {
+            while !ended && sent - handed_on < 2 * workers {
+                let mut piece = spare.pop().unwrap_or_default();
+                piece.bytes.clear();
+                piece.bytes.append(&mut carry);
+                let read = (&mut file).take(piece_bytes as u64).read_to_end(&mut piece.bytes).map_err(|e| DataError::io(rule.path, e))?;
+                ended = read < piece_bytes;
+                if !ended {
+                    match crate::csv_cut::last_cut(&piece.bytes, rule.delimiter) {
+                        Cut::At(k) => {
+                            carry.extend_from_slice(&piece.bytes[k..]);
+                            piece.bytes.truncate(k);
+                        }
+                        Cut::NoRecordEnd | Cut::Unsure => {
+                            (ended, in_order_from) = (true, Some(offset));
+                            break;
+                        }
+                    }
+                }
+                offset += piece.bytes.len() as u64;
+                to_worker[sent % workers].send(piece).map_err(|_| stopped())?;
+                sent += 1;
+            }
+            if handed_on == sent {
+                return Ok(in_order_from);
+            }
+            let piece = from_worker[handed_on % workers].recv().map_err(|_| stopped())?;
+            piece.hand_on(rule, progress, notes, take)?;
+            handed_on += 1;
+            spare.push(piece);
+        }
+    })
 }
 
 /// The header's names (trimmed, without a byte-order mark), checked: not blank,
@@ -281,43 +545,6 @@ fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: 
     crate::csv_lint::check_unique_header(path, &header)?;
     read::check_columns(path, &header, needed)?;
     Ok(header)
-}
-
-/// Records per batch handed from the parsing thread to the counting one.
-const BATCH_RECORDS: usize = 8192;
-
-/// Parsed records; the last batch is short (end of file) or carries the parse error.
-struct Batch {
-    records: Vec<csv::ByteRecord>,
-    len: usize,
-    error: Option<csv::Error>,
-}
-
-/// The parsing thread: fill batches until the file ends, an error, or nobody listens.
-fn parse_batches<R: std::io::Read>(
-    mut csv: csv::Reader<R>,
-    filled: &std::sync::mpsc::SyncSender<Batch>,
-    empty: &std::sync::mpsc::Receiver<Vec<csv::ByteRecord>>,
-) {
-    loop {
-        let mut records = empty.try_recv().unwrap_or_default();
-        records.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
-        let (mut len, mut error) = (0, None);
-        while len < BATCH_RECORDS {
-            match csv.read_byte_record(&mut records[len]) {
-                Ok(true) => len += 1,
-                Ok(false) => break,
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-        let last = len < BATCH_RECORDS;
-        if filled.send(Batch { records, len, error }).is_err() || last {
-            return;
-        }
-    }
 }
 
 /// The layout the held rows already prove; None while they could still go either way.
@@ -360,6 +587,92 @@ mod tests {
             seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string)))
         })?;
         Ok((seen, notes))
+    }
+
+    /// Everything a read gives: the events, the rows and layout or the error, the warnings.
+    type Outcome = (Seen, Result<(usize, DateLayout), String>, Vec<String>);
+
+    fn read_in(path: &Path, encoding: Encoding, format: &DateFormat, piece_bytes: usize) -> Outcome {
+        let mut notes = ReadNotes::default();
+        let mut seen = Vec::new();
+        let read = stream_csv(path, &options(encoding), &NAMES, &needed_columns(&NAMES), &DateRule::configured(format), &mut notes, &mut |e| {
+            seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string)))
+        }, piece_bytes);
+        (seen, read.map(|r| (r.rows, r.layout)).map_err(|e| e.to_string()), notes.warnings)
+    }
+
+    /// An events file as exports write them, messy: quoted cells with the delimiter, line
+    /// breaks and `""`, CRLF, blank lines, missing markers, Latin-1 bytes and, now and then,
+    /// a stray quote, a ragged row or a date that is not one.
+    fn messy_events(rng: &mut rand_xoshiro::Xoshiro256PlusPlus, rows: usize, day_first: bool) -> Vec<u8> {
+        use rand::Rng;
+        let end: &[u8] = if rng.random_bool(0.5) { b"\r\n" } else { b"\n" };
+        let mut out = b"what,lead,at".to_vec();
+        out.extend_from_slice(end);
+        let rare = 1.0 / (rows.max(1) as f64 * 2.0);
+        for k in 0..rows {
+            let pick = |rng: &mut rand_xoshiro::Xoshiro256PlusPlus, cells: &[&[u8]]| cells[rng.random_range(0..cells.len())].to_vec();
+            let mut activity = pick(rng, &[b"visit", b"demo", b"\"web, inar\"", b"\"say \"\"hi\"\"\"", b"\"two\nlines\"", b" email_open ", b"NULL", b""]);
+            if rng.random_bool(0.02) {
+                activity = b"caf\xe9".to_vec();
+            }
+            if rng.random_bool(rare) {
+                activity = b"5\" screen".to_vec();
+            }
+            let lead = format!("L{}", rng.random_range(0..40)).into_bytes();
+            let lead = if rng.random_bool(0.05) { Vec::new() } else { lead };
+            let (day, month) = (rng.random_range(1..=28), rng.random_range(1..=12));
+            let mut at = if day_first {
+                format!("{day:02}/{month:02}/2024 10:{:02}", k % 60).into_bytes()
+            } else {
+                format!("2024-{month:02}-{day:02}T08:{:02}:00", k % 60).into_bytes()
+            };
+            if rng.random_bool(rare) {
+                at = b"2024-13-45".to_vec();
+            }
+            out.extend_from_slice(&activity);
+            out.push(b',');
+            out.extend_from_slice(&lead);
+            out.push(b',');
+            out.extend_from_slice(&at);
+            if rng.random_bool(rare) {
+                out.extend_from_slice(b",extra");
+            }
+            out.extend_from_slice(end);
+            if rng.random_bool(0.01) {
+                out.extend_from_slice(end);
+            }
+        }
+        if rng.random_bool(0.3) {
+            out.truncate(out.len() - end.len());
+        }
+        out
+    }
+
+    #[test]
+    fn pieces_on_every_core_read_what_one_reader_in_order_reads() {
+        use rand::{Rng, SeedableRng};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(18);
+        let (mut cut_files, mut errors) = (0, 0);
+        for case in 0..240 {
+            // A few files pass the 10,000 rows that decide an undecided date layout.
+            let rows = if case % 40 == 0 { LAYOUT_SAMPLE_ROWS + rng.random_range(0..3_000) } else { rng.random_range(0..300) };
+            let day_first = rng.random_bool(0.2);
+            std::fs::write(&path, messy_events(&mut rng, rows, day_first)).unwrap();
+            let encoding = [Encoding::Auto, Encoding::Utf8, Encoding::Latin1][rng.random_range(0..3)];
+            let layout = if day_first { DateLayout::DayFirst } else { DateLayout::Iso };
+            let format = if rng.random_bool(0.5) { DateFormat::Auto } else { DateFormat::Fixed(layout) };
+            let in_order = read_in(&path, encoding, &format, 0);
+            let piece_bytes = rng.random_range(1..400);
+            let in_pieces = read_in(&path, encoding, &format, piece_bytes);
+            assert_eq!(in_pieces, in_order, "case {case}: {rows} rows, {encoding:?}, {format:?}, pieces of {piece_bytes} bytes");
+            cut_files += usize::from(std::fs::metadata(&path).unwrap().len() as usize > piece_bytes);
+            errors += usize::from(in_order.1.is_err());
+        }
+        // The cases cover what they are for: files cut into pieces, and errors found in them.
+        assert!(cut_files > 150 && errors > 20, "{cut_files} files cut, {errors} errors");
     }
 
     #[test]

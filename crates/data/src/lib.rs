@@ -2,6 +2,7 @@
 //! polars and build the as-of feature table. polars lives only in this crate.
 
 mod cells;
+mod csv_cut;
 mod csv_lint;
 mod error;
 mod event_stream;
