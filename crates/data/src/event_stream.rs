@@ -155,6 +155,24 @@ impl RecordRule<'_> {
         Ok((cells, latin1))
     }
 
+    /// `cells` for a record of text without quotes: its fields lie between delimiters.
+    fn plain_cells<'t>(&self, record: &'t str) -> Result<[Option<&'t str>; 3], Problem> {
+        let mut cells = [""; 3];
+        let mut fields = 0;
+        for field in record.split(self.delimiter as char) {
+            for (cell, &at) in cells.iter_mut().zip(&self.at) {
+                if at == fields {
+                    *cell = field;
+                }
+            }
+            fields += 1;
+        }
+        if fields != self.fields {
+            return Err(Problem::Ragged { fields });
+        }
+        Ok(cells.map(|cell| clean(Some(cell), self.missing)))
+    }
+
     fn cell<'r>(&self, record: &'r csv::ByteRecord, k: usize, scratch: &'r mut String, latin1: &mut bool) -> Result<Option<&'r str>, Problem> {
         let bytes = record.get(self.at[k]).unwrap_or(b"");
         let as_latin1 = |scratch: &'r mut String| -> &'r str {
@@ -391,46 +409,98 @@ struct Piece {
 
 impl Piece {
     fn parse(&mut self, rule: &RecordRule<'_>, layout: &DateLayout) {
-        let Piece { bytes, text, events, rows, line_breaks, latin1_row, problem } = self;
-        text.clear();
-        events.clear();
-        (*rows, *latin1_row, *problem) = (0, None, None);
-        *line_breaks = memchr::memchr_iter(b'\n', bytes).count() as u64;
-        let mut csv = csv::ReaderBuilder::new().delimiter(rule.delimiter).has_headers(false).flexible(true).from_reader(bytes.as_slice());
+        self.text.clear();
+        self.events.clear();
+        (self.rows, self.latin1_row, self.problem) = (0, None, None);
+        let bytes = std::mem::take(&mut self.bytes);
+        self.line_breaks = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        // Most pieces are UTF-8 without a double quote: their records are the lines and
+        // their fields what lies between delimiters, read from the text as it stands.
+        let plain = rule.encoding != Encoding::Latin1 && rule.delimiter.is_ascii() && memchr::memchr(b'"', &bytes).is_none();
+        match std::str::from_utf8(&bytes) {
+            Ok(text) if plain => self.parse_lines(text, rule, layout),
+            _ => self.parse_records(&bytes, rule, layout),
+        }
+        self.bytes = bytes;
+    }
+
+    /// Records as csv-core reads them.
+    fn parse_records(&mut self, bytes: &[u8], rule: &RecordRule<'_>, layout: &DateLayout) {
+        let mut csv = csv::ReaderBuilder::new().delimiter(rule.delimiter).has_headers(false).flexible(true).from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         let mut scratch: [String; 3] = Default::default();
-        let span = |text: &mut String, cell: Option<&str>| {
-            let start = text.len() as u32;
-            text.push_str(cell.unwrap_or(""));
-            Span { start, end: text.len() as u32 }
-        };
         loop {
             let read = csv.read_byte_record(&mut record);
-            let at = At { row: *rows + 1, line: record.position().map_or(0, |p| p.line()) };
+            let at = At { row: self.rows + 1, line: record.position().map_or(0, |p| p.line()) };
             match read {
-                Ok(true) => *rows += 1,
+                Ok(true) => self.rows += 1,
                 Ok(false) => return,
                 Err(e) => {
-                    *problem = Some((at, Problem::Unreadable { message: e.to_string() }));
+                    self.problem = Some((at, Problem::Unreadable { message: e.to_string() }));
                     return;
                 }
             }
-            let event = rule.cells(&record, &mut scratch).and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1])?, cells, latin1)));
-            match event {
-                Ok((occurred_at, [id, _, activity], latin1)) => {
-                    if latin1 && latin1_row.is_none() {
-                        *latin1_row = Some(at.row);
-                    }
-                    let lead_id = span(text, id);
-                    let activity = span(text, activity);
-                    events.push(PieceEvent { lead_id, occurred_at, activity });
-                }
-                Err(p) => {
-                    *problem = Some((at, p));
-                    return;
-                }
+            if !self.keep(at, rule.cells(&record, &mut scratch), rule, layout) {
+                return;
             }
         }
+    }
+
+    /// Records of text without quotes, split as csv-core splits them: a record ends at
+    /// its first line-end byte; line ends before a record are skipped, and its line is
+    /// counted from before them.
+    fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout) {
+        let bytes = text.as_bytes();
+        let (mut start, mut line) = (0, 1u64);
+        loop {
+            let record_line = line;
+            while let Some(&b) = bytes.get(start) {
+                match b {
+                    b'\n' => line += 1,
+                    b'\r' => {}
+                    _ => break,
+                }
+                start += 1;
+            }
+            if start == bytes.len() {
+                return;
+            }
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+            self.rows += 1;
+            let at = At { row: self.rows, line: record_line };
+            if !self.keep(at, rule.plain_cells(&text[start..end]).map(|cells| (cells, false)), rule, layout) {
+                return;
+            }
+            if bytes.get(end) == Some(&b'\n') {
+                line += 1;
+            }
+            start = (end + 1).min(bytes.len());
+        }
+    }
+
+    /// Keep a record's event; false (and the problem kept) when it cannot be read.
+    fn keep(&mut self, at: At, cells: Result<([Option<&str>; 3], bool), Problem>, rule: &RecordRule<'_>, layout: &DateLayout) -> bool {
+        match cells.and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1])?, cells, latin1))) {
+            Ok((occurred_at, [id, _, activity], latin1)) => {
+                if latin1 && self.latin1_row.is_none() {
+                    self.latin1_row = Some(at.row);
+                }
+                let lead_id = self.span(id);
+                let activity = self.span(activity);
+                self.events.push(PieceEvent { lead_id, occurred_at, activity });
+                true
+            }
+            Err(problem) => {
+                self.problem = Some((at, problem));
+                false
+            }
+        }
+    }
+
+    fn span(&mut self, cell: Option<&str>) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(cell.unwrap_or(""));
+        Span { start, end: self.text.len() as u32 }
     }
 
     fn cell(&self, span: Span) -> Option<&str> {
@@ -647,6 +717,27 @@ mod tests {
             out.truncate(out.len() - end.len());
         }
         out
+    }
+
+    #[test]
+    fn a_problem_after_blank_lines_is_placed_alike_in_pieces_with_or_without_quotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        for end in ["\n", "\r\n"] {
+            for activity in ["visit", "\"a, \"\"b\"\"\""] {
+                // A ragged record, then a date that is not one.
+                for bad in ["L2,2024-01-02,extra", "L2,2024-13-45"] {
+                    let file = format!("what,lead,at{end}{activity},L1,2024-01-01{end}{end}{end}{activity},{bad}{end}{end}");
+                    std::fs::write(&path, &file).unwrap();
+                    let in_order = read_in(&path, Encoding::Utf8, &DateFormat::Fixed(DateLayout::Iso), 0);
+                    assert!(in_order.1.is_err(), "{file:?}");
+                    for piece_bytes in 1..file.len() {
+                        let in_pieces = read_in(&path, Encoding::Utf8, &DateFormat::Fixed(DateLayout::Iso), piece_bytes);
+                        assert_eq!(in_pieces, in_order, "{file:?} in pieces of {piece_bytes} bytes");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
