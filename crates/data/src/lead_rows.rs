@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
-use ndarray::Array2;
+use rayon::prelude::*;
 
 use crate::cells::{self, clean, DateLayout, DateRule};
 use crate::recipe_columns::LeadCells;
@@ -298,19 +298,18 @@ impl LeadRows {
             };
             sources.push(source);
         }
-        let mut matrix = Array2::<f64>::zeros((n, columns.len()));
-        for (j, source) in sources.iter().enumerate() {
-            for (r, &i) in order.iter().enumerate() {
-                matrix[[r, j]] = source[i];
+        // A million leads' rows, their cells and labels copied on every core.
+        let matrix = mqlcal_features::rows_filled(n, columns.len(), |r, row| {
+            let i = order[r];
+            for (cell, source) in row.iter_mut().zip(&sources) {
+                *cell = source[i];
             }
-        }
+        })
+        .map_err(|e| DataError::Config { message: format!("feature table: {e}") })?;
         Ok(FeatureTable {
-            ids: order.iter().map(|&i| self.ids[i].clone()).collect(),
+            ids: order.par_iter().map(|&i| self.ids[i].clone()).collect(),
             created_at: order.iter().map(|&i| self.created_at[i]).collect(),
-            cohorts: order
-                .iter()
-                .map(|&i| cohort_label(self.created_at[i], config.period))
-                .collect(),
+            cohorts: order.par_iter().map(|&i| cohort_label(self.created_at[i], config.period)).collect(),
             outcomes: order.iter().map(|&i| self.outcomes[i]).collect(),
             segments: config
                 .segments
@@ -318,7 +317,7 @@ impl LeadRows {
                 .zip(&self.segments)
                 .map(|(name, values)| SegmentColumn {
                     name: name.clone(),
-                    values: order.iter().map(|&i| values[i].clone()).collect(),
+                    values: order.par_iter().map(|&i| values[i].clone()).collect(),
                 })
                 .collect(),
             columns,

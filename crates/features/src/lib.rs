@@ -103,28 +103,36 @@ pub struct Patterns {
     pub window_complete: Vec<bool>,
 }
 
-/// Rows per piece of [`gather`]'s copy.
-const GATHER_ROWS: usize = 4096;
+/// Rows per piece of [`rows_filled`]'s work.
+const FILL_ROWS: usize = 4096;
 
-/// The rows `rows` (all when None, in the order given) and the columns `columns` of `x`,
-/// copied into a new row-major matrix on every core: a copy is the same in any order.
-/// The walk-forward's sub-tables and the fit's kept columns are copies of up to a million rows.
-pub fn gather(x: ArrayView2<f64>, rows: Option<&[usize]>, columns: &[usize]) -> Result<Array2<f64>, ndarray::ShapeError> {
+/// An `n` × `p` row-major matrix whose row `i` is written by `fill(i, row)`, filled in
+/// pieces on every core: each cell is written once, so the order does not matter.
+/// Tables of a million leads are built and copied this way.
+pub fn rows_filled(n: usize, p: usize, fill: impl Fn(usize, &mut [f64]) + Sync) -> Result<Array2<f64>, ndarray::ShapeError> {
     use rayon::prelude::*;
-    let (n, p) = (rows.map_or(x.nrows(), <[usize]>::len), columns.len());
     let mut values = vec![0.0; n * p];
     if p > 0 {
-        values.par_chunks_mut(p * GATHER_ROWS).enumerate().for_each(|(piece, out)| {
-            for (k, out) in out.chunks_exact_mut(p).enumerate() {
-                let i = piece * GATHER_ROWS + k;
-                let row = x.row(rows.map_or(i, |r| r[i]));
-                for (o, &j) in out.iter_mut().zip(columns) {
-                    *o = row[j];
-                }
+        values.par_chunks_mut(p * FILL_ROWS).enumerate().for_each(|(piece, out)| {
+            for (k, row) in out.chunks_exact_mut(p).enumerate() {
+                fill(piece * FILL_ROWS + k, row);
             }
         });
     }
     Array2::from_shape_vec((n, p), values)
+}
+
+/// The rows `rows` (all when None, in the order given) and the columns `columns` of `x`,
+/// copied into a new row-major matrix on every core. The walk-forward's sub-tables and
+/// the fit's kept columns are copies of up to a million rows.
+pub fn gather(x: ArrayView2<f64>, rows: Option<&[usize]>, columns: &[usize]) -> Result<Array2<f64>, ndarray::ShapeError> {
+    let n = rows.map_or(x.nrows(), <[usize]>::len);
+    rows_filled(n, columns.len(), |i, out| {
+        let row = x.row(rows.map_or(i, |r| r[i]));
+        for (o, &j) in out.iter_mut().zip(columns) {
+            *o = row[j];
+        }
+    })
 }
 
 impl FeatureTable {
