@@ -1,9 +1,10 @@
-//! Write tables for analysts' notebooks (CSV or Parquet), atomically:
-//! a temp file in the target folder, renamed into place.
+//! Write tables for analysts' notebooks (CSV or Parquet), atomically
+//! (`mqlcal_files`: a temp file in the target folder, renamed into place).
 
 use std::path::Path;
 
 use mqlcal_features::FeatureTable;
+use mqlcal_files::WriteError;
 use mqlcal_tidy::{TidyTable, Values};
 use polars::prelude::*;
 
@@ -86,10 +87,7 @@ pub fn write_tidy(table: &TidyTable, path: &Path, inputs: &[&Path]) -> Result<()
     match kind {
         FileKind::Csv => {
             let text = table.to_csv();
-            write_atomically(path, |file| {
-                use std::io::Write;
-                file.write_all(text.as_bytes()).map_err(PolarsError::from)
-            })
+            write_atomically(path, |file| file.write_all(text.as_bytes()).map_err(PolarsError::from))
         }
         FileKind::Parquet => {
             let mut frame = tidy_frame(table)?;
@@ -98,27 +96,13 @@ pub fn write_tidy(table: &TidyTable, path: &Path, inputs: &[&Path]) -> Result<()
     }
 }
 
-/// Temp file in the target folder, filled by `fill`, synced, then renamed into place.
-fn write_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> PolarsResult<()>) -> Result<(), DataError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| DataError::io(&dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mqlcal-")
-        .tempfile_in(&dir)
-        .map_err(|e| DataError::io(&dir, e))?;
-    fill(tmp.as_file_mut()).map_err(|e| DataError::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| DataError::io(path, e))?;
-    // Temp files are private (0600); outputs are ordinary files others may read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| DataError::io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| DataError::io(path, e.error))?;
-    Ok(())
+/// Write `path` through the one atomic writer (`mqlcal_files`): nothing half-written
+/// is left behind, not even on Ctrl-C.
+fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn std::io::Write) -> PolarsResult<()>) -> Result<(), DataError> {
+    mqlcal_files::write_atomic_with(path, fill).map_err(|e| match e {
+        WriteError::Io(failure) => DataError::io(&failure.path, failure.source),
+        WriteError::Fill(e) => DataError::io(path, e),
+    })
 }
 
 /// Error when `path` is one of the inputs (never overwrite an input).

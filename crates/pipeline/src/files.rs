@@ -1,39 +1,23 @@
 //! Writing one output file: atomically, never over an input.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context;
+use mqlcal_files::WriteError;
 
 /// Write bytes to a file atomically (temp file in the same folder, then rename).
-/// The temp file is removed if the process is interrupted ([`crate::interrupt`]).
+/// The temp file is removed if the process is interrupted (`mqlcal_files`).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     write_atomic_with(path, |out| Ok(out.write_all(contents)?))
 }
 
-/// Write a file atomically as `fill` produces it, a piece at a time (through a buffer):
-/// the temp file is renamed into place only when `fill` has succeeded, and is removed
-/// when it fails or the process is interrupted.
+/// Write a file atomically as `fill` produces it, a piece at a time: the one writer
+/// of `mqlcal_files`, with errors as the pipeline reports them.
 pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new().prefix(".mqlcal-").tempfile_in(&dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    let _interrupt = crate::interrupt::guard(tmp.path());
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-    fill(&mut out).and_then(|()| Ok(out.flush()?)).with_context(|| format!("cannot write {}", path.display()))?;
-    drop(out);
-    tmp.as_file().sync_all().with_context(|| format!("cannot write {}", path.display()))?;
-    // Temp files are private (0600); outputs are ordinary files others may read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    mqlcal_files::write_atomic_with(path, fill).map_err(|e| match e {
+        WriteError::Io(failure) => anyhow::Error::new(failure),
+        WriteError::Fill(e) => e.context(format!("cannot write {}", path.display())),
+    })
 }
 
 /// Write a value as pretty JSON (newline-terminated), atomically, refusing to overwrite an input.

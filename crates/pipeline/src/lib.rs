@@ -20,7 +20,6 @@ pub mod compare;
 mod feature_sql;
 mod files;
 mod inputs;
-pub mod interrupt;
 mod model_file;
 pub mod outputs;
 pub mod pdf;

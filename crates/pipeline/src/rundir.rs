@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use crate::interrupt::{self, Guard};
+use mqlcal_files::interrupt::{self, Guard};
 
 /// A run being built: a hidden folder beside its target, removed unless installed.
 pub struct Staging {
