@@ -283,6 +283,12 @@ impl RawSignal {
                 "{at}: `activity` is required: the activity name(s) to count"
             ));
         }
+        // Cells are trimmed and a blank one is no activity: a blank name would count nothing.
+        if activities.iter().any(|a| a.trim().is_empty()) {
+            return Err(format!(
+                "{at}: an activity name is blank; list the activities to count as the events file writes them"
+            ));
+        }
         let decay = match self.decay.as_deref() {
             None | Some("none") => Decay::None,
             Some("standard") => Decay::Standard,

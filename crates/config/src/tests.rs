@@ -107,6 +107,7 @@ fn bad_values_are_named() {
         (MINIMAL.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Won\"]"), "both"),
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\"").replace("[events]\nwindow_days = 14", ""), "needs an events file"),
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "[events] is set"),
+        (MINIMAL.replace("activity = \"demo_request\"", "activity = [\"demo_request\", \" \"]"), "activity name is blank"),
     ];
     for (text, needle) in cases {
         let err = load(&text).unwrap_err().to_string();

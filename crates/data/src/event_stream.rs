@@ -22,39 +22,67 @@ pub(crate) struct EventColumnNames<'a> {
     pub activity: &'a str,
 }
 
-/// One event as read: cleaned cells (None when blank).
+/// One event as read: cleaned cells (None when blank), and what its lead id and
+/// activity resolve to among the caller's [`EventKeys`].
 pub(crate) struct Event<'a> {
     pub lead_id: Option<&'a str>,
     pub occurred_at: Option<i64>,
     pub activity: Option<&'a str>,
+    /// The row of the lead with this id; None when the id is blank or no lead has it.
+    pub lead: Option<usize>,
+    /// The activity's index among the keys' activities; None when blank or not among them.
+    pub counted: Option<usize>,
 }
 
-/// Lead ids to their rows, for events. Exports list a lead's events together more often
-/// than not, so the last id asked for is remembered: a run of one lead's events costs
-/// one lookup, not one each.
-pub(crate) struct LeadLookup<'a> {
-    rows: PlHashMap<&'a str, usize>,
+/// What an event's lead id and activity are looked up in, on the core that reads it:
+/// the leads' rows by id and the activities the caller counts, numbered.
+pub(crate) struct EventKeys<'a> {
+    pub leads: &'a LeadIndex<'a>,
+    pub activities: &'a PlHashMap<&'a str, usize>,
+}
+
+/// Lead ids to their rows, built once and shared by every core reading events.
+pub(crate) struct LeadIndex<'a>(PlHashMap<&'a str, usize>);
+
+impl<'a> LeadIndex<'a> {
+    pub(crate) fn new(ids: &'a [String]) -> LeadIndex<'a> {
+        LeadIndex(ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect())
+    }
+}
+
+/// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more
+/// often than not, so the last id asked for is remembered: a run of one lead's events
+/// costs one lookup, not one each.
+struct LeadLookup<'k> {
+    index: &'k LeadIndex<'k>,
     last_id: String,
     last_row: Option<Option<usize>>,
 }
 
-impl<'a> LeadLookup<'a> {
-    pub(crate) fn new(ids: &'a [String]) -> LeadLookup<'a> {
-        LeadLookup { rows: ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect(), last_id: String::new(), last_row: None }
+impl<'k> LeadLookup<'k> {
+    fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
+        LeadLookup { index, last_id: String::new(), last_row: None }
     }
 
     /// The row of lead `id`, None when no lead has it.
-    pub(crate) fn row(&mut self, id: &str) -> Option<usize> {
+    fn row(&mut self, id: &str) -> Option<usize> {
         match self.last_row {
             Some(row) if self.last_id == id => row,
             _ => {
-                let row = self.rows.get(id).copied();
+                let row = self.index.0.get(id).copied();
                 self.last_id.clear();
                 self.last_id.push_str(id);
                 self.last_row = Some(row);
                 row
             }
         }
+    }
+
+    /// An event of these cleaned cells, its lead and activity looked up.
+    fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>) -> Event<'c> {
+        let lead = lead_id.and_then(|id| self.row(id));
+        let counted = activity.and_then(|a| keys.activities.get(a).copied());
+        Event { lead_id, occurred_at, activity, lead, counted }
     }
 }
 
@@ -77,6 +105,7 @@ pub(crate) fn for_each_event(
     csv: &CsvOptions,
     columns: &EventColumnNames,
     dates: &DateRule<'_>,
+    keys: &EventKeys<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<EventsRead, DataError> {
@@ -87,12 +116,13 @@ pub(crate) fn for_each_event(
             let ids = cells::text(&table, columns.lead_id)?;
             let activities = cells::text(&table, columns.activity)?;
             let times = cells::timestamps(&table, columns.occurred_at, dates, &csv.missing)?;
+            let mut lookup = LeadLookup::new(keys.leads);
             for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times.values) {
-                take(Event { lead_id: clean(id, &csv.missing), occurred_at: time, activity: clean(activity, &csv.missing) });
+                take(lookup.event(keys, clean(id, &csv.missing), time, clean(activity, &csv.missing)));
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, notes, take, PIECE_BYTES),
+        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, keys, notes, take, PIECE_BYTES),
     }
 }
 
@@ -120,6 +150,7 @@ struct RecordRule<'a> {
     encoding: Encoding,
     missing: &'a [String],
     dates: &'a DateRule<'a>,
+    keys: &'a EventKeys<'a>,
 }
 
 /// Where a record is: its data row (1-based, header excluded) and the line it starts on.
@@ -242,10 +273,10 @@ impl Progress {
     }
 
     /// Hand on the held rows, their times read by `layout`.
-    fn release(&mut self, layout: &DateLayout, rule: &RecordRule<'_>, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
+    fn release(&mut self, layout: &DateLayout, rule: &RecordRule<'_>, lookup: &mut LeadLookup<'_>, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         for (row, id, time, activity) in self.held.drain(..) {
             let occurred_at = rule.time(layout, time.as_deref()).map_err(|p| rule.error(p, At { row, line: 0 }))?;
-            take(Event { lead_id: id.as_deref(), occurred_at, activity: activity.as_deref() });
+            take(lookup.event(rule.keys, id.as_deref(), occurred_at, activity.as_deref()));
         }
         Ok(())
     }
@@ -270,6 +301,7 @@ fn stream_csv(
     columns: &EventColumnNames,
     needed: &[(String, String)],
     dates: &DateRule<'_>,
+    keys: &EventKeys<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
     piece_bytes: usize,
@@ -289,7 +321,10 @@ fn stream_csv(
         encoding: options.encoding,
         missing: &options.missing,
         dates,
+        keys,
     };
+    // Rows read here, not in pieces, are looked up here.
+    let mut lookup = LeadLookup::new(keys.leads);
     let mut progress = Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false };
 
     // Rows are read in order until the date layout is known (an ISO column decides within
@@ -297,7 +332,7 @@ fn stream_csv(
     let in_pieces = piece_bytes > 0;
     let decided = match (&progress.layout, in_pieces) {
         (Some(_), true) => true,
-        _ => read_in_order(&mut csv, &rule, &mut progress, in_pieces, notes, take)?,
+        _ => read_in_order(&mut csv, &rule, &mut progress, in_pieces, &mut lookup, notes, take)?,
     };
     if let (true, Some(layout)) = (decided, progress.layout.clone()) {
         let position = csv.position().clone();
@@ -306,7 +341,7 @@ fn stream_csv(
             // Where no safe cut is known the rest is read in order, as one piece.
             let rest = BufReader::with_capacity(1 << 20, open(path, offset)?);
             let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(rest);
-            read_in_order(&mut csv, &rule, &mut progress, false, notes, take)?;
+            read_in_order(&mut csv, &rule, &mut progress, false, &mut lookup, notes, take)?;
         }
     }
     let layout = match progress.layout.clone() {
@@ -318,7 +353,7 @@ fn stream_csv(
                 column: columns.occurred_at.to_string(),
                 message,
             })?;
-            progress.release(&decided, &rule, take)?;
+            progress.release(&decided, &rule, &mut lookup, take)?;
             decided
         }
     };
@@ -335,6 +370,7 @@ fn read_in_order<R: std::io::Read>(
     rule: &RecordRule<'_>,
     progress: &mut Progress,
     stop_once_decided: bool,
+    lookup: &mut LeadLookup<'_>,
     notes: &mut ReadNotes,
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<bool, DataError> {
@@ -361,14 +397,14 @@ fn read_in_order<R: std::io::Read>(
         match &progress.layout {
             Some(layout) => {
                 let occurred_at = rule.time(layout, time).map_err(|p| rule.error(p, at))?;
-                take(Event { lead_id: id, occurred_at, activity });
+                take(lookup.event(rule.keys, id, occurred_at, activity));
             }
             None => {
                 progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
                 if progress.held.len() >= next_layout_check {
                     next_layout_check += LAYOUT_SAMPLE_ROWS;
                     if let Some(decided) = decisive_layout(rule.path, rule.columns.occurred_at, &progress.held)? {
-                        progress.release(&decided, rule, take)?;
+                        progress.release(&decided, rule, lookup, take)?;
                         progress.layout = Some(decided);
                         if stop_once_decided {
                             return Ok(true);
@@ -391,6 +427,8 @@ struct PieceEvent {
     lead_id: Span,
     occurred_at: Option<i64>,
     activity: Span,
+    lead: Option<usize>,
+    counted: Option<usize>,
 }
 
 /// A piece of the file (whole records) and what a core read from it; kept and refilled.
@@ -417,15 +455,16 @@ impl Piece {
         // Most pieces are UTF-8 without a double quote: their records are the lines and
         // their fields what lies between delimiters, read from the text as it stands.
         let plain = rule.encoding != Encoding::Latin1 && rule.delimiter.is_ascii() && memchr::memchr(b'"', &bytes).is_none();
+        let mut lookup = LeadLookup::new(rule.keys.leads);
         match std::str::from_utf8(&bytes) {
-            Ok(text) if plain => self.parse_lines(text, rule, layout),
-            _ => self.parse_records(&bytes, rule, layout),
+            Ok(text) if plain => self.parse_lines(text, rule, layout, &mut lookup),
+            _ => self.parse_records(&bytes, rule, layout, &mut lookup),
         }
         self.bytes = bytes;
     }
 
     /// Records as csv-core reads them.
-    fn parse_records(&mut self, bytes: &[u8], rule: &RecordRule<'_>, layout: &DateLayout) {
+    fn parse_records(&mut self, bytes: &[u8], rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) {
         let mut csv = csv::ReaderBuilder::new().delimiter(rule.delimiter).has_headers(false).flexible(true).from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         let mut scratch: [String; 3] = Default::default();
@@ -440,7 +479,7 @@ impl Piece {
                     return;
                 }
             }
-            if !self.keep(at, rule.cells(&record, &mut scratch), rule, layout) {
+            if !self.keep(at, rule.cells(&record, &mut scratch), rule, layout, lookup) {
                 return;
             }
         }
@@ -449,7 +488,7 @@ impl Piece {
     /// Records of text without quotes, split as csv-core splits them: a record ends at
     /// its first line-end byte; line ends before a record are skipped, and its line is
     /// counted from before them.
-    fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout) {
+    fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) {
         let bytes = text.as_bytes();
         let (mut start, mut line) = (0, 1u64);
         loop {
@@ -468,7 +507,7 @@ impl Piece {
             let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |k| start + k);
             self.rows += 1;
             let at = At { row: self.rows, line: record_line };
-            if !self.keep(at, rule.plain_cells(&text[start..end]).map(|cells| (cells, false)), rule, layout) {
+            if !self.keep(at, rule.plain_cells(&text[start..end]).map(|cells| (cells, false)), rule, layout, lookup) {
                 return;
             }
             if bytes.get(end) == Some(&b'\n') {
@@ -478,16 +517,25 @@ impl Piece {
         }
     }
 
-    /// Keep a record's event; false (and the problem kept) when it cannot be read.
-    fn keep(&mut self, at: At, cells: Result<([Option<&str>; 3], bool), Problem>, rule: &RecordRule<'_>, layout: &DateLayout) -> bool {
+    /// Keep a record's event, its lead and activity looked up; false (and the problem
+    /// kept) when it cannot be read.
+    fn keep(
+        &mut self,
+        at: At,
+        cells: Result<([Option<&str>; 3], bool), Problem>,
+        rule: &RecordRule<'_>,
+        layout: &DateLayout,
+        lookup: &mut LeadLookup<'_>,
+    ) -> bool {
         match cells.and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1])?, cells, latin1))) {
             Ok((occurred_at, [id, _, activity], latin1)) => {
                 if latin1 && self.latin1_row.is_none() {
                     self.latin1_row = Some(at.row);
                 }
+                let Event { lead, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
                 let lead_id = self.span(id);
                 let activity = self.span(activity);
-                self.events.push(PieceEvent { lead_id, occurred_at, activity });
+                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
                 true
             }
             Err(problem) => {
@@ -510,7 +558,13 @@ impl Piece {
     /// Hand the piece's events on in order; count its rows and lines; its problem, if any, is the error.
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         for event in &self.events {
-            take(Event { lead_id: self.cell(event.lead_id), occurred_at: event.occurred_at, activity: self.cell(event.activity) });
+            take(Event {
+                lead_id: self.cell(event.lead_id),
+                occurred_at: event.occurred_at,
+                activity: self.cell(event.activity),
+                lead: event.lead,
+                counted: event.counted,
+            });
         }
         if let Some(row) = self.latin1_row {
             progress.warn_latin1(rule.path, progress.rows + row, notes);
@@ -645,18 +699,29 @@ mod tests {
 
     const NAMES: EventColumnNames<'static> = EventColumnNames { lead_id: "lead", occurred_at: "at", activity: "what" };
 
-    type Seen = Vec<(Option<String>, Option<i64>, Option<String>)>;
+    /// Each event as handed on: lead id, time, activity, the lead's row, the activity's index.
+    type Seen = Vec<(Option<String>, Option<i64>, Option<String>, Option<usize>, Option<usize>)>;
+
+    /// Leads L0 … L29 (events also name L30 … L39, which are no lead) and three counted activities.
+    fn with_keys<T>(read: impl FnOnce(&EventKeys<'_>) -> T) -> T {
+        let ids: Vec<String> = (0..30).map(|k| format!("L{k}")).collect();
+        let leads = LeadIndex::new(&ids);
+        let activities: PlHashMap<&str, usize> = [("visit", 0), ("demo", 1), ("web, inar", 2)].into_iter().collect();
+        read(&EventKeys { leads: &leads, activities: &activities })
+    }
+
+    fn seen(seen: &mut Seen) -> impl FnMut(Event<'_>) + '_ {
+        |e| seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string), e.lead, e.counted))
+    }
 
     fn read(bytes: &[u8], encoding: Encoding) -> Result<(Seen, ReadNotes), DataError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.csv");
         std::fs::write(&path, bytes).unwrap();
         let mut notes = ReadNotes::default();
-        let mut seen = Vec::new();
-        for_each_event(&path, &options(encoding), &NAMES, &DateRule::configured(&DateFormat::Auto), &mut notes, &mut |e| {
-            seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string)))
-        })?;
-        Ok((seen, notes))
+        let mut events = Vec::new();
+        with_keys(|keys| for_each_event(&path, &options(encoding), &NAMES, &DateRule::configured(&DateFormat::Auto), keys, &mut notes, &mut seen(&mut events)))?;
+        Ok((events, notes))
     }
 
     /// Everything a read gives: the events, the rows and layout or the error, the warnings.
@@ -664,11 +729,12 @@ mod tests {
 
     fn read_in(path: &Path, encoding: Encoding, format: &DateFormat, piece_bytes: usize) -> Outcome {
         let mut notes = ReadNotes::default();
-        let mut seen = Vec::new();
-        let read = stream_csv(path, &options(encoding), &NAMES, &needed_columns(&NAMES), &DateRule::configured(format), &mut notes, &mut |e| {
-            seen.push((e.lead_id.map(str::to_string), e.occurred_at, e.activity.map(str::to_string)))
-        }, piece_bytes);
-        (seen, read.map(|r| (r.rows, r.layout)).map_err(|e| e.to_string()), notes.warnings)
+        let mut events = Vec::new();
+        let read = with_keys(|keys| {
+            let rule = DateRule::configured(format);
+            stream_csv(path, &options(encoding), &NAMES, &needed_columns(&NAMES), &rule, keys, &mut notes, &mut seen(&mut events), piece_bytes)
+        });
+        (events, read.map(|r| (r.rows, r.layout)).map_err(|e| e.to_string()), notes.warnings)
     }
 
     /// An events file as exports write them, messy: quoted cells with the delimiter, line
@@ -746,7 +812,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.csv");
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(18);
-        let (mut cut_files, mut errors) = (0, 0);
+        let (mut cut_files, mut errors, mut found, mut not_found) = (0, 0, 0, 0);
         for case in 0..240 {
             // A few files pass the 10,000 rows that decide an undecided date layout.
             let rows = if case % 40 == 0 { LAYOUT_SAMPLE_ROWS + rng.random_range(0..3_000) } else { rng.random_range(0..300) };
@@ -761,9 +827,12 @@ mod tests {
             assert_eq!(in_pieces, in_order, "case {case}: {rows} rows, {encoding:?}, {format:?}, pieces of {piece_bytes} bytes");
             cut_files += usize::from(std::fs::metadata(&path).unwrap().len() as usize > piece_bytes);
             errors += usize::from(in_order.1.is_err());
+            found += in_order.0.iter().filter(|e| e.3.is_some() && e.4.is_some()).count();
+            not_found += in_order.0.iter().filter(|e| e.0.is_some() && e.3.is_none()).count();
         }
-        // The cases cover what they are for: files cut into pieces, and errors found in them.
-        assert!(cut_files > 150 && errors > 20, "{cut_files} files cut, {errors} errors");
+        // The cases cover what they are for: files cut into pieces, errors found in them,
+        // and events whose lead and activity are found, or not.
+        assert!(cut_files > 150 && errors > 20 && found > 1_000 && not_found > 1_000, "{cut_files} files cut, {errors} errors, {found} found, {not_found} not");
     }
 
     #[test]
@@ -776,8 +845,8 @@ mod tests {
         let (seen, _) = read(text.as_bytes(), Encoding::Auto).unwrap();
         assert_eq!(seen.len(), 3 * LAYOUT_SAMPLE_ROWS + 1);
         // 02/02/2024 and 25/03/2024, day first; cells trimmed; order kept.
-        assert_eq!(seen[1], (Some("L1".into()), Some(19_755 * 86_400), Some("visit".into())));
-        assert_eq!(seen.last().unwrap(), &(Some("L9".into()), Some(19_807 * 86_400), Some("demo".into())));
+        assert_eq!(seen[1], (Some("L1".into()), Some(19_755 * 86_400), Some("visit".into()), Some(1), Some(0)));
+        assert_eq!(seen.last().unwrap(), &(Some("L9".into()), Some(19_807 * 86_400), Some("demo".into()), Some(9), Some(1)));
     }
 
     #[test]

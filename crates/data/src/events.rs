@@ -10,7 +10,7 @@ use polars::prelude::PlHashMap;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames, LeadLookup};
+use crate::event_stream::{for_each_event, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -72,38 +72,44 @@ pub fn aggregate(
     // The events rule of every feature column that counts events, in config order.
     let recipes = config.recipes();
     let events_signals: Vec<&EventsRule> = recipes.iter().filter_map(|(_, recipe)| recipe.events()).collect();
-    // activity name -> (its index in `seen`, the events signals that count it)
-    let mut by_activity: PlHashMap<&str, (usize, Vec<usize>)> = PlHashMap::default();
+    // Each counted activity's number (what the events file's reader looks it up to) and
+    // the events signals that count it.
+    let mut activity_index: PlHashMap<&str, usize> = PlHashMap::default();
+    let mut counted_by: Vec<Vec<usize>> = Vec::new();
     for (k, rule) in events_signals.iter().enumerate() {
         for a in &rule.activities {
-            let next = by_activity.len();
-            by_activity.entry(a.as_str()).or_insert_with(|| (next, Vec::new())).1.push(k);
+            let next = activity_index.len();
+            let index = *activity_index.entry(a.as_str()).or_insert(next);
+            if index == counted_by.len() {
+                counted_by.push(Vec::new());
+            }
+            counted_by[index].push(k);
         }
     }
-    let mut lead_index = LeadLookup::new(leads.ids);
+    let lead_index = LeadIndex::new(leads.ids);
+    let keys = EventKeys { leads: &lead_index, activities: &activity_index };
 
     let n_leads = leads.ids.len();
     let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;
-    // Which counted activities occur at all in the file (one lookup per event, reused below).
-    let mut seen = vec![false; by_activity.len()];
+    // Which counted activities occur at all in the file.
+    let mut seen = vec![false; counted_by.len()];
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
         if let Some(time) = event.occurred_at {
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
         }
-        let counted = event.activity.and_then(|a| by_activity.get(a));
-        if let Some((index, _)) = counted {
-            seen[*index] = true;
+        if let Some(index) = event.counted {
+            seen[index] = true;
         }
         let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
             return;
         };
-        let Some(lead) = lead_index.row(id) else {
+        let Some(lead) = event.lead else {
             stats.unknown_lead += 1;
             if sample_event.is_none() {
                 sample_event = Some(id.to_string());
@@ -119,23 +125,23 @@ pub fn aggregate(
             }
             return;
         }
-        match counted {
+        match event.counted {
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
-            Some((_, signals)) => {
+            Some(index) => {
                 stats.counted += 1;
                 let age_days = window.age_days(created, time);
-                for &k in signals {
+                for &k in &counted_by[index] {
                     columns[k][lead] += events_signals[k].weight(age_days);
                 }
             }
         }
     };
-    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), notes, &mut count)?;
+    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), &keys, notes, &mut count)?;
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
 
     check_some_match(spec, &stats, leads, sample_event)?;
-    let mut missing: Vec<String> = by_activity.iter().filter(|(_, (index, _))| !seen[*index]).map(|(a, _)| a.to_string()).collect();
+    let mut missing: Vec<String> = activity_index.iter().filter(|(_, &index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
         notes.warnings.push(format!(

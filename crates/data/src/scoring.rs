@@ -9,7 +9,7 @@ use mqlcal_scorecard::{EventColumns, EventsRule, Inputs, Model, Recipe};
 use polars::prelude::PlHashMap;
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames, LeadLookup};
+use crate::event_stream::{for_each_event, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::LeadCells;
 use crate::DataError;
@@ -108,33 +108,40 @@ fn sum_events(
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
     let n = out.ids.len();
-    // activity -> the events features (index into `features`, and their rule) that count it
-    let mut counted_by: PlHashMap<&str, Vec<(usize, &EventsRule)>> = PlHashMap::default();
+    // Each counted activity's number (what the events file's reader looks it up to) and
+    // the events features (index into `features`, and their rule) that count it.
+    let mut activity_index: PlHashMap<&str, usize> = PlHashMap::default();
+    let mut counted_by: Vec<Vec<(usize, &EventsRule)>> = Vec::new();
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j] = vec![0.0; n];
             for activity in &rule.activities {
-                counted_by.entry(activity.as_str()).or_default().push((j, rule));
+                let next = activity_index.len();
+                let index = *activity_index.entry(activity.as_str()).or_insert(next);
+                if index == counted_by.len() {
+                    counted_by.push(Vec::new());
+                }
+                counted_by[index].push((j, rule));
             }
         }
     }
-    let mut row_of = LeadLookup::new(&out.ids);
+    let lead_index = LeadIndex::new(&out.ids);
+    let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
     let mut take = |event: Event<'_>| {
-        let (id, activity) = (event.lead_id.unwrap_or(""), event.activity.unwrap_or(""));
-        let Some(counting) = counted_by.get(activity) else {
-            *unknown_activities.entry(activity.to_string()).or_default() += 1;
+        let Some(index) = event.counted else {
+            *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
             return;
         };
-        let Some(row) = row_of.row(id) else {
+        let Some(row) = event.lead else {
             for_unknown_leads += 1;
             return;
         };
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
                 let age_days = window.age_days(start, t);
-                for &(j, rule) in counting {
+                for &(j, rule) in &counted_by[index] {
                     features[j][row] += rule.weight(age_days);
                 }
             }
@@ -143,7 +150,7 @@ fn sum_events(
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-    for_each_event(path, csv, &names, &model_dates(&occurred_format), notes, &mut take)?;
+    for_each_event(path, csv, &names, &model_dates(&occurred_format), &keys, notes, &mut take)?;
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j].iter_mut().for_each(|v| *v = rule.finish(*v));
