@@ -42,26 +42,40 @@ pub(crate) struct EventKeys<'a> {
 }
 
 /// Lead ids to their rows, built once and shared by every core reading events.
-pub(crate) struct LeadIndex<'a>(PlHashMap<&'a str, usize>);
+pub(crate) struct LeadIndex<'a> {
+    ids: &'a [String],
+    rows: PlHashMap<&'a str, usize>,
+    /// No id twice: then the lead after the last one found can be tried by its id alone.
+    unique: bool,
+}
 
 impl<'a> LeadIndex<'a> {
     pub(crate) fn new(ids: &'a [String]) -> LeadIndex<'a> {
-        LeadIndex(ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect())
+        let mut rows = PlHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+        let mut unique = true;
+        for (i, id) in ids.iter().enumerate() {
+            // An id given twice is found at its last row.
+            unique &= rows.insert(id.as_str(), i).is_none();
+        }
+        LeadIndex { ids, rows, unique }
     }
 }
 
 /// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more
-/// often than not, so the last id asked for is remembered: a run of one lead's events
-/// costs one lookup, not one each.
+/// often than not, and often in the leads file's order: the last id asked for is
+/// remembered, and a new id is first compared with the next lead's, so most events
+/// cost no lookup in a table of a million ids.
 struct LeadLookup<'k> {
     index: &'k LeadIndex<'k>,
     last_id: String,
     last_row: Option<Option<usize>>,
+    /// The row after the last lead found.
+    next: usize,
 }
 
 impl<'k> LeadLookup<'k> {
     fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
-        LeadLookup { index, last_id: String::new(), last_row: None }
+        LeadLookup { index, last_id: String::new(), last_row: None, next: 0 }
     }
 
     /// The row of lead `id`, None when no lead has it.
@@ -69,7 +83,11 @@ impl<'k> LeadLookup<'k> {
         match self.last_row {
             Some(row) if self.last_id == id => row,
             _ => {
-                let row = self.index.0.get(id).copied();
+                let next_matches = self.index.unique && self.index.ids.get(self.next).is_some_and(|next| next == id);
+                let row = if next_matches { Some(self.next) } else { self.index.rows.get(id).copied() };
+                if let Some(found) = row {
+                    self.next = found + 1;
+                }
                 self.last_id.clear();
                 self.last_id.push_str(id);
                 self.last_row = Some(row);
@@ -783,6 +801,20 @@ mod tests {
             out.truncate(out.len() - end.len());
         }
         out
+    }
+
+    #[test]
+    fn a_lead_is_found_by_its_id_in_any_order_and_a_repeated_id_at_its_last_row() {
+        let ids: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let index = LeadIndex::new(&ids);
+        let mut lookup = LeadLookup::new(&index);
+        let asked = ["a", "a", "b", "d", "c", "x", "a", "b", "c", "c", "d"];
+        let found: Vec<_> = asked.iter().map(|id| lookup.row(id)).collect();
+        assert_eq!(found, [Some(0), Some(0), Some(1), Some(3), Some(2), None, Some(0), Some(1), Some(2), Some(2), Some(3)]);
+        let repeated: Vec<String> = ["a", "b", "a", "c"].map(String::from).to_vec();
+        let index = LeadIndex::new(&repeated);
+        let mut lookup = LeadLookup::new(&index);
+        assert_eq!(["a", "b", "a", "c"].map(|id| lookup.row(id)), [Some(2), Some(1), Some(2), Some(3)]);
     }
 
     #[test]
