@@ -9,11 +9,12 @@ use polars::prelude::PlHashMap;
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
+use mqlcal_scorecard::Recipe;
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use rayon::prelude::*;
 
 use crate::cells::{self, clean, DateLayout, DateRule};
-use crate::recipe_columns::LeadCells;
+use crate::recipe_columns::recipe_columns;
 use crate::events::LeadKeys;
 use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
 use crate::read::Table;
@@ -186,17 +187,16 @@ impl LeadRows {
 
     /// The feature columns read from lead columns (events are counted later), each by its recipe.
     fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
-        let mut cells = LeadCells::new(table, &config.csv.missing);
         // `features` holds one column per recipe that reads the leads (`LeadRows::new`).
-        let lead_recipes = config
+        let lead_recipes: Vec<(&str, Recipe)> = config
             .signals
             .iter()
-            .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal, recipe)))
-            .filter(|(_, recipe)| recipe.events().is_none());
-        for (out, (signal, recipe)) in self.features.iter_mut().zip(lead_recipes) {
-            if let Some(values) = cells.column(&signal.name, &recipe)? {
-                out.extend(values);
-            }
+            .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal.name.as_str(), recipe)))
+            .filter(|(_, recipe)| recipe.events().is_none())
+            .collect();
+        let lead_recipes: Vec<(&str, &Recipe)> = lead_recipes.iter().map(|(signal, recipe)| (*signal, recipe)).collect();
+        for (out, values) in self.features.iter_mut().zip(recipe_columns(table, &config.csv.missing, &lead_recipes)?) {
+            out.extend(values.unwrap_or_default());
         }
         Ok(())
     }

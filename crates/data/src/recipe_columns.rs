@@ -8,9 +8,40 @@ use crate::cells::{self, clean, TextColumn};
 use crate::read::Table;
 use crate::DataError;
 
-/// The cells of a leads table as recipes read them. Consecutive recipes of one
-/// column (a signal's levels or bins) read its cells once.
-pub(crate) struct LeadCells<'t> {
+/// Every recipe's feature column, one value per row of `table` (None for a recipe that
+/// counts events), for `(signal, recipe)` pairs in order. Consecutive recipes of one
+/// column (a signal's levels or bins) read its cells once; such groups are computed on
+/// every core. The error is the first in recipe order, as reading them one by one gives.
+pub(crate) fn recipe_columns(table: &Table, missing: &[String], recipes: &[(&str, &Recipe)]) -> Result<Vec<Option<Vec<f64>>>, DataError> {
+    use rayon::prelude::*;
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for (k, (_, recipe)) in recipes.iter().enumerate() {
+        match groups.last_mut() {
+            Some(group) if recipes[group.start].1.column() == recipe.column() => group.end = k + 1,
+            _ => groups.push(k..k + 1),
+        }
+    }
+    let computed: Vec<Vec<Result<Option<Vec<f64>>, DataError>>> = groups
+        .into_par_iter()
+        .map(|group| {
+            let mut cells = LeadCells::new(table, missing);
+            let mut columns = Vec::with_capacity(group.len());
+            for (signal, recipe) in &recipes[group] {
+                let column = cells.column(signal, recipe);
+                let failed = column.is_err();
+                columns.push(column);
+                if failed {
+                    break;
+                }
+            }
+            columns
+        })
+        .collect();
+    computed.into_iter().flatten().collect()
+}
+
+/// The cells of a leads table as recipes read them, remembering the last column read.
+struct LeadCells<'t> {
     table: &'t Table,
     missing: &'t [String],
     text: Option<(String, TextColumn)>,
@@ -18,14 +49,14 @@ pub(crate) struct LeadCells<'t> {
 }
 
 impl<'t> LeadCells<'t> {
-    pub(crate) fn new(table: &'t Table, missing: &'t [String]) -> Self {
+    fn new(table: &'t Table, missing: &'t [String]) -> Self {
         LeadCells { table, missing, text: None, numbers: None }
     }
 
     /// The values of `recipe`'s feature column, one per row; None for a recipe that
     /// counts events (those come from the events file). A cell the recipe cannot use is
     /// an error naming file, row and column, and `signal`.
-    pub(crate) fn column(&mut self, signal: &str, recipe: &Recipe) -> Result<Option<Vec<f64>>, DataError> {
+    fn column(&mut self, signal: &str, recipe: &Recipe) -> Result<Option<Vec<f64>>, DataError> {
         let (table, missing) = (self.table, self.missing);
         Ok(match recipe.reads() {
             Reads::Events(_) => None,

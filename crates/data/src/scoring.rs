@@ -11,7 +11,7 @@ use polars::prelude::PlHashMap;
 use crate::cells::{self, DateLayout, DateRule};
 use crate::event_stream::{for_each_event, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::{self, ReadNotes};
-use crate::recipe_columns::LeadCells;
+use crate::recipe_columns::recipe_columns;
 use crate::DataError;
 
 /// What `read_scoring_input` found.
@@ -68,12 +68,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         Some(c) => cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values,
         None => vec![None; ids.len()],
     };
-    let mut cells = LeadCells::new(&table, &inputs.missing);
-    let mut features = Vec::with_capacity(recipes.len());
-    for (name, recipe) in &recipes {
-        features.push(cells.column(name, recipe)?.unwrap_or_default());
-    }
-    drop(cells);
+    let mut features: Vec<Vec<f64>> = recipe_columns(&table, &inputs.missing, &recipes)?.into_iter().map(Option::unwrap_or_default).collect();
     drop(table);
 
     let mut out = ScoringInput { ids, ..Default::default() };
