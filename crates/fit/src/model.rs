@@ -440,21 +440,18 @@ pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training 
 /// lowest score any training lead could reach is 0, so scores and thresholds
 /// read as non-negative numbers; adding a constant never changes a ranking.
 pub(crate) fn readable_base(points: &[i64], x: ArrayView2<f64>) -> i64 {
+    // Each column's range in one pass over the rows (a pass per column would read the
+    // whole row-major matrix once per column); each column still sees its rows in order.
+    let (mut lo, mut hi) = (vec![f64::INFINITY; x.ncols()], vec![f64::NEG_INFINITY; x.ncols()]);
+    for row in x.rows() {
+        for ((lo, hi), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(row) {
+            (*lo, *hi) = (lo.min(v), hi.max(v));
+        }
+    }
     let lowest: f64 = points
         .iter()
-        .zip(x.columns())
-        .map(|(&p, column)| {
-            let (lo, hi) = column
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
-                });
-            if lo.is_finite() {
-                (p as f64 * lo).min(p as f64 * hi)
-            } else {
-                0.0
-            }
-        })
+        .zip(lo.iter().zip(&hi))
+        .map(|(&p, (&lo, &hi))| if lo.is_finite() { (p as f64 * lo).min(p as f64 * hi) } else { 0.0 })
         .sum();
     if lowest < 0.0 {
         ((-lowest / 10.0).ceil() * 10.0) as i64
@@ -480,4 +477,29 @@ pub fn attach_recipes(model: &mut scorecard::Model, config: &mqlcal_config::Conf
         signal.recipe = recipes.iter().find(|(name, _)| name == &signal.name).map(|(_, r)| r.clone());
     }
     model.inputs = Some(config.model_inputs());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_base_is_what_a_pass_per_column_gives() {
+        let x = ndarray::arr2(&[[0.0, -2.0, f64::NAN, 1.0], [3.0, 0.5, f64::NAN, -0.0], [1.0, -4.0, f64::NAN, 0.0]]);
+        let per_column = |points: &[i64]| -> i64 {
+            let lowest: f64 = points
+                .iter()
+                .zip(x.columns())
+                .map(|(&p, c)| {
+                    let (lo, hi) = c.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                    if lo.is_finite() { (p as f64 * lo).min(p as f64 * hi) } else { 0.0 }
+                })
+                .sum();
+            if lowest < 0.0 { ((-lowest / 10.0).ceil() * 10.0) as i64 } else { 0 }
+        };
+        for points in [[10, 7, 3, -5], [-10, -7, 0, 5], [0, 25, 1, 1]] {
+            assert_eq!(readable_base(&points, x.view()), per_column(&points), "{points:?}");
+        }
+        assert_eq!(readable_base(&[10, 7, 3, -5], x.view()), 40);
+    }
 }

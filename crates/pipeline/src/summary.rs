@@ -184,6 +184,14 @@ fn recommended(run: &Backtested, model: &Model) -> Recommended {
 
 /// The signals that can move a score most: |points × largest value among the leads|.
 pub fn top_signals(model: &Model, table: &FeatureTable, k: usize) -> Vec<TopSignal> {
+    // Every column's largest value in one pass over the rows (in row order, as a pass per
+    // column would take them: a pass per column reads the whole row-major table each time).
+    let mut largest = vec![0.0f64; table.columns.len()];
+    for row in table.matrix.rows() {
+        for (m, &v) in largest.iter_mut().zip(row) {
+            *m = m.max(v);
+        }
+    }
     let mut top: Vec<TopSignal> = model
         .signals
         .iter()
@@ -193,7 +201,7 @@ pub fn top_signals(model: &Model, table: &FeatureTable, k: usize) -> Vec<TopSign
                 .columns
                 .iter()
                 .position(|c| c.name == s.name)
-                .map(|j| table.matrix.column(j).iter().copied().fold(0.0f64, f64::max))
+                .map(|j| largest[j])
                 .unwrap_or(1.0);
             TopSignal { signal: s.name.clone(), points: s.points, max_value, max_points: s.points as f64 * max_value }
         })
