@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
 use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
 use serde::Serialize;
@@ -306,16 +308,32 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
                 blank_rate: p.blank_rate,
             });
         }
-        for signal in &config.signals {
-            if let SignalSource::Categorical { column, levels } = &signal.source {
+        // Each categorical signal's unnamed values, counted by their text on every core and
+        // named once per value; the first error in signal order is the one reported.
+        let categorical: Vec<(&str, &str, &[String])> = config
+            .signals
+            .iter()
+            .filter_map(|signal| match &signal.source {
+                SignalSource::Categorical { column, levels } => Some((signal.name.as_str(), column.as_str(), levels.as_slice())),
+                _ => None,
+            })
+            .collect();
+        let counted: Vec<Result<Vec<(String, usize)>, DataError>> = categorical
+            .par_iter()
+            .map(|&(_, column, levels)| {
                 let cells = cells::text(raw, column)?;
-                for cell in cells.iter() {
-                    if let Some(v) = clean(cell, &config.csv.missing) {
-                        if !levels.iter().any(|l| l == v) {
-                            *unnamed.entry((signal.name.clone(), v.to_string())).or_insert(0) += 1;
-                        }
+                let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
+                for value in cells.iter().filter_map(|cell| clean(cell, &config.csv.missing)) {
+                    if !levels.iter().any(|l| l == value) {
+                        *counts.entry(value).or_insert(0) += 1;
                     }
                 }
+                Ok(counts.into_iter().map(|(value, n)| (value.to_string(), n)).collect())
+            })
+            .collect();
+        for (&(signal, _, _), values) in categorical.iter().zip(counted) {
+            for (value, n) in values? {
+                *unnamed.entry((signal.to_string(), value)).or_insert(0) += n;
             }
         }
         profiles_all.extend(profiles);
