@@ -1,8 +1,10 @@
-//! An events file read one row at a time, for the feature table (ingest) and for
-//! scoring alike. A CSV file is streamed (memory does not grow with it: 20M
-//! events are counted, not held); a Parquet file is read through polars.
-//! Cells are trimmed, blanks and missing markers become None, and dates are
-//! parsed as everywhere else, with errors naming the file, row and column.
+//! An events file read one event at a time, for the feature table (ingest) and for
+//! scoring alike. A CSV file is streamed (memory does not grow with it: 20M events
+//! are counted, not held): cut into pieces where records end (`csv_cut`), parsed on
+//! every core, each event's lead and activity looked up there, and handed on in file
+//! order, so sums come out as one reader's would. A Parquet file is read through polars.
+//! Cells are trimmed, blanks and missing markers become None, and dates are parsed as
+//! everywhere else, with errors naming the file, row, line and column.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
