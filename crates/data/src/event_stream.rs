@@ -43,6 +43,21 @@ pub(crate) struct EventKeys<'a> {
     pub activities: &'a PlHashMap<&'a str, usize>,
 }
 
+/// The activities some feature counts, numbered as the events reader reports them
+/// (`Event::counted`), and for each number what counts it, in the order given.
+pub(crate) fn number_activities<'a, T>(counting: impl IntoIterator<Item = (&'a str, T)>) -> (PlHashMap<&'a str, usize>, Vec<Vec<T>>) {
+    let (mut numbers, mut counted_by) = (PlHashMap::default(), Vec::<Vec<T>>::new());
+    for (activity, counter) in counting {
+        let next = numbers.len();
+        let number = *numbers.entry(activity).or_insert(next);
+        if number == counted_by.len() {
+            counted_by.push(Vec::new());
+        }
+        counted_by[number].push(counter);
+    }
+    (numbers, counted_by)
+}
+
 /// Lead ids to their rows, built once and shared by every core reading events.
 pub(crate) struct LeadIndex<'a> {
     ids: &'a [String],
@@ -803,6 +818,13 @@ mod tests {
             out.truncate(out.len() - end.len());
         }
         out
+    }
+
+    #[test]
+    fn activities_are_numbered_in_first_mention_order_with_every_counter() {
+        let (numbers, counted_by) = number_activities([("demo", 0), ("visit", 0), ("demo", 1), ("demo", 1)]);
+        assert_eq!((numbers["demo"], numbers["visit"]), (0, 1));
+        assert_eq!(counted_by, vec![vec![0, 1, 1], vec![0]]);
     }
 
     #[test]

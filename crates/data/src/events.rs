@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 
 use mqlcal_config::{Config, EventsSpec};
 use mqlcal_scorecard::EventsRule;
-use polars::prelude::PlHashMap;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -74,18 +73,8 @@ pub fn aggregate(
     let events_signals: Vec<&EventsRule> = recipes.iter().filter_map(|(_, recipe)| recipe.events()).collect();
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events signals that count it.
-    let mut activity_index: PlHashMap<&str, usize> = PlHashMap::default();
-    let mut counted_by: Vec<Vec<usize>> = Vec::new();
-    for (k, rule) in events_signals.iter().enumerate() {
-        for a in &rule.activities {
-            let next = activity_index.len();
-            let index = *activity_index.entry(a.as_str()).or_insert(next);
-            if index == counted_by.len() {
-                counted_by.push(Vec::new());
-            }
-            counted_by[index].push(k);
-        }
-    }
+    let (activity_index, counted_by) =
+        number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
     let lead_index = LeadIndex::new(leads.ids);
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
 

@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, DateFormat, Encoding};
-use mqlcal_scorecard::{EventColumns, EventsRule, Inputs, Model, Recipe};
-use polars::prelude::PlHashMap;
+use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -103,23 +102,14 @@ fn sum_events(
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
     let n = out.ids.len();
+    let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
+    for (j, _) in events_rules() {
+        features[j] = vec![0.0; n];
+    }
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events features (index into `features`, and their rule) that count it.
-    let mut activity_index: PlHashMap<&str, usize> = PlHashMap::default();
-    let mut counted_by: Vec<Vec<(usize, &EventsRule)>> = Vec::new();
-    for (j, (_, recipe)) in recipes.iter().enumerate() {
-        if let Some(rule) = recipe.events() {
-            features[j] = vec![0.0; n];
-            for activity in &rule.activities {
-                let next = activity_index.len();
-                let index = *activity_index.entry(activity.as_str()).or_insert(next);
-                if index == counted_by.len() {
-                    counted_by.push(Vec::new());
-                }
-                counted_by[index].push((j, rule));
-            }
-        }
-    }
+    let (activity_index, counted_by) =
+        number_activities(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), (j, rule)))));
     let lead_index = LeadIndex::new(&out.ids);
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
