@@ -157,7 +157,7 @@ pub(crate) fn for_each_event(
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        read::FileKind::Csv => stream_csv(path, csv, columns, &needed, dates, keys, notes, take, PIECE_BYTES),
+        read::FileKind::Csv => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
     }
 }
 
@@ -330,11 +330,17 @@ fn open(path: &Path, offset: u64) -> Result<std::fs::File, DataError> {
     Ok(file)
 }
 
+/// csv-core's reader as every read of an events file uses it: a record's fields are
+/// counted by `RecordRule`, against the header, wherever the reader starts.
+fn records<R: std::io::Read>(delimiter: u8, has_headers: bool, input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(has_headers).flexible(true).from_reader(input)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn stream_csv(
     path: &Path,
     options: &CsvOptions,
     columns: &EventColumnNames,
-    needed: &[(String, String)],
     dates: &DateRule<'_>,
     keys: &EventKeys<'_>,
     notes: &mut ReadNotes,
@@ -344,8 +350,8 @@ fn stream_csv(
     let mut reader = BufReader::with_capacity(1 << 20, open(path, 0)?);
     let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
     let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
-    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(reader);
-    let header = read_header(path, &mut csv, needed)?;
+    let mut csv = records(delimiter, true, reader);
+    let header = read_header(path, &mut csv, &needed_columns(columns))?;
     let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
     let rule = RecordRule {
         path,
@@ -374,8 +380,7 @@ fn stream_csv(
         progress.lines_before = position.line().saturating_sub(1);
         if let Some(offset) = read_in_pieces(open(path, position.byte())?, position.byte(), &rule, &layout, piece_bytes, &mut progress, notes, take)? {
             // Where no safe cut is known the rest is read in order, as one piece.
-            let rest = BufReader::with_capacity(1 << 20, open(path, offset)?);
-            let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(rest);
+            let mut csv = records(delimiter, false, BufReader::with_capacity(1 << 20, open(path, offset)?));
             read_in_order(&mut csv, &rule, &mut progress, false, &mut lookup, notes, take)?;
         }
     }
@@ -413,17 +418,13 @@ fn read_in_order<R: std::io::Read>(
     let mut scratch: [String; 3] = Default::default();
     let mut next_layout_check = progress.held.len() + LAYOUT_SAMPLE_ROWS;
     loop {
-        let line = |record: &csv::ByteRecord| progress.lines_before + record.position().map_or(0, |p| p.line());
-        match csv.read_byte_record(&mut record) {
-            Ok(true) => {}
+        let read = csv.read_byte_record(&mut record);
+        let at = At { row: progress.rows + 1, line: progress.lines_before + record.position().map_or(0, |p| p.line()) };
+        match read {
+            Ok(true) => progress.rows += 1,
             Ok(false) => return Ok(false),
-            Err(e) => {
-                let at = At { row: progress.rows + 1, line: line(&record) };
-                return Err(rule.error(Problem::Unreadable { message: e.to_string() }, at));
-            }
+            Err(e) => return Err(rule.error(Problem::Unreadable { message: e.to_string() }, at)),
         }
-        let at = At { row: progress.rows + 1, line: line(&record) };
-        progress.rows += 1;
         let (cells, latin1) = rule.cells(&record, &mut scratch).map_err(|p| rule.error(p, at))?;
         if latin1 {
             progress.warn_latin1(rule.path, at.row, notes);
@@ -500,7 +501,7 @@ impl Piece {
 
     /// Records as csv-core reads them.
     fn parse_records(&mut self, bytes: &[u8], rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) {
-        let mut csv = csv::ReaderBuilder::new().delimiter(rule.delimiter).has_headers(false).flexible(true).from_reader(bytes);
+        let mut csv = records(rule.delimiter, false, bytes);
         let mut record = csv::ByteRecord::new();
         let mut scratch: [String; 3] = Default::default();
         loop {
@@ -767,7 +768,7 @@ mod tests {
         let mut events = Vec::new();
         let read = with_keys(|keys| {
             let rule = DateRule::configured(format);
-            stream_csv(path, &options(encoding), &NAMES, &needed_columns(&NAMES), &rule, keys, &mut notes, &mut seen(&mut events), piece_bytes)
+            stream_csv(path, &options(encoding), &NAMES, &rule, keys, &mut notes, &mut seen(&mut events), piece_bytes)
         });
         (events, read.map(|r| (r.rows, r.layout)).map_err(|e| e.to_string()), notes.warnings)
     }
