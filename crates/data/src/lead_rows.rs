@@ -194,7 +194,6 @@ impl LeadRows {
             .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal.name.as_str(), recipe)))
             .filter(|(_, recipe)| recipe.events().is_none())
             .collect();
-        let lead_recipes: Vec<(&str, &Recipe)> = lead_recipes.iter().map(|(signal, recipe)| (*signal, recipe)).collect();
         for (out, values) in self.features.iter_mut().zip(recipe_columns(table, &config.csv.missing, &lead_recipes)?) {
             out.extend(values.unwrap_or_default());
         }

@@ -12,12 +12,12 @@ use crate::DataError;
 /// counts events), for `(signal, recipe)` pairs in order. Consecutive recipes of one
 /// column (a signal's levels or bins) read its cells once; such groups are computed on
 /// every core. The error is the first in recipe order, as reading them one by one gives.
-pub(crate) fn recipe_columns(table: &Table, missing: &[String], recipes: &[(&str, &Recipe)]) -> Result<Vec<Option<Vec<f64>>>, DataError> {
+pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(table: &Table, missing: &[String], recipes: &[(&str, R)]) -> Result<Vec<Option<Vec<f64>>>, DataError> {
     use rayon::prelude::*;
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     for (k, (_, recipe)) in recipes.iter().enumerate() {
         match groups.last_mut() {
-            Some(group) if recipes[group.start].1.column() == recipe.column() => group.end = k + 1,
+            Some(group) if recipes[group.start].1.borrow().column() == recipe.borrow().column() => group.end = k + 1,
             _ => groups.push(k..k + 1),
         }
     }
@@ -27,7 +27,7 @@ pub(crate) fn recipe_columns(table: &Table, missing: &[String], recipes: &[(&str
             let mut cells = LeadCells::new(table, missing);
             let mut columns = Vec::with_capacity(group.len());
             for (signal, recipe) in &recipes[group] {
-                let column = cells.column(signal, recipe);
+                let column = cells.column(signal, recipe.borrow());
                 let failed = column.is_err();
                 columns.push(column);
                 if failed {
