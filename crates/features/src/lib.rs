@@ -103,22 +103,27 @@ pub struct Patterns {
     pub window_complete: Vec<bool>,
 }
 
-/// Rows per piece of [`rows_filled`]'s work.
-const FILL_ROWS: usize = 4096;
+/// Rows per piece of [`for_each_row`]'s work.
+const PIECE_ROWS: usize = 4096;
 
-/// An `n` × `p` row-major matrix whose row `i` is written by `fill(i, row)`, filled in
-/// pieces on every core: each cell is written once, so the order does not matter.
-/// Tables of a million leads are built and copied this way.
-pub fn rows_filled(n: usize, p: usize, fill: impl Fn(usize, &mut [f64]) + Sync) -> Result<Array2<f64>, ndarray::ShapeError> {
+/// `f(i, row)` for every row `i` of `values`, a row-major matrix of `p` columns, in
+/// pieces on every core: each row is its own, so the order does not matter. Tables of
+/// a million leads are built, copied and centred this way.
+pub fn for_each_row(values: &mut [f64], p: usize, f: impl Fn(usize, &mut [f64]) + Sync) {
     use rayon::prelude::*;
-    let mut values = vec![0.0; n * p];
     if p > 0 {
-        values.par_chunks_mut(p * FILL_ROWS).enumerate().for_each(|(piece, out)| {
-            for (k, row) in out.chunks_exact_mut(p).enumerate() {
-                fill(piece * FILL_ROWS + k, row);
+        values.par_chunks_mut(p * PIECE_ROWS).enumerate().for_each(|(piece, rows)| {
+            for (k, row) in rows.chunks_exact_mut(p).enumerate() {
+                f(piece * PIECE_ROWS + k, row);
             }
         });
     }
+}
+
+/// An `n` × `p` row-major matrix whose row `i` is written by `fill(i, row)` ([`for_each_row`]).
+pub fn rows_filled(n: usize, p: usize, fill: impl Fn(usize, &mut [f64]) + Sync) -> Result<Array2<f64>, ndarray::ShapeError> {
+    let mut values = vec![0.0; n * p];
+    for_each_row(&mut values, p, fill);
     Array2::from_shape_vec((n, p), values)
 }
 
@@ -269,6 +274,15 @@ impl OutcomeCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn for_each_row_gives_every_row_its_own_index_across_pieces() {
+        let (n, p) = (2 * PIECE_ROWS + 7, 3);
+        let mut values = vec![0.0; n * p];
+        for_each_row(&mut values, p, |i, row| row.iter_mut().enumerate().for_each(|(j, v)| *v += (i * p + j) as f64));
+        assert!(values.iter().enumerate().all(|(k, &v)| v == k as f64));
+        for_each_row(&mut [], 0, |_, _| panic!("no columns, no rows to visit"));
+    }
 
     #[test]
     fn gather_copies_what_select_copies() {

@@ -220,9 +220,6 @@ struct Centred {
     sds: Vec<f64>,
 }
 
-/// Rows per piece of the centring, which runs on every core (each value is its own).
-const CENTRE_ROWS: usize = 4096;
-
 /// One copy of the kept columns, to be centred in place (at a million leads each copy is
 /// ~250 MB). Row-major by construction: the passes over the data read each row as one slice.
 fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitError> {
@@ -231,14 +228,11 @@ fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitEr
 
 /// `xc − means` row by row, on every core.
 fn subtract_means(xc: &mut Array2<f64>, means: &Array1<f64>) {
-    use rayon::prelude::*;
     let p = xc.ncols();
-    if let (Some(values), Some(means), true) = (xc.as_slice_mut(), means.as_slice(), p > 0) {
-        values.par_chunks_mut(p * CENTRE_ROWS).for_each(|piece| {
-            for row in piece.chunks_exact_mut(p) {
-                for (v, m) in row.iter_mut().zip(means) {
-                    *v -= m;
-                }
+    if let (Some(values), Some(means)) = (xc.as_slice_mut(), means.as_slice()) {
+        mqlcal_features::for_each_row(values, p, |_, row| {
+            for (v, m) in row.iter_mut().zip(means) {
+                *v -= m;
             }
         });
         return;
