@@ -1,23 +1,27 @@
-//! Two products of L-BFGS computed faster than ndarray computes them, each summing in the
-//! order ndarray does, so every bit is kept.
+//! Three products computed faster than ndarray computes them, each summing in the order
+//! ndarray does, so every bit is kept.
 //!
-//! Xᵀv (the gradient): ndarray forms it column by column, walking X with a stride of a
-//! whole row per signal, each column summed row by row from 0. [`transposed_times`] walks X
-//! once, row by row, with the same sums.
+//! Xᵀv (L-BFGS's gradient): ndarray forms it column by column, walking X with a stride of
+//! a whole row per signal, each column summed row by row from 0. [`transposed_times`] walks
+//! X once, row by row, with the same sums.
 //!
-//! X·w (the margins), which ndarray hands to matrixmultiply as a product with a
+//! X·w (L-BFGS's margins), which ndarray hands to matrixmultiply as a product with a
 //! p × 1 matrix. matrixmultiply first copies X into panels, which for this shape costs as
-//! much as the arithmetic; [`times`] computes the same sums without the copy. (The
-//! Hessian's WᵀW stays with matrixmultiply: a version of it written this way, tiled 4 × 4,
-//! was 10 % slower.)
+//! much as the arithmetic; [`times`] computes the same sums without the copy.
+//!
+//! WᵀW (the Hessian of each block of rows). matrixmultiply computes every element, and
+//! copies W into panels twice; [`gram`] computes the lower triangle's tiles from W as it
+//! lies and mirrors them. An element and its mirror are the same chain of the same
+//! products, so the mirror is exact. (An earlier version that computed every element in
+//! 4 × 4 tiles was 10 % slower than matrixmultiply.)
 //!
 //! The order: on an x86-64 CPU with FMA and AVX2 (and no AVX-512), matrixmultiply 0.3
 //! computes each element of a product as a fused multiply-add chain from 0 over runs of
-//! 256 terms of the inner dimension, adding each run's sum to the element in turn.
-//! Elsewhere it picks another kernel, and [`times`] returns None: the caller then asks
-//! ndarray. Tests check both products against ndarray to the bit.
+//! 256 terms of the inner dimension, adding each run's sum to the element in turn (the
+//! first to 0). Elsewhere it picks another kernel, and these functions leave the product
+//! to ndarray. Tests check all three against ndarray to the bit.
 
-use ndarray::{Array1, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
 
 /// Xᵀv with each column's sum taken row by row from 0, as ndarray sums a strided column
 /// (a column that is contiguous, i.e. a single column or row, ndarray sums otherwise: it
@@ -63,9 +67,35 @@ pub(super) fn times(x: ArrayView2<f64>, w: ArrayView1<f64>) -> Option<Array1<f64
     None
 }
 
+/// How many values [`gram`] wants per row of a `k`-column W: `k` rounded up to a whole
+/// number of its 8-wide tiles when the FMA kernel runs (the rest of each row zero), else `k`.
+pub(super) fn gram_stride(k: usize) -> usize {
+    if fma_kernel() {
+        k.div_ceil(8) * 8
+    } else {
+        k
+    }
+}
+
+/// WᵀW (`k` × `k`) of W, rows of `stride` values ([`gram_stride`]), the first `k` of each
+/// W's row and the rest zero: what `general_mat_mul(1.0, &w.t(), &w, 0.0, ..)` computes.
+pub(super) fn gram(w: &[f64], k: usize, stride: usize) -> Array2<f64> {
+    let rows = if stride == 0 { 0 } else { w.len() / stride };
+    #[cfg(target_arch = "x86_64")]
+    if fma_kernel() && stride == k.div_ceil(8) * 8 && k > 0 {
+        // SAFETY: the CPU has AVX2 and FMA (fma_kernel); every row has `stride` values.
+        return unsafe { fused::gram(&w[..rows * stride], rows, k, stride) };
+    }
+    let mut product = Array2::<f64>::zeros((k, k));
+    if let Ok(w) = ArrayView2::from_shape((rows, k).strides((stride, 1)), w) {
+        ndarray::linalg::general_mat_mul(1.0, &w.t(), &w, 0.0, &mut product);
+    }
+    product
+}
+
 #[cfg(target_arch = "x86_64")]
 mod fused {
-    use ndarray::Array1;
+    use ndarray::{Array1, Array2};
 
     use super::RUN;
 
@@ -74,7 +104,28 @@ mod fused {
     #[target_feature(enable = "fma")]
     pub(super) unsafe fn times(rows: &[f64], w: &[f64]) -> Array1<f64> {
         let mut out = Vec::with_capacity(rows.len() / w.len());
-        for row in rows.chunks_exact(w.len()) {
+        let p = w.len();
+        let mut rest = rows;
+        if p <= RUN {
+            // One run per row: four rows' chains at a time, so they overlap (one row's
+            // chain waits on each multiply-add).
+            let mut quads = rows.chunks_exact(4 * p);
+            for quad in &mut quads {
+                let (a, more) = quad.split_at(p);
+                let (b, more) = more.split_at(p);
+                let (c, d) = more.split_at(p);
+                let mut sums = [0.0f64; 4];
+                for k in 0..p {
+                    sums[0] = a[k].mul_add(w[k], sums[0]);
+                    sums[1] = b[k].mul_add(w[k], sums[1]);
+                    sums[2] = c[k].mul_add(w[k], sums[2]);
+                    sums[3] = d[k].mul_add(w[k], sums[3]);
+                }
+                out.extend_from_slice(&sums);
+            }
+            rest = quads.remainder();
+        }
+        for row in rest.chunks_exact(p) {
             let mut total = 0.0f64;
             for (r, (xs, ws)) in row.chunks(RUN).zip(w.chunks(RUN)).enumerate() {
                 let mut sum = 0.0f64;
@@ -86,6 +137,49 @@ mod fused {
             out.push(total);
         }
         Array1::from(out)
+    }
+
+    /// [`super::gram`] on the FMA kernel: for every run of 256 rows and every 8 × 4 tile
+    /// with an element on or below the diagonal, eight 4-wide FMA chains (one per column
+    /// pair of lanes), then the run's sums added to the tile (to 0 for the first run).
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn gram(w: &[f64], rows: usize, k: usize, stride: usize) -> Array2<f64> {
+        use std::arch::x86_64::*;
+        // Column j's sums at [j * stride + i]: a tile's four lanes are adjacent.
+        let mut sums = vec![0.0f64; stride * stride];
+        let base = w.as_ptr();
+        let mut start = 0;
+        while start < rows {
+            let end = (start + RUN).min(rows);
+            for i0 in (0..stride).step_by(8) {
+                // Tiles of columns j0..j0 + 4 that reach down to row i0 + 7.
+                for j0 in (0..=i0 + 4).step_by(4) {
+                    let mut acc = [_mm256_setzero_pd(); 8];
+                    for r in start..end {
+                        let row = base.add(r * stride);
+                        let low = _mm256_loadu_pd(row.add(i0));
+                        let high = _mm256_loadu_pd(row.add(i0 + 4));
+                        for jj in 0..4 {
+                            let b = _mm256_broadcast_sd(&*row.add(j0 + jj));
+                            acc[jj] = _mm256_fmadd_pd(low, b, acc[jj]);
+                            acc[4 + jj] = _mm256_fmadd_pd(high, b, acc[4 + jj]);
+                        }
+                    }
+                    for jj in 0..4 {
+                        for (half, lanes) in [(0, acc[jj]), (4, acc[4 + jj])] {
+                            let at = sums.as_mut_ptr().add((j0 + jj) * stride + i0 + half);
+                            let before = if start == 0 { _mm256_setzero_pd() } else { _mm256_loadu_pd(at) };
+                            _mm256_storeu_pd(at, _mm256_add_pd(lanes, before));
+                        }
+                    }
+                }
+            }
+            start = end;
+        }
+        Array2::from_shape_fn((k, k), |(i, j)| {
+            let (low, high) = if i >= j { (j, i) } else { (i, j) };
+            sums[low * stride + high]
+        })
     }
 }
 
@@ -113,7 +207,7 @@ mod tests {
     #[test]
     fn rows_times_weights_are_ndarrays_product_to_the_bit() {
         // 300 signals: more than one run of 256 terms.
-        for (n, p, seed) in [(1000, 9, 8), (37, 1, 9), (64, 300, 10)] {
+        for (n, p, seed) in [(1000, 9, 8), (37, 1, 9), (64, 300, 10), (1003, 29, 11), (6, 256, 12), (7, 257, 13)] {
             let x = rows(n, p, seed);
             let w: Array1<f64> = (0..p).map(|j| 0.3 - 0.011 * j as f64 + 1e-3 / (1 + j) as f64).collect();
             let theirs = x.dot(&w.view().into_shape_with_order((p, 1)).unwrap());
@@ -121,6 +215,28 @@ mod tests {
                 Some(ours) => assert!(same_bits(&ours, &theirs), "{p} signals"),
                 None => eprintln!("matrixmultiply picks another kernel on this CPU: ndarray's product is used"),
             }
+        }
+    }
+
+    #[test]
+    fn the_gram_matrix_is_ndarrays_product_to_the_bit() {
+        // Widths around the 8 × 4 tiles, rows around the runs of 256 (a Hessian block is 2,048),
+        // zeros and negative zeros among the values.
+        for (n, k, seed) in [(2048, 31, 20), (1, 2, 21), (255, 8, 22), (257, 9, 23), (700, 5, 24), (513, 33, 25), (3, 1, 26), (2048, 16, 27)] {
+            let mut w = rows(n, k, seed);
+            w[[0, 0]] = -0.0;
+            w[[n / 2, k - 1]] = 0.0;
+            let mut theirs = Array2::<f64>::zeros((k, k));
+            ndarray::linalg::general_mat_mul(1.0, &w.t(), &w, 0.0, &mut theirs);
+            let stride = gram_stride(k);
+            let mut laid = vec![0.0; n * stride];
+            for (out, row) in laid.chunks_exact_mut(stride).zip(w.rows()) {
+                for (o, v) in out.iter_mut().zip(row) {
+                    *o = *v;
+                }
+            }
+            let ours = gram(&laid, k, stride);
+            assert!(same_bits(&ours, &theirs), "{n} rows, {k} columns");
         }
     }
 

@@ -2,8 +2,9 @@
 //! then damped Newton steps on the exact objective.
 
 use linfa::ParamGuard;
-use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray};
+use ndarray::{Array1, ArrayView2};
 
+use super::centred::{centre, centre_weighted, Centred, CentredRows};
 use super::fitted::LogisticFit;
 use super::hyperparams::{FitParams, ValidFitParams};
 use super::linalg::{chol_solve, cholesky, collinear_error};
@@ -110,11 +111,9 @@ pub fn fit_prepared(
     let Screened { keep, signals, dropped, warnings } = &prepared.screened;
     let (keep, signals, dropped, mut warnings) = (keep.clone(), signals.clone(), dropped.clone(), warnings.clone());
     let p = keep.len();
-    let Centred { xc, means, sds } = &prepared.centred;
+    let Centred { rows: xc, means, sds } = &prepared.centred;
     let problem = Problem {
-        xc: xc
-            .as_slice()
-            .ok_or_else(|| FitError::Shape("centred signals are not row-major".into()))?,
+        xc,
         p,
         y: won,
         weights,
@@ -213,72 +212,12 @@ fn check_weights(weights: &[f64], rows: usize) -> Result<(), FitError> {
     }
 }
 
-/// The kept columns, centred, with their means and standard deviations.
-struct Centred {
-    xc: Array2<f64>,
-    means: Array1<f64>,
-    sds: Vec<f64>,
-}
-
-/// One copy of the kept columns, to be centred in place (at a million leads each copy is
-/// ~250 MB). Row-major by construction: the passes over the data read each row as one slice.
-fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitError> {
-    mqlcal_features::gather(x, None, keep).map_err(|e| FitError::Shape(e.to_string()))
-}
-
-/// `xc − means` row by row, on every core.
-fn subtract_means(xc: &mut Array2<f64>, means: &Array1<f64>) {
-    let p = xc.ncols();
-    if let (Some(values), Some(means)) = (xc.as_slice_mut(), means.as_slice()) {
-        mqlcal_features::for_each_row(values, p, |_, row| {
-            for (v, m) in row.iter_mut().zip(means) {
-                *v -= m;
-            }
-        });
-        return;
-    }
-    *xc -= &means.view().insert_axis(Axis(0));
-}
-
-fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
-    let p = keep.len();
-    // Centre the kept columns: this changes only the intercept (which is not penalised),
-    // so the optimum is the same problem, better conditioned for L-BFGS and Newton.
-    let mut xc = kept_columns(x, keep)?;
-    let means = xc.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(p));
-    let sds: Vec<f64> = xc.std_axis(Axis(0), 0.0).to_vec();
-    subtract_means(&mut xc, &means);
-    Ok(Centred { xc, means, sds })
-}
-
-/// [`centre`] for rows that stand for `weights[i]` leads each: the leads' means and
-/// standard deviations.
-fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64]) -> Result<Centred, FitError> {
-    let p = keep.len();
-    let total: f64 = weights.iter().sum();
-    let mut xc = kept_columns(x, keep)?;
-    let mut means = Array1::<f64>::zeros(p);
-    for (row, &w) in xc.outer_iter().zip(weights) {
-        means.scaled_add(w, &row);
-    }
-    means /= total;
-    let mut squares = vec![0.0; p];
-    for (row, &w) in xc.outer_iter().zip(weights) {
-        for ((s, &v), &m) in squares.iter_mut().zip(row.iter()).zip(means.iter()) {
-            *s += w * (v - m) * (v - m);
-        }
-    }
-    let sds = squares.iter().map(|s| (s / total).sqrt()).collect();
-    subtract_means(&mut xc, &means);
-    Ok(Centred { xc, means, sds })
-}
-
 /// The starting point of Newton: the warm fit when there is one, else L-BFGS from the
 /// intercept-only model (kept only if better), else the intercept-only model.
 fn start(
     params: &ValidFitParams,
     problem: &Problem,
-    xc: &Array2<f64>,
+    xc: &CentredRows,
     means: &Array1<f64>,
     (n_won, n_lost): (usize, usize),
     warm: Option<&LogisticFit>,
@@ -303,7 +242,7 @@ fn start(
 fn lbfgs(
     params: &ValidFitParams,
     problem: &Problem,
-    xc: &Array2<f64>,
+    xc: &CentredRows,
     mut theta: Vec<f64>,
 ) -> Result<Vec<f64>, FitError> {
     let won = problem.y;
@@ -315,12 +254,12 @@ fn lbfgs(
         .then(|| (0..n).step_by(n.div_ceil(WARM_START_ROWS)).collect());
     let (records, targets, alpha) = match &sample {
         Some(rows) => (
-            CowArray::from(xc.select(Axis(0), rows)),
+            xc.matrix(Some(rows)),
             rows.iter().map(|&i| won[i]).collect::<Vec<bool>>(),
             params.alpha * rows.len() as f64 / n as f64,
         ),
         None => (
-            CowArray::from(xc.view()),
+            xc.matrix(None),
             won.to_vec(),
             params.alpha,
         ),
