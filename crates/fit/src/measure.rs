@@ -70,9 +70,15 @@ pub(crate) fn measure(
         let x = rows_matrix(table, rows);
         let y = labels(table, rows);
         let w = table.weights_of(rows);
-        let metrics = calibrated_metrics(model, x.view(), &y, w.as_deref())?;
-        let exact = logistic.predict_proba(x.view())?;
-        Ok(Some((set, metrics, mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?)))
+        // The points model's numbers and the exact model's, side by side.
+        let (metrics, exact) = rayon::join(
+            || calibrated_metrics(model, x.view(), &y, w.as_deref()),
+            || -> Result<Metrics, FitError> {
+                let exact = logistic.predict_proba(x.view())?;
+                Ok(mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?)
+            },
+        );
+        Ok(Some((set, metrics?, exact?)))
     });
     for (set, metrics, exact) in measured.collect::<Result<Vec<_>, FitError>>()?.into_iter().flatten() {
         model.metrics.insert(set.to_string(), metrics);
@@ -208,6 +214,6 @@ pub fn evaluate_points_model(
 /// calibration table) on the rows `x` with outcomes `y`.
 /// (`w[i]`, when given, is how many leads row i stands for.)
 fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool], w: Option<&[f64]>) -> Result<Metrics, FitError> {
-    let probs: Vec<f64> = scores(model, x).iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
+    let probs: Vec<f64> = scores(model, x).par_iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
     Ok(mqlcal_metrics::evaluate_weighted(&probs, y, w)?)
 }

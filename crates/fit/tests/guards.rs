@@ -214,3 +214,25 @@ fn shape_and_parameter_errors() {
     let narrow = x.slice(ndarray::s![.., ..1]);
     assert!(matches!(m.predict_proba(narrow), Err(FitError::Shape(_))));
 }
+
+#[test]
+fn scoring_names_the_first_row_that_is_not_finite() {
+    // Rows are scored on every core; the error is still the first bad row's, in row order.
+    let (x, won, names) = base();
+    let m = fit(&p(1.0), x.view(), &won, &names).unwrap();
+    let mut rows = Array2::zeros((5000, 2));
+    rows[[4321, 1]] = f64::INFINITY;
+    rows[[1234, 0]] = f64::NAN;
+    rows[[1234, 1]] = f64::NEG_INFINITY;
+    match m.predict_proba(rows.view()) {
+        Err(FitError::NonFinite { row, column, value }) => {
+            assert_eq!((row, column.as_str()), (1234, "a"));
+            assert!(value.is_nan());
+        }
+        other => panic!("{other:?}"),
+    }
+    match rounding_cost(rows.view(), &vec![false; 5000], None, &m.coef, m.intercept, &[1, 1]) {
+        Err(FitError::NonFinite { row, column, .. }) => assert_eq!((row, column.as_str()), (1234, "column 0")),
+        other => panic!("{other:?}"),
+    }
+}

@@ -8,6 +8,7 @@
 // `!(a > b)` is used on purpose throughout: it is also true for NaN, which must be rejected.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 mod special;
@@ -509,8 +510,11 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
     let mean = x.iter().enumerate().map(|(i, &v)| leads.scale(i, v)).sum::<f64>() / n;
     let rate = won as f64 / (won + lost) as f64;
     let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
-    let objective = |a: f64, b: f64| -> f64 {
-        x.iter()
+    // Each row's terms (an exp and a log each) are computed on every core; the sums are
+    // taken one after another, in row order, as a single loop takes them.
+    let mut terms: Vec<f64> = Vec::new();
+    let mut objective = |a: f64, b: f64| -> f64 {
+        x.par_iter()
             .zip(labels)
             .enumerate()
             .map(|(i, (&xi, &y))| {
@@ -519,16 +523,23 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
                 let s = if y { -z } else { z };
                 leads.scale(i, if s > 0.0 { s + (-s).exp().ln_1p() } else { s.exp().ln_1p() })
             })
-            .sum()
+            .collect_into_vec(&mut terms);
+        terms.iter().sum()
     };
     let mut f = objective(a, b);
+    let mut rows: Vec<(f64, f64, f64)> = Vec::new();
     for it in 1..=200 {
+        x.par_iter()
+            .zip(labels)
+            .enumerate()
+            .map(|(i, (&xi, &y))| {
+                let xc = xi - mean;
+                let p = sigmoid(a + b * xc);
+                (xc, leads.scale(i, p - if y { 1.0 } else { 0.0 }), leads.scale(i, p * (1.0 - p)))
+            })
+            .collect_into_vec(&mut rows);
         let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (i, (&xi, &y)) in x.iter().zip(labels).enumerate() {
-            let xc = xi - mean;
-            let p = sigmoid(a + b * xc);
-            let r = leads.scale(i, p - if y { 1.0 } else { 0.0 });
-            let w = leads.scale(i, p * (1.0 - p));
+        for &(xc, r, w) in &rows {
             g0 += r;
             g1 += r * xc;
             h00 += w;
@@ -728,7 +739,33 @@ fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, 
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let (won, _) = leads.need_both("evaluation", labels)?;
-    let calibration = match calibration_intercept_slope_of(probs, labels, leads) {
+    // The metrics read the same rows and nothing of each other: computed side by side,
+    // each as alone; a failure is reported in the order they are listed.
+    let ((calibration, (roc_auc, average_precision)), ((brier, log_loss), ((ece, hosmer_lemeshow), (reliability, curve)))) = rayon::join(
+        || {
+            rayon::join(
+                || calibration_intercept_slope_of(probs, labels, leads),
+                || rayon::join(|| roc_auc_of(probs, labels, leads), || average_precision_of(probs, labels, leads)),
+            )
+        },
+        || {
+            rayon::join(
+                || (brier_of(probs, labels, leads), log_loss_of(probs, labels, leads)),
+                || {
+                    rayon::join(
+                        || rayon::join(|| ece_equal_mass_of(probs, labels, leads), || hosmer_lemeshow_of(probs, labels, leads)),
+                        || {
+                            rayon::join(
+                                || reliability_table_of(probs, labels, N_GROUPS, leads),
+                                || calibration_curve_quantile_of(probs, labels, N_GROUPS, leads),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let calibration = match calibration {
         Ok(c) => Some(c),
         Err(MetricsError::NotEstimable { .. } | MetricsError::Separated) => None,
         Err(e) => return Err(e),
@@ -736,15 +773,15 @@ fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, 
     Ok(Metrics {
         n: leads.total(probs.len()),
         won,
-        roc_auc: roc_auc_of(probs, labels, leads)?,
-        average_precision: average_precision_of(probs, labels, leads)?,
-        brier: brier_of(probs, labels, leads)?,
-        log_loss: log_loss_of(probs, labels, leads)?,
-        ece_equal_mass_10: ece_equal_mass_of(probs, labels, leads)?,
-        hosmer_lemeshow_10: hosmer_lemeshow_of(probs, labels, leads)?,
+        roc_auc: roc_auc?,
+        average_precision: average_precision?,
+        brier: brier?,
+        log_loss: log_loss?,
+        ece_equal_mass_10: ece?,
+        hosmer_lemeshow_10: hosmer_lemeshow?,
         calibration_intercept_slope: calibration,
-        reliability: reliability_table_of(probs, labels, N_GROUPS, leads)?,
-        calibration_curve_quantile_10: calibration_curve_quantile_of(probs, labels, N_GROUPS, leads)?,
+        reliability: reliability?,
+        calibration_curve_quantile_10: curve?,
     })
 }
 

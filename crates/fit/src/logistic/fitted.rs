@@ -2,6 +2,7 @@
 
 use mqlcal_metrics::sigmoid;
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::screening::DroppedSignal;
@@ -71,28 +72,35 @@ impl LogisticFit {
                 x.ncols()
             )));
         }
-        let mut out = Vec::with_capacity(x.nrows());
-        for (r, row) in x.outer_iter().enumerate() {
-            let mut z = self.intercept;
-            for (k, &j) in self.columns.iter().enumerate() {
-                let v = row[j];
-                if !v.is_finite() {
-                    return Err(FitError::NonFinite {
-                        row: r,
-                        column: self.signals[k].clone(),
-                        value: v,
-                    });
+        // Rows on every core, each summed on its own; None marks a row with a value that
+        // is not finite, and the first such row is the error.
+        let scored: Vec<Option<f64>> = (0..x.nrows())
+            .into_par_iter()
+            .map(|r| {
+                let row = x.row(r);
+                let mut z = self.intercept;
+                for (k, &j) in self.columns.iter().enumerate() {
+                    let v = row[j];
+                    if !v.is_finite() {
+                        return None;
+                    }
+                    z += self.coef[k] * v;
                 }
-                z += self.coef[k] * v;
+                Some(z)
+            })
+            .collect();
+        if let Some(r) = scored.iter().position(Option::is_none) {
+            let row = x.row(r);
+            if let Some((k, v)) = self.columns.iter().enumerate().map(|(k, &j)| (k, row[j])).find(|(_, v)| !v.is_finite()) {
+                return Err(FitError::NonFinite { row: r, column: self.signals[k].clone(), value: v });
             }
-            out.push(z);
         }
-        Ok(out)
+        Ok(scored.into_iter().flatten().collect())
     }
 
     /// Probability of winning for each row of a matrix with the same columns as the training input.
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Vec<f64>, FitError> {
-        Ok(self.linear_score(x)?.into_iter().map(sigmoid).collect())
+        Ok(self.linear_score(x)?.into_par_iter().map(sigmoid).collect())
     }
 
     /// Weights aligned with the input columns, 0 for dropped signals (what a scorecard needs).
