@@ -99,6 +99,9 @@ mod fused {
 
     use super::RUN;
 
+    /// Rows of W (at most 16 KB at 32 values a row) each tile reads in one pass.
+    const PIECE_ROWS: usize = 64;
+
     // Plain loops, no closures: a closure would not inherit the FMA feature, and each
     // mul_add would become a call.
     #[target_feature(enable = "fma")]
@@ -147,15 +150,25 @@ mod fused {
         use std::arch::x86_64::*;
         // Column j's sums at [j * stride + i]: a tile's four lanes are adjacent.
         let mut sums = vec![0.0f64; stride * stride];
+        // The 8 × 4 tiles (first row, first column) on or below the diagonal: the columns
+        // j0..j0 + 4 that reach down to row i0 + 7.
+        let tiles: Vec<(usize, usize)> =
+            (0..stride).step_by(8).flat_map(|i0| (0..=i0 + 4).step_by(4).map(move |j0| (i0, j0))).collect();
+        // Each tile's chains, kept between pieces of a run: every tile passes over a piece
+        // of rows while it is in the L1 cache (a whole run of 256 rows is not).
+        let mut chains = vec![_mm256_setzero_pd(); tiles.len() * 8];
         let base = w.as_ptr();
         let mut start = 0;
         while start < rows {
             let end = (start + RUN).min(rows);
-            for i0 in (0..stride).step_by(8) {
-                // Tiles of columns j0..j0 + 4 that reach down to row i0 + 7.
-                for j0 in (0..=i0 + 4).step_by(4) {
+            chains.fill(_mm256_setzero_pd());
+            let mut piece = start;
+            while piece < end {
+                let stop = (piece + PIECE_ROWS).min(end);
+                for (&(i0, j0), kept) in tiles.iter().zip(chains.chunks_exact_mut(8)) {
                     let mut acc = [_mm256_setzero_pd(); 8];
-                    for r in start..end {
+                    acc.copy_from_slice(kept);
+                    for r in piece..stop {
                         let row = base.add(r * stride);
                         let low = _mm256_loadu_pd(row.add(i0));
                         let high = _mm256_loadu_pd(row.add(i0 + 4));
@@ -165,12 +178,16 @@ mod fused {
                             acc[4 + jj] = _mm256_fmadd_pd(high, b, acc[4 + jj]);
                         }
                     }
-                    for jj in 0..4 {
-                        for (half, lanes) in [(0, acc[jj]), (4, acc[4 + jj])] {
-                            let at = sums.as_mut_ptr().add((j0 + jj) * stride + i0 + half);
-                            let before = if start == 0 { _mm256_setzero_pd() } else { _mm256_loadu_pd(at) };
-                            _mm256_storeu_pd(at, _mm256_add_pd(lanes, before));
-                        }
+                    kept.copy_from_slice(&acc);
+                }
+                piece = stop;
+            }
+            for (&(i0, j0), acc) in tiles.iter().zip(chains.chunks_exact(8)) {
+                for jj in 0..4 {
+                    for (half, lanes) in [(0, acc[jj]), (4, acc[4 + jj])] {
+                        let at = sums.as_mut_ptr().add((j0 + jj) * stride + i0 + half);
+                        let before = if start == 0 { _mm256_setzero_pd() } else { _mm256_loadu_pd(at) };
+                        _mm256_storeu_pd(at, _mm256_add_pd(lanes, before));
                     }
                 }
             }
