@@ -264,7 +264,7 @@ impl Scorer<'_> {
             _ => None,
         };
         // The three largest contributions (by size, then name) are put in words; the rest are not.
-        let mut parts: Vec<Contribution> = Vec::new();
+        let mut parts: Vec<Contribution> = Vec::with_capacity(model.signals.len());
         self.each_contribution(values, |part| {
             if part.points != 0 {
                 parts.push(part);
@@ -285,7 +285,15 @@ impl Scorer<'_> {
         // Writing to a String cannot fail.
         let times = |text: &mut String, v: f64| {
             if (v - 1.0).abs() > 1e-9 {
-                let _ = if v.fract() == 0.0 { write!(text, " ×{v:.0}") } else { write!(text, " ×{v:.2}") };
+                // A whole count is written as the integer it is ({:.0} reads the same, and
+                // is the slow path of float formatting); -0.0 keeps its sign that way.
+                let _ = if v.fract() == 0.0 && v.abs() < 1e15 && !(v == 0.0 && v.is_sign_negative()) {
+                    write!(text, " ×{}", v as i64)
+                } else if v.fract() == 0.0 {
+                    write!(text, " ×{v:.0}")
+                } else {
+                    write!(text, " ×{v:.2}")
+                };
             }
         };
         // unsigned_abs: i64::MIN has no positive twin (a saturated sum must not panic here).
@@ -321,5 +329,24 @@ impl Scorer<'_> {
                 Reason { signal: cap.name.clone(), points: part.points, text }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `reason` writes a whole count as an integer; it must read as `{:.0}` wrote it.
+    #[test]
+    fn whole_counts_read_as_float_formatting_wrote_them() {
+        let mut v = 2.0f64;
+        let mut whole = vec![0.0, 1.0, 3.0, 40.0, -1.0, -7.0, 999_999_999_999_999.0, -999_999_999_999_999.0, 4503599627370496.0 / 8.0];
+        while v < 1e15 {
+            whole.extend([v, v + 1.0, -v]);
+            v *= 3.7;
+            v = v.round();
+        }
+        for v in whole {
+            assert!(v.fract() == 0.0 && v.abs() < 1e15);
+            assert_eq!(format!("{}", v as i64), format!("{v:.0}"), "{v}");
+        }
     }
 }

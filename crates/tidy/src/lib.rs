@@ -28,14 +28,34 @@ impl Values {
         self.len() == 0
     }
 
-    /// Cell `row` as CSV text (blank for None; text neutralised, quoted when needed).
-    fn csv_cell(&self, row: usize) -> String {
+    /// Cell `row` as CSV text, appended to `out` (nothing for None; text neutralised,
+    /// quoted when needed). Written in place: a million-lead scores file has ten
+    /// million cells.
+    fn push_csv_cell(&self, row: usize, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
         match self {
-            Values::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            Values::Int(v) => {
+                if let Some(x) = v[row] {
+                    let _ = write!(out, "{x}");
+                }
+            }
             // Non-finite floats are written blank: notebooks read them as missing.
-            Values::Float(v) => v[row].filter(|x| x.is_finite()).map(|x| x.to_string()).unwrap_or_default(),
-            Values::Bool(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
-            Values::Text(v) => v[row].as_deref().map(csv_text).unwrap_or_default(),
+            Values::Float(v) => {
+                if let Some(x) = v[row].filter(|x| x.is_finite()) {
+                    let _ = write!(out, "{x}");
+                }
+            }
+            Values::Bool(v) => {
+                if let Some(x) = v[row] {
+                    out.push_str(if x { "true" } else { "false" });
+                }
+            }
+            Values::Text(v) => {
+                if let Some(text) = v[row].as_deref() {
+                    push_csv_text(out, text);
+                }
+            }
         }
     }
 }
@@ -113,8 +133,12 @@ impl TidyTable {
     /// block of rows at a time is the same file as the whole table written at once.
     pub fn push_csv_rows(&self, out: &mut String) {
         for row in 0..self.len() {
-            let cells: Vec<String> = self.columns.iter().map(|c| c.values.csv_cell(row)).collect();
-            out.push_str(&cells.join(","));
+            for (k, column) in self.columns.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                column.values.push_csv_cell(row, out);
+            }
             out.push('\n');
         }
     }
@@ -130,10 +154,13 @@ pub fn percent(share: f64, decimals: usize) -> String {
     }
 }
 
+/// How text a spreadsheet would run as a formula begins.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Text a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
 /// carriage return) with a leading `'`, so it shows as text; other text as it is.
 pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(FORMULA_STARTS) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {
         std::borrow::Cow::Borrowed(text)
@@ -142,17 +169,82 @@ pub fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Neutralise formula-like text, then quote it when it holds a comma, quote or line break.
 pub fn csv_text(text: &str) -> String {
-    let safe = formula_safe(text).into_owned();
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
+    let mut out = String::with_capacity(text.len() + 1);
+    push_csv_text(&mut out, text);
+    out
+}
+
+/// [`csv_text`], appended to `out`.
+fn push_csv_text(out: &mut String, text: &str) {
+    // The `'` a formula gets holds none of these, so the text alone decides the quotes.
+    let quoted = text.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
+    }
+    if text.starts_with(FORMULA_STARTS) {
+        out.push('\'');
+    }
+    if quoted {
+        for (k, part) in text.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        safe
+        out.push_str(text);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell as this crate first wrote it: each cell its own string, joined.
+    fn cell_as_first_written(values: &Values, row: usize) -> String {
+        let text = |t: &str| {
+            let safe = formula_safe(t).into_owned();
+            if safe.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", safe.replace('"', "\"\""))
+            } else {
+                safe
+            }
+        };
+        match values {
+            Values::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            Values::Float(v) => v[row].filter(|x| x.is_finite()).map(|x| x.to_string()).unwrap_or_default(),
+            Values::Bool(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            Values::Text(v) => v[row].as_deref().map(text).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn cells_written_in_place_read_as_cells_joined() {
+        let texts = [
+            "plain", "", "=SUM(A1)", "+1", "-x", "@me", "\tlead", "\rlead", "a,b", "say \"hi\"", "\"", "\"\"",
+            "two\nlines", "cr\rhere", "=a,\"b\"", "-\"", "ünïcödé, ok", "×3 (+75)",
+        ];
+        let n = texts.len();
+        let table = TidyTable::new("t")
+            .text("text", texts.iter().map(|t| Some(*t)))
+            .text("sometimes", (0..n).map(|k| (k % 2 == 0).then(|| texts[n - 1 - k])))
+            .int("int", (0..n).map(|k| (k % 3 != 0).then_some(k as i64 * 7919 - 50_000)))
+            .float("float", [0.1, -0.0, f64::NAN, f64::INFINITY, 1e300, 5e-324, 0.5, -2.25, 1.0 / 3.0, 100.0].iter().cycle().take(n).map(|&x| Some(x)))
+            .bool("bool", (0..n).map(|k| [Some(true), Some(false), None][k % 3]));
+        let mut expected = String::new();
+        for row in 0..n {
+            let cells: Vec<String> = table.columns.iter().map(|c| cell_as_first_written(&c.values, row)).collect();
+            expected.push_str(&cells.join(","));
+            expected.push('\n');
+        }
+        let mut ours = String::new();
+        table.push_csv_rows(&mut ours);
+        assert_eq!(ours, expected);
+        for t in texts {
+            assert_eq!(csv_text(t), cell_as_first_written(&Values::Text(vec![Some(t.to_string())]), 0), "{t:?}");
+        }
+    }
 
     #[test]
     fn a_table_written_a_block_of_rows_at_a_time_is_the_whole_table() {
