@@ -65,7 +65,7 @@ fn crm_table(format: Format, ids: &[String], explained: &[Explained]) -> TidyTab
         .int(score, explained.iter().map(|e| Some(e.score.total)))
         .bool(mql, explained.iter().map(|e| e.score.mql))
         .text(tier, explained.iter().map(|e| e.tier.map(|t| if t == Tier::Hot { "hot" } else { "warm" })))
-        .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("; "))))
+        .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("; "))))
 }
 
 /// Leads of a CSV output scored and written per block: each block is explained on every
@@ -106,12 +106,15 @@ impl Tally {
     }
 }
 
-/// The output's columns for these leads (`ids[k]` is the lead of `explained[k]`), named as `format` names them.
-fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String], explained: &[Explained]) -> TidyTable {
-    let reason = |k: usize| explained.iter().map(move |e| e.reasons.get(k).map(|r| r.text.clone())).collect::<Vec<_>>();
+/// The output's columns for these leads (`ids[k]` is the lead of `explained[k]`), named as
+/// `format` names them. The reasons' texts move into the table (read the tally first).
+fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String], explained: &mut [Explained]) -> TidyTable {
+    let mut reason = |k: usize| explained.iter_mut().map(|e| e.reasons.get_mut(k).map(|r| std::mem::take(&mut r.text))).collect::<Vec<_>>();
     let table = if format != Format::Mqlcal {
         crm_table(format, ids, explained)
     } else {
+        let reasons = [reason(0), reason(1), reason(2)];
+        let [reason_1, reason_2, reason_3] = reasons;
         TidyTable::new("scores")
         .text(id_column, ids.iter().map(|id| Some(id.clone())))
         .int("score", explained.iter().map(|e| Some(e.score.total)))
@@ -128,9 +131,9 @@ fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String],
             }),
         )
         .float("probability", explained.iter().map(|e| e.score.probability))
-        .text("reason_1", reason(0))
-        .text("reason_2", reason(1))
-        .text("reason_3", reason(2))
+        .text("reason_1", reason_1)
+        .text("reason_2", reason_2)
+        .text("reason_3", reason_3)
     };
     if !two_axis {
         return table;
@@ -161,12 +164,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let two_axis = model.two_axis().is_some();
-    let explain_lead = |row: usize| scorer.explain(&input.row(row));
-    let table_of = |rows: Range<usize>, explained: &[Explained]| output_table(args.format, &id_column, two_axis, &input.ids[rows], explained);
+    // One vector of feature values per run of leads, refilled lead by lead.
+    let explain_leads = |rows: Range<usize>| -> Vec<Explained> {
+        let mut values = Vec::new();
+        rows.map(|row| {
+            input.row_into(row, &mut values);
+            scorer.explain(&values)
+        })
+        .collect()
+    };
+    let table_of = |rows: Range<usize>, explained: &mut [Explained]| output_table(args.format, &id_column, two_axis, &input.ids[rows], explained);
     let leads = input.ids.len();
     // CSV is written as it is scored; each piece's rows are the whole table's rows (push_csv_rows).
     let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
-        out.write_all(table_of(0..0, &[]).csv_header().as_bytes())?;
+        out.write_all(table_of(0..0, &mut []).csv_header().as_bytes())?;
         let mut tally = Tally::default();
         for block in (0..leads).step_by(BLOCK_LEADS) {
             let block_end = (block + BLOCK_LEADS).min(leads);
@@ -176,10 +187,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .into_par_iter()
                 .map(|start| {
                     let rows = start..(start + PIECE_LEADS).min(block_end);
-                    let explained: Vec<Explained> = rows.clone().map(explain_lead).collect();
+                    let mut explained = explain_leads(rows.clone());
+                    let tally = Tally::of(&explained);
                     let mut text = String::new();
-                    table_of(rows, &explained).push_csv_rows(&mut text);
-                    (text, Tally::of(&explained))
+                    table_of(rows, &mut explained).push_csv_rows(&mut text);
+                    (text, tally)
                 })
                 .collect();
             for (text, piece) in pieces {
@@ -198,9 +210,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.context("cannot write to standard output")),
         }
     } else if matches!(mqlcal_data::file_kind(&args.output)?, mqlcal_data::FileKind::Parquet) {
-        let explained: Vec<Explained> = (0..leads).into_par_iter().map(explain_lead).collect();
-        mqlcal_data::write_tidy(&table_of(0..leads, &explained), &args.output, &inputs)?;
-        Tally::of(&explained)
+        let mut explained: Vec<Explained> = (0..leads)
+            .step_by(PIECE_LEADS)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .flat_map_iter(|start| explain_leads(start..(start + PIECE_LEADS).min(leads)))
+            .collect();
+        let tally = Tally::of(&explained);
+        mqlcal_data::write_tidy(&table_of(0..leads, &mut explained), &args.output, &inputs)?;
+        tally
     } else {
         let mut tally = Tally::default();
         mqlcal_pipeline::write_atomic_with(&args.output, |out| {
