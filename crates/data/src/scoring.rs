@@ -29,15 +29,8 @@ pub struct ScoringInput {
 }
 
 impl ScoringInput {
-    /// Lead `row`'s feature values, aligned with the model's signals.
-    pub fn row(&self, row: usize) -> Vec<f64> {
-        let mut values = Vec::with_capacity(self.features.len());
-        self.row_into(row, &mut values);
-        values
-    }
-
-    /// [`ScoringInput::row`] into `values` (its old contents replaced): scoring a million
-    /// leads reuses one vector per piece.
+    /// Lead `row`'s feature values, aligned with the model's signals, into `values` (its
+    /// old contents replaced): scoring a million leads reuses one vector per piece.
     pub fn row_into(&self, row: usize, values: &mut Vec<f64>) {
         values.clear();
         values.extend(self.features.iter().map(|column| column[row]));

@@ -108,8 +108,8 @@ const PIECE_ROWS: usize = 4096;
 
 /// `f(i, row)` for every row `i` of `values`, a row-major matrix of `p` columns, in
 /// pieces on every core: each row is its own, so the order does not matter. Tables of
-/// a million leads are built, copied and centred this way.
-pub fn for_each_row(values: &mut [f64], p: usize, f: impl Fn(usize, &mut [f64]) + Sync) {
+/// a million leads are built, copied and centred this way (and a fit's byte rows taken).
+pub fn for_each_row<T: Send>(values: &mut [T], p: usize, f: impl Fn(usize, &mut [T]) + Sync) {
     use rayon::prelude::*;
     if p > 0 {
         values.par_chunks_mut(p * PIECE_ROWS).enumerate().for_each(|(piece, rows)| {
@@ -281,7 +281,7 @@ mod tests {
         let mut values = vec![0.0; n * p];
         for_each_row(&mut values, p, |i, row| row.iter_mut().enumerate().for_each(|(j, v)| *v += (i * p + j) as f64));
         assert!(values.iter().enumerate().all(|(k, &v)| v == k as f64));
-        for_each_row(&mut [], 0, |_, _| panic!("no columns, no rows to visit"));
+        for_each_row::<f64>(&mut [], 0, |_, _| panic!("no columns, no rows to visit"));
     }
 
     #[test]

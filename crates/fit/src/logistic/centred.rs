@@ -11,14 +11,16 @@
 //! 240 MB; they were waiting on memory. Anything else (or a grouped table) is stored as
 //! f64, centred.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ndarray::{Array2, ArrayView2, Axis, CowArray};
 
 use crate::error::FitError;
 
 /// The kept columns, centred, with their means and standard deviations.
 pub(super) struct Centred {
     pub(super) rows: CentredRows,
-    pub(super) means: Array1<f64>,
+    pub(super) means: Vec<f64>,
     pub(super) sds: Vec<f64>,
 }
 
@@ -26,35 +28,29 @@ pub(super) struct Centred {
 pub(super) enum CentredRows {
     /// x − mean, stored.
     Stored(Array2<f64>),
-    /// Whole numbers 0–255 as they came: `f64::from(value) − means[j]` when read.
-    Bytes { values: Vec<u8>, means: Vec<f64>, p: usize },
+    /// Whole numbers 0–255 as they came, centred when read.
+    Bytes(Vec<u8>),
 }
 
-impl CentredRows {
+impl Centred {
     /// Rows `start..end`, centred, one row after another: the stored rows themselves, or
     /// `scratch` filled with them.
     pub(super) fn block<'s>(&'s self, start: usize, end: usize, scratch: &'s mut Vec<f64>) -> &'s [f64] {
-        match self {
-            CentredRows::Stored(xc) => {
-                let p = xc.ncols();
-                match xc.as_slice() {
-                    Some(values) => &values[start * p..end * p],
-                    None => {
-                        scratch.clear();
-                        scratch.extend(xc.slice(ndarray::s![start..end, ..]).iter());
-                        scratch
-                    }
+        let p = self.means.len();
+        match &self.rows {
+            CentredRows::Stored(xc) => match xc.as_slice() {
+                Some(values) => &values[start * p..end * p],
+                None => {
+                    scratch.clear();
+                    scratch.extend(xc.slice(ndarray::s![start..end, ..]).iter());
+                    scratch
                 }
-            }
-            CentredRows::Bytes { values, means, p } => {
+            },
+            CentredRows::Bytes(values) => {
                 // Every value is written below: resizing keeps what was there (no zeroing).
                 scratch.resize((end - start) * p, 0.0);
-                if *p > 0 {
-                    for (out, row) in scratch.chunks_exact_mut(*p).zip(values[start * p..end * p].chunks_exact(*p)) {
-                        for ((o, &b), &m) in out.iter_mut().zip(row).zip(means) {
-                            *o = f64::from(b) - m;
-                        }
-                    }
+                for (r, out) in (start..end).zip(scratch.chunks_exact_mut(p.max(1))) {
+                    self.centre_byte_row(values, r, out.iter_mut());
                 }
                 scratch
             }
@@ -63,20 +59,27 @@ impl CentredRows {
 
     /// The rows `rows` (all when None), centred, as a matrix.
     pub(super) fn matrix(&self, rows: Option<&[usize]>) -> CowArray<'_, f64, ndarray::Ix2> {
-        match (self, rows) {
+        match (&self.rows, rows) {
             (CentredRows::Stored(xc), None) => CowArray::from(xc.view()),
             (CentredRows::Stored(xc), Some(rows)) => CowArray::from(xc.select(Axis(0), rows)),
-            (CentredRows::Bytes { values, means, p }, rows) => {
-                let n = rows.map_or(values.len() / (*p).max(1), <[usize]>::len);
-                let mut out = Array2::<f64>::zeros((n, *p));
+            (CentredRows::Bytes(values), rows) => {
+                let p = self.means.len();
+                let n = rows.map_or(values.len() / p.max(1), <[usize]>::len);
+                let mut out = Array2::<f64>::zeros((n, p));
                 for (i, mut row) in out.outer_iter_mut().enumerate() {
-                    let r = rows.map_or(i, |rows| rows[i]);
-                    for ((o, &b), &m) in row.iter_mut().zip(&values[r * p..(r + 1) * p]).zip(means) {
-                        *o = f64::from(b) - m;
-                    }
+                    self.centre_byte_row(values, rows.map_or(i, |rows| rows[i]), row.iter_mut());
                 }
                 CowArray::from(out)
             }
+        }
+    }
+
+    /// Row `r` of `bytes`, centred into `out`: `f64::from(b) − mean`, the value centring in
+    /// place stores.
+    fn centre_byte_row<'o>(&self, bytes: &[u8], r: usize, out: impl Iterator<Item = &'o mut f64>) {
+        let p = self.means.len();
+        for ((o, &b), &m) in out.zip(&bytes[r * p..(r + 1) * p]).zip(&self.means) {
+            *o = f64::from(b) - m;
         }
     }
 }
@@ -88,48 +91,40 @@ fn kept_columns(x: ArrayView2<f64>, keep: &[usize]) -> Result<Array2<f64>, FitEr
 }
 
 /// `xc − means` row by row, on every core.
-fn subtract_means(xc: &mut Array2<f64>, means: &Array1<f64>) {
+fn subtract_means(xc: &mut Array2<f64>, means: &[f64]) {
     let p = xc.ncols();
-    if let (Some(values), Some(means)) = (xc.as_slice_mut(), means.as_slice()) {
-        mqlcal_features::for_each_row(values, p, |_, row| {
-            for (v, m) in row.iter_mut().zip(means) {
-                *v -= m;
-            }
-        });
-        return;
+    match xc.as_slice_mut() {
+        Some(values) => mqlcal_features::for_each_row(values, p, |_, row| row.iter_mut().zip(means).for_each(|(v, m)| *v -= m)),
+        None => xc.rows_mut().into_iter().for_each(|mut row| row.iter_mut().zip(means).for_each(|(v, m)| *v -= m)),
     }
-    *xc -= &means.view().insert_axis(Axis(0));
 }
 
 /// The kept columns of `x` as bytes, row after row, if every value is a whole number
 /// 0–255 (not −0.0, which a byte would turn into 0.0).
 fn kept_bytes(x: ArrayView2<f64>, keep: &[usize]) -> Option<Vec<u8>> {
-    use rayon::prelude::*;
-    const PIECE_ROWS: usize = 4096;
     let p = keep.len();
     if p == 0 {
         return None;
     }
     let mut values = vec![0u8; x.nrows() * p];
-    let whole = values.par_chunks_mut(PIECE_ROWS * p).enumerate().all(|(piece, out)| {
-        out.chunks_exact_mut(p).enumerate().all(|(k, out)| {
-            let row = x.row(piece * PIECE_ROWS + k);
-            out.iter_mut().zip(keep).all(|(o, &j)| {
-                let v = row[j];
-                let b = v as u8;
-                *o = b;
-                f64::from(b).to_bits() == v.to_bits()
-            })
-        })
+    let whole = AtomicBool::new(true);
+    mqlcal_features::for_each_row(&mut values, p, |i, out| {
+        let row = x.row(i);
+        for (o, &j) in out.iter_mut().zip(keep) {
+            let v = row[j];
+            *o = v as u8;
+            if f64::from(*o).to_bits() != v.to_bits() {
+                whole.store(false, Ordering::Relaxed);
+            }
+        }
     });
-    whole.then_some(values)
+    whole.into_inner().then_some(values)
 }
 
 /// The means and standard deviations (ddof 0) of byte columns, summed as ndarray's
 /// `mean_axis` and `std_axis` sum a row-major matrix along its rows: the sum row by row
 /// from 0; Welford's update for the variance. A test holds them to ndarray's bits.
 fn byte_moments(values: &[u8], p: usize) -> (Vec<f64>, Vec<f64>) {
-    let n = values.len() / p;
     let mut sums = vec![0.0f64; p];
     let mut mean = vec![0.0f64; p];
     let mut sum_sq = vec![0.0f64; p];
@@ -143,25 +138,20 @@ fn byte_moments(values: &[u8], p: usize) -> (Vec<f64>, Vec<f64>) {
             sum_sq[j] = (x - mean[j]).mul_add(delta, sum_sq[j]);
         }
     }
-    let n = n as f64;
+    let n = (values.len() / p) as f64;
     (sums.iter().map(|s| s / n).collect(), sum_sq.iter().map(|s| (s / n).sqrt()).collect())
 }
 
 /// The kept columns of `x`, centred on their means.
 pub(super) fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
-    let p = keep.len();
     if x.nrows() > 0 {
         if let Some(values) = kept_bytes(x, keep) {
-            let (means, sds) = byte_moments(&values, p);
-            return Ok(Centred {
-                rows: CentredRows::Bytes { values, means: means.clone(), p },
-                means: Array1::from(means),
-                sds,
-            });
+            let (means, sds) = byte_moments(&values, keep.len());
+            return Ok(Centred { rows: CentredRows::Bytes(values), means, sds });
         }
     }
     let mut xc = kept_columns(x, keep)?;
-    let means = xc.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(p));
+    let means = xc.mean_axis(Axis(0)).map_or_else(|| vec![0.0; keep.len()], |m| m.to_vec());
     let sds: Vec<f64> = xc.std_axis(Axis(0), 0.0).to_vec();
     subtract_means(&mut xc, &means);
     Ok(Centred { rows: CentredRows::Stored(xc), means, sds })
@@ -173,14 +163,15 @@ pub(super) fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64
     let p = keep.len();
     let total: f64 = weights.iter().sum();
     let mut xc = kept_columns(x, keep)?;
-    let mut means = Array1::<f64>::zeros(p);
+    let mut means = ndarray::Array1::<f64>::zeros(p);
     for (row, &w) in xc.outer_iter().zip(weights) {
         means.scaled_add(w, &row);
     }
     means /= total;
+    let means = means.to_vec();
     let mut squares = vec![0.0; p];
     for (row, &w) in xc.outer_iter().zip(weights) {
-        for ((s, &v), &m) in squares.iter_mut().zip(row.iter()).zip(means.iter()) {
+        for ((s, &v), &m) in squares.iter_mut().zip(row.iter()).zip(&means) {
             *s += w * (v - m) * (v - m);
         }
     }
@@ -217,24 +208,24 @@ mod tests {
             let x = table(n, p, (n * 31 + p) as u64, false);
             let keep: Vec<usize> = (0..p).collect();
             let bytes = centre(x.view(), &keep).unwrap();
-            assert!(matches!(bytes.rows, CentredRows::Bytes { .. }), "{n} × {p}");
+            assert!(matches!(bytes.rows, CentredRows::Bytes(_)), "{n} × {p}");
             // What centring in place computes, through ndarray.
             let mut xc = x.clone();
-            let means = xc.mean_axis(Axis(0)).unwrap();
+            let means = xc.mean_axis(Axis(0)).unwrap().to_vec();
             let sds = xc.std_axis(Axis(0), 0.0).to_vec();
             subtract_means(&mut xc, &means);
-            assert_eq!(bits(bytes.means.as_slice().unwrap()), bits(means.as_slice().unwrap()), "means, {n} × {p}");
+            assert_eq!(bits(&bytes.means), bits(&means), "means, {n} × {p}");
             assert_eq!(bits(&bytes.sds), bits(&sds), "sds, {n} × {p}");
             let mut scratch = Vec::new();
-            assert_eq!(bits(bytes.rows.block(0, n, &mut scratch)), bits(xc.as_slice().unwrap()));
+            assert_eq!(bits(bytes.block(0, n, &mut scratch)), bits(xc.as_slice().unwrap()));
             let tail = n / 2..n;
             assert_eq!(
-                bits(bytes.rows.block(tail.start, tail.end, &mut scratch)),
+                bits(bytes.block(tail.start, tail.end, &mut scratch)),
                 bits(&xc.as_slice().unwrap()[tail.start * p..tail.end * p])
             );
             let some: Vec<usize> = (0..n).rev().step_by(3).collect();
-            assert_eq!(bytes.rows.matrix(Some(&some)), xc.select(Axis(0), &some));
-            assert_eq!(bytes.rows.matrix(None), xc);
+            assert_eq!(bytes.matrix(Some(&some)), xc.select(Axis(0), &some));
+            assert_eq!(bytes.matrix(None), xc);
         }
     }
 
@@ -251,6 +242,6 @@ mod tests {
         let mut x = table(50, 3, 4, true);
         x.column_mut(0).fill(0.5);
         let centred = centre(x.view(), &[1, 2]).unwrap();
-        assert!(matches!(centred.rows, CentredRows::Bytes { .. }));
+        assert!(matches!(centred.rows, CentredRows::Bytes(_)));
     }
 }

@@ -3,7 +3,7 @@
 
 use ndarray::Array2;
 
-use super::centred::CentredRows;
+use super::centred::Centred;
 use super::same_order;
 
 /// Rows per block of the passes over the data. Blocks run in parallel and their sums are
@@ -38,9 +38,8 @@ impl Evaluation {
 
 /// Exact penalised problem on centred columns; θ = [intercept, w_1..w_p].
 pub(super) struct Problem<'a> {
-    /// Centred signals, row after row (`p` values each).
-    pub(super) xc: &'a CentredRows,
-    pub(super) p: usize,
+    /// Centred signals, row after row (one value per mean each).
+    pub(super) xc: &'a Centred,
     pub(super) y: &'a [bool],
     /// Leads each row stands for (a grouped table); None: one each. A row of weight w
     /// counts as w identical leads, so the optimum is the leads' optimum.
@@ -56,9 +55,14 @@ struct BlockSums {
 }
 
 impl Problem<'_> {
+    /// Signals (the intercept aside).
+    pub(super) fn p(&self) -> usize {
+        self.xc.means.len()
+    }
+
     /// Log-likelihood and gradient sums of rows `start..end` (one pass over them).
     fn block(&self, theta: &[f64], start: usize, end: usize, need: Need, scratch: &mut Vec<f64>) -> BlockSums {
-        let p = self.p;
+        let p = self.p();
         let k = p + 1;
         let rows = self.xc.block(start, end, scratch);
         let gradient_too = need == Need::Gradient;
@@ -136,7 +140,7 @@ impl Problem<'_> {
     /// the block adds weightedᵀ·weighted.
     fn hessian(&self, root_weights: &[f64]) -> Array2<f64> {
         use rayon::prelude::*;
-        let p = self.p;
+        let p = self.p();
         let k = p + 1;
         let n = self.y.len();
         // Each block's rows, weighted, `stride` values apart (the product's layout).

@@ -82,7 +82,7 @@ pub(super) fn gram_stride(k: usize) -> usize {
 pub(super) fn gram(w: &[f64], k: usize, stride: usize) -> Array2<f64> {
     let rows = if stride == 0 { 0 } else { w.len() / stride };
     #[cfg(target_arch = "x86_64")]
-    if fma_kernel() && stride == k.div_ceil(8) * 8 && k > 0 {
+    if fma_kernel() && k > 0 && stride == gram_stride(k) {
         // SAFETY: the CPU has AVX2 and FMA (fma_kernel); every row has `stride` values.
         return unsafe { fused::gram(&w[..rows * stride], rows, k, stride) };
     }

@@ -2,9 +2,9 @@
 //! then damped Newton steps on the exact objective.
 
 use linfa::ParamGuard;
-use ndarray::{Array1, ArrayView2};
+use ndarray::ArrayView2;
 
-use super::centred::{centre, centre_weighted, Centred, CentredRows};
+use super::centred::{centre, centre_weighted, Centred};
 use super::fitted::LogisticFit;
 use super::hyperparams::{FitParams, ValidFitParams};
 use super::linalg::{chol_solve, cholesky, collinear_error};
@@ -110,11 +110,10 @@ pub fn fit_prepared(
     }
     let Screened { keep, signals, dropped, warnings } = &prepared.screened;
     let (keep, signals, dropped, mut warnings) = (keep.clone(), signals.clone(), dropped.clone(), warnings.clone());
-    let p = keep.len();
-    let Centred { rows: xc, means, sds } = &prepared.centred;
+    let centred = &prepared.centred;
+    let Centred { means, sds, .. } = centred;
     let problem = Problem {
-        xc,
-        p,
+        xc: centred,
         y: won,
         weights,
         alpha: params.alpha,
@@ -122,7 +121,7 @@ pub fn fit_prepared(
 
     let warm = warm
         .filter(|w| w.columns == keep && w.n_input_columns == x.ncols() && params.newton_steps > 0);
-    let theta = start(params, &problem, xc, means, (n_won, n_lost), warm)?;
+    let theta = start(params, &problem, (n_won, n_lost), warm)?;
     let current = problem.evaluate(&theta, Need::Gradient);
     let lbfgs_gradient_norm = norm(&current.gradient);
 
@@ -217,21 +216,19 @@ fn check_weights(weights: &[f64], rows: usize) -> Result<(), FitError> {
 fn start(
     params: &ValidFitParams,
     problem: &Problem,
-    xc: &CentredRows,
-    means: &Array1<f64>,
     (n_won, n_lost): (usize, usize),
     warm: Option<&LogisticFit>,
 ) -> Result<Vec<f64>, FitError> {
-    let p = problem.p;
+    let p = problem.p();
     let rate = n_won as f64 / (n_won + n_lost) as f64;
     let mut theta = vec![0.0; p + 1];
     theta[0] = (rate / (1.0 - rate)).ln();
     if let Some(w) = warm {
         // The warm fit's weights in the centred parameterisation: b_c = b + m·w.
-        theta[0] = w.intercept + (0..p).map(|j| means[j] * w.coef[j]).sum::<f64>();
+        theta[0] = w.intercept + (0..p).map(|j| problem.xc.means[j] * w.coef[j]).sum::<f64>();
         theta[1..].copy_from_slice(&w.coef);
     } else if params.max_iterations > 0 {
-        theta = lbfgs(params, problem, xc, theta)?;
+        theta = lbfgs(params, problem, theta)?;
     }
     Ok(theta)
 }
@@ -242,7 +239,6 @@ fn start(
 fn lbfgs(
     params: &ValidFitParams,
     problem: &Problem,
-    xc: &CentredRows,
     mut theta: Vec<f64>,
 ) -> Result<Vec<f64>, FitError> {
     let won = problem.y;
@@ -254,12 +250,12 @@ fn lbfgs(
         .then(|| (0..n).step_by(n.div_ceil(WARM_START_ROWS)).collect());
     let (records, targets, alpha) = match &sample {
         Some(rows) => (
-            xc.matrix(Some(rows)),
+            problem.xc.matrix(Some(rows)),
             rows.iter().map(|&i| won[i]).collect::<Vec<bool>>(),
             params.alpha * rows.len() as f64 / n as f64,
         ),
         None => (
-            xc.matrix(None),
+            problem.xc.matrix(None),
             won.to_vec(),
             params.alpha,
         ),

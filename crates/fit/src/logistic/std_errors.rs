@@ -2,7 +2,7 @@
 //! warnings they raise.
 
 use mqlcal_metrics::regularized_gamma_q;
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 
 use super::fitted::FitWarning;
 use super::linalg::{chol_inverse, cholesky, collinear_error};
@@ -21,7 +21,7 @@ pub(super) struct StandardErrors {
 impl StandardErrors {
     /// The weights in the original parameterisation without their standard errors (NaN),
     /// for fits that only predict ([`ValidFitParams::standard_errors`](super::ValidFitParams) off).
-    pub(super) fn not_computed(theta: &[f64], means: &Array1<f64>) -> StandardErrors {
+    pub(super) fn not_computed(theta: &[f64], means: &[f64]) -> StandardErrors {
         let p = means.len();
         let (intercept, coef) = original_weights(theta, means);
         StandardErrors {
@@ -36,7 +36,7 @@ impl StandardErrors {
 }
 
 /// The intercept and weights of the original columns from the centred parameters: b = b_c − m·w.
-fn original_weights(theta: &[f64], means: &Array1<f64>) -> (f64, Vec<f64>) {
+fn original_weights(theta: &[f64], means: &[f64]) -> (f64, Vec<f64>) {
     let p = means.len();
     (theta[0] - (0..p).map(|j| means[j] * theta[j + 1]).sum::<f64>(), theta[1..].to_vec())
 }
@@ -46,7 +46,7 @@ fn original_weights(theta: &[f64], means: &Array1<f64>) -> (f64, Vec<f64>) {
 pub(super) fn standard_errors(
     hessian: &Array2<f64>,
     theta: &[f64],
-    means: &Array1<f64>,
+    means: &[f64],
     signals: &[String],
 ) -> Result<StandardErrors, FitError> {
     let p = means.len();
