@@ -55,6 +55,31 @@ pub struct FitReport {
     pub current: Option<Model>,
 }
 
+/// `score(row)` of every row of `x`, rows on every core, in row order; or, when a value in
+/// one of `columns` is not finite, the first such cell in row order: (row, position in
+/// `columns`, value). Scoring a fit's rows (exact or rounded) reads its columns this way.
+pub(crate) fn score_finite_rows<T: Send>(
+    x: ArrayView2<f64>,
+    columns: &[usize],
+    score: impl Fn(ndarray::ArrayView1<f64>) -> T + Sync,
+) -> Result<Vec<T>, (usize, usize, f64)> {
+    use rayon::prelude::*;
+    let scored: Vec<Option<T>> = (0..x.nrows())
+        .into_par_iter()
+        .map(|r| {
+            let row = x.row(r);
+            columns.iter().all(|&j| row[j].is_finite()).then(|| score(row))
+        })
+        .collect();
+    if let Some(r) = scored.iter().position(Option::is_none) {
+        let row = x.row(r);
+        if let Some((k, &j)) = columns.iter().enumerate().find(|(_, &j)| !row[j].is_finite()) {
+            return Err((r, k, row[j]));
+        }
+    }
+    Ok(scored.into_iter().flatten().collect())
+}
+
 /// Integer score of every row of `x` under `model` (caps and base included).
 pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
     use rayon::prelude::*;

@@ -2,7 +2,6 @@
 
 use mqlcal_metrics::{log_loss, log_loss_weighted, roc_auc, roc_auc_weighted, sigmoid};
 use ndarray::ArrayView2;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::platt_of;
@@ -128,24 +127,18 @@ pub fn rounding_cost(
             points.len()
         )));
     }
-    // The first value that is not finite, in row order, is the error.
-    if let Some((r, row)) = x.outer_iter().enumerate().find(|(_, row)| row.iter().any(|v| !v.is_finite())) {
-        if let Some((j, &v)) = row.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(FitError::NonFinite { row: r, column: format!("column {j}"), value: v });
+    let every_column: Vec<usize> = (0..x.ncols()).collect();
+    let (exact, rounded): (Vec<f64>, Vec<f64>) = crate::model::score_finite_rows(x, &every_column, |row| {
+        let (mut z, mut s) = (intercept, 0.0);
+        for (j, &v) in row.iter().enumerate() {
+            z += coefs[j] * v;
+            s += points[j] as f64 * v;
         }
-    }
-    // Each row's two sums on its own, rows on every core.
-    let (exact, rounded): (Vec<f64>, Vec<f64>) = (0..x.nrows())
-        .into_par_iter()
-        .map(|r| {
-            let (mut z, mut s) = (intercept, 0.0);
-            for (j, &v) in x.row(r).iter().enumerate() {
-                z += coefs[j] * v;
-                s += points[j] as f64 * v;
-            }
-            (z, s)
-        })
-        .unzip();
+        (z, s)
+    })
+    .map_err(|(row, j, value)| FitError::NonFinite { row, column: format!("column {j}"), value })?
+    .into_iter()
+    .unzip();
     let auc = |p: &[f64]| match leads {
         None => roc_auc(p, won),
         Some(l) => roc_auc_weighted(p, won, l),

@@ -72,30 +72,14 @@ impl LogisticFit {
                 x.ncols()
             )));
         }
-        // Rows on every core, each summed on its own; None marks a row with a value that
-        // is not finite, and the first such row is the error.
-        let scored: Vec<Option<f64>> = (0..x.nrows())
-            .into_par_iter()
-            .map(|r| {
-                let row = x.row(r);
-                let mut z = self.intercept;
-                for (k, &j) in self.columns.iter().enumerate() {
-                    let v = row[j];
-                    if !v.is_finite() {
-                        return None;
-                    }
-                    z += self.coef[k] * v;
-                }
-                Some(z)
-            })
-            .collect();
-        if let Some(r) = scored.iter().position(Option::is_none) {
-            let row = x.row(r);
-            if let Some((k, v)) = self.columns.iter().enumerate().map(|(k, &j)| (k, row[j])).find(|(_, v)| !v.is_finite()) {
-                return Err(FitError::NonFinite { row: r, column: self.signals[k].clone(), value: v });
+        crate::model::score_finite_rows(x, &self.columns, |row| {
+            let mut z = self.intercept;
+            for (k, &j) in self.columns.iter().enumerate() {
+                z += self.coef[k] * row[j];
             }
-        }
-        Ok(scored.into_iter().flatten().collect())
+            z
+        })
+        .map_err(|(row, k, value)| FitError::NonFinite { row, column: self.signals[k].clone(), value })
     }
 
     /// Probability of winning for each row of a matrix with the same columns as the training input.
