@@ -113,8 +113,7 @@ fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String],
     let table = if format != Format::Mqlcal {
         crm_table(format, ids, explained)
     } else {
-        let reasons = [reason(0), reason(1), reason(2)];
-        let [reason_1, reason_2, reason_3] = reasons;
+        let [reason_1, reason_2, reason_3] = [reason(0), reason(1), reason(2)];
         TidyTable::new("scores")
         .text(id_column, ids.iter().map(|id| Some(id.clone())))
         .int("score", explained.iter().map(|e| Some(e.score.total)))
