@@ -32,28 +32,80 @@ pub(super) enum CentredRows {
     Bytes(Vec<u8>),
 }
 
-impl Centred {
-    /// Rows `start..end`, centred, one row after another: the stored rows themselves, or
-    /// `scratch` filled with them.
-    pub(super) fn block<'s>(&'s self, start: usize, end: usize, scratch: &'s mut Vec<f64>) -> &'s [f64] {
+/// Rows of one block, centred, as a pass over the data reads them. The passes are generic
+/// over it, so byte rows are centred in registers as they are read, never written out.
+pub(super) trait CentredBlock: Sync {
+    /// Rows in the block.
+    fn len(&self) -> usize;
+    /// Row `r`'s centred values, one per kept signal.
+    fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_;
+}
+
+/// Centred values stored, row after row.
+pub(super) struct StoredBlock<'a> {
+    values: &'a [f64],
+    p: usize,
+    rows: usize,
+}
+
+impl<'a> StoredBlock<'a> {
+    /// `rows` rows of `p` values each, one after another.
+    pub(super) fn new(values: &'a [f64], p: usize, rows: usize) -> StoredBlock<'a> {
+        StoredBlock { values, p, rows }
+    }
+}
+
+impl CentredBlock for StoredBlock<'_> {
+    fn len(&self) -> usize {
+        self.rows
+    }
+    fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
+        self.values[r * self.p..(r + 1) * self.p].iter().copied()
+    }
+}
+
+/// Whole numbers 0–255, row after row, centred as read.
+pub(super) struct ByteBlock<'a> {
+    bytes: &'a [u8],
+    means: &'a [f64],
+}
+
+impl CentredBlock for ByteBlock<'_> {
+    fn len(&self) -> usize {
+        self.bytes.len() / self.means.len()
+    }
+    fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
         let p = self.means.len();
+        // The very value centring in place stores.
+        self.bytes[r * p..(r + 1) * p].iter().zip(self.means).map(|(&b, &m)| f64::from(b) - m)
+    }
+}
+
+/// A block of rows of either kind.
+pub(super) enum Block<'a> {
+    Stored(StoredBlock<'a>),
+    Bytes(ByteBlock<'a>),
+}
+
+impl Centred {
+    /// Rows `start..end`: the stored rows themselves (or `scratch` filled with them, when
+    /// they are not one after another), or the bytes, to be centred as they are read.
+    pub(super) fn block<'s>(&'s self, start: usize, end: usize, scratch: &'s mut Vec<f64>) -> Block<'s> {
+        let p = self.means.len();
+        let rows = end - start;
         match &self.rows {
-            CentredRows::Stored(xc) => match xc.as_slice() {
-                Some(values) => &values[start * p..end * p],
-                None => {
-                    scratch.clear();
-                    scratch.extend(xc.slice(ndarray::s![start..end, ..]).iter());
-                    scratch
-                }
-            },
-            CentredRows::Bytes(values) => {
-                // Every value is written below: resizing keeps what was there (no zeroing).
-                scratch.resize((end - start) * p, 0.0);
-                for (r, out) in (start..end).zip(scratch.chunks_exact_mut(p.max(1))) {
-                    self.centre_byte_row(values, r, out.iter_mut());
-                }
-                scratch
+            CentredRows::Stored(xc) => {
+                let values = match xc.as_slice() {
+                    Some(values) => &values[start * p..end * p],
+                    None => {
+                        scratch.clear();
+                        scratch.extend(xc.slice(ndarray::s![start..end, ..]).iter());
+                        scratch
+                    }
+                };
+                Block::Stored(StoredBlock::new(values, p, rows))
             }
+            CentredRows::Bytes(values) => Block::Bytes(ByteBlock { bytes: &values[start * p..end * p], means: &self.means }),
         }
     }
 
@@ -65,21 +117,13 @@ impl Centred {
             (CentredRows::Bytes(values), rows) => {
                 let p = self.means.len();
                 let n = rows.map_or(values.len() / p.max(1), <[usize]>::len);
+                let bytes = ByteBlock { bytes: values, means: &self.means };
                 let mut out = Array2::<f64>::zeros((n, p));
                 for (i, mut row) in out.outer_iter_mut().enumerate() {
-                    self.centre_byte_row(values, rows.map_or(i, |rows| rows[i]), row.iter_mut());
+                    row.iter_mut().zip(bytes.row(rows.map_or(i, |rows| rows[i]))).for_each(|(o, v)| *o = v);
                 }
                 CowArray::from(out)
             }
-        }
-    }
-
-    /// Row `r` of `bytes`, centred into `out`: `f64::from(b) − mean`, the value centring in
-    /// place stores.
-    fn centre_byte_row<'o>(&self, bytes: &[u8], r: usize, out: impl Iterator<Item = &'o mut f64>) {
-        let p = self.means.len();
-        for ((o, &b), &m) in out.zip(&bytes[r * p..(r + 1) * p]).zip(&self.means) {
-            *o = f64::from(b) - m;
         }
     }
 }
@@ -198,6 +242,11 @@ mod tests {
         x
     }
 
+    /// Every row of a block, one after another.
+    fn read(block: &impl CentredBlock) -> Vec<f64> {
+        (0..block.len()).flat_map(|r| block.row(r)).collect()
+    }
+
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|x| x.to_bits()).collect()
     }
@@ -217,12 +266,11 @@ mod tests {
             assert_eq!(bits(&bytes.means), bits(&means), "means, {n} × {p}");
             assert_eq!(bits(&bytes.sds), bits(&sds), "sds, {n} × {p}");
             let mut scratch = Vec::new();
-            assert_eq!(bits(bytes.block(0, n, &mut scratch)), bits(xc.as_slice().unwrap()));
+            let Block::Bytes(whole) = bytes.block(0, n, &mut scratch) else { panic!("byte rows read as stored") };
+            assert_eq!(bits(&read(&whole)), bits(xc.as_slice().unwrap()));
             let tail = n / 2..n;
-            assert_eq!(
-                bits(bytes.block(tail.start, tail.end, &mut scratch)),
-                bits(&xc.as_slice().unwrap()[tail.start * p..tail.end * p])
-            );
+            let Block::Bytes(half) = bytes.block(tail.start, tail.end, &mut scratch) else { panic!() };
+            assert_eq!(bits(&read(&half)), bits(&xc.as_slice().unwrap()[tail.start * p..tail.end * p]));
             let some: Vec<usize> = (0..n).rev().step_by(3).collect();
             assert_eq!(bytes.matrix(Some(&some)), xc.select(Axis(0), &some));
             assert_eq!(bytes.matrix(None), xc);

@@ -3,7 +3,7 @@
 
 use ndarray::Array2;
 
-use super::centred::Centred;
+use super::centred::{Block, Centred, CentredBlock};
 use super::same_order;
 
 /// Rows per block of the passes over the data. Blocks run in parallel and their sums are
@@ -62,21 +62,24 @@ impl Problem<'_> {
 
     /// Log-likelihood and gradient sums of rows `start..end` (one pass over them).
     fn block(&self, theta: &[f64], start: usize, end: usize, need: Need, scratch: &mut Vec<f64>) -> BlockSums {
-        let p = self.p();
-        let k = p + 1;
-        let rows = self.xc.block(start, end, scratch);
+        match self.xc.block(start, end, scratch) {
+            Block::Stored(rows) => self.block_sums(theta, &rows, start, need),
+            Block::Bytes(rows) => self.block_sums(theta, &rows, start, need),
+        }
+    }
+
+    /// [`Problem::block`] of the rows `rows`, which start at row `start`.
+    fn block_sums(&self, theta: &[f64], rows: &impl CentredBlock, start: usize, need: Need) -> BlockSums {
+        let end = start + rows.len();
+        let k = theta.len();
         let gradient_too = need == Need::Gradient;
         let mut sums = BlockSums {
             log_likelihood: 0.0,
             gradient: vec![0.0; if gradient_too { k } else { 0 }],
             root_weights: Vec::with_capacity(if gradient_too { end - start } else { 0 }),
         };
-        let margins = margins(theta, rows, p, end - start);
-        for (r, (x, (&won, &z))) in rows
-            .chunks_exact(p.max(1))
-            .zip(self.y[start..end].iter().zip(&margins))
-            .enumerate()
-        {
+        let margins = margins(theta, rows);
+        for (r, (&won, &z)) in self.y[start..end].iter().zip(&margins).enumerate() {
             // One exp per row: e = e^{−|z|} gives both σ(z) and log σ(±z).
             let e = (-z.abs()).exp();
             let signed = if won { z } else { -z };
@@ -93,7 +96,7 @@ impl Problem<'_> {
                 let residual = prob - if won { 1.0 } else { 0.0 };
                 let residual = leads.map_or(residual, |w| w * residual);
                 sums.gradient[0] += residual;
-                for (g, v) in sums.gradient[1..].iter_mut().zip(x) {
+                for (g, v) in sums.gradient[1..].iter_mut().zip(rows.row(r)) {
                     *g += residual * v;
                 }
                 let variance = prob * (1.0 - prob);
@@ -152,12 +155,10 @@ impl Problem<'_> {
                 |(weighted, scratch), b| {
                     let (start, end) = (b * BLOCK_ROWS, ((b + 1) * BLOCK_ROWS).min(n));
                     let weighted = &mut weighted[..(end - start) * stride];
-                    let rows = self.xc.block(start, end, scratch);
-                    for (r, (out, &root)) in weighted.chunks_exact_mut(stride).zip(&root_weights[start..end]).enumerate() {
-                        out[0] = root;
-                        for (o, v) in out[1..k].iter_mut().zip(&rows[r * p..(r + 1) * p]) {
-                            *o = root * v;
-                        }
+                    let roots = &root_weights[start..end];
+                    match self.xc.block(start, end, scratch) {
+                        Block::Stored(rows) => weigh_rows(&rows, roots, weighted, k, stride),
+                        Block::Bytes(rows) => weigh_rows(&rows, roots, weighted, k, stride),
                     }
                     same_order::gram(weighted, k, stride)
                 },
@@ -189,22 +190,27 @@ impl Problem<'_> {
     }
 }
 
-/// θ₀ + θ₁·x₁ + … + θ_p·x_p of each of `n` rows, summed left to right as for one row
-/// alone, but four rows at a time: one row's sum waits on each addition, four sums overlap.
-fn margins(theta: &[f64], rows: &[f64], p: usize, n: usize) -> Vec<f64> {
-    let (intercept, weights) = (theta[0], &theta[1..]);
-    let mut out = Vec::with_capacity(n);
-    if p == 0 {
-        out.resize(n, intercept);
-        return out;
+/// Row r of `out` (rows `stride` values apart): √(w_r·p_r(1−p_r))·[1, x_r], from each
+/// row's root weight.
+fn weigh_rows(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
+    for (r, (out, &root)) in out.chunks_exact_mut(stride).zip(roots).enumerate() {
+        out[0] = root;
+        for (o, v) in out[1..k].iter_mut().zip(rows.row(r)) {
+            *o = root * v;
+        }
     }
-    let mut quads = rows.chunks_exact(4 * p);
-    for quad in &mut quads {
-        let (a, rest) = quad.split_at(p);
-        let (b, rest) = rest.split_at(p);
-        let (c, d) = rest.split_at(p);
+}
+
+/// θ₀ + θ₁·x₁ + … + θ_p·x_p of each row, summed left to right as for one row alone, but
+/// four rows at a time: one row's sum waits on each addition, four sums overlap.
+fn margins(theta: &[f64], rows: &impl CentredBlock) -> Vec<f64> {
+    let (intercept, weights) = (theta[0], &theta[1..]);
+    let n = rows.len();
+    let mut out = Vec::with_capacity(n);
+    let whole = n - n % 4;
+    for r in (0..whole).step_by(4) {
         let mut z = [intercept; 4];
-        for ((((w, a), b), c), d) in weights.iter().zip(a).zip(b).zip(c).zip(d) {
+        for ((((w, a), b), c), d) in weights.iter().zip(rows.row(r)).zip(rows.row(r + 1)).zip(rows.row(r + 2)).zip(rows.row(r + 3)) {
             z[0] += w * a;
             z[1] += w * b;
             z[2] += w * c;
@@ -212,9 +218,9 @@ fn margins(theta: &[f64], rows: &[f64], p: usize, n: usize) -> Vec<f64> {
         }
         out.extend_from_slice(&z);
     }
-    for x in quads.remainder().chunks_exact(p) {
+    for r in whole..n {
         let mut z = intercept;
-        for (w, v) in weights.iter().zip(x) {
+        for (w, v) in weights.iter().zip(rows.row(r)) {
             z += w * v;
         }
         out.push(z);
@@ -229,24 +235,70 @@ pub(super) fn norm(v: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::margins;
+    use crate::logistic::centred::{centre, Block, Centred, CentredBlock, CentredRows, StoredBlock};
+
+    /// Each row's margin summed alone, left to right.
+    fn alone(theta: &[f64], rows: &impl CentredBlock) -> Vec<u64> {
+        (0..rows.len())
+            .map(|r| rows.row(r).zip(&theta[1..]).fold(theta[0], |z, (v, w)| z + w * v).to_bits())
+            .collect()
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|z| z.to_bits()).collect()
+    }
 
     #[test]
     fn margins_sum_each_row_as_one_row_alone_is_summed() {
         // Row counts around the groups of four, and widths 0, 1 and odd.
         for p in [0usize, 1, 3, 29] {
             for n in [0usize, 1, 3, 4, 5, 8, 11] {
-                let rows: Vec<f64> = (0..n * p).map(|i| ((i * 7919) % 13) as f64 / 3.0 - 1.7).collect();
+                let values: Vec<f64> = (0..n * p).map(|i| ((i * 7919) % 13) as f64 / 3.0 - 1.7).collect();
                 let theta: Vec<f64> = (0..=p).map(|j| 0.1 + 0.37 * j as f64 - 1e-3 / (1 + j) as f64).collect();
-                let ours = margins(&theta, &rows, p, n);
+                let rows = StoredBlock::new(&values, p, n);
+                let ours = margins(&theta, &rows);
                 assert_eq!(ours.len(), n);
-                for (r, z) in ours.iter().enumerate() {
-                    let mut alone = theta[0];
-                    for j in 0..p {
-                        alone += theta[1 + j] * rows[r * p + j];
-                    }
-                    assert_eq!(z.to_bits(), alone.to_bits(), "row {r} of {n}, {p} signals");
-                }
+                assert_eq!(bits(&ours), alone(&theta, &rows), "{n} rows, {p} signals");
             }
         }
+    }
+
+    #[test]
+    fn byte_rows_give_the_stored_rows_margins_to_the_bit() {
+        for (n, p) in [(1usize, 1usize), (5, 3), (11, 29), (2048, 29)] {
+            let x = ndarray::Array2::from_shape_fn((n, p), |(i, j)| ((i * 31 + j * 7) % if j % 3 == 0 { 2 } else { 9 }) as f64);
+            let keep: Vec<usize> = (0..p).collect();
+            let bytes = centre(x.view(), &keep).unwrap();
+            assert!(matches!(bytes.rows, CentredRows::Bytes(_)));
+            let stored = Centred { rows: CentredRows::Stored(bytes.matrix(None).into_owned()), means: bytes.means.clone(), sds: bytes.sds.clone() };
+            let theta: Vec<f64> = (0..=p).map(|j| 0.3 - 0.21 * j as f64 + 1e-3 / (1 + j) as f64).collect();
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let (Block::Bytes(from_bytes), Block::Stored(from_stored)) = (bytes.block(0, n, &mut a), stored.block(0, n, &mut b)) else {
+                panic!("{n} × {p}: not one of each kind")
+            };
+            assert_eq!(bits(&margins(&theta, &from_bytes)), bits(&margins(&theta, &from_stored)), "{n} × {p}");
+            assert_eq!(bits(&margins(&theta, &from_bytes)), alone(&theta, &from_stored), "{n} × {p}");
+        }
+    }
+
+    #[test]
+    fn byte_rows_give_the_stored_rows_objective_gradient_and_hessian_to_the_bit() {
+        use super::{Need, Problem};
+        // More rows than a block, so block sums are added too.
+        let (n, p) = (5000usize, 7usize);
+        let x = ndarray::Array2::from_shape_fn((n, p), |(i, j)| ((i * 17 + j * 5 + i / 7) % (j + 2)) as f64);
+        let y: Vec<bool> = (0..n).map(|i| (i * 13 + i / 3) % 5 < 2).collect();
+        let keep: Vec<usize> = (0..p).collect();
+        let bytes = centre(x.view(), &keep).unwrap();
+        assert!(matches!(bytes.rows, CentredRows::Bytes(_)));
+        let stored = Centred { rows: CentredRows::Stored(bytes.matrix(None).into_owned()), means: bytes.means.clone(), sds: bytes.sds.clone() };
+        let theta: Vec<f64> = (0..=p).map(|j| 0.2 - 0.13 * j as f64).collect();
+        let problem = |xc| Problem { xc, y: &y, weights: None, alpha: 0.5 };
+        let (from_bytes, from_stored) = (problem(&bytes), problem(&stored));
+        let (mut a, mut b) = (from_bytes.evaluate(&theta, Need::Gradient), from_stored.evaluate(&theta, Need::Gradient));
+        assert_eq!(a.objective.to_bits(), b.objective.to_bits());
+        assert_eq!(bits(&a.gradient), bits(&b.gradient));
+        let (ha, hb) = (a.hessian(&from_bytes).clone(), b.hessian(&from_stored).clone());
+        assert_eq!(bits(ha.as_slice().unwrap()), bits(hb.as_slice().unwrap()));
     }
 }
