@@ -510,36 +510,33 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
     let mean = x.iter().enumerate().map(|(i, &v)| leads.scale(i, v)).sum::<f64>() / n;
     let rate = won as f64 / (won + lost) as f64;
     let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
-    // Each row's terms (an exp and a log each) are computed on every core; the sums are
-    // taken one after another, in row order, as a single loop takes them.
-    let mut terms: Vec<f64> = Vec::new();
-    let mut objective = |a: f64, b: f64| -> f64 {
-        x.par_iter()
-            .zip(labels)
-            .enumerate()
-            .map(|(i, (&xi, &y))| {
-                let z = a + b * (xi - mean);
-                // −log σ(±z), stable
-                let s = if y { -z } else { z };
-                leads.scale(i, if s > 0.0 { s + (-s).exp().ln_1p() } else { s.exp().ln_1p() })
-            })
-            .collect_into_vec(&mut terms);
-        terms.iter().sum()
-    };
-    let mut f = objective(a, b);
-    let mut rows: Vec<(f64, f64, f64)> = Vec::new();
-    for it in 1..=200 {
+    // Each row's terms are computed on every core; the sums are taken one after another,
+    // in row order, as a single loop takes them. One pass at (a, b) gives each row's
+    // objective term and, for a Newton step from (a, b), its gradient and weight terms:
+    // −log σ(±z) and σ(z) both take e^{−|z|}, so one exp serves both.
+    let mut rows: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let objective = |a: f64, b: f64, rows: &mut Vec<(f64, f64, f64, f64)>| -> f64 {
         x.par_iter()
             .zip(labels)
             .enumerate()
             .map(|(i, (&xi, &y))| {
                 let xc = xi - mean;
-                let p = sigmoid(a + b * xc);
-                (xc, leads.scale(i, p - if y { 1.0 } else { 0.0 }), leads.scale(i, p * (1.0 - p)))
+                let z = a + b * xc;
+                let e = (-z.abs()).exp();
+                // −log σ(±z), stable
+                let s = if y { -z } else { z };
+                let term = if s > 0.0 { s + e.ln_1p() } else { e.ln_1p() };
+                let p = if z >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+                (leads.scale(i, term), xc, leads.scale(i, p - if y { 1.0 } else { 0.0 }), leads.scale(i, p * (1.0 - p)))
             })
-            .collect_into_vec(&mut rows);
+            .collect_into_vec(rows);
+        rows.iter().map(|row| row.0).sum()
+    };
+    let mut f = objective(a, b, &mut rows);
+    for it in 1..=200 {
+        // `rows` holds the terms at (a, b): the last point the objective was taken at.
         let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for &(xc, r, w) in &rows {
+        for &(_, xc, r, w) in &rows {
             g0 += r;
             g1 += r * xc;
             h00 += w;
@@ -560,7 +557,7 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
         loop {
             na = a - t * da;
             nb = b - t * db;
-            nf = objective(na, nb);
+            nf = objective(na, nb, &mut rows);
             if nf <= f + 1e-12 * f.abs().max(1.0) || t < 1e-10 {
                 break;
             }
