@@ -59,6 +59,7 @@ impl CentredBlock for StoredBlock<'_> {
     fn len(&self) -> usize {
         self.rows
     }
+    #[inline(always)]
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
         self.values[r * self.p..(r + 1) * self.p].iter().copied()
     }
@@ -74,6 +75,7 @@ impl CentredBlock for ByteBlock<'_> {
     fn len(&self) -> usize {
         self.bytes.len() / self.means.len()
     }
+    #[inline(always)]
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
         let p = self.means.len();
         // The very value centring in place stores.

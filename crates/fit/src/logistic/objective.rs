@@ -63,12 +63,29 @@ impl Problem<'_> {
     /// Log-likelihood and gradient sums of rows `start..end` (one pass over them).
     fn block(&self, theta: &[f64], start: usize, end: usize, need: Need, scratch: &mut Vec<f64>) -> BlockSums {
         match self.xc.block(start, end, scratch) {
-            Block::Stored(rows) => self.block_sums(theta, &rows, start, need),
-            Block::Bytes(rows) => self.block_sums(theta, &rows, start, need),
+            Block::Stored(rows) => self.block_sums_here(theta, &rows, start, need),
+            Block::Bytes(rows) => self.block_sums_here(theta, &rows, start, need),
         }
     }
 
+    /// [`Problem::block_sums`] compiled for this CPU's widest vectors (see [`wide_vectors`]).
+    fn block_sums_here(&self, theta: &[f64], rows: &impl CentredBlock, start: usize, need: Need) -> BlockSums {
+        #[cfg(target_arch = "x86_64")]
+        if wide_vectors() {
+            // SAFETY: the CPU has AVX2 (wide_vectors).
+            return unsafe { self.block_sums_avx2(theta, rows, start, need) };
+        }
+        self.block_sums(theta, rows, start, need)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn block_sums_avx2(&self, theta: &[f64], rows: &impl CentredBlock, start: usize, need: Need) -> BlockSums {
+        self.block_sums(theta, rows, start, need)
+    }
+
     /// [`Problem::block`] of the rows `rows`, which start at row `start`.
+    #[inline(always)]
     fn block_sums(&self, theta: &[f64], rows: &impl CentredBlock, start: usize, need: Need) -> BlockSums {
         let end = start + rows.len();
         let k = theta.len();
@@ -157,8 +174,8 @@ impl Problem<'_> {
                     let weighted = &mut weighted[..(end - start) * stride];
                     let roots = &root_weights[start..end];
                     match self.xc.block(start, end, scratch) {
-                        Block::Stored(rows) => weigh_rows(&rows, roots, weighted, k, stride),
-                        Block::Bytes(rows) => weigh_rows(&rows, roots, weighted, k, stride),
+                        Block::Stored(rows) => weigh_rows_here(&rows, roots, weighted, k, stride),
+                        Block::Bytes(rows) => weigh_rows_here(&rows, roots, weighted, k, stride),
                     }
                     same_order::gram(weighted, k, stride)
                 },
@@ -190,8 +207,31 @@ impl Problem<'_> {
     }
 }
 
+/// Whether the passes over the data run as compiled for AVX2. Rust never fuses a
+/// multiplication and an addition on its own (only `mul_add` does), so wider vectors
+/// change how many values an instruction takes, not a single bit of any result.
+#[cfg(target_arch = "x86_64")]
+fn wide_vectors() -> bool {
+    is_x86_feature_detected!("avx2")
+}
+
+/// [`weigh_rows`] compiled for this CPU's widest vectors.
+fn weigh_rows_here(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if wide_vectors() {
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
+            weigh_rows(rows, roots, out, k, stride)
+        }
+        // SAFETY: the CPU has AVX2 (wide_vectors).
+        return unsafe { avx2(rows, roots, out, k, stride) };
+    }
+    weigh_rows(rows, roots, out, k, stride)
+}
+
 /// Row r of `out` (rows `stride` values apart): √(w_r·p_r(1−p_r))·[1, x_r], from each
 /// row's root weight.
+#[inline(always)]
 fn weigh_rows(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
     for (r, (out, &root)) in out.chunks_exact_mut(stride).zip(roots).enumerate() {
         out[0] = root;
@@ -203,6 +243,7 @@ fn weigh_rows(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize
 
 /// θ₀ + θ₁·x₁ + … + θ_p·x_p of each row, summed left to right as for one row alone, but
 /// four rows at a time: one row's sum waits on each addition, four sums overlap.
+#[inline(always)]
 fn margins(theta: &[f64], rows: &impl CentredBlock) -> Vec<f64> {
     let (intercept, weights) = (theta[0], &theta[1..]);
     let n = rows.len();
@@ -278,6 +319,41 @@ mod tests {
             };
             assert_eq!(bits(&margins(&theta, &from_bytes)), bits(&margins(&theta, &from_stored)), "{n} × {p}");
             assert_eq!(bits(&margins(&theta, &from_bytes)), alone(&theta, &from_stored), "{n} × {p}");
+        }
+    }
+
+    /// The passes compiled for AVX2 give the bits of the baseline build (x86-64 only).
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn wide_vectors_change_no_bit() {
+        use super::{weigh_rows, weigh_rows_here, Need, Problem};
+        if !super::wide_vectors() {
+            return;
+        }
+        let (n, p) = (3000usize, 29usize);
+        let x = ndarray::Array2::from_shape_fn((n, p), |(i, j)| ((i * 37 + j * 11 + i / 5) % [2, 7, 41][j % 3]) as f64);
+        let y: Vec<bool> = (0..n).map(|i| (i * 7 + i / 11) % 4 == 0).collect();
+        let keep: Vec<usize> = (0..p).collect();
+        let bytes = centre(x.view(), &keep).unwrap();
+        let stored = Centred { rows: CentredRows::Stored(bytes.matrix(None).into_owned()), means: bytes.means.clone(), sds: bytes.sds.clone() };
+        let theta: Vec<f64> = (0..=p).map(|j| 0.4 - 0.07 * j as f64 + 1e-3 / (1 + j) as f64).collect();
+        let roots: Vec<f64> = (0..n).map(|i| 0.1 + (i % 17) as f64 / 41.0).collect();
+        for xc in [&bytes, &stored] {
+            let problem = Problem { xc, y: &y, weights: None, alpha: 0.5 };
+            let mut scratch = Vec::new();
+            let (plain, wide) = match xc.block(0, n, &mut scratch) {
+                Block::Bytes(rows) => (problem.block_sums(&theta, &rows, 0, Need::Gradient), unsafe { problem.block_sums_avx2(&theta, &rows, 0, Need::Gradient) }),
+                Block::Stored(rows) => (problem.block_sums(&theta, &rows, 0, Need::Gradient), unsafe { problem.block_sums_avx2(&theta, &rows, 0, Need::Gradient) }),
+            };
+            assert_eq!(plain.log_likelihood.to_bits(), wide.log_likelihood.to_bits());
+            assert_eq!(bits(&plain.gradient), bits(&wide.gradient));
+            assert_eq!(bits(&plain.root_weights), bits(&wide.root_weights));
+            let (mut a, mut b) = (vec![0.0; n * 32], vec![0.0; n * 32]);
+            match xc.block(0, n, &mut scratch) {
+                Block::Bytes(rows) => (weigh_rows(&rows, &roots, &mut a, p + 1, 32), weigh_rows_here(&rows, &roots, &mut b, p + 1, 32)),
+                Block::Stored(rows) => (weigh_rows(&rows, &roots, &mut a, p + 1, 32), weigh_rows_here(&rows, &roots, &mut b, p + 1, 32)),
+            };
+            assert_eq!(bits(&a), bits(&b));
         }
     }
 
