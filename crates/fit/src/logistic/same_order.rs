@@ -32,13 +32,35 @@ pub(super) fn transposed_times(x: ArrayView2<f64>, v: ArrayView1<f64>) -> Array1
     if x.ncols() < 2 || x.nrows() < 2 || !x.is_standard_layout() {
         return x.t().dot(&v);
     }
+    let Some(rows) = x.as_slice() else {
+        return x.t().dot(&v);
+    };
+    let v: std::borrow::Cow<[f64]> = v.as_slice().map_or_else(|| v.to_vec().into(), Into::into);
     let mut sums = vec![0.0; x.ncols()];
-    for (row, &vi) in x.rows().into_iter().zip(v.iter()) {
-        for (sum, &xij) in sums.iter_mut().zip(row.iter()) {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2") {
+        // Four columns an instruction instead of two; no multiply-add is fused (Rust never
+        // fuses on its own), so every bit is the same.
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(rows: &[f64], v: &[f64], sums: &mut [f64]) {
+            column_sums(rows, v, sums)
+        }
+        // SAFETY: the CPU has AVX2.
+        unsafe { avx2(rows, &v, &mut sums) };
+        return Array1::from(sums);
+    }
+    column_sums(rows, &v, &mut sums);
+    Array1::from(sums)
+}
+
+/// Σ_i row_i·v_i, each column's sum taken row by row from 0.
+#[inline(always)]
+fn column_sums(rows: &[f64], v: &[f64], sums: &mut [f64]) {
+    for (row, &vi) in rows.chunks_exact(sums.len()).zip(v) {
+        for (sum, &xij) in sums.iter_mut().zip(row) {
             *sum = *sum + xij * vi;
         }
     }
-    Array1::from(sums)
 }
 
 /// matrixmultiply's run of the inner dimension for f64 (its `D_KC`, default 256).
