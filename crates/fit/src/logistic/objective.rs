@@ -68,10 +68,10 @@ impl Problem<'_> {
         }
     }
 
-    /// [`Problem::block_sums`] compiled for this CPU's widest vectors (see [`wide_vectors`]).
+    /// [`Problem::block_sums`] compiled for this CPU's widest vectors ([`same_order::wide_vectors`]).
     fn block_sums_here(&self, theta: &[f64], rows: &impl CentredBlock, start: usize, need: Need) -> BlockSums {
         #[cfg(target_arch = "x86_64")]
-        if wide_vectors() {
+        if same_order::wide_vectors() {
             // SAFETY: the CPU has AVX2 (wide_vectors).
             return unsafe { self.block_sums_avx2(theta, rows, start, need) };
         }
@@ -207,18 +207,10 @@ impl Problem<'_> {
     }
 }
 
-/// Whether the passes over the data run as compiled for AVX2. Rust never fuses a
-/// multiplication and an addition on its own (only `mul_add` does), so wider vectors
-/// change how many values an instruction takes, not a single bit of any result.
-#[cfg(target_arch = "x86_64")]
-fn wide_vectors() -> bool {
-    is_x86_feature_detected!("avx2")
-}
-
 /// [`weigh_rows`] compiled for this CPU's widest vectors.
 fn weigh_rows_here(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
     #[cfg(target_arch = "x86_64")]
-    if wide_vectors() {
+    if same_order::wide_vectors() {
         #[target_feature(enable = "avx2")]
         unsafe fn avx2(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
             weigh_rows(rows, roots, out, k, stride)
@@ -327,7 +319,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     fn wide_vectors_change_no_bit() {
         use super::{weigh_rows, weigh_rows_here, Need, Problem};
-        if !super::wide_vectors() {
+        if !crate::logistic::same_order::wide_vectors() {
             return;
         }
         let (n, p) = (3000usize, 29usize);
