@@ -149,29 +149,36 @@ impl Walker {
                 lint.bad_utf8 = Some(BadByte { line: self.line, byte: bytes[at], field });
             }
         }
+        let record_starts = self.state == State::FieldStart && self.fields == 0;
         // A blank line between records is skipped by the parsers too.
-        if self.state == State::FieldStart && self.fields == 0 && bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
+        if record_starts && bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
             return Ok(());
         }
         // Most records are one line without a quote: the state machine would only count
         // its delimiters, which a vectorised count does at a fraction of the cost.
-        if self.state == State::FieldStart && self.fields == 0 && memchr::memchr(b'"', bytes).is_none() {
-            let (body, line_ends) = match bytes.split_last() {
-                Some((b'\n', body)) => (body, true),
-                _ => (bytes, false),
-            };
-            self.fields = body.iter().filter(|&&b| b == self.delimiter).count();
-            self.state = if line_ends {
-                self.end_record(path, bytes)?;
-                State::FieldStart
-            } else if body.last() == Some(&self.delimiter) {
-                State::FieldStart
-            } else {
-                State::Unquoted
-            };
-            return Ok(());
+        if record_starts && memchr::memchr(b'"', bytes).is_none() {
+            return self.plain_record(path, bytes);
         }
         self.walk(path, bytes)
+    }
+
+    /// A record that is one line without a quote: what [`Walker::walk`] finds, from its
+    /// delimiters alone.
+    fn plain_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+        let (body, line_ends) = match bytes.split_last() {
+            Some((b'\n', body)) => (body, true),
+            _ => (bytes, false),
+        };
+        self.fields = body.iter().filter(|&&b| b == self.delimiter).count();
+        self.state = if line_ends {
+            self.end_record(path, bytes)?;
+            State::FieldStart
+        } else if body.last() == Some(&self.delimiter) {
+            State::FieldStart
+        } else {
+            State::Unquoted
+        };
+        Ok(())
     }
 
     /// The quoting state machine over a line's bytes.
