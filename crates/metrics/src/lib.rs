@@ -455,10 +455,17 @@ impl LogisticLine {
 
 /// Numerically safe logistic function.
 pub fn sigmoid(z: f64) -> f64 {
+    // e^{−|z|}, taken by branch so that a NaN keeps its sign bit.
+    sigmoid_given_exp(z, if z >= 0.0 { (-z).exp() } else { z.exp() })
+}
+
+/// σ(z) from `e` = e^{−|z|}: the exp a stable −log σ(±z) takes too, so a caller that needs
+/// both takes one exp. For z ≥ 0, 1 / (1 + e^{−z}); below, e^{z} / (1 + e^{z}).
+#[inline]
+pub fn sigmoid_given_exp(z: f64, e: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + e)
     } else {
-        let e = z.exp();
         e / (1.0 + e)
     }
 }
@@ -526,7 +533,7 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
                 // −log σ(±z), stable
                 let s = if y { -z } else { z };
                 let term = if s > 0.0 { s + e.ln_1p() } else { e.ln_1p() };
-                let p = if z >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+                let p = sigmoid_given_exp(z, e);
                 (leads.scale(i, term), xc, leads.scale(i, p - if y { 1.0 } else { 0.0 }), leads.scale(i, p * (1.0 - p)))
             })
             .collect_into_vec(rows);
@@ -785,6 +792,23 @@ fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// σ from e^{−|z|} is the two-branch σ it replaced, to the bit (±0, infinities and
+    /// NaN included).
+    #[test]
+    fn sigmoid_from_one_exp_is_the_two_branch_sigmoid() {
+        let two_branch = |z: f64| if z >= 0.0 { 1.0 / (1.0 + (-z).exp()) } else { z.exp() / (1.0 + z.exp()) };
+        let mut zs = vec![0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 745.2, -745.2, 1e-320, -1e-320, 36.7, -36.7];
+        let mut state = 5u64;
+        for _ in 0..100_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            zs.push(((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 80.0);
+            zs.push(f64::from_bits(state >> 2) * if state & 1 == 0 { 1.0 } else { -1.0 });
+        }
+        for z in zs {
+            assert_eq!(sigmoid(z).to_bits(), two_branch(z).to_bits(), "{z:e}");
+        }
+    }
 
     #[test]
     fn auc_with_ties_counts_half() {

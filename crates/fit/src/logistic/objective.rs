@@ -105,11 +105,7 @@ impl Problem<'_> {
             let leads = self.weights.map(|w| w[start + r]);
             sums.log_likelihood -= leads.map_or(loss, |w| w * loss);
             if gradient_too {
-                let prob = if z >= 0.0 {
-                    1.0 / (1.0 + e)
-                } else {
-                    e / (1.0 + e)
-                };
+                let prob = mqlcal_metrics::sigmoid_given_exp(z, e);
                 let residual = prob - if won { 1.0 } else { 0.0 };
                 let residual = leads.map_or(residual, |w| w * residual);
                 sums.gradient[0] += residual;
