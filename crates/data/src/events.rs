@@ -9,7 +9,7 @@ use mqlcal_scorecard::EventsRule;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -79,7 +79,7 @@ pub fn aggregate(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
 
     let n_leads = leads.ids.len();
-    let mut columns = vec![vec![0.0f64; n_leads]; events_signals.len()];
+    let mut columns: Vec<Vec<f64>> = events_signals.iter().map(|_| lead_sums(n_leads)).collect();
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;

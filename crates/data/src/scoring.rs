@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -106,7 +106,7 @@ fn sum_events(
     let n = out.ids.len();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
     for (j, _) in events_rules() {
-        features[j] = vec![0.0; n];
+        features[j] = lead_sums(n);
     }
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events features (index into `features`, and their rule) that count it.
