@@ -26,7 +26,33 @@ pub(crate) fn last_cut(block: &[u8], delimiter: u8) -> Cut {
     if matches!(delimiter, b'"' | b'\n' | b'\r') {
         return Cut::Unsure;
     }
-    let line_end = |b: u8| b == b'\n' || b == b'\r';
+    if memchr::memchr(b'"', block).is_none() {
+        return last_record_end(block);
+    }
+    cut_by_quotes(block, delimiter)
+}
+
+/// `last_cut` of a block without a double quote: every line end lies outside quotes,
+/// so the cut goes after the last line-end byte that follows text. Found from the end
+/// (the thread that cuts the pieces is the one that hands on their events).
+fn last_record_end(block: &[u8]) -> Cut {
+    let mut before = block.len();
+    while let Some(at) = memchr::memrchr2(b'\n', b'\r', &block[..before]) {
+        if at > 0 && !is_line_end(block[at - 1]) {
+            return Cut::At(at + 1);
+        }
+        before = at;
+    }
+    Cut::NoRecordEnd
+}
+
+fn is_line_end(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
+}
+
+/// `last_cut` read from the start, quotes followed.
+fn cut_by_quotes(block: &[u8], delimiter: u8) -> Cut {
+    let line_end = is_line_end;
     let mut inside_quotes = false;
     let mut cut = None;
     let mut from = 0;
@@ -91,6 +117,18 @@ mod tests {
         // A quote at the block's end may close or escape: cut before it.
         assert_eq!(last_cut(b"a,b\nc,\"x\"", b','), Cut::At(4));
         assert_eq!(last_cut(b"a;\"x,y\";b\nc", b';'), Cut::At(10));
+    }
+
+    #[test]
+    fn without_quotes_the_cut_found_from_the_end_is_the_one_read_from_the_start() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let alphabet = [b'a', b',', b'\n', b'\r', b' '];
+        for _ in 0..20_000 {
+            let len = rng.random_range(0..40);
+            let block: Vec<u8> = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
+            assert_eq!(last_cut(&block, b','), cut_by_quotes(&block, b','), "{:?}", String::from_utf8_lossy(&block));
+        }
     }
 
     #[test]
