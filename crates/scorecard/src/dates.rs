@@ -190,6 +190,18 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
 
 /// Seconds in an optional `HH:MM[:SS[.fff]]` (leading T or space), with optional trailing Z.
 fn parse_time(rest: &[u8]) -> Option<i64> {
+    // The shape nearly every timestamp has, read without splitting (every event's time).
+    if let &[b'T' | b' ', h1, h2, b':', m1, m2, b':', s1, s2] = rest {
+        if [h1, h2, m1, m2, s1, s2].iter().all(u8::is_ascii_digit) {
+            let two = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+            return seconds_of_day(two(h1, h2), two(m1, m2), two(s1, s2));
+        }
+    }
+    parse_any_time(rest)
+}
+
+/// `parse_time` of any shape.
+fn parse_any_time(rest: &[u8]) -> Option<i64> {
     if rest.is_empty() {
         return Some(0);
     }
@@ -210,21 +222,57 @@ fn parse_time(rest: &[u8]) -> Option<i64> {
             digits(whole)?
         }
     };
-    if parts.next().is_some() || h > 23 || m > 59 || s > 60 {
+    if parts.next().is_some() {
         return None;
     }
-    Some((h * 3600 + m * 60 + s) as i64)
+    seconds_of_day(h, m, s)
+}
+
+/// Seconds since midnight; None for an hour, minute or second the clock does not have
+/// (a leap second, :60, is read).
+fn seconds_of_day(h: u32, m: u32, s: u32) -> Option<i64> {
+    (h <= 23 && m <= 59 && s <= 60).then(|| i64::from(h * 3600 + m * 60 + s))
 }
 
 fn parse_iso(text: &str) -> Option<i64> {
+    parse_iso_after(text, &mut LastDay::default())
+}
+
+/// The last date an ISO timestamp was read with, and its day: read once for the many
+/// events of a day (an events file lists a lead's events together).
+#[derive(Debug, Default, Clone)]
+pub struct LastDay {
+    date: [u8; 10],
+    days: Option<i64>,
+}
+
+impl DateLayout {
+    /// `parse`, with the day of an ISO date like the last one's taken from `last`.
+    pub fn parse_after(&self, text: &str, last: &mut LastDay) -> Option<i64> {
+        match self {
+            DateLayout::Iso => parse_iso_after(text, last),
+            _ => self.parse(text),
+        }
+    }
+}
+
+fn parse_iso_after(text: &str, last: &mut LastDay) -> Option<i64> {
     let b = text.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let y = digits(&b[0..4])?;
-    let mo = digits(&b[5..7])?;
-    let d = digits(&b[8..10])?;
-    let days = days_from_civil(y as i64, mo, d)?;
+    let days = match last.days {
+        Some(days) if last.date == b[..10] => days,
+        _ => {
+            let y = digits(&b[0..4])?;
+            let mo = digits(&b[5..7])?;
+            let d = digits(&b[8..10])?;
+            let days = days_from_civil(y as i64, mo, d)?;
+            last.date.copy_from_slice(&b[..10]);
+            last.days = Some(days);
+            days
+        }
+    };
     Some(days * 86_400 + parse_time(&b[10..])?)
 }
 
@@ -265,6 +313,46 @@ mod tests {
                     let chrono = NaiveDate::from_ymd_opt(year as i32, month, day).map(|d| d.signed_duration_since(epoch).num_days());
                     assert_eq!(days_from_civil(year, month, day), chrono, "{year}-{month}-{day}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_time_shape_is_read_as_any_time_is() {
+        let mut times = Vec::new();
+        // Every hour and minute 00..99 with seconds about the edges, after T or a space.
+        for (h, m) in (0..100).flat_map(|h| (0..100).map(move |m| (h, m))) {
+            for s in [0, 9, 59, 60, 61, 99] {
+                for sep in ['T', ' '] {
+                    times.push(format!("{sep}{h:02}:{m:02}:{s:02}").into_bytes());
+                }
+            }
+        }
+        // One byte of a time changed to anything a timestamp holds, at each place.
+        for at in 0..9 {
+            for b in b"0123456789:T Z.-/x".iter().copied().chain([0x80]) {
+                let mut time = b"T12:34:56".to_vec();
+                time[at] = b;
+                times.push(time);
+            }
+        }
+        for time in &times {
+            assert_eq!(parse_time(time), parse_any_time(time), "{:?}", String::from_utf8_lossy(time));
+        }
+        assert_eq!(parse_time(b"T23:59:60"), Some(86_400));
+        assert_eq!(parse_time(b"T24:00:00"), None);
+        assert_eq!(parse_time(b" 07:05:09"), Some(25_509));
+    }
+
+    #[test]
+    fn an_iso_date_like_the_last_one_reads_as_it_would_alone() {
+        let texts = ["2024-01-01T08:00:00", "2024-01-01T09:30:00", "2024-01-01 bad", "2024-01-01", "2024-02-30T00:00:00", "2024-02-30", "2024-01-02T00:00:00", "2023-12-31T23:59:59", "2024-01-0x"];
+        let mut last = LastDay::default();
+        // Each text after each other, so every pair is tried with the first one's day remembered.
+        for first in texts {
+            for then in texts {
+                DateLayout::Iso.parse_after(first, &mut last);
+                assert_eq!(DateLayout::Iso.parse_after(then, &mut last), parse_iso(then), "{first} then {then}");
             }
         }
     }
