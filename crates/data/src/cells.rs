@@ -28,8 +28,11 @@ pub fn is_missing(cell: &str, missing: &[String]) -> bool {
 
 /// Normalise a cell: trimmed, None when blank or a missing marker.
 pub fn clean<'a>(cell: Option<&'a str>, missing: &[String]) -> Option<&'a str> {
-    // Trimmed once (this runs for every cell of a 20M-event file).
-    let trimmed = cell?.trim();
+    // Trimmed once (this runs for every cell of a 20M-event file); most cells start and
+    // end with a visible ASCII character, which no trim removes.
+    let cell = cell?;
+    let bare = cell.as_bytes().first().is_some_and(u8::is_ascii_graphic) && cell.as_bytes().last().is_some_and(u8::is_ascii_graphic);
+    let trimmed = if bare { cell } else { cell.trim() };
     (!trimmed.is_empty() && !missing.iter().any(|m| m == trimmed)).then_some(trimmed)
 }
 
