@@ -50,7 +50,10 @@ pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) 
 fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String]) -> Result<ColumnProfile, DataError> {
     let text = cells::text(table, name)?;
     let rows = table.height();
-    let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
+    // Each value's level, numbered as first seen; the rows' levels (BLANK for a blank cell).
+    let mut level_of: polars::prelude::PlHashMap<&str, u32> = Default::default();
+    let (mut levels, mut counts) = (Vec::<&str>::new(), Vec::<usize>::new());
+    let mut row_levels: Vec<u32> = Vec::with_capacity(rows);
     let mut blanks = 0;
     let mut numbers: Vec<f64> = Vec::new();
     let mut numeric = true;
@@ -65,6 +68,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
         }
         match cell {
             None => {
+                row_levels.push(BLANK);
                 blanks += 1;
                 match outcome {
                     Some(true) => blank_won += 1,
@@ -73,7 +77,13 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
                 }
             }
             Some(v) => {
-                *counts.entry(v).or_insert(0) += 1;
+                let level = *level_of.entry(v).or_insert_with(|| {
+                    levels.push(v);
+                    counts.push(0);
+                    (levels.len() - 1) as u32
+                });
+                counts[level as usize] += 1;
+                row_levels.push(level);
                 if numeric {
                     match v.parse::<f64>() {
                         Ok(x) if x.is_finite() => numbers.push(x),
@@ -83,9 +93,10 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
             }
         }
     }
+    drop(level_of);
     let numeric = numeric && !numbers.is_empty();
-    let distinct = counts.len();
-    let top = top_levels(counts.into_iter().collect());
+    let distinct = levels.len();
+    let top = top_levels(levels.iter().copied().zip(counts.iter().copied()).collect());
 
     let (p99, max, min) = if numeric {
         let idx = ((numbers.len() as f64 - 1.0) * 0.99).round() as usize;
@@ -100,7 +111,10 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
 
     let both = n_won > 0 && n_lost > 0;
     let separation_auc = if both {
-        Some(separation(&cleaned, won, numeric && distinct > 20))
+        Some(match numeric && distinct > 20 {
+            true => separation_by_value(&cleaned, won),
+            false => separation_by_level(&row_levels, distinct, won),
+        })
     } else {
         None
     };
@@ -163,33 +177,44 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
         .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
 }
 
-/// max(AUC, 1 − AUC) of the column as a score: the value itself for numeric columns
-/// (blank lowest), otherwise each level's win rate (blank is a level).
-fn separation(cells: &[Option<&str>], won: &[Option<bool>], numeric: bool) -> f64 {
-    let scores: Vec<f64> = if numeric {
-        cells
-            .iter()
-            .map(|c| c.and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NEG_INFINITY))
-            .collect()
-    } else {
-        let mut rates: polars::prelude::PlHashMap<Option<&str>, (f64, f64)> = Default::default();
-        for (cell, outcome) in cells.iter().zip(won) {
-            if let Some(w) = outcome {
-                let e = rates.entry(*cell).or_insert((0.0, 0.0));
-                e.0 += if *w { 1.0 } else { 0.0 };
-                e.1 += 1.0;
-            }
+/// A blank cell's level in `profile_column`'s numbering (blank is a level of its own).
+const BLANK: u32 = u32::MAX;
+
+/// max(AUC, 1 − AUC) of a numeric column's values as a score (blank lowest).
+fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>]) -> f64 {
+    let scores: Vec<f64> = cells.iter().map(|c| c.and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NEG_INFINITY)).collect();
+    separation(&scores, won)
+}
+
+/// max(AUC, 1 − AUC) of each row's level's win rate among decided leads as a score
+/// (blank is a level; a level no decided lead has scores 0). `row_levels` numbers
+/// `levels` levels, BLANK for blank.
+fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) -> f64 {
+    let slot = |level: u32| if level == BLANK { levels } else { level as usize };
+    let mut rates = vec![(0.0f64, 0.0f64); levels + 1];
+    for (&level, outcome) in row_levels.iter().zip(won) {
+        if let Some(w) = outcome {
+            let (wins, decided) = &mut rates[slot(level)];
+            *wins += if *w { 1.0 } else { 0.0 };
+            *decided += 1.0;
         }
-        cells
-            .iter()
-            .map(|c| rates.get(c).map_or(0.0, |(w, n)| w / n))
-            .collect()
-    };
-    let mut pairs: Vec<(f64, bool)> = scores
+    }
+    let scores: Vec<f64> = row_levels
         .iter()
-        .zip(won)
-        .filter_map(|(s, w)| w.map(|w| (*s, w)))
+        .map(|&level| {
+            let (wins, decided) = rates[slot(level)];
+            if decided == 0.0 {
+                0.0
+            } else {
+                wins / decided
+            }
+        })
         .collect();
+    separation(&scores, won)
+}
+
+fn separation(scores: &[f64], won: &[Option<bool>]) -> f64 {
+    let mut pairs: Vec<(f64, bool)> = scores.iter().zip(won).filter_map(|(s, w)| w.map(|w| (*s, w))).collect();
     let auc = rank_auc(&mut pairs);
     auc.max(1.0 - auc)
 }
@@ -220,6 +245,48 @@ fn rank_auc(pairs: &mut [(f64, bool)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The win-rate separation as it was first written, by each cell's text: the
+    /// reference the level-numbered one is held to.
+    fn separation_by_text(cells: &[Option<&str>], won: &[Option<bool>]) -> f64 {
+        let mut rates: polars::prelude::PlHashMap<Option<&str>, (f64, f64)> = Default::default();
+        for (cell, outcome) in cells.iter().zip(won) {
+            if let Some(w) = outcome {
+                let e = rates.entry(*cell).or_insert((0.0, 0.0));
+                e.0 += if *w { 1.0 } else { 0.0 };
+                e.1 += 1.0;
+            }
+        }
+        let scores: Vec<f64> = cells.iter().map(|c| rates.get(c).map_or(0.0, |(w, n)| w / n)).collect();
+        separation(&scores, won)
+    }
+
+    #[test]
+    fn separation_by_level_is_the_win_rate_separation_by_text_to_the_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let texts = ["a", "b", "c", "d", "e", "f", "g"];
+        for _ in 0..300 {
+            let rows: usize = rng.random_range(0..400);
+            let kinds = rng.random_range(1..=texts.len());
+            let cells: Vec<Option<&str>> = (0..rows).map(|_| rng.random_bool(0.8).then(|| texts[rng.random_range(0..kinds)])).collect();
+            // Some rows undecided, and sometimes fewer outcomes than cells.
+            let won: Vec<Option<bool>> = (0..rows.saturating_sub(rng.random_range(0..3))).map(|_| rng.random_bool(0.7).then(|| rng.random_bool(0.3))).collect();
+            let mut level_of = std::collections::HashMap::new();
+            let row_levels: Vec<u32> = cells
+                .iter()
+                .map(|c| match c {
+                    None => BLANK,
+                    Some(t) => {
+                        let next = level_of.len() as u32;
+                        *level_of.entry(*t).or_insert(next)
+                    }
+                })
+                .collect();
+            let by_level = separation_by_level(&row_levels, level_of.len(), &won);
+            assert_eq!(by_level.to_bits(), separation_by_text(&cells, &won).to_bits(), "{cells:?} {won:?}");
+        }
+    }
 
     #[test]
     fn rank_auc_with_ties() {
