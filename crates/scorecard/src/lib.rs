@@ -33,7 +33,7 @@ mod tests {
 
     use super::*;
 
-    fn model() -> Model {
+    pub(crate) fn model() -> Model {
         let sig = |name: &str, axis, points| ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None, recipe: None };
         Model {
             schema_version: SCHEMA_VERSION,

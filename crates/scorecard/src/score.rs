@@ -61,12 +61,14 @@ fn words(name: &str) -> String {
 }
 
 /// Points one signal, or one capped group of signals, adds to a lead's score.
+#[derive(Clone, Copy)]
 struct Contribution {
     axis: Axis,
     points: i64,
     source: Source,
 }
 
+#[derive(Clone, Copy)]
 enum Source {
     /// Index into `Model::signals`.
     Signal(usize),
@@ -203,17 +205,28 @@ impl Scorer<'_> {
 
     /// Score one lead from its feature values, aligned with `signals`.
     pub fn score(&self, values: &[f64]) -> Score {
-        let model = self.model;
-        let mut fit = 0i64;
-        let mut engagement = 0i64;
-        self.each_contribution(values, |part| {
+        let (fit, engagement) = self.sub_scores(values, |_| {});
+        self.score_of(values, fit, engagement)
+    }
+
+    /// The fit and engagement sub-scores, each contribution also handed to `part`.
+    fn sub_scores(&self, values: &[f64], mut part: impl FnMut(&Contribution)) -> (i64, i64) {
+        let (mut fit, mut engagement) = (0i64, 0i64);
+        self.each_contribution(values, |contribution| {
             // Saturating: an absurd value (bounded points × an uncapped number) pins
             // the score at the end of the range instead of wrapping around.
-            match part.axis {
-                Axis::Fit => fit = fit.saturating_add(part.points),
-                Axis::Engagement => engagement = engagement.saturating_add(part.points),
+            match contribution.axis {
+                Axis::Fit => fit = fit.saturating_add(contribution.points),
+                Axis::Engagement => engagement = engagement.saturating_add(contribution.points),
             }
+            part(&contribution);
         });
+        (fit, engagement)
+    }
+
+    /// The score of a lead with these sub-scores.
+    fn score_of(&self, values: &[f64], fit: i64, engagement: i64) -> Score {
+        let model = self.model;
         let total = model.base_points.saturating_add(fit).saturating_add(engagement);
         let rule = self.override_rule(values);
         // The two-axis rule decides in its one home; otherwise overrides, then the threshold.
@@ -257,21 +270,29 @@ impl Scorer<'_> {
     /// Score, tier and the top three reason codes of a lead's feature values.
     pub fn explain(&self, values: &[f64]) -> Explained {
         let model = self.model;
-        let score = self.score(values);
+        // The three largest contributions (by size, then name) are put in words; the rest
+        // are not. A contribution goes before the first it is strictly larger than, so
+        // equal ones keep their order, as a stable sort of all of them would.
+        let mut top: [Option<Contribution>; 3] = [None, None, None];
+        let larger = |a: &Contribution, b: &Contribution| {
+            b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))) == std::cmp::Ordering::Less
+        };
+        let (fit, engagement) = self.sub_scores(values, |part| {
+            if part.points == 0 {
+                return;
+            }
+            if let Some(at) = top.iter().position(|kept| kept.as_ref().is_none_or(|kept| larger(part, kept))) {
+                top[at..].rotate_right(1);
+                top[at] = Some(*part);
+            }
+        });
+        let score = self.score_of(values, fit, engagement);
         let tier = match score.mql {
             Some(true) if model.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
             Some(true) => Some(Tier::Warm),
             _ => None,
         };
-        // The three largest contributions (by size, then name) are put in words; the rest are not.
-        let mut parts: Vec<Contribution> = Vec::with_capacity(model.signals.len());
-        self.each_contribution(values, |part| {
-            if part.points != 0 {
-                parts.push(part);
-            }
-        });
-        parts.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))));
-        let reasons = parts.iter().take(3).filter_map(|part| self.reason(part, values)).collect();
+        let reasons = top.iter().flatten().filter_map(|part| self.reason(part, values)).collect();
         Explained { score, tier, reasons }
     }
 
@@ -334,6 +355,40 @@ impl Scorer<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// `explain` as first written: every non-zero contribution, stably sorted, the first three.
+    fn explain_by_sorting_all(scorer: &Scorer<'_>, values: &[f64]) -> Vec<Reason> {
+        let model = scorer.model;
+        let mut parts = Vec::new();
+        scorer.each_contribution(values, |part| {
+            if part.points != 0 {
+                parts.push(part);
+            }
+        });
+        parts.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))));
+        parts.iter().take(3).filter_map(|part| scorer.reason(part, values)).collect()
+    }
+
+    #[test]
+    fn the_top_three_kept_as_they_come_are_the_first_three_of_all_sorted() {
+        let mut model = crate::tests::model();
+        // Ties in size on both axes and in sign, two of them under one name's order.
+        for (name, axis, points) in [("webinar", Axis::Engagement, 10), ("title=cto", Axis::Fit, -10), ("size=smb", Axis::Fit, 8), ("a_visit", Axis::Engagement, 8), ("z_visit", Axis::Engagement, -8)] {
+            model.signals.push(crate::ModelSignal { name: name.into(), axis, points, coefficient: None, std_error: None, p_value: None, recipe: None });
+        }
+        let scorer = model.scorer();
+        let choices = [0.0, 1.0, 2.0, 3.0, 0.5, 1.25];
+        let n = model.signals.len();
+        // Every lead of values drawn by a counter in base 6 over the first signals, the rest by a stride.
+        for lead in 0..20_000usize {
+            let values: Vec<f64> = (0..n).map(|j| choices[(lead / 6usize.pow((j % 6) as u32) + j * 7) % choices.len()]).collect();
+            let explained = scorer.explain(&values);
+            assert_eq!(explained.reasons, explain_by_sorting_all(&scorer, &values), "{values:?}");
+            assert_eq!(explained.score, scorer.score(&values));
+        }
+    }
+
     /// `reason` writes a whole count as an integer; it must read as `{:.0}` wrote it.
     #[test]
     fn whole_counts_read_as_float_formatting_wrote_them() {
