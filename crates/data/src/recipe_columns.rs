@@ -24,6 +24,9 @@ pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(table: &Tabl
     let computed: Vec<Vec<Result<Option<Vec<f64>>, DataError>>> = groups
         .into_par_iter()
         .map(|group| {
+            if let Some(columns) = text_tests_in_one_pass(table, missing, &recipes[group.clone()]) {
+                return columns;
+            }
             let mut cells = LeadCells::new(table, missing);
             let mut columns = Vec::with_capacity(group.len());
             for (signal, recipe) in &recipes[group] {
@@ -38,6 +41,34 @@ pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(table: &Tabl
         })
         .collect();
     computed.into_iter().flatten().collect()
+}
+
+/// The columns of recipes that all test the cells of one text column (a signal's
+/// levels), read in one pass: each cell cleaned once and offered to every test. None
+/// when the recipes read anything else.
+fn text_tests_in_one_pass<R: std::borrow::Borrow<Recipe>>(table: &Table, missing: &[String], recipes: &[(&str, R)]) -> Option<Vec<Result<Option<Vec<f64>>, DataError>>> {
+    let mut column = None;
+    let mut tests = Vec::with_capacity(recipes.len());
+    for (_, recipe) in recipes {
+        match recipe.borrow().reads() {
+            Reads::Text { column: read, test } if column.is_none_or(|c| c == read) => {
+                column = Some(read);
+                tests.push(test);
+            }
+            _ => return None,
+        }
+    }
+    let cells = match cells::text(table, column?) {
+        Ok(cells) => cells,
+        Err(e) => return Some(vec![Err(e)]),
+    };
+    let mut columns: Vec<Vec<f64>> = tests.iter().map(|_| Vec::with_capacity(table.height())).collect();
+    for cell in cells.iter().map(|cell| clean(cell, missing)) {
+        for (values, test) in columns.iter_mut().zip(&tests) {
+            values.push(test.value(cell));
+        }
+    }
+    Some(columns.into_iter().map(|values| Ok(Some(values))).collect())
 }
 
 /// The cells of a leads table as recipes read them, remembering the last column read.
@@ -95,5 +126,39 @@ fn cell_problem(problem: CellProblem, signal: &str) -> String {
         CellProblem::Blank => {
             format!("blank value and signal {signal:?} has no `default`; set default = 0 (or the value blanks mean)")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::{Column, DataFrame};
+
+    use super::*;
+
+    #[test]
+    fn levels_read_in_one_pass_are_the_levels_read_one_by_one() {
+        let cells = [Some("vp"), Some(" vp "), None, Some("NA"), Some("director"), Some(""), Some("Vp"), Some("\u{a0}vp\u{a0}"), Some("c-level"), Some("\tdirector")];
+        let frame = DataFrame::new(cells.len(), vec![Column::new("title".into(), cells)]).unwrap();
+        let table = Table { path: "leads.csv".into(), frame };
+        let missing = vec!["NA".to_string()];
+        let level = |value: &str| Recipe::Level { column: "title".into(), value: value.into() };
+        let recipes = vec![
+            ("title=vp", level("vp")),
+            ("title=director", level("director")),
+            ("senior", Recipe::Flag { column: "title".into(), equals: vec!["vp".into(), "c-level".into()] }),
+            ("title=NA", level("NA")),
+        ];
+        let one_pass: Vec<Option<Vec<f64>>> = text_tests_in_one_pass(&table, &missing, &recipes).unwrap().into_iter().collect::<Result<_, _>>().unwrap();
+        let mut cells = LeadCells::new(&table, &missing);
+        let one_by_one: Vec<Option<Vec<f64>>> = recipes.iter().map(|(signal, recipe)| cells.column(signal, recipe).unwrap()).collect();
+        assert_eq!(one_pass, one_by_one);
+        assert_eq!(one_pass[0], Some(vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]));
+        // A group that also reads numbers, or another column, is not one pass's.
+        let mixed = vec![("title=vp", level("vp")), ("other", Recipe::Level { column: "industry".into(), value: "x".into() })];
+        assert!(text_tests_in_one_pass(&table, &missing, &mixed).is_none());
+        // A column the table lacks is the error reading it one by one gives.
+        let absent = vec![("x=1", Recipe::Level { column: "industry".into(), value: "1".into() })];
+        let error = text_tests_in_one_pass(&table, &missing, &absent).unwrap().remove(0).unwrap_err();
+        assert_eq!(error.to_string(), LeadCells::new(&table, &missing).column("x=1", &absent[0].1).unwrap_err().to_string());
     }
 }
