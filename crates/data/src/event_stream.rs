@@ -102,11 +102,37 @@ struct LeadLookup<'k> {
     last_row: Option<Option<usize>>,
     /// The row after the last lead found.
     next: usize,
+    /// Activities already looked up and what they were found to be, by `activity_slot`:
+    /// a file has few activities, each on a great many events.
+    activities_seen: Vec<Option<(String, Option<usize>)>>,
+}
+
+/// Slots of `LeadLookup::activities_seen`.
+const ACTIVITY_SLOTS: usize = 64;
+
+/// An activity's slot among ACTIVITY_SLOTS, from its length and its first and last bytes.
+fn activity_slot(activity: &str) -> usize {
+    let bytes = activity.as_bytes();
+    let (first, last) = (bytes.first().copied().unwrap_or(0) as usize, bytes.last().copied().unwrap_or(0) as usize);
+    (bytes.len() ^ (first << 1) ^ (last << 3)) % ACTIVITY_SLOTS
 }
 
 impl<'k> LeadLookup<'k> {
     fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
-        LeadLookup { index, last_id: String::new(), last_row: None, next: 0 }
+        LeadLookup { index, last_id: String::new(), last_row: None, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
+    }
+
+    /// The number of a counted activity among `activities`; None when it is not counted.
+    fn activity(&mut self, activities: &PlHashMap<&str, usize>, activity: &str) -> Option<usize> {
+        let slot = &mut self.activities_seen[activity_slot(activity)];
+        match slot {
+            Some((seen, number)) if same_text(seen, activity) => *number,
+            _ => {
+                let number = activities.get(activity).copied();
+                *slot = Some((activity.to_string(), number));
+                number
+            }
+        }
     }
 
     /// The row of lead `id`, None when no lead has it.
@@ -130,7 +156,7 @@ impl<'k> LeadLookup<'k> {
     /// An event of these cleaned cells, its lead and activity looked up.
     fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>) -> Event<'c> {
         let lead = lead_id.and_then(|id| self.row(id));
-        let counted = activity.and_then(|a| keys.activities.get(a).copied());
+        let counted = activity.and_then(|a| self.activity(keys.activities, a));
         Event { lead_id, occurred_at, activity, lead, counted }
     }
 }
@@ -882,6 +908,21 @@ mod tests {
             }
             let b = String::from_utf8_lossy(&b).into_owned();
             assert_eq!(same_text(&a, &b), a == b, "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn activities_remembered_are_found_as_the_table_finds_them() {
+        let ids: Vec<String> = vec!["L1".into()];
+        let index = LeadIndex::new(&ids);
+        // More activities than slots, some sharing a slot, some not counted, one blank.
+        let names: Vec<String> = (0..150).map(|k| format!("activity_{k}{}", "x".repeat(k % 7))).chain(["".to_string(), "é".to_string()]).collect();
+        let counted: PlHashMap<&str, usize> = names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(k, name)| (name.as_str(), k)).collect();
+        let mut lookup = LeadLookup::new(&index);
+        for round in 0..3 {
+            for (k, name) in names.iter().enumerate().filter(|(k, _)| (k + round) % 2 == 0 || round == 2) {
+                assert_eq!(lookup.activity(&counted, name), counted.get(name.as_str()).copied(), "{name} in round {round} ({k})");
+            }
         }
     }
 
