@@ -130,13 +130,13 @@ pub fn score_rows(model: &Model, table: &FeatureTable, rows: &[usize], model_nam
                 for (v, &j) in values.iter_mut().zip(&map) {
                     *v = row[j];
                 }
-                let score = scorer.score(values);
+                let points = scorer.points(values);
                 let route = match scorer.override_rule(values) {
                     None => Route::Score,
                     Some(OverrideRule::AlwaysMql) => Route::Always,
                     Some(OverrideRule::NeverMql) => Route::Never,
                 };
-                (score.total, score.fit, score.engagement, route)
+                (points.total, points.fit, points.engagement, route)
             },
         )
         .collect();

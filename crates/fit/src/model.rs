@@ -89,8 +89,8 @@ pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
         .map(|i| {
             let row = x.row(i);
             match row.as_slice() {
-                Some(values) => scorer.score(values).total as f64,
-                None => scorer.score(&row.to_vec()).total as f64,
+                Some(values) => scorer.points(values).total as f64,
+                None => scorer.points(&row.to_vec()).total as f64,
             }
         })
         .collect()

@@ -23,6 +23,14 @@ pub struct Score {
     pub route: Option<LeadRoute>,
 }
 
+/// A lead's points: the total (base included) and the fit and engagement sub-scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Points {
+    pub total: i64,
+    pub fit: i64,
+    pub engagement: i64,
+}
+
 /// The routing tier of an MQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -224,10 +232,22 @@ impl Scorer<'_> {
         (fit, engagement)
     }
 
+    /// A lead's points alone, without the decision, tier or probability: what a backtest
+    /// sweeps thresholds over.
+    pub fn points(&self, values: &[f64]) -> Points {
+        let (fit, engagement) = self.sub_scores(values, |_| {});
+        Points { total: self.total(fit, engagement), fit, engagement }
+    }
+
+    /// The base points and the sub-scores, added.
+    fn total(&self, fit: i64, engagement: i64) -> i64 {
+        self.model.base_points.saturating_add(fit).saturating_add(engagement)
+    }
+
     /// The score of a lead with these sub-scores.
     fn score_of(&self, values: &[f64], fit: i64, engagement: i64) -> Score {
         let model = self.model;
-        let total = model.base_points.saturating_add(fit).saturating_add(engagement);
+        let total = self.total(fit, engagement);
         let rule = self.override_rule(values);
         // The two-axis rule decides in its one home; otherwise overrides, then the threshold.
         let (mql, grade, route) = match model.two_axis() {
@@ -386,6 +406,8 @@ mod tests {
             let explained = scorer.explain(&values);
             assert_eq!(explained.reasons, explain_by_sorting_all(&scorer, &values), "{values:?}");
             assert_eq!(explained.score, scorer.score(&values));
+            let points = scorer.points(&values);
+            assert_eq!((points.total, points.fit, points.engagement), (explained.score.total, explained.score.fit, explained.score.engagement));
         }
     }
 
