@@ -111,10 +111,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
 
     let both = n_won > 0 && n_lost > 0;
     let separation_auc = if both {
-        Some(match numeric && distinct > 20 {
-            true => separation_by_value(&cleaned, won),
-            false => separation_by_level(&row_levels, distinct, won),
-        })
+        Some(if numeric && distinct > 20 { separation_by_value(&cleaned, won) } else { separation_by_level(&row_levels, distinct, won) })
     } else {
         None
     };

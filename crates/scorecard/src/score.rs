@@ -213,12 +213,17 @@ impl Scorer<'_> {
 
     /// Score one lead from its feature values, aligned with `signals`.
     pub fn score(&self, values: &[f64]) -> Score {
-        let (fit, engagement) = self.sub_scores(values, |_| {});
-        self.score_of(values, fit, engagement)
+        self.score_of(values, self.points(values))
     }
 
-    /// The fit and engagement sub-scores, each contribution also handed to `part`.
-    fn sub_scores(&self, values: &[f64], mut part: impl FnMut(&Contribution)) -> (i64, i64) {
+    /// A lead's points alone, without the decision, tier or probability: what a backtest
+    /// sweeps thresholds over.
+    pub fn points(&self, values: &[f64]) -> Points {
+        self.points_with(values, |_| {})
+    }
+
+    /// A lead's points, each contribution also handed to `part`.
+    fn points_with(&self, values: &[f64], mut part: impl FnMut(&Contribution)) -> Points {
         let (mut fit, mut engagement) = (0i64, 0i64);
         self.each_contribution(values, |contribution| {
             // Saturating: an absurd value (bounded points × an uncapped number) pins
@@ -229,25 +234,13 @@ impl Scorer<'_> {
             }
             part(&contribution);
         });
-        (fit, engagement)
+        let total = self.model.base_points.saturating_add(fit).saturating_add(engagement);
+        Points { total, fit, engagement }
     }
 
-    /// A lead's points alone, without the decision, tier or probability: what a backtest
-    /// sweeps thresholds over.
-    pub fn points(&self, values: &[f64]) -> Points {
-        let (fit, engagement) = self.sub_scores(values, |_| {});
-        Points { total: self.total(fit, engagement), fit, engagement }
-    }
-
-    /// The base points and the sub-scores, added.
-    fn total(&self, fit: i64, engagement: i64) -> i64 {
-        self.model.base_points.saturating_add(fit).saturating_add(engagement)
-    }
-
-    /// The score of a lead with these sub-scores.
-    fn score_of(&self, values: &[f64], fit: i64, engagement: i64) -> Score {
+    /// The score of a lead with these points.
+    fn score_of(&self, values: &[f64], Points { total, fit, engagement }: Points) -> Score {
         let model = self.model;
-        let total = self.total(fit, engagement);
         let rule = self.override_rule(values);
         // The two-axis rule decides in its one home; otherwise overrides, then the threshold.
         let (mql, grade, route) = match model.two_axis() {
@@ -297,7 +290,7 @@ impl Scorer<'_> {
         let larger = |a: &Contribution, b: &Contribution| {
             b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))) == std::cmp::Ordering::Less
         };
-        let (fit, engagement) = self.sub_scores(values, |part| {
+        let points = self.points_with(values, |part| {
             if part.points == 0 {
                 return;
             }
@@ -306,7 +299,7 @@ impl Scorer<'_> {
                 top[at] = Some(*part);
             }
         });
-        let score = self.score_of(values, fit, engagement);
+        let score = self.score_of(values, points);
         let tier = match score.mql {
             Some(true) if model.hot_threshold.is_some_and(|h| score.total >= h) => Some(Tier::Hot),
             Some(true) => Some(Tier::Warm),
