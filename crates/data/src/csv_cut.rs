@@ -46,13 +46,13 @@ fn last_record_end(block: &[u8]) -> Cut {
     Cut::NoRecordEnd
 }
 
-fn is_line_end(b: u8) -> bool {
+/// A byte that ends a record (csv-core's line ends).
+pub(crate) fn is_line_end(b: u8) -> bool {
     b == b'\n' || b == b'\r'
 }
 
 /// `last_cut` read from the start, quotes followed.
 fn cut_by_quotes(block: &[u8], delimiter: u8) -> Cut {
-    let line_end = is_line_end;
     let mut inside_quotes = false;
     let mut cut = None;
     let mut from = 0;
@@ -63,14 +63,14 @@ fn cut_by_quotes(block: &[u8], delimiter: u8) -> Cut {
             // A record ends at the first line-end byte after its text; the bytes that follow
             // (the \n of \r\n, blank lines) are skipped by the next record's read, which
             // is where csv-core counts them: a cut goes right after that first byte.
-            if !inside_quotes && at > 0 && !line_end(block[at - 1]) {
+            if !inside_quotes && at > 0 && !is_line_end(block[at - 1]) {
                 cut = Some(at + 1);
             }
             continue;
         }
         if !inside_quotes {
             // A quote opens a quoted field only where a field starts.
-            let field_start = at == 0 || line_end(block[at - 1]) || block[at - 1] == delimiter;
+            let field_start = at == 0 || is_line_end(block[at - 1]) || block[at - 1] == delimiter;
             if !field_start {
                 return Cut::Unsure;
             }
@@ -81,7 +81,7 @@ fn cut_by_quotes(block: &[u8], delimiter: u8) -> Cut {
             // Closing or the first half of `""`: the next block tells; cut before it.
             None => break,
             Some(b'"') => from = at + 2,
-            Some(&next) if next == delimiter || line_end(next) => inside_quotes = false,
+            Some(&next) if next == delimiter || is_line_end(next) => inside_quotes = false,
             // Text after a closing quote: csv-core keeps it, and any later quote, as text.
             Some(_) => return Cut::Unsure,
         }

@@ -151,7 +151,7 @@ impl Walker {
         }
         let record_starts = self.state == State::FieldStart && self.fields == 0;
         // A blank line between records is skipped by the parsers too.
-        if record_starts && bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
+        if record_starts && bytes.iter().all(|&b| crate::csv_cut::is_line_end(b)) {
             return Ok(());
         }
         // Most records are one line without a quote: the state machine would only count
