@@ -2,7 +2,7 @@
 //! time. Ingest and the scorer share it; the rules themselves are the recipes'
 //! (`Recipe::reads`, in scorecard).
 
-use mqlcal_scorecard::{CellProblem, Reads, Recipe};
+use mqlcal_scorecard::{CellProblem, Reads, Recipe, TextTest};
 
 use crate::cells::{self, clean, TextColumn};
 use crate::read::Table;
@@ -62,13 +62,19 @@ fn text_tests_in_one_pass<R: std::borrow::Borrow<Recipe>>(table: &Table, missing
         Ok(cells) => cells,
         Err(e) => return Some(vec![Err(e)]),
     };
-    let mut columns: Vec<Vec<f64>> = tests.iter().map(|_| Vec::with_capacity(table.height())).collect();
+    Some(tested(&cells, table.height(), missing, &tests).into_iter().map(|values| Ok(Some(values))).collect())
+}
+
+/// Each test's values over `cells` (`rows` of them), each cell cleaned once and offered
+/// to every test.
+fn tested(cells: &TextColumn, rows: usize, missing: &[String], tests: &[TextTest<'_>]) -> Vec<Vec<f64>> {
+    let mut columns: Vec<Vec<f64>> = tests.iter().map(|_| Vec::with_capacity(rows)).collect();
     for cell in cells.iter().map(|cell| clean(cell, missing)) {
-        for (values, test) in columns.iter_mut().zip(&tests) {
+        for (values, test) in columns.iter_mut().zip(tests) {
             values.push(test.value(cell));
         }
     }
-    Some(columns.into_iter().map(|values| Ok(Some(values))).collect())
+    columns
 }
 
 /// The cells of a leads table as recipes read them, remembering the last column read.
@@ -96,7 +102,7 @@ impl<'t> LeadCells<'t> {
                     Some((read, cells)) if read == column => self.text.insert((read, cells)),
                     _ => self.text.insert((column.to_string(), cells::text(table, column)?)),
                 };
-                Some(cells.iter().map(|cell| test.value(clean(cell, missing))).collect())
+                tested(cells, table.height(), missing, &[test]).pop()
             }
             Reads::Number(read) => {
                 let column = &read.rule.column;
