@@ -122,18 +122,18 @@ impl Leads<'_> {
 /// The leads in ascending order of probability as (row, first position, leads), where a
 /// row's leads are consecutive and rows keep the stable order: order statistics of the
 /// leads without listing them.
-struct Ranked {
-    rows: Vec<usize>,
+struct Ranked<'a> {
+    rows: &'a [usize],
     /// Position of each ranked row's first lead; one more entry holds the total.
     starts: Vec<usize>,
 }
 
-impl Ranked {
-    fn of(probs: &[f64], leads: Leads) -> Ranked {
-        let rows = stable_order(probs);
+impl Ranked<'_> {
+    /// `rows`: [`stable_order`] of the probabilities.
+    fn of<'a>(rows: &'a [usize], leads: Leads) -> Ranked<'a> {
         let mut starts = Vec::with_capacity(rows.len() + 1);
         let mut at = 0;
-        for &i in &rows {
+        for &i in rows {
             starts.push(at);
             at += leads.at(i);
         }
@@ -192,19 +192,19 @@ pub fn array_split_bounds(n: usize, k: usize) -> Vec<(usize, usize)> {
 
 /// ROC AUC with tied scores counting one half, identical to scikit-learn's `roc_auc_score`.
 pub fn roc_auc(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
-    roc_auc_of(probs, labels, Leads(None))
+    roc_auc_of(probs, labels, Leads(None), &stable_order(probs))
 }
 
 /// [`roc_auc`] of rows that stand for `leads[i]` leads each (a grouped table).
 pub fn roc_auc_weighted(probs: &[f64], labels: &[bool], leads: &[f64]) -> Result<f64, MetricsError> {
-    roc_auc_of(probs, labels, Leads(Some(leads)))
+    roc_auc_of(probs, labels, Leads(Some(leads)), &stable_order(probs))
 }
 
-fn roc_auc_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
+/// `order`: [`stable_order`] of `probs` (shared when several metrics walk it).
+fn roc_auc_of(probs: &[f64], labels: &[bool], leads: Leads, order: &[usize]) -> Result<f64, MetricsError> {
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let (won, lost) = leads.need_both("ROC AUC", labels)?;
-    let order = stable_order(probs);
     // Walk groups of equal probability from low to high; count (won, lost) pairs ranked correctly.
     let mut lost_below: u64 = 0;
     let mut twice_correct: u128 = 0;
@@ -229,10 +229,10 @@ fn roc_auc_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, Metri
 
 /// Average precision as scikit-learn defines it: Σ over distinct thresholds of (Rₙ − Rₙ₋₁)·Pₙ.
 pub fn average_precision(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
-    average_precision_of(probs, labels, Leads(None))
+    average_precision_of(probs, labels, Leads(None), &stable_order(probs))
 }
 
-fn average_precision_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
+fn average_precision_of(probs: &[f64], labels: &[bool], leads: Leads, ascending: &[usize]) -> Result<f64, MetricsError> {
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let (won, lost) = leads.counts(labels);
@@ -243,21 +243,19 @@ fn average_precision_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<
             lost,
         });
     }
-    let mut order = stable_order(probs);
-    order.reverse();
+    // From the highest probability down.
+    let mut order = ascending.iter().rev().peekable();
     let (mut tp, mut fp) = (0usize, 0usize);
     let mut prev_recall = 0.0;
     let mut ap = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let v = probs[order[i]];
-        while i < order.len() && probs[order[i]] == v {
-            if labels[order[i]] {
-                tp += leads.at(order[i])
+    while let Some(&&first) = order.peek() {
+        let v = probs[first];
+        while let Some(&i) = order.next_if(|&&i| probs[i] == v) {
+            if labels[i] {
+                tp += leads.at(i)
             } else {
-                fp += leads.at(order[i])
+                fp += leads.at(i)
             }
-            i += 1;
         }
         let precision = tp as f64 / (tp + fp) as f64;
         let recall = tp as f64 / won as f64;
@@ -350,14 +348,14 @@ pub fn reliability_table(
     labels: &[bool],
     groups: usize,
 ) -> Result<Vec<ReliabilityGroup>, MetricsError> {
-    reliability_table_of(probs, labels, groups, Leads(None))
+    reliability_table_of(probs, labels, groups, Leads(None), &stable_order(probs))
 }
 
-fn reliability_table_of(probs: &[f64], labels: &[bool], groups: usize, leads: Leads) -> Result<Vec<ReliabilityGroup>, MetricsError> {
+fn reliability_table_of(probs: &[f64], labels: &[bool], groups: usize, leads: Leads, order: &[usize]) -> Result<Vec<ReliabilityGroup>, MetricsError> {
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let mut out = Vec::new();
-    for runs in Ranked::of(probs, leads).groups(groups) {
+    for runs in Ranked::of(order, leads).groups(groups) {
         let n: usize = runs.iter().map(|r| r.1).sum();
         let sum_p: f64 = runs.iter().map(|&(i, k)| if k == 1 { probs[i] } else { k as f64 * probs[i] }).sum();
         let wins: usize = runs.iter().filter(|&&(i, _)| labels[i]).map(|r| r.1).sum();
@@ -376,16 +374,17 @@ fn reliability_table_of(probs: &[f64], labels: &[bool], groups: usize, leads: Le
 
 /// Expected calibration error over 10 equal-mass groups: Σ (n_g/N)·|mean predicted − observed rate|.
 pub fn ece_equal_mass(probs: &[f64], labels: &[bool]) -> Result<f64, MetricsError> {
-    ece_equal_mass_of(probs, labels, Leads(None))
+    let table = reliability_table_of(probs, labels, N_GROUPS, Leads(None), &stable_order(probs))?;
+    Ok(ece_of_table(&table, probs.len()))
 }
 
-fn ece_equal_mass_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<f64, MetricsError> {
-    let table = reliability_table_of(probs, labels, N_GROUPS, leads)?;
-    let n = leads.total(probs.len()) as f64;
-    Ok(table
+/// ECE from the reliability table of `leads` leads.
+fn ece_of_table(table: &[ReliabilityGroup], leads: usize) -> f64 {
+    let n = leads as f64;
+    table
         .iter()
         .map(|g| g.n as f64 / n * (g.mean_predicted - g.observed_rate).abs())
-        .sum())
+        .sum()
 }
 
 /// Hosmer–Lemeshow goodness-of-fit result.
@@ -401,15 +400,15 @@ pub struct HosmerLemeshow {
 
 /// Hosmer–Lemeshow test over 10 equal-mass groups (same groups as the reliability table).
 pub fn hosmer_lemeshow(probs: &[f64], labels: &[bool]) -> Result<HosmerLemeshow, MetricsError> {
-    hosmer_lemeshow_of(probs, labels, Leads(None))
+    hosmer_lemeshow_of(probs, labels, Leads(None), &stable_order(probs))
 }
 
-fn hosmer_lemeshow_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<HosmerLemeshow, MetricsError> {
+fn hosmer_lemeshow_of(probs: &[f64], labels: &[bool], leads: Leads, order: &[usize]) -> Result<HosmerLemeshow, MetricsError> {
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let mut stat = 0.0;
     let mut non_empty = 0usize;
-    for runs in Ranked::of(probs, leads).groups(N_GROUPS) {
+    for runs in Ranked::of(order, leads).groups(N_GROUPS) {
         non_empty += 1;
         let n = runs.iter().map(|r| r.1).sum::<usize>() as f64;
         let expected: f64 = runs.iter().map(|&(i, k)| if k == 1 { probs[i] } else { k as f64 * probs[i] }).sum();
@@ -484,6 +483,18 @@ pub fn fit_logistic_line_weighted(x: &[f64], labels: &[bool], leads: &[f64]) -> 
 }
 
 fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<LogisticLine, MetricsError> {
+    fit_logistic_line_by(x, labels, leads, FEW_VALUES)
+}
+
+/// A line's rows take at most this many distinct x for their terms to be computed per
+/// (value, outcome): a score's points do (a few hundred); a model's exact probabilities do not.
+const FEW_VALUES: usize = 4096;
+
+/// [`fit_logistic_line_of`]; when `x` takes at most `few` distinct values, each row's terms
+/// are those of its (value, outcome), computed once per pair, instead of an exp and a log
+/// per row. Either way a row's terms are the same arithmetic on the same numbers, so the
+/// line has the same bits.
+fn fit_logistic_line_by(x: &[f64], labels: &[bool], leads: Leads, few: usize) -> Result<LogisticLine, MetricsError> {
     leads.check(x.len())?;
     if x.len() != labels.len() {
         return Err(MetricsError::LengthMismatch {
@@ -521,22 +532,33 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
     // in row order, as a single loop takes them. One pass at (a, b) gives each row's
     // objective term and, for a Newton step from (a, b), its gradient and weight terms:
     // −log σ(±z) and σ(z) both take e^{−|z|}, so one exp serves both.
+    // A row's (objective term, centred x, gradient term, weight) at (a, b), before its leads.
+    let terms = |xi: f64, y: bool, a: f64, b: f64| -> (f64, f64, f64, f64) {
+        let xc = xi - mean;
+        let z = a + b * xc;
+        let e = (-z.abs()).exp();
+        // −log σ(±z), stable
+        let s = if y { -z } else { z };
+        let term = if s > 0.0 { s + e.ln_1p() } else { e.ln_1p() };
+        let p = sigmoid_given_exp(z, e);
+        (term, xc, p - if y { 1.0 } else { 0.0 }, p * (1.0 - p))
+    };
+    let scaled = |i: usize, (term, xc, r, w): (f64, f64, f64, f64)| (leads.scale(i, term), xc, leads.scale(i, r), leads.scale(i, w));
+    let distinct = Distinct::of(x, few);
     let mut rows: Vec<(f64, f64, f64, f64)> = Vec::new();
     let objective = |a: f64, b: f64, rows: &mut Vec<(f64, f64, f64, f64)>| -> f64 {
-        x.par_iter()
-            .zip(labels)
-            .enumerate()
-            .map(|(i, (&xi, &y))| {
-                let xc = xi - mean;
-                let z = a + b * xc;
-                let e = (-z.abs()).exp();
-                // −log σ(±z), stable
-                let s = if y { -z } else { z };
-                let term = if s > 0.0 { s + e.ln_1p() } else { e.ln_1p() };
-                let p = sigmoid_given_exp(z, e);
-                (leads.scale(i, term), xc, leads.scale(i, p - if y { 1.0 } else { 0.0 }), leads.scale(i, p * (1.0 - p)))
-            })
-            .collect_into_vec(rows);
+        match &distinct {
+            Some(d) => {
+                let pairs: Vec<[(f64, f64, f64, f64); 2]> = d.values.iter().map(|&v| [terms(v, false, a, b), terms(v, true, a, b)]).collect();
+                d.of_row
+                    .par_iter()
+                    .zip(labels)
+                    .enumerate()
+                    .map(|(i, (&k, &y))| scaled(i, pairs[k as usize][usize::from(y)]))
+                    .collect_into_vec(rows)
+            }
+            None => x.par_iter().zip(labels).enumerate().map(|(i, (&xi, &y))| scaled(i, terms(xi, y, a, b))).collect_into_vec(rows),
+        }
         rows.iter().map(|row| row.0).sum()
     };
     let mut f = objective(a, b, &mut rows);
@@ -585,6 +607,47 @@ fn fit_logistic_line_of(x: &[f64], labels: &[bool], leads: Leads) -> Result<Logi
     Err(MetricsError::NotEstimable {
         reason: "Newton's method did not converge in 200 iterations".into(),
     })
+}
+
+/// The distinct values of a column (told apart by their bits, so 0 and −0 are two) and
+/// which of them each row holds.
+struct Distinct {
+    values: Vec<f64>,
+    of_row: Vec<u32>,
+}
+
+impl Distinct {
+    /// None when `x` takes more than `limit` values.
+    fn of(x: &[f64], limit: usize) -> Option<Distinct> {
+        // Open addressing, at most half full; a slot holds a value's number or EMPTY.
+        const EMPTY: u32 = u32::MAX;
+        let slots = (2 * limit).next_power_of_two().max(2);
+        let shift = 64 - slots.trailing_zeros();
+        let mut table = vec![EMPTY; slots];
+        let mut values: Vec<f64> = Vec::new();
+        let mut of_row = Vec::with_capacity(x.len());
+        for &v in x {
+            let bits = v.to_bits();
+            let mut at = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+            loop {
+                match table[at] {
+                    EMPTY if values.len() == limit => return None,
+                    EMPTY => {
+                        table[at] = values.len() as u32;
+                        of_row.push(values.len() as u32);
+                        values.push(v);
+                        break;
+                    }
+                    k if values[k as usize].to_bits() == bits => {
+                        of_row.push(k);
+                        break;
+                    }
+                    _ => at = (at + 1) & (slots - 1),
+                }
+            }
+        }
+        Some(Distinct { values, of_row })
+    }
 }
 
 fn fold_where(x: &[f64], labels: &[bool], which: bool, init: f64, f: fn(f64, f64) -> f64) -> f64 {
@@ -643,14 +706,14 @@ pub fn calibration_curve_quantile(
     labels: &[bool],
     n_bins: usize,
 ) -> Result<CalibrationCurve, MetricsError> {
-    calibration_curve_quantile_of(probs, labels, n_bins, Leads(None))
+    calibration_curve_quantile_of(probs, labels, n_bins, Leads(None), &stable_order(probs))
 }
 
-fn calibration_curve_quantile_of(probs: &[f64], labels: &[bool], n_bins: usize, leads: Leads) -> Result<CalibrationCurve, MetricsError> {
+fn calibration_curve_quantile_of(probs: &[f64], labels: &[bool], n_bins: usize, leads: Leads, order: &[usize]) -> Result<CalibrationCurve, MetricsError> {
     check_probs(probs, labels)?;
     leads.check(probs.len())?;
     let n_bins = n_bins.max(1);
-    let ranked = Ranked::of(probs, leads);
+    let ranked = Ranked::of(order, leads);
     let sorted = |position: usize| probs[ranked.row_at(position)];
     let step = 1.0 / n_bins as f64;
     let edges: Vec<f64> = (0..=n_bins)
@@ -744,24 +807,21 @@ fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, 
     leads.check(probs.len())?;
     let (won, _) = leads.need_both("evaluation", labels)?;
     // The metrics read the same rows and nothing of each other: computed side by side,
-    // each as alone; a failure is reported in the order they are listed.
-    let ((calibration, (roc_auc, average_precision)), ((brier, log_loss), ((ece, hosmer_lemeshow), (reliability, curve)))) = rayon::join(
+    // each as alone; a failure is reported in the order they are listed. The five that walk
+    // the rows by probability share one sort, made while the calibration line is fitted.
+    let (calibration, ((roc_auc, average_precision), ((brier, log_loss), ((reliability, hosmer_lemeshow), curve)))) = rayon::join(
+        || calibration_intercept_slope_of(probs, labels, leads),
         || {
+            let order = &stable_order(probs)[..];
             rayon::join(
-                || calibration_intercept_slope_of(probs, labels, leads),
-                || rayon::join(|| roc_auc_of(probs, labels, leads), || average_precision_of(probs, labels, leads)),
-            )
-        },
-        || {
-            rayon::join(
-                || (brier_of(probs, labels, leads), log_loss_of(probs, labels, leads)),
+                || rayon::join(|| roc_auc_of(probs, labels, leads, order), || average_precision_of(probs, labels, leads, order)),
                 || {
                     rayon::join(
-                        || rayon::join(|| ece_equal_mass_of(probs, labels, leads), || hosmer_lemeshow_of(probs, labels, leads)),
+                        || (brier_of(probs, labels, leads), log_loss_of(probs, labels, leads)),
                         || {
                             rayon::join(
-                                || reliability_table_of(probs, labels, N_GROUPS, leads),
-                                || calibration_curve_quantile_of(probs, labels, N_GROUPS, leads),
+                                || rayon::join(|| reliability_table_of(probs, labels, N_GROUPS, leads, order), || hosmer_lemeshow_of(probs, labels, leads, order)),
+                                || calibration_curve_quantile_of(probs, labels, N_GROUPS, leads, order),
                             )
                         },
                     )
@@ -769,6 +829,7 @@ fn evaluate_of(probs: &[f64], labels: &[bool], leads: Leads) -> Result<Metrics, 
             )
         },
     );
+    let ece = reliability.as_ref().map(|table| ece_of_table(table, leads.total(probs.len()))).map_err(Clone::clone);
     let calibration = match calibration {
         Ok(c) => Some(c),
         Err(MetricsError::NotEstimable { .. } | MetricsError::Separated) => None,
@@ -893,6 +954,32 @@ mod tests {
         assert_eq!(evaluate_weighted(&lp, &ly, None).unwrap(), leads);
     }
 
+    /// `evaluate` sorts once for the five metrics that walk the rows by probability; each
+    /// equals the metric computed alone, which sorts for itself (ties, 0 and 1 included).
+    #[test]
+    fn evaluate_is_each_metric_alone() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (n, levels) in [(37usize, 5u64), (5_000, 40), (20_000, 1 << 40)] {
+            let p: Vec<f64> = (0..n).map(|_| (next() % (levels + 1)) as f64 / levels as f64).collect();
+            let y: Vec<bool> = p.iter().map(|&v| (next() % 1000) as f64 / 1000.0 < v * 0.8 + 0.1).collect();
+            let all = evaluate(&p, &y).unwrap();
+            assert_eq!(all.roc_auc.to_bits(), roc_auc(&p, &y).unwrap().to_bits(), "{n}");
+            assert_eq!(all.average_precision.to_bits(), average_precision(&p, &y).unwrap().to_bits(), "{n}");
+            assert_eq!(all.ece_equal_mass_10.to_bits(), ece_equal_mass(&p, &y).unwrap().to_bits(), "{n}");
+            assert_eq!(all.hosmer_lemeshow_10, hosmer_lemeshow(&p, &y).unwrap(), "{n}");
+            assert_eq!(all.reliability, reliability_table(&p, &y, N_GROUPS).unwrap(), "{n}");
+            assert_eq!(all.calibration_curve_quantile_10, calibration_curve_quantile(&p, &y, N_GROUPS).unwrap(), "{n}");
+            assert_eq!(all.calibration_intercept_slope, calibration_intercept_slope(&p, &y).ok(), "{n}");
+            assert_eq!((all.brier.to_bits(), all.log_loss.to_bits()), (brier(&p, &y).unwrap().to_bits(), log_loss(&p, &y).unwrap().to_bits()), "{n}");
+        }
+    }
+
     #[test]
     fn brier_and_log_loss_small() {
         let p = [0.8, 0.3];
@@ -948,5 +1035,53 @@ mod tests {
         let l = fit_logistic_line(&x, &y).unwrap();
         assert!((l.intercept + 1.5 * l.slope).abs() < 1e-10);
         assert!(l.slope > 0.0);
+    }
+
+    /// Terms per (value, outcome) give the line that terms per row give, to the bit:
+    /// points with ties, 0 beside −0, fractions, weighted rows, and every size of table.
+    #[test]
+    fn a_line_over_few_values_is_the_line_over_rows() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..60 {
+            let n = [3usize, 40, 2_000, 20_000][case % 4];
+            let levels = [2u64, 7, 300, 5_000][(case / 4) % 4];
+            let x: Vec<f64> = (0..n)
+                .map(|_| {
+                    let k = next() % levels;
+                    match case % 3 {
+                        0 => k as f64 - (levels / 2) as f64,
+                        1 if k == 0 => -0.0,
+                        1 => k as f64 * 5.0,
+                        _ => (k as f64 / levels as f64 * 0.9 + 0.05).ln(),
+                    }
+                })
+                .collect();
+            let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let y: Vec<bool> = x.iter().map(|&v| (v - lo) / (hi - lo + 1.0) + (next() % 1000) as f64 / 700.0 > 0.9).collect();
+            let leads: Vec<f64> = (0..n).map(|_| (1 + next() % 4) as f64).collect();
+            for weights in [None, Some(&leads[..])] {
+                let per_row = fit_logistic_line_by(&x, &y, Leads(weights), 0);
+                for few in [1usize, levels as usize / 2, FEW_VALUES] {
+                    let by_value = fit_logistic_line_by(&x, &y, Leads(weights), few);
+                    match (&per_row, &by_value) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!((a.intercept.to_bits(), a.slope.to_bits(), a.iterations), (b.intercept.to_bits(), b.slope.to_bits(), b.iterations), "case {case}, few {few}")
+                        }
+                        (a, b) => assert_eq!(a, b, "case {case}, few {few}"),
+                    }
+                }
+            }
+            if let Some(d) = Distinct::of(&x, FEW_VALUES) {
+                assert!(x.iter().zip(&d.of_row).all(|(v, &k)| d.values[k as usize].to_bits() == v.to_bits()), "case {case}");
+                assert!(d.values.len() <= levels as usize + 1);
+            }
+        }
     }
 }
