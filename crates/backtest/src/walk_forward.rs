@@ -77,7 +77,15 @@ pub fn walk_forward(
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
     let run = |k: usize| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
     if table.len() >= ONE_STEP_AT_A_TIME_FROM_ROWS {
-        (min_training..cohorts.len()).map(run).collect()
+        // Each step's sub-table is larger than the last: the one freed before it is
+        // handed back rather than kept beside it.
+        (min_training..cohorts.len())
+            .map(|k| {
+                let done = run(k);
+                mqlcal_features::memory::return_freed();
+                done
+            })
+            .collect()
     } else {
         (min_training..cohorts.len()).into_par_iter().map(run).collect()
     }

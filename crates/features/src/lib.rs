@@ -9,6 +9,7 @@
 pub mod binning;
 pub mod calendar;
 pub mod maturity;
+pub mod memory;
 pub mod split;
 
 pub use maturity::{AsOf, CohortMaturity};

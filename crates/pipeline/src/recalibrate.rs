@@ -67,6 +67,7 @@ pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Pr
     let mut ingested = progress.stage(read, |_| ingest_whole(config))?;
     let quality = progress.stage(STAGES[1], |warnings| validate(config, &ingested, warnings))?;
     ingested.lead_tables = Vec::new();
+    mqlcal_features::memory::return_freed();
     // Without --out the run directory is named after the holdout: the split is needed before the fit.
     let (out, split) = match &options.out {
         Some(out) => (out.clone(), None),

@@ -1,9 +1,12 @@
 //! The stages of the data flow, each taking the previous stage's value:
 //! [`ingest`] → [`Ingested`] → [`fit`] → [`Fitted`] → [`backtest`] → [`Backtested`].
+//! A stage that leaves most of what it allocated behind hands it back to the system
+//! ([`return_freed`]) so that it does not count in the next stage's peak.
 
 use anyhow::Context;
 use mqlcal_backtest::Backtest;
 use mqlcal_config::Config;
+use mqlcal_features::memory::return_freed;
 use mqlcal_features::FeatureTable;
 use mqlcal_fit::{FitError, FitReport, Split};
 use mqlcal_scorecard::Model;
@@ -17,12 +20,16 @@ pub use mqlcal_data::Ingested;
 /// The feature table: built from the lead and event files, or read as it is from
 /// `[input] features`.
 pub fn ingest(config: &Config) -> anyhow::Result<Ingested> {
-    Ok(mqlcal_data::build_features(config)?)
+    let ingested = mqlcal_data::build_features(config)?;
+    return_freed();
+    Ok(ingested)
 }
 
 /// [`ingest`], keeping every column of the lead files for the data-quality report.
 pub fn ingest_whole(config: &Config) -> anyhow::Result<Ingested> {
-    Ok(mqlcal_data::ingest(config, mqlcal_data::IngestOptions { duplicates_override: None, keep_lead_tables: true })?)
+    let ingested = mqlcal_data::ingest(config, mqlcal_data::IngestOptions { duplicates_override: None, keep_lead_tables: true })?;
+    return_freed();
+    Ok(ingested)
 }
 
 /// The out-of-time split (training, holdout, not yet judged), computed once per run and
@@ -71,6 +78,7 @@ pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&C
     // Auto bins and date layouts were decided at ingest: the recipes and inputs record them.
     mqlcal_fit::attach_recipes(&mut report.model, &ingested.resolved_config(config));
     report.model.provenance = Some(provenance?);
+    return_freed();
     Ok(Fitted { ingested, split, report })
 }
 
