@@ -3,6 +3,7 @@
 //! Above 0.1 a shift is worth a look; above 0.25 it is major.
 
 use mqlcal_features::FeatureTable;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Floor on a bin's share, so an empty bin does not make the index infinite (the usual 0.0001).
@@ -137,14 +138,11 @@ impl DriftHeadline {
 /// (of the leads: `leads[i]` per value when given). A value's bin is the number of edges at
 /// or below it.
 fn edges(training: &[f64], leads: Option<&[f64]>) -> Vec<f64> {
-    // (value, leads) of the finite values, ascending.
-    let mut sorted: Vec<(f64, usize)> = training
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .map(|(i, &v)| (v, leads.map_or(1, |l| l[i] as usize)))
-        .collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    edges_of(&ascending_runs(training, leads, FEW_VALUES))
+}
+
+/// [`edges`] from the (value, leads) runs of the training values, ascending.
+fn edges_of(sorted: &[(f64, usize)]) -> Vec<f64> {
     let mut distinct: Vec<f64> = sorted.iter().map(|s| s.0).collect();
     distinct.dedup();
     if distinct.len() <= MAX_DISTINCT_BINS {
@@ -153,7 +151,7 @@ fn edges(training: &[f64], leads: Option<&[f64]>) -> Vec<f64> {
     // The value of the lead at each position: positions are cumulative lead counts.
     let mut ends = Vec::with_capacity(sorted.len());
     let mut at = 0;
-    for s in &sorted {
+    for s in sorted {
         at += s.1;
         ends.push(at);
     }
@@ -163,6 +161,29 @@ fn edges(training: &[f64], leads: Option<&[f64]>) -> Vec<f64> {
     // A cut at the minimum would leave an empty first bin.
     cuts.retain(|&c| c > sorted[0].0);
     cuts
+}
+
+/// Up to this many distinct values, [`ascending_runs`] counts leads per value instead of sorting the rows.
+const FEW_VALUES: usize = 4096;
+
+/// (value, leads) of the finite values, ascending, where a run of rows with the same value
+/// may be one entry: the order statistics [`edges`] reads are the same either way. A
+/// signal's capped counts or a score's points take few values: they are counted per value
+/// and only those are sorted.
+fn ascending_runs(values: &[f64], leads: Option<&[f64]>, few: usize) -> Vec<(f64, usize)> {
+    let leads_of = |i: usize| leads.map_or(1, |l| l[i] as usize);
+    let mut sorted: Vec<(f64, usize)> = match mqlcal_metrics::Distinct::of(values, few) {
+        Some(distinct) => {
+            let mut counts = vec![0usize; distinct.values.len()];
+            for (i, &k) in distinct.of_row.iter().enumerate() {
+                counts[k as usize] += leads_of(i);
+            }
+            distinct.values.into_iter().zip(counts).filter(|(v, _)| v.is_finite()).collect()
+        }
+        None => values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (v, leads_of(i))).collect(),
+    };
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sorted
 }
 
 /// PSI = Σ (holdout share − training share) × ln(holdout share / training share).
@@ -198,7 +219,8 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
             signals.push(&c.signal);
         }
     }
-    for signal in signals {
+    // Each signal's index reads its own columns: the signals are measured side by side.
+    let per_signal = signals.par_iter().map(|&signal| {
         let columns: Vec<usize> = (0..table.columns.len()).filter(|&j| table.columns[j].signal == signal).collect();
         // One column: its values. Several (levels or bins): which one is set, 0 for the baseline.
         let value = |i: usize| -> f64 {
@@ -211,8 +233,9 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
         let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
         let (index, bins) = stability_index_of((&training, training_leads.as_deref()), (&holdout, holdout_leads.as_deref()));
         let kind = table.columns[columns[0]].axis.as_str();
-        out.push(Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) });
-    }
+        Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) }
+    });
+    out.par_extend(per_signal);
     out
 }
 
@@ -235,6 +258,38 @@ mod tests {
         let expected = (MIN_SHARE - 0.5) * (MIN_SHARE / 0.5).ln() + (1.0 - 0.5) * (1.0f64 / 0.5).ln();
         assert!((psi - expected).abs() < 1e-12);
         assert_eq!((flag(0.05), flag(0.2), flag(0.3)), ("stable", "moderate shift", "major shift"));
+    }
+
+    /// Counting leads per value gives the edges that sorting every row gives: few and many
+    /// values, 0 beside −0, NaN and infinities, weighted rows.
+    #[test]
+    fn edges_from_counted_values_are_the_edges_from_sorted_rows() {
+        let mut state = 0x853c_49e6_748f_ea9bu64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..40 {
+            let n = [1usize, 9, 500, 30_000][case % 4];
+            let levels = [3u64, 12, 13, 41, 900][case % 5];
+            let values: Vec<f64> = (0..n)
+                .map(|_| match next() % (levels + 3) {
+                    k if k == levels => -0.0,
+                    k if k == levels + 1 => [f64::NAN, f64::INFINITY, 0.0][case % 3],
+                    k if k == levels + 2 && case % 2 == 0 => 2.5,
+                    k => (k as f64) * 0.75 - 3.0,
+                })
+                .collect();
+            let leads: Vec<f64> = (0..n).map(|_| (1 + next() % 5) as f64).collect();
+            for weights in [None, Some(&leads[..])] {
+                let by_row = edges_of(&ascending_runs(&values, weights, 0));
+                let by_value = edges_of(&ascending_runs(&values, weights, FEW_VALUES));
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+                assert_eq!(bits(&by_row), bits(&by_value), "case {case}");
+            }
+        }
     }
 
     #[test]

@@ -609,16 +609,19 @@ fn fit_logistic_line_by(x: &[f64], labels: &[bool], leads: Leads, few: usize) ->
     })
 }
 
-/// The distinct values of a column (told apart by their bits, so 0 and −0 are two) and
-/// which of them each row holds.
-struct Distinct {
-    values: Vec<f64>,
-    of_row: Vec<u32>,
+/// The distinct values of a column (told apart by their bits, so 0 and −0 are two, and
+/// NaNs by their payloads), in order of first appearance, and which of them each row holds.
+/// A score's points or a capped count take few values: work per value instead of per row.
+pub struct Distinct {
+    pub values: Vec<f64>,
+    /// `values[of_row[i]]` is row i's value.
+    pub of_row: Vec<u32>,
 }
 
 impl Distinct {
-    /// None when `x` takes more than `limit` values.
-    fn of(x: &[f64], limit: usize) -> Option<Distinct> {
+    /// None when `x` takes more than `limit` values (checked as it goes: a column of many
+    /// values costs the rows up to its `limit + 1`-th value).
+    pub fn of(x: &[f64], limit: usize) -> Option<Distinct> {
         // Open addressing, at most half full; a slot holds a value's number or EMPTY.
         const EMPTY: u32 = u32::MAX;
         let slots = (2 * limit).next_power_of_two().max(2);
