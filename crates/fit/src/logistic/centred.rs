@@ -170,14 +170,30 @@ fn kept_bytes(x: ArrayView2<f64>, keep: &[usize]) -> Option<Vec<u8>> {
 /// The means and standard deviations (ddof 0) of byte columns, summed as ndarray's
 /// `mean_axis` and `std_axis` sum a row-major matrix along its rows: the sum row by row
 /// from 0; Welford's update for the variance. A test holds them to ndarray's bits.
+///
+/// The columns are shared out among the cores; each is still summed row by row from the first.
 fn byte_moments(values: &[u8], p: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut sums = vec![0.0f64; p];
-    let mut mean = vec![0.0f64; p];
-    let mut sum_sq = vec![0.0f64; p];
+    use rayon::prelude::*;
+    let per_core = p.div_ceil(rayon::current_num_threads()).max(1);
+    let starts: Vec<usize> = (0..p).step_by(per_core).collect();
+    let parts: Vec<(Vec<f64>, Vec<f64>)> = starts.par_iter().map(|&j| byte_moments_of(values, p, j..(j + per_core).min(p))).collect();
+    parts.into_iter().fold((Vec::new(), Vec::new()), |(mut means, mut sds), (m, s)| {
+        means.extend(m);
+        sds.extend(s);
+        (means, sds)
+    })
+}
+
+/// [`byte_moments`] of the columns `columns` of rows `p` bytes long.
+fn byte_moments_of(values: &[u8], p: usize, columns: std::ops::Range<usize>) -> (Vec<f64>, Vec<f64>) {
+    let width = columns.len();
+    let mut sums = vec![0.0f64; width];
+    let mut mean = vec![0.0f64; width];
+    let mut sum_sq = vec![0.0f64; width];
     for (i, row) in values.chunks_exact(p).enumerate() {
         let count = (i + 1) as f64;
-        for j in 0..p {
-            let x = f64::from(row[j]);
+        for (j, &b) in row[columns.clone()].iter().enumerate() {
+            let x = f64::from(b);
             sums[j] = sums[j] + x;
             let delta = x - mean[j];
             mean[j] = mean[j] + delta / count;

@@ -60,9 +60,21 @@ struct ColumnScan {
     lost_range: (f64, f64),
 }
 
+/// Every column's scan, the columns shared out among the cores: each column is still
+/// scanned row by row from the first, as one pass alone scans it.
 fn scan_columns(x: ArrayView2<f64>, won: &[bool]) -> Vec<ColumnScan> {
+    use rayon::prelude::*;
+    let per_core = x.ncols().div_ceil(rayon::current_num_threads()).max(1);
+    let starts: Vec<usize> = (0..x.ncols()).step_by(per_core).collect();
+    let parts: Vec<Vec<ColumnScan>> = starts.par_iter().map(|&j| scan_some_columns(x, won, j..(j + per_core).min(x.ncols()))).collect();
+    parts.into_iter().flatten().collect()
+}
+
+/// The scans of the columns `columns`, in one row-major pass.
+fn scan_some_columns(x: ArrayView2<f64>, won: &[bool], columns: std::ops::Range<usize>) -> Vec<ColumnScan> {
     let first_row = x.outer_iter().next();
-    let mut scans: Vec<ColumnScan> = (0..x.ncols())
+    let mut scans: Vec<ColumnScan> = columns
+        .clone()
         .map(|j| ColumnScan {
             all_nan: true,
             first_non_finite: None,
@@ -73,7 +85,7 @@ fn scan_columns(x: ArrayView2<f64>, won: &[bool]) -> Vec<ColumnScan> {
         })
         .collect();
     for (i, (row, &y)) in x.outer_iter().zip(won).enumerate() {
-        for (scan, &v) in scans.iter_mut().zip(row.iter()) {
+        for (scan, &v) in scans.iter_mut().zip(row.slice(ndarray::s![columns.clone()]).iter()) {
             scan.all_nan &= v.is_nan();
             if !v.is_finite() && scan.first_non_finite.is_none() {
                 scan.first_non_finite = Some((i, v));
