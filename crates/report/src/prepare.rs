@@ -4,6 +4,7 @@
 
 use mqlcal_features::Outcome;
 use mqlcal_scorecard::Model;
+use rayon::prelude::*;
 
 use crate::{ReportError, ReportInputs};
 
@@ -35,15 +36,15 @@ impl Prepared {
         let map = mqlcal_backtest::column_map(&model, table, "the fitted model")
             .map_err(|e| ReportError::Score(e.to_string()))?;
         let scorer = model.scorer();
+        // Every lead scored on every core, in row order.
         let score = |rows: &[usize]| -> Vec<LeadScore> {
-            let mut values = vec![0.0; map.len()];
-            rows.iter()
-                .map(|&i| {
+            rows.par_iter()
+                .map_init(|| vec![0.0; map.len()], |values, &i| {
                     let row = table.matrix.row(i);
                     for (v, &j) in values.iter_mut().zip(&map) {
                         *v = row[j];
                     }
-                    let s = scorer.score(&values);
+                    let s = scorer.score(values);
                     LeadScore {
                         total: s.total,
                         fit: s.fit,
@@ -57,8 +58,10 @@ impl Prepared {
                 .collect()
         };
         let b = inputs.backtest;
-        let training = score(&mqlcal_backtest::cohort_rows(table, &b.training_cohorts));
-        let holdout = score(&mqlcal_backtest::cohort_rows(table, &b.holdout_cohorts));
+        let (training, holdout) = rayon::join(
+            || score(&mqlcal_backtest::cohort_rows(table, &b.training_cohorts)),
+            || score(&mqlcal_backtest::cohort_rows(table, &b.holdout_cohorts)),
+        );
         Ok(Prepared {
             model,
             training,
