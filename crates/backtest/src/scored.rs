@@ -213,6 +213,5 @@ pub fn judged_rows(table: &FeatureTable, holdout: &[String], later: &[String]) -
 
 /// Rows of `table` in the given cohorts (all outcomes: open leads are volume too).
 pub fn cohort_rows(table: &FeatureTable, cohorts: &[String]) -> Vec<usize> {
-    let wanted: BTreeSet<&str> = cohorts.iter().map(String::as_str).collect();
-    (0..table.len()).filter(|&i| wanted.contains(table.cohorts[i].as_str())).collect()
+    table.cohort_index().rows_in(cohorts)
 }

@@ -4,7 +4,7 @@
 //! creation time, outcome, segments and signal values → duplicates → events
 //! counted inside each lead's window → stable sort by creation time.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use mqlcal_config::{AutoBins, Config, Duplicates, Layout, Period};
@@ -366,17 +366,20 @@ pub fn cohort_label(created_at: Option<i64>, period: Period) -> String {
 
 /// A warning naming cohorts whose decided leads are all won or all lost.
 fn one_outcome_cohorts(table: &FeatureTable) -> Option<String> {
-    let mut per_cohort: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (cohort, outcome) in table.cohorts.iter().zip(&table.outcomes) {
-        let entry = per_cohort.entry(cohort).or_default();
+    let index = table.cohort_index();
+    let mut per_cohort = vec![(0usize, 0usize); index.labels.len()];
+    for (&k, outcome) in index.of_row.iter().zip(&table.outcomes) {
+        let entry = &mut per_cohort[k as usize];
         match outcome {
             Outcome::Won => entry.0 += 1,
             Outcome::Lost => entry.1 += 1,
             Outcome::Open => {}
         }
     }
-    let bad: Vec<String> = per_cohort
+    let bad: Vec<String> = index
+        .labels
         .iter()
+        .zip(&per_cohort)
         .filter(|(_, (won, lost))| (*won == 0) != (*lost == 0))
         .map(|(cohort, (won, lost))| format!("{cohort} ({won} won, {lost} lost)"))
         .collect();

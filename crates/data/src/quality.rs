@@ -197,10 +197,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
 
 /// Leads, outcomes, win rate and maturity per cohort.
 fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
-    let mut per_cohort: BTreeMap<&str, CohortRow> = BTreeMap::new();
-    for (i, (cohort, outcome)) in table.cohorts.iter().zip(&table.outcomes).enumerate() {
-        let leads = table.leads_at(i) as usize;
-        let row = per_cohort.entry(cohort).or_insert_with(|| CohortRow {
+    let index = table.cohort_index();
+    let mut per_cohort: Vec<CohortRow> = index
+        .labels
+        .iter()
+        .map(|cohort| CohortRow {
             cohort: cohort.clone(),
             leads: 0,
             won: 0,
@@ -209,7 +210,11 @@ fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
             win_rate: None,
             unfinished_windows: 0,
             mature: true,
-        });
+        })
+        .collect();
+    for (i, (&k, outcome)) in index.of_row.iter().zip(&table.outcomes).enumerate() {
+        let leads = table.leads_at(i) as usize;
+        let row = &mut per_cohort[k as usize];
         row.leads += leads;
         match outcome {
             Outcome::Won => row.won += leads,
@@ -218,7 +223,7 @@ fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
         }
     }
     let cohorts: Vec<CohortRow> = per_cohort
-        .into_values()
+        .into_iter()
         .map(|mut r| {
             let decided = r.won + r.lost;
             r.win_rate = (decided > 0).then(|| r.won as f64 / decided as f64);

@@ -93,6 +93,23 @@ pub struct FeatureTable {
     pub patterns: Option<Patterns>,
 }
 
+/// Every row's cohort as a number ([`FeatureTable::cohort_index`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortIndex {
+    /// The distinct cohort labels, in time order.
+    pub labels: Vec<String>,
+    /// `labels[of_row[i] as usize]` is row i's cohort.
+    pub of_row: Vec<u32>,
+}
+
+impl CohortIndex {
+    /// The rows in any of `cohorts`, ascending.
+    pub fn rows_in(&self, cohorts: &[String]) -> Vec<usize> {
+        let wanted: Vec<bool> = self.labels.iter().map(|label| cohorts.contains(label)).collect();
+        (0..self.of_row.len()).filter(|&i| wanted[self.of_row[i] as usize]).collect()
+    }
+}
+
 /// What a grouped table says about its rows beside the features: every count,
 /// sum and resample downstream counts a row `leads[i]` times.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,9 +177,41 @@ impl FeatureTable {
 
     /// Distinct cohort labels in time order (labels sort chronologically by construction).
     pub fn cohort_labels(&self) -> Vec<String> {
-        // A set of borrowed labels: no copy of every row's label, no full sort.
-        let labels: std::collections::BTreeSet<&str> = self.cohorts.iter().map(String::as_str).collect();
-        labels.into_iter().map(str::to_string).collect()
+        self.cohort_index().labels
+    }
+
+    /// Every row's cohort as a number: the distinct labels in time order, and each row's
+    /// among them. What per-row work by cohort reads, instead of comparing labels.
+    pub fn cohort_index(&self) -> CohortIndex {
+        // Rows come in runs of one cohort (exports are mostly in time order): a row's label
+        // is compared with the row before it, and looked up only where the cohort changes.
+        let mut numbered: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let mut first_seen: Vec<&str> = Vec::new();
+        let mut of_row = Vec::with_capacity(self.cohorts.len());
+        let mut last: Option<(&str, u32)> = None;
+        for cohort in &self.cohorts {
+            let k = match last {
+                Some((label, k)) if label == cohort.as_str() => k,
+                _ => {
+                    let k = *numbered.entry(cohort.as_str()).or_insert_with(|| {
+                        first_seen.push(cohort.as_str());
+                        (first_seen.len() - 1) as u32
+                    });
+                    last = Some((cohort.as_str(), k));
+                    k
+                }
+            };
+            of_row.push(k);
+        }
+        // Renumber in time order.
+        let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
+        order.sort_by_key(|&k| first_seen[k as usize]);
+        let mut rank = vec![0u32; first_seen.len()];
+        for (r, &k) in order.iter().enumerate() {
+            rank[k as usize] = r as u32;
+        }
+        of_row.iter_mut().for_each(|k| *k = rank[*k as usize]);
+        CohortIndex { labels: order.iter().map(|&k| first_seen[k as usize].to_string()).collect(), of_row }
     }
 
     /// Counts of won, lost and open leads.
@@ -312,5 +361,34 @@ mod tests {
         assert_eq!(table.outcome_counts(), OutcomeCounts { won: 1, lost: 1, open: 1 });
         assert_eq!(table.decided_rows(), vec![0, 2]);
         assert_eq!(table.cohort_labels(), vec!["2024-Q1", "2024-Q2"]);
+    }
+
+    /// The cohort index numbers rows as comparing their labels does: runs, rows out of
+    /// time order, a label that comes back after others, an empty table.
+    #[test]
+    fn cohort_index_numbers_rows_as_their_labels_sort() {
+        let labels = ["2024-Q3", "2023-Q4", "2024-Q1", "2024-Q1", "2024-Q1", "2023-Q4", "2024-Q3", "2024-10", "2024-Q1"];
+        for n in [0usize, 1, 2, labels.len(), 1000] {
+            let cohorts: Vec<String> = (0..n).map(|i| labels[(i * i / 3 + i / 5) % labels.len()].to_string()).collect();
+            let table = FeatureTable {
+                ids: (0..n).map(|i| i.to_string()).collect(),
+                created_at: vec![None; n],
+                cohorts: cohorts.clone(),
+                outcomes: vec![Outcome::Open; n],
+                segments: vec![],
+                columns: vec![],
+                matrix: Array2::zeros((n, 0)),
+                as_of: None,
+                patterns: None,
+            };
+            let index = table.cohort_index();
+            let sorted: Vec<String> = cohorts.iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            assert_eq!(index.labels, sorted, "{n} rows");
+            assert!(cohorts.iter().zip(&index.of_row).all(|(c, &k)| index.labels[k as usize] == *c), "{n} rows");
+            for wanted in [vec![], vec!["2024-Q1".to_string()], vec!["2023-Q4".to_string(), "2024-10".to_string(), "none".to_string()]] {
+                let by_label: Vec<usize> = (0..n).filter(|&i| wanted.contains(&cohorts[i])).collect();
+                assert_eq!(index.rows_in(&wanted), by_label, "{n} rows, {wanted:?}");
+            }
+        }
     }
 }

@@ -96,8 +96,9 @@ impl FeatureTable {
 
     /// Readiness of every cohort, in time order.
     pub fn cohort_maturity(&self, min_decided_share: f64) -> Vec<CohortMaturity> {
-        let labels = self.cohort_labels();
-        let mut out: Vec<CohortMaturity> = labels
+        let index = self.cohort_index();
+        let mut out: Vec<CohortMaturity> = index
+            .labels
             .iter()
             .map(|c| CohortMaturity {
                 cohort: c.clone(),
@@ -114,9 +115,8 @@ impl FeatureTable {
                 mature: false,
             })
             .collect();
-        for i in 0..self.len() {
-            let Ok(k) = labels.binary_search(&self.cohorts[i]) else { continue };
-            let m = &mut out[k];
+        for (i, &k) in index.of_row.iter().enumerate() {
+            let m = &mut out[k as usize];
             let leads = self.leads_at(i) as usize;
             m.leads += leads;
             if !self.window_complete(i) {

@@ -84,10 +84,11 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
         },
     };
     let mut unfinished_windows = 0;
+    let index = table.cohort_index();
     let mut decided = |set: &[String]| -> Vec<usize> {
-        let set: std::collections::HashSet<&str> = set.iter().map(String::as_str).collect();
-        (0..table.len())
-            .filter(|&i| set.contains(table.cohorts[i].as_str()))
+        index
+            .rows_in(set)
+            .into_iter()
             .filter(|&i| {
                 let complete = table.window_complete(i);
                 if !complete {

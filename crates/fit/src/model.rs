@@ -243,23 +243,22 @@ pub(crate) fn pick_alpha(
 /// Each training row's cohort as its position among the training cohorts (later = larger);
 /// an error when there are fewer than 2 training cohorts to search alpha over.
 pub(crate) fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usize>, FitError> {
-    let cohort_of: BTreeMap<&str, usize> = split
-        .training_cohorts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
     if split.training_cohorts.len() < 2 {
         return Err(FitError::InvalidParams(format!(
             "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
             split.training_cohorts.len()
         )));
     }
-    Ok(split
+    let index = table.cohort_index();
+    let position: Vec<Option<usize>> = index.labels.iter().map(|label| split.training_cohorts.iter().position(|c| c == label)).collect();
+    split
         .training_rows
         .iter()
-        .map(|&i| cohort_of[table.cohorts[i].as_str()])
-        .collect())
+        .map(|&i| {
+            position[index.of_row[i] as usize]
+                .ok_or_else(|| FitError::Shape(format!("training row {i} is in {}, not a training cohort", index.labels[index.of_row[i] as usize])))
+        })
+        .collect()
 }
 
 /// Fit the logistic model at `alpha`, warm-started from the caller's fit or the alpha search's winner.
