@@ -264,13 +264,9 @@ mod tests {
     /// values, 0 beside −0, NaN and infinities, weighted rows.
     #[test]
     fn edges_from_counted_values_are_the_edges_from_sorted_rows() {
-        let mut state = 0x853c_49e6_748f_ea9bu64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0x853c_49e6_748f_ea9b);
+        let mut next = move || rng.random::<u64>();
         for case in 0..40 {
             let n = [1usize, 9, 500, 30_000][case % 4];
             let levels = [3u64, 12, 13, 41, 900][case % 5];

@@ -961,13 +961,9 @@ mod tests {
     /// equals the metric computed alone, which sorts for itself (ties, 0 and 1 included).
     #[test]
     fn evaluate_is_each_metric_alone() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.random::<u64>();
         for (n, levels) in [(37usize, 5u64), (5_000, 40), (20_000, 1 << 40)] {
             let p: Vec<f64> = (0..n).map(|_| (next() % (levels + 1)) as f64 / levels as f64).collect();
             let y: Vec<bool> = p.iter().map(|&v| (next() % 1000) as f64 / 1000.0 < v * 0.8 + 0.1).collect();
@@ -1044,13 +1040,9 @@ mod tests {
     /// points with ties, 0 beside −0, fractions, weighted rows, and every size of table.
     #[test]
     fn a_line_over_few_values_is_the_line_over_rows() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.random::<u64>();
         for case in 0..60 {
             let n = [3usize, 40, 2_000, 20_000][case % 4];
             let levels = [2u64, 7, 300, 5_000][(case / 4) % 4];
