@@ -195,48 +195,26 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     })
 }
 
-/// Leads, outcomes, win rate and maturity per cohort.
+/// Leads, outcomes, win rate and maturity per cohort: the maturity table's counts, in words
+/// for the quality report.
 fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
-    let index = table.cohort_index();
-    let mut per_cohort: Vec<CohortRow> = index
-        .labels
-        .iter()
-        .map(|cohort| CohortRow {
-            cohort: cohort.clone(),
-            leads: 0,
-            won: 0,
-            lost: 0,
-            open: 0,
-            win_rate: None,
-            unfinished_windows: 0,
-            mature: true,
-        })
-        .collect();
-    for (i, (&k, outcome)) in index.of_row.iter().zip(&table.outcomes).enumerate() {
-        let leads = table.leads_at(i) as usize;
-        let row = &mut per_cohort[k as usize];
-        row.leads += leads;
-        match outcome {
-            Outcome::Won => row.won += leads,
-            Outcome::Lost => row.lost += leads,
-            Outcome::Open => row.open += leads,
-        }
-    }
-    let cohorts: Vec<CohortRow> = per_cohort
+    table
+        .cohort_maturity(config.model.min_decided_share)
         .into_iter()
-        .map(|mut r| {
-            let decided = r.won + r.lost;
-            r.win_rate = (decided > 0).then(|| r.won as f64 / decided as f64);
-            r
+        .map(|m| {
+            let decided = m.won + m.lost;
+            CohortRow {
+                win_rate: (decided > 0).then(|| m.won as f64 / decided as f64),
+                cohort: m.cohort,
+                leads: m.leads,
+                won: m.won,
+                lost: m.lost,
+                open: m.open,
+                unfinished_windows: m.unfinished_windows,
+                mature: m.mature,
+            }
         })
-        .collect();
-    let mut cohorts = cohorts;
-    for (row, m) in cohorts.iter_mut().zip(table.cohort_maturity(config.model.min_decided_share)) {
-        row.unfinished_windows = m.unfinished_windows;
-        row.mature = m.mature;
-    }
-
-    cohorts
+        .collect()
 }
 
 /// What stops a fit: duplicate ids under `duplicates = "error"`, only one outcome.
