@@ -174,14 +174,8 @@ fn kept_bytes(x: ArrayView2<f64>, keep: &[usize]) -> Option<Vec<u8>> {
 /// The columns are shared out among the cores; each is still summed row by row from the first.
 fn byte_moments(values: &[u8], p: usize) -> (Vec<f64>, Vec<f64>) {
     use rayon::prelude::*;
-    let per_core = p.div_ceil(rayon::current_num_threads()).max(1);
-    let starts: Vec<usize> = (0..p).step_by(per_core).collect();
-    let parts: Vec<(Vec<f64>, Vec<f64>)> = starts.par_iter().map(|&j| byte_moments_of(values, p, j..(j + per_core).min(p))).collect();
-    parts.into_iter().fold((Vec::new(), Vec::new()), |(mut means, mut sds), (m, s)| {
-        means.extend(m);
-        sds.extend(s);
-        (means, sds)
-    })
+    let (means, sds): (Vec<Vec<f64>>, Vec<Vec<f64>>) = super::column_runs(p).into_par_iter().map(|columns| byte_moments_of(values, p, columns)).unzip();
+    (means.concat(), sds.concat())
 }
 
 /// [`byte_moments`] of the columns `columns` of rows `p` bytes long.

@@ -17,3 +17,11 @@ pub use fitted::{FitWarning, LogisticFit};
 pub use hyperparams::{FitParams, ValidFitParams};
 pub use screening::{DropReason, DroppedSignal};
 pub use solver::{fit, fit_from, fit_prepared, Prepared};
+
+/// The columns `0..p` as one run per core, in order. Work per column that a core does row
+/// by row from the first has the bits of one pass over every column (screening, the byte
+/// columns' moments).
+fn column_runs(p: usize) -> Vec<std::ops::Range<usize>> {
+    let per_core = p.div_ceil(rayon::current_num_threads()).max(1);
+    (0..p).step_by(per_core).map(|j| j..(j + per_core).min(p)).collect()
+}

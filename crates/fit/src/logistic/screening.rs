@@ -64,9 +64,7 @@ struct ColumnScan {
 /// scanned row by row from the first, as one pass alone scans it.
 fn scan_columns(x: ArrayView2<f64>, won: &[bool]) -> Vec<ColumnScan> {
     use rayon::prelude::*;
-    let per_core = x.ncols().div_ceil(rayon::current_num_threads()).max(1);
-    let starts: Vec<usize> = (0..x.ncols()).step_by(per_core).collect();
-    let parts: Vec<Vec<ColumnScan>> = starts.par_iter().map(|&j| scan_some_columns(x, won, j..(j + per_core).min(x.ncols()))).collect();
+    let parts: Vec<Vec<ColumnScan>> = super::column_runs(x.ncols()).into_par_iter().map(|columns| scan_some_columns(x, won, columns)).collect();
     parts.into_iter().flatten().collect()
 }
 
