@@ -6,12 +6,14 @@
 //! Cells are trimmed, blanks and missing markers become None, and dates are parsed as
 //! everywhere else, with errors naming the file, row, line and column.
 
+use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, Encoding};
 use mqlcal_scorecard::LastDay;
-use polars::prelude::PlHashMap;
+use hashbrown::hash_table::{Entry, HashTable};
+use polars::prelude::{PlHashMap, PlRandomState};
 
 use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence};
 use crate::csv_cut::{is_line_end, Cut};
@@ -41,22 +43,48 @@ pub(crate) struct Event<'a> {
 /// the leads' rows by id and the activities the caller counts, numbered.
 pub(crate) struct EventKeys<'a> {
     pub leads: &'a LeadIndex<'a>,
-    pub activities: &'a PlHashMap<&'a str, usize>,
+    pub activities: &'a ActivityNumbers<'a>,
+}
+
+/// The activities some feature counts, each with its number (`Event::counted`).
+#[derive(Debug, Default)]
+pub(crate) struct ActivityNumbers<'a> {
+    numbers: PlHashMap<&'a str, usize>,
+    /// Each number's activity.
+    names: Vec<&'a str>,
+}
+
+impl<'a> ActivityNumbers<'a> {
+    /// The number of `activity`, None when it is not counted.
+    pub(crate) fn number(&self, activity: &str) -> Option<usize> {
+        self.numbers.get(activity).copied()
+    }
+
+    /// The activity numbered `number`.
+    pub(crate) fn name(&self, number: usize) -> &'a str {
+        self.names[number]
+    }
+
+    /// Every activity with its number, in number order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, usize)> + '_ {
+        self.names.iter().enumerate().map(|(number, &name)| (name, number))
+    }
 }
 
 /// The activities some feature counts, numbered as the events reader reports them
 /// (`Event::counted`), and for each number what counts it, in the order given.
-pub(crate) fn number_activities<'a, T>(counting: impl IntoIterator<Item = (&'a str, T)>) -> (PlHashMap<&'a str, usize>, Vec<Vec<T>>) {
-    let (mut numbers, mut counted_by) = (PlHashMap::default(), Vec::<Vec<T>>::new());
+pub(crate) fn number_activities<'a, T>(counting: impl IntoIterator<Item = (&'a str, T)>) -> (ActivityNumbers<'a>, Vec<Vec<T>>) {
+    let (mut activities, mut counted_by) = (ActivityNumbers::default(), Vec::<Vec<T>>::new());
     for (activity, counter) in counting {
-        let next = numbers.len();
-        let number = *numbers.entry(activity).or_insert(next);
-        if number == counted_by.len() {
+        let next = activities.names.len();
+        let number = *activities.numbers.entry(activity).or_insert(next);
+        if number == next {
+            activities.names.push(activity);
             counted_by.push(Vec::new());
         }
         counted_by[number].push(counter);
     }
-    (numbers, counted_by)
+    (activities, counted_by)
 }
 
 /// One zero per lead, each page written now: the events that follow add to the leads'
@@ -75,21 +103,47 @@ pub(crate) fn lead_sums(leads: usize) -> Vec<f64> {
 /// Lead ids to their rows, built once and shared by every core reading events.
 pub(crate) struct LeadIndex<'a> {
     ids: &'a [String],
-    rows: PlHashMap<&'a str, usize>,
+    /// Each id's row (an id given twice: its last), found by the id's hash. Rows alone,
+    /// 4 bytes each, the ids read from `ids`: a million leads' table is 5 MB, which the
+    /// cache holds, where (id, row) pairs took 30 MB and twice the time to build.
+    rows: HashTable<u32>,
+    hasher: PlRandomState,
     /// No id twice: then the lead after the last one found can be tried by its id alone.
     unique: bool,
 }
 
 impl<'a> LeadIndex<'a> {
-    pub(crate) fn new(ids: &'a [String]) -> LeadIndex<'a> {
-        let mut rows = PlHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    /// None when there are more leads than a row number of 32 bits can tell apart.
+    pub(crate) fn new(ids: &'a [String]) -> Option<LeadIndex<'a>> {
+        u32::try_from(ids.len()).ok()?;
+        let hasher = PlRandomState::default();
+        let hash_of = |row: &u32| hasher.hash_one(ids[*row as usize].as_str());
+        let mut rows = HashTable::with_capacity(ids.len());
         let mut unique = true;
-        for (i, id) in ids.iter().enumerate() {
-            // An id given twice is found at its last row.
-            unique &= rows.insert(id.as_str(), i).is_none();
+        for (row, id) in (0u32..).zip(ids) {
+            match rows.entry(hasher.hash_one(id.as_str()), |&at: &u32| ids[at as usize] == *id, hash_of) {
+                // An id given twice is found at its last row.
+                Entry::Occupied(mut given) => {
+                    *given.get_mut() = row;
+                    unique = false;
+                }
+                Entry::Vacant(new) => {
+                    new.insert(row);
+                }
+            }
         }
-        LeadIndex { ids, rows, unique }
+        Some(LeadIndex { ids, rows, hasher, unique })
     }
+
+    /// The row of the lead with id `id` (the last, for an id given twice).
+    fn find(&self, id: &str) -> Option<usize> {
+        self.rows.find(self.hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
+    }
+}
+
+/// More leads than [`LeadIndex`] can number.
+pub(crate) fn too_many_leads(path: &Path, leads: usize) -> DataError {
+    DataError::file(path, format!("cannot match events to {leads} leads: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
 }
 
 /// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more
@@ -123,12 +177,12 @@ impl<'k> LeadLookup<'k> {
     }
 
     /// The number of a counted activity among `activities`; None when it is not counted.
-    fn activity(&mut self, activities: &PlHashMap<&str, usize>, activity: &str) -> Option<usize> {
+    fn activity(&mut self, activities: &ActivityNumbers<'_>, activity: &str) -> Option<usize> {
         let slot = &mut self.activities_seen[activity_slot(activity)];
         match slot {
             Some((seen, number)) if same_text(seen, activity) => *number,
             _ => {
-                let number = activities.get(activity).copied();
+                let number = activities.number(activity);
                 *slot = Some((activity.to_string(), number));
                 number
             }
@@ -141,7 +195,7 @@ impl<'k> LeadLookup<'k> {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
                 let next_matches = self.index.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
-                let row = if next_matches { Some(self.next) } else { self.index.rows.get(id).copied() };
+                let row = if next_matches { Some(self.next) } else { self.index.find(id) };
                 if let Some(found) = row {
                     self.next = found + 1;
                 }
@@ -519,6 +573,11 @@ struct Span {
     end: u32,
 }
 
+impl Span {
+    /// No text kept: the cell is the key it was found by.
+    const FOUND: Span = Span { start: 0, end: 0 };
+}
+
 struct PieceEvent {
     lead_id: Span,
     occurred_at: Option<i64>,
@@ -636,8 +695,10 @@ impl Piece {
                     self.latin1_row = Some(at.row);
                 }
                 let Event { lead, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
-                let lead_id = self.span(id);
-                let activity = self.span(activity);
+                // A cell that was found is the key it was found by (`hand_on` gives that): only
+                // the others' text is kept. Most events copy nothing.
+                let lead_id = if lead.is_some() { Span::FOUND } else { self.span(id) };
+                let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
                 self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
                 true
             }
@@ -660,11 +721,12 @@ impl Piece {
 
     /// Hand the piece's events on in order; count its rows and lines; its problem, if any, is the error.
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
+        let keys = rule.keys;
         for event in &self.events {
             take(Event {
-                lead_id: self.cell(event.lead_id),
+                lead_id: event.lead.map_or_else(|| self.cell(event.lead_id), |row| Some(keys.leads.ids[row].as_str())),
                 occurred_at: event.occurred_at,
-                activity: self.cell(event.activity),
+                activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
                 lead: event.lead,
                 counted: event.counted,
             });
@@ -808,8 +870,8 @@ mod tests {
     /// Leads L0 … L29 (events also name L30 … L39, which are no lead) and three counted activities.
     fn with_keys<T>(read: impl FnOnce(&EventKeys<'_>) -> T) -> T {
         let ids: Vec<String> = (0..30).map(|k| format!("L{k}")).collect();
-        let leads = LeadIndex::new(&ids);
-        let activities: PlHashMap<&str, usize> = [("visit", 0), ("demo", 1), ("web, inar", 2)].into_iter().collect();
+        let leads = LeadIndex::new(&ids).unwrap();
+        let (activities, _) = number_activities([("visit", ()), ("demo", ()), ("web, inar", ())]);
         read(&EventKeys { leads: &leads, activities: &activities })
     }
 
@@ -912,14 +974,16 @@ mod tests {
     #[test]
     fn activities_remembered_are_found_as_the_table_finds_them() {
         let ids: Vec<String> = vec!["L1".into()];
-        let index = LeadIndex::new(&ids);
+        let index = LeadIndex::new(&ids).unwrap();
         // More activities than slots, some sharing a slot, some not counted, one blank.
         let names: Vec<String> = (0..150).map(|k| format!("activity_{k}{}", "x".repeat(k % 7))).chain(["".to_string(), "é".to_string()]).collect();
-        let counted: PlHashMap<&str, usize> = names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(k, name)| (name.as_str(), k)).collect();
+        let (counted, _) = number_activities(names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(_, name)| (name.as_str(), ())));
         let mut lookup = LeadLookup::new(&index);
         for round in 0..3 {
             for (k, name) in names.iter().enumerate().filter(|(k, _)| (k + round) % 2 == 0 || round == 2) {
-                assert_eq!(lookup.activity(&counted, name), counted.get(name.as_str()).copied(), "{name} in round {round} ({k})");
+                let number = counted.number(name);
+                assert_eq!(lookup.activity(&counted, name), number, "{name} in round {round} ({k})");
+                assert_eq!(number.map(|n| counted.name(n)), (k % 3 != 0).then_some(name.as_str()), "{name}");
             }
         }
     }
@@ -936,20 +1000,21 @@ mod tests {
     #[test]
     fn activities_are_numbered_in_first_mention_order_with_every_counter() {
         let (numbers, counted_by) = number_activities([("demo", 0), ("visit", 0), ("demo", 1), ("demo", 1)]);
-        assert_eq!((numbers["demo"], numbers["visit"]), (0, 1));
+        assert_eq!((numbers.number("demo"), numbers.number("visit"), numbers.number("web")), (Some(0), Some(1), None));
+        assert_eq!(numbers.iter().collect::<Vec<_>>(), [("demo", 0), ("visit", 1)]);
         assert_eq!(counted_by, vec![vec![0, 1, 1], vec![0]]);
     }
 
     #[test]
     fn a_lead_is_found_by_its_id_in_any_order_and_a_repeated_id_at_its_last_row() {
         let ids: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
-        let index = LeadIndex::new(&ids);
+        let index = LeadIndex::new(&ids).unwrap();
         let mut lookup = LeadLookup::new(&index);
         let asked = ["a", "a", "b", "d", "c", "x", "a", "b", "c", "c", "d"];
         let found: Vec<_> = asked.iter().map(|id| lookup.row(id)).collect();
         assert_eq!(found, [Some(0), Some(0), Some(1), Some(3), Some(2), None, Some(0), Some(1), Some(2), Some(2), Some(3)]);
         let repeated: Vec<String> = ["a", "b", "a", "c"].map(String::from).to_vec();
-        let index = LeadIndex::new(&repeated);
+        let index = LeadIndex::new(&repeated).unwrap();
         let mut lookup = LeadLookup::new(&index);
         assert_eq!(["a", "b", "a", "c"].map(|id| lookup.row(id)), [Some(2), Some(1), Some(2), Some(3)]);
     }

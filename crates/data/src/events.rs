@@ -9,7 +9,7 @@ use mqlcal_scorecard::EventsRule;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, lead_sums, number_activities, too_many_leads, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -75,11 +75,13 @@ pub fn aggregate(
     // the events signals that count it.
     let (activity_index, counted_by) =
         number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
-    let lead_index = LeadIndex::new(leads.ids);
-    let keys = EventKeys { leads: &lead_index, activities: &activity_index };
-
     let n_leads = leads.ids.len();
-    let mut columns: Vec<Vec<f64>> = events_signals.iter().map(|_| lead_sums(n_leads)).collect();
+    // The ids are indexed on one core while the other lays out the sums (a page fault a
+    // page for a million leads' sums).
+    let (lead_index, mut columns) =
+        rayon::join(|| LeadIndex::new(leads.ids), || events_signals.iter().map(|_| lead_sums(n_leads)).collect::<Vec<Vec<f64>>>());
+    let lead_index = lead_index.ok_or_else(|| too_many_leads(path, n_leads))?;
+    let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let mut sample_event: Option<String> = None;
@@ -130,7 +132,7 @@ pub fn aggregate(
     stats.layout = Some(read.layout);
 
     check_some_match(spec, &stats, leads, sample_event)?;
-    let mut missing: Vec<String> = activity_index.iter().filter(|(_, &index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
+    let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
         notes.warnings.push(format!(

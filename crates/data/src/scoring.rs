@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, lead_sums, number_activities, too_many_leads, Event, EventColumnNames, EventKeys, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -105,14 +105,17 @@ fn sum_events(
 ) -> Result<(), DataError> {
     let n = out.ids.len();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
-    for (j, _) in events_rules() {
-        features[j] = lead_sums(n);
+    // The ids are indexed on one core while the other lays out the sums (a page fault a
+    // page for a million leads' sums).
+    let (lead_index, sums) = rayon::join(|| LeadIndex::new(&out.ids), || events_rules().map(|(j, _)| (j, lead_sums(n))).collect::<Vec<_>>());
+    let lead_index = lead_index.ok_or_else(|| too_many_leads(path, n))?;
+    for (j, sums) in sums {
+        features[j] = sums;
     }
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events features (index into `features`, and their rule) that count it.
     let (activity_index, counted_by) =
         number_activities(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), (j, rule)))));
-    let lead_index = LeadIndex::new(&out.ids);
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
