@@ -24,14 +24,15 @@ pub(crate) fn calibration_method(calibration: &Calibration) -> CalibrationMethod
 }
 
 /// Calibrate the integer score on the training leads (refitted on the holdout with
-/// `calibrate_on = "latest"`); returns the method, for the model in use today.
+/// `calibrate_on = "latest"`); returns the method, for the model in use today, and the
+/// training leads' scores (calibrating changes no point: `measure` reads them again).
 pub(crate) fn calibrate(
     model: &mut Model,
     table: &FeatureTable,
     spec: &ModelSpec,
     split: &Split,
     train: &TrainingSet,
-) -> Result<CalibrationMethod, FitError> {
+) -> Result<(CalibrationMethod, Vec<f64>), FitError> {
     let method = calibration_method(&spec.calibration);
     let train_scores = scores(model, train.x);
     model.calibration = Some(
@@ -41,17 +42,19 @@ pub(crate) fn calibrate(
     if spec.calibrate_on == mqlcal_config::CalibrateOn::Latest {
         recalibrate_on_latest(model, table, split, method)?;
     }
-    Ok(method)
+    Ok((method, train_scores))
 }
 
 /// Metrics per set (training unless skipped, holdout) of the calibrated points
 /// model, recorded in `model`; returns those of the exact logistic model.
+/// `training_scores` are the model's scores of the training rows ([`calibrate`]'s).
 pub(crate) fn measure(
     model: &mut Model,
     logistic: &crate::LogisticFit,
     table: &FeatureTable,
     split: &Split,
     skip_training_metrics: bool,
+    training_scores: &[f64],
 ) -> Result<BTreeMap<String, Metrics>, FitError> {
     let mut exact_metrics = BTreeMap::new();
     let sets = [
@@ -72,7 +75,10 @@ pub(crate) fn measure(
         let w = table.weights_of(rows);
         // The points model's numbers and the exact model's, side by side.
         let (metrics, exact) = rayon::join(
-            || calibrated_metrics(model, x.view(), &y, w.as_deref()),
+            || match set {
+                "training" => calibrated_metrics_of(model, training_scores, &y, w.as_deref()),
+                _ => calibrated_metrics(model, x.view(), &y, w.as_deref()),
+            },
             || -> Result<Metrics, FitError> {
                 let exact = logistic.predict_proba(x.view())?;
                 Ok(mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?)
@@ -191,7 +197,8 @@ pub fn evaluate_points_model(
     let x_train = rows_matrix(table, &split.training_rows);
     let y_train = labels(table, &split.training_rows);
     let w_train = table.weights_of(&split.training_rows);
-    model.calibration = Some(calibration_table(&scores(model, x_train.view()), &y_train, w_train.as_deref(), method)?);
+    let training_scores = scores(model, x_train.view());
+    model.calibration = Some(calibration_table(&training_scores, &y_train, w_train.as_deref(), method)?);
     let sets = [
         ("training", &split.training_rows),
         ("holdout", &split.holdout_rows),
@@ -201,8 +208,13 @@ pub fn evaluate_points_model(
         if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
             return Ok(None);
         }
-        let x = rows_matrix(table, rows);
-        Ok(Some((set, calibrated_metrics(model, x.view(), &y, table.weights_of(rows).as_deref())?)))
+        let w = table.weights_of(rows);
+        let metrics = match set {
+            // Calibrating changed no point: the training rows' scores are those above.
+            "training" => calibrated_metrics_of(model, &training_scores, &y, w.as_deref())?,
+            _ => calibrated_metrics(model, rows_matrix(table, rows).view(), &y, w.as_deref())?,
+        };
+        Ok(Some((set, metrics)))
     });
     for (set, metrics) in measured.collect::<Result<Vec<_>, FitError>>()?.into_iter().flatten() {
         model.metrics.insert(set.to_string(), metrics);
@@ -214,6 +226,11 @@ pub fn evaluate_points_model(
 /// calibration table) on the rows `x` with outcomes `y`.
 /// (`w[i]`, when given, is how many leads row i stands for.)
 fn calibrated_metrics(model: &Model, x: ndarray::ArrayView2<f64>, y: &[bool], w: Option<&[f64]>) -> Result<Metrics, FitError> {
-    let probs: Vec<f64> = scores(model, x).par_iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
+    calibrated_metrics_of(model, &scores(model, x), y, w)
+}
+
+/// [`calibrated_metrics`] of rows whose scores under the model are `scores`.
+fn calibrated_metrics_of(model: &Model, scores: &[f64], y: &[bool], w: Option<&[f64]>) -> Result<Metrics, FitError> {
+    let probs: Vec<f64> = scores.par_iter().map(|&s| model.calibration.as_ref().map_or(f64::NAN, |c| c.probability(s))).collect();
     Ok(mqlcal_metrics::evaluate_weighted(&probs, y, w)?)
 }

@@ -161,10 +161,10 @@ pub fn fit_model_with(
         scaled,
     };
     let mut model = assemble_model(table, spec, split, tool_version, fitted, &train);
-    let method = calibrate(&mut model, table, spec, split, &train)?;
+    let (method, training_scores) = calibrate(&mut model, table, spec, split, &train)?;
     // The model in use today is measured while the new one is: neither reads the other.
     let (exact_metrics, current) = rayon::join(
-        || measure(&mut model, &logistic, table, split, options.skip_training_metrics),
+        || measure(&mut model, &logistic, table, split, options.skip_training_metrics, &training_scores),
         || evaluate_current(options.current, table, split, method),
     );
     let exact_metrics = exact_metrics?;
