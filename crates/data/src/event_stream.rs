@@ -141,9 +141,16 @@ impl<'a> LeadIndex<'a> {
     }
 }
 
-/// More leads than [`LeadIndex`] can number.
-pub(crate) fn too_many_leads(path: &Path, leads: usize) -> DataError {
-    DataError::file(path, format!("cannot match events to {leads} leads: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
+/// The index of `ids` and `columns` zeroed sums, one per lead each, for the events of
+/// `path`. The ids are indexed on one core while the other lays out the sums (a page
+/// fault a page for a million leads' sums). An error when there are more leads than
+/// [`LeadIndex`] can number.
+pub(crate) fn index_and_sums<'a>(ids: &'a [String], columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
+    let (index, sums) = rayon::join(|| LeadIndex::new(ids), || (0..columns).map(|_| lead_sums(ids.len())).collect());
+    let index = index.ok_or_else(|| {
+        DataError::file(path, format!("cannot match events to {} leads: at most {} leads can be scored or fitted at once; split the leads file", ids.len(), u32::MAX))
+    })?;
+    Ok((index, sums))
 }
 
 /// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more

@@ -9,7 +9,7 @@ use mqlcal_scorecard::EventsRule;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, lead_sums, number_activities, too_many_leads, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -75,12 +75,7 @@ pub fn aggregate(
     // the events signals that count it.
     let (activity_index, counted_by) =
         number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
-    let n_leads = leads.ids.len();
-    // The ids are indexed on one core while the other lays out the sums (a page fault a
-    // page for a million leads' sums).
-    let (lead_index, mut columns) =
-        rayon::join(|| LeadIndex::new(leads.ids), || events_signals.iter().map(|_| lead_sums(n_leads)).collect::<Vec<Vec<f64>>>());
-    let lead_index = lead_index.ok_or_else(|| too_many_leads(path, n_leads))?;
+    let (lead_index, mut columns) = index_and_sums(leads.ids, events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };

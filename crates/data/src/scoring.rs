@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, lead_sums, number_activities, too_many_leads, Event, EventColumnNames, EventKeys, LeadIndex};
+use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -103,13 +103,9 @@ fn sum_events(
     csv: &CsvOptions,
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
-    let n = out.ids.len();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
-    // The ids are indexed on one core while the other lays out the sums (a page fault a
-    // page for a million leads' sums).
-    let (lead_index, sums) = rayon::join(|| LeadIndex::new(&out.ids), || events_rules().map(|(j, _)| (j, lead_sums(n))).collect::<Vec<_>>());
-    let lead_index = lead_index.ok_or_else(|| too_many_leads(path, n))?;
-    for (j, sums) in sums {
+    let (lead_index, sums) = index_and_sums(&out.ids, events_rules().count(), path)?;
+    for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }
     // Each counted activity's number (what the events file's reader looks it up to) and

@@ -57,12 +57,13 @@ pub(crate) fn measure(
     training_scores: &[f64],
 ) -> Result<BTreeMap<String, Metrics>, FitError> {
     let mut exact_metrics = BTreeMap::new();
+    // Each set's rows, and their scores when known.
     let sets = [
-        ("training", &split.training_rows),
-        ("holdout", &split.holdout_rows),
+        ("training", &split.training_rows, Some(training_scores)),
+        ("holdout", &split.holdout_rows, None),
     ];
     // The sets are measured at once; each set's numbers do not depend on the other's.
-    let measured = sets.par_iter().map(|&(set, rows)| {
+    let measured = sets.par_iter().map(|&(set, rows, known)| {
         if set == "training" && skip_training_metrics {
             return Ok(None);
         }
@@ -75,9 +76,9 @@ pub(crate) fn measure(
         let w = table.weights_of(rows);
         // The points model's numbers and the exact model's, side by side.
         let (metrics, exact) = rayon::join(
-            || match set {
-                "training" => calibrated_metrics_of(model, training_scores, &y, w.as_deref()),
-                _ => calibrated_metrics(model, x.view(), &y, w.as_deref()),
+            || match known {
+                Some(scores) => calibrated_metrics_of(model, scores, &y, w.as_deref()),
+                None => calibrated_metrics(model, x.view(), &y, w.as_deref()),
             },
             || -> Result<Metrics, FitError> {
                 let exact = logistic.predict_proba(x.view())?;
@@ -199,20 +200,20 @@ pub fn evaluate_points_model(
     let w_train = table.weights_of(&split.training_rows);
     let training_scores = scores(model, x_train.view());
     model.calibration = Some(calibration_table(&training_scores, &y_train, w_train.as_deref(), method)?);
+    // Calibrating changed no point: the training rows' scores are those above.
     let sets = [
-        ("training", &split.training_rows),
-        ("holdout", &split.holdout_rows),
+        ("training", &split.training_rows, Some(&training_scores)),
+        ("holdout", &split.holdout_rows, None),
     ];
-    let measured = sets.par_iter().map(|&(set, rows)| {
+    let measured = sets.par_iter().map(|&(set, rows, known)| {
         let y = labels(table, rows);
         if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
             return Ok(None);
         }
         let w = table.weights_of(rows);
-        let metrics = match set {
-            // Calibrating changed no point: the training rows' scores are those above.
-            "training" => calibrated_metrics_of(model, &training_scores, &y, w.as_deref())?,
-            _ => calibrated_metrics(model, rows_matrix(table, rows).view(), &y, w.as_deref())?,
+        let metrics = match known {
+            Some(scores) => calibrated_metrics_of(model, scores, &y, w.as_deref())?,
+            None => calibrated_metrics(model, rows_matrix(table, rows).view(), &y, w.as_deref())?,
         };
         Ok(Some((set, metrics)))
     });
