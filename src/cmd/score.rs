@@ -15,8 +15,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mqlcal_scorecard::{Explained, Model, Tier};
-use mqlcal_tidy::TidyTable;
+use mqlcal_scorecard::{Model, Ranked, Score, Scorer, Tier};
+use mqlcal_tidy::{Cell, CsvRows, RowSink, TableRows, TidyTable};
 use rayon::prelude::*;
 
 #[derive(clap::Args)]
@@ -54,20 +54,6 @@ pub enum Format {
     Salesforce,
 }
 
-/// The import file a CRM takes: its record-id column and its property names.
-fn crm_table(format: Format, ids: &[String], explained: &[Explained]) -> TidyTable {
-    let (id, score, mql, tier, reasons) = match format {
-        Format::Salesforce => ("Id", "MQL_Score__c", "Is_MQL__c", "MQL_Tier__c", "MQL_Reasons__c"),
-        _ => ("Record ID", "mqlcal_score", "mqlcal_mql", "mqlcal_tier", "mqlcal_reasons"),
-    };
-    TidyTable::new("import")
-        .text(id, ids.iter().map(|i| Some(i.clone())))
-        .int(score, explained.iter().map(|e| Some(e.score.total)))
-        .bool(mql, explained.iter().map(|e| e.score.mql))
-        .text(tier, explained.iter().map(|e| e.tier.map(|t| if t == Tier::Hot { "hot" } else { "warm" })))
-        .text(reasons, explained.iter().map(|e| Some(e.reasons.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("; "))))
-}
-
 /// Leads of a CSV output scored and written per block: each block is explained on every
 /// core, a piece at a time, then written in order and dropped, so memory holds one
 /// block's results, not the whole file's. (The bundled sample's 20,000 leads span two
@@ -85,15 +71,11 @@ struct Tally {
 }
 
 impl Tally {
-    fn of(explained: &[Explained]) -> Tally {
-        let mut routes = BTreeMap::new();
-        for r in explained.iter().filter_map(|e| e.score.route) {
-            *routes.entry(r.as_str()).or_default() += 1;
-        }
-        Tally {
-            mqls: explained.iter().filter(|e| e.score.mql == Some(true)).count(),
-            hot: explained.iter().filter(|e| e.tier == Some(Tier::Hot)).count(),
-            routes,
+    fn count(&mut self, score: &Score, tier: Option<Tier>) {
+        self.mqls += usize::from(score.mql == Some(true));
+        self.hot += usize::from(tier == Some(Tier::Hot));
+        if let Some(route) = score.route {
+            *self.routes.entry(route.as_str()).or_default() += 1;
         }
     }
 
@@ -106,46 +88,84 @@ impl Tally {
     }
 }
 
-/// The output's columns for these leads (`ids[k]` is the lead of `explained[k]`), named as
-/// `format` names them. The reasons' texts move into the table (read the tally first).
-fn output_table(format: Format, id_column: &str, two_axis: bool, ids: &[String], explained: &mut [Explained]) -> TidyTable {
-    let mut reason = |k: usize| explained.iter_mut().map(|e| e.reasons.get_mut(k).map(|r| std::mem::take(&mut r.text))).collect::<Vec<_>>();
-    let table = if format != Format::Mqlcal {
-        crm_table(format, ids, explained)
-    } else {
-        let [reason_1, reason_2, reason_3] = [reason(0), reason(1), reason(2)];
-        TidyTable::new("scores")
-        .text(id_column, ids.iter().map(|id| Some(id.clone())))
-        .int("score", explained.iter().map(|e| Some(e.score.total)))
-        .int("fit_score", explained.iter().map(|e| Some(e.score.fit)))
-        .int("engagement_score", explained.iter().map(|e| Some(e.score.engagement)))
-        .bool("mql", explained.iter().map(|e| e.score.mql))
-        .text(
-            "tier",
-            explained.iter().map(|e| {
-                e.tier.map(|t| match t {
-                    Tier::Hot => "hot",
-                    Tier::Warm => "warm",
-                })
-            }),
-        )
-        .float("probability", explained.iter().map(|e| e.score.probability))
-        .text("reason_1", reason_1)
-        .text("reason_2", reason_2)
-        .text("reason_3", reason_3)
-    };
-    if !two_axis {
-        return table;
+/// The output's columns, as `format` names them: [`Output::row`] is the one place they are
+/// listed (the CSV header, its rows and the Parquet table all come from it).
+struct Output<'a> {
+    format: Format,
+    /// The id column's name in mqlcal's own columns (the CRM formats name theirs).
+    id_column: &'a str,
+    two_axis: bool,
+    scorer: &'a Scorer<'a>,
+}
+
+impl Output<'_> {
+    /// One lead's cells, handed to `sink` in column order. `values` are its feature values,
+    /// `ranked` their ranking; `words` is room for a reason's text.
+    fn row(&self, sink: &mut impl RowSink, id: &str, values: &[f64], ranked: &Ranked, words: &mut String) {
+        let score = &ranked.score;
+        let tier = ranked.tier.map(|t| match t {
+            Tier::Hot => "hot",
+            Tier::Warm => "warm",
+        });
+        if self.format == Format::Mqlcal {
+            sink.cell(self.id_column, Cell::Text(Some(id)));
+            sink.cell("score", Cell::Int(Some(score.total)));
+            sink.cell("fit_score", Cell::Int(Some(score.fit)));
+            sink.cell("engagement_score", Cell::Int(Some(score.engagement)));
+            sink.cell("mql", Cell::Bool(score.mql));
+            sink.cell("tier", Cell::Text(tier));
+            sink.cell("probability", Cell::Float(score.probability));
+            for (k, name) in ["reason_1", "reason_2", "reason_3"].into_iter().enumerate() {
+                words.clear();
+                let has = self.scorer.push_reason(ranked, k, values, words);
+                sink.cell(name, Cell::Text(has.then_some(words.as_str())));
+            }
+        } else {
+            // The import file a CRM takes: its record-id column and its property names.
+            let (id_name, score_name, mql, tier_name, reasons) = match self.format {
+                Format::Salesforce => ("Id", "MQL_Score__c", "Is_MQL__c", "MQL_Tier__c", "MQL_Reasons__c"),
+                _ => ("Record ID", "mqlcal_score", "mqlcal_mql", "mqlcal_tier", "mqlcal_reasons"),
+            };
+            sink.cell(id_name, Cell::Text(Some(id)));
+            sink.cell(score_name, Cell::Int(Some(score.total)));
+            sink.cell(mql, Cell::Bool(score.mql));
+            sink.cell(tier_name, Cell::Text(tier));
+            // The reasons in one cell, "; " between them.
+            words.clear();
+            for k in 0..3 {
+                let before = words.len();
+                if k > 0 {
+                    words.push_str("; ");
+                }
+                if !self.scorer.push_reason(ranked, k, values, words) {
+                    words.truncate(before);
+                    break;
+                }
+            }
+            sink.cell(reasons, Cell::Text(Some(words.as_str())));
+        }
+        if self.two_axis {
+            // A two-axis rule adds each lead's grade cell ("B2") and route, named as the format names its columns.
+            let (grade, route) = match self.format {
+                Format::Mqlcal => ("grade", "route"),
+                Format::Hubspot => ("mqlcal_grade", "mqlcal_route"),
+                Format::Salesforce => ("MQL_Grade__c", "MQL_Route__c"),
+            };
+            sink.cell(grade, Cell::Text(score.grade.as_deref()));
+            sink.cell(route, Cell::Text(score.route.map(|r| r.as_str())));
+        }
+        sink.end_row();
     }
-    // A two-axis rule adds each lead's grade cell ("B2") and route, named as the format names its columns.
-    let (grade, route) = match format {
-        Format::Mqlcal => ("grade", "route"),
-        Format::Hubspot => ("mqlcal_grade", "mqlcal_route"),
-        Format::Salesforce => ("MQL_Grade__c", "MQL_Route__c"),
-    };
-    table
-        .text(grade, explained.iter().map(|e| e.score.grade.clone()))
-        .text(route, explained.iter().map(|e| e.score.route.map(|r| r.as_str())))
+
+    /// The output's columns with no rows: named and typed by a lead with no signal.
+    fn empty_table(&self, signals: usize) -> TidyTable {
+        let mut table = TableRows::new("scores");
+        let values = vec![0.0; signals];
+        self.row(&mut table, "", &values, &self.scorer.rank(&values), &mut String::new());
+        let mut table = table.finish();
+        table.truncate(0);
+        table
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -162,38 +182,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
-    let two_axis = model.two_axis().is_some();
-    // One vector of feature values per run of leads, refilled lead by lead.
-    let explain_leads = |rows: Range<usize>| -> Vec<Explained> {
+    let output = Output { format: args.format, id_column: &id_column, two_axis: model.two_axis().is_some(), scorer: &scorer };
+    // Leads `rows`, each scored and handed to `sink` as a row; one vector of feature values,
+    // refilled lead by lead, and no text kept per lead.
+    let score_rows = |rows: Range<usize>, sink: &mut dyn FnMut(&str, &[f64], &Ranked)| {
         let mut values = Vec::new();
-        rows.map(|row| {
+        for row in rows {
             input.row_into(row, &mut values);
-            scorer.explain(&values)
-        })
-        .collect()
+            sink(&input.ids[row], &values, &scorer.rank(&values));
+        }
     };
-    let table_of = |rows: Range<usize>, explained: &mut [Explained]| output_table(args.format, &id_column, two_axis, &input.ids[rows], explained);
     let leads = input.ids.len();
-    // CSV is written as it is scored; each piece's rows are the whole table's rows (push_csv_rows).
+    let pieces = |from: usize, to: usize| (from..to).step_by(PIECE_LEADS).map(move |start| start..(start + PIECE_LEADS).min(to)).collect::<Vec<_>>();
+    // CSV is written as it is scored, in order, a block at a time.
     let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
-        out.write_all(table_of(0..0, &mut []).csv_header().as_bytes())?;
+        out.write_all(output.empty_table(model.signals.len()).csv_header().as_bytes())?;
         let mut tally = Tally::default();
         for block in (0..leads).step_by(BLOCK_LEADS) {
-            let block_end = (block + BLOCK_LEADS).min(leads);
-            let pieces: Vec<(String, Tally)> = (block..block_end)
-                .step_by(PIECE_LEADS)
-                .collect::<Vec<_>>()
+            let written: Vec<(String, Tally)> = pieces(block, (block + BLOCK_LEADS).min(leads))
                 .into_par_iter()
-                .map(|start| {
-                    let rows = start..(start + PIECE_LEADS).min(block_end);
-                    let mut explained = explain_leads(rows.clone());
-                    let tally = Tally::of(&explained);
-                    let mut text = String::new();
-                    table_of(rows, &mut explained).push_csv_rows(&mut text);
+                .map(|rows| {
+                    let (mut text, mut tally, mut words) = (String::new(), Tally::default(), String::new());
+                    let mut csv = CsvRows::new(&mut text);
+                    score_rows(rows, &mut |id, values, ranked| {
+                        tally.count(&ranked.score, ranked.tier);
+                        output.row(&mut csv, id, values, ranked, &mut words);
+                    });
                     (text, tally)
                 })
                 .collect();
-            for (text, piece) in pieces {
+            for (text, piece) in written {
                 out.write_all(text.as_bytes())?;
                 tally.add(piece);
             }
@@ -209,14 +227,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.context("cannot write to standard output")),
         }
     } else if matches!(mqlcal_data::file_kind(&args.output)?, mqlcal_data::FileKind::Parquet) {
-        let mut explained: Vec<Explained> = (0..leads)
-            .step_by(PIECE_LEADS)
-            .collect::<Vec<_>>()
+        let tables: Vec<(TidyTable, Tally)> = pieces(0, leads)
             .into_par_iter()
-            .flat_map_iter(|start| explain_leads(start..(start + PIECE_LEADS).min(leads)))
+            .map(|rows| {
+                let (mut table, mut tally, mut words) = (TableRows::new("scores"), Tally::default(), String::new());
+                score_rows(rows, &mut |id, values, ranked| {
+                    tally.count(&ranked.score, ranked.tier);
+                    output.row(&mut table, id, values, ranked, &mut words);
+                });
+                (table.finish(), tally)
+            })
             .collect();
-        let tally = Tally::of(&explained);
-        mqlcal_data::write_tidy(&table_of(0..leads, &mut explained), &args.output, &inputs)?;
+        let (mut table, mut tally) = (output.empty_table(model.signals.len()), Tally::default());
+        for (piece, piece_tally) in tables {
+            table.append(piece);
+            tally.add(piece_tally);
+        }
+        mqlcal_data::write_tidy(&table, &args.output, &inputs)?;
         tally
     } else {
         let mut tally = Tally::default();

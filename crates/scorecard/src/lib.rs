@@ -21,7 +21,7 @@ pub use recipe::{
     TextTest,
 };
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
-pub use score::{Explained, Points, Reason, Score, Scorer, Tier};
+pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 
 /// The model file format version this crate reads and writes.

@@ -60,6 +60,15 @@ pub struct Explained {
     pub reasons: Vec<Reason>,
 }
 
+/// A lead's score and tier with its three largest contributions, not yet in words
+/// ([`Scorer::rank`]; [`Scorer::push_reason`] writes them).
+#[derive(Clone)]
+pub struct Ranked {
+    pub score: Score,
+    pub tier: Option<Tier>,
+    top: [Option<Contribution>; 3],
+}
+
 /// "email_domain=competitor" → "email domain: competitor".
 fn words(name: &str) -> String {
     match name.split_once('=') {
@@ -282,6 +291,15 @@ impl Scorer<'_> {
 
     /// Score, tier and the top three reason codes of a lead's feature values.
     pub fn explain(&self, values: &[f64]) -> Explained {
+        let ranked = self.rank(values);
+        let reasons = ranked.top.iter().flatten().filter_map(|part| self.reason(part, values)).collect();
+        Explained { score: ranked.score, tier: ranked.tier, reasons }
+    }
+
+    /// [`Scorer::explain`] without putting the reasons in words: the score, the tier and the
+    /// three largest contributions, for [`Scorer::push_reason`] to write where they are needed
+    /// (a scores file writes them straight into its rows, with no text per lead).
+    pub fn rank(&self, values: &[f64]) -> Ranked {
         let model = self.model;
         // The three largest contributions (by size, then name) are put in words; the rest
         // are not. A contribution goes before the first it is strictly larger than, so
@@ -305,17 +323,40 @@ impl Scorer<'_> {
             Some(true) => Some(Tier::Warm),
             _ => None,
         };
-        let reasons = top.iter().flatten().filter_map(|part| self.reason(part, values)).collect();
-        Explained { score, tier, reasons }
+        Ranked { score, tier, top }
+    }
+
+    /// Reason `k` (0, 1 or 2) of a ranked lead in words, appended to `text`: the text of
+    /// [`Reason::text`]. False, and nothing written, when the lead has fewer reasons.
+    /// `values` are the feature values `ranked` was ranked from.
+    pub fn push_reason(&self, ranked: &Ranked, k: usize, values: &[f64], text: &mut String) -> bool {
+        match ranked.top.get(k).copied().flatten() {
+            Some(part) if part.points != 0 => {
+                self.push_words(&part, values, text);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A contribution in words, or None when it adds nothing: "pricing page ×3 (+75)",
     /// "awareness: blog ×5, ebook (+12, capped)".
     fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
-        use std::fmt::Write;
         if part.points == 0 {
             return None;
         }
+        let mut text = String::with_capacity(48);
+        self.push_words(part, values, &mut text);
+        let signal = match part.source {
+            Source::Signal(j) => self.model.signals[j].name.clone(),
+            Source::CappedGroup(g) => self.model.group_caps[g].name.clone(),
+        };
+        Some(Reason { signal, points: part.points, text })
+    }
+
+    /// A contribution's words, appended to `text`.
+    fn push_words(&self, part: &Contribution, values: &[f64], text: &mut String) {
+        use std::fmt::Write;
         // Writing to a String cannot fail.
         let times = |text: &mut String, v: f64| {
             if (v - 1.0).abs() > 1e-9 {
@@ -335,15 +376,13 @@ impl Scorer<'_> {
             let _ = if part.points < 0 { write!(text, "−{}", part.points.unsigned_abs()) } else { write!(text, "+{}", part.points) };
         };
         let signals = &self.model.signals;
-        let mut text = String::with_capacity(48);
-        Some(match part.source {
+        match part.source {
             Source::Signal(j) => {
                 text.push_str(&self.signal_words[j]);
-                times(&mut text, values[j]);
+                times(text, values[j]);
                 text.push_str(" (");
-                sign(&mut text);
+                sign(text);
                 text.push(')');
-                Reason { signal: signals[j].name.clone(), points: part.points, text }
             }
             Source::CappedGroup(g) => {
                 let cap = &self.model.group_caps[g];
@@ -355,14 +394,13 @@ impl Scorer<'_> {
                         text.push_str(", ");
                     }
                     text.push_str(&self.signal_words[j]);
-                    times(&mut text, v);
+                    times(text, v);
                 }
                 text.push_str(" (");
-                sign(&mut text);
+                sign(text);
                 text.push_str(", capped)");
-                Reason { signal: cap.name.clone(), points: part.points, text }
             }
-        })
+        }
     }
 }
 
@@ -444,6 +482,13 @@ mod tests {
             assert_eq!(explained.score, scorer.score(&values));
             let points = scorer.points(&values);
             assert_eq!((points.total, points.fit, points.engagement), (explained.score.total, explained.score.fit, explained.score.engagement));
+            // The reasons a scores file writes straight from the ranking are explain's texts, appended.
+            let ranked = scorer.rank(&values);
+            assert_eq!((&ranked.score, ranked.tier), (&explained.score, explained.tier));
+            let mut written = String::from("|");
+            let count = (0..4).take_while(|&k| scorer.push_reason(&ranked, k, &values, &mut written) && { written.push('|'); true }).count();
+            let expected: String = explained.reasons.iter().map(|r| r.text.clone() + "|").collect();
+            assert_eq!((count, written), (explained.reasons.len(), format!("|{expected}")));
         }
     }
 

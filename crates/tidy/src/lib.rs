@@ -28,35 +28,153 @@ impl Values {
         self.len() == 0
     }
 
-    /// Cell `row` as CSV text, appended to `out` (nothing for None; text neutralised,
-    /// quoted when needed). Written in place: a million-lead scores file has ten
-    /// million cells.
+    /// Cell `row` as CSV text, appended to `out` (see [`push_csv_cell`]).
     fn push_csv_cell(&self, row: usize, out: &mut String) {
-        use std::fmt::Write;
-        // Writing to a String cannot fail.
+        push_csv_cell(out, self.cell(row));
+    }
+
+    /// Cell `row`, borrowed.
+    pub fn cell(&self, row: usize) -> Cell<'_> {
         match self {
-            Values::Int(v) => {
-                if let Some(x) = v[row] {
-                    let _ = write!(out, "{x}");
-                }
-            }
-            // Non-finite floats are written blank: notebooks read them as missing.
-            Values::Float(v) => {
-                if let Some(x) = v[row].filter(|x| x.is_finite()) {
-                    let _ = write!(out, "{x}");
-                }
-            }
-            Values::Bool(v) => {
-                if let Some(x) = v[row] {
-                    out.push_str(if x { "true" } else { "false" });
-                }
-            }
-            Values::Text(v) => {
-                if let Some(text) = v[row].as_deref() {
-                    push_csv_text(out, text);
-                }
+            Values::Int(v) => Cell::Int(v[row]),
+            Values::Float(v) => Cell::Float(v[row]),
+            Values::Bool(v) => Cell::Bool(v[row]),
+            Values::Text(v) => Cell::Text(v[row].as_deref()),
+        }
+    }
+
+    /// An empty column of `cell`'s type.
+    fn of_type(cell: &Cell<'_>) -> Values {
+        match cell {
+            Cell::Int(_) => Values::Int(Vec::new()),
+            Cell::Float(_) => Values::Float(Vec::new()),
+            Cell::Bool(_) => Values::Bool(Vec::new()),
+            Cell::Text(_) => Values::Text(Vec::new()),
+        }
+    }
+
+    /// Append `cell`; a cell of another type than the column's is a blank (debug builds stop).
+    fn push_cell(&mut self, cell: Cell<'_>) {
+        match (self, cell) {
+            (Values::Int(v), Cell::Int(x)) => v.push(x),
+            (Values::Float(v), Cell::Float(x)) => v.push(x),
+            (Values::Bool(v), Cell::Bool(x)) => v.push(x),
+            (Values::Text(v), Cell::Text(x)) => v.push(x.map(str::to_string)),
+            (column, cell) => {
+                debug_assert!(false, "a {cell:?} cell in a column of another type");
+                column.push_blank();
             }
         }
+    }
+
+    fn push_blank(&mut self) {
+        match self {
+            Values::Int(v) => v.push(None),
+            Values::Float(v) => v.push(None),
+            Values::Bool(v) => v.push(None),
+            Values::Text(v) => v.push(None),
+        }
+    }
+}
+
+/// One cell, borrowed: what a row is written as, cell by cell ([`RowSink`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Bool(Option<bool>),
+    Text(Option<&'a str>),
+}
+
+/// A cell as CSV text, appended to `out`: nothing for None, non-finite floats blank
+/// (notebooks read them as missing), text neutralised and quoted when needed. Written in
+/// place: a million-lead scores file has ten million cells.
+fn push_csv_cell(out: &mut String, cell: Cell<'_>) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    match cell {
+        Cell::Int(Some(x)) => {
+            let _ = write!(out, "{x}");
+        }
+        Cell::Float(Some(x)) if x.is_finite() => {
+            let _ = write!(out, "{x}");
+        }
+        Cell::Bool(Some(x)) => out.push_str(if x { "true" } else { "false" }),
+        Cell::Text(Some(text)) => push_csv_text(out, text),
+        _ => {}
+    }
+}
+
+/// Where a table's rows go when they are made a row at a time: each row's cells, named,
+/// in column order, then [`RowSink::end_row`]. The names and types are the first row's.
+pub trait RowSink {
+    fn cell(&mut self, name: &str, cell: Cell<'_>);
+    fn end_row(&mut self);
+}
+
+/// Rows written as CSV text as they come: the same text as [`TidyTable::push_csv_rows`]
+/// for the same cells (the names are the header's: [`TidyTable::csv_header`]).
+pub struct CsvRows<'o> {
+    out: &'o mut String,
+    cells: usize,
+}
+
+impl<'o> CsvRows<'o> {
+    /// Rows appended to `out`.
+    pub fn new(out: &'o mut String) -> Self {
+        CsvRows { out, cells: 0 }
+    }
+}
+
+impl RowSink for CsvRows<'_> {
+    fn cell(&mut self, _name: &str, cell: Cell<'_>) {
+        if self.cells > 0 {
+            self.out.push(',');
+        }
+        push_csv_cell(self.out, cell);
+        self.cells += 1;
+    }
+
+    fn end_row(&mut self) {
+        self.out.push('\n');
+        self.cells = 0;
+    }
+}
+
+/// A [`TidyTable`] built a row at a time; its columns are named and typed by the first row.
+pub struct TableRows {
+    table: TidyTable,
+    /// The next cell's column in the row being made.
+    at: usize,
+    rows: usize,
+}
+
+impl TableRows {
+    pub fn new(name: &str) -> Self {
+        TableRows { table: TidyTable::new(name), at: 0, rows: 0 }
+    }
+
+    pub fn finish(self) -> TidyTable {
+        self.table
+    }
+}
+
+impl RowSink for TableRows {
+    fn cell(&mut self, name: &str, cell: Cell<'_>) {
+        if self.rows == 0 {
+            self.table.columns.push(TidyColumn { name: name.to_string(), values: Values::of_type(&cell) });
+        }
+        match self.table.columns.get_mut(self.at) {
+            Some(column) => column.values.push_cell(cell),
+            None => debug_assert!(false, "row {} has more cells than the first", self.rows + 1),
+        }
+        self.at += 1;
+    }
+
+    fn end_row(&mut self) {
+        debug_assert_eq!(self.at, self.table.columns.len(), "row {} has another number of cells than the first", self.rows + 1);
+        self.at = 0;
+        self.rows += 1;
     }
 }
 
@@ -127,6 +245,37 @@ impl TidyTable {
     pub fn csv_header(&self) -> String {
         let header: Vec<String> = self.columns.iter().map(|c| csv_text(&c.name)).collect();
         header.join(",") + "\n"
+    }
+
+    /// Keep the first `rows` rows (the names and types stay).
+    pub fn truncate(&mut self, rows: usize) {
+        for column in &mut self.columns {
+            match &mut column.values {
+                Values::Int(v) => v.truncate(rows),
+                Values::Float(v) => v.truncate(rows),
+                Values::Bool(v) => v.truncate(rows),
+                Values::Text(v) => v.truncate(rows),
+            }
+        }
+    }
+
+    /// Append the rows of `other`, a table of the same columns (a column of another name
+    /// or type than this table's is a programming error: debug builds stop, its cells are blank).
+    pub fn append(&mut self, other: TidyTable) {
+        let rows = other.len();
+        for (column, theirs) in self.columns.iter_mut().zip(other.columns) {
+            debug_assert_eq!(column.name, theirs.name);
+            match (&mut column.values, theirs.values) {
+                (Values::Int(v), Values::Int(w)) => v.extend(w),
+                (Values::Float(v), Values::Float(w)) => v.extend(w),
+                (Values::Bool(v), Values::Bool(w)) => v.extend(w),
+                (Values::Text(v), Values::Text(w)) => v.extend(w),
+                (values, _) => {
+                    debug_assert!(false, "column {} has another type in the appended table", column.name);
+                    (0..rows).for_each(|_| values.push_blank());
+                }
+            }
+        }
     }
 
     /// The data rows of [`TidyTable::to_csv`], appended to `out`: a table written a
@@ -260,6 +409,41 @@ mod tests {
         }
         assert_eq!(blocks, rows(0..11).to_csv());
         assert_eq!(rows(0..0).to_csv(), "n,note,p\n");
+    }
+
+    /// The same cells made a row at a time (as CSV, and as a table, in two pieces appended)
+    /// are the table made a column at a time, and its CSV.
+    #[test]
+    fn rows_made_cell_by_cell_are_the_table_made_by_columns() {
+        let texts = [Some("paid, search"), Some("=HYPERLINK(\"x\")"), None, Some("-1"), Some("")];
+        let by_columns = TidyTable::new("t")
+            .text("segment", texts)
+            .int("mqls", [Some(3), None, Some(-2), Some(0), Some(i64::MIN)])
+            .float("conversion", [Some(0.25), Some(f64::NAN), None, Some(-0.5), Some(1e-300)])
+            .bool("within_band", [Some(true), Some(false), None, None, Some(true)]);
+        let row = |sink: &mut dyn RowSink, r: usize| {
+            for column in &by_columns.columns {
+                sink.cell(&column.name, column.values.cell(r));
+            }
+            sink.end_row();
+        };
+        let mut text = by_columns.csv_header();
+        let mut csv = CsvRows::new(&mut text);
+        (0..5).for_each(|r| row(&mut csv, r));
+        assert_eq!(text, by_columns.to_csv());
+        let (mut first, mut second) = (TableRows::new("t"), TableRows::new("t"));
+        (0..2).for_each(|r| row(&mut first, r));
+        (2..5).for_each(|r| row(&mut second, r));
+        let mut table = first.finish();
+        let mut empty = table.clone();
+        table.append(second.finish());
+        // NaN is not equal to itself: compare the CSV, then the columns' types and names.
+        assert_eq!(table.to_csv(), by_columns.to_csv());
+        assert_eq!(format!("{:?}", table.columns[2].values), format!("{:?}", by_columns.columns[2].values));
+        assert_eq!(table.columns.iter().map(|c| &c.name).collect::<Vec<_>>(), by_columns.columns.iter().map(|c| &c.name).collect::<Vec<_>>());
+        empty.truncate(0);
+        assert!(empty.is_empty() && empty.columns.len() == 4);
+        assert_eq!(empty.to_csv(), "segment,mqls,conversion,within_band\n");
     }
 
     #[test]
