@@ -15,7 +15,7 @@ use mqlcal_scorecard::LastDay;
 use hashbrown::hash_table::{Entry, HashTable};
 use polars::prelude::{PlHashMap, PlRandomState};
 
-use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence};
+use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence, MissingMarkers};
 use crate::csv_cut::{is_line_end, Cut};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -304,7 +304,7 @@ struct RecordRule<'a> {
     /// Where the lead id, the time and the activity are in a record.
     at: [usize; 3],
     encoding: Encoding,
-    missing: &'a [String],
+    missing: MissingMarkers<'a>,
     dates: &'a DateRule<'a>,
     keys: &'a EventKeys<'a>,
 }
@@ -355,7 +355,7 @@ impl RecordRule<'_> {
             let end = delimiters.get(k).copied().unwrap_or(record.len());
             &record[start..end]
         };
-        Ok(self.at.map(|k| clean(Some(field(k)), self.missing)))
+        Ok(self.at.map(|k| self.missing.clean(field(k))))
     }
 
     fn cell<'r>(&self, record: &'r csv::ByteRecord, k: usize, scratch: &'r mut String, latin1: &mut bool) -> Result<Option<&'r str>, Problem> {
@@ -376,7 +376,7 @@ impl RecordRule<'_> {
                 }
             },
         };
-        Ok(clean(Some(text), self.missing))
+        Ok(self.missing.clean(text))
     }
 
     /// An event's time by `layout`; None when the cell is blank.
@@ -480,7 +480,7 @@ fn stream_csv(
         fields: header.len(),
         at: [index(columns.lead_id), index(columns.occurred_at), index(columns.activity)],
         encoding: options.encoding,
-        missing: &options.missing,
+        missing: MissingMarkers::new(&options.missing),
         dates,
         keys,
     };

@@ -363,7 +363,9 @@ impl Scorer<'_> {
                 // A whole count is written as the integer it is ({:.0} reads the same, and
                 // is the slow path of float formatting); -0.0 keeps its sign that way.
                 let _ = if v.fract() == 0.0 && v.abs() < 1e15 && !(v == 0.0 && v.is_sign_negative()) {
-                    write!(text, " ×{}", v as i64)
+                    text.push_str(" ×");
+                    text.push_str(itoa::Buffer::new().format(v as i64));
+                    Ok(())
                 } else if v.fract() == 0.0 {
                     write!(text, " ×{v:.0}")
                 } else {
@@ -373,7 +375,8 @@ impl Scorer<'_> {
         };
         // unsigned_abs: i64::MIN has no positive twin (a saturated sum must not panic here).
         let sign = |text: &mut String| {
-            let _ = if part.points < 0 { write!(text, "−{}", part.points.unsigned_abs()) } else { write!(text, "+{}", part.points) };
+            text.push_str(if part.points < 0 { "−" } else { "+" });
+            text.push_str(itoa::Buffer::new().format(part.points.unsigned_abs()));
         };
         let signals = &self.model.signals;
         match part.source {

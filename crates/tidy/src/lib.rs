@@ -93,9 +93,7 @@ fn push_csv_cell(out: &mut String, cell: Cell<'_>) {
     use std::fmt::Write;
     // Writing to a String cannot fail.
     match cell {
-        Cell::Int(Some(x)) => {
-            let _ = write!(out, "{x}");
-        }
+        Cell::Int(Some(x)) => out.push_str(itoa::Buffer::new().format(x)),
         Cell::Float(Some(x)) if x.is_finite() => {
             let _ = write!(out, "{x}");
         }
@@ -326,7 +324,8 @@ pub fn csv_text(text: &str) -> String {
 /// [`csv_text`], appended to `out`.
 fn push_csv_text(out: &mut String, text: &str) {
     // The `'` a formula gets holds none of these, so the text alone decides the quotes.
-    let quoted = text.contains([',', '"', '\n', '\r']);
+    // Bytes, not chars: the four are ASCII, and a byte scan is several times faster.
+    let quoted = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if quoted {
         out.push('"');
     }
