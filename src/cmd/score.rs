@@ -183,20 +183,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let output = Output { format: args.format, id_column: &id_column, two_axis: model.two_axis().is_some(), scorer: &scorer };
-    // Leads `rows`, each scored and handed to `sink` as a row; one vector of feature values,
-    // refilled lead by lead, and no text kept per lead.
+    // Leads `rows`, each scored and handed to `sink` as a row; their feature values laid
+    // out lead by lead, and no text kept per lead.
+    let signals = input.features.len();
     let score_rows = |rows: Range<usize>, sink: &mut dyn FnMut(&str, &[f64], &Ranked)| {
         let mut values = Vec::new();
-        for row in rows {
-            input.row_into(row, &mut values);
-            sink(&input.ids[row], &values, &scorer.rank(&values));
+        input.rows_into(rows.clone(), &mut values);
+        for (k, id) in input.ids[rows].iter().enumerate() {
+            let values = &values[k * signals..(k + 1) * signals];
+            sink(id, values, &scorer.rank(values));
         }
     };
     let leads = input.ids.len();
     let pieces = |from: usize, to: usize| (from..to).step_by(PIECE_LEADS).map(move |start| start..(start + PIECE_LEADS).min(to)).collect::<Vec<_>>();
     // CSV is written as it is scored, in order, a block at a time.
     let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
-        out.write_all(output.empty_table(model.signals.len()).csv_header().as_bytes())?;
+        out.write_all(output.empty_table(signals).csv_header().as_bytes())?;
         let mut tally = Tally::default();
         for block in (0..leads).step_by(BLOCK_LEADS) {
             let written: Vec<(String, Tally)> = pieces(block, (block + BLOCK_LEADS).min(leads))
@@ -238,7 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 (table.finish(), tally)
             })
             .collect();
-        let (mut table, mut tally) = (output.empty_table(model.signals.len()), Tally::default());
+        let (mut table, mut tally) = (output.empty_table(signals), Tally::default());
         for (piece, piece_tally) in tables {
             table.append(piece);
             tally.add(piece_tally);

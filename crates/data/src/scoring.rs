@@ -29,11 +29,19 @@ pub struct ScoringInput {
 }
 
 impl ScoringInput {
-    /// Lead `row`'s feature values, aligned with the model's signals, into `values` (its
-    /// old contents replaced): scoring a million leads reuses one vector per piece.
-    pub fn row_into(&self, row: usize, values: &mut Vec<f64>) {
+    /// The feature values of leads `rows`, lead by lead (each lead's values aligned with
+    /// the model's signals, `features.len()` of them), into `values` (its old contents
+    /// replaced): scoring a million leads reuses one buffer per piece. Each column is read
+    /// as one run, not a value per lead from every column in turn.
+    pub fn rows_into(&self, rows: std::ops::Range<usize>, values: &mut Vec<f64>) {
+        let signals = self.features.len();
         values.clear();
-        values.extend(self.features.iter().map(|column| column[row]));
+        values.resize(rows.len() * signals, 0.0);
+        for (j, column) in self.features.iter().enumerate() {
+            for (lead, &value) in values.chunks_exact_mut(signals).zip(&column[rows.clone()]) {
+                lead[j] = value;
+            }
+        }
     }
 }
 

@@ -201,12 +201,15 @@ impl Scorer<'_> {
     /// the one place the cap rule lives, so the score and its reason codes agree.
     /// A group under its cap contributes member by member (on the group's axis, the
     /// axis of its first signal); a group over its cap contributes once, capped.
-    /// Signals outside groups come first, in column order, then the groups in order.
+    /// Signals outside groups come first, in column order (those of value 0, adding
+    /// nothing, left out), then the groups in order.
     fn each_contribution(&self, values: &[f64], mut part: impl FnMut(Contribution)) {
         let signals = &self.model.signals;
         let points = |j: usize| round_to_points(signals[j].points as f64 * values[j]);
         let n = signals.len().min(values.len());
-        for j in (0..n).filter(|&j| self.group_of[j].is_none()) {
+        // A signal the lead does not have (most of a lead's levels and counts) adds nothing,
+        // and a contribution of 0 changes no sum and is no reason: it is not handed on.
+        for j in (0..n).filter(|&j| self.group_of[j].is_none() && values[j] != 0.0) {
             part(Contribution { axis: signals[j].axis, points: points(j), source: Source::Signal(j) });
         }
         for (g, group) in self.groups.iter().enumerate() {
