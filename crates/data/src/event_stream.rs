@@ -355,7 +355,10 @@ impl RecordRule<'_> {
             let end = delimiters.get(k).copied().unwrap_or(record.len());
             &record[start..end]
         };
-        Ok(self.at.map(|k| self.missing.clean(field(k))))
+        // Written out, not `self.at.map(..)`: array map is a call per cell, and this runs
+        // for three cells of every event.
+        let [id, time, activity] = self.at;
+        Ok([self.missing.clean(field(id)), self.missing.clean(field(time)), self.missing.clean(field(activity))])
     }
 
     fn cell<'r>(&self, record: &'r csv::ByteRecord, k: usize, scratch: &'r mut String, latin1: &mut bool) -> Result<Option<&'r str>, Problem> {
