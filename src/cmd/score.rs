@@ -54,12 +54,14 @@ pub enum Format {
     Salesforce,
 }
 
-/// Leads of a CSV output scored and written per block: each block is explained on every
-/// core, a piece at a time, then written in order and dropped, so memory holds one
-/// block's results, not the whole file's. (The bundled sample's 20,000 leads span two
+/// Leads of a CSV output scored and written per block: each block is scored on every
+/// core, a piece at a time, then written in order and dropped, so memory holds a couple
+/// of blocks' results, not the whole file's. (The bundled sample's 20,000 leads span two
 /// blocks, so the tests cross both edges.)
 const PIECE_LEADS: usize = 1 << 10;
 const BLOCK_LEADS: usize = 16 * PIECE_LEADS;
+/// Scored pieces waiting to be written, at most: two blocks.
+const PIECES_AHEAD: usize = 2 * BLOCK_LEADS / PIECE_LEADS;
 
 /// What the scored leads came to, for the summary.
 #[derive(Default)]
@@ -90,6 +92,7 @@ impl Tally {
 
 /// The output's columns, as `format` names them: [`Output::row`] is the one place they are
 /// listed (the CSV header, its rows and the Parquet table all come from it).
+#[derive(Clone, Copy)]
 struct Output<'a> {
     format: Format,
     /// The id column's name in mqlcal's own columns (the CRM formats name theirs).
@@ -197,28 +200,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let leads = input.ids.len();
     let pieces = |from: usize, to: usize| (from..to).step_by(PIECE_LEADS).map(move |start| start..(start + PIECE_LEADS).min(to)).collect::<Vec<_>>();
     // CSV is written as it is scored, in order, a block at a time.
+    // CSV is written as it is scored, in order: a thread scores block after block on every
+    // core while this one writes what is done, so neither waits for the other.
     let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
         out.write_all(output.empty_table(signals).csv_header().as_bytes())?;
-        let mut tally = Tally::default();
-        for block in (0..leads).step_by(BLOCK_LEADS) {
-            let written: Vec<(String, Tally)> = pieces(block, (block + BLOCK_LEADS).min(leads))
-                .into_par_iter()
-                .map(|rows| {
-                    let (mut text, mut tally, mut words) = (String::new(), Tally::default(), String::new());
-                    let mut csv = CsvRows::new(&mut text);
-                    score_rows(rows, &mut |id, values, ranked| {
-                        tally.count(&ranked.score, ranked.tier);
-                        output.row(&mut csv, id, values, ranked, &mut words);
-                    });
-                    (text, tally)
-                })
-                .collect();
-            for (text, piece) in written {
+        std::thread::scope(|scope| {
+            let (done, scored) = std::sync::mpsc::sync_channel::<(String, Tally)>(PIECES_AHEAD);
+            scope.spawn(move || {
+                for block in (0..leads).step_by(BLOCK_LEADS) {
+                    let written: Vec<(String, Tally)> = pieces(block, (block + BLOCK_LEADS).min(leads))
+                        .into_par_iter()
+                        .map(|rows| {
+                            let (mut text, mut tally, mut words) = (String::new(), Tally::default(), String::new());
+                            let mut csv = CsvRows::new(&mut text);
+                            score_rows(rows, &mut |id, values, ranked| {
+                                tally.count(&ranked.score, ranked.tier);
+                                output.row(&mut csv, id, values, ranked, &mut words);
+                            });
+                            (text, tally)
+                        })
+                        .collect();
+                    for piece in written {
+                        // The writer stopped (its error is the answer): stop scoring.
+                        if done.send(piece).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+            let mut tally = Tally::default();
+            for (text, piece) in scored {
                 out.write_all(text.as_bytes())?;
                 tally.add(piece);
             }
-        }
-        Ok(tally)
+            Ok(tally)
+        })
     };
     let tally = if to_stdout {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
