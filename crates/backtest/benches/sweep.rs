@@ -3,7 +3,6 @@
 //! Run: `cargo bench -p mqlcal-backtest --bench sweep` (prints the median of 5 runs per step).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use mqlcal_backtest::{bootstrap, recommend, score_rows, sweep, Constraints};
 use mqlcal_config::Axis as ConfigAxis;
@@ -16,21 +15,12 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 const LEADS: usize = 1_000_000;
 const SIGNALS: usize = 29;
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+mod timing;
 
-fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> T {
-    let mut seconds = Vec::new();
-    let mut out = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        out = Some(f());
-        seconds.push(start.elapsed().as_secs_f64());
-    }
-    println!("{label:<40} {:>9.1} ms (median of {runs})", 1000.0 * median(seconds));
-    out.expect("at least one run")
+fn time<T>(label: &str, runs: usize, step: impl FnMut() -> T) -> T {
+    let (out, seconds) = timing::median_seconds(runs, step);
+    println!("{label:<40} {:>9.1} ms (median of {runs})", 1000.0 * seconds);
+    out
 }
 
 fn main() {

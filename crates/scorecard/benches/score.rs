@@ -5,7 +5,6 @@
 //! Run: `cargo bench -p mqlcal-scorecard --bench score` (prints the median of 5 runs per step).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use mqlcal_scorecard::{Axis, CalibrationMethod, CalibrationTable, GroupCap, Model, ModelSignal, ModelSource, Tier, SCHEMA_VERSION};
 use mqlcal_tidy::{Cell, CsvRows, RowSink};
@@ -14,22 +13,13 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 const LEADS: usize = 1_000_000;
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+#[path = "../../backtest/benches/timing/mod.rs"]
+mod timing;
 
-fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> T {
-    let mut seconds = Vec::new();
-    let mut out = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        out = Some(f());
-        seconds.push(start.elapsed().as_secs_f64());
-    }
-    let best = median(seconds);
-    println!("{label:<52} {:>8.1} ms  {:>6.0} ns a lead (median of {runs})", 1000.0 * best, 1e9 * best / LEADS as f64);
-    out.expect("at least one run")
+fn time<T>(label: &str, runs: usize, step: impl FnMut() -> T) -> T {
+    let (out, seconds) = timing::median_seconds(runs, step);
+    println!("{label:<52} {:>8.1} ms  {:>6.0} ns a lead (median of {runs})", 1000.0 * seconds, 1e9 * seconds / LEADS as f64);
+    out
 }
 
 /// A model shaped like a fitted one: level flags (fit), capped counts (engagement, two of
