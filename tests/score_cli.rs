@@ -140,6 +140,29 @@ fn scores_pipe_and_import_into_the_crm() {
     let plain = score(&[]);
     assert!(plain.starts_with("lead_id,score,fit_score,engagement_score,mql,tier,probability,reason_1"), "{}", &plain[..200]);
     assert_eq!(plain.lines().count(), 20_001);
+    // The rows are written while later blocks are scored: a reader that stops after the
+    // header (`| head -1`) ends the run quietly, and a write that fails is the error.
+    let piped = |stdout: std::process::Stdio| {
+        bin()
+            .args(["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "-"])
+            .current_dir(dir.path())
+            .stdout(stdout)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mqlcal runs")
+    };
+    let mut child = piped(std::process::Stdio::piped());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+    assert!(first.starts_with("lead_id,score,"), "{first}");
+    let stopped = child.wait_with_output().unwrap();
+    assert_eq!(stopped.status.code(), Some(0), "{}", String::from_utf8_lossy(&stopped.stderr));
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let failed = piped(full.into()).wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write to standard output") && err.contains("No space left"), "{err}");
+    }
     let hubspot = score(&["--format", "hubspot"]);
     assert!(hubspot.starts_with("Record ID,mqlcal_score,mqlcal_mql,mqlcal_tier,mqlcal_reasons\n"), "{}", &hubspot[..200]);
     let salesforce = score(&["--format", "salesforce"]);
