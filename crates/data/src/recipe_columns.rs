@@ -4,7 +4,7 @@
 
 use mqlcal_scorecard::{CellProblem, Reads, Recipe, TextTest};
 
-use crate::cells::{self, clean, TextColumn};
+use crate::cells::{self, MissingMarkers, TextColumn};
 use crate::read::Table;
 use crate::DataError;
 
@@ -69,7 +69,8 @@ fn text_tests_in_one_pass<R: std::borrow::Borrow<Recipe>>(table: &Table, missing
 /// to every test.
 fn tested(cells: &TextColumn, rows: usize, missing: &[String], tests: &[TextTest<'_>]) -> Vec<Vec<f64>> {
     let mut columns: Vec<Vec<f64>> = tests.iter().map(|_| Vec::with_capacity(rows)).collect();
-    for cell in cells.iter().map(|cell| clean(cell, missing)) {
+    let markers = MissingMarkers::new(missing);
+    for cell in cells.iter().map(|cell| markers.clean(cell?)) {
         for (values, test) in columns.iter_mut().zip(tests) {
             values.push(test.value(cell));
         }
