@@ -15,7 +15,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mqlcal_scorecard::{Model, Ranked, Score, Scorer, Tier};
+use mqlcal_data::ScoringInput;
+use mqlcal_scorecard::{Model, Ranked, Scorer, Tier};
 use mqlcal_tidy::{Cell, CsvRows, RowSink, TableRows, TidyTable};
 use rayon::prelude::*;
 
@@ -73,10 +74,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, score: &Score, tier: Option<Tier>) {
-        self.mqls += usize::from(score.mql == Some(true));
-        self.hot += usize::from(tier == Some(Tier::Hot));
-        if let Some(route) = score.route {
+    fn count(&mut self, lead: &Ranked) {
+        self.mqls += usize::from(lead.score.mql == Some(true));
+        self.hot += usize::from(lead.tier == Some(Tier::Hot));
+        if let Some(route) = lead.score.route {
             *self.routes.entry(route.as_str()).or_default() += 1;
         }
     }
@@ -160,6 +161,18 @@ impl Output<'_> {
         sink.end_row();
     }
 
+    /// Leads `rows` of `input` scored, each a row handed to `sink` (no text kept per lead),
+    /// and counted.
+    fn score_piece(&self, input: &ScoringInput, rows: Range<usize>, sink: &mut impl RowSink) -> Tally {
+        let (mut values, mut words, mut tally) = (Vec::new(), String::new(), Tally::default());
+        input.each_lead(rows, &mut values, |id, values| {
+            let ranked = self.scorer.rank(values);
+            tally.count(&ranked);
+            self.row(sink, id, values, &ranked, &mut words);
+        });
+        tally
+    }
+
     /// The output's columns with no rows: named and typed by a lead with no signal.
     fn empty_table(&self, signals: usize) -> TidyTable {
         let mut table = TableRows::new("scores");
@@ -182,24 +195,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
     }
     let model = Model::load(&args.model)?;
-    let input = mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
+    let input = &mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let output = Output { format: args.format, id_column: &id_column, two_axis: model.two_axis().is_some(), scorer: &scorer };
-    // Leads `rows`, each scored and handed to `sink` as a row; their feature values laid
-    // out lead by lead, and no text kept per lead.
     let signals = input.features.len();
-    let score_rows = |rows: Range<usize>, sink: &mut dyn FnMut(&str, &[f64], &Ranked)| {
-        let mut values = Vec::new();
-        input.rows_into(rows.clone(), &mut values);
-        for (k, id) in input.ids[rows].iter().enumerate() {
-            let values = &values[k * signals..(k + 1) * signals];
-            sink(id, values, &scorer.rank(values));
-        }
-    };
     let leads = input.ids.len();
     let pieces = |from: usize, to: usize| (from..to).step_by(PIECE_LEADS).map(move |start| start..(start + PIECE_LEADS).min(to)).collect::<Vec<_>>();
-    // CSV is written as it is scored, in order, a block at a time.
     // CSV is written as it is scored, in order: a thread scores block after block on every
     // core while this one writes what is done, so neither waits for the other.
     let write_csv = |out: &mut dyn Write| -> anyhow::Result<Tally> {
@@ -211,12 +213,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     let written: Vec<(String, Tally)> = pieces(block, (block + BLOCK_LEADS).min(leads))
                         .into_par_iter()
                         .map(|rows| {
-                            let (mut text, mut tally, mut words) = (String::new(), Tally::default(), String::new());
-                            let mut csv = CsvRows::new(&mut text);
-                            score_rows(rows, &mut |id, values, ranked| {
-                                tally.count(&ranked.score, ranked.tier);
-                                output.row(&mut csv, id, values, ranked, &mut words);
-                            });
+                            let mut text = String::new();
+                            let tally = output.score_piece(input, rows, &mut CsvRows::new(&mut text));
                             (text, tally)
                         })
                         .collect();
@@ -248,11 +246,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let tables: Vec<(TidyTable, Tally)> = pieces(0, leads)
             .into_par_iter()
             .map(|rows| {
-                let (mut table, mut tally, mut words) = (TableRows::new("scores"), Tally::default(), String::new());
-                score_rows(rows, &mut |id, values, ranked| {
-                    tally.count(&ranked.score, ranked.tier);
-                    output.row(&mut table, id, values, ranked, &mut words);
-                });
+                let mut table = TableRows::new("scores");
+                let tally = output.score_piece(input, rows, &mut table);
                 (table.finish(), tally)
             })
             .collect();

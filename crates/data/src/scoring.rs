@@ -29,18 +29,23 @@ pub struct ScoringInput {
 }
 
 impl ScoringInput {
-    /// The feature values of leads `rows`, lead by lead (each lead's values aligned with
-    /// the model's signals, `features.len()` of them), into `values` (its old contents
-    /// replaced): scoring a million leads reuses one buffer per piece. Each column is read
-    /// as one run, not a value per lead from every column in turn.
-    pub fn rows_into(&self, rows: std::ops::Range<usize>, values: &mut Vec<f64>) {
+    /// Each lead of `rows`, in order: its id and its feature values, aligned with the
+    /// model's signals. The values are laid out lead by lead in `buffer` (its old contents
+    /// replaced; scoring a million leads reuses one per piece), each column read as one
+    /// run rather than a value per lead from every column in turn.
+    pub fn each_lead(&self, rows: std::ops::Range<usize>, buffer: &mut Vec<f64>, mut lead: impl FnMut(&str, &[f64])) {
         let signals = self.features.len();
-        values.clear();
-        values.resize(rows.len() * signals, 0.0);
-        for (j, column) in self.features.iter().enumerate() {
-            for (lead, &value) in values.chunks_exact_mut(signals).zip(&column[rows.clone()]) {
-                lead[j] = value;
+        buffer.clear();
+        buffer.resize(rows.len() * signals, 0.0);
+        if signals > 0 {
+            for (j, column) in self.features.iter().enumerate() {
+                for (values, &value) in buffer.chunks_exact_mut(signals).zip(&column[rows.clone()]) {
+                    values[j] = value;
+                }
             }
+        }
+        for (k, id) in self.ids[rows].iter().enumerate() {
+            lead(id, &buffer[k * signals..(k + 1) * signals]);
         }
     }
 }

@@ -66,6 +66,7 @@ pub struct Explained {
 pub struct Ranked {
     pub score: Score,
     pub tier: Option<Tier>,
+    /// Largest first; never a contribution of 0 (it is no reason).
     top: [Option<Contribution>; 3],
 }
 
@@ -295,7 +296,7 @@ impl Scorer<'_> {
     /// Score, tier and the top three reason codes of a lead's feature values.
     pub fn explain(&self, values: &[f64]) -> Explained {
         let ranked = self.rank(values);
-        let reasons = ranked.top.iter().flatten().filter_map(|part| self.reason(part, values)).collect();
+        let reasons = ranked.top.iter().flatten().map(|part| self.reason(part, values)).collect();
         Explained { score: ranked.score, tier: ranked.tier, reasons }
     }
 
@@ -333,28 +334,23 @@ impl Scorer<'_> {
     /// [`Reason::text`]. False, and nothing written, when the lead has fewer reasons.
     /// `values` are the feature values `ranked` was ranked from.
     pub fn push_reason(&self, ranked: &Ranked, k: usize, values: &[f64], text: &mut String) -> bool {
-        match ranked.top.get(k).copied().flatten() {
-            Some(part) if part.points != 0 => {
-                self.push_words(&part, values, text);
-                true
-            }
-            _ => false,
+        let part = ranked.top.get(k).copied().flatten();
+        if let Some(part) = &part {
+            self.push_words(part, values, text);
         }
+        part.is_some()
     }
 
-    /// A contribution in words, or None when it adds nothing: "pricing page ×3 (+75)",
-    /// "awareness: blog ×5, ebook (+12, capped)".
-    fn reason(&self, part: &Contribution, values: &[f64]) -> Option<Reason> {
-        if part.points == 0 {
-            return None;
-        }
+    /// A contribution (not of 0) in words: "pricing page ×3 (+75)", "awareness: blog ×5,
+    /// ebook (+12, capped)".
+    fn reason(&self, part: &Contribution, values: &[f64]) -> Reason {
         let mut text = String::with_capacity(48);
         self.push_words(part, values, &mut text);
         let signal = match part.source {
             Source::Signal(j) => self.model.signals[j].name.clone(),
             Source::CappedGroup(g) => self.model.group_caps[g].name.clone(),
         };
-        Some(Reason { signal, points: part.points, text })
+        Reason { signal, points: part.points, text }
     }
 
     /// A contribution's words, appended to `text`.
@@ -467,7 +463,7 @@ mod tests {
             }
         });
         parts.sort_by(|a, b| b.points.unsigned_abs().cmp(&a.points.unsigned_abs()).then_with(|| model.source_name(a).cmp(model.source_name(b))));
-        parts.iter().take(3).filter_map(|part| scorer.reason(part, values)).collect()
+        parts.iter().take(3).map(|part| scorer.reason(part, values)).collect()
     }
 
     #[test]

@@ -28,11 +28,6 @@ impl Values {
         self.len() == 0
     }
 
-    /// Cell `row` as CSV text, appended to `out` (see [`push_csv_cell`]).
-    fn push_csv_cell(&self, row: usize, out: &mut String) {
-        push_csv_cell(out, self.cell(row));
-    }
-
     /// Cell `row`, borrowed.
     pub fn cell(&self, row: usize) -> Cell<'_> {
         match self {
@@ -284,7 +279,7 @@ impl TidyTable {
                 if k > 0 {
                     out.push(',');
                 }
-                column.values.push_csv_cell(row, out);
+                push_csv_cell(out, column.values.cell(row));
             }
             out.push('\n');
         }
