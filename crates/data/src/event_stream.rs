@@ -103,18 +103,25 @@ pub(crate) fn lead_sums(leads: usize) -> Vec<f64> {
 /// Lead ids to their rows, built once and shared by every core reading events.
 pub(crate) struct LeadIndex<'a> {
     ids: &'a [String],
-    /// Each id's row (an id given twice: its last), found by the id's hash. Rows alone,
-    /// 4 bytes each, the ids read from `ids`: a million leads' table is 5 MB, which the
-    /// cache holds, where (id, row) pairs took 30 MB and twice the time to build.
+    rows: IdRows,
+}
+
+/// Each lead's row by its id's hash, the ids themselves kept elsewhere (a [`LeadIndex`]
+/// pairs them): it can be built where the ids are made, before they settle where they
+/// are read from. Rows alone, 4 bytes each: a million leads' table is 5 MB, which the
+/// cache holds, where (id, row) pairs took 30 MB and twice the time to build.
+pub(crate) struct IdRows {
+    /// Each id's row (an id given twice: its last).
     rows: HashTable<u32>,
     hasher: PlRandomState,
     /// No id twice: then the lead after the last one found can be tried by its id alone.
     unique: bool,
+    leads: usize,
 }
 
-impl<'a> LeadIndex<'a> {
+impl IdRows {
     /// None when there are more leads than a row number of 32 bits can tell apart.
-    pub(crate) fn new(ids: &'a [String]) -> Option<LeadIndex<'a>> {
+    pub(crate) fn new(ids: &[String]) -> Option<IdRows> {
         u32::try_from(ids.len()).ok()?;
         let hasher = PlRandomState::default();
         let hash_of = |row: &u32| hasher.hash_one(ids[*row as usize].as_str());
@@ -132,12 +139,31 @@ impl<'a> LeadIndex<'a> {
                 }
             }
         }
-        Some(LeadIndex { ids, rows, hasher, unique })
+        Some(IdRows { rows, hasher, unique, leads: ids.len() })
+    }
+
+    /// The error for leads too many to number ([`IdRows::new`] gave None).
+    pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
+        DataError::file(path, format!("cannot match events to {leads} leads: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
+    }
+}
+
+impl<'a> LeadIndex<'a> {
+    /// None when there are more leads than a row number of 32 bits can tell apart.
+    pub(crate) fn new(ids: &'a [String]) -> Option<LeadIndex<'a>> {
+        IdRows::new(ids).map(|rows| LeadIndex { ids, rows })
+    }
+
+    /// The index of `ids` from their rows, built by [`IdRows::new`] from these same ids.
+    pub(crate) fn of(ids: &'a [String], rows: IdRows) -> LeadIndex<'a> {
+        debug_assert_eq!(rows.leads, ids.len(), "rows built from other ids");
+        LeadIndex { ids, rows }
     }
 
     /// The row of the lead with id `id` (the last, for an id given twice).
     fn find(&self, id: &str) -> Option<usize> {
-        self.rows.find(self.hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
+        let IdRows { rows, hasher, .. } = &self.rows;
+        rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
     }
 }
 
@@ -147,10 +173,7 @@ impl<'a> LeadIndex<'a> {
 /// [`LeadIndex`] can number.
 pub(crate) fn index_and_sums<'a>(ids: &'a [String], columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
     let (index, sums) = rayon::join(|| LeadIndex::new(ids), || (0..columns).map(|_| lead_sums(ids.len())).collect());
-    let index = index.ok_or_else(|| {
-        DataError::file(path, format!("cannot match events to {} leads: at most {} leads can be scored or fitted at once; split the leads file", ids.len(), u32::MAX))
-    })?;
-    Ok((index, sums))
+    Ok((index.ok_or_else(|| IdRows::too_many(ids.len(), path))?, sums))
 }
 
 /// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more
@@ -201,7 +224,7 @@ impl<'k> LeadLookup<'k> {
         match self.last_row {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
-                let next_matches = self.index.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
+                let next_matches = self.index.rows.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
                 let row = if next_matches { Some(self.next) } else { self.index.find(id) };
                 if let Some(found) = row {
                     self.next = found + 1;

@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys};
+use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -76,17 +76,36 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     }
     let mut notes = ReadNotes::default();
     let table = read::read_table(leads_path, &csv, Some(&needed), &mut notes)?;
-    let ids: Vec<String> = cells::text(&table, &inputs.id_column)?.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
-    let created_format = recorded(&inputs.created_at_format);
-    let created: Vec<Option<i64>> = match &inputs.created_at_column {
-        Some(c) => cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values,
-        None => vec![None; ids.len()],
+    // The ids are read on this core, and for the events their rows and the zeroed sums
+    // laid out, while another reads the creation times and then the recipes' columns are
+    // computed on every core (each of these is one pass on one core). Errors as read in turn.
+    let events_columns = recipes.iter().filter(|(_, recipe)| recipe.events().is_some()).count();
+    let created_and_features = || -> Result<_, DataError> {
+        let created_format = recorded(&inputs.created_at_format);
+        let created = match &inputs.created_at_column {
+            Some(c) => Some(cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values),
+            None => None,
+        };
+        Ok((created, recipe_columns(&table, &inputs.missing, &recipes)))
     };
-    let mut features: Vec<Vec<f64>> = recipe_columns(&table, &inputs.missing, &recipes)?.into_iter().map(Option::unwrap_or_default).collect();
+    let (ids, created_and_features) = std::thread::scope(|scope| {
+        // The ids stay on this thread (not a pool thread): they are freed here too.
+        let created_and_features = scope.spawn(created_and_features);
+        let ids = cells::text(&table, &inputs.id_column).map(|cells| {
+            let ids: Vec<String> = cells.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
+            let events = (events_columns > 0).then(|| EventSums { rows: IdRows::new(&ids), sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect() });
+            (ids, events)
+        });
+        (ids, created_and_features.join())
+    });
+    let (ids, events) = ids?;
+    let (created, features) = created_and_features.map_err(|_| DataError::file(leads_path, "a thread computing the signals' columns stopped"))??;
+    let created = created.unwrap_or_else(|| vec![None; ids.len()]);
+    let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
     drop(table);
 
     let mut out = ScoringInput { ids, ..Default::default() };
-    if let Some((name, _)) = recipes.iter().find(|(_, r)| r.events().is_some()) {
+    if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
         let path = events_path.ok_or_else(|| DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() })?;
         if let Some(row) = created.iter().position(Option::is_none) {
             return Err(DataError::Cell {
@@ -97,16 +116,24 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             });
         }
         let columns = inputs.event_columns.clone().ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
-        sum_events(&mut out, &recipes, &mut features, &created, &inputs, &columns, path, &csv, &mut notes)?;
+        sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, path, &csv, &mut notes)?;
     }
     out.features = features;
     Ok(out)
+}
+
+/// What the events are added up in: the leads' rows by id (None: too many leads to
+/// number), and one zeroed sum per lead for each events feature, in recipe order.
+struct EventSums {
+    rows: Option<IdRows>,
+    sums: Vec<Vec<f64>>,
 }
 
 /// Add every counted event's weight to its lead's events features, then cap and scale them.
 #[allow(clippy::too_many_arguments)]
 fn sum_events(
     out: &mut ScoringInput,
+    EventSums { rows, sums }: EventSums,
     recipes: &[(&str, &Recipe)],
     features: &mut [Vec<f64>],
     created: &[Option<i64>],
@@ -117,7 +144,7 @@ fn sum_events(
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
-    let (lead_index, sums) = index_and_sums(&out.ids, events_rules().count(), path)?;
+    let lead_index = LeadIndex::of(&out.ids, rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?);
     for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }

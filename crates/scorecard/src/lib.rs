@@ -141,6 +141,7 @@ mod tests {
         let sheet = PointsSheet::read(&path).unwrap();
         assert_eq!((sheet.threshold, sheet.points.get("webinar")), (Some(60), Some(&30)));
         assert!(sheet.model(&columns).unwrap_err().to_string().contains("\"webinar\""));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 
