@@ -115,9 +115,8 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
-                let age_days = window.age_days(created, time);
                 for &k in &counted_by[index] {
-                    columns[k][lead] += events_signals[k].weight(age_days);
+                    columns[k][lead] += events_signals[k].weight_in(window, created, time);
                 }
             }
         }

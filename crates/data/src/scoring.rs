@@ -166,9 +166,8 @@ fn sum_events(
         };
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
-                let age_days = window.age_days(start, t);
                 for &(j, rule) in &counted_by[index] {
-                    features[j][row] += rule.weight(age_days);
+                    features[j][row] += rule.weight_in(window, start, t);
                 }
             }
             _ => outside_window += 1,
