@@ -177,15 +177,19 @@ pub fn civil_to_days(year: i64, month: u32, day: u32) -> i64 {
 /// Days since 1970-01-01 of a real date; None for a month or day the calendar does not have.
 /// (Read for every event: plain arithmetic, the same days chrono counts.)
 fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    (1..=days_in_month(year, month)?).contains(&day).then(|| civil_to_days(year, month, day))
+}
+
+/// How many days `month` of `year` has; None for a month the calendar does not have.
+fn days_in_month(year: i64, month: u32) -> Option<u32> {
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days_in_month).contains(&day).then(|| civil_to_days(year, month, day))
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 /// Seconds in an optional `HH:MM[:SS[.fff]]` (leading T or space), with optional trailing Z.
@@ -239,11 +243,15 @@ fn parse_iso(text: &str) -> Option<i64> {
 }
 
 /// The last date an ISO timestamp was read with, and its day: read once for the many
-/// events of a day (an events file lists a lead's events together).
+/// events of a day (an events file lists a lead's events together); and its month, so
+/// that another day of the month is its first day's count plus the day.
 #[derive(Debug, Default, Clone)]
 pub struct LastDay {
     date: [u8; 10],
     days: Option<i64>,
+    /// `yyyy-mm` of the last date read, with the days to its first day and its length.
+    month: [u8; 7],
+    month_days: Option<(i64, u32)>,
 }
 
 impl DateLayout {
@@ -261,8 +269,15 @@ fn parse_iso_after(text: &str, last: &mut LastDay) -> Option<i64> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let days = match last.days {
-        Some(days) if last.date == b[..10] => days,
+    let days = match (last.days, last.month_days) {
+        (Some(days), _) if last.date == b[..10] => days,
+        (_, Some((first, length))) if last.month == b[..7] => {
+            let d = digits(&b[8..10])?;
+            let days = (1..=length).contains(&d).then(|| first + i64::from(d) - 1)?;
+            last.date.copy_from_slice(&b[..10]);
+            last.days = Some(days);
+            days
+        }
         _ => {
             let y = digits(&b[0..4])?;
             let mo = digits(&b[5..7])?;
@@ -270,6 +285,8 @@ fn parse_iso_after(text: &str, last: &mut LastDay) -> Option<i64> {
             let days = days_from_civil(y as i64, mo, d)?;
             last.date.copy_from_slice(&b[..10]);
             last.days = Some(days);
+            last.month.copy_from_slice(&b[..7]);
+            last.month_days = days_in_month(y as i64, mo).map(|length| (days - i64::from(d) + 1, length));
             days
         }
     };
@@ -346,7 +363,11 @@ mod tests {
 
     #[test]
     fn an_iso_date_like_the_last_one_reads_as_it_would_alone() {
-        let texts = ["2024-01-01T08:00:00", "2024-01-01T09:30:00", "2024-01-01 bad", "2024-01-01", "2024-02-30T00:00:00", "2024-02-30", "2024-01-02T00:00:00", "2023-12-31T23:59:59", "2024-01-0x"];
+        let texts = [
+            "2024-01-01T08:00:00", "2024-01-01T09:30:00", "2024-01-01 bad", "2024-01-01", "2024-02-30T00:00:00", "2024-02-30", "2024-01-02T00:00:00",
+            "2023-12-31T23:59:59", "2024-01-0x", "2024-01-31T10:00:00", "2024-01-32T10:00:00", "2024-01-00T10:00:00", "2024-01-1", "2024-01-+1T10:00:00",
+            "2024-02-01T00:00:00", "2024-02-29T12:00:00", "2023-02-29T12:00:00", "2023-02-28", "1900-02-29", "2000-02-29", "2024-1x-05", "0000-03-01",
+        ];
         let mut last = LastDay::default();
         // Each text after each other, so every pair is tried with the first one's day remembered.
         for first in texts {
