@@ -28,6 +28,40 @@ impl CalibrationTable {
     pub fn probability(&self, score: f64) -> f64 {
         interpolate(&self.score, &self.probability, score)
     }
+
+    /// [`CalibrationTable::probability`] of every whole score from the table's first to its
+    /// last, for a scorer to read by index (a lead's score is a whole number; finding it
+    /// among a table's hundreds of entries was a tenth of scoring a million leads). None
+    /// when that is more than [`WholeScores::MOST`] scores.
+    pub fn whole_scores(&self) -> Option<WholeScores> {
+        let (&first, &last) = (self.score.first()?, self.score.last()?);
+        if !(first.is_finite() && last.is_finite() && last - first <= WholeScores::MOST as f64) {
+            return None;
+        }
+        let lowest = first.ceil() as i64;
+        Some(WholeScores { lowest, probability: (lowest..=last.floor() as i64).map(|score| self.probability(score as f64)).collect() })
+    }
+}
+
+/// A calibration table's probability at each whole score inside it ([`CalibrationTable::whole_scores`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WholeScores {
+    lowest: i64,
+    probability: Vec<f64>,
+}
+
+impl WholeScores {
+    /// At most this many whole scores are tabulated (512 KiB).
+    pub const MOST: usize = 1 << 16;
+
+    /// `table.probability(score)`, the same bits: read here inside the table, worked out outside it.
+    pub fn probability(&self, table: &CalibrationTable, score: i64) -> f64 {
+        let at = score.checked_sub(self.lowest).and_then(|k| usize::try_from(k).ok());
+        match at.and_then(|k| self.probability.get(k)) {
+            Some(&p) => p,
+            None => table.probability(score as f64),
+        }
+    }
 }
 
 /// Piecewise-linear interpolation of `ys` over ascending `xs`, flat outside; NaN on a malformed table (never panics).
@@ -44,4 +78,38 @@ pub fn interpolate(xs: &[f64], ys: &[f64], s: f64) -> f64 {
     let k = xs.partition_point(|&v| v <= s);
     let (x0, x1, y0, y1) = (xs[k - 1], xs[k], ys[k - 1], ys[k]);
     y0 + (y1 - y0) * (s - x0) / (x1 - x0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_scores_give_the_tables_probability_to_the_bit() {
+        let tables = [
+            // Platt-like: fractional ends, uneven steps.
+            CalibrationTable { method: CalibrationMethod::Platt, score: vec![-12.5, -3.0, 0.0, 7.25, 40.0, 41.0, 300.9], probability: vec![0.01, 0.02, 0.05, 0.1, 0.33, 0.4, 0.97] },
+            // Isotonic steps: repeated probabilities, one entry.
+            CalibrationTable { method: CalibrationMethod::Isotonic, score: vec![5.0, 6.0, 9.0], probability: vec![0.2, 0.2, 0.6] },
+            CalibrationTable { method: CalibrationMethod::Isotonic, score: vec![3.5], probability: vec![0.5] },
+            // Malformed: lengths differ (NaN everywhere, as read).
+            CalibrationTable { method: CalibrationMethod::Platt, score: vec![0.0, 1.0], probability: vec![0.5] },
+        ];
+        for table in &tables {
+            let whole = table.whole_scores().expect("a small table is tabulated");
+            for score in -40i64..=340 {
+                assert_eq!(whole.probability(table, score).to_bits(), table.probability(score as f64).to_bits(), "{score} in {table:?}");
+            }
+            for score in [i64::MIN, i64::MIN + 1, i64::MAX] {
+                assert_eq!(whole.probability(table, score).to_bits(), table.probability(score as f64).to_bits(), "{score}");
+            }
+        }
+        // Too wide, or not finite: not tabulated.
+        let wide = CalibrationTable { method: CalibrationMethod::Platt, score: vec![0.0, 1e9], probability: vec![0.1, 0.9] };
+        assert!(wide.whole_scores().is_none());
+        let infinite = CalibrationTable { method: CalibrationMethod::Platt, score: vec![f64::NEG_INFINITY, 1.0], probability: vec![0.1, 0.9] };
+        assert!(infinite.whole_scores().is_none());
+        let empty = CalibrationTable { method: CalibrationMethod::Platt, score: vec![], probability: vec![] };
+        assert!(empty.whole_scores().is_none());
+    }
 }

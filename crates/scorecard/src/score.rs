@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::{CalibrationTable, WholeScores};
 use crate::{Axis, LeadRoute, Model, OverrideRule, RawLead, RecipeError};
 
 /// The score of one lead.
@@ -109,7 +110,7 @@ impl Model {
 
     /// Score, tier and the top three reason codes of a lead's feature values.
     pub fn explain(&self, values: &[f64]) -> Explained {
-        self.scorer().explain(values)
+        self.scorer_for_one().explain(values)
     }
 
     /// The name a contribution's reason code carries: its signal's, or its capped group's.
@@ -128,17 +129,22 @@ impl Model {
     /// Score one lead from its feature values, aligned with `signals`. To score many
     /// leads, make a [`Scorer`] once ([`Model::scorer`]).
     pub fn score(&self, values: &[f64]) -> Score {
-        self.scorer().score(values)
+        self.scorer_for_one().score(values)
     }
 
     /// The routing rule that decides this lead whatever its score, if any:
     /// `never_mql` wins over `always_mql` (a competitor's demo request is not an MQL).
     pub fn override_rule(&self, values: &[f64]) -> Option<OverrideRule> {
-        self.scorer().override_rule(values)
+        self.scorer_for_one().override_rule(values)
     }
 
     /// The model resolved for scoring many leads.
     pub fn scorer(&self) -> Scorer<'_> {
+        Scorer { probabilities: self.calibration.as_ref().and_then(CalibrationTable::whole_scores), ..self.scorer_for_one() }
+    }
+
+    /// The model resolved for a lead or two (no table of probabilities by score).
+    fn scorer_for_one(&self) -> Scorer<'_> {
         let group_of: Vec<Option<usize>> = self
             .signals
             .iter()
@@ -170,6 +176,7 @@ impl Model {
             overrides,
             signal_words: self.signals.iter().map(|s| words(&s.name)).collect(),
             group_words: self.group_caps.iter().map(|g| words(&g.name)).collect(),
+            probabilities: None,
         }
     }
 }
@@ -187,6 +194,8 @@ pub struct Scorer<'m> {
     /// Each signal's and each cap group's name in words, for reason codes.
     signal_words: Vec<String>,
     group_words: Vec<String>,
+    /// The calibration's probability at each whole score, when scoring many leads.
+    probabilities: Option<WholeScores>,
 }
 
 /// A group cap, resolved: its member columns (ascending), its axis and its cap.
@@ -271,7 +280,10 @@ impl Scorer<'_> {
             fit,
             engagement,
             mql,
-            probability: model.calibration.as_ref().map(|c| c.probability(total as f64)),
+            probability: model.calibration.as_ref().map(|c| match &self.probabilities {
+                Some(whole) => whole.probability(c, total),
+                None => c.probability(total as f64),
+            }),
             grade,
             route,
         }
