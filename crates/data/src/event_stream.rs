@@ -179,8 +179,9 @@ pub(crate) fn index_and_sums<'a>(ids: &'a [String], columns: usize, path: &Path)
 /// Looks lead ids up in a [`LeadIndex`]. Exports list a lead's events together more
 /// often than not, and often in the leads file's order: the last id asked for is
 /// remembered, and a new id is first compared with the next lead's, so most events
-/// cost no lookup in a table of a million ids.
-struct LeadLookup<'k> {
+/// cost no lookup in a table of a million ids. (The quality report finds a lead file's
+/// rows in the table built from it the same way.)
+pub(crate) struct LeadLookup<'k> {
     index: &'k LeadIndex<'k>,
     last_id: String,
     last_row: Option<Option<usize>>,
@@ -202,7 +203,7 @@ fn activity_slot(activity: &str) -> usize {
 }
 
 impl<'k> LeadLookup<'k> {
-    fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
+    pub(crate) fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
         LeadLookup { index, last_id: String::new(), last_row: None, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
     }
 
@@ -219,8 +220,8 @@ impl<'k> LeadLookup<'k> {
         }
     }
 
-    /// The row of lead `id`, None when no lead has it.
-    fn row(&mut self, id: &str) -> Option<usize> {
+    /// The row of lead `id` (the last, for an id given twice), None when no lead has it.
+    pub(crate) fn row(&mut self, id: &str) -> Option<usize> {
         match self.last_row {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
