@@ -142,6 +142,11 @@ impl IdRows {
         Some(IdRows { rows, hasher, unique, leads: ids.len() })
     }
 
+    /// No id given twice.
+    pub(crate) fn unique(&self) -> bool {
+        self.unique
+    }
+
     /// The error for leads too many to number ([`IdRows::new`] gave None).
     pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
         DataError::file(path, format!("cannot match events to {leads} leads: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
@@ -167,12 +172,16 @@ impl<'a> LeadIndex<'a> {
     }
 }
 
-/// The index of `ids` and `columns` zeroed sums, one per lead each, for the events of
-/// `path`. The ids are indexed on one core while the other lays out the sums (a page
-/// fault a page for a million leads' sums). An error when there are more leads than
-/// [`LeadIndex`] can number.
-pub(crate) fn index_and_sums<'a>(ids: &'a [String], columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
-    let (index, sums) = rayon::join(|| LeadIndex::new(ids), || (0..columns).map(|_| lead_sums(ids.len())).collect());
+/// The index of `ids` (from `built`, when their rows were found already) and `columns`
+/// zeroed sums, one per lead each, for the events of `path`. The ids are indexed on one
+/// core while the other lays out the sums (a page fault a page for a million leads'
+/// sums). An error when there are more leads than [`LeadIndex`] can number.
+pub(crate) fn index_and_sums<'a>(ids: &'a [String], built: Option<IdRows>, columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
+    let sums = || (0..columns).map(|_| lead_sums(ids.len())).collect();
+    let (index, sums) = match built {
+        Some(rows) => (Some(LeadIndex::of(ids, rows)), sums()),
+        None => rayon::join(|| LeadIndex::new(ids), sums),
+    };
     Ok((index.ok_or_else(|| IdRows::too_many(ids.len(), path))?, sums))
 }
 

@@ -9,7 +9,7 @@ use mqlcal_scorecard::EventsRule;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys};
+use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::DataError;
 
@@ -17,6 +17,8 @@ use crate::DataError;
 pub struct LeadKeys<'a> {
     pub ids: &'a [String],
     pub created_at: &'a [Option<i64>],
+    /// The ids' rows, when ingest found them already (`IdRows::new` of these same ids).
+    pub(crate) id_rows: Option<IdRows>,
 }
 
 /// What happened to the rows of the events file.
@@ -75,7 +77,7 @@ pub fn aggregate(
     // the events signals that count it.
     let (activity_index, counted_by) =
         number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
-    let (lead_index, mut columns) = index_and_sums(leads.ids, events_signals.len(), path)?;
+    let (lead_index, mut columns) = index_and_sums(leads.ids, leads.id_rows.take(), events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };

@@ -13,7 +13,8 @@ use mqlcal_features::{AsOf, FeatureTable, Outcome};
 use serde::Serialize;
 
 use crate::cells::{self, clean, DateLayout};
-use crate::events::{self, EventStats};
+use crate::event_stream::IdRows;
+use crate::events::{self, EventStats, LeadKeys};
 use crate::lead_rows::LeadRows;
 use crate::read::{self, ReadNotes, Table};
 use crate::DataError;
@@ -114,12 +115,15 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     // The tables are in `rows` now: let them go unless validate wants them.
     let lead_tables: Vec<Table> = if options.keep_lead_tables { parts.into_iter().map(|p| p.table).collect() } else { Vec::new() };
 
+    // The ids' rows by hash, found once: they say whether any id repeats, and with none
+    // (every row kept, in order) the events find their leads by them too.
     let policy = options.duplicates_override.unwrap_or(config.duplicates);
-    let keep = rows.resolve_duplicates(policy, &mut stats)?;
+    let id_rows = IdRows::new(&rows.ids).filter(IdRows::unique);
+    let keep = rows.resolve_duplicates(policy, id_rows.is_some(), &mut stats)?;
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut rows.ids_and_times(), &mut notes)?;
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
         stats.events = Some(event_stats.stats);
         rows.event_columns = event_stats.columns;
     }

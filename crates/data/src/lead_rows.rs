@@ -54,23 +54,41 @@ impl LeadRows {
     }
 
     pub(crate) fn ids_and_times(&self) -> LeadKeys<'_> {
-        LeadKeys { ids: &self.ids, created_at: &self.created_at }
+        LeadKeys { ids: &self.ids, created_at: &self.created_at, id_rows: None }
     }
 
     /// Add the leads of one file part, column by column, in the order errors are reported:
     /// ids, creation dates, outcomes, segments, then signal values.
+    /// The signals' columns are computed on the other cores while this one reads the
+    /// ids, dates, outcomes and segments (each one pass on one core).
     pub(crate) fn append(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
         let table = &part.table;
         let file_index = self.files.len();
         self.files.push(table.path.clone());
-        self.append_ids(config, table, file_index)?;
-        self.append_created_at(config, table)?;
-        self.append_outcomes(config, part, won_ids)?;
-        for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
-            let cells = cells::text(table, segment)?;
-            values.extend(cells.iter().map(|c| clean(c, &config.csv.missing).map(str::to_string)));
+        let (own, signals) = std::thread::scope(|scope| {
+            let signals = scope.spawn(|| Self::signal_columns(config, table));
+            let own = (|| {
+                self.append_ids(config, table, file_index)?;
+                self.append_created_at(config, table)?;
+                self.append_outcomes(config, part, won_ids)?;
+                for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
+                    let cells = cells::text(table, segment)?;
+                    values.extend(cells.iter().map(|c| clean(c, &config.csv.missing).map(str::to_string)));
+                }
+                Ok(())
+            })();
+            (own, signals.join())
+        });
+        own?;
+        let signals = signals.map_err(|_| DataError::file(&table.path, "a thread computing the signals' columns stopped"))??;
+        for (out, values) in self.features.iter_mut().zip(signals) {
+            match values {
+                // The first part's column is taken as it is (no copy of a million values).
+                Some(values) if out.is_empty() => *out = values,
+                values => out.extend(values.unwrap_or_default()),
+            }
         }
-        self.append_signals(config, table)
+        Ok(())
     }
 
     fn append_ids(&mut self, config: &Config, table: &Table, file_index: usize) -> Result<(), DataError> {
@@ -185,23 +203,24 @@ impl LeadRows {
         Ok(())
     }
 
-    /// The feature columns read from lead columns (events are counted later), each by its recipe.
-    fn append_signals(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
-        // `features` holds one column per recipe that reads the leads (`LeadRows::new`).
+    /// The feature columns read from lead columns (events are counted later), each by its
+    /// recipe: one per recipe that reads the leads, as `features` holds them (`LeadRows::new`).
+    fn signal_columns(config: &Config, table: &Table) -> Result<Vec<Option<Vec<f64>>>, DataError> {
         let lead_recipes: Vec<(&str, Recipe)> = config
             .signals
             .iter()
             .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal.name.as_str(), recipe)))
             .filter(|(_, recipe)| recipe.events().is_none())
             .collect();
-        for (out, values) in self.features.iter_mut().zip(recipe_columns(table, &config.csv.missing, &lead_recipes)?) {
-            out.extend(values.unwrap_or_default());
-        }
-        Ok(())
+        recipe_columns(table, &config.csv.missing, &lead_recipes)
     }
 
-    /// Which rows to keep, in order, after applying the duplicate-id policy.
-    pub(crate) fn resolve_duplicates(&self, policy: Duplicates, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+    /// Which rows to keep, in order, after applying the duplicate-id policy. `unique`:
+    /// the ids are known to be given once each (every row is kept, nothing counted).
+    pub(crate) fn resolve_duplicates(&self, policy: Duplicates, unique: bool, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+        if unique {
+            return Ok((0..self.ids.len()).collect());
+        }
         let mut first_seen: PlHashMap<&str, usize> = PlHashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut winner: PlHashMap<&str, usize> = PlHashMap::default();
