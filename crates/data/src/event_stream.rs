@@ -1060,6 +1060,11 @@ mod tests {
         let index = LeadIndex::new(&repeated).unwrap();
         let mut lookup = LeadLookup::new(&index);
         assert_eq!(["a", "b", "a", "c"].map(|id| lookup.row(id)), [Some(2), Some(1), Some(2), Some(3)]);
+        // Whether an id repeats is what ingest keeps every row by, without a map of its own.
+        assert!(IdRows::new(&ids).is_some_and(|rows| rows.unique()));
+        assert!(IdRows::new(&repeated).is_some_and(|rows| !rows.unique()));
+        let case_apart: Vec<String> = ["a", "A", "a ", "b"].map(String::from).to_vec();
+        assert!(IdRows::new(&case_apart).is_some_and(|rows| rows.unique()), "ids are compared as written");
     }
 
     #[test]
