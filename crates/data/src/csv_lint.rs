@@ -167,25 +167,24 @@ impl PlainLines {
     /// record of `expected` fields or blank; judged until the first ragged one.
     fn judge(bytes: &[u8], delimiter: u8, expected: usize) -> PlainLines {
         let mut found = PlainLines::default();
-        // One check for the whole stretch; a line is looked at again only when it fails.
+        // One check for the whole stretch; a line is looked at again only when it fails
+        // (and only until the first bad byte is found).
         let mut utf8_ok = std::str::from_utf8(bytes).is_ok();
         let mut start = 0;
         for end in memchr::memchr_iter(b'\n', bytes) {
             let line = &bytes[start..=end];
             start = end + 1;
             found.lines += 1;
-            if !utf8_ok && found.bad_utf8.is_none() {
-                if let Err(e) = std::str::from_utf8(line) {
-                    let at = e.valid_up_to();
-                    let field = line[..at].iter().filter(|&&b| b == delimiter).count();
-                    found.bad_utf8 = Some((found.lines, line[at], field));
+            if !utf8_ok {
+                if let Some((byte, field)) = first_bad_byte(line, delimiter) {
+                    found.bad_utf8 = Some((found.lines, byte, field));
                     utf8_ok = true;
                 }
             }
-            if line.iter().all(|&b| crate::csv_cut::is_line_end(b)) {
+            if is_blank(line) {
                 continue;
             }
-            let fields = memchr::memchr_iter(delimiter, &line[..line.len() - 1]).count() + 1;
+            let fields = delimiters_in(&line[..line.len() - 1], delimiter) + 1;
             if fields != expected {
                 found.ragged = Some((found.lines, fields, line.to_vec()));
                 return found;
@@ -193,6 +192,22 @@ impl PlainLines {
         }
         found
     }
+}
+
+/// The first byte of `line` that is not UTF-8, with how many delimiters come before it.
+fn first_bad_byte(line: &[u8], delimiter: u8) -> Option<(u8, usize)> {
+    let at = std::str::from_utf8(line).err()?.valid_up_to();
+    Some((line[at], delimiters_in(&line[..at], delimiter)))
+}
+
+/// A line of line ends alone: a blank line between records, which the parsers skip too.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|&b| crate::csv_cut::is_line_end(b))
+}
+
+/// How many delimiters `bytes` holds (a vectorised count).
+fn delimiters_in(bytes: &[u8], delimiter: u8) -> usize {
+    memchr::memchr_iter(delimiter, bytes).count()
 }
 
 struct Walker {
@@ -243,15 +258,12 @@ impl Walker {
 
     fn line_bytes(&mut self, path: &Path, bytes: &[u8], lint: &mut Lint) -> Result<(), DataError> {
         if lint.bad_utf8.is_none() {
-            if let Err(e) = std::str::from_utf8(bytes) {
-                let at = e.valid_up_to();
-                let field = self.fields + bytes[..at].iter().filter(|&&b| b == self.delimiter).count();
-                lint.bad_utf8 = Some(BadByte { line: self.line, byte: bytes[at], field });
+            if let Some((byte, field)) = first_bad_byte(bytes, self.delimiter) {
+                lint.bad_utf8 = Some(BadByte { line: self.line, byte, field: self.fields + field });
             }
         }
-        let record_starts = self.state == State::FieldStart && self.fields == 0;
-        // A blank line between records is skipped by the parsers too.
-        if record_starts && bytes.iter().all(|&b| crate::csv_cut::is_line_end(b)) {
+        let record_starts = self.at_record_start();
+        if record_starts && is_blank(bytes) {
             return Ok(());
         }
         // Most records are one line without a quote: the state machine would only count
@@ -269,7 +281,7 @@ impl Walker {
             Some((b'\n', body)) => (body, true),
             _ => (bytes, false),
         };
-        self.fields = body.iter().filter(|&&b| b == self.delimiter).count();
+        self.fields = delimiters_in(body, self.delimiter);
         self.state = if line_ends {
             self.end_record(path, bytes)?;
             State::FieldStart
