@@ -54,13 +54,11 @@ impl WholeScores {
     /// At most this many whole scores are tabulated (512 KiB).
     pub const MOST: usize = 1 << 16;
 
-    /// `table.probability(score)`, the same bits: read here inside the table, worked out outside it.
-    pub fn probability(&self, table: &CalibrationTable, score: i64) -> f64 {
-        let at = score.checked_sub(self.lowest).and_then(|k| usize::try_from(k).ok());
-        match at.and_then(|k| self.probability.get(k)) {
-            Some(&p) => p,
-            None => table.probability(score as f64),
-        }
+    /// The table's `probability(score)`, the same bits, for a whole score inside the
+    /// table; None outside it (work it out there).
+    pub fn get(&self, score: i64) -> Option<f64> {
+        let at = usize::try_from(score.checked_sub(self.lowest)?).ok()?;
+        self.probability.get(at).copied()
     }
 }
 
@@ -97,11 +95,13 @@ mod tests {
         ];
         for table in &tables {
             let whole = table.whole_scores().expect("a small table is tabulated");
+            let (first, last) = (table.score[0], table.score[table.score.len() - 1]);
             for score in -40i64..=340 {
-                assert_eq!(whole.probability(table, score).to_bits(), table.probability(score as f64).to_bits(), "{score} in {table:?}");
+                let inside = first <= score as f64 && score as f64 <= last;
+                assert_eq!(whole.get(score).map(f64::to_bits), inside.then(|| table.probability(score as f64).to_bits()), "{score} in {table:?}");
             }
             for score in [i64::MIN, i64::MIN + 1, i64::MAX] {
-                assert_eq!(whole.probability(table, score).to_bits(), table.probability(score as f64).to_bits(), "{score}");
+                assert_eq!(whole.get(score), None, "{score}");
             }
         }
         // Too wide, or not finite: not tabulated.

@@ -280,10 +280,7 @@ impl Scorer<'_> {
             fit,
             engagement,
             mql,
-            probability: model.calibration.as_ref().map(|c| match &self.probabilities {
-                Some(whole) => whole.probability(c, total),
-                None => c.probability(total as f64),
-            }),
+            probability: model.calibration.as_ref().map(|c| self.probabilities.as_ref().and_then(|whole| whole.get(total)).unwrap_or_else(|| c.probability(total as f64))),
             grade,
             route,
         }
@@ -358,11 +355,7 @@ impl Scorer<'_> {
     fn reason(&self, part: &Contribution, values: &[f64]) -> Reason {
         let mut text = String::with_capacity(48);
         self.push_words(part, values, &mut text);
-        let signal = match part.source {
-            Source::Signal(j) => self.model.signals[j].name.clone(),
-            Source::CappedGroup(g) => self.model.group_caps[g].name.clone(),
-        };
-        Reason { signal, points: part.points, text }
+        Reason { signal: self.model.source_name(part).to_string(), points: part.points, text }
     }
 
     /// A contribution's words, appended to `text`.
