@@ -149,7 +149,7 @@ impl IdRows {
 
     /// The error for leads too many to number ([`IdRows::new`] gave None).
     pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
-        DataError::file(path, format!("cannot match events to {leads} leads: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
+        DataError::file(path, format!("cannot find {leads} leads by their ids: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
     }
 }
 

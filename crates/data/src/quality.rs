@@ -11,7 +11,7 @@ use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
 use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
 use serde::Serialize;
 
-use crate::cells::{self, clean};
+use crate::cells::{self, MissingMarkers};
 use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
@@ -266,6 +266,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     // nearly every id is the table's next one and the rest are found by hash (a map of a
     // million ids, built and asked on one core, took a third of a second).
     let index = LeadIndex::new(&table.ids);
+    let markers = MissingMarkers::new(&config.csv.missing);
     let mut blank_rates = Vec::new();
     let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
@@ -275,7 +276,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         let mut lookup = LeadLookup::new(index.as_ref().ok_or_else(|| IdRows::too_many(table.ids.len(), file))?);
         let won: Vec<Option<bool>> = ids
             .iter()
-            .map(|id| match clean(id, &config.csv.missing).and_then(|id| lookup.row(id)).map(|row| &table.outcomes[row]) {
+            .map(|id| match id.and_then(|id| markers.clean(id)).and_then(|id| lookup.row(id)).map(|row| &table.outcomes[row]) {
                 Some(Outcome::Won) => Some(true),
                 Some(Outcome::Lost) => Some(false),
                 _ => None,
@@ -305,7 +306,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
             .map(|&(_, column, levels)| {
                 let cells = cells::text(raw, column)?;
                 let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
-                for value in cells.iter().filter_map(|cell| clean(cell, &config.csv.missing)) {
+                for value in cells.iter().filter_map(|cell| markers.clean(cell?)) {
                     if !levels.iter().any(|l| l == value) {
                         *counts.entry(value).or_insert(0) += 1;
                     }
