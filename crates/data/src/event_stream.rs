@@ -650,15 +650,18 @@ impl Piece {
         self.events.clear();
         (self.rows, self.latin1_row, self.problem) = (0, None, None);
         let bytes = std::mem::take(&mut self.bytes);
-        self.line_breaks = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         // Most pieces are UTF-8 without a double quote: their records are the lines and
         // their fields what lies between delimiters, read from the text as it stands.
         let plain = rule.encoding != Encoding::Latin1 && rule.delimiter.is_ascii() && memchr::memchr(b'"', &bytes).is_none();
         let mut lookup = LeadLookup::new(rule.keys.leads);
-        match std::str::from_utf8(&bytes) {
+        let line_breaks = match std::str::from_utf8(&bytes) {
             Ok(text) if plain => self.parse_lines(text, rule, layout, &mut lookup),
-            _ => self.parse_records(&bytes, rule, layout, &mut lookup),
-        }
+            _ => {
+                self.parse_records(&bytes, rule, layout, &mut lookup);
+                None
+            }
+        };
+        self.line_breaks = line_breaks.unwrap_or_else(|| memchr::memchr_iter(b'\n', &bytes).count() as u64);
         self.bytes = bytes;
     }
 
@@ -686,12 +689,14 @@ impl Piece {
 
     /// Records of text without quotes, split as csv-core splits them: a record ends at
     /// its first line-end byte; line ends before a record are skipped, and its line is
-    /// counted from before them. The delimiters and line ends are found in one pass.
-    fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) {
+    /// counted from before them. The delimiters and line ends are found in one pass, which
+    /// also counts the text's line breaks: returned when it reached the end, None when a
+    /// record stopped it.
+    fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) -> Option<u64> {
         let bytes = text.as_bytes();
         let (mut start, mut line, mut record_line) = (0, 1u64, 1u64);
         let mut delimiters: Vec<usize> = Vec::with_capacity(rule.fields);
-        for k in memchr::memchr3_iter(b'\n', b'\r', rule.delimiter, bytes) {
+        for k in crate::record_bytes::RecordBytes::new(bytes, rule.delimiter) {
             let b = bytes[k];
             if !is_line_end(b) {
                 delimiters.push(k - start);
@@ -703,7 +708,7 @@ impl Piece {
                 self.rows += 1;
                 let at = At { row: self.rows, line: record_line };
                 if !self.keep(at, rule.plain_cells(&text[start..k], &delimiters).map(|cells| (cells, false)), rule, layout, lookup) {
-                    return;
+                    return None;
                 }
                 delimiters.clear();
             }
@@ -720,6 +725,7 @@ impl Piece {
             let at = At { row: self.rows, line: record_line };
             self.keep(at, rule.plain_cells(&text[start..], &delimiters).map(|cells| (cells, false)), rule, layout, lookup);
         }
+        Some(line - 1)
     }
 
     /// Keep a record's event, its lead and activity looked up; false (and the problem

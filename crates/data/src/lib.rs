@@ -16,6 +16,7 @@ mod ingest;
 mod lead_rows;
 mod read;
 mod recipe_columns;
+mod record_bytes;
 mod scoring;
 mod write;
 
