@@ -102,7 +102,8 @@ pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
 pub struct FitOptions<'a> {
     /// Start Newton from this fit (same signals, similar rows) instead of L-BFGS.
     pub warm_start: Option<&'a crate::LogisticFit>,
-    /// Leave out the training-set metrics (the walk-forward only reads the holdout's).
+    /// Leave out the training set's metrics and what rounding to points costs there
+    /// (`Model::rounding_cost` is None): the walk-forward only reads the holdout's.
     pub skip_training_metrics: bool,
     /// The out-of-time split of `table` under the spec, computed once by the caller
     /// (None: computed here).
@@ -153,7 +154,7 @@ pub fn fit_model_with(
 
     let (alpha, alpha_search) = pick_alpha(table, spec, split, &train)?;
     let logistic = fit_logistic(alpha, alpha_search.as_ref(), options.warm_start, &train)?;
-    let scaled = scale_weights(&logistic, points_scaling(&spec.scaling), &train)?;
+    let scaled = scale_weights(&logistic, points_scaling(&spec.scaling), &train, !options.skip_training_metrics)?;
     let fitted = Fitted {
         alpha,
         auto: alpha_search.is_some(),
@@ -197,7 +198,8 @@ pub(crate) struct Scaled {
     coefs: Vec<f64>,
     scaling: Scaling,
     points: crate::Points,
-    cost: crate::RoundingCost,
+    /// None when not asked for.
+    cost: Option<crate::RoundingCost>,
 }
 
 /// What the fit produced, for [`assemble_model`].
@@ -290,16 +292,22 @@ pub(crate) fn points_scaling(scaling: &PointsScaling) -> Scaling {
     }
 }
 
-/// Scale the weights to integer points and measure what the rounding costs on the training rows.
+/// Scale the weights to integer points and, when `with_cost`, measure what the rounding
+/// costs on the training rows.
 pub(crate) fn scale_weights(
     logistic: &crate::LogisticFit,
     scaling: Scaling,
     train: &TrainingSet,
+    with_cost: bool,
 ) -> Result<Scaled, FitError> {
     let coefs = logistic.coef_for_input_columns();
     let points = scale_to_points(&coefs, logistic.intercept, train.names, scaling)?;
-    let cost = rounding_cost(train.x, train.y, train.w, &coefs, logistic.intercept, &points.points)
-        .map_err(|e| name_separators(e, train.x, train.y, train.names))?;
+    let cost = with_cost
+        .then(|| {
+            rounding_cost(train.x, train.y, train.w, &coefs, logistic.intercept, &points.points)
+                .map_err(|e| name_separators(e, train.x, train.y, train.names))
+        })
+        .transpose()?;
     Ok(Scaled {
         coefs,
         scaling,
@@ -356,7 +364,7 @@ pub(crate) fn assemble_model(
         calibration: None,
         fit: Some(fit_summary(alpha, auto, logistic, &scaled.points, train)),
         training: Some(training_summary(table, split)),
-        rounding_cost: Some(scaled.cost),
+        rounding_cost: scaled.cost,
         metrics: BTreeMap::new(),
         provenance: None,
     }
