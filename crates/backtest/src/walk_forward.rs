@@ -5,13 +5,14 @@
 
 use mqlcal_config::{AlphaSpec, ModelSpec, TwoAxisSpec};
 use mqlcal_scorecard::TwoAxisRule;
+use mqlcal_features::split::split_among;
 use mqlcal_features::FeatureTable;
 use mqlcal_fit::{fit_model_with, FitOptions, LogisticFit};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::recommend::recommend;
-use crate::scored::{cohort_rows, judged_rows, Route};
+use crate::scored::{judged_rows, Route};
 use crate::sweep::{sweep_months, threshold_row, Constraints};
 use crate::BacktestError;
 
@@ -47,9 +48,9 @@ pub struct WalkForwardStep {
 }
 
 /// Tables at least this long run their steps one after another: each refit's passes
-/// over the data already use every core, and two steps at once hold two sub-tables and
-/// their copies (at 1M leads +400 MiB for 4 % less time). Smaller tables run steps in
-/// parallel (41k leads: 17 % less time). The steps are the same either way.
+/// over the data already use every core, and two steps at once hold two refits' rows
+/// (at 1M leads, with sub-tables then, +400 MiB for 4 % less time). Smaller tables run
+/// steps in parallel (41k leads: 17 % less time). The steps are the same either way.
 const ONE_STEP_AT_A_TIME_FROM_ROWS: usize = 250_000;
 
 /// Run every step; `cohorts` are the usable cohorts in time order.
@@ -77,7 +78,7 @@ pub fn walk_forward(
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
     let run = |k: usize| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
     if table.len() >= ONE_STEP_AT_A_TIME_FROM_ROWS {
-        // Each step's sub-table is larger than the last: the one freed before it is
+        // Each step's refit holds more rows than the last: what the one before freed is
         // handed back rather than kept beside it.
         (min_training..cohorts.len())
             .map(|k| {
@@ -102,17 +103,19 @@ fn step(
 ) -> Result<WalkForwardStep, BacktestError> {
     let tested = cohorts[cohorts.len() - 1].clone();
     let previous = cohorts[cohorts.len() - 2].clone();
-    let sub = table.select_rows(&cohort_rows(table, cohorts));
+    let fit_error = |source| BacktestError::WalkForwardFit { cohort: tested.clone(), source };
+    // The refit reads these cohorts' rows where they lie in the table.
+    let split = split_among(table, spec, cohorts).map_err(|e| fit_error(e.into()))?;
     // Only the tested cohort's metrics are read; the main fit is a close start for Newton.
-    let options = FitOptions { warm_start, skip_training_metrics: true, ..FitOptions::default() };
-    let report = fit_model_with(&sub, spec, tool_version, &options).map_err(|source| BacktestError::WalkForwardFit { cohort: tested.clone(), source })?;
+    let options = FitOptions { warm_start, skip_training_metrics: true, split: Some(&split), ..FitOptions::default() };
+    let report = fit_model_with(table, spec, tool_version, &options).map_err(fit_error)?;
     let model = &report.model;
     let holdout_metrics = model.metrics.get("holdout");
 
     let measure = |label: &String| -> Result<_, BacktestError> {
-        let judged = judged_rows(&sub, std::slice::from_ref(label), &[]);
+        let judged = judged_rows(table, std::slice::from_ref(label), &[]);
         let months = judged.month_count();
-        let leads = judged.score(model, &sub, "walk-forward model")?;
+        let leads = judged.score(model, table, "walk-forward model")?;
         let (_, sweep_rows) = sweep_months(&leads, &judged.months, c);
         let overrides = leads.counts(|i| leads.route[i] == Route::Always).iter().sum::<u64>() as f64 / months as f64;
         let rec = recommend(&sweep_rows, c, overrides);

@@ -45,7 +45,20 @@ pub struct Split {
 /// out the latest cohorts as written, with a warning for each immature one.
 /// Leads with unfinished windows are never fitted on or judged.
 pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError> {
-    let maturity = table.cohort_maturity(spec.min_decided_share);
+    split_of(table, spec, table.cohort_maturity(spec.min_decided_share))
+}
+
+/// The split of the leads of `cohorts` alone: what [`split`] gives for a table of only
+/// their rows, with the rows numbered as in `table` (a cohort's readiness is its own
+/// rows'). The walk-forward refits on earlier cohorts so, without copying them out.
+pub fn split_among(table: &FeatureTable, spec: &ModelSpec, cohorts: &[String]) -> Result<Split, SplitError> {
+    let mut maturity = table.cohort_maturity(spec.min_decided_share);
+    maturity.retain(|m| cohorts.contains(&m.cohort));
+    split_of(table, spec, maturity)
+}
+
+/// The split by these cohorts' readiness (in time order): every row of another cohort is left out.
+fn split_of(table: &FeatureTable, spec: &ModelSpec, maturity: Vec<CohortMaturity>) -> Result<Split, SplitError> {
     let cohorts: Vec<String> = maturity.iter().map(|m| m.cohort.clone()).collect();
     let mut warnings = Vec::new();
     let (training, holdout, later): (&[String], &[String], &[String]) = match spec.holdout_cohorts {
@@ -173,5 +186,46 @@ mod tests {
         let t = table(jan_1_2024, jan_1_2024 + 411, 400);
         let e = split(&t, &spec(None)).unwrap_err().to_string();
         assert!(e.contains("min_decided_share") && e.contains("no cohort is mature"), "{e}");
+    }
+
+    #[test]
+    fn a_split_among_cohorts_is_the_split_of_a_table_of_their_rows() {
+        let jan_1_2024 = 19_723;
+        // Rows out of time order (every 7th day, 412 days), so that a cohort's rows do not
+        // lie together; the last 90 days open.
+        let t = table(jan_1_2024, jan_1_2024 + 411, 90);
+        let n = t.len();
+        let order: Vec<usize> = (0..n).map(|i| i * 7 % n).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+        let t = t.select_rows(&order);
+        let labels = t.cohort_index().labels;
+        let mut compared = 0;
+        for k in 1..labels.len() {
+            let among = &labels[..=k];
+            let rows = t.cohort_index().rows_in(among);
+            let alone = t.select_rows(&rows);
+            for spec in [spec(None), spec(Some(1)), spec(Some(k + 1))] {
+                match (split_among(&t, &spec, among), split(&alone, &spec)) {
+                    (Ok(ours), Ok(theirs)) => {
+                        assert!(ours.training_rows.windows(2).any(|w| w[1] != w[0] + 1), "rows that lie together prove little");
+                        let numbered = |sub: &[usize]| sub.iter().map(|&i| rows[i]).collect::<Vec<usize>>();
+                        assert_eq!(ours.training_rows, numbered(&theirs.training_rows));
+                        assert_eq!(ours.holdout_rows, numbered(&theirs.holdout_rows));
+                        assert_eq!(
+                            (ours.training_cohorts, ours.holdout_cohorts, ours.not_yet_judged, ours.maturity, ours.unfinished_windows, ours.warnings),
+                            (theirs.training_cohorts, theirs.holdout_cohorts, theirs.not_yet_judged, theirs.maturity, theirs.unfinished_windows, theirs.warnings),
+                            "{among:?} {:?}",
+                            spec.holdout_cohorts
+                        );
+                        compared += 1;
+                    }
+                    (Err(ours), Err(theirs)) => assert_eq!(ours, theirs),
+                    (ours, theirs) => panic!("{among:?}: {ours:?} against {theirs:?}"),
+                }
+            }
+        }
+        assert!(compared >= 6, "{compared} splits compared");
     }
 }
