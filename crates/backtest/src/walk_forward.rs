@@ -49,10 +49,11 @@ pub struct WalkForwardStep {
 
 /// Tables at least this long run their steps two at a time: a refit of a large table
 /// holds its training rows (a copy when open leads lie among them), and steps all at
-/// once on every core would hold as many as were started. Two at a time, the 1M benchmark's
-/// backtest stage (four steps) took 1.95 s against 2.45 s one at a time (medians of
-/// four, alternating), at the same peak memory. Smaller tables run every step at once (41k leads: 17 % less
-/// time than one at a time). The steps are the same either way.
+/// once on every core would hold as many as were started. Two at a time, the 1M
+/// benchmark's backtest stage (four steps) took 1.95 s against 2.45 s one at a time
+/// (medians of four, alternating), at the same peak memory. Smaller tables run every
+/// step at once (41k leads: 17 % less time than one at a time). The steps are the
+/// same either way.
 const TWO_STEPS_AT_A_TIME_FROM_ROWS: usize = 250_000;
 
 /// Run every step; `cohorts` are the usable cohorts in time order.
