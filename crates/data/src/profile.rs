@@ -47,6 +47,10 @@ pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) 
         .collect()
 }
 
+/// Rows after which a column with more than half as many levels is taken for one of
+/// distinct values (see `profile_column`); the levels are numbered alike either way.
+const ID_LIKE_AFTER_ROWS: usize = 4096;
+
 fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String]) -> Result<ColumnProfile, DataError> {
     let text = cells::text(table, name)?;
     let rows = table.height();
@@ -60,6 +64,12 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
     let (mut blank_won, mut blank_lost, mut n_won, mut n_lost) = (0usize, 0usize, 0usize, 0usize);
     let cleaned: Vec<Option<&str>> = text.iter().map(|c| clean(c, missing)).collect();
     for (row, cell) in cleaned.iter().enumerate() {
+        // A column whose first rows are mostly new values (ids, emails) has about as many
+        // levels as rows: room for them all at once spares the map rehashing every key
+        // at each doubling (half of profiling a million-lead id column).
+        if row == ID_LIKE_AFTER_ROWS && levels.len() > ID_LIKE_AFTER_ROWS / 2 {
+            level_of.reserve(rows - levels.len());
+        }
         let outcome = won.get(row).copied().flatten();
         match outcome {
             Some(true) => n_won += 1,
@@ -283,6 +293,24 @@ mod tests {
             let by_level = separation_by_level(&row_levels, level_of.len(), &won);
             assert_eq!(by_level.to_bits(), separation_by_text(&cells, &won).to_bits(), "{cells:?} {won:?}");
         }
+    }
+
+    #[test]
+    fn an_id_column_past_the_first_rows_keeps_every_level_in_first_seen_order() {
+        use polars::prelude::*;
+        // 10,000 rows: distinct ids, then a column that turns id-like only after the check.
+        let rows = 10_000;
+        let ids: Vec<String> = (0..rows).map(|i| format!("L{:05}", rows - i)).collect();
+        let late: Vec<String> = (0..rows).map(|i| if i < 2 * ID_LIKE_AFTER_ROWS { "same".to_string() } else { format!("v{i}") }).collect();
+        let frame = DataFrame::new_infer_height(vec![Column::new("id".into(), ids), Column::new("late".into(), late)]).unwrap();
+        let table = Table { path: "leads.csv".into(), frame };
+        let won: Vec<Option<bool>> = (0..rows).map(|i| Some(i % 3 == 0)).collect();
+        let profiles = profile_columns(&table, &won, &[]).unwrap();
+        assert_eq!((profiles[0].distinct, profiles[0].blanks, profiles[0].numeric), (rows, 0, false));
+        // Ties alphabetical: every id once, so the first levels are the smallest ids.
+        assert_eq!(profiles[0].top_levels[0], ("L00001".to_string(), 1));
+        assert_eq!(profiles[1].distinct, 1 + rows - 2 * ID_LIKE_AFTER_ROWS);
+        assert_eq!(profiles[1].top_levels[0], ("same".to_string(), 2 * ID_LIKE_AFTER_ROWS));
     }
 
     #[test]
