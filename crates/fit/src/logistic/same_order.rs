@@ -185,7 +185,8 @@ mod fused {
 
     /// [`super::gram`] on the FMA kernel: for every run of 256 rows and every 8 × 4 tile
     /// with an element on or below the diagonal, eight 4-wide FMA chains (one per column
-    /// pair of lanes), then the run's sums added to the tile (to 0 for the first run).
+    /// pair of lanes; four for the tile right of the diagonal, whose first four rows lie
+    /// above it), then the run's sums added to the tile (to 0 for the first run).
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn gram(w: &[f64], rows: usize, k: usize, stride: usize) -> Array2<f64> {
         use std::arch::x86_64::*;
@@ -209,14 +210,27 @@ mod fused {
                 for (&(i0, j0), kept) in tiles.iter().zip(chains.chunks_exact_mut(8)) {
                     let mut acc = [_mm256_setzero_pd(); 8];
                     acc.copy_from_slice(kept);
-                    for r in piece..stop {
-                        let row = base.add(r * stride);
-                        let low = _mm256_loadu_pd(row.add(i0));
-                        let high = _mm256_loadu_pd(row.add(i0 + 4));
-                        for jj in 0..4 {
-                            let b = _mm256_broadcast_sd(&*row.add(j0 + jj));
-                            acc[jj] = _mm256_fmadd_pd(low, b, acc[jj]);
-                            acc[4 + jj] = _mm256_fmadd_pd(high, b, acc[4 + jj]);
+                    if j0 == i0 + 4 {
+                        // The tile right of the diagonal: its first four rows (i0..i0 + 4) lie
+                        // above it, in columns j0.., and are never read; only the others are summed.
+                        for r in piece..stop {
+                            let row = base.add(r * stride);
+                            let high = _mm256_loadu_pd(row.add(i0 + 4));
+                            for jj in 0..4 {
+                                let b = _mm256_broadcast_sd(&*row.add(j0 + jj));
+                                acc[4 + jj] = _mm256_fmadd_pd(high, b, acc[4 + jj]);
+                            }
+                        }
+                    } else {
+                        for r in piece..stop {
+                            let row = base.add(r * stride);
+                            let low = _mm256_loadu_pd(row.add(i0));
+                            let high = _mm256_loadu_pd(row.add(i0 + 4));
+                            for jj in 0..4 {
+                                let b = _mm256_broadcast_sd(&*row.add(j0 + jj));
+                                acc[jj] = _mm256_fmadd_pd(low, b, acc[jj]);
+                                acc[4 + jj] = _mm256_fmadd_pd(high, b, acc[4 + jj]);
+                            }
                         }
                     }
                     kept.copy_from_slice(&acc);
