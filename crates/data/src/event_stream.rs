@@ -377,6 +377,7 @@ impl RecordRule<'_> {
 
     /// `cells` for a record of text without quotes: its fields lie between its
     /// delimiters, at `delimiters` (offsets into the record, in order).
+    #[inline(always)]
     fn plain_cells<'t>(&self, record: &'t str, delimiters: &[usize]) -> Result<[Option<&'t str>; 3], Problem> {
         let fields = delimiters.len() + 1;
         if fields != self.fields {
@@ -730,6 +731,7 @@ impl Piece {
 
     /// Keep a record's event, its lead and activity looked up; false (and the problem
     /// kept) when it cannot be read.
+    #[inline(always)]
     fn keep(
         &mut self,
         at: At,
