@@ -81,27 +81,27 @@ pub fn walk_forward(
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
     let run = |k: usize| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
     if table.len() >= TWO_STEPS_AT_A_TIME_FROM_ROWS {
-        let steps: Vec<usize> = (min_training..cohorts.len()).collect();
-        let mut done = Vec::with_capacity(steps.len());
-        for pair in steps.chunks(2) {
-            // A join starts no third step: a core waiting inside one step's refit takes
-            // work from the other's only.
-            match *pair {
-                [first, second] => {
-                    let (a, b) = rayon::join(|| run(first), || run(second));
-                    done.extend([a, b]);
-                }
-                [last] => done.push(run(last)),
-                _ => {}
-            }
-            // Each pair's refits hold more rows than the last's: what these freed is
-            // handed back rather than kept beside them.
-            mqlcal_features::memory::return_freed();
-        }
-        done.into_iter().collect()
+        two_at_a_time(min_training..cohorts.len(), run).into_iter().collect()
     } else {
         (min_training..cohorts.len()).into_par_iter().map(run).collect()
     }
+}
+
+/// `run` of every step, in order, two steps at a time. A join starts no third step: a
+/// core waiting inside one step's refit takes work from the other's only.
+fn two_at_a_time<T: Send>(steps: std::ops::Range<usize>, run: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let steps: Vec<usize> = steps.collect();
+    let mut done = Vec::with_capacity(steps.len());
+    for pair in steps.chunks(2) {
+        // The last pair may be one step.
+        let (first, second) = rayon::join(|| run(pair[0]), || pair.get(1).map(|&k| run(k)));
+        done.push(first);
+        done.extend(second);
+        // Each pair's refits hold more rows than the last's: what these freed is handed
+        // back rather than kept beside them.
+        mqlcal_features::memory::return_freed();
+    }
+    done
 }
 
 fn step(
@@ -185,4 +185,31 @@ fn step(
         carried_within_band: carried.within_band,
         two_axis,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::two_at_a_time;
+
+    #[test]
+    fn two_at_a_time_runs_every_step_once_in_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for (from, to) in [(3, 3), (3, 4), (3, 7), (3, 8), (0, 23)] {
+            let ran = std::sync::Mutex::new(Vec::new());
+            let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let done = two_at_a_time(from..to, |k| {
+                most.fetch_max(running.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                // Each step itself works on every core, as a refit does.
+                let inner: usize = rayon::iter::ParallelIterator::sum(rayon::iter::IntoParallelIterator::into_par_iter(0..10_000usize));
+                ran.lock().unwrap().push(k);
+                running.fetch_sub(1, Ordering::SeqCst);
+                k * 10 + inner % 10
+            });
+            assert!(most.load(Ordering::SeqCst) <= 2, "{} steps at once", most.load(Ordering::SeqCst));
+            assert_eq!(done, (from..to).map(|k| k * 10).collect::<Vec<_>>());
+            let mut ran = ran.into_inner().unwrap();
+            ran.sort_unstable();
+            assert_eq!(ran, (from..to).collect::<Vec<_>>(), "each step once");
+        }
+    }
 }
