@@ -296,7 +296,7 @@ mod tests {
     }
 
     #[test]
-    fn an_id_column_past_the_first_rows_keeps_every_level_in_first_seen_order() {
+    fn a_column_is_profiled_right_whether_its_level_map_was_sized_early_or_not() {
         use polars::prelude::*;
         // 10,000 rows: distinct ids, then a column that turns id-like only after the check.
         let rows = 10_000;
