@@ -3,6 +3,7 @@
 //! Newton steps on the exact objective for 1e-4 agreement, standard errors and diagnostics.
 
 mod centred;
+mod exp_log1p;
 mod fitted;
 mod same_order;
 mod hyperparams;
