@@ -37,6 +37,8 @@ pub(super) enum CentredRows {
 pub(super) trait CentredBlock: Sync {
     /// Rows in the block.
     fn len(&self) -> usize;
+    /// Values in each row.
+    fn width(&self) -> usize;
     /// Row `r`'s centred values, one per kept signal.
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_;
 }
@@ -59,6 +61,9 @@ impl CentredBlock for StoredBlock<'_> {
     fn len(&self) -> usize {
         self.rows
     }
+    fn width(&self) -> usize {
+        self.p
+    }
     #[inline(always)]
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
         self.values[r * self.p..(r + 1) * self.p].iter().copied()
@@ -71,9 +76,19 @@ pub(super) struct ByteBlock<'a> {
     means: &'a [f64],
 }
 
+impl<'a> ByteBlock<'a> {
+    /// Rows of `means.len()` bytes each, one after another, centred by `means`.
+    pub(super) fn new(bytes: &'a [u8], means: &'a [f64]) -> ByteBlock<'a> {
+        ByteBlock { bytes, means }
+    }
+}
+
 impl CentredBlock for ByteBlock<'_> {
     fn len(&self) -> usize {
         self.bytes.len() / self.means.len()
+    }
+    fn width(&self) -> usize {
+        self.means.len()
     }
     #[inline(always)]
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
@@ -109,6 +124,16 @@ impl Centred {
             }
             CentredRows::Bytes(values) => Block::Bytes(ByteBlock { bytes: &values[start * p..end * p], means: &self.means }),
         }
+    }
+
+    /// The rows `rows` (all when None) as bytes, when they are kept as bytes.
+    pub(super) fn bytes_of(&self, rows: Option<&[usize]>) -> Option<std::borrow::Cow<'_, [u8]>> {
+        let CentredRows::Bytes(values) = &self.rows else { return None };
+        let p = self.means.len();
+        Some(match rows {
+            None => values.into(),
+            Some(rows) => rows.iter().flat_map(|&i| &values[i * p..(i + 1) * p]).copied().collect::<Vec<u8>>().into(),
+        })
     }
 
     /// The rows `rows` (all when None), centred, as a matrix.

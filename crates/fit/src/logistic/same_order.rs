@@ -28,6 +28,8 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
 
+use super::centred::{CentredBlock, StoredBlock};
+
 /// Xᵀv with each column's sum taken row by row from 0, as ndarray sums a strided column
 /// (a column that is contiguous, i.e. a single column or row, ndarray sums otherwise: it
 /// is left to ndarray).
@@ -37,19 +39,25 @@ pub(super) fn transposed_times(x: ArrayView2<f64>, v: ArrayView1<f64>) -> Array1
         _ => return x.t().dot(&v),
     };
     let v: std::borrow::Cow<[f64]> = v.as_slice().map_or_else(|| v.to_vec().into(), Into::into);
-    let mut sums = vec![0.0; x.ncols()];
+    Array1::from(transposed_times_of(&StoredBlock::new(rows, x.ncols(), x.nrows()), &v))
+}
+
+/// [`transposed_times`] of rows of any kind (at least two rows of at least two values:
+/// ndarray sums a single row or column otherwise).
+pub(super) fn transposed_times_of(rows: &impl CentredBlock, v: &[f64]) -> Vec<f64> {
+    let mut sums = vec![0.0; rows.width()];
     #[cfg(target_arch = "x86_64")]
     if wide_vectors() {
         #[target_feature(enable = "avx2")]
-        unsafe fn avx2(rows: &[f64], v: &[f64], sums: &mut [f64]) {
+        unsafe fn avx2(rows: &impl CentredBlock, v: &[f64], sums: &mut [f64]) {
             column_sums(rows, v, sums)
         }
         // SAFETY: the CPU has AVX2 (wide_vectors).
-        unsafe { avx2(rows, &v, &mut sums) };
-        return Array1::from(sums);
+        unsafe { avx2(rows, v, &mut sums) };
+        return sums;
     }
-    column_sums(rows, &v, &mut sums);
-    Array1::from(sums)
+    column_sums(rows, v, &mut sums);
+    sums
 }
 
 /// Whether the passes over the rows run as compiled for AVX2 (each such pass has an
@@ -71,9 +79,9 @@ pub(super) fn wide_vectors() -> bool {
 
 /// Σ_i row_i·v_i, each column's sum taken row by row from 0.
 #[inline(always)]
-fn column_sums(rows: &[f64], v: &[f64], sums: &mut [f64]) {
-    for (row, &vi) in rows.chunks_exact(sums.len()).zip(v) {
-        for (sum, &xij) in sums.iter_mut().zip(row) {
+fn column_sums(rows: &impl CentredBlock, v: &[f64], sums: &mut [f64]) {
+    for (r, &vi) in v.iter().enumerate().take(rows.len()) {
+        for (sum, xij) in sums.iter_mut().zip(rows.row(r)) {
             *sum = *sum + xij * vi;
         }
     }
@@ -98,7 +106,12 @@ fn fma_kernel() -> bool {
 /// X·w (ndarray: `x.dot(&w as a p × 1 matrix)`), X one row after another.
 pub(super) fn times(x: ArrayView2<f64>, w: ArrayView1<f64>) -> Option<Array1<f64>> {
     let (rows, w) = (x.as_slice()?, w.as_slice()?);
-    if !fma_kernel() || w.is_empty() || x.nrows() == 0 {
+    times_of(&StoredBlock::new(rows, w.len(), x.nrows()), w).map(Array1::from)
+}
+
+/// [`times`] of rows of any kind, where matrixmultiply's FMA kernel sets the order.
+pub(super) fn times_of(rows: &impl CentredBlock, w: &[f64]) -> Option<Vec<f64>> {
+    if !fma_kernel() || w.is_empty() || rows.len() == 0 {
         return None;
     }
     #[cfg(target_arch = "x86_64")]
@@ -106,6 +119,11 @@ pub(super) fn times(x: ArrayView2<f64>, w: ArrayView1<f64>) -> Option<Array1<f64
     return Some(unsafe { fused::times(rows, w) });
     #[cfg(not(target_arch = "x86_64"))]
     None
+}
+
+/// Whether [`times_of`] computes X·w here (else ndarray does, on values stored).
+pub(super) fn times_here() -> bool {
+    fma_kernel()
 }
 
 /// How many values [`gram`] wants per row of a `k`-column W: `k` rounded up to a whole
@@ -136,9 +154,9 @@ pub(super) fn gram(w: &[f64], k: usize, stride: usize) -> Array2<f64> {
 
 #[cfg(target_arch = "x86_64")]
 mod fused {
-    use ndarray::{Array1, Array2};
+    use ndarray::Array2;
 
-    use super::RUN;
+    use super::{CentredBlock, RUN};
 
     /// Rows of W (at most 16 KB at 32 values a row) each tile reads in one pass.
     const PIECE_ROWS: usize = 64;
@@ -146,41 +164,40 @@ mod fused {
     // Plain loops, no closures: a closure would not inherit the FMA feature, and each
     // mul_add would become a call.
     #[target_feature(enable = "fma")]
-    pub(super) unsafe fn times(rows: &[f64], w: &[f64]) -> Array1<f64> {
-        let mut out = Vec::with_capacity(rows.len() / w.len());
-        let p = w.len();
-        let mut rest = rows;
-        if p <= RUN {
+    pub(super) unsafe fn times(rows: &impl CentredBlock, w: &[f64]) -> Vec<f64> {
+        let n = rows.len();
+        let mut out = Vec::with_capacity(n);
+        let mut next = 0;
+        if w.len() <= RUN {
             // One run per row: four rows' chains at a time, so they overlap (one row's
-            // chain waits on each multiply-add).
-            let mut quads = rows.chunks_exact(4 * p);
-            for quad in &mut quads {
-                let (a, more) = quad.split_at(p);
-                let (b, more) = more.split_at(p);
-                let (c, d) = more.split_at(p);
+            // chain waits on each multiply-add). Eight at a time were no faster.
+            while next + 4 <= n {
+                let r = next;
                 let mut sums = [0.0f64; 4];
-                for k in 0..p {
-                    sums[0] = a[k].mul_add(w[k], sums[0]);
-                    sums[1] = b[k].mul_add(w[k], sums[1]);
-                    sums[2] = c[k].mul_add(w[k], sums[2]);
-                    sums[3] = d[k].mul_add(w[k], sums[3]);
+                for ((((&wk, a), b), c), d) in w.iter().zip(rows.row(r)).zip(rows.row(r + 1)).zip(rows.row(r + 2)).zip(rows.row(r + 3)) {
+                    sums[0] = a.mul_add(wk, sums[0]);
+                    sums[1] = b.mul_add(wk, sums[1]);
+                    sums[2] = c.mul_add(wk, sums[2]);
+                    sums[3] = d.mul_add(wk, sums[3]);
                 }
                 out.extend_from_slice(&sums);
+                next += 4;
             }
-            rest = quads.remainder();
         }
-        for row in rest.chunks_exact(p) {
-            let mut total = 0.0f64;
-            for (r, (xs, ws)) in row.chunks(RUN).zip(w.chunks(RUN)).enumerate() {
-                let mut sum = 0.0f64;
-                for k in 0..xs.len() {
-                    sum = xs[k].mul_add(ws[k], sum);
+        for r in next..n {
+            // Runs of RUN terms, each summed from 0, added to the total in turn (the first
+            // is the total).
+            let (mut total, mut sum) = (0.0f64, 0.0f64);
+            for (k, (x, &wk)) in rows.row(r).zip(w).enumerate() {
+                if k > 0 && k % RUN == 0 {
+                    total = if k == RUN { sum } else { total + sum };
+                    sum = 0.0;
                 }
-                total = if r == 0 { sum } else { total + sum };
+                sum = x.mul_add(wk, sum);
             }
-            out.push(total);
+            out.push(if w.len() <= RUN { sum } else { total + sum });
         }
-        Array1::from(out)
+        out
     }
 
     /// [`super::gram`] on the FMA kernel: for every run of 256 rows and every 8 × 4 tile
@@ -287,6 +304,26 @@ mod tests {
                 Some(ours) => assert!(same_bits(&ours, &theirs), "{p} signals"),
                 None => eprintln!("matrixmultiply picks another kernel on this CPU: ndarray's product is used"),
             }
+        }
+    }
+
+    /// Byte rows centred as they are read give the stored centred rows' products to the
+    /// bit: X·w through one run and several, Xᵀv.
+    #[test]
+    fn byte_rows_give_the_stored_rows_products_to_the_bit() {
+        use super::super::centred::ByteBlock;
+        for (n, p, seed) in [(1000usize, 9usize, 30u64), (37, 2, 31), (1003, 29, 32), (7, 257, 33), (5, 3, 34)] {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let bytes: Vec<u8> = (0..n * p).map(|i| if i % 3 == 0 { rng.random_range(0..2) } else { rng.random_range(0..40) }).collect();
+            let means: Vec<f64> = (0..p).map(|j| (0..n).map(|i| f64::from(bytes[i * p + j])).sum::<f64>() / n as f64).collect();
+            let stored = Array2::from_shape_fn((n, p), |(i, j)| f64::from(bytes[i * p + j]) - means[j]);
+            let rows = ByteBlock::new(&bytes, &means);
+            let w: Vec<f64> = (0..p).map(|j| 0.3 - 0.011 * j as f64 + 1e-3 / (1 + j) as f64).collect();
+            let v: Vec<f64> = (0..n).map(|i| 0.5 - (i % 7) as f64 / 9.0).collect();
+            if let Some(ours) = times_of(&rows, &w) {
+                assert!(same_bits(&ours, &times(stored.view(), ArrayView1::from(&w)).unwrap()), "{n} × {p}: X·w");
+            }
+            assert!(same_bits(&transposed_times_of(&rows, &v), &transposed_times(stored.view(), ArrayView1::from(&v))), "{n} × {p}: Xᵀv");
         }
     }
 

@@ -4,7 +4,8 @@
 use linfa::ParamGuard;
 use ndarray::ArrayView2;
 
-use super::centred::{centre, centre_weighted, Centred};
+use super::centred::{centre, centre_weighted, ByteBlock, Centred};
+use super::lbfgs::Records;
 use super::fitted::LogisticFit;
 use super::hyperparams::{FitParams, ValidFitParams};
 use super::linalg::{chol_solve, cholesky, collinear_error};
@@ -248,19 +249,21 @@ fn lbfgs(
     let n = won.len();
     let sample: Option<Vec<usize>> = (params.newton_steps > 0 && n > WARM_START_ROWS)
         .then(|| (0..n).step_by(n.div_ceil(WARM_START_ROWS)).collect());
-    let (records, targets, alpha) = match &sample {
-        Some(rows) => (
-            problem.xc.matrix(Some(rows)),
-            rows.iter().map(|&i| won[i]).collect::<Vec<bool>>(),
-            params.alpha * rows.len() as f64 / n as f64,
-        ),
-        None => (
-            problem.xc.matrix(None),
-            won.to_vec(),
-            params.alpha,
-        ),
+    let (targets, alpha) = match &sample {
+        Some(rows) => (rows.iter().map(|&i| won[i]).collect::<Vec<bool>>(), params.alpha * rows.len() as f64 / n as f64),
+        None => (won.to_vec(), params.alpha),
     };
-    match super::lbfgs::fit(records.view(), &targets, alpha, params.max_iterations, params.gradient_tolerance) {
+    // The rows as bytes where they are bytes (and the products on bytes run here), else stored.
+    let bytes = problem.xc.bytes_of(sample.as_deref());
+    let stored;
+    let records = match bytes.as_deref().and_then(|b| Records::bytes(ByteBlock::new(b, &problem.xc.means))) {
+        Some(records) => records,
+        None => {
+            stored = problem.xc.matrix(sample.as_deref());
+            Records::Stored(stored.view())
+        }
+    };
+    match super::lbfgs::fit(records, &targets, alpha, params.max_iterations, params.gradient_tolerance) {
         Ok(fitted) => {
             let sign = if fitted.positive_class { 1.0 } else { -1.0 };
             let cand: Vec<f64> = std::iter::once(fitted.intercept)
