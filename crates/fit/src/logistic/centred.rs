@@ -41,6 +41,10 @@ pub(super) trait CentredBlock: Sync {
     fn width(&self) -> usize;
     /// Row `r`'s centred values, one per kept signal.
     fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_;
+    /// The rows as bytes, when they are (for the passes' byte kernels, `byte_lanes`).
+    fn as_bytes(&self) -> Option<ByteBlock<'_>> {
+        None
+    }
 }
 
 /// Centred values stored, row after row.
@@ -81,6 +85,16 @@ impl<'a> ByteBlock<'a> {
     pub(super) fn new(bytes: &'a [u8], means: &'a [f64]) -> ByteBlock<'a> {
         ByteBlock { bytes, means }
     }
+
+    /// The rows' bytes, one row after another.
+    pub(super) fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Each column's mean, subtracted as a value is read.
+    pub(super) fn means(&self) -> &'a [f64] {
+        self.means
+    }
 }
 
 impl CentredBlock for ByteBlock<'_> {
@@ -95,6 +109,9 @@ impl CentredBlock for ByteBlock<'_> {
         let p = self.means.len();
         // The very value centring in place stores.
         self.bytes[r * p..(r + 1) * p].iter().zip(self.means).map(|(&b, &m)| f64::from(b) - m)
+    }
+    fn as_bytes(&self) -> Option<ByteBlock<'_>> {
+        Some(ByteBlock::new(self.bytes, self.means))
     }
 }
 

@@ -2,6 +2,7 @@
 //! sample of at most 50,000 rows when Newton steps follow on all rows), then
 //! Newton steps on the exact objective for 1e-4 agreement, standard errors and diagnostics.
 
+mod byte_lanes;
 mod centred;
 mod exp_log1p;
 mod fitted;

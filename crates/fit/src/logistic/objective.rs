@@ -3,6 +3,7 @@
 
 use ndarray::Array2;
 
+use super::byte_lanes;
 use super::centred::{Block, Centred, CentredBlock};
 use super::exp_log1p::exp_and_log1p;
 use super::same_order;
@@ -132,10 +133,15 @@ impl Problem<'_> {
                     residuals.iter().zip(leads).map(|(residual, w)| w * residual).collect()
                 }
             };
-            for (r, &residual) in residuals.iter().enumerate() {
-                sums.gradient[0] += residual;
-                for (g, v) in sums.gradient[1..].iter_mut().zip(rows.row(r)) {
-                    *g += residual * v;
+            match rows.as_bytes().and_then(|bytes| byte_lanes::gradient_sums(&bytes, &residuals)) {
+                Some(gradient) => sums.gradient = gradient,
+                None => {
+                    for (r, &residual) in residuals.iter().enumerate() {
+                        sums.gradient[0] += residual;
+                        for (g, v) in sums.gradient[1..].iter_mut().zip(rows.row(r)) {
+                            *g += residual * v;
+                        }
+                    }
                 }
             }
         }
@@ -226,8 +232,11 @@ impl Problem<'_> {
     }
 }
 
-/// [`weigh_rows`] compiled for this CPU's widest vectors.
+/// [`weigh_rows`] compiled for this CPU's widest vectors (byte rows: `byte_lanes`).
 fn weigh_rows_here(rows: &impl CentredBlock, roots: &[f64], out: &mut [f64], k: usize, stride: usize) {
+    if rows.as_bytes().is_some_and(|bytes| byte_lanes::weigh_rows(&bytes, roots, out, stride)) {
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     if same_order::wide_vectors() {
         #[target_feature(enable = "avx2")]
