@@ -3,8 +3,8 @@
 //! most. The gradient's sums Σ residual_r·[1, x_r] stay in registers from the first row to
 //! the last (the loop over a row's values kept them in memory, and each row's additions
 //! waited on the last row's stores), and the Hessian's weighted rows root_r·[1, x_r] are
-//! written a vector at a time (the loop over a row's 30 values ended in six one at a
-//! time). Each value is `f64::from(b) − mean`, as [`CentredBlock::row`] gives it, and is
+//! written a vector at a time (the loop over a row's values ended in its last few one at
+//! a time: five of the benchmark's 29). Each value is `f64::from(b) − mean`, as [`CentredBlock::row`] gives it, and is
 //! multiplied and added as the loops did, in the same order: the same bits.
 //!
 //! Rows of at most 31 signals, on AVX2; other rows take the loops.
