@@ -99,8 +99,7 @@ impl Problem<'_> {
         };
         let margins = margins(theta, rows);
         // One exp per row: e = e^{−|z|} gives both σ(z) and log σ(±z).
-        let (mut exps, mut logs) = (Vec::new(), Vec::new());
-        exp_and_log1p(&margins, &mut exps, &mut logs);
+        let (exps, logs) = exp_and_log1p(&margins);
         let won = &self.y[start..end];
         // Unweighted rows keep the exact sums they always had (no multiplication by 1).
         let leads = self.weights.map(|w| &w[start..end]);
@@ -121,16 +120,16 @@ impl Problem<'_> {
         }
         if gradient_too {
             let probs: Vec<f64> = margins.iter().zip(&exps).map(|(&z, &e)| mqlcal_metrics::sigmoid_given_exp(z, e)).collect();
-            let residuals: Vec<f64> = probs.iter().zip(won).map(|(&prob, &won)| prob - if won { 1.0 } else { 0.0 }).collect();
-            let variances = probs.iter().map(|&prob| prob * (1.0 - prob));
-            let residuals = match leads {
+            let residual = |(&prob, &won): (&f64, &bool)| prob - if won { 1.0 } else { 0.0 };
+            let variance = |&prob: &f64| prob * (1.0 - prob);
+            let residuals: Vec<f64> = match leads {
                 None => {
-                    sums.root_weights.extend(variances.map(f64::sqrt));
-                    residuals
+                    sums.root_weights.extend(probs.iter().map(|p| variance(p).sqrt()));
+                    probs.iter().zip(won).map(residual).collect()
                 }
                 Some(leads) => {
-                    sums.root_weights.extend(variances.zip(leads).map(|(variance, w)| (w * variance).sqrt()));
-                    residuals.iter().zip(leads).map(|(residual, w)| w * residual).collect()
+                    sums.root_weights.extend(probs.iter().zip(leads).map(|(p, w)| (w * variance(p)).sqrt()));
+                    probs.iter().zip(won).zip(leads).map(|(row, w)| w * residual(row)).collect()
                 }
             };
             match rows.as_bytes().and_then(|bytes| byte_lanes::gradient_sums(&bytes, &residuals)) {
