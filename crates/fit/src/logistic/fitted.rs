@@ -75,15 +75,22 @@ impl LogisticFit {
         if let Some(scores) = self.linear_score_in_blocks(x) {
             return Ok(scores);
         }
-        // A value that is not finite: the first, named.
-        crate::model::score_finite_rows(x, &self.columns, |row| {
-            let mut z = self.intercept;
-            for (k, &j) in self.columns.iter().enumerate() {
-                z += self.coef[k] * row[j];
-            }
-            z
-        })
-        .map_err(|(row, k, value)| FitError::NonFinite { row, column: self.signals[k].clone(), value })
+        // Rows that do not lie one after another, or a value that is not finite (the first
+        // such cell is named).
+        crate::model::score_finite_rows(x, &self.columns, |row| self.linear_score_of(|j| row[j]))
+            .map_err(|(row, k, value)| FitError::NonFinite { row, column: self.signals[k].clone(), value })
+    }
+
+    /// One row's linear score, `value(j)` its value in input column j: the intercept, then
+    /// each weight times its value added in column order. [`LogisticFit::linear_score_in_blocks`]
+    /// takes four rows' sums side by side in this order.
+    #[inline(always)]
+    fn linear_score_of(&self, value: impl Fn(usize) -> f64) -> f64 {
+        let mut z = self.intercept;
+        for (&w, &j) in self.coef.iter().zip(&self.columns) {
+            z += w * value(j);
+        }
+        z
     }
 
     /// [`LogisticFit::linear_score`] in blocks of rows on every core, each row's sum taken
@@ -117,13 +124,7 @@ impl LogisticFit {
                     }
                     scores.extend_from_slice(&z);
                 }
-                for row in fours.remainder().chunks_exact(width) {
-                    let mut z = self.intercept;
-                    for (&w, &j) in self.coef.iter().zip(&self.columns) {
-                        z += w * row[j];
-                    }
-                    scores.push(z);
-                }
+                scores.extend(fours.remainder().chunks_exact(width).map(|row| self.linear_score_of(|j| row[j])));
                 Some(scores)
             })
             .collect();
