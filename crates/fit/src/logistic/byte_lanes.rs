@@ -27,8 +27,9 @@ pub(super) fn gradient_sums(rows: &ByteBlock, residuals: &[f64]) -> Option<Vec<f
     None
 }
 
-/// Row r of `out` (rows `stride` values apart): roots[r]·[1, x_r], then zeros up to `stride`. False, nothing written, where the kernels
-/// do not serve these rows or this stride (a multiple of 4, at most 32, above p).
+/// Row r of `out` (rows `stride` values apart): roots[r]·[1, x_r], then zeros up to
+/// `stride`. False, nothing written, where the kernels do not serve these rows or this
+/// stride (a multiple of 4, at most 32, above p).
 pub(super) fn weigh_rows(rows: &ByteBlock, roots: &[f64], out: &mut [f64], stride: usize) -> bool {
     let fits = stride.is_multiple_of(4) && stride <= 32 && stride > rows.width() && roots.len() == rows.len() && out.len() >= rows.len() * stride;
     if !serves(rows) || !fits {
