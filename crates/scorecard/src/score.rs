@@ -140,7 +140,9 @@ impl Model {
 
     /// The model resolved for scoring many leads.
     pub fn scorer(&self) -> Scorer<'_> {
-        Scorer { probabilities: self.calibration.as_ref().and_then(CalibrationTable::whole_scores), ..self.scorer_for_one() }
+        let one = self.scorer_for_one();
+        let whole_values = WholeValuePoints::of(&one);
+        Scorer { probabilities: self.calibration.as_ref().and_then(CalibrationTable::whole_scores), whole_values, ..one }
     }
 
     /// The model resolved for a lead or two (no table of probabilities by score).
@@ -177,6 +179,7 @@ impl Model {
             signal_words: self.signals.iter().map(|s| words(&s.name)).collect(),
             group_words: self.group_caps.iter().map(|g| words(&g.name)).collect(),
             probabilities: None,
+            whole_values: None,
         }
     }
 }
@@ -196,6 +199,39 @@ pub struct Scorer<'m> {
     group_words: Vec<String>,
     /// The calibration's probability at each whole score, when scoring many leads.
     probabilities: Option<WholeScores>,
+    /// Each signal's points at the whole values 0 to 255, when scoring many leads.
+    whole_values: Option<WholeValuePoints>,
+}
+
+/// Each signal's points at every whole value from 0 to 255, the values capped counts and
+/// 0/1 indicators take, when no sum of a lead's points can reach the ends of i64. A lead
+/// of such values is then scored by lookups and plain additions, with no branch on each
+/// value: the same sums as [`Scorer::each_contribution`]'s, which only adds in another
+/// order (plain additions that cannot overflow give one sum in any order).
+struct WholeValuePoints {
+    /// Row j: signal j's points at value k, `round_to_points(points × k)` as each
+    /// contribution computes it.
+    points: Vec<[i64; 256]>,
+    /// The signals outside cap groups, each with a mask that keeps its points on the fit
+    /// axis (all ones) or on the engagement axis (0).
+    alone: Vec<(usize, i64)>,
+}
+
+impl WholeValuePoints {
+    /// The tables of `scorer`'s model; None when some lead's sums could saturate: the
+    /// base, every signal's largest points in size and every group's cap, added in size,
+    /// bound every sum a lead's points go through.
+    fn of(scorer: &Scorer<'_>) -> Option<WholeValuePoints> {
+        let model = scorer.model;
+        let points: Vec<[i64; 256]> = model.signals.iter().map(|s| std::array::from_fn(|k| round_to_points(s.points as f64 * k as f64))).collect();
+        let largest = |row: &[i64; 256]| row.iter().map(|p| i128::from(*p).abs()).max().unwrap_or(0);
+        let bound = i128::from(model.base_points).abs()
+            + points.iter().map(largest).sum::<i128>()
+            + scorer.groups.iter().map(|g| i128::from(g.max_points).abs()).sum::<i128>();
+        let fit_mask = |axis: Axis| if axis == Axis::Fit { -1i64 } else { 0 };
+        let alone = (0..points.len()).filter(|&j| scorer.group_of[j].is_none()).map(|j| (j, fit_mask(model.signals[j].axis))).collect();
+        (bound <= i128::from(i64::MAX)).then_some(WholeValuePoints { points, alone })
+    }
 }
 
 /// A group cap, resolved: its member columns (ascending), its axis and its cap.
@@ -241,7 +277,39 @@ impl Scorer<'_> {
     /// A lead's points alone, without the decision, tier or probability: what a backtest
     /// sweeps thresholds over.
     pub fn points(&self, values: &[f64]) -> Points {
-        self.points_with(values, |_| {})
+        self.points_of_whole_values(values).unwrap_or_else(|| self.points_with(values, |_| {}))
+    }
+
+    /// [`Scorer::points`] by [`WholeValuePoints`]' lookups; None when the scorer has no
+    /// tables or a value is not a whole number from 0 to 255.
+    fn points_of_whole_values(&self, values: &[f64]) -> Option<Points> {
+        let tables = self.whole_values.as_ref()?;
+        if values.len() != tables.points.len() {
+            return None;
+        }
+        // `as u8` takes NaN, negatives and fractions somewhere in 0..=255; comparing back
+        // finds them, for the whole lead at the end rather than a branch per value.
+        let mut whole = true;
+        let mut at = |j: usize| {
+            let k = values[j] as u8;
+            whole &= f64::from(k) == values[j];
+            tables.points[j][usize::from(k)]
+        };
+        let (mut fit, mut engagement) = (0i64, 0i64);
+        for &(j, fit_mask) in &tables.alone {
+            let p = at(j);
+            fit += p & fit_mask;
+            engagement += p & !fit_mask;
+        }
+        for group in &self.groups {
+            // Over its cap, a group adds its cap; under it, each member's points.
+            let capped = group.members.iter().map(|&j| at(j)).sum::<i64>().min(group.max_points);
+            match group.axis {
+                Axis::Fit => fit += capped,
+                Axis::Engagement => engagement += capped,
+            }
+        }
+        whole.then(|| Points { total: self.model.base_points + fit + engagement, fit, engagement })
     }
 
     /// A lead's points, each contribution also handed to `part`.
@@ -497,6 +565,59 @@ mod tests {
             let expected: String = explained.reasons.iter().map(|r| r.text.clone() + "|").collect();
             assert_eq!((count, written), (explained.reasons.len(), format!("|{expected}")));
         }
+    }
+
+    /// Points by lookups are the contributions' sums: random models (a group on either
+    /// axis, under and over its cap, a base) and leads of whole values in and out of the
+    /// tables' range, fractions, negatives, -0, NaN and ±∞; the lookups must serve the
+    /// leads of whole values. A model whose sums could saturate has no tables.
+    #[test]
+    fn points_by_lookup_are_the_contributions_sums() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let odd = [0.5, -1.0, -0.0, 256.0, 255.0, 1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2.0000000000000004];
+        let mut served = 0;
+        for round in 0..200 {
+            let mut model = crate::tests::model();
+            model.base_points = rng.random_range(-50..50);
+            model.group_caps[0].max_points = rng.random_range(-30..60);
+            for j in 0..rng.random_range(0..12) {
+                let axis = if rng.random() { Axis::Fit } else { Axis::Engagement };
+                model.signals.push(crate::ModelSignal { name: format!("s{j}"), axis, points: rng.random_range(-200..200), coefficient: None, std_error: None, p_value: None, recipe: None });
+            }
+            if round % 2 == 1 {
+                let grouped: Vec<String> = model.signals.iter().skip(3).step_by(2).map(|s| s.name.clone()).collect();
+                model.group_caps.push(crate::GroupCap { name: "more".into(), signals: grouped, max_points: rng.random_range(0..300) });
+            }
+            let scorer = model.scorer();
+            assert!(scorer.whole_values.is_some());
+            let n = model.signals.len();
+            for _ in 0..500 {
+                let whole = rng.random_bool(0.7);
+                let values: Vec<f64> = (0..n)
+                    .map(|_| match rng.random_range(0..10) {
+                        _ if !whole && rng.random_bool(0.3) => odd[rng.random_range(0..odd.len())],
+                        0..=5 => 0.0,
+                        6 | 7 => 1.0,
+                        8 => f64::from(rng.random_range(2u8..=255)),
+                        _ => f64::from(rng.random_range(0u8..4)),
+                    })
+                    .collect();
+                let expected = scorer.points_with(&values, |_| {});
+                assert_eq!(scorer.points(&values), expected, "{values:?}");
+                let by_lookup = scorer.points_of_whole_values(&values);
+                let all_whole = values.iter().all(|&v| v == v.trunc() && (0.0..=255.0).contains(&v));
+                assert_eq!(by_lookup.is_some(), all_whole, "{values:?}");
+                served += usize::from(by_lookup.is_some());
+            }
+        }
+        assert!(served > 50_000, "{served}");
+        // Points large enough that a lead's sum could saturate: no tables, the sums saturate.
+        let mut model = crate::tests::model();
+        model.signals[0].points = i64::MAX / 100;
+        let scorer = model.scorer();
+        assert!(scorer.whole_values.is_none());
+        assert_eq!(scorer.points(&[255.0, 0.0, 0.0, 0.0, 0.0]).total, i64::MAX);
     }
 
     /// `reason` writes a whole count as an integer; it must read as `{:.0}` wrote it.
