@@ -206,18 +206,23 @@ fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) 
             *decided += 1.0;
         }
     }
-    let scores: Vec<f64> = row_levels
-        .iter()
-        .map(|&level| {
-            let (wins, decided) = rates[slot(level)];
-            if decided == 0.0 {
-                0.0
-            } else {
-                wins / decided
-            }
-        })
-        .collect();
-    separation(&scores, won)
+    // A decided lead's score is its level's win rate: the levels in ascending rate (those
+    // of one rate together) are the groups of equal scores that sorting every lead's score
+    // would give, with no sort of a million leads. (Split, levels of one rate would give the
+    // same AUC in exact arithmetic; together, their rank sum is added as the sort's was.)
+    let mut by_rate: Vec<(f64, usize, usize)> =
+        rates.iter().filter(|(_, decided)| *decided > 0.0).map(|&(wins, decided)| (wins / decided, decided as usize, wins as usize)).collect();
+    by_rate.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(by_rate.len());
+    let mut last_rate = None;
+    for (rate, leads, won) in by_rate {
+        match groups.last_mut() {
+            Some(group) if last_rate == Some(rate) => *group = (group.0 + leads, group.1 + won),
+            _ => groups.push((leads, won)),
+        }
+        last_rate = Some(rate);
+    }
+    auc_of_groups(&groups)
 }
 
 fn separation(scores: &[f64], won: &[Option<bool>]) -> f64 {
@@ -230,20 +235,32 @@ fn separation(scores: &[f64], won: &[Option<bool>]) -> f64 {
 fn rank_auc(pairs: &mut [(f64, bool)]) -> f64 {
     // Only the groups of equal scores matter, not the order within them.
     pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let n_pos = pairs.iter().filter(|p| p.1).count() as f64;
-    let n_neg = pairs.len() as f64 - n_pos;
-    if n_pos == 0.0 || n_neg == 0.0 {
-        return 0.5;
-    }
-    let mut rank_sum = 0.0;
+    let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < pairs.len() {
         let mut j = i;
         while j < pairs.len() && pairs[j].0 == pairs[i].0 {
             j += 1;
         }
+        groups.push((j - i, pairs[i..j].iter().filter(|p| p.1).count()));
+        i = j;
+    }
+    auc_of_groups(&groups)
+}
+
+/// ROC AUC by ranks, ties counted half, of leads in groups of equal score, in ascending
+/// score: each group's (leads, won leads).
+fn auc_of_groups(groups: &[(usize, usize)]) -> f64 {
+    let n_pos = groups.iter().map(|g| g.1).sum::<usize>() as f64;
+    let n_neg = groups.iter().map(|g| g.0).sum::<usize>() as f64 - n_pos;
+    if n_pos == 0.0 || n_neg == 0.0 {
+        return 0.5;
+    }
+    let (mut rank_sum, mut i) = (0.0, 0);
+    for &(leads, won) in groups {
+        let j = i + leads;
         let avg_rank = (i + j + 1) as f64 / 2.0;
-        rank_sum += avg_rank * pairs[i..j].iter().filter(|p| p.1).count() as f64;
+        rank_sum += avg_rank * won as f64;
         i = j;
     }
     (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
