@@ -207,6 +207,42 @@ pub fn stability_index_of(training: (&[f64], Option<&[f64]>), holdout: (&[f64], 
     (t.iter().zip(&h).map(|(t, h)| (h - t) * (h / t).ln()).sum(), bins)
 }
 
+/// Rows read for [`signal_values`] on one core at a time.
+const VALUE_BLOCK_ROWS: usize = 1 << 14;
+
+/// Each signal's value on `rows`, in their order: a signal of one column is its value; of
+/// several (levels or bins), which one is set, 1 for the first, 0 for none (the baseline).
+/// Every signal is read in one pass over the rows, blocks of them on every core: the table
+/// is row-major, and a pass per signal read each row's cache lines once per signal.
+fn signal_values(matrix: ndarray::ArrayView2<f64>, signals: &[Vec<usize>], rows: &[usize]) -> Vec<Vec<f64>> {
+    let value = |row: &ndarray::ArrayView1<f64>, columns: &[usize]| -> f64 {
+        if let [j] = columns[..] {
+            return row[j];
+        }
+        columns.iter().position(|&j| row[j] > 0.0).map_or(0.0, |k| (k + 1) as f64)
+    };
+    let blocks: Vec<Vec<Vec<f64>>> = rows
+        .par_chunks(VALUE_BLOCK_ROWS)
+        .map(|block| {
+            let mut values: Vec<Vec<f64>> = signals.iter().map(|_| Vec::with_capacity(block.len())).collect();
+            for &i in block {
+                let row = matrix.row(i);
+                for (values, columns) in values.iter_mut().zip(signals) {
+                    values.push(value(&row, columns));
+                }
+            }
+            values
+        })
+        .collect();
+    let mut values: Vec<Vec<f64>> = signals.iter().map(|_| Vec::with_capacity(rows.len())).collect();
+    for block in blocks {
+        for (all, part) in values.iter_mut().zip(block) {
+            all.extend_from_slice(&part);
+        }
+    }
+    values
+}
+
 /// The score's index, then one per signal (a categorical signal's bins are its levels).
 pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usize], training_scores: &[f64], holdout_scores: &[f64]) -> Vec<Stability> {
     // A grouped table's rows stand for several leads: the shares are the leads' shares.
@@ -219,19 +255,11 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
             signals.push(&c.signal);
         }
     }
-    // Each signal's index reads its own columns: the signals are measured side by side.
-    let per_signal = signals.par_iter().map(|&signal| {
-        let columns: Vec<usize> = (0..table.columns.len()).filter(|&j| table.columns[j].signal == signal).collect();
-        // One column: its values. Several (levels or bins): which one is set, 0 for the baseline.
-        let value = |i: usize| -> f64 {
-            if let [j] = columns[..] {
-                return table.matrix[[i, j]];
-            }
-            columns.iter().position(|&j| table.matrix[[i, j]] > 0.0).map_or(0.0, |k| (k + 1) as f64)
-        };
-        let training: Vec<f64> = training_rows.iter().map(|&i| value(i)).collect();
-        let holdout: Vec<f64> = holdout_rows.iter().map(|&i| value(i)).collect();
-        let (index, bins) = stability_index_of((&training, training_leads.as_deref()), (&holdout, holdout_leads.as_deref()));
+    let columns: Vec<Vec<usize>> = signals.iter().map(|&signal| (0..table.columns.len()).filter(|&j| table.columns[j].signal == signal).collect()).collect();
+    let (training, holdout) = rayon::join(|| signal_values(table.matrix.view(), &columns, training_rows), || signal_values(table.matrix.view(), &columns, holdout_rows));
+    // Each signal's index from its own values: the signals are measured side by side.
+    let per_signal = signals.par_iter().zip(&columns).zip(training.par_iter().zip(&holdout)).map(|((&signal, columns), (training, holdout))| {
+        let (index, bins) = stability_index_of((training, training_leads.as_deref()), (holdout, holdout_leads.as_deref()));
         let kind = table.columns[columns[0]].axis.as_str();
         Stability { name: signal.to_string(), kind: kind.into(), index, bins, flag: flag(index) }
     });
@@ -242,6 +270,32 @@ pub fn drift(table: &FeatureTable, training_rows: &[usize], holdout_rows: &[usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every signal's values read in one pass are what reading each signal alone gives:
+    /// rows in any order and repeated, across blocks, one-column signals and levels (none
+    /// set, one set).
+    #[test]
+    fn signal_values_in_one_pass_are_each_signal_read_alone() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(17);
+        let (n, p) = (VALUE_BLOCK_ROWS * 2 + 123, 6);
+        let matrix = ndarray::Array2::from_shape_fn((n, p), |(_, j)| if j < 2 { f64::from(rng.random_range(0u8..9)) / 4.0 } else { f64::from(u8::from(rng.random_bool(0.3))) });
+        let signals = vec![vec![0], vec![2, 3, 4], vec![1], vec![5]];
+        let rows: Vec<usize> = (0..n + 500).map(|_| rng.random_range(0..n)).collect();
+        let alone = |columns: &[usize]| -> Vec<f64> {
+            rows.iter()
+                .map(|&i| match columns {
+                    [j] => matrix[[i, *j]],
+                    _ => columns.iter().position(|&j| matrix[[i, j]] > 0.0).map_or(0.0, |k| (k + 1) as f64),
+                })
+                .collect()
+        };
+        let together = signal_values(matrix.view(), &signals, &rows);
+        for (values, columns) in together.iter().zip(&signals) {
+            assert_eq!(values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), alone(columns).iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        }
+        assert!(signal_values(matrix.view(), &signals, &[]).iter().all(Vec::is_empty));
+    }
 
     #[test]
     fn psi_by_hand() {
