@@ -812,23 +812,35 @@ fn read_in_pieces(
     use std::io::Read;
     use std::sync::mpsc;
     let workers = rayon::current_num_threads().max(1);
+    // One queue for every worker: a core that is free takes the next piece. (With a queue
+    // per core, piece k to core k % cores, a core that had run through its own pieces
+    // stood idle while the other's next one held up the hand-on.) Pieces come back
+    // numbered, in any order, and are handed on in file order.
+    let (to_workers, jobs) = mpsc::channel::<(usize, Piece)>();
+    let jobs = std::sync::Mutex::new(jobs);
     std::thread::scope(|scope| {
-        let (mut to_worker, mut from_worker) = (Vec::new(), Vec::new());
+        // Moved in, so that it goes when this closure returns: the workers stop when it is
+        // gone, and the scope waits for them after that.
+        let to_workers = to_workers;
+        let (done, from_workers) = mpsc::channel::<(usize, Piece)>();
         for _ in 0..workers {
-            let (job_tx, job_rx) = mpsc::channel::<Piece>();
-            let (done_tx, done_rx) = mpsc::channel::<Piece>();
-            scope.spawn(move || {
-                for mut piece in job_rx {
-                    piece.parse(rule, layout);
-                    if done_tx.send(piece).is_err() {
-                        return;
-                    }
+            let (jobs, done) = (&jobs, done.clone());
+            scope.spawn(move || loop {
+                // The lock is held only to take a piece (or to wait for one: then no
+                // other worker could take one either).
+                let job = match jobs.lock() {
+                    Ok(jobs) => jobs.recv(),
+                    Err(_) => return,
+                };
+                let Ok((k, mut piece)) = job else { return };
+                piece.parse(rule, layout);
+                if done.send((k, piece)).is_err() {
+                    return;
                 }
             });
-            to_worker.push(job_tx);
-            from_worker.push(done_rx);
         }
-        // Piece k goes to worker k % workers, so each worker's answers come back in file order.
+        drop(done);
+        let mut parsed: std::collections::BTreeMap<usize, Piece> = std::collections::BTreeMap::new();
         let (mut sent, mut handed_on) = (0usize, 0usize);
         let (mut offset, mut carry, mut spare) = (start, Vec::new(), Vec::<Piece>::new());
         let (mut ended, mut in_order_from) = (false, None);
@@ -853,13 +865,19 @@ fn read_in_pieces(
                     }
                 }
                 offset += piece.bytes.len() as u64;
-                to_worker[sent % workers].send(piece).map_err(|_| stopped())?;
+                to_workers.send((sent, piece)).map_err(|_| stopped())?;
                 sent += 1;
             }
             if handed_on == sent {
                 return Ok(in_order_from);
             }
-            let piece = from_worker[handed_on % workers].recv().map_err(|_| stopped())?;
+            let piece = loop {
+                if let Some(piece) = parsed.remove(&handed_on) {
+                    break piece;
+                }
+                let (k, piece) = from_workers.recv().map_err(|_| stopped())?;
+                parsed.insert(k, piece);
+            };
             piece.hand_on(rule, progress, notes, take)?;
             handed_on += 1;
             spare.push(piece);
