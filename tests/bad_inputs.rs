@@ -125,7 +125,23 @@ fn leads_cases() -> Vec<Case> {
             edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.parquet\"");
         }, VALIDATE, 1, &["leads.parquet", "Parquet"]),
         case("binary garbage", |d| write(d, "leads.csv", (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>()), VALIDATE, 1, &["leads.csv"]),
-        case("wrong delimiter", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \";\""), VALIDATE, 1, &["leads.csv", "no column"]),
+        case("wrong delimiter", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \";\""), VALIDATE, 1, &["leads.csv", "no column", "looks delimited by ','", "delimiter = \"auto\""]),
+        case("semicolon leads, comma events, one delimiter", |d| {
+            write(d, "leads.csv", read(d, "leads.csv").replace(',', ";"));
+            edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \";\"");
+        }, VALIDATE, 1, &["events.csv", "no column \"lead_id\"", "looks delimited by ','"]),
+        case("semicolon leads, comma events, auto", |d| {
+            write(d, "leads.csv", read(d, "leads.csv").replace(',', ";"));
+            edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \"auto\"");
+        }, VALIDATE, 0, &[]),
+        case("UTF-16 leads (Excel's Unicode Text)", |d| {
+            let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
+            std::fs::write(d.join("leads.csv"), utf16).unwrap();
+        }, VALIDATE, 1, &["leads.csv", "UTF-16 little-endian", "CSV UTF-8", "iconv"]),
+        case("Salesforce report footer", |d| {
+            let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
+            write(d, "leads.csv", read(d, "leads.csv") + footer);
+        }, VALIDATE, 1, &["leads.csv", "Grand Totals", "report's footer", "delete the lines from line"]),
         case("duplicate ids", |d| edit(d, "leads.csv", "L0000002,", "L0000001,"), VALIDATE, 1, &["L0000001"]),
         case("BOM and CRLF", |d| write(d, "leads.csv", format!("\u{feff}{}", read(d, "leads.csv").replace('\n', "\r\n"))), VALIDATE, 0, &[]),
     ]
@@ -151,6 +167,11 @@ fn events_cases() -> Vec<Case> {
         case("events duplicate header", |d| edit(d, "events.csv", "lead_id,occurred_at,activity", "lead_id,occurred_at,lead_id"), VALIDATE, 1, &["events.csv", "twice"]),
         case("events unterminated quote", |d| set_line(d, "events.csv", 10, "L0000001,\"2024-01-02T08:04:21,blog_visit"), VALIDATE, 1, &["events.csv", "fields where the header has 3"]),
         case("events empty", |d| write(d, "events.csv", ""), VALIDATE, 1, &["events.csv", "empty"]),
+        case("events UTF-16 big-endian without a mark", |d| {
+            let utf16: Vec<u8> = read(d, "events.csv").encode_utf16().flat_map(u16::to_be_bytes).collect();
+            std::fs::write(d.join("events.csv"), utf16).unwrap();
+        }, VALIDATE, 1, &["events.csv", "UTF-16 big-endian", "every other byte is zero"]),
+        case("events report footer", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\n"), VALIDATE, 1, &["events.csv", "Grand Totals", "report's footer"]),
     ]
 }
 

@@ -74,16 +74,55 @@ pub(crate) fn snippet(bytes: &[u8]) -> String {
     out
 }
 
-/// The message for a record whose field count is not the header's.
-pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimiter: u8, text: &str) -> String {
-    let delimiter = match delimiter {
+/// A delimiter as messages name it: `tab`, or the character in quotes.
+pub(crate) fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
         b'\t' => "tab".to_string(),
         d => format!("{:?}", d as char),
-    };
+    }
+}
+
+/// How the lines a report export writes below its rows begin (Salesforce's "Export
+/// Details" as CSV: a total, then a confidentiality line and a copyright line).
+const REPORT_FOOTERS: [&str; 4] = ["Grand Totals", "Total", "Confidential Information", "Copyright (c)"];
+
+/// The message for a record whose field count is not the header's.
+pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimiter: u8, text: &str) -> String {
     let shown = if text.is_empty() { String::new() } else { format!(" ({text:?})") };
+    let first_cell = text.trim_start_matches('"');
+    if found < expected && REPORT_FOOTERS.iter().any(|footer| first_cell.starts_with(footer)) {
+        return format!(
+            "line {line}: {found} fields where the header has {expected}{shown}: this looks like a report's footer (totals, confidentiality and copyright lines below the rows, as a Salesforce report export writes); export the details only, or delete the lines from line {line} on"
+        );
+    }
     format!(
-        "line {line}: {found} fields where the header has {expected}{shown}; a field holding the delimiter {delimiter} or a line break must be in double quotes (or set [input] delimiter if the file uses another)"
+        "line {line}: {found} fields where the header has {expected}{shown}; a field holding the delimiter {} or a line break must be in double quotes (or set [input] delimiter if the file uses another)",
+        delimiter_name(delimiter)
     )
+}
+
+/// Refuse UTF-16 text (Excel's "Unicode Text", some CRM exports) before it is split: read
+/// as bytes it parses into cells laced with zero bytes and fails far from the cause.
+/// `start` is the file's first bytes.
+pub(crate) fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError> {
+    let text = |b: u8| b != 0 && b.is_ascii();
+    let kind = match start {
+        [0xFF, 0xFE, ..] => "UTF-16 little-endian text (it starts with the byte-order mark FF FE)",
+        [0xFE, 0xFF, ..] => "UTF-16 big-endian text (it starts with the byte-order mark FE FF)",
+        [a, 0, b, 0, ..] if text(*a) && text(*b) => "UTF-16 little-endian text (every other byte is zero)",
+        [0, a, 0, b, ..] if text(*a) && text(*b) => "UTF-16 big-endian text (every other byte is zero)",
+        _ => return Ok(()),
+    };
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let converted = path.with_file_name(format!("utf8-{name}"));
+    Err(DataError::file(
+        path,
+        format!(
+            "the file is {kind}, as Excel saves \"Unicode Text\"; mqlcal reads UTF-8 or Latin-1: save it as \"CSV UTF-8\", or convert it with `iconv -f UTF-16 -t UTF-8 {} > {}`",
+            path.display(),
+            converted.display()
+        ),
+    ))
 }
 
 /// Refuse a header that names a column twice (columns are read by name, so one would be ignored).
@@ -457,6 +496,36 @@ mod tests {
         assert!(e.contains("line 2: 3 fields"), "{e}");
         // The last line without a newline is checked too.
         assert!(run("a,b\n1,2\n3").err().unwrap().contains("line 3: 1 fields"));
+    }
+
+    #[test]
+    fn a_report_footer_is_named_as_one() {
+        let footer = "a,b,c\n1,2,3\n\n\"Grand Totals (1 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n";
+        let e = run(footer).err().unwrap();
+        assert!(e.starts_with("f.csv: line 4: 1 fields where the header has 3"), "{e}");
+        assert!(e.contains("report's footer") && e.contains("delete the lines from line 4 on"), "{e}");
+        let e = run("a,b,c\n1,2,3\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n").err().unwrap();
+        assert!(e.contains("report's footer"), "{e}");
+        // Any other short row is a quoting problem, and a long one is never a footer.
+        assert!(run("a,b,c\n1,2,3\nGrand,2\n").err().unwrap().contains("must be in double quotes"));
+        assert!(run("a,b\n1,2\nTotal,1,2\n").err().unwrap().contains("must be in double quotes"));
+    }
+
+    #[test]
+    fn utf16_is_refused_with_how_to_convert_it() {
+        let path = Path::new("dir/leads.csv");
+        let utf16 = |big: bool, bom: bool| -> Vec<u8> {
+            let units = bom.then_some(0xFEFF).into_iter().chain("lead_id,outcome\n".encode_utf16());
+            units.flat_map(|u: u16| if big { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+        };
+        for (big, bom, says) in [(false, true, "little-endian text (it starts with the byte-order mark FF FE)"), (true, true, "big-endian text (it starts with the byte-order mark FE FF)"), (false, false, "little-endian text (every other byte is zero)"), (true, false, "big-endian text (every other byte is zero)")] {
+            let e = check_not_utf16(path, &utf16(big, bom)).err().unwrap().to_string();
+            assert!(e.starts_with("dir/leads.csv: the file is UTF-16 "), "{e}");
+            assert!(e.contains(says) && e.contains("iconv -f UTF-16 -t UTF-8 dir/leads.csv > dir/utf8-leads.csv"), "{e}");
+        }
+        for fine in ["lead_id,outcome\n".as_bytes(), b"\xEF\xBB\xBFid\n", b"\xFF\xFF", b"", b"a\0"] {
+            assert!(check_not_utf16(path, fine).is_ok(), "{fine:?}");
+        }
     }
 
     #[test]

@@ -352,7 +352,8 @@ struct At {
 /// Why a record cannot be read, before it is placed at its row and line.
 #[derive(Debug, Clone)]
 enum Problem {
-    Ragged { fields: usize },
+    /// `text`: the record as a message quotes it.
+    Ragged { fields: usize, text: String },
     NotUtf8 { cell: usize, byte: u8 },
     NotADate { message: String },
     Unreadable { message: String },
@@ -363,7 +364,8 @@ impl RecordRule<'_> {
     /// missing marker; and whether a cell was read as Latin-1 for want of UTF-8.
     fn cells<'r>(&self, record: &'r csv::ByteRecord, scratch: &'r mut [String; 3]) -> Result<([Option<&'r str>; 3], bool), Problem> {
         if record.len() != self.fields {
-            return Err(Problem::Ragged { fields: record.len() });
+            let text: Vec<&[u8]> = record.iter().collect();
+            return Err(Problem::Ragged { fields: record.len(), text: crate::csv_lint::snippet(&text.join(&self.delimiter)) });
         }
         let mut latin1 = false;
         let [id, time, activity] = scratch;
@@ -381,7 +383,7 @@ impl RecordRule<'_> {
     fn plain_cells<'t>(&self, record: &'t str, delimiters: &[usize]) -> Result<[Option<&'t str>; 3], Problem> {
         let fields = delimiters.len() + 1;
         if fields != self.fields {
-            return Err(Problem::Ragged { fields });
+            return Err(Problem::Ragged { fields, text: crate::csv_lint::snippet(record.as_bytes()) });
         }
         // The delimiter is ASCII: the bytes on either side of one are character boundaries.
         let field = |k: usize| {
@@ -428,9 +430,9 @@ impl RecordRule<'_> {
     fn error(&self, problem: Problem, at: At) -> DataError {
         let path = self.path.to_path_buf();
         match problem {
-            Problem::Ragged { fields } => DataError::File {
+            Problem::Ragged { fields, text } => DataError::File {
                 path,
-                message: crate::csv_lint::ragged_message(at.line as usize, fields, self.fields, self.delimiter, ""),
+                message: crate::csv_lint::ragged_message(at.line as usize, fields, self.fields, self.delimiter, &text),
             },
             Problem::NotUtf8 { cell, byte } => DataError::NotUtf8 { path, row: at.row, line: at.line as usize, column: self.column(cell).to_string(), byte },
             Problem::NotADate { message } => DataError::Cell { path, row: at.row, column: self.columns.occurred_at.to_string(), message },
@@ -506,6 +508,7 @@ fn stream_csv(
 ) -> Result<EventsRead, DataError> {
     let mut reader = BufReader::with_capacity(1 << 20, open(path, 0)?);
     let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
+    crate::csv_lint::check_not_utf16(path, first_line)?;
     let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
     let mut csv = records(delimiter, true, reader);
     let header = read_header(path, &mut csv, &needed_columns(columns))?;

@@ -158,9 +158,15 @@ pub(crate) fn check_columns(
 ) -> Result<(), DataError> {
     for (column, purpose) in needed {
         if !available.iter().any(|a| a == column) {
-            let hint = mqlcal_config::suggest(column, available.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean {s:?}?)"))
-                .unwrap_or_default();
+            let hint = match other_delimiter(available) {
+                Some(d) => format!(
+                    " (one column: the file looks delimited by {}, not by the delimiter it was read with; set [input] delimiter = \"auto\" to detect each file's)",
+                    csv_lint::delimiter_name(d)
+                ),
+                None => mqlcal_config::suggest(column, available.iter().map(String::as_str))
+                    .map(|s| format!(" (did you mean {s:?}?)"))
+                    .unwrap_or_default(),
+            };
             return Err(DataError::MissingColumn {
                 path: path.to_path_buf(),
                 column: column.clone(),
@@ -210,6 +216,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     reader
         .read_until(b'\n', &mut first_line)
         .map_err(|e| DataError::io(path, e))?;
+    csv_lint::check_not_utf16(path, &first_line)?;
     let has_bom = first_line.starts_with(&[0xEF, 0xBB, 0xBF]);
     let header_bytes = if has_bom { &first_line[3..] } else { &first_line[..] };
     let header_trimmed = trim_eol(header_bytes);
@@ -335,6 +342,18 @@ fn trim_eol(bytes: &[u8]) -> &[u8] {
 }
 
 /// The most frequent of , ; tab | in the header line (outside quotes).
+/// The delimiter a header of one column holds, if it holds one: the file was split by
+/// a delimiter it does not use.
+fn other_delimiter(header: &[String]) -> Option<u8> {
+    match header {
+        [only] => {
+            let delimiter = detect_delimiter(only.as_bytes());
+            only.as_bytes().contains(&delimiter).then_some(delimiter)
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
     let candidates = [b',', b';', b'\t', b'|'];
     let mut counts = [0usize; 4];
