@@ -79,6 +79,21 @@ const VALIDATE: &[&str] = &["validate", "--config", "mqlcal.toml"];
 const SCORE: &[&str] = &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"];
 const EXPORT: &[&str] = &["export", "--model", "model.json", "--sql", "--dialect", "duckdb", "-o", "score.sql"];
 
+/// Creation dates as a US-locale CRM report writes them: `1/15/2024 9:05 AM`.
+fn us_twelve_hour_times(dir: &Path) {
+    let text = read(dir, "leads.csv");
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let ymd: Vec<u32> = cells[1].split('-').map(|p| p.parse().unwrap()).collect();
+        cells[1] = format!("{}/{}/{} 9:05 AM", ymd[1], ymd[2], ymd[0]);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    write(dir, "leads.csv", out);
+}
+
 fn leads_cases() -> Vec<Case> {
     vec![
         case("short row", |d| set_line(d, "leads.csv", 5, "L0000004,2024-01-01,lost"), VALIDATE, 1, &["leads.csv", "line 5: 3 fields where the header has 9"]),
@@ -138,6 +153,11 @@ fn leads_cases() -> Vec<Case> {
             let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["leads.csv", "UTF-16 little-endian", "CSV UTF-8", "iconv"]),
+        case("US 12-hour times", us_twelve_hour_times, VALIDATE, 1, &["leads.csv", "\"1/1/2024 9:05 AM\"", "12-hour clock", "SQL exports", "date_format = \"%m/%d/%Y %I:%M %p\""]),
+        case("US 12-hour times, read by the pattern", |d| {
+            us_twelve_hour_times(d);
+            edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"%m/%d/%Y %I:%M %p\"");
+        }, VALIDATE, 0, &[]),
         case("Salesforce report footer", |d| {
             let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
             write(d, "leads.csv", read(d, "leads.csv") + footer);

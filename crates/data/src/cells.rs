@@ -166,13 +166,46 @@ pub struct DateRule<'a> {
 impl<'a> DateRule<'a> {
     /// The config's rule for a column.
     pub fn configured(format: &'a DateFormat) -> DateRule<'a> {
-        DateRule { format, fix: "set date_format in the config" }
+        DateRule { format, fix: CONFIGURED_FIX }
     }
 
     /// The message for a cell that is not a date as this rule reads dates.
     pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
-        format!("cannot read {text:?} as a date; expected {} ({})", layout.describe(), self.fix)
+        // Only a config can be told a pattern: a model file's layout is what training read.
+        let configured = self.fix == CONFIGURED_FIX;
+        match twelve_hour_pattern(text, layout).filter(|_| configured) {
+            Some(pattern) => format!(
+                "cannot read {text:?} as a date; expected {} (its time is on a 12-hour clock, which the SQL exports cannot reassemble: export the column as dates alone or with 24-hour times; to read it as it is in validate, fit, backtest and score, not recalibrate or export --sql, set date_format = {pattern:?})",
+                layout.describe()
+            ),
+            None => format!("cannot read {text:?} as a date; expected {} ({})", layout.describe(), self.fix),
+        }
     }
+}
+
+const CONFIGURED_FIX: &str = "set date_format in the config";
+
+/// The strftime pattern that reads a date with a 12-hour time and AM/PM (`1/15/2024 9:05
+/// AM`, as a US-locale CRM report writes), in the layout the column's other dates
+/// decided; None unless that pattern reads `text`.
+fn twelve_hour_pattern(text: &str, layout: &DateLayout) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let before_marker = upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM"))?;
+    let (date, time) = before_marker.trim_end().split_once(' ')?;
+    let separator = date.chars().find(|c| !c.is_ascii_digit())?;
+    let order = if date.split(separator).next()?.len() == 4 {
+        ["%Y", "%m", "%d"]
+    } else {
+        match layout {
+            DateLayout::DayFirst => ["%d", "%m", "%Y"],
+            DateLayout::MonthFirst => ["%m", "%d", "%Y"],
+            _ => return None,
+        }
+    };
+    let clock = if time.matches(':').count() == 2 { "%I:%M:%S" } else { "%I:%M" };
+    let marker = if before_marker.ends_with(' ') { " %p" } else { "%p" };
+    let pattern = format!("{}{separator}{}{separator}{} {clock}{marker}", order[0], order[1], order[2]);
+    chrono::NaiveDateTime::parse_from_str(text.trim(), &pattern).is_ok().then_some(pattern)
 }
 
 /// A column as timestamps, read by `rule`.
@@ -335,6 +368,30 @@ mod tests {
                 assert_eq!(is_missing(cell, markers), plainly.is_none());
             }
         }
+    }
+
+    #[test]
+    fn a_12_hour_time_is_answered_with_the_pattern_that_reads_it() {
+        let format = DateFormat::Auto;
+        let rule = DateRule::configured(&format);
+        let says = |text: &str, layout: DateLayout| rule.cannot_read(text, &layout);
+        for (text, layout, pattern) in [
+            ("1/15/2024 9:05 AM", DateLayout::MonthFirst, "%m/%d/%Y %I:%M %p"),
+            ("15.01.2024 09:05:07 pm", DateLayout::DayFirst, "%d.%m.%Y %I:%M:%S %p"),
+            ("2024-01-15 9:05PM", DateLayout::Iso, "%Y-%m-%d %I:%M%p"),
+        ] {
+            let message = says(text, layout.clone());
+            assert!(message.contains("12-hour clock") && message.ends_with(&format!("set date_format = {pattern:?})")), "{message}");
+            // The pattern suggested reads the text, and a pattern layout reads it so.
+            assert!(DateLayout::Pattern(pattern.into()).parse(text).is_some(), "{pattern} reads {text}");
+        }
+        // No suggestion that would not read the text, and none for a model file's rule.
+        for (text, layout) in [("13/15/2024 9:05 AM", DateLayout::MonthFirst), ("1/15/2024 13:05 PM", DateLayout::MonthFirst), ("1/15/2024", DateLayout::MonthFirst), ("1/2/2024 9:05 AM", DateLayout::Iso)] {
+            let message = says(text, layout);
+            assert!(message.ends_with("(set date_format in the config)"), "{message}");
+        }
+        let model = DateRule { format: &format, fix: "as the model's training data wrote them" };
+        assert!(!model.cannot_read("1/15/2024 9:05 AM", &DateLayout::MonthFirst).contains("12-hour"));
     }
 
     #[test]
