@@ -153,11 +153,17 @@ fn leads_cases() -> Vec<Case> {
             let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["leads.csv", "UTF-16 little-endian", "CSV UTF-8", "iconv"]),
-        case("US 12-hour times", us_twelve_hour_times, VALIDATE, 1, &["leads.csv", "\"1/1/2024 9:05 AM\"", "12-hour clock", "SQL exports", "date_format = \"%m/%d/%Y %I:%M %p\""]),
+        case("US 12-hour times", us_twelve_hour_times, VALIDATE, 1, &["leads.csv", "\"1/1/2024 9:05 AM\"", "12-hour clock", "date_format = \"%m/%d/%Y %I:%M %p\""]),
         case("US 12-hour times, read by the pattern", |d| {
             us_twelve_hour_times(d);
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"%m/%d/%Y %I:%M %p\"");
         }, VALIDATE, 0, &[]),
+        case("US 12-hour times, exported to SQL", |d| {
+            us_twelve_hour_times(d);
+            edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"%m/%d/%Y %I:%M %p\"");
+            let (code, _, err) = run_in(d, &["backtest", "--config", "mqlcal.toml", "--out", "bt12"]);
+            assert_eq!(code, 0, "{err}");
+        }, &["export", "--model", "bt12/model.json", "--sql", "--dialect", "bigquery", "-o", "score12.sql"], 0, &[]),
         case("Salesforce report footer", |d| {
             let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
             write(d, "leads.csv", read(d, "leads.csv") + footer);

@@ -144,6 +144,59 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
     assert_ne!(code, 0);
     assert!(err.contains("%b") && err.contains("YYYY-MM-DD") && err.lines().count() <= 3, "{err}");
     assert!(!dir.path().join("x.sql").exists());
+
+    // A 12-hour clock with AM/PM, as a US-locale CRM report writes it (`15.11.2023 6:22 PM`).
+    // The leads are created at 6 PM, so an hour read wrong moves the day's events in or out of
+    // their windows: first written on a 24-hour clock, then on a 12-hour one, the same
+    // instants score alike, from the scorer and from SQL.
+    let rewrite_times = |name: &str, twelve_hour: bool, created_at_six_pm: bool| {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap());
+        for line in lines {
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            let (date, time) = match cells[1].split_once(' ') {
+                Some((date, time)) => (date.to_string(), time.to_string()),
+                None if created_at_six_pm => (cells[1].clone(), "18:00".to_string()),
+                None => panic!("{name}: {line}"),
+            };
+            let (date, time) = (date.as_str(), time.as_str());
+            let (hour, minute) = time.split_once(':').unwrap();
+            let hour: u32 = hour.parse().unwrap();
+            cells[1] = if !twelve_hour {
+                format!("{date} {hour:02}:{minute}")
+            } else {
+                let (twelve, meridiem) = match hour {
+                    0 => (12, "AM"),
+                    1..=11 => (hour, "am"),
+                    12 => (12, "PM"),
+                    _ => (hour - 12, "pm"),
+                };
+                format!("{date} {twelve}:{minute} {meridiem}")
+            };
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        write(dir.path(), name, out);
+    };
+    let events = dir.path().join("events.csv");
+    let configured = std::fs::read_to_string(&config).unwrap();
+    rewrite_times("leads.csv", false, true);
+    write(dir.path(), "mqlcal.toml", configured.replace("\"%d/%m/%Y\"", "\"%d/%m/%Y %H:%M\""));
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let on_24_hours = backtest_and_score(dir.path(), &config, &events);
+    rewrite_times("leads.csv", true, false);
+    rewrite_times("events.csv", true, false);
+    let text = configured.replace("\"%d/%m/%Y\"", "\"%d/%m/%Y %I:%M %p\"").replace("\"%d.%m.%Y %H:%M\"", "\"%d.%m.%Y %I:%M %p\"");
+    assert_eq!(text.matches("%I:%M %p").count(), 2);
+    write(dir.path(), "mqlcal.toml", text);
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let ours = backtest_and_score(dir.path(), &config, &events);
+    assert!(ours == on_24_hours, "12-hour times score as the 24-hour ones did");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
+        assert!(sql.contains("'PM'"), "{engine}: the hour is read with its AM/PM");
+    }
 }
 
 #[test]

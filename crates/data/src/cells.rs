@@ -175,7 +175,7 @@ impl<'a> DateRule<'a> {
         let configured = self.fix == CONFIGURED_FIX;
         match twelve_hour_pattern(text, layout).filter(|_| configured) {
             Some(pattern) => format!(
-                "cannot read {text:?} as a date; expected {} (its time is on a 12-hour clock, which the SQL exports cannot reassemble: export the column as dates alone or with 24-hour times; to read it as it is in validate, fit, backtest and score, not recalibrate or export --sql, set date_format = {pattern:?})",
+                "cannot read {text:?} as a date; expected {} (its time is on a 12-hour clock: set date_format = {pattern:?} in the config)",
                 layout.describe()
             ),
             None => format!("cannot read {text:?} as a date; expected {} ({})", layout.describe(), self.fix),
@@ -381,7 +381,7 @@ mod tests {
             ("2024-01-15 9:05PM", DateLayout::Iso, "%Y-%m-%d %I:%M%p"),
         ] {
             let message = says(text, layout.clone());
-            assert!(message.contains("12-hour clock") && message.ends_with(&format!("set date_format = {pattern:?})")), "{message}");
+            assert!(message.ends_with(&format!("(its time is on a 12-hour clock: set date_format = {pattern:?} in the config)")), "{message}");
             // The pattern suggested reads the text, and a pattern layout reads it so.
             assert!(DateLayout::Pattern(pattern.into()).parse(text).is_some(), "{pattern} reads {text}");
         }

@@ -28,6 +28,10 @@ pub enum DatePart {
     Hour,
     Minute,
     Second,
+    /// `%I`: the hour on a 12-hour clock (1-12), read with [`DatePart::Meridiem`].
+    Hour12,
+    /// `%p`: AM or PM, in any case.
+    Meridiem,
 }
 
 impl DateLayout {
@@ -93,10 +97,12 @@ fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
             Some('H') => DatePart::Hour,
             Some('M') => DatePart::Minute,
             Some('S') => DatePart::Second,
+            Some('I') => DatePart::Hour12,
+            Some('p') | Some('P') => DatePart::Meridiem,
             other => {
                 let code = other.map(|o| format!("%{o}")).unwrap_or_else(|| "a lone %".into());
                 return Err(format!(
-                    "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y %m %d %H %M %S, or export the dates as YYYY-MM-DD"
+                    "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y %m %d %H (or %I with %p) %M %S, or export the dates as YYYY-MM-DD"
                 ));
             }
         };
@@ -110,6 +116,10 @@ fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
         }
         parts.push(part);
         separated = false;
+    }
+    let twelve_hour = parts.contains(&DatePart::Hour12);
+    if twelve_hour != parts.contains(&DatePart::Meridiem) || (twelve_hour && parts.contains(&DatePart::Hour)) {
+        return Err(format!("the date pattern {pattern:?} mixes its clocks: a 12-hour time needs %I and %p together, a 24-hour one %H alone"));
     }
     for needed in [DatePart::Year, DatePart::Month, DatePart::Day] {
         if !parts.contains(&needed) {
@@ -425,5 +435,14 @@ mod tests {
         assert!(DateLayout::Pattern("%d %b %Y".into()).numeric_parts().unwrap_err().contains("%b"));
         assert!(DateLayout::Pattern("%Y%m%d".into()).numeric_parts().unwrap_err().contains("nothing between"));
         assert!(DateLayout::Pattern("%d/%m".into()).numeric_parts().unwrap_err().contains("Year"));
+        // A 12-hour clock: %I with %p, split by a separator.
+        assert_eq!(
+            DateLayout::Pattern("%m/%d/%Y %I:%M %p".into()).numeric_parts(),
+            Ok(Some((vec!['/', ' ', ':'], vec![Month, Day, Year, Hour12, Minute, Meridiem])))
+        );
+        for mixed in ["%m/%d/%Y %I:%M", "%m/%d/%Y %H:%M %p", "%m/%d/%Y %H %I:%M %p"] {
+            assert!(DateLayout::Pattern(mixed.into()).numeric_parts().unwrap_err().contains("mixes its clocks"), "{mixed}");
+        }
+        assert!(DateLayout::Pattern("%m/%d/%Y %I:%M%p".into()).numeric_parts().unwrap_err().contains("nothing between"));
     }
 }

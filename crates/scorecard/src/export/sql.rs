@@ -133,12 +133,24 @@ impl Dialect {
             Some(k) => format!("COALESCE(NULLIF({}, ''), '{blank}')", self.split_part(&numbers, k)),
         };
         let pad = |wanted| self.pad2(&part(wanted, "0"));
+        // A 12-hour clock: 12 AM is hour 0, 12 PM hour 12, as chrono's %I %p read them.
+        let hour = if parts.contains(&DatePart::Hour12) {
+            let integer = if self == Dialect::Sqlite { "INTEGER" } else { "BIGINT" };
+            let hour = format!(
+                "({} + CASE WHEN UPPER({}) = 'PM' THEN 12 ELSE 0 END)",
+                self.remainder(&format!("CAST({} AS {integer})", part(DatePart::Hour12, "0")), 12),
+                part(DatePart::Meridiem, "")
+            );
+            self.pad2(&format!("CAST({hour} AS {})", self.text_type()))
+        } else {
+            pad(DatePart::Hour)
+        };
         let iso = format!(
             "{} || '-' || {} || '-' || {} || ' ' || {} || ':' || {} || ':' || {}",
             part(DatePart::Year, ""),
             pad(DatePart::Month),
             pad(DatePart::Day),
-            pad(DatePart::Hour),
+            hour,
             pad(DatePart::Minute),
             pad(DatePart::Second)
         );
@@ -198,6 +210,14 @@ impl Dialect {
             self.pad2(&text)
         } else {
             text
+        }
+    }
+
+    /// The remainder of an integer by `by` (BigQuery and standard SQL have only MOD).
+    fn remainder(self, x: &str, by: u32) -> String {
+        match self {
+            Dialect::Bigquery | Dialect::Ansi => format!("MOD({x}, {by})"),
+            _ => format!("({x} % {by})"),
         }
     }
 
