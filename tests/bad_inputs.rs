@@ -153,7 +153,11 @@ fn leads_cases() -> Vec<Case> {
             let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["leads.csv", "UTF-16 little-endian", "CSV UTF-8", "iconv"]),
-        case("US 12-hour times", us_twelve_hour_times, VALIDATE, 1, &["leads.csv", "\"1/1/2024 9:05 AM\"", "12-hour clock", "date_format = \"%m/%d/%Y %I:%M %p\""]),
+        case("US 12-hour times, detected", us_twelve_hour_times, VALIDATE, 0, &[]),
+        case("US 12-hour times after a date alone", |d| {
+            us_twelve_hour_times(d);
+            edit(d, "leads.csv", "L0000001,1/1/2024 9:05 AM,", "L0000001,1/1/2024,");
+        }, VALIDATE, 1, &["leads.csv", "\"1/1/2024 9:05 AM\"", "12-hour clock", "date_format = \"%m/%d/%Y %I:%M %p\""]),
         case("US 12-hour times, read by the pattern", |d| {
             us_twelve_hour_times(d);
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"%m/%d/%Y %I:%M %p\"");

@@ -303,9 +303,12 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
             }
         }
     }
+    // A 12-hour time with AM/PM (1/15/2024 9:05 PM, as US-locale CRM reports write) is read
+    // by the pattern of the first value's shape, which the model file then records.
+    let on_its_clock = |layout: DateLayout| sample.as_deref().and_then(|s| twelve_hour_pattern(s, &layout)).map_or(layout, DateLayout::Pattern);
     match (first_above_12, second_above_12, saw_slash) {
-        (Some(_), None, _) => LayoutEvidence::Decided(DateLayout::DayFirst),
-        (None, Some(_), _) => LayoutEvidence::Decided(DateLayout::MonthFirst),
+        (Some(_), None, _) => LayoutEvidence::Decided(on_its_clock(DateLayout::DayFirst)),
+        (None, Some(_), _) => LayoutEvidence::Decided(on_its_clock(DateLayout::MonthFirst)),
         (Some(day_first), Some(month_first), _) => LayoutEvidence::Mixed { day_first, month_first },
         (None, None, true) => LayoutEvidence::Ambiguous { sample: sample.unwrap_or_default() },
         (None, None, false) => match sample {
@@ -324,9 +327,13 @@ impl LayoutEvidence {
             LayoutEvidence::Mixed { day_first, month_first } => Err(format!(
                 "dates mix day-first ({day_first:?}) and month-first ({month_first:?}); set date_format explicitly"
             )),
-            LayoutEvidence::Ambiguous { sample } => Err(format!(
-                "dates such as {sample:?} could be day-first or month-first; set date_format = \"%d/%m/%Y\" or \"%m/%d/%Y\""
-            )),
+            LayoutEvidence::Ambiguous { sample } => {
+                let (day_first, month_first) = match (twelve_hour_pattern(&sample, &DateLayout::DayFirst), twelve_hour_pattern(&sample, &DateLayout::MonthFirst)) {
+                    (Some(d), Some(m)) => (d, m),
+                    _ => ("%d/%m/%Y".to_string(), "%m/%d/%Y".to_string()),
+                };
+                Err(format!("dates such as {sample:?} could be day-first or month-first; set date_format = {day_first:?} or {month_first:?}"))
+            }
             LayoutEvidence::Unrecognised { sample } => Err(format!(
                 "cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"
             )),
@@ -392,6 +399,20 @@ mod tests {
         }
         let model = DateRule { format: &format, fix: "as the model's training data wrote them" };
         assert!(!model.cannot_read("1/15/2024 9:05 AM", &DateLayout::MonthFirst).contains("12-hour"));
+    }
+
+    #[test]
+    fn a_12_hour_clock_is_detected_as_the_pattern_that_reads_it() {
+        let month_first = detect_layout(["1/15/2024 9:05 AM", "1/16/2024 12:30 pm", "2/1/2024"].into_iter());
+        assert_eq!(month_first, Ok(DateLayout::Pattern("%m/%d/%Y %I:%M %p".into())));
+        let day_first = detect_layout(["15.01.2024 09:05:07 PM", "02.01.2024 01:00:00 AM"].into_iter());
+        assert_eq!(day_first, Ok(DateLayout::Pattern("%d.%m.%Y %I:%M:%S %p".into())));
+        // The first value decides: date-only first stays month-first (its later cells are then
+        // answered with the pattern).
+        assert_eq!(detect_layout(["1/15/2024", "1/16/2024 9:05 AM"].into_iter()), Ok(DateLayout::MonthFirst));
+        let ambiguous = detect_layout(["01/02/2024 9:05 AM"].into_iter()).unwrap_err();
+        assert!(ambiguous.contains("\"%d/%m/%Y %I:%M %p\" or \"%m/%d/%Y %I:%M %p\""), "{ambiguous}");
+        assert!(detect_layout(["01/02/2024"].into_iter()).unwrap_err().contains("\"%d/%m/%Y\" or \"%m/%d/%Y\""));
     }
 
     #[test]
