@@ -160,52 +160,34 @@ pub struct Dates {
 /// change when a cell is not written so.
 pub struct DateRule<'a> {
     pub format: &'a DateFormat,
-    pub fix: &'a str,
+    pub fix: DateFix<'a>,
+}
+
+/// Where a column's date layout comes from, so what a message tells the user to change.
+pub enum DateFix<'a> {
+    /// The config's `date_format`: it can be set, to a 12-hour pattern too.
+    Config,
+    /// A model file's recorded layout (what training read): this says what to do instead.
+    Recorded(&'a str),
 }
 
 impl<'a> DateRule<'a> {
     /// The config's rule for a column.
     pub fn configured(format: &'a DateFormat) -> DateRule<'a> {
-        DateRule { format, fix: CONFIGURED_FIX }
+        DateRule { format, fix: DateFix::Config }
     }
 
     /// The message for a cell that is not a date as this rule reads dates.
     pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
-        // Only a config can be told a pattern: a model file's layout is what training read.
-        let configured = self.fix == CONFIGURED_FIX;
-        match twelve_hour_pattern(text, layout).filter(|_| configured) {
-            Some(pattern) => format!(
-                "cannot read {text:?} as a date; expected {} (its time is on a 12-hour clock: set date_format = {pattern:?} in the config)",
-                layout.describe()
-            ),
-            None => format!("cannot read {text:?} as a date; expected {} ({})", layout.describe(), self.fix),
+        let expected = layout.describe();
+        match self.fix {
+            DateFix::Config => match layout.twelve_hour_pattern(text) {
+                Some(pattern) => format!("cannot read {text:?} as a date; expected {expected} (its time is on a 12-hour clock: set date_format = {pattern:?} in the config)"),
+                None => format!("cannot read {text:?} as a date; expected {expected} (set date_format in the config)"),
+            },
+            DateFix::Recorded(fix) => format!("cannot read {text:?} as a date; expected {expected} ({fix})"),
         }
     }
-}
-
-const CONFIGURED_FIX: &str = "set date_format in the config";
-
-/// The strftime pattern that reads a date with a 12-hour time and AM/PM (`1/15/2024 9:05
-/// AM`, as a US-locale CRM report writes), in the layout the column's other dates
-/// decided; None unless that pattern reads `text`.
-fn twelve_hour_pattern(text: &str, layout: &DateLayout) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase();
-    let before_marker = upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM"))?;
-    let (date, time) = before_marker.trim_end().split_once(' ')?;
-    let separator = date.chars().find(|c| !c.is_ascii_digit())?;
-    let order = if date.split(separator).next()?.len() == 4 {
-        ["%Y", "%m", "%d"]
-    } else {
-        match layout {
-            DateLayout::DayFirst => ["%d", "%m", "%Y"],
-            DateLayout::MonthFirst => ["%m", "%d", "%Y"],
-            _ => return None,
-        }
-    };
-    let clock = if time.matches(':').count() == 2 { "%I:%M:%S" } else { "%I:%M" };
-    let marker = if before_marker.ends_with(' ') { " %p" } else { "%p" };
-    let pattern = format!("{}{separator}{}{separator}{} {clock}{marker}", order[0], order[1], order[2]);
-    chrono::NaiveDateTime::parse_from_str(text.trim(), &pattern).is_ok().then_some(pattern)
 }
 
 /// A column as timestamps, read by `rule`.
@@ -305,7 +287,7 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
     }
     // A 12-hour time with AM/PM (1/15/2024 9:05 PM, as US-locale CRM reports write) is read
     // by the pattern of the first value's shape, which the model file then records.
-    let on_its_clock = |layout: DateLayout| sample.as_deref().and_then(|s| twelve_hour_pattern(s, &layout)).map_or(layout, DateLayout::Pattern);
+    let on_its_clock = |layout: DateLayout| sample.as_deref().and_then(|s| layout.twelve_hour_pattern(s)).map_or(layout, DateLayout::Pattern);
     match (first_above_12, second_above_12, saw_slash) {
         (Some(_), None, _) => LayoutEvidence::Decided(on_its_clock(DateLayout::DayFirst)),
         (None, Some(_), _) => LayoutEvidence::Decided(on_its_clock(DateLayout::MonthFirst)),
@@ -328,7 +310,7 @@ impl LayoutEvidence {
                 "dates mix day-first ({day_first:?}) and month-first ({month_first:?}); set date_format explicitly"
             )),
             LayoutEvidence::Ambiguous { sample } => {
-                let (day_first, month_first) = match (twelve_hour_pattern(&sample, &DateLayout::DayFirst), twelve_hour_pattern(&sample, &DateLayout::MonthFirst)) {
+                let (day_first, month_first) = match (DateLayout::DayFirst.twelve_hour_pattern(&sample), DateLayout::MonthFirst.twelve_hour_pattern(&sample)) {
                     (Some(d), Some(m)) => (d, m),
                     _ => ("%d/%m/%Y".to_string(), "%m/%d/%Y".to_string()),
                 };
@@ -397,7 +379,7 @@ mod tests {
             let message = says(text, layout);
             assert!(message.ends_with("(set date_format in the config)"), "{message}");
         }
-        let model = DateRule { format: &format, fix: "as the model's training data wrote them" };
+        let model = DateRule { format: &format, fix: DateFix::Recorded("as the model's training data wrote them") };
         assert!(!model.cannot_read("1/15/2024 9:05 AM", &DateLayout::MonthFirst).contains("12-hour"));
     }
 

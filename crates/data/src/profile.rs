@@ -213,15 +213,8 @@ fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) 
     let mut by_rate: Vec<(f64, usize, usize)> =
         rates.iter().filter(|(_, decided)| *decided > 0.0).map(|&(wins, decided)| (wins / decided, decided as usize, wins as usize)).collect();
     by_rate.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(by_rate.len());
-    let mut last_rate = None;
-    for (rate, leads, won) in by_rate {
-        match groups.last_mut() {
-            Some(group) if last_rate == Some(rate) => *group = (group.0 + leads, group.1 + won),
-            _ => groups.push((leads, won)),
-        }
-        last_rate = Some(rate);
-    }
+    let groups: Vec<(usize, usize)> =
+        by_rate.chunk_by(|a, b| a.0 == b.0).map(|same| (same.iter().map(|l| l.1).sum(), same.iter().map(|l| l.2).sum())).collect();
     auc_of_groups(&groups)
 }
 
@@ -235,16 +228,7 @@ fn separation(scores: &[f64], won: &[Option<bool>]) -> f64 {
 fn rank_auc(pairs: &mut [(f64, bool)]) -> f64 {
     // Only the groups of equal scores matter, not the order within them.
     pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < pairs.len() {
-        let mut j = i;
-        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
-            j += 1;
-        }
-        groups.push((j - i, pairs[i..j].iter().filter(|p| p.1).count()));
-        i = j;
-    }
+    let groups: Vec<(usize, usize)> = pairs.chunk_by(|a, b| a.0 == b.0).map(|same| (same.len(), same.iter().filter(|p| p.1).count())).collect();
     auc_of_groups(&groups)
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
-use crate::cells::{self, DateLayout, DateRule};
+use crate::cells::{self, DateFix, DateLayout, DateRule};
 use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
@@ -196,9 +196,9 @@ fn recorded(layout: &Option<DateLayout>) -> DateFormat {
 fn model_dates(format: &DateFormat) -> DateRule<'_> {
     DateRule {
         format,
-        fix: match format {
+        fix: DateFix::Recorded(match format {
             DateFormat::Fixed(_) => "as the model's training data wrote them; its inputs record the format",
             DateFormat::Auto => "this model file predates recorded date formats; refit it to record one",
-        },
+        }),
     }
 }

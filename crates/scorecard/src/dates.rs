@@ -57,6 +57,26 @@ impl DateLayout {
         }
     }
 
+    /// The strftime pattern that reads `text`, a date in this layout's order (or year
+    /// first) with a 12-hour time and AM/PM (`1/15/2024 9:05 PM`, as US-locale CRM reports
+    /// write); None unless that pattern reads it.
+    pub fn twelve_hour_pattern(&self, text: &str) -> Option<String> {
+        let upper = text.trim().to_ascii_uppercase();
+        let before_marker = upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM"))?;
+        let (date, time) = before_marker.trim_end().split_once(' ')?;
+        let separator = date.chars().find(|c| !c.is_ascii_digit())?;
+        let order = match self {
+            _ if date.split(separator).next()?.len() == 4 => ["%Y", "%m", "%d"],
+            DateLayout::DayFirst => ["%d", "%m", "%Y"],
+            DateLayout::MonthFirst => ["%m", "%d", "%Y"],
+            _ => return None,
+        };
+        let clock = if time.matches(':').count() == 2 { "%I:%M:%S" } else { "%I:%M" };
+        let marker = if before_marker.ends_with(' ') { " %p" } else { "%p" };
+        let pattern = format!("{}{separator}{}{separator}{} {clock}{marker}", order[0], order[1], order[2]);
+        NaiveDateTime::parse_from_str(text.trim(), &pattern).is_ok().then_some(pattern)
+    }
+
     /// The layout as text that splits into numbers: the characters that separate the
     /// numbers and the parts in order (what SQL without a date parser can reassemble).
     /// None for ISO (every SQL engine reads it), Err for a pattern with a part that is not
