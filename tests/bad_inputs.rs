@@ -168,6 +168,18 @@ fn leads_cases() -> Vec<Case> {
             let (code, _, err) = run_in(d, &["backtest", "--config", "mqlcal.toml", "--out", "bt12"]);
             assert_eq!(code, 0, "{err}");
         }, &["export", "--model", "bt12/model.json", "--sql", "--dialect", "bigquery", "-o", "score12.sql"], 0, &[]),
+        case("a time zone after a timestamp without one", |d| {
+            edit(d, "leads.csv", "L0000001,2024-01-01,", "L0000001,2024-01-01 08:00:00,");
+            edit(d, "leads.csv", "L0000002,2024-01-01,", "L0000002,2024-01-01 09:05:00+02:00,");
+        }, VALIDATE, 1, &["leads.csv", "\"2024-01-01 09:05:00+02:00\"", "time zone", "date_format = \"iso_zoned\""]),
+        case("time zones, detected", |d| {
+            edit(d, "leads.csv", "L0000001,2024-01-01,", "L0000001,2024-01-01 08:00:00 UTC,");
+            edit(d, "leads.csv", "L0000002,2024-01-01,", "L0000002,2024-01-01 09:05:00+02:00,");
+        }, VALIDATE, 0, &[]),
+        case("a time zone iso_zoned cannot read", |d| {
+            edit(d, "leads.csv", "L0000001,2024-01-01,", "L0000001,2024-01-01 08:00:00 UTC,");
+            edit(d, "leads.csv", "L0000002,2024-01-01,", "L0000002,2024-01-01 09:05:00 CET,");
+        }, VALIDATE, 1, &["leads.csv", "\"2024-01-01 09:05:00 CET\"", "with a time zone (Z, UTC, +HH, +HHMM or +HH:MM)"]),
         case("Salesforce report footer", |d| {
             let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
             write(d, "leads.csv", read(d, "leads.csv") + footer);

@@ -199,6 +199,65 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
     }
 }
 
+/// The sample as a warehouse exports timestamps with their zone (each row in a zone of its
+/// own, `common::ZONES`, at the instant the sample's time names in UTC): detected as
+/// `iso_zoned`, it trains the plain sample's model and scores as the plain sample does,
+/// from the scorer and from SQL on SQLite, DuckDB and PostgreSQL. The same wall clocks
+/// read without their zones train and score otherwise, so the zones matter here.
+#[test]
+fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    std::fs::copy(data.join("leads.csv"), dir.path().join("leads.csv")).unwrap();
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    let with_events = |events: &Path| sample.replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
+    let config = write(dir.path(), "mqlcal.toml", with_events(&data.join("events.csv")));
+    let plain = backtest_and_score(dir.path(), &config, &data.join("events.csv"));
+    let signals = |dir: &Path| -> serde_json::Value {
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap();
+        model["signals"].clone()
+    };
+    let plain_signals = signals(dir.path());
+
+    // Creation dates on the leads' clock, event times on theirs: validate says windows may be off.
+    zoned_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 0 && out.contains("creation dates carry a time zone and are read as UTC, but the event times have none"), "{out}{err}");
+
+    let events = dir.path().join("events.csv");
+    zoned_copy(&data.join("events.csv"), &events, 1);
+    let text = std::fs::read_to_string(&events).unwrap();
+    assert!(text.contains("-08,") && text.contains("+05:30,") && text.contains(" UTC,"), "{}", &text[..200]);
+    write(dir.path(), "mqlcal.toml", with_events(&events));
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let zoned = backtest_and_score(dir.path(), &config, &events);
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!(model["inputs"]["created_at_format"], "iso_zoned");
+    assert_eq!(model["inputs"]["event_columns"]["occurred_at_format"], "iso_zoned");
+    assert_eq!(signals(dir.path()), plain_signals, "the same instants train the same points");
+    assert!(zoned == plain, "and score the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &zoned);
+        assert!(sql.contains("'UTC'"), "{engine}: the zone is read");
+    }
+
+    // The wall clocks without their zones are other instants: another model or other scores.
+    for file in ["leads.csv", "events.csv"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let mut unzoned = String::new();
+        for line in text.lines() {
+            let (first, rest) = line.split_once(',').unwrap();
+            let (time, rest) = rest.split_once(',').unwrap();
+            let wall = if time.len() > 19 { &time[..19] } else { time };
+            unzoned.push_str(&format!("{first},{wall},{rest}\n"));
+        }
+        write(dir.path(), file, unzoned);
+    }
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let walls = backtest_and_score(dir.path(), &config, &events);
+    assert!(signals(dir.path()) != plain_signals || walls != plain, "the zones move leads and events across windows and cohorts");
+}
+
 #[test]
 fn pmml_on_jpmml_evaluator_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();

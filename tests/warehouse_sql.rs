@@ -47,18 +47,23 @@ fn export_features(dir: &Path, config: &Path, dialect: &str, grouped: bool, file
 
 /// Run `query` on `engine` (duckdb, sqlite or postgres) over `dir`'s leads.csv and the sample's events; the result as CSV.
 fn run_engine(dir: &Path, engine: &str, query: &str, out: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    run_engine_on(dir, engine, query, out, &events_csv())
+}
+
+/// `run_engine` over `events` instead of the sample's.
+fn run_engine_on(dir: &Path, engine: &str, query: &str, out: &str, events: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let leads = dir.join("leads.csv");
     let result = if engine == "postgres" {
         Command::new("bash")
             .arg(repo_root().join("tests/interop/run_postgres.sh"))
-            .args([query, leads.to_str().unwrap(), events_csv().to_str().unwrap(), out])
+            .args([query, leads.to_str().unwrap(), events.to_str().unwrap(), out])
             .current_dir(dir)
             .output()
             .expect("bash runs")
     } else {
         Command::new("python3")
             .arg(repo_root().join("tests/interop/run_table.py"))
-            .args([engine, query, leads.to_str().unwrap(), events_csv().to_str().unwrap(), out])
+            .args([engine, query, leads.to_str().unwrap(), events.to_str().unwrap(), out])
             .current_dir(dir)
             .output()
             .expect("python3 runs")
@@ -209,6 +214,42 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     }
 }
 
+/// Leads and events with time zones (each row in its own, `common::ZONES`) at the
+/// sample's instants: `mqlcal features` gives the plain sample's table (creation times
+/// in UTC), and so does the feature-table query on SQLite, DuckDB and PostgreSQL,
+/// plain and grouped (the zoned text shifted to UTC in SQL, as `date_format =
+/// "iso_zoned"` tells it: the query cannot look at the data).
+#[test]
+fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let leads = dir.path().join("leads.csv");
+    zoned_copy(&leads, &leads, 1);
+    let events = dir.path().join("zoned_events.csv");
+    zoned_copy(&events_csv(), &events, 1);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    // The feature SQL has no data to detect a layout from: the config names it.
+    let text = text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2);
+    assert!(text.contains("zoned_events.csv") && text.matches("iso_zoned").count() == 2);
+    write(dir.path(), "mqlcal.toml", text);
+    let zoned = mqlcal_features(dir.path(), &config);
+    assert!(zoned == plain, "the same instants give the same table");
+    let first = first_feature(&zoned);
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
+        let theirs = run_engine_on(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), &events);
+        assert_eq!(theirs.0, zoned.0, "{engine}: the same columns");
+        let wrong = feature_mismatches(&zoned, &theirs, first);
+        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+        export_features(dir.path(), &config, engine, true, &format!("patterns.{engine}.sql"));
+        let grouped = run_engine_on(dir.path(), engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"), &events);
+        assert_grouped_match(&zoned, &grouped, first, engine, as_of);
+    }
+}
+
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
 /// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
 #[test]
@@ -248,6 +289,31 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     let wrong = feature_mismatches(&ours, &theirs, first);
     assert!(wrong.is_empty(), "spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
     assert_grouped_match(&ours, &read_csv(&dir.path().join("patterns.spark.csv")), first, "spark", as_of);
+
+    // The same leads and events with time zones (`common::ZONES`), read by a model and a
+    // config that say `iso_zoned`: the same instants, so the same scores and table.
+    zoned_copy(&dir.path().join("leads.csv"), &dir.path().join("zoned_leads.csv"), 1);
+    zoned_copy(&events_csv(), &dir.path().join("zoned_events.csv"), 1);
+    let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    model["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
+    write(dir.path(), "zoned_model.json", serde_json::to_string(&model).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "zoned_model.json", "--sql", "--dialect", "spark", "-o", "score_zoned.spark.sql"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&config).unwrap().replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2);
+    let zoned_config = write(dir.path(), "zoned.toml", text);
+    export_features(dir.path(), &zoned_config, "spark", false, "features_zoned.spark.sql");
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_spark.py"))
+        .args(["zoned_leads.csv", "zoned_events.csv", "score_zoned.spark.sql", "score_zoned.spark.csv", "features_zoned.spark.sql", "features_zoned.spark.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+    let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join("score_zoned.spark.csv")), "spark");
+    assert!(wrong.is_empty(), "zoned: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_zoned.spark.csv")), first);
+    assert!(wrong.is_empty(), "zoned: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
@@ -273,21 +339,25 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!("day_first");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("%d.%m.%Y %H:%M");
     write(dir.path(), "day_first.json", serde_json::to_string(&model).unwrap());
+    model["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
+    write(dir.path(), "zoned.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
+    write(dir.path(), "zoned.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first"] {
+        for model in ["total", "day_first", "zoned"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

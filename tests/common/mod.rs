@@ -214,6 +214,36 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+/// Time zones as warehouse exports spell them, with their offsets east of UTC in
+/// seconds: pandas' `+05:30`, PostgreSQL's `-08`, Salesforce API's `+0200`, BigQuery's
+/// ` UTC`, and others.
+pub const ZONES: [(i64, &str); 8] = [(19_800, "+05:30"), (-28_800, "-08"), (7_200, "+0200"), (0, " UTC"), (-10_800, " -03:00"), (0, "Z"), (3_600, "+01"), (0, "+00:00")];
+
+/// An ISO date or time (`2024-01-01`, `2023-11-15T18:22:01`), read as UTC, written on the
+/// wall clock of the zone `east_of_utc` seconds east, followed by `zone`: the same instant.
+pub fn in_zone(iso: &str, east_of_utc: i64, zone: &str) -> String {
+    let utc = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap()))
+        .unwrap_or_else(|e| panic!("{iso:?}: {e}"));
+    format!("{}{zone}", (utc + chrono::Duration::seconds(east_of_utc)).format("%Y-%m-%d %H:%M:%S"))
+}
+
+/// `src` written to `dest` with column `column`'s times in the zones of [`ZONES`] in turn,
+/// row by row (blanks stay blank): each row's time the same instant on another clock.
+pub fn zoned_copy(src: &Path, dest: &Path, column: usize) {
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    let (header, rows) = read_csv(src);
+    let mut out = line(&header);
+    for (k, mut row) in rows.into_iter().enumerate() {
+        let (east_of_utc, zone) = ZONES[k % ZONES.len()];
+        if !row[column].is_empty() {
+            row[column] = in_zone(&row[column], east_of_utc, zone);
+        }
+        out.push_str(&line(&row));
+    }
+    std::fs::write(dest, out).unwrap();
+}
+
 pub fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }

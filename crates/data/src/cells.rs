@@ -183,6 +183,9 @@ impl<'a> DateRule<'a> {
         match self.fix {
             DateFix::Config => match layout.twelve_hour_pattern(text) {
                 Some(pattern) => format!("cannot read {text:?} as a date; expected {expected} (its time is on a 12-hour clock: set date_format = {pattern:?} in the config)"),
+                None if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => format!(
+                    "cannot read {text:?} as a date; expected {expected} (it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC)"
+                ),
                 None => format!("cannot read {text:?} as a date; expected {expected} (set date_format in the config)"),
             },
             DateFix::Recorded(fix) => format!("cannot read {text:?} as a date; expected {expected} ({fix})"),
@@ -270,9 +273,11 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
             sample = Some(value.to_string());
         }
         if value.len() >= 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-' {
-            // ISO: decided by the first value of that shape.
+            // ISO: decided by the first value of that shape; one with a time zone that
+            // plain ISO does not read (+02:00, UTC) is read as the UTC instant.
             if !saw_slash {
-                return LayoutEvidence::Decided(DateLayout::Iso);
+                let zoned = DateLayout::Iso.parse(value).is_none() && DateLayout::IsoZoned.parse(value).is_some();
+                return LayoutEvidence::Decided(if zoned { DateLayout::IsoZoned } else { DateLayout::Iso });
             }
         }
         if let Some((a, b, _)) = dmy_parts(value) {
@@ -381,6 +386,21 @@ mod tests {
         }
         let model = DateRule { format: &format, fix: DateFix::Recorded("as the model's training data wrote them") };
         assert!(!model.cannot_read("1/15/2024 9:05 AM", &DateLayout::MonthFirst).contains("12-hour"));
+    }
+
+    #[test]
+    fn a_time_zone_is_detected_or_answered_with_iso_zoned() {
+        assert_eq!(detect_layout(["2024-01-15 09:05:00+00:00", "2024-01-16 10:00:00+00:00"].into_iter()), Ok(DateLayout::IsoZoned));
+        assert_eq!(detect_layout(["2024-01-15 09:05:00 UTC"].into_iter()), Ok(DateLayout::IsoZoned));
+        // Z alone is plain ISO, as it always was; the first value decides.
+        assert_eq!(detect_layout(["2024-01-15T09:05:00Z", "2024-01-16T10:00:00+02:00"].into_iter()), Ok(DateLayout::Iso));
+        let format = DateFormat::Auto;
+        let rule = DateRule::configured(&format);
+        let message = rule.cannot_read("2024-01-16T10:00:00+02:00", &DateLayout::Iso);
+        assert!(message.ends_with("(it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC)"), "{message}");
+        // Not for a zone iso_zoned does not read, nor for another layout's column.
+        assert!(rule.cannot_read("2024-01-16T10:00:00 CET", &DateLayout::Iso).ends_with("(set date_format in the config)"));
+        assert!(rule.cannot_read("2024-01-16T10:00:00+02:00", &DateLayout::DayFirst).ends_with("(set date_format in the config)"));
     }
 
     #[test]

@@ -130,6 +130,9 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     stats.warnings.extend(notes.warnings);
 
     let created_layout = agreed_layout(&rows, &mut stats);
+    if let Some(warning) = zones_disagree(created_layout.as_ref(), stats.events.as_ref().and_then(|e| e.layout.as_ref())) {
+        stats.warnings.push(warning);
+    }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
     let mut table = rows.into_table(config, as_of)?;
     if let Some(warning) = one_outcome_cohorts(&table) {
@@ -153,6 +156,21 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
         return None;
     }
     Some(first.clone())
+}
+
+/// Creation dates with a time zone (read as UTC) and event times without one (read as
+/// written), or the other way round: when the unzoned ones are local time, every window
+/// starts off by the zone's offset, and nothing in the data can say so.
+fn zones_disagree(created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Option<String> {
+    let zoned = |layout: &DateLayout| *layout == DateLayout::IsoZoned;
+    let (created, occurred) = (created?, occurred?);
+    if zoned(created) == zoned(occurred) {
+        return None;
+    }
+    let (with, without) = if zoned(created) { ("creation dates", "event times") } else { ("event times", "creation dates") };
+    Some(format!(
+        "the {with} carry a time zone and are read as UTC, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
+    ))
 }
 
 /// `bins = "auto"`: edges chosen on the training cohorts' decided leads with

@@ -11,6 +11,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub enum DateLayout {
     /// `YYYY-MM-DD`, optionally followed by `[T ]HH:MM[:SS[.fff]]` and `Z`.
     Iso,
+    /// ISO with a time zone after the time, as warehouses and their clients write
+    /// timestamps with a zone: `+HH:MM` (pandas), `+HH` (PostgreSQL), `+HHMM`
+    /// (Salesforce's API), ` UTC` (BigQuery), `Z` or `GMT`, with or without a space
+    /// before it. Read as the UTC instant; a timestamp without a zone is taken as UTC.
+    IsoZoned,
     /// `DD/MM/YYYY` (any of / . - as separator), optional time.
     DayFirst,
     /// `MM/DD/YYYY`, optional time.
@@ -38,6 +43,7 @@ impl DateLayout {
     pub fn describe(&self) -> String {
         match self {
             DateLayout::Iso => "YYYY-MM-DD (optionally with a time)".into(),
+            DateLayout::IsoZoned => "YYYY-MM-DD HH:MM:SS with a time zone (Z, UTC, +HH, +HHMM or +HH:MM)".into(),
             DateLayout::DayFirst => "DD/MM/YYYY".into(),
             DateLayout::MonthFirst => "MM/DD/YYYY".into(),
             DateLayout::Pattern(p) => format!("the pattern {p:?}"),
@@ -48,6 +54,7 @@ impl DateLayout {
     pub fn parse(&self, text: &str) -> Option<i64> {
         match self {
             DateLayout::Iso => parse_iso(text),
+            DateLayout::IsoZoned => parse_zoned_after(text, &mut LastDay::default()),
             DateLayout::DayFirst => parse_dmy(text, true),
             DateLayout::MonthFirst => parse_dmy(text, false),
             DateLayout::Pattern(p) => NaiveDateTime::parse_from_str(text, p)
@@ -79,13 +86,14 @@ impl DateLayout {
 
     /// The layout as text that splits into numbers: the characters that separate the
     /// numbers and the parts in order (what SQL without a date parser can reassemble).
-    /// None for ISO (every SQL engine reads it), Err for a pattern with a part that is not
+    /// None for ISO (every SQL engine reads it; a zoned one is shifted to UTC by the
+    /// export's own expression), Err for a pattern with a part that is not
     /// a number (`%b`, `%p`, `%z` …) or two numbers with nothing between them.
     pub fn numeric_parts(&self) -> Result<Option<(Vec<char>, Vec<DatePart>)>, String> {
         use DatePart::*;
         let time = [Hour, Minute, Second];
         match self {
-            DateLayout::Iso => Ok(None),
+            DateLayout::Iso | DateLayout::IsoZoned => Ok(None),
             // The date's separator (any of / . -), the time's T or space and colons, a
             // trailing Z, and the point of fractional seconds (a seventh part, ignored).
             DateLayout::DayFirst => Ok(Some((DMY_SEPARATORS.to_vec(), [Day, Month, Year].into_iter().chain(time).collect()))),
@@ -154,6 +162,7 @@ impl Serialize for DateLayout {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(match self {
             DateLayout::Iso => "iso",
+            DateLayout::IsoZoned => "iso_zoned",
             DateLayout::DayFirst => "day_first",
             DateLayout::MonthFirst => "month_first",
             DateLayout::Pattern(p) => p,
@@ -166,12 +175,13 @@ impl<'de> Deserialize<'de> for DateLayout {
         let text = String::deserialize(deserializer)?;
         Ok(match text.as_str() {
             "iso" => DateLayout::Iso,
+            "iso_zoned" => DateLayout::IsoZoned,
             "day_first" => DateLayout::DayFirst,
             "month_first" => DateLayout::MonthFirst,
             p if p.contains('%') => DateLayout::Pattern(p.to_string()),
             other => {
                 return Err(serde::de::Error::custom(format!(
-                    "date format {other:?}: expected \"iso\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\""
+                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\""
                 )))
             }
         })
@@ -289,6 +299,7 @@ impl DateLayout {
     pub fn parse_after(&self, text: &str, last: &mut LastDay) -> Option<i64> {
         match self {
             DateLayout::Iso => parse_iso_after(text, last),
+            DateLayout::IsoZoned => parse_zoned_after(text, last),
             _ => self.parse(text),
         }
     }
@@ -321,6 +332,39 @@ fn parse_iso_after(text: &str, last: &mut LastDay) -> Option<i64> {
         }
     };
     Some(days * 86_400 + parse_time(&b[10..])?)
+}
+
+/// A timestamp of `IsoZoned` as the UTC instant: its wall-clock time less its zone's offset.
+fn parse_zoned_after(text: &str, last: &mut LastDay) -> Option<i64> {
+    let (wall, east_of_utc) = split_zone(text)?;
+    Some(parse_iso_after(wall, last)? - east_of_utc)
+}
+
+/// An ISO timestamp split into its wall-clock text and its zone's offset east of UTC in
+/// seconds (0 for Z, UTC, GMT or no zone); None for a zone written otherwise or out of
+/// range. The zone follows a time, so the date's own hyphens are never taken for a sign.
+fn split_zone(text: &str) -> Option<(&str, i64)> {
+    let b = text.as_bytes();
+    if b.len() <= 11 || !matches!(b[10], b'T' | b' ') {
+        return Some((text, 0));
+    }
+    if let Some(wall) = ["Z", "UTC", "GMT"].iter().find_map(|name| text.strip_suffix(name)) {
+        return Some((wall.trim_end(), 0));
+    }
+    let Some(sign_at) = b[11..].iter().position(|&c| c == b'+' || c == b'-').map(|p| p + 11) else {
+        return Some((text, 0));
+    };
+    let (hours, minutes) = match &b[sign_at + 1..] {
+        [h1, h2] => ([*h1, *h2], [b'0', b'0']),
+        [h1, h2, m1, m2] | [h1, h2, b':', m1, m2] => ([*h1, *h2], [*m1, *m2]),
+        _ => return None,
+    };
+    let (hours, minutes) = (digits(&hours)?, digits(&minutes)?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let offset = i64::from(hours * 3600 + minutes * 60);
+    Some((text[..sign_at].trim_end(), if b[sign_at] == b'-' { -offset } else { offset }))
 }
 
 /// (first, second, year) of `a/b/yyyy[ time]` with / . or - separators.
@@ -406,6 +450,14 @@ mod tests {
                 assert_eq!(DateLayout::Iso.parse_after(then, &mut last), parse_iso(then), "{first} then {then}");
             }
         }
+        // And zoned: a zone moves the day, which the remembered day must not keep.
+        let zoned = ["2024-01-01T01:00:00+02:00", "2024-01-01T01:00:00", "2024-01-01T23:00:00-02:00", "2024-01-31 23:30:00 UTC", "2024-02-01T00:30:00+01", "2024-01-01 x+02:00"];
+        for first in texts.iter().chain(&zoned) {
+            for then in texts.iter().chain(&zoned) {
+                DateLayout::IsoZoned.parse_after(first, &mut last);
+                assert_eq!(DateLayout::IsoZoned.parse_after(then, &mut last), DateLayout::IsoZoned.parse(then), "{first} then {then}");
+            }
+        }
     }
 
     #[test]
@@ -420,6 +472,62 @@ mod tests {
     }
 
     #[test]
+    fn a_zoned_timestamp_is_read_as_its_utc_instant() {
+        let zoned = DateLayout::IsoZoned;
+        let wall = parse_iso("2024-01-15T09:05:00").unwrap();
+        for (text, east_of_utc) in [
+            ("2024-01-15T09:05:00+02:00", 7200),
+            ("2024-01-15 09:05:00+02", 7200),
+            ("2024-01-15T09:05:00.000+0200", 7200),
+            ("2024-01-15 09:05:00 -05:30", -19_800),
+            ("2024-01-15 09:05:00-00:00", 0),
+            ("2024-01-15 09:05:00 UTC", 0),
+            ("2024-01-15 09:05:00.123456 UTC", 0),
+            ("2024-01-15 09:05:00 GMT", 0),
+            ("2024-01-15T09:05:00Z", 0),
+            ("2024-01-15T09:05:00", 0),
+            ("2024-01-15 09:05+01:00", 3600),
+        ] {
+            assert_eq!(zoned.parse(text), Some(wall - east_of_utc), "{text}");
+        }
+        // Across a day, a month and a year; a date alone is its midnight.
+        assert_eq!(zoned.parse("2024-01-01T01:00:00+02:00"), parse_iso("2023-12-31T23:00:00"));
+        assert_eq!(zoned.parse("2024-02-29 22:30:00-03:00"), parse_iso("2024-03-01T01:30:00"));
+        assert_eq!(zoned.parse("2024-01-15"), parse_iso("2024-01-15"));
+        for bad in [
+            "2024-01-15T09:05:00+2", "2024-01-15T09:05:00+24:00", "2024-01-15T09:05:00+02:60", "2024-01-15T09:05:00+02:00:00",
+            "2024-01-15T09:05:00 CET", "2024-01-15T09:05:00+0x:00", "2024-01-15T09:05:00+", "2024-01-15Z", "2024-13-15T09:05:00+02:00",
+            "2024-01-15T09:05:00+02:00Z", "2024-01-15T25:05:00+02:00",
+        ] {
+            assert_eq!(zoned.parse(bad), None, "{bad}");
+        }
+        // Plain ISO reads no zone but Z (as it always has).
+        assert_eq!(DateLayout::Iso.parse("2024-01-15T09:05:00+02:00"), None);
+        assert_eq!(DateLayout::Iso.parse("2024-01-15 09:05:00 UTC"), None);
+    }
+
+    #[test]
+    fn zoned_timestamps_are_the_instants_chrono_reads() {
+        use chrono::DateTime;
+        // Every quarter-hour offset a zone has had, at times around midnight and the year's end.
+        let mut compared = 0;
+        for wall in ["2023-12-31T23:59:59", "2024-01-01T00:00:00", "2024-02-29T12:34:56", "2024-06-30T07:15:00"] {
+            for quarters in -56..=56i32 {
+                let (sign, minutes) = (if quarters < 0 { '-' } else { '+' }, quarters.unsigned_abs() * 15);
+                let (h, m) = (minutes / 60, minutes % 60);
+                let colon = format!("{wall}{sign}{h:02}:{m:02}");
+                let chrono = DateTime::parse_from_rfc3339(&colon).unwrap().timestamp();
+                assert_eq!(DateLayout::IsoZoned.parse(&colon), Some(chrono), "{colon}");
+                let plain = format!("{} {}{sign}{h:02}{m:02}", &wall[..10], &wall[11..]);
+                let chrono = DateTime::parse_from_str(&plain, "%Y-%m-%d %H:%M:%S%z").unwrap().timestamp();
+                assert_eq!(DateLayout::IsoZoned.parse(&plain), Some(chrono), "{plain}");
+                compared += 2;
+            }
+        }
+        assert_eq!(compared, 4 * 113 * 2);
+    }
+
+    #[test]
     fn day_first_month_first_and_patterns() {
         assert_eq!(DateLayout::DayFirst.parse("02/01/1970"), Some(86_400));
         assert_eq!(DateLayout::MonthFirst.parse("01/02/1970 00:00:10"), Some(86_410));
@@ -430,6 +538,7 @@ mod tests {
     fn the_model_file_spells_a_layout_as_one_string() {
         for (layout, text) in [
             (DateLayout::Iso, "\"iso\""),
+            (DateLayout::IsoZoned, "\"iso_zoned\""),
             (DateLayout::DayFirst, "\"day_first\""),
             (DateLayout::MonthFirst, "\"month_first\""),
             (DateLayout::Pattern("%d.%m.%Y %H:%M".into()), "\"%d.%m.%Y %H:%M\""),

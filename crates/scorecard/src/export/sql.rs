@@ -118,12 +118,21 @@ impl Dialect {
     /// month-first or pattern date is split into its numbers and reassembled as ISO,
     /// which every engine casts; only the splitting and padding differ by dialect.
     fn date_epoch(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        if layout == Some(&DateLayout::IsoZoned) {
+            let zoned = self.zoned(expr);
+            return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {} - {} END", self.epoch(&zoned.wall), zoned.east_of_utc));
+        }
         Ok(self.epoch(&self.date_iso(expr, layout)?))
     }
 
     /// A date text written as `layout` records, as ISO text every engine casts (the text
     /// itself when it is ISO already).
     pub(crate) fn date_iso(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        if layout == Some(&DateLayout::IsoZoned) {
+            let zoned = self.zoned(expr);
+            let utc = self.plus_seconds(&self.timestamp(&zoned.wall), &format!("-({})", zoned.east_of_utc));
+            return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {} END", self.timestamp_text(&utc)));
+        }
         let Some((separators, parts)) = layout.map(DateLayout::numeric_parts).transpose().map_err(ExportError::DateFormat)?.flatten() else {
             return Ok(expr.to_string());
         };
@@ -156,6 +165,58 @@ impl Dialect {
         );
         // A NULL (missing) date stays NULL rather than becoming '-- 00:00:00'.
         Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END"))
+    }
+
+    /// A zoned ISO text (`DateLayout::IsoZoned`) split as the scorer splits it: the
+    /// wall-clock time up to its whole seconds, and the zone's offset east of UTC in
+    /// seconds (0 for Z, UTC, GMT or none). The zone is looked for after the date, so
+    /// the date's hyphens are not signs.
+    fn zoned(self, expr: &str) -> Zoned {
+        let named_dropped = format!("REPLACE(REPLACE(REPLACE({expr}, 'UTC', ''), 'GMT', ''), 'Z', '')");
+        let after_date = self.substr(&named_dropped, "12", None);
+        // The sign's place after the date (1-based; 0: no offset): a time has one sign at most.
+        let sign_at = self.position("'-'", &format!("REPLACE({after_date}, '+', '-')"));
+        let wall_length = format!("(CASE WHEN {sign_at} BETWEEN 1 AND 8 THEN 10 + {sign_at} ELSE 19 END)");
+        let wall = format!("TRIM({})", self.substr(&named_dropped, "1", Some(&wall_length)));
+        let digits = format!("REPLACE({}, ':', '')", self.substr(&after_date, &format!("{sign_at} + 1"), None));
+        let integer = if self == Dialect::Sqlite { "INTEGER" } else { "BIGINT" };
+        let hours = format!("CAST({} AS {integer})", self.substr(&digits, "1", Some("2")));
+        let minutes = format!("CAST(COALESCE(NULLIF({}, ''), '0') AS {integer})", self.substr(&digits, "3", Some("2")));
+        let sign = self.substr(&after_date, &sign_at, Some("1"));
+        let east_of_utc =
+            format!("(CASE WHEN {sign_at} = 0 THEN 0 WHEN {sign} = '-' THEN -1 ELSE 1 END * ({hours} * 3600 + {minutes} * 60))");
+        Zoned { wall, east_of_utc }
+    }
+
+    /// The characters of `text` from place `from` (1-based), `length` of them or to the end.
+    fn substr(self, text: &str, from: &str, length: Option<&str>) -> String {
+        match (self, length) {
+            (Dialect::Ansi, Some(n)) => format!("SUBSTRING({text} FROM {from} FOR {n})"),
+            (Dialect::Ansi, None) => format!("SUBSTRING({text} FROM {from})"),
+            (_, Some(n)) => format!("SUBSTR({text}, {from}, {n})"),
+            (_, None) => format!("SUBSTR({text}, {from})"),
+        }
+    }
+
+    /// The place (1-based) of the first `needle` in `text`, 0 when absent.
+    fn position(self, needle: &str, text: &str) -> String {
+        match self {
+            Dialect::Sqlite | Dialect::Duckdb | Dialect::Spark => format!("INSTR({text}, {needle})"),
+            Dialect::Postgres | Dialect::Bigquery => format!("STRPOS({text}, {needle})"),
+            Dialect::Snowflake | Dialect::Ansi => format!("POSITION({needle} IN {text})"),
+        }
+    }
+
+    /// A date and time `seconds` (an integer expression) later.
+    fn plus_seconds(self, ts: &str, seconds: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("datetime({ts}, ({seconds}) || ' seconds')"),
+            Dialect::Duckdb => format!("({ts} + to_seconds({seconds}))"),
+            Dialect::Postgres | Dialect::Ansi => format!("({ts} + ({seconds}) * INTERVAL '1' SECOND)"),
+            Dialect::Bigquery => format!("TIMESTAMP_ADD({ts}, INTERVAL {seconds} SECOND)"),
+            Dialect::Snowflake => format!("DATEADD(second, {seconds}, {ts})"),
+            Dialect::Spark => format!("timestampadd(SECOND, {seconds}, {ts})"),
+        }
     }
 
     /// The `k`-th (from 0) of the `|`-separated numbers of `text`, NULL or '' when absent.
@@ -237,6 +298,13 @@ impl Dialect {
             _ => format!("CAST(CASE WHEN ({x}) >= 0 THEN FLOOR(({x}) + 0.5) ELSE -FLOOR(-({x}) + 0.5) END AS BIGINT)"),
         }
     }
+}
+
+/// A zoned timestamp's parts as SQL expressions: its wall-clock ISO text, and its
+/// zone's offset east of UTC in seconds.
+struct Zoned {
+    wall: String,
+    east_of_utc: String,
 }
 
 /// Why a model cannot be exported.
