@@ -464,3 +464,74 @@ fn events_read_in_pieces_give_the_same_table_however_the_file_is_written() {
         assert!(std::fs::read(dir.path().join("variant.csv")).unwrap() == whole, "{how}: another feature table");
     }
 }
+
+/// Salesforce writes a record's id in 15 case-sensitive characters (reports) or 18
+/// case-insensitive ones (the API; the 15 and three characters spelling their case).
+/// Leads from a report and events or won ids from the API share no id; the messages
+/// say that, with one record's two forms, and what to export. The 18-character forms
+/// here are worked out by hand (the first is Salesforce's documented example).
+#[test]
+fn salesforce_id_forms_are_named_when_ids_do_not_match() {
+    let ids = [
+        ("a1", "001A0000006Vm9r", "001A0000006Vm9rIAC"),
+        ("a2", "00Q5e00000AbCdE", "00Q5e00000AbCdEEAV"),
+        ("a3", "00Q5e00000xYzWq", "00Q5e00000xYzWqEAK"),
+        ("a4", "00Q5e00000rStUv", "00Q5e00000rStUvEAK"),
+        ("a5", "00Q5e00000MnOpQ", "00Q5e00000MnOpQEAV"),
+    ];
+    let with_ids = |text: &str, long: bool| {
+        ids.iter().fold(text.to_string(), |t, (small, short_id, long_id)| t.replace(&format!("\n{small},"), &format!("\n{},", if long { long_id } else { short_id })))
+    };
+    let dir = small_project();
+    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, false));
+    write(dir.path(), "events.csv", with_ids(SMALL_EVENTS, true));
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones")
+            && err.contains("(\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\")")
+            && err.contains("CASESAFEID(Id)")
+            && err.lines().count() <= 3,
+        "{err}"
+    );
+    // The fix: the same form in both files.
+    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, true));
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+
+    // Won ids from the API against leads from a report: named in the warning.
+    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, false));
+    write(dir.path(), "events.csv", with_ids(SMALL_EVENTS, false));
+    write(dir.path(), "won_ids.csv", "id\n00Q5e00000xYzWqEAK\n");
+    let config = SMALL_CONFIG.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"").replace("outcome = \"stage\"\n", "");
+    write(dir.path(), "mqlcal.toml", config);
+    let (_, _, err) = features(dir.path(), "out2.csv");
+    assert!(err.contains("won ids match no lead") && err.contains("the won ids are Salesforce's 18-character ids") && err.contains("(\"00Q5e00000xYzWqEAK\" is \"00Q5e00000xYzWq\")"), "{err}");
+
+    // A production batch of report ids with API events scores every lead without its events: score warns why.
+    let sample = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "current_points.toml"] {
+        std::fs::copy(data.join(file), sample.path().join(file)).unwrap();
+    }
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()));
+    write(sample.path(), "mqlcal.toml", config);
+    let (code, _, err) = run_in(sample.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    // L0000123 -> 00Q5e0000000123 (15) / 00Q5e0000000123EAA (18: only the Q of the first five is upper case).
+    let report_id = |id: &str, long: bool| format!("00Q5e{:0>10}{}", id.trim_start_matches('L').trim_start_matches('0'), if long { "EAA" } else { "" });
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let batch: Vec<String> = leads.lines().skip(1).take(50).map(|l| l.split_once(',').map(|(id, rest)| format!("{},{rest}", report_id(id, false))).unwrap()).collect();
+    write(sample.path(), "batch.csv", format!("{}\n{}\n", leads.lines().next().unwrap(), batch.join("\n")));
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    let kept: Vec<String> = events.lines().skip(1).filter(|l| l[1..8].parse::<u32>().is_ok_and(|k| k <= 50)).map(|l| l.split_once(',').map(|(id, rest)| format!("{},{rest}", report_id(id, true))).unwrap()).collect();
+    assert!(kept.len() > 50 && kept[0].starts_with("00Q5e0000000001EAA,"), "{:?}", &kept[..1]);
+    write(sample.path(), "batch_events.csv", format!("lead_id,occurred_at,activity\n{}\n", kept.join("\n")));
+    let (code, _, err) = run_in(sample.path(), &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", "batch_events.csv", "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("warning: ignored {} events for lead ids not in batch.csv; the events' lead ids are Salesforce's 18-character ids", kept.len()))
+            && err.contains("(\"00Q5e0000000001EAA\" is \"00Q5e0000000001\")"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cells::{DateLayout, DateRule};
 use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
+use crate::salesforce_ids;
 use crate::DataError;
 
 /// Lead ids with creation times, as the events aggregation needs them (ingest lends them).
@@ -127,7 +128,7 @@ pub fn aggregate(
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
 
-    check_some_match(spec, &stats, leads, sample_event)?;
+    check_some_match(spec, &stats, leads, sample_event.as_deref())?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
@@ -140,11 +141,8 @@ pub fn aggregate(
     }
     stats.missing_activities = missing;
     if stats.unknown_lead > 0 {
-        notes.warnings.push(format!(
-            "{}: {} events belong to no known lead and were ignored",
-            path.display(),
-            stats.unknown_lead
-        ));
+        let id_forms = sample_event.as_deref().and_then(|id| other_id_form(id, leads)).map(|hint| format!("; {hint}")).unwrap_or_default();
+        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{id_forms}", path.display(), stats.unknown_lead));
     }
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
@@ -156,19 +154,24 @@ pub fn aggregate(
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
-fn check_some_match(spec: &EventsSpec, stats: &EventStats, leads: &LeadKeys<'_>, sample_event: Option<String>) -> Result<(), DataError> {
+fn check_some_match(spec: &EventsSpec, stats: &EventStats, leads: &LeadKeys<'_>, sample_event: Option<&str>) -> Result<(), DataError> {
     let matched = stats.rows - stats.unknown_lead - stats.blank;
     if stats.rows > 0 && matched == 0 {
         let sample_lead = leads.ids.first().cloned().unwrap_or_default();
+        let sample_event = sample_event.unwrap_or_default();
+        let fix = other_id_form(sample_event, leads).unwrap_or_else(|| "check [events] lead_id and [columns] id".into());
         return Err(DataError::File {
             path: spec.path.clone(),
             message: format!(
-                "none of the {} events' lead ids (column {:?}, e.g. {:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
-                stats.rows,
-                spec.lead_id,
-                sample_event.unwrap_or_default()
+                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); {fix}",
+                stats.rows, spec.lead_id,
             ),
         });
     }
     Ok(())
+}
+
+/// Salesforce's other id form, when an event's unmatched lead id is one of a lead's.
+fn other_id_form(event_id: &str, leads: &LeadKeys<'_>) -> Option<String> {
+    salesforce_ids::other_form_hint(event_id, |id| leads.ids.iter().any(|lead| lead == id), "the events' lead ids", "the leads' ids")
 }

@@ -17,6 +17,7 @@ use crate::event_stream::IdRows;
 use crate::events::{self, EventStats, LeadKeys};
 use crate::lead_rows::LeadRows;
 use crate::read::{self, ReadNotes, Table};
+use crate::salesforce_ids;
 use crate::DataError;
 
 /// The feature table plus what ingest noticed on the way.
@@ -220,12 +221,13 @@ fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: 
     stats.unmatched_won_ids = unmatched.len();
     stats.unmatched_won_id_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
     if let (false, Layout::WonIds { won_ids, .. }) = (unmatched.is_empty(), &config.layout) {
+        let fix = salesforce_ids::other_form_hint(unmatched[0], |id| known.contains(id), "the won ids", "the leads' ids")
+            .unwrap_or_else(|| format!("check that both files use the same id ([columns] id = {:?})", config.id_column));
         stats.warnings.push(format!(
-            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted. Check that both files use the same id ([columns] id = {:?})",
+            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: {fix}",
             won_ids.display(),
             unmatched.len(),
             stats.unmatched_won_id_examples.join(", "),
-            config.id_column
         ));
     }
 }

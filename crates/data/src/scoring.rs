@@ -24,11 +24,21 @@ pub struct ScoringInput {
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
+    /// The first such event's lead id.
+    pub unknown_lead_example: Option<String>,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
 }
 
 impl ScoringInput {
+    /// When the events' first unknown lead id is Salesforce's other form of a lead's id
+    /// (15 characters against 18): what to export instead. Such a batch scores every
+    /// lead without its events.
+    pub fn other_id_form(&self) -> Option<String> {
+        let example = self.unknown_lead_example.as_deref()?;
+        crate::salesforce_ids::other_form_hint(example, |id| self.ids.iter().any(|lead| lead == id), "the events' lead ids", "the leads' ids")
+    }
+
     /// Each lead of `rows`, in order: its id and its feature values, aligned with the
     /// model's signals. The values are laid out lead by lead in `buffer` (its old contents
     /// replaced; scoring a million leads reuses one per piece), each column read as one
@@ -155,12 +165,16 @@ fn sum_events(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
+    let mut unknown_lead_example = None;
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
             *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
             return;
         };
         let Some(row) = event.lead else {
+            if for_unknown_leads == 0 {
+                unknown_lead_example = event.lead_id.map(str::to_string);
+            }
             for_unknown_leads += 1;
             return;
         };
@@ -183,6 +197,7 @@ fn sum_events(
     }
     out.unknown_activities = unknown_activities;
     out.events_for_unknown_leads = for_unknown_leads;
+    out.unknown_lead_example = unknown_lead_example;
     out.events_outside_window = outside_window;
     Ok(())
 }
