@@ -125,6 +125,9 @@ fn leads_cases() -> Vec<Case> {
         case("earliest_date not a date", |d| edit(d, "mqlcal.toml", "[input]\n", "[input]\nearliest_date = \"last year\"\n"), VALIDATE, 2, &["mqlcal.toml", "earliest_date", "YYYY-MM-DD"]),
         case("unknown outcome", |d| edit(d, "leads.csv", "L0000002,2024-01-01,lost", "L0000002,2024-01-01,maybe"), VALIDATE, 1, &["leads.csv", "maybe"]),
         case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "sixteen"]),
+        case("a number written as money", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"$1,600\","), VALIDATE, 1, &["leads.csv", "\"$1,600\" is not a number: written as money", "1200.50"]),
+        case("a number with a thousands separator", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"1,600\","), VALIDATE, 1, &["leads.csv", "company_size", "a thousands separator or a decimal comma"]),
+        case("a spreadsheet's #N/A in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,#N/A,"), VALIDATE, 1, &["leads.csv", "error value", "[input] missing"]),
         case("infinite number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,inf,"), VALIDATE, 1, &["leads.csv", "company_size"]),
         case("leads is a folder", |d| {
             std::fs::remove_file(d.join("leads.csv")).unwrap();
@@ -265,6 +268,7 @@ fn scoring_cases() -> Vec<Case> {
     vec![
         case("score: leads lack a column", |d| edit(d, "leads.csv", ",industry,", ",sector,"), SCORE, 1, &["leads.csv", "industry"]),
         case("score: short row", |d| set_line(d, "leads.csv", 9, "L0000008,2024-01-01"), SCORE, 1, &["leads.csv", "line 9"]),
+        case("score: a percentage in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,16%,"), SCORE, 1, &["leads.csv", "\"16%\" is not a number: written as a percentage"]),
         case("score: events short row", |d| set_line(d, "events.csv", 4, "L0000001"), SCORE, 1, &["events.csv", "line 4"]),
         case("score over its own input", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "leads.csv"], 2, &["leads.csv"]),
         case("score to a spreadsheet", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.xlsx"], 2, &["scores.xlsx"]),

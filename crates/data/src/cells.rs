@@ -123,7 +123,10 @@ pub fn numbers(
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
-                        message: format!("{text:?} is not a number"),
+                        message: match mqlcal_scorecard::formatted_number(text) {
+                            Some(why) => format!("{text:?} is not a number: {why}"),
+                            None => format!("{text:?} is not a number"),
+                        },
                     }),
                 })
                 .collect()

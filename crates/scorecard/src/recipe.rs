@@ -290,7 +290,7 @@ pub struct RawLead {
 pub enum RecipeError {
     #[error("the lead has no column {column:?}, which signal {signal:?} reads")]
     MissingColumn { signal: String, column: String },
-    #[error("column {column:?}: {text:?} is not a number (signal {signal:?})")]
+    #[error("column {column:?}: {text:?} is not a number (signal {signal:?}){}", formatted_number(.text).map(|why| format!(": {why}")).unwrap_or_default())]
     NotANumber { signal: String, column: String, text: String },
     #[error("column {column:?}: {value} is negative, but signal {signal:?} is a count")]
     Negative { signal: String, column: String, value: f64 },
@@ -322,6 +322,31 @@ fn number_cell(lead: &RawLead, signal: &str, column: &str, missing: &[String]) -
             })
         })
         .transpose()
+}
+
+/// What a cell that is not a number is, when it is a number as a spreadsheet or a
+/// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
+/// (`#N/A`), and what to export instead; None for other text. Numbers are read plain
+/// (`1200`, `-300`, `1.5`): a comma may be a thousands separator or a decimal mark, and
+/// guessing which would read some exports wrong without a word.
+pub fn formatted_number(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    if text.starts_with('#') && (text.ends_with('!') || text.ends_with('?') || text.eq_ignore_ascii_case("#N/A")) {
+        return Some("a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank");
+    }
+    let plain = |dropped: &[char]| text.chars().filter(|c| !dropped.contains(c)).collect::<String>().trim().parse::<f64>().is_ok_and(f64::is_finite);
+    const MONEY: [char; 8] = ['$', '€', '£', '¥', ',', ' ', '(', ')'];
+    Some(if text.contains(['$', '€', '£', '¥']) && plain(&MONEY) {
+        "written as money; export numbers unformatted (1200.50, not $1,200.50)"
+    } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
+        "written as a percentage; export the plain number (12, or 0.12, as the signal's bins expect), without %"
+    } else if text.starts_with('(') && text.ends_with(')') && plain(&['(', ')', ',']) {
+        "an accounting negative; export negative numbers with a minus sign (-300, not (300))"
+    } else if text.contains(',') && plain(&[',']) {
+        "written with ',' (a thousands separator or a decimal comma); export numbers unformatted, with '.' as the only decimal mark (1200 or 1.5)"
+    } else {
+        return None;
+    })
 }
 
 /// A number clipped to `[floor, cap]`, then times `scale`: the one home of that rule.
