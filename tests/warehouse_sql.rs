@@ -231,10 +231,15 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
     zoned_copy(&events_csv(), &events, 1);
     let text = std::fs::read_to_string(&config).unwrap();
     let text = text.replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
-    // The feature SQL has no data to detect a layout from: the config names it.
+    // The feature SQL has no data to detect a layout from: the config names it (and says so when it does not).
+    write(dir.path(), "mqlcal.toml", &text);
+    let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--features", "--config", config.to_str().unwrap(), "--dialect", "duckdb", "-o", "auto.sql"]);
+    assert!(code == 0 && err.contains("note: [columns] date_format and [events] date_format = \"auto\" cannot look at the warehouse's data") && err.contains("\"iso_zoned\""), "{err}");
     let text = text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2);
     assert!(text.contains("zoned_events.csv") && text.matches("iso_zoned").count() == 2);
     write(dir.path(), "mqlcal.toml", text);
+    let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--features", "--config", config.to_str().unwrap(), "--dialect", "duckdb", "-o", "zoned.sql"]);
+    assert!(code == 0 && !err.contains("note:"), "{err}");
     let zoned = mqlcal_features(dir.path(), &config);
     assert!(zoned == plain, "the same instants give the same table");
     let first = first_feature(&zoned);

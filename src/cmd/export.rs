@@ -68,6 +68,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::ensure!(args.model.is_none(), "--features reads the config (--config), not a model file: drop --model");
         let config = super::load_config(args.config.as_deref())?;
         let sql = mqlcal_pipeline::feature_sql(&config, dialect, &args.leads_table, &args.events_table, args.grouped)?;
+        if let Some(note) = mqlcal_pipeline::auto_dates_note(&config) {
+            eprintln!("{note}");
+        }
         return emit(&args, &sql, &[config.source_path.as_path()]);
     }
     anyhow::ensure!(args.config.is_none(), "--config is read by --features; the scoring query reads --model");

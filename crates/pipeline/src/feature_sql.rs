@@ -5,6 +5,26 @@
 use mqlcal_config::{Config, Duplicates, Layout, Period, Signal};
 use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, Dialect, FeatureTableSpec, OutcomeCells};
 
+/// What the query assumes of dates the config leaves to `date_format = "auto"`, which
+/// cannot look at the warehouse's data: plain ISO. None when every date it reads has
+/// a layout set. (An export in another layout, or with a time zone, would be read
+/// by each engine's own cast, differently from `mqlcal features`.)
+pub fn auto_dates_note(config: &Config) -> Option<String> {
+    let mut auto = Vec::new();
+    if config.created_at_column.is_some() && config.date_format.fixed().is_none() {
+        auto.push("[columns] date_format");
+    }
+    if config.signals.iter().any(Signal::counts_events) && config.events.as_ref().is_some_and(|e| e.date_format.fixed().is_none()) {
+        auto.push("[events] date_format");
+    }
+    (!auto.is_empty()).then(|| {
+        format!(
+            "note: {} = \"auto\" cannot look at the warehouse's data: the query reads those dates as plain ISO (2024-01-15 09:05:00); set it where the table writes them otherwise (\"day_first\", a pattern, or \"iso_zoned\" for timestamps with a time zone)",
+            auto.join(" and ")
+        )
+    })
+}
+
 /// The feature-table query for `config` (`grouped`: distinct patterns with counts).
 pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_table: &str, grouped: bool) -> anyhow::Result<String> {
     let path = config.source_path.display();
