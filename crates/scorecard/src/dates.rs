@@ -292,6 +292,8 @@ pub struct LastDay {
     /// `yyyy-mm` of the last date read, with the days to its first day and its length.
     month: [u8; 7],
     month_days: Option<(i64, u32)>,
+    /// The last pattern read by, and its shape when it has one.
+    shape: Option<(String, Option<Shape>)>,
 }
 
 impl DateLayout {
@@ -300,6 +302,13 @@ impl DateLayout {
         match self {
             DateLayout::Iso => parse_iso_after(text, last),
             DateLayout::IsoZoned => parse_zoned_after(text, last),
+            DateLayout::Pattern(pattern) => {
+                if last.shape.as_ref().is_none_or(|(of, _)| of != pattern) {
+                    last.shape = Some((pattern.clone(), Shape::of(pattern)));
+                }
+                let shape = last.shape.as_ref().and_then(|(_, shape)| shape.as_ref());
+                shape.and_then(|shape| shape.read(text.as_bytes())).or_else(|| self.parse(text))
+            }
             _ => self.parse(text),
         }
     }
@@ -332,6 +341,127 @@ fn parse_iso_after(text: &str, last: &mut LastDay) -> Option<i64> {
         }
     };
     Some(days * 86_400 + parse_time(&b[10..])?)
+}
+
+/// A pattern of numbers and literal characters (`%m/%d/%Y %I:%M:%S %p`), read without
+/// chrono when a text has exactly its shape: numbers of one or two digits, a year of
+/// four, AM or PM in any case, every literal as written. That is how an export writes
+/// every cell, so each event is read by plain arithmetic; any other text (two spaces, a
+/// leap second, a sign) goes to chrono, which decides as it always did. Only what chrono
+/// reads the same way is read here (the tests hold it to that).
+#[derive(Debug, Clone, PartialEq)]
+struct Shape {
+    tokens: Vec<ShapeToken>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ShapeToken {
+    Literal(u8),
+    Number(DatePart),
+    Meridiem,
+}
+
+impl Shape {
+    /// The shape of a pattern of numbers with something between them (a date, an
+    /// optional 24-hour time or a 12-hour one with AM/PM) and ASCII literals; None for
+    /// any other.
+    fn of(pattern: &str) -> Option<Shape> {
+        let mut tokens = Vec::new();
+        let mut bytes = pattern.bytes();
+        while let Some(b) = bytes.next() {
+            tokens.push(match b {
+                b'%' => match bytes.next()? {
+                    b'Y' => ShapeToken::Number(DatePart::Year),
+                    b'm' => ShapeToken::Number(DatePart::Month),
+                    b'd' => ShapeToken::Number(DatePart::Day),
+                    b'H' => ShapeToken::Number(DatePart::Hour),
+                    b'I' => ShapeToken::Number(DatePart::Hour12),
+                    b'M' => ShapeToken::Number(DatePart::Minute),
+                    b'S' => ShapeToken::Number(DatePart::Second),
+                    b'p' | b'P' => ShapeToken::Meridiem,
+                    _ => return None,
+                },
+                b' ' => ShapeToken::Literal(b' '),
+                b if b.is_ascii_graphic() => ShapeToken::Literal(b),
+                _ => return None,
+            });
+        }
+        let parts: Vec<DatePart> = tokens.iter().filter_map(|t| if let ShapeToken::Number(p) = t { Some(*p) } else { None }).collect();
+        let has = |part| parts.contains(&part);
+        let adjacent_numbers = tokens.windows(2).any(|w| matches!(w, [ShapeToken::Number(_), ShapeToken::Number(_)]));
+        let once = parts.iter().enumerate().all(|(k, p)| !parts[..k].contains(p));
+        let clock = match (has(DatePart::Hour), has(DatePart::Hour12), tokens.contains(&ShapeToken::Meridiem)) {
+            (false, false, false) => !has(DatePart::Minute) && !has(DatePart::Second),
+            // chrono reads an hour without minutes as no time at all: not this reader's.
+            (true, false, false) | (false, true, true) => has(DatePart::Minute),
+            _ => false,
+        };
+        let date = has(DatePart::Year) && has(DatePart::Month) && has(DatePart::Day);
+        (date && clock && once && !adjacent_numbers && tokens.iter().filter(|t| **t == ShapeToken::Meridiem).count() <= 1).then_some(Shape { tokens })
+    }
+
+    /// Seconds since 1970-01-01 of a text of exactly this shape naming a real time
+    /// (seconds 0-59); None otherwise.
+    fn read(&self, text: &[u8]) -> Option<i64> {
+        let (mut at, mut pm) = (0, None);
+        let (mut year, mut month, mut day, mut hour, mut hour12, mut minute, mut second) = (None, None, None, None, None, 0, 0);
+        for token in &self.tokens {
+            match *token {
+                ShapeToken::Literal(c) => {
+                    if text.get(at) != Some(&c) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                ShapeToken::Meridiem => {
+                    let &[half, m] = text.get(at..at + 2)? else { return None };
+                    pm = Some(match half.to_ascii_uppercase() {
+                        b'A' => false,
+                        b'P' => true,
+                        _ => return None,
+                    });
+                    if m.to_ascii_uppercase() != b'M' {
+                        return None;
+                    }
+                    at += 2;
+                }
+                ShapeToken::Number(part) => {
+                    let rest = &text[at.min(text.len())..];
+                    let length = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                    let fits = if part == DatePart::Year { length == 4 } else { (1..=2).contains(&length) };
+                    if !fits {
+                        return None;
+                    }
+                    let value = rest[..length].iter().fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
+                    at += length;
+                    match part {
+                        DatePart::Year => year = Some(value),
+                        DatePart::Month => month = Some(value),
+                        DatePart::Day => day = Some(value),
+                        DatePart::Hour => hour = Some(value),
+                        DatePart::Hour12 => hour12 = Some(value),
+                        DatePart::Minute => minute = value,
+                        DatePart::Second => second = value,
+                        DatePart::Meridiem => return None,
+                    }
+                }
+            }
+        }
+        if at != text.len() {
+            return None;
+        }
+        let hour = match (hour, hour12, pm) {
+            (Some(h), None, None) => h,
+            (None, Some(h), Some(pm)) if (1..=12).contains(&h) => h % 12 + if pm { 12 } else { 0 },
+            (None, None, None) => 0,
+            _ => return None,
+        };
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let days = days_from_civil(i64::from(year?), month?, day?)?;
+        Some(days * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
+    }
 }
 
 /// A timestamp of `IsoZoned` as the UTC instant: its wall-clock time less its zone's offset.
@@ -525,6 +655,69 @@ mod tests {
             }
         }
         assert_eq!(compared, 4 * 113 * 2);
+    }
+
+    /// Texts as patterns write them (numbers padded or not, AM/PM in any case, out-of-range
+    /// values) and one-byte mutations of them: whatever the shape reads, chrono reads the
+    /// same, and a pattern's reading after other texts is chrono's reading of the text.
+    #[test]
+    fn a_text_of_the_patterns_shape_reads_as_chrono_reads_it() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(12);
+        let patterns = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d.%m.%Y %H:%M", "%Y-%m-%d %I:%M%p", "%d/%m/%Y", "%m-%d-%Y %H:%M:%S"];
+        let (mut shaped, mut compared) = (0, 0);
+        for pattern in patterns {
+            let layout = DateLayout::Pattern(pattern.into());
+            let shape = Shape::of(pattern).expect("a pattern of numbers has a shape");
+            let mut last = LastDay::default();
+            for _ in 0..30_000 {
+                let mut text = String::new();
+                let mut spec = pattern.chars();
+                while let Some(c) = spec.next() {
+                    if c != '%' {
+                        text.push(c);
+                        continue;
+                    }
+                    let value: u32 = match spec.next().unwrap() {
+                        'Y' => rng.random_range(1899..2101),
+                        'm' => rng.random_range(0..14),
+                        'd' => rng.random_range(0..33),
+                        'H' => rng.random_range(0..25),
+                        'I' => rng.random_range(0..14),
+                        'M' | 'S' => rng.random_range(0..62),
+                        _ => {
+                            text.push_str(["AM", "PM", "am", "pm", "Am", "pM"][rng.random_range(0..6)]);
+                            continue;
+                        }
+                    };
+                    text.push_str(&if rng.random_bool(0.5) { format!("{value:02}") } else { value.to_string() });
+                }
+                let mut bytes = text.into_bytes();
+                if rng.random_bool(0.3) {
+                    let at = rng.random_range(0..bytes.len());
+                    const BYTES: &[u8] = b"0123456789 /.:-AaPpMmx\t+";
+                    let other = BYTES[rng.random_range(0..BYTES.len())];
+                    match rng.random_range(0..3) {
+                        0 => bytes[at] = other,
+                        1 => bytes.insert(at, other),
+                        _ => drop(bytes.remove(at)),
+                    }
+                }
+                let text = String::from_utf8(bytes).unwrap();
+                let chrono = layout.parse(&text);
+                if let Some(seconds) = shape.read(text.as_bytes()) {
+                    assert_eq!(Some(seconds), chrono, "{pattern}: {text:?}");
+                    shaped += 1;
+                }
+                assert_eq!(layout.parse_after(&text, &mut last), chrono, "{pattern}: {text:?} after others");
+                compared += 1;
+            }
+        }
+        assert!(shaped > compared / 3, "the shape reads most texts: {shaped} of {compared}");
+        // Patterns it does not take: a named month, an hour without minutes, a tab.
+        for pattern in ["%d %b %Y", "%d/%m/%Y %H", "%d/%m/%Y\t%H:%M", "%Y%m%d", "%d/%m/%Y %I:%M", "%d/%m/%Y %H:%M %p", "%d/%m/%Y %S", "%d/%m/%Y %H:%M %m"] {
+            assert_eq!(Shape::of(pattern), None, "{pattern}");
+        }
     }
 
     #[test]
