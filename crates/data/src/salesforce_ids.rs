@@ -50,7 +50,8 @@ mod tests {
 
     #[test]
     fn case_safe_ids_as_salesforce_documents_them() {
-        // Salesforce's own examples of the two forms.
+        // The pair Salesforce's help cites for the conversion, and one worked out by hand
+        // (only the D of the first five is upper case: bit 2, the letter E).
         assert_eq!(case_safe("001A0000006Vm9r").as_deref(), Some("001A0000006Vm9rIAC"));
         assert_eq!(case_safe("00D000000000062").as_deref(), Some("00D000000000062EAA"));
         // Every letter upper case: all five bits of every chunk.
