@@ -94,6 +94,12 @@ fn us_twelve_hour_times(dir: &Path) {
     write(dir, "leads.csv", out);
 }
 
+/// Two leads whose long numeric ids a spreadsheet rounded to the same text.
+fn rounded_ids(dir: &Path) {
+    edit(dir, "leads.csv", "L0000001,", "1.23457E+14,");
+    edit(dir, "leads.csv", "L0000002,", "1.23457E+14,");
+}
+
 fn leads_cases() -> Vec<Case> {
     vec![
         case("short row", |d| set_line(d, "leads.csv", 5, "L0000004,2024-01-01,lost"), VALIDATE, 1, &["leads.csv", "line 5: 3 fields where the header has 9"]),
@@ -188,6 +194,8 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", read(d, "leads.csv") + footer);
         }, VALIDATE, 1, &["leads.csv", "Grand Totals", "report's footer", "delete the lines from line"]),
         case("duplicate ids", |d| edit(d, "leads.csv", "L0000002,", "L0000001,"), VALIDATE, 1, &["L0000001"]),
+        case("ids a spreadsheet rounded", rounded_ids, &["features", "--config", "mqlcal.toml", "-o", "features.csv"], 1, &["leads.csv", "row 2, column \"lead_id\"", "\"1.23457E+14\"", "scientific notation", "without opening the file in a spreadsheet"]),
+        case("ids a spreadsheet rounded, validated", rounded_ids, VALIDATE, 1, &["\"1.23457E+14\" ×2", "scientific notation"]),
         case("BOM and CRLF", |d| write(d, "leads.csv", format!("\u{feff}{}", read(d, "leads.csv").replace('\n', "\r\n"))), VALIDATE, 0, &[]),
     ]
 }

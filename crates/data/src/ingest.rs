@@ -120,7 +120,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     // (every row kept, in order) the events find their leads by them too.
     let policy = options.duplicates_override.unwrap_or(config.duplicates);
     let id_rows = IdRows::new(&rows.ids).filter(IdRows::unique);
-    let keep = rows.resolve_duplicates(policy, id_rows.is_some(), &mut stats)?;
+    let keep = rows.resolve_duplicates(&config.id_column, policy, id_rows.is_some(), &mut stats)?;
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {

@@ -37,6 +37,26 @@ pub(crate) struct LeadRows {
     pub(crate) event_columns: Vec<Vec<f64>>,
 }
 
+/// What to do about ids a spreadsheet rounded: distinct leads then share one id.
+const ROUNDED_IDS: &str = "ids written in scientific notation (1.23457E+14) were rounded by a spreadsheet, so different leads share one; export the ids again as text, without opening the file in a spreadsheet (keep-first would drop real leads)";
+
+/// What to do about repeated ids when one of them is a long number a spreadsheet
+/// rounded; None when none is (then removing or keeping duplicates is the choice).
+pub(crate) fn rounded_ids_fix<'a>(mut repeated: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    repeated.any(rounded_by_a_spreadsheet).then_some(ROUNDED_IDS)
+}
+
+/// An id as a spreadsheet shows a long number it has rounded: `1.23457E+14`.
+fn rounded_by_a_spreadsheet(id: &str) -> bool {
+    let Some((mantissa, exponent)) = id.split_once(['E', 'e']) else { return false };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => whole.len() == 1 && digits(whole) && digits(fraction),
+        None => mantissa.len() == 1 && digits(mantissa),
+    };
+    mantissa_ok && exponent.strip_prefix('+').is_some_and(digits)
+}
+
 impl LeadRows {
     pub(crate) fn new(config: &Config) -> Self {
         let lead_feature_columns = config.recipes().iter().filter(|(_, recipe)| recipe.events().is_none()).count();
@@ -217,7 +237,7 @@ impl LeadRows {
 
     /// Which rows to keep, in order, after applying the duplicate-id policy. `unique`:
     /// the ids are known to be given once each (every row is kept, nothing counted).
-    pub(crate) fn resolve_duplicates(&self, policy: Duplicates, unique: bool, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+    pub(crate) fn resolve_duplicates(&self, id_column: &str, policy: Duplicates, unique: bool, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
         if unique {
             return Ok((0..self.ids.len()).collect());
         }
@@ -236,9 +256,13 @@ impl LeadRows {
                         return Err(DataError::File {
                             path: self.files[file_b].clone(),
                             message: format!(
-                                "row {row_b}, column {:?}: lead id {id:?} also appears at {} row {row_a}; remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)",
-                                "id",
-                                self.files[file_a].display()
+                                "row {row_b}, column {id_column:?}: lead id {id:?} also appears at {} row {row_a}; {}",
+                                self.files[file_a].display(),
+                                if rounded_by_a_spreadsheet(id) {
+                                    ROUNDED_IDS.to_string()
+                                } else {
+                                    "remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)".to_string()
+                                }
                             ),
                         });
                     }
@@ -253,8 +277,9 @@ impl LeadRows {
         stats.duplicate_ids = counts.len();
         stats.duplicate_examples = counts.iter().take(20).map(|(id, n)| (id.to_string(), *n)).collect();
         if !counts.is_empty() {
+            let rounded = counts.keys().find(|id| rounded_by_a_spreadsheet(id)).map(|id| format!("; {id:?}: {ROUNDED_IDS}")).unwrap_or_default();
             stats.warnings.push(format!(
-                "{} lead ids appear more than once ({} extra rows dropped, {} kept)",
+                "{} lead ids appear more than once ({} extra rows dropped, {} kept){rounded}",
                 counts.len(),
                 stats.duplicate_rows,
                 if policy == Duplicates::KeepLast { "last" } else { "first" }
@@ -350,4 +375,19 @@ impl LeadRows {
 /// `values` in `order` (a permutation of their positions), each moved out, not copied.
 fn in_order<T: Default>(values: &mut [T], order: &[usize]) -> Vec<T> {
     order.iter().map(|&i| std::mem::take(&mut values[i])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rounded_by_a_spreadsheet;
+
+    #[test]
+    fn ids_a_spreadsheet_rounded_are_told_from_ids() {
+        for rounded in ["1.23457E+14", "9E+11", "1.2e+15", "3.00000E+18"] {
+            assert!(rounded_by_a_spreadsheet(rounded), "{rounded}");
+        }
+        for id in ["L0000001", "123456789012345", "1.23457E14", "12.3E+14", "1.E+14", "E+14", "1.2E-05", "1.23457E+", "00Q5e00000AbCdE"] {
+            assert!(!rounded_by_a_spreadsheet(id), "{id}");
+        }
+    }
 }

@@ -222,8 +222,10 @@ fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
 fn data_errors(config: &Config, stats: &IngestStats, counts: &OutcomeCounts) -> Vec<String> {
     let mut errors = Vec::new();
     if stats.duplicate_rows > 0 && config.duplicates == Duplicates::Error {
+        let fix = crate::lead_rows::rounded_ids_fix(stats.duplicate_examples.iter().map(|(id, _)| id.as_str()))
+            .unwrap_or("remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"");
         errors.push(format!(
-            "{} extra rows repeat an existing lead id (e.g. {}); remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"",
+            "{} extra rows repeat an existing lead id (e.g. {}); {fix}",
             stats.duplicate_rows,
             stats
                 .duplicate_examples
