@@ -420,7 +420,7 @@ impl Shape {
                         b'P' => true,
                         _ => return None,
                     });
-                    if m.to_ascii_uppercase() != b'M' {
+                    if !m.eq_ignore_ascii_case(&b'M') {
                         return None;
                     }
                     at += 2;
