@@ -222,7 +222,12 @@ fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
     // Creation dates on the leads' clock, event times on theirs: validate says windows may be off.
     zoned_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1);
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
-    assert!(code == 0 && out.contains("creation dates carry a time zone and are read as UTC, but the event times have none"), "{out}{err}");
+    assert!(
+        code == 0
+            && out.contains("leads.csv, column \"created_at\") carry a time zone and are read as UTC, but the event times (")
+            && out.contains("events.csv, column \"occurred_at\") have none"),
+        "{out}{err}"
+    );
 
     let events = dir.path().join("events.csv");
     zoned_copy(&data.join("events.csv"), &events, 1);

@@ -131,7 +131,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     stats.warnings.extend(notes.warnings);
 
     let created_layout = agreed_layout(&rows, &mut stats);
-    if let Some(warning) = zones_disagree(created_layout.as_ref(), stats.events.as_ref().and_then(|e| e.layout.as_ref())) {
+    if let Some(warning) = zones_disagree(config, &stats.files, created_layout.as_ref(), stats.events.as_ref().and_then(|e| e.layout.as_ref())) {
         stats.warnings.push(warning);
     }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
@@ -162,13 +162,16 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
 /// Creation dates with a time zone (read as UTC) and event times without one (read as
 /// written), or the other way round: when the unzoned ones are local time, every window
 /// starts off by the zone's offset, and nothing in the data can say so.
-fn zones_disagree(created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Option<String> {
+fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Option<String> {
     let zoned = |layout: &DateLayout| *layout == DateLayout::IsoZoned;
     let (created, occurred) = (created?, occurred?);
     if zoned(created) == zoned(occurred) {
         return None;
     }
-    let (with, without) = if zoned(created) { ("creation dates", "event times") } else { ("event times", "creation dates") };
+    let creation = format!("creation dates ({}, column {:?})", lead_files.first()?.display(), config.created_at_column.as_deref()?);
+    let events = config.events.as_ref()?;
+    let event_times = format!("event times ({}, column {:?})", events.path.display(), events.occurred_at);
+    let (with, without) = if zoned(created) { (creation, event_times) } else { (event_times, creation) };
     Some(format!(
         "the {with} carry a time zone and are read as UTC, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
     ))
