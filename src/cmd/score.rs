@@ -294,7 +294,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("warning: ignored events of activities the model does not count: {}", list.join(", "));
     }
     if input.events_for_unknown_leads > 0 {
-        let id_forms = input.other_id_form().map(|hint| format!("; {hint}")).unwrap_or_default();
+        let id_forms = input.other_id_form.as_ref().map(|hint| format!("; {hint}")).unwrap_or_default();
         eprintln!("warning: ignored {} events for lead ids not in {}{id_forms}", input.events_for_unknown_leads, args.leads.display());
     }
     if !to_stdout {

@@ -182,17 +182,17 @@ impl<'a> DateRule<'a> {
 
     /// The message for a cell that is not a date as this rule reads dates.
     pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
-        let expected = layout.describe();
-        match self.fix {
+        let fix = match self.fix {
             DateFix::Config => match layout.twelve_hour_pattern(text) {
-                Some(pattern) => format!("cannot read {text:?} as a date; expected {expected} (its time is on a 12-hour clock: set date_format = {pattern:?} in the config)"),
-                None if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => format!(
-                    "cannot read {text:?} as a date; expected {expected} (it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC)"
-                ),
-                None => format!("cannot read {text:?} as a date; expected {expected} (set date_format in the config)"),
+                Some(pattern) => format!("its time is on a 12-hour clock: set date_format = {pattern:?} in the config"),
+                None if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => {
+                    "it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC".to_string()
+                }
+                None => "set date_format in the config".to_string(),
             },
-            DateFix::Recorded(fix) => format!("cannot read {text:?} as a date; expected {expected} ({fix})"),
-        }
+            DateFix::Recorded(fix) => fix.to_string(),
+        };
+        format!("cannot read {text:?} as a date; expected {} ({fix})", layout.describe())
     }
 }
 

@@ -166,7 +166,7 @@ impl<'a> LeadIndex<'a> {
     }
 
     /// The row of the lead with id `id` (the last, for an id given twice).
-    fn find(&self, id: &str) -> Option<usize> {
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
         let IdRows { rows, hasher, .. } = &self.rows;
         rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
     }

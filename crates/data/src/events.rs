@@ -9,7 +9,7 @@ use mqlcal_scorecard::EventsRule;
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::ReadNotes;
 use crate::salesforce_ids;
 use crate::DataError;
@@ -128,7 +128,7 @@ pub fn aggregate(
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
 
-    check_some_match(spec, &stats, leads, sample_event.as_deref())?;
+    check_some_match(spec, &stats, leads.ids, &lead_index, sample_event.as_deref())?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
@@ -141,7 +141,7 @@ pub fn aggregate(
     }
     stats.missing_activities = missing;
     if stats.unknown_lead > 0 {
-        let id_forms = sample_event.as_deref().and_then(|id| other_id_form(id, leads)).map(|hint| format!("; {hint}")).unwrap_or_default();
+        let id_forms = sample_event.as_deref().and_then(|id| other_id_form(id, &lead_index)).map(|hint| format!("; {hint}")).unwrap_or_default();
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{id_forms}", path.display(), stats.unknown_lead));
     }
 
@@ -154,12 +154,12 @@ pub fn aggregate(
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
-fn check_some_match(spec: &EventsSpec, stats: &EventStats, leads: &LeadKeys<'_>, sample_event: Option<&str>) -> Result<(), DataError> {
+fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], index: &LeadIndex<'_>, sample_event: Option<&str>) -> Result<(), DataError> {
     let matched = stats.rows - stats.unknown_lead - stats.blank;
     if stats.rows > 0 && matched == 0 {
-        let sample_lead = leads.ids.first().cloned().unwrap_or_default();
+        let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();
-        let fix = other_id_form(sample_event, leads).unwrap_or_else(|| "check [events] lead_id and [columns] id".into());
+        let fix = other_id_form(sample_event, index).unwrap_or_else(|| "check [events] lead_id and [columns] id".into());
         return Err(DataError::File {
             path: spec.path.clone(),
             message: format!(
@@ -172,6 +172,6 @@ fn check_some_match(spec: &EventsSpec, stats: &EventStats, leads: &LeadKeys<'_>,
 }
 
 /// Salesforce's other id form, when an event's unmatched lead id is one of a lead's.
-fn other_id_form(event_id: &str, leads: &LeadKeys<'_>) -> Option<String> {
-    salesforce_ids::other_form_hint(event_id, |id| leads.ids.iter().any(|lead| lead == id), "the events' lead ids", "the leads' ids")
+pub(crate) fn other_id_form(event_id: &str, leads: &LeadIndex<'_>) -> Option<String> {
+    salesforce_ids::other_form_hint(event_id, |id| leads.find(id).is_some(), "the events' lead ids", "the leads' ids")
 }

@@ -341,7 +341,6 @@ fn trim_eol(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
-/// The most frequent of , ; tab | in the header line (outside quotes).
 /// The delimiter a header of one column holds, if it holds one: the file was split by
 /// a delimiter it does not use.
 fn other_delimiter(header: &[String]) -> Option<u8> {
@@ -354,6 +353,7 @@ fn other_delimiter(header: &[String]) -> Option<u8> {
     }
 }
 
+/// The most frequent of , ; tab | in the header line (outside quotes).
 pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
     let candidates = [b',', b';', b'\t', b'|'];
     let mut counts = [0usize; 4];

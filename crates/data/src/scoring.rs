@@ -24,21 +24,15 @@ pub struct ScoringInput {
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
-    /// The first such event's lead id.
-    pub unknown_lead_example: Option<String>,
+    /// When the first such event's lead id is Salesforce's other form of a lead's id (15
+    /// characters against 18): what to export instead. Such a batch scores every lead
+    /// without its events.
+    pub other_id_form: Option<String>,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
 }
 
 impl ScoringInput {
-    /// When the events' first unknown lead id is Salesforce's other form of a lead's id
-    /// (15 characters against 18): what to export instead. Such a batch scores every
-    /// lead without its events.
-    pub fn other_id_form(&self) -> Option<String> {
-        let example = self.unknown_lead_example.as_deref()?;
-        crate::salesforce_ids::other_form_hint(example, |id| self.ids.iter().any(|lead| lead == id), "the events' lead ids", "the leads' ids")
-    }
-
     /// Each lead of `rows`, in order: its id and its feature values, aligned with the
     /// model's signals. The values are laid out lead by lead in `buffer` (its old contents
     /// replaced; scoring a million leads reuses one per piece), each column read as one
@@ -197,7 +191,7 @@ fn sum_events(
     }
     out.unknown_activities = unknown_activities;
     out.events_for_unknown_leads = for_unknown_leads;
-    out.unknown_lead_example = unknown_lead_example;
+    out.other_id_form = unknown_lead_example.and_then(|id| crate::events::other_id_form(&id, &lead_index));
     out.events_outside_window = outside_window;
     Ok(())
 }

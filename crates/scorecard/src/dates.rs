@@ -105,20 +105,24 @@ impl DateLayout {
 
 const DMY_SEPARATORS: [char; 7] = ['/', '.', '-', ' ', 'T', ':', 'Z'];
 
-fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
-    let mut separators: Vec<char> = Vec::new();
-    let mut parts = Vec::new();
-    let mut separated = true;
+/// One piece of a strftime pattern as mqlcal reads patterns: a literal character, or a
+/// numeric part (AM/PM included).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PatternItem {
+    Literal(char),
+    Part(DatePart),
+}
+
+/// A pattern's pieces in order; Err for a code that is not a number mqlcal can reassemble.
+fn pattern_items(pattern: &str) -> Result<Vec<PatternItem>, String> {
+    let mut items = Vec::new();
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         if c != '%' {
-            if !separators.contains(&c) {
-                separators.push(c);
-            }
-            separated = true;
+            items.push(PatternItem::Literal(c));
             continue;
         }
-        let part = match chars.next() {
+        items.push(PatternItem::Part(match chars.next() {
             Some('Y') => DatePart::Year,
             Some('m') => DatePart::Month,
             Some('d') => DatePart::Day,
@@ -133,17 +137,15 @@ fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
                     "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y %m %d %H (or %I with %p) %M %S, or export the dates as YYYY-MM-DD"
                 ));
             }
-        };
-        if !separated {
-            return Err(format!(
-                "the date pattern {pattern:?} has two numbers with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
-            ));
-        }
-        if parts.contains(&part) {
-            return Err(format!("the date pattern {pattern:?} names a part twice"));
-        }
-        parts.push(part);
-        separated = false;
+        }));
+    }
+    Ok(items)
+}
+
+/// The parts of a pattern, each once, with a date and one clock: Err says what is wrong.
+fn check_parts(pattern: &str, parts: &[DatePart]) -> Result<(), String> {
+    if parts.iter().enumerate().any(|(k, p)| parts[..k].contains(p)) {
+        return Err(format!("the date pattern {pattern:?} names a part twice"));
     }
     let twelve_hour = parts.contains(&DatePart::Hour12);
     if twelve_hour != parts.contains(&DatePart::Meridiem) || (twelve_hour && parts.contains(&DatePart::Hour)) {
@@ -154,6 +156,26 @@ fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
             return Err(format!("the date pattern {pattern:?} has no {needed:?} (%Y, %m and %d are all needed)"));
         }
     }
+    Ok(())
+}
+
+fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
+    let items = pattern_items(pattern)?;
+    if items.windows(2).any(|w| matches!(w, [PatternItem::Part(_), PatternItem::Part(_)])) {
+        return Err(format!(
+            "the date pattern {pattern:?} has two numbers with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
+        ));
+    }
+    let mut separators: Vec<char> = Vec::new();
+    let mut parts = Vec::new();
+    for item in items {
+        match item {
+            PatternItem::Literal(c) if !separators.contains(&c) => separators.push(c),
+            PatternItem::Literal(_) => {}
+            PatternItem::Part(part) => parts.push(part),
+        }
+    }
+    check_parts(pattern, &parts)?;
     Ok((separators, parts))
 }
 
@@ -362,42 +384,28 @@ enum ShapeToken {
 }
 
 impl Shape {
-    /// The shape of a pattern of numbers with something between them (a date, an
-    /// optional 24-hour time or a 12-hour one with AM/PM) and ASCII literals; None for
-    /// any other.
+    /// The shape of a pattern of numbers with something between them (AM/PM may follow
+    /// a number directly), a date and one clock, and ASCII literals; None for any other.
     fn of(pattern: &str) -> Option<Shape> {
-        let mut tokens = Vec::new();
-        let mut bytes = pattern.bytes();
-        while let Some(b) = bytes.next() {
-            tokens.push(match b {
-                b'%' => match bytes.next()? {
-                    b'Y' => ShapeToken::Number(DatePart::Year),
-                    b'm' => ShapeToken::Number(DatePart::Month),
-                    b'd' => ShapeToken::Number(DatePart::Day),
-                    b'H' => ShapeToken::Number(DatePart::Hour),
-                    b'I' => ShapeToken::Number(DatePart::Hour12),
-                    b'M' => ShapeToken::Number(DatePart::Minute),
-                    b'S' => ShapeToken::Number(DatePart::Second),
-                    b'p' | b'P' => ShapeToken::Meridiem,
-                    _ => return None,
-                },
-                b' ' => ShapeToken::Literal(b' '),
-                b if b.is_ascii_graphic() => ShapeToken::Literal(b),
-                _ => return None,
-            });
-        }
-        let parts: Vec<DatePart> = tokens.iter().filter_map(|t| if let ShapeToken::Number(p) = t { Some(*p) } else { None }).collect();
+        let items = pattern_items(pattern).ok()?;
+        let parts: Vec<DatePart> = items.iter().filter_map(|i| if let PatternItem::Part(p) = i { Some(*p) } else { None }).collect();
+        check_parts(pattern, &parts).ok()?;
         let has = |part| parts.contains(&part);
+        // chrono reads an hour without minutes, or minutes without an hour, as no time at all.
+        if (has(DatePart::Hour) || has(DatePart::Hour12)) != has(DatePart::Minute) || (has(DatePart::Second) && !has(DatePart::Minute)) {
+            return None;
+        }
+        let tokens = items
+            .iter()
+            .map(|item| match *item {
+                PatternItem::Part(DatePart::Meridiem) => Some(ShapeToken::Meridiem),
+                PatternItem::Part(part) => Some(ShapeToken::Number(part)),
+                PatternItem::Literal(c) if c == ' ' || c.is_ascii_graphic() => Some(ShapeToken::Literal(c as u8)),
+                PatternItem::Literal(_) => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
         let adjacent_numbers = tokens.windows(2).any(|w| matches!(w, [ShapeToken::Number(_), ShapeToken::Number(_)]));
-        let once = parts.iter().enumerate().all(|(k, p)| !parts[..k].contains(p));
-        let clock = match (has(DatePart::Hour), has(DatePart::Hour12), tokens.contains(&ShapeToken::Meridiem)) {
-            (false, false, false) => !has(DatePart::Minute) && !has(DatePart::Second),
-            // chrono reads an hour without minutes as no time at all: not this reader's.
-            (true, false, false) | (false, true, true) => has(DatePart::Minute),
-            _ => false,
-        };
-        let date = has(DatePart::Year) && has(DatePart::Month) && has(DatePart::Day);
-        (date && clock && once && !adjacent_numbers && tokens.iter().filter(|t| **t == ShapeToken::Meridiem).count() <= 1).then_some(Shape { tokens })
+        (!adjacent_numbers).then_some(Shape { tokens })
     }
 
     /// Seconds since 1970-01-01 of a text of exactly this shape naming a real time

@@ -91,6 +91,15 @@ impl Dialect {
         }
     }
 
+    /// The type of a whole number read from text.
+    fn integer_type(self) -> &'static str {
+        if self == Dialect::Sqlite {
+            "INTEGER"
+        } else {
+            "BIGINT"
+        }
+    }
+
     pub(crate) fn real_type(self) -> &'static str {
         match self {
             Dialect::Sqlite => "REAL",
@@ -144,10 +153,9 @@ impl Dialect {
         let pad = |wanted| self.pad2(&part(wanted, "0"));
         // A 12-hour clock: 12 AM is hour 0, 12 PM hour 12, as chrono's %I %p read them.
         let hour = if parts.contains(&DatePart::Hour12) {
-            let integer = if self == Dialect::Sqlite { "INTEGER" } else { "BIGINT" };
             let hour = format!(
                 "({} + CASE WHEN UPPER({}) = 'PM' THEN 12 ELSE 0 END)",
-                self.remainder(&format!("CAST({} AS {integer})", part(DatePart::Hour12, "0")), 12),
+                self.remainder(&format!("CAST({} AS {})", part(DatePart::Hour12, "0"), self.integer_type()), 12),
                 part(DatePart::Meridiem, "")
             );
             self.pad2(&format!("CAST({hour} AS {})", self.text_type()))
@@ -179,9 +187,8 @@ impl Dialect {
         let wall_length = format!("(CASE WHEN {sign_at} BETWEEN 1 AND 8 THEN 10 + {sign_at} ELSE 19 END)");
         let wall = format!("TRIM({})", self.substr(&named_dropped, "1", Some(&wall_length)));
         let digits = format!("REPLACE({}, ':', '')", self.substr(&after_date, &format!("{sign_at} + 1"), None));
-        let integer = if self == Dialect::Sqlite { "INTEGER" } else { "BIGINT" };
-        let hours = format!("CAST({} AS {integer})", self.substr(&digits, "1", Some("2")));
-        let minutes = format!("CAST(COALESCE(NULLIF({}, ''), '0') AS {integer})", self.substr(&digits, "3", Some("2")));
+        let hours = format!("CAST({} AS {})", self.substr(&digits, "1", Some("2")), self.integer_type());
+        let minutes = format!("CAST(COALESCE(NULLIF({}, ''), '0') AS {})", self.substr(&digits, "3", Some("2")), self.integer_type());
         let sign = self.substr(&after_date, &sign_at, Some("1"));
         let east_of_utc =
             format!("(CASE WHEN {sign_at} = 0 THEN 0 WHEN {sign} = '-' THEN -1 ELSE 1 END * ({hours} * 3600 + {minutes} * 60))");
