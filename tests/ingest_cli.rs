@@ -535,3 +535,86 @@ fn salesforce_id_forms_are_named_when_ids_do_not_match() {
         "{err}"
     );
 }
+
+/// The sample's leads as a spreadsheet set to a European locale saves them: ';' between
+/// fields, company sizes from 1,000 up with '.' grouping thousands ("1.234") and every
+/// third one with decimals ("346,0"). Left at '.', validate names the first such cell and
+/// the setting; with `[input] decimal = ","` they train the plain sample's points, the model
+/// file records the mark, and `score` reads the European leads with it to the plain scores.
+/// Whole numbers alone ("1.234" reads either way) get validate's warning instead; `init`
+/// drafts the setting from the decimals; the SQL export says the warehouse must hold numbers.
+#[test]
+fn european_numbers_train_and_score_as_the_plain_sample_with_decimal_comma() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let events = data.join("events.csv");
+    std::fs::copy(data.join("leads.csv"), dir.path().join("leads.csv")).unwrap();
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n")
+        .replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()))
+        .replace("delimiter = \",\"", "delimiter = \"auto\"");
+    assert!(sample.contains("delimiter = \"auto\""));
+    let config = write(dir.path(), "mqlcal.toml", &sample);
+    let plain = backtest_and_score(dir.path(), &config, &events);
+    let model = |dir: &std::path::Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model(dir.path());
+
+    let (header, rows) = read_csv(&data.join("leads.csv"));
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    let european = |decimals: bool| {
+        let mut text = header.join(";") + "\n";
+        let mut grouped = 0;
+        for (k, mut row) in rows.clone().into_iter().enumerate() {
+            if !row[size].is_empty() {
+                let n: u64 = row[size].parse().unwrap();
+                let mut cell = if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() };
+                grouped += usize::from(n >= 1000);
+                if decimals && k % 3 == 0 {
+                    cell.push_str(",0");
+                }
+                row[size] = cell;
+            }
+            assert!(row.iter().all(|c| !c.contains(';') && !c.contains('"')));
+            text.push_str(&(row.join(";") + "\n"));
+        }
+        assert!(grouped > 1000, "{grouped} sizes from 1,000 up");
+        write(dir.path(), "leads.csv", text);
+    };
+
+    european(true);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(err.contains("column \"company_size\"") && err.contains("\"346,0\"") && err.contains("set [input] decimal = \",\""), "{err}");
+
+    let comma = sample.replace("delimiter = \"auto\"", "delimiter = \"auto\"\ndecimal = \",\"");
+    write(dir.path(), "mqlcal.toml", &comma);
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let scores = backtest_and_score(dir.path(), &config, &events);
+    let comma_model = model(dir.path());
+    assert_eq!(comma_model["inputs"]["decimal"], ",");
+    assert_eq!(plain_model["inputs"].get("decimal"), None, "'.' is not recorded: older model files read alike");
+    assert_eq!(comma_model["signals"], plain_model["signals"], "the same numbers train the same points");
+    assert!(scores == plain, "and score the same");
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", "duckdb", "-o", "score.sql"]);
+    assert!(code == 0 && err.contains("note: the training files wrote numbers with ',' as the decimal mark"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "leads.csv", "-o", "drafted.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let drafted = std::fs::read_to_string(dir.path().join("drafted.toml")).unwrap();
+    assert!(drafted.contains("\ndecimal = \",\""), "{drafted}");
+    assert!(err.contains("decimal mark: ','"), "{err}");
+
+    // Whole numbers only: "1.234" is read as 1.234 with '.', and validate says what it may be.
+    european(false);
+    write(dir.path(), "mqlcal.toml", &sample);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("column \"company_size\": every number written with a '.' has three digits after it")
+            && out.contains("set [input] decimal = \",\" (read with '.', \""),
+        "{out}"
+    );
+    write(dir.path(), "mqlcal.toml", &comma);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 0 && !out.contains("three digits after it"), "{out}{err}");
+}

@@ -46,6 +46,18 @@ fn model_files_match_the_json_schema() {
         let (ok, msg) = validate(dir.path(), &[name]);
         assert!(!ok && msg.contains(expected), "{name}: {msg}");
     }
+    // What the model file records of messier exports: a decimal comma, zoned timestamps.
+    let mut m = model.clone();
+    m["inputs"]["decimal"] = serde_json::json!(",");
+    m["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
+    m["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
+    write(dir.path(), "european_zoned.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["european_zoned.json"]);
+    assert!(ok, "{msg}");
+    m["inputs"]["decimal"] = serde_json::json!(";");
+    write(dir.path(), "bad_decimal.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["bad_decimal.json"]);
+    assert!(!ok && msg.contains("decimal"), "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::ensure!(args.model.is_none(), "--features reads the config (--config), not a model file: drop --model");
         let config = super::load_config(args.config.as_deref())?;
         let sql = mqlcal_pipeline::feature_sql(&config, dialect, &args.leads_table, &args.events_table, args.grouped)?;
-        if let Some(note) = mqlcal_pipeline::auto_dates_note(&config) {
+        for note in [mqlcal_pipeline::auto_dates_note(&config), mqlcal_pipeline::decimal_note(config.csv.decimal)].into_iter().flatten() {
             eprintln!("{note}");
         }
         return emit(&args, &sql, &[config.source_path.as_path()]);
@@ -83,6 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return emit(&args, &pmml, &[model_path]);
     }
     let sql = to_sql(&model, dialect, &args.leads_table, &args.events_table).map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
+    if let Some(note) = model.inputs.as_ref().and_then(|inputs| mqlcal_pipeline::decimal_note(inputs.decimal)) {
+        eprintln!("{note}");
+    }
     emit(&args, &sql, &[model_path])
 }
 

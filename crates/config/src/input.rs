@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::columns::RawColumns;
+use mqlcal_scorecard::DecimalMark;
+
 use crate::{CsvOptions, Duplicates, Encoding, Layout};
 
 #[derive(Debug, Deserialize, Default)]
@@ -21,6 +23,8 @@ pub struct RawInput {
     /// of the leads and events for fitting and backtesting.
     pub features: Option<String>,
     pub delimiter: Option<String>,
+    /// The numbers' decimal mark: "." (the default) or ",".
+    pub decimal: Option<String>,
     pub encoding: Option<String>,
     pub missing: Option<Vec<String>>,
     pub duplicates: Option<String>,
@@ -99,7 +103,7 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
     Ok(layout)
 }
 
-/// `delimiter`, `encoding`, `missing` and `duplicates`.
+/// `delimiter`, `decimal`, `encoding`, `missing` and `duplicates`.
 pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), String> {
     let delimiter = match input.delimiter.as_deref() {
         None | Some("auto") => None,
@@ -108,6 +112,15 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
         Some(d) => {
             return Err(format!(
                 "[input] delimiter = {d:?}: expected \"auto\" or one ASCII character such as \",\" or \";\""
+            ))
+        }
+    };
+    let decimal = match input.decimal.as_deref().map(str::trim) {
+        None | Some(".") => DecimalMark::Point,
+        Some(",") => DecimalMark::Comma,
+        Some(other) => {
+            return Err(format!(
+                "[input] decimal = {other:?}: expected \".\" (1234.5, the default) or \",\" (1234,5 or 1.234,5, as most European locales write numbers)"
             ))
         }
     };
@@ -137,7 +150,7 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
             ))
         }
     };
-    Ok((CsvOptions { delimiter, encoding, missing }, duplicates))
+    Ok((CsvOptions { delimiter, decimal, encoding, missing }, duplicates))
 }
 
 /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have

@@ -120,7 +120,7 @@ pub enum Period {
 }
 
 // A signal's axis and its events' decay are the model file's types: one definition.
-pub use mqlcal_scorecard::{Axis, DateLayout, Decay, EventWindow, NumberRule, Recipe};
+pub use mqlcal_scorecard::{Axis, DateLayout, Decay, DecimalMark, EventWindow, NumberRule, Recipe};
 
 /// Transform of a numeric or count column: clip, scale, blank default, bins.
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +333,8 @@ impl EventsSpec {
 pub struct CsvOptions {
     /// None = detect from the header line.
     pub delimiter: Option<u8>,
+    /// How numbers in text cells write the decimal point.
+    pub decimal: DecimalMark,
     pub encoding: Encoding,
     /// Cell texts (trimmed) that mean "blank".
     pub missing: Vec<String>,

@@ -90,6 +90,7 @@ impl Config {
             created_at_column: self.created_at_column.clone(),
             created_at_format: self.created_at_column.as_ref().and(self.date_format.fixed().cloned()),
             missing: self.csv.missing.clone(),
+            decimal: self.csv.decimal,
             window_days: self.events.as_ref().map(|e| e.window_days),
             event_columns: self.events.as_ref().map(|e| EventColumns {
                 lead_id: e.lead_id.clone(),

@@ -3,7 +3,7 @@
 
 use mqlcal_config::DateFormat;
 pub use mqlcal_scorecard::DateLayout;
-use mqlcal_scorecard::dmy_parts;
+use mqlcal_scorecard::{dmy_parts, DecimalMark};
 use polars::prelude::*;
 
 use crate::read::Table;
@@ -104,12 +104,13 @@ pub fn text(table: &Table, column: &str) -> Result<TextColumn, DataError> {
     Ok(TextColumn { values })
 }
 
-/// A column as numbers: native numeric Parquet columns, or text parsed cell by cell.
-/// Blank cells are None; unparseable text is an error naming the cell.
+/// A column as numbers: native numeric Parquet columns, or text read cell by cell with
+/// `decimal` as the decimal mark. Blank cells are None; other text is an error naming the cell.
 pub fn numbers(
     table: &Table,
     column: &str,
     missing: &[String],
+    decimal: DecimalMark,
 ) -> Result<Vec<Option<f64>>, DataError> {
     let s = series(table, column)?;
     match s.dtype() {
@@ -119,11 +120,11 @@ pub fn numbers(
                 .enumerate()
                 .map(|(row, cell)| match clean(cell, missing) {
                     None => Ok(None),
-                    Some(text) => parse_number(text).map(Some).ok_or_else(|| DataError::Cell {
+                    Some(text) => decimal.read(text).map(Some).ok_or_else(|| DataError::Cell {
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
-                        message: match mqlcal_scorecard::formatted_number(text) {
+                        message: match mqlcal_scorecard::formatted_number(text, decimal) {
                             Some(why) => format!("{text:?} is not a number: {why}"),
                             None => format!("{text:?} is not a number"),
                         },
@@ -145,11 +146,6 @@ pub fn numbers(
             expected: "a number (integer or float)".into(),
         }),
     }
-}
-
-/// Parse a number as exports write it: "1,234" is not accepted (ambiguous), "1.5", "-2", "NaN", "inf" are.
-fn parse_number(text: &str) -> Option<f64> {
-    text.parse::<f64>().ok()
 }
 
 /// A date column read: seconds since 1970-01-01 (naive) per row, blanks None, and how

@@ -20,6 +20,8 @@ use mqlcal_features::{calendar, AsOf, FeatureColumn, FeatureTable, Outcome, Outc
 use ndarray::Array2;
 use polars::prelude::*;
 
+use mqlcal_scorecard::DecimalMark;
+
 use crate::cells::{self, DateRule};
 use crate::ingest::{IngestStats, Ingested};
 use crate::read::{self, ReadNotes, Table};
@@ -133,9 +135,11 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
     Ok(Ingested { table, stats, auto_bins: vec![], created_layout: None, lead_tables: vec![] })
 }
 
-/// A feature column's values; a blank or unreadable cell is an error naming it.
+/// A feature column's values; a blank or unreadable cell is an error naming it. (A
+/// feature table is what `mqlcal features` or the feature SQL wrote: numbers with '.',
+/// whatever `[input] decimal` says of the leads files.)
 fn feature_values(file: &Table, column: &str, missing: &[String]) -> Result<Vec<f64>, DataError> {
-    cells::numbers(file, column, missing)?
+    cells::numbers(file, column, missing, DecimalMark::Point)?
         .into_iter()
         .enumerate()
         .map(|(row, v)| {
@@ -257,7 +261,7 @@ fn texts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<String>, 
 
 /// A column of whole, non-negative numbers (lead counts, 0/1 flags).
 fn counts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<u64>, DataError> {
-    cells::numbers(file, column, missing)?
+    cells::numbers(file, column, missing, DecimalMark::Point)?
         .into_iter()
         .enumerate()
         .map(|(row, v)| match v {

@@ -93,7 +93,7 @@ pub fn sentinel(p: &ColumnProfile) -> Option<(String, usize, f64)> {
     if !p.numeric {
         return None;
     }
-    let parsed: Vec<(f64, &String, usize)> = p.top_levels.iter().filter_map(|(v, n)| v.parse::<f64>().ok().map(|x| (x, v, *n))).collect();
+    let parsed: Vec<(f64, &String, usize)> = p.top_levels.iter().filter_map(|(v, n)| p.decimal.read(v).map(|x| (x, v, *n))).collect();
     for (x, text, count) in &parsed {
         if !SENTINELS.contains(x) || (*count as f64) < 0.01 * p.rows as f64 {
             continue;
@@ -146,6 +146,8 @@ mod tests {
             blank_rate: 0.0,
             distinct: levels.len(),
             numeric,
+            decimal: Default::default(),
+            thousands_look: None,
             top_levels: levels.iter().map(|(v, n)| (v.to_string(), *n)).collect(),
             p99: None,
             max: None,

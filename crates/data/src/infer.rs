@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mqlcal_config::{CsvOptions, Encoding};
+use mqlcal_config::{CsvOptions, DecimalMark, Encoding};
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
@@ -88,6 +88,7 @@ pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
 pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
     let csv = CsvOptions {
         delimiter: None,
+        decimal: DecimalMark::Point,
         encoding: Encoding::Auto,
         missing: MISSING.iter().map(|s| s.to_string()).collect(),
     };
@@ -97,7 +98,10 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let events_look = events.map(|events| look_at_events(events, &csv, &mut notes)).transpose()?;
     let mut guesses = Vec::new();
     let mut t = String::new();
-    render_input(&mut t, leads, events, config_path, options);
+    render_input(&mut t, leads, events, config_path, options, look.decimal);
+    if look.decimal == DecimalMark::Comma {
+        guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
+    }
     render_columns(&mut t, &look, options, &mut guesses);
     render_outcome(&mut t, &look, options);
     if let Some(ev) = &events_look {
@@ -123,6 +127,7 @@ struct LeadsLook {
     /// Per row: won (true), lost (false) or unknown.
     won: Vec<Option<bool>>,
     profiles: Vec<ColumnProfile>,
+    decimal: DecimalMark,
 }
 
 fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
@@ -140,7 +145,8 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     }
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
-    let first_look = profile_columns(&table, &no_outcome, &csv.missing)?;
+    let decimal = decimal_mark(&table, &csv.missing);
+    let first_look = profile_columns(&table, &no_outcome, &csv.missing, decimal)?;
 
     let id = guess::id_column(&first_look);
     let date = first_look
@@ -217,13 +223,13 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         }
         _ => no_outcome,
     };
-    let profiles = profile_columns(&table, &won, &csv.missing)?;
+    let profiles = profile_columns(&table, &won, &csv.missing, decimal)?;
 
     let segment = names.iter().find(|n| {
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, outcome, segment, won_values, lost_values, open_values, won, profiles })
+    Ok(LeadsLook { table, id, date, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -256,7 +262,34 @@ fn look_at_events(events: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Res
     Ok(EventsLook { lead_id, occurred, activity, activities })
 }
 
-fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions) {
+/// The decimal mark the leads' numbers are written with: ',' when some column reads as
+/// numbers only with it (`3,5`, `1.234,5`) and none reads as numbers only with '.'
+/// (`3.5`); else '.'. (`1.234` reads either way and tells nothing.)
+fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
+    let (mut comma, mut point) = (false, false);
+    for name in table.column_names() {
+        // Typed (Parquet) columns are numbers already.
+        let Ok(cells) = cells::text(table, &name) else { continue };
+        let (mut any, mut by_point, mut by_comma) = (false, true, true);
+        for cell in cells.iter().filter_map(|c| cells::clean(c, missing)) {
+            any = true;
+            by_point &= DecimalMark::Point.read(cell).is_some();
+            by_comma &= DecimalMark::Comma.read(cell).is_some();
+            if !by_point && !by_comma {
+                break;
+            }
+        }
+        comma |= any && by_comma && !by_point;
+        point |= any && by_point && !by_comma;
+    }
+    if comma && !point {
+        DecimalMark::Comma
+    } else {
+        DecimalMark::Point
+    }
+}
+
+fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions, decimal: DecimalMark) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS, leakage suspects are commented out.");
@@ -278,6 +311,9 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
         let _ = writeln!(t, "events = {}", toml_str(&relative(events, config_dir)));
     }
     let _ = writeln!(t, "delimiter = \"auto\"");
+    if decimal == DecimalMark::Comma {
+        let _ = writeln!(t, "decimal = \",\"                # GUESS: numbers are written 3,5 or 1.234,5 (\".\" for 3.5)");
+    }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
     let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"\n");

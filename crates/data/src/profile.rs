@@ -3,6 +3,7 @@
 //! it to draft a config, `validate` to report data quality.
 
 
+use mqlcal_scorecard::DecimalMark;
 use serde::Serialize;
 
 use crate::cells::{self, clean};
@@ -22,6 +23,14 @@ pub struct ColumnProfile {
     pub distinct: usize,
     /// All non-blank cells parse as numbers.
     pub numeric: bool,
+    /// The decimal mark they were read with.
+    #[serde(skip)]
+    pub decimal: DecimalMark,
+    /// Read with '.', when every number with a '.' has it before groups of three digits
+    /// (`1.234`, `12.500.000`): how many such numbers, and the first. European exports
+    /// group thousands so, and '.' then reads them a thousand times too small.
+    #[serde(skip)]
+    pub thousands_look: Option<(usize, String)>,
     /// Most frequent non-blank values with their counts (first 500).
     pub top_levels: Vec<(String, usize)>,
     /// Numeric columns: 99th percentile and maximum.
@@ -37,13 +46,14 @@ pub struct ColumnProfile {
 }
 
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads.
-pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) -> Result<Vec<ColumnProfile>, DataError> {
+/// Numbers are read with `decimal` as their decimal mark.
+pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String], decimal: DecimalMark) -> Result<Vec<ColumnProfile>, DataError> {
     use rayon::prelude::*;
     // Columns are independent: profile them on all cores (order kept).
     table
         .column_names()
         .par_iter()
-        .map(|name| profile_column(table, name, won, missing))
+        .map(|name| profile_column(table, name, won, missing, decimal))
         .collect()
 }
 
@@ -51,7 +61,7 @@ pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String]) 
 /// distinct values (see `profile_column`); the levels are numbered alike either way.
 const ID_LIKE_AFTER_ROWS: usize = 4096;
 
-fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String]) -> Result<ColumnProfile, DataError> {
+fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String], decimal: DecimalMark) -> Result<ColumnProfile, DataError> {
     let text = cells::text(table, name)?;
     let rows = table.height();
     // Each value's level, numbered as first seen; the rows' levels (BLANK for a blank cell).
@@ -61,6 +71,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
     let mut blanks = 0;
     let mut numbers: Vec<f64> = Vec::new();
     let mut numeric = true;
+    let (mut grouped, mut first_grouped, mut other_points) = (0usize, None, false);
     let (mut blank_won, mut blank_lost, mut n_won, mut n_lost) = (0usize, 0usize, 0usize, 0usize);
     let cleaned: Vec<Option<&str>> = text.iter().map(|c| clean(c, missing)).collect();
     for (row, cell) in cleaned.iter().enumerate() {
@@ -95,9 +106,17 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
                 counts[level as usize] += 1;
                 row_levels.push(level);
                 if numeric {
-                    match v.parse::<f64>() {
-                        Ok(x) if x.is_finite() => numbers.push(x),
+                    match decimal.read(v) {
+                        Some(x) if x.is_finite() => numbers.push(x),
                         _ => numeric = false,
+                    }
+                    if decimal == DecimalMark::Point && !other_points && v.contains('.') {
+                        if looks_grouped(v) {
+                            grouped += 1;
+                            first_grouped.get_or_insert(v);
+                        } else {
+                            other_points = true;
+                        }
                     }
                 }
             }
@@ -121,7 +140,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
 
     let both = n_won > 0 && n_lost > 0;
     let separation_auc = if both {
-        Some(if numeric && distinct > 20 { separation_by_value(&cleaned, won) } else { separation_by_level(&row_levels, distinct, won) })
+        Some(if numeric && distinct > 20 { separation_by_value(&cleaned, won, decimal) } else { separation_by_level(&row_levels, distinct, won) })
     } else {
         None
     };
@@ -135,6 +154,8 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
         blank_rate: if rows == 0 { 0.0 } else { blanks as f64 / rows as f64 },
         distinct,
         numeric,
+        decimal,
+        thousands_look: first_grouped.filter(|_| numeric && !other_points).map(|v| (grouped, v.to_string())),
         top_levels: top,
         p99,
         max,
@@ -184,12 +205,18 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
         .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
 }
 
+/// A whole number with '.' before each group of three digits (`1.234`, `-12.500.000`;
+/// not `0.125`): what [`DecimalMark::Comma`] reads as thousands.
+fn looks_grouped(v: &str) -> bool {
+    !v.contains([',', 'e', 'E']) && DecimalMark::Comma.read(v).is_some()
+}
+
 /// A blank cell's level in `profile_column`'s numbering (blank is a level of its own).
 const BLANK: u32 = u32::MAX;
 
 /// max(AUC, 1 − AUC) of a numeric column's values as a score (blank lowest).
-fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>]) -> f64 {
-    let scores: Vec<f64> = cells.iter().map(|c| c.and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NEG_INFINITY)).collect();
+fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>], decimal: DecimalMark) -> f64 {
+    let scores: Vec<f64> = cells.iter().map(|c| c.and_then(|v| decimal.read(v)).unwrap_or(f64::NEG_INFINITY)).collect();
     separation(&scores, won)
 }
 
@@ -306,12 +333,31 @@ mod tests {
         let frame = DataFrame::new_infer_height(vec![Column::new("id".into(), ids), Column::new("late".into(), late)]).unwrap();
         let table = Table { path: "leads.csv".into(), frame };
         let won: Vec<Option<bool>> = (0..rows).map(|i| Some(i % 3 == 0)).collect();
-        let profiles = profile_columns(&table, &won, &[]).unwrap();
+        let profiles = profile_columns(&table, &won, &[], DecimalMark::Point).unwrap();
         assert_eq!((profiles[0].distinct, profiles[0].blanks, profiles[0].numeric), (rows, 0, false));
         // Ties alphabetical: every id once, so the first levels are the smallest ids.
         assert_eq!(profiles[0].top_levels[0], ("L00001".to_string(), 1));
         assert_eq!(profiles[1].distinct, 1 + rows - 2 * ID_LIKE_AFTER_ROWS);
         assert_eq!(profiles[1].top_levels[0], ("same".to_string(), 2 * ID_LIKE_AFTER_ROWS));
+    }
+
+    #[test]
+    fn numbers_that_look_like_grouped_thousands_are_told_and_others_are_not() {
+        use polars::prelude::*;
+        let column = |cells: &[&str]| -> (Option<(usize, String)>, bool, Option<f64>) {
+            let frame = DataFrame::new_infer_height(vec![Column::new("n".into(), cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())]).unwrap();
+            let table = Table { path: "leads.csv".into(), frame };
+            let p = profile_columns(&table, &vec![None; cells.len()], &[], DecimalMark::Point).unwrap().remove(0);
+            let q = profile_columns(&table, &vec![None; cells.len()], &[], DecimalMark::Comma).unwrap().remove(0);
+            assert_eq!(q.thousands_look, None, "read with ',' nothing is told");
+            (p.thousands_look, p.numeric, q.max)
+        };
+        assert_eq!(column(&["12", "1.234", "-12.500", "7"]), (Some((2, "1.234".into())), true, Some(1234.0)));
+        // A '.' before other than three digits, a leading 0, text: not thousands.
+        assert_eq!(column(&["12", "1.234", "1.5"]).0, None);
+        assert_eq!(column(&["0.125", "0.250"]).0, None);
+        assert_eq!(column(&["1.234", "many"]).0, None);
+        assert_eq!(column(&["12", "7"]).0, None);
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     }
     let columns = match &config.feature_table {
         // A feature table has no raw columns to profile: what it holds was computed upstream.
-        Some(_) => LeadColumns { profiles: vec![], blank_rates: vec![], unnamed: BTreeMap::new() },
+        Some(_) => LeadColumns { profiles: vec![], blank_rates: vec![], unnamed: BTreeMap::new(), warnings: vec![] },
         None if ingested.lead_tables.is_empty() => {
             return Err(DataError::Config {
                 message: "the quality report profiles the lead files as ingest read them: ingest with IngestOptions::keep_lead_tables".into(),
@@ -171,6 +171,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         }
         None => profile_lead_files(config, table, &ingested.lead_tables)?,
     };
+    warnings.extend(columns.warnings);
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
@@ -261,6 +262,8 @@ struct LeadColumns {
     blank_rates: Vec<BlankRate>,
     /// (signal, value) → leads, for categorical values the config does not name.
     unnamed: BTreeMap<(String, String), usize>,
+    /// Number columns of signals whose numbers look like thousands grouped by '.'.
+    warnings: Vec<String>,
 }
 
 fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Table]) -> Result<LeadColumns, DataError> {
@@ -270,6 +273,15 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     let index = LeadIndex::new(&table.ids);
     let markers = MissingMarkers::new(&config.csv.missing);
     let mut blank_rates = Vec::new();
+    let mut warnings = Vec::new();
+    let read_as_numbers: Vec<&str> = config
+        .signals
+        .iter()
+        .filter_map(|signal| match &signal.source {
+            SignalSource::Numeric { column, .. } | SignalSource::Count { column, .. } => Some(column.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
     for raw in lead_tables {
@@ -284,7 +296,17 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
                 _ => None,
             })
             .collect();
-        let profiles = profile_columns(raw, &won, &config.csv.missing)?;
+        let profiles = profile_columns(raw, &won, &config.csv.missing, config.csv.decimal)?;
+        for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
+            if let Some((n, example)) = &p.thousands_look {
+                warnings.push(format!(
+                    "{}, column {:?}: every number written with a '.' has three digits after it ({n} such, e.g. {example:?}): if '.' groups thousands there, as European exports write them, set [input] decimal = \",\" (read with '.', {example:?} is {})",
+                    file.display(),
+                    p.name,
+                    example.parse::<f64>().unwrap_or(f64::NAN)
+                ));
+            }
+        }
         for p in &profiles {
             blank_rates.push(BlankRate {
                 file: file.display().to_string(),
@@ -323,7 +345,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         }
         profiles_all.extend(profiles);
     }
-    Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed })
+    Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed, warnings })
 }
 
 /// Columns that nearly separate won from lost on their own; a warning when a signal reads one.

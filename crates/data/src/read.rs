@@ -415,7 +415,7 @@ mod tests {
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "id,\"city=\"\"Zürich\"\" \\ x\",n\n1,a,2\n").unwrap();
         let name = "city=\"Zürich\" \\ x";
-        let csv = CsvOptions { delimiter: None, encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
         let picked = read_table(&path, &csv, Some(&[(name.to_string(), "test".to_string())]), &mut ReadNotes::default()).unwrap();
         assert_eq!(picked.column_names(), vec![name.to_string()]);
         let all = read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();

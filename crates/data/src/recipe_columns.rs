@@ -2,7 +2,7 @@
 //! time. Ingest and the scorer share it; the rules themselves are the recipes'
 //! (`Recipe::reads`, in scorecard).
 
-use mqlcal_scorecard::{CellProblem, Reads, Recipe, TextTest};
+use mqlcal_scorecard::{CellProblem, DecimalMark, Reads, Recipe, TextTest};
 
 use crate::cells::{self, MissingMarkers, TextColumn};
 use crate::read::Table;
@@ -12,7 +12,13 @@ use crate::DataError;
 /// counts events), for `(signal, recipe)` pairs in order. Consecutive recipes of one
 /// column (a signal's levels or bins) read its cells once; such groups are computed on
 /// every core. The error is the first in recipe order, as reading them one by one gives.
-pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(table: &Table, missing: &[String], recipes: &[(&str, R)]) -> Result<Vec<Option<Vec<f64>>>, DataError> {
+/// Numbers are read with `decimal` as their decimal mark.
+pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(
+    table: &Table,
+    missing: &[String],
+    decimal: DecimalMark,
+    recipes: &[(&str, R)],
+) -> Result<Vec<Option<Vec<f64>>>, DataError> {
     use rayon::prelude::*;
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     for (k, (_, recipe)) in recipes.iter().enumerate() {
@@ -27,7 +33,7 @@ pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(table: &Tabl
             if let Some(columns) = text_tests_in_one_pass(table, missing, &recipes[group.clone()]) {
                 return columns;
             }
-            let mut cells = LeadCells::new(table, missing);
+            let mut cells = LeadCells::new(table, missing, decimal);
             let mut columns = Vec::with_capacity(group.len());
             for (signal, recipe) in &recipes[group] {
                 let column = cells.column(signal, recipe.borrow());
@@ -82,13 +88,14 @@ fn tested(cells: &TextColumn, rows: usize, missing: &[String], tests: &[TextTest
 struct LeadCells<'t> {
     table: &'t Table,
     missing: &'t [String],
+    decimal: DecimalMark,
     text: Option<(String, TextColumn)>,
     numbers: Option<(String, Vec<Option<f64>>)>,
 }
 
 impl<'t> LeadCells<'t> {
-    fn new(table: &'t Table, missing: &'t [String]) -> Self {
-        LeadCells { table, missing, text: None, numbers: None }
+    fn new(table: &'t Table, missing: &'t [String], decimal: DecimalMark) -> Self {
+        LeadCells { table, missing, decimal, text: None, numbers: None }
     }
 
     /// The values of `recipe`'s feature column, one per row; None for a recipe that
@@ -109,7 +116,7 @@ impl<'t> LeadCells<'t> {
                 let column = &read.rule.column;
                 let (_, cells) = match self.numbers.take() {
                     Some((read, cells)) if read == *column => self.numbers.insert((read, cells)),
-                    _ => self.numbers.insert((column.clone(), cells::numbers(table, column, missing)?)),
+                    _ => self.numbers.insert((column.clone(), cells::numbers(table, column, missing, self.decimal)?)),
                 };
                 let values = cells.iter().enumerate().map(|(row, &cell)| {
                     read.value(cell).map_err(|problem| DataError::Cell {
@@ -156,7 +163,7 @@ mod tests {
             ("title=NA", level("NA")),
         ];
         let one_pass: Vec<Option<Vec<f64>>> = text_tests_in_one_pass(&table, &missing, &recipes).unwrap().into_iter().collect::<Result<_, _>>().unwrap();
-        let mut cells = LeadCells::new(&table, &missing);
+        let mut cells = LeadCells::new(&table, &missing, DecimalMark::Point);
         let one_by_one: Vec<Option<Vec<f64>>> = recipes.iter().map(|(signal, recipe)| cells.column(signal, recipe).unwrap()).collect();
         assert_eq!(one_pass, one_by_one);
         assert_eq!(one_pass[0], Some(vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]));
@@ -166,6 +173,6 @@ mod tests {
         // A column the table lacks is the error reading it one by one gives.
         let absent = vec![("x=1", Recipe::Level { column: "industry".into(), value: "1".into() })];
         let error = text_tests_in_one_pass(&table, &missing, &absent).unwrap().remove(0).unwrap_err();
-        assert_eq!(error.to_string(), LeadCells::new(&table, &missing).column("x=1", &absent[0].1).unwrap_err().to_string());
+        assert_eq!(error.to_string(), LeadCells::new(&table, &missing, DecimalMark::Point).column("x=1", &absent[0].1).unwrap_err().to_string());
     }
 }

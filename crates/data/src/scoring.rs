@@ -66,7 +66,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         })?;
         recipes.push((s.name.as_str(), recipe));
     }
-    let csv = CsvOptions { delimiter: None, encoding: Encoding::Auto, missing: inputs.missing.clone() };
+    let csv = CsvOptions { delimiter: None, decimal: inputs.decimal, encoding: Encoding::Auto, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
@@ -90,7 +90,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             Some(c) => Some(cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values),
             None => None,
         };
-        Ok((created, recipe_columns(&table, &inputs.missing, &recipes)))
+        Ok((created, recipe_columns(&table, &inputs.missing, inputs.decimal, &recipes)))
     };
     let (ids, created_and_features) = std::thread::scope(|scope| {
         // The ids stay on this thread (not a pool thread): they are freed here too.

@@ -2,7 +2,7 @@
 //! scorecard crate's [`FeatureTableSpec`], or a one-line refusal naming the
 //! setting that keeps the query from computing what `mqlcal features` computes.
 
-use mqlcal_config::{Config, Duplicates, Layout, Period, Signal};
+use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, Period, Signal};
 use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, Dialect, FeatureTableSpec, OutcomeCells};
 
 /// What the query assumes of dates the config leaves to `date_format = "auto"`, which
@@ -22,6 +22,15 @@ pub fn auto_dates_note(config: &Config) -> Option<String> {
             "note: {} = \"auto\" cannot look at the warehouse's data: the query reads those dates as plain ISO (2024-01-15 09:05:00); set it where the table writes them otherwise (\"day_first\", a pattern, or \"iso_zoned\" for timestamps with a time zone)",
             auto.join(" and ")
         )
+    })
+}
+
+/// A note for SQL read from a model or config whose leads files wrote numbers with a
+/// decimal comma: the queries cast number columns as the warehouse holds them (a text
+/// cell "3,5" fails the cast in most engines, and SQLite reads it as 3).
+pub fn decimal_note(decimal: DecimalMark) -> Option<String> {
+    (decimal == DecimalMark::Comma).then(|| {
+        "note: the training files wrote numbers with ',' as the decimal mark ([input] decimal = \",\"), but the query casts number columns as the table holds them: load those columns as numbers (a text cell \"3,5\" does not cast, and SQLite reads it as 3)".to_string()
     })
 }
 

@@ -30,7 +30,7 @@ mod stages;
 pub mod summary;
 mod views;
 
-pub use feature_sql::{auto_dates_note, feature_sql};
+pub use feature_sql::{auto_dates_note, decimal_note, feature_sql};
 pub use files::{write_atomic, write_atomic_with, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::DateLayout;
+use crate::{formatted_number, DateLayout, DecimalMark};
 
 /// What a model reads from the leads and events files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub struct Inputs {
     pub created_at_format: Option<DateLayout>,
     /// Cell texts (after trimming) that mean blank, e.g. "", "Select", "NA".
     pub missing: Vec<String>,
+    /// The decimal mark of the training data's numbers (not recorded when '.').
+    #[serde(default, skip_serializing_if = "DecimalMark::is_point")]
+    pub decimal: DecimalMark,
     /// Events count when they happen in [created_at, created_at + window_days].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_days: Option<u32>,
@@ -290,8 +293,8 @@ pub struct RawLead {
 pub enum RecipeError {
     #[error("the lead has no column {column:?}, which signal {signal:?} reads")]
     MissingColumn { signal: String, column: String },
-    #[error("column {column:?}: {text:?} is not a number (signal {signal:?}){}", formatted_number(.text).map(|why| format!(": {why}")).unwrap_or_default())]
-    NotANumber { signal: String, column: String, text: String },
+    #[error("column {column:?}: {text:?} is not a number (signal {signal:?}){}", formatted_number(.text, *.decimal).map(|why| format!(": {why}")).unwrap_or_default())]
+    NotANumber { signal: String, column: String, text: String, decimal: DecimalMark },
     #[error("column {column:?}: {value} is negative, but signal {signal:?} is a count")]
     Negative { signal: String, column: String, value: f64 },
     #[error("column {column:?} is blank and signal {signal:?} has no default")]
@@ -312,41 +315,17 @@ fn cell<'a>(lead: &'a RawLead, signal: &str, column: &str, missing: &[String]) -
 }
 
 /// A leads cell parsed as a number (None: blank); text that is not a finite number is an error.
-fn number_cell(lead: &RawLead, signal: &str, column: &str, missing: &[String]) -> Result<Option<f64>, RecipeError> {
-    cell(lead, signal, column, missing)?
+fn number_cell(lead: &RawLead, signal: &str, column: &str, inputs: &Inputs) -> Result<Option<f64>, RecipeError> {
+    cell(lead, signal, column, &inputs.missing)?
         .map(|text| {
-            text.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| RecipeError::NotANumber {
+            inputs.decimal.read(text).filter(|v| v.is_finite()).ok_or_else(|| RecipeError::NotANumber {
                 signal: signal.into(),
                 column: column.to_string(),
                 text: text.to_string(),
+                decimal: inputs.decimal,
             })
         })
         .transpose()
-}
-
-/// What a cell that is not a number is, when it is a number as a spreadsheet or a
-/// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
-/// (`#N/A`), and what to export instead; None for other text. Numbers are read plain
-/// (`1200`, `-300`, `1.5`): a comma may be a thousands separator or a decimal mark, and
-/// guessing which would read some exports wrong without a word.
-pub fn formatted_number(text: &str) -> Option<&'static str> {
-    let text = text.trim();
-    if text.starts_with('#') && (text.ends_with('!') || text.ends_with('?') || text.eq_ignore_ascii_case("#N/A")) {
-        return Some("a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank");
-    }
-    let plain = |dropped: &[char]| text.chars().filter(|c| !dropped.contains(c)).collect::<String>().trim().parse::<f64>().is_ok_and(f64::is_finite);
-    const MONEY: [char; 8] = ['$', '€', '£', '¥', ',', ' ', '(', ')'];
-    Some(if text.contains(['$', '€', '£', '¥']) && plain(&MONEY) {
-        "written as money; export numbers unformatted (1200.50, not $1,200.50)"
-    } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
-        "written as a percentage; export the plain number (12, or 0.12, as the signal's bins expect), without %"
-    } else if text.starts_with('(') && text.ends_with(')') && plain(&['(', ')', ',']) {
-        "an accounting negative; export negative numbers with a minus sign (-300, not (300))"
-    } else if text.contains(',') && plain(&[',']) {
-        "written with ',' (a thousands separator or a decimal comma); export numbers unformatted, with '.' as the only decimal mark (1200 or 1.5)"
-    } else {
-        return None;
-    })
 }
 
 /// A number clipped to `[floor, cap]`, then times `scale`: the one home of that rule.
@@ -380,10 +359,10 @@ impl Recipe {
             Reads::Text { column, test } => Ok(test.value(cell(lead, signal, column, missing)?)),
             Reads::Number(read) => {
                 let column = &read.rule.column;
-                read.value(number_cell(lead, signal, column, missing)?).map_err(|problem| match problem {
+                read.value(number_cell(lead, signal, column, inputs)?).map_err(|problem| match problem {
                     CellProblem::Blank => RecipeError::Blank { signal: signal.into(), column: column.clone() },
                     CellProblem::Negative(value) => RecipeError::Negative { signal: signal.into(), column: column.clone(), value },
-                    CellProblem::NotFinite(v) => RecipeError::NotANumber { signal: signal.into(), column: column.clone(), text: v.to_string() },
+                    CellProblem::NotFinite(v) => RecipeError::NotANumber { signal: signal.into(), column: column.clone(), text: v.to_string(), decimal: inputs.decimal },
                 })
             }
             Reads::Events(rule) => {

@@ -278,6 +278,7 @@ mod tests {
             created_at_column: Some("created".into()),
             created_at_format: None,
             missing: vec!["NA".into()],
+            decimal: Default::default(),
             window_days: Some(10),
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
         }

@@ -1,0 +1,173 @@
+//! How a number is written in a leads file: the one home of the decimal mark, read
+//! alike by training (`mqlcal features`, `validate`, `init`) and by `mqlcal score`, which
+//! reads it from the model file.
+
+use serde::{Deserialize, Serialize};
+
+/// The decimal mark of the leads files' numbers (`[input] decimal`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DecimalMark {
+    /// `1234.5`, as code, databases and English-locale spreadsheets write it.
+    #[default]
+    #[serde(rename = ".")]
+    Point,
+    /// `1234,5` or `1.234,5`, as spreadsheets and CRMs set to most European locales
+    /// write it (with `;` between fields). A `.` may group thousands, three digits at a
+    /// time; anywhere else it makes the cell unreadable rather than read one way or the other.
+    #[serde(rename = ",")]
+    Comma,
+}
+
+impl DecimalMark {
+    /// Whether this is the default (the model file then does not record it).
+    pub fn is_point(&self) -> bool {
+        *self == DecimalMark::Point
+    }
+
+    /// The setting as the config writes it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DecimalMark::Point => ".",
+            DecimalMark::Comma => ",",
+        }
+    }
+
+    /// A trimmed cell read as a number (Rust's float syntax, `1e3`, `inf` and `NaN`
+    /// included, with this mark for the decimal point); None when it is not one.
+    pub fn read(&self, text: &str) -> Option<f64> {
+        match self {
+            DecimalMark::Point => text.parse().ok(),
+            DecimalMark::Comma => {
+                let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+                let whole_end = digits.find([',', 'e', 'E']).unwrap_or(digits.len());
+                let whole = &digits[..whole_end];
+                let sign = &text[..text.len() - digits.len()];
+                let mut plain = String::with_capacity(text.len());
+                plain.push_str(sign);
+                if whole.contains('.') {
+                    // Thousands grouped by '.': 1 to 3 digits (not led by a 0), then groups of exactly three.
+                    let mut groups = whole.split('.');
+                    let first = groups.next().unwrap_or("");
+                    let digit_groups = |g: &str, sizes: std::ops::RangeInclusive<usize>| sizes.contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit());
+                    if !digit_groups(first, 1..=3) || first.starts_with('0') || !groups.clone().all(|g| digit_groups(g, 3..=3)) {
+                        return None;
+                    }
+                    plain.push_str(first);
+                    groups.for_each(|g| plain.push_str(g));
+                } else {
+                    plain.push_str(whole);
+                }
+                let rest = &digits[whole_end..];
+                if rest.contains('.') {
+                    return None;
+                }
+                plain.push_str(&rest.replacen(',', ".", 1));
+                plain.parse().ok()
+            }
+        }
+    }
+}
+
+/// What a cell that is not a number is, when it is a number as a spreadsheet or a
+/// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
+/// (`#N/A`), and what to export instead; None for other text. `mark` is the decimal
+/// mark the cell was read with.
+pub fn formatted_number(text: &str, mark: DecimalMark) -> Option<&'static str> {
+    let text = text.trim();
+    if text.starts_with('#') && (text.ends_with('!') || text.ends_with('?') || text.eq_ignore_ascii_case("#N/A")) {
+        return Some("a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank");
+    }
+    let plain = |dropped: &[char]| {
+        let kept = text.chars().filter(|c| !dropped.contains(c)).collect::<String>();
+        [DecimalMark::Point, DecimalMark::Comma].iter().any(|mark| mark.read(kept.trim()).is_some_and(f64::is_finite))
+    };
+    const MONEY: [char; 8] = ['$', '€', '£', '¥', ',', ' ', '(', ')'];
+    Some(if text.contains(['$', '€', '£', '¥']) && plain(&MONEY) {
+        "written as money; export numbers unformatted (1200.50, not $1,200.50)"
+    } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
+        "written as a percentage; export the plain number (12, or 0.12, as the signal's bins expect), without %"
+    } else if text.starts_with('(') && text.ends_with(')') && plain(&['(', ')', ',']) {
+        "an accounting negative; export negative numbers with a minus sign (-300, not (300))"
+    } else if mark == DecimalMark::Point && DecimalMark::Comma.read(text).is_some_and(f64::is_finite) {
+        "written with a decimal comma or a thousands separator: if ',' is the decimal mark (3,5 or 1.234,5), set [input] decimal = \",\" in the config; otherwise export numbers unformatted (1200 or 1.5)"
+    } else if mark == DecimalMark::Point && text.contains(',') && plain(&[',']) {
+        "written with ',' as a thousands separator; export numbers unformatted, with '.' as the only decimal mark (1200 or 1.5)"
+    } else if mark == DecimalMark::Comma && DecimalMark::Point.read(text).is_some_and(f64::is_finite) {
+        "read with ',' as the decimal mark ([input] decimal = \",\"), where '.' only groups thousands (1.234,5): a '.' elsewhere is not read either way"
+    } else {
+        return None;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decimal_comma_reads_what_the_same_number_with_a_point_reads() {
+        for (comma, point) in [
+            ("3,5", "3.5"),
+            ("-3,5", "-3.5"),
+            ("+0,25", "+0.25"),
+            ("1234", "1234"),
+            ("1.234", "1234"),
+            ("1.234,5", "1234.5"),
+            ("12.345.678,901", "12345678.901"),
+            ("-1.000", "-1000"),
+            (",5", ".5"),
+            ("5,", "5."),
+            ("1,5e3", "1.5e3"),
+            ("1E3", "1E3"),
+            ("inf", "inf"),
+            ("NaN", "NaN"),
+        ] {
+            assert_eq!(DecimalMark::Comma.read(comma).map(f64::to_bits), DecimalMark::Point.read(point).map(f64::to_bits), "{comma} vs {point}");
+            assert!(DecimalMark::Comma.read(comma).is_some(), "{comma}");
+        }
+        // A '.' that is not a thousands group, two commas, groups of other sizes: not numbers.
+        for text in ["0.125", "-0.500", "1.5", "1.23", "1.2345", "1234.567", ".123", "1.", "1,234,5", "1.234.56", "1.234,5.6", "1,5e3.0", "-", "", "1 234", "a,5"] {
+            assert_eq!(DecimalMark::Comma.read(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_spreadsheets_and_reports_display_them_are_named() {
+        for (text, mark, says) in [
+            ("$1,200.50", DecimalMark::Point, "money"),
+            ("€1.200,50", DecimalMark::Point, "money"),
+            ("€1.200,50", DecimalMark::Comma, "money"),
+            ("£ 300", DecimalMark::Point, "money"),
+            ("($1,200)", DecimalMark::Point, "money"),
+            ("12%", DecimalMark::Point, "percentage"),
+            ("12,5 %", DecimalMark::Point, "percentage"),
+            ("12,5 %", DecimalMark::Comma, "percentage"),
+            ("(300)", DecimalMark::Point, "accounting negative"),
+            ("(1,300)", DecimalMark::Point, "accounting negative"),
+            ("(1,234,567)", DecimalMark::Point, "accounting negative"),
+            ("1,200", DecimalMark::Point, "decimal = \",\""),
+            ("1.234,56", DecimalMark::Point, "decimal = \",\""),
+            ("3,5", DecimalMark::Point, "decimal = \",\""),
+            ("12.500.000", DecimalMark::Point, "decimal = \",\""),
+            ("1,234,567", DecimalMark::Point, "thousands separator; export"),
+            ("1,234.5", DecimalMark::Point, "thousands separator; export"),
+            ("1.5", DecimalMark::Comma, "only groups thousands"),
+            ("#N/A", DecimalMark::Point, "error value"),
+            ("#DIV/0!", DecimalMark::Comma, "error value"),
+            ("#NAME?", DecimalMark::Point, "error value"),
+        ] {
+            assert!(formatted_number(text, mark).is_some_and(|why| why.contains(says)), "{text} {mark:?}: {:?}", formatted_number(text, mark));
+        }
+        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A"] {
+            for mark in [DecimalMark::Point, DecimalMark::Comma] {
+                assert_eq!(formatted_number(text, mark), None, "{text} {mark:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_mark_is_recorded_as_the_config_writes_it() {
+        assert_eq!(serde_json::to_string(&DecimalMark::Comma).unwrap(), "\",\"");
+        assert_eq!(serde_json::from_str::<DecimalMark>("\".\"").unwrap(), DecimalMark::Point);
+        assert_eq!(DecimalMark::Comma.as_str(), ",");
+    }
+}
