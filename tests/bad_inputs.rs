@@ -132,7 +132,7 @@ fn leads_cases() -> Vec<Case> {
         case("unknown outcome", |d| edit(d, "leads.csv", "L0000002,2024-01-01,lost", "L0000002,2024-01-01,maybe"), VALIDATE, 1, &["leads.csv", "maybe"]),
         case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "sixteen"]),
         case("a number written as money", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"$1,600\","), VALIDATE, 1, &["leads.csv", "\"$1,600\" is not a number: written as money", "1200.50"]),
-        case("a number with a thousands separator", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"1,600\","), VALIDATE, 1, &["leads.csv", "company_size", "a thousands separator or a decimal comma"]),
+        case("a number with a thousands separator", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"1,600\","), VALIDATE, 1, &["leads.csv", "company_size", "a decimal comma or a thousands separator", "set [input] decimal = \",\""]),
         case("a spreadsheet's #N/A in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,#N/A,"), VALIDATE, 1, &["leads.csv", "error value", "[input] missing"]),
         case("infinite number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,inf,"), VALIDATE, 1, &["leads.csv", "company_size"]),
         case("leads is a folder", |d| {
@@ -158,6 +158,11 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", read(d, "leads.csv").replace(',', ";"));
             edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \"auto\"");
         }, VALIDATE, 0, &[]),
+        case("decimal mark neither point nor comma", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \";\""), VALIDATE, 2, &["mqlcal.toml", "[input] decimal = \";\"", "expected \".\""]),
+        case("a point in a number read with decimal = \",\"", |d| {
+            write(d, "leads.csv", read(d, "leads.csv").replacen(",346,", ",346.5,", 1));
+            edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \",\"");
+        }, VALIDATE, 1, &["leads.csv", "row 1", "\"company_size\"", "\"346.5\"", "only groups thousands"]),
         case("UTF-16 leads (Excel's Unicode Text)", |d| {
             let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
