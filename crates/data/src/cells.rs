@@ -178,6 +178,9 @@ impl<'a> DateRule<'a> {
 
     /// The message for a cell that is not a date as this rule reads dates.
     pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
+        if let Some(number) = mqlcal_scorecard::numeric_date(text) {
+            return format!("cannot read {text:?} as a date; expected {} (it looks like {number})", layout.describe());
+        }
         let fix = match self.fix {
             DateFix::Config => match layout.twelve_hour_pattern(text) {
                 Some(pattern) => format!("its time is on a 12-hour clock: set date_format = {pattern:?} in the config"),
@@ -320,9 +323,10 @@ impl LayoutEvidence {
                 };
                 Err(format!("dates such as {sample:?} could be day-first or month-first; set date_format = {day_first:?} or {month_first:?}"))
             }
-            LayoutEvidence::Unrecognised { sample } => Err(format!(
-                "cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"
-            )),
+            LayoutEvidence::Unrecognised { sample } => Err(match mqlcal_scorecard::numeric_date(&sample) {
+                Some(number) => format!("cannot recognise the date format of values such as {sample:?}: they look like {number}"),
+                None => format!("cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"),
+            }),
         }
     }
 }

@@ -30,8 +30,8 @@ pub enum DataError {
         byte: u8,
     },
     /// A bad cell: `row` is the 1-based data row (header excluded); the line
-    /// in the file (and the row in a spreadsheet) is one more.
-    #[error("{path}: row {row} (line {}), column {column:?}: {message}", row + 1)]
+    /// in the file (and the row in a spreadsheet) is one more. Row 0: the column as a whole.
+    #[error("{path}: {}column {column:?}: {message}", if *row == 0 { String::new() } else { format!("row {row} (line {}), ", row + 1) })]
     Cell {
         path: PathBuf,
         row: usize,

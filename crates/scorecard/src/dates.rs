@@ -39,6 +39,37 @@ pub enum DatePart {
     Meridiem,
 }
 
+/// What a date cell that is a plain number most likely is, with the date it would name:
+/// a spreadsheet's serial day number (a CSV saved from a column formatted as a number;
+/// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
+/// milliseconds (an API's timestamps). None for other text. Named, not read: no layout
+/// reads them, and a serial number's epoch depends on the spreadsheet (1900 or 1904).
+pub fn numeric_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    let whole = text.split_once('.').map_or(text, |(whole, _)| whole);
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value: f64 = text.parse().ok()?;
+    let at = |seconds: f64, format: &str| chrono::DateTime::from_timestamp(seconds.round() as i64, 0).map(|t| t.format(format).to_string());
+    let plain = whole.len() == text.len();
+    Some(match whole.len() {
+        5 if (20_000.0..=80_000.0).contains(&value) => format!(
+            "a spreadsheet's date serial number ({text} is {}): format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
+            at((value - 25_569.0) * 86_400.0, if plain { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?
+        ),
+        9 | 10 if plain && value >= 1e8 => format!(
+            "Unix time in seconds ({text} is {} UTC): export the dates as text (2024-01-15 09:05:00)",
+            at(value, "%Y-%m-%d %H:%M:%S")?
+        ),
+        12 | 13 if plain && value >= 1e11 => format!(
+            "Unix time in milliseconds ({text} is {} UTC): export the dates as text (2024-01-15 09:05:00)",
+            at(value / 1000.0, "%Y-%m-%d %H:%M:%S")?
+        ),
+        _ => return None,
+    })
+}
+
 impl DateLayout {
     pub fn describe(&self) -> String {
         match self {
@@ -532,6 +563,24 @@ fn parse_dmy(text: &str, day_first: bool) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_written_as_numbers_are_named_with_the_date_they_would_be() {
+        // Excel's own examples: DATE(2008,1,1) is 39448; 45306 is 2024-01-15, .375 of a day 9 AM.
+        for (text, says) in [
+            ("39448", "serial number (39448 is 2008-01-01)"),
+            ("45306", "serial number (45306 is 2024-01-15)"),
+            ("45306.375", "(45306.375 is 2024-01-15 09:00:00)"),
+            ("1705312800", "Unix time in seconds (1705312800 is 2024-01-15 10:00:00 UTC)"),
+            ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC)"),
+            (" 999999999 ", "2001-09-09 01:46:39 UTC"),
+        ] {
+            assert!(numeric_date(text).is_some_and(|hint| hint.contains(says)), "{text}: {:?}", numeric_date(text));
+        }
+        for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
+            assert_eq!(numeric_date(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn days_from_civil_counts_every_day_of_years_0_to_9999_as_chrono_does() {
