@@ -158,6 +158,14 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", read(d, "leads.csv").replace(',', ";"));
             edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \"auto\"");
         }, VALIDATE, 0, &[]),
+        case("a spreadsheet's leftovers: unnamed blank columns, rows of delimiters below the data", |d| {
+            let text: String = read(d, "leads.csv").lines().map(|l| format!("{l},,\r\n")).collect();
+            write(d, "leads.csv", text + ",,,,,,,,,,\r\n,,,,,,,,,,\r\n\r\n");
+        }, VALIDATE, 0, &[]),
+        case("an unnamed column holding data", |d| {
+            let text: String = read(d, "leads.csv").lines().enumerate().map(|(k, l)| format!("{l},{}\n", if k == 3 { "call back" } else { "" })).collect();
+            write(d, "leads.csv", text);
+        }, VALIDATE, 1, &["leads.csv", "column 10 has no name in the header but holds \"call back\" at row 3 (line 4)", "name it"]),
         case("creation dates saved as spreadsheet serial numbers", |d| {
             write(d, "leads.csv", read(d, "leads.csv").replace(",2024-01-01,", ",45292,"));
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
@@ -296,6 +304,7 @@ fn scoring_cases() -> Vec<Case> {
         case("score: leads lack a column", |d| edit(d, "leads.csv", ",industry,", ",sector,"), SCORE, 1, &["leads.csv", "industry"]),
         case("score: short row", |d| set_line(d, "leads.csv", 9, "L0000008,2024-01-01"), SCORE, 1, &["leads.csv", "line 9"]),
         case("score: a percentage in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,16%,"), SCORE, 1, &["leads.csv", "\"16%\" is not a number: written as a percentage"]),
+        case("score: rows of delimiters below the leads", |d| write(d, "leads.csv", read(d, "leads.csv") + ",,,,,,,,\n,,,,,,,,\n"), SCORE, 0, &[]),
         case("score: events short row", |d| set_line(d, "events.csv", 4, "L0000001"), SCORE, 1, &["events.csv", "line 4"]),
         case("score over its own input", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "leads.csv"], 2, &["leads.csv"]),
         case("score to a spreadsheet", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.xlsx"], 2, &["scores.xlsx"]),

@@ -618,3 +618,23 @@ fn european_numbers_train_and_score_as_the_plain_sample_with_decimal_comma() {
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
     assert!(code == 0 && !out.contains("three digits after it"), "{out}{err}");
 }
+
+/// A CSV saved from a spreadsheet whose cells beyond the data were touched: two columns
+/// without a name, blank in every row, and rows of delimiters alone below the data. The
+/// columns go without a word, the rows with a warning; the leads are the sample's.
+#[test]
+fn a_spreadsheets_blank_leftovers_are_dropped_and_the_rows_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let text: String = std::fs::read_to_string(data.join("leads.csv")).unwrap().lines().map(|l| format!("{l},,\r\n")).collect();
+    write(dir.path(), "leads.csv", text + &",".repeat(10) + "\r\n" + &",".repeat(10) + "\r\n");
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()));
+    write(dir.path(), "mqlcal.toml", config.replace("current = \"current_points.toml\"", "alpha = 1"));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("leads.csv: ignored the last 2 rows, whose every cell is blank (rows 20001 to 20002;"), "{out}");
+    let (code, _, err) = features(dir.path(), "features.csv");
+    assert_eq!(code, 0, "{err}");
+    let (_, rows) = read_csv(&dir.path().join("features.csv"));
+    assert_eq!(rows.len(), 20_000);
+}

@@ -112,10 +112,15 @@ fn render(r: &QualityReport) -> String {
         s,
         "\n{}",
         if r.errors.is_empty() {
-            format!("OK ({} warnings)", r.warnings.len())
+            format!("OK ({})", counted(r.warnings.len(), "warning"))
         } else {
-            format!("{} errors, {} warnings", r.errors.len(), r.warnings.len())
+            format!("{}, {}", counted(r.errors.len(), "error"), counted(r.warnings.len(), "warning"))
         }
     );
     s
+}
+
+/// "1 warning", "2 warnings".
+fn counted(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }

@@ -125,9 +125,11 @@ pub(crate) fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError
     ))
 }
 
-/// Refuse a header that names a column twice (columns are read by name, so one would be ignored).
+/// Refuse a header that names a column twice (columns are read by name, so one would be
+/// ignored). Columns without a name are no one's (a spreadsheet leaves them after the
+/// data): the leads reader drops them when they are blank.
 pub(crate) fn check_unique_header(path: &Path, header: &[String]) -> Result<(), DataError> {
-    for (j, name) in header.iter().enumerate() {
+    for (j, name) in header.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
         if let Some(k) = header[..j].iter().position(|h| h == name) {
             return Err(DataError::file(
                 path,

@@ -127,7 +127,8 @@ fn read_checked(
                 check_columns(path, &prepared.header, columns)?;
             }
             let selected = columns.filter(|_| project).map(unique_names);
-            read_csv_frame(path, &prepared, selected.as_deref())?
+            let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
+            without_blank_tail(path, prepared.delimiter, frame, notes)?
         }
     };
     if frame.height() == 0 {
@@ -304,17 +305,93 @@ fn read_csv_frame(
     let options = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .with_projection(positions.map(Arc::new))
+        .with_projection(positions.clone().map(Arc::new))
         .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true));
     let result = match &prepared.transcoded {
         None => options.try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|reader| reader.finish()),
         Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
     };
     let mut frame = result.map_err(|e| csv_error(path, delimiter, e))?;
+    let mut names = names;
+    if positions.is_none() && frame.width() == names.len() {
+        // Columns without a name, as a spreadsheet leaves after the data: dropped when blank.
+        if names.iter().any(|name| name.is_empty()) {
+            let height = frame.height();
+            let mut kept = Vec::with_capacity(names.len());
+            for (k, column) in frame.into_columns().into_iter().enumerate() {
+                if !names[k].is_empty() {
+                    kept.push(column);
+                    continue;
+                }
+                let cells = column.as_materialized_series().str().map_err(|e| DataError::file(path, e.to_string()))?.clone();
+                let found = cells.iter().enumerate().find_map(|(row, cell)| cell.filter(|c| !c.trim().is_empty()).map(|c| (row + 1, c.to_string())));
+                if let Some((row, text)) = found {
+                    return Err(DataError::file(
+                        path,
+                        format!("line 1: column {} has no name in the header but holds {text:?} at row {row} (line {}): name it in the header, or delete the column", k + 1, row + 1),
+                    ));
+                }
+            }
+            names.retain(|name| !name.is_empty());
+            frame = DataFrame::new(height, kept).map_err(|e| DataError::file(path, e.to_string()))?;
+        }
+    }
     if frame.width() == names.len() {
         frame.set_column_names(&names).map_err(|e| csv_error(path, delimiter, e))?;
     }
     Ok(frame)
+}
+
+/// `frame` without the rows at the end of the file whose every cell is blank (`,,,,`), as
+/// a spreadsheet leaves below the data, with a warning; other rows are untouched. The
+/// file's last lines say which rows those are, and the frame must agree (every column it
+/// read blank there), else it is returned whole.
+fn without_blank_tail(path: &Path, delimiter: u8, frame: DataFrame, notes: &mut ReadNotes) -> Result<DataFrame, DataError> {
+    use std::io::{Seek, SeekFrom};
+    const TAIL_BYTES: u64 = 1 << 16;
+    let mut file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let length = file.metadata().map_err(|e| DataError::io(path, e))?.len();
+    file.seek(SeekFrom::Start(length.saturating_sub(TAIL_BYTES))).map_err(|e| DataError::io(path, e))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(|e| DataError::io(path, e))?;
+    // Every line is a row to the parser, an empty one too (a row of nulls); the empty text
+    // after the last line end is none.
+    let mut lines: Vec<&[u8]> = tail.split(|&b| b == b'\n').collect();
+    if tail.ends_with(b"\n") {
+        lines.pop();
+    }
+    let (mut blank_rows, mut delimiter_rows, mut reached_data) = (0, 0, false);
+    for line in lines.iter().rev() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.iter().all(|&b| b == delimiter || b == b' ' || b == b'\t') {
+            reached_data = true;
+            break;
+        }
+        blank_rows += 1;
+        delimiter_rows += usize::from(!line.is_empty());
+    }
+    let height = frame.height();
+    // Blank lines all through the tail read (its first may be cut): left as they are.
+    if !reached_data || blank_rows == 0 || blank_rows >= height {
+        return Ok(frame);
+    }
+    let kept = height - blank_rows;
+    let blank = frame.columns().iter().all(|column| {
+        column.as_materialized_series().str().is_ok_and(|cells| cells.slice(kept as i64, blank_rows).iter().all(|c| c.is_none_or(|c| c.trim().is_empty())))
+    });
+    if !blank {
+        return Ok(frame);
+    }
+    // Empty lines at the end are nothing to tell; rows of delimiters are a spreadsheet's doing.
+    if delimiter_rows > 0 {
+        notes.warnings.push(format!(
+            "{}: ignored the last {blank_rows} rows, whose every cell is blank (rows {} to {}; a spreadsheet leaves such rows below the data)",
+            path.display(),
+            kept + 1,
+            height
+        ));
+    }
+    Ok(frame.slice(0, kept))
 }
 
 /// The parser's complaint cut to one line, with the first place a strict reading of the
@@ -420,6 +497,39 @@ mod tests {
         assert_eq!(picked.column_names(), vec![name.to_string()]);
         let all = read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();
         assert_eq!(all.column_names(), vec!["id".to_string(), name.to_string(), "n".to_string()]);
+    }
+
+    /// A spreadsheet's leftovers: columns without a name and rows of delimiters alone after the
+    /// data are dropped when blank (the rows with a warning); anything else is kept or refused.
+    #[test]
+    fn blank_unnamed_columns_and_blank_rows_below_the_data_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
+        let read = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let mut notes = ReadNotes::default();
+            read_table(&path, &csv, None, &mut notes).map(|t| (t.column_names(), t.height(), notes.warnings)).map_err(|e| e.to_string())
+        };
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (columns, rows, warnings) = read("id,x,,\n1,a,,\n2,b, ,\n,,,\r\n , ,,\n\n").unwrap();
+        assert_eq!((columns, rows), (names(&["id", "x"]), 2));
+        assert!(warnings.len() == 1 && warnings[0].contains("ignored the last 3 rows, whose every cell is blank (rows 3 to 5"), "{warnings:?}");
+        // Empty lines at the end (an extra line end) go without a word.
+        let (_, rows, warnings) = read("id,x\n1,a\n2,b\n\n\n").unwrap();
+        assert_eq!((rows, warnings.len()), (2, 0));
+        // A blank row between leads stays (the lead id error names it); no warning.
+        let (_, rows, warnings) = read("id,x\n1,a\n,\n2,b\n").unwrap();
+        assert_eq!((rows, warnings.len()), (3, 0));
+        // An unnamed column with data is refused, naming it and the cell.
+        let e = read("id,x,\n1,a,\n2,b,note\n").unwrap_err();
+        assert!(e.contains("line 1: column 3 has no name in the header but holds \"note\" at row 2 (line 3)"), "{e}");
+        // A quoted field's last lines are not rows of their own: the frame disagrees, nothing is dropped.
+        let (_, rows, warnings) = read("id,x\n1,\"a\n,\n,\"\n").unwrap();
+        assert_eq!((rows, warnings.len()), (1, 0));
+        // A file of blank rows alone is left to say so (no lead id).
+        let (_, rows, _) = read("id,x\n,\n").unwrap();
+        assert_eq!(rows, 1);
     }
 
     #[test]
