@@ -162,6 +162,9 @@ fn leads_cases() -> Vec<Case> {
             let text: String = read(d, "leads.csv").lines().map(|l| format!("{l},,\r\n")).collect();
             write(d, "leads.csv", text + ",,,,,,,,,,\r\n,,,,,,,,,,\r\n\r\n");
         }, VALIDATE, 0, &[]),
+        case("an empty line between leads", |d| edit(d, "leads.csv", "\nL0000007,", "\n\nL0000007,"), VALIDATE, 1, &["leads.csv", "line", "the lead id is blank, as is every other cell read in that row", "delete the line"]),
+        case("Excel's sep= line above the header", |d| write(d, "leads.csv", "sep=,\r\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 1 is \"sep=,\"", "delete that line"]),
+        case("Excel's sep= line above the events' header", |d| write(d, "events.csv", "sep=;\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 1 is \"sep=;\"", "finds the ';' itself"]),
         case("an unnamed column holding data", |d| {
             let text: String = read(d, "leads.csv").lines().enumerate().map(|(k, l)| format!("{l},{}\n", if k == 3 { "call back" } else { "" })).collect();
             write(d, "leads.csv", text);

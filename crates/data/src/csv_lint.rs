@@ -101,6 +101,26 @@ pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimit
     )
 }
 
+/// Refuse a first line that is Excel's delimiter hint (`sep=;`, which some exports write
+/// so that Excel splits the file), not a header: read as one, it names a single column
+/// and every record is ragged. `first_line` as read, with its line end.
+pub(crate) fn check_not_sep_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
+    let line = first_line.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(first_line);
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line {
+        [s, e, p, b'=', delimiter] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") => Err(DataError::file(
+            path,
+            format!(
+                "line 1 is {:?}, the line some exports write to tell Excel the delimiter, not a header: delete that line (the header must be line 1; [input] delimiter = \"auto\" finds the {} itself)",
+                String::from_utf8_lossy(line),
+                delimiter_name(*delimiter)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Refuse UTF-16 text (Excel's "Unicode Text", some CRM exports) before it is split: read
 /// as bytes it parses into cells laced with zero bytes and fails far from the cause.
 /// `start` is the file's first bytes.
@@ -589,5 +609,18 @@ mod tests {
         let lint = lint(Path::new("f.csv"), &bytes[..4], &mut rest, b',').unwrap();
         let bad = lint.bad_utf8.unwrap();
         assert_eq!((bad.line, bad.byte, bad.field), (2, 0xff, 1));
+    }
+
+    #[test]
+    fn excels_delimiter_hint_is_named_not_taken_for_a_header() {
+        let path = Path::new("f.csv");
+        for line in ["sep=;\n", "sep=,\r\n", "\u{feff}SEP=|\n", "sep=\t\n", "sep=;"] {
+            let e = check_not_sep_line(path, line.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("line 1 is \"") && e.contains("delete that line"), "{line:?}: {e}");
+        }
+        assert!(check_not_sep_line(path, b"sep=\t\n").unwrap_err().to_string().contains("finds the tab itself"));
+        for fine in ["sep,a,b\n", "sep=;;\n", "separator\n", "sep=\n", "id,sep=\n"] {
+            assert!(check_not_sep_line(path, fine.as_bytes()).is_ok(), "{fine:?}");
+        }
     }
 }

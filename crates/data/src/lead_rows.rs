@@ -118,7 +118,10 @@ impl LeadRows {
                 path: table.path.clone(),
                 row: row + 1,
                 column: config.id_column.clone(),
-                message: "the lead id is blank; every lead needs an id".into(),
+                message: match table.row_is_blank(row) {
+                    true => "the lead id is blank, as is every other cell read in that row (an empty line, or a row of delimiters, between leads): delete the line".into(),
+                    false => "the lead id is blank; every lead needs an id".into(),
+                },
             })?;
             self.ids.push(id.to_string());
             self.origin.push((file_index, row + 1));

@@ -28,6 +28,16 @@ impl Table {
         self.frame.height()
     }
 
+    /// Whether every cell of row `row` (from 0) that was read is blank.
+    pub(crate) fn row_is_blank(&self, row: usize) -> bool {
+        self.frame.columns().iter().all(|column| match column.get(row) {
+            Ok(AnyValue::Null) => true,
+            Ok(AnyValue::String(text)) => text.trim().is_empty(),
+            Ok(AnyValue::StringOwned(text)) => text.trim().is_empty(),
+            _ => false,
+        })
+    }
+
     pub fn column_names(&self) -> Vec<String> {
         self.frame
             .get_column_names()
@@ -218,6 +228,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         .read_until(b'\n', &mut first_line)
         .map_err(|e| DataError::io(path, e))?;
     csv_lint::check_not_utf16(path, &first_line)?;
+    csv_lint::check_not_sep_line(path, &first_line)?;
     let has_bom = first_line.starts_with(&[0xEF, 0xBB, 0xBF]);
     let header_bytes = if has_bom { &first_line[3..] } else { &first_line[..] };
     let header_trimmed = trim_eol(header_bytes);
