@@ -173,7 +173,7 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", read(d, "leads.csv").replace(",2024-01-01,", ",45292,"));
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
         }, VALIDATE, 1, &["leads.csv", "row 1 (line 2)", "\"45292\"", "date serial number (45292 is 2024-01-01)", "format the column as a date"]),
-        case("creation dates as Unix milliseconds, auto", |d| {
+        case("creation dates as Unix milliseconds, read as ISO", |d| {
             let text = read(d, "leads.csv");
             let mut out = String::new();
             for (k, line) in text.lines().enumerate() {
@@ -182,7 +182,8 @@ fn leads_cases() -> Vec<Case> {
                 out.push_str(&format!("{},{at},{}\n", cells[0], cells[2]));
             }
             write(d, "leads.csv", out);
-        }, VALIDATE, 1, &["leads.csv: column \"created_at\": cannot recognise the date format", "Unix time in milliseconds (1704153600000 is 2024-01-02 00:00:00 UTC)", "export the dates as text"]),
+            edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
+        }, VALIDATE, 1, &["leads.csv: row 1 (line 2), column \"created_at\": cannot read \"1704153600000\" as a date", "Unix time in milliseconds (1704153600000 is 2024-01-02 00:00:00 UTC): set date_format = \"unix_ms\""]),
         case("decimal mark neither point nor comma", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \";\""), VALIDATE, 2, &["mqlcal.toml", "[input] decimal = \";\"", "expected \".\""]),
         case("a point in a number read with decimal = \",\"", |d| {
             write(d, "leads.csv", read(d, "leads.csv").replacen(",346,", ",346.5,", 1));

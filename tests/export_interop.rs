@@ -325,3 +325,41 @@ fn reason_codes_show_the_capped_group() {
     }
     assert!(capped > 100, "leads over the awareness cap show it capped ({capped})");
 }
+
+/// The sample with creation times in Unix milliseconds and event times in Unix seconds
+/// (as a CRM's API and a product-analytics export write them; some with a fraction of a
+/// second, dropped): detected as `unix_ms` and `unix_seconds`, it trains the plain
+/// sample's points and scores as it does, from the scorer and from SQL on SQLite,
+/// DuckDB and PostgreSQL.
+#[test]
+fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    std::fs::copy(data.join("leads.csv"), dir.path().join("leads.csv")).unwrap();
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    let with_events = |events: &Path| sample.replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
+    let config = write(dir.path(), "mqlcal.toml", with_events(&data.join("events.csv")));
+    let plain = backtest_and_score(dir.path(), &config, &data.join("events.csv"));
+    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model(dir.path());
+
+    unix_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, true);
+    // Creation times in UTC, event times as written: validate says windows may be off.
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 0 && out.contains("column \"created_at\") are Unix time, in UTC, but the event times ("), "{out}{err}");
+    let events = dir.path().join("events.csv");
+    unix_copy(&data.join("events.csv"), &events, 1, false);
+    let text = std::fs::read_to_string(&events).unwrap();
+    assert!(text.contains("L0000001,1700072521.5,blog_visit"), "{}", &text[..100]);
+    write(dir.path(), "mqlcal.toml", with_events(&events));
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let unix = backtest_and_score(dir.path(), &config, &events);
+    let unix_model = model(dir.path());
+    assert_eq!(unix_model["inputs"]["created_at_format"], "unix_ms");
+    assert_eq!(unix_model["inputs"]["event_columns"]["occurred_at_format"], "unix_seconds");
+    assert_eq!(unix_model["signals"], plain_model["signals"], "the same instants train the same points");
+    assert!(unix == plain, "and score the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(dir.path(), engine, "leads.csv", &events, &unix);
+    }
+}

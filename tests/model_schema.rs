@@ -58,6 +58,12 @@ fn model_files_match_the_json_schema() {
     write(dir.path(), "bad_decimal.json", serde_json::to_string(&m).unwrap());
     let (ok, msg) = validate(dir.path(), &["bad_decimal.json"]);
     assert!(!ok && msg.contains("decimal"), "{msg}");
+    m["inputs"]["decimal"] = serde_json::json!(",");
+    m["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
+    m["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
+    write(dir.path(), "unix.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["unix.json"]);
+    assert!(ok, "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

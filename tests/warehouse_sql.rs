@@ -255,6 +255,40 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
     }
 }
 
+/// Creation times in Unix milliseconds and event times in Unix seconds (some with a
+/// fraction): `mqlcal features` detects them and gives the plain sample's table, and so
+/// does the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped, told
+/// `unix_ms` and `unix_seconds` by the config.
+#[test]
+fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let leads = dir.path().join("leads.csv");
+    unix_copy(&leads, &leads, 1, true);
+    let events = dir.path().join("unix_events.csv");
+    unix_copy(&events_csv(), &events, 1, false);
+    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    write(dir.path(), "mqlcal.toml", &text);
+    let unix = mqlcal_features(dir.path(), &config);
+    assert!(unix == plain, "the same instants give the same table");
+    let text = text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1);
+    assert!(text.contains("unix_events.csv") && text.contains("unix_ms") && text.contains("unix_seconds"));
+    write(dir.path(), "mqlcal.toml", text);
+    let first = first_feature(&unix);
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
+        let theirs = run_engine_on(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), &events);
+        assert_eq!(theirs.0, unix.0, "{engine}: the same columns");
+        let wrong = feature_mismatches(&unix, &theirs, first);
+        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+        export_features(dir.path(), &config, engine, true, &format!("patterns.{engine}.sql"));
+        let grouped = run_engine_on(dir.path(), engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"), &events);
+        assert_grouped_match(&unix, &grouped, first, engine, as_of);
+    }
+}
+
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
 /// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
 #[test]
@@ -319,6 +353,30 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     assert!(wrong.is_empty(), "zoned: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
     let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_zoned.spark.csv")), first);
     assert!(wrong.is_empty(), "zoned: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+
+    // And in Unix time (milliseconds for creation, seconds for events), as `unix_ms` and
+    // `unix_seconds` tell the model and the config.
+    unix_copy(&dir.path().join("leads.csv"), &dir.path().join("unix_leads.csv"), 1, true);
+    unix_copy(&events_csv(), &dir.path().join("unix_events.csv"), 1, false);
+    model["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
+    write(dir.path(), "unix_model.json", serde_json::to_string(&model).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "unix_model.json", "--sql", "--dialect", "spark", "-o", "score_unix.spark.sql"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&config).unwrap().replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1);
+    let unix_config = write(dir.path(), "unix.toml", text);
+    export_features(dir.path(), &unix_config, "spark", false, "features_unix.spark.sql");
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_spark.py"))
+        .args(["unix_leads.csv", "unix_events.csv", "score_unix.spark.sql", "score_unix.spark.csv", "features_unix.spark.sql", "features_unix.spark.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+    let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join("score_unix.spark.csv")), "spark");
+    assert!(wrong.is_empty(), "unix: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_unix.spark.csv")), first);
+    assert!(wrong.is_empty(), "unix: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).

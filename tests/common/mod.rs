@@ -281,3 +281,25 @@ pub fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> std::coll
     rows_by_id(&dir.join("scores.csv"))
 }
 
+
+/// `src` written to `dest` with column `column`'s ISO times (read as UTC) as Unix time:
+/// seconds, every other row with a fraction (`1700072521.5`), or milliseconds with some
+/// past the second (`1700072521437`). Blanks stay blank; the instants, to the second, are the same.
+pub fn unix_copy(src: &Path, dest: &Path, column: usize, millis: bool) {
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    let (header, rows) = read_csv(src);
+    let mut out = line(&header);
+    for (k, mut row) in rows.into_iter().enumerate() {
+        if !row[column].is_empty() {
+            let seconds = in_zone(&row[column].replace(' ', "T"), 0, "");
+            let seconds = chrono::NaiveDateTime::parse_from_str(&seconds, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp();
+            row[column] = match (millis, k % 2) {
+                (true, _) => (seconds * 1000 + (k as i64 * 37) % 1000).to_string(),
+                (false, 0) => format!("{seconds}.5"),
+                (false, _) => seconds.to_string(),
+            };
+        }
+        out.push_str(&line(&row));
+    }
+    std::fs::write(dest, out).unwrap();
+}

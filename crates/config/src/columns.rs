@@ -53,9 +53,11 @@ pub(crate) fn parse_date_format(raw: Option<&str>, key: &str) -> Result<DateForm
         Some("iso_zoned") => Ok(DateFormat::Fixed(DateLayout::IsoZoned)),
         Some("day_first") => Ok(DateFormat::Fixed(DateLayout::DayFirst)),
         Some("month_first") => Ok(DateFormat::Fixed(DateLayout::MonthFirst)),
+        Some("unix_seconds") => Ok(DateFormat::Fixed(DateLayout::UnixSeconds)),
+        Some("unix_ms") => Ok(DateFormat::Fixed(DateLayout::UnixMillis)),
         Some(p) if p.contains('%') => Ok(DateFormat::Fixed(DateLayout::Pattern(p.to_string()))),
         Some(p) => Err(format!(
-            "{key} = {p:?}: expected \"auto\", \"iso\", \"iso_zoned\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\""
+            "{key} = {p:?}: expected \"auto\", \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\" or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\""
         )),
     }
 }

@@ -272,6 +272,10 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
     let mut sample = None;
     for value in values {
         if sample.is_none() {
+            // Unix time (an API's or an analytics tool's timestamps): decided by the first value.
+            if let Some(layout) = mqlcal_scorecard::unix_layout(value) {
+                return LayoutEvidence::Decided(layout);
+            }
             sample = Some(value.to_string());
         }
         if value.len() >= 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-' {

@@ -163,7 +163,7 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
 /// written), or the other way round: when the unzoned ones are local time, every window
 /// starts off by the zone's offset, and nothing in the data can say so.
 fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Option<String> {
-    let zoned = |layout: &DateLayout| *layout == DateLayout::IsoZoned;
+    let zoned = DateLayout::is_utc_instant;
     let (created, occurred) = (created?, occurred?);
     if zoned(created) == zoned(occurred) {
         return None;
@@ -171,9 +171,10 @@ fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<&Date
     let creation = format!("creation dates ({}, column {:?})", lead_files.first()?.display(), config.created_at_column.as_deref()?);
     let events = config.events.as_ref()?;
     let event_times = format!("event times ({}, column {:?})", events.path.display(), events.occurred_at);
-    let (with, without) = if zoned(created) { (creation, event_times) } else { (event_times, creation) };
+    let (with, without, instants) = if zoned(created) { (creation, event_times, created) } else { (event_times, creation, occurred) };
+    let read_as = if *instants == DateLayout::IsoZoned { "carry a time zone and are read as UTC" } else { "are Unix time, in UTC" };
     Some(format!(
-        "the {with} carry a time zone and are read as UTC, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
+        "the {with} {read_as}, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
     ))
 }
 

@@ -22,6 +22,11 @@ pub enum DateLayout {
     MonthFirst,
     /// A chrono strftime pattern such as `%d.%m.%Y %H:%M`.
     Pattern(String),
+    /// Unix time: seconds since 1970-01-01 UTC (`1705312800`, as product-analytics
+    /// exports such as Mixpanel's write event times), a fraction dropped.
+    UnixSeconds,
+    /// Unix time in milliseconds (`1705312800000`, as some CRM APIs write timestamps).
+    UnixMillis,
 }
 
 /// One numeric part of a date text, as the SQL export reassembles it.
@@ -42,8 +47,9 @@ pub enum DatePart {
 /// What a date cell that is a plain number most likely is, with the date it would name:
 /// a spreadsheet's serial day number (a CSV saved from a column formatted as a number;
 /// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
-/// milliseconds (an API's timestamps). None for other text. Named, not read: no layout
-/// reads them, and a serial number's epoch depends on the spreadsheet (1900 or 1904).
+/// milliseconds (an API's timestamps, read by the `unix_seconds` and `unix_ms`
+/// layouts). None for other text. Serial numbers are named, not read: their epoch
+/// depends on the spreadsheet (1900 or 1904).
 pub fn numeric_date(text: &str) -> Option<String> {
     let text = text.trim();
     let whole = text.split_once('.').map_or(text, |(whole, _)| whole);
@@ -58,19 +64,56 @@ pub fn numeric_date(text: &str) -> Option<String> {
             "a spreadsheet's date serial number ({text} is {}): format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
             at((value - 25_569.0) * 86_400.0, if plain { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?
         ),
-        9 | 10 if plain && value >= 1e8 => format!(
-            "Unix time in seconds ({text} is {} UTC): export the dates as text (2024-01-15 09:05:00)",
-            at(value, "%Y-%m-%d %H:%M:%S")?
+        9 | 10 if value >= 1e8 => format!(
+            "Unix time in seconds ({text} is {} UTC): set date_format = \"unix_seconds\"",
+            at(value.floor(), "%Y-%m-%d %H:%M:%S")?
         ),
         12 | 13 if plain && value >= 1e11 => format!(
-            "Unix time in milliseconds ({text} is {} UTC): export the dates as text (2024-01-15 09:05:00)",
-            at(value / 1000.0, "%Y-%m-%d %H:%M:%S")?
+            "Unix time in milliseconds ({text} is {} UTC): set date_format = \"unix_ms\"",
+            at((value / 1000.0).floor(), "%Y-%m-%d %H:%M:%S")?
         ),
         _ => return None,
     })
 }
 
+/// The Unix layout a column's first value is written in: 9 or 10 digits (from 1973 to
+/// 2286; a fraction allowed) are seconds, 12 or 13 milliseconds. None for other text.
+pub fn unix_layout(text: &str) -> Option<DateLayout> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').map_or((text, None), |(whole, fraction)| (whole, Some(fraction)));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) || whole.starts_with('0') {
+        return None;
+    }
+    match (whole.len(), fraction) {
+        (9 | 10, _) => Some(DateLayout::UnixSeconds),
+        (12 | 13, None) => Some(DateLayout::UnixMillis),
+        _ => None,
+    }
+}
+
+/// Seconds since 1970-01-01 of Unix time counted `per_second` to the second, rounded
+/// down (a fraction of a second dropped, as ISO's are). Digits with an optional minus
+/// sign; seconds may have a fraction.
+fn parse_unix(text: &str, per_second: i64) -> Option<i64> {
+    let (whole, fraction) = text.split_once('.').map_or((text, None), |(whole, fraction)| (whole, Some(fraction)));
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(digits) || digits.len() > 15 || fraction.is_some_and(|f| per_second != 1 || !all_digits(f)) {
+        return None;
+    }
+    let value: i64 = whole.parse().ok()?;
+    // -1.5 s is before -1 s: a negative time with a fraction rounds down past its whole part.
+    let below = whole.starts_with('-') && fraction.is_some_and(|f| f.bytes().any(|b| b != b'0'));
+    Some(value.div_euclid(per_second) - i64::from(below))
+}
+
 impl DateLayout {
+    /// Whether the times are instants in UTC (a zone, or Unix time) rather than as written.
+    pub fn is_utc_instant(&self) -> bool {
+        matches!(self, DateLayout::IsoZoned | DateLayout::UnixSeconds | DateLayout::UnixMillis)
+    }
+
     pub fn describe(&self) -> String {
         match self {
             DateLayout::Iso => "YYYY-MM-DD (optionally with a time)".into(),
@@ -78,6 +121,8 @@ impl DateLayout {
             DateLayout::DayFirst => "DD/MM/YYYY".into(),
             DateLayout::MonthFirst => "MM/DD/YYYY".into(),
             DateLayout::Pattern(p) => format!("the pattern {p:?}"),
+            DateLayout::UnixSeconds => "Unix time in seconds (1705312800)".into(),
+            DateLayout::UnixMillis => "Unix time in milliseconds (1705312800000)".into(),
         }
     }
 
@@ -92,6 +137,8 @@ impl DateLayout {
                 .map(|dt| dt.and_utc().timestamp())
                 .or_else(|_| NaiveDate::parse_from_str(text, p).map(|d| d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp()).unwrap_or(0)))
                 .ok(),
+            DateLayout::UnixSeconds => parse_unix(text, 1),
+            DateLayout::UnixMillis => parse_unix(text, 1000),
         }
     }
 
@@ -124,7 +171,7 @@ impl DateLayout {
         use DatePart::*;
         let time = [Hour, Minute, Second];
         match self {
-            DateLayout::Iso | DateLayout::IsoZoned => Ok(None),
+            DateLayout::Iso | DateLayout::IsoZoned | DateLayout::UnixSeconds | DateLayout::UnixMillis => Ok(None),
             // The date's separator (any of / . -), the time's T or space and colons, a
             // trailing Z, and the point of fractional seconds (a seventh part, ignored).
             DateLayout::DayFirst => Ok(Some((DMY_SEPARATORS.to_vec(), [Day, Month, Year].into_iter().chain(time).collect()))),
@@ -219,6 +266,8 @@ impl Serialize for DateLayout {
             DateLayout::DayFirst => "day_first",
             DateLayout::MonthFirst => "month_first",
             DateLayout::Pattern(p) => p,
+            DateLayout::UnixSeconds => "unix_seconds",
+            DateLayout::UnixMillis => "unix_ms",
         })
     }
 }
@@ -231,10 +280,12 @@ impl<'de> Deserialize<'de> for DateLayout {
             "iso_zoned" => DateLayout::IsoZoned,
             "day_first" => DateLayout::DayFirst,
             "month_first" => DateLayout::MonthFirst,
+            "unix_seconds" => DateLayout::UnixSeconds,
+            "unix_ms" => DateLayout::UnixMillis,
             p if p.contains('%') => DateLayout::Pattern(p.to_string()),
             other => {
                 return Err(serde::de::Error::custom(format!(
-                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\" or a strftime pattern such as \"%d/%m/%Y\""
+                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\" or a strftime pattern such as \"%d/%m/%Y\""
                 )))
             }
         })
@@ -571,14 +622,48 @@ mod tests {
             ("39448", "serial number (39448 is 2008-01-01)"),
             ("45306", "serial number (45306 is 2024-01-15)"),
             ("45306.375", "(45306.375 is 2024-01-15 09:00:00)"),
-            ("1705312800", "Unix time in seconds (1705312800 is 2024-01-15 10:00:00 UTC)"),
-            ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC)"),
+            ("1705312800", "Unix time in seconds (1705312800 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_seconds\""),
+            ("1705312800.75", "(1705312800.75 is 2024-01-15 10:00:00 UTC)"),
+            ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_ms\""),
             (" 999999999 ", "2001-09-09 01:46:39 UTC"),
         ] {
             assert!(numeric_date(text).is_some_and(|hint| hint.contains(says)), "{text}: {:?}", numeric_date(text));
         }
-        for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
+        for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800000.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
             assert_eq!(numeric_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn unix_time_reads_as_chrono_counts_it_rounded_down_to_the_second() {
+        use chrono::DateTime;
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        for k in 0..20_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let millis = (rng % 8_000_000_000_000) as i64 - 1_000_000_000_000 + i64::from(k % 3 == 0) * 1000;
+            let chrono = DateTime::from_timestamp_millis(millis).unwrap().timestamp();
+            assert_eq!(DateLayout::UnixMillis.parse(&millis.to_string()), Some(chrono), "{millis} ms");
+            // The same instant in seconds with its fraction (as "-1.5" or "1705312800.437").
+            let seconds = format!("{}{}.{:03}", if millis < 0 { "-" } else { "" }, millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
+            assert_eq!(DateLayout::UnixSeconds.parse(&seconds), Some(chrono), "{seconds} s");
+            assert_eq!(DateLayout::UnixSeconds.parse(&(millis.div_euclid(1000)).to_string()), Some(chrono));
+        }
+        for text in ["", "-", "1e9", "17053128OO", "1705312800.", ".5", "+1705312800", "1705312800 ", "1 705 312 800", "0x10"] {
+            assert_eq!(DateLayout::UnixSeconds.parse(text), None, "{text:?}");
+        }
+        assert_eq!(DateLayout::UnixMillis.parse("1705312800000.5"), None, "milliseconds are whole");
+        // Detected from a column's first value: 9-10 digits are seconds, 12-13 milliseconds.
+        assert_eq!(unix_layout("1705312800"), Some(DateLayout::UnixSeconds));
+        assert_eq!(unix_layout("1705312800.25"), Some(DateLayout::UnixSeconds));
+        assert_eq!(unix_layout("1705312800000"), Some(DateLayout::UnixMillis));
+        for text in ["45306", "20240115", "01705312800", "17053128000", "1705312800000.5", "2024-01-15"] {
+            assert_eq!(unix_layout(text), None, "{text}");
+        }
+        for layout in [DateLayout::UnixSeconds, DateLayout::UnixMillis] {
+            let json = serde_json::to_string(&layout).unwrap();
+            assert_eq!(serde_json::from_str::<DateLayout>(&json).unwrap(), layout, "{json}");
         }
     }
 

@@ -127,6 +127,9 @@ impl Dialect {
     /// month-first or pattern date is split into its numbers and reassembled as ISO,
     /// which every engine casts; only the splitting and padding differ by dialect.
     fn date_epoch(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        if let Some(seconds) = self.unix_seconds(expr, layout) {
+            return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {seconds} END"));
+        }
         if layout == Some(&DateLayout::IsoZoned) {
             let zoned = self.zoned(expr);
             return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {} - {} END", self.epoch(&zoned.wall), zoned.east_of_utc));
@@ -137,6 +140,10 @@ impl Dialect {
     /// A date text written as `layout` records, as ISO text every engine casts (the text
     /// itself when it is ISO already).
     pub(crate) fn date_iso(self, expr: &str, layout: Option<&DateLayout>) -> Result<String, ExportError> {
+        if let Some(seconds) = self.unix_seconds(expr, layout) {
+            let utc = self.plus_seconds(&self.timestamp("'1970-01-01 00:00:00'"), &seconds);
+            return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {} END", self.timestamp_text(&utc)));
+        }
         if layout == Some(&DateLayout::IsoZoned) {
             let zoned = self.zoned(expr);
             let utc = self.plus_seconds(&self.timestamp(&zoned.wall), &format!("-({})", zoned.east_of_utc));
@@ -173,6 +180,26 @@ impl Dialect {
         );
         // A NULL (missing) date stays NULL rather than becoming '-- 00:00:00'.
         Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END"))
+    }
+
+    /// Seconds since 1970-01-01 of a Unix time text, rounded down as the scorer rounds
+    /// (None for the other layouts).
+    fn unix_seconds(self, expr: &str, layout: Option<&DateLayout>) -> Option<String> {
+        let per_second = match layout? {
+            DateLayout::UnixSeconds => "1.0",
+            DateLayout::UnixMillis => "1000.0",
+            _ => return None,
+        };
+        Some(self.floor(&format!("CAST({expr} AS {}) / {per_second}", self.real_type())))
+    }
+
+    /// The largest whole number not above `x`, as an integer.
+    fn floor(self, x: &str) -> String {
+        match self {
+            // SQLite's CAST to INTEGER truncates; FLOOR may not be compiled in.
+            Dialect::Sqlite => format!("(CAST({x} AS INTEGER) - (CASE WHEN ({x}) < CAST({x} AS INTEGER) THEN 1 ELSE 0 END))"),
+            d => format!("CAST(FLOOR({x}) AS {})", d.integer_type()),
+        }
     }
 
     /// A zoned ISO text (`DateLayout::IsoZoned`) split as the scorer splits it: the
