@@ -386,7 +386,7 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 }
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO and day-first dates) is parsed by sqlglot for the
+/// table plain and grouped, ISO, day-first, zoned and Unix dates) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -405,22 +405,26 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
     write(dir.path(), "zoned.json", serde_json::to_string(&model).unwrap());
+    model["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
+    write(dir.path(), "unix.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
     write(dir.path(), "zoned.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2));
+    write(dir.path(), "unix.toml", text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned"] {
+        for model in ["total", "day_first", "zoned", "unix"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);
