@@ -13,7 +13,9 @@ pub enum DecimalMark {
     Point,
     /// `1234,5` or `1.234,5`, as spreadsheets and CRMs set to most European locales
     /// write it (with `;` between fields). A `.` may group thousands, three digits at a
-    /// time; anywhere else it makes the cell unreadable rather than read one way or the other.
+    /// time, as may a space (`1 234,5`, with a no-break or narrow no-break space as French
+    /// writes it); a `.` anywhere else makes the cell unreadable rather than read one way
+    /// or the other.
     #[serde(rename = ",")]
     Comma,
 }
@@ -44,9 +46,9 @@ impl DecimalMark {
                 let sign = &text[..text.len() - digits.len()];
                 let mut plain = String::with_capacity(text.len());
                 plain.push_str(sign);
-                if whole.contains('.') {
-                    // Thousands grouped by '.': 1 to 3 digits (not led by a 0), then groups of exactly three.
-                    let mut groups = whole.split('.');
+                if let Some(separator) = whole.chars().find(|c| THOUSANDS.contains(c)) {
+                    // Thousands grouped by one separator: 1 to 3 digits (not led by a 0), then groups of exactly three.
+                    let mut groups = whole.split(separator);
                     let first = groups.next().unwrap_or("");
                     let digit_groups = |g: &str, sizes: std::ops::RangeInclusive<usize>| sizes.contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit());
                     if !digit_groups(first, 1..=3) || first.starts_with('0') || !groups.clone().all(|g| digit_groups(g, 3..=3)) {
@@ -68,6 +70,12 @@ impl DecimalMark {
     }
 }
 
+/// Currency codes (ISO 4217) a CRM writes beside an amount.
+const CURRENCIES: [&str; 20] = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "INR", "BRL", "MXN", "CNY", "SGD", "HKD", "ZAR"];
+
+/// What may group thousands with a decimal comma: a point, or a space (plain, no-break or narrow no-break).
+const THOUSANDS: [char; 4] = ['.', ' ', '\u{a0}', '\u{202f}'];
+
 /// What a cell that is not a number is, when it is a number as a spreadsheet or a
 /// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
 /// (`#N/A`), and what to export instead; None for other text. `mark` is the decimal
@@ -82,7 +90,13 @@ pub fn formatted_number(text: &str, mark: DecimalMark) -> Option<&'static str> {
         [DecimalMark::Point, DecimalMark::Comma].iter().any(|mark| mark.read(kept.trim()).is_some_and(f64::is_finite))
     };
     const MONEY: [char; 8] = ['$', '€', '£', '¥', ',', ' ', '(', ')'];
-    Some(if text.contains(['$', '€', '£', '¥']) && plain(&MONEY) {
+    // An amount with its currency's code, as multi-currency CRMs export it ("USD 1,200.00", "1.200,00 EUR").
+    let coded = CURRENCIES.iter().find_map(|code| text.strip_prefix(code).or_else(|| text.strip_suffix(code))).map(str::trim);
+    let coded_amount = coded.is_some_and(|amount| {
+        let kept = amount.chars().filter(|c| !MONEY.contains(c)).collect::<String>();
+        !amount.is_empty() && [DecimalMark::Point, DecimalMark::Comma].iter().any(|mark| mark.read(&kept).is_some_and(f64::is_finite))
+    });
+    Some(if (text.contains(['$', '€', '£', '¥']) && plain(&MONEY)) || coded_amount {
         "written as money; export numbers unformatted (1200.50, not $1,200.50)"
     } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
         "written as a percentage; export the plain number (12, or 0.12, as the signal's bins expect), without %"
@@ -117,6 +131,9 @@ mod tests {
             (",5", ".5"),
             ("5,", "5."),
             ("1,5e3", "1.5e3"),
+            ("1 234,5", "1234.5"),
+            ("1\u{a0}234\u{a0}567", "1234567"),
+            ("-12\u{202f}500,25", "-12500.25"),
             ("1E3", "1E3"),
             ("inf", "inf"),
             ("NaN", "NaN"),
@@ -125,7 +142,7 @@ mod tests {
             assert!(DecimalMark::Comma.read(comma).is_some(), "{comma}");
         }
         // A '.' that is not a thousands group, two commas, groups of other sizes: not numbers.
-        for text in ["0.125", "-0.500", "1.5", "1.23", "1.2345", "1234.567", ".123", "1.", "1,234,5", "1.234.56", "1.234,5.6", "1,5e3.0", "-", "", "1 234", "a,5"] {
+        for text in ["1 234.567", "1.234 567", "1  234", "12 34", " 1234", "0.125", "-0.500", "1.5", "1.23", "1.2345", "1234.567", ".123", "1.", "1,234,5", "1.234.56", "1.234,5.6", "1,5e3.0", "-", "", "a,5"] {
             assert_eq!(DecimalMark::Comma.read(text), None, "{text}");
         }
     }
@@ -138,6 +155,9 @@ mod tests {
             ("€1.200,50", DecimalMark::Comma, "money"),
             ("£ 300", DecimalMark::Point, "money"),
             ("($1,200)", DecimalMark::Point, "money"),
+            ("USD 1,200.00", DecimalMark::Point, "money"),
+            ("1.200,00 EUR", DecimalMark::Comma, "money"),
+            ("CHF1200", DecimalMark::Point, "money"),
             ("12%", DecimalMark::Point, "percentage"),
             ("12,5 %", DecimalMark::Point, "percentage"),
             ("12,5 %", DecimalMark::Comma, "percentage"),
@@ -157,7 +177,7 @@ mod tests {
         ] {
             assert!(formatted_number(text, mark).is_some_and(|why| why.contains(says)), "{text} {mark:?}: {:?}", formatted_number(text, mark));
         }
-        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A"] {
+        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx"] {
             for mark in [DecimalMark::Point, DecimalMark::Comma] {
                 assert_eq!(formatted_number(text, mark), None, "{text} {mark:?}");
             }
