@@ -9,7 +9,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -199,6 +199,19 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
     }
 }
 
+/// The sample in `dir` at alpha 1, backtested and scored there: the config's text for
+/// an events file, the config, and the plain scores (the baseline a rewritten export of
+/// the same leads and events must reproduce).
+fn plain_sample(dir: &Path) -> (impl Fn(&Path) -> String, PathBuf, HashMap<String, Vec<String>>) {
+    let data = repo_root().join("notebooks-data");
+    std::fs::copy(data.join("leads.csv"), dir.join("leads.csv")).unwrap();
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    let with_events = move |events: &Path| sample.replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
+    let config = write(dir, "mqlcal.toml", with_events(&data.join("events.csv")));
+    let plain = backtest_and_score(dir, &config, &data.join("events.csv"));
+    (with_events, config, plain)
+}
+
 /// The sample as a warehouse exports timestamps with their zone (each row in a zone of its
 /// own, `common::ZONES`, at the instant the sample's time names in UTC): detected as
 /// `iso_zoned`, it trains the plain sample's model and scores as the plain sample does,
@@ -208,11 +221,7 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
 fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
-    std::fs::copy(data.join("leads.csv"), dir.path().join("leads.csv")).unwrap();
-    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
-    let with_events = |events: &Path| sample.replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
-    let config = write(dir.path(), "mqlcal.toml", with_events(&data.join("events.csv")));
-    let plain = backtest_and_score(dir.path(), &config, &data.join("events.csv"));
+    let (with_events, config, plain) = plain_sample(dir.path());
     let signals = |dir: &Path| -> serde_json::Value {
         let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap();
         model["signals"].clone()
@@ -335,11 +344,7 @@ fn reason_codes_show_the_capped_group() {
 fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
-    std::fs::copy(data.join("leads.csv"), dir.path().join("leads.csv")).unwrap();
-    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
-    let with_events = |events: &Path| sample.replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
-    let config = write(dir.path(), "mqlcal.toml", with_events(&data.join("events.csv")));
-    let plain = backtest_and_score(dir.path(), &config, &data.join("events.csv"));
+    let (with_events, config, plain) = plain_sample(dir.path());
     let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
     let plain_model = model(dir.path());
 

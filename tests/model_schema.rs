@@ -46,24 +46,21 @@ fn model_files_match_the_json_schema() {
         let (ok, msg) = validate(dir.path(), &[name]);
         assert!(!ok && msg.contains(expected), "{name}: {msg}");
     }
-    // What the model file records of messier exports: a decimal comma, zoned timestamps.
-    let mut m = model.clone();
-    m["inputs"]["decimal"] = serde_json::json!(",");
-    m["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
-    m["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
-    write(dir.path(), "european_zoned.json", serde_json::to_string(&m).unwrap());
-    let (ok, msg) = validate(dir.path(), &["european_zoned.json"]);
-    assert!(ok, "{msg}");
-    m["inputs"]["decimal"] = serde_json::json!(";");
-    write(dir.path(), "bad_decimal.json", serde_json::to_string(&m).unwrap());
-    let (ok, msg) = validate(dir.path(), &["bad_decimal.json"]);
+    // What the model file records of messier exports: a decimal comma, zoned or Unix timestamps.
+    let recorded = |name: &str, decimal: &str, created: &str, occurred: &str| {
+        let mut m = model.clone();
+        m["inputs"]["decimal"] = serde_json::json!(decimal);
+        m["inputs"]["created_at_format"] = serde_json::json!(created);
+        m["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!(occurred);
+        write(dir.path(), name, serde_json::to_string(&m).unwrap());
+        validate(dir.path(), &[name])
+    };
+    for (name, created, occurred) in [("zoned.json", "iso_zoned", "iso_zoned"), ("unix.json", "unix_ms", "unix_seconds")] {
+        let (ok, msg) = recorded(name, ",", created, occurred);
+        assert!(ok, "{name}: {msg}");
+    }
+    let (ok, msg) = recorded("bad_decimal.json", ";", "iso", "iso");
     assert!(!ok && msg.contains("decimal"), "{msg}");
-    m["inputs"]["decimal"] = serde_json::json!(",");
-    m["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
-    m["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
-    write(dir.path(), "unix.json", serde_json::to_string(&m).unwrap());
-    let (ok, msg) = validate(dir.path(), &["unix.json"]);
-    assert!(ok, "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

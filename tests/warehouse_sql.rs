@@ -333,50 +333,38 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     // config that say `iso_zoned`: the same instants, so the same scores and table.
     zoned_copy(&dir.path().join("leads.csv"), &dir.path().join("zoned_leads.csv"), 1);
     zoned_copy(&events_csv(), &dir.path().join("zoned_events.csv"), 1);
-    let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
-    model["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
-    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
-    write(dir.path(), "zoned_model.json", serde_json::to_string(&model).unwrap());
-    let (code, _, err) = run_in(dir.path(), &["export", "--model", "zoned_model.json", "--sql", "--dialect", "spark", "-o", "score_zoned.spark.sql"]);
-    assert_eq!(code, 0, "{err}");
-    let text = std::fs::read_to_string(&config).unwrap().replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2);
-    let zoned_config = write(dir.path(), "zoned.toml", text);
-    export_features(dir.path(), &zoned_config, "spark", false, "features_zoned.spark.sql");
-    let out = Command::new("python3")
-        .arg(repo_root().join("tests/interop/run_spark.py"))
-        .args(["zoned_leads.csv", "zoned_events.csv", "score_zoned.spark.sql", "score_zoned.spark.csv", "features_zoned.spark.sql", "features_zoned.spark.csv"])
-        .current_dir(dir.path())
-        .output()
-        .expect("python3 runs");
-    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
-    let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join("score_zoned.spark.csv")), "spark");
-    assert!(wrong.is_empty(), "zoned: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
-    let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_zoned.spark.csv")), first);
-    assert!(wrong.is_empty(), "zoned: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    let spark_on = |name: &str, created: &str, occurred: &str| {
+        let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+        model["inputs"]["created_at_format"] = serde_json::json!(created);
+        model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!(occurred);
+        write(dir.path(), &format!("{name}_model.json"), serde_json::to_string(&model).unwrap());
+        let score_sql = format!("score_{name}.spark.sql");
+        let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{name}_model.json"), "--sql", "--dialect", "spark", "-o", &score_sql]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text.replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
+        let features_sql = format!("features_{name}.spark.sql");
+        export_features(dir.path(), &write(dir.path(), &format!("{name}.toml"), text), "spark", false, &features_sql);
+        let (score_csv, features_csv) = (format!("score_{name}.spark.csv"), format!("features_{name}.spark.csv"));
+        let out = Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_spark.py"))
+            .args([format!("{name}_leads.csv"), format!("{name}_events.csv"), score_sql, score_csv.clone(), features_sql, features_csv.clone()])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+        let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join(score_csv)), "spark");
+        assert!(wrong.is_empty(), "{name}: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+        let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join(features_csv)), first);
+        assert!(wrong.is_empty(), "{name}: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    };
+    spark_on("zoned", "iso_zoned", "iso_zoned");
 
     // And in Unix time (milliseconds for creation, seconds for events), as `unix_ms` and
     // `unix_seconds` tell the model and the config.
     unix_copy(&dir.path().join("leads.csv"), &dir.path().join("unix_leads.csv"), 1, true);
     unix_copy(&events_csv(), &dir.path().join("unix_events.csv"), 1, false);
-    model["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
-    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
-    write(dir.path(), "unix_model.json", serde_json::to_string(&model).unwrap());
-    let (code, _, err) = run_in(dir.path(), &["export", "--model", "unix_model.json", "--sql", "--dialect", "spark", "-o", "score_unix.spark.sql"]);
-    assert_eq!(code, 0, "{err}");
-    let text = std::fs::read_to_string(&config).unwrap().replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1);
-    let unix_config = write(dir.path(), "unix.toml", text);
-    export_features(dir.path(), &unix_config, "spark", false, "features_unix.spark.sql");
-    let out = Command::new("python3")
-        .arg(repo_root().join("tests/interop/run_spark.py"))
-        .args(["unix_leads.csv", "unix_events.csv", "score_unix.spark.sql", "score_unix.spark.csv", "features_unix.spark.sql", "features_unix.spark.csv"])
-        .current_dir(dir.path())
-        .output()
-        .expect("python3 runs");
-    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
-    let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join("score_unix.spark.csv")), "spark");
-    assert!(wrong.is_empty(), "unix: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
-    let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_unix.spark.csv")), first);
-    assert!(wrong.is_empty(), "unix: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    spark_on("unix", "unix_ms", "unix_seconds");
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
