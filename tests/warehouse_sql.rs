@@ -214,6 +214,22 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     }
 }
 
+/// The feature-table query of `config` on SQLite, DuckDB and PostgreSQL, plain and
+/// grouped, over the leads in `dir` and `events`: `ours`, the table `mqlcal features` wrote.
+fn engines_give_the_table(dir: &Path, config: &Path, events: &Path, ours: &(Vec<String>, Vec<Vec<String>>), as_of: i64) {
+    let first = first_feature(ours);
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        export_features(dir, config, engine, false, &format!("features.{engine}.sql"));
+        let theirs = run_engine_on(dir, engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), events);
+        assert_eq!(theirs.0, ours.0, "{engine}: the same columns");
+        let wrong = feature_mismatches(ours, &theirs, first);
+        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+        export_features(dir, config, engine, true, &format!("patterns.{engine}.sql"));
+        let grouped = run_engine_on(dir, engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"), events);
+        assert_grouped_match(ours, &grouped, first, engine, as_of);
+    }
+}
+
 /// Leads and events with time zones (each row in its own, `common::ZONES`) at the
 /// sample's instants: `mqlcal features` gives the plain sample's table (creation times
 /// in UTC), and so does the feature-table query on SQLite, DuckDB and PostgreSQL,
@@ -242,17 +258,7 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
     assert!(code == 0 && !err.contains("note:"), "{err}");
     let zoned = mqlcal_features(dir.path(), &config);
     assert!(zoned == plain, "the same instants give the same table");
-    let first = first_feature(&zoned);
-    for engine in ["sqlite", "duckdb", "postgres"] {
-        export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
-        let theirs = run_engine_on(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), &events);
-        assert_eq!(theirs.0, zoned.0, "{engine}: the same columns");
-        let wrong = feature_mismatches(&zoned, &theirs, first);
-        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
-        export_features(dir.path(), &config, engine, true, &format!("patterns.{engine}.sql"));
-        let grouped = run_engine_on(dir.path(), engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"), &events);
-        assert_grouped_match(&zoned, &grouped, first, engine, as_of);
-    }
+    engines_give_the_table(dir.path(), &config, &events, &zoned, as_of);
 }
 
 /// Creation times in Unix milliseconds and event times in Unix seconds (some with a
@@ -276,17 +282,7 @@ fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
     let text = text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1);
     assert!(text.contains("unix_events.csv") && text.contains("unix_ms") && text.contains("unix_seconds"));
     write(dir.path(), "mqlcal.toml", text);
-    let first = first_feature(&unix);
-    for engine in ["sqlite", "duckdb", "postgres"] {
-        export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
-        let theirs = run_engine_on(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), &events);
-        assert_eq!(theirs.0, unix.0, "{engine}: the same columns");
-        let wrong = feature_mismatches(&unix, &theirs, first);
-        assert!(wrong.is_empty(), "{engine}: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
-        export_features(dir.path(), &config, engine, true, &format!("patterns.{engine}.sql"));
-        let grouped = run_engine_on(dir.path(), engine, &format!("patterns.{engine}.sql"), &format!("patterns.{engine}.csv"), &events);
-        assert_grouped_match(&unix, &grouped, first, engine, as_of);
-    }
+    engines_give_the_table(dir.path(), &config, &events, &unix, as_of);
 }
 
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
