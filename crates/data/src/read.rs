@@ -30,12 +30,7 @@ impl Table {
 
     /// Whether every cell of row `row` (from 0) that was read is blank.
     pub(crate) fn row_is_blank(&self, row: usize) -> bool {
-        self.frame.columns().iter().all(|column| match column.get(row) {
-            Ok(AnyValue::Null) => true,
-            Ok(AnyValue::String(text)) => text.trim().is_empty(),
-            Ok(AnyValue::StringOwned(text)) => text.trim().is_empty(),
-            _ => false,
-        })
+        blank_rows(&self.frame, row, 1)
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -324,33 +319,46 @@ fn read_csv_frame(
     };
     let mut frame = result.map_err(|e| csv_error(path, delimiter, e))?;
     let mut names = names;
-    if positions.is_none() && frame.width() == names.len() {
-        // Columns without a name, as a spreadsheet leaves after the data: dropped when blank.
-        if names.iter().any(|name| name.is_empty()) {
-            let height = frame.height();
-            let mut kept = Vec::with_capacity(names.len());
-            for (k, column) in frame.into_columns().into_iter().enumerate() {
-                if !names[k].is_empty() {
-                    kept.push(column);
-                    continue;
-                }
-                let cells = column.as_materialized_series().str().map_err(|e| DataError::file(path, e.to_string()))?.clone();
-                let found = cells.iter().enumerate().find_map(|(row, cell)| cell.filter(|c| !c.trim().is_empty()).map(|c| (row + 1, c.to_string())));
-                if let Some((row, text)) = found {
-                    return Err(DataError::file(
-                        path,
-                        format!("line 1: column {} has no name in the header but holds {text:?} at row {row} (line {}): name it in the header, or delete the column", k + 1, row + 1),
-                    ));
-                }
-            }
-            names.retain(|name| !name.is_empty());
-            frame = DataFrame::new(height, kept).map_err(|e| DataError::file(path, e.to_string()))?;
-        }
+    if positions.is_none() && frame.width() == names.len() && names.iter().any(|name| name.is_empty()) {
+        frame = without_unnamed_columns(path, frame, &names)?;
+        names.retain(|name| !name.is_empty());
     }
     if frame.width() == names.len() {
         frame.set_column_names(&names).map_err(|e| csv_error(path, delimiter, e))?;
     }
     Ok(frame)
+}
+
+/// A blank cell as the reader sees it: none, or only whitespace.
+fn blank(cell: Option<&str>) -> bool {
+    cell.is_none_or(|text| text.trim().is_empty())
+}
+
+/// Whether every text cell of `frame` in `rows` rows from `start` is blank.
+fn blank_rows(frame: &DataFrame, start: usize, rows: usize) -> bool {
+    frame.columns().iter().all(|column| column.as_materialized_series().str().is_ok_and(|cells| cells.slice(start as i64, rows).iter().all(blank)))
+}
+
+/// `frame` (columns named by `names`, in order) without its columns that have no name,
+/// as a spreadsheet leaves after the data, when they are blank; one with a value is refused.
+fn without_unnamed_columns(path: &Path, frame: DataFrame, names: &[PlSmallStr]) -> Result<DataFrame, DataError> {
+    let height = frame.height();
+    let mut kept = Vec::with_capacity(names.len());
+    for (k, column) in frame.into_columns().into_iter().enumerate() {
+        if !names[k].is_empty() {
+            kept.push(column);
+            continue;
+        }
+        let cells = column.as_materialized_series().str().map_err(|e| DataError::file(path, e.to_string()))?.clone();
+        let found = cells.iter().enumerate().find(|(_, cell)| !blank(*cell)).map(|(row, text)| (row, text.unwrap_or("").to_string()));
+        if let Some((row, text)) = found {
+            return Err(DataError::file(
+                path,
+                format!("line 1: column {} has no name in the header but holds {text:?} at row {} (line {}): name it in the header, or delete the column", k + 1, row + 1, row + 2),
+            ));
+        }
+    }
+    DataFrame::new(height, kept).map_err(|e| DataError::file(path, e.to_string()))
 }
 
 /// `frame` without the rows at the end of the file whose every cell is blank (`,,,,`), as
@@ -371,32 +379,29 @@ fn without_blank_tail(path: &Path, delimiter: u8, frame: DataFrame, notes: &mut 
     if tail.ends_with(b"\n") {
         lines.pop();
     }
-    let (mut blank_rows, mut delimiter_rows, mut reached_data) = (0, 0, false);
+    let (mut tail_rows, mut delimiter_rows, mut reached_data) = (0, 0, false);
     for line in lines.iter().rev() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.iter().all(|&b| b == delimiter || b == b' ' || b == b'\t') {
             reached_data = true;
             break;
         }
-        blank_rows += 1;
+        tail_rows += 1;
         delimiter_rows += usize::from(!line.is_empty());
     }
     let height = frame.height();
     // Blank lines all through the tail read (its first may be cut): left as they are.
-    if !reached_data || blank_rows == 0 || blank_rows >= height {
+    if !reached_data || tail_rows == 0 || tail_rows >= height {
         return Ok(frame);
     }
-    let kept = height - blank_rows;
-    let blank = frame.columns().iter().all(|column| {
-        column.as_materialized_series().str().is_ok_and(|cells| cells.slice(kept as i64, blank_rows).iter().all(|c| c.is_none_or(|c| c.trim().is_empty())))
-    });
-    if !blank {
+    let kept = height - tail_rows;
+    if !blank_rows(&frame, kept, tail_rows) {
         return Ok(frame);
     }
     // Empty lines at the end are nothing to tell; rows of delimiters are a spreadsheet's doing.
     if delimiter_rows > 0 {
         notes.warnings.push(format!(
-            "{}: ignored the last {blank_rows} rows, whose every cell is blank (rows {} to {}; a spreadsheet leaves such rows below the data)",
+            "{}: ignored the last {tail_rows} rows, whose every cell is blank (rows {} to {}; a spreadsheet leaves such rows below the data)",
             path.display(),
             kept + 1,
             height
