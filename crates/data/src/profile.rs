@@ -27,7 +27,7 @@ pub struct ColumnProfile {
     #[serde(skip)]
     pub decimal: DecimalMark,
     /// Read with '.', when every number with a '.' has it before groups of three digits
-    /// (`1.234`, `12.500.000`): how many such numbers, and the first. European exports
+    /// (`1.234`, `-12.500`): how many such numbers, and the first. European exports
     /// group thousands so, and '.' then reads them a thousand times too small.
     #[serde(skip)]
     pub thousands_look: Option<(usize, String)>,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use mqlcal_config::{Config, Duplicates, Layout, SignalSource};
+use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, SignalSource};
 use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
 use serde::Serialize;
 
@@ -303,7 +303,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
                     "{}, column {:?}: every number written with a '.' has three digits after it ({n} such, e.g. {example:?}): if '.' groups thousands there, as European exports write them, set [input] decimal = \",\" (read with '.', {example:?} is {})",
                     file.display(),
                     p.name,
-                    example.parse::<f64>().unwrap_or(f64::NAN)
+                    DecimalMark::Point.read(example).unwrap_or(f64::NAN)
                 ));
             }
         }
