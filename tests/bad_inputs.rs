@@ -163,6 +163,9 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", text + ",,,,,,,,,,\r\n,,,,,,,,,,\r\n\r\n");
         }, VALIDATE, 0, &[]),
         case("an empty line between leads", |d| edit(d, "leads.csv", "\nL0000007,", "\n\nL0000007,"), VALIDATE, 1, &["leads.csv", "line", "the lead id is blank, as is every other cell read in that row", "delete the line"]),
+        case("a report's title above the header", |d| write(d, "leads.csv", "Leads by source\nExported 2024-01-15\n\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 4: 9 fields where the header has 1", "if line 4 is the header and the lines above it a report's title, delete them"]),
+        case("a report's title above the header, saved from a spreadsheet", |d| write(d, "leads.csv", "Leads by source,,,,,,,,\n,,,,,,,,\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "no column \"lead_id\"", "line 3 holds \"lead_id\": if it is the header and the lines above it a report's title, delete them"]),
+        case("a report's title above the events' header", |d| write(d, "events.csv", "Activities,,\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 2 holds \"lead_id\""]),
         case("Excel's sep= line above the header", |d| write(d, "leads.csv", "sep=,\r\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 1 is \"sep=,\"", "delete that line"]),
         case("Excel's sep= line above the events' header", |d| write(d, "events.csv", "sep=;\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 1 is \"sep=;\"", "finds the ';' itself"]),
         case("an unnamed column holding data", |d| {

@@ -95,10 +95,33 @@ pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimit
             "line {line}: {found} fields where the header has {expected}{shown}: this looks like a report's footer (totals, confidentiality and copyright lines below the rows, as a Salesforce report export writes); export the details only, or delete the lines from line {line} on"
         );
     }
+    // A report's title (and date, owner …) above the header: read as the header, one field.
+    if expected == 1 && found > 1 && line <= TITLE_LINES {
+        return format!(
+            "line {line}: {found} fields where the header has {expected}{shown}: if line {line} is the header and the lines above it a report's title, delete them (the header must be line 1)"
+        );
+    }
     format!(
         "line {line}: {found} fields where the header has {expected}{shown}; a field holding the delimiter {} or a line break must be in double quotes (or set [input] delimiter if the file uses another)",
         delimiter_name(delimiter)
     )
+}
+
+/// Lines a report may write above its header (a title, a date, filters), looked at for it.
+pub(crate) const TITLE_LINES: usize = 20;
+
+/// The line (from 1) among the first [`TITLE_LINES`] of `path` after the first that holds
+/// `column` as a field (split by the delimiter found in it): where the header is when a
+/// report wrote lines above it.
+pub(crate) fn header_line_below(path: &Path, column: &str) -> Option<usize> {
+    use std::io::{BufRead, BufReader};
+    let file = std::fs::File::open(path).ok()?;
+    let lines = BufReader::new(file).split(b'\n').take(TITLE_LINES).map_while(Result::ok);
+    lines.enumerate().skip(1).find_map(|(k, line)| {
+        let delimiter = crate::read::detect_delimiter(&line);
+        let text = String::from_utf8_lossy(&line);
+        crate::read::split_header(text.trim_end_matches('\r'), delimiter).iter().any(|field| field == column).then_some(k + 1)
+    })
 }
 
 /// Refuse a first line that is Excel's delimiter hint (`sep=;`, which some exports write

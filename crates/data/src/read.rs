@@ -164,12 +164,13 @@ pub(crate) fn check_columns(
 ) -> Result<(), DataError> {
     for (column, purpose) in needed {
         if !available.iter().any(|a| a == column) {
-            let hint = match other_delimiter(available) {
-                Some(d) => format!(
+            let hint = match (other_delimiter(available), csv_lint::header_line_below(path, column)) {
+                (Some(d), _) => format!(
                     " (one column: the file looks delimited by {}, not by the delimiter it was read with; set [input] delimiter = \"auto\" to detect each file's)",
                     csv_lint::delimiter_name(d)
                 ),
-                None => mqlcal_config::suggest(column, available.iter().map(String::as_str))
+                (None, Some(line)) => format!(" (line {line} holds {column:?}: if it is the header and the lines above it a report's title, delete them; the header must be line 1)"),
+                (None, None) => mqlcal_config::suggest(column, available.iter().map(String::as_str))
                     .map(|s| format!(" (did you mean {s:?}?)"))
                     .unwrap_or_default(),
             };
@@ -468,7 +469,7 @@ pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
     }
 }
 
-fn split_header(line: &str, delimiter: u8) -> Vec<String> {
+pub(crate) fn split_header(line: &str, delimiter: u8) -> Vec<String> {
     let delimiter = delimiter as char;
     let mut out = Vec::new();
     let mut cell = String::new();
