@@ -166,6 +166,21 @@ fn leads_cases() -> Vec<Case> {
         case("a report's title above the header", |d| write(d, "leads.csv", "Leads by source\nExported 2024-01-15\n\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 4: 9 fields where the header has 1", "if line 4 is the header and the lines above it a report's title, delete them"]),
         case("a report's title above the header, saved from a spreadsheet", |d| write(d, "leads.csv", "Leads by source,,,,,,,,\n,,,,,,,,\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "no column \"lead_id\"", "line 3 holds \"lead_id\": if it is the header and the lines above it a report's title, delete them"]),
         case("a report's title above the events' header", |d| write(d, "events.csv", "Activities,,\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 2 holds \"lead_id\""]),
+        case("a .csv.gz that is not gzip", |d| {
+            std::fs::copy(d.join("leads.csv"), d.join("leads.csv.gz")).unwrap();
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.csv.gz\"");
+        }, VALIDATE, 1, &["leads.csv.gz: its name ends in .gz, but it is not gzip data"]),
+        case("a gzipped events file cut short", |d| {
+            let out = std::process::Command::new("gzip").arg("-kf").arg(d.join("events.csv")).output().unwrap();
+            assert!(out.status.success());
+            let bytes = std::fs::read(d.join("events.csv.gz")).unwrap();
+            std::fs::write(d.join("events.csv.gz"), &bytes[..bytes.len() / 2]).unwrap();
+            edit(d, "mqlcal.toml", "events = \"events.csv\"", "events = \"events.csv.gz\"");
+        }, VALIDATE, 1, &["events.csv.gz: the gzip data ends early"]),
+        case("a gzipped Parquet file", |d| {
+            write(d, "leads.parquet.gz", "x");
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.parquet.gz\"");
+        }, VALIDATE, 2, &["leads.parquet.gz", "unsupported file type \"gz\"", ".csv.gz"]),
         case("Excel's sep= line above the header", |d| write(d, "leads.csv", "sep=,\r\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 1 is \"sep=,\"", "delete that line"]),
         case("Excel's sep= line above the events' header", |d| write(d, "events.csv", "sep=;\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 1 is \"sep=;\"", "finds the ';' itself"]),
         case("an unnamed column holding data", |d| {

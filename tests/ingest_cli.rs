@@ -638,3 +638,33 @@ fn a_spreadsheets_blank_leftovers_are_dropped_and_the_rows_said() {
     let (_, rows) = read_csv(&dir.path().join("features.csv"));
     assert_eq!(rows.len(), 20_000);
 }
+
+/// Leads and events gzipped, as warehouses unload large tables (`leads.csv.gz`): read as
+/// they stream, they give the sample's feature table, and `score` the sample's scores.
+#[test]
+fn gzipped_exports_read_as_the_files_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv"] {
+        let out = std::process::Command::new("gzip").arg("-c").arg(data.join(file)).output().expect("gzip runs");
+        assert!(out.status.success());
+        write(dir.path(), &format!("{file}.gz"), out.stdout);
+    }
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
+    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
+    write(dir.path(), "mqlcal.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads.csv.gz\"").replace("events = \"events.csv\"", "events = \"events.csv.gz\""));
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = features(dir.path(), "gzipped.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read_csv(&dir.path().join("gzipped.csv")), read_csv(&dir.path().join("plain.csv")));
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let score = |leads: &str, events: &str, out: &str| {
+        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
+    assert!(score("leads.csv.gz", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
+}

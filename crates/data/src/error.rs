@@ -11,7 +11,7 @@ pub enum DataError {
     Io { path: PathBuf, message: String },
     #[error("{path}: the file is empty (expected a header line and at least one row)")]
     Empty { path: PathBuf },
-    #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet)")]
+    #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet; a file to read may also be a gzipped .csv.gz)")]
     UnsupportedFormat { path: PathBuf, extension: String },
     #[error("{path}: no column {column:?} (needed for {purpose}); the file has: {available}{hint}")]
     MissingColumn {
@@ -64,10 +64,13 @@ impl DataError {
         )
     }
 
-    pub(crate) fn io(path: &std::path::Path, err: impl std::fmt::Display) -> DataError {
-        DataError::Io {
-            path: path.to_path_buf(),
-            message: err.to_string(),
+    /// A file that could not be read; when what was read is damaged (a gzip stream cut
+    /// short: `ErrorKind::InvalidData`), its content is at fault, not the reading.
+    pub(crate) fn io(path: &std::path::Path, err: impl std::fmt::Display + 'static) -> DataError {
+        let damaged = (&err as &dyn std::any::Any).downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::InvalidData);
+        match damaged {
+            true => DataError::file(path, err.to_string()),
+            false => DataError::Io { path: path.to_path_buf(), message: err.to_string() },
         }
     }
 

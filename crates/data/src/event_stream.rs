@@ -293,7 +293,7 @@ pub(crate) fn for_each_event(
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<EventsRead, DataError> {
     let needed = needed_columns(columns);
-    match read::file_kind(path)? {
+    match read::input_kind(path)?.0 {
         read::FileKind::Parquet => {
             let table = read::read_table(path, csv, Some(&needed), notes)?;
             let ids = cells::text(&table, columns.lead_id)?;
@@ -476,17 +476,8 @@ impl Progress {
     }
 }
 
-fn open(path: &Path, offset: u64) -> Result<std::fs::File, DataError> {
-    use std::io::{Seek, SeekFrom};
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
-        Err(e) => return Err(DataError::io(path, e)),
-    };
-    if offset > 0 {
-        file.seek(SeekFrom::Start(offset)).map_err(|e| DataError::io(path, e))?;
-    }
-    Ok(file)
+fn open(path: &Path, offset: u64) -> Result<Box<dyn std::io::Read>, DataError> {
+    read::open_input(path, offset)
 }
 
 /// csv-core's reader as every read of an events file uses it: a record's fields are
@@ -804,7 +795,7 @@ impl Piece {
 /// could not be cut safely: the rest, from that byte, is for reading in order.
 #[allow(clippy::too_many_arguments)]
 fn read_in_pieces(
-    mut file: std::fs::File,
+    mut file: impl std::io::Read,
     start: u64,
     rule: &RecordRule<'_>,
     layout: &DateLayout,
@@ -1145,6 +1136,36 @@ mod tests {
         // The cases cover what they are for: files cut into pieces, errors found in them,
         // and events whose lead and activity are found, or not.
         assert!(cut_files > 150 && errors > 20 && found > 1_000 && not_found > 1_000, "{cut_files} files cut, {errors} errors, {found} found, {not_found} not");
+    }
+
+    /// A gzipped file reads as the same file uncompressed, in pieces or in order (its
+    /// header read, then the stream opened again past the rows that decided the layout).
+    #[test]
+    fn a_gzipped_events_file_reads_as_the_file_itself() {
+        use rand::{Rng, SeedableRng};
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let (plain, gzipped) = (dir.path().join("events.csv"), dir.path().join("events.csv.gz"));
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let mut checked = 0;
+        for case in 0..12 {
+            let rows = if case % 4 == 0 { LAYOUT_SAMPLE_ROWS + 500 } else { rng.random_range(0..300) };
+            let text = messy_events(&mut rng, rows, case % 3 == 0);
+            std::fs::write(&plain, &text).unwrap();
+            let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&gzipped).unwrap(), flate2::Compression::fast());
+            encoder.write_all(&text).unwrap();
+            encoder.finish().unwrap();
+            for piece_bytes in [0, PIECE_BYTES, 97] {
+                let format = if case % 2 == 0 { DateFormat::Auto } else { DateFormat::Fixed(DateLayout::Iso) };
+                // The messages name the file read.
+                let (events, outcome, warnings) = read_in(&gzipped, Encoding::Auto, &format, piece_bytes);
+                let unzipped = |text: &String| text.replace("events.csv.gz", "events.csv");
+                let read = (events, outcome.map_err(|e| unzipped(&e)), warnings.iter().map(unzipped).collect::<Vec<_>>());
+                assert_eq!(read, read_in(&plain, Encoding::Auto, &format, piece_bytes), "case {case}, pieces of {piece_bytes} bytes");
+                checked += read.0.len();
+            }
+        }
+        assert!(checked > 5_000, "{checked} events compared");
     }
 
     #[test]

@@ -48,6 +48,57 @@ pub enum FileKind {
     Parquet,
 }
 
+/// What an input file is: its kind, and whether it is gzipped (`leads.csv.gz`, as
+/// warehouses unload large tables), read through a decoder as it streams.
+pub(crate) fn input_kind(path: &Path) -> Result<(FileKind, bool), DataError> {
+    let gzipped = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if !gzipped {
+        return Ok((file_kind(path)?, false));
+    }
+    match file_kind(&path.with_extension("")) {
+        Ok(FileKind::Csv) => Ok((FileKind::Csv, true)),
+        _ => Err(DataError::UnsupportedFormat { path: path.to_path_buf(), extension: "gz".into() }),
+    }
+}
+
+/// An input file's text from byte `offset` of its (decompressed) contents.
+pub(crate) fn open_input(path: &Path, offset: u64) -> Result<Box<dyn Read>, DataError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
+        Err(e) => return Err(DataError::io(path, e)),
+    };
+    if !input_kind(path)?.1 {
+        if offset > 0 {
+            file.seek(SeekFrom::Start(offset)).map_err(|e| DataError::io(path, e))?;
+        }
+        return Ok(Box::new(file));
+    }
+    // A gzip stream has no index: the bytes before `offset` are decompressed and dropped.
+    let mut text = Gunzipped(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file)));
+    std::io::copy(&mut (&mut text).take(offset), &mut std::io::sink()).map_err(|e| DataError::io(path, e))?;
+    Ok(Box::new(text))
+}
+
+/// A gzipped file's text, its decoder's errors said in the analyst's words.
+struct Gunzipped<R>(R);
+
+impl<R: Read> Read for Gunzipped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            let said = e.to_string();
+            let what = match said.as_str() {
+                s if s.contains("header") => "its name ends in .gz, but it is not gzip data",
+                s if s.contains("incomplete") || e.kind() == std::io::ErrorKind::UnexpectedEof => "the gzip data ends early (a download or copy cut short?)",
+                _ => "its gzip data is damaged",
+            };
+            // Damaged content, as the exit code says (1), whatever the decoder called it.
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{what} ({said})"))
+        })
+    }
+}
+
 pub fn file_kind(path: &Path) -> Result<FileKind, DataError> {
     let ext = path
         .extension()
@@ -78,7 +129,7 @@ fn check_exists(path: &Path) -> Result<(), DataError> {
 /// The column names of a file, without reading its rows.
 pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     check_exists(path)?;
-    match file_kind(path)? {
+    match input_kind(path)?.0 {
         FileKind::Parquet => parquet_names(path, &mut parquet_reader(path)?),
         FileKind::Csv => {
             let prepared = prepare_csv(path, csv)?;
@@ -113,7 +164,7 @@ fn read_checked(
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
     check_exists(path)?;
-    let frame = match file_kind(path)? {
+    let frame = match input_kind(path)?.0 {
         FileKind::Parquet => {
             let mut reader = parquet_reader(path)?;
             let available = parquet_names(path, &mut reader)?;
@@ -133,7 +184,7 @@ fn read_checked(
             }
             let selected = columns.filter(|_| project).map(unique_names);
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
-            without_blank_tail(path, prepared.delimiter, frame, notes)?
+            without_blank_tail(path, &prepared, frame, notes)?
         }
     };
     if frame.height() == 0 {
@@ -217,8 +268,8 @@ struct PreparedCsv {
 }
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
-    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let gzipped = input_kind(path)?.1;
+    let mut reader = BufReader::with_capacity(1 << 20, open_input(path, 0)?);
     let mut first_line = Vec::new();
     reader
         .read_until(b'\n', &mut first_line)
@@ -268,11 +319,9 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     };
     let header = split_header(&header_text, delimiter);
     csv_lint::check_unique_header(path, &header)?;
-    let transcoded = if latin1 || has_bom {
+    let transcoded = if latin1 || has_bom || gzipped {
         let mut bytes = Vec::new();
-        File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(|e| DataError::io(path, e))?;
+        open_input(path, 0)?.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
         let body = if has_bom { bytes.split_off(3) } else { bytes };
         Some(if latin1 {
             latin1_to_utf8(&body).into_bytes()
@@ -364,16 +413,23 @@ fn without_unnamed_columns(path: &Path, frame: DataFrame, names: &[PlSmallStr]) 
 
 /// `frame` without the rows at the end of the file whose every cell is blank (`,,,,`), as
 /// a spreadsheet leaves below the data, with a warning; other rows are untouched. The
-/// file's last lines say which rows those are, and the frame must agree (every column it
-/// read blank there), else it is returned whole.
-fn without_blank_tail(path: &Path, delimiter: u8, frame: DataFrame, notes: &mut ReadNotes) -> Result<DataFrame, DataError> {
+/// file's last lines (as parsed: transcoded or decompressed) say which rows those are,
+/// and the frame must agree (every column it read blank there), else it is returned whole.
+fn without_blank_tail(path: &Path, prepared: &PreparedCsv, frame: DataFrame, notes: &mut ReadNotes) -> Result<DataFrame, DataError> {
     use std::io::{Seek, SeekFrom};
-    const TAIL_BYTES: u64 = 1 << 16;
-    let mut file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    let length = file.metadata().map_err(|e| DataError::io(path, e))?.len();
-    file.seek(SeekFrom::Start(length.saturating_sub(TAIL_BYTES))).map_err(|e| DataError::io(path, e))?;
-    let mut tail = Vec::new();
-    file.read_to_end(&mut tail).map_err(|e| DataError::io(path, e))?;
+    const TAIL_BYTES: usize = 1 << 16;
+    let delimiter = prepared.delimiter;
+    let tail = match &prepared.transcoded {
+        Some(bytes) => bytes[bytes.len().saturating_sub(TAIL_BYTES)..].to_vec(),
+        None => {
+            let mut file = File::open(path).map_err(|e| DataError::io(path, e))?;
+            let length = file.metadata().map_err(|e| DataError::io(path, e))?.len();
+            file.seek(SeekFrom::Start(length.saturating_sub(TAIL_BYTES as u64))).map_err(|e| DataError::io(path, e))?;
+            let mut tail = Vec::new();
+            file.read_to_end(&mut tail).map_err(|e| DataError::io(path, e))?;
+            tail
+        }
+    };
     // Every line is a row to the parser, an empty one too (a row of nulls); the empty text
     // after the last line end is none.
     let mut lines: Vec<&[u8]> = tail.split(|&b| b == b'\n').collect();
