@@ -178,8 +178,13 @@ impl<'a> DateRule<'a> {
 
     /// The message for a cell that is not a date as this rule reads dates.
     pub fn cannot_read(&self, text: &str, layout: &DateLayout) -> String {
-        if let Some(number) = mqlcal_scorecard::numeric_date(text) {
-            return format!("cannot read {text:?} as a date; expected {} (it looks like {number})", layout.describe());
+        if let Some((number, fix)) = mqlcal_scorecard::numeric_date(text) {
+            // A model's rule is not the analyst's to change: its own fix, not the config's.
+            let fix = match self.fix {
+                DateFix::Config => format!(": {fix}"),
+                DateFix::Recorded(recorded) => format!("; {recorded}"),
+            };
+            return format!("cannot read {text:?} as a date; expected {} (it looks like {number}{fix})", layout.describe());
         }
         let fix = match self.fix {
             DateFix::Config => match layout.twelve_hour_pattern(text) {
@@ -328,7 +333,7 @@ impl LayoutEvidence {
                 Err(format!("dates such as {sample:?} could be day-first or month-first; set date_format = {day_first:?} or {month_first:?}"))
             }
             LayoutEvidence::Unrecognised { sample } => Err(match mqlcal_scorecard::numeric_date(&sample) {
-                Some(number) => format!("cannot recognise the date format of values such as {sample:?}: they look like {number}"),
+                Some((number, fix)) => format!("cannot recognise the date format of values such as {sample:?}: they look like {number}: {fix}"),
                 None => format!("cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"),
             }),
         }

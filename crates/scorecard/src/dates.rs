@@ -49,8 +49,8 @@ pub enum DatePart {
 /// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
 /// milliseconds (an API's timestamps, read by the `unix_seconds` and `unix_ms`
 /// layouts). None for other text. Serial numbers are named, not read: their epoch
-/// depends on the spreadsheet (1900 or 1904).
-pub fn numeric_date(text: &str) -> Option<String> {
+/// depends on the spreadsheet (1900 or 1904). What it is, with the date, and what to do.
+pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
     let text = text.trim();
     let whole = text.split_once('.').map_or(text, |(whole, _)| whole);
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
@@ -60,17 +60,14 @@ pub fn numeric_date(text: &str) -> Option<String> {
     let at = |seconds: f64, format: &str| chrono::DateTime::from_timestamp(seconds.round() as i64, 0).map(|t| t.format(format).to_string());
     let plain = whole.len() == text.len();
     Some(match whole.len() {
-        5 if (20_000.0..=80_000.0).contains(&value) => format!(
-            "a spreadsheet's date serial number ({text} is {}): format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
-            at((value - 25_569.0) * 86_400.0, if plain { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?
+        5 if (20_000.0..=80_000.0).contains(&value) => (
+            format!("a spreadsheet's date serial number ({text} is {})", at((value - 25_569.0) * 86_400.0, if plain { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?),
+            "format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
         ),
-        9 | 10 if value >= 1e8 => format!(
-            "Unix time in seconds ({text} is {} UTC): set date_format = \"unix_seconds\"",
-            at(value.floor(), "%Y-%m-%d %H:%M:%S")?
-        ),
-        12 | 13 if plain && value >= 1e11 => format!(
-            "Unix time in milliseconds ({text} is {} UTC): set date_format = \"unix_ms\"",
-            at((value / 1000.0).floor(), "%Y-%m-%d %H:%M:%S")?
+        9 | 10 if value >= 1e8 => (format!("Unix time in seconds ({text} is {} UTC)", at(value.floor(), "%Y-%m-%d %H:%M:%S")?), "set date_format = \"unix_seconds\""),
+        12 | 13 if plain && value >= 1e11 => (
+            format!("Unix time in milliseconds ({text} is {} UTC)", at((value / 1000.0).floor(), "%Y-%m-%d %H:%M:%S")?),
+            "set date_format = \"unix_ms\"",
         ),
         _ => return None,
     })
@@ -627,7 +624,8 @@ mod tests {
             ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_ms\""),
             (" 999999999 ", "2001-09-09 01:46:39 UTC"),
         ] {
-            assert!(numeric_date(text).is_some_and(|hint| hint.contains(says)), "{text}: {:?}", numeric_date(text));
+            let hint = numeric_date(text).map(|(what, fix)| format!("{what}: {fix}"));
+            assert!(hint.as_ref().is_some_and(|hint| hint.contains(says)), "{text}: {hint:?}");
         }
         for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800000.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
             assert_eq!(numeric_date(text), None, "{text}");
