@@ -14,7 +14,7 @@ use anyhow::{bail, Context};
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  mqlcal init --leads crm/leads.csv --events crm/events.csv -o crm/mqlcal.toml\n  mqlcal validate --config crm/mqlcal.toml")]
 pub struct Args {
-    /// The leads export (CSV or Parquet)
+    /// The leads export (CSV, gzipped CSV or Parquet)
     #[arg(long, required_unless_present = "won", conflicts_with = "won")]
     pub leads: Option<PathBuf>,
     /// Layout 2: the won leads (with --lost, same columns, no outcome column)

@@ -26,7 +26,7 @@ pub struct Args {
     /// The model file (model.json from `mqlcal backtest`, with a threshold)
     #[arg(long)]
     pub model: PathBuf,
-    /// Leads to score (CSV or Parquet), with the columns the model reads
+    /// Leads to score (CSV, gzipped CSV or Parquet), with the columns the model reads
     #[arg(long)]
     pub leads: PathBuf,
     /// Their events (long form), when the model counts events
