@@ -328,6 +328,7 @@ fn scoring_cases() -> Vec<Case> {
         case("score: a percentage in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,16%,"), SCORE, 1, &["leads.csv", "\"16%\" is not a number: written as a percentage"]),
         case("score: rows of delimiters below the leads", |d| write(d, "leads.csv", read(d, "leads.csv") + ",,,,,,,,\n,,,,,,,,\n"), SCORE, 0, &[]),
         case("score: a batch with Unix milliseconds for a model trained on ISO dates", |d| edit(d, "leads.csv", "L0000001,2024-01-01,", "L0000001,1704067200000,"), SCORE, 1, &["leads.csv", "row 1", "it looks like Unix time in milliseconds (1704067200000 is 2024-01-01 00:00:00 UTC); as the model's training data wrote them"]),
+        case("score: a batch with decimal commas for a model of decimal points", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"16,5\","), SCORE, 1, &["leads.csv", "\"16,5\" is not a number: written with a decimal comma or a thousands separator: the model reads numbers with '.' as its decimal mark, as its training data wrote them"]),
         case("score: events short row", |d| set_line(d, "events.csv", 4, "L0000001"), SCORE, 1, &["events.csv", "line 4"]),
         case("score over its own input", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "leads.csv"], 2, &["leads.csv"]),
         case("score to a spreadsheet", |_| {}, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.xlsx"], 2, &["scores.xlsx"]),

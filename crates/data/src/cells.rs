@@ -3,7 +3,7 @@
 
 use mqlcal_config::DateFormat;
 pub use mqlcal_scorecard::DateLayout;
-use mqlcal_scorecard::{dmy_parts, DecimalMark};
+use mqlcal_scorecard::{dmy_parts, DecimalMark, ReadBy};
 use polars::prelude::*;
 
 use crate::read::Table;
@@ -105,12 +105,13 @@ pub fn text(table: &Table, column: &str) -> Result<TextColumn, DataError> {
 }
 
 /// A column as numbers: native numeric Parquet columns, or text read cell by cell with
-/// `decimal` as the decimal mark. Blank cells are None; other text is an error naming the cell.
+/// `decimal` as the decimal mark, by the config's rule or a model's (`by`: what an error
+/// tells to do). Blank cells are None; other text is an error naming the cell.
 pub fn numbers(
     table: &Table,
     column: &str,
     missing: &[String],
-    decimal: DecimalMark,
+    (decimal, by): (DecimalMark, ReadBy),
 ) -> Result<Vec<Option<f64>>, DataError> {
     let s = series(table, column)?;
     match s.dtype() {
@@ -124,7 +125,7 @@ pub fn numbers(
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
-                        message: match mqlcal_scorecard::formatted_number(text, decimal) {
+                        message: match mqlcal_scorecard::formatted_number(text, decimal, by) {
                             Some(why) => format!("{text:?} is not a number: {why}"),
                             None => format!("{text:?} is not a number"),
                         },

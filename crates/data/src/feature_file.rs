@@ -20,7 +20,7 @@ use mqlcal_features::{calendar, AsOf, FeatureColumn, FeatureTable, Outcome, Outc
 use ndarray::Array2;
 use polars::prelude::*;
 
-use mqlcal_scorecard::DecimalMark;
+use mqlcal_scorecard::{DecimalMark, ReadBy};
 
 use crate::cells::{self, DateRule};
 use crate::ingest::{IngestStats, Ingested};
@@ -139,7 +139,7 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
 /// feature table is what `mqlcal features` or the feature SQL wrote: numbers with '.',
 /// whatever `[input] decimal` says of the leads files.)
 fn feature_values(file: &Table, column: &str, missing: &[String]) -> Result<Vec<f64>, DataError> {
-    cells::numbers(file, column, missing, DecimalMark::Point)?
+    cells::numbers(file, column, missing, (DecimalMark::Point, ReadBy::Config))?
         .into_iter()
         .enumerate()
         .map(|(row, v)| {
@@ -261,7 +261,7 @@ fn texts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<String>, 
 
 /// A column of whole, non-negative numbers (lead counts, 0/1 flags).
 fn counts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<u64>, DataError> {
-    cells::numbers(file, column, missing, DecimalMark::Point)?
+    cells::numbers(file, column, missing, (DecimalMark::Point, ReadBy::Config))?
         .into_iter()
         .enumerate()
         .map(|(row, v)| match v {

@@ -235,7 +235,7 @@ impl LeadRows {
             .flat_map(|signal| signal.recipes().into_iter().map(move |(_, recipe)| (signal.name.as_str(), recipe)))
             .filter(|(_, recipe)| recipe.events().is_none())
             .collect();
-        recipe_columns(table, &config.csv.missing, config.csv.decimal, &lead_recipes)
+        recipe_columns(table, &config.csv.missing, (config.csv.decimal, mqlcal_scorecard::ReadBy::Config), &lead_recipes)
     }
 
     /// Which rows to keep, in order, after applying the duplicate-id policy. `unique`:

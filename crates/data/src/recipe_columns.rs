@@ -2,7 +2,7 @@
 //! time. Ingest and the scorer share it; the rules themselves are the recipes'
 //! (`Recipe::reads`, in scorecard).
 
-use mqlcal_scorecard::{CellProblem, DecimalMark, Reads, Recipe, TextTest};
+use mqlcal_scorecard::{CellProblem, DecimalMark, ReadBy, Reads, Recipe, TextTest};
 
 use crate::cells::{self, MissingMarkers, TextColumn};
 use crate::read::Table;
@@ -12,11 +12,11 @@ use crate::DataError;
 /// counts events), for `(signal, recipe)` pairs in order. Consecutive recipes of one
 /// column (a signal's levels or bins) read its cells once; such groups are computed on
 /// every core. The error is the first in recipe order, as reading them one by one gives.
-/// Numbers are read with `decimal` as their decimal mark.
+/// Numbers are read with `decimal` as their decimal mark, by the config's rule or a model's.
 pub(crate) fn recipe_columns<R: std::borrow::Borrow<Recipe> + Sync>(
     table: &Table,
     missing: &[String],
-    decimal: DecimalMark,
+    decimal: (DecimalMark, ReadBy),
     recipes: &[(&str, R)],
 ) -> Result<Vec<Option<Vec<f64>>>, DataError> {
     use rayon::prelude::*;
@@ -88,13 +88,13 @@ fn tested(cells: &TextColumn, rows: usize, missing: &[String], tests: &[TextTest
 struct LeadCells<'t> {
     table: &'t Table,
     missing: &'t [String],
-    decimal: DecimalMark,
+    decimal: (DecimalMark, ReadBy),
     text: Option<(String, TextColumn)>,
     numbers: Option<(String, Vec<Option<f64>>)>,
 }
 
 impl<'t> LeadCells<'t> {
-    fn new(table: &'t Table, missing: &'t [String], decimal: DecimalMark) -> Self {
+    fn new(table: &'t Table, missing: &'t [String], decimal: (DecimalMark, ReadBy)) -> Self {
         LeadCells { table, missing, decimal, text: None, numbers: None }
     }
 
@@ -163,7 +163,7 @@ mod tests {
             ("title=NA", level("NA")),
         ];
         let one_pass: Vec<Option<Vec<f64>>> = text_tests_in_one_pass(&table, &missing, &recipes).unwrap().into_iter().collect::<Result<_, _>>().unwrap();
-        let mut cells = LeadCells::new(&table, &missing, DecimalMark::Point);
+        let mut cells = LeadCells::new(&table, &missing, (DecimalMark::Point, ReadBy::Config));
         let one_by_one: Vec<Option<Vec<f64>>> = recipes.iter().map(|(signal, recipe)| cells.column(signal, recipe).unwrap()).collect();
         assert_eq!(one_pass, one_by_one);
         assert_eq!(one_pass[0], Some(vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]));
@@ -173,6 +173,6 @@ mod tests {
         // A column the table lacks is the error reading it one by one gives.
         let absent = vec![("x=1", Recipe::Level { column: "industry".into(), value: "1".into() })];
         let error = text_tests_in_one_pass(&table, &missing, &absent).unwrap().remove(0).unwrap_err();
-        assert_eq!(error.to_string(), LeadCells::new(&table, &missing, DecimalMark::Point).column("x=1", &absent[0].1).unwrap_err().to_string());
+        assert_eq!(error.to_string(), LeadCells::new(&table, &missing, (DecimalMark::Point, ReadBy::Config)).column("x=1", &absent[0].1).unwrap_err().to_string());
     }
 }

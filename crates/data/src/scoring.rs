@@ -90,7 +90,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             Some(c) => Some(cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values),
             None => None,
         };
-        Ok((created, recipe_columns(&table, &inputs.missing, inputs.decimal, &recipes)))
+        Ok((created, recipe_columns(&table, &inputs.missing, (inputs.decimal, mqlcal_scorecard::ReadBy::Model), &recipes)))
     };
     let (ids, created_and_features) = std::thread::scope(|scope| {
         // The ids stay on this thread (not a pool thread): they are freed here too.

@@ -76,14 +76,25 @@ const CURRENCIES: [&str; 20] = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD",
 /// What may group thousands with a decimal comma: a point, or a space (plain, no-break or narrow no-break).
 const THOUSANDS: [char; 4] = ['.', ' ', '\u{a0}', '\u{202f}'];
 
+/// Whose rule a file's numbers are read by, for what a message tells to do: the
+/// analyst's config (training), or a model file's record (scoring a batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadBy {
+    Config,
+    Model,
+}
+
 /// What a cell that is not a number is, when it is a number as a spreadsheet or a
 /// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
 /// (`#N/A`), and what to export instead; None for other text. `mark` is the decimal
-/// mark the cell was read with.
-pub fn formatted_number(text: &str, mark: DecimalMark) -> Option<&'static str> {
+/// mark the cell was read with, by the config's rule or a model's (`by`).
+pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'static str> {
     let text = text.trim();
     if text.starts_with('#') && (text.ends_with('!') || text.ends_with('?') || text.eq_ignore_ascii_case("#N/A")) {
-        return Some("a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank");
+        return Some(match by {
+            ReadBy::Config => "a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank",
+            ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
+        });
     }
     let plain = |dropped: &[char]| {
         let kept = text.chars().filter(|c| !dropped.contains(c)).collect::<String>();
@@ -103,11 +114,17 @@ pub fn formatted_number(text: &str, mark: DecimalMark) -> Option<&'static str> {
     } else if text.starts_with('(') && text.ends_with(')') && plain(&['(', ')', ',']) {
         "an accounting negative; export negative numbers with a minus sign (-300, not (300))"
     } else if mark == DecimalMark::Point && DecimalMark::Comma.read(text).is_some_and(f64::is_finite) {
-        "written with a decimal comma or a thousands separator: if ',' is the decimal mark (3,5 or 1.234,5), set [input] decimal = \",\" in the config; otherwise export numbers unformatted (1200 or 1.5)"
+        match by {
+            ReadBy::Config => "written with a decimal comma or a thousands separator: if ',' is the decimal mark (3,5 or 1.234,5), set [input] decimal = \",\" in the config; otherwise export numbers unformatted (1200 or 1.5)",
+            ReadBy::Model => "written with a decimal comma or a thousands separator: the model reads numbers with '.' as its decimal mark, as its training data wrote them; export them so (1200 or 1.5)",
+        }
     } else if mark == DecimalMark::Point && text.contains(',') && plain(&[',']) {
         "written with ',' as a thousands separator; export numbers unformatted, with '.' as the only decimal mark (1200 or 1.5)"
     } else if mark == DecimalMark::Comma && DecimalMark::Point.read(text).is_some_and(f64::is_finite) {
-        "read with ',' as the decimal mark ([input] decimal = \",\"), where '.' only groups thousands (1.234,5): a '.' elsewhere is not read either way"
+        match by {
+            ReadBy::Config => "read with ',' as the decimal mark ([input] decimal = \",\"), where '.' only groups thousands (1.234,5): a '.' elsewhere is not read either way",
+            ReadBy::Model => "the model reads numbers with ',' as the decimal mark, as its training data wrote them, where '.' only groups thousands (1.234,5); export them so",
+        }
     } else {
         return None;
     })
@@ -175,11 +192,15 @@ mod tests {
             ("#DIV/0!", DecimalMark::Comma, "error value"),
             ("#NAME?", DecimalMark::Point, "error value"),
         ] {
-            assert!(formatted_number(text, mark).is_some_and(|why| why.contains(says)), "{text} {mark:?}: {:?}", formatted_number(text, mark));
+            let why = formatted_number(text, mark, ReadBy::Config);
+            assert!(why.is_some_and(|why| why.contains(says)), "{text} {mark:?}: {why:?}");
+            // Read by a model's rule, the same kind of text, and never the config's setting to change.
+            let why = formatted_number(text, mark, ReadBy::Model);
+            assert!(why.is_some_and(|why| !why.contains("[input]")), "{text} {mark:?} by a model: {why:?}");
         }
         for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx"] {
             for mark in [DecimalMark::Point, DecimalMark::Comma] {
-                assert_eq!(formatted_number(text, mark), None, "{text} {mark:?}");
+                assert_eq!(formatted_number(text, mark, ReadBy::Config), None, "{text} {mark:?}");
             }
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{formatted_number, DateLayout, DecimalMark};
+use crate::{formatted_number, DateLayout, DecimalMark, ReadBy};
 
 /// What a model reads from the leads and events files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -293,7 +293,7 @@ pub struct RawLead {
 pub enum RecipeError {
     #[error("the lead has no column {column:?}, which signal {signal:?} reads")]
     MissingColumn { signal: String, column: String },
-    #[error("column {column:?}: {text:?} is not a number (signal {signal:?}){}", formatted_number(.text, *.decimal).map(|why| format!(": {why}")).unwrap_or_default())]
+    #[error("column {column:?}: {text:?} is not a number (signal {signal:?}){}", formatted_number(.text, *.decimal, ReadBy::Model).map(|why| format!(": {why}")).unwrap_or_default())]
     NotANumber { signal: String, column: String, text: String, decimal: DecimalMark },
     #[error("column {column:?}: {value} is negative, but signal {signal:?} is a count")]
     Negative { signal: String, column: String, value: f64 },
