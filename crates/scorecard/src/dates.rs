@@ -52,34 +52,42 @@ pub enum DatePart {
 /// depends on the spreadsheet (1900 or 1904). What it is, with the date, and what to do.
 pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
     let text = text.trim();
-    let whole = text.split_once('.').map_or(text, |(whole, _)| whole);
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+    let at = |seconds: i64, format: &str| chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.format(format).to_string());
+    // Unix time as the layouts that read it would read it.
+    if let Some(layout) = unix_layout(text) {
+        let (unit, fix) = match layout {
+            DateLayout::UnixMillis => ("milliseconds", "set date_format = \"unix_ms\""),
+            _ => ("seconds", "set date_format = \"unix_seconds\""),
+        };
+        return Some((format!("Unix time in {unit} ({text} is {} UTC)", at(layout.parse(text)?, "%Y-%m-%d %H:%M:%S")?), fix));
+    }
+    let (whole, fraction) = split_fraction(text);
+    let value: f64 = text.parse().ok()?;
+    if whole.len() != 5 || !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) || !(20_000.0..=80_000.0).contains(&value) {
         return None;
     }
-    let value: f64 = text.parse().ok()?;
-    let at = |seconds: f64, format: &str| chrono::DateTime::from_timestamp(seconds.round() as i64, 0).map(|t| t.format(format).to_string());
-    let plain = whole.len() == text.len();
-    Some(match whole.len() {
-        5 if (20_000.0..=80_000.0).contains(&value) => (
-            format!("a spreadsheet's date serial number ({text} is {})", at((value - 25_569.0) * 86_400.0, if plain { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?),
-            "format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
-        ),
-        9 | 10 if value >= 1e8 => (format!("Unix time in seconds ({text} is {} UTC)", at(value.floor(), "%Y-%m-%d %H:%M:%S")?), "set date_format = \"unix_seconds\""),
-        12 | 13 if plain && value >= 1e11 => (
-            format!("Unix time in milliseconds ({text} is {} UTC)", at((value / 1000.0).floor(), "%Y-%m-%d %H:%M:%S")?),
-            "set date_format = \"unix_ms\"",
-        ),
-        _ => return None,
-    })
+    let seconds = ((value - 25_569.0) * 86_400.0).round() as i64;
+    Some((
+        format!("a spreadsheet's date serial number ({text} is {})", at(seconds, if fraction.is_none() { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?),
+        "format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
+    ))
+}
+
+/// A number's text split at its point: the whole part and the fraction, if any.
+fn split_fraction(text: &str) -> (&str, Option<&str>) {
+    text.split_once('.').map_or((text, None), |(whole, fraction)| (whole, Some(fraction)))
+}
+
+/// Digits only, at least one.
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The Unix layout a column's first value is written in: 9 or 10 digits (from 1973 to
 /// 2286; a fraction allowed) are seconds, 12 or 13 milliseconds. None for other text.
 pub fn unix_layout(text: &str) -> Option<DateLayout> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').map_or((text, None), |(whole, fraction)| (whole, Some(fraction)));
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) || whole.starts_with('0') {
+    let (whole, fraction) = split_fraction(text.trim());
+    if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) || whole.starts_with('0') {
         return None;
     }
     match (whole.len(), fraction) {
@@ -93,9 +101,8 @@ pub fn unix_layout(text: &str) -> Option<DateLayout> {
 /// down (a fraction of a second dropped, as ISO's are). Digits with an optional minus
 /// sign; seconds may have a fraction.
 fn parse_unix(text: &str, per_second: i64) -> Option<i64> {
-    let (whole, fraction) = text.split_once('.').map_or((text, None), |(whole, fraction)| (whole, Some(fraction)));
+    let (whole, fraction) = split_fraction(text);
     let digits = whole.strip_prefix('-').unwrap_or(whole);
-    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(digits) || digits.len() > 15 || fraction.is_some_and(|f| per_second != 1 || !all_digits(f)) {
         return None;
     }

@@ -26,14 +26,6 @@ impl DecimalMark {
         *self == DecimalMark::Point
     }
 
-    /// The setting as the config writes it.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            DecimalMark::Point => ".",
-            DecimalMark::Comma => ",",
-        }
-    }
-
     /// A trimmed cell read as a number (Rust's float syntax, `1e3`, `inf` and `NaN`
     /// included, with this mark for the decimal point); None when it is not one.
     pub fn read(&self, text: &str) -> Option<f64> {
@@ -96,17 +88,16 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
         });
     }
-    let plain = |dropped: &[char]| {
+    // Whether `text` without the `dropped` characters is a number with either mark.
+    let plain_in = |text: &str, dropped: &[char]| {
         let kept = text.chars().filter(|c| !dropped.contains(c)).collect::<String>();
         [DecimalMark::Point, DecimalMark::Comma].iter().any(|mark| mark.read(kept.trim()).is_some_and(f64::is_finite))
     };
+    let plain = |dropped: &[char]| plain_in(text, dropped);
     const MONEY: [char; 8] = ['$', '€', '£', '¥', ',', ' ', '(', ')'];
     // An amount with its currency's code, as multi-currency CRMs export it ("USD 1,200.00", "1.200,00 EUR").
-    let coded = CURRENCIES.iter().find_map(|code| text.strip_prefix(code).or_else(|| text.strip_suffix(code))).map(str::trim);
-    let coded_amount = coded.is_some_and(|amount| {
-        let kept = amount.chars().filter(|c| !MONEY.contains(c)).collect::<String>();
-        !amount.is_empty() && [DecimalMark::Point, DecimalMark::Comma].iter().any(|mark| mark.read(&kept).is_some_and(f64::is_finite))
-    });
+    let coded = CURRENCIES.iter().find_map(|code| text.strip_prefix(code).or_else(|| text.strip_suffix(code)));
+    let coded_amount = coded.is_some_and(|amount| plain_in(amount, &MONEY));
     Some(if (text.contains(['$', '€', '£', '¥']) && plain(&MONEY)) || coded_amount {
         "written as money; export numbers unformatted (1200.50, not $1,200.50)"
     } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
@@ -209,6 +200,5 @@ mod tests {
     fn the_mark_is_recorded_as_the_config_writes_it() {
         assert_eq!(serde_json::to_string(&DecimalMark::Comma).unwrap(), "\",\"");
         assert_eq!(serde_json::from_str::<DecimalMark>("\".\"").unwrap(), DecimalMark::Point);
-        assert_eq!(DecimalMark::Comma.as_str(), ",");
     }
 }
