@@ -165,6 +165,12 @@ fn leads_cases() -> Vec<Case> {
         case("an empty line between leads", |d| edit(d, "leads.csv", "\nL0000007,", "\n\nL0000007,"), VALIDATE, 1, &["leads.csv", "line", "the lead id is blank, as is every other cell read in that row", "delete the line"]),
         case("a report's title above the header", |d| write(d, "leads.csv", "Leads by source\nExported 2024-01-15\n\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "line 4: 9 fields where the header has 1", "if line 4 is the header and the lines above it a report's title, delete them"]),
         case("a report's title above the header, saved from a spreadsheet", |d| write(d, "leads.csv", "Leads by source,,,,,,,,\n,,,,,,,,\n".to_string() + &read(d, "leads.csv")), VALIDATE, 1, &["leads.csv", "no column \"lead_id\"", "line 3 holds \"lead_id\": if it is the header and the lines above it a report's title, delete them"]),
+        case("a report's title above a gzipped header", |d| {
+            write(d, "leads.csv", "Leads by source,,,,,,,,\n".to_string() + &read(d, "leads.csv"));
+            let out = std::process::Command::new("gzip").arg("-f").arg(d.join("leads.csv")).output().unwrap();
+            assert!(out.status.success());
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.csv.gz\"");
+        }, VALIDATE, 1, &["leads.csv.gz", "line 2 holds \"lead_id\""]),
         case("a report's title above the events' header", |d| write(d, "events.csv", "Activities,,\n".to_string() + &read(d, "events.csv")), VALIDATE, 1, &["events.csv", "line 2 holds \"lead_id\""]),
         case("a .csv.gz that is not gzip", |d| {
             std::fs::copy(d.join("leads.csv"), d.join("leads.csv.gz")).unwrap();

@@ -115,8 +115,7 @@ pub(crate) const TITLE_LINES: usize = 20;
 /// report wrote lines above it.
 pub(crate) fn header_line_below(path: &Path, column: &str) -> Option<usize> {
     use std::io::{BufRead, BufReader};
-    let file = std::fs::File::open(path).ok()?;
-    let lines = BufReader::new(file).split(b'\n').take(TITLE_LINES).map_while(Result::ok);
+    let lines = BufReader::new(crate::read::open_input(path, 0).ok()?).split(b'\n').take(TITLE_LINES).map_while(Result::ok);
     lines.enumerate().skip(1).find_map(|(k, line)| {
         let delimiter = crate::read::detect_delimiter(&line);
         let text = String::from_utf8_lossy(&line);
@@ -124,10 +123,17 @@ pub(crate) fn header_line_below(path: &Path, column: &str) -> Option<usize> {
     })
 }
 
+/// A file's first line (as read, with its line end) checked for what is not a header:
+/// UTF-16 text, or Excel's delimiter hint. Every reader of a CSV file asks this first.
+pub(crate) fn check_first_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
+    check_not_utf16(path, first_line)?;
+    check_not_sep_line(path, first_line)
+}
+
 /// Refuse a first line that is Excel's delimiter hint (`sep=;`, which some exports write
 /// so that Excel splits the file), not a header: read as one, it names a single column
 /// and every record is ragged. `first_line` as read, with its line end.
-pub(crate) fn check_not_sep_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
+fn check_not_sep_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
     let line = first_line.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(first_line);
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -147,7 +153,7 @@ pub(crate) fn check_not_sep_line(path: &Path, first_line: &[u8]) -> Result<(), D
 /// Refuse UTF-16 text (Excel's "Unicode Text", some CRM exports) before it is split: read
 /// as bytes it parses into cells laced with zero bytes and fails far from the cause.
 /// `start` is the file's first bytes.
-pub(crate) fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError> {
+fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError> {
     let text = |b: u8| b != 0 && b.is_ascii();
     let kind = match start {
         [0xFF, 0xFE, ..] => "UTF-16 little-endian text (it starts with the byte-order mark FF FE)",

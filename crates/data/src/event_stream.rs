@@ -499,8 +499,7 @@ fn stream_csv(
 ) -> Result<EventsRead, DataError> {
     let mut reader = BufReader::with_capacity(1 << 20, open(path, 0)?);
     let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
-    crate::csv_lint::check_not_utf16(path, first_line)?;
-    crate::csv_lint::check_not_sep_line(path, first_line)?;
+    crate::csv_lint::check_first_line(path, first_line)?;
     let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
     let mut csv = records(delimiter, true, reader);
     let header = read_header(path, &mut csv, &needed_columns(columns))?;

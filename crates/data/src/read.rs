@@ -268,14 +268,25 @@ struct PreparedCsv {
 }
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
-    let gzipped = input_kind(path)?.1;
-    let mut reader = BufReader::with_capacity(1 << 20, open_input(path, 0)?);
+    // A gzipped file is decompressed once, into the bytes linted here and parsed by polars.
+    let decompressed = match input_kind(path)?.1 {
+        true => {
+            let mut bytes = Vec::new();
+            open_input(path, 0)?.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
+            Some(bytes)
+        }
+        false => None,
+    };
+    let input: Box<dyn Read + '_> = match &decompressed {
+        Some(bytes) => Box::new(bytes.as_slice()),
+        None => open_input(path, 0)?,
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut first_line = Vec::new();
     reader
         .read_until(b'\n', &mut first_line)
         .map_err(|e| DataError::io(path, e))?;
-    csv_lint::check_not_utf16(path, &first_line)?;
-    csv_lint::check_not_sep_line(path, &first_line)?;
+    csv_lint::check_first_line(path, &first_line)?;
     let has_bom = first_line.starts_with(&[0xEF, 0xBB, 0xBF]);
     let header_bytes = if has_bom { &first_line[3..] } else { &first_line[..] };
     let header_trimmed = trim_eol(header_bytes);
@@ -319,9 +330,12 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     };
     let header = split_header(&header_text, delimiter);
     csv_lint::check_unique_header(path, &header)?;
-    let transcoded = if latin1 || has_bom || gzipped {
-        let mut bytes = Vec::new();
-        open_input(path, 0)?.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
+    drop(reader);
+    let transcoded = if latin1 || has_bom || decompressed.is_some() {
+        let mut bytes = match decompressed {
+            Some(bytes) => bytes,
+            None => std::fs::read(path).map_err(|e| DataError::io(path, e))?,
+        };
         let body = if has_bom { bytes.split_off(3) } else { bytes };
         Some(if latin1 {
             latin1_to_utf8(&body).into_bytes()
