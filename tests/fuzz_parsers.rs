@@ -137,16 +137,21 @@ fn mutated_lead_files_never_panic() {
         + "[[signals]]\nname = \"title\"\naxis = \"fit\"\nkind = \"categorical\"\ncolumn = \"title_seniority\"\nlevels = [\"vp\", \"manager\"]\n\n"
         + "[[signals]]\nname = \"employees\"\naxis = \"fit\"\nkind = \"numeric\"\ncolumn = \"company_size\"\ndefault = 0\n";
     let config = config.split("\n[events]").next().unwrap().to_string() + &config[config.find("\n[model]").unwrap()..];
-    let config_path = write(dir.path(), "mqlcal.toml", &config);
-    let config = mqlcal_config::Config::load(&config_path).expect("the cut-down config loads");
+    // Numbers read with either decimal mark (a comma's reader groups thousands and refuses more).
+    let configs: Vec<mqlcal_config::Config> = [config.clone(), config.replacen("[input]\n", "[input]\ndecimal = \",\"\n", 1)]
+        .iter()
+        .map(|text| mqlcal_config::Config::load(&write(dir.path(), "mqlcal.toml", text)).expect("the cut-down config loads"))
+        .collect();
+    assert_eq!(configs[1].csv.decimal, mqlcal_config::DecimalMark::Comma);
     write(dir.path(), "leads.csv", &small);
-    mqlcal_data::build_features(&config).expect("the unmutated file reads");
+    mqlcal_data::build_features(&configs[0]).expect("the unmutated file reads");
     let mut rng = rng(3);
     let mut failures = Vec::new();
-    for _ in 0..runs(300) {
+    for run in 0..runs(300) {
         let input = mutate(small.as_bytes(), &mut rng);
         std::fs::write(dir.path().join("leads.csv"), &input).unwrap();
-        let outcome = catch_unwind(AssertUnwindSafe(|| mqlcal_data::build_features(&config).map(drop).map_err(|e| e.to_string())));
+        let config = &configs[run % 2];
+        let outcome = catch_unwind(AssertUnwindSafe(|| mqlcal_data::build_features(config).map(drop).map_err(|e| e.to_string())));
         judge("leads", "leads.csv", outcome, &input, &mut failures);
     }
     assert!(failures.is_empty(), "{} failures, e.g.\n{}", failures.len(), failures[..failures.len().min(5)].join("\n"));
