@@ -12,6 +12,7 @@
 //! f64, centred.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use ndarray::{Array2, ArrayView2, Axis, CowArray};
 
@@ -21,7 +22,8 @@ use crate::error::FitError;
 pub(super) struct Centred {
     pub(super) rows: CentredRows,
     pub(super) means: Vec<f64>,
-    pub(super) sds: Vec<f64>,
+    /// Set when the rows are stored; of byte rows, worked out on first use ([`Centred::sds`]).
+    pub(super) sds: OnceLock<Vec<f64>>,
 }
 
 /// The centred rows, one after another.
@@ -122,6 +124,16 @@ pub(super) enum Block<'a> {
 }
 
 impl Centred {
+    /// Each column's standard deviation (ddof 0). Only a fit's standard errors read them
+    /// (to warn of unstable weights): the alpha search's and the walk-forward's fits never
+    /// do, so byte rows leave the pass that finds them until asked.
+    pub(super) fn sds(&self) -> &[f64] {
+        self.sds.get_or_init(|| match &self.rows {
+            CentredRows::Bytes(values) => byte_sds(values, self.means.len()),
+            CentredRows::Stored(_) => unreachable!("stored rows' deviations are set when they are centred"),
+        })
+    }
+
     /// Rows `start..end`: the stored rows themselves (or `scratch` filled with them, when
     /// they are not one after another), or the bytes, to be centred as they are read.
     pub(super) fn block<'s>(&'s self, start: usize, end: usize, scratch: &'s mut Vec<f64>) -> Block<'s> {
@@ -209,50 +221,68 @@ fn kept_bytes(x: ArrayView2<f64>, keep: &[usize]) -> Option<Vec<u8>> {
     whole.into_inner().then_some(values)
 }
 
-/// The means and standard deviations (ddof 0) of byte columns, summed as ndarray's
-/// `mean_axis` and `std_axis` sum a row-major matrix along its rows: the sum row by row
-/// from 0; Welford's update for the variance. A test holds them to ndarray's bits.
+/// The means of byte columns, summed as ndarray's `mean_axis` sums a row-major matrix
+/// along its rows: the sum row by row from 0. A test holds them to ndarray's bits.
 ///
 /// The columns are shared out among the cores; each is still summed row by row from the first.
-fn byte_moments(values: &[u8], p: usize) -> (Vec<f64>, Vec<f64>) {
+fn byte_means(values: &[u8], p: usize) -> Vec<f64> {
     use rayon::prelude::*;
-    let (means, sds): (Vec<Vec<f64>>, Vec<Vec<f64>>) = super::column_runs(p).into_par_iter().map(|columns| byte_moments_of(values, p, columns)).unzip();
-    (means.concat(), sds.concat())
+    let n = (values.len() / p) as f64;
+    let sums: Vec<Vec<f64>> = super::column_runs(p)
+        .into_par_iter()
+        .map(|columns| {
+            let mut sums = vec![0.0f64; columns.len()];
+            for row in values.chunks_exact(p) {
+                for (s, &b) in sums.iter_mut().zip(&row[columns.clone()]) {
+                    *s = *s + f64::from(b);
+                }
+            }
+            sums
+        })
+        .collect();
+    sums.concat().iter().map(|s| s / n).collect()
 }
 
-/// [`byte_moments`] of the columns `columns` of rows `p` bytes long.
-fn byte_moments_of(values: &[u8], p: usize, columns: std::ops::Range<usize>) -> (Vec<f64>, Vec<f64>) {
-    let width = columns.len();
-    let mut sums = vec![0.0f64; width];
-    let mut mean = vec![0.0f64; width];
-    let mut sum_sq = vec![0.0f64; width];
-    for (i, row) in values.chunks_exact(p).enumerate() {
-        let count = (i + 1) as f64;
-        for (j, &b) in row[columns.clone()].iter().enumerate() {
-            let x = f64::from(b);
-            sums[j] = sums[j] + x;
-            let delta = x - mean[j];
-            mean[j] = mean[j] + delta / count;
-            sum_sq[j] = (x - mean[j]).mul_add(delta, sum_sq[j]);
-        }
-    }
+/// The standard deviations (ddof 0) of byte columns, as ndarray's `std_axis` computes them
+/// along the rows of a row-major matrix: Welford's update, row by row from 0. A test holds
+/// them to ndarray's bits. The columns are shared out among the cores.
+fn byte_sds(values: &[u8], p: usize) -> Vec<f64> {
+    use rayon::prelude::*;
     let n = (values.len() / p) as f64;
-    (sums.iter().map(|s| s / n).collect(), sum_sq.iter().map(|s| (s / n).sqrt()).collect())
+    let sds: Vec<Vec<f64>> = super::column_runs(p)
+        .into_par_iter()
+        .map(|columns| {
+            let width = columns.len();
+            let mut mean = vec![0.0f64; width];
+            let mut sum_sq = vec![0.0f64; width];
+            for (i, row) in values.chunks_exact(p).enumerate() {
+                let count = (i + 1) as f64;
+                for (j, &b) in row[columns.clone()].iter().enumerate() {
+                    let x = f64::from(b);
+                    let delta = x - mean[j];
+                    mean[j] = mean[j] + delta / count;
+                    sum_sq[j] = (x - mean[j]).mul_add(delta, sum_sq[j]);
+                }
+            }
+            sum_sq.iter().map(|s| (s / n).sqrt()).collect()
+        })
+        .collect();
+    sds.concat()
 }
 
 /// The kept columns of `x`, centred on their means.
 pub(super) fn centre(x: ArrayView2<f64>, keep: &[usize]) -> Result<Centred, FitError> {
     if x.nrows() > 0 {
         if let Some(values) = kept_bytes(x, keep) {
-            let (means, sds) = byte_moments(&values, keep.len());
-            return Ok(Centred { rows: CentredRows::Bytes(values), means, sds });
+            let means = byte_means(&values, keep.len());
+            return Ok(Centred { rows: CentredRows::Bytes(values), means, sds: OnceLock::new() });
         }
     }
     let mut xc = kept_columns(x, keep)?;
     let means = xc.mean_axis(Axis(0)).map_or_else(|| vec![0.0; keep.len()], |m| m.to_vec());
     let sds: Vec<f64> = xc.std_axis(Axis(0), 0.0).to_vec();
     subtract_means(&mut xc, &means);
-    Ok(Centred { rows: CentredRows::Stored(xc), means, sds })
+    Ok(Centred { rows: CentredRows::Stored(xc), means, sds: sds.into() })
 }
 
 /// [`centre`] for rows that stand for `weights[i]` leads each: the leads' means and
@@ -273,9 +303,9 @@ pub(super) fn centre_weighted(x: ArrayView2<f64>, keep: &[usize], weights: &[f64
             *s += w * (v - m) * (v - m);
         }
     }
-    let sds = squares.iter().map(|s| (s / total).sqrt()).collect();
+    let sds: Vec<f64> = squares.iter().map(|s| (s / total).sqrt()).collect();
     subtract_means(&mut xc, &means);
-    Ok(Centred { rows: CentredRows::Stored(xc), means, sds })
+    Ok(Centred { rows: CentredRows::Stored(xc), means, sds: sds.into() })
 }
 
 #[cfg(test)]
@@ -318,7 +348,8 @@ mod tests {
             let sds = xc.std_axis(Axis(0), 0.0).to_vec();
             subtract_means(&mut xc, &means);
             assert_eq!(bits(&bytes.means), bits(&means), "means, {n} × {p}");
-            assert_eq!(bits(&bytes.sds), bits(&sds), "sds, {n} × {p}");
+            assert!(bytes.sds.get().is_none(), "byte rows' deviations are left until asked for");
+            assert_eq!(bits(bytes.sds()), bits(&sds), "sds, {n} × {p}");
             let mut scratch = Vec::new();
             let Block::Bytes(whole) = bytes.block(0, n, &mut scratch) else { panic!("byte rows read as stored") };
             assert_eq!(bits(&read(&whole)), bits(xc.as_slice().unwrap()));

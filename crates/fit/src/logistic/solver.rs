@@ -112,7 +112,7 @@ pub fn fit_prepared(
     let Screened { keep, signals, dropped, warnings } = &prepared.screened;
     let (keep, signals, dropped, mut warnings) = (keep.clone(), signals.clone(), dropped.clone(), warnings.clone());
     let centred = &prepared.centred;
-    let Centred { means, sds, .. } = centred;
+    let means = &centred.means;
     let problem = Problem {
         xc: centred,
         y: won,
@@ -151,7 +151,7 @@ pub fn fit_prepared(
         p_value,
     } = if params.standard_errors {
         let errors = standard_errors(current.hessian(&problem), &theta, means, &signals)?;
-        instability_warnings(&errors.coef, &errors.std_err, sds, &signals, &mut warnings);
+        instability_warnings(&errors.coef, &errors.std_err, centred.sds(), &signals, &mut warnings);
         errors
     } else {
         StandardErrors::not_computed(&theta, means)
