@@ -234,7 +234,7 @@ fn byte_means(values: &[u8], p: usize) -> Vec<f64> {
             let mut sums = vec![0.0f64; columns.len()];
             for row in values.chunks_exact(p) {
                 for (s, &b) in sums.iter_mut().zip(&row[columns.clone()]) {
-                    *s = *s + f64::from(b);
+                    *s += f64::from(b);
                 }
             }
             sums
@@ -260,7 +260,7 @@ fn byte_sds(values: &[u8], p: usize) -> Vec<f64> {
                 for (j, &b) in row[columns.clone()].iter().enumerate() {
                     let x = f64::from(b);
                     let delta = x - mean[j];
-                    mean[j] = mean[j] + delta / count;
+                    mean[j] += delta / count;
                     sum_sq[j] = (x - mean[j]).mul_add(delta, sum_sq[j]);
                 }
             }
