@@ -213,10 +213,21 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", read(d, "leads.csv").replacen(",346,", ",346.5,", 1));
             edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \",\"");
         }, VALIDATE, 1, &["leads.csv", "row 1", "\"company_size\"", "\"346.5\"", "only groups thousands"]),
-        case("UTF-16 leads (Excel's Unicode Text)", |d| {
-            let utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
+        case("UTF-16 leads cut in the middle of a character", |d| {
+            let mut utf16: Vec<u8> = std::iter::once(0xFEFF).chain(read(d, "leads.csv").encode_utf16()).flat_map(u16::to_le_bytes).collect();
+            utf16.pop();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
-        }, VALIDATE, 1, &["leads.csv", "UTF-16 little-endian", "CSV UTF-8", "iconv"]),
+        }, VALIDATE, 1, &["leads.csv", "the UTF-16 text ends in the middle of a character", "cut short"]),
+        case("UTF-16 leads with half a surrogate pair", |d| {
+            let units: Vec<u16> = read(d, "leads.csv").replacen("software", "soft\u{1F600}ware", 1).encode_utf16().collect();
+            let at = units.iter().position(|&u| (0xD800..0xDC00).contains(&u)).unwrap();
+            let utf16: Vec<u8> = units.iter().enumerate().filter(|&(k, _)| k != at).flat_map(|(_, u)| u.to_le_bytes()).collect();
+            std::fs::write(d.join("leads.csv"), utf16).unwrap();
+        }, VALIDATE, 1, &["leads.csv", "line 2 (byte ", "is half of a UTF-16 surrogate pair without its other half"]),
+        case("UTF-32 leads", |d| {
+            let utf32: Vec<u8> = std::iter::once('\u{FEFF}').chain(read(d, "leads.csv").chars()).flat_map(|c| (c as u32).to_le_bytes()).collect();
+            std::fs::write(d.join("leads.csv"), utf32).unwrap();
+        }, VALIDATE, 1, &["leads.csv", "UTF-32 little-endian", "CSV UTF-8", "iconv -f UTF-32"]),
         case("US 12-hour times, detected", us_twelve_hour_times, VALIDATE, 0, &[]),
         case("US 12-hour times after a date alone", |d| {
             us_twelve_hour_times(d);
@@ -275,10 +286,11 @@ fn events_cases() -> Vec<Case> {
         case("events duplicate header", |d| edit(d, "events.csv", "lead_id,occurred_at,activity", "lead_id,occurred_at,lead_id"), VALIDATE, 1, &["events.csv", "twice"]),
         case("events unterminated quote", |d| set_line(d, "events.csv", 10, "L0000001,\"2024-01-02T08:04:21,blog_visit"), VALIDATE, 1, &["events.csv", "fields where the header has 3"]),
         case("events empty", |d| write(d, "events.csv", ""), VALIDATE, 1, &["events.csv", "empty"]),
-        case("events UTF-16 big-endian without a mark", |d| {
-            let utf16: Vec<u8> = read(d, "events.csv").encode_utf16().flat_map(u16::to_be_bytes).collect();
+        case("events UTF-16 big-endian, cut after half a surrogate pair", |d| {
+            let mut utf16: Vec<u8> = read(d, "events.csv").encode_utf16().flat_map(u16::to_be_bytes).collect();
+            utf16.extend_from_slice(&0xD83Du16.to_be_bytes());
             std::fs::write(d.join("events.csv"), utf16).unwrap();
-        }, VALIDATE, 1, &["events.csv", "UTF-16 big-endian", "every other byte is zero"]),
+        }, VALIDATE, 1, &["events.csv", "the UTF-16 text ends after the first half of a surrogate pair"]),
         case("events report footer", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\n"), VALIDATE, 1, &["events.csv", "Grand Totals", "report's footer"]),
     ]
 }

@@ -668,3 +668,50 @@ fn gzipped_exports_read_as_the_files_themselves() {
     let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
     assert!(score("leads.csv.gz", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
 }
+
+/// Leads saved as Excel's "Unicode Text" (UTF-16 little-endian with its byte-order mark,
+/// tab between fields, CRLF, `.txt`) and events as UTF-16 big-endian without a mark,
+/// gzipped: decoded as they are read, they give the sample's feature table, and `score`
+/// the sample's scores.
+#[test]
+fn utf16_exports_read_as_the_files_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    // No sample cell holds a comma inside quotes, so the tab form is the same table.
+    assert!(!leads.contains('"') && !leads.contains('\t'));
+    let unicode_text: String = leads.lines().map(|line| line.replace(',', "\t") + "\r\n").collect();
+    let units = std::iter::once(0xFEFF).chain(unicode_text.encode_utf16());
+    write(dir.path(), "leads.txt", units.flat_map(u16::to_le_bytes).collect::<Vec<u8>>());
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    write(dir.path(), "events.csv", events.encode_utf16().flat_map(u16::to_be_bytes).collect::<Vec<u8>>());
+    let out = std::process::Command::new("gzip").arg("-f").arg(dir.path().join("events.csv")).output().expect("gzip runs");
+    assert!(out.status.success());
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
+    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
+    let utf16_config = config.replace("leads = \"leads.csv\"", "leads = \"leads.txt\"").replace("events = \"events.csv\"", "events = \"events.csv.gz\"").replace("delimiter = \",\"", "delimiter = \"auto\"");
+    write(dir.path(), "mqlcal.toml", &utf16_config);
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = features(dir.path(), "utf16.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read_csv(&dir.path().join("utf16.csv")), read_csv(&dir.path().join("plain.csv")));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "plain.toml", "--out", "bt-plain"]);
+    assert_eq!(code, 0, "{err}");
+    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(run).join("model.json")).unwrap()).unwrap();
+        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
+    };
+    assert_eq!(points("bt"), points("bt-plain"), "the same points");
+    let score = |leads: &str, events: &str, out: &str| {
+        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
+    assert!(score("leads.txt", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
+}

@@ -124,9 +124,10 @@ pub(crate) fn header_line_below(path: &Path, column: &str) -> Option<usize> {
 }
 
 /// A file's first line (as read, with its line end) checked for what is not a header:
-/// UTF-16 text, or Excel's delimiter hint. Every reader of a CSV file asks this first.
+/// UTF-32 text, or Excel's delimiter hint. Every reader of a CSV file asks this first
+/// (UTF-16 text reaches it decoded).
 pub(crate) fn check_first_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
-    check_not_utf16(path, first_line)?;
+    check_not_utf32(path, first_line)?;
     check_not_sep_line(path, first_line)
 }
 
@@ -150,16 +151,12 @@ fn check_not_sep_line(path: &Path, first_line: &[u8]) -> Result<(), DataError> {
     }
 }
 
-/// Refuse UTF-16 text (Excel's "Unicode Text", some CRM exports) before it is split: read
-/// as bytes it parses into cells laced with zero bytes and fails far from the cause.
-/// `start` is the file's first bytes.
-fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError> {
-    let text = |b: u8| b != 0 && b.is_ascii();
-    let kind = match start {
-        [0xFF, 0xFE, ..] => "UTF-16 little-endian text (it starts with the byte-order mark FF FE)",
-        [0xFE, 0xFF, ..] => "UTF-16 big-endian text (it starts with the byte-order mark FE FF)",
-        [a, 0, b, 0, ..] if text(*a) && text(*b) => "UTF-16 little-endian text (every other byte is zero)",
-        [0, a, 0, b, ..] if text(*a) && text(*b) => "UTF-16 big-endian text (every other byte is zero)",
+/// Refuse UTF-32 text before it is split: read as bytes it parses into cells laced with
+/// zero bytes and fails far from the cause. `start` is the file's first bytes.
+fn check_not_utf32(path: &Path, start: &[u8]) -> Result<(), DataError> {
+    let order = match start {
+        [0xFF, 0xFE, 0, 0, ..] => "little-endian",
+        [0, 0, 0xFE, 0xFF, ..] => "big-endian",
         _ => return Ok(()),
     };
     let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -167,7 +164,7 @@ fn check_not_utf16(path: &Path, start: &[u8]) -> Result<(), DataError> {
     Err(DataError::file(
         path,
         format!(
-            "the file is {kind}, as Excel saves \"Unicode Text\"; mqlcal reads UTF-8 or Latin-1: save it as \"CSV UTF-8\", or convert it with `iconv -f UTF-16 -t UTF-8 {} > {}`",
+            "the file is UTF-32 {order} text (it starts with UTF-32's byte-order mark); mqlcal reads UTF-8, UTF-16 or Latin-1: save it as \"CSV UTF-8\", or convert it with `iconv -f UTF-32 -t UTF-8 {} > {}`",
             path.display(),
             converted.display()
         ),
@@ -563,19 +560,18 @@ mod tests {
     }
 
     #[test]
-    fn utf16_is_refused_with_how_to_convert_it() {
+    fn utf32_is_refused_with_how_to_convert_it() {
         let path = Path::new("dir/leads.csv");
-        let utf16 = |big: bool, bom: bool| -> Vec<u8> {
-            let units = bom.then_some(0xFEFF).into_iter().chain("lead_id,outcome\n".encode_utf16());
-            units.flat_map(|u: u16| if big { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+        let utf32 = |big: bool| -> Vec<u8> {
+            std::iter::once('\u{FEFF}').chain("lead_id,outcome\n".chars()).flat_map(|c| if big { (c as u32).to_be_bytes() } else { (c as u32).to_le_bytes() }).collect()
         };
-        for (big, bom, says) in [(false, true, "little-endian text (it starts with the byte-order mark FF FE)"), (true, true, "big-endian text (it starts with the byte-order mark FE FF)"), (false, false, "little-endian text (every other byte is zero)"), (true, false, "big-endian text (every other byte is zero)")] {
-            let e = check_not_utf16(path, &utf16(big, bom)).err().unwrap().to_string();
-            assert!(e.starts_with("dir/leads.csv: the file is UTF-16 "), "{e}");
-            assert!(e.contains(says) && e.contains("iconv -f UTF-16 -t UTF-8 dir/leads.csv > dir/utf8-leads.csv"), "{e}");
+        for (big, says) in [(false, "UTF-32 little-endian text"), (true, "UTF-32 big-endian text")] {
+            let e = check_not_utf32(path, &utf32(big)).err().unwrap().to_string();
+            assert!(e.starts_with("dir/leads.csv: the file is UTF-32 "), "{e}");
+            assert!(e.contains(says) && e.contains("iconv -f UTF-32 -t UTF-8 dir/leads.csv > dir/utf8-leads.csv"), "{e}");
         }
-        for fine in ["lead_id,outcome\n".as_bytes(), b"\xEF\xBB\xBFid\n", b"\xFF\xFF", b"", b"a\0"] {
-            assert!(check_not_utf16(path, fine).is_ok(), "{fine:?}");
+        for fine in ["lead_id,outcome\n".as_bytes(), b"\xEF\xBB\xBFid\n", b"\xFF\xFE\x00", b"\xFF\xFEi\x00", b"", b"a\0"] {
+            assert!(check_not_utf32(path, fine).is_ok(), "{fine:?}");
         }
     }
 

@@ -19,6 +19,7 @@ mod salesforce_ids;
 mod recipe_columns;
 mod record_bytes;
 mod scoring;
+mod utf16;
 mod write;
 
 pub use error::DataError;

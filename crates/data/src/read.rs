@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_config::{CsvOptions, Encoding};
 use polars::prelude::*;
 
+use crate::utf16::{self, Utf16ToUtf8};
 use crate::{csv_lint, DataError};
 
 /// What reading a file noticed that the user should hear about.
@@ -61,22 +62,61 @@ pub(crate) fn input_kind(path: &Path) -> Result<(FileKind, bool), DataError> {
     }
 }
 
-/// An input file's text from byte `offset` of its (decompressed) contents.
+/// An input file's text from byte `offset` of it: decompressed when gzipped, and decoded
+/// to UTF-8 when it is UTF-16 (its byte-order mark dropped), so that every reader sees the
+/// same lines and fields as in a plain UTF-8 file, and `offset` counts the text's bytes.
 pub(crate) fn open_input(path: &Path, offset: u64) -> Result<Box<dyn Read>, DataError> {
     use std::io::{Seek, SeekFrom};
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DataError::NotFound { path: path.to_path_buf() }),
-        Err(e) => return Err(DataError::io(path, e)),
-    };
+    let io = |e: std::io::Error| DataError::io(path, e);
+    let mut file = open_file(path)?;
     if !input_kind(path)?.1 {
-        if offset > 0 {
-            file.seek(SeekFrom::Start(offset)).map_err(|e| DataError::io(path, e))?;
-        }
-        return Ok(Box::new(file));
+        let start = read_start(&mut file).map_err(io)?;
+        return match utf16::sniff(&start) {
+            None => {
+                file.seek(SeekFrom::Start(offset)).map_err(io)?;
+                Ok(Box::new(file))
+            }
+            Some((order, mark)) => {
+                file.seek(SeekFrom::Start(mark as u64)).map_err(io)?;
+                skip(path, Utf16ToUtf8::new(BufReader::with_capacity(1 << 20, file), order, mark), offset)
+            }
+        };
     }
-    // A gzip stream has no index: the bytes before `offset` are decompressed and dropped.
     let mut text = Gunzipped(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file)));
+    let start = read_start(&mut text).map_err(io)?;
+    match utf16::sniff(&start) {
+        None => skip(path, Cursor::new(start).chain(text), offset),
+        Some((order, mark)) => skip(path, Utf16ToUtf8::new(Cursor::new(start[mark..].to_vec()).chain(text), order, mark), offset),
+    }
+}
+
+/// Whether a file's text is read through a decoder (gzipped, or UTF-16) rather than as
+/// its bytes: a reader that is handed the file by its path (polars) must be handed the text.
+fn decoded(path: &Path) -> Result<bool, DataError> {
+    if input_kind(path)?.1 {
+        return Ok(true);
+    }
+    let start = read_start(&mut open_file(path)?).map_err(|e| DataError::io(path, e))?;
+    Ok(utf16::sniff(&start).is_some())
+}
+
+fn open_file(path: &Path) -> Result<File, DataError> {
+    File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DataError::NotFound { path: path.to_path_buf() },
+        _ => DataError::io(path, e),
+    })
+}
+
+/// The first four bytes of `text` (fewer in a shorter file): enough to tell UTF-16.
+fn read_start(text: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut start = Vec::with_capacity(4);
+    text.take(4).read_to_end(&mut start)?;
+    Ok(start)
+}
+
+/// `text` past its first `offset` bytes (a decoder has no index: they are decoded and dropped).
+fn skip(path: &Path, text: impl Read + 'static, offset: u64) -> Result<Box<dyn Read>, DataError> {
+    let mut text = text;
     std::io::copy(&mut (&mut text).take(offset), &mut std::io::sink()).map_err(|e| DataError::io(path, e))?;
     Ok(Box::new(text))
 }
@@ -268,8 +308,8 @@ struct PreparedCsv {
 }
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
-    // A gzipped file is decompressed once, into the bytes linted here and parsed by polars.
-    let decompressed = match input_kind(path)?.1 {
+    // A gzipped or UTF-16 file is decoded once, into the bytes linted here and parsed by polars.
+    let decompressed = match decoded(path)? {
         true => {
             let mut bytes = Vec::new();
             open_input(path, 0)?.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
@@ -381,14 +421,14 @@ fn read_csv_frame(
         None => options.try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|reader| reader.finish()),
         Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
     };
-    let mut frame = result.map_err(|e| csv_error(path, delimiter, e))?;
+    let mut frame = result.map_err(|e| csv_error(path, prepared, e))?;
     let mut names = names;
     if positions.is_none() && frame.width() == names.len() && names.iter().any(|name| name.is_empty()) {
         frame = without_unnamed_columns(path, frame, &names)?;
         names.retain(|name| !name.is_empty());
     }
     if frame.width() == names.len() {
-        frame.set_column_names(&names).map_err(|e| csv_error(path, delimiter, e))?;
+        frame.set_column_names(&names).map_err(|e| csv_error(path, prepared, e))?;
     }
     Ok(frame)
 }
@@ -483,9 +523,14 @@ fn without_blank_tail(path: &Path, prepared: &PreparedCsv, frame: DataFrame, not
 
 /// The parser's complaint cut to one line, with the first place a strict reading of the
 /// quotes fails (the usual cause once the lint pass has passed).
-fn csv_error(path: &Path, delimiter: u8, e: PolarsError) -> DataError {
+fn csv_error(path: &Path, prepared: &PreparedCsv, e: PolarsError) -> DataError {
     let said = csv_lint::snippet(e.to_string().lines().next().unwrap_or("").as_bytes());
-    let stray = std::fs::read(path).ok().and_then(|bytes| csv_lint::first_stray_quote(&bytes, delimiter));
+    // The text the parser read (decompressed, decoded), not the file's bytes.
+    let delimiter = prepared.delimiter;
+    let stray = match &prepared.transcoded {
+        Some(text) => csv_lint::first_stray_quote(text, delimiter),
+        None => std::fs::read(path).ok().and_then(|bytes| csv_lint::first_stray_quote(&bytes, delimiter)),
+    };
     DataError::file(
         path,
         match stray {
