@@ -368,3 +368,40 @@ fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &unix);
     }
 }
+
+/// The sample with creation dates and event times as a spreadsheet's serial day numbers
+/// (a CSV saved from columns formatted as numbers): creation in the 1900 date system,
+/// events in the 1904 one (a workbook from old Mac Excel), as `excel_serial` and
+/// `excel_serial_1904` say. It trains the plain sample's points and scores as it does,
+/// from the scorer and from SQL on SQLite, DuckDB and PostgreSQL; left at "auto", the
+/// serial numbers are named with the setting that reads them.
+#[test]
+fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (with_events, config, plain) = plain_sample(dir.path());
+    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model(dir.path());
+
+    serial_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, false);
+    let events = dir.path().join("events.csv");
+    serial_copy(&data.join("events.csv"), &events, 1, true);
+    let text = std::fs::read_to_string(&events).unwrap();
+    assert!(text.contains("L0000001,43783.7652893519,blog_visit"), "{}", &text[..100]);
+    write(dir.path(), "mqlcal.toml", with_events(&events));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 1 && err.contains("spreadsheet's date serial number") && err.contains("set date_format = \"excel_serial\""), "{out}{err}");
+    let text = with_events(&events).replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1);
+    assert!(text.contains("excel_serial\"") && text.contains("excel_serial_1904\""), "{text}");
+    write(dir.path(), "mqlcal.toml", text);
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let serial = backtest_and_score(dir.path(), &config, &events);
+    let serial_model = model(dir.path());
+    assert_eq!(serial_model["inputs"]["created_at_format"], "excel_serial");
+    assert_eq!(serial_model["inputs"]["event_columns"]["occurred_at_format"], "excel_serial_1904");
+    assert_eq!(serial_model["signals"], plain_model["signals"], "the same times train the same points");
+    assert!(serial == plain, "and score the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(dir.path(), engine, "leads.csv", &events, &serial);
+    }
+}

@@ -715,3 +715,33 @@ fn utf16_exports_read_as_the_files_themselves() {
     let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
     assert!(score("leads.txt", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
 }
+
+/// `init` on creation and event times written as numbers: a spreadsheet's serial days are
+/// drafted as `excel_serial` (a guess: the 1904 system reads them four years later), Unix
+/// time as "auto" (which detects it); either way the column is the creation date, not a
+/// numeric signal, and the draft validates.
+#[test]
+fn init_drafts_dates_written_as_numbers_as_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    for (name, copy, format) in [
+        ("serial", (|src: &std::path::Path, dest: &std::path::Path| serial_copy(src, dest, 1, false)) as fn(&std::path::Path, &std::path::Path), "date_format = \"excel_serial\"   # GUESS: a spreadsheet's serial day numbers"),
+        ("unix", |src, dest| unix_copy(src, dest, 1, true), "date_format = \"auto\""),
+    ] {
+        let (leads, events) = (dir.path().join(format!("{name}_leads.csv")), dir.path().join(format!("{name}_events.csv")));
+        copy(&data.join("leads.csv"), &leads);
+        copy(&data.join("events.csv"), &events);
+        let draft = format!("{name}.toml");
+        let (code, out, err) = run_in(dir.path(), &["init", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", &draft]);
+        assert_eq!(code, 0, "{err}");
+        assert!(format!("{out}{err}").contains("created-at column: \"created_at\""), "{name}: {out}{err}");
+        let text = std::fs::read_to_string(dir.path().join(&draft)).unwrap();
+        assert!(text.contains(&format!("created_at = \"created_at\"   # GUESS: when the lead was created\n{format}")), "{name}: {text}");
+        assert!(!text.contains("column = \"created_at\""), "{name}: the creation date drafted as a signal: {text}");
+        if name == "serial" {
+            assert_eq!(text.matches("date_format = \"excel_serial\"").count(), 2, "creation and event times: {text}");
+        }
+        let (code, vout, verr) = run_in(dir.path(), &["validate", "--config", &draft]);
+        assert_eq!(code, 0, "{name}: {vout}{verr}\n{text}");
+    }
+}

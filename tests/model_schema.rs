@@ -55,7 +55,7 @@ fn model_files_match_the_json_schema() {
         write(dir.path(), name, serde_json::to_string(&m).unwrap());
         validate(dir.path(), &[name])
     };
-    for (name, created, occurred) in [("zoned.json", "iso_zoned", "iso_zoned"), ("unix.json", "unix_ms", "unix_seconds")] {
+    for (name, created, occurred) in [("zoned.json", "iso_zoned", "iso_zoned"), ("unix.json", "unix_ms", "unix_seconds"), ("serial.json", "excel_serial", "excel_serial_1904")] {
         let (ok, msg) = recorded(name, ",", created, occurred);
         assert!(ok, "{name}: {msg}");
     }

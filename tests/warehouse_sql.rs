@@ -285,6 +285,38 @@ fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
     engines_give_the_table(dir.path(), &config, &events, &unix, as_of);
 }
 
+/// Creation dates as a spreadsheet's serial days (1900 date system) and event times as
+/// serial days of the 1904 system: `mqlcal features`, told `excel_serial` and
+/// `excel_serial_1904`, gives the plain sample's table, and so does the feature-table
+/// query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+#[test]
+fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    // Creation times to the second (the table's created_at column shows them), so that a
+    // serial fraction read a second off, as rounding down would read half of them, shows.
+    let leads = dir.path().join("leads.csv");
+    let (header, mut rows) = read_csv(&leads);
+    for (k, row) in rows.iter_mut().enumerate() {
+        let second = (k * 7919) % 86_400;
+        row[1] = format!("{} {:02}:{:02}:{:02}", row[1], second / 3600, second / 60 % 60, second % 60);
+    }
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    std::fs::write(&leads, rows.iter().fold(line(&header), |text, row| text + &line(row))).unwrap();
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    serial_copy(&leads, &leads, 1, false);
+    let events = dir.path().join("serial_events.csv");
+    serial_copy(&events_csv(), &events, 1, true);
+    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = text.replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1);
+    assert!(text.contains("serial_events.csv") && text.contains("excel_serial\"") && text.contains("excel_serial_1904\""));
+    write(dir.path(), "mqlcal.toml", text);
+    let serial = mqlcal_features(dir.path(), &config);
+    assert!(serial == plain, "the same times give the same table");
+    engines_give_the_table(dir.path(), &config, &events, &serial, as_of);
+}
+
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
 /// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
 #[test]
@@ -361,6 +393,11 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     unix_copy(&dir.path().join("leads.csv"), &dir.path().join("unix_leads.csv"), 1, true);
     unix_copy(&events_csv(), &dir.path().join("unix_events.csv"), 1, false);
     spark_on("unix", "unix_ms", "unix_seconds");
+
+    // And as a spreadsheet's serial days (creation in the 1900 date system, events in the 1904 one).
+    serial_copy(&dir.path().join("leads.csv"), &dir.path().join("serial_leads.csv"), 1, false);
+    serial_copy(&events_csv(), &dir.path().join("serial_events.csv"), 1, true);
+    spark_on("serial", "excel_serial", "excel_serial_1904");
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
@@ -370,7 +407,7 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 }
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO, day-first, zoned and Unix dates) is parsed by sqlglot for the
+/// table plain and grouped, ISO, day-first, zoned, Unix and serial dates) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -392,23 +429,27 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
     write(dir.path(), "unix.json", serde_json::to_string(&model).unwrap());
+    model["inputs"]["created_at_format"] = serde_json::json!("excel_serial");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("excel_serial_1904");
+    write(dir.path(), "serial.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
     write(dir.path(), "zoned.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2));
     write(dir.path(), "unix.toml", text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1));
+    write(dir.path(), "serial.toml", text.replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "unix"] {
+        for model in ["total", "day_first", "zoned", "unix", "serial"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

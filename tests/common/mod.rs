@@ -282,6 +282,32 @@ pub fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> std::coll
 }
 
 
+/// `src` with column `column`'s times written as a spreadsheet's serial day numbers
+/// (days since 1899-12-30, or since 1904-01-01 with `system_1904`), as a date column saved
+/// while formatted as a number writes them: a date alone as its whole day, a time as the
+/// fraction of a day, every other row to 10 decimals and the rest as the shortest text
+/// that reads back as the same f64 (17 significant digits).
+pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    let (header, rows) = read_csv(src);
+    let mut out = line(&header);
+    let day_0 = if system_1904 { 24_107.0 } else { 25_569.0 };
+    for (k, mut row) in rows.into_iter().enumerate() {
+        if !row[column].is_empty() {
+            let text = in_zone(&row[column].replace(' ', "T"), 0, "");
+            let seconds = chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp();
+            let serial = seconds as f64 / 86_400.0 + day_0;
+            row[column] = match (seconds % 86_400, k % 2) {
+                (0, _) => format!("{serial}"),
+                (_, 0) => format!("{serial:.10}"),
+                _ => format!("{serial}"),
+            };
+        }
+        out.push_str(&line(&row));
+    }
+    std::fs::write(dest, out).unwrap();
+}
+
 /// `src` written to `dest` with column `column`'s ISO times (read as UTC) as Unix time:
 /// seconds, every other row with a fraction (`1700072521.5`), or milliseconds with some
 /// past the second (`1700072521437`). Blanks stay blank; the instants, to the second, are the same.

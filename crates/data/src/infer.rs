@@ -108,7 +108,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         render_events(&mut t, ev);
     }
     render_signals(&mut t, &look, events_look.as_ref(), options);
-    write_sales(&mut t, &look.table, look.date.as_deref(), &look.won, &csv.missing, &mut guesses);
+    write_sales(&mut t, &look.table, look.date.as_deref().map(|d| (d, look.date_serial)), &look.won, &csv.missing, &mut guesses);
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
 }
@@ -119,6 +119,8 @@ struct LeadsLook {
     table: read::Table,
     id: Option<String>,
     date: Option<String>,
+    /// The date column holds a spreadsheet's serial day numbers (drafted as `excel_serial`).
+    date_serial: bool,
     outcome: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
@@ -149,17 +151,15 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let first_look = profile_columns(&table, &no_outcome, &csv.missing, decimal)?;
 
     let id = guess::id_column(&first_look);
-    let date = first_look
+    let (date, date_serial) = first_look
         .iter()
         .filter(|p| {
             let n = p.name.to_lowercase();
-            (n.contains("created") || n.contains("date") || n.contains("time")) && !p.numeric
+            n.contains("created") || n.contains("date") || n.contains("time")
         })
-        .find(|p| {
-            let cells = cells::text(&table, &p.name).ok();
-            cells.is_some_and(|c| detect_layout(c.iter().filter_map(|v| clean(v, &csv.missing))).is_ok())
-        })
-        .map(|p| p.name.clone());
+        .find_map(|p| Some((p.name.clone(), drafted_serial(&cells::text(&table, &p.name).ok()?, &csv.missing)?)))
+        .unzip();
+    let date_serial = date_serial.unwrap_or(false);
     let outcome = match (&options.outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(column), _) => {
             if !names.contains(column) {
@@ -229,13 +229,15 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
 struct EventsLook {
     lead_id: String,
     occurred: String,
+    /// The event times are a spreadsheet's serial day numbers (drafted as `excel_serial`).
+    occurred_serial: bool,
     activity: String,
     activities: BTreeMap<String, usize>,
 }
@@ -259,7 +261,28 @@ fn look_at_events(events: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Res
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
-    Ok(EventsLook { lead_id, occurred, activity, activities })
+    let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities })
+}
+
+/// How a column reads as dates: Some(false) when "auto" detects its layout, Some(true)
+/// when every value is a spreadsheet's serial day number (never detected: the draft says
+/// `excel_serial`, as a guess), None when it is not a date column.
+fn drafted_serial(cells: &cells::TextColumn, missing: &[String]) -> Option<bool> {
+    let values = || cells.iter().filter_map(|v| clean(v, missing));
+    if detect_layout(values()).is_ok() {
+        return Some(false);
+    }
+    (values().next().is_some() && values().all(mqlcal_scorecard::looks_like_serial_days)).then_some(true)
+}
+
+/// The draft's date_format line for a column of serial days, or "auto".
+fn date_format_line(serial: bool) -> &'static str {
+    if serial {
+        "date_format = \"excel_serial\"   # GUESS: a spreadsheet's serial day numbers (45306 is 2024-01-15); \"excel_serial_1904\" if the workbook used the 1904 date system (old Mac Excel: 45306 is 2028-01-16)"
+    } else {
+        "date_format = \"auto\"   # or e.g. \"%d/%m/%Y\""
+    }
 }
 
 /// The decimal mark the leads' numbers are written with: ',' when some column reads as
@@ -321,7 +344,7 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
 }
 
 fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, guesses: &mut Vec<String>) {
-    let LeadsLook { id, date, outcome, segment, won_values, lost_values, .. } = look;
+    let LeadsLook { id, date, date_serial, outcome, segment, won_values, lost_values, .. } = look;
     let _ = writeln!(t, "[columns]");
     match &id {
         Some(id) => {
@@ -337,7 +360,7 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, guess
         Some(d) => {
             guesses.push(format!("created-at column: {d:?}"));
             let _ = writeln!(t, "created_at = {}   # GUESS: when the lead was created", toml_str(d));
-            let _ = writeln!(t, "date_format = \"auto\"   # or e.g. \"%d/%m/%Y\"");
+            let _ = writeln!(t, "{}", date_format_line(*date_serial));
         }
         None => {
             guesses.push("created-at column: none found (every lead goes in cohort \"all\")".into());
@@ -387,12 +410,12 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
 }
 
 fn render_events(t: &mut String, ev: &EventsLook) {
-    let EventsLook { lead_id, occurred, activity, .. } = ev;
+    let EventsLook { lead_id, occurred, occurred_serial, activity, .. } = ev;
     let _ = writeln!(t, "[events]");
     let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
     let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
     let _ = writeln!(t, "activity = {}", toml_str(&activity));
-    let _ = writeln!(t, "date_format = \"auto\"");
+    let _ = writeln!(t, "{}", if *occurred_serial { date_format_line(true) } else { "date_format = \"auto\"" });
     let _ = writeln!(t, "window_days = 30   # count events in [created_at, created_at + 30 days]: the as-of scoring moment\n");
 }
 
@@ -424,14 +447,18 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
 }
 
 /// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
-fn write_sales(t: &mut String, table: &read::Table, date: Option<&str>, won: &[Option<bool>], missing: &[String], guesses: &mut Vec<String>) {
+/// `date`: the creation column, and whether it holds serial days.
+fn write_sales(t: &mut String, table: &read::Table, date: Option<(&str, bool)>, won: &[Option<bool>], missing: &[String], guesses: &mut Vec<String>) {
     let decided: Vec<bool> = won.iter().flatten().copied().collect();
     let wins = decided.iter().filter(|w| **w).count();
     if decided.is_empty() || wins == 0 {
         return;
     }
     let months = date
-        .and_then(|d| cells::timestamps(table, d, &cells::DateRule::configured(&mqlcal_config::DateFormat::Auto), missing).ok())
+        .and_then(|(d, serial)| {
+            let format = if serial { mqlcal_config::DateFormat::Fixed(mqlcal_scorecard::DateLayout::SerialDays) } else { mqlcal_config::DateFormat::Auto };
+            cells::timestamps(table, d, &cells::DateRule::configured(&format), missing).ok()
+        })
         .map(|dates| dates.values)
         .map(|times| {
             let mut m: Vec<i32> = times.iter().flatten().map(|&s| mqlcal_features::calendar::month_of(s)).collect();

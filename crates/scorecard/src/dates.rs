@@ -27,7 +27,20 @@ pub enum DateLayout {
     UnixSeconds,
     /// Unix time in milliseconds (`1705312800000`, as some CRM APIs write timestamps).
     UnixMillis,
+    /// A spreadsheet's serial day number, as a date column saved while formatted as a
+    /// number writes it: days since 1899-12-30 (the 1900 date system of Excel for
+    /// Windows, Google Sheets and LibreOffice), its fraction the time of day
+    /// (`45306.375` is 2024-01-15 09:00:00), rounded to the nearest second. Wall-clock
+    /// time, as the spreadsheet showed it. Never detected: the setting says which system.
+    SerialDays,
+    /// The same in the 1904 date system (Excel for Mac before 2011, and workbooks made
+    /// there): days since 1904-01-01, so 45306 is 2028-01-16.
+    SerialDays1904,
 }
+
+/// Days from each spreadsheet date system's day 0 to 1970-01-01.
+const SERIAL_1900_DAYS_BEFORE_1970: i64 = 25_569;
+const SERIAL_1904_DAYS_BEFORE_1970: i64 = 24_107;
 
 /// One numeric part of a date text, as the SQL export reassembles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +62,8 @@ pub enum DatePart {
 /// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
 /// milliseconds (an API's timestamps, read by the `unix_seconds` and `unix_ms`
 /// layouts). None for other text. Serial numbers are named, not read: their epoch
-/// depends on the spreadsheet (1900 or 1904). What it is, with the date, and what to do.
+/// depends on the spreadsheet (1900 or 1904), so the `excel_serial` layouts that read them
+/// are set, never detected. What it is, with the date, and what to do.
 pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
     let text = text.trim();
     let at = |seconds: i64, format: &str| chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.format(format).to_string());
@@ -61,16 +75,22 @@ pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
         };
         return Some((format!("Unix time in {unit} ({text} is {} UTC)", at(layout.parse(text)?, "%Y-%m-%d %H:%M:%S")?), fix));
     }
-    let (whole, fraction) = split_fraction(text);
-    let value: f64 = text.parse().ok()?;
-    if whole.len() != 5 || !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) || !(20_000.0..=80_000.0).contains(&value) {
+    if !looks_like_serial_days(text) {
         return None;
     }
-    let seconds = ((value - 25_569.0) * 86_400.0).round() as i64;
+    let fraction = split_fraction(text).1;
+    let seconds = DateLayout::SerialDays.parse(text)?;
     Some((
         format!("a spreadsheet's date serial number ({text} is {})", at(seconds, if fraction.is_none() { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?),
-        "format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
+        "set date_format = \"excel_serial\" (\"excel_serial_1904\" if the workbook uses the 1904 date system, as old Mac Excel's did), or format the column as a date (yyyy-mm-dd hh:mm:ss) before saving the CSV",
     ))
+}
+
+/// Whether a trimmed text reads as a spreadsheet's serial day number of these decades:
+/// five digits from 20000 to 80000 (1954 to 2119 in the 1900 date system), a fraction allowed.
+pub fn looks_like_serial_days(text: &str) -> bool {
+    let (whole, fraction) = split_fraction(text);
+    whole.len() == 5 && all_digits(whole) && fraction.is_none_or(all_digits) && (20_000..=80_000).contains(&whole.parse::<u32>().unwrap_or(0))
 }
 
 /// A number's text split at its point: the whole part and the fraction, if any.
@@ -112,6 +132,29 @@ fn parse_unix(text: &str, per_second: i64) -> Option<i64> {
     Some(value.div_euclid(per_second) - i64::from(below))
 }
 
+/// Seconds since 1970-01-01 of a serial day number of a system whose day 0 is
+/// `days_before_1970` days before 1970-01-01: the whole days, and the fraction's time of
+/// day rounded to the nearest second (half up), from its decimal digits (a spreadsheet
+/// stores 09:05 as 0.378472222…, never exactly).
+fn parse_serial(text: &str, days_before_1970: i64) -> Option<i64> {
+    let (whole, fraction) = split_fraction(text);
+    if !all_digits(whole) || whole.len() > 7 || fraction.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let days: i64 = whole.parse().ok()?;
+    let seconds = match fraction {
+        None => 0,
+        Some(f) => {
+            // 30 digits are far past a second's worth; u128 holds 10^30 × 86,400 × 2.
+            let digits = &f[..f.len().min(30)];
+            let scale = 10u128.pow(digits.len() as u32);
+            let value: u128 = digits.parse().ok()?;
+            ((value * 86_400 * 2 + scale) / (2 * scale)) as i64
+        }
+    };
+    Some((days - days_before_1970) * 86_400 + seconds)
+}
+
 impl DateLayout {
     /// Whether the times are instants in UTC (a zone, or Unix time) rather than as written.
     pub fn is_utc_instant(&self) -> bool {
@@ -127,6 +170,17 @@ impl DateLayout {
             DateLayout::Pattern(p) => format!("the pattern {p:?}"),
             DateLayout::UnixSeconds => "Unix time in seconds (1705312800)".into(),
             DateLayout::UnixMillis => "Unix time in milliseconds (1705312800000)".into(),
+            DateLayout::SerialDays => "a spreadsheet's serial day number, 1900 date system (45306.375)".into(),
+            DateLayout::SerialDays1904 => "a spreadsheet's serial day number, 1904 date system (43844.375)".into(),
+        }
+    }
+
+    /// A spreadsheet serial layout's day 0, as days before 1970-01-01 (None for the others).
+    pub fn serial_days_before_1970(&self) -> Option<i64> {
+        match self {
+            DateLayout::SerialDays => Some(SERIAL_1900_DAYS_BEFORE_1970),
+            DateLayout::SerialDays1904 => Some(SERIAL_1904_DAYS_BEFORE_1970),
+            _ => None,
         }
     }
 
@@ -143,6 +197,8 @@ impl DateLayout {
                 .ok(),
             DateLayout::UnixSeconds => parse_unix(text, 1),
             DateLayout::UnixMillis => parse_unix(text, 1000),
+            DateLayout::SerialDays => parse_serial(text, SERIAL_1900_DAYS_BEFORE_1970),
+            DateLayout::SerialDays1904 => parse_serial(text, SERIAL_1904_DAYS_BEFORE_1970),
         }
     }
 
@@ -175,7 +231,7 @@ impl DateLayout {
         use DatePart::*;
         let time = [Hour, Minute, Second];
         match self {
-            DateLayout::Iso | DateLayout::IsoZoned | DateLayout::UnixSeconds | DateLayout::UnixMillis => Ok(None),
+            DateLayout::Iso | DateLayout::IsoZoned | DateLayout::UnixSeconds | DateLayout::UnixMillis | DateLayout::SerialDays | DateLayout::SerialDays1904 => Ok(None),
             // The date's separator (any of / . -), the time's T or space and colons, a
             // trailing Z, and the point of fractional seconds (a seventh part, ignored).
             DateLayout::DayFirst => Ok(Some((DMY_SEPARATORS.to_vec(), [Day, Month, Year].into_iter().chain(time).collect()))),
@@ -272,6 +328,8 @@ impl Serialize for DateLayout {
             DateLayout::Pattern(p) => p,
             DateLayout::UnixSeconds => "unix_seconds",
             DateLayout::UnixMillis => "unix_ms",
+            DateLayout::SerialDays => "excel_serial",
+            DateLayout::SerialDays1904 => "excel_serial_1904",
         })
     }
 }
@@ -286,10 +344,12 @@ impl<'de> Deserialize<'de> for DateLayout {
             "month_first" => DateLayout::MonthFirst,
             "unix_seconds" => DateLayout::UnixSeconds,
             "unix_ms" => DateLayout::UnixMillis,
+            "excel_serial" => DateLayout::SerialDays,
+            "excel_serial_1904" => DateLayout::SerialDays1904,
             p if p.contains('%') => DateLayout::Pattern(p.to_string()),
             other => {
                 return Err(serde::de::Error::custom(format!(
-                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\" or a strftime pattern such as \"%d/%m/%Y\""
+                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\", \"excel_serial\", \"excel_serial_1904\" or a strftime pattern such as \"%d/%m/%Y\""
                 )))
             }
         })
@@ -625,7 +685,7 @@ mod tests {
         for (text, says) in [
             ("39448", "serial number (39448 is 2008-01-01)"),
             ("45306", "serial number (45306 is 2024-01-15)"),
-            ("45306.375", "(45306.375 is 2024-01-15 09:00:00)"),
+            ("45306.375", "(45306.375 is 2024-01-15 09:00:00): set date_format = \"excel_serial\" (\"excel_serial_1904\" if the workbook uses the 1904 date system"),
             ("1705312800", "Unix time in seconds (1705312800 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_seconds\""),
             ("1705312800.75", "(1705312800.75 is 2024-01-15 10:00:00 UTC)"),
             ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_ms\""),
@@ -636,6 +696,42 @@ mod tests {
         }
         for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800000.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
             assert_eq!(numeric_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn serial_days_read_as_chrono_counts_them_to_the_nearest_second() {
+        // Excel's own: 45306.375 is 2024-01-15 09:00 in the 1900 system, 43844.375 in the 1904 one.
+        let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp();
+        assert_eq!(DateLayout::SerialDays.parse("45306.375"), Some(at("2024-01-15 09:00:00")));
+        assert_eq!(DateLayout::SerialDays1904.parse("43844.375"), Some(at("2024-01-15 09:00:00")));
+        assert_eq!(DateLayout::SerialDays.parse("39448"), Some(at("2008-01-01 00:00:00")));
+        assert_eq!(DateLayout::SerialDays.parse("25569"), Some(0));
+        // 09:05 as a spreadsheet writes it (15 significant digits), and as 17 digits: the same second.
+        for text in ["45306.3784722222", "45306.37847222222", "45306.378472222222222222222222222222222"] {
+            assert_eq!(DateLayout::SerialDays.parse(text), Some(at("2024-01-15 09:05:00")), "{text}");
+        }
+        // Every second of a random sample of 1950-2100, written as the spreadsheet would
+        // (the day and the fraction of it, to 10 or 15 significant digits): read back exactly.
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        for k in 0..20_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let seconds = at("1950-01-01 00:00:00") + (rng % (150 * 365 * 86_400)) as i64;
+            let serial = (seconds as f64) / 86_400.0 + 25_569.0;
+            let text = if k % 2 == 0 { format!("{serial:.10}") } else { format!("{}", (serial * 1e10).round() / 1e10) };
+            assert_eq!(DateLayout::SerialDays.parse(&text), Some(seconds), "{text}");
+            let text_1904 = format!("{:.10}", serial - 1462.0);
+            assert_eq!(DateLayout::SerialDays1904.parse(&text_1904), Some(seconds), "{text_1904}");
+        }
+        for text in ["", ".5", "-45306", "45306.", "4e4", "45306,5", "2024-01-15", "12345678"] {
+            assert_eq!(DateLayout::SerialDays.parse(text), None, "{text:?}");
+        }
+        for layout in [DateLayout::SerialDays, DateLayout::SerialDays1904] {
+            let name = serde_json::to_string(&layout).unwrap();
+            assert_eq!(serde_json::from_str::<DateLayout>(&name).unwrap(), layout, "{name}");
+            assert!(!layout.is_utc_instant(), "wall-clock time, as the spreadsheet showed it");
         }
     }
 

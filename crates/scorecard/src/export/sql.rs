@@ -182,15 +182,20 @@ impl Dialect {
         Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {iso} END"))
     }
 
-    /// Seconds since 1970-01-01 of a Unix time text, rounded down as the scorer rounds
-    /// (None for the other layouts).
+    /// Seconds since 1970-01-01 of a text that counts time as a number (Unix time, a
+    /// spreadsheet's serial days), rounded as the scorer rounds: Unix time down, serial
+    /// days to the nearest second, half up (None for the other layouts).
     fn unix_seconds(self, expr: &str, layout: Option<&DateLayout>) -> Option<String> {
+        let number = format!("CAST({expr} AS {})", self.real_type());
+        if let Some(days) = layout?.serial_days_before_1970() {
+            return Some(self.floor(&format!("({number} - {days}.0) * 86400.0 + 0.5")));
+        }
         let per_second = match layout? {
             DateLayout::UnixSeconds => "1.0",
             DateLayout::UnixMillis => "1000.0",
             _ => return None,
         };
-        Some(self.floor(&format!("CAST({expr} AS {}) / {per_second}", self.real_type())))
+        Some(self.floor(&format!("{number} / {per_second}")))
     }
 
     /// The largest whole number not above `x`, as an integer.
