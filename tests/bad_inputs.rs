@@ -44,6 +44,7 @@ fn write_base(dir: &Path) {
     write(dir, "events.csv", out);
     std::fs::copy(data.join("current_points.toml"), dir.join("current_points.toml")).unwrap();
     let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("holdout_cohorts =", "# holdout_cohorts =");
+    write(dir, "xlsx.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads.xlsx\""));
     write(dir, "mqlcal.toml", config);
     let (code, _, err) = run_in(dir, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
     assert_eq!(code, 0, "the small copy backtests: {err}");
@@ -76,6 +77,8 @@ fn model_json(dir: &Path, change: impl Fn(&mut serde_json::Value)) {
 }
 
 const VALIDATE: &[&str] = &["validate", "--config", "mqlcal.toml"];
+/// Validate with the leads read from `leads.xlsx`.
+const VALIDATE_XLSX: &[&str] = &["validate", "--config", "xlsx.toml"];
 const SCORE: &[&str] = &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"];
 const EXPORT: &[&str] = &["export", "--model", "model.json", "--sql", "--dialect", "duckdb", "-o", "score.sql"];
 
@@ -140,10 +143,10 @@ fn leads_cases() -> Vec<Case> {
             std::fs::create_dir(d.join("leads.csv")).unwrap();
         }, VALIDATE, 2, &["leads.csv", "folder"]),
         case("leads missing", |d| std::fs::remove_file(d.join("leads.csv")).unwrap(), VALIDATE, 2, &["leads.csv", "not found"]),
-        case("spreadsheet file", |d| {
-            std::fs::copy(d.join("leads.csv"), d.join("leads.xlsx")).unwrap();
-            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.xlsx\"");
-        }, VALIDATE, 2, &["leads.xlsx", "unsupported"]),
+        case("an Apple Numbers file", |d| {
+            std::fs::copy(d.join("leads.csv"), d.join("leads.numbers")).unwrap();
+            edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.numbers\"");
+        }, VALIDATE, 2, &["leads.numbers", "unsupported file type \"numbers\"", "a workbook .xlsx, .xls or .ods"]),
         case("garbage parquet", |d| {
             write(d, "leads.parquet", "not parquet at all");
             edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"leads.parquet\"");
@@ -224,6 +227,23 @@ fn leads_cases() -> Vec<Case> {
             let utf16: Vec<u8> = units.iter().enumerate().filter(|&(k, _)| k != at).flat_map(|(_, u)| u.to_le_bytes()).collect();
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["leads.csv", "line 2 (byte ", "is half of a UTF-16 surrogate pair without its other half"]),
+        case("a CSV named .xlsx", |d| std::fs::rename(d.join("leads.csv"), d.join("leads.xlsx")).unwrap(), VALIDATE_XLSX, 1, &["leads.xlsx: its name ends in .xlsx, but it is text, not a workbook", "rename it .csv"]),
+        case("a workbook cut short", |d| {
+            let mut workbook = rust_xlsxwriter::Workbook::new();
+            workbook.add_worksheet().write_string(0, 0, "lead_id").unwrap();
+            let bytes = workbook.save_to_buffer().unwrap();
+            std::fs::write(d.join("leads.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+        }, VALIDATE_XLSX, 1, &["leads.xlsx: cannot read it as a workbook (its zip data is damaged or cut short", "save it again from the spreadsheet"]),
+        case("a workbook whose table starts below blank rows", |d| {
+            let mut workbook = rust_xlsxwriter::Workbook::new();
+            let sheet = workbook.add_worksheet();
+            for (r, line) in read(d, "leads.csv").lines().enumerate() {
+                for (c, cell) in line.split(',').enumerate() {
+                    sheet.write_string(r as u32 + 2, c as u16, cell).unwrap();
+                }
+            }
+            workbook.save(d.join("leads.xlsx")).unwrap();
+        }, VALIDATE_XLSX, 1, &["leads.xlsx: sheet \"Sheet1\": rows 1 to 2 are blank and the table starts at row 3", "the header must be row 1"]),
         case("UTF-32 leads", |d| {
             let utf32: Vec<u8> = std::iter::once('\u{FEFF}').chain(read(d, "leads.csv").chars()).flat_map(|c| (c as u32).to_le_bytes()).collect();
             std::fs::write(d.join("leads.csv"), utf32).unwrap();

@@ -745,3 +745,68 @@ fn init_drafts_dates_written_as_numbers_as_dates() {
         assert_eq!(code, 0, "{name}: {vout}{verr}\n{text}");
     }
 }
+
+/// `csv` written as an Excel workbook, as a CRM's "Export to Excel" writes one: column
+/// `date_column` as date cells shown the US way (m/d/yyyy h:mm), numbers as numbers shown
+/// with a thousands separator, the rest as text; and a second sheet of notes.
+fn to_workbook(csv: &std::path::Path, xlsx: &std::path::Path, date_column: usize) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let (header, rows) = read_csv(csv);
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Report").unwrap();
+    let (date, grouped) = (Format::new().set_num_format("m/d/yyyy h:mm"), Format::new().set_num_format("#,##0"));
+    for (c, name) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, name).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
+            let c16 = c as u16;
+            match cell.parse::<f64>() {
+                _ if c == date_column => sheet.write_datetime_with_format(r, c16, ExcelDateTime::parse_from_str(cell).unwrap(), &date),
+                Ok(n) => sheet.write_number_with_format(r, c16, n, &grouped),
+                Err(_) => sheet.write_string(r, c16, cell),
+            }
+            .unwrap();
+        }
+    }
+    workbook.add_worksheet().set_name("Notes").unwrap().write_string(0, 0, "Exported from the CRM").unwrap();
+    workbook.save(xlsx).unwrap();
+}
+
+/// Leads and events saved as Excel workbooks (`to_workbook`): read from their first
+/// sheet, dates from the date cells whatever they display and numbers without their
+/// display format, they give the sample's feature table, and `score` the sample's scores.
+#[test]
+fn excel_workbooks_read_as_the_files_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    to_workbook(&data.join("leads.csv"), &dir.path().join("leads.xlsx"), 1);
+    to_workbook(&data.join("events.csv"), &dir.path().join("events.xlsx"), 1);
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
+    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
+    write(dir.path(), "mqlcal.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads.xlsx\"").replace("events = \"events.csv\"", "events = \"events.xlsx\""));
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = features(dir.path(), "workbook.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read_csv(&dir.path().join("workbook.csv")), read_csv(&dir.path().join("plain.csv")));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(format!("{out}{err}").contains("leads.xlsx: read its first sheet, \"Report\", of 2 (\"Report\", \"Notes\")"), "{out}{err}");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let score = |leads: &str, events: &str, out: &str| {
+        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
+    assert!(score("leads.xlsx", "events.xlsx", "scores.csv") == plain, "the same scores, byte for byte");
+    // init drafts from a workbook too.
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "leads.xlsx", "--events", "events.xlsx", "-o", "drafted.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -11,7 +11,7 @@ pub enum DataError {
     Io { path: PathBuf, message: String },
     #[error("{path}: the file is empty (expected a header line and at least one row)")]
     Empty { path: PathBuf },
-    #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet; a file to read may also be a gzipped .csv.gz)")]
+    #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet; a file to read may also be a gzipped .csv.gz, or a workbook .xlsx, .xls or .ods)")]
     UnsupportedFormat { path: PathBuf, extension: String },
     #[error("{path}: no column {column:?} (needed for {purpose}); the file has: {available}{hint}")]
     MissingColumn {

@@ -293,8 +293,10 @@ pub(crate) fn for_each_event(
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<EventsRead, DataError> {
     let needed = needed_columns(columns);
-    match read::input_kind(path)?.0 {
-        read::FileKind::Parquet => {
+    // A Parquet file or a workbook is read whole, as a table; a CSV streams.
+    let table = crate::workbook::is_workbook(path) || read::input_kind(path)?.0 == read::FileKind::Parquet;
+    match table {
+        true => {
             let table = read::read_table(path, csv, Some(&needed), notes)?;
             let ids = cells::text(&table, columns.lead_id)?;
             let activities = cells::text(&table, columns.activity)?;
@@ -305,7 +307,7 @@ pub(crate) fn for_each_event(
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        read::FileKind::Csv => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
+        false => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
     }
 }
 

@@ -20,6 +20,7 @@ mod recipe_columns;
 mod record_bytes;
 mod scoring;
 mod utf16;
+mod workbook;
 mod write;
 
 pub use error::DataError;

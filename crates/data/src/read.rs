@@ -10,6 +10,7 @@ use mqlcal_config::{CsvOptions, Encoding};
 use polars::prelude::*;
 
 use crate::utf16::{self, Utf16ToUtf8};
+use crate::workbook;
 use crate::{csv_lint, DataError};
 
 /// What reading a file noticed that the user should hear about.
@@ -166,9 +167,12 @@ fn check_exists(path: &Path) -> Result<(), DataError> {
     }
 }
 
-/// The column names of a file, without reading its rows.
+/// The column names of a file, without reading its rows (a workbook's sheet is read whole).
 pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     check_exists(path)?;
+    if workbook::is_workbook(path) {
+        return Ok(workbook::read_sheet(path, &mut ReadNotes::default())?.header);
+    }
     match input_kind(path)?.0 {
         FileKind::Parquet => parquet_names(path, &mut parquet_reader(path)?),
         FileKind::Csv => {
@@ -204,8 +208,22 @@ fn read_checked(
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
     check_exists(path)?;
-    let frame = match input_kind(path)?.0 {
-        FileKind::Parquet => {
+    let kind = match workbook::is_workbook(path) {
+        true => None,
+        false => Some(input_kind(path)?.0),
+    };
+    let frame = match kind {
+        None => {
+            let sheet = workbook::read_sheet(path, notes)?;
+            if let Some(columns) = columns {
+                check_columns(path, &sheet.header, columns)?;
+            }
+            match columns.filter(|_| project) {
+                Some(columns) => sheet.frame.select(unique_names(columns)).map_err(|e| DataError::file(path, e.to_string()))?,
+                None => sheet.frame,
+            }
+        }
+        Some(FileKind::Parquet) => {
             let mut reader = parquet_reader(path)?;
             let available = parquet_names(path, &mut reader)?;
             if let Some(columns) = columns {
@@ -216,7 +234,7 @@ fn read_checked(
             }
             reader.finish().map_err(|e| parquet_error(path, e))?
         }
-        FileKind::Csv => {
+        Some(FileKind::Csv) => {
             let prepared = prepare_csv(path, csv)?;
             notes.warnings.extend(prepared.warnings.iter().cloned());
             if let Some(columns) = columns {
@@ -445,7 +463,7 @@ fn blank_rows(frame: &DataFrame, start: usize, rows: usize) -> bool {
 
 /// `frame` (columns named by `names`, in order) without its columns that have no name,
 /// as a spreadsheet leaves after the data, when they are blank; one with a value is refused.
-fn without_unnamed_columns(path: &Path, frame: DataFrame, names: &[PlSmallStr]) -> Result<DataFrame, DataError> {
+pub(crate) fn without_unnamed_columns(path: &Path, frame: DataFrame, names: &[PlSmallStr]) -> Result<DataFrame, DataError> {
     let height = frame.height();
     let mut kept = Vec::with_capacity(names.len());
     for (k, column) in frame.into_columns().into_iter().enumerate() {
