@@ -228,6 +228,9 @@ fn leads_cases() -> Vec<Case> {
             std::fs::write(d.join("leads.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["leads.csv", "line 2 (byte ", "is half of a UTF-16 surrogate pair without its other half"]),
         case("a CSV named .xlsx", |d| std::fs::rename(d.join("leads.csv"), d.join("leads.xlsx")).unwrap(), VALIDATE_XLSX, 1, &["leads.xlsx: its name ends in .xlsx, but it is text, not a workbook", "rename it .csv"]),
+        case("an \"Excel\" export that is a web page", |d| {
+            std::fs::write(d.join("leads.xlsx"), "<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><table><tr><td>lead_id</td></tr></table></html>").unwrap()
+        }, VALIDATE_XLSX, 1, &["leads.xlsx: its name ends in .xlsx, but it is a web page (HTML)", "export the report as CSV"]),
         case("a workbook cut short", |d| {
             let mut workbook = rust_xlsxwriter::Workbook::new();
             workbook.add_worksheet().write_string(0, 0, "lead_id").unwrap();

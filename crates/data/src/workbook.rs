@@ -105,11 +105,14 @@ fn check_signature(path: &Path) -> Result<(), DataError> {
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let text = !start.is_empty() && start.iter().all(|&b| b == b'\t' || b == b'\r' || b == b'\n' || (0x20..0x7F).contains(&b) || b >= 0x80);
+    // Some CRMs' "Excel" exports (Salesforce Classic's .xls among them) are a web page's table.
+    let html = text && String::from_utf8_lossy(&start).trim_start_matches('\u{FEFF}').trim_start().starts_with('<');
     Err(DataError::file(
         path,
-        match text {
-            true => format!("its name ends in .{ext}, but it is text, not a workbook (a CSV saved under a workbook's name?): rename it .csv"),
-            false => format!("its name ends in .{ext}, but it is not a workbook (its first bytes are neither a zip archive's nor an Excel 97 file's): save it again from the spreadsheet, or export the report as CSV"),
+        match (html, text) {
+            (true, _) => format!("its name ends in .{ext}, but it is a web page (HTML), as some CRMs' \"Excel\" exports are, not a workbook: export the report as CSV, or open it in the spreadsheet and save it as .xlsx"),
+            (false, true) => format!("its name ends in .{ext}, but it is text, not a workbook (a CSV saved under a workbook's name?): rename it .csv"),
+            (false, false) => format!("its name ends in .{ext}, but it is not a workbook (its first bytes are neither a zip archive's nor an Excel 97 file's): save it again from the spreadsheet, or export the report as CSV"),
         },
     ))
 }
