@@ -650,23 +650,37 @@ fn gzipped_exports_read_as_the_files_themselves() {
         assert!(out.status.success());
         write(dir.path(), &format!("{file}.gz"), out.stdout);
     }
+    reads_as_the_sample(dir.path(), "leads.csv.gz", "events.csv.gz", |config| config);
+}
+
+/// The sample's leads and events written into `dir` as the files `leads` and `events`
+/// (read with the sample's config, `edit`ed): `mqlcal features` gives the plain sample's
+/// table, the model backtested on them has the plain sample's points, and `score` of
+/// them with that model gives the plain files' scores, byte for byte.
+fn reads_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: impl Fn(String) -> String) {
+    let data = repo_root().join("notebooks-data");
     let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
-    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
-    write(dir.path(), "mqlcal.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads.csv.gz\"").replace("events = \"events.csv\"", "events = \"events.csv.gz\""));
-    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = features(dir.path(), "gzipped.csv");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(read_csv(&dir.path().join("gzipped.csv")), read_csv(&dir.path().join("plain.csv")));
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
+    write(dir, "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
+    write(dir, "mqlcal.toml", edit(config.replace("leads = \"leads.csv\"", &format!("leads = {leads:?}")).replace("events = \"events.csv\"", &format!("events = {events:?}"))));
+    for (config, table, run) in [("plain.toml", "plain.csv", "bt-plain"), ("mqlcal.toml", "table.csv", "bt")] {
+        let (code, _, err) = run_in(dir, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{config}: {err}");
+        let (code, _, err) = run_in(dir, &["backtest", "--config", config, "--out", run]);
+        assert_eq!(code, 0, "{config}: {err}");
+    }
+    assert_eq!(read_csv(&dir.join("table.csv")), read_csv(&dir.join("plain.csv")), "the same feature table");
+    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(run).join("model.json")).unwrap()).unwrap();
+        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
+    };
+    assert_eq!(points("bt"), points("bt-plain"), "the same points");
     let score = |leads: &str, events: &str, out: &str| {
-        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+        let (code, _, err) = run_in(dir, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
         assert_eq!(code, 0, "{err}");
-        std::fs::read(dir.path().join(out)).unwrap()
+        std::fs::read(dir.join(out)).unwrap()
     };
     let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
-    assert!(score("leads.csv.gz", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
+    assert!(score(leads, events, "scores.csv") == plain, "the same scores, byte for byte");
 }
 
 /// Leads saved as Excel's "Unicode Text" (UTF-16 little-endian with its byte-order mark,
@@ -687,33 +701,9 @@ fn utf16_exports_read_as_the_files_themselves() {
     write(dir.path(), "events.csv", events.encode_utf16().flat_map(u16::to_be_bytes).collect::<Vec<u8>>());
     let out = std::process::Command::new("gzip").arg("-f").arg(dir.path().join("events.csv")).output().expect("gzip runs");
     assert!(out.status.success());
-    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
-    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
-    let utf16_config = config.replace("leads = \"leads.csv\"", "leads = \"leads.txt\"").replace("events = \"events.csv\"", "events = \"events.csv.gz\"").replace("delimiter = \",\"", "delimiter = \"auto\"");
-    write(dir.path(), "mqlcal.toml", &utf16_config);
-    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = features(dir.path(), "utf16.csv");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(read_csv(&dir.path().join("utf16.csv")), read_csv(&dir.path().join("plain.csv")));
+    reads_as_the_sample(dir.path(), "leads.txt", "events.csv.gz", |config| config.replace("delimiter = \",\"", "delimiter = \"auto\""));
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "plain.toml", "--out", "bt-plain"]);
-    assert_eq!(code, 0, "{err}");
-    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
-        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(run).join("model.json")).unwrap()).unwrap();
-        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
-    };
-    assert_eq!(points("bt"), points("bt-plain"), "the same points");
-    let score = |leads: &str, events: &str, out: &str| {
-        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
-        assert_eq!(code, 0, "{err}");
-        std::fs::read(dir.path().join(out)).unwrap()
-    };
-    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
-    assert!(score("leads.txt", "events.csv.gz", "scores.csv") == plain, "the same scores, byte for byte");
 }
 
 /// `init` on creation and event times written as numbers: a spreadsheet's serial days are
@@ -784,26 +774,10 @@ fn excel_workbooks_read_as_the_files_themselves() {
     let data = repo_root().join("notebooks-data");
     to_workbook(&data.join("leads.csv"), &dir.path().join("leads.xlsx"), 1);
     to_workbook(&data.join("events.csv"), &dir.path().join("events.xlsx"), 1);
-    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
-    write(dir.path(), "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
-    write(dir.path(), "mqlcal.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads.xlsx\"").replace("events = \"events.csv\"", "events = \"events.xlsx\""));
-    let (code, _, err) = run_in(dir.path(), &["features", "--config", "plain.toml", "-o", "plain.csv"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = features(dir.path(), "workbook.csv");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(read_csv(&dir.path().join("workbook.csv")), read_csv(&dir.path().join("plain.csv")));
+    reads_as_the_sample(dir.path(), "leads.xlsx", "events.xlsx", |config| config);
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(format!("{out}{err}").contains("leads.xlsx: read its first sheet, \"Report\", of 2 (\"Report\", \"Notes\")"), "{out}{err}");
-    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
-    let score = |leads: &str, events: &str, out: &str| {
-        let (code, _, err) = run_in(dir.path(), &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
-        assert_eq!(code, 0, "{err}");
-        std::fs::read(dir.path().join(out)).unwrap()
-    };
-    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
-    assert!(score("leads.xlsx", "events.xlsx", "scores.csv") == plain, "the same scores, byte for byte");
     // init drafts from a workbook too.
     let (code, _, err) = run_in(dir.path(), &["init", "--leads", "leads.xlsx", "--events", "events.xlsx", "-o", "drafted.toml"]);
     assert_eq!(code, 0, "{err}");
