@@ -211,6 +211,7 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", out);
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
         }, VALIDATE, 1, &["leads.csv: row 1 (line 2), column \"created_at\": cannot read \"1704153600000\" as a date", "Unix time in milliseconds (1704153600000 is 2024-01-02 00:00:00 UTC): set date_format = \"unix_ms\""]),
+        case("a blank sheet name", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\nsheet = \" \""), VALIDATE, 2, &["mqlcal.toml", "[input] sheet = \" \": expected the name of a workbook's sheet"]),
         case("decimal mark neither point nor comma", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \";\""), VALIDATE, 2, &["mqlcal.toml", "[input] decimal = \";\"", "expected \".\""]),
         case("a point in a number read with decimal = \",\"", |d| {
             write(d, "leads.csv", read(d, "leads.csv").replacen(",346,", ",346.5,", 1));

@@ -778,6 +778,17 @@ fn excel_workbooks_read_as_the_files_themselves() {
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(format!("{out}{err}").contains("leads.xlsx: read its first sheet, \"Report\", of 2 (\"Report\", \"Notes\")"), "{out}{err}");
+    // The table on another sheet: named by [input] sheet; a name the workbook lacks is refused with its sheets.
+    let config = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    write(dir.path(), "notes_sheet.toml", config.replace("[input]\n", "[input]\nsheet = \"Notes\"\n"));
+    let (code, _, err) = run_in(dir.path(), &["validate", "--config", "notes_sheet.toml"]);
+    assert!(code == 1 && err.contains("leads.xlsx: no column \"lead_id\"") && err.contains("the file has: \"Exported from the CRM\""), "{err}");
+    write(dir.path(), "no_sheet.toml", config.replace("[input]\n", "[input]\nsheet = \"Leads\"\n"));
+    let (code, _, err) = run_in(dir.path(), &["validate", "--config", "no_sheet.toml"]);
+    assert!(code == 1 && err.contains("leads.xlsx: no sheet \"Leads\" ([input] sheet); the workbook has: \"Report\", \"Notes\""), "{err}");
+    write(dir.path(), "report_sheet.toml", config.replace("[input]\n", "[input]\nsheet = \"Report\"\n"));
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "report_sheet.toml"]);
+    assert!(code == 0 && !format!("{out}{err}").contains("first sheet"), "{out}{err}");
     // init drafts from a workbook too.
     let (code, _, err) = run_in(dir.path(), &["init", "--leads", "leads.xlsx", "--events", "events.xlsx", "-o", "drafted.toml"]);
     assert_eq!(code, 0, "{err}");

@@ -26,6 +26,8 @@ pub struct RawInput {
     /// The numbers' decimal mark: "." (the default) or ",".
     pub decimal: Option<String>,
     pub encoding: Option<String>,
+    /// The sheet of a workbook input to read (its first when unset).
+    pub sheet: Option<String>,
     pub missing: Option<Vec<String>>,
     pub duplicates: Option<String>,
     pub as_of: Option<RawDate>,
@@ -134,6 +136,10 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
             ))
         }
     };
+    let sheet = match input.sheet.as_deref() {
+        Some(name) if name.trim().is_empty() => return Err(format!("[input] sheet = {name:?}: expected the name of a workbook's sheet (or leave it out to read the first)")),
+        other => other.map(str::to_string),
+    };
     let missing = input.missing.clone().unwrap_or_else(|| {
         ["", "Select", "NA", "N/A", "null", "NULL"]
             .iter()
@@ -150,7 +156,7 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
             ))
         }
     };
-    Ok((CsvOptions { delimiter, decimal, encoding, missing }, duplicates))
+    Ok((CsvOptions { delimiter, decimal, encoding, sheet, missing }, duplicates))
 }
 
 /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have

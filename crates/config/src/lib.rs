@@ -336,6 +336,8 @@ pub struct CsvOptions {
     /// How numbers in text cells write the decimal point.
     pub decimal: DecimalMark,
     pub encoding: Encoding,
+    /// The sheet read from a workbook input (None: its first).
+    pub sheet: Option<String>,
     /// Cell texts (trimmed) that mean "blank".
     pub missing: Vec<String>,
 }

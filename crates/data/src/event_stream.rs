@@ -924,7 +924,7 @@ mod tests {
     use super::*;
 
     fn options(encoding: Encoding) -> CsvOptions {
-        CsvOptions { delimiter: None, decimal: Default::default(), encoding, missing: vec!["NULL".into()] }
+        CsvOptions { delimiter: None, decimal: Default::default(), encoding, sheet: None, missing: vec!["NULL".into()] }
     }
 
     const NAMES: EventColumnNames<'static> = EventColumnNames { lead_id: "lead", occurred_at: "at", activity: "what" };

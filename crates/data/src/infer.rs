@@ -90,6 +90,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         delimiter: None,
         decimal: DecimalMark::Point,
         encoding: Encoding::Auto,
+        sheet: None,
         missing: MISSING.iter().map(|s| s.to_string()).collect(),
     };
     let mut notes = ReadNotes::default();

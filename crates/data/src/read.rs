@@ -171,7 +171,7 @@ fn check_exists(path: &Path) -> Result<(), DataError> {
 pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     check_exists(path)?;
     if workbook::is_workbook(path) {
-        return Ok(workbook::read_sheet(path, &mut ReadNotes::default())?.header);
+        return Ok(workbook::read_sheet(path, csv.sheet.as_deref(), &mut ReadNotes::default())?.header);
     }
     match input_kind(path)?.0 {
         FileKind::Parquet => parquet_names(path, &mut parquet_reader(path)?),
@@ -214,7 +214,7 @@ fn read_checked(
     };
     let frame = match kind {
         None => {
-            let sheet = workbook::read_sheet(path, notes)?;
+            let sheet = workbook::read_sheet(path, csv.sheet.as_deref(), notes)?;
             if let Some(columns) = columns {
                 check_columns(path, &sheet.header, columns)?;
             }
@@ -642,7 +642,7 @@ mod tests {
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "id,\"city=\"\"Zürich\"\" \\ x\",n\n1,a,2\n").unwrap();
         let name = "city=\"Zürich\" \\ x";
-        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, sheet: None, missing: vec![] };
         let picked = read_table(&path, &csv, Some(&[(name.to_string(), "test".to_string())]), &mut ReadNotes::default()).unwrap();
         assert_eq!(picked.column_names(), vec![name.to_string()]);
         let all = read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();
@@ -655,7 +655,7 @@ mod tests {
     fn blank_unnamed_columns_and_blank_rows_below_the_data_are_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, missing: vec![] };
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Utf8, sheet: None, missing: vec![] };
         let read = |text: &str| {
             std::fs::write(&path, text).unwrap();
             let mut notes = ReadNotes::default();

@@ -66,7 +66,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         })?;
         recipes.push((s.name.as_str(), recipe));
     }
-    let csv = CsvOptions { delimiter: None, decimal: inputs.decimal, encoding: Encoding::Auto, missing: inputs.missing.clone() };
+    let csv = CsvOptions { delimiter: None, decimal: inputs.decimal, encoding: Encoding::Auto, sheet: None, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));

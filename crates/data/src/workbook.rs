@@ -26,8 +26,9 @@ pub(crate) struct Sheet {
     pub(crate) frame: DataFrame,
 }
 
-/// Read the first sheet of the workbook `path`; a note says which sheet when there are several.
-pub(crate) fn read_sheet(path: &Path, notes: &mut ReadNotes) -> Result<Sheet, DataError> {
+/// Read the sheet `wanted` of the workbook `path` (`[input] sheet`), or its first, with a
+/// note saying which when there are several.
+pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNotes) -> Result<Sheet, DataError> {
     check_signature(path)?;
     let unreadable = |e: calamine::Error| {
         // calamine nests its errors ("Xlsx error: Zip error: …"): the innermost says what is wrong.
@@ -38,18 +39,21 @@ pub(crate) fn read_sheet(path: &Path, notes: &mut ReadNotes) -> Result<Sheet, Da
     };
     let mut workbook = open_workbook_auto(path).map_err(unreadable)?;
     let names = workbook.sheet_names();
-    let Some(first) = names.first().cloned() else {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+    let listed = names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    let first = match (wanted, names.first()) {
+        (Some(wanted), _) => match names.iter().find(|n| n.as_str() == wanted) {
+            Some(name) => name.clone(),
+            None => return Err(DataError::file(path, format!("no sheet {wanted:?} ([input] sheet); the workbook has: {listed}"))),
+        },
+        (None, Some(first)) => {
+            if names.len() > 1 {
+                notes.warnings.push(format!("{}: read its first sheet, {first:?}, of {} ({listed}); set [input] sheet to read another", path.display(), names.len()));
+            }
+            first.clone()
+        }
+        (None, None) => return Err(DataError::Empty { path: path.to_path_buf() }),
     };
     let range = workbook.worksheet_range(&first).map_err(unreadable)?;
-    if names.len() > 1 {
-        notes.warnings.push(format!(
-            "{}: read its first sheet, {first:?}, of {} ({}); put the table to read first",
-            path.display(),
-            names.len(),
-            names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
-        ));
-    }
     // The used range may start below the sheet's first row or right of its first column:
     // the rows above and columns left are blank, and the header must be the first row.
     match range.start() {
