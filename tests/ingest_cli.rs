@@ -795,3 +795,25 @@ fn excel_workbooks_read_as_the_files_themselves() {
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "drafted.toml"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// The sample's leads as an Excel 97 workbook (`.xls`, written by xlwt; it holds at most
+/// 65,536 rows, fewer than the sample's events) and as an OpenDocument one (`.ods`, written
+/// by odfpy), date cells and numbers typed as the spreadsheets store them: each reads as
+/// the sample (`reads_as_the_sample`, with the sample's events).
+#[test]
+fn xls_and_ods_workbooks_read_as_the_files_themselves() {
+    let data = repo_root().join("notebooks-data");
+    for ext in ["xls", "ods"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("python3")
+            .arg(repo_root().join("tests/interop/write_workbook.py"))
+            .arg(data.join("leads.csv"))
+            .arg(dir.path().join(format!("leads.{ext}")))
+            .arg("1")
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::copy(data.join("events.csv"), dir.path().join("events.csv")).unwrap();
+        reads_as_the_sample(dir.path(), &format!("leads.{ext}"), "events.csv", |config| config);
+    }
+}
