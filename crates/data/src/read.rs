@@ -208,6 +208,7 @@ fn read_checked(
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
     check_exists(path)?;
+    // None: a workbook, whose sheet is read whole as a table of text.
     let kind = match workbook::is_workbook(path) {
         true => None,
         false => Some(input_kind(path)?.0),
