@@ -294,9 +294,8 @@ pub(crate) fn for_each_event(
 ) -> Result<EventsRead, DataError> {
     let needed = needed_columns(columns);
     // A Parquet file or a workbook is read whole, as a table; a CSV streams.
-    let table = crate::workbook::is_workbook(path) || read::input_kind(path)?.0 == read::FileKind::Parquet;
-    match table {
-        true => {
+    match read::input_kind(path)? {
+        read::Source::Parquet | read::Source::Workbook => {
             let table = read::read_table(path, csv, Some(&needed), notes)?;
             let ids = cells::text(&table, columns.lead_id)?;
             let activities = cells::text(&table, columns.activity)?;
@@ -307,7 +306,7 @@ pub(crate) fn for_each_event(
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout })
         }
-        false => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
+        read::Source::Csv { .. } => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
     }
 }
 

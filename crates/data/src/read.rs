@@ -50,16 +50,26 @@ pub enum FileKind {
     Parquet,
 }
 
-/// What an input file is: its kind, and whether it is gzipped (`leads.csv.gz`, as
-/// warehouses unload large tables), read through a decoder as it streams.
-pub(crate) fn input_kind(path: &Path) -> Result<(FileKind, bool), DataError> {
-    let gzipped = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    if !gzipped {
-        return Ok((file_kind(path)?, false));
+/// What an input file is read as, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// Text, streamed; `gzipped` (`leads.csv.gz`, as warehouses unload large tables) through a decoder.
+    Csv { gzipped: bool },
+    Parquet,
+    /// A spreadsheet workbook (`.xlsx`, `.xls`, `.ods`): a sheet read whole as a table of text.
+    Workbook,
+}
+
+pub(crate) fn input_kind(path: &Path) -> Result<Source, DataError> {
+    if workbook::is_workbook(path) {
+        return Ok(Source::Workbook);
     }
-    match file_kind(&path.with_extension("")) {
-        Ok(FileKind::Csv) => Ok((FileKind::Csv, true)),
-        _ => Err(DataError::UnsupportedFormat { path: path.to_path_buf(), extension: "gz".into() }),
+    let gzipped = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    match (file_kind(if gzipped { path.with_extension("") } else { path.to_path_buf() }.as_path()), gzipped) {
+        (Ok(FileKind::Csv), _) => Ok(Source::Csv { gzipped }),
+        (Ok(FileKind::Parquet), false) => Ok(Source::Parquet),
+        (_, true) => Err(DataError::UnsupportedFormat { path: path.to_path_buf(), extension: "gz".into() }),
+        (Err(e), false) => Err(e),
     }
 }
 
@@ -67,38 +77,36 @@ pub(crate) fn input_kind(path: &Path) -> Result<(FileKind, bool), DataError> {
 /// to UTF-8 when it is UTF-16 (its byte-order mark dropped), so that every reader sees the
 /// same lines and fields as in a plain UTF-8 file, and `offset` counts the text's bytes.
 pub(crate) fn open_input(path: &Path, offset: u64) -> Result<Box<dyn Read>, DataError> {
+    Ok(open_text(path, offset)?.0)
+}
+
+/// [`open_input`], and whether the text came through a decoder (gzip, UTF-16) rather than
+/// being the file's bytes: a reader handed the file by its path (polars) must then be
+/// handed the text instead.
+fn open_text(path: &Path, offset: u64) -> Result<(Box<dyn Read>, bool), DataError> {
     use std::io::{Seek, SeekFrom};
     let io = |e: std::io::Error| DataError::io(path, e);
     let mut file = open_file(path)?;
-    if !input_kind(path)?.1 {
+    if input_kind(path)? != (Source::Csv { gzipped: true }) {
         let start = read_start(&mut file).map_err(io)?;
         return match utf16::sniff(&start) {
             None => {
                 file.seek(SeekFrom::Start(offset)).map_err(io)?;
-                Ok(Box::new(file))
+                Ok((Box::new(file), false))
             }
             Some((order, mark)) => {
                 file.seek(SeekFrom::Start(mark as u64)).map_err(io)?;
-                skip(path, Utf16ToUtf8::new(BufReader::with_capacity(1 << 20, file), order, mark), offset)
+                Ok((skip(path, Utf16ToUtf8::new(BufReader::with_capacity(1 << 20, file), order, mark), offset)?, true))
             }
         };
     }
     let mut text = Gunzipped(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file)));
     let start = read_start(&mut text).map_err(io)?;
-    match utf16::sniff(&start) {
-        None => skip(path, Cursor::new(start).chain(text), offset),
-        Some((order, mark)) => skip(path, Utf16ToUtf8::new(Cursor::new(start[mark..].to_vec()).chain(text), order, mark), offset),
-    }
-}
-
-/// Whether a file's text is read through a decoder (gzipped, or UTF-16) rather than as
-/// its bytes: a reader that is handed the file by its path (polars) must be handed the text.
-fn decoded(path: &Path) -> Result<bool, DataError> {
-    if input_kind(path)?.1 {
-        return Ok(true);
-    }
-    let start = read_start(&mut open_file(path)?).map_err(|e| DataError::io(path, e))?;
-    Ok(utf16::sniff(&start).is_some())
+    let text = match utf16::sniff(&start) {
+        None => skip(path, Cursor::new(start).chain(text), offset)?,
+        Some((order, mark)) => skip(path, Utf16ToUtf8::new(Cursor::new(start[mark..].to_vec()).chain(text), order, mark), offset)?,
+    };
+    Ok((text, true))
 }
 
 fn open_file(path: &Path) -> Result<File, DataError> {
@@ -170,12 +178,10 @@ fn check_exists(path: &Path) -> Result<(), DataError> {
 /// The column names of a file, without reading its rows (a workbook's sheet is read whole).
 pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     check_exists(path)?;
-    if workbook::is_workbook(path) {
-        return Ok(workbook::read_sheet(path, csv.sheet.as_deref(), &mut ReadNotes::default())?.header);
-    }
-    match input_kind(path)?.0 {
-        FileKind::Parquet => parquet_names(path, &mut parquet_reader(path)?),
-        FileKind::Csv => {
+    match input_kind(path)? {
+        Source::Workbook => Ok(workbook::read_sheet(path, csv.sheet.as_deref(), &mut ReadNotes::default())?.header),
+        Source::Parquet => parquet_names(path, &mut parquet_reader(path)?),
+        Source::Csv { .. } => {
             let prepared = prepare_csv(path, csv)?;
             Ok(prepared.header)
         }
@@ -208,13 +214,8 @@ fn read_checked(
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
     check_exists(path)?;
-    // None: a workbook, whose sheet is read whole as a table of text.
-    let kind = match workbook::is_workbook(path) {
-        true => None,
-        false => Some(input_kind(path)?.0),
-    };
-    let frame = match kind {
-        None => {
+    let frame = match input_kind(path)? {
+        Source::Workbook => {
             let sheet = workbook::read_sheet(path, csv.sheet.as_deref(), notes)?;
             if let Some(columns) = columns {
                 check_columns(path, &sheet.header, columns)?;
@@ -224,7 +225,7 @@ fn read_checked(
                 None => sheet.frame,
             }
         }
-        Some(FileKind::Parquet) => {
+        Source::Parquet => {
             let mut reader = parquet_reader(path)?;
             let available = parquet_names(path, &mut reader)?;
             if let Some(columns) = columns {
@@ -235,7 +236,7 @@ fn read_checked(
             }
             reader.finish().map_err(|e| parquet_error(path, e))?
         }
-        Some(FileKind::Csv) => {
+        Source::Csv { .. } => {
             let prepared = prepare_csv(path, csv)?;
             notes.warnings.extend(prepared.warnings.iter().cloned());
             if let Some(columns) = columns {
@@ -328,17 +329,18 @@ struct PreparedCsv {
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
     // A gzipped or UTF-16 file is decoded once, into the bytes linted here and parsed by polars.
-    let decompressed = match decoded(path)? {
+    let (mut text, decoded) = open_text(path, 0)?;
+    let decompressed = match decoded {
         true => {
             let mut bytes = Vec::new();
-            open_input(path, 0)?.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
+            text.read_to_end(&mut bytes).map_err(|e| DataError::io(path, e))?;
             Some(bytes)
         }
         false => None,
     };
     let input: Box<dyn Read + '_> = match &decompressed {
         Some(bytes) => Box::new(bytes.as_slice()),
-        None => open_input(path, 0)?,
+        None => text,
     };
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut first_line = Vec::new();

@@ -20,7 +20,7 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
     matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
-/// The first sheet of a workbook: its header (the first row) and every later row as text.
+/// A sheet of a workbook: its header (the first row) and every later row as text.
 pub(crate) struct Sheet {
     pub(crate) header: Vec<String>,
     pub(crate) frame: DataFrame,
@@ -40,7 +40,7 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
     let mut workbook = open_workbook_auto(path).map_err(unreadable)?;
     let names = workbook.sheet_names();
     let listed = names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
-    let first = match (wanted, names.first()) {
+    let sheet = match (wanted, names.first()) {
         (Some(wanted), _) => match names.iter().find(|n| n.as_str() == wanted) {
             Some(name) => name.clone(),
             None => return Err(DataError::file(path, format!("no sheet {wanted:?} ([input] sheet); the workbook has: {listed}"))),
@@ -53,14 +53,14 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
         }
         (None, None) => return Err(DataError::Empty { path: path.to_path_buf() }),
     };
-    let range = workbook.worksheet_range(&first).map_err(unreadable)?;
+    let range = workbook.worksheet_range(&sheet).map_err(unreadable)?;
     // The used range may start below the sheet's first row or right of its first column:
     // the rows above and columns left are blank, and the header must be the first row.
     match range.start() {
         None => return Err(DataError::Empty { path: path.to_path_buf() }),
         Some((0, _)) => {}
         Some((row, _)) => {
-            return Err(DataError::file(path, format!("sheet {first:?}: rows 1 to {row} are blank and the table starts at row {}: delete the blank rows above it (the header must be row 1)", row + 1)))
+            return Err(DataError::file(path, format!("sheet {sheet:?}: rows 1 to {row} are blank and the table starts at row {}: delete the blank rows above it (the header must be row 1)", row + 1)))
         }
     }
     let mut rows = range.rows();
@@ -76,8 +76,7 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
         }
     }
     // Rows at the end whose every cell is blank (formatted, never filled) are no one's.
-    let filled = (0..columns.first().map_or(0, Vec::len)).rev().find(|&r| columns.iter().any(|c| c[r].is_some())).map_or(0, |r| r + 1);
-    let height = filled;
+    let height = (0..columns.first().map_or(0, Vec::len)).rev().find(|&r| columns.iter().any(|c| c[r].is_some())).map_or(0, |r| r + 1);
     let series: Vec<Column> = header
         .iter()
         .zip(columns)
