@@ -49,17 +49,8 @@ pub(crate) fn check_period(cohorts: &RawCohorts) -> Result<Period, String> {
 pub(crate) fn parse_date_format(raw: Option<&str>, key: &str) -> Result<DateFormat, String> {
     match raw {
         None | Some("auto") => Ok(DateFormat::Auto),
-        Some("iso") => Ok(DateFormat::Fixed(DateLayout::Iso)),
-        Some("iso_zoned") => Ok(DateFormat::Fixed(DateLayout::IsoZoned)),
-        Some("day_first") => Ok(DateFormat::Fixed(DateLayout::DayFirst)),
-        Some("month_first") => Ok(DateFormat::Fixed(DateLayout::MonthFirst)),
-        Some("unix_seconds") => Ok(DateFormat::Fixed(DateLayout::UnixSeconds)),
-        Some("unix_ms") => Ok(DateFormat::Fixed(DateLayout::UnixMillis)),
-        Some("excel_serial") => Ok(DateFormat::Fixed(DateLayout::SerialDays)),
-        Some("excel_serial_1904") => Ok(DateFormat::Fixed(DateLayout::SerialDays1904)),
-        Some(p) if p.contains('%') => Ok(DateFormat::Fixed(DateLayout::Pattern(p.to_string()))),
-        Some(p) => Err(format!(
-            "{key} = {p:?}: expected \"auto\", \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\", \"excel_serial\", \"excel_serial_1904\" or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\""
-        )),
+        Some(p) => DateLayout::named(p).map(DateFormat::Fixed).ok_or_else(|| {
+            format!("{key} = {p:?}: expected \"auto\", {} or a strftime pattern such as \"%d/%m/%Y\" or \"%Y-%m-%d %H:%M:%S\"", DateLayout::NAMES)
+        }),
     }
 }

@@ -197,8 +197,7 @@ impl DateLayout {
                 .ok(),
             DateLayout::UnixSeconds => parse_unix(text, 1),
             DateLayout::UnixMillis => parse_unix(text, 1000),
-            DateLayout::SerialDays => parse_serial(text, SERIAL_1900_DAYS_BEFORE_1970),
-            DateLayout::SerialDays1904 => parse_serial(text, SERIAL_1904_DAYS_BEFORE_1970),
+            DateLayout::SerialDays | DateLayout::SerialDays1904 => parse_serial(text, self.serial_days_before_1970()?),
         }
     }
 
@@ -337,7 +336,20 @@ impl Serialize for DateLayout {
 impl<'de> Deserialize<'de> for DateLayout {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Ok(match text.as_str() {
+        DateLayout::named(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("date format {text:?}: expected {} or a strftime pattern such as \"%d/%m/%Y\"", DateLayout::NAMES))
+        })
+    }
+}
+
+impl DateLayout {
+    /// The layouts' names, as a message lists them (a strftime pattern aside).
+    pub const NAMES: &'static str = "\"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\", \"excel_serial\", \"excel_serial_1904\"";
+
+    /// The layout a name (as the model file and the config write it) or a strftime pattern
+    /// (any text with a `%`) stands for; None for other text.
+    pub fn named(text: &str) -> Option<DateLayout> {
+        Some(match text {
             "iso" => DateLayout::Iso,
             "iso_zoned" => DateLayout::IsoZoned,
             "day_first" => DateLayout::DayFirst,
@@ -347,11 +359,7 @@ impl<'de> Deserialize<'de> for DateLayout {
             "excel_serial" => DateLayout::SerialDays,
             "excel_serial_1904" => DateLayout::SerialDays1904,
             p if p.contains('%') => DateLayout::Pattern(p.to_string()),
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "date format {other:?}: expected \"iso\", \"iso_zoned\", \"day_first\", \"month_first\", \"unix_seconds\", \"unix_ms\", \"excel_serial\", \"excel_serial_1904\" or a strftime pattern such as \"%d/%m/%Y\""
-                )))
-            }
+            _ => return None,
         })
     }
 }
