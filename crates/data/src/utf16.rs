@@ -91,8 +91,15 @@ impl<R: Read> Utf16ToUtf8<R> {
         }
         let units = self.carry[..whole].chunks_exact(2).map(unit);
         let mut at = self.position;
+        self.decoded.reserve(whole);
         for decoded in char::decode_utf16(units) {
             match decoded {
+                // Most of an export is ASCII: one byte each, as UTF-8 writes it.
+                Ok(c) if c.is_ascii() => {
+                    self.decoded.push(c as u8);
+                    at += 2;
+                    self.line += u64::from(c == '\n');
+                }
                 Ok(c) => {
                     let mut buf = [0; 4];
                     self.decoded.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
