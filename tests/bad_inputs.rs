@@ -52,6 +52,19 @@ fn write_base(dir: &Path) {
     std::fs::remove_dir_all(dir.join("bt")).unwrap();
 }
 
+/// The copy's leads with a decision-date column `closed_at` (`date(row)`, rows from 1),
+/// named by `[columns] decided_at`.
+fn with_decision_dates(dir: &Path, date: impl Fn(usize) -> String) {
+    let text = read(dir, "leads.csv");
+    let mut lines = text.lines();
+    let mut out = format!("{},closed_at\n", lines.next().unwrap());
+    for (row, line) in lines.enumerate() {
+        out.push_str(&format!("{line},{}\n", date(row + 1)));
+    }
+    write(dir, "leads.csv", out);
+    edit(dir, "mqlcal.toml", "[columns]\n", "[columns]\ndecided_at = \"closed_at\"\n");
+}
+
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
 }
@@ -338,6 +351,15 @@ fn config_cases() -> Vec<Case> {
         case("config empty", |d| write(d, "mqlcal.toml", ""), VALIDATE, 2, &["mqlcal.toml"]),
         case("signal defined twice", |d| edit(d, "mqlcal.toml", "[[signals]]\nname = \"employees\"", "[[signals]]\nname = \"title\""), VALIDATE, 2, &["mqlcal.toml", "\"title\" is defined twice"]),
         case("unknown date format", |d| edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"whenever\""), VALIDATE, 2, &["mqlcal.toml", "date_format"]),
+        case("decision column not in the leads", |d| edit(d, "mqlcal.toml", "[columns]\n", "[columns]\ndecided_at = \"CloseDate\"\n"), VALIDATE, 1, &["leads.csv", "CloseDate", "[columns] decided_at"]),
+        case("decision date format without its column", |d| edit(d, "mqlcal.toml", "[columns]\n", "[columns]\ndecided_at_format = \"%d/%m/%Y\"\n"), VALIDATE, 2, &["mqlcal.toml", "decided_at_format is set but [columns] decided_at names no column"]),
+        case("decision date unreadable", |d| {
+            with_decision_dates(d, |row| if row == 5 { "next week".into() } else { "2024-03-01".into() });
+        }, VALIDATE, 1, &["leads.csv", "closed_at", "next week"]),
+        case("decision dates in another layout than creation dates", |d| {
+            with_decision_dates(d, |_| "01/03/2024".into());
+            edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
+        }, VALIDATE, 1, &["leads.csv", "closed_at", "01/03/2024", "decided_at_format"]),
     ]
 }
 

@@ -172,3 +172,45 @@ fn init_drafts_the_won_and_lost_files_layout() {
     assert!(!draft.contains("FILL ME IN") && !draft.contains("[outcome]"), "{draft}");
     run_job(dir.path(), "mqlcal.toml");
 }
+
+/// A CRM export with a close date before its creation date (`Close Date`, then `Created
+/// Date`) and events: init takes `Created Date` as the creation date, drafts `Close Date` as
+/// the decision date that ends the windows (not as a signal), and the draft validates with
+/// the windows cut. Without events the decision date is only suggested, commented out.
+#[test]
+fn init_drafts_the_decision_date_that_ends_the_windows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(d, &["synth", "--leads", "3000", "--seed", "3", "--decisions", "--out", "crm"]);
+    assert_eq!(code, 0, "{err}");
+    // Close Date second, the creation date renamed.
+    let (header, rows) = read_csv(&d.join("crm/leads.csv"));
+    assert_eq!((header[1].as_str(), header.last().unwrap().as_str()), ("created_at", "closed_at"));
+    let line = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    let reorder = |row: &[String]| {
+        let mut cells = vec![row[0].clone(), row.last().unwrap().clone()];
+        cells.extend(row[1..row.len() - 1].iter().cloned());
+        cells
+    };
+    let mut header = reorder(&header);
+    (header[1], header[2]) = ("Close Date".into(), "Created Date".into());
+    write(d, "leads.csv", rows.iter().fold(line(header), |text, row| text + &line(reorder(row))));
+    std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains("\ncreated_at = \"Created Date\"") && draft.contains("\ndecided_at = \"Close Date\"   # GUESS"), "{draft}");
+    assert!(err.contains("decision-date column: \"Close Date\""), "{err}");
+    assert!(!active_columns(&draft).contains(&"Close Date".to_string()) && !draft.contains("name = \"close_date\""), "not a signal: {draft}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("decisions (column \"Close Date\"):") && !out.contains("\"Close Date\": its name"), "{out}");
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "no_events.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("no_events.toml")).unwrap();
+    assert!(draft.contains("\n# decided_at = \"Close Date\"   # the decision date ends engagement windows") && !draft.contains("\ndecided_at"), "{draft}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "no_events.toml"]);
+    assert!(code <= 1, "{out}{err}");
+}

@@ -317,6 +317,69 @@ fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
     engines_give_the_table(dir.path(), &config, &events, &serial, as_of);
 }
 
+/// Decision dates (`[columns] decided_at`): each decided lead's window ends at its
+/// decision, in `mqlcal features` and in the feature-table query on SQLite, DuckDB and
+/// PostgreSQL, plain and grouped. The leads get every kind of decision cell (blank, before
+/// creation, at one of the lead's own event times, inside the window, after it), open
+/// leads too (not read); the events left out are counted here on their own and
+/// compared with validate's.
+#[test]
+fn decision_dates_end_windows_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let before = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let leads = dir.path().join("leads.csv");
+    let (mut header, mut rows) = read_csv(&leads);
+    let mut times: HashMap<String, Vec<i64>> = HashMap::new();
+    for event in read_csv(&events_csv()).1 {
+        times.entry(event[0].clone()).or_default().push(epoch(&event[1]));
+    }
+    let window = 30 * 86_400;
+    let text = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let (mut left_out, mut decided_in_window) = (0usize, 0usize);
+    header.push("closed_at".into());
+    for (k, row) in rows.iter_mut().enumerate() {
+        let created = epoch(&row[1]);
+        let in_window: Vec<i64> = times.get(&row[0]).map_or(vec![], |t| t.iter().copied().filter(|&t| t >= created && t <= created + window).collect());
+        let decided = match k % 5 {
+            0 => None,
+            1 => Some(created - 43_200),
+            2 => Some(in_window.get(in_window.len() / 2).copied().unwrap_or(created + 3 * 86_400)),
+            3 => Some(created + 2 * 86_400 + 3_600),
+            _ => Some(created + 90 * 86_400),
+        };
+        row.push(decided.map(text).unwrap_or_default());
+        if let (Some(at), "won" | "lost") = (decided, row[2].as_str()) {
+            if at >= created {
+                left_out += in_window.iter().filter(|&&t| t >= at).count();
+                decided_in_window += usize::from(at <= created + window);
+            }
+        }
+    }
+    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    std::fs::write(&leads, rows.iter().fold(line(&header), |text, row| text + &line(row))).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap().replacen("[columns]\n", "[columns]\ndecided_at = \"closed_at\"\n", 1);
+    write(dir.path(), "mqlcal.toml", text);
+
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", config.to_str().unwrap(), "--json"]);
+    assert!(code <= 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let tally = &report["events"]["decisions"];
+    assert_eq!(tally["events_after"], left_out, "{tally}");
+    assert!(left_out > 1000, "the cut leaves events out: {left_out}");
+    let in_window = tally["won_decided_in_window"].as_u64().unwrap() + tally["lost_decided_in_window"].as_u64().unwrap();
+    assert_eq!(in_window as usize, decided_in_window, "{tally}");
+    assert!(tally["before_created"].as_u64().unwrap() > 100 && tally["blank"].as_u64().unwrap() > 100, "{tally}");
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("before their creation date") && warnings.contains("have no decision date"), "{warnings}");
+
+    let cut = mqlcal_features(dir.path(), &config);
+    assert_eq!(cut.0, before.0);
+    assert_ne!(cut.1, before.1, "the decisions change features");
+    engines_give_the_table(dir.path(), &config, &events_csv(), &cut, as_of);
+}
+
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
 /// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
 #[test]

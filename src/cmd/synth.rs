@@ -28,6 +28,11 @@ pub struct Args {
     /// Percent of lost leads older than 180 days that the CRM still shows open
     #[arg(long, default_value_t = 0, value_name = "PERCENT")]
     pub stale_open_percent: u32,
+    /// Write each lead's decision date (column closed_at) and what won leads do once
+    /// decided inside their window (onboarding e-mails, clicks, pricing visits): events
+    /// that leak the outcome unless the window ends at the decision ([columns] decided_at)
+    #[arg(long)]
+    pub decisions: bool,
     /// Output folder (created if needed)
     #[arg(long)]
     pub out: PathBuf,
@@ -51,6 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         quarters: args.quarters,
         export_at,
         stale_open_percent: args.stale_open_percent,
+        decisions: args.decisions,
         ..Default::default()
     };
     let summary = mqlcal_synth::generate(&params, &args.out)?;

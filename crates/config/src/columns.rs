@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::{DateFormat, DateLayout, Period};
+use crate::{DateFormat, DateLayout, DecidedAt, Period};
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -12,6 +12,8 @@ pub struct RawColumns {
     pub created_at: Option<String>,
     pub date_format: Option<String>,
     pub outcome: Option<String>,
+    pub decided_at: Option<String>,
+    pub decided_at_format: Option<String>,
     #[serde(default)]
     pub segments: Vec<String>,
 }
@@ -30,6 +32,34 @@ pub(crate) fn check_columns(columns: &RawColumns) -> Result<(String, DateFormat)
         .ok_or("[columns] id is required: the column that identifies a lead")?;
     let leads_date_format = parse_date_format(columns.date_format.as_deref(), "[columns] date_format")?;
     Ok((id_column, leads_date_format))
+}
+
+/// `[columns] decided_at` (with its date format, the leads' by default): a decided
+/// lead's engagement window ends at its decision. Only events can leak past it, so it
+/// needs an events file; and a window that starts at creation needs the creation date.
+pub(crate) fn check_decided_at(columns: &RawColumns, leads_date_format: &DateFormat, has_events: bool) -> Result<Option<DecidedAt>, String> {
+    let Some(column) = columns.decided_at.clone() else {
+        return match columns.decided_at_format {
+            Some(_) => Err("[columns] decided_at_format is set but [columns] decided_at names no column".into()),
+            None => Ok(None),
+        };
+    };
+    if column.trim().is_empty() {
+        return Err("[columns] decided_at = \"\": expected the column with each lead's decision date (when it was won or lost), or remove the key".into());
+    }
+    if !has_events {
+        return Err(format!(
+            "[columns] decided_at = {column:?} ends each decided lead's engagement window at its decision, but [input] events names no events file: there is no window to end; remove the key or add the events"
+        ));
+    }
+    if columns.created_at.is_none() {
+        return Err(format!("[columns] decided_at = {column:?} needs [columns] created_at: the engagement window starts at the creation date"));
+    }
+    let date_format = match columns.decided_at_format.as_deref() {
+        None => leads_date_format.clone(),
+        raw => parse_date_format(raw, "[columns] decided_at_format")?,
+    };
+    Ok(Some(DecidedAt { column, date_format }))
 }
 
 /// `[cohorts] period`.

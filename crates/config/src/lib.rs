@@ -328,6 +328,17 @@ impl EventsSpec {
     }
 }
 
+/// `[columns] decided_at`: the leads column with each lead's decision date (when it was
+/// won or lost). A decided lead's events count only before it: activity after the
+/// decision (onboarding e-mails, a customer's visits) is not what predicted the decision.
+/// Open leads' cells are ignored (a CRM's close date is an expected date until then).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidedAt {
+    pub column: String,
+    /// `[columns] decided_at_format`, or the leads' `[columns] date_format`.
+    pub date_format: DateFormat,
+}
+
 /// How CSV files are read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvOptions {
@@ -364,6 +375,8 @@ pub struct Config {
     pub id_column: String,
     pub created_at_column: Option<String>,
     pub date_format: DateFormat,
+    /// `[columns] decided_at`: decided leads' windows end at their decision.
+    pub decided_at: Option<DecidedAt>,
     pub outcome: OutcomeMap,
     pub segments: Vec<String>,
     pub events: Option<EventsSpec>,
@@ -514,6 +527,9 @@ impl Config {
         push(&self.id_column);
         if let Some(c) = &self.created_at_column {
             push(c);
+        }
+        if let Some(decided) = &self.decided_at {
+            push(&decided.column);
         }
         match &self.layout {
             Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => {

@@ -113,6 +113,7 @@ impl RawConfig {
         let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
         let events = crate::events::check_events(self.input.events.as_deref(), self.events.as_ref(), &resolve)?;
+        let decided_at = crate::columns::check_decided_at(&self.columns, &leads_date_format, events.is_some())?;
         let period = crate::columns::check_period(&self.cohorts)?;
         let signals = crate::signals::check_signals(self.signals, events.is_some())?;
         let model = crate::model::check_model(self.model, &signals, &resolve)?;
@@ -136,6 +137,7 @@ impl RawConfig {
             id_column,
             created_at_column: self.columns.created_at,
             date_format: leads_date_format,
+            decided_at,
             outcome,
             segments: self.columns.segments,
             events,

@@ -197,3 +197,25 @@ fn bad_rules_name_the_key() {
     let e = load(&format!("{no_engagement}{two}")).unwrap_err().to_string();
     assert!(e.contains("needs engagement signals"), "{e}");
 }
+
+#[test]
+fn decided_at_ends_windows_and_needs_events_and_a_creation_date() {
+    let with = |lines: &str| MINIMAL.replacen("[columns]\n", &format!("[columns]\n{lines}\n"), 1);
+    let c = load(&with("decided_at = \"CloseDate\"\ndate_format = \"day_first\"")).unwrap();
+    let decided = c.decided_at.as_ref().unwrap();
+    assert_eq!((decided.column.as_str(), &decided.date_format), ("CloseDate", &c.date_format), "the leads' format by default");
+    assert!(c.leads_columns().contains(&"CloseDate".to_string()));
+    let c = load(&with("decided_at = \"CloseDate\"\ndecided_at_format = \"%d/%m/%Y\"")).unwrap();
+    assert_eq!(c.decided_at.unwrap().date_format, DateFormat::Fixed(DateLayout::Pattern("%d/%m/%Y".into())));
+    assert!(load(MINIMAL).unwrap().decided_at.is_none());
+
+    let err = |text: String| load(&text).unwrap_err().to_string();
+    assert!(err(with("decided_at = \" \"")).contains("[columns] decided_at = \"\": expected the column"));
+    assert!(err(with("decided_at_format = \"iso\"")).contains("decided_at_format is set but [columns] decided_at names no column"));
+    assert!(err(with("decided_at = \"CloseDate\"\ndecided_at_format = \"whenever\"")).contains("[columns] decided_at_format = \"whenever\""));
+    let no_events = with("decided_at = \"CloseDate\"").replace("events = \"events.csv\"\n", "").replace("[events]\nwindow_days = 14\n", "");
+    let no_events: String = no_events.split("[[signals]]\nname = \"demo\"").next().unwrap().to_string();
+    assert!(err(no_events).contains("[input] events names no events file: there is no window to end"));
+    let undated = with("decided_at = \"CloseDate\"").replace("created_at = \"created_at\"\n", "");
+    assert!(err(undated).contains("needs [columns] created_at"));
+}

@@ -165,8 +165,8 @@ pub struct DateRule<'a> {
 
 /// Where a column's date layout comes from, so what a message tells the user to change.
 pub enum DateFix<'a> {
-    /// The config's `date_format`: it can be set, to a 12-hour pattern too.
-    Config,
+    /// A config key (`date_format`, `decided_at_format`): it can be set, to a 12-hour pattern too.
+    Config(&'a str),
     /// A model file's recorded layout (what training read): this says what to do instead.
     Recorded(&'a str),
 }
@@ -174,7 +174,12 @@ pub enum DateFix<'a> {
 impl<'a> DateRule<'a> {
     /// The config's rule for a column.
     pub fn configured(format: &'a DateFormat) -> DateRule<'a> {
-        DateRule { format, fix: DateFix::Config }
+        Self::configured_by(format, "date_format")
+    }
+
+    /// The rule of a column whose layout config key `key` sets.
+    pub fn configured_by(format: &'a DateFormat, key: &'a str) -> DateRule<'a> {
+        DateRule { format, fix: DateFix::Config(key) }
     }
 
     /// The message for a cell that is not a date as this rule reads dates.
@@ -182,18 +187,18 @@ impl<'a> DateRule<'a> {
         if let Some((number, fix)) = mqlcal_scorecard::numeric_date(text) {
             // A model's rule is not the analyst's to change: its own fix, not the config's.
             let fix = match self.fix {
-                DateFix::Config => format!(": {fix}"),
+                DateFix::Config(_) => format!(": {fix}"),
                 DateFix::Recorded(recorded) => format!("; {recorded}"),
             };
             return format!("cannot read {text:?} as a date; expected {} (it looks like {number}{fix})", layout.describe());
         }
         let fix = match self.fix {
-            DateFix::Config => match layout.twelve_hour_pattern(text) {
-                Some(pattern) => format!("its time is on a 12-hour clock: set date_format = {pattern:?} in the config"),
+            DateFix::Config(key) => match layout.twelve_hour_pattern(text) {
+                Some(pattern) => format!("its time is on a 12-hour clock: set {key} = {pattern:?} in the config"),
                 None if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => {
-                    "it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC".to_string()
+                    format!("it carries a time zone: set {key} = \"iso_zoned\" in the config to read every timestamp as UTC")
                 }
-                None => "set date_format in the config".to_string(),
+                None => format!("set {key} in the config"),
             },
             DateFix::Recorded(fix) => fix.to_string(),
         };

@@ -1,11 +1,13 @@
 //! Engagement signals counted as of the scoring moment: only events in
 //! `[created_at, created_at + window_days]` count, so nothing that happened
-//! after sales touched the lead leaks into the model.
+//! after sales touched the lead leaks into the model; with `[columns] decided_at`,
+//! a decided lead's window also ends at its decision.
 
 use std::collections::BTreeMap;
 
 use mqlcal_config::{Config, EventsSpec};
-use mqlcal_scorecard::EventsRule;
+use mqlcal_features::Outcome;
+use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
@@ -18,8 +20,46 @@ use crate::DataError;
 pub struct LeadKeys<'a> {
     pub ids: &'a [String],
     pub created_at: &'a [Option<i64>],
+    /// Each lead's decision date, with `[columns] decided_at`.
+    pub(crate) decisions: Option<Decisions<'a>>,
     /// The ids' rows, when ingest found them already (`IdRows::new` of these same ids).
     pub(crate) id_rows: Option<IdRows>,
+}
+
+/// The decision dates of `[columns] decided_at`, per lead (None: open, or no usable date).
+pub(crate) struct Decisions<'a> {
+    pub(crate) at: &'a [Option<i64>],
+    pub(crate) outcomes: &'a [Outcome],
+}
+
+/// Decided leads whose decision date could not end their window.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DecisionsUnusable {
+    pub(crate) blank: usize,
+    pub(crate) before_created: usize,
+    /// (file index, 1-based row) of the first decided before created.
+    pub(crate) example: Option<(usize, usize)>,
+}
+
+/// What `[columns] decided_at` did to the engagement windows: how many decided leads
+/// were decided before their window's end, and the events it left out.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DecisionStats {
+    /// The leads column (`[columns] decided_at`).
+    pub column: String,
+    /// Won and lost leads decided before their window's end (their windows end at the decision).
+    pub won_decided_in_window: usize,
+    pub lost_decided_in_window: usize,
+    /// In-window events at or after the decision whose activity a signal counts, of won and
+    /// of lost leads: left out (counted, they are what the lead did once decided).
+    pub won_counted_events_after: usize,
+    pub lost_counted_events_after: usize,
+    /// Every in-window event at or after a decision (any activity): left out.
+    pub events_after: usize,
+    /// Decided leads with a blank decision date (their windows are whole).
+    pub blank: usize,
+    /// Decided leads dated before their creation (date not used; windows whole).
+    pub before_created: usize,
 }
 
 /// What happened to the rows of the events file.
@@ -35,6 +75,9 @@ pub struct EventStats {
     pub before_created: usize,
     /// Events after the window closed (after sales contact, typically): never counted.
     pub after_window: usize,
+    /// With `[columns] decided_at`: windows ended at decisions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decisions: Option<DecisionStats>,
     /// Events whose lead id matches no lead.
     pub unknown_lead: usize,
     /// Events with a blank lead id, date or activity.
@@ -82,6 +125,8 @@ pub fn aggregate(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
+    let decisions = leads.decisions.as_ref();
+    let mut decision_stats = config.decided_at.as_ref().map(|d| decided_in_window(&d.column, decisions, leads.created_at, window));
     let mut sample_event: Option<String> = None;
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
@@ -114,6 +159,18 @@ pub fn aggregate(
             }
             return;
         }
+        if let (Some(decisions), Some(tally)) = (decisions, decision_stats.as_mut()) {
+            if decisions.at[lead].is_some_and(|decided| time >= decided) {
+                tally.events_after += 1;
+                if event.counted.is_some() {
+                    match decisions.outcomes[lead] {
+                        Outcome::Won => tally.won_counted_events_after += 1,
+                        _ => tally.lost_counted_events_after += 1,
+                    }
+                }
+                return;
+            }
+        }
         match event.counted {
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
@@ -140,6 +197,7 @@ pub fn aggregate(
         ));
     }
     stats.missing_activities = missing;
+    stats.decisions = decision_stats;
     if stats.unknown_lead > 0 {
         let id_forms = sample_event.as_deref().and_then(|id| other_id_form(id, &lead_index)).map(|hint| format!("; {hint}")).unwrap_or_default();
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{id_forms}", path.display(), stats.unknown_lead));
@@ -151,6 +209,21 @@ pub fn aggregate(
         }
     }
     Ok(EventAggregation { stats, columns })
+}
+
+/// The decision tally before any event is read: which decided leads' windows end at their decision.
+fn decided_in_window(column: &str, decisions: Option<&Decisions<'_>>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
+    let mut tally = DecisionStats { column: column.to_string(), ..Default::default() };
+    for (lead, at) in decisions.map_or(&[][..], |d| d.at).iter().enumerate() {
+        let (Some(at), Some(created)) = (at, created_at[lead]) else { continue };
+        if *at <= window.end(created) {
+            match decisions.map(|d| d.outcomes[lead]) {
+                Some(Outcome::Won) => tally.won_decided_in_window += 1,
+                _ => tally.lost_decided_in_window += 1,
+            }
+        }
+    }
+    tally
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.

@@ -65,6 +65,16 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
+/// A column named as the date a lead was decided (won or lost): `CloseDate`, `Closed At`,
+/// `Date Converted`, `Became a Customer Date`, `won_date`. Never the creation date.
+pub fn decision_date_named(name: &str) -> bool {
+    let n = name.to_lowercase();
+    let last_word = n.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let dated = ["date", "time", "day"].iter().any(|w| n.contains(w)) || ["at", "on"].contains(&last_word);
+    let decided = ["close", "converted", "conversion", "decided", "decision", "became a customer", "customer since", "won", "lost"].iter().any(|w| n.contains(w));
+    dated && decided && !n.contains("creat")
+}
+
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
 pub fn axis(name: &str) -> &'static str {
     let n = name.to_lowercase();
@@ -156,6 +166,16 @@ mod tests {
             blank_rate_won: None,
             blank_rate_lost: None,
             leakage: None,
+        }
+    }
+
+    #[test]
+    fn decision_dates_are_told_by_their_names() {
+        for name in ["CloseDate", "Close Date", "closed_at", "Date Converted", "Became a Customer Date", "won_date", "Closed On", "conversion_time"] {
+            assert!(decision_date_named(name), "{name}");
+        }
+        for name in ["created_at", "Created Date", "Lead Created Closed Date", "Last Activity Date", "close_reason", "Converted", "outcome", "lost_reason"] {
+            assert!(!decision_date_named(name), "{name}");
         }
     }
 

@@ -103,7 +103,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     if look.decimal == DecimalMark::Comma {
         guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
     }
-    render_columns(&mut t, &look, options, &mut guesses);
+    render_columns(&mut t, &look, options, events.is_some(), &mut guesses);
     render_outcome(&mut t, &look, options);
     if let Some(ev) = &events_look {
         render_events(&mut t, ev);
@@ -122,6 +122,8 @@ struct LeadsLook {
     date: Option<String>,
     /// The date column holds a spreadsheet's serial day numbers (drafted as `excel_serial`).
     date_serial: bool,
+    /// A column of decision dates (by its name, its values dates) and whether they are serial days.
+    decided: Option<(String, bool)>,
     outcome: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
@@ -152,15 +154,18 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let first_look = profile_columns(&table, &no_outcome, &csv.missing, decimal)?;
 
     let id = guess::id_column(&first_look);
+    // (name, serial days?) of a column whose every value reads as a date.
+    let dates = |p: &ColumnProfile| Some((p.name.clone(), drafted_serial(&cells::text(&table, &p.name).ok()?, &csv.missing)?));
+    let named = |p: &&ColumnProfile, words: &[&str]| words.iter().any(|w| p.name.to_lowercase().contains(w));
+    // A creation date by name first, then any other date that is not a decision's.
     let (date, date_serial) = first_look
         .iter()
-        .filter(|p| {
-            let n = p.name.to_lowercase();
-            n.contains("created") || n.contains("date") || n.contains("time")
-        })
-        .find_map(|p| Some((p.name.clone(), drafted_serial(&cells::text(&table, &p.name).ok()?, &csv.missing)?)))
+        .filter(|p| named(p, &["created"]))
+        .chain(first_look.iter().filter(|p| named(p, &["date", "time"]) && !guess::decision_date_named(&p.name)))
+        .find_map(dates)
         .unzip();
     let date_serial = date_serial.unwrap_or(false);
+    let decided = first_look.iter().filter(|p| Some(&p.name) != date.as_ref() && guess::decision_date_named(&p.name)).find_map(dates);
     let outcome = match (&options.outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(column), _) => {
             if !names.contains(column) {
@@ -230,7 +235,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, decided, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -344,8 +349,9 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
 
 }
 
-fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, guesses: &mut Vec<String>) {
-    let LeadsLook { id, date, date_serial, outcome, segment, won_values, lost_values, .. } = look;
+/// `[columns]`; `events`: an events file is given (a decision date then ends the windows).
+fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, events: bool, guesses: &mut Vec<String>) {
+    let LeadsLook { id, date, date_serial, decided, outcome, segment, won_values, lost_values, .. } = look;
     let _ = writeln!(t, "[columns]");
     match &id {
         Some(id) => {
@@ -380,6 +386,19 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, guess
             guesses.push("outcome column: none found (name it with init --outcome COLUMN, or give --won-ids FILE)".into());
             let _ = writeln!(t, "outcome = \"FILL ME IN\"   # the column that says won / lost / open (or use [input] won_ids)");
         }
+    }
+    match (decided, events && date.is_some()) {
+        (Some((column, serial)), true) => {
+            guesses.push(format!("decision-date column: {column:?} (a decided lead's events after it do not count)"));
+            let _ = writeln!(t, "decided_at = {}   # GUESS: when the lead was won or lost; its events from then on do not count (onboarding is not engagement)", toml_str(column));
+            if serial != date_serial {
+                let _ = writeln!(t, "decided_at_format = {}", if *serial { "\"excel_serial\"   # GUESS: serial day numbers" } else { "\"auto\"" });
+            }
+        }
+        (Some((column, _)), false) => {
+            let _ = writeln!(t, "# decided_at = {}   # the decision date ends engagement windows: it needs events and a creation date", toml_str(column));
+        }
+        (None, _) => {}
     }
     match segment {
         Some(s) => {
@@ -421,13 +440,14 @@ fn render_events(t: &mut String, ev: &EventsLook) {
 }
 
 fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>, options: &InitOptions) {
-    let LeadsLook { id, date, outcome, segment, profiles, .. } = look;
+    let LeadsLook { id, date, decided, outcome, segment, profiles, .. } = look;
     let no_events = BTreeMap::new();
     let event_activities = events.map_or(&no_events, |e| &e.activities);
     let _ = writeln!(t, "[cohorts]");
     let _ = writeln!(t, "period = \"quarter\"   # or \"month\"\n");
 
-    let skip: Vec<&String> = [id, date, outcome].into_iter().flatten().collect();
+    let decided = decided.as_ref().map(|(column, _)| column.clone());
+    let skip: Vec<&String> = [id, date, outcome, &decided].into_iter().flatten().collect();
     let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");
     for p in profiles {
         if skip.contains(&&p.name) || segment.as_ref() == Some(&p.name) {

@@ -124,7 +124,12 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
+        let mut event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
+        if let Some(tally) = &mut event_stats.stats.decisions {
+            tally.blank = rows.decisions_unusable.blank;
+            tally.before_created = rows.decisions_unusable.before_created;
+            notes.warnings.extend(unusable_decisions(&rows, tally));
+        }
         stats.events = Some(event_stats.stats);
         rows.event_columns = event_stats.columns;
     }
@@ -141,6 +146,27 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     let auto_bins = choose_auto_bins(config, &mut table);
     Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables })
+}
+
+/// Warnings for decided leads whose `[columns] decided_at` could not end their window.
+fn unusable_decisions(rows: &LeadRows, tally: &events::DecisionStats) -> Vec<String> {
+    let decided = rows.outcomes.iter().filter(|o| **o != Outcome::Open).count();
+    let mut warnings = Vec::new();
+    if tally.blank > 0 {
+        warnings.push(format!(
+            "{} of {decided} decided leads have no decision date (column {:?}): their windows are not ended at a decision, so their events after it, if any, count",
+            tally.blank, tally.column
+        ));
+    }
+    if let Some((file, row)) = rows.decisions_unusable.example {
+        warnings.push(format!(
+            "{}: {} decided leads have a decision date (column {:?}) before their creation date (the first on row {row}): the date is not used, so their windows are whole; check the column",
+            rows.files[file].display(),
+            tally.before_created,
+            tally.column
+        ));
+    }
+    warnings
 }
 
 /// The one way every lead file wrote its creation dates; None (and a warning) when they differ.
@@ -302,6 +328,9 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     let mut needed = vec![(config.id_column.clone(), "[columns] id".to_string())];
     if let Some(c) = &config.created_at_column {
         needed.push((c.clone(), "[columns] created_at".into()));
+    }
+    if let Some(decided) = &config.decided_at {
+        needed.push((decided.column.clone(), "[columns] decided_at".into()));
     }
     if let Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } =
         &config.layout

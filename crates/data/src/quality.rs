@@ -354,6 +354,8 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
     let not_signal_columns = {
         let mut cols = vec![config.id_column.clone()];
         cols.extend(config.created_at_column.clone());
+        // Known after the decision, and read as such: it ends windows, it is not a signal.
+        cols.extend(config.decided_at.as_ref().map(|d| d.column.clone()));
         if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
             cols.push(outcome_column.clone());
         }

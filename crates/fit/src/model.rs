@@ -463,6 +463,7 @@ pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training 
             .as_of
             .map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
         unfinished_windows: split.unfinished_windows,
+        windows_end_at_decision: None,
         won,
         lost,
     }
@@ -502,13 +503,17 @@ pub fn scorecard_columns(table: &FeatureTable) -> Vec<(String, scorecard::Axis)>
 }
 
 /// Record in `model` how each of its signals is computed from raw data (the
-/// config's recipes), so a production scorer needs nothing but the model file.
+/// config's recipes), so a production scorer needs nothing but the model file, and
+/// whether training's windows ended at decisions (which scoring a new lead has not had).
 pub fn attach_recipes(model: &mut scorecard::Model, config: &mqlcal_config::Config) {
     let recipes = config.recipes();
     for signal in &mut model.signals {
         signal.recipe = recipes.iter().find(|(name, _)| name == &signal.name).map(|(_, r)| r.clone());
     }
     model.inputs = Some(config.model_inputs());
+    if let Some(training) = &mut model.training {
+        training.windows_end_at_decision = config.decided_at.as_ref().map(|d| d.column.clone());
+    }
 }
 
 #[cfg(test)]

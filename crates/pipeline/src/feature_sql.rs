@@ -3,7 +3,7 @@
 //! setting that keeps the query from computing what `mqlcal features` computes.
 
 use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, Period, Signal};
-use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, Dialect, FeatureTableSpec, OutcomeCells};
+use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, DecisionCells, Dialect, FeatureTableSpec, OutcomeCells};
 
 /// What the query assumes of dates the config leaves to `date_format = "auto"`, which
 /// cannot look at the warehouse's data: plain ISO. None when every date it reads has
@@ -16,6 +16,9 @@ pub fn auto_dates_note(config: &Config) -> Option<String> {
     }
     if config.signals.iter().any(Signal::counts_events) && config.events.as_ref().is_some_and(|e| e.date_format.fixed().is_none()) {
         auto.push("[events] date_format");
+    }
+    if config.decided_at.as_ref().is_some_and(|d| d.date_format.fixed().is_none()) {
+        auto.push("[columns] decided_at_format");
     }
     (!auto.is_empty()).then(|| {
         format!(
@@ -87,6 +90,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             None => AsOfRule::Latest { events_up_to: mqlcal_data::plausible_dates(config).1 },
         },
         maturity_window_seconds: window_seconds,
+        decided_at: config.decided_at.as_ref().map(|d| DecisionCells { column: &d.column, format: d.date_format.fixed() }),
     };
     to_feature_sql(&spec, dialect, leads_table, events_table, grouped).map_err(|e| anyhow::anyhow!("{path}: {e}"))
 }

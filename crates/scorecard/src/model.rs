@@ -169,6 +169,10 @@ pub struct Training {
     /// Leads of the training and holdout cohorts left out because their engagement window had not ended.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unfinished_windows: usize,
+    /// `[columns] decided_at`: the leads column whose date ended each decided lead's
+    /// engagement window in training (events at or after the decision not counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows_end_at_decision: Option<String>,
     pub won: usize,
     pub lost: usize,
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::attributes::{draw_lead, Lead, N_ACT};
 use crate::behaviour::{post_contact_events, pre_creation_events, window_events, Event};
+use crate::decisions::Decisions;
 use crate::draws::Draws;
 use crate::error::{io_err, SynthError};
 use crate::export::{p_open, ExportView};
@@ -138,8 +139,9 @@ impl<'a> Generator<'a> {
         let window = p.window_days as i64;
         let id_width = (n.to_string().len()).max(7);
 
-        let mut files = LeadFiles::create(self.out_dir)?;
+        let mut files = LeadFiles::create(self.out_dir, p.decisions)?;
         let mut export = ExportView::new(p, as_of);
+        let mut decisions = p.decisions.then(|| Decisions::new(p.seed));
         let mut summary = SynthSummary {
             leads: 0,
             events: 0,
@@ -185,6 +187,13 @@ impl<'a> Generator<'a> {
             let Some(open) = export.shows_open(cday, won, open) else {
                 continue;
             };
+            let decided = decisions.as_mut().map(|decisions| {
+                let day = decisions.day(cday, window, open, &events);
+                if !open {
+                    decisions.after_decision(won, day, cday, window, export.day.min(as_of), &mut events);
+                }
+                self.dates.get(day)
+            });
             summary.leads += 1;
             events.retain(|e| (e.day as i64) < export.day);
             let outcome = if open {
@@ -199,7 +208,7 @@ impl<'a> Generator<'a> {
             };
 
             // ---- write ----
-            files.write_lead(&id, self.dates.get(cday), outcome, &lead, true_p)?;
+            files.write_lead(&id, self.dates.get(cday), outcome, &lead, true_p, decided)?;
             events.sort_unstable();
             files.write_events(&id, &events, &self.dates)?;
             summary.events += events.len();

@@ -3,7 +3,8 @@
 //! [`generate`] writes, into one folder:
 //!
 //! - `leads.csv`: `lead_id, created_at, outcome, channel, title_seniority, company_size,
-//!   industry, country, email_domain_type` (one row per lead, sorted by `created_at`);
+//!   industry, country, email_domain_type` (one row per lead, sorted by `created_at`), and
+//!   `closed_at` with [`SynthParams::decisions`];
 //! - `events.csv`: `lead_id, occurred_at, activity` (sorted by lead, then time);
 //! - `truth.json`: the intercept and weights of the true model, the feature columns in
 //!   config order, and notes on the design;
@@ -27,6 +28,7 @@
 
 mod attributes;
 mod behaviour;
+mod decisions;
 mod draws;
 mod error;
 mod export;

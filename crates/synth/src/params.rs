@@ -26,6 +26,13 @@ pub struct SynthParams {
     /// Percent (0–100) of lost leads created more than 180 days before the
     /// export that the CRM still shows as open (stale open leads).
     pub stale_open_percent: u32,
+    /// Write each lead's decision date (leads.csv's `closed_at`: 1–5 days after its last
+    /// engagement in the window; a forecast for open leads) and the activity of leads after
+    /// it: won leads decided inside their window are onboarded before it ends (e-mail
+    /// opens, clicks, pricing visits), which leaks the outcome into the engagement signals
+    /// unless the window ends at the decision (`[columns] decided_at`, which the written
+    /// config sets). The world before each decision is the same as without it.
+    pub decisions: bool,
 }
 
 impl Default for SynthParams {
@@ -38,6 +45,7 @@ impl Default for SynthParams {
             window_days: 30,
             export_at: None,
             stale_open_percent: 0,
+            decisions: false,
         }
     }
 }

@@ -61,12 +61,16 @@ target_geo = 10
 /// Days before `start` covered by the date-string cache (pre-creation events go back ≤ 61 days).
 const PRE_DAYS: i64 = 120;
 
-/// "YYYY-MM-DD" for days `-PRE_DAYS ..= as_of` (days since `start`).
+/// Days after the as-of day the cache covers: a decision comes at most a window (≤ 365
+/// days) and 5 days after creation, an open lead's forecast close 90 days after.
+const POST_DAYS: i64 = 400;
+
+/// "YYYY-MM-DD" for days `-PRE_DAYS ..= as_of + POST_DAYS` (days since `start`).
 pub(crate) struct Dates(Vec<[u8; 10]>);
 
 impl Dates {
     pub(crate) fn new(start: NaiveDate, as_of: i64) -> Self {
-        let cache = (-PRE_DAYS..=as_of)
+        let cache = (-PRE_DAYS..=as_of + POST_DAYS)
             .map(|off| {
                 let d = start + chrono::Duration::days(off);
                 let s = format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
@@ -135,13 +139,15 @@ pub(crate) struct LeadFiles {
 
 impl LeadFiles {
     /// Create leads.csv, events.csv and truth_probabilities.csv and write their headers.
-    pub(crate) fn create(out_dir: &Path) -> Result<Self, SynthError> {
+    /// With `decisions`, leads.csv ends with the decision-date column.
+    pub(crate) fn create(out_dir: &Path, decisions: bool) -> Result<Self, SynthError> {
         let mut leads = AtomicFile::create(out_dir, LEADS_FILE)?;
         let mut events = AtomicFile::create(out_dir, EVENTS_FILE)?;
         let mut probs = AtomicFile::create(out_dir, TRUTH_PROBABILITIES_FILE)?;
         leads.write(
-            b"lead_id,created_at,outcome,channel,title_seniority,company_size,industry,country,email_domain_type\n",
+            b"lead_id,created_at,outcome,channel,title_seniority,company_size,industry,country,email_domain_type",
         )?;
+        leads.write(if decisions { b",closed_at\n" } else { b"\n" })?;
         events.write(b"lead_id,occurred_at,activity\n")?;
         probs.write(b"lead_id,true_p\n")?;
         Ok(LeadFiles {
@@ -161,6 +167,7 @@ impl LeadFiles {
         outcome: &str,
         lead: &Lead,
         true_p: f64,
+        decided: Option<&[u8; 10]>,
     ) -> Result<(), SynthError> {
         let line = &mut self.line;
         line.clear();
@@ -175,11 +182,16 @@ impl LeadFiles {
         if let Some(s) = lead.size {
             let _ = write!(line, "{s}");
         }
-        let _ = writeln!(
+        let _ = write!(
             line,
             ",{},{},{}",
             INDUSTRIES[lead.industry], COUNTRIES[lead.country], DOMAINS[lead.domain]
         );
+        if let Some(day) = decided {
+            line.push(',');
+            line.push_str(std::str::from_utf8(day).unwrap_or(""));
+        }
+        line.push('\n');
         self.leads.write(line.as_bytes())?;
 
         line.clear();
@@ -329,8 +341,18 @@ fn config_toml(p: &SynthParams) -> String {
          created_at = \"created_at\"\n\
          date_format = \"auto\"\n\
          outcome = \"outcome\"\n\
-         segments = [\"channel\"]\n\n",
+         segments = [\"channel\"]\n",
     );
+    if p.decisions {
+        s.push_str(
+            "# closed_at: the day each lead was won or lost (an open lead's is a forecast, not read).\n\
+             # A won lead decided inside its window is onboarded before the window ends: its e-mail\n\
+             # opens, clicks and pricing visits after the decision would leak the outcome, so the\n\
+             # window ends at the decision.\n\
+             decided_at = \"closed_at\"\n",
+        );
+    }
+    s.push('\n');
     s.push_str(
         "# Outcome cells: won and lost are decided; open leads (recent, no decision yet) are\n\
          # counted as volume but never used for fitting.\n\

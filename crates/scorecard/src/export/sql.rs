@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 mod features;
-pub use features::{to_feature_sql, AsOfRule, CohortPeriod, FeatureTableSpec, OutcomeCells, GROUPED_COUNTS, GROUPED_LEADING};
+pub use features::{to_feature_sql, AsOfRule, CohortPeriod, DecisionCells, FeatureTableSpec, OutcomeCells, GROUPED_COUNTS, GROUPED_LEADING};
 
 use crate::{
     Axis, DateLayout, DatePart, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TwoAxisRule,
@@ -390,7 +390,7 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     query.leads_clean(&mut sql, leads_table, &[])?;
     if !query.event_signals.is_empty() {
         query.events_clean(&mut sql, events_table, EventCells::AsWritten)?;
-        query.event_sums(&mut sql, SumOf::Weights);
+        query.event_sums(&mut sql, SumOf::Weights, false);
     }
     query.features(&mut sql, &[]);
     points(&mut sql, model, dialect);
@@ -526,7 +526,9 @@ impl<'a> Query<'a> {
     }
 
     /// `event_sums`: decay-weighted counts of each events signal's activities inside the window.
-    pub(crate) fn event_sums(&self, sql: &mut String, sum_of: SumOf) {
+    /// `event_sums`: each events signal's summed weights `e{j}` per lead, over the events in
+    /// its window (`until_decision`: and before `l.decided_ts`, when that is not before creation).
+    pub(crate) fn event_sums(&self, sql: &mut String, sum_of: SumOf, until_decision: bool) {
         let d = self.d;
         let window = self.inputs.window().seconds;
         let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
@@ -557,9 +559,13 @@ impl<'a> Query<'a> {
                 Some(unit) => format!("    CAST({sum} AS {}) / {unit}.0 AS e{j}", d.real_type()),
             });
         }
+        let decision = match until_decision {
+            true => "\n    AND (l.decided_ts IS NULL OR l.decided_ts < l.created_ts OR e.ts < l.decided_ts)",
+            false => "",
+        };
         let _ = writeln!(
             sql,
-            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}\n  GROUP BY l.lead_id\n)",
+            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
             sums.join(",\n")
         );
     }

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::{Dialect, EventCells, ExportError, Query, SumOf};
-use crate::{Inputs, Recipe};
+use crate::{DateLayout, Inputs, Recipe};
 
 /// How leads are put into cohorts (`[cohorts] period`); without a creation date every lead is in `all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,15 @@ pub struct FeatureTableSpec<'a> {
     pub as_of: AsOfRule,
     /// The window a lead must have had by the as-of date for `window_complete` (0 when no signal counts events).
     pub maturity_window_seconds: i64,
+    /// `[columns] decided_at`: a decided lead's events count only before its decision.
+    pub decided_at: Option<DecisionCells<'a>>,
+}
+
+/// The leads table's decision-date column and how it writes dates (None: ISO).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionCells<'a> {
+    pub column: &'a str,
+    pub format: Option<&'a DateLayout>,
 }
 
 /// The grouped query's columns before the segments and after the features.
@@ -91,6 +100,11 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         extra.push(format!("{} AS s{k}", query.clean(segment)));
     }
     extra.push(format!("{} AS outcome_read", outcome_read(&query, &spec.outcome)));
+    if let Some(decided) = &spec.decided_at {
+        // Read for won and lost leads only: an open lead's close date is a forecast.
+        let at = d.date_epoch(&query.clean(decided.column), decided.format)?;
+        extra.push(format!("CASE WHEN {} IN ('won', 'lost') THEN {at} ELSE NULL END AS decided_ts", outcome_read(&query, &spec.outcome)));
+    }
     query.leads_clean(&mut sql, leads_table, &extra)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
@@ -98,7 +112,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         query.events_clean(&mut sql, events_table, EventCells::Cleaned)?;
     }
     if !query.event_signals.is_empty() {
-        query.event_sums(&mut sql, SumOf::WholeWeights);
+        query.event_sums(&mut sql, SumOf::WholeWeights, spec.decided_at.is_some());
     }
     let mut keep = vec!["created_ts".to_string(), "created_tstamp".to_string()];
     keep.extend((0..spec.segments.len()).map(|k| format!("s{k}")));
@@ -304,6 +318,7 @@ mod tests {
             period: CohortPeriod::Quarter,
             as_of,
             maturity_window_seconds: 10 * 86_400,
+            decided_at: None,
         };
         to_feature_sql(&spec, d, "crm.leads", "events", grouped).unwrap()
     }

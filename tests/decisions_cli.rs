@@ -1,0 +1,106 @@
+//! Decision dates through the binary, on a funnel whose won leads are onboarded inside their
+//! engagement window (`mqlcal synth --decisions`: e-mail opens, clicks and pricing visits
+//! after the decision, before the window ends). Counted, that activity leaks the outcome into
+//! the engagement weights; with `[columns] decided_at` the windows end at the decisions and
+//! the fit is the leak-free world's, bit for bit.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn synth(dir: &Path, out: &str, decisions: bool) {
+    let mut args = vec!["synth", "--leads", "20000", "--seed", "7", "--out", out];
+    if decisions {
+        args.push("--decisions");
+    }
+    let (code, _, err) = run_in(dir, &args);
+    assert_eq!(code, 0, "{err}");
+}
+
+fn fit(dir: &Path, config: &str, model: &str) -> serde_json::Value {
+    let (code, out, err) = run_in(dir, &["fit", "--config", config, "-o", model, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// (coefficient, standard error) of `signal` in a fit's JSON.
+fn weight(fit: &serde_json::Value, signal: &str) -> (f64, f64) {
+    let s = fit["signals"].as_array().unwrap().iter().find(|s| s["name"] == signal).unwrap();
+    (s["coefficient"].as_f64().unwrap(), s["std_error"].as_f64().unwrap())
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn windows_ended_at_decisions_give_the_leak_free_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "clean", false);
+    synth(d, "leaky", true);
+
+    // The world before each decision is the same: the leads but for their decision date,
+    // every event of the clean world, plus what came after decisions.
+    let (clean_leads, leaky_leads) = (lines(&d.join("clean/leads.csv")), lines(&d.join("leaky/leads.csv")));
+    assert_eq!(leaky_leads[0], format!("{},closed_at", clean_leads[0]));
+    for (clean, leaky) in clean_leads.iter().zip(&leaky_leads).skip(1) {
+        assert_eq!(leaky.rsplit_once(',').unwrap().0, clean, "one more cell, the decision date");
+        if leaky.contains(",open,") {
+            continue;
+        }
+        assert!(leaky.rsplit_once(',').unwrap().1.len() == 10, "a decided lead's date: {leaky}");
+    }
+    let (clean_events, leaky_events) = (lines(&d.join("clean/events.csv")), lines(&d.join("leaky/events.csv")));
+    let all: std::collections::HashSet<&String> = leaky_events.iter().collect();
+    assert!(clean_events.iter().all(|e| all.contains(e)));
+    let added = leaky_events.len() - clean_events.len();
+    assert!(added > 3000, "{added} events after decisions");
+
+    // validate counts the events the decisions leave out: exactly those added.
+    let (code, out, err) = run_in(d, &["validate", "--config", "leaky/mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let tally = &report["events"]["decisions"];
+    assert_eq!(tally["column"], "closed_at");
+    assert_eq!(tally["events_after"], added, "{tally}");
+    assert_eq!(tally["blank"], 0);
+    let (won_after, won_in) = (tally["won_counted_events_after"].as_f64().unwrap(), tally["won_decided_in_window"].as_f64().unwrap());
+    let (lost_after, lost_in) = (tally["lost_counted_events_after"].as_f64().unwrap(), tally["lost_decided_in_window"].as_f64().unwrap());
+    assert!(won_after / won_in > 5.0 * lost_after / lost_in, "onboarding is a won lead's: {tally}");
+    assert!(!report["leakage_suspects"].to_string().contains("closed_at"), "read as decisions, not suspected as a signal");
+    let (code, text, _) = run_in(d, &["validate", "--config", "leaky/mqlcal.toml"]);
+    assert_eq!(code, 0);
+    assert!(text.contains(&format!("decisions (column \"closed_at\"): {won_in} won and {lost_in} lost leads were decided before their 30-day window ended")), "{text}");
+
+    // The feature table with the windows ended at the decisions is the clean world's.
+    for (config, out) in [("clean/mqlcal.toml", "clean.csv"), ("leaky/mqlcal.toml", "cut.csv")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(std::fs::read(d.join("clean.csv")).unwrap() == std::fs::read(d.join("cut.csv")).unwrap(), "the same features");
+
+    // Counting the whole window instead inflates the engagement weights the onboarding
+    // touches, and the holdout's AUC with them (its windows leak as well).
+    let config = std::fs::read_to_string(d.join("leaky/mqlcal.toml")).unwrap();
+    assert!(config.contains("\ndecided_at = \"closed_at\"\n"));
+    write(&d.join("leaky"), "whole.toml", config.replace("\ndecided_at = \"closed_at\"\n", "\n"));
+    let clean = fit(d, "clean/mqlcal.toml", "clean.json");
+    let whole = fit(d, "leaky/whole.toml", "whole.json");
+    let cut = fit(d, "leaky/mqlcal.toml", "cut.json");
+    for signal in ["email_click", "pricing_page"] {
+        let ((truth_like, se), (leaked, _)) = (weight(&clean, signal), weight(&whole, signal));
+        assert!(leaked - truth_like > 3.0 * se, "{signal}: {truth_like} ± {se} -> {leaked}");
+    }
+    assert!(whole["metrics"]["holdout"]["roc_auc"].as_f64().unwrap() > clean["metrics"]["holdout"]["roc_auc"].as_f64().unwrap() + 0.02);
+    assert_eq!(cut["signals"], clean["signals"], "the leak-free weights, bit for bit");
+    assert_eq!(cut["metrics"], clean["metrics"]);
+
+    // The model file says the windows ended at the decisions.
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("cut.json")).unwrap()).unwrap();
+    assert_eq!(model["training"]["windows_end_at_decision"], "closed_at");
+    let plain: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("clean.json")).unwrap()).unwrap();
+    assert!(plain["training"].get("windows_end_at_decision").is_none());
+}
