@@ -101,6 +101,13 @@ fn windows_ended_at_decisions_give_the_leak_free_fit() {
     // The model file says the windows ended at the decisions.
     let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("cut.json")).unwrap()).unwrap();
     assert_eq!(model["training"]["windows_end_at_decision"], "closed_at");
+
+    // The quarterly run's report says so, with validate's numbers.
+    let (code, _, err) = run_in(d, &["recalibrate", "--config", "leaky/mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
+    let line = format!("Engagement windows end at decisions (column \"closed_at\"): {won_in} won and {lost_in} lost leads were decided before their 30-day window ended, which then ends at the decision; {added} in-window events");
+    assert!(report.contains(&line), "{report}");
     let plain: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("clean.json")).unwrap()).unwrap();
     assert!(plain["training"].get("windows_end_at_decision").is_none());
 }

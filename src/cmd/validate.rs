@@ -79,7 +79,7 @@ fn render(r: &QualityReport) -> String {
             e.rows, e.counted, e.window_days, e.after_window, e.before_created, e.unknown_lead, e.blank
         );
         if let Some(d) = &e.decisions {
-            let _ = writeln!(s, "{}", decisions_line(d, e.window_days));
+            let _ = writeln!(s, "decisions (column {:?}): {}", d.column, d.describe(e.window_days));
         }
     }
     let blanky: Vec<_> = r.blank_rates.iter().filter(|b| b.blank_rate > 0.0).collect();
@@ -121,22 +121,6 @@ fn render(r: &QualityReport) -> String {
         }
     );
     s
-}
-
-/// What `[columns] decided_at` cut: the leads decided inside their windows and the events
-/// after their decisions, per won and lost lead (how much the windows would have leaked).
-fn decisions_line(d: &mqlcal_data::DecisionStats, window_days: u32) -> String {
-    let per = |events: usize, leads: usize| if leads == 0 { "-".to_string() } else { format!("{:.1}", events as f64 / leads as f64) };
-    format!(
-        "decisions (column {:?}): {} won and {} lost leads were decided before their {window_days}-day window ended, which then ends at the decision; {} in-window events came at or after a decision and are not counted, {} of them of activities a signal counts ({} per won lead decided in its window, {} per lost)",
-        d.column,
-        d.won_decided_in_window,
-        d.lost_decided_in_window,
-        d.events_after,
-        d.won_counted_events_after + d.lost_counted_events_after,
-        per(d.won_counted_events_after, d.won_decided_in_window),
-        per(d.lost_counted_events_after, d.lost_decided_in_window),
-    )
 }
 
 /// "1 warning", "2 warnings".

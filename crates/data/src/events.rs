@@ -211,6 +211,24 @@ pub fn aggregate(
     Ok(EventAggregation { stats, columns })
 }
 
+impl DecisionStats {
+    /// What the cut did, in words (validate prints it after "decisions (column ...)", the
+    /// report after "Engagement windows end at decisions"): leads decided inside their
+    /// window and the events left out, per won and per lost lead (how much would have leaked).
+    pub fn describe(&self, window_days: u32) -> String {
+        let per = |events: usize, leads: usize| if leads == 0 { "-".to_string() } else { format!("{:.1}", events as f64 / leads as f64) };
+        format!(
+            "{} won and {} lost leads were decided before their {window_days}-day window ended, which then ends at the decision; {} in-window events came at or after a decision and are not counted, {} of them of activities a signal counts ({} per won lead decided in its window, {} per lost)",
+            self.won_decided_in_window,
+            self.lost_decided_in_window,
+            self.events_after,
+            self.won_counted_events_after + self.lost_counted_events_after,
+            per(self.won_counted_events_after, self.won_decided_in_window),
+            per(self.lost_counted_events_after, self.lost_decided_in_window),
+        )
+    }
+}
+
 /// The decision tally before any event is read: which decided leads' windows end at their decision.
 fn decided_in_window(column: &str, decisions: Option<&Decisions<'_>>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
     let mut tally = DecisionStats { column: column.to_string(), ..Default::default() };

@@ -102,6 +102,13 @@ impl Backtested {
     pub fn data_warnings(&self) -> &[String] {
         &self.fitted.ingested.stats.warnings
     }
+
+    /// What reading the data did that the report states beside its warnings.
+    pub fn data_notes(&self) -> Vec<String> {
+        let events = self.fitted.ingested.stats.events.as_ref();
+        let decisions = events.and_then(|e| Some((e.decisions.as_ref()?, e.window_days)));
+        decisions.map(|(d, days)| format!("Engagement windows end at decisions (column {:?}): {}.", d.column, d.describe(days))).into_iter().collect()
+    }
 }
 
 /// Backtest the fitted model on the holdout against `[sales]` (and the current model, if any).

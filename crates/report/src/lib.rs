@@ -60,6 +60,8 @@ pub struct ReportInputs<'a> {
     pub backtest: &'a Backtest,
     /// Warnings from reading and validating the data.
     pub data_warnings: &'a [String],
+    /// What reading the data did that is not a warning (windows ended at decisions), in words.
+    pub data_notes: Vec<String>,
     pub reproduce: &'a Reproduce,
     /// Title line, e.g. the config's name.
     pub title: String,

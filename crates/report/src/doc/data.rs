@@ -64,6 +64,7 @@ pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
             later.join("; ")
         )));
     }
+    blocks.extend(inputs.data_notes.iter().map(|note| Block::Paragraph(note.clone())));
     blocks.push(if warnings.is_empty() {
         Block::Paragraph("No data or quality warnings.".into())
     } else {
