@@ -186,7 +186,6 @@ fn init_drafts_the_decision_date_that_ends_the_windows() {
     // Close Date second, the creation date renamed.
     let (header, rows) = read_csv(&d.join("crm/leads.csv"));
     assert_eq!((header[1].as_str(), header.last().unwrap().as_str()), ("created_at", "closed_at"));
-    let line = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
     let reorder = |row: &[String]| {
         let mut cells = vec![row[0].clone(), row.last().unwrap().clone()];
         cells.extend(row[1..row.len() - 1].iter().cloned());
@@ -194,7 +193,7 @@ fn init_drafts_the_decision_date_that_ends_the_windows() {
     };
     let mut header = reorder(&header);
     (header[1], header[2]) = ("Close Date".into(), "Created Date".into());
-    write(d, "leads.csv", rows.iter().fold(line(header), |text, row| text + &line(reorder(row))));
+    write_csv(&d.join("leads.csv"), &header, &rows.iter().map(|row| reorder(row)).collect::<Vec<_>>());
     std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
 
     let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);

@@ -301,8 +301,7 @@ fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
         let second = (k * 7919) % 86_400;
         row[1] = format!("{} {:02}:{:02}:{:02}", row[1], second / 3600, second / 60 % 60, second % 60);
     }
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
-    std::fs::write(&leads, rows.iter().fold(line(&header), |text, row| text + &line(row))).unwrap();
+    write_csv(&leads, &header, &rows);
     let plain = mqlcal_features(dir.path(), &config);
     let as_of = latest_date(dir.path());
     serial_copy(&leads, &leads, 1, false);
@@ -357,8 +356,7 @@ fn decision_dates_end_windows_in_mqlcal_and_sql() {
             }
         }
     }
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
-    std::fs::write(&leads, rows.iter().fold(line(&header), |text, row| text + &line(row))).unwrap();
+    write_csv(&leads, &header, &rows);
     let text = std::fs::read_to_string(&config).unwrap().replacen("[columns]\n", "[columns]\ndecided_at = \"closed_at\"\n", 1);
     write(dir.path(), "mqlcal.toml", text);
 

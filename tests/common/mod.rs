@@ -228,18 +228,27 @@ pub fn in_zone(iso: &str, east_of_utc: i64, zone: &str) -> String {
     format!("{}{zone}", (utc + chrono::Duration::seconds(east_of_utc)).format("%Y-%m-%d %H:%M:%S"))
 }
 
+/// One CSV line of `cells` (quoted where they need it), with its newline.
+pub fn csv_line(cells: &[String]) -> String {
+    cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n"
+}
+
+/// A CSV file of `header` and `rows`.
+pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) {
+    std::fs::write(path, rows.iter().fold(csv_line(header), |text, row| text + &csv_line(row))).unwrap();
+}
+
 /// `src` written to `dest` with column `column`'s times in the zones of [`ZONES`] in turn,
 /// row by row (blanks stay blank): each row's time the same instant on another clock.
 pub fn zoned_copy(src: &Path, dest: &Path, column: usize) {
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
     let (header, rows) = read_csv(src);
-    let mut out = line(&header);
+    let mut out = csv_line(&header);
     for (k, mut row) in rows.into_iter().enumerate() {
         let (east_of_utc, zone) = ZONES[k % ZONES.len()];
         if !row[column].is_empty() {
             row[column] = in_zone(&row[column], east_of_utc, zone);
         }
-        out.push_str(&line(&row));
+        out.push_str(&csv_line(&row));
     }
     std::fs::write(dest, out).unwrap();
 }
@@ -288,9 +297,8 @@ pub fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> std::coll
 /// fraction of a day, every other row to 10 decimals and the rest as the shortest text
 /// that reads back as the same f64 (17 significant digits).
 pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
     let (header, rows) = read_csv(src);
-    let mut out = line(&header);
+    let mut out = csv_line(&header);
     let day_0 = if system_1904 { 24_107.0 } else { 25_569.0 };
     for (k, mut row) in rows.into_iter().enumerate() {
         if !row[column].is_empty() {
@@ -303,7 +311,7 @@ pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
                 _ => format!("{serial}"),
             };
         }
-        out.push_str(&line(&row));
+        out.push_str(&csv_line(&row));
     }
     std::fs::write(dest, out).unwrap();
 }
@@ -312,9 +320,8 @@ pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
 /// seconds, every other row with a fraction (`1700072521.5`), or milliseconds with some
 /// past the second (`1700072521437`). Blanks stay blank; the instants, to the second, are the same.
 pub fn unix_copy(src: &Path, dest: &Path, column: usize, millis: bool) {
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
     let (header, rows) = read_csv(src);
-    let mut out = line(&header);
+    let mut out = csv_line(&header);
     for (k, mut row) in rows.into_iter().enumerate() {
         if !row[column].is_empty() {
             let seconds = in_zone(&row[column].replace(' ', "T"), 0, "");
@@ -325,7 +332,7 @@ pub fn unix_copy(src: &Path, dest: &Path, column: usize, millis: bool) {
                 (false, _) => seconds.to_string(),
             };
         }
-        out.push_str(&line(&row));
+        out.push_str(&csv_line(&row));
     }
     std::fs::write(dest, out).unwrap();
 }
