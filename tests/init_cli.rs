@@ -213,3 +213,43 @@ fn init_drafts_the_decision_date_that_ends_the_windows() {
     let (code, out, err) = run_in(d, &["validate", "--config", "no_events.toml"]);
     assert!(code <= 1, "{out}{err}");
 }
+
+/// A multi-select field (`interests`, values between ';', Pricing listed by more won
+/// leads): init drafts one indicator per value with `separator = ";"`, validate finds no
+/// value the draft leaves unnamed, and the fit sees Pricing's pull.
+#[test]
+fn init_drafts_a_multi_select_field_as_one_indicator_per_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(d, &["synth", "--leads", "4000", "--seed", "5", "--out", "crm"]);
+    assert_eq!(code, 0, "{err}");
+    let (mut header, mut rows) = read_csv(&d.join("crm/leads.csv"));
+    header.push("interests".into());
+    for (k, row) in rows.iter_mut().enumerate() {
+        let won = row[2] == "won";
+        row.push(interests(k + 1, won));
+    }
+    write_csv(&d.join("leads.csv"), &header, &rows);
+    std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let levels: Vec<String> = INTERESTS.iter().map(|v| toml_string(v)).collect();
+    assert!(draft.contains("column = \"interests\"\nseparator = \";\"   # GUESS"), "{draft}");
+    let signal = draft.split("column = \"interests\"").nth(1).unwrap();
+    for level in &levels {
+        assert!(signal.lines().nth(2).unwrap().contains(level.as_str()), "{level} in {signal}");
+    }
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(!report["unnamed_levels"].to_string().contains("interests"), "{}", report["unnamed_levels"]);
+    let (code, out, err) = run_in(d, &["fit", "--config", "draft.toml", "-o", "model.json", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let fit: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let pricing = fit["signals"].as_array().unwrap().iter().find(|s| s["name"] == "interests=Pricing").unwrap();
+    assert!(pricing["coefficient"].as_f64().unwrap() > 3.0 * pricing["std_error"].as_f64().unwrap(), "{pricing}");
+    let model = std::fs::read_to_string(d.join("model.json")).unwrap();
+    assert!(model.contains("\"separator\": \";\""));
+}

@@ -195,6 +195,11 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     let open_cells = leads.iter().filter(|r| r[column] == "open").count();
     let open = ours.1.iter().filter(|r| r[3] == "open").count();
     assert!(open > 0 && open < open_cells, "open_after_days turns some open leads lost ({open_cells} -> {open})");
+    for value in INTERESTS {
+        let k = ours.0.iter().position(|h| *h == format!("interests={value}")).unwrap();
+        let listing = ours.1.iter().filter(|r| r[k] == "1.0").count();
+        assert!(listing > 1000 && listing < 19000, "the multi-select value {value:?} is listed by {listing} leads");
+    }
     let pricing = ours.0.iter().position(|h| h == "pricing_page").unwrap();
     assert!(ours.1.iter().any(|r| number(&r[pricing], "pricing").fract() != 0.0), "decay gives fractional pricing visits");
     let as_of = latest_date(dir.path());

@@ -257,11 +257,34 @@ pub fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The sample with hostile levels, standard decay on pricing visits, a cap on awareness content and overrides.
+/// The values of the hostile sample's multi-select column, `interests`.
+pub const INTERESTS: [&str; 3] = ["Pricing", "O'Reilly \"webinar\"", "C:\\guides\\"];
+
+/// The `interests` cell of the `k`-th lead (from 1): some of [`INTERESTS`] between ';' in
+/// an order that turns with `k`, Pricing more often for won leads; blank, or the missing
+/// marker "Select", when none.
+pub fn interests(k: usize, won: bool) -> String {
+    let listed = [(k * 7) % 10 < if won { 6 } else { 2 }, (k * 3) % 10 < 4, k % 5 == 0];
+    let mut values: Vec<&str> = INTERESTS.iter().zip(listed).filter(|(_, yes)| *yes).map(|(v, _)| *v).collect();
+    let turn = k % values.len().max(1);
+    values.rotate_left(turn);
+    match values.is_empty() {
+        true if k % 2 == 0 => "Select".into(),
+        _ => values.join(";"),
+    }
+}
+
+/// The sample with hostile levels, a multi-select column (`interests`, [`interests`]),
+/// standard decay on pricing visits, a cap on awareness content and overrides.
 pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     let data = repo_root().join("notebooks-data");
-    let leads = std::fs::read_to_string(data.join("leads.csv"))
-        .unwrap()
+    let sample = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let mut lines = sample.lines();
+    let mut leads = format!("{},interests\n", lines.next().unwrap());
+    for (k, line) in lines.enumerate() {
+        leads.push_str(&format!("{line},{}\n", csv_cell(&interests(k + 1, line.split(',').nth(2) == Some("won")))));
+    }
+    let leads = leads
         .replace(",financial services,", &format!(",{},", csv_cell(INDUSTRY)))
         .replace(",vp,", &format!(",{},", csv_cell(TITLE)));
     write(dir, "leads.csv", leads);
@@ -275,6 +298,11 @@ pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
             "[model]\ncurrent = \"current_points.toml\"\n",
             "[model]\nalpha = 1\nalways_mql = [\"demo_request\"]\nnever_mql = [\"email_domain=competitor\"]\n[[model.group_caps]]\nname = \"awareness\"\nsignals = [\"ebook\", \"blog\"]\nmax_points = 12\n",
         );
+    let levels: Vec<String> = INTERESTS.iter().map(|v| toml_string(v)).collect();
+    let config = format!(
+        "{config}\n[[signals]]\nname = \"interests\"\naxis = \"engagement\"\nkind = \"categorical\"\ncolumn = \"interests\"\nseparator = \";\"\nlevels = [{}]\n",
+        levels.join(", ")
+    );
     assert!(config.contains("decay = \"standard\"") && config.contains(&toml_string(TITLE)));
     write(dir, "mqlcal.toml", config)
 }

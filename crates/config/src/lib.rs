@@ -195,8 +195,10 @@ fn fmt_num(v: f64) -> String {
 /// How one signal is computed from the raw data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignalSource {
-    /// One indicator per listed level; other values and blanks are the baseline.
-    Categorical { column: String, levels: Vec<String> },
+    /// One indicator per listed level; other values and blanks are the baseline. With a
+    /// `separator`, a cell lists several values (a multi-select field: `Webinar;Pricing`)
+    /// and each level's indicator is 1 when it is one of them.
+    Categorical { column: String, levels: Vec<String>, separator: Option<String> },
     /// A finite number (may be negative).
     Numeric {
         column: String,

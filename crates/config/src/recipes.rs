@@ -12,7 +12,7 @@ impl Signal {
     pub fn recipes(&self) -> Vec<(String, Recipe)> {
         let names = self.feature_names();
         match &self.source {
-            SignalSource::Categorical { column, levels } => names
+            SignalSource::Categorical { column, levels, separator } => names
                 .into_iter()
                 .zip(levels)
                 .map(|(name, level)| {
@@ -21,6 +21,7 @@ impl Signal {
                         Recipe::Level {
                             column: column.clone(),
                             value: level.clone(),
+                            separator: separator.clone(),
                         },
                     )
                 })

@@ -30,6 +30,7 @@ pub struct RawSignal {
     pub kind: Option<String>,
     pub column: Option<String>,
     pub levels: Option<Vec<String>>,
+    pub separator: Option<String>,
     pub floor: Option<f64>,
     pub cap: Option<f64>,
     pub scale: Option<f64>,
@@ -65,6 +66,23 @@ pub(crate) fn check_signals(raw: Vec<RawSignal>, have_events: bool) -> Result<Ve
         return Err("no [[signals]]: define at least one signal to score".into());
     }
     Ok(signals)
+}
+
+/// A multi-select cell's separator: not blank, no level contains it, and no start of it
+/// is also its end (`;`, `, ` and `|` qualify, `;;` does not), so that "the level is one
+/// of the cell's values" is "the cell, between separators, holds the separated level",
+/// which the SQL export asks with one substring search.
+fn check_separator(at: &str, separator: &str, levels: &[String]) -> Result<(), String> {
+    if separator.trim().is_empty() {
+        return Err(format!("{at}: separator = {separator:?}: expected the text between a multi-select cell's values, e.g. \";\""));
+    }
+    if (1..separator.len()).any(|k| separator.is_char_boundary(k) && separator[..k] == separator[separator.len() - k..]) {
+        return Err(format!("{at}: separator = {separator:?} begins with what it ends with, so its occurrences can overlap; use one character such as \";\""));
+    }
+    if let Some(level) = levels.iter().find(|l| l.contains(separator)) {
+        return Err(format!("{at}: level {level:?} contains the separator {separator:?}: list the values one by one"));
+    }
+    Ok(())
 }
 
 /// What the first keys of a signal say: its name, where messages point (`at`),
@@ -112,7 +130,7 @@ impl RawSignal {
             format!("{at}: `kind` is required, one of {}", SIGNAL_KINDS.join(", "))
         })?;
         let allowed: &[&str] = match kind.as_str() {
-            "categorical" => &["column", "levels"],
+            "categorical" => &["column", "levels", "separator"],
             "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins", "min_bin_share"],
             "flag" => &["column", "equals"],
             "events" => &["activity", "cap", "scale", "decay"],
@@ -134,6 +152,7 @@ impl RawSignal {
         let present = [
             ("column", self.column.is_some()),
             ("levels", self.levels.is_some()),
+            ("separator", self.separator.is_some()),
             ("floor", self.floor.is_some()),
             ("cap", self.cap.is_some()),
             ("scale", self.scale.is_some()),
@@ -230,9 +249,13 @@ impl RawSignal {
                         return Err(format!("{at}: level {level:?} is listed twice"));
                     }
                 }
+                if let Some(separator) = &self.separator {
+                    check_separator(at, separator, &levels)?;
+                }
                 SignalSource::Categorical {
                     column: self.column(at, kind)?,
                     levels,
+                    separator: self.separator.clone(),
                 }
             }
             "numeric" => SignalSource::Numeric {

@@ -219,3 +219,18 @@ fn decided_at_ends_windows_and_needs_events_and_a_creation_date() {
     let undated = with("decided_at = \"CloseDate\"").replace("created_at = \"created_at\"\n", "");
     assert!(err(undated).contains("needs [columns] created_at"));
 }
+
+#[test]
+fn a_multi_select_separator_is_checked() {
+    let with = |key: &str| MINIMAL.replacen("levels = [\"VP\", \"Director\"]", &format!("levels = [\"VP\", \"Director\"]\n{key}"), 1);
+    let c = load(&with("separator = \";\"")).unwrap();
+    assert!(matches!(&c.signals[0].source, SignalSource::Categorical { separator: Some(s), .. } if s == ";"));
+    assert!(matches!(&c.recipes()[0].1, Recipe::Level { separator: Some(s), .. } if s == ";"));
+    assert!(load(&with("separator = \"; \"")).is_ok());
+    let err = |key: &str| load(&with(key)).unwrap_err().to_string();
+    assert!(err("separator = \" \"").contains("separator = \" \": expected the text between"));
+    assert!(err("separator = \";;\"").contains("begins with what it ends with"));
+    assert!(err("separator = \"r\"").contains("level \"Director\" contains the separator \"r\""));
+    let numeric = MINIMAL.replacen("bins = [50, 500]", "bins = [50, 500]\nseparator = \";\"", 1);
+    assert!(load(&numeric).unwrap_err().to_string().contains("`separator` does not apply to kind = \"numeric\""));
+}

@@ -119,6 +119,37 @@ pub fn sentinel(p: &ColumnProfile) -> Option<(String, usize, f64)> {
     None
 }
 
+/// Separators of multi-select cells (HubSpot's and Salesforce's `;`, some tools' `|`);
+/// not ',', which free text and names hold.
+const LIST_SEPARATORS: [&str; 2] = [";", "|"];
+
+/// A multi-select column (`Webinar;Pricing`): a text column where at least a tenth of the
+/// non-blank leads list several values with one of [`LIST_SEPARATORS`]. Returns the
+/// separator and each value's leads, most frequent first, counted over the profile's
+/// most frequent cells (a lower bound when there are more).
+pub fn multi_select(p: &ColumnProfile) -> Option<(&'static str, Vec<(String, usize)>)> {
+    let filled = p.rows.saturating_sub(p.blanks);
+    if p.numeric || filled == 0 {
+        return None;
+    }
+    let separator = LIST_SEPARATORS.into_iter().find(|sep| {
+        let listing: usize = p.top_levels.iter().filter(|(v, _)| v.contains(sep)).map(|(_, n)| n).sum();
+        listing * 10 >= filled
+    })?;
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (cell, n) in &p.top_levels {
+        let mut values: Vec<&str> = cell.split(separator).filter(|v| !v.is_empty()).collect();
+        values.sort_unstable();
+        values.dedup();
+        for value in values {
+            *counts.entry(value).or_insert(0) += n;
+        }
+    }
+    let mut values: Vec<(String, usize)> = counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Some((separator, values))
+}
+
 /// Levels of a categorical to keep: every level with at least `min_count`
 /// leads except the most frequent (the baseline, left out so the levels are
 /// not collinear with the intercept), at most 40. Returns (baseline, kept, pooled leads).
@@ -167,6 +198,19 @@ mod tests {
             blank_rate_lost: None,
             leakage: None,
         }
+    }
+
+    #[test]
+    fn multi_select_cells_are_told_from_categories() {
+        let listed = profile("interests", &[("Pricing", 50), ("Pricing;Webinar", 30), ("Webinar;Ebook", 20), ("Ebook", 10)], false);
+        let (separator, values) = multi_select(&listed).unwrap();
+        assert_eq!(separator, ";");
+        assert_eq!(values, vec![("Pricing".to_string(), 80), ("Webinar".to_string(), 50), ("Ebook".to_string(), 30)]);
+        // A few listing cells among many plain ones, or none: a plain categorical.
+        assert!(multi_select(&profile("title", &[("VP", 500), ("Director", 400), ("R;D", 20)], false)).is_none());
+        assert!(multi_select(&profile("title", &[("VP", 5), ("Director", 4)], false)).is_none());
+        let piped = profile("tags", &[("a|b", 10), ("b", 10)], false);
+        assert_eq!(multi_select(&piped).unwrap().0, "|");
     }
 
     #[test]

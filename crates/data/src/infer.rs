@@ -558,6 +558,31 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
             // Per unit, a wide range gets a fraction of a point per unit, which rounds to 0.
             let _ = writeln!(body, "bins = \"auto\"   # up to {cap} units: points per bin (chosen on the training cohorts) keep what the fit learns");
         }
+    } else if let Some((separator, values)) = guess::multi_select(p) {
+        // Values are not exclusive (a lead lists several), so every frequent one is kept:
+        // leads listing none are the baseline.
+        let kept: Vec<&(String, usize)> = values.iter().filter(|(_, n)| *n >= min_level_count).take(40).collect();
+        if kept.is_empty() {
+            let _ = writeln!(t, "# {:?}: a multi-select field ({separator:?} between values), none of its {} values in at least {min_level_count} leads: skipped", p.name, values.len());
+            return;
+        }
+        let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{v} ({n})")).collect();
+        let _ = writeln!(
+            t,
+            "# {:?}: a multi-select field, several values a cell between {separator:?}: one indicator per value listed in at least {min_level_count} leads ({} of {}): {}",
+            p.name,
+            kept.len(),
+            values.len(),
+            listed.join(", ")
+        );
+        let _ = writeln!(
+            body,
+            "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}\nseparator = {}   # GUESS: each value listed counts\nlevels = [{}]",
+            toml_str(&name),
+            toml_str(&p.name),
+            toml_str(separator),
+            kept.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", ")
+        );
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
         let (baseline, kept, pooled) = guess::levels(p, min_level_count);
         let Some((base, base_n)) = baseline else { return };

@@ -317,28 +317,37 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         }
         // Each categorical signal's unnamed values, counted by their text on every core and
         // named once per value; the first error in signal order is the one reported.
-        let categorical: Vec<(&str, &str, &[String])> = config
+        // A multi-select signal's values are the ones its cells list (each counted per lead).
+        let categorical: Vec<(&str, &str, &[String], Option<&str>)> = config
             .signals
             .iter()
             .filter_map(|signal| match &signal.source {
-                SignalSource::Categorical { column, levels } => Some((signal.name.as_str(), column.as_str(), levels.as_slice())),
+                SignalSource::Categorical { column, levels, separator } => {
+                    Some((signal.name.as_str(), column.as_str(), levels.as_slice(), separator.as_deref()))
+                }
                 _ => None,
             })
             .collect();
         let counted: Vec<Result<Vec<(String, usize)>, DataError>> = categorical
             .par_iter()
-            .map(|&(_, column, levels)| {
+            .map(|&(_, column, levels, separator)| {
                 let cells = cells::text(raw, column)?;
                 let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
-                for value in cells.iter().filter_map(|cell| markers.clean(cell?)) {
+                let mut tally = |value| {
                     if !levels.iter().any(|l| l == value) {
                         *counts.entry(value).or_insert(0) += 1;
+                    }
+                };
+                for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
+                    match separator {
+                        Some(separator) => cell.split(separator).for_each(&mut tally),
+                        None => tally(cell),
                     }
                 }
                 Ok(counts.into_iter().map(|(value, n)| (value.to_string(), n)).collect())
             })
             .collect();
-        for (&(signal, _, _), values) in categorical.iter().zip(counted) {
+        for (&(signal, _, _, _), values) in categorical.iter().zip(counted) {
             for (value, n) in values? {
                 *unnamed.entry((signal.to_string(), value)).or_insert(0) += n;
             }

@@ -162,7 +162,7 @@ mod recipe_tests {
             source: ModelSource::Fitted,
             inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30), ..Default::default() }),
             signals: vec![
-                signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into() }),
+                signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into(), separator: None }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),
                 signal("domain_competitor", Axis::Fit, -100, Recipe::Flag { column: "domain".into(), equals: vec!["competitor".into()] }),
                 signal("pricing_page", Axis::Engagement, 25, Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard })),
@@ -245,6 +245,14 @@ mod recipe_tests {
         let flag = Recipe::Flag { column: "c".into(), equals: vec!["Yes".into(), "Y".into()] };
         let Reads::Text { column, test } = flag.reads() else { panic!("a flag reads text") };
         assert_eq!((column, [Some("Y"), Some("No"), None].map(|c| test.value(c))), ("c", [1.0, 0.0, 0.0]));
+        // A multi-select level is one of the values the cell lists, as written.
+        let listed = Recipe::Level { column: "c".into(), value: "Pricing".into(), separator: Some(";".into()) };
+        let Reads::Text { test, .. } = listed.reads() else { panic!("a level reads text") };
+        let cells = [Some("Pricing"), Some("Webinar;Pricing"), Some("Pricing;Demo"), Some("Pricing Plus;Demo"), Some("Demo; Pricing"), Some(";"), None];
+        assert_eq!(cells.map(|c| test.value(c)), [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+        let text = serde_json::to_string(&listed).unwrap();
+        assert!(text.contains("\"separator\":\";\"") && !serde_json::to_string(&Recipe::Level { column: "c".into(), value: "v".into(), separator: None }).unwrap().contains("separator"));
+        assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), listed);
         // An events rule: decayed weights summed, capped, scaled.
         let events = EventsRule { activities: vec!["a".into()], cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
         assert!(events.counts("a") && !events.counts("b"));

@@ -153,8 +153,14 @@ pub struct NumberRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recipe {
-    /// 1 when the trimmed cell equals `value`, else 0 (blanks are 0).
-    Level { column: String, value: String },
+    /// 1 when the trimmed cell equals `value`, else 0 (blanks are 0). With a `separator`
+    /// the cell lists values (a multi-select field) and it is 1 when `value` is one of them.
+    Level {
+        column: String,
+        value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        separator: Option<String>,
+    },
     /// 1 when the trimmed cell equals one of `equals`, else 0.
     Flag { column: String, equals: Vec<String> },
     /// The number itself.
@@ -222,6 +228,8 @@ pub enum Reads<'a> {
 pub enum TextTest<'a> {
     Equals(&'a str),
     OneOf(&'a [String]),
+    /// `value` is one of the cell's values, written between `separator`s.
+    Listed { value: &'a str, separator: &'a str },
 }
 
 impl TextTest<'_> {
@@ -230,6 +238,7 @@ impl TextTest<'_> {
             (_, None) => false,
             (TextTest::Equals(value), Some(cell)) => *value == cell,
             (TextTest::OneOf(values), Some(cell)) => values.iter().any(|v| v == cell),
+            (TextTest::Listed { value, separator }, Some(cell)) => cell.split(separator).any(|listed| listed == *value),
         };
         f64::from(u8::from(yes))
     }
@@ -344,7 +353,8 @@ impl Recipe {
     /// What this feature column reads and how it becomes its value.
     pub fn reads(&self) -> Reads<'_> {
         match self {
-            Recipe::Level { column, value } => Reads::Text { column, test: TextTest::Equals(value) },
+            Recipe::Level { column, value, separator: None } => Reads::Text { column, test: TextTest::Equals(value) },
+            Recipe::Level { column, value, separator: Some(separator) } => Reads::Text { column, test: TextTest::Listed { value, separator } },
             Recipe::Flag { column, equals } => Reads::Text { column, test: TextTest::OneOf(equals) },
             Recipe::Number(rule) => Reads::Number(NumberRead { rule, bin: None }),
             Recipe::Bin { number, min, max } => Reads::Number(NumberRead { rule: number, bin: Some((*min, *max)) }),

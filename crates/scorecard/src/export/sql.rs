@@ -600,6 +600,10 @@ impl<'a> Query<'a> {
         };
         match recipe.reads() {
             Reads::Text { column, test: TextTest::Equals(value) } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
+            Reads::Text { column, test: TextTest::Listed { value, separator } } => {
+                let (sep, listed) = (d.string(separator), d.string(&format!("{separator}{value}{separator}")));
+                format!("CASE WHEN {} > 0 THEN 1 ELSE 0 END", d.position(&listed, &format!("{sep} || {} || {sep}", col(column))))
+            }
             Reads::Text { column, test: TextTest::OneOf(values) } => {
                 let list = values.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
                 format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
