@@ -467,11 +467,12 @@ fn events_read_in_pieces_give_the_same_table_however_the_file_is_written() {
 
 /// Salesforce writes a record's id in 15 case-sensitive characters (reports) or 18
 /// case-insensitive ones (the API; the 15 and three characters spelling their case).
-/// Leads from a report and events or won ids from the API share no id; the messages
-/// say that, with one record's two forms, and what to export. The 18-character forms
-/// here are worked out by hand (the first is Salesforce's documented example).
+/// Leads from a report and events or won ids from the API share no id: they are matched
+/// by the other form (the same records), as if both files wrote one form, and a note says
+/// so with one record's two forms. The 18-character forms here are worked out by hand
+/// (the first is Salesforce's documented example).
 #[test]
-fn salesforce_id_forms_are_named_when_ids_do_not_match() {
+fn salesforce_id_forms_are_matched_and_said() {
     let ids = [
         ("a1", "001A0000006Vm9r", "001A0000006Vm9rIAC"),
         ("a2", "00Q5e00000AbCdE", "00Q5e00000AbCdEEAV"),
@@ -483,32 +484,43 @@ fn salesforce_id_forms_are_named_when_ids_do_not_match() {
         ids.iter().fold(text.to_string(), |t, (small, short_id, long_id)| t.replace(&format!("\n{small},"), &format!("\n{},", if long { long_id } else { short_id })))
     };
     let dir = small_project();
-    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, false));
-    write(dir.path(), "events.csv", with_ids(SMALL_EVENTS, true));
-    let (code, _, err) = features(dir.path(), "out.csv");
-    assert_eq!(code, 1, "{err}");
+    let d = dir.path();
+    write(d, "leads.csv", with_ids(SMALL_LEADS, false));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, false));
+    let (code, _, same_err) = features(d, "same.csv");
+    assert_eq!(code, 0, "{same_err}");
+    write(d, "events.csv", with_ids(SMALL_EVENTS, true));
+    let (code, _, err) = features(d, "other.csv");
+    assert_eq!(code, 0, "{err}");
+    let matched = SMALL_EVENTS.lines().filter(|l| ids.iter().any(|(small, _, _)| l.starts_with(&format!("{small},")))).count();
     assert!(
-        err.contains("the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones")
-            && err.contains("(\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\")")
-            && err.contains("CASESAFEID(Id)")
-            && err.lines().count() <= 3,
+        err.contains(&format!("the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones of the same records (\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\"): {matched} events matched by them"))
+            && err.lines().filter(|l| l.contains("no known lead")).eq(same_err.lines().filter(|l| l.contains("no known lead"))),
         "{err}"
     );
-    // The fix: the same form in both files.
-    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, true));
-    let (code, _, err) = features(dir.path(), "out.csv");
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(d.join("other.csv")).unwrap(), std::fs::read(d.join("same.csv")).unwrap(), "the same table as one form in both files");
+    // The other way round: events of report ids, leads of API ids.
+    write(d, "leads.csv", with_ids(SMALL_LEADS, true));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, false));
+    let (code, _, err) = features(d, "long.csv");
+    assert!(code == 0 && err.contains("are Salesforce's 15-character ids and the leads' ids the 18-character ones"), "{err}");
 
-    // Won ids from the API against leads from a report: named in the warning.
-    write(dir.path(), "leads.csv", with_ids(SMALL_LEADS, false));
-    write(dir.path(), "events.csv", with_ids(SMALL_EVENTS, false));
-    write(dir.path(), "won_ids.csv", "id\n00Q5e00000xYzWqEAK\n");
+    // Won ids from the API against leads from a report: the lead is won, as with report ids.
+    write(d, "leads.csv", with_ids(SMALL_LEADS, false));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, false));
     let config = SMALL_CONFIG.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"").replace("outcome = \"stage\"\n", "");
-    write(dir.path(), "mqlcal.toml", config);
-    let (_, _, err) = features(dir.path(), "out2.csv");
-    assert!(err.contains("won ids match no lead") && err.contains("the won ids are Salesforce's 18-character ids") && err.contains("(\"00Q5e00000xYzWqEAK\" is \"00Q5e00000xYzWq\")"), "{err}");
+    write(d, "mqlcal.toml", config);
+    write(d, "won_ids.csv", "id\n00Q5e00000xYzWq\n");
+    let (code, _, err) = features(d, "won_same.csv");
+    assert_eq!(code, 0, "{err}");
+    write(d, "won_ids.csv", "id\n00Q5e00000xYzWqEAK\n");
+    let (code, _, err) = features(d, "won_other.csv");
+    assert!(code == 0 && err.contains("the won ids are Salesforce's 18-character ids") && err.contains("1 won ids matched by them") && !err.contains("match no lead"), "{err}");
+    let won = std::fs::read_to_string(d.join("won_other.csv")).unwrap();
+    assert_eq!(won, std::fs::read_to_string(d.join("won_same.csv")).unwrap());
+    assert!(won.lines().any(|l| l.starts_with("00Q5e00000xYzWq,") && l.contains(",won,")), "{won}");
 
-    // A production batch of report ids with API events scores every lead without its events: score warns why.
+    // A production batch of report ids with API events: every lead scored with its events.
     let sample = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
     for file in ["leads.csv", "current_points.toml"] {
@@ -524,16 +536,26 @@ fn salesforce_id_forms_are_named_when_ids_do_not_match() {
     let batch: Vec<String> = leads.lines().skip(1).take(50).map(|l| l.split_once(',').map(|(id, rest)| format!("{},{rest}", report_id(id, false))).unwrap()).collect();
     write(sample.path(), "batch.csv", format!("{}\n{}\n", leads.lines().next().unwrap(), batch.join("\n")));
     let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
-    let kept: Vec<String> = events.lines().skip(1).filter(|l| l[1..8].parse::<u32>().is_ok_and(|k| k <= 50)).map(|l| l.split_once(',').map(|(id, rest)| format!("{},{rest}", report_id(id, true))).unwrap()).collect();
-    assert!(kept.len() > 50 && kept[0].starts_with("00Q5e0000000001EAA,"), "{:?}", &kept[..1]);
-    write(sample.path(), "batch_events.csv", format!("lead_id,occurred_at,activity\n{}\n", kept.join("\n")));
-    let (code, _, err) = run_in(sample.path(), &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", "batch_events.csv", "-o", "scores.csv"]);
-    assert_eq!(code, 0, "{err}");
+    let kept = |long: bool| -> Vec<String> {
+        events.lines().skip(1).filter(|l| l[1..8].parse::<u32>().is_ok_and(|k| k <= 50)).map(|l| l.split_once(',').map(|(id, rest)| format!("{},{rest}", report_id(id, long))).unwrap()).collect()
+    };
+    let (short, long) = (kept(false), kept(true));
+    assert!(long.len() > 50 && long[0].starts_with("00Q5e0000000001EAA,"), "{:?}", &long[..1]);
+    let score = |events: &[String], out: &str| {
+        write(sample.path(), "batch_events.csv", format!("lead_id,occurred_at,activity\n{}\n", events.join("\n")));
+        let (code, _, err) = run_in(sample.path(), &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", "batch_events.csv", "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    score(&short, "same.csv");
+    let err = score(&long, "other.csv");
     assert!(
-        err.contains(&format!("warning: ignored {} events for lead ids not in batch.csv; the events' lead ids are Salesforce's 18-character ids", kept.len()))
-            && err.contains("(\"00Q5e0000000001EAA\" is \"00Q5e0000000001\")"),
+        err.contains("note: the events' lead ids are Salesforce's 18-character ids and the ids of batch.csv the 15-character ones")
+            && err.contains(&format!("(\"00Q5e0000000001EAA\" is \"00Q5e0000000001\"): {} events matched by them", long.len()))
+            && !err.contains("ignored"),
         "{err}"
     );
+    assert_eq!(std::fs::read(sample.path().join("other.csv")).unwrap(), std::fs::read(sample.path().join("same.csv")).unwrap());
 }
 
 /// The sample's leads as a spreadsheet set to a European locale saves them: ';' between

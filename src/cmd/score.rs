@@ -293,9 +293,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let list: Vec<String> = input.unknown_activities.iter().map(|(a, n)| format!("{a:?} ×{n}")).collect();
         eprintln!("warning: ignored events of activities the model does not count: {}", list.join(", "));
     }
+    if let (count, Some((theirs, ours))) = &input.by_other_id_form {
+        eprintln!("note: {}", mqlcal_data::salesforce_ids::matched_note(*count, "events", (theirs, ours), "the events' lead ids", &format!("the ids of {}", args.leads.display())));
+    }
     if input.events_for_unknown_leads > 0 {
-        let id_forms = input.other_id_form.as_ref().map(|hint| format!("; {hint}")).unwrap_or_default();
-        eprintln!("warning: ignored {} events for lead ids not in {}{id_forms}", input.events_for_unknown_leads, args.leads.display());
+        eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

@@ -35,6 +35,8 @@ pub(crate) struct Event<'a> {
     pub activity: Option<&'a str>,
     /// The row of the lead with this id; None when the id is blank or no lead has it.
     pub lead: Option<usize>,
+    /// The lead was found by the id's other Salesforce form (15 or 18 characters).
+    pub by_other_id_form: bool,
     /// The activity's index among the keys' activities; None when blank or not among them.
     pub counted: Option<usize>,
 }
@@ -170,6 +172,20 @@ impl<'a> LeadIndex<'a> {
         let IdRows { rows, hasher, .. } = &self.rows;
         rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
     }
+
+    /// The ids, by row.
+    pub(crate) fn ids(&self) -> &[String] {
+        self.ids
+    }
+
+    /// The row of the lead with id `id`, or else with its other Salesforce form (then
+    /// `true`): one record exported by a report and by the API.
+    pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, bool)> {
+        match self.find(id) {
+            Some(row) => Some((row, false)),
+            None => self.find(&crate::salesforce_ids::other_form(id)?).map(|row| (row, true)),
+        }
+    }
 }
 
 /// The index of `ids` (from `built`, when their rows were found already) and `columns`
@@ -194,6 +210,8 @@ pub(crate) struct LeadLookup<'k> {
     index: &'k LeadIndex<'k>,
     last_id: String,
     last_row: Option<Option<usize>>,
+    /// The last lead was found by its id's other Salesforce form.
+    last_by_other_form: bool,
     /// The row after the last lead found.
     next: usize,
     /// Activities already looked up and what they were found to be, by `activity_slot`:
@@ -213,7 +231,7 @@ fn activity_slot(activity: &str) -> usize {
 
 impl<'k> LeadLookup<'k> {
     pub(crate) fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
-        LeadLookup { index, last_id: String::new(), last_row: None, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
+        LeadLookup { index, last_id: String::new(), last_row: None, last_by_other_form: false, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
     }
 
     /// The number of a counted activity among `activities`; None when it is not counted.
@@ -235,7 +253,9 @@ impl<'k> LeadLookup<'k> {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
                 let next_matches = self.index.rows.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
-                let row = if next_matches { Some(self.next) } else { self.index.find(id) };
+                let found = if next_matches { Some((self.next, false)) } else { self.index.find_either_form(id) };
+                self.last_by_other_form = found.is_some_and(|(_, other)| other);
+                let row = found.map(|(row, _)| row);
                 if let Some(found) = row {
                     self.next = found + 1;
                 }
@@ -251,7 +271,7 @@ impl<'k> LeadLookup<'k> {
     fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>) -> Event<'c> {
         let lead = lead_id.and_then(|id| self.row(id));
         let counted = activity.and_then(|a| self.activity(keys.activities, a));
-        Event { lead_id, occurred_at, activity, lead, counted }
+        Event { lead_id, occurred_at, activity, lead, by_other_id_form: lead.is_some() && self.last_by_other_form, counted }
     }
 }
 
@@ -622,6 +642,8 @@ struct PieceEvent {
     occurred_at: Option<i64>,
     activity: Span,
     lead: Option<usize>,
+    /// Found by the id's other Salesforce form (its text is kept, for the note).
+    by_other_id_form: bool,
     counted: Option<usize>,
 }
 
@@ -740,12 +762,12 @@ impl Piece {
                 if latin1 && self.latin1_row.is_none() {
                     self.latin1_row = Some(at.row);
                 }
-                let Event { lead, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
+                let Event { lead, by_other_id_form, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
                 // A cell that was found is the key it was found by (`hand_on` gives that): only
                 // the others' text is kept. Most events copy nothing.
-                let lead_id = if lead.is_some() { Span::FOUND } else { self.span(id) };
+                let lead_id = if lead.is_some() && !by_other_id_form { Span::FOUND } else { self.span(id) };
                 let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
-                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
+                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, by_other_id_form, counted });
                 true
             }
             Err(problem) => {
@@ -770,10 +792,14 @@ impl Piece {
         let keys = rule.keys;
         for event in &self.events {
             take(Event {
-                lead_id: event.lead.map_or_else(|| self.cell(event.lead_id), |row| Some(keys.leads.ids[row].as_str())),
+                lead_id: match (event.lead, event.by_other_id_form) {
+                    (Some(row), false) => Some(keys.leads.ids[row].as_str()),
+                    _ => self.cell(event.lead_id),
+                },
                 occurred_at: event.occurred_at,
                 activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
                 lead: event.lead,
+                by_other_id_form: event.by_other_id_form,
                 counted: event.counted,
             });
         }

@@ -11,7 +11,7 @@ use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
+use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::salesforce_ids;
 use crate::DataError;
@@ -80,6 +80,9 @@ pub struct EventStats {
     pub decisions: Option<DecisionStats>,
     /// Events whose lead id matches no lead.
     pub unknown_lead: usize,
+    /// Events whose lead id is the other Salesforce form (15 or 18 characters) of a lead's: counted for it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub by_other_id_form: usize,
     /// Events with a blank lead id, date or activity.
     pub blank: usize,
     /// Activities no signal counts, with their number of events (inside windows).
@@ -128,6 +131,8 @@ pub fn aggregate(
     let decisions = leads.decisions.as_ref();
     let mut decision_stats = config.decided_at.as_ref().map(|d| decided_in_window(&d.column, decisions, leads.created_at, window));
     let mut sample_event: Option<String> = None;
+    // The first event matched by its lead id's other form: (as the events write it, as the leads do).
+    let mut other_form_example: Option<(String, String)> = None;
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
 
@@ -150,6 +155,10 @@ pub fn aggregate(
             }
             return;
         };
+        if event.by_other_id_form {
+            stats.by_other_id_form += 1;
+            other_form_example.get_or_insert_with(|| (id.to_string(), leads.ids[lead].clone()));
+        }
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
             if time < created {
@@ -185,7 +194,7 @@ pub fn aggregate(
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
 
-    check_some_match(spec, &stats, leads.ids, &lead_index, sample_event.as_deref())?;
+    check_some_match(spec, &stats, leads.ids, sample_event.as_deref())?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
@@ -198,9 +207,11 @@ pub fn aggregate(
     }
     stats.missing_activities = missing;
     stats.decisions = decision_stats;
+    if let Some((theirs, ours)) = &other_form_example {
+        notes.warnings.push(format!("{}: {}", path.display(), salesforce_ids::matched_note(stats.by_other_id_form, "events", (theirs, ours), "the events' lead ids", "the leads' ids")));
+    }
     if stats.unknown_lead > 0 {
-        let id_forms = sample_event.as_deref().and_then(|id| other_id_form(id, &lead_index)).map(|hint| format!("; {hint}")).unwrap_or_default();
-        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{id_forms}", path.display(), stats.unknown_lead));
+        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
     }
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
@@ -245,16 +256,15 @@ fn decided_in_window(column: &str, decisions: Option<&Decisions<'_>>, created_at
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
-fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], index: &LeadIndex<'_>, sample_event: Option<&str>) -> Result<(), DataError> {
+fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], sample_event: Option<&str>) -> Result<(), DataError> {
     let matched = stats.rows - stats.unknown_lead - stats.blank;
     if stats.rows > 0 && matched == 0 {
         let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();
-        let fix = other_id_form(sample_event, index).unwrap_or_else(|| "check [events] lead_id and [columns] id".into());
         return Err(DataError::File {
             path: spec.path.clone(),
             message: format!(
-                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); {fix}",
+                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
                 stats.rows, spec.lead_id,
             ),
         });
@@ -262,7 +272,6 @@ fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], index
     Ok(())
 }
 
-/// Salesforce's other id form, when an event's unmatched lead id is one of a lead's.
-pub(crate) fn other_id_form(event_id: &str, leads: &LeadIndex<'_>) -> Option<String> {
-    salesforce_ids::other_form_hint(event_id, |id| leads.find(id).is_some(), "the events' lead ids", "the leads' ids")
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -246,18 +246,29 @@ pub fn plausible_dates(config: &Config) -> (i64, i64) {
 /// Won ids that match no lead are reported (count and examples), never dropped silently.
 fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
     let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let mut unmatched: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
+    let Layout::WonIds { won_ids, .. } = &config.layout else { return };
+    // Won ids in the leads' other Salesforce form (15 or 18 characters) were matched by it.
+    let mut other_form: Vec<(&String, String)> = won
+        .iter()
+        .filter(|id| !known.contains(id.as_str()))
+        .filter_map(|id| salesforce_ids::other_form(id).filter(|other| known.contains(other.as_str())).map(|other| (id, other)))
+        .collect();
+    other_form.sort();
+    if let Some((theirs, ours)) = other_form.first() {
+        stats.warnings.push(format!("{}: {}", won_ids.display(), salesforce_ids::matched_note(other_form.len(), "won ids", (theirs, ours), "the won ids", "the leads' ids")));
+    }
+    let matched: HashSet<&str> = other_form.iter().map(|(id, _)| id.as_str()).collect();
+    let mut unmatched: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str()) && !matched.contains(id.as_str())).collect();
     unmatched.sort();
     stats.unmatched_won_ids = unmatched.len();
     stats.unmatched_won_id_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
-    if let (false, Layout::WonIds { won_ids, .. }) = (unmatched.is_empty(), &config.layout) {
-        let fix = salesforce_ids::other_form_hint(unmatched[0], |id| known.contains(id), "the won ids", "the leads' ids")
-            .unwrap_or_else(|| format!("check that both files use the same id ([columns] id = {:?})", config.id_column));
+    if !unmatched.is_empty() {
         stats.warnings.push(format!(
-            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: {fix}",
+            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?})",
             won_ids.display(),
             unmatched.len(),
             stats.unmatched_won_id_examples.join(", "),
+            config.id_column
         ));
     }
 }

@@ -1,8 +1,8 @@
 //! Salesforce writes one record's id two ways: 15 case-sensitive characters (reports
 //! and the UI) and 18 case-insensitive ones (the API, Data Loader, `CASESAFEID(Id)`):
 //! the 15 followed by three characters that spell the case of its letters. Two
-//! exports of the same leads can therefore share no id at all; this tells that case
-//! from a wrong column, so the message can say which id to export.
+//! exports of the same leads can therefore share no id at all; an id is matched by its
+//! other form too (both name one record), and a note says so.
 
 /// The 18-character case-safe form of a 15-character Salesforce id: each five
 /// characters give one more, the letter or digit numbered by which of them are
@@ -29,19 +29,26 @@ pub fn fifteen_of(id: &str) -> Option<&str> {
     (id.len() == 18 && case_safe(fifteen)?[15..].eq_ignore_ascii_case(&id[15..])).then_some(fifteen)
 }
 
-/// When `unmatched`, an id from one file that matches no id of the other, is the other
-/// form of an id that `is_known` finds there, what to tell the user (naming
-/// `theirs`, e.g. "the events' lead ids", and `ours`, e.g. "the leads' ids").
-pub fn other_form_hint(unmatched: &str, is_known: impl Fn(&str) -> bool, theirs: &str, ours: &str) -> Option<String> {
-    let (short, long) = match (fifteen_of(unmatched), case_safe(unmatched)) {
-        (Some(fifteen), _) if is_known(fifteen) => (fifteen.to_string(), unmatched.to_string()),
-        (_, Some(eighteen)) if is_known(&eighteen) => (unmatched.to_string(), eighteen),
-        _ => return None,
-    };
-    let (their_length, our_length) = if unmatched.len() == 18 { (18, 15) } else { (15, 18) };
-    Some(format!(
-        "{theirs} are Salesforce's {their_length}-character ids and {ours} the {our_length}-character ones of the same records ({long:?} is {short:?}): export the same id in both files, the 18-character one where you can (a formula field CASESAFEID(Id) added to the report)"
-    ))
+/// The record's other id: the 15-character id of a case-safe 18-character one, or the
+/// 18-character form of a 15-character one; None for text that is neither.
+pub fn other_form(id: &str) -> Option<String> {
+    match id.len() {
+        18 => fifteen_of(id).map(str::to_string),
+        15 => case_safe(id),
+        _ => None,
+    }
+}
+
+/// Ids of one file found in the other by their other form: `count` rows (`what`: "events",
+/// "won ids") and the first id (as `theirs` wrote it, and as `ours` does). The form
+/// differs by export (reports write 15 characters, the API 18), and both name the same
+/// record, so the rows are matched; this says so (e.g. "the events' lead ids", "the leads' ids").
+pub fn matched_note(count: usize, what: &str, (their_id, our_id): (&str, &str), theirs: &str, ours: &str) -> String {
+    format!(
+        "{theirs} are Salesforce's {}-character ids and {ours} the {}-character ones of the same records ({their_id:?} is {our_id:?}): {count} {what} matched by them",
+        their_id.len(),
+        our_id.len()
+    )
 }
 
 #[cfg(test)]
@@ -68,18 +75,12 @@ mod tests {
     }
 
     #[test]
-    fn the_hint_names_both_forms_only_when_they_are_the_same_record() {
-        let leads = ["001A0000006Vm9r", "00D000000000062"];
-        let known = |id: &str| leads.contains(&id);
-        let hint = other_form_hint("001A0000006Vm9rIAC", known, "the events' lead ids", "the leads' ids").unwrap();
-        assert!(hint.starts_with("the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones"), "{hint}");
-        assert!(hint.contains("(\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\")"), "{hint}");
-        let long = ["001A0000006Vm9rIAC"];
-        let hint = other_form_hint("001A0000006Vm9r", |id| long.contains(&id), "the won ids", "the leads' ids").unwrap();
-        assert!(hint.starts_with("the won ids are Salesforce's 15-character ids and the leads' ids the 18-character ones"), "{hint}");
-        // A wrong suffix, an unknown record, or ids of another system: no hint.
-        assert_eq!(other_form_hint("001A0000006Vm9rIAD", known, "a", "b"), None);
-        assert_eq!(other_form_hint("001A0000006Vm9sIAC", known, "a", "b"), None);
-        assert_eq!(other_form_hint("L0000001", known, "a", "b"), None);
+    fn the_other_form_is_the_same_record_and_the_note_names_both() {
+        assert_eq!(other_form("001A0000006Vm9rIAC").as_deref(), Some("001A0000006Vm9r"));
+        assert_eq!(other_form("001A0000006Vm9r").as_deref(), Some("001A0000006Vm9rIAC"));
+        assert_eq!(other_form("001A0000006Vm9rIAD"), None, "a wrong suffix is another id");
+        assert_eq!(other_form("L0000001"), None);
+        let note = matched_note(7, "events", ("001A0000006Vm9rIAC", "001A0000006Vm9r"), "the events' lead ids", "the leads' ids");
+        assert_eq!(note, "the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones of the same records (\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\"): 7 events matched by them");
     }
 }

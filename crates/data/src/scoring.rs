@@ -24,10 +24,9 @@ pub struct ScoringInput {
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
-    /// When the first such event's lead id is Salesforce's other form of a lead's id (15
-    /// characters against 18): what to export instead. Such a batch scores every lead
-    /// without its events.
-    pub other_id_form: Option<String>,
+    /// Events whose lead id is Salesforce's other form of a lead's (15 characters against
+    /// 18), matched to it: how many, with the first (as the events write it, as the leads do).
+    pub by_other_id_form: (usize, Option<(String, String)>),
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
 }
@@ -159,19 +158,20 @@ fn sum_events(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
-    let mut unknown_lead_example = None;
+    let mut by_other_id_form = (0, None);
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
             *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
             return;
         };
         let Some(row) = event.lead else {
-            if for_unknown_leads == 0 {
-                unknown_lead_example = event.lead_id.map(str::to_string);
-            }
             for_unknown_leads += 1;
             return;
         };
+        if event.by_other_id_form {
+            by_other_id_form.0 += 1;
+            by_other_id_form.1.get_or_insert_with(|| (event.lead_id.unwrap_or_default().to_string(), lead_index.ids()[row].clone()));
+        }
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
                 for &(j, rule) in &counted_by[index] {
@@ -191,7 +191,7 @@ fn sum_events(
     }
     out.unknown_activities = unknown_activities;
     out.events_for_unknown_leads = for_unknown_leads;
-    out.other_id_form = unknown_lead_example.and_then(|id| crate::events::other_id_form(&id, &lead_index));
+    out.by_other_id_form = by_other_id_form;
     out.events_outside_window = outside_window;
     Ok(())
 }
