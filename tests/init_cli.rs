@@ -251,5 +251,5 @@ fn init_drafts_a_multi_select_field_as_one_indicator_per_value() {
     let pricing = fit["signals"].as_array().unwrap().iter().find(|s| s["name"] == "interests=Pricing").unwrap();
     assert!(pricing["coefficient"].as_f64().unwrap() > 3.0 * pricing["std_error"].as_f64().unwrap(), "{pricing}");
     let model = std::fs::read_to_string(d.join("model.json")).unwrap();
-    assert!(model.contains("\"separator\": \";\""));
+    assert!(model.contains("\"separator\": \";\"") && model.contains("\"schema_version\": 2,"), "a version-1 reader refuses it");
 }

@@ -36,7 +36,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(2), "1 was expected"),
+        ("newer.json", "/schema_version", serde_json::json!(3), "3 is not one of [1, 2]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -46,6 +46,14 @@ fn model_files_match_the_json_schema() {
         let (ok, msg) = validate(dir.path(), &[name]);
         assert!(!ok && msg.contains(expected), "{name}: {msg}");
     }
+    // A multi-select level (version 2).
+    let mut listed = model.clone();
+    listed["schema_version"] = serde_json::json!(2);
+    let level = listed["signals"].as_array_mut().unwrap().iter_mut().find(|s| s["recipe"]["kind"] == "level").unwrap();
+    level["recipe"]["separator"] = serde_json::json!(";");
+    write(dir.path(), "listed.json", serde_json::to_string(&listed).unwrap());
+    let (ok, msg) = validate(dir.path(), &["listed.json"]);
+    assert!(ok, "{msg}");
     // What the model file records of messier exports: a decimal comma, zoned or Unix timestamps.
     let recorded = |name: &str, decimal: &str, created: &str, occurred: &str| {
         let mut m = model.clone();

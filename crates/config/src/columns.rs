@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::{DateFormat, DateLayout, DecidedAt, Period};
+use crate::{DateFormat, DateLayout, DecidedAt, Layout, OutcomeMap, Period};
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +60,19 @@ pub(crate) fn check_decided_at(columns: &RawColumns, leads_date_format: &DateFor
         raw => parse_date_format(raw, "[columns] decided_at_format")?,
     };
     Ok(Some(DecidedAt { column, date_format }))
+}
+
+/// With won ids, no status column and the stale-open rule, a lead not in the won ids is
+/// open when its decision date would be read (the rule decides it after the windows are
+/// counted): only won leads' windows would end at decisions, a bias against them.
+pub(crate) fn check_decisions_are_read(decided_at: Option<&DecidedAt>, layout: &Layout, outcome: &OutcomeMap) -> Result<(), String> {
+    match (decided_at, layout, outcome.open_after_days) {
+        (Some(decided), Layout::WonIds { status_column: None, .. }, Some(days)) => Err(format!(
+            "[columns] decided_at = {:?} with [input] won_ids and [outcome] open_after_days = {days}: a lead not in the won ids is open until that rule decides it, after its window is counted, so only won leads' windows would end at their decisions (a bias against them); add a status column ([columns] outcome with [outcome] open) or remove decided_at",
+            decided.column
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `[cohorts] period`.

@@ -76,7 +76,7 @@ fn check_separator(at: &str, separator: &str, levels: &[String]) -> Result<(), S
     if separator.trim().is_empty() {
         return Err(format!("{at}: separator = {separator:?}: expected the text between a multi-select cell's values, e.g. \";\""));
     }
-    if (1..separator.len()).any(|k| separator.is_char_boundary(k) && separator[..k] == separator[separator.len() - k..]) {
+    if (1..separator.len()).any(|k| separator.is_char_boundary(k) && separator.ends_with(&separator[..k])) {
         return Err(format!("{at}: separator = {separator:?} begins with what it ends with, so its occurrences can overlap; use one character such as \";\""));
     }
     if let Some(level) = levels.iter().find(|l| l.contains(separator)) {

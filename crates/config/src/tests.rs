@@ -218,6 +218,11 @@ fn decided_at_ends_windows_and_needs_events_and_a_creation_date() {
     assert!(err(no_events).contains("[input] events names no events file: there is no window to end"));
     let undated = with("decided_at = \"CloseDate\"").replace("created_at = \"created_at\"\n", "");
     assert!(err(undated).contains("needs [columns] created_at"));
+    // Won ids without a status column and with the stale-open rule: lost leads are unknown when the dates are read.
+    let won_ids = with("decided_at = \"CloseDate\"").replace("outcome = \"stage\"\n", "").replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"");
+    let won_ids = won_ids.replace("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", "[outcome]\nopen_after_days = 90");
+    assert!(err(won_ids.clone()).contains("only won leads' windows would end at their decisions"), "{}", err(won_ids.clone()));
+    assert!(load(&won_ids.replace("open_after_days = 90", "")).is_ok());
 }
 
 #[test]
@@ -230,6 +235,8 @@ fn a_multi_select_separator_is_checked() {
     let err = |key: &str| load(&with(key)).unwrap_err().to_string();
     assert!(err("separator = \" \"").contains("separator = \" \": expected the text between"));
     assert!(err("separator = \";;\"").contains("begins with what it ends with"));
+    assert!(load(&with("separator = \"é;\"")).is_ok() && load(&with("separator = \"•|\"")).is_ok(), "multi-byte separators are checked by character");
+    assert!(err("separator = \"é;é\"").contains("begins with what it ends with"));
     assert!(err("separator = \"r\"").contains("level \"Director\" contains the separator \"r\""));
     let numeric = MINIMAL.replacen("bins = [50, 500]", "bins = [50, 500]\nseparator = \";\"", 1);
     assert!(load(&numeric).unwrap_err().to_string().contains("`separator` does not apply to kind = \"numeric\""));

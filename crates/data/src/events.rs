@@ -26,19 +26,12 @@ pub struct LeadKeys<'a> {
     pub(crate) id_rows: Option<IdRows>,
 }
 
-/// The decision dates of `[columns] decided_at`, per lead (None: open, or no usable date).
+/// The decision dates of `[columns] decided_at`, per lead (None: open, or blank).
 pub(crate) struct Decisions<'a> {
     pub(crate) at: &'a [Option<i64>],
     pub(crate) outcomes: &'a [Outcome],
-}
-
-/// Decided leads whose decision date could not end their window.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct DecisionsUnusable {
-    pub(crate) blank: usize,
-    pub(crate) before_created: usize,
-    /// (file index, 1-based row) of the first decided before created.
-    pub(crate) example: Option<(usize, usize)>,
+    /// (file index, 1-based row) of each lead, for messages.
+    pub(crate) origin: &'a [(usize, usize)],
 }
 
 /// What `[columns] decided_at` did to the engagement windows: how many decided leads
@@ -58,8 +51,13 @@ pub struct DecisionStats {
     pub events_after: usize,
     /// Decided leads with a blank decision date (their windows are whole).
     pub blank: usize,
-    /// Decided leads dated before their creation (date not used; windows whole).
+    /// Decided leads dated before their creation (a date without a time on the day of a
+    /// lead created later that day, or a record made after its deal): their windows end
+    /// at creation, so none of their events count.
     pub before_created: usize,
+    /// (file index, 1-based row) of the first lead decided before its creation.
+    #[serde(skip)]
+    pub first_before_created: Option<(usize, usize)>,
 }
 
 /// What happened to the rows of the events file.
@@ -129,7 +127,7 @@ pub fn aggregate(
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
     let decisions = leads.decisions.as_ref();
-    let mut decision_stats = config.decided_at.as_ref().map(|d| decided_in_window(&d.column, decisions, leads.created_at, window));
+    let mut decision_stats = config.decided_at.as_ref().map(|d| decision_tally(&d.column, decisions, leads.created_at, window));
     let mut sample_event: Option<String> = None;
     // The first event matched by its lead id's other form: (as the events write it, as the leads do).
     let mut other_form_example: Option<(String, String)> = None;
@@ -240,14 +238,24 @@ impl DecisionStats {
     }
 }
 
-/// The decision tally before any event is read: which decided leads' windows end at their decision.
-fn decided_in_window(column: &str, decisions: Option<&Decisions<'_>>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
+/// The decision tally before any event is read: which decided leads' windows end at
+/// their decision, which have no date, which were decided before their creation.
+fn decision_tally(column: &str, decisions: Option<&Decisions<'_>>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
     let mut tally = DecisionStats { column: column.to_string(), ..Default::default() };
-    for (lead, at) in decisions.map_or(&[][..], |d| d.at).iter().enumerate() {
-        let (Some(at), Some(created)) = (at, created_at[lead]) else { continue };
+    let Some(decisions) = decisions else { return tally };
+    for (lead, at) in decisions.at.iter().enumerate() {
+        let outcome = decisions.outcomes[lead];
+        let (Some(at), Some(created)) = (at, created_at[lead]) else {
+            tally.blank += usize::from(outcome != Outcome::Open);
+            continue;
+        };
+        if *at < created {
+            tally.before_created += 1;
+            tally.first_before_created.get_or_insert(decisions.origin[lead]);
+        }
         if *at <= window.end(created) {
-            match decisions.map(|d| d.outcomes[lead]) {
-                Some(Outcome::Won) => tally.won_decided_in_window += 1,
+            match outcome {
+                Outcome::Won => tally.won_decided_in_window += 1,
                 _ => tally.lost_decided_in_window += 1,
             }
         }

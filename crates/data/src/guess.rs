@@ -65,14 +65,30 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
-/// A column named as the date a lead was decided (won or lost): `CloseDate`, `Closed At`,
-/// `Date Converted`, `Became a Customer Date`, `won_date`. Never the creation date.
+/// A column named as the date a lead was decided (won or lost): Salesforce's `CloseDate`
+/// and `ConvertedDate`, Zoho's `Closing Date`, HubSpot's `Became a Customer Date` and
+/// `hs_date_entered_customer`, `won_date`, `Closed At`. Not the creation date, not a
+/// forecast (`Expected close date`, `Est. Close Date`), not a form's conversion (HubSpot's
+/// `First Conversion Date` is a lead's first form fill, often its creation).
 pub fn decision_date_named(name: &str) -> bool {
-    let n = name.to_lowercase();
-    let last_word = n.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    let dated = ["date", "time", "day"].iter().any(|w| n.contains(w)) || ["at", "on"].contains(&last_word);
-    let decided = ["close", "converted", "conversion", "decided", "decision", "became a customer", "customer since", "won", "lost"].iter().any(|w| n.contains(w));
-    dated && decided && !n.contains("creat")
+    // Words, camelCase split: "CloseDate" -> ["close", "date"].
+    let mut spaced = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_uppercase() && previous_lower {
+            spaced.push(' ');
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        spaced.extend(c.to_lowercase());
+    }
+    let words: Vec<&str> = spaced.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &[&str]| words.iter().any(|word| w.contains(word));
+    let phrase = words.join(" ");
+    let dated = has(&["date", "time", "day", "at", "on", "datetime", "timestamp"]);
+    let decided = has(&["close", "closed", "closing", "converted", "decided", "won", "lost", "win"])
+        || ["became a customer", "customer since", "entered customer"].iter().any(|p| phrase.contains(p));
+    let not_a_decision = has(&["created", "create", "creation", "expected", "est", "estimated", "forecast", "target", "planned", "projected", "maker", "first", "recent", "last", "next"]);
+    dated && decided && !not_a_decision
 }
 
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
@@ -123,6 +139,9 @@ pub fn sentinel(p: &ColumnProfile) -> Option<(String, usize, f64)> {
 /// not ',', which free text and names hold.
 const LIST_SEPARATORS: [&str; 2] = [";", "|"];
 
+/// More values than a multi-select field offers: free text that holds separators.
+const MAX_LISTED_VALUES: usize = 60;
+
 /// A multi-select column (`Webinar;Pricing`): a text column where at least a tenth of the
 /// non-blank leads list several values with one of [`LIST_SEPARATORS`]. Returns the
 /// separator and each value's leads, most frequent first, counted over the profile's
@@ -136,6 +155,15 @@ pub fn multi_select(p: &ColumnProfile) -> Option<(&'static str, Vec<(String, usi
         let listing: usize = p.top_levels.iter().filter(|(v, _)| v.contains(sep)).map(|(_, n)| n).sum();
         listing * 10 >= filled
     })?;
+    // Written with a space after each separator ("Pricing; Webinar"): that is the separator.
+    let spaced = [";", "|"].into_iter().find(|s| *s == separator).map(|s| format!("{s} ")).filter(|spaced| {
+        p.top_levels.iter().all(|(v, _)| v.matches(separator).count() == v.matches(spaced.as_str()).count())
+    });
+    let separator: &'static str = match spaced.as_deref() {
+        Some("; ") => "; ",
+        Some("| ") => "| ",
+        _ => separator,
+    };
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (cell, n) in &p.top_levels {
         let mut values: Vec<&str> = cell.split(separator).filter(|v| !v.is_empty()).collect();
@@ -144,6 +172,10 @@ pub fn multi_select(p: &ColumnProfile) -> Option<(&'static str, Vec<(String, usi
         for value in values {
             *counts.entry(value).or_insert(0) += n;
         }
+    }
+    // A field's options are few; free text with semicolons (notes, addresses) splits into many.
+    if counts.len() > MAX_LISTED_VALUES || counts.len() * 2 > filled {
+        return None;
     }
     let mut values: Vec<(String, usize)> = counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -211,14 +243,23 @@ mod tests {
         assert!(multi_select(&profile("title", &[("VP", 5), ("Director", 4)], false)).is_none());
         let piped = profile("tags", &[("a|b", 10), ("b", 10)], false);
         assert_eq!(multi_select(&piped).unwrap().0, "|");
+        let spaced = profile("interests", &[("Pricing; Webinar", 30), ("Webinar", 20)], false);
+        assert_eq!(multi_select(&spaced).unwrap(), ("; ", vec![("Webinar".to_string(), 50), ("Pricing".to_string(), 30)]));
+        // Notes with semicolons: every fragment its own value.
+        let notes: Vec<(String, usize)> = (0..200).map(|k| (format!("called {k}; left voicemail {k}"), 1)).collect();
+        let notes: Vec<(&str, usize)> = notes.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert!(multi_select(&profile("notes", &notes, false)).is_none());
     }
 
     #[test]
     fn decision_dates_are_told_by_their_names() {
-        for name in ["CloseDate", "Close Date", "closed_at", "Date Converted", "Became a Customer Date", "won_date", "Closed On", "conversion_time"] {
+        for name in ["CloseDate", "Close Date", "closed_at", "Date Converted", "ConvertedDate", "Became a Customer Date", "won_date", "Closed On", "Closing Date", "Win Date", "hs_date_entered_customer", "Won Time"] {
             assert!(decision_date_named(name), "{name}");
         }
-        for name in ["created_at", "Created Date", "Lead Created Closed Date", "Last Activity Date", "close_reason", "Converted", "outcome", "lost_reason"] {
+        for name in [
+            "created_at", "Created Date", "Lead Created Closed Date", "Last Activity Date", "close_reason", "Converted", "outcome", "lost_reason",
+            "First Conversion Date", "Recent Conversion Date", "Expected close date", "Est. Close Date", "Decision Maker Identified Date", "window_days", "Last Closed Date",
+        ] {
             assert!(!decision_date_named(name), "{name}");
         }
     }

@@ -124,10 +124,8 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {
-        let mut event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
-        if let Some(tally) = &mut event_stats.stats.decisions {
-            tally.blank = rows.decisions_unusable.blank;
-            tally.before_created = rows.decisions_unusable.before_created;
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
+        if let Some(tally) = &event_stats.stats.decisions {
             notes.warnings.extend(unusable_decisions(&rows, tally));
         }
         stats.events = Some(event_stats.stats);
@@ -154,13 +152,13 @@ fn unusable_decisions(rows: &LeadRows, tally: &events::DecisionStats) -> Vec<Str
     let mut warnings = Vec::new();
     if tally.blank > 0 {
         warnings.push(format!(
-            "{} of {decided} decided leads have no decision date (column {:?}): their windows are not ended at a decision, so their events after it, if any, count",
+            "{} of {decided} decided leads have no decision date (column {:?}): their whole windows count, activity after a decision included; fill the dates in the export where they are known",
             tally.blank, tally.column
         ));
     }
-    if let Some((file, row)) = rows.decisions_unusable.example {
+    if let Some((file, row)) = tally.first_before_created {
         warnings.push(format!(
-            "{}: {} decided leads have a decision date (column {:?}) before their creation date (the first on row {row}): the date is not used, so their windows are whole; check the column",
+            "{}: {} decided leads have a decision date (column {:?}) before their creation (the first on row {row}): their windows end at creation, so none of their events count. A close date without a time on the day of a lead created later that day is one (its midnight); a record created after its deal closed is another",
             rows.files[file].display(),
             tally.before_created,
             tally.column

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::cells::{self, clean, DateLayout, DateRule};
 use crate::recipe_columns::recipe_columns;
-use crate::events::{Decisions, DecisionsUnusable, LeadKeys};
+use crate::events::{Decisions, LeadKeys};
 use crate::ingest::{cohort_label, plausible_dates, IngestStats, Part};
 use crate::read::Table;
 use crate::DataError;
@@ -24,11 +24,9 @@ use crate::DataError;
 pub(crate) struct LeadRows {
     pub(crate) ids: Vec<String>,
     pub(crate) created_at: Vec<Option<i64>>,
-    /// `[columns] decided_at` of each decided lead (None: open, blank, or dated before
-    /// its creation; empty without the setting).
+    /// `[columns] decided_at` of each decided lead (None: open, or blank; empty without
+    /// the setting).
     pub(crate) decided_at: Vec<Option<i64>>,
-    /// Decided leads whose decision date was blank, or before their creation (not used).
-    pub(crate) decisions_unusable: DecisionsUnusable,
     pub(crate) outcomes: Vec<Outcome>,
     pub(crate) segments: Vec<Vec<Option<String>>>,
     /// One vector per feature column from lead columns (events columns come later).
@@ -69,7 +67,6 @@ impl LeadRows {
             ids: vec![],
             created_at: vec![],
             decided_at: vec![],
-            decisions_unusable: DecisionsUnusable::default(),
             created_layouts: vec![],
             outcomes: vec![],
             segments: vec![vec![]; config.segments.len()],
@@ -81,7 +78,7 @@ impl LeadRows {
     }
 
     pub(crate) fn ids_and_times(&self) -> LeadKeys<'_> {
-        let decisions = (!self.decided_at.is_empty()).then_some(Decisions { at: &self.decided_at, outcomes: &self.outcomes });
+        let decisions = (!self.decided_at.is_empty()).then_some(Decisions { at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         LeadKeys { ids: &self.ids, created_at: &self.created_at, decisions, id_rows: None }
     }
 
@@ -99,7 +96,7 @@ impl LeadRows {
                 self.append_ids(config, table, file_index)?;
                 self.append_created_at(config, table)?;
                 self.append_outcomes(config, part, won_ids)?;
-                self.append_decided_at(config, table)?;
+                self.append_decided_at(config, part)?;
                 for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
                     let cells = cells::text(table, segment)?;
                     values.extend(cells.iter().map(|c| clean(c, &config.csv.missing).map(str::to_string)));
@@ -238,28 +235,19 @@ impl LeadRows {
     }
 
     /// Each decided lead's decision date (`[columns] decided_at`), read after its outcome:
-    /// an open lead's cell is not read (a CRM's close date is a forecast until then), and a
-    /// blank date, or one before the creation date, leaves the window whole (counted).
-    fn append_decided_at(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
+    /// an open lead's cell is not used (a CRM's close date is a forecast until then), and a
+    /// file of open leads (the separate-files layout's) is not read for it.
+    fn append_decided_at(&mut self, config: &Config, part: &Part) -> Result<(), DataError> {
         let Some(decided) = &config.decided_at else { return Ok(()) };
+        let table = &part.table;
+        if part.fixed_outcome == Some(Outcome::Open) {
+            self.decided_at.extend(std::iter::repeat_n(None, table.height()));
+            return Ok(());
+        }
         let dates = cells::timestamps(table, &decided.column, &DateRule::configured_by(&decided.date_format, "[columns] decided_at_format"), &config.csv.missing)?;
         let start = self.decided_at.len();
         for (row, at) in dates.values.into_iter().enumerate() {
-            let lead = start + row;
-            let at = match (self.outcomes[lead], at) {
-                (Outcome::Open, _) => None,
-                (_, None) => {
-                    self.decisions_unusable.blank += 1;
-                    None
-                }
-                (_, Some(at)) if self.created_at[lead].is_some_and(|created| at < created) => {
-                    self.decisions_unusable.before_created += 1;
-                    self.decisions_unusable.example.get_or_insert((self.files.len() - 1, row + 1));
-                    None
-                }
-                (_, at) => at,
-            };
-            self.decided_at.push(at);
+            self.decided_at.push(at.filter(|_| self.outcomes[start + row] != Outcome::Open));
         }
         Ok(())
     }
@@ -348,7 +336,6 @@ impl LeadRows {
             ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
             created_at: keep.iter().map(|&i| self.created_at[i]).collect(),
             decided_at: if self.decided_at.is_empty() { vec![] } else { keep.iter().map(|&i| self.decided_at[i]).collect() },
-            decisions_unusable: self.decisions_unusable,
             outcomes: keep.iter().map(|&i| self.outcomes[i]).collect(),
             segments: self
                 .segments

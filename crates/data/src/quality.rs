@@ -338,9 +338,17 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
                         *counts.entry(value).or_insert(0) += 1;
                     }
                 };
+                let mut listed: Vec<&str> = Vec::new();
                 for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
                     match separator {
-                        Some(separator) => cell.split(separator).for_each(&mut tally),
+                        // Each value once per lead that lists it; "a;;b" lists no empty value.
+                        Some(separator) => {
+                            listed.clear();
+                            listed.extend(cell.split(separator).filter(|v| !v.is_empty()));
+                            listed.sort_unstable();
+                            listed.dedup();
+                            listed.iter().for_each(|v| tally(v));
+                        }
                         None => tally(cell),
                     }
                 }

@@ -511,6 +511,7 @@ pub fn attach_recipes(model: &mut scorecard::Model, config: &mqlcal_config::Conf
         signal.recipe = recipes.iter().find(|(name, _)| name == &signal.name).map(|(_, r)| r.clone());
     }
     model.inputs = Some(config.model_inputs());
+    model.schema_version = model.schema_version.max(model.needed_schema_version());
     if let Some(training) = &mut model.training {
         training.windows_end_at_decision = config.decided_at.as_ref().map(|d| d.column.clone());
     }

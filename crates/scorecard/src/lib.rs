@@ -26,8 +26,14 @@ pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, 
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 
-/// The model file format version this crate reads and writes.
+/// The model file format version a model is written as unless it needs a newer one
+/// ([`Model::needed_schema_version`]): readers of version 1 read it.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The newest model file format version this crate reads. Version 2: level recipes may
+/// carry a `separator` (multi-select fields), which a version-1 reader would take for
+/// an exact match; such a model is written as version 2, so older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -110,6 +116,14 @@ mod tests {
         let mut m = model();
         m.schema_version = 99;
         assert!(m.validate("m.json").unwrap_err().to_string().contains("schema_version 99"));
+        // A multi-select level needs version 2: written so, and refused as version 1.
+        m.schema_version = SCHEMA_VERSION;
+        assert_eq!(m.needed_schema_version(), SCHEMA_VERSION);
+        m.signals[0].recipe = Some(Recipe::Level { column: "c".into(), value: "v".into(), separator: Some(";".into()) });
+        assert_eq!(m.needed_schema_version(), 2);
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("needs schema_version 2"));
+        m.schema_version = 2;
+        assert!(m.validate("m.json").is_ok());
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CalibrationTable, Inputs, MqlRule, Recipe, RuleKeys, TwoAxisRule, SCHEMA_VERSION};
+use crate::{CalibrationTable, Inputs, MqlRule, Recipe, RuleKeys, TwoAxisRule, NEWEST_SCHEMA_VERSION, SCHEMA_VERSION};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScorecardError {
@@ -227,12 +227,27 @@ pub struct Model {
 }
 
 impl Model {
+    /// The oldest model file version that holds this model: 2 when a level recipe has a
+    /// separator (a multi-select field), else 1.
+    pub fn needed_schema_version(&self) -> u32 {
+        let multi_select = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Level { separator: Some(_), .. })));
+        if multi_select { 2 } else { SCHEMA_VERSION }
+    }
+
     /// Check the model is usable: version, integer-consistent tables, caps and overrides naming real signals.
     pub fn validate(&self, path: &str) -> Result<(), ScorecardError> {
         let invalid = |message: String| ScorecardError::Invalid { path: path.to_string(), message };
-        if self.schema_version != SCHEMA_VERSION {
+        if !(SCHEMA_VERSION..=NEWEST_SCHEMA_VERSION).contains(&self.schema_version) {
             return Err(invalid(format!(
-                "schema_version {} is not supported by this mqlcal (it reads version {SCHEMA_VERSION}); upgrade mqlcal or re-export the model",
+                "schema_version {} is not supported by this mqlcal (it reads versions {SCHEMA_VERSION} to {NEWEST_SCHEMA_VERSION}); upgrade mqlcal or re-export the model",
+                self.schema_version
+            )));
+        }
+        if self.schema_version < self.needed_schema_version() {
+            return Err(invalid(format!(
+                "schema_version {}, but a level recipe has a separator (a multi-select field), which needs schema_version {}: a reader of version {} would take it for an exact match",
+                self.schema_version,
+                self.needed_schema_version(),
                 self.schema_version
             )));
         }

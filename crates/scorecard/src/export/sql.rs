@@ -527,7 +527,7 @@ impl<'a> Query<'a> {
 
     /// `event_sums`: decay-weighted counts of each events signal's activities inside the window.
     /// `event_sums`: each events signal's summed weights `e{j}` per lead, over the events in
-    /// its window (`until_decision`: and before `l.decided_ts`, when that is not before creation).
+    /// its window (`until_decision`: and before `l.decided_ts`; one before creation leaves none).
     pub(crate) fn event_sums(&self, sql: &mut String, sum_of: SumOf, until_decision: bool) {
         let d = self.d;
         let window = self.inputs.window().seconds;
@@ -560,7 +560,7 @@ impl<'a> Query<'a> {
             });
         }
         let decision = match until_decision {
-            true => "\n    AND (l.decided_ts IS NULL OR l.decided_ts < l.created_ts OR e.ts < l.decided_ts)",
+            true => "\n    AND (l.decided_ts IS NULL OR e.ts < l.decided_ts)",
             false => "",
         };
         let _ = writeln!(
