@@ -124,7 +124,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.ids_and_times() }, &mut notes)?;
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.lead_keys() }, &mut notes)?;
         if let Some(tally) = &event_stats.stats.decisions {
             notes.warnings.extend(unusable_decisions(&rows, tally));
         }

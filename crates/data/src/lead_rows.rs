@@ -77,7 +77,8 @@ impl LeadRows {
         }
     }
 
-    pub(crate) fn ids_and_times(&self) -> LeadKeys<'_> {
+    /// What the events aggregation needs of the leads: ids, creation times, decisions.
+    pub(crate) fn lead_keys(&self) -> LeadKeys<'_> {
         let decisions = (!self.decided_at.is_empty()).then_some(Decisions { at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         LeadKeys { ids: &self.ids, created_at: &self.created_at, decisions, id_rows: None }
     }
