@@ -208,14 +208,25 @@ impl<'a> DateRule<'a> {
 
 /// A column as timestamps, read by `rule`.
 pub fn timestamps(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[String]) -> Result<Dates, DataError> {
+    timestamps_of_rows(table, column, rule, missing, &|_| true)
+}
+
+/// A column as timestamps, read by `rule`, in the rows `read` takes (from 0); the others
+/// are blank, neither looked at for the layout nor parsed (an open deal's forecast "TBD").
+pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[String], read: &dyn Fn(usize) -> bool) -> Result<Dates, DataError> {
     let s = series(table, column)?;
-    let typed = |values| Ok(Dates { values, layout: DateLayout::Iso });
+    let typed = |values: Vec<Option<i64>>| {
+        let values = values.into_iter().enumerate().map(|(row, v)| v.filter(|_| read(row))).collect();
+        Ok(Dates { values, layout: DateLayout::Iso })
+    };
     match s.dtype() {
         DataType::String => {
             let ca = s.str().map_err(|e| DataError::file(&table.path, e.to_string()))?;
+            // The cells of the rows read (None elsewhere), cleaned.
+            let cells = || ca.iter().enumerate().map(|(row, c)| if read(row) { clean(c, missing) } else { None });
             let layout = match rule.format {
                 DateFormat::Fixed(layout) => layout.clone(),
-                DateFormat::Auto => detect_layout(ca.iter().filter_map(|c| clean(c, missing)))
+                DateFormat::Auto => detect_layout(cells().flatten())
                     .map_err(|message| DataError::Cell {
                         path: table.path.clone(),
                         row: 0,
@@ -223,10 +234,9 @@ pub fn timestamps(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[S
                         message,
                     })?,
             };
-            let values = ca
-                .iter()
+            let values = cells()
                 .enumerate()
-                .map(|(row, cell)| match clean(cell, missing) {
+                .map(|(row, cell)| match cell {
                     None => Ok(None),
                     Some(text) => layout.parse(text).map(Some).ok_or_else(|| DataError::Cell {
                         path: table.path.clone(),

@@ -236,8 +236,8 @@ impl LeadRows {
     }
 
     /// Each decided lead's decision date (`[columns] decided_at`), read after its outcome:
-    /// an open lead's cell is not used (a CRM's close date is a forecast until then), and a
-    /// file of open leads (the separate-files layout's) is not read for it.
+    /// an open lead's cell is not read (a CRM's close date is a forecast until then, maybe
+    /// "TBD"), nor is a file of open leads (the separate-files layout's).
     fn append_decided_at(&mut self, config: &Config, part: &Part) -> Result<(), DataError> {
         let Some(decided) = &config.decided_at else { return Ok(()) };
         let table = &part.table;
@@ -245,11 +245,11 @@ impl LeadRows {
             self.decided_at.extend(std::iter::repeat_n(None, table.height()));
             return Ok(());
         }
-        let dates = cells::timestamps(table, &decided.column, &DateRule::configured_by(&decided.date_format, "[columns] decided_at_format"), &config.csv.missing)?;
         let start = self.decided_at.len();
-        for (row, at) in dates.values.into_iter().enumerate() {
-            self.decided_at.push(at.filter(|_| self.outcomes[start + row] != Outcome::Open));
-        }
+        let decided_lead = |row: usize| self.outcomes[start + row] != Outcome::Open;
+        let rule = DateRule::configured_by(&decided.date_format, "[columns] decided_at_format");
+        let dates = cells::timestamps_of_rows(table, &decided.column, &rule, &config.csv.missing, &decided_lead)?;
+        self.decided_at.extend(dates.values);
         Ok(())
     }
 
