@@ -641,9 +641,8 @@ struct PieceEvent {
     lead_id: Span,
     occurred_at: Option<i64>,
     activity: Span,
+    /// The lead found; by its id's other Salesforce form when `lead_id` kept the text.
     lead: Option<usize>,
-    /// Found by the id's other Salesforce form (its text is kept, for the note).
-    by_other_id_form: bool,
     counted: Option<usize>,
 }
 
@@ -764,10 +763,11 @@ impl Piece {
                 }
                 let Event { lead, by_other_id_form, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
                 // A cell that was found is the key it was found by (`hand_on` gives that): only
-                // the others' text is kept. Most events copy nothing.
+                // the others' text is kept (an id found by its other form too, for the note:
+                // that is how `hand_on` tells it). Most events copy nothing.
                 let lead_id = if lead.is_some() && !by_other_id_form { Span::FOUND } else { self.span(id) };
                 let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
-                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, by_other_id_form, counted });
+                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
                 true
             }
             Err(problem) => {
@@ -791,15 +791,16 @@ impl Piece {
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let keys = rule.keys;
         for event in &self.events {
+            let by_other_id_form = event.lead.is_some() && event.lead_id.end > event.lead_id.start;
             take(Event {
-                lead_id: match (event.lead, event.by_other_id_form) {
+                lead_id: match (event.lead, by_other_id_form) {
                     (Some(row), false) => Some(keys.leads.ids[row].as_str()),
                     _ => self.cell(event.lead_id),
                 },
                 occurred_at: event.occurred_at,
                 activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
                 lead: event.lead,
-                by_other_id_form: event.by_other_id_form,
+                by_other_id_form,
                 counted: event.counted,
             });
         }
