@@ -293,8 +293,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let list: Vec<String> = input.unknown_activities.iter().map(|(a, n)| format!("{a:?} ×{n}")).collect();
         eprintln!("warning: ignored events of activities the model does not count: {}", list.join(", "));
     }
-    if let (count, Some((theirs, ours))) = &input.by_other_id_form {
-        eprintln!("note: {}", mqlcal_data::salesforce_ids::matched_note(*count, "events", (theirs, ours), "the events' lead ids", &format!("the ids of {}", args.leads.display())));
+    if let Some(note) = input.by_other_id_form.note("events", "the events' lead ids", &format!("the ids of {}", args.leads.display())) {
+        eprintln!("note: {note}");
     }
     if input.events_for_unknown_leads > 0 {
         eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());

@@ -28,6 +28,8 @@ pub struct LeadKeys<'a> {
 
 /// The decision dates of `[columns] decided_at`, per lead (None: open, or blank).
 pub(crate) struct Decisions<'a> {
+    /// The leads column they come from.
+    pub(crate) column: &'a str,
     pub(crate) at: &'a [Option<i64>],
     pub(crate) outcomes: &'a [Outcome],
     /// (file index, 1-based row) of each lead, for messages.
@@ -126,11 +128,10 @@ pub fn aggregate(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
-    let decisions = leads.decisions.as_ref();
-    let mut decision_stats = config.decided_at.as_ref().map(|d| decision_tally(&d.column, decisions, leads.created_at, window));
+    // The decisions with their tally, or neither.
+    let mut decisions = leads.decisions.as_ref().map(|d| (d, decision_tally(d, leads.created_at, window)));
     let mut sample_event: Option<String> = None;
-    // The first event matched by its lead id's other form: (as the events write it, as the leads do).
-    let mut other_form_example: Option<(String, String)> = None;
+    let mut other_form = salesforce_ids::OtherFormMatches::default();
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
 
@@ -154,8 +155,7 @@ pub fn aggregate(
             return;
         };
         if event.by_other_id_form {
-            stats.by_other_id_form += 1;
-            other_form_example.get_or_insert_with(|| (id.to_string(), leads.ids[lead].clone()));
+            other_form.add(id, &leads.ids[lead]);
         }
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
@@ -166,7 +166,7 @@ pub fn aggregate(
             }
             return;
         }
-        if let (Some(decisions), Some(tally)) = (decisions, decision_stats.as_mut()) {
+        if let Some((decisions, tally)) = decisions.as_mut() {
             if decisions.at[lead].is_some_and(|decided| time >= decided) {
                 tally.events_after += 1;
                 if event.counted.is_some() {
@@ -204,9 +204,10 @@ pub fn aggregate(
         ));
     }
     stats.missing_activities = missing;
-    stats.decisions = decision_stats;
-    if let Some((theirs, ours)) = &other_form_example {
-        notes.warnings.push(format!("{}: {}", path.display(), salesforce_ids::matched_note(stats.by_other_id_form, "events", (theirs, ours), "the events' lead ids", "the leads' ids")));
+    stats.decisions = decisions.map(|(_, tally)| tally);
+    stats.by_other_id_form = other_form.count;
+    if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {
+        notes.warnings.push(format!("{}: {note}", path.display()));
     }
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
@@ -240,9 +241,8 @@ impl DecisionStats {
 
 /// The decision tally before any event is read: which decided leads' windows end at
 /// their decision, which have no date, which were decided before their creation.
-fn decision_tally(column: &str, decisions: Option<&Decisions<'_>>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
-    let mut tally = DecisionStats { column: column.to_string(), ..Default::default() };
-    let Some(decisions) = decisions else { return tally };
+fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
+    let mut tally = DecisionStats { column: decisions.column.to_string(), ..Default::default() };
     for (lead, at) in decisions.at.iter().enumerate() {
         let outcome = decisions.outcomes[lead];
         let (Some(at), Some(created)) = (at, created_at[lead]) else {

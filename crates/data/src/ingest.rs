@@ -107,8 +107,11 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     };
 
     let mut rows = LeadRows::new(config);
+    // A won id in the other Salesforce form (15 or 18 characters) is the same record: the
+    // set holds both, so each lead is one lookup.
+    let won_either_form = won_ids.as_ref().map(salesforce_ids::with_other_forms);
     for part in &parts {
-        rows.append(config, part, won_ids.as_ref())?;
+        rows.append(config, part, won_either_form.as_ref())?;
     }
     if let Some(won) = &won_ids {
         check_won_ids(config, won, &rows.ids, &mut stats);
@@ -124,7 +127,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let mut rows = rows.select(&keep);
 
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.lead_keys() }, &mut notes)?;
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.lead_keys(config) }, &mut notes)?;
         if let Some(tally) = &event_stats.stats.decisions {
             notes.warnings.extend(unusable_decisions(&rows, tally));
         }
@@ -245,19 +248,20 @@ pub fn plausible_dates(config: &Config) -> (i64, i64) {
 fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
     let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let Layout::WonIds { won_ids, .. } = &config.layout else { return };
-    // Won ids in the leads' other Salesforce form (15 or 18 characters) were matched by it.
-    let mut other_form: Vec<(&String, String)> = won
-        .iter()
-        .filter(|id| !known.contains(id.as_str()))
-        .filter_map(|id| salesforce_ids::other_form(id).filter(|other| known.contains(other.as_str())).map(|other| (id, other)))
-        .collect();
-    other_form.sort();
-    if let Some((theirs, ours)) = other_form.first() {
-        stats.warnings.push(format!("{}: {}", won_ids.display(), salesforce_ids::matched_note(other_form.len(), "won ids", (theirs, ours), "the won ids", "the leads' ids")));
+    // Won ids that match no lead as written: matched by their other Salesforce form (15 or
+    // 18 characters), or not at all. Sorted, so the note's example is the same every run.
+    let mut unknown: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
+    unknown.sort();
+    let (mut other_form, mut unmatched) = (salesforce_ids::OtherFormMatches::default(), Vec::new());
+    for id in unknown {
+        match salesforce_ids::other_form(id).filter(|other| known.contains(other.as_str())) {
+            Some(ours) => other_form.add(id, &ours),
+            None => unmatched.push(id),
+        }
     }
-    let matched: HashSet<&str> = other_form.iter().map(|(id, _)| id.as_str()).collect();
-    let mut unmatched: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str()) && !matched.contains(id.as_str())).collect();
-    unmatched.sort();
+    if let Some(note) = other_form.note("won ids", "the won ids", "the leads' ids") {
+        stats.warnings.push(format!("{}: {note}", won_ids.display()));
+    }
     stats.unmatched_won_ids = unmatched.len();
     stats.unmatched_won_id_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
     if !unmatched.is_empty() {

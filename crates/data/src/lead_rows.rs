@@ -78,8 +78,8 @@ impl LeadRows {
     }
 
     /// What the events aggregation needs of the leads: ids, creation times, decisions.
-    pub(crate) fn lead_keys(&self) -> LeadKeys<'_> {
-        let decisions = (!self.decided_at.is_empty()).then_some(Decisions { at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
+    pub(crate) fn lead_keys<'a>(&'a self, config: &'a Config) -> LeadKeys<'a> {
+        let decisions = config.decided_at.as_ref().map(|d| Decisions { column: &d.column, at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         LeadKeys { ids: &self.ids, created_at: &self.created_at, decisions, id_rows: None }
     }
 
@@ -189,9 +189,7 @@ impl LeadRows {
                 // start open and those older than open_after_days become lost.
                 let not_won = if config.outcome.open_after_days.is_some() { Outcome::Open } else { Outcome::Lost };
                 for (row, id) in self.ids[start..].iter().enumerate() {
-                    // A won id in the other Salesforce form (15 or 18 characters) is the same record.
-                    let is_won = won.contains(id) || crate::salesforce_ids::other_form(id).is_some_and(|other| won.contains(&other));
-                    let outcome = if is_won {
+                    let outcome = if won.contains(id) {
                         Outcome::Won
                     } else if let Some(status) = &status {
                         let text = status.get(row).and_then(|v| v.as_deref()).unwrap_or("");

@@ -4,6 +4,8 @@
 //! exports of the same leads can therefore share no id at all; an id is matched by its
 //! other form too (both name one record), and a note says so.
 
+use std::collections::HashSet;
+
 /// The 18-character case-safe form of a 15-character Salesforce id: each five
 /// characters give one more, the letter or digit numbered by which of them are
 /// upper-case letters (bit k for the k-th). None for text that is not 15 letters and digits.
@@ -39,16 +41,40 @@ pub fn other_form(id: &str) -> Option<String> {
     }
 }
 
-/// Ids of one file found in the other by their other form: `count` rows (`what`: "events",
-/// "won ids") and the first id (as `theirs` wrote it, and as `ours` does). The form
-/// differs by export (reports write 15 characters, the API 18), and both name the same
-/// record, so the rows are matched; this says so (e.g. "the events' lead ids", "the leads' ids").
-pub fn matched_note(count: usize, what: &str, (their_id, our_id): (&str, &str), theirs: &str, ours: &str) -> String {
-    format!(
-        "{theirs} are Salesforce's {}-character ids and {ours} the {}-character ones of the same records ({their_id:?} is {our_id:?}): {count} {what} matched by them",
-        their_id.len(),
-        our_id.len()
-    )
+/// `ids` with each one's other form beside it: a set that finds an id written either way
+/// with one lookup (the won ids, looked up once per lead).
+pub fn with_other_forms(ids: &HashSet<String>) -> HashSet<String> {
+    ids.iter().flat_map(|id| std::iter::once(id.clone()).chain(other_form(id))).collect()
+}
+
+/// Rows of one file matched to the other's by their ids' other form: how many, and the
+/// first (its id as that file writes it, and as the other does). The form differs by
+/// export (reports write 15 characters, the API 18) and both name the same record, so the
+/// rows are matched; [`OtherFormMatches::note`] says so.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OtherFormMatches {
+    pub count: usize,
+    pub first: Option<(String, String)>,
+}
+
+impl OtherFormMatches {
+    /// One more row whose id `theirs` is `ours`'s other form.
+    pub fn add(&mut self, theirs: &str, ours: &str) {
+        self.count += 1;
+        self.first.get_or_insert_with(|| (theirs.to_string(), ours.to_string()));
+    }
+
+    /// The note, when any row was matched so (`what`: "events", "won ids"; `theirs` and
+    /// `ours` name the ids, e.g. "the events' lead ids", "the leads' ids").
+    pub fn note(&self, what: &str, theirs: &str, ours: &str) -> Option<String> {
+        let (their_id, our_id) = self.first.as_ref()?;
+        Some(format!(
+            "{theirs} are Salesforce's {}-character ids and {ours} the {}-character ones of the same records ({their_id:?} is {our_id:?}): {} {what} matched by them",
+            their_id.len(),
+            our_id.len(),
+            self.count
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -80,7 +106,16 @@ mod tests {
         assert_eq!(other_form("001A0000006Vm9r").as_deref(), Some("001A0000006Vm9rIAC"));
         assert_eq!(other_form("001A0000006Vm9rIAD"), None, "a wrong suffix is another id");
         assert_eq!(other_form("L0000001"), None);
-        let note = matched_note(7, "events", ("001A0000006Vm9rIAC", "001A0000006Vm9r"), "the events' lead ids", "the leads' ids");
+        let mut matches = OtherFormMatches::default();
+        assert_eq!(matches.note("events", "a", "b"), None);
+        for _ in 0..7 {
+            matches.add("001A0000006Vm9rIAC", "001A0000006Vm9r");
+        }
+        let note = matches.note("events", "the events' lead ids", "the leads' ids").unwrap();
         assert_eq!(note, "the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones of the same records (\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\"): 7 events matched by them");
+        let won: HashSet<String> = ["001A0000006Vm9r".to_string(), "L1".to_string()].into();
+        let either = with_other_forms(&won);
+        assert_eq!(either.len(), 3);
+        assert!(either.contains("001A0000006Vm9rIAC") && either.contains("001A0000006Vm9r") && either.contains("L1"));
     }
 }

@@ -25,8 +25,8 @@ pub struct ScoringInput {
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
     /// Events whose lead id is Salesforce's other form of a lead's (15 characters against
-    /// 18), matched to it: how many, with the first (as the events write it, as the leads do).
-    pub by_other_id_form: (usize, Option<(String, String)>),
+    /// 18), matched to it.
+    pub by_other_id_form: crate::salesforce_ids::OtherFormMatches,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
 }
@@ -158,7 +158,7 @@ fn sum_events(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
-    let mut by_other_id_form = (0, None);
+    let mut by_other_id_form = crate::salesforce_ids::OtherFormMatches::default();
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
             *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
@@ -169,8 +169,7 @@ fn sum_events(
             return;
         };
         if event.by_other_id_form {
-            by_other_id_form.0 += 1;
-            by_other_id_form.1.get_or_insert_with(|| (event.lead_id.unwrap_or_default().to_string(), lead_index.ids()[row].clone()));
+            by_other_id_form.add(event.lead_id.unwrap_or_default(), &lead_index.ids()[row]);
         }
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
