@@ -503,6 +503,16 @@ fn write_sales(t: &mut String, table: &read::Table, date: Option<(&str, bool)>, 
     let _ = writeln!(t, "target_conversion = [{low}, {high}]   # GUESS: share of MQLs that should win (1.5x to 4x the base rate)");
 }
 
+/// A categorical signal's lines: its levels (with their leads, which the lines leave out),
+/// and the separator of a multi-select field.
+fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, separator: Option<&str>, levels: &[&(String, usize)]) {
+    let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}", toml_str(name), toml_str(column));
+    if let Some(separator) = separator {
+        let _ = writeln!(body, "separator = {}   # GUESS: each value listed counts", toml_str(separator));
+    }
+    let _ = writeln!(body, "levels = [{}]", levels.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", "));
+}
+
 fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
     let commented = p.leakage.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
@@ -575,14 +585,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
             values.len(),
             listed.join(", ")
         );
-        let _ = writeln!(
-            body,
-            "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}\nseparator = {}   # GUESS: each value listed counts\nlevels = [{}]",
-            toml_str(&name),
-            toml_str(&p.name),
-            toml_str(separator),
-            kept.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", ")
-        );
+        categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
         let (baseline, kept, pooled) = guess::levels(p, min_level_count);
         let Some((base, base_n)) = baseline else { return };
@@ -600,13 +603,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
         );
         let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{} ({n})", v)).collect();
         let _ = writeln!(t, "# kept: {}", listed.join(", "));
-        let _ = writeln!(
-            body,
-            "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}\nlevels = [{}]",
-            toml_str(&name),
-            toml_str(&p.name),
-            kept.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", ")
-        );
+        categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
     } else {
         let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);
         return;
