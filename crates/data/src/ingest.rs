@@ -107,11 +107,8 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     };
 
     let mut rows = LeadRows::new(config);
-    // A won id in the other Salesforce form (15 or 18 characters) is the same record: the
-    // set holds both, so each lead is one lookup.
-    let won_either_form = won_ids.as_ref().map(salesforce_ids::with_other_forms);
     for part in &parts {
-        rows.append(config, part, won_either_form.as_ref())?;
+        rows.append(config, part, won_ids.as_ref())?;
     }
     if let Some(won) = &won_ids {
         check_won_ids(config, won, &rows.ids, &mut stats);

@@ -4,8 +4,6 @@
 //! exports of the same leads can therefore share no id at all; an id is matched by its
 //! other form too (both name one record), and a note says so.
 
-use std::collections::HashSet;
-
 /// The 18-character case-safe form of a 15-character Salesforce id: each five
 /// characters give one more, the letter or digit numbered by which of them are
 /// upper-case letters (bit k for the k-th). None for text that is not 15 letters and digits.
@@ -39,12 +37,6 @@ pub fn other_form(id: &str) -> Option<String> {
         15 => case_safe(id),
         _ => None,
     }
-}
-
-/// `ids` with each one's other form beside it: a set that finds an id written either way
-/// with one lookup (the won ids, looked up once per lead).
-pub fn with_other_forms(ids: &HashSet<String>) -> HashSet<String> {
-    ids.iter().flat_map(|id| std::iter::once(id.clone()).chain(other_form(id))).collect()
 }
 
 /// Rows of one file matched to the other's by their ids' other form: how many, and the
@@ -113,9 +105,5 @@ mod tests {
         }
         let note = matches.note("events", "the events' lead ids", "the leads' ids").unwrap();
         assert_eq!(note, "the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones of the same records (\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\"): 7 events matched by them");
-        let won: HashSet<String> = ["001A0000006Vm9r".to_string(), "L1".to_string()].into();
-        let either = with_other_forms(&won);
-        assert_eq!(either.len(), 3);
-        assert!(either.contains("001A0000006Vm9rIAC") && either.contains("001A0000006Vm9r") && either.contains("L1"));
     }
 }
