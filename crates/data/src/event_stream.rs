@@ -173,11 +173,6 @@ impl<'a> LeadIndex<'a> {
         rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
     }
 
-    /// The ids, by row.
-    pub(crate) fn ids(&self) -> &[String] {
-        self.ids
-    }
-
     /// The row of the lead with id `id`, or else with its other Salesforce form (then
     /// `true`): one record exported by a report and by the API.
     pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, bool)> {

@@ -169,7 +169,7 @@ fn sum_events(
             return;
         };
         if event.by_other_id_form {
-            by_other_id_form.add(event.lead_id.unwrap_or_default(), &lead_index.ids()[row]);
+            by_other_id_form.add(event.lead_id.unwrap_or_default(), &out.ids[row]);
         }
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
