@@ -324,6 +324,9 @@ fn validate_flags_xeducation_leakage() {
     for honest in ["Lead Source", "Lead Origin", "TotalVisits"] {
         assert!(!suspects.contains(&honest), "{honest} wrongly in {suspects:?}");
     }
+    // The real export writes Google two ways: 2868 "Google", 5 "google" (counted with Python's csv).
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains(r#"signal \"Lead Source\": \"google\" (5 leads) is written like its level \"Google\""#), "{warnings}");
 }
 
 #[test]
@@ -838,4 +841,112 @@ fn xls_and_ods_workbooks_read_as_the_files_themselves() {
         std::fs::copy(data.join("events.csv"), dir.path().join("events.csv")).unwrap();
         reads_as_the_sample(dir.path(), &format!("leads.{ext}"), "events.csv", |config| config);
     }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the civil calendar, by hand).
+fn days_of(date: &str) -> i64 {
+    let part = |r: std::ops::Range<usize>| date[r].parse::<i64>().unwrap();
+    let (y, m, d) = (part(0..4), part(5..7), part(8..10));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// Seconds since 1970 of `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`.
+fn seconds_of(at: &str) -> i64 {
+    let clock = at.get(11..19).map_or(0, |t| t.split(':').map(|p| p.parse::<i64>().unwrap()).fold(0, |s, p| s * 60 + p));
+    days_of(at) * 86_400 + clock
+}
+
+#[test]
+fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
+    // A CRM that renamed an activity ("Webinar Registration" beside "webinar_registration"),
+    // a title written "VP" beside the level "vp", a multi-select column whose cells write
+    // "; " between values, read with separator ";". Each counts for nothing today, silently.
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (lead_header, leads) = read_csv(&data.join("leads.csv"));
+    let title = lead_header.iter().position(|c| c == "title_seniority").unwrap();
+    let (mut vp_respelled, mut webinar_listed_second) = (0, 0);
+    let mut created = std::collections::HashMap::new();
+    let leads: Vec<Vec<String>> = leads
+        .into_iter()
+        .enumerate()
+        .map(|(k, mut row)| {
+            created.insert(row[0].clone(), seconds_of(&row[1]));
+            if row[title] == "vp" && k % 4 == 0 {
+                row[title] = "VP".into();
+                vp_respelled += 1;
+            }
+            let interests = match k % 3 {
+                0 => "Pricing; Webinar",
+                1 => "Webinar",
+                _ => "",
+            };
+            webinar_listed_second += usize::from(k % 3 == 0);
+            row.push(interests.into());
+            row
+        })
+        .collect();
+    let mut header = lead_header.clone();
+    header.push("interests".into());
+    write_csv(&dir.path().join("leads.csv"), &header, &leads);
+
+    // Every third webinar registration in the new spelling; a different activity that only
+    // resembles it ("Webinar Registered") is not taken for it.
+    let (event_header, events) = read_csv(&data.join("events.csv"));
+    let (mut seen, mut respelled_in_window) = (0, 0);
+    let events: Vec<Vec<String>> = events
+        .into_iter()
+        .map(|mut row| {
+            if row[2] == "webinar_registration" {
+                seen += 1;
+                if seen % 3 == 0 {
+                    row[2] = "Webinar Registration".into();
+                    let start = created[&row[0]];
+                    let at = seconds_of(&row[1]);
+                    respelled_in_window += usize::from(at >= start && at <= start + 30 * 86_400);
+                } else if seen % 50 == 1 {
+                    row[2] = "Webinar Registered".into();
+                }
+            }
+            row
+        })
+        .collect();
+    write_csv(&dir.path().join("events.csv"), &event_header, &events);
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("current = \"current_points.toml\"\n", "")
+        + "\n[[signals]]\nname = \"interests\"\naxis = \"engagement\"\nkind = \"categorical\"\ncolumn = \"interests\"\nseparator = \";\"\nlevels = [\"Pricing\", \"Webinar\"]\n";
+    write(dir.path(), "mqlcal.toml", config);
+
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let warnings: Vec<&str> = report["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    let said = |start: &str| warnings.iter().copied().find(|w| w.starts_with(start)).unwrap_or_else(|| panic!("no {start:?} in {warnings:#?}"));
+    assert!(respelled_in_window > 20 && vp_respelled > 100, "{respelled_in_window} {vp_respelled}");
+    assert_eq!(
+        said("signal \"webinar\" counts"),
+        format!(
+            "signal \"webinar\" counts \"webinar_registration\"; the events also have \"Webinar Registration\" ({respelled_in_window} events), written the same but for case, spaces or punctuation, and not counted (activity names match exactly). If they are the same activity, count both: activity = [\"webinar_registration\", \"Webinar Registration\"]"
+        )
+    );
+    assert!(said("activities no signal counts").contains("Webinar Registered ("));
+    assert_eq!(
+        said("signal \"title\": \"VP\""),
+        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: make the export write one spelling")
+    );
+    assert_eq!(
+        said("signal \"interests\": \" Webinar\""),
+        format!("signal \"interests\": \" Webinar\" ({webinar_listed_second} leads) is written like its level \"Webinar\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: the cells write a space after separator \";\": if every cell does, set separator = \"; \"; if only some do, make the export write one form")
+    );
+    // The text report says the same; the sample as it is has none of it.
+    let (_, text, _) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(text.contains("count both: activity = [\"webinar_registration\", \"Webinar Registration\"]"), "{text}");
+    let (code, sample, err) = run_in(&repo_root(), &["validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!sample.contains("but for case, spaces or punctuation"), "{sample}");
 }

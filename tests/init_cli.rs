@@ -253,3 +253,59 @@ fn init_drafts_a_multi_select_field_as_one_indicator_per_value() {
     let model = std::fs::read_to_string(d.join("model.json")).unwrap();
     assert!(model.contains("\"separator\": \";\"") && model.contains("\"schema_version\": 2,"), "a version-1 reader refuses it");
 }
+
+/// An activity written two ways ("Email Open" beside "email_open", as a renamed CRM
+/// activity exports): init drafts one signal counting both, whose feature table is the
+/// one drafted from the export that spells it one way; validate has nothing to say of it.
+#[test]
+fn init_drafts_an_activity_written_two_ways_as_one_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(d, &["synth", "--leads", "3000", "--seed", "7", "--out", "crm"]);
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = read_csv(&d.join("crm/events.csv"));
+    let mut opens = 0;
+    let respelled: Vec<Vec<String>> = rows
+        .iter()
+        .cloned()
+        .map(|mut row| {
+            if row[2] == "email_open" {
+                opens += 1;
+                if opens % 3 == 0 {
+                    row[2] = "Email Open".into();
+                }
+            }
+            row
+        })
+        .collect();
+    write_csv(&d.join("events.csv"), &header, &respelled);
+    std::fs::copy(d.join("crm/leads.csv"), d.join("leads.csv")).unwrap();
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let comment = format!("# {opens} events of one activity written 2 ways (\"Email Open\" {}, \"email_open\" {}): counted together", opens / 3, opens - opens / 3);
+    assert!(draft.contains(&format!("{comment}\n[[signals]]\nname = \"email_open\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Email Open\", \"email_open\"]\n")), "{draft}");
+    assert_eq!(draft.matches("kind = \"events\"").count(), {
+        let mut names: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+        names.sort();
+        names.dedup();
+        names.len()
+    });
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("but for case, spaces or punctuation") && !out.contains("activities no signal counts"), "{out}");
+
+    // The same features as the draft of the export that writes it one way.
+    std::fs::create_dir(d.join("one_way")).unwrap();
+    std::fs::copy(d.join("crm/events.csv"), d.join("one_way/events.csv")).unwrap();
+    std::fs::copy(d.join("crm/leads.csv"), d.join("one_way/leads.csv")).unwrap();
+    let (code, _, err) = run_in(&d.join("one_way"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    for (folder, table) in [(d.to_path_buf(), "two_ways.csv"), (d.join("one_way"), "../one_way.csv")] {
+        let (code, _, err) = run_in(&folder, &["features", "--config", "draft.toml", "-o", table]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (two_ways, one_way) = (std::fs::read(d.join("two_ways.csv")).unwrap(), std::fs::read(d.join("one_way.csv")).unwrap());
+    assert!(two_ways == one_way && two_ways.len() > 3000 * 20);
+}

@@ -91,6 +91,14 @@ pub fn decision_date_named(name: &str) -> bool {
     dated && decided && !not_a_decision
 }
 
+/// A name as a comparison of spellings sees it: its letters and digits, lower-cased.
+/// "Blog Visit", "blog_visit" and "blog-visit " are one spelling; "blog visits" is not.
+/// Names of one spelling are one activity or level written two ways, as a renamed CRM
+/// field or two tools feeding one export write them.
+pub fn spelling(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
 pub fn axis(name: &str) -> &'static str {
     let n = name.to_lowercase();
@@ -209,6 +217,18 @@ pub fn sales(leads_per_month: f64, base_rate: f64) -> (f64, f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_differ_only_in_case_spaces_and_punctuation() {
+        let one = ["Email Open", "email_open", "EMAIL-OPEN ", "email.open", "Email  Open"];
+        assert!(one.iter().all(|n| spelling(n) == "emailopen"), "{:?}", one.map(spelling));
+        for other in ["email opens", "Email Opened", "e-mail open2", "emailopne"] {
+            assert_ne!(spelling(other), "emailopen", "{other}");
+        }
+        // Letters beyond ASCII keep their identity, lower-cased.
+        assert_eq!(spelling("Événement Ouvert"), "événementouvert");
+        assert_eq!(spelling("Ä-1"), spelling("ä 1"));
+    }
 
     fn profile(name: &str, levels: &[(&str, usize)], numeric: bool) -> ColumnProfile {
         let rows = levels.iter().map(|l| l.1).sum();

@@ -455,16 +455,50 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
         }
         write_signal(t, p, options.min_level_count.max(1));
     }
-    for (activity, count) in event_activities {
-        let _ = writeln!(t, "\n# {count} events");
+    for (name, spellings) in one_activity_per_spelling(event_activities) {
+        let events: usize = spellings.iter().map(|(_, n)| n).sum();
+        let _ = match spellings.as_slice() {
+            [_] => writeln!(t, "\n# {events} events"),
+            _ => writeln!(
+                t,
+                "\n# {events} events of one activity written {} ways ({}): counted together",
+                spellings.len(),
+                spellings.iter().map(|(a, n)| format!("{} {n}", toml_str(a))).collect::<Vec<_>>().join(", ")
+            ),
+        };
         let _ = writeln!(t, "[[signals]]");
-        let _ = writeln!(t, "name = {}", toml_str(&signal_name(activity)));
+        let _ = writeln!(t, "name = {}", toml_str(&signal_name(name)));
         let _ = writeln!(t, "axis = \"engagement\"");
         let _ = writeln!(t, "kind = \"events\"");
-        let _ = writeln!(t, "activity = {}", toml_str(activity));
+        let _ = match spellings.as_slice() {
+            [(activity, _)] => writeln!(t, "activity = {}", toml_str(activity)),
+            _ => writeln!(t, "activity = [{}]", spellings.iter().map(|(a, _)| toml_str(a)).collect::<Vec<_>>().join(", ")),
+        };
         let _ = writeln!(t, "cap = 5              # cap awareness content; raise for decision-stage actions");
         let _ = writeln!(t, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
     }
+}
+
+/// The events file's activities grouped by [`guess::spelling`]: "Email Open" and
+/// "email_open" are one activity (a CRM that renamed it, two tools that spell it apart),
+/// drafted as one signal counting both, named after its most frequent spelling (the
+/// first of those equally frequent). In the order of those names: an export that writes
+/// it one way drafts the same signals in the same order.
+fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str, Vec<(&str, usize)>)> {
+    let mut groups: BTreeMap<String, Vec<(&str, usize)>> = BTreeMap::new();
+    for (activity, &count) in activities {
+        groups.entry(guess::spelling(activity)).or_default().push((activity.as_str(), count));
+    }
+    let mut named: Vec<(&str, Vec<(&str, usize)>)> = groups
+        .into_values()
+        .map(|spellings| {
+            let most = spellings.iter().map(|(_, n)| *n).max().unwrap_or(0);
+            let name = spellings.iter().find(|(_, n)| *n == most).map_or("", |(a, _)| *a);
+            (name, spellings)
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(b.0));
+    named
 }
 
 /// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
@@ -610,5 +644,26 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
     }
     for line in body.lines() {
         let _ = writeln!(t, "{prefix}{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activities_of_one_spelling_are_one_signal_named_after_the_most_frequent() {
+        let activities: BTreeMap<String, usize> =
+            [("Email Open", 30), ("email_open", 70), ("blog_visit", 5), ("Webinar", 9), ("webinar", 9), ("zeta", 1)].map(|(a, n)| (a.to_string(), n)).into();
+        let groups = one_activity_per_spelling(&activities);
+        assert_eq!(
+            groups,
+            vec![
+                ("Webinar", vec![("Webinar", 9), ("webinar", 9)]),
+                ("blog_visit", vec![("blog_visit", 5)]),
+                ("email_open", vec![("Email Open", 30), ("email_open", 70)]),
+                ("zeta", vec![("zeta", 1)]),
+            ]
+        );
     }
 }

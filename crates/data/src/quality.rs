@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::cells::{self, MissingMarkers};
 use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
+use crate::guess::spelling;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
 use crate::profile::{profile_columns, ColumnProfile};
 use crate::read::Table;
@@ -160,6 +161,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let errors = data_errors(config, stats, &counts);
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
+        warnings.extend(activities_spelled_apart(config, events));
     }
     let columns = match &config.feature_table {
         // A feature table has no raw columns to profile: what it holds was computed upstream.
@@ -175,6 +177,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
+    warnings.extend(levels_spelled_apart(config, &unnamed_levels));
     let blank_rates = columns.blank_rates;
 
     Ok(QualityReport {
@@ -254,6 +257,61 @@ fn unused_activities(events: &EventStats) -> Option<String> {
             events.unused_activities.iter().map(|(a, n)| format!("{a} ({n})")).collect::<Vec<_>>().join(", ")
         )
     })
+}
+
+/// Per events signal, the activities no signal counts that are written like one it
+/// counts but for case, spaces or punctuation: a CRM that renamed an activity, or two
+/// tools that spell it apart. Activity names match exactly, so those events count for
+/// nothing; the warning gives the list that counts both.
+fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String> {
+    let mut out = Vec::new();
+    for signal in &config.signals {
+        let SignalSource::Events { activities, .. } = &signal.source else { continue };
+        let alike: Vec<(&String, usize)> = events
+            .unused_activities
+            .iter()
+            .filter(|(unused, _)| activities.iter().any(|counted| spelling(counted) == spelling(unused)))
+            .map(|(unused, &n)| (unused, n))
+            .collect();
+        if alike.is_empty() {
+            continue;
+        }
+        let quoted = |names: &mut dyn Iterator<Item = &String>| names.map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ");
+        out.push(format!(
+            "signal {:?} counts {}; the events also have {}, written the same but for case, spaces or punctuation, and not counted (activity names match exactly). If they are the same activity, count both: activity = [{}]",
+            signal.name,
+            quoted(&mut activities.iter()),
+            alike.iter().map(|(a, n)| format!("{a:?} ({n} events)")).collect::<Vec<_>>().join(", "),
+            quoted(&mut activities.iter().chain(alike.iter().map(|(a, _)| *a))),
+        ));
+    }
+    out
+}
+
+/// Values of a categorical signal that no level names but that are written like one it
+/// names, but for case, spaces or punctuation ("VP" beside the level "vp"; " Webinar",
+/// listed after "; " in a multi-select cell read with separator ";"). Levels match
+/// exactly, so those leads are the baseline.
+fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
+    unnamed
+        .iter()
+        .filter_map(|u| {
+            let signal = config.signals.iter().find(|s| s.name == u.signal)?;
+            let SignalSource::Categorical { levels, separator, .. } = &signal.source else { return None };
+            let level = levels.iter().find(|level| spelling(level) == spelling(&u.level))?;
+            let fix = match separator {
+                Some(separator) if u.level.trim_start() == level && u.level != *level => format!(
+                    "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
+                    format!("{separator} ")
+                ),
+                _ => "make the export write one spelling".to_string(),
+            };
+            Some(format!(
+                "signal {:?}: {:?} ({} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: {fix}",
+                u.signal, u.level, u.leads
+            ))
+        })
+        .collect()
 }
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
