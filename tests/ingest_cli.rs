@@ -950,3 +950,51 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     assert_eq!(code, 0, "{err}");
     assert!(!sample.contains("but for case, spaces or punctuation"), "{sample}");
 }
+
+/// An events export appended to an overlapping one (its last fifth written twice): each
+/// copy would count, silently. Validate and every reading command say how many counted
+/// events repeat an earlier one exactly, counted here by hand; the sample as it is (two
+/// repeats by chance in 281,963) says nothing.
+#[test]
+fn events_written_twice_are_counted_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (_, leads) = read_csv(&data.join("leads.csv"));
+    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), seconds_of(&row[1]))).collect();
+    let (header, mut events) = read_csv(&data.join("events.csv"));
+    let overlap: Vec<Vec<String>> = events[events.len() * 4 / 5..].to_vec();
+    events.extend(overlap);
+    write_csv(&dir.path().join("events.csv"), &header, &events);
+    // By hand: every in-window event beyond the first of its lead, activity and second.
+    let mut copies: std::collections::HashMap<(&str, &str, &str), usize> = std::collections::HashMap::new();
+    for row in &events {
+        let start = created[row[0].as_str()];
+        let at = seconds_of(&row[1]);
+        if at >= start && at <= start + 30 * 86_400 {
+            *copies.entry((&row[0], &row[2], &row[1])).or_default() += 1;
+        }
+    }
+    let repeats: usize = copies.values().map(|n| n - 1).sum();
+    assert!(repeats > 50_000, "{repeats}");
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"\n", "");
+    write(dir.path(), "mqlcal.toml", config);
+
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let repeated = &report["events"]["repeated"];
+    assert_eq!((repeated["repeats"].as_u64(), repeated["every"].as_u64()), (Some(repeats as u64), Some(1)), "{repeated}");
+    let said = format!("events.csv: {repeats} counted events repeat an earlier event exactly: same lead, activity and second (the first: lead ");
+    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with(&said)), "{}", report["warnings"]);
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "mqlcal.toml", "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&said) && err.contains("remove the repeated rows"), "{err}");
+
+    let (code, out, err) = run_in(&repo_root(), &["validate", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let sample: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(sample["events"].get("repeated").is_none() && !out.contains("repeat an earlier"), "{}", sample["events"]);
+}

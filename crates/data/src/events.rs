@@ -92,6 +92,84 @@ pub struct EventStats {
     pub latest: Option<i64>,
     /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
     pub missing_activities: Vec<String>,
+    /// Counted events that repeat an earlier one exactly (None when none does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeated: Option<RepeatedEvents>,
+}
+
+/// Counted events that repeat an earlier one exactly: same lead, same activity, same
+/// second. Each copy counts, so an export appended to an overlapping one, or a sync that
+/// wrote activities twice, inflates engagement without an error. Checked on every lead
+/// of a file of up to [`RepeatCheck::LEADS`] leads, on every `every`-th lead of a larger
+/// one (the memory of a million leads' events would be most of the budget).
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatedEvents {
+    /// Repeats found among the leads checked.
+    pub repeats: usize,
+    /// Counted events of the leads checked.
+    pub checked: usize,
+    /// Every `every`-th lead (by row) was checked; 1: all of them.
+    pub every: usize,
+    /// The first repeat: lead id, activity and time as the file wrote the id and activity.
+    pub first: (String, String, String),
+}
+
+impl RepeatedEvents {
+    /// The warning: how many, the first, what does it and what to do.
+    pub fn describe(&self) -> String {
+        let (lead, activity, at) = &self.first;
+        let how_many = match self.every {
+            1 => format!("{} counted events repeat an earlier event exactly", self.repeats),
+            every => format!(
+                "about {} counted events repeat an earlier event exactly ({} of the {} counted events of every {every}th lead)",
+                self.repeats * every,
+                self.repeats,
+                self.checked
+            ),
+        };
+        format!(
+            "{how_many}: same lead, activity and second (the first: lead {lead:?}, {activity:?} at {at}), and each copy counts, inflating engagement. An export appended to an overlapping one, or a sync that writes activities twice, does this: remove the repeated rows"
+        )
+    }
+}
+
+/// The search for [`RepeatedEvents`] while the events stream by.
+struct RepeatCheck {
+    every: usize,
+    /// (lead row, counted activity, time) of the counted events of the leads checked.
+    seen: std::collections::HashSet<(u32, u32, i64)>,
+    repeats: usize,
+    first: Option<(String, String, i64)>,
+}
+
+impl RepeatCheck {
+    /// Leads checked at most (about 700,000 events at the benchmark's 14 counted events a lead, ~20 MB).
+    const LEADS: usize = 50_000;
+
+    fn new(leads: usize) -> Self {
+        RepeatCheck { every: leads.div_ceil(Self::LEADS).max(1), seen: Default::default(), repeats: 0, first: None }
+    }
+
+    #[inline]
+    fn see(&mut self, lead: usize, activity_index: usize, time: i64, id: &str, activity: &str) {
+        if lead % self.every == 0 && !self.seen.insert((lead as u32, activity_index as u32, time)) {
+            self.repeats += 1;
+            self.first.get_or_insert_with(|| (id.to_string(), activity.to_string(), time));
+        }
+    }
+
+    /// The repeats, when they are more than chance makes: two events of a lead and activity
+    /// in one second happen (a page loaded twice; the bundled sample has 2 in 281,963), so
+    /// fewer than 10, or than 1 in 1,000 of the events checked, are not reported.
+    fn finish(self) -> Option<RepeatedEvents> {
+        let (lead, activity, time) = self.first?;
+        let checked = self.seen.len() + self.repeats;
+        if self.repeats < 10 || self.repeats * 1000 < checked {
+            return None;
+        }
+        let at = mqlcal_features::calendar::format_timestamp(time);
+        Some(RepeatedEvents { repeats: self.repeats, checked, every: self.every, first: (lead, activity, at) })
+    }
 }
 
 pub struct EventAggregation {
@@ -134,6 +212,7 @@ pub fn aggregate(
     let mut other_form = salesforce_ids::OtherFormMatches::default();
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
+    let mut repeats = RepeatCheck::new(leads.ids.len());
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
@@ -182,6 +261,7 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
+                repeats.see(lead, index, time, id, activity);
                 for &k in &counted_by[index] {
                     columns[k][lead] += events_signals[k].weight_in(window, created, time);
                 }
@@ -211,6 +291,10 @@ pub fn aggregate(
     }
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
+    }
+    stats.repeated = repeats.finish();
+    if let Some(repeated) = &stats.repeated {
+        notes.warnings.push(format!("{}: {}", path.display(), repeated.describe()));
     }
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
@@ -282,4 +366,59 @@ fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], sampl
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_are_found_on_the_leads_checked_and_said_only_beyond_chance() {
+        // Up to 50,000 leads: every lead is checked.
+        assert_eq!(RepeatCheck::new(50_000).every, 1);
+        assert_eq!(RepeatCheck::new(50_001).every, 2);
+        assert_eq!(RepeatCheck::new(1_000_000).every, 20);
+
+        // 3 leads × 2 activities × 100 seconds, every event twice: 600 repeats of 1,200.
+        let mut check = RepeatCheck::new(3);
+        for _copy in 0..2 {
+            for lead in 0..3 {
+                for activity in 0..2 {
+                    (0..100).for_each(|t| check.see(lead, activity, 1_700_000_000 + t, &format!("L{lead}"), ["open", "click"][activity]));
+                }
+            }
+        }
+        let r = check.finish().unwrap();
+        assert_eq!((r.repeats, r.checked, r.every), (600, 1200, 1));
+        assert_eq!(r.first, ("L0".to_string(), "open".to_string(), mqlcal_features::calendar::format_timestamp(1_700_000_000)));
+        assert!(r.describe().starts_with("600 counted events repeat an earlier event exactly: same lead"), "{}", r.describe());
+
+        // Another activity, or another second, is another event.
+        let mut check = RepeatCheck::new(1);
+        (0..20).for_each(|t| check.see(0, 0, t, "L", "a"));
+        (0..20).for_each(|t| check.see(0, 1, t, "L", "b"));
+        assert!(check.finish().is_none());
+
+        // Every 20th lead of a million: lead 40 is checked, lead 41 is not; the estimate scales up.
+        let mut check = RepeatCheck::new(1_000_000);
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(40, 0, t, "L40", "a")));
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(41, 0, t, "L41", "a")));
+        let r = check.finish().unwrap();
+        assert_eq!((r.repeats, r.checked, r.every), (50, 100, 20));
+        assert!(r.describe().starts_with("about 1000 counted events repeat an earlier event exactly (50 of the 100 counted events of every 20th lead)"), "{}", r.describe());
+
+        // By chance (under 10, or under 1 in 1,000 of the events checked): not said.
+        let mut check = RepeatCheck::new(1);
+        (0..9).for_each(|_| check.see(0, 0, 5, "L", "a"));
+        assert_eq!(check.repeats, 8);
+        assert!(check.finish().is_none());
+        let mut check = RepeatCheck::new(1);
+        (0..20_000).for_each(|t| check.see(0, 0, t, "L", "a"));
+        (0..19).for_each(|t| check.see(0, 0, t, "L", "a"));
+        assert!(check.finish().is_none(), "19 of 20,019");
+        let mut check = RepeatCheck::new(1);
+        (0..20_000).for_each(|t| check.see(0, 0, t, "L", "a"));
+        (0..21).for_each(|t| check.see(0, 0, t, "L", "a"));
+        assert_eq!(check.finish().map(|r| r.repeats), Some(21), "21 of 20,021");
+    }
 }
