@@ -992,6 +992,15 @@ fn events_written_twice_are_counted_and_said() {
     let (code, _, err) = run_in(dir.path(), &["features", "--config", "mqlcal.toml", "-o", "features.csv"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(&said) && err.contains("remove the repeated rows"), "{err}");
+    // score finds the same in production's events.
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    let leads = data.join("leads.csv");
+    let (code, out, err) = run_in(dir.path(), &["score", "--model", "model.json", "--leads", leads.to_str().unwrap(), "--events", "events.csv", "-o", "scores.csv", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let scored: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(scored["repeated_events"]["repeats"].as_u64(), Some(repeats as u64), "{scored}");
+    assert!(err.contains(&format!("warning: events.csv: {repeats} counted events repeat")), "{err}");
 
     let (code, out, err) = run_in(&repo_root(), &["validate", "--json"]);
     assert_eq!(code, 0, "{err}");

@@ -268,7 +268,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     if args.json {
-        super::print_json(&serde_json::json!({
+        let mut summary = serde_json::json!({
             "output": args.output,
             "leads": leads,
             "mqls": model.decides_mql().then_some(tally.mqls),
@@ -276,7 +276,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "hot": tally.hot,
             "ignored_events_by_activity": input.unknown_activities,
             "ignored_events_for_unknown_leads": input.events_for_unknown_leads,
-        }))?;
+        });
+        if let Some(repeated) = &input.repeated_events {
+            summary["repeated_events"] = serde_json::to_value(repeated)?;
+        }
+        super::print_json(&summary)?;
     }
     eprintln!(
         "scored {} leads: {} MQLs ({} hot){}",
@@ -298,6 +302,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if input.events_for_unknown_leads > 0 {
         eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
+    }
+    if let (Some(repeated), Some(events)) = (&input.repeated_events, &args.events) {
+        eprintln!("warning: {}: {}", events.display(), repeated.describe());
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

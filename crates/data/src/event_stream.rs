@@ -57,6 +57,11 @@ pub(crate) struct ActivityNumbers<'a> {
 }
 
 impl<'a> ActivityNumbers<'a> {
+    /// Each number's activity, by number.
+    pub(crate) fn names(&self) -> &[&'a str] {
+        &self.names
+    }
+
     /// The number of `activity`, None when it is not counted.
     pub(crate) fn number(&self, activity: &str) -> Option<usize> {
         self.numbers.get(activity).copied()

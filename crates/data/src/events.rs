@@ -101,7 +101,7 @@ pub struct EventStats {
 /// second. Each copy counts, so an export appended to an overlapping one, or a sync that
 /// wrote activities twice, inflates engagement without an error. Checked on every lead
 /// of a file of up to [`RepeatCheck::LEADS`] leads, on every `every`-th lead of a larger
-/// one (the memory of a million leads' events would be most of the budget).
+/// one (a power of two; the memory of a million leads' events would be most of the budget).
 #[derive(Debug, Clone, Serialize)]
 pub struct RepeatedEvents {
     /// Repeats found among the leads checked.
@@ -110,7 +110,7 @@ pub struct RepeatedEvents {
     pub checked: usize,
     /// Every `every`-th lead (by row) was checked; 1: all of them.
     pub every: usize,
-    /// The first repeat: lead id, activity and time as the file wrote the id and activity.
+    /// The first repeat in file order: its lead's id, the activity and the time.
     pub first: (String, String, String),
 }
 
@@ -121,7 +121,7 @@ impl RepeatedEvents {
         let how_many = match self.every {
             1 => format!("{} counted events repeat an earlier event exactly", self.repeats),
             every => format!(
-                "about {} counted events repeat an earlier event exactly ({} of the {} counted events of every {every}th lead)",
+                "about {} counted events repeat an earlier event exactly ({} of the {} counted events of one lead in {every}, by row)",
                 self.repeats * every,
                 self.repeats,
                 self.checked
@@ -133,42 +133,64 @@ impl RepeatedEvents {
     }
 }
 
-/// The search for [`RepeatedEvents`] while the events stream by.
-struct RepeatCheck {
-    every: usize,
-    /// (lead row, counted activity, time) of the counted events of the leads checked.
-    seen: std::collections::HashSet<(u32, u32, i64)>,
-    repeats: usize,
-    first: Option<(String, String, i64)>,
+/// The search for [`RepeatedEvents`] while the events stream by (training's aggregation
+/// and `score` alike). Seeing an event is a test of its lead's row and a push, on the
+/// thread that hands events on in file order; the repeats are found by sorting at the end.
+pub(crate) struct RepeatCheck {
+    /// Every `mask + 1`-th lead is checked (a power of two: a mask, not a division per event).
+    mask: usize,
+    /// (lead row, counted activity, time) of the counted events of the leads checked, in file order.
+    seen: Vec<(u32, u32, i64)>,
 }
 
 impl RepeatCheck {
-    /// Leads checked at most (about 700,000 events at the benchmark's 14 counted events a lead, ~20 MB).
-    const LEADS: usize = 50_000;
+    /// Leads checked at least, and fewer than twice as many (a million leads: one in 64,
+    /// 15,625 leads, about 220,000 events at the benchmark's 14 a lead: 4 MB).
+    const LEADS: usize = 20_000;
 
-    fn new(leads: usize) -> Self {
-        RepeatCheck { every: leads.div_ceil(Self::LEADS).max(1), seen: Default::default(), repeats: 0, first: None }
+    pub(crate) fn new(leads: usize) -> Self {
+        let every = leads.div_ceil(Self::LEADS).max(1).next_power_of_two();
+        RepeatCheck { mask: every - 1, seen: Vec::new() }
     }
 
     #[inline]
-    fn see(&mut self, lead: usize, activity_index: usize, time: i64, id: &str, activity: &str) {
-        if lead % self.every == 0 && !self.seen.insert((lead as u32, activity_index as u32, time)) {
-            self.repeats += 1;
-            self.first.get_or_insert_with(|| (id.to_string(), activity.to_string(), time));
+    pub(crate) fn see(&mut self, lead: usize, activity_index: usize, time: i64) {
+        if lead & self.mask == 0 {
+            self.seen.push((lead as u32, activity_index as u32, time));
         }
     }
 
     /// The repeats, when they are more than chance makes: two events of a lead and activity
     /// in one second happen (a page loaded twice; the bundled sample has 2 in 281,963), so
-    /// fewer than 10, or than 1 in 1,000 of the events checked, are not reported.
-    fn finish(self) -> Option<RepeatedEvents> {
-        let (lead, activity, time) = self.first?;
-        let checked = self.seen.len() + self.repeats;
-        if self.repeats < 10 || self.repeats * 1000 < checked {
+    /// fewer than 10, or than 1 in 1,000 of the events checked, are not reported. `ids` and
+    /// `activities` name the lead rows and activity numbers `see` was given.
+    pub(crate) fn finish(self, ids: &[String], activities: &[&str]) -> Option<RepeatedEvents> {
+        let seen = self.seen;
+        // By key, then file order: all but the first of a key are repeats.
+        let mut order: Vec<u32> = (0..seen.len() as u32).collect();
+        order.sort_unstable_by_key(|&k| (seen[k as usize], k));
+        let (mut repeats, mut first) = (0usize, u32::MAX);
+        for pair in order.windows(2) {
+            if seen[pair[0] as usize] == seen[pair[1] as usize] {
+                repeats += 1;
+                first = first.min(pair[1]);
+            }
+        }
+        if repeats < 10 || repeats * 1000 < seen.len() {
             return None;
         }
-        let at = mqlcal_features::calendar::format_timestamp(time);
-        Some(RepeatedEvents { repeats: self.repeats, checked, every: self.every, first: (lead, activity, at) })
+        let (lead, activity, time) = seen[first as usize];
+        let name = |names: &[&str], k: u32| names.get(k as usize).map_or_else(String::new, |n| n.to_string());
+        Some(RepeatedEvents {
+            repeats,
+            checked: seen.len(),
+            every: self.mask + 1,
+            first: (
+                ids.get(lead as usize).cloned().unwrap_or_default(),
+                name(activities, activity),
+                mqlcal_features::calendar::format_timestamp(time),
+            ),
+        })
     }
 }
 
@@ -261,7 +283,7 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
-                repeats.see(lead, index, time, id, activity);
+                repeats.see(lead, index, time);
                 for &k in &counted_by[index] {
                     columns[k][lead] += events_signals[k].weight_in(window, created, time);
                 }
@@ -292,7 +314,7 @@ pub fn aggregate(
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
     }
-    stats.repeated = repeats.finish();
+    stats.repeated = repeats.finish(leads.ids, keys.activities.names());
     if let Some(repeated) = &stats.repeated {
         notes.warnings.push(format!("{}: {}", path.display(), repeated.describe()));
     }
@@ -374,51 +396,61 @@ mod tests {
 
     #[test]
     fn repeats_are_found_on_the_leads_checked_and_said_only_beyond_chance() {
-        // Up to 50,000 leads: every lead is checked.
-        assert_eq!(RepeatCheck::new(50_000).every, 1);
-        assert_eq!(RepeatCheck::new(50_001).every, 2);
-        assert_eq!(RepeatCheck::new(1_000_000).every, 20);
+        let ids: Vec<String> = (0..100).map(|k| format!("L{k}")).collect();
+        let activities = ["open", "click"];
+        // Up to 20,000 leads every lead is checked; beyond, one in n, n a power of two.
+        assert_eq!(RepeatCheck::new(20_000).mask, 0);
+        assert_eq!(RepeatCheck::new(20_001).mask, 1);
+        assert_eq!(RepeatCheck::new(60_001).mask, 3);
+        assert_eq!(RepeatCheck::new(1_000_000).mask, 63);
 
-        // 3 leads × 2 activities × 100 seconds, every event twice: 600 repeats of 1,200.
+        // 3 leads × 2 activities × 100 seconds, every event twice: 600 repeats of 1,200,
+        // the first (in file order) the first event's copy.
         let mut check = RepeatCheck::new(3);
         for _copy in 0..2 {
             for lead in 0..3 {
                 for activity in 0..2 {
-                    (0..100).for_each(|t| check.see(lead, activity, 1_700_000_000 + t, &format!("L{lead}"), ["open", "click"][activity]));
+                    (0..100).for_each(|t| check.see(lead, activity, 1_700_000_000 + t));
                 }
             }
         }
-        let r = check.finish().unwrap();
+        let r = check.finish(&ids, &activities).unwrap();
         assert_eq!((r.repeats, r.checked, r.every), (600, 1200, 1));
         assert_eq!(r.first, ("L0".to_string(), "open".to_string(), mqlcal_features::calendar::format_timestamp(1_700_000_000)));
         assert!(r.describe().starts_with("600 counted events repeat an earlier event exactly: same lead"), "{}", r.describe());
+        // The first repeat is the earliest copy in the file, not the smallest key.
+        let mut check = RepeatCheck::new(3);
+        (0..20).for_each(|t| check.see(2, 1, t));
+        (0..20).for_each(|t| check.see(0, 0, t));
+        (0..20).for_each(|t| check.see(2, 1, t));
+        (0..20).for_each(|t| check.see(0, 0, t));
+        assert_eq!(check.finish(&ids, &activities).unwrap().first, ("L2".to_string(), "click".to_string(), mqlcal_features::calendar::format_timestamp(0)));
 
         // Another activity, or another second, is another event.
         let mut check = RepeatCheck::new(1);
-        (0..20).for_each(|t| check.see(0, 0, t, "L", "a"));
-        (0..20).for_each(|t| check.see(0, 1, t, "L", "b"));
-        assert!(check.finish().is_none());
+        (0..20).for_each(|t| check.see(0, 0, t));
+        (0..20).for_each(|t| check.see(0, 1, t));
+        assert!(check.finish(&ids, &activities).is_none());
 
-        // Every 20th lead of a million: lead 40 is checked, lead 41 is not; the estimate scales up.
+        // One lead in 64 of a million: lead 64 is checked, lead 65 is not; the estimate scales up.
         let mut check = RepeatCheck::new(1_000_000);
-        (0..2).for_each(|_| (0..50).for_each(|t| check.see(40, 0, t, "L40", "a")));
-        (0..2).for_each(|_| (0..50).for_each(|t| check.see(41, 0, t, "L41", "a")));
-        let r = check.finish().unwrap();
-        assert_eq!((r.repeats, r.checked, r.every), (50, 100, 20));
-        assert!(r.describe().starts_with("about 1000 counted events repeat an earlier event exactly (50 of the 100 counted events of every 20th lead)"), "{}", r.describe());
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(64, 0, t)));
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(65, 0, t)));
+        let r = check.finish(&ids, &activities).unwrap();
+        assert_eq!((r.repeats, r.checked, r.every), (50, 100, 64));
+        assert!(r.describe().starts_with("about 3200 counted events repeat an earlier event exactly (50 of the 100 counted events of one lead in 64, by row)"), "{}", r.describe());
 
         // By chance (under 10, or under 1 in 1,000 of the events checked): not said.
         let mut check = RepeatCheck::new(1);
-        (0..9).for_each(|_| check.see(0, 0, 5, "L", "a"));
-        assert_eq!(check.repeats, 8);
-        assert!(check.finish().is_none());
+        (0..9).for_each(|_| check.see(0, 0, 5));
+        assert!(check.finish(&ids, &activities).is_none(), "8 repeats");
         let mut check = RepeatCheck::new(1);
-        (0..20_000).for_each(|t| check.see(0, 0, t, "L", "a"));
-        (0..19).for_each(|t| check.see(0, 0, t, "L", "a"));
-        assert!(check.finish().is_none(), "19 of 20,019");
+        (0..20_000).for_each(|t| check.see(0, 0, t));
+        (0..19).for_each(|t| check.see(0, 0, t));
+        assert!(check.finish(&ids, &activities).is_none(), "19 of 20,019");
         let mut check = RepeatCheck::new(1);
-        (0..20_000).for_each(|t| check.see(0, 0, t, "L", "a"));
-        (0..21).for_each(|t| check.see(0, 0, t, "L", "a"));
-        assert_eq!(check.finish().map(|r| r.repeats), Some(21), "21 of 20,021");
+        (0..20_000).for_each(|t| check.see(0, 0, t));
+        (0..21).for_each(|t| check.see(0, 0, t));
+        assert_eq!(check.finish(&ids, &activities).map(|r| r.repeats), Some(21), "21 of 20,021");
     }
 }

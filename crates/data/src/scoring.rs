@@ -29,6 +29,8 @@ pub struct ScoringInput {
     pub by_other_id_form: crate::salesforce_ids::OtherFormMatches,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
+    /// Counted events that repeat an earlier one exactly, beyond chance (each copy counts).
+    pub repeated_events: Option<crate::events::RepeatedEvents>,
 }
 
 impl ScoringInput {
@@ -159,6 +161,7 @@ fn sum_events(
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
     let mut by_other_id_form = crate::salesforce_ids::OtherFormMatches::default();
+    let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
             *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
@@ -173,6 +176,7 @@ fn sum_events(
         }
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {
+                repeats.see(row, index, t);
                 for &(j, rule) in &counted_by[index] {
                     features[j][row] += rule.weight_in(window, start, t);
                 }
@@ -192,6 +196,7 @@ fn sum_events(
     out.events_for_unknown_leads = for_unknown_leads;
     out.by_other_id_form = by_other_id_form;
     out.events_outside_window = outside_window;
+    out.repeated_events = repeats.finish(&out.ids, keys.activities.names());
     Ok(())
 }
 
