@@ -181,3 +181,43 @@ fn scores_pipe_and_import_into_the_crm() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("SELECT"));
 }
+
+/// What reading the batch copes with is said, not swallowed: a Latin-1 cell (read as
+/// Latin-1) and a spreadsheet's blank rows below the data (ignored), on stderr and in
+/// `--json`; the scores are the clean file's.
+#[test]
+fn score_says_what_reading_the_batch_coped_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(d, &["synth", "--leads", "1500", "--seed", "11", "--out", "crm"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(d, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    // A column no signal reads, with "café" in Latin-1 on one row, and two rows of delimiters below.
+    let clean = std::fs::read_to_string(d.join("crm/leads.csv")).unwrap();
+    let mut messy: Vec<u8> = Vec::new();
+    for (k, line) in clean.lines().enumerate() {
+        messy.extend_from_slice(line.as_bytes());
+        messy.extend_from_slice(match k {
+            0 => b",note\n".as_slice(),
+            7 => b",caf\xe9\n".as_slice(),
+            _ => b",\n".as_slice(),
+        });
+    }
+    let commas = ",".repeat(clean.lines().next().unwrap().matches(',').count() + 1);
+    messy.extend_from_slice(format!("{commas}\n{commas}\n").as_bytes());
+    std::fs::write(d.join("messy.csv"), messy).unwrap();
+
+    let score = |leads: &str, out: &str| run_in(d, &["score", "--model", "model.json", "--leads", leads, "--events", "crm/events.csv", "-o", out, "--json"]);
+    let (code, out, err) = score("messy.csv", "messy_scores.csv");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: messy.csv: not valid UTF-8, read as Latin-1 (export it as UTF-8"), "{err}");
+    assert!(err.contains("warning: messy.csv: ignored the last 2 rows, whose every cell is blank (rows 1501 to 1502"), "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["warnings"].as_array().map(Vec::len), Some(2), "{summary}");
+    assert_eq!(summary["leads"], 1500);
+    let (code, out, err) = score("crm/leads.csv", "clean_scores.csv");
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning") && serde_json::from_str::<Value>(&out).unwrap().get("warnings").is_none(), "{err}{out}");
+    assert_eq!(std::fs::read(d.join("messy_scores.csv")).unwrap(), std::fs::read(d.join("clean_scores.csv")).unwrap());
+}

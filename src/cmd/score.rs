@@ -280,6 +280,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(repeated) = &input.repeated_events {
             summary["repeated_events"] = serde_json::to_value(repeated)?;
         }
+        if !input.read_warnings.is_empty() {
+            summary["warnings"] = serde_json::to_value(&input.read_warnings)?;
+        }
         super::print_json(&summary)?;
     }
     eprintln!(
@@ -293,6 +296,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => String::new(),
         }
     );
+    for warning in &input.read_warnings {
+        eprintln!("warning: {warning}");
+    }
     if !input.unknown_activities.is_empty() {
         let list: Vec<String> = input.unknown_activities.iter().map(|(a, n)| format!("{a:?} ×{n}")).collect();
         eprintln!("warning: ignored events of activities the model does not count: {}", list.join(", "));

@@ -480,8 +480,9 @@ impl Progress {
         if !self.latin1_warned {
             self.latin1_warned = true;
             notes.warnings.push(format!(
-                "{}: row {row} (and maybe others) is not valid UTF-8, read as Latin-1 (set [input] encoding to silence this)",
-                path.display()
+                "{}: row {row} (and maybe others) is not valid UTF-8, read as Latin-1 ({})",
+                path.display(),
+                crate::read::LATIN1_FIX
             ));
         }
     }

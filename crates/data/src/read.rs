@@ -13,6 +13,9 @@ use crate::utf16::{self, Utf16ToUtf8};
 use crate::workbook;
 use crate::{csv_lint, DataError};
 
+/// How to silence "read as Latin-1": `score` has no config, and reads what it is given.
+pub(crate) const LATIN1_FIX: &str = "export it as UTF-8, or with a config set [input] encoding = \"latin-1\", to silence this";
+
 /// What reading a file noticed that the user should hear about.
 #[derive(Debug, Clone, Default)]
 pub struct ReadNotes {
@@ -365,10 +368,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         (_, Encoding::Latin1) => true,
         (None, _) => false,
         (Some(_), Encoding::Auto) => {
-            warnings.push(format!(
-                "{}: not valid UTF-8, read as Latin-1 (set [input] encoding to silence this)",
-                path.display()
-            ));
+            warnings.push(format!("{}: not valid UTF-8, read as Latin-1 ({LATIN1_FIX})", path.display()));
             true
         }
         (Some(bad), Encoding::Utf8) => {

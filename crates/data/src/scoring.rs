@@ -31,6 +31,9 @@ pub struct ScoringInput {
     pub events_outside_window: usize,
     /// Counted events that repeat an earlier one exactly, beyond chance (each copy counts).
     pub repeated_events: Option<crate::events::RepeatedEvents>,
+    /// What reading the files noticed and coped with (text read as Latin-1, a
+    /// spreadsheet's blank rows below the data), for the user to see.
+    pub read_warnings: Vec<String>,
 }
 
 impl ScoringInput {
@@ -124,6 +127,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, path, &csv, &mut notes)?;
     }
     out.features = features;
+    out.read_warnings = notes.warnings;
     Ok(out)
 }
 
