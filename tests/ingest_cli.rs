@@ -1007,3 +1007,58 @@ fn events_written_twice_are_counted_and_said() {
     let sample: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(sample["events"].get("repeated").is_none() && !out.contains("repeat an earlier"), "{}", sample["events"]);
 }
+
+/// A creation column that is not the creation (here every lead's date 20 days late, as a
+/// conversion or last-modified date would be): most events fall before it and never
+/// count. Validate says how many and how long before, counted here by hand; the sample
+/// (0.8 % before creation) says nothing.
+#[test]
+fn events_before_a_late_creation_date_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (header, leads) = read_csv(&data.join("leads.csv"));
+    let late = |date: &str| {
+        let days = days_of(date) + 20;
+        // Back to a civil date, by hand (days_of's inverse).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let (d, m) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    assert_eq!((late("2024-02-10"), late("2024-12-20")), ("2024-03-01".to_string(), "2025-01-09".to_string()));
+    let leads: Vec<Vec<String>> = leads.into_iter().map(|mut row| { row[1] = late(&row[1]); row }).collect();
+    write_csv(&dir.path().join("leads.csv"), &header, &leads);
+    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), seconds_of(&row[1]))).collect();
+    let (_, events) = read_csv(&data.join("events.csv"));
+    let mut by_gap = [0usize; 4];
+    for row in &events {
+        let gap = created[row[0].as_str()] - seconds_of(&row[1]);
+        if gap > 0 {
+            by_gap[[86_400, 7 * 86_400, 30 * 86_400].iter().position(|&bound| gap <= bound).unwrap_or(3)] += 1;
+        }
+    }
+    let before: usize = by_gap.iter().sum();
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"\n", "");
+    write(dir.path(), "mqlcal.toml", config);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let [day, week, month, longer] = by_gap;
+    let said = format!(
+        "events.csv: {before} of the {} events of known leads ({:.1} %) are dated before their lead's creation and never count (by how long before: up to a day {day}, 1-7 days {week}, 7-30 days {month}, longer {longer}); if [columns] created_at is not when the lead was created",
+        events.len(),
+        100.0 * before as f64 / events.len() as f64
+    );
+    assert!(before * 2 > events.len() && out.contains(&said), "{said}\n{out}");
+    assert!(out.contains(&format!("{before} before creation;")), "{out}");
+
+    let (_, sample, _) = run_in(&repo_root(), &["validate"]);
+    assert!(!sample.contains("before their lead's creation"), "{sample}");
+}

@@ -73,6 +73,9 @@ pub struct EventStats {
     pub counted: usize,
     /// Events dated before the lead was created.
     pub before_created: usize,
+    /// Those events by how long before the creation: within a day, a week, 30 days, earlier.
+    #[serde(skip)]
+    pub before_created_by_gap: [usize; 4],
     /// Events after the window closed (after sales contact, typically): never counted.
     pub after_window: usize,
     /// With `[columns] decided_at`: windows ended at decisions.
@@ -194,6 +197,36 @@ impl RepeatCheck {
     }
 }
 
+/// The bounds, in days, of [`EventStats::before_created_by_gap`]'s first three counts.
+const BEFORE_CREATION_GAPS: [i64; 3] = [1, 7, 30];
+
+impl EventStats {
+    /// A warning when a large share of the events of known leads (5 %, and at least 100)
+    /// are dated before their lead's creation: never counted, they are either what a
+    /// tracking tool attached to the lead from before it was one, or a sign that the
+    /// creation column is not the creation (a conversion or last-modified date: every
+    /// window then starts late) or that the files write times in different zones (most
+    /// of them within a day). The bundled sample has 0.8 %.
+    fn before_creation_warning(&self, path: &std::path::Path) -> Option<String> {
+        let known = self.rows - self.unknown_lead - self.blank;
+        if self.before_created < 100 || self.before_created * 20 < known {
+            return None;
+        }
+        let [day, week, month, earlier] = self.before_created_by_gap;
+        let likely = if day * 2 >= self.before_created {
+            "most within a day of it: do the two files write times in different time zones? (A time with its offset, 2024-03-01T09:00:00+02:00, is read as the instant it names.)"
+        } else {
+            "if [columns] created_at is not when the lead was created (a conversion, MQL or last-modified date), every window starts late: name the creation date. If a tracking tool attached visits from before the lead existed, this is expected."
+        };
+        Some(format!(
+            "{}: {} of the {known} events of known leads ({:.1} %) are dated before their lead's creation and never count (by how long before: up to a day {day}, 1-7 days {week}, 7-30 days {month}, longer {earlier}); {likely}",
+            path.display(),
+            self.before_created,
+            100.0 * self.before_created as f64 / known.max(1) as f64,
+        ))
+    }
+}
+
 pub struct EventAggregation {
     pub stats: EventStats,
     /// One column per events signal, in config order, one value per lead.
@@ -262,6 +295,8 @@ pub fn aggregate(
         if !window.contains(created, time) {
             if time < created {
                 stats.before_created += 1;
+                let gap = created - time;
+                stats.before_created_by_gap[BEFORE_CREATION_GAPS.iter().position(|&days| gap <= days * 86_400).unwrap_or(3)] += 1;
             } else {
                 stats.after_window += 1;
             }
@@ -314,6 +349,7 @@ pub fn aggregate(
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
     }
+    notes.warnings.extend(stats.before_creation_warning(path));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
     if let Some(repeated) = &stats.repeated {
         notes.warnings.push(format!("{}: {}", path.display(), repeated.describe()));
@@ -393,6 +429,29 @@ fn is_zero(n: &usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_before_creation_are_said_beyond_a_twentieth_with_the_likely_cause() {
+        let path = std::path::Path::new("events.csv");
+        let stats = |before: [usize; 4], rows: usize| EventStats {
+            rows,
+            unknown_lead: 50,
+            blank: 50,
+            before_created: before.iter().sum(),
+            before_created_by_gap: before,
+            ..Default::default()
+        };
+        // Most within a day: the zones.
+        let w = stats([600, 100, 50, 0], 10_100).before_creation_warning(path).unwrap();
+        assert!(w.starts_with("events.csv: 750 of the 10000 events of known leads (7.5 %) are dated before their lead's creation and never count (by how long before: up to a day 600, 1-7 days 100, 7-30 days 50, longer 0); most within a day of it: do the two files write times in different time zones?"), "{w}");
+        // Spread out: the creation column.
+        let w = stats([100, 200, 300, 150], 10_100).before_creation_warning(path).unwrap();
+        assert!(w.contains("if [columns] created_at is not when the lead was created"), "{w}");
+        // Under 5 % of the known leads' events, or under 100: nothing.
+        assert!(stats([499, 0, 0, 0], 10_100).before_creation_warning(path).is_none());
+        assert!(stats([500, 0, 0, 0], 10_100).before_creation_warning(path).is_some());
+        assert!(stats([99, 0, 0, 0], 200).before_creation_warning(path).is_none());
+    }
 
     #[test]
     fn repeats_are_found_on_the_leads_checked_and_said_only_beyond_chance() {
