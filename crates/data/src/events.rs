@@ -147,9 +147,12 @@ pub(crate) struct RepeatCheck {
 }
 
 impl RepeatCheck {
-    /// Leads checked at least, and fewer than twice as many (a million leads: one in 64,
-    /// 15,625 leads, about 220,000 events at the benchmark's 14 a lead: 4 MB).
+    /// Leads checked at most, and more than half as many in a larger file (a million
+    /// leads: one in 64, 15,625 leads, about 220,000 events at the benchmark's 14 a lead: 4 MB).
     const LEADS: usize = 20_000;
+    /// Events kept at most (10 MB with the sort's indices): leads with thousands of events
+    /// each would otherwise keep them all. Reaching it, every other lead checked is dropped.
+    const EVENTS: usize = 1 << 19;
 
     pub(crate) fn new(leads: usize) -> Self {
         let every = leads.div_ceil(Self::LEADS).max(1).next_power_of_two();
@@ -159,16 +162,35 @@ impl RepeatCheck {
     #[inline]
     pub(crate) fn see(&mut self, lead: usize, activity_index: usize, time: i64) {
         if lead & self.mask == 0 {
-            self.seen.push((lead as u32, activity_index as u32, time));
+            if self.seen.len() == Self::EVENTS {
+                self.thin();
+            }
+            if lead & self.mask == 0 {
+                self.seen.push((lead as u32, activity_index as u32, time));
+            }
         }
+    }
+
+    /// Check half the leads: those whose rows are multiples of twice the step, all of
+    /// their events kept so far and to come.
+    #[cold]
+    fn thin(&mut self) {
+        self.mask = self.mask * 2 + 1;
+        let mask = self.mask;
+        self.seen.retain(|&(lead, _, _)| lead as usize & mask == 0);
     }
 
     /// The repeats, when they are more than chance makes: two events of a lead and activity
     /// in one second happen (a page loaded twice; the bundled sample has 2 in 281,963), so
-    /// fewer than 10, or than 1 in 1,000 of the events checked, are not reported. `ids` and
-    /// `activities` name the lead rows and activity numbers `see` was given.
+    /// fewer than 10, or than 1 in 1,000 of the events checked, are not reported; nor any
+    /// when every time checked is a whole minute (times written to the minute or the day:
+    /// two real events of a lead and activity share one often, and cannot be told from a
+    /// copy). `ids` and `activities` name the lead rows and activity numbers `see` was given.
     pub(crate) fn finish(self, ids: &[String], activities: &[&str]) -> Option<RepeatedEvents> {
         let seen = self.seen;
+        if seen.iter().all(|&(_, _, time)| time % 60 == 0) {
+            return None;
+        }
         // By key, then file order: all but the first of a key are repeats.
         let mut order: Vec<u32> = (0..seen.len() as u32).collect();
         order.sort_unstable_by_key(|&k| (seen[k as usize], k));
@@ -498,6 +520,29 @@ mod tests {
         let r = check.finish(&ids, &activities).unwrap();
         assert_eq!((r.repeats, r.checked, r.every), (50, 100, 64));
         assert!(r.describe().starts_with("about 3200 counted events repeat an earlier event exactly (50 of the 100 counted events of one lead in 64, by row)"), "{}", r.describe());
+
+        // Times to the minute or the day: same-minute events are ordinary, not said.
+        let mut check = RepeatCheck::new(1);
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(0, 0, t * 86_400)));
+        assert!(check.finish(&ids, &activities).is_none());
+        let mut check = RepeatCheck::new(1);
+        (0..2).for_each(|_| (0..50).for_each(|t| check.see(0, 0, t * 60)));
+        check.see(0, 1, 7);
+        assert_eq!(check.finish(&ids, &activities).map(|r| r.repeats), Some(50), "one time with its seconds");
+
+        // Past RepeatCheck::EVENTS events kept, half the leads checked are dropped, and
+        // the count is of the leads still checked: 4 leads of 2^17 events each, the last
+        // 1,000 of each written twice; the limit falls in lead 3's, and leads 0 and 2 are
+        // kept (step 2), their repeats counted.
+        let mut check = RepeatCheck::new(4);
+        let each = RepeatCheck::EVENTS / 4;
+        for lead in 0..4 {
+            (0..each as i64).for_each(|t| check.see(lead, 0, t));
+            (each as i64 - 1000..each as i64).for_each(|t| check.see(lead, 0, t));
+        }
+        assert_eq!(check.mask, 1);
+        let r = check.finish(&ids, &activities).unwrap();
+        assert_eq!((r.repeats, r.checked, r.every), (2000, 2 * (each + 1000), 2));
 
         // By chance (under 10, or under 1 in 1,000 of the events checked): not said.
         let mut check = RepeatCheck::new(1);

@@ -91,12 +91,32 @@ pub fn decision_date_named(name: &str) -> bool {
     dated && decided && !not_a_decision
 }
 
-/// A name as a comparison of spellings sees it: its letters and digits, lower-cased.
-/// "Blog Visit", "blog_visit" and "blog-visit " are one spelling; "blog visits" is not.
-/// Names of one spelling are one activity or level written two ways, as a renamed CRM
-/// field or two tools feeding one export write them.
+/// A name as a comparison of spellings sees it: trimmed, lower-cased, and without the
+/// spaces, `_`, `-` and `.` that join two words. "Blog Visit", "blog_visit", "blog-visit "
+/// and "Blog.Visit" are one spelling; "blog visits" is not, and neither are "A+", "A-"
+/// and "A", or "<10" and ">10", whose marks carry meaning. Names of one spelling are one
+/// activity or level written two ways, as a renamed CRM field or two tools feeding one
+/// export write them.
 pub fn spelling(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    let chars: Vec<char> = name.trim().chars().collect();
+    let joiner = |c: char| c.is_whitespace() || matches!(c, '_' | '-' | '.');
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if joiner(chars[i]) {
+            // A run of joiners between two letters or digits is dropped; elsewhere kept.
+            let end = (i..chars.len()).find(|&k| !joiner(chars[k])).unwrap_or(chars.len());
+            let between = i > 0 && chars[i - 1].is_alphanumeric() && end < chars.len() && chars[end].is_alphanumeric();
+            if !between {
+                out.extend(chars[i..end].iter().flat_map(|c| c.to_lowercase()));
+            }
+            i = end;
+        } else {
+            out.extend(chars[i].to_lowercase());
+            i += 1;
+        }
+    }
+    out
 }
 
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
@@ -220,11 +240,16 @@ mod tests {
 
     #[test]
     fn spellings_differ_only_in_case_spaces_and_punctuation() {
-        let one = ["Email Open", "email_open", "EMAIL-OPEN ", "email.open", "Email  Open"];
+        let one = ["Email Open", "email_open", "EMAIL-OPEN ", "email.open", "Email  Open", " email_-open"];
         assert!(one.iter().all(|n| spelling(n) == "emailopen"), "{:?}", one.map(spelling));
-        for other in ["email opens", "Email Opened", "e-mail open2", "emailopne"] {
+        for other in ["email opens", "Email Opened", "e-mail open2", "emailopne", "email/open", "email+open"] {
             assert_ne!(spelling(other), "emailopen", "{other}");
         }
+        // Marks that carry meaning stay: grades, ranges, signs.
+        for (a, b) in [("A+", "A"), ("A-", "A"), ("A+", "A-"), ("<10", ">10"), ("10+", "10"), ("-1", "1"), ("(none)", "none")] {
+            assert_ne!(spelling(a), spelling(b), "{a} {b}");
+        }
+        assert_eq!((spelling("A +"), spelling("a+")), (String::from("a +"), String::from("a+")));
         // Letters beyond ASCII keep their identity, lower-cased.
         assert_eq!(spelling("Événement Ouvert"), "événementouvert");
         assert_eq!(spelling("Ä-1"), spelling("ä 1"));

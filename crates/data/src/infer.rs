@@ -482,8 +482,8 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
 /// The events file's activities grouped by [`guess::spelling`]: "Email Open" and
 /// "email_open" are one activity (a CRM that renamed it, two tools that spell it apart),
 /// drafted as one signal counting both, named after its most frequent spelling (the
-/// first of those equally frequent). In the order of those names: an export that writes
-/// it one way drafts the same signals in the same order.
+/// first of those equally frequent), in the order of those names: where that name is
+/// the one spelling of another export, both draft the same signals in the same order.
 fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str, Vec<(&str, usize)>)> {
     let mut groups: BTreeMap<String, Vec<(&str, usize)>> = BTreeMap::new();
     for (activity, &count) in activities {
