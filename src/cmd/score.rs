@@ -310,7 +310,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
     }
     if let (Some(repeated), Some(events)) = (&input.repeated_events, &args.events) {
-        eprintln!("warning: {}: {}", events.display(), repeated.describe());
+        eprintln!("warning: {}", repeated.warning(events));
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

@@ -71,7 +71,7 @@ pub struct EventStats {
     pub layout: Option<DateLayout>,
     /// Events inside a lead's window with an activity some signal counts.
     pub counted: usize,
-    /// Events dated before the lead was created.
+    /// Events dated before the lead was created (the sum of `before_created_by_gap`).
     pub before_created: usize,
     /// Those events by how long before the creation: within a day, a week, 30 days, earlier.
     #[serde(skip)]
@@ -103,8 +103,8 @@ pub struct EventStats {
 /// Counted events that repeat an earlier one exactly: same lead, same activity, same
 /// second. Each copy counts, so an export appended to an overlapping one, or a sync that
 /// wrote activities twice, inflates engagement without an error. Checked on every lead
-/// of a file of up to [`RepeatCheck::LEADS`] leads, on every `every`-th lead of a larger
-/// one (a power of two; the memory of a million leads' events would be most of the budget).
+/// of a file of up to 20,000 leads, on every `every`-th lead of a larger one (a power of
+/// two; the memory of a million leads' events would be most of the budget).
 #[derive(Debug, Clone, Serialize)]
 pub struct RepeatedEvents {
     /// Repeats found among the leads checked.
@@ -118,7 +118,12 @@ pub struct RepeatedEvents {
 }
 
 impl RepeatedEvents {
-    /// The warning: how many, the first, what does it and what to do.
+    /// The warning on `path`, as every command that reads events words it.
+    pub fn warning(&self, path: &std::path::Path) -> String {
+        format!("{}: {}", path.display(), self.describe())
+    }
+
+    /// How many, the first, what does it and what to do.
     pub fn describe(&self) -> String {
         let (lead, activity, at) = &self.first;
         let how_many = match self.every {
@@ -316,7 +321,6 @@ pub fn aggregate(
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
             if time < created {
-                stats.before_created += 1;
                 let gap = created - time;
                 stats.before_created_by_gap[BEFORE_CREATION_GAPS.iter().position(|&days| gap <= days * 86_400).unwrap_or(3)] += 1;
             } else {
@@ -371,11 +375,10 @@ pub fn aggregate(
     if stats.unknown_lead > 0 {
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
     }
+    stats.before_created = stats.before_created_by_gap.iter().sum();
     notes.warnings.extend(stats.before_creation_warning(path));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
-    if let Some(repeated) = &stats.repeated {
-        notes.warnings.push(format!("{}: {}", path.display(), repeated.describe()));
-    }
+    notes.warnings.extend(stats.repeated.as_ref().map(|r| r.warning(path)));
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
         for v in column.iter_mut() {
