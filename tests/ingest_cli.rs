@@ -843,23 +843,6 @@ fn xls_and_ods_workbooks_read_as_the_files_themselves() {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the civil calendar, by hand).
-fn days_of(date: &str) -> i64 {
-    let part = |r: std::ops::Range<usize>| date[r].parse::<i64>().unwrap();
-    let (y, m, d) = (part(0..4), part(5..7), part(8..10));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// Seconds since 1970 of `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`.
-fn seconds_of(at: &str) -> i64 {
-    let clock = at.get(11..19).map_or(0, |t| t.split(':').map(|p| p.parse::<i64>().unwrap()).fold(0, |s, p| s * 60 + p));
-    days_of(at) * 86_400 + clock
-}
-
 #[test]
 fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     // A CRM that renamed an activity ("Webinar Registration" beside "webinar_registration"),
@@ -875,7 +858,7 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
         .into_iter()
         .enumerate()
         .map(|(k, mut row)| {
-            created.insert(row[0].clone(), seconds_of(&row[1]));
+            created.insert(row[0].clone(), unix_seconds(&row[1]));
             if row[title] == "vp" && k % 4 == 0 {
                 row[title] = "VP".into();
                 vp_respelled += 1;
@@ -896,25 +879,16 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
 
     // Every third webinar registration in the new spelling; a different activity that only
     // resembles it ("Webinar Registered") is not taken for it.
-    let (event_header, events) = read_csv(&data.join("events.csv"));
-    let (mut seen, mut respelled_in_window) = (0, 0);
-    let events: Vec<Vec<String>> = events
-        .into_iter()
-        .map(|mut row| {
-            if row[2] == "webinar_registration" {
-                seen += 1;
-                if seen % 3 == 0 {
-                    row[2] = "Webinar Registration".into();
-                    let start = created[&row[0]];
-                    let at = seconds_of(&row[1]);
-                    respelled_in_window += usize::from(at >= start && at <= start + 30 * 86_400);
-                } else if seen % 50 == 1 {
-                    row[2] = "Webinar Registered".into();
-                }
-            }
-            row
+    let (event_header, mut events) = read_csv(&data.join("events.csv"));
+    let respelled = respell_every(&mut events, 2, "webinar_registration", "Webinar Registration", 3);
+    let respelled_in_window = respelled
+        .iter()
+        .filter(|&&i| {
+            let (start, at) = (created[&events[i][0]], unix_seconds(&events[i][1]));
+            at >= start && at <= start + 30 * 86_400
         })
-        .collect();
+        .count();
+    respell_every(&mut events, 2, "webinar_registration", "Webinar Registered", 50);
     write_csv(&dir.path().join("events.csv"), &event_header, &events);
     let config = std::fs::read_to_string(data.join("mqlcal.toml"))
         .unwrap()
@@ -960,7 +934,7 @@ fn events_written_twice_are_counted_and_said() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
     let (_, leads) = read_csv(&data.join("leads.csv"));
-    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), seconds_of(&row[1]))).collect();
+    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), unix_seconds(&row[1]))).collect();
     let (header, mut events) = read_csv(&data.join("events.csv"));
     let overlap: Vec<Vec<String>> = events[events.len() * 4 / 5..].to_vec();
     events.extend(overlap);
@@ -969,7 +943,7 @@ fn events_written_twice_are_counted_and_said() {
     let mut copies: std::collections::HashMap<(&str, &str, &str), usize> = std::collections::HashMap::new();
     for row in &events {
         let start = created[row[0].as_str()];
-        let at = seconds_of(&row[1]);
+        let at = unix_seconds(&row[1]);
         if at >= start && at <= start + 30 * 86_400 {
             *copies.entry((&row[0], &row[2], &row[1])).or_default() += 1;
         }
@@ -1017,27 +991,15 @@ fn events_before_a_late_creation_date_are_said() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
     let (header, leads) = read_csv(&data.join("leads.csv"));
-    let late = |date: &str| {
-        let days = days_of(date) + 20;
-        // Back to a civil date, by hand (days_of's inverse).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let (d, m) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        format!("{y:04}-{m:02}-{d:02}")
-    };
+    let late = |date: &str| (iso_utc(date) + chrono::Duration::days(20)).format("%Y-%m-%d").to_string();
     assert_eq!((late("2024-02-10"), late("2024-12-20")), ("2024-03-01".to_string(), "2025-01-09".to_string()));
     let leads: Vec<Vec<String>> = leads.into_iter().map(|mut row| { row[1] = late(&row[1]); row }).collect();
     write_csv(&dir.path().join("leads.csv"), &header, &leads);
-    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), seconds_of(&row[1]))).collect();
+    let created: std::collections::HashMap<&str, i64> = leads.iter().map(|row| (row[0].as_str(), unix_seconds(&row[1]))).collect();
     let (_, events) = read_csv(&data.join("events.csv"));
     let mut by_gap = [0usize; 4];
     for row in &events {
-        let gap = created[row[0].as_str()] - seconds_of(&row[1]);
+        let gap = created[row[0].as_str()] - unix_seconds(&row[1]);
         if gap > 0 {
             by_gap[[86_400, 7 * 86_400, 30 * 86_400].iter().position(|&bound| gap <= bound).unwrap_or(3)] += 1;
         }

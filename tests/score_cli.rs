@@ -189,8 +189,7 @@ fn scores_pipe_and_import_into_the_crm() {
 fn score_says_what_reading_the_batch_coped_with() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (code, _, err) = run_in(d, &["synth", "--leads", "1500", "--seed", "11", "--out", "crm"]);
-    assert_eq!(code, 0, "{err}");
+    synth(d, "crm", 1500, 11, &[]);
     let (code, _, err) = run_in(d, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
     // A column no signal reads, with "café" in Latin-1 on one row, and two rows of delimiters below.

@@ -219,13 +219,49 @@ pub fn csv_cell(s: &str) -> String {
 /// ` UTC`, and others.
 pub const ZONES: [(i64, &str); 8] = [(19_800, "+05:30"), (-28_800, "-08"), (7_200, "+0200"), (0, " UTC"), (-10_800, " -03:00"), (0, "Z"), (3_600, "+01"), (0, "+00:00")];
 
+/// An ISO date or time as the sample writes them (`2024-01-01`, `2023-11-15T18:22:01`),
+/// read by chrono (not by mqlcal), as UTC.
+pub fn iso_utc(iso: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap()))
+        .unwrap_or_else(|e| panic!("{iso:?}: {e}"))
+}
+
+/// Seconds since 1970-01-01 UTC of an ISO date or time ([`iso_utc`]).
+pub fn unix_seconds(iso: &str) -> i64 {
+    iso_utc(iso).and_utc().timestamp()
+}
+
 /// An ISO date or time (`2024-01-01`, `2023-11-15T18:22:01`), read as UTC, written on the
 /// wall clock of the zone `east_of_utc` seconds east, followed by `zone`: the same instant.
 pub fn in_zone(iso: &str, east_of_utc: i64, zone: &str) -> String {
-    let utc = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap()))
-        .unwrap_or_else(|e| panic!("{iso:?}: {e}"));
-    format!("{}{zone}", (utc + chrono::Duration::seconds(east_of_utc)).format("%Y-%m-%d %H:%M:%S"))
+    format!("{}{zone}", (iso_utc(iso) + chrono::Duration::seconds(east_of_utc)).format("%Y-%m-%d %H:%M:%S"))
+}
+
+/// `mqlcal synth` of `leads` leads with `seed` (and `extra` arguments) into `dir/out`.
+pub fn synth(dir: &Path, out: &str, leads: usize, seed: u64, extra: &[&str]) {
+    let (leads, seed) = (leads.to_string(), seed.to_string());
+    let mut args = vec!["synth", "--leads", &leads, "--seed", &seed, "--out", out];
+    args.extend(extra);
+    let (code, _, err) = run_in(dir, &args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+}
+
+/// Every `n`-th row whose cell `column` is `from` rewritten to `to`, as a CRM that renamed
+/// an activity or a level exports it; the indices of the rows rewritten.
+pub fn respell_every(rows: &mut [Vec<String>], column: usize, from: &str, to: &str, n: usize) -> Vec<usize> {
+    let mut seen = 0;
+    let mut respelled = Vec::new();
+    for (i, row) in rows.iter_mut().enumerate() {
+        if row[column] == from {
+            seen += 1;
+            if seen % n == 0 {
+                row[column] = to.to_string();
+                respelled.push(i);
+            }
+        }
+    }
+    respelled
 }
 
 /// One CSV line of `cells` (quoted where they need it), with its newline.
