@@ -146,7 +146,8 @@ fn leads_cases() -> Vec<Case> {
         case("latest_date before the data", |d| edit(d, "mqlcal.toml", "[input]\n", "[input]\nlatest_date = 2024-06-30\n"), VALIDATE, 1, &["leads.csv", "latest_date", "2024-06-30"]),
         case("earliest_date not a date", |d| edit(d, "mqlcal.toml", "[input]\n", "[input]\nearliest_date = \"last year\"\n"), VALIDATE, 2, &["mqlcal.toml", "earliest_date", "YYYY-MM-DD"]),
         case("unknown outcome", |d| edit(d, "leads.csv", "L0000002,2024-01-01,lost", "L0000002,2024-01-01,maybe"), VALIDATE, 1, &["leads.csv", "maybe"]),
-        case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "sixteen"]),
+        case("text in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,sixteen,"), VALIDATE, 1, &["leads.csv", "\"sixteen\" is not a number", "add \"sixteen\" to [input] missing", "kind = \"categorical\""]),
+        case("a band where a number was", |d| edit(d, "leads.csv", ",manager,16,", ",manager,11-50,"), VALIDATE, 1, &["leads.csv", "company_size", "\"11-50\" is not a number: a band", "make the signal kind = \"categorical\" with the bands as its levels"]),
         case("a number written as money", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"$1,600\","), VALIDATE, 1, &["leads.csv", "\"$1,600\" is not a number: written as money", "1200.50"]),
         case("a number with a thousands separator", |d| edit(d, "leads.csv", ",manager,16,", ",manager,\"1,600\","), VALIDATE, 1, &["leads.csv", "company_size", "a decimal comma or a thousands separator", "set [input] decimal = \",\""]),
         case("a spreadsheet's #N/A in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,#N/A,"), VALIDATE, 1, &["leads.csv", "error value", "[input] missing"]),
@@ -328,6 +329,10 @@ fn events_cases() -> Vec<Case> {
             utf16.extend_from_slice(&0xD83Du16.to_be_bytes());
             std::fs::write(d.join("events.csv"), utf16).unwrap();
         }, VALIDATE, 1, &["events.csv", "the UTF-16 text ends after the first half of a surrogate pair"]),
+        case("Salesforce report footer below a quoted blank line", |d| {
+            let footer = "\"\"\n\"Total\"\n\"\"\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.\"\n";
+            write(d, "leads.csv", read(d, "leads.csv") + footer);
+        }, VALIDATE, 1, &["leads.csv", "one empty field where the header has 9", "report's footer", "delete the lines from line"]),
         case("events report footer", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\n"), VALIDATE, 1, &["events.csv", "Grand Totals", "report's footer"]),
     ]
 }
@@ -389,6 +394,7 @@ fn scoring_cases() -> Vec<Case> {
     vec![
         case("score: leads lack a column", |d| edit(d, "leads.csv", ",industry,", ",sector,"), SCORE, 1, &["leads.csv", "industry"]),
         case("score: short row", |d| set_line(d, "leads.csv", 9, "L0000008,2024-01-01"), SCORE, 1, &["leads.csv", "line 9"]),
+        case("score: a band in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,10001+,"), SCORE, 1, &["leads.csv", "company_size", "\"10001+\" is not a number: a band", "the model reads this column as numbers"]),
         case("score: a percentage in a number", |d| edit(d, "leads.csv", ",manager,16,", ",manager,16%,"), SCORE, 1, &["leads.csv", "\"16%\" is not a number: written as a percentage"]),
         case("score: rows of delimiters below the leads", |d| write(d, "leads.csv", read(d, "leads.csv") + ",,,,,,,,\n,,,,,,,,\n"), SCORE, 0, &[]),
         case("score: a batch with Unix milliseconds for a model trained on ISO dates", |d| edit(d, "leads.csv", "L0000001,2024-01-01,", "L0000001,1704067200000,"), SCORE, 1, &["leads.csv", "row 1", "it looks like Unix time in milliseconds (1704067200000 is 2024-01-01 00:00:00 UTC); as the model's training data wrote them"]),

@@ -295,3 +295,35 @@ fn init_drafts_an_activity_written_two_ways_as_one_signal() {
     let (two_ways, one_way) = (std::fs::read(d.join("two_ways.csv")).unwrap(), std::fs::read(d.join("one_way.csv")).unwrap());
     assert!(two_ways == one_way && two_ways.len() > 3000 * 20);
 }
+
+/// Company size exported as bands ("51-200", "10001+"), as CRMs write it: init drafts a
+/// categorical signal whose levels run smallest first, and the draft runs; a numeric
+/// signal on the column is refused with that fix (tests/bad_inputs.rs).
+#[test]
+fn init_drafts_size_bands_as_levels_smallest_first() {
+    const BANDS: [(f64, &str); 8] = [(10.0, "1-10"), (50.0, "11-50"), (200.0, "51-200"), (500.0, "201-500"), (1000.0, "501-1,000"), (5000.0, "1,001-5,000"), (10000.0, "5,001-10,000"), (f64::INFINITY, "10,001+")];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "crm", 4000, 11, &[]);
+    let (header, mut rows) = read_csv(&d.join("crm/leads.csv"));
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    for row in &mut rows {
+        if let Ok(employees) = row[size].parse::<f64>() {
+            row[size] = BANDS.iter().find(|(upper, _)| employees <= *upper).unwrap().1.to_string();
+        }
+    }
+    write_csv(&d.join("leads.csv"), &header, &rows);
+    std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let signal = draft.split("column = \"company_size\"\n").nth(1).unwrap();
+    let levels: Vec<String> = signal.lines().next().unwrap().strip_prefix("levels = [").unwrap().trim_end_matches(']').split(", ").map(|l| l.trim_matches('"').to_string()).collect();
+    // Every band but the baseline (the most frequent), in the bands' order.
+    let in_order: Vec<&str> = BANDS.iter().map(|(_, band)| *band).filter(|band| levels.iter().any(|l| l == band)).collect();
+    assert_eq!(levels, in_order, "{draft}");
+    assert!(levels.len() >= 5, "{levels:?}");
+    assert!(draft.contains("# kept (bands, smallest first): "), "{draft}");
+    run_job(d, "draft.toml");
+}

@@ -125,9 +125,12 @@ pub fn numbers(
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
-                        message: match mqlcal_scorecard::formatted_number(text, decimal, by) {
-                            Some(why) => format!("{text:?} is not a number: {why}"),
-                            None => format!("{text:?} is not a number"),
+                        message: match (mqlcal_scorecard::formatted_number(text, decimal, by), by) {
+                            (Some(why), _) => format!("{text:?} is not a number: {why}"),
+                            (None, ReadBy::Config) => format!(
+                                "{text:?} is not a number, and a numeric signal reads numbers only: correct the cell, add {text:?} to [input] missing to read it as blank, or make the signal kind = \"categorical\" if the column holds names"
+                            ),
+                            (None, ReadBy::Model) => format!("{text:?} is not a number"),
                         },
                     }),
                 })

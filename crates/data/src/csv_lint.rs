@@ -95,6 +95,12 @@ pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimit
             "line {line}: {found} fields where the header has {expected}{shown}: this looks like a report's footer (totals, confidentiality and copyright lines below the rows, as a Salesforce report export writes); export the details only, or delete the lines from line {line} on"
         );
     }
+    // A quoted blank line ("\"\""), as a report whose every cell is quoted writes above its footer.
+    if found == 1 && expected > 1 && text.trim_matches(|c: char| c == '"' || c.is_whitespace()).is_empty() {
+        return format!(
+            "line {line}: one empty field where the header has {expected}{shown}: a blank line written as \"\"; if a report's footer follows (totals, confidentiality and copyright lines, as a Salesforce report export writes), export the details only or delete the lines from line {line} on; otherwise delete the line"
+        );
+    }
     // A report's title (and date, owner …) above the header: read as the header, one field.
     if expected == 1 && found > 1 && line <= TITLE_LINES {
         return format!(
@@ -554,6 +560,9 @@ mod tests {
         assert!(e.contains("report's footer") && e.contains("delete the lines from line 4 on"), "{e}");
         let e = run("a,b,c\n1,2,3\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n").err().unwrap();
         assert!(e.contains("report's footer"), "{e}");
+        // Salesforce quotes every cell, the blank lines above its footer too.
+        let e = run("a,b,c\n1,2,3\n\"\"\n\"Grand Totals (1 records)\"\n").err().unwrap();
+        assert!(e.starts_with("f.csv: line 3: one empty field where the header has 3") && e.contains("delete the lines from line 3 on"), "{e}");
         // Any other short row is a quoting problem, and a long one is never a footer.
         assert!(run("a,b,c\n1,2,3\nGrand,2\n").err().unwrap().contains("must be in double quotes"));
         assert!(run("a,b\n1,2\nTotal,1,2\n").err().unwrap().contains("must be in double quotes"));

@@ -621,8 +621,15 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
         );
         categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
-        let (baseline, kept, pooled) = guess::levels(p, min_level_count);
+        let (baseline, mut kept, pooled) = guess::levels(p, min_level_count);
         let Some((base, base_n)) = baseline else { return };
+        // Bands (51-200, 10001+), as CRMs export size and revenue, are listed smallest
+        // first, as a reader of the points compares them.
+        let bounds = |level: &str| mqlcal_scorecard::band(level);
+        let bands = bounds(&base).is_some() && kept.iter().all(|(level, _)| bounds(level).is_some());
+        if bands {
+            kept.sort_by(|(a, _), (b, _)| bounds(a).partial_cmp(&bounds(b)).unwrap_or(std::cmp::Ordering::Equal));
+        }
         if kept.is_empty() {
             let _ = writeln!(t, "# {:?}: {} levels, none but {base:?} with at least {min_level_count} leads: skipped", p.name, p.distinct);
             return;
@@ -636,7 +643,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
             if pooled > 0 { format!("; {pooled} leads of rarer levels and blanks pooled into the baseline") } else { String::new() }
         );
         let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{} ({n})", v)).collect();
-        let _ = writeln!(t, "# kept: {}", listed.join(", "));
+        let _ = writeln!(t, "# kept{}: {}", if bands { " (bands, smallest first)" } else { "" }, listed.join(", "));
         categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
     } else {
         let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);

@@ -88,6 +88,12 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
         });
     }
+    if band(text).is_some() {
+        return Some(match by {
+            ReadBy::Config => "a band, as CRMs export company size or revenue (51-200, 10001+); a numeric signal reads one number per lead: make the signal kind = \"categorical\" with the bands as its levels (`mqlcal init` drafts them so, in order), or export the number",
+            ReadBy::Model => "a band, as CRMs export company size or revenue (51-200, 10001+); the model reads this column as numbers, as its training data wrote them: export the number",
+        });
+    }
     // Whether `text` without the `dropped` characters is a number with either mark.
     let plain_in = |text: &str, dropped: &[char]| {
         let kept = text.chars().filter(|c| !dropped.contains(c)).collect::<String>();
@@ -121,9 +127,74 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
     })
 }
 
+/// A band as CRMs export company size, revenue or headcount instead of a number: `51-200`,
+/// `1,001 - 5,000`, `10 to 50`, `$1M-$5M`, `10001+`, `<10`, `over 500`. Its bounds, lower
+/// then upper, an open end infinite (`<10` is −∞ to 10, `10001+` 10001 to ∞); None for
+/// anything else, a plain number included. Bands sort by their bounds, smallest first.
+pub fn band(text: &str) -> Option<(f64, f64)> {
+    let text = text.trim();
+    // One bound: digits with ',' grouping thousands and '.' as the decimal mark, a currency
+    // sign before them, and k, M or B after them (as revenue bands write millions).
+    let bound = |text: &str| -> Option<f64> {
+        let text = text.trim().trim_start_matches(['$', '€', '£', '¥']);
+        let (digits, scale) = match text.char_indices().last()? {
+            (at, 'k' | 'K') => (&text[..at], 1e3),
+            (at, 'm' | 'M') => (&text[..at], 1e6),
+            (at, 'b' | 'B') => (&text[..at], 1e9),
+            _ => (text, 1.0),
+        };
+        let plain: String = digits.chars().filter(|&c| c != ',').collect();
+        let well_formed = !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.') && plain.as_bytes()[0].is_ascii_digit();
+        well_formed.then(|| plain.parse::<f64>().ok().map(|v| v * scale)).flatten().filter(|v| v.is_finite())
+    };
+    if let Some(lower) = text.strip_suffix('+') {
+        return bound(lower).map(|lower| (lower, f64::INFINITY));
+    }
+    let lowercase = text.to_lowercase();
+    for (word, below) in [("<=", true), (">=", false), ("<", true), (">", false), ("≤", true), ("≥", false), ("under ", true), ("less than ", true), ("over ", false), ("more than ", false)] {
+        if let Some(rest) = lowercase.strip_prefix(word) {
+            return bound(rest).map(|end| if below { (f64::NEG_INFINITY, end) } else { (end, f64::INFINITY) });
+        }
+    }
+    for separator in [" to ", "-", "–", "—"] {
+        let mut parts = lowercase.split(separator);
+        if let (Some(lower), Some(upper), None) = (parts.next(), parts.next(), parts.next()) {
+            if let (Some(lower), Some(upper)) = (bound(lower), bound(upper)) {
+                return (lower <= upper).then_some((lower, upper));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bands_are_read_with_their_bounds_and_nothing_else_is() {
+        let inf = f64::INFINITY;
+        for (text, bounds) in [
+            ("51-200", (51.0, 200.0)),
+            (" 1,001 - 5,000 ", (1001.0, 5000.0)),
+            ("10 to 50", (10.0, 50.0)),
+            ("$1M-$5M", (1e6, 5e6)),
+            ("10k–50k", (1e4, 5e4)),
+            ("10001+", (10001.0, inf)),
+            ("10,000+", (10000.0, inf)),
+            ("<10", (-inf, 10.0)),
+            ("Over 500", (500.0, inf)),
+            ("1-1", (1.0, 1.0)),
+        ] {
+            assert_eq!(band(text), Some(bounds), "{text}");
+        }
+        for other in ["200", "-5", "2024-01-01", "2024-01", "200-51", "A-B", "1-2-3", "+", "-", "5-", "$1,200", "12%", "(300)", "many", "1e3-2e3", "NaN-1"] {
+            assert_eq!(band(other), None, "{other}");
+        }
+        let why = formatted_number("201-500", DecimalMark::Point, ReadBy::Config).unwrap();
+        assert!(why.starts_with("a band") && why.contains("kind = \"categorical\""), "{why}");
+        assert!(formatted_number("10001+", DecimalMark::Comma, ReadBy::Model).unwrap().contains("export the number"));
+    }
 
     #[test]
     fn a_decimal_comma_reads_what_the_same_number_with_a_point_reads() {
