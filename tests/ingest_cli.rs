@@ -468,6 +468,84 @@ fn events_read_in_pieces_give_the_same_table_however_the_file_is_written() {
     }
 }
 
+/// Whole-number ids written two ways (a script's `1001.0`, a spreadsheet that dropped
+/// the zeros of `00101`, or a system that pads them) are one lead: events, won ids and a
+/// scored batch are matched by the number, as if both files wrote it one way, and a note
+/// says so with one lead's two spellings.
+#[test]
+fn whole_number_ids_written_two_ways_are_matched_and_said() {
+    let with_ids = |text: &str, form: &dyn Fn(usize) -> String| (1..=5).fold(text.to_string(), |t, k| t.replace(&format!("\na{k},"), &format!("\n{},", form(k))));
+    let dir = small_project();
+    let d = dir.path();
+    for (what, leads, events, first) in [
+        ("a script's decimals", &(|k: usize| format!("{}", 1000 + k)) as &dyn Fn(usize) -> String, &(|k: usize| format!("{}.0", 1000 + k)) as &dyn Fn(usize) -> String, "(\"1001.0\" is \"1001\": "),
+        ("zeros dropped from padded ids", &|k: usize| format!("{:05}", 100 + k), &|k: usize| format!("{}", 100 + k), "(\"101\" is \"00101\": "),
+        ("zeros added to plain ids", &|k: usize| format!("{}", 100 + k), &|k: usize| format!("{:05}", 100 + k), "(\"00101\" is \"101\": "),
+        ("both", &|k: usize| format!("{:05}", 100 + k), &|k: usize| format!("{}.0", 100 + k), "(\"101.0\" is \"00101\": "),
+    ] {
+        write(d, "leads.csv", with_ids(SMALL_LEADS, leads));
+        write(d, "events.csv", with_ids(SMALL_EVENTS, leads));
+        let (code, _, same_err) = features(d, "same.csv");
+        assert_eq!(code, 0, "{what}: {same_err}");
+        write(d, "events.csv", with_ids(SMALL_EVENTS, events));
+        let (code, _, err) = features(d, "other.csv");
+        assert!(
+            code == 0
+                && err.contains(&format!("the events' lead ids write whole numbers otherwise than the leads' ids {first}"))
+                && err.contains("5 events matched by their value")
+                && err.contains("1 events belong to no known lead"),
+            "{what}: {err}"
+        );
+        assert_eq!(std::fs::read(d.join("other.csv")).unwrap(), std::fs::read(d.join("same.csv")).unwrap(), "{what}: the table of one spelling in both files");
+    }
+
+    // Won ids whose zeros a spreadsheet dropped, and the other way round: the lead is won.
+    let config = SMALL_CONFIG.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"").replace("outcome = \"stage\"\n", "");
+    write(d, "mqlcal.toml", config);
+    for (leads, won, note) in [(&(|k: usize| format!("{:05}", 100 + k)) as &dyn Fn(usize) -> String, "103", "(\"103\" is \"00103\": "), (&|k: usize| format!("{}", 100 + k), "00103", "(\"00103\" is \"103\": ")] {
+        write(d, "leads.csv", with_ids(SMALL_LEADS, leads));
+        write(d, "events.csv", with_ids(SMALL_EVENTS, leads));
+        write(d, "won_ids.csv", format!("id\n{won}\n"));
+        let (code, _, err) = features(d, "won.csv");
+        assert_eq!(code, 0, "{err}");
+        let table = std::fs::read_to_string(d.join("won.csv")).unwrap();
+        assert!(code == 0 && err.contains(&format!("the won ids write whole numbers otherwise than the leads' ids {note}")) && err.contains("1 won ids matched by their value") && !err.contains("match no lead"), "{err}");
+        assert!(table.lines().any(|l| l.starts_with(&format!("{},", leads(3))) && l.contains(",won,")), "{table}");
+        assert_eq!(table.matches(",won,").count(), 1, "{table}");
+    }
+
+    // A batch of padded ids scored with events whose zeros were dropped: the same scores.
+    let sample = tempfile::tempdir().unwrap();
+    let s = sample.path();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
+        std::fs::copy(data.join(file), s.join(file)).unwrap();
+    }
+    let (code, _, err) = run_in(s, &["fit", "--config", "mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    // L0000123 -> 000123 (padded) / 123 (zeros dropped).
+    let number = |id: &str| id.trim_start_matches('L').trim_start_matches('0').to_string();
+    let leads = std::fs::read_to_string(s.join("leads.csv")).unwrap();
+    let batch: Vec<String> = leads.lines().skip(1).take(50).map(|l| l.split_once(',').map(|(id, rest)| format!("{:0>6},{rest}", number(id))).unwrap()).collect();
+    write(s, "batch.csv", format!("{}\n{}\n", leads.lines().next().unwrap(), batch.join("\n")));
+    let events = std::fs::read_to_string(s.join("events.csv")).unwrap();
+    let kept: Vec<(String, String)> = events.lines().skip(1).filter(|l| l[1..8].parse::<u32>().is_ok_and(|k| k <= 50)).map(|l| l.split_once(',').map(|(id, rest)| (number(id), rest.to_string())).unwrap()).collect();
+    let score = |padded: bool, out: &str| {
+        let lines: Vec<String> = kept.iter().map(|(id, rest)| if padded { format!("{id:0>6},{rest}") } else { format!("{id},{rest}") }).collect();
+        write(s, "batch_events.csv", format!("lead_id,occurred_at,activity\n{}\n", lines.join("\n")));
+        let (code, _, err) = run_in(s, &["score", "--model", "model.json", "--leads", "batch.csv", "--events", "batch_events.csv", "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    score(true, "same.csv");
+    let err = score(false, "other.csv");
+    assert!(
+        err.contains(&format!("the events' lead ids write whole numbers otherwise than the ids of batch.csv (\"1\" is \"000001\": ")) && err.contains(&format!("{} events matched by their value", kept.len())) && !err.contains("ignored"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(s.join("other.csv")).unwrap(), std::fs::read(s.join("same.csv")).unwrap());
+}
+
 /// Salesforce writes a record's id in 15 case-sensitive characters (reports) or 18
 /// case-insensitive ones (the API; the 15 and three characters spelling their case).
 /// Leads from a report and events or won ids from the API share no id: they are matched

@@ -111,6 +111,9 @@ pub(crate) fn lead_sums(leads: usize) -> Vec<f64> {
 pub(crate) struct LeadIndex<'a> {
     ids: &'a [String],
     rows: IdRows,
+    /// The ids' width when they are whole numbers padded with zeros, found at the first
+    /// id that matches none as written (`id_forms::padded_width`).
+    padded_width: std::sync::OnceLock<Option<usize>>,
 }
 
 /// Each lead's row by its id's hash, the ids themselves kept elsewhere (a [`LeadIndex`]
@@ -163,13 +166,13 @@ impl IdRows {
 impl<'a> LeadIndex<'a> {
     /// None when there are more leads than a row number of 32 bits can tell apart.
     pub(crate) fn new(ids: &'a [String]) -> Option<LeadIndex<'a>> {
-        IdRows::new(ids).map(|rows| LeadIndex { ids, rows })
+        IdRows::new(ids).map(|rows| LeadIndex { ids, rows, padded_width: Default::default() })
     }
 
     /// The index of `ids` from their rows, built by [`IdRows::new`] from these same ids.
     pub(crate) fn of(ids: &'a [String], rows: IdRows) -> LeadIndex<'a> {
         debug_assert_eq!(rows.leads, ids.len(), "rows built from other ids");
-        LeadIndex { ids, rows }
+        LeadIndex { ids, rows, padded_width: Default::default() }
     }
 
     /// The row of the lead with id `id` (the last, for an id given twice).
@@ -178,12 +181,15 @@ impl<'a> LeadIndex<'a> {
         rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
     }
 
-    /// The row of the lead with id `id`, or else with its other Salesforce form (then
-    /// `true`): one record exported by a report and by the API.
+    /// The row of the lead with id `id`, or else with another form of it (then `true`):
+    /// one record as two exports write its id ([`crate::id_forms::other_forms`]).
     pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, bool)> {
         match self.find(id) {
             Some(row) => Some((row, false)),
-            None => self.find(&crate::salesforce_ids::other_form(id)?).map(|row| (row, true)),
+            None => {
+                let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.ids.iter().map(String::as_str)));
+                crate::id_forms::other_forms(id, padded_width).iter().find_map(|other| self.find(other)).map(|row| (row, true))
+            }
         }
     }
 }

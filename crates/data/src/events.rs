@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::cells::{DateLayout, DateRule};
 use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
-use crate::salesforce_ids;
+use crate::id_forms;
 use crate::DataError;
 
 /// Lead ids with creation times, as the events aggregation needs them (ingest lends them).
@@ -291,7 +291,7 @@ pub fn aggregate(
     // The decisions with their tally, or neither.
     let mut decisions = leads.decisions.as_ref().map(|d| (d, decision_tally(d, leads.created_at, window)));
     let mut sample_event: Option<String> = None;
-    let mut other_form = salesforce_ids::OtherFormMatches::default();
+    let mut other_form = id_forms::OtherFormMatches::default();
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
     let mut repeats = RepeatCheck::new(leads.ids.len());

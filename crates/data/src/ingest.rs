@@ -17,7 +17,7 @@ use crate::event_stream::IdRows;
 use crate::events::{self, EventStats, LeadKeys};
 use crate::lead_rows::LeadRows;
 use crate::read::{self, ReadNotes, Table};
-use crate::salesforce_ids;
+use crate::id_forms;
 use crate::DataError;
 
 /// The feature table plus what ingest noticed on the way.
@@ -245,13 +245,15 @@ pub fn plausible_dates(config: &Config) -> (i64, i64) {
 fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
     let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let Layout::WonIds { won_ids, .. } = &config.layout else { return };
-    // Won ids that match no lead as written: matched by their other Salesforce form (15 or
-    // 18 characters), or not at all. Sorted, so the note's example is the same every run.
+    // Won ids that match no lead as written: matched by another form of the id (Salesforce's
+    // 15 or 18 characters, a number's), or not at all. Sorted, so the note's example is the
+    // same every run.
     let mut unknown: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
     unknown.sort();
-    let (mut other_form, mut unmatched) = (salesforce_ids::OtherFormMatches::default(), Vec::new());
+    let (mut other_form, mut unmatched) = (id_forms::OtherFormMatches::default(), Vec::new());
+    let padded_width = if unknown.is_empty() { None } else { id_forms::padded_width(ids.iter().map(String::as_str)) };
     for id in unknown {
-        match salesforce_ids::other_form(id).filter(|other| known.contains(other.as_str())) {
+        match id_forms::other_forms(id, padded_width).into_iter().find(|other| known.contains(other.as_str())) {
             Some(ours) => other_form.add(id, &ours),
             None => unmatched.push(id),
         }

@@ -188,11 +188,12 @@ impl LeadRows {
                 // Without a status column, the stale-open rule tells open leads: all
                 // start open and those older than open_after_days become lost.
                 let not_won = if config.outcome.open_after_days.is_some() { Outcome::Open } else { Outcome::Lost };
+                let won_padded_width = crate::id_forms::padded_width(won.iter().map(String::as_str));
                 for (row, id) in self.ids[start..].iter().enumerate() {
-                    // A won id in the other Salesforce form (15 or 18 characters) is the same
-                    // record. Looked up per lead: a set holding both forms cost 22 MiB of peak
-                    // for 134k won ids and saved no measurable time at 1M leads.
-                    let is_won = won.contains(id) || crate::salesforce_ids::other_form(id).is_some_and(|other| won.contains(&other));
+                    // A won id in another form (Salesforce's 15 or 18 characters, a number's)
+                    // is the same record. Looked up per lead: a set holding both forms cost
+                    // 22 MiB of peak for 134k won ids and saved no measurable time at 1M leads.
+                    let is_won = won.contains(id) || crate::id_forms::other_forms(id, won_padded_width).iter().any(|other| won.contains(other));
                     let outcome = if is_won {
                         Outcome::Won
                     } else if let Some(status) = &status {

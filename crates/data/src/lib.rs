@@ -15,7 +15,7 @@ mod quality;
 mod ingest;
 mod lead_rows;
 mod read;
-pub mod salesforce_ids;
+pub mod id_forms;
 mod recipe_columns;
 mod record_bytes;
 mod scoring;

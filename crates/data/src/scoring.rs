@@ -26,7 +26,7 @@ pub struct ScoringInput {
     pub events_for_unknown_leads: usize,
     /// Events whose lead id is Salesforce's other form of a lead's (15 characters against
     /// 18), matched to it.
-    pub by_other_id_form: crate::salesforce_ids::OtherFormMatches,
+    pub by_other_id_form: crate::id_forms::OtherFormMatches,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
     /// Counted events that repeat an earlier one exactly, beyond chance (each copy counts).
@@ -164,7 +164,7 @@ fn sum_events(
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
-    let mut by_other_id_form = crate::salesforce_ids::OtherFormMatches::default();
+    let mut by_other_id_form = crate::id_forms::OtherFormMatches::default();
     let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
