@@ -1102,3 +1102,54 @@ fn events_before_a_late_creation_date_are_said() {
     let (_, sample, _) = run_in(&repo_root(), &["validate"]);
     assert!(!sample.contains("before their lead's creation"), "{sample}");
 }
+
+/// Dates with the month's name, as Oracle, Excel and English-locale reports write them
+/// (`05-Jan-2024`, `15-NOV-2023 18:22:01`): `date_format = "auto"` reads them by the
+/// pattern their first value fits, to the plain sample's feature table; the model file
+/// records the patterns, and `score` reads a batch written so to the plain batch's scores.
+#[test]
+fn dates_with_the_months_name_read_as_the_plain_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
+        std::fs::copy(data.join(file), d.join(file)).unwrap();
+    }
+    let (leads_header, leads) = read_csv(&data.join("leads.csv"));
+    let (events_header, events) = read_csv(&data.join("events.csv"));
+    let named_leads: Vec<Vec<String>> = leads.iter().map(|r| {
+        let mut r = r.clone();
+        r[1] = iso_utc(&r[1]).format("%d-%b-%Y").to_string();
+        r
+    }).collect();
+    let named_events: Vec<Vec<String>> = events.iter().map(|r| vec![r[0].clone(), iso_utc(&r[1]).format("%d-%b-%Y %H:%M:%S").to_string().to_uppercase(), r[2].clone()]).collect();
+    assert_eq!((named_leads[0][1].as_str(), named_events[0][1].as_str()), ("01-Jan-2024", "15-NOV-2023 18:22:01"));
+    write_csv(&d.join("named_leads.csv"), &leads_header, &named_leads);
+    write_csv(&d.join("named_events.csv"), &events_header, &named_events);
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "named.toml", config.replace("leads = \"leads.csv\"", "leads = \"named_leads.csv\"").replace("events = \"events.csv\"", "events = \"named_events.csv\""));
+
+    let (code, out, err) = run_in(d, &["validate", "--config", "named.toml"]);
+    assert!(code == 0 && out.contains("OK (0 warnings)"), "{out}{err}");
+    for (config, table) in [("mqlcal.toml", "plain.csv"), ("named.toml", "named.csv")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(d.join("named.csv")).unwrap(), std::fs::read(d.join("plain.csv")).unwrap());
+
+    for (config, model) in [("mqlcal.toml", "plain.json"), ("named.toml", "named.json")] {
+        let (code, _, err) = run_in(d, &["fit", "--config", config, "-o", model]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let model = std::fs::read_to_string(d.join("named.json")).unwrap();
+    assert!(model.contains("\"created_at_format\": \"%d-%b-%Y\"") && model.contains("\"occurred_at_format\": \"%d-%b-%Y %H:%M:%S\""), "{model}");
+    let batch = |leads: &[Vec<String>], events: &[Vec<String>], name: &str| {
+        write_csv(&d.join(format!("{name}_batch.csv")), &leads_header, &leads[..300]);
+        write_csv(&d.join(format!("{name}_batch_events.csv")), &events_header, events);
+        let (code, _, err) = run_in(d, &["score", "--model", &format!("{name}.json"), "--leads", &format!("{name}_batch.csv"), "--events", &format!("{name}_batch_events.csv"), "-o", &format!("{name}_scores.csv")]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(d.join(format!("{name}_scores.csv"))).unwrap()
+    };
+    let (plain, named) = (batch(&leads, &events, "plain"), batch(&named_leads, &named_events, "named"));
+    assert!(plain.len() > 300 * 10 && named == plain);
+}

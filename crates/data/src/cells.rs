@@ -330,7 +330,11 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
         (None, None, true) => LayoutEvidence::Ambiguous { sample: sample.unwrap_or_default() },
         (None, None, false) => match sample {
             None => LayoutEvidence::Empty,
-            Some(sample) => LayoutEvidence::Unrecognised { sample },
+            // A date with the month's name (01-Jan-2024) is read by the pattern its first value fits.
+            Some(sample) => match mqlcal_scorecard::month_name_pattern(&sample) {
+                Some(pattern) => LayoutEvidence::Decided(DateLayout::Pattern(pattern)),
+                None => LayoutEvidence::Unrecognised { sample },
+            },
         },
     }
 }

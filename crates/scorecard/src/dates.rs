@@ -240,6 +240,35 @@ impl DateLayout {
     }
 }
 
+/// Dates written with the month's name, as English-locale reports and databases write
+/// them (`01-Jan-2024`, Oracle's and Excel's; `Jan 5, 2024`; `Monday, January 1, 2024`),
+/// in the order they are tried, each with the month's short name (`%b`) and its full
+/// one (`%B`), a weekday's likewise (`%a`, `%A`). A name cannot be read day-first or
+/// month-first by mistake.
+const MONTH_NAME_DATES: [&str; 12] = [
+    "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %b, %Y", "%b %d, %Y", "%b %d %Y", "%a, %b %d, %Y", "%a %b %d, %Y", "%a %b %d %Y", "%Y-%b-%d", "%d.%b.%Y", "%d/%b/%Y",
+];
+
+/// Times a date with the month's name may carry (none first).
+const MONTH_NAME_TIMES: [&str; 7] = ["", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", ", %I:%M %p", ", %H:%M"];
+
+/// The strftime pattern that reads `text`, a date with the month's name (and maybe a
+/// time), to a year from 1900 on (`%d-%b-%Y` would read `01-Jan-24` as the year 24);
+/// None for any other text. `date_format = "auto"` decides a column of such dates by its
+/// first value, and the model file records the pattern, as if it had been set.
+pub fn month_name_pattern(text: &str) -> Option<String> {
+    const YEAR_1900: i64 = -2_208_988_800;
+    let text = text.trim();
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let names = |date: &str| [date.to_string(), date.replace("%b", "%B").replace("%a", "%A")];
+    MONTH_NAME_DATES.iter().flat_map(|date| names(date)).flat_map(|date| MONTH_NAME_TIMES.iter().map(move |time| format!("{date}{time}"))).find(|pattern| {
+        let layout = DateLayout::Pattern(pattern.clone());
+        layout.parse(text).is_some_and(|at| at >= YEAR_1900)
+    })
+}
+
 const DMY_SEPARATORS: [char; 7] = ['/', '.', '-', ' ', 'T', ':', 'Z'];
 
 /// One piece of a strftime pattern as mqlcal reads patterns: a literal character, or a
@@ -681,6 +710,33 @@ fn parse_dmy(text: &str, day_first: bool) -> Option<i64> {
     let days = days_from_civil(year as i64, month, day)?;
     let date_end = text.find([' ', 'T']).unwrap_or(text.len());
     Some(days * 86_400 + parse_time(&text.as_bytes()[date_end..])?)
+}
+
+#[cfg(test)]
+mod month_name_tests {
+    #[test]
+    fn dates_with_the_months_name_are_read_by_the_pattern_found() {
+        use super::*;
+        let read = |text: &str| month_name_pattern(text).map(|p| (p.clone(), DateLayout::Pattern(p).parse(text).unwrap()));
+        let jan_5 = 1_704_412_800; // 2024-01-05 00:00:00 UTC
+        for (text, pattern, at) in [
+            ("05-Jan-2024", "%d-%b-%Y", jan_5),
+            ("05-JAN-24", "%d-%b-%y", jan_5),
+            ("5 Jan 2024", "%d %b %Y", jan_5),
+            ("Jan 5, 2024", "%b %d, %Y", jan_5),
+            ("January 05, 2024", "%B %d, %Y", jan_5),
+            ("Friday, January 5, 2024", "%A, %B %d, %Y", jan_5),
+            ("Fri, Jan 5, 2024", "%a, %b %d, %Y", jan_5),
+            ("Jan 5, 2024 9:30 PM", "%b %d, %Y %I:%M %p", jan_5 + 21 * 3600 + 1800),
+            ("05-Jan-2024 09:30:15", "%d-%b-%Y %H:%M:%S", jan_5 + 9 * 3600 + 1815),
+            ("2024-Jan-05", "%Y-%b-%d", jan_5),
+        ] {
+            assert_eq!(read(text), Some((pattern.to_string(), at)), "{text}");
+        }
+        for other in ["2024-01-05", "05/01/2024", "1705312800", "Jan 2024", "Janvier 5, 2024", "soon", "", "05-Foo-2024"] {
+            assert_eq!(month_name_pattern(other), None, "{other}");
+        }
+    }
 }
 
 #[cfg(test)]
