@@ -1153,3 +1153,70 @@ fn dates_with_the_months_name_read_as_the_plain_sample() {
     let (plain, named) = (batch(&leads, &events, "plain"), batch(&named_leads, &named_events, "named"));
     assert!(plain.len() > 300 * 10 && named == plain);
 }
+
+/// Outcomes written several ways (`Won`, `WON`, ` lost `, as a picklist renamed over the
+/// years exports them): the error lists every value the mapping lacks with its leads, and
+/// the mapping that counts those differing only in case or spacing; that mapping, pasted
+/// into the config, gives the plain sample's feature table.
+#[test]
+fn outcomes_written_several_ways_are_listed_with_the_mapping_that_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
+        std::fs::copy(data.join(file), d.join(file)).unwrap();
+    }
+    let (header, mut rows) = read_csv(&data.join("leads.csv"));
+    let mut respelled = std::collections::BTreeMap::<String, usize>::new();
+    for (k, row) in rows.iter_mut().enumerate() {
+        let spelling = match k % 5 {
+            1 => row[2].to_uppercase(),
+            3 => format!("{}{}", row[2][..1].to_uppercase(), &row[2][1..]),
+            _ => continue,
+        };
+        *respelled.entry(spelling.clone()).or_default() += 1;
+        row[2] = spelling;
+    }
+    write_csv(&d.join("respelled.csv"), &header, &rows);
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads = \"leads.csv\"", "leads = \"respelled.csv\"");
+    write(d, "respelled.toml", &config);
+    let (code, _, err) = run_in(d, &["validate", "--config", "respelled.toml"]);
+    assert_eq!(code, 1, "{err}");
+    for (spelling, leads) in &respelled {
+        assert!(err.contains(&format!("{spelling:?} ({leads} leads)")), "{spelling}: {err}");
+    }
+    let suggested = err.lines().find_map(|l| l.split_once(" only in case, spaces or punctuation: ")).map(|(_, s)| s.trim_end_matches(" counts them")).unwrap();
+    // Each list: its value, then the respellings of it in the order the file first has them.
+    let mut first_seen: Vec<&str> = Vec::new();
+    for row in &rows {
+        if respelled.contains_key(&row[2]) && !first_seen.contains(&row[2].as_str()) {
+            first_seen.push(&row[2]);
+        }
+    }
+    let list = |outcome: &str| {
+        let spellings = std::iter::once(outcome).chain(first_seen.iter().copied().filter(|s| s.to_lowercase() == outcome));
+        format!("{outcome} = [{}]", spellings.map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "))
+    };
+    assert_eq!(suggested, format!("{}, {}, {}", list("won"), list("lost"), list("open")), "{err}");
+    assert!(err.lines().count() <= 2, "{err}");
+    let mapping = suggested.replace("], ", "]\n");
+    let fixed = with_outcome_mapping(&config, &mapping);
+    write(d, "fixed.toml", fixed);
+    for (config, table) in [("mqlcal.toml", "plain.csv"), ("fixed.toml", "fixed.csv")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(d.join("fixed.csv")).unwrap(), std::fs::read(d.join("plain.csv")).unwrap());
+
+    // A value no mapped one resembles is listed with the plain fix.
+    rows[0][2] = "maybe".into();
+    write_csv(&d.join("respelled.csv"), &header, &rows);
+    let (code, _, err) = run_in(d, &["validate", "--config", "fixed.toml"]);
+    assert!(code == 1 && err.contains("the column's values it lacks: \"maybe\" (1 leads); add each to one of the lists"), "{err}");
+}
+
+/// `config` with its `[outcome]` lists `won`, `lost` and `open` replaced by `mapping`'s lines.
+fn with_outcome_mapping(config: &str, mapping: &str) -> String {
+    let kept: Vec<&str> = config.lines().filter(|l| !["won = ", "lost = ", "open = "].iter().any(|key| l.starts_with(key))).collect();
+    kept.join("\n").replace("[outcome]\n", &format!("[outcome]\n{mapping}\n"))
+}

@@ -221,10 +221,7 @@ impl LeadRows {
                             path: path.clone(),
                             row: row + 1,
                             column: outcome_column.clone(),
-                            message: format!(
-                                "outcome {text:?} is not in the [outcome] mapping (won = {:?}, lost = {:?}, open = {:?}); add it to one of them",
-                                map.won, map.lost, map.open
-                            ),
+                            message: unmapped_outcomes(text, &cells, map, missing),
                         });
                     };
                     self.outcomes.push(outcome);
@@ -424,4 +421,52 @@ mod tests {
             assert!(!rounded_by_a_spreadsheet(id), "{id}");
         }
     }
+}
+
+/// The error for outcome `first`, which the mapping lacks: with every value of the column
+/// it lacks and its leads (an export may write `Won`, `WON` and `Closed Won` at once, and
+/// fixing them one run at a time is slow), and, for those that differ from a mapped
+/// value only in case, spaces or punctuation, the mapping that counts them.
+fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
+    let mapped = |text: &str| map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open);
+    let mut unmapped: Vec<(&str, usize)> = Vec::new();
+    for text in cells.iter().map(|cell| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {
+        match unmapped.iter_mut().find(|(value, _)| *value == text) {
+            Some((_, leads)) => *leads += 1,
+            None => unmapped.push((text, 1)),
+        }
+    }
+    let listed: Vec<String> = unmapped.iter().take(8).map(|(value, leads)| format!("{value:?} ({leads} leads)")).collect();
+    let mut message = format!(
+        "outcome {first:?} is not in the [outcome] mapping (won = {:?}, lost = {:?}, open = {:?}); the column's values it lacks: {}{}",
+        map.won,
+        map.lost,
+        map.open,
+        listed.join(", "),
+        if unmapped.len() > 8 { format!(" and {} more", unmapped.len() - 8) } else { String::new() }
+    );
+    // Each list with the values spelled as one of its own.
+    let (mut won, mut lost, mut open) = (map.won.clone(), map.lost.clone(), map.open.clone());
+    let mut respelled = 0;
+    for (value, _) in &unmapped {
+        let spelled = crate::guess::spelling(value);
+        for list in [&mut won, &mut lost, &mut open] {
+            if list.iter().any(|v| crate::guess::spelling(v) == spelled) {
+                list.push(value.to_string());
+                respelled += 1;
+                break;
+            }
+        }
+    }
+    if respelled > 0 {
+        message.push_str(&format!(
+            "\n{respelled} of them differ from a mapped value only in case, spaces or punctuation: won = {won:?}, lost = {lost:?}, open = {open:?} counts them"
+        ));
+        if respelled < unmapped.len() {
+            message.push_str("; add the others to one of the lists");
+        }
+    } else {
+        message.push_str("; add each to one of the lists");
+    }
+    message
 }
