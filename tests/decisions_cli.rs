@@ -111,3 +111,59 @@ fn windows_ended_at_decisions_give_the_leak_free_fit() {
     let plain: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("clean.json")).unwrap()).unwrap();
     assert!(plain["training"].get("windows_end_at_decision").is_none());
 }
+
+/// A decision date only one outcome has, as HubSpot's "Became a Customer Date" (won only) or
+/// a "Disqualified Date" (lost only) is. Won only still cuts the onboarding leak, so init
+/// drafts it with a comment and validate warns what stays counted; lost only leaves the leak
+/// open, so init does not draft it and validate says to use a date won leads have too. The
+/// fits agree: won only is near the fit of dates on both sides, lost only near no cut.
+#[test]
+fn a_decision_date_only_one_outcome_has_is_said_and_drafted_by_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "leaky", true);
+    let (header, rows) = read_csv(&d.join("leaky/leads.csv"));
+    let closed = header.iter().position(|h| h == "closed_at").unwrap();
+    let config = std::fs::read_to_string(d.join("leaky/mqlcal.toml")).unwrap();
+    let count = |outcome: &str| rows.iter().filter(|r| r[2] == outcome).count();
+    let (won, lost) = (count("won"), count("lost"));
+    let mut fits = std::collections::BTreeMap::new();
+    for (side, kept) in [("won", "won"), ("lost", "lost")] {
+        let one_sided: Vec<Vec<String>> = rows.iter().map(|r| {
+            let mut r = r.clone();
+            if r[2] != kept {
+                r[closed] = String::new();
+            }
+            r
+        }).collect();
+        let folder = d.join(side);
+        std::fs::create_dir(&folder).unwrap();
+        write_csv(&folder.join("leads.csv"), &header, &one_sided);
+        for file in ["events.csv", "current_points.toml"] {
+            std::fs::copy(d.join("leaky").join(file), folder.join(file)).unwrap();
+        }
+        write(&folder, "mqlcal.toml", &config);
+        let dated = if side == "won" { format!("({won} of {won} won, 0 of {lost} lost leads dated)") } else { format!("(0 of {won} won, {lost} of {lost} lost leads dated)") };
+        let (code, out, err) = run_in(&folder, &["validate", "--config", "mqlcal.toml"]);
+        let said = format!("{out}{err}");
+        assert!(code == 0 && said.contains(&format!("[columns] decided_at: \"closed_at\" is a date only {side} leads have {dated}")) && !said.contains("have no decision date"), "{said}");
+        fits.insert(side, fit(&folder, "mqlcal.toml", "model.json"));
+
+        let (code, _, err) = run_in(&folder, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+        assert_eq!(code, 0, "{err}");
+        let draft = std::fs::read_to_string(folder.join("draft.toml")).unwrap();
+        if side == "won" {
+            assert!(draft.contains(&format!("# \"closed_at\" is a date only won leads have {dated}")) && draft.contains("\ndecided_at = \"closed_at\""), "{draft}");
+        } else {
+            assert!(draft.contains(&format!("# decided_at not drafted: \"closed_at\" is a date only lost leads have {dated}")) && !draft.contains("\ndecided_at ="), "{draft}");
+        }
+    }
+    fits.insert("both", fit(&d.join("leaky"), "mqlcal.toml", "both.json"));
+    write(&d.join("leaky"), "none.toml", config.lines().filter(|l| !l.starts_with("decided_at")).collect::<Vec<_>>().join("\n"));
+    fits.insert("none", fit(&d.join("leaky"), "none.toml", "none.json"));
+    for signal in ["pricing_page", "email_click"] {
+        let w = |side: &str| weight(&fits[side], signal).0;
+        assert!((w("won") - w("both")).abs() < 0.25 * (w("none") - w("both")).abs(), "{signal}: won only {} both {} none {}", w("won"), w("both"), w("none"));
+        assert!((w("lost") - w("none")).abs() < 0.25 * (w("none") - w("both")).abs(), "{signal}: lost only {} both {} none {}", w("lost"), w("both"), w("none"));
+    }
+}

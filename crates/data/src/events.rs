@@ -53,6 +53,8 @@ pub struct DecisionStats {
     pub events_after: usize,
     /// Decided leads with a blank decision date (their windows are whole).
     pub blank: usize,
+    /// Of them, lost leads.
+    pub lost_blank: usize,
     /// Decided leads dated before their creation (a date without a time on the day of a
     /// lead created later that day, or a record made after its deal): their windows end
     /// at creation, so none of their events count.
@@ -406,6 +408,35 @@ impl DecisionStats {
     }
 }
 
+/// The outcome whose leads alone have decision dates: at least 90 % of its leads dated and
+/// at most 10 % of the other's, as a date only won leads get ("Became a Customer Date") or
+/// only lost ones ("Disqualified Date") is. `(dated, leads)` of won and of lost leads.
+pub(crate) fn dated_side(won: (usize, usize), lost: (usize, usize)) -> Option<Outcome> {
+    let share = |(dated, leads): (usize, usize)| if leads == 0 { None } else { Some(dated as f64 / leads as f64) };
+    match (share(won)?, share(lost)?) {
+        (w, l) if w >= 0.9 && l <= 0.1 => Some(Outcome::Won),
+        (w, l) if l >= 0.9 && w <= 0.1 => Some(Outcome::Lost),
+        _ => None,
+    }
+}
+
+/// What a decision date that one outcome alone has does to the windows, in words (the
+/// validate warning and init's comment). Won only ("Became a Customer Date"): the
+/// onboarding leak is cut, but a lost lead's activity after its decision (nurture after a
+/// disqualification) still counts. Lost only: the won leads' onboarding still counts, so
+/// the leak stays open.
+pub(crate) fn one_sided_dates(column: &str, side: Outcome, won: (usize, usize), lost: (usize, usize)) -> String {
+    let dated = format!("({} of {} won, {} of {} lost leads dated)", won.0, won.1, lost.0, lost.1);
+    match side {
+        Outcome::Won => format!(
+            "{column:?} is a date only won leads have {dated}: won leads' windows end at their decision and lost leads' stay whole, so a lost lead's activity after its decision (nurture e-mails after a disqualification) still counts as engagement; where lost leads keep receiving campaigns, use a date both outcomes have (a close date, a last status change)"
+        ),
+        _ => format!(
+            "{column:?} is a date only lost leads have {dated}: lost leads' windows end at their decision and won leads' stay whole, so the won leads' onboarding after the win still counts as engagement: the leak decided_at is for stays open; use a date won leads have too (a close date)"
+        ),
+    }
+}
+
 /// The decision tally before any event is read: which decided leads' windows end at
 /// their decision, which have no date, which were decided before their creation.
 fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window: EventWindow) -> DecisionStats {
@@ -414,6 +445,7 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
         let outcome = decisions.outcomes[lead];
         let (Some(at), Some(created)) = (at, created_at[lead]) else {
             tally.blank += usize::from(outcome != Outcome::Open);
+            tally.lost_blank += usize::from(outcome == Outcome::Lost);
             continue;
         };
         if *at < created {

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, DecimalMark, Encoding};
+use mqlcal_features::Outcome;
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
@@ -124,6 +125,9 @@ struct LeadsLook {
     date_serial: bool,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
+    /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
+    /// the decision-date column's dates: what that does, in words.
+    one_sided_decision: Option<String>,
     outcome: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
@@ -231,11 +235,37 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     };
     let profiles = profile_columns(&table, &won, &csv.missing, decimal)?;
 
+    // A decision date only won leads have still cuts their onboarding (drafted, with a
+    // comment); one only lost leads have would widen the leak (not drafted).
+    let (decided, one_sided_decision) = match decided {
+        Some((column, serial)) => {
+            let cells = cells::text(&table, &column)?;
+            let (mut won_dated, mut lost_dated) = ((0, 0), (0, 0));
+            for (cell, outcome) in cells.iter().zip(&won) {
+                let dated = usize::from(clean(cell, &csv.missing).is_some());
+                match outcome {
+                    Some(true) => won_dated = (won_dated.0 + dated, won_dated.1 + 1),
+                    Some(false) => lost_dated = (lost_dated.0 + dated, lost_dated.1 + 1),
+                    None => {}
+                }
+            }
+            match crate::events::dated_side(won_dated, lost_dated) {
+                Some(Outcome::Won) => {
+                    let why = crate::events::one_sided_dates(&column, Outcome::Won, won_dated, lost_dated);
+                    (Some((column, serial)), Some(why))
+                }
+                Some(side) => (None, Some(crate::events::one_sided_dates(&column, side, won_dated, lost_dated))),
+                None => (Some((column, serial)), None),
+            }
+        }
+        None => (None, None),
+    };
+
     let segment = names.iter().find(|n| {
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, decided, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -351,7 +381,7 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
 
 /// `[columns]`; `events`: an events file is given (a decision date then ends the windows).
 fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, events: bool, guesses: &mut Vec<String>) {
-    let LeadsLook { id, date, date_serial, decided, outcome, segment, won_values, lost_values, .. } = look;
+    let LeadsLook { id, date, date_serial, decided, one_sided_decision, outcome, segment, won_values, lost_values, .. } = look;
     let _ = writeln!(t, "[columns]");
     match &id {
         Some(id) => {
@@ -390,6 +420,9 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
     match (decided, events && date.is_some()) {
         (Some((column, serial)), true) => {
             guesses.push(format!("decision-date column: {column:?} (a decided lead's events after it do not count)"));
+            if let Some(why) = one_sided_decision {
+                let _ = writeln!(t, "# {why}");
+            }
             let _ = writeln!(t, "decided_at = {}   # GUESS: when the lead was won or lost; its events from then on do not count (onboarding is not engagement)", toml_str(column));
             if serial != date_serial {
                 let _ = writeln!(t, "decided_at_format = {}", if *serial { "\"excel_serial\"   # GUESS: serial day numbers" } else { "\"auto\"" });
@@ -398,7 +431,12 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
         (Some((column, _)), false) => {
             let _ = writeln!(t, "# decided_at = {}   # the decision date ends engagement windows: it needs events and a creation date", toml_str(column));
         }
-        (None, _) => {}
+        (None, _) => {
+            if let Some(why) = one_sided_decision {
+                guesses.push("decision-date column: none (a date only one outcome has is left out; see the comment)".into());
+                let _ = writeln!(t, "# decided_at not drafted: {why}");
+            }
+        }
     }
     match segment {
         Some(s) => {

@@ -149,8 +149,12 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
 /// Warnings for decided leads whose `[columns] decided_at` could not end their window.
 fn unusable_decisions(rows: &LeadRows, tally: &events::DecisionStats) -> Vec<String> {
     let decided = rows.outcomes.iter().filter(|o| **o != Outcome::Open).count();
+    let won = rows.outcomes.iter().filter(|o| **o == Outcome::Won).count();
+    let (won_dated, lost_dated) = (won - (tally.blank - tally.lost_blank), decided - won - tally.lost_blank);
     let mut warnings = Vec::new();
-    if tally.blank > 0 {
+    if let Some(side) = events::dated_side((won_dated, won), (lost_dated, decided - won)) {
+        warnings.push(format!("[columns] decided_at: {}", events::one_sided_dates(&tally.column, side, (won_dated, won), (lost_dated, decided - won))));
+    } else if tally.blank > 0 {
         warnings.push(format!(
             "{} of {decided} decided leads have no decision date (column {:?}): their whole windows count, activity after a decision included; fill the dates in the export where they are known",
             tally.blank, tally.column
