@@ -220,3 +220,61 @@ fn score_says_what_reading_the_batch_coped_with() {
     assert!(!err.contains("warning") && serde_json::from_str::<Value>(&out).unwrap().get("warnings").is_none(), "{err}{out}");
     assert_eq!(std::fs::read(d.join("messy_scores.csv")).unwrap(), std::fs::read(d.join("clean_scores.csv")).unwrap());
 }
+
+/// A production batch whose picklists and activities were renamed since training (`VP`
+/// for the level `vp`, `us` among the flag's `US`, `Email Click` for `email_click`): those
+/// leads lose the points silently unless told. `score` names each value, its leads (or
+/// events) and the spelling the model matches; the scores are those of the levels missed,
+/// and the batch spelled as trained scores as the model's own data.
+#[test]
+fn score_names_values_written_otherwise_than_the_model_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "crm", 3000, 13, &[]);
+    let (code, _, err) = run_in(d, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = read_csv(&d.join("crm/leads.csv"));
+    let (title, country) = (header.iter().position(|h| h == "title_seniority").unwrap(), header.iter().position(|h| h == "country").unwrap());
+    let mut renamed = rows.clone();
+    let (mut vps, mut us) = (0, 0);
+    for row in renamed.iter_mut() {
+        if row[title] == "vp" {
+            row[title] = "VP".into();
+            vps += 1;
+        }
+        if row[country] == "US" && us < 100 {
+            row[country] = "us".into();
+            us += 1;
+        }
+    }
+    write_csv(&d.join("renamed.csv"), &header, &renamed);
+    let (events_header, events) = read_csv(&d.join("crm/events.csv"));
+    let mut renamed_events = events.clone();
+    let clicks = respell_every(&mut renamed_events, 2, "email_click", "Email Click", 2).len();
+    write_csv(&d.join("renamed_events.csv"), &events_header, &renamed_events);
+    assert!(vps > 100 && us == 100 && clicks > 100);
+
+    let score = |leads: &str, events: &str, out: &str| {
+        let (code, json, err) = run_in(d, &["score", "--model", "model.json", "--leads", leads, "--events", events, "-o", out, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        (serde_json::from_str::<Value>(&json).unwrap(), err)
+    };
+    let (summary, err) = score("renamed.csv", "renamed_events.csv", "renamed_scores.csv");
+    for said in [
+        format!("warning: signal \"title=vp\": \"VP\" ({vps} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: export \"vp\" as the training data wrote it"),
+        format!("warning: signal \"target_geo\": \"us\" ({us} leads) is written like its level \"US\""),
+        format!("warning: renamed_events.csv: \"Email Click\" ({clicks} events) is written like the activity \"email_click\" that signal \"email_click\" counts"),
+    ] {
+        assert!(err.contains(&said), "{said}\n{err}");
+    }
+    assert_eq!(summary["warnings"].as_array().map(Vec::len), Some(3), "{summary}");
+    let (summary, err) = score("crm/leads.csv", "crm/events.csv", "clean_scores.csv");
+    assert!(summary.get("warnings").is_none() && !err.contains("written like"), "{err}");
+    // The renamed leads scored lower (the points of the levels they missed), the others alike.
+    let (_, clean) = read_csv(&d.join("clean_scores.csv"));
+    let (sh, renamed_scores) = read_csv(&d.join("renamed_scores.csv"));
+    let score_at = sh.iter().position(|h| h == "score").unwrap();
+    let lower = clean.iter().zip(&renamed_scores).filter(|(c, r)| r[score_at].parse::<i64>().unwrap() < c[score_at].parse::<i64>().unwrap()).count();
+    let changed = clean.iter().zip(&renamed_scores).filter(|(c, r)| c != r).count();
+    assert!(lower == changed && lower >= vps, "{lower} lower, {changed} changed");
+}

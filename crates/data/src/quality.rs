@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, SignalSource};
 use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
+use mqlcal_scorecard::ReadBy;
 use serde::Serialize;
 
 use crate::cells::{self, MissingMarkers};
@@ -299,19 +300,25 @@ fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String
             let signal = config.signals.iter().find(|s| s.name == u.signal)?;
             let SignalSource::Categorical { levels, separator, .. } = &signal.source else { return None };
             let level = levels.iter().find(|level| spelling(level) == spelling(&u.level))?;
-            let fix = match separator {
-                Some(separator) if u.level.trim_start() == level && u.level != *level => format!(
-                    "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
-                    format!("{separator} ")
-                ),
-                _ => "make the export write one spelling".to_string(),
-            };
-            Some(format!(
-                "signal {:?}: {:?} ({} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: {fix}",
-                u.signal, u.level, u.leads
-            ))
+            Some(level_spelled_apart(&u.signal, &u.level, u.leads, level, separator.as_deref(), ReadBy::Config))
         })
         .collect()
+}
+
+/// The warning for `leads` leads whose `value` is written like `level` of `signal` but for
+/// case, spaces or punctuation (levels match exactly, so they get none of its points), with
+/// the fix: in the export, or (training, a multi-select field whose cells write a space
+/// after the separator) in the config. `validate` and `score` alike.
+pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level: &str, separator: Option<&str>, by: ReadBy) -> String {
+    let fix = match (separator, by) {
+        (Some(separator), ReadBy::Config) if value.trim_start() == level && value != level => format!(
+            "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
+            format!("{separator} ")
+        ),
+        (_, ReadBy::Config) => "make the export write one spelling".to_string(),
+        (_, ReadBy::Model) => format!("export {level:?} as the training data wrote it (or refit on data that spells it so)"),
+    };
+    format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: {fix}")
 }
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
