@@ -118,8 +118,8 @@ fn step(
     let fit_error = |source| BacktestError::WalkForwardFit { cohort: tested.clone(), source };
     // The refit reads these cohorts' rows where they lie in the table.
     let split = split_among(table, spec, cohorts).map_err(|e| fit_error(e.into()))?;
-    // Only the tested cohort's metrics are read; the main fit is a close start for Newton.
-    let options = FitOptions { warm_start, skip_training_metrics: true, split: Some(&split), ..FitOptions::default() };
+    // Only the points and the tested cohort's metrics are read; the main fit is a close start for Newton.
+    let options = FitOptions { warm_start, holdout_points_only: true, split: Some(&split), ..FitOptions::default() };
     let report = fit_model_with(table, spec, tool_version, &options).map_err(fit_error)?;
     let model = &report.model;
     let holdout_metrics = model.metrics.get("holdout");

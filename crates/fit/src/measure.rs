@@ -45,15 +45,16 @@ pub(crate) fn calibrate(
     Ok((method, train_scores))
 }
 
-/// Metrics per set (training unless skipped, holdout) of the calibrated points
-/// model, recorded in `model`; returns those of the exact logistic model.
-/// `training_scores` are the model's scores of the training rows ([`calibrate`]'s).
+/// Metrics per set (training, holdout) of the calibrated points model, recorded in
+/// `model`; returns those of the exact logistic model. With `holdout_points_only`, the
+/// holdout's points metrics alone. `training_scores` are the model's scores of the
+/// training rows ([`calibrate`]'s).
 pub(crate) fn measure(
     model: &mut Model,
     logistic: &crate::LogisticFit,
     table: &FeatureTable,
     split: &Split,
-    skip_training_metrics: bool,
+    holdout_points_only: bool,
     training_scores: &[f64],
 ) -> Result<BTreeMap<String, Metrics>, FitError> {
     let mut exact_metrics = BTreeMap::new();
@@ -64,7 +65,7 @@ pub(crate) fn measure(
     ];
     // The sets are measured at once; each set's numbers do not depend on the other's.
     let measured = sets.par_iter().map(|&(set, rows, known)| {
-        if set == "training" && skip_training_metrics {
+        if set == "training" && holdout_points_only {
             return Ok(None);
         }
         let (w, l) = won_lost(table, rows);
@@ -80,16 +81,21 @@ pub(crate) fn measure(
                 Some(scores) => calibrated_metrics_of(model, scores, &y, w.as_deref()),
                 None => calibrated_metrics(model, x.view(), &y, w.as_deref()),
             },
-            || -> Result<Metrics, FitError> {
+            || -> Result<Option<Metrics>, FitError> {
+                if holdout_points_only {
+                    return Ok(None);
+                }
                 let exact = logistic.predict_proba(x.view())?;
-                Ok(mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?)
+                Ok(Some(mqlcal_metrics::evaluate_weighted(&exact, &y, w.as_deref())?))
             },
         );
         Ok(Some((set, metrics?, exact?)))
     });
     for (set, metrics, exact) in measured.collect::<Result<Vec<_>, FitError>>()?.into_iter().flatten() {
         model.metrics.insert(set.to_string(), metrics);
-        exact_metrics.insert(set.to_string(), exact);
+        if let Some(exact) = exact {
+            exact_metrics.insert(set.to_string(), exact);
+        }
     }
     Ok(exact_metrics)
 }

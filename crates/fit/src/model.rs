@@ -102,9 +102,11 @@ pub fn scores(model: &Model, x: ArrayView2<f64>) -> Vec<f64> {
 pub struct FitOptions<'a> {
     /// Start Newton from this fit (same signals, similar rows) instead of L-BFGS.
     pub warm_start: Option<&'a crate::LogisticFit>,
-    /// Leave out the training set's metrics and what rounding to points costs there
-    /// (`Model::rounding_cost` is None): the walk-forward only reads the holdout's.
-    pub skip_training_metrics: bool,
+    /// The caller reads only the points model and its holdout metrics (the walk-forward):
+    /// the training set's metrics, what rounding to points costs there
+    /// (`Model::rounding_cost` is None), the standard errors (NaN) and the exact model's
+    /// metrics ([`FitReport::exact_metrics`] empty) are left out. The points are the same.
+    pub holdout_points_only: bool,
     /// The out-of-time split of `table` under the spec, computed once by the caller
     /// (None: computed here).
     pub split: Option<&'a Split>,
@@ -153,8 +155,8 @@ pub fn fit_model_with(
     };
 
     let (alpha, alpha_search) = pick_alpha(table, spec, split, &train)?;
-    let logistic = fit_logistic(alpha, alpha_search.as_ref(), options.warm_start, &train)?;
-    let scaled = scale_weights(&logistic, points_scaling(&spec.scaling), &train, !options.skip_training_metrics)?;
+    let logistic = fit_logistic(alpha, alpha_search.as_ref(), options.warm_start, !options.holdout_points_only, &train)?;
+    let scaled = scale_weights(&logistic, points_scaling(&spec.scaling), &train, !options.holdout_points_only)?;
     let fitted = Fitted {
         alpha,
         auto: alpha_search.is_some(),
@@ -165,7 +167,7 @@ pub fn fit_model_with(
     let (method, training_scores) = calibrate(&mut model, table, spec, split, &train)?;
     // The model in use today is measured while the new one is: neither reads the other.
     let (exact_metrics, current) = rayon::join(
-        || measure(&mut model, &logistic, table, split, options.skip_training_metrics, &training_scores),
+        || measure(&mut model, &logistic, table, split, options.holdout_points_only, &training_scores),
         || evaluate_current(options.current, table, split, method),
     );
     let exact_metrics = exact_metrics?;
@@ -268,9 +270,10 @@ pub(crate) fn fit_logistic(
     alpha: f64,
     alpha_search: Option<&AlphaSearch>,
     warm_start: Option<&crate::LogisticFit>,
+    standard_errors: bool,
     train: &TrainingSet,
 ) -> Result<crate::LogisticFit, FitError> {
-    let params = FitParams::new().alpha(alpha).check()?;
+    let params = FitParams::new().alpha(alpha).standard_errors(standard_errors).check()?;
     // The alpha search's winner was fitted on most of these rows at this alpha: a close start.
     let warm = warm_start.or(alpha_search.and_then(|a| a.best_fit.as_ref()));
     fit_from(&params, train.x, train.y, train.w, train.names, warm)
