@@ -513,6 +513,33 @@ fn whole_number_ids_written_two_ways_are_matched_and_said() {
         assert!(table.lines().any(|l| l.starts_with(&format!("{},", leads(3))) && l.contains(",won,")), "{table}");
         assert_eq!(table.matches(",won,").count(), 1, "{table}");
     }
+    // Won ids of two widths and a decimal, each naming one lead by its value.
+    let padded = |k: usize| format!("{:05}", 100 + k);
+    write(d, "leads.csv", with_ids(SMALL_LEADS, &padded));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, &padded));
+    write(d, "won_ids.csv", "id\n101.0\n0103\n");
+    let (code, _, err) = features(d, "won.csv");
+    let table = std::fs::read_to_string(d.join("won.csv")).unwrap();
+    assert!(code == 0 && err.contains("2 won ids matched by their value"), "{err}");
+    assert!(["00101", "00103"].iter().all(|id| table.lines().any(|l| l.starts_with(&format!("{id},")) && l.contains(",won,"))) && table.matches(",won,").count() == 2, "{table}");
+    // A lead whose id is the won id as written is the one won, not another written like it.
+    let two = |k: usize| if k == 1 { "0103".to_string() } else { format!("{}", 100 + k) };
+    write(d, "leads.csv", with_ids(SMALL_LEADS, &two));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, &two));
+    write(d, "won_ids.csv", "id\n103\n");
+    let (code, _, err) = features(d, "won.csv");
+    let table = std::fs::read_to_string(d.join("won.csv")).unwrap();
+    assert!(code == 0 && !err.contains("matched by their value") && !err.contains("match no lead"), "{err}");
+    assert!(table.lines().any(|l| l.starts_with("103,") && l.contains(",won,")) && table.matches(",won,").count() == 1, "{table}");
+
+    // Fifteen-digit ids (a Facebook lead id) written as decimals are matched too.
+    let long = |k: usize| format!("{}", 123_456_789_012_340 + k);
+    let long_decimal = |k: usize| format!("{}.0", 123_456_789_012_340 + k);
+    write(d, "mqlcal.toml", SMALL_CONFIG);
+    write(d, "leads.csv", with_ids(SMALL_LEADS, &long));
+    write(d, "events.csv", with_ids(SMALL_EVENTS, &long_decimal));
+    let (code, _, err) = features(d, "long.csv");
+    assert!(code == 0 && err.contains("(\"123456789012341.0\" is \"123456789012341\": ") && err.contains("5 events matched by their value"), "{err}");
 
     // A batch of padded ids scored with events whose zeros were dropped: the same scores.
     let sample = tempfile::tempdir().unwrap();
@@ -989,11 +1016,11 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     assert!(said("activities no signal counts").contains("Webinar Registered ("));
     assert_eq!(
         said("signal \"title\": \"VP\""),
-        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: make the export write one spelling")
+        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: make the export write one spelling")
     );
     assert_eq!(
         said("signal \"interests\": \" Webinar\""),
-        format!("signal \"interests\": \" Webinar\" ({webinar_listed_second} leads) is written like its level \"Webinar\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: the cells write a space after separator \";\": if every cell does, set separator = \"; \"; if only some do, make the export write one form")
+        format!("signal \"interests\": \" Webinar\" ({webinar_listed_second} leads) is written like its level \"Webinar\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: the cells write a space after separator \";\": if every cell does, set separator = \"; \"; if only some do, make the export write one form")
     );
     // The text report says the same; the sample as it is has none of it.
     let (_, text, _) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
@@ -1186,15 +1213,11 @@ fn outcomes_written_several_ways_are_listed_with_the_mapping_that_counts_them() 
         assert!(err.contains(&format!("{spelling:?} ({leads} leads)")), "{spelling}: {err}");
     }
     let suggested = err.lines().find_map(|l| l.split_once(" only in case, spaces or punctuation: ")).map(|(_, s)| s.trim_end_matches(" counts them")).unwrap();
-    // Each list: its value, then the respellings of it in the order the file first has them.
-    let mut first_seen: Vec<&str> = Vec::new();
-    for row in &rows {
-        if respelled.contains_key(&row[2]) && !first_seen.contains(&row[2].as_str()) {
-            first_seen.push(&row[2]);
-        }
-    }
+    // Each list: its value, then the respellings of it, most leads first.
+    let mut by_leads: Vec<(&String, &usize)> = respelled.iter().collect();
+    by_leads.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
     let list = |outcome: &str| {
-        let spellings = std::iter::once(outcome).chain(first_seen.iter().copied().filter(|s| s.to_lowercase() == outcome));
+        let spellings = std::iter::once(outcome).chain(by_leads.iter().map(|(s, _)| s.as_str()).filter(|s| s.to_lowercase() == outcome));
         format!("{outcome} = [{}]", spellings.map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "))
     };
     assert_eq!(suggested, format!("{}, {}, {}", list("won"), list("lost"), list("open")), "{err}");

@@ -308,10 +308,13 @@ fn init_drafts_size_bands_as_levels_smallest_first() {
     let (header, mut rows) = read_csv(&d.join("crm/leads.csv"));
     let size = header.iter().position(|h| h == "company_size").unwrap();
     for row in &mut rows {
-        if let Ok(employees) = row[size].parse::<f64>() {
-            row[size] = BANDS.iter().find(|(upper, _)| employees <= *upper).unwrap().1.to_string();
-        }
+        row[size] = match row[size].parse::<f64>() {
+            Ok(employees) => BANDS.iter().find(|(upper, _)| employees <= *upper).unwrap().1.to_string(),
+            // A CRM's placeholder for an unknown size: a level, listed after the bands.
+            Err(_) => "Unknown".to_string(),
+        };
     }
+    assert!(rows.iter().filter(|r| r[size] == "Unknown").count() > 30);
     write_csv(&d.join("leads.csv"), &header, &rows);
     std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
 
@@ -320,8 +323,9 @@ fn init_drafts_size_bands_as_levels_smallest_first() {
     let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
     let signal = draft.split("column = \"company_size\"\n").nth(1).unwrap();
     let levels: Vec<String> = signal.lines().next().unwrap().strip_prefix("levels = [").unwrap().trim_end_matches(']').split(", ").map(|l| l.trim_matches('"').to_string()).collect();
-    // Every band but the baseline (the most frequent), in the bands' order.
-    let in_order: Vec<&str> = BANDS.iter().map(|(_, band)| *band).filter(|band| levels.iter().any(|l| l == band)).collect();
+    // Every band but the baseline (the most frequent), in the bands' order, then "Unknown".
+    let in_order: Vec<&str> = BANDS.iter().map(|(_, band)| *band).chain(["Unknown"]).filter(|band| levels.iter().any(|l| l == band)).collect();
+    assert_eq!(levels.last().map(String::as_str), Some("Unknown"), "{levels:?}");
     assert_eq!(levels, in_order, "{draft}");
     assert!(levels.len() >= 5, "{levels:?}");
     assert!(draft.contains("# kept (bands, smallest first): "), "{draft}");

@@ -261,7 +261,7 @@ fn score_names_values_written_otherwise_than_the_model_matches() {
     };
     let (summary, err) = score("renamed.csv", "renamed_events.csv", "renamed_scores.csv");
     for said in [
-        format!("warning: signal \"title=vp\": \"VP\" ({vps} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: export \"vp\" as the training data wrote it"),
+        format!("warning: signal \"title=vp\": \"VP\" ({vps} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: export \"vp\" as the training data wrote it"),
         format!("warning: signal \"target_geo\": \"us\" ({us} leads) is written like its level \"US\""),
         format!("warning: renamed_events.csv: \"Email Click\" ({clicks} events) is written like the activity \"email_click\" that signal \"email_click\" counts"),
     ] {

@@ -96,7 +96,7 @@ pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimit
         );
     }
     // A quoted blank line ("\"\""), as a report whose every cell is quoted writes above its footer.
-    if found == 1 && expected > 1 && text.trim_matches(|c: char| c == '"' || c.is_whitespace()).is_empty() {
+    if found == 1 && expected > 1 && text.contains('"') && text.trim_matches(|c: char| c == '"' || c.is_whitespace()).is_empty() {
         return format!(
             "line {line}: one empty field where the header has {expected}{shown}: a blank line written as \"\"; if a report's footer follows (totals, confidentiality and copyright lines, as a Salesforce report export writes), export the details only or delete the lines from line {line} on; otherwise delete the line"
         );

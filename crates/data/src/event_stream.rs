@@ -188,7 +188,7 @@ impl<'a> LeadIndex<'a> {
             Some(row) => Some((row, false)),
             None => {
                 let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.ids.iter().map(String::as_str)));
-                crate::id_forms::other_forms(id, padded_width).iter().find_map(|other| self.find(other)).map(|row| (row, true))
+                crate::id_forms::one_match(id, padded_width, |other| self.find(other)).map(|row| (row, true))
             }
         }
     }

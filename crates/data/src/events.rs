@@ -409,10 +409,12 @@ impl DecisionStats {
 }
 
 /// The outcome whose leads alone have decision dates: at least 90 % of its leads dated and
-/// at most 10 % of the other's, as a date only won leads get ("Became a Customer Date") or
+/// at most 10 % of the other's (each with at least 20 leads), as a date only won leads get ("Became a Customer Date") or
 /// only lost ones ("Disqualified Date") is. `(dated, leads)` of won and of lost leads.
 pub(crate) fn dated_side(won: (usize, usize), lost: (usize, usize)) -> Option<Outcome> {
-    let share = |(dated, leads): (usize, usize)| if leads == 0 { None } else { Some(dated as f64 / leads as f64) };
+    // Too few leads of an outcome say nothing of how the export fills the column.
+    const LEADS: usize = 20;
+    let share = |(dated, leads): (usize, usize)| if leads < LEADS { None } else { Some(dated as f64 / leads as f64) };
     match (share(won)?, share(lost)?) {
         (w, l) if w >= 0.9 && l <= 0.1 => Some(Outcome::Won),
         (w, l) if l >= 0.9 && w <= 0.1 => Some(Outcome::Lost),

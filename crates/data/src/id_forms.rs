@@ -42,15 +42,19 @@ pub fn other_form(id: &str) -> Option<String> {
     }
 }
 
-/// The record's id as other exports write it, to be tried in order where `id` as written
-/// matches nothing: its other Salesforce form; for a whole number, the same number with
-/// or without a decimal `.0` and without its leading zeros, then padded with zeros to
-/// `padded_width` (the width of the other file's ids, when they are all whole numbers
-/// written that wide with leading zeros). Empty for an id no other form of which exists.
+/// The record's id as other exports write it, where `id` as written matches nothing:
+/// for a whole number, the same number with or without a decimal `.0`, without its
+/// leading zeros, and padded with zeros to `padded_width` (the width of the other file's
+/// ids, when they are all whole numbers written that wide with leading zeros); its other
+/// Salesforce form. Empty for an id no other form of which exists. A caller matches an id
+/// by them only when they name one record (see [`one_match`]).
 pub fn other_forms(id: &str, padded_width: Option<usize>) -> Vec<String> {
-    if let Some(other) = other_form(id) {
-        return vec![other];
-    }
+    let mut forms = number_forms(id, padded_width);
+    forms.extend(other_form(id));
+    forms
+}
+
+fn number_forms(id: &str, padded_width: Option<usize>) -> Vec<String> {
     let (digits, decimal) = match id.split_once('.') {
         None => (id, false),
         Some((digits, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => (digits, true),
@@ -74,6 +78,23 @@ pub fn other_forms(id: &str, padded_width: Option<usize>) -> Vec<String> {
         }
     }
     forms
+}
+
+/// What `id`'s other forms find by `find` (a record's row, say), when they find one
+/// record: two records found (`0123` and `123` both leads, for the id `00123`) is no match,
+/// since the id cannot tell which it names.
+pub fn one_match<T: PartialEq>(id: &str, padded_width: Option<usize>, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut found: Option<T> = None;
+    for form in other_forms(id, padded_width) {
+        if let Some(record) = find(&form) {
+            match &found {
+                Some(first) if *first != record => return None,
+                Some(_) => {}
+                None => found = Some(record),
+            }
+        }
+    }
+    found
 }
 
 /// The width of `ids` when every one is a whole number written with that many digits and
@@ -172,6 +193,8 @@ mod tests {
         let note = matches.note("events", "the events' lead ids", "the leads' ids").unwrap();
         assert_eq!(note, "the events' lead ids are Salesforce's 18-character ids and the leads' ids the 15-character ones of the same records (\"001A0000006Vm9rIAC\" is \"001A0000006Vm9r\"): 7 events matched by them");
         assert_eq!(other_forms("001A0000006Vm9r", Some(15)), ["001A0000006Vm9rIAC"]);
+        // Fifteen digits are a number first (Facebook lead ids, a database key), and a Salesforce id too.
+        assert_eq!(other_forms("123456789012345", None), ["123456789012345.0", "123456789012345AAA"]);
     }
 
     #[test]
@@ -193,6 +216,15 @@ mod tests {
         assert_eq!(padded_width(["00123", "4567"]), None, "two widths");
         assert_eq!(padded_width(["00123", "0A567"]), None);
         assert_eq!(padded_width([]), None);
+        // Found once: matched; found as two records: no match.
+        let leads = ["0123", "456", "00456"];
+        let find = |form: &str| leads.iter().position(|l| *l == form);
+        assert_eq!(one_match("123", Some(4), find), Some(0));
+        assert_eq!(one_match("123", None, find), None, "zeros are added only to the width of padded ids");
+        assert_eq!(one_match("123.0", Some(4), find), Some(0));
+        assert_eq!(one_match("0456", None, find), Some(1), "456 alone: 00456 is not among the forms of 0456 without a width");
+        assert_eq!(one_match("0456", Some(5), find), None, "456 and 00456 are both leads");
+        assert_eq!(one_match("789", Some(4), find), None);
         let mut matches = OtherFormMatches::default();
         matches.add("100001.0", "100001");
         matches.add("100002.0", "100002");

@@ -24,7 +24,7 @@ pub struct Draft {
     pub guesses: Vec<String>,
 }
 
-fn toml_str(s: &str) -> String {
+pub(crate) fn toml_str(s: &str) -> String {
     // TOML basic string: escape backslash, quote and control characters.
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -491,7 +491,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
         if skip.contains(&&p.name) || segment.as_ref() == Some(&p.name) {
             continue;
         }
-        write_signal(t, p, options.min_level_count.max(1));
+        write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
     for (name, spellings) in one_activity_per_spelling(event_activities) {
         let events: usize = spellings.iter().map(|(_, n)| n).sum();
@@ -585,7 +585,7 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
     let _ = writeln!(body, "levels = [{}]", levels.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", "));
 }
 
-fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
+fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark) {
     let commented = p.leakage.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
@@ -662,11 +662,16 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize) {
         let (baseline, mut kept, pooled) = guess::levels(p, min_level_count);
         let Some((base, base_n)) = baseline else { return };
         // Bands (51-200, 10001+), as CRMs export size and revenue, are listed smallest
-        // first, as a reader of the points compares them.
-        let bounds = |level: &str| mqlcal_scorecard::band(level);
-        let bands = bounds(&base).is_some() && kept.iter().all(|(level, _)| bounds(level).is_some());
+        // first, as a reader of the points compares them; other levels ("Unknown") after.
+        let bounds = |level: &str| mqlcal_scorecard::band(level, decimal);
+        let bands = kept.iter().filter(|(level, _)| bounds(level).is_some()).count() >= 2;
         if bands {
-            kept.sort_by(|(a, _), (b, _)| bounds(a).partial_cmp(&bounds(b)).unwrap_or(std::cmp::Ordering::Equal));
+            kept.sort_by(|(a, _), (b, _)| match (bounds(a), bounds(b)) {
+                (Some(a), Some(b)) => a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
         }
         if kept.is_empty() {
             let _ = writeln!(t, "# {:?}: {} levels, none but {base:?} with at least {min_level_count} leads: skipped", p.name, p.distinct);

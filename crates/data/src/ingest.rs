@@ -100,6 +100,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let mut notes = ReadNotes::default();
     let needed = needed_columns(config);
     let (parts, won_ids) = read_parts(config, &needed, options.keep_lead_tables, &mut notes)?;
+    let won_ids = won_ids.map(|won| resolve_won_ids(config, &parts, won)).transpose()?;
     let mut stats = IngestStats {
         files: parts.iter().map(|p| p.table.path.clone()).collect(),
         rows_read: parts.iter().map(|p| p.table.height()).sum(),
@@ -108,10 +109,10 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
 
     let mut rows = LeadRows::new(config);
     for part in &parts {
-        rows.append(config, part, won_ids.as_ref())?;
+        rows.append(config, part, won_ids.as_ref().map(|won| &won.ids))?;
     }
     if let Some(won) = &won_ids {
-        check_won_ids(config, won, &rows.ids, &mut stats);
+        won_id_warnings(config, won, &mut stats);
     }
     // The tables are in `rows` now: let them go unless validate wants them.
     let lead_tables: Vec<Table> = if options.keep_lead_tables { parts.into_iter().map(|p| p.table).collect() } else { Vec::new() };
@@ -245,33 +246,51 @@ pub fn plausible_dates(config: &Config) -> (i64, i64) {
     (bounds.earliest, bounds.latest.unwrap_or_else(|| config.as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400)))
 }
 
-/// Won ids that match no lead are reported (count and examples), never dropped silently.
-fn check_won_ids(config: &Config, won: &HashSet<String>, ids: &[String], stats: &mut IngestStats) {
-    let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let Layout::WonIds { won_ids, .. } = &config.layout else { return };
-    // Won ids that match no lead as written: matched by another form of the id (Salesforce's
-    // 15 or 18 characters, a number's), or not at all. Sorted, so the note's example is the
-    // same every run.
-    let mut unknown: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
-    unknown.sort();
-    let (mut other_form, mut unmatched) = (id_forms::OtherFormMatches::default(), Vec::new());
-    let padded_width = if unknown.is_empty() { None } else { id_forms::padded_width(ids.iter().map(String::as_str)) };
-    for id in unknown {
-        match id_forms::other_forms(id, padded_width).into_iter().find(|other| known.contains(other.as_str())) {
-            Some(ours) => other_form.add(id, &ours),
-            None => unmatched.push(id),
+/// The won ids as the leads write them: each as written when a lead has it, else by
+/// another form of it (Salesforce's 15 or 18 characters, a number's spelling) when that
+/// names one lead, else unmatched (reported, never dropped silently). Resolved once, here,
+/// so a lead is won only by an id that names it and the note counts what was matched.
+struct WonIds {
+    ids: HashSet<String>,
+    by_other_form: id_forms::OtherFormMatches,
+    /// Sorted, so the examples are the same every run.
+    unmatched: Vec<String>,
+}
+
+fn resolve_won_ids(config: &Config, parts: &[Part], won: HashSet<String>) -> Result<WonIds, DataError> {
+    let columns = parts.iter().map(|part| cells::text(&part.table, &config.id_column)).collect::<Result<Vec<_>, _>>()?;
+    let known: HashSet<&str> = columns.iter().flat_map(|ids| ids.iter().filter_map(|id| clean(id, &config.csv.missing))).collect();
+    let mut other: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
+    other.sort();
+    let padded_width = if other.is_empty() { None } else { id_forms::padded_width(known.iter().copied()) };
+    let (mut by_other_form, mut unmatched, mut resolved) = (id_forms::OtherFormMatches::default(), Vec::new(), Vec::new());
+    for id in other {
+        match id_forms::one_match(id, padded_width, |form| known.get(form).copied()) {
+            Some(ours) => {
+                by_other_form.add(id, ours);
+                resolved.push(ours.to_string());
+            }
+            None => unmatched.push(id.clone()),
         }
     }
-    if let Some(note) = other_form.note("won ids", "the won ids", "the leads' ids") {
+    let mut ids: HashSet<String> = won.into_iter().filter(|id| known.contains(id.as_str())).collect();
+    ids.extend(resolved);
+    Ok(WonIds { ids, by_other_form, unmatched })
+}
+
+/// The note on won ids matched by another form, and the warning on those that match no lead.
+fn won_id_warnings(config: &Config, won: &WonIds, stats: &mut IngestStats) {
+    let Layout::WonIds { won_ids, .. } = &config.layout else { return };
+    if let Some(note) = won.by_other_form.note("won ids", "the won ids", "the leads' ids") {
         stats.warnings.push(format!("{}: {note}", won_ids.display()));
     }
-    stats.unmatched_won_ids = unmatched.len();
-    stats.unmatched_won_id_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
-    if !unmatched.is_empty() {
+    stats.unmatched_won_ids = won.unmatched.len();
+    stats.unmatched_won_id_examples = won.unmatched.iter().take(5).cloned().collect();
+    if !won.unmatched.is_empty() {
         stats.warnings.push(format!(
             "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?})",
             won_ids.display(),
-            unmatched.len(),
+            won.unmatched.len(),
             stats.unmatched_won_id_examples.join(", "),
             config.id_column
         ));

@@ -188,12 +188,10 @@ impl LeadRows {
                 // Without a status column, the stale-open rule tells open leads: all
                 // start open and those older than open_after_days become lost.
                 let not_won = if config.outcome.open_after_days.is_some() { Outcome::Open } else { Outcome::Lost };
-                let won_padded_width = crate::id_forms::padded_width(won.iter().map(String::as_str));
                 for (row, id) in self.ids[start..].iter().enumerate() {
-                    // A won id in another form (Salesforce's 15 or 18 characters, a number's)
-                    // is the same record. Looked up per lead: a set holding both forms cost
-                    // 22 MiB of peak for 134k won ids and saved no measurable time at 1M leads.
-                    let is_won = won.contains(id) || crate::id_forms::other_forms(id, won_padded_width).iter().any(|other| won.contains(other));
+                    // The won ids as the leads write them (`ingest::resolve_won_ids` matched
+                    // those written in another form to their lead).
+                    let is_won = won.contains(id);
                     let outcome = if is_won {
                         Outcome::Won
                     } else if let Some(status) = &status {
@@ -429,13 +427,13 @@ mod tests {
 /// value only in case, spaces or punctuation, the mapping that counts them.
 fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
     let mapped = |text: &str| map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open);
-    let mut unmapped: Vec<(&str, usize)> = Vec::new();
+    // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
+    let mut leads: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for text in cells.iter().map(|cell| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {
-        match unmapped.iter_mut().find(|(value, _)| *value == text) {
-            Some((_, leads)) => *leads += 1,
-            None => unmapped.push((text, 1)),
-        }
+        *leads.entry(text).or_default() += 1;
     }
+    let mut unmapped: Vec<(&str, usize)> = leads.into_iter().collect();
+    unmapped.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
     let listed: Vec<String> = unmapped.iter().take(8).map(|(value, leads)| format!("{value:?} ({leads} leads)")).collect();
     let mut message = format!(
         "outcome {first:?} is not in the [outcome] mapping (won = {:?}, lost = {:?}, open = {:?}); the column's values it lacks: {}{}",
@@ -459,8 +457,12 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config
         }
     }
     if respelled > 0 {
+        let list = |values: &[String]| values.iter().map(|v| crate::infer::toml_str(v)).collect::<Vec<_>>().join(", ");
         message.push_str(&format!(
-            "\n{respelled} of them differ from a mapped value only in case, spaces or punctuation: won = {won:?}, lost = {lost:?}, open = {open:?} counts them"
+            "\n{respelled} of them differ from a mapped value only in case, spaces or punctuation: won = [{}], lost = [{}], open = [{}] counts them",
+            list(&won),
+            list(&lost),
+            list(&open)
         ));
         if respelled < unmapped.len() {
             message.push_str("; add the others to one of the lists");

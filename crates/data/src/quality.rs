@@ -318,7 +318,7 @@ pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level
         (_, ReadBy::Config) => "make the export write one spelling".to_string(),
         (_, ReadBy::Model) => format!("export {level:?} as the training data wrote it (or refit on data that spells it so)"),
     };
-    format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads are scored as the baseline: {fix}")
+    format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: {fix}")
 }
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).

@@ -161,7 +161,13 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&st
             let mut leads = ValueCounts::default();
             for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
                 match separator {
-                    Some(separator) => cell.split(separator).for_each(|value| leads.add(value)),
+                    // Each value once per lead, as validate counts a multi-select cell's values.
+                    Some(separator) => {
+                        let mut listed: Vec<&str> = cell.split(separator).filter(|value| !value.is_empty()).collect();
+                        listed.sort_unstable();
+                        listed.dedup();
+                        listed.into_iter().for_each(|value| leads.add(value));
+                    }
                     None => leads.add(cell),
                 }
             }

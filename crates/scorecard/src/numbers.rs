@@ -88,7 +88,7 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
         });
     }
-    if band(text).is_some() {
+    if band(text, mark).is_some() {
         return Some(match by {
             ReadBy::Config => "a band, as CRMs export company size or revenue (51-200, 10001+); a numeric signal reads one number per lead: make the signal kind = \"categorical\" with the bands as its levels (`mqlcal init` drafts them so, in order), or export the number",
             ReadBy::Model => "a band, as CRMs export company size or revenue (51-200, 10001+); the model reads this column as numbers, as its training data wrote them: export the number",
@@ -128,13 +128,18 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
 }
 
 /// A band as CRMs export company size, revenue or headcount instead of a number: `51-200`,
-/// `1,001 - 5,000`, `10 to 50`, `$1M-$5M`, `10001+`, `<10`, `over 500`. Its bounds, lower
-/// then upper, an open end infinite (`<10` is −∞ to 10, `10001+` 10001 to ∞); None for
-/// anything else, a plain number included. Bands sort by their bounds, smallest first.
-pub fn band(text: &str) -> Option<(f64, f64)> {
+/// `1,001 - 5,000` (`1.001 - 5.000` with a decimal comma), `10 to 50`, `$1M-$5M`, `10001+`,
+/// `<10`, `over 500`. Its bounds, lower then upper, an open end infinite (`<10` is −∞ to
+/// 10, `10001+` 10001 to ∞); None for anything else: a plain number, or a bound written
+/// with a leading zero (`01-2024` is a month). Bands sort by their bounds, smallest first.
+pub fn band(text: &str, mark: DecimalMark) -> Option<(f64, f64)> {
     let text = text.trim();
-    // One bound: digits with ',' grouping thousands and '.' as the decimal mark, a currency
-    // sign before them, and k, M or B after them (as revenue bands write millions).
+    let (thousands, decimal) = match mark {
+        DecimalMark::Point => (',', '.'),
+        DecimalMark::Comma => ('.', ','),
+    };
+    // One bound: digits, thousands grouped and a decimal mark as `mark` writes them, a
+    // currency sign before them, and k, M or B after them (as revenue bands write millions).
     let bound = |text: &str| -> Option<f64> {
         let text = text.trim().trim_start_matches(['$', '€', '£', '¥']);
         let (digits, scale) = match text.char_indices().last()? {
@@ -143,8 +148,12 @@ pub fn band(text: &str) -> Option<(f64, f64)> {
             (at, 'b' | 'B') => (&text[..at], 1e9),
             _ => (text, 1.0),
         };
-        let plain: String = digits.chars().filter(|&c| c != ',').collect();
-        let well_formed = !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.') && plain.as_bytes()[0].is_ascii_digit();
+        let plain: String = digits.chars().filter(|&c| c != thousands).map(|c| if c == decimal { '.' } else { c }).collect();
+        let bytes = plain.as_bytes();
+        let well_formed = !bytes.is_empty()
+            && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+            && bytes[0].is_ascii_digit()
+            && !(bytes[0] == b'0' && bytes.get(1).is_some_and(u8::is_ascii_digit));
         well_formed.then(|| plain.parse::<f64>().ok().map(|v| v * scale)).flatten().filter(|v| v.is_finite())
     };
     if let Some(lower) = text.strip_suffix('+') {
@@ -186,11 +195,15 @@ mod tests {
             ("Over 500", (500.0, inf)),
             ("1-1", (1.0, 1.0)),
         ] {
-            assert_eq!(band(text), Some(bounds), "{text}");
+            assert_eq!(band(text, DecimalMark::Point), Some(bounds), "{text}");
         }
-        for other in ["200", "-5", "2024-01-01", "2024-01", "200-51", "A-B", "1-2-3", "+", "-", "5-", "$1,200", "12%", "(300)", "many", "1e3-2e3", "NaN-1"] {
-            assert_eq!(band(other), None, "{other}");
+        for other in ["200", "-5", "2024-01-01", "2024-01", "01-2024", "200-51", "A-B", "1-2-3", "+", "-", "5-", "$1,200", "12%", "(300)", "many", "1e3-2e3", "NaN-1"] {
+            assert_eq!(band(other, DecimalMark::Point), None, "{other}");
         }
+        // With a decimal comma, '.' groups thousands.
+        assert_eq!(band("1.001-5.000", DecimalMark::Comma), Some((1001.0, 5000.0)));
+        assert_eq!(band("501-1.000", DecimalMark::Comma), Some((501.0, 1000.0)));
+        assert_eq!(band("1.001-5.000", DecimalMark::Point), Some((1.001, 5.0)));
         let why = formatted_number("201-500", DecimalMark::Point, ReadBy::Config).unwrap();
         assert!(why.starts_with("a band") && why.contains("kind = \"categorical\""), "{why}");
         assert!(formatted_number("10001+", DecimalMark::Comma, ReadBy::Model).unwrap().contains("export the number"));
