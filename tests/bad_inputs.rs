@@ -324,6 +324,8 @@ fn events_cases() -> Vec<Case> {
         case("events duplicate header", |d| edit(d, "events.csv", "lead_id,occurred_at,activity", "lead_id,occurred_at,lead_id"), VALIDATE, 1, &["events.csv", "twice"]),
         case("events unterminated quote", |d| set_line(d, "events.csv", 10, "L0000001,\"2024-01-02T08:04:21,blog_visit"), VALIDATE, 1, &["events.csv", "fields where the header has 3"]),
         case("events empty", |d| write(d, "events.csv", ""), VALIDATE, 1, &["events.csv", "empty"]),
+        case("events header only", |d| write(d, "events.csv", "lead_id,occurred_at,activity\n"), VALIDATE, 1, &["events.csv", "holds only its header"]),
+        case("leads header only", |d| write(d, "leads.csv", read(d, "leads.csv").lines().next().unwrap().to_string() + "\n"), VALIDATE, 1, &["leads.csv", "holds only its header"]),
         case("events UTF-16 big-endian, cut after half a surrogate pair", |d| {
             let mut utf16: Vec<u8> = read(d, "events.csv").encode_utf16().flat_map(u16::to_be_bytes).collect();
             utf16.extend_from_slice(&0xD83Du16.to_be_bytes());

@@ -9,7 +9,7 @@ pub enum DataError {
     NotFound { path: PathBuf },
     #[error("{path}: cannot read: {message}")]
     Io { path: PathBuf, message: String },
-    #[error("{path}: the file is empty (expected a header line and at least one row)")]
+    #[error("{path}: the file is empty or holds only its header (expected a header line and at least one row)")]
     Empty { path: PathBuf },
     #[error("{path}: unsupported file type {extension:?} (expected .csv, .tsv, .txt or .parquet; a file to read may also be a gzipped .csv.gz, or a workbook .xlsx, .xls or .ods)")]
     UnsupportedFormat { path: PathBuf, extension: String },
