@@ -1243,3 +1243,47 @@ fn with_outcome_mapping(config: &str, mapping: &str) -> String {
     let kept: Vec<&str> = config.lines().filter(|l| !["won = ", "lost = ", "open = "].iter().any(|key| l.starts_with(key))).collect();
     kept.join("\n").replace("[outcome]\n", &format!("[outcome]\n{mapping}\n"))
 }
+
+/// One activity dated after the export was taken (a scheduled webinar, a meeting booked
+/// for March) sets the as-of date from the data and makes the last month's leads look
+/// complete. validate names it, counts the leads it makes look complete (the test's own
+/// count: created less than the window before the latest earlier event) and gives the
+/// as_of that restores the plain sample's feature table.
+#[test]
+fn a_few_events_after_the_export_are_said_with_the_as_of_that_fixes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
+        std::fs::copy(data.join(file), d.join(file)).unwrap();
+    }
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    let last_event = events.lines().skip(1).map(|l| unix_seconds(l.split(',').nth(1).unwrap())).max().unwrap();
+    write(d, "late_events.csv", format!("{events}L0019990,2026-03-15T10:00:00,webinar_registration\n"));
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "late.toml", config.replace("events = \"events.csv\"", "events = \"late_events.csv\""));
+    let (_, leads) = read_csv(&d.join("leads.csv"));
+    let window = 30 * 86_400;
+    let cut_short = leads.iter().filter(|r| unix_seconds(&r[1]) + window > last_event).count();
+    assert!(cut_short > 500, "{cut_short}");
+
+    let (code, out, err) = run_in(d, &["validate", "--config", "late.toml"]);
+    let said = format!("{out}{err}");
+    let fix = format!("set [input] as_of = \"{}\"", iso_of(last_event));
+    assert!(code == 0 && said.contains(&format!("late_events.csv: 1 events are dated more than 7 days after the last lead's creation, up to 2026-03-15 10:00:00, and set the as-of date")), "{said}");
+    assert!(said.contains(&format!("{cut_short} leads' engagement windows were not complete and are judged as if they were: {fix}")), "{said}");
+    let (code, out, _) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert!(code == 0 && !out.contains("after the last lead's creation"), "{out}");
+
+    write(d, "fixed.toml", config.replace("events = \"events.csv\"", "events = \"late_events.csv\"").replace("[input]\n", &format!("[input]\nas_of = \"{}\"\n", iso_of(last_event))));
+    for (config, table) in [("mqlcal.toml", "plain.csv"), ("fixed.toml", "fixed.csv")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(d.join("fixed.csv")).unwrap(), std::fs::read(d.join("plain.csv")).unwrap());
+}
+
+/// `seconds` since 1970 as `YYYY-MM-DD HH:MM:SS` (UTC), by chrono.
+fn iso_of(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).unwrap().format("%Y-%m-%d %H:%M:%S").to_string()
+}

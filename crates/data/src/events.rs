@@ -95,6 +95,13 @@ pub struct EventStats {
     pub window_days: u32,
     /// The latest event time in the file (seconds since the epoch): a bound on the export's as-of date.
     pub latest: Option<i64>,
+    /// Events dated more than [`LATE_EVENT_DAYS`] after the last lead's creation, and the
+    /// latest event up to then: a few such events (a scheduled meeting, a webinar's date)
+    /// are not when the export was cut (ingest's `late_strays_warning` says so).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub after_last_lead: usize,
+    #[serde(skip)]
+    pub latest_by_last_lead: Option<i64>,
     /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
     pub missing_activities: Vec<String>,
     /// Counted events that repeat an earlier one exactly (None when none does).
@@ -297,11 +304,16 @@ pub fn aggregate(
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
     let mut repeats = RepeatCheck::new(leads.ids.len());
+    let late_after = leads.created_at.iter().flatten().max().map(|last| last.saturating_add(LATE_EVENT_DAYS * 86_400));
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
         if let Some(time) = event.occurred_at {
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
+            match late_after {
+                Some(late) if time > late => stats.after_last_lead += 1,
+                _ => stats.latest_by_last_lead = Some(stats.latest_by_last_lead.map_or(time, |l: i64| l.max(time))),
+            }
         }
         if let Some(index) = event.counted {
             seen[index] = true;
@@ -407,6 +419,15 @@ impl DecisionStats {
         )
     }
 }
+
+/// Days after the last lead's creation beyond which an event is late: an export is cut
+/// days, not weeks, after its last lead arrived, unless leads stopped arriving.
+pub(crate) const LATE_EVENT_DAYS: i64 = 7;
+
+/// The share of the events file's rows below which late events are strays (a scheduled
+/// meeting, a webinar's date) rather than the activity of days the export covers: a week
+/// of a two-year file is about 1 %.
+pub(crate) const STRAY_LATE_SHARE: f64 = 0.001;
 
 /// The outcome whose leads alone have decision dates: at least 90 % of its leads dated and
 /// at most 10 % of the other's (each with at least 20 leads), as a date only won leads get ("Became a Customer Date") or

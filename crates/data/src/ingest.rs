@@ -297,6 +297,31 @@ fn won_id_warnings(config: &Config, won: &WonIds, stats: &mut IngestStats) {
     }
 }
 
+/// A few events dated long after the last lead (a scheduled meeting, a webinar's date,
+/// a task's due date) set the as-of date from the data, and with it which windows count
+/// as complete. When they are too few to be the days the export covers, the warning says
+/// how many leads they make look complete and the setting that fixes it. The date is not
+/// moved here: the feature-table SQL takes the latest event too, and the two agree.
+fn late_strays_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at: i64, window: i64) -> Option<String> {
+    let (e, spec) = (stats.events.as_ref()?, config.events.as_ref()?);
+    let strays = e.after_last_lead > 0 && (e.after_last_lead as f64) < events::STRAY_LATE_SHARE * e.rows as f64;
+    let before = e.latest_by_last_lead.filter(|&before| strays && before < at)?;
+    if window <= 0 {
+        return None;
+    }
+    let judged_complete = rows.created_at.iter().flatten().filter(|&&created| created + window > before && created + window <= at).count();
+    let format = mqlcal_features::calendar::format_timestamp;
+    Some(format!(
+        "{}: {} events are dated more than {} days after the last lead's creation, up to {}, and set the as-of date: too few to be the days the export covers (a scheduled meeting, a webinar's date?). If the export was taken at {} (the latest event before them), {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
+        spec.path.display(),
+        e.after_last_lead,
+        events::LATE_EVENT_DAYS,
+        format(at),
+        format(before),
+        format(before)
+    ))
+}
+
 /// Days before the as-of date within which a won-ids layout without a way to
 /// tell open leads warns that recent leads may be counted lost too early.
 const RECENT_DAYS: i64 = 90;
@@ -327,6 +352,9 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     };
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();
+    if config.as_of.is_none() {
+        stats.warnings.extend(late_strays_warning(config, rows, stats, at, window_seconds));
+    }
 
     if let Some(days) = config.outcome.open_after_days {
         let limit = days as i64 * 86_400;
