@@ -20,6 +20,65 @@ impl TextColumn {
     }
 }
 
+/// How many times each value occurs, for columns of few values (a picklist's): a value
+/// is found by a slot of its length and end bytes, and by hash only when another value
+/// holds that slot (most cells repeat the value that was last there).
+#[derive(Default)]
+pub(crate) struct ValueCounts<'a> {
+    /// Each value with its count, in first-seen order.
+    pub(crate) counts: Vec<(&'a str, usize)>,
+    index: polars::prelude::PlHashMap<&'a str, usize>,
+    slots: Vec<Option<(&'a str, usize)>>,
+}
+
+impl<'a> ValueCounts<'a> {
+    const SLOTS: usize = 256;
+
+    pub(crate) fn add(&mut self, value: &'a str) {
+        if self.slots.is_empty() {
+            self.slots = vec![None; Self::SLOTS];
+        }
+        let bytes = value.as_bytes();
+        let (first, last) = (bytes.first().copied().unwrap_or(0) as usize, bytes.last().copied().unwrap_or(0) as usize);
+        let slot = (bytes.len() ^ (first << 1) ^ (last << 3)) % Self::SLOTS;
+        let k = match self.slots[slot] {
+            Some((held, k)) if held == value => k,
+            _ => {
+                let next = self.counts.len();
+                let k = *self.index.entry(value).or_insert(next);
+                if k == next {
+                    self.counts.push((value, 0));
+                }
+                self.slots[slot] = Some((value, k));
+                k
+            }
+        };
+        self.counts[k].1 += 1;
+    }
+}
+
+/// Each value of `cells` (cleaned by `markers`) with the leads that have it, in first-seen
+/// order. With a `separator` the cells list values (a multi-select field): each listed
+/// value counts once per lead, and `a;;b` lists no empty value. `validate` and `score`
+/// count a categorical column's values so.
+pub(crate) fn value_counts<'c>(cells: &'c TextColumn, markers: &MissingMarkers<'_>, separator: Option<&str>) -> Vec<(&'c str, usize)> {
+    let mut counts = ValueCounts::default();
+    let mut listed: Vec<&str> = Vec::new();
+    for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
+        match separator {
+            Some(separator) => {
+                listed.clear();
+                listed.extend(cell.split(separator).filter(|v| !v.is_empty()));
+                listed.sort_unstable();
+                listed.dedup();
+                listed.iter().for_each(|v| counts.add(v));
+            }
+            None => counts.add(cell),
+        }
+    }
+    counts.counts
+}
+
 /// True when a trimmed cell counts as blank.
 pub fn is_missing(cell: &str, missing: &[String]) -> bool {
     clean(Some(cell), missing).is_none()
@@ -371,6 +430,36 @@ pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counted by slot or by hash, every value's count is a plain count's, in first-seen order,
+    /// also when values share a slot (same length and end bytes) and alternate.
+    #[test]
+    fn value_counts_are_plain_counts() {
+        let mut values: Vec<String> = Vec::new();
+        let mut state = 11u64;
+        for k in 0..20_000u64 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            values.push(match (state >> 33) % 7 {
+                0 => "vp".to_string(),
+                1 => "VP".to_string(),
+                2 => "v-p".to_string(),
+                3 => format!("a{}z", k % 37),
+                4 => format!("a{}z", (k * 7) % 53),
+                5 => String::new(),
+                _ => "individual contributor".to_string(),
+            });
+        }
+        let mut counts = ValueCounts::default();
+        values.iter().for_each(|v| counts.add(v));
+        let mut plain: Vec<(&str, usize)> = Vec::new();
+        for v in &values {
+            match plain.iter_mut().find(|(seen, _)| *seen == v.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => plain.push((v, 1)),
+            }
+        }
+        assert_eq!(counts.counts, plain);
+    }
 
     /// The length bits only skip comparisons: every cell is cleaned as the rule says
     /// (trimmed; blank or a marker is None), whatever the markers' lengths (none, empty,

@@ -119,6 +119,25 @@ pub fn spelling(name: &str) -> String {
     out
 }
 
+/// Names, each with what it stands for (a signal, an outcome list), to find the one a text
+/// is written like but for case, spaces or punctuation ([`spelling`]): each name's
+/// spelling is worked out once, the text's once per look-up.
+pub struct Spelled<'n, T> {
+    names: Vec<(String, &'n str, T)>,
+}
+
+impl<'n, T: Copy> Spelled<'n, T> {
+    pub fn new(names: impl IntoIterator<Item = (&'n str, T)>) -> Self {
+        Spelled { names: names.into_iter().map(|(name, tag)| (spelling(name), name, tag)).collect() }
+    }
+
+    /// The first name `text` is written like, with its tag (the name itself included).
+    pub fn like(&self, text: &str) -> Option<(&'n str, T)> {
+        let spelled = spelling(text);
+        self.names.iter().find(|(s, _, _)| *s == spelled).map(|&(_, name, tag)| (name, tag))
+    }
+}
+
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
 pub fn axis(name: &str) -> &'static str {
     let n = name.to_lowercase();

@@ -445,15 +445,12 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config
     );
     // Each list with the values spelled as one of its own.
     let (mut won, mut lost, mut open) = (map.won.clone(), map.lost.clone(), map.open.clone());
+    let mapped = crate::guess::Spelled::new([(&map.won, 0), (&map.lost, 1), (&map.open, 2)].into_iter().flat_map(|(list, k)| list.iter().map(move |v| (v.as_str(), k))));
     let mut respelled = 0;
     for (value, _) in &unmapped {
-        let spelled = crate::guess::spelling(value);
-        for list in [&mut won, &mut lost, &mut open] {
-            if list.iter().any(|v| crate::guess::spelling(v) == spelled) {
-                list.push(value.to_string());
-                respelled += 1;
-                break;
-            }
+        if let Some((_, k)) = mapped.like(value) {
+            [&mut won, &mut lost, &mut open][k].push(value.to_string());
+            respelled += 1;
         }
     }
     if respelled > 0 {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cells::{self, MissingMarkers};
 use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
-use crate::guess::spelling;
+use crate::guess::Spelled;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
 use crate::profile::{profile_columns, ColumnProfile};
 use crate::read::Table;
@@ -268,12 +268,8 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
     let mut out = Vec::new();
     for signal in &config.signals {
         let SignalSource::Events { activities, .. } = &signal.source else { continue };
-        let alike: Vec<(&String, usize)> = events
-            .unused_activities
-            .iter()
-            .filter(|(unused, _)| activities.iter().any(|counted| spelling(counted) == spelling(unused)))
-            .map(|(unused, &n)| (unused, n))
-            .collect();
+        let counted = Spelled::new(activities.iter().map(|a| (a.as_str(), ())));
+        let alike: Vec<(&String, usize)> = events.unused_activities.iter().filter(|(unused, _)| counted.like(unused).is_some()).map(|(unused, &n)| (unused, n)).collect();
         if alike.is_empty() {
             continue;
         }
@@ -299,7 +295,7 @@ fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String
         .filter_map(|u| {
             let signal = config.signals.iter().find(|s| s.name == u.signal)?;
             let SignalSource::Categorical { levels, separator, .. } = &signal.source else { return None };
-            let level = levels.iter().find(|level| spelling(level) == spelling(&u.level))?;
+            let (level, ()) = Spelled::new(levels.iter().map(|l| (l.as_str(), ()))).like(&u.level)?;
             Some(level_spelled_apart(&u.signal, &u.level, u.leads, level, separator.as_deref(), ReadBy::Config))
         })
         .collect()
@@ -397,27 +393,8 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
             .par_iter()
             .map(|&(_, column, levels, separator)| {
                 let cells = cells::text(raw, column)?;
-                let mut counts: polars::prelude::PlHashMap<&str, usize> = Default::default();
-                let mut tally = |value| {
-                    if !levels.iter().any(|l| l == value) {
-                        *counts.entry(value).or_insert(0) += 1;
-                    }
-                };
-                let mut listed: Vec<&str> = Vec::new();
-                for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
-                    match separator {
-                        // Each value once per lead that lists it; "a;;b" lists no empty value.
-                        Some(separator) => {
-                            listed.clear();
-                            listed.extend(cell.split(separator).filter(|v| !v.is_empty()));
-                            listed.sort_unstable();
-                            listed.dedup();
-                            listed.iter().for_each(|v| tally(v));
-                        }
-                        None => tally(cell),
-                    }
-                }
-                Ok(counts.into_iter().map(|(value, n)| (value.to_string(), n)).collect())
+                let counts = cells::value_counts(&cells, &markers, separator);
+                Ok(counts.into_iter().filter(|(value, _)| !levels.iter().any(|l| l == value)).map(|(value, n)| (value.to_string(), n)).collect())
             })
             .collect();
         for (&(signal, _, _, _), values) in categorical.iter().zip(counted) {

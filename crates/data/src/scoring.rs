@@ -157,68 +157,20 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&st
         .par_iter()
         .map(|((column, separator), named)| {
             let Ok(cells) = cells::text(table, column) else { return Vec::new() };
-            let markers = cells::MissingMarkers::new(missing);
-            let mut leads = ValueCounts::default();
-            for cell in cells.iter().filter_map(|cell| markers.clean(cell?)) {
-                match separator {
-                    // Each value once per lead, as validate counts a multi-select cell's values.
-                    Some(separator) => {
-                        let mut listed: Vec<&str> = cell.split(separator).filter(|value| !value.is_empty()).collect();
-                        listed.sort_unstable();
-                        listed.dedup();
-                        listed.into_iter().for_each(|value| leads.add(value));
-                    }
-                    None => leads.add(cell),
-                }
-            }
-            let mut apart: Vec<(&str, usize)> = leads.counts.into_iter().filter(|(value, _)| !named.iter().any(|(_, v)| v == value)).collect();
+            let leads = cells::value_counts(&cells, &cells::MissingMarkers::new(missing), *separator);
+            let mut apart: Vec<(&str, usize)> = leads.into_iter().filter(|(value, _)| !named.iter().any(|(_, v)| v == value)).collect();
             apart.sort_unstable();
+            let spelled = crate::guess::Spelled::new(named.iter().map(|&(signal, level)| (level, signal)));
             apart
                 .into_iter()
                 .filter_map(|(value, n)| {
-                    let (signal, level) = named.iter().find(|(_, level)| crate::guess::spelling(level) == crate::guess::spelling(value))?;
+                    let (level, signal) = spelled.like(value)?;
                     Some(crate::quality::level_spelled_apart(signal, value, n, level, *separator, mqlcal_scorecard::ReadBy::Model))
                 })
                 .collect()
         })
         .collect();
     found.into_iter().flatten().collect()
-}
-
-/// How many times each value occurs, for columns of few values (a picklist's): a value
-/// is found by a slot of its length and end bytes, and by hash only when another value
-/// holds that slot (most cells repeat the value that was last there).
-#[derive(Default)]
-struct ValueCounts<'a> {
-    counts: Vec<(&'a str, usize)>,
-    index: polars::prelude::PlHashMap<&'a str, usize>,
-    slots: Vec<Option<(&'a str, usize)>>,
-}
-
-impl<'a> ValueCounts<'a> {
-    const SLOTS: usize = 256;
-
-    fn add(&mut self, value: &'a str) {
-        if self.slots.is_empty() {
-            self.slots = vec![None; Self::SLOTS];
-        }
-        let bytes = value.as_bytes();
-        let (first, last) = (bytes.first().copied().unwrap_or(0) as usize, bytes.last().copied().unwrap_or(0) as usize);
-        let slot = (bytes.len() ^ (first << 1) ^ (last << 3)) % Self::SLOTS;
-        let k = match self.slots[slot] {
-            Some((held, k)) if held == value => k,
-            _ => {
-                let next = self.counts.len();
-                let k = *self.index.entry(value).or_insert(next);
-                if k == next {
-                    self.counts.push((value, 0));
-                }
-                self.slots[slot] = Some((value, k));
-                k
-            }
-        };
-        self.counts[k].1 += 1;
-    }
 }
 
 /// What the events are added up in: the leads' rows by id (None: too many leads to
@@ -287,10 +239,9 @@ fn sum_events(
         }
     }
     // An activity the model counts, written otherwise (a renamed CRM activity): not counted.
+    let counted = crate::guess::Spelled::new(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), recipes[j].0))));
     for (activity, events) in &unknown_activities {
-        let spelled = crate::guess::spelling(activity);
-        if let Some((name, rule)) = recipes.iter().find_map(|(name, recipe)| Some((name, recipe.events()?)).filter(|(_, rule)| rule.activities.iter().any(|a| crate::guess::spelling(a) == spelled))) {
-            let counted = rule.activities.iter().find(|a| crate::guess::spelling(a) == spelled).map(String::as_str).unwrap_or_default();
+        if let Some((counted, name)) = counted.like(activity) {
             notes.warnings.push(format!(
                 "{}: {activity:?} ({events} events) is written like the activity {counted:?} that signal {name:?} counts but for case, spaces or punctuation; activities match exactly, so those events were not counted: export {counted:?} as the training data wrote it (or refit on data that spells it so)",
                 path.display()
@@ -318,40 +269,5 @@ fn model_dates(format: &DateFormat) -> DateRule<'_> {
             DateFormat::Fixed(_) => "as the model's training data wrote them; its inputs record the format",
             DateFormat::Auto => "this model file predates recorded date formats; refit it to record one",
         }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Counted by slot or by hash, every value's count is a plain count's, in first-seen order,
-    /// also when values share a slot (same length and end bytes) and alternate.
-    #[test]
-    fn value_counts_are_plain_counts() {
-        let mut values: Vec<String> = Vec::new();
-        let mut state = 11u64;
-        for k in 0..20_000u64 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            values.push(match (state >> 33) % 7 {
-                0 => "vp".to_string(),
-                1 => "VP".to_string(),
-                2 => "v-p".to_string(),
-                3 => format!("a{}z", k % 37),
-                4 => format!("a{}z", (k * 7) % 53),
-                5 => String::new(),
-                _ => "individual contributor".to_string(),
-            });
-        }
-        let mut counts = ValueCounts::default();
-        values.iter().for_each(|v| counts.add(v));
-        let mut plain: Vec<(&str, usize)> = Vec::new();
-        for v in &values {
-            match plain.iter_mut().find(|(seen, _)| *seen == v.as_str()) {
-                Some((_, n)) => *n += 1,
-                None => plain.push((v, 1)),
-            }
-        }
-        assert_eq!(counts.counts, plain);
     }
 }
