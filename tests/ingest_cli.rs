@@ -544,10 +544,7 @@ fn whole_number_ids_written_two_ways_are_matched_and_said() {
     // A batch of padded ids scored with events whose zeros were dropped: the same scores.
     let sample = tempfile::tempdir().unwrap();
     let s = sample.path();
-    let data = repo_root().join("notebooks-data");
-    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
-        std::fs::copy(data.join(file), s.join(file)).unwrap();
-    }
+    copy_sample(s);
     let (code, _, err) = run_in(s, &["fit", "--config", "mqlcal.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
     // L0000123 -> 000123 (padded) / 123 (zeros dropped).
@@ -1138,12 +1135,9 @@ fn events_before_a_late_creation_date_are_said() {
 fn dates_with_the_months_name_read_as_the_plain_sample() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
-        std::fs::copy(data.join(file), d.join(file)).unwrap();
-    }
-    let (leads_header, leads) = read_csv(&data.join("leads.csv"));
-    let (events_header, events) = read_csv(&data.join("events.csv"));
+    copy_sample(d);
+    let (leads_header, leads) = read_csv(&d.join("leads.csv"));
+    let (events_header, events) = read_csv(&d.join("events.csv"));
     let named_leads: Vec<Vec<String>> = leads.iter().map(|r| {
         let mut r = r.clone();
         r[1] = iso_utc(&r[1]).format("%d-%b-%Y").to_string();
@@ -1189,11 +1183,8 @@ fn dates_with_the_months_name_read_as_the_plain_sample() {
 fn outcomes_written_several_ways_are_listed_with_the_mapping_that_counts_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
-        std::fs::copy(data.join(file), d.join(file)).unwrap();
-    }
-    let (header, mut rows) = read_csv(&data.join("leads.csv"));
+    copy_sample(d);
+    let (header, mut rows) = read_csv(&d.join("leads.csv"));
     let mut respelled = std::collections::BTreeMap::<String, usize>::new();
     for (k, row) in rows.iter_mut().enumerate() {
         let spelling = match k % 5 {
@@ -1253,10 +1244,7 @@ fn with_outcome_mapping(config: &str, mapping: &str) -> String {
 fn a_few_events_after_the_export_are_said_with_the_as_of_that_fixes_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
-        std::fs::copy(data.join(file), d.join(file)).unwrap();
-    }
+    copy_sample(d);
     let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
     let last_event = events.lines().skip(1).map(|l| unix_seconds(l.split(',').nth(1).unwrap())).max().unwrap();
     write(d, "late_events.csv", format!("{events}L0019990,2026-03-15T10:00:00,webinar_registration\n"));

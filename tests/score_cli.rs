@@ -189,9 +189,7 @@ fn scores_pipe_and_import_into_the_crm() {
 fn score_says_what_reading_the_batch_coped_with() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    synth(d, "crm", 1500, 11, &[]);
-    let (code, _, err) = run_in(d, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
-    assert_eq!(code, 0, "{err}");
+    fitted_synth(d, 1500, 11);
     // A column no signal reads, with "café" in Latin-1 on one row, and two rows of delimiters below.
     let clean = std::fs::read_to_string(d.join("crm/leads.csv")).unwrap();
     let mut messy: Vec<u8> = Vec::new();
@@ -230,9 +228,7 @@ fn score_says_what_reading_the_batch_coped_with() {
 fn score_names_values_written_otherwise_than_the_model_matches() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    synth(d, "crm", 3000, 13, &[]);
-    let (code, _, err) = run_in(d, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
-    assert_eq!(code, 0, "{err}");
+    fitted_synth(d, 3000, 13);
     let (header, rows) = read_csv(&d.join("crm/leads.csv"));
     let (title, country) = (header.iter().position(|h| h == "title_seniority").unwrap(), header.iter().position(|h| h == "country").unwrap());
     let mut renamed = rows.clone();
@@ -277,4 +273,11 @@ fn score_names_values_written_otherwise_than_the_model_matches() {
     let lower = clean.iter().zip(&renamed_scores).filter(|(c, r)| r[score_at].parse::<i64>().unwrap() < c[score_at].parse::<i64>().unwrap()).count();
     let changed = clean.iter().zip(&renamed_scores).filter(|(c, r)| c != r).count();
     assert!(lower == changed && lower >= vps, "{lower} lower, {changed} changed");
+}
+
+/// `leads` synthetic leads (seed `seed`) in `dir/crm`, and `dir/model.json` fitted on them.
+fn fitted_synth(dir: &std::path::Path, leads: usize, seed: u64) {
+    synth(dir, "crm", leads, seed, &[]);
+    let (code, _, err) = run_in(dir, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
 }

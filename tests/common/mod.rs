@@ -27,6 +27,15 @@ pub fn sample_workdir() -> tempfile::TempDir {
     dir
 }
 
+/// The bundled sample's leads, events, config and points sheet copied into `dir`, to be
+/// rewritten as a messier export would write them.
+pub fn copy_sample(dir: &Path) {
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv", "current_points.toml", "mqlcal.toml"] {
+        std::fs::copy(data.join(file), dir.join(file)).expect("copy the sample");
+    }
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
