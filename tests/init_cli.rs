@@ -331,3 +331,72 @@ fn init_drafts_size_bands_as_levels_smallest_first() {
     assert!(draft.contains("# kept (bands, smallest first): "), "{draft}");
     run_job(d, "draft.toml");
 }
+
+/// A CRM export over ten months of four quarters (Oct 2023 to Jul 2024) with three
+/// columns that only say when a lead was created: the creation month's name, the fiscal
+/// year, and a campaign run once (two a month). `init` leaves them out, saying so, and
+/// drafts monthly cohorts (four quarters are too few for a held-out quarter and a
+/// walk-forward); the draft runs end to end; `validate` warns when a signal reads one.
+#[test]
+fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
+    const MONTHS: [(i32, u32, &str); 10] = [
+        (2023, 10, "Oct"), (2023, 11, "Nov"), (2023, 12, "Dec"), (2024, 1, "Jan"), (2024, 2, "Feb"),
+        (2024, 3, "Mar"), (2024, 4, "Apr"), (2024, 5, "May"), (2024, 6, "Jun"), (2024, 7, "Jul"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut rng = Rng(17);
+    let industries = ["software", "retail", "finance", "health"];
+    let mut csv = String::from("lead_id,created_at,Create Month,Fiscal Year,campaign,industry,visits,outcome\n");
+    for (k, &(year, month, name)) in MONTHS.iter().enumerate() {
+        for i in 0..300 {
+            let industry = industries[(rng.next() * 4.0) as usize];
+            let visits = (rng.next() * 12.0) as u32;
+            // The base rate drifts up month by month, as a funnel's does.
+            let logit = -2.4 + 0.12 * k as f64 + if industry == "software" { 0.9 } else { 0.0 } + 0.15 * visits as f64;
+            let won = rng.next() < 1.0 / (1.0 + (-logit).exp());
+            let fiscal = if month >= 4 { format!("FY{}", year + 1) } else { format!("FY{year}") };
+            let campaign = format!("{year}-{month:02} {}", if i % 2 == 0 { "webinar" } else { "newsletter" });
+            csv.push_str(&format!(
+                "M{k}{i:03},{year}-{month:02}-{:02},{name},{fiscal},{campaign},{industry},{visits},{}\n",
+                1 + i % 28,
+                if won { "won" } else { "lost" }
+            ));
+        }
+    }
+    write(d, "leads.csv", csv);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+
+    let columns = active_columns(&draft);
+    assert!(columns.contains(&"industry".to_string()) && columns.contains(&"visits".to_string()), "{draft}");
+    for column in ["Create Month", "Fiscal Year", "campaign"] {
+        assert!(!columns.contains(&column.to_string()), "{column} is drafted as a signal: {draft}");
+        assert!(draft.contains(&format!("# CREATION PERIOD {column:?}: ")), "{column}: {draft}");
+    }
+    assert!(draft.contains("# CREATION PERIOD \"Create Month\": each month of creation has one value of it (2023-10 → \"Oct\", 2023-11 → \"Nov\", 2023-12 → \"Dec\", …; 100 % of dated leads)"), "{draft}");
+    assert!(draft.contains("# CREATION PERIOD \"Fiscal Year\": each month of creation has one value of it (2023-10 → \"FY2024\", 2024-04 → \"FY2025\"; 100 % of dated leads)"), "{draft}");
+    assert!(draft.contains("# CREATION PERIOD \"campaign\": each of its values belongs to one month of creation (\"2023-10 webinar\" in 2023-10"), "{draft}");
+    assert!(draft.contains("period = \"month\"   # the leads span 4 quarters, too few for a held-out cohort and a walk-forward (5 needed); 10 months"), "{draft}");
+    run_job(d, "mqlcal.toml");
+
+    // Enabled by hand, the campaign signal is named by validate, with why and the fix.
+    let mut lines: Vec<String> = draft.lines().map(str::to_string).collect();
+    let marker = lines.iter().position(|l| l.starts_with("# CREATION PERIOD \"campaign\"")).unwrap();
+    let signal = marker + lines[marker..].iter().position(|l| l == "# [[signals]]").unwrap();
+    for line in lines[signal..].iter_mut().take_while(|l| !l.is_empty()) {
+        *line = line.strip_prefix("# ").unwrap_or(line).to_string();
+    }
+    let enabled = lines.join("\n");
+    write(d, "enabled.toml", &enabled);
+    let (code, out, err) = run_in(d, &["validate", "--config", "enabled.toml"]);
+    assert_eq!(code, 0, "{out}{err}{enabled}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("signal \"campaign\" reads \"campaign\", which looks like a label of the creation period: each of its values belongs to one month of creation")
+            && said.contains("Leave it out of [[signals]]"),
+        "{said}"
+    );
+    assert!(!said.contains("signal \"industry\" reads"), "{said}");
+}

@@ -74,6 +74,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({ "output": args.output, "guesses": draft.guesses }))?;
     }
-    eprintln!("wrote {}: review the GUESS and LEAKAGE lines, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
+    eprintln!("wrote {}: review the GUESS, LEAKAGE SUSPECT and CREATION PERIOD lines, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -293,6 +293,7 @@ mod tests {
             blank_rate_won: None,
             blank_rate_lost: None,
             leakage: None,
+            period_label: None,
         }
     }
 

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mqlcal_config::{CsvOptions, DecimalMark, Encoding};
-use mqlcal_features::Outcome;
+use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding};
+use mqlcal_features::{calendar, Outcome};
+use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
-use crate::profile::{profile_columns, ColumnProfile};
+use crate::profile::{profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
 
@@ -110,7 +111,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         render_events(&mut t, ev);
     }
     render_signals(&mut t, &look, events_look.as_ref(), options);
-    write_sales(&mut t, &look.table, look.date.as_deref().map(|d| (d, look.date_serial)), &look.won, &csv.missing, &mut guesses);
+    write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
 }
@@ -123,6 +124,8 @@ struct LeadsLook {
     date: Option<String>,
     /// The date column holds a spreadsheet's serial day numbers (drafted as `excel_serial`).
     date_serial: bool,
+    /// Each row's creation month (empty without a date column).
+    months: Vec<Option<i32>>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -155,7 +158,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
     let decimal = decimal_mark(&table, &csv.missing);
-    let first_look = profile_columns(&table, &no_outcome, &csv.missing, decimal)?;
+    let first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
 
     let id = guess::id_column(&first_look);
     // (name, serial days?) of a column whose every value reads as a date.
@@ -233,7 +236,17 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         }
         _ => no_outcome,
     };
-    let profiles = profile_columns(&table, &won, &csv.missing, decimal)?;
+    // Each lead's creation month: the cohorts init drafts, the months the sales guess
+    // spreads the leads over, and the columns that only say when a lead was created.
+    let months: Vec<Option<i32>> = date
+        .as_deref()
+        .and_then(|column| {
+            let format = if date_serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
+            cells::timestamps(&table, column, &cells::DateRule::configured(&format), &csv.missing).ok()
+        })
+        .map(|dates| dates.values.iter().map(|t| t.map(calendar::month_of)).collect())
+        .unwrap_or_default();
+    let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
     // comment); one only lost leads have would widen the leak (not drafted).
@@ -265,7 +278,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, months, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -351,7 +364,7 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
 fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions, decimal: DecimalMark) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
-    let _ = writeln!(t, "# Review every line: the guesses are marked GUESS, leakage suspects are commented out.");
+    let _ = writeln!(t, "# Review every line: the guesses are marked GUESS; leakage suspects and columns that only say when a lead was created (CREATION PERIOD) are commented out.");
     let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
     let _ = writeln!(t, "[input]");
     if let Some(lost) = &options.lost {
@@ -482,7 +495,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
     let no_events = BTreeMap::new();
     let event_activities = events.map_or(&no_events, |e| &e.activities);
     let _ = writeln!(t, "[cohorts]");
-    let _ = writeln!(t, "period = \"quarter\"   # or \"month\"\n");
+    let _ = writeln!(t, "{}\n", cohort_period_line(&look.months));
 
     let decided = decided.as_ref().map(|(column, _)| column.clone());
     let skip: Vec<&String> = [id, date, outcome, &decided].into_iter().flatten().collect();
@@ -541,25 +554,42 @@ fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str,
 
 /// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
 /// `date`: the creation column, and whether it holds serial days.
-fn write_sales(t: &mut String, table: &read::Table, date: Option<(&str, bool)>, won: &[Option<bool>], missing: &[String], guesses: &mut Vec<String>) {
+/// Cohorts a quarterly recalibration needs: one held out, and before it the walk-forward's
+/// three training cohorts and the one it tests on (`[backtest]`'s defaults).
+const QUARTERS_NEEDED: usize = 5;
+
+/// The distinct months of `months`, in order.
+fn distinct_months(months: &[Option<i32>]) -> Vec<i32> {
+    let mut distinct: Vec<i32> = months.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
+}
+
+/// `[cohorts] period`: quarters, unless the leads span too few of them for a held-out
+/// cohort and a walk-forward (`recalibrate` would stop at the backtest) and months give
+/// enough; then months, saying why.
+fn cohort_period_line(months: &[Option<i32>]) -> String {
+    let distinct = distinct_months(months);
+    let mut quarters: Vec<i32> = distinct.iter().map(|m| m.div_euclid(3)).collect();
+    quarters.dedup();
+    if quarters.len() < QUARTERS_NEEDED && distinct.len() >= QUARTERS_NEEDED {
+        return format!(
+            "period = \"month\"   # the leads span {} quarters, too few for a held-out cohort and a walk-forward ({QUARTERS_NEEDED} needed); {} months",
+            quarters.len(),
+            distinct.len()
+        );
+    }
+    "period = \"quarter\"   # or \"month\"".to_string()
+}
+
+fn write_sales(t: &mut String, table: &read::Table, months: &[Option<i32>], won: &[Option<bool>], guesses: &mut Vec<String>) {
     let decided: Vec<bool> = won.iter().flatten().copied().collect();
     let wins = decided.iter().filter(|w| **w).count();
     if decided.is_empty() || wins == 0 {
         return;
     }
-    let months = date
-        .and_then(|(d, serial)| {
-            let format = if serial { mqlcal_config::DateFormat::Fixed(mqlcal_scorecard::DateLayout::SerialDays) } else { mqlcal_config::DateFormat::Auto };
-            cells::timestamps(table, d, &cells::DateRule::configured(&format), missing).ok()
-        })
-        .map(|dates| dates.values)
-        .map(|times| {
-            let mut m: Vec<i32> = times.iter().flatten().map(|&s| mqlcal_features::calendar::month_of(s)).collect();
-            m.sort_unstable();
-            m.dedup();
-            m.len().max(1)
-        })
-        .unwrap_or(12);
+    let months = if months.is_empty() { 12 } else { distinct_months(months).len().max(1) };
     let base = wins as f64 / decided.len() as f64;
     let (capacity, low, high) = guess::sales(table.height() as f64 / months as f64, base);
     guesses.push(format!("[sales]: capacity {capacity} a month, band {low}-{high} (GUESS from {months} months and a {:.1} % win rate)", 100.0 * base));
@@ -586,7 +616,7 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
 }
 
 fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark) {
-    let commented = p.leakage.is_some();
+    let commented = p.leakage.is_some() || p.period_label.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
     let prefix = if commented { "# " } else { "" };
@@ -598,6 +628,8 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     let _ = writeln!(t);
     if let Some(reason) = &p.leakage {
         let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
+    } else if let Some(reason) = &p.period_label {
+        let _ = writeln!(t, "# CREATION PERIOD {:?}: {reason}. {PERIOD_LABEL_COST} Left out: the cohorts follow the creation date already.", p.name);
     }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);

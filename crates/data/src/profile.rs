@@ -7,6 +7,7 @@ use mqlcal_scorecard::DecimalMark;
 use serde::Serialize;
 
 use crate::cells::{self, clean};
+use mqlcal_features::calendar;
 use crate::read::Table;
 use crate::DataError;
 
@@ -43,17 +44,27 @@ pub struct ColumnProfile {
     pub blank_rate_lost: Option<f64>,
     /// Why it looks like leakage, if it does.
     pub leakage: Option<String>,
+    /// Why it looks like a label of when the lead was created rather than of who it is
+    /// (a month, a year, a campaign run once), if it does: see [`period_label`].
+    pub period_label: Option<String>,
 }
 
-/// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads.
-/// Numbers are read with `decimal` as their decimal mark.
-pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String], decimal: DecimalMark) -> Result<Vec<ColumnProfile>, DataError> {
+/// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads,
+/// `months[row]` the month the lead was created in ([`mqlcal_features::calendar::month_of`];
+/// empty when unknown). Numbers are read with `decimal` as their decimal mark.
+pub fn profile_columns(
+    table: &Table,
+    won: &[Option<bool>],
+    months: &[Option<i32>],
+    missing: &[String],
+    decimal: DecimalMark,
+) -> Result<Vec<ColumnProfile>, DataError> {
     use rayon::prelude::*;
     // Columns are independent: profile them on all cores (order kept).
     table
         .column_names()
         .par_iter()
-        .map(|name| profile_column(table, name, won, missing, decimal))
+        .map(|name| profile_column(table, name, won, months, missing, decimal))
         .collect()
 }
 
@@ -61,7 +72,14 @@ pub fn profile_columns(table: &Table, won: &[Option<bool>], missing: &[String], 
 /// distinct values (see `profile_column`); the levels are numbered alike either way.
 const ID_LIKE_AFTER_ROWS: usize = 4096;
 
-fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[String], decimal: DecimalMark) -> Result<ColumnProfile, DataError> {
+fn profile_column(
+    table: &Table,
+    name: &str,
+    won: &[Option<bool>],
+    months: &[Option<i32>],
+    missing: &[String],
+    decimal: DecimalMark,
+) -> Result<ColumnProfile, DataError> {
     let text = cells::text(table, name)?;
     let rows = table.height();
     // Each value's level, numbered as first seen; the rows' levels (BLANK for a blank cell).
@@ -147,6 +165,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
     let blank_rate_won = both.then(|| blank_won as f64 / n_won as f64);
     let blank_rate_lost = both.then(|| blank_lost as f64 / n_lost as f64);
     let leakage = leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost);
+    let period_label = period_label(&row_levels, &levels, months);
     Ok(ColumnProfile {
         name: name.to_string(),
         rows,
@@ -164,6 +183,7 @@ fn profile_column(table: &Table, name: &str, won: &[Option<bool>], missing: &[St
         blank_rate_won,
         blank_rate_lost,
         leakage,
+        period_label,
     })
 }
 
@@ -203,6 +223,84 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
         .iter()
         .find(|w| lower.contains(*w))
         .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
+}
+
+/// What a weight per value of a [`period_label`] column does to a points model.
+pub(crate) const PERIOD_LABEL_COST: &str = "A weight per value learns each period's win rate, drift included, and the next quarter's leads have values no training lead had: they get the baseline's points.";
+
+/// Leads a month (of those with a value) needs for its commonest value to count, and
+/// leads a value needs for its months to count, in [`period_label`].
+const PERIOD_MIN_LEADS: usize = 20;
+/// Share of leads at which a column is taken for a label of the creation period.
+const PERIOD_PURITY: f64 = 0.95;
+
+/// Why a column looks like a label of when the lead was created rather than of who it
+/// is, if it does: every creation month has one value of it (a month, quarter or year
+/// column: `Nov` is November's leads), or every value belongs to one creation month (a
+/// campaign run once, a week number). A weight per value is then a weight per period:
+/// it learns each period's win rate, drift included, and the next quarter's leads have
+/// values no training lead had, so they get the baseline's points. Measured over the
+/// months and values with [`PERIOD_MIN_LEADS`] leads, blanks and undated leads aside;
+/// at least three such months, and two such values, are needed to tell.
+fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> Option<String> {
+    if months.len() != row_levels.len() || levels.len() < 2 || levels.len() > TOP_LEVELS {
+        return None;
+    }
+    let (first, last) = months.iter().flatten().fold((i32::MAX, i32::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    // Fifty years of months at most: a column of dates this is not meant for.
+    if first > last || last - first >= 600 {
+        return None;
+    }
+    let span = (last - first + 1) as usize;
+    let mut joint = vec![0usize; levels.len() * span];
+    for (&level, month) in row_levels.iter().zip(months) {
+        if let (true, Some(month)) = (level != BLANK, month) {
+            joint[level as usize * span + (month - first) as usize] += 1;
+        }
+    }
+    let of_level = |level: usize| &joint[level * span..(level + 1) * span];
+    let month_total = |m: usize| (0..levels.len()).map(|l| joint[l * span + m]).sum::<usize>();
+    let month_mode = |m: usize| (0..levels.len()).max_by_key(|&l| (joint[l * span + m], std::cmp::Reverse(l))).unwrap_or(0);
+    let label = calendar::month_label;
+
+    // Each month, one value.
+    let months_told: Vec<usize> = (0..span).filter(|&m| month_total(m) >= PERIOD_MIN_LEADS).collect();
+    if months_told.len() < 3 {
+        return None;
+    }
+    let (led, dated): (usize, usize) = months_told.iter().map(|&m| (joint[month_mode(m) * span + m], month_total(m))).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    // The months where the value changes: "2023-10 → FY2024, 2024-04 → FY2025".
+    let mut changes: Vec<usize> = months_told.clone();
+    changes.dedup_by_key(|m| month_mode(*m));
+    if changes.len() >= 2 && led as f64 >= PERIOD_PURITY * dated as f64 {
+        let examples: Vec<String> = changes.iter().take(3).map(|&m| format!("{} → {:?}", label(first + m as i32), levels[month_mode(m)])).collect();
+        return Some(format!(
+            "each month of creation has one value of it ({}{}; {:.0} % of dated leads): it says when a lead was created, not who it is",
+            examples.join(", "),
+            if changes.len() > examples.len() { ", …" } else { "" },
+            100.0 * led as f64 / dated as f64
+        ));
+    }
+
+    // Each value, one month.
+    let told: Vec<usize> = (0..levels.len()).filter(|&l| of_level(l).iter().sum::<usize>() >= PERIOD_MIN_LEADS).collect();
+    let valued: usize = joint.iter().sum();
+    let in_told: usize = told.iter().map(|&l| of_level(l).iter().sum::<usize>()).sum();
+    let in_own_month: usize = told.iter().map(|&l| of_level(l).iter().copied().max().unwrap_or(0)).sum();
+    let own_month = |l: usize| (0..span).max_by_key(|&m| (of_level(l)[m], std::cmp::Reverse(m))).unwrap_or(0);
+    let mut told_months: Vec<usize> = told.iter().map(|&l| own_month(l)).collect();
+    told_months.sort_unstable();
+    told_months.dedup();
+    if told.len() >= 2 && told_months.len() >= 2 && 2 * in_told >= valued && in_own_month as f64 >= PERIOD_PURITY * in_told as f64 {
+        let examples: Vec<String> = told.iter().take(3).map(|&l| format!("{:?} in {}", levels[l], label(first + own_month(l) as i32))).collect();
+        return Some(format!(
+            "each of its values belongs to one month of creation ({}{}; {:.0} % of its leads): a label of a period (a campaign run once, a week), not of who the lead is",
+            examples.join(", "),
+            if told.len() > examples.len() { ", …" } else { "" },
+            100.0 * in_own_month as f64 / in_told as f64
+        ));
+    }
+    None
 }
 
 /// A whole number with '.' before each group of three digits (`1.234`, `-12.500.000`;
@@ -333,7 +431,7 @@ mod tests {
         let frame = DataFrame::new_infer_height(vec![Column::new("id".into(), ids), Column::new("late".into(), late)]).unwrap();
         let table = Table { path: "leads.csv".into(), frame };
         let won: Vec<Option<bool>> = (0..rows).map(|i| Some(i % 3 == 0)).collect();
-        let profiles = profile_columns(&table, &won, &[], DecimalMark::Point).unwrap();
+        let profiles = profile_columns(&table, &won, &[], &[], DecimalMark::Point).unwrap();
         assert_eq!((profiles[0].distinct, profiles[0].blanks, profiles[0].numeric), (rows, 0, false));
         // Ties alphabetical: every id once, so the first levels are the smallest ids.
         assert_eq!(profiles[0].top_levels[0], ("L00001".to_string(), 1));
@@ -347,8 +445,8 @@ mod tests {
         let column = |cells: &[&str]| -> (Option<(usize, String)>, bool, Option<f64>) {
             let frame = DataFrame::new_infer_height(vec![Column::new("n".into(), cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())]).unwrap();
             let table = Table { path: "leads.csv".into(), frame };
-            let p = profile_columns(&table, &vec![None; cells.len()], &[], DecimalMark::Point).unwrap().remove(0);
-            let q = profile_columns(&table, &vec![None; cells.len()], &[], DecimalMark::Comma).unwrap().remove(0);
+            let p = profile_columns(&table, &vec![None; cells.len()], &[], &[], DecimalMark::Point).unwrap().remove(0);
+            let q = profile_columns(&table, &vec![None; cells.len()], &[], &[], DecimalMark::Comma).unwrap().remove(0);
             assert_eq!(q.thousands_look, None, "read with ',' nothing is told");
             (p.thousands_look, p.numeric, q.max)
         };
@@ -358,6 +456,61 @@ mod tests {
         assert_eq!(column(&["0.125", "0.250"]).0, None);
         assert_eq!(column(&["1.234", "many"]).0, None);
         assert_eq!(column(&["12", "7"]).0, None);
+    }
+
+    /// `period_label` of a column given as (month index, value) per row.
+    fn period_of(rows: &[(i32, &str)]) -> Option<String> {
+        let mut levels: Vec<&str> = Vec::new();
+        let row_levels: Vec<u32> = rows
+            .iter()
+            .map(|&(_, v)| {
+                if v.is_empty() {
+                    return BLANK;
+                }
+                if !levels.contains(&v) {
+                    levels.push(v);
+                }
+                levels.iter().position(|l| *l == v).unwrap() as u32
+            })
+            .collect();
+        let months: Vec<Option<i32>> = rows.iter().map(|&(m, _)| Some(m)).collect();
+        period_label(&row_levels, &levels, &months)
+    }
+
+    #[test]
+    fn columns_that_only_say_when_a_lead_was_created_are_told_and_signals_are_not() {
+        const JAN_2024: i32 = 2024 * 12;
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"];
+        // 6 months of 40 leads: row i is in month i / 40.
+        let monthly = |value: &dyn Fn(usize, usize) -> String| -> Vec<(i32, String)> {
+            (0..240).map(|i| (JAN_2024 + (i / 40) as i32, value(i / 40, i))).collect()
+        };
+        let told = |rows: &[(i32, String)]| period_of(&rows.iter().map(|(m, v)| (*m, v.as_str())).collect::<Vec<_>>());
+
+        let month = told(&monthly(&|m, _| names[m].to_string())).unwrap();
+        assert!(month.starts_with("each month of creation has one value of it (2024-01 → \"Jan\", 2024-02 → \"Feb\", 2024-03 → \"Mar\", …; 100 % of dated leads)"), "{month}");
+        // A year or a quarter: one value a month, two values in all.
+        assert!(told(&monthly(&|m, _| if m < 3 { "Q1" } else { "Q2" }.to_string())).unwrap().starts_with("each month of creation"));
+        // One lead in 40 otherwise (97.5 %) still says the month.
+        assert!(told(&monthly(&|m, i| if i % 40 == 0 { "other".to_string() } else { names[m].to_string() })).is_some());
+        // Two campaigns a month, each in one month.
+        let campaign = told(&monthly(&|m, i| format!("{}-{}", names[m], i % 2))).unwrap();
+        assert!(campaign.starts_with("each of its values belongs to one month of creation (\"Jan-0\" in 2024-01, \"Jan-1\" in 2024-01, \"Feb-0\" in 2024-02, …; 100 % of its leads)"), "{campaign}");
+
+        // Signals: values spread over the months, a value most leads of every month have,
+        // a mix of one-month values and a big spread one, a tail of small one-lead values.
+        assert_eq!(told(&monthly(&|_, i| ["a", "b", "c"][i % 3].to_string())), None);
+        assert_eq!(told(&monthly(&|_, i| if i % 10 == 0 { "DE" } else { "US" }.to_string())), None);
+        assert_eq!(told(&monthly(&|m, i| if i % 40 < 20 { names[m].to_string() } else { "web".to_string() })), None);
+        assert_eq!(told(&monthly(&|_, i| format!("co{i}"))), None);
+        // Too little to tell: two months; one value and blanks.
+        let two_months: Vec<(i32, &str)> = (0..120).map(|i| (JAN_2024 + (i / 60) as i32, names[(i / 60) as usize])).collect();
+        assert_eq!(period_of(&two_months), None);
+        assert_eq!(told(&monthly(&|m, _| if m % 2 == 0 { "x".to_string() } else { String::new() })), None);
+        // Undated leads are not told from.
+        let levels = ["Jan", "Feb"];
+        assert_eq!(period_label(&[0, 1, 0], &levels, &[None, None, None]), None);
+        assert_eq!(period_label(&[0, 1], &levels, &[]), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, SignalSource};
-use mqlcal_features::{FeatureTable, Outcome, OutcomeCounts};
+use mqlcal_features::{calendar, FeatureTable, Outcome, OutcomeCounts};
 use mqlcal_scorecard::ReadBy;
 use serde::Serialize;
 
@@ -17,7 +17,7 @@ use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
 use crate::guess::Spelled;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
-use crate::profile::{profile_columns, ColumnProfile};
+use crate::profile::{profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::Table;
 use crate::DataError;
 
@@ -176,6 +176,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     };
     warnings.extend(columns.warnings);
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
+    warnings.extend(period_labels(config, &columns.profiles));
     warnings.extend(signal_shape_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
     warnings.extend(levels_spelled_apart(config, &unnamed_levels));
@@ -349,15 +350,17 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         let file = &raw.path;
         let ids = cells::text(raw, &config.id_column)?;
         let mut lookup = LeadLookup::new(index.as_ref().ok_or_else(|| IdRows::too_many(table.ids.len(), file))?);
-        let won: Vec<Option<bool>> = ids
+        let rows: Vec<Option<usize>> = ids.iter().map(|id| id.and_then(|id| markers.clean(id)).and_then(|id| lookup.row(id))).collect();
+        let won: Vec<Option<bool>> = rows
             .iter()
-            .map(|id| match id.and_then(|id| markers.clean(id)).and_then(|id| lookup.row(id)).map(|row| &table.outcomes[row]) {
+            .map(|row| match row.map(|row| &table.outcomes[row]) {
                 Some(Outcome::Won) => Some(true),
                 Some(Outcome::Lost) => Some(false),
                 _ => None,
             })
             .collect();
-        let profiles = profile_columns(raw, &won, &config.csv.missing, config.csv.decimal)?;
+        let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
+        let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {
                 warnings.push(format!(
@@ -443,6 +446,23 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
         }
     }
     leakage_suspects
+}
+
+/// A warning for each signal that reads a column saying when the lead was created
+/// rather than who it is (a month or year column, a campaign run once): see
+/// `profile::period_label`.
+fn period_labels(config: &Config, profiles: &[ColumnProfile]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for signal in &config.signals {
+        let Some(column) = signal.source.column() else { continue };
+        if let Some(reason) = profiles.iter().find(|p| p.name == column).and_then(|p| p.period_label.as_ref()) {
+            warnings.push(format!(
+                "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts follow the creation date already",
+                signal.name
+            ));
+        }
+    }
+    warnings
 }
 
 /// Categorical values the config does not name, by signal, most frequent first.
