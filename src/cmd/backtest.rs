@@ -57,6 +57,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn json_summary(b: &Backtest, thresholds_file: &Path, written: &[PathBuf]) -> serde_json::Value {
     let mut summary = threshold_json(b, thresholds_file, written);
+    if !b.before_window.is_empty() {
+        summary["before_window"] = json!(b.before_window);
+    }
     if let Some(t) = &b.two_axis {
         summary["two_axis"] = json!({
             "rule": t.rule,
@@ -119,6 +122,9 @@ fn render(b: &Backtest) -> String {
     let c = &b.constraints;
     if let Some(as_of) = &b.as_of {
         let _ = writeln!(s, "as of {as_of}");
+    }
+    if !b.before_window.is_empty() {
+        let _ = writeln!(s, "{}", mqlcal_features::split::before_window_sentence(&b.before_window, b.training_cohorts.len()));
     }
     for m in b.maturity.iter().filter(|m| b.not_yet_judged.contains(&m.cohort)) {
         let _ = writeln!(s, "not yet judged: {}", mqlcal_features::CohortMaturity::describe(m));

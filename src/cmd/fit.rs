@@ -71,6 +71,9 @@ fn render(report: &FitReport) -> String {
         if let Some(as_of) = &t.as_of {
             let _ = writeln!(s, "as of {as_of}{}", if t.unfinished_windows > 0 { format!("; {} leads with unfinished engagement windows left out", t.unfinished_windows) } else { String::new() });
         }
+        if !t.before_window.is_empty() {
+            let _ = writeln!(s, "{}", mqlcal_features::split::before_window_sentence(&t.before_window, t.cohorts.len()));
+        }
         if !t.not_yet_judged.is_empty() {
             let _ = writeln!(s, "not yet judged (immature): {}\n", t.not_yet_judged.join(", "));
         }

@@ -94,6 +94,9 @@ fn render(summary: &Summary, verbose: bool) -> String {
         summary.holdout_decided_leads,
         summary.holdout_auc.map_or(String::new(), |auc| format!(", holdout AUC {auc:.3}"))
     );
+    if !summary.before_window.is_empty() {
+        let _ = writeln!(s, "{}", mqlcal_features::split::before_window_sentence(&summary.before_window, summary.training_cohorts.len()));
+    }
     if !summary.not_yet_judged.is_empty() {
         let _ = writeln!(s, "Not yet judged: {}", summary.not_yet_judged.join("; "));
     }

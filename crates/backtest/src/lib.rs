@@ -63,6 +63,9 @@ pub struct BacktestInputs<'a> {
 pub struct Backtest {
     pub training_cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
+    /// Cohorts older than the training window: neither trained on nor judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before_window: Vec<String>,
     /// Later cohorts, not mature yet: not judged, their complete months count as volume.
     pub not_yet_judged: Vec<String>,
     /// The export's as-of date the leads were judged at.
@@ -196,6 +199,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     Ok(Backtest {
         training_cohorts: split.training_cohorts.clone(),
         holdout_cohorts: split.holdout_cohorts.clone(),
+        before_window: split.before_window.clone(),
         not_yet_judged: split.not_yet_judged.clone(),
         as_of: table.as_of.map(|a| mqlcal_features::calendar::format_timestamp(a.at)),
         maturity: split.maturity.clone(),
@@ -329,7 +333,10 @@ fn walk_forward_steps(inputs: &BacktestInputs, c: &Constraints) -> Result<Vec<Wa
     if !spec.walk_forward {
         return Ok(Vec::new());
     }
-    let mut usable = split.training_cohorts.clone();
+    // Every cohort that can train or be judged, older than the training window too: each
+    // step's refit keeps the window ([model] training_cohorts) before the cohort it tests.
+    let mut usable = split.before_window.clone();
+    usable.extend(split.training_cohorts.iter().cloned());
     usable.extend(split.holdout_cohorts.iter().cloned());
     let alpha = model.fit.as_ref().map(|f| f.alpha).unwrap_or(match model_spec.alpha {
         mqlcal_config::AlphaSpec::Fixed(a) => a,

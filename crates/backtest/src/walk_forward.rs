@@ -164,9 +164,9 @@ fn step(
     });
     Ok(WalkForwardStep {
         cohort: tested,
-        training_from: cohorts[0].clone(),
+        training_from: split.training_cohorts.first().cloned().unwrap_or_default(),
         training_to: previous,
-        training_cohorts: cohorts.len() - 1,
+        training_cohorts: split.training_cohorts.len(),
         leads: totals.iter().sum(),
         won: totals[0],
         lost: totals[1],

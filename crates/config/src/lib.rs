@@ -444,6 +444,10 @@ pub struct ModelSpec {
     /// Latest cohorts held out of the fit; None = the latest mature cohort when
     /// at least 2 cohorts precede it, else none.
     pub holdout_cohorts: Option<usize>,
+    /// The training window: every fit (the model's, each walk-forward refit) trains on
+    /// at most this many of the latest cohorts before the one it is judged on; older
+    /// cohorts are left out. None = every earlier cohort.
+    pub training_cohorts: Option<usize>,
     /// A cohort is mature (can be held out and judged) when its engagement
     /// windows are complete and at least this share of its leads is decided.
     pub min_decided_share: f64,
@@ -472,6 +476,7 @@ impl Default for ModelSpec {
             scaling: PointsScaling::MaxPoints(100.0),
             calibration: Calibration::Platt,
             holdout_cohorts: None,
+            training_cohorts: None,
             min_decided_share: DEFAULT_MIN_DECIDED_SHARE,
             max_rounding_loss: 0.005,
             alpha_folds: None,

@@ -24,6 +24,7 @@ pub struct RawModel {
     pub base_odds: Option<f64>,
     pub calibration: Option<String>,
     pub holdout_cohorts: Option<usize>,
+    pub training_cohorts: Option<usize>,
     pub min_decided_share: Option<f64>,
     pub max_rounding_loss: Option<f64>,
     pub alpha_folds: Option<usize>,
@@ -104,6 +105,12 @@ pub(crate) fn check_model(
         scaling,
         calibration,
         holdout_cohorts: raw.holdout_cohorts,
+        training_cohorts: match raw.training_cohorts {
+            Some(0) => {
+                return Err("[model] training_cohorts = 0: expected at least 1 (the latest cohorts before the holdout that the fit trains on), or leave it out to train on every earlier cohort".into())
+            }
+            other => other,
+        },
         min_decided_share,
         max_rounding_loss,
         base_points: match raw.base_points {

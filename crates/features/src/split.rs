@@ -23,6 +23,10 @@ impl std::error::Error for SplitError {}
 pub struct Split {
     pub training_cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
+    /// Cohorts older than the training window (`[model] training_cohorts`): neither
+    /// trained on nor judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before_window: Vec<String>,
     /// Decided rows of the training cohorts whose windows are complete.
     pub training_rows: Vec<usize>,
     /// Decided rows of the holdout cohorts whose windows are complete.
@@ -36,6 +40,19 @@ pub struct Split {
     pub unfinished_windows: usize,
     /// What makes this split less reliable (an explicit holdout on an immature cohort).
     pub warnings: Vec<String>,
+}
+
+/// The cohorts older than the training window, in words ("" when none): every place that
+/// lists what a run trained on says it so.
+pub fn before_window_sentence(before_window: &[String], training_cohorts: usize) -> String {
+    match before_window {
+        [] => String::new(),
+        [one] => format!("Older than the training window ([model] training_cohorts = {training_cohorts}), not fitted on: {one}."),
+        [first, .., last] => format!(
+            "Older than the training window ([model] training_cohorts = {training_cohorts}), not fitted on: {first} to {last} ({} cohorts).",
+            before_window.len()
+        ),
+    }
 }
 
 /// Out-of-time split. By default the holdout is the latest *mature* cohort
@@ -96,6 +113,11 @@ fn split_of(table: &FeatureTable, spec: &ModelSpec, maturity: Vec<CohortMaturity
             }
         },
     };
+    // The training window: the latest cohorts before the holdout; older ones are left out.
+    let (before_window, training) = match spec.training_cohorts {
+        Some(n) if training.len() > n => training.split_at(training.len() - n),
+        _ => (&[][..], training),
+    };
     let mut unfinished_windows = 0;
     let index = table.cohort_index();
     let mut decided = |set: &[String]| -> Vec<usize> {
@@ -116,6 +138,7 @@ fn split_of(table: &FeatureTable, spec: &ModelSpec, maturity: Vec<CohortMaturity
     Ok(Split {
         training_cohorts: training.to_vec(),
         holdout_cohorts: holdout.to_vec(),
+        before_window: before_window.to_vec(),
         training_rows,
         holdout_rows,
         not_yet_judged: later.to_vec(),
@@ -186,6 +209,41 @@ mod tests {
         let t = table(jan_1_2024, jan_1_2024 + 411, 400);
         let e = split(&t, &spec(None)).unwrap_err().to_string();
         assert!(e.contains("min_decided_share") && e.contains("no cohort is mature"), "{e}");
+    }
+
+    #[test]
+    fn a_training_window_keeps_the_latest_cohorts_before_the_holdout() {
+        let jan_1_2023 = 19_358;
+        // 2023-Q1 .. 2024-Q4, all mature by 2025-01-31: 2024-Q4 is held out.
+        let t = table(jan_1_2023, jan_1_2023 + 730, 0);
+        let t = FeatureTable { as_of: Some(crate::AsOf { at: (jan_1_2023 + 761) * 86_400, window_seconds: 30 * 86_400 }), ..t };
+        let every = split(&t, &spec(None)).unwrap();
+        assert_eq!(every.holdout_cohorts, vec!["2024-Q4"]);
+        assert_eq!(every.training_cohorts.len(), 7);
+        assert!(every.before_window.is_empty());
+        let window = split(&t, &ModelSpec { training_cohorts: Some(3), ..spec(None) }).unwrap();
+        assert_eq!(window.holdout_cohorts, every.holdout_cohorts);
+        assert_eq!(window.training_cohorts, vec!["2024-Q1", "2024-Q2", "2024-Q3"]);
+        assert_eq!(window.before_window, vec!["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"]);
+        // Only the window's rows train; the holdout's are the same.
+        let index = t.cohort_index();
+        assert!(window.training_rows.iter().all(|&i| window.training_cohorts.contains(&index.labels[index.of_row[i] as usize])));
+        assert_eq!(window.training_rows, every.training_rows.iter().copied().filter(|i| window.training_rows.contains(i)).collect::<Vec<_>>());
+        assert_eq!(window.holdout_rows, every.holdout_rows);
+        // A window as wide as the training cohorts, or wider, leaves nothing out.
+        for n in [7, 20] {
+            let wide = split(&t, &ModelSpec { training_cohorts: Some(n), ..spec(None) }).unwrap();
+            assert_eq!((wide.training_cohorts, wide.before_window), (every.training_cohorts.clone(), vec![]));
+        }
+        // With an explicit holdout too.
+        let s = split(&t, &ModelSpec { training_cohorts: Some(2), ..spec(Some(2)) }).unwrap();
+        assert_eq!((s.training_cohorts, s.holdout_cohorts), (vec!["2024-Q1".to_string(), "2024-Q2".into()], vec!["2024-Q3".to_string(), "2024-Q4".into()]));
+        assert_eq!(
+            before_window_sentence(&s.before_window, 2),
+            "Older than the training window ([model] training_cohorts = 2), not fitted on: 2023-Q1 to 2023-Q4 (4 cohorts)."
+        );
+        assert_eq!(before_window_sentence(&["2023-Q4".to_string()], 2), "Older than the training window ([model] training_cohorts = 2), not fitted on: 2023-Q4.");
+        assert_eq!(before_window_sentence(&[], 2), "");
     }
 
     #[test]

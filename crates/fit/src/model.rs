@@ -462,6 +462,7 @@ pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training 
         cohorts: split.training_cohorts.clone(),
         holdout_cohorts: split.holdout_cohorts.clone(),
         not_yet_judged: split.not_yet_judged.clone(),
+        before_window: split.before_window.clone(),
         as_of: table
             .as_of
             .map(|a| mqlcal_features::calendar::format_timestamp(a.at)),

@@ -84,6 +84,9 @@ pub struct Summary {
     pub run_directory: String,
     pub training_cohorts: Vec<String>,
     pub holdout_cohorts: Vec<String>,
+    /// Cohorts older than the training window: neither trained on nor judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before_window: Vec<String>,
     /// The export's as-of date the leads were judged at.
     pub as_of: Option<String>,
     /// Later cohorts not mature yet, each with its open share and unfinished windows.
@@ -131,6 +134,7 @@ impl Summary {
             run_directory: out.display().to_string(),
             training_cohorts: b.training_cohorts.clone(),
             holdout_cohorts: b.holdout_cohorts.clone(),
+            before_window: b.before_window.clone(),
             as_of: b.as_of.clone(),
             not_yet_judged: b
                 .maturity

@@ -163,6 +163,9 @@ pub struct Training {
     /// too few leads decided): neither trained on nor held out.
     #[serde(default, alias = "excluded_cohorts", skip_serializing_if = "Vec::is_empty")]
     pub not_yet_judged: Vec<String>,
+    /// Cohorts older than the training window (`[model] training_cohorts`): left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_window: Vec<String>,
     /// The export's as-of date ("2025-12-31 23:59:59") the leads were judged at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,

@@ -59,6 +59,7 @@ fn backtest(c: &Constraints, rows: Vec<ThresholdRow>) -> Backtest {
     Backtest {
         training_cohorts: vec!["2024-Q1".into(), "2024-Q2".into()],
         holdout_cohorts: vec!["2024-Q3".into()],
+        before_window: vec![],
         not_yet_judged: vec![],
         as_of: None,
         maturity: vec![],

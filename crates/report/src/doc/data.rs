@@ -45,6 +45,9 @@ pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
         b.training_cohorts.join(", "),
         b.holdout_cohorts.join(", ")
     ))];
+    if !b.before_window.is_empty() {
+        blocks.push(Block::Paragraph(mqlcal_features::split::before_window_sentence(&b.before_window, b.training_cohorts.len())));
+    }
     if let Some(as_of) = &b.as_of {
         blocks.push(Block::Paragraph(format!(
             "As of {as_of}. MQLs per month are measured over {} complete months ({}).",
