@@ -1275,3 +1275,58 @@ fn a_few_events_after_the_export_are_said_with_the_as_of_that_fixes_them() {
 fn iso_of(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0).unwrap().format("%Y-%m-%d %H:%M:%S").to_string()
 }
+
+/// A CRM migration dated every lead it moved with the day it ran: the sample's leads
+/// created before 2024-04-01 all read 2024-04-01. Every command that reads the leads
+/// says so, with the test's own count, the day's cohort and the setting that fixes it;
+/// the plain sample, and a busy but ordinary day (a trade-show list of 150 leads), are
+/// not named.
+#[test]
+fn a_migration_that_dated_every_lead_it_moved_is_said() {
+    let data = repo_root().join("notebooks-data");
+    let (header, leads) = read_csv(&data.join("leads.csv"));
+    let migrated = |leads: &[Vec<String>], day: &str, before: &str| -> (Vec<Vec<String>>, usize) {
+        let mut moved = 0;
+        let rows = leads
+            .iter()
+            .map(|row| {
+                let mut row = row.clone();
+                if row[1].as_str() < before {
+                    row[1] = day.to_string();
+                    moved += 1;
+                }
+                row
+            })
+            .collect();
+        (rows, moved)
+    };
+    let run = |rows: &[Vec<String>], command: &str| -> String {
+        let dir = tempfile::tempdir().unwrap();
+        copy_sample(dir.path());
+        write_csv(&dir.path().join("leads.csv"), &header, rows);
+        let args: Vec<&str> = if command == "validate" { vec!["validate", "--config", "mqlcal.toml"] } else { vec!["features", "--config", "mqlcal.toml", "-o", "table.csv"] };
+        let (code, out, err) = run_in(dir.path(), &args);
+        assert_eq!(code, 0, "{out}{err}");
+        format!("{out}{err}")
+    };
+
+    let (rows, moved) = migrated(&leads, "2024-04-01", "2024-04-01");
+    let on_the_day = rows.iter().filter(|r| r[1] == "2024-04-01").count();
+    assert!(moved > 1000 && on_the_day > moved, "{moved} {on_the_day}");
+    let said = format!(
+        "leads.csv: {on_the_day} of {} dated leads ({:.0} %) were created on 2024-04-01, ",
+        leads.len(),
+        100.0 * on_the_day as f64 / leads.len() as f64
+    );
+    for command in ["validate", "features"] {
+        let out = run(&rows, command);
+        assert!(out.contains(&said), "{command}: {said}\n{out}");
+        assert!(out.contains("an import or a CRM migration stamps its own date on the leads it moves") && out.contains("fall in its cohort (2024-Q2)") && out.contains("name it as [columns] created_at"), "{out}");
+    }
+
+    // 150 leads on one day: busy, but no import.
+    let (show, moved) = migrated(&leads, "2024-06-12", "2024-01-08");
+    assert!((100..300).contains(&moved), "{moved}");
+    assert!(!run(&show, "validate").contains("an import or a CRM migration"));
+    assert!(!run(&leads, "validate").contains("an import or a CRM migration"));
+}

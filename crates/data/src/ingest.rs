@@ -143,6 +143,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }
+    stats.warnings.extend(import_day_warning(&table, &stats.files));
     let auto_bins = choose_auto_bins(config, &mut table);
     Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables })
 }
@@ -482,6 +483,52 @@ pub fn cohort_label(created_at: Option<i64>, period: Period) -> String {
         Period::Month => format!("{:04}-{:02}", date.year(), date.month()),
         Period::Quarter => format!("{:04}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
     }
+}
+
+/// A creation day is taken for an import's when it holds at least this share of the
+/// leads, this many times a typical day's (the median of days with leads), and at least
+/// [`IMPORT_DAY_MIN_LEADS`] leads.
+const IMPORT_DAY_SHARE: f64 = 0.05;
+const IMPORT_DAY_TIMES: usize = 10;
+const IMPORT_DAY_MIN_LEADS: usize = 100;
+
+/// One creation day far busier than any typical one: an import or a CRM migration
+/// stamps its own date on every lead it moves, so their windows start that day, they
+/// all fall in its cohort whenever they came, and their earlier events count as before
+/// creation — silently. (A list uploaded after a trade show is dated right; the warning
+/// says so.)
+fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<String> {
+    if table.patterns.is_some() {
+        return None;
+    }
+    let days: Vec<i64> = table.created_at.iter().flatten().map(|t| t.div_euclid(86_400)).collect();
+    let (first, last) = (*days.iter().min()?, *days.iter().max()?);
+    // A span of centuries is a date problem of its own (plausible_dates).
+    if days.len() < 2 * IMPORT_DAY_MIN_LEADS || last - first > 100_000 {
+        return None;
+    }
+    let mut per_day = vec![0usize; (last - first + 1) as usize];
+    for day in &days {
+        per_day[(day - first) as usize] += 1;
+    }
+    let (busiest, leads) = per_day.iter().enumerate().max_by_key(|&(k, &n)| (n, std::cmp::Reverse(k)))?;
+    let mut busy: Vec<usize> = per_day.iter().copied().filter(|&n| n > 0).collect();
+    let middle = busy.len() / 2;
+    let typical = *busy.select_nth_unstable(middle).1;
+    if *leads < IMPORT_DAY_MIN_LEADS || (*leads as f64) < IMPORT_DAY_SHARE * days.len() as f64 || *leads < IMPORT_DAY_TIMES * typical {
+        return None;
+    }
+    let day = first + busiest as i64;
+    let row = table.created_at.iter().position(|t| t.is_some_and(|t| t.div_euclid(86_400) == day))?;
+    Some(format!(
+        "{}: {leads} of {} dated leads ({:.0} %) were created on {}, {}× a typical day ({typical}): an import or a CRM migration stamps its own date on the leads it moves, so their engagement windows start that day and they fall in its cohort ({}) whenever they came. If the export keeps each lead's original creation date in another column, name it as [columns] created_at (a list uploaded after an event is dated right and needs nothing)",
+        files.first().map(|f| f.display().to_string()).unwrap_or_default(),
+        days.len(),
+        100.0 * *leads as f64 / days.len() as f64,
+        &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10],
+        leads / typical.max(1),
+        table.cohorts[row]
+    ))
 }
 
 /// A warning naming cohorts whose decided leads are all won or all lost.
