@@ -400,3 +400,70 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
     );
     assert!(!said.contains("signal \"industry\" reads"), "{said}");
 }
+
+/// An activity sales logs once a lead is theirs: the sample's events with a "Sales Call"
+/// three days after creation for four won leads in five and one lost lead in twenty-five.
+/// On its own it nearly separates won from lost, so `init` leaves it out as a leakage
+/// suspect with the shares (counted here by hand) and drafts every activity the leads do;
+/// with it enabled, `validate` says the same of the signal. The plain sample's draft
+/// suspects no activity.
+#[test]
+fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_sample(d);
+    let (_, leads) = read_csv(&d.join("leads.csv"));
+    let (header, mut events) = read_csv(&d.join("events.csv"));
+    let (mut won, mut won_called, mut lost, mut lost_called) = (0, 0, 0, 0);
+    for (k, lead) in leads.iter().enumerate() {
+        let called = match lead[2].as_str() {
+            "won" => {
+                won += 1;
+                k % 5 != 0
+            }
+            "lost" => {
+                lost += 1;
+                k % 25 == 0
+            }
+            _ => false,
+        };
+        if called {
+            let at = (iso_utc(&lead[1]) + chrono::Duration::days(3) + chrono::Duration::hours(10)).format("%Y-%m-%dT%H:%M:%S").to_string();
+            events.push(vec![lead[0].clone(), at, "Sales Call".into()]);
+            if lead[2] == "won" {
+                won_called += 1;
+            } else {
+                lost_called += 1;
+            }
+        }
+    }
+    write_csv(&d.join("events.csv"), &header, &events);
+    let (won_share, lost_share) = (100.0 * won_called as f64 / won as f64, 100.0 * lost_called as f64 / lost as f64);
+    let auc = 0.5 + (won_share - lost_share) / 200.0;
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let suspect = format!(
+        "# LEAKAGE SUSPECT \"Sales Call\": inside the 30-day window {won_share:.0} % of won leads have it and {lost_share:.0} % of lost ones (AUC {auc:.2} on its own): probably logged by sales once the lead was theirs"
+    );
+    assert!(draft.contains(&suspect), "{suspect}\n{draft}");
+    assert!(draft.contains("# [[signals]]\n# name = \"Sales Call\"\n# axis = \"engagement\"\n# kind = \"events\"\n# activity = \"Sales Call\""), "{draft}");
+    assert_eq!(draft.matches("LEAKAGE SUSPECT").count(), 1, "{draft}");
+    assert!(draft.contains("\nactivity = \"demo_request\"\n") && draft.contains("\nactivity = \"pricing_page_visit\"\n"), "{draft}");
+    run_job(d, "draft.toml");
+
+    // Enabled by hand in the sample's config, validate names it (its shares are over
+    // the leads whose windows are complete, so only the start is compared).
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap()
+        + "\n[[signals]]\nname = \"sales_call\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Sales Call\"]\ncap = 1\n";
+    write(d, "enabled.toml", config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "enabled.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("signal \"sales_call\" (activity \"Sales Call\") looks like leakage: inside the 30-day window "), "{out}");
+    assert_eq!(out.matches("looks like leakage: inside").count(), 1, "{out}");
+
+    let (code, _, err) = run_in(&repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("LEAKAGE SUSPECT"));
+}

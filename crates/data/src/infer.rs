@@ -13,7 +13,7 @@ use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
-use crate::profile::{profile_columns, ColumnProfile, PERIOD_LABEL_COST};
+use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
 
@@ -98,7 +98,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let mut notes = ReadNotes::default();
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let look = look_at_leads(leads, options, &csv, &mut notes)?;
-    let events_look = events.map(|events| look_at_events(events, &csv, &mut notes)).transpose()?;
+    let events_look = events.map(|events| look_at_events(events, &csv, &look, &mut notes)).transpose()?;
     let mut guesses = Vec::new();
     let mut t = String::new();
     render_input(&mut t, leads, events, config_path, options, look.decimal);
@@ -124,7 +124,8 @@ struct LeadsLook {
     date: Option<String>,
     /// The date column holds a spreadsheet's serial day numbers (drafted as `excel_serial`).
     date_serial: bool,
-    /// Each row's creation month (empty without a date column).
+    /// Each row's creation time and month (empty without a date column).
+    created: Vec<Option<i64>>,
     months: Vec<Option<i32>>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
@@ -238,14 +239,15 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     };
     // Each lead's creation month: the cohorts init drafts, the months the sales guess
     // spreads the leads over, and the columns that only say when a lead was created.
-    let months: Vec<Option<i32>> = date
+    let created: Vec<Option<i64>> = date
         .as_deref()
         .and_then(|column| {
             let format = if date_serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
             cells::timestamps(&table, column, &cells::DateRule::configured(&format), &csv.missing).ok()
         })
-        .map(|dates| dates.values.iter().map(|t| t.map(calendar::month_of)).collect())
+        .map(|dates| dates.values)
         .unwrap_or_default();
+    let months: Vec<Option<i32>> = created.iter().map(|t| t.map(calendar::month_of)).collect();
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
@@ -278,7 +280,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, months, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -289,9 +291,27 @@ struct EventsLook {
     occurred_serial: bool,
     activity: String,
     activities: BTreeMap<String, usize>,
+    /// Per activity, the decided leads (by row of the leads file) with one of its events
+    /// inside the drafted window; empty without creation dates or outcomes.
+    leads_with: BTreeMap<String, Vec<u64>>,
 }
 
-fn look_at_events(events: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
+/// The engagement window init drafts (`window_days`), in days.
+const DRAFT_WINDOW_DAYS: i64 = 30;
+
+/// [`profile::activity_leakage`] of a signal counting these activities (their leads'
+/// bits, OR-ed), judged on the decided leads.
+fn activity_leakage(leads_with: &[&Vec<u64>], won: &[Option<bool>]) -> Option<String> {
+    let mut tally = profile::HadIt::default();
+    for (row, outcome) in won.iter().enumerate() {
+        if let Some(outcome) = outcome {
+            tally.add(*outcome, leads_with.iter().any(|bits| bits.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1)), 1);
+        }
+    }
+    tally.leakage(DRAFT_WINDOW_DAYS as u32)
+}
+
+fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let ev = read::read_table(events, csv, None, notes)?;
     let ev_names = ev.column_names();
@@ -311,7 +331,41 @@ fn look_at_events(events: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Res
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities })
+    let leads_with = decided_leads_with(&ev, (&lead_id, &occurred, occurred_serial), &cells, csv, look).unwrap_or_default();
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with })
+}
+
+/// Per activity, a bit per row of the leads file: a decided lead with one of its events
+/// inside the drafted window. None when the events cannot be placed (no creation dates,
+/// times that do not read, no decided leads).
+fn decided_leads_with(
+    ev: &read::Table,
+    (lead_id, occurred, serial): (&str, &str, bool),
+    activity: &cells::TextColumn,
+    csv: &CsvOptions,
+    look: &LeadsLook,
+) -> Option<BTreeMap<String, Vec<u64>>> {
+    if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
+        return None;
+    }
+    let format = if serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
+    let times = cells::timestamps(ev, occurred, &cells::DateRule::configured(&format), &csv.missing).ok()?.values;
+    let event_leads = cells::text(ev, lead_id).ok()?;
+    let lead_ids = cells::text(&look.table, look.id.as_deref()?).ok()?;
+    let row_of: std::collections::HashMap<&str, usize> =
+        lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
+    let words = look.won.len().div_ceil(64);
+    let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for ((lead, time), name) in event_leads.iter().zip(&times).zip(activity.iter()) {
+        let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
+        let Some(&row) = row_of.get(lead) else { continue };
+        let inside = look.created[row].is_some_and(|created| (created..=created + DRAFT_WINDOW_DAYS * 86_400).contains(time));
+        if inside && look.won[row].is_some() {
+            let bits = leads_with.entry(name.to_string()).or_insert_with(|| vec![0; words]);
+            bits[row / 64] |= 1 << (row % 64);
+        }
+    }
+    Some(leads_with)
 }
 
 /// How a column reads as dates: Some(false) when "auto" detects its layout, Some(true)
@@ -487,13 +541,14 @@ fn render_events(t: &mut String, ev: &EventsLook) {
     let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
     let _ = writeln!(t, "activity = {}", toml_str(&activity));
     let _ = writeln!(t, "{}", if *occurred_serial { date_format_line(true) } else { "date_format = \"auto\"" });
-    let _ = writeln!(t, "window_days = 30   # count events in [created_at, created_at + 30 days]: the as-of scoring moment\n");
+    let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment\n");
 }
 
 fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>, options: &InitOptions) {
     let LeadsLook { id, date, decided, outcome, segment, profiles, .. } = look;
     let no_events = BTreeMap::new();
     let event_activities = events.map_or(&no_events, |e| &e.activities);
+    let events_look = events;
     let _ = writeln!(t, "[cohorts]");
     let _ = writeln!(t, "{}\n", cohort_period_line(&look.months));
 
@@ -517,16 +572,26 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
                 spellings.iter().map(|(a, n)| format!("{} {n}", toml_str(a))).collect::<Vec<_>>().join(", ")
             ),
         };
-        let _ = writeln!(t, "[[signals]]");
-        let _ = writeln!(t, "name = {}", toml_str(&signal_name(name)));
-        let _ = writeln!(t, "axis = \"engagement\"");
-        let _ = writeln!(t, "kind = \"events\"");
+        let leads_with: Vec<&Vec<u64>> = events_look.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
+        let leakage = activity_leakage(&leads_with, &look.won);
+        if let Some(reason) = &leakage {
+            let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
+        }
+        let mut body = String::new();
+        let _ = writeln!(body, "[[signals]]");
+        let _ = writeln!(body, "name = {}", toml_str(&signal_name(name)));
+        let _ = writeln!(body, "axis = \"engagement\"");
+        let _ = writeln!(body, "kind = \"events\"");
         let _ = match spellings.as_slice() {
-            [(activity, _)] => writeln!(t, "activity = {}", toml_str(activity)),
-            _ => writeln!(t, "activity = [{}]", spellings.iter().map(|(a, _)| toml_str(a)).collect::<Vec<_>>().join(", ")),
+            [(activity, _)] => writeln!(body, "activity = {}", toml_str(activity)),
+            _ => writeln!(body, "activity = [{}]", spellings.iter().map(|(a, _)| toml_str(a)).collect::<Vec<_>>().join(", ")),
         };
-        let _ = writeln!(t, "cap = 5              # cap awareness content; raise for decision-stage actions");
-        let _ = writeln!(t, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
+        let _ = writeln!(body, "cap = 5              # cap awareness content; raise for decision-stage actions");
+        let _ = writeln!(body, "decay = \"none\"       # or \"standard\" (1.0 first week ... 0.2 after 90 days)");
+        let prefix = if leakage.is_some() { "# " } else { "" };
+        for line in body.lines() {
+            let _ = writeln!(t, "{prefix}{line}");
+        }
     }
 }
 

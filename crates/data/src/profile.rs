@@ -225,6 +225,49 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
         .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
 }
 
+/// Decided leads that had something (an activity inside their window), won and lost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct HadIt {
+    pub won: usize,
+    pub won_with: usize,
+    pub lost: usize,
+    pub lost_with: usize,
+}
+
+impl HadIt {
+    /// `leads` decided leads alike: won or lost, with it or not.
+    pub fn add(&mut self, won: bool, has: bool, leads: usize) {
+        let with = if has { leads } else { 0 };
+        if won {
+            (self.won, self.won_with) = (self.won + leads, self.won_with + with);
+        } else {
+            (self.lost, self.lost_with) = (self.lost + leads, self.lost_with + with);
+        }
+    }
+
+    /// Why counting it looks like leakage, if it does: inside the window, having it nearly
+    /// separates won from lost leads on its own (an AUC of [`LEAKAGE_AUC`], as for a
+    /// column) — a call, a meeting or a proposal logged by sales once the lead was
+    /// theirs, not something the lead did. (A demo request, the strongest thing a lead
+    /// does, is had by a minority of won leads.)
+    pub fn leakage(&self, window_days: u32) -> Option<String> {
+        if self.won == 0 || self.lost == 0 {
+            return None;
+        }
+        let (won_share, lost_share) = (self.won_with as f64 / self.won as f64, self.lost_with as f64 / self.lost as f64);
+        // A yes/no score's AUC: the pairs it orders right, ties counted half.
+        let auc = 0.5 + (won_share - lost_share) / 2.0;
+        let separation = auc.max(1.0 - auc);
+        (separation >= LEAKAGE_AUC).then(|| {
+            format!(
+                "inside the {window_days}-day window {:.0} % of won leads have it and {:.0} % of lost ones (AUC {separation:.2} on its own): probably logged by sales once the lead was theirs (a call, a meeting, a proposal), not done by the lead",
+                100.0 * won_share,
+                100.0 * lost_share
+            )
+        })
+    }
+}
+
 /// What a weight per value of a [`period_label`] column does to a points model.
 pub(crate) const PERIOD_LABEL_COST: &str = "A weight per value learns each period's win rate, drift included, and the next quarter's leads have values no training lead had: they get the baseline's points.";
 

@@ -17,7 +17,7 @@ use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
 use crate::guess::Spelled;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
-use crate::profile::{profile_columns, ColumnProfile, PERIOD_LABEL_COST};
+use crate::profile::{profile_columns, ColumnProfile, HadIt, PERIOD_LABEL_COST};
 use crate::read::Table;
 use crate::DataError;
 
@@ -178,6 +178,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(period_labels(config, &columns.profiles));
     warnings.extend(signal_shape_warnings(config, table));
+    warnings.extend(events_signals_that_leak(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
     warnings.extend(levels_spelled_apart(config, &unnamed_levels));
     let blank_rates = columns.blank_rates;
@@ -446,6 +447,31 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
         }
     }
     leakage_suspects
+}
+
+/// A warning for each events signal that nearly separates won from lost leads on its
+/// own (`profile::HadIt::leakage`): among decided leads with complete windows, the
+/// share of won and of lost leads the signal counts anything for.
+fn events_signals_that_leak(config: &Config, table: &FeatureTable) -> Vec<String> {
+    let Some(spec) = &config.events else { return Vec::new() };
+    let judged: Vec<usize> = table.decided_rows().into_iter().filter(|&i| table.window_complete(i)).collect();
+    let mut warnings = Vec::new();
+    for signal in config.signals.iter().filter(|s| s.counts_events()) {
+        let SignalSource::Events { activities, .. } = &signal.source else { continue };
+        let Some(j) = table.columns.iter().position(|c| c.signal == signal.name) else { continue };
+        let mut tally = HadIt::default();
+        for &i in &judged {
+            tally.add(table.outcomes[i] == Outcome::Won, table.matrix[[i, j]] > 0.0, table.leads_at(i) as usize);
+        }
+        if let Some(reason) = tally.leakage(spec.window_days) {
+            warnings.push(format!(
+                "signal {:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
+                signal.name,
+                activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    warnings
 }
 
 /// A warning for each signal that reads a column saying when the lead was created
