@@ -1279,8 +1279,8 @@ fn iso_of(seconds: i64) -> String {
 /// A CRM migration dated every lead it moved with the day it ran: the sample's leads
 /// created before 2024-04-01 all read 2024-04-01. Every command that reads the leads
 /// says so, with the test's own count, the day's cohort and the setting that fixes it;
-/// the plain sample, and a busy but ordinary day (a trade-show list of 150 leads), are
-/// not named.
+/// the plain sample, and a busy but ordinary day (a trade-show list of about 190 leads,
+/// 1 % of them), are not named.
 #[test]
 fn a_migration_that_dated_every_lead_it_moved_is_said() {
     let data = repo_root().join("notebooks-data");
@@ -1324,7 +1324,7 @@ fn a_migration_that_dated_every_lead_it_moved_is_said() {
         assert!(out.contains("an import or a CRM migration stamps its own date on the leads it moves") && out.contains("fall in its cohort (2024-Q2)") && out.contains("name it as [columns] created_at"), "{out}");
     }
 
-    // 150 leads on one day: busy, but no import.
+    // The first week's leads on one day: busy, but no import.
     let (show, moved) = migrated(&leads, "2024-06-12", "2024-01-08");
     assert!((100..300).contains(&moved), "{moved}");
     assert!(!run(&show, "validate").contains("an import or a CRM migration"));

@@ -378,7 +378,7 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
     assert!(draft.contains("# CREATION PERIOD \"Create Month\": each month of creation has one value of it (2023-10 → \"Oct\", 2023-11 → \"Nov\", 2023-12 → \"Dec\", …; 100 % of dated leads)"), "{draft}");
     assert!(draft.contains("# CREATION PERIOD \"Fiscal Year\": each month of creation has one value of it (2023-10 → \"FY2024\", 2024-04 → \"FY2025\"; 100 % of dated leads)"), "{draft}");
     assert!(draft.contains("# CREATION PERIOD \"campaign\": each of its values belongs to one month of creation (\"2023-10 webinar\" in 2023-10"), "{draft}");
-    assert!(draft.contains("period = \"month\"   # the leads span 4 quarters, too few for a held-out cohort and a walk-forward (5 needed); 10 months"), "{draft}");
+    assert!(draft.contains("period = \"month\"   # 3 quarters up to the latest mature one: too few for a walk-forward and a held-out cohort (4 needed); 9 months"), "{draft}");
     run_job(d, "mqlcal.toml");
 
     // Enabled by hand, the campaign signal is named by validate, with why and the fix.

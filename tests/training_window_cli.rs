@@ -103,6 +103,9 @@ fn a_training_window_fits_todays_world_and_says_what_it_left_out() {
     assert!(!every_said.contains("Older than the training window"), "{every_said}");
     let report = std::fs::read_to_string(d.join("latest/report/report.md")).unwrap();
     assert!(report.contains(sentence), "{report}");
+    assert!(report.contains("each quarter is scored by a model fitted on the 3 quarters before it"), "{report}");
+    let plain = std::fs::read_to_string(d.join("every/report/report.md")).unwrap();
+    assert!(plain.contains("each quarter is scored by a model fitted on every quarter before it"), "{plain}");
     let summary: Value = serde_json::from_str(&std::fs::read_to_string(d.join("latest/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["before_window"].as_array().unwrap().len(), 8);
     let (code, out, err) = run_in(d, &["fit", "--config", &latest, "-o", "fitted.json"]);
@@ -119,9 +122,19 @@ fn a_training_window_fits_todays_world_and_says_what_it_left_out() {
     assert!(steps.iter().all(|s| s.2 == "3"), "{steps:?}");
     assert_eq!(steps.len(), 9, "{steps:?}");
 
-    // A window of none is refused with the key and what it means.
+    // A window of none is refused with the key and what it means; so is one cohort
+    // with alpha = "auto" (no earlier cohort to validate on), which a number fits.
     config(d, "zero.toml", "training_cohorts = 0");
     let (code, _, err) = run_in(d, &["validate", "--config", "zero.toml"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("[model] training_cohorts = 0: expected at least 1"), "{err}");
+    write(d, "one_auto.toml", std::fs::read_to_string(d.join("latest.toml")).unwrap().replace("alpha = 1\ntraining_cohorts = 3", "training_cohorts = 1"));
+    let (code, _, err) = run_in(d, &["validate", "--config", "one_auto.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[model] training_cohorts = 1 leaves alpha = \"auto\" too few cohorts") && err.contains("set alpha to a number"), "{err}");
+    config(d, "one.toml", "training_cohorts = 1");
+    let (code, out, err) = run_in(d, &["fit", "--config", "one.toml", "-o", "one.json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let one: Value = serde_json::from_str(&std::fs::read_to_string(d.join("one.json")).unwrap()).unwrap();
+    assert_eq!(one["training"]["cohorts"], serde_json::json!(["2024-Q3"]));
 }

@@ -1,5 +1,6 @@
 //! Walk-forward: for each cohort after the first few, refit on all earlier
-//! cohorts and test on it, as if each quarter had been recalibrated in turn.
+//! cohorts (the latest `[model] training_cohorts` of them with a training window)
+//! and test on it, as if each quarter had been recalibrated in turn.
 //! Also replays the threshold chosen on the previous cohort on the next one:
 //! does a threshold picked today still hold next quarter?
 

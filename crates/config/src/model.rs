@@ -96,6 +96,15 @@ pub(crate) fn check_model(
              (a cohort is judged once that share of its leads is won or lost)"
         ));
     }
+    if let (AlphaSpec::Auto, Some(window)) = (&alpha, raw.training_cohorts) {
+        let folds = raw.alpha_folds.unwrap_or(1);
+        if window > 0 && folds >= window {
+            return Err(format!(
+                "[model] training_cohorts = {window} leaves alpha = \"auto\" too few cohorts: each of its {folds} fold(s) validates on one of the window's cohorts, fitted on the window's earlier ones, so it needs at least {}; widen the window, lower alpha_folds, or set alpha to a number (e.g. 1)",
+                folds + 1
+            ));
+        }
+    }
     let max_rounding_loss = raw.max_rounding_loss.unwrap_or(0.005);
     if !(0.0..=1.0).contains(&max_rounding_loss) {
         return Err(format!("[model] max_rounding_loss = {max_rounding_loss}: expected an AUC difference in [0, 1], e.g. 0.005"));

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding};
+use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding, PlausibleDates};
 use mqlcal_features::{calendar, Outcome};
 use mqlcal_scorecard::DateLayout;
 
@@ -245,7 +245,9 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
             let format = if date_serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
             cells::timestamps(&table, column, &cells::DateRule::configured(&format), &csv.missing).ok()
         })
-        .map(|dates| dates.values)
+        // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
+        // (the default [input] earliest_date and latest_date); init's guesses leave it out.
+        .map(|dates| dates.values.into_iter().map(|t| t.filter(|&t| (PlausibleDates::DEFAULT_EARLIEST..=latest_plausible()).contains(&t))).collect())
         .unwrap_or_default();
     let months: Vec<Option<i32>> = created.iter().map(|t| t.map(calendar::month_of)).collect();
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
@@ -550,7 +552,8 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
     let event_activities = events.map_or(&no_events, |e| &e.activities);
     let events_look = events;
     let _ = writeln!(t, "[cohorts]");
-    let _ = writeln!(t, "{}\n", cohort_period_line(&look.months));
+    let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
+    let _ = writeln!(t, "{}\n", cohort_period_line(&look.created, &look.won, window_days));
 
     let decided = decided.as_ref().map(|(column, _)| column.clone());
     let skip: Vec<&String> = [id, date, outcome, &decided].into_iter().flatten().collect();
@@ -617,11 +620,16 @@ fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str,
     named
 }
 
-/// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
-/// `date`: the creation column, and whether it holds serial days.
-/// Cohorts a quarterly recalibration needs: one held out, and before it the walk-forward's
-/// three training cohorts and the one it tests on (`[backtest]`'s defaults).
-const QUARTERS_NEEDED: usize = 5;
+/// Cohorts up to the latest mature one that a recalibration with `[backtest]`'s defaults
+/// needs: the walk-forward's three training cohorts and the one it tests on, the last of
+/// them the holdout.
+const COHORTS_NEEDED: usize = 4;
+
+/// The latest creation date ingest takes by default: a year after today.
+fn latest_plausible() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(i64::MAX / 2, |d| d.as_secs() as i64);
+    now.saturating_add(366 * 86_400)
+}
 
 /// The distinct months of `months`, in order.
 fn distinct_months(months: &[Option<i32>]) -> Vec<i32> {
@@ -631,23 +639,45 @@ fn distinct_months(months: &[Option<i32>]) -> Vec<i32> {
     distinct
 }
 
-/// `[cohorts] period`: quarters, unless the leads span too few of them for a held-out
-/// cohort and a walk-forward (`recalibrate` would stop at the backtest) and months give
-/// enough; then months, saying why.
-fn cohort_period_line(months: &[Option<i32>]) -> String {
-    let distinct = distinct_months(months);
-    let mut quarters: Vec<i32> = distinct.iter().map(|m| m.div_euclid(3)).collect();
-    quarters.dedup();
-    if quarters.len() < QUARTERS_NEEDED && distinct.len() >= QUARTERS_NEEDED {
-        return format!(
-            "period = \"month\"   # the leads span {} quarters, too few for a held-out cohort and a walk-forward ({QUARTERS_NEEDED} needed); {} months",
-            quarters.len(),
-            distinct.len()
-        );
+/// How many cohorts of `months_each` months, up to the latest one likely mature, the
+/// leads give: as `split` will judge them with the default `[model] min_decided_share`,
+/// at the latest creation date (the as-of date a config without one gets from leads
+/// alone), with the drafted window when events are drafted.
+fn cohorts_to_latest_mature(created: &[Option<i64>], won: &[Option<bool>], months_each: i32, window_days: i64) -> usize {
+    let Some(as_of) = created.iter().flatten().max().copied() else { return 0 };
+    // (total, decided) per cohort, by its first month.
+    let mut cohorts: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
+    for (time, outcome) in created.iter().zip(won) {
+        if let Some(time) = time {
+            let cohort = calendar::month_of(*time).div_euclid(months_each) * months_each;
+            let entry = cohorts.entry(cohort).or_default();
+            *entry = (entry.0 + 1, entry.1 + usize::from(outcome.is_some()));
+        }
+    }
+    let mature = |(&first, &(total, decided)): (&i32, &(usize, usize))| {
+        let ends = calendar::first_day_of_month(first + months_each) * 86_400;
+        ends + window_days * 86_400 <= as_of && decided as f64 >= mqlcal_config::DEFAULT_MIN_DECIDED_SHARE * total as f64
+    };
+    cohorts.iter().rposition(mature).map_or(0, |k| k + 1)
+}
+
+/// `[cohorts] period`: quarters, unless they give too few cohorts up to the latest mature
+/// one for a held-out cohort and a walk-forward (`recalibrate` would stop at the backtest)
+/// and months give enough; then months, saying why.
+fn cohort_period_line(created: &[Option<i64>], won: &[Option<bool>], window_days: i64) -> String {
+    let quarters = cohorts_to_latest_mature(created, won, 3, window_days);
+    if quarters < COHORTS_NEEDED {
+        let months = cohorts_to_latest_mature(created, won, 1, window_days);
+        if months >= COHORTS_NEEDED {
+            return format!(
+                "period = \"month\"   # {quarters} quarters up to the latest mature one: too few for a walk-forward and a held-out cohort ({COHORTS_NEEDED} needed); {months} months"
+            );
+        }
     }
     "period = \"quarter\"   # or \"month\"".to_string()
 }
 
+/// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
 fn write_sales(t: &mut String, table: &read::Table, months: &[Option<i32>], won: &[Option<bool>], guesses: &mut Vec<String>) {
     let decided: Vec<bool> = won.iter().flatten().copied().collect();
     let wins = decided.iter().filter(|w| **w).count();

@@ -522,7 +522,8 @@ fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<String>
     let row = table.created_at.iter().position(|t| t.is_some_and(|t| t.div_euclid(86_400) == day))?;
     Some(format!(
         "{}: {leads} of {} dated leads ({:.0} %) were created on {}, {}× a typical day ({typical}): an import or a CRM migration stamps its own date on the leads it moves, so their engagement windows start that day and they fall in its cohort ({}) whenever they came. If the export keeps each lead's original creation date in another column, name it as [columns] created_at (a list uploaded after an event is dated right and needs nothing)",
-        files.first().map(|f| f.display().to_string()).unwrap_or_default(),
+        // The day's leads may come from any lead file: all are named.
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
         days.len(),
         100.0 * *leads as f64 / days.len() as f64,
         &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10],

@@ -481,7 +481,8 @@ fn period_labels(config: &Config, profiles: &[ColumnProfile]) -> Vec<String> {
     let mut warnings = Vec::new();
     for signal in &config.signals {
         let Some(column) = signal.source.column() else { continue };
-        if let Some(reason) = profiles.iter().find(|p| p.name == column).and_then(|p| p.period_label.as_ref()) {
+        // Any lead file's profile: each file's rows are told from on their own.
+        if let Some(reason) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.period_label.as_ref()) {
             warnings.push(format!(
                 "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts follow the creation date already",
                 signal.name

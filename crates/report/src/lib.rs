@@ -89,6 +89,16 @@ impl Period {
     pub fn count(self, n: usize) -> String {
         format!("{n} {}{}", self.word(), if n == 1 { "" } else { "s" })
     }
+
+    /// What each walk-forward refit trained on: "every quarter before it", or with a
+    /// training window ([model] training_cohorts) "the 3 quarters before it".
+    pub fn refitted_on(self, b: &mqlcal_backtest::Backtest) -> String {
+        if b.before_window.is_empty() {
+            format!("every {} before it", self.word())
+        } else {
+            format!("the {} before it", self.count(b.training_cohorts.len()))
+        }
+    }
 }
 
 /// The report's documents.

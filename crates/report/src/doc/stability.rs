@@ -14,10 +14,10 @@ pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
     let mut blocks = Vec::new();
     if !b.walk_forward.is_empty() {
         blocks.push(Block::Paragraph(format!(
-            "Walk-forward over {}: each {} is scored by a model fitted on every {} before it, and the threshold picked on one {} is replayed on the next.",
+            "Walk-forward over {}: each {} is scored by a model fitted on {}, and the threshold picked on one {} is replayed on the next.",
             inputs.period.count(b.walk_forward.len()),
             inputs.period.word(),
-            inputs.period.word(),
+            inputs.period.refitted_on(b),
             inputs.period.word()
         )));
         if has(charts, "stability") {
