@@ -467,3 +467,44 @@ fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
     assert_eq!(code, 0, "{err}");
     assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("LEAKAGE SUSPECT"));
 }
+
+/// HubSpot's contacts export says the outcome with the lifecycle stage: `customer`, or a
+/// stage on the way (`lead`, `marketingqualifiedlead`, `opportunity` …), never lost.
+/// `init` takes the column for the outcome and drafts `open_after_days`, so a lead still
+/// open half a year after creation counts as lost; the draft runs end to end and judges
+/// the sample's lost leads lost. Without open_after_days such a map is refused with
+/// that setting named.
+#[test]
+fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_sample(d);
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    header[outcome] = "Lifecycle Stage".into();
+    let on_the_way = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity"];
+    for (k, row) in leads.iter_mut().enumerate() {
+        row[outcome] = match row[outcome].as_str() {
+            "won" => "customer".to_string(),
+            _ => on_the_way[k % on_the_way.len()].to_string(),
+        };
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains("outcome = \"Lifecycle Stage\"   # GUESS"), "{draft}");
+    assert!(draft.contains("won = [\"customer\"]\nlost = []\n"), "{draft}");
+    assert!(draft.contains("blank_is = \"open\"\nopen_after_days = 180   # GUESS: \"Lifecycle Stage\" never says lost"), "{draft}");
+    // The sales guess sees lost leads: a base rate, not 100 %.
+    assert!(!draft.contains("100.0 % of decided leads won"), "{draft}");
+    run_job(d, "draft.toml");
+    let fit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("run/model.json")).unwrap()).unwrap();
+    assert!(fit["training"]["lost"].as_u64().unwrap() > 4 * fit["training"]["won"].as_u64().unwrap(), "{}", fit["training"]);
+
+    write(d, "no_days.toml", draft.replace("open_after_days = 180", "# open_after_days = 180"));
+    let (code, _, err) = run_in(d, &["validate", "--config", "no_days.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[outcome] needs at least one value for `won` and one for `lost` (or, for a column that never says lost, such as a lifecycle stage, open_after_days"), "{err}");
+}

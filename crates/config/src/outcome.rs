@@ -71,10 +71,12 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
             ));
         }
     }
+    // A column that never says lost (a lifecycle stage) has its lost leads from
+    // open_after_days: the open ones that stayed open too long.
     if matches!(layout, Layout::OutcomeColumn { .. })
-        && (outcome.won.is_empty() || outcome.lost.is_empty())
+        && (outcome.won.is_empty() || (outcome.lost.is_empty() && outcome.open_after_days.is_none()))
     {
-        return Err("[outcome] needs at least one value for `won` and one for `lost`".into());
+        return Err("[outcome] needs at least one value for `won` and one for `lost` (or, for a column that never says lost, such as a lifecycle stage, open_after_days: open leads older than that count as lost)".into());
     }
     Ok(outcome)
 }

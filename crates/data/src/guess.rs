@@ -6,8 +6,8 @@
 use crate::profile::ColumnProfile;
 
 /// Words that name an outcome column, best first.
-const OUTCOME_WORDS: [&str; 11] =
-    ["outcome", "converted", "won", "stage", "status", "result", "revenue", "purchase", "target", "label", "deal"];
+const OUTCOME_WORDS: [&str; 12] =
+    ["outcome", "converted", "won", "lifecycle", "stage", "status", "result", "revenue", "purchase", "target", "label", "deal"];
 /// Whole names that are an outcome column on their own.
 const OUTCOME_NAMES: [&str; 4] = ["y", "target", "label", "converted"];
 
@@ -28,9 +28,11 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
 }
 
 /// How much a column looks like the target: None when it cannot be (no
-/// outcome-like name, or values that do not map to both won and lost).
+/// outcome-like name, or values that map to no won value).
 /// Clean two-valued targets (yes/no, 1/0, true/false) beat columns with
-/// unmapped values such as a previous campaign's "failure/nonexistent/success".
+/// unmapped values such as a previous campaign's "failure/nonexistent/success";
+/// any column with won and lost values beats one that never says lost (HubSpot's
+/// lifecycle stage: `customer` or a stage on the way, drafted with open_after_days).
 pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
     if !(2..=10).contains(&p.distinct) {
         return None;
@@ -42,11 +44,12 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
         OUTCOME_WORDS.iter().position(|w| n.contains(w)).map(|i| (OUTCOME_WORDS.len() - i) as i64)?
     };
     let (won, lost, open) = classify_outcomes(p);
-    if won.is_empty() || lost.is_empty() {
-        return None;
+    match (won.is_empty(), lost.is_empty(), open.is_empty()) {
+        (true, _, _) => None,
+        (false, true, true) => None,
+        (false, true, false) => Some(-1000 + name_rank * 10 - p.distinct as i64),
+        (false, false, open) => Some(i64::from(open) * 1000 + name_rank * 10 - p.distinct as i64),
     }
-    let clean = i64::from(open.is_empty());
-    Some(clean * 1000 + name_rank * 10 - p.distinct as i64)
 }
 
 /// The id column: an id-named column that is (nearly) unique, else any

@@ -127,6 +127,8 @@ struct LeadsLook {
     /// Each row's creation time and month (empty without a date column).
     created: Vec<Option<i64>>,
     months: Vec<Option<i32>>,
+    /// The outcome column has won values and no lost ones: drafted with open_after_days.
+    never_lost: bool,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -250,6 +252,12 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         .map(|dates| dates.values.into_iter().map(|t| t.filter(|&t| (PlausibleDates::DEFAULT_EARLIEST..=latest_plausible()).contains(&t))).collect())
         .unwrap_or_default();
     let months: Vec<Option<i32>> = created.iter().map(|t| t.map(calendar::month_of)).collect();
+    // An outcome column that never says lost (HubSpot's lifecycle stage: `customer`, or a
+    // stage on the way): leads still open long after their creation are taken for lost,
+    // as the draft's open_after_days will have it, so the profiles and the sales guess
+    // see both outcomes.
+    let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
+    let won = if never_lost { stale_open_as_lost(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
@@ -282,7 +290,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -517,6 +525,19 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
     }
 }
 
+/// Days after creation at which init's drafts count a lead still open as lost.
+const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
+
+/// `won` with every open lead created at least [`DRAFT_OPEN_AFTER_DAYS`] before the latest
+/// creation taken for lost.
+fn stale_open_as_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
+    let Some(as_of) = created.iter().flatten().max().copied() else { return won };
+    won.into_iter()
+        .zip(created.iter().chain(std::iter::repeat(&None)))
+        .map(|(outcome, created)| outcome.or_else(|| created.filter(|&c| as_of - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| false)))
+        .collect()
+}
+
 fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
     let LeadsLook { won_values, lost_values, open_values, .. } = look;
     let _ = writeln!(t);
@@ -525,13 +546,21 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
         // The files say the outcome: no [outcome] section.
     } else if options.won_ids.is_some() {
         let _ = writeln!(t, "[outcome]");
-        let _ = writeln!(t, "open_after_days = 180   # GUESS: leads not in the won ids and younger than this are still open\n");
+        let _ = writeln!(t, "open_after_days = {DRAFT_OPEN_AFTER_DAYS}   # GUESS: leads not in the won ids and younger than this are still open\n");
     } else {
         let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
         let _ = writeln!(t, "won = [{}]", list(&won_values));
         let _ = writeln!(t, "lost = [{}]", list(&lost_values));
         let _ = writeln!(t, "open = [{}]", list(&open_values));
-        let _ = writeln!(t, "blank_is = \"open\"\n");
+        let _ = writeln!(t, "blank_is = \"open\"");
+        if look.never_lost {
+            let column = look.outcome.as_deref().map(toml_str).unwrap_or_default();
+            let _ = writeln!(
+                t,
+                "open_after_days = {DRAFT_OPEN_AFTER_DAYS}   # GUESS: {column} never says lost (a lifecycle stage: customer, or a stage on the way), so a lead still open this many days after creation counts as lost; set it to how long your deals take"
+            );
+        }
+        let _ = writeln!(t);
     }
 
 }
