@@ -508,3 +508,63 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("[outcome] needs at least one value for `won` and one for `lost` (or, for a column that never says lost, such as a lifecycle stage, open_after_days"), "{err}");
 }
+
+/// A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage
+/// sync from company to contacts): the sample's leads in companies of three, every
+/// decided lead of a company with a win made won. `init` and `validate` say that wins
+/// come in whole companies, with the counts (taken here by hand); the same companies
+/// without the sync are not named.
+#[test]
+fn wins_that_come_in_whole_accounts_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_sample(d);
+    let (mut header, leads) = read_csv(&d.join("leads.csv"));
+    header.push("Company".into());
+    let company = |k: usize| format!("Co{:05}", k / 3);
+    let plain: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| row.iter().cloned().chain([company(k)]).collect()).collect();
+    let mut synced = plain.clone();
+    for group in synced.chunks_mut(3) {
+        if group.iter().any(|row| row[2] == "won") {
+            for row in group.iter_mut().filter(|row| row[2] == "lost") {
+                row[2] = "won".into();
+            }
+        }
+    }
+    let (mut groups, mut all_won) = (0, 0);
+    for group in synced.chunks(3) {
+        let wins = group.iter().filter(|r| r[2] == "won").count();
+        let losses = group.iter().filter(|r| r[2] == "lost").count();
+        if wins >= 1 && wins + losses >= 2 {
+            groups += 1;
+            all_won += usize::from(losses == 0);
+        }
+    }
+    let decided = synced.iter().filter(|r| r[2] != "open").count();
+    let base = 100.0 * synced.iter().filter(|r| r[2] == "won").count() as f64 / decided as f64;
+    let said = format!(
+        "won leads come in whole groups of \"Company\": of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {base:.0} %. A CRM that marks every contact of a customer account won",
+        100.0 * all_won as f64 / groups as f64
+    );
+
+    write_csv(&d.join("leads.csv"), &header, &synced);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("leads.csv: {said}")), "{said}\n{out}");
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("WARNING: {said}")), "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains(&format!("# WARNING: {said}")), "{draft}");
+
+    write_csv(&d.join("leads.csv"), &header, &plain);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("whole groups"), "{out}");
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "plain.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("whole groups"), "{err}");
+    // Three leads a company: too few for a company's own win rate, so no leakage either.
+    let plain = std::fs::read_to_string(d.join("plain.toml")).unwrap();
+    assert!(!plain.contains("LEAKAGE SUSPECT \"Company\"") && plain.contains("# \"Company\": 6667 levels"), "{plain}");
+}

@@ -297,6 +297,7 @@ mod tests {
             blank_rate_lost: None,
             leakage: None,
             period_label: None,
+            won_together: (0, 0),
         }
     }
 

@@ -112,6 +112,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     }
     render_signals(&mut t, &look, events_look.as_ref(), options);
     write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
+    guesses.extend(look.won_together.as_ref().map(|w| format!("WARNING: {w}")));
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
 }
@@ -129,6 +130,8 @@ struct LeadsLook {
     months: Vec<Option<i32>>,
     /// The outcome column has won values and no lost ones: drafted with open_after_days.
     never_lost: bool,
+    /// Wins come in whole groups of some column's values (a company): what that does.
+    won_together: Option<String>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -259,6 +262,8 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
     let won = if never_lost { stale_open_as_lost(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
+    let bookkeeping: Vec<&str> = [&id, &date, &outcome].into_iter().flatten().map(String::as_str).chain(decided.as_ref().map(|(c, _)| c.as_str())).collect();
+    let won_together = profile::won_together_of(&profiles, &won, &bookkeeping);
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
     // comment); one only lost leads have would widen the leak (not drafted).
@@ -290,7 +295,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, won_together, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -541,6 +546,9 @@ fn stale_open_as_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Op
 fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
     let LeadsLook { won_values, lost_values, open_values, .. } = look;
     let _ = writeln!(t);
+    if let Some(warning) = &look.won_together {
+        let _ = writeln!(t, "# WARNING: {warning}.");
+    }
     let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
     if options.lost.is_some() {
         // The files say the outcome: no [outcome] section.

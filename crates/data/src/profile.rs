@@ -47,6 +47,9 @@ pub struct ColumnProfile {
     /// Why it looks like a label of when the lead was created rather than of who it is
     /// (a month, a year, a campaign run once), if it does: see [`period_label`].
     pub period_label: Option<String>,
+    /// Values shared by decided leads: (values with a won lead and another decided one,
+    /// of them those whose decided leads all won). See [`won_together`].
+    pub won_together: (usize, usize),
 }
 
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads,
@@ -166,6 +169,9 @@ fn profile_column(
     let blank_rate_lost = both.then(|| blank_lost as f64 / n_lost as f64);
     let leakage = leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost);
     let period_label = period_label(&row_levels, &levels, months);
+    // Leads share a company, an account id or a domain; a measured number (PageValues
+    // 12.58) is shared by chance.
+    let won_together = if numeric && numbers.iter().any(|x| x.fract() != 0.0) { (0, 0) } else { shared_wins(&row_levels, distinct, won) };
     Ok(ColumnProfile {
         name: name.to_string(),
         rows,
@@ -184,7 +190,59 @@ fn profile_column(
         blank_rate_lost,
         leakage,
         period_label,
+        won_together,
     })
+}
+
+/// Of the values with a won lead and at least one other decided lead, how many there
+/// are and how many have every decided lead won. Blank is no value.
+fn shared_wins(row_levels: &[u32], levels: usize, won: &[Option<bool>]) -> (usize, usize) {
+    let mut tally = vec![(0u32, 0u32); levels];
+    for (&level, outcome) in row_levels.iter().zip(won) {
+        if let (true, Some(w)) = (level != BLANK, outcome) {
+            let (wins, losses) = &mut tally[level as usize];
+            *(if *w { wins } else { losses }) += 1;
+        }
+    }
+    let shared: Vec<&(u32, u32)> = tally.iter().filter(|(wins, losses)| *wins >= 1 && wins + losses >= 2).collect();
+    (shared.len(), shared.iter().filter(|(_, losses)| *losses == 0).count())
+}
+
+/// Values with a won lead and another decided one needed to tell, and the share of them
+/// all won at which wins are taken to come in whole groups. By chance, at a base rate of
+/// 15 %, a pair with a win is all won 8 % of the time and a trio 1 %.
+const WON_TOGETHER_GROUPS: usize = 20;
+const WON_TOGETHER_SHARE: f64 = 0.6;
+
+/// A warning when the decided leads that share a value of `column` (a company, an
+/// account, a domain) win together: a CRM that marks every contact of a customer account
+/// won (HubSpot's lifecycle-stage sync from company to contacts) counts colleagues who
+/// never engaged as wins, so who the lead is takes the points what it did earned, and
+/// each account's leads count as independent evidence when they are one decision.
+pub(crate) fn won_together(column: &str, (groups, all_won): (usize, usize), base_rate: f64, also: &[&str]) -> Option<String> {
+    if groups < WON_TOGETHER_GROUPS || (all_won as f64) < WON_TOGETHER_SHARE * groups as f64 || base_rate > 0.5 {
+        return None;
+    }
+    let also = if also.is_empty() { String::new() } else { format!(" (so do {})", also.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")) };
+    Some(format!(
+        "won leads come in whole groups of {column:?}{also}: of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {:.0} %. A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage sync from company to contacts) does this: colleagues who never engaged count as wins, fit signals take the points engagement earned, and one decision counts as many. Count as won only the contacts on the deal (a won-ids layout with the deal's contact ids), or leave the others out of the export",
+        100.0 * all_won as f64 / groups as f64,
+        100.0 * base_rate
+    ))
+}
+
+/// [`won_together`] of the column of `profiles` where it shows most, naming the others.
+pub(crate) fn won_together_of(profiles: &[ColumnProfile], won: &[Option<bool>], skip: &[&str]) -> Option<String> {
+    let decided = won.iter().flatten().count();
+    let base_rate = won.iter().flatten().filter(|w| **w).count() as f64 / decided.max(1) as f64;
+    let mut showing: Vec<&ColumnProfile> = profiles
+        .iter()
+        // A column lost leads leave blank (a deal's name, a win reason) is a leakage suspect, said so.
+        .filter(|p| !skip.contains(&p.name.as_str()) && p.blank_rate_lost.is_none_or(|l| l < 0.5) && won_together(&p.name, p.won_together, base_rate, &[]).is_some())
+        .collect();
+    showing.sort_by_key(|p| std::cmp::Reverse(p.won_together.0));
+    let (first, rest) = showing.split_first()?;
+    won_together(&first.name, first.won_together, base_rate, &rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
 }
 
 /// The [`TOP_LEVELS`] most frequent values, most frequent first (ties alphabetical).
@@ -381,9 +439,15 @@ fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>], decimal: De
     separation(&scores, won)
 }
 
+/// Decided leads a level needs for its own win rate in [`separation_by_level`]; rarer
+/// levels share one (init's default --min-level-count: what a signal would keep).
+const SEPARATION_MIN_LEVEL: f64 = crate::infer::DEFAULT_MIN_LEVEL_COUNT as f64;
+
 /// max(AUC, 1 − AUC) of each row's level's win rate among decided leads as a score
 /// (blank is a level; a level no decided lead has scores 0). `row_levels` numbers
-/// `levels` levels, BLANK for blank.
+/// `levels` levels, BLANK for blank. Levels of fewer than [`SEPARATION_MIN_LEVEL`]
+/// decided leads are scored by their pooled rate: a company name with three leads a
+/// company would otherwise "separate" won from lost by each company's own outcomes.
 fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) -> f64 {
     let slot = |level: u32| if level == BLANK { levels } else { level as usize };
     let mut rates = vec![(0.0f64, 0.0f64); levels + 1];
@@ -394,6 +458,9 @@ fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) 
             *decided += 1.0;
         }
     }
+    let pooled = rates.iter().filter(|(_, decided)| *decided < SEPARATION_MIN_LEVEL).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
+    rates.retain(|(_, decided)| *decided >= SEPARATION_MIN_LEVEL);
+    rates.push(pooled);
     // A decided lead's score is its level's win rate: the levels in ascending rate (those
     // of one rate together) are the groups of equal scores that sorting every lead's score
     // would give, with no sort of a million leads. (Split, levels of one rate would give the
@@ -453,7 +520,11 @@ mod tests {
                 e.1 += 1.0;
             }
         }
-        let scores: Vec<f64> = cells.iter().map(|c| rates.get(c).map_or(0.0, |(w, n)| w / n)).collect();
+        // Texts of fewer than SEPARATION_MIN_LEVEL decided leads share their pooled rate.
+        let small = |n: f64| n < SEPARATION_MIN_LEVEL;
+        let pooled = rates.values().filter(|(_, n)| small(*n)).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
+        let rate = |c: &Option<&str>| rates.get(c).map_or(0.0, |&(w, n)| if small(n) { pooled.0 / pooled.1 } else { w / n });
+        let scores: Vec<f64> = cells.iter().map(rate).collect();
         separation(&scores, won)
     }
 

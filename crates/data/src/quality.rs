@@ -17,7 +17,7 @@ use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
 use crate::guess::Spelled;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
-use crate::profile::{profile_columns, ColumnProfile, HadIt, PERIOD_LABEL_COST};
+use crate::profile::{profile_columns, won_together_of, ColumnProfile, HadIt, PERIOD_LABEL_COST};
 use crate::read::Table;
 use crate::DataError;
 
@@ -362,6 +362,9 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
             .collect();
         let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
         let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
+        let bookkeeping = bookkeeping_columns(config);
+        let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
+        warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {
                 warnings.push(format!(
@@ -411,19 +414,22 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed, warnings })
 }
 
+/// The columns that say which lead, when and how it ended: never signals.
+fn bookkeeping_columns(config: &Config) -> Vec<String> {
+    let mut cols = vec![config.id_column.clone()];
+    cols.extend(config.created_at_column.clone());
+    // Known after the decision, and read as such: it ends windows, it is not a signal.
+    cols.extend(config.decided_at.as_ref().map(|d| d.column.clone()));
+    if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
+        cols.push(outcome_column.clone());
+    }
+    cols
+}
+
 /// Columns that nearly separate won from lost on their own; a warning when a signal reads one.
 fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &mut Vec<String>) -> Vec<LeakageSuspect> {
     let mut leakage_suspects: Vec<LeakageSuspect> = Vec::new();
-    let not_signal_columns = {
-        let mut cols = vec![config.id_column.clone()];
-        cols.extend(config.created_at_column.clone());
-        // Known after the decision, and read as such: it ends windows, it is not a signal.
-        cols.extend(config.decided_at.as_ref().map(|d| d.column.clone()));
-        if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
-            cols.push(outcome_column.clone());
-        }
-        cols
-    };
+    let not_signal_columns = bookkeeping_columns(config);
     for p in profiles_all {
         if not_signal_columns.contains(&p.name) || config.segments.contains(&p.name) {
             continue;
