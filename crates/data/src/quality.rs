@@ -460,24 +460,39 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// share of won and of lost leads the signal counts anything for.
 fn events_signals_that_leak(config: &Config, table: &FeatureTable) -> Vec<String> {
     let Some(spec) = &config.events else { return Vec::new() };
-    let judged: Vec<usize> = table.decided_rows().into_iter().filter(|&i| table.window_complete(i)).collect();
-    let mut warnings = Vec::new();
-    for signal in config.signals.iter().filter(|s| s.counts_events()) {
-        let SignalSource::Events { activities, .. } = &signal.source else { continue };
-        let Some(j) = table.columns.iter().position(|c| c.signal == signal.name) else { continue };
-        let mut tally = HadIt::default();
-        for &i in &judged {
-            tally.add(table.outcomes[i] == Outcome::Won, table.matrix[[i, j]] > 0.0, table.leads_at(i) as usize);
+    // (signal, its activities, its feature column)
+    let signals: Vec<(&str, &[String], usize)> = config
+        .signals
+        .iter()
+        .filter_map(|s| match &s.source {
+            SignalSource::Events { activities, .. } => {
+                Some((s.name.as_str(), activities.as_slice(), table.columns.iter().position(|c| c.signal == s.name)?))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut tallies = vec![HadIt::default(); signals.len()];
+    // Row by row: the matrix is row-major.
+    for i in 0..table.len() {
+        if table.outcomes[i] == Outcome::Open || !table.window_complete(i) {
+            continue;
         }
-        if let Some(reason) = tally.leakage(spec.window_days) {
-            warnings.push(format!(
-                "signal {:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
-                signal.name,
-                activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
-            ));
+        let (won, leads, row) = (table.outcomes[i] == Outcome::Won, table.leads_at(i) as usize, table.matrix.row(i));
+        for (tally, &(_, _, j)) in tallies.iter_mut().zip(&signals) {
+            tally.add(won, row[j] > 0.0, leads);
         }
     }
-    warnings
+    signals
+        .iter()
+        .zip(&tallies)
+        .filter_map(|(&(name, activities, _), tally)| {
+            let reason = tally.leakage(spec.window_days)?;
+            Some(format!(
+                "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
+                activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+            ))
+        })
+        .collect()
 }
 
 /// A warning for each signal that reads a column saying when the lead was created
