@@ -479,10 +479,11 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     copy_sample(d);
-    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let (mut header, sample) = read_csv(&d.join("leads.csv"));
     let outcome = header.iter().position(|h| h == "outcome").unwrap();
     header[outcome] = "Lifecycle Stage".into();
     let on_the_way = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity"];
+    let mut leads = sample.clone();
     for (k, row) in leads.iter_mut().enumerate() {
         row[outcome] = match row[outcome].as_str() {
             "won" => "customer".to_string(),
@@ -507,6 +508,32 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
     let (code, _, err) = run_in(d, &["validate", "--config", "no_days.toml"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("[outcome] needs at least one value for `won` and one for `lost` (or, for a column that never says lost, such as a lifecycle stage, open_after_days"), "{err}");
+
+    // Salesforce's Lead Status denies a won word: "Closed - Not Converted" is lost, and
+    // the column has both outcomes (no open_after_days).
+    let outcome_of = |row: &Vec<String>, k: usize| match row[outcome].as_str() {
+        "won" => "Closed - Converted",
+        "lost" => "Closed - Not Converted",
+        _ => ["Open - Not Contacted", "Working - Contacted"][k % 2],
+    };
+    let mut status_header = header.clone();
+    status_header[outcome] = "Lead Status".into();
+    let statuses: Vec<Vec<String>> = sample
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let mut row = row.clone();
+            row[outcome] = outcome_of(&sample[k], k).to_string();
+            row
+        })
+        .collect();
+    write_csv(&d.join("leads.csv"), &status_header, &statuses);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "status.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("status.toml")).unwrap();
+    assert!(draft.contains("outcome = \"Lead Status\"   # GUESS"), "{draft}");
+    assert!(draft.contains("won = [\"Closed - Converted\"]\nlost = [\"Closed - Not Converted\"]\n"), "{draft}");
+    assert!(!draft.contains("open_after_days"), "{draft}");
 }
 
 /// A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage

@@ -100,8 +100,9 @@ pub(crate) fn check_model(
         let folds = raw.alpha_folds.unwrap_or(1);
         if window > 0 && folds >= window {
             return Err(format!(
-                "[model] training_cohorts = {window} leaves alpha = \"auto\" too few cohorts: each of its {folds} fold(s) validates on one of the window's cohorts, fitted on the window's earlier ones, so it needs at least {}; widen the window, lower alpha_folds, or set alpha to a number (e.g. 1)",
-                folds + 1
+                "[model] training_cohorts = {window} leaves alpha = \"auto\" too few cohorts: each of its {folds} fold(s) validates on one of the window's cohorts, fitted on the window's earlier ones, so it needs at least {}; widen the window{}, or set alpha to a number (e.g. 1)",
+                folds + 1,
+                if folds > 1 { ", lower alpha_folds" } else { "" }
             ));
         }
     }

@@ -11,14 +11,20 @@ const OUTCOME_WORDS: [&str; 12] =
 /// Whole names that are an outcome column on their own.
 const OUTCOME_NAMES: [&str; 4] = ["y", "target", "label", "converted"];
 
-/// Won, lost and other (open) values of an outcome column.
+/// Won, lost and other (open) values of an outcome column. A won word denied is lost:
+/// Salesforce's `Closed - Not Converted`, `Unconverted`, `Non-customer`.
 pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut won, mut lost, mut open) = (vec![], vec![], vec![]);
+    let won_word = |l: &str| l.contains("won") || l.contains("converted") || l.contains("customer");
+    let denied = |l: &str| {
+        l.split(|c: char| !c.is_alphanumeric())
+            .any(|w| ["not", "non", "never"].contains(&w) || ((w.starts_with("un") || w.starts_with("non")) && won_word(w)))
+    };
     for (value, _) in &p.top_levels {
         let l = value.to_lowercase();
-        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") {
+        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || (won_word(&l) && denied(&l)) {
             lost.push(value.clone());
-        } else if l.contains("won") || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) || l.contains("converted") || l.contains("customer") {
+        } else if won_word(&l) || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) {
             won.push(value.clone());
         } else {
             open.push(value.clone());
@@ -46,8 +52,10 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
     let (won, lost, open) = classify_outcomes(p);
     match (won.is_empty(), lost.is_empty(), open.is_empty()) {
         (true, _, _) => None,
-        (false, true, true) => None,
-        (false, true, false) => Some(-1000 + name_rank * 10 - p.distinct as i64),
+        // Only a stage says so (HubSpot's "Lifecycle Stage"); a "Status" of Customer and
+        // Prospect beside an outcome named otherwise is left for the analyst to name.
+        (false, true, false) if n.contains("lifecycle") || n.contains("stage") => Some(-1000 + name_rank * 10 - p.distinct as i64),
+        (false, true, _) => None,
         (false, false, open) => Some(i64::from(open) * 1000 + name_rank * 10 - p.distinct as i64),
     }
 }

@@ -113,6 +113,12 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     render_signals(&mut t, &look, events_look.as_ref(), options);
     write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
     guesses.extend(look.won_together.as_ref().map(|w| format!("WARNING: {w}")));
+    if look.never_lost && !look.won.contains(&Some(false)) {
+        guesses.push(format!(
+            "WARNING: {} never says lost and no lead was created {DRAFT_OPEN_AFTER_DAYS} days before the latest (or none has a creation date): none can be judged lost by open_after_days yet; name an outcome column with lost values (init --outcome) or give the won ids (init --won-ids)",
+            look.outcome.as_deref().map(toml_str).unwrap_or_default()
+        ));
+    }
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
 }
@@ -260,7 +266,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     // as the draft's open_after_days will have it, so the profiles and the sales guess
     // see both outcomes.
     let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
-    let won = if never_lost { stale_open_as_lost(won, &created) } else { won };
+    let won = if never_lost { judged_by_age(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
     let bookkeeping: Vec<&str> = [&id, &date, &outcome].into_iter().flatten().map(String::as_str).chain(decided.as_ref().map(|(c, _)| c.as_str())).collect();
     let won_together = profile::won_together_of(&profiles, &won, &bookkeeping);
@@ -533,13 +539,17 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
 /// Days after creation at which init's drafts count a lead still open as lost.
 const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 
-/// `won` with every open lead created at least [`DRAFT_OPEN_AFTER_DAYS`] before the latest
-/// creation taken for lost.
-fn stale_open_as_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
-    let Some(as_of) = created.iter().flatten().max().copied() else { return won };
+/// `won` judged as open_after_days will judge it, at the latest creation: a lead created
+/// at least [`DRAFT_OPEN_AFTER_DAYS`] before is won or, still open, lost; a younger one
+/// (or an undated one) is not judged yet, won or not — else the young leads that count
+/// would all be won ones, and every column filled only lately would look like leakage.
+fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
+    let Some(as_of) = created.iter().flatten().max().copied() else { return vec![None; won.len()] };
     won.into_iter()
         .zip(created.iter().chain(std::iter::repeat(&None)))
-        .map(|(outcome, created)| outcome.or_else(|| created.filter(|&c| as_of - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| false)))
+        .map(|(outcome, created)| {
+            created.filter(|&c| as_of - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| outcome.unwrap_or(false))
+        })
         .collect()
 }
 
@@ -864,6 +874,19 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stage_that_never_says_lost_is_judged_by_age_only_where_it_can_be() {
+        const DAY: i64 = 86_400;
+        let latest = 1_000 * DAY;
+        let old = latest - DRAFT_OPEN_AFTER_DAYS * DAY;
+        let created = [Some(old), Some(old), Some(old + DAY), Some(old + DAY), None, Some(latest)];
+        let won = vec![Some(true), None, Some(true), None, Some(true), None];
+        // Old enough: won stays won, open is lost. Younger, or undated: not judged, won
+        // or not (counting only the young wins would tie every late column to winning).
+        assert_eq!(judged_by_age(won.clone(), &created), vec![Some(true), Some(false), None, None, None, None]);
+        assert_eq!(judged_by_age(won, &[]), vec![None; 6]);
+    }
 
     #[test]
     fn activities_of_one_spelling_are_one_signal_named_after_the_most_frequent() {

@@ -225,7 +225,7 @@ pub(crate) fn won_together(column: &str, (groups, all_won): (usize, usize), base
     }
     let also = if also.is_empty() { String::new() } else { format!(" (so do {})", also.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")) };
     Some(format!(
-        "won leads come in whole groups of {column:?}{also}: of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {:.0} %. A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage sync from company to contacts) does this: colleagues who never engaged count as wins, fit signals take the points engagement earned, and one decision counts as many. Count as won only the contacts on the deal (a won-ids layout with the deal's contact ids), or leave the others out of the export",
+        "won leads come in whole groups of {column:?}{also}: of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {:.0} %. A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage sync from company to contacts) does this: colleagues who never engaged count as wins, fit signals take the points engagement earned, and one decision counts as many. Count as won only the contacts on the deal ([input] won_ids with the deal's contact ids: init --won-ids), or leave the others out of the export",
         100.0 * all_won as f64 / groups as f64,
         100.0 * base_rate
     ))
@@ -237,8 +237,8 @@ pub(crate) fn won_together_of(profiles: &[ColumnProfile], won: &[Option<bool>], 
     let base_rate = won.iter().flatten().filter(|w| **w).count() as f64 / decided.max(1) as f64;
     let mut showing: Vec<&ColumnProfile> = profiles
         .iter()
-        // A column lost leads leave blank (a deal's name, a win reason) is a leakage suspect, said so.
-        .filter(|p| !skip.contains(&p.name.as_str()) && p.blank_rate_lost.is_none_or(|l| l < 0.5) && won_together(&p.name, p.won_together, base_rate, &[]).is_some())
+        // A leakage suspect (a deal's name, an amount, a win reason) is said so already.
+        .filter(|p| !skip.contains(&p.name.as_str()) && p.leakage.is_none() && won_together(&p.name, p.won_together, base_rate, &[]).is_some())
         .collect();
     showing.sort_by_key(|p| std::cmp::Reverse(p.won_together.0));
     let (first, rest) = showing.split_first()?;
@@ -318,7 +318,7 @@ impl HadIt {
         let separation = auc.max(1.0 - auc);
         (separation >= LEAKAGE_AUC).then(|| {
             format!(
-                "inside the {window_days}-day window {:.0} % of won leads have it and {:.0} % of lost ones (AUC {separation:.2} on its own): probably logged by sales once the lead was theirs (a call, a meeting, a proposal), not done by the lead",
+                "inside the {window_days}-day window {:.0} % of won leads have it and {:.0} % of lost ones (AUC {separation:.2} on its own): probably logged by sales once the lead was theirs (a call, a meeting, a proposal, a disqualification), not done by the lead",
                 100.0 * won_share,
                 100.0 * lost_share
             )
@@ -439,15 +439,18 @@ fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>], decimal: De
     separation(&scores, won)
 }
 
-/// Decided leads a level needs for its own win rate in [`separation_by_level`]; rarer
-/// levels share one (init's default --min-level-count: what a signal would keep).
-const SEPARATION_MIN_LEVEL: f64 = crate::infer::DEFAULT_MIN_LEVEL_COUNT as f64;
+/// In a column whose decided leads are mostly in tiny levels (under [`TINY_LEVEL`]
+/// decided leads: an id, a company name, an e-mail), levels of fewer than
+/// [`SEPARATION_MIN_LEVEL`] decided leads share one win rate in [`separation_by_level`]:
+/// each tiny level's own rate is its own leads' outcomes, so the column would
+/// "separate" won from lost by construction. Other columns keep every level's rate, so
+/// a leaky column of many small levels (a call outcome, a tag) is still caught.
+const TINY_LEVEL: f64 = 5.0;
+const SEPARATION_MIN_LEVEL: f64 = 30.0;
 
 /// max(AUC, 1 − AUC) of each row's level's win rate among decided leads as a score
 /// (blank is a level; a level no decided lead has scores 0). `row_levels` numbers
-/// `levels` levels, BLANK for blank. Levels of fewer than [`SEPARATION_MIN_LEVEL`]
-/// decided leads are scored by their pooled rate: a company name with three leads a
-/// company would otherwise "separate" won from lost by each company's own outcomes.
+/// `levels` levels, BLANK for blank; tiny levels pooled as [`TINY_LEVEL`] says.
 fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) -> f64 {
     let slot = |level: u32| if level == BLANK { levels } else { level as usize };
     let mut rates = vec![(0.0f64, 0.0f64); levels + 1];
@@ -458,9 +461,12 @@ fn separation_by_level(row_levels: &[u32], levels: usize, won: &[Option<bool>]) 
             *decided += 1.0;
         }
     }
-    let pooled = rates.iter().filter(|(_, decided)| *decided < SEPARATION_MIN_LEVEL).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
-    rates.retain(|(_, decided)| *decided >= SEPARATION_MIN_LEVEL);
-    rates.push(pooled);
+    let decided_in = |small: f64| rates.iter().filter(|(_, decided)| *decided < small).map(|r| r.1).sum::<f64>();
+    if 2.0 * decided_in(TINY_LEVEL) >= decided_in(f64::INFINITY) {
+        let pooled = rates.iter().filter(|(_, decided)| *decided < SEPARATION_MIN_LEVEL).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
+        rates.retain(|(_, decided)| *decided >= SEPARATION_MIN_LEVEL);
+        rates.push(pooled);
+    }
     // A decided lead's score is its level's win rate: the levels in ascending rate (those
     // of one rate together) are the groups of equal scores that sorting every lead's score
     // would give, with no sort of a million leads. (Split, levels of one rate would give the
@@ -520,8 +526,10 @@ mod tests {
                 e.1 += 1.0;
             }
         }
-        // Texts of fewer than SEPARATION_MIN_LEVEL decided leads share their pooled rate.
-        let small = |n: f64| n < SEPARATION_MIN_LEVEL;
+        // Mostly tiny texts: those of fewer than SEPARATION_MIN_LEVEL decided leads share their pooled rate.
+        let in_tiny: f64 = rates.values().filter(|(_, n)| *n < TINY_LEVEL).map(|r| r.1).sum();
+        let tiny_column = 2.0 * in_tiny >= rates.values().map(|r| r.1).sum::<f64>();
+        let small = |n: f64| tiny_column && n < SEPARATION_MIN_LEVEL;
         let pooled = rates.values().filter(|(_, n)| small(*n)).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
         let rate = |c: &Option<&str>| rates.get(c).map_or(0.0, |&(w, n)| if small(n) { pooled.0 / pooled.1 } else { w / n });
         let scores: Vec<f64> = cells.iter().map(rate).collect();
@@ -532,10 +540,12 @@ mod tests {
     fn separation_by_level_is_the_win_rate_separation_by_text_to_the_bit() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
-        let texts = ["a", "b", "c", "d", "e", "f", "g"];
-        for _ in 0..300 {
+        // Few texts, and up to 300 (columns of tiny levels, pooled).
+        let many: Vec<String> = (0..300).map(|k| format!("t{k}")).collect();
+        let texts: Vec<&str> = ["a", "b", "c", "d", "e", "f", "g"].into_iter().chain(many.iter().map(String::as_str)).collect();
+        for round in 0..600 {
             let rows: usize = rng.random_range(0..400);
-            let kinds = rng.random_range(1..=texts.len());
+            let kinds = rng.random_range(1..=if round % 2 == 0 { 7 } else { texts.len() });
             let cells: Vec<Option<&str>> = (0..rows).map(|_| rng.random_bool(0.8).then(|| texts[rng.random_range(0..kinds)])).collect();
             // Some rows undecided, and sometimes fewer outcomes than cells.
             let won: Vec<Option<bool>> = (0..rows.saturating_sub(rng.random_range(0..3))).map(|_| rng.random_bool(0.7).then(|| rng.random_bool(0.3))).collect();
@@ -653,6 +663,24 @@ mod tests {
         let levels = ["Jan", "Feb"];
         assert_eq!(period_label(&[0, 1, 0], &levels, &[None, None, None]), None);
         assert_eq!(period_label(&[0, 1], &levels, &[]), None);
+    }
+
+    #[test]
+    fn tiny_levels_do_not_separate_by_their_own_outcomes_and_small_leaky_ones_still_do() {
+        // A company of three leads each, outcomes at random: each company's own rate would
+        // give AUC ~0.9; pooled, ~0.5.
+        let mut rng = 7u64;
+        let mut coin = || {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (rng >> 33) % 100
+        };
+        let won: Vec<Option<bool>> = (0..3000).map(|_| Some(coin() < 20)).collect();
+        let company: Vec<u32> = (0..3000).map(|i| i / 3).collect();
+        assert!(separation_by_level(&company, 1000, &won) < 0.6);
+        // 40 call outcomes of 15 decided leads each, every one pure: still leakage.
+        let call: Vec<u32> = (0..600).map(|i| i / 15).collect();
+        let pure: Vec<Option<bool>> = (0..600).map(|i| Some((i / 15) % 4 == 0)).collect();
+        assert!(separation_by_level(&call, 40, &pure) > 0.99);
     }
 
     #[test]
