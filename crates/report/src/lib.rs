@@ -91,12 +91,13 @@ impl Period {
     }
 
     /// What each walk-forward refit trained on: "every quarter before it", or with a
-    /// training window ([model] training_cohorts) "the 3 quarters before it".
+    /// training window ([model] training_cohorts) "at most the 3 quarters before it"
+    /// (the first steps have fewer before them).
     pub fn refitted_on(self, b: &mqlcal_backtest::Backtest) -> String {
         if b.before_window.is_empty() {
             format!("every {} before it", self.word())
         } else {
-            format!("the {} before it", self.count(b.training_cohorts.len()))
+            format!("at most the {} before it", self.count(b.training_cohorts.len()))
         }
     }
 }
