@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding, PlausibleDates};
-use mqlcal_features::{calendar, Outcome};
+use mqlcal_features::maturity::decided_enough;
+use mqlcal_features::{calendar, AsOf, Outcome};
 use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
@@ -106,13 +107,14 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
     }
     render_columns(&mut t, &look, options, events.is_some(), &mut guesses);
-    render_outcome(&mut t, &look, options);
+    let won_together = profile::won_together_of(&look.profiles, &look.won, &look.bookkeeping());
+    render_outcome(&mut t, &look, options, won_together.as_deref());
     if let Some(ev) = &events_look {
         render_events(&mut t, ev);
     }
     render_signals(&mut t, &look, events_look.as_ref(), options);
     write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
-    guesses.extend(look.won_together.as_ref().map(|w| format!("WARNING: {w}")));
+    guesses.extend(won_together.map(|w| format!("WARNING: {w}")));
     if look.never_lost && !look.won.contains(&Some(false)) {
         guesses.push(format!(
             "WARNING: {} never says lost and no lead was created {DRAFT_OPEN_AFTER_DAYS} days before the latest (or none has a creation date): none can be judged lost by open_after_days yet; name an outcome column with lost values (init --outcome) or give the won ids (init --won-ids)",
@@ -136,8 +138,6 @@ struct LeadsLook {
     months: Vec<Option<i32>>,
     /// The outcome column has won values and no lost ones: drafted with open_after_days.
     never_lost: bool,
-    /// Wins come in whole groups of some column's values (a company): what that does.
-    won_together: Option<String>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -152,6 +152,13 @@ struct LeadsLook {
     won: Vec<Option<bool>>,
     profiles: Vec<ColumnProfile>,
     decimal: DecimalMark,
+}
+
+impl LeadsLook {
+    /// The columns that say which lead, when and how it ended: never drafted as signals.
+    fn bookkeeping(&self) -> Vec<&str> {
+        [&self.id, &self.date, &self.outcome].into_iter().flatten().map(String::as_str).chain(self.decided.as_ref().map(|(c, _)| c.as_str())).collect()
+    }
 }
 
 fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
@@ -253,12 +260,11 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let created: Vec<Option<i64>> = date
         .as_deref()
         .and_then(|column| {
-            let format = if date_serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
-            cells::timestamps(&table, column, &cells::DateRule::configured(&format), &csv.missing).ok()
+            cells::timestamps(&table, column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok()
         })
         // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
         // (the default [input] earliest_date and latest_date); init's guesses leave it out.
-        .map(|dates| dates.values.into_iter().map(|t| t.filter(|&t| (PlausibleDates::DEFAULT_EARLIEST..=latest_plausible()).contains(&t))).collect())
+        .map(|dates| dates.values.into_iter().map(|t| t.filter(|&t| (PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None)).contains(&t))).collect())
         .unwrap_or_default();
     let months: Vec<Option<i32>> = created.iter().map(|t| t.map(calendar::month_of)).collect();
     // An outcome column that never says lost (HubSpot's lifecycle stage: `customer`, or a
@@ -268,8 +274,6 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
     let won = if never_lost { judged_by_age(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
-    let bookkeeping: Vec<&str> = [&id, &date, &outcome].into_iter().flatten().map(String::as_str).chain(decided.as_ref().map(|(c, _)| c.as_str())).collect();
-    let won_together = profile::won_together_of(&profiles, &won, &bookkeeping);
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
     // comment); one only lost leads have would widen the leak (not drafted).
@@ -301,7 +305,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, won_together, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -320,7 +324,7 @@ struct EventsLook {
 /// The engagement window init drafts (`window_days`), in days.
 const DRAFT_WINDOW_DAYS: i64 = 30;
 
-/// [`profile::activity_leakage`] of a signal counting these activities (their leads'
+/// [`profile::HadIt::leakage`] of a signal counting these activities (their leads'
 /// bits, OR-ed), judged on the decided leads.
 fn activity_leakage(leads_with: &[&Vec<u64>], won: &[Option<bool>]) -> Option<String> {
     let mut tally = profile::HadIt::default();
@@ -369,8 +373,7 @@ fn decided_leads_with(
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
         return None;
     }
-    let format = if serial { DateFormat::Fixed(DateLayout::SerialDays) } else { DateFormat::Auto };
-    let times = cells::timestamps(ev, occurred, &cells::DateRule::configured(&format), &csv.missing).ok()?.values;
+    let times = cells::timestamps(ev, occurred, &cells::DateRule::configured(&drafted_format(serial)), &csv.missing).ok()?.values;
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, look.id.as_deref()?).ok()?;
     let row_of: std::collections::HashMap<&str, usize> =
@@ -398,6 +401,15 @@ fn drafted_serial(cells: &cells::TextColumn, missing: &[String]) -> Option<bool>
         return Some(false);
     }
     (values().next().is_some() && values().all(mqlcal_scorecard::looks_like_serial_days)).then_some(true)
+}
+
+/// How init reads a date column it drafts: serial days, or "auto".
+fn drafted_format(serial: bool) -> DateFormat {
+    if serial {
+        DateFormat::Fixed(DateLayout::SerialDays)
+    } else {
+        DateFormat::Auto
+    }
 }
 
 /// The draft's date_format line for a column of serial days, or "auto".
@@ -553,10 +565,11 @@ fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<
         .collect()
 }
 
-fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions) {
+/// `[outcome]`, after the warning that wins come in whole groups of a column, if they do.
+fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_together: Option<&str>) {
     let LeadsLook { won_values, lost_values, open_values, .. } = look;
     let _ = writeln!(t);
-    if let Some(warning) = &look.won_together {
+    if let Some(warning) = won_together {
         let _ = writeln!(t, "# WARNING: {warning}.");
     }
     let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
@@ -594,35 +607,33 @@ fn render_events(t: &mut String, ev: &EventsLook) {
 }
 
 fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>, options: &InitOptions) {
-    let LeadsLook { id, date, decided, outcome, segment, profiles, .. } = look;
+    let LeadsLook { segment, profiles, .. } = look;
     let no_events = BTreeMap::new();
     let event_activities = events.map_or(&no_events, |e| &e.activities);
-    let events_look = events;
     let _ = writeln!(t, "[cohorts]");
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let _ = writeln!(t, "{}\n", cohort_period_line(&look.created, &look.won, window_days));
 
-    let decided = decided.as_ref().map(|(column, _)| column.clone());
-    let skip: Vec<&String> = [id, date, outcome, &decided].into_iter().flatten().collect();
+    let skip = look.bookkeeping();
     let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");
     for p in profiles {
-        if skip.contains(&&p.name) || segment.as_ref() == Some(&p.name) {
+        if skip.contains(&p.name.as_str()) || segment.as_ref() == Some(&p.name) {
             continue;
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
     for (name, spellings) in one_activity_per_spelling(event_activities) {
-        let events: usize = spellings.iter().map(|(_, n)| n).sum();
+        let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match spellings.as_slice() {
-            [_] => writeln!(t, "\n# {events} events"),
+            [_] => writeln!(t, "\n# {counted} events"),
             _ => writeln!(
                 t,
-                "\n# {events} events of one activity written {} ways ({}): counted together",
+                "\n# {counted} events of one activity written {} ways ({}): counted together",
                 spellings.len(),
                 spellings.iter().map(|(a, n)| format!("{} {n}", toml_str(a))).collect::<Vec<_>>().join(", ")
             ),
         };
-        let leads_with: Vec<&Vec<u64>> = events_look.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
+        let leads_with: Vec<&Vec<u64>> = events.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
         let leakage = activity_leakage(&leads_with, &look.won);
         if let Some(reason) = &leakage {
             let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
@@ -672,12 +683,6 @@ fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str,
 /// them the holdout.
 const COHORTS_NEEDED: usize = 4;
 
-/// The latest creation date ingest takes by default: a year after today.
-fn latest_plausible() -> i64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(i64::MAX / 2, |d| d.as_secs() as i64);
-    now.saturating_add(366 * 86_400)
-}
-
 /// The distinct months of `months`, in order.
 fn distinct_months(months: &[Option<i32>]) -> Vec<i32> {
     let mut distinct: Vec<i32> = months.iter().flatten().copied().collect();
@@ -687,11 +692,12 @@ fn distinct_months(months: &[Option<i32>]) -> Vec<i32> {
 }
 
 /// How many cohorts of `months_each` months, up to the latest one likely mature, the
-/// leads give: as `split` will judge them with the default `[model] min_decided_share`,
-/// at the latest creation date (the as-of date a config without one gets from leads
-/// alone), with the drafted window when events are drafted.
+/// leads give: by the maturity rule `split` judges with (the default `[model]
+/// min_decided_share`), at the latest creation date (the as-of date a config without one
+/// gets from leads alone), with the drafted window when events are drafted.
 fn cohorts_to_latest_mature(created: &[Option<i64>], won: &[Option<bool>], months_each: i32, window_days: i64) -> usize {
-    let Some(as_of) = created.iter().flatten().max().copied() else { return 0 };
+    let Some(at) = created.iter().flatten().max().copied() else { return 0 };
+    let as_of = AsOf { at, window_seconds: window_days * 86_400 };
     // (total, decided) per cohort, by its first month.
     let mut cohorts: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
     for (time, outcome) in created.iter().zip(won) {
@@ -702,8 +708,7 @@ fn cohorts_to_latest_mature(created: &[Option<i64>], won: &[Option<bool>], month
         }
     }
     let mature = |(&first, &(total, decided)): (&i32, &(usize, usize))| {
-        let ends = calendar::first_day_of_month(first + months_each) * 86_400;
-        ends + window_days * 86_400 <= as_of && decided as f64 >= mqlcal_config::DEFAULT_MIN_DECIDED_SHARE * total as f64
+        as_of.period_over(first..first + months_each) && decided_enough(decided, total, mqlcal_config::DEFAULT_MIN_DECIDED_SHARE)
     };
     cohorts.iter().rposition(mature).map_or(0, |k| k + 1)
 }

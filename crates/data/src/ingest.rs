@@ -239,12 +239,18 @@ fn choose_auto_bins(config: &Config, table: &mut FeatureTable) -> Vec<BinChoice>
 /// Creation dates mqlcal accepts: `[input] earliest_date` (default 1990-01-01)
 /// to `latest_date` (default a year after today, or after `[input] as_of` if later).
 pub fn plausible_dates(config: &Config) -> (i64, i64) {
+    let bounds = config.plausible_dates;
+    (bounds.earliest, bounds.latest.unwrap_or_else(|| default_latest_date(config.as_of)))
+}
+
+/// The latest plausible date when none is set: a year after today, or after `as_of` if
+/// that is later.
+pub(crate) fn default_latest_date(as_of: Option<i64>) -> i64 {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(i64::MAX / 2);
-    let bounds = config.plausible_dates;
-    (bounds.earliest, bounds.latest.unwrap_or_else(|| config.as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400)))
+    as_of.unwrap_or(now).max(now).saturating_add(366 * 86_400)
 }
 
 /// The won ids as the leads write them: each as written when a lead has it, else by

@@ -48,7 +48,7 @@ pub struct ColumnProfile {
     /// (a month, a year, a campaign run once), if it does: see [`period_label`].
     pub period_label: Option<String>,
     /// Values shared by decided leads: (values with a won lead and another decided one,
-    /// of them those whose decided leads all won). See [`won_together`].
+    /// of them those whose decided leads all won). See [`won_together_of`].
     pub won_together: (usize, usize),
 }
 
@@ -214,35 +214,33 @@ fn shared_wins(row_levels: &[u32], levels: usize, won: &[Option<bool>]) -> (usiz
 const WON_TOGETHER_GROUPS: usize = 20;
 const WON_TOGETHER_SHARE: f64 = 0.6;
 
-/// A warning when the decided leads that share a value of `column` (a company, an
-/// account, a domain) win together: a CRM that marks every contact of a customer account
-/// won (HubSpot's lifecycle-stage sync from company to contacts) counts colleagues who
-/// never engaged as wins, so who the lead is takes the points what it did earned, and
-/// each account's leads count as independent evidence when they are one decision.
-pub(crate) fn won_together(column: &str, (groups, all_won): (usize, usize), base_rate: f64, also: &[&str]) -> Option<String> {
-    if groups < WON_TOGETHER_GROUPS || (all_won as f64) < WON_TOGETHER_SHARE * groups as f64 || base_rate > 0.5 {
-        return None;
-    }
-    let also = if also.is_empty() { String::new() } else { format!(" (so do {})", also.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")) };
-    Some(format!(
-        "won leads come in whole groups of {column:?}{also}: of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {:.0} %. A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage sync from company to contacts) does this: colleagues who never engaged count as wins, fit signals take the points engagement earned, and one decision counts as many. Count as won only the contacts on the deal ([input] won_ids with the deal's contact ids: init --won-ids), or leave the others out of the export",
-        100.0 * all_won as f64 / groups as f64,
-        100.0 * base_rate
-    ))
-}
-
-/// [`won_together`] of the column of `profiles` where it shows most, naming the others.
+/// A warning when the decided leads that share a value of a column (a company, an
+/// account, a domain) win together, for the column of `profiles` where it shows most,
+/// naming the others: a CRM that marks every contact of a customer account won
+/// (HubSpot's lifecycle-stage sync from company to contacts) counts colleagues who never
+/// engaged as wins, so who the lead is takes the points what it did earned, and each
+/// account's leads count as independent evidence when they are one decision.
 pub(crate) fn won_together_of(profiles: &[ColumnProfile], won: &[Option<bool>], skip: &[&str]) -> Option<String> {
     let decided = won.iter().flatten().count();
     let base_rate = won.iter().flatten().filter(|w| **w).count() as f64 / decided.max(1) as f64;
+    let together = |&(groups, all_won): &(usize, usize)| {
+        groups >= WON_TOGETHER_GROUPS && all_won as f64 >= WON_TOGETHER_SHARE * groups as f64 && base_rate <= 0.5
+    };
     let mut showing: Vec<&ColumnProfile> = profiles
         .iter()
         // A leakage suspect (a deal's name, an amount, a win reason) is said so already.
-        .filter(|p| !skip.contains(&p.name.as_str()) && p.leakage.is_none() && won_together(&p.name, p.won_together, base_rate, &[]).is_some())
+        .filter(|p| !skip.contains(&p.name.as_str()) && p.leakage.is_none() && together(&p.won_together))
         .collect();
     showing.sort_by_key(|p| std::cmp::Reverse(p.won_together.0));
     let (first, rest) = showing.split_first()?;
-    won_together(&first.name, first.won_together, base_rate, &rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
+    let (groups, all_won) = first.won_together;
+    let also = if rest.is_empty() { String::new() } else { format!(" (so do {})", rest.iter().map(|p| format!("{:?}", p.name)).collect::<Vec<_>>().join(", ")) };
+    Some(format!(
+        "won leads come in whole groups of {:?}{also}: of the {groups} values with a won lead and another decided one, {all_won} ({:.0} %) have every decided lead won, at a base rate of {:.0} %. A CRM that marks every contact of a customer account won (HubSpot's lifecycle-stage sync from company to contacts) does this: colleagues who never engaged count as wins, fit signals take the points engagement earned, and one decision counts as many. Count as won only the contacts on the deal ([input] won_ids with the deal's contact ids: init --won-ids), or leave the others out of the export",
+        first.name,
+        100.0 * all_won as f64 / groups as f64,
+        100.0 * base_rate
+    ))
 }
 
 /// The [`TOP_LEVELS`] most frequent values, most frequent first (ties alphabetical).
@@ -348,11 +346,50 @@ fn lambda(right: usize, commonest: usize, total: usize) -> f64 {
     right.saturating_sub(commonest) as f64 / (total - commonest) as f64
 }
 
+/// How one variable of a contingency table tells the other: over its values ("rows")
+/// with at least [`PERIOD_MIN_LEADS`] leads, each one's commonest value of the other
+/// ("column"; the first of equals), the leads in those rows, those in their row's
+/// commonest column, and those in the column commonest over those rows.
+struct Told {
+    rows: Vec<usize>,
+    modes: Vec<usize>,
+    leads: usize,
+    in_mode: usize,
+    commonest: usize,
+}
+
+impl Told {
+    fn of(rows: usize, columns: usize, count: impl Fn(usize, usize) -> usize) -> Told {
+        let told: Vec<usize> = (0..rows).filter(|&r| (0..columns).map(|c| count(r, c)).sum::<usize>() >= PERIOD_MIN_LEADS).collect();
+        let modes: Vec<usize> =
+            told.iter().map(|&r| (0..columns).max_by_key(|&c| (count(r, c), std::cmp::Reverse(c))).unwrap_or(0)).collect();
+        Told {
+            leads: told.iter().map(|&r| (0..columns).map(|c| count(r, c)).sum::<usize>()).sum(),
+            in_mode: told.iter().zip(&modes).map(|(&r, &c)| count(r, c)).sum(),
+            commonest: (0..columns).map(|c| told.iter().map(|&r| count(r, c)).sum::<usize>()).max().unwrap_or(0),
+            rows: told,
+            modes,
+        }
+    }
+
+    /// Nearly every lead's row says its column ([`PERIOD_PURITY`]), knowing the row beats
+    /// guessing the commonest column ([`PERIOD_LAMBDA`]), and the rows do not all say one.
+    fn tells(&self) -> bool {
+        self.modes.iter().any(|&m| m != self.modes[0])
+            && self.in_mode as f64 >= PERIOD_PURITY * self.leads as f64
+            && lambda(self.in_mode, self.commonest, self.leads) >= PERIOD_LAMBDA
+    }
+
+    fn share(&self) -> f64 {
+        100.0 * self.in_mode as f64 / self.leads as f64
+    }
+}
+
 /// Why a column looks like a label of when the lead was created rather than of who it
 /// is, if it does: every creation month has one value of it (a month, quarter or year
 /// column: `Nov` is November's leads), or every value belongs to one creation month (a
 /// campaign run once). A weight per value is then a weight per period:
-/// it learns each period's win rate, drift included, and the next quarter's leads have
+/// it learns each period's win rate, drift included, and the next cohort's leads have
 /// values no training lead had, so they get the baseline's points. Measured over the
 /// months and values with [`PERIOD_MIN_LEADS`] leads, blanks and undated leads aside;
 /// at least three such months, and two such values, are needed to tell.
@@ -372,53 +409,38 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
             joint[level as usize * span + (month - first) as usize] += 1;
         }
     }
-    let of_level = |level: usize| &joint[level * span..(level + 1) * span];
-    let month_total = |m: usize| (0..levels.len()).map(|l| joint[l * span + m]).sum::<usize>();
-    let month_mode = |m: usize| (0..levels.len()).max_by_key(|&l| (joint[l * span + m], std::cmp::Reverse(l))).unwrap_or(0);
-    let label = calendar::month_label;
+    let label = |m: usize| calendar::month_label(first + m as i32);
+    let more = |shown: usize, all: usize| if all > shown { ", …" } else { "" };
 
     // Each month, one value.
-    let months_told: Vec<usize> = (0..span).filter(|&m| month_total(m) >= PERIOD_MIN_LEADS).collect();
-    if months_told.len() < 3 {
+    let by_month = Told::of(span, levels.len(), |m, l| joint[l * span + m]);
+    if by_month.rows.len() < 3 {
         return None;
     }
-    let (led, dated): (usize, usize) = months_told.iter().map(|&m| (joint[month_mode(m) * span + m], month_total(m))).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    // The months where the value changes: "2023-10 → FY2024, 2024-04 → FY2025".
-    let mut changes: Vec<usize> = months_told.clone();
-    changes.dedup_by_key(|m| month_mode(*m));
-    let commonest_value = (0..levels.len()).map(|l| months_told.iter().map(|&m| joint[l * span + m]).sum::<usize>()).max().unwrap_or(0);
-    if changes.len() >= 2 && led as f64 >= PERIOD_PURITY * dated as f64 && lambda(led, commonest_value, dated) >= PERIOD_LAMBDA {
-        let examples: Vec<String> = changes.iter().take(3).map(|&m| format!("{} → {:?}", label(first + m as i32), levels[month_mode(m)])).collect();
+    if by_month.tells() {
+        // The months where the value changes: "2023-10 → FY2024, 2024-04 → FY2025".
+        let mut changes: Vec<(usize, usize)> = by_month.rows.iter().copied().zip(by_month.modes.iter().copied()).collect();
+        changes.dedup_by_key(|(_, mode)| *mode);
+        let examples: Vec<String> = changes.iter().take(3).map(|&(m, l)| format!("{} → {:?}", label(m), levels[l])).collect();
         return Some(format!(
             "each month of creation has one value of it ({}{}; {:.0} % of dated leads): it says when a lead was created, not who it is",
             examples.join(", "),
-            if changes.len() > examples.len() { ", …" } else { "" },
-            100.0 * led as f64 / dated as f64
+            more(examples.len(), changes.len()),
+            by_month.share()
         ));
     }
 
-    // Each value, one month.
-    let told: Vec<usize> = (0..levels.len()).filter(|&l| of_level(l).iter().sum::<usize>() >= PERIOD_MIN_LEADS).collect();
+    // Each value, one month: most of the dated leads' values, with their months.
+    let by_value = Told::of(levels.len(), span, |l, m| joint[l * span + m]);
     let valued: usize = joint.iter().sum();
-    let in_told: usize = told.iter().map(|&l| of_level(l).iter().sum::<usize>()).sum();
-    let in_own_month: usize = told.iter().map(|&l| of_level(l).iter().copied().max().unwrap_or(0)).sum();
-    let own_month = |l: usize| (0..span).max_by_key(|&m| (of_level(l)[m], std::cmp::Reverse(m))).unwrap_or(0);
-    let mut told_months: Vec<usize> = told.iter().map(|&l| own_month(l)).collect();
-    told_months.sort_unstable();
-    told_months.dedup();
-    let commonest_month = (0..span).map(|m| told.iter().map(|&l| of_level(l)[m]).sum::<usize>()).max().unwrap_or(0);
-    if told.len() >= 2
-        && told_months.len() >= 2
-        && 2 * in_told >= valued
-        && in_own_month as f64 >= PERIOD_PURITY * in_told as f64
-        && lambda(in_own_month, commonest_month, in_told) >= PERIOD_LAMBDA
-    {
-        let examples: Vec<String> = told.iter().take(3).map(|&l| format!("{:?} in {}", levels[l], label(first + own_month(l) as i32))).collect();
+    if by_value.rows.len() >= 2 && 2 * by_value.leads >= valued && by_value.tells() {
+        let examples: Vec<String> =
+            by_value.rows.iter().zip(&by_value.modes).take(3).map(|(&l, &m)| format!("{:?} in {}", levels[l], label(m))).collect();
         return Some(format!(
             "each of its values belongs to one month of creation ({}{}; {:.0} % of its leads): a label of a period (a campaign run once), not of who the lead is",
             examples.join(", "),
-            if told.len() > examples.len() { ", …" } else { "" },
-            100.0 * in_own_month as f64 / in_told as f64
+            more(examples.len(), by_value.rows.len()),
+            by_value.share()
         ));
     }
     None

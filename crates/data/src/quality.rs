@@ -347,6 +347,8 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         .collect();
     let mut unnamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
+    let bookkeeping = bookkeeping_columns(config);
+    let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
     for raw in lead_tables {
         let file = &raw.path;
         let ids = cells::text(raw, &config.id_column)?;
@@ -362,8 +364,6 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
             .collect();
         let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
         let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
-        let bookkeeping = bookkeeping_columns(config);
-        let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
         warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {

@@ -28,6 +28,18 @@ impl AsOf {
         let last_second = calendar::first_day_of_month(month + 1) * 86_400 - 1;
         self.window_complete(last_second)
     }
+
+    /// Whether a cohort of these months is over, every lead's window with it.
+    pub fn period_over(&self, mut months: std::ops::Range<i32>) -> bool {
+        months.all(|m| self.month_complete(m))
+    }
+}
+
+/// Whether `decided` of a cohort's `leads` is share enough to judge it (the maturity
+/// rule's share; a small tolerance so that exactly-at-the-minimum counts).
+pub fn decided_enough(decided: usize, leads: usize, min_decided_share: f64) -> bool {
+    let share = if leads > 0 { decided as f64 / leads as f64 } else { 0.0 };
+    share + 1e-12 >= min_decided_share
 }
 
 /// One cohort's readiness to be judged.
@@ -108,9 +120,9 @@ impl FeatureTable {
                 lost: 0,
                 open: 0,
                 decided_share: 0.0,
-                period_over: match calendar::cohort_months(c) {
-                    Some(months) => months.clone().all(|m| self.month_complete(m)),
-                    None => true,
+                period_over: match (calendar::cohort_months(c), self.as_of) {
+                    (Some(months), Some(as_of)) => as_of.period_over(months),
+                    _ => true,
                 },
                 mature: false,
             })
@@ -130,8 +142,7 @@ impl FeatureTable {
         }
         for m in &mut out {
             m.decided_share = if m.leads > 0 { (m.won + m.lost) as f64 / m.leads as f64 } else { 0.0 };
-            // A small tolerance so that exactly-at-the-minimum counts (floating division).
-            m.mature = m.period_over && m.unfinished_windows == 0 && m.decided_share + 1e-12 >= min_decided_share;
+            m.mature = m.period_over && m.unfinished_windows == 0 && decided_enough(m.won + m.lost, m.leads, min_decided_share);
         }
         out
     }
