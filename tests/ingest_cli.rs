@@ -9,6 +9,18 @@ fn features(dir: &std::path::Path, out: &str) -> (i32, String, String) {
     run_in(dir, &["features", "--config", "mqlcal.toml", "-o", out])
 }
 
+/// The feature table of `leads` with `events` whose ids the leads write alike
+/// (`same.csv`), then with `other_events` whose ids they write otherwise (`other.csv`):
+/// each run's exit code and standard error.
+fn features_same_then_other(d: &std::path::Path, leads: String, events: String, other_events: String) -> ((i32, String), (i32, String)) {
+    write(d, "leads.csv", leads);
+    write(d, "events.csv", events);
+    let (same_code, _, same_err) = features(d, "same.csv");
+    write(d, "events.csv", other_events);
+    let (code, _, err) = features(d, "other.csv");
+    ((same_code, same_err), (code, err))
+}
+
 #[test]
 fn small_project_features_are_as_of_the_window() {
     let dir = small_project();
@@ -484,12 +496,9 @@ fn whole_number_ids_written_two_ways_are_matched_and_said() {
         ("zeros added to plain ids", &|k: usize| format!("{}", 100 + k), &|k: usize| format!("{:05}", 100 + k), "(\"00101\" is \"101\": "),
         ("both", &|k: usize| format!("{:05}", 100 + k), &|k: usize| format!("{}.0", 100 + k), "(\"101.0\" is \"00101\": "),
     ] {
-        write(d, "leads.csv", with_ids(SMALL_LEADS, leads));
-        write(d, "events.csv", with_ids(SMALL_EVENTS, leads));
-        let (code, _, same_err) = features(d, "same.csv");
-        assert_eq!(code, 0, "{what}: {same_err}");
-        write(d, "events.csv", with_ids(SMALL_EVENTS, events));
-        let (code, _, err) = features(d, "other.csv");
+        let ((same_code, same_err), (code, err)) =
+            features_same_then_other(d, with_ids(SMALL_LEADS, leads), with_ids(SMALL_EVENTS, leads), with_ids(SMALL_EVENTS, events));
+        assert_eq!(same_code, 0, "{what}: {same_err}");
         assert!(
             code == 0
                 && err.contains(&format!("the events' lead ids write whole numbers otherwise than the leads' ids {first}"))
@@ -543,9 +552,8 @@ fn whole_number_ids_written_two_ways_are_matched_and_said() {
     assert!(code == 0 && err.contains("(\"123456789012341.0\" is \"123456789012341\": ") && err.contains("5 events matched by their value"), "{err}");
 
     // A batch of padded ids scored with events whose zeros were dropped: the same scores.
-    let sample = tempfile::tempdir().unwrap();
+    let sample = sample_copy();
     let s = sample.path();
-    copy_sample(s);
     let (code, _, err) = run_in(s, &["fit", "--config", "mqlcal.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
     // L0000123 -> 000123 (padded) / 123 (zeros dropped).
@@ -591,12 +599,9 @@ fn salesforce_id_forms_are_matched_and_said() {
     };
     let dir = small_project();
     let d = dir.path();
-    write(d, "leads.csv", with_ids(SMALL_LEADS, false));
-    write(d, "events.csv", with_ids(SMALL_EVENTS, false));
-    let (code, _, same_err) = features(d, "same.csv");
-    assert_eq!(code, 0, "{same_err}");
-    write(d, "events.csv", with_ids(SMALL_EVENTS, true));
-    let (code, _, err) = features(d, "other.csv");
+    let ((same_code, same_err), (code, err)) =
+        features_same_then_other(d, with_ids(SMALL_LEADS, false), with_ids(SMALL_EVENTS, false), with_ids(SMALL_EVENTS, true));
+    assert_eq!(same_code, 0, "{same_err}");
     assert_eq!(code, 0, "{err}");
     let matched = SMALL_EVENTS.lines().filter(|l| ids.iter().any(|(small, _, _)| l.starts_with(&format!("{small},")))).count();
     assert!(
@@ -1134,9 +1139,8 @@ fn events_before_a_late_creation_date_are_said() {
 /// records the patterns, and `score` reads a batch written so to the plain batch's scores.
 #[test]
 fn dates_with_the_months_name_read_as_the_plain_sample() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let (leads_header, leads) = read_csv(&d.join("leads.csv"));
     let (events_header, events) = read_csv(&d.join("events.csv"));
     let named_leads: Vec<Vec<String>> = leads.iter().map(|r| {
@@ -1182,9 +1186,8 @@ fn dates_with_the_months_name_read_as_the_plain_sample() {
 /// into the config, gives the plain sample's feature table.
 #[test]
 fn outcomes_written_several_ways_are_listed_with_the_mapping_that_counts_them() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let (header, mut rows) = read_csv(&d.join("leads.csv"));
     let mut respelled = std::collections::BTreeMap::<String, usize>::new();
     for (k, row) in rows.iter_mut().enumerate() {
@@ -1243,9 +1246,8 @@ fn with_outcome_mapping(config: &str, mapping: &str) -> String {
 /// as_of that restores the plain sample's feature table.
 #[test]
 fn a_few_events_after_the_export_are_said_with_the_as_of_that_fixes_them() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
     let last_event = events.lines().skip(1).map(|l| unix_seconds(l.split(',').nth(1).unwrap())).max().unwrap();
     write(d, "late_events.csv", format!("{events}L0019990,2026-03-15T10:00:00,webinar_registration\n"));
@@ -1302,8 +1304,7 @@ fn a_migration_that_dated_every_lead_it_moved_is_said() {
         (rows, moved)
     };
     let run = |rows: &[Vec<String>], command: &str| -> String {
-        let dir = tempfile::tempdir().unwrap();
-        copy_sample(dir.path());
+        let dir = sample_copy();
         write_csv(&dir.path().join("leads.csv"), &header, rows);
         let args: Vec<&str> = if command == "validate" { vec!["validate", "--config", "mqlcal.toml"] } else { vec!["features", "--config", "mqlcal.toml", "-o", "table.csv"] };
         let (code, out, err) = run_in(dir.path(), &args);

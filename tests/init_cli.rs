@@ -409,9 +409,8 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
 /// suspects no activity.
 #[test]
 fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let (_, leads) = read_csv(&d.join("leads.csv"));
     let (header, mut events) = read_csv(&d.join("events.csv"));
     let (mut won, mut won_called, mut lost, mut lost_called) = (0, 0, 0, 0);
@@ -476,9 +475,8 @@ fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
 /// that setting named.
 #[test]
 fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let (mut header, sample) = read_csv(&d.join("leads.csv"));
     let outcome = header.iter().position(|h| h == "outcome").unwrap();
     header[outcome] = "Lifecycle Stage".into();
@@ -543,9 +541,8 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
 /// without the sync are not named.
 #[test]
 fn wins_that_come_in_whole_accounts_are_said() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    copy_sample(d);
     let (mut header, leads) = read_csv(&d.join("leads.csv"));
     header.push("Company".into());
     let company = |k: usize| format!("Co{:05}", k / 3);

@@ -27,6 +27,13 @@ pub fn sample_workdir() -> tempfile::TempDir {
     dir
 }
 
+/// A temporary folder holding a copy of the bundled sample ([`copy_sample`]).
+pub fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_sample(dir.path());
+    dir
+}
+
 /// The bundled sample's leads, events, config and points sheet copied into `dir`, to be
 /// rewritten as a messier export would write them.
 pub fn copy_sample(dir: &Path) {
