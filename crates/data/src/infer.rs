@@ -317,23 +317,38 @@ struct EventsLook {
     activity: String,
     activities: BTreeMap<String, usize>,
     /// Per activity, the decided leads (by row of the leads file) with one of its events
-    /// inside the drafted window; empty without creation dates or outcomes.
+    /// inside the drafted window, before the decision with a drafted `decided_at`; empty
+    /// without creation dates or outcomes.
     leads_with: BTreeMap<String, Vec<u64>>,
+    /// The latest plausible event time: with the latest creation, the as-of date the
+    /// draft's config gets, which says whose windows are complete.
+    latest: Option<i64>,
 }
 
 /// The engagement window init drafts (`window_days`), in days.
 const DRAFT_WINDOW_DAYS: i64 = 30;
 
 /// [`profile::HadIt::leakage`] of a signal counting these activities (their leads'
-/// bits, OR-ed), judged on the decided leads.
-fn activity_leakage(leads_with: &[&Vec<u64>], won: &[Option<bool>]) -> Option<String> {
+/// bits, OR-ed), judged on the leads `validate` judges it on ([`judged_leads`]).
+fn activity_leakage(leads_with: &[&Vec<u64>], won: &[Option<bool>], judged: &[bool]) -> Option<String> {
     let mut tally = profile::HadIt::default();
-    for (row, outcome) in won.iter().enumerate() {
+    for (row, (outcome, _)) in won.iter().zip(judged).enumerate().filter(|(_, (_, judged))| **judged) {
         if let Some(outcome) = outcome {
             tally.add(*outcome, leads_with.iter().any(|bits| bits.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1)), 1);
         }
     }
     tally.leakage(DRAFT_WINDOW_DAYS as u32)
+}
+
+/// Per row of the leads file, whether `validate` would judge an events signal's leakage
+/// on the lead under the draft's config: decided, with its whole window before the
+/// as-of date that config gets (ingest's default: the latest creation date or event
+/// time, whichever is later). A lead created days before the export has had no time
+/// to do anything, won or lost.
+fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Option<i64>) -> Vec<bool> {
+    let Some(latest_lead) = created.iter().flatten().max().copied() else { return vec![false; won.len()] };
+    let as_of = AsOf { at: latest_event.map_or(latest_lead, |e| e.max(latest_lead)), window_seconds: DRAFT_WINDOW_DAYS * 86_400 };
+    won.iter().zip(created).map(|(won, created)| won.is_some() && created.is_some_and(|c| as_of.window_complete(c))).collect()
 }
 
 fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
@@ -356,16 +371,21 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
-    let leads_with = decided_leads_with(&ev, (&lead_id, &occurred, occurred_serial), &cells, csv, look).unwrap_or_default();
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with })
+    let times = cells::timestamps(&ev, &occurred, &cells::DateRule::configured(&drafted_format(occurred_serial)), &csv.missing).ok().map(|t| t.values);
+    // An absurd date (9999-12-31) sets no as-of date, as in ingest.
+    let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= crate::ingest::default_latest_date(None)).max();
+    let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look)).unwrap_or_default();
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest })
 }
 
 /// Per activity, a bit per row of the leads file: a decided lead with one of its events
-/// inside the drafted window. None when the events cannot be placed (no creation dates,
+/// inside the drafted window, and before its decision when `decided_at` is drafted (the
+/// window ingest counts). None when the events cannot be placed (no creation dates,
 /// times that do not read, no decided leads).
 fn decided_leads_with(
     ev: &read::Table,
-    (lead_id, occurred, serial): (&str, &str, bool),
+    lead_id: &str,
+    times: &[Option<i64>],
     activity: &cells::TextColumn,
     csv: &CsvOptions,
     look: &LeadsLook,
@@ -373,18 +393,25 @@ fn decided_leads_with(
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
         return None;
     }
-    let times = cells::timestamps(ev, occurred, &cells::DateRule::configured(&drafted_format(serial)), &csv.missing).ok()?.values;
+    let decisions: Vec<Option<i64>> = match &look.decided {
+        Some((column, serial)) => {
+            cells::timestamps(&look.table, column, &cells::DateRule::configured(&drafted_format(*serial)), &csv.missing).ok()?.values
+        }
+        None => Vec::new(),
+    };
+    let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, look.id.as_deref()?).ok()?;
     let row_of: std::collections::HashMap<&str, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for ((lead, time), name) in event_leads.iter().zip(&times).zip(activity.iter()) {
+    for ((lead, time), name) in event_leads.iter().zip(times).zip(activity.iter()) {
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         let Some(&row) = row_of.get(lead) else { continue };
-        let inside = look.created[row].is_some_and(|created| (created..=created + DRAFT_WINDOW_DAYS * 86_400).contains(time));
-        if inside && look.won[row].is_some() {
+        let inside = look.created[row].is_some_and(|created| window.contains(created, *time));
+        let before_decision = decisions.get(row).copied().flatten().is_none_or(|decided| *time < decided);
+        if inside && before_decision && look.won[row].is_some() {
             let bits = leads_with.entry(name.to_string()).or_insert_with(|| vec![0; words]);
             bits[row / 64] |= 1 << (row % 64);
         }
@@ -622,6 +649,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
+    let judged = judged_leads(&look.won, &look.created, events.iter().filter_map(|e| e.latest).max());
     for (name, spellings) in one_activity_per_spelling(event_activities) {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match spellings.as_slice() {
@@ -634,7 +662,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
             ),
         };
         let leads_with: Vec<&Vec<u64>> = events.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
-        let leakage = activity_leakage(&leads_with, &look.won);
+        let leakage = activity_leakage(&leads_with, &look.won, &judged);
         if let Some(reason) = &leakage {
             let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
         }
@@ -891,6 +919,22 @@ mod tests {
         // or not (counting only the young wins would tie every late column to winning).
         assert_eq!(judged_by_age(won.clone(), &created), vec![Some(true), Some(false), None, None, None, None]);
         assert_eq!(judged_by_age(won, &[]), vec![None; 6]);
+    }
+
+    #[test]
+    fn the_leakage_check_judges_decided_leads_whose_window_ended_by_the_latest_date() {
+        const DAY: i64 = 86_400;
+        let latest_lead = 1_000 * DAY;
+        let full = latest_lead - DRAFT_WINDOW_DAYS * DAY;
+        let created = [Some(full), Some(full + 1), Some(full), None, Some(latest_lead)];
+        let won = [Some(true), Some(false), None, Some(true), Some(false)];
+        // By the latest creation: only a window ending exactly then is complete; open and
+        // undated leads are never judged.
+        assert_eq!(judged_leads(&won, &created, None), [true, false, false, false, false]);
+        // A later event moves the as-of date (an absurd one is filtered before).
+        assert_eq!(judged_leads(&won, &created, Some(latest_lead + 1)), [true, true, false, false, false]);
+        assert_eq!(judged_leads(&won, &created, Some(latest_lead + DRAFT_WINDOW_DAYS * DAY)), [true, true, false, false, true]);
+        assert_eq!(judged_leads(&won, &[], None), [false; 5]);
     }
 
     #[test]
