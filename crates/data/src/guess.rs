@@ -76,13 +76,9 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
-/// A column named as the date a lead was decided (won or lost): Salesforce's `CloseDate`
-/// and `ConvertedDate`, Zoho's `Closing Date`, HubSpot's `Became a Customer Date` and
-/// `hs_date_entered_customer`, `won_date`, `Closed At`. Not the creation date, not a
-/// forecast (`Expected close date`, `Est. Close Date`), not a form's conversion (HubSpot's
-/// `First Conversion Date` is a lead's first form fill, often its creation).
-pub fn decision_date_named(name: &str) -> bool {
-    // Words, camelCase split: "CloseDate" -> ["close", "date"].
+/// A name's words, lower-cased, camelCase split: "CloseDate" -> ["close", "date"],
+/// "hs_last_sales_activity" -> ["hs", "last", "sales", "activity"].
+pub fn name_words(name: &str) -> Vec<String> {
     let mut spaced = String::new();
     let mut previous_lower = false;
     for c in name.chars() {
@@ -92,7 +88,31 @@ pub fn decision_date_named(name: &str) -> bool {
         previous_lower = c.is_lowercase() || c.is_ascii_digit();
         spaced.extend(c.to_lowercase());
     }
-    let words: Vec<&str> = spaced.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    spaced.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// The word that names a column as the lead's state when the file was exported rather
+/// than when it came in: X Education's `Last Activity` and `Last Notable Activity`
+/// (`SMS Sent`, `Had a Phone Conversation`), Salesforce's `Last Activity` and `Last
+/// Modified Date`, HubSpot's `Recent Sales Email Replied Date`, `Last Contacted` and
+/// `Number of times contacted`. Not a person's `Last Name`.
+pub fn export_snapshot_named(name: &str) -> Option<&'static str> {
+    let words = name_words(name);
+    let has = |w: &str| words.iter().any(|word| word == w);
+    if has("name") || has("lastname") {
+        return None;
+    }
+    ["last", "latest", "recent", "modified", "contacted"].into_iter().find(|w| has(w))
+}
+
+/// A column named as the date a lead was decided (won or lost): Salesforce's `CloseDate`
+/// and `ConvertedDate`, Zoho's `Closing Date`, HubSpot's `Became a Customer Date` and
+/// `hs_date_entered_customer`, `won_date`, `Closed At`. Not the creation date, not a
+/// forecast (`Expected close date`, `Est. Close Date`), not a form's conversion (HubSpot's
+/// `First Conversion Date` is a lead's first form fill, often its creation).
+pub fn decision_date_named(name: &str) -> bool {
+    let words = name_words(name);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let has = |w: &[&str]| words.iter().any(|word| w.contains(word));
     let phrase = words.join(" ");
     let dated = has(&["date", "time", "day", "at", "on", "datetime", "timestamp"]);

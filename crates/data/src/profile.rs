@@ -275,10 +275,12 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
     }
     let lower = name.to_lowercase();
     const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
-    SALES_WORDS
-        .iter()
-        .find(|w| lower.contains(*w))
-        .map(|w| format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"))
+    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)) {
+        return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
+    }
+    crate::guess::export_snapshot_named(name).map(|w| {
+        format!("its name ({w:?}) suggests the lead's state when the file was exported, not when the lead came in: what sales did since (an SMS, a call, a disqualification) shows in it; check it is known before contact")
+    })
 }
 
 /// Decided leads that had something (an activity inside their window), won and lost.
@@ -717,5 +719,15 @@ mod tests {
         assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
         assert!(leakage_reason("Lead Quality", Some(0.6), Some(0.3), Some(0.35)).unwrap().contains("name"));
         assert!(leakage_reason("Lead Source", Some(0.64), Some(0.01), Some(0.0)).is_none());
+        // X Education's last activity at the export: 'SMS Sent' wins 63 %, 'Had a Phone
+        // Conversation' 73 %, yet the column's AUC is under the bar.
+        let snapshot = leakage_reason("Last Activity", Some(0.72), Some(0.02), Some(0.0)).unwrap();
+        assert!(snapshot.starts_with("its name (\"last\") suggests the lead's state when the file was exported"), "{snapshot}");
+        for named in ["Last Notable Activity", "hs_last_sales_activity_timestamp", "LastModifiedDate", "Recent Sales Email Replied Date", "Number of times contacted"] {
+            assert!(leakage_reason(named, None, None, None).is_some(), "{named}");
+        }
+        for not_named in ["Last Name", "LastName", "lastname", "Contrast Ratio", "Elastic Search user", "Lead Source"] {
+            assert!(leakage_reason(not_named, None, None, None).is_none(), "{not_named}");
+        }
     }
 }
