@@ -401,6 +401,46 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
     assert!(!said.contains("signal \"industry\" reads"), "{said}");
 }
 
+/// Ids a spreadsheet rounded: the sample's lead ids as long numbers (123456700000 + 70000 k),
+/// opened in a spreadsheet and saved again, read `1.23457E+11` to `1.24857E+11`, so no
+/// column is unique. Init drafts the column as the id with a WARNING that says what
+/// happened and what to do (not "FILL ME IN"; not the annual revenue the spreadsheet
+/// wrote so too), and says so as it writes; validate of the draft stops with the same fix.
+#[test]
+fn init_says_a_spreadsheet_rounded_the_ids() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    // An amount the spreadsheet wrote so too (more leads listed with it): not the id.
+    header.push("annual_revenue".into());
+    for (k, lead) in leads.iter_mut().enumerate() {
+        lead[0] = format!("{:.5E}", 123_456_700_000u64 as f64 + 70_000.0 * k as f64).replace('E', "E+");
+        lead.push(format!("{}.5E+06", 1 + k % 9));
+    }
+    // The most frequent id, and how many leads share it (the first of the tied ones).
+    let mut shared: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for lead in &leads {
+        *shared.entry(lead[0].as_str()).or_default() += 1;
+    }
+    let most = *shared.values().max().unwrap();
+    let (example, _) = shared.iter().find(|(_, n)| **n == most).unwrap();
+    let (example, most) = (example.to_string(), most);
+    assert!(most > 1 && shared.len() > 1, "{most}");
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(
+        draft.contains(&format!("\nid = \"lead_id\"   # WARNING: its ids are long numbers a spreadsheet rounded to scientific notation (\"{example}\" is the id of {most} leads), so different leads share one and validate stops. Export the ids again as text")),
+        "{draft}"
+    );
+    assert!(!draft.contains("FILL ME IN\"   # no column is unique"), "{draft}");
+    assert!(err.contains(&format!("id column: \"lead_id\", but a spreadsheet rounded its ids (\"{example}\" is the id of {most} leads)")), "{err}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(format!("{out}{err}").contains("without opening the file in a spreadsheet"), "{out}{err}");
+}
+
 /// An activity sales logs once a lead is theirs: the sample's events with a "Sales Call"
 /// three days after creation for four won leads in five and one lost lead in twenty-five.
 /// On its own it nearly separates won from lost, so `init` leaves it out as a leakage

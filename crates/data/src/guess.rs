@@ -63,10 +63,6 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
 /// The id column: an id-named column that is (nearly) unique, else any
 /// unique column never blank, id-named first.
 pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
-    let id_named = |p: &ColumnProfile| {
-        let n = p.name.to_lowercase();
-        n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number")
-    };
     let nearly_unique = |p: &ColumnProfile| p.rows > 0 && p.distinct as f64 >= 0.99 * p.rows as f64 && p.blank_rate <= 0.01;
     profiles
         .iter()
@@ -74,6 +70,31 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .max_by_key(|p| (p.distinct, p.name.len()))
         .or_else(|| profiles.iter().filter(|p| p.blanks == 0 && p.distinct == p.rows).max_by_key(|p| u8::from(id_named(p))))
         .map(|p| p.name.clone())
+}
+
+/// A column named as an id: `id`, `lead_id`, `Lead ID`, `Prospect Id`, `Lead Number`.
+fn id_named(p: &ColumnProfile) -> bool {
+    let n = p.name.to_lowercase();
+    n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number")
+}
+
+/// A column of ids a spreadsheet rounded, when [`id_column`] finds none: most of its
+/// listed values are long numbers shown in scientific notation (`1.23457E+11`), so
+/// different leads share one and no column is unique. The column, its most frequent
+/// value and how many leads share it.
+pub fn rounded_id_column(profiles: &[ColumnProfile]) -> Option<(&str, &str, usize)> {
+    profiles
+        .iter()
+        .filter(|p| p.distinct < p.rows - p.blanks)
+        .filter_map(|p| {
+            let listed: usize = p.top_levels.iter().map(|(_, n)| n).sum();
+            let rounded: usize = p.top_levels.iter().filter(|(v, _)| crate::lead_rows::rounded_by_a_spreadsheet(v)).map(|(_, n)| n).sum();
+            let (example, shared) = p.top_levels.first()?;
+            (listed > 0 && rounded as f64 >= 0.9 * listed as f64).then_some((p, example.as_str(), *shared, rounded))
+        })
+        // An id-named one first: an amount can be shown so too.
+        .max_by_key(|&(p, _, _, rounded)| (id_named(p), rounded))
+        .map(|(p, example, shared, _)| (p.name.as_str(), example, shared))
 }
 
 /// A name's words, lower-cased, camelCase split: "CloseDate" -> ["close", "date"],

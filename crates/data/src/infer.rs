@@ -515,10 +515,22 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
             guesses.push(format!("id column: {id:?}"));
             let _ = writeln!(t, "id = {}   # GUESS: unique and never blank", toml_str(id));
         }
-        None => {
-            guesses.push("id column: none found (no column is unique and never blank)".into());
-            let _ = writeln!(t, "id = \"FILL ME IN\"   # no column is unique and never blank: pick the lead id column");
-        }
+        None => match guess::rounded_id_column(&look.profiles) {
+            // Opened in a spreadsheet and saved again: the ids no longer tell leads apart.
+            Some((column, example, shared)) => {
+                guesses.push(format!("id column: {column:?}, but a spreadsheet rounded its ids ({example:?} is the id of {shared} leads): export them again as text"));
+                let _ = writeln!(
+                    t,
+                    "id = {}   # WARNING: its ids are long numbers a spreadsheet rounded to scientific notation ({} is the id of {shared} leads), so different leads share one and validate stops. Export the ids again as text, without opening the file in a spreadsheet",
+                    toml_str(column),
+                    toml_str(example)
+                );
+            }
+            None => {
+                guesses.push("id column: none found (no column is unique and never blank)".into());
+                let _ = writeln!(t, "id = \"FILL ME IN\"   # no column is unique and never blank: pick the lead id column");
+            }
+        },
     }
     match &date {
         Some(d) => {

@@ -50,7 +50,7 @@ pub(crate) fn rounded_ids_fix<'a>(mut repeated: impl Iterator<Item = &'a str>) -
 }
 
 /// An id as a spreadsheet shows a long number it has rounded: `1.23457E+14`.
-fn rounded_by_a_spreadsheet(id: &str) -> bool {
+pub(crate) fn rounded_by_a_spreadsheet(id: &str) -> bool {
     let Some((mantissa, exponent)) = id.split_once(['E', 'e']) else { return false };
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match mantissa.split_once('.') {
