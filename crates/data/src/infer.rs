@@ -100,6 +100,10 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let look = look_at_leads(leads, options, &csv, &mut notes)?;
     let events_look = events.map(|events| look_at_events(events, &csv, &look, &mut notes)).transpose()?;
+    let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
+    let won_without_events = events_look.as_ref().and_then(|ev| {
+        activity_tally(&ev.leads_with.values().collect::<Vec<_>>(), &look.won, &judged).won_without_events(DRAFT_WINDOW_DAYS as u32)
+    });
     let mut guesses = Vec::new();
     let mut t = String::new();
     render_input(&mut t, leads, events, config_path, options, look.decimal);
@@ -110,11 +114,12 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let won_together = profile::won_together_of(&look.profiles, &look.won, &look.bookkeeping());
     render_outcome(&mut t, &look, options, won_together.as_deref());
     if let Some(ev) = &events_look {
-        render_events(&mut t, ev);
+        render_events(&mut t, ev, won_without_events.as_deref());
     }
-    render_signals(&mut t, &look, events_look.as_ref(), options);
+    render_signals(&mut t, &look, events_look.as_ref().map(|ev| (ev, judged.as_slice(), won_without_events.is_some())), options);
     write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
     guesses.extend(won_together.map(|w| format!("WARNING: {w}")));
+    guesses.extend(won_without_events.map(|w| format!("WARNING: {w}")));
     if look.never_lost && !look.won.contains(&Some(false)) {
         guesses.push(format!(
             "WARNING: {} never says lost and no lead was created {DRAFT_OPEN_AFTER_DAYS} days before the latest (or none has a creation date): none can be judged lost by open_after_days yet; name an outcome column with lost values (init --outcome) or give the won ids (init --won-ids)",
@@ -328,16 +333,18 @@ struct EventsLook {
 /// The engagement window init drafts (`window_days`), in days.
 const DRAFT_WINDOW_DAYS: i64 = 30;
 
-/// [`profile::HadIt::leakage`] of a signal counting these activities (their leads'
-/// bits, OR-ed), judged on the leads `validate` judges it on ([`judged_leads`]).
-fn activity_leakage(leads_with: &[&Vec<u64>], won: &[Option<bool>], judged: &[bool]) -> Option<String> {
+/// Won and lost leads with one of these activities (their leads' bits, OR-ed), among the
+/// leads `validate` judges a signal counting them on ([`judged_leads`]): for
+/// [`profile::HadIt::leakage`], and over every activity for
+/// [`profile::HadIt::won_without_events`].
+fn activity_tally(leads_with: &[&Vec<u64>], won: &[Option<bool>], judged: &[bool]) -> profile::HadIt {
     let mut tally = profile::HadIt::default();
     for (row, (outcome, _)) in won.iter().zip(judged).enumerate().filter(|(_, (_, judged))| **judged) {
         if let Some(outcome) = outcome {
             tally.add(*outcome, leads_with.iter().any(|bits| bits.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1)), 1);
         }
     }
-    tally.leakage(DRAFT_WINDOW_DAYS as u32)
+    tally
 }
 
 /// Per row of the leads file, whether `validate` would judge an events signal's leakage
@@ -635,8 +642,12 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
 
 }
 
-fn render_events(t: &mut String, ev: &EventsLook) {
+/// `[events]`; `won_without_events`: why the file looks to leave out won leads' activities.
+fn render_events(t: &mut String, ev: &EventsLook, won_without_events: Option<&str>) {
     let EventsLook { lead_id, occurred, occurred_serial, activity, .. } = ev;
+    if let Some(warning) = won_without_events {
+        let _ = writeln!(t, "# WARNING: {warning}.");
+    }
     let _ = writeln!(t, "[events]");
     let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
     let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
@@ -645,8 +656,13 @@ fn render_events(t: &mut String, ev: &EventsLook) {
     let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment\n");
 }
 
-fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>, options: &InitOptions) {
+/// The signals; with events, the leads a signal's leakage is judged on
+/// ([`judged_leads`]) and whether won leads lack events far more than lost ones (then an
+/// activity lost leads have more often is not called leakage).
+fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook, &[bool], bool)>, options: &InitOptions) {
     let LeadsLook { segment, profiles, .. } = look;
+    let (judged, won_without_events) = events.map_or((&[][..], false), |(_, judged, without)| (judged, without));
+    let events = events.map(|(ev, _, _)| ev);
     let no_events = BTreeMap::new();
     let event_activities = events.map_or(&no_events, |e| &e.activities);
     let _ = writeln!(t, "[cohorts]");
@@ -661,7 +677,6 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
-    let judged = judged_leads(&look.won, &look.created, events.iter().filter_map(|e| e.latest).max());
     for (name, spellings) in one_activity_per_spelling(event_activities) {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match spellings.as_slice() {
@@ -674,7 +689,8 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&EventsLook>,
             ),
         };
         let leads_with: Vec<&Vec<u64>> = events.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
-        let leakage = activity_leakage(&leads_with, &look.won, &judged);
+        let tally = activity_tally(&leads_with, &look.won, judged);
+        let leakage = if won_without_events && tally.won_less_often() { None } else { tally.leakage(DRAFT_WINDOW_DAYS as u32) };
         if let Some(reason) = &leakage {
             let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
         }

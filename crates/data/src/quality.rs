@@ -178,7 +178,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
     warnings.extend(period_labels(config, &columns.profiles));
     warnings.extend(signal_shape_warnings(config, table));
-    warnings.extend(events_signals_that_leak(config, table));
+    warnings.extend(events_signal_warnings(config, table));
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
     warnings.extend(levels_spelled_apart(config, &unnamed_levels));
     let blank_rates = columns.blank_rates;
@@ -457,8 +457,11 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 
 /// A warning for each events signal that nearly separates won from lost leads on its
 /// own (`profile::HadIt::leakage`): among decided leads with complete windows, the
-/// share of won and of lost leads the signal counts anything for.
-fn events_signals_that_leak(config: &Config, table: &FeatureTable) -> Vec<String> {
+/// share of won and of lost leads the signal counts anything for. Before them, one when
+/// won leads have no counted event far more often than lost ones
+/// (`profile::HadIt::won_without_events`): then a signal lost leads have more often
+/// separates by what the file left out, and is not called leakage.
+fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> {
     let Some(spec) = &config.events else { return Vec::new() };
     // (signal, its activities, its feature column)
     let signals: Vec<(&str, &[String], usize)> = config
@@ -471,7 +474,10 @@ fn events_signals_that_leak(config: &Config, table: &FeatureTable) -> Vec<String
             _ => None,
         })
         .collect();
-    let mut tallies = vec![HadIt::default(); signals.len()];
+    if signals.is_empty() {
+        return Vec::new();
+    }
+    let (mut tallies, mut any) = (vec![HadIt::default(); signals.len()], HadIt::default());
     // Row by row: the matrix is row-major.
     for i in 0..table.len() {
         if table.outcomes[i] == Outcome::Open || !table.window_complete(i) {
@@ -481,17 +487,20 @@ fn events_signals_that_leak(config: &Config, table: &FeatureTable) -> Vec<String
         for (tally, &(_, _, j)) in tallies.iter_mut().zip(&signals) {
             tally.add(won, row[j] > 0.0, leads);
         }
+        any.add(won, signals.iter().any(|&(_, _, j)| row[j] > 0.0), leads);
     }
-    signals
+    let won_without = any.won_without_events(spec.window_days);
+    let explained = |tally: &HadIt| won_without.is_some() && tally.won_less_often();
+    won_without
         .iter()
-        .zip(&tallies)
-        .filter_map(|(&(name, activities, _), tally)| {
+        .map(|reason| format!("events: {reason}"))
+        .chain(signals.iter().zip(&tallies).filter(|(_, tally)| !explained(tally)).filter_map(|(&(name, activities, _), tally)| {
             let reason = tally.leakage(spec.window_days)?;
             Some(format!(
                 "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
                 activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
             ))
-        })
+        }))
         .collect()
 }
 
