@@ -508,6 +508,57 @@ fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
     assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("LEAKAGE SUSPECT"));
 }
 
+/// An events export that writes what an activity was about into its name: the sample's
+/// blog visits as page views of 900 URLs ("Page View: /blog/post-17"), and its email opens
+/// as opens of 60 campaigns with no kind in their names. A signal each would be 960
+/// signals. Init drafts the page views as one signal of the kind "Page View" counting all
+/// 900, and of what is still more than 40 signals, those with the most events, saying how
+/// many activities and events it left out (counted here by hand); the draft runs end to end.
+#[test]
+fn init_groups_hundreds_of_activities_by_kind_and_drafts_at_most_forty() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut events) = read_csv(&d.join("events.csv"));
+    for (k, event) in events.iter_mut().enumerate() {
+        match event[2].as_str() {
+            "blog_visit" => event[2] = format!("Page View: /blog/post-{}", k % 900),
+            "email_open" => event[2] = format!("campaign_{:02}", (k * 7) % 60),
+            _ => {}
+        }
+    }
+    write_csv(&d.join("events.csv"), &header, &events);
+    // Every signal init could draft, with its events: the page views as one.
+    let mut per_signal: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for event in &events {
+        let name = if event[2].starts_with("Page View: ") { "Page View".to_string() } else { event[2].clone() };
+        *per_signal.entry(name).or_default() += 1;
+    }
+    let mut by_events: Vec<(String, usize)> = per_signal.into_iter().collect();
+    by_events.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let left: Vec<&(String, usize)> = by_events.iter().skip(40).collect();
+    assert!(!left.is_empty() && by_events[..40].iter().any(|(n, _)| n == "Page View"), "{by_events:?}");
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let page_views = events.iter().filter(|e| e[2].starts_with("Page View: ")).count();
+    assert!(draft.contains(&format!("\n# {page_views} events of 900 activities of the kind \"Page View\": … (most: ")), "{draft}");
+    let signal = draft.split("\nname = \"Page View\"\n").nth(1).expect("a Page View signal");
+    let listed = signal.lines().find(|l| l.starts_with("activity = [")).unwrap();
+    assert_eq!(listed.matches("\"Page View: /blog/post-").count(), 900, "{listed}");
+    assert_eq!(draft.matches("\nkind = \"events\"").count(), 40, "{draft}");
+    assert!(
+        draft.contains(&format!(
+            "\n# {} more activities with fewer events ({} events in all, e.g. \"{}\"): not drafted",
+            left.len(),
+            left.iter().map(|(_, n)| n).sum::<usize>(),
+            left[0].0
+        )),
+        "{draft}"
+    );
+    run_job(d, "draft.toml");
+}
+
 /// An events export that lost won leads' activities, as an export of Salesforce leads'
 /// activities does once a lead converts (its activities move to the contact): the sample
 /// without the events of nine won leads in ten. Every activity then looks like a lost

@@ -677,16 +677,27 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook,
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
-    for (name, spellings) in one_activity_per_spelling(event_activities) {
+    let (drafted, left_out) = activity_signals(event_activities);
+    for DraftedActivity { name, spellings, activities } in drafted {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
-        let _ = match spellings.as_slice() {
-            [_] => writeln!(t, "\n# {counted} events"),
-            _ => writeln!(
+        let _ = match (activities, spellings.as_slice()) {
+            (1, [_]) => writeln!(t, "\n# {counted} events"),
+            (1, _) => writeln!(
                 t,
                 "\n# {counted} events of one activity written {} ways ({}): counted together",
                 spellings.len(),
                 spellings.iter().map(|(a, n)| format!("{} {n}", toml_str(a))).collect::<Vec<_>>().join(", ")
             ),
+            _ => {
+                let mut most = spellings.clone();
+                most.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                writeln!(
+                    t,
+                    "\n# {counted} events of {activities} activities of the kind {}: … (most: {}): counted together, as more than {MAX_ACTIVITY_SIGNALS} activities would be too many signals; draft one apart if it matters on its own (a pricing page)",
+                    toml_str(name),
+                    most.iter().take(3).map(|(a, n)| format!("{} {n}", toml_str(a))).collect::<Vec<_>>().join(", ")
+                )
+            }
         };
         let leads_with: Vec<&Vec<u64>> = events.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
         let tally = activity_tally(&leads_with, &look.won, judged);
@@ -710,6 +721,73 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook,
             let _ = writeln!(t, "{prefix}{line}");
         }
     }
+    if let Some((first, activities, counted)) = left_out {
+        let _ = writeln!(
+            t,
+            "\n# {activities} more activities with fewer events ({counted} events in all, e.g. {}): not drafted, as more than {MAX_ACTIVITY_SIGNALS} activities would be too many signals; add one as a signal if it matters",
+            toml_str(first)
+        );
+    }
+}
+
+/// Events signals init drafts at most, one an activity: as a categorical keeps at most
+/// 40 levels. An export that writes what an activity was about into its name (a page
+/// view with its URL, Salesforce's `Email: <subject>`) has hundreds.
+const MAX_ACTIVITY_SIGNALS: usize = 40;
+
+/// An events signal init drafts: its name, the activities it counts (every spelling, with
+/// its events), and how many activities they are (1: one, perhaps written several ways).
+struct DraftedActivity<'a> {
+    name: &'a str,
+    spellings: Vec<(&'a str, usize)>,
+    activities: usize,
+}
+
+/// The events signals init drafts, in name order: one per activity written one way or
+/// several ([`one_activity_per_spelling`]). With more than [`MAX_ACTIVITY_SIGNALS`]
+/// activities, those named `<kind>: <what>` are one signal per kind of two or more (all
+/// page views, all emails), and of what is then still too many, those with the most events
+/// are drafted; the rest is said as (an example, activities, events).
+fn activity_signals(activities: &BTreeMap<String, usize>) -> (Vec<DraftedActivity<'_>>, Option<(&str, usize, usize)>) {
+    let one: Vec<DraftedActivity<'_>> =
+        one_activity_per_spelling(activities).into_iter().map(|(name, spellings)| DraftedActivity { name, spellings, activities: 1 }).collect();
+    if one.len() <= MAX_ACTIVITY_SIGNALS {
+        return (one, None);
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for signal in &one {
+        if let Some(k) = activity_kind(signal.name) {
+            *kinds.entry(k).or_default() += 1;
+        }
+    }
+    let mut grouped: Vec<DraftedActivity<'_>> = Vec::new();
+    let mut of_kind: BTreeMap<&str, DraftedActivity<'_>> = BTreeMap::new();
+    for signal in one {
+        // An activity named as a kind alone ("Email" beside "Email: Q3 webinar") is of it too.
+        let of = activity_kind(signal.name).or(Some(signal.name.trim())).filter(|k| kinds.get(k).is_some_and(|&n| n >= 2));
+        match of {
+            Some(k) => {
+                let entry = of_kind.entry(k).or_insert_with(|| DraftedActivity { name: k, spellings: Vec::new(), activities: 0 });
+                entry.spellings.extend(signal.spellings);
+                entry.activities += 1;
+            }
+            None => grouped.push(signal),
+        }
+    }
+    grouped.extend(of_kind.into_values());
+    let events = |s: &DraftedActivity<'_>| s.spellings.iter().map(|(_, n)| n).sum::<usize>();
+    // The most events first (ties by name), then the drafted ones back in name order.
+    grouped.sort_by(|a, b| events(b).cmp(&events(a)).then(a.name.cmp(b.name)));
+    let rest = grouped.split_off(grouped.len().min(MAX_ACTIVITY_SIGNALS));
+    grouped.sort_by(|a, b| a.name.cmp(b.name));
+    let left_out = rest.first().map(|first| (first.spellings[0].0, rest.iter().map(|s| s.activities).sum(), rest.iter().map(events).sum()));
+    (grouped, left_out)
+}
+
+/// The kind of an activity named `<kind>: <what>` ("Page View: /pricing" is a "Page View").
+fn activity_kind(name: &str) -> Option<&str> {
+    let (kind, what) = name.split_once(':')?;
+    (!kind.trim().is_empty() && !what.trim().is_empty()).then_some(kind.trim())
 }
 
 /// The events file's activities grouped by [`guess::spelling`]: "Email Open" and
