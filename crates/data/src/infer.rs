@@ -784,9 +784,10 @@ fn activity_signals(activities: &BTreeMap<String, usize>) -> (Vec<DraftedActivit
     (grouped, left_out)
 }
 
-/// The kind of an activity named `<kind>: <what>` ("Page View: /pricing" is a "Page View").
+/// The kind of an activity named `<kind>: <what>` ("Page View: /pricing" is a "Page View";
+/// a colon with no space after it, in a URL or a time, names no kind).
 fn activity_kind(name: &str) -> Option<&str> {
-    let (kind, what) = name.split_once(':')?;
+    let (kind, what) = name.split_once(": ")?;
     (!kind.trim().is_empty() && !what.trim().is_empty()).then_some(kind.trim())
 }
 
@@ -1041,6 +1042,15 @@ mod tests {
         assert_eq!(judged_leads(&won, &created, Some(latest_lead + 1)), [true, true, false, false, false]);
         assert_eq!(judged_leads(&won, &created, Some(latest_lead + DRAFT_WINDOW_DAYS * DAY)), [true, true, false, false, true]);
         assert_eq!(judged_leads(&won, &[], None), [false; 5]);
+    }
+
+    #[test]
+    fn an_activity_named_kind_colon_what_is_of_that_kind() {
+        assert_eq!(activity_kind("Page View: /pricing"), Some("Page View"));
+        assert_eq!(activity_kind("Email:  Re: Q3 offer "), Some("Email"));
+        for none in ["https://example.com/pricing", "Webinar 10:00", "Page View:", ": /pricing", "demo_request"] {
+            assert_eq!(activity_kind(none), None, "{none}");
+        }
     }
 
     #[test]
