@@ -439,6 +439,13 @@ fn init_says_a_spreadsheet_rounded_the_ids() {
     let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(format!("{out}{err}").contains("without opening the file in a spreadsheet"), "{out}{err}");
+
+    // Named as no id (a phone number?): not taken for one.
+    header[0] = "phone".into();
+    write_csv(&d.join("phones.csv"), &header, &leads);
+    let (code, _, err) = run_in(d, &["init", "--leads", "phones.csv", "-o", "phones.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(d.join("phones.toml")).unwrap().contains("\nid = \"FILL ME IN\""), "{err}");
 }
 
 /// An activity sales logs once a lead is theirs: the sample's events with a "Sales Call"
@@ -565,8 +572,10 @@ fn init_groups_hundreds_of_activities_by_kind_and_drafts_at_most_forty() {
 /// lead's, and the leakage check would blame sales for each ("0 % of won leads have it
 /// and 93 % of lost ones"). Init and validate instead say that won leads have no event far
 /// more often than lost ones (the shares counted here by hand over the decided leads
-/// whose window ended by the latest date) and what to export; no activity is called
-/// leakage. The plain sample's draft says nothing of it.
+/// whose window ended by the latest date) and what to export, validate of the draft with
+/// the same shares; no activity is called leakage. The plain sample's draft says nothing
+/// of it, nor a draft whose decision date empties the windows of won leads decided the
+/// day they came.
 #[test]
 fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     let dir = sample_copy();
@@ -608,14 +617,37 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     assert!(draft.contains(&format!("# WARNING: {shares}")) && draft.contains("their contacts' activities, by the lead id they converted from).\n[events]\n"), "{draft}");
     assert!(!draft.contains("LEAKAGE SUSPECT") && draft.contains("\nactivity = \"email_open\"\n"), "{draft}");
 
-    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("warning: events: ") && out.contains("of won leads have no counted event in their 30-day window"), "{out}");
+    assert!(out.contains(&format!("warning: events: {shares}")), "{shares}\n{out}");
     assert!(!out.contains("looks like leakage: inside"), "{out}");
 
     let (code, _, err) = run_in(&repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("no counted event"), "{err}");
+
+    // Every event kept, and won leads decided the day they came (a self-serve sign-up):
+    // with the decision date drafted their windows are empty by design, which says
+    // nothing of the file.
+    write_csv(&d.join("events.csv"), &header, &events);
+    let (mut lead_header, mut dated) = read_csv(&d.join("leads.csv"));
+    lead_header.push("closed_at".into());
+    for lead in &mut dated {
+        let closed = match lead[2].as_str() {
+            "won" => lead[1].clone(),
+            "lost" => (iso_utc(&lead[1]) + chrono::Duration::days(40)).format("%Y-%m-%d").to_string(),
+            _ => String::new(),
+        };
+        lead.push(closed);
+    }
+    write_csv(&d.join("leads.csv"), &lead_header, &dated);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "decided.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("decided.toml")).unwrap();
+    assert!(draft.contains("\ndecided_at = \"closed_at\"") && !draft.contains("no counted event"), "{draft}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "decided.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("no counted event"), "{out}");
 }
 
 /// An activity won leads keep doing once they are customers (a customer webinar, twelve

@@ -78,22 +78,22 @@ fn id_named(p: &ColumnProfile) -> bool {
     n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number")
 }
 
-/// A column of ids a spreadsheet rounded, when [`id_column`] finds none: most of its
-/// listed values are long numbers shown in scientific notation (`1.23457E+11`), so
+/// A column of ids a spreadsheet rounded, when [`id_column`] finds none: named as an
+/// id, and most of its listed values are long numbers shown in scientific notation (`1.23457E+11`), so
 /// different leads share one and no column is unique. The column, its most frequent
 /// value and how many leads share it.
 pub fn rounded_id_column(profiles: &[ColumnProfile]) -> Option<(&str, &str, usize)> {
     profiles
         .iter()
-        .filter(|p| p.distinct < p.rows - p.blanks)
+        // Named as an id: a phone number or an amount a spreadsheet wrote so is none.
+        .filter(|p| id_named(p) && p.distinct < p.rows - p.blanks)
         .filter_map(|p| {
             let listed: usize = p.top_levels.iter().map(|(_, n)| n).sum();
             let rounded: usize = p.top_levels.iter().filter(|(v, _)| crate::lead_rows::rounded_by_a_spreadsheet(v)).map(|(_, n)| n).sum();
             let (example, shared) = p.top_levels.first()?;
             (listed > 0 && rounded as f64 >= 0.9 * listed as f64).then_some((p, example.as_str(), *shared, rounded))
         })
-        // An id-named one first: an amount can be shown so too.
-        .max_by_key(|&(p, _, _, rounded)| (id_named(p), rounded))
+        .max_by_key(|&(_, _, _, rounded)| rounded)
         .map(|(p, example, shared, _)| (p.name.as_str(), example, shared))
 }
 
@@ -120,7 +120,8 @@ pub fn name_words(name: &str) -> Vec<String> {
 pub fn export_snapshot_named(name: &str) -> Option<&'static str> {
     let words = name_words(name);
     let has = |w: &str| words.iter().any(|word| word == w);
-    if has("name") || has("lastname") {
+    // A person's last name (`Last Name`, `lastname`); `Last Campaign Name` is a snapshot.
+    if has("lastname") || words.windows(2).any(|pair| pair[0] == "last" && pair[1] == "name") {
         return None;
     }
     ["last", "latest", "recent", "modified", "contacted"].into_iter().find(|w| has(w))

@@ -101,9 +101,8 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let look = look_at_leads(leads, options, &csv, &mut notes)?;
     let events_look = events.map(|events| look_at_events(events, &csv, &look, &mut notes)).transpose()?;
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
-    let won_without_events = events_look.as_ref().and_then(|ev| {
-        activity_tally(&ev.leads_with.values().collect::<Vec<_>>(), &look.won, &judged).won_without_events(DRAFT_WINDOW_DAYS as u32)
-    });
+    let drafted_events = events_look.as_ref().map(|ev| draft_events(&look, ev, &judged));
+    let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
     let mut guesses = Vec::new();
     let mut t = String::new();
     render_input(&mut t, leads, events, config_path, options, look.decimal);
@@ -116,7 +115,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     if let Some(ev) = &events_look {
         render_events(&mut t, ev, won_without_events.as_deref());
     }
-    render_signals(&mut t, &look, events_look.as_ref().map(|ev| (ev, judged.as_slice(), won_without_events.is_some())), options);
+    render_signals(&mut t, &look, drafted_events.as_ref(), options);
     write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
     guesses.extend(won_together.map(|w| format!("WARNING: {w}")));
     guesses.extend(won_without_events.map(|w| format!("WARNING: {w}")));
@@ -656,15 +655,9 @@ fn render_events(t: &mut String, ev: &EventsLook, won_without_events: Option<&st
     let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment\n");
 }
 
-/// The signals; with events, the leads a signal's leakage is judged on
-/// ([`judged_leads`]) and whether won leads lack events far more than lost ones (then an
-/// activity lost leads have more often is not called leakage).
-fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook, &[bool], bool)>, options: &InitOptions) {
+/// The signals: the leads file's columns, then the events signals, judged.
+fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvents<'_>>, options: &InitOptions) {
     let LeadsLook { segment, profiles, .. } = look;
-    let (judged, won_without_events) = events.map_or((&[][..], false), |(_, judged, without)| (judged, without));
-    let events = events.map(|(ev, _, _)| ev);
-    let no_events = BTreeMap::new();
-    let event_activities = events.map_or(&no_events, |e| &e.activities);
     let _ = writeln!(t, "[cohorts]");
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let _ = writeln!(t, "{}\n", cohort_period_line(&look.created, &look.won, window_days));
@@ -677,8 +670,8 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook,
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal);
     }
-    let (drafted, left_out) = activity_signals(event_activities);
-    for DraftedActivity { name, spellings, activities } in drafted {
+    let Some(DraftedEvents { signals, left_out, .. }) = events else { return };
+    for (DraftedActivity { name, spellings, activities }, leakage) in signals {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match (activities, spellings.as_slice()) {
             (1, [_]) => writeln!(t, "\n# {counted} events"),
@@ -699,10 +692,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook,
                 )
             }
         };
-        let leads_with: Vec<&Vec<u64>> = events.iter().flat_map(|e| spellings.iter().filter_map(|(a, _)| e.leads_with.get(*a))).collect();
-        let tally = activity_tally(&leads_with, &look.won, judged);
-        let leakage = if won_without_events && tally.won_less_often() { None } else { tally.leakage(DRAFT_WINDOW_DAYS as u32) };
-        if let Some(reason) = &leakage {
+        if let Some(reason) = leakage {
             let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
         }
         let mut body = String::new();
@@ -721,13 +711,47 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<(&EventsLook,
             let _ = writeln!(t, "{prefix}{line}");
         }
     }
-    if let Some((first, activities, counted)) = left_out {
+    if let Some((first, activities, counted)) = *left_out {
         let _ = writeln!(
             t,
             "\n# {activities} more activities with fewer events ({counted} events in all, e.g. {}): not drafted, as more than {MAX_ACTIVITY_SIGNALS} activities would be too many signals; add one as a signal if it matters",
             toml_str(first)
         );
     }
+}
+
+/// The events signals init drafts, judged as `validate` will judge the draft: each with
+/// its leakage, if any ([`profile::HadIt::leakage_unless_explained`]), and why the file
+/// looks to leave out won leads' activities, if it does, over the signals the draft leaves
+/// on ([`profile::HadIt::won_without_events`]; not with a drafted `decided_at`, which
+/// empties the windows of leads decided at once).
+struct DraftedEvents<'a> {
+    signals: Vec<(DraftedActivity<'a>, Option<String>)>,
+    /// Activities not drafted: (an example, activities, events).
+    left_out: Option<(&'a str, usize, usize)>,
+    won_without: Option<String>,
+}
+
+fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> DraftedEvents<'a> {
+    let (drafted, left_out) = activity_signals(&ev.activities);
+    let bits = |d: &DraftedActivity<'_>| d.spellings.iter().filter_map(|(a, _)| ev.leads_with.get(*a)).collect::<Vec<_>>();
+    let tallies: Vec<profile::HadIt> = drafted.iter().map(|d| activity_tally(&bits(d), &look.won, judged)).collect();
+    let window = DRAFT_WINDOW_DAYS as u32;
+    // Each signal's leakage, then whether won leads lack events over the signals left on.
+    let judge = |explained: bool| {
+        let leakage: Vec<Option<String>> = tallies.iter().map(|t| t.leakage_unless_explained(window, explained)).collect();
+        let on: Vec<&Vec<u64>> = drafted.iter().zip(&leakage).filter(|(_, l)| l.is_none()).flat_map(|(d, _)| bits(d)).collect();
+        let won_without = if look.decided.is_some() { None } else { activity_tally(&on, &look.won, judged).won_without_events(window) };
+        (leakage, won_without)
+    };
+    let (mut leakage, mut won_without) = judge(false);
+    if won_without.is_some() {
+        // Said with the activities lost leads have more often left on, as validate says it.
+        if let (explained, Some(still)) = judge(true) {
+            (leakage, won_without) = (explained, Some(still));
+        }
+    }
+    DraftedEvents { signals: drafted.into_iter().zip(leakage).collect(), left_out, won_without }
 }
 
 /// Events signals init drafts at most, one an activity: as a categorical keeps at most

@@ -459,8 +459,8 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// own (`profile::HadIt::leakage`): among decided leads with complete windows, the
 /// share of won and of lost leads the signal counts anything for. Before them, one when
 /// won leads have no counted event far more often than lost ones
-/// (`profile::HadIt::won_without_events`): then a signal lost leads have more often
-/// separates by what the file left out, and is not called leakage.
+/// (`profile::HadIt::won_without_events`; not with `decided_at`): then a signal lost
+/// leads have more often separates by what the file left out, and is not called leakage.
 fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> {
     let Some(spec) = &config.events else { return Vec::new() };
     // (signal, its activities, its feature column)
@@ -489,13 +489,13 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> 
         }
         any.add(won, signals.iter().any(|&(_, _, j)| row[j] > 0.0), leads);
     }
-    let won_without = any.won_without_events(spec.window_days);
-    let explained = |tally: &HadIt| won_without.is_some() && tally.won_less_often();
+    // With decided_at, a lead decided at once has an empty window by design: not said.
+    let won_without = if config.decided_at.is_some() { None } else { any.won_without_events(spec.window_days) };
     won_without
         .iter()
         .map(|reason| format!("events: {reason}"))
-        .chain(signals.iter().zip(&tallies).filter(|(_, tally)| !explained(tally)).filter_map(|(&(name, activities, _), tally)| {
-            let reason = tally.leakage(spec.window_days)?;
+        .chain(signals.iter().zip(&tallies).filter_map(|(&(name, activities, _), tally)| {
+            let reason = tally.leakage_unless_explained(spec.window_days, won_without.is_some())?;
             Some(format!(
                 "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
                 activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
