@@ -401,6 +401,46 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
     assert!(!said.contains("signal \"industry\" reads"), "{said}");
 }
 
+/// Event ids written another way than the leads': the sample's leads numbered with
+/// seven digits (`0000123`) and its events' lead ids without the leading zeros (`123`),
+/// as a spreadsheet writes them, with a "Sales Call" for most won leads. Ingest matches
+/// them (and says so); init now does too, so it names the sales call a leakage suspect
+/// with the shares `validate` prints for it.
+#[test]
+fn init_matches_event_ids_written_another_way_as_ingest_does() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (lead_header, mut leads) = read_csv(&d.join("leads.csv"));
+    let (header, mut events) = read_csv(&d.join("events.csv"));
+    let number: std::collections::HashMap<String, usize> = leads.iter().enumerate().map(|(k, l)| (l[0].clone(), k + 1)).collect();
+    for (k, lead) in leads.iter().enumerate() {
+        if (lead[2] == "won" && k % 5 != 0) || (lead[2] == "lost" && k % 25 == 0) {
+            let at = (iso_utc(&lead[1]) + chrono::Duration::days(3)).format("%Y-%m-%dT%H:%M:%S").to_string();
+            events.push(vec![lead[0].clone(), at, "Sales Call".into()]);
+        }
+    }
+    for event in &mut events {
+        event[0] = number[&event[0]].to_string();
+    }
+    for lead in &mut leads {
+        lead[0] = format!("{:07}", number[&lead[0]]);
+    }
+    write_csv(&d.join("leads.csv"), &lead_header, &leads);
+    write_csv(&d.join("events.csv"), &header, &events);
+
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let suspect = draft.lines().find(|l| l.starts_with("# LEAKAGE SUSPECT \"Sales Call\": ")).unwrap_or_else(|| panic!("{draft}"));
+    let shares = suspect.trim_start_matches("# LEAKAGE SUSPECT \"Sales Call\": ").split(": probably").next().unwrap();
+    let config = std::fs::read_to_string(d.join("draft.toml")).unwrap()
+        + "\n[[signals]]\nname = \"sales_call\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Sales Call\"]\ncap = 5\n";
+    write(d, "enabled.toml", config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "enabled.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("signal \"sales_call\" (activity \"Sales Call\") looks like leakage: {shares}")), "{shares}\n{out}");
+}
+
 /// Ids a spreadsheet rounded: the sample's lead ids as long numbers (123456700000 + 70000 k),
 /// opened in a spreadsheet and saved again, read `1.23457E+11` to `1.24857E+11`, so no
 /// column is unique. Init drafts the column as the id with a WARNING that says what

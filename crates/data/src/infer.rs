@@ -14,6 +14,7 @@ use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
+use crate::id_forms;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::{self, ReadNotes};
 use crate::DataError;
@@ -408,13 +409,17 @@ fn decided_leads_with(
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, look.id.as_deref()?).ok()?;
+    let padded_width = std::cell::OnceCell::new();
     let row_of: std::collections::HashMap<&str, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for ((lead, time), name) in event_leads.iter().zip(times).zip(activity.iter()) {
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
-        let Some(&row) = row_of.get(lead) else { continue };
+        // An id another export writes another way (Salesforce's 15 and 18 characters, a
+        // number without its leading zeros) is the lead's, as ingest matches it.
+        let found = row_of.get(lead).copied().or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().copied())), |form| row_of.get(form).copied()));
+        let Some(row) = found else { continue };
         let inside = look.created[row].is_some_and(|created| window.contains(created, *time));
         let before_decision = decisions.get(row).copied().flatten().is_none_or(|decided| *time < decided);
         if inside && before_decision && look.won[row].is_some() {
