@@ -749,13 +749,13 @@ fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> Dr
         let won_without = if look.decided.is_some() { None } else { activity_tally(&on, &look.won, judged).won_without_events(window) };
         (leakage, won_without)
     };
-    let (mut leakage, mut won_without) = judge(false);
-    if won_without.is_some() {
-        // Said with the activities lost leads have more often left on, as validate says it.
-        if let (explained, Some(still)) = judge(true) {
-            (leakage, won_without) = (explained, Some(still));
-        }
-    }
+    // First with the activities lost leads have more often left on: turning them off
+    // first can leave too little to show the pattern (one such activity nearly every lost
+    // lead has, the others rare). Validate, reading the draft, judges the same signals.
+    let (leakage, won_without) = match judge(true) {
+        (leakage, Some(reason)) => (leakage, Some(reason)),
+        _ => judge(false),
+    };
     DraftedEvents { signals: drafted.into_iter().zip(leakage).collect(), left_out, won_without }
 }
 
