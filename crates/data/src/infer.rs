@@ -262,6 +262,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     };
     // Each lead's creation month: the cohorts init drafts, the months the sales guess
     // spreads the leads over, and the columns that only say when a lead was created.
+    let plausible = PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None);
     let created: Vec<Option<i64>> = date
         .as_deref()
         .and_then(|column| {
@@ -269,7 +270,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         })
         // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
         // (the default [input] earliest_date and latest_date); init's guesses leave it out.
-        .map(|dates| dates.values.into_iter().map(|t| t.filter(|&t| (PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None)).contains(&t))).collect())
+        .map(|dates| dates.values.into_iter().map(|t| t.filter(|t| plausible.contains(t))).collect())
         .unwrap_or_default();
     let months: Vec<Option<i32>> = created.iter().map(|t| t.map(calendar::month_of)).collect();
     // An outcome column that never says lost (HubSpot's lifecycle stage: `customer`, or a
@@ -354,7 +355,7 @@ fn activity_tally(leads_with: &[&Vec<u64>], won: &[Option<bool>], judged: &[bool
 /// to do anything, won or lost.
 fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Option<i64>) -> Vec<bool> {
     let Some(latest_lead) = created.iter().flatten().max().copied() else { return vec![false; won.len()] };
-    let as_of = AsOf { at: latest_event.map_or(latest_lead, |e| e.max(latest_lead)), window_seconds: DRAFT_WINDOW_DAYS * 86_400 };
+    let as_of = AsOf { at: crate::ingest::default_as_of(latest_lead, latest_event), window_seconds: DRAFT_WINDOW_DAYS * 86_400 };
     won.iter().zip(created).map(|(won, created)| won.is_some() && created.is_some_and(|c| as_of.window_complete(c))).collect()
 }
 
@@ -380,7 +381,8 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
     let times = cells::timestamps(&ev, &occurred, &cells::DateRule::configured(&drafted_format(occurred_serial)), &csv.missing).ok().map(|t| t.values);
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
-    let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= crate::ingest::default_latest_date(None)).max();
+    let plausible = crate::ingest::default_latest_date(None);
+    let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
     let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look)).unwrap_or_default();
     Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest })
 }

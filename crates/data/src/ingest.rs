@@ -243,6 +243,12 @@ pub fn plausible_dates(config: &Config) -> (i64, i64) {
     (bounds.earliest, bounds.latest.unwrap_or_else(|| default_latest_date(config.as_of)))
 }
 
+/// The as-of date when `[input] as_of` is not set: the latest creation date, or the latest
+/// plausible event time when that is later (init judges its drafts at it too).
+pub(crate) fn default_as_of(latest_lead: i64, latest_event: Option<i64>) -> i64 {
+    latest_event.map_or(latest_lead, |e| e.max(latest_lead))
+}
+
 /// The latest plausible date when none is set: a year after today, or after `as_of` if
 /// that is later.
 pub(crate) fn default_latest_date(as_of: Option<i64>) -> i64 {
@@ -355,7 +361,7 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
             }
             at
         }
-        (None, Some(lead)) => latest_event.map_or(lead, |e| e.max(lead)),
+        (None, Some(lead)) => default_as_of(lead, latest_event),
     };
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();

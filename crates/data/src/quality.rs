@@ -484,10 +484,12 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> 
             continue;
         }
         let (won, leads, row) = (table.outcomes[i] == Outcome::Won, table.leads_at(i) as usize, table.matrix.row(i));
+        let mut any_event = false;
         for (tally, &(_, _, j)) in tallies.iter_mut().zip(&signals) {
             tally.add(won, row[j] > 0.0, leads);
+            any_event |= row[j] > 0.0;
         }
-        any.add(won, signals.iter().any(|&(_, _, j)| row[j] > 0.0), leads);
+        any.add(won, any_event, leads);
     }
     // With decided_at, a lead decided at once has an empty window by design: not said.
     let won_without = if config.decided_at.is_some() { None } else { any.won_without_events(spec.window_days) };
