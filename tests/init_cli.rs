@@ -59,9 +59,23 @@ fn active_columns(draft: &str) -> Vec<String> {
     draft.lines().filter_map(|l| l.strip_prefix("column = ")).map(|c| c.trim_matches('"').to_string()).collect()
 }
 
-fn run_job(dir: &Path, config: &str) {
+/// `mqlcal init` in `dir` with `args` and `-o out`, which must succeed: the draft and what
+/// init said on stderr.
+fn init_draft(dir: &Path, args: &[&str], out: &str) -> (String, String) {
+    let (code, _, err) = run_in(dir, &[args, &["-o", out]].concat());
+    assert_eq!(code, 0, "{err}");
+    (std::fs::read_to_string(dir.join(out)).unwrap(), err)
+}
+
+/// `mqlcal validate --config config` in `dir`, which must pass: what it printed.
+fn validated(dir: &Path, config: &str) -> String {
     let (code, out, err) = run_in(dir, &["validate", "--config", config]);
-    assert_eq!(code, 0, "validate: {out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
+    out
+}
+
+fn run_job(dir: &Path, config: &str) {
+    validated(dir, config);
     let (code, out, err) = run_in(dir, &["recalibrate", "--config", config, "--out", "run"]);
     assert_eq!(code, 0, "recalibrate: {out}{err}");
     assert!(dir.join("run/model.json").exists());
@@ -195,19 +209,14 @@ fn init_drafts_the_decision_date_that_ends_the_windows() {
     write_csv(&d.join("leads.csv"), &header, &rows.iter().map(|row| reorder(row)).collect::<Vec<_>>());
     std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("\ncreated_at = \"Created Date\"") && draft.contains("\ndecided_at = \"Close Date\"   # GUESS"), "{draft}");
     assert!(err.contains("decision-date column: \"Close Date\""), "{err}");
     assert!(!active_columns(&draft).contains(&"Close Date".to_string()) && !draft.contains("name = \"close_date\""), "not a signal: {draft}");
-    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "draft.toml");
     assert!(out.contains("decisions (column \"Close Date\"):") && !out.contains("\"Close Date\": its name"), "{out}");
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "no_events.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("no_events.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv"], "no_events.toml");
     assert!(draft.contains("\n# decided_at = \"Close Date\"   # the decision date ends engagement windows") && !draft.contains("\ndecided_at"), "{draft}");
     let (code, out, err) = run_in(d, &["validate", "--config", "no_events.toml"]);
     assert!(code <= 1, "{out}{err}");
@@ -230,9 +239,7 @@ fn init_drafts_a_multi_select_field_as_one_indicator_per_value() {
     write_csv(&d.join("leads.csv"), &header, &rows);
     std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let levels: Vec<String> = INTERESTS.iter().map(|v| toml_string(v)).collect();
     assert!(draft.contains("column = \"interests\"\nseparator = \";\"   # GUESS"), "{draft}");
     let signal = draft.split("column = \"interests\"").nth(1).unwrap();
@@ -267,9 +274,7 @@ fn init_drafts_an_activity_written_two_ways_as_one_signal() {
     write_csv(&d.join("events.csv"), &header, &respelled);
     std::fs::copy(d.join("crm/leads.csv"), d.join("leads.csv")).unwrap();
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let comment = format!("# {opens} events of one activity written 2 ways (\"Email Open\" {renamed}, \"email_open\" {}): counted together", opens - renamed);
     assert!(draft.contains(&format!("{comment}\n[[signals]]\nname = \"email_open\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Email Open\", \"email_open\"]\n")), "{draft}");
     assert_eq!(draft.matches("kind = \"events\"").count(), {
@@ -278,8 +283,7 @@ fn init_drafts_an_activity_written_two_ways_as_one_signal() {
         names.dedup();
         names.len()
     });
-    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "draft.toml");
     assert!(!out.contains("but for case, spaces or punctuation") && !out.contains("activities no signal counts"), "{out}");
 
     // The same features as the draft of the export that writes it one way.
@@ -318,9 +322,7 @@ fn init_drafts_size_bands_as_levels_smallest_first() {
     write_csv(&d.join("leads.csv"), &header, &rows);
     std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let signal = draft.split("column = \"company_size\"\n").nth(1).unwrap();
     let levels: Vec<String> = signal.lines().next().unwrap().strip_prefix("levels = [").unwrap().trim_end_matches(']').split(", ").map(|l| l.trim_matches('"').to_string()).collect();
     // Every band but the baseline (the most frequent), in the bands' order, then "Unknown".
@@ -365,9 +367,7 @@ fn init_leaves_out_columns_that_only_say_when_a_lead_was_created() {
         }
     }
     write(d, "leads.csv", csv);
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "mqlcal.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv"], "mqlcal.toml");
 
     let columns = active_columns(&draft);
     assert!(columns.contains(&"industry".to_string()) && columns.contains(&"visits".to_string()), "{draft}");
@@ -428,16 +428,13 @@ fn init_matches_event_ids_written_another_way_as_ingest_does() {
     write_csv(&d.join("leads.csv"), &lead_header, &leads);
     write_csv(&d.join("events.csv"), &header, &events);
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let suspect = draft.lines().find(|l| l.starts_with("# LEAKAGE SUSPECT \"Sales Call\": ")).unwrap_or_else(|| panic!("{draft}"));
     let shares = suspect.trim_start_matches("# LEAKAGE SUSPECT \"Sales Call\": ").split(": probably").next().unwrap();
     let config = std::fs::read_to_string(d.join("draft.toml")).unwrap()
         + "\n[[signals]]\nname = \"sales_call\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Sales Call\"]\ncap = 5\n";
     write(d, "enabled.toml", config);
-    let (code, out, err) = run_in(d, &["validate", "--config", "enabled.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "enabled.toml");
     assert!(out.contains(&format!("signal \"sales_call\" (activity \"Sales Call\") looks like leakage: {shares}")), "{shares}\n{out}");
     assert!(format!("{out}{err}").contains("the events' lead ids write whole numbers otherwise than the leads' ids"), "{out}{err}");
 }
@@ -468,9 +465,7 @@ fn init_says_a_spreadsheet_rounded_the_ids() {
     let (example, most) = (example.to_string(), most);
     assert!(most > 1 && shared.len() > 1, "{most}");
     write_csv(&d.join("leads.csv"), &header, &leads);
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv"], "draft.toml");
     assert!(
         draft.contains(&format!("\nid = \"lead_id\"   # WARNING: its ids are long numbers a spreadsheet rounded to scientific notation (\"{example}\" is the id of {most} leads), so different leads share one and validate stops. Export the ids again as text")),
         "{draft}"
@@ -531,9 +526,7 @@ fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
     let auc = 0.5 + (won_share - lost_share) / 200.0;
     let shares = format!("inside the 30-day window {won_share:.0} % of won leads have it and {lost_share:.0} % of lost ones (AUC {auc:.2} on its own)");
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let suspect = format!("# LEAKAGE SUSPECT \"Sales Call\": {shares}: probably logged by sales once the lead was theirs");
     assert!(draft.contains(&suspect), "{suspect}\n{draft}");
     assert!(draft.contains("# [[signals]]\n# name = \"Sales Call\"\n# axis = \"engagement\"\n# kind = \"events\"\n# activity = \"Sales Call\""), "{draft}");
@@ -546,8 +539,7 @@ fn init_leaves_out_an_activity_sales_logs_and_validate_names_it() {
     let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap()
         + "\n[[signals]]\nname = \"sales_call\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = [\"Sales Call\"]\ncap = 1\n";
     write(d, "enabled.toml", config);
-    let (code, out, err) = run_in(d, &["validate", "--config", "enabled.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "enabled.toml");
     assert!(out.contains(&format!("signal \"sales_call\" (activity \"Sales Call\") looks like leakage: {shares}")), "{shares}\n{out}");
     assert_eq!(out.matches("looks like leakage: inside").count(), 1, "{out}");
 
@@ -586,9 +578,7 @@ fn init_groups_hundreds_of_activities_by_kind_and_drafts_at_most_forty() {
     let left: Vec<&(String, usize)> = by_events.iter().skip(40).collect();
     assert!(!left.is_empty() && by_events[..40].iter().any(|(n, _)| n == "Page View"), "{by_events:?}");
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let page_views = events.iter().filter(|e| e[2].starts_with("Page View: ")).count();
     assert!(draft.contains(&format!("\n# {page_views} events of 900 activities of the kind \"Page View\": … (most: ")), "{draft}");
     let signal = draft.split("\nname = \"Page View\"\n").nth(1).expect("a Page View signal");
@@ -658,8 +648,7 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     assert!(draft.contains(&format!("# WARNING: {shares}")) && draft.contains("their contacts' activities, by the lead id they converted from).\n[events]\n"), "{draft}");
     assert!(!draft.contains("LEAKAGE SUSPECT") && draft.contains("\nactivity = \"email_open\"\n"), "{draft}");
 
-    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "draft.toml");
     assert!(out.contains(&format!("warning: events: {shares}")), "{shares}\n{out}");
     assert!(!out.contains("looks like leakage: inside"), "{out}");
 
@@ -672,14 +661,11 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     // judged with the opens on, and validate of the draft says the same.
     let few: Vec<Vec<String>> = kept.iter().filter(|e| e[2] == "email_open" || e[2] == "demo_request").cloned().collect();
     write_csv(&d.join("events.csv"), &header, &few);
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "few.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("few.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "few.toml");
     let warning = draft.lines().find(|l| l.starts_with("# WARNING: ") && l.contains("no counted event")).unwrap_or_else(|| panic!("{draft}"));
     let said = warning.trim_start_matches("# WARNING: ").split(": the events look").next().unwrap();
     assert!(!draft.contains("LEAKAGE SUSPECT") && draft.contains("\nactivity = \"email_open\"\n"), "{draft}");
-    let (code, out, err) = run_in(d, &["validate", "--config", "few.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "few.toml");
     assert!(out.contains(&format!("warning: events: {said}: the events look")), "{said}\n{out}");
 
     // Every event kept, and won leads decided the day they came (a self-serve sign-up):
@@ -697,12 +683,9 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
         lead.push(closed);
     }
     write_csv(&d.join("leads.csv"), &lead_header, &dated);
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "decided.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("decided.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "decided.toml");
     assert!(draft.contains("\ndecided_at = \"closed_at\"") && !draft.contains("no counted event"), "{draft}");
-    let (code, out, err) = run_in(d, &["validate", "--config", "decided.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "decided.toml");
     assert!(!out.contains("no counted event"), "{out}");
 }
 
@@ -740,18 +723,13 @@ fn init_judges_activities_before_the_decision_when_it_drafts_decided_at() {
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "undated.csv", "--events", "events.csv", "-o", "undated.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let undated = std::fs::read_to_string(d.join("undated.toml")).unwrap();
+    let (undated, _) = init_draft(d, &["init", "--leads", "undated.csv", "--events", "events.csv"], "undated.toml");
     assert!(undated.contains("# LEAKAGE SUSPECT \"customer_webinar\": inside the 30-day window 100 % of won leads have it and 10 % of lost ones"), "{undated}");
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("\ndecided_at = \"closed_at\"   # GUESS"), "{draft}");
     assert!(!draft.contains("LEAKAGE SUSPECT") && draft.contains("\nactivity = \"customer_webinar\"\n"), "{draft}");
-    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "draft.toml");
     assert!(!out.contains("looks like leakage: inside"), "{out}");
 }
 
@@ -778,9 +756,7 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
 
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("outcome = \"Lifecycle Stage\"   # GUESS"), "{draft}");
     assert!(draft.contains("won = [\"customer\"]\nlost = []\n"), "{draft}");
     assert!(draft.contains("blank_is = \"open\"\nopen_after_days = 180   # GUESS: \"Lifecycle Stage\" never says lost"), "{draft}");
@@ -814,9 +790,7 @@ fn init_drafts_a_lifecycle_stage_that_never_says_lost() {
         })
         .collect();
     write_csv(&d.join("leads.csv"), &status_header, &statuses);
-    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "status.toml"]);
-    assert_eq!(code, 0, "{err}");
-    let draft = std::fs::read_to_string(d.join("status.toml")).unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "status.toml");
     assert!(draft.contains("outcome = \"Lead Status\"   # GUESS"), "{draft}");
     assert!(draft.contains("won = [\"Closed - Converted\"]\nlost = [\"Closed - Not Converted\"]\n"), "{draft}");
     assert!(!draft.contains("open_after_days"), "{draft}");
@@ -860,8 +834,7 @@ fn wins_that_come_in_whole_accounts_are_said() {
     );
 
     write_csv(&d.join("leads.csv"), &header, &synced);
-    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "mqlcal.toml");
     assert!(out.contains(&format!("leads.csv: {said}")), "{said}\n{out}");
     let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
     assert_eq!(code, 0, "{err}");
@@ -870,8 +843,7 @@ fn wins_that_come_in_whole_accounts_are_said() {
     assert!(draft.contains(&format!("# WARNING: {said}")), "{draft}");
 
     write_csv(&d.join("leads.csv"), &header, &plain);
-    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let out = validated(d, "mqlcal.toml");
     assert!(!out.contains("whole groups"), "{out}");
     let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "plain.toml"]);
     assert_eq!(code, 0, "{err}");
