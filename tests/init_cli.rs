@@ -852,3 +852,73 @@ fn wins_that_come_in_whole_accounts_are_said() {
     let plain = std::fs::read_to_string(d.join("plain.toml")).unwrap();
     assert!(!plain.contains("LEAKAGE SUSPECT \"Company\"") && plain.contains("# \"Company\": 6667 levels"), "{plain}");
 }
+
+/// A HubSpot contacts export's own columns beside the sample's: `Number of Associated
+/// Deals` (0 or 1: never the outcome, though its values look like a target's; sales
+/// creates a deal, so a leakage suspect), `Number of Pageviews` (a running total: every
+/// lead gains a page view each two months it has been in the CRM, so old leads have
+/// more), `Number of Form Submissions` (counted when the lead came in: a signal) and
+/// `Number of Sales Activities` (separates weakly, but sales logs it). `init` takes the
+/// outcome column for the outcome, comments the running total out with the means of
+/// the oldest, middle and newest thirds of lost leads (counted here by hand), and
+/// `validate` of the draft with the running total enabled says the same.
+#[test]
+fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let (created, outcome) = (header.iter().position(|h| h == "created_at").unwrap(), header.iter().position(|h| h == "outcome").unwrap());
+    let month = |row: &Vec<String>| -> i32 { row[created][..4].parse::<i32>().unwrap() * 12 + row[created][5..7].parse::<i32>().unwrap() - 1 };
+    let newest = leads.iter().map(month).max().unwrap();
+    let mut lost_pageviews: Vec<(i32, f64)> = Vec::new();
+    for (k, row) in leads.iter_mut().enumerate() {
+        let won = row[outcome] == "won";
+        let lost = row[outcome] == "lost";
+        let age_months = newest - month(row);
+        let pageviews = (k % 4) as i32 + age_months / 2 + if won { 2 } else { 0 };
+        if lost {
+            lost_pageviews.push((month(row), pageviews as f64));
+        }
+        let deals = u8::from(won || (lost && k % 5 == 0));
+        let forms = k % 5 + usize::from(won);
+        let sales = k % 6 + if won { 2 } else { 0 };
+        row.extend([deals.to_string(), pageviews.to_string(), forms.to_string(), sales.to_string()]);
+    }
+    header.extend(["Number of Associated Deals", "Number of Pageviews", "Number of Form Submissions", "Number of Sales Activities"].map(String::from));
+    write_csv(&d.join("leads.csv"), &header, &leads);
+
+    // The lost leads in order of creation month (ties in file order), in thirds.
+    lost_pageviews.sort_by_key(|&(m, _)| m);
+    let third = lost_pageviews.len() / 3;
+    let parts = [&lost_pageviews[..third], &lost_pageviews[third..lost_pageviews.len() - third], &lost_pageviews[lost_pageviews.len() - third..]];
+    let label = |m: i32| format!("{:04}-{:02}", m / 12, m % 12 + 1);
+    let said: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            let mean = part.iter().map(|p| p.1).sum::<f64>() / part.len() as f64;
+            let mean = if mean >= 10.0 { format!("{mean:.1}") } else { format!("{mean:.2}") };
+            format!("{}–{} average {mean}", label(part[0].0), label(part[part.len() - 1].0))
+        })
+        .collect();
+    let running = format!("\"Number of Pageviews\": the longer ago a lead came in, the more it has: lost leads created {}, {}, {}. A running total", said[0], said[1].replacen(" average", "", 1), said[2].replacen(" average", "", 1));
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("outcome = \"outcome\"   # GUESS") && draft.contains("won = [\"won\"]\nlost = [\"lost\"]"), "{draft}");
+    assert!(draft.contains(&format!("# LEAKAGE SUSPECT {running}")), "{running}\n{draft}");
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Number of Associated Deals\": on its own it nearly separates won from lost"), "{draft}");
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Number of Sales Activities\": its name (\"sales\") suggests the sales team fills it in"), "{draft}");
+    let columns = active_columns(&draft);
+    assert!(columns.contains(&"Number of Form Submissions".to_string()), "{columns:?}");
+    for left_out in ["Number of Pageviews", "Number of Associated Deals", "Number of Sales Activities", "outcome"] {
+        assert!(!columns.contains(&left_out.to_string()), "{left_out}: {columns:?}");
+    }
+
+    // Enabled by hand, validate warns with the same reason.
+    let block = draft.find("# [[signals]]\n# name = \"Number of Pageviews\"").unwrap();
+    let end = draft[block..].find("\n\n").map_or(draft.len(), |e| block + e);
+    let uncommented: Vec<&str> = draft[block..end].lines().map(|l| l.strip_prefix("# ").unwrap_or(l)).collect();
+    let enabled = format!("{}{}{}", &draft[..block], uncommented.join("\n"), &draft[end..]);
+    write(d, "enabled.toml", enabled);
+    let out = validated(d, "enabled.toml");
+    assert!(out.contains(&format!("signal column {}", running.replacen("\":", "\" looks like leakage:", 1))), "{out}");
+}

@@ -43,6 +43,9 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
     if !(2..=10).contains(&p.distinct) {
         return None;
     }
+    if quantity_named(&p.name) {
+        return None;
+    }
     let n = p.name.to_lowercase();
     let name_rank = if OUTCOME_NAMES.contains(&n.as_str()) {
         20
@@ -58,6 +61,14 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
         (false, true, _) => None,
         (false, false, open) => Some(i64::from(open) * 1000 + name_rank * 10 - p.distinct as i64),
     }
+}
+
+/// A name that says its column counts or measures something (HubSpot's `Number of
+/// Associated Deals`, `num_deals`, `Total Revenue`, `# of Opportunities`): a quantity,
+/// even when every value is 0 or 1, never the outcome.
+pub fn quantity_named(name: &str) -> bool {
+    const QUANTITY: [&str; 10] = ["number", "num", "count", "total", "amount", "sum", "days", "times", "avg", "average"];
+    name.contains('#') || name_words(name).iter().any(|w| QUANTITY.contains(&w.as_str()))
 }
 
 /// The id column: an id-named column that is (nearly) unique, else any
@@ -391,6 +402,12 @@ mod tests {
         assert!(outcome_score(&y).is_some());
         let stage = profile("Lead Stage", &[("Closed Lost", 50), ("Open", 30), ("Closed Won", 20)], false);
         assert!(outcome_score(&y) > outcome_score(&stage));
+        // A count that is 0 or 1 for every lead is a quantity, not the target.
+        for name in ["Number of Associated Deals", "num_deals", "# of Opportunities", "Converted Count", "Total Won"] {
+            assert_eq!(outcome_score(&profile(name, &[("0", 80), ("1", 20)], true)), None, "{name}");
+        }
+        let outcome = profile("outcome", &[("lost", 60), ("won", 20), ("open", 20)], false);
+        assert!(outcome_score(&outcome).is_some());
     }
 
     #[test]

@@ -167,7 +167,8 @@ fn profile_column(
     };
     let blank_rate_won = both.then(|| blank_won as f64 / n_won as f64);
     let blank_rate_lost = both.then(|| blank_lost as f64 / n_lost as f64);
-    let leakage = leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost);
+    let running = if numeric { running_total(name, &cleaned, won, months, decimal) } else { None };
+    let leakage = running.or_else(|| leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost));
     let period_label = period_label(&row_levels, &levels, months);
     // Leads share a company, an account id or a domain; a measured number (PageValues
     // 12.58) is shared by chance.
@@ -275,11 +276,79 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
     }
     let lower = name.to_lowercase();
     const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
-    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)) {
+    // HubSpot's `Number of Sales Activities`, `Sales Email Replied`: a word of its own
+    // (not "wholesale").
+    let sales = crate::guess::name_words(name).iter().any(|w| w == "sales").then_some(&"sales");
+    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
     }
     crate::guess::export_snapshot_named(name).map(|w| {
         format!("its name ({w:?}) suggests the lead's state when the file was exported, not when the lead came in: what sales did since (an SMS, a call, a disqualification) shows in it; check it is known before contact (enrichment known when the lead came in, as a company's last funding round, is)")
+    })
+}
+
+/// Lost leads in each third of the creation dates at least, the months the dates span at
+/// least, how many times the oldest third's mean the newest third's is at most, and the
+/// difference of the two means in standard errors, for a column to be a running total.
+const RUNNING_MIN_LEADS: usize = 30;
+const RUNNING_MIN_MONTHS: i32 = 6;
+const RUNNING_RATIO: f64 = 1.5;
+const RUNNING_Z: f64 = 5.0;
+
+/// Why a column of activity counts (named as a count, or as engagement: `Number of
+/// Pageviews`, `num_visits`, `Marketing emails opened`) looks like a running total the
+/// CRM keeps adding to, if it does: among lost leads, split into thirds by creation
+/// month, the oldest third averages at least [`RUNNING_RATIO`] times the newest and the
+/// middle third lies between, the oldest and newest apart by [`RUNNING_Z`] standard
+/// errors. A lead's age is then in its value: old leads count what they did long after
+/// they came in (after a win, too), which a score given when a lead comes in never
+/// sees. Lost leads only, so that a higher win rate among older leads is no cause.
+fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], months: &[Option<i32>], decimal: DecimalMark) -> Option<String> {
+    if months.len() != cells.len() || !(crate::guess::axis(name) == "engagement" || crate::guess::quantity_named(name)) {
+        return None;
+    }
+    let mut lost: Vec<(i32, f64)> = cells
+        .iter()
+        .zip(won)
+        .zip(months)
+        .filter_map(|((cell, outcome), month)| match (outcome, month, cell.and_then(|v| decimal.read(v))) {
+            (Some(false), Some(m), Some(x)) if x.is_finite() => Some((*m, x)),
+            _ => None,
+        })
+        .collect();
+    let third = lost.len() / 3;
+    if third < RUNNING_MIN_LEADS {
+        return None;
+    }
+    lost.sort_by_key(|&(month, _)| month);
+    let (first, last) = (lost[0].0, lost[lost.len() - 1].0);
+    if last - first < RUNNING_MIN_MONTHS {
+        return None;
+    }
+    // (mean, variance of the mean, first month, last month) of a run of leads.
+    let stats = |part: &[(i32, f64)]| {
+        let n = part.len() as f64;
+        let mean = part.iter().map(|p| p.1).sum::<f64>() / n;
+        let var = part.iter().map(|p| (p.1 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, var / n, part[0].0, part[part.len() - 1].0)
+    };
+    let old = stats(&lost[..third]);
+    let middle = stats(&lost[third..lost.len() - third]);
+    let new = stats(&lost[lost.len() - third..]);
+    let z = (old.0 - new.0) / (old.1 + new.1).sqrt();
+    let grows = old.0 >= RUNNING_RATIO * new.0 && old.0 > middle.0 && middle.0 > new.0 && z >= RUNNING_Z;
+    let months = |s: (f64, f64, i32, i32)| format!("{}–{}", calendar::month_label(s.2), calendar::month_label(s.3));
+    let mean = |s: (f64, f64, i32, i32)| if s.0.abs() >= 10.0 { format!("{:.1}", s.0) } else { format!("{:.2}", s.0) };
+    grows.then(|| {
+        format!(
+            "the longer ago a lead came in, the more it has: lost leads created {} average {}, {} {}, {} {}. A running total the CRM keeps adding to (HubSpot's Number of Pageviews, Number of Sessions, Marketing emails opened) counts what old leads did long after they came in, after a win too, which a score given when a lead comes in never sees; count the activity inside a window from an events export instead",
+            months(old),
+            mean(old),
+            months(middle),
+            mean(middle),
+            months(new),
+            mean(new)
+        )
     })
 }
 
@@ -772,8 +841,43 @@ mod tests {
     }
 
     #[test]
+    fn a_running_total_is_told_by_lost_leads_of_every_age() {
+        // 900 leads over 12 months; lost unless k % 4 == 0. `grows`: one more each month older.
+        let rows = 900;
+        let months: Vec<Option<i32>> = (0..rows).map(|k| Some(24_290 + (k * 12 / rows) as i32)).collect();
+        let won: Vec<Option<bool>> = (0..rows).map(|k| Some(k % 4 == 0)).collect();
+        let grows: Vec<String> = (0..rows).map(|k| (k % 3 + 11 - k * 12 / rows).to_string()).collect();
+        let flat: Vec<String> = (0..rows).map(|k| (k % 7).to_string()).collect();
+        let cells = |v: &[String]| -> Vec<Option<String>> { v.iter().map(|c| Some(c.clone())).collect() };
+        let run = |name: &str, v: &[String], months: &[Option<i32>]| {
+            let owned = cells(v);
+            let cells: Vec<Option<&str>> = owned.iter().map(|c| c.as_deref()).collect();
+            running_total(name, &cells, &won, months, DecimalMark::Point)
+        };
+        // Lost leads (675) in thirds of 225: months 0–3, 4–7, 8–11 of 2024.
+        let said = run("Number of Pageviews", &grows, &months).expect("grows with age");
+        let mean = |lo: usize, hi: usize| {
+            let lost: Vec<f64> = (lo..hi).filter(|k| k % 4 != 0).map(|k| grows[k].parse::<f64>().unwrap()).collect();
+            lost.iter().sum::<f64>() / lost.len() as f64
+        };
+        let (old, middle, new) = (mean(0, 300), mean(300, 600), mean(600, 900));
+        assert!(old >= 10.0 && new < 10.0);
+        assert!(
+            said.starts_with(&format!("the longer ago a lead came in, the more it has: lost leads created 2024-03–2024-06 average {old:.1}, 2024-07–2024-10 {middle:.2}, 2024-11–2025-02 {new:.2}. A running total")),
+            "{said}"
+        );
+        assert_eq!(run("Number of Sessions", &flat, &months), None, "no trend");
+        assert_eq!(run("company_size", &grows, &months), None, "not a count of activity by its name");
+        let two_months: Vec<Option<i32>> = (0..rows).map(|k| Some(24_290 + (k * 2 / rows) as i32)).collect();
+        assert_eq!(run("Number of Pageviews", &grows, &two_months), None, "too short a span to tell age from noise");
+        assert_eq!(run("Number of Pageviews", &grows, &[]), None, "no creation dates");
+    }
+
+    #[test]
     fn leakage_rules() {
         assert!(leakage_reason("x", Some(0.92), None, None).unwrap().contains("nearly separates"));
+        assert!(leakage_reason("Number of Sales Activities", Some(0.7), None, None).unwrap().contains("its name (\"sales\")"));
+        assert_eq!(leakage_reason("wholesale_buyer", Some(0.7), None, None), None);
         assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
         assert!(leakage_reason("Lead Quality", Some(0.6), Some(0.3), Some(0.35)).unwrap().contains("name"));
         assert!(leakage_reason("Lead Source", Some(0.64), Some(0.01), Some(0.0)).is_none());
