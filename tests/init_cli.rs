@@ -922,3 +922,43 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
     let out = validated(d, "enabled.toml");
     assert!(out.contains(&format!("signal column {}", running.replacen("\":", "\" looks like leakage:", 1))), "{out}");
 }
+
+/// A HubSpot export as it comes: contacts named `Record ID`, `Create Date`, `Lifecycle
+/// Stage`, with the person's `First Name`, `Last Name`, `Email` and `Phone Number`, and
+/// activities as `Record ID, Activity date, Activity type` (two columns named as the
+/// activity's). `init` drafts the date as the time and the type as the activity (one
+/// signal per activity of the sample), skips the personal data with why, and the draft
+/// runs end to end.
+#[test]
+fn init_drafts_a_hubspot_export_as_it_comes() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    for (from, to) in [("lead_id", "Record ID"), ("created_at", "Create Date"), ("outcome", "Lifecycle Stage")] {
+        *header.iter_mut().find(|h| *h == from).unwrap() = to.into();
+    }
+    header.extend(["First Name", "Last Name", "Email", "Phone Number"].map(String::from));
+    let on_the_way = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity"];
+    for (k, row) in leads.iter_mut().enumerate() {
+        row[outcome] = if row[outcome] == "won" { "Customer".into() } else { on_the_way[k % on_the_way.len()].into() };
+        let first = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay"][k % 6];
+        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}")]);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (_, events) = read_csv(&d.join("events.csv"));
+    let activities: std::collections::BTreeSet<&str> = events.iter().map(|e| e[2].as_str()).collect();
+    write_csv(&d.join("events.csv"), &["Record ID", "Activity date", "Activity type"].map(String::from), &events);
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("[events]\nlead_id = \"Record ID\"\noccurred_at = \"Activity date\"\nactivity = \"Activity type\"\n"), "{draft}");
+    for activity in &activities {
+        assert!(draft.contains(&format!("\nactivity = \"{activity}\"\n")), "{activity}: {draft}");
+    }
+    assert_eq!(draft.matches("kind = \"events\"").count(), activities.len(), "{draft}");
+    for (column, what) in [("First Name", "a person's name"), ("Last Name", "a person's name"), ("Email", "an e-mail address"), ("Phone Number", "a phone number")] {
+        assert!(draft.contains(&format!("# \"{column}\": {what}, which says who the person is, not what kind of buyer")), "{column}: {draft}");
+        assert!(!active_columns(&draft).contains(&column.to_string()), "{column}");
+    }
+    run_job(d, "draft.toml");
+}

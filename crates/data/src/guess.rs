@@ -71,6 +71,101 @@ pub fn quantity_named(name: &str) -> bool {
     name.contains('#') || name_words(name).iter().any(|w| QUANTITY.contains(&w.as_str()))
 }
 
+/// The columns of an events export `init` drafts: the lead's id, the event's time and
+/// the activity.
+#[derive(Debug, PartialEq)]
+pub struct EventsColumns {
+    pub lead_id: String,
+    pub occurred: String,
+    pub activity: String,
+}
+
+/// An events export's columns by their names, each a different column: the lead's id
+/// (`lead_id`, `Lead ID`, `Contact ID`, `Record ID`, `WhoId`; not the activity's own
+/// `Activity ID`), then the time (`occurred_at`, `Timestamp`, `Activity Date`), then
+/// the activity (`activity`, HubSpot's and Marketo's `Activity Type`, Salesforce's
+/// `Subject`) among the rest. HubSpot's `Record ID, Activity date, Activity type` has
+/// two columns named as the activity: the date is the time. A column no name tells is
+/// the first one left, in file order.
+pub fn events_columns(names: &[String]) -> EventsColumns {
+    let words: Vec<Vec<String>> = names.iter().map(|n| name_words(n)).collect();
+    let has = |k: usize, any: &[&str]| words[k].iter().any(|w| any.contains(&w.as_str()));
+    let mut taken: Vec<usize> = Vec::new();
+    let pick = |rank: &dyn Fn(usize) -> u8, taken: &mut Vec<usize>| -> String {
+        let free = (0..names.len()).filter(|k| !taken.contains(k));
+        let best = free.clone().filter(|&k| rank(k) > 0).max_by_key(|&k| (rank(k), std::cmp::Reverse(k))).or_else(|| free.min());
+        best.map(|k| {
+            taken.push(k);
+            names[k].clone()
+        })
+        .unwrap_or_default()
+    };
+    let own_id = |k: usize| has(k, &["activity", "event", "task", "engagement", "touch", "touchpoint"]);
+    let lead_id = pick(
+        &|k| {
+            let id = has(k, &["id", "number", "key"]) || ["leadid", "contactid", "whoid", "recordid"].iter().any(|n| words[k].iter().any(|w| w == n));
+            match () {
+                _ if has(k, &["lead", "leadid"]) => 5,
+                _ if has(k, &["contact", "contactid", "person"]) && (id || words[k].len() == 1) => 4,
+                _ if has(k, &["record", "recordid", "who", "whoid"]) => 3,
+                _ if id && !own_id(k) => 2,
+                _ => 0,
+            }
+        },
+        &mut taken,
+    );
+    let occurred = pick(
+        &|k| match () {
+            _ if has(k, &["occurred", "timestamp", "datetime"]) => 3,
+            _ if has(k, &["time", "date", "day"]) => 2,
+            _ if has(k, &["at", "on", "when"]) => 1,
+            _ => 0,
+        },
+        &mut taken,
+    );
+    let activity = pick(
+        &|k| match () {
+            // An activity's own id (`Activity ID`) names every event apart.
+            _ if has(k, &["id", "number", "key"]) => 0,
+            _ if has(k, &["type", "kind"]) && has(k, &["activity", "event", "engagement"]) => 4,
+            _ if has(k, &["activity", "event", "action", "engagement"]) => 3,
+            _ if has(k, &["type", "kind"]) => 2,
+            _ if has(k, &["name", "subject"]) => 1,
+            _ => 0,
+        },
+        &mut taken,
+    );
+    EventsColumns { lead_id, occurred, activity }
+}
+
+/// What personal data a column's name says it holds, if it does: a person's name (`First
+/// Name`, `lastname`, `Full Name`, Salesforce's `Name`), e-mail address, phone number,
+/// postal address or salutation (`Mr.`, `Ms.`: their sex). Not a signal: it says who
+/// the person is, not what kind of buyer, and common names would each get points. Not
+/// `Company Name`, `Email Domain`, `Do Not Email` or `Marketing emails opened`.
+pub fn personal_data(name: &str) -> Option<&'static str> {
+    let words = name_words(name);
+    let only = |allowed: &[&str]| words.iter().all(|w| allowed.contains(&w.as_str()));
+    let has = |w: &str| words.iter().any(|word| word == w);
+    const WHOSE: [&str; 9] = ["lead", "contact", "person", "work", "personal", "business", "primary", "home", "mobile"];
+    let named = |extra: &[&str]| only(&[WHOSE.as_slice(), extra].concat());
+    if named(&["first", "last", "full", "given", "family", "middle", "name", "firstname", "lastname", "fullname", "surname"])
+        && ["name", "firstname", "lastname", "fullname", "surname"].iter().any(|w| has(w))
+    {
+        Some("a person's name")
+    } else if named(&["email", "e", "mail", "address"]) && (has("email") || has("mail")) {
+        Some("an e-mail address")
+    } else if named(&["phone", "telephone", "mobile", "cell", "fax", "number", "no"]) && ["phone", "telephone", "mobile", "cell", "fax"].iter().any(|w| has(w)) {
+        Some("a phone number")
+    } else if named(&["street", "address", "mailing", "line", "1", "2", "postal"]) && (has("street") || has("address")) {
+        Some("a postal address")
+    } else if named(&["salutation", "title", "prefix", "gender", "sex"]) && ["salutation", "gender", "sex", "prefix"].iter().any(|w| has(w)) {
+        Some("a person's salutation or sex")
+    } else {
+        None
+    }
+}
+
 /// The id column: an id-named column that is (nearly) unique, else any
 /// unique column never blank, id-named first.
 pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
@@ -86,7 +181,9 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
 /// A column named as an id: `id`, `lead_id`, `Lead ID`, `Prospect Id`, `Lead Number`.
 fn id_named(p: &ColumnProfile) -> bool {
     let n = p.name.to_lowercase();
-    n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number")
+    // A `Phone Number` ends so too.
+    personal_data(&p.name).is_none()
+        && (n == "id" || n.ends_with("id") || n.ends_with("_id") || n.contains(" id") || n.contains("lead id") || n.ends_with("number"))
 }
 
 /// A column of ids a spreadsheet rounded, when [`id_column`] finds none: named as an
@@ -392,6 +489,49 @@ mod tests {
         ] {
             assert!(!decision_date_named(name), "{name}");
         }
+    }
+
+    #[test]
+    fn personal_data_is_told_by_its_name() {
+        for (name, what) in [
+            ("First Name", "a person's name"),
+            ("lastname", "a person's name"),
+            ("Name", "a person's name"),
+            ("Full Name", "a person's name"),
+            ("Contact Name", "a person's name"),
+            ("Email", "an e-mail address"),
+            ("Work Email Address", "an e-mail address"),
+            ("e-mail", "an e-mail address"),
+            ("Mobile Phone", "a phone number"),
+            ("Phone Number", "a phone number"),
+            ("Street Address", "a postal address"),
+            ("Salutation", "a person's salutation or sex"),
+            ("Gender", "a person's salutation or sex"),
+        ] {
+            assert_eq!(personal_data(name), Some(what), "{name}");
+        }
+        for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed"] {
+            assert_eq!(personal_data(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_events_exports_columns_are_told_apart() {
+        let columns = |names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            let c = events_columns(&names);
+            [c.lead_id, c.occurred, c.activity]
+        };
+        assert_eq!(columns(&["lead_id", "occurred_at", "activity"]), ["lead_id", "occurred_at", "activity"]);
+        // HubSpot: the date is named as the activity's too.
+        assert_eq!(columns(&["Record ID", "Activity date", "Activity type"]), ["Record ID", "Activity date", "Activity type"]);
+        // Salesforce: the activity's own id first, the lead's after.
+        assert_eq!(columns(&["Activity ID", "Subject", "Date", "Lead ID"]), ["Lead ID", "Date", "Subject"]);
+        assert_eq!(columns(&["Lead Id", "Activity Date", "Activity Type", "Primary Attribute Value"]), ["Lead Id", "Activity Date", "Activity Type"]);
+        assert_eq!(columns(&["contact", "timestamp", "event"]), ["contact", "timestamp", "event"]);
+        // Names that tell nothing: file order.
+        assert_eq!(columns(&["a", "b", "c"]), ["a", "b", "c"]);
+        assert_eq!(columns(&["what", "when", "who"]), ["who", "when", "what"]);
     }
 
     #[test]

@@ -362,18 +362,7 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
 fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let ev = read::read_table(events, csv, None, notes)?;
-    let ev_names = ev.column_names();
-    let pick = |words: &[&str], fallback: usize| {
-        ev_names
-            .iter()
-            .find(|n| words.iter().any(|w| n.to_lowercase().contains(w)))
-            .cloned()
-            .or_else(|| ev_names.get(fallback).cloned())
-            .unwrap_or_default()
-    };
-    let lead_id = pick(&["lead", "id"], 0);
-    let occurred = pick(&["occurred", "time", "date", "at"], 1);
-    let activity = pick(&["activity", "event", "type", "name"], 2);
+    let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&ev.column_names());
     let cells = cells::text(&ev, &activity)?;
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
@@ -946,6 +935,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);
+        return;
+    }
+    if let Some(what) = guess::personal_data(&p.name) {
+        let _ = writeln!(t, "# {:?}: {what}, which says who the person is, not what kind of buyer (each common value would get points of its own): skipped", p.name);
         return;
     }
     if yes_no {
