@@ -962,3 +962,38 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     }
     run_job(d, "draft.toml");
 }
+
+/// A Salesforce leads export's codes and personal data: `Zip/Postal Code` (thousands
+/// of five-digit numbers) is a code, not a quantity to cap and bin; `Salutation`,
+/// `First Name`, `Email`, `Phone` and `Street` are skipped; the draft runs end to end.
+#[test]
+fn init_takes_a_zip_code_for_a_code_and_skips_a_salesforce_leads_personal_data() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.extend(["Salutation", "First Name", "Email", "Phone", "Street", "Zip/Postal Code", "Region Code"].map(String::from));
+    for (k, row) in leads.iter_mut().enumerate() {
+        let zip = 10_000 + (k * 7919) % 89_000;
+        row.extend([
+            ["Mr.", "Ms.", "Dr."][k % 3].to_string(),
+            ["James", "Mary", "John", "Linda"][k % 4].to_string(),
+            format!("lead{k}@example.com"),
+            format!("(555) {k:07}"),
+            format!("{k} Main St"),
+            zip.to_string(),
+            // A code of 150 values: levels, not a count.
+            (100 + k % 150).to_string(),
+        ]);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let distinct_zips: std::collections::HashSet<&String> = leads.iter().map(|r| &r[r.len() - 2]).collect();
+    assert!(draft.contains(&format!("# \"Zip/Postal Code\": {} distinct codes, nearly one a lead: nothing to learn per code, skipped", distinct_zips.len())), "{draft}");
+    assert!(draft.contains("# \"Region Code\": 150 levels; baseline"), "{draft}");
+    for (column, what) in [("Salutation", "a person's salutation or sex"), ("First Name", "a person's name"), ("Email", "an e-mail address"), ("Phone", "a phone number"), ("Street", "a postal address")] {
+        assert!(draft.contains(&format!("# \"{column}\": {what}, which says who the person is")), "{column}: {draft}");
+    }
+    let columns = active_columns(&draft);
+    assert!(!columns.iter().any(|c| ["Zip/Postal Code", "Salutation", "First Name", "Email", "Phone", "Street"].contains(&c.as_str())), "{columns:?}");
+    run_job(d, "draft.toml");
+}

@@ -312,11 +312,14 @@ pub fn axis(name: &str) -> &'static str {
 }
 
 /// Integer codes that stand for categories (traffic type, region, browser ...), not quantities.
+/// A column named as a code (`Zip/Postal Code`, `SIC Code`, `NAICS`) is one however many
+/// values it has: a zip code of 98968 is no more than one of 10001.
 pub fn is_code(p: &ColumnProfile) -> bool {
     let n = p.name.to_lowercase();
+    let named_code = name_words(&p.name).iter().any(|w| ["code", "zip", "zipcode", "postal", "postcode", "sic", "naics"].contains(&w.as_str()));
     p.numeric
-        && p.distinct <= 60
-        && ["type", "code", "region", "browser", "system", "category", "class", "zip", "postal"].iter().any(|w| n.contains(w))
+        && (named_code
+            || p.distinct <= 60 && ["type", "code", "region", "browser", "system", "category", "class", "zip", "postal"].iter().any(|w| n.contains(w)))
 }
 
 /// Codes that mean "none" (999 days since last contact, −1 ...).
@@ -557,6 +560,11 @@ mod tests {
         let age = profile("age", &[("30", 500), ("99", 2), ("45", 498)], true);
         assert_eq!(sentinel(&age), None, "99 in under 1 % of rows is an age, not a code");
         assert!(is_code(&profile("TrafficType", &[("1", 5), ("2", 5)], true)));
+        let zips: Vec<(String, usize)> = (0..500).map(|k| ((10_000 + 173 * k).to_string(), 3)).collect();
+        let zips: Vec<(&str, usize)> = zips.iter().map(|(z, n)| (z.as_str(), *n)).collect();
+        assert!(is_code(&profile("Zip/Postal Code", &zips, true)), "a zip code is a code however many there are");
+        assert!(is_code(&profile("SIC Code", &zips, true)));
+        assert!(!is_code(&profile("No. of Employees", &zips, true)));
         assert_eq!(axis("age"), "fit");
         assert_eq!(axis("TotalVisits"), "engagement");
         let job = profile("job", &[("admin", 100), ("tech", 60), ("rare", 3)], false);

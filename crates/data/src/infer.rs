@@ -1026,6 +1026,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{} ({n})", v)).collect();
         let _ = writeln!(t, "# kept{}: {}", if bands { " (bands, smallest first)" } else { "" }, listed.join(", "));
         categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
+    } else if p.numeric {
+        // A code (a zip code) with about as many values as leads.
+        let _ = writeln!(t, "# {:?}: {} distinct codes, nearly one a lead: nothing to learn per code, skipped", p.name, p.distinct);
+        return;
     } else {
         let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);
         return;
