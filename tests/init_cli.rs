@@ -924,11 +924,12 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
 }
 
 /// A HubSpot export as it comes: contacts named `Record ID`, `Create Date`, `Lifecycle
-/// Stage`, with the person's `First Name`, `Last Name`, `Email` and `Phone Number`, and
+/// Stage`, with the person's `First Name`, `Last Name`, `Email` and `Phone Number`,
+/// dates of a stage reached and of the last update (days with 30 leads and more), and
 /// activities as `Record ID, Activity date, Activity type` (two columns named as the
 /// activity's). `init` drafts the date as the time and the type as the activity (one
-/// signal per activity of the sample), skips the personal data with why, and the draft
-/// runs end to end.
+/// signal per activity of the sample), skips the personal data and the dates with why
+/// (a date was drafted as a categorical of days), and the draft runs end to end.
 #[test]
 fn init_drafts_a_hubspot_export_as_it_comes() {
     let dir = sample_copy();
@@ -938,12 +939,15 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     for (from, to) in [("lead_id", "Record ID"), ("created_at", "Create Date"), ("outcome", "Lifecycle Stage")] {
         *header.iter_mut().find(|h| *h == from).unwrap() = to.into();
     }
-    header.extend(["First Name", "Last Name", "Email", "Phone Number"].map(String::from));
+    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date"].map(String::from));
+    let created = header.iter().position(|h| h == "Create Date").unwrap();
     let on_the_way = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity"];
     for (k, row) in leads.iter_mut().enumerate() {
         row[outcome] = if row[outcome] == "won" { "Customer".into() } else { on_the_way[k % on_the_way.len()].into() };
         let first = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay"][k % 6];
-        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}")]);
+        let lead_date = row[created][..10].to_string();
+        let modified = format!("2025-12-{:02}", 20 + k % 10);
+        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified]);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (_, events) = read_csv(&d.join("events.csv"));
@@ -958,6 +962,10 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     assert_eq!(draft.matches("kind = \"events\"").count(), activities.len(), "{draft}");
     for (column, what) in [("First Name", "a person's name"), ("Last Name", "a person's name"), ("Email", "an e-mail address"), ("Phone Number", "a phone number")] {
         assert!(draft.contains(&format!("# \"{column}\": {what}, which says who the person is, not what kind of buyer")), "{column}: {draft}");
+        assert!(!active_columns(&draft).contains(&column.to_string()), "{column}");
+    }
+    for column in ["Became a Lead Date", "Last Modified Date"] {
+        assert!(draft.contains(&format!("# \"{column}\": dates, when something happened to the lead, not who it is or what it did")), "{column}: {draft}");
         assert!(!active_columns(&draft).contains(&column.to_string()), "{column}");
     }
     run_job(d, "draft.toml");
@@ -988,7 +996,7 @@ fn init_takes_a_zip_code_for_a_code_and_skips_a_salesforce_leads_personal_data()
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     let distinct_zips: std::collections::HashSet<&String> = leads.iter().map(|r| &r[r.len() - 2]).collect();
-    assert!(draft.contains(&format!("# \"Zip/Postal Code\": {} distinct codes, nearly one a lead: nothing to learn per code, skipped", distinct_zips.len())), "{draft}");
+    assert!(draft.contains(&format!("# \"Zip/Postal Code\": {} distinct codes, one for every two leads or fewer: too few leads a code to learn from, skipped", distinct_zips.len())), "{draft}");
     assert!(draft.contains("# \"Region Code\": 150 levels; baseline"), "{draft}");
     for (column, what) in [("Salutation", "a person's salutation or sex"), ("First Name", "a person's name"), ("Email", "an e-mail address"), ("Phone", "a phone number"), ("Street", "a postal address")] {
         assert!(draft.contains(&format!("# \"{column}\": {what}, which says who the person is")), "{column}: {draft}");
@@ -996,4 +1004,19 @@ fn init_takes_a_zip_code_for_a_code_and_skips_a_salesforce_leads_personal_data()
     let columns = active_columns(&draft);
     assert!(!columns.iter().any(|c| ["Zip/Postal Code", "Salutation", "First Name", "Email", "Phone", "Street"].contains(&c.as_str())), "{columns:?}");
     run_job(d, "draft.toml");
+}
+
+/// An events file of two columns: `init` says what it needs rather than drafting an
+/// activity of "".
+#[test]
+fn init_says_what_an_events_file_of_two_columns_lacks() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (_, events) = read_csv(&d.join("events.csv"));
+    let two: Vec<Vec<String>> = events.iter().map(|e| e[..2].to_vec()).collect();
+    write_csv(&d.join("events.csv"), &["lead_id", "occurred_at"].map(String::from), &two);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("events.csv") && err.contains("the events file has 2 column(s) (lead_id, occurred_at): it needs three, the lead's id, the time and the activity"), "{err}");
+    assert!(!d.join("draft.toml").exists());
 }

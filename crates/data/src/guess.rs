@@ -64,11 +64,15 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
 }
 
 /// A name that says its column counts or measures something (HubSpot's `Number of
-/// Associated Deals`, `num_deals`, `Total Revenue`, `# of Opportunities`): a quantity,
-/// even when every value is 0 or 1, never the outcome.
+/// Associated Deals`, `num_deals`, `Total Revenue`, `# of Opportunities`, Pipedrive's
+/// `Won deals`): a quantity, even when every value is 0 or 1, never the outcome. A
+/// number before the word makes it a window, not a quantity: `converted_within_30_days`
+/// is an outcome.
 pub fn quantity_named(name: &str) -> bool {
-    const QUANTITY: [&str; 10] = ["number", "num", "count", "total", "amount", "sum", "days", "times", "avg", "average"];
-    name.contains('#') || name_words(name).iter().any(|w| QUANTITY.contains(&w.as_str()))
+    const QUANTITY: [&str; 13] = ["number", "num", "count", "total", "amount", "sum", "days", "times", "avg", "average", "deals", "opportunities", "opps"];
+    let words = name_words(name);
+    let window = |i: usize| i > 0 && words[i - 1].chars().all(|c| c.is_ascii_digit());
+    name.contains('#') || words.iter().enumerate().any(|(i, w)| QUANTITY.contains(&w.as_str()) && !window(i))
 }
 
 /// The columns of an events export `init` drafts: the lead's id, the event's time and
@@ -81,57 +85,60 @@ pub struct EventsColumns {
 }
 
 /// An events export's columns by their names, each a different column: the lead's id
-/// (`lead_id`, `Lead ID`, `Contact ID`, `Record ID`, `WhoId`; not the activity's own
-/// `Activity ID`), then the time (`occurred_at`, `Timestamp`, `Activity Date`), then
-/// the activity (`activity`, HubSpot's and Marketo's `Activity Type`, Salesforce's
-/// `Subject`) among the rest. HubSpot's `Record ID, Activity date, Activity type` has
-/// two columns named as the activity: the date is the time. A column no name tells is
-/// the first one left, in file order.
+/// (`Lead ID`, `leadId`, `Contact ID`, `Record ID`, `WhoId`; not the activity's own
+/// `Activity ID` or `marketoGUID`), then the time (`occurred_at`, `Timestamp`,
+/// `Activity Date`), then the activity (`activity`, HubSpot's `Activity Type`, Marketo's
+/// `activityTypeId`, Salesforce's `Subject`; not an id) among the rest. HubSpot's
+/// `Record ID, Activity date, Activity type` has two columns named as the activity: the
+/// date is the time. A column no name tells is the first one left, in file order; one a
+/// name rules out only when no other is left. "" when the file has too few columns.
 pub fn events_columns(names: &[String]) -> EventsColumns {
     let words: Vec<Vec<String>> = names.iter().map(|n| name_words(n)).collect();
     let has = |k: usize, any: &[&str]| words[k].iter().any(|w| any.contains(&w.as_str()));
-    let mut taken: Vec<usize> = Vec::new();
-    let pick = |rank: &dyn Fn(usize) -> u8, taken: &mut Vec<usize>| -> String {
-        let free = (0..names.len()).filter(|k| !taken.contains(k));
-        let best = free.clone().filter(|&k| rank(k) > 0).max_by_key(|&k| (rank(k), std::cmp::Reverse(k))).or_else(|| free.min());
+    let id_named = |k: usize| has(k, &["id", "ids", "number", "key", "guid", "uuid", "leadid", "contactid", "whoid", "recordid"]);
+    // A rank: Some(n > 0) named as the column sought, Some(0) untold, None ruled out.
+    let pick = |rank: &dyn Fn(usize) -> Option<u8>, taken: &mut Vec<usize>| -> String {
+        let free: Vec<usize> = (0..names.len()).filter(|k| !taken.contains(k)).collect();
+        let best = free.iter().copied().filter(|&k| rank(k).is_some()).max_by_key(|&k| (rank(k), std::cmp::Reverse(k))).or_else(|| free.first().copied());
         best.map(|k| {
             taken.push(k);
             names[k].clone()
         })
         .unwrap_or_default()
     };
-    let own_id = |k: usize| has(k, &["activity", "event", "task", "engagement", "touch", "touchpoint"]);
+    let mut taken: Vec<usize> = Vec::new();
+    let activity_word = |k: usize| has(k, &["activity", "event", "task", "engagement", "touch", "touchpoint", "marketo"]);
     let lead_id = pick(
-        &|k| {
-            let id = has(k, &["id", "number", "key"]) || ["leadid", "contactid", "whoid", "recordid"].iter().any(|n| words[k].iter().any(|w| w == n));
-            match () {
-                _ if has(k, &["lead", "leadid"]) => 5,
-                _ if has(k, &["contact", "contactid", "person"]) && (id || words[k].len() == 1) => 4,
-                _ if has(k, &["record", "recordid", "who", "whoid"]) => 3,
-                _ if id && !own_id(k) => 2,
-                _ => 0,
-            }
+        &|k| match () {
+            _ if has(k, &["lead", "leadid"]) && id_named(k) => Some(6),
+            _ if has(k, &["contact", "contactid", "person"]) && id_named(k) => Some(5),
+            _ if has(k, &["record", "recordid", "who", "whoid"]) => Some(4),
+            _ if words[k].len() == 1 && has(k, &["lead", "contact", "person"]) => Some(3),
+            // An activity's own id (`Activity ID`, `marketoGUID`) names every event apart.
+            _ if activity_word(k) => None,
+            _ if id_named(k) => Some(2),
+            _ => Some(0),
         },
         &mut taken,
     );
     let occurred = pick(
         &|k| match () {
-            _ if has(k, &["occurred", "timestamp", "datetime"]) => 3,
-            _ if has(k, &["time", "date", "day"]) => 2,
-            _ if has(k, &["at", "on", "when"]) => 1,
-            _ => 0,
+            _ if has(k, &["occurred", "timestamp", "datetime"]) => Some(3),
+            _ if has(k, &["time", "date", "day"]) => Some(2),
+            _ if has(k, &["at", "on", "when"]) => Some(1),
+            _ => Some(0),
         },
         &mut taken,
     );
     let activity = pick(
         &|k| match () {
-            // An activity's own id (`Activity ID`) names every event apart.
-            _ if has(k, &["id", "number", "key"]) => 0,
-            _ if has(k, &["type", "kind"]) && has(k, &["activity", "event", "engagement"]) => 4,
-            _ if has(k, &["activity", "event", "action", "engagement"]) => 3,
-            _ if has(k, &["type", "kind"]) => 2,
-            _ if has(k, &["name", "subject"]) => 1,
-            _ => 0,
+            _ if has(k, &["type", "kind"]) && has(k, &["activity", "event", "engagement"]) => Some(4),
+            // An id of each event (`Activity ID`) names every event apart.
+            _ if id_named(k) => None,
+            _ if has(k, &["activity", "event", "action", "engagement"]) => Some(3),
+            _ if has(k, &["type", "kind"]) => Some(2),
+            _ if has(k, &["name", "subject"]) => Some(1),
+            _ => Some(0),
         },
         &mut taken,
     );
@@ -139,27 +146,36 @@ pub fn events_columns(names: &[String]) -> EventsColumns {
 }
 
 /// What personal data a column's name says it holds, if it does: a person's name (`First
-/// Name`, `lastname`, `Full Name`, Salesforce's `Name`), e-mail address, phone number,
-/// postal address or salutation (`Mr.`, `Ms.`: their sex). Not a signal: it says who
-/// the person is, not what kind of buyer, and common names would each get points. Not
-/// `Company Name`, `Email Domain`, `Do Not Email` or `Marketing emails opened`.
+/// Name`, `lastname`, `fname`, `Full Name`, Salesforce's `Name`), e-mail address (`Email
+/// ID`, `Secondary Email`), phone number (`Mobile Phone`, `Contact Number`, `Phone 2`),
+/// postal address (`Billing Street`, `Address Line 3`) or salutation (`Mr.`, `Ms.`:
+/// their sex). Not a signal: it says who the person is, not what kind of buyer, and
+/// common names would each get points. Not `Company Name`, `Business Name`, `Email
+/// Domain`, `Do Not Email`, `Marketing emails opened`, nor a lone `Mobile` (a device
+/// flag as often as a phone).
 pub fn personal_data(name: &str) -> Option<&'static str> {
     let words = name_words(name);
-    let only = |allowed: &[&str]| words.iter().all(|w| allowed.contains(&w.as_str()));
-    let has = |w: &str| words.iter().any(|word| word == w);
-    const WHOSE: [&str; 9] = ["lead", "contact", "person", "work", "personal", "business", "primary", "home", "mobile"];
-    let named = |extra: &[&str]| only(&[WHOSE.as_slice(), extra].concat());
-    if named(&["first", "last", "full", "given", "family", "middle", "name", "firstname", "lastname", "fullname", "surname"])
-        && ["name", "firstname", "lastname", "fullname", "surname"].iter().any(|w| has(w))
-    {
+    let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
+    // Every word one of `allowed`, a qualifier of whose it is, or a number (`Phone 2`).
+    let only = |allowed: &[&str]| {
+        const WHOSE: [&str; 12] = ["lead", "contact", "person", "prospect", "work", "personal", "primary", "secondary", "other", "alternate", "alt", "home"];
+        words.iter().all(|w| allowed.contains(&w.as_str()) || WHOSE.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit()))
+    };
+    const NAMES: [&str; 8] = ["name", "firstname", "lastname", "fullname", "surname", "fname", "lname", "forename"];
+    // `WhatsApp` splits in two.
+    const PHONES: [&str; 7] = ["phone", "telephone", "mobile", "cell", "fax", "whatsapp", "whats"];
+    if only(&[NAMES.as_slice(), &["first", "last", "full", "given", "family", "middle"]].concat()) && has(&NAMES) {
         Some("a person's name")
-    } else if named(&["email", "e", "mail", "address"]) && (has("email") || has("mail")) {
+    } else if only(&["email", "e", "mail", "address", "id", "business"]) && has(&["email", "mail"]) {
         Some("an e-mail address")
-    } else if named(&["phone", "telephone", "mobile", "cell", "fax", "number", "no"]) && ["phone", "telephone", "mobile", "cell", "fax"].iter().any(|w| has(w)) {
+    } else if words != ["mobile"]
+        && only(&[PHONES.as_slice(), &["number", "no", "business", "direct", "office", "app"]].concat())
+        && (has(&PHONES) || words == ["contact", "number"] || words == ["contact", "no"])
+    {
         Some("a phone number")
-    } else if named(&["street", "address", "mailing", "line", "1", "2", "postal"]) && (has("street") || has("address")) {
+    } else if only(&["street", "address", "mailing", "billing", "shipping", "line", "postal"]) && has(&["street", "address"]) {
         Some("a postal address")
-    } else if named(&["salutation", "title", "prefix", "gender", "sex"]) && ["salutation", "gender", "sex", "prefix"].iter().any(|w| has(w)) {
+    } else if only(&["salutation", "title", "prefix", "gender", "sex"]) && has(&["salutation", "gender", "sex", "prefix"]) {
         Some("a person's salutation or sex")
     } else {
         None
@@ -174,7 +190,8 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .iter()
         .filter(|p| id_named(p) && nearly_unique(p))
         .max_by_key(|p| (p.distinct, p.name.len()))
-        .or_else(|| profiles.iter().filter(|p| p.blanks == 0 && p.distinct == p.rows).max_by_key(|p| u8::from(id_named(p))))
+        // An e-mail is a key when nothing else is.
+        .or_else(|| profiles.iter().filter(|p| p.blanks == 0 && p.distinct == p.rows).max_by_key(|p| (id_named(p), personal_data(&p.name).is_none())))
         .map(|p| p.name.clone())
 }
 
@@ -510,10 +527,20 @@ mod tests {
             ("Street Address", "a postal address"),
             ("Salutation", "a person's salutation or sex"),
             ("Gender", "a person's salutation or sex"),
+            ("fname", "a person's name"),
+            ("Email ID", "an e-mail address"),
+            ("Secondary Email", "an e-mail address"),
+            ("Email 2", "an e-mail address"),
+            ("Contact Number", "a phone number"),
+            ("WhatsApp Number", "a phone number"),
+            ("Other Phone", "a phone number"),
+            ("Phone 2", "a phone number"),
+            ("Billing Street", "a postal address"),
+            ("Address Line 3", "a postal address"),
         ] {
             assert_eq!(personal_data(name), Some(what), "{name}");
         }
-        for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed"] {
+        for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed", "Business Name", "Mobile", "IP Address", "Lead Number"] {
             assert_eq!(personal_data(name), None, "{name}");
         }
     }
@@ -535,6 +562,16 @@ mod tests {
         // Names that tell nothing: file order.
         assert_eq!(columns(&["a", "b", "c"]), ["a", "b", "c"]);
         assert_eq!(columns(&["what", "when", "who"]), ["who", "when", "what"]);
+        // An id that names each event is the activity only when nothing else is left.
+        assert_eq!(columns(&["Lead ID", "Date", "Activity ID", "Notes"]), ["Lead ID", "Date", "Notes"]);
+        assert_eq!(columns(&["Activity ID", "Associated Contact IDs", "Activity date", "Activity type"]), ["Associated Contact IDs", "Activity date", "Activity type"]);
+        assert_eq!(columns(&["marketoGUID", "leadId", "activityDate", "activityTypeId", "primaryAttributeValue"]), ["leadId", "activityDate", "activityTypeId"]);
+        assert_eq!(columns(&["Lead Source", "Lead ID", "Date", "Activity Type"]), ["Lead ID", "Date", "Activity Type"]);
+        assert_eq!(columns(&["Id", "LeadId", "CreatedDate", "Subject"]), ["LeadId", "CreatedDate", "Subject"]);
+        assert_eq!(columns(&["lead", "when", "what"]), ["lead", "when", "what"]);
+        // Too few columns: "" for what is missing.
+        assert_eq!(columns(&["lead_id", "occurred_at"]), ["lead_id", "occurred_at", ""]);
+        assert_eq!(columns(&[]), ["", "", ""]);
     }
 
     #[test]
@@ -546,8 +583,12 @@ mod tests {
         let stage = profile("Lead Stage", &[("Closed Lost", 50), ("Open", 30), ("Closed Won", 20)], false);
         assert!(outcome_score(&y) > outcome_score(&stage));
         // A count that is 0 or 1 for every lead is a quantity, not the target.
-        for name in ["Number of Associated Deals", "num_deals", "# of Opportunities", "Converted Count", "Total Won"] {
+        for name in ["Number of Associated Deals", "num_deals", "# of Opportunities", "Converted Count", "Total Won", "Won deals"] {
             assert_eq!(outcome_score(&profile(name, &[("0", 80), ("1", 20)], true)), None, "{name}");
+        }
+        // A window is no quantity.
+        for name in ["converted_within_30_days", "Converted in 90 Days", "won_within_60_days"] {
+            assert!(outcome_score(&profile(name, &[("0", 80), ("1", 20)], true)).is_some(), "{name}");
         }
         let outcome = profile("outcome", &[("lost", 60), ("won", 20), ("open", 20)], false);
         assert!(outcome_score(&outcome).is_some());

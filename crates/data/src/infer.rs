@@ -157,6 +157,9 @@ struct LeadsLook {
     won: Vec<Option<bool>>,
     profiles: Vec<ColumnProfile>,
     decimal: DecimalMark,
+    /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
+    /// Date`): never signals, each day a level of its own.
+    dated: Vec<String>,
 }
 
 impl LeadsLook {
@@ -311,7 +314,14 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let l = n.to_lowercase();
         l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
     }).cloned();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal })
+    // Text columns of dates beside the creation date (an update, a stage reached).
+    let dated = profiles
+        .iter()
+        .filter(|p| !p.numeric && p.distinct > 1 && Some(&p.name) != date.as_ref())
+        .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| detect_layout(cells.iter().filter_map(|v| clean(v, &csv.missing))).is_ok()))
+        .map(|p| p.name.clone())
+        .collect();
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
@@ -362,7 +372,18 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
 fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let ev = read::read_table(events, csv, None, notes)?;
-    let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&ev.column_names());
+    let names = ev.column_names();
+    let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&names);
+    if activity.is_empty() {
+        return Err(DataError::File {
+            path: events.to_path_buf(),
+            message: format!(
+                "the events file has {} column(s) ({}): it needs three, the lead's id, the time and the activity (`lead_id, occurred_at, activity`)",
+                names.len(),
+                names.join(", ")
+            ),
+        });
+    }
     let cells = cells::text(&ev, &activity)?;
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
@@ -664,7 +685,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         if skip.contains(&p.name.as_str()) || segment.as_ref() == Some(&p.name) {
             continue;
         }
-        write_signal(t, p, options.min_level_count.max(1), look.decimal);
+        write_signal(t, p, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
     }
     let Some(DraftedEvents { signals, left_out, .. }) = events else { return };
     for (DraftedActivity { name, spellings, activities }, leakage) in signals {
@@ -917,7 +938,7 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
     let _ = writeln!(body, "levels = [{}]", levels.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", "));
 }
 
-fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark) {
+fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark, dated: bool) {
     let commented = p.leakage.is_some() || p.period_label.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
@@ -928,6 +949,15 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     let yes_no = p.distinct == 2
         && p.top_levels.iter().any(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()));
     let _ = writeln!(t);
+    // Never a signal, whatever else it looks like.
+    if dated {
+        let _ = writeln!(t, "# {:?}: dates, when something happened to the lead, not who it is or what it did (each day would be a level of its own): skipped", p.name);
+        return;
+    }
+    if let Some(what) = guess::personal_data(&p.name) {
+        let _ = writeln!(t, "# {:?}: {what}, which says who the person is, not what kind of buyer (each common value would get points of its own): skipped", p.name);
+        return;
+    }
     if let Some(reason) = &p.leakage {
         let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
     } else if let Some(reason) = &p.period_label {
@@ -935,10 +965,6 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);
-        return;
-    }
-    if let Some(what) = guess::personal_data(&p.name) {
-        let _ = writeln!(t, "# {:?}: {what}, which says who the person is, not what kind of buyer (each common value would get points of its own): skipped", p.name);
         return;
     }
     if yes_no {
@@ -1028,7 +1054,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
     } else if p.numeric {
         // A code (a zip code) with about as many values as leads.
-        let _ = writeln!(t, "# {:?}: {} distinct codes, nearly one a lead: nothing to learn per code, skipped", p.name, p.distinct);
+        let _ = writeln!(t, "# {:?}: {} distinct codes, one for every two leads or fewer: too few leads a code to learn from, skipped", p.name, p.distinct);
         return;
     } else {
         let _ = writeln!(t, "# {:?}: {} distinct text values (an identifier or free text?): skipped", p.name, p.distinct);

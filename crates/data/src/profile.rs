@@ -277,8 +277,11 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
     let lower = name.to_lowercase();
     const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
     // HubSpot's `Number of Sales Activities`, `Sales Email Replied`: a word of its own
-    // (not "wholesale").
-    let sales = crate::guess::name_words(name).iter().any(|w| w == "sales").then_some(&"sales");
+    // (not "wholesale"), with what sales does (not `Annual Sales`, `Sales Region`).
+    let words = crate::guess::name_words(name);
+    const SALES_DOES: [&str; 16] =
+        ["activity", "activities", "email", "emails", "call", "calls", "rep", "accepted", "qualified", "touch", "touches", "meeting", "meetings", "replied", "outreach", "sequence"];
+    let sales = (words.iter().any(|w| w == "sales") && words.iter().any(|w| SALES_DOES.contains(&w.as_str()))).then_some(&"sales");
     if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
     }
@@ -304,7 +307,10 @@ const RUNNING_Z: f64 = 5.0;
 /// they came in (after a win, too), which a score given when a lead comes in never
 /// sees. Lost leads only, so that a higher win rate among older leads is no cause.
 fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], months: &[Option<i32>], decimal: DecimalMark) -> Option<String> {
-    if months.len() != cells.len() || !(crate::guess::axis(name) == "engagement" || crate::guess::quantity_named(name)) {
+    // Activity: named as engagement, or as a count of something not a company's size.
+    const FIT: [&str; 10] = ["employee", "employees", "revenue", "headcount", "size", "age", "income", "salary", "funding", "budget"];
+    let fit = crate::guess::name_words(name).iter().any(|w| FIT.contains(&w.as_str()));
+    if months.len() != cells.len() || !(crate::guess::axis(name) == "engagement" || crate::guess::quantity_named(name) && !fit) {
         return None;
     }
     let mut lost: Vec<(i32, f64)> = cells
@@ -317,7 +323,8 @@ fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], month
         })
         .collect();
     let third = lost.len() / 3;
-    if third < RUNNING_MIN_LEADS {
+    // A count: none below 0 (a ratio of negative means says nothing).
+    if third < RUNNING_MIN_LEADS || lost.iter().any(|&(_, x)| x < 0.0) {
         return None;
     }
     lost.sort_by_key(|&(month, _)| month);
@@ -336,7 +343,10 @@ fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], month
     let middle = stats(&lost[third..lost.len() - third]);
     let new = stats(&lost[lost.len() - third..]);
     let z = (old.0 - new.0) / (old.1 + new.1).sqrt();
-    let grows = old.0 >= RUNNING_RATIO * new.0 && old.0 > middle.0 && middle.0 > new.0 && z >= RUNNING_Z;
+    // The oldest and newest thirds share no month: leads of one month in file order are
+    // no ages.
+    let grows = old.3 < new.2
+        && old.0 >= RUNNING_RATIO * new.0 && old.0 > middle.0 && middle.0 > new.0 && z >= RUNNING_Z;
     let months = |s: (f64, f64, i32, i32)| format!("{}–{}", calendar::month_label(s.2), calendar::month_label(s.3));
     let mean = |s: (f64, f64, i32, i32)| if s.0.abs() >= 10.0 { format!("{:.1}", s.0) } else { format!("{:.2}", s.0) };
     grows.then(|| {
@@ -871,6 +881,20 @@ mod tests {
         let two_months: Vec<Option<i32>> = (0..rows).map(|k| Some(24_290 + (k * 2 / rows) as i32)).collect();
         assert_eq!(run("Number of Pageviews", &grows, &two_months), None, "too short a span to tell age from noise");
         assert_eq!(run("Number of Pageviews", &grows, &[]), None, "no creation dates");
+        assert_eq!(run("Number of Employees", &grows, &months), None, "a company's size, not activity");
+        // 30 lost leads a third and no fewer: n lost leads over 12 months, fewer each month.
+        let lost_only = |n: usize| {
+            let months: Vec<Option<i32>> = (0..n).map(|k| Some(24_290 + (k * 12 / n) as i32)).collect();
+            let values: Vec<String> = (0..n).map(|k| (12 - k * 12 / n + k % 2).to_string()).collect();
+            let cells: Vec<Option<&str>> = values.iter().map(|v| Some(v.as_str())).collect();
+            running_total("Number of Pageviews", &cells, &vec![Some(false); n], &months, DecimalMark::Point)
+        };
+        assert!(lost_only(90).is_some());
+        assert_eq!(lost_only(89), None);
+        // One lead of an old month before a file of one month: no ages to compare.
+        let one_old: Vec<Option<i32>> = (0..rows).map(|k| Some(if k == 0 { 24_280 } else { 24_290 })).collect();
+        let by_value: Vec<String> = (0..rows).map(|k| (rows - k).to_string()).collect();
+        assert_eq!(run("Number of Pageviews", &by_value, &one_old), None, "one month in file order");
     }
 
     #[test]
@@ -878,6 +902,10 @@ mod tests {
         assert!(leakage_reason("x", Some(0.92), None, None).unwrap().contains("nearly separates"));
         assert!(leakage_reason("Number of Sales Activities", Some(0.7), None, None).unwrap().contains("its name (\"sales\")"));
         assert_eq!(leakage_reason("wholesale_buyer", Some(0.7), None, None), None);
+        for firmographic in ["Annual Sales", "Sales Volume", "Sales Region"] {
+            assert_eq!(leakage_reason(firmographic, Some(0.7), None, None), None, "{firmographic}");
+        }
+        assert!(leakage_reason("Sales Accepted Date", Some(0.7), None, None).is_some());
         assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
         assert!(leakage_reason("Lead Quality", Some(0.6), Some(0.3), Some(0.35)).unwrap().contains("name"));
         assert!(leakage_reason("Lead Source", Some(0.64), Some(0.01), Some(0.0)).is_none());
