@@ -242,3 +242,39 @@ fn bad_maturity_settings_are_named() {
         assert!(err.lines().count() <= 3, "{line}: {err}");
     }
 }
+
+/// An activity export cut at a date (Salesforce archives activities older than a year):
+/// the sample's events from 2025-01-01 on only. `validate` says how many leads' whole
+/// windows lie before the first event (counted here by hand) and how many leads came
+/// since; the whole file says nothing of it.
+#[test]
+fn events_that_begin_long_after_the_leads_are_said() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let validate = || {
+        let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+        assert_eq!(code, 0, "{out}{err}");
+        out
+    };
+    let out = validate();
+    assert!(!out.contains("the earliest event is"), "{out}");
+
+    let (header, events) = read_csv(&d.join("events.csv"));
+    let kept: Vec<Vec<String>> = events.into_iter().filter(|e| e[1].as_str() >= "2025-01-01").collect();
+    write_csv(&d.join("events.csv"), &header, &kept);
+    let first = kept.iter().map(|e| e[1].as_str()).min().unwrap();
+    let first_at = unix_seconds(first);
+    let (_, leads) = read_csv(&d.join("leads.csv"));
+    let created: Vec<i64> = leads.iter().map(|l| unix_seconds(&l[1])).collect();
+    let before = created.iter().filter(|&&c| c + 30 * 86_400 < first_at).count();
+    let since = created.iter().filter(|&&c| c >= first_at).count();
+    let out = validate();
+    let said = format!(
+        "events.csv: the earliest event is {}, but {before} of {} dated leads ({:.0} %) were created more than the 30-day window before it: their whole window lies before the first event, so they count no engagement",
+        first.replace('T', " "),
+        leads.len(),
+        100.0 * before as f64 / leads.len() as f64
+    );
+    assert!(out.contains(&said), "{said}\n{out}");
+    assert!(out.contains(&format!("% of the {since} leads created since 2025-01-01 have a counted event")), "{out}");
+}

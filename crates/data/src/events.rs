@@ -102,6 +102,9 @@ pub struct EventStats {
     pub after_last_lead: usize,
     #[serde(skip)]
     pub latest_by_last_lead: Option<i64>,
+    /// The earliest time of an event of a known lead.
+    #[serde(skip)]
+    pub earliest_of_known_leads: Option<i64>,
     /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
     pub missing_activities: Vec<String>,
     /// Counted events that repeat an earlier one exactly (None when none does).
@@ -263,6 +266,42 @@ impl EventStats {
     }
 }
 
+/// A warning when the events begin long after the leads: the leads whose whole window
+/// ends before the earliest event (at least 30, and a twentieth of the dated leads) count
+/// no engagement, as if they had done nothing, when the leads created since the first
+/// event have a counted event often enough that at least 10 of them would have had one.
+/// An activity export cut at a date (Salesforce archives activities older than a year;
+/// a date filter on the export) or tracking that began then does this.
+fn events_start_late_warning(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], counted: impl Fn(usize) -> bool) -> Option<String> {
+    let first = stats.earliest_of_known_leads?;
+    let window = i64::from(stats.window_days) * 86_400;
+    let (mut dated, mut before, mut since, mut since_counted) = (0usize, 0usize, 0usize, 0usize);
+    for (lead, created) in created_at.iter().enumerate() {
+        let Some(created) = *created else { continue };
+        dated += 1;
+        if created.saturating_add(window) < first {
+            before += 1;
+        } else if created >= first {
+            since += 1;
+            since_counted += usize::from(counted(lead));
+        }
+    }
+    let share_since = since_counted as f64 / since.max(1) as f64;
+    if before < 30 || before * 20 < dated || share_since * (before as f64) < 10.0 {
+        return None;
+    }
+    let day = |t: i64| mqlcal_features::calendar::format_timestamp(t)[..10].to_string();
+    Some(format!(
+        "{}: the earliest event is {}, but {before} of {dated} dated leads ({:.0} %) were created more than the {}-day window before it: their whole window lies before the first event, so they count no engagement, as if they had done nothing, while {:.0} % of the {since} leads created since {} have a counted event. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or fit only on the cohorts created since ([model] training_cohorts)",
+        path.display(),
+        mqlcal_features::calendar::format_timestamp(first),
+        100.0 * before as f64 / dated as f64,
+        stats.window_days,
+        100.0 * share_since,
+        day(first),
+    ))
+}
+
 pub struct EventAggregation {
     pub stats: EventStats,
     /// One column per events signal, in config order, one value per lead.
@@ -332,6 +371,7 @@ pub fn aggregate(
         if event.by_other_id_form {
             other_form.add(id, &leads.ids[lead]);
         }
+        stats.earliest_of_known_leads = Some(stats.earliest_of_known_leads.map_or(time, |e: i64| e.min(time)));
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
             if time < created {
@@ -393,6 +433,9 @@ pub fn aggregate(
     notes.warnings.extend(stats.before_creation_warning(path));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
     notes.warnings.extend(stats.repeated.as_ref().map(|r| r.warning(path)));
+
+    let counted_any = |lead: usize| columns.iter().any(|column| column[lead] > 0.0);
+    notes.warnings.extend(events_start_late_warning(path, &stats, leads.created_at, counted_any));
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
         for v in column.iter_mut() {
@@ -509,6 +552,25 @@ fn is_zero(n: &usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_that_begin_long_after_the_leads_are_said() {
+        let path = std::path::Path::new("events.csv");
+        let day = 86_400;
+        // 1000 leads a day apart from day 0; the first event on day 400 (window 30 days).
+        let created: Vec<Option<i64>> = (0..1000).map(|d| Some(d * day)).collect();
+        let stats = |first: i64| EventStats { window_days: 30, earliest_of_known_leads: Some(first), ..Default::default() };
+        // Leads 0..370 end their window before day 400; leads from 400 on: half counted.
+        let w = events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 2 == 0).unwrap();
+        assert!(w.starts_with("events.csv: the earliest event is 1971-02-05 00:00:00, but 370 of 1000 dated leads (37 %) were created more than the 30-day window before it"), "{w}");
+        assert!(w.contains("while 50 % of the 600 leads created since 1971-02-05 have a counted event"), "{w}");
+        // Too few leads before it (a twentieth: 50), or too rare a counted event to tell.
+        assert!(events_start_late_warning(path, &stats(79 * day), &created, |lead| lead % 2 == 0).is_none());
+        assert!(events_start_late_warning(path, &stats(81 * day), &created, |lead| lead % 2 == 0).is_some());
+        assert!(events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 100 == 0).is_none());
+        assert!(events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 20 == 0).is_some());
+        assert!(events_start_late_warning(path, &EventStats::default(), &created, |_| true).is_none());
+    }
 
     #[test]
     fn events_before_creation_are_said_beyond_a_twentieth_with_the_likely_cause() {
