@@ -243,38 +243,68 @@ fn bad_maturity_settings_are_named() {
     }
 }
 
-/// An activity export cut at a date (Salesforce archives activities older than a year):
-/// the sample's events from 2025-01-01 on only. `validate` says how many leads' whole
-/// windows lie before the first event (counted here by hand) and how many leads came
-/// since; the whole file says nothing of it.
+/// Events that cover only part of the leads' windows, as the sample's events cut: from
+/// 2025-01-01 on (an activity export cut at a date; Salesforce archives activities
+/// older than a year), or before 2025-08-01 only (exported before the leads). `validate`
+/// says how many leads with complete windows lie wholly before the first event, or
+/// after the last, and how many inside the span (counted here by hand); the whole file
+/// says neither, and neither does the late cut with `as_of` at its last event.
 #[test]
-fn events_that_begin_long_after_the_leads_are_said() {
+fn events_that_cover_only_part_of_the_leads_windows_are_said() {
     let dir = sample_copy();
     let d = dir.path();
-    let validate = || {
-        let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    let validate = |config: &str| {
+        let (code, out, err) = run_in(d, &["validate", "--config", config]);
         assert_eq!(code, 0, "{out}{err}");
         out
     };
-    let out = validate();
-    assert!(!out.contains("the earliest event is"), "{out}");
+    let out = validate("mqlcal.toml");
+    assert!(!out.contains("the earliest event is") && !out.contains("the latest event is"), "{out}");
 
     let (header, events) = read_csv(&d.join("events.csv"));
-    let kept: Vec<Vec<String>> = events.into_iter().filter(|e| e[1].as_str() >= "2025-01-01").collect();
-    write_csv(&d.join("events.csv"), &header, &kept);
-    let first = kept.iter().map(|e| e[1].as_str()).min().unwrap();
-    let first_at = unix_seconds(first);
     let (_, leads) = read_csv(&d.join("leads.csv"));
     let created: Vec<i64> = leads.iter().map(|l| unix_seconds(&l[1])).collect();
-    let before = created.iter().filter(|&&c| c + 30 * 86_400 < first_at).count();
-    let since = created.iter().filter(|&&c| c >= first_at).count();
-    let out = validate();
+    let window = 30 * 86_400;
+    // (first, last) event time, the as-of date, and the complete leads: before, after, inside.
+    let counts = |kept: &[Vec<String>]| {
+        let times: Vec<i64> = kept.iter().map(|e| unix_seconds(&e[1])).collect();
+        let (first, last) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
+        let at = last.max(*created.iter().max().unwrap());
+        let complete: Vec<i64> = created.iter().copied().filter(|c| c + window <= at).collect();
+        let before = complete.iter().filter(|&&c| c + window < first).count();
+        let after = complete.iter().filter(|&&c| c > last).count();
+        let inside = complete.iter().filter(|&&c| c >= first && c + window <= last).count();
+        (first, last, at, complete.len(), before, after, inside)
+    };
+    let format = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%d %H:%M:%S").to_string();
+
+    let late_start: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() >= "2025-01-01").cloned().collect();
+    write_csv(&d.join("events.csv"), &header, &late_start);
+    let (first, _, _, complete, before, _, inside) = counts(&late_start);
     let said = format!(
-        "events.csv: the earliest event is {}, but {before} of {} dated leads ({:.0} %) were created more than the 30-day window before it: their whole window lies before the first event, so they count no engagement",
-        first.replace('T', " "),
-        leads.len(),
-        100.0 * before as f64 / leads.len() as f64
+        "events.csv: the earliest event is {}, but {before} of the {complete} leads with complete windows ({:.0} %) ended their 30-day window before it: they count no engagement",
+        format(first),
+        100.0 * before as f64 / complete as f64
     );
+    let out = validate("mqlcal.toml");
     assert!(out.contains(&said), "{said}\n{out}");
-    assert!(out.contains(&format!("% of the {since} leads created since 2025-01-01 have a counted event")), "{out}");
+    assert!(out.contains(&format!("% of the {inside} leads whose windows lie inside the events' span have a counted event")), "{out}");
+
+    let early_end: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() < "2025-08-01").cloned().collect();
+    write_csv(&d.join("events.csv"), &header, &early_end);
+    let (_, last, at, complete, _, after, _) = counts(&early_end);
+    let said = format!(
+        "events.csv: the latest event is {}, but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}",
+        format(last),
+        100.0 * after as f64 / complete as f64,
+        format(at)
+    );
+    let out = validate("mqlcal.toml");
+    assert!(out.contains(&said), "{said}\n{out}");
+    assert!(out.contains(&format!("set [input] as_of = \"{}\"", format(last))), "{out}");
+    // The fix it names: as_of at the last event.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replacen("[input]\n", &format!("[input]\nas_of = \"{}\"\n", format(last)), 1);
+    write(d, "as_of.toml", config);
+    let out = validate("as_of.toml");
+    assert!(!out.contains("the latest event is"), "{out}");
 }

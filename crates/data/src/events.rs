@@ -102,9 +102,11 @@ pub struct EventStats {
     pub after_last_lead: usize,
     #[serde(skip)]
     pub latest_by_last_lead: Option<i64>,
-    /// The earliest time of an event of a known lead.
+    /// The earliest and latest times of an event of a known lead.
     #[serde(skip)]
     pub earliest_of_known_leads: Option<i64>,
+    #[serde(skip)]
+    pub latest_of_known_leads: Option<i64>,
     /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
     pub missing_activities: Vec<String>,
     /// Counted events that repeat an earlier one exactly (None when none does).
@@ -266,40 +268,68 @@ impl EventStats {
     }
 }
 
-/// A warning when the events begin long after the leads: the leads whose whole window
-/// ends before the earliest event (at least 30, and a twentieth of the dated leads) count
-/// no engagement, as if they had done nothing, when the leads created since the first
-/// event have a counted event often enough that at least 10 of them would have had one.
-/// An activity export cut at a date (Salesforce archives activities older than a year;
-/// a date filter on the export) or tracking that began then does this.
-fn events_start_late_warning(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], counted: impl Fn(usize) -> bool) -> Option<String> {
-    let first = stats.earliest_of_known_leads?;
+/// Leads whose whole window lies outside the events' span, at least this many and a
+/// twentieth of those counted, are said when the other leads have a counted event often
+/// enough that at least [`COVERAGE_EXPECTED`] of them would have had one.
+const COVERAGE_MIN_LEADS: usize = 30;
+const COVERAGE_EXPECTED: f64 = 10.0;
+
+/// Warnings when the events cover only part of the leads' windows: they begin long
+/// after the first leads (an activity export cut at a date — Salesforce archives
+/// activities older than a year — or tracking that began then), or end long before the
+/// as-of date `at` (the events exported before the leads, or tracking that stopped). A
+/// lead whose whole window lies before the first event, or after the last one though
+/// complete by the as-of date, counts no engagement, as if it had done nothing. Judged
+/// on the leads whose windows are complete at `at`; `counted(lead)` says whether a lead
+/// counts any event.
+pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], at: i64, counted: impl Fn(usize) -> bool) -> Vec<String> {
+    let (Some(first), Some(last)) = (stats.earliest_of_known_leads, stats.latest_of_known_leads) else { return Vec::new() };
     let window = i64::from(stats.window_days) * 86_400;
-    let (mut dated, mut before, mut since, mut since_counted) = (0usize, 0usize, 0usize, 0usize);
+    // Complete leads: (before the first event, after the last, inside the span) and,
+    // of those inside, how many count an event.
+    let (mut complete, mut before, mut after, mut inside, mut inside_counted) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for (lead, created) in created_at.iter().enumerate() {
         let Some(created) = *created else { continue };
-        dated += 1;
-        if created.saturating_add(window) < first {
+        let end = created.saturating_add(window);
+        if end > at {
+            continue;
+        }
+        complete += 1;
+        if end < first {
             before += 1;
-        } else if created >= first {
-            since += 1;
-            since_counted += usize::from(counted(lead));
+        } else if created > last {
+            after += 1;
+        } else if created >= first && end <= last {
+            inside += 1;
+            inside_counted += usize::from(counted(lead));
         }
     }
-    let share_since = since_counted as f64 / since.max(1) as f64;
-    if before < 30 || before * 20 < dated || share_since * (before as f64) < 10.0 {
-        return None;
+    let share = inside_counted as f64 / inside.max(1) as f64;
+    let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= complete && share * leads as f64 >= COVERAGE_EXPECTED;
+    let format = mqlcal_features::calendar::format_timestamp;
+    let pct = |n: usize| 100.0 * n as f64 / complete as f64;
+    let others = format!("while {:.0} % of the {inside} leads whose windows lie inside the events' span have a counted event", 100.0 * share);
+    let mut warnings = Vec::new();
+    if said(before) {
+        warnings.push(format!(
+            "{}: the earliest event is {}, but {before} of the {complete} leads with complete windows ({:.0} %) ended their {}-day window before it: they count no engagement, as if they had done nothing, {others}. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or fit only on the cohorts created since ([model] training_cohorts)",
+            path.display(),
+            format(first),
+            pct(before),
+            stats.window_days,
+        ));
     }
-    let day = |t: i64| mqlcal_features::calendar::format_timestamp(t)[..10].to_string();
-    Some(format!(
-        "{}: the earliest event is {}, but {before} of {dated} dated leads ({:.0} %) were created more than the {}-day window before it: their whole window lies before the first event, so they count no engagement, as if they had done nothing, while {:.0} % of the {since} leads created since {} have a counted event. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or fit only on the cohorts created since ([model] training_cohorts)",
-        path.display(),
-        mqlcal_features::calendar::format_timestamp(first),
-        100.0 * before as f64 / dated as f64,
-        stats.window_days,
-        100.0 * share_since,
-        day(first),
-    ))
+    if said(after) {
+        warnings.push(format!(
+            "{}: the latest event is {}, but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}: they count no engagement, as if they had done nothing, {others}. Events exported before the leads (or tracking that stopped) do this, and the latest cohorts, the holdout among them, are judged on it: export the events again with the leads, or set [input] as_of = \"{}\" so that only windows the events cover count as complete",
+            path.display(),
+            format(last),
+            pct(after),
+            format(at),
+            format(last),
+        ));
+    }
+    warnings
 }
 
 pub struct EventAggregation {
@@ -372,6 +402,7 @@ pub fn aggregate(
             other_form.add(id, &leads.ids[lead]);
         }
         stats.earliest_of_known_leads = Some(stats.earliest_of_known_leads.map_or(time, |e: i64| e.min(time)));
+        stats.latest_of_known_leads = Some(stats.latest_of_known_leads.map_or(time, |l: i64| l.max(time)));
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
             if time < created {
@@ -433,9 +464,6 @@ pub fn aggregate(
     notes.warnings.extend(stats.before_creation_warning(path));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
     notes.warnings.extend(stats.repeated.as_ref().map(|r| r.warning(path)));
-
-    let counted_any = |lead: usize| columns.iter().any(|column| column[lead] > 0.0);
-    notes.warnings.extend(events_start_late_warning(path, &stats, leads.created_at, counted_any));
 
     for (column, rule) in columns.iter_mut().zip(&events_signals) {
         for v in column.iter_mut() {
@@ -554,22 +582,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn events_that_begin_long_after_the_leads_are_said() {
+    fn events_that_cover_only_part_of_the_leads_windows_are_said() {
         let path = std::path::Path::new("events.csv");
         let day = 86_400;
-        // 1000 leads a day apart from day 0; the first event on day 400 (window 30 days).
+        // 1000 leads a day apart from day 0, as of day 1100 (every window complete).
         let created: Vec<Option<i64>> = (0..1000).map(|d| Some(d * day)).collect();
-        let stats = |first: i64| EventStats { window_days: 30, earliest_of_known_leads: Some(first), ..Default::default() };
-        // Leads 0..370 end their window before day 400; leads from 400 on: half counted.
-        let w = events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 2 == 0).unwrap();
-        assert!(w.starts_with("events.csv: the earliest event is 1971-02-05 00:00:00, but 370 of 1000 dated leads (37 %) were created more than the 30-day window before it"), "{w}");
-        assert!(w.contains("while 50 % of the 600 leads created since 1971-02-05 have a counted event"), "{w}");
-        // Too few leads before it (a twentieth: 50), or too rare a counted event to tell.
-        assert!(events_start_late_warning(path, &stats(79 * day), &created, |lead| lead % 2 == 0).is_none());
-        assert!(events_start_late_warning(path, &stats(81 * day), &created, |lead| lead % 2 == 0).is_some());
-        assert!(events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 100 == 0).is_none());
-        assert!(events_start_late_warning(path, &stats(400 * day), &created, |lead| lead % 20 == 0).is_some());
-        assert!(events_start_late_warning(path, &EventStats::default(), &created, |_| true).is_none());
+        let span = |first: i64, last: i64| EventStats { window_days: 30, earliest_of_known_leads: Some(first * day), latest_of_known_leads: Some(last * day), ..Default::default() };
+        let half = |lead: usize| lead % 2 == 0;
+        let at = 1100 * day;
+        // Events from day 400: leads 0..370 end their window before it; 400..999 inside.
+        let w = coverage_warnings(path, &span(400, 1100), &created, at, half);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("events.csv: the earliest event is 1971-02-05 00:00:00, but 370 of the 1000 leads with complete windows (37 %) ended their 30-day window before it"), "{w:?}");
+        assert!(w[0].contains("while 50 % of the 600 leads whose windows lie inside the events' span have a counted event"), "{w:?}");
+        // Events until day 600: leads 601..999 come after the last one; 0..570 inside.
+        let w = coverage_warnings(path, &span(0, 600), &created, at, half);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("events.csv: the latest event is 1971-08-24 00:00:00, but 399 of the 1000 leads with complete windows (40 %) were created after it"), "{w:?}");
+        assert!(w[0].ends_with("set [input] as_of = \"1971-08-24 00:00:00\" so that only windows the events cover count as complete"), "{w:?}");
+        // A twentieth: 49 leads before the first event are not said, 51 are.
+        assert!(coverage_warnings(path, &span(79, 1100), &created, at, half).is_empty());
+        assert_eq!(coverage_warnings(path, &span(81, 1100), &created, at, half).len(), 1);
+        // A counted event too rare for its absence to tell: under 10 expected.
+        assert!(coverage_warnings(path, &span(400, 1100), &created, at, |lead| lead % 100 == 0).is_empty());
+        assert_eq!(coverage_warnings(path, &span(400, 1100), &created, at, |lead| lead % 20 == 0).len(), 1);
+        // Leads whose windows are not complete at the as-of date are not judged.
+        assert!(coverage_warnings(path, &span(0, 600), &created, 630 * day, half).is_empty());
+        assert!(coverage_warnings(path, &EventStats::default(), &created, at, |_| true).is_empty());
     }
 
     #[test]

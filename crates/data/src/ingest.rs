@@ -365,6 +365,11 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     };
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();
+    if let (Some(e), Some(spec)) = (stats.events.as_ref(), config.events.as_ref()) {
+        let counted = |lead: usize| rows.event_columns.iter().any(|column| column[lead] > 0.0);
+        let coverage = events::coverage_warnings(&spec.path, e, &rows.created_at, at, counted);
+        stats.warnings.extend(coverage);
+    }
     if config.as_of.is_none() {
         stats.warnings.extend(late_strays_warning(config, rows, stats, at, window_seconds));
     }
