@@ -939,7 +939,7 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     for (from, to) in [("lead_id", "Record ID"), ("created_at", "Create Date"), ("outcome", "Lifecycle Stage")] {
         *header.iter_mut().find(|h| *h == from).unwrap() = to.into();
     }
-    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date"].map(String::from));
+    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date", "Campaign"].map(String::from));
     let created = header.iter().position(|h| h == "Create Date").unwrap();
     let on_the_way = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity"];
     for (k, row) in leads.iter_mut().enumerate() {
@@ -947,7 +947,7 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
         let first = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay"][k % 6];
         let lead_date = row[created][..10].to_string();
         let modified = format!("2025-12-{:02}", 20 + k % 10);
-        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified]);
+        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified, ["Organic", "Paid Search", "2024-03-12 Webinar"][k % 3].to_string()]);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (_, events) = read_csv(&d.join("events.csv"));
@@ -968,6 +968,8 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
         assert!(draft.contains(&format!("# \"{column}\": dates, when something happened to the lead, not who it is or what it did")), "{column}: {draft}");
         assert!(!active_columns(&draft).contains(&column.to_string()), "{column}");
     }
+    // A campaign named after its date beside others is no date column.
+    assert!(active_columns(&draft).contains(&"Campaign".to_string()), "{draft}");
     run_job(d, "draft.toml");
 }
 
@@ -1019,4 +1021,49 @@ fn init_says_what_an_events_file_of_two_columns_lacks() {
     assert_ne!(code, 0, "{err}");
     assert!(err.contains("events.csv") && err.contains("the events file has 2 column(s) (lead_id, occurred_at): it needs three, the lead's id, the time and the activity"), "{err}");
     assert!(!d.join("draft.toml").exists());
+}
+
+/// Salesforce's leads export says the outcome twice: `Converted` (true/false) and `Lead
+/// Status` (`Closed - Converted`, `Closed - Not Converted`, or open: `Open - Not
+/// Contacted`, `Working - Contacted`). The clean yes/no would count the open leads lost
+/// (the latest cohorts' win rates falling as if the funnel drifted); `init` takes the
+/// status, says why with the open leads counted here by hand, and the draft runs end to
+/// end with the sample's open leads open.
+#[test]
+fn init_takes_the_status_that_tells_open_leads_over_a_converted_flag() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    let mut salesforce_header = header.clone();
+    salesforce_header.splice(outcome..=outcome, ["Converted".to_string(), "Lead Status".to_string()]);
+    let rows: Vec<Vec<String>> = leads
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let status = match row[outcome].as_str() {
+                "won" => "Closed - Converted",
+                "lost" => "Closed - Not Converted",
+                _ => ["Open - Not Contacted", "Working - Contacted"][k % 2],
+            };
+            let mut row = row.clone();
+            row.splice(outcome..=outcome, [(row[outcome] == "won").to_string(), status.to_string()]);
+            row
+        })
+        .collect();
+    write_csv(&d.join("leads.csv"), &salesforce_header, &rows);
+    let open = leads.iter().filter(|r| r[outcome] == "open").count();
+    assert!(open > 1000);
+
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let note = format!("\"Converted\" says the same wins, but not won for the {open} leads \"Lead Status\" shows still open: \"Lead Status\" is the outcome, so they stay open rather than count lost");
+    assert!(draft.contains(&format!("# {note}\noutcome = \"Lead Status\"   # GUESS")), "{draft}");
+    assert!(err.contains(&format!("outcome: {note}")), "{err}");
+    assert!(draft.contains("won = [\"Closed - Converted\"]\nlost = [\"Closed - Not Converted\"]\n"), "{draft}");
+    assert!(!active_columns(&draft).contains(&"Converted".to_string()), "{draft}");
+    run_job(d, "draft.toml");
+    let fit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("run/model.json")).unwrap()).unwrap();
+    let decided = leads.len() - open;
+    let trained = fit["training"]["won"].as_u64().unwrap() + fit["training"]["lost"].as_u64().unwrap();
+    assert!((trained as usize) < decided, "open leads fitted as lost: {}", fit["training"]);
 }

@@ -245,10 +245,12 @@ fn bad_maturity_settings_are_named() {
 
 /// Events that cover only part of the leads' windows, as the sample's events cut: from
 /// 2025-01-01 on (an activity export cut at a date; Salesforce archives activities
-/// older than a year), or before 2025-08-01 only (exported before the leads). `validate`
-/// says how many leads with complete windows lie wholly before the first event, or
-/// after the last, and how many inside the span (counted here by hand); the whole file
-/// says neither, and neither does the late cut with `as_of` at its last event.
+/// older than a year) with one old task left, or before 2025-08-01 only (exported before
+/// the leads). `validate` says how many leads with complete windows lie wholly before
+/// the days the events begin, or after those they end (a thousandth of the events aside
+/// at each end, so the old task moves nothing), and how many inside them, counted here
+/// by hand; the whole file says neither, and neither does the late cut with `as_of` at
+/// its last day.
 #[test]
 fn events_that_cover_only_part_of_the_leads_windows_are_said() {
     let dir = sample_copy();
@@ -259,17 +261,31 @@ fn events_that_cover_only_part_of_the_leads_windows_are_said() {
         out
     };
     let out = validate("mqlcal.toml");
-    assert!(!out.contains("the earliest event is") && !out.contains("the latest event is"), "{out}");
+    assert!(!out.contains("the known leads' events"), "{out}");
 
     let (header, events) = read_csv(&d.join("events.csv"));
     let (_, leads) = read_csv(&d.join("leads.csv"));
     let created: Vec<i64> = leads.iter().map(|l| unix_seconds(&l[1])).collect();
     let window = 30 * 86_400;
-    // (first, last) event time, the as-of date, and the complete leads: before, after, inside.
+    // The first and last second of the events' days (a thousandth aside at each end), the
+    // as-of date, and the complete leads: before, after, inside.
     let counts = |kept: &[Vec<String>]| {
         let times: Vec<i64> = kept.iter().map(|e| unix_seconds(&e[1])).collect();
-        let (first, last) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
-        let at = last.max(*created.iter().max().unwrap());
+        let mut days: BTreeMap<i64, u64> = BTreeMap::new();
+        for t in &times {
+            *days.entry(t.div_euclid(86_400)).or_default() += 1;
+        }
+        let tail = times.len() as u64 / 1000;
+        let beyond = |days: Vec<(&i64, &u64)>| {
+            let mut seen = 0;
+            *days.into_iter().find(|(_, n)| {
+                seen += **n;
+                seen > tail
+            }).unwrap().0
+        };
+        let first = beyond(days.iter().collect()) * 86_400;
+        let last = (beyond(days.iter().rev().collect()) + 1) * 86_400 - 1;
+        let at = times.iter().max().unwrap().max(created.iter().max().unwrap()).to_owned();
         let complete: Vec<i64> = created.iter().copied().filter(|c| c + window <= at).collect();
         let before = complete.iter().filter(|&&c| c + window < first).count();
         let after = complete.iter().filter(|&&c| c > last).count();
@@ -277,34 +293,37 @@ fn events_that_cover_only_part_of_the_leads_windows_are_said() {
         (first, last, at, complete.len(), before, after, inside)
     };
     let format = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%d %H:%M:%S").to_string();
+    let day = |t: i64| format(t)[..10].to_string();
 
-    let late_start: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() >= "2025-01-01").cloned().collect();
+    // An old task of the first lead stays (Salesforce does not archive open tasks).
+    let mut late_start: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() >= "2025-01-01").cloned().collect();
+    late_start.push(events[0].clone());
     write_csv(&d.join("events.csv"), &header, &late_start);
     let (first, _, _, complete, before, _, inside) = counts(&late_start);
     let said = format!(
-        "events.csv: the earliest event is {}, but {before} of the {complete} leads with complete windows ({:.0} %) ended their 30-day window before it: they count no engagement",
-        format(first),
+        "events.csv: the known leads' events begin on {} (the first 0.1 % aside), but {before} of the {complete} leads with complete windows ({:.0} %) ended their 30-day window before it: they count no engagement",
+        day(first),
         100.0 * before as f64 / complete as f64
     );
     let out = validate("mqlcal.toml");
     assert!(out.contains(&said), "{said}\n{out}");
-    assert!(out.contains(&format!("% of the {inside} leads whose windows lie inside the events' span have a counted event")), "{out}");
+    assert!(out.contains(&format!("% of the {inside} leads whose windows lie inside those days have a counted event")), "{out}");
 
     let early_end: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() < "2025-08-01").cloned().collect();
     write_csv(&d.join("events.csv"), &header, &early_end);
     let (_, last, at, complete, _, after, _) = counts(&early_end);
     let said = format!(
-        "events.csv: the latest event is {}, but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}",
-        format(last),
+        "events.csv: the known leads' events end on {} (the last 0.1 % aside), but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}",
+        day(last),
         100.0 * after as f64 / complete as f64,
         format(at)
     );
     let out = validate("mqlcal.toml");
     assert!(out.contains(&said), "{said}\n{out}");
-    assert!(out.contains(&format!("set [input] as_of = \"{}\"", format(last))), "{out}");
-    // The fix it names: as_of at the last event.
-    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replacen("[input]\n", &format!("[input]\nas_of = \"{}\"\n", format(last)), 1);
+    assert!(out.contains(&format!("set [input] as_of = \"{}\"", day(last))), "{out}");
+    // The fix it names: as_of at the last day.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replacen("[input]\n", &format!("[input]\nas_of = \"{}\"\n", day(last)), 1);
     write(d, "as_of.toml", config);
     let out = validate("as_of.toml");
-    assert!(!out.contains("the latest event is"), "{out}");
+    assert!(!out.contains("the known leads' events"), "{out}");
 }

@@ -102,11 +102,10 @@ pub struct EventStats {
     pub after_last_lead: usize,
     #[serde(skip)]
     pub latest_by_last_lead: Option<i64>,
-    /// The earliest and latest times of an event of a known lead.
+    /// The first and last second of the days the bulk of the known leads' plausible
+    /// events fall on ([`bulk_span`]).
     #[serde(skip)]
-    pub earliest_of_known_leads: Option<i64>,
-    #[serde(skip)]
-    pub latest_of_known_leads: Option<i64>,
+    pub span_of_known_leads: Option<(i64, i64)>,
     /// Activities a signal counts that never occur in the file (a typo, or a renamed activity).
     pub missing_activities: Vec<String>,
     /// Counted events that repeat an earlier one exactly (None when none does).
@@ -268,6 +267,31 @@ impl EventStats {
     }
 }
 
+/// The share of the known leads' events each end of [`bulk_span`] leaves aside: a few
+/// strays (an old open task Salesforce never archives, a placeholder date) do not move it.
+const SPAN_TAIL_PER_MILLE: u64 = 1;
+
+/// The first second of the first day by which more than a thousandth of the events of
+/// `per_day` (counts a day from `first_day`) have come, and the last second of the last day
+/// from which more than a thousandth are still to come. None without events.
+fn bulk_span(per_day: &[u32], first_day: i64) -> Option<(i64, i64)> {
+    let total: u64 = per_day.iter().map(|&n| u64::from(n)).sum();
+    let tail = total * SPAN_TAIL_PER_MILLE / 1000;
+    fn beyond<'a>(tail: u64, days: impl Iterator<Item = (usize, &'a u32)>) -> Option<i64> {
+        let mut seen = 0u64;
+        for (d, &n) in days {
+            seen += u64::from(n);
+            if seen > tail {
+                return Some(d as i64);
+            }
+        }
+        None
+    }
+    let first = first_day + beyond(tail, per_day.iter().enumerate())?;
+    let last = first_day + beyond(tail, per_day.iter().enumerate().rev())?;
+    Some((first * 86_400, (last + 1) * 86_400 - 1))
+}
+
 /// Leads whose whole window lies outside the events' span, at least this many and a
 /// twentieth of those counted, are said when the other leads have a counted event often
 /// enough that at least [`COVERAGE_EXPECTED`] of them would have had one.
@@ -278,12 +302,12 @@ const COVERAGE_EXPECTED: f64 = 10.0;
 /// after the first leads (an activity export cut at a date — Salesforce archives
 /// activities older than a year — or tracking that began then), or end long before the
 /// as-of date `at` (the events exported before the leads, or tracking that stopped). A
-/// lead whose whole window lies before the first event, or after the last one though
-/// complete by the as-of date, counts no engagement, as if it had done nothing. Judged
-/// on the leads whose windows are complete at `at`; `counted(lead)` says whether a lead
-/// counts any event.
-pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], at: i64, counted: impl Fn(usize) -> bool) -> Vec<String> {
-    let (Some(first), Some(last)) = (stats.earliest_of_known_leads, stats.latest_of_known_leads) else { return Vec::new() };
+/// lead whose whole window lies before the days the known leads' events begin, or after
+/// those they end, though complete by the as-of date, counts no engagement, as if it had
+/// done nothing. Judged on the leads whose windows are complete at `at`; `counted[lead]`
+/// says whether a lead counts any event.
+pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], at: i64, counted: &[bool]) -> Vec<String> {
+    let Some((first, last)) = stats.span_of_known_leads else { return Vec::new() };
     let window = i64::from(stats.window_days) * 86_400;
     // Complete leads: (before the first event, after the last, inside the span) and,
     // of those inside, how many count an event.
@@ -301,32 +325,32 @@ pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, crea
             after += 1;
         } else if created >= first && end <= last {
             inside += 1;
-            inside_counted += usize::from(counted(lead));
+            inside_counted += usize::from(counted.get(lead).copied().unwrap_or(false));
         }
     }
     let share = inside_counted as f64 / inside.max(1) as f64;
     let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= complete && share * leads as f64 >= COVERAGE_EXPECTED;
-    let format = mqlcal_features::calendar::format_timestamp;
+    let day = |t: i64| mqlcal_features::calendar::format_timestamp(t)[..10].to_string();
     let pct = |n: usize| 100.0 * n as f64 / complete as f64;
-    let others = format!("while {:.0} % of the {inside} leads whose windows lie inside the events' span have a counted event", 100.0 * share);
+    let others = format!("while {:.0} % of the {inside} leads whose windows lie inside those days have a counted event", 100.0 * share);
     let mut warnings = Vec::new();
     if said(before) {
         warnings.push(format!(
-            "{}: the earliest event is {}, but {before} of the {complete} leads with complete windows ({:.0} %) ended their {}-day window before it: they count no engagement, as if they had done nothing, {others}. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or fit only on the cohorts created since ([model] training_cohorts)",
+            "{}: the known leads' events begin on {} (the first 0.1 % aside), but {before} of the {complete} leads with complete windows ({:.0} %) ended their {}-day window before it: they count no engagement, as if they had done nothing, {others}. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or leave the leads created before it out of the leads file (their windows are whole from then on)",
             path.display(),
-            format(first),
+            day(first),
             pct(before),
             stats.window_days,
         ));
     }
     if said(after) {
         warnings.push(format!(
-            "{}: the latest event is {}, but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}: they count no engagement, as if they had done nothing, {others}. Events exported before the leads (or tracking that stopped) do this, and the latest cohorts, the holdout among them, are judged on it: export the events again with the leads, or set [input] as_of = \"{}\" so that only windows the events cover count as complete",
+            "{}: the known leads' events end on {} (the last 0.1 % aside), but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}: they count no engagement, as if they had done nothing, {others}. Events exported before the leads (or tracking that stopped) do this, and the latest cohorts, the holdout among them, are judged on it: export the events again with the leads, or set [input] as_of = \"{}\" so that only windows the events cover count as complete",
             path.display(),
-            format(last),
+            day(last),
             pct(after),
-            format(at),
-            format(last),
+            mqlcal_features::calendar::format_timestamp(at),
+            day(last),
         ));
     }
     warnings
@@ -336,6 +360,8 @@ pub struct EventAggregation {
     pub stats: EventStats,
     /// One column per events signal, in config order, one value per lead.
     pub columns: Vec<Vec<f64>>,
+    /// Per lead: it has an event a signal counts (in its window, before its decision).
+    pub counted_leads: Vec<bool>,
 }
 
 pub fn aggregate(
@@ -374,6 +400,12 @@ pub fn aggregate(
     let mut seen = vec![false; counted_by.len()];
     let mut repeats = RepeatCheck::new(leads.ids.len());
     let late_after = leads.created_at.iter().flatten().max().map(|last| last.saturating_add(LATE_EVENT_DAYS * 86_400));
+    // The known leads' events a day, over the plausible dates (a 1970 "null" or a 9999
+    // placeholder is none), and the leads that count an event.
+    let (plausible_from, plausible_to) = crate::ingest::plausible_dates(config);
+    let first_plausible_day = plausible_from.div_euclid(86_400);
+    let mut per_day = vec![0u32; usize::try_from(plausible_to.div_euclid(86_400) - first_plausible_day + 1).unwrap_or(0)];
+    let mut counted_leads = vec![false; leads.ids.len()];
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
@@ -401,8 +433,9 @@ pub fn aggregate(
         if event.by_other_id_form {
             other_form.add(id, &leads.ids[lead]);
         }
-        stats.earliest_of_known_leads = Some(stats.earliest_of_known_leads.map_or(time, |e: i64| e.min(time)));
-        stats.latest_of_known_leads = Some(stats.latest_of_known_leads.map_or(time, |l: i64| l.max(time)));
+        if let Some(day) = usize::try_from(time.div_euclid(86_400) - first_plausible_day).ok().and_then(|d| per_day.get_mut(d)) {
+            *day += 1;
+        }
         let created = leads.created_at[lead].unwrap_or(0);
         if !window.contains(created, time) {
             if time < created {
@@ -429,6 +462,7 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
+                counted_leads[lead] = true;
                 repeats.see(lead, index, time);
                 for &k in &counted_by[index] {
                     columns[k][lead] += events_signals[k].weight_in(window, created, time);
@@ -439,6 +473,7 @@ pub fn aggregate(
     let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), &keys, notes, &mut count)?;
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
+    stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
 
     check_some_match(spec, &stats, leads.ids, sample_event.as_deref())?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
@@ -470,7 +505,7 @@ pub fn aggregate(
             *v = rule.finish(*v);
         }
     }
-    Ok(EventAggregation { stats, columns })
+    Ok(EventAggregation { stats, columns, counted_leads })
 }
 
 impl DecisionStats {
@@ -582,33 +617,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_bulk_of_the_events_leaves_a_thousandth_aside_at_each_end() {
+        // 2000 events: days 10..=19 with 200 each; a stray on day 0 and one on day 99.
+        let mut per_day = vec![0u32; 100];
+        for d in 10..20 {
+            per_day[d] = 200;
+        }
+        (per_day[0], per_day[99]) = (1, 1);
+        assert_eq!(bulk_span(&per_day, 5), Some((15 * 86_400, 25 * 86_400 - 1)));
+        // Two strays at an end are more than a thousandth of 2002: the span reaches them.
+        per_day[0] = 3;
+        assert_eq!(bulk_span(&per_day, 5).unwrap().0, 5 * 86_400);
+        assert_eq!(bulk_span(&[0; 10], 0), None);
+    }
+
+    #[test]
     fn events_that_cover_only_part_of_the_leads_windows_are_said() {
         let path = std::path::Path::new("events.csv");
         let day = 86_400;
         // 1000 leads a day apart from day 0, as of day 1100 (every window complete).
         let created: Vec<Option<i64>> = (0..1000).map(|d| Some(d * day)).collect();
-        let span = |first: i64, last: i64| EventStats { window_days: 30, earliest_of_known_leads: Some(first * day), latest_of_known_leads: Some(last * day), ..Default::default() };
-        let half = |lead: usize| lead % 2 == 0;
+        let span = |first: i64, last: i64| EventStats { window_days: 30, span_of_known_leads: Some((first * day, last * day)), ..Default::default() };
+        let half: Vec<bool> = (0..1000).map(|lead| lead % 2 == 0).collect();
+        let every = |n: usize| -> Vec<bool> { (0..1000).map(|lead| lead % n == 0).collect() };
         let at = 1100 * day;
         // Events from day 400: leads 0..370 end their window before it; 400..999 inside.
-        let w = coverage_warnings(path, &span(400, 1100), &created, at, half);
+        let w = coverage_warnings(path, &span(400, 1100), &created, at, &half);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].starts_with("events.csv: the earliest event is 1971-02-05 00:00:00, but 370 of the 1000 leads with complete windows (37 %) ended their 30-day window before it"), "{w:?}");
-        assert!(w[0].contains("while 50 % of the 600 leads whose windows lie inside the events' span have a counted event"), "{w:?}");
+        assert!(w[0].starts_with("events.csv: the known leads' events begin on 1971-02-05 (the first 0.1 % aside), but 370 of the 1000 leads with complete windows (37 %) ended their 30-day window before it"), "{w:?}");
+        assert!(w[0].contains("while 50 % of the 600 leads whose windows lie inside those days have a counted event"), "{w:?}");
+        assert!(w[0].ends_with("leave the leads created before it out of the leads file (their windows are whole from then on)"), "{w:?}");
         // Events until day 600: leads 601..999 come after the last one; 0..570 inside.
-        let w = coverage_warnings(path, &span(0, 600), &created, at, half);
+        let w = coverage_warnings(path, &span(0, 600), &created, at, &half);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].starts_with("events.csv: the latest event is 1971-08-24 00:00:00, but 399 of the 1000 leads with complete windows (40 %) were created after it"), "{w:?}");
-        assert!(w[0].ends_with("set [input] as_of = \"1971-08-24 00:00:00\" so that only windows the events cover count as complete"), "{w:?}");
+        assert!(w[0].starts_with("events.csv: the known leads' events end on 1971-08-24 (the last 0.1 % aside), but 399 of the 1000 leads with complete windows (40 %) were created after it"), "{w:?}");
+        assert!(w[0].ends_with("set [input] as_of = \"1971-08-24\" so that only windows the events cover count as complete"), "{w:?}");
         // A twentieth: 49 leads before the first event are not said, 51 are.
-        assert!(coverage_warnings(path, &span(79, 1100), &created, at, half).is_empty());
-        assert_eq!(coverage_warnings(path, &span(81, 1100), &created, at, half).len(), 1);
+        assert!(coverage_warnings(path, &span(79, 1100), &created, at, &half).is_empty());
+        assert_eq!(coverage_warnings(path, &span(81, 1100), &created, at, &half).len(), 1);
         // A counted event too rare for its absence to tell: under 10 expected.
-        assert!(coverage_warnings(path, &span(400, 1100), &created, at, |lead| lead % 100 == 0).is_empty());
-        assert_eq!(coverage_warnings(path, &span(400, 1100), &created, at, |lead| lead % 20 == 0).len(), 1);
+        assert!(coverage_warnings(path, &span(400, 1100), &created, at, &every(100)).is_empty());
+        assert_eq!(coverage_warnings(path, &span(400, 1100), &created, at, &every(20)).len(), 1);
         // Leads whose windows are not complete at the as-of date are not judged.
-        assert!(coverage_warnings(path, &span(0, 600), &created, 630 * day, half).is_empty());
-        assert!(coverage_warnings(path, &EventStats::default(), &created, at, |_| true).is_empty());
+        assert!(coverage_warnings(path, &span(0, 600), &created, 630 * day, &half).is_empty());
+        assert!(coverage_warnings(path, &EventStats::default(), &created, at, &half).is_empty());
     }
 
     #[test]

@@ -154,7 +154,11 @@ pub fn events_columns(names: &[String]) -> EventsColumns {
 /// Domain`, `Do Not Email`, `Marketing emails opened`, nor a lone `Mobile` (a device
 /// flag as often as a phone).
 pub fn personal_data(name: &str) -> Option<&'static str> {
-    let words = name_words(name);
+    let mut words = name_words(name);
+    // `WhatsApp` splits in two.
+    if let Some(k) = words.windows(2).position(|pair| pair[0] == "whats" && pair[1] == "app") {
+        words.splice(k..k + 2, ["whatsapp".to_string()]);
+    }
     let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
     // Every word one of `allowed`, a qualifier of whose it is, or a number (`Phone 2`).
     let only = |allowed: &[&str]| {
@@ -162,14 +166,13 @@ pub fn personal_data(name: &str) -> Option<&'static str> {
         words.iter().all(|w| allowed.contains(&w.as_str()) || WHOSE.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit()))
     };
     const NAMES: [&str; 8] = ["name", "firstname", "lastname", "fullname", "surname", "fname", "lname", "forename"];
-    // `WhatsApp` splits in two.
-    const PHONES: [&str; 7] = ["phone", "telephone", "mobile", "cell", "fax", "whatsapp", "whats"];
+    const PHONES: [&str; 6] = ["phone", "telephone", "mobile", "cell", "fax", "whatsapp"];
     if only(&[NAMES.as_slice(), &["first", "last", "full", "given", "family", "middle"]].concat()) && has(&NAMES) {
         Some("a person's name")
     } else if only(&["email", "e", "mail", "address", "id", "business"]) && has(&["email", "mail"]) {
         Some("an e-mail address")
     } else if words != ["mobile"]
-        && only(&[PHONES.as_slice(), &["number", "no", "business", "direct", "office", "app"]].concat())
+        && only(&[PHONES.as_slice(), &["number", "no", "business", "direct", "office"]].concat())
         && (has(&PHONES) || words == ["contact", "number"] || words == ["contact", "no"])
     {
         Some("a phone number")
@@ -540,7 +543,7 @@ mod tests {
         ] {
             assert_eq!(personal_data(name), Some(what), "{name}");
         }
-        for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed", "Business Name", "Mobile", "IP Address", "Lead Number"] {
+        for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed", "Business Name", "Mobile", "IP Address", "Lead Number", "Mobile App"] {
             assert_eq!(personal_data(name), None, "{name}");
         }
     }

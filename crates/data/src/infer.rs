@@ -149,6 +149,8 @@ struct LeadsLook {
     /// the decision-date column's dates: what that does, in words.
     one_sided_decision: Option<String>,
     outcome: Option<String>,
+    /// Why the outcome is not the likeliest column: a status that tells open leads apart.
+    outcome_note: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -200,6 +202,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         .unzip();
     let date_serial = date_serial.unwrap_or(false);
     let decided = first_look.iter().filter(|p| Some(&p.name) != date.as_ref() && guess::decision_date_named(&p.name)).find_map(dates);
+    let mut outcome_note = None;
     let outcome = match (&options.outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(column), _) => {
             if !names.contains(column) {
@@ -214,12 +217,21 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
             Some(column.clone())
         }
         (None, Some(_)) => None,
-        (None, None) => first_look
-            .iter()
-            .filter(|p| Some(&p.name) != id.as_ref())
-            .filter_map(|p| guess::outcome_score(p).map(|s| (s, p)))
-            .max_by_key(|(s, _)| *s)
-            .map(|(_, p)| p.name.clone()),
+        (None, None) => {
+            let candidates: Vec<(i64, &ColumnProfile)> =
+                first_look.iter().filter(|p| Some(&p.name) != id.as_ref()).filter_map(|p| guess::outcome_score(p).map(|s| (s, p))).collect();
+            let best = candidates.iter().max_by_key(|(s, _)| *s).map(|(_, p)| *p);
+            match best.and_then(|best| open_told_apart(&table, best, &candidates, &csv.missing).map(|told| (best, told))) {
+                Some((best, (status, open))) => {
+                    outcome_note = Some(format!(
+                        "{:?} says the same wins, but not won for the {open} leads {:?} shows still open: {:?} is the outcome, so they stay open rather than count lost",
+                        best.name, status.name, status.name
+                    ));
+                    Some(status.name.clone())
+                }
+                None => best.map(|p| p.name.clone()),
+            }
+        }
     };
     let won_ids: Option<std::collections::HashSet<String>> = match &options.won_ids {
         None => None,
@@ -318,11 +330,64 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     let dated = profiles
         .iter()
         .filter(|p| !p.numeric && p.distinct > 1 && Some(&p.name) != date.as_ref())
-        .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| detect_layout(cells.iter().filter_map(|v| clean(v, &csv.missing))).is_ok()))
+        .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, outcome_note, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
+
+/// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
+/// text column are ids more often: a campaign id beside `(not set)`), that reads nearly
+/// every value (98 %: a stray `Not set` aside). A campaign name that starts with a date
+/// (`2024-03-12 Webinar`) beside `Organic` is no date column.
+fn reads_as_dates(cells: &cells::TextColumn, missing: &[String]) -> bool {
+    let values = || cells.iter().filter_map(|v| clean(v, missing));
+    let Ok(layout) = detect_layout(values()) else { return false };
+    if matches!(layout, DateLayout::UnixSeconds | DateLayout::UnixMillis) {
+        return false;
+    }
+    let (read, all) = values().fold((0usize, 0usize), |(read, all), v| (read + usize::from(layout.parse(v).is_some()), all + 1));
+    all > 0 && read as f64 >= 0.98 * all as f64
+}
+
+/// A status that tells open leads apart where the likeliest outcome column, a clean
+/// yes/no, does not: Salesforce's `Converted` (true/false) beside its `Lead Status`
+/// (`Closed - Converted`, `Closed - Not Converted`, `Open - Not Contacted` …). When another
+/// outcome candidate has won, lost and open values, wins on the same leads (99 % of the
+/// leads either calls won), and at least [`OPEN_TOLD_APART`] leads it calls open, it is
+/// the outcome: with the yes/no those leads would count lost. The status and its open leads.
+fn open_told_apart<'p>(
+    table: &read::Table,
+    best: &ColumnProfile,
+    candidates: &[(i64, &'p ColumnProfile)],
+    missing: &[String],
+) -> Option<(&'p ColumnProfile, usize)> {
+    let (best_won, _, best_open) = guess::classify_outcomes(best);
+    if !best_open.is_empty() {
+        return None;
+    }
+    let best_cells = cells::text(table, &best.name).ok()?;
+    candidates.iter().filter(|(_, p)| p.name != best.name).find_map(|(_, status)| {
+        let (won, lost, open) = guess::classify_outcomes(status);
+        if won.is_empty() || lost.is_empty() || open.is_empty() {
+            return None;
+        }
+        let cells = cells::text(table, &status.name).ok()?;
+        let (mut both, mut either, mut open_leads) = (0usize, 0usize, 0usize);
+        for (a, b) in best_cells.iter().zip(cells.iter()) {
+            let a_won = clean(a, missing).is_some_and(|v| best_won.iter().any(|w| w == v));
+            let b = clean(b, missing);
+            let b_won = b.is_some_and(|v| won.iter().any(|w| w == v));
+            both += usize::from(a_won && b_won);
+            either += usize::from(a_won || b_won);
+            open_leads += usize::from(b.is_some_and(|v| open.iter().any(|o| o == v)));
+        }
+        (either > 0 && both as f64 >= 0.99 * either as f64 && open_leads >= OPEN_TOLD_APART).then_some((*status, open_leads))
+    })
+}
+
+/// Open leads a status must tell apart to be taken over a yes/no outcome.
+const OPEN_TOLD_APART: usize = 30;
 
 /// The events file's columns (guessed by name) and how often each activity occurs.
 struct EventsLook {
@@ -531,7 +596,7 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
 
 /// `[columns]`; `events`: an events file is given (a decision date then ends the windows).
 fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, events: bool, guesses: &mut Vec<String>) {
-    let LeadsLook { id, date, date_serial, decided, one_sided_decision, outcome, segment, won_values, lost_values, .. } = look;
+    let LeadsLook { id, date, date_serial, decided, one_sided_decision, outcome, outcome_note, segment, won_values, lost_values, .. } = look;
     let _ = writeln!(t, "[columns]");
     match &id {
         Some(id) => {
@@ -570,6 +635,10 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
         (Some(o), _) => {
             guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
             let how = if options.outcome.is_some() { "from --outcome" } else { "GUESS: the column that looks most like the target" };
+            if let Some(note) = outcome_note {
+                guesses.push(format!("outcome: {note}"));
+                let _ = writeln!(t, "# {note}");
+            }
             let _ = writeln!(t, "outcome = {}   # {how}", toml_str(o));
         }
         (None, Some(_)) if options.lost.is_some() => guesses.push("outcome: the won/lost files layout (--won, --lost)".into()),

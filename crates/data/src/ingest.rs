@@ -124,6 +124,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let keep = rows.resolve_duplicates(&config.id_column, policy, id_rows.is_some(), &mut stats)?;
     let mut rows = rows.select(&keep);
 
+    let mut counted_leads = Vec::new();
     if let Some(spec) = &config.events {
         let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.lead_keys(config) }, &mut notes)?;
         if let Some(tally) = &event_stats.stats.decisions {
@@ -131,6 +132,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
         }
         stats.events = Some(event_stats.stats);
         rows.event_columns = event_stats.columns;
+        counted_leads = event_stats.counted_leads;
     }
     stats.warnings.extend(notes.warnings);
 
@@ -139,6 +141,10 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
         stats.warnings.push(warning);
     }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
+    if let (Some(e), Some(spec), Some(as_of)) = (stats.events.as_ref(), config.events.as_ref(), as_of.as_ref()) {
+        let coverage = events::coverage_warnings(&spec.path, e, &rows.created_at, as_of.at, &counted_leads);
+        stats.warnings.extend(coverage);
+    }
     let mut table = rows.into_table(config, as_of)?;
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
@@ -365,11 +371,6 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     };
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();
-    if let (Some(e), Some(spec)) = (stats.events.as_ref(), config.events.as_ref()) {
-        let counted = |lead: usize| rows.event_columns.iter().any(|column| column[lead] > 0.0);
-        let coverage = events::coverage_warnings(&spec.path, e, &rows.created_at, at, counted);
-        stats.warnings.extend(coverage);
-    }
     if config.as_of.is_none() {
         stats.warnings.extend(late_strays_warning(config, rows, stats, at, window_seconds));
     }

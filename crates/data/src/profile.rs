@@ -308,7 +308,7 @@ const RUNNING_Z: f64 = 5.0;
 /// sees. Lost leads only, so that a higher win rate among older leads is no cause.
 fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], months: &[Option<i32>], decimal: DecimalMark) -> Option<String> {
     // Activity: named as engagement, or as a count of something not a company's size.
-    const FIT: [&str; 10] = ["employee", "employees", "revenue", "headcount", "size", "age", "income", "salary", "funding", "budget"];
+    const FIT: [&str; 9] = ["employee", "employees", "revenue", "headcount", "size", "income", "salary", "funding", "budget"];
     let fit = crate::guess::name_words(name).iter().any(|w| FIT.contains(&w.as_str()));
     if months.len() != cells.len() || !(crate::guess::axis(name) == "engagement" || crate::guess::quantity_named(name) && !fit) {
         return None;
@@ -317,14 +317,14 @@ fn running_total(name: &str, cells: &[Option<&str>], won: &[Option<bool>], month
         .iter()
         .zip(won)
         .zip(months)
+        // Counts: a value below 0 (a -1 for "unknown") is left aside.
         .filter_map(|((cell, outcome), month)| match (outcome, month, cell.and_then(|v| decimal.read(v))) {
-            (Some(false), Some(m), Some(x)) if x.is_finite() => Some((*m, x)),
+            (Some(false), Some(m), Some(x)) if x.is_finite() && x >= 0.0 => Some((*m, x)),
             _ => None,
         })
         .collect();
     let third = lost.len() / 3;
-    // A count: none below 0 (a ratio of negative means says nothing).
-    if third < RUNNING_MIN_LEADS || lost.iter().any(|&(_, x)| x < 0.0) {
+    if third < RUNNING_MIN_LEADS {
         return None;
     }
     lost.sort_by_key(|&(month, _)| month);
@@ -882,6 +882,9 @@ mod tests {
         assert_eq!(run("Number of Pageviews", &grows, &two_months), None, "too short a span to tell age from noise");
         assert_eq!(run("Number of Pageviews", &grows, &[]), None, "no creation dates");
         assert_eq!(run("Number of Employees", &grows, &months), None, "a company's size, not activity");
+        assert!(run("Lead Age (Days)", &grows, &months).is_some(), "the lead's age at export");
+        let with_unknown: Vec<String> = grows.iter().enumerate().map(|(k, v)| if k == 1 { "-1".to_string() } else { v.clone() }).collect();
+        assert!(run("Number of Pageviews", &with_unknown, &months).is_some(), "a -1 for unknown is left aside");
         // 30 lost leads a third and no fewer: n lost leads over 12 months, fewer each month.
         let lost_only = |n: usize| {
             let months: Vec<Option<i32>> = (0..n).map(|k| Some(24_290 + (k * 12 / n) as i32)).collect();
