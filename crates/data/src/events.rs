@@ -433,7 +433,8 @@ pub fn aggregate(
         if event.by_other_id_form {
             other_form.add(id, &leads.ids[lead]);
         }
-        if let Some(day) = usize::try_from(time.div_euclid(86_400) - first_plausible_day).ok().and_then(|d| per_day.get_mut(d)) {
+        // Unsigned: a time before the first plausible day wraps past the end.
+        if let Some(day) = per_day.get_mut((time.wrapping_sub(first_plausible_day * 86_400) as u64 / 86_400) as usize) {
             *day += 1;
         }
         let created = leads.created_at[lead].unwrap_or(0);
