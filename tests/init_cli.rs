@@ -1067,3 +1067,56 @@ fn init_takes_the_status_that_tells_open_leads_over_a_converted_flag() {
     let trained = fit["training"]["won"].as_u64().unwrap() + fit["training"]["lost"].as_u64().unwrap();
     assert!((trained as usize) < decided, "open leads fitted as lost: {}", fit["training"]);
 }
+
+/// A Pipedrive deals export: every column prefixed `Deal - `, `Person - ` or
+/// `Organization - `; the status open, won or lost; a deal's value and its done
+/// activities (what sales set and logged, each separating only weakly here), the time a
+/// deal was lost, the person's name. `init` guesses the id, creation time and outcome,
+/// comments the value and the activities out by their names, skips the date and the
+/// name, and the draft runs end to end.
+#[test]
+fn init_drafts_a_pipedrive_deals_export() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, created, outcome, channel, industry) = (column("lead_id"), column("created_at"), column("outcome"), column("channel"), column("industry"));
+    let deals_header: Vec<String> = ["Deal - ID", "Deal - Add time", "Deal - Status", "Deal - Source channel", "Organization - Industry", "Deal - Value", "Deal - Done activities", "Deal - Lost time", "Person - Name"]
+        .map(String::from)
+        .to_vec();
+    let deals: Vec<Vec<String>> = leads
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let won = row[outcome] == "won";
+            let lost_time = if row[outcome] == "lost" { format!("{} 10:00:00", &row[created][..10]) } else { String::new() };
+            vec![
+                row[id].clone(),
+                row[created].clone(),
+                row[outcome].clone(),
+                row[channel].clone(),
+                row[industry].clone(),
+                ["0", "1200", "4800", "9600"][(k + usize::from(won)) % 4].to_string(),
+                (k % 7 + usize::from(won)).to_string(),
+                lost_time,
+                ["James Smith", "Mary Jones"][k % 2].to_string(),
+            ]
+        })
+        .collect();
+    write_csv(&d.join("deals.csv"), &deals_header, &deals);
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "deals.csv", "--events", "events.csv"], "draft.toml");
+    for line in ["id = \"Deal - ID\"", "created_at = \"Deal - Add time\"", "outcome = \"Deal - Status\"", "won = [\"won\"]\nlost = [\"lost\"]\nopen = [\"open\"]"] {
+        assert!(draft.contains(line), "{line}: {draft}");
+    }
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Deal - Value\": its name (\"deal value\") suggests the sales team fills it in"), "{draft}");
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Deal - Done activities\": its name (\"activities\") suggests the sales team fills it in"), "{draft}");
+    assert!(draft.contains("# \"Deal - Lost time\": dates, when something happened to the lead"), "{draft}");
+    assert!(draft.contains("# \"Person - Name\": a person's name"), "{draft}");
+    let columns = active_columns(&draft);
+    assert!(columns.contains(&"Organization - Industry".to_string()), "{columns:?}");
+    for left_out in ["Deal - Value", "Deal - Done activities", "Deal - Lost time", "Person - Name"] {
+        assert!(!columns.contains(&left_out.to_string()), "{left_out}: {columns:?}");
+    }
+    run_job(d, "draft.toml");
+}

@@ -281,8 +281,18 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
     let words = crate::guess::name_words(name);
     const SALES_DOES: [&str; 16] =
         ["activity", "activities", "email", "emails", "call", "calls", "rep", "accepted", "qualified", "touch", "touches", "meeting", "meetings", "replied", "outreach", "sequence"];
-    let sales = (words.iter().any(|w| w == "sales") && words.iter().any(|w| SALES_DOES.contains(&w.as_str()))).then_some(&"sales");
-    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales) {
+    let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
+    let sales = (has(&["sales"]) && has(&SALES_DOES)).then_some(&"sales");
+    // A deal's value or odds (Pipedrive's `Deal - Value`, an opportunity's `Amount`):
+    // sales sets them once the lead is an opportunity.
+    let deal_value = (has(&["deal", "deals", "opportunity", "opportunities", "opp"]) && has(&["value", "amount", "probability", "forecast", "expected"])).then_some(&"deal value");
+    // Counts of activities, tasks, calls or meetings (Pipedrive's `Done activities`,
+    // `Activities to do`): in a CRM, what sales logs; what a lead does is visits, opens,
+    // clicks and form fills.
+    let logged = (has(&["activities", "tasks", "meetings", "calls"])
+        && (crate::guess::quantity_named(name) || has(&["done", "completed", "open", "to", "scheduled", "logged", "planned"])))
+    .then_some(&"activities");
+    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales).or(deal_value).or(logged) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
     }
     crate::guess::export_snapshot_named(name).map(|w| {
@@ -909,6 +919,12 @@ mod tests {
             assert_eq!(leakage_reason(firmographic, Some(0.7), None, None), None, "{firmographic}");
         }
         assert!(leakage_reason("Sales Accepted Date", Some(0.7), None, None).is_some());
+        for (name, word) in [("Deal - Value", "deal value"), ("Opportunity Amount", "deal value"), ("Deal - Done activities", "activities"), ("Deal - Activities to do", "activities"), ("Number of calls", "activities")] {
+            assert!(leakage_reason(name, Some(0.6), None, None).unwrap().contains(&format!("its name ({word:?})")), "{name}");
+        }
+        for name in ["Deal - Source channel", "Organization - Number of employees", "Company Value Proposition", "Activity Type", "Webinars attended"] {
+            assert_eq!(leakage_reason(name, Some(0.6), None, None), None, "{name}");
+        }
         assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
         assert!(leakage_reason("Lead Quality", Some(0.6), Some(0.3), Some(0.35)).unwrap().contains("name"));
         assert!(leakage_reason("Lead Source", Some(0.64), Some(0.01), Some(0.0)).is_none());
