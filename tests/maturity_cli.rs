@@ -308,6 +308,16 @@ fn events_that_cover_only_part_of_the_leads_windows_are_said() {
     let out = validate("mqlcal.toml");
     assert!(out.contains(&said), "{said}\n{out}");
     assert!(out.contains(&format!("% of the {inside} leads whose windows lie inside those days have a counted event")), "{out}");
+    // The report's summary lists it before deciding, first.
+    let (code, run_out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{run_out}{err}");
+    let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
+    let caution = format!(
+        "Before deciding:\n\n- {before} of the {complete} leads with complete windows ({:.0} %) came before the events begin ({}): they count no engagement, and the model learns from them as if they had done nothing",
+        100.0 * before as f64 / complete as f64,
+        day(first)
+    );
+    assert!(report.contains(&caution), "{caution}\n{report}");
 
     let early_end: Vec<Vec<String>> = events.iter().filter(|e| e[1].as_str() < "2025-08-01").cloned().collect();
     write_csv(&d.join("events.csv"), &header, &early_end);

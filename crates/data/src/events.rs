@@ -306,7 +306,7 @@ const COVERAGE_EXPECTED: f64 = 10.0;
 /// those they end, though complete by the as-of date, counts no engagement, as if it had
 /// done nothing. Judged on the leads whose windows are complete at `at`; `counted[lead]`
 /// says whether a lead counts any event.
-pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], at: i64, counted: &[bool]) -> Vec<String> {
+pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_at: &[Option<i64>], at: i64, counted: &[bool]) -> Vec<CoverageGap> {
     let Some((first, last)) = stats.span_of_known_leads else { return Vec::new() };
     let window = i64::from(stats.window_days) * 86_400;
     // Complete leads: (before the first event, after the last, inside the span) and,
@@ -333,27 +333,46 @@ pub(crate) fn coverage_warnings(path: &std::path::Path, stats: &EventStats, crea
     let day = |t: i64| mqlcal_features::calendar::format_timestamp(t)[..10].to_string();
     let pct = |n: usize| 100.0 * n as f64 / complete as f64;
     let others = format!("while {:.0} % of the {inside} leads whose windows lie inside those days have a counted event", 100.0 * share);
-    let mut warnings = Vec::new();
+    let mut gaps = Vec::new();
     if said(before) {
-        warnings.push(format!(
+        let warning = format!(
             "{}: the known leads' events begin on {} (the first 0.1 % aside), but {before} of the {complete} leads with complete windows ({:.0} %) ended their {}-day window before it: they count no engagement, as if they had done nothing, {others}. An activity export cut at a date (Salesforce archives activities older than a year; a date filter on the export) or tracking that began then does this: export the older activities, or leave the leads created before it out of the leads file (their windows are whole from then on)",
             path.display(),
             day(first),
             pct(before),
             stats.window_days,
-        ));
+        );
+        let caution = format!(
+            "{before} of the {complete} leads with complete windows ({:.0} %) came before the events begin ({}): they count no engagement, and the model learns from them as if they had done nothing (see \"Data and quality warnings\").",
+            pct(before),
+            day(first)
+        );
+        gaps.push(CoverageGap { warning, caution });
     }
     if said(after) {
-        warnings.push(format!(
+        let warning = format!(
             "{}: the known leads' events end on {} (the last 0.1 % aside), but {after} of the {complete} leads with complete windows ({:.0} %) were created after it, their windows judged complete by the as-of date {}: they count no engagement, as if they had done nothing, {others}. Events exported before the leads (or tracking that stopped) do this, and the latest cohorts, the holdout among them, are judged on it: export the events again with the leads, or set [input] as_of = \"{}\" so that only windows the events cover count as complete",
             path.display(),
             day(last),
             pct(after),
             mqlcal_features::calendar::format_timestamp(at),
             day(last),
-        ));
+        );
+        let caution = format!(
+            "{after} of the {complete} leads with complete windows ({:.0} %) came after the events end ({}): they count no engagement, and the latest cohorts, the holdout among them, are judged as if they had done nothing (see \"Data and quality warnings\").",
+            pct(after),
+            day(last)
+        );
+        gaps.push(CoverageGap { warning, caution });
     }
-    warnings
+    gaps
+}
+
+/// Leads the events do not cover: the warning validate prints, and the sentence the
+/// report's summary lists before deciding.
+pub(crate) struct CoverageGap {
+    pub warning: String,
+    pub caution: String,
 }
 
 pub struct EventAggregation {
@@ -642,26 +661,29 @@ mod tests {
         let half: Vec<bool> = (0..1000).map(|lead| lead % 2 == 0).collect();
         let every = |n: usize| -> Vec<bool> { (0..1000).map(|lead| lead % n == 0).collect() };
         let at = 1100 * day;
+        let warnings = |gaps: Vec<CoverageGap>| -> Vec<String> { gaps.into_iter().map(|g| g.warning).collect() };
         // Events from day 400: leads 0..370 end their window before it; 400..999 inside.
-        let w = coverage_warnings(path, &span(400, 1100), &created, at, &half);
+        let w = warnings(coverage_gaps(path, &span(400, 1100), &created, at, &half));
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].starts_with("events.csv: the known leads' events begin on 1971-02-05 (the first 0.1 % aside), but 370 of the 1000 leads with complete windows (37 %) ended their 30-day window before it"), "{w:?}");
         assert!(w[0].contains("while 50 % of the 600 leads whose windows lie inside those days have a counted event"), "{w:?}");
         assert!(w[0].ends_with("leave the leads created before it out of the leads file (their windows are whole from then on)"), "{w:?}");
+        let caution = &coverage_gaps(path, &span(400, 1100), &created, at, &half)[0].caution;
+        assert_eq!(caution, "370 of the 1000 leads with complete windows (37 %) came before the events begin (1971-02-05): they count no engagement, and the model learns from them as if they had done nothing (see \"Data and quality warnings\").");
         // Events until day 600: leads 601..999 come after the last one; 0..570 inside.
-        let w = coverage_warnings(path, &span(0, 600), &created, at, &half);
+        let w = warnings(coverage_gaps(path, &span(0, 600), &created, at, &half));
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].starts_with("events.csv: the known leads' events end on 1971-08-24 (the last 0.1 % aside), but 399 of the 1000 leads with complete windows (40 %) were created after it"), "{w:?}");
         assert!(w[0].ends_with("set [input] as_of = \"1971-08-24\" so that only windows the events cover count as complete"), "{w:?}");
         // A twentieth: 49 leads before the first event are not said, 51 are.
-        assert!(coverage_warnings(path, &span(79, 1100), &created, at, &half).is_empty());
-        assert_eq!(coverage_warnings(path, &span(81, 1100), &created, at, &half).len(), 1);
+        assert!(coverage_gaps(path, &span(79, 1100), &created, at, &half).is_empty());
+        assert_eq!(coverage_gaps(path, &span(81, 1100), &created, at, &half).len(), 1);
         // A counted event too rare for its absence to tell: under 10 expected.
-        assert!(coverage_warnings(path, &span(400, 1100), &created, at, &every(100)).is_empty());
-        assert_eq!(coverage_warnings(path, &span(400, 1100), &created, at, &every(20)).len(), 1);
+        assert!(coverage_gaps(path, &span(400, 1100), &created, at, &every(100)).is_empty());
+        assert_eq!(coverage_gaps(path, &span(400, 1100), &created, at, &every(20)).len(), 1);
         // Leads whose windows are not complete at the as-of date are not judged.
-        assert!(coverage_warnings(path, &span(0, 600), &created, 630 * day, &half).is_empty());
-        assert!(coverage_warnings(path, &EventStats::default(), &created, at, &half).is_empty());
+        assert!(coverage_gaps(path, &span(0, 600), &created, 630 * day, &half).is_empty());
+        assert!(coverage_gaps(path, &EventStats::default(), &created, at, &half).is_empty());
     }
 
     #[test]

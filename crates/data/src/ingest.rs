@@ -69,6 +69,10 @@ pub struct IngestStats {
     pub unmatched_won_ids: usize,
     pub unmatched_won_id_examples: Vec<String>,
     pub warnings: Vec<String>,
+    /// Of the warnings, those that could change the decision, a sentence each: the report's
+    /// summary lists them before deciding.
+    #[serde(skip)]
+    pub cautions: Vec<String>,
 }
 
 /// How `ingest` treats duplicate ids (validate wants to see them all, not stop).
@@ -142,8 +146,10 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
     if let (Some(e), Some(spec), Some(as_of)) = (stats.events.as_ref(), config.events.as_ref(), as_of.as_ref()) {
-        let coverage = events::coverage_warnings(&spec.path, e, &rows.created_at, as_of.at, &counted_leads);
-        stats.warnings.extend(coverage);
+        for gap in events::coverage_gaps(&spec.path, e, &rows.created_at, as_of.at, &counted_leads) {
+            stats.warnings.push(gap.warning);
+            stats.cautions.push(gap.caution);
+        }
     }
     let mut table = rows.into_table(config, as_of)?;
     if let Some(warning) = one_outcome_cohorts(&table) {

@@ -103,6 +103,11 @@ impl Backtested {
         &self.fitted.ingested.stats.warnings
     }
 
+    /// The data's warnings that could change the decision (the report's summary lists them).
+    pub fn data_cautions(&self) -> &[String] {
+        &self.fitted.ingested.stats.cautions
+    }
+
     /// What reading the data did that the report states beside its warnings.
     pub fn data_notes(&self) -> Vec<String> {
         let events = self.fitted.ingested.stats.events.as_ref();

@@ -60,6 +60,8 @@ pub struct ReportInputs<'a> {
     pub backtest: &'a Backtest,
     /// Warnings from reading and validating the data.
     pub data_warnings: &'a [String],
+    /// Of them, those that could change the decision, a sentence each (the summary's first).
+    pub data_cautions: &'a [String],
     /// What reading the data did that is not a warning (windows ended at decisions), in words.
     pub data_notes: Vec<String>,
     pub reproduce: &'a Reproduce,

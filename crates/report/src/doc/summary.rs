@@ -156,7 +156,8 @@ fn note(b: &Backtest, more: usize) -> String {
 /// Everything that could change the decision, most important first.
 pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
     let b = inputs.backtest;
-    let mut out = Vec::new();
+    // The data first: what the numbers below rest on.
+    let mut out: Vec<String> = inputs.data_cautions.to_vec();
     if !b.recommendation.feasible {
         // Why none qualifies; the month-by-month sentence stays in the thresholds section.
         let why = &b.recommendation.summary;
