@@ -975,13 +975,15 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
 
 /// A Salesforce leads export's codes and personal data: `Zip/Postal Code` (thousands
 /// of five-digit numbers) is a code, not a quantity to cap and bin; `Salutation`,
-/// `First Name`, `Email`, `Phone` and `Street` are skipped; the draft runs end to end.
+/// `First Name`, `Email`, `Phone` and `Street` are skipped; `Annual Revenue` as a
+/// formatted report writes it (`$1,200,000`) is skipped with what to export, not
+/// drafted as a categorical of amounts; the draft runs end to end.
 #[test]
 fn init_takes_a_zip_code_for_a_code_and_skips_a_salesforce_leads_personal_data() {
     let dir = sample_copy();
     let d = dir.path();
     let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
-    header.extend(["Salutation", "First Name", "Email", "Phone", "Street", "Zip/Postal Code", "Region Code"].map(String::from));
+    header.extend(["Salutation", "First Name", "Email", "Phone", "Street", "Zip/Postal Code", "Region Code", "Annual Revenue"].map(String::from));
     for (k, row) in leads.iter_mut().enumerate() {
         let zip = 10_000 + (k * 7919) % 89_000;
         row.extend([
@@ -993,18 +995,22 @@ fn init_takes_a_zip_code_for_a_code_and_skips_a_salesforce_leads_personal_data()
             zip.to_string(),
             // A code of 150 values: levels, not a count.
             (100 + k % 150).to_string(),
+            format!("${},{:03},000", 1 + k % 40, (k * 7) % 1000),
         ]);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
-    let distinct_zips: std::collections::HashSet<&String> = leads.iter().map(|r| &r[r.len() - 2]).collect();
+    let zip = header.iter().position(|h| h == "Zip/Postal Code").unwrap();
+    let distinct_zips: std::collections::HashSet<&String> = leads.iter().map(|r| &r[zip]).collect();
     assert!(draft.contains(&format!("# \"Zip/Postal Code\": {} distinct codes, one for every two leads or fewer: too few leads a code to learn from, skipped", distinct_zips.len())), "{draft}");
     assert!(draft.contains("# \"Region Code\": 150 levels; baseline"), "{draft}");
+    assert!(draft.contains("# \"Annual Revenue\": numbers as a report displays them (\"$"), "{draft}");
+    assert!(draft.contains("written as money; export numbers unformatted (1200.50, not $1,200.50)), read as text, where each would be a level of its own: skipped"), "{draft}");
     for (column, what) in [("Salutation", "a person's salutation or sex"), ("First Name", "a person's name"), ("Email", "an e-mail address"), ("Phone", "a phone number"), ("Street", "a postal address")] {
         assert!(draft.contains(&format!("# \"{column}\": {what}, which says who the person is")), "{column}: {draft}");
     }
     let columns = active_columns(&draft);
-    assert!(!columns.iter().any(|c| ["Zip/Postal Code", "Salutation", "First Name", "Email", "Phone", "Street"].contains(&c.as_str())), "{columns:?}");
+    assert!(!columns.iter().any(|c| ["Zip/Postal Code", "Salutation", "First Name", "Email", "Phone", "Street", "Annual Revenue"].contains(&c.as_str())), "{columns:?}");
     run_job(d, "draft.toml");
 }
 

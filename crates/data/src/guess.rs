@@ -185,6 +185,24 @@ pub fn personal_data(name: &str) -> Option<&'static str> {
     }
 }
 
+/// A text column of numbers as a report or spreadsheet displays them (`$27,680,000`,
+/// `1,200,000` with '.' the decimal mark, `12%`): nine in ten of the listed values, bands
+/// (`51-200`, drafted as levels) and error values (`#N/A`) aside. The commonest such
+/// value and what to export instead. As text, each amount would be a level of its own.
+pub fn formatted_numbers(p: &ColumnProfile, mark: mqlcal_scorecard::DecimalMark) -> Option<(&str, &'static str)> {
+    use mqlcal_scorecard::{band, formatted_number, ReadBy};
+    if p.numeric {
+        return None;
+    }
+    let as_number = |v: &str| if band(v, mark).is_some() || v.trim().starts_with('#') { None } else { formatted_number(v, mark, ReadBy::Config) };
+    let listed: usize = p.top_levels.iter().map(|(_, n)| n).sum();
+    let formatted: usize = p.top_levels.iter().filter(|(v, _)| as_number(v).is_some()).map(|(_, n)| n).sum();
+    if listed == 0 || (formatted as f64) < 0.9 * listed as f64 {
+        return None;
+    }
+    p.top_levels.iter().find_map(|(v, _)| Some((v.as_str(), as_number(v)?)))
+}
+
 /// The id column: an id-named column that is (nearly) unique, else any
 /// unique column never blank, id-named first.
 pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
@@ -512,6 +530,21 @@ mod tests {
         ] {
             assert!(!decision_date_named(name), "{name}");
         }
+    }
+
+    #[test]
+    fn numbers_as_a_report_displays_them_are_told() {
+        use mqlcal_scorecard::DecimalMark;
+        let money = profile("Annual Revenue", &[("$1,200,000", 50), ("$720,000", 40), ("$27,680,000", 1)], false);
+        assert_eq!(formatted_numbers(&money, DecimalMark::Point), Some(("$1,200,000", "written as money; export numbers unformatted (1200.50, not $1,200.50)")));
+        let grouped = profile("Annual Revenue", &[("1,200,000", 50), ("720,000", 40)], false);
+        assert!(formatted_numbers(&grouped, DecimalMark::Point).unwrap().1.contains("thousands separator"));
+        // Bands are levels; names are text; a few formatted values among text are not it.
+        let bands = profile("Employees", &[("1-10", 50), ("11-50", 40), ("51-200", 20)], false);
+        assert_eq!(formatted_numbers(&bands, DecimalMark::Point), None);
+        let mixed = profile("Budget", &[("unknown", 50), ("$1,000", 40)], false);
+        assert_eq!(formatted_numbers(&mixed, DecimalMark::Point), None);
+        assert_eq!(formatted_numbers(&profile("industry", &[("software", 5), ("retail", 3)], false), DecimalMark::Point), None);
     }
 
     #[test]

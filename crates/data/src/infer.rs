@@ -1027,6 +1027,14 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         let _ = writeln!(t, "# {:?}: {what}, which says who the person is, not what kind of buyer (each common value would get points of its own): skipped", p.name);
         return;
     }
+    if let Some((example, export)) = guess::formatted_numbers(p, decimal) {
+        let _ = writeln!(
+            t,
+            "# {:?}: numbers as a report displays them ({example:?}: {export}), read as text, where each would be a level of its own: skipped; exported unformatted, init drafts it as a number",
+            p.name
+        );
+        return;
+    }
     if let Some(reason) = &p.leakage {
         let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
     } else if let Some(reason) = &p.period_label {
