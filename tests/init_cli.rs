@@ -1126,3 +1126,44 @@ fn init_drafts_a_pipedrive_deals_export() {
     }
     run_job(d, "draft.toml");
 }
+
+/// A status that sends turned-down leads back to marketing (`Recycled`) keeps them open
+/// for good: a third of the sample's lost leads so. No cohort is then decided enough to
+/// judge; `validate` of a config without open_after_days stops with the fit's words,
+/// `init` drafts open_after_days = 180 with the old open leads counted here by hand, and
+/// its draft runs end to end. HubSpot's `Unqualified` is lost.
+#[test]
+fn init_drafts_open_after_days_for_leads_recycled_for_good() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    let created = header.iter().position(|h| h == "created_at").unwrap();
+    for (k, row) in leads.iter_mut().enumerate() {
+        if row[outcome] == "lost" {
+            row[outcome] = ["Recycled", "lost", "Unqualified"][k % 3].to_string();
+        }
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let day = |row: &Vec<String>| unix_seconds(&row[created]) / 86_400;
+    let latest = leads.iter().map(day).max().unwrap();
+    let old: Vec<&Vec<String>> = leads.iter().filter(|r| latest - day(r) >= 180).collect();
+    let recycled = old.iter().filter(|r| r[outcome] == "Recycled").count();
+    let open = old.iter().filter(|r| r[outcome] == "Recycled" || r[outcome] == "open").count();
+    assert_eq!(open, recycled, "the sample's open leads are all young");
+
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("lost = [\"lost\"]", "lost = [\"lost\", \"Unqualified\"]").replace("open = [\"open\"]", "open = [\"open\", \"Recycled\"]");
+    write(d, "plain.toml", config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "plain.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(format!("{out}{err}").contains("no cohort is mature enough to judge"), "{out}{err}");
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("lost = [\"lost\", \"Unqualified\"]") || draft.contains("lost = [\"Unqualified\", \"lost\"]"), "{draft}");
+    let said = format!(
+        "open_after_days = 180   # GUESS: {open} of the {} leads created 180 days or more before the latest are still open (\"Recycled\" {recycled}): more than the 20 % a cohort may have open and be judged, so no cohort would be",
+        old.len()
+    );
+    assert!(draft.contains(&said), "{said}\n{draft}");
+    run_job(d, "draft.toml");
+}

@@ -20,9 +20,15 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
         l.split(|c: char| !c.is_alphanumeric())
             .any(|w| ["not", "non", "never"].contains(&w) || ((w.starts_with("un") || w.starts_with("non")) && won_word(w)))
     };
+    // A lead sales turned down: HubSpot's `Unqualified`, `Junk`, `Dead`, `Not Interested`.
+    let turned_down = |l: &str| {
+        let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric()).collect();
+        words.iter().any(|w| ["unqualified", "junk", "dead", "rejected", "spam"].contains(w))
+            || ["not interested", "bad fit", "no fit"].iter().any(|phrase| l.contains(phrase))
+    };
     for (value, _) in &p.top_levels {
         let l = value.to_lowercase();
-        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || (won_word(&l) && denied(&l)) {
+        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
             lost.push(value.clone());
         } else if won_word(&l) || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) {
             won.push(value.clone());
@@ -608,6 +614,15 @@ mod tests {
         // Too few columns: "" for what is missing.
         assert_eq!(columns(&["lead_id", "occurred_at"]), ["lead_id", "occurred_at", ""]);
         assert_eq!(columns(&[]), ["", "", ""]);
+    }
+
+    #[test]
+    fn leads_sales_turned_down_are_lost() {
+        let status = profile("Lead Status", &[("Unqualified", 5), ("Junk Lead", 4), ("Not Interested", 3), ("Customer", 2), ("Nurture", 2), ("Open", 1)], false);
+        let (won, lost, open) = classify_outcomes(&status);
+        assert_eq!(won, ["Customer"]);
+        assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested"]);
+        assert_eq!(open, ["Nurture", "Open"]);
     }
 
     #[test]

@@ -143,6 +143,9 @@ struct LeadsLook {
     months: Vec<Option<i32>>,
     /// The outcome column has won values and no lost ones: drafted with open_after_days.
     never_lost: bool,
+    /// Why open_after_days is drafted for an outcome column with won and lost values:
+    /// old leads still open in numbers no cohort could be judged with.
+    stale_open: Option<String>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -294,6 +297,15 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
     // see both outcomes.
     let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
     let won = if never_lost { judged_by_age(won, &created) } else { won };
+    // Won and lost values, but old leads still open in numbers no cohort could be judged
+    // with (a `Recycled` or `Nurture` status): drafted with open_after_days, and judged so.
+    let stale_open = if never_lost || options.lost.is_some() || options.won_ids.is_some() {
+        None
+    } else {
+        let column = outcome.as_deref().and_then(|o| cells::text(&table, o).ok());
+        column.and_then(|cells| stale_open_leads(&won, &created, &cells, &csv.missing))
+    };
+    let won = if stale_open.is_some() { open_old_leads_lost(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
@@ -333,7 +345,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, decided, one_sided_decision, outcome, outcome_note, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -696,6 +708,49 @@ fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<
         .collect()
 }
 
+/// Why an outcome column with won and lost values needs open_after_days, if it does: of
+/// the leads created at least [`DRAFT_OPEN_AFTER_DAYS`] before the latest, more are still
+/// open (at least 30) than a cohort may have and be judged (1 − the default
+/// min_decided_share): no old cohort would ever be judged. With the open values' leads.
+fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
+    let latest = created.iter().flatten().max().copied()?;
+    let old = |c: &Option<i64>| c.is_some_and(|c| latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400);
+    let (mut leads, mut open) = (0usize, 0usize);
+    let mut values: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((outcome, created), cell) in won.iter().zip(created).zip(outcomes.iter()) {
+        if !old(created) {
+            continue;
+        }
+        leads += 1;
+        if outcome.is_none() {
+            open += 1;
+            *values.entry(clean(cell, missing).unwrap_or("(blank)")).or_default() += 1;
+        }
+    }
+    if open < 30 || (open as f64) <= (1.0 - mqlcal_config::DEFAULT_MIN_DECIDED_SHARE) * leads as f64 {
+        return None;
+    }
+    let mut values: Vec<(&str, usize)> = values.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let listed: Vec<String> = values.iter().take(3).map(|(v, n)| format!("{} {n}", toml_str(v))).collect();
+    Some(format!(
+        "{open} of the {leads} leads created {DRAFT_OPEN_AFTER_DAYS} days or more before the latest are still open ({}{}): more than the {:.0} % a cohort may have open and be judged, so no cohort would be",
+        listed.join(", "),
+        if values.len() > 3 { ", …" } else { "" },
+        100.0 * (1.0 - mqlcal_config::DEFAULT_MIN_DECIDED_SHARE)
+    ))
+}
+
+/// `won` as open_after_days judges it at the latest creation: a lead still open at least
+/// [`DRAFT_OPEN_AFTER_DAYS`] after it was created is lost.
+fn open_old_leads_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
+    let Some(latest) = created.iter().flatten().max().copied() else { return won };
+    won.into_iter()
+        .zip(created.iter().chain(std::iter::repeat(&None)))
+        .map(|(outcome, created)| outcome.or_else(|| created.filter(|&c| latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| false)))
+        .collect()
+}
+
 /// `[outcome]`, after the warning that wins come in whole groups of a column, if they do.
 fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_together: Option<&str>) {
     let LeadsLook { won_values, lost_values, open_values, .. } = look;
@@ -720,6 +775,11 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
             let _ = writeln!(
                 t,
                 "open_after_days = {DRAFT_OPEN_AFTER_DAYS}   # GUESS: {column} never says lost (a lifecycle stage: customer, or a stage on the way), so a lead still open this many days after creation counts as lost; set it to how long your deals take"
+            );
+        } else if let Some(why) = &look.stale_open {
+            let _ = writeln!(
+                t,
+                "open_after_days = {DRAFT_OPEN_AFTER_DAYS}   # GUESS: {why}; a lead still open this many days after creation counts as lost; set it to how long your deals take"
             );
         }
         let _ = writeln!(t);
@@ -1145,6 +1205,15 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_open_leads_are_judged_lost_as_open_after_days_will() {
+        let day = 86_400;
+        let created = [Some(0), Some(0), Some(10 * day), Some(200 * day), None];
+        let won = vec![Some(true), None, None, None, None];
+        // Latest creation day 200: days 0 and 10 are old, 200 young, undated unjudged.
+        assert_eq!(open_old_leads_lost(won, &created), vec![Some(true), Some(false), Some(false), None, None]);
+    }
 
     #[test]
     fn a_stage_that_never_says_lost_is_judged_by_age_only_where_it_can_be() {

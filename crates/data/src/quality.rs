@@ -159,7 +159,12 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let cohorts = cohort_rows(config, table);
     let duplicate_ids = stats.duplicate_ids;
     let counts = table.outcome_counts();
-    let errors = data_errors(config, stats, &counts);
+    let mut errors = data_errors(config, stats, &counts);
+    // What the fit would refuse: no cohort mature enough to judge, a holdout that leaves
+    // no training cohort.
+    if let Err(refused) = mqlcal_features::split::split(table, &config.model) {
+        errors.push(refused.0);
+    }
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
         warnings.extend(activities_spelled_apart(config, events));
