@@ -1167,3 +1167,33 @@ fn init_drafts_open_after_days_for_leads_recycled_for_good() {
     assert!(draft.contains(&said), "{said}\n{draft}");
     run_job(d, "draft.toml");
 }
+
+/// Events keyed by the lead's e-mail (HubSpot's web analytics, a marketing tool that
+/// knows no CRM id) beside a leads file with its own ids and an `Email` column: `init`
+/// drafts `Email` as the id, saying why, and the draft runs end to end with every event
+/// matched.
+#[test]
+fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.push("Email".into());
+    let mut email = std::collections::HashMap::new();
+    for (k, row) in leads.iter_mut().enumerate() {
+        let address = format!("person{k}@example.com");
+        email.insert(row[0].clone(), address.clone());
+        row.push(address);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (_, events) = read_csv(&d.join("events.csv"));
+    let keyed: Vec<Vec<String>> = events.iter().map(|e| vec![email[&e[0]].clone(), e[1].clone(), e[2].clone()]).collect();
+    write_csv(&d.join("events.csv"), &["email", "occurred_at", "activity"].map(String::from), &keyed);
+
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("id = \"Email\"   # GUESS: unique, and the events' lead ids are its values (1000 of the 1000 checked; 0 of \"lead_id\")"), "{draft}");
+    assert!(err.contains("id column: \"Email\""), "{err}");
+    assert!(draft.contains("[events]\nlead_id = \"email\"\n"), "{draft}");
+    let out = validated(d, "draft.toml");
+    assert!(out.contains("0 for unknown leads"), "{out}");
+    run_job(d, "draft.toml");
+}

@@ -160,11 +160,16 @@ fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_
     assert!(err.contains("contains the input") && err.contains("mqlcal.toml"), "{err}");
     assert!(config_path.exists(), "the input is untouched");
 
-    // Holding out every cohort leaves nothing to fit on: the fit stage fails after staging began.
-    let failing = write(&dir.path().join("crm"), "all-held-out.toml", config.replace("[model]\n", "[model]\nholdout_cohorts = 8\n"));
+    // More penalty folds than training cohorts allow: the fit stage fails after staging
+    // began. (Holding out every cohort no longer gets that far: validate stops it.)
+    let failing = write(&dir.path().join("crm"), "too-many-folds.toml", config.replace("[model]\n", "[model]\nalpha_folds = 20\n"));
     let (code, _, err) = run_in(dir.path(), &["recalibrate", "--config", failing.to_str().unwrap(), "--out", "reports/q"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("[3/7] fit: failed") && err.contains("holdout_cohorts"), "{err}");
+    assert!(err.contains("[3/7] fit: failed") && err.contains("alpha_folds = 20"), "{err}");
+    let held_out = write(&dir.path().join("crm"), "all-held-out.toml", config.replace("[model]\n", "[model]\nholdout_cohorts = 8\n"));
+    let (code, _, err) = run_in(dir.path(), &["recalibrate", "--config", held_out.to_str().unwrap(), "--out", "reports/q"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[2/7] validate: failed") && err.contains("holdout_cohorts = 8 leaves no training cohort"), "{err}");
     let left: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
 }

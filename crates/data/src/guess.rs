@@ -192,22 +192,30 @@ pub fn personal_data(name: &str) -> Option<&'static str> {
 }
 
 /// A text column of numbers as a report or spreadsheet displays them (`$27,680,000`,
-/// `1,200,000` with '.' the decimal mark, `12%`): nine in ten of the listed values, bands
-/// (`51-200`, drafted as levels) and error values (`#N/A`) aside. The commonest such
-/// value and what to export instead. As text, each amount would be a level of its own.
+/// `1,200,000` with '.' the decimal mark, `12%`): more than [`FORMATTED_MIN_VALUES`]
+/// values, and nine in ten of the listed leads' values are numbers (plain ones among
+/// them, 50 beside $1,200) with some displayed so; bands (`51-200`, drafted as levels)
+/// and error values (`#N/A`) aside. The commonest value so displayed and what to export
+/// instead. As text, each amount would be a level of its own.
 pub fn formatted_numbers(p: &ColumnProfile, mark: mqlcal_scorecard::DecimalMark) -> Option<(&str, &'static str)> {
     use mqlcal_scorecard::{band, formatted_number, ReadBy};
-    if p.numeric {
+    if p.numeric || p.distinct <= FORMATTED_MIN_VALUES {
         return None;
     }
-    let as_number = |v: &str| if band(v, mark).is_some() || v.trim().starts_with('#') { None } else { formatted_number(v, mark, ReadBy::Config) };
-    let listed: usize = p.top_levels.iter().map(|(_, n)| n).sum();
-    let formatted: usize = p.top_levels.iter().filter(|(v, _)| as_number(v).is_some()).map(|(_, n)| n).sum();
-    if listed == 0 || (formatted as f64) < 0.9 * listed as f64 {
+    let aside = |v: &str| band(v, mark).is_some() || v.trim().starts_with('#');
+    // Displayed as a report would: not a plain number, but one once formatted.
+    let displayed = |v: &str| if mark.read(v.trim()).is_some() { None } else { formatted_number(v, mark, ReadBy::Config) };
+    let listed: usize = p.top_levels.iter().filter(|(v, _)| !aside(v)).map(|(_, n)| n).sum();
+    let numbers: usize = p.top_levels.iter().filter(|(v, _)| !aside(v) && (mark.read(v.trim()).is_some() || displayed(v).is_some())).map(|(_, n)| n).sum();
+    if listed == 0 || (numbers as f64) < 0.9 * listed as f64 {
         return None;
     }
-    p.top_levels.iter().find_map(|(v, _)| Some((v.as_str(), as_number(v)?)))
+    p.top_levels.iter().filter(|(v, _)| !aside(v)).find_map(|(v, _)| Some((v.as_str(), displayed(v)?)))
 }
+
+/// Values a column of displayed numbers has more than: fewer (`10%`, `25%`, `50%`) make a
+/// fine categorical.
+const FORMATTED_MIN_VALUES: usize = 12;
 
 /// The id column: an id-named column that is (nearly) unique, else any
 /// unique column never blank, id-named first.
@@ -541,15 +549,30 @@ mod tests {
     #[test]
     fn numbers_as_a_report_displays_them_are_told() {
         use mqlcal_scorecard::DecimalMark;
-        let money = profile("Annual Revenue", &[("$1,200,000", 50), ("$720,000", 40), ("$27,680,000", 1)], false);
-        assert_eq!(formatted_numbers(&money, DecimalMark::Point), Some(("$1,200,000", "written as money; export numbers unformatted (1200.50, not $1,200.50)")));
-        let grouped = profile("Annual Revenue", &[("1,200,000", 50), ("720,000", 40)], false);
+        let amounts: Vec<(String, usize)> = (0..20).map(|k| (format!("${},200,000", 20 - k), 10 + k)).collect();
+        let money: Vec<(&str, usize)> = amounts.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert_eq!(formatted_numbers(&profile("Annual Revenue", &money, false), DecimalMark::Point), Some(("$20,200,000", "written as money; export numbers unformatted (1200.50, not $1,200.50)")));
+        let grouped: Vec<(String, usize)> = (0..20).map(|k| (format!("{},200,000", k + 1), 10)).collect();
+        let grouped: Vec<(&str, usize)> = grouped.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        let grouped = profile("Annual Revenue", &grouped, false);
         assert!(formatted_numbers(&grouped, DecimalMark::Point).unwrap().1.contains("thousands separator"));
         // Bands are levels; names are text; a few formatted values among text are not it.
         let bands = profile("Employees", &[("1-10", 50), ("11-50", 40), ("51-200", 20)], false);
         assert_eq!(formatted_numbers(&bands, DecimalMark::Point), None);
         let mixed = profile("Budget", &[("unknown", 50), ("$1,000", 40)], false);
         assert_eq!(formatted_numbers(&mixed, DecimalMark::Point), None);
+        // Plain numbers with a few words are no displayed numbers; nor a zip code with ZIP+4.
+        let plain: Vec<(String, usize)> = (0..20).map(|k| ((k * 50).to_string(), 10)).chain([("Unknown".to_string(), 5)]).collect();
+        let plain: Vec<(&str, usize)> = plain.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert_eq!(formatted_numbers(&profile("Employees", &plain, false), DecimalMark::Point), None);
+        let zips: Vec<(String, usize)> = (0..20).map(|k| (format!("0{}", 2100 + k), 10)).chain([("02139-1234".to_string(), 2)]).collect();
+        let zips: Vec<(&str, usize)> = zips.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert_eq!(formatted_numbers(&profile("Zip", &zips, false), DecimalMark::Point), None);
+        // A few percentages are a fine categorical; #N/A is aside.
+        assert_eq!(formatted_numbers(&profile("Discount", &[("10%", 5), ("25%", 5), ("50%", 5)], false), DecimalMark::Point), None);
+        let with_errors: Vec<(String, usize)> = (0..20).map(|k| (format!("${},000", k + 1), 10)).chain([("#N/A".to_string(), 40)]).collect();
+        let with_errors: Vec<(&str, usize)> = with_errors.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert!(formatted_numbers(&profile("Amount", &with_errors, false), DecimalMark::Point).is_some());
         assert_eq!(formatted_numbers(&profile("industry", &[("software", 5), ("retail", 3)], false), DecimalMark::Point), None);
     }
 

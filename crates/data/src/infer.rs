@@ -99,8 +99,13 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     };
     let mut notes = ReadNotes::default();
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
-    let look = look_at_leads(leads, options, &csv, &mut notes)?;
+    let mut look = look_at_leads(leads, options, &csv, &mut notes)?;
     let events_look = events.map(|events| look_at_events(events, &csv, &look, &mut notes)).transpose()?;
+    // The events name leads by another unique column (an e-mail): that one is the id.
+    if let Some((column, why)) = events_look.as_ref().and_then(|e| e.key_instead.clone()) {
+        look.id = Some(column);
+        look.id_why = Some(why);
+    }
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
     let drafted_events = events_look.as_ref().map(|ev| draft_events(&look, ev, &judged));
     let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
@@ -154,6 +159,8 @@ struct LeadsLook {
     outcome: Option<String>,
     /// Why the outcome is not the likeliest column: a status that tells open leads apart.
     outcome_note: Option<String>,
+    /// Why the id is not the likeliest column: the events name leads by another.
+    id_why: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -345,7 +352,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -366,8 +373,11 @@ fn reads_as_dates(cells: &cells::TextColumn, missing: &[String]) -> bool {
 /// yes/no, does not: Salesforce's `Converted` (true/false) beside its `Lead Status`
 /// (`Closed - Converted`, `Closed - Not Converted`, `Open - Not Contacted` …). When another
 /// outcome candidate has won, lost and open values, wins on the same leads (99 % of the
-/// leads either calls won), and at least [`OPEN_TOLD_APART`] leads it calls open, it is
-/// the outcome: with the yes/no those leads would count lost. The status and its open leads.
+/// leads either calls won), and calls at least [`OPEN_TOLD_APART`] of the leads the yes/no
+/// calls lost open, it is the outcome: with the yes/no those leads would count lost. Not
+/// when it would leave open a lead the yes/no calls lost with a closed status (`Closed -
+/// No Response`: closed, not open) or, beyond one in a hundred, a blank one. The status
+/// and the leads it keeps open.
 fn open_told_apart<'p>(
     table: &read::Table,
     best: &ColumnProfile,
@@ -385,16 +395,29 @@ fn open_told_apart<'p>(
             return None;
         }
         let cells = cells::text(table, &status.name).ok()?;
-        let (mut both, mut either, mut open_leads) = (0usize, 0usize, 0usize);
+        let (mut both, mut either, mut a_lost) = (0usize, 0usize, 0usize);
+        let (mut open_leads, mut closed_open, mut blank) = (0usize, 0usize, 0usize);
         for (a, b) in best_cells.iter().zip(cells.iter()) {
-            let a_won = clean(a, missing).is_some_and(|v| best_won.iter().any(|w| w == v));
+            let a = clean(a, missing);
+            let a_won = a.is_some_and(|v| best_won.iter().any(|w| w == v));
             let b = clean(b, missing);
             let b_won = b.is_some_and(|v| won.iter().any(|w| w == v));
             both += usize::from(a_won && b_won);
             either += usize::from(a_won || b_won);
-            open_leads += usize::from(b.is_some_and(|v| open.iter().any(|o| o == v)));
+            if a.is_some() && !a_won {
+                a_lost += 1;
+                match b {
+                    None => blank += 1,
+                    Some(v) if open.iter().any(|o| o == v) => {
+                        open_leads += 1;
+                        closed_open += usize::from(v.trim().to_lowercase().starts_with("closed"));
+                    }
+                    Some(_) => {}
+                }
+            }
         }
-        (either > 0 && both as f64 >= 0.99 * either as f64 && open_leads >= OPEN_TOLD_APART).then_some((*status, open_leads))
+        let agree = either > 0 && both as f64 >= 0.99 * either as f64;
+        (agree && open_leads >= OPEN_TOLD_APART && closed_open == 0 && blank * 100 <= a_lost).then_some((*status, open_leads))
     })
 }
 
@@ -416,6 +439,9 @@ struct EventsLook {
     /// The latest plausible event time: with the latest creation, the as-of date the
     /// draft's config gets, which says whose windows are complete.
     latest: Option<i64>,
+    /// Another unique leads column the events' lead ids are the values of, where the
+    /// guessed id's are not (events keyed by e-mail), with why: the id to draft.
+    key_instead: Option<(String, String)>,
 }
 
 /// The engagement window init drafts (`window_days`), in days.
@@ -470,8 +496,40 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look)).unwrap_or_default();
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest })
+    let key_instead = cells::text(&ev, &lead_id).ok().and_then(|ids| events_key(look, &ids, &csv.missing));
+    let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
+    let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look, key?)).unwrap_or_default();
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest, key_instead })
+}
+
+/// Distinct event lead ids checked against the leads' unique columns.
+const KEY_SAMPLE: usize = 1000;
+
+/// The leads column the events' lead ids are the values of, when it is not the guessed
+/// id: of the first [`KEY_SAMPLE`] distinct event lead ids, under half are values of the
+/// id and nine in ten of another nearly unique column (HubSpot's web analytics keyed by
+/// `Email`). The column, and why, for the draft.
+fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String]) -> Option<(String, String)> {
+    let mut seen = std::collections::HashSet::new();
+    let sample: Vec<&str> = event_ids.iter().filter_map(|c| clean(c, missing)).filter(|id| seen.insert(*id)).take(KEY_SAMPLE).collect();
+    if sample.is_empty() {
+        return None;
+    }
+    let matched = |column: &str| -> usize {
+        let Ok(cells) = cells::text(&look.table, column) else { return 0 };
+        let values: std::collections::HashSet<&str> = cells.iter().filter_map(|c| clean(c, missing)).collect();
+        sample.iter().filter(|id| values.contains(*id)).count()
+    };
+    let by_id = look.id.as_deref().map_or(0, matched);
+    if 2 * by_id >= sample.len() {
+        return None;
+    }
+    let unique = |p: &&ColumnProfile| Some(&p.name) != look.id.as_ref() && p.rows > 0 && p.distinct as f64 >= 0.99 * p.rows as f64 && p.blank_rate <= 0.01;
+    let (column, by_it) = look.profiles.iter().filter(unique).map(|p| (p.name.as_str(), matched(&p.name))).max_by_key(|&(_, n)| n)?;
+    (by_it as f64 >= 0.9 * sample.len() as f64).then(|| {
+        let id = look.id.as_deref().map_or_else(|| "no id column".to_string(), |id| format!("{by_id} of {}", toml_str(id)));
+        (column.to_string(), format!("unique, and the events' lead ids are its values ({by_it} of the {} checked; {id})", sample.len()))
+    })
 }
 
 /// Per activity, a bit per row of the leads file: a decided lead with one of its events
@@ -485,6 +543,7 @@ fn decided_leads_with(
     activity: &cells::TextColumn,
     csv: &CsvOptions,
     look: &LeadsLook,
+    key: &str,
 ) -> Option<BTreeMap<String, Vec<u64>>> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
         return None;
@@ -497,7 +556,7 @@ fn decided_leads_with(
     };
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let event_leads = cells::text(ev, lead_id).ok()?;
-    let lead_ids = cells::text(&look.table, look.id.as_deref()?).ok()?;
+    let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
     let row_of: std::collections::HashMap<&str, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
@@ -613,7 +672,14 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
     match &id {
         Some(id) => {
             guesses.push(format!("id column: {id:?}"));
-            let _ = writeln!(t, "id = {}   # GUESS: unique and never blank", toml_str(id));
+            match &look.id_why {
+                Some(why) => {
+                    let _ = writeln!(t, "id = {}   # GUESS: {why}", toml_str(id));
+                }
+                None => {
+                    let _ = writeln!(t, "id = {}   # GUESS: unique and never blank", toml_str(id));
+                }
+            }
         }
         None => match guess::rounded_id_column(&look.profiles) {
             // Opened in a spreadsheet and saved again: the ids no longer tell leads apart.
@@ -1087,14 +1153,6 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         let _ = writeln!(t, "# {:?}: {what}, which says who the person is, not what kind of buyer (each common value would get points of its own): skipped", p.name);
         return;
     }
-    if let Some((example, export)) = guess::formatted_numbers(p, decimal) {
-        let _ = writeln!(
-            t,
-            "# {:?}: numbers as a report displays them ({example:?}: {export}), read as text, where each would be a level of its own: skipped; exported unformatted, init drafts it as a number",
-            p.name
-        );
-        return;
-    }
     if let Some(reason) = &p.leakage {
         let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
     } else if let Some(reason) = &p.period_label {
@@ -1102,6 +1160,12 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);
+        return;
+    }
+    if let Some((example, export)) = guess::formatted_numbers(p, decimal) {
+        // A suspect is left out either way: no invitation to export it again.
+        let again = if commented { "" } else { "; exported unformatted, init drafts it as a number" };
+        let _ = writeln!(t, "# {:?}: numbers as a report displays them ({example:?}: {export}), read as text, where each would be a level of its own: skipped{again}", p.name);
         return;
     }
     if yes_no {

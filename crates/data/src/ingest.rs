@@ -146,10 +146,11 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
     if let (Some(e), Some(spec), Some(as_of)) = (stats.events.as_ref(), config.events.as_ref(), as_of.as_ref()) {
-        for gap in events::coverage_gaps(&spec.path, e, &rows.created_at, as_of.at, &counted_leads) {
-            stats.warnings.push(gap.warning);
-            stats.cautions.push(gap.caution);
-        }
+        // First among the warnings: the numbers rest on them (recalibrate's terminal
+        // summary shows the first three).
+        let gaps = events::coverage_gaps(&spec.path, e, &rows.created_at, as_of.at, &counted_leads);
+        stats.cautions.extend(gaps.iter().map(|gap| gap.caution.clone()));
+        stats.warnings.splice(0..0, gaps.into_iter().map(|gap| gap.warning));
     }
     let mut table = rows.into_table(config, as_of)?;
     if let Some(warning) = one_outcome_cohorts(&table) {

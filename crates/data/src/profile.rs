@@ -289,8 +289,12 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
     // Counts of activities, tasks, calls or meetings (Pipedrive's `Done activities`,
     // `Activities to do`): in a CRM, what sales logs; what a lead does is visits, opens,
     // clicks and form fills.
-    let logged = (has(&["activities", "tasks", "meetings", "calls"])
-        && (crate::guess::quantity_named(name) || has(&["done", "completed", "open", "to", "scheduled", "logged", "planned"])))
+    // Not what the lead did: `Inbound Calls`, `Meetings Booked`, `Web Activities`.
+    let leads_own = has(&["inbound", "booked", "web", "website", "marketing", "lead", "leads"]);
+    let to_do = words.windows(2).any(|pair| pair[0] == "to" && pair[1] == "do");
+    let logged = (!leads_own
+        && (has(&["activities", "tasks", "meetings", "calls"]) && (crate::guess::quantity_named(name) || to_do || has(&["done", "completed", "open", "scheduled", "logged", "planned"]))
+            || has(&["call", "meeting", "task"]) && crate::guess::quantity_named(name)))
     .then_some(&"activities");
     if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales).or(deal_value).or(logged) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
@@ -922,7 +926,18 @@ mod tests {
         for (name, word) in [("Deal - Value", "deal value"), ("Opportunity Amount", "deal value"), ("Deal - Done activities", "activities"), ("Deal - Activities to do", "activities"), ("Number of calls", "activities")] {
             assert!(leakage_reason(name, Some(0.6), None, None).unwrap().contains(&format!("its name ({word:?})")), "{name}");
         }
-        for name in ["Deal - Source channel", "Organization - Number of employees", "Company Value Proposition", "Activity Type", "Webinars attended"] {
+        assert!(leakage_reason("Call Count", Some(0.6), None, None).is_some());
+        for name in [
+            "Deal - Source channel",
+            "Organization - Number of employees",
+            "Company Value Proposition",
+            "Activity Type",
+            "Webinars attended",
+            "Calls to Action clicked",
+            "Number of Inbound Calls",
+            "Number of Meetings Booked",
+            "Total Web Activities",
+        ] {
             assert_eq!(leakage_reason(name, Some(0.6), None, None), None, "{name}");
         }
         assert!(leakage_reason("x", Some(0.6), Some(0.3), Some(0.7)).unwrap().contains("blank for 70%"));
