@@ -422,13 +422,19 @@ fn init_matches_event_ids_written_another_way_as_ingest_does() {
     for event in &mut events {
         event[0] = number[&event[0]].to_string();
     }
-    for lead in &mut leads {
+    // A row number beside the ids, as pandas writes its index: the events' plain numbers
+    // are its values too, but the id's by another form come first.
+    let mut lead_header = lead_header;
+    lead_header.push("row".into());
+    for (k, lead) in leads.iter_mut().enumerate() {
         lead[0] = format!("{:07}", number[&lead[0]]);
+        lead.push(k.to_string());
     }
     write_csv(&d.join("leads.csv"), &lead_header, &leads);
     write_csv(&d.join("events.csv"), &header, &events);
 
     let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("id = \"lead_id\"   # GUESS: unique and never blank"), "{draft}");
     let suspect = draft.lines().find(|l| l.starts_with("# LEAKAGE SUSPECT \"Sales Call\": ")).unwrap_or_else(|| panic!("{draft}"));
     let shares = suspect.trim_start_matches("# LEAKAGE SUSPECT \"Sales Call\": ").split(": probably").next().unwrap();
     let config = std::fs::read_to_string(d.join("draft.toml")).unwrap()
@@ -1161,7 +1167,7 @@ fn init_drafts_open_after_days_for_leads_recycled_for_good() {
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("lost = [\"lost\", \"Unqualified\"]") || draft.contains("lost = [\"Unqualified\", \"lost\"]"), "{draft}");
     let said = format!(
-        "open_after_days = 180   # GUESS: {open} of the {} leads created 180 days or more before the latest are still open (\"Recycled\" {recycled}): more than the 20 % a cohort may have open and be judged, so no cohort would be",
+        "open_after_days = 180   # GUESS: {open} of the {} leads created 180 days or more before the latest are still open (\"Recycled\" {recycled}): no cohort has the 80 % of its leads decided that it needs to be judged",
         old.len()
     );
     assert!(draft.contains(&said), "{said}\n{draft}");
@@ -1196,4 +1202,10 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     let out = validated(d, "draft.toml");
     assert!(out.contains("0 for unknown leads"), "{out}");
     run_job(d, "draft.toml");
+
+    // With the won ids given by the CRM id, the CRM id stays the id.
+    let won: Vec<String> = leads.iter().filter(|l| l[2] == "won").map(|l| l[0].clone()).collect();
+    write(d, "won.csv", format!("lead_id\n{}\n", won.join("\n")));
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--won-ids", "won.csv", "--events", "events.csv"], "won_ids.toml");
+    assert!(draft.contains("id = \"lead_id\"   # GUESS: unique and never blank"), "{draft}");
 }

@@ -24,7 +24,7 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
     let turned_down = |l: &str| {
         let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric()).collect();
         words.iter().any(|w| ["unqualified", "junk", "dead", "rejected", "spam"].contains(w))
-            || ["not interested", "bad fit", "no fit"].iter().any(|phrase| l.contains(phrase))
+            || ["not interested", "not qualified", "bad fit", "no fit", "not a fit", "poor fit"].iter().any(|phrase| l.contains(phrase))
     };
     for (value, _) in &p.top_levels {
         let l = value.to_lowercase();
@@ -641,11 +641,15 @@ mod tests {
 
     #[test]
     fn leads_sales_turned_down_are_lost() {
-        let status = profile("Lead Status", &[("Unqualified", 5), ("Junk Lead", 4), ("Not Interested", 3), ("Customer", 2), ("Nurture", 2), ("Open", 1)], false);
+        let status = profile(
+            "Lead Status",
+            &[("Unqualified", 9), ("Junk Lead", 8), ("Not Interested", 7), ("Not Qualified", 6), ("Customer", 5), ("Nurture", 4), ("Pre-Qualified", 3), ("Open", 2)],
+            false,
+        );
         let (won, lost, open) = classify_outcomes(&status);
         assert_eq!(won, ["Customer"]);
-        assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested"]);
-        assert_eq!(open, ["Nurture", "Open"]);
+        assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested", "Not Qualified"]);
+        assert_eq!(open, ["Nurture", "Pre-Qualified", "Open"]);
     }
 
     #[test]

@@ -100,10 +100,13 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let mut notes = ReadNotes::default();
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let mut look = look_at_leads(leads, options, &csv, &mut notes)?;
-    let events_look = events.map(|events| look_at_events(events, &csv, &look, &mut notes)).transpose()?;
-    // The events name leads by another unique column (an e-mail): that one is the id.
+    // The won ids name leads by the guessed id: it stays the id then.
+    let may_rekey = options.won_ids.is_none();
+    let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
+    // The events name leads by another unique column (an e-mail): that one is the id,
+    // and the guessed one (a CRM's record id) is no signal either.
     if let Some((column, why)) = events_look.as_ref().and_then(|e| e.key_instead.clone()) {
-        look.id = Some(column);
+        look.replaced_id = look.id.replace(column);
         look.id_why = Some(why);
     }
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
@@ -161,6 +164,8 @@ struct LeadsLook {
     outcome_note: Option<String>,
     /// Why the id is not the likeliest column: the events name leads by another.
     id_why: Option<String>,
+    /// The likeliest id column, when the events name leads by another: never a signal.
+    replaced_id: Option<String>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -177,7 +182,12 @@ struct LeadsLook {
 impl LeadsLook {
     /// The columns that say which lead, when and how it ended: never drafted as signals.
     fn bookkeeping(&self) -> Vec<&str> {
-        [&self.id, &self.date, &self.outcome].into_iter().flatten().map(String::as_str).chain(self.decided.as_ref().map(|(c, _)| c.as_str())).collect()
+        [&self.id, &self.replaced_id, &self.date, &self.outcome]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(self.decided.as_ref().map(|(c, _)| c.as_str()))
+            .collect()
     }
 }
 
@@ -312,6 +322,9 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         let column = outcome.as_deref().and_then(|o| cells::text(&table, o).ok());
         column.and_then(|cells| stale_open_leads(&won, &created, &cells, &csv.missing))
     };
+    // The decision-date check below judges the outcomes ingest has when it makes it
+    // (before open_after_days).
+    let won_as_written = won.clone();
     let won = if stale_open.is_some() { open_old_leads_lost(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
@@ -321,7 +334,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         Some((column, serial)) => {
             let cells = cells::text(&table, &column)?;
             let (mut won_dated, mut lost_dated) = ((0, 0), (0, 0));
-            for (cell, outcome) in cells.iter().zip(&won) {
+            for (cell, outcome) in cells.iter().zip(&won_as_written) {
                 let dated = usize::from(clean(cell, &csv.missing).is_some());
                 match outcome {
                     Some(true) => won_dated = (won_dated.0 + dated, won_dated.1 + 1),
@@ -352,7 +365,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -472,7 +485,7 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
     won.iter().zip(created).map(|(won, created)| won.is_some() && created.is_some_and(|c| as_of.window_complete(c))).collect()
 }
 
-fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
+fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: bool, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let ev = read::read_table(events, csv, None, notes)?;
     let names = ev.column_names();
@@ -496,7 +509,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, notes: &mut
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let key_instead = cells::text(&ev, &lead_id).ok().and_then(|ids| events_key(look, &ids, &csv.missing));
+    let key_instead = cells::text(&ev, &lead_id).ok().filter(|_| may_rekey).and_then(|ids| events_key(look, &ids, &csv.missing));
     let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
     let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look, key?)).unwrap_or_default();
     Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest, key_instead })
@@ -515,17 +528,22 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     if sample.is_empty() {
         return None;
     }
-    let matched = |column: &str| -> usize {
+    // The ids a column matches; for the guessed id, also by another form, as ingest
+    // matches them (`123` for `0000123`, `1.0` for `1`).
+    let matched = |column: &str, other_forms: bool| -> usize {
         let Ok(cells) = cells::text(&look.table, column) else { return 0 };
         let values: std::collections::HashSet<&str> = cells.iter().filter_map(|c| clean(c, missing)).collect();
-        sample.iter().filter(|id| values.contains(*id)).count()
+        let width = other_forms.then(|| id_forms::padded_width(values.iter().copied())).flatten();
+        let found = |id: &str| values.contains(id) || other_forms && id_forms::one_match(id, width, |form| values.contains(form).then_some(())).is_some();
+        sample.iter().filter(|id| found(id)).count()
     };
-    let by_id = look.id.as_deref().map_or(0, matched);
+    let by_id = look.id.as_deref().map_or(0, |id| matched(id, true));
     if 2 * by_id >= sample.len() {
         return None;
     }
-    let unique = |p: &&ColumnProfile| Some(&p.name) != look.id.as_ref() && p.rows > 0 && p.distinct as f64 >= 0.99 * p.rows as f64 && p.blank_rate <= 0.01;
-    let (column, by_it) = look.profiles.iter().filter(unique).map(|p| (p.name.as_str(), matched(&p.name))).max_by_key(|&(_, n)| n)?;
+    // Unique and never blank, as ingest wants an id (a blank or repeated one stops it).
+    let unique = |p: &&ColumnProfile| Some(&p.name) != look.id.as_ref() && p.rows > 0 && p.blanks == 0 && p.distinct == p.rows;
+    let (column, by_it) = look.profiles.iter().filter(unique).map(|p| (p.name.as_str(), matched(&p.name, false))).max_by_key(|&(_, n)| n)?;
     (by_it as f64 >= 0.9 * sample.len() as f64).then(|| {
         let id = look.id.as_deref().map_or_else(|| "no id column".to_string(), |id| format!("{by_id} of {}", toml_str(id)));
         (column.to_string(), format!("unique, and the events' lead ids are its values ({by_it} of the {} checked; {id})", sample.len()))
@@ -774,11 +792,16 @@ fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<
         .collect()
 }
 
-/// Why an outcome column with won and lost values needs open_after_days, if it does: of
-/// the leads created at least [`DRAFT_OPEN_AFTER_DAYS`] before the latest, more are still
-/// open (at least 30) than a cohort may have and be judged (1 − the default
-/// min_decided_share): no old cohort would ever be judged. With the open values' leads.
+/// Why an outcome column with won and lost values needs open_after_days, if it does: no
+/// cohort (by quarter or by month) is decided enough to be judged (the default
+/// min_decided_share), and some would be with the leads still open
+/// [`DRAFT_OPEN_AFTER_DAYS`] after their creation judged lost; at least 30 such leads.
+/// With how many of the old leads are open, and their values.
 fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
+    let judged = |won: &[Option<bool>]| (cohorts_to_latest_mature(created, won, 3, 0), cohorts_to_latest_mature(created, won, 1, 0));
+    if judged(won) != (0, 0) || judged(&open_old_leads_lost(won.to_vec(), created)) == (0, 0) {
+        return None;
+    }
     let latest = created.iter().flatten().max().copied()?;
     let old = |c: &Option<i64>| c.is_some_and(|c| latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400);
     let (mut leads, mut open) = (0usize, 0usize);
@@ -790,20 +813,20 @@ fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], outcomes: &ce
         leads += 1;
         if outcome.is_none() {
             open += 1;
-            *values.entry(clean(cell, missing).unwrap_or("(blank)")).or_default() += 1;
+            *values.entry(clean(cell, missing).unwrap_or("")).or_default() += 1;
         }
     }
-    if open < 30 || (open as f64) <= (1.0 - mqlcal_config::DEFAULT_MIN_DECIDED_SHARE) * leads as f64 {
+    if open < 30 {
         return None;
     }
     let mut values: Vec<(&str, usize)> = values.into_iter().collect();
     values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let listed: Vec<String> = values.iter().take(3).map(|(v, n)| format!("{} {n}", toml_str(v))).collect();
     Some(format!(
-        "{open} of the {leads} leads created {DRAFT_OPEN_AFTER_DAYS} days or more before the latest are still open ({}{}): more than the {:.0} % a cohort may have open and be judged, so no cohort would be",
+        "{open} of the {leads} leads created {DRAFT_OPEN_AFTER_DAYS} days or more before the latest are still open ({}{}): no cohort has the {:.0} % of its leads decided that it needs to be judged",
         listed.join(", "),
         if values.len() > 3 { ", …" } else { "" },
-        100.0 * (1.0 - mqlcal_config::DEFAULT_MIN_DECIDED_SHARE)
+        100.0 * mqlcal_config::DEFAULT_MIN_DECIDED_SHARE
     ))
 }
 

@@ -162,8 +162,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let mut errors = data_errors(config, stats, &counts);
     // What the fit would refuse: no cohort mature enough to judge, a holdout that leaves
     // no training cohort.
-    if let Err(refused) = mqlcal_features::split::split(table, &config.model) {
-        errors.push(refused.0);
+    // (Not beside another error: no outcome to judge, say, says it better.)
+    if errors.is_empty() {
+        if let Err(refused) = mqlcal_features::split::split(table, &config.model) {
+            errors.push(refused.0);
+        }
     }
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
