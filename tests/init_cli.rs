@@ -1167,7 +1167,7 @@ fn init_drafts_open_after_days_for_leads_recycled_for_good() {
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("lost = [\"lost\", \"Unqualified\"]") || draft.contains("lost = [\"Unqualified\", \"lost\"]"), "{draft}");
     let said = format!(
-        "open_after_days = 180   # GUESS: {open} of the {} leads created 180 days or more before the latest are still open (\"Recycled\" {recycled}): no cohort has the 80 % of its leads decided that it needs to be judged",
+        "open_after_days = 180   # GUESS: {open} of the {} leads created 180 days or more before the latest are still open (\"Recycled\" {recycled}): too few cohorts have the 80 % of their leads decided that they need to be judged",
         old.len()
     );
     assert!(draft.contains(&said), "{said}\n{draft}");
@@ -1184,10 +1184,12 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     let d = dir.path();
     let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
     header.push("Email".into());
+    // The CRM's record ids are numbers, as HubSpot's: no count signal once replaced.
     let mut email = std::collections::HashMap::new();
     for (k, row) in leads.iter_mut().enumerate() {
         let address = format!("person{k}@example.com");
         email.insert(row[0].clone(), address.clone());
+        row[0] = (40_000_000 + 7 * k).to_string();
         row.push(address);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
@@ -1199,6 +1201,7 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     assert!(draft.contains("id = \"Email\"   # GUESS: unique, and the events' lead ids are its values (1000 of the 1000 checked; 0 of \"lead_id\")"), "{draft}");
     assert!(err.contains("id column: \"Email\""), "{err}");
     assert!(draft.contains("[events]\nlead_id = \"email\"\n"), "{draft}");
+    assert!(!active_columns(&draft).contains(&"lead_id".to_string()), "{draft}");
     let out = validated(d, "draft.toml");
     assert!(out.contains("0 for unknown leads"), "{out}");
     run_job(d, "draft.toml");

@@ -99,7 +99,8 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     };
     let mut notes = ReadNotes::default();
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
-    let mut look = look_at_leads(leads, options, &csv, &mut notes)?;
+    let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
+    let mut look = look_at_leads(leads, options, &csv, window_days, &mut notes)?;
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
@@ -191,7 +192,7 @@ impl LeadsLook {
     }
 }
 
-fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
+fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
     let mut table = read::read_table(leads, csv, None, notes)?;
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
@@ -320,10 +321,10 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, notes: &
         None
     } else {
         let column = outcome.as_deref().and_then(|o| cells::text(&table, o).ok());
-        column.and_then(|cells| stale_open_leads(&won, &created, &cells, &csv.missing))
+        column.and_then(|cells| stale_open_leads(&won, &created, window_days, &cells, &csv.missing))
     };
-    // The decision-date check below judges the outcomes ingest has when it makes it
-    // (before open_after_days).
+    // The decision-date check below judges the outcomes as they are before the
+    // open_after_days drafted for leads open for good (ingest makes it before it too).
     let won_as_written = won.clone();
     let won = if stale_open.is_some() { open_old_leads_lost(won, &created) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
@@ -520,8 +521,8 @@ const KEY_SAMPLE: usize = 1000;
 
 /// The leads column the events' lead ids are the values of, when it is not the guessed
 /// id: of the first [`KEY_SAMPLE`] distinct event lead ids, under half are values of the
-/// id and nine in ten of another nearly unique column (HubSpot's web analytics keyed by
-/// `Email`). The column, and why, for the draft.
+/// id (in any form ingest matches) and nine in ten of another column, unique and never
+/// blank (HubSpot's web analytics keyed by `Email`). The column, and why, for the draft.
 fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String]) -> Option<(String, String)> {
     let mut seen = std::collections::HashSet::new();
     let sample: Vec<&str> = event_ids.iter().filter_map(|c| clean(c, missing)).filter(|id| seen.insert(*id)).take(KEY_SAMPLE).collect();
@@ -534,7 +535,8 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
         let Ok(cells) = cells::text(&look.table, column) else { return 0 };
         let values: std::collections::HashSet<&str> = cells.iter().filter_map(|c| clean(c, missing)).collect();
         let width = other_forms.then(|| id_forms::padded_width(values.iter().copied())).flatten();
-        let found = |id: &str| values.contains(id) || other_forms && id_forms::one_match(id, width, |form| values.contains(form).then_some(())).is_some();
+        // Another form counts only when it names one lead, as in ingest.
+        let found = |id: &str| values.contains(id) || other_forms && id_forms::one_match(id, width, |form| values.get(form).copied()).is_some();
         sample.iter().filter(|id| found(id)).count()
     };
     let by_id = look.id.as_deref().map_or(0, |id| matched(id, true));
@@ -792,14 +794,17 @@ fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<
         .collect()
 }
 
-/// Why an outcome column with won and lost values needs open_after_days, if it does: no
-/// cohort (by quarter or by month) is decided enough to be judged (the default
-/// min_decided_share), and some would be with the leads still open
-/// [`DRAFT_OPEN_AFTER_DAYS`] after their creation judged lost; at least 30 such leads.
-/// With how many of the old leads are open, and their values.
-fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
-    let judged = |won: &[Option<bool>]| (cohorts_to_latest_mature(created, won, 3, 0), cohorts_to_latest_mature(created, won, 1, 0));
-    if judged(won) != (0, 0) || judged(&open_old_leads_lost(won.to_vec(), created)) == (0, 0) {
+/// Why an outcome column with won and lost values needs open_after_days, if it does: the
+/// cohorts up to the latest one decided enough to be judged (the default
+/// min_decided_share) are too few for a held-out cohort and a walk-forward by quarter and
+/// by month alike (the periods [`cohort_period_line`] chooses between), and enough with
+/// the leads still open [`DRAFT_OPEN_AFTER_DAYS`] after their creation judged lost; at
+/// least 30 such leads. With how many of the old leads are open, and their values.
+fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], window_days: i64, outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
+    let enough = |won: &[Option<bool>]| {
+        cohorts_to_latest_mature(created, won, 3, window_days) >= COHORTS_NEEDED || cohorts_to_latest_mature(created, won, 1, window_days) >= COHORTS_NEEDED
+    };
+    if enough(won) || !enough(&open_old_leads_lost(won.to_vec(), created)) {
         return None;
     }
     let latest = created.iter().flatten().max().copied()?;
@@ -823,7 +828,7 @@ fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], outcomes: &ce
     values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let listed: Vec<String> = values.iter().take(3).map(|(v, n)| format!("{} {n}", toml_str(v))).collect();
     Some(format!(
-        "{open} of the {leads} leads created {DRAFT_OPEN_AFTER_DAYS} days or more before the latest are still open ({}{}): no cohort has the {:.0} % of its leads decided that it needs to be judged",
+        "{open} of the {leads} leads created {DRAFT_OPEN_AFTER_DAYS} days or more before the latest are still open ({}{}): too few cohorts have the {:.0} % of their leads decided that they need to be judged",
         listed.join(", "),
         if values.len() > 3 { ", …" } else { "" },
         100.0 * mqlcal_config::DEFAULT_MIN_DECIDED_SHARE

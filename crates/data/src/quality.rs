@@ -162,8 +162,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let mut errors = data_errors(config, stats, &counts);
     // What the fit would refuse: no cohort mature enough to judge, a holdout that leaves
     // no training cohort.
-    // (Not beside another error: no outcome to judge, say, says it better.)
-    if errors.is_empty() {
+    // (Not without both outcomes: that error says it better.)
+    if counts.won > 0 && counts.lost > 0 {
         if let Err(refused) = mqlcal_features::split::split(table, &config.model) {
             errors.push(refused.0);
         }
