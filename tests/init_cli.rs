@@ -1206,9 +1206,11 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     assert!(out.contains("0 for unknown leads"), "{out}");
     run_job(d, "draft.toml");
 
-    // With the won ids given by the CRM id, the CRM id stays the id.
+    // With the won ids given by the CRM id, the CRM id stays the id, and init says the
+    // events match no lead.
     let won: Vec<String> = leads.iter().filter(|l| l[2] == "won").map(|l| l[0].clone()).collect();
     write(d, "won.csv", format!("lead_id\n{}\n", won.join("\n")));
-    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--won-ids", "won.csv", "--events", "events.csv"], "won_ids.toml");
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--won-ids", "won.csv", "--events", "events.csv"], "won_ids.toml");
     assert!(draft.contains("id = \"lead_id\"   # GUESS: unique and never blank"), "{draft}");
+    assert!(err.contains("WARNING: events.csv: the events name leads by \"Email\" (its values, not those of \"lead_id\", which the won ids name leads by): no event will match a lead"), "{err}");
 }

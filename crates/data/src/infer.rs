@@ -510,7 +510,22 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let key_instead = cells::text(&ev, &lead_id).ok().filter(|_| may_rekey).and_then(|ids| events_key(look, &ids, &csv.missing));
+    let key_found = cells::text(&ev, &lead_id).ok().and_then(|ids| events_key(look, &ids, &csv.missing));
+    // With won ids by the guessed id, the id stays: say that the events match no lead.
+    let key_instead = match key_found {
+        Some((column, _)) if !may_rekey => {
+            notes.warnings.push(format!(
+                "WARNING: {}: the events name leads by {} (its values, not those of {}, which the won ids name leads by): no event will match a lead. Export the events with the leads' ids, or the won ids by {} and set [columns] id = {}",
+                events.display(),
+                toml_str(&column),
+                look.id.as_deref().map(toml_str).unwrap_or_default(),
+                toml_str(&column),
+                toml_str(&column)
+            ));
+            None
+        }
+        found => found,
+    };
     let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
     let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look, key?)).unwrap_or_default();
     Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest, key_instead })
