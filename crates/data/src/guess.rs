@@ -202,15 +202,23 @@ pub fn formatted_numbers(p: &ColumnProfile, mark: mqlcal_scorecard::DecimalMark)
     if p.numeric || p.distinct <= FORMATTED_MIN_VALUES {
         return None;
     }
-    let aside = |v: &str| band(v, mark).is_some() || v.trim().starts_with('#');
-    // Displayed as a report would: not a plain number, but one once formatted.
-    let displayed = |v: &str| if mark.read(v.trim()).is_some() { None } else { formatted_number(v, mark, ReadBy::Config) };
-    let listed: usize = p.top_levels.iter().filter(|(v, _)| !aside(v)).map(|(_, n)| n).sum();
-    let numbers: usize = p.top_levels.iter().filter(|(v, _)| !aside(v) && (mark.read(v.trim()).is_some() || displayed(v).is_some())).map(|(_, n)| n).sum();
+    // Each listed value, bands and error values aside: (value, leads, plain number?, what a
+    // displayed number is).
+    let values: Vec<(&str, usize, bool, Option<&'static str>)> = p
+        .top_levels
+        .iter()
+        .filter(|(v, _)| band(v, mark).is_none() && !v.trim().starts_with('#'))
+        .map(|(v, n)| {
+            let plain = mark.read(v.trim()).is_some();
+            (v.as_str(), *n, plain, if plain { None } else { formatted_number(v, mark, ReadBy::Config) })
+        })
+        .collect();
+    let listed: usize = values.iter().map(|v| v.1).sum();
+    let numbers: usize = values.iter().filter(|v| v.2 || v.3.is_some()).map(|v| v.1).sum();
     if listed == 0 || (numbers as f64) < 0.9 * listed as f64 {
         return None;
     }
-    p.top_levels.iter().filter(|(v, _)| !aside(v)).find_map(|(v, _)| Some((v.as_str(), displayed(v)?)))
+    values.iter().find_map(|&(v, _, _, displayed)| Some((v, displayed?)))
 }
 
 /// Values a column of displayed numbers has more than: fewer (`10%`, `25%`, `50%`) make a

@@ -800,13 +800,16 @@ const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 /// (or an undated one) is not judged yet, won or not — else the young leads that count
 /// would all be won ones, and every column filled only lately would look like leakage.
 fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
-    let Some(as_of) = created.iter().flatten().max().copied() else { return vec![None; won.len()] };
-    won.into_iter()
-        .zip(created.iter().chain(std::iter::repeat(&None)))
-        .map(|(outcome, created)| {
-            created.filter(|&c| as_of - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| outcome.unwrap_or(false))
-        })
-        .collect()
+    let old = created_long_ago(created);
+    won.into_iter().enumerate().map(|(row, outcome)| old.get(row).copied().unwrap_or(false).then(|| outcome.unwrap_or(false))).collect()
+}
+
+/// Per row, whether the lead was created at least [`DRAFT_OPEN_AFTER_DAYS`] before the
+/// latest creation: old enough for open_after_days to judge it, as init's drafts judge at
+/// the latest creation. False for an undated lead.
+fn created_long_ago(created: &[Option<i64>]) -> Vec<bool> {
+    let latest = created.iter().flatten().max().copied();
+    created.iter().map(|c| matches!((c, latest), (Some(c), Some(latest)) if latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400)).collect()
 }
 
 /// Why an outcome column with won and lost values needs open_after_days, if it does: the
@@ -822,12 +825,10 @@ fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], window_days: 
     if enough(won) || !enough(&open_old_leads_lost(won.to_vec(), created)) {
         return None;
     }
-    let latest = created.iter().flatten().max().copied()?;
-    let old = |c: &Option<i64>| c.is_some_and(|c| latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400);
     let (mut leads, mut open) = (0usize, 0usize);
     let mut values: BTreeMap<&str, usize> = BTreeMap::new();
-    for ((outcome, created), cell) in won.iter().zip(created).zip(outcomes.iter()) {
-        if !old(created) {
+    for ((outcome, old), cell) in won.iter().zip(created_long_ago(created)).zip(outcomes.iter()) {
+        if !old {
             continue;
         }
         leads += 1;
@@ -853,11 +854,8 @@ fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], window_days: 
 /// `won` as open_after_days judges it at the latest creation: a lead still open at least
 /// [`DRAFT_OPEN_AFTER_DAYS`] after it was created is lost.
 fn open_old_leads_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
-    let Some(latest) = created.iter().flatten().max().copied() else { return won };
-    won.into_iter()
-        .zip(created.iter().chain(std::iter::repeat(&None)))
-        .map(|(outcome, created)| outcome.or_else(|| created.filter(|&c| latest - c >= DRAFT_OPEN_AFTER_DAYS * 86_400).map(|_| false)))
-        .collect()
+    let old = created_long_ago(created);
+    won.into_iter().enumerate().map(|(row, outcome)| outcome.or_else(|| old.get(row).copied().unwrap_or(false).then_some(false))).collect()
 }
 
 /// `[outcome]`, after the warning that wins come in whole groups of a column, if they do.
