@@ -295,6 +295,39 @@ pub fn export_snapshot_named(name: &str) -> Option<&'static str> {
     ["last", "latest", "recent", "modified", "contacted"].into_iter().find(|w| has(w))
 }
 
+/// The word that names a column as one the sales team fills in, if one does: a word of a
+/// sales field (`quality`, `score`, `stage`, `status`, `tag`, `owner`, `close`, `reason`,
+/// anywhere in the name); `sales` beside what sales does (HubSpot's `Number of Sales
+/// Activities`, `Sales Email Replied`; not `wholesale`, `Annual Sales`, `Sales Region`); a
+/// deal's value or odds (Pipedrive's `Deal - Value`, an `Opportunity Amount`: set once the
+/// lead is an opportunity); counts of activities, tasks, calls or meetings (Pipedrive's
+/// `Done activities`, `Activities to do`, a `Call Count`: in a CRM what sales logs, where
+/// what a lead does is visits, opens, clicks and form fills; not a lead's own `Inbound
+/// Calls`, `Meetings Booked`, `Web Activities`).
+pub fn sales_named(name: &str) -> Option<&'static str> {
+    const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
+    const SALES_DOES: [&str; 16] =
+        ["activity", "activities", "email", "emails", "call", "calls", "rep", "accepted", "qualified", "touch", "touches", "meeting", "meetings", "replied", "outreach", "sequence"];
+    let lower = name.to_lowercase();
+    if let Some(w) = SALES_WORDS.into_iter().find(|w| lower.contains(w)) {
+        return Some(w);
+    }
+    let words = name_words(name);
+    let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
+    if has(&["sales"]) && has(&SALES_DOES) {
+        return Some("sales");
+    }
+    if has(&["deal", "deals", "opportunity", "opportunities", "opp"]) && has(&["value", "amount", "probability", "forecast", "expected"]) {
+        return Some("deal value");
+    }
+    let leads_own = has(&["inbound", "booked", "web", "website", "marketing", "lead", "leads"]);
+    let to_do = words.windows(2).any(|pair| pair[0] == "to" && pair[1] == "do");
+    let counted = quantity_named(name);
+    let logged = has(&["activities", "tasks", "meetings", "calls"]) && (counted || to_do || has(&["done", "completed", "open", "scheduled", "logged", "planned"]))
+        || has(&["call", "meeting", "task"]) && counted;
+    (!leads_own && logged).then_some("activities")
+}
+
 /// A column named as the date a lead was decided (won or lost): Salesforce's `CloseDate`
 /// and `ConvertedDate`, Zoho's `Closing Date`, HubSpot's `Became a Customer Date` and
 /// `hs_date_entered_customer`, `won_date`, `Closed At`. Not the creation date, not a

@@ -274,29 +274,7 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
             ));
         }
     }
-    let lower = name.to_lowercase();
-    const SALES_WORDS: [&str; 8] = ["quality", "score", "stage", "status", "tag", "owner", "close", "reason"];
-    // HubSpot's `Number of Sales Activities`, `Sales Email Replied`: a word of its own
-    // (not "wholesale"), with what sales does (not `Annual Sales`, `Sales Region`).
-    let words = crate::guess::name_words(name);
-    const SALES_DOES: [&str; 16] =
-        ["activity", "activities", "email", "emails", "call", "calls", "rep", "accepted", "qualified", "touch", "touches", "meeting", "meetings", "replied", "outreach", "sequence"];
-    let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
-    let sales = (has(&["sales"]) && has(&SALES_DOES)).then_some(&"sales");
-    // A deal's value or odds (Pipedrive's `Deal - Value`, an opportunity's `Amount`):
-    // sales sets them once the lead is an opportunity.
-    let deal_value = (has(&["deal", "deals", "opportunity", "opportunities", "opp"]) && has(&["value", "amount", "probability", "forecast", "expected"])).then_some(&"deal value");
-    // Counts of activities, tasks, calls or meetings (Pipedrive's `Done activities`,
-    // `Activities to do`): in a CRM, what sales logs; what a lead does is visits, opens,
-    // clicks and form fills.
-    // Not what the lead did: `Inbound Calls`, `Meetings Booked`, `Web Activities`.
-    let leads_own = has(&["inbound", "booked", "web", "website", "marketing", "lead", "leads"]);
-    let to_do = words.windows(2).any(|pair| pair[0] == "to" && pair[1] == "do");
-    let logged = (!leads_own
-        && (has(&["activities", "tasks", "meetings", "calls"]) && (crate::guess::quantity_named(name) || to_do || has(&["done", "completed", "open", "scheduled", "logged", "planned"]))
-            || has(&["call", "meeting", "task"]) && crate::guess::quantity_named(name)))
-    .then_some(&"activities");
-    if let Some(w) = SALES_WORDS.iter().find(|w| lower.contains(*w)).or(sales).or(deal_value).or(logged) {
+    if let Some(w) = crate::guess::sales_named(name) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
     }
     crate::guess::export_snapshot_named(name).map(|w| {
