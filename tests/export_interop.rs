@@ -27,6 +27,8 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     for engine in ["sqlite", "duckdb", "postgres"] {
         let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
         assert!(sql.contains(&format!("'{}'", INDUSTRY.replace('\'', "''"))), "the level is one quoted literal");
+        // Its other spelling, and a listed value's, are asked for too.
+        assert!(sql.contains(&format!("'{}'", INDUSTRY_SPELLED.replace('\'', "''"))) && sql.contains("';PRICING;'"), "{sql}");
     }
 }
 

@@ -1025,7 +1025,7 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     assert!(said("activities no signal counts").contains("Webinar Registered ("));
     assert_eq!(
         said("signal \"title\": \"VP\""),
-        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: make the export write one spelling")
+        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: if it is the same, count it as the level: spellings = {{ vp = [\"VP\"] }} (or make the export write one spelling)")
     );
     assert_eq!(
         said("signal \"interests\": \" Webinar\""),
@@ -1034,6 +1034,22 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     // The text report says the same; the sample as it is has none of it.
     let (_, text, _) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert!(text.contains("count both: activity = [\"webinar_registration\", \"Webinar Registration\"]"), "{text}");
+    // The fix as written: with the spellings line the validate suggests, the title warning
+    // goes and those leads count as "vp" (the feature table's column, counted by hand).
+    let config = std::fs::read_to_string(dir.path().join("mqlcal.toml"))
+        .unwrap()
+        .replace("levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\n", "levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\nspellings = { vp = [\"VP\"] }\n");
+    assert!(config.contains("spellings = { vp"));
+    write(dir.path(), "spelled.toml", config);
+    let (code, text, err) = run_in(dir.path(), &["validate", "--config", "spelled.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!text.contains("signal \"title\": \"VP\"") && text.contains("signal \"interests\": \" Webinar\""), "{text}");
+    let (code, _, err) = run_in(dir.path(), &["features", "--config", "spelled.toml", "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (features_header, features) = read_csv(&dir.path().join("features.csv"));
+    let vp_column = features_header.iter().position(|h| h == "title=vp").unwrap();
+    let vp_leads = leads.iter().filter(|row| row[title] == "vp" || row[title] == "VP").count();
+    assert_eq!(features.iter().filter(|row| row[vp_column] == "1.0").count(), vp_leads);
     let (code, sample, err) = run_in(&repo_root(), &["validate"]);
     assert_eq!(code, 0, "{err}");
     assert!(!sample.contains("but for case, spaces or punctuation"), "{sample}");

@@ -300,6 +300,77 @@ fn init_drafts_an_activity_written_two_ways_as_one_signal() {
     assert!(two_ways == one_way && two_ways.len() > 3000 * 20);
 }
 
+/// A level written several ways (a picklist renamed, two CRMs merged: "Financial
+/// Services" and "FINANCIAL SERVICES" beside "financial services"; "VP" beside "vp"): init
+/// drafts one level with its other spellings, counted together, and says so; validate has
+/// nothing to say of it; the feature table and the scores are those of the export that
+/// writes each level one way, and the model file says it needs a reader of version 3.
+#[test]
+fn init_drafts_a_level_written_several_ways_as_one_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synth(d, "crm", 4000, 13, &[]);
+    let (header, rows) = read_csv(&d.join("crm/leads.csv"));
+    let (industry, title) = (header.iter().position(|h| h == "industry").unwrap(), header.iter().position(|h| h == "title_seniority").unwrap());
+    let capitalized = |text: &str| text.split(' ').map(|w| w[..1].to_uppercase() + &w[1..]).collect::<Vec<_>>().join(" ");
+    let mut respelled = rows.clone();
+    for (k, row) in respelled.iter_mut().enumerate() {
+        row[industry] = match k % 7 {
+            0 | 3 => capitalized(&row[industry]),
+            5 => row[industry].to_uppercase(),
+            _ => row[industry].clone(),
+        };
+        if row[title] == "vp" && k % 3 == 0 {
+            row[title] = "VP".into();
+        }
+    }
+    write_csv(&d.join("leads.csv"), &header, &respelled);
+    std::fs::copy(d.join("crm/events.csv"), d.join("events.csv")).unwrap();
+    // By hand: the leads of each spelling of "financial services" and of "vp".
+    let count = |column: usize, value: &str| respelled.iter().filter(|r| r[column] == value).count();
+    let financial = ["financial services", "Financial Services", "FINANCIAL SERVICES"].map(|v| count(industry, v));
+    let vp = ["vp", "VP"].map(|v| count(title, v));
+    assert!(financial.iter().chain(&vp).all(|&n| n > 30), "{financial:?} {vp:?}");
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let said = format!(
+        "financial services ({}: \"financial services\" {}, \"Financial Services\" {}, \"FINANCIAL SERVICES\" {})",
+        financial.iter().sum::<usize>(),
+        financial[0],
+        financial[1],
+        financial[2]
+    );
+    assert!(draft.contains(&said), "{said} in {draft}");
+    assert!(draft.contains(&format!("vp ({}: \"vp\" {}, \"VP\" {})", vp[0] + vp[1], vp[0], vp[1])), "{draft}");
+    assert!(draft.contains("\n[signals.spellings]   # GUESS: written alike but for case, spaces or punctuation, so each is one level\n\"financial services\" = [\"Financial Services\", \"FINANCIAL SERVICES\"]\n"), "{draft}");
+    assert!(draft.contains("\nvp = [\"VP\"]\n"), "{draft}");
+    let out = validated(d, "draft.toml");
+    assert!(!out.contains("but for case, spaces or punctuation") && out.contains("OK (0 warnings)"), "{out}");
+
+    // The same features and scores as the draft of the export that writes each level one way.
+    std::fs::create_dir(d.join("one_way")).unwrap();
+    std::fs::copy(d.join("crm/events.csv"), d.join("one_way/events.csv")).unwrap();
+    std::fs::copy(d.join("crm/leads.csv"), d.join("one_way/leads.csv")).unwrap();
+    let (code, _, err) = run_in(&d.join("one_way"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let one_way_draft = std::fs::read_to_string(d.join("one_way/draft.toml")).unwrap();
+    assert!(!one_way_draft.contains("spellings"), "{one_way_draft}");
+    for (folder, table) in [(d.to_path_buf(), "several_ways"), (d.join("one_way"), "../one_way")] {
+        let (code, _, err) = run_in(&folder, &["features", "--config", "draft.toml", "-o", &format!("{table}.csv")]);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = run_in(&folder, &["fit", "--config", "draft.toml", "-o", "model.json"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = run_in(&folder, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", &format!("{table}_scores.csv")]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for (several, one) in [("several_ways.csv", "one_way.csv"), ("several_ways_scores.csv", "one_way_scores.csv")] {
+        let (several, one) = (std::fs::read(d.join(several)).unwrap(), std::fs::read(d.join(one)).unwrap());
+        assert!(several == one && several.len() > 4000 * 10);
+    }
+    let model = std::fs::read_to_string(d.join("model.json")).unwrap();
+    assert!(model.contains("\"spellings\": [\n          \"VP\"\n        ]") && model.contains("\"schema_version\": 3,"), "a reader of version 1 or 2 refuses it");
+}
+
 /// Company size exported as bands ("51-200", "10001+"), as CRMs write it: init drafts a
 /// categorical signal whose levels run smallest first, and the draft runs; a numeric
 /// signal on the column is refused with that fix (tests/bad_inputs.rs).

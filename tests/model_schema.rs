@@ -36,7 +36,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(3), "3 is not one of [1, 2]"),
+        ("newer.json", "/schema_version", serde_json::json!(4), "4 is not one of [1, 2, 3]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -54,6 +54,19 @@ fn model_files_match_the_json_schema() {
     write(dir.path(), "listed.json", serde_json::to_string(&listed).unwrap());
     let (ok, msg) = validate(dir.path(), &["listed.json"]);
     assert!(ok, "{msg}");
+    // Other spellings of a level (version 3); an empty list is not how a model writes none.
+    let mut spelled = model.clone();
+    spelled["schema_version"] = serde_json::json!(3);
+    let level = spelled["signals"].as_array_mut().unwrap().iter_mut().find(|s| s["recipe"]["kind"] == "level").unwrap();
+    level["recipe"]["spellings"] = serde_json::json!(["VP", "Vp"]);
+    write(dir.path(), "spelled.json", serde_json::to_string(&spelled).unwrap());
+    let (ok, msg) = validate(dir.path(), &["spelled.json"]);
+    assert!(ok, "{msg}");
+    let level = spelled["signals"].as_array_mut().unwrap().iter_mut().find(|s| s["recipe"]["kind"] == "level").unwrap();
+    level["recipe"]["spellings"] = serde_json::json!([]);
+    write(dir.path(), "no_spellings.json", serde_json::to_string(&spelled).unwrap());
+    let (ok, msg) = validate(dir.path(), &["no_spellings.json"]);
+    assert!(!ok && msg.contains("spellings"), "{msg}");
     // What the model file records of messier exports: a decimal comma, zoned or Unix timestamps.
     let recorded = |name: &str, decimal: &str, created: &str, occurred: &str| {
         let mut m = model.clone();

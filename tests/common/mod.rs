@@ -221,6 +221,8 @@ pub fn jpmml_rows(dir: &Path, pmml: &str, features: &str) -> std::collections::H
 /// a title level with a leading `=`.
 pub const INDUSTRY: &str = "O'Brien; -- DROP TABLE leads; \"Zürich\" \\ C:\\temp\\";
 pub const TITLE: &str = "=VP";
+/// How every tenth lead of the hostile sample writes [`INDUSTRY`]: one of its `spellings`.
+pub const INDUSTRY_SPELLED: &str = "O'BRIEN; -- DROP TABLE LEADS; \"ZÜRICH\" \\ C:\\TEMP\\";
 
 pub fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -326,7 +328,8 @@ pub fn interests(k: usize, won: bool) -> String {
     }
 }
 
-/// The sample with hostile levels, a multi-select column (`interests`, [`interests`]),
+/// The sample with hostile levels, one of them also written another way (its `spellings`),
+/// a multi-select column (`interests`, [`interests`]; `PRICING` a spelling of `Pricing`),
 /// standard decay on pricing visits, a cap on awareness content and overrides.
 pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     let data = repo_root().join("notebooks-data");
@@ -334,16 +337,21 @@ pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     let mut lines = sample.lines();
     let mut leads = format!("{},interests\n", lines.next().unwrap());
     for (k, line) in lines.enumerate() {
-        leads.push_str(&format!("{line},{}\n", csv_cell(&interests(k + 1, line.split(',').nth(2) == Some("won")))));
+        // Every tenth lead writes the industry, every fourth listing writes Pricing, another way.
+        let listed = interests(k + 1, line.split(',').nth(2) == Some("won"));
+        let listed = if k % 4 == 0 { listed.replace("Pricing", "PRICING") } else { listed };
+        let industry = if k % 10 == 0 { INDUSTRY_SPELLED } else { INDUSTRY };
+        let line = line.replace(",financial services,", &format!(",{},", csv_cell(industry))).replace(",vp,", &format!(",{},", csv_cell(TITLE)));
+        leads.push_str(&format!("{line},{}\n", csv_cell(&listed)));
     }
-    let leads = leads
-        .replace(",financial services,", &format!(",{},", csv_cell(INDUSTRY)))
-        .replace(",vp,", &format!(",{},", csv_cell(TITLE)));
     write(dir, "leads.csv", leads);
     let config = std::fs::read_to_string(data.join("mqlcal.toml"))
         .unwrap()
         .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
-        .replace("\"financial services\"", &toml_string(INDUSTRY))
+        .replace(
+            "\"financial services\", \"healthcare\", \"education\", \"government\"]\n",
+            &format!("{}, \"healthcare\", \"education\", \"government\"]\nspellings = {{ {} = [{}] }}\n", toml_string(INDUSTRY), toml_string(INDUSTRY), toml_string(INDUSTRY_SPELLED)),
+        )
         .replace("levels = [\"c-level\", \"vp\",", &format!("levels = [\"c-level\", {},", toml_string(TITLE)))
         .replace("activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"none\"", "activity = [\"pricing_page_visit\"]\ncap = 3\ndecay = \"standard\"")
         .replace(
@@ -352,10 +360,10 @@ pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
         );
     let levels: Vec<String> = INTERESTS.iter().map(|v| toml_string(v)).collect();
     let config = format!(
-        "{config}\n[[signals]]\nname = \"interests\"\naxis = \"engagement\"\nkind = \"categorical\"\ncolumn = \"interests\"\nseparator = \";\"\nlevels = [{}]\n",
+        "{config}\n[[signals]]\nname = \"interests\"\naxis = \"engagement\"\nkind = \"categorical\"\ncolumn = \"interests\"\nseparator = \";\"\nlevels = [{}]\nspellings = {{ Pricing = [\"PRICING\"] }}\n",
         levels.join(", ")
     );
-    assert!(config.contains("decay = \"standard\"") && config.contains(&toml_string(TITLE)));
+    assert!(config.contains("decay = \"standard\"") && config.contains(&toml_string(TITLE)) && config.contains(&toml_string(INDUSTRY_SPELLED)));
     write(dir, "mqlcal.toml", config)
 }
 

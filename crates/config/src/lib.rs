@@ -17,7 +17,7 @@ mod rule;
 mod sales;
 mod signals;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use raw::RawConfig;
@@ -197,8 +197,9 @@ fn fmt_num(v: f64) -> String {
 pub enum SignalSource {
     /// One indicator per listed level; other values and blanks are the baseline. With a
     /// `separator`, a cell lists several values (a multi-select field: `Webinar;Pricing`)
-    /// and each level's indicator is 1 when it is one of them.
-    Categorical { column: String, levels: Vec<String>, separator: Option<String> },
+    /// and each level's indicator is 1 when it is one of them. `spellings`: other ways the
+    /// data writes a level (by level; a cell written so counts as the level).
+    Categorical { column: String, levels: Vec<String>, separator: Option<String>, spellings: BTreeMap<String, Vec<String>> },
     /// A finite number (may be negative).
     Numeric {
         column: String,
@@ -230,6 +231,13 @@ impl SignalSource {
             | SignalSource::Flag { column, .. } => Some(column),
             SignalSource::Events { .. } => None,
         }
+    }
+
+    /// The level a categorical signal's cell value (or listed value) stands for: a level
+    /// itself or one of its other spellings. None for other values and other kinds.
+    pub fn level_named(&self, value: &str) -> Option<&str> {
+        let SignalSource::Categorical { levels, spellings, .. } = self else { return None };
+        levels.iter().find(|l| *l == value).or_else(|| spellings.iter().find(|(_, s)| s.iter().any(|s| s == value)).map(|(l, _)| l)).map(String::as_str)
     }
 
     pub fn kind(&self) -> &'static str {

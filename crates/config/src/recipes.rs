@@ -12,7 +12,7 @@ impl Signal {
     pub fn recipes(&self) -> Vec<(String, Recipe)> {
         let names = self.feature_names();
         match &self.source {
-            SignalSource::Categorical { column, levels, separator } => names
+            SignalSource::Categorical { column, levels, separator, spellings } => names
                 .into_iter()
                 .zip(levels)
                 .map(|(name, level)| {
@@ -22,6 +22,7 @@ impl Signal {
                             column: column.clone(),
                             value: level.clone(),
                             separator: separator.clone(),
+                            spellings: spellings.get(level).cloned().unwrap_or_default(),
                         },
                     )
                 })

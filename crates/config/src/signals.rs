@@ -1,6 +1,8 @@
 //! `[[signals]]`: each signal's name, axis and kind, the keys its kind takes,
 //! and the column or events it is computed from.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::{suggest, AutoBins, Axis, Decay, NumericTransform, Signal, SignalSource};
@@ -31,6 +33,7 @@ pub struct RawSignal {
     pub column: Option<String>,
     pub levels: Option<Vec<String>>,
     pub separator: Option<String>,
+    pub spellings: Option<BTreeMap<String, OneOrMany>>,
     pub floor: Option<f64>,
     pub cap: Option<f64>,
     pub scale: Option<f64>,
@@ -130,7 +133,7 @@ impl RawSignal {
             format!("{at}: `kind` is required, one of {}", SIGNAL_KINDS.join(", "))
         })?;
         let allowed: &[&str] = match kind.as_str() {
-            "categorical" => &["column", "levels", "separator"],
+            "categorical" => &["column", "levels", "separator", "spellings"],
             "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins", "min_bin_share"],
             "flag" => &["column", "equals"],
             "events" => &["activity", "cap", "scale", "decay"],
@@ -153,6 +156,7 @@ impl RawSignal {
             ("column", self.column.is_some()),
             ("levels", self.levels.is_some()),
             ("separator", self.separator.is_some()),
+            ("spellings", self.spellings.is_some()),
             ("floor", self.floor.is_some()),
             ("cap", self.cap.is_some()),
             ("scale", self.scale.is_some()),
@@ -249,13 +253,18 @@ impl RawSignal {
                         return Err(format!("{at}: level {level:?} is listed twice"));
                     }
                 }
+                let spellings = self.spellings(at, &levels)?;
                 if let Some(separator) = &self.separator {
                     check_separator(at, separator, &levels)?;
+                    if let Some(spelling) = spellings.values().flatten().find(|s| s.contains(separator.as_str())) {
+                        return Err(format!("{at}: spelling {spelling:?} contains the separator {separator:?}: list the values one by one"));
+                    }
                 }
                 SignalSource::Categorical {
                     column: self.column(at, kind)?,
                     levels,
                     separator: self.separator.clone(),
+                    spellings,
                 }
             }
             "numeric" => SignalSource::Numeric {
@@ -287,6 +296,40 @@ impl RawSignal {
             _ => self.events_source(at, have_events)?,
         };
         Ok(source)
+    }
+
+    /// A categorical's other spellings, by level: each names a level, and each spelling is
+    /// written once, is no level, and is as a trimmed cell reads (so it can match one).
+    fn spellings(&self, at: &str, levels: &[String]) -> Result<BTreeMap<String, Vec<String>>, String> {
+        let mut out = BTreeMap::new();
+        let mut seen: Vec<(String, &String)> = Vec::new();
+        for (level, spellings) in self.spellings.iter().flatten() {
+            if !levels.contains(level) {
+                let hint = suggest(level, levels.iter().map(String::as_str)).map(|s| format!("; did you mean {s:?}?")).unwrap_or_default();
+                return Err(format!("{at}: spellings names {level:?}, which is not one of its levels{hint} (spellings = {{ level = [\"other spelling\", ...] }})"));
+            }
+            let spellings = spellings.clone().into_vec();
+            if spellings.is_empty() {
+                return Err(format!("{at}: spellings of {level:?} lists none; list the other ways the data writes it, or leave the level out of spellings"));
+            }
+            for spelling in &spellings {
+                if spelling.trim().is_empty() || spelling.trim() != spelling {
+                    return Err(format!(
+                        "{at}: spelling {spelling:?} of {level:?} is blank or has spaces around it, and cells are read trimmed, so it would never match; write it as the trimmed cell reads"
+                    ));
+                }
+                if levels.contains(spelling) {
+                    return Err(format!("{at}: {spelling:?} is a level and a spelling of {level:?}: a cell stands for one level; list it as one or the other"));
+                }
+                if let Some((_, first)) = seen.iter().find(|(s, _)| s == spelling) {
+                    let which = if *first == level { format!("twice for {level:?}") } else { format!("for {first:?} and {level:?}") };
+                    return Err(format!("{at}: spelling {spelling:?} is listed {which}: a cell stands for one level"));
+                }
+                seen.push((spelling.clone(), level));
+            }
+            out.insert(level.clone(), spellings);
+        }
+        Ok(out)
     }
 
     /// An events signal: needs the events file and at least one activity.

@@ -226,6 +226,31 @@ fn decided_at_ends_windows_and_needs_events_and_a_creation_date() {
 }
 
 #[test]
+fn other_spellings_of_a_level_are_checked() {
+    let with = |key: &str| MINIMAL.replacen("levels = [\"VP\", \"Director\"]", &format!("levels = [\"VP\", \"Director\"]\n{key}"), 1);
+    let c = load(&with("spellings = { VP = [\"vp\", \"V.P.\"], Director = \"director\" }")).unwrap();
+    let SignalSource::Categorical { spellings, .. } = &c.signals[0].source else { panic!("a categorical") };
+    assert_eq!(spellings.get("VP"), Some(&vec!["vp".to_string(), "V.P.".to_string()]));
+    assert_eq!((c.signals[0].source.level_named("V.P."), c.signals[0].source.level_named("director"), c.signals[0].source.level_named("DIRECTOR")), (Some("VP"), Some("Director"), None));
+    assert!(matches!(&c.recipes()[0].1, Recipe::Level { spellings, .. } if spellings == &["vp", "V.P."]));
+    assert!(matches!(&c.recipes()[1].1, Recipe::Level { spellings, .. } if spellings == &["director"]));
+    // The table form init writes, after the signal's other keys.
+    let table = MINIMAL.replacen("levels = [\"VP\", \"Director\"]", "levels = [\"VP\", \"Director\"]\n[signals.spellings]\nVP = [\"vp\"]", 1);
+    assert!(matches!(&load(&table).unwrap().recipes()[0].1, Recipe::Level { spellings, .. } if spellings == &["vp"]));
+    let err = |key: &str| load(&with(key)).unwrap_err().to_string();
+    assert!(err("spellings = { Directr = [\"director\"] }").contains("spellings names \"Directr\", which is not one of its levels; did you mean \"Director\"?"));
+    assert!(err("spellings = { VP = [] }").contains("spellings of \"VP\" lists none"));
+    assert!(err("spellings = { VP = [\" vp\"] }").contains("spelling \" vp\" of \"VP\" is blank or has spaces around it"));
+    assert!(err("spellings = { VP = [\"\"] }").contains("is blank or has spaces around it"));
+    assert!(err("spellings = { VP = [\"Director\"] }").contains("\"Director\" is a level and a spelling of \"VP\""));
+    assert!(err("spellings = { VP = [\"x\"], Director = [\"x\"] }").contains("spelling \"x\" is listed for \"Director\" and \"VP\""));
+    assert!(err("spellings = { VP = [\"x\", \"x\"] }").contains("spelling \"x\" is listed twice for \"VP\""));
+    assert!(err("separator = \";\"\nspellings = { VP = [\"v;p\"] }").contains("spelling \"v;p\" contains the separator \";\""));
+    let flag = MINIMAL.replacen("bins = [50, 500]", "bins = [50, 500]\nspellings = { a = [\"b\"] }", 1);
+    assert!(load(&flag).unwrap_err().to_string().contains("`spellings` does not apply to kind = \"numeric\""));
+}
+
+#[test]
 fn a_multi_select_separator_is_checked() {
     let with = |key: &str| MINIMAL.replacen("levels = [\"VP\", \"Director\"]", &format!("levels = [\"VP\", \"Director\"]\n{key}"), 1);
     let c = load(&with("separator = \";\"")).unwrap();

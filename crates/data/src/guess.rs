@@ -486,16 +486,51 @@ pub fn multi_select(p: &ColumnProfile) -> Option<(&'static str, Vec<(String, usi
     Some((separator, values))
 }
 
-/// Levels of a categorical to keep: every level with at least `min_count`
-/// leads except the most frequent (the baseline, left out so the levels are
-/// not collinear with the intercept), at most 40. Returns (baseline, kept, pooled leads).
-pub fn levels(p: &ColumnProfile, min_count: usize) -> (Option<(String, usize)>, Vec<(String, usize)>, usize) {
-    let mut it = p.top_levels.iter();
+/// One level as the data writes it: its most frequent spelling, the leads of all its
+/// spellings together, and the other spellings with their leads (most frequent first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpelledLevel {
+    pub level: String,
+    pub leads: usize,
+    pub others: Vec<(String, usize)>,
+}
+
+/// `values` (with their leads, most frequent first) where those written alike but for
+/// case, spaces or punctuation ([`spelling`]: `Software`, `SOFTWARE`, `software`) are one
+/// level, under its most frequent spelling; values that read as different bands stay apart
+/// (`5-1200` is not `51-200`). Most leads first, ties by name.
+pub fn spelled_levels(values: &[(String, usize)], decimal: mqlcal_scorecard::DecimalMark) -> Vec<SpelledLevel> {
+    let mut groups: Vec<SpelledLevel> = Vec::new();
+    let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (value, n) in values {
+        let band = mqlcal_scorecard::band(value, decimal).map(|(lo, hi)| format!("\u{0}{lo}\u{0}{hi}")).unwrap_or_default();
+        match by_key.entry(spelling(value) + &band) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let group = &mut groups[*at.get()];
+                group.leads += n;
+                group.others.push((value.clone(), *n));
+            }
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(groups.len());
+                groups.push(SpelledLevel { level: value.clone(), leads: *n, others: Vec::new() });
+            }
+        }
+    }
+    groups.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.level.cmp(&b.level)));
+    groups
+}
+
+/// Levels of a categorical to keep, from its [`spelled_levels`] (every value `p` lists,
+/// spellings taken together): every level with at least `min_count` leads except the most
+/// frequent (the baseline, left out so the levels are not collinear with the intercept),
+/// at most 40. Returns (baseline, kept, pooled leads: the other levels' and the values'
+/// beyond those the profile lists).
+pub fn levels(p: &ColumnProfile, levels: &[SpelledLevel], min_count: usize) -> (Option<SpelledLevel>, Vec<SpelledLevel>, usize) {
+    let mut it = levels.iter();
     let baseline = it.next().cloned();
-    let kept: Vec<(String, usize)> = it.clone().filter(|(_, n)| *n >= min_count).take(40).cloned().collect();
-    let pooled: usize = p.top_levels.iter().skip(1).filter(|(v, _)| !kept.iter().any(|(k, _)| k == v)).map(|(_, n)| n).sum::<usize>()
-        + p.rows.saturating_sub(p.blanks + p.top_levels.iter().map(|(_, n)| n).sum::<usize>());
-    (baseline, kept, pooled)
+    let kept: Vec<SpelledLevel> = it.filter(|l| l.leads >= min_count).take(40).cloned().collect();
+    let named = baseline.iter().chain(&kept).map(|l| l.leads).sum::<usize>();
+    (baseline, kept, p.rows.saturating_sub(p.blanks + named))
 }
 
 /// A first `[sales]` section from the data: capacity for the best share of a
@@ -715,6 +750,7 @@ mod tests {
 
     #[test]
     fn sentinels_codes_and_levels() {
+        use mqlcal_scorecard::DecimalMark;
         let pdays = profile("pdays", &[("999", 960), ("3", 20), ("6", 12), ("12", 8)], true);
         assert_eq!(sentinel(&pdays), Some(("999".into(), 960, 12.0)));
         let age = profile("age", &[("30", 500), ("99", 2), ("45", 498)], true);
@@ -728,9 +764,17 @@ mod tests {
         assert_eq!(axis("age"), "fit");
         assert_eq!(axis("TotalVisits"), "engagement");
         let job = profile("job", &[("admin", 100), ("tech", 60), ("rare", 3)], false);
-        let (baseline, kept, pooled) = levels(&job, 30);
-        assert_eq!(baseline, Some(("admin".into(), 100)));
-        assert_eq!(kept, vec![("tech".into(), 60)]);
+        let level = |level: &str, leads: usize, others: &[(&str, usize)]| SpelledLevel { level: level.into(), leads, others: others.iter().map(|&(o, n)| (o.into(), n)).collect() };
+        let (baseline, kept, pooled) = levels(&job, &spelled_levels(&job.top_levels, DecimalMark::Point), 30);
+        assert_eq!(baseline, Some(level("admin", 100, &[])));
+        assert_eq!(kept, vec![level("tech", 60, &[])]);
         assert_eq!(pooled, 3);
+        // Spellings of one level are one level under the most frequent, with their leads
+        // together; "Tech " and "TECH" lift it over "admin", and "rare" over the bar.
+        let spelled = profile("job", &[("admin", 100), ("tech", 60), ("Tech Ops", 50), ("TECH", 45), ("rare", 20), ("RARE", 12), ("51-200", 9), ("5-1200", 8)], false);
+        let (baseline, kept, pooled) = levels(&spelled, &spelled_levels(&spelled.top_levels, DecimalMark::Point), 30);
+        assert_eq!(baseline, Some(level("tech", 105, &[("TECH", 45)])));
+        assert_eq!(kept, vec![level("admin", 100, &[]), level("Tech Ops", 50, &[]), level("rare", 32, &[("RARE", 12)])]);
+        assert_eq!(pooled, 17, "the two bands, apart though written alike");
     }
 }

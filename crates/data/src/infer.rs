@@ -13,7 +13,7 @@ use mqlcal_features::{calendar, AsOf, Outcome};
 use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
-use crate::guess;
+use crate::guess::{self, SpelledLevel};
 use crate::id_forms;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::{self, ReadNotes};
@@ -25,6 +25,15 @@ const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 pub struct Draft {
     pub toml: String,
     pub guesses: Vec<String>,
+}
+
+/// A key of a TOML table: bare when TOML allows it, else a quoted string.
+pub(crate) fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_string()
+    } else {
+        toml_str(key)
+    }
 }
 
 pub(crate) fn toml_str(s: &str) -> String {
@@ -1164,14 +1173,31 @@ fn write_sales(t: &mut String, table: &read::Table, months: &[Option<i32>], won:
     let _ = writeln!(t, "target_conversion = [{low}, {high}]   # GUESS: share of MQLs that should win (1.5x to 4x the base rate)");
 }
 
-/// A categorical signal's lines: its levels (with their leads, which the lines leave out),
-/// and the separator of a multi-select field.
-fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, separator: Option<&str>, levels: &[&(String, usize)]) {
+/// A categorical signal's lines: its levels (with their leads and other spellings), their
+/// other spellings, and the separator of a multi-select field.
+fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, separator: Option<&str>, levels: &[&SpelledLevel]) {
     let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}", toml_str(name), toml_str(column));
     if let Some(separator) = separator {
         let _ = writeln!(body, "separator = {}   # GUESS: each value listed counts", toml_str(separator));
     }
-    let _ = writeln!(body, "levels = [{}]", levels.iter().map(|(l, _)| toml_str(l)).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(body, "levels = [{}]", levels.iter().map(|l| toml_str(&l.level)).collect::<Vec<_>>().join(", "));
+    // A table of its own, last: one line a level reads better than one long inline table.
+    let spelled: Vec<&&SpelledLevel> = levels.iter().filter(|l| !l.others.is_empty()).collect();
+    if !spelled.is_empty() {
+        let _ = writeln!(body, "[signals.spellings]   # GUESS: written alike but for case, spaces or punctuation, so each is one level");
+        for l in spelled {
+            let _ = writeln!(body, "{} = [{}]", toml_key(&l.level), l.others.iter().map(|(o, _)| toml_str(o)).collect::<Vec<_>>().join(", "));
+        }
+    }
+}
+
+/// A level with its leads, and its other spellings with theirs, as the comments list them.
+fn listed_level(l: &SpelledLevel) -> String {
+    if l.others.is_empty() {
+        return format!("{} ({})", l.level, l.leads);
+    }
+    let others: Vec<String> = l.others.iter().map(|(o, n)| format!("{o:?} {n}")).collect();
+    format!("{} ({}: {:?} {}, {})", l.level, l.leads, l.level, l.leads - l.others.iter().map(|(_, n)| n).sum::<usize>(), others.join(", "))
 }
 
 fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark, dated: bool) {
@@ -1249,12 +1275,13 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     } else if let Some((separator, values)) = guess::multi_select(p) {
         // Values are not exclusive (a lead lists several), so every frequent one is kept:
         // leads listing none are the baseline.
-        let kept: Vec<&(String, usize)> = values.iter().filter(|(_, n)| *n >= min_level_count).take(40).collect();
+        let values = guess::spelled_levels(&values, decimal);
+        let kept: Vec<&SpelledLevel> = values.iter().filter(|l| l.leads >= min_level_count).take(40).collect();
         if kept.is_empty() {
             let _ = writeln!(t, "# {:?}: a multi-select field ({separator:?} between values), none of its {} values in at least {min_level_count} leads: skipped", p.name, values.len());
             return;
         }
-        let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{v} ({n})")).collect();
+        let listed: Vec<String> = kept.iter().map(|l| listed_level(l)).collect();
         let _ = writeln!(
             t,
             "# {:?}: a multi-select field, several values a cell between {separator:?}: one indicator per value listed in at least {min_level_count} leads ({} of {}): {}",
@@ -1265,34 +1292,51 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         );
         categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
-        let (baseline, mut kept, pooled) = guess::levels(p, min_level_count);
-        let Some((base, base_n)) = baseline else { return };
+        let spelled = guess::spelled_levels(&p.top_levels, decimal);
+        let (baseline, mut kept, pooled) = guess::levels(p, &spelled, min_level_count);
+        let Some(base) = baseline else { return };
         // Bands (51-200, 10001+), as CRMs export size and revenue, are listed smallest
         // first, as a reader of the points compares them; other levels ("Unknown") after.
         let bounds = |level: &str| mqlcal_scorecard::band(level, decimal);
-        let bands = kept.iter().filter(|(level, _)| bounds(level).is_some()).count() >= 2;
+        let bands = kept.iter().filter(|l| bounds(&l.level).is_some()).count() >= 2;
         if bands {
-            kept.sort_by(|(a, _), (b, _)| match (bounds(a), bounds(b)) {
+            kept.sort_by(|SpelledLevel { level: a, .. }, SpelledLevel { level: b, .. }| match (bounds(a), bounds(b)) {
                 (Some(a), Some(b)) => a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
             });
         }
+        let base_name = &base.level;
         if kept.is_empty() {
-            let _ = writeln!(t, "# {:?}: {} levels, none but {base:?} with at least {min_level_count} leads: skipped", p.name, p.distinct);
+            let _ = writeln!(t, "# {:?}: {} levels, none but {base_name:?} with at least {min_level_count} leads: skipped", p.name, p.distinct);
             return;
         }
+        // Values written alike but for case, spaces or punctuation are one level: said, as
+        // the draft's spellings line takes them so.
+        let merged = spelled.iter().filter(|l| !l.others.is_empty()).count();
+        let levels = if merged > 0 {
+            format!(
+                "{} values written as {} levels ({merged} of them in several spellings, differing in case, spaces or punctuation)",
+                p.distinct,
+                p.distinct - spelled.iter().map(|l| l.others.len()).sum::<usize>()
+            )
+        } else {
+            format!("{} levels", p.distinct)
+        };
         let _ = writeln!(
             t,
-            "# {:?}: {} levels; baseline (left out, so the levels are not collinear with the intercept): {base:?} ({base_n} leads); {} levels with at least {min_level_count} leads kept{}",
+            "# {:?}: {levels}; baseline (left out, so the levels are not collinear with the intercept): {}; {} levels with at least {min_level_count} leads kept{}",
             p.name,
-            p.distinct,
+            if base.others.is_empty() { format!("{base_name:?} ({} leads)", base.leads) } else { format!("{base_name:?} ({} leads, with its other spellings)", base.leads) },
             kept.len(),
             if pooled > 0 { format!("; {pooled} leads of rarer levels and blanks pooled into the baseline") } else { String::new() }
         );
-        let listed: Vec<String> = kept.iter().map(|(v, n)| format!("{} ({n})", v)).collect();
+        let listed: Vec<String> = kept.iter().map(listed_level).collect();
         let _ = writeln!(t, "# kept{}: {}", if bands { " (bands, smallest first)" } else { "" }, listed.join(", "));
+        if !base.others.is_empty() {
+            let _ = writeln!(t, "# the baseline is also written {}: unnamed, those leads are the baseline too", base.others.iter().map(|(o, n)| format!("{o:?} ({n})")).collect::<Vec<_>>().join(", "));
+        }
         categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
     } else if p.numeric {
         // A code (a zip code) with about as many values as leads.

@@ -300,32 +300,50 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
 /// listed after "; " in a multi-select cell read with separator ";"). Levels match
 /// exactly, so those leads are the baseline.
 fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
-    unnamed
+    let found: Vec<(&UnnamedLevel, &str, Option<&str>, &[String])> = unnamed
         .iter()
         .filter_map(|u| {
             let signal = config.signals.iter().find(|s| s.name == u.signal)?;
-            let SignalSource::Categorical { levels, separator, .. } = &signal.source else { return None };
-            let (level, ()) = Spelled::new(levels.iter().map(|l| (l.as_str(), ()))).like(&u.level)?;
-            Some(level_spelled_apart(&u.signal, &u.level, u.leads, level, separator.as_deref(), ReadBy::Config))
+            let SignalSource::Categorical { levels, separator, spellings, .. } = &signal.source else { return None };
+            // Like the level or one of its other spellings.
+            let names = levels.iter().map(|l| (l.as_str(), l.as_str())).chain(spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (s.as_str(), l.as_str()))));
+            let (_, level) = Spelled::new(names).like(&u.level)?;
+            Some((u, level, separator.as_deref(), spellings.get(level).map(Vec::as_slice).unwrap_or_default()))
+        })
+        .collect();
+    found
+        .iter()
+        .map(|&(u, level, separator, listed)| {
+            // The fix lists every spelling of the level the data writes apart, as a cell reads
+            // (a listed value after "; " is the separator's to fix), so one line takes them all.
+            let apart = found.iter().filter(|(v, l, _, _)| v.signal == u.signal && *l == level && v.level.trim() == v.level).map(|(v, ..)| v.level.clone());
+            let spellings: Vec<String> = listed.iter().cloned().chain(apart).collect();
+            level_spelled_apart(&u.signal, &u.level, u.leads, (level, &spellings), separator, ReadBy::Config)
         })
         .collect()
 }
 
-/// The warning for `leads` leads whose `value` is written like `level` of `signal` but for
-/// case, spaces or punctuation (levels match exactly, so they get none of its points), with
-/// the fix: in the export, or (training, a multi-select field whose cells write a space
-/// after the separator) in the config. `validate` and `score` alike.
-pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level: &str, separator: Option<&str>, by: ReadBy) -> String {
+/// The warning for `leads` leads whose `value` is written like `level` of `signal` (or one
+/// of the level's other spellings) but for case, spaces or punctuation (levels match
+/// exactly, so they get none of its points), with the fix: in the config (`spellings`, the
+/// level's spellings to write, `value` among them; a multi-select field whose cells write a
+/// space after the separator: the separator), or in the export. `validate` and `score` alike.
+pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, (level, spellings): (&str, &[String]), separator: Option<&str>, by: ReadBy) -> String {
     let fix = match (separator, by) {
         (Some(separator), ReadBy::Config) if value.trim_start() == level && value != level => format!(
             "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
             format!("{separator} ")
         ),
-        (_, ReadBy::Config) => "make the export write one spelling".to_string(),
-        (_, ReadBy::Model) => format!("export {level:?} as the training data wrote it (or refit on data that spells it so)"),
+        (_, ReadBy::Config) => {
+            use crate::infer::{toml_key, toml_str};
+            let spellings = spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
+            format!("if it is the same, count it as the level: spellings = {{ {} = [{spellings}] }} (or make the export write one spelling)", toml_key(level))
+        }
+        (_, ReadBy::Model) => format!("export {level:?} as the training data wrote it (or refit with the config counting {value:?} too: among the level's spellings, or a flag's equals)"),
     };
     format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: {fix}")
 }
+
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
 struct LeadColumns {
@@ -394,22 +412,22 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         // Each categorical signal's unnamed values, counted by their text on every core and
         // named once per value; the first error in signal order is the one reported.
         // A multi-select signal's values are the ones its cells list (each counted per lead).
-        let categorical: Vec<(&str, &str, &[String], Option<&str>)> = config
+        let categorical: Vec<(&str, &str, &SignalSource, Option<&str>)> = config
             .signals
             .iter()
             .filter_map(|signal| match &signal.source {
-                SignalSource::Categorical { column, levels, separator } => {
-                    Some((signal.name.as_str(), column.as_str(), levels.as_slice(), separator.as_deref()))
+                source @ SignalSource::Categorical { column, separator, .. } => {
+                    Some((signal.name.as_str(), column.as_str(), source, separator.as_deref()))
                 }
                 _ => None,
             })
             .collect();
         let counted: Vec<Result<Vec<(String, usize)>, DataError>> = categorical
             .par_iter()
-            .map(|&(_, column, levels, separator)| {
+            .map(|&(_, column, source, separator)| {
                 let cells = cells::text(raw, column)?;
                 let counts = cells::value_counts(&cells, &markers, separator);
-                Ok(counts.into_iter().filter(|(value, _)| !levels.iter().any(|l| l == value)).map(|(value, n)| (value.to_string(), n)).collect())
+                Ok(counts.into_iter().filter(|(value, _)| source.level_named(value).is_none()).map(|(value, n)| (value.to_string(), n)).collect())
             })
             .collect();
         for (&(signal, _, _, _), values) in categorical.iter().zip(counted) {

@@ -155,7 +155,7 @@ mod tests {
         let frame = DataFrame::new(cells.len(), vec![Column::new("title".into(), cells)]).unwrap();
         let table = Table { path: "leads.csv".into(), frame };
         let missing = vec!["NA".to_string()];
-        let level = |value: &str| Recipe::Level { column: "title".into(), value: value.into(), separator: None };
+        let level = |value: &str| Recipe::Level { column: "title".into(), value: value.into(), separator: None, spellings: vec![] };
         let recipes = vec![
             ("title=vp", level("vp")),
             ("title=director", level("director")),
@@ -168,10 +168,10 @@ mod tests {
         assert_eq!(one_pass, one_by_one);
         assert_eq!(one_pass[0], Some(vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]));
         // A group that also reads numbers, or another column, is not one pass's.
-        let mixed = vec![("title=vp", level("vp")), ("other", Recipe::Level { column: "industry".into(), value: "x".into(), separator: None })];
+        let mixed = vec![("title=vp", level("vp")), ("other", Recipe::Level { column: "industry".into(), value: "x".into(), separator: None, spellings: vec![] })];
         assert!(text_tests_in_one_pass(&table, &missing, &mixed).is_none());
         // A column the table lacks is the error reading it one by one gives.
-        let absent = vec![("x=1", Recipe::Level { column: "industry".into(), value: "1".into(), separator: None })];
+        let absent = vec![("x=1", Recipe::Level { column: "industry".into(), value: "1".into(), separator: None, spellings: vec![] })];
         let error = text_tests_in_one_pass(&table, &missing, &absent).unwrap().remove(0).unwrap_err();
         assert_eq!(error.to_string(), LeadCells::new(&table, &missing, (DecimalMark::Point, ReadBy::Config)).column("x=1", &absent[0].1).unwrap_err().to_string());
     }

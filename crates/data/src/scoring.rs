@@ -139,11 +139,14 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
 /// One pass per column the levels read, counting its distinct values.
 fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&str, &Recipe)]) -> Vec<String> {
     use rayon::prelude::*;
-    // (column, separator) and the (signal, value) pairs its levels and flags match.
+    // (column, separator) and the (signal, value) pairs its levels (with their other
+    // spellings) and flags match.
     let mut columns: Vec<((&str, Option<&str>), Vec<(&str, &str)>)> = Vec::new();
     for &(signal, recipe) in recipes {
         let (key, values): ((&str, Option<&str>), Vec<&str>) = match recipe {
-            Recipe::Level { column, value, separator } => ((column.as_str(), separator.as_deref()), vec![value.as_str()]),
+            Recipe::Level { column, value, separator, spellings } => {
+                ((column.as_str(), separator.as_deref()), std::iter::once(value).chain(spellings).map(String::as_str).collect())
+            }
             Recipe::Flag { column, equals } => ((column.as_str(), None), equals.iter().map(String::as_str).collect()),
             _ => continue,
         };
@@ -165,7 +168,7 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&st
                 .into_iter()
                 .filter_map(|(value, n)| {
                     let (level, signal) = spelled.like(value)?;
-                    Some(crate::quality::level_spelled_apart(signal, value, n, level, *separator, mqlcal_scorecard::ReadBy::Model))
+                    Some(crate::quality::level_spelled_apart(signal, value, n, (level, &[]), *separator, mqlcal_scorecard::ReadBy::Model))
                 })
                 .collect()
         })

@@ -31,9 +31,10 @@ pub use sheet::{load_points_sheet, PointsSheet};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The newest model file format version this crate reads. Version 2: level recipes may
-/// carry a `separator` (multi-select fields), which a version-1 reader would take for
-/// an exact match; such a model is written as version 2, so older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 2;
+/// carry a `separator` (multi-select fields); version 3: other `spellings` of a level. A
+/// reader of an older version would take either for an exact match of the level alone,
+/// so such a model is written as the version it needs and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 3;
 
 #[cfg(test)]
 mod tests {
@@ -119,11 +120,21 @@ mod tests {
         // A multi-select level needs version 2: written so, and refused as version 1.
         m.schema_version = SCHEMA_VERSION;
         assert_eq!(m.needed_schema_version(), SCHEMA_VERSION);
-        m.signals[0].recipe = Some(Recipe::Level { column: "c".into(), value: "v".into(), separator: Some(";".into()) });
+        m.signals[0].recipe = Some(Recipe::Level { column: "c".into(), value: "v".into(), separator: Some(";".into()), spellings: vec![] });
         assert_eq!(m.needed_schema_version(), 2);
         assert!(m.validate("m.json").unwrap_err().to_string().contains("needs schema_version 2"));
         m.schema_version = 2;
         assert!(m.validate("m.json").is_ok());
+        // Other spellings of a level need version 3, with or without a separator.
+        for separator in [None, Some(";".to_string())] {
+            m.schema_version = 2;
+            m.signals[0].recipe = Some(Recipe::Level { column: "c".into(), value: "v".into(), separator, spellings: vec!["V".into()] });
+            assert_eq!(m.needed_schema_version(), 3);
+            let refused = m.validate("m.json").unwrap_err().to_string();
+            assert!(refused.contains("schema_version 2, but a level recipe lists other spellings, which needs schema_version 3"), "{refused}");
+            m.schema_version = 3;
+            assert!(m.validate("m.json").is_ok());
+        }
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));
@@ -176,7 +187,7 @@ mod recipe_tests {
             source: ModelSource::Fitted,
             inputs: Some(Inputs { id_column: "id".into(), created_at_column: Some("created".into()), missing: vec!["".into(), "Select".into()], window_days: Some(30), ..Default::default() }),
             signals: vec![
-                signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into(), separator: None }),
+                signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into(), separator: None, spellings: vec![] }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),
                 signal("domain_competitor", Axis::Fit, -100, Recipe::Flag { column: "domain".into(), equals: vec!["competitor".into()] }),
                 signal("pricing_page", Axis::Engagement, 25, Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard })),
@@ -260,13 +271,25 @@ mod recipe_tests {
         let Reads::Text { column, test } = flag.reads() else { panic!("a flag reads text") };
         assert_eq!((column, [Some("Y"), Some("No"), None].map(|c| test.value(c))), ("c", [1.0, 0.0, 0.0]));
         // A multi-select level is one of the values the cell lists, as written.
-        let listed = Recipe::Level { column: "c".into(), value: "Pricing".into(), separator: Some(";".into()) };
+        let listed = Recipe::Level { column: "c".into(), value: "Pricing".into(), separator: Some(";".into()), spellings: vec![] };
         let Reads::Text { test, .. } = listed.reads() else { panic!("a level reads text") };
         let cells = [Some("Pricing"), Some("Webinar;Pricing"), Some("Pricing;Demo"), Some("Pricing Plus;Demo"), Some("Demo; Pricing"), Some(";"), None];
         assert_eq!(cells.map(|c| test.value(c)), [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
         let text = serde_json::to_string(&listed).unwrap();
-        assert!(text.contains("\"separator\":\";\"") && !serde_json::to_string(&Recipe::Level { column: "c".into(), value: "v".into(), separator: None }).unwrap().contains("separator"));
+        assert!(text.contains("\"separator\":\";\"") && !serde_json::to_string(&Recipe::Level { column: "c".into(), value: "v".into(), separator: None, spellings: vec![] }).unwrap().contains("separator"));
         assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), listed);
+        // Other spellings of a level count as the level, alone or listed; nothing else does.
+        let spelled = Recipe::Level { column: "c".into(), value: "software".into(), separator: None, spellings: vec!["Software".into(), "SOFTWARE".into()] };
+        let Reads::Text { test, .. } = spelled.reads() else { panic!("a level reads text") };
+        let cells = [Some("software"), Some("Software"), Some("SOFTWARE"), Some("SoftWare"), Some("software;Software"), None];
+        assert_eq!(cells.map(|c| test.value(c)), [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]);
+        let listed = Recipe::Level { column: "c".into(), value: "Pricing".into(), separator: Some(";".into()), spellings: vec!["pricing".into()] };
+        let Reads::Text { test, .. } = listed.reads() else { panic!("a level reads text") };
+        let cells = [Some("pricing"), Some("Webinar;pricing"), Some("PRICING;Demo"), Some("Demo")];
+        assert_eq!(cells.map(|c| test.value(c)), [1.0, 1.0, 0.0, 0.0]);
+        let text = serde_json::to_string(&spelled).unwrap();
+        assert!(text.contains("\"spellings\":[\"Software\",\"SOFTWARE\"]"), "{text}");
+        assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), spelled);
         // An events rule: decayed weights summed, capped, scaled.
         let events = EventsRule { activities: vec!["a".into()], cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
         assert!(events.counts("a") && !events.counts("b"));

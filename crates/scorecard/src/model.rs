@@ -230,11 +230,29 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 2 when a level recipe has a
-    /// separator (a multi-select field), else 1.
+    /// The oldest model file version that holds this model: 3 when a level recipe lists
+    /// other spellings, 2 when one has a separator (a multi-select field), else 1. A reader
+    /// of an older version would take either for an exact match of the level alone.
     pub fn needed_schema_version(&self) -> u32 {
-        let multi_select = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Level { separator: Some(_), .. })));
-        if multi_select { 2 } else { SCHEMA_VERSION }
+        let levels = || self.signals.iter().filter_map(|s| match &s.recipe {
+            Some(Recipe::Level { separator, spellings, .. }) => Some((separator, spellings)),
+            _ => None,
+        });
+        if levels().any(|(_, spellings)| !spellings.is_empty()) {
+            3
+        } else if levels().any(|(separator, _)| separator.is_some()) {
+            2
+        } else {
+            SCHEMA_VERSION
+        }
+    }
+
+    /// What in the model needs [`Model::needed_schema_version`] (for the message refusing an older one).
+    fn newer_recipe(&self) -> &'static str {
+        match self.needed_schema_version() {
+            3 => "a level recipe lists other spellings",
+            _ => "a level recipe has a separator (a multi-select field)",
+        }
     }
 
     /// Check the model is usable: version, integer-consistent tables, caps and overrides naming real signals.
@@ -248,8 +266,9 @@ impl Model {
         }
         if self.schema_version < self.needed_schema_version() {
             return Err(invalid(format!(
-                "schema_version {}, but a level recipe has a separator (a multi-select field), which needs schema_version {}: a reader of version {} would take it for an exact match",
+                "schema_version {}, but {}, which needs schema_version {}: a reader of version {} would take it for an exact match",
                 self.schema_version,
+                self.newer_recipe(),
                 self.needed_schema_version(),
                 self.schema_version
             )));

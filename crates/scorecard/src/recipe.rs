@@ -153,13 +153,17 @@ pub struct NumberRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recipe {
-    /// 1 when the trimmed cell equals `value`, else 0 (blanks are 0). With a `separator`
-    /// the cell lists values (a multi-select field) and it is 1 when `value` is one of them.
+    /// 1 when the trimmed cell equals `value` or one of its other `spellings`, else 0
+    /// (blanks are 0). With a `separator` the cell lists values (a multi-select field) and
+    /// it is 1 when `value` (or a spelling) is one of them.
     Level {
         column: String,
         value: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         separator: Option<String>,
+        /// Other ways the data writes the level (`Software`, `SOFTWARE` for `software`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        spellings: Vec<String>,
     },
     /// 1 when the trimmed cell equals one of `equals`, else 0.
     Flag { column: String, equals: Vec<String> },
@@ -226,19 +230,22 @@ pub enum Reads<'a> {
 
 /// A text cell's feature value: 1 when the test holds, else 0.
 pub enum TextTest<'a> {
-    Equals(&'a str),
+    /// The cell is `value` or one of its other `spellings`.
+    Equals { value: &'a str, spellings: &'a [String] },
     OneOf(&'a [String]),
-    /// `value` is one of the cell's values, written between `separator`s.
-    Listed { value: &'a str, separator: &'a str },
+    /// `value` (or one of its `spellings`) is one of the cell's values, written between `separator`s.
+    Listed { value: &'a str, spellings: &'a [String], separator: &'a str },
 }
 
 impl TextTest<'_> {
     pub fn value(&self, cell: Option<&str>) -> f64 {
         let yes = match (self, cell) {
             (_, None) => false,
-            (TextTest::Equals(value), Some(cell)) => *value == cell,
+            (TextTest::Equals { value, spellings }, Some(cell)) => *value == cell || spellings.iter().any(|s| s == cell),
             (TextTest::OneOf(values), Some(cell)) => values.iter().any(|v| v == cell),
-            (TextTest::Listed { value, separator }, Some(cell)) => cell.split(separator).any(|listed| listed == *value),
+            (TextTest::Listed { value, spellings, separator }, Some(cell)) => {
+                cell.split(separator).any(|listed| listed == *value || spellings.iter().any(|s| s == listed))
+            }
         };
         f64::from(u8::from(yes))
     }
@@ -353,8 +360,10 @@ impl Recipe {
     /// What this feature column reads and how it becomes its value.
     pub fn reads(&self) -> Reads<'_> {
         match self {
-            Recipe::Level { column, value, separator: None } => Reads::Text { column, test: TextTest::Equals(value) },
-            Recipe::Level { column, value, separator: Some(separator) } => Reads::Text { column, test: TextTest::Listed { value, separator } },
+            Recipe::Level { column, value, separator: None, spellings } => Reads::Text { column, test: TextTest::Equals { value, spellings } },
+            Recipe::Level { column, value, separator: Some(separator), spellings } => {
+                Reads::Text { column, test: TextTest::Listed { value, spellings, separator } }
+            }
             Recipe::Flag { column, equals } => Reads::Text { column, test: TextTest::OneOf(equals) },
             Recipe::Number(rule) => Reads::Number(NumberRead { rule, bin: None }),
             Recipe::Bin { number, min, max } => Reads::Number(NumberRead { rule: number, bin: Some((*min, *max)) }),

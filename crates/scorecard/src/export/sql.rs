@@ -599,10 +599,20 @@ impl<'a> Query<'a> {
             format!("({v}) * {}", num(rule.scale))
         };
         match recipe.reads() {
-            Reads::Text { column, test: TextTest::Equals(value) } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
-            Reads::Text { column, test: TextTest::Listed { value, separator } } => {
-                let (sep, listed) = (d.string(separator), d.string(&format!("{separator}{value}{separator}")));
-                format!("CASE WHEN {} > 0 THEN 1 ELSE 0 END", d.position(&listed, &format!("{sep} || {} || {sep}", col(column))))
+            Reads::Text { column, test: TextTest::Equals { value, spellings: [] } } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
+            Reads::Text { column, test: TextTest::Equals { value, spellings } } => {
+                let list = std::iter::once(value).chain(spellings.iter().map(String::as_str)).map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
+                format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
+            }
+            Reads::Text { column, test: TextTest::Listed { value, spellings, separator } } => {
+                let sep = d.string(separator);
+                let cell = format!("{sep} || {} || {sep}", col(column));
+                let found = std::iter::once(value)
+                    .chain(spellings.iter().map(String::as_str))
+                    .map(|v| format!("{} > 0", d.position(&d.string(&format!("{separator}{v}{separator}")), &cell)))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                format!("CASE WHEN {found} THEN 1 ELSE 0 END")
             }
             Reads::Text { column, test: TextTest::OneOf(values) } => {
                 let list = values.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");

@@ -300,7 +300,7 @@ mod tests {
 
     fn features() -> Vec<(String, Recipe)> {
         vec![
-            (format!("title={LEVEL}"), Recipe::Level { column: "title".into(), value: LEVEL.into(), separator: None }),
+            (format!("title={LEVEL}"), Recipe::Level { column: "title".into(), value: LEVEL.into(), separator: None, spellings: vec![] }),
             ("pricing".into(), Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(2.0), scale: 1.0, decay: Decay::Standard })),
         ]
     }
