@@ -1025,7 +1025,7 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     assert!(said("activities no signal counts").contains("Webinar Registered ("));
     assert_eq!(
         said("signal \"title\": \"VP\""),
-        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: if it is the same, count it as the level: spellings = {{ vp = [\"VP\"] }} (or make the export write one spelling)")
+        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: if it is the same, count it as the level: spellings = {{ vp = [\"VP\"] }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)")
     );
     assert_eq!(
         said("signal \"interests\": \" Webinar\""),

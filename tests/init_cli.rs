@@ -371,6 +371,66 @@ fn init_drafts_a_level_written_several_ways_as_one_level() {
     assert!(model.contains("\"spellings\": [\n          \"VP\"\n        ]") && model.contains("\"schema_version\": 3,"), "a reader of version 1 or 2 refuses it");
 }
 
+/// A Salesforce lead report whose only outcome is `Converted Date` (filled when the lead
+/// converted, blank otherwise; no status column): init drafts it as the outcome with
+/// `filled_is = "won"` and open_after_days, and validate of the draft counts, in every
+/// cohort older than 180 days, the won and lost leads of the export with the status
+/// column (those it would have judged lost are the ones never converted).
+#[test]
+fn init_drafts_a_conversion_date_as_the_outcome() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    let mut converted_header: Vec<String> = header.iter().filter(|h| *h != "outcome").cloned().collect();
+    converted_header.push("Converted Date".into());
+    let converted: Vec<Vec<String>> = leads
+        .iter()
+        .map(|row| {
+            let mut out: Vec<String> = row.iter().enumerate().filter(|(k, _)| *k != outcome).map(|(_, c)| c.clone()).collect();
+            let date = (iso_utc(&row[1]) + chrono::Duration::days(25)).format("%m/%d/%Y").to_string();
+            out.push(if row[outcome] == "won" { date } else { String::new() });
+            out
+        })
+        .collect();
+    write_csv(&d.join("converted.csv"), &converted_header, &converted);
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "converted.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("\noutcome = \"Converted Date\"   # GUESS: no column says won or lost, and this one is filled in when a lead converts"), "{draft}");
+    assert!(draft.contains("won = []\nlost = []\nopen = []\nfilled_is = \"won\"   # GUESS") && draft.contains("\nopen_after_days = 180   # GUESS: \"Converted Date\" is filled in"), "{draft}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // By hand, per creation quarter of leads at least 180 days older than the latest date:
+    // won as the status column says, and every other lead lost.
+    let as_of = report["as_of"].as_str().unwrap().to_string();
+    let as_of = unix_seconds(&as_of.replace(' ', "T"));
+    let mut by_cohort: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+    for row in &leads {
+        let created = unix_seconds(&row[1]);
+        let date = iso_utc(&row[1]);
+        let cohort = format!("{}-Q{}", chrono::Datelike::year(&date), (chrono::Datelike::month(&date) - 1) / 3 + 1);
+        let entry = by_cohort.entry(cohort).or_default();
+        match (row[outcome].as_str(), created <= as_of - 180 * 86_400) {
+            ("won", _) => entry.0 += 1,
+            (_, true) => entry.1 += 1,
+            _ => {}
+        }
+    }
+    let mut checked = 0;
+    for cohort in report["cohorts"].as_array().unwrap() {
+        let (won, lost) = by_cohort[cohort["cohort"].as_str().unwrap()];
+        assert_eq!(cohort["won"].as_u64(), Some(won), "{cohort}");
+        if cohort["open"].as_u64() == Some(0) {
+            assert_eq!(cohort["lost"].as_u64(), Some(lost), "{cohort}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "{}", report["cohorts"]);
+    let (code, _, err) = run_in(d, &["recalibrate", "--config", "draft.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+}
+
 /// Company size exported as bands ("51-200", "10001+"), as CRMs write it: init drafts a
 /// categorical signal whose levels run smallest first, and the draft runs; a numeric
 /// signal on the column is refused with that fix (tests/bad_inputs.rs).
@@ -728,6 +788,12 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     let out = validated(d, "draft.toml");
     assert!(out.contains(&format!("warning: events: {shares}")), "{shares}\n{out}");
     assert!(!out.contains("looks like leakage: inside"), "{out}");
+    // It changes the decision: validate's cautions, and the run's summary before deciding.
+    let caution = format!("{shares}, so engagement would learn that doing nothing wins (see \"Data and quality warnings\").");
+    let (code, json, err) = run_in(d, &["validate", "--config", "draft.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["cautions"], serde_json::json!([caution]), "{}", report["cautions"]);
 
     let (code, _, err) = run_in(&repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");

@@ -168,8 +168,11 @@ fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_
     assert!(err.contains("[3/7] fit: failed") && err.contains("alpha_folds = 20"), "{err}");
     let held_out = write(&dir.path().join("crm"), "all-held-out.toml", config.replace("[model]\n", "[model]\nholdout_cohorts = 8\n"));
     let (code, _, err) = run_in(dir.path(), &["recalibrate", "--config", held_out.to_str().unwrap(), "--out", "reports/q"]);
-    assert_eq!(code, 2, "{err}");
+    // The data's fault, as `validate` has it: exit code 1.
+    assert_eq!(code, 1, "{err}");
     assert!(err.contains("[2/7] validate: failed") && err.contains("holdout_cohorts = 8 leaves no training cohort"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["validate", "--config", held_out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
     let left: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
 }

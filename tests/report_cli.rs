@@ -216,6 +216,102 @@ fn report_on_the_sample_has_every_chart_and_opens_offline() {
     assert!(!console.is_empty() || !requests.is_empty(), "a fetching page went unnoticed");
 }
 
+/// What `validate` says of the data (here a title written "VP" beside the level "vp",
+/// which only validate's checks find) is in the report's data section, summary.json and
+/// `--json` of `recalibrate` and of `report`, not only on the terminal during the run. A
+/// flag set only since the holdout began (constant on every training lead) is said once,
+/// in validate's words, not again as the fit leaving it out.
+#[test]
+fn validates_warnings_are_in_the_report_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let (mut header, mut leads) = read_csv(&data.join("leads.csv"));
+    let title = header.iter().position(|h| h == "title_seniority").unwrap();
+    let mut respelled = 0;
+    header.push("promo".into());
+    for (k, row) in leads.iter_mut().enumerate() {
+        if row[title] == "vp" && k % 4 == 0 {
+            row[title] = "VP".into();
+            respelled += 1;
+        }
+        let promo = row[1].as_str() >= "2025-07-01" && k % 3 == 0;
+        row.push(if promo { "yes" } else { "no" }.into());
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    std::fs::copy(data.join("events.csv"), d.join("events.csv")).unwrap();
+    std::fs::copy(data.join("current_points.toml"), d.join("current_points.toml")).unwrap();
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap()
+        + "\n[[signals]]\nname = \"promo\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"promo\"\nequals = \"yes\"\n";
+    write(d, "mqlcal.toml", config);
+    let said = format!("signal \"title\": \"VP\" ({respelled} leads) is written like its level \"vp\"");
+    assert!(respelled > 100);
+
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let printed: Value = serde_json::from_str(&out).unwrap();
+    let saved: Value = serde_json::from_slice(&std::fs::read(d.join("run/summary.json")).unwrap()).unwrap();
+    let validate: Value = serde_json::from_slice(&std::fs::read(d.join("run/tables/validate.json")).unwrap()).unwrap();
+    for warnings in [&printed["warnings"], &saved["warnings"], &validate["warnings"]] {
+        assert_eq!(warnings.as_array().unwrap().iter().filter(|w| w.as_str().unwrap().starts_with(&said)).count(), 1, "{warnings}");
+    }
+    let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
+    assert!(report.contains(&said) && !report.contains("No data or quality warnings"), "{report}");
+    assert_eq!(report.matches("feature \"promo\" is constant (0) on every training lead").count(), 1, "{report}");
+    assert!(!report.contains("promo was left out of the fit"), "{report}");
+
+    let (code, out, err) = run_in(d, &["report", "--config", "mqlcal.toml", "--out", "review", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let printed: Value = serde_json::from_str(&out).unwrap();
+    assert!(printed["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with(&said)), "{printed}");
+    assert!(err.contains(&said), "{err}");
+    let report = std::fs::read_to_string(d.join("review/report.md")).unwrap();
+    assert!(report.contains(&said), "{report}");
+    // The sample as it is: nothing of the kind.
+    let sample = std::fs::read_to_string(repo_root().join("reports/example/report.md")).unwrap();
+    assert!(!sample.contains("is written like its level"));
+}
+
+/// A signal that reads a column sales fills in (here "Proposal" for 95 % of won leads and
+/// 10 % of lost ones) is a warning that changes the decision: the report's summary lists it
+/// first under "Before deciding", as summary.json's `before_deciding` does, naming the
+/// signal and the column; the sample has no such line.
+#[test]
+fn a_leaky_signal_comes_first_before_deciding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let (mut header, mut leads) = read_csv(&data.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    header.push("sales_stage".into());
+    for (k, row) in leads.iter_mut().enumerate() {
+        let proposal = match row[outcome].as_str() {
+            "won" => k % 20 != 0,
+            "lost" => k % 10 == 0,
+            _ => false,
+        };
+        row.push(if proposal { "Proposal" } else { "Nurture" }.into());
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"\n", "")
+        + "\n[[signals]]\nname = \"proposal\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"sales_stage\"\nequals = \"Proposal\"\n";
+    write(d, "mqlcal.toml", config);
+
+    let (code, _, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    let caution = "Signal \"proposal\" reads \"sales_stage\", which looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\").";
+    let summary: Value = serde_json::from_slice(&std::fs::read(d.join("run/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["before_deciding"][0], caution, "{}", summary["before_deciding"]);
+    assert!(summary["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("signal column \"sales_stage\" looks like leakage")), "{}", summary["warnings"]);
+    let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
+    assert!(report.contains(&format!("Before deciding:\n\n- {caution}")), "{report}");
+    let sample = std::fs::read_to_string(repo_root().join("reports/example/report.md")).unwrap();
+    assert!(!sample.contains("looks like leakage"));
+}
+
 #[test]
 fn report_pdf_without_chromium_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();

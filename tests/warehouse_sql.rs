@@ -385,6 +385,59 @@ fn decision_dates_end_windows_in_mqlcal_and_sql() {
     engines_give_the_table(dir.path(), &config, &events_csv(), &cut, as_of);
 }
 
+/// An export whose only outcome is a conversion date (`[outcome] filled_is = "won"`,
+/// blank leads open until open_after_days makes them lost; one lead's cell the missing
+/// marker "NA"): `mqlcal features` gives the outcomes counted here by hand, and so does
+/// the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+#[test]
+fn a_conversion_date_as_the_outcome_reads_alike_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let leads = dir.path().join("leads.csv");
+    let (mut header, mut rows) = read_csv(&leads);
+    let as_of = latest_date(dir.path());
+    header[2] = "converted_at".into();
+    for (k, row) in rows.iter_mut().enumerate() {
+        row[2] = match row[2].as_str() {
+            "won" => chrono::DateTime::from_timestamp(epoch(&row[1]) + 20 * 86_400, 0).unwrap().format("%Y-%m-%d").to_string(),
+            _ if k % 97 == 0 => "NA".into(),
+            _ => String::new(),
+        };
+    }
+    write_csv(&leads, &header, &rows);
+    // By hand: a filled cell is won; a blank one open, and lost at least 60 days after creation.
+    let expected: HashMap<String, &str> = rows
+        .iter()
+        .map(|r| {
+            let outcome = match (r[2].is_empty() || r[2] == "NA", epoch(&r[1]) <= as_of - 60 * 86_400) {
+                (false, _) => "won",
+                (true, true) => "lost",
+                (true, false) => "open",
+            };
+            (r[0].clone(), outcome)
+        })
+        .collect();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("outcome = \"outcome\"", "outcome = \"converted_at\"", 1).replacen(
+        "won = [\"won\"]\nlost = [\"lost\"]\nopen = [\"open\"]\n",
+        "filled_is = \"won\"\n",
+        1,
+    );
+    assert!(text.contains("filled_is = \"won\"\n") && text.contains("open_after_days = 60") && !text.contains("won = [\"won\"]"), "{text}");
+    write(dir.path(), "mqlcal.toml", text);
+
+    let ours = mqlcal_features(dir.path(), &config);
+    let counted: HashMap<&str, usize> = ours.1.iter().fold(HashMap::new(), |mut n, r| {
+        *n.entry(r[3].as_str()).or_default() += 1;
+        n
+    });
+    assert!(counted["won"] > 2000 && counted["lost"] > 10000 && counted["open"] > 1000, "{counted:?}");
+    for row in &ours.1 {
+        assert_eq!(row[3], expected[&row[0]], "{}", row[0]);
+    }
+    engines_give_the_table(dir.path(), &config, &events_csv(), &ours, as_of);
+}
+
 /// Spark SQL in local mode (one session): the scoring query gives `mqlcal score`'s
 /// rows, the feature-table query `mqlcal features`' table, grouped its patterns.
 #[test]

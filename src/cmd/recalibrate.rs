@@ -141,6 +141,13 @@ fn render(summary: &Summary, verbose: bool) -> String {
     );
     let _ = writeln!(s, "  P(capacity and band both hold) {}", pct(r.p_constraints_hold));
     let _ = writeln!(s, "  {}", r.sentence);
+    // What could change the decision, the data's first: all of it, before the rest.
+    if !summary.before_deciding.is_empty() {
+        let _ = writeln!(s, "\nBefore deciding:");
+        for b in &summary.before_deciding {
+            let _ = writeln!(s, "  - {b}");
+        }
+    }
     if !summary.drift.is_empty() {
         let _ = writeln!(s, "\nDrift between training and holdout:");
         for d in &summary.drift {

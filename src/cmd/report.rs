@@ -1,6 +1,7 @@
 //! `mqlcal report [--config F] [--out DIR]`
 //!
-//! Fits and backtests as `mqlcal backtest` does, then draws every chart (PNG
+//! Checks the data as `mqlcal validate` does (its warnings are the report's), fits and
+//! backtests as `mqlcal backtest` does, then draws every chart (PNG
 //! 1600×1000 and SVG, text from the embedded DejaVu Sans) and writes the review
 //! report: `report.html` (one self-contained file: inline SVG, no script, nothing
 //! fetched from the network, prints on A4/Letter) and `report.md` beside the PNGs.
@@ -43,14 +44,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     checks::output_dir(&args.out, checks::REPORT_FILES, &inputs.refs())?;
     let current = CurrentModel::read(&config)?;
-    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), &mut super::warn)?;
+    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), true, &mut super::warn)?;
     let command = mqlcal_pipeline::provenance::command_line(std::env::args());
     let written = mqlcal_pipeline::outputs::write_report(&config, &run, &args.out, &inputs.refs(), &command, args.pdf)?;
     if args.json {
         super::print_json(&serde_json::json!({
             "recommendation": mqlcal_report::recommendation_text(&run.backtest),
             "files": written,
-            "warnings": run.backtest.warnings,
+            // The data's (validate's), then the backtest's: as the report lists them first.
+            "warnings": run.data_warnings().iter().chain(&run.backtest.warnings).collect::<Vec<_>>(),
         }))?;
     } else {
         println!("{}", mqlcal_report::recommendation_text(&run.backtest));

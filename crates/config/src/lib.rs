@@ -66,6 +66,9 @@ pub struct OutcomeMap {
     pub open: Vec<String>,
     /// Blank outcome cells count as open (true) or are an error (false).
     pub blank_is_open: bool,
+    /// `filled_is = "won"`: a filled cell no list names is won (a column filled in when the
+    /// lead converted: Salesforce's `Converted Date`, HubSpot's `Became a Customer Date`).
+    pub filled_is_won: bool,
     /// The stale-open rule: open leads created at least this many days before
     /// the as-of date count as lost (CRMs leave dead leads open for years).
     pub open_after_days: Option<u32>,

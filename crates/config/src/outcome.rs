@@ -14,6 +14,7 @@ pub struct RawOutcome {
     #[serde(default)]
     pub open: Vec<String>,
     pub blank_is: Option<String>,
+    pub filled_is: Option<String>,
     pub open_after_days: Option<i64>,
 }
 
@@ -41,12 +42,25 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
                     ))
                 }
             };
+            let filled_is_won = match o.filled_is.as_deref() {
+                None => false,
+                Some("won") if matches!(layout, Layout::OutcomeColumn { .. }) => true,
+                Some("won") => {
+                    return Err("[outcome] filled_is = \"won\" reads the outcome column of the one-file layout; with won_ids the won leads are the listed ids, and with won and lost files the files say it".into())
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "[outcome] filled_is = {other:?}: expected \"won\" (any filled cell the lists do not name is won: a column filled in when the lead converted, such as Salesforce's Converted Date)"
+                    ))
+                }
+            };
             check_no_overlap(o)?;
             OutcomeMap {
                 won: o.won.clone(),
                 lost: o.lost.clone(),
                 open: o.open.clone(),
                 blank_is_open,
+                filled_is_won,
                 open_after_days,
             }
         }
@@ -60,6 +74,7 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
             lost: vec![],
             open: vec![],
             blank_is_open: true,
+            filled_is_won: false,
             open_after_days: None,
         },
     };
@@ -73,8 +88,14 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
     }
     // A column that never says lost (a lifecycle stage) has its lost leads from
     // open_after_days: the open ones that stayed open too long.
+    if outcome.filled_is_won && outcome.lost.is_empty() && !outcome.blank_is_open {
+        return Err("[outcome] filled_is = \"won\" with blank_is = \"error\" and no `lost` value: every lead would be won; leave blank_is out (blank is open, and open_after_days makes old blank leads lost)".into());
+    }
+    if outcome.filled_is_won && outcome.lost.is_empty() && outcome.open_after_days.is_none() {
+        return Err("[outcome] filled_is = \"won\": the column is filled in when a lead converts, so nothing says lost; set open_after_days (blank leads older than that count as lost), or list the values that mean lost".into());
+    }
     if matches!(layout, Layout::OutcomeColumn { .. })
-        && (outcome.won.is_empty() || (outcome.lost.is_empty() && outcome.open_after_days.is_none()))
+        && ((outcome.won.is_empty() && !outcome.filled_is_won) || (outcome.lost.is_empty() && outcome.open_after_days.is_none()))
     {
         return Err("[outcome] needs at least one value for `won` and one for `lost` (or, for a column that never says lost, such as a lifecycle stage, open_after_days: open leads older than that count as lost)".into());
     }

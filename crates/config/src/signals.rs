@@ -299,7 +299,8 @@ impl RawSignal {
     }
 
     /// A categorical's other spellings, by level: each names a level, and each spelling is
-    /// written once, is no level, and is as a trimmed cell reads (so it can match one).
+    /// written once, is no level, is not blank and, without a separator, is as a trimmed
+    /// cell reads (so it can match one; a multi-select cell's listed values are untrimmed).
     fn spellings(&self, at: &str, levels: &[String]) -> Result<BTreeMap<String, Vec<String>>, String> {
         let mut out = BTreeMap::new();
         let mut seen: Vec<(String, &String)> = Vec::new();
@@ -313,7 +314,8 @@ impl RawSignal {
                 return Err(format!("{at}: spellings of {level:?} lists none; list the other ways the data writes it, or leave the level out of spellings"));
             }
             for spelling in &spellings {
-                if spelling.trim().is_empty() || spelling.trim() != spelling {
+                // A cell is read trimmed; a multi-select cell's listed values are not.
+                if spelling.trim().is_empty() || (spelling.trim() != spelling && self.separator.is_none()) {
                     return Err(format!(
                         "{at}: spelling {spelling:?} of {level:?} is blank or has spaces around it, and cells are read trimmed, so it would never match; write it as the trimmed cell reads"
                     ));

@@ -242,6 +242,9 @@ fn other_spellings_of_a_level_are_checked() {
     assert!(err("spellings = { VP = [] }").contains("spellings of \"VP\" lists none"));
     assert!(err("spellings = { VP = [\" vp\"] }").contains("spelling \" vp\" of \"VP\" is blank or has spaces around it"));
     assert!(err("spellings = { VP = [\"\"] }").contains("is blank or has spaces around it"));
+    // A multi-select cell's listed values are not trimmed: " vp" after "; " can be one.
+    assert!(load(&with("separator = \";\"\nspellings = { VP = [\" vp\"] }")).is_ok());
+    assert!(err("separator = \";\"\nspellings = { VP = [\" \"] }").contains("is blank"));
     assert!(err("spellings = { VP = [\"Director\"] }").contains("\"Director\" is a level and a spelling of \"VP\""));
     assert!(err("spellings = { VP = [\"x\"], Director = [\"x\"] }").contains("spelling \"x\" is listed for \"Director\" and \"VP\""));
     assert!(err("spellings = { VP = [\"x\", \"x\"] }").contains("spelling \"x\" is listed twice for \"VP\""));
@@ -265,4 +268,23 @@ fn a_multi_select_separator_is_checked() {
     assert!(err("separator = \"r\"").contains("level \"Director\" contains the separator \"r\""));
     let numeric = MINIMAL.replacen("bins = [50, 500]", "bins = [50, 500]\nseparator = \";\"", 1);
     assert!(load(&numeric).unwrap_err().to_string().contains("`separator` does not apply to kind = \"numeric\""));
+}
+
+#[test]
+fn a_column_filled_in_at_conversion_is_an_outcome() {
+    let with = |outcome: &str| MINIMAL.replacen("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", &format!("[outcome]\n{outcome}"), 1);
+    let c = load(&with("filled_is = \"won\"\nopen_after_days = 120")).unwrap();
+    assert!(c.outcome.filled_is_won && c.outcome.won.is_empty() && c.outcome.open_after_days == Some(120));
+    // Lists still name what they name: a value that says lost, the rest filled is won.
+    assert!(load(&with("filled_is = \"won\"\nlost = [\"Disqualified\"]")).is_ok());
+    let err = |outcome: &str| load(&with(outcome)).unwrap_err().to_string();
+    assert!(err("filled_is = \"won\"").contains("nothing says lost; set open_after_days"));
+    assert!(err("filled_is = \"lost\"\nopen_after_days = 90").contains("filled_is = \"lost\": expected \"won\""));
+    assert!(err("open_after_days = 90").contains("needs at least one value for `won`"));
+    let won_ids = MINIMAL
+        .replace("outcome = \"stage\"\n", "")
+        .replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"")
+        .replace("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", "[outcome]\nfilled_is = \"won\"\nopen_after_days = 90");
+    assert!(load(&won_ids).unwrap_err().to_string().contains("reads the outcome column of the one-file layout; with won_ids the won leads are the listed ids"));
+    assert!(err("filled_is = \"won\"\nblank_is = \"error\"\nopen_after_days = 90").contains("every lead would be won"));
 }

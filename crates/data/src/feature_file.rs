@@ -132,7 +132,7 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
             table.outcome_counts().total() as f64 / file.height().max(1) as f64
         ));
     }
-    Ok(Ingested { table, stats, auto_bins: vec![], created_layout: None, lead_tables: vec![] })
+    Ok(Ingested { table, stats, auto_bins: vec![], created_layout: None, lead_tables: vec![], quality: None })
 }
 
 /// A feature column's values; a blank or unreadable cell is an error naming it. (A

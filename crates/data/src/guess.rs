@@ -392,6 +392,37 @@ impl<'n, T: Copy> Spelled<'n, T> {
     }
 }
 
+/// Whether a column's name says it is filled in when a lead converted into a customer
+/// (Salesforce's `Converted Date`, `Converted Opportunity ID`; HubSpot's `Became a
+/// Customer Date`, `Customer Since`). Not HubSpot's `First Conversion` or `Recent
+/// Conversion Date` (a form submitted), nor a denial (`Not Converted Reason`).
+pub fn conversion_named(name: &str) -> bool {
+    let words = name_words(name);
+    let phrase = words.join(" ");
+    let has = |w: &[&str]| words.iter().any(|word| w.contains(&word.as_str()));
+    (has(&["converted"]) || ["became a customer", "customer since", "entered customer", "closed won", "won date", "date won"].iter().any(|p| phrase.contains(p)))
+        && !has(&[
+            "lost", "not", "non", "never", "un", "reason", "first", "recent", "last", "expected", "estimated", "forecast", "target", "planned", "projected", "rate", "probability",
+            "score", "count", "number",
+        ])
+}
+
+/// A column filled in when a lead converts and blank otherwise ([`conversion_named`]): the
+/// outcome of an export with no column that says won or lost. Filled for between 0.5 %
+/// and 60 % of the leads (a conversion rate); of several (a Salesforce report's
+/// `Converted Date`, `Converted Account ID` ...) one of dates first (`dated`), then the
+/// most filled.
+pub fn conversion_filled<'p>(profiles: &'p [ColumnProfile], dated: impl Fn(&ColumnProfile) -> bool) -> Option<&'p ColumnProfile> {
+    profiles
+        .iter()
+        .filter(|p| p.rows > 0 && conversion_named(&p.name))
+        .filter(|p| {
+            let filled = (p.rows - p.blanks) as f64 / p.rows as f64;
+            (0.005..=0.6).contains(&filled)
+        })
+        .max_by_key(|p| (dated(p), p.rows - p.blanks, std::cmp::Reverse(p.name.clone())))
+}
+
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
 pub fn axis(name: &str) -> &'static str {
     let n = name.to_lowercase();
@@ -497,14 +528,19 @@ pub struct SpelledLevel {
 
 /// `values` (with their leads, most frequent first) where those written alike but for
 /// case, spaces or punctuation ([`spelling`]: `Software`, `SOFTWARE`, `software`) are one
-/// level, under its most frequent spelling; values that read as different bands stay apart
-/// (`5-1200` is not `51-200`). Most leads first, ties by name.
+/// level, under its most frequent spelling (with a multi-select field's separator, a
+/// value listed after `; ` is ` Webinar`: the same option). Stay apart: values that read
+/// as different bands (`5-1200` is not `51-200`), numbers (`2.5` is not `25`) and blanks.
+/// Most leads first, ties by name.
 pub fn spelled_levels(values: &[(String, usize)], decimal: mqlcal_scorecard::DecimalMark) -> Vec<SpelledLevel> {
     let mut groups: Vec<SpelledLevel> = Vec::new();
     let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (value, n) in values {
         let band = mqlcal_scorecard::band(value, decimal).map(|(lo, hi)| format!("\u{0}{lo}\u{0}{hi}")).unwrap_or_default();
-        match by_key.entry(spelling(value) + &band) {
+        let apart = value.trim().is_empty() || decimal.read(value).is_some();
+        // A key no spelling has: the value as it is, behind a character `spelling` keeps.
+        let key = if apart { format!("\u{1}{value}") } else { spelling(value) + &band };
+        match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(at) => {
                 let group = &mut groups[*at.get()];
                 group.leads += n;
@@ -749,6 +785,23 @@ mod tests {
     }
 
     #[test]
+    fn conversion_columns_are_told_from_form_conversions_and_denials() {
+        for yes in ["Converted Date", "ConvertedDate", "Date Converted", "Converted Opportunity ID", "Became a Customer Date", "Customer Since", "Closed Won Date"] {
+            assert!(conversion_named(yes), "{yes}");
+        }
+        for no in ["First Conversion Date", "Recent Conversion Date", "First Conversion", "Conversion Rate", "Not Converted Reason", "Non Converted Date", "Unconverted", "Lost Date", "Lead Status"] {
+            assert!(!conversion_named(no), "{no}");
+        }
+        // Of columns filled alike, the dates first; none filled for most leads.
+        let filled = |name: &str, filled: usize| ColumnProfile { rows: 1000, blanks: 1000 - filled, ..profile(name, &[("x", filled)], false) };
+        let (date, account, most) = (filled("Converted Date", 150), filled("Converted Account ID", 150), filled("Became a Customer Date", 800));
+        let profiles = [account.clone(), date.clone(), most];
+        let picked = conversion_filled(&profiles, |p| p.name.ends_with("Date")).unwrap();
+        assert_eq!(picked.name, "Converted Date");
+        assert!(conversion_filled(&[filled("Converted Date", 3)], |_| true).is_none(), "filled for 0.3 %: no conversion rate");
+    }
+
+    #[test]
     fn sentinels_codes_and_levels() {
         use mqlcal_scorecard::DecimalMark;
         let pdays = profile("pdays", &[("999", 960), ("3", 20), ("6", 12), ("12", 8)], true);
@@ -776,5 +829,9 @@ mod tests {
         assert_eq!(baseline, Some(level("tech", 105, &[("TECH", 45)])));
         assert_eq!(kept, vec![level("admin", 100, &[]), level("Tech Ops", 50, &[]), level("rare", 32, &[("RARE", 12)])]);
         assert_eq!(pooled, 17, "the two bands, apart though written alike");
+        // Numbers and blanks stay apart; a value listed after "; " is the same option.
+        let values: Vec<(String, usize)> = [("25", 40), ("2.5", 30), ("Webinar", 20), (" Webinar", 10), ("webinar", 5), (" ", 3)].map(|(v, n)| (v.to_string(), n)).into();
+        let spelled = spelled_levels(&values, DecimalMark::Point);
+        assert_eq!(spelled.iter().map(|l| (l.level.as_str(), l.leads)).collect::<Vec<_>>(), [("25", 40), ("Webinar", 35), ("2.5", 30), (" ", 3)]);
     }
 }

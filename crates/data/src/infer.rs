@@ -161,6 +161,9 @@ struct LeadsLook {
     months: Vec<Option<i32>>,
     /// The outcome column has won values and no lost ones: drafted with open_after_days.
     never_lost: bool,
+    /// The outcome column is one filled in when a lead converts (`Converted Date`): a
+    /// filled cell is won (`filled_is = "won"`), a blank one open, then lost with age.
+    filled_won: bool,
     /// Why open_after_days is drafted for an outcome column with won and lost values:
     /// old leads still open in numbers no cohort could be judged with.
     stale_open: Option<String>,
@@ -233,6 +236,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     let date_serial = date_serial.unwrap_or(false);
     let decided = first_look.iter().filter(|p| Some(&p.name) != date.as_ref() && guess::decision_date_named(&p.name)).find_map(dates);
     let mut outcome_note = None;
+    let mut filled_won = false;
     let outcome = match (&options.outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(column), _) => {
             if !names.contains(column) {
@@ -244,6 +248,9 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
                     hint: String::new(),
                 });
             }
+            // A conversion date named on the command line: filled is won, as guessed below.
+            let p = first_look.iter().find(|p| &p.name == column);
+            filled_won = p.is_some_and(|p| guess::classify_outcomes(p).0.is_empty() && (guess::conversion_named(&p.name) || dates(p).is_some()));
             Some(column.clone())
         }
         (None, Some(_)) => None,
@@ -259,7 +266,12 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
                     ));
                     Some(status.name.clone())
                 }
-                None => best.map(|p| p.name.clone()),
+                None => best.map(|p| p.name.clone()).or_else(|| {
+                    // No column says won or lost, but one is filled in when a lead converts.
+                    let filled = guess::conversion_filled(&first_look, |p| dates(p).is_some())?;
+                    filled_won = true;
+                    Some(filled.name.clone())
+                }),
             }
         }
     };
@@ -278,9 +290,10 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         }
     };
 
+    // A conversion date's values are dates, no outcome words: filled is won (filled_is).
     let (won_values, lost_values, open_values) = match outcome.as_ref().and_then(|o| first_look.iter().find(|p| &p.name == o)) {
-        Some(p) => guess::classify_outcomes(p),
-        None => (vec![], vec![], vec![]),
+        Some(p) if !filled_won => guess::classify_outcomes(p),
+        _ => (vec![], vec![], vec![]),
     };
 
     // Outcome per row, to profile columns against won/lost.
@@ -293,7 +306,10 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
                 .iter()
                 .map(|c| {
                     let v = c.map(str::trim).unwrap_or("");
-                    if won_values.iter().any(|w| w == v) {
+                    if filled_won {
+                        // Filled: won; blank: open (judged by age below, as open_after_days will).
+                        clean(c, &csv.missing).map(|_| true)
+                    } else if won_values.iter().any(|w| w == v) {
                         Some(true)
                     } else if lost_values.iter().any(|l| l == v) {
                         Some(false)
@@ -322,7 +338,8 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     // stage on the way): leads still open long after their creation are taken for lost,
     // as the draft's open_after_days will have it, so the profiles and the sales guess
     // see both outcomes.
-    let never_lost = outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
+    let never_lost = filled_won
+        || outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
     let won = if never_lost { judged_by_age(won, &created) } else { won };
     // Won and lost values, but old leads still open in numbers no cohort could be judged
     // with (a `Recycled` or `Nurture` status): drafted with open_after_days, and judged so.
@@ -375,7 +392,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -755,8 +772,16 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
     }
     match (&outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(o), _) => {
-            guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
-            let how = if options.outcome.is_some() { "from --outcome" } else { "GUESS: the column that looks most like the target" };
+            if look.filled_won {
+                guesses.push(format!("outcome column: {o:?} (filled in when a lead converts: a filled cell is won, filled_is = \"won\")"));
+            } else {
+                guesses.push(format!("outcome column: {o:?} (won = {won_values:?}, lost = {lost_values:?})"));
+            }
+            let how = match (options.outcome.is_some(), look.filled_won) {
+                (true, _) => "from --outcome",
+                (false, true) => "GUESS: no column says won or lost, and this one is filled in when a lead converts: filled is won (see [outcome])",
+                (false, false) => "GUESS: the column that looks most like the target",
+            };
             if let Some(note) = outcome_note {
                 guesses.push(format!("outcome: {note}"));
                 let _ = writeln!(t, "# {note}");
@@ -885,8 +910,17 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
         let _ = writeln!(t, "won = [{}]", list(&won_values));
         let _ = writeln!(t, "lost = [{}]", list(&lost_values));
         let _ = writeln!(t, "open = [{}]", list(&open_values));
+        if look.filled_won {
+            let _ = writeln!(t, "filled_is = \"won\"   # GUESS: a filled cell (a conversion date) means won");
+        }
         let _ = writeln!(t, "blank_is = \"open\"");
-        if look.never_lost {
+        if look.filled_won {
+            let column = look.outcome.as_deref().map(toml_str).unwrap_or_default();
+            let _ = writeln!(
+                t,
+                "open_after_days = {DRAFT_OPEN_AFTER_DAYS}   # GUESS: {column} is filled in when a lead converts and never says lost, so a lead still blank this many days after creation counts as lost; set it to how long your deals take"
+            );
+        } else if look.never_lost {
             let column = look.outcome.as_deref().map(toml_str).unwrap_or_default();
             let _ = writeln!(
                 t,

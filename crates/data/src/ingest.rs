@@ -33,6 +33,10 @@ pub struct Ingested {
     pub created_layout: Option<DateLayout>,
     /// The lead files as read, every column (with `IngestOptions::keep_lead_tables`; else empty).
     pub lead_tables: Vec<Table>,
+    /// What `validate` found in this data, once a run has checked it (recalibrate and
+    /// report do): its warnings, which begin with `stats.warnings`, are the data's
+    /// warnings the report and summary.json list.
+    pub quality: Option<crate::QualityReport>,
 }
 
 impl Ingested {
@@ -158,7 +162,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     }
     stats.warnings.extend(import_day_warning(&table, &stats.files));
     let auto_bins = choose_auto_bins(config, &mut table);
-    Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables })
+    Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables, quality: None })
 }
 
 /// Warnings for decided leads whose `[columns] decided_at` could not end their window.

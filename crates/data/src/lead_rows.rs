@@ -214,6 +214,8 @@ impl LeadRows {
                         Outcome::Lost
                     } else if map.open.iter().any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open) {
                         Outcome::Open
+                    } else if map.filled_is_won && !cells::is_missing(text, missing) {
+                        Outcome::Won
                     } else {
                         return Err(DataError::Cell {
                             path: path.clone(),
@@ -426,7 +428,10 @@ mod tests {
 /// fixing them one run at a time is slow), and, for those that differ from a mapped
 /// value only in case, spaces or punctuation, the mapping that counts them.
 fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
-    let mapped = |text: &str| map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open);
+    let mapped = |text: &str| {
+        map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text)
+            || if cells::is_missing(text, missing) { map.blank_is_open } else { map.filled_is_won }
+    };
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
     let mut leads: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for text in cells.iter().map(|cell| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {

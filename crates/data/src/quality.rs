@@ -9,7 +9,6 @@ use rayon::prelude::*;
 
 use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, SignalSource};
 use mqlcal_features::{calendar, FeatureTable, Outcome, OutcomeCounts};
-use mqlcal_scorecard::ReadBy;
 use serde::Serialize;
 
 use crate::cells::{self, MissingMarkers};
@@ -78,6 +77,10 @@ pub struct QualityReport {
     pub unnamed_levels: Vec<UnnamedLevel>,
     pub leakage_suspects: Vec<LeakageSuspect>,
     pub warnings: Vec<String>,
+    /// Of the warnings, those that could change the decision, a sentence each (reading's
+    /// first): the report's summary lists them before deciding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cautions: Vec<String>,
     pub errors: Vec<String>,
 }
 
@@ -156,6 +159,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     let table = &ingested.table;
     let stats = &ingested.stats;
     let mut warnings = stats.warnings.clone();
+    let mut cautions = stats.cautions.clone();
     let cohorts = cohort_rows(config, table);
     let duplicate_ids = stats.duplicate_ids;
     let counts = table.outcome_counts();
@@ -184,9 +188,24 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     };
     warnings.extend(columns.warnings);
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
-    warnings.extend(period_labels(config, &columns.profiles));
+    cautions.extend(leakage_suspects.iter().filter(|s| s.used_by_signal).map(|s| {
+        let signals: Vec<String> = config.signals.iter().filter(|g| g.source.column() == Some(s.column.as_str())).map(|g| format!("{:?}", g.name)).collect();
+        let (who, reads) = if signals.len() == 1 { ("Signal", "reads") } else { ("Signals", "read") };
+        format!(
+            "{who} {} {reads} {:?}, which looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\").",
+            signals.join(", "),
+            s.column
+        )
+    }));
+    let period_labels = period_labels(config, &columns.profiles);
+    cautions.extend(period_labels.iter().map(|(signal, column, _)| {
+        format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is (see \"Data and quality warnings\").")
+    }));
+    warnings.extend(period_labels.into_iter().map(|(_, _, warning)| warning));
     warnings.extend(signal_shape_warnings(config, table));
-    warnings.extend(events_signal_warnings(config, table));
+    let events = events_signal_warnings(config, table);
+    cautions.extend(events.cautions);
+    warnings.extend(events.warnings);
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
     warnings.extend(levels_spelled_apart(config, &unnamed_levels));
     let blank_rates = columns.blank_rates;
@@ -207,6 +226,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         unnamed_levels,
         leakage_suspects,
         warnings,
+        cautions,
         errors,
     })
 }
@@ -300,46 +320,70 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
 /// listed after "; " in a multi-select cell read with separator ";"). Levels match
 /// exactly, so those leads are the baseline.
 fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
-    let found: Vec<(&UnnamedLevel, &str, Option<&str>, &[String])> = unnamed
+    // (the value, the signal's spellings, the level it is written like)
+    let found: Vec<(&UnnamedLevel, &SignalSource, &str)> = unnamed
         .iter()
+        // A number is no spelling of another ("1.0" is not "10"), as init has it.
+        .filter(|u| config.csv.decimal.read(&u.level).is_none())
         .filter_map(|u| {
             let signal = config.signals.iter().find(|s| s.name == u.signal)?;
-            let SignalSource::Categorical { levels, separator, spellings, .. } = &signal.source else { return None };
+            let SignalSource::Categorical { levels, spellings, .. } = &signal.source else { return None };
             // Like the level or one of its other spellings.
             let names = levels.iter().map(|l| (l.as_str(), l.as_str())).chain(spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (s.as_str(), l.as_str()))));
             let (_, level) = Spelled::new(names).like(&u.level)?;
-            Some((u, level, separator.as_deref(), spellings.get(level).map(Vec::as_slice).unwrap_or_default()))
+            Some((u, &signal.source, level))
         })
         .collect();
     found
         .iter()
-        .map(|&(u, level, separator, listed)| {
-            // The fix lists every spelling of the level the data writes apart, as a cell reads
-            // (a listed value after "; " is the separator's to fix), so one line takes them all.
-            let apart = found.iter().filter(|(v, l, _, _)| v.signal == u.signal && *l == level && v.level.trim() == v.level).map(|(v, ..)| v.level.clone());
-            let spellings: Vec<String> = listed.iter().cloned().chain(apart).collect();
-            level_spelled_apart(&u.signal, &u.level, u.leads, (level, &spellings), separator, ReadBy::Config)
+        .map(|&(u, source, level)| {
+            let SignalSource::Categorical { separator, spellings, .. } = source else { unreachable!("found among categoricals") };
+            // A listed value with spaces around it is the separator's to fix; otherwise the
+            // fix is the signal's spellings in full: those it has and every value of it the
+            // data writes apart, so one line takes them all and replaces what it has.
+            let fix = match separator {
+                Some(separator) if u.level.trim() != u.level => SpelledFix::Separator(separator),
+                _ => {
+                    let mut full = spellings.clone();
+                    for (v, _, l) in found.iter().filter(|(v, s, _)| v.signal == u.signal && std::ptr::eq(*s, source) && v.level.trim() == v.level) {
+                        full.entry(l.to_string()).or_default().push(v.level.clone());
+                    }
+                    SpelledFix::Spellings(full)
+                }
+            };
+            level_spelled_apart(&u.signal, &u.level, u.leads, level, fix)
         })
         .collect()
 }
 
-/// The warning for `leads` leads whose `value` is written like `level` of `signal` (or one
-/// of the level's other spellings) but for case, spaces or punctuation (levels match
-/// exactly, so they get none of its points), with the fix: in the config (`spellings`, the
-/// level's spellings to write, `value` among them; a multi-select field whose cells write a
-/// space after the separator: the separator), or in the export. `validate` and `score` alike.
-pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, (level, spellings): (&str, &[String]), separator: Option<&str>, by: ReadBy) -> String {
-    let fix = match (separator, by) {
-        (Some(separator), ReadBy::Config) if value.trim_start() == level && value != level => format!(
+/// How a value written like a level but for case, spaces or punctuation comes to count.
+pub(crate) enum SpelledFix<'a> {
+    /// A multi-select field whose cells write a space after this separator.
+    Separator(&'a str),
+    /// The signal's spellings in full, the value among them.
+    Spellings(BTreeMap<String, Vec<String>>),
+    /// A model's: export the level as the training data wrote it, or refit.
+    Refit,
+}
+
+/// The warning for `leads` leads whose `value` is written like `level` of `signal` but for
+/// case, spaces or punctuation (levels match exactly, so they get none of its points),
+/// with the fix. `validate` and `score` alike.
+pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level: &str, fix: SpelledFix) -> String {
+    use crate::infer::{toml_key, toml_str};
+    let fix = match fix {
+        SpelledFix::Separator(separator) => format!(
             "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
             format!("{separator} ")
         ),
-        (_, ReadBy::Config) => {
-            use crate::infer::{toml_key, toml_str};
-            let spellings = spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
-            format!("if it is the same, count it as the level: spellings = {{ {} = [{spellings}] }} (or make the export write one spelling)", toml_key(level))
+        SpelledFix::Spellings(full) => {
+            let entries: Vec<String> = full
+                .iter()
+                .map(|(level, spellings)| format!("{} = [{}]", toml_key(level), spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ")))
+                .collect();
+            format!("if it is the same, count it as the level: spellings = {{ {} }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)", entries.join(", "))
         }
-        (_, ReadBy::Model) => format!("export {level:?} as the training data wrote it (or refit with the config counting {value:?} too: among the level's spellings, or a flag's equals)"),
+        SpelledFix::Refit => format!("export {level:?} as the training data wrote it (or refit with the config counting {value:?} too: among the level's spellings, or a flag's equals)"),
     };
     format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: {fix}")
 }
@@ -487,8 +531,8 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// won leads have no counted event far more often than lost ones
 /// (`profile::HadIt::won_without_events`; not with `decided_at`): then a signal lost
 /// leads have more often separates by what the file left out, and is not called leakage.
-fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> {
-    let Some(spec) = &config.events else { return Vec::new() };
+fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
+    let Some(spec) = &config.events else { return Said::default() };
     // (signal, its activities, its feature column)
     let signals: Vec<(&str, &[String], usize)> = config
         .signals
@@ -501,7 +545,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> 
         })
         .collect();
     if signals.is_empty() {
-        return Vec::new();
+        return Said::default();
     }
     let (mut tallies, mut any) = (vec![HadIt::default(); signals.len()], HadIt::default());
     // Row by row: the matrix is row-major.
@@ -519,32 +563,45 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Vec<String> 
     }
     // With decided_at, a lead decided at once has an empty window by design: not said.
     let won_without = if config.decided_at.is_some() { None } else { any.won_without_events(spec.window_days) };
-    won_without
-        .iter()
-        .map(|reason| format!("events: {reason}"))
-        .chain(signals.iter().zip(&tallies).filter_map(|(&(name, activities, _), tally)| {
-            let reason = tally.leakage_unless_explained(spec.window_days, won_without.is_some())?;
-            Some(format!(
-                "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
-                activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
-            ))
-        }))
-        .collect()
+    let mut said = Said::default();
+    if let Some(reason) = &won_without {
+        said.warnings.push(format!("events: {reason}"));
+        // Its first sentence: the shares and what they look like.
+        let first = reason.split_once(". ").map_or(reason.as_str(), |(first, _)| first);
+        said.cautions.push(format!("{first}, so engagement would learn that doing nothing wins (see \"Data and quality warnings\")."));
+    }
+    for (&(name, activities, _), tally) in signals.iter().zip(&tallies) {
+        let Some(reason) = tally.leakage_unless_explained(spec.window_days, won_without.is_some()) else { continue };
+        said.warnings.push(format!(
+            "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
+            activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+        ));
+        said.cautions.push(format!("Signal {name:?} looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\")."));
+    }
+    said
+}
+
+/// Warnings, and of them those that could change the decision as a sentence each.
+#[derive(Default)]
+struct Said {
+    warnings: Vec<String>,
+    cautions: Vec<String>,
 }
 
 /// A warning for each signal that reads a column saying when the lead was created
 /// rather than who it is (a month or year column, a campaign run once): see
 /// `profile::period_label`.
-fn period_labels(config: &Config, profiles: &[ColumnProfile]) -> Vec<String> {
+fn period_labels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c str, &'c str, String)> {
     let mut warnings = Vec::new();
     for signal in &config.signals {
         let Some(column) = signal.source.column() else { continue };
         // Any lead file's profile: each file's rows are told from on their own.
         if let Some(reason) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.period_label.as_ref()) {
-            warnings.push(format!(
+            let warning = format!(
                 "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts follow the creation date already",
                 signal.name
-            ));
+            );
+            warnings.push((signal.name.as_str(), column, warning));
         }
     }
     warnings

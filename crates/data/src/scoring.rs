@@ -110,7 +110,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let (created, features) = created_and_features.map_err(|_| DataError::file(leads_path, "a thread computing the signals' columns stopped"))??;
     let created = created.unwrap_or_else(|| vec![None; ids.len()]);
     let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
-    let spelled_apart = levels_spelled_apart(&table, &inputs.missing, &recipes);
+    let spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes);
     drop(table);
 
     let mut out = ScoringInput { ids, ..Default::default() };
@@ -137,20 +137,20 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
 /// case, spaces or punctuation (`Software` beside the level `software`, as a renamed
 /// picklist exports it): each with its leads, which get none of that level's points.
 /// One pass per column the levels read, counting its distinct values.
-fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&str, &Recipe)]) -> Vec<String> {
+fn levels_spelled_apart(table: &read::Table, missing: &[String], decimal: mqlcal_scorecard::DecimalMark, recipes: &[(&str, &Recipe)]) -> Vec<String> {
     use rayon::prelude::*;
-    // (column, separator) and the (signal, value) pairs its levels (with their other
+    // (column, separator) and the (signal, value, level) its levels (with their other
     // spellings) and flags match.
-    let mut columns: Vec<((&str, Option<&str>), Vec<(&str, &str)>)> = Vec::new();
+    let mut columns: Vec<((&str, Option<&str>), Vec<(&str, &str, &str)>)> = Vec::new();
     for &(signal, recipe) in recipes {
-        let (key, values): ((&str, Option<&str>), Vec<&str>) = match recipe {
+        let (key, values): ((&str, Option<&str>), Vec<(&str, &str)>) = match recipe {
             Recipe::Level { column, value, separator, spellings } => {
-                ((column.as_str(), separator.as_deref()), std::iter::once(value).chain(spellings).map(String::as_str).collect())
+                ((column.as_str(), separator.as_deref()), std::iter::once(value).chain(spellings).map(|v| (v.as_str(), value.as_str())).collect())
             }
-            Recipe::Flag { column, equals } => ((column.as_str(), None), equals.iter().map(String::as_str).collect()),
+            Recipe::Flag { column, equals } => ((column.as_str(), None), equals.iter().map(|v| (v.as_str(), v.as_str())).collect()),
             _ => continue,
         };
-        let named = values.into_iter().map(|value| (signal, value));
+        let named = values.into_iter().map(|(value, level)| (signal, value, level));
         match columns.iter_mut().find(|(k, _)| *k == key) {
             Some((_, pairs)) => pairs.extend(named),
             None => columns.push((key, named.collect())),
@@ -161,14 +161,16 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], recipes: &[(&st
         .map(|((column, separator), named)| {
             let Ok(cells) = cells::text(table, column) else { return Vec::new() };
             let leads = cells::value_counts(&cells, &cells::MissingMarkers::new(missing), *separator);
-            let mut apart: Vec<(&str, usize)> = leads.into_iter().filter(|(value, _)| !named.iter().any(|(_, v)| v == value)).collect();
+            let mut apart: Vec<(&str, usize)> = leads.into_iter().filter(|(value, _)| !named.iter().any(|(_, v, _)| v == value)).collect();
             apart.sort_unstable();
-            let spelled = crate::guess::Spelled::new(named.iter().map(|&(signal, level)| (level, signal)));
+            let spelled = crate::guess::Spelled::new(named.iter().map(|&(signal, value, level)| (value, (signal, level))));
             apart
                 .into_iter()
+                // A number is no spelling of another ("1.0" is not "10"), as init has it.
+                .filter(|(value, _)| decimal.read(value).is_none())
                 .filter_map(|(value, n)| {
-                    let (level, signal) = spelled.like(value)?;
-                    Some(crate::quality::level_spelled_apart(signal, value, n, (level, &[]), *separator, mqlcal_scorecard::ReadBy::Model))
+                    let (_, (signal, level)) = spelled.like(value)?;
+                    Some(crate::quality::level_spelled_apart(signal, value, n, level, crate::quality::SpelledFix::Refit))
                 })
                 .collect()
         })

@@ -79,6 +79,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             lost: &config.outcome.lost,
             open: &config.outcome.open,
             blank_is_open: config.outcome.blank_is_open,
+            filled_is_won: config.outcome.filled_is_won,
         },
         open_after_days: config.outcome.open_after_days,
         period: match config.period {

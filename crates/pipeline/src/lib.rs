@@ -35,9 +35,17 @@ pub use files::{write_atomic, write_atomic_with, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};
 pub use recalibrate::{recalibrate, Progress, RunOptions};
-pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, Backtested, Fitted, Ingested};
+pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, validate, Backtested, Fitted, Ingested};
 pub use summary::Summary;
 pub use views::fit_json;
+
+/// The report's word for the config's cohort period.
+pub(crate) fn report_period(config: &mqlcal_config::Config) -> mqlcal_report::Period {
+    match config.period {
+        mqlcal_config::Period::Month => mqlcal_report::Period::Month,
+        mqlcal_config::Period::Quarter => mqlcal_report::Period::Quarter,
+    }
+}
 
 /// The version recorded in model files and reports (every crate of the workspace shares it).
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

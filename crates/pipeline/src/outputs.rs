@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use mqlcal_backtest::Backtest;
-use mqlcal_config::{Config, Period};
+use mqlcal_config::Config;
 use mqlcal_report::ReportInputs;
 use mqlcal_scorecard::export::sql::{to_sql, Dialect};
 use mqlcal_scorecard::Model;
@@ -59,10 +59,7 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
         data_notes: run.data_notes(),
         reproduce: &reproduce,
         title: crate::provenance::run_name(config),
-        period: match config.period {
-            Period::Month => mqlcal_report::Period::Month,
-            Period::Quarter => mqlcal_report::Period::Quarter,
-        },
+        period: crate::report_period(config),
     };
     let (charts, documents) = mqlcal_report::build(&inputs)?;
     let mut written = Vec::new();

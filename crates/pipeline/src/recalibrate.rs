@@ -7,14 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use mqlcal_config::Config;
-use mqlcal_data::QualityReport;
 use mqlcal_fit::Split;
 
 use crate::outputs::{write_exports, write_report, write_tables};
 use crate::rundir::Staging;
-use crate::{backtest, checks, fit, fit_json, ingest_whole, write_json, Backtested, CurrentModel, Ingested, Inputs, Summary};
+use crate::{backtest, checks, fit, fit_json, ingest_whole, validate, write_json, Backtested, CurrentModel, Ingested, Inputs, Summary};
 
 /// How a front end shows a run's stages.
 pub trait Progress {
@@ -65,9 +63,10 @@ pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Pr
     // The first stage is named for what it reads.
     let read = if config.feature_table.is_some() { "read the feature table" } else { STAGES[0] };
     let mut ingested = progress.stage(read, |_| ingest_whole(config))?;
-    let quality = progress.stage(STAGES[1], |warnings| validate(config, &ingested, warnings))?;
-    ingested.lead_tables = Vec::new();
-    mqlcal_features::memory::return_freed();
+    progress.stage(STAGES[1], |warnings| {
+        warnings.extend(validate(config, &mut ingested)?.iter().cloned());
+        Ok(())
+    })?;
     // Without --out the run directory is named after the holdout: the split is needed before the fit.
     let (out, split) = match &options.out {
         Some(out) => (out.clone(), None),
@@ -95,23 +94,9 @@ pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Pr
         Ok(run)
     })?;
     let target = Target { out: &out, staging: staging.path(), inputs: &inputs };
-    let summary = write_run(config, options, &run, &quality, &target, progress)?;
+    let summary = write_run(config, options, &run, &target, progress)?;
     staging.install(&out, options.force)?;
     Ok(summary)
-}
-
-/// The data-quality report of the run; errors stop it.
-fn validate(config: &Config, ingested: &Ingested, warnings: &mut Vec<String>) -> anyhow::Result<QualityReport> {
-    let quality = mqlcal_data::quality_report(config, ingested)?;
-    if quality.has_errors() {
-        bail!(
-            "the data has errors; `mqlcal validate --config {}` gives the whole report:\n  {}",
-            config.source_path.display(),
-            quality.errors.join("\n  ")
-        );
-    }
-    warnings.extend(quality.warnings.iter().cloned());
-    Ok(quality)
 }
 
 /// `reports/<config name>-<holdout cohorts>`, checked like an --out, and the split that named it.
@@ -135,7 +120,6 @@ fn write_run(
     config: &Config,
     options: &RunOptions,
     run: &Backtested,
-    quality: &QualityReport,
     target: &Target,
     progress: &mut impl Progress,
 ) -> anyhow::Result<Summary> {
@@ -150,9 +134,12 @@ fn write_run(
         let mut written = write_tables(&run.backtest, &run.fitted.report.model, &tables, staging, &refs)?;
         let fit_path = tables.join("fit.json");
         write_json(&fit_path, &fit_json(&run.fitted.report, &out.join("model.json")), &refs)?;
-        let validate_path = tables.join("validate.json");
-        write_json(&validate_path, quality, &refs)?;
-        written.extend([fit_path, validate_path]);
+        written.push(fit_path);
+        if let Some(quality) = &run.fitted.ingested.quality {
+            let validate_path = tables.join("validate.json");
+            write_json(&validate_path, quality, &refs)?;
+            written.push(validate_path);
+        }
         Ok(written)
     })?);
 

@@ -32,6 +32,29 @@ pub fn ingest_whole(config: &Config) -> anyhow::Result<Ingested> {
     Ok(ingested)
 }
 
+/// Check the data as `mqlcal validate` does (the lead files' every column, from
+/// [`ingest_whole`]), keep the report with the data ([`Ingested::quality`], whose warnings
+/// the report and summary.json list) and let the lead files go; returns its warnings.
+/// Errors stop the run, as the data's fault (exit code 1, as `validate`'s), with the
+/// command that gives the whole report.
+pub fn validate<'i>(config: &Config, ingested: &'i mut Ingested) -> anyhow::Result<&'i [String]> {
+    let quality = mqlcal_data::quality_report(config, ingested)?;
+    if quality.has_errors() {
+        return Err(mqlcal_data::DataError::File {
+            path: config.source_path.clone(),
+            message: format!(
+                "the data has errors; `mqlcal validate --config {}` gives the whole report:\n  {}",
+                config.source_path.display(),
+                quality.errors.join("\n  ")
+            ),
+        }
+        .into());
+    }
+    ingested.lead_tables = Vec::new();
+    return_freed();
+    Ok(&ingested.quality.insert(quality).warnings)
+}
+
 /// The out-of-time split (training, holdout, not yet judged), computed once per run and
 /// carried by [`Fitted`]. A split that cannot be made fails as the fit, the first stage that needs it.
 pub fn split(config: &Config, ingested: &Ingested) -> anyhow::Result<Split> {
@@ -98,14 +121,18 @@ impl Backtested {
         self.backtest.model_with_threshold(&self.fitted.report.model)
     }
 
-    /// Warnings of reading the data.
+    /// The data's warnings: validate's when the run checked the data (they begin with
+    /// reading's), else reading's.
     pub fn data_warnings(&self) -> &[String] {
-        &self.fitted.ingested.stats.warnings
+        let ingested = &self.fitted.ingested;
+        ingested.quality.as_ref().map_or(&ingested.stats.warnings, |q| &q.warnings)
     }
 
-    /// The data's warnings that could change the decision (the report's summary lists them).
+    /// The data's warnings that could change the decision (the report's summary lists
+    /// them): validate's when the run checked the data (they begin with reading's).
     pub fn data_cautions(&self) -> &[String] {
-        &self.fitted.ingested.stats.cautions
+        let ingested = &self.fitted.ingested;
+        ingested.quality.as_ref().map_or(&ingested.stats.cautions, |q| &q.cautions)
     }
 
     /// What reading the data did that the report states beside its warnings.
@@ -135,11 +162,20 @@ pub fn backtest(config: &Config, fitted: Fitted) -> anyhow::Result<Backtested> {
     Ok(Backtested { fitted, backtest })
 }
 
-/// Ingest, split, fit and backtest: the chain `backtest` and `report` share. `warn` is
-/// given the data's warnings as soon as they are known (before the fit), then the backtest's.
-pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
-    let ingested = ingest(config)?;
-    ingested.stats.warnings.iter().for_each(|w| warn(w));
+/// Ingest, split, fit and backtest: the chain `backtest` and `report` share; with
+/// `validated` (`report`: its data section lists what `validate` says, as recalibrate's
+/// does) the data is checked first ([`validate`]). `warn` is given the data's warnings as
+/// soon as they are known (before the fit), then the backtest's.
+pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, validated: bool, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
+    let ingested = if validated {
+        let mut ingested = ingest_whole(config)?;
+        validate(config, &mut ingested)?.iter().for_each(|w| warn(w));
+        ingested
+    } else {
+        let ingested = ingest(config)?;
+        ingested.stats.warnings.iter().for_each(|w| warn(w));
+        ingested
+    };
     let split = split(config, &ingested)?;
     let run = backtest(config, fit(config, ingested, split, current)?)?;
     run.backtest.warnings.iter().for_each(|w| warn(w));

@@ -108,6 +108,9 @@ pub struct Summary {
     /// its choice and the verdict against one threshold at equal volume.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub two_axis: Option<TwoAxisSummary>,
+    /// What could change the decision, most important first (the report's summary shows
+    /// the first three): the data's, then the backtest's.
+    pub before_deciding: Vec<String>,
     pub warnings: Vec<String>,
     pub files: Vec<String>,
 }
@@ -159,6 +162,7 @@ impl Summary {
                 winner: t.versus.winner,
                 versus: t.versus.summary.clone(),
             }),
+            before_deciding: mqlcal_report::before_deciding(b, crate::report_period(config), run.data_cautions()),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),
         }

@@ -123,6 +123,8 @@ pub fn build(inputs: &ReportInputs) -> Result<(Vec<Chart>, Documents), ReportErr
     Ok((charts, Documents { html, print_html, markdown }))
 }
 
+pub use doc::before_deciding;
+
 /// The recommendation in one line, for the terminal.
 pub fn recommendation_text(backtest: &Backtest) -> String {
     backtest.recommendation.summary.clone()

@@ -10,6 +10,8 @@ mod model;
 mod segments;
 mod stability;
 mod summary;
+
+pub use summary::before_deciding;
 mod thresholds;
 mod two_axis;
 

@@ -155,16 +155,21 @@ fn note(b: &Backtest, more: usize) -> String {
 
 /// Everything that could change the decision, most important first.
 pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
-    let b = inputs.backtest;
-    // The data first: what the numbers below rest on.
-    let mut out: Vec<String> = inputs.data_cautions.to_vec();
+    before_deciding(inputs.backtest, inputs.period, inputs.data_cautions)
+}
+
+/// Everything that could change the decision, most important first: the data's
+/// `cautions` (what the numbers rest on), then the backtest's. The report's summary
+/// shows the first three; summary.json lists them all.
+pub fn before_deciding(b: &Backtest, period: Period, cautions: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = cautions.to_vec();
     if !b.recommendation.feasible {
         // Why none qualifies; the month-by-month sentence stays in the thresholds section.
         let why = &b.recommendation.summary;
         out.push(why.find(" Month by month").map_or(why.as_str(), |k| &why[..k]).to_string());
     }
     out.extend(equal_volume_warning(b));
-    out.extend(drift_warnings(b, inputs.period));
+    out.extend(drift_warnings(b, period));
     out.extend(edge_warning(b));
     if b.leads > 0 && b.open as f64 / b.leads as f64 > 0.3 {
         out.push(format!(
@@ -173,7 +178,7 @@ pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
             b.won + b.lost
         ));
     }
-    out.extend(carried_warning(b, inputs.period));
+    out.extend(carried_warning(b, period));
     out
 }
 

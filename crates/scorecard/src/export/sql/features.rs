@@ -27,6 +27,8 @@ pub struct OutcomeCells<'a> {
     pub open: &'a [String],
     /// A blank (or missing-value) cell means open.
     pub blank_is_open: bool,
+    /// A filled cell no list names is won (`[outcome] filled_is = "won"`).
+    pub filled_is_won: bool,
 }
 
 /// The as-of date the table is judged at.
@@ -143,7 +145,11 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
         AsOfRule::Fixed(_) => writeln!(sql, "-- As of [input] as_of."),
         AsOfRule::Latest { .. } => writeln!(sql, "-- As of the latest creation date or event time (as mqlcal: events dated after the plausible range left out)."),
     };
-    let _ = writeln!(sql, "-- An outcome cell outside the [outcome] lists gives a NULL outcome (mqlcal features stops with an error).");
+    if spec.outcome.filled_is_won {
+        let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is); TRIM strips spaces only, so a cell of other white space (a no-break space) reads as filled here and blank in mqlcal.");
+    } else {
+        let _ = writeln!(sql, "-- An outcome cell outside the [outcome] lists gives a NULL outcome (mqlcal features stops with an error).");
+    }
     if spec.inputs.created_at_format.is_none() && spec.inputs.created_at_column.is_some() {
         let _ = writeln!(sql, "-- Dates are read as YYYY-MM-DD[ HH:MM:SS]: set [columns] date_format / [events] date_format for others.");
     }
@@ -154,7 +160,8 @@ fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
-/// The outcome cell as 'won', 'lost' or 'open' by the `[outcome]` lists (NULL when in none).
+/// The outcome cell as 'won', 'lost' or 'open' by the `[outcome]` lists, then a filled cell
+/// as 'won' with `filled_is` (NULL when none says).
 fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
     let cell = format!("COALESCE(TRIM(CAST({} AS {})), '')", query.q(o.column), d.text_type());
@@ -169,13 +176,16 @@ fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     if !o.open.is_empty() {
         open.push(format!("{cell} IN ({})", list(o.open)));
     }
+    let mut blank = vec![String::new()];
+    blank.extend(query.inputs.missing.iter().filter(|m| !m.is_empty()).cloned());
     if o.blank_is_open {
-        let mut blank = vec![String::new()];
-        blank.extend(query.inputs.missing.iter().filter(|m| !m.is_empty()).cloned());
         open.push(format!("{cell} IN ({})", list(&blank)));
     }
     if !open.is_empty() {
         let _ = write!(arms, " WHEN {} THEN 'open'", open.join(" OR "));
+    }
+    if o.filled_is_won {
+        let _ = write!(arms, " WHEN {cell} NOT IN ({}) THEN 'won'", list(&blank));
     }
     if arms == "CASE" {
         return format!("CAST(NULL AS {})", d.text_type());
@@ -313,7 +323,7 @@ mod tests {
             inputs: &inputs,
             features: &features,
             segments: &segments,
-            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true },
+            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
             open_after_days: Some(120),
             period: CohortPeriod::Quarter,
             as_of,
