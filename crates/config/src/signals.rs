@@ -71,6 +71,23 @@ pub(crate) fn check_signals(raw: Vec<RawSignal>, have_events: bool) -> Result<Ve
     Ok(signals)
 }
 
+/// No level's other spelling is a `[input] missing` marker: a cell written so is read as
+/// blank, so the spelling would never count (the baseline would get those leads).
+pub(crate) fn check_spellings_are_read(signals: &[Signal], missing: &[String]) -> Result<(), String> {
+    for signal in signals {
+        let SignalSource::Categorical { spellings, .. } = &signal.source else { continue };
+        for (level, spelling) in spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (l, s))) {
+            if missing.iter().any(|m| m == spelling.trim()) {
+                return Err(format!(
+                    "signal {:?}: spelling {spelling:?} of {level:?} is one of [input] missing, so a cell written so is blank and never counts; leave it out of spellings, or out of [input] missing",
+                    signal.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A multi-select cell's separator: not blank, no level contains it, and no start of it
 /// is also its end (`;`, `, ` and `|` qualify, `;;` does not), so that "the level is one
 /// of the cell's values" is "the cell, between separators, holds the separated level",

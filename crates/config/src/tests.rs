@@ -249,6 +249,9 @@ fn other_spellings_of_a_level_are_checked() {
     assert!(err("spellings = { VP = [\"x\"], Director = [\"x\"] }").contains("spelling \"x\" is listed for \"Director\" and \"VP\""));
     assert!(err("spellings = { VP = [\"x\", \"x\"] }").contains("spelling \"x\" is listed twice for \"VP\""));
     assert!(err("separator = \";\"\nspellings = { VP = [\"v;p\"] }").contains("spelling \"v;p\" contains the separator \";\""));
+    let marker = with("spellings = { VP = [\"N/A\"] }");
+    assert!(load(&marker).unwrap_err().to_string().contains("spelling \"N/A\" of \"VP\" is one of [input] missing"));
+    assert!(load(&marker.replacen("[input]\n", "[input]\nmissing = [\"\"]\n", 1)).is_ok());
     let flag = MINIMAL.replacen("bins = [50, 500]", "bins = [50, 500]\nspellings = { a = [\"b\"] }", 1);
     assert!(load(&flag).unwrap_err().to_string().contains("`spellings` does not apply to kind = \"numeric\""));
 }
