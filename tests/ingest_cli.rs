@@ -1347,6 +1347,16 @@ fn a_migration_that_dated_every_lead_it_moved_is_said() {
         assert!(out.contains(&said), "{command}: {said}\n{out}");
         assert!(out.contains("an import or a CRM migration stamps its own date on the leads it moves") && out.contains("fall in its cohort (2024-Q2)") && out.contains("name it as [columns] created_at"), "{out}");
     }
+    // It changes the decision (cohorts and windows): a caution, for the report's summary.
+    let dir = sample_copy();
+    write_csv(&dir.path().join("leads.csv"), &header, &rows);
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let said = report["cautions"][0].as_str().unwrap_or_default();
+    let start = format!("{on_the_day} leads ({:.0} %) were created on 2024-04-01, ", 100.0 * on_the_day as f64 / leads.len() as f64);
+    let end = "× a typical day: if an import stamped that date, their engagement windows and their cohort (2024-Q2) are not their own (see \"Data and quality warnings\").";
+    assert!(said.starts_with(&start) && said.ends_with(end), "{said}");
 
     // The first week's leads on one day: busy, but no import.
     let (show, moved) = migrated(&leads, "2024-06-12", "2024-01-08");

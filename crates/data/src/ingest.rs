@@ -160,7 +160,10 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     if let Some(warning) = one_outcome_cohorts(&table) {
         stats.warnings.push(warning);
     }
-    stats.warnings.extend(import_day_warning(&table, &stats.files));
+    if let Some((warning, caution)) = import_day_warning(&table, &stats.files) {
+        stats.warnings.push(warning);
+        stats.cautions.push(caution);
+    }
     let auto_bins = choose_auto_bins(config, &mut table);
     Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables, quality: None })
 }
@@ -526,7 +529,7 @@ const IMPORT_DAY_MIN_LEADS: usize = 100;
 /// all fall in its cohort whenever they came, and their earlier events count as before
 /// creation — silently. (A list uploaded after a trade show is dated right; the warning
 /// says so.)
-fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<String> {
+fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<(String, String)> {
     if table.patterns.is_some() {
         return None;
     }
@@ -549,16 +552,24 @@ fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<String>
     }
     let day = first + busiest as i64;
     let row = table.created_at.iter().position(|t| t.is_some_and(|t| t.div_euclid(86_400) == day))?;
-    Some(format!(
+    let date = &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10];
+    let caution = format!(
+        "{leads} leads ({:.0} %) were created on {date}, {}× a typical day: if an import stamped that date, their engagement windows and their cohort ({}) are not their own (see \"Data and quality warnings\").",
+        100.0 * *leads as f64 / days.len() as f64,
+        leads / typical.max(1),
+        table.cohorts[row]
+    );
+    let warning = format!(
         "{}: {leads} of {} dated leads ({:.0} %) were created on {}, {}× a typical day ({typical}): an import or a CRM migration stamps its own date on the leads it moves, so their engagement windows start that day and they fall in its cohort ({}) whenever they came. If the export keeps each lead's original creation date in another column, name it as [columns] created_at (a list uploaded after an event is dated right and needs nothing)",
         // The day's leads may come from any lead file: all are named.
         files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
         days.len(),
         100.0 * *leads as f64 / days.len() as f64,
-        &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10],
+        date,
         leads / typical.max(1),
         table.cohorts[row]
-    ))
+    );
+    Some((warning, caution))
 }
 
 /// A warning naming cohorts whose decided leads are all won or all lost.
