@@ -1055,6 +1055,50 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     assert!(!sample.contains("but for case, spaces or punctuation"), "{sample}");
 }
 
+/// The same people as several leads (a form filled twice, a list imported again: every
+/// 40th lead's e-mail address, in another case, also on a lead 7 rows on): validate says
+/// how many leads share an address, how many addresses, and in how many one lead won and
+/// another lost, counted here by hand; never the addresses. Unique addresses say nothing.
+#[test]
+fn people_on_several_leads_are_said() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.push("Email".into());
+    let addresses: Vec<String> = (0..leads.len()).map(|k| format!("person{k}@example.com")).collect();
+    for (k, row) in leads.iter_mut().enumerate() {
+        let address = if k >= 7 && (k - 7) % 40 == 0 { addresses[k - 7].to_uppercase() } else { addresses[k].clone() };
+        row.push(address);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    // By hand: pairs (k - 7, k).
+    let pairs: Vec<(usize, usize)> = (7..leads.len()).filter(|k| (k - 7) % 40 == 0).map(|k| (k - 7, k)).collect();
+    let mixed = pairs
+        .iter()
+        .filter(|(a, b)| {
+            let (a, b) = (leads[*a][2].as_str(), leads[*b][2].as_str());
+            (a == "won" && b == "lost") || (a == "lost" && b == "won")
+        })
+        .count();
+    let said = format!(
+        "leads.csv: {} of the {} leads with an e-mail address (column \"Email\") share it with another lead ({} addresses, up to 2 leads each; in {mixed} of them one lead is won and another lost): the same person as several leads",
+        2 * pairs.len(),
+        leads.len(),
+        pairs.len()
+    );
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().starts_with(&said)) && mixed > 5 && !out.contains("@example.com"), "{said}\n{warnings:?}");
+
+    let unique: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| [&row[..row.len() - 1], &[addresses[k].clone()]].concat()).collect();
+    write_csv(&d.join("leads.csv"), &header, &unique);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("share it with another lead"), "{out}");
+}
+
 /// An events export appended to an overlapping one (its last fifth written twice): each
 /// copy would count, silently. Validate and every reading command say how many counted
 /// events repeat an earlier one exactly, counted here by hand; the sample as it is (two

@@ -389,6 +389,38 @@ pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level
 }
 
 
+/// Leads that share an e-mail address (lower-cased) in column `column` of `raw`, when at
+/// least 30 leads and a hundredth of those with an address do: the same person as several
+/// leads (a form filled twice, a list imported again) counts as several, so one person's
+/// engagement is split among the copies and a won buyer's other copies count as not won.
+/// `won` is each row's outcome. The addresses themselves are not quoted: personal data.
+fn people_on_several_leads(raw: &Table, column: &str, won: &[Option<bool>], markers: &MissingMarkers) -> Option<String> {
+    let cells = cells::text(raw, column).ok()?;
+    // Per address: leads, any won, any lost.
+    let mut people: std::collections::HashMap<String, (usize, bool, bool)> = std::collections::HashMap::new();
+    let mut with_address = 0usize;
+    for (cell, outcome) in cells.iter().zip(won) {
+        let Some(address) = cell.and_then(|c| markers.clean(c)) else { continue };
+        with_address += 1;
+        let person = people.entry(address.to_lowercase()).or_default();
+        person.0 += 1;
+        person.1 |= *outcome == Some(true);
+        person.2 |= *outcome == Some(false);
+    }
+    let shared: Vec<&(usize, bool, bool)> = people.values().filter(|p| p.0 > 1).collect();
+    let leads: usize = shared.iter().map(|p| p.0).sum();
+    if leads < 30 || leads * 100 < with_address {
+        return None;
+    }
+    let mixed = shared.iter().filter(|p| p.1 && p.2).count();
+    let largest = shared.iter().map(|p| p.0).max().unwrap_or(0);
+    Some(format!(
+        "{}: {leads} of the {with_address} leads with an e-mail address (column {column:?}) share it with another lead ({} addresses, up to {largest} leads each; in {mixed} of them one lead is won and another lost): the same person as several leads (a form filled twice, a list imported again) counts as several, so their engagement is split among the copies and a won buyer's other copies count as leads that did not win. Merge the duplicates in the CRM before exporting, or export one lead a person",
+        raw.path.display(),
+        shared.len()
+    ))
+}
+
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
 struct LeadColumns {
     profiles: Vec<ColumnProfile>,
@@ -435,6 +467,9 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
         let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
         warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
+        for p in profiles.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some("an e-mail address")) {
+            warnings.extend(people_on_several_leads(raw, &p.name, &won, &markers));
+        }
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {
                 warnings.push(format!(
