@@ -789,7 +789,7 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     assert!(out.contains(&format!("warning: events: {shares}")), "{shares}\n{out}");
     assert!(!out.contains("looks like leakage: inside"), "{out}");
     // It changes the decision: validate's cautions, and the run's summary before deciding.
-    let caution = format!("{shares}, so engagement would learn that doing nothing wins (see \"Data and quality warnings\").");
+    let caution = format!("{shares}, so engagement would learn that doing nothing wins.");
     let (code, json, err) = run_in(d, &["validate", "--config", "draft.toml", "--json"]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -300,14 +300,17 @@ fn a_leaky_signal_comes_first_before_deciding() {
         + "\n[[signals]]\nname = \"proposal\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"sales_stage\"\nequals = \"Proposal\"\n";
     write(d, "mqlcal.toml", config);
 
-    let (code, _, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
     assert_eq!(code, 0, "{err}");
-    let caution = "Signal \"proposal\" reads \"sales_stage\", which looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\").";
+    let caution = "Signal \"proposal\" reads \"sales_stage\", which looks like leakage: the model may give points for what sales did once the lead was theirs";
     let summary: Value = serde_json::from_slice(&std::fs::read(d.join("run/summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["before_deciding"][0], caution, "{}", summary["before_deciding"]);
+    assert_eq!(summary["before_deciding"][0], format!("{caution}."), "{}", summary["before_deciding"]);
+    // The terminal's summary says it before the warnings; the report points to where it says more.
+    let (before, warnings) = (out.find(&format!("Before deciding (the data):\n  - {caution}.\n")), out.find("\nWarnings ("));
+    assert!(before.is_some() && before < warnings, "{out}");
     assert!(summary["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("signal column \"sales_stage\" looks like leakage")), "{}", summary["warnings"]);
     let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
-    assert!(report.contains(&format!("Before deciding:\n\n- {caution}")), "{report}");
+    assert!(report.contains(&format!("Before deciding:\n\n- {caution} (see \"Data and quality warnings\").")), "{report}");
     let sample = std::fs::read_to_string(repo_root().join("reports/example/report.md")).unwrap();
     assert!(!sample.contains("looks like leakage"));
 }

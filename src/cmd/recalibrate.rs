@@ -141,11 +141,12 @@ fn render(summary: &Summary, verbose: bool) -> String {
     );
     let _ = writeln!(s, "  P(capacity and band both hold) {}", pct(r.p_constraints_hold));
     let _ = writeln!(s, "  {}", r.sentence);
-    // What could change the decision, the data's first: all of it, before the rest.
-    if !summary.before_deciding.is_empty() {
-        let _ = writeln!(s, "\nBefore deciding:");
-        for b in &summary.before_deciding {
-            let _ = writeln!(s, "  - {b}");
+    // What in the data could change the decision, all of it (the backtest's are the
+    // recommendation's sentence and the drift lines below; summary.json lists both).
+    if !summary.data_cautions.is_empty() {
+        let _ = writeln!(s, "\nBefore deciding (the data):");
+        for c in &summary.data_cautions {
+            let _ = writeln!(s, "  - {c}");
         }
     }
     if !summary.drift.is_empty() {

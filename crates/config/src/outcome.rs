@@ -86,14 +86,16 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
             ));
         }
     }
-    // A column that never says lost (a lifecycle stage) has its lost leads from
-    // open_after_days: the open ones that stayed open too long.
+    // A column filled in at conversion never says lost either: its lost leads are the
+    // blank ones that stayed blank too long, and blanks must be read.
     if outcome.filled_is_won && outcome.lost.is_empty() && !outcome.blank_is_open {
         return Err("[outcome] filled_is = \"won\" with blank_is = \"error\" and no `lost` value: every lead would be won; leave blank_is out (blank is open, and open_after_days makes old blank leads lost)".into());
     }
     if outcome.filled_is_won && outcome.lost.is_empty() && outcome.open_after_days.is_none() {
         return Err("[outcome] filled_is = \"won\": the column is filled in when a lead converts, so nothing says lost; set open_after_days (blank leads older than that count as lost), or list the values that mean lost".into());
     }
+    // A column that never says lost (a lifecycle stage) has its lost leads from
+    // open_after_days: the open ones that stayed open too long.
     if matches!(layout, Layout::OutcomeColumn { .. })
         && ((outcome.won.is_empty() && !outcome.filled_is_won) || (outcome.lost.is_empty() && outcome.open_after_days.is_none()))
     {

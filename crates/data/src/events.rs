@@ -343,7 +343,7 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
             stats.window_days,
         );
         let caution = format!(
-            "{before} of the {complete} leads with complete windows ({:.0} %) came before the events begin ({}): they count no engagement, and the model learns from them as if they had done nothing (see \"Data and quality warnings\").",
+            "{before} of the {complete} leads with complete windows ({:.0} %) came before the events begin ({}): they count no engagement, and the model learns from them as if they had done nothing.",
             pct(before),
             day(first)
         );
@@ -359,7 +359,7 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
             day(last),
         );
         let caution = format!(
-            "{after} of the {complete} leads with complete windows ({:.0} %) came after the events end ({}): they count no engagement, and the latest cohorts, the holdout among them, are judged as if they had done nothing (see \"Data and quality warnings\").",
+            "{after} of the {complete} leads with complete windows ({:.0} %) came after the events end ({}): they count no engagement, and the latest cohorts, the holdout among them, are judged as if they had done nothing.",
             pct(after),
             day(last)
         );
@@ -669,7 +669,7 @@ mod tests {
         assert!(w[0].contains("while 50 % of the 600 leads whose windows lie inside those days have a counted event"), "{w:?}");
         assert!(w[0].ends_with("leave the leads created before it out of the leads file (their windows are whole from then on)"), "{w:?}");
         let caution = &coverage_gaps(path, &span(400, 1100), &created, at, &half)[0].caution;
-        assert_eq!(caution, "370 of the 1000 leads with complete windows (37 %) came before the events begin (1971-02-05): they count no engagement, and the model learns from them as if they had done nothing (see \"Data and quality warnings\").");
+        assert_eq!(caution, "370 of the 1000 leads with complete windows (37 %) came before the events begin (1971-02-05): they count no engagement, and the model learns from them as if they had done nothing.");
         // Events until day 600: leads 601..999 come after the last one; 0..570 inside.
         let w = warnings(coverage_gaps(path, &span(0, 600), &created, at, &half));
         assert_eq!(w.len(), 1, "{w:?}");

@@ -378,18 +378,42 @@ pub fn spelling(name: &str) -> String {
 /// spelling is worked out once, the text's once per look-up.
 pub struct Spelled<'n, T> {
     names: Vec<(String, &'n str, T)>,
+    /// Levels' look-ups ([`level_key`], by this decimal mark), else [`spelling`]'s.
+    levels: Option<mqlcal_scorecard::DecimalMark>,
 }
 
 impl<'n, T: Copy> Spelled<'n, T> {
     pub fn new(names: impl IntoIterator<Item = (&'n str, T)>) -> Self {
-        Spelled { names: names.into_iter().map(|(name, tag)| (spelling(name), name, tag)).collect() }
+        Spelled { names: names.into_iter().map(|(name, tag)| (spelling(name), name, tag)).collect(), levels: None }
+    }
+
+    /// As [`Spelled::new`], for a categorical's values: those [`level_key`] keeps apart
+    /// (numbers, blanks) are like none, and bands only like the same band.
+    pub fn levels(names: impl IntoIterator<Item = (&'n str, T)>, decimal: mqlcal_scorecard::DecimalMark) -> Self {
+        let names = names.into_iter().filter_map(|(name, tag)| Some((level_key(name, decimal)?, name, tag))).collect();
+        Spelled { names, levels: Some(decimal) }
     }
 
     /// The first name `text` is written like, with its tag (the name itself included).
     pub fn like(&self, text: &str) -> Option<(&'n str, T)> {
-        let spelled = spelling(text);
+        let spelled = match self.levels {
+            Some(decimal) => level_key(text, decimal)?,
+            None => spelling(text),
+        };
         self.names.iter().find(|(s, _, _)| *s == spelled).map(|&(_, name, tag)| (name, tag))
     }
+}
+
+/// What a categorical's value is written like as a level: its [`spelling`], and for a band
+/// its bounds (`5-1200` is not `51-200`). None for values that are no other value's
+/// spelling: numbers (`2.5` is not `25`) and blanks. The one rule of init's levels and of
+/// validate's and score's "written like its level".
+pub fn level_key(value: &str, decimal: mqlcal_scorecard::DecimalMark) -> Option<String> {
+    if value.trim().is_empty() || decimal.read(value).is_some() {
+        return None;
+    }
+    let band = mqlcal_scorecard::band(value, decimal).map(|(lo, hi)| format!("\u{0}{lo}\u{0}{hi}")).unwrap_or_default();
+    Some(spelling(value) + &band)
 }
 
 /// Whether a column's name says it is filled in when a lead converted into a customer
@@ -415,12 +439,14 @@ pub fn conversion_named(name: &str) -> bool {
 pub fn conversion_filled<'p>(profiles: &'p [ColumnProfile], dated: impl Fn(&ColumnProfile) -> bool) -> Option<&'p ColumnProfile> {
     profiles
         .iter()
-        .filter(|p| p.rows > 0 && conversion_named(&p.name))
-        .filter(|p| {
-            let filled = (p.rows - p.blanks) as f64 / p.rows as f64;
-            (0.005..=0.6).contains(&filled)
-        })
+        .filter(|p| conversion_named(&p.name) && filled_as_conversions(p))
         .max_by_key(|p| (dated(p), p.rows - p.blanks, std::cmp::Reverse(p.name.clone())))
+}
+
+/// Whether a column is filled for the share of leads a conversion rate could be (0.5 % to
+/// 60 %), as a column filled in at conversion is: not a date every lead has.
+pub fn filled_as_conversions(p: &ColumnProfile) -> bool {
+    p.rows > 0 && (0.005..=0.6).contains(&((p.rows - p.blanks) as f64 / p.rows as f64))
 }
 
 /// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
@@ -536,10 +562,8 @@ pub fn spelled_levels(values: &[(String, usize)], decimal: mqlcal_scorecard::Dec
     let mut groups: Vec<SpelledLevel> = Vec::new();
     let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (value, n) in values {
-        let band = mqlcal_scorecard::band(value, decimal).map(|(lo, hi)| format!("\u{0}{lo}\u{0}{hi}")).unwrap_or_default();
-        let apart = value.trim().is_empty() || decimal.read(value).is_some();
-        // A key no spelling has: the value as it is, behind a character `spelling` keeps.
-        let key = if apart { format!("\u{1}{value}") } else { spelling(value) + &band };
+        // Kept apart: a key no spelling has, the value as it is behind a character `spelling` keeps.
+        let key = level_key(value, decimal).unwrap_or_else(|| format!("\u{1}{value}"));
         match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(at) => {
                 let group = &mut groups[*at.get()];
@@ -785,6 +809,18 @@ mod tests {
     }
 
     #[test]
+    fn levels_are_alike_by_one_rule() {
+        use mqlcal_scorecard::DecimalMark;
+        let levels = Spelled::levels([("software", 0), ("10", 1), ("51-200", 2), ("vp", 3)], DecimalMark::Point);
+        assert_eq!(levels.like("SOFTWARE"), Some(("software", 0)));
+        assert_eq!(levels.like(" VP"), Some(("vp", 3)));
+        // A number is no spelling of another; a band only of the same band.
+        assert_eq!((levels.like("1.0"), levels.like("1-0"), levels.like("5-1200"), levels.like("51 - 200")), (None, None, None, Some(("51-200", 2))));
+        assert_eq!((level_key("", DecimalMark::Point), level_key("2.5", DecimalMark::Point)), (None, None));
+        assert_eq!(Spelled::new([("10", 0)]).like("1.0"), Some(("10", 0)), "names other than levels keep spelling's rule");
+    }
+
+    #[test]
     fn conversion_columns_are_told_from_form_conversions_and_denials() {
         for yes in ["Converted Date", "ConvertedDate", "Date Converted", "Converted Opportunity ID", "Became a Customer Date", "Customer Since", "Closed Won Date"] {
             assert!(conversion_named(yes), "{yes}");
@@ -823,7 +859,7 @@ mod tests {
         assert_eq!(kept, vec![level("tech", 60, &[])]);
         assert_eq!(pooled, 3);
         // Spellings of one level are one level under the most frequent, with their leads
-        // together; "Tech " and "TECH" lift it over "admin", and "rare" over the bar.
+        // together; "TECH" lifts "tech" over "admin", and "RARE" "rare" over the bar.
         let spelled = profile("job", &[("admin", 100), ("tech", 60), ("Tech Ops", 50), ("TECH", 45), ("rare", 20), ("RARE", 12), ("51-200", 9), ("5-1200", 8)], false);
         let (baseline, kept, pooled) = levels(&spelled, &spelled_levels(&spelled.top_levels, DecimalMark::Point), 30);
         assert_eq!(baseline, Some(level("tech", 105, &[("TECH", 45)])));

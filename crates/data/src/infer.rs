@@ -248,9 +248,12 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
                     hint: String::new(),
                 });
             }
-            // A conversion date named on the command line: filled is won, as guessed below.
+            // A conversion date named on the command line (no won words, filled as
+            // conversions are): filled is won, as guessed below.
             let p = first_look.iter().find(|p| &p.name == column);
-            filled_won = p.is_some_and(|p| guess::classify_outcomes(p).0.is_empty() && (guess::conversion_named(&p.name) || dates(p).is_some()));
+            filled_won = p.is_some_and(|p| {
+                guess::classify_outcomes(p).0.is_empty() && guess::filled_as_conversions(p) && (guess::conversion_named(&p.name) || dates(p).is_some())
+            });
             Some(column.clone())
         }
         (None, Some(_)) => None,

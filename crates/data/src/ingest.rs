@@ -528,7 +528,7 @@ const IMPORT_DAY_MIN_LEADS: usize = 100;
 /// stamps its own date on every lead it moves, so their windows start that day, they
 /// all fall in its cohort whenever they came, and their earlier events count as before
 /// creation — silently. (A list uploaded after a trade show is dated right; the warning
-/// says so.)
+/// says so.) The warning, and the caution the report's summary lists.
 fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<(String, String)> {
     if table.patterns.is_some() {
         return None;
@@ -554,7 +554,7 @@ fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<(String
     let row = table.created_at.iter().position(|t| t.is_some_and(|t| t.div_euclid(86_400) == day))?;
     let date = &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10];
     let caution = format!(
-        "{leads} leads ({:.0} %) were created on {date}, {}× a typical day: if an import stamped that date, their engagement windows and their cohort ({}) are not their own (see \"Data and quality warnings\").",
+        "{leads} leads ({:.0} %) were created on {date}, {}× a typical day: if an import stamped that date, their engagement windows and their cohort ({}) are not their own.",
         100.0 * *leads as f64 / days.len() as f64,
         leads / typical.max(1),
         table.cohorts[row]

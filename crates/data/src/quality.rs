@@ -192,14 +192,14 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         let signals: Vec<String> = config.signals.iter().filter(|g| g.source.column() == Some(s.column.as_str())).map(|g| format!("{:?}", g.name)).collect();
         let (who, reads) = if signals.len() == 1 { ("Signal", "reads") } else { ("Signals", "read") };
         format!(
-            "{who} {} {reads} {:?}, which looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\").",
+            "{who} {} {reads} {:?}, which looks like leakage: the model may give points for what sales did once the lead was theirs.",
             signals.join(", "),
             s.column
         )
     }));
     let period_labels = period_labels(config, &columns.profiles);
     cautions.extend(period_labels.iter().map(|(signal, column, _)| {
-        format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is (see \"Data and quality warnings\").")
+        format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is.")
     }));
     warnings.extend(period_labels.into_iter().map(|(_, _, warning)| warning));
     warnings.extend(signal_shape_warnings(config, table));
@@ -323,14 +323,12 @@ fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String
     // (the value, the signal's spellings, the level it is written like)
     let found: Vec<(&UnnamedLevel, &SignalSource, &str)> = unnamed
         .iter()
-        // A number is no spelling of another ("1.0" is not "10"), as init has it.
-        .filter(|u| config.csv.decimal.read(&u.level).is_none())
         .filter_map(|u| {
             let signal = config.signals.iter().find(|s| s.name == u.signal)?;
             let SignalSource::Categorical { levels, spellings, .. } = &signal.source else { return None };
             // Like the level or one of its other spellings.
             let names = levels.iter().map(|l| (l.as_str(), l.as_str())).chain(spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (s.as_str(), l.as_str()))));
-            let (_, level) = Spelled::new(names).like(&u.level)?;
+            let (_, level) = Spelled::levels(names, config.csv.decimal).like(&u.level)?;
             Some((u, &signal.source, level))
         })
         .collect();
@@ -603,7 +601,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
         said.warnings.push(format!("events: {reason}"));
         // Its first sentence: the shares and what they look like.
         let first = reason.split_once(". ").map_or(reason.as_str(), |(first, _)| first);
-        said.cautions.push(format!("{first}, so engagement would learn that doing nothing wins (see \"Data and quality warnings\")."));
+        said.cautions.push(format!("{first}, so engagement would learn that doing nothing wins."));
     }
     for (&(name, activities, _), tally) in signals.iter().zip(&tallies) {
         let Some(reason) = tally.leakage_unless_explained(spec.window_days, won_without.is_some()) else { continue };
@@ -611,7 +609,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
             "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
             activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
         ));
-        said.cautions.push(format!("Signal {name:?} looks like leakage: the model may give points for what sales did once the lead was theirs (see \"Data and quality warnings\")."));
+        said.cautions.push(format!("Signal {name:?} looks like leakage: the model may give points for what sales did once the lead was theirs."));
     }
     said
 }

@@ -163,11 +163,9 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], decimal: mqlcal
             let leads = cells::value_counts(&cells, &cells::MissingMarkers::new(missing), *separator);
             let mut apart: Vec<(&str, usize)> = leads.into_iter().filter(|(value, _)| !named.iter().any(|(_, v, _)| v == value)).collect();
             apart.sort_unstable();
-            let spelled = crate::guess::Spelled::new(named.iter().map(|&(signal, value, level)| (value, (signal, level))));
+            let spelled = crate::guess::Spelled::levels(named.iter().map(|&(signal, value, level)| (value, (signal, level))), decimal);
             apart
                 .into_iter()
-                // A number is no spelling of another ("1.0" is not "10"), as init has it.
-                .filter(|(value, _)| decimal.read(value).is_none())
                 .filter_map(|(value, n)| {
                     let (_, (signal, level)) = spelled.like(value)?;
                     Some(crate::quality::level_spelled_apart(signal, value, n, level, crate::quality::SpelledFix::Refit))

@@ -111,6 +111,9 @@ pub struct Summary {
     /// What could change the decision, most important first (the report's summary shows
     /// the first three): the data's, then the backtest's.
     pub before_deciding: Vec<String>,
+    /// Of them, the data's (the terminal lists them apart: the backtest's have lines of their own).
+    #[serde(skip)]
+    pub data_cautions: Vec<String>,
     pub warnings: Vec<String>,
     pub files: Vec<String>,
 }
@@ -163,6 +166,7 @@ impl Summary {
                 versus: t.versus.summary.clone(),
             }),
             before_deciding: mqlcal_report::before_deciding(b, crate::report_period(config), run.data_cautions()),
+            data_cautions: run.data_cautions().to_vec(),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),
         }

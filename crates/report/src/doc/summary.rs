@@ -153,9 +153,11 @@ fn note(b: &Backtest, more: usize) -> String {
     s
 }
 
-/// Everything that could change the decision, most important first.
+/// Everything that could change the decision, most important first; the data's point to
+/// where the report says more.
 pub(super) fn warnings(inputs: &ReportInputs) -> Vec<String> {
-    before_deciding(inputs.backtest, inputs.period, inputs.data_cautions)
+    let pointed: Vec<String> = inputs.data_cautions.iter().map(|c| format!("{} (see \"Data and quality warnings\").", c.trim_end_matches('.'))).collect();
+    before_deciding(inputs.backtest, inputs.period, &pointed)
 }
 
 /// Everything that could change the decision, most important first: the data's
