@@ -966,7 +966,7 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     let data = repo_root().join("notebooks-data");
     let (lead_header, leads) = read_csv(&data.join("leads.csv"));
     let title = lead_header.iter().position(|c| c == "title_seniority").unwrap();
-    let (mut vp_respelled, mut webinar_listed_second) = (0, 0);
+    let (mut vp_respelled, mut manager_respelled, mut webinar_listed_second) = (0, 0, 0);
     let mut created = std::collections::HashMap::new();
     let leads: Vec<Vec<String>> = leads
         .into_iter()
@@ -976,6 +976,10 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
             if row[title] == "vp" && k % 4 == 0 {
                 row[title] = "VP".into();
                 vp_respelled += 1;
+            }
+            if row[title] == "manager" && k % 5 == 0 {
+                row[title] = "Manager".into();
+                manager_respelled += 1;
             }
             let interests = match k % 3 {
                 0 => "Pricing; Webinar",
@@ -1023,9 +1027,11 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
         )
     );
     assert!(said("activities no signal counts").contains("Webinar Registered ("));
+    // Both of a signal's values in one warning, most leads first, with one line for both.
+    assert!(manager_respelled > vp_respelled, "{manager_respelled} {vp_respelled}");
     assert_eq!(
-        said("signal \"title\": \"VP\""),
-        format!("signal \"title\": \"VP\" ({vp_respelled} leads) is written like its level \"vp\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: if it is the same, count it as the level: spellings = {{ vp = [\"VP\"] }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)")
+        said("signal \"title\": 2 values"),
+        format!("signal \"title\": 2 values are written like its levels but for case, spaces or punctuation: \"Manager\" ({manager_respelled} leads) like \"manager\", \"VP\" ({vp_respelled} leads) like \"vp\"; levels match exactly, so those {} leads get none of their points: if they are the same, count them as their levels: spellings = {{ manager = [\"Manager\"], vp = [\"VP\"] }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)", manager_respelled + vp_respelled)
     );
     assert_eq!(
         said("signal \"interests\": \" Webinar\""),
@@ -1034,16 +1040,22 @@ fn names_spelled_apart_from_a_signals_are_said_with_the_fix() {
     // The text report says the same; the sample as it is has none of it.
     let (_, text, _) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert!(text.contains("count both: activity = [\"webinar_registration\", \"Webinar Registration\"]"), "{text}");
-    // The fix as written: with the spellings line the validate suggests, the title warning
-    // goes and those leads count as "vp" (the feature table's column, counted by hand).
-    let config = std::fs::read_to_string(dir.path().join("mqlcal.toml"))
-        .unwrap()
-        .replace("levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\n", "levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\nspellings = { vp = [\"VP\"] }\n");
-    assert!(config.contains("spellings = { vp"));
-    write(dir.path(), "spelled.toml", config);
+    // The fix as written: with half of it, the other value is said alone; with the line
+    // validate suggests, the title warning goes and those leads count as "vp" (the
+    // feature table's column, counted by hand).
+    let spelled = |line: &str| {
+        std::fs::read_to_string(dir.path().join("mqlcal.toml"))
+            .unwrap()
+            .replace("levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\n", &format!("levels = [\"c-level\", \"vp\", \"director\", \"manager\", \"student\"]\n{line}\n"))
+    };
+    write(dir.path(), "half.toml", spelled("spellings = { vp = [\"VP\"] }"));
+    let (code, text, err) = run_in(dir.path(), &["validate", "--config", "half.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains(&format!("signal \"title\": \"Manager\" ({manager_respelled} leads) is written like its level \"manager\" but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: if it is the same, count it as the level: spellings = {{ manager = [\"Manager\"], vp = [\"VP\"] }}")), "{text}");
+    write(dir.path(), "spelled.toml", spelled("spellings = { manager = [\"Manager\"], vp = [\"VP\"] }"));
     let (code, text, err) = run_in(dir.path(), &["validate", "--config", "spelled.toml"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!text.contains("signal \"title\": \"VP\"") && text.contains("signal \"interests\": \" Webinar\""), "{text}");
+    assert!(!text.contains("signal \"title\":") && text.contains("signal \"interests\": \" Webinar\""), "{text}");
     let (code, _, err) = run_in(dir.path(), &["features", "--config", "spelled.toml", "-o", "features.csv"]);
     assert_eq!(code, 0, "{err}");
     let (features_header, features) = read_csv(&dir.path().join("features.csv"));

@@ -332,26 +332,61 @@ fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String
             Some((u, &signal.source, level))
         })
         .collect();
-    found
+    // A listed value with spaces around it is the separator's to fix, each said alone;
+    // the others' fix is the signal's spellings in full (those it has and every value the
+    // data writes apart), one line that takes them all: one warning a signal.
+    let by_separator = |&&(u, source, _): &&(&UnnamedLevel, &SignalSource, &str)| {
+        matches!(source, SignalSource::Categorical { separator: Some(_), .. }) && u.level.trim() != u.level
+    };
+    let mut out: Vec<String> = found
         .iter()
+        .filter(by_separator)
         .map(|&(u, source, level)| {
-            let SignalSource::Categorical { separator, spellings, .. } = source else { unreachable!("found among categoricals") };
-            // A listed value with spaces around it is the separator's to fix; otherwise the
-            // fix is the signal's spellings in full: those it has and every value of it the
-            // data writes apart, so one line takes them all and replaces what it has.
-            let fix = match separator {
-                Some(separator) if u.level.trim() != u.level => SpelledFix::Separator(separator),
-                _ => {
-                    let mut full = spellings.clone();
-                    for (v, _, l) in found.iter().filter(|(v, s, _)| v.signal == u.signal && std::ptr::eq(*s, source) && v.level.trim() == v.level) {
-                        full.entry(l.to_string()).or_default().push(v.level.clone());
-                    }
-                    SpelledFix::Spellings(full)
-                }
-            };
-            level_spelled_apart(&u.signal, &u.level, u.leads, level, fix)
+            let SignalSource::Categorical { separator: Some(separator), .. } = source else { unreachable!("filtered") };
+            level_spelled_apart(&u.signal, &u.level, u.leads, level, SpelledFix::Separator(separator))
         })
-        .collect()
+        .collect();
+    let respelled: Vec<&(&UnnamedLevel, &SignalSource, &str)> = found.iter().filter(|f| !by_separator(f)).collect();
+    let mut signals: Vec<&str> = respelled.iter().map(|(u, ..)| u.signal.as_str()).collect();
+    signals.dedup();
+    for signal in signals {
+        let values: Vec<&&(&UnnamedLevel, &SignalSource, &str)> = respelled.iter().filter(|(u, ..)| u.signal == signal).collect();
+        let SignalSource::Categorical { spellings, .. } = values[0].1 else { unreachable!("found among categoricals") };
+        let mut full = spellings.clone();
+        for (u, _, level) in &values {
+            full.entry(level.to_string()).or_default().push(u.level.clone());
+        }
+        out.push(match values.as_slice() {
+            [(u, _, level)] => level_spelled_apart(signal, &u.level, u.leads, level, SpelledFix::Spellings(full)),
+            _ => levels_spelled_apart_together(signal, &values.iter().map(|(u, _, level)| (u.level.as_str(), u.leads, *level)).collect::<Vec<_>>(), full),
+        });
+    }
+    out
+}
+
+/// One warning for a signal's several values written like its levels but for case, spaces
+/// or punctuation (`(value, leads, level)`, most leads first), with its spellings in full.
+fn levels_spelled_apart_together(signal: &str, values: &[(&str, usize, &str)], full: BTreeMap<String, Vec<String>>) -> String {
+    let leads: usize = values.iter().map(|(_, n, _)| n).sum();
+    let listed: Vec<String> = values.iter().map(|(value, n, level)| format!("{value:?} ({n} leads) like {level:?}")).collect();
+    format!(
+        "signal {signal:?}: {} values are written like its levels but for case, spaces or punctuation: {}; levels match exactly, so those {leads} leads get none of their points: {}",
+        values.len(),
+        listed.join(", "),
+        spellings_fix(&full, true)
+    )
+}
+
+/// "if it is the same, count it as the level: spellings = { … } …", the signal's spellings
+/// in full; of `several` values, "if they are the same, count them as their levels".
+fn spellings_fix(full: &BTreeMap<String, Vec<String>>, several: bool) -> String {
+    use crate::infer::{toml_key, toml_str};
+    let entries: Vec<String> = full
+        .iter()
+        .map(|(level, spellings)| format!("{} = [{}]", toml_key(level), spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let count = if several { "if they are the same, count them as their levels" } else { "if it is the same, count it as the level" };
+    format!("{count}: spellings = {{ {} }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)", entries.join(", "))
 }
 
 /// How a value written like a level but for case, spaces or punctuation comes to count.
@@ -368,19 +403,12 @@ pub(crate) enum SpelledFix<'a> {
 /// case, spaces or punctuation (levels match exactly, so they get none of its points),
 /// with the fix. `validate` and `score` alike.
 pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level: &str, fix: SpelledFix) -> String {
-    use crate::infer::{toml_key, toml_str};
     let fix = match fix {
         SpelledFix::Separator(separator) => format!(
             "the cells write a space after separator {separator:?}: if every cell does, set separator = {:?}; if only some do, make the export write one form",
             format!("{separator} ")
         ),
-        SpelledFix::Spellings(full) => {
-            let entries: Vec<String> = full
-                .iter()
-                .map(|(level, spellings)| format!("{} = [{}]", toml_key(level), spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ")))
-                .collect();
-            format!("if it is the same, count it as the level: spellings = {{ {} }} (the signal's spellings in full, to replace any it has; or make the export write one spelling)", entries.join(", "))
-        }
+        SpelledFix::Spellings(full) => spellings_fix(&full, false),
         SpelledFix::Refit => format!("export {level:?} as the training data wrote it (or refit with the config counting {value:?} too: among the level's spellings, or a flag's equals)"),
     };
     format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: {fix}")
