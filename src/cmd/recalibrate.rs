@@ -143,9 +143,9 @@ fn render(summary: &Summary, verbose: bool) -> String {
     let _ = writeln!(s, "  {}", r.sentence);
     // What in the data could change the decision, all of it (the backtest's are the
     // recommendation's sentence and the drift lines below; summary.json lists both).
-    if !summary.data_cautions.is_empty() {
+    if summary.data_cautions > 0 {
         let _ = writeln!(s, "\nBefore deciding (the data):");
-        for c in &summary.data_cautions {
+        for c in &summary.before_deciding[..summary.data_cautions] {
             let _ = writeln!(s, "  - {c}");
         }
     }

@@ -51,8 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         super::print_json(&serde_json::json!({
             "recommendation": mqlcal_report::recommendation_text(&run.backtest),
             "files": written,
-            // The data's (validate's), then the backtest's: as the report lists them first.
-            "warnings": run.data_warnings().iter().chain(&run.backtest.warnings).collect::<Vec<_>>(),
+            "warnings": run.warnings(),
         }))?;
     } else {
         println!("{}", mqlcal_report::recommendation_text(&run.backtest));

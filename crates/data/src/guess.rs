@@ -151,6 +151,10 @@ pub fn events_columns(names: &[String]) -> EventsColumns {
     EventsColumns { lead_id, occurred, activity }
 }
 
+/// What [`personal_data`] says of a column named as an e-mail address (a lead's own: the
+/// duplicate-person check in validate reads such a column).
+pub const EMAIL_ADDRESS: &str = "an e-mail address";
+
 /// What personal data a column's name says it holds, if it does: a person's name (`First
 /// Name`, `lastname`, `fname`, `Full Name`, Salesforce's `Name`), e-mail address (`Email
 /// ID`, `Secondary Email`), phone number (`Mobile Phone`, `Contact Number`, `Phone 2`),
@@ -176,7 +180,7 @@ pub fn personal_data(name: &str) -> Option<&'static str> {
     if only(&[NAMES.as_slice(), &["first", "last", "full", "given", "family", "middle"]].concat()) && has(&NAMES) {
         Some("a person's name")
     } else if only(&["email", "e", "mail", "address", "id", "business"]) && has(&["email", "mail"]) {
-        Some("an e-mail address")
+        Some(EMAIL_ADDRESS)
     } else if words != ["mobile"]
         && only(&[PHONES.as_slice(), &["number", "no", "business", "direct", "office"]].concat())
         && (has(&PHONES) || words == ["contact", "number"] || words == ["contact", "no"])

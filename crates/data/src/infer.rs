@@ -14,6 +14,7 @@ use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess::{self, SpelledLevel};
+use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::read::{self, ReadNotes};
@@ -25,35 +26,6 @@ const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 pub struct Draft {
     pub toml: String,
     pub guesses: Vec<String>,
-}
-
-/// A key of a TOML table: bare when TOML allows it, else a quoted string.
-pub(crate) fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        key.to_string()
-    } else {
-        toml_str(key)
-    }
-}
-
-pub(crate) fn toml_str(s: &str) -> String {
-    // TOML basic string: escape backslash, quote and control characters.
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn signal_name(column: &str) -> String {

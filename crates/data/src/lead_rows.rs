@@ -206,15 +206,16 @@ impl LeadRows {
             (None, Layout::OutcomeColumn { outcome_column, .. }) => {
                 let cells = cells::text(table, outcome_column)?;
                 let map = &config.outcome;
+                let markers = cells::MissingMarkers::new(missing);
                 for (row, cell) in cells.iter().enumerate() {
                     let text = cell.map(str::trim).unwrap_or("");
                     let outcome = if map.won.iter().any(|v| v == text) {
                         Outcome::Won
                     } else if map.lost.iter().any(|v| v == text) {
                         Outcome::Lost
-                    } else if map.open.iter().any(|v| v == text) || (cells::is_missing(text, missing) && map.blank_is_open) {
+                    } else if map.open.iter().any(|v| v == text) || (markers.clean(text).is_none() && map.blank_is_open) {
                         Outcome::Open
-                    } else if map.filled_is_won && !cells::is_missing(text, missing) {
+                    } else if map.filled_is_won && markers.clean(text).is_some() {
                         Outcome::Won
                     } else {
                         return Err(DataError::Cell {
@@ -459,7 +460,7 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config
         }
     }
     if respelled > 0 {
-        let list = |values: &[String]| values.iter().map(|v| crate::infer::toml_str(v)).collect::<Vec<_>>().join(", ");
+        let list = |values: &[String]| values.iter().map(|v| crate::toml_text::toml_str(v)).collect::<Vec<_>>().join(", ");
         message.push_str(&format!(
             "\n{respelled} of them differ from a mapped value only in case, spaces or punctuation: won = [{}], lost = [{}], open = [{}] counts them",
             list(&won),

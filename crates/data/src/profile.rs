@@ -363,6 +363,9 @@ pub(crate) struct HadIt {
     pub lost_with: usize,
 }
 
+/// Why won leads without events look like an export's doing, and what fixes it.
+const WON_WITHOUT_EVENTS_WHY: &str = "Salesforce moves a lead's activities to the contact it converts into, so an export of leads' activities loses the converted ones'; engagement would then learn that doing nothing wins, and an activity lost leads have is no sign of leakage. Export the converted leads' activities too (their contacts' activities, by the lead id they converted from)";
+
 impl HadIt {
     /// `leads` decided leads alike: won or lost, with it or not.
     pub fn add(&mut self, won: bool, has: bool, leads: usize) {
@@ -396,6 +399,12 @@ impl HadIt {
     /// activities the export lost (Salesforce moves a lead's activities to the contact
     /// it converts into) than a funnel where doing nothing wins.
     pub fn won_without_events(&self, window_days: u32) -> Option<String> {
+        self.won_without_events_shares(window_days).map(|shares| format!("{shares}. {WON_WITHOUT_EVENTS_WHY}"))
+    }
+
+    /// [`HadIt::won_without_events`]' first sentence: the shares and what they look like
+    /// (the report's summary says only that).
+    pub fn won_without_events_shares(&self, window_days: u32) -> Option<String> {
         const ENOUGH: usize = 30;
         if self.won < ENOUGH || self.lost < ENOUGH {
             return None;
@@ -405,7 +414,7 @@ impl HadIt {
         // A tolerance, so that 70 % against 40 % is 30 points apart in floating point too.
         (won >= 0.5 && won - lost >= 0.3 - 1e-9).then(|| {
             format!(
-                "{:.0} % of won leads have no counted event in their {window_days}-day window, against {:.0} % of lost ones: the events look to leave out won leads' activities. Salesforce moves a lead's activities to the contact it converts into, so an export of leads' activities loses the converted ones'; engagement would then learn that doing nothing wins, and an activity lost leads have is no sign of leakage. Export the converted leads' activities too (their contacts' activities, by the lead id they converted from)",
+                "{:.0} % of won leads have no counted event in their {window_days}-day window, against {:.0} % of lost ones: the events look to leave out won leads' activities",
                 100.0 * won,
                 100.0 * lost
             )

@@ -81,6 +81,10 @@ pub struct QualityReport {
     /// first): the report's summary lists them before deciding.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cautions: Vec<String>,
+    /// The features the warnings call constant on every training lead (the fit leaves
+    /// them out: the report says it once).
+    #[serde(skip)]
+    pub constant_features: Vec<String>,
     pub errors: Vec<String>,
 }
 
@@ -92,11 +96,13 @@ impl QualityReport {
 
 /// Categoricals that list every level (no baseline: collinear with the
 /// intercept), levels the data never has, and signals constant within the
-/// training cohorts (nothing to learn from).
-fn signal_shape_warnings(config: &Config, table: &mqlcal_features::FeatureTable) -> Vec<String> {
+/// training cohorts of `split` (nothing to learn from; also returned by name, as the fit
+/// leaves them out). Without a split, the decided leads are the training ones.
+fn signal_shape_warnings(table: &mqlcal_features::FeatureTable, config: &Config, split: Option<&mqlcal_features::split::Split>) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::new();
-    let training: Vec<usize> = match mqlcal_features::split::split(table, &config.model) {
-        Ok(split) if !split.training_rows.is_empty() => split.training_rows,
+    let mut constant = Vec::new();
+    let training: Vec<usize> = match split {
+        Some(split) if !split.training_rows.is_empty() => split.training_rows.clone(),
         _ => table.decided_rows(),
     };
     for signal in &config.signals {
@@ -134,11 +140,12 @@ fn signal_shape_warnings(config: &Config, table: &mqlcal_features::FeatureTable)
                         "feature {:?} is constant ({first}) on every training lead: nothing to learn from it; it gets 0 points",
                         table.columns[j].name
                     ));
+                    constant.push(table.columns[j].name.clone());
                 }
             }
         }
     }
-    out
+    (out, constant)
 }
 
 /// Build the report. A problem that stops ingest (missing file, bad cell) is returned as Err.
@@ -167,10 +174,9 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     // What the fit would refuse: no cohort mature enough to judge, a holdout that leaves
     // no training cohort.
     // (Not without both outcomes: that error says it better.)
-    if counts.won > 0 && counts.lost > 0 {
-        if let Err(refused) = mqlcal_features::split::split(table, &config.model) {
-            errors.push(refused.0);
-        }
+    let split = mqlcal_features::split::split(table, &config.model);
+    if let (Err(refused), true) = (&split, counts.won > 0 && counts.lost > 0) {
+        errors.push(refused.0.clone());
     }
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
@@ -202,7 +208,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is.")
     }));
     warnings.extend(period_labels.into_iter().map(|(_, _, warning)| warning));
-    warnings.extend(signal_shape_warnings(config, table));
+    let (shape, constant_features) = signal_shape_warnings(table, config, split.as_ref().ok());
+    warnings.extend(shape);
     let events = events_signal_warnings(config, table);
     cautions.extend(events.cautions);
     warnings.extend(events.warnings);
@@ -227,6 +234,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         leakage_suspects,
         warnings,
         cautions,
+        constant_features,
         errors,
     })
 }
@@ -320,48 +328,39 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
 /// listed after "; " in a multi-select cell read with separator ";"). Levels match
 /// exactly, so those leads are the baseline.
 fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
-    // (the value, the signal's spellings, the level it is written like)
-    let found: Vec<(&UnnamedLevel, &SignalSource, &str)> = unnamed
-        .iter()
-        .filter_map(|u| {
-            let signal = config.signals.iter().find(|s| s.name == u.signal)?;
-            let SignalSource::Categorical { levels, spellings, .. } = &signal.source else { return None };
-            // Like the level or one of its other spellings.
-            let names = levels.iter().map(|l| (l.as_str(), l.as_str())).chain(spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (s.as_str(), l.as_str()))));
-            let (_, level) = Spelled::levels(names, config.csv.decimal).like(&u.level)?;
-            Some((u, &signal.source, level))
-        })
-        .collect();
-    // A listed value with spaces around it is the separator's to fix, each said alone;
-    // the others' fix is the signal's spellings in full (those it has and every value the
-    // data writes apart), one line that takes them all: one warning a signal.
-    let by_separator = |&&(u, source, _): &&(&UnnamedLevel, &SignalSource, &str)| {
-        matches!(source, SignalSource::Categorical { separator: Some(_), .. }) && u.level.trim() != u.level
-    };
-    let mut out: Vec<String> = found
-        .iter()
-        .filter(by_separator)
-        .map(|&(u, source, level)| {
-            let SignalSource::Categorical { separator: Some(separator), .. } = source else { unreachable!("filtered") };
-            level_spelled_apart(&u.signal, &u.level, u.leads, level, SpelledFix::Separator(separator))
-        })
-        .collect();
-    let respelled: Vec<&(&UnnamedLevel, &SignalSource, &str)> = found.iter().filter(|f| !by_separator(f)).collect();
-    let mut signals: Vec<&str> = respelled.iter().map(|(u, ..)| u.signal.as_str()).collect();
-    signals.dedup();
-    for signal in signals {
-        let values: Vec<&&(&UnnamedLevel, &SignalSource, &str)> = respelled.iter().filter(|(u, ..)| u.signal == signal).collect();
-        let SignalSource::Categorical { spellings, .. } = values[0].1 else { unreachable!("found among categoricals") };
+    // A listed value with spaces around it is the separator's to fix, each said alone (all
+    // of these first); the others' fix is the signal's spellings in full (those it has and
+    // every value the data writes apart), one line that takes them all: one warning a
+    // signal. `unnamed` is sorted by signal: one chunk a signal.
+    let (mut separated, mut respelled) = (Vec::new(), Vec::new());
+    for values in unnamed.chunk_by(|a, b| a.signal == b.signal) {
+        let Some(signal) = config.signals.iter().find(|s| s.name == values[0].signal) else { continue };
+        let SignalSource::Categorical { levels, separator, spellings, .. } = &signal.source else { continue };
+        // Like the level or one of its other spellings.
+        let names = levels.iter().map(|l| (l.as_str(), l.as_str())).chain(spellings.iter().flat_map(|(l, s)| s.iter().map(move |s| (s.as_str(), l.as_str()))));
+        let like = Spelled::levels(names, config.csv.decimal);
+        let mut apart: Vec<(&UnnamedLevel, &str)> = Vec::new();
+        for u in values {
+            let Some((_, level)) = like.like(&u.level) else { continue };
+            match separator {
+                Some(separator) if u.level.trim() != u.level => {
+                    separated.push(level_spelled_apart(&u.signal, &u.level, u.leads, level, SpelledFix::Separator(separator)))
+                }
+                _ => apart.push((u, level)),
+            }
+        }
         let mut full = spellings.clone();
-        for (u, _, level) in &values {
+        for (u, level) in &apart {
             full.entry(level.to_string()).or_default().push(u.level.clone());
         }
-        out.push(match values.as_slice() {
-            [(u, _, level)] => level_spelled_apart(signal, &u.level, u.leads, level, SpelledFix::Spellings(full)),
-            _ => levels_spelled_apart_together(signal, &values.iter().map(|(u, _, level)| (u.level.as_str(), u.leads, *level)).collect::<Vec<_>>(), full),
-        });
+        match apart.as_slice() {
+            [] => {}
+            [(u, level)] => respelled.push(level_spelled_apart(&signal.name, &u.level, u.leads, level, SpelledFix::Spellings(full))),
+            _ => respelled.push(levels_spelled_apart_together(&signal.name, &apart.iter().map(|(u, level)| (u.level.as_str(), u.leads, *level)).collect::<Vec<_>>(), full)),
+        }
     }
-    out
+    separated.extend(respelled);
+    separated
 }
 
 /// One warning for a signal's several values written like its levels but for case, spaces
@@ -380,7 +379,7 @@ fn levels_spelled_apart_together(signal: &str, values: &[(&str, usize, &str)], f
 /// "if it is the same, count it as the level: spellings = { … } …", the signal's spellings
 /// in full; of `several` values, "if they are the same, count them as their levels".
 fn spellings_fix(full: &BTreeMap<String, Vec<String>>, several: bool) -> String {
-    use crate::infer::{toml_key, toml_str};
+    use crate::toml_text::{toml_key, toml_str};
     let entries: Vec<String> = full
         .iter()
         .map(|(level, spellings)| format!("{} = [{}]", toml_key(level), spellings.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ")))
@@ -493,7 +492,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
         let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
         warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
-        for p in profiles.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some("an e-mail address")) {
+        for p in profiles.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some(crate::guess::EMAIL_ADDRESS)) {
             warnings.extend(people_on_several_leads(raw, &p.name, &won, &markers));
         }
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
@@ -625,11 +624,9 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
     // With decided_at, a lead decided at once has an empty window by design: not said.
     let won_without = if config.decided_at.is_some() { None } else { any.won_without_events(spec.window_days) };
     let mut said = Said::default();
-    if let Some(reason) = &won_without {
+    if let (Some(reason), Some(shares)) = (&won_without, any.won_without_events_shares(spec.window_days)) {
         said.warnings.push(format!("events: {reason}"));
-        // Its first sentence: the shares and what they look like.
-        let first = reason.split_once(". ").map_or(reason.as_str(), |(first, _)| first);
-        said.cautions.push(format!("{first}, so engagement would learn that doing nothing wins."));
+        said.cautions.push(format!("{shares}, so engagement would learn that doing nothing wins."));
     }
     for (&(name, activities, _), tally) in signals.iter().zip(&tallies) {
         let Some(reason) = tally.leakage_unless_explained(spec.window_days, won_without.is_some()) else { continue };

@@ -56,6 +56,7 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
         backtest: &run.backtest,
         data_warnings: run.data_warnings(),
         data_cautions: run.data_cautions(),
+        data_constant_features: run.constant_features(),
         data_notes: run.data_notes(),
         reproduce: &reproduce,
         title: crate::provenance::run_name(config),

@@ -135,6 +135,17 @@ impl Backtested {
         ingested.quality.as_ref().map_or(&ingested.stats.cautions, |q| &q.cautions)
     }
 
+    /// The features validate called constant on every training lead (none when the run
+    /// did not validate): the fit leaves them out, and the report says so once.
+    pub fn constant_features(&self) -> &[String] {
+        self.fitted.ingested.quality.as_ref().map_or(&[], |q| &q.constant_features)
+    }
+
+    /// The data's warnings, then the backtest's: as the report and summary.json list them.
+    pub fn warnings(&self) -> Vec<String> {
+        self.data_warnings().iter().chain(&self.backtest.warnings).cloned().collect()
+    }
+
     /// What reading the data did that the report states beside its warnings.
     pub fn data_notes(&self) -> Vec<String> {
         let events = self.fitted.ingested.stats.events.as_ref();

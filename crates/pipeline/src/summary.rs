@@ -111,9 +111,10 @@ pub struct Summary {
     /// What could change the decision, most important first (the report's summary shows
     /// the first three): the data's, then the backtest's.
     pub before_deciding: Vec<String>,
-    /// Of them, the data's (the terminal lists them apart: the backtest's have lines of their own).
+    /// How many of them, first, are the data's (the terminal lists those apart: the
+    /// backtest's have lines of their own there).
     #[serde(skip)]
-    pub data_cautions: Vec<String>,
+    pub data_cautions: usize,
     pub warnings: Vec<String>,
     pub files: Vec<String>,
 }
@@ -133,8 +134,7 @@ impl Summary {
             }),
             _ => None,
         };
-        let mut warnings = run.data_warnings().to_vec();
-        warnings.extend(b.warnings.iter().cloned());
+        let warnings = run.warnings();
         Summary {
             config: config.source_path.display().to_string(),
             run_directory: out.display().to_string(),
@@ -166,7 +166,7 @@ impl Summary {
                 versus: t.versus.summary.clone(),
             }),
             before_deciding: mqlcal_report::before_deciding(b, crate::report_period(config), run.data_cautions()),
-            data_cautions: run.data_cautions().to_vec(),
+            data_cautions: run.data_cautions().len(),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),
         }

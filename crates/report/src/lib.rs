@@ -62,6 +62,8 @@ pub struct ReportInputs<'a> {
     pub data_warnings: &'a [String],
     /// Of them, those that could change the decision, a sentence each (the summary's first).
     pub data_cautions: &'a [String],
+    /// The features the data's warnings already call constant on the training leads.
+    pub data_constant_features: &'a [String],
     /// What reading the data did that is not a warning (windows ended at decisions), in words.
     pub data_notes: Vec<String>,
     pub reproduce: &'a Reproduce,

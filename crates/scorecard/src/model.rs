@@ -234,24 +234,22 @@ impl Model {
     /// other spellings, 2 when one has a separator (a multi-select field), else 1. A reader
     /// of an older version would take either for an exact match of the level alone.
     pub fn needed_schema_version(&self) -> u32 {
+        self.needed_schema().0
+    }
+
+    /// [`Model::needed_schema_version`], with what in the model needs it (for the message
+    /// refusing an older one).
+    fn needed_schema(&self) -> (u32, &'static str) {
         let levels = || self.signals.iter().filter_map(|s| match &s.recipe {
             Some(Recipe::Level { separator, spellings, .. }) => Some((separator, spellings)),
             _ => None,
         });
         if levels().any(|(_, spellings)| !spellings.is_empty()) {
-            3
+            (3, "a level recipe lists other spellings")
         } else if levels().any(|(separator, _)| separator.is_some()) {
-            2
+            (2, "a level recipe has a separator (a multi-select field)")
         } else {
-            SCHEMA_VERSION
-        }
-    }
-
-    /// What in the model needs [`Model::needed_schema_version`] (for the message refusing an older one).
-    fn newer_recipe(&self) -> &'static str {
-        match self.needed_schema_version() {
-            3 => "a level recipe lists other spellings",
-            _ => "a level recipe has a separator (a multi-select field)",
+            (SCHEMA_VERSION, "")
         }
     }
 
@@ -264,13 +262,11 @@ impl Model {
                 self.schema_version
             )));
         }
-        if self.schema_version < self.needed_schema_version() {
+        let (needed, why) = self.needed_schema();
+        if self.schema_version < needed {
             return Err(invalid(format!(
-                "schema_version {}, but {}, which needs schema_version {}: a reader of version {} would take it for an exact match",
-                self.schema_version,
-                self.newer_recipe(),
-                self.needed_schema_version(),
-                self.schema_version
+                "schema_version {}, but {why}, which needs schema_version {needed}: a reader of version {} would take it for an exact match",
+                self.schema_version, self.schema_version
             )));
         }
         let known = |name: &str| self.signals.iter().any(|s| s.name == name);

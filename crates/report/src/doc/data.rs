@@ -17,7 +17,7 @@ fn warnings(inputs: &ReportInputs, model: &Model) -> Vec<String> {
     }
     // A feature constant on the training leads is one fact: said once, in validate's
     // words when the data's warnings have them (a validated run), else in the fit's.
-    let said = |d: &&mqlcal_fit::DroppedSignal| inputs.data_warnings.iter().any(|w| w.starts_with(&format!("feature {:?} is constant", d.signal)));
+    let said = |d: &&mqlcal_fit::DroppedSignal| inputs.data_constant_features.contains(&d.signal);
     warnings.extend(inputs.fit.logistic.dropped.iter().filter(|d| !said(d)).map(dropped));
     warnings
 }
