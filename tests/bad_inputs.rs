@@ -344,6 +344,8 @@ fn config_cases() -> Vec<Case> {
         case("config missing", |d| std::fs::remove_file(d.join("mqlcal.toml")).unwrap(), VALIDATE, 2, &["mqlcal.toml", "not found"]),
         case("config not TOML", |d| write(d, "mqlcal.toml", "this is { not toml"), VALIDATE, 2, &["mqlcal.toml", "line 1"]),
         case("config wrong type", |d| edit(d, "mqlcal.toml", "capacity_per_month = 130", "capacity_per_month = \"lots\""), VALIDATE, 2, &["mqlcal.toml", "[sales] capacity_per_month", "invalid type"]),
+        case("activity not a text", |d| edit(d, "mqlcal.toml", "activity = [\"demo_request\"]", "activity = [\"demo_request\", 3]"), VALIDATE, 2, &["mqlcal.toml", "[[signals]] activity", "expected a text or a list of texts"]),
+        case("bins not a list of numbers", |d| edit(d, "mqlcal.toml", "bins = [10, 50, 200, 1000, 5000]", "bins = [10, \"50\"]"), VALIDATE, 2, &["mqlcal.toml", "[[signals]] bins", "expected \"auto\" or a list of edges"]),
         case("config unknown key", |d| edit(d, "mqlcal.toml", "window_days", "windw_days"), VALIDATE, 2, &["mqlcal.toml", "window_days"]),
         case("config empty path", |d| edit(d, "mqlcal.toml", "leads = \"leads.csv\"", "leads = \"\""), VALIDATE, 2, &["mqlcal.toml", "[input] leads"]),
         case("window of 0 days", |d| edit(d, "mqlcal.toml", "window_days = 30", "window_days = 0"), VALIDATE, 2, &["mqlcal.toml", "window_days"]),

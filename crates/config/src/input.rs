@@ -37,7 +37,7 @@ pub struct RawInput {
 
 /// A date written as TOML text (`"2025-12-31"`) or as a TOML date (`2025-12-31`).
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a date such as \"2025-12-31\" or 2025-12-31")]
 pub enum RawDate {
     Text(String),
     Toml(toml::value::Datetime),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::{suggest, AlphaSpec, Calibration, GroupCapSpec, ModelSpec, PointsScaling, Signal};
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a number >= 0 or \"auto\"")]
 pub enum RawAlpha {
     Value(f64),
     Word(String),
@@ -41,7 +41,7 @@ pub struct RawModel {
 
 /// `base_points = "auto"` or a number of points.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected \"auto\" (just enough that no lead scores below 0) or a whole number of points")]
 pub enum RawBase {
     Points(i64),
     Word(String),

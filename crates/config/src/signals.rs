@@ -9,7 +9,7 @@ use crate::{suggest, AutoBins, Axis, Decay, NumericTransform, Signal, SignalSour
 
 /// One or several strings (`activity = "x"` or `activity = ["x", "y"]`).
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a text or a list of texts, such as \"demo_request\" or [\"demo_request\", \"trial_started\"]")]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -47,7 +47,7 @@ pub struct RawSignal {
 
 /// `bins = [50, 500]` or `bins = "auto"`.
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected \"auto\" or a list of edges such as [50, 500]")]
 pub enum RawBins {
     Edges(Vec<f64>),
     Word(String),

@@ -108,6 +108,15 @@ fn bad_values_are_named() {
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\"").replace("[events]\nwindow_days = 14", ""), "needs an events file"),
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "[events] is set"),
         (MINIMAL.replace("activity = \"demo_request\"", "activity = [\"demo_request\", \" \"]"), "activity name is blank"),
+        // A value of the wrong shape names its line, key and the shapes that are taken,
+        // never serde's "did not match any variant of untagged enum".
+        (MINIMAL.replace("activity = \"demo_request\"", "activity = 5"), "line 32 ([[signals]] activity): expected a text or a list of texts"),
+        (MINIMAL.replace("activity = \"demo_request\"", "activity = [\"demo_request\", 3]"), "expected a text or a list of texts"),
+        (MINIMAL.replace("levels = [\"VP\", \"Director\"]", "levels = [\"VP\", \"Director\"]\nspellings = { VP = true }"), "spellings): expected a text or a list of texts"),
+        (MINIMAL.replace("bins = [50, 500]", "bins = [50, \"x\"]"), "line 27 ([[signals]] bins): expected \"auto\" or a list of edges"),
+        (MINIMAL.replace("[events]", "[model]\nalpha = true\n[events]"), "alpha): expected a number >= 0 or \"auto\""),
+        (MINIMAL.replace("[events]", "[model]\nbase_points = 1.5\n[events]"), "base_points): expected \"auto\""),
+        (MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\nlatest_date = 20251231"), "latest_date): expected a date such as"),
     ];
     for (text, needle) in cases {
         let err = load(&text).unwrap_err().to_string();
