@@ -414,36 +414,58 @@ pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level
 }
 
 
-/// Leads that share an e-mail address (lower-cased) in column `column` of `raw`, when at
+/// Leads that share an e-mail address (lower-cased), over every lead file (with separate
+/// won and lost files, a person in both is the case that matters most), said when at
 /// least 30 leads and a hundredth of those with an address do: the same person as several
 /// leads (a form filled twice, a list imported again) counts as several, so one person's
 /// engagement is split among the copies and a won buyer's other copies count as not won.
-/// `won` is each row's outcome. The addresses themselves are not quoted: personal data.
-fn people_on_several_leads(raw: &Table, column: &str, won: &[Option<bool>], markers: &MissingMarkers) -> Option<String> {
-    let cells = cells::text(raw, column).ok()?;
-    // Per address: leads, any won, any lost.
-    let mut people: std::collections::HashMap<String, (usize, bool, bool)> = std::collections::HashMap::new();
-    let mut with_address = 0usize;
-    for (cell, outcome) in cells.iter().zip(won) {
-        let Some(address) = cell.and_then(|c| markers.clean(c)) else { continue };
-        with_address += 1;
-        let person = people.entry(address.to_lowercase()).or_default();
-        person.0 += 1;
-        person.1 |= *outcome == Some(true);
-        person.2 |= *outcome == Some(false);
+/// The addresses themselves are not quoted: personal data.
+#[derive(Default)]
+struct People {
+    /// The files and columns read, in order, each once.
+    files: Vec<String>,
+    columns: Vec<String>,
+    /// Per address: leads, any won, any lost.
+    by_address: std::collections::HashMap<String, (usize, bool, bool)>,
+    with_address: usize,
+}
+
+impl People {
+    /// The addresses of column `column` of `raw`, `won` being each row's outcome.
+    fn add(&mut self, raw: &Table, column: &str, won: &[Option<bool>], markers: &MissingMarkers) {
+        let Ok(cells) = cells::text(raw, column) else { return };
+        for (list, item) in [(&mut self.files, raw.path.display().to_string()), (&mut self.columns, column.to_string())] {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
+        for (cell, outcome) in cells.iter().zip(won) {
+            let Some(address) = cell.and_then(|c| markers.clean(c)) else { continue };
+            self.with_address += 1;
+            let person = self.by_address.entry(address.to_lowercase()).or_default();
+            person.0 += 1;
+            person.1 |= *outcome == Some(true);
+            person.2 |= *outcome == Some(false);
+        }
     }
-    let shared: Vec<&(usize, bool, bool)> = people.values().filter(|p| p.0 > 1).collect();
-    let leads: usize = shared.iter().map(|p| p.0).sum();
-    if leads < 30 || leads * 100 < with_address {
-        return None;
+
+    fn warning(&self) -> Option<String> {
+        let shared: Vec<&(usize, bool, bool)> = self.by_address.values().filter(|p| p.0 > 1).collect();
+        let leads: usize = shared.iter().map(|p| p.0).sum();
+        if leads < 30 || leads * 100 < self.with_address {
+            return None;
+        }
+        let mixed = shared.iter().filter(|p| p.1 && p.2).count();
+        let largest = shared.iter().map(|p| p.0).max().unwrap_or(0);
+        let columns: Vec<String> = self.columns.iter().map(|c| format!("{c:?}")).collect();
+        Some(format!(
+            "{}: {leads} of the {} leads with an e-mail address (column {}) share it with another lead ({} addresses, up to {largest} leads each; in {mixed} of them one lead is won and another lost): the same person as several leads (a form filled twice, a list imported again) counts as several, so their engagement is split among the copies and a won buyer's other copies count as leads that did not win. Merge the duplicates in the CRM before exporting, or export one lead a person",
+            self.files.join(", "),
+            self.with_address,
+            columns.join(" or "),
+            shared.len()
+        ))
     }
-    let mixed = shared.iter().filter(|p| p.1 && p.2).count();
-    let largest = shared.iter().map(|p| p.0).max().unwrap_or(0);
-    Some(format!(
-        "{}: {leads} of the {with_address} leads with an e-mail address (column {column:?}) share it with another lead ({} addresses, up to {largest} leads each; in {mixed} of them one lead is won and another lost): the same person as several leads (a form filled twice, a list imported again) counts as several, so their engagement is split among the copies and a won buyer's other copies count as leads that did not win. Merge the duplicates in the CRM before exporting, or export one lead a person",
-        raw.path.display(),
-        shared.len()
-    ))
 }
 
 /// Every column of the lead file(s), profiled against the outcomes (looked up by id).
@@ -476,6 +498,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
     let bookkeeping = bookkeeping_columns(config);
     let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
+    let mut people = People::default();
     for raw in lead_tables {
         let file = &raw.path;
         let ids = cells::text(raw, &config.id_column)?;
@@ -493,7 +516,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
         warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
         for p in profiles.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some(crate::guess::EMAIL_ADDRESS)) {
-            warnings.extend(people_on_several_leads(raw, &p.name, &won, &markers));
+            people.add(raw, &p.name, &won, &markers);
         }
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {
@@ -541,6 +564,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         }
         profiles_all.extend(profiles);
     }
+    warnings.extend(people.warning());
     Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed, warnings })
 }
 
