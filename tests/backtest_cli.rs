@@ -299,3 +299,50 @@ fn backtest_help_has_an_example() {
     assert_eq!(code, 0);
     assert!(out.contains("--candidate"));
 }
+
+/// A channel written several ways (a picklist renamed mid-year: `Paid Search` beside
+/// `paid search`, `E-mail` beside `email`) would be broken down as two half-sized
+/// channels with their own conversions. It is one row under its most frequent spelling,
+/// with the same numbers as the export written one way, the other spellings in the
+/// segments table's `also_written` column and under the report's table; a clean export's
+/// table has no such column.
+#[test]
+fn a_channel_written_several_ways_is_one_segment() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let channel = column(&header, "channel");
+    let respell = |k: usize, value: &str| -> String {
+        match value {
+            "paid search" if k % 3 == 0 => "Paid Search".into(),
+            "email" if k % 5 == 0 => "E-mail".into(),
+            _ => value.into(),
+        }
+    };
+    let respelled: Vec<Vec<String>> = leads
+        .iter()
+        .enumerate()
+        .map(|(k, row)| row.iter().enumerate().map(|(j, cell)| if j == channel { respell(k, cell) } else { cell.clone() }).collect())
+        .collect();
+    write_csv(&d.join("respelled.csv"), &header, &respelled);
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "respelled.toml", config.replace("leads = \"leads.csv\"", "leads = \"respelled.csv\""));
+    for (config, out) in [("mqlcal.toml", "plain"), ("respelled.toml", "respelled")] {
+        let (code, _, err) = run_in(d, &["backtest", "--config", config, "--out", out]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (plain_header, plain) = read_csv(&d.join("plain/segments.csv"));
+    let (two_ways_header, two_ways) = read_csv(&d.join("respelled/segments.csv"));
+    assert!(!plain_header.contains(&"also_written".to_string()));
+    assert_eq!(two_ways_header, [plain_header.clone(), vec!["also_written".to_string()]].concat());
+    let numbers: Vec<Vec<String>> = two_ways.iter().map(|row| row[..plain_header.len()].to_vec()).collect();
+    assert_eq!(numbers, plain);
+    let also: Vec<(&str, &str)> = two_ways.iter().map(|row| (row[1].as_str(), row[plain_header.len()].as_str())).filter(|(_, also)| !also.is_empty()).collect();
+    assert_eq!(also.len(), 2, "{also:?}");
+    assert!(also.contains(&("paid search", "Paid Search")) && also.contains(&("email", "E-mail")), "{also:?}");
+
+    let (code, _, err) = run_in(d, &["report", "--config", "respelled.toml", "--out", "review"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(d.join("review/report.md")).unwrap();
+    assert!(report.contains("counted as one value: channel \"paid search\" also as \"Paid Search\"; channel \"email\" also as \"E-mail\"."), "{report}");
+}

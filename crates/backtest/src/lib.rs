@@ -32,7 +32,7 @@ pub use walk_forward::{walk_forward, WalkForwardStep};
 
 use mqlcal_config::{BacktestSpec, ModelSpec, SalesSpec};
 use mqlcal_features::{CohortMaturity, FeatureTable, OutcomeCounts};
-use mqlcal_scorecard::Model;
+use mqlcal_scorecard::{DecimalMark, Model};
 use serde::Serialize;
 
 /// Share of open leads in the holdout above which the report warns that conversion rests on few decided leads.
@@ -178,7 +178,8 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
     let Swept { thresholds, recommendation, boot } = recommend_threshold(inputs, &h, &c, &mut warnings);
     let threshold = recommendation.threshold;
     let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&h.holdout, threshold, hot, h.months as f64, c.z));
-    let segments = segments(table, &h.holdout, threshold, h.months as f64, c.z);
+    let decimal = inputs.model.inputs.as_ref().map_or(DecimalMark::Point, |read| read.decimal);
+    let segments = segments(table, &h.holdout, threshold, h.months as f64, c.z, decimal);
     let walk_forward = walk_forward_steps(inputs, &c)?;
     let (drift, drift_headline) = drift_between(inputs, &h, &c)?;
     warnings.extend(drift_warnings(&drift));

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use mqlcal_features::FeatureTable;
+use mqlcal_scorecard::{spelled_levels, DecimalMark};
 use serde::Serialize;
 
 use crate::recommend::volume;
@@ -27,27 +28,41 @@ pub struct SegmentRow {
     pub wins_captured_share: Option<f64>,
     /// Won / decided among all the segment's leads (MQL or not).
     pub base_conversion: Option<f64>,
+    /// The value's other spellings, counted with it (`google ads` with `Google Ads`: a
+    /// picklist renamed, two tools feeding one export), most leads first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_written: Vec<String>,
 }
 
-/// Every value of every segment column, most MQLs first.
-pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, months: f64, z: f64) -> Vec<SegmentRow> {
+/// Every value of every segment column, most MQLs first. Values written alike but for
+/// case, spaces or punctuation ([`spelled_levels`], `decimal` telling numbers) are one
+/// row under their most frequent spelling: a channel split in two by its spelling would
+/// show two half-sized channels with their own conversions.
+pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, months: f64, z: f64, decimal: DecimalMark) -> Vec<SegmentRow> {
     let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).map(|i| leads.leads[i]).sum::<u64>().max(1) as f64;
     let mut out = Vec::new();
     for column in &table.segments {
-        // value -> (all leads' counts, MQLs' counts)
-        let mut by_value: BTreeMap<String, ([u64; 3], [u64; 3])> = BTreeMap::new();
+        // value (None: blank) -> (all leads' counts, MQLs' counts)
+        let mut by_value: BTreeMap<Option<&str>, ([u64; 3], [u64; 3])> = BTreeMap::new();
         for i in 0..leads.len() {
-            let value = column.values[leads.rows[i]].clone().unwrap_or_else(|| "(blank)".into());
-            let entry = by_value.entry(value).or_default();
+            let entry = by_value.entry(column.values[leads.rows[i]].as_deref()).or_default();
             let o = outcome_index(leads.outcome[i]);
             entry.0[o] += leads.leads[i];
             if leads.is_mql(i, threshold) {
                 entry.1[o] += leads.leads[i];
             }
         }
-        let mut rows: Vec<SegmentRow> = by_value
-            .into_iter()
-            .map(|(value, (all, mql))| {
+        let mut written: Vec<(String, usize)> = by_value.iter().filter_map(|(value, (all, _))| Some(((*value)?.to_string(), all.iter().sum::<u64>() as usize))).collect();
+        written.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let add = |(a, b): ([u64; 3], [u64; 3]), (c, d): ([u64; 3], [u64; 3])| (std::array::from_fn(|k| a[k] + c[k]), std::array::from_fn(|k| b[k] + d[k]));
+        let blank = by_value.get(&None).map(|&counts| ("(blank)".to_string(), counts, Vec::new()));
+        let values = spelled_levels(&written, decimal).into_iter().map(|level| {
+            let counts = level.others.iter().fold(by_value[&Some(level.level.as_str())], |sum, (other, _)| add(sum, by_value[&Some(other.as_str())]));
+            (level.level, counts, level.others.into_iter().map(|(other, _)| other).collect::<Vec<String>>())
+        });
+        let mut rows: Vec<SegmentRow> = values
+            .chain(blank)
+            .map(|(value, (all, mql), also_written)| {
                 let mqls = mql.iter().sum::<u64>();
                 SegmentRow {
                     segment: column.name.clone(),
@@ -59,6 +74,7 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
                     outcomes: Outcomes::of(mql, z),
                     wins_captured_share: (all[0] > 0).then(|| mql[0] as f64 / all[0] as f64),
                     base_conversion: conversion_interval(all, z).0,
+                    also_written,
                 }
             })
             .collect();

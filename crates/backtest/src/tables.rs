@@ -117,7 +117,7 @@ fn bootstrap(b: &Backtest) -> TidyTable {
 
 fn segments(b: &Backtest) -> TidyTable {
     let r = &b.segments;
-    TidyTable::new("segments")
+    let table = TidyTable::new("segments")
         .text("segment", r.iter().map(|x| Some(x.segment.clone())))
         .text("value", r.iter().map(|x| Some(x.value.clone())))
         .int("threshold", r.iter().map(|_| Some(b.recommendation.threshold)))
@@ -127,7 +127,12 @@ fn segments(b: &Backtest) -> TidyTable {
         .float("share_of_mqls", r.iter().map(|x| Some(x.share_of_mqls)))
         .outcomes(r.iter().map(|x| &x.outcomes))
         .float("wins_captured_share", r.iter().map(|x| x.wins_captured_share))
-        .float("base_conversion", r.iter().map(|x| x.base_conversion))
+        .float("base_conversion", r.iter().map(|x| x.base_conversion));
+    // Only when a value was written several ways: the table of a clean export is unchanged.
+    match r.iter().any(|x| !x.also_written.is_empty()) {
+        true => table.text("also_written", r.iter().map(|x| Some(x.also_written.join("; ")))),
+        false => table,
+    }
 }
 
 fn drift(b: &Backtest) -> TidyTable {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use mqlcal_config::Axis as ConfigAxis;
 use mqlcal_features::{FeatureColumn, FeatureTable, Outcome, SegmentColumn};
-use mqlcal_scorecard::{Axis, Model, ModelSignal, ModelSource, Override, OverrideRule, SCHEMA_VERSION};
+use mqlcal_scorecard::{Axis, DecimalMark, Model, ModelSignal, ModelSource, Override, OverrideRule, SCHEMA_VERSION};
 use ndarray::Array2;
 
 use super::*;
@@ -247,7 +247,7 @@ fn tiers_split_the_mqls() {
 #[test]
 fn segments_at_the_threshold() {
     let t = table();
-    let rows = segments(&t, &scored(), 40, 3.0, Z90);
+    let rows = segments(&t, &scored(), 40, 3.0, Z90, DecimalMark::Point);
     // MQLs at 40: leads 1, 2, 3, 4 and the demo request 9.
     let seo = rows.iter().find(|r| r.value == "seo").unwrap();
     assert_eq!((seo.leads, seo.mqls, seo.outcomes.won, seo.outcomes.lost, seo.outcomes.open), (4, 3, 3, 0, 0));
@@ -260,6 +260,21 @@ fn segments_at_the_threshold() {
     let odd = rows.iter().find(|r| r.value == "<b>&\"é").unwrap();
     assert_eq!((odd.mqls, odd.outcomes.conversion), (0, None));
     assert_eq!(rows[0].value, "seo");
+}
+
+/// A segment value written two ways (a renamed picklist) is one row, under its most
+/// frequent spelling, with the same counts as when written one way.
+#[test]
+fn a_segment_value_written_two_ways_is_one_row() {
+    let t = table();
+    let mut respelled = t.clone();
+    let seo_rows: Vec<usize> = (0..t.len()).filter(|&r| t.segments[0].values[r].as_deref() == Some("seo")).collect();
+    respelled.segments[0].values[seo_rows[0]] = Some("SEO".into());
+    let (plain, two_ways) = (segments(&t, &scored(), 40, 3.0, Z90, DecimalMark::Point), segments(&respelled, &scored(), 40, 3.0, Z90, DecimalMark::Point));
+    assert_eq!(two_ways.len(), plain.len());
+    let seo = two_ways.iter().find(|r| r.value == "seo").unwrap();
+    assert_eq!(seo.also_written, ["SEO"]);
+    assert_eq!(SegmentRow { also_written: vec![], ..seo.clone() }, *plain.iter().find(|r| r.value == "seo").unwrap());
 }
 
 #[test]
@@ -421,7 +436,7 @@ fn rows_standing_for_several_leads_count_as_those_leads() {
     let rec = recommend(&rows_a, &c, 0.0);
     assert_eq!(bootstrap(&cells_a, 3.0, &c, rec.row, 500, 7), bootstrap(&cells_b, 3.0, &c, rec.row, 500, 7));
     assert_eq!(tiers(&a, 30, 2.0, 3.0, Z90), tiers(&b, 30, 2.0, 3.0, Z90));
-    assert_eq!(segments(&grouped, &a, 30, 3.0, Z90), segments(&expanded, &b, 30, 3.0, Z90));
+    assert_eq!(segments(&grouped, &a, 30, 3.0, Z90, DecimalMark::Point), segments(&expanded, &b, 30, 3.0, Z90, DecimalMark::Point));
     for target in 0..20 {
         assert_eq!(threshold_for_volume(&a, target), threshold_for_volume(&b, target), "{target} MQLs");
     }

@@ -10,6 +10,7 @@ mod recipe;
 mod rule;
 mod score;
 mod sheet;
+mod spelling;
 pub mod export;
 pub use calibration::{interpolate, CalibrationMethod, CalibrationTable, WholeScores};
 pub use dates::{civil_to_days, dmy_parts, looks_like_serial_days, month_name_pattern, numeric_date, unix_layout, DateLayout, DatePart, LastDay};
@@ -25,6 +26,7 @@ pub use numbers::{band, formatted_number, DecimalMark, ReadBy};
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
+pub use spelling::{level_key, spelled_levels, spelling, SpelledLevel};
 
 /// The model file format version a model is written as unless it needs a newer one
 /// ([`Model::needed_schema_version`]): readers of version 1 read it.

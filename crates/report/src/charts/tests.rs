@@ -147,6 +147,7 @@ fn segment(value: &str, won: u64, lost: u64, conversion: f64, lo: f64, hi: f64) 
         outcomes: Outcomes { won, lost, open: 0, conversion: Some(conversion), conversion_low: Some(lo), conversion_high: Some(hi) },
         wins_captured_share: Some(0.4),
         base_conversion: Some(0.2),
+        also_written: vec![],
     }
 }
 

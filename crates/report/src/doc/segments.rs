@@ -46,6 +46,18 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
             })
             .collect(),
     ));
+    let respelled: Vec<String> = b
+        .segments
+        .iter()
+        .filter(|s| !s.also_written.is_empty())
+        .map(|s| format!("{} {:?} also as {}", s.segment, s.value, s.also_written.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")))
+        .collect();
+    if !respelled.is_empty() {
+        blocks.push(Block::Note(format!(
+            "Written several ways but for case, spaces or punctuation, and counted as one value: {}.",
+            respelled.join("; ")
+        )));
+    }
     Some(Section::analyst(
         "segments",
         format!("Segments at threshold {}", b.recommendation.threshold),
