@@ -341,7 +341,15 @@ pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
         let listed = interests(k + 1, line.split(',').nth(2) == Some("won"));
         let listed = if k % 4 == 0 { listed.replace("Pricing", "PRICING") } else { listed };
         let industry = if k % 10 == 0 { INDUSTRY_SPELLED } else { INDUSTRY };
-        let line = line.replace(",financial services,", &format!(",{},", csv_cell(industry))).replace(",vp,", &format!(",{},", csv_cell(TITLE)));
+        // Some titles begin or end with white space beyond spaces (pasted from a web page,
+        // a field's trailing tab), which mqlcal trims and so must every export.
+        let title = match k % 7 {
+            3 => format!("\u{a0}{TITLE}"),
+            5 => format!("{TITLE}\t"),
+            6 => format!("\u{3000}{TITLE}\u{2009}"),
+            _ => TITLE.to_string(),
+        };
+        let line = line.replace(",financial services,", &format!(",{},", csv_cell(industry))).replace(",vp,", &format!(",{},", csv_cell(&title)));
         leads.push_str(&format!("{line},{}\n", csv_cell(&listed)));
     }
     write(dir, "leads.csv", leads);

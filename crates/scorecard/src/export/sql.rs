@@ -83,6 +83,33 @@ impl Dialect {
         }
     }
 
+    /// `expr` without the white space mqlcal trims from either end of a cell (Rust's
+    /// `str::trim`: tabs, line breaks and no-break spaces as well as spaces), where a bare
+    /// `TRIM` removes spaces only: a title exported as `VP` and a no-break space would
+    /// otherwise score as `VP` in mqlcal and as no level in the warehouse. ANSI's `TRIM`
+    /// takes one character, so that dialect trims spaces only (its header says so).
+    pub(crate) fn trim(self, expr: &str) -> String {
+        let points = || WHITE_SPACE.iter().map(|c| *c as u32);
+        let escaped = || points().map(|p| format!("\\u{p:04X}")).collect::<String>();
+        let chr = |name: &str| points().map(|p| if p == 32 { "' '".to_string() } else { format!("{name}({p})") }).collect::<Vec<_>>().join(" || ");
+        match self {
+            Dialect::Ansi => format!("TRIM({expr})"),
+            Dialect::Duckdb => format!("trim({expr}, {})", chr("chr")),
+            Dialect::Postgres => format!("BTRIM({expr}, {})", chr("CHR")),
+            Dialect::Sqlite => format!("trim({expr}, char({}))", points().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
+            Dialect::Bigquery | Dialect::Snowflake => format!("TRIM({expr}, '{}')", escaped()),
+            // Spark's two-argument `trim` once took its arguments the other way round.
+            Dialect::Spark => format!("TRIM(BOTH '{}' FROM {expr})", escaped()),
+        }
+    }
+
+    /// What the query's header says when [`Dialect::trim`] cannot trim as mqlcal does.
+    pub(crate) fn trim_caveat(self) -> Option<&'static str> {
+        (self == Dialect::Ansi).then_some(
+            "-- ANSI TRIM removes spaces only: a cell that begins or ends with a tab, a line break or a no-break space reads otherwise than in mqlcal (the engine's own dialect trims them).",
+        )
+    }
+
     pub(crate) fn text_type(self) -> &'static str {
         match self {
             Dialect::Sqlite | Dialect::Postgres => "TEXT",
@@ -339,6 +366,13 @@ impl Dialect {
     }
 }
 
+/// The characters Rust's `str::trim`, and so mqlcal reading a cell, removes from either
+/// end: Unicode's White_Space.
+const WHITE_SPACE: [char; 25] = [
+    '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}', '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}',
+    '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
+];
+
 /// A zoned timestamp's parts as SQL expressions: its wall-clock ISO text, and its
 /// zone's offset east of UTC in seconds.
 struct Zoned {
@@ -386,6 +420,9 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
             "-- Two-axis rule: an MQL when fit_score >= {} and engagement_score >= {} (overrides first); also returns grade and route.",
             rule.fit_min, rule.engagement_min
         );
+    }
+    if let Some(caveat) = dialect.trim_caveat() {
+        let _ = writeln!(sql, "{caveat}");
     }
     query.leads_clean(&mut sql, leads_table, &[])?;
     if !query.event_signals.is_empty() {
@@ -471,7 +508,7 @@ impl<'a> Query<'a> {
 
     /// A leads cell as trimmed text, NULL when it is one of the missing-value texts.
     pub(crate) fn clean(&self, column: &str) -> String {
-        let trimmed = format!("TRIM(CAST({} AS {}))", self.q(column), self.d.text_type());
+        let trimmed = self.d.trim(&format!("CAST({} AS {})", self.q(column), self.d.text_type()));
         if self.missing.is_empty() {
             trimmed
         } else {
@@ -484,7 +521,7 @@ impl<'a> Query<'a> {
     pub(crate) fn leads_clean(&self, sql: &mut String, leads_table: &str, extra: &[String]) -> Result<(), ExportError> {
         let d = self.d;
         let _ = writeln!(sql, "WITH leads_clean AS (\n  SELECT");
-        let mut select = vec![format!("    TRIM(CAST({} AS {})) AS lead_id", self.q(&self.inputs.id_column), d.text_type())];
+        let mut select = vec![format!("    {} AS lead_id", d.trim(&format!("CAST({} AS {})", self.q(&self.inputs.id_column), d.text_type())))];
         if let Some(c) = &self.inputs.created_at_column {
             select.push(format!("    {} AS created_ts", d.date_epoch(&self.clean(c), self.inputs.created_at_format.as_ref())?));
         }
@@ -513,14 +550,14 @@ impl<'a> Query<'a> {
             );
             return Ok(());
         }
+        let text = |column: &str| d.trim(&format!("CAST({} AS {})", self.q(column), d.text_type()));
         let _ = writeln!(
             sql,
-            ", events_clean AS (\n  SELECT TRIM(CAST({} AS {tt})) AS lead_id, {} AS ts, TRIM(CAST({} AS {tt})) AS activity\n  FROM {}\n)",
-            self.q(&ev.lead_id),
-            d.date_epoch(&format!("TRIM(CAST({} AS {}))", self.q(&ev.occurred_at), d.text_type()), ev.occurred_at_format.as_ref())?,
-            self.q(&ev.activity),
-            self.table(events_table),
-            tt = d.text_type()
+            ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity\n  FROM {}\n)",
+            text(&ev.lead_id),
+            d.date_epoch(&text(&ev.occurred_at), ev.occurred_at_format.as_ref())?,
+            text(&ev.activity),
+            self.table(events_table)
         );
         Ok(())
     }
@@ -784,6 +821,17 @@ fn two_axis_columns(rule: &TwoAxisRule, never: &[String], always: &[String], tex
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The SQL trims what mqlcal trims: every character `char::is_whitespace` names, and no other.
+    #[test]
+    fn the_white_space_trimmed_is_rusts() {
+        let rusts: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        assert_eq!(WHITE_SPACE.to_vec(), rusts);
+        assert_eq!(Dialect::Sqlite.trim("x"), "trim(x, char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288))");
+        assert!(Dialect::Duckdb.trim("x").starts_with("trim(x, chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' ' || chr(133) || chr(160) ||"));
+        assert!(Dialect::Spark.trim("x").starts_with("TRIM(BOTH '\\u0009\\u000A\\u000B\\u000C\\u000D\\u0020\\u0085\\u00A0") && Dialect::Spark.trim("x").ends_with("\\u3000' FROM x)"));
+        assert_eq!(Dialect::Ansi.trim("x"), "TRIM(x)");
+    }
 
     #[test]
     fn literals_and_identifiers_are_quoted_per_dialect() {

@@ -141,12 +141,15 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
         let _ = writeln!(sql, "-- Returns the rows of `mqlcal features`: id, created_at, cohort, outcome, the segments, the feature columns.");
         let _ = writeln!(sql, "-- Row order is the engine's: sort by created_at (then id) if you need mqlcal's order.");
     }
+    if let Some(caveat) = d.trim_caveat() {
+        let _ = writeln!(sql, "{caveat}");
+    }
     let _ = match spec.as_of {
         AsOfRule::Fixed(_) => writeln!(sql, "-- As of [input] as_of."),
         AsOfRule::Latest { .. } => writeln!(sql, "-- As of the latest creation date or event time (as mqlcal: events dated after the plausible range left out)."),
     };
     if spec.outcome.filled_is_won {
-        let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is); TRIM strips spaces only, so a cell of other white space (a no-break space) reads as filled here and blank in mqlcal.");
+        let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
     } else {
         let _ = writeln!(sql, "-- An outcome cell outside the [outcome] lists gives a NULL outcome (mqlcal features stops with an error).");
     }
@@ -164,7 +167,7 @@ fn one_line(text: &str) -> String {
 /// as 'won' with `filled_is` (NULL when none says).
 fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
-    let cell = format!("COALESCE(TRIM(CAST({} AS {})), '')", query.q(o.column), d.text_type());
+    let cell = format!("COALESCE({}, '')", d.trim(&format!("CAST({} AS {})", query.q(o.column), d.text_type())));
     let list = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
     let mut arms = String::from("CASE");
     for (values, outcome) in [(o.won, "won"), (o.lost, "lost")] {
