@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     checks::capacity(&config)?;
     checks::output_dir(&args.out, checks::backtest_files(), &inputs.refs())?;
     let current = CurrentModel::read(&config)?;
-    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), false, &mut super::warn)?;
+    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), mqlcal_pipeline::DataChecks::Reading, &mut super::warn)?;
     let written = mqlcal_pipeline::outputs::write_tables(&run.backtest, &run.fitted.report.model, &args.out, &args.out, &inputs.refs())?;
 
     let thresholds_file = args.out.join("thresholds.csv");

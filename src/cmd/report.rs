@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     checks::output_dir(&args.out, checks::REPORT_FILES, &inputs.refs())?;
     let current = CurrentModel::read(&config)?;
-    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), true, &mut super::warn)?;
+    let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), mqlcal_pipeline::DataChecks::Validate, &mut super::warn)?;
     let command = mqlcal_pipeline::provenance::command_line(std::env::args());
     let written = mqlcal_pipeline::outputs::write_report(&config, &run, &args.out, &inputs.refs(), &command, args.pdf)?;
     if args.json {

@@ -330,7 +330,7 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
     }
     let share = inside_counted as f64 / inside.max(1) as f64;
     let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= complete && share * leads as f64 >= COVERAGE_EXPECTED;
-    let day = |t: i64| mqlcal_features::calendar::format_timestamp(t)[..10].to_string();
+    let day = |t: i64| mqlcal_features::calendar::format_date(t);
     let pct = |n: usize| 100.0 * n as f64 / complete as f64;
     let others = format!("while {:.0} % of the {inside} leads whose windows lie inside those days have a counted event", 100.0 * share);
     let mut gaps = Vec::new();

@@ -315,19 +315,21 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     // see both outcomes.
     let never_lost = filled_won
         || outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
-    let won = if never_lost { judged_by_age(won, &created) } else { won };
+    // Which leads are old enough for the drafted open_after_days to judge: worked out once.
+    let old = created_long_ago(&created);
+    let won = if never_lost { judged_by_age(won, &old) } else { won };
     // Won and lost values, but old leads still open in numbers no cohort could be judged
     // with (a `Recycled` or `Nurture` status): drafted with open_after_days, and judged so.
     let stale_open = if never_lost || options.lost.is_some() || options.won_ids.is_some() {
         None
     } else {
         let column = outcome.as_deref().and_then(|o| cells::text(&table, o).ok());
-        column.and_then(|cells| stale_open_leads(&won, &created, window_days, &cells, &csv.missing))
+        column.and_then(|cells| stale_open_leads(&won, &created, &old, window_days, &cells, &csv.missing))
     };
     // The decision-date check below judges the outcomes as they are before the
     // open_after_days drafted for leads open for good (ingest makes it before it too).
     let won_as_written = won.clone();
-    let won = if stale_open.is_some() { open_old_leads_lost(won, &created) } else { won };
+    let won = if stale_open.is_some() { open_old_leads_lost(won, &old) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
@@ -808,8 +810,8 @@ const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 /// at least [`DRAFT_OPEN_AFTER_DAYS`] before is won or, still open, lost; a younger one
 /// (or an undated one) is not judged yet, won or not — else the young leads that count
 /// would all be won ones, and every column filled only lately would look like leakage.
-fn judged_by_age(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
-    let old = created_long_ago(created);
+/// `old` is each row's [`created_long_ago`].
+fn judged_by_age(won: Vec<Option<bool>>, old: &[bool]) -> Vec<Option<bool>> {
     won.into_iter().enumerate().map(|(row, outcome)| old.get(row).copied().unwrap_or(false).then(|| outcome.unwrap_or(false))).collect()
 }
 
@@ -827,16 +829,16 @@ fn created_long_ago(created: &[Option<i64>]) -> Vec<bool> {
 /// by month alike (the periods [`cohort_period_line`] chooses between), and enough with
 /// the leads still open [`DRAFT_OPEN_AFTER_DAYS`] after their creation judged lost; at
 /// least 30 such leads. With how many of the old leads are open, and their values.
-fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], window_days: i64, outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
+fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], old: &[bool], window_days: i64, outcomes: &cells::TextColumn, missing: &[String]) -> Option<String> {
     let enough = |won: &[Option<bool>]| {
         cohorts_to_latest_mature(created, won, 3, window_days) >= COHORTS_NEEDED || cohorts_to_latest_mature(created, won, 1, window_days) >= COHORTS_NEEDED
     };
-    if enough(won) || !enough(&open_old_leads_lost(won.to_vec(), created)) {
+    if enough(won) || !enough(&open_old_leads_lost(won.to_vec(), old)) {
         return None;
     }
     let (mut leads, mut open) = (0usize, 0usize);
     let mut values: BTreeMap<&str, usize> = BTreeMap::new();
-    for ((outcome, old), cell) in won.iter().zip(created_long_ago(created)).zip(outcomes.iter()) {
+    for ((outcome, &old), cell) in won.iter().zip(old).zip(outcomes.iter()) {
         if !old {
             continue;
         }
@@ -861,9 +863,8 @@ fn stale_open_leads(won: &[Option<bool>], created: &[Option<i64>], window_days: 
 }
 
 /// `won` as open_after_days judges it at the latest creation: a lead still open at least
-/// [`DRAFT_OPEN_AFTER_DAYS`] after it was created is lost.
-fn open_old_leads_lost(won: Vec<Option<bool>>, created: &[Option<i64>]) -> Vec<Option<bool>> {
-    let old = created_long_ago(created);
+/// [`DRAFT_OPEN_AFTER_DAYS`] after it was created (`old`: [`created_long_ago`]) is lost.
+fn open_old_leads_lost(won: Vec<Option<bool>>, old: &[bool]) -> Vec<Option<bool>> {
     won.into_iter().enumerate().map(|(row, outcome)| outcome.or_else(|| old.get(row).copied().unwrap_or(false).then_some(false))).collect()
 }
 
@@ -1370,7 +1371,7 @@ mod tests {
         let created = [Some(0), Some(0), Some(10 * day), Some(200 * day), None];
         let won = vec![Some(true), None, None, None, None];
         // Latest creation day 200: days 0 and 10 are old, 200 young, undated unjudged.
-        assert_eq!(open_old_leads_lost(won, &created), vec![Some(true), Some(false), Some(false), None, None]);
+        assert_eq!(open_old_leads_lost(won, &created_long_ago(&created)), vec![Some(true), Some(false), Some(false), None, None]);
     }
 
     #[test]
@@ -1382,7 +1383,7 @@ mod tests {
         let won = vec![Some(true), None, Some(true), None, Some(true), None];
         // Old enough: won stays won, open is lost. Younger, or undated: not judged, won
         // or not (counting only the young wins would tie every late column to winning).
-        assert_eq!(judged_by_age(won.clone(), &created), vec![Some(true), Some(false), None, None, None, None]);
+        assert_eq!(judged_by_age(won.clone(), &created_long_ago(&created)), vec![Some(true), Some(false), None, None, None, None]);
         assert_eq!(judged_by_age(won, &[]), vec![None; 6]);
     }
 

@@ -552,7 +552,7 @@ fn import_day_warning(table: &FeatureTable, files: &[PathBuf]) -> Option<(String
     }
     let day = first + busiest as i64;
     let row = table.created_at.iter().position(|t| t.is_some_and(|t| t.div_euclid(86_400) == day))?;
-    let date = &mqlcal_features::calendar::format_timestamp(day * 86_400)[..10];
+    let date = &mqlcal_features::calendar::format_date(day * 86_400);
     let caution = format!(
         "{leads} leads ({:.0} %) were created on {date}, {}× a typical day: if an import stamped that date, their engagement windows and their cohort ({}) are not their own.",
         100.0 * *leads as f64 / days.len() as f64,

@@ -160,8 +160,8 @@ impl LeadRows {
                         message: format!(
                             "creation date {} is outside the plausible range {} to {} (a typo or a placeholder such as 9999-12-31?); fix the cell, or widen [input] earliest_date / latest_date if such leads are real",
                             mqlcal_features::calendar::format_timestamp(times[row].unwrap_or_default()),
-                            &mqlcal_features::calendar::format_timestamp(earliest)[..10],
-                            &mqlcal_features::calendar::format_timestamp(latest)[..10]
+                            &mqlcal_features::calendar::format_date(earliest),
+                            &mqlcal_features::calendar::format_date(latest)
                         ),
                     });
                 }

@@ -31,9 +31,14 @@ pub fn month_of(seconds: i64) -> i32 {
 
 /// "2025-12-31 23:59:59" for a timestamp (seconds since the epoch).
 pub fn format_timestamp(seconds: i64) -> String {
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
     let s = seconds.rem_euclid(86_400);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    format!("{} {:02}:{:02}:{:02}", format_date(seconds), s / 3600, s / 60 % 60, s % 60)
+}
+
+/// "2025-12-31", the day of a timestamp (seconds since the epoch).
+pub fn format_date(seconds: i64) -> String {
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// "2024-03" for a month index.

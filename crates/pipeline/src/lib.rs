@@ -35,7 +35,7 @@ pub use files::{write_atomic, write_atomic_with, write_json};
 pub use inputs::{load_config, Inputs};
 pub use model_file::{CurrentModel, ModelFile};
 pub use recalibrate::{recalibrate, Progress, RunOptions};
-pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, validate, Backtested, Fitted, Ingested};
+pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, validate, Backtested, DataChecks, Fitted, Ingested};
 pub use summary::Summary;
 pub use views::fit_json;
 

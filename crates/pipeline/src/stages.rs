@@ -173,19 +173,31 @@ pub fn backtest(config: &Config, fitted: Fitted) -> anyhow::Result<Backtested> {
     Ok(Backtested { fitted, backtest })
 }
 
-/// Ingest, split, fit and backtest: the chain `backtest` and `report` share; with
-/// `validated` (`report`: its data section lists what `validate` says, as recalibrate's
-/// does) the data is checked first ([`validate`]). `warn` is given the data's warnings as
-/// soon as they are known (before the fit), then the backtest's.
-pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, validated: bool, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
-    let ingested = if validated {
-        let mut ingested = ingest_whole(config)?;
-        validate(config, &mut ingested)?.iter().for_each(|w| warn(w));
-        ingested
-    } else {
-        let ingested = ingest(config)?;
-        ingested.stats.warnings.iter().for_each(|w| warn(w));
-        ingested
+/// How much of the data [`fit_and_backtest`] checks before the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataChecks {
+    /// What reading the files finds (`mqlcal backtest`).
+    Reading,
+    /// Everything `mqlcal validate` checks ([`validate`]; `mqlcal report`, whose data
+    /// section lists it, as recalibrate's does).
+    Validate,
+}
+
+/// Ingest, split, fit and backtest: the chain `backtest` and `report` share, the data
+/// checked first as `checks` says. `warn` is given the data's warnings as soon as they
+/// are known (before the fit), then the backtest's.
+pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, checks: DataChecks, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
+    let ingested = match checks {
+        DataChecks::Validate => {
+            let mut ingested = ingest_whole(config)?;
+            validate(config, &mut ingested)?.iter().for_each(|w| warn(w));
+            ingested
+        }
+        DataChecks::Reading => {
+            let ingested = ingest(config)?;
+            ingested.stats.warnings.iter().for_each(|w| warn(w));
+            ingested
+        }
     };
     let split = split(config, &ingested)?;
     let run = backtest(config, fit(config, ingested, split, current)?)?;
