@@ -107,7 +107,8 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         let at = d.date_epoch(&query.clean(decided.column), decided.format)?;
         extra.push(format!("CASE WHEN {} IN ('won', 'lost') THEN {at} ELSE NULL END AS decided_ts", outcome_read(&query, &spec.outcome)));
     }
-    query.leads_clean(&mut sql, leads_table, &extra)?;
+    let read: Vec<&str> = spec.segments.iter().map(String::as_str).chain([spec.outcome.column]).chain(spec.decided_at.as_ref().map(|decided| decided.column)).collect();
+    query.leads_clean(&mut sql, leads_table, &extra, &read)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
     if !query.event_signals.is_empty() || latest_events {
@@ -167,7 +168,8 @@ fn one_line(text: &str) -> String {
 /// as 'won' with `filled_is` (NULL when none says).
 fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
-    let cell = format!("COALESCE({}, '')", d.trim(&format!("CAST({} AS {})", query.q(o.column), d.text_type())));
+    // The cell as `leads_text` trimmed it.
+    let cell = format!("COALESCE({}, '')", query.q(o.column));
     let list = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
     let mut arms = String::from("CASE");
     for (values, outcome) in [(o.won, "won"), (o.lost, "lost")] {
