@@ -1121,7 +1121,9 @@ fn people_on_leads_in_the_won_and_the_lost_file_are_said() {
     let (mut header, leads) = read_csv(&d.join("leads.csv"));
     let outcome_column = header.iter().position(|c| c == "outcome").unwrap();
     header.remove(outcome_column);
-    header.push("Email".into());
+    // A second address column, each lead's own address as first written: the two columns
+    // are counted apart (a lead's two addresses are no duplicate).
+    header.extend(["Email".into(), "Secondary Email".into()]);
     let mut files: std::collections::BTreeMap<&str, Vec<Vec<String>>> = std::collections::BTreeMap::new();
     for (k, row) in leads.iter().enumerate() {
         let mut row = row.clone();
@@ -1130,11 +1132,11 @@ fn people_on_leads_in_the_won_and_the_lost_file_are_said() {
             "lost" => "lost",
             _ => "open",
         };
-        row.push(format!("person{k}@example.com"));
+        row.extend([format!("person{k}@example.com"), format!("person{k}@example.com")]);
         files.entry(outcome).or_default().push(row);
     }
     // Every tenth won lead is, by its address, the lost lead of the same rank.
-    let email = header.len() - 1;
+    let email = header.len() - 2;
     let lost_addresses: Vec<String> = files["lost"].iter().map(|row| row[email].to_uppercase()).collect();
     let mut pairs = 0;
     for (i, row) in files.get_mut("won").unwrap().iter_mut().enumerate().filter(|(i, _)| i % 10 == 0) {
@@ -1158,6 +1160,7 @@ fn people_on_leads_in_the_won_and_the_lost_file_are_said() {
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let warnings = report["warnings"].as_array().unwrap();
     assert!(pairs >= 100 && warnings.iter().any(|w| w.as_str().unwrap().starts_with(&said)) && !out.contains("@example.com"), "{said}\n{warnings:?}");
+    assert_eq!(warnings.iter().filter(|w| w.as_str().unwrap().contains("share it with another lead")).count(), 1, "{warnings:?}");
 }
 
 /// An events export appended to an overlapping one (its last fifth written twice): each

@@ -413,31 +413,52 @@ pub(crate) fn level_spelled_apart(signal: &str, value: &str, leads: usize, level
     format!("signal {signal:?}: {value:?} ({leads} leads) is written like its level {level:?} but for case, spaces or punctuation; levels match exactly, so those leads get none of its points: {fix}")
 }
 
-
 /// Leads that share an e-mail address (lower-cased), over every lead file (with separate
 /// won and lost files, a person in both is the case that matters most), said when at
 /// least 30 leads and a hundredth of those with an address do: the same person as several
 /// leads (a form filled twice, a list imported again) counts as several, so one person's
 /// engagement is split among the copies and a won buyer's other copies count as not won.
-/// The addresses themselves are not quoted: personal data.
+/// The addresses themselves are not quoted: personal data. One e-mail column's addresses;
+/// several columns (`Email`, `Secondary Email`) are counted apart, as a lead's own two
+/// addresses are no duplicate.
 #[derive(Default)]
 struct People {
-    /// The files and columns read, in order, each once.
+    column: String,
+    /// The files read, in order, each once.
     files: Vec<String>,
-    columns: Vec<String>,
     /// Per address: leads, any won, any lost.
     by_address: std::collections::HashMap<String, (usize, bool, bool)>,
     with_address: usize,
 }
 
-impl People {
+/// [`People`] of each e-mail column, in the order first read.
+#[derive(Default)]
+struct PeopleByColumn(Vec<People>);
+
+impl PeopleByColumn {
     /// The addresses of column `column` of `raw`, `won` being each row's outcome.
     fn add(&mut self, raw: &Table, column: &str, won: &[Option<bool>], markers: &MissingMarkers) {
-        let Ok(cells) = cells::text(raw, column) else { return };
-        for (list, item) in [(&mut self.files, raw.path.display().to_string()), (&mut self.columns, column.to_string())] {
-            if !list.contains(&item) {
-                list.push(item);
+        let at = match self.0.iter().position(|people| people.column == column) {
+            Some(at) => at,
+            None => {
+                self.0.push(People { column: column.to_string(), ..People::default() });
+                self.0.len() - 1
             }
+        };
+        self.0[at].add(raw, won, markers);
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.iter().filter_map(People::warning)
+    }
+}
+
+impl People {
+    fn add(&mut self, raw: &Table, won: &[Option<bool>], markers: &MissingMarkers) {
+        let Ok(cells) = cells::text(raw, &self.column) else { return };
+        let file = raw.path.display().to_string();
+        if !self.files.contains(&file) {
+            self.files.push(file);
         }
         for (cell, outcome) in cells.iter().zip(won) {
             let Some(address) = cell.and_then(|c| markers.clean(c)) else { continue };
@@ -457,12 +478,11 @@ impl People {
         }
         let mixed = shared.iter().filter(|p| p.1 && p.2).count();
         let largest = shared.iter().map(|p| p.0).max().unwrap_or(0);
-        let columns: Vec<String> = self.columns.iter().map(|c| format!("{c:?}")).collect();
         Some(format!(
-            "{}: {leads} of the {} leads with an e-mail address (column {}) share it with another lead ({} addresses, up to {largest} leads each; in {mixed} of them one lead is won and another lost): the same person as several leads (a form filled twice, a list imported again) counts as several, so their engagement is split among the copies and a won buyer's other copies count as leads that did not win. Merge the duplicates in the CRM before exporting, or export one lead a person",
+            "{}: {leads} of the {} leads with an e-mail address (column {:?}) share it with another lead ({} addresses, up to {largest} leads each; in {mixed} of them one lead is won and another lost): the same person as several leads (a form filled twice, a list imported again) counts as several, so their engagement is split among the copies and a won buyer's other copies count as leads that did not win. Merge the duplicates in the CRM before exporting, or export one lead a person",
             self.files.join(", "),
             self.with_address,
-            columns.join(" or "),
+            self.column,
             shared.len()
         ))
     }
@@ -498,7 +518,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     let mut profiles_all: Vec<ColumnProfile> = Vec::new();
     let bookkeeping = bookkeeping_columns(config);
     let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
-    let mut people = People::default();
+    let mut people = PeopleByColumn::default();
     for raw in lead_tables {
         let file = &raw.path;
         let ids = cells::text(raw, &config.id_column)?;
@@ -564,7 +584,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
         }
         profiles_all.extend(profiles);
     }
-    warnings.extend(people.warning());
+    warnings.extend(people.warnings());
     Ok(LeadColumns { profiles: profiles_all, blank_rates, unnamed, warnings })
 }
 
