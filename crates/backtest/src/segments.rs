@@ -1,10 +1,10 @@
 //! Breakdowns at the recommended threshold: per segment value (e.g. channel),
 //! and the hot/warm tiers.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use mqlcal_features::FeatureTable;
-use mqlcal_scorecard::{spelled_levels, DecimalMark};
+use mqlcal_scorecard::{spelled_levels, DecimalMark, SpelledLevel};
 use serde::Serialize;
 
 use crate::recommend::volume;
@@ -42,27 +42,21 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
     let total_mqls = (0..leads.len()).filter(|&i| leads.is_mql(i, threshold)).map(|i| leads.leads[i]).sum::<u64>().max(1) as f64;
     let mut out = Vec::new();
     for column in &table.segments {
-        // value (None: blank) -> (all leads' counts, MQLs' counts)
-        let mut by_value: BTreeMap<Option<&str>, ([u64; 3], [u64; 3])> = BTreeMap::new();
+        let labels = SegmentLabels::of(&column.values, decimal);
+        // Per label (the blank one last): all leads' counts, MQLs' counts.
+        let mut counts = vec![([0u64; 3], [0u64; 3]); labels.groups.len() + 1];
         for i in 0..leads.len() {
-            let entry = by_value.entry(column.values[leads.rows[i]].as_deref()).or_default();
+            let entry = &mut counts[labels.index(column.values[leads.rows[i]].as_deref())];
             let o = outcome_index(leads.outcome[i]);
             entry.0[o] += leads.leads[i];
             if leads.is_mql(i, threshold) {
                 entry.1[o] += leads.leads[i];
             }
         }
-        let mut written: Vec<(String, usize)> = by_value.iter().filter_map(|(value, (all, _))| Some(((*value)?.to_string(), all.iter().sum::<u64>() as usize))).collect();
-        written.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let add = |(a, b): ([u64; 3], [u64; 3]), (c, d): ([u64; 3], [u64; 3])| (std::array::from_fn(|k| a[k] + c[k]), std::array::from_fn(|k| b[k] + d[k]));
-        let blank = by_value.get(&None).map(|&counts| ("(blank)".to_string(), counts, Vec::new()));
-        let values = spelled_levels(&written, decimal).into_iter().map(|level| {
-            let counts = level.others.iter().fold(by_value[&Some(level.level.as_str())], |sum, (other, _)| add(sum, by_value[&Some(other.as_str())]));
-            (level.level, counts, level.others.into_iter().map(|(other, _)| other).collect::<Vec<String>>())
-        });
+        let named = labels.groups.into_iter().map(|level| (level.level, level.others.into_iter().map(|(other, _)| other).collect::<Vec<String>>()));
+        let values = named.chain([(BLANK.to_string(), Vec::new())]).zip(counts).filter(|(_, (all, _))| all.iter().sum::<u64>() > 0);
         let mut rows: Vec<SegmentRow> = values
-            .chain(blank)
-            .map(|(value, (all, mql), also_written)| {
+            .map(|((value, also_written), (all, mql))| {
                 let mqls = mql.iter().sum::<u64>();
                 SegmentRow {
                     segment: column.name.clone(),
@@ -82,6 +76,41 @@ pub fn segments(table: &FeatureTable, leads: &ScoredLeads, threshold: i64, month
         out.extend(rows);
     }
     out
+}
+
+/// The label of a blank segment cell (and of a cell that says so).
+const BLANK: &str = "(blank)";
+
+/// How the breakdown names a segment column's values: values written alike are one
+/// ([`spelled_levels`]), under their most frequent spelling among all the table's leads
+/// (not the holdout's: a name does not change from one candidate or run to the next).
+struct SegmentLabels {
+    groups: Vec<SpelledLevel>,
+    /// Each written value's group.
+    group_of: HashMap<String, usize>,
+}
+
+impl SegmentLabels {
+    fn of(values: &[Option<String>], decimal: DecimalMark) -> SegmentLabels {
+        let mut leads: HashMap<&str, usize> = HashMap::new();
+        for value in values.iter().flatten().filter(|value| *value != BLANK) {
+            *leads.entry(value).or_default() += 1;
+        }
+        let mut written: Vec<(String, usize)> = leads.into_iter().map(|(value, n)| (value.to_string(), n)).collect();
+        written.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let groups = spelled_levels(&written, decimal);
+        let group_of = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, level)| std::iter::once(&level.level).chain(level.others.iter().map(|(other, _)| other)).map(move |value| (value.clone(), g)))
+            .collect();
+        SegmentLabels { groups, group_of }
+    }
+
+    /// The group of a cell; blank (and "(blank)") is the one after the groups.
+    fn index(&self, value: Option<&str>) -> usize {
+        value.and_then(|value| self.group_of.get(value)).copied().unwrap_or(self.groups.len())
+    }
 }
 
 /// One tier of the MQLs.

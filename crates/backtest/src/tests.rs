@@ -275,6 +275,36 @@ fn a_segment_value_written_two_ways_is_one_row() {
     let seo = two_ways.iter().find(|r| r.value == "seo").unwrap();
     assert_eq!(seo.also_written, ["SEO"]);
     assert_eq!(SegmentRow { also_written: vec![], ..seo.clone() }, *plain.iter().find(|r| r.value == "seo").unwrap());
+
+    // A cell that says "(blank)" is counted with the blank ones: one row of that name.
+    let mut blanks = t.clone();
+    blanks.segments[0].values[seo_rows[0]] = None;
+    blanks.segments[0].values[seo_rows[1]] = Some("(blank)".into());
+    let rows = segments(&blanks, &scored(), 40, 3.0, Z90, DecimalMark::Point);
+    let blank: Vec<&SegmentRow> = rows.iter().filter(|r| r.value == "(blank)").collect();
+    assert_eq!((blank.len(), blank[0].leads), (1, 2));
+}
+
+/// The name of values written alike is their most frequent spelling among all the table's
+/// leads, whichever the holdout's leads happen to write more.
+#[test]
+fn a_segment_is_named_by_its_most_frequent_spelling_in_the_whole_table() {
+    let mut t = table();
+    let rows_of = |t: &FeatureTable, value: &str| (0..t.len()).filter(|&r| t.segments[0].values[r].as_deref() == Some(value)).collect::<Vec<usize>>();
+    let (seo_rows, paid_rows) = (rows_of(&t, "seo"), rows_of(&t, "paid"));
+    // The judged leads write "SEO"; the others, more of them, "seo".
+    assert!(paid_rows.len() > seo_rows.len());
+    for &r in &seo_rows {
+        t.segments[0].values[r] = Some("SEO".into());
+    }
+    for &r in &paid_rows {
+        t.segments[0].values[r] = Some("seo".into());
+    }
+    let judged: Vec<usize> = (0..t.len()).filter(|r| !paid_rows.contains(r)).collect();
+    let scored = score_rows(&model(None, true), &t, &judged, "m").unwrap();
+    let rows = segments(&t, &scored, 40, 3.0, Z90, DecimalMark::Point);
+    let seo = rows.iter().find(|r| r.value.eq_ignore_ascii_case("seo")).unwrap();
+    assert_eq!((seo.value.as_str(), seo.also_written.clone(), seo.leads), ("seo", vec!["SEO".to_string()], seo_rows.len() as u64));
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub(super) fn section(b: &Backtest, charts: &[Chart]) -> Option<Section> {
         .segments
         .iter()
         .filter(|s| !s.also_written.is_empty())
-        .map(|s| format!("{} {:?} also as {}", s.segment, s.value, s.also_written.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")))
+        .map(|s| format!("{} \"{}\" also as {}", s.segment, s.value, s.also_written.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")))
         .collect();
     if !respelled.is_empty() {
         blocks.push(Block::Note(format!(
