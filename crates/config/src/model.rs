@@ -131,9 +131,13 @@ pub(crate) fn check_model(
                 return Err("[model] base_points goes with max_points; with pdo the base is set by base_score and base_odds".into())
             }
             Some(other) => {
+                let written = match other {
+                    RawBase::Points(points) => points.to_string(),
+                    RawBase::Word(word) => format!("{word:?}"),
+                };
                 return Err(format!(
-                    "[model] base_points = {other:?}: expected \"auto\" (just enough that no lead scores below 0) or a whole number of points within ±{MAX_POINTS}"
-                ))
+                    "[model] base_points = {written}: expected \"auto\" (just enough that no lead scores below 0) or a whole number of points within ±{MAX_POINTS}"
+                ));
             }
         },
         calibrate_on: match raw.calibrate_on.as_deref() {

@@ -9,7 +9,7 @@ use crate::{suggest, AutoBins, Axis, Decay, NumericTransform, Signal, SignalSour
 
 /// One or several strings (`activity = "x"` or `activity = ["x", "y"]`).
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged, expecting = "expected a text or a list of texts, such as \"demo_request\" or [\"demo_request\", \"trial_started\"]")]
+#[serde(untagged, expecting = "expected a text or a list of texts, such as \"a\" or [\"a\", \"b\"]")]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),

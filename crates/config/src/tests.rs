@@ -116,6 +116,8 @@ fn bad_values_are_named() {
         (MINIMAL.replace("bins = [50, 500]", "bins = [50, \"x\"]"), "line 27 ([[signals]] bins): expected \"auto\" or a list of edges"),
         (MINIMAL.replace("[events]", "[model]\nalpha = true\n[events]"), "alpha): expected a number >= 0 or \"auto\""),
         (MINIMAL.replace("[events]", "[model]\nbase_points = 1.5\n[events]"), "base_points): expected \"auto\""),
+        (MINIMAL.replace("[events]", "[model]\nbase_points = \"autoo\"\n[events]"), "[model] base_points = \"autoo\": expected \"auto\""),
+        (MINIMAL.replace("[events]", "[model]\nbase_points = 5000000\n[events]"), "[model] base_points = 5000000: expected \"auto\""),
         (MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\nlatest_date = 20251231"), "latest_date): expected a date such as"),
     ];
     for (text, needle) in cases {

@@ -349,7 +349,7 @@ pub fn decision_date_named(name: &str) -> bool {
     dated && decided && !not_a_decision
 }
 
-pub use mqlcal_scorecard::{level_key, spelled_levels, spelling, SpelledLevel};
+use mqlcal_scorecard::{level_key, spelling, SpelledLevel};
 
 /// Names, each with what it stands for (a signal, an outcome list), to find the one a text
 /// is written like but for case, spaces or punctuation ([`spelling`]): each name's
@@ -537,6 +537,7 @@ pub fn sales(leads_per_month: f64, base_rate: f64) -> (f64, f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mqlcal_scorecard::spelled_levels;
 
     fn profile(name: &str, levels: &[(&str, usize)], numeric: bool) -> ColumnProfile {
         let rows = levels.iter().map(|l| l.1).sum();

@@ -13,7 +13,8 @@ use mqlcal_features::{calendar, AsOf, Outcome};
 use mqlcal_scorecard::DateLayout;
 
 use crate::cells::{self, clean, detect_layout};
-use crate::guess::{self, SpelledLevel};
+use crate::guess;
+use mqlcal_scorecard::{spelled_levels, spelling, SpelledLevel};
 use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
@@ -1087,7 +1088,7 @@ fn activity_kind(name: &str) -> Option<&str> {
     (!kind.trim().is_empty() && !what.trim().is_empty()).then_some(kind.trim())
 }
 
-/// The events file's activities grouped by [`guess::spelling`]: "Email Open" and
+/// The events file's activities grouped by [`spelling`]: "Email Open" and
 /// "email_open" are one activity (a CRM that renamed it, two tools that spell it apart),
 /// drafted as one signal counting both, named after its most frequent spelling (the
 /// first of those equally frequent), in the order of those names: where that name is
@@ -1095,7 +1096,7 @@ fn activity_kind(name: &str) -> Option<&str> {
 fn one_activity_per_spelling(activities: &BTreeMap<String, usize>) -> Vec<(&str, Vec<(&str, usize)>)> {
     let mut groups: BTreeMap<String, Vec<(&str, usize)>> = BTreeMap::new();
     for (activity, &count) in activities {
-        groups.entry(guess::spelling(activity)).or_default().push((activity.as_str(), count));
+        groups.entry(spelling(activity)).or_default().push((activity.as_str(), count));
     }
     let mut named: Vec<(&str, Vec<(&str, usize)>)> = groups
         .into_values()
@@ -1285,7 +1286,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     } else if let Some((separator, values)) = guess::multi_select(p) {
         // Values are not exclusive (a lead lists several), so every frequent one is kept:
         // leads listing none are the baseline.
-        let values = guess::spelled_levels(&values, decimal);
+        let values = spelled_levels(&values, decimal);
         let kept: Vec<&SpelledLevel> = values.iter().filter(|l| l.leads >= min_level_count).take(40).collect();
         if kept.is_empty() {
             let _ = writeln!(t, "# {:?}: a multi-select field ({separator:?} between values), none of its {} values in at least {min_level_count} leads: skipped", p.name, values.len());
@@ -1302,7 +1303,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         );
         categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
-        let spelled = guess::spelled_levels(&p.top_levels, decimal);
+        let spelled = spelled_levels(&p.top_levels, decimal);
         let (baseline, mut kept, pooled) = guess::levels(p, &spelled, min_level_count);
         let Some(base) = baseline else { return };
         // Bands (51-200, 10001+), as CRMs export size and revenue, are listed smallest

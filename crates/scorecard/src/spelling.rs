@@ -34,8 +34,8 @@ pub fn spelling(name: &str) -> String {
 
 /// What a categorical's value is written like as a level: its [`spelling`], and for a band
 /// its bounds (`5-1200` is not `51-200`). None for values that are no other value's
-/// spelling: numbers (`2.5` is not `25`) and blanks. The one rule of init's levels and of
-/// validate's and score's "written like its level".
+/// spelling: numbers (`2.5` is not `25`) and blanks. The one rule of init's levels, of
+/// validate's and score's "written like its level" and of the report's segments.
 pub fn level_key(value: &str, decimal: DecimalMark) -> Option<String> {
     if value.trim().is_empty() || decimal.read(value).is_some() {
         return None;
