@@ -100,25 +100,24 @@ impl Dialect {
         let points = || WHITE_SPACE.iter().map(|c| *c as u32);
         let escaped = || points().map(|p| format!("\\u{p:04X}")).collect::<String>();
         let chr = |name: &str| points().map(|p| if p == 32 { "' '".to_string() } else { format!("{name}({p})") }).collect::<Vec<_>>().join(" || ");
-        match self {
-            Dialect::Ansi => format!("TRIM({expr})"),
-            // A trim of a set of characters costs several times a plain TRIM, and an engine
-            // that inlines the CTE trims a cell once per mention (a million leads' 20M events
-            // took five times as long on DuckDB, 89 s instead of 62 s on PostgreSQL): a cell
-            // that begins and ends with a visible ASCII character, as nearly all do, is taken
-            // as it is.
-            Dialect::Duckdb => format!("CASE WHEN regexp_full_match({expr}, '[!-~](.*[!-~])?') THEN {expr} ELSE trim({expr}, {}) END", chr("chr")),
-            Dialect::Postgres => {
-                format!("CASE WHEN ascii({expr}) BETWEEN 33 AND 126 AND ascii(right({expr}, 1)) BETWEEN 33 AND 126 THEN {expr} ELSE BTRIM({expr}, {}) END", chr("CHR"))
-            }
-            Dialect::Sqlite => format!(
-                "CASE WHEN unicode({expr}) BETWEEN 33 AND 126 AND unicode(substr({expr}, -1)) BETWEEN 33 AND 126 THEN {expr} ELSE trim({expr}, char({})) END",
-                points().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
-            ),
-            Dialect::Bigquery | Dialect::Snowflake => format!("TRIM({expr}, '{}')", escaped()),
+        // A trim of a set of characters costs several times a plain TRIM, and an engine
+        // that inlines the CTE trims a cell once per mention (a million leads' 20M events
+        // took five times as long on DuckDB, 89 s instead of 62 s on PostgreSQL): where the
+        // engine has a cheap test, a cell that begins and ends with a visible ASCII
+        // character, as nearly all do, is taken as it is.
+        let (visible, set_trimmed) = match self {
+            Dialect::Ansi => return format!("TRIM({expr})"),
+            Dialect::Bigquery | Dialect::Snowflake => return format!("TRIM({expr}, '{}')", escaped()),
             // Spark's two-argument `trim` once took its arguments the other way round.
-            Dialect::Spark => format!("TRIM(BOTH '{}' FROM {expr})", escaped()),
-        }
+            Dialect::Spark => return format!("TRIM(BOTH '{}' FROM {expr})", escaped()),
+            Dialect::Duckdb => (format!("regexp_full_match({expr}, '[!-~](.*[!-~])?')"), format!("trim({expr}, {})", chr("chr"))),
+            Dialect::Postgres => (format!("ascii({expr}) BETWEEN 33 AND 126 AND ascii(right({expr}, 1)) BETWEEN 33 AND 126"), format!("BTRIM({expr}, {})", chr("CHR"))),
+            Dialect::Sqlite => (
+                format!("unicode({expr}) BETWEEN 33 AND 126 AND unicode(substr({expr}, -1)) BETWEEN 33 AND 126"),
+                format!("trim({expr}, char({}))", points().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
+            ),
+        };
+        format!("CASE WHEN {visible} THEN {expr} ELSE {set_trimmed} END")
     }
 
     /// What the query's header says of [`Dialect::trim`] in this dialect, if anything: ANSI
@@ -137,7 +136,8 @@ impl Dialect {
     /// PostgreSQL inlines a CTE read once and evaluates each of its expressions wherever
     /// the query mentions the column (an event's time a dozen times); `OFFSET 0` keeps it a
     /// subquery of its own (a million leads' 20M events: 62 s with a bare TRIM, 46 s so).
-    /// Other engines compute it once as it is, and some take no OFFSET without a LIMIT.
+    /// DuckDB, without it, scores about as fast as with a bare TRIM (measured); SQLite and
+    /// BigQuery take no OFFSET without a LIMIT; the others were not measured.
     fn computed_once(self) -> &'static str {
         if self == Dialect::Postgres {
             "\n  OFFSET 0"
@@ -561,9 +561,10 @@ impl<'a> Query<'a> {
         format!("{name} AS (\n  SELECT\n{}\n  FROM {}\n)", select.join(",\n"), self.table(table))
     }
 
-    /// `leads_text` ([`Query::text_cte`] of the columns read, `extra_columns` among them),
-    /// then `leads_clean`: lead id, creation time in epoch seconds, the columns the recipes
-    /// read, then `extra` (already written `expression AS name` items).
+    /// `leads_text` ([`Query::text_cte`] of the columns read), then `leads_clean`: lead id,
+    /// creation time in epoch seconds, the columns the recipes read, then `extra` (already
+    /// written `expression AS name` items). `extra_columns` are the columns `extra` reads,
+    /// by name from `leads_text`: one missing there is a query the engine refuses.
     pub(crate) fn leads_clean(&self, sql: &mut String, leads_table: &str, extra: &[String], extra_columns: &[&str]) -> Result<(), ExportError> {
         let d = self.d;
         let read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
