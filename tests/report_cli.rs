@@ -223,10 +223,9 @@ fn report_on_the_sample_has_every_chart_and_opens_offline() {
 /// in validate's words, not again as the fit leaving it out.
 #[test]
 fn validates_warnings_are_in_the_report_and_summary() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    let (mut header, mut leads) = read_csv(&data.join("leads.csv"));
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
     let title = header.iter().position(|h| h == "title_seniority").unwrap();
     let mut respelled = 0;
     header.push("promo".into());
@@ -239,9 +238,7 @@ fn validates_warnings_are_in_the_report_and_summary() {
         row.push(if promo { "yes" } else { "no" }.into());
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
-    std::fs::copy(data.join("events.csv"), d.join("events.csv")).unwrap();
-    std::fs::copy(data.join("current_points.toml"), d.join("current_points.toml")).unwrap();
-    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap()
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap()
         + "\n[[signals]]\nname = \"promo\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"promo\"\nequals = \"yes\"\n";
     write(d, "mqlcal.toml", config);
     let said = format!("signal \"title\": \"VP\" ({respelled} leads) is written like its level \"vp\"");
@@ -278,10 +275,9 @@ fn validates_warnings_are_in_the_report_and_summary() {
 /// signal and the column; the sample has no such line.
 #[test]
 fn a_leaky_signal_comes_first_before_deciding() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sample_copy();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    let (mut header, mut leads) = read_csv(&data.join("leads.csv"));
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
     let outcome = header.iter().position(|h| h == "outcome").unwrap();
     header.push("sales_stage".into());
     for (k, row) in leads.iter_mut().enumerate() {
@@ -293,9 +289,8 @@ fn a_leaky_signal_comes_first_before_deciding() {
         row.push(if proposal { "Proposal" } else { "Nurture" }.into());
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
-    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+    let config = std::fs::read_to_string(d.join("mqlcal.toml"))
         .unwrap()
-        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
         .replace("current = \"current_points.toml\"\n", "")
         + "\n[[signals]]\nname = \"proposal\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"sales_stage\"\nequals = \"Proposal\"\n";
     write(d, "mqlcal.toml", config);
