@@ -115,15 +115,8 @@ impl DateFormat {
     }
 }
 
-/// Cohort period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Month,
-    Quarter,
-}
-
 // A signal's axis and its events' decay are the model file's types: one definition.
-pub use mqlcal_scorecard::{Axis, DateLayout, Decay, DecimalMark, EventWindow, NumberRule, Recipe};
+pub use mqlcal_scorecard::{Axis, DateLayout, Decay, DecimalMark, EventWindow, NumberRule, Period, Recipe};
 
 /// Transform of a numeric or count column: clip, scale, blank default, bins.
 #[derive(Debug, Clone, PartialEq)]

@@ -511,10 +511,7 @@ pub fn cohort_label(created_at: Option<i64>, period: Period) -> String {
         .map(|d| d.date_naive())
         .unwrap_or_default();
     use chrono::Datelike;
-    match period {
-        Period::Month => format!("{:04}-{:02}", date.year(), date.month()),
-        Period::Quarter => format!("{:04}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
-    }
+    period.label(date.year(), date.month())
 }
 
 /// A creation day is taken for an import's when it holds at least this share of the

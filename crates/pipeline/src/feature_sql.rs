@@ -2,8 +2,8 @@
 //! scorecard crate's [`FeatureTableSpec`], or a one-line refusal naming the
 //! setting that keeps the query from computing what `mqlcal features` computes.
 
-use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, Period, Signal};
-use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, CohortPeriod, DecisionCells, Dialect, FeatureTableSpec, OutcomeCells};
+use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, Signal};
+use mqlcal_scorecard::export::sql::{to_feature_sql, AsOfRule, DecisionCells, Dialect, FeatureTableSpec, OutcomeCells};
 
 /// What the query assumes of dates the config leaves to `date_format = "auto"`, which
 /// cannot look at the warehouse's data: plain ISO. None when every date it reads has
@@ -82,10 +82,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             filled_is_won: config.outcome.filled_is_won,
         },
         open_after_days: config.outcome.open_after_days,
-        period: match config.period {
-            Period::Month => CohortPeriod::Month,
-            Period::Quarter => CohortPeriod::Quarter,
-        },
+        period: config.period,
         as_of: match config.as_of {
             Some(at) => AsOfRule::Fixed(at),
             None => AsOfRule::Latest { events_up_to: mqlcal_data::plausible_dates(config).1 },

@@ -39,13 +39,5 @@ pub use stages::{backtest, fit, fit_and_backtest, ingest, ingest_whole, split, v
 pub use summary::Summary;
 pub use views::fit_json;
 
-/// The report's word for the config's cohort period.
-pub(crate) fn report_period(config: &mqlcal_config::Config) -> mqlcal_report::Period {
-    match config.period {
-        mqlcal_config::Period::Month => mqlcal_report::Period::Month,
-        mqlcal_config::Period::Quarter => mqlcal_report::Period::Quarter,
-    }
-}
-
 /// The version recorded in model files and reports (every crate of the workspace shares it).
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -60,7 +60,7 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
         data_notes: run.data_notes(),
         reproduce: &reproduce,
         title: crate::provenance::run_name(config),
-        period: crate::report_period(config),
+        period: config.period,
     };
     let (charts, documents) = mqlcal_report::build(&inputs)?;
     let mut written = Vec::new();

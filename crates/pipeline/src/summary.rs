@@ -165,7 +165,7 @@ impl Summary {
                 winner: t.versus.winner,
                 versus: t.versus.summary.clone(),
             }),
-            before_deciding: mqlcal_report::before_deciding(b, crate::report_period(config), run.data_cautions()),
+            before_deciding: mqlcal_report::before_deciding(b, config.period, run.data_cautions()),
             data_cautions: run.data_cautions().len(),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),

@@ -73,36 +73,16 @@ pub struct ReportInputs<'a> {
     pub period: Period,
 }
 
-/// The length of a cohort, as the config sets it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Month,
-    Quarter,
-}
+pub use mqlcal_scorecard::Period;
 
-impl Period {
-    /// "month" or "quarter".
-    pub fn word(self) -> &'static str {
-        match self {
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-        }
-    }
-
-    /// "1 month", "9 months".
-    pub fn count(self, n: usize) -> String {
-        format!("{n} {}{}", self.word(), if n == 1 { "" } else { "s" })
-    }
-
-    /// What each walk-forward refit trained on: "every quarter before it", or with a
-    /// training window ([model] training_cohorts) "at most the 3 quarters before it"
-    /// (the first steps have fewer before them).
-    pub fn refitted_on(self, b: &mqlcal_backtest::Backtest) -> String {
-        if b.before_window.is_empty() {
-            format!("every {} before it", self.word())
-        } else {
-            format!("at most the {} before it", self.count(b.training_cohorts.len()))
-        }
+/// What each walk-forward refit trained on: "every quarter before it", or with a
+/// training window ([model] training_cohorts) "at most the 3 quarters before it"
+/// (the first steps have fewer before them).
+pub(crate) fn refitted_on(period: Period, b: &mqlcal_backtest::Backtest) -> String {
+    if b.before_window.is_empty() {
+        format!("every {} before it", period.word())
+    } else {
+        format!("at most the {} before it", period.count(b.training_cohorts.len()))
     }
 }
 

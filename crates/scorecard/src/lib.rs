@@ -6,6 +6,7 @@ mod calibration;
 mod dates;
 mod model;
 mod numbers;
+mod period;
 mod recipe;
 mod rule;
 mod score;
@@ -23,6 +24,7 @@ pub use recipe::{
     TextTest,
 };
 pub use numbers::{band, formatted_number, DecimalMark, ReadBy};
+pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};

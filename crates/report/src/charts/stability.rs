@@ -50,7 +50,7 @@ impl Figure for Stability<'_> {
 
     fn caption(&self) -> String {
         let p = self.period.word();
-        format!("Walk-forward: each {p} scored by a model fitted on {}. Top: ROC AUC (0.5 is a coin toss). Middle and bottom: conversion and MQLs a month at the threshold chosen on that {p}, and at the threshold chosen on the {p} before (carried forward).", self.period.refitted_on(self.b))
+        format!("Walk-forward: each {p} scored by a model fitted on {}. Top: ROC AUC (0.5 is a coin toss). Middle and bottom: conversion and MQLs a month at the threshold chosen on that {p}, and at the threshold chosen on the {p} before (carried forward).", crate::refitted_on(self.period, self.b))
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, layout: &mut Layout) -> Drawn {

@@ -17,7 +17,7 @@ pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
             "Walk-forward over {}: each {} is scored by a model fitted on {}, and the threshold picked on one {} is replayed on the next.",
             inputs.period.count(b.walk_forward.len()),
             inputs.period.word(),
-            inputs.period.refitted_on(b),
+            crate::refitted_on(inputs.period, b),
             inputs.period.word()
         )));
         if has(charts, "stability") {

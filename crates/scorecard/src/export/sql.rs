@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 mod features;
-pub use features::{to_feature_sql, AsOfRule, CohortPeriod, DecisionCells, FeatureTableSpec, OutcomeCells, GROUPED_COUNTS, GROUPED_LEADING};
+pub use features::{to_feature_sql, AsOfRule, DecisionCells, FeatureTableSpec, OutcomeCells, GROUPED_COUNTS, GROUPED_LEADING};
 
 use crate::{
     Axis, DateLayout, DatePart, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TwoAxisRule,

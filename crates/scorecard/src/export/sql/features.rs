@@ -9,14 +9,7 @@
 use std::fmt::Write;
 
 use super::{Dialect, EventCells, ExportError, Query, SumOf};
-use crate::{DateLayout, Inputs, Recipe};
-
-/// How leads are put into cohorts (`[cohorts] period`); without a creation date every lead is in `all`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CohortPeriod {
-    Month,
-    Quarter,
-}
+use crate::{DateLayout, Inputs, Period, Recipe};
 
 /// The leads table's outcome column and what its cells mean (`[columns] outcome`, `[outcome]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +45,7 @@ pub struct FeatureTableSpec<'a> {
     pub outcome: OutcomeCells<'a>,
     /// `[outcome] open_after_days`: open leads this old at the as-of date count as lost.
     pub open_after_days: Option<u32>,
-    pub period: CohortPeriod,
+    pub period: Period,
     pub as_of: AsOfRule,
     /// The window a lead must have had by the as-of date for `window_complete` (0 when no signal counts events).
     pub maturity_window_seconds: i64,
@@ -227,8 +220,8 @@ fn labelled(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect) {
     let year = d.date_part_text("YEAR", ts);
     let cohort = match (&spec.inputs.created_at_column, spec.period) {
         (None, _) => "'all'".to_string(),
-        (Some(_), CohortPeriod::Quarter) => format!("CASE WHEN {ts} IS NULL THEN 'all' ELSE {year} || '-Q' || {} END", d.date_part_text("QUARTER", ts)),
-        (Some(_), CohortPeriod::Month) => format!("CASE WHEN {ts} IS NULL THEN 'all' ELSE {year} || '-' || {} END", d.date_part_text("MONTH", ts)),
+        (Some(_), Period::Quarter) => format!("CASE WHEN {ts} IS NULL THEN 'all' ELSE {year} || '-Q' || {} END", d.date_part_text("QUARTER", ts)),
+        (Some(_), Period::Month) => format!("CASE WHEN {ts} IS NULL THEN 'all' ELSE {year} || '-' || {} END", d.date_part_text("MONTH", ts)),
     };
     let month = match &spec.inputs.created_at_column {
         None => format!("CAST(NULL AS {})", d.text_type()),
@@ -330,7 +323,7 @@ mod tests {
             segments: &segments,
             outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
             open_after_days: Some(120),
-            period: CohortPeriod::Quarter,
+            period: Period::Quarter,
             as_of,
             maturity_window_seconds: 10 * 86_400,
             decided_at: None,
