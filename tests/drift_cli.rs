@@ -151,6 +151,38 @@ fn drift_month_range_and_confidence_are_stated() {
     assert!(strict["summary"].as_str().unwrap().contains("the busiest month is held against capacity"), "{}", strict["summary"]);
 }
 
+/// A holdout month where three leads in four win: its win rate is said in tenths, not
+/// rounded to "1 in 1", in the backtest's drift sentence and in the report's summary.
+#[test]
+fn a_high_win_rate_is_said_in_tenths() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = drifting_funnel(dir.path());
+    let text = std::fs::read_to_string(&leads).unwrap();
+    let mut rewritten = String::new();
+    for (k, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        if fields[1].starts_with("2024-12") {
+            let stage = if k % 4 == 0 { "lost" } else { "won" };
+            rewritten.push_str(&format!("{},{stage}\n", fields[..fields.len() - 1].join(",")));
+        } else {
+            rewritten.push_str(line);
+            rewritten.push('\n');
+        }
+    }
+    std::fs::write(&leads, rewritten).unwrap();
+    let plain = config(dir.path(), "plain.toml", "alpha = 1", "");
+    let (code, out, err) = run_in(dir.path(), &["backtest", "--config", plain.to_str().unwrap(), "--out", "bt", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let drift = json["drift"]["sentences"].to_string();
+    assert!(drift.contains("won in training") && drift.contains(", 8 in 10 in the holdout (75.0 %"), "{drift}");
+    let (code, _, err) = run_in(dir.path(), &["report", "--config", plain.to_str().unwrap(), "--out", "rep"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(dir.path().join("rep/report.md")).unwrap();
+    assert!(report.contains("decided leads in training to 8 in 10 in 2024-12"), "{report}");
+    assert!(!report.contains("1 in 1 ") && !drift.contains("1 in 1 "), "{report}");
+}
+
 #[test]
 fn bad_drift_settings_are_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -53,12 +53,15 @@ pub struct DriftHeadline {
     pub sentences: Vec<String>,
 }
 
-/// "1 in 16" for a rate.
-fn one_in(rate: f64) -> String {
-    if rate <= 0.0 {
-        "none".into()
-    } else {
-        format!("1 in {:.0}", 1.0 / rate)
+/// A win rate as a reader counts leads: "1 in 16"; above 40 %, in tenths ("7 in 10"), where
+/// "1 in N" would round a 74 % rate to "1 in 1"; "all" and "none" at the ends.
+pub fn one_in(rate: f64) -> String {
+    match rate {
+        r if r <= 0.0 => "none".into(),
+        r if r >= 1.0 => "all".into(),
+        r if r <= 0.4 => format!("1 in {:.0}", 1.0 / r),
+        r if r > 0.95 => "more than 9 in 10".into(),
+        r => format!("{:.0} in 10", 10.0 * r),
     }
 }
 
@@ -295,6 +298,13 @@ mod tests {
             assert_eq!(values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), alone(columns).iter().map(|v| v.to_bits()).collect::<Vec<_>>());
         }
         assert!(signal_values(matrix.view(), &signals, &[]).iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn win_rates_in_words() {
+        use super::one_in;
+        let words: Vec<String> = [0.0, 1.0 / 16.0, 0.143, 0.34, 0.4, 0.41, 0.743, 0.96, 1.0].iter().map(|&r| one_in(r)).collect();
+        assert_eq!(words, ["none", "1 in 16", "1 in 7", "1 in 3", "1 in 2", "4 in 10", "7 in 10", "more than 9 in 10", "all"]);
     }
 
     #[test]

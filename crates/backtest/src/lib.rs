@@ -22,7 +22,7 @@ mod walk_forward;
 pub use bootstrap::{bootstrap, bootstrap_with_profile, BootstrapSummary, Interval, ThresholdShare};
 pub use tables::{comparison_table, swaps_table, TABLE_NAMES};
 pub use compare::{compare, threshold_for_volume, Basis, Comparison, EqualVolume, ModelSide, SwapLead, SwapRow};
-pub use drift::{drift, stability_index, DriftHeadline, Stability};
+pub use drift::{drift, one_in, stability_index, DriftHeadline, Stability};
 pub use error::BacktestError;
 pub use recommend::{best_feasible, recommend, Binding, NearOption, Recommendation};
 pub use scored::{cohort_rows, column_map, judged_rows, score_rows, Judged, Route, ScoredLeads};

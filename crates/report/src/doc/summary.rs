@@ -3,7 +3,7 @@
 //! with one kind of interval in plain words, the threshold chart, and at most
 //! three warnings that could change the decision. It fits one screen.
 
-use mqlcal_backtest::Backtest;
+use mqlcal_backtest::{one_in, Backtest};
 
 use super::format::has;
 use super::{Block, KeyFigure, Section};
@@ -225,14 +225,6 @@ fn drift_warnings(b: &Backtest, period: Period) -> Vec<String> {
     out
 }
 
-/// "1 in 8".
-fn one_in(rate: f64) -> String {
-    if rate > 0.0 {
-        format!("1 in {:.0}", 1.0 / rate)
-    } else {
-        "none".into()
-    }
-}
 
 /// The recommendation holds capacity and band in fewer than half the resamples.
 fn edge_warning(b: &Backtest) -> Option<String> {
