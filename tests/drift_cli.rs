@@ -183,6 +183,35 @@ fn a_high_win_rate_is_said_in_tenths() {
     assert!(!report.contains("1 in 1 ") && !drift.contains("1 in 1 "), "{report}");
 }
 
+/// A signal tracked only from the holdout month on (0 on every training lead) is a major
+/// shift in the drift table and the warnings, not one bin and "stable".
+#[test]
+fn a_signal_tracked_only_in_the_holdout_is_a_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = drifting_funnel(dir.path());
+    let text = std::fs::read_to_string(&leads).unwrap();
+    let mut rewritten = String::new();
+    for line in text.lines() {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        if fields[1].starts_with("2024-") && !fields[1].starts_with("2024-12") {
+            fields[6] = "0";
+        }
+        rewritten.push_str(&fields.join(","));
+        rewritten.push('\n');
+    }
+    std::fs::write(&leads, rewritten).unwrap();
+    let plain = config(dir.path(), "plain.toml", "alpha = 1", "");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", plain.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let drift = std::fs::read_to_string(dir.path().join("bt/drift.csv")).unwrap();
+    let row = drift.lines().find(|l| l.starts_with("webinars,")).unwrap_or_else(|| panic!("{drift}"));
+    let fields: Vec<&str> = row.split(',').collect();
+    // Six values (0 to 5) in the holdout, one in training: six bins.
+    assert_eq!((fields[3], fields[4]), ("6", "major shift"), "{row}");
+    assert!(fields[2].parse::<f64>().unwrap() > 1.0, "{row}");
+    assert!(err.contains("signal webinars shows a major shift between training and holdout"), "{err}");
+}
+
 #[test]
 fn bad_drift_settings_are_named() {
     let dir = tempfile::tempdir().unwrap();

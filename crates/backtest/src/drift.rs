@@ -139,9 +139,27 @@ impl DriftHeadline {
 
 /// Bin edges from the training values: each distinct value when there are few, else deciles
 /// (of the leads: `leads[i]` per value when given). A value's bin is the number of edges at
-/// or below it.
-fn edges(training: &[f64], leads: Option<&[f64]>) -> Vec<f64> {
-    edges_of(&ascending_runs(training, leads, FEW_VALUES))
+/// or below it. When every training value is its own bin, a value the holdout has and
+/// training never had is a bin of its own too (as long as the bins stay few): a signal
+/// tracked only from the holdout on (0 on every training lead) would otherwise be one bin,
+/// its index 0, "stable", whatever the holdout holds.
+fn edges(training: (&[f64], Option<&[f64]>), holdout: &[f64]) -> Vec<f64> {
+    let runs = ascending_runs(training.0, training.1, FEW_VALUES);
+    let mut values: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    values.dedup();
+    let new_in_holdout = mqlcal_metrics::Distinct::of(holdout, MAX_DISTINCT_BINS).map(|d| d.values.into_iter().filter(|v| v.is_finite()));
+    match new_in_holdout {
+        Some(seen) if values.len() <= MAX_DISTINCT_BINS => {
+            values.extend(seen);
+            values.sort_by(f64::total_cmp);
+            values.dedup();
+            if values.len() <= MAX_DISTINCT_BINS {
+                return values.into_iter().skip(1).collect();
+            }
+            edges_of(&runs)
+        }
+        _ => edges_of(&runs),
+    }
 }
 
 /// [`edges`] from the (value, leads) runs of the training values, ascending.
@@ -196,7 +214,7 @@ pub fn stability_index(training: &[f64], holdout: &[f64]) -> (f64, usize) {
 
 /// [`stability_index`] of values standing for `leads[i]` leads each (a grouped table), when given.
 pub fn stability_index_of(training: (&[f64], Option<&[f64]>), holdout: (&[f64], Option<&[f64]>)) -> (f64, usize) {
-    let edges = edges(training.0, training.1);
+    let edges = edges(training, holdout.0);
     let bins = edges.len() + 1;
     let shares = |(values, leads): (&[f64], Option<&[f64]>)| {
         let mut counts = vec![0usize; bins];
@@ -317,10 +335,24 @@ mod tests {
         assert_eq!(bins, 2);
         assert!((psi - expected).abs() < 1e-12);
         assert_eq!(stability_index(&training, &training).0, 0.0);
-        // A value never seen in training falls in the nearest bin; an empty bin is floored.
-        let (psi, _) = stability_index(&training, &[5.0, 5.0]);
-        let expected = (MIN_SHARE - 0.5) * (MIN_SHARE / 0.5).ln() + (1.0 - 0.5) * (1.0f64 / 0.5).ln();
+        // A value never seen in training is a bin of its own (training's share floored).
+        let (psi, bins) = stability_index(&training, &[5.0, 5.0]);
+        let expected = 2.0 * (MIN_SHARE - 0.5) * (MIN_SHARE / 0.5).ln() + (1.0 - MIN_SHARE) * (1.0 / MIN_SHARE).ln();
+        assert_eq!(bins, 3);
         assert!((psi - expected).abs() < 1e-12);
+        // A signal tracked only from the holdout on: 0 on every training lead, 1 or 2 on
+        // some holdout leads, a major shift rather than one bin and "stable".
+        let holdout: Vec<f64> = (0..100).map(|i| if i < 19 { 1.0 } else if i < 23 { 2.0 } else { 0.0 }).collect();
+        let (psi, bins) = stability_index(&[0.0; 50], &holdout);
+        let expected = (0.77 - 1.0) * (0.77f64).ln() + (0.19 - MIN_SHARE) * (0.19 / MIN_SHARE).ln() + (0.04 - MIN_SHARE) * (0.04 / MIN_SHARE).ln();
+        assert_eq!(bins, 3);
+        assert!((psi - expected).abs() < 1e-12 && flag(psi) == "major shift", "{psi}");
+        // Beyond a few values, the holdout's new ones fall in the nearest training bin.
+        let wide: Vec<f64> = (0..12).map(f64::from).collect();
+        let (psi, bins) = stability_index(&wide, &[20.0, 21.0, 22.0]);
+        assert_eq!(bins, 12);
+        let expected = 11.0 * (MIN_SHARE - 1.0 / 12.0) * (MIN_SHARE * 12.0).ln() + (1.0 - 1.0 / 12.0) * 12f64.ln();
+        assert!((psi - expected).abs() < 1e-9, "{psi} {expected}");
         assert_eq!((flag(0.05), flag(0.2), flag(0.3)), ("stable", "moderate shift", "major shift"));
     }
 
