@@ -177,7 +177,7 @@ pub fn run(inputs: &BacktestInputs) -> Result<Backtest, BacktestError> {
 
     let Swept { thresholds, recommendation, boot } = recommend_threshold(inputs, &h, &c, &mut warnings);
     let threshold = recommendation.threshold;
-    let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&h.holdout, threshold, hot, h.months as f64, c.z));
+    let tiers = sales.hot_capacity_per_month.map(|hot| tiers(&h.holdout, threshold, hot, &h.judged.months, &c));
     let decimal = inputs.model.inputs.as_ref().map_or(DecimalMark::Point, |read| read.decimal);
     let segments = segments(table, &h.holdout, threshold, h.months as f64, c.z, decimal);
     let walk_forward = walk_forward_steps(inputs, &c)?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::recommend::volume;
 use crate::scored::{outcome_index, Route, ScoredLeads};
-use crate::sweep::{conversion_interval, Outcomes};
+use crate::sweep::{conversion_interval, Constraints, Outcomes};
 
 /// Volume and conversion of one segment value at a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,26 +139,35 @@ pub struct Tiers {
 }
 
 /// The hot tier is the top of the MQLs by score, as many as `hot_capacity_per_month`
-/// allows: the lowest score at or above the MQL threshold whose leads fit it.
-pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, months: f64, z: f64) -> Tiers {
-    // (score, leads) of every lead that can be an MQL, highest first.
-    let mut scores: Vec<(i64, u64)> =
-        (0..leads.len()).filter(|&i| leads.route[i] != Route::Never).map(|i| (leads.score[i], leads.leads[i])).collect();
+/// allows: the lowest score at or above the MQL threshold whose leads fit it, judged on
+/// the complete calendar `months` (ascending) by the capacity rule of `c`, as MQL capacity is.
+pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, months: &[i32], c: &Constraints) -> Tiers {
+    let z = c.z;
+    // (score, month, leads) of every lead that can be an MQL, highest first.
+    let mut scores: Vec<(i64, i32, u64)> =
+        (0..leads.len()).filter(|&i| leads.route[i] != Route::Never).map(|i| (leads.score[i], leads.month[i], leads.leads[i])).collect();
     scores.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let mut per_month = vec![0u64; months.len()];
+    let month_volume = |per_month: &[u64]| if months.is_empty() { 0.0 } else { c.capacity_rule.volume(per_month) };
+    let hot = Constraints { capacity_per_month: hot_capacity_per_month, ..*c };
     let mut hot_threshold = None;
-    let (mut k, mut taken) = (0, 0u64);
+    let mut k = 0;
     while k < scores.len() && scores[k].0 >= threshold {
         let score = scores[k].0;
         while k < scores.len() && scores[k].0 == score {
-            taken += scores[k].1;
+            if let Ok(m) = months.binary_search(&scores[k].1) {
+                per_month[m] += scores[k].2;
+            }
             k += 1;
         }
-        if taken as f64 / months <= hot_capacity_per_month * (1.0 + 1e-12) {
+        if hot.within_capacity(month_volume(&per_month)) {
             hot_threshold = Some(score);
         } else {
             break;
         }
     }
+    let judged = if c.capacity_rule == mqlcal_config::CapacityRule::Mean { String::new() } else { format!(", judged on {}", c.capacity_rule.describe()) };
+    let months = months.len().max(1) as f64;
     let total_won = leads.counts(|_| true)[0];
     let row = |tier: &str, from_score: i64, counts: [u64; 3]| {
         let mqls = counts.iter().sum::<u64>();
@@ -178,7 +187,7 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
             let hot_row = row("hot", hot, leads.counts(is_hot));
             let warm_row = row("warm", threshold, leads.counts(|i| mql(i) && !is_hot(i)));
             let summary = format!(
-                "Hot tier from score {hot}: {} MQLs a month (hot capacity {}) converting at {}; warm {} a month at {}.",
+                "Hot tier from score {hot}: {} MQLs a month (hot capacity {}{judged}) converting at {}; warm {} a month at {}.",
                 volume(hot_row.mqls_per_month),
                 volume(hot_capacity_per_month),
                 hot_row.outcomes.conversion.map_or("-".into(), crate::recommend::pct),
@@ -189,11 +198,11 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
         }
         None => {
             let top = scores.first().map_or(threshold, |s| s.0);
-            let at_top = scores.iter().filter(|s| s.0 == top).map(|s| s.1).sum::<u64>() as f64 / months;
+            let at_top = scores.iter().filter(|s| s.0 == top).map(|s| s.2).sum::<u64>() as f64 / months;
             (
                 vec![row("warm", threshold, leads.counts(mql))],
                 format!(
-                    "No hot tier: even the top score ({top}) sends {} leads a month, above the hot capacity of {}.",
+                    "No hot tier: even the top score ({top}) sends {} leads a month, above the hot capacity of {}{judged}.",
                     volume(at_top),
                     volume(hot_capacity_per_month)
                 ),

@@ -221,6 +221,36 @@ pub fn threshold_row(threshold: i64, mql: [u64; 3], totals: [u64; 3], months: f6
     }
 }
 
+impl ThresholdRow {
+    /// Judge the row's volume against capacity month by month (`profile`: its MQLs in each
+    /// month) by the capacity rule, as every row of the sweep is.
+    pub(crate) fn judge_months(&mut self, profile: &[u64], c: &Constraints) {
+        self.busiest_month_mqls = profile.iter().copied().max().unwrap_or(0);
+        self.quietest_month_mqls = profile.iter().copied().min().unwrap_or(0);
+        if !profile.is_empty() {
+            self.capacity_volume = c.capacity_rule.volume(profile);
+        }
+        self.months_over_capacity = profile.iter().filter(|&&m| !c.within_capacity(m as f64)).count() as u64;
+        self.within_capacity = c.within_capacity(self.capacity_volume);
+    }
+}
+
+/// The row of the MQLs `is_mql` picks among `leads` (labelled `threshold`), its volume
+/// judged over the complete calendar `months` (ascending) as the sweep judges its rows: a
+/// threshold replayed on another cohort (the walk-forward's carried one) is held to the
+/// same capacity rule as the thresholds chosen there.
+pub fn row_of(leads: &ScoredLeads, months: &[i32], threshold: i64, c: &Constraints, is_mql: impl Fn(usize) -> bool) -> ThresholdRow {
+    let mut row = threshold_row(threshold, leads.counts(&is_mql), leads.counts(|_| true), months.len().max(1) as f64, c);
+    let mut profile = vec![0u64; months.len()];
+    for i in (0..leads.len()).filter(|&i| is_mql(i)) {
+        if let Ok(k) = months.binary_search(&leads.month[i]) {
+            profile[k] += leads.leads[i];
+        }
+    }
+    row.judge_months(&profile, c);
+    row
+}
+
 /// Every threshold of the holdout, strictest first, with the volume spread over
 /// `months` calendar months taken from the leads' own span.
 pub fn sweep(leads: &ScoredLeads, months: usize, c: &Constraints) -> (Cells, Vec<ThresholdRow>) {
@@ -242,13 +272,7 @@ pub fn sweep_months(leads: &ScoredLeads, months: &[i32], c: &Constraints) -> (Ce
         .map(|(&t, mql)| threshold_row(t, mql, totals, month_count, c))
         .collect();
     for (row, profile) in rows.iter_mut().zip(month_profiles(leads, &cells.thresholds, months)) {
-        row.busiest_month_mqls = profile.iter().copied().max().unwrap_or(0);
-        row.quietest_month_mqls = profile.iter().copied().min().unwrap_or(0);
-        if !profile.is_empty() {
-            row.capacity_volume = c.capacity_rule.volume(&profile);
-        }
-        row.months_over_capacity = profile.iter().filter(|&&m| !c.within_capacity(m as f64)).count() as u64;
-        row.within_capacity = c.within_capacity(row.capacity_volume);
+        row.judge_months(&profile, c);
     }
     (cells, rows)
 }

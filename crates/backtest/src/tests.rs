@@ -232,16 +232,46 @@ fn infeasible_band_high_low_and_jumps() {
     assert!(rec.summary.contains("the best conversion is 50.0 % (threshold 3, 2 MQLs a month), below the band's floor of 60 %"), "{}", rec.summary);
 }
 
+/// A threshold measured on its own (the walk-forward's carried one) is the sweep's row
+/// at that threshold: the same counts, month profile and capacity rule.
+#[test]
+fn a_row_of_one_threshold_is_the_sweeps_row() {
+    let leads = scored();
+    let months = judged_rows(&table(), &["2025-Q1".to_string()], &[]).months;
+    for rule in [mqlcal_config::CapacityRule::Mean, mqlcal_config::CapacityRule::Busiest, mqlcal_config::CapacityRule::DEFAULT] {
+        for capacity in [0.5, 1.0, 2.0, 3.0] {
+            let c = constraints(capacity, (0.3, 0.7)).with_rule(rule);
+            let (_, rows) = crate::sweep_months(&leads, &months, &c);
+            for row in &rows {
+                let alone = crate::sweep::row_of(&leads, &months, row.threshold, &c, |i| leads.is_mql(i, row.threshold));
+                assert_eq!(&alone, row, "{rule:?} {capacity}");
+            }
+        }
+    }
+}
+
 #[test]
 fn tiers_split_the_mqls() {
-    let t = tiers(&scored(), 30, 1.0, 3.0, constraints(2.0, (0.0, 1.0)).z);
+    let months = judged_rows(&table(), &["2025-Q1".to_string()], &[]).months;
+    let c = constraints(2.0, (0.0, 1.0));
+    let t = tiers(&scored(), 30, 1.0, &months, &c);
     assert_eq!(t.hot_threshold, Some(50));
     assert_eq!((t.rows[0].tier.as_str(), t.rows[0].mqls, t.rows[0].outcomes.won, t.rows[0].outcomes.lost), ("hot", 2, 1, 1));
     assert_eq!((t.rows[1].tier.as_str(), t.rows[1].mqls, t.rows[1].outcomes.won, t.rows[1].outcomes.lost, t.rows[1].outcomes.open), ("warm", 5, 3, 1, 1));
     assert!(close(t.rows[1].wins_captured_share.unwrap(), 0.75));
-    let none = tiers(&scored(), 30, 0.5, 3.0, Z90);
+    let none = tiers(&scored(), 30, 0.5, &months, &c);
     assert_eq!(none.hot_threshold, None);
-    assert!(none.summary.contains("even the top score (50) sends 0.7 leads a month, above the hot capacity of 0.5"), "{}", none.summary);
+    assert!(none.summary.contains("even the top score (50) sends 0.7 leads a month, above the hot capacity of 0.5."), "{}", none.summary);
+    // The hot capacity is judged as MQL capacity is: score 50 sends 0.67 a month on
+    // average, within 0.7, but one in January and one in February, each over 0.7.
+    let mean = tiers(&scored(), 30, 0.7, &months, &c);
+    assert_eq!(mean.hot_threshold, Some(50));
+    let busiest = tiers(&scored(), 30, 0.7, &months, &c.clone().with_rule(mqlcal_config::CapacityRule::Busiest));
+    assert_eq!(busiest.hot_threshold, None);
+    assert!(busiest.summary.ends_with("above the hot capacity of 0.7, judged on the busiest month."), "{}", busiest.summary);
+    let p75 = tiers(&scored(), 30, 1.0, &months, &c.clone().with_rule(mqlcal_config::CapacityRule::DEFAULT));
+    assert_eq!(p75.hot_threshold, Some(50));
+    assert!(p75.summary.contains("(hot capacity 1, judged on the 75th-percentile month)"), "{}", p75.summary);
 }
 
 #[test]
@@ -465,7 +495,11 @@ fn rows_standing_for_several_leads_count_as_those_leads() {
     assert_eq!((cells_a.at.clone(), cells_a.always, cells_a.never), (cells_b.at.clone(), cells_b.always, cells_b.never));
     let rec = recommend(&rows_a, &c, 0.0);
     assert_eq!(bootstrap(&cells_a, 3.0, &c, rec.row, 500, 7), bootstrap(&cells_b, 3.0, &c, rec.row, 500, 7));
-    assert_eq!(tiers(&a, 30, 2.0, 3.0, Z90), tiers(&b, 30, 2.0, 3.0, Z90));
+    let months = judged_rows(&table(), &["2025-Q1".to_string()], &[]).months;
+    for rule in [mqlcal_config::CapacityRule::Mean, mqlcal_config::CapacityRule::DEFAULT] {
+        let c = c.clone().with_rule(rule);
+        assert_eq!(tiers(&a, 30, 2.0, &months, &c), tiers(&b, 30, 2.0, &months, &c));
+    }
     assert_eq!(segments(&grouped, &a, 30, 3.0, Z90, DecimalMark::Point), segments(&expanded, &b, 30, 3.0, Z90, DecimalMark::Point));
     for target in 0..20 {
         assert_eq!(threshold_for_volume(&a, target), threshold_for_volume(&b, target), "{target} MQLs");

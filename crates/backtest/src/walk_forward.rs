@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::recommend::recommend;
 use crate::scored::{judged_rows, Route};
-use crate::sweep::{sweep_months, threshold_row, Constraints};
+use crate::sweep::{row_of, sweep_months, Constraints};
 use crate::BacktestError;
 
 /// One step: fitted on `training_from ..= training_to`, tested on `cohort`.
@@ -133,22 +133,16 @@ fn step(
         let overrides = leads.counts(|i| leads.route[i] == Route::Always).iter().sum::<u64>() as f64 / months as f64;
         let rec = recommend(&sweep_rows, c, overrides);
         let pair = two_axis.and_then(|spec| crate::two_axis::pick(spec, &leads, &judged.months, c));
-        Ok((leads, months, sweep_rows, rec, pair))
+        Ok((leads, judged.months, sweep_rows, rec, pair))
     };
     let (leads, months, rows, rec, pair) = measure(&tested)?;
     let (_, _, _, previous_rec, previous_pair) = measure(&previous)?;
     let totals = leads.counts(|_| true);
-    let carried = threshold_row(
-        previous_rec.threshold,
-        leads.counts(|i| leads.is_mql(i, previous_rec.threshold)),
-        totals,
-        months as f64,
-        c,
-    );
+    let carried = row_of(&leads, &months, previous_rec.threshold, c, |i| leads.is_mql(i, previous_rec.threshold));
     let chosen = &rows[rec.row];
     let two_axis = two_axis.zip(pair).zip(previous_pair).map(|((spec, (now, feasible)), (before, _))| {
         let rule = TwoAxisRule { fit_min: before.fit_min, engagement_min: before.engagement_min, grades: spec.grades.clone() };
-        let carried = threshold_row(0, leads.counts(|i| leads.is_mql_two_axis(i, &rule)), totals, months as f64, c);
+        let carried = row_of(&leads, &months, 0, c, |i| leads.is_mql_two_axis(i, &rule));
         crate::two_axis::TwoAxisStep {
             fit_min: now.fit_min,
             engagement_min: now.engagement_min,

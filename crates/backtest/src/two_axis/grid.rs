@@ -156,23 +156,23 @@ impl Grid {
         let per_month: Vec<Vec<u64>> = self.month_at.iter().map(|m| cumulative_counts(m, ne)).collect();
         (0..self.len())
             .map(|k| {
-                let r = threshold_row(0, mql[k], totals, month_count, c);
+                let mut r = threshold_row(0, mql[k], totals, month_count, c);
                 let profile: Vec<u64> = per_month.iter().zip(&self.month_always).map(|(m, a)| m[k] + a).collect();
-                let capacity_volume = if profile.is_empty() { r.mqls_per_month } else { c.capacity_rule.volume(&profile) };
+                r.judge_months(&profile, c);
                 let (fit_min, engagement_min) = self.pair(k);
                 PairRow {
                     fit_min,
                     engagement_min,
                     mqls: r.mqls,
                     mqls_per_month: r.mqls_per_month,
-                    busiest_month_mqls: profile.iter().copied().max().unwrap_or(0),
-                    quietest_month_mqls: profile.iter().copied().min().unwrap_or(0),
-                    capacity_volume,
-                    months_over_capacity: profile.iter().filter(|&&m| !c.within_capacity(m as f64)).count() as u64,
+                    busiest_month_mqls: r.busiest_month_mqls,
+                    quietest_month_mqls: r.quietest_month_mqls,
+                    capacity_volume: r.capacity_volume,
+                    months_over_capacity: r.months_over_capacity,
                     outcomes: r.outcomes,
                     wins_captured_share: r.wins_captured_share,
                     capacity_utilisation: r.capacity_utilisation,
-                    within_capacity: c.within_capacity(capacity_volume),
+                    within_capacity: r.within_capacity,
                     within_band: r.within_band,
                 }
             })
