@@ -256,6 +256,30 @@ fn holdout_without_wins_and_too_few_cohorts() {
     assert!(json["recommended"]["threshold"].is_i64());
 }
 
+/// A holdout with three wins: said, and its shares' intervals are at least their Wilson
+/// intervals (every resample of 3 wins of 3 captured repeats 100 %, which printed as
+/// "between 100 % and 100 %").
+#[test]
+fn a_holdout_with_three_wins_is_said_and_its_intervals_are_wide() {
+    let dir = tempfile::tempdir().unwrap();
+    let wins = "q3w1,2024-10-05,Won,seo,9\nq3w2,2024-11-05,Won,paid,9\nq3w3,2024-12-05,Won,seo,8\n";
+    let config = small_cohorts(dir.path(), "Lost", wins, "[backtest]\nwalk_forward_min_training_cohorts = 2");
+    // Room for every lead: the pick captures all three wins.
+    let text = std::fs::read_to_string(&config).unwrap().replace("capacity_per_month = 10\ntarget_conversion = [0.3, 0.9]", "capacity_per_month = 1000\ntarget_conversion = [0.01, 0.9]");
+    std::fs::write(&config, text).unwrap();
+    let json = backtest_json(dir.path(), &config);
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("the holdout (2024-Q4) has only 3 won leads: its AUC, conversion and wins captured rest on them"), "{warnings}");
+    let r = &json["recommended"];
+    let (captured, interval) = (r["wins_captured_share"].as_f64().unwrap(), &r["wins_captured_share_interval"]);
+    let (low, high) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    // 3 of 3: Wilson's 90 % interval is 52.6–100 %.
+    assert_eq!(captured, 1.0);
+    assert!((low - 0.5258044263935793).abs() < 1e-9 && high == 1.0, "{captured} in [{low}, {high}]");
+    let conversion = &r["conversion_interval"];
+    assert!(conversion[1].as_f64().unwrap() - conversion[0].as_f64().unwrap() > 0.0, "{conversion}");
+}
+
 #[test]
 fn models_with_signals_the_data_lacks_are_refused() {
     let dir = tempfile::tempdir().unwrap();

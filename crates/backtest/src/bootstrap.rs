@@ -56,6 +56,8 @@ struct Draw {
     wins_captured_share: Option<f64>,
     best: Option<usize>,
     hold: Vec<bool>,
+    /// At the summarised row: (won, decided) MQLs and (won MQLs, won leads).
+    counts: [(u64, u64); 2],
 }
 
 /// Resample one holdout of the same size: multinomial counts over the cells.
@@ -98,6 +100,17 @@ pub(crate) fn interval(estimate: f64, mut values: Vec<f64>, confidence: f64) -> 
     Interval { estimate, low: percentile(&values, tail), high: percentile(&values, 1.0 - tail) }
 }
 
+/// A share's percentile interval, widened to at least its Wilson interval of `successes`
+/// of `trials`: at 0 % or 100 % every resample repeats the estimate (3 MQLs of 3 won:
+/// "between 100 % and 100 %"), and on few leads the percentiles are too narrow.
+pub(crate) fn at_least_wilson(interval: Interval, (successes, trials): (u64, u64), z: f64) -> Interval {
+    if trials == 0 {
+        return interval;
+    }
+    let (low, high) = mqlcal_metrics::wilson_interval(successes as usize, trials as usize, z);
+    Interval { low: interval.low.min(low), high: interval.high.max(high), ..interval }
+}
+
 /// Bootstrap the sweep `resamples` times; summarise at sweep row `row`.
 /// Capacity is judged on the mean month.
 pub fn bootstrap(cells: &Cells, months: f64, c: &Constraints, row: usize, resamples: usize, seed: u64) -> BootstrapSummary {
@@ -128,11 +141,15 @@ pub fn bootstrap_with_profile(
         let mut running = [drawn[3 * k], drawn[3 * k + 1], drawn[3 * k + 2]];
         let total_won: u64 = drawn.iter().step_by(3).sum();
         let mut points = Vec::with_capacity(k);
+        let mut decided_at_row = 0;
         for t in 0..k {
             for o in 0..3 {
                 running[o] += drawn[3 * t + o];
             }
             let decided = running[0] + running[1];
+            if t == row {
+                decided_at_row = decided;
+            }
             let conversion = (decided > 0).then(|| running[0] as f64 / decided as f64);
             points.push((running.iter().sum::<u64>() as f64 / months, conversion, running[0]));
         }
@@ -146,6 +163,7 @@ pub fn bootstrap_with_profile(
             wins_captured_share: (total_won > 0).then(|| won as f64 / total_won as f64),
             best: best_feasible(judged.into_iter(), c),
             hold,
+            counts: [(won, decided_at_row), (won, total_won)],
         }
     };
 
@@ -179,16 +197,16 @@ pub fn bootstrap_with_profile(
         seed,
         confidence: c.confidence,
         threshold: cells.thresholds[row],
-        conversion: interval(
-            observed.conversion.unwrap_or(f64::NAN),
-            draws.iter().filter_map(|d| d.conversion).collect(),
-            c.confidence,
+        conversion: at_least_wilson(
+            interval(observed.conversion.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.conversion).collect(), c.confidence),
+            observed.counts[0],
+            c.z,
         ),
         mqls_per_month: interval(observed.mqls_per_month, draws.iter().map(|d| d.mqls_per_month).collect(), c.confidence),
-        wins_captured_share: interval(
-            observed.wins_captured_share.unwrap_or(f64::NAN),
-            draws.iter().filter_map(|d| d.wins_captured_share).collect(),
-            c.confidence,
+        wins_captured_share: at_least_wilson(
+            interval(observed.wins_captured_share.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.wins_captured_share).collect(), c.confidence),
+            observed.counts[1],
+            c.z,
         ),
         p_constraints_hold: p_hold_by_threshold[row],
         p_any_feasible: draws.iter().filter(|d| d.best.is_some()).count() as f64 / b,

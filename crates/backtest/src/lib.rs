@@ -38,6 +38,10 @@ use serde::Serialize;
 /// Share of open leads in the holdout above which the report warns that conversion rests on few decided leads.
 const OPEN_SHARE_WARNING: f64 = 0.3;
 
+/// Fewer won (or lost) holdout leads than this is warned about: with 30, a 50 % share's
+/// 90 % interval already spans ±15 points, and the AUC rests on a handful of leads.
+const FEW_HOLDOUT_OUTCOMES: u64 = 30;
+
 /// What the backtest needs.
 pub struct BacktestInputs<'a> {
     pub table: &'a FeatureTable,
@@ -272,6 +276,13 @@ fn data_warnings(inputs: &BacktestInputs, won: u64, lost: u64, open: u64) -> Vec
     let mut warnings = split.warnings.clone();
     warnings.extend(CohortMaturity::unfinished_window_notes(&split.maturity));
     let leads = won + lost + open;
+    if won.min(lost) < FEW_HOLDOUT_OUTCOMES {
+        let (few, outcome) = if won <= lost { (won, "won") } else { (lost, "lost") };
+        warnings.push(format!(
+            "the holdout ({}) has only {few} {outcome} leads: its AUC, conversion and wins captured rest on them, and their intervals are wide; hold out more cohorts ([model] holdout_cohorts) or wait for more leads to be decided before trusting the figures",
+            split.holdout_cohorts.join(", ")
+        ));
+    }
     if open as f64 / leads as f64 > OPEN_SHARE_WARNING {
         warnings.push(format!(
             "{:.0} % of the holdout's leads ({open} of {leads}) are still open: conversion is measured on its {} decided leads.{}",

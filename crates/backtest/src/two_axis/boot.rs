@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::grid::{cumulative, Grid};
-use crate::bootstrap::{interval, resample, Interval};
+use crate::bootstrap::{at_least_wilson, interval, resample, Interval};
 use crate::recommend::best_feasible;
 use crate::sweep::Constraints;
 
@@ -76,14 +76,25 @@ pub fn bootstrap_grid(grid: &Grid, months: f64, c: &Constraints, chosen: usize, 
     };
     let draws: Vec<Draw> = (0..resamples).into_par_iter().map(|b| measure(&resample(&flat, n, &mut rng(seed, b)))).collect();
     let observed = measure(&flat);
+    // The chosen pair's (won, decided) MQLs and (won MQLs, won leads), for the shares' floor.
+    let chosen_mql = cumulative(&grid.at, ne, grid.always)[chosen];
+    let all_won: u64 = flat.iter().step_by(3).sum();
     let share = |keep: &dyn Fn(&Draw) -> bool| draws.iter().filter(|d| keep(d)).count() as f64 / resamples.max(1) as f64;
     PairBootstrap {
         resamples,
         seed,
         confidence: c.confidence,
-        conversion: interval(observed.conversion.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.conversion).collect(), c.confidence),
+        conversion: at_least_wilson(
+            interval(observed.conversion.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.conversion).collect(), c.confidence),
+            (chosen_mql[0], chosen_mql[0] + chosen_mql[1]),
+            c.z,
+        ),
         mqls_per_month: interval(observed.per_month, draws.iter().map(|d| d.per_month).collect(), c.confidence),
-        wins_captured_share: interval(observed.wins.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.wins).collect(), c.confidence),
+        wins_captured_share: at_least_wilson(
+            interval(observed.wins.unwrap_or(f64::NAN), draws.iter().filter_map(|d| d.wins).collect(), c.confidence),
+            (chosen_mql[0], all_won),
+            c.z,
+        ),
         p_constraints_hold: share(&|d| d.hold),
         p_any_feasible: share(&|d| d.best.is_some()),
         p_same_pair: share(&|d| d.best == Some(chosen)),
