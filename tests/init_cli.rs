@@ -121,6 +121,34 @@ fn init_drafts_a_campaign_table_that_runs_end_to_end() {
     assert!(err.contains("nope") && err.contains("init --outcome"), "{err}");
 }
 
+/// A stage column with one value per close reason (12 values) is found; `Won't Buy` is
+/// lost though it holds "won", a former customer is left open for the analyst, and
+/// HubSpot's `evangelist` (after customer) is won.
+#[test]
+fn init_reads_won_words_in_context_in_a_stage_of_many_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let stages = [
+        "Closed Won - New", "Closed Won - Upsell", "Closed Won - Renewal", "evangelist", "Closed Lost - No Budget", "Closed Lost - Timing",
+        "Closed Lost - Competitor", "Closed Lost - No Decision", "Closed - Won't Buy", "Closed - Former Customer", "Closed Lost - Price", "Open",
+    ];
+    let mut csv = String::from("id,created,Stage,country\n");
+    for i in 0..1200 {
+        csv.push_str(&format!("L{i},2024-{:02}-{:02},{},{}\n", 1 + i % 12, 1 + i % 28, stages[(i * 7) % stages.len()], ["DE", "FR", "US"][i % 3]));
+    }
+    write(dir.path(), "leads.csv", csv);
+    let (draft, err) = init_draft(dir.path(), &["init", "--leads", "leads.csv"], "mqlcal.toml");
+    assert!(draft.contains("outcome = \"Stage\""), "{draft}{err}");
+    let line = |key: &str| draft.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in {draft}")).to_string();
+    let (won, lost, open) = (line("won = "), line("lost = "), line("open = "));
+    for value in ["Closed Won - New", "Closed Won - Upsell", "Closed Won - Renewal", "evangelist"] {
+        assert!(won.contains(&format!("{value:?}")), "{value}: {won}");
+    }
+    for value in ["Closed - Won't Buy", "Closed Lost - No Budget", "Closed Lost - Price"] {
+        assert!(lost.contains(&format!("{value:?}")) && !won.contains(&format!("{value:?}")), "{value}: {lost}");
+    }
+    assert!(open.contains("\"Closed - Former Customer\"") && open.contains("\"Open\""), "{open}");
+}
+
 #[test]
 fn init_drafts_the_won_ids_layout() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,18 +8,28 @@ use crate::profile::ColumnProfile;
 /// Words that name an outcome column, best first.
 const OUTCOME_WORDS: [&str; 12] =
     ["outcome", "converted", "won", "lifecycle", "stage", "status", "result", "revenue", "purchase", "target", "label", "deal"];
+/// An outcome column has at most this many values, any of them open; up to
+/// [`MAX_OUTCOME_VALUES`] when all but a few say won or lost.
+const FEW_OUTCOME_VALUES: usize = 10;
+const MAX_OUTCOME_VALUES: usize = 30;
+
 /// Whole names that are an outcome column on their own.
 const OUTCOME_NAMES: [&str; 4] = ["y", "target", "label", "converted"];
 
 /// Won, lost and other (open) values of an outcome column. A won word denied is lost:
-/// Salesforce's `Closed - Not Converted`, `Unconverted`, `Non-customer`.
+/// Salesforce's `Closed - Not Converted`, `Unconverted`, `Non-customer`, `Won't Buy`.
+/// A customer no longer (`Former Customer`, `Ex-customer`, `Churned`) is neither: left
+/// open for the analyst to place. HubSpot's stage after customer (`evangelist`) is won.
 pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut won, mut lost, mut open) = (vec![], vec![], vec![]);
-    let won_word = |l: &str| l.contains("won") || l.contains("converted") || l.contains("customer");
+    let won_word = |l: &str| l.contains("won") || l.contains("converted") || l.contains("customer") || l.contains("evangelist");
     let denied = |l: &str| {
-        l.split(|c: char| !c.is_alphanumeric())
-            .any(|w| ["not", "non", "never"].contains(&w) || ((w.starts_with("un") || w.starts_with("non")) && won_word(w)))
+        l.contains("won't")
+            || l.contains("won’t")
+            || l.split(|c: char| !c.is_alphanumeric())
+                .any(|w| ["not", "non", "never", "wont"].contains(&w) || ((w.starts_with("un") || w.starts_with("non")) && won_word(w)))
     };
+    let no_longer = |l: &str| l.split(|c: char| !c.is_alphanumeric()).any(|w| ["former", "ex", "past", "previous", "churned", "lapsed"].contains(&w));
     // A lead sales turned down: HubSpot's `Unqualified`, `Junk`, `Dead`, `Not Interested`.
     let turned_down = |l: &str| {
         let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric()).collect();
@@ -28,7 +38,9 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
     };
     for (value, _) in &p.top_levels {
         let l = value.to_lowercase();
-        if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
+        if won_word(&l) && !denied(&l) && no_longer(&l) {
+            open.push(value.clone());
+        } else if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
             lost.push(value.clone());
         } else if won_word(&l) || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) {
             won.push(value.clone());
@@ -46,7 +58,9 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
 /// any column with won and lost values beats one that never says lost (HubSpot's
 /// lifecycle stage: `customer` or a stage on the way, drafted with open_after_days).
 pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
-    if !(2..=10).contains(&p.distinct) {
+    // More than a few values only where each is won or lost but for a few open ones
+    // (`Closed Won - Upsell`, `Closed Lost - No Budget`, …: one per reason).
+    if !(2..=MAX_OUTCOME_VALUES).contains(&p.distinct) {
         return None;
     }
     if quantity_named(&p.name) {
@@ -59,6 +73,9 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
         OUTCOME_WORDS.iter().position(|w| n.contains(w)).map(|i| (OUTCOME_WORDS.len() - i) as i64)?
     };
     let (won, lost, open) = classify_outcomes(p);
+    if p.distinct > FEW_OUTCOME_VALUES && (won.is_empty() || lost.is_empty() || open.len() > FEW_OUTCOME_VALUES / 2) {
+        return None;
+    }
     match (won.is_empty(), lost.is_empty(), open.is_empty()) {
         (true, _, _) => None,
         // Only a stage says so (HubSpot's "Lifecycle Stage"); a "Status" of Customer and
@@ -699,6 +716,31 @@ mod tests {
         assert_eq!(won, ["Customer"]);
         assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested", "Not Qualified"]);
         assert_eq!(open, ["Nurture", "Pre-Qualified", "Open"]);
+    }
+
+    /// A won word inside another (`Won't Buy`), a customer no longer, and HubSpot's stage
+    /// after customer; a stage column of many values (one per reason) is still found.
+    #[test]
+    fn won_words_in_context() {
+        let stage = profile(
+            "Stage",
+            &[("Closed - Won't Buy", 9), ("Closed Won", 8), ("Closed - Former Customer", 7), ("Ex-customer", 6), ("evangelist", 5), ("customer", 4), ("Closed Lost", 3), ("Open", 2)],
+            false,
+        );
+        let (won, lost, open) = classify_outcomes(&stage);
+        assert_eq!(won, ["Closed Won", "evangelist", "customer"]);
+        assert_eq!(lost, ["Closed - Won't Buy", "Closed Lost"]);
+        assert_eq!(open, ["Closed - Former Customer", "Ex-customer", "Open"]);
+        let reasons: Vec<(String, usize)> = (0..6)
+            .map(|k| (format!("Closed Won - {}", ["New", "Upsell", "Renewal", "Expansion", "Partner", "Other"][k]), 20 - k))
+            .chain((0..6).map(|k| (format!("Closed Lost - {}", ["No Budget", "Timing", "Competitor", "No Decision", "Price", "Other"][k]), 10 - k)))
+            .collect();
+        let named: Vec<(&str, usize)> = reasons.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert!(outcome_score(&profile("Stage", &named, false)).is_some(), "12 values, each won or lost");
+        let mut lifecycle = named.clone();
+        lifecycle.retain(|(v, _)| v.starts_with("Closed Won"));
+        lifecycle.extend((0..6).map(|k| (["Lead", "MQL", "SQL", "Opportunity", "Subscriber", "Other"][k], 1)));
+        assert!(outcome_score(&profile("Stage", &lifecycle, false)).is_none(), "many values and never lost: not drafted");
     }
 
     #[test]
