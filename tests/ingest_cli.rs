@@ -780,6 +780,38 @@ fn a_spreadsheets_blank_leftovers_are_dropped_and_the_rows_said() {
 
 /// Leads and events gzipped, as warehouses unload large tables (`leads.csv.gz`): read as
 /// they stream, they give the sample's feature table, and `score` the sample's scores.
+/// Event times written as the CRMs' APIs write them (ISO ending in `Z`, UTC) beside
+/// creation dates on a local clock: read as plain ISO (the model records no zone), but
+/// validate says the windows may be off by the zone's offset, as it does for `+00:00`.
+#[test]
+fn event_times_in_utc_z_beside_local_creation_dates_are_said() {
+    let dir = common::sample_copy();
+    let events = dir.path().join("events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let mut zulu = String::new();
+    for (k, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        if k == 0 {
+            zulu.push_str(line);
+        } else {
+            zulu.push_str(&format!("{},{}Z,{}", fields[0], fields[1], fields[2]));
+        }
+        zulu.push('\n');
+    }
+    std::fs::write(&events, zulu).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("the event times (events.csv, column \"occurred_at\") are marked UTC (a time ending in Z, or a Parquet time zone), but the creation dates (")
+            && out.contains("have none and are read as written: if those are local time, every engagement window is off by the zone's offset"),
+        "{out}"
+    );
+    // The plain sample (no Z) says nothing of zones.
+    let plain = common::sample_copy();
+    let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("zone's offset"), "{out}");
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

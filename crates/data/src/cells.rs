@@ -216,6 +216,15 @@ pub fn numbers(
 pub struct Dates {
     pub values: Vec<Option<i64>>,
     pub layout: DateLayout,
+    /// The column says its times are UTC where its layout does not: ISO ending in `Z`, as
+    /// the HubSpot, Marketo and Salesforce APIs write it (read as plain ISO, the way a model
+    /// records it), or a Parquet timestamp with a time zone.
+    pub marked_utc: bool,
+}
+
+/// An ISO time that ends in `Z`: in UTC, though read as plain ISO.
+pub fn ends_in_utc_z(text: &str) -> bool {
+    text.trim_end().ends_with(['Z', 'z'])
 }
 
 /// How to read a date column: the layout (given, or decided by the data) and what to
@@ -277,9 +286,9 @@ pub fn timestamps(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[S
 /// are blank, neither looked at for the layout nor parsed (an open deal's forecast "TBD").
 pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[String], read: &dyn Fn(usize) -> bool) -> Result<Dates, DataError> {
     let s = series(table, column)?;
-    let typed = |values: Vec<Option<i64>>| {
+    let typed = |values: Vec<Option<i64>>, marked_utc: bool| {
         let values = values.into_iter().enumerate().map(|(row, v)| v.filter(|_| read(row))).collect();
-        Ok(Dates { values, layout: DateLayout::Iso })
+        Ok(Dates { values, layout: DateLayout::Iso, marked_utc })
     };
     match s.dtype() {
         DataType::String => {
@@ -308,20 +317,22 @@ pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, miss
                     }),
                 })
                 .collect::<Result<_, _>>()?;
-            Ok(Dates { values, layout })
+            let marked_utc = layout == DateLayout::Iso && cells().flatten().next().is_some_and(ends_in_utc_z);
+            Ok(Dates { values, layout, marked_utc })
         }
         DataType::Date => {
             let ca = s.date().map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            typed(ca.physical().iter().map(|d| d.map(|d| d as i64 * 86_400)).collect())
+            typed(ca.physical().iter().map(|d| d.map(|d| d as i64 * 86_400)).collect(), false)
         }
-        DataType::Datetime(unit, _) => {
+        DataType::Datetime(unit, zone) => {
+            let zoned = zone.is_some();
             let per_second = match unit {
                 TimeUnit::Nanoseconds => 1_000_000_000,
                 TimeUnit::Microseconds => 1_000_000,
                 TimeUnit::Milliseconds => 1_000,
             };
             let ca = s.datetime().map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            typed(ca.physical().iter().map(|v| v.map(|v| v.div_euclid(per_second))).collect())
+            typed(ca.physical().iter().map(|v| v.map(|v| v.div_euclid(per_second))).collect(), zoned)
         }
         other => Err(DataError::ColumnType {
             path: table.path.clone(),

@@ -306,6 +306,8 @@ const LAYOUT_SAMPLE_ROWS: usize = 10_000;
 pub(crate) struct EventsRead {
     pub rows: usize,
     pub layout: DateLayout,
+    /// The times say they are UTC where the layout does not (`cells::Dates::marked_utc`).
+    pub marked_utc: bool,
 }
 
 /// Call `take` for every event of `path`, its time read by `dates`.
@@ -330,7 +332,7 @@ pub(crate) fn for_each_event(
             for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times.values) {
                 take(lookup.event(keys, clean(id, &csv.missing), time, clean(activity, &csv.missing)));
             }
-            Ok(EventsRead { rows: table.height(), layout: times.layout })
+            Ok(EventsRead { rows: table.height(), layout: times.layout, marked_utc: times.marked_utc })
         }
         read::Source::Csv { .. } => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
     }
@@ -479,6 +481,8 @@ struct Progress {
     /// Rows kept back while the layout is undecided.
     held: Vec<HeldRow>,
     latin1_warned: bool,
+    /// The first time cell read while the layout was undecided.
+    first_time: Option<String>,
 }
 
 impl Progress {
@@ -545,7 +549,7 @@ fn stream_csv(
     };
     // Rows read here, not in pieces, are looked up here.
     let mut lookup = LeadLookup::new(keys.leads);
-    let mut progress = Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false };
+    let mut progress = Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false, first_time: None };
 
     // Rows are read in order until the date layout is known (an ISO column decides within
     // its first 10,000 rows), then the rest in pieces on every core.
@@ -579,7 +583,9 @@ fn stream_csv(
     if progress.rows == 0 {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    Ok(EventsRead { rows: progress.rows, layout })
+    // The first time read while the layout was undecided (none when date_format sets it).
+    let marked_utc = layout == DateLayout::Iso && progress.first_time.as_deref().is_some_and(cells::ends_in_utc_z);
+    Ok(EventsRead { rows: progress.rows, layout, marked_utc })
 }
 
 /// Read records one after another to the end of the file, or, with `stop_once_decided`,
@@ -616,6 +622,9 @@ fn read_in_order<R: std::io::Read>(
                 take(lookup.event(rule.keys, id, occurred_at, activity));
             }
             None => {
+                if progress.first_time.is_none() {
+                    progress.first_time = time.map(str::to_string);
+                }
                 progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
                 if progress.held.len() >= next_layout_check {
                     next_layout_check += LAYOUT_SAMPLE_ROWS;

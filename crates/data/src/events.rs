@@ -71,6 +71,9 @@ pub struct EventStats {
     /// How the events file wrote its times (what the model records).
     #[serde(skip)]
     pub layout: Option<DateLayout>,
+    /// The times say they are UTC where the layout does not (an ISO `Z`).
+    #[serde(skip)]
+    pub marked_utc: bool,
     /// Events inside a lead's window with an activity some signal counts.
     pub counted: usize,
     /// Events dated before the lead was created (the sum of `before_created_by_gap`).
@@ -493,6 +496,7 @@ pub fn aggregate(
     let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), &keys, notes, &mut count)?;
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
+    stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
 
     check_some_match(spec, &stats, leads.ids, sample_event.as_deref())?;

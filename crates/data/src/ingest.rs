@@ -145,7 +145,9 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     stats.warnings.extend(notes.warnings);
 
     let created_layout = agreed_layout(&rows, &mut stats);
-    if let Some(warning) = zones_disagree(config, &stats.files, created_layout.as_ref(), stats.events.as_ref().and_then(|e| e.layout.as_ref())) {
+    let created_zone = created_layout.as_ref().map(|layout| (layout, rows.created_layouts.iter().all(|(_, marked)| *marked)));
+    let event_zone = stats.events.as_ref().and_then(|e| Some((e.layout.as_ref()?, e.marked_utc)));
+    if let Some(warning) = zones_disagree(config, &stats.files, created_zone, event_zone) {
         stats.warnings.push(warning);
     }
     let as_of = judge_as_of(config, &mut rows, &mut stats)?;
@@ -195,8 +197,8 @@ fn unusable_decisions(rows: &LeadRows, tally: &events::DecisionStats) -> Vec<Str
 
 /// The one way every lead file wrote its creation dates; None (and a warning) when they differ.
 fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout> {
-    let first = rows.created_layouts.first()?;
-    if let Some((k, other)) = rows.created_layouts.iter().enumerate().find(|(_, l)| *l != first) {
+    let (first, _) = rows.created_layouts.first()?;
+    if let Some((k, (other, _))) = rows.created_layouts.iter().enumerate().find(|(_, (l, _))| l != first) {
         stats.warnings.push(format!(
             "{} writes creation dates as {} but {} as {}; the model records no date format, so its SQL export reads dates as YYYY-MM-DD",
             rows.files[0].display(),
@@ -211,9 +213,11 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
 
 /// Creation dates with a time zone (read as UTC) and event times without one (read as
 /// written), or the other way round: when the unzoned ones are local time, every window
-/// starts off by the zone's offset, and nothing in the data can say so.
-fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<&DateLayout>, occurred: Option<&DateLayout>) -> Option<String> {
-    let zoned = DateLayout::is_utc_instant;
+/// starts off by the zone's offset, and nothing in the data can say so. Each side is its
+/// layout and whether its cells say UTC where the layout does not (`Dates::marked_utc`:
+/// an ISO `Z`, as the CRMs' APIs write times).
+fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&DateLayout, bool)>, occurred: Option<(&DateLayout, bool)>) -> Option<String> {
+    let zoned = |(layout, marked_utc): (&DateLayout, bool)| layout.is_utc_instant() || marked_utc;
     let (created, occurred) = (created?, occurred?);
     if zoned(created) == zoned(occurred) {
         return None;
@@ -222,7 +226,11 @@ fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<&Date
     let events = config.events.as_ref()?;
     let event_times = format!("event times ({}, column {:?})", events.path.display(), events.occurred_at);
     let (with, without, instants) = if zoned(created) { (creation, event_times, created) } else { (event_times, creation, occurred) };
-    let read_as = if *instants == DateLayout::IsoZoned { "carry a time zone and are read as UTC" } else { "are Unix time, in UTC" };
+    let read_as = match instants.0 {
+        DateLayout::IsoZoned => "carry a time zone and are read as UTC",
+        DateLayout::UnixSeconds | DateLayout::UnixMillis => "are Unix time, in UTC",
+        _ => "are marked UTC (a time ending in Z, or a Parquet time zone)",
+    };
     Some(format!(
         "the {with} {read_as}, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
     ))

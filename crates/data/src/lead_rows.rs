@@ -34,8 +34,9 @@ pub(crate) struct LeadRows {
     /// For messages: (file index, 1-based row) of each lead.
     pub(crate) origin: Vec<(usize, usize)>,
     pub(crate) files: Vec<PathBuf>,
-    /// How each file wrote its creation dates (none without a creation date column).
-    pub(crate) created_layouts: Vec<DateLayout>,
+    /// How each file wrote its creation dates (none without a creation date column), and
+    /// whether it said they are UTC where the layout does not (`Dates::marked_utc`).
+    pub(crate) created_layouts: Vec<(DateLayout, bool)>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
 }
@@ -141,7 +142,7 @@ impl LeadRows {
         match &config.created_at_column {
             Some(column) => {
                 let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format), missing)?;
-                self.created_layouts.push(dates.layout);
+                self.created_layouts.push((dates.layout, dates.marked_utc));
                 let times = dates.values;
                 if let Some(row) = times.iter().position(Option::is_none) {
                     return Err(DataError::Cell {
