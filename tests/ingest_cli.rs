@@ -812,6 +812,31 @@ fn event_times_in_utc_z_beside_local_creation_dates_are_said() {
     assert!(!out.contains("zone's offset"), "{out}");
 }
 
+/// One lead whose creation date has the wrong year (2026 for 2025) sets the as-of date
+/// almost a year late: said with its row, what the date would be without it, how many
+/// windows it makes look complete, and the setting that fixes it. The plain sample says nothing.
+#[test]
+fn a_lead_dated_a_year_late_is_said_with_its_row() {
+    let dir = common::sample_copy();
+    let leads = dir.path().join("leads.csv");
+    let text = std::fs::read_to_string(&leads).unwrap();
+    assert_eq!(text.matches("L0020000,2025-12-31,").count(), 1);
+    std::fs::write(&leads, text.replace("L0020000,2025-12-31,", "L0020000,2026-11-14,")).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let said = out.lines().find(|l| l.contains("a typo in the year")).unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        said.contains("1 lead created more than 30 days after every other lead (leads.csv row 20000: 2026-11-14) sets the as-of date to 2026-11-14")
+            && said.contains("Without it the data ends 2025-12-31 23:59:18, and ")
+            && said.contains(" leads' engagement windows count as complete that were not")
+            && said.ends_with("set [input] as_of = \"2025-12-31 23:59:18\""),
+        "{said}"
+    );
+    let plain = common::sample_copy();
+    let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("typo in the year"), "{out}");
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

@@ -363,6 +363,77 @@ fn late_strays_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at
     ))
 }
 
+/// Days between the latest lead and every other beyond which the latest are strays.
+const STRAY_LEAD_GAP_DAYS: i64 = 30;
+
+/// A few leads created weeks after every other (a typo in the year, 2026 for 2025; a
+/// placeholder date) set the as-of date from the data, and with it which windows count as
+/// complete and which open leads are stale: said with the rows, what the date would be
+/// without them, what it changes, and the setting that fixes it. At most 0.1 % of the
+/// leads (at least one), each more than [`STRAY_LEAD_GAP_DAYS`] after the rest, count.
+/// The date is not moved here, as for late events: the feature-table SQL takes the latest
+/// date too, and the two agree.
+fn late_stray_leads(rows: &LeadRows, latest_event: Option<i64>, at: i64, window: i64, open_after_days: Option<u32>) -> Option<String> {
+    let mut dated: Vec<(i64, usize)> = rows.created_at.iter().enumerate().filter_map(|(i, c)| c.map(|c| (c, i))).collect();
+    let n = dated.len();
+    if n < 2 {
+        return None;
+    }
+    let m = (n / 1000).clamp(1, n - 1);
+    // The m + 1 latest, latest first (ties by row, for the same message every run).
+    dated.select_nth_unstable_by_key(n - m - 1, |&(c, i)| (c, std::cmp::Reverse(i)));
+    let latest = &mut dated[n - m - 1..];
+    latest.sort_by_key(|&(c, i)| (std::cmp::Reverse(c), i));
+    let (k, gap) = (0..m).map(|k| (k, latest[k].0 - latest[k + 1].0)).max_by_key(|&(k, gap)| (gap, std::cmp::Reverse(k)))?;
+    if gap <= STRAY_LEAD_GAP_DAYS * 86_400 {
+        return None;
+    }
+    let (strays, rest_end) = (&latest[..=k], latest[k + 1].0);
+    let first_stray = strays[k].0;
+    let before = default_as_of(rest_end, latest_event.filter(|&e| e < first_stray));
+    if before >= at {
+        return None;
+    }
+    let stray_rows: HashSet<usize> = strays.iter().map(|s| s.1).collect();
+    let others = || rows.created_at.iter().enumerate().filter(|(i, _)| !stray_rows.contains(i)).filter_map(|(i, c)| c.map(|c| (i, c)));
+    let windows = if window > 0 { others().filter(|&(_, c)| c + window > before && c + window <= at).count() } else { 0 };
+    let stale = open_after_days.map_or(0, |days| {
+        let limit = i64::from(days) * 86_400;
+        others().filter(|&(i, c)| rows.outcomes[i] == Outcome::Open && at - c >= limit && before - c < limit).count()
+    });
+    let mut changes = Vec::new();
+    if windows > 0 {
+        changes.push(format!("{windows} leads' engagement windows count as complete that were not"));
+    }
+    if stale > 0 {
+        changes.push(format!("{stale} open leads count as lost (open_after_days) that were not yet"));
+    }
+    if changes.is_empty() {
+        changes.push("the latest cohorts are judged as if the export were that late".to_string());
+    }
+    let (format, day) = (mqlcal_features::calendar::format_timestamp, mqlcal_features::calendar::format_date);
+    let examples: Vec<String> = strays
+        .iter()
+        .take(3)
+        .map(|&(c, i)| {
+            let (file, row) = rows.origin[i];
+            format!("{} row {row}: {}", rows.files[file].display(), day(c))
+        })
+        .collect();
+    Some(format!(
+        "{} lead{} created more than {STRAY_LEAD_GAP_DAYS} days after every other lead ({}) set{} the as-of date to {}: a typo in the year or a placeholder date? Without {} the data ends {}, and {}. Correct the date, or set [input] as_of = \"{}\"",
+        strays.len(),
+        if strays.len() == 1 { "" } else { "s" },
+        examples.join("; "),
+        if strays.len() == 1 { "s" } else { "" },
+        day(at),
+        if strays.len() == 1 { "it" } else { "them" },
+        format(before),
+        changes.join(", and "),
+        format(before)
+    ))
+}
+
 /// Days before the as-of date within which a won-ids layout without a way to
 /// tell open leads warns that recent leads may be counted lost too early.
 const RECENT_DAYS: i64 = 90;
@@ -395,6 +466,10 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     let window_seconds = config.window_seconds();
     if config.as_of.is_none() {
         stats.warnings.extend(late_strays_warning(config, rows, stats, at, window_seconds));
+        if let Some(strays) = late_stray_leads(rows, latest_event, at, window_seconds, config.outcome.open_after_days) {
+            stats.cautions.push(strays.clone());
+            stats.warnings.push(strays);
+        }
     }
 
     if let Some(days) = config.outcome.open_after_days {
