@@ -837,6 +837,44 @@ fn a_lead_dated_a_year_late_is_said_with_its_row() {
     assert!(!out.contains("typo in the year"), "{out}");
 }
 
+/// Two exports pasted one under the other leave the header in the middle of the file:
+/// refused with its row and the fix (it read as a lead created "created_at", an error
+/// that pointed at the date format), in the leads and in the events file (read in
+/// order at its start, in pieces further on). One cell that happens to be its column's
+/// name is a value, not a header.
+#[test]
+fn a_header_repeated_mid_file_is_named() {
+    let insert_at = |text: &str, line: usize| -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out: Vec<&str> = lines[..line].to_vec();
+        out.push(lines[0]);
+        out.extend(&lines[line..]);
+        out.join("\n") + "\n"
+    };
+    let dir = common::sample_copy();
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    std::fs::write(dir.path().join("leads.csv"), insert_at(&leads, 1501)).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("leads.csv: row 1501 (line 1502), column \"lead_id\": this row repeats the header (\"lead_id\", \"created_at\", \"outcome\", \"channel\", …): two exports pasted one under the other? Delete the line"),
+        "{err}"
+    );
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    for line in [50, 250_001] {
+        std::fs::write(dir.path().join("leads.csv"), &leads).unwrap();
+        std::fs::write(dir.path().join("events.csv"), insert_at(&events, line)).unwrap();
+        let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+        assert_ne!(code, 0, "{out}");
+        let expected = format!("events.csv: row {line} (line {}), column \"occurred_at\": \"occurred_at\" is this column's name: the row repeats the header", line + 1);
+        assert!(err.contains(&expected), "{expected}\n{err}");
+    }
+    std::fs::write(dir.path().join("events.csv"), &events).unwrap();
+    std::fs::write(dir.path().join("leads.csv"), leads.replacen(",paid search,", ",channel,", 1)).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

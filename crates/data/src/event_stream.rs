@@ -447,9 +447,19 @@ impl RecordRule<'_> {
         Ok(self.missing.clean(text))
     }
 
-    /// An event's time by `layout`; None when the cell is blank.
+    /// An event's time by `layout`; None when the cell is blank. A time cell that is its
+    /// column's name is the header again (two exports pasted one under the other).
     fn time(&self, layout: &DateLayout, text: Option<&str>, last: &mut LastDay) -> Result<Option<i64>, Problem> {
-        text.map(|t| layout.parse_after(t, last).ok_or_else(|| Problem::NotADate { message: self.dates.cannot_read(t, layout) })).transpose()
+        text.map(|t| {
+            layout.parse_after(t, last).ok_or_else(|| Problem::NotADate {
+                message: if t == self.columns.occurred_at {
+                    format!("{t:?} is this column's name: the row repeats the header (two exports pasted one under the other?); delete the line")
+                } else {
+                    self.dates.cannot_read(t, layout)
+                },
+            })
+        })
+        .transpose()
     }
 
     fn column(&self, k: usize) -> &str {

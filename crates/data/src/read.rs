@@ -255,10 +255,38 @@ fn read_checked(
             path: path.to_path_buf(),
         });
     }
+    check_no_repeated_header(path, &frame)?;
     Ok(Table {
         path: path.to_path_buf(),
         frame,
     })
+}
+
+/// A row whose every text cell is its column's name: the header again, as two exports
+/// pasted one under the other leave it. Read as data it is a lead whose creation date is
+/// "created_at" (an error that points at the date format) or whose outcome is "outcome"
+/// (a value init would draft); refused, naming the row and what fixes it.
+fn check_no_repeated_header(path: &Path, frame: &DataFrame) -> Result<(), DataError> {
+    let texts: Vec<(&str, &StringChunked)> =
+        frame.columns().iter().filter_map(|c| Some((c.name().as_str(), c.as_materialized_series().str().ok()?))).collect();
+    // A header of one text column is too little to tell from a value.
+    let Some(((first_name, first), rest)) = texts.split_first().filter(|(_, rest)| !rest.is_empty()) else { return Ok(()) };
+    let says_its_name = |cells: &StringChunked, name: &str, row: usize| cells.get(row).is_some_and(|cell| cell.trim() == name);
+    let repeated = first.iter().enumerate().find(|&(row, cell)| {
+        cell.is_some_and(|cell| cell.trim() == *first_name) && rest.iter().all(|(name, cells)| says_its_name(cells, name, row))
+    });
+    match repeated {
+        Some((row, _)) => Err(DataError::Cell {
+            path: path.to_path_buf(),
+            row: row + 1,
+            column: first_name.to_string(),
+            message: format!(
+                "this row repeats the header ({}): two exports pasted one under the other? Delete the line (and check that the rows below it have the same columns in the same order)",
+                texts.iter().take(4).map(|(name, _)| format!("{name:?}")).collect::<Vec<_>>().join(", ") + if texts.len() > 4 { ", …" } else { "" }
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn unique_names(columns: &[(String, String)]) -> Vec<String> {
