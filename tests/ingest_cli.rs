@@ -875,6 +875,30 @@ fn a_header_repeated_mid_file_is_named() {
     assert_eq!(code, 0, "{out}{err}");
 }
 
+/// Long numeric lead ids that a spreadsheet rounded in the events file (`5.12346E+14`)
+/// match no lead: the error says they were rounded and what to do, not only which
+/// settings to check.
+#[test]
+fn event_ids_a_spreadsheet_rounded_are_said() {
+    let dir = common::sample_copy();
+    let numeric = |text: &str| text.replace(",L00", ",5123456700").replace("\nL00", "\n5123456700");
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    std::fs::write(dir.path().join("leads.csv"), numeric(&leads)).unwrap();
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    let rounded: String = events
+        .lines()
+        .enumerate()
+        .map(|(k, line)| if k == 0 { format!("{line}\n") } else { format!("5.12346E+14{}\n", &line[line.find(',').unwrap()..]) })
+        .collect();
+    std::fs::write(dir.path().join("events.csv"), rounded).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("events' lead ids (column \"lead_id\", e.g. \"5.12346E+14\") matches a lead id (e.g. \"512345670000001\"); its ids are written in scientific notation (\"5.12346E+14\"): a spreadsheet rounded them"),
+        "{err}"
+    );
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

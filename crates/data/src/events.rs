@@ -517,7 +517,8 @@ pub fn aggregate(
         notes.warnings.push(format!("{}: {note}", path.display()));
     }
     if stats.unknown_lead > 0 {
-        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored", path.display(), stats.unknown_lead));
+        let rounded = sample_event.as_deref().filter(|id| crate::lead_rows::rounded_by_a_spreadsheet(id)).map(crate::lead_rows::rounded_elsewhere).unwrap_or_default();
+        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{rounded}", path.display(), stats.unknown_lead));
     }
     stats.before_created = stats.before_created_by_gap.iter().sum();
     notes.warnings.extend(stats.before_creation_warning(path));
@@ -624,8 +625,14 @@ fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], sampl
         return Err(DataError::File {
             path: spec.path.clone(),
             message: format!(
-                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); check [events] lead_id and [columns] id",
-                stats.rows, spec.lead_id,
+                "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); {}",
+                stats.rows,
+                spec.lead_id,
+                if crate::lead_rows::rounded_by_a_spreadsheet(sample_event) {
+                    crate::lead_rows::rounded_elsewhere(sample_event).trim_start_matches("; ").to_string()
+                } else {
+                    "check [events] lead_id and [columns] id".to_string()
+                },
             ),
         });
     }

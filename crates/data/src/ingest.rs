@@ -329,11 +329,12 @@ fn won_id_warnings(config: &Config, won: &WonIds, stats: &mut IngestStats) {
     stats.unmatched_won_id_examples = won.unmatched.iter().take(5).cloned().collect();
     if !won.unmatched.is_empty() {
         stats.warnings.push(format!(
-            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?})",
+            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?}){}",
             won_ids.display(),
             won.unmatched.len(),
             stats.unmatched_won_id_examples.join(", "),
-            config.id_column
+            config.id_column,
+            won.unmatched.iter().find(|id| crate::lead_rows::rounded_by_a_spreadsheet(id)).map(|id| crate::lead_rows::rounded_elsewhere(id)).unwrap_or_default()
         ));
     }
 }

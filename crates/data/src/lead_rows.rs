@@ -50,6 +50,14 @@ pub(crate) fn rounded_ids_fix<'a>(mut repeated: impl Iterator<Item = &'a str>) -
     repeated.any(rounded_by_a_spreadsheet).then_some(ROUNDED_IDS)
 }
 
+/// What to say when another file's ids (events, won ids) are ones a spreadsheet rounded
+/// (`e.g.` is one of them): they name no lead, or several leads' one.
+pub(crate) fn rounded_elsewhere(e_g: &str) -> String {
+    format!(
+        "; its ids are written in scientific notation ({e_g:?}): a spreadsheet rounded them, so they no longer name one lead each; export that file again with the ids as text, without opening it in a spreadsheet"
+    )
+}
+
 /// An id as a spreadsheet shows a long number it has rounded: `1.23457E+14`.
 pub(crate) fn rounded_by_a_spreadsheet(id: &str) -> bool {
     let Some((mantissa, exponent)) = id.split_once(['E', 'e']) else { return false };
