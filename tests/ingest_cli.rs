@@ -899,6 +899,47 @@ fn event_ids_a_spreadsheet_rounded_are_said() {
     );
 }
 
+/// The activity that creates the lead, stamped two seconds before the lead record: every
+/// one of its events falls before creation and counts for nothing, while the share of all
+/// events before creation stays small. Said per activity; the plain sample says nothing.
+#[test]
+fn an_activity_stamped_just_before_creation_is_said() {
+    let dir = common::sample_copy();
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    let created: std::collections::HashMap<&str, &str> = leads.lines().skip(1).map(|l| {
+        let mut f = l.split(',');
+        (f.next().unwrap(), f.next().unwrap())
+    }).collect();
+    // Every lead created two seconds after midnight; each demo request at midnight of its lead's day.
+    let shifted: String = leads.lines().enumerate().map(|(k, l)| {
+        if k == 0 { return format!("{l}\n") }
+        let (id, rest) = l.split_once(',').unwrap();
+        let (date, rest) = rest.split_once(',').unwrap();
+        format!("{id},{date} 00:00:02,{rest}\n")
+    }).collect();
+    std::fs::write(dir.path().join("leads.csv"), shifted).unwrap();
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    let mut requests = 0;
+    let moved: String = events.lines().map(|l| {
+        let f: Vec<&str> = l.split(',').collect();
+        if f[2] == "demo_request" {
+            requests += 1;
+            format!("{},{}T00:00:00,{}\n", f[0], created[f[0]], f[2])
+        } else {
+            format!("{l}\n")
+        }
+    }).collect();
+    std::fs::write(dir.path().join("events.csv"), moved).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let expected = format!("events.csv: activity \"demo_request\": {requests} of its events are dated less than a day before their lead's creation, against 0 inside the windows, and do not count");
+    assert!(out.contains(&expected), "{expected}\n{out}");
+    assert!(!out.contains("activity \"email_open\": "), "{out}");
+    let plain = common::sample_copy();
+    let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("less than a day before their lead's creation"), "{out}");
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

@@ -428,6 +428,9 @@ pub fn aggregate(
     let first_plausible_day = plausible_from.div_euclid(86_400);
     let mut per_day = vec![0u32; usize::try_from(plausible_to.div_euclid(86_400) - first_plausible_day + 1).unwrap_or(0)];
     let mut counted_leads = vec![false; leads.ids.len()];
+    // Per counted activity: its events counted in a window, and those less than a day
+    // before their lead's creation (left out).
+    let mut at_creation = vec![[0usize; 2]; counted_by.len()];
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
@@ -464,6 +467,9 @@ pub fn aggregate(
             if time < created {
                 let gap = created - time;
                 stats.before_created_by_gap[BEFORE_CREATION_GAPS.iter().position(|&days| gap <= days * 86_400).unwrap_or(3)] += 1;
+                if let (Some(index), true) = (event.counted, gap <= 86_400) {
+                    at_creation[index][1] += 1;
+                }
             } else {
                 stats.after_window += 1;
             }
@@ -485,6 +491,7 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
+                at_creation[index][0] += 1;
                 counted_leads[lead] = true;
                 repeats.see(lead, index, time);
                 for &k in &counted_by[index] {
@@ -522,6 +529,7 @@ pub fn aggregate(
     }
     stats.before_created = stats.before_created_by_gap.iter().sum();
     notes.warnings.extend(stats.before_creation_warning(path));
+    notes.warnings.extend(just_before_creation(path, &at_creation, keys.activities.names()));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
     notes.warnings.extend(stats.repeated.as_ref().map(|r| r.warning(path)));
 
@@ -531,6 +539,30 @@ pub fn aggregate(
         }
     }
     Ok(EventAggregation { stats, columns, counted_leads })
+}
+
+/// An activity whose events mostly fall less than a day before their lead's creation (at
+/// least this many of them) is said: they count for nothing.
+const JUST_BEFORE_CREATION_MIN: usize = 20;
+
+/// Counted activities most of whose events lie just before their lead's creation (`[in a
+/// window, less than a day before]` per activity, in the order of `names`): the activity
+/// that creates the lead (a form fill) stamped a moment before the lead record, or
+/// creation dates and event times on different clocks. The window starts at creation, so
+/// those events count for nothing and the signal loses the very activity it was meant for;
+/// the share of all events before creation can stay small enough to pass unsaid.
+fn just_before_creation(path: &std::path::Path, at_creation: &[[usize; 2]], names: &[&str]) -> Vec<String> {
+    at_creation
+        .iter()
+        .zip(names)
+        .filter(|([inside, before], _)| *before >= JUST_BEFORE_CREATION_MIN && before > inside)
+        .map(|([inside, before], name)| {
+            format!(
+                "{}: activity {name:?}: {before} of its events are dated less than a day before their lead's creation, against {inside} inside the windows, and do not count: the activity that creates the lead (a form fill) stamped a moment before the lead record, or creation dates and event times on different clocks (time zones)? Export both from one system, on one clock, so the signals counting {name:?} see its events",
+                path.display()
+            )
+        })
+        .collect()
 }
 
 impl DecisionStats {
