@@ -280,6 +280,40 @@ fn a_holdout_with_three_wins_is_said_and_its_intervals_are_wide() {
     assert!(conversion[1].as_f64().unwrap() - conversion[0].as_f64().unwrap() > 0.0, "{conversion}");
 }
 
+/// One flag, so two scores: the flagged leads convert above the band and fit capacity,
+/// and taking the rest too overflows capacity at a conversion under the band. The reason
+/// given is the score's jump across the band (not "at capacity", nor "take more leads").
+#[test]
+fn a_band_the_score_jumps_across_is_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leads = String::from("id,created,stage,demo\n");
+    for q in 0..4 {
+        for i in 0..120 {
+            let demo = i % 5 == 0;
+            let won = if demo { i % 4 != 3 } else { i % 10 == 1 };
+            leads.push_str(&format!("q{q}l{i},2024-{:02}-{:02},{},{}\n", q * 3 + 1 + i % 3, 1 + i % 28, if won { "Won" } else { "Lost" }, u8::from(demo)));
+        }
+    }
+    write(dir.path(), "leads.csv", leads);
+    let config = write(
+        dir.path(),
+        "mqlcal.toml",
+        "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
+         [outcome]\nwon = [\"Won\"]\nlost = [\"Lost\"]\n\
+         [[signals]]\nname = \"demo\"\naxis = \"engagement\"\nkind = \"flag\"\ncolumn = \"demo\"\nequals = \"1\"\n\
+         [model]\nalpha = 1\n[sales]\ncapacity_per_month = 10\ntarget_conversion = [0.3, 0.55]\n[backtest]\nwalk_forward_min_training_cohorts = 2\n",
+    );
+    let json = backtest_json(dir.path(), &config);
+    assert_eq!(json["binding_constraint"], "band", "{json:#}");
+    let summary = json["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("conversion jumps across the band 30–55 % from ") && summary.contains("at the loosest threshold within capacity (")
+            && summary.contains("leads score exactly ") && summary.contains("Taking more leads does not reach the band"),
+        "{summary}"
+    );
+    assert!(!summary.contains("at capacity"), "{summary}");
+}
+
 #[test]
 fn models_with_signals_the_data_lacks_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -210,17 +210,26 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
     let all_above = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv > c.band.1));
     let all_below = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv < c.band.0));
     let at_capacity = &rows[loosest_in_cap];
+    // "the loosest threshold within capacity (40, 1.7 MQLs a month, 83 % of capacity)": it
+    // may use little of the capacity when the next threshold's tie of leads overflows it.
+    let loosest_within = format!(
+        "the loosest threshold within capacity ({}, {} MQLs a month, {:.0} % of capacity)",
+        at_capacity.threshold,
+        volume(at_capacity.mqls_per_month),
+        100.0 * at_capacity.capacity_utilisation
+    );
     // The first threshold (fewest MQLs) whose conversion is in the band.
     let first_in_band = in_band.first().copied();
+    // The threshold just looser than those within capacity, when its conversion is already
+    // under the band: the score steps across the whole band (many leads tied on one score).
+    let jump_below = rows.get(loosest_in_cap + 1).filter(|r| r.outcomes.conversion.is_some_and(|cv| cv < c.band.0));
 
     let (binding, summary) = if all_above && first_in_band.is_some() {
         let k = first_in_band.unwrap_or(0);
         (
             Binding::Capacity,
             format!(
-                "No threshold meets both: at capacity ({}, {} MQLs a month) conversion is {}, above the band's {:.0} %: sales could take more leads, or the band is too low. Conversion falls into the band only at threshold {} with {} MQLs a month, {:.0} % over capacity.",
-                at_capacity.threshold,
-                volume(at_capacity.mqls_per_month),
+                "No threshold meets both: at {loosest_within} conversion is {}, above the band's {:.0} %: sales could take more leads, or the band is too low. Conversion falls into the band only at threshold {} with {} MQLs a month, {:.0} % over capacity.",
                 pct(at_capacity.outcomes.conversion.unwrap_or(f64::NAN)),
                 100.0 * c.band.1,
                 rows[k].threshold,
@@ -228,13 +237,26 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
                 100.0 * (rows[k].capacity_utilisation - 1.0),
             ),
         )
+    } else if let (true, Some(next)) = (all_above, jump_below) {
+        (
+            Binding::Band,
+            format!(
+                "No threshold meets both: conversion jumps across the band {band} from {} at {loosest_within} to {} at the next, {} ({} MQLs a month{}): {} leads score exactly {}, so no threshold lies between. Taking more leads does not reach the band; widen it, or add signals that tell those leads apart.",
+                pct(at_capacity.outcomes.conversion.unwrap_or(f64::NAN)),
+                pct(next.outcomes.conversion.unwrap_or(f64::NAN)),
+                next.threshold,
+                volume(next.mqls_per_month),
+                if next.within_capacity { String::new() } else { format!(", {:.0} % over capacity", 100.0 * (next.capacity_utilisation - 1.0)) },
+                next.mqls - at_capacity.mqls,
+                next.threshold,
+            ),
+        )
     } else if all_above {
         (
             Binding::BandHigh,
             format!(
-                "No threshold meets both: within capacity conversion never falls to the band's top of {:.0} % (at capacity, threshold {}, it is {}): these leads convert better than the band expects; raise the band, or let sales take more leads.",
+                "No threshold meets both: within capacity conversion never falls to the band's top of {:.0} % (at {loosest_within}, it is {}): these leads convert better than the band expects; raise the band, or let sales take more leads.",
                 100.0 * c.band.1,
-                at_capacity.threshold,
                 pct(at_capacity.outcomes.conversion.unwrap_or(f64::NAN)),
             ),
         )

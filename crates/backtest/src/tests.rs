@@ -187,7 +187,7 @@ fn infeasible_band_only_beyond_capacity() {
     let rec = recommend(&rows, &c, 1.0 / 3.0);
     assert_eq!(rec.binding_constraint, Some(Binding::Capacity));
     assert!(
-        rec.summary.contains("at capacity (40, 1.7 MQLs a month) conversion is 75.0 %, above the band's 50 %: sales could take more leads, or the band is too low"),
+        rec.summary.contains("at the loosest threshold within capacity (40, 1.7 MQLs a month, 83 % of capacity) conversion is 75.0 %, above the band's 50 %: sales could take more leads, or the band is too low"),
         "{}",
         rec.summary
     );
@@ -230,6 +230,30 @@ fn infeasible_band_high_low_and_jumps() {
     let rec = recommend(&rows, &c, 0.0);
     assert_eq!(rec.binding_constraint, Some(Binding::BandLow));
     assert!(rec.summary.contains("the best conversion is 50.0 % (threshold 3, 2 MQLs a month), below the band's floor of 60 %"), "{}", rec.summary);
+
+    // Many leads tied on one score: within capacity conversion is above the band, and the
+    // next threshold (its tie overflowing capacity) is already below it. Taking more leads
+    // does not reach the band: the score jumps across it.
+    let outcome = |k: usize| if k < 3 || k == 6 { Outcome::Won } else { Outcome::Lost };
+    let leads = ScoredLeads {
+        rows: (0..16).collect(),
+        score: (0..16).map(|k| if k < 4 { 9 } else { 2 }).collect(),
+        fit: vec![0; 16],
+        engagement: vec![0; 16],
+        route: vec![Route::Score; 16],
+        outcome: (0..16).map(outcome).collect(),
+        month: vec![0; 16],
+        leads: vec![1; 16],
+    };
+    let c = constraints(10.0, (0.3, 0.6));
+    let (_, rows) = sweep(&leads, 1, &c);
+    let rec = recommend(&rows, &c, 0.0);
+    assert_eq!(rec.binding_constraint, Some(Binding::Band));
+    assert!(
+        rec.summary.contains("conversion jumps across the band 30–60 % from 75.0 % at the loosest threshold within capacity (9, 4 MQLs a month, 40 % of capacity) to 25.0 % at the next, 2 (16 MQLs a month, 60 % over capacity): 12 leads score exactly 2"),
+        "{}",
+        rec.summary
+    );
 }
 
 /// A threshold measured on its own (the walk-forward's carried one) is the sweep's row
