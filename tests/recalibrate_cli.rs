@@ -82,6 +82,11 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
     let html = std::fs::read_to_string(run.join("report/report.html")).unwrap();
     assert!(html.contains(&format!("Set the MQL threshold at {threshold} points")), "the report recommends the model's threshold");
     assert!(stdout.contains(&format!("Recommended MQL threshold: {threshold} points")), "{stdout}");
+    // The backtest's cautions that no other line of the terminal says are there too, as
+    // summary.json and the report list them (the sample's: the bootstrap's edge).
+    let before: Vec<&str> = summary["before_deciding"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let edge = before.iter().find(|c| c.starts_with("The threshold sits close to the limits")).expect("the sample's edge caution");
+    assert!(stdout.contains(&format!("Before deciding (the backtest):\n  - {edge}")), "{stdout}");
     let (header, rows) = read_csv(&run.join("tables/thresholds.csv"));
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let recommended: Vec<&Vec<String>> = rows.iter().filter(|r| r[col("recommended")] == "true").collect();
@@ -141,6 +146,35 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&model_path).unwrap(), model_bytes, "same inputs, same model file bytes");
     assert!(!run.join("stale.txt").exists(), "--force replaces the run directory as a whole");
+}
+
+/// Today's model at the same volume wins as many deals: said in the terminal's summary
+/// (it was only in the report), also when no threshold qualifies and the nearest option
+/// stands (it was left out then).
+#[test]
+fn today_at_equal_volume_is_said_in_the_terminal_feasible_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(dir.path(), &["synth", "--leads", "12000", "--seed", "7", "--out", "s7"]);
+    assert_eq!(code, 0, "{err}");
+    let work = dir.path().join("s7");
+    let (code, stdout, err) = run_in(&work, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("Before deciding (the backtest):\n  - At the same volume, today's model (threshold 141) wins as many deals as the recalibrated one (129 vs 127 won MQLs on the holdout)"), "{stdout}");
+    let config = std::fs::read_to_string(work.join("mqlcal.toml")).unwrap();
+    let tight: String = config
+        .lines()
+        .map(|l| match l.split(" = ").next() {
+            Some("capacity_per_month") => "capacity_per_month = 2".to_string(),
+            Some("hot_capacity_per_month") => "hot_capacity_per_month = 1".to_string(),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&work, "tight.toml", tight);
+    let (code, stdout, err) = run_in(&work, &["recalibrate", "--config", "tight.toml", "--out", "run2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("No threshold meets both"), "{stdout}");
+    assert!(stdout.contains("  - At the same volume, today's model (threshold 287) wins as many deals as the recalibrated one (9 vs 8 won MQLs on the holdout)"), "{stdout}");
 }
 
 #[test]

@@ -149,6 +149,12 @@ fn render(summary: &Summary, verbose: bool) -> String {
             let _ = writeln!(s, "  - {c}");
         }
     }
+    if !summary.backtest_cautions.is_empty() {
+        let _ = writeln!(s, "\nBefore deciding (the backtest):");
+        for c in &summary.backtest_cautions {
+            let _ = writeln!(s, "  - {c}");
+        }
+    }
     if !summary.drift.is_empty() {
         let _ = writeln!(s, "\nDrift between training and holdout:");
         for d in &summary.drift {

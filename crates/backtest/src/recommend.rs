@@ -210,13 +210,15 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
     let all_above = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv > c.band.1));
     let all_below = within_cap.iter().all(|&k| rows[k].outcomes.conversion.is_some_and(|cv| cv < c.band.0));
     let at_capacity = &rows[loosest_in_cap];
-    // "the loosest threshold within capacity (40, 1.7 MQLs a month, 83 % of capacity)": it
-    // may use little of the capacity when the next threshold's tie of leads overflows it.
+    // "the loosest threshold within capacity (40, 1.7 MQLs a month; 83 % of capacity in the
+    // 75th-percentile month)": it may use little of the capacity when the next threshold's
+    // tie of leads overflows it, and its mean month may exceed capacity when the rule's does not.
     let loosest_within = format!(
-        "the loosest threshold within capacity ({}, {} MQLs a month, {:.0} % of capacity)",
+        "the loosest threshold within capacity ({}, {} MQLs a month; {:.0} % of capacity in {})",
         at_capacity.threshold,
         volume(at_capacity.mqls_per_month),
-        100.0 * at_capacity.capacity_utilisation
+        100.0 * at_capacity.capacity_volume / capacity,
+        c.capacity_rule.describe()
     );
     // The first threshold (fewest MQLs) whose conversion is in the band.
     let first_in_band = in_band.first().copied();

@@ -187,7 +187,7 @@ fn infeasible_band_only_beyond_capacity() {
     let rec = recommend(&rows, &c, 1.0 / 3.0);
     assert_eq!(rec.binding_constraint, Some(Binding::Capacity));
     assert!(
-        rec.summary.contains("at the loosest threshold within capacity (40, 1.7 MQLs a month, 83 % of capacity) conversion is 75.0 %, above the band's 50 %: sales could take more leads, or the band is too low"),
+        rec.summary.contains("at the loosest threshold within capacity (40, 1.7 MQLs a month; 83 % of capacity in the mean month) conversion is 75.0 %, above the band's 50 %: sales could take more leads, or the band is too low"),
         "{}",
         rec.summary
     );
@@ -250,7 +250,7 @@ fn infeasible_band_high_low_and_jumps() {
     let rec = recommend(&rows, &c, 0.0);
     assert_eq!(rec.binding_constraint, Some(Binding::Band));
     assert!(
-        rec.summary.contains("conversion jumps across the band 30–60 % from 75.0 % at the loosest threshold within capacity (9, 4 MQLs a month, 40 % of capacity) to 25.0 % at the next, 2 (16 MQLs a month, 60 % over capacity): 12 leads score exactly 2"),
+        rec.summary.contains("conversion jumps across the band 30–60 % from 75.0 % at the loosest threshold within capacity (9, 4 MQLs a month; 40 % of capacity in the mean month) to 25.0 % at the next, 2 (16 MQLs a month, 60 % over capacity): 12 leads score exactly 2"),
         "{}",
         rec.summary
     );

@@ -115,6 +115,11 @@ pub struct Summary {
     /// backtest's have lines of their own there).
     #[serde(skip)]
     pub data_cautions: usize,
+    /// Of them, the backtest's that the terminal's other lines (the recommendation's
+    /// sentence, the drift) do not say: today's model at equal volume, the bootstrap's
+    /// edge, open leads, the carried thresholds.
+    #[serde(skip)]
+    pub backtest_cautions: Vec<String>,
     pub warnings: Vec<String>,
     pub files: Vec<String>,
 }
@@ -167,6 +172,7 @@ impl Summary {
             }),
             before_deciding: mqlcal_report::before_deciding(b, config.period, run.data_cautions()),
             data_cautions: run.data_cautions().len(),
+            backtest_cautions: mqlcal_report::backtest_cautions(b, config.period),
             warnings,
             files: files.iter().map(|p| p.display().to_string()).collect(),
         }

@@ -105,7 +105,7 @@ pub fn build(inputs: &ReportInputs) -> Result<(Vec<Chart>, Documents), ReportErr
     Ok((charts, Documents { html, print_html, markdown }))
 }
 
-pub use doc::before_deciding;
+pub use doc::{backtest_cautions, before_deciding};
 
 /// The recommendation in one line, for the terminal.
 pub fn recommendation_text(backtest: &Backtest) -> String {

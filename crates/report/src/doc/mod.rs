@@ -11,7 +11,7 @@ mod segments;
 mod stability;
 mod summary;
 
-pub use summary::before_deciding;
+pub use summary::{backtest_cautions, before_deciding};
 mod thresholds;
 mod two_axis;
 

@@ -172,7 +172,20 @@ pub fn before_deciding(b: &Backtest, period: Period, cautions: &[String]) -> Vec
     }
     out.extend(equal_volume_warning(b));
     out.extend(drift_warnings(b, period));
-    out.extend(edge_warning(b));
+    out.extend(after_drift(b, period));
+    out
+}
+
+/// Of [`before_deciding`], the backtest's that are neither why no threshold qualifies nor
+/// drift (which the terminal's summary has lines of its own for), in the same order.
+pub fn backtest_cautions(b: &Backtest, period: Period) -> Vec<String> {
+    equal_volume_warning(b).into_iter().chain(after_drift(b, period)).collect()
+}
+
+/// The cautions [`before_deciding`] lists after the drift: the bootstrap's edge, open
+/// leads, the walk-forward's carried thresholds.
+fn after_drift(b: &Backtest, period: Period) -> Vec<String> {
+    let mut out: Vec<String> = edge_warning(b).into_iter().collect();
     if b.leads > 0 && b.open as f64 / b.leads as f64 > 0.3 {
         out.push(format!(
             "{:.0} % of the holdout's leads are still open: conversion rests on its {} decided leads.",
@@ -184,11 +197,12 @@ pub fn before_deciding(b: &Backtest, period: Period, cautions: &[String]) -> Vec
     out
 }
 
-/// Today's model at the same volume wins as many deals: the change is not worth much.
+/// Today's model at the same volume wins as many deals: the change is not worth much
+/// (whether a threshold qualifies or the nearest option stands).
 fn equal_volume_warning(b: &Backtest) -> Option<String> {
     let cmp = b.comparison.as_ref()?;
     let today = &cmp.equal_volume.current;
-    (today.outcomes.won >= cmp.candidate.outcomes.won && b.recommendation.feasible).then(|| {
+    (today.outcomes.won >= cmp.candidate.outcomes.won).then(|| {
         format!(
             "At the same volume, today's model (threshold {}) wins as many deals as the recalibrated one ({} vs {} won MQLs on the holdout): the change moves which leads are MQLs more than how many win.",
             today.threshold, today.outcomes.won, cmp.candidate.outcomes.won
