@@ -149,6 +149,42 @@ fn init_reads_won_words_in_context_in_a_stage_of_many_values() {
     assert!(open.contains("\"Closed - Former Customer\"") && open.contains("\"Open\""), "{open}");
 }
 
+/// A checkbox exported as Yes/No, then TRUE/FALSE, then 1/0 over the years: init drafts
+/// one flag of every yes, and validate names the yes a hand-written flag leaves out
+/// (those leads would score as no).
+#[test]
+fn a_yes_written_three_ways_is_one_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,created,Stage,Marketing Opt In,country\n");
+    let answers = [["Yes", "No"], ["TRUE", "FALSE"], ["1", "0"]];
+    for i in 0..1200 {
+        let era = answers[i * 3 / 1200];
+        let opted = (i * 7919) % 10 < 6;
+        let won = if opted { (i * 31) % 4 == 1 } else { (i * 31) % 9 == 1 };
+        csv.push_str(&format!(
+            "L{i},{}-{:02}-{:02},{},{},{}\n",
+            2023 + i * 3 / 1200,
+            1 + (i / 3) % 12,
+            1 + i % 28,
+            if won { "Closed Won" } else { "Closed Lost" },
+            era[usize::from(!opted)],
+            ["DE", "FR", "US", "ES", "IT"][(i * 13) % 5]
+        ));
+    }
+    write(dir.path(), "leads.csv", csv);
+    let (draft, err) = init_draft(dir.path(), &["init", "--leads", "leads.csv"], "mqlcal.toml");
+    assert!(draft.contains("kind = \"flag\"\ncolumn = \"Marketing Opt In\"\nequals = [\"1\", \"TRUE\", \"Yes\"]   # one answer, written 3 ways"), "{draft}{err}");
+    let one_way = draft.replace("equals = [\"1\", \"TRUE\", \"Yes\"]", "equals = \"Yes\"");
+    write(dir.path(), "one_way.toml", one_way);
+    let out = validated(dir.path(), "one_way.toml");
+    assert!(
+        out.contains("signal \"Marketing Opt In\" (flag, column \"Marketing Opt In\"): the column also says yes as \"1\" (240), \"TRUE\" (240) (480 leads), which equals does not list: those leads score as no; set equals = [\"Yes\", \"1\", \"TRUE\"]"),
+        "{out}"
+    );
+    let out = validated(dir.path(), "mqlcal.toml");
+    assert!(!out.contains("the column also says yes as"), "{out}");
+}
+
 #[test]
 fn init_drafts_the_won_ids_layout() {
     let dir = tempfile::tempdir().unwrap();

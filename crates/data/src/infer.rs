@@ -1219,8 +1219,11 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     let mut body = String::new();
     let name = signal_name(&p.name);
     let axis = guess::axis(&p.name);
-    let yes_no = p.distinct == 2
-        && p.top_levels.iter().any(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()));
+    // Two values, one of them a yes; or only yes/no answers, however many ways written
+    // (Yes/No, then TRUE/FALSE, then 1/0 as the CRM changed): a flag of every yes.
+    let answer = |v: &str| mqlcal_scorecard::yes_or_no(v);
+    let yes_no = p.top_levels.iter().any(|(v, _)| answer(v) == Some(true))
+        && (p.distinct == 2 || (p.distinct <= 12 && p.top_levels.len() == p.distinct && p.top_levels.iter().all(|(v, _)| answer(v).is_some())));
     let _ = writeln!(t);
     // Never a signal, whatever else it looks like.
     if dated {
@@ -1247,13 +1250,12 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         return;
     }
     if yes_no {
-        let yes = p
-            .top_levels
-            .iter()
-            .find(|(v, _)| ["yes", "true", "1", "y"].contains(&v.to_lowercase().as_str()))
-            .map(|(v, _)| v.clone())
-            .unwrap_or_default();
-        let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {}", toml_str(&name), toml_str(&p.name), toml_str(&yes));
+        let yes: Vec<&str> = p.top_levels.iter().filter(|(v, _)| answer(v) == Some(true)).map(|(v, _)| v.as_str()).collect();
+        let equals = match yes.as_slice() {
+            [one] => toml_str(one),
+            several => format!("[{}]   # one answer, written {} ways", several.iter().map(|v| toml_str(v)).collect::<Vec<_>>().join(", "), several.len()),
+        };
+        let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {equals}", toml_str(&name), toml_str(&p.name));
     } else if p.numeric && p.distinct > 12 && !guess::is_code(p) {
         let kind = if p.min.unwrap_or(0.0) >= 0.0 { "count" } else { "numeric" };
         let mut cap = p.p99.unwrap_or(0.0);

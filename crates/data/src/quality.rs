@@ -215,6 +215,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     warnings.extend(events.warnings);
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
     warnings.extend(levels_spelled_apart(config, &unnamed_levels));
+    warnings.extend(yes_written_otherwise(config, &columns.profiles));
     let blank_rates = columns.blank_rates;
 
     Ok(QualityReport {
@@ -327,6 +328,42 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
 /// names, but for case, spaces or punctuation ("VP" beside the level "vp"; " Webinar",
 /// listed after "; " in a multi-select cell read with separator ";"). Levels match
 /// exactly, so those leads are the baseline.
+/// A flag whose `equals` lists a yes (`Yes`) while its column also says yes another way
+/// (`TRUE`, `1`: a checkbox exported differently over the years): those leads score as no,
+/// silently. Said per signal, with the `equals` that takes them all.
+fn yes_written_otherwise(config: &Config, profiles: &[ColumnProfile]) -> Vec<String> {
+    use mqlcal_scorecard::yes_or_no;
+    let mut out = Vec::new();
+    for signal in &config.signals {
+        let SignalSource::Flag { column, equals } = &signal.source else { continue };
+        if !equals.iter().any(|e| yes_or_no(e) == Some(true)) {
+            continue;
+        }
+        // Every lead file's profile of the column (won and lost files are profiled apart).
+        let mut missed: Vec<(String, usize)> = Vec::new();
+        for (value, n) in profiles.iter().filter(|p| &p.name == column).flat_map(|p| &p.top_levels) {
+            if yes_or_no(value) == Some(true) && !equals.contains(value) {
+                match missed.iter_mut().find(|(v, _)| v == value) {
+                    Some((_, total)) => *total += n,
+                    None => missed.push((value.clone(), *n)),
+                }
+            }
+        }
+        if missed.is_empty() {
+            continue;
+        }
+        let leads: usize = missed.iter().map(|(_, n)| n).sum();
+        let all: Vec<String> = equals.iter().cloned().chain(missed.iter().map(|(v, _)| v.clone())).map(|v| format!("{v:?}")).collect();
+        out.push(format!(
+            "signal {:?} (flag, column {column:?}): the column also says yes as {} ({leads} leads), which equals does not list: those leads score as no; set equals = [{}]",
+            signal.name,
+            missed.iter().map(|(v, n)| format!("{v:?} ({n})")).collect::<Vec<_>>().join(", "),
+            all.join(", ")
+        ));
+    }
+    out
+}
+
 fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
     // A listed value with spaces around it is the separator's to fix, each said alone (all
     // of these first); the others' fix is the signal's spellings in full (those it has and

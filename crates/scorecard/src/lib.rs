@@ -28,7 +28,7 @@ pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
-pub use spelling::{level_key, spelled_levels, spelling, SpelledLevel};
+pub use spelling::{level_key, spelled_levels, spelling, yes_or_no, SpelledLevel};
 
 /// The model file format version a model is written as unless it needs a newer one
 /// ([`Model::needed_schema_version`]): readers of version 1 read it.

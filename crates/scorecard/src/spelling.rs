@@ -32,6 +32,18 @@ pub fn spelling(name: &str) -> String {
     out
 }
 
+/// The answer a yes/no cell gives, written any of the ways CRMs and spreadsheets write
+/// one (`Yes`, `TRUE`, `1`, `Y`, `✓`, `checked`; `No`, `FALSE`, `0`, …): a checkbox
+/// field exported over the years as Yes/No, then TRUE/FALSE, then 1/0 says the same
+/// thing three ways. None for any other text.
+pub fn yes_or_no(value: &str) -> Option<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" | "1" | "✓" | "✔" | "checked" | "on" => Some(true),
+        "no" | "n" | "false" | "f" | "0" | "unchecked" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// What a categorical's value is written like as a level: its [`spelling`], and for a band
 /// its bounds (`5-1200` is not `51-200`). None for values that are no other value's
 /// spelling: numbers (`2.5` is not `25`) and blanks. The one rule of init's levels, of
@@ -83,6 +95,20 @@ pub fn spelled_levels(values: &[(String, usize)], decimal: DecimalMark) -> Vec<S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn yes_and_no_however_written() {
+        use super::yes_or_no;
+        for yes in ["Yes", " TRUE ", "1", "y", "t", "✓", "Checked", "on"] {
+            assert_eq!(yes_or_no(yes), Some(true), "{yes}");
+        }
+        for no in ["No", "FALSE", "0", "n", "f", "unchecked", "Off"] {
+            assert_eq!(yes_or_no(no), Some(false), "{no}");
+        }
+        for neither in ["", "maybe", "2", "1.0", "yes please", "x"] {
+            assert_eq!(yes_or_no(neither), None, "{neither}");
+        }
+    }
+
     use super::*;
 
     #[test]
