@@ -160,6 +160,8 @@ fn today_at_equal_volume_is_said_in_the_terminal_feasible_or_not() {
     let (code, stdout, err) = run_in(&work, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("Before deciding (the backtest):\n  - At the same volume, today's model (threshold 141) wins as many deals as the recalibrated one (129 vs 127 won MQLs on the holdout)"), "{stdout}");
+    // Its penalty search is flat: said, not a margin of "0.0000".
+    assert!(stdout.contains("1.5e-5 better than the next alpha; every alpha from 1.000e-2 to 3.162 is within 0.001 of it: on these folds the penalty barely matters"), "{stdout}");
     let config = std::fs::read_to_string(work.join("mqlcal.toml")).unwrap();
     let tight: String = config
         .lines()

@@ -367,7 +367,11 @@ fn all_failed(scores: &[AlphaScore]) -> FitError {
         .unwrap_or_else(|| FitError::Solver("every alpha on the grid failed".into()))
 }
 
-/// The search in words: folds, winner, margin over the runner-up, and the grid's edges.
+/// A mean validation log loss this close to the winner's is a tie for the search note.
+const NEGLIGIBLE_LOG_LOSS: f64 = 0.001;
+
+/// The search in words: folds, winner, margin over the runner-up, the alphas as good as
+/// it, and the grid's edges.
 fn search_note(
     scores: &[AlphaScore],
     best: usize,
@@ -383,15 +387,28 @@ fn search_note(
         .filter(|(k, _)| *k != best)
         .filter_map(|(_, s)| s.validation_log_loss)
         .fold(f64::INFINITY, f64::min);
+    // Alphas whose folds score within a hair of the winner's: the choice among them is noise.
+    let close: Vec<f64> = scores.iter().filter(|s| s.validation_log_loss.is_some_and(|ll| ll - best_ll <= NEGLIGIBLE_LOG_LOSS)).map(|s| s.alpha).collect();
+    let (lowest, highest) = (close.iter().copied().fold(f64::INFINITY, f64::min), close.iter().copied().fold(0.0, f64::max));
+    let margin = runner_up - best_ll;
+    let margin = if margin < 1e-4 { format!("{margin:.1e}") } else { format!("{margin:.4}") };
+    let flat = if close.len() > 1 {
+        format!(
+            "; every alpha from {} to {} is within {NEGLIGIBLE_LOG_LOSS} of it: on these folds the penalty barely matters",
+            fmt_alpha(lowest),
+            fmt_alpha(highest)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "alpha {} chosen by rolling origin: {} fold{} (each of the latest {} training cohort{} predicted from the cohorts before it), mean validation log loss {:.4}, {:.4} better than the next alpha{}",
+        "alpha {} chosen by rolling origin: {} fold{} (each of the latest {} training cohort{} predicted from the cohorts before it), mean validation log loss {:.4}, {margin} better than the next alpha{flat}{}",
         fmt_alpha(best_alpha),
         folds,
         if folds == 1 { "" } else { "s" },
         folds,
         if folds == 1 { "" } else { "s" },
         best_ll,
-        runner_up - best_ll,
         if at_grid_edge {
             format!("; still at the edge of the grid after widening it to {}..{}: the folds cannot locate the penalty, set [model] alpha", fmt_alpha(scores[0].alpha), fmt_alpha(scores[scores.len() - 1].alpha))
         } else if widened > 0 {
@@ -410,5 +427,28 @@ fn fmt_alpha(a: f64) -> String {
             .to_string()
     } else {
         format!("{a:.3e}")
+    }
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::{search_note, AlphaScore};
+
+    fn scores(losses: &[(f64, f64)]) -> Vec<AlphaScore> {
+        losses.iter().map(|&(alpha, ll)| AlphaScore { alpha, validation_log_loss: Some(ll), fold_log_loss: vec![Some(ll)], error: None }).collect()
+    }
+
+    /// A clear winner is said with its margin; alphas within a hair of it are said to tie.
+    #[test]
+    fn the_note_says_when_the_penalty_barely_matters() {
+        let clear = scores(&[(0.1, 0.40), (1.0, 0.30), (10.0, 0.35)]);
+        let note = search_note(&clear, 1, 3, 0, false);
+        assert!(note.ends_with("mean validation log loss 0.3000, 0.0500 better than the next alpha"), "{note}");
+        let flat = scores(&[(0.01, 0.31172), (0.1, 0.31171), (1.0, 0.311705), (10.0, 0.3131)]);
+        let note = search_note(&flat, 2, 3, 0, false);
+        assert!(
+            note.ends_with("mean validation log loss 0.3117, 5.0e-6 better than the next alpha; every alpha from 1.000e-2 to 1 is within 0.001 of it: on these folds the penalty barely matters"),
+            "{note}"
+        );
     }
 }
