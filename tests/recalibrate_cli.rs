@@ -177,6 +177,9 @@ fn today_at_equal_volume_is_said_in_the_terminal_feasible_or_not() {
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("No threshold meets both"), "{stdout}");
     assert!(stdout.contains("  - At the same volume, today's model (threshold 287) wins as many deals as the recalibrated one (9 vs 8 won MQLs on the holdout)"), "{stdout}");
+    // Its walk-forward picks are nearest options too: marked in the report's table.
+    let report = std::fs::read_to_string(work.join("run2/report/report.md")).unwrap();
+    assert!(report.contains("A threshold marked \\* met capacity and band nowhere on its cohort: it is the nearest option.") && report.contains("| 757\\* |"), "{report}");
 }
 
 #[test]

@@ -13,12 +13,16 @@ pub(super) fn section(inputs: &ReportInputs, charts: &[Chart]) -> Section {
     let b = inputs.backtest;
     let mut blocks = Vec::new();
     if !b.walk_forward.is_empty() {
+        let p = inputs.period.word();
+        let nearest = if b.walk_forward.iter().any(|w| !w.feasible) {
+            " A threshold marked * met capacity and band nowhere on its cohort: it is the nearest option."
+        } else {
+            ""
+        };
         blocks.push(Block::Paragraph(format!(
-            "Walk-forward over {}: each {} is scored by a model fitted on {}, and the threshold picked on one {} is replayed on the next.",
+            "Walk-forward over {}: each {p} is scored by a model fitted on {}. Beside the threshold the rule picks on that {p} stands the one the same model's rule picks on the {p} before, carried forward and measured on it: does a threshold chosen today hold next {p}? (Carried from the same model, it can differ from the row above's own pick.){nearest}",
             inputs.period.count(b.walk_forward.len()),
-            inputs.period.word(),
             crate::refitted_on(inputs.period, b),
-            inputs.period.word()
         )));
         if has(charts, "stability") {
             blocks.push(Block::Figure("stability"));
@@ -69,7 +73,7 @@ fn walk_forward_table(b: &Backtest) -> Block {
                     format!("{} – {}", w.training_from, w.training_to),
                     w.auc.map_or("-".into(), |v| num(v, 3)),
                     w.calibration_slope.map_or("-".into(), |v| num(v, 2)),
-                    w.recommended_threshold.to_string(),
+                    format!("{}{}", w.recommended_threshold, if w.feasible { "" } else { "*" }),
                     num(w.mqls_per_month, 1),
                     opt_pct1(w.conversion),
                     w.carried_threshold.to_string(),
