@@ -940,6 +940,30 @@ fn an_activity_stamped_just_before_creation_is_said() {
     assert!(!out.contains("less than a day before their lead's creation"), "{out}");
 }
 
+/// Open follow-up tasks dated after the export (2 % of the events, too many to be strays)
+/// set the as-of date six weeks late: said with the activity, the date every other
+/// activity ends, and the setting that fixes it. The plain sample says nothing.
+#[test]
+fn tasks_dated_after_the_export_are_said() {
+    let dir = common::sample_copy();
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    let mut tasks = events.clone();
+    for k in 0..8000 {
+        tasks.push_str(&format!("L{:07},2026-{:02}-{:02}T10:00:00,follow_up_task\n", 1 + (k * 37) % 20000, 1 + k % 2, 1 + k % 28));
+    }
+    std::fs::write(dir.path().join("events.csv"), tasks).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("events.csv: events of \"follow_up_task\" run on until 2026-02-28 10:00:00, more than 7 days after every other activity's last event (2025-12-31 23:59:18), and set the as-of date")
+            && out.contains("set [input] as_of = \"2025-12-31 23:59:18\""),
+        "{out}"
+    );
+    let plain = common::sample_copy();
+    let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("run on until"), "{out}");
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

@@ -105,6 +105,11 @@ pub struct EventStats {
     pub after_last_lead: usize,
     #[serde(skip)]
     pub latest_by_last_lead: Option<i64>,
+    /// Activities whose events run on after every other activity's last, when the others
+    /// hold at least 90 % of the known leads' events (scheduled items: a task's due date, a
+    /// meeting booked ahead): their names, most events first, and the others' last time.
+    #[serde(skip)]
+    pub running_on: Option<(Vec<String>, i64)>,
     /// The first and last second of the days the bulk of the known leads' plausible
     /// events fall on ([`bulk_span`]).
     #[serde(skip)]
@@ -431,6 +436,10 @@ pub fn aggregate(
     // Per counted activity: its events counted in a window, and those less than a day
     // before their lead's creation (left out).
     let mut at_creation = vec![[0usize; 2]; counted_by.len()];
+    // Per activity, the known leads' events and the last of them: counted activities by
+    // number, the others by name.
+    let mut last_of_counted = vec![(0usize, i64::MIN); counted_by.len()];
+    let mut last_of_other: std::collections::HashMap<String, (usize, i64)> = std::collections::HashMap::new();
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
@@ -458,6 +467,16 @@ pub fn aggregate(
         if event.by_other_id_form {
             other_form.add(id, &leads.ids[lead]);
         }
+        let last = match event.counted {
+            Some(index) => &mut last_of_counted[index],
+            None => {
+                if !last_of_other.contains_key(activity) {
+                    last_of_other.insert(activity.to_string(), (0, i64::MIN));
+                }
+                last_of_other.get_mut(activity).expect("inserted above")
+            }
+        };
+        *last = (last.0 + 1, last.1.max(time));
         // Unsigned: a time before the first plausible day wraps past the end.
         if let Some(day) = per_day.get_mut((time.wrapping_sub(first_plausible_day * 86_400) as u64 / 86_400) as usize) {
             *day += 1;
@@ -505,6 +524,9 @@ pub fn aggregate(
     stats.layout = Some(read.layout);
     stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
+    let names = keys.activities.names();
+    let per_activity = last_of_counted.iter().zip(names).map(|(&last, name)| (name.to_string(), last)).chain(last_of_other);
+    stats.running_on = running_on(per_activity.filter(|(_, (events, _))| *events > 0).collect());
 
     check_some_match(spec, &stats, leads.ids, sample_event.as_deref())?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
@@ -539,6 +561,25 @@ pub fn aggregate(
         }
     }
     Ok(EventAggregation { stats, columns, counted_leads })
+}
+
+/// The activities whose events run on more than [`LATE_EVENT_DAYS`] after the last event of
+/// the others, when those others hold at least 90 % of the events: `(name, (events, last))`.
+fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String>, i64)> {
+    let total: usize = activities.iter().map(|(_, (n, _))| n).sum();
+    activities.sort_by(|a, b| a.1 .1.cmp(&b.1 .1).then_with(|| a.0.cmp(&b.0)));
+    let mut held = 0;
+    let bulk = activities.iter().position(|(_, (n, _))| {
+        held += n;
+        10 * held >= 9 * total
+    })?;
+    let end = activities[bulk].1 .1;
+    let mut late: Vec<&(String, (usize, i64))> = activities[bulk + 1..].iter().filter(|(_, (_, last))| *last > end + LATE_EVENT_DAYS * 86_400).collect();
+    if late.is_empty() {
+        return None;
+    }
+    late.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+    Some((late.into_iter().map(|(name, _)| name.clone()).collect(), end))
 }
 
 /// An activity whose events mostly fall less than a day before their lead's creation (at
@@ -678,6 +719,19 @@ fn is_zero(n: &usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Activities running on after the ones that hold 90 % of the events end, by more than a
+    /// week: named, most events first; a week or less, or a bulk under 90 %, is not.
+    #[test]
+    fn activities_running_on_after_the_rest_are_named() {
+        let day = 86_400;
+        let a = |name: &str, events: usize, last_day: i64| (name.to_string(), (events, last_day * day));
+        let found = super::running_on(vec![a("open", 900, 100), a("visit", 60, 98), a("task", 30, 140), a("meeting", 10, 120)]);
+        assert_eq!(found, Some((vec!["task".to_string(), "meeting".to_string()], 100 * day)));
+        assert_eq!(super::running_on(vec![a("open", 900, 100), a("task", 100, 107)]), None, "a week after is the export's own days");
+        assert_eq!(super::running_on(vec![a("open", 850, 100), a("task", 150, 140)]), None, "the rest hold under 90 %");
+        assert_eq!(super::running_on(vec![]), None);
+    }
 
     #[test]
     fn the_bulk_of_the_events_leaves_a_thousandth_aside_at_each_end() {

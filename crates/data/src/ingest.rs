@@ -435,6 +435,32 @@ fn late_stray_leads(rows: &LeadRows, latest_event: Option<i64>, at: i64, window:
     ))
 }
 
+/// Some activities dated on after every other (open tasks due next month, meetings booked
+/// ahead: too many to be strays) set the as-of date from the data: said with the
+/// activities, the date the others end, the leads whose windows they make look complete
+/// and the setting that fixes it. Not moved here, as for strays.
+fn running_on_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at: i64, window: i64) -> Option<String> {
+    let (e, spec) = (stats.events.as_ref()?, config.events.as_ref()?);
+    let (activities, end) = e.running_on.as_ref()?;
+    if *end >= at {
+        return None;
+    }
+    let judged_complete = if window > 0 { rows.created_at.iter().flatten().filter(|&&created| created + window > *end && created + window <= at).count() } else { 0 };
+    let format = mqlcal_features::calendar::format_timestamp;
+    let named: Vec<String> = activities.iter().take(3).map(|a| format!("{a:?}")).collect();
+    Some(format!(
+        "{}: events of {}{} run on until {}, more than {} days after every other activity's last event ({}), and set the as-of date: scheduled items (a task's due date, a meeting booked ahead) rather than what happened? If the export was taken at {}, {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
+        spec.path.display(),
+        named.join(", "),
+        if activities.len() > 3 { format!(" and {} more activities", activities.len() - 3) } else { String::new() },
+        format(at),
+        events::LATE_EVENT_DAYS,
+        format(*end),
+        format(*end),
+        format(*end)
+    ))
+}
+
 /// Days before the as-of date within which a won-ids layout without a way to
 /// tell open leads warns that recent leads may be counted lost too early.
 const RECENT_DAYS: i64 = 90;
@@ -466,7 +492,11 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();
     if config.as_of.is_none() {
-        stats.warnings.extend(late_strays_warning(config, rows, stats, at, window_seconds));
+        let strays = late_strays_warning(config, rows, stats, at, window_seconds);
+        if strays.is_none() {
+            stats.warnings.extend(running_on_warning(config, rows, stats, at, window_seconds));
+        }
+        stats.warnings.extend(strays);
         if let Some(strays) = late_stray_leads(rows, latest_event, at, window_seconds, config.outcome.open_after_days) {
             stats.cautions.push(strays.clone());
             stats.warnings.push(strays);
