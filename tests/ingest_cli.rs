@@ -832,6 +832,11 @@ fn a_lead_dated_a_year_late_is_said_with_its_row() {
             && said.ends_with("set [input] as_of = \"2025-12-31 23:59:18\""),
         "{said}"
     );
+    // An event as late as the lead sets the as-of date itself: the lead changes nothing.
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap() + "L0000001,2026-11-20T09:00:00,blog_visit\n";
+    std::fs::write(dir.path().join("events.csv"), events).unwrap();
+    let (_, out, _) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("typo in the year"), "{out}");
     let plain = common::sample_copy();
     let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
     assert!(!out.contains("typo in the year"), "{out}");
@@ -959,6 +964,11 @@ fn tasks_dated_after_the_export_are_said() {
             && out.contains("set [input] as_of = \"2025-12-31 23:59:18\""),
         "{out}"
     );
+    // A lead created after the tasks sets the as-of date itself: the tasks change nothing.
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    std::fs::write(dir.path().join("leads.csv"), leads.replace("L0020000,2025-12-31,", "L0020000,2026-03-15,")).unwrap();
+    let (_, out, _) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("run on until"), "{out}");
     let plain = common::sample_copy();
     let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
     assert!(!out.contains("run on until"), "{out}");

@@ -53,14 +53,15 @@ pub struct DriftHeadline {
     pub sentences: Vec<String>,
 }
 
-/// A win rate as a reader counts leads: "1 in 16"; above 40 %, in tenths ("7 in 10"), where
-/// "1 in N" would round a 74 % rate to "1 in 1"; "all" and "none" at the ends.
+/// A win rate as a reader counts leads: "1 in 16"; from a third on, in tenths ("7 in 10"),
+/// where "1 in N" would round a 74 % rate to "1 in 1" (and 40 % to "1 in 2"); "all" and
+/// "none" at the ends, "more than 9 in 10" above 90 %.
 pub fn one_in(rate: f64) -> String {
     match rate {
         r if r <= 0.0 => "none".into(),
         r if r >= 1.0 => "all".into(),
-        r if r <= 0.4 => format!("1 in {:.0}", 1.0 / r),
-        r if r > 0.95 => "more than 9 in 10".into(),
+        r if r < 1.0 / 3.0 => format!("1 in {:.0}", 1.0 / r),
+        r if r > 0.9 => "more than 9 in 10".into(),
         r => format!("{:.0} in 10", 10.0 * r),
     }
 }
@@ -142,24 +143,35 @@ impl DriftHeadline {
 /// or below it. When every training value is its own bin, a value the holdout has and
 /// training never had is a bin of its own too (as long as the bins stay few): a signal
 /// tracked only from the holdout on (0 on every training lead) would otherwise be one bin,
-/// its index 0, "stable", whatever the holdout holds.
+/// its index 0, "stable", whatever the holdout holds. With too many such values for a bin
+/// each, the holdout's values beyond training's range are a bin below it and one above it.
 fn edges(training: (&[f64], Option<&[f64]>), holdout: &[f64]) -> Vec<f64> {
     let runs = ascending_runs(training.0, training.1, FEW_VALUES);
     let mut values: Vec<f64> = runs.iter().map(|r| r.0).collect();
     values.dedup();
-    let new_in_holdout = mqlcal_metrics::Distinct::of(holdout, MAX_DISTINCT_BINS).map(|d| d.values.into_iter().filter(|v| v.is_finite()));
-    match new_in_holdout {
-        Some(seen) if values.len() <= MAX_DISTINCT_BINS => {
-            values.extend(seen);
-            values.sort_by(f64::total_cmp);
-            values.dedup();
-            if values.len() <= MAX_DISTINCT_BINS {
-                return values.into_iter().skip(1).collect();
-            }
-            edges_of(&runs)
-        }
-        _ => edges_of(&runs),
+    let (Some(&low), Some(&high)) = (values.first(), values.last()) else { return edges_of(&runs) };
+    if values.len() > MAX_DISTINCT_BINS {
+        return edges_of(&runs);
     }
+    let finite = || holdout.iter().copied().filter(|v| v.is_finite());
+    if let Some(seen) = mqlcal_metrics::Distinct::of(holdout, MAX_DISTINCT_BINS) {
+        let mut all = values.clone();
+        all.extend(seen.values.into_iter().filter(|v| v.is_finite()));
+        all.sort_by(f64::total_cmp);
+        all.dedup();
+        if all.len() <= MAX_DISTINCT_BINS {
+            return all.into_iter().skip(1).collect();
+        }
+    }
+    // Each training value its bin, then the holdout's values under and over them.
+    let mut edges: Vec<f64> = values.into_iter().skip(1).collect();
+    if finite().any(|v| v < low) {
+        edges.insert(0, low);
+    }
+    if let Some(above) = finite().filter(|&v| v > high).min_by(f64::total_cmp) {
+        edges.push(above);
+    }
+    edges
 }
 
 /// [`edges`] from the (value, leads) runs of the training values, ascending.
@@ -321,8 +333,8 @@ mod tests {
     #[test]
     fn win_rates_in_words() {
         use super::one_in;
-        let words: Vec<String> = [0.0, 1.0 / 16.0, 0.143, 0.34, 0.4, 0.41, 0.743, 0.96, 1.0].iter().map(|&r| one_in(r)).collect();
-        assert_eq!(words, ["none", "1 in 16", "1 in 7", "1 in 3", "1 in 2", "4 in 10", "7 in 10", "more than 9 in 10", "all"]);
+        let words: Vec<String> = [0.0, 1.0 / 16.0, 0.143, 0.3, 0.34, 0.4, 0.743, 0.9, 0.95, 1.0].iter().map(|&r| one_in(r)).collect();
+        assert_eq!(words, ["none", "1 in 16", "1 in 7", "1 in 3", "3 in 10", "4 in 10", "7 in 10", "9 in 10", "more than 9 in 10", "all"]);
     }
 
     #[test]
@@ -347,12 +359,19 @@ mod tests {
         let expected = (0.77 - 1.0) * (0.77f64).ln() + (0.19 - MIN_SHARE) * (0.19 / MIN_SHARE).ln() + (0.04 - MIN_SHARE) * (0.04 / MIN_SHARE).ln();
         assert_eq!(bins, 3);
         assert!((psi - expected).abs() < 1e-12 && flag(psi) == "major shift", "{psi}");
-        // Beyond a few values, the holdout's new ones fall in the nearest training bin.
+        // Beyond a few values, the holdout's new ones above training's range are one bin.
         let wide: Vec<f64> = (0..12).map(f64::from).collect();
         let (psi, bins) = stability_index(&wide, &[20.0, 21.0, 22.0]);
-        assert_eq!(bins, 12);
-        let expected = 11.0 * (MIN_SHARE - 1.0 / 12.0) * (MIN_SHARE * 12.0).ln() + (1.0 - 1.0 / 12.0) * 12f64.ln();
+        assert_eq!(bins, 13);
+        let expected = 12.0 * (MIN_SHARE - 1.0 / 12.0) * (MIN_SHARE * 12.0).ln() + (1.0 - MIN_SHARE) * (1.0 / MIN_SHARE).ln();
         assert!((psi - expected).abs() < 1e-9, "{psi} {expected}");
+        // 0 on every training lead, 0 to 20 in the holdout: a bin for 0 and one above it.
+        let holdout: Vec<f64> = (0..100).map(|i| f64::from(i % 21)).collect();
+        let (psi, bins) = stability_index(&[0.0; 50], &holdout);
+        assert_eq!(bins, 2);
+        let zero: f64 = 5.0 / 100.0;
+        let expected = (zero - 1.0) * zero.ln() + (1.0 - zero - MIN_SHARE) * ((1.0 - zero) / MIN_SHARE).ln();
+        assert!((psi - expected).abs() < 1e-9 && flag(psi) == "major shift", "{psi} {expected}");
         assert_eq!((flag(0.05), flag(0.2), flag(0.3)), ("stable", "moderate shift", "major shift"));
     }
 

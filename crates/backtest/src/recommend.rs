@@ -178,6 +178,12 @@ pub fn recommend(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f6
     infeasible(rows, c, overrides_per_month)
 }
 
+/// A row's volume as a share of capacity in the capacity rule's month (the volume
+/// `within_capacity` judges): "% over capacity" is then never negative for a row over it.
+fn rule_share(row: &ThresholdRow, c: &Constraints) -> f64 {
+    row.capacity_volume / c.capacity_per_month
+}
+
 fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) -> Recommendation {
     let capacity = c.capacity_per_month;
     let within_cap: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].within_capacity && rows[k].outcomes.conversion.is_some()).collect();
@@ -196,7 +202,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
             "No threshold fits capacity: even the strictest, {}, sends {} MQLs a month{overrides}, above the capacity of {}. Sales needs more capacity, or fewer leads must qualify.",
             strictest.threshold, volume(strictest.mqls_per_month), volume(capacity)
         );
-        options.push(option(strictest, format!("{}; {:.0} % of capacity", describe(strictest), 100.0 * strictest.capacity_utilisation)));
+        options.push(option(strictest, format!("{}; {:.0} % of capacity", describe(strictest), 100.0 * rule_share(strictest, c))));
         return Recommendation { feasible: false, threshold: strictest.threshold, row: 0, binding_constraint: Some(Binding::Capacity), summary, options };
     }
 
@@ -217,7 +223,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
         "the loosest threshold within capacity ({}, {} MQLs a month; {:.0} % of capacity in {})",
         at_capacity.threshold,
         volume(at_capacity.mqls_per_month),
-        100.0 * at_capacity.capacity_volume / capacity,
+        100.0 * rule_share(at_capacity, c),
         c.capacity_rule.describe()
     );
     // The first threshold (fewest MQLs) whose conversion is in the band.
@@ -236,7 +242,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
                 100.0 * c.band.1,
                 rows[k].threshold,
                 volume(rows[k].mqls_per_month),
-                100.0 * (rows[k].capacity_utilisation - 1.0),
+                100.0 * (rule_share(&rows[k], c) - 1.0),
             ),
         )
     } else if let (true, Some(next)) = (all_above, jump_below) {
@@ -248,7 +254,7 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
                 pct(next.outcomes.conversion.unwrap_or(f64::NAN)),
                 next.threshold,
                 volume(next.mqls_per_month),
-                if next.within_capacity { String::new() } else { format!(", {:.0} % over capacity", 100.0 * (next.capacity_utilisation - 1.0)) },
+                if next.within_capacity { String::new() } else { format!(", {:.0} % over capacity", 100.0 * (rule_share(next, c) - 1.0)) },
                 next.mqls - at_capacity.mqls,
                 next.threshold,
             ),
@@ -289,9 +295,9 @@ fn infeasible(rows: &[ThresholdRow], c: &Constraints, overrides_per_month: f64) 
 
     let verdict = |row: &ThresholdRow| -> String {
         let capacity_part = if row.within_capacity {
-            format!("within capacity ({:.0} %)", 100.0 * row.capacity_utilisation)
+            format!("within capacity ({:.0} %)", 100.0 * rule_share(row, c))
         } else {
-            format!("{:.0} % over capacity", 100.0 * (row.capacity_utilisation - 1.0))
+            format!("{:.0} % over capacity", 100.0 * (rule_share(row, c) - 1.0))
         };
         let band_part = match row.outcomes.conversion {
             None => "no decided MQLs".to_string(),

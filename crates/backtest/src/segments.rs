@@ -167,6 +167,7 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
         }
     }
     let judged = if c.capacity_rule == mqlcal_config::CapacityRule::Mean { String::new() } else { format!(", judged on {}", c.capacity_rule.describe()) };
+    let month_list = months;
     let months = months.len().max(1) as f64;
     let total_won = leads.counts(|_| true)[0];
     let row = |tier: &str, from_score: i64, counts: [u64; 3]| {
@@ -198,12 +199,20 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
         }
         None => {
             let top = scores.first().map_or(threshold, |s| s.0);
-            let at_top = scores.iter().filter(|s| s.0 == top).map(|s| s.2).sum::<u64>() as f64 / months;
+            // The top score's leads month by month, judged as the hot capacity is.
+            let mut top_months = vec![0u64; month_list.len()];
+            for s in scores.iter().filter(|s| s.0 == top) {
+                if let Ok(m) = month_list.binary_search(&s.1) {
+                    top_months[m] += s.2;
+                }
+            }
+            let at_top = month_volume(&top_months);
             (
                 vec![row("warm", threshold, leads.counts(mql))],
                 format!(
-                    "No hot tier: even the top score ({top}) sends {} leads a month, above the hot capacity of {}{judged}.",
+                    "No hot tier: even the top score ({top}) sends {} leads a month{}, above the hot capacity of {}.",
                     volume(at_top),
+                    if judged.is_empty() { String::new() } else { format!(" in {}", c.capacity_rule.describe()) },
                     volume(hot_capacity_per_month)
                 ),
             )

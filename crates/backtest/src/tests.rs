@@ -292,7 +292,7 @@ fn tiers_split_the_mqls() {
     assert_eq!(mean.hot_threshold, Some(50));
     let busiest = tiers(&scored(), 30, 0.7, &months, &c.clone().with_rule(mqlcal_config::CapacityRule::Busiest));
     assert_eq!(busiest.hot_threshold, None);
-    assert!(busiest.summary.ends_with("above the hot capacity of 0.7, judged on the busiest month."), "{}", busiest.summary);
+    assert!(busiest.summary.ends_with("even the top score (50) sends 1 leads a month in the busiest month, above the hot capacity of 0.7."), "{}", busiest.summary);
     let p75 = tiers(&scored(), 30, 1.0, &months, &c.clone().with_rule(mqlcal_config::CapacityRule::DEFAULT));
     assert_eq!(p75.hot_threshold, Some(50));
     assert!(p75.summary.contains("(hot capacity 1, judged on the 75th-percentile month)"), "{}", p75.summary);

@@ -218,7 +218,8 @@ pub struct Dates {
     pub layout: DateLayout,
     /// The column says its times are UTC where its layout does not: ISO ending in `Z`, as
     /// the HubSpot, Marketo and Salesforce APIs write it (read as plain ISO, the way a model
-    /// records it), or a Parquet timestamp with a time zone.
+    /// records it; looked for only when the layout is detected), or a Parquet timestamp
+    /// with a time zone.
     pub marked_utc: bool,
 }
 
@@ -317,7 +318,9 @@ pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, miss
                     }),
                 })
                 .collect::<Result<_, _>>()?;
-            let marked_utc = layout == DateLayout::Iso && cells().flatten().next().is_some_and(ends_in_utc_z);
+            // Only where the layout was detected: a set date_format is the analyst's word on
+            // the zone, and an events file read with one is never looked at this way.
+            let marked_utc = matches!(rule.format, DateFormat::Auto) && layout == DateLayout::Iso && cells().flatten().next().is_some_and(ends_in_utc_z);
             Ok(Dates { values, layout, marked_utc })
         }
         DataType::Date => {

@@ -107,9 +107,10 @@ pub struct EventStats {
     pub latest_by_last_lead: Option<i64>,
     /// Activities whose events run on after every other activity's last, when the others
     /// hold at least 90 % of the known leads' events (scheduled items: a task's due date, a
-    /// meeting booked ahead): their names, most events first, and the others' last time.
+    /// meeting booked ahead): their names, most events first, the others' last time and
+    /// their own last.
     #[serde(skip)]
-    pub running_on: Option<(Vec<String>, i64)>,
+    pub running_on: Option<(Vec<String>, i64, i64)>,
     /// The first and last second of the days the bulk of the known leads' plausible
     /// events fall on ([`bulk_span`]).
     #[serde(skip)]
@@ -476,7 +477,10 @@ pub fn aggregate(
                 last_of_other.get_mut(activity).expect("inserted above")
             }
         };
-        *last = (last.0 + 1, last.1.max(time));
+        // A placeholder time (9999-12-31) is no activity's last.
+        if time <= plausible_to {
+            *last = (last.0 + 1, last.1.max(time));
+        }
         // Unsigned: a time before the first plausible day wraps past the end.
         if let Some(day) = per_day.get_mut((time.wrapping_sub(first_plausible_day * 86_400) as u64 / 86_400) as usize) {
             *day += 1;
@@ -565,7 +569,7 @@ pub fn aggregate(
 
 /// The activities whose events run on more than [`LATE_EVENT_DAYS`] after the last event of
 /// the others, when those others hold at least 90 % of the events: `(name, (events, last))`.
-fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String>, i64)> {
+fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String>, i64, i64)> {
     let total: usize = activities.iter().map(|(_, (n, _))| n).sum();
     activities.sort_by(|a, b| a.1 .1.cmp(&b.1 .1).then_with(|| a.0.cmp(&b.0)));
     let mut held = 0;
@@ -578,8 +582,9 @@ fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String
     if late.is_empty() {
         return None;
     }
+    let late_last = late.iter().map(|(_, (_, last))| *last).max().unwrap_or(end);
     late.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
-    Some((late.into_iter().map(|(name, _)| name.clone()).collect(), end))
+    Some((late.into_iter().map(|(name, _)| name.clone()).collect(), end, late_last))
 }
 
 /// An activity whose events mostly fall less than a day before their lead's creation (at
@@ -727,7 +732,7 @@ mod tests {
         let day = 86_400;
         let a = |name: &str, events: usize, last_day: i64| (name.to_string(), (events, last_day * day));
         let found = super::running_on(vec![a("open", 900, 100), a("visit", 60, 98), a("task", 30, 140), a("meeting", 10, 120)]);
-        assert_eq!(found, Some((vec!["task".to_string(), "meeting".to_string()], 100 * day)));
+        assert_eq!(found, Some((vec!["task".to_string(), "meeting".to_string()], 100 * day, 140 * day)));
         assert_eq!(super::running_on(vec![a("open", 900, 100), a("task", 100, 107)]), None, "a week after is the export's own days");
         assert_eq!(super::running_on(vec![a("open", 850, 100), a("task", 150, 140)]), None, "the rest hold under 90 %");
         assert_eq!(super::running_on(vec![]), None);

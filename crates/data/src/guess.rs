@@ -38,7 +38,7 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
     };
     for (value, _) in &p.top_levels {
         let l = value.to_lowercase();
-        if won_word(&l) && !denied(&l) && no_longer(&l) {
+        if won_word(&l) && !denied(&l) && no_longer(&l) && !l.contains("lost") {
             open.push(value.clone());
         } else if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
             lost.push(value.clone());
@@ -724,12 +724,12 @@ mod tests {
     fn won_words_in_context() {
         let stage = profile(
             "Stage",
-            &[("Closed - Won't Buy", 9), ("Closed Won", 8), ("Closed - Former Customer", 7), ("Ex-customer", 6), ("evangelist", 5), ("customer", 4), ("Closed Lost", 3), ("Open", 2)],
+            &[("Closed - Won't Buy", 9), ("Closed Won", 8), ("Closed - Former Customer", 7), ("Ex-customer", 6), ("evangelist", 5), ("customer", 4), ("Closed Lost", 3), ("Open", 2), ("Closed Lost - Former Customer", 1)],
             false,
         );
         let (won, lost, open) = classify_outcomes(&stage);
         assert_eq!(won, ["Closed Won", "evangelist", "customer"]);
-        assert_eq!(lost, ["Closed - Won't Buy", "Closed Lost"]);
+        assert_eq!(lost, ["Closed - Won't Buy", "Closed Lost", "Closed Lost - Former Customer"]);
         assert_eq!(open, ["Closed - Former Customer", "Ex-customer", "Open"]);
         let reasons: Vec<(String, usize)> = (0..6)
             .map(|k| (format!("Closed Won - {}", ["New", "Upsell", "Renewal", "Expansion", "Partner", "Other"][k]), 20 - k))

@@ -390,8 +390,8 @@ fn late_stray_leads(rows: &LeadRows, latest_event: Option<i64>, at: i64, window:
         return None;
     }
     let (strays, rest_end) = (&latest[..=k], latest[k + 1].0);
-    let first_stray = strays[k].0;
-    let before = default_as_of(rest_end, latest_event.filter(|&e| e < first_stray));
+    // Events as late as the strays set the as-of date themselves: then the strays change nothing.
+    let before = default_as_of(rest_end, latest_event);
     if before >= at {
         return None;
     }
@@ -441,23 +441,26 @@ fn late_stray_leads(rows: &LeadRows, latest_event: Option<i64>, at: i64, window:
 /// and the setting that fixes it. Not moved here, as for strays.
 fn running_on_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at: i64, window: i64) -> Option<String> {
     let (e, spec) = (stats.events.as_ref()?, config.events.as_ref()?);
-    let (activities, end) = e.running_on.as_ref()?;
-    if *end >= at {
+    let (activities, end, late_last) = e.running_on.as_ref()?;
+    // The leads' own dates bound the export too: the as-of without the late activities.
+    let before = rows.created_at.iter().flatten().copied().fold(*end, i64::max);
+    if before >= at {
         return None;
     }
-    let judged_complete = if window > 0 { rows.created_at.iter().flatten().filter(|&&created| created + window > *end && created + window <= at).count() } else { 0 };
+    let judged_complete = if window > 0 { rows.created_at.iter().flatten().filter(|&&created| created + window > before && created + window <= at).count() } else { 0 };
     let format = mqlcal_features::calendar::format_timestamp;
     let named: Vec<String> = activities.iter().take(3).map(|a| format!("{a:?}")).collect();
     Some(format!(
-        "{}: events of {}{} run on until {}, more than {} days after every other activity's last event ({}), and set the as-of date: scheduled items (a task's due date, a meeting booked ahead) rather than what happened? If the export was taken at {}, {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
+        "{}: events of {}{} run on until {}, more than {} days after every other activity's last event ({}), and set the as-of date to {}: scheduled items (a task's due date, a meeting booked ahead) rather than what happened? If the export was taken at {}, {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
         spec.path.display(),
         named.join(", "),
         if activities.len() > 3 { format!(" and {} more activities", activities.len() - 3) } else { String::new() },
-        format(at),
+        format(*late_last),
         events::LATE_EVENT_DAYS,
         format(*end),
-        format(*end),
-        format(*end)
+        format(at),
+        format(before),
+        format(before)
     ))
 }
 

@@ -324,10 +324,6 @@ fn activities_spelled_apart(config: &Config, events: &EventStats) -> Vec<String>
     out
 }
 
-/// Values of a categorical signal that no level names but that are written like one it
-/// names, but for case, spaces or punctuation ("VP" beside the level "vp"; " Webinar",
-/// listed after "; " in a multi-select cell read with separator ";"). Levels match
-/// exactly, so those leads are the baseline.
 /// A flag whose `equals` lists a yes (`Yes`) while its column also says yes another way
 /// (`TRUE`, `1`: a checkbox exported differently over the years): those leads score as no,
 /// silently. Said per signal, with the `equals` that takes them all.
@@ -364,6 +360,10 @@ fn yes_written_otherwise(config: &Config, profiles: &[ColumnProfile]) -> Vec<Str
     out
 }
 
+/// Values of a categorical signal that no level names but that are written like one it
+/// names, but for case, spaces or punctuation ("VP" beside the level "vp"; " Webinar",
+/// listed after "; " in a multi-select cell read with separator ";"). Levels match
+/// exactly, so those leads are the baseline.
 fn levels_spelled_apart(config: &Config, unnamed: &[UnnamedLevel]) -> Vec<String> {
     // A listed value with spaces around it is the separator's to fix, each said alone (all
     // of these first); the others' fix is the signal's spellings in full (those it has and

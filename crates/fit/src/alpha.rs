@@ -387,12 +387,15 @@ fn search_note(
         .filter(|(k, _)| *k != best)
         .filter_map(|(_, s)| s.validation_log_loss)
         .fold(f64::INFINITY, f64::min);
-    // Alphas whose folds score within a hair of the winner's: the choice among them is noise.
-    let close: Vec<f64> = scores.iter().filter(|s| s.validation_log_loss.is_some_and(|ll| ll - best_ll <= NEGLIGIBLE_LOG_LOSS)).map(|s| s.alpha).collect();
-    let (lowest, highest) = (close.iter().copied().fold(f64::INFINITY, f64::min), close.iter().copied().fold(0.0, f64::max));
+    // The run of the grid around the winner whose folds score within a hair of it: the
+    // choice among them is noise. A run, so that an alpha inside the range never scores worse.
+    let close = |k: &usize| scores[*k].validation_log_loss.is_some_and(|ll| ll - best_ll <= NEGLIGIBLE_LOG_LOSS);
+    let first = (0..best).rev().take_while(close).last().unwrap_or(best);
+    let last = (best + 1..scores.len()).take_while(close).last().unwrap_or(best);
+    let (lowest, highest) = (scores[first].alpha, scores[last].alpha);
     let margin = runner_up - best_ll;
     let margin = if margin < 1e-4 { format!("{margin:.1e}") } else { format!("{margin:.4}") };
-    let flat = if close.len() > 1 {
+    let flat = if last > first {
         format!(
             "; every alpha from {} to {} is within {NEGLIGIBLE_LOG_LOSS} of it: on these folds the penalty barely matters",
             fmt_alpha(lowest),
@@ -450,5 +453,9 @@ mod note_tests {
             note.ends_with("mean validation log loss 0.3117, 5.0e-6 better than the next alpha; every alpha from 1.000e-2 to 1 is within 0.001 of it: on these folds the penalty barely matters"),
             "{note}"
         );
+        // A close alpha beyond a worse one is not in the range.
+        let gap = scores(&[(0.01, 0.3005), (0.1, 0.305), (1.0, 0.300), (10.0, 0.3003)]);
+        let note = search_note(&gap, 2, 3, 0, false);
+        assert!(note.ends_with("0.0003 better than the next alpha; every alpha from 1 to 10 is within 0.001 of it: on these folds the penalty barely matters"), "{note}");
     }
 }

@@ -204,8 +204,11 @@ fn equal_volume_warning(b: &Backtest) -> Option<String> {
     let today = &cmp.equal_volume.current;
     (today.outcomes.won >= cmp.candidate.outcomes.won).then(|| {
         format!(
-            "At the same volume, today's model (threshold {}) wins as many deals as the recalibrated one ({} vs {} won MQLs on the holdout): the change moves which leads are MQLs more than how many win.",
-            today.threshold, today.outcomes.won, cmp.candidate.outcomes.won
+            "At the same volume, today's model (threshold {}) wins {} the recalibrated one ({} vs {} won MQLs on the holdout): the change moves which leads are MQLs more than how many win.",
+            today.threshold,
+            if today.outcomes.won > cmp.candidate.outcomes.won { "more deals than" } else { "as many deals as" },
+            today.outcomes.won,
+            cmp.candidate.outcomes.won
         )
     })
 }
