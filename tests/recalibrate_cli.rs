@@ -86,6 +86,9 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
     // summary.json and the report list them (the sample's: the bootstrap's edge).
     let before: Vec<&str> = summary["before_deciding"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     let edge = before.iter().find(|c| c.starts_with("The threshold sits close to the limits")).expect("the sample's edge caution");
+    // The report's key figure shows the month capacity is judged on beside the mean.
+    let md = std::fs::read_to_string(run.join("report/report.md")).unwrap();
+    assert!(md.contains("**MQLs a month: 123** (capacity 130; 75th-percentile month 130)"), "{md}");
     assert!(stdout.contains(&format!("Before deciding (the backtest):\n  - {edge}")), "{stdout}");
     let (header, rows) = read_csv(&run.join("tables/thresholds.csv"));
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();

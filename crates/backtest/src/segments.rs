@@ -166,7 +166,7 @@ pub fn tiers(leads: &ScoredLeads, threshold: i64, hot_capacity_per_month: f64, m
             break;
         }
     }
-    let judged = if c.capacity_rule == mqlcal_config::CapacityRule::Mean { String::new() } else { format!(", judged on {}", c.capacity_rule.describe()) };
+    let judged = if c.capacity_rule.is_mean() { String::new() } else { format!(", judged on {}", c.capacity_rule.describe()) };
     let month_list = months;
     let months = months.len().max(1) as f64;
     let total_won = leads.counts(|_| true)[0];

@@ -54,6 +54,11 @@ impl CapacityRule {
         }
     }
 
+    /// Whether the mean month is held against capacity (the figure shown as MQLs a month).
+    pub fn is_mean(&self) -> bool {
+        matches!(self, CapacityRule::Mean)
+    }
+
     /// "the mean month", "the busiest month", "the 75th-percentile month".
     pub fn describe(&self) -> String {
         match self {

@@ -102,7 +102,13 @@ pub(super) fn key_figures(b: &Backtest) -> Vec<KeyFigure> {
         KeyFigure {
             label: "MQLs a month".into(),
             value: per_month(r.mqls_per_month),
-            against: format!("capacity {}", per_month(c.capacity_per_month)),
+            // The month capacity is judged on beside it, unless it is the mean shown above:
+            // "123 (capacity 130)" alone reads as fitting whatever the busy months send.
+            against: if c.capacity_rule.is_mean() {
+                format!("capacity {}", per_month(c.capacity_per_month))
+            } else {
+                format!("capacity {}; {} {}", per_month(c.capacity_per_month), c.capacity_rule.describe().trim_start_matches("the "), per_month(r.capacity_volume))
+            },
             likely: likely(
                 per_month(boot.mqls_per_month.low),
                 per_month(boot.mqls_per_month.high),
