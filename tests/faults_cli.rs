@@ -131,6 +131,62 @@ fn small_separations_are_one_grouped_line() {
     assert!(lines[0].contains("4 small signals or levels") && lines[0].contains("by chance, not leakage"), "{err}");
 }
 
+/// A revenue column written as money (`$1,234,567`), about half its leads' amounts unique,
+/// the rest a few round ones, outcomes drawn apart from it: ranked by amount, not by each
+/// amount's own win rate (which "separated" the unique ones by construction, AUC 0.87), so
+/// it is no leakage suspect. An amount set far higher for won leads still is one.
+#[test]
+fn money_columns_are_ranked_by_amount_for_leakage() {
+    let dir = sample_workdir();
+    let mut rng = Rng(11);
+    let mut csv = String::from("id,created,stage,annual_revenue,spend\n");
+    let round = ["$0", "$1,000,000", "$5,000,000", "$10,000,000", "$250,000"];
+    for i in 0..3000 {
+        let won = rng.next() < 0.2;
+        let revenue = if rng.next() < 0.48 {
+            format!("\"${}\"", grouped(1_000 + (rng.next() * 99_000_000.0) as u64))
+        } else {
+            format!("\"{}\"", round[(rng.next() * 5.0) as usize])
+        };
+        let spend = if won { 20_000.0 + 70_000.0 * rng.next() } else { 5_000.0 * rng.next() };
+        csv.push_str(&format!(
+            "L{i},2024-{:02}-{:02},{},{revenue},\"USD {}.{:02}\"\n",
+            1 + i % 12,
+            1 + i % 27,
+            if won { "won" } else { "lost" },
+            grouped(spend as u64),
+            (spend.fract() * 100.0) as u64
+        ));
+    }
+    write(dir.path(), "leads.csv", csv);
+    write(
+        dir.path(),
+        "c.toml",
+        "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
+         [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n[model]\nalpha = 1\n\
+         [[signals]]\nname = \"revenue_known\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"annual_revenue\"\nequals = [\"$0\"]\n",
+    );
+    let (code, out, err) = run_in(dir.path(), &["validate", "--config", "c.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let suspects = report["leakage_suspects"].to_string();
+    assert!(!suspects.contains("annual_revenue"), "{suspects}");
+    assert!(suspects.contains("\"spend\"") && suspects.contains("nearly separates"), "{suspects}");
+}
+
+/// 1234567 as "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn hidden_work_folders(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()

@@ -161,7 +161,15 @@ fn profile_column(
 
     let both = n_won > 0 && n_lost > 0;
     let separation_auc = if both {
-        Some(if numeric && distinct > 20 { separation_by_value(&cleaned, won, decimal) } else { separation_by_level(&row_levels, distinct, won) })
+        Some(if numeric && distinct > 20 {
+            separation_by_value(&cleaned, won, decimal)
+        } else if let Some(amounts) = (distinct > 20).then(|| money_amounts(&cleaned, decimal)).flatten() {
+            // An amount per lead, written as money: ranked by amount as a number column is
+            // (each amount's own win rate would "separate" by construction when most are unique).
+            separation(&amounts, won)
+        } else {
+            separation_by_level(&row_levels, distinct, won)
+        })
     } else {
         None
     };
@@ -570,6 +578,12 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
 /// not `0.125`): what [`DecimalMark::Comma`] reads as thousands.
 fn looks_grouped(v: &str) -> bool {
     !v.contains([',', 'e', 'E']) && DecimalMark::Comma.read(v).is_some()
+}
+
+/// Every cell's amount (blank lowest) when every non-blank cell is one written as money
+/// (`$1,200`); None otherwise, as soon as one is not.
+fn money_amounts(cells: &[Option<&str>], decimal: DecimalMark) -> Option<Vec<f64>> {
+    cells.iter().map(|c| c.map_or(Some(f64::NEG_INFINITY), |v| mqlcal_scorecard::money(v, decimal))).collect()
 }
 
 /// A blank cell's level in `profile_column`'s numbering (blank is a level of its own).

@@ -23,7 +23,7 @@ pub use recipe::{
     clip_and_scale, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError,
     TextTest,
 };
-pub use numbers::{band, formatted_number, DecimalMark, ReadBy};
+pub use numbers::{band, formatted_number, money, DecimalMark, ReadBy};
 pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};

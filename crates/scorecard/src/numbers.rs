@@ -62,6 +62,39 @@ impl DecimalMark {
     }
 }
 
+/// The signs of the currencies an amount is most often written with.
+const CURRENCY_SIGNS: [char; 4] = ['$', '€', '£', '¥'];
+
+/// An amount written as money (`$1,200.50`, `1.200,50 €`, `USD 1,200`, `($300)`), read with
+/// `mark` for its decimal mark (thousands grouped by the other one, or a space); None for
+/// anything without a currency's sign or code. Profiling ranks such a column by its
+/// amounts; signals still read only plain numbers (`formatted_number` says so).
+pub fn money(text: &str, mark: DecimalMark) -> Option<f64> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
+        None => (false, text),
+    };
+    let coded = CURRENCIES.iter().find_map(|code| text.strip_prefix(code).or_else(|| text.strip_suffix(code)));
+    if coded.is_none() && !text.contains(CURRENCY_SIGNS) {
+        return None;
+    }
+    let amount: String = coded.unwrap_or(text).chars().filter(|c| !CURRENCY_SIGNS.contains(c) && !c.is_whitespace()).collect();
+    // Thousands grouped three digits at a time, as the decimal comma's reading checks them:
+    // with a decimal point, the amount is read so with the marks swapped.
+    let swapped = |c: char| match c {
+        ',' => '.',
+        '.' => ',',
+        c => c,
+    };
+    let plain: String = match mark {
+        DecimalMark::Point => amount.chars().map(swapped).collect(),
+        DecimalMark::Comma => amount,
+    };
+    let value = DecimalMark::Comma.read(&plain).filter(|v| v.is_finite())?;
+    Some(if negative { -value } else { value })
+}
+
 /// Currency codes (ISO 4217) a CRM writes beside an amount.
 const CURRENCIES: [&str; 20] = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "INR", "BRL", "MXN", "CNY", "SGD", "HKD", "ZAR"];
 
@@ -104,7 +137,7 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
     // An amount with its currency's code, as multi-currency CRMs export it ("USD 1,200.00", "1.200,00 EUR").
     let coded = CURRENCIES.iter().find_map(|code| text.strip_prefix(code).or_else(|| text.strip_suffix(code)));
     let coded_amount = coded.is_some_and(|amount| plain_in(amount, &MONEY));
-    Some(if (text.contains(['$', '€', '£', '¥']) && plain(&MONEY)) || coded_amount {
+    Some(if (text.contains(CURRENCY_SIGNS) && plain(&MONEY)) || coded_amount {
         "written as money; export numbers unformatted (1200.50, not $1,200.50)"
     } else if text.ends_with('%') && plain(&['%', ',', ' ']) {
         "written as a percentage; export the plain number (12, or 0.12, as the signal's bins expect), without %"
@@ -179,6 +212,25 @@ pub fn band(text: &str, mark: DecimalMark) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_read_with_its_mark_and_nothing_else_is() {
+        for (text, mark, value) in [
+            ("$1,200.50", DecimalMark::Point, 1200.5),
+            (" USD 1,200 ", DecimalMark::Point, 1200.0),
+            ("-$75", DecimalMark::Point, -75.0),
+            ("($300)", DecimalMark::Point, -300.0),
+            ("£0", DecimalMark::Point, 0.0),
+            ("1.200,50 €", DecimalMark::Comma, 1200.5),
+            ("€ 1 200,5", DecimalMark::Comma, 1200.5),
+            ("EUR 12", DecimalMark::Comma, 12.0),
+        ] {
+            assert_eq!(money(text, mark), Some(value), "{text}");
+        }
+        for other in ["1200", "1,200", "(300)", "$", "$abc", "USD", "$1-$5", "12%", "$NaN", "$inf", "1.200,50 €"] {
+            assert_eq!(money(other, DecimalMark::Point), None, "{other}");
+        }
+    }
 
     #[test]
     fn bands_are_read_with_their_bounds_and_nothing_else_is() {
