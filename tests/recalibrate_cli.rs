@@ -89,6 +89,9 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
     // The report's key figure shows the month capacity is judged on beside the mean.
     let md = std::fs::read_to_string(run.join("report/report.md")).unwrap();
     assert!(md.contains("**MQLs a month: 123** (capacity 130; 75th-percentile month 130)"), "{md}");
+    // So do the terminal and summary.json.
+    assert!(stdout.contains("(capacity 130; 75th-percentile month 130)"), "{stdout}");
+    assert_eq!(summary["recommended"]["capacity_judged_on"], serde_json::json!(["the 75th-percentile month", 130.0]));
     assert!(stdout.contains(&format!("Before deciding (the backtest):\n  - {edge}")), "{stdout}");
     let (header, rows) = read_csv(&run.join("tables/thresholds.csv"));
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();

@@ -117,11 +117,12 @@ fn render(summary: &Summary, verbose: bool) -> String {
     );
     let _ = writeln!(
         s,
-        "  MQLs per month  {:>7.1}   {conf} interval {:.1}-{:.1}   (capacity {:.0})",
+        "  MQLs per month  {:>7.1}   {conf} interval {:.1}-{:.1}   (capacity {:.0}{})",
         r.mqls_per_month.value.unwrap_or(f64::NAN),
         r.mqls_per_month.low,
         r.mqls_per_month.high,
-        r.capacity_per_month
+        r.capacity_per_month,
+        r.capacity_judged_on.as_ref().map_or(String::new(), |(month, volume)| format!("; {} {volume:.0}", month.trim_start_matches("the ")))
     );
     let _ = writeln!(
         s,

@@ -31,6 +31,10 @@ pub struct Recommended {
     pub p_constraints_hold: f64,
     pub confidence: f64,
     pub capacity_per_month: f64,
+    /// The month held against capacity when it is not the mean ("the 75th-percentile month"),
+    /// and the threshold's MQLs in it: the mean alone reads as fitting whatever busy months send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_judged_on: Option<(String, f64)>,
     pub target_conversion: (f64, f64),
     pub sentence: String,
 }
@@ -195,6 +199,7 @@ fn recommended(run: &Backtested, model: &Model) -> Recommended {
         p_constraints_hold: boot.p_constraints_hold,
         confidence: boot.confidence,
         capacity_per_month: b.constraints.capacity_per_month,
+        capacity_judged_on: (!b.constraints.capacity_rule.is_mean()).then(|| (b.constraints.capacity_rule.describe(), row.capacity_volume)),
         target_conversion: b.constraints.band,
         sentence: b.recommendation.summary.clone(),
     }
