@@ -298,10 +298,12 @@ fn non_utf8_text_is_located() {
 #[test]
 fn validate_reports_warnings_and_errors() {
     let dir = small_project();
-    // Q1 has one won and one lost; make Q2 all won: a warning, exit 0.
+    // Q1 has one won and one lost; make Q2 all won: a warning. Too few to fit on: an
+    // error, exit 1, as the fit would refuse (the warnings still said).
     write(dir.path(), "leads.csv", SMALL_LEADS.replace("a4,2024-04-15,Lost", "a4,2024-04-15,Won"));
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error: the training cohort 2024-Q1 holds 1 won and 1 lost leads whose windows are complete: a fit needs at least 10 of each"), "{out}");
     assert!(out.contains("only one outcome") && out.contains("2024-Q2 (2 won, 0 lost)"), "{out}");
     assert!(out.contains("title = \"Manager\": 1 leads"), "{out}");
     assert!(out.contains("1 for unknown leads"), "{out}");

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use mqlcal_config::{Config, DecimalMark, Duplicates, Layout, SignalSource};
+use mqlcal_features::split::Split;
 use mqlcal_features::{calendar, FeatureTable, Outcome, OutcomeCounts};
 use serde::Serialize;
 
@@ -175,8 +176,10 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     // no training cohort.
     // (Not without both outcomes: that error says it better.)
     let split = mqlcal_features::split::split(table, &config.model);
-    if let (Err(refused), true) = (&split, counts.won > 0 && counts.lost > 0) {
-        errors.push(refused.0.clone());
+    match (&split, counts.won > 0 && counts.lost > 0) {
+        (Err(refused), true) => errors.push(refused.0.clone()),
+        (Ok(split), true) => errors.extend(too_few_to_train(split, table)),
+        _ => {}
     }
     if let Some(events) = &stats.events {
         warnings.extend(unused_activities(events));
@@ -287,6 +290,24 @@ fn data_errors(config: &Config, stats: &IngestStats, counts: &OutcomeCounts) -> 
         ));
     }
     errors
+}
+
+/// The fit's refusal of training cohorts with too few won or lost leads, said before it is run.
+fn too_few_to_train(split: &Split, table: &FeatureTable) -> Option<String> {
+    let min = mqlcal_features::split::MIN_TRAINING_OUTCOMES;
+    let c = split.training_outcomes(table);
+    let cohorts = match split.training_cohorts.as_slice() {
+        [one] => format!("the training cohort {one} holds"),
+        [first, .., last] => format!("the training cohorts ({first} to {last}) hold"),
+        [] => "the training cohorts hold".to_string(),
+    };
+    (c.won < min || c.lost < min).then(|| {
+        format!(
+            "{cohorts} {} won and {} lost leads whose windows are complete: a fit needs at least {min} of each; \
+             give it more decided leads (a longer export, or a wider [model] training_cohorts)",
+            c.won, c.lost
+        )
+    })
 }
 
 /// Activities in the events file that no signal counts, as one warning.

@@ -42,6 +42,21 @@ pub struct Split {
     pub warnings: Vec<String>,
 }
 
+/// A fit needs at least this many won and this many lost leads among its training rows
+/// (fewer give weights that one lead more or less would turn around).
+pub const MIN_TRAINING_OUTCOMES: usize = 10;
+
+impl Split {
+    /// Won and lost leads of the training rows (open ones are never training rows).
+    pub fn training_outcomes(&self, table: &FeatureTable) -> crate::OutcomeCounts {
+        let mut counts = crate::OutcomeCounts::default();
+        for &i in &self.training_rows {
+            counts.add(table.outcomes[i], table.leads_at(i) as usize);
+        }
+        counts
+    }
+}
+
 /// The cohorts older than the training window, in words ("" when none): every place that
 /// lists what a run trained on says it so.
 pub fn before_window_sentence(before_window: &[String], training_cohorts: usize) -> String {

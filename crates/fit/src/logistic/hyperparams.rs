@@ -49,7 +49,7 @@ impl FitParams {
             max_iterations: 20,
             gradient_tolerance: 1e-6,
             newton_steps: 50,
-            min_per_outcome: 10,
+            min_per_outcome: mqlcal_features::split::MIN_TRAINING_OUTCOMES,
             standard_errors: true,
         })
     }
