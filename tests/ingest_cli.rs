@@ -814,6 +814,31 @@ fn event_times_in_utc_z_beside_local_creation_dates_are_said() {
     assert!(!out.contains("zone's offset"), "{out}");
 }
 
+/// Leads created after a set `[input] as_of` are said as such (not only as unfinished
+/// windows), with how many are already decided; the plain sample says nothing.
+#[test]
+fn leads_created_after_a_set_as_of_are_said() {
+    let dir = common::sample_copy();
+    let config = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    let set = config.replacen("[input]\n", "[input]\nas_of = \"2025-11-30\"\n", 1);
+    assert_ne!(set, config);
+    std::fs::write(dir.path().join("set.toml"), set).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "set.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let said = out.lines().find(|l| l.contains("were created after [input] as_of")).unwrap_or_else(|| panic!("{out}"));
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    let december = leads.lines().filter(|l| l.split(',').nth(1).is_some_and(|c| c.starts_with("2025-12"))).count();
+    assert!(december > 100, "{december}");
+    assert!(
+        said.contains(&format!("{december} leads were created after [input] as_of = 2025-11-30 23:59:59 (2025-12-01"))
+            && said.contains("already decided: at that date they did not exist")
+            && said.ends_with("set as_of to its date or leave it out"),
+        "{said}"
+    );
+    let (_, out, _) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("created after [input] as_of"), "{out}");
+}
+
 /// One lead whose creation date has the wrong year (2026 for 2025) sets the as-of date
 /// almost a year late: said with its row, what the date would be without it, how many
 /// windows it makes look complete, and the setting that fixes it. The plain sample says nothing.

@@ -494,6 +494,9 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     };
     stats.as_of = Some(at);
     let window_seconds = config.window_seconds();
+    if config.as_of.is_some() {
+        stats.warnings.extend(created_after_as_of(config, rows, at));
+    }
     if config.as_of.is_none() {
         let strays = late_strays_warning(config, rows, stats, at, window_seconds);
         if strays.is_none() {
@@ -534,6 +537,24 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
         }
     }
     Ok(Some(AsOf { at, window_seconds }))
+}
+
+/// Leads created after a set `[input] as_of`: they did not exist at that date, so they are
+/// neither fitted on nor judged (counted with the unfinished windows), and their outcomes
+/// are ones the date could not know. Said, with their span and how many are decided.
+fn created_after_as_of(config: &Config, rows: &LeadRows, at: i64) -> Option<String> {
+    let after: Vec<(i64, Outcome)> = rows.created_at.iter().zip(&rows.outcomes).filter_map(|(c, &o)| c.filter(|&c| c > at).map(|c| (c, o))).collect();
+    let (first, last) = (after.iter().map(|a| a.0).min()?, after.iter().map(|a| a.0).max()?);
+    let decided = after.iter().filter(|a| a.1 != Outcome::Open).count();
+    let format = mqlcal_features::calendar::format_timestamp;
+    Some(format!(
+        "{}: {} leads were created after [input] as_of = {} ({} to {}), {decided} of them already decided: at that date they did not exist, so they are neither fitted on nor judged (counted with the unfinished windows). If the export was taken later, set as_of to its date or leave it out",
+        config.source_path.display(),
+        after.len(),
+        format(at),
+        format(first),
+        format(last)
+    ))
 }
 
 /// (column, why it is needed) for the lead files.
