@@ -124,6 +124,32 @@ fn the_shop_funnel_keeps_its_auc_in_points() {
     assert!(drift.contains("The model expects"), "{drift}");
 }
 
+/// Judged on its latest month alone (monthly cohorts, the default holdout), the shop's
+/// volume is one month's: the recommendation and the cautions say so, since the
+/// 75th-percentile month is then that month. Two held-out months are still few.
+#[test]
+fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
+    let dir = tempfile::tempdir().unwrap();
+    shop_sessions(dir.path());
+    let config = shop_config(dir.path(), "binned.toml", "bins = \"auto\"");
+    let text = std::fs::read_to_string(&config).unwrap();
+    write(dir.path(), "one.toml", text.replace("holdout_cohorts = 2\n", ""));
+    let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "one.toml", "--out", "one", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["holdout_cohorts"], serde_json::json!(["2017-12"]));
+    let sentence = summary["recommended"]["sentence"].as_str().unwrap();
+    assert!(sentence.contains("Month by month: one complete month only, so no spread between months is measured (the 75th-percentile month is that month)."), "{sentence}");
+    let before = summary["before_deciding"].to_string();
+    assert!(before.contains("MQLs a month rest on one complete month (2017-12): how much a month's volume varies is not measured"), "{before}");
+
+    let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "binned.toml", "--out", "two", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    let before = summary["before_deciding"].to_string();
+    assert!(before.contains("MQLs a month rest on 2 complete months (2017-11 and 2017-12)"), "{before}");
+    assert!(summary["recommended"]["sentence"].as_str().unwrap().contains("Month by month it sends"));
+}
 
 /// The true log-odds of the U-shaped effect: high at both ends (highest at the
 /// top), low in the middle.

@@ -155,6 +155,12 @@ fn confident_pick(rows: &[ThresholdRow], min: f64) -> Option<usize> {
 
 /// " Month by month it sends 98–131 MQLs; 1 of 5 complete months over capacity (the 75th-percentile month is held against capacity)."
 fn month_sentence(row: &ThresholdRow, judged: &Judged, c: &Constraints) -> String {
+    if judged.months.len() == 1 {
+        return format!(
+            " Month by month: one complete month only, so no spread between months is measured ({} is that month).",
+            c.capacity_rule.describe()
+        );
+    }
     format!(
         " Month by month it sends {}–{} MQLs; {} of {} complete months over the capacity of {} ({} is held against capacity).",
         row.quietest_month_mqls,

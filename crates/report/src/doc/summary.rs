@@ -200,7 +200,24 @@ fn after_drift(b: &Backtest, period: Period) -> Vec<String> {
         ));
     }
     out.extend(carried_warning(b, period));
+    out.extend(few_months_warning(b));
     out
+}
+
+/// Complete months of volume under which a month's spread is not measured.
+const FEW_VOLUME_MONTHS: usize = 3;
+
+/// MQLs a month measured on one or two complete months: the capacity check holds one
+/// month's volume, whatever the rule, and how much months differ is unknown.
+fn few_months_warning(b: &Backtest) -> Option<String> {
+    let (first, last) = (b.volume_months.first()?, b.volume_months.last()?);
+    (b.months < FEW_VOLUME_MONTHS).then(|| {
+        let months = if b.months == 1 { format!("one complete month ({first})") } else { format!("{} complete months ({first} and {last})", b.months) };
+        format!(
+            "MQLs a month rest on {months}: how much a month's volume varies is not measured, so {} against capacity says little of a busy month. Hold out more cohorts ([model] holdout_cohorts), or longer ones ([cohorts] period), before trusting the capacity check.",
+            b.constraints.capacity_rule.describe()
+        )
+    })
 }
 
 /// Today's model at the same volume wins as many deals: the change is not worth much
