@@ -134,7 +134,10 @@ fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
     let config = shop_config(dir.path(), "binned.toml", "bins = \"auto\"");
     let text = std::fs::read_to_string(&config).unwrap();
     write(dir.path(), "one.toml", text.replace("holdout_cohorts = 2\n", ""));
-    let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "one.toml", "--out", "one", "--json"]);
+    let (code, text, err) = run_in(dir.path(), &["recalibrate", "--config", "one.toml", "--out", "one"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("MQLs per month measured over 1 complete month (2017-12)\n"), "{text}");
+    let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "one.toml", "--out", "one", "--force", "--json"]);
     assert_eq!(code, 0, "{err}");
     let summary: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(summary["holdout_cohorts"], serde_json::json!(["2017-12"]));
@@ -147,7 +150,7 @@ fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
     assert_eq!(code, 0, "{err}");
     let summary: Value = serde_json::from_str(&out).unwrap();
     let before = summary["before_deciding"].to_string();
-    assert!(before.contains("MQLs a month rest on 2 complete months (2017-11 and 2017-12)"), "{before}");
+    assert!(before.contains("MQLs a month rest on 2 complete months (2017-11 and 2017-12): how much a month's volume varies is measured on those alone"), "{before}");
     assert!(summary["recommended"]["sentence"].as_str().unwrap().contains("Month by month it sends"));
 }
 

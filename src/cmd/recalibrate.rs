@@ -101,7 +101,10 @@ fn render(summary: &Summary, verbose: bool) -> String {
         let _ = writeln!(s, "Not yet judged: {}", summary.not_yet_judged.join("; "));
     }
     if let (Some(first), Some(last)) = (summary.volume_months.first(), summary.volume_months.last()) {
-        let _ = writeln!(s, "MQLs per month measured over {} complete months ({first} to {last})", summary.holdout_months);
+        let _ = match summary.holdout_months {
+            1 => writeln!(s, "MQLs per month measured over 1 complete month ({first})"),
+            n => writeln!(s, "MQLs per month measured over {n} complete months ({first} to {last})"),
+        };
     }
     if let Some(t) = &summary.two_axis {
         let _ = writeln!(s, "\nMQL rule: two-axis, fit >= {} and engagement >= {} (the model file and exports use it).", t.fit_min, t.engagement_min);

@@ -212,9 +212,13 @@ const FEW_VOLUME_MONTHS: usize = 3;
 fn few_months_warning(b: &Backtest) -> Option<String> {
     let (first, last) = (b.volume_months.first()?, b.volume_months.last()?);
     (b.months < FEW_VOLUME_MONTHS).then(|| {
-        let months = if b.months == 1 { format!("one complete month ({first})") } else { format!("{} complete months ({first} and {last})", b.months) };
+        let (months, spread) = if b.months == 1 {
+            (format!("one complete month ({first})"), "not measured")
+        } else {
+            (format!("{} complete months ({first} and {last})", b.months), "measured on those alone")
+        };
         format!(
-            "MQLs a month rest on {months}: how much a month's volume varies is not measured, so {} against capacity says little of a busy month. Hold out more cohorts ([model] holdout_cohorts), or longer ones ([cohorts] period), before trusting the capacity check.",
+            "MQLs a month rest on {months}: how much a month's volume varies is {spread}, so {} against capacity says little of a busy month. Hold out more cohorts ([model] holdout_cohorts), or longer ones ([cohorts] period), before trusting the capacity check.",
             b.constraints.capacity_rule.describe()
         )
     })
