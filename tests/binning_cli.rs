@@ -145,6 +145,11 @@ fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
     assert!(sentence.contains("Month by month: one complete month only, so no spread between months is measured (the 75th-percentile month is that month)."), "{sentence}");
     let before = summary["before_deciding"].to_string();
     assert!(before.contains("MQLs a month rest on one complete month (2017-12): how much a month's volume varies is not measured"), "{before}");
+    // The threshold chart draws one volume line, said as the one month, with no busiest month apart.
+    let chart = std::fs::read_to_string(dir.path().join("one/report/thresholds.svg")).unwrap();
+    assert!(chart.contains("MQLs in the one complete month") && !chart.contains("busiest month"), "{chart}");
+    let md = std::fs::read_to_string(dir.path().join("one/report/report.md")).unwrap();
+    assert!(md.contains("on the holdout (one complete month's, so no busiest month apart)"), "{md}");
 
     let (code, out, err) = run_in(dir.path(), &["recalibrate", "--config", "binned.toml", "--out", "two", "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -152,6 +157,8 @@ fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
     let before = summary["before_deciding"].to_string();
     assert!(before.contains("MQLs a month rest on 2 complete months (2017-11 and 2017-12): how much a month's volume varies is measured on those alone"), "{before}");
     assert!(summary["recommended"]["sentence"].as_str().unwrap().contains("Month by month it sends"));
+    let chart = std::fs::read_to_string(dir.path().join("two/report/thresholds.svg")).unwrap();
+    assert!(chart.contains("busiest month") && chart.contains("MQLs a month (mean)"));
 }
 
 /// The true log-odds of the U-shaped effect: high at both ends (highest at the

@@ -70,8 +70,9 @@ impl Figure for Thresholds<'_> {
 
     fn caption(&self) -> String {
         let c = &self.b.constraints;
+        let volume = if self.b.months == 1 { "one complete month's, so no busiest month apart" } else { "mean, and the busiest month" };
         format!(
-            "Top: MQLs a month at each threshold on the holdout (mean, and the busiest month), against sales capacity ({:.0} a month). Bottom: the share of decided MQLs that won, with its {} Wilson interval, against the target band {:.0}–{:.0} %. Shown from 20 MQLs up to a busiest month of {MAX_VOLUME_OVER_CAPACITY}× capacity, and every threshold the text names.",
+            "Top: MQLs a month at each threshold on the holdout ({volume}), against sales capacity ({:.0} a month). Bottom: the share of decided MQLs that won, with its {} Wilson interval, against the target band {:.0}–{:.0} %. Shown from 20 MQLs up to a busiest month of {MAX_VOLUME_OVER_CAPACITY}× capacity, and every threshold the text names.",
             c.capacity_per_month,
             level(c.confidence),
             100.0 * c.band.0,
@@ -103,9 +104,11 @@ impl Thresholds<'_> {
         let c = &self.b.constraints;
         let rec = self.b.recommendation.threshold;
         let y_max = self.volume_max(rows);
-        let header = Header::new(None)
-            .key(Key::Line(HOLDOUT.mix(0.35), 2), "busiest month")
-            .key(Key::Line(rgba(HOLDOUT), 4), "MQLs a month (mean)")
+        // One month's volume is its own busiest month: one line, said as what it is.
+        let one_month = self.b.months == 1;
+        let header = if one_month { Header::new(None) } else { Header::new(None).key(Key::Line(HOLDOUT.mix(0.35), 2), "busiest month") };
+        let header = header
+            .key(Key::Line(rgba(HOLDOUT), 4), if one_month { "MQLs in the one complete month" } else { "MQLs a month (mean)" })
             .key(Key::Dashed(rgba(CAPACITY), 3), format!("capacity: {:.0} a month", c.capacity_per_month));
         let mut volume = plot_area(panel, header.height(panel), 50, 110)
             .build_cartesian_2d(x_min..x_max, 0.0..y_max)
@@ -113,9 +116,11 @@ impl Thresholds<'_> {
         mesh(&mut volume, "", "MQLs per month", &|v| format!("{v:.0}"), &|v| format!("{v:.0}"))?;
         let busiest: Vec<(f64, f64)> = rows.iter().map(|r| (r.threshold as f64, r.busiest_month_mqls as f64)).collect();
         let mean: Vec<(f64, f64)> = rows.iter().map(|r| (r.threshold as f64, r.mqls_per_month)).collect();
-        volume
-            .draw_series(LineSeries::new(busiest.clone(), HOLDOUT.mix(0.35).stroke_width(2)))
-            .map_err(err)?;
+        if !one_month {
+            volume
+                .draw_series(LineSeries::new(busiest.clone(), HOLDOUT.mix(0.35).stroke_width(2)))
+                .map_err(err)?;
+        }
         volume.draw_series(LineSeries::new(mean.clone(), HOLDOUT.stroke_width(4))).map_err(err)?;
         volume
             .draw_series(DashedLineSeries::new(
