@@ -496,8 +496,7 @@ fn judge_as_of(config: &Config, rows: &mut LeadRows, stats: &mut IngestStats) ->
     let window_seconds = config.window_seconds();
     if config.as_of.is_some() {
         stats.warnings.extend(created_after_as_of(config, rows, at));
-    }
-    if config.as_of.is_none() {
+    } else {
         let strays = late_strays_warning(config, rows, stats, at, window_seconds);
         if strays.is_none() {
             stats.warnings.extend(running_on_warning(config, rows, stats, at, window_seconds));
