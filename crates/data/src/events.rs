@@ -440,7 +440,8 @@ pub fn aggregate(
     // Per activity, the known leads' events and the last of them: counted activities by
     // number, the others by name.
     let mut last_of_counted = vec![(0usize, i64::MIN); counted_by.len()];
-    let mut last_of_other: std::collections::HashMap<String, (usize, i64)> = std::collections::HashMap::new();
+    // Keyed by the activity's text without a String per event (`entry_ref` allocates only for a new one).
+    let mut last_of_other: polars::prelude::PlHashMap<String, (usize, i64)> = Default::default();
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     let mut count = |event: Event<'_>| {
@@ -470,12 +471,7 @@ pub fn aggregate(
         }
         let last = match event.counted {
             Some(index) => &mut last_of_counted[index],
-            None => {
-                if !last_of_other.contains_key(activity) {
-                    last_of_other.insert(activity.to_string(), (0, i64::MIN));
-                }
-                last_of_other.get_mut(activity).expect("inserted above")
-            }
+            None => last_of_other.entry_ref(activity).or_insert((0, i64::MIN)),
         };
         // A placeholder time (9999-12-31) is no activity's last.
         if time <= plausible_to {
