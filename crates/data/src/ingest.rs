@@ -351,7 +351,7 @@ fn late_strays_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at
     if window <= 0 {
         return None;
     }
-    let judged_complete = rows.created_at.iter().flatten().filter(|&&created| created + window > before && created + window <= at).count();
+    let judged_complete = judged_complete_by_late_as_of(rows.created_at.iter().flatten().copied(), window, before, at);
     let format = mqlcal_features::calendar::format_timestamp;
     Some(format!(
         "{}: {} events are dated more than {} days after the last lead's creation, up to {}, and set the as-of date: too few to be the days the export covers (a scheduled meeting, a webinar's date?). If the export was taken at {} (the latest event before them), {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
@@ -362,6 +362,17 @@ fn late_strays_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at
         format(before),
         format(before)
     ))
+}
+
+/// Of leads created at `created`, those whose windows are complete at the as-of date `at`
+/// but were not at `before`, the date the export was more likely taken: what an as-of date
+/// set too late judges complete (none without a window). The maturity rule's own test.
+fn judged_complete_by_late_as_of(created: impl Iterator<Item = i64>, window_seconds: i64, before: i64, at: i64) -> usize {
+    if window_seconds <= 0 {
+        return 0;
+    }
+    let (late, likely) = (AsOf { at, window_seconds }, AsOf { at: before, window_seconds });
+    created.filter(|&c| late.window_complete(c) && !likely.window_complete(c)).count()
 }
 
 /// Days between the latest lead and every other beyond which the latest are strays.
@@ -397,7 +408,7 @@ fn late_stray_leads(rows: &LeadRows, latest_event: Option<i64>, at: i64, window:
     }
     let stray_rows: HashSet<usize> = strays.iter().map(|s| s.1).collect();
     let others = || rows.created_at.iter().enumerate().filter(|(i, _)| !stray_rows.contains(i)).filter_map(|(i, c)| c.map(|c| (i, c)));
-    let windows = if window > 0 { others().filter(|&(_, c)| c + window > before && c + window <= at).count() } else { 0 };
+    let windows = judged_complete_by_late_as_of(others().map(|(_, c)| c), window, before, at);
     let stale = open_after_days.map_or(0, |days| {
         let limit = i64::from(days) * 86_400;
         others().filter(|&(i, c)| rows.outcomes[i] == Outcome::Open && at - c >= limit && before - c < limit).count()
@@ -447,7 +458,7 @@ fn running_on_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at:
     if before >= at {
         return None;
     }
-    let judged_complete = if window > 0 { rows.created_at.iter().flatten().filter(|&&created| created + window > before && created + window <= at).count() } else { 0 };
+    let judged_complete = judged_complete_by_late_as_of(rows.created_at.iter().flatten().copied(), window, before, at);
     let format = mqlcal_features::calendar::format_timestamp;
     let named: Vec<String> = activities.iter().take(3).map(|a| format!("{a:?}")).collect();
     Some(format!(
