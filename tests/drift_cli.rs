@@ -152,25 +152,31 @@ fn drift_month_range_and_confidence_are_stated() {
     assert!(strict["summary"].as_str().unwrap().contains("(the busiest month is that month)"), "{}", strict["summary"]);
 }
 
+/// Rewrite the leads file line by line (header included, as line 0): `edit` changes a
+/// line's comma-separated fields in place.
+fn rewrite_leads(leads: &Path, edit: impl Fn(usize, &mut Vec<&str>)) {
+    let text = std::fs::read_to_string(leads).unwrap();
+    let mut rewritten = String::new();
+    for (k, line) in text.lines().enumerate() {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        edit(k, &mut fields);
+        rewritten.push_str(&fields.join(","));
+        rewritten.push('\n');
+    }
+    std::fs::write(leads, rewritten).unwrap();
+}
+
 /// A holdout month where three leads in four win: its win rate is said in tenths, not
 /// rounded to "1 in 1", in the backtest's drift sentence and in the report's summary.
 #[test]
 fn a_high_win_rate_is_said_in_tenths() {
     let dir = tempfile::tempdir().unwrap();
-    let leads = drifting_funnel(dir.path());
-    let text = std::fs::read_to_string(&leads).unwrap();
-    let mut rewritten = String::new();
-    for (k, line) in text.lines().enumerate() {
-        let fields: Vec<&str> = line.split(',').collect();
+    rewrite_leads(&drifting_funnel(dir.path()), |k, fields| {
         if fields[1].starts_with("2024-12") {
-            let stage = if k % 4 == 0 { "lost" } else { "won" };
-            rewritten.push_str(&format!("{},{stage}\n", fields[..fields.len() - 1].join(",")));
-        } else {
-            rewritten.push_str(line);
-            rewritten.push('\n');
+            let last = fields.len() - 1;
+            fields[last] = if k % 4 == 0 { "lost" } else { "won" };
         }
-    }
-    std::fs::write(&leads, rewritten).unwrap();
+    });
     let plain = config(dir.path(), "plain.toml", "alpha = 1", "");
     let (code, out, err) = run_in(dir.path(), &["backtest", "--config", plain.to_str().unwrap(), "--out", "bt", "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -189,18 +195,11 @@ fn a_high_win_rate_is_said_in_tenths() {
 #[test]
 fn a_signal_tracked_only_in_the_holdout_is_a_shift() {
     let dir = tempfile::tempdir().unwrap();
-    let leads = drifting_funnel(dir.path());
-    let text = std::fs::read_to_string(&leads).unwrap();
-    let mut rewritten = String::new();
-    for line in text.lines() {
-        let mut fields: Vec<&str> = line.split(',').collect();
+    rewrite_leads(&drifting_funnel(dir.path()), |_, fields| {
         if fields[1].starts_with("2024-") && !fields[1].starts_with("2024-12") {
             fields[6] = "0";
         }
-        rewritten.push_str(&fields.join(","));
-        rewritten.push('\n');
-    }
-    std::fs::write(&leads, rewritten).unwrap();
+    });
     let plain = config(dir.path(), "plain.toml", "alpha = 1", "");
     let (code, _, err) = run_in(dir.path(), &["backtest", "--config", plain.to_str().unwrap(), "--out", "bt"]);
     assert_eq!(code, 0, "{err}");

@@ -116,12 +116,9 @@ fn small_separations_are_one_grouped_line() {
         csv.push_str(&format!("L{i},2024-{:02}-{:02},{},{size:.2},{tiny}\n", 1 + i % 12, 1 + i % 27, if won { "won" } else { "lost" }));
     }
     write(dir.path(), "leads.csv", csv);
-    write(
+    monthly_config(
         dir.path(),
-        "c.toml",
-        "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
-         [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n[model]\nalpha = 1\n\
-         [[signals]]\nname = \"size\"\naxis = \"fit\"\nkind = \"numeric\"\ncolumn = \"size\"\n\
+        "[[signals]]\nname = \"size\"\naxis = \"fit\"\nkind = \"numeric\"\ncolumn = \"size\"\n\
          [[signals]]\nname = \"tiny\"\naxis = \"fit\"\nkind = \"categorical\"\ncolumn = \"tiny\"\nlevels = [\"rare0\", \"rare1\", \"rare2\", \"rare3\"]\n",
     );
     let (code, _, err) = run_in(dir.path(), &["fit", "--config", "c.toml", "-o", "m.json"]);
@@ -159,19 +156,21 @@ fn money_columns_are_ranked_by_amount_for_leakage() {
         ));
     }
     write(dir.path(), "leads.csv", csv);
-    write(
-        dir.path(),
-        "c.toml",
-        "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
-         [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n[model]\nalpha = 1\n\
-         [[signals]]\nname = \"revenue_known\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"annual_revenue\"\nequals = [\"$0\"]\n",
-    );
+    monthly_config(dir.path(), "[[signals]]\nname = \"revenue_known\"\naxis = \"fit\"\nkind = \"flag\"\ncolumn = \"annual_revenue\"\nequals = [\"$0\"]\n");
     let (code, out, err) = run_in(dir.path(), &["validate", "--config", "c.toml", "--json"]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let suspects = report["leakage_suspects"].to_string();
     assert!(!suspects.contains("annual_revenue"), "{suspects}");
     assert!(suspects.contains("\"spend\"") && suspects.contains("nearly separates"), "{suspects}");
+}
+
+/// `c.toml` for a `leads.csv` of id, created, stage (won or lost) and other columns, in
+/// monthly cohorts of 2024, alpha 1, with `signals`.
+fn monthly_config(dir: &std::path::Path, signals: &str) {
+    let head = "[input]\nleads = \"leads.csv\"\nas_of = \"2024-12-31\"\n[columns]\nid = \"id\"\ncreated_at = \"created\"\noutcome = \"stage\"\n\
+                [outcome]\nwon = [\"won\"]\nlost = [\"lost\"]\n[cohorts]\nperiod = \"month\"\n[model]\nalpha = 1\n";
+    write(dir, "c.toml", format!("{head}{signals}"));
 }
 
 /// 1234567 as "1,234,567".
