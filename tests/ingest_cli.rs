@@ -931,6 +931,64 @@ fn event_ids_a_spreadsheet_rounded_are_said() {
     );
 }
 
+/// Leads keyed by e-mail addresses as typed (`Lead.0000001@Example.com`) and events from a
+/// system that lower-cases them: the ids match only ignoring case. They are not matched
+/// (the exported SQL and the scorer join ids as written, and Salesforce's 15-character ids
+/// differ by case alone), but validate, features and score say how many match so and what
+/// to change, instead of only that events belong to no known lead; when none match as
+/// written, the error says it too.
+#[test]
+fn event_ids_in_another_case_are_said() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    // Each line's id (L0000001) as an address, typed or lower-cased on the lines `lower` picks.
+    let addresses = |text: &str, lower: &dyn Fn(usize) -> bool| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(k, line)| {
+                if k == 0 {
+                    return format!("{line}\n");
+                }
+                let (id, rest) = line.split_once(',').unwrap();
+                let address = format!("Lead.{}@Example.com", &id[1..]);
+                format!("{},{rest}\n", if lower(k) { address.to_lowercase() } else { address })
+            })
+            .collect()
+    };
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    std::fs::write(d.join("leads.csv"), addresses(&leads, &|_| false)).unwrap();
+    let typed = addresses(&events, &|_| false);
+    // Every other event lower-cased: those are lost, and said how.
+    let mixed = addresses(&events, &|k| k % 2 == 0);
+    let lowered = events.lines().count() / 2;
+    std::fs::write(d.join("events.csv"), &mixed).unwrap();
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let said = format!(
+        "{lowered} events belong to no known lead and were ignored; {lowered} of them match a lead's id but for the case of its letters (\"lead.0000001@example.com\" for \"Lead.0000001@Example.com\"): ids are matched as written"
+    );
+    let all = format!("{out}{err}");
+    assert!(all.contains(&said) && all.contains("so export both files with the ids in the same case"), "{all}");
+    // Written alike, nothing is said; score says it of the mixed file too.
+    std::fs::write(d.join("events.csv"), &typed).unwrap();
+    let (code, _, err) = common::run_in(d, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("but for the case") && !err.contains("no known lead"), "ids written alike: {err}");
+    std::fs::write(d.join("events.csv"), &mixed).unwrap();
+    let (code, _, err) = common::run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("for lead ids not in leads.csv; ") && err.contains("of them match a lead's id but for the case of its letters (\"lead.0000001@example.com\" for \"Lead.0000001@Example.com\")"),
+        "{err}"
+    );
+    // None as written: the error names the case.
+    std::fs::write(d.join("events.csv"), addresses(&events, &|_| true)).unwrap();
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("matches a lead id (e.g. \"Lead.0000001@Example.com\"); ") && err.contains("of them match a lead's id but for the case of its letters"), "{err}");
+}
+
 /// The activity that creates the lead, stamped two seconds before the lead record: every
 /// one of its events falls before creation and counts for nothing, while the share of all
 /// events before creation stays small. Said per activity; the plain sample says nothing.

@@ -307,7 +307,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("note: {note}");
     }
     if input.events_for_unknown_leads > 0 {
-        eprintln!("warning: ignored {} events for lead ids not in {}", input.events_for_unknown_leads, args.leads.display());
+        let case = input.unknown_leads_by_case.clause().map(|c| format!("; {c}")).unwrap_or_default();
+        eprintln!("warning: ignored {} events for lead ids not in {}{case}", input.events_for_unknown_leads, args.leads.display());
     }
     if let (Some(repeated), Some(events)) = (&input.repeated_events, &args.events) {
         eprintln!("warning: {}", repeated.warning(events));

@@ -424,6 +424,7 @@ pub fn aggregate(
     let mut decisions = leads.decisions.as_ref().map(|d| (d, decision_tally(d, leads.created_at, window)));
     let mut sample_event: Option<String> = None;
     let mut other_form = id_forms::OtherFormMatches::default();
+    let mut case_only = id_forms::CaseOnlyMatches::default();
     // Which counted activities occur at all in the file.
     let mut seen = vec![false; counted_by.len()];
     let mut repeats = RepeatCheck::new(leads.ids.len());
@@ -464,6 +465,7 @@ pub fn aggregate(
             if sample_event.is_none() {
                 sample_event = Some(id.to_string());
             }
+            case_only.see(id, leads.ids);
             return;
         };
         if event.by_other_id_form {
@@ -528,7 +530,7 @@ pub fn aggregate(
     let per_activity = last_of_counted.iter().zip(names).map(|(&last, name)| (name.to_string(), last)).chain(last_of_other);
     stats.running_on = running_on(per_activity.filter(|(_, (events, _))| *events > 0).collect());
 
-    check_some_match(spec, &stats, leads.ids, sample_event.as_deref())?;
+    check_some_match(spec, &stats, leads.ids, sample_event.as_deref(), &case_only)?;
     let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
@@ -547,7 +549,8 @@ pub fn aggregate(
     }
     if stats.unknown_lead > 0 {
         let rounded = sample_event.as_deref().filter(|id| crate::lead_rows::rounded_by_a_spreadsheet(id)).map(crate::lead_rows::rounded_elsewhere).unwrap_or_default();
-        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{rounded}", path.display(), stats.unknown_lead));
+        let case = case_only.clause().map(|c| format!("; {c}")).unwrap_or_default();
+        notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{rounded}{case}", path.display(), stats.unknown_lead));
     }
     stats.before_created = stats.before_created_by_gap.iter().sum();
     notes.warnings.extend(stats.before_creation_warning(path));
@@ -691,7 +694,13 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
-fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], sample_event: Option<&str>) -> Result<(), DataError> {
+fn check_some_match(
+    spec: &EventsSpec,
+    stats: &EventStats,
+    ids: &[String],
+    sample_event: Option<&str>,
+    case_only: &id_forms::CaseOnlyMatches,
+) -> Result<(), DataError> {
     let matched = stats.rows - stats.unknown_lead - stats.blank;
     if stats.rows > 0 && matched == 0 {
         let sample_lead = ids.first().cloned().unwrap_or_default();
@@ -704,6 +713,8 @@ fn check_some_match(spec: &EventsSpec, stats: &EventStats, ids: &[String], sampl
                 spec.lead_id,
                 if crate::lead_rows::rounded_by_a_spreadsheet(sample_event) {
                     crate::lead_rows::rounded_elsewhere(sample_event).trim_start_matches("; ").to_string()
+                } else if let Some(case) = case_only.clause() {
+                    case
                 } else {
                     "check [events] lead_id and [columns] id".to_string()
                 },

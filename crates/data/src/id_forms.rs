@@ -156,9 +156,72 @@ impl OtherFormMatches {
     }
 }
 
+/// Rows whose id matched nothing as written but matches one of the other file's ids when
+/// letters' case is ignored (`l0000123` for `L0000123`, `jane.doe@acme.com` for
+/// `Jane.Doe@Acme.com`): one system lower-cases ids (e-mail addresses most often) and the
+/// other keeps them as typed. Such rows are *not* matched, since Salesforce's 15-character
+/// ids differ by case alone and the exported SQL and the scorer join ids as written; the
+/// count says why rows were lost and what to change. The index of the other file's ids
+/// in lower case is built on the first unmatched row, so files that match cost nothing.
+#[derive(Debug, Default)]
+pub struct CaseOnlyMatches {
+    /// Each id of the other file in lower case, and whether it is the only one so.
+    lowered: Option<std::collections::HashMap<String, (usize, bool)>>,
+    pub count: usize,
+    pub first: Option<(String, String)>,
+}
+
+impl CaseOnlyMatches {
+    /// An unmatched row's id `theirs`, looked up among `ours` ignoring case.
+    pub fn see(&mut self, theirs: &str, ours: &[String]) {
+        let lowered = self.lowered.get_or_insert_with(|| {
+            let mut index = std::collections::HashMap::with_capacity(ours.len());
+            for (row, id) in ours.iter().enumerate() {
+                index.entry(id.to_lowercase()).and_modify(|(_, only): &mut (usize, bool)| *only = false).or_insert((row, true));
+            }
+            index
+        });
+        if let Some(&(row, true)) = lowered.get(&theirs.to_lowercase()) {
+            self.count += 1;
+            self.first.get_or_insert_with(|| (theirs.to_string(), ours[row].clone()));
+        }
+    }
+
+    /// The count and the first pair, without the index.
+    pub fn counted(self) -> CaseOnlyMatches {
+        CaseOnlyMatches { lowered: None, ..self }
+    }
+
+    /// What to add to a message about rows that matched no id, when some match one
+    /// ignoring case.
+    pub fn clause(&self) -> Option<String> {
+        let (theirs, ours) = self.first.as_ref()?;
+        Some(format!(
+            "{} of them match a lead's id but for the case of its letters ({theirs:?} for {ours:?}): ids are matched as written (Salesforce's 15-character ids differ by case alone), so export both files with the ids in the same case",
+            self.count
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids that differ only in case are counted (and the first pair kept), never one that
+    /// names two leads ignoring case, nor one that matches nothing at all.
+    #[test]
+    fn ids_that_match_only_ignoring_case_are_counted_not_matched() {
+        let ours: Vec<String> = ["L001", "Jane.Doe@Acme.com", "abcDE", "ABCde"].map(String::from).to_vec();
+        let mut seen = CaseOnlyMatches::default();
+        assert_eq!(seen.clause(), None);
+        for theirs in ["l001", "jane.doe@acme.com", "L001", "abcde", "L002"] {
+            seen.see(theirs, &ours);
+        }
+        assert_eq!(seen.count, 3, "l001, the address and L001 (the caller sees only unmatched ids); abcde names two leads");
+        assert_eq!(seen.first, Some(("l001".to_string(), "L001".to_string())));
+        let clause = seen.clause().unwrap();
+        assert!(clause.starts_with("3 of them match a lead's id but for the case of its letters (\"l001\" for \"L001\")"), "{clause}");
+    }
 
     #[test]
     fn case_safe_ids_as_salesforce_documents_them() {

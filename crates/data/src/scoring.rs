@@ -24,6 +24,8 @@ pub struct ScoringInput {
     pub unknown_activities: BTreeMap<String, usize>,
     /// Events for lead ids that are not in the leads file.
     pub events_for_unknown_leads: usize,
+    /// Of those, the ones whose lead id matches a lead's but for the case of its letters.
+    pub unknown_leads_by_case: crate::id_forms::CaseOnlyMatches,
     /// Events whose lead id is Salesforce's other form of a lead's (15 characters against
     /// 18), matched to it.
     pub by_other_id_form: crate::id_forms::OtherFormMatches,
@@ -210,6 +212,7 @@ fn sum_events(
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
     let mut by_other_id_form = crate::id_forms::OtherFormMatches::default();
+    let mut by_case = crate::id_forms::CaseOnlyMatches::default();
     let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
@@ -218,6 +221,7 @@ fn sum_events(
         };
         let Some(row) = event.lead else {
             for_unknown_leads += 1;
+            by_case.see(event.lead_id.unwrap_or_default(), &out.ids);
             return;
         };
         if event.by_other_id_form {
@@ -253,6 +257,7 @@ fn sum_events(
     }
     out.unknown_activities = unknown_activities;
     out.events_for_unknown_leads = for_unknown_leads;
+    out.unknown_leads_by_case = by_case.counted();
     out.by_other_id_form = by_other_id_form;
     out.events_outside_window = outside_window;
     out.repeated_events = repeats.finish(&out.ids, keys.activities.names());
