@@ -161,6 +161,41 @@ fn the_shop_funnel_on_one_month_says_its_volume_is_one_months() {
     assert!(chart.contains("busiest month") && chart.contains("MQLs a month (mean)"));
 }
 
+/// `init` on the shop's raw file, as it comes (no id, no date; the month of each session as
+/// a name without a year): the draft says what to add for cohorts (a date per month, and
+/// which one for the first month), leaves `Month` out as a creation period instead of
+/// drafting it as a signal (it learned the drift: November's buyers), and guesses MQLs a
+/// month over the file's 10 months, not an assumed 12. With the dates an analyst adds, the
+/// month is still a creation period (judged by the dates now), and validate says so of a
+/// config that makes it a signal.
+#[test]
+fn init_on_the_raw_shop_file_says_the_month_has_no_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = std::fs::read_to_string(fixtures().join("data/online_shoppers/online_shoppers_intention.csv")).unwrap();
+    write(dir.path(), "shop.csv", &raw);
+    let (code, out, err) = run_in(dir.path(), &["init", "--leads", "shop.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("created-at column: none found; \"Month\" names months without a year (10 months: Feb, Mar, May, … Dec): add a column of dates (YYYY-02-01 for \"Feb\", in the year the rows are from)"),
+        "{said}"
+    );
+    assert!(said.contains("(GUESS from 10 months (of \"Month\") and a 15.5 % win rate)"), "{said}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    assert!(draft.contains("# CREATION PERIOD \"Month\": its values name months without a year (10 months: Feb, Mar, May, … Dec)"), "{draft}");
+    assert!(draft.contains("# column = \"Month\"") && !draft.contains("\ncolumn = \"Month\""), "Month is left out: {draft}");
+    // 12,330 sessions over 10 months.
+    assert!(draft.contains("# GUESS: 1233 leads a month over 10 months (of \"Month\")"), "{draft}");
+
+    // The analyst's file, with a date per month: the month is judged by the dates.
+    shop_sessions(dir.path());
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", "sessions.csv", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    assert!(draft.contains("# CREATION PERIOD \"Month\": each month of creation has one value of it"), "{draft}");
+    assert!(!draft.contains("names months without a year"), "{draft}");
+}
+
 /// The true log-odds of the U-shaped effect: high at both ends (highest at the
 /// top), low in the middle.
 fn u_shape(x: f64) -> f64 {

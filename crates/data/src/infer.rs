@@ -108,7 +108,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         render_events(&mut t, ev, won_without_events.as_deref());
     }
     render_signals(&mut t, &look, drafted_events.as_ref(), options);
-    write_sales(&mut t, &look.table, &look.months, &look.won, &mut guesses);
+    write_sales(&mut t, &look, &mut guesses);
     guesses.extend(won_together.map(|w| format!("WARNING: {w}")));
     guesses.extend(won_without_events.map(|w| format!("WARNING: {w}")));
     if look.never_lost && !look.won.contains(&Some(false)) {
@@ -743,10 +743,26 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
             let _ = writeln!(t, "created_at = {}   # GUESS: when the lead was created", toml_str(d));
             let _ = writeln!(t, "{}", date_format_line(*date_serial));
         }
-        None => {
-            guesses.push("created-at column: none found (every lead goes in cohort \"all\")".into());
-            let _ = writeln!(t, "# created_at = \"created_at\"   # no date column found: without it there are no cohorts");
-        }
+        None => match year_less_month_column(&look.profiles) {
+            // A session's month without its year (web analytics): the cohorts are there but for the year.
+            Some((column, months)) => {
+                let (first_month, first) = months[0];
+                let listed = profile::months_listed(&months);
+                guesses.push(format!(
+                    "created-at column: none found; {column:?} names months without a year ({listed}): add a column of dates (YYYY-{first_month:02}-01 for {first:?}, in the year the rows are from) and name it in created_at, for cohorts by month"
+                ));
+                let _ = writeln!(
+                    t,
+                    "# created_at = \"created_at\"   # no date column found: without it there are no cohorts. {} names months without a year ({listed}): add a column of dates (YYYY-{first_month:02}-01 for {}, in the year the rows are from), name it here and set [cohorts] period = \"month\"",
+                    toml_str(&column),
+                    toml_str(first)
+                );
+            }
+            None => {
+                guesses.push("created-at column: none found (every lead goes in cohort \"all\")".into());
+                let _ = writeln!(t, "# created_at = \"created_at\"   # no date column found: without it there are no cohorts");
+            }
+        },
     }
     match (&outcome, options.lost.as_ref().or(options.won_ids.as_ref())) {
         (Some(o), _) => {
@@ -1161,21 +1177,37 @@ fn cohort_period_line(created: &[Option<i64>], won: &[Option<bool>], window_days
     "period = \"quarter\"   # or \"month\"".to_string()
 }
 
+/// The column whose values are all months' names without a year, with its months in
+/// calendar order (see [`profile::year_less_months`]); its profile lists every value.
+fn year_less_month_column(profiles: &[ColumnProfile]) -> Option<(String, Vec<(u8, &str)>)> {
+    profiles.iter().filter(|p| p.top_levels.len() == p.distinct).find_map(|p| {
+        profile::year_less_months(p.top_levels.iter().map(|(v, _)| v.as_str())).map(|months| (p.name.clone(), months))
+    })
+}
+
 /// A `[sales]` section from the decided volume per month and the base rate, marked GUESS.
-fn write_sales(t: &mut String, table: &read::Table, months: &[Option<i32>], won: &[Option<bool>], guesses: &mut Vec<String>) {
+fn write_sales(t: &mut String, look: &LeadsLook, guesses: &mut Vec<String>) {
+    let (table, won) = (&look.table, &look.won);
     let decided: Vec<bool> = won.iter().flatten().copied().collect();
     let wins = decided.iter().filter(|w| **w).count();
     if decided.is_empty() || wins == 0 {
         return;
     }
-    let months = if months.is_empty() { 12 } else { distinct_months(months).len().max(1) };
+    // Months: the creation dates', else a column of months' names, else a year assumed.
+    let (months, counted) = if !look.months.is_empty() {
+        (distinct_months(&look.months).len().max(1), String::new())
+    } else if let Some((column, months)) = year_less_month_column(&look.profiles) {
+        (months.len(), format!(" (of {})", toml_str(&column)))
+    } else {
+        (12, " (no dates: a year assumed)".to_string())
+    };
     let base = wins as f64 / decided.len() as f64;
     let (capacity, low, high) = guess::sales(table.height() as f64 / months as f64, base);
-    guesses.push(format!("[sales]: capacity {capacity} a month, band {low}-{high} (GUESS from {months} months and a {:.1} % win rate)", 100.0 * base));
+    guesses.push(format!("[sales]: capacity {capacity} a month, band {low}-{high} (GUESS from {months} months{counted} and a {:.1} % win rate)", 100.0 * base));
     let _ = writeln!(t, "\n# ---- What sales can take (for `mqlcal backtest` and `recalibrate`) ----");
     let _ = writeln!(
         t,
-        "# GUESS: {:.0} leads a month over {months} months, {:.1} % of decided leads won. Replace with what your team can work.",
+        "# GUESS: {:.0} leads a month over {months} months{counted}, {:.1} % of decided leads won. Replace with what your team can work.",
         table.height() as f64 / months as f64,
         100.0 * base
     );
@@ -1237,7 +1269,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     if let Some(reason) = &p.leakage {
         let _ = writeln!(t, "# LEAKAGE SUSPECT {:?}: {reason}. Left out; enable only if it is known before sales contact.", p.name);
     } else if let Some(reason) = &p.period_label {
-        let _ = writeln!(t, "# CREATION PERIOD {:?}: {reason}. {PERIOD_LABEL_COST} Left out: the cohorts follow the creation date already.", p.name);
+        let _ = writeln!(t, "# CREATION PERIOD {:?}: {reason}. {PERIOD_LABEL_COST} Left out: the cohorts by creation date follow the period.", p.name);
     }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);

@@ -177,7 +177,10 @@ fn profile_column(
     let blank_rate_lost = both.then(|| blank_lost as f64 / n_lost as f64);
     let running = if numeric { running_total(name, &cleaned, won, months, decimal) } else { None };
     let leakage = running.or_else(|| leakage_reason(name, separation_auc, blank_rate_won, blank_rate_lost));
-    let period_label = period_label(&row_levels, &levels, months);
+    // Without creation dates to compare it with, a column of months' names says the period
+    // itself; beside dates it is judged by them (a budget month is who the buyer is).
+    let undated = months.iter().all(Option::is_none);
+    let period_label = period_label(&row_levels, &levels, months).or_else(|| undated.then(|| year_less_month_label(&levels)).flatten());
     // Leads share a company, an account id or a domain; a measured number (PageValues
     // 12.58) is shared by chance.
     let won_together = if numeric && numbers.iter().any(|x| x.fract() != 0.0) { (0, 0) } else { shared_wins(&row_levels, distinct, won) };
@@ -574,6 +577,44 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
     None
 }
 
+/// The month of the year (1–12) an English month's name or its abbreviation names
+/// (`Feb`, `February`, `Sept`, `JUNE`: three letters or more of the full name); None for
+/// any other text.
+pub fn month_of_year(name: &str) -> Option<u8> {
+    const NAMES: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let name = name.trim().to_ascii_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    NAMES.iter().position(|full| full.starts_with(&name)).map(|k| k as u8 + 1)
+}
+
+/// A column's values in calendar order, when every one names a month without a year
+/// (`Feb`, `Mar`, … as a web-analytics export writes the month of a session) and there
+/// are at least two; None otherwise.
+pub fn year_less_months<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<Vec<(u8, &'a str)>> {
+    let mut months: Vec<(u8, &str)> = values.into_iter().map(|v| month_of_year(v).map(|m| (m, v))).collect::<Option<_>>()?;
+    months.sort();
+    months.dedup_by_key(|(m, _)| *m);
+    (months.len() >= 2).then_some(months)
+}
+
+/// The months as a short list in calendar order: `10 months: Feb, Mar, May, … Dec`.
+pub fn months_listed(months: &[(u8, &str)]) -> String {
+    let shown: Vec<&str> = months.iter().map(|(_, v)| *v).collect();
+    match shown.len() {
+        0..=4 => format!("{} months: {}", shown.len(), shown.join(", ")),
+        n => format!("{n} months: {}, … {}", shown[..3].join(", "), shown[n - 1]),
+    }
+}
+
+/// [`period_label`] of a column when the leads have no creation dates to compare it with:
+/// its values are months' names without a year, so they say when the lead came, not who it is.
+fn year_less_month_label(levels: &[&str]) -> Option<String> {
+    let months = year_less_months(levels.iter().copied())?;
+    Some(format!("its values name months without a year ({}): it says when a lead came, not who it is", months_listed(&months)))
+}
+
 /// A whole number with '.' before each group of three digits (`1.234`, `-12.500.000`;
 /// not `0.125`): what [`DecimalMark::Comma`] reads as thousands.
 fn looks_grouped(v: &str) -> bool {
@@ -670,6 +711,24 @@ fn auc_of_groups(groups: &[(usize, usize)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Months' names and abbreviations in any case; not other words, nor two letters.
+    #[test]
+    fn months_without_a_year_are_told_from_other_words() {
+        for (name, month) in [("Feb", 2), ("February", 2), ("SEPT", 9), ("june", 6), (" Jul ", 7), ("Dec", 12), ("may", 5)] {
+            assert_eq!(month_of_year(name), Some(month), "{name}");
+        }
+        for other in ["Ma", "Fe", "Maybe", "Decade", "Q1", "2017-02", ""] {
+            assert_eq!(month_of_year(other), None, "{other}");
+        }
+        let months = year_less_months(["Nov", "Feb", "Mar", "Feb", "June"]).unwrap();
+        assert_eq!(months, vec![(2, "Feb"), (3, "Mar"), (6, "June"), (11, "Nov")]);
+        assert_eq!(months_listed(&months), "4 months: Feb, Mar, June, Nov");
+        assert_eq!(year_less_months(["Nov", "Nov"]), None, "one month tells no period apart");
+        assert_eq!(year_less_months(["Nov", "Other"]), None);
+        // Without creation dates, a column of months' names is a creation period; beside dates it is judged by them.
+        assert!(year_less_month_label(&["Feb", "Mar"]).unwrap().starts_with("its values name months without a year (2 months: Feb, Mar)"));
+    }
 
     /// The win-rate separation as it was first written, by each cell's text: the
     /// reference the level-numbered one is held to.

@@ -758,7 +758,7 @@ fn period_labels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c
         // Any lead file's profile: each file's rows are told from on their own.
         if let Some(reason) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.period_label.as_ref()) {
             let warning = format!(
-                "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts follow the creation date already",
+                "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts by creation date follow the period",
                 signal.name
             );
             warnings.push((signal.name.as_str(), column, warning));
