@@ -181,6 +181,7 @@ fn init_on_the_raw_shop_file_says_the_month_has_no_year() {
         "{said}"
     );
     assert!(said.contains("(GUESS from 10 months (of \"Month\") and a 15.5 % win rate)"), "{said}");
+    assert!(said.contains("id column: none found (no column is unique and never blank): if each row is one lead, add a column numbering the rows"), "{said}");
     let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
     assert!(draft.contains("# CREATION PERIOD \"Month\": its values name months without a year (10 months: Feb, Mar, May, … Dec)"), "{draft}");
     assert!(draft.contains("# column = \"Month\"") && !draft.contains("\ncolumn = \"Month\""), "Month is left out: {draft}");

@@ -732,8 +732,8 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
                 );
             }
             None => {
-                guesses.push("id column: none found (no column is unique and never blank)".into());
-                let _ = writeln!(t, "id = \"FILL ME IN\"   # no column is unique and never blank: pick the lead id column");
+                guesses.push("id column: none found (no column is unique and never blank): if each row is one lead, add a column numbering the rows (1, 2, 3, …) and name it in id".into());
+                let _ = writeln!(t, "id = \"FILL ME IN\"   # no column is unique and never blank: pick the lead id column, or, if each row is one lead, add a column numbering the rows (1, 2, 3, …) and name it here");
             }
         },
     }
