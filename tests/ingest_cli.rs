@@ -393,6 +393,38 @@ fn init_drafts_a_config_that_validates() {
     assert_eq!(code, 0, "{vout}{verr}");
 }
 
+/// X Education has no creation dates: every lead is in one cohort ("all"). init drafts a
+/// fixed alpha and says what runs without dates; `fit` fits, while `backtest` and
+/// `recalibrate` stop before reading the data with what to set, and write nothing (they
+/// had read, validated and fitted, then stopped at the backtest saying to hold out
+/// cohorts the data does not have).
+#[test]
+fn leads_without_creation_dates_fit_and_say_what_a_backtest_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let xe = fixtures().join("data/xeducation/leads.csv");
+    let (code, _, err) = run_in(dir.path(), &["init", "--leads", xe.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    assert!(
+        draft.contains("# No creation dates: every lead is in one cohort (\"all\"), so nothing is held out over time.\n# `mqlcal fit` fits the points; `backtest` and `recalibrate` need [columns] created_at.\n[model]\nalpha = 1 "),
+        "{draft}"
+    );
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "mqlcal.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    let no_dates = "no holdout cohort: the leads have no creation dates, so every lead is in one cohort (\"all\") and nothing later can be held out. Set [columns] created_at";
+    for command in [&["recalibrate", "--config", "mqlcal.toml", "--out", "run"][..], &["backtest", "--config", "mqlcal.toml", "--out", "bt"]] {
+        let (code, out, err) = run_in(dir.path(), command);
+        assert_ne!(code, 0, "{out}");
+        assert!(err.contains(no_dates) && !err.contains("[1/7]"), "{command:?}: {err}");
+    }
+    assert!(!dir.path().join("run").exists() && !dir.path().join("bt").exists());
+    // alpha = "auto" says the same of the fit.
+    std::fs::write(dir.path().join("mqlcal.toml"), draft.replace("alpha = 1 ", "alpha = \"auto\" ")).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "mqlcal.toml", "-o", "auto.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("alpha = \"auto\" chooses the penalty on a later cohort than it fits on, and the leads have no creation dates"), "{err}");
+}
+
 #[test]
 fn features_never_overwrites_an_input() {
     let dir = small_project();

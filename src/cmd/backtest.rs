@@ -38,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
     let inputs = Inputs::of(&config);
     checks::capacity(&config)?;
+    checks::cohorts(&config)?;
     checks::output_dir(&args.out, checks::backtest_files(), &inputs.refs())?;
     let current = CurrentModel::read(&config)?;
     let run = mqlcal_pipeline::fit_and_backtest(&config, current.as_ref(), mqlcal_pipeline::DataChecks::Reading, &mut super::warn)?;

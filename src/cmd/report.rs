@@ -39,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_deref())?;
     let inputs = Inputs::of(&config);
     checks::capacity(&config)?;
+    checks::cohorts(&config)?;
     if args.pdf {
         mqlcal_pipeline::pdf::find_chromium()?;
     }

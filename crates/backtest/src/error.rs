@@ -10,6 +10,9 @@ pub enum BacktestError {
     /// No holdout at all.
     #[error("no holdout cohort: the data has {have} cohort(s) ({labels}) and [model] holdout_cohorts leaves none out; a backtest needs at least 3 cohorts, or set holdout_cohorts = 1")]
     NoHoldout { have: usize, labels: String },
+    /// No creation dates: every lead is in the one cohort "all".
+    #[error("no holdout cohort: the leads have no creation dates, so every lead is in one cohort (\"all\") and nothing later can be held out. Set [columns] created_at for cohorts by quarter or month; without dates, `mqlcal fit` still fits the points")]
+    NoCohorts,
     /// The walk-forward needs more cohorts than the data has.
     #[error("the walk-forward needs at least {need} cohorts ({training} to train the first fit on, 1 to test it); the data has {have} ({labels}). Set [backtest] walk_forward_min_training_cohorts lower, or walk_forward = false")]
     TooFewCohorts { need: usize, training: usize, have: usize, labels: String },

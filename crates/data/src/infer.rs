@@ -950,6 +950,13 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
     let _ = writeln!(t, "[cohorts]");
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let _ = writeln!(t, "{}\n", cohort_period_line(&look.created, &look.won, window_days));
+    if look.date.is_none() {
+        // One cohort: nothing later to choose the penalty on, hold out or walk forward to.
+        let _ = writeln!(t, "# No creation dates: every lead is in one cohort (\"all\"), so nothing is held out over time.");
+        let _ = writeln!(t, "# `mqlcal fit` fits the points; `backtest` and `recalibrate` need [columns] created_at.");
+        let _ = writeln!(t, "[model]");
+        let _ = writeln!(t, "alpha = 1   # \"auto\" chooses the penalty on a later cohort, which needs creation dates\n");
+    }
 
     let skip = look.bookkeeping();
     let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");

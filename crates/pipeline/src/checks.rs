@@ -15,6 +15,15 @@ pub fn capacity(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A backtest holds out later cohorts: leads read without creation dates are all one
+/// cohort ("all"), so it is refused before the data is read and a fit is spent on it.
+pub fn cohorts(config: &Config) -> anyhow::Result<()> {
+    if config.created_at_column.is_none() && config.feature_table.is_none() {
+        return Err(mqlcal_backtest::BacktestError::NoCohorts.into());
+    }
+    Ok(())
+}
+
 /// A file to write: not a folder, and not one of the inputs.
 pub fn output_file(path: &Path, input_refs: &[&Path]) -> anyhow::Result<()> {
     if path.is_dir() {

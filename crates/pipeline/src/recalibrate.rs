@@ -49,6 +49,7 @@ pub fn check(config: &Config, options: &RunOptions, inputs: &Inputs) -> anyhow::
         checks::run_target(out, &inputs.refs(), options.force)?;
     }
     checks::capacity(config)?;
+    checks::cohorts(config)?;
     if options.pdf {
         crate::pdf::find_chromium()?;
     }
