@@ -165,6 +165,67 @@ fn money_columns_are_ranked_by_amount_for_leakage() {
     assert!(suspects.contains("\"spend\"") && suspects.contains("nearly separates"), "{suspects}");
 }
 
+/// A field added to the form (industry, blank on every lead created before 2025-01) and
+/// one no longer filled in (title, blank on every lead since 2025-07): validate names
+/// each signal that reads them with the months and what to do, the review's cautions
+/// carry them, and init's draft notes them. The plain sample says none of it.
+#[test]
+fn fields_captured_part_of_the_time_are_said() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!format!("{out}{err}").contains("part of the time") && !format!("{out}{err}").contains("a field added"), "{out}{err}");
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let header: Vec<&str> = leads.lines().next().unwrap().split(',').collect();
+    let (created, industry, title) = (0..header.len()).fold((0, 0, 0), |(c, i, t), k| match header[k] {
+        "created_at" => (k, i, t),
+        "industry" => (c, k, t),
+        "title_seniority" => (c, i, k),
+        _ => (c, i, t),
+    });
+    let mut blank_industry = 0;
+    let rewritten: String = leads
+        .lines()
+        .enumerate()
+        .map(|(k, line)| {
+            let mut fields: Vec<&str> = line.split(',').collect();
+            if k > 0 && fields[created] < "2025-01" {
+                fields[industry] = "";
+                blank_industry += 1;
+            }
+            if k > 0 && fields[created] >= "2025-07" {
+                fields[title] = "";
+            }
+            format!("{}\n", fields.join(","))
+        })
+        .collect();
+    std::fs::write(d.join("leads.csv"), rewritten).unwrap();
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains(&format!("signal \"industry\" reads \"industry\": it is blank on every lead created before 2025-01 ({blank_industry} leads, from 2024-01) and filled on 100 % of those since: a field added to the form or the CRM then?"))
+            && said.contains("Fit on the cohorts since then ([model] training_cohorts), or leave it out of [[signals]]"),
+        "{said}"
+    );
+    assert!(
+        said.contains("signal \"title\" reads \"title_seniority\": it is filled on 100 % of leads created up to 2025-06 and blank on every one since (")
+            && said.contains("to 2025-12): a field no longer filled in?"),
+        "{said}"
+    );
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    let before = summary["before_deciding"].to_string();
+    assert!(before.contains("Signal \\\"industry\\\" reads \\\"industry\\\", which was captured for only part of the time"), "{before}");
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains("# CAPTURED PART OF THE TIME \"industry\": it is blank on every lead created before 2025-01"), "{draft}");
+}
+
+
 /// `c.toml` for a `leads.csv` of id, created, stage (won or lost) and other columns, in
 /// monthly cohorts of 2024, alpha 1, with `signals`.
 fn monthly_config(dir: &std::path::Path, signals: &str) {

@@ -577,6 +577,7 @@ mod tests {
             leakage: None,
             period_label: None,
             won_together: (0, 0),
+            captured: None,
         }
     }
 

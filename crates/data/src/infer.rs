@@ -1278,6 +1278,9 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
     } else if let Some(reason) = &p.period_label {
         let _ = writeln!(t, "# CREATION PERIOD {:?}: {reason}. {PERIOD_LABEL_COST} Left out: the cohorts by creation date follow the period.", p.name);
     }
+    if let Some(part) = &p.captured {
+        let _ = writeln!(t, "# CAPTURED PART OF THE TIME {:?}: {}; validate says so while a signal reads it.", p.name, part.reason());
+    }
     if p.distinct <= 1 {
         let _ = writeln!(t, "# {:?}: {} distinct value(s): nothing to learn, skipped", p.name, p.distinct);
         return;

@@ -50,6 +50,35 @@ pub struct ColumnProfile {
     /// Values shared by decided leads: (values with a won lead and another decided one,
     /// of them those whose decided leads all won). See [`won_together_of`].
     pub won_together: (usize, usize),
+    /// When it was captured for only part of the time (a field added to the form, or one
+    /// no longer filled in): see [`captured_part_time`].
+    pub captured: Option<PartTime>,
+}
+
+/// A column captured for only part of the time, by the months of creation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum PartTime {
+    /// Blank on every lead created before `since` (a month label), filled on `filled`
+    /// (a share) of those created since: a field added then.
+    Since { since: String, blank_leads: usize, from: String, filled: f64 },
+    /// Filled on `filled` of the leads created up to `until`, blank on every one since.
+    Until { until: String, blank_leads: usize, to: String, filled: f64 },
+}
+
+impl PartTime {
+    /// In words, for a warning about the signal that reads the column.
+    pub fn reason(&self) -> String {
+        match self {
+            PartTime::Since { since, blank_leads, from, filled } => format!(
+                "it is blank on every lead created before {since} ({blank_leads} leads, from {from}) and filled on {:.0} % of those since: a field added to the form or the CRM then? Until then its blank reads as the signal's default, so those leads count as the baseline whatever they were, and the weights come from the later leads alone",
+                100.0 * filled
+            ),
+            PartTime::Until { until, blank_leads, to, filled } => format!(
+                "it is filled on {:.0} % of leads created up to {until} and blank on every one since ({blank_leads} leads, to {to}): a field no longer filled in? Every new lead then scores as the signal's default (the baseline), whatever its weights learned",
+                100.0 * filled
+            ),
+        }
+    }
 }
 
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads,
@@ -181,6 +210,7 @@ fn profile_column(
     // itself; beside dates it is judged by them (a budget month is who the buyer is).
     let undated = months.iter().all(Option::is_none);
     let period_label = period_label(&row_levels, &levels, months).or_else(|| undated.then(|| year_less_month_label(&levels)).flatten());
+    let captured = if blanks > 0 { captured_part_time(&row_levels, months) } else { None };
     // Leads share a company, an account id or a domain; a measured number (PageValues
     // 12.58) is shared by chance.
     let won_together = if numeric && numbers.iter().any(|x| x.fract() != 0.0) { (0, 0) } else { shared_wins(&row_levels, distinct, won) };
@@ -203,6 +233,7 @@ fn profile_column(
         leakage,
         period_label,
         won_together,
+        captured,
     })
 }
 
@@ -577,6 +608,66 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
     None
 }
 
+/// Over the months with at least [`PERIOD_MIN_LEADS`] dated leads (three at least):
+/// blank on every lead (99 %) of each month before some month, and filled on at least half
+/// of the leads from then on, no later month blank again (90 %); or the mirror, filled up
+/// to some month and blank on every lead after. The blank side must hold at least 5 % of
+/// the dated leads. A column blank now and then, or blank on a share of every month, is not.
+fn captured_part_time(row_levels: &[u32], months: &[Option<i32>]) -> Option<PartTime> {
+    if months.len() != row_levels.len() {
+        return None;
+    }
+    let (first, last) = months.iter().flatten().fold((i32::MAX, i32::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    if first > last || last - first >= 600 {
+        return None;
+    }
+    let span = (last - first + 1) as usize;
+    // (leads, blank) a month.
+    let mut per_month = vec![(0usize, 0usize); span];
+    for (&level, month) in row_levels.iter().zip(months) {
+        if let Some(month) = month {
+            let slot = &mut per_month[(month - first) as usize];
+            slot.0 += 1;
+            slot.1 += usize::from(level == BLANK);
+        }
+    }
+    let told: Vec<(i32, usize, usize)> =
+        per_month.iter().enumerate().filter(|(_, (leads, _))| *leads >= PERIOD_MIN_LEADS).map(|(m, &(leads, blank))| (first + m as i32, leads, blank)).collect();
+    if told.len() < 3 {
+        return None;
+    }
+    let dated: usize = told.iter().map(|t| t.1).sum();
+    let all_blank = |&(_, leads, blank): &(i32, usize, usize)| 100 * blank >= 99 * leads;
+    let mostly_blank = |&(_, leads, blank): &(i32, usize, usize)| 10 * blank >= 9 * leads;
+    let sums = |part: &[(i32, usize, usize)]| part.iter().fold((0, 0), |(l, b), t| (l + t.1, b + t.2));
+    let big_enough = |leads: usize| 20 * leads >= dated;
+    // Blank before, filled since.
+    let since = || {
+        let since = told.iter().position(|t| !all_blank(t)).filter(|&k| k > 0)?;
+        let (before, after) = told.split_at(since);
+        let ((before_leads, before_blank), (after_leads, after_blank)) = (sums(before), sums(after));
+        (big_enough(before_blank) && 2 * after_blank <= after_leads && !after.iter().any(mostly_blank)).then(|| PartTime::Since {
+            since: calendar::month_label(after[0].0),
+            blank_leads: before_leads,
+            from: calendar::month_label(before[0].0),
+            filled: 1.0 - after_blank as f64 / after_leads as f64,
+        })
+    };
+    // Filled up to, blank after.
+    let until = || {
+        let until = told.iter().rposition(|t| !all_blank(t)).filter(|&k| k + 1 < told.len())?;
+        let (before, after) = told.split_at(until + 1);
+        let ((before_leads, before_blank), (after_leads, _)) = (sums(before), sums(after));
+        (big_enough(after_leads) && 2 * before_blank <= before_leads && !before.iter().any(mostly_blank)).then(|| PartTime::Until {
+            until: calendar::month_label(before[before.len() - 1].0),
+            blank_leads: after_leads,
+            to: calendar::month_label(after[after.len() - 1].0),
+            filled: 1.0 - before_blank as f64 / before_leads as f64,
+        })
+    };
+    since().or_else(until)
+}
+
 /// The month of the year (1–12) an English month's name or its abbreviation names
 /// (`Feb`, `February`, `Sept`, `JUNE`: three letters or more of the full name); None for
 /// any other text.
@@ -711,6 +802,38 @@ fn auc_of_groups(groups: &[(usize, usize)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blank before a month and filled since, or the mirror, is said with its months; blanks
+    /// spread over every month, a blank month in the middle, or a blank side under 5 % of
+    /// the dated leads are not.
+    #[test]
+    fn a_column_captured_part_of_the_time_is_told_by_its_months() {
+        // Twelve months of 100 leads; `blank(month, k)` says whether lead k of that month is blank.
+        let column = |blank: &dyn Fn(i32, usize) -> bool| {
+            let (mut levels, mut months) = (Vec::new(), Vec::new());
+            for month in 0..12 {
+                for k in 0..100 {
+                    levels.push(if blank(month, k) { BLANK } else { (k % 3) as u32 });
+                    months.push(Some(24_288 + month)); // 2024-01 on
+                }
+            }
+            captured_part_time(&levels, &months)
+        };
+        let since = column(&|m, k| m < 4 || (m >= 4 && k % 10 == 0)).expect("added in 2024-05");
+        assert_eq!(since, PartTime::Since { since: "2024-05".into(), blank_leads: 400, from: "2024-01".into(), filled: 0.9 });
+        assert!(since.reason().starts_with("it is blank on every lead created before 2024-05 (400 leads, from 2024-01) and filled on 90 % of those since"));
+        let until = column(&|m, _| m >= 9).expect("dropped after 2024-09");
+        assert_eq!(until, PartTime::Until { until: "2024-09".into(), blank_leads: 300, to: "2024-12".into(), filled: 1.0 });
+        assert_eq!(column(&|_, k| k % 3 == 0), None, "a third blank every month");
+        assert_eq!(column(&|m, _| m == 5), None, "one blank month in the middle");
+        assert_eq!(column(&|m, _| m < 4 || m >= 8), None, "blank again later: neither");
+        // Under 5 % of the dated leads on the blank side: not said.
+        let mut levels = vec![0u32; 2_000];
+        let mut months: Vec<Option<i32>> = (0..2_000).map(|i| Some(24_288 + (i / 200) as i32)).collect();
+        levels[..60].iter_mut().for_each(|l| *l = BLANK);
+        months[..60].iter_mut().for_each(|m| *m = Some(24_287));
+        assert_eq!(captured_part_time(&levels, &months), None);
+    }
 
     /// Months' names and abbreviations in any case; not other words, nor two letters.
     #[test]

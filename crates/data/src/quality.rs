@@ -211,6 +211,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is.")
     }));
     warnings.extend(period_labels.into_iter().map(|(_, _, warning)| warning));
+    let part_time = captured_part_time(config, &columns.profiles);
+    cautions.extend(part_time.iter().map(|(signal, column, _)| {
+        format!("Signal {signal:?} reads {column:?}, which was captured for only part of the time: its points misjudge the leads of the other part.")
+    }));
+    warnings.extend(part_time.into_iter().map(|(_, _, warning)| warning));
     let (shape, constant_features) = signal_shape_warnings(table, config, split.as_ref().ok());
     warnings.extend(shape);
     let events = events_signal_warnings(config, table);
@@ -762,6 +767,23 @@ fn period_labels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c
                 signal.name
             );
             warnings.push((signal.name.as_str(), column, warning));
+        }
+    }
+    warnings
+}
+
+/// A warning for each signal that reads a column captured for only part of the time (a
+/// field added to the form, or one no longer filled in): see `profile::captured_part_time`.
+fn captured_part_time<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c str, &'c str, String)> {
+    let mut warnings = Vec::new();
+    for signal in &config.signals {
+        let Some(column) = signal.source.column() else { continue };
+        if let Some(part) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.captured.as_ref()) {
+            let fix = match part {
+                crate::profile::PartTime::Since { .. } => "Fit on the cohorts since then ([model] training_cohorts), or leave it out of [[signals]]",
+                crate::profile::PartTime::Until { .. } => "Leave it out of [[signals]], or capture it again",
+            };
+            warnings.push((signal.name.as_str(), column, format!("signal {:?} reads {column:?}: {}. {fix}", signal.name, part.reason())));
         }
     }
     warnings
