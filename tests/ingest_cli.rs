@@ -846,6 +846,56 @@ fn event_times_in_utc_z_beside_local_creation_dates_are_said() {
     assert!(!out.contains("zone's offset"), "{out}");
 }
 
+/// Events exported as dates without a time of day (`2024-01-05`, read as midnight) beside
+/// creation dates with one (`2024-01-05 14:32:00`): every event of a lead's creation day
+/// reads as before it and never counts. The warning says so, with the count, and how to
+/// export instead; it no longer points at time zones. With the creation dates written
+/// without times too, the events of the creation day count again.
+#[test]
+fn events_without_times_beside_creation_times_are_said() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    // Each lead created at some time of its day (from its number), each event a date alone.
+    let timed: String = leads
+        .lines()
+        .enumerate()
+        .map(|(k, line)| match (k, line.split_once(',')) {
+            (0, _) | (_, None) => format!("{line}\n"),
+            (_, Some((id, rest))) => {
+                let (created, rest) = rest.split_once(',').unwrap();
+                format!("{id},{created} {:02}:{:02}:00,{rest}\n", 8 + k % 10, k % 60)
+            }
+        })
+        .collect();
+    let dates_only: String = events
+        .lines()
+        .enumerate()
+        .map(|(k, line)| {
+            if k == 0 {
+                return format!("{line}\n");
+            }
+            let fields: Vec<&str> = line.split(',').collect();
+            format!("{},{},{}\n", fields[0], &fields[1][..10], fields[2])
+        })
+        .collect();
+    std::fs::write(d.join("leads.csv"), &timed).unwrap();
+    std::fs::write(d.join("events.csv"), &dates_only).unwrap();
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("of them on their lead's creation day: the events file writes dates without a time of day (read as midnight) and the creation dates have one, so an event of the creation day reads as before it. Export the events with their times"),
+        "{out}"
+    );
+    assert!(!out.contains("time zones"), "{out}");
+    // Both as dates: compared by day, the creation day's events count; nothing is said.
+    std::fs::write(d.join("leads.csv"), &leads).unwrap();
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("on their lead's creation day") && !out.contains("dated before their lead's creation"), "{out}");
+}
+
 /// Leads created after a set `[input] as_of` are said as such (not only as unfinished
 /// windows), with how many are already decided; the plain sample says nothing.
 #[test]

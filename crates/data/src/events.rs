@@ -81,6 +81,11 @@ pub struct EventStats {
     /// Those events by how long before the creation: within a day, a week, 30 days, earlier.
     #[serde(skip)]
     pub before_created_by_gap: [usize; 4],
+    /// Of those, the ones at midnight on their lead's creation day, when no event of the
+    /// file has a time of day (dates without times, read as midnight): each happened that
+    /// day, at a time the file does not say, and reads as before a creation time of day.
+    #[serde(skip)]
+    pub before_created_same_day_undated: usize,
     /// Events after the window closed (after sales contact, typically): never counted.
     pub after_window: usize,
     /// With `[columns] decided_at`: windows ended at decisions.
@@ -262,10 +267,13 @@ impl EventStats {
             return None;
         }
         let [day, week, month, earlier] = self.before_created_by_gap;
-        let likely = if day * 2 >= self.before_created {
-            "most within a day of it: do the two files write times in different time zones? (A time with its offset, 2024-03-01T09:00:00+02:00, is read as the instant it names.)"
+        let same_day = self.before_created_same_day_undated;
+        let likely = if same_day * 2 >= self.before_created {
+            format!("{same_day} of them on their lead's creation day: the events file writes dates without a time of day (read as midnight) and the creation dates have one, so an event of the creation day reads as before it. Export the events with their times (or the creation dates without theirs, so both compare by day)")
+        } else if day * 2 >= self.before_created {
+            "most within a day of it: do the two files write times in different time zones? (A time with its offset, 2024-03-01T09:00:00+02:00, is read as the instant it names.)".to_string()
         } else {
-            "if [columns] created_at is not when the lead was created (a conversion, MQL or last-modified date), every window starts late: name the creation date. If a tracking tool attached visits from before the lead existed, this is expected."
+            "if [columns] created_at is not when the lead was created (a conversion, MQL or last-modified date), every window starts late: name the creation date. If a tracking tool attached visits from before the lead existed, this is expected.".to_string()
         };
         Some(format!(
             "{}: {} of the {known} events of known leads ({:.1} %) are dated before their lead's creation and never count (by how long before: up to a day {day}, 1-7 days {week}, 7-30 days {month}, longer {earlier}); {likely}",
@@ -445,8 +453,12 @@ pub fn aggregate(
     let mut last_of_other: polars::prelude::PlHashMap<String, (usize, i64)> = Default::default();
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
+    // Events at midnight on their lead's creation day and before it; whether any event of
+    // the file has a time of day (then those are not dates without times).
+    let (mut midnight_same_day, mut any_time_of_day) = (0usize, false);
     let mut count = |event: Event<'_>| {
         if let Some(time) = event.occurred_at {
+            any_time_of_day |= time.rem_euclid(86_400) != 0;
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
             match late_after {
                 Some(late) if time > late => stats.after_last_lead += 1,
@@ -488,6 +500,9 @@ pub fn aggregate(
             if time < created {
                 let gap = created - time;
                 stats.before_created_by_gap[BEFORE_CREATION_GAPS.iter().position(|&days| gap <= days * 86_400).unwrap_or(3)] += 1;
+                if time.rem_euclid(86_400) == 0 && time.div_euclid(86_400) == created.div_euclid(86_400) {
+                    midnight_same_day += 1;
+                }
                 if let (Some(index), true) = (event.counted, gap <= 86_400) {
                     at_creation[index][1] += 1;
                 }
@@ -553,6 +568,7 @@ pub fn aggregate(
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{rounded}{case}", path.display(), stats.unknown_lead));
     }
     stats.before_created = stats.before_created_by_gap.iter().sum();
+    stats.before_created_same_day_undated = if any_time_of_day { 0 } else { midnight_same_day };
     notes.warnings.extend(stats.before_creation_warning(path));
     notes.warnings.extend(just_before_creation(path, &at_creation, keys.activities.names()));
     stats.repeated = repeats.finish(leads.ids, keys.activities.names());
@@ -809,6 +825,10 @@ mod tests {
         // Most within a day: the zones.
         let w = stats([600, 100, 50, 0], 10_100).before_creation_warning(path).unwrap();
         assert!(w.starts_with("events.csv: 750 of the 10000 events of known leads (7.5 %) are dated before their lead's creation and never count (by how long before: up to a day 600, 1-7 days 100, 7-30 days 50, longer 0); most within a day of it: do the two files write times in different time zones?"), "{w}");
+        // Dates without times against creation times of day: said as such, not as zones.
+        let w = EventStats { before_created_same_day_undated: 600, ..stats([600, 100, 50, 0], 10_100) }.before_creation_warning(path).unwrap();
+        assert!(w.contains("(by how long before: up to a day 600, 1-7 days 100, 7-30 days 50, longer 0); 600 of them on their lead's creation day: the events file writes dates without a time of day (read as midnight)"), "{w}");
+        assert!(!w.contains("time zones"), "{w}");
         // Spread out: the creation column.
         let w = stats([100, 200, 300, 150], 10_100).before_creation_warning(path).unwrap();
         assert!(w.contains("if [columns] created_at is not when the lead was created"), "{w}");
