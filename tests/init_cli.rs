@@ -1415,3 +1415,37 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     assert!(draft.contains("id = \"lead_id\"   # GUESS: unique and never blank"), "{draft}");
     assert!(err.contains("WARNING: events.csv: the events name leads by \"Email\" (its values, not those of \"lead_id\", which the won ids name leads by): no event will match a lead"), "{err}");
 }
+
+/// Pardot's grade, HubSpot's score and a rep's rating in the export: the scoring in use
+/// today and a rep's judgement, as of the export. init leaves them out as leakage
+/// suspects with that reason (a grade that separates weakly was drafted as a signal),
+/// and validate lists them with the suspects when a signal reads one.
+#[test]
+fn scores_and_grades_the_lead_already_has_are_left_out() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let graded: String = leads
+        .lines()
+        .enumerate()
+        .map(|(k, line)| {
+            if k == 0 {
+                return format!("{line},Pardot Grade,HubSpot Score,Rating\n");
+            }
+            // A weak grade from the lead's title, a score from its number, a rating from both.
+            let grade = if line.contains(",vp,") || line.contains(",c-level,") { "A" } else { ["B", "C", "D"][k % 3] };
+            format!("{line},{grade},{},{}\n", k % 97, ["Hot", "Warm", "Cold"][k % 3])
+        })
+        .collect();
+    std::fs::write(d.join("leads.csv"), graded).unwrap();
+    let (code, _, err) = common::run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    for (column, word) in [("Pardot Grade", "grade"), ("HubSpot Score", "score"), ("Rating", "rating")] {
+        assert!(
+            draft.contains(&format!("# LEAKAGE SUSPECT \"{column}\": its name (\"{word}\") says it is a score or grade the lead already has: the scoring in use today")),
+            "{column}: {draft}"
+        );
+        assert!(draft.contains(&format!("# column = \"{column}\"")) && !draft.contains(&format!("\ncolumn = \"{column}\"")), "{column} left out: {draft}");
+    }
+}

@@ -316,6 +316,18 @@ pub fn export_snapshot_named(name: &str) -> Option<&'static str> {
     ["last", "latest", "recent", "modified", "contacted"].into_iter().find(|w| has(w))
 }
 
+/// The word that names a column as a score or grade someone already gives the lead, if
+/// one does: the scoring in use today (HubSpot's `HubSpot Score`, Pardot's `Grade`,
+/// Marketo's `Behavior Score`, Salesforce's `Einstein Score`, a `Propensity` or
+/// `Likelihood to Buy`) or a rep's `Rating`. Whole words, so `Upgrade` and `Gradebook` are
+/// not. Such a column is recomputed as of the export, after sales contact, and a model
+/// fitted on it learns to copy it.
+pub fn score_named(name: &str) -> Option<&'static str> {
+    const SCORE_WORDS: [&str; 7] = ["score", "grade", "rating", "likelihood", "propensity", "predictive", "einstein"];
+    let words = name_words(name);
+    SCORE_WORDS.into_iter().find(|w| words.iter().any(|word| word == w || word.strip_suffix('s') == Some(w)))
+}
+
 /// The word that names a column as one the sales team fills in, if one does: a word of a
 /// sales field (`quality`, `score`, `stage`, `status`, `tag`, `owner`, `close`, `reason`,
 /// anywhere in the name); `sales` beside what sales does (HubSpot's `Number of Sales
@@ -578,6 +590,33 @@ mod tests {
             period_label: None,
             won_together: (0, 0),
             captured: None,
+        }
+    }
+
+    /// Scores and grades by whole words, in any case or spelling of the name; not words
+    /// that only contain one.
+    #[test]
+    fn scores_and_grades_are_named_by_whole_words() {
+        for (name, word) in [
+            ("HubSpot Score", "score"),
+            ("hubspotscore", "hubspotscore"),
+            ("Pardot Grade", "grade"),
+            ("BehaviorScore", "score"),
+            ("lead_grade", "grade"),
+            ("Rating", "rating"),
+            ("Likelihood to Buy", "likelihood"),
+            ("Einstein Lead Score", "score"),
+            ("Propensity", "propensity"),
+            ("Scores", "score"),
+        ] {
+            if name == "hubspotscore" {
+                assert_eq!(score_named(name), None, "one word, not split");
+                continue;
+            }
+            assert_eq!(score_named(name), Some(word), "{name}");
+        }
+        for name in ["Upgrade Path", "Gradebook", "Scored Date", "industry", "Decision Stage"] {
+            assert_eq!(score_named(name), None, "{name}");
         }
     }
 

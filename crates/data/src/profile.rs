@@ -316,6 +316,11 @@ fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lo
             ));
         }
     }
+    if let Some(w) = crate::guess::score_named(name) {
+        return Some(format!(
+            "its name ({w:?}) says it is a score or grade the lead already has: the scoring in use today (a HubSpot score, a Pardot grade) or a rep's rating, as of the export, after sales contact; a model fitted on it learns to copy it"
+        ));
+    }
     if let Some(w) = crate::guess::sales_named(name) {
         return Some(format!("its name ({w:?}) suggests the sales team fills it in; check it is known before contact"));
     }
