@@ -184,22 +184,17 @@ fn fields_captured_part_of_the_time_are_said() {
         "title_seniority" => (c, i, k),
         _ => (c, i, t),
     });
-    let mut blank_industry = 0;
-    let rewritten: String = leads
-        .lines()
-        .enumerate()
-        .map(|(k, line)| {
-            let mut fields: Vec<&str> = line.split(',').collect();
-            if k > 0 && fields[created] < "2025-01" {
-                fields[industry] = "";
-                blank_industry += 1;
-            }
-            if k > 0 && fields[created] >= "2025-07" {
-                fields[title] = "";
-            }
-            format!("{}\n", fields.join(","))
-        })
-        .collect();
+    let blank_industry = leads.lines().skip(1).filter(|line| line.split(',').nth(created).unwrap() < "2025-01").count();
+    let rewritten = map_rows(&leads, |_, line| {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        if fields[created] < "2025-01" {
+            fields[industry] = "";
+        }
+        if fields[created] >= "2025-07" {
+            fields[title] = "";
+        }
+        fields.join(",")
+    });
     std::fs::write(d.join("leads.csv"), rewritten).unwrap();
     let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{err}");

@@ -858,28 +858,15 @@ fn events_without_times_beside_creation_times_are_said() {
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
     let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
     // Each lead created at some time of its day (from its number), each event a date alone.
-    let timed: String = leads
-        .lines()
-        .enumerate()
-        .map(|(k, line)| match (k, line.split_once(',')) {
-            (0, _) | (_, None) => format!("{line}\n"),
-            (_, Some((id, rest))) => {
-                let (created, rest) = rest.split_once(',').unwrap();
-                format!("{id},{created} {:02}:{:02}:00,{rest}\n", 8 + k % 10, k % 60)
-            }
-        })
-        .collect();
-    let dates_only: String = events
-        .lines()
-        .enumerate()
-        .map(|(k, line)| {
-            if k == 0 {
-                return format!("{line}\n");
-            }
-            let fields: Vec<&str> = line.split(',').collect();
-            format!("{},{},{}\n", fields[0], &fields[1][..10], fields[2])
-        })
-        .collect();
+    let timed = map_rows(&leads, |k, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        let (created, rest) = rest.split_once(',').unwrap();
+        format!("{id},{created} {:02}:{:02}:00,{rest}", 8 + k % 10, k % 60)
+    });
+    let dates_only = map_rows(&events, |_, line| {
+        let fields: Vec<&str> = line.split(',').collect();
+        format!("{},{},{}", fields[0], &fields[1][..10], fields[2])
+    });
     std::fs::write(d.join("leads.csv"), &timed).unwrap();
     std::fs::write(d.join("events.csv"), &dates_only).unwrap();
     let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
@@ -1025,17 +1012,11 @@ fn event_ids_in_another_case_are_said() {
     let d = dir.path();
     // Each line's id (L0000001) as an address, typed or lower-cased on the lines `lower` picks.
     let addresses = |text: &str, lower: &dyn Fn(usize) -> bool| -> String {
-        text.lines()
-            .enumerate()
-            .map(|(k, line)| {
-                if k == 0 {
-                    return format!("{line}\n");
-                }
-                let (id, rest) = line.split_once(',').unwrap();
-                let address = format!("Lead.{}@Example.com", &id[1..]);
-                format!("{},{rest}\n", if lower(k) { address.to_lowercase() } else { address })
-            })
-            .collect()
+        map_rows(text, |k, line| {
+            let (id, rest) = line.split_once(',').unwrap();
+            let address = format!("Lead.{}@Example.com", &id[1..]);
+            format!("{},{rest}", if lower(k) { address.to_lowercase() } else { address })
+        })
     };
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
     let events = std::fs::read_to_string(d.join("events.csv")).unwrap();

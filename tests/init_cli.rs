@@ -1425,19 +1425,13 @@ fn scores_and_grades_the_lead_already_has_are_left_out() {
     let dir = common::sample_copy();
     let d = dir.path();
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
-    let graded: String = leads
-        .lines()
-        .enumerate()
-        .map(|(k, line)| {
-            if k == 0 {
-                return format!("{line},Pardot Grade,HubSpot Score,Rating\n");
-            }
-            // A weak grade from the lead's title, a score from its number, a rating from both.
-            let grade = if line.contains(",vp,") || line.contains(",c-level,") { "A" } else { ["B", "C", "D"][k % 3] };
-            format!("{line},{grade},{},{}\n", k % 97, ["Hot", "Warm", "Cold"][k % 3])
-        })
-        .collect();
-    std::fs::write(d.join("leads.csv"), graded).unwrap();
+    // A weak grade from the lead's title, a score and a rating from its number.
+    let graded = map_rows(&leads, |k, line| {
+        let grade = if line.contains(",vp,") || line.contains(",c-level,") { "A" } else { ["B", "C", "D"][k % 3] };
+        format!("{line},{grade},{},{}", k % 97, ["Hot", "Warm", "Cold"][k % 3])
+    });
+    let header = leads.lines().next().unwrap();
+    std::fs::write(d.join("leads.csv"), graded.replacen(header, &format!("{header},Pardot Grade,HubSpot Score,Rating"), 1)).unwrap();
     let (code, _, err) = common::run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
     assert_eq!(code, 0, "{err}");
     let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();

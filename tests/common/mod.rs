@@ -47,6 +47,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A CSV's text with its header line kept and each row (numbered from 1, as its line
+/// below the header) replaced by `row(k, line)`; every line ends in a newline.
+pub fn map_rows(text: &str, row: impl Fn(usize, &str) -> String) -> String {
+    text.lines().enumerate().map(|(k, line)| if k == 0 { format!("{line}\n") } else { format!("{}\n", row(k, line)) }).collect()
+}
+
 /// Real public data sets and reference results from independent software, with their sources.
 pub fn fixtures() -> PathBuf {
     repo_root().join("tests/fixtures")
