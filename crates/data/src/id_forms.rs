@@ -163,13 +163,21 @@ impl OtherFormMatches {
 /// ids differ by case alone and the exported SQL and the scorer join ids as written; the
 /// count says why rows were lost and what to change. The index (each id's lower-case
 /// hash and row, sorted: 16 bytes an id, no text copied) is built on the first unmatched
-/// row, so files that match cost nothing.
+/// row, so files that match cost nothing; when the first 10,000 unmatched rows match none
+/// ignoring case, the rest are not looked up.
 #[derive(Debug, Default)]
 pub struct CaseOnlyMatches {
     lowered: Option<Vec<(u64, u32)>>,
+    /// Unmatched rows looked up so far.
+    looked_up: usize,
     pub count: usize,
     pub first: Option<(String, String)>,
 }
+
+/// Unmatched rows looked up before giving up when none matches ignoring case: an events
+/// file that also holds other leads' events (a batch scored against all events) then
+/// costs this many lookups, not one an event.
+const CASE_LOOKUPS_BEFORE_GIVING_UP: usize = 10_000;
 
 /// The hash of `id` in lower case, without writing the lower-case text out.
 fn lower_case_hash(id: &str) -> u64 {
@@ -184,7 +192,18 @@ fn lower_case_hash(id: &str) -> u64 {
 
 impl CaseOnlyMatches {
     /// An unmatched row's id `theirs`, looked up among `ours` ignoring case.
+    #[inline]
     pub fn see(&mut self, theirs: &str, ours: &[String]) {
+        // Inlined, so an events file of other leads' events pays one comparison an event once given up.
+        if self.count == 0 && self.looked_up >= CASE_LOOKUPS_BEFORE_GIVING_UP {
+            return;
+        }
+        self.look_up(theirs, ours);
+    }
+
+    #[inline(never)]
+    fn look_up(&mut self, theirs: &str, ours: &[String]) {
+        self.looked_up += 1;
         let lowered = self.lowered.get_or_insert_with(|| {
             let mut index: Vec<(u64, u32)> = ours.iter().enumerate().map(|(row, id)| (lower_case_hash(id), row as u32)).collect();
             index.sort_unstable();
@@ -197,7 +216,7 @@ impl CaseOnlyMatches {
             [(h, row), rest @ ..] if *h == hash && rest.first().is_none_or(|&(next, _)| next != hash) => *row as usize,
             _ => return,
         };
-        if ours[row].to_lowercase() == theirs.to_lowercase() {
+        if ours[row].chars().flat_map(char::to_lowercase).eq(theirs.chars().flat_map(char::to_lowercase)) {
             self.count += 1;
             self.first.get_or_insert_with(|| (theirs.to_string(), ours[row].clone()));
         }
@@ -235,6 +254,13 @@ mod tests {
         }
         assert_eq!(seen.count, 3, "l001, the address and L001 (the caller sees only unmatched ids); abcde names two leads");
         assert_eq!(seen.first, Some(("l001".to_string(), "L001".to_string())));
+        // Ten thousand unmatched ids that match nothing ignoring case: the rest are not looked up.
+        let mut other = CaseOnlyMatches::default();
+        for k in 0..CASE_LOOKUPS_BEFORE_GIVING_UP {
+            other.see(&format!("x{k}"), &ours);
+        }
+        other.see("l001", &ours);
+        assert_eq!((other.count, other.looked_up), (0, CASE_LOOKUPS_BEFORE_GIVING_UP));
         let clause = seen.clause().unwrap();
         assert!(clause.starts_with("3 of them match a lead's id but for the case of its letters (\"l001\" for \"L001\")"), "{clause}");
     }
