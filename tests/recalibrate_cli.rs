@@ -221,3 +221,49 @@ fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_
     let left: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
 }
+
+/// Creation dates written with the month's name (`05-Jan-2024`, Oracle's and Excel's), which
+/// `date_format = "auto"` reads but the SQL export cannot take apart: the run finishes with
+/// its model, PMML, report and tables, says (terminal and summary.json) why no SQL was
+/// written and what to export instead, and leaves no SQL file. It used to fail at its last
+/// stage, after the fit and the backtest, leaving nothing. `score` with that model file reads
+/// the named months and gives the plain sample's scores.
+#[test]
+fn dates_the_sql_cannot_read_leave_the_run_its_model_and_say_why_no_sql() {
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let named = |iso: &str| {
+        let (year, rest) = iso.split_once('-').unwrap();
+        let (month, day) = rest.split_once('-').unwrap();
+        format!("{day}-{}-{year}", months[month.parse::<usize>().unwrap() - 1])
+    };
+    let plain = common::sample_copy();
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let rewritten = map_rows(&leads, |_, line| {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        let date = named(fields[1]);
+        fields[1] = &date;
+        fields.join(",")
+    });
+    assert!(rewritten.lines().nth(1).unwrap().starts_with("L0000001,01-Jan-2024,"), "{}", rewritten.lines().nth(1).unwrap());
+    std::fs::write(d.join("leads.csv"), &rewritten).unwrap();
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let said = "no SQL export written: the date pattern \"%d-%b-%Y\" uses %b, which the SQL export cannot read";
+    assert!(format!("{out}{err}").contains(said), "{out}{err}");
+    let exports: Vec<String> = std::fs::read_dir(d.join("run/exports")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(exports, vec!["model.pmml".to_string()]);
+    let summary = json(&d.join("run/summary.json"));
+    assert!(summary["warnings"].to_string().contains("no SQL export written"), "{}", summary["warnings"]);
+    assert!(!summary["files"].to_string().contains(".sql"), "{}", summary["files"]);
+    // The same leads scored with either run's model: the same scores.
+    let (code, _, err) = run_in(plain.path(), &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    for (dir, leads) in [(plain.path(), "leads.csv"), (d, "leads.csv")] {
+        let (code, _, err) = run_in(dir, &["score", "--model", "run/model.json", "--leads", leads, "--events", "events.csv", "-o", "scores.csv"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(d.join("scores.csv")).unwrap(), std::fs::read(plain.path().join("scores.csv")).unwrap());
+}
+

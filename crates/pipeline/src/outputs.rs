@@ -92,11 +92,26 @@ pub fn write_report(config: &Config, run: &Backtested, out: &Path, input_refs: &
 pub const SWAPS_FILE: &str = "swaps.csv";
 
 /// One SQL scoring query per dialect and the PMML scorecard, into `dir`.
-pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str, warnings: &mut Vec<String>) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for dialect in Dialect::ALL {
-        let sql = to_sql(model, dialect, leads_table, events_table)
-            .map_err(|e| anyhow::anyhow!("cannot export the model as {} SQL: {e}", dialect.name()))?;
+        let sql = match to_sql(model, dialect, leads_table, events_table) {
+            Ok(sql) => sql,
+            // Dates the SQL cannot take apart (a month's name, a two-digit year) are read by
+            // the model file and the scorer: the run keeps its model and says why no SQL,
+            // rather than failing at its last stage. The reason is the same in every dialect.
+            Err(mqlcal_scorecard::export::sql::ExportError::DateFormat(why)) => {
+                written.retain(|path: &PathBuf| !path.extension().is_some_and(|e| e == "sql"));
+                for path in Dialect::ALL.iter().map(|d| dir.join(format!("score.{}.sql", d.name()))) {
+                    let _ = std::fs::remove_file(path);
+                }
+                warnings.push(format!(
+                    "no SQL export written: {why} and run again for the SQL. model.json, model.pmml and `mqlcal score` read these dates as they are"
+                ));
+                break;
+            }
+            Err(e) => anyhow::bail!("cannot export the model as {} SQL: {e}", dialect.name()),
+        };
         let path = dir.join(format!("score.{}.sql", dialect.name()));
         write_atomic(&path, sql.as_bytes())?;
         written.push(path);

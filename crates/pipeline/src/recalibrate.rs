@@ -129,7 +129,13 @@ fn write_run(
     let mut written: Vec<PathBuf> = Vec::new();
     written.extend(progress.stage(STAGES[4], |_| write_report(config, run, &staging.join("report"), &refs, &options.command, options.pdf))?);
     let model = run.model();
-    written.extend(progress.stage(STAGES[5], |_| write_exports(&model, &staging.join("exports"), &options.leads_table, &options.events_table))?);
+    // What the exports could not write (no SQL for dates it cannot take apart) goes into the summary too.
+    let mut export_warnings = Vec::new();
+    written.extend(progress.stage(STAGES[5], |warnings| {
+        let files = write_exports(&model, &staging.join("exports"), &options.leads_table, &options.events_table, warnings)?;
+        export_warnings.clone_from(warnings);
+        Ok(files)
+    })?);
     written.extend(progress.stage(STAGES[6], |_| {
         let tables = staging.join("tables");
         let mut written = write_tables(&run.backtest, &run.fitted.report.model, &tables, staging, &refs)?;
@@ -147,7 +153,8 @@ fn write_run(
     let mut files: Vec<PathBuf> = written.iter().map(|p| out.join(p.strip_prefix(staging).unwrap_or(p))).collect();
     files.push(out.join("summary.json"));
     files.sort();
-    let summary = Summary::new(config, run, &model, out, &files);
+    let mut summary = Summary::new(config, run, &model, out, &files);
+    summary.warnings.extend(export_warnings);
     write_json(&staging.join("summary.json"), &summary, &refs)?;
     Ok(summary)
 }
