@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_backtest::Backtest;
 use mqlcal_config::Config;
 use mqlcal_report::ReportInputs;
-use mqlcal_scorecard::export::sql::{to_sql, Dialect};
+use mqlcal_scorecard::export::sql::{to_sql, Dialect, ExportError};
 use mqlcal_scorecard::Model;
 
 use crate::{write_atomic, write_json, Backtested};
@@ -94,27 +94,24 @@ pub const SWAPS_FILE: &str = "swaps.csv";
 /// One SQL scoring query per dialect and the PMML scorecard, into `dir`.
 pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str, warnings: &mut Vec<String>) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for dialect in Dialect::ALL {
-        let sql = match to_sql(model, dialect, leads_table, events_table) {
-            Ok(sql) => sql,
-            // Dates the SQL cannot take apart (a month's name, a two-digit year) are read by
-            // the model file and the scorer: the run keeps its model and says why no SQL,
-            // rather than failing at its last stage. The reason is the same in every dialect.
-            Err(mqlcal_scorecard::export::sql::ExportError::DateFormat(why)) => {
-                written.retain(|path: &PathBuf| !path.extension().is_some_and(|e| e == "sql"));
-                for path in Dialect::ALL.iter().map(|d| dir.join(format!("score.{}.sql", d.name()))) {
-                    let _ = std::fs::remove_file(path);
-                }
-                warnings.push(format!(
-                    "no SQL export written: {why} and run again for the SQL. model.json, model.pmml and `mqlcal score` read these dates as they are"
-                ));
-                break;
+    // Every dialect's query first: the dates are taken apart the same way in each, so one
+    // that cannot read them (a month's name, a two-digit year) fails them all, before any is
+    // written. The model file and the scorer read such dates: the run keeps its model and
+    // says why there is no SQL, rather than failing at its last stage.
+    let queries: Result<Vec<(Dialect, String)>, ExportError> =
+        Dialect::ALL.into_iter().map(|dialect| Ok((dialect, to_sql(model, dialect, leads_table, events_table)?))).collect();
+    match queries {
+        Ok(queries) => {
+            for (dialect, sql) in queries {
+                let path = dir.join(format!("score.{}.sql", dialect.name()));
+                write_atomic(&path, sql.as_bytes())?;
+                written.push(path);
             }
-            Err(e) => anyhow::bail!("cannot export the model as {} SQL: {e}", dialect.name()),
-        };
-        let path = dir.join(format!("score.{}.sql", dialect.name()));
-        write_atomic(&path, sql.as_bytes())?;
-        written.push(path);
+        }
+        Err(ExportError::DateFormat(why)) => warnings.push(format!(
+            "no SQL export written: {why} and run again for the SQL. model.json, model.pmml and `mqlcal score` read these dates as they are"
+        )),
+        Err(e) => anyhow::bail!("cannot export the model as SQL: {e}"),
     }
     let path = dir.join("model.pmml");
     write_atomic(&path, mqlcal_scorecard::export::pmml::to_pmml(model).as_bytes())?;
