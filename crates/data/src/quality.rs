@@ -753,40 +753,48 @@ struct Said {
     cautions: Vec<String>,
 }
 
+/// Each signal that reads a column whose profile `pick` finds something in, with its
+/// column and what was found. Any lead file's profile: each file's rows are told from on their own.
+fn signals_reading<'c, 'p, T>(config: &'c Config, profiles: &'p [ColumnProfile], pick: impl Fn(&'p ColumnProfile) -> Option<T>) -> Vec<(&'c str, &'c str, T)> {
+    config
+        .signals
+        .iter()
+        .filter_map(|signal| {
+            let column = signal.source.column()?;
+            let found = profiles.iter().filter(|p| p.name == column).find_map(&pick)?;
+            Some((signal.name.as_str(), column, found))
+        })
+        .collect()
+}
+
 /// A warning for each signal that reads a column saying when the lead was created
 /// rather than who it is (a month or year column, a campaign run once): see
 /// `profile::period_label`.
 fn period_labels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c str, &'c str, String)> {
-    let mut warnings = Vec::new();
-    for signal in &config.signals {
-        let Some(column) = signal.source.column() else { continue };
-        // Any lead file's profile: each file's rows are told from on their own.
-        if let Some(reason) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.period_label.as_ref()) {
+    signals_reading(config, profiles, |p| p.period_label.as_ref())
+        .into_iter()
+        .map(|(signal, column, reason)| {
             let warning = format!(
-                "signal {:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts by creation date follow the period",
-                signal.name
+                "signal {signal:?} reads {column:?}, which looks like a label of the creation period: {reason}. {PERIOD_LABEL_COST} Leave it out of [[signals]]: the cohorts by creation date follow the period"
             );
-            warnings.push((signal.name.as_str(), column, warning));
-        }
-    }
-    warnings
+            (signal, column, warning)
+        })
+        .collect()
 }
 
 /// A warning for each signal that reads a column captured for only part of the time (a
 /// field added to the form, or one no longer filled in): see `profile::captured_part_time`.
 fn captured_part_time<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c str, &'c str, String)> {
-    let mut warnings = Vec::new();
-    for signal in &config.signals {
-        let Some(column) = signal.source.column() else { continue };
-        if let Some(part) = profiles.iter().filter(|p| p.name == column).find_map(|p| p.captured.as_ref()) {
+    signals_reading(config, profiles, |p| p.captured.as_ref())
+        .into_iter()
+        .map(|(signal, column, part)| {
             let fix = match part {
                 crate::profile::PartTime::Since { .. } => "Fit on the cohorts since then ([model] training_cohorts), or leave it out of [[signals]]",
                 crate::profile::PartTime::Until { .. } => "Leave it out of [[signals]], or capture it again",
             };
-            warnings.push((signal.name.as_str(), column, format!("signal {:?} reads {column:?}: {}. {fix}", signal.name, part.reason())));
-        }
-    }
-    warnings
+            (signal, column, format!("signal {signal:?} reads {column:?}: {}. {fix}", part.reason()))
+        })
+        .collect()
 }
 
 /// Categorical values the config does not name, by signal, most frequent first.
