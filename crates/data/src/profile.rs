@@ -564,12 +564,7 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
     if months.len() != row_levels.len() || levels.len() < 2 || levels.len() > TOP_LEVELS {
         return None;
     }
-    let (first, last) = months.iter().flatten().fold((i32::MAX, i32::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
-    // Fifty years of months at most: a column of dates this is not meant for.
-    if first > last || last - first >= 600 {
-        return None;
-    }
-    let span = (last - first + 1) as usize;
+    let (first, span) = month_span(months)?;
     let mut joint = vec![0usize; levels.len() * span];
     for (&level, month) in row_levels.iter().zip(months) {
         if let (true, Some(month)) = (level != BLANK, month) {
@@ -613,6 +608,13 @@ fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> 
     None
 }
 
+/// The first creation month and how many months run from it to the last; None without
+/// dates, or over fifty years of them (a column of dates the month rules are not meant for).
+fn month_span(months: &[Option<i32>]) -> Option<(i32, usize)> {
+    let (first, last) = months.iter().flatten().fold((i32::MAX, i32::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    (first <= last && last - first < 600).then(|| (first, (last - first + 1) as usize))
+}
+
 /// Over the months with at least [`PERIOD_MIN_LEADS`] dated leads (three at least):
 /// blank on every lead (99 %) of each month before some month, and filled on at least half
 /// of the leads from then on, no later month blank again (90 %); or the mirror, filled up
@@ -622,11 +624,7 @@ fn captured_part_time(row_levels: &[u32], months: &[Option<i32>]) -> Option<Part
     if months.len() != row_levels.len() {
         return None;
     }
-    let (first, last) = months.iter().flatten().fold((i32::MAX, i32::MIN), |(lo, hi), &m| (lo.min(m), hi.max(m)));
-    if first > last || last - first >= 600 {
-        return None;
-    }
-    let span = (last - first + 1) as usize;
+    let (first, span) = month_span(months)?;
     // (leads, blank) a month.
     let mut per_month = vec![(0usize, 0usize); span];
     for (&level, month) in row_levels.iter().zip(months) {
