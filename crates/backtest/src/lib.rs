@@ -262,7 +262,7 @@ fn score_holdout(inputs: &BacktestInputs) -> Result<Holdout, BacktestError> {
     let BacktestInputs { table, model, split, .. } = *inputs;
     if split.holdout_cohorts.is_empty() {
         let labels = table.cohort_labels();
-        if table.created_at.iter().all(Option::is_none) {
+        if table.undated() {
             return Err(BacktestError::NoCohorts);
         }
         return Err(BacktestError::NoHoldout { have: labels.len(), labels: labels.join(", ") });

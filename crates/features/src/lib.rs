@@ -175,6 +175,12 @@ impl FeatureTable {
         self.matrix.view()
     }
 
+    /// No lead has a creation date: every lead is in the one cohort "all", so nothing
+    /// later can be held out, walked forward to or choose a penalty on.
+    pub fn undated(&self) -> bool {
+        self.created_at.iter().all(Option::is_none)
+    }
+
     /// Distinct cohort labels in time order (labels sort chronologically by construction).
     pub fn cohort_labels(&self) -> Vec<String> {
         self.cohort_index().labels

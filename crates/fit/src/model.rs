@@ -247,16 +247,15 @@ pub(crate) fn pick_alpha(
 /// Each training row's cohort as its position among the training cohorts (later = larger);
 /// an error when there are fewer than 2 training cohorts to search alpha over.
 pub(crate) fn training_cohort_index(table: &FeatureTable, split: &Split) -> Result<Vec<usize>, FitError> {
-    if split.training_cohorts.len() < 2 && table.created_at.iter().all(Option::is_none) {
-        return Err(FitError::InvalidParams(
-            "alpha = \"auto\" chooses the penalty on a later cohort than it fits on, and the leads have no creation dates: every lead is in one cohort (\"all\"). Set [columns] created_at, or [model] alpha to a number, e.g. 1".to_string(),
-        ));
-    }
     if split.training_cohorts.len() < 2 {
-        return Err(FitError::InvalidParams(format!(
-            "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
-            split.training_cohorts.len()
-        )));
+        return Err(FitError::InvalidParams(if table.undated() {
+            "alpha = \"auto\" chooses the penalty on a later cohort than it fits on, and the leads have no creation dates: every lead is in one cohort (\"all\"). Set [columns] created_at, or [model] alpha to a number, e.g. 1".to_string()
+        } else {
+            format!(
+                "alpha = \"auto\" needs at least 2 training cohorts (fit on the earlier, validate on the latest); there is {}. Set [model] alpha to a number, e.g. 1",
+                split.training_cohorts.len()
+            )
+        }));
     }
     let index = table.cohort_index();
     let position: Vec<Option<usize>> = index.labels.iter().map(|label| split.training_cohorts.iter().position(|c| c == label)).collect();
