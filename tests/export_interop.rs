@@ -337,6 +337,58 @@ fn reason_codes_show_the_capped_group() {
     assert!(capped > 100, "leads over the awareness cap show it capped ({capped})");
 }
 
+/// The sample with its dates written with the month's name, as Oracle (`01-JAN-24`) and
+/// English-locale reports (`Wed, Nov 15, 2023 6:22:01 PM`) write them: detected as
+/// `"%d-%b-%y"` and `"%a, %b %d, %Y %I:%M:%S %p"`, it trains the plain sample's points and
+/// scores as it does, from the scorer and from SQL on SQLite, DuckDB and PostgreSQL (the
+/// SQL export refused a month's name and a two-digit year). Then creation times of day and
+/// all times as JavaScript's `toLocaleString` writes them (`1/15/2024, 9:05:00 PM`), set as
+/// `"%m/%d/%Y, %I:%M:%S %p"` and Python's `"%-m/%-d/%Y, %-I:%M:%S %p"`: the SQL reads the
+/// time after `, ` as the scorer does (it read the blank between the comma and the space
+/// as the hour, so `6:22:01 PM` was 00:06:22, and refused `%-m`).
+#[test]
+fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (with_events, config, plain) = plain_sample(dir.path());
+    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model(dir.path());
+
+    times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |_, at| at.format("%d-%b-%y").to_string().to_uppercase());
+    let events = dir.path().join("events.csv");
+    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format("%a, %b %-d, %Y %-I:%M:%S %p").to_string());
+    let text = std::fs::read_to_string(&events).unwrap();
+    assert!(text.contains("L0000001,\"Wed, Nov 15, 2023 6:22:01 PM\",blog_visit"), "{}", &text[..100]);
+    write(dir.path(), "mqlcal.toml", with_events(&events));
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let named = backtest_and_score(dir.path(), &config, &events);
+    let named_model = model(dir.path());
+    assert_eq!(named_model["inputs"]["created_at_format"], "%d-%b-%y");
+    assert_eq!(named_model["inputs"]["event_columns"]["occurred_at_format"], "%a, %b %d, %Y %I:%M:%S %p");
+    assert_eq!(named_model["signals"], plain_model["signals"], "the same dates train the same points");
+    assert!(named == plain, "and score the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(dir.path(), engine, "leads.csv", &events, &named);
+    }
+
+    // Creation at a time of day (spread over the clock), every time as toLocaleString writes it.
+    let (created, occurred) = ("%m/%d/%Y, %I:%M:%S %p", "%-m/%-d/%Y, %-I:%M:%S %p");
+    times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |k, at| {
+        (at + chrono::Duration::seconds((k as i64 * 7_919) % 86_400)).format("%-m/%-d/%Y, %-I:%M:%S %p").to_string()
+    });
+    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format(occurred).to_string());
+    let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
+    assert!(leads.contains("L0000002,\"1/1/2024, 2:11:59 AM\","), "{}", &leads[..300]);
+    let text = with_events(&events).replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
+    write(dir.path(), "mqlcal.toml", text);
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let clocked = backtest_and_score(dir.path(), &config, &events);
+    assert!(clocked != plain, "the times of day move events across the windows' ends");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(dir.path(), engine, "leads.csv", &events, &clocked);
+    }
+}
+
 /// The sample with creation times in Unix milliseconds and event times in Unix seconds
 /// (as a CRM's API and a product-analytics export write them; some with a fraction of a
 /// second, dropped): detected as `unix_ms` and `unix_seconds`, it trains the plain

@@ -321,6 +321,35 @@ fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
     engines_give_the_table(dir.path(), &config, &events, &serial, as_of);
 }
 
+/// Creation times with full names and a run of separators (`Monday, January 1, 2024,
+/// 2:11:59 AM`) and event times with a short month's name in capitals and a two-digit
+/// year (`15-NOV-23 18:22:01`, Oracle's way): `mqlcal features`, told the patterns, gives
+/// the plain sample's table (its created_at column to the second), and so does the
+/// feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+#[test]
+fn month_names_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let leads = dir.path().join("leads.csv");
+    times_copy(&leads, &leads, 1, |k, at| (at + chrono::Duration::seconds((k as i64 * 7_919) % 86_400)).format("%Y-%m-%d %H:%M:%S").to_string());
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let (created, occurred) = ("%A, %B %-d, %Y, %-I:%M:%S %p", "%d-%b-%y %H:%M:%S");
+    times_copy(&leads, &leads, 1, |_, at| at.format(created).to_string());
+    let text = std::fs::read_to_string(&leads).unwrap();
+    assert!(text.contains(",\"Monday, January 1, 2024, 2:11:59 AM\","), "{}", &text[..300]);
+    let events = dir.path().join("named_events.csv");
+    times_copy(&events_csv(), &events, 1, |_, at| at.format(occurred).to_string().to_uppercase());
+    assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,15-NOV-23 18:22:01,blog_visit"));
+    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = text.replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
+    assert!(text.contains("named_events.csv") && text.contains(occurred));
+    write(dir.path(), "mqlcal.toml", text);
+    let named = mqlcal_features(dir.path(), &config);
+    assert!(named == plain, "the same times give the same table");
+    engines_give_the_table(dir.path(), &config, &events, &named, as_of);
+}
+
 /// Decision dates (`[columns] decided_at`): each decided lead's window ends at its
 /// decision, in `mqlcal features` and in the feature-table query on SQLite, DuckDB and
 /// PostgreSQL, plain and grouped. The leads get every kind of decision cell (blank, before
@@ -528,7 +557,7 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 }
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO, day-first, zoned, Unix and serial dates) is parsed by sqlglot for the
+/// table plain and grouped, ISO, day-first, zoned, Unix, serial and month-name dates) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -553,24 +582,29 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!("excel_serial");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("excel_serial_1904");
     write(dir.path(), "serial.json", serde_json::to_string(&model).unwrap());
+    let named = ["%A, %B %-d, %Y, %-I:%M:%S %p", "%d-%b-%y %H:%M:%S"];
+    model["inputs"]["created_at_format"] = serde_json::json!(named[0]);
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!(named[1]);
+    write(dir.path(), "named.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
     write(dir.path(), "zoned.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2));
     write(dir.path(), "unix.toml", text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1));
     write(dir.path(), "serial.toml", text.replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1));
+    write(dir.path(), "named.toml", text.replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[0]), 1).replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[1]), 1));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "unix", "serial"] {
+        for model in ["total", "day_first", "zoned", "unix", "serial", "named"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

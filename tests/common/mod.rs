@@ -418,6 +418,20 @@ pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
     std::fs::write(dest, out).unwrap();
 }
 
+/// `src` written to `dest` with column `column`'s ISO times rewritten by `write`, given
+/// the row's number (from 0) and the time; blanks stay blank.
+pub fn times_copy(src: &Path, dest: &Path, column: usize, write: impl Fn(usize, chrono::NaiveDateTime) -> String) {
+    let (header, rows) = read_csv(src);
+    let mut out = csv_line(&header);
+    for (k, mut row) in rows.into_iter().enumerate() {
+        if !row[column].is_empty() {
+            row[column] = write(k, iso_utc(&row[column].replace(' ', "T")));
+        }
+        out.push_str(&csv_line(&row));
+    }
+    std::fs::write(dest, out).unwrap();
+}
+
 /// `src` written to `dest` with column `column`'s ISO times (read as UTC) as Unix time:
 /// seconds, every other row with a fraction (`1700072521.5`), or milliseconds with some
 /// past the second (`1700072521437`). Blanks stay blank; the instants, to the second, are the same.

@@ -95,7 +95,7 @@ pub const SWAPS_FILE: &str = "swaps.csv";
 pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str, warnings: &mut Vec<String>) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     // Every dialect's query first: the dates are taken apart the same way in each, so one
-    // that cannot read them (a month's name, a two-digit year) fails them all, before any is
+    // that cannot split them (numbers run together, `%Y%m%d`) fails them all, before any is
     // written. The model file and the scorer read such dates: the run keeps its model and
     // says why there is no SQL, rather than failing at its last stage.
     let queries: Result<Vec<(Dialect, String)>, ExportError> =

@@ -42,11 +42,17 @@ pub enum DateLayout {
 const SERIAL_1900_DAYS_BEFORE_1970: i64 = 25_569;
 const SERIAL_1904_DAYS_BEFORE_1970: i64 = 24_107;
 
-/// One numeric part of a date text, as the SQL export reassembles it.
+/// One part of a date text, as the SQL export reassembles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatePart {
     Year,
+    /// `%y`: the year's last two digits, read as chrono reads them: 70–99 are 1970–1999,
+    /// 00–69 are 2000–2069 (`05-JAN-24` is 2024, `01-Jan-70` is 1970).
+    YearOfCentury,
     Month,
+    /// `%b` / `%B`: the month's English name, short or full, in any case (`Jan`, `JANUARY`),
+    /// known by its first three letters as chrono knows it.
+    MonthName,
     Day,
     Hour,
     Minute,
@@ -55,6 +61,19 @@ pub enum DatePart {
     Hour12,
     /// `%p`: AM or PM, in any case.
     Meridiem,
+    /// `%a` / `%A`: the weekday's name, passed over (the date says which day it is).
+    Weekday,
+}
+
+impl DatePart {
+    /// What the part says of the date: a two-digit year is the year, a month's name the month.
+    fn meaning(self) -> DatePart {
+        match self {
+            DatePart::YearOfCentury => DatePart::Year,
+            DatePart::MonthName => DatePart::Month,
+            other => other,
+        }
+    }
 }
 
 /// What a date cell that is a plain number most likely is, with the date it would name:
@@ -221,12 +240,14 @@ impl DateLayout {
         NaiveDateTime::parse_from_str(text.trim(), &pattern).is_ok().then_some(pattern)
     }
 
-    /// The layout as text that splits into numbers: the characters that separate the
-    /// numbers and the parts in order (what SQL without a date parser can reassemble).
-    /// None for ISO (every SQL engine reads it; a zoned one is shifted to UTC by the
-    /// export's own expression), Err for a pattern with a part that is not
-    /// a number (`%b`, `%p`, `%z` …) or two numbers with nothing between them.
-    pub fn numeric_parts(&self) -> Result<Option<(Vec<char>, Vec<DatePart>)>, String> {
+    /// The layout as text that splits into parts: the characters that separate the parts
+    /// (a run of them, such as `, ` in `Jan 5, 2024`, counts as one: chrono reads any run of
+    /// spaces where a pattern has one) and the parts in order (what SQL without a date
+    /// parser can reassemble). None for ISO (every SQL engine reads it; a zoned one is
+    /// shifted to UTC by the export's own expression), Err for a pattern with a part SQL
+    /// cannot reassemble (`%z`, `%j` …), two parts with nothing between them, or a letter
+    /// between the parts of a pattern with names.
+    pub fn split_parts(&self) -> Result<Option<(Vec<char>, Vec<DatePart>)>, String> {
         use DatePart::*;
         let time = [Hour, Minute, Second];
         match self {
@@ -279,19 +300,27 @@ enum PatternItem {
     Part(DatePart),
 }
 
-/// A pattern's pieces in order; Err for a code that is not a number mqlcal can reassemble.
+/// A pattern's pieces in order; Err for a code that is not a part mqlcal can reassemble.
+/// A padding flag (`%-d`, `%_d`, `%0d`, as Python's strftime writes them) reads as the
+/// plain code: chrono reads a number with or without its padding either way.
 fn pattern_items(pattern: &str) -> Result<Vec<PatternItem>, String> {
     let mut items = Vec::new();
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
             items.push(PatternItem::Literal(c));
             continue;
         }
+        if chars.peek().is_some_and(|next| matches!(next, '-' | '_' | '0')) {
+            chars.next();
+        }
         items.push(PatternItem::Part(match chars.next() {
             Some('Y') => DatePart::Year,
+            Some('y') => DatePart::YearOfCentury,
             Some('m') => DatePart::Month,
-            Some('d') => DatePart::Day,
+            Some('b') | Some('B') | Some('h') => DatePart::MonthName,
+            Some('d') | Some('e') => DatePart::Day,
+            Some('a') | Some('A') => DatePart::Weekday,
             Some('H') => DatePart::Hour,
             Some('M') => DatePart::Minute,
             Some('S') => DatePart::Second,
@@ -300,7 +329,7 @@ fn pattern_items(pattern: &str) -> Result<Vec<PatternItem>, String> {
             other => {
                 let code = other.map(|o| format!("%{o}")).unwrap_or_else(|| "a lone %".into());
                 return Err(format!(
-                    "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y %m %d %H (or %I with %p) %M %S, or export the dates as YYYY-MM-DD"
+                    "the date pattern {pattern:?} uses {code}, which the SQL export cannot read; use only %Y or %y, %m or %b, %d, %H (or %I with %p), %M, %S and %a, or export the dates as YYYY-MM-DD"
                 ));
             }
         }));
@@ -310,7 +339,8 @@ fn pattern_items(pattern: &str) -> Result<Vec<PatternItem>, String> {
 
 /// The parts of a pattern, each once, with a date and one clock: Err says what is wrong.
 fn check_parts(pattern: &str, parts: &[DatePart]) -> Result<(), String> {
-    if parts.iter().enumerate().any(|(k, p)| parts[..k].contains(p)) {
+    let meanings: Vec<DatePart> = parts.iter().map(|p| p.meaning()).collect();
+    if meanings.iter().enumerate().any(|(k, p)| meanings[..k].contains(p)) {
         return Err(format!("the date pattern {pattern:?} names a part twice"));
     }
     let twelve_hour = parts.contains(&DatePart::Hour12);
@@ -318,8 +348,8 @@ fn check_parts(pattern: &str, parts: &[DatePart]) -> Result<(), String> {
         return Err(format!("the date pattern {pattern:?} mixes its clocks: a 12-hour time needs %I and %p together, a 24-hour one %H alone"));
     }
     for needed in [DatePart::Year, DatePart::Month, DatePart::Day] {
-        if !parts.contains(&needed) {
-            return Err(format!("the date pattern {pattern:?} has no {needed:?} (%Y, %m and %d are all needed)"));
+        if !meanings.contains(&needed) {
+            return Err(format!("the date pattern {pattern:?} has no {needed:?} (%Y or %y, %m or %b, and %d are all needed)"));
         }
     }
     Ok(())
@@ -329,7 +359,21 @@ fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
     let items = pattern_items(pattern)?;
     if items.windows(2).any(|w| matches!(w, [PatternItem::Part(_), PatternItem::Part(_)])) {
         return Err(format!(
-            "the date pattern {pattern:?} has two numbers with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
+            "the date pattern {pattern:?} has two parts with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
+        ));
+    }
+    // A letter between the parts would be split out of a name as well (the T of OCT, the M
+    // of PM): refused where a name could hold it.
+    let has = |wanted: &[DatePart]| items.iter().any(|item| matches!(item, PatternItem::Part(p) if wanted.contains(p)));
+    let in_a_name = |c: char| {
+        c.is_alphabetic() && (has(&[DatePart::MonthName, DatePart::Weekday]) || (has(&[DatePart::Meridiem]) && "AaPpMm".contains(c)))
+    };
+    if let Some(letter) = items.iter().find_map(|item| match item {
+        PatternItem::Literal(c) if in_a_name(*c) => Some(*c),
+        _ => None,
+    }) {
+        return Err(format!(
+            "the date pattern {pattern:?} has the letter {letter:?} between its parts, which the SQL export would split out of a month's or weekday's name or AM/PM too; export the dates as YYYY-MM-DD"
         ));
     }
     let mut separators: Vec<char> = Vec::new();
@@ -568,11 +612,18 @@ enum ShapeToken {
 
 impl Shape {
     /// The shape of a pattern of numbers with something between them (AM/PM may follow
-    /// a number directly), a date and one clock, and ASCII literals; None for any other.
+    /// a number directly), a date and one clock, and ASCII literals; None for any other
+    /// (names, a two-digit year, padding flags and the space-padded %e go to chrono).
     fn of(pattern: &str) -> Option<Shape> {
+        if ["%-", "%_", "%0", "%e"].iter().any(|flag| pattern.contains(flag)) {
+            return None;
+        }
         let items = pattern_items(pattern).ok()?;
         let parts: Vec<DatePart> = items.iter().filter_map(|i| if let PatternItem::Part(p) = i { Some(*p) } else { None }).collect();
         check_parts(pattern, &parts).ok()?;
+        if parts.iter().any(|p| matches!(p, DatePart::YearOfCentury | DatePart::MonthName | DatePart::Weekday)) {
+            return None;
+        }
         let has = |part| parts.contains(&part);
         // chrono reads an hour without minutes, or minutes without an hour, as no time at all.
         if (has(DatePart::Hour) || has(DatePart::Hour12)) != has(DatePart::Minute) || (has(DatePart::Second) && !has(DatePart::Minute)) {
@@ -633,7 +684,7 @@ impl Shape {
                         DatePart::Hour12 => hour12 = Some(value),
                         DatePart::Minute => minute = value,
                         DatePart::Second => second = value,
-                        DatePart::Meridiem => return None,
+                        DatePart::Meridiem | DatePart::YearOfCentury | DatePart::MonthName | DatePart::Weekday => return None,
                     }
                 }
             }
@@ -1022,7 +1073,7 @@ mod tests {
         }
         assert!(shaped > compared / 3, "the shape reads most texts: {shaped} of {compared}");
         // Patterns it does not take: a named month, an hour without minutes, a tab.
-        for pattern in ["%d %b %Y", "%d/%m/%Y %H", "%d/%m/%Y\t%H:%M", "%Y%m%d", "%d/%m/%Y %I:%M", "%d/%m/%Y %H:%M %p", "%d/%m/%Y %S", "%d/%m/%Y %H:%M %m"] {
+        for pattern in ["%d %b %Y", "%d-%m-%y", "%a %d/%m/%Y", "%-m/%-d/%Y", "%e/%m/%Y", "%d/%m/%Y %H", "%d/%m/%Y\t%H:%M", "%Y%m%d", "%d/%m/%Y %I:%M", "%d/%m/%Y %H:%M %p", "%d/%m/%Y %S", "%d/%m/%Y %H:%M %m"] {
             assert_eq!(Shape::of(pattern), None, "{pattern}");
         }
     }
@@ -1051,27 +1102,40 @@ mod tests {
     }
 
     #[test]
-    fn numeric_parts_of_each_layout() {
+    fn split_parts_of_each_layout() {
         use DatePart::*;
-        assert_eq!(DateLayout::Iso.numeric_parts(), Ok(None));
-        let (seps, parts) = DateLayout::DayFirst.numeric_parts().unwrap().unwrap();
+        let split = |pattern: &str| DateLayout::Pattern(pattern.into()).split_parts();
+        assert_eq!(DateLayout::Iso.split_parts(), Ok(None));
+        let (seps, parts) = DateLayout::DayFirst.split_parts().unwrap().unwrap();
         assert_eq!(parts[..3], [Day, Month, Year]);
         assert!(seps.contains(&'.') && seps.contains(&'T'));
-        assert_eq!(
-            DateLayout::Pattern("%m-%d-%Y %H:%M".into()).numeric_parts(),
-            Ok(Some((vec!['-', ' ', ':'], vec![Month, Day, Year, Hour, Minute])))
-        );
-        assert!(DateLayout::Pattern("%d %b %Y".into()).numeric_parts().unwrap_err().contains("%b"));
-        assert!(DateLayout::Pattern("%Y%m%d".into()).numeric_parts().unwrap_err().contains("nothing between"));
-        assert!(DateLayout::Pattern("%d/%m".into()).numeric_parts().unwrap_err().contains("Year"));
+        assert_eq!(split("%m-%d-%Y %H:%M"), Ok(Some((vec!['-', ' ', ':'], vec![Month, Day, Year, Hour, Minute]))));
+        assert!(split("%d %j %Y").unwrap_err().contains("%j"));
+        assert!(split("%Y%m%d").unwrap_err().contains("nothing between"));
+        assert!(split("%d/%m").unwrap_err().contains("Year"));
         // A 12-hour clock: %I with %p, split by a separator.
-        assert_eq!(
-            DateLayout::Pattern("%m/%d/%Y %I:%M %p".into()).numeric_parts(),
-            Ok(Some((vec!['/', ' ', ':'], vec![Month, Day, Year, Hour12, Minute, Meridiem])))
-        );
+        assert_eq!(split("%m/%d/%Y %I:%M %p"), Ok(Some((vec!['/', ' ', ':'], vec![Month, Day, Year, Hour12, Minute, Meridiem]))));
         for mixed in ["%m/%d/%Y %I:%M", "%m/%d/%Y %H:%M %p", "%m/%d/%Y %H %I:%M %p"] {
-            assert!(DateLayout::Pattern(mixed.into()).numeric_parts().unwrap_err().contains("mixes its clocks"), "{mixed}");
+            assert!(split(mixed).unwrap_err().contains("mixes its clocks"), "{mixed}");
         }
-        assert!(DateLayout::Pattern("%m/%d/%Y %I:%M%p".into()).numeric_parts().unwrap_err().contains("nothing between"));
+        assert!(split("%m/%d/%Y %I:%M%p").unwrap_err().contains("nothing between"));
+        // Names, two-digit years and runs of separators (a run is one: the SQL collapses it).
+        assert_eq!(split("%d-%b-%y"), Ok(Some((vec!['-'], vec![Day, MonthName, YearOfCentury]))));
+        assert_eq!(
+            split("%a, %B %d, %Y %I:%M:%S %p"),
+            Ok(Some((vec![',', ' ', ':'], vec![Weekday, MonthName, Day, Year, Hour12, Minute, Second, Meridiem])))
+        );
+        assert_eq!(split("%-m/%-d/%Y, %-I:%M %p"), Ok(Some((vec!['/', ',', ' ', ':'], vec![Month, Day, Year, Hour12, Minute, Meridiem]))));
+        assert_eq!(split("%a %b %e %H:%M:%S %Y"), Ok(Some((vec![' ', ':'], vec![Weekday, MonthName, Day, Hour, Minute, Second, Year]))));
+        for twice in ["%d %b %m %Y", "%d-%m-%Y %y"] {
+            assert!(split(twice).unwrap_err().contains("names a part twice"), "{twice}");
+        }
+        // A letter a name could hold would be split out of it too; elsewhere it is a separator.
+        for lettered in ["%b %d, %Y at %H:%M", "%d-%b-%YT%H:%M", "%d %B %Y um %H:%M"] {
+            assert!(split(lettered).is_err(), "{lettered}");
+        }
+        assert!(split("%b %d, %Y at %H:%M").unwrap_err().contains("the letter 'a'"));
+        assert!(split("%m/%d/%Y at %I:%M %p").unwrap_err().contains("the letter 'a'"));
+        assert_eq!(split("%m/%d/%YT%I:%M %p").map(|s| s.map(|(seps, _)| seps)), Ok(Some(vec!['/', 'T', ':', ' '])));
     }
 }

@@ -212,20 +212,41 @@ impl Dialect {
             let utc = self.plus_seconds(&self.timestamp(&zoned.wall), &format!("-({})", zoned.east_of_utc));
             return Ok(format!("CASE WHEN {expr} IS NULL THEN NULL ELSE {} END", self.timestamp_text(&utc)));
         }
-        let Some((separators, parts)) = layout.map(DateLayout::numeric_parts).transpose().map_err(ExportError::DateFormat)?.flatten() else {
+        let Some((separators, parts)) = layout.map(DateLayout::split_parts).transpose().map_err(ExportError::DateFormat)?.flatten() else {
             return Ok(expr.to_string());
         };
-        let numbers = separators.iter().fold(expr.to_string(), |text, sep| format!("REPLACE({text}, {}, '|')", self.string(&sep.to_string())));
+        let split = separators.iter().fold(expr.to_string(), |text, sep| format!("REPLACE({text}, {}, '|')", self.string(&sep.to_string())));
+        // A run of separators is one (`Jan 5, 2024`; chrono reads any run of spaces as one
+        // space): three halvings leave one bar of a run up to eight long. The bar put in
+        // front joins a separator the text starts with, so part k is always field k + 1.
+        let split = (0..3).fold(format!("'|' || {split}"), |text, _| format!("REPLACE({text}, '||', '|')"));
         let part = |wanted: DatePart, blank: &str| match parts.iter().position(|p| *p == wanted) {
             None => format!("'{blank}'"),
-            Some(k) => format!("COALESCE(NULLIF({}, ''), '{blank}')", self.split_part(&numbers, k)),
+            Some(k) => format!("COALESCE(NULLIF({}, ''), '{blank}')", self.split_part(&split, k + 1)),
         };
         let pad = |wanted| self.pad2(&part(wanted, "0"));
+        let number = |wanted| format!("CAST({} AS {})", part(wanted, "0"), self.integer_type());
+        // Two digits of a year are 1970-2069, as chrono reads %y.
+        let year = if parts.contains(&DatePart::YearOfCentury) {
+            let digits = number(DatePart::YearOfCentury);
+            format!("CAST({digits} + CASE WHEN {digits} < 70 THEN 2000 ELSE 1900 END AS {})", self.text_type())
+        } else {
+            part(DatePart::Year, "")
+        };
+        // A month's name, short or full, in any case, by its first three letters.
+        let month = if parts.contains(&DatePart::MonthName) {
+            let letters = format!("UPPER({})", self.substr(&part(DatePart::MonthName, ""), "1", Some("3")));
+            let names = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+            let arms: String = names.iter().enumerate().map(|(k, name)| format!(" WHEN '{name}' THEN '{:02}'", k + 1)).collect();
+            format!("(CASE {letters}{arms} END)")
+        } else {
+            pad(DatePart::Month)
+        };
         // A 12-hour clock: 12 AM is hour 0, 12 PM hour 12, as chrono's %I %p read them.
         let hour = if parts.contains(&DatePart::Hour12) {
             let hour = format!(
                 "({} + CASE WHEN UPPER({}) = 'PM' THEN 12 ELSE 0 END)",
-                self.remainder(&format!("CAST({} AS {})", part(DatePart::Hour12, "0"), self.integer_type()), 12),
+                self.remainder(&number(DatePart::Hour12), 12),
                 part(DatePart::Meridiem, "")
             );
             self.pad2(&format!("CAST({hour} AS {})", self.text_type()))
@@ -234,8 +255,8 @@ impl Dialect {
         };
         let iso = format!(
             "{} || '-' || {} || '-' || {} || ' ' || {} || ':' || {} || ':' || {}",
-            part(DatePart::Year, ""),
-            pad(DatePart::Month),
+            year,
+            month,
             pad(DatePart::Day),
             hour,
             pad(DatePart::Minute),
