@@ -140,11 +140,11 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
         }
     }
     // A recorded pattern SQL cannot split is refused with what to do, not exported wrong.
-    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%d %b %Y\"");
-    write(dir.path(), "named_months.json", model);
-    let (code, _, err) = run_in(dir.path(), &["export", "--model", "named_months.json", "--sql", "--dialect", "duckdb", "-o", "x.sql"]);
+    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%Y%m%d\"");
+    write(dir.path(), "run_together.json", model);
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "run_together.json", "--sql", "--dialect", "duckdb", "-o", "x.sql"]);
     assert_ne!(code, 0);
-    assert!(err.contains("%b") && err.contains("YYYY-MM-DD") && err.lines().count() <= 3, "{err}");
+    assert!(err.contains("nothing between them") && err.contains("YYYY-MM-DD") && err.lines().count() <= 3, "{err}");
     assert!(!dir.path().join("x.sql").exists());
 
     // A 12-hour clock with AM/PM, as a US-locale CRM report writes it (`15.11.2023 6:22 PM`).
@@ -341,11 +341,12 @@ fn reason_codes_show_the_capped_group() {
 /// English-locale reports (`Wed, Nov 15, 2023 6:22:01 PM`) write them: detected as
 /// `"%d-%b-%y"` and `"%a, %b %d, %Y %I:%M:%S %p"`, it trains the plain sample's points and
 /// scores as it does, from the scorer and from SQL on SQLite, DuckDB and PostgreSQL (the
-/// SQL export refused a month's name and a two-digit year). Then creation times of day and
-/// all times as JavaScript's `toLocaleString` writes them (`1/15/2024, 9:05:00 PM`), set as
-/// `"%m/%d/%Y, %I:%M:%S %p"` and Python's `"%-m/%-d/%Y, %-I:%M:%S %p"`: the SQL reads the
+/// SQL export refused a month's name and a two-digit year). Then creation times of day,
+/// written as de-DE's toLocaleString writes them (`15.11.2023, 18:22:01`, detected as
+/// day-first), and event times as en-US's and Salesforce's ICU formats write them
+/// (`11/15/2023, 6:22:01 PM`, detected as `"%m/%d/%Y, %I:%M:%S %p"`): the SQL reads the
 /// time after `, ` as the scorer does (it read the blank between the comma and the space
-/// as the hour, so `6:22:01 PM` was 00:06:22, and refused `%-m`).
+/// as the hour, so `6:22:01 PM` was 00:06:22; neither was detected).
 #[test]
 fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -372,17 +373,18 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     }
 
     // Creation at a time of day (spread over the clock), every time as toLocaleString writes it.
-    let (created, occurred) = ("%m/%d/%Y, %I:%M:%S %p", "%-m/%-d/%Y, %-I:%M:%S %p");
     times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |k, at| {
-        (at + chrono::Duration::seconds((k as i64 * 7_919) % 86_400)).format("%-m/%-d/%Y, %-I:%M:%S %p").to_string()
+        (at + chrono::Duration::seconds((k as i64 * 7_919) % 86_400)).format("%d.%m.%Y, %H:%M:%S").to_string()
     });
-    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format(occurred).to_string());
+    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format("%-m/%-d/%Y, %-I:%M:%S %p").to_string());
     let leads = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
-    assert!(leads.contains("L0000002,\"1/1/2024, 2:11:59 AM\","), "{}", &leads[..300]);
-    let text = with_events(&events).replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
-    write(dir.path(), "mqlcal.toml", text);
+    assert!(leads.contains("L0000002,\"01.01.2024, 02:11:59\","), "{}", &leads[..300]);
+    assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,\"11/15/2023, 6:22:01 PM\",blog_visit"));
+    write(dir.path(), "mqlcal.toml", with_events(&events));
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let clocked = backtest_and_score(dir.path(), &config, &events);
+    assert_eq!(model(dir.path())["inputs"]["created_at_format"], "day_first");
+    assert_eq!(model(dir.path())["inputs"]["event_columns"]["occurred_at_format"], "%m/%d/%Y, %I:%M:%S %p");
     assert!(clocked != plain, "the times of day move events across the windows' ends");
     for engine in ["sqlite", "duckdb", "postgres"] {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &clocked);

@@ -553,6 +553,23 @@ mod tests {
         let ambiguous = detect_layout(["01/02/2024 9:05 AM"].into_iter()).unwrap_err();
         assert!(ambiguous.contains("\"%d/%m/%Y %I:%M %p\" or \"%m/%d/%Y %I:%M %p\""), "{ambiguous}");
         assert!(detect_layout(["01/02/2024"].into_iter()).unwrap_err().contains("\"%d/%m/%Y\" or \"%m/%d/%Y\""));
+        // A comma after the date (Salesforce's ICU locale formats, JavaScript's toLocaleString).
+        let icu = detect_layout(["1/15/2024, 9:05 AM", "1/16/2024, 12:30 PM"].into_iter());
+        assert_eq!(icu, Ok(DateLayout::Pattern("%m/%d/%Y, %I:%M %p".into())));
+        let ambiguous = detect_layout(["1/2/2024, 9:05:00 AM"].into_iter()).unwrap_err();
+        assert!(ambiguous.contains("\"%d/%m/%Y, %I:%M:%S %p\" or \"%m/%d/%Y, %I:%M:%S %p\""), "{ambiguous}");
+    }
+
+    #[test]
+    fn a_comma_after_the_date_is_read_on_a_24_hour_clock_too() {
+        // de-DE and en-GB toLocaleString: day first, the time after ", ".
+        assert_eq!(detect_layout(["15.11.2023, 18:22:01", "02.12.2023, 07:05:00"].into_iter()), Ok(DateLayout::DayFirst));
+        assert_eq!(DateLayout::DayFirst.parse("15.11.2023, 18:22:01"), DateLayout::DayFirst.parse("15.11.2023 18:22:01"));
+        assert!(DateLayout::DayFirst.parse("15.11.2023, 18:22:01").is_some());
+        // A comma with nothing after it, or anywhere else, is not a date.
+        for text in ["15.11.2023,", "15,11.2023 18:22", "15.11.2023 ,18:22"] {
+            assert_eq!(DateLayout::DayFirst.parse(text), None, "{text}");
+        }
     }
 
     #[test]

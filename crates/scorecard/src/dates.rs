@@ -222,11 +222,13 @@ impl DateLayout {
 
     /// The strftime pattern that reads `text`, a date in this layout's order (or year
     /// first) with a 12-hour time and AM/PM (`1/15/2024 9:05 PM`, as US-locale CRM reports
-    /// write); None unless that pattern reads it.
+    /// write; `1/15/2024, 9:05 AM`, a comma after the date, as Salesforce's ICU locale
+    /// formats and JavaScript's toLocaleString write); None unless that pattern reads it.
     pub fn twelve_hour_pattern(&self, text: &str) -> Option<String> {
         let upper = text.trim().to_ascii_uppercase();
         let before_marker = upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM"))?;
         let (date, time) = before_marker.trim_end().split_once(' ')?;
+        let (date, comma) = date.strip_suffix(',').map_or((date, ""), |date| (date, ","));
         let separator = date.chars().find(|c| !c.is_ascii_digit())?;
         let order = match self {
             _ if date.split(separator).next()?.len() == 4 => ["%Y", "%m", "%d"],
@@ -236,7 +238,7 @@ impl DateLayout {
         };
         let clock = if time.matches(':').count() == 2 { "%I:%M:%S" } else { "%I:%M" };
         let marker = if before_marker.ends_with(' ') { " %p" } else { "%p" };
-        let pattern = format!("{}{separator}{}{separator}{} {clock}{marker}", order[0], order[1], order[2]);
+        let pattern = format!("{}{separator}{}{separator}{}{comma} {clock}{marker}", order[0], order[1], order[2]);
         NaiveDateTime::parse_from_str(text.trim(), &pattern).is_ok().then_some(pattern)
     }
 
@@ -290,7 +292,10 @@ pub fn month_name_pattern(text: &str) -> Option<String> {
     })
 }
 
-const DMY_SEPARATORS: [char; 7] = ['/', '.', '-', ' ', 'T', ':', 'Z'];
+/// What separates the parts of a day-first or month-first text: the date's separator, a
+/// comma after the date (`15.11.2023, 18:22`, as toLocaleString writes it), the time's T
+/// or space and colons, and a trailing Z.
+const DMY_SEPARATORS: [char; 8] = ['/', '.', '-', ',', ' ', 'T', ':', 'Z'];
 
 /// One piece of a strftime pattern as mqlcal reads patterns: a literal character, or a
 /// numeric part (AM/PM included).
@@ -739,11 +744,12 @@ fn split_zone(text: &str) -> Option<(&str, i64)> {
     Some((text[..sign_at].trim_end(), if b[sign_at] == b'-' { -offset } else { offset }))
 }
 
-/// (first, second, year) of `a/b/yyyy[ time]` with / . or - separators.
+/// (first, second, year) of `a/b/yyyy[,][ time]` with / . or - separators.
 pub fn dmy_parts(text: &str) -> Option<(u32, u32, u32)> {
     let b = text.as_bytes();
     let date_end = b.iter().position(|&c| c == b' ' || c == b'T').unwrap_or(b.len());
-    let date = &b[..date_end];
+    // A comma may end the date before its time (`15.11.2023, 18:22:01`).
+    let date = b[..date_end].strip_suffix(b",").filter(|_| date_end < b.len()).unwrap_or(&b[..date_end]);
     let sep = *date.iter().find(|c| matches!(c, b'/' | b'.' | b'-'))?;
     let mut parts = date.split(|&c| c == sep);
     let a = digits(parts.next()?)?;
