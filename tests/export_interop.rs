@@ -140,7 +140,7 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
         }
     }
     // A recorded pattern SQL cannot split is refused with what to do, not exported wrong.
-    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%Y%m%d\"");
+    let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%Y%m%d %H:%M\"");
     write(dir.path(), "run_together.json", model);
     let (code, _, err) = run_in(dir.path(), &["export", "--model", "run_together.json", "--sql", "--dialect", "duckdb", "-o", "x.sql"]);
     assert_ne!(code, 0);
@@ -388,6 +388,35 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     assert!(clocked != plain, "the times of day move events across the windows' ends");
     for engine in ["sqlite", "duckdb", "postgres"] {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &clocked);
+    }
+}
+
+/// The sample with its dates as runs of digits, as warehouse date keys and GA4's
+/// `event_date` (`20240101`) and log exports (`20231115182201`) write them: detected as
+/// `"%Y%m%d"` and `"%Y%m%d%H%M%S"` (they were "cannot recognise the date format"), it
+/// trains the plain sample's points and scores as it does, from the scorer and from SQL on
+/// SQLite, DuckDB and PostgreSQL, which take the numbers at their fixed widths.
+#[test]
+fn runs_of_digits_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo_root().join("notebooks-data");
+    let (with_events, config, plain) = plain_sample(dir.path());
+    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model(dir.path());
+    times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |_, at| at.format("%Y%m%d").to_string());
+    let events = dir.path().join("events.csv");
+    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format("%Y%m%d%H%M%S").to_string());
+    assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,20231115182201,blog_visit"));
+    write(dir.path(), "mqlcal.toml", with_events(&events));
+    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
+    let digits = backtest_and_score(dir.path(), &config, &events);
+    let digits_model = model(dir.path());
+    assert_eq!(digits_model["inputs"]["created_at_format"], "%Y%m%d");
+    assert_eq!(digits_model["inputs"]["event_columns"]["occurred_at_format"], "%Y%m%d%H%M%S");
+    assert_eq!(digits_model["signals"], plain_model["signals"], "the same dates train the same points");
+    assert!(digits == plain, "and score the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(dir.path(), engine, "leads.csv", &events, &digits);
     }
 }
 

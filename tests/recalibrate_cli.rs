@@ -222,9 +222,10 @@ fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_
     assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
 }
 
-/// Creation dates written as one run of digits (`20240105`, as warehouse date keys and
-/// GA4's event_date write them), which `date_format = "%Y%m%d"` reads but the SQL export
-/// cannot split: the run finishes with its model, PMML, report and tables, says (terminal
+/// Creation dates written as a run of digits and then a time (`20240105 00:00:00`, as
+/// Oracle's `YYYYMMDD HH24:MI:SS` writes them), which `date_format = "%Y%m%d %H:%M:%S"`
+/// reads but the SQL export cannot split (it splits numbers run together only when the
+/// whole date is one run): the run finishes with its model, PMML, report and tables, says (terminal
 /// and summary.json) why no SQL was written and what to export instead, and leaves no SQL
 /// file. It used to fail at its last stage, after the fit and the backtest, leaving
 /// nothing. `score` with that model file reads the dates and gives the plain sample's scores.
@@ -236,17 +237,17 @@ fn dates_the_sql_cannot_read_leave_the_run_its_model_and_say_why_no_sql() {
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
     let rewritten = map_rows(&leads, |_, line| {
         let mut fields: Vec<&str> = line.split(',').collect();
-        let date = fields[1].replace('-', "");
+        let date = format!("{} 00:00:00", fields[1].replace('-', ""));
         fields[1] = &date;
         fields.join(",")
     });
-    assert!(rewritten.lines().nth(1).unwrap().starts_with("L0000001,20240101,"), "{}", rewritten.lines().nth(1).unwrap());
+    assert!(rewritten.lines().nth(1).unwrap().starts_with("L0000001,20240101 00:00:00,"), "{}", rewritten.lines().nth(1).unwrap());
     std::fs::write(d.join("leads.csv"), &rewritten).unwrap();
     let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
-    std::fs::write(d.join("mqlcal.toml"), config.replacen("date_format = \"auto\"", "date_format = \"%Y%m%d\"", 1)).unwrap();
+    std::fs::write(d.join("mqlcal.toml"), config.replacen("date_format = \"auto\"", "date_format = \"%Y%m%d %H:%M:%S\"", 1)).unwrap();
     let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
     assert_eq!(code, 0, "{out}{err}");
-    let said = "no SQL export written: the date pattern \"%Y%m%d\" has two parts with nothing between them, which the SQL export cannot split";
+    let said = "no SQL export written: the date pattern \"%Y%m%d %H:%M:%S\" has two parts with nothing between them, which the SQL export cannot split unless every part";
     assert!(format!("{out}{err}").contains(said), "{out}{err}");
     let exports: Vec<String> = std::fs::read_dir(d.join("run/exports")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(exports, vec!["model.pmml".to_string()]);

@@ -557,7 +557,7 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 }
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO, day-first, zoned, Unix, serial and month-name dates) is parsed by sqlglot for the
+/// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run dates) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -586,6 +586,9 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!(named[0]);
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!(named[1]);
     write(dir.path(), "named.json", serde_json::to_string(&model).unwrap());
+    model["inputs"]["created_at_format"] = serde_json::json!("%Y%m%d");
+    model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("%Y%m%d%H%M%S");
+    write(dir.path(), "digits.json", serde_json::to_string(&model).unwrap());
     let text = std::fs::read_to_string(&config).unwrap();
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
@@ -598,7 +601,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "unix", "serial", "named"] {
+        for model in ["total", "day_first", "zoned", "unix", "serial", "named", "digits"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");

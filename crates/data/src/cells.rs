@@ -373,6 +373,10 @@ pub fn layout_evidence<'a>(values: impl Iterator<Item = &'a str>) -> LayoutEvide
             if let Some(layout) = mqlcal_scorecard::unix_layout(value) {
                 return LayoutEvidence::Decided(layout);
             }
+            // A run of digits naming a date (20240105, a warehouse's date key): its pattern.
+            if let Some(pattern) = mqlcal_scorecard::compact_pattern(value) {
+                return LayoutEvidence::Decided(DateLayout::Pattern(pattern.into()));
+            }
             sample = Some(value.to_string());
         }
         if value.len() >= 10 && value.as_bytes()[4] == b'-' && value.as_bytes()[7] == b'-' {
@@ -558,6 +562,15 @@ mod tests {
         assert_eq!(icu, Ok(DateLayout::Pattern("%m/%d/%Y, %I:%M %p".into())));
         let ambiguous = detect_layout(["1/2/2024, 9:05:00 AM"].into_iter()).unwrap_err();
         assert!(ambiguous.contains("\"%d/%m/%Y, %I:%M:%S %p\" or \"%m/%d/%Y, %I:%M:%S %p\""), "{ambiguous}");
+    }
+
+    #[test]
+    fn a_run_of_digits_naming_a_date_is_read_by_its_pattern() {
+        // GA4's event_date, a warehouse's date key, a log's timestamp: decided by the first value.
+        assert_eq!(detect_layout(["20240105", "20240106"].into_iter()), Ok(DateLayout::Pattern("%Y%m%d".into())));
+        assert_eq!(detect_layout(["20240105093015"].into_iter()), Ok(DateLayout::Pattern("%Y%m%d%H%M%S".into())));
+        // Not a date (month 13): not recognised, and no pattern suggested.
+        assert!(detect_layout(["20241305"].into_iter()).unwrap_err().contains("set date_format (a strftime pattern)"));
     }
 
     #[test]

@@ -66,6 +66,15 @@ pub enum DatePart {
 }
 
 impl DatePart {
+    /// Its digits where numbers run together with no separator (`%Y%m%d`).
+    pub fn fixed_width(self) -> usize {
+        if self == DatePart::Year {
+            4
+        } else {
+            2
+        }
+    }
+
     /// What the part says of the date: a two-digit year is the year, a month's name the month.
     fn meaning(self) -> DatePart {
         match self {
@@ -80,7 +89,7 @@ impl DatePart {
 /// a spreadsheet's serial day number (a CSV saved from a column formatted as a number;
 /// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
 /// milliseconds (an API's timestamps, read by the `unix_seconds` and `unix_ms`
-/// layouts). None for other text. Serial numbers are named, not read: their epoch
+/// layouts), or a date as one run of digits ([`compact_pattern`]). None for other text. Serial numbers are named, not read: their epoch
 /// depends on the spreadsheet (1900 or 1904), so the `excel_serial` layouts that read them
 /// are set, never detected. What it is, with the date, and what to do.
 pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
@@ -93,6 +102,13 @@ pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
             _ => ("seconds", "set date_format = \"unix_seconds\""),
         };
         return Some((format!("Unix time in {unit} ({text} is {} UTC)", at(layout.parse(text)?, "%Y-%m-%d %H:%M:%S")?), fix));
+    }
+    if let Some(pattern) = compact_pattern(text) {
+        let date = DateLayout::Pattern(pattern.into()).parse(text)?;
+        return Some((
+            format!("a date written as one run of digits ({text} is {})", at(date, if text.len() == 8 { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M:%S" })?),
+            if text.len() == 8 { "set date_format = \"%Y%m%d\"" } else { "set date_format = \"%Y%m%d%H%M%S\"" },
+        ));
     }
     if !looks_like_serial_days(text) {
         return None;
@@ -120,6 +136,21 @@ fn split_fraction(text: &str) -> (&str, Option<&str>) {
 /// Digits only, at least one.
 fn all_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The pattern of a date written as one run of digits, as warehouse date keys, GA4's
+/// `event_date` and log exports write them: 8 digits are `%Y%m%d` (`20240105`), 14
+/// `%Y%m%d%H%M%S` (`20240105093000`), when they name a real date from 1900 on. None for
+/// other text (9-10 and 12-13 digits are Unix time, [`unix_layout`]).
+pub fn compact_pattern(text: &str) -> Option<&'static str> {
+    const YEAR_1900: i64 = -2_208_988_800;
+    let text = text.trim();
+    let pattern = match text.len() {
+        8 => "%Y%m%d",
+        14 => "%Y%m%d%H%M%S",
+        _ => return None,
+    };
+    (all_digits(text) && DateLayout::Pattern(pattern.into()).parse(text).is_some_and(|at| at >= YEAR_1900)).then_some(pattern)
 }
 
 /// The Unix layout a column's first value is written in: 9 or 10 digits (from 1973 to
@@ -244,11 +275,12 @@ impl DateLayout {
 
     /// The layout as text that splits into parts: the characters that separate the parts
     /// (a run of them, such as `, ` in `Jan 5, 2024`, counts as one: chrono reads any run of
-    /// spaces where a pattern has one) and the parts in order (what SQL without a date
-    /// parser can reassemble). None for ISO (every SQL engine reads it; a zoned one is
-    /// shifted to UTC by the export's own expression), Err for a pattern with a part SQL
-    /// cannot reassemble (`%z`, `%j` …), two parts with nothing between them, or a letter
-    /// between the parts of a pattern with names.
+    /// spaces where a pattern has one; none: numbers run together at their fixed widths,
+    /// [`DatePart::fixed_width`], as `20240105` and `20240105093000` write them) and the
+    /// parts in order (what SQL without a date parser can reassemble). None for ISO (every
+    /// SQL engine reads it; a zoned one is shifted to UTC by the export's own expression),
+    /// Err for a pattern with a part SQL cannot reassemble (`%z`, `%j` …), two parts with
+    /// nothing between them elsewhere, or a letter between the parts of a pattern with names.
     pub fn split_parts(&self) -> Result<Option<(Vec<char>, Vec<DatePart>)>, String> {
         use DatePart::*;
         let time = [Hour, Minute, Second];
@@ -348,6 +380,10 @@ fn check_parts(pattern: &str, parts: &[DatePart]) -> Result<(), String> {
     if meanings.iter().enumerate().any(|(k, p)| meanings[..k].contains(p)) {
         return Err(format!("the date pattern {pattern:?} names a part twice"));
     }
+    let has = |part| parts.contains(&part);
+    if (has(DatePart::Hour) || has(DatePart::Hour12)) != has(DatePart::Minute) || (has(DatePart::Second) && !has(DatePart::Minute)) {
+        return Err(format!("the date pattern {pattern:?} has an hour without minutes or minutes without an hour, which chrono reads as no time at all"));
+    }
     let twelve_hour = parts.contains(&DatePart::Hour12);
     if twelve_hour != parts.contains(&DatePart::Meridiem) || (twelve_hour && parts.contains(&DatePart::Hour)) {
         return Err(format!("the date pattern {pattern:?} mixes its clocks: a 12-hour time needs %I and %p together, a 24-hour one %H alone"));
@@ -362,9 +398,16 @@ fn check_parts(pattern: &str, parts: &[DatePart]) -> Result<(), String> {
 
 fn pattern_parts(pattern: &str) -> Result<(Vec<char>, Vec<DatePart>), String> {
     let items = pattern_items(pattern)?;
+    // Numbers run together (`20240105`, `20240105093000`) are split at their fixed widths.
+    let compact = pattern.len() % 2 == 0 && pattern.as_bytes().chunks(2).all(|code| code[0] == b'%' && b"YymdHMS".contains(&code[1]));
+    if compact {
+        let parts: Vec<DatePart> = items.iter().filter_map(|item| if let PatternItem::Part(p) = item { Some(*p) } else { None }).collect();
+        check_parts(pattern, &parts)?;
+        return Ok((Vec::new(), parts));
+    }
     if items.windows(2).any(|w| matches!(w, [PatternItem::Part(_), PatternItem::Part(_)])) {
         return Err(format!(
-            "the date pattern {pattern:?} has two parts with nothing between them, which the SQL export cannot split; export the dates as YYYY-MM-DD"
+            "the date pattern {pattern:?} has two parts with nothing between them, which the SQL export cannot split unless every part is a number of fixed width (%Y%m%d%H%M%S); export the dates as YYYY-MM-DD"
         ));
     }
     // A letter between the parts would be split out of a name as well (the T of OCT, the M
@@ -629,11 +672,6 @@ impl Shape {
         if parts.iter().any(|p| matches!(p, DatePart::YearOfCentury | DatePart::MonthName | DatePart::Weekday)) {
             return None;
         }
-        let has = |part| parts.contains(&part);
-        // chrono reads an hour without minutes, or minutes without an hour, as no time at all.
-        if (has(DatePart::Hour) || has(DatePart::Hour12)) != has(DatePart::Minute) || (has(DatePart::Second) && !has(DatePart::Minute)) {
-            return None;
-        }
         let tokens = items
             .iter()
             .map(|item| match *item {
@@ -811,11 +849,13 @@ mod tests {
             ("1705312800.75", "(1705312800.75 is 2024-01-15 10:00:00 UTC)"),
             ("1705312800000", "Unix time in milliseconds (1705312800000 is 2024-01-15 10:00:00 UTC): set date_format = \"unix_ms\""),
             (" 999999999 ", "2001-09-09 01:46:39 UTC"),
+            ("20240105", "a date written as one run of digits (20240105 is 2024-01-05): set date_format = \"%Y%m%d\""),
+            ("20240105093015", "(20240105093015 is 2024-01-05 09:30:15): set date_format = \"%Y%m%d%H%M%S\""),
         ] {
             let hint = numeric_date(text).map(|(what, fix)| format!("{what}: {fix}"));
             assert!(hint.as_ref().is_some_and(|hint| hint.contains(says)), "{text}: {hint:?}");
         }
-        for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800000.5", "17053128", "45306x", "", ".5", "2024-01-15"] {
+        for text in ["2024", "12345", "99999", "-45306", "L0000001", "1705312800000.5", "17053128", "20241305", "18991231", "2024010", "45306x", "", ".5", "2024-01-15"] {
             assert_eq!(numeric_date(text), None, "{text}");
         }
     }
@@ -1117,7 +1157,14 @@ mod tests {
         assert!(seps.contains(&'.') && seps.contains(&'T'));
         assert_eq!(split("%m-%d-%Y %H:%M"), Ok(Some((vec!['-', ' ', ':'], vec![Month, Day, Year, Hour, Minute]))));
         assert!(split("%d %j %Y").unwrap_err().contains("%j"));
-        assert!(split("%Y%m%d").unwrap_err().contains("nothing between"));
+        // Numbers run together at fixed widths: no separators. Elsewhere, refused.
+        assert_eq!(split("%Y%m%d"), Ok(Some((vec![], vec![Year, Month, Day]))));
+        assert_eq!(split("%Y%m%d%H%M%S"), Ok(Some((vec![], vec![Year, Month, Day, Hour, Minute, Second]))));
+        for refused in ["%Y%m%d %H:%M", "%Y%-m%d", "%Y%b%d", "%Y%m%e"] {
+            assert!(split(refused).unwrap_err().contains("nothing between"), "{refused}");
+        }
+        assert!(split("%Y%m%d%H").unwrap_err().contains("an hour without minutes"));
+        assert!(split("%d/%m/%Y %H").unwrap_err().contains("an hour without minutes"));
         assert!(split("%d/%m").unwrap_err().contains("Year"));
         // A 12-hour clock: %I with %p, split by a separator.
         assert_eq!(split("%m/%d/%Y %I:%M %p"), Ok(Some((vec!['/', ' ', ':'], vec![Month, Day, Year, Hour12, Minute, Meridiem]))));

@@ -222,6 +222,11 @@ impl Dialect {
         let split = (0..3).fold(format!("'|' || {split}"), |text, _| format!("REPLACE({text}, '||', '|')"));
         let part = |wanted: DatePart, blank: &str| match parts.iter().position(|p| *p == wanted) {
             None => format!("'{blank}'"),
+            // Numbers run together: each at its place, by the widths before it.
+            Some(k) if separators.is_empty() => {
+                let from = 1 + parts[..k].iter().map(|p| p.fixed_width()).sum::<usize>();
+                format!("COALESCE(NULLIF({}, ''), '{blank}')", self.substr(expr, &from.to_string(), Some(&wanted.fixed_width().to_string())))
+            }
             Some(k) => format!("COALESCE(NULLIF({}, ''), '{blank}')", self.split_part(&split, k + 1)),
         };
         let pad = |wanted| self.pad2(&part(wanted, "0"));
