@@ -225,6 +225,19 @@ fn leads_cases() -> Vec<Case> {
             write(d, "leads.csv", out);
             edit(d, "mqlcal.toml", "date_format = \"auto\"", "date_format = \"iso\"");
         }, VALIDATE, 1, &["leads.csv: row 1 (line 2), column \"created_at\": cannot read \"1704153600000\" as a date", "Unix time in milliseconds (1704153600000 is 2024-01-02 00:00:00 UTC): set date_format = \"unix_ms\""]),
+        case("creation dates with two-digit years, as Excel's short date saves them", |d| {
+            let text = read(d, "leads.csv");
+            let mut out = String::new();
+            for (k, line) in text.lines().enumerate() {
+                let cells: Vec<&str> = line.splitn(3, ',').collect();
+                let at = if k == 0 { cells[1].to_string() } else {
+                    let (y, m, day) = (&cells[1][2..4], cells[1][5..7].trim_start_matches('0'), cells[1][8..10].trim_start_matches('0'));
+                    format!("{m}/{day}/{y}")
+                };
+                out.push_str(&format!("{},{at},{}\n", cells[0], cells[2]));
+            }
+            write(d, "leads.csv", out);
+        }, VALIDATE, 1, &["leads.csv: column \"created_at\": cannot recognise the date format of values such as \"1/1/24\": its year has two digits: set date_format = \"%m/%d/%y\" or \"%d/%m/%y\" in the config, as the export writes the month or the day first"]),
         case("a blank sheet name", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\nsheet = \" \""), VALIDATE, 2, &["mqlcal.toml", "[input] sheet = \" \": expected the name of a workbook's sheet"]),
         case("decimal mark neither point nor comma", |d| edit(d, "mqlcal.toml", "delimiter = \",\"", "delimiter = \",\"\ndecimal = \";\""), VALIDATE, 2, &["mqlcal.toml", "[input] decimal = \";\"", "expected \".\""]),
         case("a point in a number read with decimal = \",\"", |d| {

@@ -265,16 +265,29 @@ impl<'a> DateRule<'a> {
             return format!("cannot read {text:?} as a date; expected {} (it looks like {number}{fix})", layout.describe());
         }
         let fix = match self.fix {
-            DateFix::Config(key) => match layout.twelve_hour_pattern(text) {
-                Some(pattern) => format!("its time is on a 12-hour clock: set {key} = {pattern:?} in the config"),
-                None if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => {
+            DateFix::Config(key) => match (layout.twelve_hour_pattern(text), short_year_fix(text, key)) {
+                (Some(pattern), _) => format!("its time is on a 12-hour clock: set {key} = {pattern:?} in the config"),
+                (None, Some(fix)) => fix,
+                (None, None) if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => {
                     format!("it carries a time zone: set {key} = \"iso_zoned\" in the config to read every timestamp as UTC")
                 }
-                None => format!("set {key} in the config"),
+                (None, None) => format!("set {key} in the config"),
             },
             DateFix::Recorded(fix) => fix.to_string(),
         };
         format!("cannot read {text:?} as a date; expected {} ({fix})", layout.describe())
+    }
+}
+
+/// What to set for a date whose year has two digits (`1/15/24`): the pattern that reads
+/// it, or both orders' when either could; None for other text.
+fn short_year_fix(text: &str, key: &str) -> Option<String> {
+    match mqlcal_scorecard::short_year_patterns(text).as_slice() {
+        [one] => Some(format!("its year has two digits: set {key} = {one:?} in the config")),
+        [month_first, day_first] => Some(format!(
+            "its year has two digits: set {key} = {month_first:?} or {day_first:?} in the config, as the export writes the month or the day first"
+        )),
+        _ => None,
     }
 }
 
@@ -434,7 +447,10 @@ impl LayoutEvidence {
             }
             LayoutEvidence::Unrecognised { sample } => Err(match mqlcal_scorecard::numeric_date(&sample) {
                 Some((number, fix)) => format!("cannot recognise the date format of values such as {sample:?}: they look like {number}: {fix}"),
-                None => format!("cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"),
+                None => match short_year_fix(&sample, "date_format") {
+                    Some(fix) => format!("cannot recognise the date format of values such as {sample:?}: {fix}"),
+                    None => format!("cannot recognise the date format of values such as {sample:?}; set date_format (a strftime pattern)"),
+                },
             }),
         }
     }
@@ -562,6 +578,22 @@ mod tests {
         assert_eq!(icu, Ok(DateLayout::Pattern("%m/%d/%Y, %I:%M %p".into())));
         let ambiguous = detect_layout(["1/2/2024, 9:05:00 AM"].into_iter()).unwrap_err();
         assert!(ambiguous.contains("\"%d/%m/%Y, %I:%M:%S %p\" or \"%m/%d/%Y, %I:%M:%S %p\""), "{ambiguous}");
+    }
+
+    #[test]
+    fn a_two_digit_year_is_answered_with_the_patterns_that_read_it() {
+        // Excel's short date saved to CSV: the pattern is named, never guessed.
+        let one = detect_layout(["1/15/24 9:05", "1/16/24 10:00"].into_iter()).unwrap_err();
+        assert!(one.ends_with("\"1/15/24 9:05\": its year has two digits: set date_format = \"%m/%d/%y %H:%M\" in the config"), "{one}");
+        let both = detect_layout(["01.02.24"].into_iter()).unwrap_err();
+        assert!(both.contains("set date_format = \"%m.%d.%y\" or \"%d.%m.%y\" in the config, as the export writes"), "{both}");
+        let format = DateFormat::Auto;
+        let rule = DateRule::configured_by(&format, "decided_at_format");
+        let said = rule.cannot_read("1/15/24, 9:05 PM", &DateLayout::MonthFirst);
+        assert!(said.ends_with("(its year has two digits: set decided_at_format = \"%m/%d/%y, %I:%M %p\" in the config)"), "{said}");
+        for text in ["1/15/2024", "2024-01-15", "1/15/24x", "1/2/3/24"] {
+            assert!(mqlcal_scorecard::short_year_patterns(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

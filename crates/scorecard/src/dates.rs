@@ -138,6 +138,28 @@ fn all_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The patterns that read `text`, a date whose year has two digits after its day and
+/// month (`1/15/24`, `15.01.24 09:05`, as a CSV saved from Excel's short date writes it):
+/// month first, then day first, each only if it reads the text; empty for other text.
+/// Never detected: with two digits, which part is the year and which the day is the
+/// analyst's to say (`24/01/15` could be either), so the message names the patterns.
+pub fn short_year_patterns(text: &str) -> Vec<String> {
+    const TIMES: [&str; 9] = ["", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", ", %H:%M", ", %H:%M:%S", ", %I:%M %p", ", %I:%M:%S %p"];
+    let text = text.trim();
+    let date = &text[..text.find([' ', ',']).unwrap_or(text.len())];
+    let Some(separator) = date.chars().find(|c| matches!(c, '/' | '.' | '-')) else { return Vec::new() };
+    let numbers: Vec<&str> = date.split(separator).collect();
+    if numbers.len() != 3 || numbers[2].len() != 2 || !numbers.iter().all(|n| all_digits(n) && n.len() <= 2) {
+        return Vec::new();
+    }
+    [("%m", "%d"), ("%d", "%m")]
+        .iter()
+        .filter_map(|(first, second)| {
+            TIMES.iter().map(|time| format!("{first}{separator}{second}{separator}%y{time}")).find(|pattern| DateLayout::Pattern(pattern.clone()).parse(text).is_some())
+        })
+        .collect()
+}
+
 /// The pattern of a date written as one run of digits, as warehouse date keys, GA4's
 /// `event_date` and log exports write them: 8 digits are `%Y%m%d` (`20240105`), 14
 /// `%Y%m%d%H%M%S` (`20240105093000`), when they name a real date from 1900 on. None for
@@ -267,6 +289,11 @@ impl DateLayout {
             DateLayout::MonthFirst => ["%m", "%d", "%Y"],
             _ => return None,
         };
+        // %Y would read the 24 of `1/15/24` as the year 24: two-digit years have their own patterns.
+        let year = if order[0] == "%Y" { date.split(separator).next() } else { date.split(separator).nth(2) };
+        if year.is_none_or(|digits| digits.len() != 4) {
+            return None;
+        }
         let clock = if time.matches(':').count() == 2 { "%I:%M:%S" } else { "%I:%M" };
         let marker = if before_marker.ends_with(' ') { " %p" } else { "%p" };
         let pattern = format!("{}{separator}{}{separator}{}{comma} {clock}{marker}", order[0], order[1], order[2]);

@@ -14,7 +14,7 @@ mod sheet;
 mod spelling;
 pub mod export;
 pub use calibration::{interpolate, CalibrationMethod, CalibrationTable, WholeScores};
-pub use dates::{civil_to_days, compact_pattern, dmy_parts, looks_like_serial_days, month_name_pattern, numeric_date, unix_layout, DateLayout, DatePart, LastDay};
+pub use dates::{civil_to_days, compact_pattern, dmy_parts, looks_like_serial_days, month_name_pattern, numeric_date, short_year_patterns, unix_layout, DateLayout, DatePart, LastDay};
 pub use model::{
     Axis, FileFingerprint, FitSummary, GroupCap, Model, ModelSignal, ModelSource, Override, OverrideRule, Provenance, RoundingCost, ScorecardError,
     Training, MAX_POINTS_MAGNITUDE,
