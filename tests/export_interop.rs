@@ -351,26 +351,13 @@ fn reason_codes_show_the_capped_group() {
 fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
-    let (with_events, config, plain) = plain_sample(dir.path());
     let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
-    let plain_model = model(dir.path());
-
-    times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |_, at| at.format("%d-%b-%y").to_string().to_uppercase());
     let events = dir.path().join("events.csv");
-    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format("%a, %b %-d, %Y %-I:%M:%S %p").to_string());
+    let written = |_: usize, at: chrono::NaiveDateTime| at.format("%a, %b %-d, %Y %-I:%M:%S %p").to_string();
+    let detected = ("%d-%b-%y", "%a, %b %d, %Y %I:%M:%S %p");
+    let (with_events, config, plain) = detected_and_scored_as_plain(dir.path(), |_, at| at.format("%d-%b-%y").to_string().to_uppercase(), written, detected);
     let text = std::fs::read_to_string(&events).unwrap();
     assert!(text.contains("L0000001,\"Wed, Nov 15, 2023 6:22:01 PM\",blog_visit"), "{}", &text[..100]);
-    write(dir.path(), "mqlcal.toml", with_events(&events));
-    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
-    let named = backtest_and_score(dir.path(), &config, &events);
-    let named_model = model(dir.path());
-    assert_eq!(named_model["inputs"]["created_at_format"], "%d-%b-%y");
-    assert_eq!(named_model["inputs"]["event_columns"]["occurred_at_format"], "%a, %b %d, %Y %I:%M:%S %p");
-    assert_eq!(named_model["signals"], plain_model["signals"], "the same dates train the same points");
-    assert!(named == plain, "and score the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
-        sql_scores_match(dir.path(), engine, "leads.csv", &events, &named);
-    }
 
     // Creation at a time of day (spread over the clock), every time as toLocaleString writes it.
     times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |k, at| {
@@ -399,25 +386,41 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
 #[test]
 fn runs_of_digits_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
+    let written = |format: &'static str| move |_: usize, at: chrono::NaiveDateTime| at.format(format).to_string();
+    detected_and_scored_as_plain(dir.path(), written("%Y%m%d"), written("%Y%m%d%H%M%S"), ("%Y%m%d", "%Y%m%d%H%M%S"));
+    assert!(std::fs::read_to_string(dir.path().join("events.csv")).unwrap().contains("L0000001,20231115182201,blog_visit"));
+}
+
+/// The plain sample in `dir`, then its leads' creation times and its events' times
+/// rewritten by `created` and `occurred` (into `dir`'s leads.csv and events.csv): the
+/// layouts detected are `detected` (creation, events), and the rewritten sample trains the
+/// plain sample's points and scores as it does, from the scorer and from SQL on SQLite,
+/// DuckDB and PostgreSQL. Returns what [`plain_sample`] does.
+fn detected_and_scored_as_plain(
+    dir: &Path,
+    created: impl Fn(usize, chrono::NaiveDateTime) -> String,
+    occurred: impl Fn(usize, chrono::NaiveDateTime) -> String,
+    detected: (&str, &str),
+) -> (impl Fn(&Path) -> String, PathBuf, HashMap<String, Vec<String>>) {
     let data = repo_root().join("notebooks-data");
-    let (with_events, config, plain) = plain_sample(dir.path());
-    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
-    let plain_model = model(dir.path());
-    times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |_, at| at.format("%Y%m%d").to_string());
-    let events = dir.path().join("events.csv");
-    times_copy(&data.join("events.csv"), &events, 1, |_, at| at.format("%Y%m%d%H%M%S").to_string());
-    assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,20231115182201,blog_visit"));
-    write(dir.path(), "mqlcal.toml", with_events(&events));
-    std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
-    let digits = backtest_and_score(dir.path(), &config, &events);
-    let digits_model = model(dir.path());
-    assert_eq!(digits_model["inputs"]["created_at_format"], "%Y%m%d");
-    assert_eq!(digits_model["inputs"]["event_columns"]["occurred_at_format"], "%Y%m%d%H%M%S");
-    assert_eq!(digits_model["signals"], plain_model["signals"], "the same dates train the same points");
-    assert!(digits == plain, "and score the same");
+    let (with_events, config, plain) = plain_sample(dir);
+    let model = || -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model();
+    times_copy(&data.join("leads.csv"), &dir.join("leads.csv"), 1, created);
+    let events = dir.join("events.csv");
+    times_copy(&data.join("events.csv"), &events, 1, occurred);
+    write(dir, "mqlcal.toml", with_events(&events));
+    std::fs::remove_dir_all(dir.join("bt")).unwrap();
+    let rewritten = backtest_and_score(dir, &config, &events);
+    let rewritten_model = model();
+    assert_eq!(rewritten_model["inputs"]["created_at_format"], detected.0);
+    assert_eq!(rewritten_model["inputs"]["event_columns"]["occurred_at_format"], detected.1);
+    assert_eq!(rewritten_model["signals"], plain_model["signals"], "the same dates train the same points");
+    assert!(rewritten == plain, "and score the same");
     for engine in ["sqlite", "duckdb", "postgres"] {
-        sql_scores_match(dir.path(), engine, "leads.csv", &events, &digits);
+        sql_scores_match(dir, engine, "leads.csv", &events, &rewritten);
     }
+    (with_events, config, plain)
 }
 
 /// The sample with creation times in Unix milliseconds and event times in Unix seconds
