@@ -359,6 +359,26 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     let text = std::fs::read_to_string(&events).unwrap();
     assert!(text.contains("L0000001,\"Wed, Nov 15, 2023 6:22:01 PM\",blog_visit"), "{}", &text[..100]);
 
+    // The warehouse's loader typed the columns (DATE, TIMESTAMP): read as trained, the dates
+    // do not take apart and DuckDB scores without them, silently; --warehouse-dates iso
+    // reads them as they are.
+    let typed = |flags: &[&str]| {
+        let (code, _, err) = run_in(dir.path(), &[&["export", "--model", "bt/model.json", "--sql", "--dialect", "duckdb", "-o", "typed.sql"], flags].concat());
+        assert_eq!(code, 0, "{err}");
+        let out = Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_sql.py"))
+            .args(["duckdb_typed", "typed.sql", data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "typed.csv"])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (sql_mismatches(&plain, &rows_by_id(&dir.path().join("typed.csv")), "duckdb").len(), err)
+    };
+    let (wrong, said) = typed(&[]);
+    assert!(wrong > 1000, "as trained, typed dates score otherwise: {wrong} leads");
+    assert!(said.contains("note: the query reads \"created_at\" as the training files wrote it (the pattern \"%d-%b-%y\"); if the warehouse holds it as a DATE or TIMESTAMP column"), "{said}");
+    assert_eq!(typed(&["--warehouse-dates", "iso"]), (0, "wrote typed.sql\n".to_string()), "read as they are, the scorer's scores");
+
     // Creation at a time of day (spread over the clock), every time as toLocaleString writes it.
     times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |k, at| {
         (at + chrono::Duration::seconds((k as i64 * 7_919) % 86_400)).format("%d.%m.%Y, %H:%M:%S").to_string()
@@ -387,7 +407,7 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
 fn runs_of_digits_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let written = |format: &'static str| move |_: usize, at: chrono::NaiveDateTime| at.format(format).to_string();
-    detected_and_scored_as_plain(dir.path(), written("%Y%m%d"), written("%Y%m%d%H%M%S"), ("%Y%m%d", "%Y%m%d%H%M%S"));
+    let _plain = detected_and_scored_as_plain(dir.path(), written("%Y%m%d"), written("%Y%m%d%H%M%S"), ("%Y%m%d", "%Y%m%d%H%M%S"));
     assert!(std::fs::read_to_string(dir.path().join("events.csv")).unwrap().contains("L0000001,20231115182201,blog_visit"));
 }
 

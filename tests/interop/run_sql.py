@@ -1,6 +1,7 @@
 """Run an mqlcal scoring query on DuckDB or SQLite (someone else's SQL engine).
 
-Loads the leads and events CSV files as all-text tables `leads` and `events`,
+Loads the leads and events CSV files as all-text tables `leads` and `events`
+(with ENGINE duckdb_typed, as DuckDB types them: dates as DATE or TIMESTAMP),
 runs the query, and writes lead_id,score,fit_score,engagement_score,mql,tier
 (and grade,route for a two-axis model) as CSV. Usage: run_sql.py ENGINE QUERY.sql LEADS.csv EVENTS.csv OUT.csv
 """
@@ -33,6 +34,14 @@ def open_tables(engine, leads, events):
         con = duckdb.connect()
         con.execute("CREATE TABLE leads AS SELECT * FROM read_csv(?, all_varchar=true, header=true)", [leads])
         con.execute("CREATE TABLE events AS SELECT * FROM read_csv(?, all_varchar=true, header=true)", [events])
+        return con
+    if engine == "duckdb_typed":
+        # As a loader that types the columns holds them: dates as DATE or TIMESTAMP, numbers as numbers.
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute("CREATE TABLE leads AS SELECT * FROM read_csv(?, header=true)", [leads])
+        con.execute("CREATE TABLE events AS SELECT * FROM read_csv(?, header=true)", [events])
         return con
     sys.exit("unknown engine " + engine)
 

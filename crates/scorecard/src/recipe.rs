@@ -44,6 +44,24 @@ pub struct EventColumns {
 }
 
 impl Inputs {
+    /// Read every date as ISO text, DATE or TIMESTAMP (a warehouse's loader types the
+    /// columns, whatever layout the training files wrote them in): what the scoring
+    /// query of `mqlcal export --warehouse-dates iso` reads.
+    pub fn read_dates_as_iso(&mut self) {
+        self.created_at_format = Some(DateLayout::Iso);
+        if let Some(events) = self.event_columns.as_mut() {
+            events.occurred_at_format = Some(DateLayout::Iso);
+        }
+    }
+
+    /// The recorded layouts that are not ISO (column and layout), which a warehouse's
+    /// typed DATE or TIMESTAMP columns do not hold.
+    pub fn layouts_not_iso(&self) -> Vec<(&str, &DateLayout)> {
+        let created = self.created_at_column.as_deref().zip(self.created_at_format.as_ref());
+        let occurred = self.event_columns.as_ref().and_then(|e| Some(e.occurred_at.as_str()).zip(e.occurred_at_format.as_ref()));
+        created.into_iter().chain(occurred).filter(|(_, layout)| !matches!(layout, DateLayout::Iso | DateLayout::IsoZoned)).collect()
+    }
+
     /// The engagement window the model's event signals count in.
     pub fn window(&self) -> EventWindow {
         EventWindow::from_days(self.window_days.unwrap_or(0))
