@@ -165,6 +165,57 @@ fn money_columns_are_ranked_by_amount_for_leakage() {
     assert!(suspects.contains("\"spend\"") && suspects.contains("nearly separates"), "{suspects}");
 }
 
+/// An activity renamed in the marketing tool (webinar_registration becomes "Webinar:
+/// Registered" on 2025-04-01) and one tracked only from a month on (case_study_download
+/// from 2024-07): validate names each signal that counts them, with the months, the share
+/// of leads that had it on the other side and what to do; the review's cautions carry the
+/// first. The plain sample says none of it, nor does a gap in the whole events file.
+#[test]
+fn activities_recorded_part_of_the_time_are_said() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!format!("{out}{err}").contains("who did other activities"), "{out}{err}");
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    let rewritten: String = events
+        .lines()
+        .filter(|line| !line.contains(",case_study_download") || line.split(',').nth(1).unwrap() >= "2024-07")
+        .map(|line| {
+            let renamed = line.split(',').nth(1).unwrap() >= "2025-04" && line.ends_with(",webinar_registration");
+            format!("{}\n", if renamed { line.replace(",webinar_registration", ",Webinar: Registered") } else { line.to_string() })
+        })
+        .collect();
+    std::fs::write(d.join("events.csv"), rewritten).unwrap();
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains("warning: activities no signal counts: Webinar: Registered ("), "{said}");
+    assert!(
+        said.contains("signal \"webinar\" (activity \"webinar_registration\") counted an event for ")
+            && said.contains(" % of the leads created up to 2025-03 and for none since (")
+            && said.contains("to 2025-12, who did other activities): the activity renamed, or no longer tracked?"),
+        "{said}"
+    );
+    assert!(
+        said.contains("signal \"case_study\" (activity \"case_study_download\") counts no event for any lead created before 2024-06 (")
+            && said.contains("from 2024-01, who did other activities), and for ")
+            && said.contains("Fit on the cohorts since then ([model] training_cohorts)"),
+        "{said}"
+    );
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(summary["before_deciding"].to_string().contains("Signal \\\"webinar\\\" counts an activity recorded for only part of the time"), "{}", summary["before_deciding"]);
+
+    // Every activity gone for the last months (an events file cut short): the file's gap, not the activity's.
+    let events = std::fs::read_to_string(common::repo_root().join("notebooks-data/events.csv")).unwrap();
+    let cut: String = events.lines().filter(|line| line.split(',').nth(1).unwrap() < "2025-04").map(|line| format!("{line}\n")).collect();
+    std::fs::write(d.join("events.csv"), cut).unwrap();
+    let (_, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert!(!format!("{out}{err}").contains("who did other activities"), "{out}{err}");
+}
+
 /// A field added to the form (industry, blank on every lead created before 2025-01) and
 /// one no longer filled in (title, blank on every lead since 2025-07): validate names
 /// each signal that reads them with the months and what to do, the review's cautions

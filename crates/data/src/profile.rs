@@ -496,7 +496,7 @@ pub(crate) const PERIOD_LABEL_COST: &str = "A weight per value learns each perio
 
 /// Leads a month (of those with a value) needs for its commonest value to count, and
 /// leads a value needs for its months to count, in [`period_label`].
-const PERIOD_MIN_LEADS: usize = 20;
+pub(crate) const PERIOD_MIN_LEADS: usize = 20;
 /// Share of leads at which a column is taken for a label of the creation period...
 const PERIOD_PURITY: f64 = 0.95;
 /// ... when knowing the month (or the value) also removes this share of the errors of
