@@ -360,7 +360,7 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     assert!(text.contains("L0000001,\"Wed, Nov 15, 2023 6:22:01 PM\",blog_visit"), "{}", &text[..100]);
 
     // The warehouse's loader typed the columns (DATE, TIMESTAMP): read as trained, the dates
-    // do not take apart and DuckDB scores without them, silently; --warehouse-dates iso
+    // do not take apart and DuckDB scores without them, silently; --dates iso
     // reads them as they are.
     let typed = |flags: &[&str]| {
         let (code, _, err) = run_in(dir.path(), &[&["export", "--model", "bt/model.json", "--sql", "--dialect", "duckdb", "-o", "typed.sql"], flags].concat());
@@ -377,7 +377,18 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     let (wrong, said) = typed(&[]);
     assert!(wrong > 1000, "as trained, typed dates score otherwise: {wrong} leads");
     assert!(said.contains("note: the query reads \"created_at\" as the training files wrote it (the pattern \"%d-%b-%y\"); if the warehouse holds it as a DATE or TIMESTAMP column"), "{said}");
-    assert_eq!(typed(&["--warehouse-dates", "iso"]), (0, "wrote typed.sql\n".to_string()), "read as they are, the scorer's scores");
+    assert_eq!(typed(&["--dates", "iso"]), (0, "wrote typed.sql\n".to_string()), "read as they are, the scorer's scores");
+    // So does mqlcal score, of the warehouse's export (ISO), with --dates iso.
+    let (iso_leads, iso_events) = (data.join("leads.csv"), data.join("events.csv"));
+    let score = |flags: &[&str]| {
+        let files = ["--leads", iso_leads.to_str().unwrap(), "--events", iso_events.to_str().unwrap()];
+        run_in(dir.path(), &[&["score", "--model", "bt/model.json", "-o", "iso_scores.csv"], &files[..], flags].concat())
+    };
+    let (code, _, err) = score(&[]);
+    assert!(code == 1 && err.contains("as the model's training data wrote them; its inputs record the format; this file writes ISO dates: score it with --dates iso"), "{err}");
+    let (code, _, err) = score(&["--dates", "iso"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(rows_by_id(&dir.path().join("iso_scores.csv")) == plain, "the ISO files score as the plain sample");
 
     // Creation at a time of day (spread over the clock), every time as toLocaleString writes it.
     times_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, |k, at| {

@@ -222,6 +222,34 @@ fn recalibrate_refuses_a_run_directory_holding_an_input_and_leaves_nothing_when_
     assert!(left.is_empty(), "a failed run leaves no files: {left:?}");
 }
 
+/// Creation dates as Oracle writes them (`01-JAN-24`): recalibrate writes the SQL, which
+/// reads them so, and says (terminal and summary.json) how to export the query for a
+/// warehouse that holds them as DATE or TIMESTAMP columns. The plain sample says nothing of it.
+#[test]
+fn a_run_trained_on_dates_written_otherwise_says_how_to_export_for_typed_columns() {
+    let months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "plain"]);
+    assert!(code == 0 && !format!("{out}{err}").contains("--dates iso"), "{out}{err}");
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let rewritten = map_rows(&leads, |_, line| {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        let (year, month, day) = (&fields[1][2..4], &fields[1][5..7], &fields[1][8..10]);
+        let date = format!("{day}-{}-{year}", months[month.parse::<usize>().unwrap() - 1]);
+        fields[1] = &date;
+        fields.join(",")
+    });
+    assert!(rewritten.lines().nth(1).unwrap().starts_with("L0000001,01-JAN-24,"));
+    std::fs::write(d.join("leads.csv"), rewritten).unwrap();
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    let said = "the SQL exports read \"created_at\" (the pattern \"%d-%b-%y\") as the training files wrote them: for a warehouse that holds the dates as DATE or TIMESTAMP columns (or ISO text), export the query with `mqlcal export --model <this run>/model.json --sql --dates iso";
+    assert!(format!("{out}{err}").contains(said), "{out}{err}");
+    assert!(json(&d.join("run/summary.json"))["warnings"].to_string().contains("--sql --dates iso"));
+    assert!(d.join("run/exports/score.duckdb.sql").exists());
+}
+
 /// Creation dates written as a run of digits and then a time (`20240105 00:00:00`, as
 /// Oracle's `YYYYMMDD HH24:MI:SS` writes them), which `date_format = "%Y%m%d %H:%M:%S"`
 /// reads but the SQL export cannot split (it splits numbers run together only when the

@@ -1,4 +1,4 @@
-//! `mqlcal export --model model.json (--sql [--dialect D] [--leads-table T] [--events-table T] [--warehouse-dates iso] | --pmml) [-o FILE]`
+//! `mqlcal export --model model.json (--sql [--dialect D] [--leads-table T] [--events-table T] [--dates iso] | --pmml) [-o FILE]`
 //! `mqlcal export --sql --features [--grouped] [--config mqlcal.toml] [--dialect D] [--leads-table T] [--events-table T] [-o FILE]`
 //!
 //! Writes the model as one SQL query that computes, in the warehouse, the same
@@ -8,9 +8,9 @@
 //! String literals and identifiers are quoted for the dialect. Without -o the
 //! query goes to stdout. `--pmml` writes a PMML 4.4 Scorecard whose inputs are the
 //! model's feature columns (as `mqlcal features` writes them). The query reads the
-//! dates as the training files wrote them (the model records how); `--warehouse-dates
-//! iso` reads them as DATE or TIMESTAMP columns (or ISO text), as a loader that types
-//! the columns holds them.
+//! dates as the training files wrote them (the model records how); `--dates iso` reads
+//! them as DATE or TIMESTAMP columns (or ISO text), as a loader that types the columns
+//! holds them.
 //!
 //! `--features` writes instead the query that computes the as-of feature table of
 //! the config (the rows `mqlcal features` writes) from the same tables; with
@@ -22,6 +22,8 @@ use std::process::ExitCode;
 
 use mqlcal_scorecard::export::sql::{to_sql, Dialect};
 use mqlcal_scorecard::Model;
+
+use super::DatesAs;
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  mqlcal export --model reports/backtest/model.json --sql --dialect duckdb -o reports/score.duckdb.sql\n  duckdb -c \"CREATE TABLE leads AS FROM read_csv('leads.csv', all_varchar=true); ...; $(cat reports/score.duckdb.sql)\"\n  mqlcal export --sql --features --grouped --config mqlcal.toml --dialect spark -o patterns.spark.sql")]
@@ -60,16 +62,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// How the warehouse holds the dates the scoring query reads: as-trained (text as the training files wrote it, recorded in the model), or iso (DATE or TIMESTAMP columns, or ISO text, as loaders such as Fivetran and Airbyte type them)
-    #[arg(long, value_enum, default_value_t = WarehouseDates::AsTrained)]
-    pub warehouse_dates: WarehouseDates,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum WarehouseDates {
-    /// Text written as the training files wrote it (the model records how)
-    AsTrained,
-    /// DATE or TIMESTAMP columns, or ISO text
-    Iso,
+    #[arg(long, value_enum, default_value_t = DatesAs::AsTrained)]
+    pub dates: DatesAs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -77,10 +71,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dialect = Dialect::parse(&args.dialect)
         .ok_or_else(|| anyhow::anyhow!("--dialect {:?}: expected one of {}", args.dialect, Dialect::names()))?;
     anyhow::ensure!(!args.grouped || args.features, "--grouped groups the feature table: add --features (with --sql)");
-    let iso_dates = args.warehouse_dates == WarehouseDates::Iso;
     anyhow::ensure!(
-        !iso_dates || (!args.features && args.sql),
-        "--warehouse-dates is for the scoring query (--model with --sql): the feature-table query reads the config's date_format (set it to \"iso\" there), and PMML reads feature columns, not dates"
+        args.dates == DatesAs::AsTrained || (!args.features && args.sql),
+        "--dates is for the scoring query (--model with --sql): the feature-table query reads the config's date_format (set it to \"iso\" there), and PMML reads feature columns, not dates"
     );
     if args.features {
         anyhow::ensure!(args.sql, "--features exports the feature-table query: add --sql (PMML has no feature table)");
@@ -97,16 +90,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("say which model to export: --model model.json (or --sql --features --config mqlcal.toml for the feature-table query)");
     };
     let mut model = Model::load(model_path)?;
-    if let Some(inputs) = model.inputs.as_mut() {
-        if iso_dates {
-            inputs.read_dates_as_iso();
-        } else if args.sql {
-            for (column, layout) in inputs.layouts_not_iso() {
-                eprintln!(
-                    "note: the query reads {column:?} as the training files wrote it ({}); if the warehouse holds it as a DATE or TIMESTAMP column (or ISO text), export with --warehouse-dates iso: read as trained, such a column does not take apart, and some engines then score without the dates",
-                    layout.describe()
-                );
-            }
+    args.dates.apply(&mut model);
+    if let Some(inputs) = model.inputs.as_ref().filter(|_| args.sql) {
+        for (column, layout) in inputs.layouts_not_iso() {
+            eprintln!(
+                "note: the query reads {column:?} as the training files wrote it ({}); if the warehouse holds it as a DATE or TIMESTAMP column (or ISO text), export with --dates iso: read as trained, such a column does not take apart, and some engines then score without the dates",
+                layout.describe()
+            );
         }
     }
     if args.pmml {

@@ -54,3 +54,23 @@ pub fn warn(message: &str) {
 pub fn warn_all(messages: &[String]) {
     messages.iter().for_each(|m| warn(m));
 }
+
+/// How the dates a model reads are written where it scores (`--dates` of `score` and
+/// `export`): a model trained on a CRM's CSV export records that export's layout, and a
+/// warehouse or its exports often hold the same dates otherwise.
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DatesAs {
+    /// As the training files wrote them (the model records how)
+    AsTrained,
+    /// ISO (2024-01-15 09:05:00), or DATE and TIMESTAMP columns
+    Iso,
+}
+
+impl DatesAs {
+    /// Have `model` read its dates so.
+    pub fn apply(self, model: &mut mqlcal_scorecard::Model) {
+        if let (DatesAs::Iso, Some(inputs)) = (self, model.inputs.as_mut()) {
+            inputs.read_dates_as_iso();
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! `mqlcal score --model model.json --leads FILE [--events FILE] -o OUT`
+//! `mqlcal score --model model.json --leads FILE [--events FILE] [--dates iso] -o OUT`
 //!
 //! Scores new leads with a model file alone (no config): each signal is computed
 //! from the raw cells and events by the recipe the model file records, then the
@@ -42,6 +42,9 @@ pub struct Args {
     /// Print a summary as JSON on standard output (what was written, counts, warnings)
     #[arg(long)]
     pub json: bool,
+    /// How the files write their dates: as-trained (as the training files wrote them, recorded in the model), or iso (2024-01-15 09:05:00, as a warehouse's export writes them; a Parquet leads file's DATE and TIMESTAMP columns are read as they are either way)
+    #[arg(long, value_enum, default_value_t = super::DatesAs::AsTrained)]
+    pub dates: super::DatesAs,
 }
 
 /// Which columns `score` writes.
@@ -194,7 +197,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !to_stdout {
         mqlcal_pipeline::checks::table_file(&args.output, &inputs)?;
     }
-    let model = Model::load(&args.model)?;
+    let mut model = Model::load(&args.model)?;
+    args.dates.apply(&mut model);
     let input = &mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());

@@ -421,6 +421,7 @@ pub fn serial_copy(src: &Path, dest: &Path, column: usize, system_1904: bool) {
 /// `src` written to `dest` with column `column`'s ISO times rewritten by `write`, given
 /// the row's number (from 0) and the time; blanks stay blank.
 pub fn times_copy(src: &Path, dest: &Path, column: usize, write: impl Fn(usize, chrono::NaiveDateTime) -> String) {
+    assert!(!dest.starts_with(repo_root()), "a test writes into its own folder, never the repository's: {}", dest.display());
     let (header, rows) = read_csv(src);
     let mut out = csv_line(&header);
     for (k, mut row) in rows.into_iter().enumerate() {

@@ -273,6 +273,10 @@ impl<'a> DateRule<'a> {
                 }
                 (None, None) => format!("set {key} in the config"),
             },
+            // A batch from the warehouse writes ISO where the training export did not.
+            DateFix::Recorded(fix) if *layout != DateLayout::Iso && DateLayout::Iso.parse(text).is_some() => {
+                format!("{fix}; this file writes ISO dates: score it with --dates iso")
+            }
             DateFix::Recorded(fix) => fix.to_string(),
         };
         format!("cannot read {text:?} as a date; expected {} ({fix})", layout.describe())

@@ -95,7 +95,7 @@ pub const SWAPS_FILE: &str = "swaps.csv";
 pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table: &str, warnings: &mut Vec<String>) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     // Every dialect's query first: the dates are taken apart the same way in each, so one
-    // that cannot split them (numbers run together, `%Y%m%d`) fails them all, before any is
+    // that cannot split them (numbers run together beside separators) fails them all, before any is
     // written. The model file and the scorer read such dates: the run keeps its model and
     // says why there is no SQL, rather than failing at its last stage.
     let queries: Result<Vec<(Dialect, String)>, ExportError> =
@@ -106,6 +106,15 @@ pub fn write_exports(model: &Model, dir: &Path, leads_table: &str, events_table:
                 let path = dir.join(format!("score.{}.sql", dialect.name()));
                 write_atomic(&path, sql.as_bytes())?;
                 written.push(path);
+            }
+            // Read as trained, a warehouse's DATE or TIMESTAMP columns do not take apart.
+            let layouts: Vec<String> =
+                model.inputs.iter().flat_map(|i| i.layouts_not_iso()).map(|(column, layout)| format!("{column:?} ({})", layout.describe())).collect();
+            if !layouts.is_empty() {
+                warnings.push(format!(
+                    "the SQL exports read {} as the training files wrote them: for a warehouse that holds the dates as DATE or TIMESTAMP columns (or ISO text), export the query with `mqlcal export --model <this run>/model.json --sql --dates iso --dialect …`, and score its ISO exports with `mqlcal score --dates iso`",
+                    layouts.join(" and ")
+                ));
             }
         }
         Err(ExportError::DateFormat(why)) => warnings.push(format!(

@@ -46,7 +46,7 @@ pub struct EventColumns {
 impl Inputs {
     /// Read every date as ISO text, DATE or TIMESTAMP (a warehouse's loader types the
     /// columns, whatever layout the training files wrote them in): what the scoring
-    /// query of `mqlcal export --warehouse-dates iso` reads.
+    /// query of `mqlcal export --dates iso` and `mqlcal score --dates iso` read.
     pub fn read_dates_as_iso(&mut self) {
         self.created_at_format = Some(DateLayout::Iso);
         if let Some(events) = self.event_columns.as_mut() {
