@@ -38,6 +38,10 @@ pub enum DateLayout {
     SerialDays1904,
 }
 
+/// 1900-01-01 00:00:00 in seconds since 1970: detected patterns must read a date from then on
+/// (`%d-%b-%Y` would read `01-Jan-24` as the year 24).
+const YEAR_1900: i64 = -2_208_988_800;
+
 /// Days from each spreadsheet date system's day 0 to 1970-01-01.
 const SERIAL_1900_DAYS_BEFORE_1970: i64 = 25_569;
 const SERIAL_1904_DAYS_BEFORE_1970: i64 = 24_107;
@@ -89,9 +93,10 @@ impl DatePart {
 /// a spreadsheet's serial day number (a CSV saved from a column formatted as a number;
 /// days since 1899-12-30, so 45306 is 2024-01-15), or Unix time in seconds or
 /// milliseconds (an API's timestamps, read by the `unix_seconds` and `unix_ms`
-/// layouts), or a date as one run of digits ([`compact_pattern`]). None for other text. Serial numbers are named, not read: their epoch
-/// depends on the spreadsheet (1900 or 1904), so the `excel_serial` layouts that read them
-/// are set, never detected. What it is, with the date, and what to do.
+/// layouts), or a date as one run of digits ([`compact_pattern`]). None for other text.
+/// Serial numbers are named, not read: their epoch depends on the spreadsheet (1900 or
+/// 1904), so the `excel_serial` layouts that read them are set, never detected. What it
+/// is, with the date, and what to do.
 pub fn numeric_date(text: &str) -> Option<(String, &'static str)> {
     let text = text.trim();
     let at = |seconds: i64, format: &str| chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.format(format).to_string());
@@ -165,7 +170,6 @@ pub fn short_year_patterns(text: &str) -> Vec<String> {
 /// `%Y%m%d%H%M%S` (`20240105093000`), when they name a real date from 1900 on. None for
 /// other text (9-10 and 12-13 digits are Unix time, [`unix_layout`]).
 pub fn compact_pattern(text: &str) -> Option<&'static str> {
-    const YEAR_1900: i64 = -2_208_988_800;
     let text = text.trim();
     let pattern = match text.len() {
         8 => "%Y%m%d",
@@ -339,7 +343,6 @@ const MONTH_NAME_TIMES: [&str; 7] = ["", " %H:%M", " %H:%M:%S", " %I:%M %p", " %
 /// None for any other text. `date_format = "auto"` decides a column of such dates by its
 /// first value, and the model file records the pattern, as if it had been set.
 pub fn month_name_pattern(text: &str) -> Option<String> {
-    const YEAR_1900: i64 = -2_208_988_800;
     let text = text.trim();
     if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
         return None;
