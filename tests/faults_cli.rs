@@ -169,7 +169,8 @@ fn money_columns_are_ranked_by_amount_for_leakage() {
 /// Registered" on 2025-04-01) and one tracked only from a month on (case_study_download
 /// from 2024-07): validate names each signal that counts them, with the months, the share
 /// of leads that had it on the other side and what to do; the review's cautions carry the
-/// first. The plain sample says none of it, nor does a gap in the whole events file.
+/// first, and init's draft notes the old name and the new. The plain sample says none of
+/// it, nor does a gap in the whole events file.
 #[test]
 fn activities_recorded_part_of_the_time_are_said() {
     let dir = common::sample_copy();
@@ -207,6 +208,15 @@ fn activities_recorded_part_of_the_time_are_said() {
     assert_eq!(code, 0, "{err}");
     let summary: Value = serde_json::from_str(&out).unwrap();
     assert!(summary["before_deciding"].to_string().contains("Signal \\\"webinar\\\" counts an activity recorded for only part of the time"), "{}", summary["before_deciding"]);
+    // init's draft notes both names: the old one until March, the new one since April.
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains("# RECORDED PART OF THE TIME \"webinar_registration\": counted an event for ") && draft.contains("of the leads created up to 2025-03 and for none since ("), "{draft}");
+    assert!(draft.contains("# RECORDED PART OF THE TIME \"Webinar: Registered\": counts no event for any lead created before 2025-0"), "{draft}");
+    assert!(draft.contains("It ends as \"Webinar: Registered\" begins: if they are one activity renamed, count both in one signal: activity = [\"webinar_registration\", \"Webinar: Registered\"]"), "{draft}");
+    let (_, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft2.toml"]);
+    assert!(err.contains("review the GUESS and RECORDED PART OF THE TIME lines"), "{err}");
 
     // Every activity gone for the last months (an events file cut short): the file's gap, not the activity's.
     let events = std::fs::read_to_string(common::repo_root().join("notebooks-data/events.csv")).unwrap();

@@ -74,6 +74,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({ "output": args.output, "guesses": draft.guesses }))?;
     }
-    eprintln!("wrote {}: review the GUESS, LEAKAGE SUSPECT and CREATION PERIOD lines, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
+    // The marks the draft has, so the reader knows what to look for.
+    const MARKS: [&str; 5] = ["GUESS", "LEAKAGE SUSPECT", "CREATION PERIOD", "CAPTURED PART OF THE TIME", "RECORDED PART OF THE TIME"];
+    let marks: Vec<&str> = MARKS.into_iter().filter(|mark| draft.toml.contains(&format!("# {mark}"))).collect();
+    let review = match marks.as_slice() {
+        [] => "review it".to_string(),
+        [one] => format!("review the {one} lines"),
+        [rest @ .., last] => format!("review the {} and {last} lines", rest.join(", ")),
+    };
+    eprintln!("wrote {}: {review}, then run `mqlcal validate --config {}`", args.output.display(), args.output.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -967,7 +967,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         write_signal(t, p, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
     }
     let Some(DraftedEvents { signals, left_out, .. }) = events else { return };
-    for (DraftedActivity { name, spellings, activities }, leakage) in signals {
+    for (DraftedActivity { name, spellings, activities }, leakage, part_time) in signals {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match (activities, spellings.as_slice()) {
             (1, [_]) => writeln!(t, "\n# {counted} events"),
@@ -990,6 +990,9 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         };
         if let Some(reason) = leakage {
             let _ = writeln!(t, "# LEAKAGE SUSPECT {}: {reason}. Left out; enable only if the lead does it before sales contact.", toml_str(name));
+        }
+        if let Some(reason) = part_time {
+            let _ = writeln!(t, "# RECORDED PART OF THE TIME {}: {reason}", toml_str(name));
         }
         let mut body = String::new();
         let _ = writeln!(body, "[[signals]]");
@@ -1022,7 +1025,9 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
 /// on ([`profile::HadIt::won_without_events`]; not with a drafted `decided_at`, which
 /// empties the windows of leads decided at once).
 struct DraftedEvents<'a> {
-    signals: Vec<(DraftedActivity<'a>, Option<String>)>,
+    /// Each signal with its leakage and, if its activity was recorded for only part of the
+    /// time ([`profile::recorded_part_time`]), why it looks so.
+    signals: Vec<(DraftedActivity<'a>, Option<String>, Option<String>)>,
     /// Activities not drafted: (an example, activities, events).
     left_out: Option<(&'a str, usize, usize)>,
     won_without: Option<String>,
@@ -1047,7 +1052,57 @@ fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> Dr
         (leakage, Some(reason)) => (leakage, Some(reason)),
         _ => judge(false),
     };
-    DraftedEvents { signals: drafted.into_iter().zip(leakage).collect(), left_out, won_without }
+    let activities: Vec<Vec<&str>> = drafted.iter().map(|d| d.spellings.iter().map(|(a, _)| *a).collect()).collect();
+    let part_time = recorded_part_time(look, ev, &activities, &drafted.iter().map(bits).collect::<Vec<_>>(), judged);
+    let signals = drafted.into_iter().zip(leakage).zip(part_time).map(|((d, leakage), part)| (d, leakage, part)).collect();
+    DraftedEvents { signals, left_out, won_without }
+}
+
+/// Per drafted signal (its activities' lead bits), why its activity looks recorded for only
+/// part of the time, as `validate` will find it: over the judged leads by creation month.
+/// `activities` are each signal's spellings (the most frequent first).
+fn recorded_part_time(look: &LeadsLook, ev: &EventsLook, activities: &[Vec<&str>], signals: &[Vec<&Vec<u64>>], judged: &[bool]) -> Vec<Option<String>> {
+    let had = |bits: &[&Vec<u64>], row: usize| bits.iter().any(|b| b.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1));
+    let every: Vec<&Vec<u64>> = ev.leads_with.values().collect();
+    let mut by_month: BTreeMap<i32, (profile::MonthTally, Vec<f64>)> = BTreeMap::new();
+    for (row, created) in look.created.iter().enumerate().filter(|&(row, _)| judged.get(row) == Some(&true)) {
+        let Some(created) = created else { continue };
+        let (month, counts) = by_month.entry(calendar::month_of(*created)).or_insert_with(|| (profile::MonthTally::default(), vec![0.0; signals.len()]));
+        month.leads += 1.0;
+        month.any += f64::from(u8::from(had(&every, row)));
+        for (count, bits) in counts.iter_mut().zip(signals) {
+            *count += f64::from(u8::from(had(bits, row)));
+        }
+    }
+    let parts: Vec<Option<profile::RecordedPartTime>> = (0..signals.len())
+        .map(|k| {
+            let months: Vec<(i32, profile::MonthTally)> = by_month.iter().map(|(&m, (t, counts))| (m, profile::MonthTally { had: counts[k], ..*t })).collect();
+            profile::recorded_part_time(&months)
+        })
+        .collect();
+    // One that ends as another begins: the same activity renamed, perhaps.
+    let handed = |k: usize| -> Option<usize> {
+        let part = parts[k].as_ref()?;
+        (0..parts.len()).find(|&j| j != k && parts[j].as_ref().is_some_and(|other| part.handed_over_to(other) || other.handed_over_to(part)))
+    };
+    (0..parts.len())
+        .map(|k| {
+            let reason = parts[k].as_ref()?.reason();
+            Some(match handed(k) {
+                Some(j) => {
+                    // Old name first, in the sentence and the list.
+                    let (ends, (old, new)) = match parts[k] {
+                        Some(profile::RecordedPartTime::Until { .. }) => ("ends as", (k, j)),
+                        _ => ("begins as", (j, k)),
+                    };
+                    let quoted: Vec<String> = activities[old].iter().chain(&activities[new]).map(|a| toml_str(a)).collect();
+                    let what = if ends == "ends as" { "begins" } else { "ends" };
+                    format!("{reason}. It {ends} {} {what}: if they are one activity renamed, count both in one signal: activity = [{}]", toml_str(activities[j][0]), quoted.join(", "))
+                }
+                None => reason,
+            })
+        })
+        .collect()
 }
 
 /// Events signals init drafts at most, one an activity: as a categorical keeps at most

@@ -81,6 +81,80 @@ impl PartTime {
     }
 }
 
+/// One creation month's leads with their whole window: how many, how many had any counted
+/// activity, and how many had one signal's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct MonthTally {
+    pub leads: f64,
+    pub any: f64,
+    pub had: f64,
+}
+
+/// An events signal's activity recorded for only part of the time: none of the leads
+/// created in a run of months at the start or at the end had it, while they did other
+/// activities, and the other months' leads had it often enough that none by chance is
+/// past belief (at least 10 expected).
+#[derive(Debug, PartialEq)]
+pub(crate) enum RecordedPartTime {
+    /// None of the `leads` created before month `since` (from `from`) had it; `rate` of those since did.
+    Since { since: i32, from: i32, leads: f64, rate: f64 },
+    /// `rate` of the leads created up to month `until` had it; none of the `leads` since (to `to`).
+    Until { until: i32, to: i32, leads: f64, rate: f64 },
+}
+
+impl RecordedPartTime {
+    /// Whether `self` (an activity no longer recorded) ends where `other` (one recorded from
+    /// some month on) begins, within a month: one activity renamed, perhaps.
+    pub fn handed_over_to(&self, other: &RecordedPartTime) -> bool {
+        matches!((self, other), (RecordedPartTime::Until { until, .. }, RecordedPartTime::Since { since, .. }) if (since - until).abs() <= 1)
+    }
+
+    pub fn reason(&self) -> String {
+        let label = |month: &i32| calendar::month_label(*month);
+        match self {
+            RecordedPartTime::Since { since, from, leads, rate } => format!(
+                "counts no event for any lead created before {} ({leads:.0} leads, from {}, who did other activities), and for {:.1} % of those created since: tracked from then on? The earlier leads count as never having done it, so its weight comes from the later leads alone. Fit on the cohorts since then ([model] training_cohorts), or leave it out of [[signals]]",
+                label(since),
+                label(from),
+                100.0 * rate
+            ),
+            RecordedPartTime::Until { until, to, leads, rate } => format!(
+                "counted an event for {:.1} % of the leads created up to {} and for none since ({leads:.0} leads, to {}, who did other activities): the activity renamed, or no longer tracked? Every new lead scores 0 for it, whatever it did. If it was renamed, count the new name too (activity = [...]); if it is no longer tracked, leave it out of [[signals]]",
+                100.0 * rate,
+                label(until),
+                label(to)
+            ),
+        }
+    }
+}
+
+/// The part-time record of one activity, from its tallies by creation month (in order):
+/// over the months with at least [`PERIOD_MIN_LEADS`] leads who did some counted activity
+/// (three at least), a run of two or more months at the end (or else the start) in which no
+/// lead had it, where the rest's rate would have found at least 10. A month no lead did
+/// anything in is the events file's gap, not the activity's, and is passed over.
+pub(crate) fn recorded_part_time(months: &[(i32, MonthTally)]) -> Option<RecordedPartTime> {
+    const EXPECTED: f64 = 10.0;
+    let told: Vec<&(i32, MonthTally)> = months.iter().filter(|(_, t)| t.leads >= PERIOD_MIN_LEADS as f64 && t.any > 0.0).collect();
+    if told.len() < 3 {
+        return None;
+    }
+    let sums = |part: &[&(i32, MonthTally)]| part.iter().fold((0.0, 0.0), |(leads, had), (_, t)| (leads + t.leads, had + t.had));
+    let dark_enough = |lit: &[&(i32, MonthTally)], dark: &[&(i32, MonthTally)]| {
+        let ((lit_leads, lit_had), (dark_leads, _)) = (sums(lit), sums(dark));
+        (dark.len() >= 2 && lit_had >= EXPECTED && lit_had / lit_leads * dark_leads >= EXPECTED).then_some((lit_had / lit_leads, dark_leads))
+    };
+    let last_lit = told.iter().rposition(|(_, t)| t.had > 0.0)?;
+    let (lit, dark) = told.split_at(last_lit + 1);
+    if let Some((rate, leads)) = dark_enough(lit, dark) {
+        return Some(RecordedPartTime::Until { until: lit[lit.len() - 1].0, to: dark[dark.len() - 1].0, leads, rate });
+    }
+    let first_lit = told.iter().position(|(_, t)| t.had > 0.0)?;
+    let (dark, lit) = told.split_at(first_lit);
+    let (rate, leads) = dark_enough(lit, dark)?;
+    Some(RecordedPartTime::Since { since: lit[0].0, from: dark[0].0, leads, rate })
+}
+
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads,
 /// `months[row]` the month the lead was created in ([`mqlcal_features::calendar::month_of`];
 /// empty when unknown). Numbers are read with `decimal` as their decimal mark.
@@ -496,7 +570,7 @@ pub(crate) const PERIOD_LABEL_COST: &str = "A weight per value learns each perio
 
 /// Leads a month (of those with a value) needs for its commonest value to count, and
 /// leads a value needs for its months to count, in [`period_label`].
-pub(crate) const PERIOD_MIN_LEADS: usize = 20;
+const PERIOD_MIN_LEADS: usize = 20;
 /// Share of leads at which a column is taken for a label of the creation period...
 const PERIOD_PURITY: f64 = 0.95;
 /// ... when knowing the month (or the value) also removes this share of the errors of
@@ -1142,5 +1216,43 @@ mod tests {
         for not_named in ["Last Name", "LastName", "lastname", "last_name", "Contrast Ratio", "Elastic Search user", "Lead Source"] {
             assert!(leakage_reason(not_named, None, None, None).is_none(), "{not_named}");
         }
+    }
+}
+
+#[cfg(test)]
+mod recorded_part_time_tests {
+    use super::*;
+
+    /// Twelve months from 2024-01 of 100 leads, 60 of whom did some activity, and `had` of them this one.
+    fn months(had: impl Fn(usize) -> f64) -> Vec<(i32, MonthTally)> {
+        (0..12).map(|k| (2024 * 12 + k as i32, MonthTally { leads: 100.0, any: 60.0, had: had(k) })).collect()
+    }
+
+    #[test]
+    fn an_activity_recorded_for_part_of_the_time_is_found_at_either_end() {
+        let until = recorded_part_time(&months(|k| if k < 8 { 8.0 } else { 0.0 }));
+        let month = |m: i32| 2024 * 12 + m - 1;
+        assert_eq!(until, Some(RecordedPartTime::Until { until: month(8), to: month(12), leads: 400.0, rate: 0.08 }));
+        let since = recorded_part_time(&months(|k| if k < 3 { 0.0 } else { 5.0 }));
+        assert_eq!(since, Some(RecordedPartTime::Since { since: month(4), from: month(1), leads: 300.0, rate: 0.05 }));
+        assert!(since.unwrap().reason().contains("no event for any lead created before 2024-04 (300 leads, from 2024-01, who did other activities), and for 5.0 % of those created since"));
+    }
+
+    #[test]
+    fn a_rare_activity_a_dark_middle_or_a_gap_in_the_events_is_not_part_time() {
+        // 1 % of the leads: two empty months of 100 would expect 2, not past belief.
+        assert_eq!(recorded_part_time(&months(|k| if k < 10 { 1.0 } else { 0.0 })), None);
+        // One empty month at the end is not a run.
+        assert_eq!(recorded_part_time(&months(|k| if k < 11 { 8.0 } else { 0.0 })), None);
+        // Empty in the middle only: recorded at both ends.
+        assert_eq!(recorded_part_time(&months(|k| if (4..8).contains(&k) { 0.0 } else { 8.0 })), None);
+        // Months whose leads did nothing at all are the events file's gap.
+        let mut gap = months(|k| if k < 8 { 8.0 } else { 0.0 });
+        gap.iter_mut().skip(8).for_each(|(_, t)| t.any = 0.0);
+        assert_eq!(recorded_part_time(&gap), None);
+        // Months with fewer than 20 leads are not told.
+        let mut small = months(|k| if k < 8 { 8.0 } else { 0.0 });
+        small.iter_mut().skip(8).for_each(|(_, t)| t.leads = 19.0);
+        assert_eq!(recorded_part_time(&small), None);
     }
 }
