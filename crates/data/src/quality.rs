@@ -717,35 +717,40 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
     let (mut tallies, mut any) = (vec![HadIt::default(); signals.len()], HadIt::default());
     // By creation month, every lead with its whole window (open ones too): who had each activity.
     let mut by_month: BTreeMap<i32, (MonthTally, Vec<f64>)> = BTreeMap::new();
-    // Row by row: the matrix is row-major.
+    // (day, its month) of the last lead: leads come mostly in creation order, so the
+    // calendar is worked out once a day rather than once a lead.
+    let mut last_day = (i64::MIN, 0);
+    // Row by row (the matrix is row-major), each signal's cell looked at once for both tallies.
     for i in 0..table.len() {
         if !table.window_complete(i) {
             continue;
         }
-        let row = table.matrix.row(i);
-        if let Some(created) = table.created_at[i] {
-            let (month, had) = by_month.entry(calendar::month_of(created)).or_insert_with(|| (MonthTally::default(), vec![0.0; signals.len()]));
-            let weight = table.leads_at(i) as f64;
-            month.leads += weight;
-            let mut any_event = false;
-            for (had, &(_, _, j)) in had.iter_mut().zip(&signals) {
-                if row[j] > 0.0 {
-                    *had += weight;
-                    any_event = true;
-                }
+        let (row, leads) = (table.matrix.row(i), table.leads_at(i));
+        let (decided, won) = (table.outcomes[i] != Outcome::Open, table.outcomes[i] == Outcome::Won);
+        let mut month = table.created_at[i].map(|created| {
+            if created.div_euclid(86_400) != last_day.0 {
+                last_day = (created.div_euclid(86_400), calendar::month_of(created));
             }
-            month.any += if any_event { weight } else { 0.0 };
-        }
-        if table.outcomes[i] == Outcome::Open {
-            continue;
-        }
-        let (won, leads) = (table.outcomes[i] == Outcome::Won, table.leads_at(i) as usize);
+            by_month.entry(last_day.1).or_insert_with(|| (MonthTally::default(), vec![0.0; signals.len()]))
+        });
         let mut any_event = false;
-        for (tally, &(_, _, j)) in tallies.iter_mut().zip(&signals) {
-            tally.add(won, row[j] > 0.0, leads);
-            any_event |= row[j] > 0.0;
+        for (k, &(_, _, j)) in signals.iter().enumerate() {
+            let had = row[j] > 0.0;
+            any_event |= had;
+            if decided {
+                tallies[k].add(won, had, leads as usize);
+            }
+            if let (true, Some((_, counts))) = (had, month.as_mut()) {
+                counts[k] += leads as f64;
+            }
         }
-        any.add(won, any_event, leads);
+        if let Some((tally, _)) = month {
+            tally.leads += leads as f64;
+            tally.any += if any_event { leads as f64 } else { 0.0 };
+        }
+        if decided {
+            any.add(won, any_event, leads as usize);
+        }
     }
     // With decided_at, a lead decided at once has an empty window by design: not said.
     let won_without = if config.decided_at.is_some() { None } else { any.won_without_events(spec.window_days) };
