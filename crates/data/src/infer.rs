@@ -473,10 +473,15 @@ fn activity_tally(leads_with: &[&Vec<u64>], won: &[Option<bool>], judged: &[bool
     let mut tally = profile::HadIt::default();
     for (row, (outcome, _)) in won.iter().zip(judged).enumerate().filter(|(_, (_, judged))| **judged) {
         if let Some(outcome) = outcome {
-            tally.add(*outcome, leads_with.iter().any(|bits| bits.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1)), 1);
+            tally.add(*outcome, any_has(leads_with, row), 1);
         }
     }
     tally
+}
+
+/// Whether any of `leads_with` (bits of the leads file's rows) has `row`'s bit.
+fn any_has(leads_with: &[&Vec<u64>], row: usize) -> bool {
+    leads_with.iter().any(|bits| bits.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1))
 }
 
 /// Per row of the leads file, whether `validate` would judge an events signal's leakage
@@ -1062,24 +1067,18 @@ fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> Dr
 /// part of the time, as `validate` will find it: over the judged leads by creation month.
 /// `activities` are each signal's spellings (the most frequent first).
 fn recorded_part_time(look: &LeadsLook, ev: &EventsLook, activities: &[Vec<&str>], signals: &[Vec<&Vec<u64>>], judged: &[bool]) -> Vec<Option<String>> {
-    let had = |bits: &[&Vec<u64>], row: usize| bits.iter().any(|b| b.get(row / 64).is_some_and(|word| word >> (row % 64) & 1 == 1));
     let every: Vec<&Vec<u64>> = ev.leads_with.values().collect();
-    let mut by_month: BTreeMap<i32, (profile::MonthTally, Vec<f64>)> = BTreeMap::new();
+    let mut by_month = profile::ActivityMonths::new(signals.len());
     for (row, created) in look.created.iter().enumerate().filter(|&(row, _)| judged.get(row) == Some(&true)) {
         let Some(created) = created else { continue };
-        let (month, counts) = by_month.entry(calendar::month_of(*created)).or_insert_with(|| (profile::MonthTally::default(), vec![0.0; signals.len()]));
+        let (month, counts) = by_month.month(calendar::month_of(*created));
         month.leads += 1.0;
-        month.any += f64::from(u8::from(had(&every, row)));
+        month.any += f64::from(u8::from(any_has(&every, row)));
         for (count, bits) in counts.iter_mut().zip(signals) {
-            *count += f64::from(u8::from(had(bits, row)));
+            *count += f64::from(u8::from(any_has(bits, row)));
         }
     }
-    let parts: Vec<Option<profile::RecordedPartTime>> = (0..signals.len())
-        .map(|k| {
-            let months: Vec<(i32, profile::MonthTally)> = by_month.iter().map(|(&m, (t, counts))| (m, profile::MonthTally { had: counts[k], ..*t })).collect();
-            profile::recorded_part_time(&months)
-        })
-        .collect();
+    let parts: Vec<Option<profile::RecordedPartTime>> = (0..signals.len()).map(|k| by_month.part_time(k)).collect();
     // One that ends as another begins: the same activity renamed, perhaps.
     let handed = |k: usize| -> Option<usize> {
         let part = parts[k].as_ref()?;
@@ -1088,19 +1087,18 @@ fn recorded_part_time(look: &LeadsLook, ev: &EventsLook, activities: &[Vec<&str>
     (0..parts.len())
         .map(|k| {
             let reason = parts[k].as_ref()?.reason();
-            Some(match handed(k) {
-                Some(j) => {
-                    // Old name first, in the sentence and the list.
-                    let (ends, (old, new)) = match parts[k] {
-                        Some(profile::RecordedPartTime::Until { .. }) => ("ends as", (k, j)),
-                        _ => ("begins as", (j, k)),
-                    };
-                    let quoted: Vec<String> = activities[old].iter().chain(&activities[new]).map(|a| toml_str(a)).collect();
-                    let what = if ends == "ends as" { "begins" } else { "ends" };
-                    format!("{reason}. It {ends} {} {what}: if they are one activity renamed, count both in one signal: activity = [{}]", toml_str(activities[j][0]), quoted.join(", "))
-                }
-                None => reason,
-            })
+            let Some(j) = handed(k) else { return Some(reason) };
+            // Old name first in the list; the sentence from this one's side.
+            let (ends, other, old, new) = match parts[k] {
+                Some(profile::RecordedPartTime::Until { .. }) => ("ends as", "begins", k, j),
+                _ => ("begins as", "ends", j, k),
+            };
+            let quoted: Vec<String> = activities[old].iter().chain(&activities[new]).map(|a| toml_str(a)).collect();
+            Some(format!(
+                "{reason}. It {ends} {} {other}: if they are one activity renamed, count both in one signal: activity = [{}]",
+                toml_str(activities[j][0]),
+                quoted.join(", ")
+            ))
         })
         .collect()
 }

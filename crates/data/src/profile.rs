@@ -128,12 +128,37 @@ impl RecordedPartTime {
     }
 }
 
+/// Leads by creation month (with their whole window), and how many of them had each of
+/// several activities: what [`recorded_part_time`] reads, one activity at a time.
+pub(crate) struct ActivityMonths {
+    months: std::collections::BTreeMap<i32, (MonthTally, Vec<f64>)>,
+    activities: usize,
+}
+
+impl ActivityMonths {
+    pub fn new(activities: usize) -> Self {
+        ActivityMonths { months: Default::default(), activities }
+    }
+
+    /// A month's tally (its `had` unused) and its count of leads per activity, to add a lead to.
+    pub fn month(&mut self, month: i32) -> &mut (MonthTally, Vec<f64>) {
+        let activities = self.activities;
+        self.months.entry(month).or_insert_with(|| (MonthTally::default(), vec![0.0; activities]))
+    }
+
+    /// Activity `k`'s part-time record, if it has one.
+    pub fn part_time(&self, k: usize) -> Option<RecordedPartTime> {
+        let months: Vec<(i32, MonthTally)> = self.months.iter().map(|(&month, (tally, had))| (month, MonthTally { had: had[k], ..*tally })).collect();
+        recorded_part_time(&months)
+    }
+}
+
 /// The part-time record of one activity, from its tallies by creation month (in order):
 /// over the months with at least [`PERIOD_MIN_LEADS`] leads who did some counted activity
 /// (three at least), a run of two or more months at the end (or else the start) in which no
 /// lead had it, where the rest's rate would have found at least 10. A month no lead did
 /// anything in is the events file's gap, not the activity's, and is passed over.
-pub(crate) fn recorded_part_time(months: &[(i32, MonthTally)]) -> Option<RecordedPartTime> {
+fn recorded_part_time(months: &[(i32, MonthTally)]) -> Option<RecordedPartTime> {
     const EXPECTED: f64 = 10.0;
     let told: Vec<&(i32, MonthTally)> = months.iter().filter(|(_, t)| t.leads >= PERIOD_MIN_LEADS as f64 && t.any > 0.0).collect();
     if told.len() < 3 {

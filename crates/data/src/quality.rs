@@ -17,7 +17,7 @@ use crate::event_stream::{IdRows, LeadIndex, LeadLookup};
 use crate::events::EventStats;
 use crate::guess::Spelled;
 use crate::ingest::{ingest, IngestOptions, IngestStats, Ingested};
-use crate::profile::{profile_columns, recorded_part_time, won_together_of, ColumnProfile, HadIt, MonthTally, PERIOD_LABEL_COST};
+use crate::profile::{profile_columns, won_together_of, ActivityMonths, ColumnProfile, HadIt, PERIOD_LABEL_COST};
 use crate::read::Table;
 use crate::DataError;
 
@@ -716,7 +716,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
     }
     let (mut tallies, mut any) = (vec![HadIt::default(); signals.len()], HadIt::default());
     // By creation month, every lead with its whole window (open ones too): who had each activity.
-    let mut by_month: BTreeMap<i32, (MonthTally, Vec<f64>)> = BTreeMap::new();
+    let mut by_month = ActivityMonths::new(signals.len());
     // (day, its month) of the last lead: leads come mostly in creation order, so the
     // calendar is worked out once a day rather than once a lead.
     let mut last_day = (i64::MIN, 0);
@@ -731,7 +731,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
             if created.div_euclid(86_400) != last_day.0 {
                 last_day = (created.div_euclid(86_400), calendar::month_of(created));
             }
-            by_month.entry(last_day.1).or_insert_with(|| (MonthTally::default(), vec![0.0; signals.len()]))
+            by_month.month(last_day.1)
         });
         let mut any_event = false;
         for (k, &(_, _, j)) in signals.iter().enumerate() {
@@ -760,8 +760,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
         said.cautions.push(format!("{shares}, so engagement would learn that doing nothing wins."));
     }
     for (k, &(name, activities, _)) in signals.iter().enumerate() {
-        let months: Vec<(i32, MonthTally)> = by_month.iter().map(|(&month, (tally, had))| (month, MonthTally { had: had[k], ..*tally })).collect();
-        let Some(part) = recorded_part_time(&months) else { continue };
+        let Some(part) = by_month.part_time(k) else { continue };
         let quoted = activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ");
         said.warnings.push(format!("signal {name:?} (activity {quoted}) {}", part.reason()));
         said.cautions.push(format!("Signal {name:?} counts an activity recorded for only part of the time: its points misjudge the leads of the other part."));
