@@ -524,3 +524,57 @@ fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &serial);
     }
 }
+
+/// The form fill that creates the lead, stamped a moment before the lead record: every
+/// lead created a minute past midnight, each of its demo requests 5–59 s before that. A
+/// window that starts a minute early (`[events] starts_before_seconds = 60`) counts them,
+/// aged as at creation (here under standard decay); the model file records it, and the
+/// scorer and the SQL on SQLite, DuckDB and PostgreSQL score every lead alike.
+#[test]
+fn a_window_starting_before_creation_scores_alike_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let (header, mut leads) = read_csv(&data.join("leads.csv"));
+    let mut created = HashMap::new();
+    let mut text = csv_line(&header);
+    for row in &mut leads {
+        created.insert(row[0].clone(), row[1].clone());
+        row[1] = format!("{} 00:01:00", row[1]);
+        text.push_str(&csv_line(row));
+    }
+    write(d, "leads.csv", text);
+    let (header, events) = read_csv(&data.join("events.csv"));
+    let mut rng = Rng(7);
+    let mut text = csv_line(&header);
+    let mut moved = 0;
+    for mut row in events {
+        if row[2] == "demo_request" {
+            row[1] = format!("{}T00:00:{:02}", created[&row[0]], 5 + (rng.next() * 55.0) as u32);
+            moved += 1;
+        }
+        text.push_str(&csv_line(&row));
+    }
+    let events = write(d, "events.csv", text);
+    assert!(moved > 1000, "{moved}");
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap();
+    let demo = "activity = [\"demo_request\"]\ncap = 1\ndecay = \"none\"";
+    assert!(sample.contains(demo) && sample.contains("window_days = 30\n"));
+    let config = write(
+        d,
+        "mqlcal.toml",
+        sample
+            .replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n")
+            .replace(demo, &demo.replace("\"none\"", "\"standard\""))
+            .replace("window_days = 30\n", "window_days = 30\nstarts_before_seconds = 60\n"),
+    );
+    let ours = backtest_and_score(d, &config, &events);
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!(model["inputs"]["starts_before_seconds"], 60);
+    let demo_points = model["signals"].as_array().unwrap().iter().find(|s| s["name"] == "demo_request").unwrap()["points"].as_i64().unwrap();
+    assert!(demo_points > 0, "the demo requests count: {demo_points}");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
+        assert!(sql.contains("e.ts >= l.created_ts - 60 AND") && sql.contains("CASE WHEN e.ts < l.created_ts THEN l.created_ts ELSE e.ts END"), "{engine}: {sql}");
+    }
+}

@@ -1085,10 +1085,27 @@ fn an_activity_stamped_just_before_creation_is_said() {
     std::fs::write(dir.path().join("events.csv"), moved).unwrap();
     let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
-    let expected = format!("events.csv: activity \"demo_request\": {requests} of its events are dated less than a day before their lead's creation, against 0 inside the windows, and do not count");
+    let expected = format!("events.csv: activity \"demo_request\": {requests} of its events are dated less than a day before their lead's creation, against 0 inside the windows, and do not count: the activity that creates the lead (a form fill) stamped a moment before the lead record? {requests} of them (100 %) are at most 60 seconds before: set [events] starts_before_seconds = 60");
     assert!(out.contains(&expected), "{expected}\n{out}");
     assert!(!out.contains("activity \"email_open\": "), "{out}");
+    let points = |dir: &std::path::Path| -> i64 {
+        let (code, _, err) = common::run_in(dir, &["fit", "--config", "mqlcal.toml", "-o", "fit.json"]);
+        assert_eq!(code, 0, "{err}");
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).unwrap()).unwrap();
+        let signal = model["signals"].as_array().unwrap().iter().find(|s| s["name"] == "demo_request").unwrap().clone();
+        std::fs::remove_file(dir.join("fit.json")).unwrap();
+        signal["points"].as_i64().unwrap_or(0)
+    };
+    assert_eq!(points(dir.path()), 0, "no demo request counts");
+    // The setting it names starts the windows a minute early: the demo requests count, and it is said.
+    let config = std::fs::read_to_string(dir.path().join("mqlcal.toml")).unwrap();
+    std::fs::write(dir.path().join("mqlcal.toml"), config.replace("window_days = 30\n", "window_days = 30\nstarts_before_seconds = 60\n")).unwrap();
+    let (code, out, err) = common::run_in(dir.path(), &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("less than a day before their lead's creation"), "{out}");
+    assert!(out.contains("counted in the 30-day window (from 60 seconds before creation); ") && out.contains(" before the window; "), "{out}");
     let plain = common::sample_copy();
+    assert_eq!(points(dir.path()), points(plain.path()), "the demo requests count as on the plain sample");
     let (_, out, _) = common::run_in(plain.path(), &["validate", "--config", "mqlcal.toml"]);
     assert!(!out.contains("less than a day before their lead's creation"), "{out}");
 }

@@ -75,8 +75,19 @@ fn render(r: &QualityReport) -> String {
     if let Some(e) = &r.events {
         let _ = writeln!(
             s,
-            "events: {} rows; {} counted in the {}-day window; {} after the window (not counted); {} before creation; {} for unknown leads; {} blank",
-            e.rows, e.counted, e.window_days, e.after_window, e.before_created, e.unknown_lead, e.blank
+            "events: {} rows; {} counted in the {}-day window{}; {} after the window (not counted); {} before {}; {} for unknown leads; {} blank",
+            e.rows,
+            e.counted,
+            e.window_days,
+            match e.starts_before_seconds {
+                0 => String::new(),
+                s => format!(" (from {s} seconds before creation)"),
+            },
+            e.after_window,
+            e.before_created,
+            if e.starts_before_seconds > 0 { "the window" } else { "creation" },
+            e.unknown_lead,
+            e.blank
         );
         if let Some(d) = &e.decisions {
             let _ = writeln!(s, "decisions (column {:?}): {}", d.column, d.describe(e.window_days));

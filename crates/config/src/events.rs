@@ -15,7 +15,12 @@ pub struct RawEvents {
     pub activity: Option<String>,
     pub date_format: Option<String>,
     pub window_days: Option<i64>,
+    pub starts_before_seconds: Option<i64>,
 }
+
+/// The longest `starts_before_seconds`: a clock's lag, a day at most (time zones differ
+/// by less); activity from days before the lead existed is not what the window counts.
+const STARTS_BEFORE_MAX: i64 = 86_400;
 
 /// The events file of `[input] events` with its `[events]` settings; `[events]`
 /// without a file is an error.
@@ -27,6 +32,12 @@ pub(crate) fn check_events(file: Option<&str>, raw: Option<&RawEvents>, resolve:
             if !(1..=3650).contains(&window_days) {
                 return Err(format!(
                     "[events] window_days = {window_days}: expected 1 to 3650 days (events in [created_at, created_at + window_days] count; 0 would count almost nothing)"
+                ));
+            }
+            let starts_before = e.and_then(|e| e.starts_before_seconds).unwrap_or(0);
+            if !(0..=STARTS_BEFORE_MAX).contains(&starts_before) {
+                return Err(format!(
+                    "[events] starts_before_seconds = {starts_before}: expected 0 to {STARTS_BEFORE_MAX} seconds (the window then starts that long before created_at: for an activity stamped a moment before the lead record, such as the form fill that creates it)"
                 ));
             }
             Some(EventsSpec {
@@ -43,6 +54,7 @@ pub(crate) fn check_events(file: Option<&str>, raw: Option<&RawEvents>, resolve:
                     "[events] date_format",
                 )?,
                 window_days: window_days as u32,
+                starts_before_seconds: starts_before as u32,
             })
         }
         (None, Some(_)) => {

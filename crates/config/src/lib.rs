@@ -320,17 +320,19 @@ pub struct EventsSpec {
     pub activity: String,
     pub date_format: DateFormat,
     pub window_days: u32,
+    /// The window starts this long before created_at (0 unless set).
+    pub starts_before_seconds: u32,
 }
 
 impl EventsSpec {
-    /// The engagement window in seconds: an event counts when it falls in
-    /// `[created_at, created_at + window]`.
+    /// The engagement window in seconds from creation: an event counts when it falls in
+    /// `[created_at - starts_before_seconds, created_at + window]`.
     pub fn window_seconds(&self) -> i64 {
         self.window().seconds
     }
 
     pub fn window(&self) -> EventWindow {
-        EventWindow::from_days(self.window_days)
+        EventWindow::from_days(self.window_days).starting_before(self.starts_before_seconds)
     }
 }
 

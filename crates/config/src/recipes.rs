@@ -94,6 +94,8 @@ impl Config {
             missing: self.csv.missing.clone(),
             decimal: self.csv.decimal,
             window_days: self.events.as_ref().map(|e| e.window_days),
+            // Not recorded when 0, as models before the setting.
+            starts_before_seconds: self.events.as_ref().map(|e| e.starts_before_seconds).filter(|&s| s > 0),
             event_columns: self.events.as_ref().map(|e| EventColumns {
                 lead_id: e.lead_id.clone(),
                 occurred_at: e.occurred_at.clone(),

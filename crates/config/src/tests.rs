@@ -49,6 +49,8 @@ fn minimal_config_resolves_paths_and_names_features() {
         }
     );
     assert_eq!(config.events.as_ref().unwrap().window_days, 14);
+    assert_eq!(config.events.as_ref().unwrap().starts_before_seconds, 0);
+    assert_eq!(config.model_inputs().starts_before_seconds, None, "0 is not recorded: model files stay as they were");
     assert_eq!(
         config.feature_names(),
         vec!["title=VP", "title=Director", "size=[50,500)", "size=[500,inf)", "demo"]
@@ -101,6 +103,8 @@ fn layouts_are_checked() {
 fn bad_values_are_named() {
     let cases = [
         (MINIMAL.replace("window_days = 14", "window_days = -3"), "window_days"),
+        (MINIMAL.replace("window_days = 14", "window_days = 14\nstarts_before_seconds = -60"), "[events] starts_before_seconds = -60: expected 0 to 86400 seconds"),
+        (MINIMAL.replace("window_days = 14", "window_days = 14\nstarts_before_seconds = 86401"), "starts_before_seconds = 86401: expected 0 to 86400"),
         (MINIMAL.replace("cap = 1000", "cap = 1000\nfloor = 2000"), "floor 2000 is above cap"),
         (MINIMAL.replace("bins = [50, 500]", "bins = [500, 50]"), "strictly increasing"),
         (MINIMAL.replace("axis = \"fit\"", "axis = \"fitt\""), "axis"),
@@ -301,4 +305,21 @@ fn a_column_filled_in_at_conversion_is_an_outcome() {
         .replace("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", "[outcome]\nfilled_is = \"won\"\nopen_after_days = 90");
     assert!(load(&won_ids).unwrap_err().to_string().contains("reads the outcome column of the one-file layout; with won_ids the won leads are the listed ids"));
     assert!(err("filled_is = \"won\"\nblank_is = \"error\"\nopen_after_days = 90").contains("every lead would be won"));
+}
+
+/// `[events] starts_before_seconds` starts the window before creation, in the rule every
+/// reader shares and in what the model file records.
+#[test]
+fn a_window_can_start_before_creation() {
+    let config = load(&MINIMAL.replace("window_days = 14", "window_days = 14\nstarts_before_seconds = 90")).unwrap();
+    let window = config.events.as_ref().unwrap().window();
+    assert_eq!((window.seconds, window.starts_before), (14 * 86_400, 90));
+    assert_eq!(config.model_inputs().starts_before_seconds, Some(90));
+    assert_eq!(config.model_inputs().window(), window, "the model's window is the config's");
+    let created = 1_700_000_000;
+    assert!(window.contains(created, created - 90) && !window.contains(created, created - 91));
+    assert!(window.contains(created, created + 14 * 86_400) && !window.contains(created, created + 14 * 86_400 + 1));
+    // Aged as at creation: its decay weight is an event's at creation.
+    assert_eq!(window.age_days(created, created - 60), 14.0);
+    assert_eq!(window.age_days(created, created + 86_400), 13.0);
 }

@@ -101,6 +101,10 @@ pub struct EventStats {
     /// Activities no signal counts, with their number of events (inside windows).
     pub unused_activities: BTreeMap<String, usize>,
     pub window_days: u32,
+    /// `[events] starts_before_seconds`: `before_created` then counts events before the
+    /// window's start, this long before creation.
+    #[serde(skip_serializing_if = "is_zero_u32")]
+    pub starts_before_seconds: u32,
     /// The latest event time in the file (seconds since the epoch): a bound on the export's as-of date.
     pub latest: Option<i64>,
     /// Events dated more than [`LATE_EVENT_DAYS`] after the last lead's creation, and the
@@ -427,7 +431,7 @@ pub fn aggregate(
     let (lead_index, mut columns) = index_and_sums(leads.ids, leads.id_rows.take(), events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
-    let mut stats = EventStats { window_days: spec.window_days, ..Default::default() };
+    let mut stats = EventStats { window_days: spec.window_days, starts_before_seconds: spec.starts_before_seconds, ..Default::default() };
     // The decisions with their tally, or neither.
     let mut decisions = leads.decisions.as_ref().map(|d| (d, decision_tally(d, leads.created_at, window)));
     let mut sample_event: Option<String> = None;
@@ -444,8 +448,8 @@ pub fn aggregate(
     let mut per_day = vec![0u32; usize::try_from(plausible_to.div_euclid(86_400) - first_plausible_day + 1).unwrap_or(0)];
     let mut counted_leads = vec![false; leads.ids.len()];
     // Per counted activity: its events counted in a window, and those less than a day
-    // before their lead's creation (left out).
-    let mut at_creation = vec![[0usize; 2]; counted_by.len()];
+    // before their lead's creation (left out), by how long before.
+    let mut at_creation = vec![JustBefore::default(); counted_by.len()];
     // Per activity, the known leads' events and the last of them: counted activities by
     // number, the others by name.
     let mut last_of_counted = vec![(0usize, i64::MIN); counted_by.len()];
@@ -503,8 +507,8 @@ pub fn aggregate(
                 if time.rem_euclid(86_400) == 0 && time.div_euclid(86_400) == created.div_euclid(86_400) {
                     midnight_same_day += 1;
                 }
-                if let (Some(index), true) = (event.counted, gap <= 86_400) {
-                    at_creation[index][1] += 1;
+                if let Some(index) = event.counted {
+                    at_creation[index].see_before(gap);
                 }
             } else {
                 stats.after_window += 1;
@@ -527,7 +531,7 @@ pub fn aggregate(
             None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
             Some(index) => {
                 stats.counted += 1;
-                at_creation[index][0] += 1;
+                at_creation[index].inside += 1;
                 counted_leads[lead] = true;
                 repeats.see(lead, index, time);
                 for &k in &counted_by[index] {
@@ -606,20 +610,74 @@ fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String
 /// least this many of them) is said: they count for nothing.
 const JUST_BEFORE_CREATION_MIN: usize = 20;
 
-/// Counted activities most of whose events lie just before their lead's creation (`[in a
-/// window, less than a day before]` per activity, in the order of `names`): the activity
-/// that creates the lead (a form fill) stamped a moment before the lead record, or
-/// creation dates and event times on different clocks. The window starts at creation, so
-/// those events count for nothing and the signal loses the very activity it was meant for;
-/// the share of all events before creation can stay small enough to pass unsaid.
-fn just_before_creation(path: &std::path::Path, at_creation: &[[usize; 2]], names: &[&str]) -> Vec<String> {
+/// How long before creation the events of [`JustBefore`] are tallied by (seconds, up to a
+/// day): the `starts_before_seconds` validate may suggest.
+const JUST_BEFORE_STEPS: [i64; 5] = [60, 300, 900, 3_600, 86_400];
+
+/// The longest step suggested as `starts_before_seconds`: a lag of hours is a clock in
+/// another time zone, for which the fix is the zone, not a wider window.
+const JUST_BEFORE_SUGGESTED_MAX: i64 = 3_600;
+
+/// One counted activity's events inside a window and those less than a day before their
+/// lead's creation, by [`JUST_BEFORE_STEPS`].
+#[derive(Debug, Clone, Copy, Default)]
+struct JustBefore {
+    inside: usize,
+    before_by_step: [usize; JUST_BEFORE_STEPS.len()],
+}
+
+impl JustBefore {
+    fn see_before(&mut self, gap: i64) {
+        if let Some(step) = JUST_BEFORE_STEPS.iter().position(|&s| gap <= s) {
+            self.before_by_step[step] += 1;
+        }
+    }
+
+    fn before(&self) -> usize {
+        self.before_by_step.iter().sum()
+    }
+
+    /// The shortest step, up to an hour, that holds 99 % of the events before creation,
+    /// with how many it holds.
+    fn suggested(&self) -> Option<(i64, usize)> {
+        let before = self.before();
+        let mut held = 0;
+        for (&step, &n) in JUST_BEFORE_STEPS.iter().zip(&self.before_by_step) {
+            held += n;
+            if step > JUST_BEFORE_SUGGESTED_MAX {
+                return None;
+            }
+            if held * 100 >= before * 99 {
+                return Some((step, held));
+            }
+        }
+        None
+    }
+}
+
+/// Counted activities most of whose events lie just before their lead's creation (per
+/// activity, in the order of `names`): the activity that creates the lead (a form fill)
+/// stamped a moment before the lead record, or creation dates and event times on
+/// different clocks. The window starts at creation, so those events count for nothing and
+/// the signal loses the very activity it was meant for; the share of all events before
+/// creation can stay small enough to pass unsaid. When nearly all lie within an hour, the
+/// window that starts early enough to count them is suggested.
+fn just_before_creation(path: &std::path::Path, at_creation: &[JustBefore], names: &[&str]) -> Vec<String> {
     at_creation
         .iter()
         .zip(names)
-        .filter(|([inside, before], _)| *before >= JUST_BEFORE_CREATION_MIN && before > inside)
-        .map(|([inside, before], name)| {
+        .filter(|(tally, _)| tally.before() >= JUST_BEFORE_CREATION_MIN && tally.before() > tally.inside)
+        .map(|(tally, name)| {
+            let (before, inside) = (tally.before(), tally.inside);
+            let fix = match tally.suggested() {
+                Some((step, held)) => format!(
+                    "the activity that creates the lead (a form fill) stamped a moment before the lead record? {held} of them ({:.0} %) are at most {step} seconds before: set [events] starts_before_seconds = {step} to start the windows that long before creation and count them (as at creation), or export both from one system, on one clock",
+                    100.0 * held as f64 / before as f64
+                ),
+                None => format!("creation dates and event times on different clocks (time zones), or the activity that creates the lead stamped before the lead record? Export both from one system, on one clock, so the signals counting {name:?} see its events"),
+            };
             format!(
-                "{}: activity {name:?}: {before} of its events are dated less than a day before their lead's creation, against {inside} inside the windows, and do not count: the activity that creates the lead (a form fill) stamped a moment before the lead record, or creation dates and event times on different clocks (time zones)? Export both from one system, on one clock, so the signals counting {name:?} see its events",
+                "{}: activity {name:?}: {before} of its events are dated less than a day before their lead's creation, against {inside} inside the windows, and do not count: {fix}",
                 path.display()
             )
         })
@@ -744,8 +802,38 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+
 #[cfg(test)]
 mod tests {
+    /// The window suggested for an activity stamped before creation: the shortest step
+    /// holding 99 % of its events before creation, never more than an hour (a lag of
+    /// hours is a time zone).
+    #[test]
+    fn the_suggested_start_holds_nearly_all_the_events_before_creation() {
+        let tally = |gaps: &[(i64, usize)]| {
+            let mut t = JustBefore::default();
+            for &(gap, n) in gaps {
+                (0..n).for_each(|_| t.see_before(gap));
+            }
+            t
+        };
+        assert_eq!(tally(&[(2, 500)]).suggested(), Some((60, 500)));
+        assert_eq!(tally(&[(2, 990), (200, 10)]).suggested(), Some((60, 990)), "99 % is enough");
+        assert_eq!(tally(&[(2, 980), (200, 20)]).suggested(), Some((300, 1000)));
+        assert_eq!(tally(&[(60, 10), (61, 990)]).suggested(), Some((300, 1000)), "60 s is the first step's bound");
+        assert_eq!(tally(&[(2, 500), (3_600 * 5, 500)]).suggested(), None, "hours before: another clock");
+        assert_eq!(tally(&[(2 * 86_400, 500)]).before(), 0, "more than a day before is not tallied");
+        let path = std::path::Path::new("events.csv");
+        let said = just_before_creation(path, &[tally(&[(2, 30)]), tally(&[(2, 19)])], &["form_fill", "demo"]);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("events.csv: activity \"form_fill\": 30 of its events are dated less than a day before their lead's creation, against 0 inside the windows, and do not count: the activity that creates the lead (a form fill) stamped a moment before the lead record? 30 of them (100 %) are at most 60 seconds before: set [events] starts_before_seconds = 60"), "{said:?}");
+        let zoned = just_before_creation(path, &[tally(&[(5 * 3_600, 30)])], &["form_fill"]);
+        assert!(zoned[0].contains("different clocks (time zones)") && !zoned[0].contains("starts_before_seconds"), "{zoned:?}");
+    }
+
     use super::*;
 
     /// Activities running on after the ones that hold 90 % of the events end, by more than a

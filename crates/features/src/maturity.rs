@@ -20,7 +20,7 @@ pub struct AsOf {
 impl AsOf {
     /// Whether a lead created at `created` has had its whole window by the as-of date.
     pub fn window_complete(&self, created: i64) -> bool {
-        mqlcal_config::EventWindow { seconds: self.window_seconds }.end(created) <= self.at
+        mqlcal_config::EventWindow { seconds: self.window_seconds, starts_before: 0 }.end(created) <= self.at
     }
 
     /// Whether every lead created in `month` (a `calendar` month index) has had its whole window.

@@ -27,6 +27,10 @@ pub struct Inputs {
     /// Events count when they happen in [created_at, created_at + window_days].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_days: Option<u32>,
+    /// `[events] starts_before_seconds`: the window starts this long before created_at
+    /// (the form fill that creates the lead, stamped a moment before the lead record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_before_seconds: Option<u32>,
     /// Columns of the long-form events file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_columns: Option<EventColumns>,
@@ -64,24 +68,32 @@ impl Inputs {
 
     /// The engagement window the model's event signals count in.
     pub fn window(&self) -> EventWindow {
-        EventWindow::from_days(self.window_days.unwrap_or(0))
+        EventWindow::from_days(self.window_days.unwrap_or(0)).starting_before(self.starts_before_seconds.unwrap_or(0))
     }
 }
 
 /// The engagement window, the one home of its rule: an event counts when it
-/// happens in `[created_at, created_at + window]`, and its age (for decay) is
-/// measured back from the window's end. Ingest, the raw-lead scorer and the SQL
-/// export all use it.
+/// happens in `[created_at - starts_before, created_at + window]`, and its age (for
+/// decay) is measured back from the window's end, an event before creation aged as
+/// one at creation. Ingest, the raw-lead scorer and the SQL export all use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventWindow {
+    /// From creation to the window's end.
     pub seconds: i64,
+    /// How long before creation it starts (`[events] starts_before_seconds`; 0 by default).
+    pub starts_before: i64,
 }
 
 impl EventWindow {
     pub const SECONDS_PER_DAY: i64 = 86_400;
 
     pub fn from_days(days: u32) -> Self {
-        EventWindow { seconds: i64::from(days) * Self::SECONDS_PER_DAY }
+        EventWindow { seconds: i64::from(days) * Self::SECONDS_PER_DAY, starts_before: 0 }
+    }
+
+    /// The window starting `seconds` before creation.
+    pub fn starting_before(self, seconds: u32) -> Self {
+        EventWindow { starts_before: i64::from(seconds), ..self }
     }
 
     // The per-event rules are inlined where events are summed, in other crates: a
@@ -96,13 +108,15 @@ impl EventWindow {
     /// Whether an event at `occurred` counts for a lead created at `created`.
     #[inline]
     pub fn contains(self, created: i64, occurred: i64) -> bool {
-        occurred >= created && occurred <= self.end(created)
+        occurred >= created.saturating_sub(self.starts_before) && occurred <= self.end(created)
     }
 
-    /// Days from an event to the window's end: what decay weighs.
+    /// Days from an event to the window's end: what decay weighs. An event before
+    /// creation (inside `starts_before`) weighs as one at creation: it is the moment the
+    /// lead was created, stamped early, not an older one.
     #[inline]
     pub fn age_days(self, created: i64, occurred: i64) -> f64 {
-        (self.end(created) - occurred) as f64 / Self::SECONDS_PER_DAY as f64
+        (self.end(created) - occurred.max(created)) as f64 / Self::SECONDS_PER_DAY as f64
     }
 }
 

@@ -645,8 +645,14 @@ impl<'a> Query<'a> {
     /// its window (`until_decision`: and before `l.decided_ts`; one before creation leaves none).
     pub(crate) fn event_sums(&self, sql: &mut String, sum_of: SumOf, until_decision: bool) {
         let d = self.d;
-        let window = self.inputs.window().seconds;
-        let age = format!("((l.created_ts + {window}) - e.ts) / {}.0", EventWindow::SECONDS_PER_DAY);
+        let EventWindow { seconds: window, starts_before } = self.inputs.window();
+        // An event before creation (the window starting `starts_before` early) is aged as
+        // one at creation, as EventWindow::age_days does.
+        let (start, at) = match starts_before {
+            0 => ("l.created_ts".to_string(), "e.ts"),
+            before => (format!("l.created_ts - {before}"), "CASE WHEN e.ts < l.created_ts THEN l.created_ts ELSE e.ts END"),
+        };
+        let age = format!("((l.created_ts + {window}) - {at}) / {}.0", EventWindow::SECONDS_PER_DAY);
         let mut sums = Vec::new();
         for (j, rule) in &self.event_signals {
             let list = rule.activities.iter().map(|a| d.string(a)).collect::<Vec<_>>().join(", ");
@@ -680,7 +686,7 @@ impl<'a> Query<'a> {
         };
         let _ = writeln!(
             sql,
-            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= l.created_ts AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
+            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
             sums.join(",\n")
         );
     }

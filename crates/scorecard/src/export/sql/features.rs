@@ -302,6 +302,7 @@ mod tests {
             missing: vec!["NA".into()],
             decimal: Default::default(),
             window_days: Some(10),
+            starts_before_seconds: None,
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
         }
     }
