@@ -1443,3 +1443,42 @@ fn scores_and_grades_the_lead_already_has_are_left_out() {
         assert!(draft.contains(&format!("# column = \"{column}\"")) && !draft.contains(&format!("\ncolumn = \"{column}\"")), "{column} left out: {draft}");
     }
 }
+
+/// The form fill that creates the lead, stamped a moment before the lead record (every
+/// lead created two seconds past midnight, each demo request at midnight): init drafts the
+/// window to start a minute early, saying why, as validate would suggest; validate then
+/// counts the demo requests and says nothing of them. The plain sample's draft has no
+/// such line.
+#[test]
+fn init_drafts_a_window_that_starts_before_creation_for_an_activity_stamped_just_before() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let mut created = std::collections::HashMap::new();
+    for lead in &mut leads {
+        created.insert(lead[0].clone(), lead[1].clone());
+        lead[1] = format!("{} 00:00:02", lead[1]);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (header, mut events) = read_csv(&d.join("events.csv"));
+    let mut requests = 0;
+    for event in events.iter_mut().filter(|e| e[2] == "demo_request") {
+        event[1] = format!("{}T00:00:00", created[&event[0]]);
+        requests += 1;
+    }
+    write_csv(&d.join("events.csv"), &header, &events);
+    let (draft, said) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let line = format!("\nstarts_before_seconds = 60   # GUESS: \"demo_request\": {requests} of its events up to 60 seconds before their lead's creation, 0 inside the windows: the activity that creates the lead (a form fill), stamped a moment before the lead record?");
+    assert!(draft.contains(&line), "{line}\n{draft}");
+    assert!(draft.contains("window_days = 30   # count events in [created_at - 60 s, created_at + 30 days]"), "{draft}");
+    assert!(said.contains("[events] starts_before_seconds = 60 (GUESS"), "{said}");
+    let out = validated(d, "draft.toml");
+    assert!(!out.contains("less than a day before their lead's creation") && out.contains("(from 60 seconds before creation)"), "{out}");
+    run_job(d, "draft.toml");
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("run/model.json")).unwrap()).unwrap();
+    assert_eq!(model["inputs"]["starts_before_seconds"], 60);
+
+    let (code, _, err) = run_in(&repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("starts_before_seconds"));
+}

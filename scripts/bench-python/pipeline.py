@@ -8,7 +8,7 @@ It reads the files `mqlcal synth` writes (leads.csv, events.csv, mqlcal.toml) an
 1. leads and events read with polars; the as-of feature table built from the config's
    signals exactly as mqlcal builds it (categorical levels -> indicators, numeric / count
    with floor, cap, scale, default and bins, flags, events inside
-   [created_at, created_at + window_days] weighted by decay, summed, capped, scaled);
+   [created_at - starts_before_seconds, created_at + window_days] weighted by decay, summed, capped, scaled);
 2. cohorts by quarter (or month), the as-of date, each cohort's maturity and the
    out-of-time split (the latest mature cohort held out, open leads and unfinished windows
    left out of the fit);
@@ -158,6 +158,7 @@ class Config:
     ev_activity: str
     ev_date_format: str
     window_days: int
+    starts_before_seconds: int
     period: str
     signals: list[Signal]
     alpha: float | None
@@ -223,6 +224,7 @@ class Config:
             ev_activity=ev.get("activity", "activity"),
             ev_date_format=ev.get("date_format", "auto"),
             window_days=int(ev.get("window_days", 30)),
+            starts_before_seconds=int(ev.get("starts_before_seconds", 0)),
             period=raw.get("cohorts", {}).get("period", "quarter"),
             signals=[Signal.from_toml(s) for s in raw.get("signals", [])],
             alpha=None if alpha == "auto" else float(alpha),
@@ -366,7 +368,8 @@ def events_query(cfg: Config, leads: pl.DataFrame) -> tuple[pl.LazyFrame, pl.Laz
     events_signals = [s for s in cfg.signals if s.kind == "events"]
     counted = sorted({a for s in events_signals for a in s.activities})
     window = cfg.window_days * DAY
-    age = (pl.col("_created") + window - pl.col("_t")) / DAY  # days before the window's end
+    # An event before creation (a window starting early) is aged as one at creation.
+    age = (pl.col("_created") + window - pl.max_horizontal("_t", "_created")) / DAY  # days before the window's end
     standard = pl.lit(STANDARD_TAIL)
     for up_to, weight in reversed(STANDARD_DECAY):
         standard = pl.when(age <= up_to).then(weight).otherwise(standard)
@@ -377,7 +380,7 @@ def events_query(cfg: Config, leads: pl.DataFrame) -> tuple[pl.LazyFrame, pl.Laz
             on="_lead",
             how="inner",
         )
-        .filter((pl.col("_t") >= pl.col("_created")) & (pl.col("_t") <= pl.col("_created") + window))
+        .filter((pl.col("_t") >= pl.col("_created") - cfg.starts_before_seconds) & (pl.col("_t") <= pl.col("_created") + window))
     )
     if any(s.decay == "standard" for s in events_signals):
         in_window = in_window.with_columns(_standard=standard)

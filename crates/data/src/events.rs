@@ -621,25 +621,32 @@ const JUST_BEFORE_SUGGESTED_MAX: i64 = 3_600;
 /// One counted activity's events inside a window and those less than a day before their
 /// lead's creation, by [`JUST_BEFORE_STEPS`].
 #[derive(Debug, Clone, Copy, Default)]
-struct JustBefore {
-    inside: usize,
+pub(crate) struct JustBefore {
+    pub(crate) inside: usize,
     before_by_step: [usize; JUST_BEFORE_STEPS.len()],
 }
 
 impl JustBefore {
-    fn see_before(&mut self, gap: i64) {
+    /// An event `gap` seconds before its lead's creation (tallied when up to a day).
+    pub(crate) fn see_before(&mut self, gap: i64) {
         if let Some(step) = JUST_BEFORE_STEPS.iter().position(|&s| gap <= s) {
             self.before_by_step[step] += 1;
         }
     }
 
-    fn before(&self) -> usize {
+    pub(crate) fn before(&self) -> usize {
         self.before_by_step.iter().sum()
+    }
+
+    /// Whether the activity's events lie mostly just before creation: said, and (by
+    /// init) the window drafted to start early when [`JustBefore::suggested`] is Some.
+    pub(crate) fn mostly_before(&self) -> bool {
+        self.before() >= JUST_BEFORE_CREATION_MIN && self.before() > self.inside
     }
 
     /// The shortest step, up to an hour, that holds 99 % of the events before creation,
     /// with how many it holds.
-    fn suggested(&self) -> Option<(i64, usize)> {
+    pub(crate) fn suggested(&self) -> Option<(i64, usize)> {
         let before = self.before();
         let mut held = 0;
         for (&step, &n) in JUST_BEFORE_STEPS.iter().zip(&self.before_by_step) {
@@ -666,7 +673,7 @@ fn just_before_creation(path: &std::path::Path, at_creation: &[JustBefore], name
     at_creation
         .iter()
         .zip(names)
-        .filter(|(tally, _)| tally.before() >= JUST_BEFORE_CREATION_MIN && tally.before() > tally.inside)
+        .filter(|(tally, _)| tally.mostly_before())
         .map(|(tally, name)| {
             let (before, inside) = (tally.before(), tally.inside);
             let fix = match tally.suggested() {

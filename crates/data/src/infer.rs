@@ -106,6 +106,9 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     render_outcome(&mut t, &look, options, won_together.as_deref());
     if let Some(ev) = &events_look {
         render_events(&mut t, ev, won_without_events.as_deref());
+        if let Some((seconds, _)) = &ev.starts_before {
+            guesses.push(format!("[events] starts_before_seconds = {seconds} (GUESS: an activity's events lie just before their lead's creation)"));
+        }
     }
     render_signals(&mut t, &look, drafted_events.as_ref(), options);
     write_sales(&mut t, &look, &mut guesses);
@@ -454,6 +457,10 @@ struct EventsLook {
     /// inside the drafted window, before the decision with a drafted `decided_at`; empty
     /// without creation dates or outcomes.
     leads_with: BTreeMap<String, Vec<u64>>,
+    /// `starts_before_seconds` to draft, with why: an activity whose events lie mostly
+    /// just before their lead's creation (the form fill that creates the lead, stamped a
+    /// moment before the lead record), as validate would say it.
+    starts_before: Option<(u32, String)>,
     /// The latest plausible event time: with the latest creation, the as-of date the
     /// draft's config gets, which says whose windows are complete.
     latest: Option<i64>,
@@ -536,8 +543,32 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
         found => found,
     };
     let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
-    let leads_with = times.and_then(|times| decided_leads_with(&ev, &lead_id, &times, &cells, csv, look, key?)).unwrap_or_default();
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, latest, key_instead })
+    let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
+    let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, key?, window));
+    let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
+    let starts_before = drafted_start(&just_before);
+    // The tallies the draft's signals are judged by count in the window it drafts.
+    if let Some((seconds, _)) = &starts_before {
+        leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
+    }
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead })
+}
+
+/// The window's early start to draft (the longest any activity needs), with why, from
+/// each activity's events inside the window and just before creation.
+fn drafted_start(just_before: &BTreeMap<String, crate::events::JustBefore>) -> Option<(u32, String)> {
+    let needing: Vec<(&str, &crate::events::JustBefore, i64, usize)> = just_before
+        .iter()
+        .filter(|(_, tally)| tally.mostly_before())
+        .filter_map(|(name, tally)| tally.suggested().map(|(step, held)| (name.as_str(), tally, step, held)))
+        .collect();
+    let seconds = needing.iter().map(|&(_, _, step, _)| step).max()?;
+    let why = needing
+        .iter()
+        .map(|(name, tally, step, held)| format!("{}: {held} of its events up to {step} seconds before their lead's creation, {} inside the windows", toml_str(name), tally.inside))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some((u32::try_from(seconds).ok()?, why))
 }
 
 /// Distinct event lead ids checked against the leads' unique columns.
@@ -577,9 +608,11 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
 }
 
 /// Per activity, a bit per row of the leads file: a decided lead with one of its events
-/// inside the drafted window, and before its decision when `decided_at` is drafted (the
-/// window ingest counts). None when the events cannot be placed (no creation dates,
-/// times that do not read, no decided leads).
+/// inside `window`, and before its decision when `decided_at` is drafted (the window
+/// ingest counts); and per activity, its known leads' events inside `window` and just
+/// before creation (as validate tallies them). None when the events cannot be placed (no
+/// creation dates, times that do not read, no decided leads).
+#[allow(clippy::too_many_arguments)]
 fn decided_leads_with(
     ev: &read::Table,
     lead_id: &str,
@@ -588,7 +621,8 @@ fn decided_leads_with(
     csv: &CsvOptions,
     look: &LeadsLook,
     key: &str,
-) -> Option<BTreeMap<String, Vec<u64>>> {
+    window: mqlcal_config::EventWindow,
+) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>)> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
         return None;
     }
@@ -598,7 +632,6 @@ fn decided_leads_with(
         }
         None => Vec::new(),
     };
-    let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
@@ -606,20 +639,27 @@ fn decided_leads_with(
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut just_before: std::collections::HashMap<&str, crate::events::JustBefore> = std::collections::HashMap::new();
     for ((lead, time), name) in event_leads.iter().zip(times).zip(activity.iter()) {
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         // An id another export writes another way (Salesforce's 15 and 18 characters, a
         // number without its leading zeros) is the lead's, as ingest matches it.
         let found = row_of.get(lead).copied().or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().copied())), |form| row_of.get(form).copied()));
         let Some(row) = found else { continue };
-        let inside = look.created[row].is_some_and(|created| window.contains(created, *time));
+        let Some(created) = look.created[row] else { continue };
+        let inside = window.contains(created, *time);
+        match inside {
+            true => just_before.entry(name).or_default().inside += 1,
+            false if *time < created => just_before.entry(name).or_default().see_before(created - *time),
+            false => {}
+        }
         let before_decision = decisions.get(row).copied().flatten().is_none_or(|decided| *time < decided);
         if inside && before_decision && look.won[row].is_some() {
             let bits = leads_with.entry(name.to_string()).or_insert_with(|| vec![0; words]);
             bits[row / 64] |= 1 << (row % 64);
         }
     }
-    Some(leads_with)
+    Some((leads_with, just_before.into_iter().map(|(name, tally)| (name.to_string(), tally)).collect()))
 }
 
 /// How a column reads as dates: Some(false) when "auto" detects its layout, Some(true)
@@ -946,7 +986,15 @@ fn render_events(t: &mut String, ev: &EventsLook, won_without_events: Option<&st
     let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
     let _ = writeln!(t, "activity = {}", toml_str(&activity));
     let _ = writeln!(t, "{}", if *occurred_serial { date_format_line(true) } else { "date_format = \"auto\"" });
-    let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment\n");
+    match &ev.starts_before {
+        None => {
+            let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment\n");
+        }
+        Some((seconds, why)) => {
+            let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at - {seconds} s, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment");
+            let _ = writeln!(t, "starts_before_seconds = {seconds}   # GUESS: {why}: the activity that creates the lead (a form fill), stamped a moment before the lead record? The windows start that long before creation to count it (as at creation); 0 if it happened before the lead existed\n");
+        }
+    }
 }
 
 /// The signals: the leads file's columns, then the events signals, judged.
