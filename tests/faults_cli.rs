@@ -232,6 +232,78 @@ fn activities_recorded_part_of_the_time_are_said() {
     assert!(!format!("{out}{err}").contains("who did other activities"), "{out}{err}");
 }
 
+/// A picklist value renamed (industry "healthcare" becomes "Life Sciences & Health" for
+/// the leads created from 2025-04): validate names the signal whose level counts the old
+/// name only, with both names' months and shares and the spellings that count both; with
+/// them, the fit is the plain sample's. init drafts the two names as one level, saying
+/// why; its draft validates without the warning. The plain sample says none of it.
+#[test]
+fn a_picklist_value_renamed_is_said_and_drafted_as_one_level() {
+    let dir = sample_that_says_none_of(&["a picklist value renamed"]);
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let industry = header.iter().position(|h| h == "industry").unwrap();
+    let (mut before, mut valued_before, mut renamed, mut valued_since) = (0, 0, 0, 0);
+    for lead in &mut leads {
+        let since = lead[1].as_str() >= "2025-04";
+        let valued = !lead[industry].is_empty();
+        match since {
+            false => valued_before += usize::from(valued),
+            true => valued_since += usize::from(valued),
+        }
+        if lead[industry] == "healthcare" {
+            match since {
+                false => before += 1,
+                true => {
+                    lead[industry] = "Life Sciences & Health".into();
+                    renamed += 1;
+                }
+            }
+        }
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let expected = format!(
+        "warning: signal \"industry\" reads \"industry\": \"healthcare\" was the value of {:.1} % of the leads created up to 2025-03 and of none since, as \"Life Sciences & Health\" begins ({renamed} leads from 2025-04, {:.1} % of those since, none before): a picklist value renamed? Levels match exactly: its level \"healthcare\" counts \"healthcare\" only, so every lead since scores as the baseline for it: if it is the same, count it as the level: spellings = {{ healthcare = [\"Life Sciences & Health\"] }}",
+        100.0 * before as f64 / valued_before as f64,
+        100.0 * renamed as f64 / valued_since as f64
+    );
+    assert!(out.contains(&expected), "{expected}\n{out}");
+    let (code, out, err) = run_in(d, &["recalibrate", "--config", "mqlcal.toml", "--out", "run", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(summary["before_deciding"].to_string().contains("one of whose values looks renamed"), "{}", summary["before_deciding"]);
+
+    // The spellings it gives: the plain sample's fit, and nothing said.
+    let fit = |dir: &std::path::Path| -> Value {
+        let (code, out, err) = run_in(dir, &["fit", "--config", "mqlcal.toml", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let fit: Value = serde_json::from_str(&out).unwrap();
+        fit["signals"].clone()
+    };
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let levels = "levels = [\"software\", \"financial services\", \"healthcare\", \"education\", \"government\"]\n";
+    assert!(config.contains(levels));
+    write(d, "mqlcal.toml", config.replace(levels, &format!("{levels}spellings = {{ healthcare = [\"Life Sciences & Health\"] }}\n")));
+    let (_, out, _) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert!(!out.contains("a picklist value renamed"), "{out}");
+    let plain = common::sample_copy();
+    assert_eq!(fit(d), fit(plain.path()));
+
+    // init: one level under the new name, the old among its spellings.
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    assert!(draft.contains("\"Life Sciences & Health\" = [\"healthcare\"]   # GUESS: \"healthcare\" renamed \"Life Sciences & Health\" in 2025-04\n"), "{draft}");
+    assert!(draft.contains("a picklist value renamed? Drafted as one level, \"Life Sciences & Health\", with \"healthcare\" among its spellings: production writes the new name"), "{draft}");
+    let (_, out, _) = run_in(d, &["validate", "--config", "draft.toml"]);
+    assert!(!out.contains("a picklist value renamed"), "{out}");
+    let (code, _, err) = run_in(&common::repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("renamed"));
+}
+
 /// A field added to the form (industry, blank on every lead created before 2025-01) and
 /// one no longer filled in (title, blank on every lead since 2025-07): validate names
 /// each signal that reads them with the months and what to do, the review's cautions

@@ -590,6 +590,7 @@ mod tests {
             period_label: None,
             won_together: (0, 0),
             captured: None,
+            renamed: Vec::new(),
         }
     }
 

@@ -1326,7 +1326,7 @@ fn write_sales(t: &mut String, look: &LeadsLook, guesses: &mut Vec<String>) {
 
 /// A categorical signal's lines: its levels (with their leads and other spellings), their
 /// other spellings, and the separator of a multi-select field.
-fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, separator: Option<&str>, levels: &[&SpelledLevel]) {
+fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, separator: Option<&str>, levels: &[&SpelledLevel], renamed: &[&profile::Renamed]) {
     let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"categorical\"\ncolumn = {}", toml_str(name), toml_str(column));
     if let Some(separator) = separator {
         let _ = writeln!(body, "separator = {}   # GUESS: each value listed counts", toml_str(separator));
@@ -1335,11 +1335,51 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
     // A table of its own, last: one line a level reads better than one long inline table.
     let spelled: Vec<&&SpelledLevel> = levels.iter().filter(|l| !l.others.is_empty()).collect();
     if !spelled.is_empty() {
-        let _ = writeln!(body, "[signals.spellings]   # GUESS: written alike but for case, spaces or punctuation, so each is one level");
+        let renamed_to = |level: &str| renamed.iter().find(|r| r.new == level);
+        match renamed.is_empty() {
+            true => {
+                let _ = writeln!(body, "[signals.spellings]   # GUESS: written alike but for case, spaces or punctuation, so each is one level");
+            }
+            false => {
+                let _ = writeln!(body, "[signals.spellings]   # GUESS: each line's values are one level (why, beside it)");
+            }
+        }
         for l in spelled {
-            let _ = writeln!(body, "{} = [{}]", toml_key(&l.level), l.others.iter().map(|(o, _)| toml_str(o)).collect::<Vec<_>>().join(", "));
+            let why = match (renamed.is_empty(), renamed_to(&l.level)) {
+                (true, _) => String::new(),
+                (false, Some(r)) => format!("   # GUESS: {:?} renamed {:?} in {}", r.old, r.new, r.since),
+                (false, None) => "   # written alike but for case, spaces or punctuation".to_string(),
+            };
+            let _ = writeln!(body, "{} = [{}]{why}", toml_key(&l.level), l.others.iter().map(|(o, _)| toml_str(o)).collect::<Vec<_>>().join(", "));
         }
     }
+}
+
+/// Renamed values ([`profile::Renamed`]) drafted as one level under the new name, which
+/// production writes now, the old among its spellings: as two levels each would be
+/// weighed on its own months. The pairs merged.
+fn merge_renamed<'p>(spelled: &mut Vec<SpelledLevel>, renamed: &'p [profile::Renamed]) -> Vec<&'p profile::Renamed> {
+    let mut merged = Vec::new();
+    for pair in renamed {
+        let find = |value: &str, levels: &[SpelledLevel]| levels.iter().position(|l| l.level == value || l.others.iter().any(|(o, _)| o == value));
+        let (Some(old), Some(new)) = (find(&pair.old, spelled), find(&pair.new, spelled)) else { continue };
+        if old == new {
+            continue;
+        }
+        let old = spelled.remove(old);
+        let new = find(&pair.new, spelled).expect("still there");
+        let own = old.leads - old.others.iter().map(|(_, n)| n).sum::<usize>();
+        let into = &mut spelled[new];
+        into.leads += old.leads;
+        into.others.push((old.level, own));
+        into.others.extend(old.others);
+        merged.push(pair);
+    }
+    if !merged.is_empty() {
+        // Most leads first, as spelled_levels lists them.
+        spelled.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.level.cmp(&b.level)));
+    }
+    merged
 }
 
 /// A level with its leads, and its other spellings with theirs, as the comments list them.
@@ -1446,9 +1486,13 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
             values.len(),
             listed.join(", ")
         );
-        categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept);
+        categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept, &[]);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
-        let spelled = spelled_levels(&p.top_levels, decimal);
+        let mut spelled = spelled_levels(&p.top_levels, decimal);
+        // Written alike but for case, spaces or punctuation (before renamed values join them).
+        let merged = spelled.iter().filter(|l| !l.others.is_empty()).count();
+        let respelled: usize = spelled.iter().map(|l| l.others.len()).sum();
+        let renamed = merge_renamed(&mut spelled, &p.renamed);
         let (baseline, mut kept, pooled) = guess::levels(p, &spelled, min_level_count);
         let Some(base) = baseline else { return };
         // Bands (51-200, 10001+), as CRMs export size and revenue, are listed smallest
@@ -1470,15 +1514,16 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         }
         // Values written alike but for case, spaces or punctuation are one level: said, as
         // the draft's spellings line takes them so.
-        let merged = spelled.iter().filter(|l| !l.others.is_empty()).count();
-        let levels = if merged > 0 {
-            format!(
-                "{} values written as {} levels ({merged} of them in several spellings, differing in case, spaces or punctuation)",
-                p.distinct,
-                p.distinct - spelled.iter().map(|l| l.others.len()).sum::<usize>()
-            )
-        } else {
-            format!("{} levels", p.distinct)
+        let mut how = Vec::new();
+        if merged > 0 {
+            how.push(format!("{merged} of them in several spellings, differing in case, spaces or punctuation"));
+        }
+        if !renamed.is_empty() {
+            how.push(format!("{} of them under two names, renamed (below)", renamed.len()));
+        }
+        let levels = match how.is_empty() {
+            true => format!("{} levels", p.distinct),
+            false => format!("{} values written as {} levels ({})", p.distinct, p.distinct - respelled - renamed.len(), how.join("; ")),
         };
         let _ = writeln!(
             t,
@@ -1493,7 +1538,14 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
         if !base.others.is_empty() {
             let _ = writeln!(t, "# the baseline is also written {}: unnamed, those leads are the baseline too", base.others.iter().map(|(o, n)| format!("{o:?} ({n})")).collect::<Vec<_>>().join(", "));
         }
-        categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>());
+        for r in &renamed {
+            let drafted = match *base_name == r.new {
+                true => format!("Drafted as one value, the baseline, {:?} (written {:?} too)", r.new, r.old),
+                false => format!("Drafted as one level, {:?}, with {:?} among its spellings: production writes the new name", r.new, r.old),
+            };
+            let _ = writeln!(t, "# GUESS: {} {drafted}", r.reason());
+        }
+        categorical_signal(&mut body, &name, axis, &p.name, None, &kept.iter().collect::<Vec<_>>(), &renamed);
     } else if p.numeric {
         // A code (a zip code) with about as many values as leads.
         let _ = writeln!(t, "# {:?}: {} distinct codes, one for every two leads or fewer: too few leads a code to learn from, skipped", p.name, p.distinct);

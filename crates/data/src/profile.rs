@@ -53,6 +53,40 @@ pub struct ColumnProfile {
     /// When it was captured for only part of the time (a field added to the form, or one
     /// no longer filled in): see [`captured_part_time`].
     pub captured: Option<PartTime>,
+    /// Values that end as another begins (a picklist value renamed): see [`renamed_values`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
+}
+
+/// A value of a column that no lead created since some month has, as another value no
+/// lead created before (within a month) has: a picklist value renamed, perhaps.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Renamed {
+    /// The value up to `until` (a month label), on `old_share` of the valued leads then.
+    pub old: String,
+    pub until: String,
+    pub old_share: f64,
+    /// The value from `since` on: `new_leads` leads, `new_share` of the valued leads since.
+    pub new: String,
+    pub since: String,
+    pub new_leads: usize,
+    pub new_share: f64,
+}
+
+impl Renamed {
+    /// In words, for a warning about a signal that counts one of the two.
+    pub fn reason(&self) -> String {
+        format!(
+            "{:?} was the value of {:.1} % of the leads created up to {} and of none since, as {:?} begins ({} leads from {}, {:.1} % of those since, none before): a picklist value renamed?",
+            self.old,
+            100.0 * self.old_share,
+            self.until,
+            self.new,
+            self.new_leads,
+            self.since,
+            100.0 * self.new_share
+        )
+    }
 }
 
 /// A column captured for only part of the time, by the months of creation.
@@ -308,7 +342,9 @@ fn profile_column(
     // Without creation dates to compare it with, a column of months' names says the period
     // itself; beside dates it is judged by them (a budget month is who the buyer is).
     let undated = months.iter().all(Option::is_none);
-    let period_label = period_label(&row_levels, &levels, months).or_else(|| undated.then(|| year_less_month_label(&levels)).flatten());
+    let by_month = LevelMonths::of(&row_levels, levels.len(), months);
+    let period_label = by_month.as_ref().and_then(|b| period_label(b, &levels)).or_else(|| undated.then(|| year_less_month_label(&levels)).flatten());
+    let renamed = by_month.as_ref().map(|b| renamed_values(b, &levels)).unwrap_or_default();
     let captured = if blanks > 0 { captured_part_time(&row_levels, months) } else { None };
     // Leads share a company, an account id or a domain; a measured number (PageValues
     // 12.58) is shared by chance.
@@ -333,6 +369,7 @@ fn profile_column(
         period_label,
         won_together,
         captured,
+        renamed,
     })
 }
 
@@ -651,6 +688,91 @@ impl Told {
     }
 }
 
+/// A column's dated leads by value and creation month (blanks aside): what
+/// [`period_label`] and [`renamed_values`] read. None for a column of one value, or of
+/// more than [`TOP_LEVELS`], or without dates.
+struct LevelMonths {
+    first: i32,
+    span: usize,
+    /// Leads of value `l` created in month `first + m`, at `l * span + m`.
+    joint: Vec<usize>,
+}
+
+impl LevelMonths {
+    fn of(row_levels: &[u32], levels: usize, months: &[Option<i32>]) -> Option<LevelMonths> {
+        if months.len() != row_levels.len() || levels < 2 || levels > TOP_LEVELS {
+            return None;
+        }
+        let (first, span) = month_span(months)?;
+        let mut joint = vec![0usize; levels * span];
+        for (&level, month) in row_levels.iter().zip(months) {
+            if let (true, Some(month)) = (level != BLANK, month) {
+                joint[level as usize * span + (month - first) as usize] += 1;
+            }
+        }
+        Some(LevelMonths { first, span, joint })
+    }
+}
+
+/// The share of the valued leads a renamed value holds at least (before, and since under
+/// its new name): a rare value's name tells the model little either way.
+const RENAMED_MIN_SHARE: f64 = 0.01;
+
+/// How far apart the two names' shares may be, as a ratio: a value renamed keeps about
+/// its share of the leads, where one value retired as another (ten times as common) begins
+/// is no rename. (The real online shoppers' `TrafficType` 18, 0.2 % of the sessions up to
+/// 2017-05, ends as 20, 1.9 % since, begins.)
+const RENAMED_SHARE_RATIO: f64 = 3.0;
+
+/// Values that end as another begins, within a month: a picklist value renamed (`Webinar`
+/// became `Online Event` in April), perhaps. By the rule of activities recorded for only
+/// part of the time ([`recorded_part_time`]), over the valued leads by creation month:
+/// no lead created in a run of two or more months at the end has the old value (at the
+/// start, the new), where its rate elsewhere expects at least 10; each holds at least
+/// [`RENAMED_MIN_SHARE`] of the valued leads on its side, the two shares within
+/// [`RENAMED_SHARE_RATIO`] of each other. Each old value paired once, with the new value
+/// of most leads. A value that ends or begins alone is no rename (a campaign's source
+/// retired, a new one).
+fn renamed_values(by_month: &LevelMonths, levels: &[&str]) -> Vec<Renamed> {
+    let LevelMonths { first, span, joint } = by_month;
+    let valued: Vec<f64> = (0..*span).map(|m| (0..levels.len()).map(|l| joint[l * span + m]).sum::<usize>() as f64).collect();
+    let part: Vec<Option<RecordedPartTime>> = (0..levels.len())
+        .map(|l| {
+            let months: Vec<(i32, MonthTally)> =
+                (0..*span).map(|m| (first + m as i32, MonthTally { leads: valued[m], any: valued[m], had: joint[l * span + m] as f64 })).collect();
+            recorded_part_time(&months).filter(|part| match part {
+                RecordedPartTime::Since { rate, .. } | RecordedPartTime::Until { rate, .. } => *rate >= RENAMED_MIN_SHARE,
+            })
+        })
+        .collect();
+    let rate = |part: &RecordedPartTime| match part {
+        RecordedPartTime::Since { rate, .. } | RecordedPartTime::Until { rate, .. } => *rate,
+    };
+    let alike = |a: &RecordedPartTime, b: &RecordedPartTime| rate(a).max(rate(b)) <= RENAMED_SHARE_RATIO * rate(a).min(rate(b));
+    let leads_of = |l: usize| -> usize { joint[l * span..(l + 1) * span].iter().sum() };
+    let mut taken = vec![false; levels.len()];
+    let mut renamed = Vec::new();
+    for (old, until) in part.iter().enumerate() {
+        let Some(until @ RecordedPartTime::Until { until: until_month, rate: old_rate, .. }) = until else { continue };
+        let new = (0..levels.len())
+            .filter(|&l| !taken[l] && part[l].as_ref().is_some_and(|since| until.handed_over_to(since) && alike(until, since)))
+            .max_by_key(|&l| (leads_of(l), std::cmp::Reverse(l)));
+        let Some(new) = new else { continue };
+        let Some(RecordedPartTime::Since { since, rate: new_rate, .. }) = part[new] else { continue };
+        taken[new] = true;
+        renamed.push(Renamed {
+            old: levels[old].to_string(),
+            until: calendar::month_label(*until_month),
+            old_share: *old_rate,
+            new: levels[new].to_string(),
+            since: calendar::month_label(since),
+            new_leads: leads_of(new),
+            new_share: new_rate,
+        });
+    }
+    renamed
+}
+
 /// Why a column looks like a label of when the lead was created rather than of who it
 /// is, if it does: every creation month has one value of it (a month, quarter or year
 /// column: `Nov` is November's leads), or every value belongs to one creation month (a
@@ -659,17 +781,9 @@ impl Told {
 /// values no training lead had, so they get the baseline's points. Measured over the
 /// months and values with [`PERIOD_MIN_LEADS`] leads, blanks and undated leads aside;
 /// at least three such months, and two such values, are needed to tell.
-fn period_label(row_levels: &[u32], levels: &[&str], months: &[Option<i32>]) -> Option<String> {
-    if months.len() != row_levels.len() || levels.len() < 2 || levels.len() > TOP_LEVELS {
-        return None;
-    }
-    let (first, span) = month_span(months)?;
-    let mut joint = vec![0usize; levels.len() * span];
-    for (&level, month) in row_levels.iter().zip(months) {
-        if let (true, Some(month)) = (level != BLANK, month) {
-            joint[level as usize * span + (month - first) as usize] += 1;
-        }
-    }
+fn period_label(by_month: &LevelMonths, levels: &[&str]) -> Option<String> {
+    let LevelMonths { first, span, joint } = by_month;
+    let (first, span) = (*first, *span);
     let label = |m: usize| calendar::month_label(first + m as i32);
     let more = |shown: usize, all: usize| if all > shown { ", …" } else { "" };
 
@@ -1058,7 +1172,7 @@ mod tests {
             })
             .collect();
         let months: Vec<Option<i32>> = rows.iter().map(|&(m, _)| Some(m)).collect();
-        period_label(&row_levels, &levels, &months)
+        LevelMonths::of(&row_levels, levels.len(), &months).and_then(|by_month| period_label(&by_month, &levels))
     }
 
     #[test]
@@ -1101,8 +1215,8 @@ mod tests {
         assert!(told(&monthly(&|m, i| if i % 2 == 0 { names[m].to_string() } else { String::new() })).is_some());
         // Undated leads are not told from.
         let levels = ["Jan", "Feb"];
-        assert_eq!(period_label(&[0, 1, 0], &levels, &[None, None, None]), None);
-        assert_eq!(period_label(&[0, 1], &levels, &[]), None);
+        assert!(LevelMonths::of(&[0, 1, 0], levels.len(), &[None, None, None]).is_none());
+        assert!(LevelMonths::of(&[0, 1], levels.len(), &[]).is_none());
     }
 
     #[test]
@@ -1279,5 +1393,63 @@ mod recorded_part_time_tests {
         let mut small = months(|k| if k < 8 { 8.0 } else { 0.0 });
         small.iter_mut().skip(8).for_each(|(_, t)| t.leads = 19.0);
         assert_eq!(recorded_part_time(&small), None);
+    }
+}
+
+#[cfg(test)]
+mod renamed_values_tests {
+    use super::*;
+
+    /// 24 months from 2024-01 of 200 leads each; value `v` on the leads `share(v, month)`
+    /// of each month asks for (the rest "other").
+    fn column(values: &[&str], share: impl Fn(usize, usize) -> usize) -> (Vec<u32>, Vec<Option<i32>>) {
+        let (mut rows, mut months) = (Vec::new(), Vec::new());
+        for m in 0..24 {
+            let mut left = 200;
+            for v in 0..values.len() - 1 {
+                let n = share(v, m);
+                rows.extend(std::iter::repeat_n(v as u32, n));
+                left -= n;
+            }
+            rows.extend(std::iter::repeat_n((values.len() - 1) as u32, left));
+            months.extend(std::iter::repeat_n(Some(2024 * 12 + m as i32), 200));
+        }
+        (rows, months)
+    }
+
+    fn renamed(values: &[&str], share: impl Fn(usize, usize) -> usize) -> Vec<Renamed> {
+        let (rows, months) = column(values, share);
+        renamed_values(&LevelMonths::of(&rows, values.len(), &months).unwrap(), values)
+    }
+
+    #[test]
+    fn a_value_that_ends_as_another_of_its_share_begins_is_renamed() {
+        // "Webinar" on 20 % of the leads to 2025-03, "Online Event" on 20 % from 2025-04.
+        let values = ["Webinar", "Online Event", "Paid", "other"];
+        let found = renamed(&values, |v, m| match (v, m < 15) {
+            (0, true) | (1, false) => 40,
+            (2, _) => 60,
+            _ => 0,
+        });
+        assert_eq!(
+            found,
+            [Renamed { old: "Webinar".into(), until: "2025-03".into(), old_share: 0.2, new: "Online Event".into(), since: "2025-04".into(), new_leads: 360, new_share: 0.2 }]
+        );
+        assert!(found[0].reason().starts_with("\"Webinar\" was the value of 20.0 % of the leads created up to 2025-03 and of none since, as \"Online Event\" begins (360 leads from 2025-04, 20.0 % of those since, none before): a picklist value renamed?"));
+    }
+
+    #[test]
+    fn a_value_retired_alone_a_rare_one_or_one_of_another_share_is_not() {
+        let values = ["Webinar", "Online Event", "other"];
+        // Retired, nothing begins.
+        assert_eq!(renamed(&values, |v, m| if v == 0 && m < 15 { 40 } else { 0 }), []);
+        // Begins three months later: no hand-over.
+        assert_eq!(renamed(&values, |v, m| if (v == 0 && m < 15) || (v == 1 && m >= 18) { 40 } else { 0 }), []);
+        // 0.5 % of the leads: its name tells little.
+        assert_eq!(renamed(&values, |v, m| if (v == 0 && m < 15) || (v == 1 && m >= 15) { 1 } else { 0 }), []);
+        // 2 % ends as 20 % begins: not one value (the online shoppers' TrafficType 18 and 20).
+        assert_eq!(renamed(&values, |v, m| match (v, m < 15) { (0, true) => 4, (1, false) => 40, _ => 0 }), []);
+        // Within three times: 10 % as 25 % (its share grew with the new name's campaigns).
+        assert_eq!(renamed(&values, |v, m| match (v, m < 15) { (0, true) => 20, (1, false) => 50, _ => 0 }).len(), 1);
     }
 }

@@ -216,6 +216,11 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         format!("Signal {signal:?} reads {column:?}, which was captured for only part of the time: its points misjudge the leads of the other part.")
     }));
     warnings.extend(part_time.into_iter().map(|(_, _, warning)| warning));
+    let renamed = renamed_levels(config, &columns.profiles);
+    cautions.extend(renamed.iter().map(|(signal, column, _)| {
+        format!("Signal {signal:?} reads {column:?}, one of whose values looks renamed: its points treat the old and the new name as two values.")
+    }));
+    warnings.extend(renamed.into_iter().map(|(_, _, warning)| warning));
     let (shape, constant_features) = signal_shape_warnings(table, config, split.as_ref().ok());
     warnings.extend(shape);
     let events = events_signal_warnings(config, table);
@@ -825,6 +830,43 @@ fn captured_part_time<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec
             (signal, column, format!("signal {signal:?} reads {column:?}: {}. {fix}", part.reason()))
         })
         .collect()
+}
+
+/// A warning for each categorical signal that counts one value of a renamed pair (see
+/// `profile::renamed_values`) and not the other as the same level: levels match exactly,
+/// so the leads of the name it lacks score as the baseline (or as another level). With
+/// the spellings that count both as one level.
+fn renamed_levels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'c str, &'c str, String)> {
+    let mut said = Vec::new();
+    for signal in &config.signals {
+        // A multi-select field's profile is of whole cells, not of its listed values.
+        let SignalSource::Categorical { column, levels, spellings, separator: None, .. } = &signal.source else { continue };
+        let Some(profile) = profiles.iter().find(|p| &p.name == column) else { continue };
+        let level_of = |value: &str| -> Option<&str> {
+            levels.iter().find(|l| *l == value).or_else(|| spellings.iter().find(|(_, s)| s.iter().any(|s| s == value)).map(|(l, _)| l)).map(String::as_str)
+        };
+        for pair in &profile.renamed {
+            let (old, new) = (level_of(&pair.old), level_of(&pair.new));
+            let (level, other, effect) = match (old, new) {
+                (Some(level), None) => (level, &pair.new, format!("its level {level:?} counts {:?} only, so every lead since scores as the baseline for it", pair.old)),
+                (None, Some(level)) => (level, &pair.old, format!("its level {level:?} counts {:?} only, so the leads before count as the baseline for it and its weight comes from the later leads alone", pair.new)),
+                (Some(a), Some(b)) if a != b => (
+                    b,
+                    &pair.old,
+                    format!("it counts them as two levels, {a:?} and {b:?}, each weighed on its own months (what changed between them, drift included, reads as who the leads are); leave {a:?} out of levels"),
+                ),
+                _ => continue,
+            };
+            let mut full = spellings.clone();
+            full.entry(level.to_string()).or_default().push(other.clone());
+            said.push((
+                signal.name.as_str(),
+                column.as_str(),
+                format!("signal {:?} reads {column:?}: {} Levels match exactly: {effect}: {}", signal.name, pair.reason(), spellings_fix(&full, false)),
+            ));
+        }
+    }
+    said
 }
 
 /// Categorical values the config does not name, by signal, most frequent first.
