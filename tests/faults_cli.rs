@@ -204,6 +204,15 @@ fn activities_recorded_part_of_the_time_are_said() {
             && said.contains("to 2025-12, who did other activities): the activity renamed, or no longer tracked?"),
         "{said}"
     );
+    // Its new name, which no signal counts, begins as it ends: paired, with the list that counts both.
+    let renamed_events = std::fs::read_to_string(d.join("events.csv")).unwrap().lines().filter(|l| l.ends_with(",Webinar: Registered")).count();
+    let listed = said.split("activities no signal counts: Webinar: Registered (").nth(1).unwrap().split(')').next().unwrap().parse::<usize>().unwrap();
+    assert!(listed > 0 && listed <= renamed_events, "{listed} of {renamed_events}");
+    assert!(
+        said.contains(&format!("leave it out of [[signals]]. It ends as \"Webinar: Registered\" (no signal counts it: {listed} events in windows) begins: if they are one activity renamed, count both in one signal: activity = [\"webinar_registration\", \"Webinar: Registered\"]")),
+        "{said}"
+    );
+    assert!(!said.contains("It ends as \"case_study"), "{said}");
     assert!(
         said.contains("signal \"case_study\" (activity \"case_study_download\") counts no event for any lead created before 2024-06 (")
             && said.contains("from 2024-01, who did other activities), and for ")

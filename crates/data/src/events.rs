@@ -100,6 +100,9 @@ pub struct EventStats {
     pub blank: usize,
     /// Activities no signal counts, with their number of events (inside windows).
     pub unused_activities: BTreeMap<String, usize>,
+    /// Those events by the month their lead was created in.
+    #[serde(skip)]
+    pub unused_by_month: BTreeMap<String, BTreeMap<i32, usize>>,
     pub window_days: u32,
     /// `[events] starts_before_seconds`: `before_created` then counts events before the
     /// window's start, this long before creation.
@@ -455,6 +458,11 @@ pub fn aggregate(
     let mut last_of_counted = vec![(0usize, i64::MIN); counted_by.len()];
     // Keyed by the activity's text without a String per event (`entry_ref` allocates only for a new one).
     let mut last_of_other: polars::prelude::PlHashMap<String, (usize, i64)> = Default::default();
+    // Per activity no signal counts, its events in windows: in all, and by their lead's
+    // creation month (what pairs a signal's activity that ends with one that begins).
+    let mut unused: polars::prelude::PlHashMap<String, (usize, BTreeMap<i32, usize>)> = Default::default();
+    // Each lead's creation month, worked out once a lead at the first such event.
+    let mut lead_months: Vec<i32> = Vec::new();
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
     // Events at midnight on their lead's creation day and before it; whether any event of
@@ -528,7 +536,14 @@ pub fn aggregate(
             }
         }
         match event.counted {
-            None => *stats.unused_activities.entry(activity.to_string()).or_insert(0) += 1,
+            None => {
+                let (events, by_month) = unused.entry_ref(activity).or_default();
+                *events += 1;
+                if lead_months.is_empty() {
+                    lead_months = leads.created_at.iter().map(|c| c.map_or(0, mqlcal_features::calendar::month_of)).collect();
+                }
+                *by_month.entry(lead_months[lead]).or_insert(0) += 1;
+            }
             Some(index) => {
                 stats.counted += 1;
                 at_creation[index].inside += 1;
@@ -545,6 +560,10 @@ pub fn aggregate(
     stats.layout = Some(read.layout);
     stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
+    for (activity, (events, by_month)) in unused {
+        stats.unused_activities.insert(activity.clone(), events);
+        stats.unused_by_month.insert(activity, by_month);
+    }
     let names = keys.activities.names();
     let per_activity = last_of_counted.iter().zip(names).map(|(&last, name)| (name.to_string(), last)).chain(last_of_other);
     stats.running_on = running_on(per_activity.filter(|(_, (events, _))| *events > 0).collect());

@@ -1137,16 +1137,9 @@ fn recorded_part_time(look: &LeadsLook, ev: &EventsLook, activities: &[Vec<&str>
             let reason = parts[k].as_ref()?.reason();
             let Some(j) = handed(k) else { return Some(reason) };
             // Old name first in the list; the sentence from this one's side.
-            let (ends, other, old, new) = match parts[k] {
-                Some(profile::RecordedPartTime::Until { .. }) => ("ends as", "begins", k, j),
-                _ => ("begins as", "ends", j, k),
-            };
-            let quoted: Vec<String> = activities[old].iter().chain(&activities[new]).map(|a| toml_str(a)).collect();
-            Some(format!(
-                "{reason}. It {ends} {} {other}: if they are one activity renamed, count both in one signal: activity = [{}]",
-                toml_str(activities[j][0]),
-                quoted.join(", ")
-            ))
+            let ends = matches!(parts[k], Some(profile::RecordedPartTime::Until { .. }));
+            let (old, new) = if ends { (k, j) } else { (j, k) };
+            Some(format!("{reason}. {}", profile::handed_over(ends, activities[j][0], "", &activities[old], &activities[new])))
         })
         .collect()
 }

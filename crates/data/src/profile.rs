@@ -182,9 +182,25 @@ impl ActivityMonths {
 
     /// Activity `k`'s part-time record, if it has one.
     pub fn part_time(&self, k: usize) -> Option<RecordedPartTime> {
-        let months: Vec<(i32, MonthTally)> = self.months.iter().map(|(&month, (tally, had))| (month, MonthTally { had: had[k], ..*tally })).collect();
+        self.part_time_of(|month, _| self.months.get(&month).map_or(0.0, |(_, had)| had[k]))
+    }
+
+    /// The part-time record of an activity tallied apart: `had(month, leads)` of each
+    /// month's leads had it (at most `leads`).
+    pub fn part_time_of(&self, had: impl Fn(i32, f64) -> f64) -> Option<RecordedPartTime> {
+        let months: Vec<(i32, MonthTally)> = self.months.iter().map(|(&month, (tally, _))| (month, MonthTally { had: had(month, tally.leads).min(tally.leads), ..*tally })).collect();
         recorded_part_time(&months)
     }
+}
+
+/// The sentence that pairs an activity recorded up to a month with one recorded from then
+/// on, from the side of the one said first (`ends`: it is the old one), naming the other
+/// (with `aside` after its name) and the list that counts both, the old name(s) first.
+pub(crate) fn handed_over(ends: bool, other: &str, aside: &str, old: &[&str], new: &[&str]) -> String {
+    use crate::toml_text::toml_str;
+    let (this, that) = if ends { ("ends as", "begins") } else { ("begins as", "ends") };
+    let quoted: Vec<String> = old.iter().chain(new).map(|a| toml_str(a)).collect();
+    format!("It {this} {}{aside} {that}: if they are one activity renamed, count both in one signal: activity = [{}]", toml_str(other), quoted.join(", "))
 }
 
 /// The part-time record of one activity, from its tallies by creation month (in order):

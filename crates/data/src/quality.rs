@@ -223,7 +223,7 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
     warnings.extend(renamed.into_iter().map(|(_, _, warning)| warning));
     let (shape, constant_features) = signal_shape_warnings(table, config, split.as_ref().ok());
     warnings.extend(shape);
-    let events = events_signal_warnings(config, table);
+    let events = events_signal_warnings(config, table, stats.events.as_ref());
     cautions.extend(events.cautions);
     warnings.extend(events.warnings);
     let unnamed_levels = unnamed_levels(config, columns.unnamed);
@@ -703,7 +703,7 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// won leads have no counted event far more often than lost ones
 /// (`profile::HadIt::won_without_events`; not with `decided_at`): then a signal lost
 /// leads have more often separates by what the file left out, and is not called leakage.
-fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
+fn events_signal_warnings(config: &Config, table: &FeatureTable, events: Option<&EventStats>) -> Said {
     let Some(spec) = &config.events else { return Said::default() };
     // (signal, its activities, its feature column)
     let signals: Vec<(&str, &[String], usize)> = config
@@ -764,10 +764,29 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable) -> Said {
         said.warnings.push(format!("events: {reason}"));
         said.cautions.push(format!("{shares}, so engagement would learn that doing nothing wins."));
     }
+    // Activities no signal counts that begin as a signal's ends: its new name, perhaps.
+    let unused = events.map(|e| &e.unused_by_month);
+    let begins: Vec<(&str, usize, crate::profile::RecordedPartTime)> = unused
+        .into_iter()
+        .flatten()
+        .filter_map(|(activity, months)| {
+            let part = by_month.part_time_of(|month, _| months.get(&month).copied().unwrap_or(0) as f64)?;
+            matches!(part, crate::profile::RecordedPartTime::Since { .. }).then(|| (activity.as_str(), months.values().sum(), part))
+        })
+        .collect();
     for (k, &(name, activities, _)) in signals.iter().enumerate() {
         let Some(part) = by_month.part_time(k) else { continue };
         let quoted = activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ");
-        said.warnings.push(format!("signal {name:?} (activity {quoted}) {}", part.reason()));
+        // The one of most events, if several.
+        let new = begins.iter().filter(|(_, _, since)| part.handed_over_to(since)).max_by_key(|(activity, events, _)| (*events, std::cmp::Reverse(*activity)));
+        let paired = match new {
+            Some((activity, events, _)) => {
+                let old: Vec<&str> = activities.iter().map(String::as_str).collect();
+                format!(". {}", crate::profile::handed_over(true, activity, &format!(" (no signal counts it: {events} events in windows)"), &old, &[activity]))
+            }
+            None => String::new(),
+        };
+        said.warnings.push(format!("signal {name:?} (activity {quoted}) {}{paired}", part.reason()));
         said.cautions.push(format!("Signal {name:?} counts an activity recorded for only part of the time: its points misjudge the leads of the other part."));
     }
     for (&(name, activities, _), tally) in signals.iter().zip(&tallies) {
