@@ -876,11 +876,33 @@ fn events_without_times_beside_creation_times_are_said() {
         "{out}"
     );
     assert!(!out.contains("time zones"), "{out}");
+    assert!(out.contains("or set [events] starts_before_seconds = 86399: a window that starts a day less a second before creation counts exactly the creation day's events"), "{out}");
+    // The events signals' columns of a run: lead id and each events signal's value.
+    let event_columns = |config: &str| -> Vec<String> {
+        let (code, _, err) = common::run_in(d, &["features", "--config", config, "-o", "features.csv"]);
+        assert_eq!(code, 0, "{err}");
+        let (header, rows) = common::read_csv(&d.join("features.csv"));
+        let events = ["demo_request", "pricing_page", "webinar", "email_click"];
+        let at: Vec<usize> = events.iter().map(|e| header.iter().position(|h| h == e).unwrap()).collect();
+        // By id: the table's rows come in creation order, which the times change.
+        let mut by_id: Vec<String> = rows.iter().map(|r| format!("{} {:?}", r[0], at.iter().map(|&k| r[k].as_str()).collect::<Vec<_>>())).collect();
+        by_id.sort();
+        by_id
+    };
+    // The setting it names: the creation day's events count, and it is not said again.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "same_day.toml", config.replace("window_days = 30\n", "window_days = 30\nstarts_before_seconds = 86399\n"));
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "same_day.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("on their lead's creation day"), "{out}");
+    let same_day = event_columns("same_day.toml");
     // Both as dates: compared by day, the creation day's events count; nothing is said.
     std::fs::write(d.join("leads.csv"), &leads).unwrap();
     let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!out.contains("on their lead's creation day") && !out.contains("dated before their lead's creation"), "{out}");
+    // The same events count either way.
+    assert_eq!(same_day, event_columns("mqlcal.toml"));
 }
 
 /// Leads created after a set `[input] as_of` are said as such (not only as unfinished

@@ -1481,4 +1481,22 @@ fn init_drafts_a_window_that_starts_before_creation_for_an_activity_stamped_just
     let (code, _, err) = run_in(&repo_root().join("notebooks-data"), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", d.join("plain.toml").to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(!std::fs::read_to_string(d.join("plain.toml")).unwrap().contains("starts_before_seconds"));
+
+    // Events dated without times beside creation times: the window starts a day less a
+    // second early, so it counts exactly the creation day's events; validate then says
+    // nothing of them.
+    let dates = sample_copy();
+    let d = dates.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    for (k, lead) in leads.iter_mut().enumerate() {
+        lead[1] = format!("{} {:02}:{:02}:00", lead[1], 8 + k % 10, k % 60);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (header, mut events) = read_csv(&d.join("events.csv"));
+    events.iter_mut().for_each(|e| e[1].truncate(10));
+    write_csv(&d.join("events.csv"), &header, &events);
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("\nstarts_before_seconds = 86399   # GUESS: the events are dates without a time of day and the creation dates have one, so "), "{draft}");
+    let out = validated(d, "draft.toml");
+    assert!(!out.contains("on their lead's creation day") && out.contains("(from 86399 seconds before creation)"), "{out}");
 }

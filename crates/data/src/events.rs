@@ -258,6 +258,10 @@ impl RepeatCheck {
     }
 }
 
+/// `starts_before_seconds` for events dated without a time beside creation times: from
+/// creation at any time of day, back to the day's midnight and not to the day before's.
+pub(crate) const SAME_DAY_SECONDS: i64 = 86_399;
+
 /// The bounds, in days, of [`EventStats::before_created_by_gap`]'s first three counts.
 const BEFORE_CREATION_GAPS: [i64; 3] = [1, 7, 30];
 
@@ -276,7 +280,7 @@ impl EventStats {
         let [day, week, month, earlier] = self.before_created_by_gap;
         let same_day = self.before_created_same_day_undated;
         let likely = if same_day * 2 >= self.before_created {
-            format!("{same_day} of them on their lead's creation day: the events file writes dates without a time of day (read as midnight) and the creation dates have one, so an event of the creation day reads as before it. Export the events with their times (or the creation dates without theirs, so both compare by day)")
+            format!("{same_day} of them on their lead's creation day: the events file writes dates without a time of day (read as midnight) and the creation dates have one, so an event of the creation day reads as before it. Export the events with their times (or the creation dates without theirs, so both compare by day), or set [events] starts_before_seconds = {SAME_DAY_SECONDS}: a window that starts a day less a second before creation counts exactly the creation day's events (as at creation)")
         } else if day * 2 >= self.before_created {
             "most within a day of it: do the two files write times in different time zones? (A time with its offset, 2024-03-01T09:00:00+02:00, is read as the instant it names.)".to_string()
         } else {
@@ -627,7 +631,7 @@ fn running_on(mut activities: Vec<(String, (usize, i64))>) -> Option<(Vec<String
 
 /// An activity whose events mostly fall less than a day before their lead's creation (at
 /// least this many of them) is said: they count for nothing.
-const JUST_BEFORE_CREATION_MIN: usize = 20;
+pub(crate) const JUST_BEFORE_CREATION_MIN: usize = 20;
 
 /// How long before creation the events of [`JustBefore`] are tallied by (seconds, up to a
 /// day): the `starts_before_seconds` validate may suggest.

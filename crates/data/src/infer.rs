@@ -107,7 +107,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     if let Some(ev) = &events_look {
         render_events(&mut t, ev, won_without_events.as_deref());
         if let Some((seconds, _)) = &ev.starts_before {
-            guesses.push(format!("[events] starts_before_seconds = {seconds} (GUESS: an activity's events lie just before their lead's creation)"));
+            guesses.push(format!("[events] starts_before_seconds = {seconds} (GUESS: events lie just before their lead's creation)"));
         }
     }
     render_signals(&mut t, &look, drafted_events.as_ref(), options);
@@ -546,7 +546,9 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, key?, window));
     let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
-    let starts_before = drafted_start(&just_before);
+    // Dates alone beside creation times: the creation day's events read as before creation.
+    let dates_only = times.iter().flatten().flatten().all(|t| t.rem_euclid(86_400) == 0) && look.created.iter().flatten().any(|c| c.rem_euclid(86_400) != 0);
+    let starts_before = drafted_start(&just_before, dates_only);
     // The tallies the draft's signals are judged by count in the window it drafts.
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
@@ -555,8 +557,16 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
-/// each activity's events inside the window and just before creation.
-fn drafted_start(just_before: &BTreeMap<String, crate::events::JustBefore>) -> Option<(u32, String)> {
+/// each activity's events inside the window and just before creation; with events dated
+/// without times beside creation times (`dates_only`), the creation day.
+fn drafted_start(just_before: &BTreeMap<String, crate::events::JustBefore>, dates_only: bool) -> Option<(u32, String)> {
+    let before: usize = just_before.values().map(crate::events::JustBefore::before).sum();
+    if dates_only && before >= crate::events::JUST_BEFORE_CREATION_MIN {
+        return Some((
+            crate::events::SAME_DAY_SECONDS as u32,
+            format!("the events are dates without a time of day and the creation dates have one, so {before} events of their lead's creation day read as before it; a window that starts a day less a second before creation counts exactly the creation day's"),
+        ));
+    }
     let needing: Vec<(&str, &crate::events::JustBefore, i64, usize)> = just_before
         .iter()
         .filter(|(_, tally)| tally.mostly_before())
@@ -568,6 +578,7 @@ fn drafted_start(just_before: &BTreeMap<String, crate::events::JustBefore>) -> O
         .map(|(name, tally, step, held)| format!("{}: {held} of its events up to {step} seconds before their lead's creation, {} inside the windows", toml_str(name), tally.inside))
         .collect::<Vec<_>>()
         .join("; ");
+    let why = format!("{why}: the activity that creates the lead (a form fill), stamped a moment before the lead record? The windows start that long before creation to count it (as at creation); 0 if it happened before the lead existed");
     Some((u32::try_from(seconds).ok()?, why))
 }
 
@@ -992,7 +1003,7 @@ fn render_events(t: &mut String, ev: &EventsLook, won_without_events: Option<&st
         }
         Some((seconds, why)) => {
             let _ = writeln!(t, "window_days = {DRAFT_WINDOW_DAYS}   # count events in [created_at - {seconds} s, created_at + {DRAFT_WINDOW_DAYS} days]: the as-of scoring moment");
-            let _ = writeln!(t, "starts_before_seconds = {seconds}   # GUESS: {why}: the activity that creates the lead (a form fill), stamped a moment before the lead record? The windows start that long before creation to count it (as at creation); 0 if it happened before the lead existed\n");
+            let _ = writeln!(t, "starts_before_seconds = {seconds}   # GUESS: {why}\n");
         }
     }
 }
