@@ -36,7 +36,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(4), "4 is not one of [1, 2, 3]"),
+        ("newer.json", "/schema_version", serde_json::json!(5), "5 is not one of [1, 2, 3, 4]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -82,6 +82,28 @@ fn model_files_match_the_json_schema() {
     }
     let (ok, msg) = recorded("bad_decimal.json", ";", "iso", "iso");
     assert!(!ok && msg.contains("decimal"), "{msg}");
+    // A window that starts before creation: written as version 4, which the schema takes.
+    let data = repo_root().join("notebooks-data");
+    let at = |file: &str| format!("{:?}", data.join(file).to_str().unwrap());
+    let sample = std::fs::read_to_string(&config).unwrap();
+    assert!(sample.contains("window_days = 30\n"));
+    let early = sample
+        .replace("window_days = 30\n", "window_days = 30\nstarts_before_seconds = 60\n")
+        .replace("\"leads.csv\"", &at("leads.csv"))
+        .replace("\"events.csv\"", &at("events.csv"))
+        .replace("\"current_points.toml\"", &at("current_points.toml"));
+    write(dir.path(), "early.toml", early);
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "early.toml", "-o", "early.json"]);
+    assert_eq!(code, 0, "{err}");
+    let early: Value = serde_json::from_slice(&std::fs::read(dir.path().join("early.json")).unwrap()).unwrap();
+    assert_eq!((early["schema_version"].as_i64(), early["inputs"]["starts_before_seconds"].as_i64()), (Some(4), Some(60)));
+    let (ok, msg) = validate(dir.path(), &["early.json"]);
+    assert!(ok, "{msg}");
+    let mut m = early.clone();
+    m["inputs"]["starts_before_seconds"] = serde_json::json!(86401);
+    write(dir.path(), "too_early.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["too_early.json"]);
+    assert!(!ok && msg.contains("86401"), "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

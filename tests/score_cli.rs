@@ -108,10 +108,17 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
-    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 4", 1));
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 5", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
-    assert!(err.contains("schema_version 4 is not supported by this mqlcal (it reads versions 1 to 3)"), "{err}");
+    assert!(err.contains("schema_version 5 is not supported by this mqlcal (it reads versions 1 to 4)"), "{err}");
+    // A window that starts before creation in a file that says version 1: refused, not read from creation.
+    let mut early: Value = serde_json::from_str(&text).unwrap();
+    early["inputs"]["starts_before_seconds"] = serde_json::json!(60);
+    write(dir.path(), "early_v1.json", serde_json::to_string(&early).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "early_v1.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 1, "bad content: exit 1");
+    assert!(err.contains("which needs schema_version 4: a reader of version 1 would count events from creation only"), "{err}");
     let mut edited: Value = serde_json::from_str(&text).unwrap();
     edited["signals"][0]["points"] = serde_json::json!(12.5);
     write(dir.path(), "edited.json", serde_json::to_string(&edited).unwrap());

@@ -35,10 +35,12 @@ pub use spelling::{level_key, spelled_levels, spelling, yes_or_no, SpelledLevel}
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The newest model file format version this crate reads. Version 2: level recipes may
-/// carry a `separator` (multi-select fields); version 3: other `spellings` of a level. A
-/// reader of an older version would take either for an exact match of the level alone,
-/// so such a model is written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 3;
+/// carry a `separator` (multi-select fields); version 3: other `spellings` of a level;
+/// version 4: an engagement window that starts before creation
+/// (`inputs.starts_before_seconds`). A reader of an older version would misread each
+/// (an exact match of the level alone; events from creation only), so such a model is
+/// written as the version it needs and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 4;
 
 #[cfg(test)]
 mod tests {
@@ -139,6 +141,15 @@ mod tests {
             m.schema_version = 3;
             assert!(m.validate("m.json").is_ok());
         }
+        // A window that starts before creation needs version 4 (a reader of 3 would count from creation).
+        m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), ..Default::default() });
+        assert_eq!(m.needed_schema_version(), 4);
+        let refused = m.validate("m.json").unwrap_err().to_string();
+        assert!(refused.contains("schema_version 3, but the engagement window starts before creation (inputs.starts_before_seconds), which needs schema_version 4: a reader of version 3 would count events from creation only"), "{refused}");
+        m.schema_version = 4;
+        assert!(m.validate("m.json").is_ok());
+        m.schema_version = 5;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 4"));
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));

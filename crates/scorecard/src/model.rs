@@ -230,26 +230,31 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 3 when a level recipe lists
+    /// The oldest model file version that holds this model: 4 when the engagement window
+    /// starts before creation (`inputs.starts_before_seconds`), 3 when a level recipe lists
     /// other spellings, 2 when one has a separator (a multi-select field), else 1. A reader
-    /// of an older version would take either for an exact match of the level alone.
+    /// of an older version would count events from creation only, or take a level for an
+    /// exact match of the level alone.
     pub fn needed_schema_version(&self) -> u32 {
         self.needed_schema().0
     }
 
-    /// [`Model::needed_schema_version`], with what in the model needs it (for the message
-    /// refusing an older one).
-    fn needed_schema(&self) -> (u32, &'static str) {
+    /// [`Model::needed_schema_version`], with what in the model needs it and how an older
+    /// reader would misread it (for the message refusing an older one).
+    fn needed_schema(&self) -> (u32, &'static str, &'static str) {
         let levels = || self.signals.iter().filter_map(|s| match &s.recipe {
             Some(Recipe::Level { separator, spellings, .. }) => Some((separator, spellings)),
             _ => None,
         });
-        if levels().any(|(_, spellings)| !spellings.is_empty()) {
-            (3, "a level recipe lists other spellings")
+        const EXACT: &str = "would take it for an exact match of the level alone";
+        if self.inputs.as_ref().is_some_and(|i| i.starts_before_seconds.is_some_and(|s| s > 0)) {
+            (4, "the engagement window starts before creation (inputs.starts_before_seconds)", "would count events from creation only")
+        } else if levels().any(|(_, spellings)| !spellings.is_empty()) {
+            (3, "a level recipe lists other spellings", EXACT)
         } else if levels().any(|(separator, _)| separator.is_some()) {
-            (2, "a level recipe has a separator (a multi-select field)")
+            (2, "a level recipe has a separator (a multi-select field)", EXACT)
         } else {
-            (SCHEMA_VERSION, "")
+            (SCHEMA_VERSION, "", "")
         }
     }
 
@@ -262,10 +267,10 @@ impl Model {
                 self.schema_version
             )));
         }
-        let (needed, why) = self.needed_schema();
+        let (needed, why, misread) = self.needed_schema();
         if self.schema_version < needed {
             return Err(invalid(format!(
-                "schema_version {}, but {why}, which needs schema_version {needed}: a reader of version {} would take it for an exact match",
+                "schema_version {}, but {why}, which needs schema_version {needed}: a reader of version {} {misread}",
                 self.schema_version, self.schema_version
             )));
         }
