@@ -112,7 +112,8 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let (created, features) = created_and_features.map_err(|_| DataError::file(leads_path, "a thread computing the signals' columns stopped"))??;
     let created = created.unwrap_or_else(|| vec![None; ids.len()]);
     let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
-    let spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes);
+    let shares = model.training.as_ref().map(|t| &t.level_shares);
+    let spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes, shares);
     drop(table);
 
     let mut out = ScoringInput { ids, ..Default::default() };
@@ -138,8 +139,18 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
 /// Values of the batch written like a level (or a flag's value) the model names, but for
 /// case, spaces or punctuation (`Software` beside the level `software`, as a renamed
 /// picklist exports it): each with its leads, which get none of that level's points.
-/// One pass per column the levels read, counting its distinct values.
-fn levels_spelled_apart(table: &read::Table, missing: &[String], decimal: mqlcal_scorecard::DecimalMark, recipes: &[(&str, &Recipe)]) -> Vec<String> {
+/// And levels no lead of the batch has where the training leads' share of them
+/// (`shares`, the model's `training.level_shares`) expects at least
+/// [`RENAMED_SINCE_EXPECTED`]: a picklist value renamed since training, named with the
+/// batch's values the model has no level for. One pass per column the levels read,
+/// counting its distinct values.
+fn levels_spelled_apart(
+    table: &read::Table,
+    missing: &[String],
+    decimal: mqlcal_scorecard::DecimalMark,
+    recipes: &[(&str, &Recipe)],
+    shares: Option<&BTreeMap<String, f64>>,
+) -> Vec<String> {
     use rayon::prelude::*;
     // (column, separator) and the (signal, value, level) its levels (with their other
     // spellings) and flags match.
@@ -163,19 +174,61 @@ fn levels_spelled_apart(table: &read::Table, missing: &[String], decimal: mqlcal
         .map(|((column, separator), named)| {
             let Ok(cells) = cells::text(table, column) else { return Vec::new() };
             let leads = cells::value_counts(&cells, &cells::MissingMarkers::new(missing), *separator);
-            let mut apart: Vec<(&str, usize)> = leads.into_iter().filter(|(value, _)| !named.iter().any(|(_, v, _)| v == value)).collect();
+            let of_signal = |signal: &str| -> usize { leads.iter().filter(|(value, _)| named.iter().any(|(s, v, _)| *s == signal && v == value)).map(|(_, n)| n).sum() };
+            let mut apart: Vec<(&str, usize)> = leads.iter().copied().filter(|(value, _)| !named.iter().any(|(_, v, _)| v == value)).collect();
             apart.sort_unstable();
             let spelled = crate::guess::Spelled::levels(named.iter().map(|&(signal, value, level)| (value, (signal, level))), decimal);
-            apart
-                .into_iter()
-                .filter_map(|(value, n)| {
-                    let (_, (signal, level)) = spelled.like(value)?;
-                    Some(crate::quality::level_spelled_apart(signal, value, n, level, crate::quality::SpelledFix::Refit))
-                })
-                .collect()
+            let mut said: Vec<String> = Vec::new();
+            let (mut unlike, mut respelled): (Vec<(&str, usize)>, Vec<&str>) = (Vec::new(), Vec::new());
+            for (value, n) in apart {
+                match spelled.like(value) {
+                    Some((_, (signal, level))) => {
+                        said.push(crate::quality::level_spelled_apart(signal, value, n, level, crate::quality::SpelledFix::Refit));
+                        respelled.push(signal);
+                    }
+                    None => unlike.push((value, n)),
+                }
+            }
+            let batch = table.height();
+            let mut signals: Vec<(&str, &str)> = named.iter().map(|&(signal, _, level)| (signal, level)).collect();
+            signals.dedup();
+            for (signal, level) in signals {
+                // Written otherwise, it is said so above.
+                let Some(&share) = shares.and_then(|shares| shares.get(signal)).filter(|_| !respelled.contains(&signal)) else { continue };
+                let expected = share * batch as f64;
+                if of_signal(signal) > 0 || expected < RENAMED_SINCE_EXPECTED {
+                    continue;
+                }
+                // A value renamed keeps about its share: the nearest first.
+                let off = |n: usize| (n as f64 - expected).abs();
+                unlike.sort_by(|a, b| off(a.1).total_cmp(&off(b.1)).then_with(|| a.0.cmp(b.0)));
+                said.push(level_gone_since_training(signal, level, column, share, expected, batch, &unlike));
+            }
+            said
         })
         .collect();
     found.into_iter().flatten().collect()
+}
+
+/// Leads of a batch a level's training share must expect before none having it is said.
+const RENAMED_SINCE_EXPECTED: f64 = 10.0;
+
+/// The warning for a level no lead of the batch has, where `share` of the training leads
+/// did, with the batch's values of its column the model has no level for (`unlike`, those
+/// whose leads are nearest the level's expected first; up to three named).
+fn level_gone_since_training(signal: &str, level: &str, column: &str, share: f64, expected: f64, batch: usize, unlike: &[(&str, usize)]) -> String {
+    let candidates = match unlike {
+        [] => format!("the batch has no value of {column:?} the model lacks a level for: a value no longer used?"),
+        _ => {
+            let named: Vec<String> = unlike.iter().take(3).map(|(value, n)| format!("{value:?} ({n} leads)")).collect();
+            let more = if unlike.len() > 3 { format!(" and {} more", unlike.len() - 3) } else { String::new() };
+            format!(
+                "renamed since training? Values of {column:?} the model has no level for, those of about as many leads first: {}{more}; if one is {level:?} renamed, export it as the training data wrote it (or refit with the config counting it among the level's spellings)",
+                named.join(", ")
+            )
+        }
+    };
+    format!("signal {signal:?}: no lead of this batch has {level:?}, where {:.1} % of the training leads did (about {expected:.0} of these {batch}): {candidates}", 100.0 * share)
 }
 
 /// What the events are added up in: the leads' rows by id (None: too many leads to

@@ -164,6 +164,10 @@ pub fn fit_model_with(
         scaled,
     };
     let mut model = assemble_model(table, spec, split, tool_version, fitted, &train);
+    // What a written model file holds for scoring: not for a walk-forward refit's.
+    if let (false, Some(training)) = (options.holdout_points_only, model.training.as_mut()) {
+        training.level_shares = level_shares(table, &train);
+    }
     let (method, training_scores) = calibrate(&mut model, table, spec, split, &train)?;
     // The model in use today is measured while the new one is: neither reads the other.
     let (exact_metrics, current) = rayon::join(
@@ -474,7 +478,31 @@ pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training 
         windows_end_at_decision: None,
         won,
         lost,
+        level_shares: BTreeMap::new(),
     }
+}
+
+/// Per level or bin column, the share of the training leads that had it, to 4 decimals.
+fn level_shares(table: &FeatureTable, train: &TrainingSet) -> BTreeMap<String, f64> {
+    let levels: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| c.level.is_some()).map(|(j, _)| j).collect();
+    if levels.is_empty() {
+        return BTreeMap::new();
+    }
+    // One pass over the training rows (row-major); a grouped row counts its leads.
+    let (mut had, mut leads) = (vec![0.0f64; levels.len()], 0.0f64);
+    for (k, row) in train.x.rows().into_iter().enumerate() {
+        let weight = train.w.map_or(1.0, |w| w[k]);
+        leads += weight;
+        for (count, &j) in had.iter_mut().zip(&levels) {
+            if row[j] != 0.0 {
+                *count += weight;
+            }
+        }
+    }
+    if leads == 0.0 {
+        return BTreeMap::new();
+    }
+    levels.iter().zip(had).map(|(&j, n)| (table.columns[j].name.clone(), (n / leads * 1e4).round() / 1e4)).collect()
 }
 
 /// Max-points scaling's default base: just enough (a multiple of 10) that the

@@ -178,6 +178,11 @@ pub struct Training {
     pub windows_end_at_decision: Option<String>,
     pub won: usize,
     pub lost: usize,
+    /// Per level or bin column (`signal=level`), the share of the training leads that had
+    /// it (to 4 decimals): `score` says when a batch has none of a level that many training
+    /// leads had (a picklist value renamed since).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub level_shares: BTreeMap<String, f64>,
 }
 
 fn is_zero(n: &usize) -> bool {
