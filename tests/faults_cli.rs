@@ -299,6 +299,14 @@ fn a_picklist_value_renamed_is_said_and_drafted_as_one_level() {
     assert!(!out.contains("a picklist value renamed"), "{out}");
     let plain = common::sample_copy();
     assert_eq!(fit(d), fit(plain.path()));
+    // Both names as levels of their own: each weighed on its own months; said, with the fix.
+    let two = config.replace(levels, "levels = [\"software\", \"financial services\", \"healthcare\", \"Life Sciences & Health\", \"education\", \"government\"]\n");
+    write(d, "two.toml", two);
+    let (_, out, _) = run_in(d, &["validate", "--config", "two.toml"]);
+    assert!(
+        out.contains("it counts them as two levels, \"healthcare\" and \"Life Sciences & Health\", each weighed on its own months (what changed between them, drift included, reads as who the leads are); leave \"healthcare\" out of levels: if it is the same, count it as the level: spellings = { \"Life Sciences & Health\" = [\"healthcare\"] }"),
+        "{out}"
+    );
 
     // init: one level under the new name, the old among its spellings.
     let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
