@@ -106,7 +106,7 @@ pub struct EventStats {
     pub window_days: u32,
     /// `[events] starts_before_seconds`: `before_created` then counts events before the
     /// window's start, this long before creation.
-    #[serde(skip_serializing_if = "is_zero_u32")]
+    #[serde(skip_serializing_if = "is_zero")]
     pub starts_before_seconds: u32,
     /// The latest event time in the file (seconds since the epoch): a bound on the export's as-of date.
     pub latest: Option<i64>,
@@ -462,9 +462,9 @@ pub fn aggregate(
     let mut last_of_counted = vec![(0usize, i64::MIN); counted_by.len()];
     // Keyed by the activity's text without a String per event (`entry_ref` allocates only for a new one).
     let mut last_of_other: polars::prelude::PlHashMap<String, (usize, i64)> = Default::default();
-    // Per activity no signal counts, its events in windows: in all, and by their lead's
-    // creation month (what pairs a signal's activity that ends with one that begins).
-    let mut unused: polars::prelude::PlHashMap<String, (usize, BTreeMap<i32, usize>)> = Default::default();
+    // Per activity no signal counts, its events in windows by their lead's creation month
+    // (what pairs a signal's activity that ends with one that begins; summed, its count).
+    let mut unused: polars::prelude::PlHashMap<String, BTreeMap<i32, usize>> = Default::default();
     // Each lead's creation month, worked out once a lead at the first such event.
     let mut lead_months: Vec<i32> = Vec::new();
 
@@ -541,8 +541,7 @@ pub fn aggregate(
         }
         match event.counted {
             None => {
-                let (events, by_month) = unused.entry_ref(activity).or_default();
-                *events += 1;
+                let by_month = unused.entry_ref(activity).or_default();
                 if lead_months.is_empty() {
                     lead_months = leads.created_at.iter().map(|c| c.map_or(0, mqlcal_features::calendar::month_of)).collect();
                 }
@@ -564,8 +563,8 @@ pub fn aggregate(
     stats.layout = Some(read.layout);
     stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
-    for (activity, (events, by_month)) in unused {
-        stats.unused_activities.insert(activity.clone(), events);
+    for (activity, by_month) in unused {
+        stats.unused_activities.insert(activity.clone(), by_month.values().sum());
         stats.unused_by_month.insert(activity, by_month);
     }
     let names = keys.activities.names();
@@ -828,16 +827,14 @@ fn check_some_match(
     Ok(())
 }
 
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-fn is_zero_u32(n: &u32) -> bool {
-    *n == 0
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The window suggested for an activity stamped before creation: the shortest step
     /// holding 99 % of its events before creation, never more than an hour (a lag of
     /// hours is a time zone).
@@ -864,7 +861,6 @@ mod tests {
         assert!(zoned[0].contains("different clocks (time zones)") && !zoned[0].contains("starts_before_seconds"), "{zoned:?}");
     }
 
-    use super::*;
 
     /// Activities running on after the ones that hold 90 % of the events end, by more than a
     /// week: named, most events first; a week or less, or a bulk under 90 %, is not.

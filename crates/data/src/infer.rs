@@ -1370,9 +1370,10 @@ fn merge_renamed<'p>(spelled: &mut Vec<SpelledLevel>, renamed: &'p [profile::Ren
         if old == new {
             continue;
         }
+        // Where the new one is once the old one is out.
+        let new = if new > old { new - 1 } else { new };
         let old = spelled.remove(old);
-        let new = find(&pair.new, spelled).expect("still there");
-        let own = old.leads - old.others.iter().map(|(_, n)| n).sum::<usize>();
+        let own = old.leads.saturating_sub(old.others.iter().map(|(_, n)| n).sum::<usize>());
         let into = &mut spelled[new];
         into.leads += old.leads;
         into.others.push((old.level, own));
@@ -1603,6 +1604,40 @@ mod tests {
         assert_eq!(judged_leads(&won, &created, Some(latest_lead + 1)), [true, true, false, false, false]);
         assert_eq!(judged_leads(&won, &created, Some(latest_lead + DRAFT_WINDOW_DAYS * DAY)), [true, true, false, false, true]);
         assert_eq!(judged_leads(&won, &[], None), [false; 5]);
+    }
+
+    /// A renamed pair joins the new name's level, whichever of the two is listed first;
+    /// a pair not both among the levels, or already one level, is left.
+    #[test]
+    fn renamed_values_join_the_new_names_level_in_either_order() {
+        let level = |level: &str, leads: usize, others: &[(&str, usize)]| SpelledLevel {
+            level: level.into(),
+            leads,
+            others: others.iter().map(|(o, n)| (o.to_string(), *n)).collect(),
+        };
+        let pair = |old: &str, new: &str| profile::Renamed {
+            old: old.into(),
+            until: "2025-03".into(),
+            old_share: 0.1,
+            new: new.into(),
+            since: "2025-04".into(),
+            new_leads: 1,
+            new_share: 0.1,
+        };
+        for (old_first, spelled) in [
+            (true, vec![level("old", 50, &[("OLD", 10)]), level("b", 30, &[]), level("new", 20, &[])]),
+            (false, vec![level("new", 50, &[]), level("b", 30, &[]), level("old", 20, &[("OLD", 5)])]),
+        ] {
+            let mut spelled = spelled;
+            let pairs = [pair("old", "new"), pair("gone", "new"), pair("b", "b")];
+            let merged = merge_renamed(&mut spelled, &pairs);
+            assert_eq!(merged.len(), 1, "{old_first}");
+            let new = spelled.iter().find(|l| l.level == "new").unwrap();
+            assert_eq!(new.leads, 70, "{old_first}");
+            assert_eq!(new.others.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>(), ["old", "OLD"], "{old_first}");
+            assert_eq!(new.others[0].1, if old_first { 40 } else { 15 });
+            assert_eq!(spelled.iter().map(|l| l.level.as_str()).collect::<Vec<_>>(), ["new", "b"], "most leads first");
+        }
     }
 
     #[test]

@@ -137,6 +137,13 @@ pub(crate) enum RecordedPartTime {
 }
 
 impl RecordedPartTime {
+    /// The share of the leads on the recorded side that had it.
+    pub fn rate(&self) -> f64 {
+        match self {
+            RecordedPartTime::Since { rate, .. } | RecordedPartTime::Until { rate, .. } => *rate,
+        }
+    }
+
     /// Whether `self` (an activity no longer recorded) ends where `other` (one recorded from
     /// some month on) begins, within a month: one activity renamed, perhaps.
     pub fn handed_over_to(&self, other: &RecordedPartTime) -> bool {
@@ -756,15 +763,10 @@ fn renamed_values(by_month: &LevelMonths, levels: &[&str]) -> Vec<Renamed> {
         .map(|l| {
             let months: Vec<(i32, MonthTally)> =
                 (0..*span).map(|m| (first + m as i32, MonthTally { leads: valued[m], any: valued[m], had: joint[l * span + m] as f64 })).collect();
-            recorded_part_time(&months).filter(|part| match part {
-                RecordedPartTime::Since { rate, .. } | RecordedPartTime::Until { rate, .. } => *rate >= RENAMED_MIN_SHARE,
-            })
+            recorded_part_time(&months).filter(|part| part.rate() >= RENAMED_MIN_SHARE)
         })
         .collect();
-    let rate = |part: &RecordedPartTime| match part {
-        RecordedPartTime::Since { rate, .. } | RecordedPartTime::Until { rate, .. } => *rate,
-    };
-    let alike = |a: &RecordedPartTime, b: &RecordedPartTime| rate(a).max(rate(b)) <= RENAMED_SHARE_RATIO * rate(a).min(rate(b));
+    let alike = |a: &RecordedPartTime, b: &RecordedPartTime| a.rate().max(b.rate()) <= RENAMED_SHARE_RATIO * a.rate().min(b.rate());
     let leads_of = |l: usize| -> usize { joint[l * span..(l + 1) * span].iter().sum() };
     let mut taken = vec![false; levels.len()];
     let mut renamed = Vec::new();

@@ -859,13 +859,10 @@ fn renamed_levels<'c>(config: &'c Config, profiles: &[ColumnProfile]) -> Vec<(&'
     let mut said = Vec::new();
     for signal in &config.signals {
         // A multi-select field's profile is of whole cells, not of its listed values.
-        let SignalSource::Categorical { column, levels, spellings, separator: None, .. } = &signal.source else { continue };
+        let SignalSource::Categorical { column, spellings, separator: None, .. } = &signal.source else { continue };
         let Some(profile) = profiles.iter().find(|p| &p.name == column) else { continue };
-        let level_of = |value: &str| -> Option<&str> {
-            levels.iter().find(|l| *l == value).or_else(|| spellings.iter().find(|(_, s)| s.iter().any(|s| s == value)).map(|(l, _)| l)).map(String::as_str)
-        };
         for pair in &profile.renamed {
-            let (old, new) = (level_of(&pair.old), level_of(&pair.new));
+            let (old, new) = (signal.source.level_named(&pair.old), signal.source.level_named(&pair.new));
             let (level, other, effect) = match (old, new) {
                 (Some(level), None) => (level, &pair.new, format!("its level {level:?} counts {:?} only, so every lead since scores as the baseline for it", pair.old)),
                 (None, Some(level)) => (level, &pair.old, format!("its level {level:?} counts {:?} only, so the leads before count as the baseline for it and its weight comes from the later leads alone", pair.new)),

@@ -199,9 +199,6 @@ fn levels_spelled_apart(
                 if of_signal(signal) > 0 || expected < RENAMED_SINCE_EXPECTED {
                     continue;
                 }
-                // A value renamed keeps about its share: the nearest first.
-                let off = |n: usize| (n as f64 - expected).abs();
-                unlike.sort_by(|a, b| off(a.1).total_cmp(&off(b.1)).then_with(|| a.0.cmp(b.0)));
                 said.push(level_gone_since_training(signal, level, column, share, expected, batch, &unlike));
             }
             said
@@ -217,7 +214,11 @@ const RENAMED_SINCE_EXPECTED: f64 = 10.0;
 /// did, with the batch's values of its column the model has no level for (`unlike`, those
 /// whose leads are nearest the level's expected first; up to three named).
 fn level_gone_since_training(signal: &str, level: &str, column: &str, share: f64, expected: f64, batch: usize, unlike: &[(&str, usize)]) -> String {
-    let candidates = match unlike {
+    // A value renamed keeps about its share: the nearest first.
+    let off = |n: usize| (n as f64 - expected).abs();
+    let mut unlike = unlike.to_vec();
+    unlike.sort_by(|a, b| off(a.1).total_cmp(&off(b.1)).then_with(|| a.0.cmp(b.0)));
+    let candidates = match unlike.as_slice() {
         [] => format!("the batch has no value of {column:?} the model lacks a level for: a value no longer used?"),
         _ => {
             let named: Vec<String> = unlike.iter().take(3).map(|(value, n)| format!("{value:?} ({n} leads)")).collect();
