@@ -119,6 +119,13 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "early_v1.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
     assert!(err.contains("which needs schema_version 4: a reader of version 1 would count events from creation only"), "{err}");
+    // Days early, hand-edited: refused as the config refuses it.
+    early["schema_version"] = serde_json::json!(4);
+    early["inputs"]["starts_before_seconds"] = serde_json::json!(86_401);
+    write(dir.path(), "too_early.json", serde_json::to_string(&early).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "too_early.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 1, "bad content: exit 1");
+    assert!(err.contains("inputs.starts_before_seconds = 86401: expected at most 86400"), "{err}");
     let mut edited: Value = serde_json::from_str(&text).unwrap();
     edited["signals"][0]["points"] = serde_json::json!(12.5);
     write(dir.path(), "edited.json", serde_json::to_string(&edited).unwrap());

@@ -148,6 +148,9 @@ mod tests {
         assert!(refused.contains("schema_version 3, but the engagement window starts before creation (inputs.starts_before_seconds), which needs schema_version 4: a reader of version 3 would count events from creation only"), "{refused}");
         m.schema_version = 4;
         assert!(m.validate("m.json").is_ok());
+        m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(86_401), ..Default::default() });
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("inputs.starts_before_seconds = 86401: expected at most 86400"));
+        m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), ..Default::default() });
         m.schema_version = 5;
         assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 4"));
         let mut m = model();

@@ -279,6 +279,10 @@ impl Model {
                 self.schema_version, self.schema_version
             )));
         }
+        // As the config bounds it: a hand-edited file's window starting days early is not a clock's lag.
+        if let Some(before) = self.inputs.as_ref().and_then(|i| i.starts_before_seconds).filter(|&s| i64::from(s) > crate::EventWindow::SECONDS_PER_DAY) {
+            return Err(invalid(format!("inputs.starts_before_seconds = {before}: expected at most 86400 (a day), as [events] starts_before_seconds")));
+        }
         let known = |name: &str| self.signals.iter().any(|s| s.name == name);
         for (k, s) in self.signals.iter().enumerate() {
             if self.signals[..k].iter().any(|t| t.name == s.name) {
