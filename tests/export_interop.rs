@@ -578,3 +578,55 @@ fn a_window_starting_before_creation_scores_alike_in_the_scorer_and_sql() {
         assert!(sql.contains("e.ts >= l.created_ts - 60 AND") && sql.contains("CASE WHEN e.ts < l.created_ts THEN l.created_ts ELSE e.ts END"), "{engine}: {sql}");
     }
 }
+
+/// `[input] id_case = "ignore"`: the leads' ids are addresses as typed and the events' ids
+/// the same addresses lower-cased (half), upper-cased (a quarter) or as typed. The SQL
+/// folds the ids as the scorer does (ASCII letters only: SQLite's `lower`, `TRANSLATE`
+/// elsewhere) and gives every lead the scorer's scores; an address with a non-ASCII capital
+/// (`Élodie`) is matched by its ASCII letters' case alone in both.
+#[test]
+fn ids_matched_ignoring_case_score_alike_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let address = |id: &str| match id {
+        // Its É is not an ASCII letter: folded neither here nor there.
+        "L0000007" => "Élodie.0000007@Example.com".to_string(),
+        _ => format!("Lead.{}@Example.com", &id[1..]),
+    };
+    let (header, leads) = read_csv(&data.join("leads.csv"));
+    let mut text = csv_line(&header);
+    for mut row in leads {
+        row[0] = address(&row[0]);
+        text.push_str(&csv_line(&row));
+    }
+    write(d, "leads.csv", text);
+    let (header, events) = read_csv(&data.join("events.csv"));
+    let mut text = csv_line(&header);
+    for (k, mut row) in events.into_iter().enumerate() {
+        let id = address(&row[0]);
+        row[0] = match k % 4 {
+            // élodie: the É lower-cased too, which neither the scorer nor the SQL folds back.
+            0 => id.to_lowercase(),
+            2 => id.to_ascii_lowercase(),
+            1 => id.to_ascii_uppercase(),
+            _ => id,
+        };
+        text.push_str(&csv_line(&row));
+    }
+    let events = write(d, "events.csv", text);
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap();
+    let config = write(
+        d,
+        "mqlcal.toml",
+        sample.replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n").replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1),
+    );
+    let ours = backtest_and_score(d, &config, &events);
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!(model["inputs"]["id_case"], "ignore");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
+        let folded = if engine == "sqlite" { "lower(" } else { "TRANSLATE(" };
+        assert!(sql.contains(&format!(" AS lead_key")) && sql.contains(folded) && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
+    }
+}

@@ -1022,6 +1022,16 @@ fn event_ids_a_spreadsheet_rounded_are_said() {
     );
 }
 
+/// Each line's id (L0000001) as an address (Lead.0000001@Example.com), typed or
+/// lower-cased on the lines `lower` picks.
+fn addresses(text: &str, lower: &dyn Fn(usize) -> bool) -> String {
+    map_rows(text, |k, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        let address = format!("Lead.{}@Example.com", &id[1..]);
+        format!("{},{rest}", if lower(k) { address.to_lowercase() } else { address })
+    })
+}
+
 /// Leads keyed by e-mail addresses as typed (`Lead.0000001@Example.com`) and events from a
 /// system that lower-cases them: the ids match only ignoring case. They are not matched
 /// (the exported SQL and the scorer join ids as written, and Salesforce's 15-character ids
@@ -1032,14 +1042,6 @@ fn event_ids_a_spreadsheet_rounded_are_said() {
 fn event_ids_in_another_case_are_said() {
     let dir = common::sample_copy();
     let d = dir.path();
-    // Each line's id (L0000001) as an address, typed or lower-cased on the lines `lower` picks.
-    let addresses = |text: &str, lower: &dyn Fn(usize) -> bool| -> String {
-        map_rows(text, |k, line| {
-            let (id, rest) = line.split_once(',').unwrap();
-            let address = format!("Lead.{}@Example.com", &id[1..]);
-            format!("{},{rest}", if lower(k) { address.to_lowercase() } else { address })
-        })
-    };
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
     let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
     std::fs::write(d.join("leads.csv"), addresses(&leads, &|_| false)).unwrap();
@@ -1072,6 +1074,63 @@ fn event_ids_in_another_case_are_said() {
     let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
     assert_ne!(code, 0, "{out}");
     assert!(err.contains("matches a lead id (e.g. \"Lead.0000001@Example.com\"); ") && err.contains("of them match a lead's id but for the case of its letters"), "{err}");
+    assert!(err.contains("set [input] id_case = \"ignore\""), "{err}");
+}
+
+/// `[input] id_case = "ignore"`: events whose lead ids are the leads' in another case
+/// (e-mail addresses one system lower-cased) count as the same files written alike do,
+/// for every lead; the model file records the setting (version 5) and `score` matches so
+/// too. Leads whose ids differ only in case are then one lead twice: a duplicate.
+#[test]
+fn ids_ignoring_case_match_events_in_another_case() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let leads = addresses(&std::fs::read_to_string(d.join("leads.csv")).unwrap(), &|_| false);
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    std::fs::write(d.join("leads.csv"), &leads).unwrap();
+    std::fs::write(d.join("events.csv"), addresses(&events, &|_| false)).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "typed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    std::fs::write(d.join("ignoring.toml"), config.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1)).unwrap();
+    // Every other event lower-cased, the rest upper-cased: none but a few match as written.
+    std::fs::write(d.join("events.csv"), map_rows(&addresses(&events, &|k| k % 2 == 0), |k, line| match k % 4 {
+        1 => {
+            let (id, rest) = line.split_once(',').unwrap();
+            format!("{},{rest}", id.to_uppercase())
+        }
+        _ => line.to_string(),
+    })).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "ignoring.toml", "-o", "ignoring.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no known lead") && !err.contains("but for the case"), "{err}");
+    let typed = std::fs::read_to_string(d.join("typed.csv")).unwrap();
+    assert_eq!(std::fs::read_to_string(d.join("ignoring.csv")).unwrap(), typed, "the same feature table, every lead");
+    // Matched as written, the same events are lost.
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "exact.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no known lead") && err.contains("set [input] id_case = \"ignore\""), "{err}");
+    assert_ne!(std::fs::read_to_string(d.join("exact.csv")).unwrap(), typed);
+
+    // The model records it; score matches the mixed events as the typed ones.
+    let (code, _, err) = common::run_in(d, &["backtest", "--config", "ignoring.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!((model["schema_version"].as_i64(), model["inputs"]["id_case"].as_str()), (Some(5), Some("ignore")));
+    let (code, _, err) = common::run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "mixed_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not in leads.csv"), "{err}");
+    std::fs::write(d.join("typed_events.csv"), addresses(&events, &|_| false)).unwrap();
+    let (code, _, err) = common::run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", "typed_events.csv", "-o", "typed_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(d.join("mixed_scores.csv")).unwrap(), std::fs::read_to_string(d.join("typed_scores.csv")).unwrap());
+
+    // Two leads whose ids differ only in case: one lead twice, named as such.
+    let twice = leads.replacen("Lead.0000002@Example.com,", "lead.0000001@example.com,", 1);
+    std::fs::write(d.join("leads.csv"), twice).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "ignoring.toml", "-o", "twice.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("lead id \"lead.0000001@example.com\" also appears at") && err.contains("(as \"Lead.0000001@Example.com\": [input] id_case = \"ignore\" makes ids that differ only in case one)"), "{err}");
 }
 
 /// The activity that creates the lead, stamped two seconds before the lead record: every

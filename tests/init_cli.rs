@@ -1416,6 +1416,53 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
     assert!(err.contains("WARNING: events.csv: the events name leads by \"Email\" (its values, not those of \"lead_id\", which the won ids name leads by): no event will match a lead"), "{err}");
 }
 
+/// The events' lead ids are the leads' e-mail addresses lower-cased (a marketing tool
+/// that lower-cases addresses, a CRM that keeps them as typed): `init` drafts `[input]
+/// id_case = "ignore"` (GUESS, with the count and an example), by the id column or by the
+/// column it takes for the id, and judges the activities on the events so matched: the
+/// signals drafted are those of the same files written alike, and validate finds every
+/// event's lead.
+#[test]
+fn init_drafts_ids_matched_ignoring_case() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let (events_header, events) = read_csv(&d.join("events.csv"));
+    let address = |id: &str| format!("Lead.{}@Example.com", &id[1..]);
+    // The id is the address, as typed; the events write it lower-cased.
+    let typed: Vec<Vec<String>> = leads.iter().map(|l| std::iter::once(address(&l[0])).chain(l[1..].iter().cloned()).collect()).collect();
+    write_csv(&d.join("leads.csv"), &header, &typed);
+    let lowered: Vec<Vec<String>> = events.iter().map(|e| vec![address(&e[0]).to_lowercase(), e[1].clone(), e[2].clone()]).collect();
+    write_csv(&d.join("events.csv"), &events_header, &lowered);
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(
+        draft.contains("id_case = \"ignore\"   # GUESS: 1000 of the 1000 event lead ids checked are values of \"lead_id\" but for the case of their letters (such as \"lead.0000001@example.com\")"),
+        "{draft}"
+    );
+    assert!(err.contains("[input] id_case = \"ignore\" (GUESS"), "{err}");
+    let from_columns = |t: &str| t[t.find("[columns]").unwrap()..].to_string();
+    assert_eq!(from_columns(&draft), from_columns(&plain), "the same columns and signals as the files written alike");
+    let out = validated(d, "draft.toml");
+    assert!(out.contains("0 for unknown leads"), "{out}");
+
+    // The CRM's own ids beside the address: the address is the id, matched ignoring case.
+    let mut with_email = header.clone();
+    with_email.push("Email".into());
+    let rows: Vec<Vec<String>> = leads.iter().map(|l| l.iter().cloned().chain(std::iter::once(address(&l[0]))).collect()).collect();
+    write_csv(&d.join("leads.csv"), &with_email, &rows);
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "email.toml");
+    assert!(draft.contains("id = \"Email\"   # GUESS: unique, and the events' lead ids are its values (1000 of the 1000 checked; 0 of \"lead_id\")"), "{draft}");
+    assert!(draft.contains("id_case = \"ignore\"   # GUESS: 1000 of the 1000 event lead ids checked are values of \"Email\" but for the case"), "{draft}");
+    let out = validated(d, "email.toml");
+    assert!(out.contains("0 for unknown leads"), "{out}");
+
+    // Written alike, nothing is drafted.
+    write_csv(&d.join("events.csv"), &events_header, &events.iter().map(|e| vec![address(&e[0]), e[1].clone(), e[2].clone()]).collect::<Vec<_>>());
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "alike.toml");
+    assert!(!draft.contains("id_case"), "{draft}");
+}
+
 /// Pardot's grade, HubSpot's score and a rep's rating in the export: the scoring in use
 /// today and a rep's judgement, as of the export. init leaves them out as leakage
 /// suspects with that reason (a grade that separates weakly was drafted as a signal),

@@ -36,7 +36,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(5), "5 is not one of [1, 2, 3, 4]"),
+        ("newer.json", "/schema_version", serde_json::json!(6), "6 is not one of [1, 2, 3, 4, 5]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -99,6 +99,21 @@ fn model_files_match_the_json_schema() {
     assert_eq!((early["schema_version"].as_i64(), early["inputs"]["starts_before_seconds"].as_i64()), (Some(4), Some(60)));
     let (ok, msg) = validate(dir.path(), &["early.json"]);
     assert!(ok, "{msg}");
+    // Ids matched ignoring case: version 5, which the schema takes.
+    let folded = sample.replace("[input]\n", "[input]\nid_case = \"ignore\"\n");
+    assert_ne!(folded, sample);
+    write(dir.path(), "folded.toml", folded.replace("\"leads.csv\"", &at("leads.csv")).replace("\"events.csv\"", &at("events.csv")).replace("\"current_points.toml\"", &at("current_points.toml")));
+    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "folded.toml", "-o", "folded.json"]);
+    assert_eq!(code, 0, "{err}");
+    let folded: Value = serde_json::from_slice(&std::fs::read(dir.path().join("folded.json")).unwrap()).unwrap();
+    assert_eq!((folded["schema_version"].as_i64(), folded["inputs"]["id_case"].as_str()), (Some(5), Some("ignore")));
+    let (ok, msg) = validate(dir.path(), &["folded.json"]);
+    assert!(ok, "{msg}");
+    let mut m = folded.clone();
+    m["inputs"]["id_case"] = serde_json::json!("upper");
+    write(dir.path(), "bad_id_case.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["bad_id_case.json"]);
+    assert!(!ok && msg.contains("id_case"), "{msg}");
     let mut m = early.clone();
     m["inputs"]["starts_before_seconds"] = serde_json::json!(86401);
     write(dir.path(), "too_early.json", serde_json::to_string(&m).unwrap());

@@ -108,10 +108,17 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
-    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 5", 1));
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 6", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
-    assert!(err.contains("schema_version 5 is not supported by this mqlcal (it reads versions 1 to 4)"), "{err}");
+    assert!(err.contains("schema_version 6 is not supported by this mqlcal (it reads versions 1 to 5)"), "{err}");
+    // Ids matched ignoring case in a file that says version 1: refused, not matched as written.
+    let mut folded: Value = serde_json::from_str(&text).unwrap();
+    folded["inputs"]["id_case"] = serde_json::json!("ignore");
+    write(dir.path(), "folded_v1.json", serde_json::to_string(&folded).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "folded_v1.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 1, "bad content: exit 1");
+    assert!(err.contains("which needs schema_version 5: a reader of version 1 would match the events' lead ids as written"), "{err}");
     // A window that starts before creation in a file that says version 1: refused, not read from creation.
     let mut early: Value = serde_json::from_str(&text).unwrap();
     early["inputs"]["starts_before_seconds"] = serde_json::json!(60);

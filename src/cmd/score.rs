@@ -311,7 +311,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("note: {note}");
     }
     if input.events_for_unknown_leads > 0 {
-        let case = input.unknown_leads_by_case.clause().map(|c| format!("; {c}")).unwrap_or_default();
+        let case = input.unknown_leads_by_case.clause(true).map(|c| format!("; {c}")).unwrap_or_default();
         eprintln!("warning: ignored {} events for lead ids not in {}{case}", input.events_for_unknown_leads, args.leads.display());
     }
     if let (Some(repeated), Some(events)) = (&input.repeated_events, &args.events) {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::columns::RawColumns;
-use mqlcal_scorecard::DecimalMark;
+use mqlcal_scorecard::{DecimalMark, IdCase};
 
 use crate::{CsvOptions, Duplicates, Encoding, Layout};
 
@@ -30,6 +30,8 @@ pub struct RawInput {
     pub sheet: Option<String>,
     pub missing: Option<Vec<String>>,
     pub duplicates: Option<String>,
+    /// "exact" (the default) or "ignore": ids that differ only in case name one lead.
+    pub id_case: Option<String>,
     pub as_of: Option<RawDate>,
     pub earliest_date: Option<RawDate>,
     pub latest_date: Option<RawDate>,
@@ -157,6 +159,17 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
         }
     };
     Ok((CsvOptions { delimiter, decimal, encoding, sheet, missing }, duplicates))
+}
+
+/// `[input] id_case`: how ids are matched across the files (and told apart within one).
+pub(crate) fn check_id_case(input: &RawInput) -> Result<IdCase, String> {
+    match input.id_case.as_deref().map(str::trim) {
+        None | Some("exact") => Ok(IdCase::Exact),
+        Some("ignore") => Ok(IdCase::Ignore),
+        Some(other) => Err(format!(
+            "[input] id_case = {other:?}: expected \"exact\" (ids match as written, the default) or \"ignore\" (ids that differ only in the case of their letters, such as e-mail addresses one system lower-cases, name one lead)"
+        )),
+    }
 }
 
 /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have

@@ -380,6 +380,8 @@ pub struct Config {
     pub layout: Layout,
     pub csv: CsvOptions,
     pub duplicates: Duplicates,
+    /// `[input] id_case`: ids that differ only in case are one lead's, or not.
+    pub id_case: mqlcal_scorecard::IdCase,
     pub id_column: String,
     pub created_at_column: Option<String>,
     pub date_format: DateFormat,

@@ -102,6 +102,7 @@ impl RawConfig {
         };
         let layout = crate::input::check_layout(&self.input, &self.columns, &resolve)?;
         let (csv, duplicates) = crate::input::check_csv(&self.input)?;
+        let id_case = crate::input::check_id_case(&self.input)?;
         let (id_column, leads_date_format) = crate::columns::check_columns(&self.columns)?;
         let as_of = self.input.as_of.as_ref().map(crate::input::parse_as_of).transpose()?;
         let feature_table = match self.input.features.as_deref() {
@@ -136,6 +137,7 @@ impl RawConfig {
             layout,
             csv,
             duplicates,
+            id_case,
             id_column,
             created_at_column: self.columns.created_at,
             date_format: leads_date_format,

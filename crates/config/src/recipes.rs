@@ -102,6 +102,7 @@ impl Config {
                 activity: e.activity.clone(),
                 occurred_at_format: e.date_format.fixed().cloned(),
             }),
+            id_case: self.id_case,
         }
     }
 }

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, Encoding};
-use mqlcal_scorecard::LastDay;
+use mqlcal_scorecard::{IdCase, LastDay};
 use hashbrown::hash_table::{Entry, HashTable};
 use polars::prelude::{PlHashMap, PlRandomState};
 
@@ -127,18 +127,23 @@ pub(crate) struct IdRows {
     /// No id twice: then the lead after the last one found can be tried by its id alone.
     unique: bool,
     leads: usize,
+    /// Ids that differ only in case are one (`[input] id_case`): hashed and compared so.
+    id_case: IdCase,
 }
+
+/// Ids up to this long are folded to lower case on the stack to be hashed.
+const FOLDED_ON_STACK: usize = 64;
 
 impl IdRows {
     /// None when there are more leads than a row number of 32 bits can tell apart.
-    pub(crate) fn new(ids: &[String]) -> Option<IdRows> {
+    pub(crate) fn new(ids: &[String], id_case: IdCase) -> Option<IdRows> {
         u32::try_from(ids.len()).ok()?;
         let hasher = PlRandomState::default();
-        let hash_of = |row: &u32| hasher.hash_one(ids[*row as usize].as_str());
+        let hash_of = |row: &u32| hash_id(&hasher, id_case, &ids[*row as usize]);
         let mut rows = HashTable::with_capacity(ids.len());
         let mut unique = true;
         for (row, id) in (0u32..).zip(ids) {
-            match rows.entry(hasher.hash_one(id.as_str()), |&at: &u32| ids[at as usize] == *id, hash_of) {
+            match rows.entry(hash_id(&hasher, id_case, id), |&at: &u32| same_id(id_case, &ids[at as usize], id), hash_of) {
                 // An id given twice is found at its last row.
                 Entry::Occupied(mut given) => {
                     *given.get_mut() = row;
@@ -149,7 +154,7 @@ impl IdRows {
                 }
             }
         }
-        Some(IdRows { rows, hasher, unique, leads: ids.len() })
+        Some(IdRows { rows, hasher, unique, leads: ids.len(), id_case })
     }
 
     /// No id given twice.
@@ -165,8 +170,8 @@ impl IdRows {
 
 impl<'a> LeadIndex<'a> {
     /// None when there are more leads than a row number of 32 bits can tell apart.
-    pub(crate) fn new(ids: &'a [String]) -> Option<LeadIndex<'a>> {
-        IdRows::new(ids).map(|rows| LeadIndex { ids, rows, padded_width: Default::default() })
+    pub(crate) fn new(ids: &'a [String], id_case: IdCase) -> Option<LeadIndex<'a>> {
+        IdRows::new(ids, id_case).map(|rows| LeadIndex { ids, rows, padded_width: Default::default() })
     }
 
     /// The index of `ids` from their rows, built by [`IdRows::new`] from these same ids.
@@ -177,8 +182,8 @@ impl<'a> LeadIndex<'a> {
 
     /// The row of the lead with id `id` (the last, for an id given twice).
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
-        let IdRows { rows, hasher, .. } = &self.rows;
-        rows.find(hasher.hash_one(id), |&row| self.ids[row as usize] == id).map(|&row| row as usize)
+        let IdRows { rows, hasher, id_case, .. } = &self.rows;
+        rows.find(hash_id(hasher, *id_case, id), |&row| same_id(*id_case, &self.ids[row as usize], id)).map(|&row| row as usize)
     }
 
     /// The row of the lead with id `id`, or else with another form of it (then `true`):
@@ -194,15 +199,42 @@ impl<'a> LeadIndex<'a> {
     }
 }
 
+/// The hash of `id` as `id_case` matches it: as written, or its ASCII letters in lower
+/// case (folded on the stack when it is short, as ids are).
+#[inline]
+fn hash_id(hasher: &PlRandomState, id_case: IdCase, id: &str) -> u64 {
+    match id_case {
+        IdCase::Exact => hasher.hash_one(id),
+        IdCase::Ignore if id.len() <= FOLDED_ON_STACK => {
+            let mut folded = [0u8; FOLDED_ON_STACK];
+            let folded = &mut folded[..id.len()];
+            folded.copy_from_slice(id.as_bytes());
+            folded.make_ascii_lowercase();
+            // ASCII letters folded: still the same UTF-8 as `IdCase::key` gives.
+            hasher.hash_one(std::str::from_utf8(folded).unwrap_or(id))
+        }
+        IdCase::Ignore => hasher.hash_one(id_case.key(id).as_ref()),
+    }
+}
+
+/// Whether two ids name one lead under `id_case`.
+#[inline]
+fn same_id(id_case: IdCase, a: &str, b: &str) -> bool {
+    match id_case {
+        IdCase::Exact => a == b,
+        IdCase::Ignore => a.eq_ignore_ascii_case(b),
+    }
+}
+
 /// The index of `ids` (from `built`, when their rows were found already) and `columns`
 /// zeroed sums, one per lead each, for the events of `path`. The ids are indexed on one
 /// core while the other lays out the sums (a page fault a page for a million leads'
 /// sums). An error when there are more leads than [`LeadIndex`] can number.
-pub(crate) fn index_and_sums<'a>(ids: &'a [String], built: Option<IdRows>, columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
+pub(crate) fn index_and_sums<'a>(ids: &'a [String], id_case: IdCase, built: Option<IdRows>, columns: usize, path: &Path) -> Result<(LeadIndex<'a>, Vec<Vec<f64>>), DataError> {
     let sums = || (0..columns).map(|_| lead_sums(ids.len())).collect();
     let (index, sums) = match built {
         Some(rows) => (Some(LeadIndex::of(ids, rows)), sums()),
-        None => rayon::join(|| LeadIndex::new(ids), sums),
+        None => rayon::join(|| LeadIndex::new(ids, id_case), sums),
     };
     Ok((index.ok_or_else(|| IdRows::too_many(ids.len(), path))?, sums))
 }
@@ -987,7 +1019,7 @@ mod tests {
     /// Leads L0 … L29 (events also name L30 … L39, which are no lead) and three counted activities.
     fn with_keys<T>(read: impl FnOnce(&EventKeys<'_>) -> T) -> T {
         let ids: Vec<String> = (0..30).map(|k| format!("L{k}")).collect();
-        let leads = LeadIndex::new(&ids).unwrap();
+        let leads = LeadIndex::new(&ids, IdCase::Exact).unwrap();
         let (activities, _) = number_activities([("visit", ()), ("demo", ()), ("web, inar", ())]);
         read(&EventKeys { leads: &leads, activities: &activities })
     }
@@ -1091,7 +1123,7 @@ mod tests {
     #[test]
     fn activities_remembered_are_found_as_the_table_finds_them() {
         let ids: Vec<String> = vec!["L1".into()];
-        let index = LeadIndex::new(&ids).unwrap();
+        let index = LeadIndex::new(&ids, IdCase::Exact).unwrap();
         // More activities than slots, some sharing a slot, some not counted, one blank.
         let names: Vec<String> = (0..150).map(|k| format!("activity_{k}{}", "x".repeat(k % 7))).chain(["".to_string(), "é".to_string()]).collect();
         let (counted, _) = number_activities(names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(_, name)| (name.as_str(), ())));
@@ -1125,20 +1157,40 @@ mod tests {
     #[test]
     fn a_lead_is_found_by_its_id_in_any_order_and_a_repeated_id_at_its_last_row() {
         let ids: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
-        let index = LeadIndex::new(&ids).unwrap();
+        let index = LeadIndex::new(&ids, IdCase::Exact).unwrap();
         let mut lookup = LeadLookup::new(&index);
         let asked = ["a", "a", "b", "d", "c", "x", "a", "b", "c", "c", "d"];
         let found: Vec<_> = asked.iter().map(|id| lookup.row(id)).collect();
         assert_eq!(found, [Some(0), Some(0), Some(1), Some(3), Some(2), None, Some(0), Some(1), Some(2), Some(2), Some(3)]);
         let repeated: Vec<String> = ["a", "b", "a", "c"].map(String::from).to_vec();
-        let index = LeadIndex::new(&repeated).unwrap();
+        let index = LeadIndex::new(&repeated, IdCase::Exact).unwrap();
         let mut lookup = LeadLookup::new(&index);
         assert_eq!(["a", "b", "a", "c"].map(|id| lookup.row(id)), [Some(2), Some(1), Some(2), Some(3)]);
         // Whether an id repeats is what ingest keeps every row by, without a map of its own.
-        assert!(IdRows::new(&ids).is_some_and(|rows| rows.unique()));
-        assert!(IdRows::new(&repeated).is_some_and(|rows| !rows.unique()));
+        assert!(IdRows::new(&ids, IdCase::Exact).is_some_and(|rows| rows.unique()));
+        assert!(IdRows::new(&repeated, IdCase::Exact).is_some_and(|rows| !rows.unique()));
         let case_apart: Vec<String> = ["a", "A", "a ", "b"].map(String::from).to_vec();
-        assert!(IdRows::new(&case_apart).is_some_and(|rows| rows.unique()), "ids are compared as written");
+        assert!(IdRows::new(&case_apart, IdCase::Exact).is_some_and(|rows| rows.unique()), "ids are compared as written");
+        assert!(IdRows::new(&case_apart, IdCase::Ignore).is_some_and(|rows| !rows.unique()), "a and A are one id ignoring case");
+    }
+
+    /// With `id_case = "ignore"`, an event's id finds its lead whatever the case of its ASCII
+    /// letters (longer ids than fold on the stack too); other letters and other ids do not.
+    #[test]
+    fn ids_ignoring_case_find_their_lead() {
+        let long = format!("{}@Example.COM", "Jane.Doe".repeat(10));
+        let ids: Vec<String> = ["Jane.Doe@Acme.com", "L001", "Élodie@x.fr", long.as_str()].map(String::from).to_vec();
+        let index = LeadIndex::new(&ids, IdCase::Ignore).unwrap();
+        let mut lookup = LeadLookup::new(&index);
+        assert_eq!(lookup.row("jane.doe@acme.com"), Some(0));
+        assert_eq!(lookup.row("JANE.DOE@ACME.COM"), Some(0));
+        assert_eq!(lookup.row("l001"), Some(1));
+        assert_eq!(lookup.row("ÉLODIE@X.FR"), Some(2), "the ASCII letters fold");
+        assert_eq!(lookup.row("élodie@x.fr"), None, "É and é stay apart");
+        assert_eq!(lookup.row(&long.to_lowercase()), Some(3));
+        assert_eq!(lookup.row("L002"), None);
+        let exact = LeadIndex::new(&ids, IdCase::Exact).unwrap();
+        assert_eq!(LeadLookup::new(&exact).row("l001"), None);
     }
 
     #[test]

@@ -435,7 +435,7 @@ pub fn aggregate(
     // the events signals that count it.
     let (activity_index, counted_by) =
         number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
-    let (lead_index, mut columns) = index_and_sums(leads.ids, leads.id_rows.take(), events_signals.len(), path)?;
+    let (lead_index, mut columns) = index_and_sums(leads.ids, config.id_case, leads.id_rows.take(), events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, starts_before_seconds: spec.starts_before_seconds, ..Default::default() };
@@ -590,7 +590,7 @@ pub fn aggregate(
     }
     if stats.unknown_lead > 0 {
         let rounded = sample_event.as_deref().filter(|id| crate::lead_rows::rounded_by_a_spreadsheet(id)).map(crate::lead_rows::rounded_elsewhere).unwrap_or_default();
-        let case = case_only.clause().map(|c| format!("; {c}")).unwrap_or_default();
+        let case = case_only.clause(false).map(|c| format!("; {c}")).unwrap_or_default();
         notes.warnings.push(format!("{}: {} events belong to no known lead and were ignored{rounded}{case}", path.display(), stats.unknown_lead));
     }
     stats.before_created = stats.before_created_by_gap.iter().sum();
@@ -816,7 +816,7 @@ fn check_some_match(
                 spec.lead_id,
                 if crate::lead_rows::rounded_by_a_spreadsheet(sample_event) {
                     crate::lead_rows::rounded_elsewhere(sample_event).trim_start_matches("; ").to_string()
-                } else if let Some(case) = case_only.clause() {
+                } else if let Some(case) = case_only.clause(false) {
                     case
                 } else {
                     "check [events] lead_id and [columns] id".to_string()

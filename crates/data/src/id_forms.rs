@@ -159,9 +159,10 @@ impl OtherFormMatches {
 /// Rows whose id matched nothing as written but matches one of the other file's ids when
 /// letters' case is ignored (`l0000123` for `L0000123`, `jane.doe@acme.com` for
 /// `Jane.Doe@Acme.com`): one system lower-cases ids (e-mail addresses most often) and the
-/// other keeps them as typed. Such rows are *not* matched, since Salesforce's 15-character
-/// ids differ by case alone and the exported SQL and the scorer join ids as written; the
-/// count says why rows were lost and what to change. The index (each id's lower-case
+/// other keeps them as typed. Such rows are *not* matched unless `[input] id_case =
+/// "ignore"` says so, since Salesforce's 15-character ids differ by case alone; the count
+/// says why rows were lost and what to change. Case is that of ASCII letters, as
+/// `IdCase::key` folds it. The index (each id's lower-case
 /// hash and row, sorted: 16 bytes an id, no text copied) is built on the first unmatched
 /// row, so files that match cost nothing; when the first 10,000 unmatched rows match none
 /// ignoring case, the rest are not looked up.
@@ -184,7 +185,7 @@ fn lower_case_hash(id: &str) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     // Fixed keys: the same hash in every run (the index is never written anywhere).
     let mut hasher = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
-    for c in id.chars().flat_map(char::to_lowercase) {
+    for c in id.chars().map(|c| c.to_ascii_lowercase()) {
         hasher.write_u32(u32::from(c));
     }
     hasher.finish()
@@ -216,7 +217,7 @@ impl CaseOnlyMatches {
             [(h, row), rest @ ..] if *h == hash && rest.first().is_none_or(|&(next, _)| next != hash) => *row as usize,
             _ => return,
         };
-        if ours[row].chars().flat_map(char::to_lowercase).eq(theirs.chars().flat_map(char::to_lowercase)) {
+        if ours[row].eq_ignore_ascii_case(theirs) {
             self.count += 1;
             self.first.get_or_insert_with(|| (theirs.to_string(), ours[row].clone()));
         }
@@ -228,11 +229,15 @@ impl CaseOnlyMatches {
     }
 
     /// What to add to a message about rows that matched no id, when some match one
-    /// ignoring case.
-    pub fn clause(&self) -> Option<String> {
+    /// ignoring case; `scoring`: said by `score`, whose model file sets how ids match.
+    pub fn clause(&self, scoring: bool) -> Option<String> {
         let (theirs, ours) = self.first.as_ref()?;
+        let setting = match scoring {
+            false => "set [input] id_case = \"ignore\"",
+            true => "fit the model with [input] id_case = \"ignore\"",
+        };
         Some(format!(
-            "{} of them match a lead's id but for the case of its letters ({theirs:?} for {ours:?}): ids are matched as written (Salesforce's 15-character ids differ by case alone), so export both files with the ids in the same case",
+            "{} of them match a lead's id but for the case of its letters ({theirs:?} for {ours:?}): ids are matched as written (Salesforce's 15-character ids differ by case alone), so export both files with the ids in the same case, or, if ids that differ only in case name one lead (e-mail addresses), {setting}",
             self.count
         ))
     }
@@ -248,7 +253,7 @@ mod tests {
     fn ids_that_match_only_ignoring_case_are_counted_not_matched() {
         let ours: Vec<String> = ["L001", "Jane.Doe@Acme.com", "abcDE", "ABCde"].map(String::from).to_vec();
         let mut seen = CaseOnlyMatches::default();
-        assert_eq!(seen.clause(), None);
+        assert_eq!(seen.clause(false), None);
         for theirs in ["l001", "jane.doe@acme.com", "L001", "abcde", "L002"] {
             seen.see(theirs, &ours);
         }
@@ -261,8 +266,15 @@ mod tests {
         }
         other.see("l001", &ours);
         assert_eq!((other.count, other.looked_up), (0, CASE_LOOKUPS_BEFORE_GIVING_UP));
-        let clause = seen.clause().unwrap();
+        let clause = seen.clause(false).unwrap();
         assert!(clause.starts_with("3 of them match a lead's id but for the case of its letters (\"l001\" for \"L001\")"), "{clause}");
+        assert!(clause.ends_with("set [input] id_case = \"ignore\""), "{clause}");
+        assert!(seen.clause(true).unwrap().ends_with("fit the model with [input] id_case = \"ignore\""));
+        // Case is that of ASCII letters, as id_case = "ignore" folds it.
+        let mut accented = CaseOnlyMatches::default();
+        accented.see("élodie@x.fr", &["Élodie@x.fr".to_string()]);
+        accented.see("ÉLODIE@X.FR", &["Élodie@x.fr".to_string()]);
+        assert_eq!(accented.count, 1);
     }
 
     #[test]

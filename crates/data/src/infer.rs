@@ -10,7 +10,7 @@ use std::path::Path;
 use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding, PlausibleDates};
 use mqlcal_features::maturity::decided_enough;
 use mqlcal_features::{calendar, AsOf, Outcome};
-use mqlcal_scorecard::DateLayout;
+use mqlcal_scorecard::{DateLayout, IdCase};
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
@@ -97,7 +97,11 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
     let mut guesses = Vec::new();
     let mut t = String::new();
-    render_input(&mut t, leads, events, config_path, options, look.decimal);
+    let ignore_case = events_look.as_ref().and_then(|e| e.ignore_case.as_deref());
+    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case);
+    if ignore_case.is_some() {
+        guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
+    }
     if look.decimal == DecimalMark::Comma {
         guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
     }
@@ -467,6 +471,8 @@ struct EventsLook {
     /// Another unique leads column the events' lead ids are the values of, where the
     /// guessed id's are not (events keyed by e-mail), with why: the id to draft.
     key_instead: Option<(String, String)>,
+    /// Why `[input] id_case = "ignore"` is drafted: the events write the leads' ids in another case.
+    ignore_case: Option<String>,
 }
 
 /// The engagement window init drafts (`window_days`), in days.
@@ -526,8 +532,10 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let key_found = cells::text(&ev, &lead_id).ok().and_then(|ids| events_key(look, &ids, &csv.missing));
-    // With won ids by the guessed id, the id stays: say that the events match no lead.
+    let EventsKey { key_instead: key_found, ignore_case } = cells::text(&ev, &lead_id).ok().map(|ids| events_key(look, &ids, &csv.missing)).unwrap_or_default();
+    // With won ids by the guessed id, the id stays: say that the events match no lead
+    // (then whether another column's case differs is moot).
+    let ignore_case = ignore_case.filter(|_| may_rekey || key_found.is_none());
     let key_instead = match key_found {
         Some((column, _)) if !may_rekey => {
             notes.warnings.push(format!(
@@ -543,8 +551,9 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
         found => found,
     };
     let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
+    let id_case = if ignore_case.is_some() { IdCase::Ignore } else { IdCase::Exact };
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
-    let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, key?, window));
+    let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, id_case), window));
     let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
     // Dates alone beside creation times: the creation day's events read as before creation.
     let dates_only = times.iter().flatten().flatten().all(|t| t.rem_euclid(86_400) == 0) && look.created.iter().flatten().any(|c| c.rem_euclid(86_400) != 0);
@@ -553,7 +562,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, ignore_case })
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -585,37 +594,72 @@ fn drafted_start(just_before: &BTreeMap<String, crate::events::JustBefore>, date
 /// Distinct event lead ids checked against the leads' unique columns.
 const KEY_SAMPLE: usize = 1000;
 
+/// How the events name their leads, where it is not by the guessed id as written.
+#[derive(Default)]
+struct EventsKey {
+    /// Another unique leads column whose values the events' lead ids are, with why.
+    key_instead: Option<(String, String)>,
+    /// The events' lead ids are the id's values (or `key_instead`'s) in another case: why
+    /// `[input] id_case = "ignore"` is drafted.
+    ignore_case: Option<String>,
+}
+
 /// The leads column the events' lead ids are the values of, when it is not the guessed
 /// id: of the first [`KEY_SAMPLE`] distinct event lead ids, under half are values of the
 /// id (in any form ingest matches) and nine in ten of another column, unique and never
 /// blank (HubSpot's web analytics keyed by `Email`). The column, and why, for the draft.
-fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String]) -> Option<(String, String)> {
+/// When neither holds as written but nine in ten are the id's (else such a column's)
+/// values in another case (addresses one system lower-cased), `id_case = "ignore"` too.
+fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String]) -> EventsKey {
     let mut seen = std::collections::HashSet::new();
     let sample: Vec<&str> = event_ids.iter().filter_map(|c| clean(c, missing)).filter(|id| seen.insert(*id)).take(KEY_SAMPLE).collect();
     if sample.is_empty() {
-        return None;
+        return EventsKey::default();
     }
     // The ids a column matches; for the guessed id, also by another form, as ingest
-    // matches them (`123` for `0000123`, `1.0` for `1`).
-    let matched = |column: &str, other_forms: bool| -> usize {
+    // matches them (`123` for `0000123`, `1.0` for `1`); ignoring case, by their keys.
+    let matched = |column: &str, other_forms: bool, id_case: IdCase| -> usize {
         let Ok(cells) = cells::text(&look.table, column) else { return 0 };
-        let values: std::collections::HashSet<&str> = cells.iter().filter_map(|c| clean(c, missing)).collect();
-        let width = other_forms.then(|| id_forms::padded_width(values.iter().copied())).flatten();
+        let values: std::collections::HashSet<std::borrow::Cow<str>> = cells.iter().filter_map(|c| clean(c, missing)).map(|v| id_case.key(v)).collect();
+        let width = other_forms.then(|| id_forms::padded_width(values.iter().map(|v| v.as_ref()))).flatten();
         // Another form counts only when it names one lead, as in ingest.
-        let found = |id: &str| values.contains(id) || other_forms && id_forms::one_match(id, width, |form| values.get(form).copied()).is_some();
+        let found = |id: &str| values.contains(&id_case.key(id)) || other_forms && id_forms::one_match(id, width, |form| values.get(form).map(|v| v.as_ref())).is_some();
         sample.iter().filter(|id| found(id)).count()
     };
-    let by_id = look.id.as_deref().map_or(0, |id| matched(id, true));
+    let most = |n: usize| n as f64 >= 0.9 * sample.len() as f64;
+    let by_id = look.id.as_deref().map_or(0, |id| matched(id, true, IdCase::Exact));
     if 2 * by_id >= sample.len() {
-        return None;
+        return EventsKey::default();
+    }
+    let ignore_case = |column: &str, n: usize| {
+        let first = sample.iter().take(50).find(|id| !matched_as_written(look, column, id, missing)).copied().unwrap_or_default();
+        format!("{n} of the {} event lead ids checked are values of {} but for the case of their letters (such as {first:?}): e-mail addresses one system lower-cased? (Salesforce's 15-character ids differ by case alone: then leave this out)", sample.len(), toml_str(column))
+    };
+    if let Some(id) = look.id.as_deref() {
+        let folded = matched(id, false, IdCase::Ignore);
+        if most(folded) {
+            return EventsKey { key_instead: None, ignore_case: Some(ignore_case(id, folded)) };
+        }
     }
     // Unique and never blank, as ingest wants an id (a blank or repeated one stops it).
     let unique = |p: &&ColumnProfile| Some(&p.name) != look.id.as_ref() && p.rows > 0 && p.blanks == 0 && p.distinct == p.rows;
-    let (column, by_it) = look.profiles.iter().filter(unique).map(|p| (p.name.as_str(), matched(&p.name, false))).max_by_key(|&(_, n)| n)?;
-    (by_it as f64 >= 0.9 * sample.len() as f64).then(|| {
+    let best = |id_case: IdCase| look.profiles.iter().filter(unique).map(|p| (p.name.as_str(), matched(&p.name, false, id_case))).max_by_key(|&(_, n)| n).filter(|&(_, n)| most(n));
+    let rekey = |column: &str, by_it: usize| {
         let id = look.id.as_deref().map_or_else(|| "no id column".to_string(), |id| format!("{by_id} of {}", toml_str(id)));
-        (column.to_string(), format!("unique, and the events' lead ids are its values ({by_it} of the {} checked; {id})", sample.len()))
-    })
+        Some((column.to_string(), format!("unique, and the events' lead ids are its values ({by_it} of the {} checked; {id})", sample.len())))
+    };
+    if let Some((column, by_it)) = best(IdCase::Exact) {
+        return EventsKey { key_instead: rekey(column, by_it), ignore_case: None };
+    }
+    match best(IdCase::Ignore) {
+        Some((column, by_it)) => EventsKey { key_instead: rekey(column, by_it), ignore_case: Some(ignore_case(column, by_it)) },
+        None => EventsKey::default(),
+    }
+}
+
+/// Whether `id` is one of `column`'s values as written.
+fn matched_as_written(look: &LeadsLook, column: &str, id: &str, missing: &[String]) -> bool {
+    cells::text(&look.table, column).is_ok_and(|cells| cells.iter().any(|c| clean(c, missing) == Some(id)))
 }
 
 /// Per activity, a bit per row of the leads file: a decided lead with one of its events
@@ -631,7 +675,7 @@ fn decided_leads_with(
     activity: &cells::TextColumn,
     csv: &CsvOptions,
     look: &LeadsLook,
-    key: &str,
+    (key, id_case): (&str, IdCase),
     window: mqlcal_config::EventWindow,
 ) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>)> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
@@ -646,8 +690,8 @@ fn decided_leads_with(
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
-    let row_of: std::collections::HashMap<&str, usize> =
-        lead_ids.iter().enumerate().filter_map(|(row, id)| Some((clean(id, &csv.missing)?, row))).collect();
+    let row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
+        lead_ids.iter().enumerate().filter_map(|(row, id)| Some((id_case.key(clean(id, &csv.missing)?), row))).collect();
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut just_before: std::collections::HashMap<&str, crate::events::JustBefore> = std::collections::HashMap::new();
@@ -655,7 +699,7 @@ fn decided_leads_with(
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         // An id another export writes another way (Salesforce's 15 and 18 characters, a
         // number without its leading zeros) is the lead's, as ingest matches it.
-        let found = row_of.get(lead).copied().or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().copied())), |form| row_of.get(form).copied()));
+        let found = row_of.get(&id_case.key(lead)).copied().or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().map(|k| k.as_ref()))), |form| row_of.get(form).copied()));
         let Some(row) = found else { continue };
         let Some(created) = look.created[row] else { continue };
         let inside = window.contains(created, *time);
@@ -729,7 +773,7 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
     }
 }
 
-fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions, decimal: DecimalMark) {
+fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions, decimal: DecimalMark, ignore_case: Option<&str>) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS; leakage suspects and columns that only say when a lead was created (CREATION PERIOD) are commented out.");
@@ -756,7 +800,11 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
-    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"\n");
+    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"");
+    if let Some(why) = ignore_case {
+        let _ = writeln!(t, "id_case = \"ignore\"   # GUESS: {why}");
+    }
+    let _ = writeln!(t);
 
 }
 

@@ -4,10 +4,11 @@
 //! creation time, outcome, segments and signal values → duplicates → events
 //! counted inside each lead's window → stable sort by creation time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use mqlcal_config::{AutoBins, Config, Duplicates, Layout, Period};
+use mqlcal_scorecard::IdCase;
 use mqlcal_features::binning::{self, BinChoice};
 use mqlcal_features::{AsOf, FeatureTable, Outcome};
 use serde::Serialize;
@@ -128,8 +129,8 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     // The ids' rows by hash, found once: they say whether any id repeats, and with none
     // (every row kept, in order) the events find their leads by them too.
     let policy = options.duplicates_override.unwrap_or(config.duplicates);
-    let id_rows = IdRows::new(&rows.ids).filter(IdRows::unique);
-    let keep = rows.resolve_duplicates(&config.id_column, policy, id_rows.is_some(), &mut stats)?;
+    let id_rows = IdRows::new(&rows.ids, config.id_case).filter(IdRows::unique);
+    let keep = rows.resolve_duplicates(&config.id_column, config.id_case, policy, id_rows.is_some(), &mut stats)?;
     let mut rows = rows.select(&keep);
 
     let mut counted_leads = Vec::new();
@@ -301,6 +302,22 @@ struct WonIds {
 fn resolve_won_ids(config: &Config, parts: &[Part], won: HashSet<String>) -> Result<WonIds, DataError> {
     let columns = parts.iter().map(|part| cells::text(&part.table, &config.id_column)).collect::<Result<Vec<_>, _>>()?;
     let known: HashSet<&str> = columns.iter().flat_map(|ids| ids.iter().filter_map(|id| clean(id, &config.csv.missing))).collect();
+    // With `id_case = "ignore"`, a won id written in another case is its lead's id as the leads write it.
+    let won: HashSet<String> = match config.id_case {
+        IdCase::Exact => won,
+        IdCase::Ignore => {
+            // The first lead of each id in file order, so the choice is the same every run.
+            let mut by_key: HashMap<String, &str> = HashMap::new();
+            for id in columns.iter().flat_map(|ids| ids.iter().filter_map(|id| clean(id, &config.csv.missing))) {
+                by_key.entry(config.id_case.key(id).into_owned()).or_insert(id);
+            }
+            let ours = |id: String| match known.contains(id.as_str()) {
+                true => id,
+                false => by_key.get(config.id_case.key(&id).as_ref()).map_or(id, |ours| ours.to_string()),
+            };
+            won.into_iter().map(ours).collect()
+        }
+    };
     let mut other: Vec<&String> = won.iter().filter(|id| !known.contains(id.as_str())).collect();
     other.sort();
     let padded_width = if other.is_empty() { None } else { id_forms::padded_width(known.iter().copied()) };

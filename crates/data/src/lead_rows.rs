@@ -3,13 +3,14 @@
 //! the signals read from lead columns (events signals are filled in by the
 //! events aggregation), with duplicate-id handling and the final sort.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::PlHashMap;
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
-use mqlcal_scorecard::Recipe;
+use mqlcal_scorecard::{IdCase, Recipe};
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use rayon::prelude::*;
 
@@ -277,26 +278,34 @@ impl LeadRows {
 
     /// Which rows to keep, in order, after applying the duplicate-id policy. `unique`:
     /// the ids are known to be given once each (every row is kept, nothing counted).
-    pub(crate) fn resolve_duplicates(&self, id_column: &str, policy: Duplicates, unique: bool, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
+    /// The rows kept when ids repeat (`policy`); ids that differ only in case repeat with
+    /// `id_case = "ignore"`, and are counted under the first one's spelling.
+    pub(crate) fn resolve_duplicates(&self, id_column: &str, id_case: IdCase, policy: Duplicates, unique: bool, stats: &mut IngestStats) -> Result<Vec<usize>, DataError> {
         if unique {
             return Ok((0..self.ids.len()).collect());
         }
+        let keys: Vec<Cow<str>> = self.ids.iter().map(|id| id_case.key(id)).collect();
         let mut first_seen: PlHashMap<&str, usize> = PlHashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut winner: PlHashMap<&str, usize> = PlHashMap::default();
-        for (row, id) in self.ids.iter().enumerate() {
-            match first_seen.get(id.as_str()) {
+        for (row, key) in keys.iter().enumerate() {
+            match first_seen.get(key.as_ref()) {
                 None => {
-                    first_seen.insert(id, row);
+                    first_seen.insert(key, row);
                 }
                 Some(&first) => {
+                    let id = &self.ids[row];
                     if policy == Duplicates::Error {
                         let (file_a, row_a) = self.origin[first];
                         let (file_b, row_b) = self.origin[row];
+                        let written = match self.ids[first] == *id {
+                            true => String::new(),
+                            false => format!(" (as {:?}: [input] id_case = \"ignore\" makes ids that differ only in case one)", self.ids[first]),
+                        };
                         return Err(DataError::File {
                             path: self.files[file_b].clone(),
                             message: format!(
-                                "row {row_b}, column {id_column:?}: lead id {id:?} also appears at {} row {row_a}; {}",
+                                "row {row_b}, column {id_column:?}: lead id {id:?} also appears at {} row {row_a}{written}; {}",
                                 self.files[file_a].display(),
                                 if rounded_by_a_spreadsheet(id) {
                                     ROUNDED_IDS.to_string()
@@ -306,9 +315,10 @@ impl LeadRows {
                             ),
                         });
                     }
-                    *counts.entry(id).or_insert(1) += 1;
+                    // Counted under the id as its first lead writes it.
+                    *counts.entry(self.ids[first].as_str()).or_insert(1) += 1;
                     if policy == Duplicates::KeepLast {
-                        winner.insert(id, row);
+                        winner.insert(key, row);
                     }
                 }
             }
@@ -329,10 +339,10 @@ impl LeadRows {
         }
         Ok((0..self.ids.len())
             .filter(|&row| {
-                let id = self.ids[row].as_str();
+                let key = keys[row].as_ref();
                 match policy {
-                    Duplicates::KeepLast => winner.get(id).map_or(first_seen[id] == row, |&w| w == row),
-                    _ => first_seen[id] == row,
+                    Duplicates::KeepLast => winner.get(key).map_or(first_seen[key] == row, |&w| w == row),
+                    _ => first_seen[key] == row,
                 }
             })
             .collect())

@@ -570,7 +570,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     // Every column of the lead file(s), with outcomes looked up by id: in file order, so
     // nearly every id is the table's next one and the rest are found by hash (a map of a
     // million ids, built and asked on one core, took a third of a second).
-    let index = LeadIndex::new(&table.ids);
+    let index = LeadIndex::new(&table.ids, config.id_case);
     let markers = MissingMarkers::new(&config.csv.missing);
     let mut blank_rates = Vec::new();
     let mut warnings = Vec::new();

@@ -103,7 +103,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         let created_and_features = scope.spawn(created_and_features);
         let ids = cells::text(&table, &inputs.id_column).map(|cells| {
             let ids: Vec<String> = cells.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
-            let events = (events_columns > 0).then(|| EventSums { rows: IdRows::new(&ids), sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect() });
+            let events = (events_columns > 0).then(|| EventSums { rows: IdRows::new(&ids, inputs.id_case), sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect() });
             (ids, events)
         });
         (ids, created_and_features.join())

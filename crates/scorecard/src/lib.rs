@@ -4,6 +4,7 @@
 
 mod calibration;
 mod dates;
+mod id_case;
 mod model;
 mod numbers;
 mod period;
@@ -23,6 +24,7 @@ pub use recipe::{
     clip_and_scale, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError,
     TextTest,
 };
+pub use id_case::IdCase;
 pub use numbers::{band, formatted_number, money, DecimalMark, ReadBy};
 pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
@@ -37,10 +39,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The newest model file format version this crate reads. Version 2: level recipes may
 /// carry a `separator` (multi-select fields); version 3: other `spellings` of a level;
 /// version 4: an engagement window that starts before creation
-/// (`inputs.starts_before_seconds`). A reader of an older version would misread each
-/// (an exact match of the level alone; events from creation only), so such a model is
+/// (`inputs.starts_before_seconds`); version 5: ids matched ignoring case
+/// (`inputs.id_case`). A reader of an older version would misread each (an exact match
+/// of the level alone; events from creation only; ids as written), so such a model is
 /// written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 4;
+pub const NEWEST_SCHEMA_VERSION: u32 = 5;
 
 #[cfg(test)]
 mod tests {
@@ -151,8 +154,15 @@ mod tests {
         m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(86_401), ..Default::default() });
         assert!(m.validate("m.json").unwrap_err().to_string().contains("inputs.starts_before_seconds = 86401: expected at most 86400"));
         m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), ..Default::default() });
+        // Ids matched ignoring case need version 5 (a reader of 4 would match them as written).
+        m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), id_case: IdCase::Ignore, ..Default::default() });
+        assert_eq!(m.needed_schema_version(), 5);
+        let refused = m.validate("m.json").unwrap_err().to_string();
+        assert!(refused.contains("schema_version 4, but its ids are matched ignoring case (inputs.id_case), which needs schema_version 5: a reader of version 4 would match the events' lead ids as written"), "{refused}");
         m.schema_version = 5;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 4"));
+        assert!(m.validate("m.json").is_ok());
+        m.schema_version = 6;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 5"));
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));

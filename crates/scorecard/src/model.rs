@@ -235,7 +235,8 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 4 when the engagement window
+    /// The oldest model file version that holds this model: 5 when ids are matched ignoring
+    /// case (`inputs.id_case`), 4 when the engagement window
     /// starts before creation (`inputs.starts_before_seconds`), 3 when a level recipe lists
     /// other spellings, 2 when one has a separator (a multi-select field), else 1. A reader
     /// of an older version would count events from creation only, or take a level for an
@@ -252,7 +253,9 @@ impl Model {
             _ => None,
         });
         const EXACT: &str = "would take it for an exact match of the level alone";
-        if self.inputs.as_ref().is_some_and(|i| i.starts_before_seconds.is_some_and(|s| s > 0)) {
+        if self.inputs.as_ref().is_some_and(|i| !i.id_case.is_exact()) {
+            (5, "its ids are matched ignoring case (inputs.id_case)", "would match the events' lead ids as written and lose those in another case")
+        } else if self.inputs.as_ref().is_some_and(|i| i.starts_before_seconds.is_some_and(|s| s > 0)) {
             (4, "the engagement window starts before creation (inputs.starts_before_seconds)", "would count events from creation only")
         } else if levels().any(|(_, spellings)| !spellings.is_empty()) {
             (3, "a level recipe lists other spellings", EXACT)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{formatted_number, DateLayout, DecimalMark, ReadBy};
+use crate::{formatted_number, DateLayout, DecimalMark, IdCase, ReadBy};
 
 /// What a model reads from the leads and events files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -34,6 +34,10 @@ pub struct Inputs {
     /// Columns of the long-form events file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_columns: Option<EventColumns>,
+    /// `[input] id_case`: how the events' lead ids are matched to the leads' (not
+    /// recorded when exact, as models before the setting).
+    #[serde(default, skip_serializing_if = "IdCase::is_exact")]
+    pub id_case: IdCase,
 }
 
 /// Column names of the events file (one row per event).

@@ -120,6 +120,16 @@ impl Dialect {
         format!("CASE WHEN {visible} THEN {expr} ELSE {set_trimmed} END")
     }
 
+    /// `expr` with its ASCII letters in lower case and no other changed, as
+    /// [`crate::IdCase::key`] folds an id: SQLite's `lower` does just that; elsewhere
+    /// `lower` folds every letter, `TRANSLATE` only those named.
+    pub(crate) fn ascii_lower(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("lower({expr})"),
+            _ => format!("TRANSLATE({expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"),
+        }
+    }
+
     /// What the query's header says of [`Dialect::trim`] in this dialect, if anything: ANSI
     /// cannot trim as mqlcal does, and PostgreSQL's `CHR` beyond ASCII needs UTF8.
     pub(crate) fn trim_caveat(self) -> Option<&'static str> {
@@ -600,6 +610,11 @@ impl<'a> Query<'a> {
             .collect();
         let _ = writeln!(sql, "WITH {}\n, leads_clean AS (\n  SELECT", self.text_cte("leads_text", leads_table, &read));
         let mut select = vec![format!("    {} AS lead_id", self.q(&self.inputs.id_column))];
+        // Folded once here, so that the events join on a plain column (SQLite joined on
+        // `lower(l.lead_id)` by comparing every lead with every event).
+        if !self.inputs.id_case.is_exact() {
+            select.push(format!("    {} AS lead_key", self.id_key(&self.q(&self.inputs.id_column))));
+        }
         if let Some(c) = &self.inputs.created_at_column {
             select.push(format!("    {} AS created_ts", d.date_epoch(&self.clean(c), self.inputs.created_at_format.as_ref())?));
         }
@@ -609,6 +624,14 @@ impl<'a> Query<'a> {
         select.extend(extra.iter().map(|e| format!("    {e}")));
         let _ = writeln!(sql, "{}\n  FROM leads_text{}\n)", select.join(",\n"), d.computed_once());
         Ok(())
+    }
+
+    /// A lead id as the model matches it (`inputs.id_case`): as written, or folded.
+    fn id_key(&self, expr: &str) -> String {
+        match self.inputs.id_case {
+            crate::IdCase::Exact => expr.to_string(),
+            crate::IdCase::Ignore => self.d.ascii_lower(expr),
+        }
     }
 
     /// `events_clean`: each event's lead id, time in epoch seconds and activity (and, `Cleaned`, its time as a timestamp).
@@ -621,7 +644,7 @@ impl<'a> Query<'a> {
             let _ = writeln!(
                 sql,
                 ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity\n  FROM events_text{}\n)",
-                self.clean(&ev.lead_id),
+                self.id_key(&self.clean(&ev.lead_id)),
                 d.epoch(&time),
                 d.timestamp(&time),
                 self.clean(&ev.activity),
@@ -632,7 +655,7 @@ impl<'a> Query<'a> {
         let _ = writeln!(
             sql,
             ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity\n  FROM events_text{}\n)",
-            self.q(&ev.lead_id),
+            self.id_key(&self.q(&ev.lead_id)),
             d.date_epoch(&self.q(&ev.occurred_at), ev.occurred_at_format.as_ref())?,
             self.q(&ev.activity),
             d.computed_once()
@@ -686,8 +709,9 @@ impl<'a> Query<'a> {
         };
         let _ = writeln!(
             sql,
-            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = l.lead_id AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
-            sums.join(",\n")
+            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
+            sums.join(",\n"),
+            if self.inputs.id_case.is_exact() { "l.lead_id" } else { "l.lead_key" }
         );
     }
 

@@ -304,6 +304,7 @@ mod tests {
             window_days: Some(10),
             starts_before_seconds: None,
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
+            id_case: Default::default(),
         }
     }
 
@@ -315,11 +316,15 @@ mod tests {
     }
 
     fn sql(d: Dialect, grouped: bool, as_of: AsOfRule) -> String {
-        let (inputs, features) = (inputs(), features());
+        sql_of(&inputs(), d, grouped, as_of)
+    }
+
+    fn sql_of(inputs: &Inputs, d: Dialect, grouped: bool, as_of: AsOfRule) -> String {
+        let features = features();
         let (segments, won, lost, open) = (vec!["channel".to_string()], vec!["Won".to_string()], vec!["Lost".to_string()], vec![]);
         let spec = FeatureTableSpec {
             tool_version: "test",
-            inputs: &inputs,
+            inputs,
             features: &features,
             segments: &segments,
             outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
@@ -353,6 +358,25 @@ mod tests {
         let plain = sql(Dialect::Postgres, false, AsOfRule::Fixed(1_719_705_600));
         let columns = final_columns(&plain, |q| q[1..q.len() - 1].replace("\"\"", "\""));
         assert_eq!(columns, ["id", "created_at", "cohort", "outcome", "channel", level.as_str(), "pricing"]);
+    }
+
+    /// Ids matched ignoring case: the leads' id folded once in `leads_clean` (`lead_key`)
+    /// and the events' in `events_clean`, the join on the two; as written, neither, and
+    /// the table's columns are the same either way.
+    #[test]
+    fn ids_ignoring_case_are_folded_once_on_either_side_of_the_join() {
+        let as_of = AsOfRule::Fixed(1_719_705_600);
+        let exact = sql(Dialect::Postgres, false, as_of);
+        assert!(!exact.contains("lead_key") && !exact.contains("TRANSLATE(") && exact.contains("JOIN events_clean e ON e.lead_id = l.lead_id AND"), "{exact}");
+        let mut inputs = inputs();
+        inputs.id_case = crate::IdCase::Ignore;
+        let folded = |d: Dialect| sql_of(&inputs, d, false, as_of);
+        let pg = folded(Dialect::Postgres);
+        let fold = |x: &str| format!("TRANSLATE({x}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')");
+        assert!(pg.contains(&format!("{} AS lead_key", fold("\"id\""))) && pg.contains("JOIN events_clean e ON e.lead_id = l.lead_key AND"), "{pg}");
+        assert_eq!(pg.matches("TRANSLATE(").count(), 2, "once a side: {pg}");
+        assert!(folded(Dialect::Sqlite).contains("lower(\"id\") AS lead_key"));
+        assert_eq!(final_columns(&pg, |q| q[1..q.len() - 1].to_string()), final_columns(&exact, |q| q[1..q.len() - 1].to_string()));
     }
 
     #[test]
