@@ -133,6 +133,14 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "too_early.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
     assert!(err.contains("inputs.starts_before_seconds = 86401: expected at most 86400"), "{err}");
+    // A level's training share above 1, hand-edited: refused, as the schema refuses it.
+    let mut shares: Value = serde_json::from_str(&text).unwrap();
+    let (level, _) = shares["training"]["level_shares"].as_object().unwrap().iter().next().map(|(k, v)| (k.clone(), v.clone())).unwrap();
+    shares["training"]["level_shares"][&level] = serde_json::json!(1.2);
+    write(dir.path(), "shares.json", serde_json::to_string(&shares).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["score", "--model", "shares.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 1, "bad content: exit 1");
+    assert!(err.contains(&format!("training.level_shares[{level:?}] = 1.2: expected the share of the training leads that had it, from 0 to 1")), "{err}");
     let mut edited: Value = serde_json::from_str(&text).unwrap();
     edited["signals"][0]["points"] = serde_json::json!(12.5);
     write(dir.path(), "edited.json", serde_json::to_string(&edited).unwrap());

@@ -163,6 +163,15 @@ mod tests {
         assert!(m.validate("m.json").is_ok());
         m.schema_version = 6;
         assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 5"));
+        // A level's share of the training leads lies in [0, 1], as the schema says.
+        m.schema_version = 5;
+        let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();
+        for (share, ok) in [(0.0, true), (1.0, true), (0.25, true), (1.5, false), (-0.1, false)] {
+            training.level_shares = [("industry=healthcare".to_string(), share)].into();
+            m.training = Some(training.clone());
+            assert_eq!(m.validate("m.json").is_ok(), ok, "{share}");
+        }
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("training.level_shares[\"industry=healthcare\"] = -0.1: expected the share of the training leads that had it, from 0 to 1"));
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));

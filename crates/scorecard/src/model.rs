@@ -286,6 +286,12 @@ impl Model {
         if let Some(before) = self.inputs.as_ref().and_then(|i| i.starts_before_seconds).filter(|&s| i64::from(s) > crate::EventWindow::SECONDS_PER_DAY) {
             return Err(invalid(format!("inputs.starts_before_seconds = {before}: expected at most 86400 (a day), as [events] starts_before_seconds")));
         }
+        // As the JSON Schema bounds them: a hand-edited share above 1 would have score expect
+        // more leads of a level than the batch holds.
+        let shares = self.training.as_ref().map(|t| &t.level_shares);
+        if let Some((column, share)) = shares.and_then(|shares| shares.iter().find(|(_, share)| !(0.0..=1.0).contains(*share))) {
+            return Err(invalid(format!("training.level_shares[{column:?}] = {share}: expected the share of the training leads that had it, from 0 to 1")));
+        }
         let known = |name: &str| self.signals.iter().any(|s| s.name == name);
         for (k, s) in self.signals.iter().enumerate() {
             if self.signals[..k].iter().any(|t| t.name == s.name) {
