@@ -1077,6 +1077,29 @@ fn event_ids_in_another_case_are_said() {
     assert!(err.contains("set [input] id_case = \"ignore\""), "{err}");
 }
 
+/// Won ids that write the leads' ids in another case (a list exported from a system that
+/// lower-cases addresses): as written they match no lead, and the warning says so; with
+/// `id_case = "ignore"` the lead is won, under its id as the leads file writes it.
+#[test]
+fn won_ids_in_another_case_are_matched_ignoring_case() {
+    let dir = small_project();
+    let d = dir.path();
+    let typed = |text: &str| (1..=5).fold(text.to_string(), |t, k| t.replace(&format!("\na{k},"), &format!("\nLead{k}@Acme.com,")));
+    write(d, "leads.csv", typed(SMALL_LEADS));
+    write(d, "events.csv", typed(SMALL_EVENTS));
+    write(d, "won_ids.csv", "id\nlead3@acme.com\n");
+    let config = SMALL_CONFIG.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"").replace("outcome = \"stage\"\n", "");
+    write(d, "mqlcal.toml", &config);
+    let (code, _, err) = features(d, "exact.csv");
+    assert!(code == 0 && err.contains("1 won ids match no lead in the leads file (e.g. lead3@acme.com)"), "{err}");
+    assert_eq!(std::fs::read_to_string(d.join("exact.csv")).unwrap().matches(",won,").count(), 0);
+    write(d, "mqlcal.toml", config.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1));
+    let (code, _, err) = features(d, "ignoring.csv");
+    assert!(code == 0 && !err.contains("match no lead"), "{err}");
+    let table = std::fs::read_to_string(d.join("ignoring.csv")).unwrap();
+    assert!(table.lines().any(|l| l.starts_with("Lead3@Acme.com,") && l.contains(",won,")) && table.matches(",won,").count() == 1, "{table}");
+}
+
 /// `[input] id_case = "ignore"`: events whose lead ids are the leads' in another case
 /// (e-mail addresses one system lower-cased) count as the same files written alike do,
 /// for every lead; the model file records the setting (version 5) and `score` matches so
