@@ -630,3 +630,37 @@ fn ids_matched_ignoring_case_score_alike_in_the_scorer_and_sql() {
         assert!(sql.contains(&format!(" AS lead_key")) && sql.contains(folded) && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
     }
 }
+
+/// `[columns] events_key = "Email"`: the events name leads by their address (blank for a
+/// tenth of the leads, which have no events), the id stays the record id. The SQL joins
+/// the events on the address (a blank one, NULL, joins none) and gives every lead the
+/// scorer's scores on SQLite, DuckDB and PostgreSQL.
+#[test]
+fn events_keyed_by_another_column_score_alike_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    for file in ["leads.csv", "events.csv"] {
+        std::fs::copy(data.join(file), d.join(file)).unwrap();
+    }
+    let blank = keyed_by_email(d);
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap();
+    let config = write(
+        d,
+        "mqlcal.toml",
+        sample
+            .replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n")
+            .replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\n", 1)
+            .replacen("lead_id = \"lead_id\"\n", "lead_id = \"email\"\n", 1),
+    );
+    let events = d.join("events.csv");
+    let ours = backtest_and_score(d, &config, &events);
+    assert_eq!(ours.len(), 20000);
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!((model["schema_version"].as_i64(), model["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
+    assert!(blank.iter().all(|id| ours.contains_key(id)));
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
+        assert!(sql.contains(" AS lead_key") && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
+    }
+}

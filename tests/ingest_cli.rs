@@ -1077,6 +1077,67 @@ fn event_ids_in_another_case_are_said() {
     assert!(err.contains("set [input] id_case = \"ignore\""), "{err}");
 }
 
+/// `[columns] events_key = "Email"`: the events name leads by their address while the id
+/// stays the CRM's record id, which every lead has. The feature table is the plain
+/// sample's for every lead with an address, and a lead without one has no events (not an
+/// error, as a blank id would be); two leads with one address are an error naming both.
+#[test]
+fn events_keyed_by_another_column_than_the_id() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let blank = common::keyed_by_email(d);
+    assert!(blank.len() > 1500, "{}", blank.len());
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let keyed = config.replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\n", 1).replacen("lead_id = \"lead_id\"\n", "lead_id = \"email\"\n", 1);
+    assert!(keyed.contains("lead_id = \"email\""), "the sample's [events] names its lead id column");
+    std::fs::write(d.join("keyed.toml"), &keyed).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "keyed.toml", "-o", "keyed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no known lead"), "{err}");
+    let (header, plain) = read_csv(&d.join("plain.csv"));
+    let (keyed_header, by_email) = read_csv(&d.join("keyed.csv"));
+    assert_eq!(header, keyed_header);
+    // The events signals' columns, by the config's kind = "events" blocks.
+    let events_signals: Vec<String> = config
+        .split("[[signals]]")
+        .filter(|block| block.contains("kind = \"events\""))
+        .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("name = \"")).map(|n| n.trim_end_matches('"').to_string()))
+        .collect();
+    let events_columns: Vec<usize> = events_signals.iter().filter_map(|c| header.iter().position(|h| h == c)).collect();
+    assert!(events_columns.len() >= 8, "{header:?} {events_signals:?}");
+    let mut zeroed = 0;
+    for (ours, theirs) in by_email.iter().zip(&plain) {
+        assert_eq!(ours[0], theirs[0], "same leads, same order");
+        if blank.contains(&ours[0]) {
+            assert!(events_columns.iter().all(|&j| ours[j].parse::<f64>().unwrap() == 0.0), "no address, no events: {ours:?}");
+            zeroed += events_columns.iter().any(|&j| theirs[j].parse::<f64>().unwrap() != 0.0) as usize;
+            assert!(ours.iter().enumerate().filter(|(j, _)| !events_columns.contains(j)).all(|(j, v)| *v == theirs[j]), "{ours:?} {theirs:?}");
+        } else {
+            assert_eq!(ours, theirs);
+        }
+    }
+    assert!(zeroed > 100, "{zeroed}");
+    // Ignoring case as well: the tracker lower-cases the addresses.
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    std::fs::write(d.join("events.csv"), map_rows(&events, |_, line| {
+        let (address, rest) = line.split_once(',').unwrap();
+        format!("{},{rest}", address.to_lowercase())
+    }))
+    .unwrap();
+    std::fs::write(d.join("folded.toml"), keyed.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1)).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "folded.toml", "-o", "folded.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(d.join("folded.csv")).unwrap(), std::fs::read_to_string(d.join("keyed.csv")).unwrap());
+    // Two leads with one address: the events could not tell them apart.
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    std::fs::write(d.join("leads.csv"), leads.replacen(",Lead.0000002@Example.com\n", ",Lead.0000001@Example.com\n", 1)).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "keyed.toml", "-o", "twice.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("row 2, column \"Email\" ([columns] events_key): \"Lead.0000001@Example.com\" is also the value of the lead at") && err.contains("(\"L0000001\", \"L0000002\")"), "{err}");
+}
+
 /// Won ids that write the leads' ids in another case (a list exported from a system that
 /// lower-cases addresses): as written they match no lead, and the warning says so; with
 /// `id_case = "ignore"` the lead is won, under its id as the leads file writes it.

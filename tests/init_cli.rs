@@ -1463,6 +1463,38 @@ fn init_drafts_ids_matched_ignoring_case() {
     assert!(!draft.contains("id_case"), "{draft}");
 }
 
+/// Events keyed by an `Email` column a tenth of the leads lack (contacts sales entered
+/// without one): it cannot be the id (blank for some), so `init` keeps the record id and
+/// drafts `[columns] events_key = "Email"` (GUESS, with the counts), which validate and
+/// the whole job run with, every event's lead found. With the tracker lower-casing the
+/// addresses, `id_case = "ignore"` as well.
+#[test]
+fn init_drafts_the_events_key_when_the_events_column_is_blank_for_some_leads() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let blank = keyed_by_email(d);
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("id = \"lead_id\"   # GUESS: unique and never blank"), "{draft}");
+    let why = format!("events_key = \"Email\"   # GUESS: the events' lead ids are its values (1000 of the 1000 checked; 0 of the id's), unique where filled; {} leads without one have no events", blank.len());
+    assert!(draft.contains(&why), "{draft}");
+    assert!(err.contains("events matched by: \"Email\""), "{err}");
+    assert!(!active_columns(&draft).contains(&"Email".to_string()), "{draft}");
+    let out = validated(d, "draft.toml");
+    assert!(out.contains("0 for unknown leads"), "{out}");
+    run_job(d, "draft.toml");
+
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    std::fs::write(d.join("events.csv"), map_rows(&events, |_, line| {
+        let (address, rest) = line.split_once(',').unwrap();
+        format!("{},{rest}", address.to_lowercase())
+    }))
+    .unwrap();
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "folded.toml");
+    assert!(draft.contains("events_key = \"Email\"") && draft.contains("id_case = \"ignore\"   # GUESS: 1000 of the 1000 event lead ids checked are values of \"Email\" but for the case"), "{draft}");
+    let out = validated(d, "folded.toml");
+    assert!(out.contains("0 for unknown leads"), "{out}");
+}
+
 /// Pardot's grade, HubSpot's score and a rep's rating in the export: the scoring in use
 /// today and a rep's judgement, as of the export. init leaves them out as leakage
 /// suspects with that reason (a grade that separates weakly was drafted as a signal),

@@ -36,7 +36,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(6), "6 is not one of [1, 2, 3, 4, 5]"),
+        ("newer.json", "/schema_version", serde_json::json!(7), "7 is not one of [1, 2, 3, 4, 5, 6]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -108,6 +108,17 @@ fn model_files_match_the_json_schema() {
     let folded: Value = serde_json::from_slice(&std::fs::read(dir.path().join("folded.json")).unwrap()).unwrap();
     assert_eq!((folded["schema_version"].as_i64(), folded["inputs"]["id_case"].as_str()), (Some(5), Some("ignore")));
     let (ok, msg) = validate(dir.path(), &["folded.json"]);
+    assert!(ok, "{msg}");
+    // Events named by another column than the id: version 6, which the schema takes.
+    let keyed = sample_copy();
+    keyed_by_email(keyed.path());
+    let keyed_config = sample.replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\n", 1).replacen("lead_id = \"lead_id\"\n", "lead_id = \"email\"\n", 1);
+    write(keyed.path(), "mqlcal.toml", keyed_config);
+    let (code, _, err) = run_in(keyed.path(), &["fit", "--config", "mqlcal.toml", "-o", "keyed.json"]);
+    assert_eq!(code, 0, "{err}");
+    let by_email: Value = serde_json::from_slice(&std::fs::read(keyed.path().join("keyed.json")).unwrap()).unwrap();
+    assert_eq!((by_email["schema_version"].as_i64(), by_email["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
+    let (ok, msg) = validate(keyed.path(), &["keyed.json"]);
     assert!(ok, "{msg}");
     let mut m = folded.clone();
     m["inputs"]["id_case"] = serde_json::json!("upper");

@@ -108,10 +108,10 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
-    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 6", 1));
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 7", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
-    assert!(err.contains("schema_version 6 is not supported by this mqlcal (it reads versions 1 to 5)"), "{err}");
+    assert!(err.contains("schema_version 7 is not supported by this mqlcal (it reads versions 1 to 6)"), "{err}");
     // Ids matched ignoring case in a file that says version 1: refused, not matched as written.
     let mut folded: Value = serde_json::from_str(&text).unwrap();
     folded["inputs"]["id_case"] = serde_json::json!("ignore");

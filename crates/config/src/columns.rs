@@ -14,6 +14,8 @@ pub struct RawColumns {
     pub outcome: Option<String>,
     pub decided_at: Option<String>,
     pub decided_at_format: Option<String>,
+    /// The leads column the events' lead ids are values of, when it is not `id`.
+    pub events_key: Option<String>,
     #[serde(default)]
     pub segments: Vec<String>,
 }
@@ -22,6 +24,19 @@ pub struct RawColumns {
 #[serde(deny_unknown_fields)]
 pub struct RawCohorts {
     pub period: Option<String>,
+}
+
+/// `[columns] events_key`: the leads column the events name leads by (an e-mail address)
+/// when it is not the id (the CRM's record id, which some leads' addresses lack); needs an
+/// events file. None when unset or the id itself.
+pub(crate) fn check_events_key(columns: &RawColumns, id_column: &str, events: bool) -> Result<Option<String>, String> {
+    match columns.events_key.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Err("[columns] events_key = \"\": expected the leads column the events' lead ids are values of (an e-mail column), or remove the key to match them to [columns] id".into()),
+        Some(_) if !events => Err("[columns] events_key needs an events file ([input] events): it says which leads column the events name leads by".into()),
+        Some(key) if key == id_column => Ok(None),
+        Some(key) => Ok(Some(key.to_string())),
+    }
 }
 
 /// The id column (required) and the leads' date format.

@@ -383,6 +383,9 @@ pub struct Config {
     /// `[input] id_case`: ids that differ only in case are one lead's, or not.
     pub id_case: mqlcal_scorecard::IdCase,
     pub id_column: String,
+    /// `[columns] events_key`: the leads column the events' lead ids are values of, when
+    /// it is not the id (None: the id).
+    pub events_key: Option<String>,
     pub created_at_column: Option<String>,
     pub date_format: DateFormat,
     /// `[columns] decided_at`: decided leads' windows end at their decision.

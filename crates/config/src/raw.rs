@@ -115,6 +115,7 @@ impl RawConfig {
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
         let events = crate::events::check_events(self.input.events.as_deref(), self.events.as_ref(), &resolve)?;
         let decided_at = crate::columns::check_decided_at(&self.columns, &leads_date_format, events.is_some())?;
+        let events_key = crate::columns::check_events_key(&self.columns, &id_column, events.is_some())?;
         crate::columns::check_decisions_are_read(decided_at.as_ref(), &layout, &outcome)?;
         let period = crate::columns::check_period(&self.cohorts)?;
         let signals = crate::signals::check_signals(self.signals, events.is_some())?;
@@ -139,6 +140,7 @@ impl RawConfig {
             duplicates,
             id_case,
             id_column,
+            events_key,
             created_at_column: self.columns.created_at,
             date_format: leads_date_format,
             decided_at,

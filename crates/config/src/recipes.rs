@@ -103,6 +103,7 @@ impl Config {
                 occurred_at_format: e.date_format.fixed().cloned(),
             }),
             id_case: self.id_case,
+            events_key_column: self.events_key.clone(),
         }
     }
 }

@@ -99,6 +99,17 @@ fn layouts_are_checked() {
     assert!(load(&only_won).unwrap_err().to_string().contains("go together"));
 }
 
+/// `[columns] events_key`: another column than the id, or none when it names the id.
+#[test]
+fn the_events_key_is_a_column_other_than_the_id() {
+    let keyed = load(&MINIMAL.replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \"email\"")).unwrap();
+    assert_eq!(keyed.events_key.as_deref(), Some("email"));
+    assert_eq!(keyed.model_inputs().events_key_column.as_deref(), Some("email"));
+    let same = load(&MINIMAL.replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \"lead_id\"")).unwrap();
+    assert_eq!(same.events_key, None);
+    assert_eq!(load(MINIMAL).unwrap().model_inputs().events_key_column, None);
+}
+
 #[test]
 fn bad_values_are_named() {
     let cases = [
@@ -111,6 +122,12 @@ fn bad_values_are_named() {
         (MINIMAL.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Won\"]"), "both"),
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\"").replace("[events]\nwindow_days = 14", ""), "needs an events file"),
         (MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\""), "[events] is set"),
+        (
+            MINIMAL.replace("[input]\nleads = \"leads.csv\"\nevents = \"events.csv\"", "[input]\nleads = \"leads.csv\"").replace("[events]\nwindow_days = 14", "").replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \"email\""),
+            "[columns] events_key needs an events file",
+        ),
+        (MINIMAL.replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \" \""), "[columns] events_key = \"\": expected the leads column"),
+        (MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\nid_case = \"upper\""), "[input] id_case = \"upper\": expected \"exact\""),
         (MINIMAL.replace("activity = \"demo_request\"", "activity = [\"demo_request\", \" \"]"), "activity name is blank"),
         // A value of the wrong shape names its line, key and the shapes that are taken,
         // never serde's "did not match any variant of untagged enum".

@@ -92,6 +92,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         look.replaced_id = look.id.replace(column);
         look.id_why = Some(why);
     }
+    look.events_key = events_look.as_ref().and_then(|e| e.events_key.clone());
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
     let drafted_events = events_look.as_ref().map(|ev| draft_events(&look, ev, &judged));
     let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
@@ -159,6 +160,9 @@ struct LeadsLook {
     id_why: Option<String>,
     /// The likeliest id column, when the events name leads by another: never a signal.
     replaced_id: Option<String>,
+    /// `[columns] events_key` and why: the column the events name leads by, where it is
+    /// not the id (blank for some leads). Never a signal.
+    events_key: Option<(String, String)>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -179,6 +183,7 @@ impl LeadsLook {
             .into_iter()
             .flatten()
             .map(String::as_str)
+            .chain(self.events_key.as_ref().map(|(c, _)| c.as_str()))
             .chain(self.decided.as_ref().map(|(c, _)| c.as_str()))
             .collect()
     }
@@ -377,7 +382,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -473,6 +478,9 @@ struct EventsLook {
     key_instead: Option<(String, String)>,
     /// Why `[input] id_case = "ignore"` is drafted: the events write the leads' ids in another case.
     ignore_case: Option<String>,
+    /// `[columns] events_key` to draft, with why: a column unique where filled (an e-mail
+    /// some leads lack) the events name leads by, the id staying.
+    events_key: Option<(String, String)>,
 }
 
 /// The engagement window init drafts (`window_days`), in days.
@@ -532,7 +540,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let EventsKey { key_instead: key_found, ignore_case } = cells::text(&ev, &lead_id).ok().map(|ids| events_key(look, &ids, &csv.missing)).unwrap_or_default();
+    let EventsKey { key_instead: key_found, events_key, ignore_case } = cells::text(&ev, &lead_id).ok().map(|ids| events_key(look, &ids, &csv.missing)).unwrap_or_default();
     // With won ids by the guessed id, the id stays: say that the events match no lead
     // (then whether another column's case differs is moot).
     let ignore_case = ignore_case.filter(|_| may_rekey || key_found.is_none());
@@ -550,7 +558,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
         }
         found => found,
     };
-    let key = key_instead.as_ref().map(|(column, _)| column.as_str()).or(look.id.as_deref());
+    let key = events_key.as_ref().or(key_instead.as_ref()).map(|(column, _)| column.as_str()).or(look.id.as_deref());
     let id_case = if ignore_case.is_some() { IdCase::Ignore } else { IdCase::Exact };
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, id_case), window));
@@ -562,7 +570,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, ignore_case })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case })
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -599,6 +607,9 @@ const KEY_SAMPLE: usize = 1000;
 struct EventsKey {
     /// Another unique leads column whose values the events' lead ids are, with why.
     key_instead: Option<(String, String)>,
+    /// A leads column whose values the events' lead ids are, unique where filled but blank
+    /// for some leads (contacts without an address): `[columns] events_key`, with why.
+    events_key: Option<(String, String)>,
     /// The events' lead ids are the id's values (or `key_instead`'s) in another case: why
     /// `[input] id_case = "ignore"` is drafted.
     ignore_case: Option<String>,
@@ -638,7 +649,7 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     if let Some(id) = look.id.as_deref() {
         let folded = matched(id, false, IdCase::Ignore);
         if most(folded) {
-            return EventsKey { key_instead: None, ignore_case: Some(ignore_case(id, folded)) };
+            return EventsKey { key_instead: None, events_key: None, ignore_case: Some(ignore_case(id, folded)) };
         }
     }
     // Unique and never blank, as ingest wants an id (a blank or repeated one stops it).
@@ -648,13 +659,22 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
         let id = look.id.as_deref().map_or_else(|| "no id column".to_string(), |id| format!("{by_id} of {}", toml_str(id)));
         Some((column.to_string(), format!("unique, and the events' lead ids are its values ({by_it} of the {} checked; {id})", sample.len())))
     };
-    if let Some((column, by_it)) = best(IdCase::Exact) {
-        return EventsKey { key_instead: rekey(column, by_it), ignore_case: None };
+    // Unique where filled, blank for some leads: the id cannot be it, the events' key can.
+    let filled = |p: &&ColumnProfile| Some(&p.name) != look.id.as_ref() && p.blanks > 0 && p.blanks < p.rows && p.distinct == p.rows - p.blanks;
+    let best_filled = |id_case: IdCase| look.profiles.iter().filter(filled).map(|p| (p, matched(&p.name, false, id_case))).max_by_key(|&(_, n)| n).filter(|&(_, n)| most(n));
+    let key_of = |p: &ColumnProfile, by_it: usize| {
+        Some((p.name.clone(), format!("the events' lead ids are its values ({by_it} of the {} checked; {by_id} of the id's), unique where filled; {} leads without one have no events", sample.len(), p.blanks)))
+    };
+    for id_case in [IdCase::Exact, IdCase::Ignore] {
+        let folded = |column: &str, n: usize| (id_case == IdCase::Ignore).then(|| ignore_case(column, n));
+        if let Some((column, by_it)) = best(id_case) {
+            return EventsKey { key_instead: rekey(column, by_it), events_key: None, ignore_case: folded(column, by_it) };
+        }
+        if let Some((p, by_it)) = best_filled(id_case) {
+            return EventsKey { key_instead: None, events_key: key_of(p, by_it), ignore_case: folded(&p.name, by_it) };
+        }
     }
-    match best(IdCase::Ignore) {
-        Some((column, by_it)) => EventsKey { key_instead: rekey(column, by_it), ignore_case: Some(ignore_case(column, by_it)) },
-        None => EventsKey::default(),
-    }
+    EventsKey::default()
 }
 
 /// Whether `id` is one of `column`'s values as written.
@@ -822,6 +842,10 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
                 None => {
                     let _ = writeln!(t, "id = {}   # GUESS: unique and never blank", toml_str(id));
                 }
+            }
+            if let Some((column, why)) = &look.events_key {
+                guesses.push(format!("events matched by: {column:?}"));
+                let _ = writeln!(t, "events_key = {}   # GUESS: {why}", toml_str(column));
             }
         }
         None => match guess::rounded_id_column(&look.profiles) {

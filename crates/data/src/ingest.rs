@@ -132,6 +132,14 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     let id_rows = IdRows::new(&rows.ids, config.id_case).filter(IdRows::unique);
     let keep = rows.resolve_duplicates(&config.id_column, config.id_case, policy, id_rows.is_some(), &mut stats)?;
     let mut rows = rows.select(&keep);
+    // The events name leads by another column: its values, not the ids, are what they find.
+    let id_rows = match &config.events_key {
+        Some(column) => {
+            rows.check_events_keys(column, config.id_case)?;
+            None
+        }
+        None => id_rows,
+    };
 
     let mut counted_leads = Vec::new();
     if let Some(spec) = &config.events {
@@ -587,6 +595,9 @@ fn created_after_as_of(config: &Config, rows: &LeadRows, at: i64) -> Option<Stri
 /// (column, why it is needed) for the lead files.
 fn needed_columns(config: &Config) -> Vec<(String, String)> {
     let mut needed = vec![(config.id_column.clone(), "[columns] id".to_string())];
+    if let Some(key) = &config.events_key {
+        needed.push((key.clone(), "[columns] events_key".into()));
+    }
     if let Some(c) = &config.created_at_column {
         needed.push((c.clone(), "[columns] created_at".into()));
     }

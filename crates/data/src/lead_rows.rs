@@ -24,6 +24,9 @@ use crate::DataError;
 /// The leads read so far, one vector per column.
 pub(crate) struct LeadRows {
     pub(crate) ids: Vec<String>,
+    /// With `[columns] events_key`, each lead's value of that column (blank: ""), which
+    /// the events name it by; empty without the setting (the events name leads by id).
+    pub(crate) events_keys: Vec<String>,
     pub(crate) created_at: Vec<Option<i64>>,
     /// `[columns] decided_at` of each decided lead (None: open, or blank; empty without
     /// the setting).
@@ -75,6 +78,7 @@ impl LeadRows {
         let lead_feature_columns = config.recipes().iter().filter(|(_, recipe)| recipe.events().is_none()).count();
         LeadRows {
             ids: vec![],
+            events_keys: vec![],
             created_at: vec![],
             decided_at: vec![],
             created_layouts: vec![],
@@ -90,7 +94,8 @@ impl LeadRows {
     /// What the events aggregation needs of the leads: ids, creation times, decisions.
     pub(crate) fn lead_keys<'a>(&'a self, config: &'a Config) -> LeadKeys<'a> {
         let decisions = config.decided_at.as_ref().map(|d| Decisions { column: &d.column, at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
-        LeadKeys { ids: &self.ids, created_at: &self.created_at, decisions, id_rows: None }
+        let ids = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
+        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None }
     }
 
     /// Add the leads of one file part, column by column, in the order errors are reported:
@@ -142,6 +147,32 @@ impl LeadRows {
             })?;
             self.ids.push(id.to_string());
             self.origin.push((file_index, row + 1));
+        }
+        if let Some(key) = &config.events_key {
+            let keys = cells::text(table, key)?;
+            self.events_keys.extend(keys.iter().map(|cell| clean(cell, &config.csv.missing).unwrap_or("").to_string()));
+        }
+        Ok(())
+    }
+
+    /// With `[columns] events_key`: an error when two leads share a value of it (blanks
+    /// aside), since the events could not tell which lead one of them is.
+    pub(crate) fn check_events_keys(&self, column: &str, id_case: IdCase) -> Result<(), DataError> {
+        let mut first_seen: PlHashMap<Cow<str>, usize> = PlHashMap::default();
+        for (row, key) in self.events_keys.iter().enumerate().filter(|(_, key)| !key.is_empty()) {
+            if let Some(&first) = first_seen.get(id_case.key(key).as_ref()) {
+                let ((file_a, row_a), (file_b, row_b)) = (self.origin[first], self.origin[row]);
+                return Err(DataError::File {
+                    path: self.files[file_b].clone(),
+                    message: format!(
+                        "row {row_b}, column {column:?} ([columns] events_key): {key:?} is also the value of the lead at {} row {row_a} ({:?}, {:?}): the events name leads by it, and could not tell these apart; make the column unique (blank where unknown: such a lead has no events), or match the events by another column",
+                        self.files[file_a].display(),
+                        self.ids[first],
+                        self.ids[row]
+                    ),
+                });
+            }
+            first_seen.insert(id_case.key(key), row);
         }
         Ok(())
     }
@@ -355,6 +386,7 @@ impl LeadRows {
         let pick = |v: &Vec<f64>| keep.iter().map(|&i| v[i]).collect::<Vec<f64>>();
         LeadRows {
             ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
+            events_keys: if self.events_keys.is_empty() { vec![] } else { keep.iter().map(|&i| self.events_keys[i].clone()).collect() },
             created_at: keep.iter().map(|&i| self.created_at[i]).collect(),
             decided_at: if self.decided_at.is_empty() { vec![] } else { keep.iter().map(|&i| self.decided_at[i]).collect() },
             outcomes: keep.iter().map(|&i| self.outcomes[i]).collect(),

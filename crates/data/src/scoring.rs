@@ -74,6 +74,9 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     }
     let csv = CsvOptions { delimiter: None, decimal: inputs.decimal, encoding: Encoding::Auto, sheet: None, missing: inputs.missing.clone() };
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
+    if let Some(column) = inputs.events_key_column.as_ref().filter(|_| recipes.iter().any(|(_, r)| r.events().is_some())) {
+        needed.push((column.clone(), "what the events name each lead by ([columns] events_key)".into()));
+    }
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
     }
@@ -101,10 +104,19 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let (ids, created_and_features) = std::thread::scope(|scope| {
         // The ids stay on this thread (not a pool thread): they are freed here too.
         let created_and_features = scope.spawn(created_and_features);
-        let ids = cells::text(&table, &inputs.id_column).map(|cells| {
+        let ids = cells::text(&table, &inputs.id_column).and_then(|cells| {
             let ids: Vec<String> = cells.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
-            let events = (events_columns > 0).then(|| EventSums { rows: IdRows::new(&ids, inputs.id_case), sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect() });
-            (ids, events)
+            // The events name leads by another column (blank: that lead has none).
+            let keys = match (&inputs.events_key_column, events_columns > 0) {
+                (Some(column), true) => Some(cells::text(&table, column)?.iter().map(|c| cells::clean(c, &inputs.missing).unwrap_or("").to_string()).collect::<Vec<String>>()),
+                _ => None,
+            };
+            let events = (events_columns > 0).then(|| EventSums {
+                rows: IdRows::new(keys.as_ref().unwrap_or(&ids), inputs.id_case),
+                sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect(),
+                keys,
+            });
+            Ok((ids, events))
         });
         (ids, created_and_features.join())
     });
@@ -237,13 +249,15 @@ fn level_gone_since_training(signal: &str, level: &str, column: &str, share: f64
 struct EventSums {
     rows: Option<IdRows>,
     sums: Vec<Vec<f64>>,
+    /// Each lead's value of `inputs.events_key_column`, which the events name it by; None: its id.
+    keys: Option<Vec<String>>,
 }
 
 /// Add every counted event's weight to its lead's events features, then cap and scale them.
 #[allow(clippy::too_many_arguments)]
 fn sum_events(
     out: &mut ScoringInput,
-    EventSums { rows, sums }: EventSums,
+    EventSums { rows, sums, keys }: EventSums,
     recipes: &[(&str, &Recipe)],
     features: &mut [Vec<f64>],
     created: &[Option<i64>],
@@ -254,7 +268,8 @@ fn sum_events(
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
-    let lead_index = LeadIndex::of(&out.ids, rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?);
+    let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
+    let lead_index = LeadIndex::of(names_of_leads, rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?);
     for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }
@@ -275,11 +290,11 @@ fn sum_events(
         };
         let Some(row) = event.lead else {
             for_unknown_leads += 1;
-            by_case.see(event.lead_id.unwrap_or_default(), &out.ids);
+            by_case.see(event.lead_id.unwrap_or_default(), names_of_leads);
             return;
         };
         if event.by_other_id_form {
-            by_other_id_form.add(event.lead_id.unwrap_or_default(), &out.ids[row]);
+            by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
         }
         match (event.occurred_at, created[row]) {
             (Some(t), Some(start)) if window.contains(start, t) => {

@@ -40,10 +40,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// carry a `separator` (multi-select fields); version 3: other `spellings` of a level;
 /// version 4: an engagement window that starts before creation
 /// (`inputs.starts_before_seconds`); version 5: ids matched ignoring case
-/// (`inputs.id_case`). A reader of an older version would misread each (an exact match
-/// of the level alone; events from creation only; ids as written), so such a model is
-/// written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 5;
+/// (`inputs.id_case`); version 6: events matched by another leads column than the id
+/// (`inputs.events_key_column`). A reader of an older version would misread each (an
+/// exact match of the level alone; events from creation only; ids as written; events by
+/// the id), so such a model is written as the version it needs and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 6;
 
 #[cfg(test)]
 mod tests {
@@ -161,10 +162,17 @@ mod tests {
         assert!(refused.contains("schema_version 4, but its ids are matched ignoring case (inputs.id_case), which needs schema_version 5: a reader of version 4 would match the events' lead ids as written"), "{refused}");
         m.schema_version = 5;
         assert!(m.validate("m.json").is_ok());
+        // Events named by another leads column than the id need version 6.
+        m.inputs = Some(Inputs { window_days: Some(30), events_key_column: Some("email".into()), ..Default::default() });
+        assert_eq!(m.needed_schema_version(), 6);
+        let refused = m.validate("m.json").unwrap_err().to_string();
+        assert!(refused.contains("schema_version 5, but the events name leads by another column than the id (inputs.events_key_column), which needs schema_version 6: a reader of version 5 would match the events to the ids and lose them"), "{refused}");
         m.schema_version = 6;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 5"));
+        assert!(m.validate("m.json").is_ok());
+        m.schema_version = 7;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 6"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
-        m.schema_version = 5;
+        m.schema_version = 6;
         let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();
         for (share, ok) in [(0.0, true), (1.0, true), (0.25, true), (1.5, false), (-0.1, false)] {
             training.level_shares = [("industry=healthcare".to_string(), share)].into();

@@ -38,6 +38,10 @@ pub struct Inputs {
     /// recorded when exact, as models before the setting).
     #[serde(default, skip_serializing_if = "IdCase::is_exact")]
     pub id_case: IdCase,
+    /// `[columns] events_key`: the leads column the events' lead ids are values of, when
+    /// it is not `id_column` (events keyed by e-mail, leads by the CRM's record id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_key_column: Option<String>,
 }
 
 /// Column names of the events file (one row per event).
@@ -68,6 +72,11 @@ impl Inputs {
         let created = self.created_at_column.as_deref().zip(self.created_at_format.as_ref());
         let occurred = self.event_columns.as_ref().and_then(|e| Some(e.occurred_at.as_str()).zip(e.occurred_at_format.as_ref()));
         created.into_iter().chain(occurred).filter(|(_, layout)| !matches!(layout, DateLayout::Iso | DateLayout::IsoZoned)).collect()
+    }
+
+    /// The leads column the events' lead ids are values of.
+    pub fn events_key(&self) -> &str {
+        self.events_key_column.as_deref().unwrap_or(&self.id_column)
     }
 
     /// The engagement window the model's event signals count in.

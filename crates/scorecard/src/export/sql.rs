@@ -603,17 +603,25 @@ impl<'a> Query<'a> {
     /// by name from `leads_text`: one missing there is a query the engine refuses.
     pub(crate) fn leads_clean(&self, sql: &mut String, leads_table: &str, extra: &[String], extra_columns: &[&str]) -> Result<(), ExportError> {
         let d = self.d;
-        let read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
+        let mut read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
             .chain(self.inputs.created_at_column.as_deref())
             .chain(self.columns.iter().map(String::as_str))
             .chain(extra_columns.iter().copied())
             .collect();
+        if let Some(key) = self.inputs.events_key_column.as_deref().filter(|key| !read.contains(key)) {
+            read.push(key);
+        }
         let _ = writeln!(sql, "WITH {}\n, leads_clean AS (\n  SELECT", self.text_cte("leads_text", leads_table, &read));
         let mut select = vec![format!("    {} AS lead_id", self.q(&self.inputs.id_column))];
-        // Folded once here, so that the events join on a plain column (SQLite joined on
-        // `lower(l.lead_id)` by comparing every lead with every event).
-        if !self.inputs.id_case.is_exact() {
-            select.push(format!("    {} AS lead_key", self.id_key(&self.q(&self.inputs.id_column))));
+        // What the events name the lead by (another column's value, blank as NULL: no
+        // events), folded once here, so that the events join on a plain column (SQLite
+        // joined on `lower(l.lead_id)` by comparing every lead with every event).
+        if self.joins_by_key() {
+            let key = match &self.inputs.events_key_column {
+                Some(column) => self.clean(column),
+                None => self.q(&self.inputs.id_column),
+            };
+            select.push(format!("    {} AS lead_key", self.id_key(&key)));
         }
         if let Some(c) = &self.inputs.created_at_column {
             select.push(format!("    {} AS created_ts", d.date_epoch(&self.clean(c), self.inputs.created_at_format.as_ref())?));
@@ -624,6 +632,12 @@ impl<'a> Query<'a> {
         select.extend(extra.iter().map(|e| format!("    {e}")));
         let _ = writeln!(sql, "{}\n  FROM leads_text{}\n)", select.join(",\n"), d.computed_once());
         Ok(())
+    }
+
+    /// Whether the events join `leads_clean` by its `lead_key` (ids folded, or another
+    /// column than the id) rather than by `lead_id`.
+    fn joins_by_key(&self) -> bool {
+        !self.inputs.id_case.is_exact() || self.inputs.events_key_column.is_some()
     }
 
     /// A lead id as the model matches it (`inputs.id_case`): as written, or folded.
@@ -711,7 +725,7 @@ impl<'a> Query<'a> {
             sql,
             ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
             sums.join(",\n"),
-            if self.inputs.id_case.is_exact() { "l.lead_id" } else { "l.lead_key" }
+            if self.joins_by_key() { "l.lead_key" } else { "l.lead_id" }
         );
     }
 

@@ -305,6 +305,7 @@ mod tests {
             starts_before_seconds: None,
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
             id_case: Default::default(),
+            events_key_column: None,
         }
     }
 
