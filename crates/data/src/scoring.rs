@@ -121,6 +121,9 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
         (ids, created_and_features.join())
     });
     let (ids, events) = ids?;
+    if let Some(said) = events.as_ref().and_then(|e| shared_event_names(e, &ids, &inputs, leads_path)) {
+        notes.warnings.push(said);
+    }
     let (created, features) = created_and_features.map_err(|_| DataError::file(leads_path, "a thread computing the signals' columns stopped"))??;
     let created = created.unwrap_or_else(|| vec![None; ids.len()]);
     let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
@@ -251,6 +254,41 @@ struct EventSums {
     sums: Vec<Vec<f64>>,
     /// Each lead's value of `inputs.events_key_column`, which the events name it by; None: its id.
     keys: Option<Vec<String>>,
+}
+
+/// Leads of a batch that the events name alike (one id twice, or one `events_key` value
+/// for two leads; blanks aside), said: the scorer counts such a name's events for its last
+/// lead, the exported SQL for every one of them, so the two disagree on those leads.
+fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path: &Path) -> Option<String> {
+    if events.rows.as_ref().is_none_or(IdRows::unique) {
+        return None;
+    }
+    let names = events.keys.as_deref().unwrap_or(ids);
+    let mut first_row: std::collections::HashMap<std::borrow::Cow<str>, usize> = std::collections::HashMap::new();
+    let (mut shared, mut example): (usize, Option<(usize, usize)>) = (0, None);
+    for (row, name) in names.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
+        match first_row.entry(inputs.id_case.key(name)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                shared += 1;
+                example.get_or_insert((*first.get(), row));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(row);
+            }
+        }
+    }
+    let (first, then) = example?;
+    let (what, in_sql) = match &inputs.events_key_column {
+        Some(column) => (format!("values of {column:?} (what the events name leads by)"), "for each of its leads"),
+        None => ("lead ids".to_string(), "for each of its leads as many times as it has leads"),
+    };
+    Some(format!(
+        "{}: {shared} leads repeat {what} of leads before them, e.g. {:?} at rows {} and {}: the events of such a value count for its last lead here, and in the exported SQL {in_sql}; give each lead its own (blank where unknown)",
+        path.display(),
+        names[then],
+        first + 1,
+        then + 1
+    ))
 }
 
 /// Add every counted event's weight to its lead's events features, then cap and scale them.
