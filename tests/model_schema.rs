@@ -19,6 +19,15 @@ fn validate(dir: &std::path::Path, files: &[&str]) -> (bool, String) {
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
+/// The model file `mqlcal fit --config config -o out` writes in `dir`, which the schema takes.
+fn fitted_and_valid(dir: &std::path::Path, config: &str, out: &str) -> Value {
+    let (code, _, err) = run_in(dir, &["fit", "--config", config, "-o", out]);
+    assert_eq!(code, 0, "{err}");
+    let (ok, msg) = validate(dir, &[out]);
+    assert!(ok, "{msg}");
+    serde_json::from_slice(&std::fs::read(dir.join(out)).unwrap()).unwrap()
+}
+
 #[test]
 fn model_files_match_the_json_schema() {
     let dir = tempfile::tempdir().unwrap();
@@ -93,33 +102,21 @@ fn model_files_match_the_json_schema() {
         .replace("\"events.csv\"", &at("events.csv"))
         .replace("\"current_points.toml\"", &at("current_points.toml"));
     write(dir.path(), "early.toml", early);
-    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "early.toml", "-o", "early.json"]);
-    assert_eq!(code, 0, "{err}");
-    let early: Value = serde_json::from_slice(&std::fs::read(dir.path().join("early.json")).unwrap()).unwrap();
+    let early = fitted_and_valid(dir.path(), "early.toml", "early.json");
     assert_eq!((early["schema_version"].as_i64(), early["inputs"]["starts_before_seconds"].as_i64()), (Some(4), Some(60)));
-    let (ok, msg) = validate(dir.path(), &["early.json"]);
-    assert!(ok, "{msg}");
     // Ids matched ignoring case: version 5, which the schema takes.
     let folded = sample.replace("[input]\n", "[input]\nid_case = \"ignore\"\n");
     assert_ne!(folded, sample);
     write(dir.path(), "folded.toml", folded.replace("\"leads.csv\"", &at("leads.csv")).replace("\"events.csv\"", &at("events.csv")).replace("\"current_points.toml\"", &at("current_points.toml")));
-    let (code, _, err) = run_in(dir.path(), &["fit", "--config", "folded.toml", "-o", "folded.json"]);
-    assert_eq!(code, 0, "{err}");
-    let folded: Value = serde_json::from_slice(&std::fs::read(dir.path().join("folded.json")).unwrap()).unwrap();
+    let folded = fitted_and_valid(dir.path(), "folded.toml", "folded.json");
     assert_eq!((folded["schema_version"].as_i64(), folded["inputs"]["id_case"].as_str()), (Some(5), Some("ignore")));
-    let (ok, msg) = validate(dir.path(), &["folded.json"]);
-    assert!(ok, "{msg}");
     // Events named by another column than the id: version 6, which the schema takes.
     let keyed = sample_copy();
     keyed_by_email(keyed.path());
     let keyed_config = sample.replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\n", 1).replacen("lead_id = \"lead_id\"\n", "lead_id = \"email\"\n", 1);
     write(keyed.path(), "mqlcal.toml", keyed_config);
-    let (code, _, err) = run_in(keyed.path(), &["fit", "--config", "mqlcal.toml", "-o", "keyed.json"]);
-    assert_eq!(code, 0, "{err}");
-    let by_email: Value = serde_json::from_slice(&std::fs::read(keyed.path().join("keyed.json")).unwrap()).unwrap();
+    let by_email = fitted_and_valid(keyed.path(), "mqlcal.toml", "keyed.json");
     assert_eq!((by_email["schema_version"].as_i64(), by_email["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
-    let (ok, msg) = validate(keyed.path(), &["keyed.json"]);
-    assert!(ok, "{msg}");
     let mut m = folded.clone();
     m["inputs"]["id_case"] = serde_json::json!("upper");
     write(dir.path(), "bad_id_case.json", serde_json::to_string(&m).unwrap());

@@ -143,7 +143,7 @@ impl IdRows {
         let mut rows = HashTable::with_capacity(ids.len());
         let mut unique = true;
         for (row, id) in (0u32..).zip(ids) {
-            match rows.entry(hash_id(&hasher, id_case, id), |&at: &u32| same_id(id_case, &ids[at as usize], id), hash_of) {
+            match rows.entry(hash_id(&hasher, id_case, id), |&at: &u32| id_case.same(&ids[at as usize], id), hash_of) {
                 // An id given twice is found at its last row.
                 Entry::Occupied(mut given) => {
                     *given.get_mut() = row;
@@ -183,7 +183,7 @@ impl<'a> LeadIndex<'a> {
     /// The row of the lead with id `id` (the last, for an id given twice).
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
         let IdRows { rows, hasher, id_case, .. } = &self.rows;
-        rows.find(hash_id(hasher, *id_case, id), |&row| same_id(*id_case, &self.ids[row as usize], id)).map(|&row| row as usize)
+        rows.find(hash_id(hasher, *id_case, id), |&row| id_case.same(&self.ids[row as usize], id)).map(|&row| row as usize)
     }
 
     /// The row of the lead with id `id`, or else with another form of it (then `true`):
@@ -214,15 +214,6 @@ fn hash_id(hasher: &PlRandomState, id_case: IdCase, id: &str) -> u64 {
             hasher.hash_one(std::str::from_utf8(folded).unwrap_or(id))
         }
         IdCase::Ignore => hasher.hash_one(id_case.key(id).as_ref()),
-    }
-}
-
-/// Whether two ids name one lead under `id_case`.
-#[inline]
-fn same_id(id_case: IdCase, a: &str, b: &str) -> bool {
-    match id_case {
-        IdCase::Exact => a == b,
-        IdCase::Ignore => a.eq_ignore_ascii_case(b),
     }
 }
 

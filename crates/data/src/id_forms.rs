@@ -7,6 +7,8 @@
 //!   (`100001.0`, as pandas writes an integer column that has blanks), or without the
 //!   leading zeros a padded id had (`123` for `00123`, as a spreadsheet drops them).
 
+use mqlcal_scorecard::IdCase;
+
 /// The 18-character case-safe form of a 15-character Salesforce id: each five
 /// characters give one more, the letter or digit numbered by which of them are
 /// upper-case letters (bit k for the k-th). None for text that is not 15 letters and digits.
@@ -180,7 +182,8 @@ pub struct CaseOnlyMatches {
 /// costs this many lookups, not one an event.
 const CASE_LOOKUPS_BEFORE_GIVING_UP: usize = 10_000;
 
-/// The hash of `id` in lower case, without writing the lower-case text out.
+/// The hash of `id` as `IdCase::Ignore` folds it (ASCII letters in lower case), without
+/// writing the folded text out.
 fn lower_case_hash(id: &str) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     // Fixed keys: the same hash in every run (the index is never written anywhere).
@@ -217,7 +220,7 @@ impl CaseOnlyMatches {
             [(h, row), rest @ ..] if *h == hash && rest.first().is_none_or(|&(next, _)| next != hash) => *row as usize,
             _ => return,
         };
-        if ours[row].eq_ignore_ascii_case(theirs) {
+        if IdCase::Ignore.same(&ours[row], theirs) {
             self.count += 1;
             self.first.get_or_insert_with(|| (theirs.to_string(), ours[row].clone()));
         }

@@ -643,7 +643,10 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
         return EventsKey::default();
     }
     let ignore_case = |column: &str, n: usize| {
-        let first = sample.iter().take(50).find(|id| !matched_as_written(look, column, id, missing)).copied().unwrap_or_default();
+        // The first event lead id the column does not hold as written: the example.
+        let cells = cells::text(&look.table, column).ok();
+        let written: std::collections::HashSet<&str> = cells.iter().flat_map(|cells| cells.iter().filter_map(|c| clean(c, missing))).collect();
+        let first = sample.iter().find(|id| !written.contains(**id)).copied().unwrap_or_default();
         format!("{n} of the {} event lead ids checked are values of {} but for the case of their letters (such as {first:?}): e-mail addresses one system lower-cased? (Salesforce's 15-character ids differ by case alone: then leave this out)", sample.len(), toml_str(column))
     };
     if let Some(id) = look.id.as_deref() {
@@ -675,11 +678,6 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
         }
     }
     EventsKey::default()
-}
-
-/// Whether `id` is one of `column`'s values as written.
-fn matched_as_written(look: &LeadsLook, column: &str, id: &str, missing: &[String]) -> bool {
-    cells::text(&look.table, column).is_ok_and(|cells| cells.iter().any(|c| clean(c, missing) == Some(id)))
 }
 
 /// Per activity, a bit per row of the leads file: a decided lead with one of its events

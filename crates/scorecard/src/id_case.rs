@@ -34,11 +34,12 @@ impl IdCase {
         }
     }
 
-    /// The setting as the config writes it.
-    pub fn name(&self) -> &'static str {
+    /// Whether two ids name one lead: `key(a) == key(b)`, without writing either out.
+    #[inline]
+    pub fn same(&self, a: &str, b: &str) -> bool {
         match self {
-            IdCase::Exact => "exact",
-            IdCase::Ignore => "ignore",
+            IdCase::Exact => a == b,
+            IdCase::Ignore => a.eq_ignore_ascii_case(b),
         }
     }
 }
@@ -53,6 +54,10 @@ mod tests {
         assert!(matches!(IdCase::Ignore.key("l001"), Cow::Borrowed(_)), "nothing to fold: no copy");
         assert_eq!(IdCase::Ignore.key("ÉLODIE@X.FR"), "Élodie@x.fr", "only A-Z, as SQLite's lower()");
         assert_eq!(IdCase::Exact.key("L001"), "L001");
+        for (a, b) in [("Jane.Doe@Acme.COM", "jane.doe@acme.com"), ("ÉLODIE", "Élodie"), ("ÉLODIE", "élodie"), ("L001", "L002")] {
+            assert_eq!(IdCase::Ignore.same(a, b), IdCase::Ignore.key(a) == IdCase::Ignore.key(b), "{a} {b}");
+            assert_eq!(IdCase::Exact.same(a, b), a == b);
+        }
         assert_eq!(serde_json::to_string(&IdCase::Ignore).unwrap(), "\"ignore\"");
     }
 }

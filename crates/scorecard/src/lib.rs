@@ -145,30 +145,26 @@ mod tests {
             m.schema_version = 3;
             assert!(m.validate("m.json").is_ok());
         }
+        // Each newer need: the version it needs, refused a version lower with what and why, taken at it.
+        let needs = |m: &mut Model, version: u32, refusal: &str| {
+            assert_eq!(m.needed_schema_version(), version);
+            m.schema_version = version - 1;
+            let refused = m.validate("m.json").unwrap_err().to_string();
+            assert!(refused.contains(refusal), "{refused}");
+            m.schema_version = version;
+            assert!(m.validate("m.json").is_ok());
+        };
         // A window that starts before creation needs version 4 (a reader of 3 would count from creation).
         m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), ..Default::default() });
-        assert_eq!(m.needed_schema_version(), 4);
-        let refused = m.validate("m.json").unwrap_err().to_string();
-        assert!(refused.contains("schema_version 3, but the engagement window starts before creation (inputs.starts_before_seconds), which needs schema_version 4: a reader of version 3 would count events from creation only"), "{refused}");
-        m.schema_version = 4;
-        assert!(m.validate("m.json").is_ok());
+        needs(&mut m, 4, "schema_version 3, but the engagement window starts before creation (inputs.starts_before_seconds), which needs schema_version 4: a reader of version 3 would count events from creation only");
         m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(86_401), ..Default::default() });
         assert!(m.validate("m.json").unwrap_err().to_string().contains("inputs.starts_before_seconds = 86401: expected at most 86400"));
-        m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), ..Default::default() });
         // Ids matched ignoring case need version 5 (a reader of 4 would match them as written).
         m.inputs = Some(Inputs { window_days: Some(30), starts_before_seconds: Some(60), id_case: IdCase::Ignore, ..Default::default() });
-        assert_eq!(m.needed_schema_version(), 5);
-        let refused = m.validate("m.json").unwrap_err().to_string();
-        assert!(refused.contains("schema_version 4, but its ids are matched ignoring case (inputs.id_case), which needs schema_version 5: a reader of version 4 would match the events' lead ids as written"), "{refused}");
-        m.schema_version = 5;
-        assert!(m.validate("m.json").is_ok());
+        needs(&mut m, 5, "schema_version 4, but its ids are matched ignoring case (inputs.id_case), which needs schema_version 5: a reader of version 4 would match the events' lead ids as written");
         // Events named by another leads column than the id need version 6.
         m.inputs = Some(Inputs { window_days: Some(30), events_key_column: Some("email".into()), ..Default::default() });
-        assert_eq!(m.needed_schema_version(), 6);
-        let refused = m.validate("m.json").unwrap_err().to_string();
-        assert!(refused.contains("schema_version 5, but the events name leads by another column than the id (inputs.events_key_column), which needs schema_version 6: a reader of version 5 would match the events to the ids and lose them"), "{refused}");
-        m.schema_version = 6;
-        assert!(m.validate("m.json").is_ok());
+        needs(&mut m, 6, "schema_version 5, but the events name leads by another column than the id (inputs.events_key_column), which needs schema_version 6: a reader of version 5 would match the events to the ids and lose them");
         m.schema_version = 7;
         assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 6"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
