@@ -664,3 +664,64 @@ fn events_keyed_by_another_column_score_alike_in_the_scorer_and_sql() {
         assert!(sql.contains(" AS lead_key") && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
     }
 }
+
+/// `[input] time_zone = "Europe/Berlin"`: the sample's times taken as Berlin's wall clock.
+/// Creation dates written so (as a Salesforce report writes them) beside event times as
+/// the instants they are, in UTC ending in Z (as its API writes them): the events are
+/// moved back onto the wall clock, daylight saving included, so the model trains the
+/// plain sample's points and scores as it does, from the scorer and from SQL on SQLite,
+/// DuckDB and PostgreSQL (whose queries carry the zone's offsets, needing no time zone
+/// support of their own). Without the setting, validate names it and the windows are
+/// off by an hour or two: other points or other scores. The other way round, creation
+/// in Unix milliseconds (an API's) and the events on the wall clock, scores alike too,
+/// each lead in its wall-clock month.
+#[test]
+fn instants_moved_onto_the_time_zone_score_as_the_plain_sample_in_the_scorer_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let (with_events, config, plain) = plain_sample(d);
+    let model = || -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap() };
+    let plain_model = model();
+    let on_berlin = |text: String| text.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1);
+
+    let events = d.join("events.csv");
+    berlin_utc_copy(&data.join("events.csv"), &events, 1);
+    assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,2023-11-15T17:22:01Z,blog_visit"), "CET, an hour ahead");
+    write(d, "mqlcal.toml", with_events(&events));
+    let (code, out, err) = run_in(d, &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 0 && out.contains("are marked UTC") && out.contains("set [input] time_zone to the zone they are written in"), "{out}{err}");
+    std::fs::remove_dir_all(d.join("bt")).unwrap();
+    let unzoned = backtest_and_score(d, &config, &events);
+    assert!(model()["signals"] != plain_model["signals"] || unzoned != plain, "an hour or two off moves events across windows");
+
+    write(d, "mqlcal.toml", on_berlin(with_events(&events)));
+    let (code, out, err) = run_in(d, &["validate", "--config", config.to_str().unwrap()]);
+    assert!(code == 0 && !out.contains("zone's offset"), "the setting says which clock: {out}{err}");
+    std::fs::remove_dir_all(d.join("bt")).unwrap();
+    let moved = backtest_and_score(d, &config, &events);
+    let moved_model = model();
+    assert_eq!((moved_model["schema_version"].as_u64(), &moved_model["inputs"]["time_zone"]), (Some(7), &serde_json::json!("Europe/Berlin")));
+    assert_eq!(moved_model["inputs"]["event_columns"]["occurred_at_format"], "iso_zoned", "Z read as an instant");
+    assert_eq!(moved_model["signals"], plain_model["signals"], "the same wall clock trains the same points");
+    assert!(moved == plain, "and scores the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &moved);
+        // 2024-03-31 01:00 UTC, when Berlin's clocks went to summer time.
+        assert!(sql.contains("events_text_on_clock") && sql.contains("1711846800"), "{engine}: the offsets are in the query");
+    }
+
+    // Creation as Unix milliseconds, events on the wall clock.
+    times_copy(&data.join("leads.csv"), &d.join("leads.csv"), 1, |_, wall| (berlin_instant(wall).and_utc().timestamp() * 1000).to_string());
+    write(d, "mqlcal.toml", on_berlin(with_events(&data.join("events.csv"))));
+    std::fs::remove_dir_all(d.join("bt")).unwrap();
+    let moved = backtest_and_score(d, &config, &data.join("events.csv"));
+    let moved_model = model();
+    assert_eq!(moved_model["inputs"]["created_at_format"], "unix_ms");
+    assert_eq!(moved_model["signals"], plain_model["signals"], "each lead in its wall-clock cohort: the same points");
+    assert!(moved == plain, "and scores the same");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &data.join("events.csv"), &moved);
+        assert!(sql.contains("leads_text_on_clock") && !sql.contains("events_text_on_clock"), "{engine}: only the creation times are moved");
+    }
+}

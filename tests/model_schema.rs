@@ -45,7 +45,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(7), "7 is not one of [1, 2, 3, 4, 5, 6]"),
+        ("newer.json", "/schema_version", serde_json::json!(8), "8 is not one of [1, 2, 3, 4, 5, 6, 7]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -117,6 +117,16 @@ fn model_files_match_the_json_schema() {
     write(keyed.path(), "mqlcal.toml", keyed_config);
     let by_email = fitted_and_valid(keyed.path(), "mqlcal.toml", "keyed.json");
     assert_eq!((by_email["schema_version"].as_i64(), by_email["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
+    // Times read on a time zone's wall clock: version 7, which the schema takes (and an unknown zone it does not).
+    let berlin = sample.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1);
+    write(dir.path(), "berlin.toml", berlin.replace("\"leads.csv\"", &at("leads.csv")).replace("\"events.csv\"", &at("events.csv")).replace("\"current_points.toml\"", &at("current_points.toml")));
+    let berlin = fitted_and_valid(dir.path(), "berlin.toml", "berlin.json");
+    assert_eq!((berlin["schema_version"].as_i64(), berlin["inputs"]["time_zone"].as_str()), (Some(7), Some("Europe/Berlin")));
+    let mut m = berlin.clone();
+    m["inputs"]["time_zone"] = serde_json::json!("");
+    write(dir.path(), "bad_zone.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["bad_zone.json"]);
+    assert!(!ok && msg.contains("time_zone"), "{msg}");
     let mut m = folded.clone();
     m["inputs"]["id_case"] = serde_json::json!("upper");
     write(dir.path(), "bad_id_case.json", serde_json::to_string(&m).unwrap());

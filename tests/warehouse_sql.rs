@@ -266,6 +266,32 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
     engines_give_the_table(dir.path(), &config, &events, &zoned, as_of);
 }
 
+/// `[input] time_zone = "Europe/Berlin"`: the event times as the UTC instants the sample's
+/// times name on Berlin's wall clock (ending in Z), beside creation dates on it:
+/// `mqlcal features` moves them back and gives the plain sample's table, and so does the
+/// feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped (told
+/// `iso_zoned` by the config, the offsets written into the query).
+#[test]
+fn instants_moved_onto_the_time_zone_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let events = dir.path().join("berlin_events.csv");
+    berlin_utc_copy(&events_csv(), &events, 1);
+    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    write(dir.path(), "mqlcal.toml", &text);
+    assert!(mqlcal_features(dir.path(), &config) != plain, "read as UTC, the windows are an hour or two off");
+    let text = text.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1);
+    write(dir.path(), "mqlcal.toml", &text);
+    let moved = mqlcal_features(dir.path(), &config);
+    assert!(moved == plain, "moved onto the wall clock, the same table");
+    let text = text.replacen("date_format = \"auto\"", "date_format = \"iso\"", 1).replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 1);
+    assert!(text.matches("date_format = \"iso").count() == 2 && text.contains("berlin_events.csv"), "{text}");
+    write(dir.path(), "mqlcal.toml", text);
+    engines_give_the_table(dir.path(), &config, &events, &moved, as_of);
+}
+
 /// Creation times in Unix milliseconds and event times in Unix seconds (some with a
 /// fraction): `mqlcal features` detects them and gives the plain sample's table, and so
 /// does the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped, told
@@ -511,16 +537,24 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     // config that say `iso_zoned`: the same instants, so the same scores and table.
     zoned_copy(&dir.path().join("leads.csv"), &dir.path().join("zoned_leads.csv"), 1);
     zoned_copy(&events_csv(), &dir.path().join("zoned_events.csv"), 1);
-    let spark_on = |name: &str, created: &str, occurred: &str| {
+    let spark_on = |name: &str, created: &str, occurred: &str, zone: Option<&str>| {
         let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
         model["inputs"]["created_at_format"] = serde_json::json!(created);
         model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!(occurred);
+        if let Some(zone) = zone {
+            model["inputs"]["time_zone"] = serde_json::json!(zone);
+            model["schema_version"] = serde_json::json!(7);
+        }
         write(dir.path(), &format!("{name}_model.json"), serde_json::to_string(&model).unwrap());
         let score_sql = format!("score_{name}.spark.sql");
         let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{name}_model.json"), "--sql", "--dialect", "spark", "-o", &score_sql]);
         assert_eq!(code, 0, "{err}");
         let text = std::fs::read_to_string(&config).unwrap();
         let text = text.replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
+        let text = match zone {
+            Some(zone) => text.replacen("[input]\n", &format!("[input]\ntime_zone = {zone:?}\n"), 1),
+            None => text,
+        };
         let features_sql = format!("features_{name}.spark.sql");
         export_features(dir.path(), &write(dir.path(), &format!("{name}.toml"), text), "spark", false, &features_sql);
         let (score_csv, features_csv) = (format!("score_{name}.spark.csv"), format!("features_{name}.spark.csv"));
@@ -536,18 +570,24 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
         let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join(features_csv)), first);
         assert!(wrong.is_empty(), "{name}: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
     };
-    spark_on("zoned", "iso_zoned", "iso_zoned");
+    spark_on("zoned", "iso_zoned", "iso_zoned", None);
+
+    // The event times as the UTC instants the sample's times name on Berlin's wall clock,
+    // moved back onto it by `time_zone` (the query's offsets through timestampadd).
+    std::fs::copy(dir.path().join("leads.csv"), dir.path().join("berlin_leads.csv")).unwrap();
+    berlin_utc_copy(&events_csv(), &dir.path().join("berlin_events.csv"), 1);
+    spark_on("berlin", "iso", "iso_zoned", Some("Europe/Berlin"));
 
     // And in Unix time (milliseconds for creation, seconds for events), as `unix_ms` and
     // `unix_seconds` tell the model and the config.
     unix_copy(&dir.path().join("leads.csv"), &dir.path().join("unix_leads.csv"), 1, true);
     unix_copy(&events_csv(), &dir.path().join("unix_events.csv"), 1, false);
-    spark_on("unix", "unix_ms", "unix_seconds");
+    spark_on("unix", "unix_ms", "unix_seconds", None);
 
     // And as a spreadsheet's serial days (creation in the 1900 date system, events in the 1904 one).
     serial_copy(&dir.path().join("leads.csv"), &dir.path().join("serial_leads.csv"), 1, false);
     serial_copy(&events_csv(), &dir.path().join("serial_events.csv"), 1, true);
-    spark_on("serial", "excel_serial", "excel_serial_1904");
+    spark_on("serial", "excel_serial", "excel_serial_1904", None);
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
@@ -576,6 +616,11 @@ fn bigquery_snowflake_and_spark_output_parses() {
     model["inputs"]["created_at_format"] = serde_json::json!("iso_zoned");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("iso_zoned");
     write(dir.path(), "zoned.json", serde_json::to_string(&model).unwrap());
+    // Both moved onto a time zone's wall clock (the offsets' table and its joins).
+    let mut berlin = model.clone();
+    berlin["inputs"]["time_zone"] = serde_json::json!("Europe/Berlin");
+    berlin["schema_version"] = serde_json::json!(7);
+    write(dir.path(), "berlin.json", serde_json::to_string(&berlin).unwrap());
     model["inputs"]["created_at_format"] = serde_json::json!("unix_ms");
     model["inputs"]["event_columns"]["occurred_at_format"] = serde_json::json!("unix_seconds");
     write(dir.path(), "unix.json", serde_json::to_string(&model).unwrap());
@@ -593,6 +638,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
     let day_first = text.replacen("date_format = \"auto\"", "date_format = \"day_first\"", 2).replacen("blank_is = \"open\"\n", "blank_is = \"open\"\nopen_after_days = 60\n", 1);
     write(dir.path(), "day_first.toml", format!("{day_first}\n"));
     write(dir.path(), "zoned.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2));
+    write(dir.path(), "berlin.toml", text.replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 2).replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1));
     write(dir.path(), "unix.toml", text.replacen("date_format = \"auto\"", "date_format = \"unix_ms\"", 1).replacen("date_format = \"auto\"", "date_format = \"unix_seconds\"", 1));
     write(dir.path(), "serial.toml", text.replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1));
     write(dir.path(), "named.toml", text.replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[0]), 1).replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[1]), 1));
@@ -601,13 +647,13 @@ fn bigquery_snowflake_and_spark_output_parses() {
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "unix", "serial", "named", "digits"] {
+        for model in ["total", "day_first", "zoned", "berlin", "unix", "serial", "named", "digits"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

@@ -474,3 +474,20 @@ pub fn keyed_by_email(d: &std::path::Path) -> std::collections::HashSet<String> 
     std::fs::write(d.join("events.csv"), keyed).unwrap();
     leads.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).filter(|id| email(id).is_none()).collect()
 }
+
+/// The instant a Berlin wall-clock time names, by the tz database (chrono-tz, not mqlcal's
+/// offset table); a time the spring change skips (the synthetic sample has a few) is read
+/// on the offset before it, as Python's zoneinfo reads it.
+pub fn berlin_instant(wall: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    match chrono_tz::Europe::Berlin.from_local_datetime(&wall) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.naive_utc(),
+        chrono::LocalResult::None => wall - chrono::Duration::hours(1),
+    }
+}
+
+/// `src` written to `dest` with column `column`'s times, taken as Berlin's wall clock, as
+/// the UTC instants they name, ending in Z (as the CRMs' APIs write them).
+pub fn berlin_utc_copy(src: &Path, dest: &Path, column: usize) {
+    times_copy(src, dest, column, |_, wall| berlin_instant(wall).format("%Y-%m-%dT%H:%M:%SZ").to_string());
+}

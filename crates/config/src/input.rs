@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::columns::RawColumns;
-use mqlcal_scorecard::{DecimalMark, IdCase};
+use mqlcal_scorecard::{DecimalMark, IdCase, TimeZone};
 
 use crate::{CsvOptions, Duplicates, Encoding, Layout};
 
@@ -32,6 +32,8 @@ pub struct RawInput {
     pub duplicates: Option<String>,
     /// "exact" (the default) or "ignore": ids that differ only in case name one lead.
     pub id_case: Option<String>,
+    /// An IANA zone name: the wall clock times without a zone are read on, and instants moved to.
+    pub time_zone: Option<String>,
     pub as_of: Option<RawDate>,
     pub earliest_date: Option<RawDate>,
     pub latest_date: Option<RawDate>,
@@ -170,6 +172,14 @@ pub(crate) fn check_id_case(input: &RawInput) -> Result<IdCase, String> {
             "[input] id_case = {other:?}: expected \"exact\" (ids match as written, the default) or \"ignore\" (ids that differ only in the case of their letters, such as e-mail addresses one system lower-cases, name one lead)"
         )),
     }
+}
+
+/// `[input] time_zone`: the clock times are read on (None: UTC, which changes nothing and
+/// is not recorded).
+pub(crate) fn check_time_zone(input: &RawInput) -> Result<Option<TimeZone>, String> {
+    let Some(name) = input.time_zone.as_deref() else { return Ok(None) };
+    let zone = TimeZone::named(name).map_err(|e| format!("[input] time_zone = {name:?}: {e}"))?;
+    Ok(Some(zone).filter(|z| !z.is_utc()))
 }
 
 /// `[input] earliest_date` / `latest_date`: the creation dates a lead may have

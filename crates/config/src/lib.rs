@@ -382,6 +382,9 @@ pub struct Config {
     pub duplicates: Duplicates,
     /// `[input] id_case`: ids that differ only in case are one lead's, or not.
     pub id_case: mqlcal_scorecard::IdCase,
+    /// `[input] time_zone`: times without a zone are wall-clock time there, and instants
+    /// (a zone, Unix time, ISO ending in Z) are moved onto it (None: UTC, as written).
+    pub time_zone: Option<mqlcal_scorecard::TimeZone>,
     pub id_column: String,
     /// `[columns] events_key`: the leads column the events' lead ids are values of, when
     /// it is not the id (None: the id).

@@ -103,6 +103,7 @@ impl RawConfig {
         let layout = crate::input::check_layout(&self.input, &self.columns, &resolve)?;
         let (csv, duplicates) = crate::input::check_csv(&self.input)?;
         let id_case = crate::input::check_id_case(&self.input)?;
+        let time_zone = crate::input::check_time_zone(&self.input)?;
         let (id_column, leads_date_format) = crate::columns::check_columns(&self.columns)?;
         let as_of = self.input.as_of.as_ref().map(crate::input::parse_as_of).transpose()?;
         let feature_table = match self.input.features.as_deref() {
@@ -139,6 +140,7 @@ impl RawConfig {
             csv,
             duplicates,
             id_case,
+            time_zone,
             id_column,
             events_key,
             created_at_column: self.columns.created_at,

@@ -104,6 +104,7 @@ impl Config {
             }),
             id_case: self.id_case,
             events_key_column: self.events_key.clone(),
+            time_zone: self.time_zone.clone(),
         }
     }
 }

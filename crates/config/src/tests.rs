@@ -101,6 +101,16 @@ fn layouts_are_checked() {
 
 /// `[columns] events_key`: another column than the id, or none when it names the id.
 #[test]
+fn the_time_zone_is_recorded_unless_it_is_utc() {
+    let on = |zone: &str| load(&MINIMAL.replace("events = \"events.csv\"", &format!("events = \"events.csv\"\ntime_zone = {zone:?}"))).unwrap();
+    assert_eq!(on("America/New_York").time_zone.as_ref().map(|z| z.name().to_string()).as_deref(), Some("America/New_York"));
+    assert_eq!(on(" Europe/Berlin ").model_inputs().time_zone.map(|z| z.name().to_string()).as_deref(), Some("Europe/Berlin"));
+    assert_eq!(on("UTC").time_zone, None, "UTC changes nothing, and is not recorded");
+    assert_eq!(on("Etc/UTC").model_inputs().time_zone, None);
+    assert_eq!(load(MINIMAL).unwrap().time_zone, None);
+}
+
+#[test]
 fn the_events_key_is_a_column_other_than_the_id() {
     let keyed = load(&MINIMAL.replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \"email\"")).unwrap();
     assert_eq!(keyed.events_key.as_deref(), Some("email"));
@@ -128,6 +138,11 @@ fn bad_values_are_named() {
         ),
         (MINIMAL.replace("id = \"lead_id\"", "id = \"lead_id\"\nevents_key = \" \""), "[columns] events_key = \"\": expected the leads column"),
         (MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\nid_case = \"upper\""), "[input] id_case = \"upper\": expected \"exact\""),
+        (
+            MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\ntime_zone = \"Europe/Berlim\""),
+            "[input] time_zone = \"Europe/Berlim\": unknown time zone \"Europe/Berlim\": expected an IANA time zone name; did you mean \"Europe/Berlin\"",
+        ),
+        (MINIMAL.replace("events = \"events.csv\"", "events = \"events.csv\"\ntime_zone = \"CEST\""), "[input] time_zone = \"CEST\": time zone \"CEST\" is an abbreviation, which names half a year's offset"),
         (MINIMAL.replace("activity = \"demo_request\"", "activity = [\"demo_request\", \" \"]"), "activity name is blank"),
         // A value of the wrong shape names its line, key and the shapes that are taken,
         // never serde's "did not match any variant of untagged enum".

@@ -3,7 +3,7 @@
 
 use mqlcal_config::DateFormat;
 pub use mqlcal_scorecard::DateLayout;
-use mqlcal_scorecard::{dmy_parts, DecimalMark, ReadBy};
+use mqlcal_scorecard::{dmy_parts, DecimalMark, ReadBy, TimeZone};
 use polars::prelude::*;
 
 use crate::read::Table;
@@ -233,6 +233,9 @@ pub fn ends_in_utc_z(text: &str) -> bool {
 pub struct DateRule<'a> {
     pub format: &'a DateFormat,
     pub fix: DateFix<'a>,
+    /// `[input] time_zone` (a model's `inputs.time_zone`): the wall clock instants are
+    /// moved onto; None leaves every time as read.
+    pub zone: Option<&'a TimeZone>,
 }
 
 /// Where a column's date layout comes from, so what a message tells the user to change.
@@ -251,7 +254,32 @@ impl<'a> DateRule<'a> {
 
     /// The rule of a column whose layout config key `key` sets.
     pub fn configured_by(format: &'a DateFormat, key: &'a str) -> DateRule<'a> {
-        DateRule { format, fix: DateFix::Config(key) }
+        DateRule { format, fix: DateFix::Config(key), zone: None }
+    }
+
+    /// The rule reading on `zone`'s wall clock (None: as read).
+    pub fn on(self, zone: Option<&'a TimeZone>) -> DateRule<'a> {
+        DateRule { zone, ..self }
+    }
+
+    /// The layout a column is read by, given the one found or set: with a zone set, ISO
+    /// ending in Z (an instant, as the CRMs' APIs write it) is read as `iso_zoned`, so it
+    /// is moved onto the zone's clock as every instant is, and the model records it so.
+    /// Only where the layout was detected: a set date_format is the analyst's word.
+    pub fn layout_on_clock(&self, layout: DateLayout, first: Option<&str>) -> DateLayout {
+        let marked = self.zone.is_some() && matches!(self.format, DateFormat::Auto) && layout == DateLayout::Iso && first.is_some_and(ends_in_utc_z);
+        if marked {
+            DateLayout::IsoZoned
+        } else {
+            layout
+        }
+    }
+
+    /// The zone a time read by `layout` is moved onto: the rule's, when the layout reads
+    /// instants (a zone, Unix time); None for wall-clock times, read as written.
+    #[inline]
+    pub fn moved_to(&self, layout: &DateLayout) -> Option<&'a TimeZone> {
+        self.zone.filter(|_| layout.is_utc_instant())
     }
 
     /// The message for a cell that is not a date as this rule reads dates.
@@ -304,9 +332,15 @@ pub fn timestamps(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[S
 /// are blank, neither looked at for the layout nor parsed (an open deal's forecast "TBD").
 pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, missing: &[String], read: &dyn Fn(usize) -> bool) -> Result<Dates, DataError> {
     let s = series(table, column)?;
+    // A typed column's times are instants when its type has a zone, or when the model
+    // recorded the column as one (a warehouse's TIMESTAMP scored by a zoned model).
     let typed = |values: Vec<Option<i64>>, marked_utc: bool| {
-        let values = values.into_iter().enumerate().map(|(row, v)| v.filter(|_| read(row))).collect();
-        Ok(Dates { values, layout: DateLayout::Iso, marked_utc })
+        let zone = rule.zone.filter(|_| marked_utc || rule.format.fixed().is_some_and(DateLayout::is_utc_instant));
+        let values = values.into_iter().enumerate().map(|(row, v)| v.filter(|_| read(row)).map(|t| zone.map_or(t, |z| z.wall_clock(t)))).collect();
+        match zone {
+            Some(_) => Ok(Dates { values, layout: DateLayout::IsoZoned, marked_utc: false }),
+            None => Ok(Dates { values, layout: DateLayout::Iso, marked_utc }),
+        }
     };
     match s.dtype() {
         DataType::String => {
@@ -323,11 +357,13 @@ pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, miss
                         message,
                     })?,
             };
+            let layout = rule.layout_on_clock(layout, cells().flatten().next());
+            let zone = rule.moved_to(&layout);
             let values = cells()
                 .enumerate()
                 .map(|(row, cell)| match cell {
                     None => Ok(None),
-                    Some(text) => layout.parse(text).map(Some).ok_or_else(|| DataError::Cell {
+                    Some(text) => layout.parse(text).map(|t| Some(zone.map_or(t, |z| z.wall_clock(t)))).ok_or_else(|| DataError::Cell {
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
@@ -546,7 +582,7 @@ mod tests {
             let message = says(text, layout);
             assert!(message.ends_with("(set date_format in the config)"), "{message}");
         }
-        let model = DateRule { format: &format, fix: DateFix::Recorded("as the model's training data wrote them") };
+        let model = DateRule { format: &format, fix: DateFix::Recorded("as the model's training data wrote them"), zone: None };
         assert!(!model.cannot_read("1/15/2024 9:05 AM", &DateLayout::MonthFirst).contains("12-hour"));
     }
 

@@ -473,8 +473,9 @@ impl RecordRule<'_> {
     /// An event's time by `layout`; None when the cell is blank. A time cell that is its
     /// column's name is the header again (two exports pasted one under the other).
     fn time(&self, layout: &DateLayout, text: Option<&str>, last: &mut LastDay) -> Result<Option<i64>, Problem> {
+        let zone = self.dates.moved_to(layout);
         text.map(|t| {
-            layout.parse_after(t, last).ok_or_else(|| Problem::NotADate {
+            layout.parse_after(t, last).map(|t| zone.map_or(t, |z| z.wall_clock(t))).ok_or_else(|| Problem::NotADate {
                 message: if t == self.columns.occurred_at {
                     format!("{t:?} is this column's name: the row repeats the header (two exports pasted one under the other?); delete the line")
                 } else {
@@ -609,6 +610,7 @@ fn stream_csv(
                 column: columns.occurred_at.to_string(),
                 message,
             })?;
+            let decided = dates.layout_on_clock(decided, progress.first_time.as_deref());
             progress.release(&decided, &rule, &mut lookup, take)?;
             decided
         }
@@ -662,6 +664,7 @@ fn read_in_order<R: std::io::Read>(
                 if progress.held.len() >= next_layout_check {
                     next_layout_check += LAYOUT_SAMPLE_ROWS;
                     if let Some(decided) = decisive_layout(rule.path, rule.columns.occurred_at, &progress.held)? {
+                        let decided = rule.dates.layout_on_clock(decided, progress.first_time.as_deref());
                         progress.release(&decided, rule, lookup, take)?;
                         progress.layout = Some(decided);
                         if stop_once_decided {

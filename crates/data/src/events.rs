@@ -558,7 +558,7 @@ pub fn aggregate(
             }
         }
     };
-    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format), &keys, notes, &mut count)?;
+    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format).on(config.time_zone.as_ref()), &keys, notes, &mut count)?;
     stats.rows = read.rows;
     stats.layout = Some(read.layout);
     stats.marked_utc = read.marked_utc;

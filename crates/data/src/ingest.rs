@@ -228,7 +228,8 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
 fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&DateLayout, bool)>, occurred: Option<(&DateLayout, bool)>) -> Option<String> {
     let zoned = |(layout, marked_utc): (&DateLayout, bool)| layout.is_utc_instant() || marked_utc;
     let (created, occurred) = (created?, occurred?);
-    if zoned(created) == zoned(occurred) {
+    // With `[input] time_zone` the analyst has said which clock the unzoned ones are on.
+    if zoned(created) == zoned(occurred) || config.time_zone.is_some() {
         return None;
     }
     let creation = format!("creation dates ({}, column {:?})", lead_files.first()?.display(), config.created_at_column.as_deref()?);
@@ -241,7 +242,7 @@ fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&Dat
         _ => "are marked UTC (a time ending in Z, or a Parquet time zone)",
     };
     Some(format!(
-        "the {with} {read_as}, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset; export both in UTC or both with their zone"
+        "the {with} {read_as}, but the {without} have none and are read as written: if those are local time, every engagement window is off by the zone's offset: set [input] time_zone to the zone they are written in (an IANA name such as \"Europe/Berlin\" or \"America/New_York\", the CRM user's time zone), or export both in UTC"
     ))
 }
 

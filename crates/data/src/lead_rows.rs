@@ -181,7 +181,7 @@ impl LeadRows {
         let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
         match &config.created_at_column {
             Some(column) => {
-                let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format), missing)?;
+                let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format).on(config.time_zone.as_ref()), missing)?;
                 self.created_layouts.push((dates.layout, dates.marked_utc));
                 let times = dates.values;
                 if let Some(row) = times.iter().position(Option::is_none) {
@@ -289,7 +289,7 @@ impl LeadRows {
         }
         let start = self.decided_at.len();
         let decided_lead = |row: usize| self.outcomes[start + row] != Outcome::Open;
-        let rule = DateRule::configured_by(&decided.date_format, "[columns] decided_at_format");
+        let rule = DateRule::configured_by(&decided.date_format, "[columns] decided_at_format").on(config.time_zone.as_ref());
         let dates = cells::timestamps_of_rows(table, &decided.column, &rule, &config.csv.missing, &decided_lead)?;
         self.decided_at.extend(dates.values);
         Ok(())

@@ -96,7 +96,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
     let created_and_features = || -> Result<_, DataError> {
         let created_format = recorded(&inputs.created_at_format);
         let created = match &inputs.created_at_column {
-            Some(c) => Some(cells::timestamps(&table, c, &model_dates(&created_format), &inputs.missing)?.values),
+            Some(c) => Some(cells::timestamps(&table, c, &model_dates(&created_format).on(inputs.time_zone.as_ref()), &inputs.missing)?.values),
             None => None,
         };
         Ok((created, recipe_columns(&table, &inputs.missing, (inputs.decimal, mqlcal_scorecard::ReadBy::Model), &recipes)))
@@ -346,7 +346,7 @@ fn sum_events(
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-    for_each_event(path, csv, &names, &model_dates(&occurred_format), &keys, notes, &mut take)?;
+    for_each_event(path, csv, &names, &model_dates(&occurred_format).on(inputs.time_zone.as_ref()), &keys, notes, &mut take)?;
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j].iter_mut().for_each(|v| *v = rule.finish(*v));
@@ -384,5 +384,6 @@ fn model_dates(format: &DateFormat) -> DateRule<'_> {
             DateFormat::Fixed(_) => "as the model's training data wrote them; its inputs record the format",
             DateFormat::Auto => "this model file predates recorded date formats; refit it to record one",
         }),
+        zone: None,
     }
 }

@@ -13,6 +13,7 @@ mod rule;
 mod score;
 mod sheet;
 mod spelling;
+mod time_zone;
 pub mod export;
 pub use calibration::{interpolate, CalibrationMethod, CalibrationTable, WholeScores};
 pub use dates::{civil_to_days, compact_pattern, dmy_parts, looks_like_serial_days, month_name_pattern, numeric_date, short_year_patterns, unix_layout, DateLayout, DatePart, LastDay};
@@ -31,6 +32,7 @@ pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, 
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
 pub use spelling::{level_key, spelled_levels, spelling, yes_or_no, SpelledLevel};
+pub use time_zone::TimeZone;
 
 /// The model file format version a model is written as unless it needs a newer one
 /// ([`Model::needed_schema_version`]): readers of version 1 read it.
@@ -44,7 +46,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// (`inputs.events_key_column`). A reader of an older version would misread each (an
 /// exact match of the level alone; events from creation only; ids as written; events by
 /// the id), so such a model is written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 6;
+pub const NEWEST_SCHEMA_VERSION: u32 = 7;
 
 #[cfg(test)]
 mod tests {
@@ -165,10 +167,13 @@ mod tests {
         // Events named by another leads column than the id need version 6.
         m.inputs = Some(Inputs { window_days: Some(30), events_key_column: Some("email".into()), ..Default::default() });
         needs(&mut m, 6, "schema_version 5, but the events name leads by another column than the id (inputs.events_key_column), which needs schema_version 6: a reader of version 5 would match the events to the ids and lose them");
-        m.schema_version = 7;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 6"));
+        // Instants moved onto a time zone's wall clock need version 7.
+        m.inputs = Some(Inputs { window_days: Some(30), time_zone: Some(crate::TimeZone::named("Europe/Berlin").unwrap()), ..Default::default() });
+        needs(&mut m, 7, "schema_version 6, but its times are read on a time zone's wall clock (inputs.time_zone), which needs schema_version 7: a reader of version 6 would read instants as UTC");
+        m.schema_version = 8;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 7"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
-        m.schema_version = 6;
+        m.schema_version = 7;
         let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();
         for (share, ok) in [(0.0, true), (1.0, true), (0.25, true), (1.5, false), (-0.1, false)] {
             training.level_shares = [("industry=healthcare".to_string(), share)].into();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{formatted_number, DateLayout, DecimalMark, IdCase, ReadBy};
+use crate::{formatted_number, DateLayout, DecimalMark, IdCase, ReadBy, TimeZone};
 
 /// What a model reads from the leads and events files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -42,6 +42,10 @@ pub struct Inputs {
     /// it is not `id_column` (events keyed by e-mail, leads by the CRM's record id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_key_column: Option<String>,
+    /// `[input] time_zone`: the wall clock times are read on; instants (a recorded layout
+    /// that reads one: `iso_zoned`, Unix time) are moved onto it (not recorded when UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<TimeZone>,
 }
 
 /// Column names of the events file (one row per event).
@@ -59,10 +63,31 @@ impl Inputs {
     /// Read every date as ISO text, DATE or TIMESTAMP (a warehouse's loader types the
     /// columns, whatever layout the training files wrote them in): what the scoring
     /// query of `mqlcal export --dates iso` and `mqlcal score --dates iso` read.
+    /// With a time zone, a column of instants stays one (ISO text with or without a zone,
+    /// read as UTC and moved onto the zone's clock).
     pub fn read_dates_as_iso(&mut self) {
-        self.created_at_format = Some(DateLayout::Iso);
+        let on_clock = self.time_zone.is_some();
+        let iso = |layout: &Option<DateLayout>| match layout {
+            Some(layout) if on_clock && layout.is_utc_instant() => Some(DateLayout::IsoZoned),
+            _ => Some(DateLayout::Iso),
+        };
+        self.created_at_format = iso(&self.created_at_format);
         if let Some(events) = self.event_columns.as_mut() {
-            events.occurred_at_format = Some(DateLayout::Iso);
+            events.occurred_at_format = iso(&events.occurred_at_format);
+        }
+    }
+
+    /// Read the columns of instants as plain ISO: what the SQL export's queries do after
+    /// rewriting them as wall-clock text on the time zone.
+    pub(crate) fn read_instants_as_iso(&mut self) {
+        let iso = |layout: &mut Option<DateLayout>| {
+            if layout.as_ref().is_some_and(DateLayout::is_utc_instant) {
+                *layout = Some(DateLayout::Iso);
+            }
+        };
+        iso(&mut self.created_at_format);
+        if let Some(events) = self.event_columns.as_mut() {
+            iso(&mut events.occurred_at_format);
         }
     }
 

@@ -81,7 +81,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     // leads_clean: the scoring query's columns, then the creation time as a timestamp, the segments and the outcome read.
     let mut extra = Vec::new();
     let created = match &inputs.created_at_column {
-        Some(c) => Some(d.date_iso(&query.clean(c), inputs.created_at_format.as_ref())?),
+        Some(c) => Some(d.date_iso(&query.clean(c), query.inputs.created_at_format.as_ref())?),
         None => None,
     };
     match &created {
@@ -95,13 +95,17 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         extra.push(format!("{} AS s{k}", query.clean(segment)));
     }
     extra.push(format!("{} AS outcome_read", outcome_read(&query, &spec.outcome)));
+    // Decision dates that are instants, with a time zone, are moved onto its clock first.
+    let decided_instants: Vec<(&str, &DateLayout)> =
+        spec.decided_at.iter().filter_map(|decided| Some((decided.column, decided.format?))).filter(|(_, layout)| query.moves(layout)).collect();
     if let Some(decided) = &spec.decided_at {
         // Read for won and lost leads only: an open lead's close date is a forecast.
-        let at = d.date_epoch(&query.clean(decided.column), decided.format)?;
+        let layout = if decided_instants.is_empty() { decided.format } else { None };
+        let at = d.date_epoch(&query.clean(decided.column), layout)?;
         extra.push(format!("CASE WHEN {} IN ('won', 'lost') THEN {at} ELSE NULL END AS decided_ts", outcome_read(&query, &spec.outcome)));
     }
     let read: Vec<&str> = spec.segments.iter().map(String::as_str).chain([spec.outcome.column]).chain(spec.decided_at.as_ref().map(|decided| decided.column)).collect();
-    query.leads_clean(&mut sql, leads_table, &extra, &read)?;
+    query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
     if !query.event_signals.is_empty() || latest_events {
@@ -306,6 +310,7 @@ mod tests {
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
             id_case: Default::default(),
             events_key_column: None,
+            time_zone: None,
         }
     }
 
@@ -378,6 +383,30 @@ mod tests {
         assert_eq!(pg.matches("TRANSLATE(").count(), 2, "once a side: {pg}");
         assert!(folded(Dialect::Sqlite).contains("lower(\"id\") AS lead_key"));
         assert_eq!(final_columns(&pg, |q| q[1..q.len() - 1].to_string()), final_columns(&exact, |q| q[1..q.len() - 1].to_string()));
+    }
+
+    /// A time zone with instants on both sides: one `zone_offsets`, each side's instants
+    /// computed once (SQLite told to) and joined to their span, the rest of the query
+    /// reading plain ISO; wall-clock columns, or no zone, leave the query as it was.
+    #[test]
+    fn instants_are_moved_onto_the_time_zone_once_a_side() {
+        let as_of = AsOfRule::Fixed(1_719_705_600);
+        let plain = sql(Dialect::Sqlite, false, as_of);
+        let mut inputs = inputs();
+        inputs.time_zone = Some(crate::TimeZone::named("Europe/Berlin").unwrap());
+        assert_eq!(sql_of(&inputs, Dialect::Sqlite, false, as_of), plain, "no instants: nothing to move");
+        inputs.created_at_format = Some(DateLayout::UnixMillis);
+        inputs.event_columns.as_mut().unwrap().occurred_at_format = Some(DateLayout::IsoZoned);
+        let moved = sql_of(&inputs, Dialect::Sqlite, false, as_of);
+        assert_eq!(moved.matches("zone_offsets AS (").count(), 1, "{moved}");
+        assert!(moved.contains("leads_text_instants AS MATERIALIZED (") && moved.contains("events_text_instants AS MATERIALIZED ("), "{moved}");
+        assert!(moved.contains("FROM leads_text_on_clock") && moved.contains("FROM events_text_on_clock"), "{moved}");
+        assert_eq!(moved.matches("LEFT JOIN zone_offsets z0 ON z0.bucket = ").count(), 2, "{moved}");
+        // 2024-03-31 01:00 UTC: summer time, two hours east, until 2024-10-27 01:00 UTC.
+        assert!(moved.contains("UNION ALL SELECT 54, 1711846800, 1729990800, 7200"), "{moved}");
+        assert_eq!(final_columns(&moved, |q| q[1..q.len() - 1].to_string()), final_columns(&plain, |q| q[1..q.len() - 1].to_string()));
+        let pg = sql_of(&inputs, Dialect::Postgres, false, as_of);
+        assert!(!pg.contains("MATERIALIZED") && pg.contains("FROM leads_text\n  OFFSET 0"), "PostgreSQL keeps its own fence: {pg}");
     }
 
     #[test]
