@@ -1463,6 +1463,36 @@ fn init_drafts_ids_matched_ignoring_case() {
     assert!(!draft.contains("id_case"), "{draft}");
 }
 
+/// Creation dates on a wall clock beside event times in UTC ending in Z (a CRM report
+/// beside its API): `init` cannot know the zone, so it drafts `time_zone` commented out,
+/// with a CHECK saying why; uncommented with the zone the times were written in, validate
+/// says nothing of clocks and the feature table is the plain sample's. Written alike,
+/// nothing is drafted.
+#[test]
+fn init_names_the_time_zone_when_one_file_writes_instants_and_the_other_wall_clock_times() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    assert!(!plain.contains("time_zone"), "{plain}");
+    berlin_utc_copy(&repo_root().join("notebooks-data/events.csv"), &d.join("events.csv"), 1);
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(
+        draft.contains("# time_zone = \"America/New_York\"   # CHECK: the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none. If the times without a zone are local time"),
+        "{draft}"
+    );
+    assert!(err.contains("[input] time_zone, commented out (CHECK: the event times are instants"), "{err}");
+    let on_berlin = draft.replace("# time_zone = \"America/New_York\"", "time_zone = \"Europe/Berlin\"");
+    write(d, "berlin.toml", on_berlin);
+    let out = validated(d, "berlin.toml");
+    assert!(!out.contains("zone's offset"), "{out}");
+    let (code, _, err) = run_in(d, &["features", "--config", "berlin.toml", "--output", "berlin.csv"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::copy(repo_root().join("notebooks-data/events.csv"), d.join("events.csv")).unwrap();
+    let (code, _, err) = run_in(d, &["features", "--config", "plain.toml", "--output", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(d.join("berlin.csv")).unwrap(), std::fs::read(d.join("plain.csv")).unwrap(), "moved onto Berlin's clock: the plain table");
+}
+
 /// Events keyed by an `Email` column a tenth of the leads lack (contacts sales entered
 /// without one): it cannot be the id (blank for some), so `init` keeps the record id and
 /// drafts `[columns] events_key = "Email"` (GUESS, with the counts), which validate and

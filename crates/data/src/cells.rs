@@ -223,6 +223,19 @@ pub struct Dates {
     pub marked_utc: bool,
 }
 
+impl Dates {
+    /// The times are instants rather than wall-clock time as written ([`are_instants`]).
+    pub fn are_instants(&self) -> bool {
+        are_instants(&self.layout, self.marked_utc)
+    }
+}
+
+/// Times read by `layout` whose column says UTC or not (`Dates::marked_utc`) are instants:
+/// a zone, Unix time, ISO ending in Z, a Parquet time zone; otherwise wall-clock time.
+pub fn are_instants(layout: &DateLayout, marked_utc: bool) -> bool {
+    layout.is_utc_instant() || marked_utc
+}
+
 /// An ISO time that ends in `Z`: in UTC, though read as plain ISO.
 pub fn ends_in_utc_z(text: &str) -> bool {
     text.trim_end().ends_with(['Z', 'z'])

@@ -99,9 +99,18 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
     let mut guesses = Vec::new();
     let mut t = String::new();
     let ignore_case = events_look.as_ref().and_then(|e| e.ignore_case.as_deref());
-    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case);
+    // Creation dates on a wall clock beside event times that are instants, or the other
+    // way round: which zone the wall clock is, no data can say.
+    let clocks = events_look.as_ref().filter(|e| look.date.is_some() && e.occurred_instants != look.created_instants).map(|e| match e.occurred_instants {
+        true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
+        false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
+    });
+    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case, clocks);
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
+    }
+    if let Some(clocks) = clocks {
+        guesses.push(format!("[input] time_zone, commented out (CHECK: {clocks}; name the zone those are written in)"));
     }
     if look.decimal == DecimalMark::Comma {
         guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
@@ -139,6 +148,8 @@ struct LeadsLook {
     date_serial: bool,
     /// Each row's creation time and month (empty without a date column).
     created: Vec<Option<i64>>,
+    /// The creation times are instants (a zone or Z, Unix time) rather than wall-clock time.
+    created_instants: bool,
     months: Vec<Option<i32>>,
     /// The outcome column has won values and no lost ones: drafted with open_after_days.
     never_lost: bool,
@@ -312,11 +323,10 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     // Each lead's creation month: the cohorts init drafts, the months the sales guess
     // spreads the leads over, and the columns that only say when a lead was created.
     let plausible = PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None);
-    let created: Vec<Option<i64>> = date
-        .as_deref()
-        .and_then(|column| {
-            cells::timestamps(&table, column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok()
-        })
+    let created_dates =
+        date.as_deref().and_then(|column| cells::timestamps(&table, column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok());
+    let created_instants = created_dates.as_ref().is_some_and(cells::Dates::are_instants);
+    let created: Vec<Option<i64>> = created_dates
         // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
         // (the default [input] earliest_date and latest_date); init's guesses leave it out.
         .map(|dates| dates.values.into_iter().map(|t| t.filter(|t| plausible.contains(t))).collect())
@@ -382,7 +392,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -478,6 +488,8 @@ struct EventsLook {
     key_instead: Option<(String, String)>,
     /// Why `[input] id_case = "ignore"` is drafted: the events write the leads' ids in another case.
     ignore_case: Option<String>,
+    /// The event times are instants (a zone or Z, Unix time) rather than wall-clock time.
+    occurred_instants: bool,
     /// `[columns] events_key` to draft, with why: a column unique where filled (an e-mail
     /// some leads lack) the events name leads by, the id staying.
     events_key: Option<(String, String)>,
@@ -536,7 +548,9 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
-    let times = cells::timestamps(&ev, &occurred, &cells::DateRule::configured(&drafted_format(occurred_serial)), &csv.missing).ok().map(|t| t.values);
+    let times = cells::timestamps(&ev, &occurred, &cells::DateRule::configured(&drafted_format(occurred_serial)), &csv.missing).ok();
+    let occurred_instants = times.as_ref().is_some_and(cells::Dates::are_instants);
+    let times = times.map(|t| t.values);
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
@@ -570,7 +584,7 @@ fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: 
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case, occurred_instants })
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -791,7 +805,17 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
     }
 }
 
-fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions, decimal: DecimalMark, ignore_case: Option<&str>) {
+#[allow(clippy::too_many_arguments)]
+fn render_input(
+    t: &mut String,
+    leads: &Path,
+    events: Option<&Path>,
+    config_path: &Path,
+    options: &InitOptions,
+    decimal: DecimalMark,
+    ignore_case: Option<&str>,
+    clocks: Option<&str>,
+) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS; leakage suspects and columns that only say when a lead was created (CREATION PERIOD) are commented out.");
@@ -821,6 +845,12 @@ fn render_input(t: &mut String, leads: &Path, events: Option<&Path>, config_path
     let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"");
     if let Some(why) = ignore_case {
         let _ = writeln!(t, "id_case = \"ignore\"   # GUESS: {why}");
+    }
+    if let Some(clocks) = clocks {
+        let _ = writeln!(
+            t,
+            "# time_zone = \"America/New_York\"   # CHECK: {clocks}. If the times without a zone are local time (a CRM report's), name their zone (an IANA name, the CRM user's time zone) and uncomment: otherwise every window is off by its offset"
+        );
     }
     let _ = writeln!(t);
 

@@ -226,7 +226,7 @@ fn agreed_layout(rows: &LeadRows, stats: &mut IngestStats) -> Option<DateLayout>
 /// layout and whether its cells say UTC where the layout does not (`Dates::marked_utc`:
 /// an ISO `Z`, as the CRMs' APIs write times).
 fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&DateLayout, bool)>, occurred: Option<(&DateLayout, bool)>) -> Option<String> {
-    let zoned = |(layout, marked_utc): (&DateLayout, bool)| layout.is_utc_instant() || marked_utc;
+    let zoned = |(layout, marked_utc): (&DateLayout, bool)| crate::cells::are_instants(layout, marked_utc);
     let (created, occurred) = (created?, occurred?);
     // With `[input] time_zone` the analyst has said which clock the unzoned ones are on.
     if zoned(created) == zoned(occurred) || config.time_zone.is_some() {
