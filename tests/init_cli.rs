@@ -1487,6 +1487,11 @@ fn init_names_the_time_zone_when_one_file_writes_instants_and_the_other_wall_clo
     assert!(!out.contains("zone's offset"), "{out}");
     let (code, _, err) = run_in(d, &["features", "--config", "berlin.toml", "--output", "berlin.csv"]);
     assert_eq!(code, 0, "{err}");
+    // The report says which clock the times are on.
+    let (code, _, err) = run_in(d, &["recalibrate", "--config", "berlin.toml", "--out", "run"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(d.join("run/report/report.md")).unwrap();
+    assert!(report.contains("Times are Europe/Berlin wall-clock time ([input] time_zone)"), "{report}");
     std::fs::copy(repo_root().join("notebooks-data/events.csv"), d.join("events.csv")).unwrap();
     let (code, _, err) = run_in(d, &["features", "--config", "plain.toml", "--output", "plain.csv"]);
     assert_eq!(code, 0, "{err}");

@@ -288,8 +288,16 @@ fn instants_moved_onto_the_time_zone_give_the_plain_feature_table_in_mqlcal_and_
     assert!(moved == plain, "moved onto the wall clock, the same table");
     let text = text.replacen("date_format = \"auto\"", "date_format = \"iso\"", 1).replacen("date_format = \"auto\"", "date_format = \"iso_zoned\"", 1);
     assert!(text.matches("date_format = \"iso").count() == 2 && text.contains("berlin_events.csv"), "{text}");
-    write(dir.path(), "mqlcal.toml", text);
+    write(dir.path(), "mqlcal.toml", &text);
     engines_give_the_table(dir.path(), &config, &events, &moved, as_of);
+    // UTC written without a zone (a warehouse's TIMESTAMP_NTZ): `iso_zoned` reads it as UTC,
+    // so it is an instant and is moved alike.
+    let bare = std::fs::read_to_string(&events).unwrap().replace("Z,", ",");
+    assert!(!bare.contains('Z'));
+    let bare_events = write(dir.path(), "bare_events.csv", bare);
+    write(dir.path(), "mqlcal.toml", text.replace("berlin_events.csv", "bare_events.csv"));
+    assert!(mqlcal_features(dir.path(), &config) == plain, "the same instants, the same table");
+    engines_give_the_table(dir.path(), &config, &bare_events, &plain, as_of);
 }
 
 /// Creation times in Unix milliseconds and event times in Unix seconds (some with a
@@ -438,6 +446,30 @@ fn decision_dates_end_windows_in_mqlcal_and_sql() {
     assert_eq!(cut.0, before.0);
     assert_ne!(cut.1, before.1, "the decisions change features");
     engines_give_the_table(dir.path(), &config, &events_csv(), &cut, as_of);
+
+    // The decision dates as Unix milliseconds (a CRM API's close dates) of the instants their
+    // Berlin wall-clock times name, by chrono-tz, read on Berlin's clock: the table of those
+    // instants written back as Berlin wall-clock text (chrono-tz again; the same as the
+    // dates above but where daylight saving skips the hour), in mqlcal and in SQL, where an
+    // open lead's "TBD" is never parsed (the instants' CTE reads decided leads' cells only).
+    let (header, rows) = read_csv(&leads);
+    let k = header.iter().position(|h| h == "closed_at").unwrap();
+    let (mut unix, mut wall) = (rows.clone(), rows);
+    for (u, w) in unix.iter_mut().zip(wall.iter_mut()).filter(|(u, _)| !u[k].is_empty() && u[k] != "TBD") {
+        let instant = berlin_instant(chrono::NaiveDateTime::parse_from_str(&u[k], "%Y-%m-%dT%H:%M:%S").unwrap());
+        u[k] = instant.and_utc().timestamp_millis().to_string();
+        w[k] = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Berlin, &instant).naive_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+    }
+    write_csv(&leads, &header, &wall);
+    let on_wall = mqlcal_features(dir.path(), &config);
+    let moved_rows = on_wall.1.iter().zip(&cut.1).filter(|(a, b)| a != b).count();
+    assert!(moved_rows <= 3, "only decisions in the skipped hour move: {moved_rows}");
+    write_csv(&leads, &header, &unix);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1).replacen("decided_at = \"closed_at\"\n", "decided_at = \"closed_at\"\ndecided_at_format = \"unix_ms\"\n", 1);
+    write(dir.path(), "mqlcal.toml", text);
+    assert!(mqlcal_features(dir.path(), &config) == on_wall, "the same decisions on Berlin's clock");
+    engines_give_the_table(dir.path(), &config, &events_csv(), &on_wall, as_of);
 }
 
 /// An export whose only outcome is a conversion date (`[outcome] filled_is = "won"`,

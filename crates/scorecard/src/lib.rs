@@ -43,9 +43,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// version 4: an engagement window that starts before creation
 /// (`inputs.starts_before_seconds`); version 5: ids matched ignoring case
 /// (`inputs.id_case`); version 6: events matched by another leads column than the id
-/// (`inputs.events_key_column`). A reader of an older version would misread each (an
-/// exact match of the level alone; events from creation only; ids as written; events by
-/// the id), so such a model is written as the version it needs and older readers refuse it.
+/// (`inputs.events_key_column`); version 7: times read on a time zone's wall clock
+/// (`inputs.time_zone`). A reader of an older version would misread each (an exact match
+/// of the level alone; events from creation only; ids as written; events by the id;
+/// instants as UTC), so such a model is written as the version it needs and older readers refuse it.
 pub const NEWEST_SCHEMA_VERSION: u32 = 7;
 
 #[cfg(test)]

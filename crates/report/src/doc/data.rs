@@ -58,6 +58,12 @@ pub(super) fn section(inputs: &ReportInputs, p: &Prepared) -> Section {
             b.volume_months.join(", ")
         )));
     }
+    if let Some(zone) = p.model.inputs.as_ref().and_then(|i| i.time_zone.as_ref()) {
+        blocks.push(Block::Paragraph(format!(
+            "Times are {} wall-clock time ([input] time_zone): times written without a zone are read as written, and instants (a zone, Z or Unix time) were moved onto that clock, so windows, cohorts and months are the CRM's own.",
+            zone.name()
+        )));
+    }
     if !b.not_yet_judged.is_empty() {
         let later: Vec<String> = b
             .maturity

@@ -334,7 +334,7 @@ impl Dialect {
         let spans = zone.spans();
         let (first, last) = (spans.first().copied().unwrap_or((0, 0, 0)), spans.last().copied().unwrap_or((0, 0, 0)));
         let east = format!("COALESCE({z}.east, CASE WHEN {utc} < {} THEN {} ELSE {} END)", first.0, first.2, last.2);
-        let wall = self.plus_seconds(&self.timestamp("'1970-01-01 00:00:00'"), &format!("{utc} + {east}"));
+        let wall = self.plus_seconds(&self.timestamp("'1970-01-01 00:00:00'"), &format!("({utc} + {east})"));
         format!("CASE WHEN {utc} IS NULL THEN NULL ELSE {} END", self.timestamp_text(&wall))
     }
 
@@ -359,7 +359,8 @@ impl Dialect {
         let wall_length = format!("(CASE WHEN {sign_at} BETWEEN 1 AND 8 THEN 10 + {sign_at} ELSE 19 END)");
         let wall = self.trim(&self.substr(&named_dropped, "1", Some(&wall_length)));
         let digits = format!("REPLACE({}, ':', '')", self.substr(&after_date, &format!("{sign_at} + 1"), None));
-        let hours = format!("CAST({} AS {})", self.substr(&digits, "1", Some("2")), self.integer_type());
+        // A date alone has no offset digits: '' is no number in most engines, so 0 as for minutes.
+        let hours = format!("CAST(COALESCE(NULLIF({}, ''), '0') AS {})", self.substr(&digits, "1", Some("2")), self.integer_type());
         let minutes = format!("CAST(COALESCE(NULLIF({}, ''), '0') AS {})", self.substr(&digits, "3", Some("2")), self.integer_type());
         let sign = self.substr(&after_date, &sign_at, Some("1"));
         let east_of_utc =
@@ -512,6 +513,17 @@ fn distinct<'c>(columns: &[&'c str]) -> Vec<&'c str> {
     distinct
 }
 
+/// A column of instants a query moves onto the time zone's clock ([`Query::on_clock`]), by
+/// its recorded layout, and the condition under which a cell is read at all (None:
+/// always): a cell the query never reads otherwise (an open deal's forecast "TBD") is
+/// not parsed either, and cannot fail the query.
+#[derive(Clone)]
+pub(crate) struct Instants<'c> {
+    pub(crate) column: &'c str,
+    pub(crate) layout: &'c DateLayout,
+    pub(crate) read_when: Option<String>,
+}
+
 /// `inputs.time_zone` and the recorded layouts of the date columns that hold instants
 /// (None: wall-clock times, read as written).
 struct Clock<'a> {
@@ -648,11 +660,15 @@ impl<'a> Query<'a> {
     /// zone, in CTEs `{text}_instants` (the instants in Unix seconds, computed once) and
     /// `{text}_on_clock` (each joined to its span of `zone_offsets`, written before the
     /// first); returns the CTE to read from.
-    fn on_clock(&self, sql: &mut String, text: &str, columns: &[&str], instants: &[(&str, &DateLayout)]) -> Result<String, ExportError> {
+    fn on_clock(&self, sql: &mut String, text: &str, columns: &[&str], instants: &[Instants<'_>]) -> Result<String, ExportError> {
         let Some(zone) = self.clock.as_ref().map(|c| c.zone).filter(|_| !instants.is_empty()) else { return Ok(text.to_string()) };
         let mut utc = Vec::new();
-        for (k, (column, layout)) in instants.iter().enumerate() {
-            utc.push(format!("    {} AS utc{k}", self.d.date_epoch(&self.clean(column), Some(layout))?));
+        for (k, instant) in instants.iter().enumerate() {
+            let epoch = self.d.date_epoch(&self.clean(instant.column), Some(instant.layout))?;
+            utc.push(match &instant.read_when {
+                Some(condition) => format!("    CASE WHEN {condition} THEN {epoch} ELSE NULL END AS utc{k}"),
+                None => format!("    {epoch} AS utc{k}"),
+            });
         }
         if !self.zone_offsets_written.replace(true) {
             let _ = writeln!(sql, ", {}", self.d.zone_offsets(zone));
@@ -660,7 +676,7 @@ impl<'a> Query<'a> {
         let _ = writeln!(sql, ", {text}_instants AS {}(\n  SELECT *,\n{}\n  FROM {text}{}\n)", self.d.materialized(), utc.join(",\n"), self.d.computed_once());
         let select: Vec<String> = distinct(columns)
             .into_iter()
-            .map(|c| match instants.iter().position(|(column, _)| *column == c) {
+            .map(|c| match instants.iter().position(|instant| instant.column == c) {
                 Some(k) => format!("    {} AS {}", self.d.wall_clock(&format!("i.utc{k}"), &format!("z{k}"), zone), self.q(c)),
                 None => format!("    i.{}", self.q(c)),
             })
@@ -724,7 +740,7 @@ impl<'a> Query<'a> {
         leads_table: &str,
         extra: &[String],
         extra_columns: &[&str],
-        more_instants: &[(&str, &DateLayout)],
+        more_instants: &[Instants<'_>],
     ) -> Result<(), ExportError> {
         let d = self.d;
         let mut read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
@@ -737,7 +753,8 @@ impl<'a> Query<'a> {
         }
         let _ = writeln!(sql, "WITH {}", self.text_cte("leads_text", leads_table, &read));
         let created = self.clock.as_ref().and_then(|c| self.inputs.created_at_column.as_deref().zip(c.created.as_ref()));
-        let instants: Vec<(&str, &DateLayout)> = created.into_iter().chain(more_instants.iter().copied()).collect();
+        let created = created.map(|(column, layout)| Instants { column, layout, read_when: None });
+        let instants: Vec<Instants<'_>> = created.into_iter().chain(more_instants.iter().cloned()).collect();
         let from = self.on_clock(sql, "leads_text", &read, &instants)?;
         let _ = writeln!(sql, ", leads_clean AS (\n  SELECT");
         let mut select = vec![format!("    {} AS lead_id", self.q(&self.inputs.id_column))];
@@ -782,7 +799,7 @@ impl<'a> Query<'a> {
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
         let columns = [ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
         let _ = writeln!(sql, ", {}", self.text_cte("events_text", events_table, &columns));
-        let occurred = self.clock.as_ref().and_then(|c| c.occurred.as_ref()).map(|layout| (ev.occurred_at.as_str(), layout));
+        let occurred = self.clock.as_ref().and_then(|c| c.occurred.as_ref()).map(|layout| Instants { column: &ev.occurred_at, layout, read_when: None });
         let from = self.on_clock(sql, "events_text", &columns, &occurred.into_iter().collect::<Vec<_>>())?;
         if cells == EventCells::Cleaned {
             let time = d.date_iso(&self.clean(&ev.occurred_at), ev.occurred_at_format.as_ref())?;

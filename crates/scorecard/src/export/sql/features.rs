@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::{Dialect, EventCells, ExportError, Query, SumOf};
+use super::{Dialect, EventCells, ExportError, Instants, Query, SumOf};
 use crate::{DateLayout, Inputs, Period, Recipe};
 
 /// The leads table's outcome column and what its cells mean (`[columns] outcome`, `[outcome]`).
@@ -95,9 +95,15 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         extra.push(format!("{} AS s{k}", query.clean(segment)));
     }
     extra.push(format!("{} AS outcome_read", outcome_read(&query, &spec.outcome)));
-    // Decision dates that are instants, with a time zone, are moved onto its clock first.
-    let decided_instants: Vec<(&str, &DateLayout)> =
-        spec.decided_at.iter().filter_map(|decided| Some((decided.column, decided.format?))).filter(|(_, layout)| query.moves(layout)).collect();
+    // Decision dates that are instants, with a time zone, are moved onto its clock first
+    // (read, as below, for won and lost leads only).
+    let decided_instants: Vec<Instants<'_>> = spec
+        .decided_at
+        .iter()
+        .filter_map(|decided| Some((decided.column, decided.format?)))
+        .filter(|(_, layout)| query.moves(layout))
+        .map(|(column, layout)| Instants { column, layout, read_when: Some(format!("{} IN ('won', 'lost')", outcome_read(&query, &spec.outcome))) })
+        .collect();
     if let Some(decided) = &spec.decided_at {
         // Read for won and lost leads only: an open lead's close date is a forecast.
         let layout = if decided_instants.is_empty() { decided.format } else { None };
