@@ -62,6 +62,11 @@ fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: 
     std::fs::read_to_string(dir.join(&query)).unwrap()
 }
 
+/// The model file `backtest --out bt` wrote in `dir`.
+fn bt_model(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap()
+}
+
 /// "2024-03-05" → "05/03/2024"; "2023-11-15T18:22:01" → "15.11.2023 18:22" (day first).
 fn day_first(iso: &str, separator: char, with_time: bool) -> String {
     let (date, time) = iso.split_once('T').unwrap_or((iso, ""));
@@ -114,7 +119,7 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
         let events = dir.path().join("events.csv");
         let ours = backtest_and_score(dir.path(), &config, &events);
         assert_eq!(ours.len(), 20000);
-        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+        let model: serde_json::Value = bt_model(dir.path());
         assert_eq!(model["inputs"]["created_at_format"], created);
         assert_eq!(model["inputs"]["event_columns"]["occurred_at_format"], occurred);
 
@@ -225,7 +230,7 @@ fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
     let data = repo_root().join("notebooks-data");
     let (with_events, config, plain) = plain_sample(dir.path());
     let signals = |dir: &Path| -> serde_json::Value {
-        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap();
+        let model: serde_json::Value = bt_model(dir);
         model["signals"].clone()
     };
     let plain_signals = signals(dir.path());
@@ -247,7 +252,7 @@ fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
     write(dir.path(), "mqlcal.toml", with_events(&events));
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let zoned = backtest_and_score(dir.path(), &config, &events);
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value = bt_model(dir.path());
     assert_eq!(model["inputs"]["created_at_format"], "iso_zoned");
     assert_eq!(model["inputs"]["event_columns"]["occurred_at_format"], "iso_zoned");
     assert_eq!(signals(dir.path()), plain_signals, "the same instants train the same points");
@@ -317,7 +322,7 @@ fn reason_codes_show_the_capped_group() {
     backtest_and_score(dir.path(), &config, &repo_root().join("notebooks-data/events.csv"));
     let (header, rows) = read_csv(&dir.path().join("scores.csv"));
     let reasons: Vec<usize> = (1..=3).map(|k| header.iter().position(|h| h == &format!("reason_{k}")).unwrap()).collect();
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value = bt_model(dir.path());
     let points = |name: &str| model["signals"].as_array().unwrap().iter().find(|s| s["name"] == name).map(|s| s["points"].as_i64().unwrap());
     let (blog, ebook) = (points("blog").unwrap(), points("ebook").unwrap());
     assert!(blog > 0 && ebook > 0, "blog {blog} and ebook {ebook} points both add");
@@ -351,7 +356,6 @@ fn reason_codes_show_the_capped_group() {
 fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
-    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
     let events = dir.path().join("events.csv");
     let written = |_: usize, at: chrono::NaiveDateTime| at.format("%a, %b %-d, %Y %-I:%M:%S %p").to_string();
     let detected = ("%d-%b-%y", "%a, %b %d, %Y %I:%M:%S %p");
@@ -401,8 +405,8 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     write(dir.path(), "mqlcal.toml", with_events(&events));
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let clocked = backtest_and_score(dir.path(), &config, &events);
-    assert_eq!(model(dir.path())["inputs"]["created_at_format"], "day_first");
-    assert_eq!(model(dir.path())["inputs"]["event_columns"]["occurred_at_format"], "%m/%d/%Y, %I:%M:%S %p");
+    assert_eq!(bt_model(dir.path())["inputs"]["created_at_format"], "day_first");
+    assert_eq!(bt_model(dir.path())["inputs"]["event_columns"]["occurred_at_format"], "%m/%d/%Y, %I:%M:%S %p");
     assert!(clocked != plain, "the times of day move events across the windows' ends");
     for engine in ["sqlite", "duckdb", "postgres"] {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &clocked);
@@ -435,7 +439,7 @@ fn detected_and_scored_as_plain(
 ) -> (impl Fn(&Path) -> String, PathBuf, HashMap<String, Vec<String>>) {
     let data = repo_root().join("notebooks-data");
     let (with_events, config, plain) = plain_sample(dir);
-    let model = || -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
+    let model = || -> serde_json::Value { bt_model(dir) };
     let plain_model = model();
     times_copy(&data.join("leads.csv"), &dir.join("leads.csv"), 1, created);
     let events = dir.join("events.csv");
@@ -464,8 +468,7 @@ fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
     let (with_events, config, plain) = plain_sample(dir.path());
-    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
-    let plain_model = model(dir.path());
+    let plain_model = bt_model(dir.path());
 
     unix_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, true);
     // Creation times in UTC, event times as written: validate says windows may be off.
@@ -478,7 +481,7 @@ fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     write(dir.path(), "mqlcal.toml", with_events(&events));
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let unix = backtest_and_score(dir.path(), &config, &events);
-    let unix_model = model(dir.path());
+    let unix_model = bt_model(dir.path());
     assert_eq!(unix_model["inputs"]["created_at_format"], "unix_ms");
     assert_eq!(unix_model["inputs"]["event_columns"]["occurred_at_format"], "unix_seconds");
     assert_eq!(unix_model["signals"], plain_model["signals"], "the same instants train the same points");
@@ -499,8 +502,7 @@ fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and
     let dir = tempfile::tempdir().unwrap();
     let data = repo_root().join("notebooks-data");
     let (with_events, config, plain) = plain_sample(dir.path());
-    let model = |dir: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.join("bt/model.json")).unwrap()).unwrap() };
-    let plain_model = model(dir.path());
+    let plain_model = bt_model(dir.path());
 
     serial_copy(&data.join("leads.csv"), &dir.path().join("leads.csv"), 1, false);
     let events = dir.path().join("events.csv");
@@ -515,7 +517,7 @@ fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and
     write(dir.path(), "mqlcal.toml", text);
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let serial = backtest_and_score(dir.path(), &config, &events);
-    let serial_model = model(dir.path());
+    let serial_model = bt_model(dir.path());
     assert_eq!(serial_model["inputs"]["created_at_format"], "excel_serial");
     assert_eq!(serial_model["inputs"]["event_columns"]["occurred_at_format"], "excel_serial_1904");
     assert_eq!(serial_model["signals"], plain_model["signals"], "the same times train the same points");
@@ -569,7 +571,7 @@ fn a_window_starting_before_creation_scores_alike_in_the_scorer_and_sql() {
             .replace("window_days = 30\n", "window_days = 30\nstarts_before_seconds = 60\n"),
     );
     let ours = backtest_and_score(d, &config, &events);
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value = bt_model(d);
     assert_eq!(model["inputs"]["starts_before_seconds"], 60);
     let demo_points = model["signals"].as_array().unwrap().iter().find(|s| s["name"] == "demo_request").unwrap()["points"].as_i64().unwrap();
     assert!(demo_points > 0, "the demo requests count: {demo_points}");
@@ -622,7 +624,7 @@ fn ids_matched_ignoring_case_score_alike_in_the_scorer_and_sql() {
         sample.replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n").replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1),
     );
     let ours = backtest_and_score(d, &config, &events);
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value = bt_model(d);
     assert_eq!(model["inputs"]["id_case"], "ignore");
     for engine in ["sqlite", "duckdb", "postgres"] {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
@@ -656,7 +658,7 @@ fn events_keyed_by_another_column_score_alike_in_the_scorer_and_sql() {
     let events = d.join("events.csv");
     let ours = backtest_and_score(d, &config, &events);
     assert_eq!(ours.len(), 20000);
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value = bt_model(d);
     assert_eq!((model["schema_version"].as_i64(), model["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
     assert!(blank.iter().all(|id| ours.contains_key(id)));
     for engine in ["sqlite", "duckdb", "postgres"] {
@@ -681,7 +683,7 @@ fn instants_moved_onto_the_time_zone_score_as_the_plain_sample_in_the_scorer_and
     let d = dir.path();
     let data = repo_root().join("notebooks-data");
     let (with_events, config, plain) = plain_sample(d);
-    let model = || -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap() };
+    let model = || -> serde_json::Value { bt_model(d) };
     let plain_model = model();
     let on_berlin = |text: String| text.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1);
 

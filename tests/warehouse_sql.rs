@@ -27,6 +27,11 @@ fn events_csv() -> PathBuf {
     repo_root().join("notebooks-data/events.csv")
 }
 
+/// The text of `config` with the sample's events file replaced by `events`.
+fn config_reading_events(config: &Path, events: &Path) -> String {
+    std::fs::read_to_string(config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()))
+}
+
 /// `mqlcal features` of `config` into `features.csv`.
 fn mqlcal_features(dir: &Path, config: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let (code, _, err) = run_in(dir, &["features", "--config", config.to_str().unwrap(), "-o", "features.csv"]);
@@ -250,8 +255,7 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
     zoned_copy(&leads, &leads, 1);
     let events = dir.path().join("zoned_events.csv");
     zoned_copy(&events_csv(), &events, 1);
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text = text.replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = config_reading_events(&config, &events);
     // The feature SQL has no data to detect a layout from: the config names it (and says so when it does not).
     write(dir.path(), "mqlcal.toml", &text);
     let (code, _, err) = run_in(dir.path(), &["export", "--sql", "--features", "--config", config.to_str().unwrap(), "--dialect", "duckdb", "-o", "auto.sql"]);
@@ -279,7 +283,7 @@ fn instants_moved_onto_the_time_zone_give_the_plain_feature_table_in_mqlcal_and_
     let as_of = latest_date(dir.path());
     let events = dir.path().join("berlin_events.csv");
     berlin_utc_copy(&events_csv(), &events, 1);
-    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = config_reading_events(&config, &events);
     write(dir.path(), "mqlcal.toml", &text);
     assert!(mqlcal_features(dir.path(), &config) != plain, "read as UTC, the windows are an hour or two off");
     let text = text.replacen("[input]\n", "[input]\ntime_zone = \"Europe/Berlin\"\n", 1);
@@ -314,7 +318,7 @@ fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
     unix_copy(&leads, &leads, 1, true);
     let events = dir.path().join("unix_events.csv");
     unix_copy(&events_csv(), &events, 1, false);
-    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = config_reading_events(&config, &events);
     write(dir.path(), "mqlcal.toml", &text);
     let unix = mqlcal_features(dir.path(), &config);
     assert!(unix == plain, "the same instants give the same table");
@@ -346,7 +350,7 @@ fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
     serial_copy(&leads, &leads, 1, false);
     let events = dir.path().join("serial_events.csv");
     serial_copy(&events_csv(), &events, 1, true);
-    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = config_reading_events(&config, &events);
     let text = text.replacen("date_format = \"auto\"", "date_format = \"excel_serial\"", 1).replacen("date_format = \"auto\"", "date_format = \"excel_serial_1904\"", 1);
     assert!(text.contains("serial_events.csv") && text.contains("excel_serial\"") && text.contains("excel_serial_1904\""));
     write(dir.path(), "mqlcal.toml", text);
@@ -375,7 +379,7 @@ fn month_names_give_the_plain_feature_table_in_mqlcal_and_sql() {
     let events = dir.path().join("named_events.csv");
     times_copy(&events_csv(), &events, 1, |_, at| at.format(occurred).to_string().to_uppercase());
     assert!(std::fs::read_to_string(&events).unwrap().contains("L0000001,15-NOV-23 18:22:01,blog_visit"));
-    let text = std::fs::read_to_string(&config).unwrap().replace(&format!("events = {:?}", events_csv().to_str().unwrap()), &format!("events = {:?}", events.to_str().unwrap()));
+    let text = config_reading_events(&config, &events);
     let text = text.replacen("date_format = \"auto\"", &format!("date_format = {created:?}"), 1).replacen("date_format = \"auto\"", &format!("date_format = {occurred:?}"), 1);
     assert!(text.contains("named_events.csv") && text.contains(occurred));
     write(dir.path(), "mqlcal.toml", text);

@@ -67,27 +67,29 @@ impl Inputs {
     /// read as UTC and moved onto the zone's clock).
     pub fn read_dates_as_iso(&mut self) {
         let on_clock = self.time_zone.is_some();
-        let iso = |layout: &Option<DateLayout>| match layout {
-            Some(layout) if on_clock && layout.is_utc_instant() => Some(DateLayout::IsoZoned),
-            _ => Some(DateLayout::Iso),
-        };
-        self.created_at_format = iso(&self.created_at_format);
-        if let Some(events) = self.event_columns.as_mut() {
-            events.occurred_at_format = iso(&events.occurred_at_format);
-        }
+        self.each_date_format(|layout| {
+            *layout = match layout {
+                Some(layout) if on_clock && layout.is_utc_instant() => Some(DateLayout::IsoZoned),
+                _ => Some(DateLayout::Iso),
+            }
+        });
     }
 
     /// Read the columns of instants as plain ISO: what the SQL export's queries do after
     /// rewriting them as wall-clock text on the time zone.
     pub(crate) fn read_instants_as_iso(&mut self) {
-        let iso = |layout: &mut Option<DateLayout>| {
+        self.each_date_format(|layout| {
             if layout.as_ref().is_some_and(DateLayout::is_utc_instant) {
                 *layout = Some(DateLayout::Iso);
             }
-        };
-        iso(&mut self.created_at_format);
+        });
+    }
+
+    /// `change` the recorded layout of the creation dates, then of the event times.
+    fn each_date_format(&mut self, change: impl Fn(&mut Option<DateLayout>)) {
+        change(&mut self.created_at_format);
         if let Some(events) = self.event_columns.as_mut() {
-            iso(&mut events.occurred_at_format);
+            change(&mut events.occurred_at_format);
         }
     }
 

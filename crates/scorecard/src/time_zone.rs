@@ -106,7 +106,7 @@ const ABBREVIATIONS: [(&str, &str); 22] = [
 fn offset_table(zone: chrono_tz::Tz) -> Vec<(i64, i32)> {
     use chrono::{Offset, TimeZone as _};
     let east = |utc: i64| -> i32 {
-        let at = chrono::DateTime::from_timestamp(utc, 0).map_or_else(|| chrono::NaiveDateTime::default(), |t| t.naive_utc());
+        let at = chrono::DateTime::from_timestamp(utc, 0).map_or_else(chrono::NaiveDateTime::default, |t| t.naive_utc());
         zone.offset_from_utc_datetime(&at).fix().local_minus_utc()
     };
     let day = |year: i32| crate::civil_to_days(i64::from(year), 1, 1) * 86_400;
@@ -142,7 +142,7 @@ fn unknown_zone(name: &str) -> String {
     let mut near: Vec<(usize, &str)> = chrono_tz::TZ_VARIANTS
         .iter()
         .map(|z| z.name())
-        .map(|known| (edit_distance(&lower, &known.to_ascii_lowercase()), known))
+        .map(|known| (strsim::levenshtein(&lower, &known.to_ascii_lowercase()), known))
         .filter(|&(d, known)| d <= 3.max(known.len() / 4))
         .collect();
     near.sort();
@@ -151,22 +151,6 @@ fn unknown_zone(name: &str) -> String {
         near => format!("an IANA time zone name; did you mean {}?", near.iter().take(3).map(|(_, n)| format!("{n:?}")).collect::<Vec<_>>().join(" or ")),
     };
     format!("unknown time zone {name:?}: expected {hint}")
-}
-
-/// Levenshtein distance (zone names are short: the quadratic table is cheap).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 impl Serialize for TimeZone {
