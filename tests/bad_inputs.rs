@@ -309,6 +309,12 @@ fn leads_cases() -> Vec<Case> {
         case("Salesforce report footer", |d| {
             let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
             write(d, "leads.csv", read(d, "leads.csv") + footer);
+        }, VALIDATE, 0, &[]),
+        case("Salesforce report footer with rows below it", |d| {
+            let footer = "\n\"Grand Totals (2858 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n";
+            let text = read(d, "leads.csv");
+            let last = text.lines().last().unwrap().to_string();
+            write(d, "leads.csv", text + footer + &last + "\n");
         }, VALIDATE, 1, &["leads.csv", "Grand Totals", "report's footer", "delete the lines from line"]),
         case("duplicate ids", |d| edit(d, "leads.csv", "L0000002,", "L0000001,"), VALIDATE, 1, &["L0000001"]),
         case("ids a spreadsheet rounded", rounded_ids, &["features", "--config", "mqlcal.toml", "-o", "features.csv"], 1, &["leads.csv", "row 2, column \"lead_id\"", "\"1.23457E+14\"", "scientific notation", "without opening the file in a spreadsheet"]),
@@ -347,8 +353,13 @@ fn events_cases() -> Vec<Case> {
         case("Salesforce report footer below a quoted blank line", |d| {
             let footer = "\"\"\n\"Total\"\n\"\"\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.\"\n";
             write(d, "leads.csv", read(d, "leads.csv") + footer);
+        }, VALIDATE, 0, &[]),
+        case("Salesforce report footer below a quoted blank line, a short row after it", |d| {
+            let footer = "\"\"\n\"Total\"\n\"\"\nL9,x\n";
+            write(d, "leads.csv", read(d, "leads.csv") + footer);
         }, VALIDATE, 1, &["leads.csv", "one empty field where the header has 9", "report's footer", "delete the lines from line"]),
-        case("events report footer", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\n"), VALIDATE, 1, &["events.csv", "Grand Totals", "report's footer"]),
+        case("events report footer", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\n"), VALIDATE, 0, &[]),
+        case("events report footer with rows below it", |d| write(d, "events.csv", read(d, "events.csv") + "\n\"Grand Totals (9999 records)\"\nL0000001,2024-01-02T08:04:21,blog_visit\n"), VALIDATE, 1, &["events.csv", "Grand Totals", "report's footer"]),
     ]
 }
 

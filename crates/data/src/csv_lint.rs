@@ -10,6 +10,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
+use crate::report_footer::ReportFooter;
 use crate::DataError;
 
 /// How much of a line a message quotes.
@@ -27,6 +28,31 @@ pub(crate) struct BadByte {
 /// What the lint pass found that is not an error by itself.
 pub(crate) struct Lint {
     pub bad_utf8: Option<BadByte>,
+    /// A report's footer below the rows: the pass stopped there.
+    pub footer: Option<ReportFooter>,
+}
+
+/// Why the pass stops before the end of the file.
+enum Stop {
+    Error(DataError),
+    /// A report's footer begins: the rows end.
+    Footer(ReportFooter),
+}
+
+impl From<DataError> for Stop {
+    fn from(e: DataError) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+#[cfg(test)]
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Error(e) => e.fmt(f),
+            Stop::Footer(footer) => write!(f, "a report's footer from line {}", footer.first_line),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -82,15 +108,11 @@ pub(crate) fn delimiter_name(delimiter: u8) -> String {
     }
 }
 
-/// How the lines a report export writes below its rows begin (Salesforce's "Export
-/// Details" as CSV: a total, then a confidentiality line and a copyright line).
-const REPORT_FOOTERS: [&str; 4] = ["Grand Totals", "Total", "Confidential Information", "Copyright (c)"];
-
 /// The message for a record whose field count is not the header's.
 pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimiter: u8, text: &str) -> String {
     let shown = if text.is_empty() { String::new() } else { format!(" ({text:?})") };
     let first_cell = text.trim_start_matches('"');
-    if found < expected && REPORT_FOOTERS.iter().any(|footer| first_cell.starts_with(footer)) {
+    if found < expected && crate::report_footer::FOOTER_STARTS.iter().any(|footer| first_cell.starts_with(footer)) {
         return format!(
             "line {line}: {found} fields where the header has {expected}{shown}: this looks like a report's footer (totals, confidentiality and copyright lines below the rows, as a Salesforce report export writes); export the details only, or delete the lines from line {line} on"
         );
@@ -205,17 +227,26 @@ pub(crate) fn lint(path: &Path, first_line: &[u8], reader: &mut impl BufRead, de
 
 /// [`lint`], reading `block_bytes` (and the rest of the line they stop in) at a time.
 fn lint_in_blocks(path: &Path, first_line: &[u8], reader: &mut impl BufRead, delimiter: u8, block_bytes: usize) -> Result<Lint, DataError> {
-    use std::io::Read;
     if !first_line.contains(&b'\n') && first_line.contains(&b'\r') {
         return Err(DataError::file(
             path,
             "line endings are a lone carriage return (CR, classic Mac); save the file as CSV with LF or CRLF line endings",
         ));
     }
-    let mut lint = Lint { bad_utf8: None };
+    let mut lint = Lint { bad_utf8: None, footer: None };
     let mut walker = Walker { delimiter, state: State::FieldStart, fields: 0, expected: 0, open_at: (0, 0), line: 1 };
+    match walk_rows(path, first_line, reader, &mut walker, &mut lint, block_bytes) {
+        Ok(()) => Ok(lint),
+        Err(Stop::Footer(footer)) => Ok(Lint { footer: Some(footer), ..lint }),
+        Err(Stop::Error(e)) => Err(e),
+    }
+}
+
+/// The pass of [`lint_in_blocks`] over the header and the rows.
+fn walk_rows(path: &Path, first_line: &[u8], reader: &mut impl BufRead, walker: &mut Walker, lint: &mut Lint, block_bytes: usize) -> Result<(), Stop> {
+    use std::io::Read;
     // The header is the first record: its field count is what every other must have.
-    walker.line_bytes(path, first_line, &mut lint)?;
+    walker.line_bytes(path, first_line, lint)?;
     let mut block = Vec::new();
     loop {
         block.clear();
@@ -229,20 +260,19 @@ fn lint_in_blocks(path: &Path, first_line: &[u8], reader: &mut impl BufRead, del
         // The block's whole lines; the rest (the file's last line, without a line end) after them.
         let whole = memchr::memrchr(b'\n', &block).map_or(0, |at| at + 1);
         if walker.at_record_start() && walker.expected > 0 && memchr::memchr(b'"', &block[..whole]).is_none() {
-            walker.plain_lines(path, &block[..whole], (block_bytes / 16).max(1), &mut lint)?;
+            walker.plain_lines(path, &block[..whole], (block_bytes / 16).max(1), lint)?;
         } else {
             for line in block[..whole].split_inclusive(|&b| b == b'\n') {
                 walker.line += 1;
-                walker.line_bytes(path, line, &mut lint)?;
+                walker.line_bytes(path, line, lint)?;
             }
         }
         if whole < block.len() {
             walker.line += 1;
-            walker.line_bytes(path, &block[whole..], &mut lint)?;
+            walker.line_bytes(path, &block[whole..], lint)?;
         }
     }
-    walker.finish(path)?;
-    Ok(lint)
+    walker.finish(path)
 }
 
 /// What one stretch of plain lines holds, in the order [`Walker::line_bytes`] meets it.
@@ -325,7 +355,7 @@ impl Walker {
     /// [`Walker::line_bytes`] of every line of `bytes`, whole lines without a quote read
     /// from a record's start: stretches of about `stretch_bytes` (each to the end of a
     /// line) judged on every core, then told in order.
-    fn plain_lines(&mut self, path: &Path, bytes: &[u8], stretch_bytes: usize, lint: &mut Lint) -> Result<(), DataError> {
+    fn plain_lines(&mut self, path: &Path, bytes: &[u8], stretch_bytes: usize, lint: &mut Lint) -> Result<(), Stop> {
         use rayon::prelude::*;
         let mut stretches = Vec::new();
         let mut start = 0;
@@ -342,14 +372,14 @@ impl Walker {
                 lint.bad_utf8 = Some(BadByte { line: self.line + line, byte, field });
             }
             if let Some((line, fields, text)) = found.ragged {
-                return Err(DataError::file(path, ragged_message(self.line + line, fields, expected, delimiter, &snippet(&text))));
+                return Err(self.ragged(path, self.line + line, fields, &text));
             }
             self.line += found.lines;
         }
         Ok(())
     }
 
-    fn line_bytes(&mut self, path: &Path, bytes: &[u8], lint: &mut Lint) -> Result<(), DataError> {
+    fn line_bytes(&mut self, path: &Path, bytes: &[u8], lint: &mut Lint) -> Result<(), Stop> {
         if lint.bad_utf8.is_none() {
             if let Some((byte, field)) = first_bad_byte(bytes, self.delimiter) {
                 lint.bad_utf8 = Some(BadByte { line: self.line, byte, field: self.fields + field });
@@ -369,7 +399,7 @@ impl Walker {
 
     /// A record that is one line without a quote: what [`Walker::walk`] finds, from its
     /// delimiters alone.
-    fn plain_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    fn plain_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Stop> {
         let (body, line_ends) = match bytes.split_last() {
             Some((b'\n', body)) => (body, true),
             _ => (bytes, false),
@@ -387,7 +417,7 @@ impl Walker {
     }
 
     /// The quoting state machine over a line's bytes.
-    fn walk(&mut self, path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    fn walk(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Stop> {
         for &b in bytes {
             self.state = match step(self.state, b, self.delimiter) {
                 Step::Next(State::Quoted) if self.state == State::FieldStart => {
@@ -410,28 +440,38 @@ impl Walker {
         Ok(())
     }
 
-    fn end_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    fn end_record(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Stop> {
         let found = self.fields + 1;
         if self.expected == 0 {
             self.expected = found;
         } else if found != self.expected {
-            return Err(DataError::file(path, ragged_message(self.line, found, self.expected, self.delimiter, &snippet(bytes))));
+            return Err(self.ragged(path, self.line, found, bytes));
         }
         self.fields = 0;
         Ok(())
     }
 
-    fn finish(&mut self, path: &Path) -> Result<(), DataError> {
+    /// The record on `line` has `found` fields, not the header's: the rows end there if a
+    /// report's footer begins, else the file is refused.
+    fn ragged(&self, path: &Path, line: usize, found: usize, bytes: &[u8]) -> Stop {
+        // A footer's records have one field: a long record never starts one.
+        match (found < self.expected).then(|| crate::report_footer::from_line(path, line, self.delimiter)).flatten() {
+            Some(footer) => Stop::Footer(footer),
+            None => Stop::Error(DataError::file(path, ragged_message(line, found, self.expected, self.delimiter, &snippet(bytes)))),
+        }
+    }
+
+    fn finish(&mut self, path: &Path) -> Result<(), Stop> {
         match self.state {
             State::Quoted => {
                 let (line, field) = self.open_at;
-                Err(DataError::file(
+                Err(Stop::Error(DataError::file(
                     path,
                     format!(
                         "line {line}, field {}: a quoted field opens here and never closes (it runs to the end of the file); close the quote, or double a quote inside a field (\"\")",
                         field + 1
                     ),
-                ))
+                )))
             }
             // The last record without a final newline.
             State::Unquoted | State::QuoteInQuoted => self.end_record(path, b""),
@@ -487,7 +527,7 @@ mod tests {
     fn run_line_by_line(bytes: &[u8]) -> Result<Lint, String> {
         let path = Path::new("f.csv");
         let mut lines = bytes.split_inclusive(|&b| b == b'\n');
-        let mut lint = Lint { bad_utf8: None };
+        let mut lint = Lint { bad_utf8: None, footer: None };
         let mut walker = Walker { delimiter: b',', state: State::FieldStart, fields: 0, expected: 0, open_at: (0, 0), line: 1 };
         walker.line_bytes(path, lines.next().unwrap_or(b""), &mut lint).map_err(|e| e.to_string())?;
         for line in lines {

@@ -18,6 +18,7 @@ use polars::prelude::{PlHashMap, PlRandomState};
 use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence, MissingMarkers};
 use crate::csv_cut::{is_line_end, Cut};
 use crate::read::{self, ReadNotes};
+use crate::report_footer::ReportFooter;
 use crate::DataError;
 
 /// The three columns of an events file.
@@ -490,6 +491,15 @@ impl RecordRule<'_> {
         [self.columns.lead_id, self.columns.occurred_at, self.columns.activity][k]
     }
 
+    /// A report's footer, if the record `problem` is about (a short one) starts one: the
+    /// rows end there.
+    fn footer(&self, problem: &Problem, at: At) -> Option<ReportFooter> {
+        match problem {
+            Problem::Ragged { fields, .. } if *fields < self.fields => crate::report_footer::from_line(self.path, at.line as usize, self.delimiter),
+            _ => None,
+        }
+    }
+
     fn error(&self, problem: Problem, at: At) -> DataError {
         let path = self.path.to_path_buf();
         match problem {
@@ -517,6 +527,8 @@ struct Progress {
     latin1_warned: bool,
     /// The first time cell read while the layout was undecided.
     first_time: Option<String>,
+    /// A report's footer below the rows, once met: reading stopped there.
+    footer: Option<ReportFooter>,
 }
 
 impl Progress {
@@ -583,7 +595,8 @@ fn stream_csv(
     };
     // Rows read here, not in pieces, are looked up here.
     let mut lookup = LeadLookup::new(keys.leads);
-    let mut progress = Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false, first_time: None };
+    let mut progress =
+        Progress { rows: 0, lines_before: 0, layout: dates.format.fixed().cloned(), held: Vec::new(), latin1_warned: false, first_time: None, footer: None };
 
     // Rows are read in order until the date layout is known (an ISO column decides within
     // its first 10,000 rows), then the rest in pieces on every core.
@@ -618,6 +631,9 @@ fn stream_csv(
     if progress.rows == 0 {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
+    if let Some(footer) = &progress.footer {
+        notes.warnings.extend(footer.warnings(path, progress.rows));
+    }
     // The first time read while the layout was undecided (none when date_format sets it).
     let marked_utc = layout == DateLayout::Iso && progress.first_time.as_deref().is_some_and(cells::ends_in_utc_z);
     Ok(EventsRead { rows: progress.rows, layout, marked_utc })
@@ -646,7 +662,17 @@ fn read_in_order<R: std::io::Read>(
             Ok(false) => return Ok(false),
             Err(e) => return Err(rule.error(Problem::Unreadable { message: e.to_string() }, at)),
         }
-        let (cells, latin1) = rule.cells(&record, &mut scratch).map_err(|p| rule.error(p, at))?;
+        let (cells, latin1) = match rule.cells(&record, &mut scratch) {
+            Ok(read) => read,
+            Err(problem) => match rule.footer(&problem, at) {
+                Some(footer) => {
+                    progress.rows -= 1;
+                    progress.footer = Some(footer);
+                    return Ok(false);
+                }
+                None => return Err(rule.error(problem, at)),
+            },
+        };
         if latin1 {
             progress.warn_latin1(rule.path, at.row, notes);
         }
@@ -861,7 +887,14 @@ impl Piece {
         }
         if let Some((at, problem)) = &self.problem {
             let at = At { row: progress.rows + at.row, line: progress.lines_before + at.line };
-            return Err(rule.error(problem.clone(), at));
+            return match rule.footer(problem, at) {
+                Some(footer) => {
+                    progress.rows = at.row - 1;
+                    progress.footer = Some(footer);
+                    Ok(())
+                }
+                None => Err(rule.error(problem.clone(), at)),
+            };
         }
         progress.rows += self.rows;
         progress.lines_before += self.line_breaks;
@@ -953,6 +986,10 @@ fn read_in_pieces(
                 parsed.insert(k, piece);
             };
             piece.hand_on(rule, progress, notes, take)?;
+            if progress.footer.is_some() {
+                // The rest of the file is the footer.
+                return Ok(None);
+            }
             handed_on += 1;
             spare.push(piece);
         }
@@ -1279,6 +1316,41 @@ mod tests {
         // 02/02/2024 and 25/03/2024, day first; cells trimmed; order kept.
         assert_eq!(seen[1], (Some("L1".into()), Some(19_755 * 86_400), Some("visit".into()), Some(1), Some(0)));
         assert_eq!(seen.last().unwrap(), &(Some("L9".into()), Some(19_807 * 86_400), Some("demo".into()), Some(9), Some(1)));
+    }
+
+    /// A report's footer below the events (Salesforce's, quoted or not) is said and not
+    /// read, however the file is cut into pieces and however its times are read: the events
+    /// are those of the file without it.
+    #[test]
+    fn a_report_footer_ends_the_events_in_every_reading() {
+        let mut rows = b"lead,at,what\n".to_vec();
+        for k in 0..400 {
+            let activity = if k % 7 == 0 { "\"web, inar\"" } else { "visit" };
+            rows.extend_from_slice(format!("L{},2024-01-{:02}T08:{:02}:00,{activity}\n", k % 40, k % 28 + 1, k % 60).as_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (plain, footed) = (dir.path().join("plain.csv"), dir.path().join("footed.csv"));
+        std::fs::write(&plain, &rows).unwrap();
+        for footer in [
+            "\n\"Grand Totals (400 records)\"\n\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n",
+            "\"\"\n\"\"\nGrand Totals (401 records)\nCopyright (c) 2000-2026 salesforce.com",
+        ] {
+            std::fs::write(&footed, [rows.as_slice(), footer.as_bytes()].concat()).unwrap();
+            for format in [DateFormat::Auto, DateFormat::Fixed(DateLayout::Iso)] {
+                for piece_bytes in [0, 64, 200, 1 << 10, 1 << 20] {
+                    let (events, read, warnings) = read_in(&footed, Encoding::Utf8, &format, piece_bytes);
+                    let (plain_events, plain_read, _) = read_in(&plain, Encoding::Utf8, &format, piece_bytes);
+                    assert_eq!(read, plain_read, "{footer:?} {piece_bytes}");
+                    assert!(events == plain_events, "{footer:?} {piece_bytes}");
+                    assert!(warnings[0].contains("lines 402 to ") && warnings[0].contains("report's footer"), "{warnings:?}");
+                    assert_eq!(warnings.len(), if footer.contains("401") { 2 } else { 1 }, "{warnings:?}");
+                }
+            }
+        }
+        // Rows again below it: the footer's first line is refused as a short row.
+        std::fs::write(&footed, [rows.as_slice(), b"\"Grand Totals (400 records)\"\nL1,2024-01-02T08:00:00,visit\n"].concat()).unwrap();
+        let (_, read, _) = read_in(&footed, Encoding::Utf8, &DateFormat::Auto, 1 << 10);
+        assert!(read.unwrap_err().contains("line 402: 1 fields where the header has 3"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod quality;
 mod ingest;
 mod lead_rows;
 mod read;
+mod report_footer;
 mod toml_text;
 pub mod id_forms;
 mod recipe_columns;

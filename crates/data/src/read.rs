@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_config::{CsvOptions, Encoding};
 use polars::prelude::*;
 
+use crate::report_footer::ReportFooter;
 use crate::utf16::{self, Utf16ToUtf8};
 use crate::workbook;
 use crate::{csv_lint, DataError};
@@ -247,7 +248,11 @@ fn read_checked(
             }
             let selected = columns.filter(|_| project).map(unique_names);
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
-            without_blank_tail(path, &prepared, frame, notes)?
+            let frame = without_blank_tail(path, &prepared, frame, notes)?;
+            if let Some(footer) = &prepared.footer {
+                notes.warnings.extend(footer.warnings(path, frame.height()));
+            }
+            frame
         }
     };
     if frame.height() == 0 {
@@ -356,6 +361,8 @@ struct PreparedCsv {
     /// Some when the file could not be handed to polars as it is.
     transcoded: Option<Vec<u8>>,
     warnings: Vec<String>,
+    /// A report's footer below the rows: `transcoded` ends before it.
+    footer: Option<ReportFooter>,
 }
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
@@ -390,7 +397,8 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     let delimiter = csv.delimiter.unwrap_or_else(|| detect_delimiter(header_trimmed));
 
     // One streaming pass: record shapes, quotes, line endings, and where UTF-8 first fails.
-    let utf8_problem = csv_lint::lint(path, &first_line, &mut reader, delimiter)?.bad_utf8;
+    let lint = csv_lint::lint(path, &first_line, &mut reader, delimiter)?;
+    let (utf8_problem, footer) = (lint.bad_utf8, lint.footer);
     let mut warnings = Vec::new();
     let latin1 = match (utf8_problem, csv.encoding) {
         (_, Encoding::Latin1) => true,
@@ -420,11 +428,14 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     let header = split_header(&header_text, delimiter);
     csv_lint::check_unique_header(path, &header)?;
     drop(reader);
-    let transcoded = if latin1 || has_bom || decompressed.is_some() {
+    let transcoded = if latin1 || has_bom || decompressed.is_some() || footer.is_some() {
         let mut bytes = match decompressed {
             Some(bytes) => bytes,
             None => std::fs::read(path).map_err(|e| DataError::io(path, e))?,
         };
+        if let Some(footer) = &footer {
+            bytes.truncate(footer.start as usize);
+        }
         let body = if has_bom { bytes.split_off(3) } else { bytes };
         Some(if latin1 {
             latin1_to_utf8(&body).into_bytes()
@@ -439,6 +450,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         delimiter,
         transcoded,
         warnings,
+        footer,
     })
 }
 

@@ -77,6 +77,22 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
     }
     // Rows at the end whose every cell is blank (formatted, never filled) are no one's.
     let height = (0..columns.first().map_or(0, Vec::len)).rev().find(|&r| columns.iter().any(|c| c[r].is_some())).map_or(0, |r| r + 1);
+    // A report's footer below the rows (Salesforce's "Export Details" to Excel), in the first
+    // column of rows otherwise blank. A sheet of one column has no way to tell it.
+    let footer = match columns.split_first() {
+        Some((first, rest)) if !rest.is_empty() => {
+            let first_cells: Vec<Option<String>> = std::iter::once(header.first().cloned()).chain(first[..height].iter().cloned()).collect();
+            crate::report_footer::in_sheet(&first_cells, |r| rest.iter().all(|c| c[r - 1].is_none()))
+        }
+        _ => None,
+    };
+    let height = match footer {
+        Some(footer) => {
+            notes.warnings.extend(footer.warnings(path, footer.start as usize));
+            footer.start as usize
+        }
+        None => height,
+    };
     let series: Vec<Column> = header
         .iter()
         .zip(columns)
