@@ -35,6 +35,17 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
 /// Export `bt/model.json` as `engine`'s SQL, run it on `leads` and `events` (paths from
 /// `dir`), and assert it returns the scorer's row for every lead; returns the query.
 fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &HashMap<String, Vec<String>>) -> String {
+    let (query, output) = run_sql_scores(dir, engine, leads, events);
+    let theirs = rows_by_id(&output);
+    assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
+    let mismatches = sql_mismatches(ours, &theirs, engine);
+    assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+    query
+}
+
+/// Export `bt/model.json` as `engine`'s SQL and run it on `leads` and `events` (paths from
+/// `dir`): the query and the file of its rows.
+fn run_sql_scores(dir: &Path, engine: &str, leads: &str, events: &Path) -> (String, PathBuf) {
     let query = format!("score.{engine}.sql");
     let (code, _, err) = run_in(dir, &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
     assert_eq!(code, 0, "{err}");
@@ -55,11 +66,82 @@ fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: 
             .expect("python3 runs")
     };
     assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-    let theirs = rows_by_id(&dir.join(&output));
-    assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
-    let mismatches = sql_mismatches(ours, &theirs, engine);
-    assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
-    std::fs::read_to_string(dir.join(&query)).unwrap()
+    (std::fs::read_to_string(dir.join(&query)).unwrap(), dir.join(&output))
+}
+
+/// A scored batch whose leads the events name alike: an id listed twice (the same lead
+/// in two pulls of one batch, once as it was and once with another creation date) and,
+/// for a model whose events name leads by address, two leads with one address. Each lead
+/// counts the name's events in its own window in the scorer and on SQLite, DuckDB and
+/// PostgreSQL alike (the SQL counted an id listed twice twice, the scorer gave a shared
+/// name's events to its last lead alone), and a lead listed as it was scores as it does
+/// alone.
+#[test]
+fn leads_the_events_name_alike_score_alike_in_the_scorer_and_sql() {
+    let data = repo_root().join("notebooks-data");
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    for keyed in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for file in ["leads.csv", "events.csv"] {
+            std::fs::copy(data.join(file), d.join(file)).unwrap();
+        }
+        let config = match keyed {
+            false => write(d, "mqlcal.toml", sample.clone()),
+            true => {
+                keyed_by_email(d);
+                let keyed = sample.replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\n", 1).replacen("lead_id = \"lead_id\"\n", "lead_id = \"email\"\n", 1);
+                write(d, "mqlcal.toml", keyed)
+            }
+        };
+        let events = d.join("events.csv");
+        let alone = backtest_and_score(d, &config, &events);
+        // The batch: the sample's leads, L0000003 again as it was, L0000005 again created a
+        // week later (after its visits to the pricing page); keyed, L0000002 with L0000001's address.
+        let (header, mut rows) = read_csv(&d.join("leads.csv"));
+        let created = header.iter().position(|h| h == "created_at").unwrap();
+        let again = rows[2].clone();
+        let mut later = rows[4].clone();
+        let day = chrono::NaiveDate::parse_from_str(&later[created][..10], "%Y-%m-%d").unwrap() + chrono::Days::new(7);
+        later[created] = format!("{day}{}", &later[created][10..]);
+        if keyed {
+            let email = header.iter().position(|h| h == "Email").unwrap();
+            rows[1][email] = rows[0][email].clone();
+        }
+        rows.extend([again, later]);
+        let batch: String = std::iter::once(&header).chain(&rows).map(|row| csv_line(row)).collect();
+        write(d, "batch.csv", batch);
+        let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", events.to_str().unwrap(), "-o", "batch_scores.csv"]);
+        assert_eq!(code, 0, "{err}");
+        let (_, ours) = read_csv(&d.join("batch_scores.csv"));
+        assert_eq!(ours.len(), 20_002);
+        // Listed again as it was: scored as alone, both times; keyed, the lead whose address
+        // another lead took still has its events.
+        for row in [&ours[2], &ours[20_000], &ours[0]] {
+            assert_eq!(row[1..], alone[&row[0]][..], "{keyed} {row:?}");
+        }
+        let engagement = |row: &Vec<String>| row[3].parse::<i64>().unwrap();
+        assert!(engagement(&ours[20_001]) != engagement(&ours[4]), "a week later, another window: {:?} {:?}", ours[20_001], ours[4]);
+        if keyed {
+            // Created the same day, the two count the same events.
+            assert_eq!(engagement(&ours[1]), engagement(&ours[0]), "L0000001's events in L0000002's window");
+        }
+        let expected: Vec<Vec<String>> = {
+            let mut rows: Vec<Vec<String>> =
+                ours.iter().map(|r| vec![r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone(), if r[4] == "true" { "1" } else { "0" }.into(), r[5].clone()]).collect();
+            rows.sort();
+            rows
+        };
+        assert!(err.contains("each such lead counts that value's events in its own window, as the exported SQL does"), "{err}");
+        for engine in ["sqlite", "duckdb", "postgres"] {
+            let (_, output) = run_sql_scores(d, engine, "batch.csv", &events);
+            let (_, mut theirs) = read_csv(&output);
+            theirs.iter_mut().for_each(|row| row.truncate(6));
+            theirs.sort();
+            let differ: Vec<_> = expected.iter().zip(&theirs).filter(|(a, b)| a != b).take(3).collect();
+            assert!(theirs.len() == expected.len() && differ.is_empty(), "{keyed} {engine}: {differ:?}");
+        }
+    }
 }
 
 /// The model file `backtest --out bt` wrote in `dir`.

@@ -1131,7 +1131,7 @@ fn events_keyed_by_another_column_than_the_id() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(d.join("folded.csv")).unwrap(), std::fs::read_to_string(d.join("keyed.csv")).unwrap());
     // Two leads with one address: the events could not tell them apart. A scored batch
-    // is not refused, but told how the scorer and the SQL then differ.
+    // is not refused, but told that each counts the address's events.
     let (code, _, err) = common::run_in(d, &["fit", "--config", "folded.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
     let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
@@ -1141,7 +1141,7 @@ fn events_keyed_by_another_column_than_the_id() {
     assert!(err.contains("row 2, column \"Email\" ([columns] events_key): \"Lead.0000001@Example.com\" is also the value of the lead at") && err.contains("(\"L0000001\", \"L0000002\")"), "{err}");
     let (code, _, err) = common::run_in(d, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("leads.csv: 1 leads repeat values of \"Email\" (what the events name leads by) of leads before them, e.g. \"Lead.0000001@Example.com\" at rows 1 and 2: the events of such a value count for its last lead here, and in the exported SQL for each of its leads"), "{err}");
+    assert!(err.contains("leads.csv: 1 leads repeat values of \"Email\" (what the events name leads by) of leads before them, e.g. \"Lead.0000001@Example.com\" at rows 1 and 2: each such lead counts that value's events in its own window, as the exported SQL does; if they are different people, give each lead its own (blank where unknown)"), "{err}");
     // A batch that repeats an id, for a model whose events name leads by id: said likewise.
     let plain = common::sample_copy();
     let p = plain.path();
@@ -1151,7 +1151,7 @@ fn events_keyed_by_another_column_than_the_id() {
     std::fs::write(p.join("batch.csv"), leads.replacen("\nL0000002,", "\nL0000001,", 1)).unwrap();
     let (code, _, err) = common::run_in(p, &["score", "--model", "model.json", "--leads", "batch.csv", "--events", "events.csv", "-o", "scores.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("batch.csv: 1 leads repeat lead ids of leads before them, e.g. \"L0000001\" at rows 1 and 2: the events of such a value count for its last lead here, and in the exported SQL for each of its leads as many times as it has leads"), "{err}");
+    assert!(err.contains("batch.csv: 1 leads repeat lead ids of leads before them, e.g. \"L0000001\" at rows 1 and 2: each such lead counts that value's events in its own window, as the exported SQL does; each is scored (a lead listed twice, twice); if they are different leads, give each its own id"), "{err}");
     let (_, _, err) = common::run_in(p, &["score", "--model", "model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv"]);
     assert!(!err.contains("repeat lead ids"), "{err}");
 }

@@ -257,8 +257,8 @@ struct EventSums {
 }
 
 /// Leads of a batch that the events name alike (one id twice, or one `events_key` value
-/// for two leads; blanks aside), said: the scorer counts such a name's events for its last
-/// lead, the exported SQL for every one of them, so the two disagree on those leads.
+/// for two leads; blanks aside), said: each counts the name's events in its own window (the
+/// exported SQL alike), which is right only if they are one person.
 fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path: &Path) -> Option<String> {
     if events.rows.as_ref().is_none_or(IdRows::unique) {
         return None;
@@ -278,12 +278,12 @@ fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path:
         }
     }
     let (first, then) = example?;
-    let (what, in_sql) = match &inputs.events_key_column {
-        Some(column) => (format!("values of {column:?} (what the events name leads by)"), "for each of its leads"),
-        None => ("lead ids".to_string(), "for each of its leads as many times as it has leads"),
+    let (what, fix) = match &inputs.events_key_column {
+        Some(column) => (format!("values of {column:?} (what the events name leads by)"), "if they are different people, give each lead its own (blank where unknown)"),
+        None => ("lead ids".to_string(), "each is scored (a lead listed twice, twice); if they are different leads, give each its own id"),
     };
     Some(format!(
-        "{}: {shared} leads repeat {what} of leads before them, e.g. {:?} at rows {} and {}: the events of such a value count for its last lead here, and in the exported SQL {in_sql}; give each lead its own (blank where unknown)",
+        "{}: {shared} leads repeat {what} of leads before them, e.g. {:?} at rows {} and {}: each such lead counts that value's events in its own window, as the exported SQL does; {fix}",
         path.display(),
         names[then],
         first + 1,
@@ -307,7 +307,20 @@ fn sum_events(
 ) -> Result<(), DataError> {
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
     let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
-    let lead_index = LeadIndex::of(names_of_leads, rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?);
+    let rows = rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?;
+    let unique = rows.unique();
+    let lead_index = LeadIndex::of(names_of_leads, rows);
+    // Leads the events name alike (an id listed twice, one events_key value for two leads)
+    // each count the name's events in their own window, as the exported SQL does. An event
+    // finds the name's last lead; the others are kept beside it.
+    let mut alike: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    if !unique {
+        for (row, name) in names_of_leads.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
+            if let Some(last) = lead_index.find(name).filter(|&last| last != row) {
+                alike.entry(last).or_default().push(row);
+            }
+        }
+    }
     for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }
@@ -334,15 +347,19 @@ fn sum_events(
         if event.by_other_id_form {
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
         }
-        match (event.occurred_at, created[row]) {
-            (Some(t), Some(start)) if window.contains(start, t) => {
-                repeats.see(row, index, t);
-                for &(j, rule) in &counted_by[index] {
-                    features[j][row] += rule.weight_in(window, start, t);
+        let mut counted = false;
+        for row in std::iter::once(row).chain(alike.get(&row).into_iter().flatten().copied()) {
+            if let (Some(t), Some(start)) = (event.occurred_at, created[row]) {
+                if window.contains(start, t) {
+                    counted = true;
+                    repeats.see(row, index, t);
+                    for &(j, rule) in &counted_by[index] {
+                        features[j][row] += rule.weight_in(window, start, t);
+                    }
                 }
             }
-            _ => outside_window += 1,
         }
+        outside_window += usize::from(!counted);
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };

@@ -869,12 +869,27 @@ impl<'a> Query<'a> {
             true => "\n    AND (l.decided_ts IS NULL OR e.ts < l.decided_ts)",
             false => "",
         };
+        // A lead listed twice (in a scored batch) counts its events once per window, as the
+        // scorer does: the leads as the events see them, each once.
+        let lead = self.event_sums_lead();
+        let distinct = lead.iter().chain(until_decision.then_some(&"decided_ts")).copied().collect::<Vec<_>>().join(", ");
+        let group = lead.iter().map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
         let _ = writeln!(
             sql,
-            ", event_sums AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY l.lead_id\n)",
+            ", event_sums AS (\n  SELECT {group},\n{}\n  FROM (SELECT DISTINCT {distinct} FROM leads_clean) l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY {group}\n)",
             sums.join(",\n"),
             if self.joins_by_key() { "l.lead_key" } else { "l.lead_id" }
         );
+    }
+
+    /// What `event_sums` has a row for: a lead as its events see it (its id, its creation
+    /// and the name the events give it), what `features` joins it back on.
+    fn event_sums_lead(&self) -> Vec<&'static str> {
+        let mut lead = vec!["lead_id", "created_ts"];
+        if self.joins_by_key() {
+            lead.push("lead_key");
+        }
+        lead
     }
 
     /// `features`: each signal's feature value `f{j}` by its recipe (after `l.lead_id` and the leads columns `keep`).
@@ -883,7 +898,13 @@ impl<'a> Query<'a> {
         for (j, (_, recipe)) in self.recipes.iter().enumerate() {
             features.push(format!("    {} AS f{j}", self.feature(j, recipe)));
         }
-        let join_events = if self.event_signals.is_empty() { String::new() } else { "\n  LEFT JOIN event_sums ev ON ev.lead_id = l.lead_id".into() };
+        let join_events = match self.event_signals.is_empty() {
+            true => String::new(),
+            false => {
+                let on = self.event_sums_lead().iter().map(|c| format!("ev.{c} = l.{c}")).collect::<Vec<_>>().join(" AND ");
+                format!("\n  LEFT JOIN event_sums ev ON {on}")
+            }
+        };
         let _ = writeln!(sql, ", features AS (\n  SELECT l.lead_id,\n{}\n  FROM leads_clean l{join_events}\n)", features.join(",\n"));
     }
 
