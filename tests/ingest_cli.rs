@@ -1156,6 +1156,68 @@ fn events_keyed_by_another_column_than_the_id() {
     assert!(!err.contains("repeat lead ids"), "{err}");
 }
 
+/// A report of one row per deal or opportunity (Salesforce's contacts with
+/// opportunities, HubSpot's deals with their contact), so a lead with two deals is two
+/// rows: one lost, one won. `duplicates = "error"` stops with `won-if-any` named; under
+/// `keep-first` the file's order decides the lead's outcome, which the warning says;
+/// `won-if-any` makes each lead won if any of its rows is: the sample's feature table with
+/// those leads won, whatever order the rows come in.
+#[test]
+fn a_lead_with_a_row_per_deal_is_won_if_any_of_its_rows_is() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, _, err) = features(d, "plain.csv");
+    assert_eq!(code, 0, "{err}");
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let (mut rows, mut won_again) = (String::new(), Vec::new());
+    for (k, line) in leads.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        let deal = |outcome: &str| [&fields[..2], &[outcome], &fields[3..]].concat().join(",") + "\n";
+        match (k % 50, fields[2]) {
+            // A lost deal, then a won one: the lead is won.
+            (7, "lost") => {
+                rows.push_str(&(line.to_string() + "\n"));
+                rows.push_str(&deal("won"));
+                won_again.push(fields[0].to_string());
+            }
+            // A won deal after a lost one: won, as it was.
+            (11, "won") => {
+                rows.push_str(&deal("lost"));
+                rows.push_str(&(line.to_string() + "\n"));
+            }
+            // The same row twice.
+            (13, _) => rows.push_str(&format!("{line}\n{line}\n")),
+            _ => rows.push_str(&(line.to_string() + "\n")),
+        }
+    }
+    assert!(won_again.len() > 100, "{}", won_again.len());
+    write(d, "leads.csv", rows);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("rows that disagree on the outcome") && out.contains("Set [input] duplicates = \"won-if-any\""), "{out}");
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "first.toml", config.replace("duplicates = \"error\"", "duplicates = \"keep-first\""));
+    let (code, out, err) = run_in(d, &["validate", "--config", "first.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("of them have rows that disagree on the outcome (e.g. \"") && out.contains("and the row kept decides it"), "{out}");
+    write(d, "deals.toml", config.replace("duplicates = \"error\"", "duplicates = \"won-if-any\""));
+    let (code, _, err) = run_in(d, &["features", "--config", "deals.toml", "-o", "deals.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("extra rows combined into their lead: won if any of its rows is won"), "{err}");
+    let (header, plain) = read_csv(&d.join("plain.csv"));
+    let (deals_header, combined) = read_csv(&d.join("deals.csv"));
+    assert_eq!(header, deals_header);
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    assert_eq!(plain.len(), combined.len());
+    for (mut theirs, ours) in plain.into_iter().zip(combined) {
+        if won_again.contains(&theirs[0]) {
+            assert_eq!(theirs[outcome], "lost");
+            theirs[outcome] = "won".into();
+        }
+        assert_eq!(ours, theirs);
+    }
+}
+
 /// Won ids that write the leads' ids in another case (a list exported from a system that
 /// lower-cases addresses): as written they match no lead, and the warning says so; with
 /// `id_case = "ignore"` the lead is won, under its id as the leads file writes it.

@@ -154,9 +154,10 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
         None | Some("error") => Duplicates::Error,
         Some("keep-first") => Duplicates::KeepFirst,
         Some("keep-last") => Duplicates::KeepLast,
+        Some("won-if-any") => Duplicates::WonIfAny,
         Some(other) => {
             return Err(format!(
-                "[input] duplicates = {other:?}: expected \"error\", \"keep-first\" or \"keep-last\""
+                "[input] duplicates = {other:?}: expected \"error\", \"keep-first\", \"keep-last\" or \"won-if-any\""
             ))
         }
     };

@@ -94,6 +94,10 @@ pub enum Duplicates {
     Error,
     KeepFirst,
     KeepLast,
+    /// The rows are one lead's deals or opportunities (a report of one row per deal): the
+    /// lead is won if any row is won, else open if any is open, else lost, and keeps the
+    /// row that says so (the first win by decision date; the last loss).
+    WonIfAny,
 }
 
 /// How dates are written in a column.

@@ -827,7 +827,7 @@ fn check_some_match(
     Ok(())
 }
 
-fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+pub(crate) fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
     *n == T::default()
 }
 

@@ -842,7 +842,7 @@ fn render_input(
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
-    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\"");
+    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\" / \"won-if-any\" (one row per deal)");
     if let Some(why) = ignore_case {
         let _ = writeln!(t, "id_case = \"ignore\"   # GUESS: {why}");
     }

@@ -63,8 +63,11 @@ pub struct IngestStats {
     pub duplicate_examples: Vec<(String, usize)>,
     /// Distinct ids seen more than once.
     pub duplicate_ids: usize,
-    /// Rows dropped as duplicates (keep-first / keep-last).
+    /// Rows dropped as duplicates (keep-first / keep-last), or combined (won-if-any).
     pub duplicate_rows: usize,
+    /// Of the ids seen more than once, those whose rows disagree on the outcome.
+    #[serde(skip_serializing_if = "crate::events::is_zero")]
+    pub duplicate_mixed_outcomes: usize,
     pub events: Option<EventStats>,
     /// The as-of date the table was judged at (seconds since the epoch).
     pub as_of: Option<i64>,

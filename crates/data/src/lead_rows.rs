@@ -318,7 +318,10 @@ impl LeadRows {
         let keys: Vec<Cow<str>> = self.ids.iter().map(|id| id_case.key(id)).collect();
         let mut first_seen: PlHashMap<&str, usize> = PlHashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut winner: PlHashMap<&str, usize> = PlHashMap::default();
+        // The row a repeated id keeps, when it is not its first.
+        let mut kept: PlHashMap<&str, usize> = PlHashMap::default();
+        // Ids whose rows disagree on the outcome, and the first two rows seen to.
+        let (mut mixed, mut mixed_example): (HashSet<&str>, Option<(usize, usize)>) = (HashSet::new(), None);
         for (row, key) in keys.iter().enumerate() {
             match first_seen.get(key.as_ref()) {
                 None => {
@@ -326,6 +329,7 @@ impl LeadRows {
                 }
                 Some(&first) => {
                     let id = &self.ids[row];
+                    let disagree = self.outcomes[row] != self.outcomes[first];
                     if policy == Duplicates::Error {
                         let (file_a, row_a) = self.origin[first];
                         let (file_b, row_b) = self.origin[row];
@@ -333,50 +337,97 @@ impl LeadRows {
                             true => String::new(),
                             false => format!(" (as {:?}: [input] id_case = \"ignore\" makes ids that differ only in case one)", self.ids[first]),
                         };
+                        let fix = match (rounded_by_a_spreadsheet(id), disagree) {
+                            (true, _) => ROUNDED_IDS.to_string(),
+                            (false, true) => format!(
+                                "{} there, {} here: a report of one row per deal or opportunity? Set [input] duplicates = \"won-if-any\" (a lead is won if any of its rows is), or remove the duplicate",
+                                self.outcomes[first].as_str(),
+                                self.outcomes[row].as_str()
+                            ),
+                            (false, false) => "remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)".to_string(),
+                        };
                         return Err(DataError::File {
                             path: self.files[file_b].clone(),
-                            message: format!(
-                                "row {row_b}, column {id_column:?}: lead id {id:?} also appears at {} row {row_a}{written}; {}",
-                                self.files[file_a].display(),
-                                if rounded_by_a_spreadsheet(id) {
-                                    ROUNDED_IDS.to_string()
-                                } else {
-                                    "remove the duplicate or set [input] duplicates = \"keep-first\" or \"keep-last\" (mqlcal validate lists them all)".to_string()
-                                }
-                            ),
+                            message: format!("row {row_b}, column {id_column:?}: lead id {id:?} also appears at {} row {row_a}{written}; {fix}", self.files[file_a].display()),
                         });
+                    }
+                    if disagree && mixed.insert(key.as_ref()) {
+                        mixed_example.get_or_insert((first, row));
                     }
                     // Counted under the id as its first lead writes it.
                     *counts.entry(self.ids[first].as_str()).or_insert(1) += 1;
-                    if policy == Duplicates::KeepLast {
-                        winner.insert(key, row);
+                    let now = kept.get(key.as_ref()).copied().unwrap_or(first);
+                    let replaces = match policy {
+                        Duplicates::KeepLast => true,
+                        Duplicates::WonIfAny => self.says_more(row, now),
+                        _ => false,
+                    };
+                    if replaces {
+                        kept.insert(key, row);
                     }
                 }
             }
         }
         stats.duplicate_rows = counts.values().map(|c| c - 1).sum();
         stats.duplicate_ids = counts.len();
+        stats.duplicate_mixed_outcomes = mixed.len();
         stats.duplicate_examples = counts.iter().take(20).map(|(id, n)| (id.to_string(), *n)).collect();
-        if !counts.is_empty() {
-            let rounded = counts.keys().find(|id| rounded_by_a_spreadsheet(id)).map(|id| format!("; {id:?}: {ROUNDED_IDS}")).unwrap_or_default();
-            stats.warnings.push(format!(
-                "{} lead ids appear more than once ({} extra rows dropped, {} kept){rounded}",
-                counts.len(),
-                stats.duplicate_rows,
-                if policy == Duplicates::KeepLast { "last" } else { "first" }
-            ));
-        } else {
+        if counts.is_empty() {
             return Ok((0..self.ids.len()).collect());
         }
+        let rounded = counts.keys().find(|id| rounded_by_a_spreadsheet(id)).map(|id| format!("; {id:?}: {ROUNDED_IDS}")).unwrap_or_default();
+        let what = match policy {
+            Duplicates::WonIfAny => "combined into their lead: won if any of its rows is won, else open if any is open, else lost".to_string(),
+            Duplicates::KeepLast => "dropped, last kept".to_string(),
+            _ => "dropped, first kept".to_string(),
+        };
+        let disagreeing = mixed_example.map(|(a, b)| self.disagreeing_rows(mixed.len(), a, b, policy)).unwrap_or_default();
+        stats.warnings.push(format!("{} lead ids appear more than once ({} extra rows {what}){disagreeing}{rounded}", counts.len(), stats.duplicate_rows));
         Ok((0..self.ids.len())
             .filter(|&row| {
                 let key = keys[row].as_ref();
-                match policy {
-                    Duplicates::KeepLast => winner.get(key).map_or(first_seen[key] == row, |&w| w == row),
-                    _ => first_seen[key] == row,
-                }
+                kept.get(key).map_or(first_seen[key] == row, |&k| k == row)
             })
             .collect())
+    }
+
+    /// Under `duplicates = "won-if-any"`, whether `row` tells its lead's fate better than
+    /// the row kept so far: a win over an open lead over a loss; of two wins the one decided
+    /// first, of two losses the one decided last (the lead was lost when its last deal was),
+    /// a dated row over an undated one.
+    fn says_more(&self, row: usize, kept: usize) -> bool {
+        let rank = |outcome: Outcome| match outcome {
+            Outcome::Won => 2,
+            Outcome::Open => 1,
+            Outcome::Lost => 0,
+        };
+        let (this, that) = (self.outcomes[row], self.outcomes[kept]);
+        if rank(this) != rank(that) {
+            return rank(this) > rank(that);
+        }
+        let decided = |r: usize| self.decided_at.get(r).copied().flatten();
+        match (this, decided(row), decided(kept)) {
+            (Outcome::Open, _, _) | (_, None, _) => false,
+            (_, Some(_), None) => true,
+            (Outcome::Won, Some(t), Some(k)) => t < k,
+            (Outcome::Lost, Some(t), Some(k)) => t > k,
+        }
+    }
+
+    /// What a warning about repeated ids adds when `count` of them have rows that disagree
+    /// on the outcome, rows `a` and `b` the first seen to.
+    fn disagreeing_rows(&self, count: usize, a: usize, b: usize, policy: Duplicates) -> String {
+        let at = |row: usize| {
+            let (file, line) = self.origin[row];
+            format!("{} at {} row {line}", self.outcomes[row].as_str(), self.files[file].display())
+        };
+        let example = format!("e.g. {:?}: {}, {}", self.ids[a], at(a), at(b));
+        match policy {
+            Duplicates::WonIfAny => format!("; {count} of them have rows that disagree on the outcome ({example})"),
+            _ => format!(
+                "; {count} of them have rows that disagree on the outcome ({example}), and the row kept decides it: a report of one row per deal or opportunity? Set [input] duplicates = \"won-if-any\" to count such a lead won if any of its rows is"
+            ),
+        }
     }
 
     pub(crate) fn select(self, keep: &[usize]) -> LeadRows {
@@ -462,7 +513,61 @@ fn in_order<T: Default>(values: &mut [T], order: &[usize]) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::rounded_by_a_spreadsheet;
+    use super::*;
+
+    fn deals(ids: &[&str], outcomes: &[Outcome], decided: &[Option<i64>]) -> LeadRows {
+        LeadRows {
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+            events_keys: vec![],
+            created_at: vec![Some(0); ids.len()],
+            decided_at: decided.to_vec(),
+            outcomes: outcomes.to_vec(),
+            segments: vec![],
+            features: vec![],
+            origin: (1..=ids.len()).map(|r| (0, r)).collect(),
+            files: vec![PathBuf::from("deals.csv")],
+            created_layouts: vec![],
+            event_columns: vec![],
+        }
+    }
+
+    /// A report of one row per deal: `won-if-any` keeps, per lead, the row that tells its
+    /// fate; the other policies keep by file order and say which leads' rows disagree.
+    #[test]
+    fn won_if_any_keeps_the_row_that_tells_the_leads_fate() {
+        use Outcome::*;
+        let ids = ["a", "b", "a", "c", "b", "a", "c", "d", "d"];
+        let outcomes = [Lost, Won, Won, Lost, Won, Won, Open, Lost, Lost];
+        let decided = [Some(5), Some(9), Some(7), Some(1), Some(3), Some(6), None, Some(2), Some(8)];
+        let rows = deals(&ids, &outcomes, &decided);
+        let resolve = |policy| {
+            let mut stats = IngestStats::default();
+            rows.resolve_duplicates("id", IdCase::Exact, policy, false, &mut stats).map(|kept| (kept, stats))
+        };
+        // a: the win decided first (row 5, day 6); b: the win decided first (row 4); c: open
+        // over lost (row 6); d: the loss decided last (row 8).
+        let (kept, stats) = resolve(Duplicates::WonIfAny).unwrap();
+        assert_eq!(kept, [4, 5, 6, 8]);
+        assert_eq!((stats.duplicate_ids, stats.duplicate_rows, stats.duplicate_mixed_outcomes), (4, 5, 2));
+        assert_eq!(
+            stats.warnings,
+            ["4 lead ids appear more than once (5 extra rows combined into their lead: won if any of its rows is won, else open if any is open, else lost); 2 of them have rows that disagree on the outcome (e.g. \"a\": lost at deals.csv row 1, won at deals.csv row 3)"]
+        );
+        // Without decision dates, the first win and the first loss.
+        let undated = deals(&ids, &outcomes, &[]);
+        let mut stats = IngestStats::default();
+        assert_eq!(undated.resolve_duplicates("id", IdCase::Exact, Duplicates::WonIfAny, false, &mut stats).unwrap(), [1, 2, 6, 7]);
+        let (kept, stats) = resolve(Duplicates::KeepFirst).unwrap();
+        assert_eq!(kept, [0, 1, 3, 7]);
+        assert!(stats.warnings[0].contains("(e.g. \"a\": lost at deals.csv row 1, won at deals.csv row 3), and the row kept decides it: a report of one row per deal or opportunity? Set [input] duplicates = \"won-if-any\""), "{:?}", stats.warnings);
+        let e = resolve(Duplicates::Error).err().unwrap().to_string();
+        assert!(e.contains("row 3, column \"id\": lead id \"a\" also appears at deals.csv row 1; lost there, won here: a report of one row per deal or opportunity? Set [input] duplicates = \"won-if-any\""), "{e}");
+        // Rows that agree: the usual words.
+        let agreeing = deals(&["a", "a"], &[Lost, Lost], &[]);
+        let mut stats = IngestStats::default();
+        let e = agreeing.resolve_duplicates("id", IdCase::Exact, Duplicates::Error, false, &mut stats).err().unwrap().to_string();
+        assert!(e.contains("remove the duplicate or set [input] duplicates = \"keep-first\""), "{e}");
+    }
 
     #[test]
     fn ids_a_spreadsheet_rounded_are_told_from_ids() {

@@ -279,8 +279,10 @@ fn cohort_rows(config: &Config, table: &FeatureTable) -> Vec<CohortRow> {
 fn data_errors(config: &Config, stats: &IngestStats, counts: &OutcomeCounts) -> Vec<String> {
     let mut errors = Vec::new();
     if stats.duplicate_rows > 0 && config.duplicates == Duplicates::Error {
-        let fix = crate::lead_rows::rounded_ids_fix(stats.duplicate_examples.iter().map(|(id, _)| id.as_str()))
-            .unwrap_or("remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"");
+        let fix = crate::lead_rows::rounded_ids_fix(stats.duplicate_examples.iter().map(|(id, _)| id.as_str())).unwrap_or(match stats.duplicate_mixed_outcomes {
+            0 => "remove them or set [input] duplicates = \"keep-first\" or \"keep-last\"",
+            _ => "some of those ids have rows that disagree on the outcome (the warning above names one): a report of one row per deal or opportunity? Set [input] duplicates = \"won-if-any\" (a lead is won if any of its rows is), or remove them",
+        });
         errors.push(format!(
             "{} extra rows repeat an existing lead id (e.g. {}); {fix}",
             stats.duplicate_rows,

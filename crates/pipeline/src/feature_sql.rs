@@ -49,10 +49,15 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             "{path}: the feature SQL reads one leads table with the outcome in a column, but [input] won_ids names a file of won ids; put the outcome in a column of the leads table, then set [columns] outcome and [outcome] won / lost / open"
         ),
     };
-    if config.duplicates != Duplicates::Error {
+    let kept_by = match config.duplicates {
+        Duplicates::Error => None,
+        Duplicates::KeepFirst => Some("keep-first\" keeps one row per id by file order, which a warehouse table does not have"),
+        Duplicates::KeepLast => Some("keep-last\" keeps one row per id by file order, which a warehouse table does not have"),
+        Duplicates::WonIfAny => Some("won-if-any\" combines the rows of an id, which the feature SQL does not"),
+    };
+    if let Some(kept_by) = kept_by {
         anyhow::bail!(
-            "{path}: [input] duplicates = \"{}\" keeps one row per id by file order, which a warehouse table does not have; make the lead ids unique in the table and set duplicates = \"error\" (the default)",
-            if config.duplicates == Duplicates::KeepFirst { "keep-first" } else { "keep-last" }
+            "{path}: [input] duplicates = \"{kept_by}; make the lead ids unique in the table (one row per lead: won if any of its deals is) and set duplicates = \"error\" (the default)"
         );
     }
     if let Some((signal, _)) = config.unresolved_auto_bins().first() {
