@@ -185,6 +185,46 @@ fn a_yes_written_three_ways_is_one_flag() {
     assert!(!out.contains("the column also says yes as"), "{out}");
 }
 
+/// A report of one row per opportunity (Salesforce's contacts with their opportunities):
+/// `Opportunity ID` is unique, the contact's id repeats for a contact with two deals. The
+/// draft takes the contact's id as the lead's, combines its rows (`won-if-any`), never
+/// makes the opportunity's id a signal, and validates; without the report's repeats
+/// (one deal each) it drafts as before.
+#[test]
+fn init_drafts_one_row_per_deal_as_one_lead_won_if_any_of_its_rows_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let mut report = String::new();
+    for (k, line) in leads.lines().enumerate() {
+        let (id, rest) = line.split_once(',').unwrap();
+        match k {
+            0 => report.push_str(&format!("Opportunity ID,Contact ID,{rest}\n")),
+            _ => {
+                report.push_str(&format!("006{k:07},{id},{rest}\n"));
+                // A second deal for every tenth contact, lost.
+                if k % 10 == 3 {
+                    let fields: Vec<&str> = rest.split(',').collect();
+                    let lost = [&fields[..1], &["lost"], &fields[2..]].concat().join(",");
+                    report.push_str(&format!("006{:07},{id},{lost}\n", k + 5_000_000));
+                }
+            }
+        }
+    }
+    write(d, "deals.csv", report);
+    let events = data.join("events.csv");
+    let (draft, _) = init_draft(d, &["init", "--leads", "deals.csv", "--events", events.to_str().unwrap()], "deals.toml");
+    assert!(draft.contains("duplicates = \"won-if-any\"     # GUESS: one row per deal"), "{draft}");
+    assert!(draft.contains("id = \"Contact ID\"   # GUESS: \"Opportunity ID\" is unique, one per deal; this column repeats (22000 rows, 20000 leads)"), "{draft}");
+    assert!(!active_columns(&draft).contains(&"Opportunity ID".to_string()), "{draft}");
+    let said = validated(d, "deals.toml");
+    assert!(said.contains("2000 lead ids appear more than once (2000 extra rows combined into their lead"), "{said}");
+    // One deal each: the opportunity's id is as good an id as any, and nothing is combined.
+    let (single, _) = init_draft(d, &["init", "--leads", data.join("leads.csv").to_str().unwrap()], "single.toml");
+    assert!(single.contains("duplicates = \"error\""), "{single}");
+}
+
 #[test]
 fn init_drafts_the_won_ids_layout() {
     let dir = tempfile::tempdir().unwrap();

@@ -259,6 +259,29 @@ pub fn id_column(profiles: &[ColumnProfile]) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
+/// In a report of one row per deal or opportunity, the lead's id column and why: when
+/// `id` (the unique column found) is named as a deal's (`Deal ID`, `Opportunity ID`,
+/// `Opp Id`), an id-named column not named so, never blank, whose values repeat on at
+/// least 1 % of the rows (`Contact ID`: a contact with two deals is two rows).
+pub fn lead_id_beside_deals(profiles: &[ColumnProfile], id: Option<&str>) -> Option<(String, String)> {
+    let deal_named = |name: &str| {
+        let n = name.to_lowercase();
+        n.contains("deal") || n.contains("opportunit") || n.starts_with("opp ") || n.starts_with("opp_") || n == "oppid"
+    };
+    let deal = id.filter(|id| deal_named(id))?;
+    profiles
+        .iter()
+        .filter(|p| p.name != deal && id_named(p) && !deal_named(&p.name) && p.blanks == 0 && p.distinct < p.rows && (p.rows - p.distinct) * 100 >= p.rows)
+        .max_by_key(|p| p.distinct)
+        .map(|p| {
+            let why = format!(
+                "{deal:?} is unique, one per deal; this column repeats ({} rows, {} leads): one row per deal, each lead's rows combined (duplicates = \"won-if-any\")",
+                p.rows, p.distinct
+            );
+            (p.name.clone(), why)
+        })
+}
+
 /// A column named as an id: `id`, `lead_id`, `Lead ID`, `Prospect Id`, `Lead Number`.
 fn id_named(p: &ColumnProfile) -> bool {
     let n = p.name.to_lowercase();

@@ -105,9 +105,12 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case, clocks);
+    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case, clocks, look.per_deal);
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
+    }
+    if look.per_deal {
+        guesses.push(format!("[input] duplicates = \"won-if-any\" (GUESS: one row per deal, {:?} unique beside the lead's id)", look.replaced_id.as_deref().unwrap_or("")));
     }
     if let Some(clocks) = clocks {
         guesses.push(format!("[input] time_zone, commented out (CHECK: {clocks}; name the zone those are written in)"));
@@ -169,8 +172,11 @@ struct LeadsLook {
     outcome_note: Option<String>,
     /// Why the id is not the likeliest column: the events name leads by another.
     id_why: Option<String>,
-    /// The likeliest id column, when the events name leads by another: never a signal.
+    /// The likeliest id column, when the events name leads by another or it is a deal's
+    /// id beside the lead's: never a signal.
     replaced_id: Option<String>,
+    /// One row per deal: the lead's id repeats, its rows combined (`won-if-any`).
+    per_deal: bool,
     /// `[columns] events_key` and why: the column the events name leads by, where it is
     /// not the id (blank for some leads). Never a signal.
     events_key: Option<(String, String)>,
@@ -219,6 +225,12 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     let first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
 
     let id = guess::id_column(&first_look);
+    // A report of one row per deal: the unique column is the deal's id, the lead's repeats.
+    let per_deal = guess::lead_id_beside_deals(&first_look, id.as_deref());
+    let (id, deal_id) = match &per_deal {
+        Some((lead_id, _)) => (Some(lead_id.clone()), id),
+        None => (id, None),
+    };
     // (name, serial days?) of a column whose every value reads as a date.
     let dates = |p: &ColumnProfile| Some((p.name.clone(), drafted_serial(&cells::text(&table, &p.name).ok()?, &csv.missing)?));
     let named = |p: &&ColumnProfile, words: &[&str]| words.iter().any(|w| p.name.to_lowercase().contains(w));
@@ -392,7 +404,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: None, replaced_id: None, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: deal_id, per_deal: per_deal.is_some(), events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -815,6 +827,7 @@ fn render_input(
     decimal: DecimalMark,
     ignore_case: Option<&str>,
     clocks: Option<&str>,
+    per_deal: bool,
 ) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
@@ -842,7 +855,14 @@ fn render_input(
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
-    let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\" / \"won-if-any\" (one row per deal)");
+    match per_deal {
+        true => {
+            let _ = writeln!(t, "duplicates = \"won-if-any\"     # GUESS: one row per deal (see id below): a lead is won if any of its rows is");
+        }
+        false => {
+            let _ = writeln!(t, "duplicates = \"error\"          # or \"keep-first\" / \"keep-last\" / \"won-if-any\" (one row per deal)");
+        }
+    }
     if let Some(why) = ignore_case {
         let _ = writeln!(t, "id_case = \"ignore\"   # GUESS: {why}");
     }
