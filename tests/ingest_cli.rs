@@ -1477,6 +1477,67 @@ fn a_reports_footer_below_the_rows_is_said_and_left_out() {
     assert!(out.contains("leads.xlsx: rows 20002 to 20008 are a report's footer below the rows (\"Grand Totals (20000 records)\""), "{out}");
 }
 
+/// Events exported a month at a time (as activity APIs that cap a job at 31 days make an
+/// analyst do), each month a file with its header: `events = "events/*.csv"` reads them in
+/// name order as one file, and `score --events` takes them too (the pattern, or the files):
+/// the sample's feature table, points and scores. A list of files reads alike; a pattern
+/// that matches nothing, a file named twice, and a month written another way are named.
+#[test]
+fn events_split_into_files_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    let (header, rows) = events.split_once('\n').unwrap();
+    let mut months: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for line in rows.lines() {
+        let month = &line.split(',').nth(1).unwrap()[..7];
+        months.entry(month).or_insert_with(|| format!("{header}\n")).push_str(&format!("{line}\n"));
+    }
+    assert!(months.len() > 20, "{}", months.len());
+    std::fs::create_dir(d.join("events")).unwrap();
+    for (month, text) in &months {
+        write(d, &format!("events/{month}.csv"), text.clone());
+    }
+    reads_as_the_sample(d, data.join("leads.csv").to_str().unwrap(), "events/*.csv", |config| config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("{} events", events.lines().count() - 1)) || out.contains("390664"), "{out}");
+    // The files named one by one, and to score.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let listed: Vec<String> = months.keys().map(|m| format!("\"events/{m}.csv\"")).collect();
+    write(d, "listed.toml", config.replace("events = \"events/*.csv\"", &format!("events = [{}]", listed.join(", "))));
+    let (code, _, err) = run_in(d, &["features", "--config", "listed.toml", "-o", "listed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(d.join("listed.csv")).unwrap(), std::fs::read(d.join("table.csv")).unwrap());
+    let files: Vec<String> = months.keys().map(|m| format!("events/{m}.csv")).collect();
+    let leads = data.join("leads.csv");
+    let args = [&["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events"][..], &files.iter().map(String::as_str).collect::<Vec<_>>(), &["-o", "files_scores.csv"]].concat();
+    let (code, _, err) = run_in(d, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(d.join("files_scores.csv")).unwrap(), std::fs::read(d.join("scores.csv")).unwrap());
+    // Named wrong.
+    write(d, "none.toml", config.replace("events = \"events/*.csv\"", "events = \"activities/*.csv\""));
+    let (code, _, err) = run_in(d, &["validate", "--config", "none.toml"]);
+    assert!(code == 2 && err.contains("[input] events \"activities/*.csv\" matches no file"), "{err}");
+    let first = format!("\"events/{}.csv\"", months.keys().next().unwrap());
+    write(d, "twice.toml", config.replace("events = \"events/*.csv\"", &format!("events = [\"events/*.csv\", {first}]")));
+    let (code, _, err) = run_in(d, &["validate", "--config", "twice.toml"]);
+    assert!(code == 2 && err.contains("names") && err.contains("twice (its events would count twice)"), "{err}");
+    // A month written day-first after months written as ISO: read as the first file was.
+    let (late, text) = months.iter().last().unwrap();
+    let day_first: String = text.lines().enumerate().map(|(k, line)| match k {
+        0 => format!("{line}\n"),
+        _ => {
+            let f: Vec<&str> = line.split(',').collect();
+            format!("{},{}/{}/{} {},{}\n", f[0], &f[1][8..10], &f[1][5..7], &f[1][..4], &f[1][11..], f[2])
+        }
+    }).collect();
+    write(d, &format!("events/{late}.csv"), day_first);
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert!(code == 1 && format!("{out}{err}").contains(&format!("events/{late}.csv")), "{out}{err}");
+}
+
 /// Leads saved as Excel's "Unicode Text" (UTF-16 little-endian with its byte-order mark,
 /// tab between fields, CRLF, `.txt`) and events as UTF-16 big-endian without a mark,
 /// gzipped: decoded as they are read, they give the sample's feature table, and `score`

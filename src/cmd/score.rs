@@ -1,4 +1,4 @@
-//! `mqlcal score --model model.json --leads FILE [--events FILE] [--dates iso] -o OUT`
+//! `mqlcal score --model model.json --leads FILE [--events FILE...] [--dates iso] -o OUT`
 //!
 //! Scores new leads with a model file alone (no config): each signal is computed
 //! from the raw cells and events by the recipe the model file records, then the
@@ -29,9 +29,10 @@ pub struct Args {
     /// Leads to score (CSV, gzipped CSV or Parquet), with the columns the model reads
     #[arg(long)]
     pub leads: PathBuf,
-    /// Their events (long form), when the model counts events
-    #[arg(long)]
-    pub events: Option<PathBuf>,
+    /// Their events (long form), when the model counts events: one file, or several read as
+    /// one (an export split by month: --events activities/*.csv)
+    #[arg(long, num_args = 1..)]
+    pub events: Vec<PathBuf>,
     /// Output: .csv or .parquet, or - for CSV on standard output
     #[arg(long, short = 'o')]
     pub output: PathBuf,
@@ -189,9 +190,10 @@ impl Output<'_> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
-    if let Some(e) = &args.events {
-        inputs.push(e);
-    }
+    // A pattern (`activities/*.csv`) the shell left as it is names the files it matches.
+    let written: Vec<String> = args.events.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let events = mqlcal_config::events_files_named(&written, &|p| PathBuf::from(p), "--events").map_err(|e| anyhow::anyhow!(e))?;
+    inputs.extend(events.iter().map(PathBuf::as_path));
     let to_stdout = args.output.as_os_str() == "-";
     anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");
     if !to_stdout {
@@ -199,7 +201,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut model = Model::load(&args.model)?;
     args.dates.apply(&mut model);
-    let input = &mqlcal_data::read_scoring_input(&model, &args.leads, args.events.as_deref(), &args.model)?;
+    let input = &mqlcal_data::read_scoring_input(&model, &args.leads, &events, &args.model)?;
     let scorer = model.scorer();
     let id_column = model.inputs.as_ref().map_or("lead_id".to_string(), |i| i.id_column.clone());
     let output = Output { format: args.format, id_column: &id_column, two_axis: model.two_axis().is_some(), scorer: &scorer };
@@ -314,8 +316,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let case = input.unknown_leads_by_case.clause(true).map(|c| format!("; {c}")).unwrap_or_default();
         eprintln!("warning: ignored {} events for lead ids not in {}{case}", input.events_for_unknown_leads, args.leads.display());
     }
-    if let (Some(repeated), Some(events)) = (&input.repeated_events, &args.events) {
-        eprintln!("warning: {}", repeated.warning(events));
+    if let Some(repeated) = &input.repeated_events {
+        eprintln!("warning: {}", repeated.warning(&mqlcal_config::events_files_shown(&events)));
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

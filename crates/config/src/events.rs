@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::columns::parse_date_format;
+use crate::input::FileList;
 use crate::EventsSpec;
 
 #[derive(Debug, Deserialize)]
@@ -22,11 +23,44 @@ pub struct RawEvents {
 /// by less); activity from days before the lead existed is not what the window counts.
 const STARTS_BEFORE_MAX: i64 = 86_400;
 
+/// The files `[input] events` names, in order: each path as given (relative to the
+/// config's folder), each pattern (`*`, `?`, `[...]`) as the files it matches.
+fn event_files(files: &FileList, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Vec<PathBuf>, String> {
+    events_files_named(files.entries(), resolve, "[input] events")
+}
+
+/// The events files `entries` name (`setting` says where, for messages), in order: each
+/// path as given (`resolve`d), each pattern (`*`, `?`, `[...]`) as the files it matches,
+/// sorted by name. A pattern that matches none, or a file named twice (its events would
+/// count twice), is an error. `score --events` reads its arguments so too.
+pub fn events_files_named(entries: &[String], resolve: &dyn Fn(&str) -> PathBuf, setting: &str) -> Result<Vec<PathBuf>, String> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let path = resolve(entry.trim());
+        if !entry.contains(['*', '?', '[']) {
+            paths.push(path);
+            continue;
+        }
+        let pattern = path.to_string_lossy().into_owned();
+        let matched = glob::glob(&pattern).map_err(|e| format!("{setting} {entry:?}: not a pattern mqlcal can read ({e})"))?;
+        let mut found: Vec<PathBuf> = matched.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+        if found.is_empty() {
+            return Err(format!("{setting} {entry:?} matches no file (looked for {pattern})"));
+        }
+        found.sort();
+        paths.extend(found);
+    }
+    if let Some(twice) = paths.iter().enumerate().find_map(|(k, p)| paths[..k].contains(p).then_some(p)) {
+        return Err(format!("{setting} names {} twice (its events would count twice): name each file once", twice.display()));
+    }
+    Ok(paths)
+}
+
 /// The events file of `[input] events` with its `[events]` settings; `[events]`
 /// without a file is an error.
-pub(crate) fn check_events(file: Option<&str>, raw: Option<&RawEvents>, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Option<EventsSpec>, String> {
-    let events = match (file, raw) {
-        (Some(file), raw) => {
+pub(crate) fn check_events(files: Option<&FileList>, raw: Option<&RawEvents>, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Option<EventsSpec>, String> {
+    let events = match (files, raw) {
+        (Some(files), raw) => {
             let e = raw;
             let window_days = e.and_then(|e| e.window_days).unwrap_or(30);
             if !(1..=3650).contains(&window_days) {
@@ -41,7 +75,7 @@ pub(crate) fn check_events(file: Option<&str>, raw: Option<&RawEvents>, resolve:
                 ));
             }
             Some(EventsSpec {
-                path: resolve(file),
+                paths: event_files(files, resolve)?,
                 lead_id: e.and_then(|e| e.lead_id.clone()).unwrap_or_else(|| "lead_id".into()),
                 occurred_at: e
                     .and_then(|e| e.occurred_at.clone())

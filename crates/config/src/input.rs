@@ -18,7 +18,7 @@ pub struct RawInput {
     pub lost: Option<String>,
     pub open: Option<String>,
     pub won_ids: Option<String>,
-    pub events: Option<String>,
+    pub events: Option<FileList>,
     /// A feature table (as `mqlcal features` or the feature SQL writes it) read in place
     /// of the leads and events for fitting and backtesting.
     pub features: Option<String>,
@@ -37,6 +37,23 @@ pub struct RawInput {
     pub as_of: Option<RawDate>,
     pub earliest_date: Option<RawDate>,
     pub latest_date: Option<RawDate>,
+}
+
+/// One file, or several (`["a.csv", "b.csv"]`); any may be a pattern (`"activities/*.csv"`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged, expecting = "expected a path, or a list of paths, such as \"events.csv\" or [\"events-2024.csv\", \"events-2025.csv\"]")]
+pub enum FileList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl FileList {
+    pub(crate) fn entries(&self) -> &[String] {
+        match self {
+            FileList::One(one) => std::slice::from_ref(one),
+            FileList::Many(many) => many,
+        }
+    }
 }
 
 /// A date written as TOML text (`"2025-12-31"`) or as a TOML date (`2025-12-31`).
@@ -65,10 +82,12 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
         ("lost", &input.lost),
         ("open", &input.open),
         ("won_ids", &input.won_ids),
-        ("events", &input.events),
     ];
     if let Some((key, _)) = paths.iter().find(|(_, v)| v.as_deref().is_some_and(|p| p.trim().is_empty())) {
         return Err(format!("[input] {key} = \"\": expected the path of the file (relative to the config file), or remove the key"));
+    }
+    if input.events.as_ref().is_some_and(|e| e.entries().is_empty() || e.entries().iter().any(|p| p.trim().is_empty())) {
+        return Err("[input] events: expected the path of the events file (relative to the config file), a list of them, or a pattern such as \"activities/*.csv\"; or remove the key".into());
     }
 
     let layout = match (&input.leads, &input.won, &input.lost, &input.won_ids) {

@@ -20,6 +20,7 @@ mod signals;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+pub use events::events_files_named;
 pub use raw::RawConfig;
 pub use rule::{RuleSpec, TwoAxisSpec};
 pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
@@ -318,7 +319,8 @@ impl PlausibleDates {
 /// The events file and its as-of window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventsSpec {
-    pub path: PathBuf,
+    /// The events files, read in this order as one (an export split by month, say).
+    pub paths: Vec<PathBuf>,
     pub lead_id: String,
     pub occurred_at: String,
     pub activity: String,
@@ -329,6 +331,11 @@ pub struct EventsSpec {
 }
 
 impl EventsSpec {
+    /// The events files as messages name them ([`events_files_shown`]).
+    pub fn shown(&self) -> PathBuf {
+        events_files_shown(&self.paths)
+    }
+
     /// The engagement window in seconds from creation: an event counts when it falls in
     /// `[created_at - starts_before_seconds, created_at + window]`.
     pub fn window_seconds(&self) -> i64 {
@@ -337,6 +344,15 @@ impl EventsSpec {
 
     pub fn window(&self) -> EventWindow {
         EventWindow::from_days(self.window_days).starting_before(self.starts_before_seconds)
+    }
+}
+
+/// Events files as messages name them: the file, or the first and how many more.
+pub fn events_files_shown(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] => one.clone(),
+        [first, rest @ ..] => PathBuf::from(format!("{} (and {} more events files)", first.display(), rest.len())),
+        [] => PathBuf::new(),
     }
 }
 

@@ -355,3 +355,29 @@ fn a_window_can_start_before_creation() {
     assert_eq!(window.age_days(created, created - 60), 14.0);
     assert_eq!(window.age_days(created, created + 86_400), 13.0);
 }
+
+/// `[input] events`: one file, a list read in order, or a pattern (the files it matches, by
+/// name); a pattern that matches none, a file named twice, an empty entry and a number are
+/// refused with what to write.
+#[test]
+fn events_name_one_file_a_list_or_a_pattern() {
+    let paths = |config: Config| config.events.unwrap().paths;
+    assert_eq!(paths(load(MINIMAL).unwrap()), [PathBuf::from("/cfg/events.csv")]);
+    let listed = MINIMAL.replace("events = \"events.csv\"", "events = [\"b.csv\", \"a.csv\"]");
+    assert_eq!(paths(load(&listed).unwrap()), [PathBuf::from("/cfg/b.csv"), PathBuf::from("/cfg/a.csv")]);
+    let dir = tempfile::tempdir().unwrap();
+    for month in ["2024-02", "2024-01", "2023-12"] {
+        std::fs::write(dir.path().join(format!("events-{month}.csv")), "lead_id,occurred_at,activity\n").unwrap();
+    }
+    std::fs::write(dir.path().join("leads.csv"), "").unwrap();
+    let pattern = MINIMAL.replace("events = \"events.csv\"", "events = \"events-*.csv\"");
+    let config = Config::from_toml_str(&pattern, &dir.path().join("mqlcal.toml"), dir.path()).unwrap();
+    let found: Vec<String> = paths(config).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(found, ["events-2023-12.csv", "events-2024-01.csv", "events-2024-02.csv"]);
+    let refused = |events: &str| load(&MINIMAL.replace("events = \"events.csv\"", events)).unwrap_err().to_string();
+    assert!(refused("events = \"none-*.csv\"").contains("[input] events \"none-*.csv\" matches no file"));
+    assert!(refused("events = [\"a.csv\", \"a.csv\"]").contains("names /cfg/a.csv twice"));
+    assert!(refused("events = [\"a.csv\", \" \"]").contains("[input] events: expected the path of the events file"));
+    assert!(refused("events = []").contains("[input] events: expected the path of the events file"));
+    assert!(refused("events = 3").contains("expected a path, or a list of paths"));
+}

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use mqlcal_config::{Config, EventsSpec};
+use mqlcal_config::{Config, DateFormat, EventsSpec};
 use mqlcal_features::Outcome;
 use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
@@ -417,7 +417,8 @@ pub fn aggregate(
     leads: &mut LeadKeys<'_>,
     notes: &mut ReadNotes,
 ) -> Result<EventAggregation, DataError> {
-    let path = &spec.path;
+    let shown = spec.shown();
+    let path = shown.as_path();
     if leads.created_at.iter().any(Option::is_none) {
         return Err(DataError::Config {
             message: format!(
@@ -558,10 +559,18 @@ pub fn aggregate(
             }
         }
     };
-    let read = for_each_event(path, &config.csv, &names, &DateRule::configured(&spec.date_format).on(config.time_zone.as_ref()), &keys, notes, &mut count)?;
-    stats.rows = read.rows;
-    stats.layout = Some(read.layout);
-    stats.marked_utc = read.marked_utc;
+    // Files read in order as one: the first decides how times are written (with "auto"),
+    // and the others are read so, as the model file records one way for them all.
+    let mut format = spec.date_format.clone();
+    for file in &spec.paths {
+        let read = for_each_event(file, &config.csv, &names, &DateRule::configured(&format).on(config.time_zone.as_ref()), &keys, notes, &mut count)?;
+        stats.rows += read.rows;
+        if stats.layout.is_none() {
+            stats.marked_utc = read.marked_utc;
+            format = DateFormat::Fixed(read.layout.clone());
+            stats.layout = Some(read.layout);
+        }
+    }
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
     for (activity, by_month) in unused {
         stats.unused_activities.insert(activity.clone(), by_month.values().sum());
@@ -809,7 +818,7 @@ fn check_some_match(
         let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();
         return Err(DataError::File {
-            path: spec.path.clone(),
+            path: spec.shown(),
             message: format!(
                 "none of the {} events' lead ids (column {:?}, e.g. {sample_event:?}) matches a lead id (e.g. {sample_lead:?}); {}",
                 stats.rows,

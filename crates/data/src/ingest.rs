@@ -166,7 +166,7 @@ pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataE
     if let (Some(e), Some(spec), Some(as_of)) = (stats.events.as_ref(), config.events.as_ref(), as_of.as_ref()) {
         // First among the warnings: the numbers rest on them (recalibrate's terminal
         // summary shows the first three).
-        let gaps = events::coverage_gaps(&spec.path, e, &rows.created_at, as_of.at, &counted_leads);
+        let gaps = events::coverage_gaps(&spec.shown(), e, &rows.created_at, as_of.at, &counted_leads);
         stats.cautions.extend(gaps.iter().map(|gap| gap.caution.clone()));
         stats.warnings.splice(0..0, gaps.into_iter().map(|gap| gap.warning));
     }
@@ -243,7 +243,7 @@ fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&Dat
     }
     let creation = format!("creation dates ({}, column {:?})", lead_files.first()?.display(), config.created_at_column.as_deref()?);
     let events = config.events.as_ref()?;
-    let event_times = format!("event times ({}, column {:?})", events.path.display(), events.occurred_at);
+    let event_times = format!("event times ({}, column {:?})", events.shown().display(), events.occurred_at);
     let (with, without, instants) = if zoned(created) { (creation, event_times, created) } else { (event_times, creation, occurred) };
     let read_as = match instants.0 {
         DateLayout::IsoZoned => "carry a time zone and are read as UTC",
@@ -390,7 +390,7 @@ fn late_strays_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at
     let format = mqlcal_features::calendar::format_timestamp;
     Some(format!(
         "{}: {} events are dated more than {} days after the last lead's creation, up to {}, and set the as-of date: too few to be the days the export covers (a scheduled meeting, a webinar's date?). If the export was taken at {} (the latest event before them), {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
-        spec.path.display(),
+        spec.shown().display(),
         e.after_last_lead,
         events::LATE_EVENT_DAYS,
         format(at),
@@ -498,7 +498,7 @@ fn running_on_warning(config: &Config, rows: &LeadRows, stats: &IngestStats, at:
     let named: Vec<String> = activities.iter().take(3).map(|a| format!("{a:?}")).collect();
     Some(format!(
         "{}: events of {}{} run on until {}, more than {} days after every other activity's last event ({}), and set the as-of date to {}: scheduled items (a task's due date, a meeting booked ahead) rather than what happened? If the export was taken at {}, {judged_complete} leads' engagement windows were not complete and are judged as if they were: set [input] as_of = \"{}\"",
-        spec.path.display(),
+        spec.shown().display(),
         named.join(", "),
         if activities.len() > 3 { format!(" and {} more activities", activities.len() - 3) } else { String::new() },
         format(*late_last),

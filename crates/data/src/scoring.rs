@@ -63,7 +63,7 @@ impl ScoringInput {
 /// Read the leads (and events) a model needs and compute every signal's feature
 /// column by its recipe, a column at a time; events are summed per lead as they
 /// stream past. Errors name the file, row and column.
-pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<&Path>, model_path: &Path) -> Result<ScoringInput, DataError> {
+pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std::path::PathBuf], model_path: &Path) -> Result<ScoringInput, DataError> {
     let inputs = model.inputs.clone().ok_or_else(|| DataError::file(model_path, "has no `inputs` (columns and recipes): refit it with this mqlcal to score raw leads"))?;
     let mut recipes = Vec::with_capacity(model.signals.len());
     for s in &model.signals {
@@ -133,7 +133,9 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
 
     let mut out = ScoringInput { ids, ..Default::default() };
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
-        let path = events_path.ok_or_else(|| DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() })?;
+        if events_paths.is_empty() {
+            return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
+        }
         if let Some(row) = created.iter().position(Option::is_none) {
             return Err(DataError::Cell {
                 path: leads_path.to_path_buf(),
@@ -143,7 +145,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_path: Option<
             });
         }
         let columns = inputs.event_columns.clone().ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
-        sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, path, &csv, &mut notes)?;
+        sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, events_paths, &csv, &mut notes)?;
     }
     out.features = features;
     out.read_warnings = notes.warnings;
@@ -301,10 +303,12 @@ fn sum_events(
     created: &[Option<i64>],
     inputs: &Inputs,
     columns: &EventColumns,
-    path: &Path,
+    paths: &[std::path::PathBuf],
     csv: &CsvOptions,
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
+    let shown = mqlcal_config::events_files_shown(paths);
+    let path = shown.as_path();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
     let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
     let rows = rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?;
@@ -363,7 +367,12 @@ fn sum_events(
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-    for_each_event(path, csv, &names, &model_dates(&occurred_format).on(inputs.time_zone.as_ref()), &keys, notes, &mut take)?;
+    // Files read in order as one, each by the recorded format (an old model's "auto": the first decides).
+    let mut format = occurred_format.clone();
+    for file in paths {
+        let read = for_each_event(file, csv, &names, &model_dates(&format).on(inputs.time_zone.as_ref()), &keys, notes, &mut take)?;
+        format = DateFormat::Fixed(read.layout);
+    }
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j].iter_mut().for_each(|v| *v = rule.finish(*v));

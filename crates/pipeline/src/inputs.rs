@@ -48,7 +48,7 @@ impl Inputs {
             }
         }
         if let Some(events) = &config.events {
-            paths.push(events.path.clone());
+            paths.extend(events.paths.iter().cloned());
         }
         paths
     }
