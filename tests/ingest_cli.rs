@@ -1516,6 +1516,18 @@ fn events_split_into_files_read_as_one() {
     let (code, _, err) = run_in(d, &args);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(d.join("files_scores.csv")).unwrap(), std::fs::read(d.join("scores.csv")).unwrap());
+    // init drafts from them: the pattern as given, or the files listed.
+    let (code, _, err) = run_in(d, &["init", "--leads", leads.to_str().unwrap(), "--events", "events/*.csv", "-o", "drafted.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let drafted = std::fs::read_to_string(d.join("drafted.toml")).unwrap();
+    assert!(drafted.contains("\nevents = \"events/*.csv\"\n"), "{drafted}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let args = [&["init", "--leads", leads.to_str().unwrap(), "--events"][..], &files[..2].iter().map(String::as_str).collect::<Vec<_>>(), &["-o", "two.toml"]].concat();
+    let (code, _, err) = run_in(d, &args);
+    assert_eq!(code, 0, "{err}");
+    let two = std::fs::read_to_string(d.join("two.toml")).unwrap();
+    assert!(two.contains(&format!("\nevents = [\"{}\", \"{}\"]\n", files[0], files[1])), "{two}");
     // Named wrong.
     write(d, "none.toml", config.replace("events = \"events/*.csv\"", "events = \"activities/*.csv\""));
     let (code, _, err) = run_in(d, &["validate", "--config", "none.toml"]);

@@ -1,4 +1,4 @@
-//! `mqlcal init --leads FILE [--events FILE] [-o mqlcal.toml]`
+//! `mqlcal init --leads FILE [--events FILE...] [-o mqlcal.toml]`
 //!
 //! Looks at the data and writes a commented starter config: guesses the id,
 //! date and outcome columns, lists categorical columns with their most
@@ -26,9 +26,10 @@ pub struct Args {
     /// Layout 2: optional open leads
     #[arg(long, value_name = "FILE", requires = "won")]
     pub open: Option<PathBuf>,
-    /// Optional events export (lead_id, occurred_at, activity)
-    #[arg(long)]
-    pub events: Option<PathBuf>,
+    /// Optional events export (lead_id, occurred_at, activity): one file, or several read as
+    /// one (an export split by month), or a pattern such as "activities/*.csv"
+    #[arg(long, num_args = 1..)]
+    pub events: Vec<PathBuf>,
     /// The outcome column (won / lost / open), when the guess is wrong
     #[arg(long, value_name = "COLUMN")]
     pub outcome: Option<String>,
@@ -54,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("{} already exists; pass --force to overwrite it", args.output.display());
     }
     let Some(leads) = args.leads.as_ref().or(args.won.as_ref()) else { bail!("give --leads FILE, or --won FILE and --lost FILE") };
-    for input in [args.leads.as_ref(), args.won.as_ref(), args.lost.as_ref(), args.open.as_ref(), args.events.as_ref(), args.won_ids.as_ref()].into_iter().flatten() {
+    for input in [args.leads.as_ref(), args.won.as_ref(), args.lost.as_ref(), args.open.as_ref(), args.won_ids.as_ref()].into_iter().flatten().chain(&args.events) {
         mqlcal_data::refuse_input(&args.output, &[input.as_path()])?;
     }
     let options = mqlcal_data::InitOptions {
@@ -64,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         lost: args.lost.clone(),
         open: args.open.clone(),
     };
-    let draft = mqlcal_data::draft_config(leads, args.events.as_deref(), &args.output, &options)?;
+    let draft = mqlcal_data::draft_config(leads, &args.events, &args.output, &options)?;
     // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
     mqlcal_pipeline::write_atomic(&args.output, draft.toml.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding, PlausibleDates};
 use mqlcal_features::maturity::decided_enough;
@@ -70,8 +70,13 @@ pub struct InitOptions {
 /// Default of `init --min-level-count`: a level needs about 30 leads before its points mean anything.
 pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
 
-/// Draft a config for `leads` (and `events`), to be written at `config_path`.
-pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
+/// Draft a config for `leads` (and `events`: files, or patterns of files, read as one), to
+/// be written at `config_path`.
+pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
+    let written: Vec<String> = events_named.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let event_files = mqlcal_config::events_files_named(&written, &|p| PathBuf::from(p), "--events")
+        .map_err(|message| DataError::Usage { path: events_named.first().cloned().unwrap_or_default(), message })?;
+    let events = (!event_files.is_empty()).then_some(event_files.as_slice());
     let csv = CsvOptions {
         delimiter: None,
         decimal: DecimalMark::Point,
@@ -105,7 +110,7 @@ pub fn draft_config(leads: &Path, events: Option<&Path>, config_path: &Path, opt
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads, events, config_path, options, look.decimal, ignore_case, clocks, look.per_deal);
+    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal, ignore_case, clocks, look.per_deal);
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
     }
@@ -540,9 +545,22 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
     won.iter().zip(created).map(|(won, created)| won.is_some() && created.is_some_and(|c| as_of.window_complete(c))).collect()
 }
 
-fn look_at_events(events: &Path, csv: &CsvOptions, look: &LeadsLook, may_rekey: bool, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
+fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rekey: bool, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
-    let ev = read::read_table(events, csv, None, notes)?;
+    let shown = mqlcal_config::events_files_shown(files);
+    let events = shown.as_path();
+    // Several files are one: each with the first's columns.
+    let mut ev = read::read_table(&files[0], csv, None, notes)?;
+    for file in &files[1..] {
+        let more = read::read_table(file, csv, None, notes)?;
+        let columns = ev.column_names();
+        let frame = more.frame.select(columns.iter().map(|c| c.as_str())).map_err(|_| DataError::File {
+            path: file.clone(),
+            message: format!("the events files need the first one's columns: {}", columns.join(", ")),
+        })?;
+        ev.frame = ev.frame.vstack(&frame).map_err(|e| DataError::file(file, e.to_string()))?;
+    }
+    ev.path = shown.clone();
     let names = ev.column_names();
     let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&names);
     if activity.is_empty() {
@@ -821,7 +839,7 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
 fn render_input(
     t: &mut String,
     leads: &Path,
-    events: Option<&Path>,
+    events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
     decimal: DecimalMark,
@@ -846,8 +864,15 @@ fn render_input(
     if let Some(path) = &options.won_ids {
         let _ = writeln!(t, "won_ids = {}   # every lead not listed is lost, or open while young (see open_after_days)", toml_str(&relative(path, config_dir)));
     }
-    if let Some(events) = events {
-        let _ = writeln!(t, "events = {}", toml_str(&relative(events, config_dir)));
+    match events {
+        Some([one]) => {
+            let _ = writeln!(t, "events = {}", toml_str(&relative(one, config_dir)));
+        }
+        Some(several) => {
+            let listed: Vec<String> = several.iter().map(|p| toml_str(&relative(p, config_dir))).collect();
+            let _ = writeln!(t, "events = [{}]", listed.join(", "));
+        }
+        None => {}
     }
     let _ = writeln!(t, "delimiter = \"auto\"");
     if decimal == DecimalMark::Comma {
