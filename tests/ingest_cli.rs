@@ -1474,7 +1474,7 @@ fn a_reports_footer_below_the_rows_is_said_and_left_out() {
     reads_as_the_sample(sheet.path(), "leads.xlsx", data.join("events.csv").to_str().unwrap(), |config| config);
     let (code, out, err) = run_in(sheet.path(), &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("leads.xlsx: rows 20002 to 20008 are a report's footer below the rows (\"Grand Totals (20000 records)\""), "{out}");
+    assert!(out.contains("leads.xlsx: sheet rows 20002 to 20008 are a report's footer below the rows (\"Grand Totals (20000 records)\""), "{out}");
 }
 
 /// Events exported a month at a time (as activity APIs that cap a job at 31 days make an
@@ -1528,10 +1528,33 @@ fn events_split_into_files_read_as_one() {
     assert_eq!(code, 0, "{err}");
     let two = std::fs::read_to_string(d.join("two.toml")).unwrap();
     assert!(two.contains(&format!("\nevents = [\"{}\", \"{}\"]\n", files[0], files[1])), "{two}");
+    // A config in another folder: the pattern drafted from there.
+    std::fs::create_dir(d.join("crm")).unwrap();
+    let (code, _, err) = run_in(d, &["init", "--leads", leads.to_str().unwrap(), "--events", "events/*.csv", "-o", "crm/drafted.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let drafted = std::fs::read_to_string(d.join("crm/drafted.toml")).unwrap();
+    assert!(drafted.contains("\nevents = \"../events/*.csv\"\n"), "{drafted}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "crm/drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A month without events: said, and read as none.
+    let (first_month, _) = months.iter().next().unwrap();
+    let header_only = d.join("quiet");
+    std::fs::create_dir(&header_only).unwrap();
+    for (month, text) in &months {
+        write(&header_only, &format!("{month}.csv"), text.clone());
+    }
+    write(&header_only, "2020-01.csv", format!("{header}\n"));
+    write(d, "quiet.toml", config.replace("events = \"events/*.csv\"", "events = \"quiet/*.csv\""));
+    let (code, _, err) = run_in(d, &["features", "--config", "quiet.toml", "-o", "quiet.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("1 of the {} events files hold no event (a header alone, or nothing): ", months.len() + 1)) && err.contains("2020-01.csv"), "{err}");
+    assert_eq!(std::fs::read(d.join("quiet.csv")).unwrap(), std::fs::read(d.join("table.csv")).unwrap(), "{first_month}");
     // Named wrong.
     write(d, "none.toml", config.replace("events = \"events/*.csv\"", "events = \"activities/*.csv\""));
     let (code, _, err) = run_in(d, &["validate", "--config", "none.toml"]);
-    assert!(code == 2 && err.contains("[input] events \"activities/*.csv\" matches no file"), "{err}");
+    assert!(code != 0 && err.contains("activities/*.csv: matches no file (a pattern of events files)"), "{err}");
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", "activities/*.csv", "-o", "none.csv"]);
+    assert!(code != 0 && err.contains("--events \"activities/*.csv\" matches no file"), "{err}");
     let first = format!("\"events/{}.csv\"", months.keys().next().unwrap());
     write(d, "twice.toml", config.replace("events = \"events/*.csv\"", &format!("events = [\"events/*.csv\", {first}]")));
     let (code, _, err) = run_in(d, &["validate", "--config", "twice.toml"]);

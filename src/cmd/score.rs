@@ -191,8 +191,7 @@ impl Output<'_> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
     // A pattern (`activities/*.csv`) the shell left as it is names the files it matches.
-    let written: Vec<String> = args.events.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let events = mqlcal_config::events_files_named(&written, &|p| PathBuf::from(p), "--events").map_err(|e| anyhow::anyhow!(e))?;
+    let events = mqlcal_config::events_files_named(&args.events, None, "--events", true).map_err(|e| anyhow::anyhow!(e))?;
     inputs.extend(events.iter().map(PathBuf::as_path));
     let to_stdout = args.output.as_os_str() == "-";
     anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");

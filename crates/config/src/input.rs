@@ -169,16 +169,13 @@ pub(crate) fn check_csv(input: &RawInput) -> Result<(CsvOptions, Duplicates), St
             .map(|s| s.to_string())
             .collect()
     });
+    const POLICIES: [Duplicates; 4] = [Duplicates::Error, Duplicates::KeepFirst, Duplicates::KeepLast, Duplicates::WonIfAny];
     let duplicates = match input.duplicates.as_deref() {
-        None | Some("error") => Duplicates::Error,
-        Some("keep-first") => Duplicates::KeepFirst,
-        Some("keep-last") => Duplicates::KeepLast,
-        Some("won-if-any") => Duplicates::WonIfAny,
-        Some(other) => {
-            return Err(format!(
-                "[input] duplicates = {other:?}: expected \"error\", \"keep-first\", \"keep-last\" or \"won-if-any\""
-            ))
-        }
+        None => Duplicates::Error,
+        Some(written) => POLICIES.into_iter().find(|p| p.as_str() == written).ok_or_else(|| {
+            let listed: Vec<String> = POLICIES.iter().map(|p| format!("{:?}", p.as_str())).collect();
+            format!("[input] duplicates = {written:?}: expected {}", listed.join(", "))
+        })?,
     };
     Ok((CsvOptions { delimiter, decimal, encoding, sheet, missing }, duplicates))
 }

@@ -20,7 +20,7 @@ mod signals;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use events::events_files_named;
+pub use events::{events_files_named, is_files_pattern};
 pub use raw::RawConfig;
 pub use rule::{RuleSpec, TwoAxisSpec};
 pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
@@ -99,6 +99,18 @@ pub enum Duplicates {
     /// lead is won if any row is won, else open if any is open, else lost, and keeps the
     /// row that says so (the first win by decision date; the last loss).
     WonIfAny,
+}
+
+impl Duplicates {
+    /// As `[input] duplicates` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Duplicates::Error => "error",
+            Duplicates::KeepFirst => "keep-first",
+            Duplicates::KeepLast => "keep-last",
+            Duplicates::WonIfAny => "won-if-any",
+        }
+    }
 }
 
 /// How dates are written in a column.

@@ -114,7 +114,7 @@ impl RawConfig {
         };
         let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
-        let events = crate::events::check_events(self.input.events.as_ref(), self.events.as_ref(), &resolve)?;
+        let events = crate::events::check_events(self.input.events.as_ref(), self.events.as_ref(), base_dir)?;
         let decided_at = crate::columns::check_decided_at(&self.columns, &leads_date_format, events.is_some())?;
         let events_key = crate::columns::check_events_key(&self.columns, &id_column, events.is_some())?;
         crate::columns::check_decisions_are_read(decided_at.as_ref(), &layout, &outcome)?;

@@ -374,8 +374,21 @@ fn events_name_one_file_a_list_or_a_pattern() {
     let config = Config::from_toml_str(&pattern, &dir.path().join("mqlcal.toml"), dir.path()).unwrap();
     let found: Vec<String> = paths(config).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(found, ["events-2023-12.csv", "events-2024-01.csv", "events-2024-02.csv"]);
+    // A folder whose name holds a bracket is a name, not a pattern.
+    let bracketed = dir.path().join("Q1 [draft]");
+    std::fs::create_dir(&bracketed).unwrap();
+    std::fs::write(bracketed.join("events-1.csv"), "").unwrap();
+    let config = Config::from_toml_str(&pattern.replace("events-*.csv", "events-?.csv"), &bracketed.join("mqlcal.toml"), &bracketed).unwrap();
+    assert_eq!(paths(config), [bracketed.join("events-1.csv")]);
+    // A pattern matching nothing here is kept as written (a command that reads no events needs none).
+    let none = MINIMAL.replace("events = \"events.csv\"", "events = \"none-*.csv\"");
+    assert_eq!(paths(load(&none).unwrap()), [PathBuf::from("/cfg/none-*.csv")]);
     let refused = |events: &str| load(&MINIMAL.replace("events = \"events.csv\"", events)).unwrap_err().to_string();
-    assert!(refused("events = \"none-*.csv\"").contains("[input] events \"none-*.csv\" matches no file"));
+    // One file named two ways is named twice.
+    let folder = dir.path().file_name().unwrap().to_string_lossy().into_owned();
+    let two_ways = MINIMAL.replace("events = \"events.csv\"", &format!("events = [\"events-2024-01.csv\", \"../{folder}/events-2024-01.csv\"]"));
+    let e = Config::from_toml_str(&two_ways, &dir.path().join("mqlcal.toml"), dir.path()).unwrap_err().to_string();
+    assert!(e.contains("events-2024-01.csv twice (its events would count twice)"), "{e}");
     assert!(refused("events = [\"a.csv\", \"a.csv\"]").contains("names /cfg/a.csv twice"));
     assert!(refused("events = [\"a.csv\", \" \"]").contains("[input] events: expected the path of the events file"));
     assert!(refused("events = []").contains("[input] events: expected the path of the events file"));

@@ -362,6 +362,50 @@ pub(crate) fn for_each_event(
     }
 }
 
+/// [`for_each_event`] over several files read as one, in order (an export split by month):
+/// the first that holds events decides how times are written (with `format` "auto"), the
+/// others are read so, as the model file records one way for them all. A file with no
+/// event (a month exported with its header alone) is said, unless none has any; a
+/// pattern that matched no file is named.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn for_each_event_in(
+    paths: &[std::path::PathBuf],
+    csv: &CsvOptions,
+    columns: &EventColumnNames,
+    format: &mqlcal_config::DateFormat,
+    rule: for<'f> fn(&'f mqlcal_config::DateFormat) -> DateRule<'f>,
+    zone: Option<&mqlcal_scorecard::TimeZone>,
+    keys: &EventKeys<'_>,
+    notes: &mut ReadNotes,
+    take: &mut dyn FnMut(Event<'_>),
+) -> Result<EventsRead, DataError> {
+    let mut format = format.clone();
+    let (mut read, mut without_events): (Option<EventsRead>, Vec<&std::path::PathBuf>) = (None, Vec::new());
+    for path in paths {
+        if mqlcal_config::is_files_pattern(path) {
+            return Err(DataError::file(path, "matches no file (a pattern of events files)"));
+        }
+        match for_each_event(path, csv, columns, &rule(&format).on(zone), keys, notes, take) {
+            Ok(file) => match &mut read {
+                Some(read) => read.rows += file.rows,
+                None => {
+                    format = mqlcal_config::DateFormat::Fixed(file.layout.clone());
+                    read = Some(file);
+                }
+            },
+            Err(DataError::Empty { .. }) if paths.len() > 1 => without_events.push(path),
+            Err(e) => return Err(e),
+        }
+    }
+    let read = read.ok_or_else(|| DataError::Empty { path: paths.first().cloned().unwrap_or_default() })?;
+    if !without_events.is_empty() {
+        let named: Vec<String> = without_events.iter().take(3).map(|p| p.display().to_string()).collect();
+        let more = if without_events.len() > 3 { format!(" and {} more", without_events.len() - 3) } else { String::new() };
+        notes.warnings.push(format!("{} of the {} events files hold no event (a header alone, or nothing): {}{more}", without_events.len(), paths.len(), named.join(", ")));
+    }
+    Ok(read)
+}
+
 fn needed_columns(columns: &EventColumnNames) -> [(String, String); 3] {
     [
         (columns.lead_id.to_string(), "the lead id of each event ([events] lead_id)".to_string()),

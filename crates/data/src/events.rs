@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use mqlcal_config::{Config, DateFormat, EventsSpec};
+use mqlcal_config::{Config, EventsSpec};
 use mqlcal_features::Outcome;
 use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event_in, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::id_forms;
 use crate::DataError;
@@ -559,18 +559,10 @@ pub fn aggregate(
             }
         }
     };
-    // Files read in order as one: the first decides how times are written (with "auto"),
-    // and the others are read so, as the model file records one way for them all.
-    let mut format = spec.date_format.clone();
-    for file in &spec.paths {
-        let read = for_each_event(file, &config.csv, &names, &DateRule::configured(&format).on(config.time_zone.as_ref()), &keys, notes, &mut count)?;
-        stats.rows += read.rows;
-        if stats.layout.is_none() {
-            stats.marked_utc = read.marked_utc;
-            format = DateFormat::Fixed(read.layout.clone());
-            stats.layout = Some(read.layout);
-        }
-    }
+    let read = for_each_event_in(&spec.paths, &config.csv, &names, &spec.date_format, |format| DateRule::configured(format), config.time_zone.as_ref(), &keys, notes, &mut count)?;
+    stats.rows = read.rows;
+    stats.layout = Some(read.layout);
+    stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
     for (activity, by_month) in unused {
         stats.unused_activities.insert(activity.clone(), by_month.values().sum());

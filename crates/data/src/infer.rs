@@ -34,7 +34,23 @@ fn signal_name(column: &str) -> String {
 }
 
 fn relative(path: &Path, config_dir: &Path) -> String {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    // A pattern (`crm/activities/*.csv`) names no file: its folder is made absolute, the
+    // rest kept as written.
+    let abs = |p: &Path| -> PathBuf {
+        let (mut at, mut rest) = (p, Vec::new());
+        loop {
+            if let Ok(found) = std::fs::canonicalize(at) {
+                return rest.iter().rev().fold(found, |path, name| path.join(name));
+            }
+            match (at.parent(), at.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    at = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+                }
+                _ => return p.to_path_buf(),
+            }
+        }
+    };
     let (target, base) = (abs(path), abs(config_dir));
     let t: Vec<_> = target.components().collect();
     let b: Vec<_> = base.components().collect();
@@ -73,8 +89,7 @@ pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
 /// Draft a config for `leads` (and `events`: files, or patterns of files, read as one), to
 /// be written at `config_path`.
 pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
-    let written: Vec<String> = events_named.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let event_files = mqlcal_config::events_files_named(&written, &|p| PathBuf::from(p), "--events")
+    let event_files = mqlcal_config::events_files_named(events_named, None, "--events", true)
         .map_err(|message| DataError::Usage { path: events_named.first().cloned().unwrap_or_default(), message })?;
     let events = (!event_files.is_empty()).then_some(event_files.as_slice());
     let csv = CsvOptions {
@@ -110,12 +125,12 @@ pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, 
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal, ignore_case, clocks, look.per_deal);
+    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal, ignore_case, clocks, look.deal_id.is_some());
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
     }
-    if look.per_deal {
-        guesses.push(format!("[input] duplicates = \"won-if-any\" (GUESS: one row per deal, {:?} unique beside the lead's id)", look.replaced_id.as_deref().unwrap_or("")));
+    if let Some(deal_id) = &look.deal_id {
+        guesses.push(format!("[input] duplicates = \"won-if-any\" (GUESS: one row per deal, {deal_id:?} unique beside the lead's id)"));
     }
     if let Some(clocks) = clocks {
         guesses.push(format!("[input] time_zone, commented out (CHECK: {clocks}; name the zone those are written in)"));
@@ -177,11 +192,11 @@ struct LeadsLook {
     outcome_note: Option<String>,
     /// Why the id is not the likeliest column: the events name leads by another.
     id_why: Option<String>,
-    /// The likeliest id column, when the events name leads by another or it is a deal's
-    /// id beside the lead's: never a signal.
+    /// The likeliest id column, when the events name leads by another: never a signal.
     replaced_id: Option<String>,
-    /// One row per deal: the lead's id repeats, its rows combined (`won-if-any`).
-    per_deal: bool,
+    /// One row per deal: the deal's id, unique beside the lead's, which repeats (its rows
+    /// combined by `won-if-any`). Never a signal.
+    deal_id: Option<String>,
     /// `[columns] events_key` and why: the column the events name leads by, where it is
     /// not the id (blank for some leads). Never a signal.
     events_key: Option<(String, String)>,
@@ -201,7 +216,7 @@ struct LeadsLook {
 impl LeadsLook {
     /// The columns that say which lead, when and how it ended: never drafted as signals.
     fn bookkeeping(&self) -> Vec<&str> {
-        [&self.id, &self.replaced_id, &self.date, &self.outcome]
+        [&self.id, &self.replaced_id, &self.deal_id, &self.date, &self.outcome]
             .into_iter()
             .flatten()
             .map(String::as_str)
@@ -409,7 +424,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: deal_id, per_deal: per_deal.is_some(), events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a

@@ -21,7 +21,7 @@ pub(crate) struct ReportFooter {
     /// The line (from 1) it starts on: the blank lines above its first record included.
     pub first_line: usize,
     pub last_line: usize,
-    /// "lines" of a text file, "rows" of a sheet.
+    /// "lines" of a text file, "sheet rows" of a workbook (as the spreadsheet numbers them).
     pub counted_in: &'static str,
     /// Where it starts in the file's text (as `read::open_input` gives it): the rows end
     /// there. In a sheet, the data rows above it.
@@ -51,7 +51,7 @@ pub(crate) fn from_line(path: &Path, line: usize, delimiter: u8) -> Option<Repor
             break;
         }
         // The blank lines right above the footer's first record are the footer's.
-        blank_from = if is_blank(&text) { blank_from.or(Some((number, offset))) } else { None };
+        blank_from = if blank_or_quoted_blank(&text) { blank_from.or(Some((number, offset))) } else { None };
         offset += n as u64;
     }
     let (first_line, start) = blank_from.unwrap_or((line, offset));
@@ -79,7 +79,7 @@ pub(crate) fn in_sheet(first_cells: &[Option<String>], only_first: impl Fn(usize
     let begins = |r: usize| first_cells[r].as_ref().is_none_or(|cell| starts_footer(cell) || record_count(cell).is_some());
     let start = (run_from..first_cells.len()).find(|&r| begins(r))?;
     let (said, records) = footer_cells(first_cells[start..].to_vec())?;
-    Some(ReportFooter { first_line: start + 1, last_line: first_cells.len(), counted_in: "rows", start: start as u64 - 1, said, records })
+    Some(ReportFooter { first_line: start + 1, last_line: first_cells.len(), counted_in: "sheet rows", start: start as u64 - 1, said, records })
 }
 
 fn starts_footer(cell: &str) -> bool {
@@ -102,14 +102,14 @@ fn footer_cells(cells: Vec<Option<String>>) -> Option<(Vec<String>, Option<u64>)
 }
 
 /// A line of whitespace alone, or a quoted blank (`""`), as Salesforce writes one.
-fn is_blank(line: &[u8]) -> bool {
+fn blank_or_quoted_blank(line: &[u8]) -> bool {
     line.iter().all(|&b| b.is_ascii_whitespace() || b == b'"')
 }
 
 /// The one cell of a footer's line (None inside when blank); None when the line holds
 /// more than one field (a delimiter outside quotes).
 fn one_cell(line: &[u8], delimiter: u8) -> Option<Option<String>> {
-    if is_blank(line) {
+    if blank_or_quoted_blank(line) {
         return Some(None);
     }
     let mut quoted = false;

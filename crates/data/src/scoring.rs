@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateFix, DateLayout, DateRule};
-use crate::event_stream::{for_each_event, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
+use crate::event_stream::{for_each_event_in, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -367,12 +367,7 @@ fn sum_events(
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-    // Files read in order as one, each by the recorded format (an old model's "auto": the first decides).
-    let mut format = occurred_format.clone();
-    for file in paths {
-        let read = for_each_event(file, csv, &names, &model_dates(&format).on(inputs.time_zone.as_ref()), &keys, notes, &mut take)?;
-        format = DateFormat::Fixed(read.layout);
-    }
+    for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take)?;
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j].iter_mut().for_each(|v| *v = rule.finish(*v));

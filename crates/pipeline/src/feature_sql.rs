@@ -49,15 +49,15 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             "{path}: the feature SQL reads one leads table with the outcome in a column, but [input] won_ids names a file of won ids; put the outcome in a column of the leads table, then set [columns] outcome and [outcome] won / lost / open"
         ),
     };
-    let kept_by = match config.duplicates {
-        Duplicates::Error => None,
-        Duplicates::KeepFirst => Some("keep-first\" keeps one row per id by file order, which a warehouse table does not have"),
-        Duplicates::KeepLast => Some("keep-last\" keeps one row per id by file order, which a warehouse table does not have"),
-        Duplicates::WonIfAny => Some("won-if-any\" combines the rows of an id, which the feature SQL does not"),
+    let (does, one_row) = match config.duplicates {
+        Duplicates::Error => ("", ""),
+        Duplicates::KeepFirst | Duplicates::KeepLast => ("keeps one row per id by file order, which a warehouse table does not have", ""),
+        Duplicates::WonIfAny => ("combines the rows of an id, which the feature SQL does not", " (one row per lead: won if any of its deals is)"),
     };
-    if let Some(kept_by) = kept_by {
+    if config.duplicates != Duplicates::Error {
         anyhow::bail!(
-            "{path}: [input] duplicates = \"{kept_by}; make the lead ids unique in the table (one row per lead: won if any of its deals is) and set duplicates = \"error\" (the default)"
+            "{path}: [input] duplicates = \"{}\" {does}; make the lead ids unique in the table{one_row} and set duplicates = \"error\" (the default)",
+            config.duplicates.as_str()
         );
     }
     if let Some((signal, _)) = config.unresolved_auto_bins().first() {

@@ -870,13 +870,18 @@ impl<'a> Query<'a> {
             false => "",
         };
         // A lead listed twice (in a scored batch) counts its events once per window, as the
-        // scorer does: the leads as the events see them, each once.
+        // scorer does: the leads as the events see them, each once (a decision, which only
+        // training tables carry and where ids are unique, its earliest).
         let lead = self.event_sums_lead();
-        let distinct = lead.iter().chain(until_decision.then_some(&"decided_ts")).copied().collect::<Vec<_>>().join(", ");
+        let columns = lead.join(", ");
+        let leads = match until_decision {
+            true => format!("SELECT {columns}, MIN(decided_ts) AS decided_ts FROM leads_clean GROUP BY {columns}"),
+            false => format!("SELECT DISTINCT {columns} FROM leads_clean"),
+        };
         let group = lead.iter().map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
         let _ = writeln!(
             sql,
-            ", event_sums AS (\n  SELECT {group},\n{}\n  FROM (SELECT DISTINCT {distinct} FROM leads_clean) l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY {group}\n)",
+            ", event_sums AS (\n  SELECT {group},\n{}\n  FROM ({leads}) l\n  JOIN events_clean e ON e.lead_id = {} AND e.ts >= {start} AND e.ts <= l.created_ts + {window}{decision}\n  GROUP BY {group}\n)",
             sums.join(",\n"),
             if self.joins_by_key() { "l.lead_key" } else { "l.lead_id" }
         );
