@@ -226,18 +226,25 @@ impl LeadsLook {
     }
 }
 
+/// `table` with the rows of `path` below its own (the columns `table` has, by name): files
+/// of one kind profiled as one. `needs` begins the message when `path` lacks a column.
+fn append_rows(table: &mut read::Table, path: &Path, csv: &CsvOptions, notes: &mut ReadNotes, needs: &str) -> Result<(), DataError> {
+    let more = read::read_table(path, csv, None, notes)?;
+    let columns = table.column_names();
+    let frame = more
+        .frame
+        .select(columns.iter().map(|c| c.as_str()))
+        .map_err(|_| DataError::File { path: path.to_path_buf(), message: format!("{needs}: {}", columns.join(", ")) })?;
+    table.frame = table.frame.vstack(&frame).map_err(|e| DataError::file(path, e.to_string()))?;
+    Ok(())
+}
+
 fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
     let mut table = read::read_table(leads, csv, None, notes)?;
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
     if let Some(lost) = &options.lost {
-        let lost_table = read::read_table(lost, csv, None, notes)?;
-        let columns = table.column_names();
-        let lost_frame = lost_table.frame.select(columns.iter().map(|c| c.as_str())).map_err(|_| DataError::File {
-            path: lost.clone(),
-            message: format!("the lost file needs the won file's columns: {}", columns.join(", ")),
-        })?;
-        table.frame = table.frame.vstack(&lost_frame).map_err(|e| DataError::file(lost, e.to_string()))?;
+        append_rows(&mut table, lost, csv, notes, "the lost file needs the won file's columns")?;
     }
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
@@ -567,13 +574,7 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     // Several files are one: each with the first's columns.
     let mut ev = read::read_table(&files[0], csv, None, notes)?;
     for file in &files[1..] {
-        let more = read::read_table(file, csv, None, notes)?;
-        let columns = ev.column_names();
-        let frame = more.frame.select(columns.iter().map(|c| c.as_str())).map_err(|_| DataError::File {
-            path: file.clone(),
-            message: format!("the events files need the first one's columns: {}", columns.join(", ")),
-        })?;
-        ev.frame = ev.frame.vstack(&frame).map_err(|e| DataError::file(file, e.to_string()))?;
+        append_rows(&mut ev, file, csv, notes, "the events files need the first one's columns")?;
     }
     ev.path = shown.clone();
     let names = ev.column_names();
