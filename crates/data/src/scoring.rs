@@ -352,7 +352,9 @@ fn sum_events(
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
         }
         let mut counted = false;
-        for row in std::iter::once(row).chain(alike.get(&row).into_iter().flatten().copied()) {
+        // Most batches name each lead once: no lookup then.
+        let others: &[usize] = if alike.is_empty() { &[] } else { alike.get(&row).map_or(&[], Vec::as_slice) };
+        for row in std::iter::once(row).chain(others.iter().copied()) {
             if let (Some(t), Some(start)) = (event.occurred_at, created[row]) {
                 if window.contains(start, t) {
                     counted = true;
