@@ -112,7 +112,7 @@ pub(crate) fn delimiter_name(delimiter: u8) -> String {
 pub(crate) fn ragged_message(line: usize, found: usize, expected: usize, delimiter: u8, text: &str) -> String {
     let shown = if text.is_empty() { String::new() } else { format!(" ({text:?})") };
     let first_cell = text.trim_start_matches('"');
-    if found < expected && crate::report_footer::FOOTER_STARTS.iter().any(|footer| first_cell.starts_with(footer)) {
+    if found < expected && crate::report_footer::starts_footer(first_cell) {
         return format!(
             "line {line}: {found} fields where the header has {expected}{shown}: this looks like a report's footer (totals, confidentiality and copyright lines below the rows, as a Salesforce report export writes); export the details only, or delete the lines from line {line} on"
         );

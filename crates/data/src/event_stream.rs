@@ -163,6 +163,23 @@ impl IdRows {
         self.unique
     }
 
+    /// The rows `names` (the ids these rows were built from) name alike, blanks aside: each
+    /// such name's last row (the one it finds) with its earlier rows, in order. Empty when
+    /// no name is given twice.
+    pub(crate) fn alike(&self, names: &[String]) -> std::collections::HashMap<usize, Vec<usize>> {
+        let mut alike: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+        if self.unique {
+            return alike;
+        }
+        for (row, name) in names.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
+            let found = self.rows.find(hash_id(&self.hasher, self.id_case, name), |&at| self.id_case.same(&names[at as usize], name));
+            if let Some(last) = found.map(|&at| at as usize).filter(|&last| last != row) {
+                alike.entry(last).or_default().push(row);
+            }
+        }
+        alike
+    }
+
     /// The error for leads too many to number ([`IdRows::new`] gave None).
     pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
         DataError::file(path, format!("cannot find {leads} leads by their ids: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))

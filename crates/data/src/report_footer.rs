@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// How the lines of a report's footer begin (after their opening quote).
-pub(crate) const FOOTER_STARTS: [&str; 4] = ["Grand Totals", "Total", "Confidential Information", "Copyright (c)"];
+const FOOTER_STARTS: [&str; 4] = ["Grand Totals", "Total", "Confidential Information", "Copyright (c)"];
 
 /// More than this below the rows is not a footer (Salesforce writes about six lines).
 const MOST_LINES: usize = 30;
@@ -76,13 +76,19 @@ pub(crate) fn in_sheet(first_cells: &[Option<String>], only_first: impl Fn(usize
     // The rows of one cell (or none) at the end; the footer is the last of them from a
     // blank row or a footer's line on.
     let run_from = (0..first_cells.len()).rev().take_while(|&r| r > 0 && only_first(r)).last()?;
-    let begins = |r: usize| first_cells[r].as_ref().is_none_or(|cell| starts_footer(cell) || record_count(cell).is_some());
-    let start = (run_from..first_cells.len()).find(|&r| begins(r))?;
+    let start = (run_from..first_cells.len()).find(|&r| may_begin_footer(first_cells[r].as_deref()))?;
     let (said, records) = footer_cells(first_cells[start..].to_vec())?;
     Some(ReportFooter { first_line: start + 1, last_line: first_cells.len(), counted_in: "sheet rows", start: start as u64 - 1, said, records })
 }
 
-fn starts_footer(cell: &str) -> bool {
+/// Whether a line whose one cell is `cell` (None: blank) can be a footer's first: blank,
+/// a total, or a line a footer begins with.
+fn may_begin_footer(cell: Option<&str>) -> bool {
+    cell.is_none_or(|cell| starts_footer(cell) || record_count(cell).is_some())
+}
+
+/// Whether `cell` begins as a line of a report's footer does.
+pub(crate) fn starts_footer(cell: &str) -> bool {
     FOOTER_STARTS.iter().any(|s| cell.starts_with(s))
 }
 
@@ -90,7 +96,7 @@ fn starts_footer(cell: &str) -> bool {
 /// cell each, None when blank) are one: the first blank, a total or a footer's line, and
 /// a footer's line among them.
 fn footer_cells(cells: Vec<Option<String>>) -> Option<(Vec<String>, Option<u64>)> {
-    if cells.first()?.as_ref().is_some_and(|cell| !starts_footer(cell) && record_count(cell).is_none()) {
+    if !may_begin_footer(cells.first()?.as_deref()) {
         return None;
     }
     let said: Vec<String> = cells.into_iter().flatten().collect();

@@ -111,10 +111,11 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
                 (Some(column), true) => Some(cells::text(&table, column)?.iter().map(|c| cells::clean(c, &inputs.missing).unwrap_or("").to_string()).collect::<Vec<String>>()),
                 _ => None,
             };
-            let events = (events_columns > 0).then(|| EventSums {
-                rows: IdRows::new(keys.as_ref().unwrap_or(&ids), inputs.id_case),
-                sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect(),
-                keys,
+            let events = (events_columns > 0).then(|| {
+                let names = keys.as_ref().unwrap_or(&ids);
+                let rows = IdRows::new(names, inputs.id_case);
+                let alike = rows.as_ref().map(|rows| rows.alike(names)).unwrap_or_default();
+                EventSums { rows, alike, sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect(), keys }
             });
             Ok((ids, events))
         });
@@ -253,6 +254,10 @@ fn level_gone_since_training(signal: &str, level: &str, column: &str, share: f64
 /// number), and one zeroed sum per lead for each events feature, in recipe order.
 struct EventSums {
     rows: Option<IdRows>,
+    /// Leads the events name alike (an id listed twice, one events_key value for two
+    /// leads), each to count the name's events in its own window as the exported SQL does:
+    /// the row an event finds, and the others ([`IdRows::alike`]).
+    alike: std::collections::HashMap<usize, Vec<usize>>,
     sums: Vec<Vec<f64>>,
     /// Each lead's value of `inputs.events_key_column`, which the events name it by; None: its id.
     keys: Option<Vec<String>>,
@@ -262,24 +267,11 @@ struct EventSums {
 /// for two leads; blanks aside), said: each counts the name's events in its own window (the
 /// exported SQL alike), which is right only if they are one person.
 fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path: &Path) -> Option<String> {
-    if events.rows.as_ref().is_none_or(IdRows::unique) {
-        return None;
-    }
     let names = events.keys.as_deref().unwrap_or(ids);
-    let mut first_row: std::collections::HashMap<std::borrow::Cow<str>, usize> = std::collections::HashMap::new();
-    let (mut shared, mut example): (usize, Option<(usize, usize)>) = (0, None);
-    for (row, name) in names.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
-        match first_row.entry(inputs.id_case.key(name)) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                shared += 1;
-                example.get_or_insert((*first.get(), row));
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(row);
-            }
-        }
-    }
-    let (first, then) = example?;
+    // Each name's rows are its earlier ones then its last: the first lead to repeat a name
+    // before it is the earliest second row.
+    let shared: usize = events.alike.values().map(Vec::len).sum();
+    let (then, first) = events.alike.iter().map(|(&last, earlier)| (earlier.get(1).copied().unwrap_or(last), earlier[0])).min()?;
     let (what, fix) = match &inputs.events_key_column {
         Some(column) => (format!("values of {column:?} (what the events name leads by)"), "if they are different people, give each lead its own (blank where unknown)"),
         None => ("lead ids".to_string(), "each is scored (a lead listed twice, twice); if they are different leads, give each its own id"),
@@ -297,7 +289,7 @@ fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path:
 #[allow(clippy::too_many_arguments)]
 fn sum_events(
     out: &mut ScoringInput,
-    EventSums { rows, sums, keys }: EventSums,
+    EventSums { rows, alike, sums, keys }: EventSums,
     recipes: &[(&str, &Recipe)],
     features: &mut [Vec<f64>],
     created: &[Option<i64>],
@@ -312,19 +304,7 @@ fn sum_events(
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
     let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
     let rows = rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?;
-    let unique = rows.unique();
     let lead_index = LeadIndex::of(names_of_leads, rows);
-    // Leads the events name alike (an id listed twice, one events_key value for two leads)
-    // each count the name's events in their own window, as the exported SQL does. An event
-    // finds the name's last lead; the others are kept beside it.
-    let mut alike: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-    if !unique {
-        for (row, name) in names_of_leads.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
-            if let Some(last) = lead_index.find(name).filter(|&last| last != row) {
-                alike.entry(last).or_default().push(row);
-            }
-        }
-    }
     for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }
