@@ -1573,6 +1573,148 @@ fn events_split_into_files_read_as_one() {
     assert!(code == 1 && format!("{out}{err}").contains(&format!("events/{late}.csv")), "{out}{err}");
 }
 
+/// A CRM's export with the messes above at once, as a Salesforce org in Germany exports
+/// it from Excel on Windows: the leads delimited by ';', in Latin-1 (a company's "é"),
+/// with CRLF line ends, day-first dates, thousands grouped by '.', the report's names for
+/// the columns and outcomes, a row per deal (a won lead's lost deal, a lost lead's second
+/// one) and the report's footer; the activities a month a file, every third gzipped, each
+/// with CRLF and its footer. Read with the settings those call for, they give the
+/// sample's feature table (the columns as the export names them), its points and its
+/// scores; `validate` says each mess once, and `init` drafts the settings itself.
+#[test]
+fn a_crm_export_with_its_messes_at_once_reads_as_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let day_first = |iso: &str| format!("{}.{}.{}{}", &iso[8..10], &iso[5..7], &iso[..4], &iso[10..].replace('T', " "));
+    let status = |outcome: &str| match outcome {
+        "won" => "Closed - Converted",
+        "lost" => "Closed - Not Converted",
+        _ => "Working - Contacted",
+    };
+    let mut leads: Vec<u8> = b"Lead ID;Create Date;Lead Status;Lead Source;Seniority;No. of Employees;Industry;Country;Email Domain Type;Opportunity ID;Company\r\n".to_vec();
+    let (mut rows, mut deal) = (0, 0);
+    let companies: [&[u8]; 3] = [b"Soci\xe9t\xe9 G\xe9n\xe9rale", b"Acme, Inc.", b"M\xfcller GmbH"];
+    for (k, line) in std::fs::read_to_string(data.join("leads.csv")).unwrap().lines().skip(1).enumerate() {
+        let c: Vec<&str> = line.split(',').collect();
+        let size = c[5].parse::<u64>().map_or(String::new(), |n| if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() });
+        let won = c[2] == "won";
+        // A won lead's earlier lost deal (before or after its won row), a lost lead's second.
+        let deals: &[&str] = match (won, k % 5, k % 20) {
+            (true, 0, _) => &["lost", "won"],
+            (true, 1, _) => &["won", "lost"],
+            (false, _, 3) => &[c[2], c[2]],
+            _ => &[c[2]],
+        };
+        for outcome in deals {
+            deal += 1;
+            let company = if companies[k % 3].contains(&b',') { b"\"Acme, Inc.\"".to_vec() } else { companies[k % 3].to_vec() };
+            let cells = [c[0], &day_first(c[1]), status(outcome), c[3], c[4], &size, c[6], c[7], c[8], &format!("006{deal:012}")];
+            leads.extend_from_slice(format!("{};", cells.join(";")).as_bytes());
+            leads.extend_from_slice(&company);
+            leads.extend_from_slice(b"\r\n");
+            rows += 1;
+        }
+    }
+    assert!(rows > 20_500, "{rows} rows");
+    leads.extend_from_slice(format!("\r\n\"Grand Totals ({rows} records)\"\r\n\"Confidential Information - Do Not Distribute\"\r\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\r\n").as_bytes());
+    write(d, "leads.csv", leads);
+    let mut months: std::collections::BTreeMap<String, (String, usize)> = std::collections::BTreeMap::new();
+    for line in std::fs::read_to_string(data.join("events.csv")).unwrap().lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let month = months.entry(c[1][..7].to_string()).or_insert_with(|| ("Lead ID;Activity Date;Activity Type\r\n".to_string(), 0));
+        month.0.push_str(&format!("{};{};{}\r\n", c[0], day_first(c[1]), c[2]));
+        month.1 += 1;
+    }
+    std::fs::create_dir(d.join("activities")).unwrap();
+    for (k, (month, (text, n))) in months.iter().enumerate() {
+        let file = write(d, &format!("activities/{month}.csv"), format!("{text}\r\n\"Grand Totals ({n} records)\"\r\n\"Confidential Information - Do Not Distribute\"\r\n"));
+        if k % 3 == 0 {
+            let out = std::process::Command::new("gzip").arg("-n").arg(&file).output().expect("gzip runs");
+            assert!(out.status.success());
+        }
+    }
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
+    write(d, "plain.toml", sample.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv"))).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv"))));
+    let mut config = sample
+        .replace("events = \"events.csv\"", "events = \"activities/*\"")
+        .replace("delimiter = \",\"", "delimiter = \"auto\"\ndecimal = \",\"")
+        .replace("encoding = \"utf-8\"", "encoding = \"auto\"")
+        .replace("duplicates = \"error\"", "duplicates = \"won-if-any\"");
+    for (line, renamed) in [
+        ("id = \"lead_id\"", "id = \"Lead ID\""),
+        ("created_at = \"created_at\"", "created_at = \"Create Date\""),
+        ("outcome = \"outcome\"", "outcome = \"Lead Status\""),
+        ("segments = [\"channel\"]", "segments = [\"Lead Source\"]"),
+        ("won = [\"won\"]", "won = [\"Closed - Converted\"]"),
+        ("lost = [\"lost\"]", "lost = [\"Closed - Not Converted\"]"),
+        ("open = [\"open\"]", "open = [\"Working - Contacted\"]"),
+        ("lead_id = \"lead_id\"", "lead_id = \"Lead ID\""),
+        ("occurred_at = \"occurred_at\"", "occurred_at = \"Activity Date\""),
+        ("activity = \"activity\"", "activity = \"Activity Type\""),
+        ("column = \"title_seniority\"", "column = \"Seniority\""),
+        ("column = \"company_size\"", "column = \"No. of Employees\""),
+        ("column = \"industry\"", "column = \"Industry\""),
+        ("column = \"country\"", "column = \"Country\""),
+        ("column = \"email_domain_type\"", "column = \"Email Domain Type\""),
+    ] {
+        let (line, renamed) = (format!("\n{line}\n"), format!("\n{renamed}\n"));
+        assert!(config.contains(&line), "{line}");
+        config = config.replace(&line, &renamed);
+    }
+    write(d, "mqlcal.toml", config);
+    for (config, table, run) in [("plain.toml", "plain.csv", "bt-plain"), ("mqlcal.toml", "table.csv", "bt")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{config}: {err}");
+        let (code, _, err) = run_in(d, &["backtest", "--config", config, "--out", run]);
+        assert_eq!(code, 0, "{config}: {err}");
+    }
+    // The same table: the columns named as the export names them, the leads in its order.
+    let sorted = |path: &str| {
+        let (header, mut rows) = read_csv(&d.join(path));
+        rows.sort();
+        (header.into_iter().map(|h| h.replace("Lead ID", "lead_id").replace("Lead Source", "channel")).collect::<Vec<_>>(), rows)
+    };
+    let (table, plain) = (sorted("table.csv"), sorted("plain.csv"));
+    assert_eq!(table.1.len(), 20_000);
+    assert!(table == plain, "the sample's feature table");
+    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join(run).join("model.json")).unwrap()).unwrap();
+        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
+    };
+    assert_eq!(points("bt"), points("bt-plain"), "the sample's points");
+    // Scored as exported (each deal's row scored), every lead scores as in the sample.
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", "activities/*", "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (leads, events) = (data.join("leads.csv"), data.join("events.csv"));
+    let (code, _, err) = run_in(d, &["score", "--model", "bt-plain/model.json", "--leads", leads.to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "plain_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let unique = |path: &str| read_csv(&d.join(path)).1.into_iter().collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(read_csv(&d.join("scores.csv")).1.len(), rows);
+    assert!(unique("scores.csv") == unique("plain_scores.csv"), "the sample's scores");
+    // Each mess said once: the events' footers in one line.
+    let (code, out, err) = run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("leads.csv: lines {} to {} are a report's footer below the rows", rows + 2, rows + 5)), "{out}");
+    assert!(out.contains(&format!("all {} events files end in a report's footer below their rows, not read as rows (activities/2023-11.csv.gz: lines ", months.len())), "{out}");
+    assert!(out.contains("each one's count is the number of its file's rows"), "{out}");
+    assert_eq!(out.matches("report's footer").count(), 2, "{out}");
+    assert!(out.contains("leads.csv: not valid UTF-8, read as Latin-1"), "{out}");
+    assert!(out.contains(&format!("{} lead ids appear more than once", rows - 20_000)), "{out}");
+    // init drafts the settings from the files alone, and its draft validates.
+    let (code, out, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "activities/*", "-o", "drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let drafted = std::fs::read_to_string(d.join("drafted.toml")).unwrap();
+    // The thousands grouped by '.' (1.443 employees) are read as such: their maximum is
+    // the sample's.
+    assert!(drafted.contains("max 83088)"), "{drafted}");
+    for setting in ["\nduplicates = \"won-if-any\"", "\ndecimal = \",\"", "\nid = \"Lead ID\"", "\noutcome = \"Lead Status\"", "\nwon = [\"Closed - Converted\"]", "\noccurred_at = \"Activity Date\""] {
+        assert!(drafted.contains(setting), "{setting}: {drafted}");
+    }
+    let (code, out, err) = run_in(d, &["validate", "--config", "drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 /// Leads saved as Excel's "Unicode Text" (UTF-16 little-endian with its byte-order mark,
 /// tab between fields, CRLF, `.txt`) and events as UTF-16 big-endian without a mark,
 /// gzipped: decoded as they are read, they give the sample's feature table, and `score`

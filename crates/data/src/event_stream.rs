@@ -7,7 +7,7 @@
 //! everywhere else, with errors naming the file, row, line and column.
 
 use std::hash::BuildHasher;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, Encoding};
@@ -349,6 +349,9 @@ pub(crate) struct EventsRead {
     pub layout: DateLayout,
     /// The times say they are UTC where the layout does not (`cells::Dates::marked_utc`).
     pub marked_utc: bool,
+    /// A CSV's report footer below the rows, not read; said by the caller, which may have
+    /// read several files (a workbook's is said as it is read).
+    pub footer: Option<ReportFooter>,
 }
 
 /// Call `take` for every event of `path`, its time read by `dates`.
@@ -373,7 +376,7 @@ pub(crate) fn for_each_event(
             for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times.values) {
                 take(lookup.event(keys, clean(id, &csv.missing), time, clean(activity, &csv.missing)));
             }
-            Ok(EventsRead { rows: table.height(), layout: times.layout, marked_utc: times.marked_utc })
+            Ok(EventsRead { rows: table.height(), layout: times.layout, marked_utc: times.marked_utc, footer: None })
         }
         read::Source::Csv { .. } => stream_csv(path, csv, columns, dates, keys, notes, take, PIECE_BYTES),
     }
@@ -383,7 +386,7 @@ pub(crate) fn for_each_event(
 /// the first that holds events decides how times are written (with `format` "auto"), the
 /// others are read so, as the model file records one way for them all. A file with no
 /// event (a month exported with its header alone) is said, unless none has any; a
-/// pattern that matched no file is named.
+/// pattern that matched no file is named. Their report footers are said together.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn for_each_event_in(
     paths: &[std::path::PathBuf],
@@ -398,23 +401,31 @@ pub(crate) fn for_each_event_in(
 ) -> Result<EventsRead, DataError> {
     let mut format = format.clone();
     let (mut read, mut without_events): (Option<EventsRead>, Vec<&std::path::PathBuf>) = (None, Vec::new());
+    let mut footers: Vec<(&Path, ReportFooter, usize)> = Vec::new();
     for path in paths {
         if mqlcal_config::is_files_pattern(path) {
             return Err(DataError::file(path, "matches no file (a pattern of events files)"));
         }
         match for_each_event(path, csv, columns, &rule(&format).on(zone), keys, notes, take) {
-            Ok(file) => match &mut read {
-                Some(read) => read.rows += file.rows,
-                None => {
-                    format = mqlcal_config::DateFormat::Fixed(file.layout.clone());
-                    read = Some(file);
+            Ok(mut file) => {
+                if let Some(footer) = file.footer.take() {
+                    footers.push((path, footer, file.rows));
                 }
-            },
+                match &mut read {
+                    Some(read) => read.rows += file.rows,
+                    None => {
+                        format = mqlcal_config::DateFormat::Fixed(file.layout.clone());
+                        read = Some(file);
+                    }
+                }
+            }
             Err(DataError::Empty { .. }) if paths.len() > 1 => without_events.push(path),
             Err(e) => return Err(e),
         }
     }
     let read = read.ok_or_else(|| DataError::Empty { path: paths.first().cloned().unwrap_or_default() })?;
+    let footers: Vec<(&Path, &ReportFooter, usize)> = footers.iter().map(|(path, footer, rows)| (*path, footer, *rows)).collect();
+    notes.warnings.extend(crate::report_footer::warnings_of_files(&footers, paths.len(), "events files"));
     if !without_events.is_empty() {
         let named: Vec<String> = without_events.iter().take(3).map(|p| p.display().to_string()).collect();
         let more = if without_events.len() > 3 { format!(" and {} more", without_events.len() - 3) } else { String::new() };
@@ -461,6 +472,31 @@ struct RecordRule<'a> {
 struct At {
     row: usize,
     line: u64,
+}
+
+/// The line breaks in `text` before `byte`, and, with `to_record`, those of the line ends
+/// from `byte` on too: `byte` is where csv-core placed a record, which is the line end
+/// before it when blank lines, or a CRLF's LF, lie between the last record and this one
+/// (csv-core also counts that record's line from there: rust-csv issues 208 and 395,
+/// which put a record of a CRLF file on the line above).
+fn line_breaks_before(text: impl std::io::Read, byte: u64, to_record: bool) -> std::io::Result<u64> {
+    let mut text = BufReader::new(text);
+    let (mut breaks, mut at) = (0u64, 0u64);
+    loop {
+        let bytes = text.fill_buf()?;
+        if bytes.is_empty() {
+            return Ok(breaks);
+        }
+        for &b in bytes {
+            if at >= byte && !(to_record && is_line_end(b)) {
+                return Ok(breaks);
+            }
+            breaks += u64::from(b == b'\n');
+            at += 1;
+        }
+        let used = bytes.len();
+        text.consume(used);
+    }
 }
 
 /// Why a record cannot be read, before it is placed at its row and line.
@@ -554,6 +590,12 @@ impl RecordRule<'_> {
 
     /// A report's footer, if the record `problem` is about (a short one) starts one: the
     /// rows end there.
+    /// The line a record placed by csv-core at `byte` of the file's text starts on (the
+    /// file read again up to there: only for a record that stops the reading).
+    fn line_at(&self, byte: u64) -> u64 {
+        open(self.path, 0).ok().and_then(|text| line_breaks_before(text, byte, true).ok()).map_or(0, |breaks| breaks + 1)
+    }
+
     fn footer(&self, problem: &Problem, at: At) -> Option<ReportFooter> {
         match problem {
             Problem::Ragged { fields, .. } if *fields < self.fields => crate::report_footer::from_line(self.path, at.line as usize, self.delimiter),
@@ -636,11 +678,16 @@ fn stream_csv(
     take: &mut dyn FnMut(Event<'_>),
     piece_bytes: usize,
 ) -> Result<EventsRead, DataError> {
+    // The whole first line (up to 1 MiB), read apart and handed back: a decoder (gzip,
+    // UTF-16) may hand out its first few bytes alone, and a delimiter found in "lead"
+    // would be the default ','.
     let mut reader = BufReader::with_capacity(1 << 20, open(path, 0)?);
-    let first_line = reader.fill_buf().map_err(|e| DataError::io(path, e))?.split(|&b| b == b'\n').next().unwrap_or(b"");
-    crate::csv_lint::check_first_line(path, first_line)?;
-    let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(first_line));
-    let mut csv = records(delimiter, true, reader);
+    let mut first_line = Vec::new();
+    (&mut reader).take(1 << 20).read_until(b'\n', &mut first_line).map_err(|e| DataError::io(path, e))?;
+    let header_line = first_line.strip_suffix(b"\n").unwrap_or(&first_line);
+    crate::csv_lint::check_first_line(path, header_line)?;
+    let delimiter = options.delimiter.unwrap_or_else(|| read::detect_delimiter(header_line));
+    let mut csv = records(delimiter, true, std::io::Cursor::new(first_line).chain(reader));
     let header = read_header(path, &mut csv, &needed_columns(columns))?;
     let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
     let rule = RecordRule {
@@ -664,15 +711,15 @@ fn stream_csv(
     let in_pieces = piece_bytes > 0;
     let decided = match (&progress.layout, in_pieces) {
         (Some(_), true) => true,
-        _ => read_in_order(&mut csv, &rule, &mut progress, in_pieces, &mut lookup, notes, take)?,
+        _ => read_in_order(&mut csv, 0, &rule, &mut progress, in_pieces, &mut lookup, notes, take)?,
     };
     if let (true, Some(layout)) = (decided, progress.layout.clone()) {
-        let position = csv.position().clone();
-        progress.lines_before = position.line().saturating_sub(1);
-        if let Some(offset) = read_in_pieces(open(path, position.byte())?, position.byte(), &rule, &layout, piece_bytes, &mut progress, notes, take)? {
+        let start = csv.position().byte();
+        progress.lines_before = line_breaks_before(open(path, 0)?, start, false).map_err(|e| DataError::io(path, e))?;
+        if let Some(offset) = read_in_pieces(open(path, start)?, start, &rule, &layout, piece_bytes, &mut progress, notes, take)? {
             // Where no safe cut is known the rest is read in order, as one piece.
             let mut csv = records(delimiter, false, BufReader::with_capacity(1 << 20, open(path, offset)?));
-            read_in_order(&mut csv, &rule, &mut progress, false, &mut lookup, notes, take)?;
+            read_in_order(&mut csv, offset, &rule, &mut progress, false, &mut lookup, notes, take)?;
         }
     }
     let layout = match progress.layout.clone() {
@@ -692,18 +739,18 @@ fn stream_csv(
     if progress.rows == 0 {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    if let Some(footer) = &progress.footer {
-        notes.warnings.extend(footer.warnings(path, progress.rows));
-    }
     // The first time read while the layout was undecided (none when date_format sets it).
     let marked_utc = layout == DateLayout::Iso && progress.first_time.as_deref().is_some_and(cells::ends_in_utc_z);
-    Ok(EventsRead { rows: progress.rows, layout, marked_utc })
+    Ok(EventsRead { rows: progress.rows, layout, marked_utc, footer: progress.footer })
 }
 
 /// Read records one after another to the end of the file, or, with `stop_once_decided`,
-/// until the held rows decide the date layout. True when it stopped there.
+/// until the held rows decide the date layout. True when it stopped there. `csv` reads
+/// the file's text from byte `base` on.
+#[allow(clippy::too_many_arguments)]
 fn read_in_order<R: std::io::Read>(
     csv: &mut csv::Reader<R>,
+    base: u64,
     rule: &RecordRule<'_>,
     progress: &mut Progress,
     stop_once_decided: bool,
@@ -717,21 +764,25 @@ fn read_in_order<R: std::io::Read>(
     let mut next_layout_check = progress.held.len() + LAYOUT_SAMPLE_ROWS;
     loop {
         let read = csv.read_byte_record(&mut record);
-        let at = At { row: progress.rows + 1, line: progress.lines_before + record.position().map_or(0, |p| p.line()) };
+        let row = progress.rows + 1;
+        // Its line is found only for a record that stops the reading (a date that is not
+        // one is said by its row).
+        let placed = |record: &csv::ByteRecord| At { row, line: rule.line_at(base + record.position().map_or(0, |p| p.byte())) };
+        let at = At { row, line: 0 };
         match read {
             Ok(true) => progress.rows += 1,
             Ok(false) => return Ok(false),
-            Err(e) => return Err(rule.error(Problem::Unreadable { message: e.to_string() }, at)),
+            Err(e) => return Err(rule.error(Problem::Unreadable { message: e.to_string() }, placed(&record))),
         }
         let (cells, latin1) = match rule.cells(&record, &mut scratch) {
             Ok(read) => read,
-            Err(problem) => match rule.footer(&problem, at) {
+            Err(problem) => match rule.footer(&problem, placed(&record)) {
                 Some(footer) => {
                     progress.rows -= 1;
                     progress.footer = Some(footer);
                     return Ok(false);
                 }
-                None => return Err(rule.error(problem, at)),
+                None => return Err(rule.error(problem, placed(&record))),
             },
         };
         if latin1 {
@@ -826,31 +877,36 @@ impl Piece {
         let mut csv = records(rule.delimiter, false, bytes);
         let mut record = csv::ByteRecord::new();
         let mut scratch: [String; 3] = Default::default();
+        // A record's line, found only for one that stops the reading.
+        let line_at = |record: &csv::ByteRecord| line_breaks_before(bytes, record.position().map_or(0, |p| p.byte()), true).map_or(0, |breaks| breaks + 1);
         loop {
             let read = csv.read_byte_record(&mut record);
-            let at = At { row: self.rows + 1, line: record.position().map_or(0, |p| p.line()) };
+            let at = At { row: self.rows + 1, line: 0 };
             match read {
                 Ok(true) => self.rows += 1,
                 Ok(false) => return,
                 Err(e) => {
-                    self.problem = Some((at, Problem::Unreadable { message: e.to_string() }));
+                    self.problem = Some((At { line: line_at(&record), ..at }, Problem::Unreadable { message: e.to_string() }));
                     return;
                 }
             }
             if !self.keep(at, rule.cells(&record, &mut scratch), rule, layout, lookup) {
+                if let Some((at, _)) = &mut self.problem {
+                    at.line = line_at(&record);
+                }
                 return;
             }
         }
     }
 
     /// Records of text without quotes, split as csv-core splits them: a record ends at
-    /// its first line-end byte; line ends before a record are skipped, and its line is
-    /// counted from before them. The delimiters and line ends are found in one pass, which
+    /// its first line-end byte; line ends before a record are skipped (its line is the
+    /// one it starts on, where csv-core counts from before them). The delimiters and line ends are found in one pass, which
     /// also counts the text's line breaks: returned when it reached the end, None when a
     /// record stopped it.
     fn parse_lines(&mut self, text: &str, rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) -> Option<u64> {
         let bytes = text.as_bytes();
-        let (mut start, mut line, mut record_line) = (0, 1u64, 1u64);
+        let (mut start, mut line) = (0, 1u64);
         let mut delimiters: Vec<usize> = Vec::with_capacity(rule.fields);
         for k in crate::record_bytes::RecordBytes::new(bytes, rule.delimiter) {
             let b = bytes[k];
@@ -862,7 +918,7 @@ impl Piece {
             let ends_a_record = k > start;
             if ends_a_record {
                 self.rows += 1;
-                let at = At { row: self.rows, line: record_line };
+                let at = At { row: self.rows, line };
                 if !self.keep(at, rule.plain_cells(&text[start..k], &delimiters).map(|cells| (cells, false)), rule, layout, lookup) {
                     return None;
                 }
@@ -871,14 +927,11 @@ impl Piece {
             if b == b'\n' {
                 line += 1;
             }
-            if ends_a_record {
-                record_line = line;
-            }
             start = k + 1;
         }
         if start < bytes.len() {
             self.rows += 1;
-            let at = At { row: self.rows, line: record_line };
+            let at = At { row: self.rows, line };
             self.keep(at, rule.plain_cells(&text[start..], &delimiters).map(|cells| (cells, false)), rule, layout, lookup);
         }
         Some(line - 1)
@@ -1140,6 +1193,9 @@ mod tests {
             let rule = DateRule::configured(format);
             stream_csv(path, &options(encoding), &NAMES, &rule, keys, &mut notes, &mut seen(&mut events), piece_bytes)
         });
+        if let Ok(EventsRead { footer: Some(footer), rows, .. }) = &read {
+            notes.warnings.extend(footer.warnings(path, *rows));
+        }
         (events, read.map(|r| (r.rows, r.layout)).map_err(|e| e.to_string()), notes.warnings)
     }
 
@@ -1297,6 +1353,11 @@ mod tests {
                     std::fs::write(&path, &file).unwrap();
                     let in_order = read_in(&path, Encoding::Utf8, &DateFormat::Fixed(DateLayout::Iso), 0);
                     assert!(in_order.1.is_err(), "{file:?}");
+                    // The ragged record is placed on its own line, 5, below two blank ones,
+                    // whatever the line ends (csv-core placed it on 3, or on 4 after CRLFs).
+                    if bad.ends_with("extra") {
+                        assert!(in_order.1.as_ref().unwrap_err().contains(": line 5: 4 fields where the header has 3"), "{file:?}: {:?}", in_order.1);
+                    }
                     for piece_bytes in 1..file.len() {
                         let in_pieces = read_in(&path, Encoding::Utf8, &DateFormat::Fixed(DateLayout::Iso), piece_bytes);
                         assert_eq!(in_pieces, in_order, "{file:?} in pieces of {piece_bytes} bytes");
@@ -1363,6 +1424,34 @@ mod tests {
             }
         }
         assert!(checked > 5_000, "{checked} events compared");
+    }
+
+    /// A gzipped or UTF-16 file delimited by ';' reads as the plain file: its delimiter is
+    /// found in its whole header (the decoders hand out their first four bytes apart, and
+    /// "what" holds no ';', so the header was read as one column).
+    #[test]
+    fn a_decoded_file_finds_its_delimiter_in_its_whole_header() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let text = "what;lead;at\r\nvisit;L1;2024-01-02 10:00:00\r\ndemo;L2;2024-01-03 11:00:00\r\nvisit;L31;2024-01-04 12:00:00\r\n";
+        let plain = dir.path().join("events.csv");
+        std::fs::write(&plain, text).unwrap();
+        let gzipped = dir.path().join("events.csv.gz");
+        let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&gzipped).unwrap(), flate2::Compression::fast());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap();
+        let utf16 = dir.path().join("utf16.csv");
+        let bytes: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        std::fs::write(&utf16, bytes).unwrap();
+        let expected = read_in(&plain, Encoding::Auto, &DateFormat::Auto, 0);
+        assert_eq!(expected.0.len(), 3, "{expected:?}");
+        assert!(expected.1.is_ok(), "{expected:?}");
+        for decoded in [&gzipped, &utf16] {
+            for piece_bytes in [0, PIECE_BYTES] {
+                let (events, outcome, _) = read_in(decoded, Encoding::Auto, &DateFormat::Auto, piece_bytes);
+                assert_eq!((&events, outcome.is_ok()), (&expected.0, true), "{}: {outcome:?}", decoded.display());
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use mqlcal_scorecard::{spelled_levels, spelling, SpelledLevel};
 use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
+use crate::report_footer::ReportFooter;
 use crate::read::{self, ReadNotes};
 use crate::DataError;
 
@@ -125,7 +126,7 @@ pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, 
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal, ignore_case, clocks, look.deal_id.is_some());
+    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal_why.as_deref(), ignore_case, clocks, look.deal_id.is_some());
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
     }
@@ -135,8 +136,8 @@ pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, 
     if let Some(clocks) = clocks {
         guesses.push(format!("[input] time_zone, commented out (CHECK: {clocks}; name the zone those are written in)"));
     }
-    if look.decimal == DecimalMark::Comma {
-        guesses.push("decimal mark: ',' (numbers are written 3,5 or 1.234,5)".into());
+    if let Some(why) = &look.decimal_why {
+        guesses.push(format!("decimal mark: ',' ({why})"));
     }
     render_columns(&mut t, &look, options, events.is_some(), &mut guesses);
     let won_together = profile::won_together_of(&look.profiles, &look.won, &look.bookkeeping());
@@ -208,6 +209,8 @@ struct LeadsLook {
     won: Vec<Option<bool>>,
     profiles: Vec<ColumnProfile>,
     decimal: DecimalMark,
+    /// Why the numbers are read with ',' (None: with '.').
+    decimal_why: Option<String>,
     /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
     /// Date`): never signals, each day a level of its own.
     dated: Vec<String>,
@@ -229,7 +232,11 @@ impl LeadsLook {
 /// `table` with the rows of `path` below its own (the columns `table` has, by name): files
 /// of one kind profiled as one. `needs` begins the message when `path` lacks a column.
 fn append_rows(table: &mut read::Table, path: &Path, csv: &CsvOptions, notes: &mut ReadNotes, needs: &str) -> Result<(), DataError> {
-    let more = read::read_table(path, csv, None, notes)?;
+    append_table(table, path, read::read_table(path, csv, None, notes)?, needs)
+}
+
+/// [`append_rows`] of a table read.
+fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: &str) -> Result<(), DataError> {
     let columns = table.column_names();
     let frame = more
         .frame
@@ -248,8 +255,19 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
     }
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
-    let decimal = decimal_mark(&table, &csv.missing);
-    let first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
+    let (mut decimal, point_needed) = decimal_mark(&table, &csv.missing);
+    let mut first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
+    let mut decimal_why = (decimal == DecimalMark::Comma).then(|| "numbers are written 3,5 or 1.234,5".to_string());
+    // Whole numbers with their thousands grouped by '.' (1.443 employees) and no number
+    // with a decimal point: a European export, read with ','.
+    if !point_needed && decimal == DecimalMark::Point {
+        let grouped = first_look.iter().find_map(|p| p.thousands_look.as_ref().filter(|(n, _)| *n >= THOUSANDS_GROUPED_ENOUGH).map(|(_, example)| (p.name.clone(), example.clone())));
+        if let Some((column, example)) = grouped {
+            decimal = DecimalMark::Comma;
+            decimal_why = Some(format!("{column:?} writes every number that has a '.' with three digits after it, as {example:?}: '.' groups thousands"));
+            first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
+        }
+    }
 
     let id = guess::id_column(&first_look);
     // A report of one row per deal: the unique column is the deal's id, the lead's repeats.
@@ -431,7 +449,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, decimal_why, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -571,11 +589,17 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let shown = mqlcal_config::events_files_shown(files);
     let events = shown.as_path();
-    // Several files are one: each with the first's columns.
-    let mut ev = read::read_table(&files[0], csv, None, notes)?;
+    // Several files are one: each with the first's columns, their report footers said
+    // together.
+    let (mut ev, footer) = read::read_table_and_footer(&files[0], csv, notes)?;
+    let mut footers: Vec<(&Path, ReportFooter, usize)> = footer.map(|f| (files[0].as_path(), f, ev.height())).into_iter().collect();
     for file in &files[1..] {
-        append_rows(&mut ev, file, csv, notes, "the events files need the first one's columns")?;
+        let (more, footer) = read::read_table_and_footer(file, csv, notes)?;
+        footers.extend(footer.map(|f| (file.as_path(), f, more.height())));
+        append_table(&mut ev, file, more, "the events files need the first one's columns")?;
     }
+    let footers: Vec<(&Path, &ReportFooter, usize)> = footers.iter().map(|(path, footer, rows)| (*path, footer, *rows)).collect();
+    notes.warnings.extend(crate::report_footer::warnings_of_files(&footers, files.len(), "events files"));
     ev.path = shown.clone();
     let names = ev.column_names();
     let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&names);
@@ -824,10 +848,15 @@ fn date_format_line(serial: bool) -> &'static str {
     }
 }
 
+/// Numbers with '.' before three digits (`1.443`) a column needs before init reads its
+/// '.' as grouping thousands.
+const THOUSANDS_GROUPED_ENOUGH: usize = 10;
+
 /// The decimal mark the leads' numbers are written with: ',' when some column reads as
 /// numbers only with it (`3,5`, `1.234,5`) and none reads as numbers only with '.'
-/// (`3.5`); else '.'. (`1.234` reads either way and tells nothing.)
-fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
+/// (`3.5`); else '.'. (`1.234` reads either way and tells nothing here.) And whether a
+/// column reads as numbers only with '.'.
+fn decimal_mark(table: &read::Table, missing: &[String]) -> (DecimalMark, bool) {
     let (mut comma, mut point) = (false, false);
     for name in table.column_names() {
         // Typed (Parquet) columns are numbers already.
@@ -844,10 +873,9 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> DecimalMark {
         comma |= any && by_comma && !by_point;
         point |= any && by_point && !by_comma;
     }
-    if comma && !point {
-        DecimalMark::Comma
-    } else {
-        DecimalMark::Point
+    match comma && !point {
+        true => (DecimalMark::Comma, point),
+        false => (DecimalMark::Point, point),
     }
 }
 
@@ -858,7 +886,7 @@ fn render_input(
     events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
-    decimal: DecimalMark,
+    decimal_why: Option<&str>,
     ignore_case: Option<&str>,
     clocks: Option<&str>,
     per_deal: bool,
@@ -891,8 +919,8 @@ fn render_input(
         None => {}
     }
     let _ = writeln!(t, "delimiter = \"auto\"");
-    if decimal == DecimalMark::Comma {
-        let _ = writeln!(t, "decimal = \",\"                # GUESS: numbers are written 3,5 or 1.234,5 (\".\" for 3.5)");
+    if let Some(why) = decimal_why {
+        let _ = writeln!(t, "decimal = \",\"                # GUESS: {why} (\".\" for 3.5)");
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
     let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");

@@ -200,23 +200,38 @@ pub fn read_table(
     columns: Option<&[(String, String)]>,
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
-    read_checked(path, csv, columns, true, notes)
+    said_footer(read_checked(path, csv, columns, true, notes)?, notes)
 }
 
 /// Every column of a file, once `needed` are known to be there (validate profiles
 /// them all from the one read ingest makes).
 pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
-    read_checked(path, csv, Some(needed), false, notes)
+    said_footer(read_checked(path, csv, Some(needed), false, notes)?, notes)
 }
 
-/// Read a file, checking `columns` are there; only those when `project`.
+/// [`read_table`], a CSV's report footer below the rows handed back unsaid (to be said
+/// with those of the other files read as one).
+pub(crate) fn read_table_and_footer(path: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
+    read_checked(path, csv, None, true, notes)
+}
+
+fn said_footer((table, footer): (Table, Option<ReportFooter>), notes: &mut ReadNotes) -> Result<Table, DataError> {
+    if let Some(footer) = footer {
+        notes.warnings.extend(footer.warnings(&table.path, table.height()));
+    }
+    Ok(table)
+}
+
+/// Read a file, checking `columns` are there; only those when `project`. A CSV's report
+/// footer below the rows is handed back, not said (a workbook's is said).
 fn read_checked(
     path: &Path,
     csv: &CsvOptions,
     columns: Option<&[(String, String)]>,
     project: bool,
     notes: &mut ReadNotes,
-) -> Result<Table, DataError> {
+) -> Result<(Table, Option<ReportFooter>), DataError> {
+    let mut footer = None;
     check_exists(path)?;
     let frame = match input_kind(path)? {
         Source::Workbook => {
@@ -249,9 +264,7 @@ fn read_checked(
             let selected = columns.filter(|_| project).map(unique_names);
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
             let frame = without_blank_tail(path, &prepared, frame, notes)?;
-            if let Some(footer) = &prepared.footer {
-                notes.warnings.extend(footer.warnings(path, frame.height()));
-            }
+            footer = prepared.footer;
             frame
         }
     };
@@ -261,10 +274,7 @@ fn read_checked(
         });
     }
     check_no_repeated_header(path, &frame)?;
-    Ok(Table {
-        path: path.to_path_buf(),
-        frame,
-    })
+    Ok((Table { path: path.to_path_buf(), frame }, footer))
 }
 
 /// A row whose every text cell is its column's name: the header again, as two exports

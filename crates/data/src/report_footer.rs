@@ -151,14 +151,60 @@ fn record_count(cell: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// What a reader says of the footers below the rows of `files` (path, footer, rows read
+/// above it), `of` files of `what` read as one (an export split by month, each month a
+/// report with its footer): the footers whose count is their rows' (or that count none)
+/// in one warning when there are several, with the first and the last; each other
+/// one as [`ReportFooter::warnings`] says it, with its count's mismatch.
+pub(crate) fn warnings_of_files(files: &[(&Path, &ReportFooter, usize)], of: usize, what: &str) -> Vec<String> {
+    let agrees = |&&(_, footer, rows): &&(&Path, &ReportFooter, usize)| footer.records.is_none_or(|n| n == rows as u64);
+    let (agreeing, other): (Vec<_>, Vec<_>) = files.iter().partition(agrees);
+    let mut said = Vec::new();
+    match agreeing.as_slice() {
+        [] => {}
+        [(path, footer, rows)] => said.extend(footer.warnings(path, *rows)),
+        [(first, footer, _), .., (last, last_footer, _)] => {
+            let counted = match agreeing.iter().all(|(_, footer, _)| footer.records.is_some()) {
+                true => "; each one's count is the number of its file's rows",
+                false => "",
+            };
+            let how_many = match agreeing.len() == of {
+                true => format!("all {of}"),
+                false => format!("{} of the {of}", agreeing.len()),
+            };
+            said.push(format!(
+                "{how_many} {what} end in a report's footer below their rows, not read as rows ({}: {} {} to {}, {}; … {}: {} {} to {}){counted}",
+                first.display(),
+                footer.counted_in,
+                footer.first_line,
+                footer.last_line,
+                footer.shown(),
+                last.display(),
+                last_footer.counted_in,
+                last_footer.first_line,
+                last_footer.last_line,
+            ));
+        }
+    }
+    for (path, footer, rows) in other {
+        said.extend(footer.warnings(path, rows));
+    }
+    said
+}
+
 impl ReportFooter {
-    /// What a reader says of the footer below `rows` rows it read from `path`: one
-    /// warning, and a second when the footer's count is not the rows'.
-    pub(crate) fn warnings(&self, path: &Path, rows: usize) -> Vec<String> {
+    /// Its first three lines that say something, quoted (… after them when there are more).
+    fn shown(&self) -> String {
         let mut shown: Vec<String> = self.said.iter().take(3).map(|s| format!("{:?}", crate::csv_lint::snippet(s.as_bytes()))).collect();
         if self.said.len() > 3 {
             shown.push("…".into());
         }
+        shown.join(", ")
+    }
+
+    /// What a reader says of the footer below `rows` rows it read from `path`: one
+    /// warning, and a second when the footer's count is not the rows'.
+    pub(crate) fn warnings(&self, path: &Path, rows: usize) -> Vec<String> {
         let counted = match self.records {
             Some(n) if n == rows as u64 => format!("; its count ({n} records) is the number of rows read"),
             _ => String::new(),
@@ -169,7 +215,7 @@ impl ReportFooter {
             self.counted_in,
             self.first_line,
             self.last_line,
-            shown.join(", ")
+            self.shown()
         )];
         if let Some(n) = self.records.filter(|&n| n != rows as u64) {
             let (what, how) = if n > rows as u64 { ("fewer", "cut short, or rows deleted") } else { ("more", "rows added") };
@@ -212,6 +258,24 @@ mod tests {
         assert_eq!(footer_of(&german, 5).unwrap().records, Some(2));
         // A footer without a total has no count.
         assert_eq!(footer_of(&format!("{ROWS}\"Confidential Information - Do Not Distribute\"\n"), 4).unwrap().records, None);
+    }
+
+    /// Files read as one: the footers whose count agrees in one line (all, or k of n), one
+    /// that disagrees on its own with its mismatch; one footer as a file's own.
+    #[test]
+    fn the_footers_of_files_read_as_one_are_said_together() {
+        let footer = |first_line, records| ReportFooter { first_line, last_line: first_line + 2, counted_in: "lines", start: 0, said: vec!["Grand Totals".into(), "Confidential".into()], records };
+        let (a, b, c) = (footer(4, Some(2)), footer(10, Some(8)), footer(6, Some(9)));
+        let (pa, pb, pc) = (Path::new("m/01.csv"), Path::new("m/02.csv"), Path::new("m/03.csv"));
+        let said = warnings_of_files(&[(pa, &a, 2), (pb, &b, 8), (pc, &c, 4)], 3, "events files");
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert_eq!(said[0], "2 of the 3 events files end in a report's footer below their rows, not read as rows (m/01.csv: lines 4 to 6, \"Grand Totals\", \"Confidential\"; … m/02.csv: lines 10 to 12); each one's count is the number of its file's rows");
+        assert!(said[1].starts_with("m/03.csv: lines 6 to 8 are a report's footer") && said[2].starts_with("m/03.csv: its footer counts 9 records, but 4 rows are above it"), "{said:?}");
+        let uncounted = footer(4, None);
+        let said = warnings_of_files(&[(pa, &a, 2), (pb, &uncounted, 7)], 2, "events files");
+        assert!(said.len() == 1 && said[0].starts_with("all 2 events files end") && said[0].ends_with("lines 4 to 6)"), "{said:?}");
+        assert_eq!(warnings_of_files(&[(pb, &b, 8)], 3, "events files"), b.warnings(pb, 8));
+        assert!(warnings_of_files(&[], 3, "events files").is_empty());
     }
 
     #[test]
