@@ -309,6 +309,23 @@ pub fn rounded_id_column(profiles: &[ColumnProfile]) -> Option<(&str, &str, usiz
         .map(|(p, example, shared, _)| (p.name.as_str(), example, shared))
 }
 
+/// The column the backtest and report break down by: where the lead came from, as the
+/// CRMs name it (a channel; Salesforce's `Lead Source`, its API's `LeadSource`;
+/// HubSpot's `Original Source` and its API's `hs_analytics_source`; Marketo's `Original
+/// Source Type`; `utm_source`), the first such in the file. Not a drill-down of one.
+pub fn segment_column(names: &[String]) -> Option<String> {
+    names
+        .iter()
+        .find(|name| {
+            let words = name_words(name);
+            matches!(
+                words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                ["source"] | ["lead", "source"] | ["utm", "source"] | ["original", "source"] | ["original", "source", "type"] | ["hs", "analytics", "source"] | ["lead", "source", "type"]
+            ) || words.iter().any(|w| w == "channel")
+        })
+        .cloned()
+}
+
 /// A name's words, lower-cased, camelCase split: "CloseDate" -> ["close", "date"],
 /// "hs_last_sales_activity" -> ["hs", "last", "sales", "activity"].
 pub fn name_words(name: &str) -> Vec<String> {
@@ -590,6 +607,17 @@ pub fn sales(leads_per_month: f64, base_rate: f64) -> (f64, f64, f64) {
 mod tests {
     use super::*;
     use mqlcal_scorecard::spelled_levels;
+
+    #[test]
+    fn the_segment_is_where_the_lead_came_from_as_crms_name_it() {
+        let first = |names: &[&str]| segment_column(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+        for name in ["channel", "Marketing Channel", "Lead Source", "LeadSource", "lead_source", "Original Source", "hs_analytics_source", "Original Source Type", "utm_source", "Source"] {
+            assert_eq!(first(&["Record ID", name, "Industry"]).as_deref(), Some(name));
+        }
+        for name in ["Original Source Drill-Down 1", "Lead Source Detail", "Resource", "Data Source Id"] {
+            assert_eq!(first(&["Record ID", name]), None, "{name}");
+        }
+    }
 
     fn profile(name: &str, levels: &[(&str, usize)], numeric: bool) -> ColumnProfile {
         let rows = levels.iter().map(|l| l.1).sum();

@@ -438,10 +438,7 @@ fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_d
         None => (None, None),
     };
 
-    let segment = names.iter().find(|n| {
-        let l = n.to_lowercase();
-        l.contains("channel") || l == "lead source" || l == "source" || l == "utm_source"
-    }).cloned();
+    let segment = guess::segment_column(&names);
     // Text columns of dates beside the creation date (an update, a stage reached).
     let dated = profiles
         .iter()
