@@ -375,3 +375,52 @@ fn fitted_synth(dir: &std::path::Path, leads: usize, seed: u64) {
     let (code, _, err) = run_in(dir, &["fit", "--config", "crm/mqlcal.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A scheduled job's quiet day: a batch of no lead (its header alone) scores to the
+/// scores' header alone, and a day without activity (the events' header alone) scores
+/// every lead on what it is, its engagement none; each said, exit 0. The columns are
+/// still checked: a header without a column the model reads is refused.
+#[test]
+fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
+    let dir = sample_workdir();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let config = data.join("mqlcal.toml");
+    let (code, _, err) = run_in(d, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    let (leads_header, events_header) = (leads.lines().next().unwrap(), events.lines().next().unwrap());
+    write(d, "no_leads.csv", format!("{leads_header}\n"));
+    write(d, "no_events.csv", format!("{events_header}\n"));
+    write(d, "day.csv", leads.lines().take(51).map(|l| format!("{l}\n")).collect::<String>());
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "no_leads.csv", "--events", "no_events.csv", "-o", "none.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("scored 0 leads") && err.contains("no_leads.csv: holds no lead (a header alone, or nothing): the scores are their header alone"), "{err}");
+    let (header, rows) = read_csv(&d.join("none.csv"));
+    assert!(header[0] == "lead_id" && header.contains(&"score".to_string()) && rows.is_empty(), "{header:?} {rows:?}");
+    // The day's leads without events score as with the events, less their engagement.
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "day.csv", "--events", "no_events.csv", "-o", "quiet.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("scored 50 leads") && err.contains("no_events.csv: holds no event (a header alone, or nothing): no lead's engagement signals count any"), "{err}");
+    let events_path = data.join("events.csv");
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "day.csv", "--events", events_path.to_str().unwrap(), "-o", "busy.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (header, quiet) = read_csv(&d.join("quiet.csv"));
+    let (_, busy) = read_csv(&d.join("busy.csv"));
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (fit, engagement) = (at("fit_score"), at("engagement_score"));
+    assert_eq!(quiet.len(), 50);
+    assert!(busy.iter().any(|row| row[engagement] != "0"), "the sample's leads did something");
+    for (quiet, busy) in quiet.iter().zip(&busy) {
+        assert_eq!((&quiet[0], &quiet[fit], quiet[engagement].as_str()), (&busy[0], &busy[fit], "0"));
+    }
+    // A header without a column the model reads is still refused, as is a run without
+    // the events the model counts (on a quiet day too).
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "no_leads.csv", "-o", "no_events_named.csv"]);
+    assert!(code != 0 && err.contains("the model counts events: pass the events file with --events"), "{err}");
+    write(d, "wrong.csv", "lead_id,created_at\n");
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "wrong.csv", "--events", "no_events.csv", "-o", "wrong_scores.csv"]);
+    assert!(code != 0 && err.contains("wrong.csv: no column"), "{err}");
+    assert!(!d.join("wrong_scores.csv").exists());
+}

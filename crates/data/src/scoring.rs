@@ -87,8 +87,21 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
             }
         }
     }
+    // Before the leads are read: a job run without the events fails on a quiet day too.
+    if events_paths.is_empty() && recipes.iter().any(|(_, r)| r.events().is_some()) {
+        return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
+    }
     let mut notes = ReadNotes::default();
-    let table = read::read_table(leads_path, &csv, Some(&needed), &mut notes)?;
+    let table = match read::read_table(leads_path, &csv, Some(&needed), &mut notes) {
+        Ok(table) => table,
+        // A day's batch without a new lead (a header alone, its columns checked above):
+        // scored as none, said, where a scheduled job would otherwise fail on a quiet day.
+        Err(DataError::Empty { .. }) => {
+            notes.warnings.push(format!("{}: holds no lead (a header alone, or nothing): the scores are their header alone", leads_path.display()));
+            return Ok(ScoringInput { features: vec![Vec::new(); recipes.len()], read_warnings: notes.warnings, ..Default::default() });
+        }
+        Err(e) => return Err(e),
+    };
     // The ids are read on this core, and for the events their rows and the zeroed sums
     // laid out, while another reads the creation times and then the recipes' columns are
     // computed on every core (each of these is one pass on one core). Errors as read in turn.
@@ -134,9 +147,6 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
 
     let mut out = ScoringInput { ids, ..Default::default() };
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
-        if events_paths.is_empty() {
-            return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
-        }
         if let Some(row) = created.iter().position(Option::is_none) {
             return Err(DataError::Cell {
                 path: leads_path.to_path_buf(),
@@ -349,7 +359,14 @@ fn sum_events(
     };
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
-    for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take)?;
+    match for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take) {
+        // A day without activity (a header alone, its columns checked): no lead's events
+        // count, said; the leads still score on what they are.
+        Err(DataError::Empty { .. }) => notes.warnings.push(format!("{}: holds no event (a header alone, or nothing): no lead's engagement signals count any", path.display())),
+        read => {
+            read?;
+        }
+    }
     for (j, (_, recipe)) in recipes.iter().enumerate() {
         if let Some(rule) = recipe.events() {
             features[j].iter_mut().for_each(|v| *v = rule.finish(*v));
