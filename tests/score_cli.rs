@@ -424,3 +424,37 @@ fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
     assert!(code != 0 && err.contains("wrong.csv: no column"), "{err}");
     assert!(!d.join("wrong_scores.csv").exists());
 }
+
+/// Events that cover only part of the batch's windows are said: a production job that
+/// passes the last days' activities alone (or an archive cut at a date) scores the
+/// older leads as if they had done nothing before, and events exported before the
+/// leads leave the newest with no engagement. The sample's own events say nothing.
+#[test]
+fn score_says_when_the_events_cover_part_of_the_windows() {
+    let dir = sample_workdir();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let config = data.join("mqlcal.toml");
+    let (code, _, err) = run_in(d, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
+    let header = events.lines().next().unwrap();
+    let month_of = |line: &str| line.split(',').nth(1).unwrap()[..7].to_string();
+    let since: String = events.lines().skip(1).filter(|l| month_of(l).as_str() >= "2025-06").map(|l| format!("{l}\n")).collect();
+    let until: String = events.lines().skip(1).filter(|l| month_of(l).as_str() < "2025-01").map(|l| format!("{l}\n")).collect();
+    write(d, "since.csv", format!("{header}\n{since}"));
+    write(d, "until.csv", format!("{header}\n{until}"));
+    let leads = data.join("leads.csv");
+    let score = |events: &str| {
+        let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", events, "-o", "scores.csv"]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    let err = score("since.csv");
+    assert!(err.contains("since.csv: the batch's events begin on 2025-06-01 (the first 0.1 % aside), but 13495 of its 20000 leads (67 %) began their window more than a day before: their engagement counts only the events from then on"), "{err}");
+    assert!(err.contains("pass the events from the batch's first window on (2024-01-01)"), "{err}");
+    let err = score("until.csv");
+    assert!(err.contains("until.csv: the batch's events end on 2024-12-31 (the last 0.1 % aside), but 10739 of its 20000 leads (54 %) were created more than a day after: they count no engagement"), "{err}");
+    let err = score(data.join("events.csv").to_str().unwrap());
+    assert!(!err.contains("the batch's events"), "{err}");
+}

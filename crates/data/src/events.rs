@@ -396,6 +396,69 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
     gaps
 }
 
+/// The known leads' events a day over the days a batch's windows span (what a scored
+/// batch's events cover), counted as they stream past.
+pub(crate) struct DaysCovered {
+    first_day: i64,
+    per_day: Vec<u32>,
+}
+
+impl DaysCovered {
+    /// Over the days of every window of leads created at `created` (None: none).
+    pub(crate) fn of_windows(created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> DaysCovered {
+        let (from, to) = created.iter().flatten().fold((i64::MAX, i64::MIN), |(from, to), &c| (from.min(c), to.max(c)));
+        if from > to {
+            return DaysCovered { first_day: 0, per_day: Vec::new() };
+        }
+        let first_day = from.saturating_sub(window.starts_before).div_euclid(86_400);
+        let last_day = to.saturating_add(window.seconds).div_euclid(86_400);
+        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)] }
+    }
+
+    #[inline]
+    pub(crate) fn see(&mut self, time: i64) {
+        // Unsigned: a time before the first day wraps past the end.
+        if let Some(day) = self.per_day.get_mut((time.wrapping_sub(self.first_day * 86_400) as u64 / 86_400) as usize) {
+            *day += 1;
+        }
+    }
+
+    /// What `score` says when the events cover only part of the batch's windows: they
+    /// begin more than a day after some leads' windows do (an activity export of the last
+    /// days alone, an archive cut at a date), or end more than a day before some leads
+    /// were created (the events exported before the leads). At least
+    /// [`COVERAGE_MIN_LEADS`] leads and a twentieth of the batch; the span is the bulk of
+    /// the events, as [`coverage_gaps`] takes it for training.
+    pub(crate) fn gaps(&self, path: &std::path::Path, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Vec<String> {
+        let Some((first, last)) = bulk_span(&self.per_day, self.first_day) else { return Vec::new() };
+        let dated = created.iter().flatten().count();
+        let before = created.iter().flatten().filter(|&&c| c - window.starts_before < first - 86_400).count();
+        let after = created.iter().flatten().filter(|&&c| c > last + 86_400).count();
+        let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= dated;
+        let day = |t: i64| mqlcal_features::calendar::format_date(t);
+        let pct = |n: usize| 100.0 * n as f64 / dated.max(1) as f64;
+        let mut gaps = Vec::new();
+        if said(before) {
+            gaps.push(format!(
+                "{}: the batch's events begin on {} (the first 0.1 % aside), but {before} of its {dated} leads ({:.0} %) began their window more than a day before: their engagement counts only the events from then on, as if they had done nothing before. Scoring with the activities of the last days alone, or an export cut at a date, does this: pass the events from the batch's first window on ({})",
+                path.display(),
+                day(first),
+                pct(before),
+                day(created.iter().flatten().min().map_or(first, |&c| c - window.starts_before)),
+            ));
+        }
+        if said(after) {
+            gaps.push(format!(
+                "{}: the batch's events end on {} (the last 0.1 % aside), but {after} of its {dated} leads ({:.0} %) were created more than a day after: they count no engagement. Events exported before the leads do this: export them again with the leads",
+                path.display(),
+                day(last),
+                pct(after),
+            ));
+        }
+        gaps
+    }
+}
+
 /// Leads the events do not cover: the warning validate prints, and the sentence the
 /// report's summary lists before deciding.
 pub(crate) struct CoverageGap {

@@ -328,6 +328,7 @@ fn sum_events(
     let mut by_other_id_form = crate::id_forms::OtherFormMatches::default();
     let mut by_case = crate::id_forms::CaseOnlyMatches::default();
     let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
+    let mut covered = crate::events::DaysCovered::of_windows(created, window);
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
             *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
@@ -340,6 +341,9 @@ fn sum_events(
         };
         if event.by_other_id_form {
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
+        }
+        if let Some(t) = event.occurred_at {
+            covered.see(t);
         }
         let mut counted = false;
         // Most batches name each lead once: no lookup then.
@@ -365,6 +369,7 @@ fn sum_events(
         Err(DataError::Empty { .. }) => notes.warnings.push(format!("{}: holds no event (a header alone, or nothing): no lead's engagement signals count any", path.display())),
         read => {
             read?;
+            notes.warnings.extend(covered.gaps(path, created, window));
         }
     }
     for (j, (_, recipe)) in recipes.iter().enumerate() {
