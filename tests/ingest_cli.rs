@@ -148,6 +148,18 @@ fn won_lost_files_and_won_ids_layouts() {
     let (_, rows) = read_csv(&dir.path().join("out.csv"));
     let won: Vec<&str> = rows.iter().filter(|r| r[3] == "won").map(|r| r[0].as_str()).collect();
     assert_eq!(won, ["a3"]);
+
+    // The won ids as a report exports them, a column with its footer below (quoted,
+    // CRLF): the footer's lines are no ids, and said.
+    write(dir.path(), "won_ids.csv", "\"id\"\r\n\"a3\"\r\n\r\n\"Grand Totals (1 records)\"\r\n\"Confidential Information - Do Not Distribute\"\r\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\r\n");
+    let (code, _, err) = features(dir.path(), "out.csv");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("won_ids.csv: lines 3 to 6 are a report's footer below the rows (\"Grand Totals (1 records)\""), "{err}");
+    assert!(err.contains("its count (1 records) is the number of rows read"), "{err}");
+    assert!(!err.contains("match no lead"), "{err}");
+    let (_, rows) = read_csv(&dir.path().join("out.csv"));
+    let won: Vec<&str> = rows.iter().filter(|r| r[3] == "won").map(|r| r[0].as_str()).collect();
+    assert_eq!(won, ["a3"]);
 }
 
 /// Each bad input: exit code 2 and a message naming the file, and the row and column where there is one.

@@ -389,6 +389,13 @@ impl Walker {
         if record_starts && is_blank(bytes) {
             return Ok(());
         }
+        // A file of one column (a won-ids file): its footer's lines have as many fields as
+        // its rows, so the footer is looked for at a line that may begin one.
+        if record_starts && self.expected == 1 && crate::report_footer::may_begin_footer_line(bytes, self.delimiter) {
+            if let Some(footer) = crate::report_footer::from_line(path, self.line, self.delimiter) {
+                return Err(Stop::Footer(footer));
+            }
+        }
         // Most records are one line without a quote: the state machine would only count
         // its delimiters, which a vectorised count does at a fraction of the cost.
         if record_starts && memchr::memchr(b'"', bytes).is_none() {

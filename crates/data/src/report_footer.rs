@@ -87,6 +87,16 @@ fn may_begin_footer(cell: Option<&str>) -> bool {
     cell.is_none_or(|cell| starts_footer(cell) || record_count(cell).is_some())
 }
 
+/// Whether a line of a file of one column can be a footer's first (a total, or a line a
+/// footer begins with; blank lines are skipped before): there every line is one field,
+/// so a footer is not met as a record with too few fields.
+pub(crate) fn may_begin_footer_line(line: &[u8], delimiter: u8) -> bool {
+    // Most lines are ids: no total's "(" and no footer's first letter.
+    let first = line.iter().find(|&&b| b != b'"' && !b.is_ascii_whitespace());
+    let maybe = memchr::memchr(b'(', line).is_some() || first.is_some_and(|b| FOOTER_STARTS.iter().any(|s| s.as_bytes()[0] == *b));
+    maybe && matches!(one_cell(line, delimiter), Some(Some(cell)) if may_begin_footer(Some(&cell)))
+}
+
 /// Whether `cell` begins as a line of a report's footer does.
 pub(crate) fn starts_footer(cell: &str) -> bool {
     FOOTER_STARTS.iter().any(|s| cell.starts_with(s))
@@ -276,6 +286,16 @@ mod tests {
         assert!(said.len() == 1 && said[0].starts_with("all 2 events files end") && said[0].ends_with("lines 4 to 6)"), "{said:?}");
         assert_eq!(warnings_of_files(&[(pb, &b, 8)], 3, "events files"), b.warnings(pb, 8));
         assert!(warnings_of_files(&[], 3, "events files").is_empty());
+    }
+
+    #[test]
+    fn a_line_of_one_column_may_begin_a_footer_when_it_says_a_total_or_a_footers_start() {
+        for line in ["\"Grand Totals (2 records)\"\r\n", "Total (12 rows)\n", "\"Confidential Information - Do Not Distribute\"", "Copyright (c) 2026 Acme"] {
+            assert!(may_begin_footer_line(line.as_bytes(), b','), "{line}");
+        }
+        for line in ["00Q5e00000xYzWq\n", "\"a3\"\r\n", "Acme (Europe)\n", "G123\n", "\"Grand, Totals (2 records)\"x,y\n"] {
+            assert!(!may_begin_footer_line(line.as_bytes(), b','), "{line}");
+        }
     }
 
     #[test]
