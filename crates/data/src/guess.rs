@@ -484,9 +484,15 @@ pub fn filled_as_conversions(p: &ColumnProfile) -> bool {
     p.rows > 0 && (0.005..=0.6).contains(&((p.rows - p.blanks) as f64 / p.rows as f64))
 }
 
-/// "fit" (who the lead is) or "engagement" (what the lead did), from the name.
+/// "fit" (who the lead is) or "engagement" (what the lead did), from the name. A
+/// column about an address or a place is who the lead is, whatever word it has
+/// (`Email Domain Type`, `Time Zone`).
 pub fn axis(name: &str) -> &'static str {
     let n = name.to_lowercase();
+    const ATTRIBUTE: [&str; 3] = ["domain", "time zone", "timezone"];
+    if ATTRIBUTE.iter().any(|w| n.contains(w)) {
+        return "fit";
+    }
     const ENGAGEMENT: [&str; 14] =
         ["visit", "click", "open", "page", "view", "time", "duration", "call", "email", "download", "session", "webinar", "contact", "campaign"];
     if ENGAGEMENT.iter().any(|w| n.contains(w)) {
@@ -895,6 +901,9 @@ mod tests {
         assert!(!is_code(&profile("No. of Employees", &zips, true)));
         assert_eq!(axis("age"), "fit");
         assert_eq!(axis("TotalVisits"), "engagement");
+        assert_eq!(axis("Email Domain Type"), "fit");
+        assert_eq!(axis("Time Zone"), "fit");
+        assert_eq!(axis("Email Clicks"), "engagement");
         let job = profile("job", &[("admin", 100), ("tech", 60), ("rare", 3)], false);
         let level = |level: &str, leads: usize, others: &[(&str, usize)]| SpelledLevel { level: level.into(), leads, others: others.iter().map(|&(o, n)| (o.into(), n)).collect() };
         let (baseline, kept, pooled) = levels(&job, &spelled_levels(&job.top_levels, DecimalMark::Point), 30);
