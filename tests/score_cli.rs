@@ -396,13 +396,13 @@ fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
     write(d, "day.csv", leads.lines().take(51).map(|l| format!("{l}\n")).collect::<String>());
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "no_leads.csv", "--events", "no_events.csv", "-o", "none.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("scored 0 leads") && err.contains("no_leads.csv: holds no lead (a header alone, or nothing): the scores are their header alone"), "{err}");
+    assert!(err.contains("scored 0 leads") && err.contains("no_leads.csv: holds no lead (its header alone): the scores are their header alone"), "{err}");
     let (header, rows) = read_csv(&d.join("none.csv"));
     assert!(header[0] == "lead_id" && header.contains(&"score".to_string()) && rows.is_empty(), "{header:?} {rows:?}");
     // The day's leads without events score as with the events, less their engagement.
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "day.csv", "--events", "no_events.csv", "-o", "quiet.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("scored 50 leads") && err.contains("no_events.csv: holds no event (a header alone, or nothing): no lead's engagement signals count any"), "{err}");
+    assert!(err.contains("scored 50 leads") && err.contains("no_events.csv: holds no event (its header alone): no lead's engagement signals count any"), "{err}");
     let events_path = data.join("events.csv");
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "day.csv", "--events", events_path.to_str().unwrap(), "-o", "busy.csv"]);
     assert_eq!(code, 0, "{err}");
@@ -414,6 +414,24 @@ fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
     assert!(busy.iter().any(|row| row[engagement] != "0"), "the sample's leads did something");
     for (quiet, busy) in quiet.iter().zip(&busy) {
         assert_eq!((&quiet[0], &quiet[fit], quiet[engagement].as_str()), (&busy[0], &busy[fit], "0"));
+    }
+    // No header is no quiet day (a failed export): no bytes, or a blank first line
+    // above rows; nor is a report's footer that counts rows with none above it. A quiet
+    // day's events are still read: a wrong events file fails that day too.
+    write(d, "zero.csv", "");
+    write(d, "blank_first.csv", format!("\n{}", leads.lines().take(3).map(|l| format!("{l}\n")).collect::<String>()));
+    write(d, "cut.csv", format!("{leads_header}\n\n\"Grand Totals (500 records)\"\n\"Confidential Information - Do Not Distribute\"\n"));
+    write(d, "two_columns.csv", "lead_id,occurred_at\n");
+    for (leads, events, said) in [
+        ("zero.csv", "no_events.csv", "zero.csv: the file is empty or holds only its header"),
+        ("blank_first.csv", "no_events.csv", "blank_first.csv: the file is empty or holds only its header"),
+        ("day.csv", "zero.csv", "zero.csv: the file is empty or holds only its header"),
+        ("cut.csv", "no_events.csv", "cut.csv: holds no row above its report's footer (line 2), which counts 500 records: the rows were cut off"),
+        ("no_leads.csv", "two_columns.csv", "two_columns.csv: no column \"activity\""),
+    ] {
+        let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", "refused.csv"]);
+        assert!(code != 0 && err.contains(said), "{leads} {events}: {err}");
+        assert!(!d.join("refused.csv").exists());
     }
     // A header without a column the model reads is still refused, as is a run without
     // the events the model counts (on a quiet day too).

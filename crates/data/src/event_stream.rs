@@ -588,14 +588,15 @@ impl RecordRule<'_> {
         [self.columns.lead_id, self.columns.occurred_at, self.columns.activity][k]
     }
 
-    /// A report's footer, if the record `problem` is about (a short one) starts one: the
-    /// rows end there.
     /// The line a record placed by csv-core at `byte` of the file's text starts on (the
-    /// file read again up to there: only for a record that stops the reading).
-    fn line_at(&self, byte: u64) -> u64 {
-        open(self.path, 0).ok().and_then(|text| line_breaks_before(text, byte, true).ok()).map_or(0, |breaks| breaks + 1)
+    /// file read again up to there: only for a record that stops the reading), or
+    /// csv-core's own count where the file cannot be read again.
+    fn line_at(&self, byte: u64, csv_core_line: u64) -> u64 {
+        open(self.path, 0).ok().and_then(|text| line_breaks_before(text, byte, true).ok()).map_or(csv_core_line, |breaks| breaks + 1)
     }
 
+    /// A report's footer, if the record `problem` is about (a short one) starts one: the
+    /// rows end there.
     fn footer(&self, problem: &Problem, at: At) -> Option<ReportFooter> {
         match problem {
             Problem::Ragged { fields, .. } if *fields < self.fields => crate::report_footer::from_line(self.path, at.line as usize, self.delimiter),
@@ -737,7 +738,7 @@ fn stream_csv(
         }
     };
     if progress.rows == 0 {
-        return Err(DataError::Empty { path: path.to_path_buf() });
+        return Err(progress.footer.and_then(|footer| footer.rows_missing(path)).unwrap_or_else(|| DataError::Empty { path: path.to_path_buf() }));
     }
     // The first time read while the layout was undecided (none when date_format sets it).
     let marked_utc = layout == DateLayout::Iso && progress.first_time.as_deref().is_some_and(cells::ends_in_utc_z);
@@ -767,7 +768,10 @@ fn read_in_order<R: std::io::Read>(
         let row = progress.rows + 1;
         // Its line is found only for a record that stops the reading (a date that is not
         // one is said by its row).
-        let placed = |record: &csv::ByteRecord| At { row, line: rule.line_at(base + record.position().map_or(0, |p| p.byte())) };
+        let placed = |record: &csv::ByteRecord| {
+            let position = record.position();
+            At { row, line: rule.line_at(base + position.map_or(0, |p| p.byte()), progress.lines_before + position.map_or(0, |p| p.line())) }
+        };
         let at = At { row, line: 0 };
         match read {
             Ok(true) => progress.rows += 1,
@@ -776,14 +780,17 @@ fn read_in_order<R: std::io::Read>(
         }
         let (cells, latin1) = match rule.cells(&record, &mut scratch) {
             Ok(read) => read,
-            Err(problem) => match rule.footer(&problem, placed(&record)) {
-                Some(footer) => {
-                    progress.rows -= 1;
-                    progress.footer = Some(footer);
-                    return Ok(false);
+            Err(problem) => {
+                let at = placed(&record);
+                match rule.footer(&problem, at) {
+                    Some(footer) => {
+                        progress.rows -= 1;
+                        progress.footer = Some(footer);
+                        return Ok(false);
+                    }
+                    None => return Err(rule.error(problem, at)),
                 }
-                None => return Err(rule.error(problem, placed(&record))),
-            },
+            }
         };
         if latin1 {
             progress.warn_latin1(rule.path, at.row, notes);

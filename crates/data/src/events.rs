@@ -326,6 +326,13 @@ fn bulk_span(per_day: &[u32], first_day: i64) -> Option<(i64, i64)> {
 const COVERAGE_MIN_LEADS: usize = 30;
 const COVERAGE_EXPECTED: f64 = 10.0;
 
+/// Whether `leads` of `of` leads outside the events' span are worth saying, when a share
+/// `counting` of the leads inside it count an event: enough of them, and enough that
+/// they would have counted some (sparse engagement is no cut export).
+fn coverage_worth_saying(leads: usize, of: usize, counting: f64) -> bool {
+    leads >= COVERAGE_MIN_LEADS && leads * 20 >= of && counting * leads as f64 >= COVERAGE_EXPECTED
+}
+
 /// Warnings when the events cover only part of the leads' windows: they begin long
 /// after the first leads (an activity export cut at a date — Salesforce archives
 /// activities older than a year — or tracking that began then), or end long before the
@@ -357,7 +364,7 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
         }
     }
     let share = inside_counted as f64 / inside.max(1) as f64;
-    let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= complete && share * leads as f64 >= COVERAGE_EXPECTED;
+    let said = |leads: usize| coverage_worth_saying(leads, complete, share);
     let day = |t: i64| mqlcal_features::calendar::format_date(t);
     let pct = |n: usize| 100.0 * n as f64 / complete as f64;
     let others = format!("while {:.0} % of the {inside} leads whose windows lie inside those days have a counted event", 100.0 * share);
@@ -396,23 +403,41 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
     gaps
 }
 
-/// The known leads' events a day over the days a batch's windows span (what a scored
-/// batch's events cover), counted as they stream past.
+/// The known leads' counted events a day over the days a batch's windows span (what a
+/// scored batch's events cover), counted as they stream past, and the leads that count
+/// one. Over plausible dates only, as training counts them: a stray creation time (Unix
+/// milliseconds read as seconds) spans no millennia.
 pub(crate) struct DaysCovered {
     first_day: i64,
     per_day: Vec<u32>,
+    plausible: (i64, i64),
+    counting: Vec<bool>,
 }
 
 impl DaysCovered {
     /// Over the days of every window of leads created at `created` (None: none).
     pub(crate) fn of_windows(created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> DaysCovered {
-        let (from, to) = created.iter().flatten().fold((i64::MAX, i64::MIN), |(from, to), &c| (from.min(c), to.max(c)));
+        let plausible = (mqlcal_config::PlausibleDates::DEFAULT_EARLIEST, crate::ingest::default_latest_date(None));
+        let (from, to) = created
+            .iter()
+            .flatten()
+            .filter(|&&c| (plausible.0..=plausible.1).contains(&c))
+            .fold((i64::MAX, i64::MIN), |(from, to), &c| (from.min(c), to.max(c)));
+        let counting = vec![false; created.len()];
         if from > to {
-            return DaysCovered { first_day: 0, per_day: Vec::new() };
+            return DaysCovered { first_day: 0, per_day: Vec::new(), plausible, counting };
         }
         let first_day = from.saturating_sub(window.starts_before).div_euclid(86_400);
         let last_day = to.saturating_add(window.seconds).div_euclid(86_400);
-        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)] }
+        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)], plausible, counting }
+    }
+
+    /// Lead `row` counts an event.
+    #[inline]
+    pub(crate) fn counts(&mut self, row: usize) {
+        if let Some(counting) = self.counting.get_mut(row) {
+            *counting = true;
+        }
     }
 
     #[inline]
@@ -431,10 +456,14 @@ impl DaysCovered {
     /// the events, as [`coverage_gaps`] takes it for training.
     pub(crate) fn gaps(&self, path: &std::path::Path, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Vec<String> {
         let Some((first, last)) = bulk_span(&self.per_day, self.first_day) else { return Vec::new() };
-        let dated = created.iter().flatten().count();
-        let before = created.iter().flatten().filter(|&&c| c - window.starts_before < first - 86_400).count();
-        let after = created.iter().flatten().filter(|&&c| c > last + 86_400).count();
-        let said = |leads: usize| leads >= COVERAGE_MIN_LEADS && leads * 20 >= dated;
+        let plausible = |c: &&i64| (self.plausible.0..=self.plausible.1).contains(*c);
+        let dated = created.iter().flatten().filter(plausible).count();
+        let before = created.iter().flatten().filter(plausible).filter(|&&c| c - window.starts_before < first - 86_400).count();
+        let after = created.iter().flatten().filter(plausible).filter(|&&c| c > last + 86_400).count();
+        // Of the leads whose whole window lies inside the span, the share that count an event.
+        let inside: Vec<usize> = (0..created.len()).filter(|&k| created[k].is_some_and(|c| c - window.starts_before >= first && c + window.seconds <= last)).collect();
+        let counting = inside.iter().filter(|&&k| self.counting[k]).count() as f64 / inside.len().max(1) as f64;
+        let said = |leads: usize| coverage_worth_saying(leads, dated, counting);
         let day = |t: i64| mqlcal_features::calendar::format_date(t);
         let pct = |n: usize| 100.0 * n as f64 / dated.max(1) as f64;
         let mut gaps = Vec::new();
@@ -897,6 +926,39 @@ pub(crate) fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A scored batch's leads and events: leads created a day apart from 2024-01-01, each
+    /// with an event a day after its creation when `active(k)`, from `from_day` on.
+    fn covered(leads: usize, from_day: i64, active: impl Fn(usize) -> bool) -> Vec<String> {
+        let (day, jan_2024) = (86_400, 19_723 * 86_400);
+        let window = mqlcal_scorecard::EventWindow::from_days(30);
+        let created: Vec<Option<i64>> = (0..leads).map(|k| Some(jan_2024 + k as i64 * day)).collect();
+        let mut days = super::DaysCovered::of_windows(&created, window);
+        for (k, c) in created.iter().enumerate() {
+            let t = c.unwrap() + day;
+            if active(k) && t >= jan_2024 + from_day * day {
+                days.see(t);
+                days.counts(k);
+            }
+        }
+        days.gaps(std::path::Path::new("events.csv"), &created, window)
+    }
+
+    #[test]
+    fn a_scored_batch_whose_events_begin_late_is_said_unless_its_engagement_is_sparse() {
+        // Every lead active, events from day 200 on: 199 leads began their window before.
+        let said = covered(400, 200, |_| true);
+        assert!(said.len() == 1 && said[0].contains("but 199 of its 400 leads (50 %) began their window more than a day before"), "{said:?}");
+        assert!(covered(400, 0, |_| true).is_empty(), "events from the first window on");
+        // One lead in 50 active: the leads inside the span count too few events for the
+        // ones before it to be missed (199 × 2 % < 10).
+        assert!(covered(400, 200, |k| k % 50 == 0).is_empty());
+        // A creation time a thousand times too late (milliseconds read as seconds) is no
+        // plausible date: the days counted stay the batch's, and it is no lead of the span.
+        let mut days = super::DaysCovered::of_windows(&[Some(19_723 * 86_400), Some(1_704_067_200_000)], mqlcal_scorecard::EventWindow::from_days(30));
+        assert!(days.per_day.len() < 40, "{}", days.per_day.len());
+        days.see(19_724 * 86_400);
+    }
+
     use super::*;
 
     /// The window suggested for an activity stamped before creation: the shortest step

@@ -312,16 +312,19 @@ pub fn rounded_id_column(profiles: &[ColumnProfile]) -> Option<(&str, &str, usiz
 /// The column the backtest and report break down by: where the lead came from, as the
 /// CRMs name it (a channel; Salesforce's `Lead Source`, its API's `LeadSource`;
 /// HubSpot's `Original Source` and its API's `hs_analytics_source`; Marketo's `Original
-/// Source Type`; `utm_source`), the first such in the file. Not a drill-down of one.
+/// Source Type`; `utm_source`), the first such in the file. Not a drill-down, a
+/// detail or an id of one.
 pub fn segment_column(names: &[String]) -> Option<String> {
     names
         .iter()
         .find(|name| {
             let words = name_words(name);
-            matches!(
-                words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-                ["source"] | ["lead", "source"] | ["utm", "source"] | ["original", "source"] | ["original", "source", "type"] | ["hs", "analytics", "source"] | ["lead", "source", "type"]
-            ) || words.iter().any(|w| w == "channel")
+            let finer = words.iter().any(|w| matches!(w.as_str(), "drill" | "detail" | "details" | "id"));
+            !finer
+                && (matches!(
+                    words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                    ["source"] | ["lead", "source"] | ["utm", "source"] | ["original", "source"] | ["original", "source", "type"] | ["hs", "analytics", "source"] | ["lead", "source", "type"]
+                ) || words.iter().any(|w| w == "channel" || w == "channels"))
         })
         .cloned()
 }
@@ -620,7 +623,8 @@ mod tests {
         for name in ["channel", "Marketing Channel", "Lead Source", "LeadSource", "lead_source", "Original Source", "hs_analytics_source", "Original Source Type", "utm_source", "Source"] {
             assert_eq!(first(&["Record ID", name, "Industry"]).as_deref(), Some(name));
         }
-        for name in ["Original Source Drill-Down 1", "Lead Source Detail", "Resource", "Data Source Id"] {
+        assert_eq!(first(&["Sales Channels"]).as_deref(), Some("Sales Channels"));
+        for name in ["Original Source Drill-Down 1", "Lead Source Detail", "Resource", "Data Source Id", "Channel Drill-Down 1", "Channel ID"] {
             assert_eq!(first(&["Record ID", name]), None, "{name}");
         }
     }

@@ -30,6 +30,13 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of no row with `columns`, as text: a batch of nothing, scored as one.
+    pub(crate) fn empty(path: &Path, columns: &[(String, String)]) -> Result<Table, DataError> {
+        let columns: Vec<Column> = unique_names(columns).into_iter().map(|name| Column::new_empty(name.into(), &DataType::String)).collect();
+        let frame = DataFrame::new(0, columns).map_err(|e| DataError::file(path, e.to_string()))?;
+        Ok(Table { path: path.to_path_buf(), frame })
+    }
+
     pub fn height(&self) -> usize {
         self.frame.height()
     }
@@ -203,6 +210,12 @@ pub fn read_table(
     said_footer(read_checked(path, csv, columns, true, notes)?, notes)
 }
 
+/// Whether the file begins with a header that names a column (a file of its header
+/// alone is a batch of nothing; a blank first line or no bytes at all is not).
+pub(crate) fn has_header(path: &Path, csv: &CsvOptions) -> bool {
+    header(path, csv).is_ok_and(|names| names.iter().any(|name| !name.trim().is_empty()))
+}
+
 /// Every column of a file, once `needed` are known to be there (validate profiles
 /// them all from the one read ingest makes).
 pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
@@ -269,9 +282,7 @@ fn read_checked(
         }
     };
     if frame.height() == 0 {
-        return Err(DataError::Empty {
-            path: path.to_path_buf(),
-        });
+        return Err(footer.and_then(|footer| footer.rows_missing(path)).unwrap_or_else(|| DataError::Empty { path: path.to_path_buf() }));
     }
     check_no_repeated_header(path, &frame)?;
     Ok((Table { path: path.to_path_buf(), frame }, footer))

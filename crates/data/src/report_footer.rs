@@ -203,6 +203,16 @@ pub(crate) fn warnings_of_files(files: &[(&Path, &ReportFooter, usize)], of: usi
 }
 
 impl ReportFooter {
+    /// The error for a file with no row above a footer that counts some: the rows were
+    /// cut off (a copy cut short, or deleted), which is no empty file.
+    pub(crate) fn rows_missing(&self, path: &Path) -> Option<crate::DataError> {
+        let n = self.records.filter(|&n| n > 0)?;
+        Some(crate::DataError::file(
+            path,
+            format!("holds no row above its report's footer (line {}), which counts {n} records: the rows were cut off (a download or copy cut short, or rows deleted); export the report again", self.first_line),
+        ))
+    }
+
     /// Its first three lines that say something, quoted (… after them when there are more).
     fn shown(&self) -> String {
         let mut shown: Vec<String> = self.said.iter().take(3).map(|s| format!("{:?}", crate::csv_lint::snippet(s.as_bytes()))).collect();

@@ -94,11 +94,13 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     let mut notes = ReadNotes::default();
     let table = match read::read_table(leads_path, &csv, Some(&needed), &mut notes) {
         Ok(table) => table,
-        // A day's batch without a new lead (a header alone, its columns checked above):
-        // scored as none, said, where a scheduled job would otherwise fail on a quiet day.
-        Err(DataError::Empty { .. }) => {
-            notes.warnings.push(format!("{}: holds no lead (a header alone, or nothing): the scores are their header alone", leads_path.display()));
-            return Ok(ScoringInput { features: vec![Vec::new(); recipes.len()], read_warnings: notes.warnings, ..Default::default() });
+        // A day's batch without a new lead (a header naming the columns, checked as it was
+        // read, and no row): scored as none, said, where a scheduled job would otherwise
+        // fail on a quiet day. Its events are still read: a wrong file fails today too.
+        // No bytes, or a blank first line, is no header: refused as before.
+        Err(DataError::Empty { .. }) if read::has_header(leads_path, &csv) => {
+            notes.warnings.push(format!("{}: holds no lead (its header alone): the scores are their header alone", leads_path.display()));
+            read::Table::empty(leads_path, &needed)?
         }
         Err(e) => return Err(e),
     };
@@ -352,6 +354,7 @@ fn sum_events(
             if let (Some(t), Some(start)) = (event.occurred_at, created[row]) {
                 if window.contains(start, t) {
                     counted = true;
+                    covered.counts(row);
                     repeats.see(row, index, t);
                     for &(j, rule) in &counted_by[index] {
                         features[j][row] += rule.weight_in(window, start, t);
@@ -364,9 +367,11 @@ fn sum_events(
     let occurred_format = recorded(&columns.occurred_at_format);
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
     match for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take) {
-        // A day without activity (a header alone, its columns checked): no lead's events
-        // count, said; the leads still score on what they are.
-        Err(DataError::Empty { .. }) => notes.warnings.push(format!("{}: holds no event (a header alone, or nothing): no lead's engagement signals count any", path.display())),
+        // A day without activity (a header naming the columns, checked as it was read, and
+        // no row): no lead's events count, said; the leads still score on what they are.
+        Err(DataError::Empty { .. }) if paths.iter().all(|p| read::has_header(p, csv)) => {
+            notes.warnings.push(format!("{}: holds no event (its header alone): no lead's engagement signals count any", path.display()))
+        }
         read => {
             read?;
             notes.warnings.extend(covered.gaps(path, created, window));
