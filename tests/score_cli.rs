@@ -382,12 +382,8 @@ fn fitted_synth(dir: &std::path::Path, leads: usize, seed: u64) {
 /// still checked: a header without a column the model reads is refused.
 #[test]
 fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
-    let dir = sample_workdir();
+    let (dir, data) = sample_model();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    let config = data.join("mqlcal.toml");
-    let (code, _, err) = run_in(d, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
     let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
     let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
     let (leads_header, events_header) = (leads.lines().next().unwrap(), events.lines().next().unwrap());
@@ -449,12 +445,8 @@ fn a_quiet_day_scores_an_empty_batch_and_leads_without_events() {
 /// leads leave the newest with no engagement. The sample's own events say nothing.
 #[test]
 fn score_says_when_the_events_cover_part_of_the_windows() {
-    let dir = sample_workdir();
+    let (dir, data) = sample_model();
     let d = dir.path();
-    let data = repo_root().join("notebooks-data");
-    let config = data.join("mqlcal.toml");
-    let (code, _, err) = run_in(d, &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
     let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
     let header = events.lines().next().unwrap();
     let month_of = |line: &str| line.split(',').nth(1).unwrap()[..7].to_string();
@@ -475,4 +467,14 @@ fn score_says_when_the_events_cover_part_of_the_windows() {
     assert!(err.contains("until.csv: the batch's events end on 2024-12-31 (the last 0.1 % aside), but 10739 of its 20000 leads (54 %) were created more than a day after: they count no engagement"), "{err}");
     let err = score(data.join("events.csv").to_str().unwrap());
     assert!(!err.contains("the batch's events"), "{err}");
+}
+
+/// A folder with the sample's model from `backtest` in `bt/`, and the sample's folder.
+fn sample_model() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = sample_workdir();
+    let data = repo_root().join("notebooks-data");
+    let config = data.join("mqlcal.toml");
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    (dir, data)
 }
