@@ -1570,7 +1570,7 @@ fn events_split_into_files_read_as_one() {
     let first = format!("\"events/{}.csv\"", months.keys().next().unwrap());
     write(d, "twice.toml", config.replace("events = \"events/*.csv\"", &format!("events = [\"events/*.csv\", {first}]")));
     let (code, _, err) = run_in(d, &["validate", "--config", "twice.toml"]);
-    assert!(code == 2 && err.contains("names") && err.contains("twice (its events would count twice)"), "{err}");
+    assert!(code == 2 && err.contains("names") && err.contains("twice (its rows would count twice)"), "{err}");
     // A month written day-first after months written as ISO: read as the first file was.
     let (late, text) = months.iter().last().unwrap();
     let day_first: String = text.lines().enumerate().map(|(k, line)| match k {
@@ -2380,4 +2380,79 @@ fn a_migration_that_dated_every_lead_it_moved_is_said() {
     assert!((100..300).contains(&moved), "{moved}");
     assert!(!run(&show, "validate").contains("an import or a CRM migration"));
     assert!(!run(&leads, "validate").contains("an import or a CRM migration"));
+}
+
+/// Leads exported a year at a time: `leads = "leads/*.csv"` (or the files listed) reads
+/// them as one, the sample's feature table, points and scores; a lead in two of them is
+/// named in both files; `init --leads` drafts from them; a pattern matching nothing is
+/// named.
+#[test]
+fn leads_split_into_files_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let (header, rows) = leads.split_once('\n').unwrap();
+    std::fs::create_dir(d.join("leads")).unwrap();
+    for year in ["2024", "2025"] {
+        let of_year: String = rows.lines().filter(|l| l.split(',').nth(1).unwrap().starts_with(year)).map(|l| format!("{l}\n")).collect();
+        assert!(of_year.lines().count() > 5_000);
+        write(d, &format!("leads/leads-{year}.csv"), format!("{header}\n{of_year}"));
+    }
+    let events = data.join("events.csv");
+    // The sample's table and points (score reads one leads file: a pattern is refused).
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1").replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
+    write(d, "plain.toml", sample.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())));
+    let config = sample.replace("leads = \"leads.csv\"", "leads = \"leads/*.csv\"");
+    write(d, "mqlcal.toml", &config);
+    for (config, table, run) in [("plain.toml", "plain.csv", "bt-plain"), ("mqlcal.toml", "table.csv", "bt")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
+        assert_eq!(code, 0, "{config}: {err}");
+        let (code, _, err) = run_in(d, &["backtest", "--config", config, "--out", run]);
+        assert_eq!(code, 0, "{config}: {err}");
+    }
+    assert_eq!(read_csv(&d.join("table.csv")), read_csv(&d.join("plain.csv")), "the sample's feature table");
+    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
+        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join(run).join("model.json")).unwrap()).unwrap();
+        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
+    };
+    assert_eq!(points("bt"), points("bt-plain"), "the sample's points");
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads/*.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    assert!(code != 0 && err.contains("--leads \"leads/*.csv\" is a pattern: score reads one leads file"), "{err}");
+    // The two files listed: the same table.
+    write(d, "listed.toml", config.replace("leads = \"leads/*.csv\"", "leads = [\"leads/leads-2024.csv\", \"leads/leads-2025.csv\"]"));
+    let (code, _, err) = run_in(d, &["features", "--config", "listed.toml", "-o", "listed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(d.join("listed.csv")).unwrap(), std::fs::read(d.join("table.csv")).unwrap());
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    let hashed: Vec<&str> = model["provenance"]["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert!(hashed.contains(&"leads/leads-2024.csv") && hashed.contains(&"leads/leads-2025.csv"), "{hashed:?}");
+    // A lead of 2025 again in a third file: named in both.
+    let first_of_2025 = rows.lines().find(|l| l.split(',').nth(1).unwrap().starts_with("2025")).unwrap();
+    write(d, "leads/leads-late.csv", format!("{header}\n{first_of_2025}\n"));
+    let (code, _, err) = run_in(d, &["features", "--config", "mqlcal.toml", "-o", "twice.csv"]);
+    let id = first_of_2025.split(',').next().unwrap();
+    assert!(code != 0 && err.contains(&format!("leads/leads-late.csv: row 1, column \"lead_id\": lead id \"{id}\" also appears at leads/leads-2025.csv row 1")), "{err}");
+    std::fs::remove_file(d.join("leads/leads-late.csv")).unwrap();
+    // init drafts from them, the pattern as given or the files listed, and as from the one file.
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads/*.csv", "--events", events.to_str().unwrap(), "-o", "drafted.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let drafted = std::fs::read_to_string(d.join("drafted.toml")).unwrap();
+    assert!(drafted.contains("\nleads = \"leads/*.csv\"\n"), "{drafted}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "drafted.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads/leads-2024.csv", "leads/leads-2025.csv", "--events", events.to_str().unwrap(), "-o", "two.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let two = std::fs::read_to_string(d.join("two.toml")).unwrap();
+    assert!(two.contains("\nleads = [\"leads/leads-2024.csv\", \"leads/leads-2025.csv\"]\n"), "{two}");
+    let (code, _, err) = run_in(d, &["init", "--leads", data.join("leads.csv").to_str().unwrap(), "--events", events.to_str().unwrap(), "-o", "one.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let body = |text: &str| text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("leads =")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(body(&drafted), body(&std::fs::read_to_string(d.join("one.toml")).unwrap()), "the same draft as from the one file");
+    // Named wrong.
+    write(d, "none.toml", config.replace("leads = \"leads/*.csv\"", "leads = \"old/*.csv\""));
+    let (code, _, err) = run_in(d, &["validate", "--config", "none.toml"]);
+    assert!(code != 0 && err.contains("old/*.csv: matches no file (a pattern of leads files)"), "{err}");
+    let (code, _, err) = run_in(d, &["init", "--leads", "old/*.csv", "-o", "old.toml"]);
+    assert!(code != 0 && err.contains("--leads \"old/*.csv\" matches no file"), "{err}");
 }

@@ -1,4 +1,4 @@
-//! `mqlcal init --leads FILE [--events FILE...] [-o mqlcal.toml]`
+//! `mqlcal init --leads FILE... [--events FILE...] [-o mqlcal.toml]`
 //!
 //! Looks at the data and writes a commented starter config: guesses the id,
 //! date and outcome columns, lists categorical columns with their most
@@ -14,9 +14,10 @@ use anyhow::{bail, Context};
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  mqlcal init --leads crm/leads.csv --events crm/events.csv -o crm/mqlcal.toml\n  mqlcal validate --config crm/mqlcal.toml")]
 pub struct Args {
-    /// The leads export (CSV, gzipped CSV or Parquet)
-    #[arg(long, required_unless_present = "won", conflicts_with = "won")]
-    pub leads: Option<PathBuf>,
+    /// The leads export (CSV, gzipped CSV, a workbook or Parquet): one file, or several read
+    /// as one (an export split by year), or a pattern such as "leads/*.csv"
+    #[arg(long, num_args = 1.., required_unless_present = "won", conflicts_with = "won")]
+    pub leads: Vec<PathBuf>,
     /// Layout 2: the won leads (with --lost, same columns, no outcome column)
     #[arg(long, value_name = "FILE", requires = "lost")]
     pub won: Option<PathBuf>,
@@ -54,8 +55,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.output.exists() && !args.force {
         bail!("{} already exists; pass --force to overwrite it", args.output.display());
     }
-    let Some(leads) = args.leads.as_ref().or(args.won.as_ref()) else { bail!("give --leads FILE, or --won FILE and --lost FILE") };
-    for input in [args.leads.as_ref(), args.won.as_ref(), args.lost.as_ref(), args.open.as_ref(), args.won_ids.as_ref()].into_iter().flatten().chain(&args.events) {
+    let leads: Vec<PathBuf> = match (&args.won, args.leads.is_empty()) {
+        (Some(won), true) => vec![won.clone()],
+        (None, true) => bail!("give --leads FILE, or --won FILE and --lost FILE"),
+        _ => args.leads.clone(),
+    };
+    for input in [args.won.as_ref(), args.lost.as_ref(), args.open.as_ref(), args.won_ids.as_ref()].into_iter().flatten().chain(&args.leads).chain(&args.events) {
         mqlcal_data::refuse_input(&args.output, &[input.as_path()])?;
     }
     let options = mqlcal_data::InitOptions {
@@ -65,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         lost: args.lost.clone(),
         open: args.open.clone(),
     };
-    let draft = mqlcal_data::draft_config(leads, &args.events, &args.output, &options)?;
+    let draft = mqlcal_data::draft_config(&leads, &args.events, &args.output, &options)?;
     // The draft must be a config mqlcal accepts (apart from placeholders the user fills in).
     mqlcal_pipeline::write_atomic(&args.output, draft.toml.as_bytes())
         .with_context(|| format!("cannot write {}", args.output.display()))?;

@@ -189,6 +189,13 @@ impl Output<'_> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // A production batch is one export: a pattern is named for what it is, not as a file
+    // that is not found.
+    anyhow::ensure!(
+        !mqlcal_config::is_files_pattern(&args.leads),
+        "--leads {:?} is a pattern: score reads one leads file (a production batch is one export); score each file, or join them first",
+        args.leads
+    );
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
     // A pattern (`activities/*.csv`) the shell left as it is names the files it matches.
     let events = mqlcal_config::events_files_named(&args.events, None, "--events", true).map_err(|e| anyhow::anyhow!(e))?;

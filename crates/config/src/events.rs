@@ -37,12 +37,12 @@ pub fn is_files_pattern(path: &Path) -> bool {
     path.to_str().is_some_and(|p| p.contains(['*', '?', '['])) && !path.is_file()
 }
 
-/// The events files `entries` name (`setting` says where, for messages), in order: each
-/// path as given (joined to `base` when relative), each pattern (`*`, `?`, `[...]`, not a
-/// file's own name) as the files it matches, sorted by name, hidden ones left out. A
-/// pattern that matches none is an error when `must_match`, else kept as written; a file
-/// named twice (its events would count twice) is an error. `score --events` and `init
-/// --events` read their arguments so too.
+/// The files `entries` name (the events', or `[input] leads`; `setting` says where, for
+/// messages), in order: each path as given (joined to `base` when relative), each pattern
+/// (`*`, `?`, `[...]`, not a file's own name) as the files it matches, sorted by name,
+/// hidden ones left out. A pattern that matches none is an error when `must_match`, else
+/// kept as written; a file named twice (its rows would count twice) is an error. `score
+/// --events` and `init --events` read their arguments so too.
 pub fn events_files_named(entries: &[PathBuf], base: Option<&Path>, setting: &str, must_match: bool) -> Result<Vec<PathBuf>, String> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for entry in entries {
@@ -76,7 +76,7 @@ pub fn events_files_named(entries: &[PathBuf], base: Option<&Path>, setting: &st
     let identity = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
     let known: Vec<PathBuf> = paths.iter().map(identity).collect();
     if let Some(k) = (0..known.len()).find(|&k| known[..k].contains(&known[k])) {
-        return Err(format!("{setting} names {} twice (its events would count twice): name each file once", paths[k].display()));
+        return Err(format!("{setting} names {} twice (its rows would count twice): name each file once", paths[k].display()));
     }
     Ok(paths)
 }

@@ -13,7 +13,7 @@ use crate::{CsvOptions, Duplicates, Encoding, Layout};
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawInput {
-    pub leads: Option<String>,
+    pub leads: Option<FileList>,
     pub won: Option<String>,
     pub lost: Option<String>,
     pub open: Option<String>,
@@ -75,9 +75,17 @@ impl RawDate {
 }
 
 /// The files named in `[input]` (no empty paths) and how they fit together.
-pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Layout, String> {
+pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn Fn(&str) -> PathBuf, base: &std::path::Path) -> Result<Layout, String> {
+    if input.leads.as_ref().is_some_and(|e| e.entries().is_empty() || e.entries().iter().any(|p| p.trim().is_empty())) {
+        return Err("[input] leads: expected the path of the leads file (relative to the config file), a list of them, or a pattern such as \"leads/*.csv\"; or remove the key".into());
+    }
+    // Several files are one (a list, or a pattern: exports split by year); a pattern that
+    // matches nothing is kept, and named by the commands that read the leads.
+    let lead_files = |leads: &FileList| -> Result<Vec<PathBuf>, String> {
+        let entries: Vec<PathBuf> = leads.entries().iter().map(PathBuf::from).collect();
+        crate::events::events_files_named(&entries, Some(base), "[input] leads", false)
+    };
     let paths = [
-        ("leads", &input.leads),
         ("won", &input.won),
         ("lost", &input.lost),
         ("open", &input.open),
@@ -92,14 +100,14 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
 
     let layout = match (&input.leads, &input.won, &input.lost, &input.won_ids) {
         (Some(leads), None, None, None) => Layout::OutcomeColumn {
-            leads: resolve(leads),
+            leads: lead_files(leads)?,
             outcome_column: columns.outcome.clone().ok_or(
                 "[columns] outcome is required when [input] leads has no won_ids file \
                  (name the column that says won/lost/open)",
             )?,
         },
         (Some(leads), None, None, Some(won_ids)) => Layout::WonIds {
-            leads: resolve(leads),
+            leads: lead_files(leads)?,
             won_ids: resolve(won_ids),
             status_column: columns.outcome.clone(),
         },

@@ -43,9 +43,10 @@ pub enum ConfigError {
 /// Which of the three input layouts of DESIGN.md the config describes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Layout {
-    /// One leads file with an outcome column mapped by `[outcome]`.
+    /// The leads (one file, or several read as one: a list or a pattern) with an outcome
+    /// column mapped by `[outcome]`.
     OutcomeColumn {
-        leads: PathBuf,
+        leads: Vec<PathBuf>,
         outcome_column: String,
     },
     /// Won and lost leads in separate files (same columns); optional open file.
@@ -54,9 +55,9 @@ pub enum Layout {
         lost: PathBuf,
         open: Option<PathBuf>,
     },
-    /// All leads plus a file listing the won ids; every other lead is lost,
-    /// except those whose status column (`[columns] outcome`) says open.
-    WonIds { leads: PathBuf, won_ids: PathBuf, status_column: Option<String> },
+    /// All leads (one file or several, as above) plus a file listing the won ids; every
+    /// other lead is lost, except those whose status column (`[columns] outcome`) says open.
+    WonIds { leads: Vec<PathBuf>, won_ids: PathBuf, status_column: Option<String> },
 }
 
 /// How cells of the outcome column map to outcomes.

@@ -100,7 +100,7 @@ impl RawConfig {
                 base_dir.join(p)
             }
         };
-        let layout = crate::input::check_layout(&self.input, &self.columns, &resolve)?;
+        let layout = crate::input::check_layout(&self.input, &self.columns, &resolve, base_dir)?;
         let (csv, duplicates) = crate::input::check_csv(&self.input)?;
         let id_case = crate::input::check_id_case(&self.input)?;
         let time_zone = crate::input::check_time_zone(&self.input)?;

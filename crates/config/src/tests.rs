@@ -44,7 +44,7 @@ fn minimal_config_resolves_paths_and_names_features() {
     assert_eq!(
         config.layout,
         Layout::OutcomeColumn {
-            leads: PathBuf::from("/cfg/leads.csv"),
+            leads: vec![PathBuf::from("/cfg/leads.csv")],
             outcome_column: "stage".into()
         }
     );
@@ -388,7 +388,7 @@ fn events_name_one_file_a_list_or_a_pattern() {
     let folder = dir.path().file_name().unwrap().to_string_lossy().into_owned();
     let two_ways = MINIMAL.replace("events = \"events.csv\"", &format!("events = [\"events-2024-01.csv\", \"../{folder}/events-2024-01.csv\"]"));
     let e = Config::from_toml_str(&two_ways, &dir.path().join("mqlcal.toml"), dir.path()).unwrap_err().to_string();
-    assert!(e.contains("events-2024-01.csv twice (its events would count twice)"), "{e}");
+    assert!(e.contains("events-2024-01.csv twice (its rows would count twice)"), "{e}");
     assert!(refused("events = [\"a.csv\", \"a.csv\"]").contains("names /cfg/a.csv twice"));
     assert!(refused("events = [\"a.csv\", \" \"]").contains("[input] events: expected the path of the events file"));
     assert!(refused("events = []").contains("[input] events: expected the path of the events file"));

@@ -89,7 +89,10 @@ pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
 
 /// Draft a config for `leads` (and `events`: files, or patterns of files, read as one), to
 /// be written at `config_path`.
-pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
+pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
+    // Several leads files are one (an export split by year), as several events files are.
+    let lead_files = mqlcal_config::events_files_named(leads_named, None, "--leads", true)
+        .map_err(|message| DataError::Usage { path: leads_named.first().cloned().unwrap_or_default(), message })?;
     let event_files = mqlcal_config::events_files_named(events_named, None, "--events", true)
         .map_err(|message| DataError::Usage { path: events_named.first().cloned().unwrap_or_default(), message })?;
     let events = (!event_files.is_empty()).then_some(event_files.as_slice());
@@ -103,7 +106,7 @@ pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, 
     let mut notes = ReadNotes::default();
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
-    let mut look = look_at_leads(leads, options, &csv, window_days, &mut notes)?;
+    let mut look = look_at_leads(&lead_files, options, &csv, window_days, &mut notes)?;
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
@@ -126,7 +129,7 @@ pub fn draft_config(leads: &Path, events_named: &[PathBuf], config_path: &Path, 
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal_why.as_deref(), ignore_case, clocks, look.deal_id.is_some());
+    render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal_why.as_deref(), ignore_case, clocks, look.deal_id.is_some());
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
     }
@@ -246,8 +249,13 @@ fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: 
     Ok(())
 }
 
-fn look_at_leads(leads: &Path, options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
+fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
+    let leads = lead_files.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
     let mut table = read::read_table(leads, csv, None, notes)?;
+    for more in &lead_files[1..] {
+        append_rows(&mut table, more, csv, notes, "the leads files need the first one's columns")?;
+    }
+    table.path = mqlcal_config::events_files_shown(lead_files);
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
     if let Some(lost) = &options.lost {
@@ -879,7 +887,7 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> (DecimalMark, bool) 
 #[allow(clippy::too_many_arguments)]
 fn render_input(
     t: &mut String,
-    leads: &Path,
+    leads_named: &[PathBuf],
     events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
@@ -889,7 +897,9 @@ fn render_input(
     per_deal: bool,
 ) {
     let config_dir = config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", leads.display());
+    let leads = leads_named.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
+    let named: Vec<String> = leads_named.iter().map(|p| p.display().to_string()).collect();
+    let _ = writeln!(t, "# mqlcal.toml drafted by `mqlcal init` from {}.", named.join(", "));
     let _ = writeln!(t, "# Review every line: the guesses are marked GUESS; leakage suspects and columns that only say when a lead was created (CREATION PERIOD) are commented out.");
     let _ = writeln!(t, "# Reference: README.md, section \"Config reference\".\n");
     let _ = writeln!(t, "[input]");
@@ -900,7 +910,15 @@ fn render_input(
             let _ = writeln!(t, "open = {}", toml_str(&relative(open, config_dir)));
         }
     } else {
-        let _ = writeln!(t, "leads = {}", toml_str(&relative(leads, config_dir)));
+        let listed: Vec<String> = leads_named.iter().map(|p| toml_str(&relative(p, config_dir))).collect();
+        match listed.as_slice() {
+            [one] => {
+                let _ = writeln!(t, "leads = {one}");
+            }
+            several => {
+                let _ = writeln!(t, "leads = [{}]", several.join(", "));
+            }
+        }
     }
     if let Some(path) = &options.won_ids {
         let _ = writeln!(t, "won_ids = {}   # every lead not listed is lost, or open while young (see open_after_days)", toml_str(&relative(path, config_dir)));

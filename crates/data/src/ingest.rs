@@ -640,11 +640,19 @@ fn read_parts(
         true => read::read_whole_table(path, &config.csv, needed, notes),
         false => read::read_table(path, &config.csv, Some(needed), notes),
     };
+    // Several leads files are one (an export split by year): a part each, so that a
+    // row is named in its own file.
+    let leads_parts = |leads: &[std::path::PathBuf], notes: &mut ReadNotes| -> Result<Vec<Part>, DataError> {
+        leads
+            .iter()
+            .map(|path| match mqlcal_config::is_files_pattern(path) {
+                true => Err(DataError::file(path, "matches no file (a pattern of leads files)")),
+                false => Ok(Part { table: read(path, notes)?, fixed_outcome: None }),
+            })
+            .collect()
+    };
     match &config.layout {
-        Layout::OutcomeColumn { leads, .. } => Ok((
-            vec![Part { table: read(leads, notes)?, fixed_outcome: None }],
-            None,
-        )),
+        Layout::OutcomeColumn { leads, .. } => Ok((leads_parts(leads, notes)?, None)),
         Layout::SeparateFiles { won, lost, open } => {
             let mut parts = vec![
                 Part { table: read(won, notes)?, fixed_outcome: Some(Outcome::Won) },
@@ -656,9 +664,9 @@ fn read_parts(
             Ok((parts, None))
         }
         Layout::WonIds { leads, won_ids, .. } => {
-            let table = read(leads, notes)?;
+            let parts = leads_parts(leads, notes)?;
             let ids = read_won_ids(config, won_ids, notes)?;
-            Ok((vec![Part { table, fixed_outcome: None }], Some(ids)))
+            Ok((parts, Some(ids)))
         }
     }
 }

@@ -36,14 +36,14 @@ impl Inputs {
     fn crm_files(config: &Config) -> Vec<PathBuf> {
         let mut paths = Vec::new();
         match &config.layout {
-            Layout::OutcomeColumn { leads, .. } => paths.push(leads.clone()),
+            Layout::OutcomeColumn { leads, .. } => paths.extend(leads.iter().cloned()),
             Layout::SeparateFiles { won, lost, open } => {
                 paths.push(won.clone());
                 paths.push(lost.clone());
                 paths.extend(open.clone());
             }
             Layout::WonIds { leads, won_ids, .. } => {
-                paths.push(leads.clone());
+                paths.extend(leads.iter().cloned());
                 paths.push(won_ids.clone());
             }
         }
