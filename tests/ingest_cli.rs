@@ -1244,7 +1244,7 @@ fn won_ids_in_another_case_are_matched_ignoring_case() {
     let config = SMALL_CONFIG.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won_ids.csv\"").replace("outcome = \"stage\"\n", "");
     write(d, "mqlcal.toml", &config);
     let (code, _, err) = features(d, "exact.csv");
-    assert!(code == 0 && err.contains("1 won ids match no lead in the leads file (e.g. lead3@acme.com)"), "{err}");
+    assert!(code == 0 && err.contains("1 won ids match no lead (e.g. lead3@acme.com)"), "{err}");
     assert_eq!(std::fs::read_to_string(d.join("exact.csv")).unwrap().matches(",won,").count(), 0);
     write(d, "mqlcal.toml", config.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1));
     let (code, _, err) = features(d, "ignoring.csv");
@@ -2449,6 +2449,24 @@ fn leads_split_into_files_read_as_one() {
     assert_eq!(code, 0, "{err}");
     let body = |text: &str| text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("leads =")).map(str::to_string).collect::<Vec<_>>();
     assert_eq!(body(&drafted), body(&std::fs::read_to_string(d.join("one.toml")).unwrap()), "the same draft as from the one file");
+    // validate profiles the files as one: a field filled from the second year on is seen
+    // (each file alone is blank, or filled, all through).
+    std::fs::create_dir(d.join("filled")).unwrap();
+    let industry = header.split(',').position(|h| h == "industry").unwrap();
+    for year in ["2024", "2025"] {
+        let text = std::fs::read_to_string(d.join(format!("leads/leads-{year}.csv"))).unwrap();
+        write(d, &format!("filled/leads-{year}.csv"), map_rows(&text, |_, line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            if year == "2024" {
+                cells[industry] = "";
+            }
+            cells.join(",")
+        }));
+    }
+    write(d, "filled.toml", config.replace("leads = \"leads/*.csv\"", "leads = \"filled/*.csv\""));
+    let (code, out, err) = run_in(d, &["validate", "--config", "filled.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(format!("{out}{err}").contains("signal \"industry\" reads \"industry\": it is blank on every lead created before 2025-01"), "{out}{err}");
     // Named wrong.
     write(d, "none.toml", config.replace("leads = \"leads/*.csv\"", "leads = \"old/*.csv\""));
     let (code, _, err) = run_in(d, &["validate", "--config", "none.toml"]);

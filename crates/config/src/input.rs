@@ -41,7 +41,7 @@ pub struct RawInput {
 
 /// One file, or several (`["a.csv", "b.csv"]`); any may be a pattern (`"activities/*.csv"`).
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged, expecting = "expected a path, or a list of paths, such as \"events.csv\" or [\"events-2024.csv\", \"events-2025.csv\"]")]
+#[serde(untagged, expecting = "expected a path, or a list of paths, such as \"export.csv\" or [\"export-2024.csv\", \"export-2025.csv\"]")]
 pub enum FileList {
     One(String),
     Many(Vec<String>),
@@ -76,6 +76,11 @@ impl RawDate {
 
 /// The files named in `[input]` (no empty paths) and how they fit together.
 pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn Fn(&str) -> PathBuf, base: &std::path::Path) -> Result<Layout, String> {
+    if let Some(FileList::One(one)) = &input.leads {
+        if one.trim().is_empty() {
+            return Err("[input] leads = \"\": expected the path of the file (relative to the config file), or remove the key".into());
+        }
+    }
     if input.leads.as_ref().is_some_and(|e| e.entries().is_empty() || e.entries().iter().any(|p| p.trim().is_empty())) {
         return Err("[input] leads: expected the path of the leads file (relative to the config file), a list of them, or a pattern such as \"leads/*.csv\"; or remove the key".into());
     }

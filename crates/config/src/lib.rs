@@ -362,9 +362,14 @@ impl EventsSpec {
 
 /// Events files as messages name them: the file, or the first and how many more.
 pub fn events_files_shown(paths: &[PathBuf]) -> PathBuf {
+    files_shown(paths, "events")
+}
+
+/// [`events_files_shown`] of files of `kind` ("events", "leads").
+pub fn files_shown(paths: &[PathBuf], kind: &str) -> PathBuf {
     match paths {
         [one] => one.clone(),
-        [first, rest @ ..] => PathBuf::from(format!("{} (and {} more events files)", first.display(), rest.len())),
+        [first, rest @ ..] => PathBuf::from(format!("{} (and {} more {kind} files)", first.display(), rest.len())),
         [] => PathBuf::new(),
     }
 }

@@ -90,9 +90,13 @@ pub const DEFAULT_MIN_LEVEL_COUNT: usize = 30;
 /// Draft a config for `leads` (and `events`: files, or patterns of files, read as one), to
 /// be written at `config_path`.
 pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_path: &Path, options: &InitOptions) -> Result<Draft, DataError> {
-    // Several leads files are one (an export split by year), as several events files are.
-    let lead_files = mqlcal_config::events_files_named(leads_named, None, "--leads", true)
-        .map_err(|message| DataError::Usage { path: leads_named.first().cloned().unwrap_or_default(), message })?;
+    // Several leads files are one (an export split by year), as several events files are;
+    // the won file of layout 2 is one file, as its config key reads it.
+    let lead_files = match options.lost {
+        Some(_) => leads_named.to_vec(),
+        None => mqlcal_config::events_files_named(leads_named, None, "--leads", true)
+            .map_err(|message| DataError::Usage { path: leads_named.first().cloned().unwrap_or_default(), message })?,
+    };
     let event_files = mqlcal_config::events_files_named(events_named, None, "--events", true)
         .map_err(|message| DataError::Usage { path: events_named.first().cloned().unwrap_or_default(), message })?;
     let events = (!event_files.is_empty()).then_some(event_files.as_slice());
@@ -255,7 +259,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     for more in &lead_files[1..] {
         append_rows(&mut table, more, csv, notes, "the leads files need the first one's columns")?;
     }
-    table.path = mqlcal_config::events_files_shown(lead_files);
+    table.path = mqlcal_config::files_shown(lead_files, "leads");
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
     if let Some(lost) = &options.lost {

@@ -241,7 +241,7 @@ fn zones_disagree(config: &Config, lead_files: &[PathBuf], created: Option<(&Dat
     if zoned(created) == zoned(occurred) || config.time_zone.is_some() {
         return None;
     }
-    let creation = format!("creation dates ({}, column {:?})", lead_files.first()?.display(), config.created_at_column.as_deref()?);
+    let creation = format!("creation dates ({}, column {:?})", mqlcal_config::files_shown(lead_files, "leads").display(), config.created_at_column.as_deref()?);
     let events = config.events.as_ref()?;
     let event_times = format!("event times ({}, column {:?})", events.shown().display(), events.occurred_at);
     let (with, without, instants) = if zoned(created) { (creation, event_times, created) } else { (event_times, creation, occurred) };
@@ -364,7 +364,7 @@ fn won_id_warnings(config: &Config, won: &WonIds, stats: &mut IngestStats) {
     stats.unmatched_won_id_examples = won.unmatched.iter().take(5).cloned().collect();
     if !won.unmatched.is_empty() {
         stats.warnings.push(format!(
-            "{}: {} won ids match no lead in the leads file (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?}){}",
+            "{}: {} won ids match no lead (e.g. {}); they are not counted: check that both files use the same id ([columns] id = {:?}){}",
             won_ids.display(),
             won.unmatched.len(),
             stats.unmatched_won_id_examples.join(", "),

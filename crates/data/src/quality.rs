@@ -193,7 +193,10 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
                 message: "the quality report profiles the lead files as ingest read them: ingest with IngestOptions::keep_lead_tables".into(),
             });
         }
-        None => profile_lead_files(config, table, &ingested.lead_tables)?,
+        None => match stacked_leads(config, &ingested.lead_tables) {
+            Some(stacked) => profile_lead_files(config, table, std::slice::from_ref(&stacked))?,
+            None => profile_lead_files(config, table, &ingested.lead_tables)?,
+        },
     };
     warnings.extend(columns.warnings);
     let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
@@ -566,6 +569,25 @@ struct LeadColumns {
     unnamed: BTreeMap<(String, String), usize>,
     /// Number columns of signals whose numbers look like thousands grouped by '.'.
     warnings: Vec<String>,
+}
+
+/// The leads of several files of one layout (`[input] leads` a list or a pattern) as
+/// one table, profiled so as init profiles them: what changes across the files (a
+/// field filled from 2025 on, a year column) is seen only over them all. None with one
+/// file, for the won and lost files (their columns are told apart by outcome), or when
+/// their columns' types differ (typed workbooks or Parquet): each is profiled alone.
+fn stacked_leads(config: &Config, lead_tables: &[Table]) -> Option<Table> {
+    let ([first, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
+    if lead_tables.len() < 2 {
+        return None;
+    }
+    let names = first.column_names();
+    let mut frame = first.frame.clone();
+    for more in &lead_tables[1..] {
+        let columns = more.frame.select(names.iter().map(String::as_str)).ok()?;
+        frame.vstack_mut(&columns).ok()?;
+    }
+    Some(Table { path: mqlcal_config::files_shown(leads, "leads"), frame })
 }
 
 fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Table]) -> Result<LeadColumns, DataError> {
