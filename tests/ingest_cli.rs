@@ -1413,6 +1413,21 @@ fn gzipped_exports_read_as_the_files_themselves() {
 /// table, the model backtested on them has the plain sample's points, and `score` of
 /// them with that model gives the plain files' scores, byte for byte.
 fn reads_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: impl Fn(String) -> String) {
+    trains_as_the_sample(dir, leads, events, edit);
+    let data = repo_root().join("notebooks-data");
+    let score = |leads: &str, events: &str, out: &str| {
+        let (code, _, err) = run_in(dir, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(dir.join(out)).unwrap()
+    };
+    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
+    assert!(score(leads, events, "scores.csv") == plain, "the same scores, byte for byte");
+}
+
+/// The sample's config over `leads` and `events` (changed by `edit`) as `mqlcal.toml`,
+/// beside it over the sample's own files as `plain.toml`: the same feature table
+/// (`table.csv`, `plain.csv`) and the same points (`bt/`, `bt-plain/`).
+fn trains_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: impl Fn(String) -> String) {
     let data = repo_root().join("notebooks-data");
     let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1");
     write(dir, "plain.toml", config.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())).replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap())));
@@ -1429,13 +1444,6 @@ fn reads_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: i
         model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
     };
     assert_eq!(points("bt"), points("bt-plain"), "the same points");
-    let score = |leads: &str, events: &str, out: &str| {
-        let (code, _, err) = run_in(dir, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
-        assert_eq!(code, 0, "{err}");
-        std::fs::read(dir.join(out)).unwrap()
-    };
-    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
-    assert!(score(leads, events, "scores.csv") == plain, "the same scores, byte for byte");
 }
 
 /// The lines Salesforce's "Export Details" writes below a report's rows (blank lines
@@ -2383,7 +2391,8 @@ fn a_migration_that_dated_every_lead_it_moved_is_said() {
 }
 
 /// Leads exported a year at a time: `leads = "leads/*.csv"` (or the files listed) reads
-/// them as one, the sample's feature table, points and scores; a lead in two of them is
+/// them as one, the sample's feature table and points (score reads one leads file, and
+/// says so of a pattern); a lead in two of them is
 /// named in both files; `init --leads` drafts from them; a pattern matching nothing is
 /// named.
 #[test]
@@ -2401,22 +2410,8 @@ fn leads_split_into_files_read_as_one() {
     }
     let events = data.join("events.csv");
     // The sample's table and points (score reads one leads file: a pattern is refused).
-    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("current = \"current_points.toml\"", "alpha = 1").replace("events = \"events.csv\"", &format!("events = {:?}", events.to_str().unwrap()));
-    write(d, "plain.toml", sample.replace("leads = \"leads.csv\"", &format!("leads = {:?}", data.join("leads.csv").to_str().unwrap())));
-    let config = sample.replace("leads = \"leads.csv\"", "leads = \"leads/*.csv\"");
-    write(d, "mqlcal.toml", &config);
-    for (config, table, run) in [("plain.toml", "plain.csv", "bt-plain"), ("mqlcal.toml", "table.csv", "bt")] {
-        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", table]);
-        assert_eq!(code, 0, "{config}: {err}");
-        let (code, _, err) = run_in(d, &["backtest", "--config", config, "--out", run]);
-        assert_eq!(code, 0, "{config}: {err}");
-    }
-    assert_eq!(read_csv(&d.join("table.csv")), read_csv(&d.join("plain.csv")), "the sample's feature table");
-    let points = |run: &str| -> Vec<(String, serde_json::Value)> {
-        let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join(run).join("model.json")).unwrap()).unwrap();
-        model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
-    };
-    assert_eq!(points("bt"), points("bt-plain"), "the sample's points");
+    trains_as_the_sample(d, "leads/*.csv", events.to_str().unwrap(), |config| config);
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads/*.csv", "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
     assert!(code != 0 && err.contains("--leads \"leads/*.csv\" is a pattern: score reads one leads file"), "{err}");
     // The two files listed: the same table.

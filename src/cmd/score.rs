@@ -198,7 +198,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let mut inputs: Vec<&Path> = vec![&args.model, &args.leads];
     // A pattern (`activities/*.csv`) the shell left as it is names the files it matches.
-    let events = mqlcal_config::events_files_named(&args.events, None, "--events", true).map_err(|e| anyhow::anyhow!(e))?;
+    let events = mqlcal_config::files_named(&args.events, None, "--events", true).map_err(|e| anyhow::anyhow!(e))?;
     inputs.extend(events.iter().map(PathBuf::as_path));
     let to_stdout = args.output.as_os_str() == "-";
     anyhow::ensure!(!(to_stdout && args.json), "--json and -o - both want standard output: write the scores to a file with -o FILE");
@@ -323,7 +323,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("warning: ignored {} events for lead ids not in {}{case}", input.events_for_unknown_leads, args.leads.display());
     }
     if let Some(repeated) = &input.repeated_events {
-        eprintln!("warning: {}", repeated.warning(&mqlcal_config::events_files_shown(&events)));
+        eprintln!("warning: {}", repeated.warning(&mqlcal_config::files_shown(&events, "events")));
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

@@ -88,7 +88,7 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
     // matches nothing is kept, and named by the commands that read the leads.
     let lead_files = |leads: &FileList| -> Result<Vec<PathBuf>, String> {
         let entries: Vec<PathBuf> = leads.entries().iter().map(PathBuf::from).collect();
-        crate::events::events_files_named(&entries, Some(base), "[input] leads", false)
+        crate::files::files_named(&entries, Some(base), "[input] leads", false)
     };
     let paths = [
         ("won", &input.won),

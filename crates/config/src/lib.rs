@@ -8,6 +8,7 @@
 
 mod columns;
 mod events;
+mod files;
 mod input;
 mod model;
 mod outcome;
@@ -20,7 +21,7 @@ mod signals;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use events::{events_files_named, is_files_pattern};
+pub use files::{files_named, files_shown, is_files_pattern};
 pub use raw::RawConfig;
 pub use rule::{RuleSpec, TwoAxisSpec};
 pub use sales::{BacktestSpec, CapacityRule, SalesSpec};
@@ -344,9 +345,9 @@ pub struct EventsSpec {
 }
 
 impl EventsSpec {
-    /// The events files as messages name them ([`events_files_shown`]).
+    /// The events files as messages name them ([`files_shown`]).
     pub fn shown(&self) -> PathBuf {
-        events_files_shown(&self.paths)
+        files_shown(&self.paths, "events")
     }
 
     /// The engagement window in seconds from creation: an event counts when it falls in
@@ -357,20 +358,6 @@ impl EventsSpec {
 
     pub fn window(&self) -> EventWindow {
         EventWindow::from_days(self.window_days).starting_before(self.starts_before_seconds)
-    }
-}
-
-/// Events files as messages name them: the file, or the first and how many more.
-pub fn events_files_shown(paths: &[PathBuf]) -> PathBuf {
-    files_shown(paths, "events")
-}
-
-/// [`events_files_shown`] of files of `kind` ("events", "leads").
-pub fn files_shown(paths: &[PathBuf], kind: &str) -> PathBuf {
-    match paths {
-        [one] => one.clone(),
-        [first, rest @ ..] => PathBuf::from(format!("{} (and {} more {kind} files)", first.display(), rest.len())),
-        [] => PathBuf::new(),
     }
 }
 

@@ -461,8 +461,9 @@ impl DaysCovered {
         let before = created.iter().flatten().filter(plausible).filter(|&&c| c - window.starts_before < first - 86_400).count();
         let after = created.iter().flatten().filter(plausible).filter(|&&c| c > last + 86_400).count();
         // Of the leads whose whole window lies inside the span, the share that count an event.
-        let inside: Vec<usize> = (0..created.len()).filter(|&k| created[k].is_some_and(|c| c - window.starts_before >= first && c + window.seconds <= last)).collect();
-        let counting = inside.iter().filter(|&&k| self.counting[k]).count() as f64 / inside.len().max(1) as f64;
+        let inside = |c: &Option<i64>| c.is_some_and(|c| c - window.starts_before >= first && c + window.seconds <= last);
+        let (leads_inside, counting_inside) = created.iter().zip(&self.counting).filter(|(c, _)| inside(c)).fold((0usize, 0usize), |(n, k), (_, &counts)| (n + 1, k + usize::from(counts)));
+        let counting = counting_inside as f64 / leads_inside.max(1) as f64;
         let said = |leads: usize| coverage_worth_saying(leads, dated, counting);
         let day = |t: i64| mqlcal_features::calendar::format_date(t);
         let pct = |n: usize| 100.0 * n as f64 / dated.max(1) as f64;

@@ -94,10 +94,10 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     // the won file of layout 2 is one file, as its config key reads it.
     let lead_files = match options.lost {
         Some(_) => leads_named.to_vec(),
-        None => mqlcal_config::events_files_named(leads_named, None, "--leads", true)
+        None => mqlcal_config::files_named(leads_named, None, "--leads", true)
             .map_err(|message| DataError::Usage { path: leads_named.first().cloned().unwrap_or_default(), message })?,
     };
-    let event_files = mqlcal_config::events_files_named(events_named, None, "--events", true)
+    let event_files = mqlcal_config::files_named(events_named, None, "--events", true)
         .map_err(|message| DataError::Usage { path: events_named.first().cloned().unwrap_or_default(), message })?;
     let events = (!event_files.is_empty()).then_some(event_files.as_slice());
     let csv = CsvOptions {
@@ -596,7 +596,7 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
 
 fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rekey: bool, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
-    let shown = mqlcal_config::events_files_shown(files);
+    let shown = mqlcal_config::files_shown(files, "events");
     let events = shown.as_path();
     // Several files are one: each with the first's columns, their report footers said
     // together.
@@ -888,6 +888,16 @@ fn decimal_mark(table: &read::Table, missing: &[String]) -> (DecimalMark, bool) 
     }
 }
 
+/// `key = "a.csv"` for one file (or pattern) as named, `key = ["a.csv", "b.csv"]` for
+/// several, relative to the config's folder.
+fn write_files(t: &mut String, key: &str, named: &[PathBuf], config_dir: &Path) {
+    let listed: Vec<String> = named.iter().map(|p| toml_str(&relative(p, config_dir))).collect();
+    let _ = match listed.as_slice() {
+        [one] => writeln!(t, "{key} = {one}"),
+        several => writeln!(t, "{key} = [{}]", several.join(", ")),
+    };
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render_input(
     t: &mut String,
@@ -914,28 +924,13 @@ fn render_input(
             let _ = writeln!(t, "open = {}", toml_str(&relative(open, config_dir)));
         }
     } else {
-        let listed: Vec<String> = leads_named.iter().map(|p| toml_str(&relative(p, config_dir))).collect();
-        match listed.as_slice() {
-            [one] => {
-                let _ = writeln!(t, "leads = {one}");
-            }
-            several => {
-                let _ = writeln!(t, "leads = [{}]", several.join(", "));
-            }
-        }
+        write_files(t, "leads", leads_named, config_dir);
     }
     if let Some(path) = &options.won_ids {
         let _ = writeln!(t, "won_ids = {}   # every lead not listed is lost, or open while young (see open_after_days)", toml_str(&relative(path, config_dir)));
     }
-    match events {
-        Some([one]) => {
-            let _ = writeln!(t, "events = {}", toml_str(&relative(one, config_dir)));
-        }
-        Some(several) => {
-            let listed: Vec<String> = several.iter().map(|p| toml_str(&relative(p, config_dir))).collect();
-            let _ = writeln!(t, "events = [{}]", listed.join(", "));
-        }
-        None => {}
+    if let Some(events) = events {
+        write_files(t, "events", events, config_dir);
     }
     let _ = writeln!(t, "delimiter = \"auto\"");
     if let Some(why) = decimal_why {

@@ -577,10 +577,7 @@ struct LeadColumns {
 /// file, for the won and lost files (their columns are told apart by outcome), or when
 /// their columns' types differ (typed workbooks or Parquet): each is profiled alone.
 fn stacked_leads(config: &Config, lead_tables: &[Table]) -> Option<Table> {
-    let ([first, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
-    if lead_tables.len() < 2 {
-        return None;
-    }
+    let ([first, _, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
     let names = first.column_names();
     let mut frame = first.frame.clone();
     for more in &lead_tables[1..] {

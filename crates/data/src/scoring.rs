@@ -311,7 +311,7 @@ fn sum_events(
     csv: &CsvOptions,
     notes: &mut ReadNotes,
 ) -> Result<(), DataError> {
-    let shown = mqlcal_config::events_files_shown(paths);
+    let shown = mqlcal_config::files_shown(paths, "events");
     let path = shown.as_path();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
     let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
