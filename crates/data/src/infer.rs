@@ -256,7 +256,7 @@ fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: 
 fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
     let leads = lead_files.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
     let mut table = read::read_table(leads, csv, None, notes)?;
-    for more in &lead_files[1..] {
+    for more in lead_files.iter().skip(1) {
         append_rows(&mut table, more, csv, notes, "the leads files need the first one's columns")?;
     }
     table.path = mqlcal_config::files_shown(lead_files, "leads");
