@@ -32,6 +32,31 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     }
 }
 
+/// The hostile sample over a Marketo activity export ([`marketo_events`]: web visits one
+/// activity type, forms another, the page or form in `Primary Attribute Value`), its
+/// signals filtered by that detail (`detail_contains`, [`marketo_config`]): the scorer
+/// gives the plain sample's scores, and the SQL on SQLite, DuckDB and PostgreSQL the
+/// scorer's, each reading the detail and testing it for the texts.
+#[test]
+fn events_filtered_by_their_detail_score_alike_in_the_scorer_and_sql() {
+    let plain_dir = tempfile::tempdir().unwrap();
+    let config = hostile_sample(plain_dir.path());
+    let plain = backtest_and_score(plain_dir.path(), &config, &repo_root().join("notebooks-data/events.csv"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = hostile_sample(d);
+    let config = write(d, "mqlcal.toml", marketo_config(&std::fs::read_to_string(&config).unwrap()).replace(&format!("events = {:?}", repo_root().join("notebooks-data/events.csv").to_str().unwrap()), "events = \"activities.csv\""));
+    let events = d.join("activities.csv");
+    marketo_events(&events);
+    let ours = backtest_and_score(d, &config, &events);
+    assert_eq!(bt_model(d)["schema_version"], 8);
+    assert!(ours == plain, "the plain sample's scores");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
+        assert!(sql.contains("AS detail") && sql.contains("'acme.com/pricing'"), "{engine}: {sql}");
+    }
+}
+
 /// Export `bt/model.json` as `engine`'s SQL, run it on `leads` and `events` (paths from
 /// `dir`), and assert it returns the scorer's row for every lead; returns the query.
 fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &HashMap<String, Vec<String>>) -> String {

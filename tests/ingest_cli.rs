@@ -1411,17 +1411,18 @@ fn gzipped_exports_read_as_the_files_themselves() {
 /// The sample's leads and events written into `dir` as the files `leads` and `events`
 /// (read with the sample's config, `edit`ed): `mqlcal features` gives the plain sample's
 /// table, the model backtested on them has the plain sample's points, and `score` of
-/// them with that model gives the plain files' scores, byte for byte.
+/// them with that model gives the plain files' scores with the plain files' model, byte
+/// for byte.
 fn reads_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: impl Fn(String) -> String) {
     trains_as_the_sample(dir, leads, events, edit);
     let data = repo_root().join("notebooks-data");
-    let score = |leads: &str, events: &str, out: &str| {
-        let (code, _, err) = run_in(dir, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events, "-o", out]);
+    let score = |model: &str, leads: &str, events: &str, out: &str| {
+        let (code, _, err) = run_in(dir, &["score", "--model", model, "--leads", leads, "--events", events, "-o", out]);
         assert_eq!(code, 0, "{err}");
         std::fs::read(dir.join(out)).unwrap()
     };
-    let plain = score(data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
-    assert!(score(leads, events, "scores.csv") == plain, "the same scores, byte for byte");
+    let plain = score("bt-plain/model.json", data.join("leads.csv").to_str().unwrap(), data.join("events.csv").to_str().unwrap(), "plain_scores.csv");
+    assert!(score("bt/model.json", leads, events, "scores.csv") == plain, "the same scores, byte for byte");
 }
 
 /// The sample's config over `leads` and `events` (changed by `edit`) as `mqlcal.toml`,
@@ -1444,6 +1445,63 @@ fn trains_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: 
         model["signals"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["points"].clone())).collect()
     };
     assert_eq!(points("bt"), points("bt-plain"), "the same points");
+}
+
+/// A Marketo activity export: every web visit is one activity type and every form
+/// another, what each was about in `Primary Attribute Value` ([`marketo_events`]).
+/// Signals filtered by that detail (`detail_contains`) give the sample's feature table,
+/// points and scores; the model records the detail column and the filters, as schema 8; a
+/// filter no detail holds is said; `detail_contains` without `[events] detail`, or a
+/// detail column the file lacks, is refused with the setting to fix.
+#[test]
+fn a_marketo_export_filtered_by_its_detail_reads_as_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    marketo_events(&d.join("activities.csv"));
+    let data = repo_root().join("notebooks-data");
+    reads_as_the_sample(d, data.join("leads.csv").to_str().unwrap(), "activities.csv", |config| marketo_config(&config));
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
+    assert_eq!(model["schema_version"], 8, "an older reader would count every web visit as a pricing visit");
+    assert_eq!(model["inputs"]["event_columns"]["detail"], "Primary Attribute Value");
+    let pricing = model["signals"].as_array().unwrap().iter().find(|s| s["name"] == "pricing_page").unwrap();
+    assert_eq!(pricing["recipe"]["detail_contains"], serde_json::json!(["acme.com/pricing"]), "{pricing}");
+
+    // The filter matters: without it every web visit (blog and careers too) is a pricing visit.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    write(d, "unfiltered.toml", config.replacen("detail_contains = \"acme.com/pricing\"\n", "", 1));
+    let (code, _, err) = run_in(d, &["features", "--config", "unfiltered.toml", "-o", "unfiltered.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(read_csv(&d.join("unfiltered.csv")), read_csv(&d.join("plain.csv")));
+
+    // A filter no event's detail holds (a typo) is said, with the activity and the column.
+    write(d, "typo.toml", config.replace("\"acme.com/pricing\"", "\"acme.com/Pricing\""));
+    let (code, out, err) = run_in(d, &["validate", "--config", "typo.toml"]);
+    let said = format!("{out}{err}");
+    assert!(said.contains("no event of \"Visit Web Page\" holding \"acme.com/Pricing\" that a signal counts has such a detail (column \"Primary Attribute Value\")"), "{code}: {said}");
+
+    // detail_contains needs the detail column; a column the file lacks is named.
+    write(d, "no_detail.toml", config.replace("detail = \"Primary Attribute Value\"\n", ""));
+    let (code, _, err) = run_in(d, &["features", "--config", "no_detail.toml", "-o", "x.csv"]);
+    assert!(code != 0 && err.contains("detail_contains needs the events column that says what each event was about: set [events] detail"), "{err}");
+    write(d, "wrong_detail.toml", config.replace("detail = \"Primary Attribute Value\"", "detail = \"Primary Attribute\""));
+    let (code, _, err) = run_in(d, &["features", "--config", "wrong_detail.toml", "-o", "x.csv"]);
+    assert!(code != 0 && err.contains("\"Primary Attribute\"") && err.contains("[events] detail"), "{err}");
+    assert!(!d.join("x.csv").exists());
+
+    // A workbook's detail column (read as a table, not streamed) counts alike: the first
+    // 20,000 events as a CSV and as a sheet give one table, with pricing visits in it.
+    let text = std::fs::read_to_string(d.join("activities.csv")).unwrap();
+    write(d, "some.csv", text.lines().take(20_001).map(|l| format!("{l}\n")).collect::<String>());
+    to_workbook(&d.join("some.csv"), &d.join("some.xlsx"), 1, &[]);
+    for file in ["some.csv", "some.xlsx"] {
+        write(d, &format!("{file}.toml"), config.replace("events = \"activities.csv\"", &format!("events = {file:?}")));
+        let (code, _, err) = run_in(d, &["features", "--config", &format!("{file}.toml"), "-o", &format!("{file}.features.csv")]);
+        assert_eq!(code, 0, "{file}: {err}");
+    }
+    let (header, rows) = read_csv(&d.join("some.csv.features.csv"));
+    let pricing = header.iter().position(|h| h == "pricing_page").unwrap();
+    assert!(rows.iter().filter(|r| r[pricing] != "0.0").count() > 100, "pricing visits counted");
+    assert_eq!(read_csv(&d.join("some.xlsx.features.csv")), (header, rows));
 }
 
 /// The lines Salesforce's "Export Details" writes below a report's rows (blank lines

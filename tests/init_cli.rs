@@ -1462,6 +1462,40 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
 /// column it takes for the id, and judges the activities on the events so matched: the
 /// signals drafted are those of the same files written alike, and validate finds every
 /// event's lead.
+/// A Marketo activity export (`common::marketo_events`): init drafts `[events] detail` on
+/// `Primary Attribute Value`, and above each activity of several details what they are,
+/// URLs by their site's section (the pricing page among them, a text every visit of it
+/// holds). The draft validates and runs; a signal of the pricing page written from it,
+/// `detail_contains = "https://www.acme.com/pricing"`, counts the sample's pricing visits.
+#[test]
+fn init_drafts_the_detail_column_of_a_marketo_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(repo_root().join("notebooks-data/leads.csv"), d.join("leads.csv")).unwrap();
+    marketo_events(&d.join("activities.csv"));
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "activities.csv"], "mqlcal.toml");
+    assert!(draft.contains("activity = \"Activity Type\"\ndetail = \"Primary Attribute Value\"   # GUESS: what each event was about"), "{draft}");
+    let visits = "# \"Visit Web Page\" has 3 different \"Primary Attribute Value\" (URLs by their site's section): most \"https://www.acme.com/blog/\" 133615, \"https://www.acme.com/careers\" 39067, \"https://www.acme.com/pricing\" 12601.";
+    assert!(draft.contains(visits), "{draft}");
+    assert!(draft.contains("# \"Fill Out Form\" has 28 different \"Primary Attribute Value\": most"), "{draft}");
+    run_job(d, "mqlcal.toml");
+    // The pricing page, as the analyst would write it from the draft.
+    let pricing = "\n[[signals]]\nname = \"pricing\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = \"Visit Web Page\"\ndetail_contains = \"https://www.acme.com/pricing\"\ncap = 3\n";
+    write(d, "pricing.toml", format!("{draft}{pricing}"));
+    let (code, _, err) = run_in(d, &["features", "--config", "pricing.toml", "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(d, &["features", "--config", repo_root().join("notebooks-data/mqlcal.toml").to_str().unwrap(), "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let column = |file: &str, name: &str| -> std::collections::BTreeMap<String, String> {
+        let (header, rows) = read_csv(&d.join(file));
+        let (id, k) = (header.iter().position(|h| h == "lead_id").unwrap(), header.iter().position(|h| h == name).unwrap());
+        rows.iter().map(|r| (r[id].clone(), r[k].clone())).collect()
+    };
+    let (ours, plain) = (column("features.csv", "pricing"), column("plain.csv", "pricing_page"));
+    assert!(plain.values().filter(|v| *v != "0.0").count() > 1000);
+    assert_eq!(ours, plain, "the sample's pricing visits, lead for lead");
+}
+
 #[test]
 fn init_drafts_ids_matched_ignoring_case() {
     let dir = sample_copy();

@@ -45,7 +45,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(8), "8 is not one of [1, 2, 3, 4, 5, 6, 7]"),
+        ("newer.json", "/schema_version", serde_json::json!(9), "9 is not one of [1, 2, 3, 4, 5, 6, 7, 8]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -122,6 +122,20 @@ fn model_files_match_the_json_schema() {
     write(dir.path(), "berlin.toml", berlin.replace("\"leads.csv\"", &at("leads.csv")).replace("\"events.csv\"", &at("events.csv")).replace("\"current_points.toml\"", &at("current_points.toml")));
     let berlin = fitted_and_valid(dir.path(), "berlin.toml", "berlin.json");
     assert_eq!((berlin["schema_version"].as_i64(), berlin["inputs"]["time_zone"].as_str()), (Some(7), Some("Europe/Berlin")));
+    // Events filtered by their detail (a Marketo export): version 8, which the schema takes
+    // (and an empty list of texts it does not).
+    let marketo = tempfile::tempdir().unwrap();
+    marketo_events(&marketo.path().join("activities.csv"));
+    let marketo_config = marketo_config(&sample).replace("\"events.csv\"", "\"activities.csv\"").replace("\"leads.csv\"", &at("leads.csv")).replace("\"current_points.toml\"", &at("current_points.toml"));
+    write(marketo.path(), "mqlcal.toml", marketo_config);
+    let filtered = fitted_and_valid(marketo.path(), "mqlcal.toml", "marketo.json");
+    assert_eq!((filtered["schema_version"].as_i64(), filtered["inputs"]["event_columns"]["detail"].as_str()), (Some(8), Some("Primary Attribute Value")));
+    let mut m = filtered.clone();
+    let pricing = m["signals"].as_array_mut().unwrap().iter_mut().find(|s| s["name"] == "pricing_page").unwrap();
+    pricing["recipe"]["detail_contains"] = serde_json::json!([]);
+    write(dir.path(), "no_texts.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["no_texts.json"]);
+    assert!(!ok && msg.contains("detail_contains"), "{msg}");
     let mut m = berlin.clone();
     m["inputs"]["time_zone"] = serde_json::json!("");
     write(dir.path(), "bad_zone.json", serde_json::to_string(&m).unwrap());

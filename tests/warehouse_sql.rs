@@ -624,6 +624,46 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
     serial_copy(&dir.path().join("leads.csv"), &dir.path().join("serial_leads.csv"), 1, false);
     serial_copy(&events_csv(), &dir.path().join("serial_events.csv"), 1, true);
     spark_on("serial", "excel_serial", "excel_serial_1904", None);
+
+    // And as a Marketo activity export, its signals filtered by the events' detail
+    // (`common::marketo_model`, `marketo_config`).
+    let mut model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    marketo_model(&mut model);
+    write(dir.path(), "marketo_model.json", serde_json::to_string(&model).unwrap());
+    let (code, _, err) = run_in(dir.path(), &["export", "--model", "marketo_model.json", "--sql", "--dialect", "spark", "-o", "score_marketo.spark.sql"]);
+    assert_eq!(code, 0, "{err}");
+    let events = dir.path().join("marketo_events.csv");
+    marketo_events(&events);
+    let marketo = write(dir.path(), "marketo.toml", marketo_config(&config_reading_events(&config, &events)));
+    export_features(dir.path(), &marketo, "spark", false, "features_marketo.spark.sql");
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_spark.py"))
+        .args(["leads.csv", "marketo_events.csv", "score_marketo.spark.sql", "score_marketo.spark.csv", "features_marketo.spark.sql", "features_marketo.spark.csv"])
+        .current_dir(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+    let wrong = sql_mismatches(&ours_scores, &rows_by_id(&dir.path().join("score_marketo.spark.csv")), "spark");
+    assert!(wrong.is_empty(), "marketo: {} mismatches on spark, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    let wrong = feature_mismatches(&ours, &read_csv(&dir.path().join("features_marketo.spark.csv")), first);
+    assert!(wrong.is_empty(), "marketo: spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+}
+
+/// A Marketo activity export (`common::marketo_events`: web visits one activity type,
+/// forms another, what each was about in `Primary Attribute Value`), its signals filtered
+/// by that detail (`detail_contains`): `mqlcal features` gives the plain sample's table,
+/// and so does the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+#[test]
+fn events_filtered_by_their_detail_give_the_plain_feature_table_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = warehouse_sample(dir.path());
+    let plain = mqlcal_features(dir.path(), &config);
+    let as_of = latest_date(dir.path());
+    let events = dir.path().join("marketo_events.csv");
+    marketo_events(&events);
+    let config = write(dir.path(), "mqlcal.toml", marketo_config(&config_reading_events(&config, &events)));
+    assert_eq!(mqlcal_features(dir.path(), &config), plain);
+    engines_give_the_table(dir.path(), &config, &events, &plain, as_of);
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
@@ -633,7 +673,8 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 }
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run dates) is parsed by sqlglot for the
+/// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run
+/// dates, signals filtered by the events' detail) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -680,16 +721,21 @@ fn bigquery_snowflake_and_spark_output_parses() {
     write(dir.path(), "named.toml", text.replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[0]), 1).replacen("date_format = \"auto\"", &format!("date_format = {:?}", named[1]), 1));
     let as_of = text.replacen("[input]\n", "[input]\nas_of = \"2025-06-30\"\n", 1).replacen("period = \"quarter\"", "period = \"month\"", 1);
     write(dir.path(), "as_of.toml", as_of);
+    // Signals filtered by the events' detail (a Marketo export).
+    let mut marketo: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("total.json")).unwrap()).unwrap();
+    marketo_model(&mut marketo);
+    write(dir.path(), "marketo.json", serde_json::to_string(&marketo).unwrap());
+    write(dir.path(), "marketo.toml", marketo_config(&text));
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "berlin", "unix", "serial", "named", "digits"] {
+        for model in ["total", "day_first", "zoned", "berlin", "unix", "serial", "named", "digits", "marketo"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true), ("marketo.toml", false), ("marketo.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

@@ -89,6 +89,10 @@ fn render(r: &QualityReport) -> String {
             e.unknown_lead,
             e.blank
         );
+        if !e.other_details.is_empty() {
+            let other: Vec<String> = e.other_details.iter().map(|(activity, n)| format!("{activity:?} {n}")).collect();
+            let _ = writeln!(s, "in the window but of a detail no detail_contains holds (not counted): {}", other.join(", "));
+        }
         if let Some(d) = &e.decisions {
             let _ = writeln!(s, "decisions (column {:?}): {}", d.column, d.describe(e.window_days));
         }

@@ -491,3 +491,86 @@ pub fn berlin_instant(wall: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
 pub fn berlin_utc_copy(src: &Path, dest: &Path, column: usize) {
     times_copy(src, dest, column, |_, wall| berlin_instant(wall).format("%Y-%m-%dT%H:%M:%SZ").to_string());
 }
+
+/// Each sample activity as Marketo writes it: its activity type and what its
+/// `Primary Attribute Value` holds (the page, the form, the e-mail), `{n}` a number that
+/// varies by event. Some blog posts hold "pricing" in their URL, so a filter must name the
+/// page's path ("acme.com/pricing"), not the word.
+pub const MARKETO_ACTIVITIES: [(&str, &str, &str); 9] = [
+    ("pricing_page_visit", "Visit Web Page", "https://www.acme.com/pricing?utm_campaign=q{n}"),
+    ("blog_visit", "Visit Web Page", "https://www.acme.com/blog/pricing-models-explained-{n}"),
+    ("demo_request", "Fill Out Form", "Demo Request Form {n}"),
+    ("webinar_registration", "Fill Out Form", "Webinar Registration - Q{n}"),
+    ("case_study_download", "Fill Out Form", "Case Study Download {n}"),
+    ("ebook_download", "Fill Out Form", "Ebook Download {n}"),
+    ("email_click", "Click Email", "Newsletter #{n}"),
+    ("email_open", "Open Email", "Newsletter #{n}"),
+    ("unsubscribe", "Unsubscribe Email", "Newsletter #{n}"),
+];
+
+/// The sample's events as a Marketo activity export (`Lead ID`, `Activity Date`,
+/// `Activity Type`, `Primary Attribute Value`, [`MARKETO_ACTIVITIES`]), with a visit to a
+/// careers page, which no signal counts, after every tenth event. Written to `dest`.
+pub fn marketo_events(dest: &Path) {
+    let events = std::fs::read_to_string(repo_root().join("notebooks-data/events.csv")).unwrap();
+    let mut out = String::from("Lead ID,Activity Date,Activity Type,Primary Attribute Value\n");
+    for (k, line) in events.lines().skip(1).enumerate() {
+        let c: Vec<&str> = line.split(',').collect();
+        let (_, kind, detail) = MARKETO_ACTIVITIES.iter().find(|(a, ..)| *a == c[2]).unwrap_or_else(|| panic!("{line}"));
+        out.push_str(&format!("{},{},{kind},{}\n", c[0], c[1], detail.replace("{n}", &(k % 7).to_string())));
+        if k % 10 == 0 {
+            out.push_str(&format!("{},{},Visit Web Page,https://www.acme.com/careers\n", c[0], c[1]));
+        }
+    }
+    std::fs::write(dest, out).unwrap();
+}
+
+/// The text a sample activity's Marketo events are told apart by, in their detail (the
+/// e-mails' activity types are their own).
+pub fn marketo_filter(activity: &str) -> Option<&'static str> {
+    let filters = [
+        ("pricing_page_visit", "acme.com/pricing"),
+        ("blog_visit", "acme.com/blog/"),
+        ("demo_request", "Demo Request"),
+        ("webinar_registration", "Webinar"),
+        ("case_study_download", "Case Study"),
+        ("ebook_download", "Ebook"),
+    ];
+    filters.iter().find(|(a, _)| *a == activity).map(|(_, text)| *text)
+}
+
+/// A model of the sample's config (a model file's JSON) rewritten to read Marketo's events
+/// as [`marketo_config`] does: what a model trained on them is.
+pub fn marketo_model(model: &mut serde_json::Value) {
+    model["schema_version"] = serde_json::json!(8);
+    model["inputs"]["event_columns"]["lead_id"] = serde_json::json!("Lead ID");
+    model["inputs"]["event_columns"]["occurred_at"] = serde_json::json!("Activity Date");
+    model["inputs"]["event_columns"]["activity"] = serde_json::json!("Activity Type");
+    model["inputs"]["event_columns"]["detail"] = serde_json::json!("Primary Attribute Value");
+    for signal in model["signals"].as_array_mut().unwrap() {
+        let recipe = &mut signal["recipe"];
+        let Some(activity) = recipe.get("activities").map(|a| a[0].as_str().unwrap().to_string()) else { continue };
+        let (_, kind, _) = MARKETO_ACTIVITIES.iter().find(|(a, ..)| *a == activity).unwrap();
+        recipe["activities"] = serde_json::json!([kind]);
+        if let Some(text) = marketo_filter(&activity) {
+            recipe["detail_contains"] = serde_json::json!([text]);
+        }
+    }
+}
+
+/// The sample's config text over Marketo's events ([`marketo_events`]): the detail column
+/// named, each signal counting its activity type filtered by its detail.
+pub fn marketo_config(config: &str) -> String {
+    let mut config = config.replace(
+        "lead_id = \"lead_id\"\noccurred_at = \"occurred_at\"\nactivity = \"activity\"\n",
+        "lead_id = \"Lead ID\"\noccurred_at = \"Activity Date\"\nactivity = \"Activity Type\"\ndetail = \"Primary Attribute Value\"\n",
+    );
+    assert!(config.contains("detail = \"Primary Attribute Value\""));
+    for (activity, kind, _) in MARKETO_ACTIVITIES {
+        let filter = marketo_filter(activity).map(|text| format!("\ndetail_contains = {text:?}")).unwrap_or_default();
+        let old = format!("activity = [\"{activity}\"]");
+        assert!(config.contains(&old), "{old}");
+        config = config.replace(&old, &format!("activity = [\"{kind}\"]{filter}"));
+    }
+    config
+}

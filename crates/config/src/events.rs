@@ -14,6 +14,7 @@ pub struct RawEvents {
     pub lead_id: Option<String>,
     pub occurred_at: Option<String>,
     pub activity: Option<String>,
+    pub detail: Option<String>,
     pub date_format: Option<String>,
     pub window_days: Option<i64>,
     pub starts_before_seconds: Option<i64>,
@@ -59,6 +60,12 @@ pub(crate) fn check_events(files: Option<&FileList>, raw: Option<&RawEvents>, ba
                 activity: e
                     .and_then(|e| e.activity.clone())
                     .unwrap_or_else(|| "activity".into()),
+                detail: match e.and_then(|e| e.detail.as_deref()) {
+                    Some(d) if d.trim().is_empty() => {
+                        return Err("[events] detail = \"\": expected the events column that says what each event was about (the page, the e-mail), or remove the key".into())
+                    }
+                    d => d.map(str::to_string),
+                },
                 date_format: parse_date_format(
                     e.and_then(|e| e.date_format.as_deref()),
                     "[events] date_format",

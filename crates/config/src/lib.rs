@@ -230,6 +230,8 @@ pub enum SignalSource {
     /// Events of the named activities inside the as-of window, decayed and capped.
     Events {
         activities: Vec<String>,
+        /// Only events whose detail holds one of these texts count (empty: every one).
+        detail_contains: Vec<String>,
         cap: Option<f64>,
         scale: f64,
         decay: Decay,
@@ -338,6 +340,9 @@ pub struct EventsSpec {
     pub lead_id: String,
     pub occurred_at: String,
     pub activity: String,
+    /// `[events] detail`: the column saying what each event was about (a page view's
+    /// URL, Marketo's Primary Attribute Value), which `detail_contains` filters on.
+    pub detail: Option<String>,
     pub date_format: DateFormat,
     pub window_days: u32,
     /// The window starts this long before created_at (0 unless set).

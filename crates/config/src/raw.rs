@@ -121,6 +121,7 @@ impl RawConfig {
         let period = crate::columns::check_period(&self.cohorts)?;
         let signals = crate::signals::check_signals(self.signals, events.is_some())?;
         crate::signals::check_spellings_are_read(&signals, &csv.missing)?;
+        crate::signals::check_details(&signals, events.as_ref())?;
         let model = crate::model::check_model(self.model, &signals, &resolve)?;
         let sales = crate::sales::check_sales(self.sales)?;
         let backtest = crate::sales::check_backtest(self.backtest)?;

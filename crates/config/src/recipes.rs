@@ -61,6 +61,7 @@ impl Signal {
             }
             SignalSource::Events {
                 activities,
+                detail_contains,
                 cap,
                 scale,
                 decay,
@@ -69,6 +70,7 @@ impl Signal {
                     self.name.clone(),
                     Recipe::Events(EventsRule {
                         activities: activities.clone(),
+                        detail_contains: detail_contains.clone(),
                         cap: *cap,
                         scale: *scale,
                         decay: *decay,
@@ -101,6 +103,7 @@ impl Config {
                 occurred_at: e.occurred_at.clone(),
                 activity: e.activity.clone(),
                 occurred_at_format: e.date_format.fixed().cloned(),
+                detail: e.detail.clone(),
             }),
             id_case: self.id_case,
             events_key_column: self.events_key.clone(),

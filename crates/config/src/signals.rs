@@ -42,6 +42,7 @@ pub struct RawSignal {
     pub min_bin_share: Option<f64>,
     pub equals: Option<OneOrMany>,
     pub activity: Option<OneOrMany>,
+    pub detail_contains: Option<OneOrMany>,
     pub decay: Option<String>,
 }
 
@@ -69,6 +70,44 @@ pub(crate) fn check_signals(raw: Vec<RawSignal>, have_events: bool) -> Result<Ve
         return Err("no [[signals]]: define at least one signal to score".into());
     }
     Ok(signals)
+}
+
+/// The most distinct `detail_contains` texts the signals counting one activity may list:
+/// an event is told apart by which of them its detail holds, one of 2^n kinds.
+pub const MAX_DETAIL_TEXTS_PER_ACTIVITY: usize = 10;
+
+/// `detail_contains` needs `[events] detail`, and the signals counting one activity list
+/// at most [`MAX_DETAIL_TEXTS_PER_ACTIVITY`] texts between them.
+pub(crate) fn check_details(signals: &[Signal], events: Option<&crate::EventsSpec>) -> Result<(), String> {
+    let mut texts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for signal in signals {
+        let SignalSource::Events { activities, detail_contains, .. } = &signal.source else { continue };
+        if detail_contains.is_empty() {
+            continue;
+        }
+        if events.is_some_and(|e| e.detail.is_none()) {
+            return Err(format!(
+                "signal {:?}: detail_contains needs the events column that says what each event was about: set [events] detail (Marketo's \"Primary Attribute Value\", a page view's URL column)",
+                signal.name
+            ));
+        }
+        for activity in activities {
+            let listed = texts.entry(activity.as_str()).or_default();
+            for text in detail_contains {
+                if !listed.contains(&text.as_str()) {
+                    listed.push(text);
+                }
+            }
+            if listed.len() > MAX_DETAIL_TEXTS_PER_ACTIVITY {
+                return Err(format!(
+                    "signal {:?}: the signals counting activity {activity:?} list {} detail_contains texts between them, more than {MAX_DETAIL_TEXTS_PER_ACTIVITY}: group pages under a shorter text they share (\"/pricing\" for every pricing page)",
+                    signal.name,
+                    listed.len()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// No level's other spelling is a `[input] missing` marker: a cell written so is read as
@@ -153,7 +192,7 @@ impl RawSignal {
             "categorical" => &["column", "levels", "separator", "spellings"],
             "numeric" | "count" => &["column", "floor", "cap", "scale", "default", "bins", "min_bin_share"],
             "flag" => &["column", "equals"],
-            "events" => &["activity", "cap", "scale", "decay"],
+            "events" => &["activity", "detail_contains", "cap", "scale", "decay"],
             other => {
                 let hint = suggest(other, SIGNAL_KINDS)
                     .map(|s| format!("; did you mean {s:?}?"))
@@ -182,6 +221,7 @@ impl RawSignal {
             ("min_bin_share", self.min_bin_share.is_some()),
             ("equals", self.equals.is_some()),
             ("activity", self.activity.is_some()),
+            ("detail_contains", self.detail_contains.is_some()),
             ("decay", self.decay.is_some()),
         ];
         for (key, is_set) in present {
@@ -386,8 +426,19 @@ impl RawSignal {
         if self.cap.is_some_and(|c| c < 0.0) {
             return Err(format!("{at}: `cap` cannot be negative"));
         }
+        let detail_contains = self.detail_contains.clone().map(OneOrMany::into_vec).unwrap_or_default();
+        if self.detail_contains.is_some() && detail_contains.is_empty() {
+            return Err(format!("{at}: detail_contains = []: list the texts an event's detail must hold (one is enough), or remove the key"));
+        }
+        // A detail cell is trimmed: a text with spaces at an end may never be found in it.
+        if let Some(text) = detail_contains.iter().find(|t| t.trim().is_empty() || t.trim() != t.as_str()) {
+            return Err(format!(
+                "{at}: detail_contains holds {text:?}: expected a text without spaces at either end, as the detail cell is read trimmed (\"/pricing\", say)"
+            ));
+        }
         Ok(SignalSource::Events {
             activities,
+            detail_contains,
             cap: self.cap,
             scale: self.scale.unwrap_or(1.0),
             decay,

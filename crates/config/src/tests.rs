@@ -356,6 +356,39 @@ fn a_window_can_start_before_creation() {
     assert_eq!(window.age_days(created, created + 86_400), 13.0);
 }
 
+/// `detail_contains` filters an events signal by the events' detail (`[events] detail`):
+/// recorded in the recipe and the model's event columns; refused without the column, with
+/// a blank or padded text, with an empty list, and beyond 10 texts for one activity.
+#[test]
+fn events_are_filtered_by_their_detail_when_the_column_is_named() {
+    let with_detail = MINIMAL.replace("window_days = 14", "window_days = 14\ndetail = \"Primary Attribute Value\"");
+    let config = load(&with_detail.replace("activity = \"demo_request\"", "activity = \"Visit Web Page\"\ndetail_contains = [\"/pricing\", \"/plans\"]")).unwrap();
+    assert_eq!(config.events.as_ref().unwrap().detail.as_deref(), Some("Primary Attribute Value"));
+    assert_eq!(config.model_inputs().event_columns.unwrap().detail.as_deref(), Some("Primary Attribute Value"));
+    let recipes = config.recipes();
+    let rule = recipes.iter().find_map(|(_, r)| r.events()).unwrap();
+    assert_eq!(rule.detail_contains, ["/pricing", "/plans"]);
+    assert!(rule.counts("Visit Web Page", Some("https://a.com/plans?x")) && !rule.counts("Visit Web Page", Some("https://a.com/blog")));
+    assert!(!rule.counts("Visit Web Page", None) && !rule.counts("Fill Out Form", Some("/pricing")));
+    // Unfiltered, the column is still recorded (it is the config's), and every detail counts.
+    let config = load(&with_detail).unwrap();
+    assert!(config.recipes().iter().find_map(|(_, r)| r.events()).unwrap().counts("demo_request", None));
+    let filtered = |filter: &str| with_detail.replace("activity = \"demo_request\"", &format!("activity = \"Visit Web Page\"\n{filter}"));
+    let many: Vec<String> = (0..11).map(|k| format!("\"/p{k}\"")).collect();
+    for (text, message) in [
+        (MINIMAL.replace("activity = \"demo_request\"", "activity = \"Visit Web Page\"\ndetail_contains = \"/pricing\""), "signal \"demo\": detail_contains needs the events column that says what each event was about: set [events] detail"),
+        (filtered("detail_contains = \" /pricing\""), "detail_contains holds \" /pricing\": expected a text without spaces at either end"),
+        (filtered("detail_contains = \"\""), "detail_contains holds \"\""),
+        (filtered("detail_contains = []"), "detail_contains = []: list the texts"),
+        (filtered(&format!("detail_contains = [{}]", many.join(", "))), "list 11 detail_contains texts between them, more than 10"),
+        (with_detail.replace("detail = \"Primary Attribute Value\"", "detail = \" \""), "[events] detail = \"\": expected the events column"),
+        (MINIMAL.replace("column = \"title\"", "column = \"title\"\ndetail_contains = \"x\""), "`detail_contains` does not apply to kind = \"categorical\""),
+    ] {
+        let e = load(&text).unwrap_err().to_string();
+        assert!(e.contains(message), "{e}\n  expected: {message}");
+    }
+}
+
 /// `[input] events`: one file, a list read in order, or a pattern (the files it matches, by
 /// name); a pattern that matches none, a file named twice, an empty entry and a number are
 /// refused with what to write.

@@ -21,11 +21,13 @@ use crate::read::{self, ReadNotes};
 use crate::report_footer::ReportFooter;
 use crate::DataError;
 
-/// The three columns of an events file.
+/// The columns of an events file: three, and the detail some signals filter on.
 pub(crate) struct EventColumnNames<'a> {
     pub lead_id: &'a str,
     pub occurred_at: &'a str,
     pub activity: &'a str,
+    /// `[events] detail`, read only when a signal filters on it.
+    pub detail: Option<&'a str>,
 }
 
 /// One event as read: cleaned cells (None when blank), and what its lead id and
@@ -38,7 +40,10 @@ pub(crate) struct Event<'a> {
     pub lead: Option<usize>,
     /// The lead was found by the id's other Salesforce form (15 or 18 characters).
     pub by_other_id_form: bool,
-    /// The activity's index among the keys' activities; None when blank or not among them.
+    /// The number of the activity, and of which of the detail texts some signal filters
+    /// it by the event's detail holds, among the keys' activities
+    /// ([`ActivityNumbers::counted`]); None when blank, not among them, or of a detail
+    /// no signal counts.
     pub counted: Option<usize>,
 }
 
@@ -49,12 +54,23 @@ pub(crate) struct EventKeys<'a> {
     pub activities: &'a ActivityNumbers<'a>,
 }
 
-/// The activities some feature counts, each with its number (`Event::counted`).
+/// The activities some feature counts, each with its numbers (`Event::counted`): one for
+/// an activity no signal filters by its detail; for one that some do, by `n` texts
+/// between them, 2^n from its first, the events whose detail holds each subset of the
+/// texts (bit k: the k-th), so that an event still has one number, and each number a
+/// fixed list of the features it counts for.
 #[derive(Debug, Default)]
 pub(crate) struct ActivityNumbers<'a> {
+    /// Each activity's first number.
     numbers: PlHashMap<&'a str, usize>,
     /// Each number's activity.
     names: Vec<&'a str>,
+    /// Each number's first (its activity's).
+    firsts: Vec<usize>,
+    /// At an activity's first number, the detail texts its numbers tell apart.
+    texts: Vec<Vec<&'a str>>,
+    /// Each number: some feature counts its events.
+    counting: Vec<bool>,
 }
 
 impl<'a> ActivityNumbers<'a> {
@@ -63,9 +79,22 @@ impl<'a> ActivityNumbers<'a> {
         &self.names
     }
 
-    /// The number of `activity`, None when it is not counted.
+    /// The first number of `activity`, None when it is not counted.
     pub(crate) fn number(&self, activity: &str) -> Option<usize> {
         self.numbers.get(activity).copied()
+    }
+
+    /// The number of an event of the activity numbered from `first` with `detail`; None
+    /// when no feature counts an event of that detail.
+    #[inline]
+    pub(crate) fn counted(&self, first: usize, detail: Option<&str>) -> Option<usize> {
+        let texts = &self.texts[first];
+        if texts.is_empty() {
+            return Some(first);
+        }
+        let held = detail.map_or(0, |d| texts.iter().enumerate().fold(0, |held, (k, text)| held | (usize::from(d.contains(text)) << k)));
+        let number = first + held;
+        self.counting[number].then_some(number)
     }
 
     /// The activity numbered `number`.
@@ -73,24 +102,77 @@ impl<'a> ActivityNumbers<'a> {
         self.names[number]
     }
 
-    /// Every activity with its number, in number order.
+    /// The first number of the activity numbered `number`: one per activity.
+    pub(crate) fn first(&self, number: usize) -> usize {
+        self.firsts[number]
+    }
+
+    /// Every activity with its first number, in number order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, usize)> + '_ {
-        self.names.iter().enumerate().map(|(number, &name)| (name, number))
+        self.names.iter().enumerate().filter(|&(number, _)| self.firsts[number] == number).map(|(number, &name)| (name, number))
+    }
+
+    /// Whether an event of the activity numbered from `first` was `seen` (by number).
+    pub(crate) fn any_seen(&self, first: usize, seen: &[bool]) -> bool {
+        (first..first + (1 << self.texts[first].len())).any(|number| seen[number])
+    }
+
+    /// Each activity's detail texts no event `seen` (by number) held.
+    pub(crate) fn texts_never_held(&self, seen: &[bool]) -> Vec<(&'a str, &'a str)> {
+        let mut never = Vec::new();
+        for (activity, first) in self.iter() {
+            let texts = &self.texts[first];
+            for (k, text) in texts.iter().enumerate() {
+                if !(first..first + (1 << texts.len())).any(|number| (number - first) & (1 << k) != 0 && seen[number]) {
+                    never.push((activity, *text));
+                }
+            }
+        }
+        never
     }
 }
 
+/// The events' detail column, read when some rule filters on it.
+pub(crate) fn detail_column<'a, 'r>(detail: Option<&'a str>, mut rules: impl Iterator<Item = &'r mqlcal_scorecard::EventsRule>) -> Option<&'a str> {
+    detail.filter(|_| rules.any(|rule| !rule.detail_contains.is_empty()))
+}
+
 /// The activities some feature counts, numbered as the events reader reports them
-/// (`Event::counted`), and for each number what counts it, in the order given.
-pub(crate) fn number_activities<'a, T>(counting: impl IntoIterator<Item = (&'a str, T)>) -> (ActivityNumbers<'a>, Vec<Vec<T>>) {
-    let (mut activities, mut counted_by) = (ActivityNumbers::default(), Vec::<Vec<T>>::new());
-    for (activity, counter) in counting {
-        let next = activities.names.len();
-        let number = *activities.numbers.entry(activity).or_insert(next);
-        if number == next {
-            activities.names.push(activity);
-            counted_by.push(Vec::new());
+/// (`Event::counted`), and for each number what counts it, in the order given:
+/// `(activity, the detail texts it is filtered by, what counts it)`.
+pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item = (&'a str, &'a [String], T)>) -> (ActivityNumbers<'a>, Vec<Vec<T>>) {
+    // Each activity in order of first mention, with its texts and its counters.
+    let mut order: Vec<(&'a str, Vec<&'a str>, Vec<(&'a [String], T)>)> = Vec::new();
+    for (activity, detail_contains, counter) in counting {
+        let k = match order.iter().position(|(a, ..)| *a == activity) {
+            Some(k) => k,
+            None => {
+                order.push((activity, Vec::new(), Vec::new()));
+                order.len() - 1
+            }
+        };
+        let (_, texts, counters) = &mut order[k];
+        for text in detail_contains {
+            if !texts.contains(&text.as_str()) {
+                texts.push(text.as_str());
+            }
         }
-        counted_by[number].push(counter);
+        counters.push((detail_contains, counter));
+    }
+    let (mut activities, mut counted_by) = (ActivityNumbers::default(), Vec::<Vec<T>>::new());
+    for (activity, texts, counters) in order {
+        let first = activities.names.len();
+        activities.numbers.insert(activity, first);
+        for held in 0..1usize << texts.len() {
+            // Counted by what filters on no text, or on one this detail holds.
+            let holds = |filter: &[String]| filter.is_empty() || texts.iter().enumerate().any(|(k, text)| held & (1 << k) != 0 && filter.iter().any(|t| t == text));
+            let by: Vec<T> = counters.iter().filter(|(filter, _)| holds(filter)).map(|(_, counter)| counter.clone()).collect();
+            activities.names.push(activity);
+            activities.firsts.push(first);
+            activities.texts.push(if held == 0 { texts.clone() } else { Vec::new() });
+            activities.counting.push(!by.is_empty());
+            counted_by.push(by);
+        }
     }
     (activities, counted_by)
 }
@@ -281,7 +363,7 @@ impl<'k> LeadLookup<'k> {
         LeadLookup { index, last_id: String::new(), last_row: None, last_by_other_form: false, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
     }
 
-    /// The number of a counted activity among `activities`; None when it is not counted.
+    /// The first number of a counted activity among `activities`; None when it is not counted.
     fn activity(&mut self, activities: &ActivityNumbers<'_>, activity: &str) -> Option<usize> {
         let slot = &mut self.activities_seen[activity_slot(activity)];
         match slot {
@@ -315,9 +397,9 @@ impl<'k> LeadLookup<'k> {
     }
 
     /// An event of these cleaned cells, its lead and activity looked up.
-    fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>) -> Event<'c> {
+    fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>, detail: Option<&str>) -> Event<'c> {
         let lead = lead_id.and_then(|id| self.row(id));
-        let counted = activity.and_then(|a| self.activity(keys.activities, a));
+        let counted = activity.and_then(|a| self.activity(keys.activities, a)).and_then(|first| keys.activities.counted(first, detail));
         Event { lead_id, occurred_at, activity, lead, by_other_id_form: lead.is_some() && self.last_by_other_form, counted }
     }
 }
@@ -336,8 +418,8 @@ fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
-/// A row read while the date layout is undecided: (row, id, time, activity).
-type HeldRow = (usize, Option<String>, Option<String>, Option<String>);
+/// A row read while the date layout is undecided: (row, id, time, activity, detail).
+type HeldRow = (usize, Option<String>, Option<String>, Option<String>, Option<String>);
 
 /// Rows kept back before the date layout is decided (an ISO date decides at once;
 /// day-first vs month-first waits for a day above 12, as reading the whole column would).
@@ -371,10 +453,14 @@ pub(crate) fn for_each_event(
             let table = read::read_table(path, csv, Some(&needed), notes)?;
             let ids = cells::text(&table, columns.lead_id)?;
             let activities = cells::text(&table, columns.activity)?;
+            let details = columns.detail.map(|detail| cells::text(&table, detail)).transpose()?;
             let times = cells::timestamps(&table, columns.occurred_at, dates, &csv.missing)?;
             let mut lookup = LeadLookup::new(keys.leads);
+            // No detail column read: a detail for every row, each None.
+            let mut details = details.iter().flat_map(|details| details.iter()).map(Some).chain(std::iter::repeat(None));
             for ((id, activity), time) in ids.iter().zip(activities.iter()).zip(times.values) {
-                take(lookup.event(keys, clean(id, &csv.missing), time, clean(activity, &csv.missing)));
+                let detail = details.next().flatten().and_then(|detail| clean(detail, &csv.missing));
+                take(lookup.event(keys, clean(id, &csv.missing), time, clean(activity, &csv.missing), detail));
             }
             Ok(EventsRead { rows: table.height(), layout: times.layout, marked_utc: times.marked_utc, footer: None })
         }
@@ -434,12 +520,16 @@ pub(crate) fn for_each_event_in(
     Ok(read)
 }
 
-fn needed_columns(columns: &EventColumnNames) -> [(String, String); 3] {
-    [
+fn needed_columns(columns: &EventColumnNames) -> Vec<(String, String)> {
+    let mut needed = vec![
         (columns.lead_id.to_string(), "the lead id of each event ([events] lead_id)".to_string()),
         (columns.occurred_at.to_string(), "the time of each event ([events] occurred_at)".to_string()),
         (columns.activity.to_string(), "the activity of each event ([events] activity)".to_string()),
-    ]
+    ];
+    if let Some(detail) = columns.detail {
+        needed.push((detail.to_string(), "what each event was about, which detail_contains filters on ([events] detail)".to_string()));
+    }
+    needed
 }
 
 /// Bytes per piece of an events CSV handed to a core (cut where a record ends).
@@ -459,8 +549,10 @@ struct RecordRule<'a> {
     delimiter: u8,
     /// The header's number of fields: every record must have as many.
     fields: usize,
-    /// Where the lead id, the time and the activity are in a record.
-    at: [usize; 3],
+    /// Where the lead id, the time, the activity and the detail (read only when a signal
+    /// filters on it: `has_detail`) are in a record.
+    at: [usize; 4],
+    has_detail: bool,
     encoding: Encoding,
     missing: MissingMarkers<'a>,
     dates: &'a DateRule<'a>,
@@ -512,17 +604,18 @@ enum Problem {
 impl RecordRule<'_> {
     /// The record's lead id, time and activity: decoded, trimmed, None when blank or a
     /// missing marker; and whether a cell was read as Latin-1 for want of UTF-8.
-    fn cells<'r>(&self, record: &'r csv::ByteRecord, scratch: &'r mut [String; 3]) -> Result<([Option<&'r str>; 3], bool), Problem> {
+    fn cells<'r>(&self, record: &'r csv::ByteRecord, scratch: &'r mut [String; 4]) -> Result<([Option<&'r str>; 4], bool), Problem> {
         if record.len() != self.fields {
             let text: Vec<&[u8]> = record.iter().collect();
             return Err(Problem::Ragged { fields: record.len(), text: crate::csv_lint::snippet(&text.join(&self.delimiter)) });
         }
         let mut latin1 = false;
-        let [id, time, activity] = scratch;
+        let [id, time, activity, detail] = scratch;
         let cells = [
             self.cell(record, 0, id, &mut latin1)?,
             self.cell(record, 1, time, &mut latin1)?,
             self.cell(record, 2, activity, &mut latin1)?,
+            if self.has_detail { self.cell(record, 3, detail, &mut latin1)? } else { None },
         ];
         Ok((cells, latin1))
     }
@@ -530,7 +623,7 @@ impl RecordRule<'_> {
     /// `cells` for a record of text without quotes: its fields lie between its
     /// delimiters, at `delimiters` (offsets into the record, in order).
     #[inline(always)]
-    fn plain_cells<'t>(&self, record: &'t str, delimiters: &[usize]) -> Result<[Option<&'t str>; 3], Problem> {
+    fn plain_cells<'t>(&self, record: &'t str, delimiters: &[usize]) -> Result<[Option<&'t str>; 4], Problem> {
         let fields = delimiters.len() + 1;
         if fields != self.fields {
             return Err(Problem::Ragged { fields, text: crate::csv_lint::snippet(record.as_bytes()) });
@@ -543,8 +636,9 @@ impl RecordRule<'_> {
         };
         // Written out, not `self.at.map(..)`: array map is a call per cell, and this runs
         // for three cells of every event.
-        let [id, time, activity] = self.at;
-        Ok([self.missing.clean(field(id)), self.missing.clean(field(time)), self.missing.clean(field(activity))])
+        let [id, time, activity, detail] = self.at;
+        let detail = if self.has_detail { self.missing.clean(field(detail)) } else { None };
+        Ok([self.missing.clean(field(id)), self.missing.clean(field(time)), self.missing.clean(field(activity)), detail])
     }
 
     fn cell<'r>(&self, record: &'r csv::ByteRecord, k: usize, scratch: &'r mut String, latin1: &mut bool) -> Result<Option<&'r str>, Problem> {
@@ -585,7 +679,7 @@ impl RecordRule<'_> {
     }
 
     fn column(&self, k: usize) -> &str {
-        [self.columns.lead_id, self.columns.occurred_at, self.columns.activity][k]
+        [self.columns.lead_id, self.columns.occurred_at, self.columns.activity, self.columns.detail.unwrap_or_default()][k]
     }
 
     /// The line a record placed by csv-core at `byte` of the file's text starts on (the
@@ -650,9 +744,9 @@ impl Progress {
     /// Hand on the held rows, their times read by `layout`.
     fn release(&mut self, layout: &DateLayout, rule: &RecordRule<'_>, lookup: &mut LeadLookup<'_>, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let mut last = LastDay::default();
-        for (row, id, time, activity) in self.held.drain(..) {
+        for (row, id, time, activity, detail) in self.held.drain(..) {
             let occurred_at = rule.time(layout, time.as_deref(), &mut last).map_err(|p| rule.error(p, At { row, line: 0 }))?;
-            take(lookup.event(rule.keys, id.as_deref(), occurred_at, activity.as_deref()));
+            take(lookup.event(rule.keys, id.as_deref(), occurred_at, activity.as_deref(), detail.as_deref()));
         }
         Ok(())
     }
@@ -696,7 +790,8 @@ fn stream_csv(
         columns,
         delimiter,
         fields: header.len(),
-        at: [index(columns.lead_id), index(columns.occurred_at), index(columns.activity)],
+        at: [index(columns.lead_id), index(columns.occurred_at), index(columns.activity), columns.detail.map_or(0, index)],
+        has_detail: columns.detail.is_some(),
         encoding: options.encoding,
         missing: MissingMarkers::new(&options.missing),
         dates,
@@ -760,7 +855,7 @@ fn read_in_order<R: std::io::Read>(
     take: &mut dyn FnMut(Event<'_>),
 ) -> Result<bool, DataError> {
     let mut record = csv::ByteRecord::new();
-    let mut scratch: [String; 3] = Default::default();
+    let mut scratch: [String; 4] = Default::default();
     let mut last_day = LastDay::default();
     let mut next_layout_check = progress.held.len() + LAYOUT_SAMPLE_ROWS;
     loop {
@@ -795,17 +890,17 @@ fn read_in_order<R: std::io::Read>(
         if latin1 {
             progress.warn_latin1(rule.path, at.row, notes);
         }
-        let [id, time, activity] = cells;
+        let [id, time, activity, detail] = cells;
         match &progress.layout {
             Some(layout) => {
                 let occurred_at = rule.time(layout, time, &mut last_day).map_err(|p| rule.error(p, at))?;
-                take(lookup.event(rule.keys, id, occurred_at, activity));
+                take(lookup.event(rule.keys, id, occurred_at, activity, detail));
             }
             None => {
                 if progress.first_time.is_none() {
                     progress.first_time = time.map(str::to_string);
                 }
-                progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string)));
+                progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string), detail.map(str::to_string)));
                 if progress.held.len() >= next_layout_check {
                     next_layout_check += LAYOUT_SAMPLE_ROWS;
                     if let Some(decided) = decisive_layout(rule.path, rule.columns.occurred_at, &progress.held)? {
@@ -883,7 +978,7 @@ impl Piece {
     fn parse_records(&mut self, bytes: &[u8], rule: &RecordRule<'_>, layout: &DateLayout, lookup: &mut LeadLookup<'_>) {
         let mut csv = records(rule.delimiter, false, bytes);
         let mut record = csv::ByteRecord::new();
-        let mut scratch: [String; 3] = Default::default();
+        let mut scratch: [String; 4] = Default::default();
         // A record's line, found only for one that stops the reading.
         let line_at = |record: &csv::ByteRecord| line_breaks_before(bytes, record.position().map_or(0, |p| p.byte()), true).map_or(0, |breaks| breaks + 1);
         loop {
@@ -950,17 +1045,17 @@ impl Piece {
     fn keep(
         &mut self,
         at: At,
-        cells: Result<([Option<&str>; 3], bool), Problem>,
+        cells: Result<([Option<&str>; 4], bool), Problem>,
         rule: &RecordRule<'_>,
         layout: &DateLayout,
         lookup: &mut LeadLookup<'_>,
     ) -> bool {
         match cells.and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1], &mut self.last_day)?, cells, latin1))) {
-            Ok((occurred_at, [id, _, activity], latin1)) => {
+            Ok((occurred_at, [id, _, activity, detail], latin1)) => {
                 if latin1 && self.latin1_row.is_none() {
                     self.latin1_row = Some(at.row);
                 }
-                let Event { lead, by_other_id_form, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity);
+                let Event { lead, by_other_id_form, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity, detail);
                 // A cell that was found is the key it was found by (`hand_on` gives that): only
                 // the others' text is kept (an id found by its other form too, for the note:
                 // that is how `hand_on` tells it). Most events copy nothing.
@@ -1163,7 +1258,7 @@ mod tests {
         CsvOptions { delimiter: None, decimal: Default::default(), encoding, sheet: None, missing: vec!["NULL".into()] }
     }
 
-    const NAMES: EventColumnNames<'static> = EventColumnNames { lead_id: "lead", occurred_at: "at", activity: "what" };
+    const NAMES: EventColumnNames<'static> = EventColumnNames { lead_id: "lead", occurred_at: "at", activity: "what", detail: None };
 
     /// Each event as handed on: lead id, time, activity, the lead's row, the activity's index.
     type Seen = Vec<(Option<String>, Option<i64>, Option<String>, Option<usize>, Option<usize>)>;
@@ -1172,7 +1267,7 @@ mod tests {
     fn with_keys<T>(read: impl FnOnce(&EventKeys<'_>) -> T) -> T {
         let ids: Vec<String> = (0..30).map(|k| format!("L{k}")).collect();
         let leads = LeadIndex::new(&ids, IdCase::Exact).unwrap();
-        let (activities, _) = number_activities([("visit", ()), ("demo", ()), ("web, inar", ())]);
+        let (activities, _) = number_activities([("visit", &[][..], ()), ("demo", &[][..], ()), ("web, inar", &[][..], ())]);
         read(&EventKeys { leads: &leads, activities: &activities })
     }
 
@@ -1281,7 +1376,7 @@ mod tests {
         let index = LeadIndex::new(&ids, IdCase::Exact).unwrap();
         // More activities than slots, some sharing a slot, some not counted, one blank.
         let names: Vec<String> = (0..150).map(|k| format!("activity_{k}{}", "x".repeat(k % 7))).chain(["".to_string(), "é".to_string()]).collect();
-        let (counted, _) = number_activities(names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(_, name)| (name.as_str(), ())));
+        let (counted, _) = number_activities(names.iter().enumerate().filter(|(k, _)| k % 3 != 0).map(|(_, name)| (name.as_str(), &[][..], ())));
         let mut lookup = LeadLookup::new(&index);
         for round in 0..3 {
             for (k, name) in names.iter().enumerate().filter(|(k, _)| (k + round) % 2 == 0 || round == 2) {
@@ -1302,8 +1397,68 @@ mod tests {
     }
 
     #[test]
+    fn an_activity_filtered_by_its_detail_is_numbered_by_the_texts_its_detail_holds() {
+        let (pricing, blog, both) = (["/pricing".to_string()], ["/blog".to_string()], ["/blog".to_string(), "/pricing".to_string()]);
+        let counting = [("visit", &pricing[..], 0), ("visit", &blog[..], 1), ("visit", &[][..], 2), ("demo", &[][..], 3), ("visit", &both[..], 4)];
+        let (numbers, counted_by) = number_activities(counting);
+        // "visit" tells "/pricing" (bit 0) and "/blog" (bit 1) apart: numbers 0 to 3; "demo" 4.
+        assert_eq!((numbers.number("visit"), numbers.number("demo")), (Some(0), Some(4)));
+        assert_eq!(numbers.iter().collect::<Vec<_>>(), [("visit", 0), ("demo", 4)]);
+        assert_eq!(counted_by, vec![vec![2], vec![0, 2, 4], vec![1, 2, 4], vec![0, 1, 2, 4], vec![3]]);
+        let visit = |detail: Option<&str>| numbers.counted(0, detail);
+        assert_eq!(visit(Some("acme.com/careers")), Some(0), "the unfiltered signal counts any page");
+        assert_eq!(visit(None), Some(0));
+        assert_eq!(visit(Some("acme.com/pricing?utm=x")), Some(1));
+        assert_eq!(visit(Some("acme.com/blog/post")), Some(2));
+        assert_eq!(visit(Some("acme.com/blog/pricing")), Some(3), "both texts");
+        assert_eq!(visit(Some("acme.com/PRICING")), Some(0), "case counts");
+        assert_eq!(numbers.counted(4, Some("/pricing")), Some(4), "an unfiltered activity has one number");
+        assert_eq!((0..5).map(|n| numbers.first(n)).collect::<Vec<_>>(), [0, 0, 0, 0, 4]);
+
+        // Filtered only: a page no signal asks for counts for none.
+        let (numbers, counted_by) = number_activities([("visit", &pricing[..], 0)]);
+        assert_eq!((numbers.counted(0, Some("/blog")), numbers.counted(0, None), numbers.counted(0, Some("/pricing"))), (None, None, Some(1)));
+        assert_eq!(counted_by, vec![vec![], vec![0]]);
+        assert_eq!(numbers.texts_never_held(&[true, false]), [("visit", "/pricing")]);
+        assert!(numbers.texts_never_held(&[false, true]).is_empty());
+        assert!(numbers.any_seen(0, &[false, true]) && !numbers.any_seen(0, &[false, false]));
+    }
+
+    #[test]
+    fn a_detail_column_is_read_in_order_and_in_pieces_alike() {
+        let pricing = ["/pricing".to_string()];
+        let ids: Vec<String> = (0..30).map(|k| format!("L{k}")).collect();
+        let leads = LeadIndex::new(&ids, IdCase::Exact).unwrap();
+        let (activities, _) = number_activities([("visit", &pricing[..], ())]);
+        let keys = EventKeys { leads: &leads, activities: &activities };
+        let names = EventColumnNames { detail: Some("page"), ..NAMES };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        let mut text = String::from("page,lead,at,what\n");
+        for k in 0..3000 {
+            // A quoted cell now and then: most pieces are read as plain lines, some by csv-core.
+            let page = if k % 50 == 3 { "\"https://a.com/pricing, plans\"" } else { ["https://a.com/pricing?x=1", "https://a.com/blog", "NULL"][k % 3] };
+            text.push_str(&format!("{page},L{},2024-01-{:02}T10:00:00,visit\n", k % 30, 1 + k % 28));
+        }
+        std::fs::write(&path, text).unwrap();
+        // Auto: every row held until the layout is decided, then handed on; ISO: at once.
+        let counted = |piece_bytes: usize, format: DateFormat| {
+            let mut counted = Vec::new();
+            let read = stream_csv(&path, &options(Encoding::Utf8), &names, &DateRule::configured(&format), &keys, &mut ReadNotes::default(), &mut |e: Event<'_>| counted.push(e.counted), piece_bytes);
+            assert_eq!(read.unwrap().rows, 3000);
+            counted
+        };
+        let held = counted(0, DateFormat::Auto);
+        assert_eq!(held[..4], [Some(1), None, None, Some(1)], "a missing marker holds nothing; a quoted cell is read whole");
+        assert_eq!(held.iter().flatten().count(), 1000 + 40);
+        for piece_bytes in [0, 200, 1 << 20] {
+            assert_eq!(counted(piece_bytes, DateFormat::Fixed(DateLayout::Iso)), held, "{piece_bytes}");
+        }
+    }
+
+    #[test]
     fn activities_are_numbered_in_first_mention_order_with_every_counter() {
-        let (numbers, counted_by) = number_activities([("demo", 0), ("visit", 0), ("demo", 1), ("demo", 1)]);
+        let (numbers, counted_by) = number_activities([("demo", &[][..], 0), ("visit", &[][..], 0), ("demo", &[][..], 1), ("demo", &[][..], 1)]);
         assert_eq!((numbers.number("demo"), numbers.number("visit"), numbers.number("web")), (Some(0), Some(1), None));
         assert_eq!(numbers.iter().collect::<Vec<_>>(), [("demo", 0), ("visit", 1)]);
         assert_eq!(counted_by, vec![vec![0, 1, 1], vec![0]]);

@@ -100,6 +100,10 @@ pub struct EventStats {
     pub blank: usize,
     /// Activities no signal counts, with their number of events (inside windows).
     pub unused_activities: BTreeMap<String, usize>,
+    /// Events inside windows of an activity signals count only by its detail
+    /// (`detail_contains`) whose detail none of their texts is in: not counted, by activity.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_details: BTreeMap<String, usize>,
     /// Those events by the month their lead was created in.
     #[serde(skip)]
     pub unused_by_month: BTreeMap<String, BTreeMap<i32, usize>>,
@@ -528,7 +532,7 @@ pub fn aggregate(
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events signals that count it.
     let (activity_index, counted_by) =
-        number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), k))));
+        number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), rule.detail_contains.as_slice(), k))));
     let (lead_index, mut columns) = index_and_sums(leads.ids, config.id_case, leads.id_rows.take(), events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
@@ -559,10 +563,12 @@ pub fn aggregate(
     // Per activity no signal counts, its events in windows by their lead's creation month
     // (what pairs a signal's activity that ends with one that begins; summed, its count).
     let mut unused: polars::prelude::PlHashMap<String, BTreeMap<i32, usize>> = Default::default();
+    // Per activity counted only by its detail, its events of other details (in windows).
+    let mut other_details: BTreeMap<String, usize> = BTreeMap::new();
     // Each lead's creation month, worked out once a lead at the first such event.
     let mut lead_months: Vec<i32> = Vec::new();
 
-    let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity };
+    let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity, detail: crate::event_stream::detail_column(spec.detail.as_deref(), events_signals.iter().copied()) };
     // Events at midnight on their lead's creation day and before it; whether any event of
     // the file has a time of day (then those are not dates without times).
     let (mut midnight_same_day, mut any_time_of_day) = (0usize, false);
@@ -594,7 +600,7 @@ pub fn aggregate(
             other_form.add(id, &leads.ids[lead]);
         }
         let last = match event.counted {
-            Some(index) => &mut last_of_counted[index],
+            Some(index) => &mut last_of_counted[keys.activities.first(index)],
             None => last_of_other.entry_ref(activity).or_insert((0, i64::MIN)),
         };
         // A placeholder time (9999-12-31) is no activity's last.
@@ -614,7 +620,7 @@ pub fn aggregate(
                     midnight_same_day += 1;
                 }
                 if let Some(index) = event.counted {
-                    at_creation[index].see_before(gap);
+                    at_creation[keys.activities.first(index)].see_before(gap);
                 }
             } else {
                 stats.after_window += 1;
@@ -634,6 +640,12 @@ pub fn aggregate(
             }
         }
         match event.counted {
+            None if keys.activities.number(activity).is_some() => match other_details.get_mut(activity) {
+                Some(n) => *n += 1,
+                None => {
+                    other_details.insert(activity.to_string(), 1);
+                }
+            },
             None => {
                 let by_month = unused.entry_ref(activity).or_default();
                 if lead_months.is_empty() {
@@ -643,7 +655,7 @@ pub fn aggregate(
             }
             Some(index) => {
                 stats.counted += 1;
-                at_creation[index].inside += 1;
+                at_creation[keys.activities.first(index)].inside += 1;
                 counted_leads[lead] = true;
                 repeats.see(lead, index, time);
                 for &k in &counted_by[index] {
@@ -657,16 +669,19 @@ pub fn aggregate(
     stats.layout = Some(read.layout);
     stats.marked_utc = read.marked_utc;
     stats.span_of_known_leads = bulk_span(&per_day, first_plausible_day);
+    stats.other_details = other_details;
     for (activity, by_month) in unused {
         stats.unused_activities.insert(activity.clone(), by_month.values().sum());
         stats.unused_by_month.insert(activity, by_month);
     }
+    // An activity no event has; one that has events, none of a detail a signal counts, is
+    // said by its texts below.
+    let mut missing: Vec<String> = activity_index.iter().filter(|&(a, first)| !activity_index.any_seen(first, &seen) && !last_of_other.contains_key(a)).map(|(a, _)| a.to_string()).collect();
     let names = keys.activities.names();
     let per_activity = last_of_counted.iter().zip(names).map(|(&last, name)| (name.to_string(), last)).chain(last_of_other);
     stats.running_on = running_on(per_activity.filter(|(_, (events, _))| *events > 0).collect());
 
     check_some_match(spec, &stats, leads.ids, sample_event.as_deref(), &case_only)?;
-    let mut missing: Vec<String> = activity_index.iter().filter(|&(_, index)| !seen[index]).map(|(a, _)| a.to_string()).collect();
     missing.sort();
     if !missing.is_empty() {
         notes.warnings.push(format!(
@@ -677,6 +692,16 @@ pub fn aggregate(
         ));
     }
     stats.missing_activities = missing;
+    if let Some(detail) = spec.detail.as_deref() {
+        let never: Vec<String> = activity_index.texts_never_held(&seen).iter().map(|(a, text)| format!("{a:?} holding {text:?}")).collect();
+        if !never.is_empty() {
+            notes.warnings.push(format!(
+                "{}: no event of {} that a signal counts has such a detail (column {detail:?}); check the text against the file's details (it must appear as written, case included)",
+                path.display(),
+                never.join(", ")
+            ));
+        }
+    }
     stats.decisions = decisions.map(|(_, tally)| tally);
     stats.by_other_id_form = other_form.count;
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {

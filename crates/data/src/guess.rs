@@ -107,6 +107,34 @@ pub struct EventsColumns {
     pub activity: String,
 }
 
+/// The names of an events column that says what each event was about (as words, by
+/// [`name_words`]): Marketo's `Primary Attribute Value`, GA4's `page_location`, a `Page
+/// URL`, a form's or an e-mail's name beside an activity type.
+const DETAIL_NAMES: [&str; 15] = [
+    "primary attribute value",
+    "page location",
+    "page url",
+    "page path",
+    "page title",
+    "page",
+    "url",
+    "web page",
+    "detail",
+    "details",
+    "subject",
+    "email subject",
+    "asset name",
+    "form name",
+    "campaign name",
+];
+
+/// The column of an events export that says what each event was about, by its name
+/// ([`DETAIL_NAMES`], the first in that order), other than the drafted three (`taken`).
+pub fn detail_column(names: &[String], taken: &[&str]) -> Option<String> {
+    let phrases: Vec<(String, &String)> = names.iter().filter(|n| !taken.contains(&n.as_str())).map(|n| (name_words(n).join(" "), n)).collect();
+    DETAIL_NAMES.iter().find_map(|named| phrases.iter().find(|(phrase, _)| phrase == named)).map(|(_, name)| (*name).clone())
+}
+
 /// An events export's columns by their names, each a different column: the lead's id
 /// (`Lead ID`, `leadId`, `Contact ID`, `Record ID`, `WhoId`; not the activity's own
 /// `Activity ID` or `marketoGUID`), then the time (`occurred_at`, `Timestamp`,
@@ -772,6 +800,19 @@ mod tests {
         for name in ["Company Name", "Campaign Name", "Email Domain", "email_domain_type", "Do Not Email", "Marketing emails opened", "Job Title", "title_seniority", "Lead Source", "Phone Calls Made", "Mobile App Installed", "Business Name", "Mobile", "IP Address", "Lead Number", "Mobile App"] {
             assert_eq!(personal_data(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn the_column_saying_what_an_event_was_about_is_found_by_its_name() {
+        let detail = |names: &[&str], taken: &[&str]| detail_column(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>(), taken);
+        let marketo = ["Lead ID", "Activity Date", "Activity Type", "Primary Attribute Value", "Campaign Name"];
+        assert_eq!(detail(&marketo, &["Lead ID", "Activity Date", "Activity Type"]).as_deref(), Some("Primary Attribute Value"), "before a campaign's name");
+        assert_eq!(detail(&["leadId", "activityDate", "activityTypeId", "primaryAttributeValue"], &[]).as_deref(), Some("primaryAttributeValue"));
+        assert_eq!(detail(&["user_id", "event_timestamp", "event_name", "page_location"], &[]).as_deref(), Some("page_location"));
+        // Salesforce's Subject is the activity when nothing else is: then it is no detail.
+        assert_eq!(detail(&["LeadId", "CreatedDate", "Subject"], &["LeadId", "CreatedDate", "Subject"]), None);
+        assert_eq!(detail(&["LeadId", "CreatedDate", "Type", "Subject"], &["LeadId", "CreatedDate", "Type"]).as_deref(), Some("Subject"));
+        assert_eq!(detail(&["lead_id", "occurred_at", "activity", "channel"], &[]), None);
     }
 
     #[test]

@@ -559,6 +559,58 @@ struct EventsLook {
     /// `[columns] events_key` to draft, with why: a column unique where filled (an e-mail
     /// some leads lack) the events name leads by, the id staying.
     events_key: Option<(String, String)>,
+    /// The column saying what each event was about (`[events] detail`), with, per activity,
+    /// its most frequent details (at most [`DETAIL_EXAMPLES`], most first) and how many
+    /// different ones it has.
+    detail: Option<(String, BTreeMap<String, (Vec<(String, usize)>, usize)>)>,
+}
+
+/// The details init shows per activity, for a `detail_contains` to be written from.
+const DETAIL_EXAMPLES: usize = 5;
+
+/// A detail as init shows it: a URL by its site's section, up to its path's first
+/// segment, without a query string or fragment (`https://a.com/blog/` for every post, a
+/// page visited from many campaigns as one page), which every such visit holds as
+/// written: a text for `detail_contains`.
+fn detail_shown(detail: &str) -> &str {
+    if !is_url(detail) {
+        return detail;
+    }
+    let page = detail.split(['?', '#']).next().unwrap_or(detail);
+    let path = page.find("://").map_or(Some(0), |scheme| page[scheme + 3..].find('/').map(|p| scheme + 3 + p));
+    match path.and_then(|path| page[path + 1..].find('/').map(|next| path + 1 + next + 1)) {
+        Some(section) => &page[..section],
+        None => page,
+    }
+}
+
+/// A URL, or a path alone.
+fn is_url(detail: &str) -> bool {
+    detail.contains("://") || detail.starts_with('/')
+}
+
+/// Per activity, its most frequent details ([`detail_shown`]) and how many different ones
+/// it has.
+fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColumn, missing: &[String]) -> BTreeMap<String, (Vec<(String, usize)>, usize)> {
+    let mut counts: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    for (activity, detail) in activities.iter().zip(details.iter()) {
+        if let (Some(activity), Some(detail)) = (clean(activity, missing), clean(detail, missing)) {
+            *counts.entry((activity, detail_shown(detail))).or_insert(0) += 1;
+        }
+    }
+    let mut by_activity: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for ((activity, detail), n) in counts {
+        by_activity.entry(activity.to_string()).or_default().push((detail.to_string(), n));
+    }
+    by_activity
+        .into_iter()
+        .map(|(activity, mut details)| {
+            let different = details.len();
+            details.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            details.truncate(DETAIL_EXAMPLES);
+            (activity, (details, different))
+        })
+        .collect()
 }
 
 /// The engagement window init drafts (`window_days`), in days.
@@ -626,6 +678,9 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
+    let detail = guess::detail_column(&names, &[&lead_id, &occurred, &activity])
+        .and_then(|column| Some((column.clone(), details_by_activity(&cells, &cells::text(&ev, &column).ok()?, &csv.missing))))
+        .filter(|(_, details)| !details.is_empty());
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);
     let times = cells::timestamps(&ev, &occurred, &cells::DateRule::configured(&drafted_format(occurred_serial)), &csv.missing).ok();
     let occurred_instants = times.as_ref().is_some_and(cells::Dates::are_instants);
@@ -663,7 +718,7 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case, occurred_instants })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case, occurred_instants, detail })
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -1199,6 +1254,9 @@ fn render_events(t: &mut String, ev: &EventsLook, won_without_events: Option<&st
     let _ = writeln!(t, "lead_id = {}", toml_str(&lead_id));
     let _ = writeln!(t, "occurred_at = {}", toml_str(&occurred));
     let _ = writeln!(t, "activity = {}", toml_str(&activity));
+    if let Some((detail, _)) = &ev.detail {
+        let _ = writeln!(t, "detail = {}   # GUESS: what each event was about (a page, a form); a signal with detail_contains = \"<text>\" counts only the events whose detail holds it", toml_str(detail));
+    }
     let _ = writeln!(t, "{}", if *occurred_serial { date_format_line(true) } else { "date_format = \"auto\"" });
     match &ev.starts_before {
         None => {
@@ -1233,7 +1291,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         }
         write_signal(t, p, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
     }
-    let Some(DraftedEvents { signals, left_out, .. }) = events else { return };
+    let Some(DraftedEvents { signals, left_out, details, .. }) = events else { return };
     for (DraftedActivity { name, spellings, activities }, leakage, part_time) in signals {
         let counted: usize = spellings.iter().map(|(_, n)| n).sum();
         let _ = match (activities, spellings.as_slice()) {
@@ -1260,6 +1318,23 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         }
         if let Some(reason) = part_time {
             let _ = writeln!(t, "# RECORDED PART OF THE TIME {}: {reason}", toml_str(name));
+        }
+        // An activity of several details (every page a "Visit Web Page"): what they are,
+        // for a signal of some of them.
+        if let Some((column, details)) = details {
+            for (activity, _) in spellings.iter().take(3) {
+                if let Some((most, different)) = details.get(*activity).filter(|(_, different)| *different > 1) {
+                    let shown: Vec<String> = most.iter().map(|(detail, n)| format!("{} {n}", toml_str(detail))).collect();
+                    let _ = writeln!(
+                        t,
+                        "# {} has {different} different {}{}: most {}. To count only some (a pricing page), copy the signal with detail_contains = \"<a text they hold>\"",
+                        toml_str(activity),
+                        toml_str(column),
+                        if most.iter().any(|(detail, _)| is_url(detail)) { " (URLs by their site's section)" } else { "" },
+                        shown.join(", ")
+                    );
+                }
+            }
         }
         let mut body = String::new();
         let _ = writeln!(body, "[[signals]]");
@@ -1298,6 +1373,8 @@ struct DraftedEvents<'a> {
     /// Activities not drafted: (an example, activities, events).
     left_out: Option<(&'a str, usize, usize)>,
     won_without: Option<String>,
+    /// The detail column and each activity's details (`EventsLook::detail`).
+    details: Option<(&'a str, &'a BTreeMap<String, (Vec<(String, usize)>, usize)>)>,
 }
 
 fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> DraftedEvents<'a> {
@@ -1322,7 +1399,7 @@ fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> Dr
     let activities: Vec<Vec<&str>> = drafted.iter().map(|d| d.spellings.iter().map(|(a, _)| *a).collect()).collect();
     let part_time = recorded_part_time(look, ev, &activities, &drafted.iter().map(bits).collect::<Vec<_>>(), judged);
     let signals = drafted.into_iter().zip(leakage).zip(part_time).map(|((d, leakage), part)| (d, leakage, part)).collect();
-    DraftedEvents { signals, left_out, won_without }
+    DraftedEvents { signals, left_out, won_without, details: ev.detail.as_ref().map(|(column, details)| (column.as_str(), details)) }
 }
 
 /// Per drafted signal (its activities' lead bits), why its activity looks recorded for only
@@ -1770,6 +1847,23 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_detail_is_shown_by_its_sites_section_as_every_visit_holds_it() {
+        for (detail, shown) in [
+            ("https://www.acme.com/pricing?utm_campaign=q3", "https://www.acme.com/pricing"),
+            ("https://www.acme.com/blog/pricing-models#top", "https://www.acme.com/blog/"),
+            ("https://www.acme.com/", "https://www.acme.com/"),
+            ("https://www.acme.com", "https://www.acme.com"),
+            ("/pricing/enterprise", "/pricing/"),
+            ("/pricing", "/pricing"),
+            ("Newsletter #3", "Newsletter #3"),
+            ("Demo Request Form 2", "Demo Request Form 2"),
+        ] {
+            assert_eq!(detail_shown(detail), shown, "{detail}");
+            assert!(detail.contains(shown), "a filter on it holds every such detail");
+        }
+    }
 
     #[test]
     fn old_open_leads_are_judged_lost_as_open_after_days_will() {

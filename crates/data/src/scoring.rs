@@ -323,7 +323,7 @@ fn sum_events(
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events features (index into `features`, and their rule) that count it.
     let (activity_index, counted_by) =
-        number_activities(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), (j, rule)))));
+        number_activities(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), rule.detail_contains.as_slice(), (j, rule)))));
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
@@ -333,7 +333,10 @@ fn sum_events(
     let mut covered = crate::events::DaysCovered::of_windows(created, window);
     let mut take = |event: Event<'_>| {
         let Some(index) = event.counted else {
-            *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
+            // An activity the model counts, of a detail no signal filters it to, is no unknown one.
+            if event.activity.is_none_or(|a| keys.activities.number(a).is_none()) {
+                *unknown_activities.entry(event.activity.unwrap_or("").to_string()).or_default() += 1;
+            }
             return;
         };
         let Some(row) = event.lead else {
@@ -365,7 +368,8 @@ fn sum_events(
         outside_window += usize::from(!counted);
     };
     let occurred_format = recorded(&columns.occurred_at_format);
-    let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity };
+    let detail = crate::event_stream::detail_column(columns.detail.as_deref(), events_rules().map(|(_, rule)| rule));
+    let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity, detail };
     match for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take) {
         // A day without activity (a header naming the columns, checked as it was read, and
         // no row): no lead's events count, said; the leads still score on what they are.

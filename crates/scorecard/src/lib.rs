@@ -44,10 +44,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// (`inputs.starts_before_seconds`); version 5: ids matched ignoring case
 /// (`inputs.id_case`); version 6: events matched by another leads column than the id
 /// (`inputs.events_key_column`); version 7: times read on a time zone's wall clock
-/// (`inputs.time_zone`). A reader of an older version would misread each (an exact match
+/// (`inputs.time_zone`); version 8: events recipes filtered by the events' detail
+/// (`detail_contains`). A reader of an older version would misread each (an exact match
 /// of the level alone; events from creation only; ids as written; events by the id;
-/// instants as UTC), so such a model is written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 7;
+/// instants as UTC; every event of an activity), so such a model is written as the version it needs and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 8;
 
 #[cfg(test)]
 mod tests {
@@ -171,8 +172,14 @@ mod tests {
         // Instants moved onto a time zone's wall clock need version 7.
         m.inputs = Some(Inputs { window_days: Some(30), time_zone: Some(crate::TimeZone::named("Europe/Berlin").unwrap()), ..Default::default() });
         needs(&mut m, 7, "schema_version 6, but its times are read on a time zone's wall clock (inputs.time_zone), which needs schema_version 7: a reader of version 6 would read instants as UTC");
-        m.schema_version = 8;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 7"));
+        // An events recipe filtered by the events' detail needs version 8 (a reader of 7
+        // would count every event of the activity).
+        let plain = m.signals[0].recipe.take();
+        m.signals[0].recipe = Some(Recipe::Events(EventsRule { activities: vec!["Visit Web Page".into()], detail_contains: vec!["/pricing".into()], cap: None, scale: 1.0, decay: Decay::None }));
+        needs(&mut m, 8, "schema_version 7, but an events recipe counts only events whose detail holds a text (detail_contains), which needs schema_version 8: a reader of version 7 would count every event of the activity, whatever its detail");
+        m.signals[0].recipe = plain;
+        m.schema_version = 9;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 8"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
         m.schema_version = 7;
         let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();
@@ -237,7 +244,7 @@ mod recipe_tests {
                 signal("title=vp", Axis::Fit, 20, Recipe::Level { column: "title".into(), value: "VP".into(), separator: None, spellings: vec![] }),
                 signal("size=[50,500)", Axis::Fit, 10, Recipe::Bin { number: number("employees"), min: 50.0, max: Some(500.0) }),
                 signal("domain_competitor", Axis::Fit, -100, Recipe::Flag { column: "domain".into(), equals: vec!["competitor".into()] }),
-                signal("pricing_page", Axis::Engagement, 25, Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(3.0), scale: 1.0, decay: Decay::Standard })),
+                signal("pricing_page", Axis::Engagement, 25, Recipe::Events(EventsRule { activities: vec!["pricing".into()], detail_contains: Vec::new(), cap: Some(3.0), scale: 1.0, decay: Decay::Standard })),
             ],
             base_points: 0,
             group_caps: vec![],
@@ -260,7 +267,7 @@ mod recipe_tests {
         RawLead {
             cells: [("title", title), ("employees", employees), ("domain", domain)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             created_at: Some(created),
-            events: pricing_days.iter().map(|d| RawEvent { occurred_at: created + d * day, activity: "pricing".into() }).collect(),
+            events: pricing_days.iter().map(|d| RawEvent { occurred_at: created + d * day, activity: "pricing".into(), detail: None }).collect(),
         }
     }
 
@@ -338,8 +345,15 @@ mod recipe_tests {
         assert!(text.contains("\"spellings\":[\"Software\",\"SOFTWARE\"]"), "{text}");
         assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), spelled);
         // An events rule: decayed weights summed, capped, scaled.
-        let events = EventsRule { activities: vec!["a".into()], cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
-        assert!(events.counts("a") && !events.counts("b"));
+        let events = EventsRule { activities: vec!["a".into()], detail_contains: Vec::new(), cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
+        assert!(events.counts("a", None) && events.counts("a", Some("x")) && !events.counts("b", None));
+        // Filtered by the detail: only an event whose detail holds a text counts (case counts).
+        let filtered = EventsRule { detail_contains: vec!["/pricing".into(), "/plans".into()], ..events.clone() };
+        assert!(filtered.counts("a", Some("acme.com/plans?x=1")) && filtered.counts("a", Some("/pricing")));
+        assert!(!filtered.counts("a", Some("acme.com/PRICING")) && !filtered.counts("a", None) && !filtered.counts("b", Some("/pricing")));
+        let text = serde_json::to_string(&Recipe::Events(filtered.clone())).unwrap();
+        assert!(text.contains("\"detail_contains\":[\"/pricing\",\"/plans\"]"), "{text}");
+        assert!(!serde_json::to_string(&Recipe::Events(events.clone())).unwrap().contains("detail_contains"), "unfiltered: written as before");
         assert_eq!((events.weight(3.0), events.weight(45.0), events.finish(1.0), events.finish(9.0)), (1.0, 0.6, 2.0, 3.0));
     }
 }

@@ -235,7 +235,8 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 7 when instants are moved onto a
+    /// The oldest model file version that holds this model: 8 when an events recipe filters
+    /// on the events' detail (`detail_contains`), 7 when instants are moved onto a
     /// time zone's wall clock (`inputs.time_zone`), 6 when the events name leads by
     /// another column than the id, 5 when ids are matched ignoring
     /// case (`inputs.id_case`), 4 when the engagement window
@@ -255,7 +256,10 @@ impl Model {
             _ => None,
         });
         const EXACT: &str = "would take it for an exact match of the level alone";
-        if self.inputs.as_ref().is_some_and(|i| i.time_zone.is_some()) {
+        let filtered = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Events(rule)) if !rule.detail_contains.is_empty()));
+        if filtered {
+            (8, "an events recipe counts only events whose detail holds a text (detail_contains)", "would count every event of the activity, whatever its detail")
+        } else if self.inputs.as_ref().is_some_and(|i| i.time_zone.is_some()) {
             (7, "its times are read on a time zone's wall clock (inputs.time_zone)", "would read instants as UTC and shift every window by the zone's offset")
         } else if self.inputs.as_ref().is_some_and(|i| i.events_key_column.is_some()) {
             (6, "the events name leads by another column than the id (inputs.events_key_column)", "would match the events to the ids and lose them")

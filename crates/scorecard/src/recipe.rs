@@ -57,6 +57,10 @@ pub struct EventColumns {
     /// How the event times were written in the training data (None in older model files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at_format: Option<DateLayout>,
+    /// `[events] detail`: what each event was about (the page, the e-mail, the form),
+    /// which an events recipe may filter on ([`EventsRule::detail_contains`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Inputs {
@@ -253,11 +257,16 @@ pub enum Recipe {
     Events(EventsRule),
 }
 
-/// Events of these activities inside the window, each weighted by its age
-/// (days before the window's end), summed, capped at `cap`, times `scale`.
+/// Events of these activities inside the window (with `detail_contains`, only those
+/// whose detail holds one of its texts), each weighted by its age (days before the
+/// window's end), summed, capped at `cap`, times `scale`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventsRule {
     pub activities: Vec<String>,
+    /// Texts one of which the event's detail (`EventColumns::detail`, trimmed) must hold,
+    /// as written (case counts): a page view of a URL holding "/pricing". Empty: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detail_contains: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<f64>,
     pub scale: f64,
@@ -265,9 +274,15 @@ pub struct EventsRule {
 }
 
 impl EventsRule {
-    /// Whether an event of `activity` counts toward this feature.
-    pub fn counts(&self, activity: &str) -> bool {
-        self.activities.iter().any(|a| a == activity)
+    /// Whether an event of `activity` with `detail` (trimmed; None when blank) counts
+    /// toward this feature.
+    pub fn counts(&self, activity: &str, detail: Option<&str>) -> bool {
+        self.activities.iter().any(|a| a == activity) && self.detail_holds(detail)
+    }
+
+    /// Whether an event's `detail` passes `detail_contains` (always, when it is empty).
+    pub fn detail_holds(&self, detail: Option<&str>) -> bool {
+        self.detail_contains.is_empty() || detail.is_some_and(|d| self.detail_contains.iter().any(|text| d.contains(text.as_str())))
     }
 
     /// What one counted event adds, `age_days` before the window's end.
@@ -365,6 +380,8 @@ pub struct RawEvent {
     /// Seconds since 1970-01-01 (same clock as `RawLead::created_at`).
     pub occurred_at: i64,
     pub activity: String,
+    /// What the event was about (`[events] detail`), None when blank or not read.
+    pub detail: Option<String>,
 }
 
 /// One lead as production sees it: its cells by column name, creation time and events.
@@ -462,7 +479,7 @@ impl Recipe {
                 let total = lead
                     .events
                     .iter()
-                    .filter(|e| window.contains(created, e.occurred_at) && rule.counts(&e.activity))
+                    .filter(|e| window.contains(created, e.occurred_at) && rule.counts(&e.activity, e.detail.as_deref()))
                     .fold(0.0, |total, e| total + rule.weight(window.age_days(created, e.occurred_at)));
                 Ok(rule.finish(total))
             }

@@ -124,6 +124,16 @@ impl Dialect {
     /// `expr` with its ASCII letters in lower case and no other changed, as
     /// [`crate::IdCase::key`] folds an id: SQLite's `lower` does just that; elsewhere
     /// `lower` folds every letter, `TRANSLATE` only those named.
+    /// Whether text `haystack` holds `needle` (both text expressions; NULL when either is),
+    /// as Rust's `str::contains`: bytes compared as written, case included.
+    pub(crate) fn contains(self, haystack: &str, needle: &str) -> String {
+        match self {
+            Dialect::Ansi | Dialect::Snowflake => format!("POSITION({needle} IN {haystack}) > 0"),
+            Dialect::Duckdb | Dialect::Postgres | Dialect::Bigquery => format!("STRPOS({haystack}, {needle}) > 0"),
+            Dialect::Sqlite | Dialect::Spark => format!("INSTR({haystack}, {needle}) > 0"),
+        }
+    }
+
     pub(crate) fn ascii_lower(self, expr: &str) -> String {
         match self {
             Dialect::Sqlite => format!("lower({expr})"),
@@ -797,7 +807,11 @@ impl<'a> Query<'a> {
     pub(crate) fn events_clean(&self, sql: &mut String, events_table: &str, cells: EventCells) -> Result<(), ExportError> {
         let d = self.d;
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
-        let columns = [ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
+        // The detail, read when a signal filters on it (cleaned: a missing marker holds nothing).
+        let detail = ev.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| !rule.detail_contains.is_empty()));
+        let mut columns = vec![ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
+        columns.extend(detail);
+        let detail = detail.map(|d| format!(", {} AS detail", self.clean(d))).unwrap_or_default();
         let _ = writeln!(sql, ", {}", self.text_cte("events_text", events_table, &columns));
         let occurred = self.clock.as_ref().and_then(|c| c.occurred.as_ref()).map(|layout| Instants { column: &ev.occurred_at, layout, read_when: None });
         let from = self.on_clock(sql, "events_text", &columns, &occurred.into_iter().collect::<Vec<_>>())?;
@@ -805,7 +819,7 @@ impl<'a> Query<'a> {
             let time = d.date_iso(&self.clean(&ev.occurred_at), ev.occurred_at_format.as_ref())?;
             let _ = writeln!(
                 sql,
-                ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity\n  FROM {from}{}\n)",
+                ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity{detail}\n  FROM {from}{}\n)",
                 self.id_key(&self.clean(&ev.lead_id)),
                 d.epoch(&time),
                 d.timestamp(&time),
@@ -816,7 +830,7 @@ impl<'a> Query<'a> {
         }
         let _ = writeln!(
             sql,
-            ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity\n  FROM {from}{}\n)",
+            ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity{detail}\n  FROM {from}{}\n)",
             self.id_key(&self.q(&ev.lead_id)),
             d.date_epoch(&self.q(&ev.occurred_at), ev.occurred_at_format.as_ref())?,
             self.q(&ev.activity),
@@ -858,7 +872,11 @@ impl<'a> Query<'a> {
                     format!("CASE {steps}ELSE {} END", w(tail))
                 }
             };
-            let sum = format!("SUM(CASE WHEN e.activity IN ({list}) THEN {weight} ELSE 0 END)");
+            let detail = match rule.detail_contains.as_slice() {
+                [] => String::new(),
+                texts => format!(" AND ({})", texts.iter().map(|t| d.contains("e.detail", &d.string(t))).collect::<Vec<_>>().join(" OR ")),
+            };
+            let sum = format!("SUM(CASE WHEN e.activity IN ({list}){detail} THEN {weight} ELSE 0 END)");
             sums.push(match unit {
                 None => format!("    {sum} AS e{j}"),
                 Some(1) => format!("    CAST({sum} AS {}) AS e{j}", d.real_type()),

@@ -313,7 +313,7 @@ mod tests {
             decimal: Default::default(),
             window_days: Some(10),
             starts_before_seconds: None,
-            event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None }),
+            event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None, detail: None }),
             id_case: Default::default(),
             events_key_column: None,
             time_zone: None,
@@ -323,7 +323,7 @@ mod tests {
     fn features() -> Vec<(String, Recipe)> {
         vec![
             (format!("title={LEVEL}"), Recipe::Level { column: "title".into(), value: LEVEL.into(), separator: None, spellings: vec![] }),
-            ("pricing".into(), Recipe::Events(EventsRule { activities: vec!["pricing".into()], cap: Some(2.0), scale: 1.0, decay: Decay::Standard })),
+            ("pricing".into(), Recipe::Events(EventsRule { activities: vec!["pricing".into()], detail_contains: Vec::new(), cap: Some(2.0), scale: 1.0, decay: Decay::Standard })),
         ]
     }
 
