@@ -1466,7 +1466,7 @@ fn init_takes_the_column_the_events_name_leads_by_for_the_id() {
 /// `Primary Attribute Value`, and above each activity of several details what they are,
 /// URLs by their site's section (the pricing page among them, a text every visit of it
 /// holds). The draft validates and runs; a signal of the pricing page written from it,
-/// `detail_contains = "https://www.acme.com/pricing"`, counts the sample's pricing visits.
+/// `detail_contains = "acme.com/pricing"`, counts the sample's pricing visits.
 #[test]
 fn init_drafts_the_detail_column_of_a_marketo_export() {
     let dir = tempfile::tempdir().unwrap();
@@ -1475,12 +1475,12 @@ fn init_drafts_the_detail_column_of_a_marketo_export() {
     marketo_events(&d.join("activities.csv"));
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "activities.csv"], "mqlcal.toml");
     assert!(draft.contains("activity = \"Activity Type\"\ndetail = \"Primary Attribute Value\"   # GUESS: what each event was about"), "{draft}");
-    let visits = "# \"Visit Web Page\" has 3 different \"Primary Attribute Value\" (URLs by their site's section): most \"https://www.acme.com/blog/\" 133615, \"https://www.acme.com/careers\" 39067, \"https://www.acme.com/pricing\" 12601.";
+    let visits = "# \"Visit Web Page\" has 3 different \"Primary Attribute Value\" (URLs by their site's section): most \"acme.com/blog/\" 133615, \"acme.com/careers\" 39067, \"acme.com/pricing\" 12601.";
     assert!(draft.contains(visits), "{draft}");
     assert!(draft.contains("# \"Fill Out Form\" has 28 different \"Primary Attribute Value\": most"), "{draft}");
     run_job(d, "mqlcal.toml");
     // The pricing page, as the analyst would write it from the draft.
-    let pricing = "\n[[signals]]\nname = \"pricing\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = \"Visit Web Page\"\ndetail_contains = \"https://www.acme.com/pricing\"\ncap = 3\n";
+    let pricing = "\n[[signals]]\nname = \"pricing\"\naxis = \"engagement\"\nkind = \"events\"\nactivity = \"Visit Web Page\"\ndetail_contains = \"acme.com/pricing\"\ncap = 3\n";
     write(d, "pricing.toml", format!("{draft}{pricing}"));
     let (code, _, err) = run_in(d, &["features", "--config", "pricing.toml", "-o", "features.csv"]);
     assert_eq!(code, 0, "{err}");

@@ -58,7 +58,7 @@ fn recipes_reproduce_the_ingest_on_every_sample_lead() {
     let mut events: HashMap<String, Vec<RawEvent>> = HashMap::new();
     for line in std::fs::read_to_string(root.join("events.csv")).unwrap().lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
-        events.entry(cells[0].to_string()).or_default().push(RawEvent { occurred_at: seconds(cells[1]), activity: cells[2].to_string() });
+        events.entry(cells[0].to_string()).or_default().push(RawEvent { occurred_at: seconds(cells[1]), activity: cells[2].to_string(), detail: None });
     }
     let leads_text = std::fs::read_to_string(root.join("leads.csv")).unwrap();
     let mut lines = leads_text.lines();

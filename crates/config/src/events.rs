@@ -62,7 +62,7 @@ pub(crate) fn check_events(files: Option<&FileList>, raw: Option<&RawEvents>, ba
                     .unwrap_or_else(|| "activity".into()),
                 detail: match e.and_then(|e| e.detail.as_deref()) {
                     Some(d) if d.trim().is_empty() => {
-                        return Err("[events] detail = \"\": expected the events column that says what each event was about (the page, the e-mail), or remove the key".into())
+                        return Err(format!("[events] detail = {d:?}: expected the events column that says what each event was about (the page, the e-mail), or remove the key"))
                     }
                     d => d.map(str::to_string),
                 },

@@ -72,42 +72,23 @@ pub(crate) fn check_signals(raw: Vec<RawSignal>, have_events: bool) -> Result<Ve
     Ok(signals)
 }
 
-/// The most distinct `detail_contains` texts the signals counting one activity may list:
-/// an event is told apart by which of them its detail holds, one of 2^n kinds.
-pub const MAX_DETAIL_TEXTS_PER_ACTIVITY: usize = 10;
-
-/// `detail_contains` needs `[events] detail`, and the signals counting one activity list
-/// at most [`MAX_DETAIL_TEXTS_PER_ACTIVITY`] texts between them.
+/// `detail_contains` needs `[events] detail`; its texts as
+/// [`mqlcal_scorecard::detail_texts_problem`] wants them.
 pub(crate) fn check_details(signals: &[Signal], events: Option<&crate::EventsSpec>) -> Result<(), String> {
-    let mut texts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for signal in signals {
-        let SignalSource::Events { activities, detail_contains, .. } = &signal.source else { continue };
-        if detail_contains.is_empty() {
-            continue;
-        }
-        if events.is_some_and(|e| e.detail.is_none()) {
-            return Err(format!(
-                "signal {:?}: detail_contains needs the events column that says what each event was about: set [events] detail (Marketo's \"Primary Attribute Value\", a page view's URL column)",
-                signal.name
-            ));
-        }
-        for activity in activities {
-            let listed = texts.entry(activity.as_str()).or_default();
-            for text in detail_contains {
-                if !listed.contains(&text.as_str()) {
-                    listed.push(text);
-                }
-            }
-            if listed.len() > MAX_DETAIL_TEXTS_PER_ACTIVITY {
-                return Err(format!(
-                    "signal {:?}: the signals counting activity {activity:?} list {} detail_contains texts between them, more than {MAX_DETAIL_TEXTS_PER_ACTIVITY}: group pages under a shorter text they share (\"/pricing\" for every pricing page)",
-                    signal.name,
-                    listed.len()
-                ));
-            }
-        }
+    let filtered = || signals.iter().filter_map(|s| match &s.source {
+        SignalSource::Events { activities, detail_contains, .. } if !detail_contains.is_empty() => Some((s, activities.as_slice(), detail_contains.as_slice())),
+        _ => None,
+    });
+    if let Some((signal, ..)) = filtered().next().filter(|_| events.is_some_and(|e| e.detail.is_none())) {
+        return Err(format!(
+            "signal {:?}: detail_contains needs the events column that says what each event was about: set [events] detail (Marketo's \"Primary Attribute Value\", a page view's URL column)",
+            signal.name
+        ));
     }
-    Ok(())
+    match mqlcal_scorecard::detail_texts_problem(filtered().map(|(_, activities, texts)| (activities, texts))) {
+        Some(problem) => Err(format!("[[signals]]: {problem}")),
+        None => Ok(()),
+    }
 }
 
 /// No level's other spelling is a `[input] missing` marker: a cell written so is read as
@@ -430,11 +411,8 @@ impl RawSignal {
         if self.detail_contains.is_some() && detail_contains.is_empty() {
             return Err(format!("{at}: detail_contains = []: list the texts an event's detail must hold (one is enough), or remove the key"));
         }
-        // A detail cell is trimmed: a text with spaces at an end may never be found in it.
-        if let Some(text) = detail_contains.iter().find(|t| t.trim().is_empty() || t.trim() != t.as_str()) {
-            return Err(format!(
-                "{at}: detail_contains holds {text:?}: expected a text without spaces at either end, as the detail cell is read trimmed (\"/pricing\", say)"
-            ));
+        if let Some(problem) = mqlcal_scorecard::detail_texts_problem([(activities.as_slice(), detail_contains.as_slice())]) {
+            return Err(format!("{at}: {problem}"));
         }
         Ok(SignalSource::Events {
             activities,

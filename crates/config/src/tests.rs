@@ -381,7 +381,7 @@ fn events_are_filtered_by_their_detail_when_the_column_is_named() {
         (filtered("detail_contains = \"\""), "detail_contains holds \"\""),
         (filtered("detail_contains = []"), "detail_contains = []: list the texts"),
         (filtered(&format!("detail_contains = [{}]", many.join(", "))), "list 11 detail_contains texts between them, more than 10"),
-        (with_detail.replace("detail = \"Primary Attribute Value\"", "detail = \" \""), "[events] detail = \"\": expected the events column"),
+        (with_detail.replace("detail = \"Primary Attribute Value\"", "detail = \" \""), "[events] detail = \" \": expected the events column"),
         (MINIMAL.replace("column = \"title\"", "column = \"title\"\ndetail_contains = \"x\""), "`detail_contains` does not apply to kind = \"categorical\""),
     ] {
         let e = load(&text).unwrap_err().to_string();

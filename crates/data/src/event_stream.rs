@@ -112,18 +112,59 @@ impl<'a> ActivityNumbers<'a> {
         self.names.iter().enumerate().filter(|&(number, _)| self.firsts[number] == number).map(|(number, &name)| (name, number))
     }
 
-    /// Whether an event of the activity numbered from `first` was `seen` (by number).
-    pub(crate) fn any_seen(&self, first: usize, seen: &[bool]) -> bool {
-        (first..first + (1 << self.texts[first].len())).any(|number| seen[number])
+    /// Whether some activity is told apart by its detail.
+    fn any_filtered(&self) -> bool {
+        self.texts.iter().any(|texts| !texts.is_empty())
+    }
+}
+
+/// Which of the counted activities' events were read: by number, and, by an activity's
+/// first number, those of a detail no signal counts (an activity filtered by its detail
+/// has events though none counts).
+pub(crate) struct ActivitiesSeen {
+    counted: Vec<bool>,
+    other_detail: Vec<bool>,
+    /// Some activity is filtered by its detail (else an uncounted event is of no counted activity).
+    filtered: bool,
+}
+
+impl ActivitiesSeen {
+    pub(crate) fn new(numbers: &ActivityNumbers<'_>) -> ActivitiesSeen {
+        ActivitiesSeen { counted: vec![false; numbers.names.len()], other_detail: vec![false; numbers.names.len()], filtered: numbers.any_filtered() }
     }
 
-    /// Each activity's detail texts no event `seen` (by number) held.
-    pub(crate) fn texts_never_held(&self, seen: &[bool]) -> Vec<(&'a str, &'a str)> {
+    /// An event read: its number, or its activity when it counts for none.
+    #[inline]
+    pub(crate) fn see(&mut self, numbers: &ActivityNumbers<'_>, counted: Option<usize>, activity: Option<&str>) {
+        match counted {
+            Some(number) => self.counted[number] = true,
+            None if self.filtered => {
+                if let Some(first) = activity.and_then(|a| numbers.number(a)) {
+                    self.other_detail[first] = true;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Whether an event of the activity numbered from `first` was read, of any detail.
+    fn occurs(&self, numbers: &ActivityNumbers<'_>, first: usize) -> bool {
+        self.other_detail[first] || (first..first + (1 << numbers.texts[first].len())).any(|number| self.counted[number])
+    }
+
+    /// The counted activities no event has.
+    pub(crate) fn missing<'a>(&self, numbers: &ActivityNumbers<'a>) -> Vec<&'a str> {
+        numbers.iter().filter(|&(_, first)| !self.occurs(numbers, first)).map(|(activity, _)| activity).collect()
+    }
+
+    /// Of the activities some event has, each detail text no event's detail held:
+    /// (activity, text).
+    pub(crate) fn texts_never_held<'a>(&self, numbers: &ActivityNumbers<'a>) -> Vec<(&'a str, &'a str)> {
         let mut never = Vec::new();
-        for (activity, first) in self.iter() {
-            let texts = &self.texts[first];
+        for (activity, first) in numbers.iter().filter(|&(_, first)| self.occurs(numbers, first)) {
+            let texts = &numbers.texts[first];
             for (k, text) in texts.iter().enumerate() {
-                if !(first..first + (1 << texts.len())).any(|number| (number - first) & (1 << k) != 0 && seen[number]) {
+                if !(first..first + (1 << texts.len())).any(|number| (number - first) & (1 << k) != 0 && self.counted[number]) {
                     never.push((activity, *text));
                 }
             }
@@ -1419,9 +1460,14 @@ mod tests {
         let (numbers, counted_by) = number_activities([("visit", &pricing[..], 0)]);
         assert_eq!((numbers.counted(0, Some("/blog")), numbers.counted(0, None), numbers.counted(0, Some("/pricing"))), (None, None, Some(1)));
         assert_eq!(counted_by, vec![vec![], vec![0]]);
-        assert_eq!(numbers.texts_never_held(&[true, false]), [("visit", "/pricing")]);
-        assert!(numbers.texts_never_held(&[false, true]).is_empty());
-        assert!(numbers.any_seen(0, &[false, true]) && !numbers.any_seen(0, &[false, false]));
+        // What was seen: nothing (missing), only other pages (the text never held), a pricing page.
+        let mut seen = ActivitiesSeen::new(&numbers);
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec!["visit"], vec![]));
+        seen.see(&numbers, None, Some("visit"));
+        seen.see(&numbers, None, Some("demo"));
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec![], vec![("visit", "/pricing")]));
+        seen.see(&numbers, Some(1), Some("visit"));
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec![], vec![]));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event_in, ActivitiesSeen, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::id_forms;
 use crate::DataError;
@@ -532,7 +532,7 @@ pub fn aggregate(
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events signals that count it.
     let (activity_index, counted_by) =
-        number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.activities.iter().map(move |a| (a.as_str(), rule.detail_contains.as_slice(), k))));
+        number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.distinct_activities().map(move |a| (a, rule.detail_contains.as_slice(), k))));
     let (lead_index, mut columns) = index_and_sums(leads.ids, config.id_case, leads.id_rows.take(), events_signals.len(), path)?;
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
@@ -543,7 +543,7 @@ pub fn aggregate(
     let mut other_form = id_forms::OtherFormMatches::default();
     let mut case_only = id_forms::CaseOnlyMatches::default();
     // Which counted activities occur at all in the file.
-    let mut seen = vec![false; counted_by.len()];
+    let mut seen = ActivitiesSeen::new(&activity_index);
     let mut repeats = RepeatCheck::new(leads.ids.len());
     let late_after = leads.created_at.iter().flatten().max().map(|last| last.saturating_add(LATE_EVENT_DAYS * 86_400));
     // The known leads' events a day, over the plausible dates (a 1970 "null" or a 9999
@@ -581,9 +581,7 @@ pub fn aggregate(
                 _ => stats.latest_by_last_lead = Some(stats.latest_by_last_lead.map_or(time, |l: i64| l.max(time))),
             }
         }
-        if let Some(index) = event.counted {
-            seen[index] = true;
-        }
+        seen.see(keys.activities, event.counted, event.activity);
         let (Some(id), Some(activity), Some(time)) = (event.lead_id, event.activity, event.occurred_at) else {
             stats.blank += 1;
             return;
@@ -676,7 +674,14 @@ pub fn aggregate(
     }
     // An activity no event has; one that has events, none of a detail a signal counts, is
     // said by its texts below.
-    let mut missing: Vec<String> = activity_index.iter().filter(|&(a, first)| !activity_index.any_seen(first, &seen) && !last_of_other.contains_key(a)).map(|(a, _)| a.to_string()).collect();
+    let mut missing: Vec<String> = seen.missing(&activity_index).into_iter().map(str::to_string).collect();
+    // A filtered activity's events of other details are its own too (one activity, once).
+    for (activity, first) in activity_index.iter() {
+        if let Some((events, last)) = last_of_other.remove(activity) {
+            let merged = &mut last_of_counted[first];
+            *merged = (merged.0 + events, merged.1.max(last));
+        }
+    }
     let names = keys.activities.names();
     let per_activity = last_of_counted.iter().zip(names).map(|(&last, name)| (name.to_string(), last)).chain(last_of_other);
     stats.running_on = running_on(per_activity.filter(|(_, (events, _))| *events > 0).collect());
@@ -692,16 +697,7 @@ pub fn aggregate(
         ));
     }
     stats.missing_activities = missing;
-    if let Some(detail) = spec.detail.as_deref() {
-        let never: Vec<String> = activity_index.texts_never_held(&seen).iter().map(|(a, text)| format!("{a:?} holding {text:?}")).collect();
-        if !never.is_empty() {
-            notes.warnings.push(format!(
-                "{}: no event of {} that a signal counts has such a detail (column {detail:?}); check the text against the file's details (it must appear as written, case included)",
-                path.display(),
-                never.join(", ")
-            ));
-        }
-    }
+    notes.warnings.extend(details_never_held(path, spec.detail.as_deref(), &seen.texts_never_held(&activity_index)));
     stats.decisions = decisions.map(|(_, tally)| tally);
     stats.by_other_id_form = other_form.count;
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {
@@ -944,6 +940,20 @@ fn check_some_match(
         });
     }
     Ok(())
+}
+
+/// The warning for the `detail_contains` texts no event's detail held, of activities the
+/// events have ([`ActivitiesSeen::texts_never_held`]), in training and in scoring alike.
+pub(crate) fn details_never_held(path: &std::path::Path, column: Option<&str>, never: &[(&str, &str)]) -> Option<String> {
+    let column = column?;
+    let named: Vec<String> = never.iter().map(|(activity, text)| format!("{text:?} (activity {activity:?})")).collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "{}: no event's detail (column {column:?}) holds {}, which detail_contains names, so the signals filtering on it count none; check the text against the file's details (as written, case included)",
+            path.display(),
+            named.join(", ")
+        )
+    })
 }
 
 pub(crate) fn is_zero<T: Default + PartialEq>(n: &T) -> bool {

@@ -562,22 +562,25 @@ struct EventsLook {
     /// The column saying what each event was about (`[events] detail`), with, per activity,
     /// its most frequent details (at most [`DETAIL_EXAMPLES`], most first) and how many
     /// different ones it has.
-    detail: Option<(String, BTreeMap<String, (Vec<(String, usize)>, usize)>)>,
+    detail: Option<(String, BTreeMap<String, ActivityDetails>)>,
 }
 
 /// The details init shows per activity, for a `detail_contains` to be written from.
 const DETAIL_EXAMPLES: usize = 5;
 
 /// A detail as init shows it: a URL by its site's section, up to its path's first
-/// segment, without a query string or fragment (`https://a.com/blog/` for every post, a
-/// page visited from many campaigns as one page), which every such visit holds as
-/// written: a text for `detail_contains`.
+/// segment, without a query string or fragment, scheme or `www.` (`a.com/blog/` for every
+/// post, `a.com/pricing` for a page visited from many campaigns, by http or https), which
+/// every such visit holds as written: a text for `detail_contains`.
 fn detail_shown(detail: &str) -> &str {
     if !is_url(detail) {
         return detail;
     }
     let page = detail.split(['?', '#']).next().unwrap_or(detail);
-    let path = page.find("://").map_or(Some(0), |scheme| page[scheme + 3..].find('/').map(|p| scheme + 3 + p));
+    let page = page.find("://").map_or(page, |scheme| &page[scheme + 3..]);
+    let page = page.strip_prefix("www.").unwrap_or(page);
+    // Where the path begins: at once for a path alone, else after the host.
+    let path = if page.starts_with('/') { Some(0) } else { page.find('/') };
     match path.and_then(|path| page[path + 1..].find('/').map(|next| path + 1 + next + 1)) {
         Some(section) => &page[..section],
         None => page,
@@ -589,13 +592,17 @@ fn is_url(detail: &str) -> bool {
     detail.contains("://") || detail.starts_with('/')
 }
 
-/// Per activity, its most frequent details ([`detail_shown`]) and how many different ones
-/// it has.
-fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColumn, missing: &[String]) -> BTreeMap<String, (Vec<(String, usize)>, usize)> {
+/// Per activity, its most frequent details ([`detail_shown`]), how many different ones it
+/// has, and whether they are URLs.
+fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColumn, missing: &[String]) -> BTreeMap<String, ActivityDetails> {
     let mut counts: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    let mut urls: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for (activity, detail) in activities.iter().zip(details.iter()) {
         if let (Some(activity), Some(detail)) = (clean(activity, missing), clean(detail, missing)) {
             *counts.entry((activity, detail_shown(detail))).or_insert(0) += 1;
+            if is_url(detail) && !urls.contains(activity) {
+                urls.insert(activity);
+            }
         }
     }
     let mut by_activity: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
@@ -608,9 +615,20 @@ fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColu
             let different = details.len();
             details.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             details.truncate(DETAIL_EXAMPLES);
-            (activity, (details, different))
+            let urls = urls.contains(activity.as_str());
+            (activity, ActivityDetails { most: details, different, urls })
         })
         .collect()
+}
+
+/// An activity's details as init shows them ([`details_by_activity`]).
+struct ActivityDetails {
+    /// The most frequent, most first, with their events.
+    most: Vec<(String, usize)>,
+    /// How many different ones (as shown).
+    different: usize,
+    /// Some are URLs (shown by their site's section).
+    urls: bool,
 }
 
 /// The engagement window init drafts (`window_days`), in days.
@@ -1323,14 +1341,14 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         // for a signal of some of them.
         if let Some((column, details)) = details {
             for (activity, _) in spellings.iter().take(3) {
-                if let Some((most, different)) = details.get(*activity).filter(|(_, different)| *different > 1) {
+                if let Some(ActivityDetails { most, different, urls }) = details.get(*activity).filter(|d| d.different > 1) {
                     let shown: Vec<String> = most.iter().map(|(detail, n)| format!("{} {n}", toml_str(detail))).collect();
                     let _ = writeln!(
                         t,
                         "# {} has {different} different {}{}: most {}. To count only some (a pricing page), copy the signal with detail_contains = \"<a text they hold>\"",
                         toml_str(activity),
                         toml_str(column),
-                        if most.iter().any(|(detail, _)| is_url(detail)) { " (URLs by their site's section)" } else { "" },
+                        if *urls { " (URLs by their site's section)" } else { "" },
                         shown.join(", ")
                     );
                 }
@@ -1374,7 +1392,7 @@ struct DraftedEvents<'a> {
     left_out: Option<(&'a str, usize, usize)>,
     won_without: Option<String>,
     /// The detail column and each activity's details (`EventsLook::detail`).
-    details: Option<(&'a str, &'a BTreeMap<String, (Vec<(String, usize)>, usize)>)>,
+    details: Option<(&'a str, &'a BTreeMap<String, ActivityDetails>)>,
 }
 
 fn draft_events<'a>(look: &LeadsLook, ev: &'a EventsLook, judged: &[bool]) -> DraftedEvents<'a> {
@@ -1851,10 +1869,11 @@ mod tests {
     #[test]
     fn a_url_detail_is_shown_by_its_sites_section_as_every_visit_holds_it() {
         for (detail, shown) in [
-            ("https://www.acme.com/pricing?utm_campaign=q3", "https://www.acme.com/pricing"),
-            ("https://www.acme.com/blog/pricing-models#top", "https://www.acme.com/blog/"),
-            ("https://www.acme.com/", "https://www.acme.com/"),
-            ("https://www.acme.com", "https://www.acme.com"),
+            ("https://www.acme.com/pricing?utm_campaign=q3", "acme.com/pricing"),
+            ("http://acme.com/pricing", "acme.com/pricing"),
+            ("https://www.acme.com/blog/pricing-models#top", "acme.com/blog/"),
+            ("https://www.acme.com/", "acme.com/"),
+            ("https://www.acme.com", "acme.com"),
             ("/pricing/enterprise", "/pricing/"),
             ("/pricing", "/pricing"),
             ("Newsletter #3", "Newsletter #3"),

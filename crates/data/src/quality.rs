@@ -726,13 +726,18 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// leads have more often separates by what the file left out, and is not called leakage.
 fn events_signal_warnings(config: &Config, table: &FeatureTable, events: Option<&EventStats>) -> Said {
     let Some(spec) = &config.events else { return Said::default() };
-    // (signal, its activities, its feature column)
-    let signals: Vec<(&str, &[String], usize)> = config
+    // (signal, its activities, its feature column, what it counts as a message says it)
+    let signals: Vec<(&str, &[String], usize, String)> = config
         .signals
         .iter()
         .filter_map(|s| match &s.source {
-            SignalSource::Events { activities, .. } => {
-                Some((s.name.as_str(), activities.as_slice(), table.columns.iter().position(|c| c.signal == s.name)?))
+            SignalSource::Events { activities, detail_contains, .. } => {
+                let quoted = activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ");
+                let counts = match detail_contains.as_slice() {
+                    [] => format!("activity {quoted}"),
+                    texts => format!("activity {quoted} whose detail holds {}", texts.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(" or ")),
+                };
+                Some((s.name.as_str(), activities.as_slice(), table.columns.iter().position(|c| c.signal == s.name)?, counts))
             }
             _ => None,
         })
@@ -760,7 +765,7 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable, events: Option<
             by_month.month(last_day.1)
         });
         let mut any_event = false;
-        for (k, &(_, _, j)) in signals.iter().enumerate() {
+        for (k, &(_, _, j, _)) in signals.iter().enumerate() {
             let had = row[j] > 0.0;
             any_event |= had;
             if decided {
@@ -795,9 +800,8 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable, events: Option<
             matches!(part, crate::profile::RecordedPartTime::Since { .. }).then(|| (activity.as_str(), months.values().sum(), part))
         })
         .collect();
-    for (k, &(name, activities, _)) in signals.iter().enumerate() {
+    for (k, (name, activities, _, counts)) in signals.iter().enumerate() {
         let Some(part) = by_month.part_time(k) else { continue };
-        let quoted = activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ");
         // The one of most events, if several.
         let new = begins.iter().filter(|(_, _, since)| part.handed_over_to(since)).max_by_key(|(activity, events, _)| (*events, std::cmp::Reverse(*activity)));
         let paired = match new {
@@ -807,14 +811,13 @@ fn events_signal_warnings(config: &Config, table: &FeatureTable, events: Option<
             }
             None => String::new(),
         };
-        said.warnings.push(format!("signal {name:?} (activity {quoted}) {}{paired}", part.reason()));
+        said.warnings.push(format!("signal {name:?} ({counts}) {}{paired}", part.reason()));
         said.cautions.push(format!("Signal {name:?} counts an activity recorded for only part of the time: its points misjudge the leads of the other part."));
     }
-    for (&(name, activities, _), tally) in signals.iter().zip(&tallies) {
+    for ((name, _, _, counts), tally) in signals.iter().zip(&tallies) {
         let Some(reason) = tally.leakage_unless_explained(spec.window_days, won_without.is_some()) else { continue };
         said.warnings.push(format!(
-            "signal {name:?} (activity {}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact",
-            activities.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+            "signal {name:?} ({counts}) looks like leakage: {reason}. Leave it out of [[signals]] unless the lead does it before sales contact"
         ));
         said.cautions.push(format!("Signal {name:?} looks like leakage: the model may give points for what sales did once the lead was theirs."));
     }

@@ -323,7 +323,7 @@ fn sum_events(
     // Each counted activity's number (what the events file's reader looks it up to) and
     // the events features (index into `features`, and their rule) that count it.
     let (activity_index, counted_by) =
-        number_activities(events_rules().flat_map(|(j, rule)| rule.activities.iter().map(move |a| (a.as_str(), rule.detail_contains.as_slice(), (j, rule)))));
+        number_activities(events_rules().flat_map(|(j, rule)| rule.distinct_activities().map(move |a| (a, rule.detail_contains.as_slice(), (j, rule)))));
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = inputs.window();
     let (mut unknown_activities, mut for_unknown_leads, mut outside_window) = (BTreeMap::<String, usize>::new(), 0, 0);
@@ -331,7 +331,9 @@ fn sum_events(
     let mut by_case = crate::id_forms::CaseOnlyMatches::default();
     let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
     let mut covered = crate::events::DaysCovered::of_windows(created, window);
+    let mut seen = crate::event_stream::ActivitiesSeen::new(&activity_index);
     let mut take = |event: Event<'_>| {
+        seen.see(keys.activities, event.counted, event.activity);
         let Some(index) = event.counted else {
             // An activity the model counts, of a detail no signal filters it to, is no unknown one.
             if event.activity.is_none_or(|a| keys.activities.number(a).is_none()) {
@@ -379,6 +381,8 @@ fn sum_events(
         read => {
             read?;
             notes.warnings.extend(covered.gaps(path, created, window));
+            // A filter that held in training and holds nothing now (the site's URLs changed).
+            notes.warnings.extend(crate::events::details_never_held(path, detail, &seen.texts_never_held(&activity_index)));
         }
     }
     for (j, (_, recipe)) in recipes.iter().enumerate() {

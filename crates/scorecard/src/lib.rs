@@ -22,7 +22,7 @@ pub use model::{
     Training, MAX_POINTS_MAGNITUDE,
 };
 pub use recipe::{
-    clip_and_scale, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError,
+    clip_and_scale, detail_texts_problem, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError, MAX_DETAIL_TEXTS_PER_ACTIVITY,
     TextTest,
 };
 pub use id_case::IdCase;
@@ -175,8 +175,19 @@ mod tests {
         // An events recipe filtered by the events' detail needs version 8 (a reader of 7
         // would count every event of the activity).
         let plain = m.signals[0].recipe.take();
-        m.signals[0].recipe = Some(Recipe::Events(EventsRule { activities: vec!["Visit Web Page".into()], detail_contains: vec!["/pricing".into()], cap: None, scale: 1.0, decay: Decay::None }));
+        let filtered = EventsRule { activities: vec!["Visit Web Page".into()], detail_contains: vec!["/pricing".into()], cap: None, scale: 1.0, decay: Decay::None };
+        m.signals[0].recipe = Some(Recipe::Events(filtered.clone()));
+        let columns = EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None, detail: Some("page".into()) };
+        m.inputs = Some(Inputs { window_days: Some(30), event_columns: Some(columns.clone()), ..Default::default() });
         needs(&mut m, 8, "schema_version 7, but an events recipe counts only events whose detail holds a text (detail_contains), which needs schema_version 8: a reader of version 7 would count every event of the activity, whatever its detail");
+        // As the config checks them: the column it filters on, at most 10 texts an activity.
+        m.inputs = Some(Inputs { window_days: Some(30), event_columns: Some(EventColumns { detail: None, ..columns.clone() }), ..Default::default() });
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("its recipe's detail_contains needs the events column it filters on, inputs.event_columns.detail"));
+        m.inputs = Some(Inputs { window_days: Some(30), event_columns: Some(columns), ..Default::default() });
+        m.signals[0].recipe = Some(Recipe::Events(EventsRule { detail_contains: (0..11).map(|k| format!("/p{k}")).collect(), ..filtered.clone() }));
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("list 11 detail_contains texts between them, more than 10"));
+        m.signals[0].recipe = Some(Recipe::Events(EventsRule { detail_contains: vec!["/pricing ".into()], ..filtered }));
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("detail_contains holds \"/pricing \": expected a text without spaces at either end"));
         m.signals[0].recipe = plain;
         m.schema_version = 9;
         assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 8"));

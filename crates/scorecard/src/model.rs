@@ -302,6 +302,19 @@ impl Model {
         if let Some((column, share)) = shares.and_then(|shares| shares.iter().find(|(_, share)| !(0.0..=1.0).contains(*share))) {
             return Err(invalid(format!("training.level_shares[{column:?}] = {share}: expected the share of the training leads that had it, from 0 to 1")));
         }
+        // As the config checks them: a filter needs the column it reads, and an activity
+        // is told apart by at most 10 texts (2^n numbers each).
+        let filters = || self.signals.iter().filter_map(|s| match &s.recipe {
+            Some(Recipe::Events(rule)) if !rule.detail_contains.is_empty() => Some((s, rule)),
+            _ => None,
+        });
+        let detail_column = self.inputs.as_ref().and_then(|i| i.event_columns.as_ref()).and_then(|e| e.detail.as_ref());
+        if let Some((signal, _)) = filters().next().filter(|_| detail_column.is_none()) {
+            return Err(invalid(format!("signal {:?}: its recipe's detail_contains needs the events column it filters on, inputs.event_columns.detail, which the model does not have", signal.name)));
+        }
+        if let Some(problem) = crate::detail_texts_problem(filters().map(|(_, rule)| (rule.activities.as_slice(), rule.detail_contains.as_slice()))) {
+            return Err(invalid(problem));
+        }
         let known = |name: &str| self.signals.iter().any(|s| s.name == name);
         for (k, s) in self.signals.iter().enumerate() {
             if self.signals[..k].iter().any(|t| t.name == s.name) {

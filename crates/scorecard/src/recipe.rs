@@ -273,7 +273,45 @@ pub struct EventsRule {
     pub decay: Decay,
 }
 
+/// The most distinct `detail_contains` texts the recipes counting one activity may list
+/// between them: an event is told apart by which of them its detail holds, one of 2^n kinds.
+pub const MAX_DETAIL_TEXTS_PER_ACTIVITY: usize = 10;
+
+/// What is wrong with the `detail_contains` of `rules` (each its activities and texts),
+/// if anything: a blank text or one with spaces at an end, or more than
+/// [`MAX_DETAIL_TEXTS_PER_ACTIVITY`] distinct texts for one activity.
+pub fn detail_texts_problem<'a>(rules: impl IntoIterator<Item = (&'a [String], &'a [String])>) -> Option<String> {
+    let mut texts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (activities, detail_contains) in rules {
+        // A detail is read trimmed: a text that begins or ends with a space would not match
+        // a detail that begins or ends with it.
+        if let Some(text) = detail_contains.iter().find(|t| t.trim().is_empty() || t.trim() != t.as_str()) {
+            return Some(format!("detail_contains holds {text:?}: expected a text without spaces at either end (\"/pricing\", say), as a detail is read trimmed and would not match one that begins or ends with a space"));
+        }
+        for activity in activities.iter().filter(|_| !detail_contains.is_empty()) {
+            let listed = texts.entry(activity.as_str()).or_default();
+            for text in detail_contains {
+                if !listed.contains(&text.as_str()) {
+                    listed.push(text);
+                }
+            }
+            if listed.len() > MAX_DETAIL_TEXTS_PER_ACTIVITY {
+                return Some(format!(
+                    "the signals counting activity {activity:?} list {} detail_contains texts between them, more than {MAX_DETAIL_TEXTS_PER_ACTIVITY}: group pages under a shorter text they share (\"/pricing\" for every pricing page)",
+                    listed.len()
+                ));
+            }
+        }
+    }
+    None
+}
+
 impl EventsRule {
+    /// Its activities, each once (a list that names one twice counts its events once).
+    pub fn distinct_activities(&self) -> impl Iterator<Item = &str> {
+        self.activities.iter().enumerate().filter(|&(k, a)| !self.activities[..k].contains(a)).map(|(_, a)| a.as_str())
+    }
+
     /// Whether an event of `activity` with `detail` (trimmed; None when blank) counts
     /// toward this feature.
     pub fn counts(&self, activity: &str, detail: Option<&str>) -> bool {
@@ -380,7 +418,8 @@ pub struct RawEvent {
     /// Seconds since 1970-01-01 (same clock as `RawLead::created_at`).
     pub occurred_at: i64,
     pub activity: String,
-    /// What the event was about (`[events] detail`), None when blank or not read.
+    /// What the event was about (`[events] detail`): trimmed, None when blank, a missing
+    /// marker or not read (as ingest and `mqlcal score` read the cell).
     pub detail: Option<String>,
 }
 

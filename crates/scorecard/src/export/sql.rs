@@ -121,11 +121,9 @@ impl Dialect {
         format!("CASE WHEN {visible} THEN {expr} ELSE {set_trimmed} END")
     }
 
-    /// `expr` with its ASCII letters in lower case and no other changed, as
-    /// [`crate::IdCase::key`] folds an id: SQLite's `lower` does just that; elsewhere
-    /// `lower` folds every letter, `TRANSLATE` only those named.
     /// Whether text `haystack` holds `needle` (both text expressions; NULL when either is),
-    /// as Rust's `str::contains`: bytes compared as written, case included.
+    /// as Rust's `str::contains`: bytes compared as written, case included (under the
+    /// engine's default, case-sensitive collation).
     pub(crate) fn contains(self, haystack: &str, needle: &str) -> String {
         match self {
             Dialect::Ansi | Dialect::Snowflake => format!("POSITION({needle} IN {haystack}) > 0"),
@@ -133,6 +131,10 @@ impl Dialect {
             Dialect::Sqlite | Dialect::Spark => format!("INSTR({haystack}, {needle}) > 0"),
         }
     }
+
+    /// `expr` with its ASCII letters in lower case and no other changed, as
+    /// [`crate::IdCase::key`] folds an id: SQLite's `lower` does just that; elsewhere
+    /// `lower` folds every letter, `TRANSLATE` only those named.
 
     pub(crate) fn ascii_lower(self, expr: &str) -> String {
         match self {
