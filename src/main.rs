@@ -95,7 +95,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) => {
+        Err(mut err) => {
+            if let Some(data) = err.downcast_mut::<mqlcal_data::DataError>() {
+                data.place_line();
+            }
             eprintln!("error: {err:#}");
             exit_code(&err)
         }

@@ -1396,6 +1396,51 @@ fn tasks_dated_after_the_export_are_said() {
     assert!(!out.contains("run on until"), "{out}");
 }
 
+/// A lead's Description with line breaks (quoted, as Salesforce writes it) puts every row
+/// below it further down than one line a row: a bad date below it is said at the line it
+/// is on (the file read again on the way out), in a plain, a CRLF and a gzipped file, and
+/// by row alike.
+#[test]
+fn a_bad_cell_below_a_cell_with_line_breaks_is_said_at_its_line() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let mut lines = leads.lines();
+    let mut text = format!("{},description\n", lines.next().unwrap());
+    for (k, line) in lines.enumerate() {
+        let row = k + 1;
+        let description = match row {
+            2 => "\"Called twice.\nWants a demo,\nand \"\"pricing\"\".\"".to_string(),
+            4 => "\"Met at a fair.\n\"".to_string(),
+            _ => String::new(),
+        };
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if row == 5 {
+            cells[1] = "2024-13-01";
+        }
+        let line = cells.join(",");
+        text.push_str(&format!("{line},{description}\n"));
+    }
+    // Row 2 spans lines 3-5 and row 4 lines 7-8: row 5 is on line 9.
+    let row_5 = text.lines().nth(8).unwrap().to_string();
+    assert!(row_5.contains(",2024-13-"), "{row_5}");
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let gzip = |text: &str| {
+        let mut gz = std::process::Command::new("gzip").arg("-c").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("gzip runs");
+        std::io::Write::write_all(gz.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+        drop(gz.stdin.take());
+        gz.wait_with_output().unwrap().stdout
+    };
+    write(d, "plain.csv", &text);
+    write(d, "crlf.csv", text.replace('\n', "\r\n"));
+    write(d, "gz.csv.gz", gzip(&text));
+    for file in ["plain.csv", "crlf.csv", "gz.csv.gz"] {
+        write(d, &format!("{file}.toml"), config.replace("leads = \"leads.csv\"", &format!("leads = {file:?}")));
+        let (code, _, err) = run_in(d, &["features", "--config", &format!("{file}.toml"), "-o", "f.csv"]);
+        assert!(code == 1 && err.contains(&format!("{file}: row 5 (line 9), column \"created_at\"")), "{file}: {err}");
+    }
+}
+
 #[test]
 fn gzipped_exports_read_as_the_files_themselves() {
     let dir = tempfile::tempdir().unwrap();

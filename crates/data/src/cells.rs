@@ -181,6 +181,7 @@ pub fn numbers(
                 .map(|(row, cell)| match clean(cell, missing) {
                     None => Ok(None),
                     Some(text) => decimal.read(text).map(Some).ok_or_else(|| DataError::Cell {
+                        line: None,
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),
@@ -364,6 +365,7 @@ pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, miss
                 DateFormat::Fixed(layout) => layout.clone(),
                 DateFormat::Auto => detect_layout(cells().flatten())
                     .map_err(|message| DataError::Cell {
+                        line: None,
                         path: table.path.clone(),
                         row: 0,
                         column: column.into(),
@@ -377,6 +379,7 @@ pub fn timestamps_of_rows(table: &Table, column: &str, rule: &DateRule<'_>, miss
                 .map(|(row, cell)| match cell {
                     None => Ok(None),
                     Some(text) => layout.parse(text).map(|t| Some(zone.map_or(t, |z| z.wall_clock(t)))).ok_or_else(|| DataError::Cell {
+                        line: None,
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.into(),

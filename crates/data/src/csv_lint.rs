@@ -488,6 +488,39 @@ impl Walker {
     }
 }
 
+/// The line data row `row` (1-based, header excluded) of a CSV text starts on: a quoted
+/// field's line breaks lie inside its row, and every other line is a row, a blank one
+/// too when `blank_is_row` (as polars reads the leads; csv-core, reading events, skips
+/// them). None when the text has fewer rows. Slow (every byte through the quoting state
+/// machine): for placing an error only.
+pub(crate) fn line_of_row(text: impl std::io::Read, row: usize, blank_is_row: bool) -> Option<usize> {
+    let mut reader = std::io::BufReader::new(text);
+    let (mut bytes, mut line, mut records, mut state, mut delimiter) = (Vec::new(), 0usize, 0usize, State::FieldStart, None);
+    loop {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).ok()? == 0 {
+            return None;
+        }
+        line += 1;
+        let delimiter = *delimiter.get_or_insert_with(|| crate::read::detect_delimiter(&bytes));
+        // A line begins a record unless a quoted field runs on from the line above; the
+        // header is record 0, data row r record r.
+        if state == State::FieldStart && (blank_is_row || !is_blank(&bytes)) {
+            if records == row {
+                return Some(line);
+            }
+            records += 1;
+        }
+        for &b in &bytes {
+            state = match step(state, b, delimiter) {
+                Step::Next(next) => next,
+                Step::Delimiter | Step::EndOfLine => State::FieldStart,
+                Step::Stray => State::Unquoted,
+            };
+        }
+    }
+}
+
 /// Where a strict reading (a quote only at the start of a field, closed before a
 /// delimiter or line end) first fails: `(line, field)`, 1-based. Used to explain a
 /// parse error, so it may be slow.
@@ -518,6 +551,19 @@ pub(crate) fn first_stray_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rows_line_counts_the_line_breaks_inside_quoted_fields() {
+        let text = "id,note\r\n1,\"two\r\nlines\"\r\n\r\n2,\"a \"\"quoted\"\"\nthird\nline\"\n3,x\n";
+        // Blank lines as rows (the leads' reader): row 2 is the blank line 4.
+        let lines: Vec<Option<usize>> = (1..=5).map(|row| line_of_row(text.as_bytes(), row, true)).collect();
+        assert_eq!(lines, [Some(2), Some(4), Some(5), Some(8), None]);
+        // Blank lines skipped (csv-core, the events' reader).
+        let lines: Vec<Option<usize>> = (1..=4).map(|row| line_of_row(text.as_bytes(), row, false)).collect();
+        assert_eq!(lines, [Some(2), Some(5), Some(8), None]);
+        // A quote inside an unquoted field is text: it opens nothing.
+        assert_eq!(line_of_row("a;b\nx\"y;1\nz;2\n".as_bytes(), 2, true), Some(3));
+    }
 
     fn run(text: &str) -> Result<Lint, String> {
         run_in_blocks(text.as_bytes(), BLOCK_BYTES)

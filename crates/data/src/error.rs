@@ -29,12 +29,14 @@ pub enum DataError {
         column: String,
         byte: u8,
     },
-    /// A bad cell: `row` is the 1-based data row (header excluded); the line
-    /// in the file (and the row in a spreadsheet) is one more. Row 0: the column as a whole.
-    #[error("{path}: {}column {column:?}: {message}", if *row == 0 { String::new() } else { format!("row {row} (line {}), ", row + 1) })]
+    /// A bad cell: `row` is the 1-based data row (header excluded); `line` the line it
+    /// starts on, when known ([`DataError::place_line`]), else one more than the row (the
+    /// row in a spreadsheet). Row 0: the column as a whole.
+    #[error("{path}: {}column {column:?}: {message}", if *row == 0 { String::new() } else { format!("row {row} (line {}), ", line.unwrap_or(row + 1)) })]
     Cell {
         path: PathBuf,
         row: usize,
+        line: Option<usize>,
         column: String,
         message: String,
     },
@@ -55,6 +57,17 @@ pub enum DataError {
 }
 
 impl DataError {
+    /// A cell's error in a CSV file placed at the line its row starts on, the file read
+    /// again up to there (on the way out, once): a quoted cell with line breaks (a lead's
+    /// Description) puts every row below it further down than one line a row.
+    pub fn place_line(&mut self) {
+        if let DataError::Cell { path, row, line: line @ None, .. } = self {
+            if *row > 0 && matches!(crate::read::input_kind(path), Ok(crate::read::Source::Csv { .. })) {
+                *line = crate::read::open_input(path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, *row, true));
+            }
+        }
+    }
+
     /// Whether the file was read but its content is wrong (exit code 1), rather than
     /// not readable at all or misconfigured (exit code 2).
     pub fn is_content_fault(&self) -> bool {

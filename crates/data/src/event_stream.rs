@@ -730,6 +730,13 @@ impl RecordRule<'_> {
         open(self.path, 0).ok().and_then(|text| line_breaks_before(text, byte, true).ok()).map_or(csv_core_line, |breaks| breaks + 1)
     }
 
+    /// The line data row `row` starts on (the file read again: only for a row that stops
+    /// the reading), records as csv-core reads them (a blank line is none); 0 when the
+    /// file cannot be read again.
+    fn line_of_row(&self, row: usize) -> u64 {
+        open(self.path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, row, false)).map_or(0, |line| line as u64)
+    }
+
     /// A report's footer, if the record `problem` is about (a short one) starts one: the
     /// rows end there.
     fn footer(&self, problem: &Problem, at: At) -> Option<ReportFooter> {
@@ -747,7 +754,7 @@ impl RecordRule<'_> {
                 message: crate::csv_lint::ragged_message(at.line as usize, fields, self.fields, self.delimiter, &text),
             },
             Problem::NotUtf8 { cell, byte } => DataError::NotUtf8 { path, row: at.row, line: at.line as usize, column: self.column(cell).to_string(), byte },
-            Problem::NotADate { message } => DataError::Cell { path, row: at.row, column: self.columns.occurred_at.to_string(), message },
+            Problem::NotADate { message } => DataError::Cell { path, row: at.row, line: (at.line > 0).then_some(at.line as usize), column: self.columns.occurred_at.to_string(), message },
             Problem::Unreadable { message } => {
                 DataError::File { path, message: format!("row {} (line {}): {}", at.row, at.line, crate::csv_lint::snippet(message.as_bytes())) }
             }
@@ -786,7 +793,7 @@ impl Progress {
     fn release(&mut self, layout: &DateLayout, rule: &RecordRule<'_>, lookup: &mut LeadLookup<'_>, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let mut last = LastDay::default();
         for (row, id, time, activity, detail) in self.held.drain(..) {
-            let occurred_at = rule.time(layout, time.as_deref(), &mut last).map_err(|p| rule.error(p, At { row, line: 0 }))?;
+            let occurred_at = rule.time(layout, time.as_deref(), &mut last).map_err(|p| rule.error(p, At { row, line: rule.line_of_row(row) }))?;
             take(lookup.event(rule.keys, id.as_deref(), occurred_at, activity.as_deref(), detail.as_deref()));
         }
         Ok(())
@@ -863,6 +870,7 @@ fn stream_csv(
         Some(layout) => layout,
         None => {
             let decided = cells::detect_layout(progress.held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
+                line: None,
                 path: path.to_path_buf(),
                 row: 1,
                 column: columns.occurred_at.to_string(),
@@ -901,12 +909,11 @@ fn read_in_order<R: std::io::Read>(
     let mut next_layout_check = progress.held.len() + LAYOUT_SAMPLE_ROWS;
     loop {
         let read = csv.read_byte_record(&mut record);
-        let row = progress.rows + 1;
-        // Its line is found only for a record that stops the reading (a date that is not
-        // one is said by its row).
+        let (row, lines_before) = (progress.rows + 1, progress.lines_before);
+        // Its line is found only for a record that stops the reading.
         let placed = |record: &csv::ByteRecord| {
             let position = record.position();
-            At { row, line: rule.line_at(base + position.map_or(0, |p| p.byte()), progress.lines_before + position.map_or(0, |p| p.line())) }
+            At { row, line: rule.line_at(base + position.map_or(0, |p| p.byte()), lines_before + position.map_or(0, |p| p.line())) }
         };
         let at = At { row, line: 0 };
         match read {
@@ -934,7 +941,7 @@ fn read_in_order<R: std::io::Read>(
         let [id, time, activity, detail] = cells;
         match &progress.layout {
             Some(layout) => {
-                let occurred_at = rule.time(layout, time, &mut last_day).map_err(|p| rule.error(p, at))?;
+                let occurred_at = rule.time(layout, time, &mut last_day).map_err(|p| rule.error(p, placed(&record)))?;
                 take(lookup.event(rule.keys, id, occurred_at, activity, detail));
             }
             None => {
@@ -1285,7 +1292,7 @@ fn decisive_layout(
         evidence => evidence
             .into_layout()
             .map(Some)
-            .map_err(|message| DataError::Cell { path: path.to_path_buf(), row: 1, column: column.to_string(), message }),
+            .map_err(|message| DataError::Cell { line: None, path: path.to_path_buf(), row: 1, column: column.to_string(), message }),
     }
 }
 
@@ -1563,8 +1570,11 @@ mod tests {
                     assert!(in_order.1.is_err(), "{file:?}");
                     // The ragged record is placed on its own line, 5, below two blank ones,
                     // whatever the line ends (csv-core placed it on 3, or on 4 after CRLFs).
+                    let said = in_order.1.as_ref().unwrap_err();
                     if bad.ends_with("extra") {
-                        assert!(in_order.1.as_ref().unwrap_err().contains(": line 5: 4 fields where the header has 3"), "{file:?}: {:?}", in_order.1);
+                        assert!(said.contains(": line 5: 4 fields where the header has 3"), "{file:?}: {said}");
+                    } else {
+                        assert!(said.contains(": row 2 (line 5), column \"at\""), "{file:?}: {said}");
                     }
                     for piece_bytes in 1..file.len() {
                         let in_pieces = read_in(&path, Encoding::Utf8, &DateFormat::Fixed(DateLayout::Iso), piece_bytes);

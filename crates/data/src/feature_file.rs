@@ -144,6 +144,7 @@ fn feature_values(file: &Table, column: &str, missing: &[String]) -> Result<Vec<
         .enumerate()
         .map(|(row, v)| {
             v.filter(|v| v.is_finite()).ok_or_else(|| DataError::Cell {
+                line: None,
                 path: file.path.clone(),
                 row: row + 1,
                 column: column.into(),
@@ -180,6 +181,7 @@ fn lead_rows(config: &Config, file: &Table) -> Result<Rows, DataError> {
             Some("lost") => Ok(Outcome::Lost),
             Some("open") => Ok(Outcome::Open),
             other => Err(DataError::Cell {
+                line: None,
                 path: file.path.clone(),
                 row: row + 1,
                 column: "outcome".into(),
@@ -193,7 +195,7 @@ fn lead_rows(config: &Config, file: &Table) -> Result<Rows, DataError> {
 /// Grouped patterns: each becomes a won, a lost and an open row (those with leads).
 fn grouped_rows(config: &Config, file: &Table) -> Result<Rows, DataError> {
     let missing = &config.csv.missing;
-    let cell = |row: usize, column: &str, message: String| DataError::Cell { path: file.path.clone(), row: row + 1, column: column.into(), message };
+    let cell = |row: usize, column: &str, message: String| DataError::Cell { line: None, path: file.path.clone(), row: row + 1, column: column.into(), message };
     let [as_of_column, cohort_column, month_column, window_column] = GROUPED_LEADING;
     let as_of_text = texts(file, as_of_column, missing)?;
     let mut as_of = None;
@@ -250,6 +252,7 @@ fn texts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<String>, 
         .enumerate()
         .map(|(row, v)| {
             cells::clean(v, missing).map(str::to_string).ok_or_else(|| DataError::Cell {
+                line: None,
                 path: file.path.clone(),
                 row: row + 1,
                 column: column.into(),
@@ -267,6 +270,7 @@ fn counts(file: &Table, column: &str, missing: &[String]) -> Result<Vec<u64>, Da
         .map(|(row, v)| match v {
             Some(v) if v >= 0.0 && v.fract() == 0.0 && v < 9e15 => Ok(v as u64),
             other => Err(DataError::Cell {
+                line: None,
                 path: file.path.clone(),
                 row: row + 1,
                 column: column.into(),

@@ -137,6 +137,7 @@ impl LeadRows {
         let ids = cells::text(table, &config.id_column)?;
         for (row, cell) in ids.iter().enumerate() {
             let id = clean(cell, &config.csv.missing).ok_or_else(|| DataError::Cell {
+                line: None,
                 path: table.path.clone(),
                 row: row + 1,
                 column: config.id_column.clone(),
@@ -186,6 +187,7 @@ impl LeadRows {
                 let times = dates.values;
                 if let Some(row) = times.iter().position(Option::is_none) {
                     return Err(DataError::Cell {
+                        line: None,
                         path: path.clone(),
                         row: row + 1,
                         column: column.clone(),
@@ -195,6 +197,7 @@ impl LeadRows {
                 let (earliest, latest) = plausible_dates(config);
                 if let Some(row) = times.iter().position(|t| t.is_some_and(|t| t < earliest || t > latest)) {
                     return Err(DataError::Cell {
+                        line: None,
                         path: path.clone(),
                         row: row + 1,
                         column: column.clone(),
@@ -260,6 +263,7 @@ impl LeadRows {
                         Outcome::Won
                     } else {
                         return Err(DataError::Cell {
+                            line: None,
                             path: path.clone(),
                             row: row + 1,
                             column: outcome_column.clone(),

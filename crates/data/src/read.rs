@@ -303,6 +303,7 @@ fn check_no_repeated_header(path: &Path, frame: &DataFrame) -> Result<(), DataEr
     });
     match repeated {
         Some((row, _)) => Err(DataError::Cell {
+            line: None,
             path: path.to_path_buf(),
             row: row + 1,
             column: first_name.to_string(),

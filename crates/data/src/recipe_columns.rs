@@ -120,6 +120,7 @@ impl<'t> LeadCells<'t> {
                 };
                 let values = cells.iter().enumerate().map(|(row, &cell)| {
                     read.value(cell).map_err(|problem| DataError::Cell {
+                        line: None,
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.clone(),

@@ -151,6 +151,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
         if let Some(row) = created.iter().position(Option::is_none) {
             return Err(DataError::Cell {
+                line: None,
                 path: leads_path.to_path_buf(),
                 row: row + 1,
                 column: inputs.created_at_column.clone().unwrap_or_default(),
