@@ -97,7 +97,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(mut err) => {
             if let Some(data) = err.downcast_mut::<mqlcal_data::DataError>() {
-                data.place_line();
+                data.place_line(None);
             }
             eprintln!("error: {err:#}");
             exit_code(&err)

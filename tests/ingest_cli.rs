@@ -1439,6 +1439,16 @@ fn a_bad_cell_below_a_cell_with_line_breaks_is_said_at_its_line() {
         let (code, _, err) = run_in(d, &["features", "--config", &format!("{file}.toml"), "-o", "f.csv"]);
         assert!(code == 1 && err.contains(&format!("{file}: row 5 (line 9), column \"created_at\"")), "{file}: {err}");
     }
+    // Read with the delimiter the config sets, ';', where the header's commas alone would
+    // suggest ',' (under which the quotes would be text and row 5 on line 6).
+    let semi = text.replace(',', ";").replacen(";description\n", ";description (calls, visits, fairs, mails, chats, demos, trials, webinars, events, notes, and more)\n", 1);
+    write(d, "semi.csv", semi.replace("Wants a demo;", "Wants a demo,"));
+    write(d, "semi_events.csv", std::fs::read_to_string(d.join("events.csv")).unwrap().replace(',', ";"));
+    let semi_config = config.replace("leads = \"leads.csv\"", "leads = \"semi.csv\"").replace("events = \"events.csv\"", "events = \"semi_events.csv\"");
+    write(d, "semi.toml", semi_config.replace("delimiter = \",\"", "delimiter = \";\""));
+    let (code, _, err) = run_in(d, &["features", "--config", "semi.toml", "-o", "f.csv"]);
+    assert!(code == 1 && err.contains("semi.csv: row 5 (line 9), column \"created_at\""), "{err}");
+    assert!(!d.join("f.csv").exists());
 }
 
 #[test]

@@ -491,11 +491,12 @@ impl Walker {
 /// The line data row `row` (1-based, header excluded) of a CSV text starts on: a quoted
 /// field's line breaks lie inside its row, and every other line is a row, a blank one
 /// too when `blank_is_row` (as polars reads the leads; csv-core, reading events, skips
-/// them). None when the text has fewer rows. Slow (every byte through the quoting state
+/// them), fields delimited by `delimiter` (None: detected from the header, as "auto").
+/// None when the text has fewer rows. Slow (every byte through the quoting state
 /// machine): for placing an error only.
-pub(crate) fn line_of_row(text: impl std::io::Read, row: usize, blank_is_row: bool) -> Option<usize> {
+pub(crate) fn line_of_row(text: impl std::io::Read, row: usize, blank_is_row: bool, delimiter: Option<u8>) -> Option<usize> {
     let mut reader = std::io::BufReader::new(text);
-    let (mut bytes, mut line, mut records, mut state, mut delimiter) = (Vec::new(), 0usize, 0usize, State::FieldStart, None);
+    let (mut bytes, mut line, mut records, mut state, mut delimiter) = (Vec::new(), 0usize, 0usize, State::FieldStart, delimiter);
     loop {
         bytes.clear();
         if reader.read_until(b'\n', &mut bytes).ok()? == 0 {
@@ -556,13 +557,18 @@ mod tests {
     fn a_rows_line_counts_the_line_breaks_inside_quoted_fields() {
         let text = "id,note\r\n1,\"two\r\nlines\"\r\n\r\n2,\"a \"\"quoted\"\"\nthird\nline\"\n3,x\n";
         // Blank lines as rows (the leads' reader): row 2 is the blank line 4.
-        let lines: Vec<Option<usize>> = (1..=5).map(|row| line_of_row(text.as_bytes(), row, true)).collect();
+        let lines: Vec<Option<usize>> = (1..=5).map(|row| line_of_row(text.as_bytes(), row, true, None)).collect();
         assert_eq!(lines, [Some(2), Some(4), Some(5), Some(8), None]);
         // Blank lines skipped (csv-core, the events' reader).
-        let lines: Vec<Option<usize>> = (1..=4).map(|row| line_of_row(text.as_bytes(), row, false)).collect();
+        let lines: Vec<Option<usize>> = (1..=4).map(|row| line_of_row(text.as_bytes(), row, false, None)).collect();
         assert_eq!(lines, [Some(2), Some(5), Some(8), None]);
         // A quote inside an unquoted field is text: it opens nothing.
-        assert_eq!(line_of_row("a;b\nx\"y;1\nz;2\n".as_bytes(), 2, true), Some(3));
+        assert_eq!(line_of_row("a;b\nx\"y;1\nz;2\n".as_bytes(), 2, true, None), Some(3));
+        // The delimiter the config sets, where the header would suggest another: a quote
+        // after it opens a field.
+        let text = "id;note (a, b, c)\nL1;\"Called.\nWants a demo\"\nL2;x\n";
+        assert_eq!(line_of_row(text.as_bytes(), 2, true, Some(b';')), Some(4));
+        assert_eq!(line_of_row(text.as_bytes(), 2, true, None), Some(3), "detected as ',': the quote is text");
     }
 
     fn run(text: &str) -> Result<Lint, String> {

@@ -57,13 +57,15 @@ pub enum DataError {
 }
 
 impl DataError {
-    /// A cell's error in a CSV file placed at the line its row starts on, the file read
-    /// again up to there (on the way out, once): a quoted cell with line breaks (a lead's
-    /// Description) puts every row below it further down than one line a row.
-    pub fn place_line(&mut self) {
+    /// A cell's error in a leads CSV file placed at the line its row starts on, the file
+    /// read again up to there (on the way out, once), delimited by `delimiter` (None:
+    /// detected from the header): a quoted cell with line breaks (a lead's Description)
+    /// puts every row below it further down than one line a row. An error already placed
+    /// (the events reader places its own) is left as it is.
+    pub fn place_line(&mut self, delimiter: Option<u8>) {
         if let DataError::Cell { path, row, line: line @ None, .. } = self {
             if *row > 0 && matches!(crate::read::input_kind(path), Ok(crate::read::Source::Csv { .. })) {
-                *line = crate::read::open_input(path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, *row, true));
+                *line = crate::read::open_input(path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, *row, true, delimiter));
             }
         }
     }

@@ -124,23 +124,30 @@ impl<'a> ActivityNumbers<'a> {
 pub(crate) struct ActivitiesSeen {
     counted: Vec<bool>,
     other_detail: Vec<bool>,
+    /// By first number, the activity's events read, of any detail.
+    events: Vec<usize>,
     /// Some activity is filtered by its detail (else an uncounted event is of no counted activity).
     filtered: bool,
 }
 
 impl ActivitiesSeen {
     pub(crate) fn new(numbers: &ActivityNumbers<'_>) -> ActivitiesSeen {
-        ActivitiesSeen { counted: vec![false; numbers.names.len()], other_detail: vec![false; numbers.names.len()], filtered: numbers.any_filtered() }
+        let n = numbers.names.len();
+        ActivitiesSeen { counted: vec![false; n], other_detail: vec![false; n], events: vec![0; n], filtered: numbers.any_filtered() }
     }
 
     /// An event read: its number, or its activity when it counts for none.
     #[inline]
     pub(crate) fn see(&mut self, numbers: &ActivityNumbers<'_>, counted: Option<usize>, activity: Option<&str>) {
         match counted {
-            Some(number) => self.counted[number] = true,
+            Some(number) => {
+                self.counted[number] = true;
+                self.events[numbers.firsts[number]] += 1;
+            }
             None if self.filtered => {
                 if let Some(first) = activity.and_then(|a| numbers.number(a)) {
                     self.other_detail[first] = true;
+                    self.events[first] += 1;
                 }
             }
             None => {}
@@ -157,11 +164,11 @@ impl ActivitiesSeen {
         numbers.iter().filter(|&(_, first)| !self.occurs(numbers, first)).map(|(activity, _)| activity).collect()
     }
 
-    /// Of the activities some event has, each detail text no event's detail held:
-    /// (activity, text).
-    pub(crate) fn texts_never_held<'a>(&self, numbers: &ActivityNumbers<'a>) -> Vec<(&'a str, &'a str)> {
+    /// Of the activities at least `min_events` events have, each detail text no event's
+    /// detail held: (activity, text).
+    pub(crate) fn texts_never_held<'a>(&self, numbers: &ActivityNumbers<'a>, min_events: usize) -> Vec<(&'a str, &'a str)> {
         let mut never = Vec::new();
-        for (activity, first) in numbers.iter().filter(|&(_, first)| self.occurs(numbers, first)) {
+        for (activity, first) in numbers.iter().filter(|&(_, first)| self.occurs(numbers, first) && self.events[first] >= min_events) {
             let texts = &numbers.texts[first];
             for (k, text) in texts.iter().enumerate() {
                 if !(first..first + (1 << texts.len())).any(|number| (number - first) & (1 << k) != 0 && self.counted[number]) {
@@ -734,7 +741,7 @@ impl RecordRule<'_> {
     /// the reading), records as csv-core reads them (a blank line is none); 0 when the
     /// file cannot be read again.
     fn line_of_row(&self, row: usize) -> u64 {
-        open(self.path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, row, false)).map_or(0, |line| line as u64)
+        open(self.path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, row, false, Some(self.delimiter))).map_or(0, |line| line as u64)
     }
 
     /// A report's footer, if the record `problem` is about (a short one) starts one: the
@@ -1469,12 +1476,13 @@ mod tests {
         assert_eq!(counted_by, vec![vec![], vec![0]]);
         // What was seen: nothing (missing), only other pages (the text never held), a pricing page.
         let mut seen = ActivitiesSeen::new(&numbers);
-        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec!["visit"], vec![]));
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers, 1)), (vec!["visit"], vec![]));
         seen.see(&numbers, None, Some("visit"));
         seen.see(&numbers, None, Some("demo"));
-        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec![], vec![("visit", "/pricing")]));
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers, 1)), (vec![], vec![("visit", "/pricing")]));
+        assert!(seen.texts_never_held(&numbers, 2).is_empty(), "one event is too few to say");
         seen.see(&numbers, Some(1), Some("visit"));
-        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers)), (vec![], vec![]));
+        assert_eq!((seen.missing(&numbers), seen.texts_never_held(&numbers, 1)), (vec![], vec![]));
     }
 
     #[test]

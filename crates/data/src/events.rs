@@ -697,7 +697,7 @@ pub fn aggregate(
         ));
     }
     stats.missing_activities = missing;
-    notes.warnings.extend(details_never_held(path, spec.detail.as_deref(), &seen.texts_never_held(&activity_index)));
+    notes.warnings.extend(details_never_held(path, spec.detail.as_deref(), &seen.texts_never_held(&activity_index, 1)));
     stats.decisions = decisions.map(|(_, tally)| tally);
     stats.by_other_id_form = other_form.count;
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {

@@ -106,6 +106,14 @@ pub fn build_features(config: &Config) -> Result<Ingested, DataError> {
 /// The feature table the config describes: built from the lead and event files, or read
 /// as it is from `[input] features` (then `options` do not apply: it has no raw rows).
 pub fn ingest(config: &Config, options: IngestOptions) -> Result<Ingested, DataError> {
+    // A bad cell is said at its line, read as the config says the leads are delimited.
+    ingest_files(config, options).map_err(|mut e| {
+        e.place_line(config.csv.delimiter);
+        e
+    })
+}
+
+fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, DataError> {
     if let Some(path) = &config.feature_table {
         return crate::read_feature_table(config, path);
     }

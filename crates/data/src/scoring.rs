@@ -382,8 +382,9 @@ fn sum_events(
         read => {
             read?;
             notes.warnings.extend(covered.gaps(path, created, window));
-            // A filter that held in training and holds nothing now (the site's URLs changed).
-            notes.warnings.extend(crate::events::details_never_held(path, detail, &seen.texts_never_held(&activity_index)));
+            // A filter that held in training and holds nothing now (the site's URLs changed),
+            // said once the activity has events enough that a text it held would show.
+            notes.warnings.extend(crate::events::details_never_held(path, detail, &seen.texts_never_held(&activity_index, SCORED_DETAIL_MIN_EVENTS)));
         }
     }
     for (j, (_, recipe)) in recipes.iter().enumerate() {
@@ -409,6 +410,11 @@ fn sum_events(
     out.repeated_events = repeats.finish(&out.ids, keys.activities.names());
     Ok(())
 }
+
+/// The events of a filtered activity a scored batch needs before `score` says that none
+/// of them holds a filter's text: a daily batch's few page views may all be of other
+/// pages; a thousand without one that held in training are a renamed page.
+const SCORED_DETAIL_MIN_EVENTS: usize = 1_000;
 
 /// Dates are read as the training data wrote them, as the model records; a model file
 /// from before the format was recorded has the data decide.

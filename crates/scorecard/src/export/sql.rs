@@ -135,7 +135,6 @@ impl Dialect {
     /// `expr` with its ASCII letters in lower case and no other changed, as
     /// [`crate::IdCase::key`] folds an id: SQLite's `lower` does just that; elsewhere
     /// `lower` folds every letter, `TRANSLATE` only those named.
-
     pub(crate) fn ascii_lower(self, expr: &str) -> String {
         match self {
             Dialect::Sqlite => format!("lower({expr})"),
