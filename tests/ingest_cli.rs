@@ -1529,15 +1529,15 @@ fn a_marketo_export_filtered_by_its_detail_reads_as_the_sample() {
     assert_ne!(read_csv(&d.join("unfiltered.csv")), read_csv(&d.join("plain.csv")));
 
     // A filter no event's detail holds (a typo) is said, with the activity and the column.
-    write(d, "typo.toml", config.replace("\"acme.com/pricing\"", "\"acme.com/Pricing\""));
+    write(d, "typo.toml", config.replace("\"acme.com/pricing\"", "\"acme.com/prices\""));
     let (code, out, err) = run_in(d, &["validate", "--config", "typo.toml"]);
     let said = format!("{out}{err}");
-    assert!(said.contains("no event's detail (column \"Primary Attribute Value\") holds \"acme.com/Pricing\" (activity \"Visit Web Page\"), which detail_contains names, so the signals filtering on it count none"), "{code}: {said}");
+    assert!(said.contains("no event's detail (column \"Primary Attribute Value\") holds \"acme.com/prices\" (activity \"Visit Web Page\"), which detail_contains names, so the signals filtering on it count none"), "{code}: {said}");
     // Scoring with a model whose filter no longer holds (the site's pages renamed) says so too.
     let (code, _, err) = run_in(d, &["fit", "--config", "typo.toml", "-o", "typo.json"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run_in(d, &["score", "--model", "typo.json", "--leads", data.join("leads.csv").to_str().unwrap(), "--events", "activities.csv", "-o", "typo_scores.csv"]);
-    assert!(code == 0 && err.contains("holds \"acme.com/Pricing\" (activity \"Visit Web Page\")"), "{err}");
+    assert!(code == 0 && err.contains("holds \"acme.com/prices\" (activity \"Visit Web Page\")"), "{err}");
 
     // detail_contains needs the detail column; a column the file lacks is named.
     write(d, "no_detail.toml", config.replace("detail = \"Primary Attribute Value\"\n", ""));

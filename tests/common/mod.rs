@@ -509,15 +509,18 @@ pub const MARKETO_ACTIVITIES: [(&str, &str, &str); 9] = [
 ];
 
 /// The sample's events as a Marketo activity export (`Lead ID`, `Activity Date`,
-/// `Activity Type`, `Primary Attribute Value`, [`MARKETO_ACTIVITIES`]), with a visit to a
-/// careers page, which no signal counts, after every tenth event. Written to `dest`.
+/// `Activity Type`, `Primary Attribute Value`, [`MARKETO_ACTIVITIES`]; every third event's
+/// detail in capitals, which the filters hold alike), with a visit to a careers page,
+/// which no signal counts, after every tenth event. Written to `dest`.
 pub fn marketo_events(dest: &Path) {
     let events = std::fs::read_to_string(repo_root().join("notebooks-data/events.csv")).unwrap();
     let mut out = String::from("Lead ID,Activity Date,Activity Type,Primary Attribute Value\n");
     for (k, line) in events.lines().skip(1).enumerate() {
         let c: Vec<&str> = line.split(',').collect();
         let (_, kind, detail) = MARKETO_ACTIVITIES.iter().find(|(a, ..)| *a == c[2]).unwrap_or_else(|| panic!("{line}"));
-        out.push_str(&format!("{},{},{kind},{}\n", c[0], c[1], detail.replace("{n}", &(k % 7).to_string())));
+        let detail = detail.replace("{n}", &(k % 7).to_string());
+        let detail = if k % 3 == 1 { detail.to_ascii_uppercase() } else { detail };
+        out.push_str(&format!("{},{},{kind},{detail}\n", c[0], c[1]));
         if k % 10 == 0 {
             out.push_str(&format!("{},{},Visit Web Page,https://www.acme.com/careers\n", c[0], c[1]));
         }

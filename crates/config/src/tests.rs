@@ -370,6 +370,7 @@ fn events_are_filtered_by_their_detail_when_the_column_is_named() {
     assert_eq!(rule.detail_contains, ["/pricing", "/plans"]);
     assert!(rule.counts("Visit Web Page", Some("https://a.com/plans?x")) && !rule.counts("Visit Web Page", Some("https://a.com/blog")));
     assert!(!rule.counts("Visit Web Page", None) && !rule.counts("Fill Out Form", Some("/pricing")));
+    assert!(rule.counts("Visit Web Page", Some("https://A.com/Plans")), "A-Z in either case");
     // Unfiltered, the column is still recorded (it is the config's), and every detail counts.
     let config = load(&with_detail).unwrap();
     assert!(config.recipes().iter().find_map(|(_, r)| r.events()).unwrap().counts("demo_request", None));
@@ -381,12 +382,15 @@ fn events_are_filtered_by_their_detail_when_the_column_is_named() {
         (filtered("detail_contains = \"\""), "detail_contains holds \"\""),
         (filtered("detail_contains = []"), "detail_contains = []: list the texts"),
         (filtered(&format!("detail_contains = [{}]", many.join(", "))), "list 11 detail_contains texts between them, more than 10"),
+
         (with_detail.replace("detail = \"Primary Attribute Value\"", "detail = \" \""), "[events] detail = \" \": expected the events column"),
         (MINIMAL.replace("column = \"title\"", "column = \"title\"\ndetail_contains = \"x\""), "`detail_contains` does not apply to kind = \"categorical\""),
     ] {
         let e = load(&text).unwrap_err().to_string();
         assert!(e.contains(message), "{e}\n  expected: {message}");
     }
+    // Ten texts and one of them again in capitals: ten (they hold the same details).
+    load(&filtered(&format!("detail_contains = [{}, \"/P0\"]", many[..10].join(", ")))).unwrap();
 }
 
 /// `[input] events`: one file, a list read in order, or a pattern (the files it matches, by

@@ -92,7 +92,7 @@ impl<'a> ActivityNumbers<'a> {
         if texts.is_empty() {
             return Some(first);
         }
-        let held = detail.map_or(0, |d| texts.iter().enumerate().fold(0, |held, (k, text)| held | (usize::from(d.contains(text)) << k)));
+        let held = detail.map_or(0, |d| texts.iter().enumerate().fold(0, |held, (k, text)| held | (usize::from(mqlcal_scorecard::detail_holds_text(d, text)) << k)));
         let number = first + held;
         self.counting[number].then_some(number)
     }
@@ -201,7 +201,7 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
         };
         let (_, texts, counters) = &mut order[k];
         for text in detail_contains {
-            if !texts.contains(&text.as_str()) {
+            if !texts.iter().any(|t| mqlcal_scorecard::same_detail_text(t, text)) {
                 texts.push(text.as_str());
             }
         }
@@ -213,7 +213,7 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
         activities.numbers.insert(activity, first);
         for held in 0..1usize << texts.len() {
             // Counted by what filters on no text, or on one this detail holds.
-            let holds = |filter: &[String]| filter.is_empty() || texts.iter().enumerate().any(|(k, text)| held & (1 << k) != 0 && filter.iter().any(|t| t == text));
+            let holds = |filter: &[String]| filter.is_empty() || texts.iter().enumerate().any(|(k, text)| held & (1 << k) != 0 && filter.iter().any(|t| mqlcal_scorecard::same_detail_text(t, text)));
             let by: Vec<T> = counters.iter().filter(|(filter, _)| holds(filter)).map(|(_, counter)| counter.clone()).collect();
             activities.names.push(activity);
             activities.firsts.push(first);
@@ -1466,9 +1466,15 @@ mod tests {
         assert_eq!(visit(Some("acme.com/pricing?utm=x")), Some(1));
         assert_eq!(visit(Some("acme.com/blog/post")), Some(2));
         assert_eq!(visit(Some("acme.com/blog/pricing")), Some(3), "both texts");
-        assert_eq!(visit(Some("acme.com/PRICING")), Some(0), "case counts");
+        assert_eq!(visit(Some("ACME.com/Pricing")), Some(1), "A-Z in either case");
+        assert_eq!(visit(Some("acme.com/prĭcing")), Some(0));
         assert_eq!(numbers.counted(4, Some("/pricing")), Some(4), "an unfiltered activity has one number");
         assert_eq!((0..5).map(|n| numbers.first(n)).collect::<Vec<_>>(), [0, 0, 0, 0, 4]);
+
+        // Texts differing in the case of A-Z alone are one: two numbers, counted by both.
+        let capitals = ["/PRICING".to_string()];
+        let (numbers, counted_by) = number_activities([("visit", &pricing[..], 0), ("visit", &capitals[..], 1)]);
+        assert_eq!((counted_by, numbers.counted(0, Some("/Pricing"))), (vec![vec![], vec![0, 1]], Some(1)));
 
         // Filtered only: a page no signal asks for counts for none.
         let (numbers, counted_by) = number_activities([("visit", &pricing[..], 0)]);

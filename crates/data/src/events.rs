@@ -949,7 +949,7 @@ pub(crate) fn details_never_held(path: &std::path::Path, column: Option<&str>, n
     let named: Vec<String> = never.iter().map(|(activity, text)| format!("{text:?} (activity {activity:?})")).collect();
     (!named.is_empty()).then(|| {
         format!(
-            "{}: no event's detail (column {column:?}) holds {}, which detail_contains names, so the signals filtering on it count none; check the text against the file's details (as written, case included)",
+            "{}: no event's detail (column {column:?}) holds {}, which detail_contains names, so the signals filtering on it count none; check the text against the file's details (A-Z match in either case, every other character as written)",
             path.display(),
             named.join(", ")
         )

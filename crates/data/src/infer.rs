@@ -571,14 +571,14 @@ const DETAIL_EXAMPLES: usize = 5;
 /// A detail as init shows it: a URL by its site's section, up to its path's first
 /// segment, without a query string or fragment, scheme or `www.` (`a.com/blog/` for every
 /// post, `a.com/pricing` for a page visited from many campaigns, by http or https), which
-/// every such visit holds as written: a text for `detail_contains`.
+/// every such visit holds: a text for `detail_contains`.
 fn detail_shown(detail: &str) -> &str {
     if !is_url(detail) {
         return detail;
     }
     let page = detail.split(['?', '#']).next().unwrap_or(detail);
     let page = page.find("://").map_or(page, |scheme| &page[scheme + 3..]);
-    let page = page.strip_prefix("www.").unwrap_or(page);
+    let page = page.get(..4).filter(|www| www.eq_ignore_ascii_case("www.")).map_or(page, |_| &page[4..]);
     // Where the path begins: at once for a path alone, else after the host.
     let path = if page.starts_with('/') { Some(0) } else { page.find('/') };
     match path.and_then(|path| page[path + 1..].find('/').map(|next| path + 1 + next + 1)) {
@@ -593,7 +593,9 @@ fn is_url(detail: &str) -> bool {
 }
 
 /// Per activity, its most frequent details ([`detail_shown`]), how many different ones it
-/// has, and whether they are URLs.
+/// has, and whether they are URLs. Details differing in the case of A-Z alone are one, as
+/// `detail_contains` holds them alike ([`mqlcal_scorecard::same_detail_text`]), written
+/// as most of its events write it.
 fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColumn, missing: &[String]) -> BTreeMap<String, ActivityDetails> {
     let mut counts: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     let mut urls: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
@@ -605,9 +607,16 @@ fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColu
             }
         }
     }
-    let mut by_activity: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    // By activity and folded detail: each spelling with its events.
+    let mut spellings: BTreeMap<(&str, String), Vec<(&str, usize)>> = BTreeMap::new();
     for ((activity, detail), n) in counts {
-        by_activity.entry(activity.to_string()).or_default().push((detail.to_string(), n));
+        spellings.entry((activity, detail.to_ascii_lowercase())).or_default().push((detail, n));
+    }
+    let mut by_activity: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for ((activity, _), spelled) in spellings {
+        let events = spelled.iter().map(|(_, n)| n).sum();
+        let most = spelled.iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0))).map_or("", |(detail, _)| detail);
+        by_activity.entry(activity.to_string()).or_default().push((most.to_string(), events));
     }
     by_activity
         .into_iter()
@@ -625,7 +634,7 @@ fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColu
 struct ActivityDetails {
     /// The most frequent, most first, with their events.
     most: Vec<(String, usize)>,
-    /// How many different ones (as shown).
+    /// How many different ones (as shown, A-Z in either case one).
     different: usize,
     /// Some are URLs (shown by their site's section).
     urls: bool,

@@ -22,7 +22,7 @@ pub use model::{
     Training, MAX_POINTS_MAGNITUDE,
 };
 pub use recipe::{
-    clip_and_scale, detail_texts_problem, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError, MAX_DETAIL_TEXTS_PER_ACTIVITY,
+    clip_and_scale, detail_holds_text, detail_texts_problem, same_detail_text, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError, MAX_DETAIL_TEXTS_PER_ACTIVITY,
     TextTest,
 };
 pub use id_case::IdCase;
@@ -86,6 +86,25 @@ mod tests {
             metrics: BTreeMap::new(),
             provenance: None,
         }
+    }
+
+    /// `detail_contains` holds a text anywhere in the detail, A-Z in either case, every
+    /// other character as written (the SQL exports fold A-Z alone on every engine).
+    #[test]
+    fn a_detail_holds_a_text_whatever_the_case_of_its_ascii_letters() {
+        for (detail, text, holds) in [
+            ("https://www.Acme.com/Pricing?utm=Q3", "acme.com/pricing", true),
+            ("acme.com/pricing", "ACME.COM/PRICING", true),
+            ("acme.com/pricing", "acme.com/pricing-faq", false),
+            ("acme.com/blog/pricing-models", "acme.com/pricing", false),
+            ("Démo Request", "DéMO", true),
+            ("Démo Request", "DÉMO", false),
+            ("é", "\u{a9}", false),
+            ("", "x", false),
+        ] {
+            assert_eq!(detail_holds_text(detail, text), holds, "{detail:?} {text:?}");
+        }
+        assert!(same_detail_text("/Pricing", "/PRICING") && !same_detail_text("/é", "/É"));
     }
 
     #[test]
@@ -358,10 +377,10 @@ mod recipe_tests {
         // An events rule: decayed weights summed, capped, scaled.
         let events = EventsRule { activities: vec!["a".into()], detail_contains: Vec::new(), cap: Some(1.5), scale: 2.0, decay: Decay::Standard };
         assert!(events.counts("a", None) && events.counts("a", Some("x")) && !events.counts("b", None));
-        // Filtered by the detail: only an event whose detail holds a text counts (case counts).
+        // Filtered by the detail: only an event whose detail holds a text counts (A-Z in either case).
         let filtered = EventsRule { detail_contains: vec!["/pricing".into(), "/plans".into()], ..events.clone() };
-        assert!(filtered.counts("a", Some("acme.com/plans?x=1")) && filtered.counts("a", Some("/pricing")));
-        assert!(!filtered.counts("a", Some("acme.com/PRICING")) && !filtered.counts("a", None) && !filtered.counts("b", Some("/pricing")));
+        assert!(filtered.counts("a", Some("acme.com/plans?x=1")) && filtered.counts("a", Some("/pricing")) && filtered.counts("a", Some("acme.com/PRICING")));
+        assert!(!filtered.counts("a", Some("acme.com/prices")) && !filtered.counts("a", None) && !filtered.counts("b", Some("/pricing")));
         let text = serde_json::to_string(&Recipe::Events(filtered.clone())).unwrap();
         assert!(text.contains("\"detail_contains\":[\"/pricing\",\"/plans\"]"), "{text}");
         assert!(!serde_json::to_string(&Recipe::Events(events.clone())).unwrap().contains("detail_contains"), "unfiltered: written as before");

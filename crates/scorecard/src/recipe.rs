@@ -263,8 +263,9 @@ pub enum Recipe {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventsRule {
     pub activities: Vec<String>,
-    /// Texts one of which the event's detail (`EventColumns::detail`, trimmed) must hold,
-    /// as written (case counts): a page view of a URL holding "/pricing". Empty: any.
+    /// Texts one of which the event's detail (`EventColumns::detail`, trimmed) must hold
+    /// ([`detail_holds_text`]: A–Z in either case): a page view of a URL holding
+    /// "/pricing". Empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detail_contains: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +277,22 @@ pub struct EventsRule {
 /// The most distinct `detail_contains` texts the recipes counting one activity may list
 /// between them: an event is told apart by which of them its detail holds, one of 2^n kinds.
 pub const MAX_DETAIL_TEXTS_PER_ACTIVITY: usize = 10;
+
+/// Whether an event's `detail` holds `text` as `detail_contains` tests it: anywhere in
+/// it, the letters A–Z in either case, as a CRM's "contains" filter reads ("/Pricing"
+/// holds "/pricing"), every other character as written (the SQL exports fold A–Z
+/// alone, alike on every engine).
+pub fn detail_holds_text(detail: &str, text: &str) -> bool {
+    let (detail, text) = (detail.as_bytes(), text.as_bytes());
+    // A window starting inside a character cannot match: `text` starts on one.
+    text.is_empty() || detail.windows(text.len()).any(|window| window.eq_ignore_ascii_case(text))
+}
+
+/// Two `detail_contains` texts that every detail holds alike (they differ in the case
+/// of A–Z alone): one text.
+pub fn same_detail_text(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
 
 /// What is wrong with the `detail_contains` of `rules` (each its activities and texts),
 /// if anything: a blank text or one with spaces at an end, or more than
@@ -291,7 +308,7 @@ pub fn detail_texts_problem<'a>(rules: impl IntoIterator<Item = (&'a [String], &
         for activity in activities.iter().filter(|_| !detail_contains.is_empty()) {
             let listed = texts.entry(activity.as_str()).or_default();
             for text in detail_contains {
-                if !listed.contains(&text.as_str()) {
+                if !listed.iter().any(|l| same_detail_text(l, text)) {
                     listed.push(text);
                 }
             }
@@ -320,7 +337,7 @@ impl EventsRule {
 
     /// Whether an event's `detail` passes `detail_contains` (always, when it is empty).
     pub fn detail_holds(&self, detail: Option<&str>) -> bool {
-        self.detail_contains.is_empty() || detail.is_some_and(|d| self.detail_contains.iter().any(|text| d.contains(text.as_str())))
+        self.detail_contains.is_empty() || detail.is_some_and(|d| self.detail_contains.iter().any(|text| detail_holds_text(d, text)))
     }
 
     /// What one counted event adds, `age_days` before the window's end.

@@ -123,7 +123,8 @@ impl Dialect {
 
     /// Whether text `haystack` holds `needle` (both text expressions; NULL when either is),
     /// as Rust's `str::contains`: bytes compared as written, case included (under the
-    /// engine's default, case-sensitive collation).
+    /// engine's default, case-sensitive collation); [`Dialect::ascii_lower`] both for
+    /// [`crate::detail_holds_text`].
     pub(crate) fn contains(self, haystack: &str, needle: &str) -> String {
         match self {
             Dialect::Ansi | Dialect::Snowflake => format!("POSITION({needle} IN {haystack}) > 0"),
@@ -808,11 +809,13 @@ impl<'a> Query<'a> {
     pub(crate) fn events_clean(&self, sql: &mut String, events_table: &str, cells: EventCells) -> Result<(), ExportError> {
         let d = self.d;
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
-        // The detail, read when a signal filters on it (cleaned: a missing marker holds nothing).
+        // The detail, read when a signal filters on it (cleaned: a missing marker holds
+        // nothing), its A-Z in lower case: the filters' texts are, so that a text holds
+        // whatever the case of those letters ([`crate::detail_holds_text`]).
         let detail = ev.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| !rule.detail_contains.is_empty()));
         let mut columns = vec![ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
         columns.extend(detail);
-        let detail = detail.map(|d| format!(", {} AS detail", self.clean(d))).unwrap_or_default();
+        let detail = detail.map(|detail| format!(", {} AS detail", d.ascii_lower(&self.clean(detail)))).unwrap_or_default();
         let _ = writeln!(sql, ", {}", self.text_cte("events_text", events_table, &columns));
         let occurred = self.clock.as_ref().and_then(|c| c.occurred.as_ref()).map(|layout| Instants { column: &ev.occurred_at, layout, read_when: None });
         let from = self.on_clock(sql, "events_text", &columns, &occurred.into_iter().collect::<Vec<_>>())?;
@@ -875,7 +878,7 @@ impl<'a> Query<'a> {
             };
             let detail = match rule.detail_contains.as_slice() {
                 [] => String::new(),
-                texts => format!(" AND ({})", texts.iter().map(|t| d.contains("e.detail", &d.string(t))).collect::<Vec<_>>().join(" OR ")),
+                texts => format!(" AND ({})", texts.iter().map(|t| d.contains("e.detail", &d.string(&t.to_ascii_lowercase()))).collect::<Vec<_>>().join(" OR ")),
             };
             let sum = format!("SUM(CASE WHEN e.activity IN ({list}){detail} THEN {weight} ELSE 0 END)");
             sums.push(match unit {
