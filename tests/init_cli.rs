@@ -1321,6 +1321,35 @@ fn init_takes_the_status_that_tells_open_leads_over_a_converted_flag() {
     assert!((trained as usize) < decided, "open leads fitted as lost: {}", fit["training"]);
 }
 
+/// Records that are no leads among the statuses (a `Duplicate` merged into another
+/// lead, a `Test` record): drafted under `[outcome] exclude`, not open, and the draft runs
+/// end to end with them left out of the training leads (each open lead there was
+/// decided, so the fit sees fewer).
+#[test]
+fn init_drafts_duplicates_and_test_records_as_excluded() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    let decided_before = leads.iter().filter(|r| r[outcome] != "open").count();
+    let mut excluded = 0;
+    for (k, row) in leads.iter_mut().enumerate().filter(|(k, _)| k % 40 == 1) {
+        row[outcome] = ["Duplicate", "Test"][k % 80 / 40].to_string();
+        excluded += 1;
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("open = [\"open\"]\nexclude = [\"Duplicate\", \"Test\"]   # GUESS: records that are no leads"), "{draft}");
+    let said = validated(d, "draft.toml");
+    assert!(said.contains(&format!("{excluded} leads whose outcome [outcome] exclude lists are left out of every number")), "{said}");
+    run_job(d, "draft.toml");
+    let fit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("run/model.json")).unwrap()).unwrap();
+    let decided = leads.iter().filter(|r| r[outcome] == "won" || r[outcome] == "lost").count();
+    assert!(decided < decided_before);
+    let trained = fit["training"]["won"].as_u64().unwrap() + fit["training"]["lost"].as_u64().unwrap();
+    assert!(trained as usize <= decided, "{} of {decided}", fit["training"]);
+}
+
 /// A Pipedrive deals export: every column prefixed `Deal - `, `Person - ` or
 /// `Organization - `; the status open, won or lost; a deal's value and its done
 /// activities (what sales set and logged, each separating only weakly here), the time a

@@ -224,6 +224,56 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     }
 }
 
+/// `[outcome] exclude`: one lead in 25 written `Duplicate` or `Test` (a merged record, a
+/// test lead), listed under exclude beside a value no lead has. `mqlcal features` gives
+/// the table with those leads counted open less their rows, every other row as it was;
+/// `validate` says how many each value left out and names the value no lead has; the
+/// feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped, leaves
+/// them out alike (of the as-of date too).
+#[test]
+fn excluded_outcomes_leave_their_leads_out_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = std::fs::read_to_string(warehouse_sample(d)).unwrap();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let column = header.iter().position(|h| h == "outcome").unwrap();
+    let mut excluded = std::collections::HashSet::new();
+    for (k, row) in leads.iter_mut().enumerate().filter(|(k, _)| k % 25 == 3) {
+        row[column] = if k % 2 == 0 { "Duplicate" } else { "Test" }.to_string();
+        excluded.insert(row[0].clone());
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    assert!(config.contains("open = [\"open\"]\n"));
+    let counted = write(d, "counted.toml", config.replacen("open = [\"open\"]\n", "open = [\"open\", \"Duplicate\", \"Test\"]\n", 1));
+    let left_out = write(d, "left_out.toml", config.replacen("open = [\"open\"]\n", "open = [\"open\"]\nexclude = [\"Duplicate\", \"Test\", \"Spam\"]\n", 1));
+    let whole = mqlcal_features(d, &counted);
+    let ours = mqlcal_features(d, &left_out);
+    assert_eq!((whole.1.len(), ours.1.len(), excluded.len()), (20000, 19200, 800));
+    let kept: Vec<Vec<String>> = whole.1.iter().filter(|row| !excluded.contains(&row[0])).cloned().collect();
+    assert_eq!((&ours.0, &ours.1), (&whole.0, &kept), "the other leads' rows as they were");
+
+    let (code, out, err) = run_in(d, &["validate", "--config", "left_out.toml"]);
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("800 leads whose outcome [outcome] exclude lists are left out of every number (\"Duplicate\" 400, \"Test\" 400): no lead, their events count for none; no lead's outcome is \"Spam\": check its spelling against the column's values"),
+        "{code}: {said}"
+    );
+    // Its profiles count the leads it counts: the blank company sizes of the others.
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    let blank = leads.iter().filter(|r| !excluded.contains(&r[0]) && r[size].is_empty()).count();
+    assert!(blank > 100 && said.contains(&format!("({blank} blank)")), "{blank}: {said}");
+
+    // A test lead created after every event and lead: left out, it moves no as-of date.
+    let (_, events) = read_csv(&events_csv());
+    let as_of = leads.iter().map(|r| epoch(&r[1])).chain(events.iter().map(|r| epoch(&r[1]))).max().unwrap();
+    let mut late = leads[5].clone();
+    (late[0], late[1], late[column]) = ("L9999999".into(), chrono::DateTime::from_timestamp(as_of + 40 * 86_400, 0).unwrap().format("%Y-%m-%d").to_string(), "Test".into());
+    leads.push(late);
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    assert_eq!(mqlcal_features(d, &left_out), ours, "the late test lead changes nothing");
+    engines_give_the_table(d, &left_out, &events_csv(), &ours, as_of);
+}
+
 /// The feature-table query of `config` on SQLite, DuckDB and PostgreSQL, plain and
 /// grouped, over the leads in `dir` and `events`: `ours`, the table `mqlcal features` wrote.
 fn engines_give_the_table(dir: &Path, config: &Path, events: &Path, ours: &(Vec<String>, Vec<Vec<String>>), as_of: i64) {

@@ -67,6 +67,9 @@ pub struct OutcomeMap {
     pub won: Vec<String>,
     pub lost: Vec<String>,
     pub open: Vec<String>,
+    /// Values whose leads are no leads to score (a merged `Duplicate`, a `Test` record):
+    /// left out of every number, as if the file did not hold them.
+    pub exclude: Vec<String>,
     /// Blank outcome cells count as open (true) or are an error (false).
     pub blank_is_open: bool,
     /// `filled_is = "won"`: a filled cell no list names is won (a column filled in when the

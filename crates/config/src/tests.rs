@@ -320,6 +320,21 @@ fn a_multi_select_separator_is_checked() {
     assert!(load(&numeric).unwrap_err().to_string().contains("`separator` does not apply to kind = \"numeric\""));
 }
 
+/// `[outcome] exclude`: values whose leads are left out (a merged duplicate, a test
+/// record), in the one-file layout only, never also under another list.
+#[test]
+fn outcome_values_may_exclude_their_leads() {
+    let with = |outcome: &str| MINIMAL.replacen("lost = [\"Closed Lost\"]", &format!("lost = [\"Closed Lost\"]\n{outcome}"), 1);
+    let c = load(&with("exclude = [\"Duplicate\", \"Test\"]")).unwrap();
+    assert_eq!(c.outcome.exclude, ["Duplicate", "Test"]);
+    assert!(load(&MINIMAL).unwrap().outcome.exclude.is_empty());
+    let err = |text: &str| load(text).unwrap_err().to_string();
+    assert!(err(&with("exclude = [\"Closed Lost\"]")).contains("[outcome] value \"Closed Lost\" is listed under both `lost` and `exclude`"));
+    assert!(err(&with("exclude = [\" Test\"]")).contains("[outcome] exclude holds \" Test\": expected an outcome value as the column writes it, trimmed"));
+    let won_ids = with("exclude = [\"Test\"]\nopen = [\"Open\"]").replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"");
+    assert!(err(&won_ids).contains("[outcome] exclude names values of the outcome column of the one-file layout"), "{}", err(&won_ids));
+}
+
 #[test]
 fn a_column_filled_in_at_conversion_is_an_outcome() {
     let with = |outcome: &str| MINIMAL.replacen("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", &format!("[outcome]\n{outcome}"), 1);

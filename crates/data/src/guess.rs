@@ -51,6 +51,13 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
     (won, lost, open)
 }
 
+/// An outcome value that says its record is no lead at all, to be left out of every
+/// number (`[outcome] exclude`): a duplicate merged into another lead, a test record.
+pub fn not_a_lead(value: &str) -> bool {
+    let l = value.to_lowercase();
+    l.split(|c: char| !c.is_alphanumeric()).any(|w| ["duplicate", "duplicated", "dupe", "merged", "test", "testing"].contains(&w)) || l.contains("do not use")
+}
+
 /// How much a column looks like the target: None when it cannot be (no
 /// outcome-like name, or values that map to no won value).
 /// Clean two-valued targets (yes/no, 1/0, true/false) beat columns with
@@ -855,6 +862,18 @@ mod tests {
         assert_eq!(won, ["Customer"]);
         assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested", "Not Qualified"]);
         assert_eq!(open, ["Nurture", "Pre-Qualified", "Open"]);
+    }
+
+    /// Statuses that say the record is no lead (drafted under `[outcome] exclude`), and
+    /// words that only hold those letters.
+    #[test]
+    fn records_that_are_no_leads_are_told() {
+        for value in ["Duplicate", "Merged", "Test Lead", "TEST", "Dupe - merged", "Do not use", "Closed - Duplicate"] {
+            assert!(not_a_lead(value), "{value}");
+        }
+        for value in ["Open", "Contested", "Latest", "Attested", "Closed Lost", "Testimonial requested", "Protest"] {
+            assert!(!not_a_lead(value), "{value}");
+        }
     }
 
     /// A won word inside another (`Won't Buy`), a customer no longer, and HubSpot's stage

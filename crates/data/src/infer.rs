@@ -1243,7 +1243,12 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
         let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
         let _ = writeln!(t, "won = [{}]", list(&won_values));
         let _ = writeln!(t, "lost = [{}]", list(&lost_values));
-        let _ = writeln!(t, "open = [{}]", list(&open_values));
+        // Of the values neither won nor lost, those that say the record is no lead.
+        let (exclude, open): (Vec<String>, Vec<String>) = open_values.iter().cloned().partition(|v| guess::not_a_lead(v));
+        let _ = writeln!(t, "open = [{}]", list(&open));
+        if !exclude.is_empty() {
+            let _ = writeln!(t, "exclude = [{}]   # GUESS: records that are no leads (a merged duplicate, a test), left out of every number", list(&exclude));
+        }
         if look.filled_won {
             let _ = writeln!(t, "filled_is = \"won\"   # GUESS: a filled cell (a conversion date) means won");
         }

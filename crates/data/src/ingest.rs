@@ -134,8 +134,9 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
     if let Some(won) = &won_ids {
         won_id_warnings(config, won, &mut stats);
     }
+    let (rows, excluded) = rows.without_excluded(config, &mut stats.warnings);
     // The tables are in `rows` now: let them go unless validate wants them.
-    let lead_tables: Vec<Table> = if options.keep_lead_tables { parts.into_iter().map(|p| p.table).collect() } else { Vec::new() };
+    let lead_tables: Vec<Table> = if options.keep_lead_tables { without_rows(parts.into_iter().map(|p| p.table), &excluded)? } else { Vec::new() };
 
     // The ids' rows by hash, found once: they say whether any id repeats, and with none
     // (every row kept, in order) the events find their leads by them too.
@@ -188,6 +189,26 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
     }
     let auto_bins = choose_auto_bins(config, &mut table);
     Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables, quality: None })
+}
+
+/// The lead files as read without `rows` (numbered over the files in order, ascending):
+/// the leads `[outcome] exclude` left out, which validate's profiles then do not count.
+fn without_rows(tables: impl Iterator<Item = Table>, rows: &[usize]) -> Result<Vec<Table>, DataError> {
+    let mut first = 0;
+    tables
+        .map(|mut table| {
+            let height = table.height();
+            let mine = &rows[rows.partition_point(|&r| r < first)..rows.partition_point(|&r| r < first + height)];
+            if !mine.is_empty() {
+                let mut keep = vec![true; height];
+                mine.iter().for_each(|&r| keep[r - first] = false);
+                let mask: polars::prelude::BooleanChunked = keep.into_iter().collect();
+                table.frame = table.frame.filter(&mask).map_err(|e| DataError::file(&table.path, e.to_string()))?;
+            }
+            first += height;
+            Ok(table)
+        })
+        .collect()
 }
 
 /// Warnings for decided leads whose `[columns] decided_at` could not end their window.

@@ -43,6 +43,10 @@ pub(crate) struct LeadRows {
     pub(crate) created_layouts: Vec<(DateLayout, bool)>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
+    /// The rows whose outcome is one of `[outcome] exclude`, in order, which ingest drops
+    /// at once ([`LeadRows::without_excluded`]), and the leads of each of those values.
+    pub(crate) excluded: Vec<usize>,
+    pub(crate) excluded_by_value: Vec<usize>,
 }
 
 /// What to do about ids a spreadsheet rounded: distinct leads then share one id.
@@ -88,7 +92,37 @@ impl LeadRows {
             origin: vec![],
             files: vec![],
             event_columns: vec![],
+            excluded: vec![],
+            excluded_by_value: vec![0; config.outcome.exclude.len()],
         }
+    }
+
+    /// The rows without those `[outcome] exclude` leaves out (a merged `Duplicate`, a
+    /// `Test` record): no lead, so nothing counts them (volume, fit, backtest, the as-of
+    /// date); said in a warning with each value's leads, and a value no lead has (a typo).
+    /// Also the rows dropped, in order.
+    pub(crate) fn without_excluded(mut self, config: &Config, warnings: &mut Vec<String>) -> (LeadRows, Vec<usize>) {
+        let values = &config.outcome.exclude;
+        let never: Vec<String> = values.iter().zip(&self.excluded_by_value).filter(|(_, n)| **n == 0).map(|(v, _)| format!("{v:?}")).collect();
+        let never = match never.as_slice() {
+            [] => String::new(),
+            [one] => format!("; no lead's outcome is {one}: check its spelling against the column's values"),
+            many => format!("; no lead's outcome is any of {}: check their spelling against the column's values", many.join(", ")),
+        };
+        if self.excluded.is_empty() {
+            warnings.extend((!values.is_empty()).then(|| format!("[outcome] exclude leaves out no lead{never}")));
+            return (self, Vec::new());
+        }
+        let counts: Vec<String> = values.iter().zip(&self.excluded_by_value).filter(|(_, n)| **n > 0).map(|(v, n)| format!("{v:?} {n}")).collect();
+        warnings.push(format!(
+            "{} leads whose outcome [outcome] exclude lists are left out of every number ({}): no lead, their events count for none{never}",
+            self.excluded.len(),
+            counts.join(", ")
+        ));
+        let excluded = std::mem::take(&mut self.excluded);
+        let mut dropped = excluded.iter().copied().peekable();
+        let keep: Vec<usize> = (0..self.ids.len()).filter(|&row| dropped.next_if_eq(&row).is_none()).collect();
+        (self.select(&keep), excluded)
     }
 
     /// What the events aggregation needs of the leads: ids, creation times, decisions.
@@ -253,7 +287,12 @@ impl LeadRows {
                 let markers = cells::MissingMarkers::new(missing);
                 for (row, cell) in cells.iter().enumerate() {
                     let text = cell.map(str::trim).unwrap_or("");
-                    let outcome = if map.won.iter().any(|v| v == text) {
+                    let outcome = if let Some(k) = map.exclude.iter().position(|v| v == text) {
+                        // A placeholder: the row is dropped before anything reads it.
+                        self.excluded.push(self.outcomes.len());
+                        self.excluded_by_value[k] += 1;
+                        Outcome::Open
+                    } else if map.won.iter().any(|v| v == text) {
                         Outcome::Won
                     } else if map.lost.iter().any(|v| v == text) {
                         Outcome::Lost
@@ -455,6 +494,8 @@ impl LeadRows {
             files: self.files,
             created_layouts: self.created_layouts,
             event_columns: vec![],
+            excluded: vec![],
+            excluded_by_value: self.excluded_by_value,
         }
     }
 
@@ -590,7 +631,7 @@ mod tests {
 /// value only in case, spaces or punctuation, the mapping that counts them.
 fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
     let mapped = |text: &str| {
-        map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text)
+        map.won.iter().chain(&map.lost).chain(&map.open).chain(&map.exclude).any(|v| v == text)
             || if cells::is_missing(text, missing) { map.blank_is_open } else { map.filled_is_won }
     };
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
@@ -628,10 +669,10 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config
             list(&open)
         ));
         if respelled < unmapped.len() {
-            message.push_str("; add the others to one of the lists");
+            message.push_str("; add the others to one of the lists (or to exclude, for records that are no leads: a Duplicate, a Test)");
         }
     } else {
-        message.push_str("; add each to one of the lists");
+        message.push_str("; add each to one of the lists (or to exclude, for records that are no leads: a Duplicate, a Test)");
     }
     message
 }

@@ -83,6 +83,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             won: &config.outcome.won,
             lost: &config.outcome.lost,
             open: &config.outcome.open,
+            exclude: &config.outcome.exclude,
             blank_is_open: config.outcome.blank_is_open,
             filled_is_won: config.outcome.filled_is_won,
         },

@@ -18,6 +18,8 @@ pub struct OutcomeCells<'a> {
     pub won: &'a [String],
     pub lost: &'a [String],
     pub open: &'a [String],
+    /// Values whose leads are left out, as if the table did not hold them (`[outcome] exclude`).
+    pub exclude: &'a [String],
     /// A blank (or missing-value) cell means open.
     pub blank_is_open: bool,
     /// A filled cell no list names is won (`[outcome] filled_is = "won"`).
@@ -152,6 +154,9 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
         AsOfRule::Fixed(_) => writeln!(sql, "-- As of [input] as_of."),
         AsOfRule::Latest { .. } => writeln!(sql, "-- As of the latest creation date or event time (as mqlcal: events dated after the plausible range left out)."),
     };
+    if !spec.outcome.exclude.is_empty() {
+        let _ = writeln!(sql, "-- Leads whose outcome cell [outcome] exclude lists are left out (of the rows and of the as-of date).");
+    }
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
     } else {
@@ -167,15 +172,15 @@ fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
-/// The outcome cell as 'won', 'lost' or 'open' by the `[outcome]` lists, then a filled cell
-/// as 'won' with `filled_is` (NULL when none says).
+/// The outcome cell as 'excluded', 'won' or 'lost' by the `[outcome]` lists, then 'open',
+/// then a filled cell as 'won' with `filled_is` (NULL when none says).
 fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
     // The cell as `leads_text` trimmed it.
     let cell = format!("COALESCE({}, '')", query.q(o.column));
     let list = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
     let mut arms = String::from("CASE");
-    for (values, outcome) in [(o.won, "won"), (o.lost, "lost")] {
+    for (values, outcome) in [(o.exclude, EXCLUDED), (o.won, "won"), (o.lost, "lost")] {
         if !values.is_empty() {
             let _ = write!(arms, " WHEN {cell} IN ({}) THEN '{outcome}'", list(values));
         }
@@ -202,6 +207,18 @@ fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     arms
 }
 
+/// What `outcome_read` says of a lead `[outcome] exclude` leaves out.
+const EXCLUDED: &str = "excluded";
+
+/// A WHERE clause keeping the leads `[outcome] exclude` does not leave out (`outcome_read`
+/// of `table.`), or none.
+fn kept_leads(spec: &FeatureTableSpec<'_>, table: &str) -> String {
+    match spec.outcome.exclude.is_empty() {
+        true => String::new(),
+        false => format!(" WHERE COALESCE({table}outcome_read, '') <> '{EXCLUDED}'"),
+    }
+}
+
 /// `as_of`: the as-of date as a timestamp (`as_of_time`) and in epoch seconds (`as_of_epoch`); NULL without creation dates.
 fn as_of(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, dated: bool, latest_events: bool) {
     let body = match (spec.as_of, dated) {
@@ -213,10 +230,11 @@ fn as_of(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, dated: bool,
         (AsOfRule::Latest { events_up_to }, true) => {
             let latest = if latest_events {
                 format!(
-                    "SELECT CASE WHEN ev.t IS NULL OR ld.t >= ev.t THEN ld.t ELSE ev.t END AS t\n    FROM (SELECT MAX(created_tstamp) AS t FROM leads_clean) ld\n    CROSS JOIN (SELECT MAX(tstamp) AS t FROM events_clean WHERE ts <= {events_up_to}) ev"
+                    "SELECT CASE WHEN ev.t IS NULL OR ld.t >= ev.t THEN ld.t ELSE ev.t END AS t\n    FROM (SELECT MAX(created_tstamp) AS t FROM leads_clean{kept}) ld\n    CROSS JOIN (SELECT MAX(tstamp) AS t FROM events_clean WHERE ts <= {events_up_to}) ev",
+                    kept = kept_leads(spec, "")
                 )
             } else {
-                "SELECT MAX(created_tstamp) AS t FROM leads_clean".to_string()
+                format!("SELECT MAX(created_tstamp) AS t FROM leads_clean{}", kept_leads(spec, ""))
             };
             format!("SELECT latest.t AS as_of_time, {} AS as_of_epoch\n  FROM (\n    {latest}\n  ) latest", d.epoch("latest.t"))
         }
@@ -250,7 +268,8 @@ fn labelled(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect) {
     );
     let _ = writeln!(
         sql,
-        ", labelled AS (\n  SELECT f.*,\n    {cohort} AS cohort,\n    {month} AS month_label,\n    {outcome} AS outcome,\n    {complete} AS window_complete,\n    a.as_of_time\n  FROM features f\n  CROSS JOIN as_of a\n)"
+        ", labelled AS (\n  SELECT f.*,\n    {cohort} AS cohort,\n    {month} AS month_label,\n    {outcome} AS outcome,\n    {complete} AS window_complete,\n    a.as_of_time\n  FROM features f\n  CROSS JOIN as_of a{}\n)",
+        kept_leads(spec, "f.")
     );
 }
 
@@ -339,7 +358,7 @@ mod tests {
             inputs,
             features: &features,
             segments: &segments,
-            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
+            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, exclude: &[], blank_is_open: true, filled_is_won: false },
             open_after_days: Some(120),
             period: Period::Quarter,
             as_of,
