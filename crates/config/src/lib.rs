@@ -8,6 +8,7 @@
 
 mod columns;
 mod events;
+mod exclude;
 mod files;
 mod input;
 mod model;
@@ -61,15 +62,22 @@ pub enum Layout {
     WonIds { leads: Vec<PathBuf>, won_ids: PathBuf, status_column: Option<String> },
 }
 
+/// `[exclude]`: a leads column and the values whose leads are left out of every number,
+/// as if the file did not hold them (records that are no leads: a `Duplicate` merged
+/// into another, a `Test`, a partner's lead routed elsewhere).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusion {
+    pub column: String,
+    /// Compared with the cell trimmed, exactly.
+    pub values: Vec<String>,
+}
+
 /// How cells of the outcome column map to outcomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeMap {
     pub won: Vec<String>,
     pub lost: Vec<String>,
     pub open: Vec<String>,
-    /// Values whose leads are no leads to score (a merged `Duplicate`, a `Test` record):
-    /// left out of every number, as if the file did not hold them.
-    pub exclude: Vec<String>,
     /// Blank outcome cells count as open (true) or are an error (false).
     pub blank_is_open: bool,
     /// `filled_is = "won"`: a filled cell no list names is won (a column filled in when the
@@ -427,6 +435,8 @@ pub struct Config {
     /// `[columns] decided_at`: decided leads' windows end at their decision.
     pub decided_at: Option<DecidedAt>,
     pub outcome: OutcomeMap,
+    /// `[exclude]`, by column name.
+    pub exclude: Vec<Exclusion>,
     pub segments: Vec<String>,
     pub events: Option<EventsSpec>,
     pub period: Period,

@@ -13,8 +13,6 @@ pub struct RawOutcome {
     pub lost: Vec<String>,
     #[serde(default)]
     pub open: Vec<String>,
-    #[serde(default)]
-    pub exclude: Vec<String>,
     pub blank_is: Option<String>,
     pub filled_is: Option<String>,
     pub open_after_days: Option<i64>,
@@ -57,17 +55,10 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
                 }
             };
             check_no_overlap(o)?;
-            if !o.exclude.is_empty() && !matches!(layout, Layout::OutcomeColumn { .. }) {
-                return Err("[outcome] exclude names values of the outcome column of the one-file layout ([columns] outcome); with won_ids or won and lost files, leave the leads to exclude out of the files".into());
-            }
-            if let Some(blank) = o.exclude.iter().find(|v| v.trim().is_empty() || v.trim() != v.as_str()) {
-                return Err(format!("[outcome] exclude holds {blank:?}: expected an outcome value as the column writes it, trimmed (\"Duplicate\", say); blank cells are blank_is's"));
-            }
             OutcomeMap {
                 won: o.won.clone(),
                 lost: o.lost.clone(),
                 open: o.open.clone(),
-                exclude: o.exclude.clone(),
                 blank_is_open,
                 filled_is_won,
                 open_after_days,
@@ -82,7 +73,6 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
             won: vec![],
             lost: vec![],
             open: vec![],
-            exclude: vec![],
             blank_is_open: true,
             filled_is_won: false,
             open_after_days: None,
@@ -114,12 +104,11 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
     Ok(outcome)
 }
 
-/// No value is listed under two of `won`, `lost`, `open` and `exclude`.
+/// No value is listed under two of `won`, `lost` and `open`.
 fn check_no_overlap(o: &RawOutcome) -> Result<(), String> {
-    let lists = [("won", &o.won), ("lost", &o.lost), ("open", &o.open), ("exclude", &o.exclude)];
-    for (name, values) in lists {
+    for (name, values) in [("won", &o.won), ("lost", &o.lost), ("open", &o.open)] {
         for v in values {
-            let others = lists;
+            let others = [("won", &o.won), ("lost", &o.lost), ("open", &o.open)];
             for (other_name, other_values) in others {
                 if other_name != name && other_values.contains(v) {
                     return Err(format!(

@@ -23,6 +23,7 @@ pub struct RawConfig {
     #[serde(default)]
     pub columns: RawColumns,
     pub outcome: Option<RawOutcome>,
+    pub exclude: Option<std::collections::BTreeMap<String, crate::signals::OneOrMany>>,
     pub events: Option<RawEvents>,
     #[serde(default)]
     pub cohorts: RawCohorts,
@@ -114,6 +115,7 @@ impl RawConfig {
         };
         let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
+        let exclude = crate::exclude::check_exclude(self.exclude, &outcome, &layout)?;
         let events = crate::events::check_events(self.input.events.as_ref(), self.events.as_ref(), base_dir)?;
         let decided_at = crate::columns::check_decided_at(&self.columns, &leads_date_format, events.is_some())?;
         let events_key = crate::columns::check_events_key(&self.columns, &id_column, events.is_some())?;
@@ -148,6 +150,7 @@ impl RawConfig {
             date_format: leads_date_format,
             decided_at,
             outcome,
+            exclude,
             segments: self.columns.segments,
             events,
             period,

@@ -320,19 +320,28 @@ fn a_multi_select_separator_is_checked() {
     assert!(load(&numeric).unwrap_err().to_string().contains("`separator` does not apply to kind = \"numeric\""));
 }
 
-/// `[outcome] exclude`: values whose leads are left out (a merged duplicate, a test
-/// record), in the one-file layout only, never also under another list.
+/// `[exclude]`: per leads column, values whose leads are left out (a merged duplicate, a
+/// test record, a partner's lead), in every layout; never also an outcome.
 #[test]
-fn outcome_values_may_exclude_their_leads() {
-    let with = |outcome: &str| MINIMAL.replacen("lost = [\"Closed Lost\"]", &format!("lost = [\"Closed Lost\"]\n{outcome}"), 1);
-    let c = load(&with("exclude = [\"Duplicate\", \"Test\"]")).unwrap();
-    assert_eq!(c.outcome.exclude, ["Duplicate", "Test"]);
-    assert!(load(&MINIMAL).unwrap().outcome.exclude.is_empty());
+fn columns_values_may_exclude_their_leads() {
+    let with = |exclude: &str| format!("{MINIMAL}\n[exclude]\n{exclude}\n");
+    let c = load(&with("stage = [\"Duplicate\", \"Test\"]\n\"Lead Source\" = \"Partner\"")).unwrap();
+    let listed: Vec<(&str, Vec<&str>)> = c.exclude.iter().map(|e| (e.column.as_str(), e.values.iter().map(String::as_str).collect())).collect();
+    assert_eq!(listed, [("Lead Source", vec!["Partner"]), ("stage", vec!["Duplicate", "Test"])]);
+    assert!(load(MINIMAL).unwrap().exclude.is_empty());
     let err = |text: &str| load(text).unwrap_err().to_string();
-    assert!(err(&with("exclude = [\"Closed Lost\"]")).contains("[outcome] value \"Closed Lost\" is listed under both `lost` and `exclude`"));
-    assert!(err(&with("exclude = [\" Test\"]")).contains("[outcome] exclude holds \" Test\": expected an outcome value as the column writes it, trimmed"));
-    let won_ids = with("exclude = [\"Test\"]\nopen = [\"Open\"]").replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"");
-    assert!(err(&won_ids).contains("[outcome] exclude names values of the outcome column of the one-file layout"), "{}", err(&won_ids));
+    for (exclude, message) in [
+        ("stage = [\"Closed Lost\"]", "[exclude] \"stage\" holds \"Closed Lost\", which [outcome] lost lists too: a lead is either counted or left out"),
+        ("stage = [\" Test\"]", "[exclude] \"stage\" holds \" Test\": expected a value as a cell holds it, trimmed and not blank"),
+        ("stage = []", "[exclude] \"stage\" = []: list the values"),
+        ("\" \" = \"x\"", "[exclude] has a blank column name"),
+    ] {
+        assert!(err(&with(exclude)).contains(message), "{}\n  expected: {message}", err(&with(exclude)));
+    }
+    // Another layout: a column of the won ids' leads file.
+    let won_ids = with("\"Lead Source\" = \"Partner\"").replace("outcome = \"stage\"\n", "").replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"");
+    let won_ids = won_ids.replace("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", "[outcome]\nopen_after_days = 90");
+    assert_eq!(load(&won_ids).unwrap().exclude.len(), 1);
 }
 
 #[test]

@@ -52,7 +52,7 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
 }
 
 /// An outcome value that says its record is no lead at all, to be left out of every
-/// number (`[outcome] exclude`): a duplicate merged into another lead, a test record.
+/// number (`[exclude]`): a duplicate merged into another lead, a test record.
 pub fn not_a_lead(value: &str) -> bool {
     let l = value.to_lowercase();
     l.split(|c: char| !c.is_alphanumeric()).any(|w| ["duplicate", "duplicated", "dupe", "merged", "test", "testing"].contains(&w)) || l.contains("do not use")
@@ -864,7 +864,7 @@ mod tests {
         assert_eq!(open, ["Nurture", "Pre-Qualified", "Open"]);
     }
 
-    /// Statuses that say the record is no lead (drafted under `[outcome] exclude`), and
+    /// Statuses that say the record is no lead (drafted under `[exclude]`), and
     /// words that only hold those letters.
     #[test]
     fn records_that_are_no_leads_are_told() {

@@ -1246,9 +1246,6 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
         // Of the values neither won nor lost, those that say the record is no lead.
         let (exclude, open): (Vec<String>, Vec<String>) = open_values.iter().cloned().partition(|v| guess::not_a_lead(v));
         let _ = writeln!(t, "open = [{}]", list(&open));
-        if !exclude.is_empty() {
-            let _ = writeln!(t, "exclude = [{}]   # GUESS: records that are no leads (a merged duplicate, a test), left out of every number", list(&exclude));
-        }
         if look.filled_won {
             let _ = writeln!(t, "filled_is = \"won\"   # GUESS: a filled cell (a conversion date) means won");
         }
@@ -1272,6 +1269,10 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
             );
         }
         let _ = writeln!(t);
+        if let (false, Some(column)) = (exclude.is_empty(), &look.outcome) {
+            let _ = writeln!(t, "[exclude]   # GUESS: records that are no leads (a merged duplicate, a test), left out of every number; add other columns' values (a partner's leads)");
+            let _ = writeln!(t, "{} = [{}]\n", toml_key(column), list(&exclude));
+        }
     }
 
 }

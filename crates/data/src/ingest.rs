@@ -192,7 +192,7 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
 }
 
 /// The lead files as read without `rows` (numbered over the files in order, ascending):
-/// the leads `[outcome] exclude` left out, which validate's profiles then do not count.
+/// the leads `[exclude]` left out, which validate's profiles then do not count.
 fn without_rows(tables: impl Iterator<Item = Table>, rows: &[usize]) -> Result<Vec<Table>, DataError> {
     let mut first = 0;
     tables
@@ -650,6 +650,9 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     }
     for s in &config.segments {
         needed.push((s.clone(), "[columns] segments".into()));
+    }
+    for exclusion in &config.exclude {
+        needed.push((exclusion.column.clone(), "[exclude]".into()));
     }
     for signal in &config.signals {
         if let Some(c) = signal.source.column() {

@@ -43,10 +43,10 @@ pub(crate) struct LeadRows {
     pub(crate) created_layouts: Vec<(DateLayout, bool)>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
-    /// The rows whose outcome is one of `[outcome] exclude`, in order, which ingest drops
-    /// at once ([`LeadRows::without_excluded`]), and the leads of each of those values.
+    /// The rows `[exclude]` leaves out, in order, which ingest drops at once
+    /// ([`LeadRows::without_excluded`]), and the leads of each of its values.
     pub(crate) excluded: Vec<usize>,
-    pub(crate) excluded_by_value: Vec<usize>,
+    pub(crate) excluded_by_value: Vec<Vec<usize>>,
 }
 
 /// What to do about ids a spreadsheet rounded: distinct leads then share one id.
@@ -93,36 +93,64 @@ impl LeadRows {
             files: vec![],
             event_columns: vec![],
             excluded: vec![],
-            excluded_by_value: vec![0; config.outcome.exclude.len()],
+            excluded_by_value: config.exclude.iter().map(|e| vec![0; e.values.len()]).collect(),
         }
     }
 
-    /// The rows without those `[outcome] exclude` leaves out (a merged `Duplicate`, a
-    /// `Test` record): no lead, so nothing counts them (volume, fit, backtest, the as-of
+    /// The rows without those `[exclude]` leaves out (a merged `Duplicate`, a `Test`, a
+    /// partner's lead): no lead, so nothing counts them (volume, fit, backtest, the as-of
     /// date); said in a warning with each value's leads, and a value no lead has (a typo).
     /// Also the rows dropped, in order.
     pub(crate) fn without_excluded(mut self, config: &Config, warnings: &mut Vec<String>) -> (LeadRows, Vec<usize>) {
-        let values = &config.outcome.exclude;
-        let never: Vec<String> = values.iter().zip(&self.excluded_by_value).filter(|(_, n)| **n == 0).map(|(v, _)| format!("{v:?}")).collect();
-        let never = match never.as_slice() {
-            [] => String::new(),
-            [one] => format!("; no lead's outcome is {one}: check its spelling against the column's values"),
-            many => format!("; no lead's outcome is any of {}: check their spelling against the column's values", many.join(", ")),
+        let counted = |held: bool| -> Vec<String> {
+            config
+                .exclude
+                .iter()
+                .zip(&self.excluded_by_value)
+                .filter_map(|(exclusion, leads)| {
+                    let values: Vec<String> = exclusion.values.iter().zip(leads).filter(|(_, n)| (**n > 0) == held).map(|(v, n)| if held { format!("{v:?} {n}") } else { format!("{v:?}") }).collect();
+                    (!values.is_empty()).then(|| format!("column {:?}: {}", exclusion.column, values.join(", ")))
+                })
+                .collect()
+        };
+        let never = counted(false);
+        let never = match never.is_empty() {
+            true => String::new(),
+            false => format!("; no lead has {}: check the spelling against the column's values", never.join("; ")),
         };
         if self.excluded.is_empty() {
-            warnings.extend((!values.is_empty()).then(|| format!("[outcome] exclude leaves out no lead{never}")));
+            warnings.extend((!config.exclude.is_empty()).then(|| format!("[exclude] leaves out no lead{never}")));
             return (self, Vec::new());
         }
-        let counts: Vec<String> = values.iter().zip(&self.excluded_by_value).filter(|(_, n)| **n > 0).map(|(v, n)| format!("{v:?} {n}")).collect();
         warnings.push(format!(
-            "{} leads whose outcome [outcome] exclude lists are left out of every number ({}): no lead, their events count for none{never}",
+            "{} leads [exclude] lists are left out of every number ({}): no lead, their events count for none{never}",
             self.excluded.len(),
-            counts.join(", ")
+            counted(true).join("; ")
         ));
         let excluded = std::mem::take(&mut self.excluded);
         let mut dropped = excluded.iter().copied().peekable();
         let keep: Vec<usize> = (0..self.ids.len()).filter(|&row| dropped.next_if_eq(&row).is_none()).collect();
         (self.select(&keep), excluded)
+    }
+
+    /// Of `table`'s rows, those a cell of an `[exclude]` column (trimmed) says are no
+    /// lead, each counted under the first value that says so; empty without `[exclude]`.
+    fn excluded_rows(&mut self, config: &Config, table: &Table) -> Result<Vec<bool>, DataError> {
+        if config.exclude.is_empty() {
+            return Ok(Vec::new());
+        }
+        let markers = cells::MissingMarkers::new(&config.csv.missing);
+        let mut excluded = vec![false; table.height()];
+        for (exclusion, leads) in config.exclude.iter().zip(self.excluded_by_value.iter_mut()) {
+            for (row, cell) in cells::text(table, &exclusion.column)?.iter().enumerate() {
+                let value = cell.and_then(|c| markers.clean(c)).and_then(|text| exclusion.values.iter().position(|v| v == text));
+                if let (Some(value), false) = (value, excluded[row]) {
+                    excluded[row] = true;
+                    leads[value] += 1;
+                }
+            }
+        }
+        Ok(excluded)
     }
 
     /// What the events aggregation needs of the leads: ids, creation times, decisions.
@@ -140,12 +168,15 @@ impl LeadRows {
         let table = &part.table;
         let file_index = self.files.len();
         self.files.push(table.path.clone());
+        let excluded = self.excluded_rows(config, table)?;
+        let first = self.ids.len();
+        self.excluded.extend(excluded.iter().enumerate().filter(|(_, e)| **e).map(|(row, _)| first + row));
         let (own, signals) = std::thread::scope(|scope| {
             let signals = scope.spawn(|| Self::signal_columns(config, table));
             let own = (|| {
                 self.append_ids(config, table, file_index)?;
                 self.append_created_at(config, table)?;
-                self.append_outcomes(config, part, won_ids)?;
+                self.append_outcomes(config, part, won_ids, &excluded)?;
                 self.append_decided_at(config, part)?;
                 for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
                     let cells = cells::text(table, segment)?;
@@ -251,7 +282,9 @@ impl LeadRows {
         Ok(())
     }
 
-    fn append_outcomes(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
+    /// Each row's outcome; a row `excluded` says is no lead gets a placeholder, its cell
+    /// not read (the row is dropped before anything reads its outcome).
+    fn append_outcomes(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>, excluded: &[bool]) -> Result<(), DataError> {
         let table = &part.table;
         let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
         match (part.fixed_outcome, &config.layout) {
@@ -287,10 +320,7 @@ impl LeadRows {
                 let markers = cells::MissingMarkers::new(missing);
                 for (row, cell) in cells.iter().enumerate() {
                     let text = cell.map(str::trim).unwrap_or("");
-                    let outcome = if let Some(k) = map.exclude.iter().position(|v| v == text) {
-                        // A placeholder: the row is dropped before anything reads it.
-                        self.excluded.push(self.outcomes.len());
-                        self.excluded_by_value[k] += 1;
+                    let outcome = if excluded.get(row) == Some(&true) {
                         Outcome::Open
                     } else if map.won.iter().any(|v| v == text) {
                         Outcome::Won
@@ -631,7 +661,7 @@ mod tests {
 /// value only in case, spaces or punctuation, the mapping that counts them.
 fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
     let mapped = |text: &str| {
-        map.won.iter().chain(&map.lost).chain(&map.open).chain(&map.exclude).any(|v| v == text)
+        map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text)
             || if cells::is_missing(text, missing) { map.blank_is_open } else { map.filled_is_won }
     };
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
@@ -669,10 +699,10 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config
             list(&open)
         ));
         if respelled < unmapped.len() {
-            message.push_str("; add the others to one of the lists (or to exclude, for records that are no leads: a Duplicate, a Test)");
+            message.push_str("; add the others to one of the lists (or to [exclude], for records that are no leads: a Duplicate, a Test)");
         }
     } else {
-        message.push_str("; add each to one of the lists (or to exclude, for records that are no leads: a Duplicate, a Test)");
+        message.push_str("; add each to one of the lists (or to [exclude], for records that are no leads: a Duplicate, a Test)");
     }
     message
 }

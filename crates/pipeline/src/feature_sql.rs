@@ -83,10 +83,10 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             won: &config.outcome.won,
             lost: &config.outcome.lost,
             open: &config.outcome.open,
-            exclude: &config.outcome.exclude,
             blank_is_open: config.outcome.blank_is_open,
             filled_is_won: config.outcome.filled_is_won,
         },
+        exclude: config.exclude.iter().map(|e| (e.column.as_str(), e.values.as_slice())).collect(),
         open_after_days: config.outcome.open_after_days,
         period: config.period,
         as_of: match config.as_of {

@@ -18,8 +18,6 @@ pub struct OutcomeCells<'a> {
     pub won: &'a [String],
     pub lost: &'a [String],
     pub open: &'a [String],
-    /// Values whose leads are left out, as if the table did not hold them (`[outcome] exclude`).
-    pub exclude: &'a [String],
     /// A blank (or missing-value) cell means open.
     pub blank_is_open: bool,
     /// A filled cell no list names is won (`[outcome] filled_is = "won"`).
@@ -45,6 +43,9 @@ pub struct FeatureTableSpec<'a> {
     pub features: &'a [(String, Recipe)],
     pub segments: &'a [String],
     pub outcome: OutcomeCells<'a>,
+    /// `[exclude]`: leads columns and the values whose leads are left out, as if the
+    /// table did not hold them.
+    pub exclude: Vec<(&'a str, &'a [String])>,
     /// `[outcome] open_after_days`: open leads this old at the as-of date count as lost.
     pub open_after_days: Option<u32>,
     pub period: Period,
@@ -97,6 +98,9 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         extra.push(format!("{} AS s{k}", query.clean(segment)));
     }
     extra.push(format!("{} AS outcome_read", outcome_read(&query, &spec.outcome)));
+    if !spec.exclude.is_empty() {
+        extra.push(format!("{} AS excluded", excluded(&query, &spec.exclude)));
+    }
     // Decision dates that are instants, with a time zone, are moved onto its clock first
     // (read, as below, for won and lost leads only).
     let decided_instants: Vec<Instants<'_>> = spec
@@ -112,7 +116,14 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         let at = d.date_epoch(&query.clean(decided.column), layout)?;
         extra.push(format!("CASE WHEN {} IN ('won', 'lost') THEN {at} ELSE NULL END AS decided_ts", outcome_read(&query, &spec.outcome)));
     }
-    let read: Vec<&str> = spec.segments.iter().map(String::as_str).chain([spec.outcome.column]).chain(spec.decided_at.as_ref().map(|decided| decided.column)).collect();
+    let read: Vec<&str> = spec
+        .segments
+        .iter()
+        .map(String::as_str)
+        .chain([spec.outcome.column])
+        .chain(spec.decided_at.as_ref().map(|decided| decided.column))
+        .chain(spec.exclude.iter().map(|(column, _)| *column))
+        .collect();
     query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
@@ -125,6 +136,9 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     let mut keep = vec!["created_ts".to_string(), "created_tstamp".to_string()];
     keep.extend((0..spec.segments.len()).map(|k| format!("s{k}")));
     keep.push("outcome_read".into());
+    if !spec.exclude.is_empty() {
+        keep.push("excluded".into());
+    }
     query.features(&mut sql, &keep.iter().map(String::as_str).collect::<Vec<_>>());
 
     as_of(&mut sql, spec, d, created.is_some(), latest_events);
@@ -154,8 +168,8 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
         AsOfRule::Fixed(_) => writeln!(sql, "-- As of [input] as_of."),
         AsOfRule::Latest { .. } => writeln!(sql, "-- As of the latest creation date or event time (as mqlcal: events dated after the plausible range left out)."),
     };
-    if !spec.outcome.exclude.is_empty() {
-        let _ = writeln!(sql, "-- Leads whose outcome cell [outcome] exclude lists are left out (of the rows and of the as-of date).");
+    if !spec.exclude.is_empty() {
+        let _ = writeln!(sql, "-- Leads whose cells [exclude] lists are left out (of the rows and of the as-of date).");
     }
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
@@ -172,15 +186,15 @@ fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
-/// The outcome cell as 'excluded', 'won' or 'lost' by the `[outcome]` lists, then 'open',
-/// then a filled cell as 'won' with `filled_is` (NULL when none says).
+/// The outcome cell as 'won', 'lost' or 'open' by the `[outcome]` lists, then a filled cell
+/// as 'won' with `filled_is` (NULL when none says).
 fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
     // The cell as `leads_text` trimmed it.
     let cell = format!("COALESCE({}, '')", query.q(o.column));
     let list = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
     let mut arms = String::from("CASE");
-    for (values, outcome) in [(o.exclude, EXCLUDED), (o.won, "won"), (o.lost, "lost")] {
+    for (values, outcome) in [(o.won, "won"), (o.lost, "lost")] {
         if !values.is_empty() {
             let _ = write!(arms, " WHEN {cell} IN ({}) THEN '{outcome}'", list(values));
         }
@@ -207,15 +221,23 @@ fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     arms
 }
 
-/// What `outcome_read` says of a lead `[outcome] exclude` leaves out.
-const EXCLUDED: &str = "excluded";
+/// `excluded`: 1 for a lead whose cell of an `[exclude]` column (cleaned as ingest
+/// cleans it: a missing marker holds nothing) holds one of its values, else 0.
+fn excluded(query: &Query<'_>, exclude: &[(&str, &[String])]) -> String {
+    let d = query.d;
+    let arms: Vec<String> = exclude
+        .iter()
+        .map(|(column, values)| format!("{} IN ({})", query.clean(column), values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")))
+        .collect();
+    format!("CASE WHEN {} THEN 1 ELSE 0 END", arms.join(" OR "))
+}
 
-/// A WHERE clause keeping the leads `[outcome] exclude` does not leave out (`outcome_read`
-/// of `table.`), or none.
+/// A WHERE clause keeping the leads `[exclude]` does not leave out (`excluded` of
+/// `table.`), or none.
 fn kept_leads(spec: &FeatureTableSpec<'_>, table: &str) -> String {
-    match spec.outcome.exclude.is_empty() {
+    match spec.exclude.is_empty() {
         true => String::new(),
-        false => format!(" WHERE COALESCE({table}outcome_read, '') <> '{EXCLUDED}'"),
+        false => format!(" WHERE {table}excluded = 0"),
     }
 }
 
@@ -358,7 +380,8 @@ mod tests {
             inputs,
             features: &features,
             segments: &segments,
-            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, exclude: &[], blank_is_open: true, filled_is_won: false },
+            outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
+            exclude: vec![],
             open_after_days: Some(120),
             period: Period::Quarter,
             as_of,
