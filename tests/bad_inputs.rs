@@ -344,6 +344,18 @@ fn events_cases() -> Vec<Case> {
         case("events unterminated quote", |d| set_line(d, "events.csv", 10, "L0000001,\"2024-01-02T08:04:21,blog_visit"), VALIDATE, 1, &["events.csv", "fields where the header has 3"]),
         case("events empty", |d| write(d, "events.csv", ""), VALIDATE, 1, &["events.csv", "empty"]),
         case("events header only", |d| write(d, "events.csv", "lead_id,occurred_at,activity\n"), VALIDATE, 1, &["events.csv", "holds only its header"]),
+        // The column as a whole is wrong: said at the first event, below the blank lines
+        // the events' reader skips.
+        case("events dates day-first and month-first, below blank lines", |d| {
+            let mut out = String::from("lead_id,occurred_at,activity\n\n\n");
+            for (k, line) in read(d, "events.csv").lines().skip(1).take(2000).enumerate() {
+                let cells: Vec<&str> = line.split(',').collect();
+                let (y, m, day) = (&cells[1][..4], &cells[1][5..7], &cells[1][8..10]);
+                let date = if k % 2 == 1 { format!("{day}/{m}/{y}") } else { format!("{m}/{day}/{y}") };
+                out.push_str(&format!("{},{date},{}\n", cells[0], cells[2]));
+            }
+            write(d, "events.csv", out);
+        }, VALIDATE, 1, &["events.csv: row 1 (line 4), column \"occurred_at\": dates mix day-first"]),
         case("leads header only", |d| write(d, "leads.csv", read(d, "leads.csv").lines().next().unwrap().to_string() + "\n"), VALIDATE, 1, &["leads.csv", "holds only its header"]),
         case("events UTF-16 big-endian, cut after half a surrogate pair", |d| {
             let mut utf16: Vec<u8> = read(d, "events.csv").encode_utf16().flat_map(u16::to_be_bytes).collect();

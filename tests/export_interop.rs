@@ -54,6 +54,7 @@ fn events_filtered_by_their_detail_score_alike_in_the_scorer_and_sql() {
     for engine in ["sqlite", "duckdb", "postgres"] {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         assert!(sql.contains("AS detail") && sql.contains("'acme.com/pricing'"), "{engine}: {sql}");
+        assert_eq!(sql.contains("unless SQLite's ICU extension is loaded"), engine == "sqlite", "{engine}: the header says where lower() may fold more");
     }
 }
 

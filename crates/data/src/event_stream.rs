@@ -69,6 +69,8 @@ pub(crate) struct ActivityNumbers<'a> {
     firsts: Vec<usize>,
     /// At an activity's first number, the detail texts its numbers tell apart.
     texts: Vec<Vec<&'a str>>,
+    /// The same texts folded ([`mqlcal_scorecard::folded`]), as each detail is compared.
+    folded_texts: Vec<Vec<String>>,
     /// Each number: some feature counts its events.
     counting: Vec<bool>,
 }
@@ -88,11 +90,12 @@ impl<'a> ActivityNumbers<'a> {
     /// when no feature counts an event of that detail.
     #[inline]
     pub(crate) fn counted(&self, first: usize, detail: Option<&str>) -> Option<usize> {
-        let texts = &self.texts[first];
+        let texts = &self.folded_texts[first];
         if texts.is_empty() {
             return Some(first);
         }
-        let held = detail.map_or(0, |d| texts.iter().enumerate().fold(0, |held, (k, text)| held | (usize::from(mqlcal_scorecard::detail_holds_text(d, text)) << k)));
+        // The detail folded once for every text (`detail_holds_text`, done once an event).
+        let held = detail.map(mqlcal_scorecard::folded).map_or(0, |d| texts.iter().enumerate().fold(0, |held, (k, text)| held | (usize::from(d.contains(text.as_str())) << k)));
         let number = first + held;
         self.counting[number].then_some(number)
     }
@@ -218,6 +221,10 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
             activities.names.push(activity);
             activities.firsts.push(first);
             activities.texts.push(if held == 0 { texts.clone() } else { Vec::new() });
+            activities.folded_texts.push(match held {
+                0 => texts.iter().map(|text| mqlcal_scorecard::folded(text).into_owned()).collect(),
+                _ => Vec::new(),
+            });
             activities.counting.push(!by.is_empty());
             counted_by.push(by);
         }
@@ -744,6 +751,13 @@ impl RecordRule<'_> {
         open(self.path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, row, false, Some(self.delimiter))).map_or(0, |line| line as u64)
     }
 
+    /// The error for the event times' column as a whole (a layout no cell can be read in),
+    /// said at the first record, placed as csv-core reads them (a blank line is none).
+    fn column_error(&self, message: String) -> DataError {
+        let line = Some(self.line_of_row(1) as usize).filter(|&line| line > 0);
+        DataError::Cell { line, path: self.path.to_path_buf(), row: 1, column: self.columns.occurred_at.to_string(), message }
+    }
+
     /// A report's footer, if the record `problem` is about (a short one) starts one: the
     /// rows end there.
     fn footer(&self, problem: &Problem, at: At) -> Option<ReportFooter> {
@@ -876,13 +890,7 @@ fn stream_csv(
     let layout = match progress.layout.clone() {
         Some(layout) => layout,
         None => {
-            let decided = cells::detect_layout(progress.held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| DataError::Cell {
-                line: None,
-                path: path.to_path_buf(),
-                row: 1,
-                column: columns.occurred_at.to_string(),
-                message,
-            })?;
+            let decided = cells::detect_layout(progress.held.iter().filter_map(|h| h.2.as_deref())).map_err(|message| rule.column_error(message))?;
             let decided = dates.layout_on_clock(decided, progress.first_time.as_deref());
             progress.release(&decided, &rule, &mut lookup, take)?;
             decided
@@ -958,7 +966,7 @@ fn read_in_order<R: std::io::Read>(
                 progress.held.push((at.row, id.map(str::to_string), time.map(str::to_string), activity.map(str::to_string), detail.map(str::to_string)));
                 if progress.held.len() >= next_layout_check {
                     next_layout_check += LAYOUT_SAMPLE_ROWS;
-                    if let Some(decided) = decisive_layout(rule.path, rule.columns.occurred_at, &progress.held)? {
+                    if let Some(decided) = decisive_layout(rule, &progress.held)? {
                         let decided = rule.dates.layout_on_clock(decided, progress.first_time.as_deref());
                         progress.release(&decided, rule, lookup, take)?;
                         progress.layout = Some(decided);
@@ -1288,18 +1296,11 @@ fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: 
 }
 
 /// The layout the held rows already prove; None while they could still go either way.
-fn decisive_layout(
-    path: &Path,
-    column: &str,
-    held: &[HeldRow],
-) -> Result<Option<DateLayout>, DataError> {
+fn decisive_layout(rule: &RecordRule<'_>, held: &[HeldRow]) -> Result<Option<DateLayout>, DataError> {
     match cells::layout_evidence(held.iter().filter_map(|h| h.2.as_deref())) {
         LayoutEvidence::Decided(layout) => Ok(Some(layout)),
         LayoutEvidence::Ambiguous { .. } | LayoutEvidence::Empty => Ok(None),
-        evidence => evidence
-            .into_layout()
-            .map(Some)
-            .map_err(|message| DataError::Cell { line: None, path: path.to_path_buf(), row: 1, column: column.to_string(), message }),
+        evidence => evidence.into_layout().map(Some).map_err(|message| rule.column_error(message)),
     }
 }
 

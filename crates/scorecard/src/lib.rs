@@ -22,7 +22,7 @@ pub use model::{
     Training, MAX_POINTS_MAGNITUDE,
 };
 pub use recipe::{
-    clip_and_scale, detail_holds_text, detail_texts_problem, same_detail_text, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError, MAX_DETAIL_TEXTS_PER_ACTIVITY,
+    clip_and_scale, detail_holds_text, detail_texts_problem, folded, same_detail_text, CellProblem, Decay, EventColumns, EventWindow, EventsRule, Inputs, NumberRead, NumberRule, RawEvent, RawLead, Reads, Recipe, RecipeError, MAX_DETAIL_TEXTS_PER_ACTIVITY,
     TextTest,
 };
 pub use id_case::IdCase;

@@ -283,9 +283,18 @@ pub const MAX_DETAIL_TEXTS_PER_ACTIVITY: usize = 10;
 /// holds "/pricing"), every other character as written (the SQL exports fold A–Z
 /// alone, alike on every engine).
 pub fn detail_holds_text(detail: &str, text: &str) -> bool {
-    let (detail, text) = (detail.as_bytes(), text.as_bytes());
-    // A window starting inside a character cannot match: `text` starts on one.
-    text.is_empty() || detail.windows(text.len()).any(|window| window.eq_ignore_ascii_case(text))
+    folded(detail).contains(&*folded(text))
+}
+
+/// `text` with A-Z in lower case and every other character as written, as
+/// [`detail_holds_text`] compares it: borrowed when it has no capital A-Z (so that a
+/// reader of millions of details folds each once, and most not at all, then searches it
+/// with `str::contains` for every text, folded once).
+pub fn folded(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => std::borrow::Cow::Owned(text.to_ascii_lowercase()),
+        false => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// Two `detail_contains` texts that every detail holds alike (they differ in the case
@@ -296,7 +305,8 @@ pub fn same_detail_text(a: &str, b: &str) -> bool {
 
 /// What is wrong with the `detail_contains` of `rules` (each its activities and texts),
 /// if anything: a blank text or one with spaces at an end, or more than
-/// [`MAX_DETAIL_TEXTS_PER_ACTIVITY`] distinct texts for one activity.
+/// [`MAX_DETAIL_TEXTS_PER_ACTIVITY`] distinct texts for one activity (texts differing in
+/// the case of A-Z alone are one: [`same_detail_text`]).
 pub fn detail_texts_problem<'a>(rules: impl IntoIterator<Item = (&'a [String], &'a [String])>) -> Option<String> {
     let mut texts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (activities, detail_contains) in rules {

@@ -123,8 +123,8 @@ impl Dialect {
 
     /// Whether text `haystack` holds `needle` (both text expressions; NULL when either is),
     /// as Rust's `str::contains`: bytes compared as written, case included (under the
-    /// engine's default, case-sensitive collation); [`Dialect::ascii_lower`] both for
-    /// [`crate::detail_holds_text`].
+    /// engine's default, case-sensitive collation). [`crate::detail_holds_text`] is this
+    /// on both sides folded by [`Dialect::ascii_lower`].
     pub(crate) fn contains(self, haystack: &str, needle: &str) -> String {
         match self {
             Dialect::Ansi | Dialect::Snowflake => format!("POSITION({needle} IN {haystack}) > 0"),
@@ -574,7 +574,7 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
             rule.fit_min, rule.engagement_min
         );
     }
-    if let Some(caveat) = dialect.trim_caveat() {
+    for caveat in dialect.trim_caveat().into_iter().chain(query.fold_caveat()) {
         let _ = writeln!(sql, "{caveat}");
     }
     query.leads_clean(&mut sql, leads_table, &[], &[], &[])?;
@@ -634,6 +634,18 @@ pub(crate) struct Query<'a> {
 }
 
 impl<'a> Query<'a> {
+    /// What the query's header says of [`Dialect::ascii_lower`] when the query folds
+    /// (ids matched ignoring case, events filtered by their detail) and the dialect's
+    /// folding may not be mqlcal's (A-Z alone), if anything.
+    pub(crate) fn fold_caveat(&self) -> Option<&'static str> {
+        let folds = self.inputs.id_case == crate::IdCase::Ignore || self.event_signals.iter().any(|(_, rule)| !rule.detail_contains.is_empty());
+        match (folds, self.d) {
+            (true, Dialect::Sqlite) => Some("-- lower() folds A-Z alone, as mqlcal does, unless SQLite's ICU extension is loaded: then it folds every letter (\u{c9} as \u{e9}), and ids or details written with such letters may match where mqlcal's do not."),
+            (true, Dialect::Ansi) => Some("-- TRANSLATE(text, from, to) folds A-Z as mqlcal does; the standard's TRANSLATE is TRANSLATE(text USING ...): export with your engine's --dialect if it refuses this one."),
+            _ => None,
+        }
+    }
+
     pub(crate) fn new(d: Dialect, inputs: &'a Inputs, missing: &[String], recipes: Vec<(&'a str, &'a Recipe)>) -> Query<'a> {
         let missing = missing.iter().map(|m| d.string(m)).collect::<Vec<_>>().join(", ");
         let mut columns: Vec<String> = Vec::new();

@@ -79,7 +79,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     let query = Query::new(d, inputs, &missing, recipes);
 
     let mut sql = String::new();
-    header(&mut sql, spec, d, leads_table, events_table, grouped);
+    header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat());
 
     // leads_clean: the scoring query's columns, then the creation time as a timestamp, the segments and the outcome read.
     let mut extra = Vec::new();
@@ -151,7 +151,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     Ok(sql)
 }
 
-fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str, events_table: &str, grouped: bool) {
+fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str, events_table: &str, grouped: bool, fold_caveat: Option<&str>) {
     let _ = writeln!(sql, "-- mqlcal {} feature-table query ({:?} dialect), generated from the config.", spec.tool_version, d);
     let _ = writeln!(sql, "-- Reads {} (one row per lead, ids unique) and {} (one row per event); columns as text.", one_line(leads_table), one_line(events_table));
     if grouped {
@@ -161,7 +161,7 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
         let _ = writeln!(sql, "-- Returns the rows of `mqlcal features`: id, created_at, cohort, outcome, the segments, the feature columns.");
         let _ = writeln!(sql, "-- Row order is the engine's: sort by created_at (then id) if you need mqlcal's order.");
     }
-    if let Some(caveat) = d.trim_caveat() {
+    for caveat in d.trim_caveat().into_iter().chain(fold_caveat) {
         let _ = writeln!(sql, "{caveat}");
     }
     let _ = match spec.as_of {
