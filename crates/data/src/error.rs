@@ -65,7 +65,10 @@ impl DataError {
     pub fn place_line(&mut self, delimiter: Option<u8>) {
         if let DataError::Cell { path, row, line: line @ None, .. } = self {
             if *row > 0 && matches!(crate::read::input_kind(path), Ok(crate::read::Source::Csv { .. })) {
-                *line = crate::read::open_input(path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, *row, true, delimiter));
+                // Once tried, placed: a later call (main's, delimiter unknown) must not
+                // place it again by another delimiter; unfound, one line a row.
+                let found = crate::read::open_input(path, 0).ok().and_then(|text| crate::csv_lint::line_of_row(text, *row, true, delimiter));
+                *line = Some(found.unwrap_or(*row + 1));
             }
         }
     }
