@@ -2396,6 +2396,16 @@ fn outcomes_written_several_ways_are_listed_with_the_mapping_that_counts_them() 
     write_csv(&d.join("respelled.csv"), &header, &rows);
     let (code, _, err) = run_in(d, &["validate", "--config", "fixed.toml"]);
     assert!(code == 1 && err.contains("the column's values it lacks: \"maybe\" (1 leads); add each to one of the lists"), "{err}");
+    // Leads [exclude] leaves out have no outcome to map: not listed among those it lacks.
+    for row in rows.iter_mut().skip(1).step_by(50) {
+        row[2] = "Duplicate".into();
+    }
+    write_csv(&d.join("respelled.csv"), &header, &rows);
+    let (code, _, err) = run_in(d, &["validate", "--config", "fixed.toml"]);
+    assert!(code == 1 && err.contains("\"Duplicate\" ("), "{err}");
+    write(d, "excluded.toml", std::fs::read_to_string(d.join("fixed.toml")).unwrap() + "\n[exclude]\noutcome = \"Duplicate\"\n");
+    let (code, _, err) = run_in(d, &["validate", "--config", "excluded.toml"]);
+    assert!(code == 1 && err.contains("the column's values it lacks: \"maybe\" (1 leads); add each to one of the lists (or to [exclude]"), "{err}");
 }
 
 /// `config` with its `[outcome]` lists `won`, `lost` and `open` replaced by `mapping`'s lines.

@@ -6,9 +6,21 @@ use std::collections::BTreeMap;
 use crate::signals::OneOrMany;
 use crate::{Exclusion, Layout, OutcomeMap};
 
-/// Each column with its values, checked: texts as a trimmed cell holds them, none also
-/// an outcome (a lead cannot be both counted and left out).
-pub(crate) fn check_exclude(raw: Option<BTreeMap<String, OneOrMany>>, outcome: &OutcomeMap, layout: &Layout) -> Result<Vec<Exclusion>, String> {
+/// Each column with its values, checked: texts as a trimmed cell holds them, each once,
+/// none a missing marker (a blank cell) nor also an outcome (a lead cannot be both counted
+/// and left out); not a date column (`dates`: read as instants, on a clock, before the
+/// SQL could compare them); not with a feature table (`[input] features`: no lead rows).
+pub(crate) fn check_exclude(
+    raw: Option<BTreeMap<String, OneOrMany>>,
+    outcome: &OutcomeMap,
+    layout: &Layout,
+    missing: &[String],
+    dates: &[&str],
+    feature_table: bool,
+) -> Result<Vec<Exclusion>, String> {
+    if feature_table && raw.as_ref().is_some_and(|raw| !raw.is_empty()) {
+        return Err("[exclude] leaves leads out as the leads files are read; with [input] features the table is read as it is: leave those leads out of it, or remove [exclude]".into());
+    }
     let outcome_column = match layout {
         Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => Some(outcome_column.as_str()),
         _ => None,
@@ -24,6 +36,15 @@ pub(crate) fn check_exclude(raw: Option<BTreeMap<String, OneOrMany>>, outcome: &
         }
         if let Some(value) = values.iter().find(|v| v.trim().is_empty() || v.trim() != v.as_str()) {
             return Err(format!("[exclude] {column:?} holds {value:?}: expected a value as a cell holds it, trimmed and not blank (\"Duplicate\", say)"));
+        }
+        if let Some(value) = values.iter().enumerate().find(|(k, v)| values[..*k].contains(v)).map(|(_, v)| v) {
+            return Err(format!("[exclude] {column:?} lists {value:?} twice: list it once"));
+        }
+        if let Some(value) = values.iter().find(|v| missing.contains(v)) {
+            return Err(format!("[exclude] {column:?} holds {value:?}, one of [input] missing, so a cell written so is blank and leaves out no lead; leave it out of [exclude], or out of [input] missing"));
+        }
+        if dates.contains(&column.as_str()) {
+            return Err(format!("[exclude] {column:?} is a date column ([columns] created_at or decided_at), read as a time rather than as text: leave leads out by another column"));
         }
         if outcome_column == Some(column.as_str()) {
             for (list, name) in [(&outcome.won, "won"), (&outcome.lost, "lost"), (&outcome.open, "open")] {

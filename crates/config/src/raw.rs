@@ -115,11 +115,12 @@ impl RawConfig {
         };
         let plausible_dates = crate::input::check_plausible_dates(&self.input)?;
         let outcome = crate::outcome::check_outcome(self.outcome.as_ref(), &layout)?;
-        let exclude = crate::exclude::check_exclude(self.exclude, &outcome, &layout)?;
         let events = crate::events::check_events(self.input.events.as_ref(), self.events.as_ref(), base_dir)?;
         let decided_at = crate::columns::check_decided_at(&self.columns, &leads_date_format, events.is_some())?;
         let events_key = crate::columns::check_events_key(&self.columns, &id_column, events.is_some())?;
         crate::columns::check_decisions_are_read(decided_at.as_ref(), &layout, &outcome)?;
+        let dates: Vec<&str> = self.columns.created_at.iter().map(String::as_str).chain(decided_at.as_ref().map(|d| d.column.as_str())).collect();
+        let exclude = crate::exclude::check_exclude(self.exclude, &outcome, &layout, &csv.missing, &dates, feature_table.is_some())?;
         let period = crate::columns::check_period(&self.cohorts)?;
         let signals = crate::signals::check_signals(self.signals, events.is_some())?;
         crate::signals::check_spellings_are_read(&signals, &csv.missing)?;

@@ -335,9 +335,14 @@ fn columns_values_may_exclude_their_leads() {
         ("stage = [\" Test\"]", "[exclude] \"stage\" holds \" Test\": expected a value as a cell holds it, trimmed and not blank"),
         ("stage = []", "[exclude] \"stage\" = []: list the values"),
         ("\" \" = \"x\"", "[exclude] has a blank column name"),
+        ("stage = [\"Test\", \"Test\"]", "[exclude] \"stage\" lists \"Test\" twice: list it once"),
+        ("stage = \"NA\"", "[exclude] \"stage\" holds \"NA\", one of [input] missing"),
+        ("created_at = \"2024-01-01\"", "[exclude] \"created_at\" is a date column"),
     ] {
         assert!(err(&with(exclude)).contains(message), "{}\n  expected: {message}", err(&with(exclude)));
     }
+    let with_features = with("stage = \"Test\"").replacen("[input]\n", "[input]\nfeatures = \"features.csv\"\n", 1);
+    assert!(err(&with_features).contains("with [input] features the table is read as it is"), "{}", err(&with_features));
     // Another layout: a column of the won ids' leads file.
     let won_ids = with("\"Lead Source\" = \"Partner\"").replace("outcome = \"stage\"\n", "").replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"");
     let won_ids = won_ids.replace("[outcome]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", "[outcome]\nopen_after_days = 90");

@@ -336,7 +336,7 @@ impl LeadRows {
                             path: path.clone(),
                             row: row + 1,
                             column: outcome_column.clone(),
-                            message: unmapped_outcomes(text, &cells, map, missing),
+                            message: unmapped_outcomes(text, &cells, excluded, map, missing),
                         });
                     };
                     self.outcomes.push(outcome);
@@ -603,6 +603,8 @@ mod tests {
             files: vec![PathBuf::from("deals.csv")],
             created_layouts: vec![],
             event_columns: vec![],
+            excluded: vec![],
+            excluded_by_value: vec![],
         }
     }
 
@@ -659,14 +661,16 @@ mod tests {
 /// it lacks and its leads (an export may write `Won`, `WON` and `Closed Won` at once, and
 /// fixing them one run at a time is slow), and, for those that differ from a mapped
 /// value only in case, spaces or punctuation, the mapping that counts them.
-fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
+fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, excluded: &[bool], map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
     let mapped = |text: &str| {
         map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text)
             || if cells::is_missing(text, missing) { map.blank_is_open } else { map.filled_is_won }
     };
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
     let mut leads: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for text in cells.iter().map(|cell| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {
+    // Of the leads counted: those `[exclude]` leaves out have no outcome to map.
+    let counted = cells.iter().enumerate().filter(|(row, _)| excluded.get(*row) != Some(&true));
+    for text in counted.map(|(_, cell)| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {
         *leads.entry(text).or_default() += 1;
     }
     let mut unmapped: Vec<(&str, usize)> = leads.into_iter().collect();
