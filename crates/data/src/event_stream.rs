@@ -73,6 +73,9 @@ pub(crate) struct ActivityNumbers<'a> {
     folded_texts: Vec<Vec<String>>,
     /// Each number: some feature counts its events.
     counting: Vec<bool>,
+    /// Some activity is told apart by its detail: else an event's number is its
+    /// activity's first, with no lookup (the common case, on every event).
+    filtered: bool,
 }
 
 impl<'a> ActivityNumbers<'a> {
@@ -90,6 +93,9 @@ impl<'a> ActivityNumbers<'a> {
     /// when no feature counts an event of that detail.
     #[inline]
     pub(crate) fn counted(&self, first: usize, detail: Option<&str>) -> Option<usize> {
+        if !self.filtered {
+            return Some(first);
+        }
         let texts = &self.folded_texts[first];
         if texts.is_empty() {
             return Some(first);
@@ -117,7 +123,7 @@ impl<'a> ActivityNumbers<'a> {
 
     /// Whether some activity is told apart by its detail.
     fn any_filtered(&self) -> bool {
-        self.texts.iter().any(|texts| !texts.is_empty())
+        self.filtered
     }
 }
 
@@ -127,7 +133,7 @@ impl<'a> ActivityNumbers<'a> {
 pub(crate) struct ActivitiesSeen {
     counted: Vec<bool>,
     other_detail: Vec<bool>,
-    /// By first number, the activity's events read, of any detail.
+    /// By first number, the activity's events read, of any detail (with a filter only).
     events: Vec<usize>,
     /// Some activity is filtered by its detail (else an uncounted event is of no counted activity).
     filtered: bool,
@@ -145,7 +151,10 @@ impl ActivitiesSeen {
         match counted {
             Some(number) => {
                 self.counted[number] = true;
-                self.events[numbers.firsts[number]] += 1;
+                // Counted for the filters' warning alone (`texts_never_held`).
+                if self.filtered {
+                    self.events[numbers.firsts[number]] += 1;
+                }
             }
             None if self.filtered => {
                 if let Some(first) = activity.and_then(|a| numbers.number(a)) {
@@ -229,6 +238,7 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
             counted_by.push(by);
         }
     }
+    activities.filtered = activities.texts.iter().any(|texts| !texts.is_empty());
     (activities, counted_by)
 }
 
