@@ -2557,6 +2557,16 @@ fn leads_split_into_files_read_as_one() {
     let id = first_of_2025.split(',').next().unwrap();
     assert!(code != 0 && err.contains(&format!("leads/leads-late.csv: row 1, column \"lead_id\": lead id \"{id}\" also appears at leads/leads-2025.csv row 1")), "{err}");
     std::fs::remove_file(d.join("leads/leads-late.csv")).unwrap();
+    // [exclude] over both files: the table without the referral channel's leads, rows
+    // numbered on across the files.
+    write(d, "no_referral.toml", format!("{config}\n[exclude]\nchannel = \"referral\"\n"));
+    let (code, _, err) = run_in(d, &["features", "--config", "no_referral.toml", "-o", "no_referral.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (head, all) = read_csv(&d.join("table.csv"));
+    let channel = head.iter().position(|h| h == "channel").unwrap();
+    let kept: Vec<Vec<String>> = all.iter().filter(|r| r[channel] != "referral").cloned().collect();
+    assert!(kept.len() + 1000 < all.len());
+    assert_eq!(read_csv(&d.join("no_referral.csv")), (head, kept));
     // init drafts from them, the pattern as given or the files listed, and as from the one file.
     let (code, _, err) = run_in(d, &["init", "--leads", "leads/*.csv", "--events", events.to_str().unwrap(), "-o", "drafted.toml"]);
     assert_eq!(code, 0, "{err}");
