@@ -73,9 +73,6 @@ pub(crate) struct ActivityNumbers<'a> {
     folded_texts: Vec<Vec<String>>,
     /// Each number: some feature counts its events.
     counting: Vec<bool>,
-    /// Some activity is told apart by its detail: else an event's number is its
-    /// activity's first, with no lookup (the common case, on every event).
-    filtered: bool,
 }
 
 impl<'a> ActivityNumbers<'a> {
@@ -93,9 +90,6 @@ impl<'a> ActivityNumbers<'a> {
     /// when no feature counts an event of that detail.
     #[inline]
     pub(crate) fn counted(&self, first: usize, detail: Option<&str>) -> Option<usize> {
-        if !self.filtered {
-            return Some(first);
-        }
         let texts = &self.folded_texts[first];
         if texts.is_empty() {
             return Some(first);
@@ -123,7 +117,7 @@ impl<'a> ActivityNumbers<'a> {
 
     /// Whether some activity is told apart by its detail.
     fn any_filtered(&self) -> bool {
-        self.filtered
+        self.texts.iter().any(|texts| !texts.is_empty())
     }
 }
 
@@ -194,7 +188,7 @@ impl ActivitiesSeen {
 
 /// The events' detail column, read when some rule filters on it.
 pub(crate) fn detail_column<'a, 'r>(detail: Option<&'a str>, mut rules: impl Iterator<Item = &'r mqlcal_scorecard::EventsRule>) -> Option<&'a str> {
-    detail.filter(|_| rules.any(|rule| !rule.detail_contains.is_empty()))
+    detail.filter(|_| rules.any(mqlcal_scorecard::EventsRule::filters_detail))
 }
 
 /// The activities some feature counts, numbered as the events reader reports them
@@ -238,7 +232,6 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
             counted_by.push(by);
         }
     }
-    activities.filtered = activities.texts.iter().any(|texts| !texts.is_empty());
     (activities, counted_by)
 }
 
@@ -615,9 +608,8 @@ struct RecordRule<'a> {
     /// The header's number of fields: every record must have as many.
     fields: usize,
     /// Where the lead id, the time, the activity and the detail (read only when a signal
-    /// filters on it: `has_detail`) are in a record.
+    /// filters on it: `columns.detail` is then named) are in a record.
     at: [usize; 4],
-    has_detail: bool,
     encoding: Encoding,
     missing: MissingMarkers<'a>,
     dates: &'a DateRule<'a>,
@@ -680,7 +672,7 @@ impl RecordRule<'_> {
             self.cell(record, 0, id, &mut latin1)?,
             self.cell(record, 1, time, &mut latin1)?,
             self.cell(record, 2, activity, &mut latin1)?,
-            if self.has_detail { self.cell(record, 3, detail, &mut latin1)? } else { None },
+            if self.columns.detail.is_some() { self.cell(record, 3, detail, &mut latin1)? } else { None },
         ];
         Ok((cells, latin1))
     }
@@ -702,7 +694,7 @@ impl RecordRule<'_> {
         // Written out, not `self.at.map(..)`: array map is a call per cell, and this runs
         // for three cells of every event.
         let [id, time, activity, detail] = self.at;
-        let detail = if self.has_detail { self.missing.clean(field(detail)) } else { None };
+        let detail = if self.columns.detail.is_some() { self.missing.clean(field(detail)) } else { None };
         Ok([self.missing.clean(field(id)), self.missing.clean(field(time)), self.missing.clean(field(activity)), detail])
     }
 
@@ -870,7 +862,6 @@ fn stream_csv(
         delimiter,
         fields: header.len(),
         at: [index(columns.lead_id), index(columns.occurred_at), index(columns.activity), columns.detail.map_or(0, index)],
-        has_detail: columns.detail.is_some(),
         encoding: options.encoding,
         missing: MissingMarkers::new(&options.missing),
         dates,

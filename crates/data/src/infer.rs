@@ -602,7 +602,7 @@ fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColu
     for (activity, detail) in activities.iter().zip(details.iter()) {
         if let (Some(activity), Some(detail)) = (clean(activity, missing), clean(detail, missing)) {
             *counts.entry((activity, detail_shown(detail))).or_insert(0) += 1;
-            if is_url(detail) && !urls.contains(activity) {
+            if is_url(detail) {
                 urls.insert(activity);
             }
         }
@@ -610,7 +610,7 @@ fn details_by_activity(activities: &cells::TextColumn, details: &cells::TextColu
     // By activity and folded detail: each spelling with its events.
     let mut spellings: BTreeMap<(&str, String), Vec<(&str, usize)>> = BTreeMap::new();
     for ((activity, detail), n) in counts {
-        spellings.entry((activity, detail.to_ascii_lowercase())).or_default().push((detail, n));
+        spellings.entry((activity, mqlcal_scorecard::folded(detail).into_owned())).or_default().push((detail, n));
     }
     let mut by_activity: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for ((activity, _), spelled) in spellings {

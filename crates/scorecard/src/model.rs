@@ -256,7 +256,7 @@ impl Model {
             _ => None,
         });
         const EXACT: &str = "would take it for an exact match of the level alone";
-        let filtered = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Events(rule)) if !rule.detail_contains.is_empty()));
+        let filtered = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Events(rule)) if rule.filters_detail()));
         if filtered {
             (8, "an events recipe counts only events whose detail holds a text (detail_contains)", "would count every event of the activity, whatever its detail")
         } else if self.inputs.as_ref().is_some_and(|i| i.time_zone.is_some()) {
@@ -305,7 +305,7 @@ impl Model {
         // As the config checks them: a filter needs the column it reads, and an activity
         // is told apart by at most 10 texts (2^n numbers each).
         let filters = || self.signals.iter().filter_map(|s| match &s.recipe {
-            Some(Recipe::Events(rule)) if !rule.detail_contains.is_empty() => Some((s, rule)),
+            Some(Recipe::Events(rule)) if rule.filters_detail() => Some((s, rule)),
             _ => None,
         });
         let detail_column = self.inputs.as_ref().and_then(|i| i.event_columns.as_ref()).and_then(|e| e.detail.as_ref());

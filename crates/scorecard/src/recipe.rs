@@ -300,7 +300,7 @@ pub fn folded(text: &str) -> std::borrow::Cow<'_, str> {
 /// Two `detail_contains` texts that every detail holds alike (they differ in the case
 /// of A–Z alone): one text.
 pub fn same_detail_text(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
+    folded(a) == folded(b)
 }
 
 /// What is wrong with the `detail_contains` of `rules` (each its activities and texts),
@@ -315,7 +315,7 @@ pub fn detail_texts_problem<'a>(rules: impl IntoIterator<Item = (&'a [String], &
         if let Some(text) = detail_contains.iter().find(|t| t.trim().is_empty() || t.trim() != t.as_str()) {
             return Some(format!("detail_contains holds {text:?}: expected a text without spaces at either end (\"/pricing\", say), as a detail is read trimmed and would not match one that begins or ends with a space"));
         }
-        for activity in activities.iter().filter(|_| !detail_contains.is_empty()) {
+        for activity in activities {
             let listed = texts.entry(activity.as_str()).or_default();
             for text in detail_contains {
                 if !listed.iter().any(|l| same_detail_text(l, text)) {
@@ -343,6 +343,11 @@ impl EventsRule {
     /// toward this feature.
     pub fn counts(&self, activity: &str, detail: Option<&str>) -> bool {
         self.activities.iter().any(|a| a == activity) && self.detail_holds(detail)
+    }
+
+    /// Whether it counts only the events whose detail holds a text (`detail_contains`).
+    pub fn filters_detail(&self) -> bool {
+        !self.detail_contains.is_empty()
     }
 
     /// Whether an event's `detail` passes `detail_contains` (always, when it is empty).

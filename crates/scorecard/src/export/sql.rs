@@ -638,7 +638,7 @@ impl<'a> Query<'a> {
     /// (ids matched ignoring case, events filtered by their detail) and the dialect's
     /// folding may not be mqlcal's (A-Z alone), if anything.
     pub(crate) fn fold_caveat(&self) -> Option<&'static str> {
-        let folds = self.inputs.id_case == crate::IdCase::Ignore || self.event_signals.iter().any(|(_, rule)| !rule.detail_contains.is_empty());
+        let folds = self.inputs.id_case == crate::IdCase::Ignore || self.event_signals.iter().any(|(_, rule)| rule.filters_detail());
         match (folds, self.d) {
             (true, Dialect::Sqlite) => Some("-- lower() folds A-Z alone, as mqlcal does, unless SQLite's ICU extension is loaded: then it folds every letter (\u{c9} as \u{e9}), and ids or details written with such letters may match where mqlcal's do not."),
             (true, Dialect::Ansi) => Some("-- TRANSLATE(text, from, to) folds A-Z as mqlcal does; the standard's TRANSLATE is TRANSLATE(text USING ...): export with your engine's --dialect if it refuses this one."),
@@ -824,7 +824,7 @@ impl<'a> Query<'a> {
         // The detail, read when a signal filters on it (cleaned: a missing marker holds
         // nothing), its A-Z in lower case: the filters' texts are, so that a text holds
         // whatever the case of those letters ([`crate::detail_holds_text`]).
-        let detail = ev.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| !rule.detail_contains.is_empty()));
+        let detail = ev.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| rule.filters_detail()));
         let mut columns = vec![ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
         columns.extend(detail);
         let detail = detail.map(|detail| format!(", {} AS detail", d.ascii_lower(&self.clean(detail)))).unwrap_or_default();
@@ -890,7 +890,7 @@ impl<'a> Query<'a> {
             };
             let detail = match rule.detail_contains.as_slice() {
                 [] => String::new(),
-                texts => format!(" AND ({})", texts.iter().map(|t| d.contains("e.detail", &d.string(&t.to_ascii_lowercase()))).collect::<Vec<_>>().join(" OR ")),
+                texts => format!(" AND ({})", texts.iter().map(|t| d.contains("e.detail", &d.string(&crate::folded(t)))).collect::<Vec<_>>().join(" OR ")),
             };
             let sum = format!("SUM(CASE WHEN e.activity IN ({list}){detail} THEN {weight} ELSE 0 END)");
             sums.push(match unit {
