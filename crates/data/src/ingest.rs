@@ -191,21 +191,19 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
     Ok(Ingested { table, stats, auto_bins, created_layout, lead_tables, quality: None })
 }
 
-/// The lead files as read without `rows` (numbered over the files in order, ascending):
-/// the leads `[exclude]` left out, which validate's profiles then do not count.
-fn without_rows(tables: impl Iterator<Item = Table>, rows: &[usize]) -> Result<Vec<Table>, DataError> {
+/// The lead files as read without the rows `excluded` marks (over the files in order;
+/// empty: none): the leads `[exclude]` left out, which validate's profiles then do not count.
+fn without_rows(tables: impl Iterator<Item = Table>, excluded: &[bool]) -> Result<Vec<Table>, DataError> {
     let mut first = 0;
     tables
         .map(|mut table| {
             let height = table.height();
-            let mine = &rows[rows.partition_point(|&r| r < first)..rows.partition_point(|&r| r < first + height)];
-            if !mine.is_empty() {
-                let mut keep = vec![true; height];
-                mine.iter().for_each(|&r| keep[r - first] = false);
-                let mask: polars::prelude::BooleanChunked = keep.into_iter().collect();
-                table.frame = table.frame.filter(&mask).map_err(|e| DataError::file(&table.path, e.to_string()))?;
-            }
+            let marks = excluded.get(first..first + height).unwrap_or_default();
             first += height;
+            if marks.contains(&true) {
+                let keep: polars::prelude::BooleanChunked = marks.iter().map(|&e| !e).collect();
+                table.frame = table.frame.filter(&keep).map_err(|e| DataError::file(&table.path, e.to_string()))?;
+            }
             Ok(table)
         })
         .collect()

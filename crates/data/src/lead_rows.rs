@@ -43,9 +43,9 @@ pub(crate) struct LeadRows {
     pub(crate) created_layouts: Vec<(DateLayout, bool)>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
-    /// The rows `[exclude]` leaves out, in order, which ingest drops at once
-    /// ([`LeadRows::without_excluded`]), and the leads of each of its values.
-    pub(crate) excluded: Vec<usize>,
+    /// Each row: `[exclude]` leaves it out (empty without `[exclude]`), which ingest drops
+    /// at once ([`LeadRows::without_excluded`]); and the leads of each of its values.
+    pub(crate) excluded: Vec<bool>,
     pub(crate) excluded_by_value: Vec<Vec<usize>>,
 }
 
@@ -100,8 +100,8 @@ impl LeadRows {
     /// The rows without those `[exclude]` leaves out (a merged `Duplicate`, a `Test`, a
     /// partner's lead): no lead, so nothing counts them (volume, fit, backtest, the as-of
     /// date); said in a warning with each value's leads, and a value no lead has (a typo).
-    /// Also the rows dropped, in order.
-    pub(crate) fn without_excluded(mut self, config: &Config, warnings: &mut Vec<String>) -> (LeadRows, Vec<usize>) {
+    /// Also which rows were dropped (empty when none was).
+    pub(crate) fn without_excluded(mut self, config: &Config, warnings: &mut Vec<String>) -> (LeadRows, Vec<bool>) {
         let counted = |held: bool| -> Vec<String> {
             config
                 .exclude
@@ -118,18 +118,18 @@ impl LeadRows {
             true => String::new(),
             false => format!("; no lead has {}: check the spelling against the column's values", never.join("; ")),
         };
-        if self.excluded.is_empty() {
+        let dropped = self.excluded.iter().filter(|&&e| e).count();
+        if dropped == 0 {
             warnings.extend((!config.exclude.is_empty()).then(|| format!("[exclude] leaves out no lead{never}")));
             return (self, Vec::new());
         }
         warnings.push(format!(
             "{} leads [exclude] lists are left out of every number ({}): no lead, their events count for none{never}",
-            self.excluded.len(),
+            dropped,
             counted(true).join("; ")
         ));
         let excluded = std::mem::take(&mut self.excluded);
-        let mut dropped = excluded.iter().copied().peekable();
-        let keep: Vec<usize> = (0..self.ids.len()).filter(|&row| dropped.next_if_eq(&row).is_none()).collect();
+        let keep: Vec<usize> = (0..self.ids.len()).filter(|&row| !excluded[row]).collect();
         (self.select(&keep), excluded)
     }
 
@@ -169,8 +169,7 @@ impl LeadRows {
         let file_index = self.files.len();
         self.files.push(table.path.clone());
         let excluded = self.excluded_rows(config, table)?;
-        let first = self.ids.len();
-        self.excluded.extend(excluded.iter().enumerate().filter(|(_, e)| **e).map(|(row, _)| first + row));
+        self.excluded.extend(&excluded);
         let (own, signals) = std::thread::scope(|scope| {
             let signals = scope.spawn(|| Self::signal_columns(config, table));
             let own = (|| {
@@ -525,7 +524,7 @@ impl LeadRows {
             created_layouts: self.created_layouts,
             event_columns: vec![],
             excluded: vec![],
-            excluded_by_value: self.excluded_by_value,
+            excluded_by_value: vec![],
         }
     }
 
