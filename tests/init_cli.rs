@@ -1348,6 +1348,27 @@ fn init_drafts_duplicates_and_test_records_as_excluded() {
     assert!(decided < decided_before);
     let trained = fit["training"]["won"].as_u64().unwrap() + fit["training"]["lost"].as_u64().unwrap();
     assert!(trained as usize <= decided, "{} of {decided}", fit["training"]);
+
+    // A lifecycle stage (never lost: old open leads are judged lost by age) with a third
+    // of its open leads Duplicate: the [sales] guess is the one drafted from the file
+    // without them, neither judged lost by their age nor counted as volume.
+    let (mut header, leads) = read_csv(&d.join("leads.csv"));
+    header[outcome] = "lifecycle_stage".into();
+    let stage = |k: usize, row: &Vec<String>| match row[outcome].as_str() {
+        "won" => "customer",
+        _ if k % 3 == 1 => "Duplicate",
+        _ => "lead",
+    };
+    let rows: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| row.iter().enumerate().map(|(c, cell)| if c == outcome { stage(k, row).to_string() } else { cell.clone() }).collect()).collect();
+    let kept: Vec<Vec<String>> = rows.iter().filter(|row| row[outcome] != "Duplicate").cloned().collect();
+    write_csv(&d.join("stages.csv"), &header, &rows);
+    write_csv(&d.join("kept.csv"), &header, &kept);
+    let sales = |draft: &str| draft.lines().skip_while(|l| !l.contains("What sales can take")).take(5).collect::<Vec<_>>().join("\n");
+    let (with_duplicates, _) = init_draft(d, &["init", "--leads", "stages.csv", "--events", "events.csv"], "stages.toml");
+    let (without, _) = init_draft(d, &["init", "--leads", "kept.csv", "--events", "events.csv"], "kept.toml");
+    assert!(with_duplicates.contains("lifecycle_stage = [\"Duplicate\"]") && with_duplicates.contains("open_after_days"), "{with_duplicates}");
+    assert!(sales(&without).contains("capacity_per_month"), "{without}");
+    assert_eq!(sales(&with_duplicates), sales(&without));
 }
 
 /// A Pipedrive deals export: every column prefixed `Deal - `, `Person - ` or

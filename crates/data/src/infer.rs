@@ -212,6 +212,10 @@ struct LeadsLook {
     won_values: Vec<String>,
     lost_values: Vec<String>,
     open_values: Vec<String>,
+    /// Values that say the record is no lead (drafted under `[exclude]`): their rows are
+    /// judged by nothing init guesses, nor counted as volume; and how many rows hold one.
+    exclude_values: Vec<String>,
+    no_leads: usize,
     /// Per row: won (true), lost (false) or unknown.
     won: Vec<Option<bool>>,
     profiles: Vec<ColumnProfile>,
@@ -363,6 +367,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         Some(p) if !filled_won => guess::classify_outcomes(p),
         _ => (vec![], vec![], vec![]),
     };
+    let (exclude_values, open_values): (Vec<String>, Vec<String>) = open_values.into_iter().partition(|v| guess::not_a_lead(v));
 
     // Outcome per row, to profile columns against won/lost.
     let won: Vec<Option<bool>> = match (&outcome, &won_ids, &id) {
@@ -408,7 +413,12 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let never_lost = filled_won
         || outcome.is_some() && options.lost.is_none() && options.won_ids.is_none() && !won_values.is_empty() && lost_values.is_empty();
     // Which leads are old enough for the drafted open_after_days to judge: worked out once.
-    let old = created_long_ago(&created);
+    // Not a record [exclude] will leave out: it is never judged lost by its age.
+    let no_lead: Vec<bool> = match &outcome {
+        Some(column) if !exclude_values.is_empty() => cells::text(&table, column)?.iter().map(|c| c.is_some_and(|v| exclude_values.iter().any(|x| x == v.trim()))).collect(),
+        _ => Vec::new(),
+    };
+    let old: Vec<bool> = created_long_ago(&created).into_iter().enumerate().map(|(row, old)| old && !no_lead.get(row).copied().unwrap_or(false)).collect();
     let won = if never_lost { judged_by_age(won, &old) } else { won };
     // Won and lost values, but old leads still open in numbers no cohort could be judged
     // with (a `Recycled` or `Nurture` status): drafted with open_after_days, and judged so.
@@ -458,7 +468,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, won, profiles, decimal, decimal_why, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -1228,7 +1238,7 @@ fn open_old_leads_lost(won: Vec<Option<bool>>, old: &[bool]) -> Vec<Option<bool>
 
 /// `[outcome]`, after the warning that wins come in whole groups of a column, if they do.
 fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_together: Option<&str>) {
-    let LeadsLook { won_values, lost_values, open_values, .. } = look;
+    let LeadsLook { won_values, lost_values, open_values, exclude_values, .. } = look;
     let _ = writeln!(t);
     if let Some(warning) = won_together {
         let _ = writeln!(t, "# WARNING: {warning}.");
@@ -1243,9 +1253,7 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
         let _ = writeln!(t, "[outcome]   # cell values (trimmed) -> outcome");
         let _ = writeln!(t, "won = [{}]", list(&won_values));
         let _ = writeln!(t, "lost = [{}]", list(&lost_values));
-        // Of the values neither won nor lost, those that say the record is no lead.
-        let (exclude, open): (Vec<String>, Vec<String>) = open_values.iter().cloned().partition(|v| guess::not_a_lead(v));
-        let _ = writeln!(t, "open = [{}]", list(&open));
+        let _ = writeln!(t, "open = [{}]", list(&open_values));
         if look.filled_won {
             let _ = writeln!(t, "filled_is = \"won\"   # GUESS: a filled cell (a conversion date) means won");
         }
@@ -1269,9 +1277,9 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
             );
         }
         let _ = writeln!(t);
-        if let (false, Some(column)) = (exclude.is_empty(), &look.outcome) {
+        if let (false, Some(column)) = (exclude_values.is_empty(), &look.outcome) {
             let _ = writeln!(t, "[exclude]   # GUESS: records that are no leads (a merged duplicate, a test), left out of every number; add other columns' values (a partner's leads)");
-            let _ = writeln!(t, "{} = [{}]\n", toml_key(column), list(&exclude));
+            let _ = writeln!(t, "{} = [{}]\n", toml_key(column), list(&exclude_values));
         }
     }
 
@@ -1627,13 +1635,14 @@ fn write_sales(t: &mut String, look: &LeadsLook, guesses: &mut Vec<String>) {
         (12, " (no dates: a year assumed)".to_string())
     };
     let base = wins as f64 / decided.len() as f64;
-    let (capacity, low, high) = guess::sales(table.height() as f64 / months as f64, base);
+    let leads = table.height() - look.no_leads;
+    let (capacity, low, high) = guess::sales(leads as f64 / months as f64, base);
     guesses.push(format!("[sales]: capacity {capacity} a month, band {low}-{high} (GUESS from {months} months{counted} and a {:.1} % win rate)", 100.0 * base));
     let _ = writeln!(t, "\n# ---- What sales can take (for `mqlcal backtest` and `recalibrate`) ----");
     let _ = writeln!(
         t,
         "# GUESS: {:.0} leads a month over {months} months{counted}, {:.1} % of decided leads won. Replace with what your team can work.",
-        table.height() as f64 / months as f64,
+        leads as f64 / months as f64,
         100.0 * base
     );
     let _ = writeln!(t, "[sales]");
