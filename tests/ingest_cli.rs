@@ -1168,6 +1168,126 @@ fn events_keyed_by_another_column_than_the_id() {
     assert!(!err.contains("repeat lead ids"), "{err}");
 }
 
+/// Salesforce moves a converted lead's activities to the contact it became: an export of
+/// activities names the won leads' by contact id, which the leads file keeps in
+/// `ConvertedContactId`. Without `[columns] events_also_key` their events are of no known
+/// lead and `validate` says won leads look idle; with it the feature table is the plain
+/// sample's byte for byte, and the note counts the events and leads by hand. Two leads
+/// converted into one contact count its events for neither; a value that is another
+/// lead's id is that lead's.
+#[test]
+fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let won: std::collections::HashSet<String> = leads.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("won")).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert!(won.len() > 1000, "{}", won.len());
+    let contact = |id: &str| format!("003C{}", &id[1..]);
+    let converted = |rows: &str, contact: &dyn Fn(&str) -> Option<String>| -> String {
+        common::map_rows(rows, |_, line| format!("{line},{}", contact(line.split(',').next().unwrap()).unwrap_or_default())).replacen('\n', ",ConvertedContactId\n", 1)
+    };
+    std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| won.contains(id).then(|| contact(id)))).unwrap();
+    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
+    // Every activity of a won lead is filed under its contact, by hand.
+    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
+    let rekeyed = common::map_rows(&events, |_, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        match won.contains(id) {
+            true => format!("{},{rest}", contact(id)),
+            false => line.to_string(),
+        }
+    });
+    for line in events.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        if won.contains(id) {
+            moved += 1;
+            moved_leads.insert(id.to_string());
+        }
+    }
+    std::fs::write(d.join("events.csv"), &rekeyed).unwrap();
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains(&format!("{moved} events belong to no known lead")), "{said}");
+    assert!(said.contains("% of won leads have no counted event") && said.contains("[columns] events_also_key naming the leads column"), "{said}");
+    let also = config.replacen("[columns]\n", "[columns]\nevents_also_key = \"ConvertedContactId\"\n", 1);
+    std::fs::write(d.join("also.toml"), &also).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "also.toml", "-o", "also.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, plain) = common::read_csv(&d.join("plain.csv"));
+    let (_, by_also) = common::read_csv(&d.join("also.csv"));
+    let differ = plain.iter().zip(&by_also).filter(|(p, a)| p != a).count();
+    assert!(differ == 0 && plain.len() == by_also.len(), "{differ} leads' rows differ from the plain sample's");
+    assert!(std::fs::read(d.join("also.csv")).unwrap() == std::fs::read(d.join("plain.csv")).unwrap(), "byte for byte");
+    assert!(err.contains(&format!("events.csv: {moved} events name their lead by [columns] events_also_key (column \"ConvertedContactId\"), for {} leads: counted as theirs", moved_leads.len())), "{err}");
+    assert!(!err.contains("no known lead"), "{err}");
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "also.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!format!("{out}{err}").contains("of won leads have no counted event"), "{out}{err}");
+    assert!(out.contains(&format!("of them, found by [columns] events_also_key: {moved} events of {} leads\n", moved_leads.len())), "{out}");
+    // The feature-table query joins events by the id alone: refused, saying what to do.
+    let (code, _, err) = common::run_in(d, &["export", "--sql", "--features", "--config", "also.toml", "-o", "features.sql"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[columns] events_also_key finds a lead's events by \"ConvertedContactId\" too, which the feature SQL does not: it joins the events by [columns] id (\"lead_id\") alone"), "{err}");
+    assert!(!d.join("features.sql").exists());
+
+    // Two won leads converted into one contact: its events could be either's.
+    let mut pair = moved_leads.iter().cloned().collect::<Vec<_>>();
+    pair.sort();
+    let (a, b) = (pair[0].clone(), pair[1].clone());
+    let shared_events = events.lines().skip(1).filter(|l| l.split(',').next().is_some_and(|id| id == a || id == b)).count();
+    let one = |id: &str| if id == b { contact(&a) } else { contact(id) };
+    std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| won.contains(id).then(|| one(id)))).unwrap();
+    std::fs::write(d.join("events.csv"), common::map_rows(&events, |_, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        if won.contains(id) { format!("{},{rest}", one(id)) } else { line.to_string() }
+    }))
+    .unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "also.toml", "-o", "shared.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("1 values are held by more than one lead, e.g. {:?} by leads {a:?} and {b:?} (two leads converted into one contact)", contact(&a))), "{err}");
+    assert!(err.contains(&format!("; {shared_events} events name a value two leads hold, and count for neither")), "{err}");
+    let (header, plain) = common::read_csv(&d.join("plain.csv"));
+    let (_, shared) = common::read_csv(&d.join("shared.csv"));
+    let events_columns: Vec<usize> = (0..header.len()).filter(|&j| plain.iter().zip(&shared).any(|(p, s)| p[j] != s[j])).collect();
+    assert!(!events_columns.is_empty());
+    for (p, s) in plain.iter().zip(&shared) {
+        if p[0] == a || p[0] == b {
+            assert!(events_columns.iter().all(|&j| s[j].parse::<f64>().unwrap() == 0.0), "{s:?}");
+        } else {
+            assert_eq!(p, s);
+        }
+    }
+
+    // A value that is another lead's id: its events are that lead's, as an id's are.
+    std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| (id == a).then(|| "L0000001".to_string()))).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "also.toml", "-o", "shadowed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("1 values are also a lead's own id, e.g. \"L0000001\" of lead {a:?}, the id of lead \"L0000001\": events naming them count for the lead whose id it is")), "{err}");
+    assert!(err.contains("no event names a lead by [columns] events_also_key (column \"ConvertedContactId\")"), "{err}");
+
+    // Settings that cannot mean anything are refused before reading.
+    for (setting, said) in [
+        ("events_also_key = \"lead_id\"", "[columns] events_also_key names \"lead_id\", the column the events already name leads by ([columns] id)"),
+        ("events_also_key = []", "[columns] events_also_key = []"),
+        ("events_also_key = [\"ConvertedContactId\", \"ConvertedContactId\"]", "lists \"ConvertedContactId\" twice"),
+        ("events_also_key = \"created_at\"", "a date column"),
+        ("events_also_key = \" ConvertedContactId\"", "trimmed and not blank"),
+    ] {
+        std::fs::write(d.join("bad.toml"), config.replacen("[columns]\n", &format!("[columns]\n{setting}\n"), 1)).unwrap();
+        let (code, _, err) = common::run_in(d, &["features", "--config", "bad.toml", "-o", "bad.csv"]);
+        assert_eq!(code, 2, "{setting}: {err}");
+        assert!(err.contains(said), "{setting}: {err}");
+    }
+    std::fs::write(d.join("missing.toml"), config.replacen("[columns]\n", "[columns]\nevents_also_key = \"Converted Contact\"\n", 1)).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "missing.toml", "-o", "bad.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Converted Contact") && err.contains("[columns] events_also_key"), "{err}");
+}
+
 /// A report of one row per deal or opportunity (Salesforce's contacts with
 /// opportunities, HubSpot's deals with their contact), so a lead with two deals is two
 /// rows: one lost, one won. `duplicates = "error"` stops with `won-if-any` named; under

@@ -886,7 +886,7 @@ fn init_and_validate_say_when_the_events_leave_out_won_leads_activities() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(&format!("WARNING: {shares}")), "{shares}\n{err}");
     let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
-    assert!(draft.contains(&format!("# WARNING: {shares}")) && draft.contains("their contacts' activities, by the lead id they converted from).\n[events]\n"), "{draft}");
+    assert!(draft.contains(&format!("# WARNING: {shares}")) && draft.contains("their contacts' activities, with [columns] events_also_key naming the leads column of the contact each converted into (ConvertedContactId).\n[events]\n"), "{draft}");
     assert!(!draft.contains("LEAKAGE SUSPECT") && draft.contains("\nactivity = \"email_open\"\n"), "{draft}");
 
     let out = validated(d, "draft.toml");

@@ -89,6 +89,13 @@ fn render(r: &QualityReport) -> String {
             e.unknown_lead,
             e.blank
         );
+        if e.by_also_key + e.shared_also_key > 0 {
+            let shared = match e.shared_also_key {
+                0 => String::new(),
+                n => format!("; {n} name a value two leads hold (counted for neither)"),
+            };
+            let _ = writeln!(s, "of them, found by [columns] events_also_key: {} events of {} leads{shared}", e.by_also_key, e.also_key_leads);
+        }
         if !e.other_details.is_empty() {
             let other: Vec<String> = e.other_details.iter().map(|(activity, n)| format!("{activity:?} {n}")).collect();
             let _ = writeln!(s, "in the window but of a detail no detail_contains holds (not counted): {}", other.join(", "));

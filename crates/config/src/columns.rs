@@ -16,6 +16,8 @@ pub struct RawColumns {
     pub decided_at_format: Option<String>,
     /// The leads column the events' lead ids are values of, when it is not `id`.
     pub events_key: Option<String>,
+    /// Other leads columns the events may name a lead by (the contact it converted into).
+    pub events_also_key: Option<crate::signals::OneOrMany>,
     #[serde(default)]
     pub segments: Vec<String>,
 }
@@ -37,6 +39,38 @@ pub(crate) fn check_events_key(columns: &RawColumns, id_column: &str, events: bo
         Some(key) if key == id_column => Ok(None),
         Some(key) => Ok(Some(key.to_string())),
     }
+}
+
+/// `[columns] events_also_key`: leads columns holding other ids the events name a lead by
+/// once its record moved (Salesforce files a converted lead's activities under the contact
+/// it became, whose id the lead keeps in `ConvertedContactId`). Needs an events file; each
+/// a column apart from the key and the dates. Empty when unset.
+pub(crate) fn check_events_also_key(columns: &RawColumns, key: &str, dates: &[&str], events: bool) -> Result<Vec<String>, String> {
+    let Some(raw) = columns.events_also_key.clone() else {
+        return Ok(Vec::new());
+    };
+    let also = raw.into_vec();
+    if also.is_empty() {
+        return Err("[columns] events_also_key = []: list the leads columns with other ids the events name leads by (\"ConvertedContactId\", say), or remove the key".into());
+    }
+    if !events {
+        return Err("[columns] events_also_key needs an events file ([input] events): it says which other leads columns the events name leads by".into());
+    }
+    for (k, column) in also.iter().enumerate() {
+        if column.trim().is_empty() || column.trim() != column {
+            return Err(format!("[columns] events_also_key holds {column:?}: expected a leads column's name as its header writes it, trimmed and not blank"));
+        }
+        if column == key {
+            return Err(format!("[columns] events_also_key names {column:?}, the column the events already name leads by ([columns] {}): list only other columns", if columns.events_key.as_deref().is_some_and(|k| k.trim() == key) { "events_key" } else { "id" }));
+        }
+        if dates.contains(&column.as_str()) {
+            return Err(format!("[columns] events_also_key names {column:?}, a date column: expected a column of ids (\"ConvertedContactId\", say)"));
+        }
+        if also[..k].contains(column) {
+            return Err(format!("[columns] events_also_key lists {column:?} twice: list it once"));
+        }
+    }
+    Ok(also)
 }
 
 /// The id column (required) and the leads' date format.

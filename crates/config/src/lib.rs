@@ -430,6 +430,10 @@ pub struct Config {
     /// `[columns] events_key`: the leads column the events' lead ids are values of, when
     /// it is not the id (None: the id).
     pub events_key: Option<String>,
+    /// `[columns] events_also_key`: other leads columns whose values the events may name a
+    /// lead by (the contact it converted into); for reading history only, never recorded in
+    /// the model file: a lead being scored has not moved yet. Empty when unset.
+    pub events_also_key: Vec<String>,
     pub created_at_column: Option<String>,
     pub date_format: DateFormat,
     /// `[columns] decided_at`: decided leads' windows end at their decision.

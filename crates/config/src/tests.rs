@@ -120,6 +120,19 @@ fn the_events_key_is_a_column_other_than_the_id() {
     assert_eq!(load(MINIMAL).unwrap().model_inputs().events_key_column, None);
 }
 
+/// `[columns] events_also_key`: read for the history's events alone, so the model file
+/// (what scores live leads, which have not converted) does not record it.
+#[test]
+fn other_event_keys_are_columns_apart_from_the_key_and_stay_out_of_the_model() {
+    let also = |setting: &str| load(&MINIMAL.replace("id = \"lead_id\"", &format!("id = \"lead_id\"\n{setting}")));
+    let one = also("events_also_key = \"ConvertedContactId\"").unwrap();
+    assert_eq!(one.events_also_key, ["ConvertedContactId"]);
+    assert_eq!(format!("{:?}", one.model_inputs()), format!("{:?}", load(MINIMAL).unwrap().model_inputs()));
+    assert_eq!(also("events_also_key = [\"ConvertedContactId\", \"MergedInto\"]").unwrap().events_also_key, ["ConvertedContactId", "MergedInto"]);
+    let keyed = also("events_key = \"email\"\nevents_also_key = \"email\"").unwrap_err().to_string();
+    assert!(keyed.contains("the column the events already name leads by ([columns] events_key)"), "{keyed}");
+}
+
 #[test]
 fn bad_values_are_named() {
     let cases = [

@@ -38,13 +38,31 @@ pub(crate) struct Event<'a> {
     pub activity: Option<&'a str>,
     /// The row of the lead with this id; None when the id is blank or no lead has it.
     pub lead: Option<usize>,
-    /// The lead was found by the id's other Salesforce form (15 or 18 characters).
-    pub by_other_id_form: bool,
+    /// How the lead was found (as written when it was not).
+    pub found_by: FoundBy,
     /// The number of the activity, and of which of the detail texts some signal filters
     /// it by the event's detail holds, among the keys' activities
     /// ([`ActivityNumbers::counted`]); None when blank, not among them, or of a detail
     /// no signal counts.
     pub counted: Option<usize>,
+}
+
+/// How an event's lead id found its lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FoundBy {
+    /// The lead's id (or `[columns] events_key`) as written, or as `id_case` matches it.
+    Id,
+    /// The id's other form: Salesforce's 15 or 18 characters, a number padded with zeros.
+    OtherForm,
+    /// A value of `[columns] events_also_key` (the contact the lead converted into).
+    AlsoKey,
+}
+
+impl Event<'_> {
+    /// The lead was found by the id's other Salesforce form (15 or 18 characters).
+    pub(crate) fn by_other_id_form(&self) -> bool {
+        self.lead.is_some() && self.found_by == FoundBy::OtherForm
+    }
 }
 
 /// What an event's lead id and activity are looked up in, on the core that reads it:
@@ -255,6 +273,83 @@ pub(crate) struct LeadIndex<'a> {
     /// The ids' width when they are whole numbers padded with zeros, found at the first
     /// id that matches none as written (`id_forms::padded_width`).
     padded_width: std::sync::OnceLock<Option<usize>>,
+    /// `[columns] events_also_key`: tried for an id no lead's own matches.
+    also: Option<AlsoKeys>,
+}
+
+/// `[columns] events_also_key`: the other ids the events may name a lead by, each with its
+/// lead. A value two leads hold (two leads converted into one contact) finds neither.
+pub(crate) struct AlsoKeys {
+    /// The distinct values, as first written.
+    values: Vec<String>,
+    /// Each value's lead row; [`SHARED`] when two leads hold it.
+    leads: Vec<u32>,
+    rows: IdRows,
+    padded_width: std::sync::OnceLock<Option<usize>>,
+}
+
+/// [`AlsoKeys::leads`] of a value two leads hold.
+const SHARED: u32 = u32::MAX;
+
+/// What building [`AlsoKeys`] found, for the caller's warnings.
+#[derive(Debug, Default)]
+pub(crate) struct AlsoKeysBuilt {
+    /// Values also a lead's own id: that lead's events (value, row holding it, its id's row).
+    pub shadowed: usize,
+    pub shadowed_example: Option<(String, usize, usize)>,
+    /// Values two leads hold: their events count for neither (value, first row, second row).
+    pub shared: usize,
+    pub shared_example: Option<(String, usize, usize)>,
+}
+
+impl AlsoKeys {
+    /// The other ids of `columns` (each a column's value per lead, blank ""), matched as
+    /// `id_case` says; a value that is some lead's own id in `index` is left to that lead.
+    pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], id_case: IdCase) -> (AlsoKeys, AlsoKeysBuilt) {
+        let mut built = AlsoKeysBuilt::default();
+        let mut first: PlHashMap<String, u32> = PlHashMap::default();
+        let (mut values, mut leads): (Vec<String>, Vec<u32>) = (Vec::new(), Vec::new());
+        for column in columns {
+            for (row, value) in column.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                match index.find(value) {
+                    Some(own) if own == row => continue,
+                    Some(own) => {
+                        built.shadowed += 1;
+                        built.shadowed_example.get_or_insert((value.clone(), row, own));
+                        continue;
+                    }
+                    None => {}
+                }
+                match first.get(id_case.key(value).as_ref()) {
+                    None => {
+                        first.insert(id_case.key(value).into_owned(), values.len() as u32);
+                        values.push(value.clone());
+                        leads.push(row as u32);
+                    }
+                    Some(&at) => {
+                        let lead = &mut leads[at as usize];
+                        if *lead != SHARED && *lead as usize != row {
+                            built.shared += 1;
+                            built.shared_example.get_or_insert((value.clone(), *lead as usize, row));
+                            *lead = SHARED;
+                        }
+                    }
+                }
+            }
+        }
+        // Fewer values than leads, which IdRows numbers in 32 bits already.
+        let rows = IdRows::new(&values, id_case).expect("no more values than leads");
+        (AlsoKeys { values, leads, rows, padded_width: Default::default() }, built)
+    }
+
+    /// The lead a value names: Some(None) when two leads hold it, None when none does.
+    fn find(&self, id: &str) -> Option<Option<usize>> {
+        let at = self.rows.find_among(&self.values, id).or_else(|| {
+            let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.values.iter().map(String::as_str)));
+            crate::id_forms::one_match(id, padded_width, |other| self.rows.find_among(&self.values, other))
+        })?;
+        Some((self.leads[at] != SHARED).then_some(self.leads[at] as usize))
+    }
 }
 
 /// Each lead's row by its id's hash, the ids themselves kept elsewhere (a [`LeadIndex`]
@@ -320,6 +415,11 @@ impl IdRows {
         alike
     }
 
+    /// The position in `ids` (those these rows were built from) of `id`.
+    fn find_among(&self, ids: &[String], id: &str) -> Option<usize> {
+        self.rows.find(hash_id(&self.hasher, self.id_case, id), |&row| self.id_case.same(&ids[row as usize], id)).map(|&row| row as usize)
+    }
+
     /// The error for leads too many to number ([`IdRows::new`] gave None).
     pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
         DataError::file(path, format!("cannot find {leads} leads by their ids: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
@@ -329,31 +429,43 @@ impl IdRows {
 impl<'a> LeadIndex<'a> {
     /// None when there are more leads than a row number of 32 bits can tell apart.
     pub(crate) fn new(ids: &'a [String], id_case: IdCase) -> Option<LeadIndex<'a>> {
-        IdRows::new(ids, id_case).map(|rows| LeadIndex { ids, rows, padded_width: Default::default() })
+        IdRows::new(ids, id_case).map(|rows| LeadIndex { ids, rows, padded_width: Default::default(), also: None })
     }
 
     /// The index of `ids` from their rows, built by [`IdRows::new`] from these same ids.
     pub(crate) fn of(ids: &'a [String], rows: IdRows) -> LeadIndex<'a> {
         debug_assert_eq!(rows.leads, ids.len(), "rows built from other ids");
-        LeadIndex { ids, rows, padded_width: Default::default() }
+        LeadIndex { ids, rows, padded_width: Default::default(), also: None }
+    }
+
+    /// This index, also finding leads by the values of `[columns] events_also_key`.
+    pub(crate) fn with_also(mut self, also: AlsoKeys) -> LeadIndex<'a> {
+        self.also = Some(also);
+        self
     }
 
     /// The row of the lead with id `id` (the last, for an id given twice).
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
-        let IdRows { rows, hasher, id_case, .. } = &self.rows;
-        rows.find(hash_id(hasher, *id_case, id), |&row| id_case.same(&self.ids[row as usize], id)).map(|&row| row as usize)
+        self.rows.find_among(self.ids, id)
     }
 
-    /// The row of the lead with id `id`, or else with another form of it (then `true`):
-    /// one record as two exports write its id ([`crate::id_forms::other_forms`]).
-    pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, bool)> {
-        match self.find(id) {
-            Some(row) => Some((row, false)),
-            None => {
-                let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.ids.iter().map(String::as_str)));
-                crate::id_forms::one_match(id, padded_width, |other| self.find(other)).map(|row| (row, true))
-            }
+    /// The row of the lead with id `id`, or else with another form of it: one record as
+    /// two exports write its id ([`crate::id_forms::other_forms`]); or else the lead that
+    /// holds it in `[columns] events_also_key`.
+    pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, FoundBy)> {
+        if let Some(row) = self.find(id) {
+            return Some((row, FoundBy::Id));
         }
+        let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.ids.iter().map(String::as_str)));
+        match crate::id_forms::one_match(id, padded_width, |other| self.find(other)) {
+            Some(row) => Some((row, FoundBy::OtherForm)),
+            None => self.also.as_ref()?.find(id).flatten().map(|row| (row, FoundBy::AlsoKey)),
+        }
+    }
+
+    /// `id` is a value of `[columns] events_also_key` that two leads hold (and no lead's id).
+    pub(crate) fn shared_also_key(&self, id: &str) -> bool {
+        self.also.as_ref().is_some_and(|also| also.find(id) == Some(None))
     }
 }
 
@@ -397,8 +509,8 @@ pub(crate) struct LeadLookup<'k> {
     index: &'k LeadIndex<'k>,
     last_id: String,
     last_row: Option<Option<usize>>,
-    /// The last lead was found by its id's other Salesforce form.
-    last_by_other_form: bool,
+    /// How the last lead was found.
+    last_found_by: FoundBy,
     /// The row after the last lead found.
     next: usize,
     /// Activities already looked up and what they were found to be, by `activity_slot`:
@@ -418,7 +530,7 @@ fn activity_slot(activity: &str) -> usize {
 
 impl<'k> LeadLookup<'k> {
     pub(crate) fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
-        LeadLookup { index, last_id: String::new(), last_row: None, last_by_other_form: false, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
+        LeadLookup { index, last_id: String::new(), last_row: None, last_found_by: FoundBy::Id, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
     }
 
     /// The first number of a counted activity among `activities`; None when it is not counted.
@@ -440,8 +552,8 @@ impl<'k> LeadLookup<'k> {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
                 let next_matches = self.index.rows.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
-                let found = if next_matches { Some((self.next, false)) } else { self.index.find_either_form(id) };
-                self.last_by_other_form = found.is_some_and(|(_, other)| other);
+                let found = if next_matches { Some((self.next, FoundBy::Id)) } else { self.index.find_either_form(id) };
+                self.last_found_by = found.map_or(FoundBy::Id, |(_, by)| by);
                 let row = found.map(|(row, _)| row);
                 if let Some(found) = row {
                     self.next = found + 1;
@@ -458,7 +570,7 @@ impl<'k> LeadLookup<'k> {
     fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>, detail: Option<&str>) -> Event<'c> {
         let lead = lead_id.and_then(|id| self.row(id));
         let counted = activity.and_then(|a| self.activity(keys.activities, a)).and_then(|first| keys.activities.counted(first, detail));
-        Event { lead_id, occurred_at, activity, lead, by_other_id_form: lead.is_some() && self.last_by_other_form, counted }
+        Event { lead_id, occurred_at, activity, lead, found_by: if lead.is_some() { self.last_found_by } else { FoundBy::Id }, counted }
     }
 }
 
@@ -997,7 +1109,7 @@ struct PieceEvent {
     lead_id: Span,
     occurred_at: Option<i64>,
     activity: Span,
-    /// The lead found; by its id's other Salesforce form when `lead_id` kept the text.
+    /// The lead found; by other than its id as written when `lead_id` kept the text.
     lead: Option<usize>,
     counted: Option<usize>,
 }
@@ -1119,11 +1231,11 @@ impl Piece {
                 if latin1 && self.latin1_row.is_none() {
                     self.latin1_row = Some(at.row);
                 }
-                let Event { lead, by_other_id_form, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity, detail);
+                let Event { lead, found_by, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity, detail);
                 // A cell that was found is the key it was found by (`hand_on` gives that): only
-                // the others' text is kept (an id found by its other form too, for the note:
-                // that is how `hand_on` tells it). Most events copy nothing.
-                let lead_id = if lead.is_some() && !by_other_id_form { Span::FOUND } else { self.span(id) };
+                // the others' text is kept (an id found another way too, for the note: that is
+                // how `hand_on` tells it). Most events copy nothing.
+                let lead_id = if lead.is_some() && found_by == FoundBy::Id { Span::FOUND } else { self.span(id) };
                 let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
                 self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
                 true
@@ -1149,16 +1261,22 @@ impl Piece {
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let keys = rule.keys;
         for event in &self.events {
-            let by_other_id_form = event.lead.is_some() && event.lead_id.end > event.lead_id.start;
+            let found_otherwise = event.lead.is_some() && event.lead_id.end > event.lead_id.start;
+            let lead_id = match (event.lead, found_otherwise) {
+                (Some(row), false) => Some(keys.leads.ids[row].as_str()),
+                _ => self.cell(event.lead_id),
+            };
+            // Found otherwise: how is looked up again from the text kept (few events are).
+            let found_by = match (found_otherwise, lead_id) {
+                (true, Some(id)) => keys.leads.find_either_form(id).map_or(FoundBy::Id, |(_, by)| by),
+                _ => FoundBy::Id,
+            };
             take(Event {
-                lead_id: match (event.lead, by_other_id_form) {
-                    (Some(row), false) => Some(keys.leads.ids[row].as_str()),
-                    _ => self.cell(event.lead_id),
-                },
+                lead_id,
                 occurred_at: event.occurred_at,
                 activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
                 lead: event.lead,
-                by_other_id_form,
+                found_by,
                 counted: event.counted,
             });
         }
@@ -1570,6 +1688,35 @@ mod tests {
         assert_eq!(lookup.row("L002"), None);
         let exact = LeadIndex::new(&ids, IdCase::Exact).unwrap();
         assert_eq!(LeadLookup::new(&exact).row("l001"), None);
+    }
+
+    /// `[columns] events_also_key`: a lead's other ids find it (as `id_case` matches, and in
+    /// their other Salesforce form), after its own; a value two leads hold finds neither,
+    /// and one that is a lead's own id is that lead's.
+    #[test]
+    fn other_ids_find_their_lead_unless_two_leads_hold_them() {
+        let ids: Vec<String> = ["00Q000000000001", "00Q000000000002", "00Q000000000003", "00Q000000000004"].map(String::from).to_vec();
+        let contacts: Vec<String> = ["003000000000001", "", "003000000000009", "003000000000009"].map(String::from).to_vec();
+        let merged: Vec<String> = ["", "00Q000000000001", "", "m-4"].map(String::from).to_vec();
+        let index = LeadIndex::new(&ids, IdCase::Ignore).unwrap();
+        let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], IdCase::Ignore);
+        assert_eq!((built.shared, built.shadowed), (1, 1), "{built:?}");
+        assert_eq!(built.shared_example, Some(("003000000000009".to_string(), 2, 3)));
+        assert_eq!(built.shadowed_example, Some(("00Q000000000001".to_string(), 1, 0)));
+        let index = index.with_also(also);
+        assert_eq!(index.find_either_form("003000000000001"), Some((0, FoundBy::AlsoKey)));
+        // Its 18-character form, as another export writes it.
+        assert_eq!(index.find_either_form("003000000000001AAA"), Some((0, FoundBy::AlsoKey)));
+        assert_eq!(index.find_either_form("M-4"), Some((3, FoundBy::AlsoKey)), "ids ignoring case");
+        assert_eq!(index.find_either_form("00Q000000000001"), Some((0, FoundBy::Id)), "the lead whose id it is");
+        assert_eq!(index.find_either_form("00q000000000002aaa"), Some((1, FoundBy::OtherForm)));
+        assert_eq!(index.find_either_form("003000000000009"), None);
+        assert!(index.shared_also_key("003000000000009") && !index.shared_also_key("003000000000001") && !index.shared_also_key("x"));
+        let mut lookup = LeadLookup::new(&index);
+        assert_eq!(lookup.row("M-4"), Some(3));
+        assert_eq!(lookup.last_found_by, FoundBy::AlsoKey);
+        assert_eq!(lookup.row("00Q000000000004"), Some(3));
+        assert_eq!(lookup.last_found_by, FoundBy::Id);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, ActivitiesSeen, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event_in, ActivitiesSeen, AlsoKeys, AlsoKeysBuilt, FoundBy, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::id_forms;
 use crate::DataError;
@@ -24,6 +24,8 @@ pub struct LeadKeys<'a> {
     pub(crate) decisions: Option<Decisions<'a>>,
     /// The ids' rows, when ingest found them already (`IdRows::new` of these same ids).
     pub(crate) id_rows: Option<IdRows>,
+    /// `[columns] events_also_key`: each column's name and each lead's value of it (blank "").
+    pub(crate) also: Vec<(&'a str, &'a [String])>,
 }
 
 /// The decision dates of `[columns] decided_at`, per lead (None: open, or blank).
@@ -96,6 +98,16 @@ pub struct EventStats {
     /// Events whose lead id is the other Salesforce form (15 or 18 characters) of a lead's: counted for it.
     #[serde(skip_serializing_if = "is_zero")]
     pub by_other_id_form: usize,
+    /// Events whose lead id is a lead's value of `[columns] events_also_key` (the contact it
+    /// converted into): theirs, in or out of the window, and the leads they belong to.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub by_also_key: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub also_key_leads: usize,
+    /// Events whose lead id is a value of `[columns] events_also_key` two leads hold:
+    /// counted for neither (not among `unknown_lead`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shared_also_key: usize,
     /// Events with a blank lead id, date or activity.
     pub blank: usize,
     /// Activities no signal counts, with their number of events (inside windows).
@@ -534,6 +546,15 @@ pub fn aggregate(
     let (activity_index, counted_by) =
         number_activities(events_signals.iter().enumerate().flat_map(|(k, rule)| rule.distinct_activities().map(move |a| (a, rule.detail_contains.as_slice(), k))));
     let (lead_index, mut columns) = index_and_sums(leads.ids, config.id_case, leads.id_rows.take(), events_signals.len(), path)?;
+    let lead_index = match leads.also.is_empty() {
+        true => lead_index,
+        false => {
+            let values: Vec<&[String]> = leads.also.iter().map(|(_, values)| *values).collect();
+            let (also, built) = AlsoKeys::new(&lead_index, &values, config.id_case);
+            notes.warnings.extend(also_keys_built(leads, &built));
+            lead_index.with_also(also)
+        }
+    };
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };
     let window = spec.window();
     let mut stats = EventStats { window_days: spec.window_days, starts_before_seconds: spec.starts_before_seconds, ..Default::default() };
@@ -552,6 +573,8 @@ pub fn aggregate(
     let first_plausible_day = plausible_from.div_euclid(86_400);
     let mut per_day = vec![0u32; usize::try_from(plausible_to.div_euclid(86_400) - first_plausible_day + 1).unwrap_or(0)];
     let mut counted_leads = vec![false; leads.ids.len()];
+    // The leads an event found by `[columns] events_also_key` (empty without it).
+    let mut also_key_leads = vec![false; if leads.also.is_empty() { 0 } else { leads.ids.len() }];
     // Per counted activity: its events counted in a window, and those less than a day
     // before their lead's creation (left out), by how long before.
     let mut at_creation = vec![JustBefore::default(); counted_by.len()];
@@ -587,6 +610,10 @@ pub fn aggregate(
             return;
         };
         let Some(lead) = event.lead else {
+            if !leads.also.is_empty() && keys.leads.shared_also_key(id) {
+                stats.shared_also_key += 1;
+                return;
+            }
             stats.unknown_lead += 1;
             if sample_event.is_none() {
                 sample_event = Some(id.to_string());
@@ -594,8 +621,13 @@ pub fn aggregate(
             case_only.see(id, leads.ids);
             return;
         };
-        if event.by_other_id_form {
-            other_form.add(id, &leads.ids[lead]);
+        match event.found_by {
+            FoundBy::OtherForm => other_form.add(id, &leads.ids[lead]),
+            FoundBy::AlsoKey => {
+                stats.by_also_key += 1;
+                also_key_leads[lead] = true;
+            }
+            FoundBy::Id => {}
         }
         let last = match event.counted {
             Some(index) => &mut last_of_counted[keys.activities.first(index)],
@@ -700,6 +732,8 @@ pub fn aggregate(
     notes.warnings.extend(details_never_held(path, spec.detail.as_deref(), &seen.texts_never_held(&activity_index, 1)));
     stats.decisions = decisions.map(|(_, tally)| tally);
     stats.by_other_id_form = other_form.count;
+    stats.also_key_leads = also_key_leads.iter().filter(|&&a| a).count();
+    notes.warnings.extend(also_key_note(path, leads, &stats));
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {
         notes.warnings.push(format!("{}: {note}", path.display()));
     }
@@ -912,6 +946,46 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
+/// What the events found by `[columns] events_also_key` came to: how many, for how many
+/// leads, and those of a value two leads hold (counted for neither); or that none did.
+fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStats) -> Option<String> {
+    if leads.also.is_empty() {
+        return None;
+    }
+    let columns = leads.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ");
+    let shared = match stats.shared_also_key {
+        0 => String::new(),
+        n => format!("; {n} events name a value two leads hold, and count for neither"),
+    };
+    Some(match stats.by_also_key {
+        0 => format!(
+            "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
+            path.display()
+        ),
+        n => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
+    })
+}
+
+/// Warnings for values of `[columns] events_also_key` that find no lead of their own: a
+/// lead's own id (its events are that lead's), or a value two leads hold.
+fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
+    let columns = leads.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ");
+    let mut warnings = Vec::new();
+    if let Some((value, row, own)) = &built.shadowed_example {
+        warnings.push(format!(
+            "[columns] events_also_key (column {columns}): {} values are also a lead's own id, e.g. {value:?} of lead {:?}, the id of lead {:?}: events naming them count for the lead whose id it is",
+            built.shadowed, leads.ids[*row], leads.ids[*own]
+        ));
+    }
+    if let Some((value, first, second)) = &built.shared_example {
+        warnings.push(format!(
+            "[columns] events_also_key (column {columns}): {} values are held by more than one lead, e.g. {value:?} by leads {:?} and {:?} (two leads converted into one contact): the events naming them could be either's, and count for neither",
+            built.shared, leads.ids[*first], leads.ids[*second]
+        ));
+    }
+    warnings
+}
+
 fn check_some_match(
     spec: &EventsSpec,
     stats: &EventStats,
@@ -919,7 +993,7 @@ fn check_some_match(
     sample_event: Option<&str>,
     case_only: &id_forms::CaseOnlyMatches,
 ) -> Result<(), DataError> {
-    let matched = stats.rows - stats.unknown_lead - stats.blank;
+    let matched = stats.rows - stats.unknown_lead - stats.blank - stats.shared_also_key;
     if stats.rows > 0 && matched == 0 {
         let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();

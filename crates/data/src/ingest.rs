@@ -635,6 +635,9 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     if let Some(key) = &config.events_key {
         needed.push((key.clone(), "[columns] events_key".into()));
     }
+    for column in &config.events_also_key {
+        needed.push((column.clone(), "[columns] events_also_key".into()));
+    }
     if let Some(c) = &config.created_at_column {
         needed.push((c.clone(), "[columns] created_at".into()));
     }

@@ -27,6 +27,8 @@ pub(crate) struct LeadRows {
     /// With `[columns] events_key`, each lead's value of that column (blank: ""), which
     /// the events name it by; empty without the setting (the events name leads by id).
     pub(crate) events_keys: Vec<String>,
+    /// Per column of `[columns] events_also_key`, each lead's value (blank: "").
+    pub(crate) also_keys: Vec<Vec<String>>,
     pub(crate) created_at: Vec<Option<i64>>,
     /// `[columns] decided_at` of each decided lead (None: open, or blank; empty without
     /// the setting).
@@ -83,6 +85,7 @@ impl LeadRows {
         LeadRows {
             ids: vec![],
             events_keys: vec![],
+            also_keys: vec![vec![]; config.events_also_key.len()],
             created_at: vec![],
             decided_at: vec![],
             created_layouts: vec![],
@@ -157,7 +160,8 @@ impl LeadRows {
     pub(crate) fn lead_keys<'a>(&'a self, config: &'a Config) -> LeadKeys<'a> {
         let decisions = config.decided_at.as_ref().map(|d| Decisions { column: &d.column, at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         let ids = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
-        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None }
+        let also = config.events_also_key.iter().map(String::as_str).zip(self.also_keys.iter().map(Vec::as_slice)).collect();
+        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None, also }
     }
 
     /// Add the leads of one file part, column by column, in the order errors are reported:
@@ -216,6 +220,10 @@ impl LeadRows {
         if let Some(key) = &config.events_key {
             let keys = cells::text(table, key)?;
             self.events_keys.extend(keys.iter().map(|cell| clean(cell, &config.csv.missing).unwrap_or("").to_string()));
+        }
+        for (column, values) in config.events_also_key.iter().zip(self.also_keys.iter_mut()) {
+            let keys = cells::text(table, column)?;
+            values.extend(keys.iter().map(|cell| clean(cell, &config.csv.missing).unwrap_or("").to_string()));
         }
         Ok(())
     }
@@ -510,6 +518,7 @@ impl LeadRows {
         LeadRows {
             ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
             events_keys: if self.events_keys.is_empty() { vec![] } else { keep.iter().map(|&i| self.events_keys[i].clone()).collect() },
+            also_keys: self.also_keys.iter().map(|values| keep.iter().map(|&i| values[i].clone()).collect()).collect(),
             created_at: keep.iter().map(|&i| self.created_at[i]).collect(),
             decided_at: if self.decided_at.is_empty() { vec![] } else { keep.iter().map(|&i| self.decided_at[i]).collect() },
             outcomes: keep.iter().map(|&i| self.outcomes[i]).collect(),
@@ -593,6 +602,7 @@ mod tests {
         LeadRows {
             ids: ids.iter().map(|s| s.to_string()).collect(),
             events_keys: vec![],
+            also_keys: vec![],
             created_at: vec![Some(0); ids.len()],
             decided_at: decided.to_vec(),
             outcomes: outcomes.to_vec(),

@@ -570,7 +570,7 @@ pub(crate) struct HadIt {
 }
 
 /// Why won leads without events look like an export's doing, and what fixes it.
-const WON_WITHOUT_EVENTS_WHY: &str = "Salesforce moves a lead's activities to the contact it converts into, so an export of leads' activities loses the converted ones'; engagement would then learn that doing nothing wins, and an activity lost leads have is no sign of leakage. Export the converted leads' activities too (their contacts' activities, by the lead id they converted from)";
+const WON_WITHOUT_EVENTS_WHY: &str = "Salesforce moves a lead's activities to the contact it converts into, so an export of leads' activities loses the converted ones'; engagement would then learn that doing nothing wins, and an activity lost leads have is no sign of leakage. Export the converted leads' activities too: their contacts' activities, with [columns] events_also_key naming the leads column of the contact each converted into (ConvertedContactId)";
 
 impl HadIt {
     /// `leads` decided leads alike: won or lost, with it or not.

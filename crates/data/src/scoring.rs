@@ -347,7 +347,7 @@ fn sum_events(
             by_case.see(event.lead_id.unwrap_or_default(), names_of_leads);
             return;
         };
-        if event.by_other_id_form {
+        if event.by_other_id_form() {
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
         }
         if let Some(t) = event.occurred_at {
