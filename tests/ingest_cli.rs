@@ -1181,32 +1181,10 @@ fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
     let d = dir.path();
     let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "plain.csv"]);
     assert_eq!(code, 0, "{err}");
-    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
-    let won: std::collections::HashSet<String> = leads.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("won")).map(|l| l.split(',').next().unwrap().to_string()).collect();
-    assert!(won.len() > 1000, "{}", won.len());
-    let contact = |id: &str| format!("003C{}", &id[1..]);
-    let converted = |rows: &str, contact: &dyn Fn(&str) -> Option<String>| -> String {
-        common::map_rows(rows, |_, line| format!("{line},{}", contact(line.split(',').next().unwrap()).unwrap_or_default())).replacen('\n', ",ConvertedContactId\n", 1)
-    };
-    std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| won.contains(id).then(|| contact(id)))).unwrap();
-    let events = std::fs::read_to_string(d.join("events.csv")).unwrap();
-    // Every activity of a won lead is filed under its contact, by hand.
-    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
-    let rekeyed = common::map_rows(&events, |_, line| {
-        let (id, rest) = line.split_once(',').unwrap();
-        match won.contains(id) {
-            true => format!("{},{rest}", contact(id)),
-            false => line.to_string(),
-        }
-    });
-    for line in events.lines().skip(1) {
-        let id = line.split(',').next().unwrap();
-        if won.contains(id) {
-            moved += 1;
-            moved_leads.insert(id.to_string());
-        }
-    }
-    std::fs::write(d.join("events.csv"), &rekeyed).unwrap();
+    let (leads, events) = (std::fs::read_to_string(d.join("leads.csv")).unwrap(), std::fs::read_to_string(d.join("events.csv")).unwrap());
+    let common::FiledUnderContacts { won, moved, moved_leads } = common::filed_under_contacts(d);
+    let contact = common::contact_of;
+    let converted = common::with_contacts;
     let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
     let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{err}");

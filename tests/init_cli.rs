@@ -1622,6 +1622,32 @@ fn init_names_the_time_zone_when_one_file_writes_instants_and_the_other_wall_clo
     assert_eq!(std::fs::read(d.join("berlin.csv")).unwrap(), std::fs::read(d.join("plain.csv")).unwrap(), "moved onto Berlin's clock: the plain table");
 }
 
+/// Salesforce files a converted lead's activities under the contact it became: with the
+/// sample's won leads' activities under their `ConvertedContactId`, init drafts
+/// `[columns] events_also_key` (GUESS, with the counts), and the draft is the plain
+/// sample's but for that line: the signals are judged on the events it finds, so no
+/// warning that won leads look idle; validate of the draft finds every event's lead.
+#[test]
+fn init_drafts_the_other_key_when_converted_leads_events_are_filed_under_their_contact() {
+    let plain = sample_copy();
+    let (code, _, err) = run_in(plain.path(), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = sample_copy();
+    let d = dir.path();
+    let filed = filed_under_contacts(d);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("events also matched by: \"ConvertedContactId\"") && !err.contains("WARNING"), "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let line = draft.lines().find(|l| l.starts_with("events_also_key")).unwrap_or_else(|| panic!("{draft}"));
+    assert!(line.starts_with("events_also_key = \"ConvertedContactId\"   # GUESS: ") && line.contains(&format!("are its values, filled for {} leads", filed.won.len())), "{line}");
+    let without: String = draft.lines().filter(|l| !l.starts_with("events_also_key")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(without, std::fs::read_to_string(plain.path().join("draft.toml")).unwrap());
+    let out = validated(d, "draft.toml");
+    assert!(out.contains(&format!("of them, found by [columns] events_also_key: {} events of {} leads", filed.moved, filed.moved_leads.len())) && out.contains("0 for unknown leads"), "{out}");
+    assert!(!out.contains("ConvertedContactId\": on its own"), "not a leakage suspect: {out}");
+}
+
 /// Events keyed by an `Email` column a tenth of the leads lack (contacts sales entered
 /// without one): it cannot be the id (blank for some), so `init` keeps the record id and
 /// drafts `[columns] events_key = "Email"` (GUESS, with the counts), which validate and

@@ -577,3 +577,45 @@ pub fn marketo_config(config: &str) -> String {
     }
     config
 }
+
+/// The sample's leads and events in `dir` rewritten as Salesforce exports a converted
+/// lead's: each won lead keeps the contact it became in a `ConvertedContactId` column
+/// ([`contact_of`]), and every one of its activities is filed under that contact's id.
+pub struct FiledUnderContacts {
+    pub won: std::collections::HashSet<String>,
+    /// The events filed under a contact, and the leads they are of (counted by hand).
+    pub moved: usize,
+    pub moved_leads: std::collections::HashSet<String>,
+}
+
+/// The contact the sample's lead `id` converts into.
+pub fn contact_of(id: &str) -> String {
+    format!("003C{}", &id[1..])
+}
+
+/// `leads` (the sample's text) with a `ConvertedContactId` column, `contact` of each id.
+pub fn with_contacts(leads: &str, contact: &dyn Fn(&str) -> Option<String>) -> String {
+    map_rows(leads, |_, line| format!("{line},{}", contact(line.split(',').next().unwrap()).unwrap_or_default())).replacen('\n', ",ConvertedContactId\n", 1)
+}
+
+pub fn filed_under_contacts(dir: &Path) -> FiledUnderContacts {
+    let leads = std::fs::read_to_string(dir.join("leads.csv")).unwrap();
+    let won: std::collections::HashSet<String> = leads.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("won")).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert!(won.len() > 1000, "{}", won.len());
+    std::fs::write(dir.join("leads.csv"), with_contacts(&leads, &|id: &str| won.contains(id).then(|| contact_of(id)))).unwrap();
+    let events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
+    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
+    for line in events.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        if won.contains(id) {
+            moved += 1;
+            moved_leads.insert(id.to_string());
+        }
+    }
+    let rekeyed = map_rows(&events, |_, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        if won.contains(id) { format!("{},{rest}", contact_of(id)) } else { line.to_string() }
+    });
+    std::fs::write(dir.join("events.csv"), rekeyed).unwrap();
+    FiledUnderContacts { won, moved, moved_leads }
+}

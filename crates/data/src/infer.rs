@@ -121,6 +121,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
         look.id_why = Some(why);
     }
     look.events_key = events_look.as_ref().and_then(|e| e.events_key.clone());
+    look.also_key = events_look.as_ref().and_then(|e| e.also_key.clone());
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
     let drafted_events = events_look.as_ref().map(|ev| draft_events(&look, ev, &judged));
     let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
@@ -208,6 +209,9 @@ struct LeadsLook {
     /// `[columns] events_key` and why: the column the events name leads by, where it is
     /// not the id (blank for some leads). Never a signal.
     events_key: Option<(String, String)>,
+    /// `[columns] events_also_key` and why: a column of other ids the events name some
+    /// leads by (the contact a converted lead became). Never a signal.
+    also_key: Option<(String, String)>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -235,6 +239,7 @@ impl LeadsLook {
             .flatten()
             .map(String::as_str)
             .chain(self.events_key.as_ref().map(|(c, _)| c.as_str()))
+            .chain(self.also_key.as_ref().map(|(c, _)| c.as_str()))
             .chain(self.decided.as_ref().map(|(c, _)| c.as_str()))
             .collect()
     }
@@ -468,7 +473,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -569,6 +574,8 @@ struct EventsLook {
     /// `[columns] events_key` to draft, with why: a column unique where filled (an e-mail
     /// some leads lack) the events name leads by, the id staying.
     events_key: Option<(String, String)>,
+    /// `[columns] events_also_key` to draft, with why.
+    also_key: Option<(String, String)>,
     /// The column saying what each event was about (`[events] detail`), with, per activity,
     /// its most frequent details (at most [`DETAIL_EXAMPLES`], most first) and how many
     /// different ones it has.
@@ -725,7 +732,7 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     // An absurd date (9999-12-31) sets no as-of date, as in ingest.
     let plausible = crate::ingest::default_latest_date(None);
     let latest = times.iter().flatten().flatten().copied().filter(|&t| t <= plausible).max();
-    let EventsKey { key_instead: key_found, events_key, ignore_case } = cells::text(&ev, &lead_id).ok().map(|ids| events_key(look, &ids, &csv.missing)).unwrap_or_default();
+    let EventsKey { key_instead: key_found, events_key, ignore_case, also_key } = cells::text(&ev, &lead_id).ok().map(|ids| events_key(look, &ids, &csv.missing)).unwrap_or_default();
     // With won ids by the guessed id, the id stays: say that the events match no lead
     // (then whether another column's case differs is moot).
     let ignore_case = ignore_case.filter(|_| may_rekey || key_found.is_none());
@@ -746,7 +753,8 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     let key = events_key.as_ref().or(key_instead.as_ref()).map(|(column, _)| column.as_str()).or(look.id.as_deref());
     let id_case = if ignore_case.is_some() { IdCase::Ignore } else { IdCase::Exact };
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
-    let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, id_case), window));
+    let also = also_key.as_ref().map(|(column, _)| column.as_str());
+    let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, also, id_case), window));
     let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
     // Dates alone beside creation times: the creation day's events read as before creation.
     let dates_only = times.iter().flatten().flatten().all(|t| t.rem_euclid(86_400) == 0) && look.created.iter().flatten().any(|c| c.rem_euclid(86_400) != 0);
@@ -755,7 +763,7 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     if let Some((seconds, _)) = &starts_before {
         leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, ignore_case, occurred_instants, detail })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail })
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -798,7 +806,15 @@ struct EventsKey {
     /// The events' lead ids are the id's values (or `key_instead`'s) in another case: why
     /// `[input] id_case = "ignore"` is drafted.
     ignore_case: Option<String>,
+    /// Most ids match the id, and of those that do not, many are the values of a column
+    /// filled for some leads (`ConvertedContactId`): `[columns] events_also_key`, with why.
+    also_key: Option<(String, String)>,
 }
+
+/// Event lead ids no lead's id matches, of [`KEY_SAMPLE`], that must be a column's values
+/// before init drafts it as `[columns] events_also_key`; and the share of them.
+const ALSO_KEY_MIN: usize = 20;
+const ALSO_KEY_SHARE: f64 = 0.25;
 
 /// The leads column the events' lead ids are the values of, when it is not the guessed
 /// id: of the first [`KEY_SAMPLE`] distinct event lead ids, under half are values of the
@@ -812,20 +828,42 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     if sample.is_empty() {
         return EventsKey::default();
     }
-    // The ids a column matches; for the guessed id, also by another form, as ingest
-    // matches them (`123` for `0000123`, `1.0` for `1`); ignoring case, by their keys.
-    let matched = |column: &str, other_forms: bool, id_case: IdCase| -> usize {
-        let Ok(cells) = cells::text(&look.table, column) else { return 0 };
+    // The ids of `among` a column holds; for the guessed id, also by another form, as
+    // ingest matches them (`123` for `0000123`, `1.0` for `1`); ignoring case, by their keys.
+    let held = |column: &str, other_forms: bool, id_case: IdCase, among: &[&'_ str]| -> Vec<bool> {
+        let Ok(cells) = cells::text(&look.table, column) else { return vec![false; among.len()] };
         let values: std::collections::HashSet<std::borrow::Cow<str>> = cells.iter().filter_map(|c| clean(c, missing)).map(|v| id_case.key(v)).collect();
         let width = other_forms.then(|| id_forms::padded_width(values.iter().map(|v| v.as_ref()))).flatten();
         // Another form counts only when it names one lead, as in ingest.
         let found = |id: &str| values.contains(&id_case.key(id)) || other_forms && id_forms::one_match(id, width, |form| values.get(form).map(|v| v.as_ref())).is_some();
-        sample.iter().filter(|id| found(id)).count()
+        among.iter().map(|id| found(id)).collect()
     };
+    let matched = |column: &str, other_forms: bool, id_case: IdCase| held(column, other_forms, id_case, &sample).into_iter().filter(|&h| h).count();
     let most = |n: usize| n as f64 >= 0.9 * sample.len() as f64;
     let by_id = look.id.as_deref().map_or(0, |id| matched(id, true, IdCase::Exact));
     if 2 * by_id >= sample.len() {
-        return EventsKey::default();
+        // Most name leads by id. The others: the contacts converted leads became?
+        let Some(id) = look.id.as_deref() else { return EventsKey::default() };
+        let unmatched: Vec<&str> = sample.iter().zip(held(id, true, IdCase::Exact, &sample)).filter(|(_, h)| !h).map(|(s, _)| *s).collect();
+        if unmatched.len() < ALSO_KEY_MIN {
+            return EventsKey::default();
+        }
+        let filled_for_some = |p: &&ColumnProfile| p.name != id && p.blanks > 0 && p.blanks < p.rows;
+        let also_key = look
+            .profiles
+            .iter()
+            .filter(filled_for_some)
+            .map(|p| (p, held(&p.name, true, IdCase::Exact, &unmatched).into_iter().filter(|&h| h).count()))
+            .max_by_key(|&(_, n)| n)
+            .filter(|&(_, n)| n >= ALSO_KEY_MIN && n as f64 >= ALSO_KEY_SHARE * unmatched.len() as f64)
+            .map(|(p, n)| {
+                (p.name.clone(), format!(
+                    "{n} of the {} event lead ids checked that no lead's id matches are its values, filled for {} leads: the contacts converted leads became, under which their activities were filed? Their events count for those leads",
+                    unmatched.len(),
+                    p.rows - p.blanks
+                ))
+            });
+        return EventsKey { also_key, ..EventsKey::default() };
     }
     let ignore_case = |column: &str, n: usize| {
         // The first event lead id the column does not hold as written: the example.
@@ -837,7 +875,7 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     if let Some(id) = look.id.as_deref() {
         let folded = matched(id, false, IdCase::Ignore);
         if most(folded) {
-            return EventsKey { key_instead: None, events_key: None, ignore_case: Some(ignore_case(id, folded)) };
+            return EventsKey { ignore_case: Some(ignore_case(id, folded)), ..EventsKey::default() };
         }
     }
     // Unique and never blank, as ingest wants an id (a blank or repeated one stops it).
@@ -856,10 +894,10 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     for id_case in [IdCase::Exact, IdCase::Ignore] {
         let folded = |column: &str, n: usize| (id_case == IdCase::Ignore).then(|| ignore_case(column, n));
         if let Some((column, by_it)) = best(id_case) {
-            return EventsKey { key_instead: rekey(column, by_it), events_key: None, ignore_case: folded(column, by_it) };
+            return EventsKey { key_instead: rekey(column, by_it), ignore_case: folded(column, by_it), ..EventsKey::default() };
         }
         if let Some((p, by_it)) = best_filled(id_case) {
-            return EventsKey { key_instead: None, events_key: key_of(p, by_it), ignore_case: folded(&p.name, by_it) };
+            return EventsKey { events_key: key_of(p, by_it), ignore_case: folded(&p.name, by_it), ..EventsKey::default() };
         }
     }
     EventsKey::default()
@@ -878,7 +916,7 @@ fn decided_leads_with(
     activity: &cells::TextColumn,
     csv: &CsvOptions,
     look: &LeadsLook,
-    (key, id_case): (&str, IdCase),
+    (key, also, id_case): (&str, Option<&str>, IdCase),
     window: mqlcal_config::EventWindow,
 ) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>)> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
@@ -893,8 +931,20 @@ fn decided_leads_with(
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
-    let row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
+    let also = also.and_then(|column| cells::text(&look.table, column).ok());
+    let mut row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((id_case.key(clean(id, &csv.missing)?), row))).collect();
+    // `[columns] events_also_key`'s values find their leads too, as in ingest: after the
+    // ids, and a value two leads hold finds neither.
+    if let Some(also) = &also {
+        let mut held: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
+        for (row, value) in also.iter().enumerate().filter_map(|(row, v)| Some((row, id_case.key(clean(v, &csv.missing)?)))) {
+            if !row_of.contains_key(&value) {
+                held.entry(value).and_modify(|lead| *lead = lead.filter(|&first| first == row)).or_insert(Some(row));
+            }
+        }
+        row_of.extend(held.into_iter().filter_map(|(value, lead)| Some((value, lead?))));
+    }
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut just_before: std::collections::HashMap<&str, crate::events::JustBefore> = std::collections::HashMap::new();
@@ -1069,6 +1119,10 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
             if let Some((column, why)) = &look.events_key {
                 guesses.push(format!("events matched by: {column:?}"));
                 let _ = writeln!(t, "events_key = {}   # GUESS: {why}", toml_str(column));
+            }
+            if let Some((column, why)) = &look.also_key {
+                guesses.push(format!("events also matched by: {column:?}"));
+                let _ = writeln!(t, "events_also_key = {}   # GUESS: {why}", toml_str(column));
             }
         }
         None => match guess::rounded_id_column(&look.profiles) {
