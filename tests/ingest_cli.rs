@@ -1206,11 +1206,6 @@ fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
     assert_eq!(code, 0, "{err}");
     assert!(!format!("{out}{err}").contains("of won leads have no counted event"), "{out}{err}");
     assert!(out.contains(&format!("of them, found by [columns] events_also_key: {moved} events of {} leads\n", moved_leads.len())), "{out}");
-    // The feature-table query joins events by the id alone: refused, saying what to do.
-    let (code, _, err) = common::run_in(d, &["export", "--sql", "--features", "--config", "also.toml", "-o", "features.sql"]);
-    assert_ne!(code, 0);
-    assert!(err.contains("[columns] events_also_key finds a lead's events by \"ConvertedContactId\" too, which the feature SQL does not: it joins the events by [columns] id (\"lead_id\") alone"), "{err}");
-    assert!(!d.join("features.sql").exists());
 
     // Two won leads converted into one contact: its events could be either's.
     let mut pair = moved_leads.iter().cloned().collect::<Vec<_>>();

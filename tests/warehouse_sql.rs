@@ -724,6 +724,68 @@ fn events_filtered_by_their_detail_give_the_plain_feature_table_in_mqlcal_and_sq
     engines_give_the_table(dir.path(), &config, &events, &plain, as_of);
 }
 
+/// Salesforce files a converted lead's activities under its contact: with the won leads'
+/// events under the `ConvertedContactId` the leads file keeps, `[columns] events_also_key`
+/// gives mqlcal the plain table; with two leads converted into one contact (its events
+/// count for neither) and a lead whose value is another lead's id (that lead keeps its
+/// events), the feature-table query on SQLite, DuckDB and PostgreSQL gives mqlcal's
+/// table, plain and grouped, with and without `[exclude]` and `id_case = "ignore"`.
+#[test]
+fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = warehouse_sample(d);
+    let plain = mqlcal_features(d, &config);
+    let as_of = latest_date(d);
+    let outcome = plain.0.iter().position(|h| h == "outcome").unwrap();
+    let mut won: Vec<String> = plain.1.iter().filter(|r| r[outcome] == "won").map(|r| r[0].clone()).collect();
+    won.sort();
+    let (a, b, c) = (won[0].clone(), won[1].clone(), won[2].clone());
+    // b converted into a's contact; c's value is the id of a lost lead.
+    let lost = plain.1.iter().find(|r| r[outcome] == "lost").map(|r| r[0].clone()).unwrap();
+    let contact = |id: &str| if id == b { contact_of(&a) } else { contact_of(id) };
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.push("ConvertedContactId".into());
+    for row in &mut leads {
+        let value = match won.binary_search(&row[0]) {
+            Ok(_) if row[0] == c => lost.clone(),
+            Ok(_) => contact(&row[0]),
+            Err(_) => String::new(),
+        };
+        row.push(value);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let events = std::fs::read_to_string(events_csv()).unwrap();
+    let filed = d.join("contact_events.csv");
+    std::fs::write(&filed, map_rows(&events, |_, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        if won.binary_search(&id.to_string()).is_ok() { format!("{},{rest}", contact(id)) } else { line.to_string() }
+    }))
+    .unwrap();
+    let text = config_reading_events(&config, &filed).replacen("[columns]\n", "[columns]\nevents_also_key = \"ConvertedContactId\"\n", 1);
+    let also = write(d, "also.toml", &text);
+    let ours = mqlcal_features(d, &also);
+    let first = first_feature(&plain);
+    let mut differ = Vec::new();
+    for (p, o) in plain.1.iter().zip(&ours.1) {
+        if p != o {
+            assert!(o[first..].iter().zip(&p[first..]).all(|(o, p)| o == p || o.parse::<f64>().unwrap() == 0.0), "{o:?}");
+            differ.push(o[0].clone());
+        }
+    }
+    differ.sort();
+    assert_eq!(differ, [a.clone(), b.clone(), c.clone()], "the shared contact's leads and the one whose value is a lost lead's id lose their events; the others' rows are the plain table's");
+    engines_give_the_table(d, &also, &filed, &ours, as_of);
+    // With [exclude] (a's lead left out: b alone holds the contact then) and ids folded.
+    let folded = write(d, "folded.toml", format!("{}\n[exclude]\nlead_id = {a:?}\n", text.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1)));
+    let shared = ours;
+    let ours = mqlcal_features(d, &folded);
+    let row_of = |table: &(Vec<String>, Vec<Vec<String>>), id: &str| table.1.iter().find(|r| r[0] == id).cloned().unwrap_or_default();
+    assert!(row_of(&ours, &a).is_empty());
+    assert_ne!(row_of(&ours, &b)[first..], row_of(&shared, &b)[first..], "the contact is b's alone once a is left out: its events count for b");
+    engines_give_the_table(d, &folded, &filed, &ours, as_of);
+}
+
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
 fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
     let out = Command::new("python3").arg(repo_root().join("tests/interop/parse_sql.py")).arg(dialect).args(files).current_dir(dir).output().expect("python3 runs");
@@ -732,7 +794,8 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
 /// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run
-/// dates, signals filtered by the events' detail) is parsed by sqlglot for the
+/// dates, signals filtered by the events' detail, events also found by other leads
+/// columns) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -784,6 +847,8 @@ fn bigquery_snowflake_and_spark_output_parses() {
     marketo_model(&mut marketo);
     write(dir.path(), "marketo.json", serde_json::to_string(&marketo).unwrap());
     write(dir.path(), "marketo.toml", marketo_config(&text));
+    // Events also found by another leads column (a converted lead's contact), with [exclude].
+    write(dir.path(), "also.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n", text.replacen("[columns]\n", "[columns]\nevents_also_key = [\"email_domain_type\", \"country\"]\n", 1)));
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
@@ -793,7 +858,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true), ("marketo.toml", false), ("marketo.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true), ("marketo.toml", false), ("marketo.toml", true), ("also.toml", false), ("also.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

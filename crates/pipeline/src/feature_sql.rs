@@ -60,16 +60,6 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
             config.duplicates.as_str()
         );
     }
-    if !config.events_also_key.is_empty() {
-        anyhow::bail!(
-            "{path}: [columns] events_also_key finds a lead's events by {} too, which the feature SQL does not: it joins the events by {} alone. Give those events their lead's key in the events table first (join it to the leads on the events' lead id = {0}), or leave events_also_key out",
-            config.events_also_key.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "),
-            match &config.events_key {
-                Some(key) => format!("[columns] events_key ({key:?})"),
-                None => format!("[columns] id ({:?})", config.id_column),
-            }
-        );
-    }
     if let Some((signal, _)) = config.unresolved_auto_bins().first() {
         anyhow::bail!(
             "{path}: signal {:?} has bins = \"auto\", whose edges mqlcal chooses from the data; write the edges `mqlcal fit` chose (its model file's bin recipes) as bins = [a, b, ...] for the feature SQL",
@@ -105,6 +95,7 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
         },
         maturity_window_seconds: window_seconds,
         decided_at: config.decided_at.as_ref().map(|d| DecisionCells { column: &d.column, format: d.date_format.fixed() }),
+        also_keys: &config.events_also_key,
     };
     to_feature_sql(&spec, dialect, leads_table, events_table, grouped).map_err(|e| anyhow::anyhow!("{path}: {e}"))
 }

@@ -579,7 +579,7 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     }
     query.leads_clean(&mut sql, leads_table, &[], &[], &[])?;
     if !query.event_signals.is_empty() {
-        query.events_clean(&mut sql, events_table, EventCells::AsWritten)?;
+        query.events_clean(&mut sql, events_table, EventCells::AsWritten, "events_clean")?;
         query.event_sums(&mut sql, SumOf::Weights, false);
     }
     query.features(&mut sql, &[]);
@@ -805,26 +805,32 @@ impl<'a> Query<'a> {
 
     /// Whether the events join `leads_clean` by its `lead_key` (ids folded, or another
     /// column than the id) rather than by `lead_id`.
-    fn joins_by_key(&self) -> bool {
+    pub(crate) fn joins_by_key(&self) -> bool {
         !self.inputs.id_case.is_exact() || self.inputs.events_key_column.is_some()
     }
 
     /// A lead id as the model matches it (`inputs.id_case`): as written, or folded.
-    fn id_key(&self, expr: &str) -> String {
+    pub(crate) fn id_key(&self, expr: &str) -> String {
         match self.inputs.id_case {
             crate::IdCase::Exact => expr.to_string(),
             crate::IdCase::Ignore => self.d.ascii_lower(expr),
         }
     }
 
-    /// `events_clean`: each event's lead id, time in epoch seconds and activity (and, `Cleaned`, its time as a timestamp).
-    pub(crate) fn events_clean(&self, sql: &mut String, events_table: &str, cells: EventCells) -> Result<(), ExportError> {
+    /// The events' detail column, read when a signal filters on it (`events_clean`'s `detail`).
+    pub(crate) fn detail_read(&self) -> Option<&str> {
+        self.inputs.event_columns.as_ref()?.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| rule.filters_detail()))
+    }
+
+    /// `events_clean` (or the CTE `name`): each event's lead id, time in epoch seconds and
+    /// activity (and, `Cleaned`, its time as a timestamp).
+    pub(crate) fn events_clean(&self, sql: &mut String, events_table: &str, cells: EventCells, name: &str) -> Result<(), ExportError> {
         let d = self.d;
         let ev = self.inputs.event_columns.as_ref().ok_or(ExportError::NoInputs)?;
-        // The detail, read when a signal filters on it (cleaned: a missing marker holds
-        // nothing), its A-Z in lower case: the filters' texts are, so that a text holds
-        // whatever the case of those letters ([`crate::detail_holds_text`]).
-        let detail = ev.detail.as_deref().filter(|_| self.event_signals.iter().any(|(_, rule)| rule.filters_detail()));
+        // The detail (cleaned: a missing marker holds nothing), its A-Z in lower case: the
+        // filters' texts are, so that a text holds whatever the case of those letters
+        // ([`crate::detail_holds_text`]).
+        let detail = self.detail_read();
         let mut columns = vec![ev.lead_id.as_str(), ev.occurred_at.as_str(), ev.activity.as_str()];
         columns.extend(detail);
         let detail = detail.map(|detail| format!(", {} AS detail", d.ascii_lower(&self.clean(detail)))).unwrap_or_default();
@@ -835,7 +841,7 @@ impl<'a> Query<'a> {
             let time = d.date_iso(&self.clean(&ev.occurred_at), ev.occurred_at_format.as_ref())?;
             let _ = writeln!(
                 sql,
-                ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity{detail}\n  FROM {from}{}\n)",
+                ", {name} AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS tstamp, {} AS activity{detail}\n  FROM {from}{}\n)",
                 self.id_key(&self.clean(&ev.lead_id)),
                 d.epoch(&time),
                 d.timestamp(&time),
@@ -846,7 +852,7 @@ impl<'a> Query<'a> {
         }
         let _ = writeln!(
             sql,
-            ", events_clean AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity{detail}\n  FROM {from}{}\n)",
+            ", {name} AS (\n  SELECT {} AS lead_id, {} AS ts, {} AS activity{detail}\n  FROM {from}{}\n)",
             self.id_key(&self.q(&ev.lead_id)),
             d.date_epoch(&self.q(&ev.occurred_at), ev.occurred_at_format.as_ref())?,
             self.q(&ev.activity),

@@ -54,6 +54,9 @@ pub struct FeatureTableSpec<'a> {
     pub maturity_window_seconds: i64,
     /// `[columns] decided_at`: a decided lead's events count only before its decision.
     pub decided_at: Option<DecisionCells<'a>>,
+    /// `[columns] events_also_key`: leads columns whose values the events may also name a
+    /// lead by (as mqlcal: tried for an id no lead's key is; one two leads hold finds neither).
+    pub also_keys: &'a [String],
 }
 
 /// The leads table's decision-date column and how it writes dates (None: ISO).
@@ -101,6 +104,9 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     if !spec.exclude.is_empty() {
         extra.push(format!("{} AS excluded", excluded(&query, &spec.exclude)));
     }
+    for (k, column) in spec.also_keys.iter().enumerate() {
+        extra.push(format!("{} AS also{k}", query.id_key(&query.clean(column))));
+    }
     // Decision dates that are instants, with a time zone, are moved onto its clock first
     // (read, as below, for won and lost leads only).
     let decided_instants: Vec<Instants<'_>> = spec
@@ -123,12 +129,19 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         .chain([spec.outcome.column])
         .chain(spec.decided_at.as_ref().map(|decided| decided.column))
         .chain(spec.exclude.iter().map(|(column, _)| *column))
+        .chain(spec.also_keys.iter().map(String::as_str))
         .collect();
     query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
     if !query.event_signals.is_empty() || latest_events {
-        query.events_clean(&mut sql, events_table, EventCells::Cleaned)?;
+        match spec.also_keys.is_empty() {
+            true => query.events_clean(&mut sql, events_table, EventCells::Cleaned, "events_clean")?,
+            false => {
+                query.events_clean(&mut sql, events_table, EventCells::Cleaned, "events_read")?;
+                also_keyed_events(&mut sql, spec, &query);
+            }
+        }
     }
     if !query.event_signals.is_empty() {
         query.event_sums(&mut sql, SumOf::WholeWeights, spec.decided_at.is_some());
@@ -170,6 +183,9 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
     };
     if !spec.exclude.is_empty() {
         let _ = writeln!(sql, "-- Leads whose cells [exclude] lists are left out (of the rows and of the as-of date).");
+    }
+    if !spec.also_keys.is_empty() {
+        let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");
     }
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
@@ -230,6 +246,29 @@ fn excluded(query: &Query<'_>, exclude: &[(&str, &[String])]) -> String {
         .map(|(column, values)| format!("{} IN ({})", query.clean(column), values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")))
         .collect();
     format!("CASE WHEN {} THEN 1 ELSE 0 END", arms.join(" OR "))
+}
+
+/// `also_keys`, each value of `[columns] events_also_key` that finds one lead, with the key
+/// the events join that lead by; then `events_clean`: `events_read` with an event named by
+/// such a value given its lead's key. As mqlcal finds them: a lead's own key first (a value
+/// that is one is no other lead's), a value two leads hold finds neither, and the leads
+/// `[exclude]` leaves out hold none.
+fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Query<'_>) {
+    let key = if query.joins_by_key() { "lead_key" } else { "lead_id" };
+    let kept = if spec.exclude.is_empty() { "" } else { " AND excluded = 0" };
+    let held: Vec<String> = (0..spec.also_keys.len())
+        .map(|k| format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL{kept}"))
+        .collect();
+    let _ = writeln!(
+        sql,
+        ", also_keys AS (\n  SELECT held.also_key, MIN(held.lead_key) AS lead_key\n  FROM (\n    {}\n  ) held\n  WHERE held.also_key NOT IN (SELECT {key} FROM leads_clean WHERE {key} IS NOT NULL{kept})\n  GROUP BY held.also_key\n  HAVING COUNT(DISTINCT held.lead_key) = 1\n)",
+        held.join("\n    UNION ALL\n    ")
+    );
+    let detail = if query.detail_read().is_some() { ", e.detail" } else { "" };
+    let _ = writeln!(
+        sql,
+        ", events_clean AS (\n  SELECT COALESCE(k.lead_key, e.lead_id) AS lead_id, e.ts, e.tstamp, e.activity{detail}\n  FROM events_read e\n  LEFT JOIN also_keys k ON k.also_key = e.lead_id\n)"
+    );
 }
 
 /// A WHERE clause keeping the leads `[exclude]` does not leave out (`excluded` of
@@ -387,6 +426,7 @@ mod tests {
             as_of,
             maturity_window_seconds: 10 * 86_400,
             decided_at: None,
+            also_keys: &[],
         };
         to_feature_sql(&spec, d, "crm.leads", "events", grouped).unwrap()
     }
