@@ -1168,6 +1168,39 @@ fn events_keyed_by_another_column_than_the_id() {
     assert!(!err.contains("repeat lead ids"), "{err}");
 }
 
+/// Test records hold what no lead would: a placeholder or blank creation date, text in a
+/// number column. Listed under `[exclude]` they are read no further than their id, so
+/// they stop nothing: the feature table is the plain sample's byte for byte. The rows
+/// stay numbered as in the file: a real lead's bad cell below them is named at its row.
+#[test]
+fn records_exclude_leaves_out_are_not_read_so_their_placeholders_stop_nothing() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let (header, rows) = leads.split_once('\n').unwrap();
+    let tests = ["T0000001,TBD,Test,organic search,vp,lots,software,DE,business", "T0000002,1900-01-01,Test,paid search,vp,12,software,DE,business", "T0000003,,Test,referral,,n.a.,,,"];
+    std::fs::write(d.join("leads.csv"), format!("{header}\n{}\n{rows}", tests.join("\n"))).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "read.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("leads.csv: row 1 (line 2), column \"created_at\": cannot read \"TBD\" as a date"), "{err}");
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    std::fs::write(d.join("mqlcal.toml"), format!("{config}\n[exclude]\noutcome = \"Test\"\n")).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "left_out.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 leads [exclude] lists are left out of every number (column \"outcome\": \"Test\" 3)"), "{err}");
+    assert!(std::fs::read(d.join("left_out.csv")).unwrap() == std::fs::read(d.join("plain.csv")).unwrap(), "the plain sample's table");
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A real lead's unreadable cell is still an error, at its row in the file.
+    let broken = format!("{header}\n{}\n{}", tests.join("\n"), rows.replacen("L0000002,2024-01-01,", "L0000002,2024-13-45,", 1));
+    std::fs::write(d.join("leads.csv"), broken).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "broken.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("leads.csv: row 5 (line 6), column \"created_at\""), "{err}");
+}
+
 /// Salesforce moves a converted lead's activities to the contact it became: an export of
 /// activities names the won leads' by contact id, which the leads file keeps in
 /// `ConvertedContactId`. Without `[columns] events_also_key` their events are of no known

@@ -169,16 +169,27 @@ impl LeadRows {
     /// The signals' columns are computed on the other cores while this one reads the
     /// ids, dates, outcomes and segments (each one pass on one core).
     pub(crate) fn append(&mut self, config: &Config, part: &Part, won_ids: Option<&HashSet<String>>) -> Result<(), DataError> {
-        let table = &part.table;
         let file_index = self.files.len();
-        self.files.push(table.path.clone());
-        let excluded = self.excluded_rows(config, table)?;
+        self.files.push(part.table.path.clone());
+        let excluded = self.excluded_rows(config, &part.table)?;
         self.excluded.extend(&excluded);
+        // A row [exclude] leaves out is read no further than its id (and the cells that
+        // exclude it): its others are blanked, so a test record's placeholder date or
+        // text in a number column stops nothing. The rows stay, numbered as in the file.
+        let blanked;
+        let part = match excluded.contains(&true) {
+            true => {
+                blanked = Part { table: part.table.with_rows_blanked(&excluded, &config.id_column)?, fixed_outcome: part.fixed_outcome };
+                &blanked
+            }
+            false => part,
+        };
+        let table = &part.table;
         let (own, signals) = std::thread::scope(|scope| {
             let signals = scope.spawn(|| Self::signal_columns(config, table));
             let own = (|| {
                 self.append_ids(config, table, file_index)?;
-                self.append_created_at(config, table)?;
+                self.append_created_at(config, table, &excluded)?;
                 self.append_outcomes(config, part, won_ids, &excluded)?;
                 self.append_decided_at(config, part)?;
                 for (segment, values) in config.segments.iter().zip(self.segments.iter_mut()) {
@@ -250,14 +261,15 @@ impl LeadRows {
         Ok(())
     }
 
-    fn append_created_at(&mut self, config: &Config, table: &Table) -> Result<(), DataError> {
+    /// Each row's creation time; every lead needs one (not the rows `excluded` marks).
+    fn append_created_at(&mut self, config: &Config, table: &Table, excluded: &[bool]) -> Result<(), DataError> {
         let (path, missing, n) = (&table.path, &config.csv.missing, table.height());
         match &config.created_at_column {
             Some(column) => {
                 let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format).on(config.time_zone.as_ref()), missing)?;
                 self.created_layouts.push((dates.layout, dates.marked_utc));
                 let times = dates.values;
-                if let Some(row) = times.iter().position(Option::is_none) {
+                if let Some(row) = times.iter().enumerate().position(|(row, t)| t.is_none() && !excluded.get(row).copied().unwrap_or(false)) {
                     return Err(DataError::Cell {
                         line: None,
                         path: path.clone(),

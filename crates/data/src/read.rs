@@ -42,6 +42,28 @@ impl Table {
     }
 
     /// Whether every cell of row `row` (from 0) that was read is blank.
+    /// This table with the cells of the rows `blank` marks made null in every column but
+    /// `keep`: the rows stay (and their numbers in messages), their cells read as blank.
+    pub(crate) fn with_rows_blanked(&self, blank: &[bool], keep: &str) -> Result<Table, DataError> {
+        let keep_mask: BooleanChunked = blank.iter().map(|&b| !b).collect();
+        let columns = self
+            .frame
+            .columns()
+            .iter()
+            .map(|column| match column.name().as_str() == keep {
+                true => Ok(column.clone()),
+                false => {
+                    let series = column.as_materialized_series();
+                    let nulls = Series::full_null(series.name().clone(), series.len(), series.dtype());
+                    series.zip_with(&keep_mask, &nulls).map(Column::from)
+                }
+            })
+            .collect::<PolarsResult<Vec<Column>>>()
+            .map_err(|e| DataError::file(&self.path, e.to_string()))?;
+        let frame = DataFrame::new(self.frame.height(), columns).map_err(|e| DataError::file(&self.path, e.to_string()))?;
+        Ok(Table { path: self.path.clone(), frame })
+    }
+
     pub(crate) fn row_is_blank(&self, row: usize) -> bool {
         blank_rows(&self.frame, row, 1)
     }
