@@ -75,7 +75,7 @@ fn render(r: &QualityReport) -> String {
     if let Some(e) = &r.events {
         let _ = writeln!(
             s,
-            "events: {} rows; {} counted in the {}-day window{}; {} after the window (not counted); {} before {}; {} for unknown leads; {} blank",
+            "events: {} rows; {} counted in the {}-day window{}; {} after the window (not counted); {} before {}; {} for unknown leads;{} {} blank",
             e.rows,
             e.counted,
             e.window_days,
@@ -87,6 +87,10 @@ fn render(r: &QualityReport) -> String {
             e.before_created,
             if e.starts_before_seconds > 0 { "the window" } else { "creation" },
             e.unknown_lead,
+            match e.excluded_lead {
+                0 => String::new(),
+                n => format!(" {n} of leads [exclude] leaves out;"),
+            },
             e.blank
         );
         if e.by_also_key + e.shared_also_key > 0 {

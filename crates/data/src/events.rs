@@ -26,6 +26,8 @@ pub struct LeadKeys<'a> {
     pub(crate) id_rows: Option<IdRows>,
     /// `[columns] events_also_key`: each column's name and each lead's value of it (blank "").
     pub(crate) also: Vec<(&'a str, &'a [String])>,
+    /// What the events name the leads `[exclude]` left out by, as `id_case` matches ids.
+    pub(crate) excluded: polars::prelude::PlHashSet<String>,
 }
 
 /// The decision dates of `[columns] decided_at`, per lead (None: open, or blank).
@@ -108,6 +110,10 @@ pub struct EventStats {
     /// counted for neither (not among `unknown_lead`).
     #[serde(skip_serializing_if = "is_zero")]
     pub shared_also_key: usize,
+    /// Events of leads `[exclude]` left out (a test record's): counted for none (not among
+    /// `unknown_lead`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub excluded_lead: usize,
     /// Events with a blank lead id, date or activity.
     pub blank: usize,
     /// Activities no signal counts, with their number of events (inside windows).
@@ -289,7 +295,7 @@ impl EventStats {
     /// window then starts late) or that the files write times in different zones (most
     /// of them within a day). The bundled sample has 0.8 %.
     fn before_creation_warning(&self, path: &std::path::Path) -> Option<String> {
-        let known = self.rows - self.unknown_lead - self.blank;
+        let known = self.rows - self.unknown_lead - self.blank - self.shared_also_key - self.excluded_lead;
         if self.before_created < 100 || self.before_created * 20 < known {
             return None;
         }
@@ -612,6 +618,10 @@ pub fn aggregate(
         let Some(lead) = event.lead else {
             if !leads.also.is_empty() && keys.leads.shared_also_key(id) {
                 stats.shared_also_key += 1;
+                return;
+            }
+            if !leads.excluded.is_empty() && leads.excluded.contains(config.id_case.key(id).as_ref()) {
+                stats.excluded_lead += 1;
                 return;
             }
             stats.unknown_lead += 1;
@@ -993,7 +1003,7 @@ fn check_some_match(
     sample_event: Option<&str>,
     case_only: &id_forms::CaseOnlyMatches,
 ) -> Result<(), DataError> {
-    let matched = stats.rows - stats.unknown_lead - stats.blank - stats.shared_also_key;
+    let matched = stats.rows - stats.unknown_lead - stats.blank - stats.shared_also_key - stats.excluded_lead;
     if stats.rows > 0 && matched == 0 {
         let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();

@@ -134,6 +134,7 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
     if let Some(won) = &won_ids {
         won_id_warnings(config, won, &mut stats);
     }
+    let excluded_keys = rows.excluded_keys(config);
     let (rows, excluded) = rows.without_excluded(config, &mut stats.warnings);
     // The tables are in `rows` now: let them go unless validate wants them.
     let lead_tables: Vec<Table> = if options.keep_lead_tables { without_rows(parts.into_iter().map(|p| p.table), &excluded)? } else { Vec::new() };
@@ -155,7 +156,7 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
 
     let mut counted_leads = Vec::new();
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, ..rows.lead_keys(config) }, &mut notes)?;
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, excluded: excluded_keys, ..rows.lead_keys(config) }, &mut notes)?;
         if let Some(tally) = &event_stats.stats.decisions {
             notes.warnings.extend(unusable_decisions(&rows, tally));
         }

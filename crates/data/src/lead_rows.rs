@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use polars::prelude::PlHashMap;
+use polars::prelude::{PlHashMap, PlHashSet};
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
@@ -136,6 +136,19 @@ impl LeadRows {
         (self.select(&keep), excluded)
     }
 
+    /// What the events name the rows `[exclude]` leaves out by (their key and other ids, as
+    /// `id_case` matches them): their events are told apart from those of unknown leads.
+    pub(crate) fn excluded_keys(&self, config: &Config) -> PlHashSet<String> {
+        let keys = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
+        let excluded = |row: &usize| self.excluded.get(*row).copied().unwrap_or(false);
+        std::iter::once(keys)
+            .chain(&self.also_keys)
+            .flat_map(|column| (0..column.len()).filter(excluded).map(|row| column[row].as_str()))
+            .filter(|key| !key.is_empty())
+            .map(|key| config.id_case.key(key).into_owned())
+            .collect()
+    }
+
     /// Of `table`'s rows, those a cell of an `[exclude]` column (trimmed) says are no
     /// lead, each counted under the first value that says so; empty without `[exclude]`.
     fn excluded_rows(&mut self, config: &Config, table: &Table) -> Result<Vec<bool>, DataError> {
@@ -161,7 +174,7 @@ impl LeadRows {
         let decisions = config.decided_at.as_ref().map(|d| Decisions { column: &d.column, at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         let ids = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
         let also = config.events_also_key.iter().map(String::as_str).zip(self.also_keys.iter().map(Vec::as_slice)).collect();
-        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None, also }
+        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None, also, excluded: Default::default() }
     }
 
     /// Add the leads of one file part, column by column, in the order errors are reported:
