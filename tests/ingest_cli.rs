@@ -1193,6 +1193,27 @@ fn records_exclude_leaves_out_are_not_read_so_their_placeholders_stop_nothing() 
     assert!(std::fs::read(d.join("left_out.csv")).unwrap() == std::fs::read(d.join("plain.csv")).unwrap(), "the plain sample's table");
     let (code, out, err) = common::run_in(d, &["validate", "--config", "mqlcal.toml"]);
     assert_eq!(code, 0, "{out}{err}");
+    // The test records in a file of their own beside leads dated day-first: no date of
+    // theirs is read, so the files agree on how they write dates.
+    let day_first = common::map_rows(&format!("{header}\n{rows}"), |_, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        let (date, rest) = rest.split_once(',').unwrap();
+        let (y, m, day) = (&date[0..4], &date[5..7], &date[8..10]);
+        format!("{id},{day}/{m}/{y},{rest}")
+    });
+    std::fs::write(d.join("leads.csv"), day_first).unwrap();
+    std::fs::write(d.join("tests.csv"), format!("{header}\n{}\n", tests.join("\n"))).unwrap();
+    let listed = format!("{config}\n[exclude]\noutcome = \"Test\"\n").replacen("leads = \"leads.csv\"", "leads = [\"leads.csv\", \"tests.csv\"]", 1);
+    assert!(listed.contains("\"tests.csv\"]"));
+    std::fs::write(d.join("listed.toml"), listed).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "listed.toml", "-o", "listed.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("writes creation dates as"), "{err}");
+    assert!(std::fs::read(d.join("listed.csv")).unwrap() == std::fs::read(d.join("plain.csv")).unwrap(), "the plain sample's table");
+    let (code, _, err) = common::run_in(d, &["fit", "--config", "listed.toml", "-o", "model.json"]);
+    assert_eq!(code, 0, "{err}");
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("model.json")).unwrap()).unwrap();
+    assert_eq!(model["inputs"]["created_at_format"], "day_first", "{}", model["inputs"]);
     // A real lead's unreadable cell is still an error, at its row in the file.
     let broken = format!("{header}\n{}\n{}", tests.join("\n"), rows.replacen("L0000002,2024-01-01,", "L0000002,2024-13-45,", 1));
     std::fs::write(d.join("leads.csv"), broken).unwrap();
@@ -1272,7 +1293,7 @@ fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
     std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| (id == a).then(|| "L0000001".to_string()))).unwrap();
     let (code, _, err) = common::run_in(d, &["features", "--config", "also.toml", "-o", "shadowed.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains(&format!("1 values are also a lead's own id, e.g. \"L0000001\" of lead {a:?}, the id of lead \"L0000001\": events naming them count for the lead whose id it is")), "{err}");
+    assert!(err.contains(&format!("1 leads hold a value that is another lead's own key, e.g. lead {a:?} holds \"L0000001\": events naming it count for the lead whose key it is")), "{err}");
     assert!(err.contains("no event names a lead by [columns] events_also_key (column \"ConvertedContactId\")"), "{err}");
 
     // Settings that cannot mean anything are refused before reading.

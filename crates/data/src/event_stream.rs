@@ -294,7 +294,8 @@ const SHARED: u32 = u32::MAX;
 /// What building [`AlsoKeys`] found, for the caller's warnings.
 #[derive(Debug, Default)]
 pub(crate) struct AlsoKeysBuilt {
-    /// Values also a lead's own id: that lead's events (value, row holding it, its id's row).
+    /// Leads holding a value that is another lead's own id: that lead's events (value, row
+    /// holding it, its id's row).
     pub shadowed: usize,
     pub shadowed_example: Option<(String, usize, usize)>,
     /// Values two leads hold: their events count for neither (value, first row, second row).
@@ -304,13 +305,15 @@ pub(crate) struct AlsoKeysBuilt {
 
 impl AlsoKeys {
     /// The other ids of `columns` (each a column's value per lead, blank ""), matched as
-    /// `id_case` says; a value that is some lead's own id in `index` is left to that lead.
-    pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], id_case: IdCase) -> (AlsoKeys, AlsoKeysBuilt) {
+    /// `id_case` says; a value that is some lead's own id in `index` is left to that lead,
+    /// and a lead whose own key is blank (no `events_key` value) has no events, as the SQL
+    /// reads it. None when there are more values than 32 bits can number.
+    pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], id_case: IdCase) -> Option<(AlsoKeys, AlsoKeysBuilt)> {
         let mut built = AlsoKeysBuilt::default();
         let mut first: PlHashMap<String, u32> = PlHashMap::default();
         let (mut values, mut leads): (Vec<String>, Vec<u32>) = (Vec::new(), Vec::new());
         for column in columns {
-            for (row, value) in column.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+            for (row, value) in column.iter().enumerate().filter(|(row, v)| !v.is_empty() && !index.ids[*row].is_empty()) {
                 match index.find(value) {
                     Some(own) if own == row => continue,
                     Some(own) => {
@@ -322,7 +325,7 @@ impl AlsoKeys {
                 }
                 match first.get(id_case.key(value).as_ref()) {
                     None => {
-                        first.insert(id_case.key(value).into_owned(), values.len() as u32);
+                        first.insert(id_case.key(value).into_owned(), u32::try_from(values.len()).ok()?);
                         values.push(value.clone());
                         leads.push(row as u32);
                     }
@@ -337,9 +340,8 @@ impl AlsoKeys {
                 }
             }
         }
-        // Fewer values than leads, which IdRows numbers in 32 bits already.
-        let rows = IdRows::new(&values, id_case).expect("no more values than leads");
-        (AlsoKeys { values, leads, rows, padded_width: Default::default() }, built)
+        let rows = IdRows::new(&values, id_case)?;
+        Some((AlsoKeys { values, leads, rows, padded_width: Default::default() }, built))
     }
 
     /// The lead a value names: Some(None) when two leads hold it, None when none does.
@@ -1109,8 +1111,10 @@ struct PieceEvent {
     lead_id: Span,
     occurred_at: Option<i64>,
     activity: Span,
-    /// The lead found; by other than its id as written when `lead_id` kept the text.
-    lead: Option<usize>,
+    /// The lead found (a row [`IdRows`] numbers in 32 bits), and how: by other than its
+    /// id as written when `lead_id` kept the text. (Both in the 16 bytes a usize row took.)
+    lead: Option<u32>,
+    found_by: FoundBy,
     counted: Option<usize>,
 }
 
@@ -1237,7 +1241,7 @@ impl Piece {
                 // how `hand_on` tells it). Most events copy nothing.
                 let lead_id = if lead.is_some() && found_by == FoundBy::Id { Span::FOUND } else { self.span(id) };
                 let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
-                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead, counted });
+                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead: lead.map(|row| row as u32), found_by, counted });
                 true
             }
             Err(problem) => {
@@ -1261,22 +1265,16 @@ impl Piece {
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let keys = rule.keys;
         for event in &self.events {
-            let found_otherwise = event.lead.is_some() && event.lead_id.end > event.lead_id.start;
-            let lead_id = match (event.lead, found_otherwise) {
-                (Some(row), false) => Some(keys.leads.ids[row].as_str()),
-                _ => self.cell(event.lead_id),
-            };
-            // Found otherwise: how is looked up again from the text kept (few events are).
-            let found_by = match (found_otherwise, lead_id) {
-                (true, Some(id)) => keys.leads.find_either_form(id).map_or(FoundBy::Id, |(_, by)| by),
-                _ => FoundBy::Id,
-            };
+            let lead = event.lead.map(|row| row as usize);
             take(Event {
-                lead_id,
+                lead_id: match (lead, event.found_by) {
+                    (Some(row), FoundBy::Id) => Some(keys.leads.ids[row].as_str()),
+                    _ => self.cell(event.lead_id),
+                },
                 occurred_at: event.occurred_at,
                 activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
-                lead: event.lead,
-                found_by,
+                lead,
+                found_by: event.found_by,
                 counted: event.counted,
             });
         }
@@ -1699,7 +1697,7 @@ mod tests {
         let contacts: Vec<String> = ["003000000000001", "", "003000000000009", "003000000000009"].map(String::from).to_vec();
         let merged: Vec<String> = ["", "00Q000000000001", "", "m-4"].map(String::from).to_vec();
         let index = LeadIndex::new(&ids, IdCase::Ignore).unwrap();
-        let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], IdCase::Ignore);
+        let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], IdCase::Ignore).unwrap();
         assert_eq!((built.shared, built.shadowed), (1, 1), "{built:?}");
         assert_eq!(built.shared_example, Some(("003000000000009".to_string(), 2, 3)));
         assert_eq!(built.shadowed_example, Some(("00Q000000000001".to_string(), 1, 0)));
@@ -1711,6 +1709,13 @@ mod tests {
         assert_eq!(index.find_either_form("00Q000000000001"), Some((0, FoundBy::Id)), "the lead whose id it is");
         assert_eq!(index.find_either_form("00q000000000002aaa"), Some((1, FoundBy::OtherForm)));
         assert_eq!(index.find_either_form("003000000000009"), None);
+        // A lead with no key of its own (a blank events_key) is found by none of its values.
+        let keys: Vec<String> = ["a@x.com", ""].map(String::from).to_vec();
+        let contacts: Vec<String> = ["c1", "c2"].map(String::from).to_vec();
+        let keyed = LeadIndex::new(&keys, IdCase::Exact).unwrap();
+        let (also, _) = AlsoKeys::new(&keyed, &[&contacts], IdCase::Exact).unwrap();
+        let keyed = keyed.with_also(also);
+        assert_eq!((keyed.find_either_form("c1"), keyed.find_either_form("c2")), (Some((0, FoundBy::AlsoKey)), None));
         assert!(index.shared_also_key("003000000000009") && !index.shared_also_key("003000000000001") && !index.shared_also_key("x"));
         let mut lookup = LeadLookup::new(&index);
         assert_eq!(lookup.row("M-4"), Some(3));

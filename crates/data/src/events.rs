@@ -556,7 +556,7 @@ pub fn aggregate(
         true => lead_index,
         false => {
             let values: Vec<&[String]> = leads.also.iter().map(|(_, values)| *values).collect();
-            let (also, built) = AlsoKeys::new(&lead_index, &values, config.id_case);
+            let (also, built) = AlsoKeys::new(&lead_index, &values, config.id_case).ok_or_else(|| IdRows::too_many(values.iter().map(|v| v.len()).sum(), path))?;
             notes.warnings.extend(also_keys_built(leads, &built));
             lead_index.with_also(also)
         }
@@ -955,7 +955,6 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
     tally
 }
 
-/// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
 /// What the events found by `[columns] events_also_key` came to: how many, for how many
 /// leads, and those of a value two leads hold (counted for neither); or that none did.
 fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStats) -> Option<String> {
@@ -981,10 +980,10 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStat
 fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
     let columns = leads.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ");
     let mut warnings = Vec::new();
-    if let Some((value, row, own)) = &built.shadowed_example {
+    if let Some((value, row, _)) = &built.shadowed_example {
         warnings.push(format!(
-            "[columns] events_also_key (column {columns}): {} values are also a lead's own id, e.g. {value:?} of lead {:?}, the id of lead {:?}: events naming them count for the lead whose id it is",
-            built.shadowed, leads.ids[*row], leads.ids[*own]
+            "[columns] events_also_key (column {columns}): {} leads hold a value that is another lead's own key, e.g. lead {:?} holds {value:?}: events naming it count for the lead whose key it is",
+            built.shadowed, leads.ids[*row]
         ));
     }
     if let Some((value, first, second)) = &built.shared_example {
@@ -996,6 +995,7 @@ fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
     warnings
 }
 
+/// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.
 fn check_some_match(
     spec: &EventsSpec,
     stats: &EventStats,

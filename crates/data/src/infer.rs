@@ -932,18 +932,19 @@ fn decided_leads_with(
     let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
     let also = also.and_then(|column| cells::text(&look.table, column).ok());
-    let mut row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
+    let row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((id_case.key(clean(id, &csv.missing)?), row))).collect();
     // `[columns] events_also_key`'s values find their leads too, as in ingest: after the
-    // ids, and a value two leads hold finds neither.
+    // ids in either form, a value two leads hold finds neither, and a lead with no key of
+    // its own has no events.
+    let mut held: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
+    let keyed: Vec<bool> = lead_ids.iter().map(|id| clean(id, &csv.missing).is_some()).collect();
     if let Some(also) = &also {
-        let mut held: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
-        for (row, value) in also.iter().enumerate().filter_map(|(row, v)| Some((row, id_case.key(clean(v, &csv.missing)?)))) {
+        for (row, value) in also.iter().enumerate().filter(|(row, _)| keyed[*row]).filter_map(|(row, v)| Some((row, id_case.key(clean(v, &csv.missing)?)))) {
             if !row_of.contains_key(&value) {
                 held.entry(value).and_modify(|lead| *lead = lead.filter(|&first| first == row)).or_insert(Some(row));
             }
         }
-        row_of.extend(held.into_iter().filter_map(|(value, lead)| Some((value, lead?))));
     }
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
@@ -952,7 +953,11 @@ fn decided_leads_with(
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         // An id another export writes another way (Salesforce's 15 and 18 characters, a
         // number without its leading zeros) is the lead's, as ingest matches it.
-        let found = row_of.get(&id_case.key(lead)).copied().or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().map(|k| k.as_ref()))), |form| row_of.get(form).copied()));
+        let found = row_of
+            .get(&id_case.key(lead))
+            .copied()
+            .or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().map(|k| k.as_ref()))), |form| row_of.get(form).copied()))
+            .or_else(|| held.get(&id_case.key(lead)).copied().flatten());
         let Some(row) = found else { continue };
         let Some(created) = look.created[row] else { continue };
         let inside = window.contains(created, *time);

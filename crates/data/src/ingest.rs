@@ -167,7 +167,7 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
     stats.warnings.extend(notes.warnings);
 
     let created_layout = agreed_layout(&rows, config.time_zone.is_some(), &mut stats);
-    let created_zone = created_layout.as_ref().map(|layout| (layout, rows.created_layouts.iter().all(|(_, marked)| *marked)));
+    let created_zone = created_layout.as_ref().map(|layout| (layout, rows.created_layouts.iter().flatten().all(|(_, marked)| *marked)));
     let event_zone = stats.events.as_ref().and_then(|e| Some((e.layout.as_ref()?, e.marked_utc)));
     if let Some(warning) = zones_disagree(config, &stats.files, created_zone, event_zone) {
         stats.warnings.push(warning);
@@ -239,15 +239,17 @@ fn unusable_decisions(rows: &LeadRows, tally: &events::DecisionStats) -> Vec<Str
 /// differ. `on_clock`: `[input] time_zone` is set, and the SQL export, reading them as
 /// written, would not move the one file's instants that `score` (detecting) moves.
 fn agreed_layout(rows: &LeadRows, on_clock: bool, stats: &mut IngestStats) -> Option<DateLayout> {
-    let (first, _) = rows.created_layouts.first()?;
-    if let Some((k, (other, _))) = rows.created_layouts.iter().enumerate().find(|(_, (l, _))| l != first) {
+    // A file whose every lead [exclude] leaves out wrote no date that was read.
+    let mut read = rows.created_layouts.iter().enumerate().filter_map(|(k, layout)| Some((k, &layout.as_ref()?.0)));
+    let (at, first) = read.next()?;
+    if let Some((k, other)) = read.find(|(_, l)| *l != first) {
         let fix = match on_clock {
             true => "; with [input] time_zone, that export would read the instants of one file as wall-clock time: set [columns] date_format = \"iso_zoned\" when every file's times are UTC, or \"iso\" when they are all wall-clock time",
             false => "",
         };
         stats.warnings.push(format!(
             "{} writes creation dates as {} but {} as {}; the model records no date format, so its SQL export reads dates as YYYY-MM-DD{fix}",
-            rows.files[0].display(),
+            rows.files[at].display(),
             first.describe(),
             rows.files[k].display(),
             other.describe()

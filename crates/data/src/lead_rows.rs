@@ -41,8 +41,9 @@ pub(crate) struct LeadRows {
     pub(crate) origin: Vec<(usize, usize)>,
     pub(crate) files: Vec<PathBuf>,
     /// How each file wrote its creation dates (none without a creation date column), and
-    /// whether it said they are UTC where the layout does not (`Dates::marked_utc`).
-    pub(crate) created_layouts: Vec<(DateLayout, bool)>,
+    /// whether it said they are UTC where the layout does not (`Dates::marked_utc`); None
+    /// for a file whose every row `[exclude]` leaves out (no date of it is read).
+    pub(crate) created_layouts: Vec<Option<(DateLayout, bool)>>,
     /// Feature columns filled by the events aggregation, per events signal, in config order.
     pub(crate) event_columns: Vec<Vec<f64>>,
     /// Each row: `[exclude]` leaves it out (empty without `[exclude]`), which ingest drops
@@ -186,13 +187,15 @@ impl LeadRows {
         self.files.push(part.table.path.clone());
         let excluded = self.excluded_rows(config, &part.table)?;
         self.excluded.extend(&excluded);
-        // A row [exclude] leaves out is read no further than its id (and the cells that
-        // exclude it): its others are blanked, so a test record's placeholder date or
-        // text in a number column stops nothing. The rows stay, numbered as in the file.
+        // A row [exclude] leaves out is read no further than its keys (its id, and what the
+        // events name it by, so that its events are told apart): its other cells are
+        // blanked, so a test record's placeholder date or text in a number column stops
+        // nothing. The rows stay, numbered as in the file.
         let blanked;
         let part = match excluded.contains(&true) {
             true => {
-                blanked = Part { table: part.table.with_rows_blanked(&excluded, &config.id_column)?, fixed_outcome: part.fixed_outcome };
+                let keys: Vec<&str> = std::iter::once(&config.id_column).chain(&config.events_key).chain(&config.events_also_key).map(String::as_str).collect();
+                blanked = Part { table: part.table.with_rows_blanked(&excluded, &keys)?, fixed_outcome: part.fixed_outcome };
                 &blanked
             }
             false => part,
@@ -201,7 +204,7 @@ impl LeadRows {
         let (own, signals) = std::thread::scope(|scope| {
             let signals = scope.spawn(|| Self::signal_columns(config, table));
             let own = (|| {
-                self.append_ids(config, table, file_index)?;
+                self.append_ids(config, table, file_index, &excluded)?;
                 self.append_created_at(config, table, &excluded)?;
                 self.append_outcomes(config, part, won_ids, &excluded)?;
                 self.append_decided_at(config, part)?;
@@ -225,10 +228,12 @@ impl LeadRows {
         Ok(())
     }
 
-    fn append_ids(&mut self, config: &Config, table: &Table, file_index: usize) -> Result<(), DataError> {
+    /// Each row's id; every lead needs one (a row `excluded` marks, left out, need not).
+    fn append_ids(&mut self, config: &Config, table: &Table, file_index: usize, excluded: &[bool]) -> Result<(), DataError> {
         let ids = cells::text(table, &config.id_column)?;
         for (row, cell) in ids.iter().enumerate() {
-            let id = clean(cell, &config.csv.missing).ok_or_else(|| DataError::Cell {
+            let left_out = excluded.get(row).copied().unwrap_or(false);
+            let id = clean(cell, &config.csv.missing).or(left_out.then_some("")).ok_or_else(|| DataError::Cell {
                 line: None,
                 path: table.path.clone(),
                 row: row + 1,
@@ -280,7 +285,8 @@ impl LeadRows {
         match &config.created_at_column {
             Some(column) => {
                 let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format).on(config.time_zone.as_ref()), missing)?;
-                self.created_layouts.push((dates.layout, dates.marked_utc));
+                let read = !excluded.iter().all(|&e| e) || excluded.is_empty();
+                self.created_layouts.push(read.then_some((dates.layout, dates.marked_utc)));
                 let times = dates.values;
                 if let Some(row) = times.iter().enumerate().position(|(row, t)| t.is_none() && !excluded.get(row).copied().unwrap_or(false)) {
                     return Err(DataError::Cell {

@@ -41,16 +41,15 @@ impl Table {
         self.frame.height()
     }
 
-    /// Whether every cell of row `row` (from 0) that was read is blank.
     /// This table with the cells of the rows `blank` marks made null in every column but
-    /// `keep`: the rows stay (and their numbers in messages), their cells read as blank.
-    pub(crate) fn with_rows_blanked(&self, blank: &[bool], keep: &str) -> Result<Table, DataError> {
+    /// those of `keep`: the rows stay (and their numbers in messages), their cells read as blank.
+    pub(crate) fn with_rows_blanked(&self, blank: &[bool], keep: &[&str]) -> Result<Table, DataError> {
         let keep_mask: BooleanChunked = blank.iter().map(|&b| !b).collect();
         let columns = self
             .frame
             .columns()
             .iter()
-            .map(|column| match column.name().as_str() == keep {
+            .map(|column| match keep.contains(&column.name().as_str()) {
                 true => Ok(column.clone()),
                 false => {
                     let series = column.as_materialized_series();
@@ -64,6 +63,7 @@ impl Table {
         Ok(Table { path: self.path.clone(), frame })
     }
 
+    /// Whether every cell of row `row` (from 0) that was read is blank.
     pub(crate) fn row_is_blank(&self, row: usize) -> bool {
         blank_rows(&self.frame, row, 1)
     }
