@@ -790,6 +790,43 @@ fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
     engines_give_the_table(d, &folded, &filed, &ours, as_of);
 }
 
+/// Events named by e-mail address (`events_key`, blank for a tenth of the leads) and won
+/// leads' by their contact (`events_also_key`): a lead with no address has no events, by
+/// its contact either, in mqlcal and in the feature-table SQL alike.
+#[test]
+fn events_by_address_and_by_contact_give_mqlcals_table_in_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = warehouse_sample(d);
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let outcome = header.iter().position(|h| h == "outcome").unwrap();
+    let email = |id: &str| (id[1..].parse::<u32>().unwrap() % 10 != 0).then(|| format!("Lead.{}@Example.com", &id[1..]));
+    let won: std::collections::HashSet<String> = leads.iter().filter(|r| r[outcome] == "won").map(|r| r[0].clone()).collect();
+    header.extend(["Email".to_string(), "ConvertedContactId".to_string()]);
+    for row in &mut leads {
+        let (address, contact) = (email(&row[0]).unwrap_or_default(), if won.contains(&row[0]) { contact_of(&row[0]) } else { String::new() });
+        row.extend([address, contact]);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let (events_header, events) = read_csv(&events_csv());
+    let kept: Vec<Vec<String>> = events
+        .iter()
+        .filter_map(|e| {
+            let key = if won.contains(&e[0]) { Some(contact_of(&e[0])) } else { email(&e[0]) }?;
+            Some([vec![key], e[1..].to_vec()].concat())
+        })
+        .collect();
+    let filed = d.join("keyed_events.csv");
+    write_csv(&filed, &events_header, &kept);
+    let unaddressed_won = won.iter().filter(|id| email(id).is_none()).count();
+    assert!(unaddressed_won > 100, "{unaddressed_won}");
+    let text = config_reading_events(&config, &filed).replacen("[columns]\n", "[columns]\nevents_key = \"Email\"\nevents_also_key = \"ConvertedContactId\"\n", 1);
+    let keyed = write(d, "keyed.toml", text);
+    let ours = mqlcal_features(d, &keyed);
+    let as_of = leads.iter().map(|r| epoch(&r[1])).chain(kept.iter().map(|e| epoch(&e[1]))).max().unwrap();
+    engines_give_the_table(d, &keyed, &filed, &ours, as_of);
+}
+
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).
 fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
     let out = Command::new("python3").arg(repo_root().join("tests/interop/parse_sql.py")).arg(dialect).args(files).current_dir(dir).output().expect("python3 runs");
