@@ -955,8 +955,9 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
     tally
 }
 
-/// What the events found by `[columns] events_also_key` came to: how many, for how many
-/// leads, and those of a value two leads hold (counted for neither); or that none did.
+/// A warning when the events found by `[columns] events_also_key` need a look: none was
+/// (the wrong column?), or some name a value two leads hold (counted for neither). Found
+/// as configured, they are no warning: `validate` counts them beside the unknown ones.
 fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStats) -> Option<String> {
     if leads.also.is_empty() {
         return None;
@@ -966,12 +967,13 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStat
         0 => String::new(),
         n => format!("; {n} events name a value two leads hold, and count for neither"),
     };
-    Some(match stats.by_also_key {
-        0 => format!(
+    Some(match (stats.by_also_key, stats.shared_also_key) {
+        (0, _) => format!(
             "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
             path.display()
         ),
-        n => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
+        (_, 0) => return None,
+        (n, _) => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
     })
 }
 
