@@ -552,6 +552,12 @@ impl Default for ModelSpec {
 }
 
 impl Config {
+    /// The leads columns that name a lead: the id, and what the events name it by
+    /// (`[columns] events_key`, `events_also_key`). Never signals.
+    pub fn key_columns(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id_column.as_str()).chain(self.events_key.as_deref()).chain(self.events_also_key.iter().map(String::as_str))
+    }
+
     /// Read, parse and check a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {

@@ -295,9 +295,9 @@ const SHARED: u32 = u32::MAX;
 #[derive(Debug, Default)]
 pub(crate) struct AlsoKeysBuilt {
     /// Leads holding a value that is another lead's own id: that lead's events (value, row
-    /// holding it, its id's row).
+    /// holding it).
     pub shadowed: usize,
-    pub shadowed_example: Option<(String, usize, usize)>,
+    pub shadowed_example: Option<(String, usize)>,
     /// Values two leads hold: their events count for neither (value, first row, second row).
     pub shared: usize,
     pub shared_example: Option<(String, usize, usize)>,
@@ -316,16 +316,17 @@ impl AlsoKeys {
             for (row, value) in column.iter().enumerate().filter(|(row, v)| !v.is_empty() && !index.ids[*row].is_empty()) {
                 match index.find(value) {
                     Some(own) if own == row => continue,
-                    Some(own) => {
+                    Some(_) => {
                         built.shadowed += 1;
-                        built.shadowed_example.get_or_insert((value.clone(), row, own));
+                        built.shadowed_example.get_or_insert((value.clone(), row));
                         continue;
                     }
                     None => {}
                 }
-                match first.get(id_case.key(value).as_ref()) {
+                let key = id_case.key(value);
+                match first.get(key.as_ref()) {
                     None => {
-                        first.insert(id_case.key(value).into_owned(), u32::try_from(values.len()).ok()?);
+                        first.insert(key.into_owned(), u32::try_from(values.len()).ok()?);
                         values.push(value.clone());
                         leads.push(row as u32);
                     }
@@ -346,10 +347,7 @@ impl AlsoKeys {
 
     /// The lead a value names: Some(None) when two leads hold it, None when none does.
     fn find(&self, id: &str) -> Option<Option<usize>> {
-        let at = self.rows.find_among(&self.values, id).or_else(|| {
-            let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.values.iter().map(String::as_str)));
-            crate::id_forms::one_match(id, padded_width, |other| self.rows.find_among(&self.values, other))
-        })?;
+        let (at, _) = self.rows.find_either_form(&self.values, &self.padded_width, id)?;
         Some((self.leads[at] != SHARED).then_some(self.leads[at] as usize))
     }
 }
@@ -422,6 +420,17 @@ impl IdRows {
         self.rows.find(hash_id(&self.hasher, self.id_case, id), |&row| self.id_case.same(&ids[row as usize], id)).map(|&row| row as usize)
     }
 
+    /// The position in `ids` of `id`, or else of another form of it (then `true`): one
+    /// record as two exports write its id ([`crate::id_forms::other_forms`]). `padded_width`
+    /// holds the ids' width as numbers padded with zeros, found at the first such miss.
+    fn find_either_form(&self, ids: &[String], padded_width: &std::sync::OnceLock<Option<usize>>, id: &str) -> Option<(usize, bool)> {
+        if let Some(at) = self.find_among(ids, id) {
+            return Some((at, false));
+        }
+        let padded_width = *padded_width.get_or_init(|| crate::id_forms::padded_width(ids.iter().map(String::as_str)));
+        crate::id_forms::one_match(id, padded_width, |other| self.find_among(ids, other)).map(|at| (at, true))
+    }
+
     /// The error for leads too many to number ([`IdRows::new`] gave None).
     pub(crate) fn too_many(leads: usize, path: &Path) -> DataError {
         DataError::file(path, format!("cannot find {leads} leads by their ids: at most {} leads can be scored or fitted at once; split the leads file", u32::MAX))
@@ -455,12 +464,8 @@ impl<'a> LeadIndex<'a> {
     /// two exports write its id ([`crate::id_forms::other_forms`]); or else the lead that
     /// holds it in `[columns] events_also_key`.
     pub(crate) fn find_either_form(&self, id: &str) -> Option<(usize, FoundBy)> {
-        if let Some(row) = self.find(id) {
-            return Some((row, FoundBy::Id));
-        }
-        let padded_width = *self.padded_width.get_or_init(|| crate::id_forms::padded_width(self.ids.iter().map(String::as_str)));
-        match crate::id_forms::one_match(id, padded_width, |other| self.find(other)) {
-            Some(row) => Some((row, FoundBy::OtherForm)),
+        match self.rows.find_either_form(self.ids, &self.padded_width, id) {
+            Some((row, other)) => Some((row, if other { FoundBy::OtherForm } else { FoundBy::Id })),
             None => self.also.as_ref()?.find(id).flatten().map(|row| (row, FoundBy::AlsoKey)),
         }
     }
@@ -1700,7 +1705,7 @@ mod tests {
         let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], IdCase::Ignore).unwrap();
         assert_eq!((built.shared, built.shadowed), (1, 1), "{built:?}");
         assert_eq!(built.shared_example, Some(("003000000000009".to_string(), 2, 3)));
-        assert_eq!(built.shadowed_example, Some(("00Q000000000001".to_string(), 1, 0)));
+        assert_eq!(built.shadowed_example, Some(("00Q000000000001".to_string(), 1)));
         let index = index.with_also(also);
         assert_eq!(index.find_either_form("003000000000001"), Some((0, FoundBy::AlsoKey)));
         // Its 18-character form, as another export writes it.

@@ -30,6 +30,13 @@ pub struct LeadKeys<'a> {
     pub(crate) excluded: polars::prelude::PlHashSet<String>,
 }
 
+impl LeadKeys<'_> {
+    /// The columns of `[columns] events_also_key`, quoted, for messages.
+    fn also_columns(&self) -> String {
+        self.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// The decision dates of `[columns] decided_at`, per lead (None: open, or blank).
 pub(crate) struct Decisions<'a> {
     /// The leads column they come from.
@@ -288,6 +295,12 @@ pub(crate) const SAME_DAY_SECONDS: i64 = 86_399;
 const BEFORE_CREATION_GAPS: [i64; 3] = [1, 7, 30];
 
 impl EventStats {
+    /// The rows whose lead was found: neither blank, nor of no lead, nor of a lead
+    /// `[exclude]` left out, nor of a value of `events_also_key` two leads hold.
+    fn of_known_leads(&self) -> usize {
+        self.rows - self.unknown_lead - self.blank - self.shared_also_key - self.excluded_lead
+    }
+
     /// A warning when a large share of the events of known leads (5 %, and at least 100)
     /// are dated before their lead's creation: never counted, they are either what a
     /// tracking tool attached to the lead from before it was one, or a sign that the
@@ -295,7 +308,7 @@ impl EventStats {
     /// window then starts late) or that the files write times in different zones (most
     /// of them within a day). The bundled sample has 0.8 %.
     fn before_creation_warning(&self, path: &std::path::Path) -> Option<String> {
-        let known = self.rows - self.unknown_lead - self.blank - self.shared_also_key - self.excluded_lead;
+        let known = self.of_known_leads();
         if self.before_created < 100 || self.before_created * 20 < known {
             return None;
         }
@@ -616,7 +629,7 @@ pub fn aggregate(
             return;
         };
         let Some(lead) = event.lead else {
-            if !leads.also.is_empty() && keys.leads.shared_also_key(id) {
+            if keys.leads.shared_also_key(id) {
                 stats.shared_also_key += 1;
                 return;
             }
@@ -962,7 +975,7 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStat
     if leads.also.is_empty() {
         return None;
     }
-    let columns = leads.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ");
+    let columns = leads.also_columns();
     let shared = match stats.shared_also_key {
         0 => String::new(),
         n => format!("; {n} events name a value two leads hold, and count for neither"),
@@ -980,9 +993,9 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStat
 /// Warnings for values of `[columns] events_also_key` that find no lead of their own: a
 /// lead's own id (its events are that lead's), or a value two leads hold.
 fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
-    let columns = leads.also.iter().map(|(column, _)| format!("{column:?}")).collect::<Vec<_>>().join(", ");
+    let columns = leads.also_columns();
     let mut warnings = Vec::new();
-    if let Some((value, row, _)) = &built.shadowed_example {
+    if let Some((value, row)) = &built.shadowed_example {
         warnings.push(format!(
             "[columns] events_also_key (column {columns}): {} leads hold a value that is another lead's own key, e.g. lead {:?} holds {value:?}: events naming it count for the lead whose key it is",
             built.shadowed, leads.ids[*row]
@@ -1005,7 +1018,7 @@ fn check_some_match(
     sample_event: Option<&str>,
     case_only: &id_forms::CaseOnlyMatches,
 ) -> Result<(), DataError> {
-    let matched = stats.rows - stats.unknown_lead - stats.blank - stats.shared_also_key - stats.excluded_lead;
+    let matched = stats.of_known_leads();
     if stats.rows > 0 && matched == 0 {
         let sample_lead = ids.first().cloned().unwrap_or_default();
         let sample_event = sample_event.unwrap_or_default();

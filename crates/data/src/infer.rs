@@ -840,11 +840,13 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     };
     let matched = |column: &str, other_forms: bool, id_case: IdCase| held(column, other_forms, id_case, &sample).into_iter().filter(|&h| h).count();
     let most = |n: usize| n as f64 >= 0.9 * sample.len() as f64;
-    let by_id = look.id.as_deref().map_or(0, |id| matched(id, true, IdCase::Exact));
+    // The sample's ids the guessed id holds, in any form ingest matches.
+    let by_id_held = look.id.as_deref().map(|id| held(id, true, IdCase::Exact, &sample));
+    let by_id = by_id_held.iter().flatten().filter(|&&h| h).count();
     if 2 * by_id >= sample.len() {
         // Most name leads by id. The others: the contacts converted leads became?
-        let Some(id) = look.id.as_deref() else { return EventsKey::default() };
-        let unmatched: Vec<&str> = sample.iter().zip(held(id, true, IdCase::Exact, &sample)).filter(|(_, h)| !h).map(|(s, _)| *s).collect();
+        let (Some(id), Some(by_id_held)) = (look.id.as_deref(), by_id_held) else { return EventsKey::default() };
+        let unmatched: Vec<&str> = sample.iter().zip(by_id_held).filter(|(_, h)| !h).map(|(s, _)| *s).collect();
         if unmatched.len() < ALSO_KEY_MIN {
             return EventsKey::default();
         }
@@ -937,12 +939,12 @@ fn decided_leads_with(
     // `[columns] events_also_key`'s values find their leads too, as in ingest: after the
     // ids in either form, a value two leads hold finds neither, and a lead with no key of
     // its own has no events.
-    let mut held: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
-    let keyed: Vec<bool> = lead_ids.iter().map(|id| clean(id, &csv.missing).is_some()).collect();
+    let mut also_rows: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
     if let Some(also) = &also {
+        let keyed: Vec<bool> = lead_ids.iter().map(|id| clean(id, &csv.missing).is_some()).collect();
         for (row, value) in also.iter().enumerate().filter(|(row, _)| keyed[*row]).filter_map(|(row, v)| Some((row, id_case.key(clean(v, &csv.missing)?)))) {
             if !row_of.contains_key(&value) {
-                held.entry(value).and_modify(|lead| *lead = lead.filter(|&first| first == row)).or_insert(Some(row));
+                also_rows.entry(value).and_modify(|lead| *lead = lead.filter(|&first| first == row)).or_insert(Some(row));
             }
         }
     }
@@ -953,11 +955,12 @@ fn decided_leads_with(
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         // An id another export writes another way (Salesforce's 15 and 18 characters, a
         // number without its leading zeros) is the lead's, as ingest matches it.
+        let key = id_case.key(lead);
         let found = row_of
-            .get(&id_case.key(lead))
+            .get(&key)
             .copied()
             .or_else(|| id_forms::one_match(lead, *padded_width.get_or_init(|| id_forms::padded_width(row_of.keys().map(|k| k.as_ref()))), |form| row_of.get(form).copied()))
-            .or_else(|| held.get(&id_case.key(lead)).copied().flatten());
+            .or_else(|| also_rows.get(&key).copied().flatten());
         let Some(row) = found else { continue };
         let Some(created) = look.created[row] else { continue };
         let inside = window.contains(created, *time);

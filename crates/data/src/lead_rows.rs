@@ -52,6 +52,11 @@ pub(crate) struct LeadRows {
     pub(crate) excluded_by_value: Vec<Vec<usize>>,
 }
 
+/// Row `row` is one `[exclude]` leaves out, by a mask of the rows (empty: none is).
+fn is_excluded(excluded: &[bool], row: usize) -> bool {
+    excluded.get(row) == Some(&true)
+}
+
 /// What to do about ids a spreadsheet rounded: distinct leads then share one id.
 const ROUNDED_IDS: &str = "ids written in scientific notation (1.23457E+14) were rounded by a spreadsheet, so different leads share one; export the ids again as text, without opening the file in a spreadsheet (keep-first would drop real leads)";
 
@@ -140,11 +145,10 @@ impl LeadRows {
     /// What the events name the rows `[exclude]` leaves out by (their key and other ids, as
     /// `id_case` matches them): their events are told apart from those of unknown leads.
     pub(crate) fn excluded_keys(&self, config: &Config) -> PlHashSet<String> {
-        let keys = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
-        let excluded = |row: &usize| self.excluded.get(*row).copied().unwrap_or(false);
-        std::iter::once(keys)
-            .chain(&self.also_keys)
-            .flat_map(|column| (0..column.len()).filter(excluded).map(|row| column[row].as_str()))
+        let LeadKeys { ids, also, .. } = self.lead_keys(config);
+        std::iter::once(ids)
+            .chain(also.iter().map(|(_, values)| *values))
+            .flat_map(|column| column.iter().enumerate().filter(|(row, _)| is_excluded(&self.excluded, *row)).map(|(_, key)| key.as_str()))
             .filter(|key| !key.is_empty())
             .map(|key| config.id_case.key(key).into_owned())
             .collect()
@@ -194,7 +198,7 @@ impl LeadRows {
         let blanked;
         let part = match excluded.contains(&true) {
             true => {
-                let keys: Vec<&str> = std::iter::once(&config.id_column).chain(&config.events_key).chain(&config.events_also_key).map(String::as_str).collect();
+                let keys: Vec<&str> = config.key_columns().collect();
                 blanked = Part { table: part.table.with_rows_blanked(&excluded, &keys)?, fixed_outcome: part.fixed_outcome };
                 &blanked
             }
@@ -232,8 +236,7 @@ impl LeadRows {
     fn append_ids(&mut self, config: &Config, table: &Table, file_index: usize, excluded: &[bool]) -> Result<(), DataError> {
         let ids = cells::text(table, &config.id_column)?;
         for (row, cell) in ids.iter().enumerate() {
-            let left_out = excluded.get(row).copied().unwrap_or(false);
-            let id = clean(cell, &config.csv.missing).or(left_out.then_some("")).ok_or_else(|| DataError::Cell {
+            let id = clean(cell, &config.csv.missing).or(is_excluded(excluded, row).then_some("")).ok_or_else(|| DataError::Cell {
                 line: None,
                 path: table.path.clone(),
                 row: row + 1,
@@ -285,10 +288,10 @@ impl LeadRows {
         match &config.created_at_column {
             Some(column) => {
                 let dates = cells::timestamps(table, column, &DateRule::configured(&config.date_format).on(config.time_zone.as_ref()), missing)?;
-                let read = !excluded.iter().all(|&e| e) || excluded.is_empty();
+                let read = excluded.is_empty() || excluded.contains(&false);
                 self.created_layouts.push(read.then_some((dates.layout, dates.marked_utc)));
                 let times = dates.values;
-                if let Some(row) = times.iter().enumerate().position(|(row, t)| t.is_none() && !excluded.get(row).copied().unwrap_or(false)) {
+                if let Some(row) = times.iter().enumerate().position(|(row, t)| t.is_none() && !is_excluded(excluded, row)) {
                     return Err(DataError::Cell {
                         line: None,
                         path: path.clone(),
@@ -358,7 +361,7 @@ impl LeadRows {
                 let markers = cells::MissingMarkers::new(missing);
                 for (row, cell) in cells.iter().enumerate() {
                     let text = cell.map(str::trim).unwrap_or("");
-                    let outcome = if excluded.get(row) == Some(&true) {
+                    let outcome = if is_excluded(excluded, row) {
                         Outcome::Open
                     } else if map.won.iter().any(|v| v == text) {
                         Outcome::Won
@@ -709,7 +712,7 @@ fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, excluded: &[bool], 
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.
     let mut leads: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     // Of the leads counted: those `[exclude]` leaves out have no outcome to map.
-    let counted = cells.iter().enumerate().filter(|(row, _)| excluded.get(*row) != Some(&true));
+    let counted = cells.iter().enumerate().filter(|(row, _)| !is_excluded(excluded, *row));
     for text in counted.map(|(_, cell)| cell.map(str::trim).unwrap_or("")).filter(|text| !mapped(text)) {
         *leads.entry(text).or_default() += 1;
     }

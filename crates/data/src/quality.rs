@@ -679,10 +679,9 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
 
 /// The columns that say which lead, when and how it ended: never signals.
 fn bookkeeping_columns(config: &Config) -> Vec<String> {
-    let mut cols = vec![config.id_column.clone()];
-    // The ids the events name a lead by: a converted lead's contact id is filled for won
-    // leads alone, and read only to find their events.
-    cols.extend(config.events_key.iter().chain(&config.events_also_key).cloned());
+    // With the ids the events name a lead by: a converted lead's contact id is filled for
+    // won leads alone, and read only to find their events.
+    let mut cols: Vec<String> = config.key_columns().map(String::from).collect();
     cols.extend(config.created_at_column.clone());
     // Known after the decision, and read as such: it ends windows, it is not a signal.
     cols.extend(config.decided_at.as_ref().map(|d| d.column.clone()));

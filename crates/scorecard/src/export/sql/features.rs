@@ -255,7 +255,7 @@ fn excluded(query: &Query<'_>, exclude: &[(&str, &[String])]) -> String {
 /// `[exclude]` leaves out hold none.
 fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Query<'_>) {
     let key = if query.joins_by_key() { "lead_key" } else { "lead_id" };
-    let kept = if spec.exclude.is_empty() { "" } else { " AND excluded = 0" };
+    let kept = kept_leads(spec, "", "AND");
     let held: Vec<String> = (0..spec.also_keys.len())
         .map(|k| format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL{kept}"))
         .collect();
@@ -271,12 +271,12 @@ fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Quer
     );
 }
 
-/// A WHERE clause keeping the leads `[exclude]` does not leave out (`excluded` of
-/// `table.`), or none.
-fn kept_leads(spec: &FeatureTableSpec<'_>, table: &str) -> String {
+/// A condition keeping the leads `[exclude]` does not leave out (`excluded` of `table.`),
+/// after `keyword` (WHERE, or AND to another); none without `[exclude]`.
+fn kept_leads(spec: &FeatureTableSpec<'_>, table: &str, keyword: &str) -> String {
     match spec.exclude.is_empty() {
         true => String::new(),
-        false => format!(" WHERE {table}excluded = 0"),
+        false => format!(" {keyword} {table}excluded = 0"),
     }
 }
 
@@ -292,10 +292,10 @@ fn as_of(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, dated: bool,
             let latest = if latest_events {
                 format!(
                     "SELECT CASE WHEN ev.t IS NULL OR ld.t >= ev.t THEN ld.t ELSE ev.t END AS t\n    FROM (SELECT MAX(created_tstamp) AS t FROM leads_clean{kept}) ld\n    CROSS JOIN (SELECT MAX(tstamp) AS t FROM events_clean WHERE ts <= {events_up_to}) ev",
-                    kept = kept_leads(spec, "")
+                    kept = kept_leads(spec, "", "WHERE")
                 )
             } else {
-                format!("SELECT MAX(created_tstamp) AS t FROM leads_clean{}", kept_leads(spec, ""))
+                format!("SELECT MAX(created_tstamp) AS t FROM leads_clean{}", kept_leads(spec, "", "WHERE"))
             };
             format!("SELECT latest.t AS as_of_time, {} AS as_of_epoch\n  FROM (\n    {latest}\n  ) latest", d.epoch("latest.t"))
         }
@@ -330,7 +330,7 @@ fn labelled(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect) {
     let _ = writeln!(
         sql,
         ", labelled AS (\n  SELECT f.*,\n    {cohort} AS cohort,\n    {month} AS month_label,\n    {outcome} AS outcome,\n    {complete} AS window_complete,\n    a.as_of_time\n  FROM features f\n  CROSS JOIN as_of a{}\n)",
-        kept_leads(spec, "f.")
+        kept_leads(spec, "f.", "WHERE")
     );
 }
 
