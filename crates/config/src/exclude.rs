@@ -21,10 +21,7 @@ pub(crate) fn check_exclude(
     if feature_table && raw.as_ref().is_some_and(|raw| !raw.is_empty()) {
         return Err("[exclude] leaves leads out as the leads files are read; with [input] features the table is read as it is: leave those leads out of it, or remove [exclude]".into());
     }
-    let outcome_column = match layout {
-        Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => Some(outcome_column.as_str()),
-        _ => None,
-    };
+    let outcome_column = layout.outcome_column();
     let mut exclusions = Vec::new();
     for (column, values) in raw.unwrap_or_default() {
         if column.trim().is_empty() {

@@ -62,6 +62,16 @@ pub enum Layout {
     WonIds { leads: Vec<PathBuf>, won_ids: PathBuf, status_column: Option<String> },
 }
 
+impl Layout {
+    /// The leads column the outcome (or, with won ids, the status) is read from, if any.
+    pub fn outcome_column(&self) -> Option<&str> {
+        match self {
+            Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => Some(outcome_column),
+            _ => None,
+        }
+    }
+}
+
 /// `[exclude]`: a leads column and the values whose leads are left out of every number,
 /// as if the file did not hold them (records that are no leads: a `Duplicate` merged
 /// into another, a `Test`, a partner's lead routed elsewhere).
@@ -605,11 +615,8 @@ impl Config {
         if let Some(decided) = &self.decided_at {
             push(&decided.column);
         }
-        match &self.layout {
-            Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => {
-                push(outcome_column)
-            }
-            _ => {}
+        if let Some(outcome_column) = self.layout.outcome_column() {
+            push(outcome_column);
         }
         for s in &self.segments {
             push(s);

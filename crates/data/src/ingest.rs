@@ -647,10 +647,8 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     if let Some(decided) = &config.decided_at {
         needed.push((decided.column.clone(), "[columns] decided_at".into()));
     }
-    if let Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } =
-        &config.layout
-    {
-        needed.push((outcome_column.clone(), "[columns] outcome".into()));
+    if let Some(outcome_column) = config.layout.outcome_column() {
+        needed.push((outcome_column.to_string(), "[columns] outcome".into()));
     }
     for s in &config.segments {
         needed.push((s.clone(), "[columns] segments".into()));
