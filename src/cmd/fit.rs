@@ -33,10 +33,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let inputs = Inputs::of(&config);
     checks::output_file(&args.output, &inputs.refs())?;
     let current = CurrentModel::read(&config)?;
+    let provenance = mqlcal_pipeline::provenance::PendingProvenance::start(&config);
     let ingested = mqlcal_pipeline::ingest(&config)?;
     super::warn_all(&ingested.stats.warnings);
     let split = mqlcal_pipeline::split(&config, &ingested)?;
-    let fitted = mqlcal_pipeline::fit(&config, ingested, split, current.as_ref())?;
+    let fitted = mqlcal_pipeline::fit(&config, ingested, split, current.as_ref(), provenance)?;
     super::warn_all(&fitted.warnings());
     mqlcal_pipeline::write_json(&args.output, &fitted.report.model, &inputs.refs())?;
     if args.json {

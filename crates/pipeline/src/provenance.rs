@@ -10,40 +10,161 @@ use mqlcal_scorecard::{FileFingerprint, Provenance};
 
 use crate::Inputs;
 
-fn sha256_file(path: &Path) -> anyhow::Result<(u64, String)> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        bytes += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((bytes, format!("{:x}", hasher.finalize())))
-}
-
 /// The config's hash and every input file's size and SHA-256, with paths relative
 /// to the config's folder (so the same inputs give the same model file bytes anywhere).
 pub fn provenance(config: &Config) -> anyhow::Result<Provenance> {
-    use sha2::{Digest, Sha256};
-    let base = config.source_path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let inputs = Inputs::of(config)
-        .paths()
-        .iter()
-        .skip(1) // the config itself: hashed from its text
-        .map(|path| {
-            let (bytes, sha256) = sha256_file(path)?;
-            let shown = path.strip_prefix(&base).map(Path::to_path_buf).unwrap_or_else(|_| path.clone());
-            Ok(FileFingerprint { path: shown.display().to_string(), bytes, sha256 })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Provenance { config_sha256: format!("{:x}", Sha256::digest(config.source_text.as_bytes())), inputs })
+    let mut hashing = Hashing::new(config);
+    while hashing.step()? {}
+    Ok(hashing.finished(config))
+}
+
+/// The inputs' hashes, worked out from the start of a run on a thread of the lowest
+/// priority: it takes the cycles reading and validating leave idle, where it would take
+/// a core from the fit. Whatever is left when the model file needs the hashes is hashed
+/// by the caller at its own priority, so a busy machine cannot starve it.
+pub struct PendingProvenance {
+    shared: std::sync::Arc<SharedHashing>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+struct SharedHashing {
+    hashing: std::sync::Mutex<Hashing>,
+    /// Set when the caller takes over (or gives up): the worker stops at its next chunk.
+    stop: std::sync::atomic::AtomicBool,
+}
+
+impl PendingProvenance {
+    /// Start hashing `config`'s inputs in the background.
+    pub fn start(config: &Config) -> PendingProvenance {
+        use std::sync::atomic::Ordering;
+        let shared = std::sync::Arc::new(SharedHashing {
+            hashing: std::sync::Mutex::new(Hashing::new(config)),
+            stop: std::sync::atomic::AtomicBool::new(false),
+        });
+        let theirs = std::sync::Arc::clone(&shared);
+        let worker = std::thread::Builder::new()
+            .name("mqlcal-hash".into())
+            .spawn(move || {
+                lowest_priority();
+                while !theirs.stop.load(Ordering::Relaxed) {
+                    let mut hashing = theirs.hashing.lock().unwrap_or_else(|e| e.into_inner());
+                    match hashing.step() {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        // Kept for the caller to report.
+                        Err(e) => {
+                            hashing.failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+            })
+            .ok();
+        PendingProvenance { shared, worker }
+    }
+
+    /// The hashes, finishing here whatever the background thread has not.
+    pub fn finish(mut self, config: &Config) -> anyhow::Result<Provenance> {
+        self.shared.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let provenance = {
+            let mut hashing = self.shared.hashing.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = hashing.failed.take() {
+                return Err(e);
+            }
+            while hashing.step()? {}
+            hashing.finished(config)
+        };
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+        Ok(provenance)
+    }
+}
+
+impl Drop for PendingProvenance {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Lower the calling thread's priority as far as it goes (Linux sets a thread's nice
+/// value by its id); elsewhere the thread keeps its priority.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; a failure changes nothing.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+    }
+}
+
+/// Hashing the input files one chunk at a time, in order.
+struct Hashing {
+    /// Each input: where it is and the path the model file shows.
+    files: Vec<(std::path::PathBuf, String)>,
+    done: Vec<FileFingerprint>,
+    open: Option<OpenFile>,
+    buffer: Vec<u8>,
+    /// The background thread's error, for the caller to report.
+    failed: Option<anyhow::Error>,
+}
+
+struct OpenFile {
+    file: std::fs::File,
+    hasher: sha2::Sha256,
+    bytes: u64,
+}
+
+impl Hashing {
+    fn new(config: &Config) -> Hashing {
+        let base = config.source_path.parent().unwrap_or(Path::new("."));
+        let files = Inputs::of(config)
+            .paths()
+            .iter()
+            .skip(1) // the config itself: hashed from its text
+            .map(|path| {
+                let shown = path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.clone());
+                (path.clone(), shown.display().to_string())
+            })
+            .collect();
+        Hashing { files, done: Vec::new(), open: None, buffer: Vec::new(), failed: None }
+    }
+
+    /// Hash the next chunk (opening or closing a file as needed); false once every file is hashed.
+    fn step(&mut self) -> anyhow::Result<bool> {
+        use sha2::Digest;
+        use std::io::Read;
+        let Some((path, shown)) = self.files.get(self.done.len()) else { return Ok(false) };
+        let cannot_read = || format!("cannot read {}", path.display());
+        let open = match &mut self.open {
+            Some(open) => open,
+            None => match std::fs::File::open(path) {
+                Ok(file) => self.open.insert(OpenFile { file, hasher: sha2::Sha256::new(), bytes: 0 }),
+                Err(e) => return Err(e).with_context(cannot_read),
+            },
+        };
+        self.buffer.resize(1 << 20, 0);
+        match open.file.read(&mut self.buffer) {
+            Ok(0) => {
+                let OpenFile { hasher, bytes, .. } = self.open.take().expect("a file is open");
+                self.done.push(FileFingerprint { path: shown.clone(), bytes, sha256: format!("{:x}", hasher.finalize()) });
+            }
+            Ok(n) => {
+                open.bytes += n as u64;
+                open.hasher.update(&self.buffer[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).with_context(cannot_read),
+        }
+        Ok(true)
+    }
+
+    /// The provenance once every file is hashed.
+    fn finished(&mut self, config: &Config) -> Provenance {
+        use sha2::Digest;
+        let inputs = std::mem::take(&mut self.done);
+        Provenance { config_sha256: format!("{:x}", sha2::Sha256::digest(config.source_text.as_bytes())), inputs }
+    }
 }
 
 /// A command line as typed (`args` as the process got them), with arguments quoted
@@ -112,5 +233,46 @@ mod tests {
     fn command_lines_are_quoted_for_a_shell() {
         let args = ["/usr/local/bin/mqlcal", "recalibrate", "--out", "runs/Q3 run", "--config=it's.toml", ""].map(String::from);
         assert_eq!(command_line(args), "mqlcal recalibrate --out 'runs/Q3 run' '--config=it'\\''s.toml' ''");
+    }
+
+    fn sample_config() -> Config {
+        Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../notebooks-data/mqlcal.toml")).unwrap()
+    }
+
+    #[test]
+    fn hashing_in_the_background_gives_the_hashes_of_hashing_at_once() {
+        let config = sample_config();
+        let at_once = provenance(&config).unwrap();
+        assert_eq!(at_once.inputs.len(), 3, "leads, events, today's points sheet");
+        // Taken over at once, after the worker has started, and after it has finished.
+        for wait_ms in [0, 5, 2000] {
+            let pending = PendingProvenance::start(&config);
+            std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+            assert_eq!(pending.finish(&config).unwrap(), at_once, "after {wait_ms} ms");
+        }
+        use sha2::Digest;
+        for (input, name) in at_once.inputs.iter().zip(["leads.csv", "events.csv", "current_points.toml"]) {
+            let bytes = std::fs::read(config.source_path.parent().unwrap().join(name)).unwrap();
+            assert_eq!(input.path, name);
+            assert_eq!(input.bytes, bytes.len() as u64, "{name}");
+            assert_eq!(input.sha256, format!("{:x}", sha2::Sha256::digest(&bytes)), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_input_that_cannot_be_read_is_named_however_far_the_worker_got() {
+        let dir = tempfile::tempdir().unwrap();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../notebooks-data");
+        for file in ["mqlcal.toml", "leads.csv", "current_points.toml"] {
+            std::fs::copy(sample.join(file), dir.path().join(file)).unwrap();
+        }
+        // events.csv is missing
+        let config = Config::load(&dir.path().join("mqlcal.toml")).unwrap();
+        for wait_ms in [0, 2000] {
+            let pending = PendingProvenance::start(&config);
+            std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+            let error = format!("{:#}", pending.finish(&config).unwrap_err());
+            assert!(error.starts_with(&format!("cannot read {}: ", dir.path().join("events.csv").display())), "{error}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_config::Config;
 use mqlcal_fit::Split;
 
+use crate::provenance::PendingProvenance;
 use crate::outputs::{write_exports, write_report, write_tables};
 use crate::rundir::Staging;
 use crate::{backtest, checks, fit, fit_json, ingest_whole, validate, write_json, Backtested, CurrentModel, Ingested, Inputs, Summary};
@@ -60,6 +61,7 @@ pub fn check(config: &Config, options: &RunOptions, inputs: &Inputs) -> anyhow::
 pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Progress) -> anyhow::Result<Summary> {
     let inputs = Inputs::of(config);
     let current = check(config, options, &inputs)?;
+    let provenance = PendingProvenance::start(config);
     // The lead files are read once, every column: validate profiles them, then they go.
     // The first stage is named for what it reads.
     let read = if config.feature_table.is_some() { "read the feature table" } else { STAGES[0] };
@@ -85,7 +87,7 @@ pub fn recalibrate(config: &Config, options: &RunOptions, progress: &mut impl Pr
             Some(split) => split,
             None => crate::split(config, &ingested)?,
         };
-        let fitted = fit(config, ingested, split, current.as_ref())?;
+        let fitted = fit(config, ingested, split, current.as_ref(), provenance)?;
         warnings.extend(fitted.warnings());
         Ok(fitted)
     })?;

@@ -11,6 +11,7 @@ use mqlcal_features::FeatureTable;
 use mqlcal_fit::{FitError, FitReport, Split};
 use mqlcal_scorecard::Model;
 
+use crate::provenance::PendingProvenance;
 use crate::{CurrentModel, TOOL_VERSION};
 
 /// The ingest stage's value: the as-of feature table, what reading found, and the auto bins.
@@ -83,21 +84,17 @@ impl Fitted {
 
 /// Fit the configured model on the training cohorts of `split`, with recipes and provenance
 /// attached (so the model file can score raw leads and says what it was fitted on); the
-/// model in use today, when given, is measured on the same leads.
-pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&CurrentModel>) -> anyhow::Result<Fitted> {
+/// model in use today, when given, is measured on the same leads. `provenance` is the
+/// inputs' hashing, started with the run.
+pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&CurrentModel>, provenance: PendingProvenance) -> anyhow::Result<Fitted> {
     let current = current
         .map(|c| c.model(&ingested.table))
         .transpose()
         .map_err(|e| FitError::InvalidParams(e.to_string()))
         .context("the fit failed")?;
     let options = mqlcal_fit::FitOptions { split: Some(&split), current: current.as_ref(), ..Default::default() };
-    // The input files are hashed for the provenance while the fit runs (a million leads'
-    // events are most of a gigabyte to read again).
-    let (report, provenance) = rayon::join(
-        || mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options),
-        || crate::provenance::provenance(config),
-    );
-    let mut report = report.context("the fit failed")?;
+    let mut report = mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options).context("the fit failed")?;
+    let provenance = provenance.finish(config);
     // Auto bins and date layouts were decided at ingest: the recipes and inputs record them.
     mqlcal_fit::attach_recipes(&mut report.model, &ingested.resolved_config(config));
     report.model.provenance = Some(provenance?);
@@ -187,6 +184,7 @@ pub enum DataChecks {
 /// checked first as `checks` says. `warn` is given the data's warnings as soon as they
 /// are known (before the fit), then the backtest's.
 pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, checks: DataChecks, warn: &mut impl FnMut(&str)) -> anyhow::Result<Backtested> {
+    let provenance = PendingProvenance::start(config);
     let ingested = match checks {
         DataChecks::Validate => {
             let mut ingested = ingest_whole(config)?;
@@ -200,7 +198,7 @@ pub fn fit_and_backtest(config: &Config, current: Option<&CurrentModel>, checks:
         }
     };
     let split = split(config, &ingested)?;
-    let run = backtest(config, fit(config, ingested, split, current)?)?;
+    let run = backtest(config, fit(config, ingested, split, current, provenance)?)?;
     run.backtest.warnings.iter().for_each(|w| warn(w));
     Ok(run)
 }
