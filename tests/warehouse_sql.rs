@@ -790,6 +790,85 @@ fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
     engines_give_the_table(d, &folded, &filed, &ours, as_of);
 }
 
+/// HubSpot's merged contacts: a lead keeps the ids of the records merged into it, several
+/// in one cell (`hs_merged_object_ids`, `"101;102"`), and a tracker's events still name
+/// those ids. With `events_also_key_separator`, mqlcal finds each piece's lead, and the
+/// feature-table SQL does alike on SQLite, DuckDB and PostgreSQL (plain and grouped) and
+/// Spark SQL:
+/// blank pieces and spaces around them, a lead listing its own id, a piece two leads
+/// hold (neither's) and a piece that is another lead's id (that lead's).
+#[test]
+fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = warehouse_sample(d);
+    let plain = mqlcal_features(d, &config);
+    let as_of = latest_date(d);
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    // Every fifth lead was merged from two older records; its events name them in turn.
+    let mut merged: Vec<String> = leads.iter().step_by(5).map(|row| row[0].clone()).collect();
+    merged.sort();
+    let (a, b, c, own) = (merged[0].clone(), merged[1].clone(), merged[2].clone(), merged[3].clone());
+    let lost = plain.1.iter().find(|r| r[3] == "lost" && !merged.contains(&r[0])).map(|r| r[0].clone()).unwrap();
+    let old = |id: &str, k: usize| format!("{k}0{}", &id[1..]);
+    header.push("hs_merged_object_ids".into());
+    for row in &mut leads {
+        let id = row[0].clone();
+        let cell = match merged.binary_search(&id) {
+            Err(_) => String::new(),
+            // a also lists one of b's old ids: events naming it are neither's.
+            Ok(_) if id == a => format!("{};{}; {}", old(&a, 1), old(&a, 2), old(&b, 1)),
+            // c lists a lost lead's id: events naming it stay that lead's.
+            Ok(_) if id == c => format!("{} ;{};;{};", old(&c, 1), lost, old(&c, 2)),
+            Ok(_) if id == own => format!("{};{};{}", own, old(&own, 1), old(&own, 2)),
+            Ok(_) => format!("{};{}", old(&id, 1), old(&id, 2)),
+        };
+        row.push(cell);
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let events = std::fs::read_to_string(events_csv()).unwrap();
+    let filed = d.join("merged_events.csv");
+    std::fs::write(&filed, map_rows(&events, |i, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        if merged.binary_search(&id.to_string()).is_ok() {
+            format!("{},{rest}", old(id, 1 + i % 2))
+        } else {
+            line.to_string()
+        }
+    }))
+    .unwrap();
+    let text = config_reading_events(&config, &filed)
+        .replacen("[columns]\n", "[columns]\nevents_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"\n", 1);
+    let split = write(d, "merged.toml", &text);
+    let ours = mqlcal_features(d, &split);
+    let first = first_feature(&plain);
+    let differ: Vec<String> = plain.1.iter().zip(&ours.1).filter(|(p, o)| p != o).map(|(_, o)| o[0].clone()).collect();
+    assert_eq!(differ, [b.clone()], "only b lost events (those naming the old id a holds too)");
+    // Without the separator no cell is an id: every merged lead loses its events.
+    let whole = write(d, "whole.toml", text.replacen("events_also_key_separator = \";\"\n", "", 1));
+    let unsplit = mqlcal_features(d, &whole);
+    let lost_all = plain.1.iter().zip(&unsplit.1).filter(|(p, o)| p[first..] != o[first..]).count();
+    assert!(lost_all > merged.len() / 2, "{lost_all} of {}", merged.len());
+    engines_give_the_table(d, &split, &filed, &ours, as_of);
+    // Spark splits with `explode` where the others recurse.
+    export_features(d, &split, "spark", false, "features.spark.sql");
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/interop/run_spark.py"))
+        .args(["leads.csv", "merged_events.csv", "features.spark.sql", "features.spark.csv"])
+        .current_dir(d)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
+    let wrong = feature_mismatches(&ours, &read_csv(&d.join("features.spark.csv")), first);
+    assert!(wrong.is_empty(), "spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    // With [exclude] leaving b out (the old id is a's alone then) and ids folded.
+    let folded = write(d, "folded.toml", format!("{}\n[exclude]\nlead_id = {b:?}\n", text.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1)));
+    let ours = mqlcal_features(d, &folded);
+    let a_row = |table: &(Vec<String>, Vec<Vec<String>>)| table.1.iter().find(|r| r[0] == a).cloned().unwrap();
+    assert_ne!(a_row(&ours)[first..], a_row(&plain)[first..], "b's old id is a's once b is left out: its events count for a");
+    engines_give_the_table(d, &folded, &filed, &ours, as_of);
+}
+
 /// Events named by e-mail address (`events_key`, blank for a tenth of the leads) and won
 /// leads' by their contact (`events_also_key`): a lead with no address has no events, by
 /// its contact either, in mqlcal and in the feature-table SQL alike.
@@ -836,7 +915,7 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
 /// BigQuery and Snowflake cannot run here: their output (scoring query, feature
 /// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run
 /// dates, signals filtered by the events' detail, events also found by other leads
-/// columns) is parsed by sqlglot for the
+/// columns, several in a cell) is parsed by sqlglot for the
 /// dialect, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
@@ -890,6 +969,8 @@ fn bigquery_snowflake_and_spark_output_parses() {
     write(dir.path(), "marketo.toml", marketo_config(&text));
     // Events also found by another leads column (a converted lead's contact), with [exclude].
     write(dir.path(), "also.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n", text.replacen("[columns]\n", "[columns]\nevents_also_key = [\"email_domain_type\", \"country\"]\n", 1)));
+    // Several such ids in one cell (HubSpot's merged contacts).
+    write(dir.path(), "merged.toml", text.replacen("[columns]\n", "[columns]\nevents_also_key = \"email_domain_type\"\nevents_also_key_separator = \";\"\n", 1));
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
@@ -899,7 +980,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
             assert_eq!(code, 0, "{err}");
             files.push(file);
         }
-        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true), ("marketo.toml", false), ("marketo.toml", true), ("also.toml", false), ("also.toml", true)] {
+        for (toml, grouped) in [("mqlcal.toml", false), ("mqlcal.toml", true), ("day_first.toml", true), ("zoned.toml", false), ("zoned.toml", true), ("berlin.toml", false), ("berlin.toml", true), ("unix.toml", false), ("unix.toml", true), ("serial.toml", false), ("serial.toml", true), ("named.toml", false), ("named.toml", true), ("as_of.toml", false), ("as_of.toml", true), ("marketo.toml", false), ("marketo.toml", true), ("also.toml", false), ("also.toml", true), ("merged.toml", false), ("merged.toml", true)] {
             let file = format!("{}.{}.{dialect}.sql", toml.trim_end_matches(".toml"), if grouped { "grouped" } else { "plain" });
             export_features(dir.path(), &dir.path().join(toml), dialect, grouped, &file);
             files.push(file);

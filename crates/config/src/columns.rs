@@ -18,6 +18,8 @@ pub struct RawColumns {
     pub events_key: Option<String>,
     /// Other leads columns the events may name a lead by (the contact it converted into).
     pub events_also_key: Option<crate::signals::OneOrMany>,
+    /// What separates several values in one `events_also_key` cell (HubSpot's merged ids).
+    pub events_also_key_separator: Option<String>,
     #[serde(default)]
     pub segments: Vec<String>,
 }
@@ -71,6 +73,25 @@ pub(crate) fn check_events_also_key(columns: &RawColumns, key: &str, dates: &[&s
         }
     }
     Ok(also)
+}
+
+/// `[columns] events_also_key_separator`: what separates several ids in one cell of the
+/// `events_also_key` columns (HubSpot keeps the ids of the contacts merged into one in
+/// `hs_merged_object_ids`, `"101;102"`). Punctuation only: each piece is trimmed, and ids
+/// are folded as `id_case` says before they are split. None when unset.
+pub(crate) fn check_events_also_key_separator(columns: &RawColumns, also: &[String]) -> Result<Option<String>, String> {
+    let Some(separator) = &columns.events_also_key_separator else {
+        return Ok(None);
+    };
+    if also.is_empty() {
+        return Err("[columns] events_also_key_separator needs [columns] events_also_key: it says what separates several ids in one cell of those columns".into());
+    }
+    if separator.is_empty() || separator.chars().any(|c| c.is_alphanumeric() || c.is_whitespace()) {
+        return Err(format!(
+            "[columns] events_also_key_separator = {separator:?}: expected the punctuation between the ids of one cell, such as \";\" or \",\" (no letter, digit or white space)"
+        ));
+    }
+    Ok(Some(separator.clone()))
 }
 
 /// The id column (required) and the leads' date format.

@@ -444,6 +444,9 @@ pub struct Config {
     /// lead by (the contact it converted into); for reading history only, never recorded in
     /// the model file: a lead being scored has not moved yet. Empty when unset.
     pub events_also_key: Vec<String>,
+    /// `[columns] events_also_key_separator`: what separates several values in one cell
+    /// of those columns (None: a cell is one value).
+    pub events_also_key_separator: Option<String>,
     pub created_at_column: Option<String>,
     pub date_format: DateFormat,
     /// `[columns] decided_at`: decided leads' windows end at their decision.
@@ -697,6 +700,16 @@ impl Config {
 }
 
 /// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
+/// The ids one cell of an `events_also_key` column holds: the cell, or with
+/// `events_also_key_separator` its pieces, each trimmed; blanks are none.
+pub fn also_key_values<'c>(cell: &'c str, separator: Option<&'c str>) -> impl Iterator<Item = &'c str> {
+    let (whole, pieces) = match separator {
+        Some(separator) => (None, Some(cell.split(separator).map(str::trim))),
+        None => (Some(cell), None),
+    };
+    whole.into_iter().chain(pieces.into_iter().flatten()).filter(|value| !value.is_empty())
+}
+
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()

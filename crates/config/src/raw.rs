@@ -121,6 +121,7 @@ impl RawConfig {
         crate::columns::check_decisions_are_read(decided_at.as_ref(), &layout, &outcome)?;
         let dates: Vec<&str> = self.columns.created_at.iter().map(String::as_str).chain(decided_at.as_ref().map(|d| d.column.as_str())).collect();
         let events_also_key = crate::columns::check_events_also_key(&self.columns, events_key.as_deref().unwrap_or(&id_column), &dates, events.is_some())?;
+        let events_also_key_separator = crate::columns::check_events_also_key_separator(&self.columns, &events_also_key)?;
         let exclude = crate::exclude::check_exclude(self.exclude, &outcome, &layout, &csv.missing, &dates, feature_table.is_some())?;
         let period = crate::columns::check_period(&self.cohorts)?;
         let signals = crate::signals::check_signals(self.signals, events.is_some())?;
@@ -149,6 +150,7 @@ impl RawConfig {
             id_column,
             events_key,
             events_also_key,
+            events_also_key_separator,
             created_at_column: self.columns.created_at,
             date_format: leads_date_format,
             decided_at,

@@ -131,6 +131,16 @@ fn other_event_keys_are_columns_apart_from_the_key_and_stay_out_of_the_model() {
     assert_eq!(also("events_also_key = [\"ConvertedContactId\", \"MergedInto\"]").unwrap().events_also_key, ["ConvertedContactId", "MergedInto"]);
     let keyed = also("events_key = \"email\"\nevents_also_key = \"email\"").unwrap_err().to_string();
     assert!(keyed.contains("the column the events already name leads by ([columns] events_key)"), "{keyed}");
+    // HubSpot's merged ids, several in a cell.
+    let merged = also("events_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"").unwrap();
+    assert_eq!((merged.events_also_key_separator.as_deref(), merged.events_also_key.as_slice()), (Some(";"), &["hs_merged_object_ids".to_string()][..]));
+    assert_eq!(one.events_also_key_separator, None);
+    let alone = also("events_also_key_separator = \";\"").unwrap_err().to_string();
+    assert!(alone.contains("events_also_key_separator needs [columns] events_also_key"), "{alone}");
+    for bad in ["", " ", "x", "0", "; "] {
+        let said = also(&format!("events_also_key = \"merged\"\nevents_also_key_separator = {bad:?}")).unwrap_err().to_string();
+        assert!(said.contains("expected the punctuation between the ids of one cell"), "{bad:?}: {said}");
+    }
 }
 
 #[test]

@@ -304,38 +304,41 @@ pub(crate) struct AlsoKeysBuilt {
 }
 
 impl AlsoKeys {
-    /// The other ids of `columns` (each a column's value per lead, blank ""), matched as
-    /// `id_case` says; a value that is some lead's own id in `index` is left to that lead,
-    /// and a lead whose own key is blank (no `events_key` value) has no events, as the SQL
-    /// reads it. None when there are more values than 32 bits can number.
-    pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], id_case: IdCase) -> Option<(AlsoKeys, AlsoKeysBuilt)> {
+    /// The other ids of `columns` (each a column's cell per lead, blank "", several ids
+    /// between `separator`s), matched as `id_case` says; a value that is some lead's own id
+    /// in `index` is left to that lead, and a lead whose own key is blank (no `events_key`
+    /// value) has no events, as the SQL reads it. None when there are more values than 32
+    /// bits can number.
+    pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], separator: Option<&str>, id_case: IdCase) -> Option<(AlsoKeys, AlsoKeysBuilt)> {
         let mut built = AlsoKeysBuilt::default();
         let mut first: PlHashMap<String, u32> = PlHashMap::default();
         let (mut values, mut leads): (Vec<String>, Vec<u32>) = (Vec::new(), Vec::new());
         for column in columns {
-            for (row, value) in column.iter().enumerate().filter(|(row, v)| !v.is_empty() && !index.ids[*row].is_empty()) {
-                match index.find(value) {
-                    Some(own) if own == row => continue,
-                    Some(_) => {
-                        built.shadowed += 1;
-                        built.shadowed_example.get_or_insert((value.clone(), row));
-                        continue;
+            for (row, cell) in column.iter().enumerate().filter(|(row, _)| !index.ids[*row].is_empty()) {
+                for value in mqlcal_config::also_key_values(cell, separator) {
+                    match index.find(value) {
+                        Some(own) if own == row => continue,
+                        Some(_) => {
+                            built.shadowed += 1;
+                            built.shadowed_example.get_or_insert((value.to_string(), row));
+                            continue;
+                        }
+                        None => {}
                     }
-                    None => {}
-                }
-                let key = id_case.key(value);
-                match first.get(key.as_ref()) {
-                    None => {
-                        first.insert(key.into_owned(), u32::try_from(values.len()).ok()?);
-                        values.push(value.clone());
-                        leads.push(row as u32);
-                    }
-                    Some(&at) => {
-                        let lead = &mut leads[at as usize];
-                        if *lead != SHARED && *lead as usize != row {
-                            built.shared += 1;
-                            built.shared_example.get_or_insert((value.clone(), *lead as usize, row));
-                            *lead = SHARED;
+                    let key = id_case.key(value);
+                    match first.get(key.as_ref()) {
+                        None => {
+                            first.insert(key.into_owned(), u32::try_from(values.len()).ok()?);
+                            values.push(value.to_string());
+                            leads.push(row as u32);
+                        }
+                        Some(&at) => {
+                            let lead = &mut leads[at as usize];
+                            if *lead != SHARED && *lead as usize != row {
+                                built.shared += 1;
+                                built.shared_example.get_or_insert((value.to_string(), *lead as usize, row));
+                                *lead = SHARED;
+                            }
                         }
                     }
                 }
@@ -1702,7 +1705,7 @@ mod tests {
         let contacts: Vec<String> = ["003000000000001", "", "003000000000009", "003000000000009"].map(String::from).to_vec();
         let merged: Vec<String> = ["", "00Q000000000001", "", "m-4"].map(String::from).to_vec();
         let index = LeadIndex::new(&ids, IdCase::Ignore).unwrap();
-        let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], IdCase::Ignore).unwrap();
+        let (also, built) = AlsoKeys::new(&index, &[&contacts, &merged], None, IdCase::Ignore).unwrap();
         assert_eq!((built.shared, built.shadowed), (1, 1), "{built:?}");
         assert_eq!(built.shared_example, Some(("003000000000009".to_string(), 2, 3)));
         assert_eq!(built.shadowed_example, Some(("00Q000000000001".to_string(), 1)));
@@ -1718,7 +1721,7 @@ mod tests {
         let keys: Vec<String> = ["a@x.com", ""].map(String::from).to_vec();
         let contacts: Vec<String> = ["c1", "c2"].map(String::from).to_vec();
         let keyed = LeadIndex::new(&keys, IdCase::Exact).unwrap();
-        let (also, _) = AlsoKeys::new(&keyed, &[&contacts], IdCase::Exact).unwrap();
+        let (also, _) = AlsoKeys::new(&keyed, &[&contacts], None, IdCase::Exact).unwrap();
         let keyed = keyed.with_also(also);
         assert_eq!((keyed.find_either_form("c1"), keyed.find_either_form("c2")), (Some((0, FoundBy::AlsoKey)), None));
         assert!(index.shared_also_key("003000000000009") && !index.shared_also_key("003000000000001") && !index.shared_also_key("x"));

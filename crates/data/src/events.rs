@@ -569,7 +569,7 @@ pub fn aggregate(
         true => lead_index,
         false => {
             let values: Vec<&[String]> = leads.also.iter().map(|(_, values)| *values).collect();
-            let (also, built) = AlsoKeys::new(&lead_index, &values, config.id_case).ok_or_else(|| IdRows::too_many(values.iter().map(|v| v.len()).sum(), path))?;
+            let (also, built) = AlsoKeys::new(&lead_index, &values, config.events_also_key_separator.as_deref(), config.id_case).ok_or_else(|| IdRows::too_many(values.iter().map(|v| v.len()).sum(), path))?;
             notes.warnings.extend(also_keys_built(leads, &built));
             lead_index.with_also(also)
         }

@@ -146,10 +146,13 @@ impl LeadRows {
     /// `id_case` matches them): their events are told apart from those of unknown leads.
     pub(crate) fn excluded_keys(&self, config: &Config) -> PlHashSet<String> {
         let LeadKeys { ids, also, .. } = self.lead_keys(config);
-        std::iter::once(ids)
-            .chain(also.iter().map(|(_, values)| *values))
-            .flat_map(|column| column.iter().enumerate().filter(|(row, _)| is_excluded(&self.excluded, *row)).map(|(_, key)| key.as_str()))
-            .filter(|key| !key.is_empty())
+        let separator = config.events_also_key_separator.as_deref();
+        let excluded_rows = (0..ids.len()).filter(|&row| is_excluded(&self.excluded, row));
+        excluded_rows
+            .flat_map(|row| {
+                let own = Some(ids[row].as_str()).filter(|key| !key.is_empty());
+                own.into_iter().chain(also.iter().flat_map(move |(_, values)| mqlcal_config::also_key_values(&values[row], separator)))
+            })
             .map(|key| config.id_case.key(key).into_owned())
             .collect()
     }

@@ -381,7 +381,7 @@ impl Dialect {
     }
 
     /// The characters of `text` from place `from` (1-based), `length` of them or to the end.
-    fn substr(self, text: &str, from: &str, length: Option<&str>) -> String {
+    pub(crate) fn substr(self, text: &str, from: &str, length: Option<&str>) -> String {
         match (self, length) {
             (Dialect::Ansi, Some(n)) => format!("SUBSTRING({text} FROM {from} FOR {n})"),
             (Dialect::Ansi, None) => format!("SUBSTRING({text} FROM {from})"),
@@ -391,7 +391,7 @@ impl Dialect {
     }
 
     /// The place (1-based) of the first `needle` in `text`, 0 when absent.
-    fn position(self, needle: &str, text: &str) -> String {
+    pub(crate) fn position(self, needle: &str, text: &str) -> String {
         match self {
             Dialect::Sqlite | Dialect::Duckdb | Dialect::Spark => format!("INSTR({text}, {needle})"),
             Dialect::Postgres | Dialect::Bigquery => format!("STRPOS({text}, {needle})"),
@@ -623,6 +623,8 @@ pub(crate) struct Query<'a> {
     clock: Option<Clock<'a>>,
     /// Whether `zone_offsets` is in the query already (the leads' and the events' CTEs both read it).
     zone_offsets_written: std::cell::Cell<bool>,
+    /// Whether a CTE refers to itself (the query then opens `WITH RECURSIVE`).
+    pub(crate) recursive: bool,
     /// The missing-value texts as a list of string literals.
     missing: String,
     /// Each feature column's name and recipe, in order (`f{j}` is the j-th).
@@ -671,7 +673,7 @@ impl<'a> Query<'a> {
             }
             _ => Cow::Borrowed(inputs),
         };
-        Query { d, inputs, clock, zone_offsets_written: std::cell::Cell::new(false), missing, recipes, columns, event_signals }
+        Query { d, inputs, clock, zone_offsets_written: std::cell::Cell::new(false), recursive: false, missing, recipes, columns, event_signals }
     }
 
     /// Whether a column written as `layout` is moved onto the time zone's clock.
@@ -775,7 +777,7 @@ impl<'a> Query<'a> {
         if let Some(key) = self.inputs.events_key_column.as_deref().filter(|key| !read.contains(key)) {
             read.push(key);
         }
-        let _ = writeln!(sql, "WITH {}", self.text_cte("leads_text", leads_table, &read));
+        let _ = writeln!(sql, "WITH {}{}", if self.recursive { "RECURSIVE " } else { "" }, self.text_cte("leads_text", leads_table, &read));
         let created = self.clock.as_ref().and_then(|c| self.inputs.created_at_column.as_deref().zip(c.created.as_ref()));
         let created = created.map(|(column, layout)| Instants { column, layout, read_when: None });
         let instants: Vec<Instants<'_>> = created.into_iter().chain(more_instants.iter().cloned()).collect();

@@ -57,6 +57,9 @@ pub struct FeatureTableSpec<'a> {
     /// `[columns] events_also_key`: leads columns whose values the events may also name a
     /// lead by (as mqlcal: tried for an id no lead's key is; one two leads hold finds neither).
     pub also_keys: &'a [String],
+    /// `[columns] events_also_key_separator`: what separates several values in one of
+    /// their cells (None: a cell is one value).
+    pub also_key_separator: Option<&'a str>,
 }
 
 /// The leads table's decision-date column and how it writes dates (None: ISO).
@@ -79,7 +82,9 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         missing.push(String::new());
     }
     let recipes: Vec<(&str, &Recipe)> = spec.features.iter().map(|(name, recipe)| (name.as_str(), recipe)).collect();
-    let query = Query::new(d, inputs, &missing, recipes);
+    let mut query = Query::new(d, inputs, &missing, recipes);
+    // Spark splits a cell into rows with `explode`; the others recurse (SQLite has no split).
+    query.recursive = spec.also_key_separator.is_some() && d != Dialect::Spark;
 
     let mut sql = String::new();
     header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat());
@@ -186,6 +191,9 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
     }
     if !spec.also_keys.is_empty() {
         let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");
+        if let Some(separator) = spec.also_key_separator {
+            let _ = writeln!(sql, "-- A cell of those columns holds several such ids between {separator:?}s ([columns] events_also_key_separator).");
+        }
     }
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
@@ -257,7 +265,13 @@ fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Quer
     let key = if query.joins_by_key() { "lead_key" } else { "lead_id" };
     let kept = kept_leads(spec, "", "AND");
     let held: Vec<String> = (0..spec.also_keys.len())
-        .map(|k| format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL{kept}"))
+        .map(|k| match spec.also_key_separator {
+            None => format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL{kept}"),
+            Some(separator) => {
+                also_split(sql, query.d, k, separator, key, &kept);
+                format!("SELECT also_key, lead_key FROM also_split{k} WHERE also_key <> ''")
+            }
+        })
         .collect();
     let _ = writeln!(
         sql,
@@ -268,6 +282,34 @@ fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Quer
     let _ = writeln!(
         sql,
         ", events_clean AS (\n  SELECT COALESCE(k.lead_key, e.lead_id) AS lead_id, e.ts, e.tstamp, e.activity{detail}\n  FROM events_read e\n  LEFT JOIN also_keys k ON k.also_key = e.lead_id\n)"
+    );
+}
+
+/// `also_split{k}`: each piece of a cell of `also{k}` between `separator`s, trimmed as
+/// mqlcal trims it (`mqlcal_config::also_key_values`), with the lead's `key`; blank pieces
+/// (and, where it recurses, the first row of each lead) have `also_key` ''.
+fn also_split(sql: &mut String, d: Dialect, k: usize, separator: &str, key: &str, kept: &str) {
+    if d == Dialect::Spark {
+        // `split` takes a regular expression: a backslash makes any punctuation literal.
+        let pattern: String = separator.chars().flat_map(|c| if c.is_ascii_punctuation() { vec!['\\', c] } else { vec![c] }).collect();
+        let _ = writeln!(
+            sql,
+            ", also_split{k} AS (\n  SELECT {key} AS lead_key, {} AS also_key\n  FROM leads_clean LATERAL VIEW explode(split(also{k}, {})) pieces AS piece\n  WHERE also{k} IS NOT NULL{kept}\n)",
+            d.trim("piece"),
+            d.string(&pattern)
+        );
+        return;
+    }
+    // Each step takes the text before the first separator off `rest` (the cell with a
+    // separator after it), until nothing is left.
+    let sep = d.string(separator);
+    let at = d.position(&sep, "rest");
+    let piece = d.trim(&d.substr("rest", "1", Some(&format!("{at} - 1"))));
+    let after = d.substr("rest", &format!("{at} + {}", separator.chars().count()), None);
+    let _ = writeln!(
+        sql,
+        ", also_split{k} AS (\n  SELECT {key} AS lead_key, CAST('' AS {text}) AS also_key, also{k} || {sep} AS rest\n  FROM leads_clean\n  WHERE also{k} IS NOT NULL{kept}\n  UNION ALL\n  SELECT lead_key, {piece}, {after}\n  FROM also_split{k}\n  WHERE rest <> ''\n)",
+        text = d.text_type()
     );
 }
 
@@ -427,6 +469,7 @@ mod tests {
             maturity_window_seconds: 10 * 86_400,
             decided_at: None,
             also_keys: &[],
+            also_key_separator: None,
         };
         to_feature_sql(&spec, d, "crm.leads", "events", grouped).unwrap()
     }
