@@ -1315,6 +1315,52 @@ fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
     assert!(err.contains("Converted Contact") && err.contains("[columns] events_also_key"), "{err}");
 }
 
+/// HubSpot keeps the ids of the contacts merged into one in `hs_merged_object_ids`,
+/// several in a cell (`"101;102"`), and a tracker's events still name them. With every
+/// fourth lead merged from two records whose ids its events name in turn,
+/// `events_also_key_separator = ";"` gives the plain sample's table byte for byte and
+/// validate counts the events as counted by hand; without it, the warning names the
+/// setting.
+#[test]
+fn events_of_merged_records_count_by_events_also_key_separator() {
+    let dir = common::sample_copy();
+    let d = dir.path();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "mqlcal.toml", "-o", "plain.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let common::FiledUnderContacts { moved, moved_leads, .. } = common::merged_from_two_records(d);
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap();
+    let whole = config.replacen("[columns]\n", "[columns]\nevents_also_key = \"hs_merged_object_ids\"\n", 1);
+    std::fs::write(d.join("whole.toml"), &whole).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "whole.toml", "-o", "whole.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("{moved} events belong to no known lead"))
+            && err.contains("most of its cells hold several values between \";\"s, such as \"HS10000001; HS20000001\" (the records merged into a lead): set [columns] events_also_key_separator = \";\""),
+        "{err}"
+    );
+    let split = whole.replacen("events_also_key = \"hs_merged_object_ids\"\n", "events_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"\n", 1);
+    std::fs::write(d.join("split.toml"), &split).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "split.toml", "-o", "split.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no known lead") && !err.contains("events_also_key"), "{err}");
+    assert!(std::fs::read(d.join("split.csv")).unwrap() == std::fs::read(d.join("plain.csv")).unwrap(), "byte for byte");
+    let (code, out, err) = common::run_in(d, &["validate", "--config", "split.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("of them, found by [columns] events_also_key: {moved} events of {} leads\n", moved_leads.len())), "{out}");
+    for (setting, said) in [
+        ("events_also_key_separator = \"\"", "expected the punctuation between the ids of one cell"),
+        ("events_also_key_separator = \" \"", "(no letter, digit or white space)"),
+    ] {
+        std::fs::write(d.join("bad.toml"), whole.replacen("[columns]\n", &format!("[columns]\n{setting}\n"), 1)).unwrap();
+        let (code, _, err) = common::run_in(d, &["features", "--config", "bad.toml", "-o", "bad.csv"]);
+        assert_eq!(code, 2, "{setting}: {err}");
+        assert!(err.contains(said), "{setting}: {err}");
+    }
+    std::fs::write(d.join("alone.toml"), config.replacen("[columns]\n", "[columns]\nevents_also_key_separator = \";\"\n", 1)).unwrap();
+    let (code, _, err) = common::run_in(d, &["features", "--config", "alone.toml", "-o", "bad.csv"]);
+    assert!(code == 2 && err.contains("events_also_key_separator needs [columns] events_also_key"), "{err}");
+}
+
 /// A report of one row per deal or opportunity (Salesforce's contacts with
 /// opportunities, HubSpot's deals with their contact), so a lead with two deals is two
 /// rows: one lost, one won. `duplicates = "error"` stops with `won-if-any` named; under

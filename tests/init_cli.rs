@@ -1648,6 +1648,33 @@ fn init_drafts_the_other_key_when_converted_leads_events_are_filed_under_their_c
     assert!(!out.contains("ConvertedContactId\": on its own"), "not a leakage suspect: {out}");
 }
 
+/// HubSpot's merged contacts (`common::merged_from_two_records`: every fourth lead keeps
+/// two older records' ids in `hs_merged_object_ids`, `"HS10000001; HS20000001"`, and its
+/// events name them): init drafts that column with `events_also_key_separator = ";"`,
+/// the plain sample's draft otherwise, and validate finds every event's lead.
+#[test]
+fn init_drafts_the_other_key_and_its_separator_when_events_name_merged_records() {
+    let plain = sample_copy();
+    let (code, _, err) = run_in(plain.path(), &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = sample_copy();
+    let d = dir.path();
+    let merged = merged_from_two_records(d);
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "draft.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("events also matched by: \"hs_merged_object_ids\"") && !err.contains("WARNING"), "{err}");
+    let draft = std::fs::read_to_string(d.join("draft.toml")).unwrap();
+    let lines: Vec<&str> = draft.lines().filter(|l| l.starts_with("events_also_key")).collect();
+    assert_eq!(lines.len(), 2, "{draft}");
+    let filled = std::fs::read_to_string(d.join("leads.csv")).unwrap().lines().skip(1).filter(|l| !l.ends_with(',')).count();
+    assert!(lines[0].starts_with("events_also_key = \"hs_merged_object_ids\"   # GUESS: ") && lines[0].contains(&format!("several to a cell between \";\"s, filled for {filled} leads")), "{}", lines[0]);
+    assert_eq!(lines[1], "events_also_key_separator = \";\"");
+    let without: String = draft.lines().filter(|l| !l.starts_with("events_also_key")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(without, std::fs::read_to_string(plain.path().join("draft.toml")).unwrap());
+    let out = validated(d, "draft.toml");
+    assert!(out.contains(&format!("of them, found by [columns] events_also_key: {} events of {} leads", merged.moved, merged.moved_leads.len())) && out.contains("0 for unknown leads"), "{out}");
+}
+
 /// Events keyed by an `Email` column a tenth of the leads lack (contacts sales entered
 /// without one): it cannot be the id (blank for some), so `init` keeps the record id and
 /// drafts `[columns] events_key = "Email"` (GUESS, with the counts), which validate and

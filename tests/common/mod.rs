@@ -598,6 +598,36 @@ pub fn with_contacts(leads: &str, contact: &dyn Fn(&str) -> Option<String>) -> S
     map_rows(leads, |_, line| format!("{line},{}", contact(line.split(',').next().unwrap()).unwrap_or_default())).replacen('\n', ",ConvertedContactId\n", 1)
 }
 
+/// The sample in `dir` with every fourth lead merged from two older records, HubSpot's
+/// way: the lead keeps their ids in `hs_merged_object_ids` (`"HS10000001; HS20000001"`)
+/// and its events name them in turn. What moved, counted by hand (`won` is empty).
+pub fn merged_from_two_records(dir: &Path) -> FiledUnderContacts {
+    let leads = std::fs::read_to_string(dir.join("leads.csv")).unwrap();
+    let merged: std::collections::HashSet<String> = leads.lines().skip(1).step_by(4).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let old = |id: &str, k: usize| format!("HS{k}{}", &id[1..]);
+    let with_merged = map_rows(&leads, |_, line| {
+        let id = line.split(',').next().unwrap();
+        format!("{line},{}", if merged.contains(id) { format!("{}; {}", old(id, 1), old(id, 2)) } else { String::new() })
+    })
+    .replacen('\n', ",hs_merged_object_ids\n", 1);
+    std::fs::write(dir.join("leads.csv"), with_merged).unwrap();
+    let events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
+    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
+    for line in events.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        if merged.contains(id) {
+            moved += 1;
+            moved_leads.insert(id.to_string());
+        }
+    }
+    let rekeyed = map_rows(&events, |i, line| {
+        let (id, rest) = line.split_once(',').unwrap();
+        if merged.contains(id) { format!("{},{rest}", old(id, 1 + i % 2)) } else { line.to_string() }
+    });
+    std::fs::write(dir.join("events.csv"), rekeyed).unwrap();
+    FiledUnderContacts { won: Default::default(), moved, moved_leads }
+}
+
 pub fn filed_under_contacts(dir: &Path) -> FiledUnderContacts {
     let leads = std::fs::read_to_string(dir.join("leads.csv")).unwrap();
     let won: std::collections::HashSet<String> = leads.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("won")).map(|l| l.split(',').next().unwrap().to_string()).collect();

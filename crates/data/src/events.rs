@@ -756,7 +756,7 @@ pub fn aggregate(
     stats.decisions = decisions.map(|(_, tally)| tally);
     stats.by_other_id_form = other_form.count;
     stats.also_key_leads = also_key_leads.iter().filter(|&&a| a).count();
-    notes.warnings.extend(also_key_note(path, leads, &stats));
+    notes.warnings.extend(also_key_note(path, leads, config.events_also_key_separator.is_some(), &stats));
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {
         notes.warnings.push(format!("{}: {note}", path.display()));
     }
@@ -969,9 +969,10 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
 }
 
 /// A warning when the events found by `[columns] events_also_key` need a look: none was
-/// (the wrong column?), or some name a value two leads hold (counted for neither). Found
-/// as configured, they are no warning: `validate` counts them beside the unknown ones.
-fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStats) -> Option<String> {
+/// (the wrong column? cells of several ids and no `separated`?), or some name a value two
+/// leads hold (counted for neither). Found as configured, they are no warning: `validate`
+/// counts them beside the unknown ones.
+fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, separated: bool, stats: &EventStats) -> Option<String> {
     if leads.also.is_empty() {
         return None;
     }
@@ -981,12 +982,29 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, stats: &EventStat
         n => format!("; {n} events name a value two leads hold, and count for neither"),
     };
     Some(match (stats.by_also_key, stats.shared_also_key) {
-        (0, _) => format!(
-            "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
-            path.display()
-        ),
+        (0, _) => match (separated, several_in_a_cell(leads)) {
+            (false, Some((separator, example))) => format!(
+                "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: most of its cells hold several values between {separator:?}s, such as {example:?} (the records merged into a lead): set [columns] events_also_key_separator = {separator:?}",
+                path.display()
+            ),
+            _ => format!(
+                "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
+                path.display()
+            ),
+        },
         (_, 0) => return None,
         (n, _) => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
+    })
+}
+
+/// The punctuation most filled cells of the `events_also_key` columns hold, when more
+/// than half do (`"101;102"`: ids of records merged into a lead), with such a cell.
+fn several_in_a_cell(leads: &LeadKeys<'_>) -> Option<(&'static str, String)> {
+    let filled = || leads.also.iter().flat_map(|(_, values)| values.iter()).filter(|v| !v.is_empty());
+    let total = filled().count();
+    [";", ",", "|"].into_iter().find_map(|separator| {
+        let holding = filled().filter(|v| v.contains(separator)).count();
+        (2 * holding > total).then(|| (separator, filled().find(|v| v.contains(separator)).cloned().unwrap_or_default()))
     })
 }
 

@@ -211,7 +211,7 @@ struct LeadsLook {
     events_key: Option<(String, String)>,
     /// `[columns] events_also_key` and why: a column of other ids the events name some
     /// leads by (the contact a converted lead became). Never a signal.
-    also_key: Option<(String, String)>,
+    also_key: Option<AlsoKeyDraft>,
     segment: Option<String>,
     won_values: Vec<String>,
     lost_values: Vec<String>,
@@ -239,7 +239,7 @@ impl LeadsLook {
             .flatten()
             .map(String::as_str)
             .chain(self.events_key.as_ref().map(|(c, _)| c.as_str()))
-            .chain(self.also_key.as_ref().map(|(c, _)| c.as_str()))
+            .chain(self.also_key.as_ref().map(|a| a.column.as_str()))
             .chain(self.decided.as_ref().map(|(c, _)| c.as_str()))
             .collect()
     }
@@ -575,7 +575,7 @@ struct EventsLook {
     /// some leads lack) the events name leads by, the id staying.
     events_key: Option<(String, String)>,
     /// `[columns] events_also_key` to draft, with why.
-    also_key: Option<(String, String)>,
+    also_key: Option<AlsoKeyDraft>,
     /// The column saying what each event was about (`[events] detail`), with, per activity,
     /// its most frequent details (at most [`DETAIL_EXAMPLES`], most first) and how many
     /// different ones it has.
@@ -753,7 +753,7 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     let key = events_key.as_ref().or(key_instead.as_ref()).map(|(column, _)| column.as_str()).or(look.id.as_deref());
     let id_case = if ignore_case.is_some() { IdCase::Ignore } else { IdCase::Exact };
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
-    let also = also_key.as_ref().map(|(column, _)| column.as_str());
+    let also = also_key.as_ref().map(|a| (a.column.as_str(), a.separator));
     let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, also, id_case), window));
     let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
     // Dates alone beside creation times: the creation day's events read as before creation.
@@ -808,8 +808,20 @@ struct EventsKey {
     ignore_case: Option<String>,
     /// Most ids match the id, and of those that do not, many are the values of a column
     /// filled for some leads (`ConvertedContactId`): `[columns] events_also_key`, with why.
-    also_key: Option<(String, String)>,
+    also_key: Option<AlsoKeyDraft>,
 }
+
+/// `[columns] events_also_key` as init drafts it: the column, why, and what separates
+/// several ids in one of its cells (`events_also_key_separator`), if anything.
+#[derive(Debug, Clone)]
+struct AlsoKeyDraft {
+    column: String,
+    why: String,
+    separator: Option<&'static str>,
+}
+
+/// What may separate several ids in one cell (HubSpot's merged ids: `"101;102"`).
+const ID_SEPARATORS: [&str; 3] = [";", ",", "|"];
 
 /// Event lead ids no lead's id matches, of [`KEY_SAMPLE`], that must be a column's values
 /// before init drafts it as `[columns] events_also_key`; and the share of them.
@@ -830,14 +842,17 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     }
     // The ids of `among` a column holds; for the guessed id, also by another form, as
     // ingest matches them (`123` for `0000123`, `1.0` for `1`); ignoring case, by their keys.
-    let held = |column: &str, other_forms: bool, id_case: IdCase, among: &[&'_ str]| -> Vec<bool> {
+    // With `separator`, a cell's ids are its pieces, as ingest reads an also key's cells.
+    let held_split = |column: &str, other_forms: bool, id_case: IdCase, among: &[&'_ str], separator: Option<&str>| -> Vec<bool> {
         let Ok(cells) = cells::text(&look.table, column) else { return vec![false; among.len()] };
-        let values: std::collections::HashSet<std::borrow::Cow<str>> = cells.iter().filter_map(|c| clean(c, missing)).map(|v| id_case.key(v)).collect();
+        let values: std::collections::HashSet<std::borrow::Cow<str>> =
+            cells.iter().filter_map(|c| clean(c, missing)).flat_map(|v| mqlcal_config::also_key_values(v, separator)).map(|v| id_case.key(v)).collect();
         let width = other_forms.then(|| id_forms::padded_width(values.iter().map(|v| v.as_ref()))).flatten();
         // Another form counts only when it names one lead, as in ingest.
         let found = |id: &str| values.contains(&id_case.key(id)) || other_forms && id_forms::one_match(id, width, |form| values.get(form).map(|v| v.as_ref())).is_some();
         among.iter().map(|id| found(id)).collect()
     };
+    let held = |column: &str, other_forms: bool, id_case: IdCase, among: &[&'_ str]| held_split(column, other_forms, id_case, among, None);
     let matched = |column: &str, other_forms: bool, id_case: IdCase| held(column, other_forms, id_case, &sample).into_iter().filter(|&h| h).count();
     let most = |n: usize| n as f64 >= 0.9 * sample.len() as f64;
     // The sample's ids the guessed id holds, in any form ingest matches.
@@ -851,19 +866,36 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
             return EventsKey::default();
         }
         let filled_for_some = |p: &&ColumnProfile| p.name != id && p.blanks > 0 && p.blanks < p.rows;
+        // A cell as one id, or split at a separator more than half its filled cells hold.
+        let separators = |p: &ColumnProfile| -> Vec<Option<&'static str>> {
+            let cells = cells::text(&look.table, &p.name).ok();
+            let filled: Vec<&str> = cells.iter().flat_map(|c| c.iter().filter_map(|c| clean(c, missing))).collect();
+            std::iter::once(None).chain(ID_SEPARATORS.into_iter().filter(|s| 2 * filled.iter().filter(|v| v.contains(s)).count() > filled.len()).map(Some)).collect()
+        };
         let also_key = look
             .profiles
             .iter()
             .filter(filled_for_some)
-            .map(|p| (p, held(&p.name, true, IdCase::Exact, &unmatched).into_iter().filter(|&h| h).count()))
-            .max_by_key(|&(_, n)| n)
-            .filter(|&(_, n)| n >= ALSO_KEY_MIN && n as f64 >= ALSO_KEY_SHARE * unmatched.len() as f64)
-            .map(|(p, n)| {
-                (p.name.clone(), format!(
-                    "{n} of the {} event lead ids checked that no lead's id matches are its values, filled for {} leads: the contacts converted leads became, under which their activities were filed? Their events count for those leads",
-                    unmatched.len(),
-                    p.rows - p.blanks
-                ))
+            .flat_map(|p| separators(p).into_iter().map(move |separator| (p, separator)))
+            .map(|(p, separator)| (p, separator, held_split(&p.name, true, IdCase::Exact, &unmatched, separator).into_iter().filter(|&h| h).count()))
+            // The most ids found; on a tie, a cell as one id.
+            .max_by_key(|&(_, separator, n)| (n, separator.is_none()))
+            .filter(|&(_, _, n)| n >= ALSO_KEY_MIN && n as f64 >= ALSO_KEY_SHARE * unmatched.len() as f64)
+            .map(|(p, separator, n)| AlsoKeyDraft {
+                column: p.name.clone(),
+                why: match separator {
+                    None => format!(
+                        "{n} of the {} event lead ids checked that no lead's id matches are its values, filled for {} leads: the contacts converted leads became, under which their activities were filed? Their events count for those leads",
+                        unmatched.len(),
+                        p.rows - p.blanks
+                    ),
+                    Some(separator) => format!(
+                        "{n} of the {} event lead ids checked that no lead's id matches are among its values, several to a cell between {separator:?}s, filled for {} leads: the ids of records merged into those leads? Their events count for those leads",
+                        unmatched.len(),
+                        p.rows - p.blanks
+                    ),
+                },
+                separator,
             });
         return EventsKey { also_key, ..EventsKey::default() };
     }
@@ -918,7 +950,7 @@ fn decided_leads_with(
     activity: &cells::TextColumn,
     csv: &CsvOptions,
     look: &LeadsLook,
-    (key, also, id_case): (&str, Option<&str>, IdCase),
+    (key, also, id_case): (&str, Option<(&str, Option<&str>)>, IdCase),
     window: mqlcal_config::EventWindow,
 ) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>)> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
@@ -933,7 +965,10 @@ fn decided_leads_with(
     let event_leads = cells::text(ev, lead_id).ok()?;
     let lead_ids = cells::text(&look.table, key).ok()?;
     let padded_width = std::cell::OnceCell::new();
-    let also = also.and_then(|column| cells::text(&look.table, column).ok());
+    let (also, separator) = match also {
+        Some((column, separator)) => (cells::text(&look.table, column).ok(), separator),
+        None => (None, None),
+    };
     let row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
         lead_ids.iter().enumerate().filter_map(|(row, id)| Some((id_case.key(clean(id, &csv.missing)?), row))).collect();
     // `[columns] events_also_key`'s values find their leads too, as in ingest: after the
@@ -942,7 +977,8 @@ fn decided_leads_with(
     let mut also_rows: std::collections::HashMap<std::borrow::Cow<str>, Option<usize>> = std::collections::HashMap::new();
     if let Some(also) = &also {
         let keyed: Vec<bool> = lead_ids.iter().map(|id| clean(id, &csv.missing).is_some()).collect();
-        for (row, value) in also.iter().enumerate().filter(|(row, _)| keyed[*row]).filter_map(|(row, v)| Some((row, id_case.key(clean(v, &csv.missing)?)))) {
+        let values = also.iter().enumerate().filter(|(row, _)| keyed[*row]).filter_map(|(row, v)| Some((row, clean(v, &csv.missing)?)));
+        for (row, value) in values.flat_map(|(row, cell)| mqlcal_config::also_key_values(cell, separator).map(move |v| (row, id_case.key(v)))) {
             if !row_of.contains_key(&value) {
                 also_rows.entry(value).and_modify(|lead| *lead = lead.filter(|&first| first == row)).or_insert(Some(row));
             }
@@ -1128,9 +1164,12 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
                 guesses.push(format!("events matched by: {column:?}"));
                 let _ = writeln!(t, "events_key = {}   # GUESS: {why}", toml_str(column));
             }
-            if let Some((column, why)) = &look.also_key {
+            if let Some(AlsoKeyDraft { column, why, separator }) = &look.also_key {
                 guesses.push(format!("events also matched by: {column:?}"));
                 let _ = writeln!(t, "events_also_key = {}   # GUESS: {why}", toml_str(column));
+                if let Some(separator) = separator {
+                    let _ = writeln!(t, "events_also_key_separator = {}", toml_str(separator));
+                }
             }
         }
         None => match guess::rounded_id_column(&look.profiles) {
