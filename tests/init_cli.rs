@@ -1673,6 +1673,13 @@ fn init_drafts_the_other_key_and_its_separator_when_events_name_merged_records()
     assert_eq!(without, std::fs::read_to_string(plain.path().join("draft.toml")).unwrap());
     let out = validated(d, "draft.toml");
     assert!(out.contains(&format!("of them, found by [columns] events_also_key: {} events of {} leads", merged.moved, merged.moved_leads.len())) && out.contains("0 for unknown leads"), "{out}");
+    // Most leads merged from one record, a few from two: the separator is drafted still.
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    std::fs::write(d.join("leads.csv"), map_rows(&leads, |k, line| if k % 16 == 1 { line.to_string() } else { line.split(';').next().unwrap().to_string() })).unwrap();
+    let (code, _, err) = run_in(d, &["init", "--leads", "leads.csv", "--events", "events.csv", "-o", "few.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let few = std::fs::read_to_string(d.join("few.toml")).unwrap();
+    assert!(few.contains("events_also_key = \"hs_merged_object_ids\"") && few.contains("\nevents_also_key_separator = \";\"\n"), "{few}");
 }
 
 /// Events keyed by an `Email` column a tenth of the leads lack (contacts sales entered

@@ -810,7 +810,7 @@ fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
     merged.sort();
     let (a, b, c, own) = (merged[0].clone(), merged[1].clone(), merged[2].clone(), merged[3].clone());
     let lost = plain.1.iter().find(|r| r[3] == "lost" && !merged.contains(&r[0])).map(|r| r[0].clone()).unwrap();
-    let old = |id: &str, k: usize| format!("{k}0{}", &id[1..]);
+    let old = |id: &str, k: usize| format!("m{k}-{}", &id[1..]);
     header.push("hs_merged_object_ids".into());
     for row in &mut leads {
         let id = row[0].clone();
@@ -861,12 +861,17 @@ fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
     assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
     let wrong = feature_mismatches(&ours, &read_csv(&d.join("features.spark.csv")), first);
     assert!(wrong.is_empty(), "spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
-    // With [exclude] leaving b out (the old id is a's alone then) and ids folded.
-    let folded = write(d, "folded.toml", format!("{}\n[exclude]\nlead_id = {b:?}\n", text.replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1)));
-    let ours = mqlcal_features(d, &folded);
+    // With [exclude] leaving b out (the old id is a's alone then); and so again with the
+    // events' old ids in capitals (`M1-…`, the cells `m1-…`) matched ignoring case.
+    let excluded = format!("{text}\n[exclude]\nlead_id = {b:?}\n");
+    let ours = mqlcal_features(d, &write(d, "excluded.toml", &excluded));
     let a_row = |table: &(Vec<String>, Vec<Vec<String>>)| table.1.iter().find(|r| r[0] == a).cloned().unwrap();
     assert_ne!(a_row(&ours)[first..], a_row(&plain)[first..], "b's old id is a's once b is left out: its events count for a");
-    engines_give_the_table(d, &folded, &filed, &ours, as_of);
+    let upper = d.join("merged_events_upper.csv");
+    std::fs::write(&upper, std::fs::read_to_string(&filed).unwrap().lines().map(|l| format!("{}\n", if l.starts_with('m') { l.replacen('m', "M", 1) } else { l.to_string() })).collect::<String>()).unwrap();
+    let folded = write(d, "folded.toml", excluded.replace(filed.to_str().unwrap(), upper.to_str().unwrap()).replacen("[input]\n", "[input]\nid_case = \"ignore\"\n", 1));
+    assert!(mqlcal_features(d, &folded) == ours, "ids folded: the table of the ids as written");
+    engines_give_the_table(d, &folded, &upper, &ours, as_of);
 }
 
 /// Events named by e-mail address (`events_key`, blank for a tenth of the leads) and won

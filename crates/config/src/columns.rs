@@ -77,8 +77,9 @@ pub(crate) fn check_events_also_key(columns: &RawColumns, key: &str, dates: &[&s
 
 /// `[columns] events_also_key_separator`: what separates several ids in one cell of the
 /// `events_also_key` columns (HubSpot keeps the ids of the contacts merged into one in
-/// `hs_merged_object_ids`, `"101;102"`). Punctuation only: each piece is trimmed, and ids
-/// are folded as `id_case` says before they are split. None when unset.
+/// `hs_merged_object_ids`, `"101;102"`). ASCII punctuation only (no letter a folded id
+/// could change, nothing a query's literal or Spark's pattern reads otherwise); each piece
+/// is trimmed. None when unset.
 pub(crate) fn check_events_also_key_separator(columns: &RawColumns, also: &[String]) -> Result<Option<String>, String> {
     let Some(separator) = &columns.events_also_key_separator else {
         return Ok(None);
@@ -86,9 +87,9 @@ pub(crate) fn check_events_also_key_separator(columns: &RawColumns, also: &[Stri
     if also.is_empty() {
         return Err("[columns] events_also_key_separator needs [columns] events_also_key: it says what separates several ids in one cell of those columns".into());
     }
-    if separator.is_empty() || separator.chars().any(|c| c.is_alphanumeric() || c.is_whitespace()) {
+    if separator.is_empty() || !separator.chars().all(|c| c.is_ascii_punctuation()) {
         return Err(format!(
-            "[columns] events_also_key_separator = {separator:?}: expected the punctuation between the ids of one cell, such as \";\" or \",\" (no letter, digit or white space)"
+            "[columns] events_also_key_separator = {separator:?}: expected the punctuation between the ids of one cell, such as \";\" or \",\" (ASCII punctuation: no letter, digit or white space)"
         ));
     }
     Ok(Some(separator.clone()))

@@ -699,7 +699,6 @@ impl Config {
     }
 }
 
-/// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
 /// The ids one cell of an `events_also_key` column holds: the cell, or with
 /// `events_also_key_separator` its pieces, each trimmed; blanks are none.
 pub fn also_key_values<'c>(cell: &'c str, separator: Option<&'c str>) -> impl Iterator<Item = &'c str> {
@@ -710,6 +709,7 @@ pub fn also_key_values<'c>(cell: &'c str, separator: Option<&'c str>) -> impl It
     whole.into_iter().chain(pieces.into_iter().flatten()).filter(|value| !value.is_empty())
 }
 
+/// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()

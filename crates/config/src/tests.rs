@@ -137,8 +137,8 @@ fn other_event_keys_are_columns_apart_from_the_key_and_stay_out_of_the_model() {
     assert_eq!(one.events_also_key_separator, None);
     let alone = also("events_also_key_separator = \";\"").unwrap_err().to_string();
     assert!(alone.contains("events_also_key_separator needs [columns] events_also_key"), "{alone}");
-    for bad in ["", " ", "x", "0", "; "] {
-        let said = also(&format!("events_also_key = \"merged\"\nevents_also_key_separator = {bad:?}")).unwrap_err().to_string();
+    for bad in ["", " ", "x", "0", "; ", "\u{20ac}", "\u{200b}"] {
+        let said = also(&format!("events_also_key = \"merged\"\nevents_also_key_separator = \"{bad}\"")).unwrap_err().to_string();
         assert!(said.contains("expected the punctuation between the ids of one cell"), "{bad:?}: {said}");
     }
 }

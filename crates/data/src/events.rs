@@ -969,9 +969,10 @@ fn decision_tally(decisions: &Decisions<'_>, created_at: &[Option<i64>], window:
 }
 
 /// A warning when the events found by `[columns] events_also_key` need a look: none was
-/// (the wrong column? cells of several ids and no `separated`?), or some name a value two
-/// leads hold (counted for neither). Found as configured, they are no warning: `validate`
-/// counts them beside the unknown ones.
+/// (the wrong column?), some name a value two leads hold (counted for neither), or events
+/// of unknown leads beside cells that hold several values and no `separated` (the ids of
+/// records merged into a lead, read as one id). Found as configured, they are no warning:
+/// `validate` counts them beside the unknown ones.
 fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, separated: bool, stats: &EventStats) -> Option<String> {
     if leads.also.is_empty() {
         return None;
@@ -981,31 +982,39 @@ fn also_key_note(path: &std::path::Path, leads: &LeadKeys<'_>, separated: bool, 
         0 => String::new(),
         n => format!("; {n} events name a value two leads hold, and count for neither"),
     };
-    Some(match (stats.by_also_key, stats.shared_also_key) {
-        (0, _) => match (separated, several_in_a_cell(leads)) {
-            (false, Some((separator, example))) => format!(
-                "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: most of its cells hold several values between {separator:?}s, such as {example:?} (the records merged into a lead): set [columns] events_also_key_separator = {separator:?}",
-                path.display()
-            ),
-            _ => format!(
-                "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
-                path.display()
-            ),
-        },
-        (_, 0) => return None,
-        (n, _) => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
+    let several = (!separated && stats.unknown_lead > 0).then(|| several_in_a_cell(leads)).flatten().map(|(separator, cells, example)| {
+        format!(": {cells} of its cells hold several values between {separator:?}s, such as {example:?} (the ids of records merged into a lead?), each read as one id; set [columns] events_also_key_separator = {separator:?} to read them apart")
+    });
+    Some(match (stats.by_also_key, stats.shared_also_key, several) {
+        (0, _, Some(several)) => format!("{}: no event names a lead by [columns] events_also_key (column {columns}){shared}{several}", path.display()),
+        (0, _, None) => format!(
+            "{}: no event names a lead by [columns] events_also_key (column {columns}){shared}: check that the events' lead ids are that column's values (a converted lead's contact id), or remove the key",
+            path.display()
+        ),
+        (n, _, Some(several)) => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads{shared}{several}", path.display(), stats.also_key_leads),
+        (_, 0, None) => return None,
+        (n, _, None) => format!("{}: {n} events name their lead by [columns] events_also_key (column {columns}), for {} leads: counted as theirs{shared}", path.display(), stats.also_key_leads),
     })
 }
 
-/// The punctuation most filled cells of the `events_also_key` columns hold, when more
-/// than half do (`"101;102"`: ids of records merged into a lead), with such a cell.
-fn several_in_a_cell(leads: &LeadKeys<'_>) -> Option<(&'static str, String)> {
-    let filled = || leads.also.iter().flat_map(|(_, values)| values.iter()).filter(|v| !v.is_empty());
-    let total = filled().count();
-    [";", ",", "|"].into_iter().find_map(|separator| {
-        let holding = filled().filter(|v| v.contains(separator)).count();
-        (2 * holding > total).then(|| (separator, filled().find(|v| v.contains(separator)).cloned().unwrap_or_default()))
-    })
+/// What may separate several ids in one cell (HubSpot's merged ids: `"101;102"`): what
+/// init tries and validate looks for.
+pub(crate) const ID_SEPARATORS: [&str; 3] = [";", ",", "|"];
+
+/// Of [`ID_SEPARATORS`], the one the most cells of the `events_also_key` columns hold
+/// (`"101;102"`: the ids of records merged into a lead), how many do, and the first.
+fn several_in_a_cell(leads: &LeadKeys<'_>) -> Option<(&'static str, usize, String)> {
+    let cells = || leads.also.iter().flat_map(|(_, values)| values.iter());
+    ID_SEPARATORS
+        .into_iter()
+        .map(|separator| (separator, cells().filter(|v| v.contains(separator)).count()))
+        .filter(|&(_, holding)| holding > 0)
+        // The most cells; on a tie, the first listed.
+        .fold(None, |best: Option<(&'static str, usize)>, (separator, holding)| match best {
+            Some((_, most)) if most >= holding => best,
+            _ => Some((separator, holding)),
+        })
+        .map(|(separator, holding)| (separator, holding, cells().find(|v| v.contains(separator)).cloned().unwrap_or_default()))
 }
 
 /// Warnings for values of `[columns] events_also_key` that find no lead of their own: a

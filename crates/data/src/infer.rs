@@ -820,8 +820,6 @@ struct AlsoKeyDraft {
     separator: Option<&'static str>,
 }
 
-/// What may separate several ids in one cell (HubSpot's merged ids: `"101;102"`).
-const ID_SEPARATORS: [&str; 3] = [";", ",", "|"];
 
 /// Event lead ids no lead's id matches, of [`KEY_SAMPLE`], that must be a column's values
 /// before init drafts it as `[columns] events_also_key`; and the share of them.
@@ -866,11 +864,12 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
             return EventsKey::default();
         }
         let filled_for_some = |p: &&ColumnProfile| p.name != id && p.blanks > 0 && p.blanks < p.rows;
-        // A cell as one id, or split at a separator more than half its filled cells hold.
+        // A cell as one id, or split at a separator some of its cells hold (most leads are
+        // merged from none or one record: cells of several ids may be few).
         let separators = |p: &ColumnProfile| -> Vec<Option<&'static str>> {
             let cells = cells::text(&look.table, &p.name).ok();
             let filled: Vec<&str> = cells.iter().flat_map(|c| c.iter().filter_map(|c| clean(c, missing))).collect();
-            std::iter::once(None).chain(ID_SEPARATORS.into_iter().filter(|s| 2 * filled.iter().filter(|v| v.contains(s)).count() > filled.len()).map(Some)).collect()
+            std::iter::once(None).chain(crate::events::ID_SEPARATORS.into_iter().filter(|s| filled.iter().any(|v| v.contains(s))).map(Some)).collect()
         };
         let also_key = look
             .profiles

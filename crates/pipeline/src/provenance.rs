@@ -15,13 +15,14 @@ use crate::Inputs;
 pub fn provenance(config: &Config) -> anyhow::Result<Provenance> {
     let mut hashing = Hashing::new(config);
     while hashing.step()? {}
-    Ok(hashing.finished(config))
+    Ok(hashing.finished())
 }
 
 /// The inputs' hashes, worked out from the start of a run on a thread of the lowest
 /// priority: it takes the cycles reading and validating leave idle, where it would take
 /// a core from the fit. Whatever is left when the model file needs the hashes is hashed
-/// by the caller at its own priority, so a busy machine cannot starve it.
+/// by the caller at its own priority (after the chunk the worker may be hashing), so a
+/// busy machine cannot starve it.
 pub struct PendingProvenance {
     shared: std::sync::Arc<SharedHashing>,
     worker: Option<std::thread::JoinHandle<()>>,
@@ -29,7 +30,7 @@ pub struct PendingProvenance {
 
 struct SharedHashing {
     hashing: std::sync::Mutex<Hashing>,
-    /// Set when the caller takes over (or gives up): the worker stops at its next chunk.
+    /// Set when the caller takes over (or gives up): the worker hashes no further chunk.
     stop: std::sync::atomic::AtomicBool,
 }
 
@@ -46,8 +47,12 @@ impl PendingProvenance {
             .name("mqlcal-hash".into())
             .spawn(move || {
                 lowest_priority();
-                while !theirs.stop.load(Ordering::Relaxed) {
+                loop {
                     let mut hashing = theirs.hashing.lock().unwrap_or_else(|e| e.into_inner());
+                    // Checked under the lock: once the caller has it, the worker is done.
+                    if theirs.stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     match hashing.step() {
                         Ok(true) => {}
                         Ok(false) => break,
@@ -64,7 +69,7 @@ impl PendingProvenance {
     }
 
     /// The hashes, finishing here whatever the background thread has not.
-    pub fn finish(mut self, config: &Config) -> anyhow::Result<Provenance> {
+    pub fn finish(mut self) -> anyhow::Result<Provenance> {
         self.shared.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let provenance = {
             let mut hashing = self.shared.hashing.lock().unwrap_or_else(|e| e.into_inner());
@@ -72,7 +77,7 @@ impl PendingProvenance {
                 return Err(e);
             }
             while hashing.step()? {}
-            hashing.finished(config)
+            hashing.finished()
         };
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
@@ -107,6 +112,7 @@ struct Hashing {
     buffer: Vec<u8>,
     /// The background thread's error, for the caller to report.
     failed: Option<anyhow::Error>,
+    config_sha256: String,
 }
 
 struct OpenFile {
@@ -127,7 +133,9 @@ impl Hashing {
                 (path.clone(), shown.display().to_string())
             })
             .collect();
-        Hashing { files, done: Vec::new(), open: None, buffer: Vec::new(), failed: None }
+        use sha2::Digest;
+        let config_sha256 = format!("{:x}", sha2::Sha256::digest(config.source_text.as_bytes()));
+        Hashing { files, done: Vec::new(), open: None, buffer: Vec::new(), failed: None, config_sha256 }
     }
 
     /// Hash the next chunk (opening or closing a file as needed); false once every file is hashed.
@@ -159,11 +167,10 @@ impl Hashing {
         Ok(true)
     }
 
-    /// The provenance once every file is hashed.
-    fn finished(&mut self, config: &Config) -> Provenance {
-        use sha2::Digest;
-        let inputs = std::mem::take(&mut self.done);
-        Provenance { config_sha256: format!("{:x}", sha2::Sha256::digest(config.source_text.as_bytes())), inputs }
+    /// The provenance once every file is hashed; the hashing is then over (no file left).
+    fn finished(&mut self) -> Provenance {
+        self.files.clear();
+        Provenance { config_sha256: std::mem::take(&mut self.config_sha256), inputs: std::mem::take(&mut self.done) }
     }
 }
 
@@ -248,7 +255,7 @@ mod tests {
         for wait_ms in [0, 5, 2000] {
             let pending = PendingProvenance::start(&config);
             std::thread::sleep(std::time::Duration::from_millis(wait_ms));
-            assert_eq!(pending.finish(&config).unwrap(), at_once, "after {wait_ms} ms");
+            assert_eq!(pending.finish().unwrap(), at_once, "after {wait_ms} ms");
         }
         use sha2::Digest;
         for (input, name) in at_once.inputs.iter().zip(["leads.csv", "events.csv", "current_points.toml"]) {
@@ -271,7 +278,7 @@ mod tests {
         for wait_ms in [0, 2000] {
             let pending = PendingProvenance::start(&config);
             std::thread::sleep(std::time::Duration::from_millis(wait_ms));
-            let error = format!("{:#}", pending.finish(&config).unwrap_err());
+            let error = format!("{:#}", pending.finish().unwrap_err());
             assert!(error.starts_with(&format!("cannot read {}: ", dir.path().join("events.csv").display())), "{error}");
         }
     }

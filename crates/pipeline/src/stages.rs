@@ -94,7 +94,7 @@ pub fn fit(config: &Config, ingested: Ingested, split: Split, current: Option<&C
         .context("the fit failed")?;
     let options = mqlcal_fit::FitOptions { split: Some(&split), current: current.as_ref(), ..Default::default() };
     let mut report = mqlcal_fit::fit_model_with(&ingested.table, &config.model, TOOL_VERSION, &options).context("the fit failed")?;
-    let provenance = provenance.finish(config);
+    let provenance = provenance.finish();
     // Auto bins and date layouts were decided at ingest: the recipes and inputs record them.
     mqlcal_fit::attach_recipes(&mut report.model, &ingested.resolved_config(config));
     report.model.provenance = Some(provenance?);
