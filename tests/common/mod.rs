@@ -611,21 +611,28 @@ pub fn merged_from_two_records(dir: &Path) -> FiledUnderContacts {
     })
     .replacen('\n', ",hs_merged_object_ids\n", 1);
     std::fs::write(dir.join("leads.csv"), with_merged).unwrap();
+    let (moved, moved_leads) = refile_events(dir, |row, id| merged.contains(id).then(|| old(id, 1 + row % 2)));
+    FiledUnderContacts { won: Default::default(), moved, moved_leads }
+}
+
+/// The events of `dir`'s events.csv filed under the id `refiled(row, lead id)` gives
+/// (row numbered from 1), where it gives one; how many moved, and whose they are.
+fn refile_events(dir: &Path, refiled: impl Fn(usize, &str) -> Option<String>) -> (usize, std::collections::HashSet<String>) {
     let events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
-    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
-    for line in events.lines().skip(1) {
-        let id = line.split(',').next().unwrap();
-        if merged.contains(id) {
-            moved += 1;
-            moved_leads.insert(id.to_string());
-        }
-    }
-    let rekeyed = map_rows(&events, |i, line| {
+    let (moved, moved_leads) = (std::cell::Cell::new(0), std::cell::RefCell::new(std::collections::HashSet::new()));
+    let rekeyed = map_rows(&events, |row, line| {
         let (id, rest) = line.split_once(',').unwrap();
-        if merged.contains(id) { format!("{},{rest}", old(id, 1 + i % 2)) } else { line.to_string() }
+        match refiled(row, id) {
+            Some(other) => {
+                moved.set(moved.get() + 1);
+                moved_leads.borrow_mut().insert(id.to_string());
+                format!("{other},{rest}")
+            }
+            None => line.to_string(),
+        }
     });
     std::fs::write(dir.join("events.csv"), rekeyed).unwrap();
-    FiledUnderContacts { won: Default::default(), moved, moved_leads }
+    (moved.get(), moved_leads.into_inner())
 }
 
 pub fn filed_under_contacts(dir: &Path) -> FiledUnderContacts {
@@ -633,19 +640,6 @@ pub fn filed_under_contacts(dir: &Path) -> FiledUnderContacts {
     let won: std::collections::HashSet<String> = leads.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("won")).map(|l| l.split(',').next().unwrap().to_string()).collect();
     assert!(won.len() > 1000, "{}", won.len());
     std::fs::write(dir.join("leads.csv"), with_contacts(&leads, &|id: &str| won.contains(id).then(|| contact_of(id)))).unwrap();
-    let events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
-    let (mut moved, mut moved_leads) = (0, std::collections::HashSet::new());
-    for line in events.lines().skip(1) {
-        let id = line.split(',').next().unwrap();
-        if won.contains(id) {
-            moved += 1;
-            moved_leads.insert(id.to_string());
-        }
-    }
-    let rekeyed = map_rows(&events, |_, line| {
-        let (id, rest) = line.split_once(',').unwrap();
-        if won.contains(id) { format!("{},{rest}", contact_of(id)) } else { line.to_string() }
-    });
-    std::fs::write(dir.join("events.csv"), rekeyed).unwrap();
+    let (moved, moved_leads) = refile_events(dir, |_, id| won.contains(id).then(|| contact_of(id)));
     FiledUnderContacts { won, moved, moved_leads }
 }
