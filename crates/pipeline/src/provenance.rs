@@ -92,14 +92,20 @@ impl Drop for PendingProvenance {
     }
 }
 
-/// Lower the calling thread's priority as far as it goes (Linux sets a thread's nice
-/// value by its id); elsewhere the thread keeps its priority.
+/// Lower the calling thread's priority as far as it goes: its CPU (Linux sets a thread's
+/// nice value by its id) and, for files not yet in memory, its disk reads (the idle I/O
+/// class, which the schedulers that have classes serve only when no one else reads);
+/// elsewhere the thread keeps its priority.
 fn lowest_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread's own id; a failure changes nothing.
     unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+        const IOPRIO_WHO_PROCESS: libc::c_long = 1;
+        const IOPRIO_CLASS_IDLE: libc::c_long = 3;
+        const IOPRIO_CLASS_SHIFT: u32 = 13;
+        let tid = libc::syscall(libc::SYS_gettid);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        libc::syscall(libc::SYS_ioprio_set, IOPRIO_WHO_PROCESS, tid, IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT);
     }
 }
 
