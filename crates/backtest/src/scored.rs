@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use mqlcal_features::{calendar, FeatureTable, Outcome};
+use mqlcal_features::{calendar, CohortIndex, FeatureTable, Outcome};
 use mqlcal_scorecard::{Decision, Model, OverrideRule, TwoAxisRule};
 use rayon::prelude::*;
 
@@ -185,8 +185,15 @@ impl Judged {
 
 /// The judged leads of `holdout` cohorts, with `later` cohorts' complete months as volume.
 pub fn judged_rows(table: &FeatureTable, holdout: &[String], later: &[String]) -> Judged {
+    judged_rows_of(table, &table.cohort_index(), holdout, later)
+}
+
+/// [`judged_rows`] with the table's cohorts numbered by the caller (`index` is
+/// `table.cohort_index()`), who numbers them once for several uses.
+pub fn judged_rows_of(table: &FeatureTable, index: &CohortIndex, holdout: &[String], later: &[String]) -> Judged {
     let keep = |cohorts: &[String]| -> Vec<usize> {
-        cohort_rows(table, cohorts)
+        index
+            .rows_in(cohorts)
             .into_iter()
             .filter(|&i| {
                 let month_complete = table.created_at[i].map(calendar::month_of).map(|m| table.month_complete(m));

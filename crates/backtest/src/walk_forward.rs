@@ -6,14 +6,14 @@
 
 use mqlcal_config::{AlphaSpec, ModelSpec, TwoAxisSpec};
 use mqlcal_scorecard::TwoAxisRule;
-use mqlcal_features::split::split_among;
-use mqlcal_features::FeatureTable;
+use mqlcal_features::split::split_among_of;
+use mqlcal_features::{CohortIndex, CohortMaturity, FeatureTable};
 use mqlcal_fit::{fit_model_with, FitOptions, LogisticFit};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::recommend::recommend;
-use crate::scored::{judged_rows, Route};
+use crate::scored::{judged_rows_of, Route};
 use crate::sweep::{row_of, sweep_months, Constraints};
 use crate::BacktestError;
 
@@ -80,7 +80,10 @@ pub fn walk_forward(
         });
     }
     let spec = ModelSpec { alpha: AlphaSpec::Fixed(alpha), holdout_cohorts: Some(1), current: None, ..model_spec.clone() };
-    let run = |k: usize| step(table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
+    // The table's cohorts numbered and their readiness, once for every step.
+    let index = table.cohort_index();
+    let cohorts_of_table = Cohorts { maturity: table.cohort_maturity_of(&index, spec.min_decided_share), index };
+    let run = |k: usize| step(table, &cohorts_of_table, &cohorts[..=k], &spec, c, tool_version, warm_start, two_axis);
     if table.len() >= TWO_STEPS_AT_A_TIME_FROM_ROWS {
         two_at_a_time(min_training..cohorts.len(), run).into_iter().collect()
     } else {
@@ -105,8 +108,16 @@ fn two_at_a_time<T: Send>(steps: std::ops::Range<usize>, run: impl Fn(usize) -> 
     done
 }
 
+/// The table's cohorts as every step reads them: numbered, and each one's readiness.
+struct Cohorts {
+    index: CohortIndex,
+    maturity: Vec<CohortMaturity>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn step(
     table: &FeatureTable,
+    of_table: &Cohorts,
     cohorts: &[String],
     spec: &ModelSpec,
     c: &Constraints,
@@ -118,7 +129,7 @@ fn step(
     let previous = cohorts[cohorts.len() - 2].clone();
     let fit_error = |source| BacktestError::WalkForwardFit { cohort: tested.clone(), source };
     // The refit reads these cohorts' rows where they lie in the table.
-    let split = split_among(table, spec, cohorts).map_err(|e| fit_error(e.into()))?;
+    let split = split_among_of(table, &of_table.index, &of_table.maturity, spec, cohorts).map_err(|e| fit_error(e.into()))?;
     // Only the points and the tested cohort's metrics are read; the main fit is a close start for Newton.
     let options = FitOptions { warm_start, holdout_points_only: true, split: Some(&split), ..FitOptions::default() };
     let report = fit_model_with(table, spec, tool_version, &options).map_err(fit_error)?;
@@ -126,7 +137,7 @@ fn step(
     let holdout_metrics = model.metrics.get("holdout");
 
     let measure = |label: &String| -> Result<_, BacktestError> {
-        let judged = judged_rows(table, std::slice::from_ref(label), &[]);
+        let judged = judged_rows_of(table, &of_table.index, std::slice::from_ref(label), &[]);
         let months = judged.month_count();
         let leads = judged.score(model, table, "walk-forward model")?;
         let (_, sweep_rows) = sweep_months(&leads, &judged.months, c);

@@ -108,7 +108,12 @@ impl FeatureTable {
 
     /// Readiness of every cohort, in time order.
     pub fn cohort_maturity(&self, min_decided_share: f64) -> Vec<CohortMaturity> {
-        let index = self.cohort_index();
+        self.cohort_maturity_of(&self.cohort_index(), min_decided_share)
+    }
+
+    /// [`FeatureTable::cohort_maturity`] with the table's cohorts numbered by the caller
+    /// (`index` is `self.cohort_index()`), who numbers them once for several uses.
+    pub fn cohort_maturity_of(&self, index: &crate::CohortIndex, min_decided_share: f64) -> Vec<CohortMaturity> {
         let mut out: Vec<CohortMaturity> = index
             .labels
             .iter()

@@ -84,13 +84,31 @@ pub fn split(table: &FeatureTable, spec: &ModelSpec) -> Result<Split, SplitError
 /// their rows, with the rows numbered as in `table` (a cohort's readiness is its own
 /// rows'). The walk-forward refits on earlier cohorts so, without copying them out.
 pub fn split_among(table: &FeatureTable, spec: &ModelSpec, cohorts: &[String]) -> Result<Split, SplitError> {
-    let mut maturity = table.cohort_maturity(spec.min_decided_share);
-    maturity.retain(|m| cohorts.contains(&m.cohort));
-    split_of(table, spec, maturity)
+    let index = table.cohort_index();
+    split_among_of(table, &index, &table.cohort_maturity_of(&index, spec.min_decided_share), spec, cohorts)
+}
+
+/// [`split_among`] with the table's cohorts numbered (`index`, [`FeatureTable::cohort_index`])
+/// and their readiness (`maturity`, [`FeatureTable::cohort_maturity_of`] at the spec's
+/// `min_decided_share`) worked out once by the caller: the walk-forward's steps share them.
+pub fn split_among_of(
+    table: &FeatureTable,
+    index: &crate::CohortIndex,
+    maturity: &[CohortMaturity],
+    spec: &ModelSpec,
+    cohorts: &[String],
+) -> Result<Split, SplitError> {
+    let among = maturity.iter().filter(|m| cohorts.contains(&m.cohort)).cloned().collect();
+    split_by(table, index, spec, among)
 }
 
 /// The split by these cohorts' readiness (in time order): every row of another cohort is left out.
 fn split_of(table: &FeatureTable, spec: &ModelSpec, maturity: Vec<CohortMaturity>) -> Result<Split, SplitError> {
+    split_by(table, &table.cohort_index(), spec, maturity)
+}
+
+/// [`split_of`] with the table's cohorts numbered (`index`).
+fn split_by(table: &FeatureTable, index: &crate::CohortIndex, spec: &ModelSpec, maturity: Vec<CohortMaturity>) -> Result<Split, SplitError> {
     let cohorts: Vec<String> = maturity.iter().map(|m| m.cohort.clone()).collect();
     let mut warnings = Vec::new();
     let (training, holdout, later): (&[String], &[String], &[String]) = match spec.holdout_cohorts {
@@ -134,7 +152,6 @@ fn split_of(table: &FeatureTable, spec: &ModelSpec, maturity: Vec<CohortMaturity
         _ => (&[][..], training),
     };
     let mut unfinished_windows = 0;
-    let index = table.cohort_index();
     let mut decided = |set: &[String]| -> Vec<usize> {
         index
             .rows_in(set)
