@@ -1030,7 +1030,7 @@ fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
     }
     if let Some((value, first, second)) = &built.shared_example {
         warnings.push(format!(
-            "[columns] events_also_key (column {columns}): {} values are held by more than one lead, e.g. {value:?} by leads {:?} and {:?} (two leads converted into one contact): the events naming them could be either's, and count for neither",
+            "[columns] events_also_key (column {columns}): {} values are held by more than one lead, e.g. {value:?} by leads {:?} and {:?} (two leads converted into one contact, or one old record's id listed under two leads): the events naming them could be either's, and count for neither",
             built.shared, leads.ids[*first], leads.ids[*second]
         ));
     }
