@@ -150,18 +150,20 @@ impl Hashing {
         use std::io::Read;
         let Some((path, shown)) = self.files.get(self.done.len()) else { return Ok(false) };
         let cannot_read = || format!("cannot read {}", path.display());
-        let open = match &mut self.open {
+        // The file being hashed is taken out and put back unless it is done.
+        let mut open = match self.open.take() {
             Some(open) => open,
             None => match std::fs::File::open(path) {
-                Ok(file) => self.open.insert(OpenFile { file, hasher: sha2::Sha256::new(), bytes: 0 }),
+                Ok(file) => OpenFile { file, hasher: sha2::Sha256::new(), bytes: 0 },
                 Err(e) => return Err(e).with_context(cannot_read),
             },
         };
         self.buffer.resize(1 << 20, 0);
         match open.file.read(&mut self.buffer) {
             Ok(0) => {
-                let OpenFile { hasher, bytes, .. } = self.open.take().expect("a file is open");
+                let OpenFile { hasher, bytes, .. } = open;
                 self.done.push(FileFingerprint { path: shown.clone(), bytes, sha256: format!("{:x}", hasher.finalize()) });
+                return Ok(true);
             }
             Ok(n) => {
                 open.bytes += n as u64;
@@ -170,6 +172,7 @@ impl Hashing {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e).with_context(cannot_read),
         }
+        self.open = Some(open);
         Ok(true)
     }
 
