@@ -58,43 +58,6 @@ fn events_filtered_by_their_detail_score_alike_in_the_scorer_and_sql() {
     }
 }
 
-/// Export `bt/model.json` as `engine`'s SQL, run it on `leads` and `events` (paths from
-/// `dir`), and assert it returns the scorer's row for every lead; returns the query.
-fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &HashMap<String, Vec<String>>) -> String {
-    let (query, output) = run_sql_scores(dir, engine, leads, events);
-    let theirs = rows_by_id(&output);
-    assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
-    let mismatches = sql_mismatches(ours, &theirs, engine);
-    assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
-    query
-}
-
-/// Export `bt/model.json` as `engine`'s SQL and run it on `leads` and `events` (paths from
-/// `dir`): the query and the file of its rows.
-fn run_sql_scores(dir: &Path, engine: &str, leads: &str, events: &Path) -> (String, PathBuf) {
-    let query = format!("score.{engine}.sql");
-    let (code, _, err) = run_in(dir, &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
-    assert_eq!(code, 0, "{err}");
-    let output = format!("{engine}.csv");
-    let out = if engine == "postgres" {
-        Command::new("bash")
-            .arg(repo_root().join("tests/interop/run_postgres.sh"))
-            .args([query.as_str(), dir.join(leads).to_str().unwrap(), events.to_str().unwrap(), &output])
-            .current_dir(dir)
-            .output()
-            .expect("bash runs")
-    } else {
-        Command::new("python3")
-            .arg(repo_root().join("tests/interop/run_sql.py"))
-            .args([engine, &query, leads, events.to_str().unwrap(), &output])
-            .current_dir(dir)
-            .output()
-            .expect("python3 runs")
-    };
-    assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-    (std::fs::read_to_string(dir.join(&query)).unwrap(), dir.join(&output))
-}
-
 /// A scored batch whose leads the events name alike: an id listed twice (the same lead
 /// in two pulls of one batch, once as it was and once with another creation date) and,
 /// for a model whose events name leads by address, two leads with one address. Each lead
@@ -168,6 +131,95 @@ fn leads_the_events_name_alike_score_alike_in_the_scorer_and_sql() {
             assert!(theirs.len() == expected.len() && differ.is_empty(), "{keyed} {engine}: {differ:?}");
         }
     }
+}
+
+/// HubSpot's merged contacts at scoring time: every fourth lead merged from two records
+/// whose ids its events name in turn (`hs_merged_object_ids`, `"HS10000001; HS20000001"`).
+/// The model records `events_also_key` and its separator (schema 9), so `score` finds those
+/// events as training did: the plain sample's scores, and the SQL on SQLite, DuckDB and
+/// PostgreSQL the scorer's, with a merged lead listed twice in the batch (each counts its
+/// old ids' events, as alone) and one whose cell also lists another lead's old id (that
+/// id is neither's). The model as an older mqlcal wrote it (no other ids) misses them; a
+/// batch without the column is refused, naming it.
+#[test]
+fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
+    let data = repo_root().join("notebooks-data");
+    let sample = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap().replace("[model]\ncurrent = \"current_points.toml\"\n", "[model]\nalpha = 1\n");
+    let copied = || {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["leads.csv", "events.csv"] {
+            std::fs::copy(data.join(file), dir.path().join(file)).unwrap();
+        }
+        dir
+    };
+    let plain_dir = copied();
+    let plain = backtest_and_score(plain_dir.path(), &write(plain_dir.path(), "mqlcal.toml", &sample), &plain_dir.path().join("events.csv"));
+    let dir = copied();
+    let d = dir.path();
+    let merged = merged_from_two_records(d);
+    let config = write(d, "mqlcal.toml", sample.replacen("[columns]\n", "[columns]\nevents_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"\n", 1));
+    let events = d.join("events.csv");
+    let ours = backtest_and_score(d, &config, &events);
+    let model = bt_model(d);
+    assert_eq!(
+        (model["schema_version"].as_i64(), &model["inputs"]["events_also_key_columns"], model["inputs"]["events_also_key_separator"].as_str()),
+        (Some(9), &serde_json::json!(["hs_merged_object_ids"]), Some(";"))
+    );
+    assert!(ours == plain, "the plain sample's scores");
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
+        assert_eq!(sql.contains("WITH RECURSIVE"), true, "{engine}: the cells are split by a recursive CTE");
+        assert!(sql.contains("also_split0") && sql.contains("LEFT JOIN also_keys k ON k.also_key = e.lead_id"), "{engine}: {sql}");
+    }
+    // As an older mqlcal wrote it: the events of every merged lead with some are lost.
+    let mut old = model.clone();
+    old["schema_version"] = serde_json::json!(8);
+    for setting in ["events_also_key_columns", "events_also_key_separator"] {
+        old["inputs"].as_object_mut().unwrap().remove(setting);
+    }
+    write(d, "old.json", serde_json::to_string_pretty(&old).unwrap());
+    let (code, _, err) = run_in(d, &["score", "--model", "old.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "old_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let differ = rows_by_id(&d.join("old_scores.csv")).iter().filter(|(id, row)| plain[*id] != **row).count();
+    assert!(differ > merged.moved_leads.len() / 2 && differ <= merged.moved_leads.len(), "{differ} of {}", merged.moved_leads.len());
+
+    // A batch: a merged lead listed again as it was, and one whose cell also lists one of
+    // a third's old ids.
+    let (header, mut rows) = read_csv(&d.join("leads.csv"));
+    let cell = header.iter().position(|h| h == "hs_merged_object_ids").unwrap();
+    let with_events: Vec<usize> = (0..rows.len()).filter(|&k| merged.moved_leads.contains(&rows[k][0])).take(3).collect();
+    let (again, giver, taker) = (with_events[0], with_events[1], with_events[2]);
+    let first_old = rows[giver][cell].split(';').next().unwrap().trim().to_string();
+    rows[taker][cell] = format!("{};{first_old}", rows[taker][cell]);
+    rows.push(rows[again].clone());
+    write(d, "batch.csv", std::iter::once(&header).chain(&rows).map(|row| csv_line(row)).collect::<String>());
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", "events.csv", "-o", "batch_scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("[columns] events_also_key (column \"hs_merged_object_ids\"): 1 values are held by more than one lead, e.g. {first_old:?} by leads {:?} and {:?}", rows[giver][0], rows[taker][0])), "{err}");
+    let (_, batch) = read_csv(&d.join("batch_scores.csv"));
+    assert_eq!(batch.len(), rows.len());
+    assert!(batch[again][1..] == plain[&rows[again][0]][..] && batch[rows.len() - 1] == batch[again], "listed twice, scored as alone twice: {:?}", batch[again]);
+    let engagement = |row: &[String]| row[3].parse::<i64>().unwrap();
+    assert!(engagement(&batch[giver]) <= plain[&rows[giver][0]][2].parse::<i64>().unwrap(), "the shared old id's events count for neither");
+    let sorted = |rows: Vec<Vec<String>>| {
+        let mut rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.into_iter().take(6).collect()).collect();
+        rows.sort();
+        rows
+    };
+    let expected = sorted(batch.iter().map(|r| vec![r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone(), if r[4] == "true" { "1" } else { "0" }.into(), r[5].clone()]).collect());
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        let (_, output) = run_sql_scores(d, engine, "batch.csv", &events);
+        let theirs = sorted(read_csv(&output).1);
+        let differ: Vec<_> = expected.iter().zip(&theirs).filter(|(a, b)| a != b).take(3).collect();
+        assert!(theirs.len() == expected.len() && differ.is_empty(), "{engine}: {differ:?}");
+    }
+    // A batch without the column: refused, naming it and why.
+    let without: String = std::iter::once(&header).chain(&rows).map(|row| csv_line(&[&row[..cell], &row[cell + 1..]].concat())).collect();
+    write(d, "without.csv", without);
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "without.csv", "--events", "events.csv", "-o", "without_scores.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("without.csv: no column \"hs_merged_object_ids\" (needed for other ids the events may name the lead by ([columns] events_also_key))"), "{err}");
+    assert!(!d.join("without_scores.csv").exists());
 }
 
 /// The model file `backtest --out bt` wrote in `dir`.

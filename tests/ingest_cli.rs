@@ -1348,8 +1348,8 @@ fn events_of_merged_records_count_by_events_also_key_separator() {
     let (code, out, err) = common::run_in(d, &["validate", "--config", "split.toml"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&format!("of them, found by [columns] events_also_key: {moved} events of {} leads\n", moved_leads.len())), "{out}");
-    // Not in the model file: validate says live scores do not find them.
-    assert!(out.contains("  (for the history only: score and the scoring SQL find a live lead's events by its key, not by those values)\n"), "{out}");
+    // In the model file: validate says live scores find them too.
+    assert!(out.contains("  (recorded in the model file: score and the scoring SQL find a live lead's events by those values too; each batch needs the columns)\n"), "{out}");
     for (setting, said) in [
         ("events_also_key_separator = \"\"", "expected the punctuation between the ids of one cell"),
         ("events_also_key_separator = \" \"", "(ASCII punctuation: no letter, digit or white space)"),

@@ -45,7 +45,7 @@ fn model_files_match_the_json_schema() {
     assert_eq!(model["provenance"]["config_sha256"].as_str().unwrap().len(), 64);
     let broken = [
         ("fractional_points.json", "/signals/0/points", serde_json::json!(12.5), "is not of type 'integer'"),
-        ("newer.json", "/schema_version", serde_json::json!(9), "9 is not one of [1, 2, 3, 4, 5, 6, 7, 8]"),
+        ("newer.json", "/schema_version", serde_json::json!(10), "10 is not one of [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
         ("bad_recipe.json", "/signals/0/recipe/kind", serde_json::json!("lookup"), "signals/0/recipe"),
     ];
     for (name, pointer, value, expected) in broken {
@@ -151,6 +151,22 @@ fn model_files_match_the_json_schema() {
     write(dir.path(), "too_early.json", serde_json::to_string(&m).unwrap());
     let (ok, msg) = validate(dir.path(), &["too_early.json"]);
     assert!(!ok && msg.contains("86401"), "{msg}");
+    // Events found by a lead's other ids, several to a cell: version 9, which the schema
+    // takes (and a separator of letters it does not).
+    let merged_dir = sample_copy();
+    merged_from_two_records(merged_dir.path());
+    let merged_config = sample.replacen("[columns]\n", "[columns]\nevents_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"\n", 1);
+    write(merged_dir.path(), "mqlcal.toml", merged_config);
+    let merged = fitted_and_valid(merged_dir.path(), "mqlcal.toml", "merged.json");
+    assert_eq!(
+        (merged["schema_version"].as_i64(), &merged["inputs"]["events_also_key_columns"], merged["inputs"]["events_also_key_separator"].as_str()),
+        (Some(9), &serde_json::json!(["hs_merged_object_ids"]), Some(";"))
+    );
+    let mut m = merged.clone();
+    m["inputs"]["events_also_key_separator"] = serde_json::json!("or");
+    write(dir.path(), "bad_separator.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["bad_separator.json"]);
+    assert!(!ok && msg.contains("events_also_key_separator"), "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

@@ -796,7 +796,8 @@ fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
 /// feature-table SQL does alike on SQLite, DuckDB and PostgreSQL (plain and grouped) and
 /// Spark SQL:
 /// blank pieces and spaces around them, a lead listing its own id, a piece two leads
-/// hold (neither's) and a piece that is another lead's id (that lead's).
+/// hold (neither's) and a piece that is another lead's id (that lead's). The model
+/// trained on them scores those leads alike in `score` and the scoring SQL of each.
 #[test]
 fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -850,17 +851,27 @@ fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
     let lost_all = plain.1.iter().zip(&unsplit.1).filter(|(p, o)| p[first..] != o[first..]).count();
     assert!(lost_all > merged.len() / 2, "{lost_all} of {}", merged.len());
     engines_give_the_table(d, &split, &filed, &ours, as_of);
+    // The model records the other ids and their separator: the scoring SQL finds the
+    // events by them as `score` does, on these cells too.
+    let scores = backtest_and_score(d, &split, &filed);
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(d, engine, "leads.csv", &filed, &scores);
+    }
     // Spark splits with `explode` where the others recurse.
     export_features(d, &split, "spark", false, "features.spark.sql");
+    let (code, _, err) = run_in(d, &["export", "--model", "bt/model.json", "--sql", "--dialect", "spark", "-o", "score.spark.sql"]);
+    assert_eq!(code, 0, "{err}");
     let out = Command::new("python3")
         .arg(repo_root().join("tests/interop/run_spark.py"))
-        .args(["leads.csv", "merged_events.csv", "features.spark.sql", "features.spark.csv"])
+        .args(["leads.csv", "merged_events.csv", "features.spark.sql", "features.spark.csv", "score.spark.sql", "score.spark.csv"])
         .current_dir(d)
         .output()
         .expect("python3 runs");
     assert!(out.status.success(), "spark: {}", String::from_utf8_lossy(&out.stderr));
     let wrong = feature_mismatches(&ours, &read_csv(&d.join("features.spark.csv")), first);
     assert!(wrong.is_empty(), "spark: {} mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
+    let wrong = sql_mismatches(&scores, &rows_by_id(&d.join("score.spark.csv")), "spark");
+    assert!(wrong.is_empty(), "spark: {} score mismatches, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(3)]);
     // With [exclude] leaving b out (the old id is a's alone then); and so again with the
     // events' old ids in capitals (`M1-…`, the cells `m1-…`) matched ignoring case.
     let excluded = format!("{text}\n[exclude]\nlead_id = {b:?}\n");

@@ -99,8 +99,8 @@ fn render(r: &QualityReport) -> String {
                 n => format!("; {n} name a value two leads hold (counted for neither)"),
             };
             let _ = writeln!(s, "of them, found by [columns] events_also_key: {} events of {} leads{shared}", e.by_also_key, e.also_key_leads);
-            // The model file does not record the setting: live scores miss such events.
-            let _ = writeln!(s, "  (for the history only: score and the scoring SQL find a live lead's events by its key, not by those values)");
+            // The model file records the setting: a live lead's scores find them too.
+            let _ = writeln!(s, "  (recorded in the model file: score and the scoring SQL find a live lead's events by those values too; each batch needs the columns)");
         }
         if !e.other_details.is_empty() {
             let other: Vec<String> = e.other_details.iter().map(|(activity, n)| format!("{activity:?} {n}")).collect();

@@ -195,6 +195,43 @@ pub fn sql_mismatches(
     mismatches
 }
 
+/// Export `bt/model.json` as `engine`'s SQL, run it on `leads` and `events` (paths from
+/// `dir`), and assert it returns the scorer's row for every lead; returns the query.
+pub fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &std::collections::HashMap<String, Vec<String>>) -> String {
+    let (query, output) = run_sql_scores(dir, engine, leads, events);
+    let theirs = rows_by_id(&output);
+    assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
+    let mismatches = sql_mismatches(ours, &theirs, engine);
+    assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+    query
+}
+
+/// Export `bt/model.json` as `engine`'s SQL and run it on `leads` and `events` (paths from
+/// `dir`): the query and the file of its rows.
+pub fn run_sql_scores(dir: &Path, engine: &str, leads: &str, events: &Path) -> (String, PathBuf) {
+    let query = format!("score.{engine}.sql");
+    let (code, _, err) = run_in(dir, &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
+    assert_eq!(code, 0, "{err}");
+    let output = format!("{engine}.csv");
+    let out = if engine == "postgres" {
+        Command::new("bash")
+            .arg(repo_root().join("tests/interop/run_postgres.sh"))
+            .args([query.as_str(), dir.join(leads).to_str().unwrap(), events.to_str().unwrap(), &output])
+            .current_dir(dir)
+            .output()
+            .expect("bash runs")
+    } else {
+        Command::new("python3")
+            .arg(repo_root().join("tests/interop/run_sql.py"))
+            .args([engine, &query, leads, events.to_str().unwrap(), &output])
+            .current_dir(dir)
+            .output()
+            .expect("python3 runs")
+    };
+    assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
+    (std::fs::read_to_string(dir.join(&query)).unwrap(), dir.join(&output))
+}
+
 /// SplitMix64: a seeded generator for synthetic test data that needs no crate.
 pub struct Rng(pub u64);
 

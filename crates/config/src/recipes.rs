@@ -107,6 +107,8 @@ impl Config {
             }),
             id_case: self.id_case,
             events_key_column: self.events_key.clone(),
+            events_also_key_columns: self.events_also_key.clone(),
+            events_also_key_separator: self.events_also_key_separator.clone(),
             time_zone: self.time_zone.clone(),
         }
     }

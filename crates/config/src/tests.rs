@@ -120,20 +120,23 @@ fn the_events_key_is_a_column_other_than_the_id() {
     assert_eq!(load(MINIMAL).unwrap().model_inputs().events_key_column, None);
 }
 
-/// `[columns] events_also_key`: read for the history's events alone, so the model file
-/// (what scores live leads, which have not converted) does not record it.
+/// `[columns] events_also_key`: columns apart from the key, recorded in the model file with
+/// their separator (live leads' events are found by them as the history's were).
 #[test]
-fn other_event_keys_are_columns_apart_from_the_key_and_stay_out_of_the_model() {
+fn other_event_keys_are_columns_apart_from_the_key_and_recorded_in_the_model() {
     let also = |setting: &str| load(&MINIMAL.replace("id = \"lead_id\"", &format!("id = \"lead_id\"\n{setting}")));
     let one = also("events_also_key = \"ConvertedContactId\"").unwrap();
     assert_eq!(one.events_also_key, ["ConvertedContactId"]);
-    assert_eq!(format!("{:?}", one.model_inputs()), format!("{:?}", load(MINIMAL).unwrap().model_inputs()));
+    let (inputs, plain) = (one.model_inputs(), load(MINIMAL).unwrap().model_inputs());
+    assert_eq!((inputs.events_also_key_columns.as_slice(), inputs.events_also_key_separator.as_deref()), (&["ConvertedContactId".to_string()][..], None));
+    assert_eq!(mqlcal_scorecard::Inputs { events_also_key_columns: vec![], ..inputs }, plain, "nothing else changes");
     assert_eq!(also("events_also_key = [\"ConvertedContactId\", \"MergedInto\"]").unwrap().events_also_key, ["ConvertedContactId", "MergedInto"]);
     let keyed = also("events_key = \"email\"\nevents_also_key = \"email\"").unwrap_err().to_string();
     assert!(keyed.contains("the column the events already name leads by ([columns] events_key)"), "{keyed}");
     // HubSpot's merged ids, several in a cell.
     let merged = also("events_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"").unwrap();
     assert_eq!((merged.events_also_key_separator.as_deref(), merged.events_also_key.as_slice()), (Some(";"), &["hs_merged_object_ids".to_string()][..]));
+    assert_eq!(merged.model_inputs().events_also_key_separator.as_deref(), Some(";"));
     assert_eq!(one.events_also_key_separator, None);
     let alone = also("events_also_key_separator = \";\"").unwrap_err().to_string();
     assert!(alone.contains("events_also_key_separator needs [columns] events_also_key"), "{alone}");

@@ -303,18 +303,42 @@ pub(crate) struct AlsoKeysBuilt {
     pub shared_example: Option<(String, usize, usize)>,
 }
 
+impl AlsoKeysBuilt {
+    /// Warnings for values of `[columns] events_also_key` (`columns`, named) that find no
+    /// lead of their own: a lead's own key (its events are that lead's), or a value two
+    /// leads hold; the leads named by `names`, what the events name them by.
+    pub(crate) fn warnings(&self, columns: &str, names: &[String]) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some((value, row)) = &self.shadowed_example {
+            warnings.push(format!(
+                "[columns] events_also_key (column {columns}): {} leads hold a value that is another lead's own key, e.g. lead {:?} holds {value:?}: events naming it count for the lead whose key it is",
+                self.shadowed, names[*row]
+            ));
+        }
+        if let Some((value, first, second)) = &self.shared_example {
+            warnings.push(format!(
+                "[columns] events_also_key (column {columns}): {} values are held by more than one lead, e.g. {value:?} by leads {:?} and {:?} (two leads converted into one contact, or one old record's id listed under two leads): the events naming them could be either's, and count for neither",
+                self.shared, names[*first], names[*second]
+            ));
+        }
+        warnings
+    }
+}
+
 impl AlsoKeys {
     /// The other ids of `columns` (each a column's cell per lead, blank "", several ids
     /// between `separator`s), matched as `id_case` says; a value that is some lead's own id
     /// in `index` is left to that lead, and a lead whose own key is blank (no `events_key`
-    /// value) has no events, as the SQL reads it. None when there are more values than 32
-    /// bits can number.
+    /// value) has no events, as the SQL reads it. Leads the events name alike (a scored
+    /// batch listing one lead twice) are one holder: the row their key finds. None when
+    /// there are more values than 32 bits can number.
     pub(crate) fn new(index: &LeadIndex<'_>, columns: &[&[String]], separator: Option<&str>, id_case: IdCase) -> Option<(AlsoKeys, AlsoKeysBuilt)> {
         let mut built = AlsoKeysBuilt::default();
         let mut first: PlHashMap<String, u32> = PlHashMap::default();
         let (mut values, mut leads): (Vec<String>, Vec<u32>) = (Vec::new(), Vec::new());
         for column in columns {
-            for (row, cell) in column.iter().enumerate().filter(|(row, _)| !index.ids[*row].is_empty()) {
+            for (written, cell) in column.iter().enumerate().filter(|(row, cell)| !cell.is_empty() && !index.ids[*row].is_empty()) {
+                let row = index.find(&index.ids[written]).unwrap_or(written);
                 for value in mqlcal_config::also_key_values(cell, separator) {
                     match index.find(value) {
                         Some(own) if own == row => continue,

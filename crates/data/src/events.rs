@@ -11,7 +11,7 @@ use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, ActivitiesSeen, AlsoKeys, AlsoKeysBuilt, FoundBy, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event_in, ActivitiesSeen, AlsoKeys, FoundBy, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::id_forms;
 use crate::DataError;
@@ -570,7 +570,7 @@ pub fn aggregate(
         false => {
             let values: Vec<&[String]> = leads.also.iter().map(|(_, values)| *values).collect();
             let (also, built) = AlsoKeys::new(&lead_index, &values, config.events_also_key_separator.as_deref(), config.id_case).ok_or_else(|| IdRows::too_many(values.iter().map(|v| v.len()).sum(), path))?;
-            notes.warnings.extend(also_keys_built(leads, &built));
+            notes.warnings.extend(built.warnings(&leads.also_columns(), leads.ids));
             lead_index.with_also(also)
         }
     };
@@ -1015,26 +1015,6 @@ fn several_in_a_cell(leads: &LeadKeys<'_>) -> Option<(&'static str, usize, Strin
             _ => Some((separator, holding)),
         })
         .map(|(separator, holding)| (separator, holding, cells().find(|v| v.contains(separator)).cloned().unwrap_or_default()))
-}
-
-/// Warnings for values of `[columns] events_also_key` that find no lead of their own: a
-/// lead's own id (its events are that lead's), or a value two leads hold.
-fn also_keys_built(leads: &LeadKeys<'_>, built: &AlsoKeysBuilt) -> Vec<String> {
-    let columns = leads.also_columns();
-    let mut warnings = Vec::new();
-    if let Some((value, row)) = &built.shadowed_example {
-        warnings.push(format!(
-            "[columns] events_also_key (column {columns}): {} leads hold a value that is another lead's own key, e.g. lead {:?} holds {value:?}: events naming it count for the lead whose key it is",
-            built.shadowed, leads.ids[*row]
-        ));
-    }
-    if let Some((value, first, second)) = &built.shared_example {
-        warnings.push(format!(
-            "[columns] events_also_key (column {columns}): {} values are held by more than one lead, e.g. {value:?} by leads {:?} and {:?} (two leads converted into one contact, or one old record's id listed under two leads): the events naming them could be either's, and count for neither",
-            built.shared, leads.ids[*first], leads.ids[*second]
-        ));
-    }
-    warnings
 }
 
 /// An events file none of whose lead ids matches a lead is a wrong column or a wrong file.

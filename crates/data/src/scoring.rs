@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateFix, DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
+use crate::event_stream::{for_each_event_in, lead_sums, AlsoKeys, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -77,6 +77,13 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     if let Some(column) = inputs.events_key_column.as_ref().filter(|_| recipes.iter().any(|(_, r)| r.events().is_some())) {
         needed.push((column.clone(), "what the events name each lead by ([columns] events_key)".into()));
     }
+    if recipes.iter().any(|(_, r)| r.events().is_some()) {
+        for column in &inputs.events_also_key_columns {
+            if !needed.iter().any(|(n, _)| n == column) {
+                needed.push((column.clone(), "other ids the events may name the lead by ([columns] events_also_key)".into()));
+            }
+        }
+    }
     if let Some(c) = &inputs.created_at_column {
         needed.push((c.clone(), "the creation time (start of the events window)".into()));
     }
@@ -123,14 +130,19 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
             let ids: Vec<String> = cells.iter().map(|c| c.unwrap_or("").trim().to_string()).collect();
             // The events name leads by another column (blank: that lead has none).
             let keys = match (&inputs.events_key_column, events_columns > 0) {
-                (Some(column), true) => Some(cells::text(&table, column)?.iter().map(|c| cells::clean(c, &inputs.missing).unwrap_or("").to_string()).collect::<Vec<String>>()),
+                (Some(column), true) => Some(cleaned_cells(&table, column, &inputs.missing)?),
                 _ => None,
+            };
+            // The lead's other ids, each column's cells (blank: "").
+            let also = match events_columns > 0 {
+                true => inputs.events_also_key_columns.iter().map(|column| Ok(cleaned_cells(&table, column, &inputs.missing)?)).collect::<Result<Vec<_>, DataError>>()?,
+                false => Vec::new(),
             };
             let events = (events_columns > 0).then(|| {
                 let names = keys.as_ref().unwrap_or(&ids);
                 let rows = IdRows::new(names, inputs.id_case);
                 let alike = rows.as_ref().map(|rows| rows.alike(names)).unwrap_or_default();
-                EventSums { rows, alike, sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect(), keys }
+                EventSums { rows, alike, sums: (0..events_columns).map(|_| lead_sums(ids.len())).collect(), keys, also }
             });
             Ok((ids, events))
         });
@@ -263,6 +275,11 @@ fn level_gone_since_training(signal: &str, level: &str, column: &str, share: f64
     format!("signal {signal:?}: no lead of this batch has {level:?}, where {:.1} % of the training leads did (about {expected:.0} of these {batch}): {candidates}", 100.0 * share)
 }
 
+/// A column's cells as the events name leads by them: trimmed, a missing-value text blank ("").
+fn cleaned_cells(table: &read::Table, column: &str, missing: &[String]) -> Result<Vec<String>, DataError> {
+    Ok(cells::text(table, column)?.iter().map(|c| cells::clean(c, missing).unwrap_or("").to_string()).collect())
+}
+
 /// What the events are added up in: the leads' rows by id (None: too many leads to
 /// number), and one zeroed sum per lead for each events feature, in recipe order.
 struct EventSums {
@@ -274,6 +291,9 @@ struct EventSums {
     sums: Vec<Vec<f64>>,
     /// Each lead's value of `inputs.events_key_column`, which the events name it by; None: its id.
     keys: Option<Vec<String>>,
+    /// Per column of `inputs.events_also_key_columns`, each lead's cell (blank: ""): other
+    /// ids the events may name it by, as in training.
+    also: Vec<Vec<String>>,
 }
 
 /// Leads of a batch that the events name alike (one id twice, or one `events_key` value
@@ -302,7 +322,7 @@ fn shared_event_names(events: &EventSums, ids: &[String], inputs: &Inputs, path:
 #[allow(clippy::too_many_arguments)]
 fn sum_events(
     out: &mut ScoringInput,
-    EventSums { rows, alike, sums, keys }: EventSums,
+    EventSums { rows, alike, sums, keys, also }: EventSums,
     recipes: &[(&str, &Recipe)],
     features: &mut [Vec<f64>],
     created: &[Option<i64>],
@@ -318,6 +338,18 @@ fn sum_events(
     let names_of_leads: &[String] = keys.as_deref().unwrap_or(&out.ids);
     let rows = rows.ok_or_else(|| IdRows::too_many(out.ids.len(), path))?;
     let lead_index = LeadIndex::of(names_of_leads, rows);
+    // A lead's other ids find it as they did in training (a value two leads hold, neither).
+    let lead_index = match also.is_empty() {
+        true => lead_index,
+        false => {
+            let columns: Vec<&[String]> = also.iter().map(Vec::as_slice).collect();
+            let (also, built) = AlsoKeys::new(&lead_index, &columns, inputs.events_also_key_separator.as_deref(), inputs.id_case)
+                .ok_or_else(|| IdRows::too_many(columns.iter().map(|c| c.len()).sum(), path))?;
+            let named: Vec<String> = inputs.events_also_key_columns.iter().map(|c| format!("{c:?}")).collect();
+            notes.warnings.extend(built.warnings(&named.join(", "), names_of_leads));
+            lead_index.with_also(also)
+        }
+    };
     for ((j, _), sums) in events_rules().zip(sums) {
         features[j] = sums;
     }

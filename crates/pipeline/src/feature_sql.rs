@@ -95,8 +95,6 @@ pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_
         },
         maturity_window_seconds: window_seconds,
         decided_at: config.decided_at.as_ref().map(|d| DecisionCells { column: &d.column, format: d.date_format.fixed() }),
-        also_keys: &config.events_also_key,
-        also_key_separator: config.events_also_key_separator.as_deref(),
     };
     to_feature_sql(&spec, dialect, leads_table, events_table, grouped).map_err(|e| anyhow::anyhow!("{path}: {e}"))
 }

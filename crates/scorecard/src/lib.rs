@@ -45,10 +45,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// (`inputs.id_case`); version 6: events matched by another leads column than the id
 /// (`inputs.events_key_column`); version 7: times read on a time zone's wall clock
 /// (`inputs.time_zone`); version 8: events recipes filtered by the events' detail
-/// (`detail_contains`). A reader of an older version would misread each (an exact match
+/// (`detail_contains`); version 9: events matched by other ids of a lead
+/// (`inputs.events_also_key_columns`, `events_also_key_separator`). A reader of an older
+/// version would misread each (an exact match
 /// of the level alone; events from creation only; ids as written; events by the id;
-/// instants as UTC; every event of an activity), so such a model is written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 8;
+/// instants as UTC; every event of an activity; the events by a lead's other ids lost), so such a model is written as the version it needs and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 9;
 
 #[cfg(test)]
 mod tests {
@@ -208,8 +210,31 @@ mod tests {
         m.signals[0].recipe = Some(Recipe::Events(EventsRule { detail_contains: vec!["/pricing ".into()], ..filtered }));
         assert!(m.validate("m.json").unwrap_err().to_string().contains("detail_contains holds \"/pricing \": expected a text without spaces at either end"));
         m.signals[0].recipe = plain;
-        m.schema_version = 9;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 8"));
+        // Events found by a lead's other ids need version 9 (a reader of 8 would lose them);
+        // a hand-edited separator is checked as the config checks it.
+        let also = |columns: &[&str], separator: Option<&str>| Inputs {
+            window_days: Some(30),
+            events_key_column: Some("email".into()),
+            events_also_key_columns: columns.iter().map(|c| c.to_string()).collect(),
+            events_also_key_separator: separator.map(str::to_string),
+            ..Default::default()
+        };
+        m.inputs = Some(also(&["hs_merged_object_ids"], Some(";")));
+        needs(&mut m, 9, "schema_version 8, but the events may name a lead by another of its ids (inputs.events_also_key_columns), which needs schema_version 9: a reader of version 8 would lose the events that name a lead by those ids");
+        for (columns, separator, refusal) in [
+            (&[][..], Some(";"), "inputs.events_also_key_separator needs inputs.events_also_key_columns"),
+            (&["merged"][..], Some("a"), "inputs.events_also_key_separator = \"a\": expected ASCII punctuation"),
+            (&["merged"][..], Some(""), "inputs.events_also_key_separator = \"\": expected ASCII punctuation"),
+            (&["email"][..], None, "inputs.events_also_key_columns holds \"email\": expected other leads columns than the one the events name leads by (\"email\")"),
+            (&[" "][..], None, "inputs.events_also_key_columns holds \" \""),
+        ] {
+            m.inputs = Some(also(columns, separator));
+            let refused = m.validate("m.json").unwrap_err().to_string();
+            assert!(refused.contains(refusal), "{refused}");
+        }
+        m.inputs = None;
+        m.schema_version = 10;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 9"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
         m.schema_version = 7;
         let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();

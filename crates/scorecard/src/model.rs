@@ -235,7 +235,8 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 8 when an events recipe filters
+    /// The oldest model file version that holds this model: 9 when the events may name a
+    /// lead by another of its ids (`inputs.events_also_key_columns`), 8 when an events recipe filters
     /// on the events' detail (`detail_contains`), 7 when instants are moved onto a
     /// time zone's wall clock (`inputs.time_zone`), 6 when the events name leads by
     /// another column than the id, 5 when ids are matched ignoring
@@ -257,7 +258,9 @@ impl Model {
         });
         const EXACT: &str = "would take it for an exact match of the level alone";
         let filtered = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Events(rule)) if rule.filters_detail()));
-        if filtered {
+        if self.inputs.as_ref().is_some_and(|i| !i.events_also_key_columns.is_empty()) {
+            (9, "the events may name a lead by another of its ids (inputs.events_also_key_columns)", "would lose the events that name a lead by those ids")
+        } else if filtered {
             (8, "an events recipe counts only events whose detail holds a text (detail_contains)", "would count every event of the activity, whatever its detail")
         } else if self.inputs.as_ref().is_some_and(|i| i.time_zone.is_some()) {
             (7, "its times are read on a time zone's wall clock (inputs.time_zone)", "would read instants as UTC and shift every window by the zone's offset")
@@ -301,6 +304,19 @@ impl Model {
         let shares = self.training.as_ref().map(|t| &t.level_shares);
         if let Some((column, share)) = shares.and_then(|shares| shares.iter().find(|(_, share)| !(0.0..=1.0).contains(*share))) {
             return Err(invalid(format!("training.level_shares[{column:?}] = {share}: expected the share of the training leads that had it, from 0 to 1")));
+        }
+        // As the config checks them: a hand-edited separator of letters would split ids apart.
+        if let Some(inputs) = &self.inputs {
+            match (&inputs.events_also_key_separator, inputs.events_also_key_columns.is_empty()) {
+                (Some(_), true) => return Err(invalid("inputs.events_also_key_separator needs inputs.events_also_key_columns, the columns whose cells it separates".into())),
+                (Some(separator), false) if separator.is_empty() || !separator.chars().all(|c| c.is_ascii_punctuation()) => {
+                    return Err(invalid(format!("inputs.events_also_key_separator = {separator:?}: expected ASCII punctuation, as [columns] events_also_key_separator")));
+                }
+                _ => {}
+            }
+            if let Some(column) = inputs.events_also_key_columns.iter().find(|c| c.trim().is_empty() || **c == inputs.events_key()) {
+                return Err(invalid(format!("inputs.events_also_key_columns holds {column:?}: expected other leads columns than the one the events name leads by ({:?})", inputs.events_key())));
+            }
         }
         // As the config checks them: a filter needs the column it reads, and an activity
         // is told apart by at most 10 texts (2^n numbers each).

@@ -42,6 +42,15 @@ pub struct Inputs {
     /// it is not `id_column` (events keyed by e-mail, leads by the CRM's record id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_key_column: Option<String>,
+    /// `[columns] events_also_key`: other leads columns whose values the events may also
+    /// name a lead by (the contact it converted into, the records merged into it), tried
+    /// for an event whose lead id is no lead's key. Empty: none (not recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events_also_key_columns: Vec<String>,
+    /// `[columns] events_also_key_separator`: what separates several ids in one cell of
+    /// those columns (HubSpot's `hs_merged_object_ids`, `"101;102"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_also_key_separator: Option<String>,
     /// `[input] time_zone`: the wall clock times are read on; instants (a recorded layout
     /// that reads one: `iso_zoned`, Unix time) are moved onto it (not recorded when UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -54,12 +54,6 @@ pub struct FeatureTableSpec<'a> {
     pub maturity_window_seconds: i64,
     /// `[columns] decided_at`: a decided lead's events count only before its decision.
     pub decided_at: Option<DecisionCells<'a>>,
-    /// `[columns] events_also_key`: leads columns whose values the events may also name a
-    /// lead by (as mqlcal: tried for an id no lead's key is; one two leads hold finds neither).
-    pub also_keys: &'a [String],
-    /// `[columns] events_also_key_separator`: what separates several values in one of
-    /// their cells (None: a cell is one value).
-    pub also_key_separator: Option<&'a str>,
 }
 
 /// The leads table's decision-date column and how it writes dates (None: ISO).
@@ -82,9 +76,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         missing.push(String::new());
     }
     let recipes: Vec<(&str, &Recipe)> = spec.features.iter().map(|(name, recipe)| (name.as_str(), recipe)).collect();
-    let mut query = Query::new(d, inputs, &missing, recipes);
-    // Spark splits a cell into rows with `explode`; the others recurse (SQLite has no split).
-    query.recursive = spec.also_key_separator.is_some() && d != Dialect::Spark;
+    let query = Query::new(d, inputs, &missing, recipes);
 
     let mut sql = String::new();
     header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat());
@@ -109,9 +101,7 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     if !spec.exclude.is_empty() {
         extra.push(format!("{} AS excluded", excluded(&query, &spec.exclude)));
     }
-    for (k, column) in spec.also_keys.iter().enumerate() {
-        extra.push(format!("{} AS also{k}", query.id_key(&query.clean(column))));
-    }
+    extra.extend(query.also_key_cells());
     // Decision dates that are instants, with a time zone, are moved onto its clock first
     // (read, as below, for won and lost leads only).
     let decided_instants: Vec<Instants<'_>> = spec
@@ -134,19 +124,13 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         .chain([spec.outcome.column])
         .chain(spec.decided_at.as_ref().map(|decided| decided.column))
         .chain(spec.exclude.iter().map(|(column, _)| *column))
-        .chain(spec.also_keys.iter().map(String::as_str))
+        .chain(inputs.events_also_key_columns.iter().map(String::as_str))
         .collect();
     query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
 
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
     if !query.event_signals.is_empty() || latest_events {
-        match spec.also_keys.is_empty() {
-            true => query.events_clean(&mut sql, events_table, EventCells::Cleaned, "events_clean")?,
-            false => {
-                query.events_clean(&mut sql, events_table, EventCells::Cleaned, "events_read")?;
-                also_keyed_events(&mut sql, spec, &query);
-            }
-        }
+        query.events_clean(&mut sql, events_table, EventCells::Cleaned, &kept_leads(spec, "", "AND"))?;
     }
     if !query.event_signals.is_empty() {
         query.event_sums(&mut sql, SumOf::WholeWeights, spec.decided_at.is_some());
@@ -189,12 +173,7 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
     if !spec.exclude.is_empty() {
         let _ = writeln!(sql, "-- Leads whose cells [exclude] lists are left out (of the rows and of the as-of date).");
     }
-    if !spec.also_keys.is_empty() {
-        let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");
-        if let Some(separator) = spec.also_key_separator {
-            let _ = writeln!(sql, "-- A cell of those columns holds several such ids between {separator:?}s ([columns] events_also_key_separator).");
-        }
-    }
+    super::also_keys_header(sql, spec.inputs);
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
     } else {
@@ -254,63 +233,6 @@ fn excluded(query: &Query<'_>, exclude: &[(&str, &[String])]) -> String {
         .map(|(column, values)| format!("{} IN ({})", query.clean(column), values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")))
         .collect();
     format!("CASE WHEN {} THEN 1 ELSE 0 END", arms.join(" OR "))
-}
-
-/// `also_keys`, each value of `[columns] events_also_key` that finds one lead, with the key
-/// the events join that lead by; then `events_clean`: `events_read` with an event named by
-/// such a value given its lead's key. As mqlcal finds them: a lead's own key first (a value
-/// that is one is no other lead's), a value two leads hold finds neither, and the leads
-/// `[exclude]` leaves out hold none.
-fn also_keyed_events(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Query<'_>) {
-    let key = if query.joins_by_key() { "lead_key" } else { "lead_id" };
-    let kept = kept_leads(spec, "", "AND");
-    let held: Vec<String> = (0..spec.also_keys.len())
-        .map(|k| match spec.also_key_separator {
-            None => format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL{kept}"),
-            Some(separator) => {
-                also_split(sql, query.d, k, separator, key, &kept);
-                format!("SELECT also_key, lead_key FROM also_split{k} WHERE also_key <> ''")
-            }
-        })
-        .collect();
-    let _ = writeln!(
-        sql,
-        ", also_keys AS (\n  SELECT held.also_key, MIN(held.lead_key) AS lead_key\n  FROM (\n    {}\n  ) held\n  WHERE held.also_key NOT IN (SELECT {key} FROM leads_clean WHERE {key} IS NOT NULL{kept})\n  GROUP BY held.also_key\n  HAVING COUNT(DISTINCT held.lead_key) = 1\n)",
-        held.join("\n    UNION ALL\n    ")
-    );
-    let detail = if query.detail_read().is_some() { ", e.detail" } else { "" };
-    let _ = writeln!(
-        sql,
-        ", events_clean AS (\n  SELECT COALESCE(k.lead_key, e.lead_id) AS lead_id, e.ts, e.tstamp, e.activity{detail}\n  FROM events_read e\n  LEFT JOIN also_keys k ON k.also_key = e.lead_id\n)"
-    );
-}
-
-/// `also_split{k}`: each piece of a cell of `also{k}` between `separator`s, trimmed as
-/// mqlcal trims it (`mqlcal_config::also_key_values`), with the lead's `key`; blank pieces
-/// (and, where it recurses, the first row of each lead) have `also_key` ''.
-fn also_split(sql: &mut String, d: Dialect, k: usize, separator: &str, key: &str, kept: &str) {
-    if d == Dialect::Spark {
-        // `split` takes a regular expression: a backslash makes any punctuation literal.
-        let pattern: String = separator.chars().flat_map(|c| if c.is_ascii_punctuation() { vec!['\\', c] } else { vec![c] }).collect();
-        let _ = writeln!(
-            sql,
-            ", also_split{k} AS (\n  SELECT {key} AS lead_key, {} AS also_key\n  FROM leads_clean LATERAL VIEW explode(split(also{k}, {})) pieces AS piece\n  WHERE also{k} IS NOT NULL{kept}\n)",
-            d.trim("piece"),
-            d.string(&pattern)
-        );
-        return;
-    }
-    // Each step takes the text before the first separator off `rest` (the cell with a
-    // separator after it), until nothing is left.
-    let sep = d.string(separator);
-    let at = d.position(&sep, "rest");
-    let piece = d.trim(&d.substr("rest", "1", Some(&format!("{at} - 1"))));
-    let after = d.substr("rest", &format!("{at} + {}", separator.chars().count()), None);
-    let _ = writeln!(
-        sql,
-        ", also_split{k} AS (\n  SELECT {key} AS lead_key, CAST('' AS {text}) AS also_key, also{k} || {sep} AS rest\n  FROM leads_clean\n  WHERE also{k} IS NOT NULL{kept}\n  UNION ALL\n  SELECT lead_key, {piece}, {after}\n  FROM also_split{k}\n  WHERE rest <> ''\n)",
-        text = d.text_type()
-    );
 }
 
 /// A condition keeping the leads `[exclude]` does not leave out (`excluded` of `table.`),
@@ -438,8 +360,41 @@ mod tests {
             event_columns: Some(EventColumns { lead_id: "lead".into(), occurred_at: "at".into(), activity: "what".into(), occurred_at_format: None, detail: None }),
             id_case: Default::default(),
             events_key_column: None,
+            events_also_key_columns: vec![],
+            events_also_key_separator: None,
             time_zone: None,
         }
+    }
+
+    /// A lead's other ids, several to a cell: the feature-table and the scoring query both
+    /// split the cells (recursing, but in Spark) and give an event naming one its lead's key;
+    /// the scoring query reads the column only when a signal counts events.
+    #[test]
+    fn other_ids_are_split_alike_in_both_queries_and_read_only_for_events() {
+        let merged = Inputs { events_also_key_columns: vec!["merged".into()], events_also_key_separator: Some(";".into()), ..inputs() };
+        let mut model = crate::tests::model();
+        model.signals.truncate(2);
+        for (signal, (name, recipe)) in model.signals.iter_mut().zip(features()) {
+            signal.name = name;
+            signal.recipe = Some(recipe);
+        }
+        model.overrides.clear();
+        model.inputs = Some(merged.clone());
+        for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Spark] {
+            let table = sql_of(&merged, d, false, AsOfRule::Fixed(0));
+            let scoring = crate::export::sql::to_sql(&model, d, "leads", "events").unwrap();
+            for query in [&table, &scoring] {
+                assert_eq!(query.starts_with("WITH RECURSIVE") || query.contains("\nWITH RECURSIVE "), d != Dialect::Spark, "{d:?}: {query}");
+                assert!(query.contains("also_split0 AS (") && query.contains("HAVING COUNT(DISTINCT held.lead_key) = 1") && query.contains("LEFT JOIN also_keys k ON k.also_key = e.lead_id"), "{d:?}: {query}");
+                assert_eq!(query.contains("explode(split(also0, '\\\\;'))"), d == Dialect::Spark, "{d:?}");
+                assert!(query.contains("-- A cell of those columns holds several such ids between \";\"s"), "{d:?}");
+            }
+            assert!(table.contains("e.ts, e.tstamp, e.activity") && !scoring.contains("tstamp, e.activity"), "the scoring query's events have no timestamp column");
+        }
+        // Without a signal that counts events, the scoring query reads no other id.
+        model.signals.truncate(1);
+        let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
+        assert!(!scoring.contains("also0") && !scoring.contains("\"merged\" AS"), "{scoring}");
     }
 
     fn features() -> Vec<(String, Recipe)> {
@@ -468,8 +423,6 @@ mod tests {
             as_of,
             maturity_window_seconds: 10 * 86_400,
             decided_at: None,
-            also_keys: &[],
-            also_key_separator: None,
         };
         to_feature_sql(&spec, d, "crm.leads", "events", grouped).unwrap()
     }
