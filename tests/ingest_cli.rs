@@ -1293,7 +1293,7 @@ fn converted_leads_events_filed_under_their_contact_count_by_events_also_key() {
     std::fs::write(d.join("leads.csv"), converted(&leads, &|id: &str| (id == a).then(|| "L0000001".to_string()))).unwrap();
     let (code, _, err) = common::run_in(d, &["features", "--config", "also.toml", "-o", "shadowed.csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains(&format!("1 leads hold a value that is another lead's own key, e.g. lead {a:?} holds \"L0000001\": events naming it count for the lead whose key it is")), "{err}");
+    assert!(err.contains(&format!("1 values leads hold there are other leads' own keys, e.g. lead {a:?} holds \"L0000001\": events naming such a value count for the lead whose key it is")), "{err}");
     assert!(err.contains("no event names a lead by [columns] events_also_key (column \"ConvertedContactId\")"), "{err}");
 
     // Settings that cannot mean anything are refused before reading.

@@ -108,10 +108,10 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
-    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 9", 1));
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 10", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
-    assert!(err.contains("schema_version 9 is not supported by this mqlcal (it reads versions 1 to 8)"), "{err}");
+    assert!(err.contains("schema_version 10 is not supported by this mqlcal (it reads versions 1 to 9)"), "{err}");
     // A zone the tz database does not know: refused when the file is read, naming it.
     let mut zoned: Value = serde_json::from_str(&text).unwrap();
     zoned["schema_version"] = serde_json::json!(7);

@@ -294,8 +294,8 @@ const SHARED: u32 = u32::MAX;
 /// What building [`AlsoKeys`] found, for the caller's warnings.
 #[derive(Debug, Default)]
 pub(crate) struct AlsoKeysBuilt {
-    /// Leads holding a value that is another lead's own id: that lead's events (value, row
-    /// holding it).
+    /// Values (pieces of a cell, each counted) that are another lead's own key: that lead's
+    /// events (value, row holding it).
     pub shadowed: usize,
     pub shadowed_example: Option<(String, usize)>,
     /// Values two leads hold: their events count for neither (value, first row, second row).
@@ -311,7 +311,7 @@ impl AlsoKeysBuilt {
         let mut warnings = Vec::new();
         if let Some((value, row)) = &self.shadowed_example {
             warnings.push(format!(
-                "[columns] events_also_key (column {columns}): {} leads hold a value that is another lead's own key, e.g. lead {:?} holds {value:?}: events naming it count for the lead whose key it is",
+                "[columns] events_also_key (column {columns}): {} values leads hold there are other leads' own keys, e.g. lead {:?} holds {value:?}: events naming such a value count for the lead whose key it is",
                 self.shadowed, names[*row]
             ));
         }
