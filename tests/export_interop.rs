@@ -160,6 +160,12 @@ fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let config = write(d, "mqlcal.toml", sample.replacen("[columns]\n", "[columns]\nevents_also_key = \"hs_merged_object_ids\"\nevents_also_key_separator = \";\"\n", 1));
     let events = d.join("events.csv");
     let ours = backtest_and_score(d, &config, &events);
+    let (code, out, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "scores.csv", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["events_by_other_ids"], serde_json::json!({"events": merged.moved, "leads": merged.moved_leads.len(), "shared_ignored": 0}));
+    let found = format!("note: found {} events of {} leads by their other ids (column \"hs_merged_object_ids\", as in training)\n", merged.moved, merged.moved_leads.len());
+    assert!(err.contains(&found) && !err.contains("ignored") && !err.contains("naming a value two leads hold"), "{err}");
     let model = bt_model(d);
     assert_eq!(
         (model["schema_version"].as_i64(), &model["inputs"]["events_also_key_columns"], model["inputs"]["events_also_key_separator"].as_str()),
@@ -196,6 +202,8 @@ fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "batch.csv", "--events", "events.csv", "-o", "batch_scores.csv"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(&format!("[columns] events_also_key (column \"hs_merged_object_ids\"): 1 values are held by more than one lead, e.g. {first_old:?} by leads {:?} and {:?}", rows[giver][0], rows[taker][0])), "{err}");
+    // The shared id's events are said apart from unknown leads' (none here).
+    assert!(err.contains("naming a value two leads hold") && !err.contains("events for lead ids not in"), "{err}");
     let (_, batch) = read_csv(&d.join("batch_scores.csv"));
     assert_eq!(batch.len(), rows.len());
     assert!(batch[again][1..] == plain[&rows[again][0]][..] && batch[rows.len() - 1] == batch[again], "listed twice, scored as alone twice: {:?}", batch[again]);

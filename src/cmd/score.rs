@@ -292,6 +292,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(repeated) = &input.repeated_events {
             summary["repeated_events"] = serde_json::to_value(repeated)?;
         }
+        if let Some(also) = &input.by_also_key {
+            summary["events_by_other_ids"] = serde_json::json!({ "events": also.events, "leads": also.leads, "shared_ignored": also.shared });
+        }
         if !input.read_warnings.is_empty() {
             summary["warnings"] = serde_json::to_value(&input.read_warnings)?;
         }
@@ -317,6 +320,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(note) = input.by_other_id_form.note("events", "the events' lead ids", &format!("the ids of {}", args.leads.display())) {
         eprintln!("note: {note}");
+    }
+    if let Some(also) = &input.by_also_key {
+        let columns: Vec<String> = model.inputs.iter().flat_map(|i| &i.events_also_key_columns).map(|c| format!("{c:?}")).collect();
+        let shared = match also.shared {
+            0 => String::new(),
+            n => format!("; ignored {n} naming a value two leads hold"),
+        };
+        eprintln!("note: found {} events of {} leads by their other ids (column {}, as in training){shared}", also.events, also.leads, columns.join(", "));
     }
     if input.events_for_unknown_leads > 0 {
         let case = input.unknown_leads_by_case.clause(true).map(|c| format!("; {c}")).unwrap_or_default();

@@ -34,4 +34,4 @@ pub use infer::{draft_config, Draft, InitOptions, DEFAULT_MIN_LEVEL_COUNT};
 pub use profile::{ColumnProfile, LEAKAGE_AUC};
 pub use quality::{quality_report, validate, CohortRow, QualityReport};
 pub use read::{file_kind, FileKind};
-pub use scoring::{read_scoring_input, ScoringInput};
+pub use scoring::{read_scoring_input, AlsoKeyCounts, ScoringInput};

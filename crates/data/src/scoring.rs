@@ -31,11 +31,26 @@ pub struct ScoringInput {
     pub by_other_id_form: crate::id_forms::OtherFormMatches,
     /// Events outside their lead's as-of window (never counted).
     pub events_outside_window: usize,
+    /// With the model's `inputs.events_also_key_columns` (and events to count): what the
+    /// leads' other ids found.
+    pub by_also_key: Option<AlsoKeyCounts>,
     /// Counted events that repeat an earlier one exactly, beyond chance (each copy counts).
     pub repeated_events: Option<crate::events::RepeatedEvents>,
     /// What reading the files noticed and coped with (text read as Latin-1, a
     /// spreadsheet's blank rows below the data), for the user to see.
     pub read_warnings: Vec<String>,
+}
+
+/// Events a scored batch's leads were found by through their other ids
+/// (`inputs.events_also_key_columns`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AlsoKeyCounts {
+    /// Events of known activities found so (in their lead's window or not).
+    pub events: usize,
+    /// The leads they were found for.
+    pub leads: usize,
+    /// Events naming a value two leads hold: counted for neither (not among the unknown leads').
+    pub shared: usize,
 }
 
 impl ScoringInput {
@@ -365,6 +380,8 @@ fn sum_events(
     let mut repeats = crate::events::RepeatCheck::new(out.ids.len());
     let mut covered = crate::events::DaysCovered::of_windows(created, window);
     let mut seen = crate::event_stream::ActivitiesSeen::new(&activity_index);
+    let mut by_also_key = (!also.is_empty()).then(AlsoKeyCounts::default);
+    let mut also_key_leads = vec![false; if also.is_empty() { 0 } else { out.ids.len() }];
     let mut take = |event: Event<'_>| {
         seen.see(keys.activities, event.counted, event.activity);
         let Some(index) = event.counted else {
@@ -375,12 +392,20 @@ fn sum_events(
             return;
         };
         let Some(row) = event.lead else {
+            if let Some(counts) = by_also_key.as_mut().filter(|_| keys.leads.shared_also_key(event.lead_id.unwrap_or_default())) {
+                counts.shared += 1;
+                return;
+            }
             for_unknown_leads += 1;
             by_case.see(event.lead_id.unwrap_or_default(), names_of_leads);
             return;
         };
         if event.by_other_id_form() {
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
+        }
+        if let Some(counts) = by_also_key.as_mut().filter(|_| event.found_by == crate::event_stream::FoundBy::AlsoKey) {
+            counts.events += 1;
+            also_key_leads[row] = true;
         }
         if let Some(t) = event.occurred_at {
             covered.see(t);
@@ -439,6 +464,7 @@ fn sum_events(
     out.unknown_leads_by_case = by_case.counted();
     out.by_other_id_form = by_other_id_form;
     out.events_outside_window = outside_window;
+    out.by_also_key = by_also_key.map(|counts| AlsoKeyCounts { leads: also_key_leads.iter().filter(|&&found| found).count(), ..counts });
     out.repeated_events = repeats.finish(&out.ids, keys.activities.names());
     Ok(())
 }
