@@ -983,6 +983,14 @@ fn bigquery_snowflake_and_spark_output_parses() {
     marketo_model(&mut marketo);
     write(dir.path(), "marketo.json", serde_json::to_string(&marketo).unwrap());
     write(dir.path(), "marketo.toml", marketo_config(&text));
+    // The scoring query finding events by a lead's other ids, one or several to a cell.
+    let mut also: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("total.json")).unwrap()).unwrap();
+    also["schema_version"] = serde_json::json!(9);
+    also["inputs"]["events_also_key_columns"] = serde_json::json!(["email_domain_type", "country"]);
+    write(dir.path(), "also.json", serde_json::to_string(&also).unwrap());
+    also["inputs"]["events_also_key_columns"] = serde_json::json!(["email_domain_type"]);
+    also["inputs"]["events_also_key_separator"] = serde_json::json!(";");
+    write(dir.path(), "merged.json", serde_json::to_string(&also).unwrap());
     // Events also found by another leads column (a converted lead's contact), with [exclude].
     write(dir.path(), "also.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n", text.replacen("[columns]\n", "[columns]\nevents_also_key = [\"email_domain_type\", \"country\"]\n", 1)));
     // Several such ids in one cell (HubSpot's merged contacts).
@@ -990,7 +998,7 @@ fn bigquery_snowflake_and_spark_output_parses() {
 
     for dialect in ["bigquery", "snowflake", "spark"] {
         let mut files = Vec::new();
-        for model in ["total", "day_first", "zoned", "berlin", "unix", "serial", "named", "digits", "marketo"] {
+        for model in ["total", "day_first", "zoned", "berlin", "unix", "serial", "named", "digits", "marketo", "also", "merged"] {
             let file = format!("{model}.{dialect}.sql");
             let (code, _, err) = run_in(dir.path(), &["export", "--model", &format!("{model}.json"), "--sql", "--dialect", dialect, "-o", &file]);
             assert_eq!(code, 0, "{err}");
