@@ -226,7 +226,7 @@ fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
     write(d, "without.csv", without);
     let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "without.csv", "--events", "events.csv", "-o", "without_scores.csv"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("without.csv: no column \"hs_merged_object_ids\" (needed for other ids the events may name the lead by ([columns] events_also_key))"), "{err}");
+    assert!(err.contains("without.csv: no column \"hs_merged_object_ids\" (needed for other ids the events may name the lead by ([columns] events_also_key; export it blank for leads that have none))"), "{err}");
     assert!(!d.join("without_scores.csv").exists());
 }
 

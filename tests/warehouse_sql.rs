@@ -887,7 +887,8 @@ fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
 
 /// Events named by e-mail address (`events_key`, blank for a tenth of the leads) and won
 /// leads' by their contact (`events_also_key`): a lead with no address has no events, by
-/// its contact either, in mqlcal and in the feature-table SQL alike.
+/// its contact either, in mqlcal and in the feature-table SQL alike, and in `score` and
+/// the scoring SQL.
 #[test]
 fn events_by_address_and_by_contact_give_mqlcals_table_in_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -920,6 +921,12 @@ fn events_by_address_and_by_contact_give_mqlcals_table_in_sql() {
     let ours = mqlcal_features(d, &keyed);
     let as_of = leads.iter().map(|r| epoch(&r[1])).chain(kept.iter().map(|e| epoch(&e[1]))).max().unwrap();
     engines_give_the_table(d, &keyed, &filed, &ours, as_of);
+    // The model records both: the scoring SQL finds a lead's events by its address or its
+    // contact as `score` does (a lead with no address by neither).
+    let scores = backtest_and_score(d, &keyed, &filed);
+    for engine in ["sqlite", "duckdb", "postgres"] {
+        sql_scores_match(d, engine, "leads.csv", &filed, &scores);
+    }
 }
 
 /// `parse_sql.py` on `files` for `dialect`: (exit code, its report).

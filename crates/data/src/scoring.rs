@@ -95,7 +95,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     if recipes.iter().any(|(_, r)| r.events().is_some()) {
         for column in &inputs.events_also_key_columns {
             if !needed.iter().any(|(n, _)| n == column) {
-                needed.push((column.clone(), "other ids the events may name the lead by ([columns] events_also_key)".into()));
+                needed.push((column.clone(), "other ids the events may name the lead by ([columns] events_also_key; export it blank for leads that have none)".into()));
             }
         }
     }
