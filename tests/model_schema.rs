@@ -167,6 +167,12 @@ fn model_files_match_the_json_schema() {
     write(dir.path(), "bad_separator.json", serde_json::to_string(&m).unwrap());
     let (ok, msg) = validate(dir.path(), &["bad_separator.json"]);
     assert!(!ok && msg.contains("events_also_key_separator"), "{msg}");
+    // A separator without the columns it separates: refused, as mqlcal refuses it.
+    let mut m = merged.clone();
+    m["inputs"].as_object_mut().unwrap().remove("events_also_key_columns");
+    write(dir.path(), "separator_alone.json", serde_json::to_string(&m).unwrap());
+    let (ok, msg) = validate(dir.path(), &["separator_alone.json"]);
+    assert!(!ok && msg.contains("events_also_key_columns"), "{msg}");
     let mut m = model.clone();
     m["surprise"] = serde_json::json!(true);
     write(dir.path(), "extra.json", serde_json::to_string(&m).unwrap());

@@ -403,16 +403,16 @@ fn sum_events(
         if event.by_other_id_form() {
             by_other_id_form.add(event.lead_id.unwrap_or_default(), &names_of_leads[row]);
         }
-        if let Some(counts) = by_also_key.as_mut().filter(|_| event.found_by == crate::event_stream::FoundBy::AlsoKey) {
-            counts.events += 1;
-            also_key_leads[row] = true;
-        }
         if let Some(t) = event.occurred_at {
             covered.see(t);
         }
         let mut counted = false;
         // Most batches name each lead once: no lookup then.
         let others: &[usize] = if alike.is_empty() { &[] } else { alike.get(&row).map_or(&[], Vec::as_slice) };
+        if let Some(counts) = by_also_key.as_mut().filter(|_| event.found_by == crate::event_stream::FoundBy::AlsoKey) {
+            counts.events += 1;
+            std::iter::once(row).chain(others.iter().copied()).for_each(|row| also_key_leads[row] = true);
+        }
         for row in std::iter::once(row).chain(others.iter().copied()) {
             if let (Some(t), Some(start)) = (event.occurred_at, created[row]) {
                 if window.contains(start, t) {

@@ -836,7 +836,8 @@ impl<'a> Query<'a> {
         let key = if self.joins_by_key() { "lead_key" } else { "lead_id" };
         let held: Vec<String> = (0..self.inputs.events_also_key_columns.len())
             .map(|k| match self.inputs.events_also_key_separator.as_deref() {
-                None => format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} IS NOT NULL AND {key} <> ''{kept}"),
+                // A blank cell is none even where the missing-value list lacks "" (the scoring query).
+                None => format!("SELECT also{k} AS also_key, {key} AS lead_key FROM leads_clean WHERE also{k} <> '' AND {key} <> ''{kept}"),
                 Some(separator) => {
                     also_split(sql, self.d, k, separator, key, kept);
                     format!("SELECT also_key, lead_key FROM also_split{k} WHERE also_key <> ''")

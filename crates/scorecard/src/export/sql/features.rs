@@ -391,6 +391,14 @@ mod tests {
             }
             assert!(table.contains("e.ts, e.tstamp, e.activity") && !scoring.contains("tstamp, e.activity"), "the scoring query's events have no timestamp column");
         }
+        // One id a cell: a blank cell is none even where the missing-value list lacks ""
+        // (the scoring query reads it as it is).
+        let mut whole = merged.clone();
+        whole.events_also_key_separator = None;
+        whole.missing = vec!["NA".into()];
+        model.inputs = Some(whole);
+        let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
+        assert!(scoring.contains("SELECT also0 AS also_key, lead_id AS lead_key FROM leads_clean WHERE also0 <> '' AND lead_id <> ''") && !scoring.contains("RECURSIVE"), "{scoring}");
         // Without a signal that counts events, the scoring query reads no other id.
         model.signals.truncate(1);
         let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
