@@ -476,6 +476,24 @@ impl<'a> LeadIndex<'a> {
         LeadIndex { ids, rows, padded_width: Default::default(), also: None }
     }
 
+    /// This index, also finding leads by their other ids (`[columns] events_also_key`,
+    /// ingest's and the scorer's alike): `columns`, named `names`, each a cell per lead
+    /// ([`AlsoKeys::new`]); what building them found is said in `warnings`.
+    pub(crate) fn with_also_keys(
+        self,
+        names: &[&str],
+        columns: &[&[String]],
+        separator: Option<&str>,
+        id_case: IdCase,
+        path: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<LeadIndex<'a>, crate::DataError> {
+        let (also, built) = AlsoKeys::new(&self, columns, separator, id_case).ok_or_else(|| IdRows::too_many(columns.iter().map(|c| c.len()).sum(), path))?;
+        let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+        warnings.extend(built.warnings(&quoted.join(", "), self.ids));
+        Ok(self.with_also(also))
+    }
+
     /// This index, also finding leads by the values of `[columns] events_also_key`.
     pub(crate) fn with_also(mut self, also: AlsoKeys) -> LeadIndex<'a> {
         self.also = Some(also);

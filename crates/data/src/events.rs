@@ -11,7 +11,7 @@ use mqlcal_scorecard::{EventWindow, EventsRule};
 use serde::Serialize;
 
 use crate::cells::{DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, ActivitiesSeen, AlsoKeys, FoundBy, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
+use crate::event_stream::{for_each_event_in, ActivitiesSeen, FoundBy, index_and_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows};
 use crate::read::ReadNotes;
 use crate::id_forms;
 use crate::DataError;
@@ -568,10 +568,8 @@ pub fn aggregate(
     let lead_index = match leads.also.is_empty() {
         true => lead_index,
         false => {
-            let values: Vec<&[String]> = leads.also.iter().map(|(_, values)| *values).collect();
-            let (also, built) = AlsoKeys::new(&lead_index, &values, config.events_also_key_separator.as_deref(), config.id_case).ok_or_else(|| IdRows::too_many(values.iter().map(|v| v.len()).sum(), path))?;
-            notes.warnings.extend(built.warnings(&leads.also_columns(), leads.ids));
-            lead_index.with_also(also)
+            let (names, values): (Vec<&str>, Vec<&[String]>) = leads.also.iter().copied().unzip();
+            lead_index.with_also_keys(&names, &values, config.events_also_key_separator.as_deref(), config.id_case, path, &mut notes.warnings)?
         }
     };
     let keys = EventKeys { leads: &lead_index, activities: &activity_index };

@@ -8,7 +8,7 @@ use mqlcal_config::{CsvOptions, DateFormat, Encoding};
 use mqlcal_scorecard::{EventColumns, Inputs, Model, Recipe};
 
 use crate::cells::{self, DateFix, DateLayout, DateRule};
-use crate::event_stream::{for_each_event_in, lead_sums, AlsoKeys, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
+use crate::event_stream::{for_each_event_in, lead_sums, number_activities, Event, EventColumnNames, EventKeys, IdRows, LeadIndex};
 use crate::read::{self, ReadNotes};
 use crate::recipe_columns::recipe_columns;
 use crate::DataError;
@@ -88,11 +88,13 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
         recipes.push((s.name.as_str(), recipe));
     }
     let csv = CsvOptions { delimiter: None, decimal: inputs.decimal, encoding: Encoding::Auto, sheet: None, missing: inputs.missing.clone() };
+    // The model's events signals: their lead keys are read only when there are some.
+    let events_columns = recipes.iter().filter(|(_, recipe)| recipe.events().is_some()).count();
     let mut needed: Vec<(String, String)> = vec![(inputs.id_column.clone(), "the lead id".into())];
-    if let Some(column) = inputs.events_key_column.as_ref().filter(|_| recipes.iter().any(|(_, r)| r.events().is_some())) {
+    if let Some(column) = inputs.events_key_column.as_ref().filter(|_| events_columns > 0) {
         needed.push((column.clone(), "what the events name each lead by ([columns] events_key)".into()));
     }
-    if recipes.iter().any(|(_, r)| r.events().is_some()) {
+    if events_columns > 0 {
         for column in &inputs.events_also_key_columns {
             if !needed.iter().any(|(n, _)| n == column) {
                 needed.push((column.clone(), "other ids the events may name the lead by ([columns] events_also_key; export it blank for leads that have none)".into()));
@@ -110,7 +112,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
         }
     }
     // Before the leads are read: a job run without the events fails on a quiet day too.
-    if events_paths.is_empty() && recipes.iter().any(|(_, r)| r.events().is_some()) {
+    if events_paths.is_empty() && events_columns > 0 {
         return Err(DataError::Usage { path: leads_path.to_path_buf(), message: "the model counts events: pass the events file with --events".into() });
     }
     let mut notes = ReadNotes::default();
@@ -129,7 +131,6 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     // The ids are read on this core, and for the events their rows and the zeroed sums
     // laid out, while another reads the creation times and then the recipes' columns are
     // computed on every core (each of these is one pass on one core). Errors as read in turn.
-    let events_columns = recipes.iter().filter(|(_, recipe)| recipe.events().is_some()).count();
     let created_and_features = || -> Result<_, DataError> {
         let created_format = recorded(&inputs.created_at_format);
         let created = match &inputs.created_at_column {
@@ -357,12 +358,9 @@ fn sum_events(
     let lead_index = match also.is_empty() {
         true => lead_index,
         false => {
+            let names: Vec<&str> = inputs.events_also_key_columns.iter().map(String::as_str).collect();
             let columns: Vec<&[String]> = also.iter().map(Vec::as_slice).collect();
-            let (also, built) = AlsoKeys::new(&lead_index, &columns, inputs.events_also_key_separator.as_deref(), inputs.id_case)
-                .ok_or_else(|| IdRows::too_many(columns.iter().map(|c| c.len()).sum(), path))?;
-            let named: Vec<String> = inputs.events_also_key_columns.iter().map(|c| format!("{c:?}")).collect();
-            notes.warnings.extend(built.warnings(&named.join(", "), names_of_leads));
-            lead_index.with_also(also)
+            lead_index.with_also_keys(&names, &columns, inputs.events_also_key_separator.as_deref(), inputs.id_case, path, &mut notes.warnings)?
         }
     };
     for ((j, _), sums) in events_rules().zip(sums) {
