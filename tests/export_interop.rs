@@ -24,11 +24,17 @@ fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
     let tiers: std::collections::BTreeSet<&str> = ours.values().map(|r| r[4].as_str()).collect();
     assert_eq!(tiers.len(), 3, "hot, warm and blank tiers all occur: {tiers:?}");
 
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
-        assert!(sql.contains(&format!("'{}'", INDUSTRY.replace('\'', "''"))), "the level is one quoted literal");
+        // BigQuery escapes a backslash and a quote with a backslash; Snowflake the backslash.
+        let quoted = |text: &str| match engine {
+            "bigquery" => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
+            "snowflake" => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''")),
+            _ => format!("'{}'", text.replace('\'', "''")),
+        };
+        assert!(sql.contains(&quoted(INDUSTRY)), "{engine}: the level is one quoted literal");
         // Its other spelling, and a listed value's, are asked for too.
-        assert!(sql.contains(&format!("'{}'", INDUSTRY_SPELLED.replace('\'', "''"))) && sql.contains("';PRICING;'"), "{sql}");
+        assert!(sql.contains(&quoted(INDUSTRY_SPELLED)) && sql.contains("';PRICING;'"), "{sql}");
     }
 }
 
@@ -51,7 +57,7 @@ fn events_filtered_by_their_detail_score_alike_in_the_scorer_and_sql() {
     let ours = backtest_and_score(d, &config, &events);
     assert_eq!(bt_model(d)["schema_version"], 8);
     assert!(ours == plain, "the plain sample's scores");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         assert!(sql.contains("AS detail") && sql.contains("'acme.com/pricing'"), "{engine}: {sql}");
         assert_eq!(sql.contains("unless SQLite's ICU extension is loaded"), engine == "sqlite", "{engine}: the header says where lower() may fold more");
@@ -122,7 +128,7 @@ fn leads_the_events_name_alike_score_alike_in_the_scorer_and_sql() {
             rows
         };
         assert!(err.contains("each such lead counts that value's events in its own window, as the exported SQL does"), "{err}");
-        for engine in ["sqlite", "duckdb", "postgres"] {
+        for engine in SQL_ENGINES {
             let (_, output) = run_sql_scores(d, engine, "batch.csv", &events);
             let (_, mut theirs) = read_csv(&output);
             theirs.iter_mut().for_each(|row| row.truncate(6));
@@ -172,7 +178,7 @@ fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
         (Some(9), &serde_json::json!(["hs_merged_object_ids"]), Some(";"))
     );
     assert!(ours == plain, "the plain sample's scores");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         assert_eq!(sql.contains("WITH RECURSIVE"), true, "{engine}: the cells are split by a recursive CTE");
         assert!(sql.contains("also_split0") && sql.contains("LEFT JOIN also_keys k ON k.also_key = e.lead_id"), "{engine}: {sql}");
@@ -215,7 +221,7 @@ fn events_of_merged_records_score_as_the_plain_sample_in_the_scorer_and_sql() {
         rows
     };
     let expected = sorted(batch.iter().map(|r| vec![r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone(), if r[4] == "true" { "1" } else { "0" }.into(), r[5].clone()]).collect());
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let (_, output) = run_sql_scores(d, engine, "batch.csv", &events);
         let theirs = sorted(read_csv(&output).1);
         let differ: Vec<_> = expected.iter().zip(&theirs).filter(|(a, b)| a != b).take(3).collect();
@@ -307,10 +313,21 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
         assert_eq!(code, 1, "{err}");
         assert!(err.contains("training data wrote them") && err.lines().count() <= 3, "{err}");
 
-        for engine in ["sqlite", "duckdb", "postgres"] {
+        for engine in SQL_ENGINES {
             let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
             assert!(sql.contains("'|'"), "{engine}: the dates are split into their numbers");
         }
+        // BigQuery's run through sqlglot is no formality: its query reading the month where
+        // the day is (array offsets 1 and 2 swapped, as a slip to 1-based offsets would)
+        // fails on a day above 12 or scores otherwise.
+        let bigquery = std::fs::read_to_string(dir.path().join("score.bigquery.sql")).unwrap();
+        let slipped = bigquery.replace("[SAFE_OFFSET(1)]", "[SAFE_OFFSET(X)]").replace("[SAFE_OFFSET(2)]", "[SAFE_OFFSET(1)]").replace("[SAFE_OFFSET(X)]", "[SAFE_OFFSET(2)]");
+        assert_ne!(slipped, bigquery);
+        write(dir.path(), "slipped.sql", &slipped);
+        let out = Command::new("python3").arg(repo_root().join("tests/interop/run_sql.py")).args(["bigquery", "slipped.sql", "leads.csv", events.to_str().unwrap(), "slipped.csv"]).current_dir(dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let caught = if out.status.success() { !sql_mismatches(&ours, &rows_by_id(&dir.path().join("slipped.csv")), "bigquery").is_empty() } else { stderr.contains("Conversion Error") };
+        assert!(caught, "a slipped BigQuery query passed: {stderr}");
     }
     // A recorded pattern SQL cannot split is refused with what to do, not exported wrong.
     let model = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap().replace("\"%d/%m/%Y\"", "\"%Y%m%d %H:%M\"");
@@ -368,7 +385,7 @@ fn day_first_dates_are_recorded_and_read_alike_by_the_scorer_and_sql() {
     std::fs::remove_dir_all(dir.path().join("bt")).unwrap();
     let ours = backtest_and_score(dir.path(), &config, &events);
     assert!(ours == on_24_hours, "12-hour times score as the 24-hour ones did");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &ours);
         assert!(sql.contains("'PM'"), "{engine}: the hour is read with its AM/PM");
     }
@@ -425,7 +442,7 @@ fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
     assert_eq!(model["inputs"]["event_columns"]["occurred_at_format"], "iso_zoned");
     assert_eq!(signals(dir.path()), plain_signals, "the same instants train the same points");
     assert!(zoned == plain, "and score the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(dir.path(), engine, "leads.csv", &events, &zoned);
         assert!(sql.contains("'UTC'"), "{engine}: the zone is read");
     }
@@ -576,7 +593,7 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
     assert_eq!(bt_model(dir.path())["inputs"]["created_at_format"], "day_first");
     assert_eq!(bt_model(dir.path())["inputs"]["event_columns"]["occurred_at_format"], "%m/%d/%Y, %I:%M:%S %p");
     assert!(clocked != plain, "the times of day move events across the windows' ends");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &clocked);
     }
 }
@@ -620,7 +637,7 @@ fn detected_and_scored_as_plain(
     assert_eq!(rewritten_model["inputs"]["event_columns"]["occurred_at_format"], detected.1);
     assert_eq!(rewritten_model["signals"], plain_model["signals"], "the same dates train the same points");
     assert!(rewritten == plain, "and score the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(dir, engine, "leads.csv", &events, &rewritten);
     }
     (with_events, config, plain)
@@ -654,7 +671,7 @@ fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     assert_eq!(unix_model["inputs"]["event_columns"]["occurred_at_format"], "unix_seconds");
     assert_eq!(unix_model["signals"], plain_model["signals"], "the same instants train the same points");
     assert!(unix == plain, "and score the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &unix);
     }
 }
@@ -690,7 +707,7 @@ fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and
     assert_eq!(serial_model["inputs"]["event_columns"]["occurred_at_format"], "excel_serial_1904");
     assert_eq!(serial_model["signals"], plain_model["signals"], "the same times train the same points");
     assert!(serial == plain, "and score the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(dir.path(), engine, "leads.csv", &events, &serial);
     }
 }
@@ -743,7 +760,7 @@ fn a_window_starting_before_creation_scores_alike_in_the_scorer_and_sql() {
     assert_eq!(model["inputs"]["starts_before_seconds"], 60);
     let demo_points = model["signals"].as_array().unwrap().iter().find(|s| s["name"] == "demo_request").unwrap()["points"].as_i64().unwrap();
     assert!(demo_points > 0, "the demo requests count: {demo_points}");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         assert!(sql.contains("e.ts >= l.created_ts - 60 AND") && sql.contains("CASE WHEN e.ts < l.created_ts THEN l.created_ts ELSE e.ts END"), "{engine}: {sql}");
     }
@@ -794,7 +811,7 @@ fn ids_matched_ignoring_case_score_alike_in_the_scorer_and_sql() {
     let ours = backtest_and_score(d, &config, &events);
     let model: serde_json::Value = bt_model(d);
     assert_eq!(model["inputs"]["id_case"], "ignore");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         let folded = if engine == "sqlite" { "lower(" } else { "TRANSLATE(" };
         assert!(sql.contains(&format!(" AS lead_key")) && sql.contains(folded) && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
@@ -829,7 +846,7 @@ fn events_keyed_by_another_column_score_alike_in_the_scorer_and_sql() {
     let model: serde_json::Value = bt_model(d);
     assert_eq!((model["schema_version"].as_i64(), model["inputs"]["events_key_column"].as_str()), (Some(6), Some("Email")));
     assert!(blank.iter().all(|id| ours.contains_key(id)));
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &ours);
         assert!(sql.contains(" AS lead_key") && sql.contains("JOIN events_clean e ON e.lead_id = l.lead_key"), "{engine}: {sql}");
     }
@@ -875,7 +892,7 @@ fn instants_moved_onto_the_time_zone_score_as_the_plain_sample_in_the_scorer_and
     assert_eq!(moved_model["inputs"]["event_columns"]["occurred_at_format"], "iso_zoned", "Z read as an instant");
     assert_eq!(moved_model["signals"], plain_model["signals"], "the same wall clock trains the same points");
     assert!(moved == plain, "and scores the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &events, &moved);
         // 2024-03-31 01:00 UTC, when Berlin's clocks went to summer time.
         assert!(sql.contains("events_text_on_clock") && sql.contains("1711846800"), "{engine}: the offsets are in the query");
@@ -890,7 +907,7 @@ fn instants_moved_onto_the_time_zone_score_as_the_plain_sample_in_the_scorer_and
     assert_eq!(moved_model["inputs"]["created_at_format"], "unix_ms");
     assert_eq!(moved_model["signals"], plain_model["signals"], "each lead in its wall-clock cohort: the same points");
     assert!(moved == plain, "and scores the same");
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let sql = sql_scores_match(d, engine, "leads.csv", &data.join("events.csv"), &moved);
         assert!(sql.contains("leads_text_on_clock") && !sql.contains("events_text_on_clock"), "{engine}: only the creation times are moved");
     }

@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -66,19 +65,9 @@ fn scorer_sql_and_pmml_agree_on_grade_route_and_mql() {
 
     let events = repo_root().join("notebooks-data/events.csv");
     let leads = repo_root().join("notebooks-data/leads.csv");
-    for engine in ["sqlite", "duckdb", "postgres"] {
-        let query = format!("score.{engine}.sql");
-        let (code, _, err) = run_in(dir.path(), &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
-        assert_eq!(code, 0, "{err}");
-        let output = format!("{engine}.csv");
-        let out = if engine == "postgres" {
-            Command::new("bash").arg(repo_root().join("tests/interop/run_postgres.sh")).args([query.as_str(), leads.to_str().unwrap(), events.to_str().unwrap(), &output]).current_dir(dir.path()).output()
-        } else {
-            Command::new("python3").arg(repo_root().join("tests/interop/run_sql.py")).args([engine, &query, leads.to_str().unwrap(), events.to_str().unwrap(), &output]).current_dir(dir.path()).output()
-        }
-        .expect("the engine runs");
-        assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-        let theirs = rows_by_id(&dir.path().join(&output));
+    for engine in SQL_ENGINES {
+        let (_, output) = run_sql_scores(dir.path(), engine, leads.to_str().unwrap(), &events);
+        let theirs = rows_by_id(&output);
         assert_eq!(theirs.len(), want.len(), "{engine} returned every lead");
         let mut bad: Vec<String> = want
             .iter()

@@ -209,7 +209,7 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
     assert!(ours.1.iter().any(|r| number(&r[pricing], "pricing").fract() != 0.0), "decay gives fractional pricing visits");
     let as_of = latest_date(dir.path());
 
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         let plain = export_features(dir.path(), &config, engine, false, &format!("features.{engine}.sql"));
         assert!(!plain.to_uppercase().contains("CREATE "), "{engine}: one query, no temporary tables");
         let theirs = run_engine(dir.path(), engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"));
@@ -290,7 +290,7 @@ fn excluded_values_leave_their_leads_out_in_mqlcal_and_sql() {
 /// grouped, over the leads in `dir` and `events`: `ours`, the table `mqlcal features` wrote.
 fn engines_give_the_table(dir: &Path, config: &Path, events: &Path, ours: &(Vec<String>, Vec<Vec<String>>), as_of: i64) {
     let first = first_feature(ours);
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         export_features(dir, config, engine, false, &format!("features.{engine}.sql"));
         let theirs = run_engine_on(dir, engine, &format!("features.{engine}.sql"), &format!("features.{engine}.csv"), events);
         assert_eq!(theirs.0, ours.0, "{engine}: the same columns");
@@ -854,7 +854,7 @@ fn events_of_merged_records_listed_in_one_cell_give_mqlcals_table_in_sql() {
     // The model records the other ids and their separator: the scoring SQL finds the
     // events by them as `score` does, on these cells too.
     let scores = backtest_and_score(d, &split, &filed);
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(d, engine, "leads.csv", &filed, &scores);
     }
     // Spark splits with `explode` where the others recurse.
@@ -924,7 +924,7 @@ fn events_by_address_and_by_contact_give_mqlcals_table_in_sql() {
     // The model records both: the scoring SQL finds a lead's events by its address or its
     // contact as `score` does (a lead with no address by neither).
     let scores = backtest_and_score(d, &keyed, &filed);
-    for engine in ["sqlite", "duckdb", "postgres"] {
+    for engine in SQL_ENGINES {
         sql_scores_match(d, engine, "leads.csv", &filed, &scores);
     }
 }
@@ -935,11 +935,12 @@ fn parse(dir: &Path, dialect: &str, files: &[&str]) -> (bool, String) {
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
-/// BigQuery and Snowflake cannot run here: their output (scoring query, feature
-/// table plain and grouped, ISO, day-first, zoned, Unix, serial, month-name and digit-run
-/// dates, signals filtered by the events' detail, events also found by other leads
-/// columns, several in a cell) is parsed by sqlglot for the
-/// dialect, as is Spark's; a broken query must fail the same check.
+/// BigQuery and Snowflake cannot run here. Their queries run translated onto DuckDB by
+/// sqlglot wherever the other engines run (`SQL_ENGINES`); here their output (scoring
+/// query, feature table plain and grouped, ISO, day-first, zoned, Unix, serial,
+/// month-name and digit-run dates, signals filtered by the events' detail, events also
+/// found by other leads columns, several in a cell) is also parsed by sqlglot for the
+/// dialect itself, as is Spark's; a broken query must fail the same check.
 #[test]
 fn bigquery_snowflake_and_spark_output_parses() {
     let dir = tempfile::tempdir().unwrap();

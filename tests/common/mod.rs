@@ -206,6 +206,13 @@ pub fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ou
     query
 }
 
+/// The engines the exported SQL is run on and compared with mqlcal: SQLite, DuckDB and
+/// PostgreSQL themselves, and BigQuery's and Snowflake's dialects as sqlglot translates
+/// them onto DuckDB (`tests/interop/run_sql.py`: the query's logic as sqlglot reads the
+/// dialect; the warehouses themselves cannot run here).
+#[allow(dead_code)]
+pub const SQL_ENGINES: [&str; 5] = ["sqlite", "duckdb", "postgres", "bigquery", "snowflake"];
+
 /// Export `bt/model.json` as `engine`'s SQL and run it on `leads` and `events` (paths from
 /// `dir`): the query and the file of its rows.
 pub fn run_sql_scores(dir: &Path, engine: &str, leads: &str, events: &Path) -> (String, PathBuf) {
