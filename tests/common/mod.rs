@@ -219,24 +219,30 @@ pub fn run_sql_scores(dir: &Path, engine: &str, leads: &str, events: &Path) -> (
     let query = format!("score.{engine}.sql");
     let (code, _, err) = run_in(dir, &["export", "--model", "bt/model.json", "--sql", "--dialect", engine, "-o", &query]);
     assert_eq!(code, 0, "{err}");
-    let output = format!("{engine}.csv");
+    let output = run_sql_file(dir, engine, &query, leads, events, &format!("{engine}.csv"));
+    (std::fs::read_to_string(dir.join(&query)).unwrap(), output)
+}
+
+/// Run the scoring query in the file `query` on `engine` over `leads` and `events` (paths
+/// from `dir`); the file of its rows, `output` in `dir`.
+pub fn run_sql_file(dir: &Path, engine: &str, query: &str, leads: &str, events: &Path, output: &str) -> PathBuf {
     let out = if engine == "postgres" {
         Command::new("bash")
             .arg(repo_root().join("tests/interop/run_postgres.sh"))
-            .args([query.as_str(), dir.join(leads).to_str().unwrap(), events.to_str().unwrap(), &output])
+            .args([query, dir.join(leads).to_str().unwrap(), events.to_str().unwrap(), output])
             .current_dir(dir)
             .output()
             .expect("bash runs")
     } else {
         Command::new("python3")
             .arg(repo_root().join("tests/interop/run_sql.py"))
-            .args([engine, &query, leads, events.to_str().unwrap(), &output])
+            .args([engine, query, leads, events.to_str().unwrap(), output])
             .current_dir(dir)
             .output()
             .expect("python3 runs")
     };
     assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-    (std::fs::read_to_string(dir.join(&query)).unwrap(), dir.join(&output))
+    dir.join(output)
 }
 
 /// SplitMix64: a seeded generator for synthetic test data that needs no crate.
