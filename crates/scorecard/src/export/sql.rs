@@ -577,14 +577,10 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     for caveat in dialect.trim_caveat().into_iter().chain(query.fold_caveat()) {
         let _ = writeln!(sql, "{caveat}");
     }
-    also_keys_header(&mut sql, inputs);
-    // The other ids are read only where the events are.
-    let (also, also_columns) = match query.event_signals.is_empty() {
-        true => (Vec::new(), Vec::new()),
-        false => (query.also_key_cells(), inputs.events_also_key_columns.iter().map(String::as_str).collect()),
-    };
-    query.leads_clean(&mut sql, leads_table, &also, &also_columns, &[])?;
-    if !query.event_signals.is_empty() {
+    let reads_events = !query.event_signals.is_empty();
+    also_keys_header(&mut sql, inputs, reads_events);
+    query.leads_clean(&mut sql, leads_table, &[], &[], &[], reads_events)?;
+    if reads_events {
         query.events_clean(&mut sql, events_table, EventCells::AsWritten, "")?;
         query.event_sums(&mut sql, SumOf::Weights, false);
     }
@@ -775,12 +771,16 @@ impl<'a> Query<'a> {
         extra: &[String],
         extra_columns: &[&str],
         more_instants: &[Instants<'_>],
+        reads_events: bool,
     ) -> Result<(), ExportError> {
         let d = self.d;
+        // A lead's other ids (`also{k}`, last) are read only where the events are.
+        let also_columns: &[String] = if reads_events { &self.inputs.events_also_key_columns } else { &[] };
         let mut read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
             .chain(self.inputs.created_at_column.as_deref())
             .chain(self.columns.iter().map(String::as_str))
             .chain(extra_columns.iter().copied())
+            .chain(also_columns.iter().map(String::as_str))
             .collect();
         if let Some(key) = self.inputs.events_key_column.as_deref().filter(|key| !read.contains(key)) {
             read.push(key);
@@ -809,6 +809,7 @@ impl<'a> Query<'a> {
             select.push(format!("    {} AS c{k}", self.clean(c)));
         }
         select.extend(extra.iter().map(|e| format!("    {e}")));
+        select.extend(also_columns.iter().enumerate().map(|(k, column)| format!("    {} AS also{k}", self.id_key(&self.clean(column)))));
         let _ = writeln!(sql, "{}\n  FROM {from}{}\n)", select.join(",\n"), d.computed_once());
         Ok(())
     }
@@ -858,12 +859,6 @@ impl<'a> Query<'a> {
             ", events_clean AS {}(\n  SELECT COALESCE(k.lead_key, e.lead_id) AS lead_id, e.ts,{tstamp} e.activity{detail}\n  FROM events_read e\n  LEFT JOIN also_keys k ON k.also_key = e.lead_id\n)",
             self.d.materialized()
         );
-    }
-
-    /// `also{k}` items of `leads_clean` (`expression AS name`): each cell of
-    /// `inputs.events_also_key_columns`, a missing-value text NULL, matched as the ids are.
-    pub(crate) fn also_key_cells(&self) -> Vec<String> {
-        self.inputs.events_also_key_columns.iter().enumerate().map(|(k, column)| format!("{} AS also{k}", self.id_key(&self.clean(column)))).collect()
     }
 
     /// The events' detail column, read when a signal filters on it (`events_clean`'s `detail`).
@@ -1103,9 +1098,10 @@ fn also_split(sql: &mut String, d: Dialect, k: usize, separator: &str, key: &str
     );
 }
 
-/// The header lines saying how the events find a lead by its other ids, when they may.
-fn also_keys_header(sql: &mut String, inputs: &Inputs) {
-    if inputs.events_also_key_columns.is_empty() {
+/// The header lines saying how the events find a lead by its other ids, when the query
+/// reads events and they may.
+fn also_keys_header(sql: &mut String, inputs: &Inputs, reads_events: bool) {
+    if !reads_events || inputs.events_also_key_columns.is_empty() {
         return;
     }
     let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");

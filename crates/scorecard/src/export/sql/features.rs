@@ -78,8 +78,11 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     let recipes: Vec<(&str, &Recipe)> = spec.features.iter().map(|(name, recipe)| (name.as_str(), recipe)).collect();
     let query = Query::new(d, inputs, &missing, recipes);
 
+    // Events are read for a signal that counts them, or for the latest time as of which the table is.
+    let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && inputs.created_at_column.is_some() && inputs.event_columns.is_some();
+    let reads_events = !query.event_signals.is_empty() || latest_events;
     let mut sql = String::new();
-    header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat());
+    header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat(), reads_events);
 
     // leads_clean: the scoring query's columns, then the creation time as a timestamp, the segments and the outcome read.
     let mut extra = Vec::new();
@@ -101,7 +104,6 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     if !spec.exclude.is_empty() {
         extra.push(format!("{} AS excluded", excluded(&query, &spec.exclude)));
     }
-    extra.extend(query.also_key_cells());
     // Decision dates that are instants, with a time zone, are moved onto its clock first
     // (read, as below, for won and lost leads only).
     let decided_instants: Vec<Instants<'_>> = spec
@@ -124,12 +126,10 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         .chain([spec.outcome.column])
         .chain(spec.decided_at.as_ref().map(|decided| decided.column))
         .chain(spec.exclude.iter().map(|(column, _)| *column))
-        .chain(inputs.events_also_key_columns.iter().map(String::as_str))
         .collect();
-    query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
+    query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants, reads_events)?;
 
-    let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && created.is_some() && inputs.event_columns.is_some();
-    if !query.event_signals.is_empty() || latest_events {
+    if reads_events {
         query.events_clean(&mut sql, events_table, EventCells::Cleaned, &kept_leads(spec, "", "AND"))?;
     }
     if !query.event_signals.is_empty() {
@@ -153,7 +153,8 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     Ok(sql)
 }
 
-fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str, events_table: &str, grouped: bool, fold_caveat: Option<&str>) {
+#[allow(clippy::too_many_arguments)]
+fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str, events_table: &str, grouped: bool, fold_caveat: Option<&str>, reads_events: bool) {
     let _ = writeln!(sql, "-- mqlcal {} feature-table query ({:?} dialect), generated from the config.", spec.tool_version, d);
     let _ = writeln!(sql, "-- Reads {} (one row per lead, ids unique) and {} (one row per event); columns as text.", one_line(leads_table), one_line(events_table));
     if grouped {
@@ -173,7 +174,7 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
     if !spec.exclude.is_empty() {
         let _ = writeln!(sql, "-- Leads whose cells [exclude] lists are left out (of the rows and of the as-of date).");
     }
-    super::also_keys_header(sql, spec.inputs);
+    super::also_keys_header(sql, spec.inputs, reads_events);
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
     } else {
@@ -399,10 +400,18 @@ mod tests {
         model.inputs = Some(whole);
         let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
         assert!(scoring.contains("SELECT also0 AS also_key, lead_id AS lead_key FROM leads_clean WHERE also0 <> '' AND lead_id <> ''") && !scoring.contains("RECURSIVE"), "{scoring}");
-        // Without a signal that counts events, the scoring query reads no other id.
+        // Without a signal that counts events, the scoring query reads no other id, nor
+        // does its header speak of them.
         model.signals.truncate(1);
         let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
-        assert!(!scoring.contains("also0") && !scoring.contains("\"merged\" AS"), "{scoring}");
+        assert!(!scoring.contains("also0") && !scoring.contains("\"merged\" AS") && !scoring.contains("events_also_key"), "{scoring}");
+        // The feature-table query reads them where it reads the events: for a signal that
+        // counts them, or for the latest time the table is as of.
+        let fit_only = &features()[..1];
+        let fixed = sql_with(&merged, fit_only, Dialect::Sqlite, false, AsOfRule::Fixed(0));
+        assert!(!fixed.contains("also0") && !fixed.contains("\"merged\" AS") && !fixed.contains("events_also_key") && !fixed.contains("events_clean"), "{fixed}");
+        let latest = sql_with(&merged, fit_only, Dialect::Sqlite, false, AsOfRule::Latest { events_up_to: 0 });
+        assert!(latest.contains("also0") && latest.contains("-- An event whose lead id is no lead's") && latest.contains("LEFT JOIN also_keys k"), "{latest}");
     }
 
     fn features() -> Vec<(String, Recipe)> {
@@ -417,12 +426,15 @@ mod tests {
     }
 
     fn sql_of(inputs: &Inputs, d: Dialect, grouped: bool, as_of: AsOfRule) -> String {
-        let features = features();
+        sql_with(inputs, &features(), d, grouped, as_of)
+    }
+
+    fn sql_with(inputs: &Inputs, features: &[(String, Recipe)], d: Dialect, grouped: bool, as_of: AsOfRule) -> String {
         let (segments, won, lost, open) = (vec!["channel".to_string()], vec!["Won".to_string()], vec!["Lost".to_string()], vec![]);
         let spec = FeatureTableSpec {
             tool_version: "test",
             inputs,
-            features: &features,
+            features,
             segments: &segments,
             outcome: OutcomeCells { column: "stage", won: &won, lost: &lost, open: &open, blank_is_open: true, filled_is_won: false },
             exclude: vec![],
