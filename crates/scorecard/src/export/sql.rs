@@ -577,10 +577,9 @@ pub fn to_sql(model: &Model, dialect: Dialect, leads_table: &str, events_table: 
     for caveat in dialect.trim_caveat().into_iter().chain(query.fold_caveat()) {
         let _ = writeln!(sql, "{caveat}");
     }
-    let reads_events = !query.event_signals.is_empty();
-    also_keys_header(&mut sql, inputs, reads_events);
-    query.leads_clean(&mut sql, leads_table, &[], &[], &[], reads_events)?;
-    if reads_events {
+    query.also_keys_header(&mut sql);
+    query.leads_clean(&mut sql, leads_table, &[], &[], &[])?;
+    if query.reads_events {
         query.events_clean(&mut sql, events_table, EventCells::AsWritten, "")?;
         query.event_sums(&mut sql, SumOf::Weights, false);
     }
@@ -625,8 +624,10 @@ pub(crate) struct Query<'a> {
     clock: Option<Clock<'a>>,
     /// Whether `zone_offsets` is in the query already (the leads' and the events' CTEs both read it).
     zone_offsets_written: std::cell::Cell<bool>,
-    /// Whether a CTE refers to itself (the query then opens `WITH RECURSIVE`).
-    pub(crate) recursive: bool,
+    /// Whether the query reads the events: for a signal that counts them (and, in the
+    /// feature-table query, for the latest time as of: [`Query::reading_events_for_as_of`]).
+    /// A lead's other ids are read, split and spoken of only then.
+    pub(crate) reads_events: bool,
     /// The missing-value texts as a list of string literals.
     missing: String,
     /// Each feature column's name and recipe, in order (`f{j}` is the j-th).
@@ -675,9 +676,15 @@ impl<'a> Query<'a> {
             }
             _ => Cow::Borrowed(inputs),
         };
-        // Spark splits a cell of other ids into rows with `explode`; the others recurse (SQLite has no split).
-        let recursive = inputs.events_also_key_separator.is_some() && d != Dialect::Spark;
-        Query { d, inputs, clock, zone_offsets_written: std::cell::Cell::new(false), recursive, missing, recipes, columns, event_signals }
+        let reads_events = !event_signals.is_empty();
+        Query { d, inputs, clock, zone_offsets_written: std::cell::Cell::new(false), reads_events, missing, recipes, columns, event_signals }
+    }
+
+    /// This query, also reading the events when they decide the time the table is as of
+    /// (`latest`: the latest creation date or event time).
+    pub(crate) fn reading_events_for_as_of(mut self, latest: bool) -> Query<'a> {
+        self.reads_events |= latest;
+        self
     }
 
     /// Whether a column written as `layout` is moved onto the time zone's clock.
@@ -771,11 +778,10 @@ impl<'a> Query<'a> {
         extra: &[String],
         extra_columns: &[&str],
         more_instants: &[Instants<'_>],
-        reads_events: bool,
     ) -> Result<(), ExportError> {
         let d = self.d;
         // A lead's other ids (`also{k}`, last) are read only where the events are.
-        let also_columns: &[String] = if reads_events { &self.inputs.events_also_key_columns } else { &[] };
+        let also_columns: &[String] = if self.reads_events { &self.inputs.events_also_key_columns } else { &[] };
         let mut read: Vec<&str> = std::iter::once(self.inputs.id_column.as_str())
             .chain(self.inputs.created_at_column.as_deref())
             .chain(self.columns.iter().map(String::as_str))
@@ -785,7 +791,9 @@ impl<'a> Query<'a> {
         if let Some(key) = self.inputs.events_key_column.as_deref().filter(|key| !read.contains(key)) {
             read.push(key);
         }
-        let _ = writeln!(sql, "WITH {}{}", if self.recursive { "RECURSIVE " } else { "" }, self.text_cte("leads_text", leads_table, &read));
+        // Spark splits a cell of other ids into rows with `explode`; the others recurse (SQLite has no split).
+        let recursive = !also_columns.is_empty() && self.inputs.events_also_key_separator.is_some() && d != Dialect::Spark;
+        let _ = writeln!(sql, "WITH {}{}", if recursive { "RECURSIVE " } else { "" }, self.text_cte("leads_text", leads_table, &read));
         let created = self.clock.as_ref().and_then(|c| self.inputs.created_at_column.as_deref().zip(c.created.as_ref()));
         let created = created.map(|(column, layout)| Instants { column, layout, read_when: None });
         let instants: Vec<Instants<'_>> = created.into_iter().chain(more_instants.iter().cloned()).collect();
@@ -859,6 +867,18 @@ impl<'a> Query<'a> {
             ", events_clean AS {}(\n  SELECT COALESCE(k.lead_key, e.lead_id) AS lead_id, e.ts,{tstamp} e.activity{detail}\n  FROM events_read e\n  LEFT JOIN also_keys k ON k.also_key = e.lead_id\n)",
             self.d.materialized()
         );
+    }
+
+    /// The header lines saying how the events find a lead by its other ids, when the query
+    /// reads events and they may.
+    pub(crate) fn also_keys_header(&self, sql: &mut String) {
+        if !self.reads_events || self.inputs.events_also_key_columns.is_empty() {
+            return;
+        }
+        let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");
+        if let Some(separator) = &self.inputs.events_also_key_separator {
+            let _ = writeln!(sql, "-- A cell of those columns holds several such ids between {separator:?}s ([columns] events_also_key_separator).");
+        }
     }
 
     /// The events' detail column, read when a signal filters on it (`events_clean`'s `detail`).
@@ -1098,17 +1118,6 @@ fn also_split(sql: &mut String, d: Dialect, k: usize, separator: &str, key: &str
     );
 }
 
-/// The header lines saying how the events find a lead by its other ids, when the query
-/// reads events and they may.
-fn also_keys_header(sql: &mut String, inputs: &Inputs, reads_events: bool) {
-    if !reads_events || inputs.events_also_key_columns.is_empty() {
-        return;
-    }
-    let _ = writeln!(sql, "-- An event whose lead id is no lead's finds the lead holding it in [columns] events_also_key (one two leads hold, neither).");
-    if let Some(separator) = &inputs.events_also_key_separator {
-        let _ = writeln!(sql, "-- A cell of those columns holds several such ids between {separator:?}s ([columns] events_also_key_separator).");
-    }
-}
 
 /// `points`: rounded points per signal `p{j}`, and the feature values the overrides test.
 fn points(sql: &mut String, model: &Model, d: Dialect) {

@@ -76,13 +76,11 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         missing.push(String::new());
     }
     let recipes: Vec<(&str, &Recipe)> = spec.features.iter().map(|(name, recipe)| (name.as_str(), recipe)).collect();
-    let query = Query::new(d, inputs, &missing, recipes);
-
     // Events are read for a signal that counts them, or for the latest time as of which the table is.
     let latest_events = matches!(spec.as_of, AsOfRule::Latest { .. }) && inputs.created_at_column.is_some() && inputs.event_columns.is_some();
-    let reads_events = !query.event_signals.is_empty() || latest_events;
+    let query = Query::new(d, inputs, &missing, recipes).reading_events_for_as_of(latest_events);
     let mut sql = String::new();
-    header(&mut sql, spec, d, leads_table, events_table, grouped, query.fold_caveat(), reads_events);
+    header(&mut sql, spec, &query, leads_table, events_table, grouped);
 
     // leads_clean: the scoring query's columns, then the creation time as a timestamp, the segments and the outcome read.
     let mut extra = Vec::new();
@@ -127,9 +125,9 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
         .chain(spec.decided_at.as_ref().map(|decided| decided.column))
         .chain(spec.exclude.iter().map(|(column, _)| *column))
         .collect();
-    query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants, reads_events)?;
+    query.leads_clean(&mut sql, leads_table, &extra, &read, &decided_instants)?;
 
-    if reads_events {
+    if query.reads_events {
         query.events_clean(&mut sql, events_table, EventCells::Cleaned, &kept_leads(spec, "", "AND"))?;
     }
     if !query.event_signals.is_empty() {
@@ -153,8 +151,8 @@ pub fn to_feature_sql(spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str
     Ok(sql)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table: &str, events_table: &str, grouped: bool, fold_caveat: Option<&str>, reads_events: bool) {
+fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, query: &Query<'_>, leads_table: &str, events_table: &str, grouped: bool) {
+    let (d, fold_caveat) = (query.d, query.fold_caveat());
     let _ = writeln!(sql, "-- mqlcal {} feature-table query ({:?} dialect), generated from the config.", spec.tool_version, d);
     let _ = writeln!(sql, "-- Reads {} (one row per lead, ids unique) and {} (one row per event); columns as text.", one_line(leads_table), one_line(events_table));
     if grouped {
@@ -174,7 +172,7 @@ fn header(sql: &mut String, spec: &FeatureTableSpec<'_>, d: Dialect, leads_table
     if !spec.exclude.is_empty() {
         let _ = writeln!(sql, "-- Leads whose cells [exclude] lists are left out (of the rows and of the as-of date).");
     }
-    super::also_keys_header(sql, spec.inputs, reads_events);
+    query.also_keys_header(sql);
     if spec.outcome.filled_is_won {
         let _ = writeln!(sql, "-- A filled outcome cell outside the [outcome] lists is won ([outcome] filled_is).");
     } else {
@@ -404,14 +402,14 @@ mod tests {
         // does its header speak of them.
         model.signals.truncate(1);
         let scoring = crate::export::sql::to_sql(&model, Dialect::Sqlite, "leads", "events").unwrap();
-        assert!(!scoring.contains("also0") && !scoring.contains("\"merged\" AS") && !scoring.contains("events_also_key"), "{scoring}");
+        assert!(!scoring.contains("also0") && !scoring.contains("\"merged\" AS") && !scoring.contains("events_also_key") && !scoring.contains("RECURSIVE"), "{scoring}");
         // The feature-table query reads them where it reads the events: for a signal that
         // counts them, or for the latest time the table is as of.
         let fit_only = &features()[..1];
         let fixed = sql_with(&merged, fit_only, Dialect::Sqlite, false, AsOfRule::Fixed(0));
-        assert!(!fixed.contains("also0") && !fixed.contains("\"merged\" AS") && !fixed.contains("events_also_key") && !fixed.contains("events_clean"), "{fixed}");
+        assert!(!fixed.contains("also0") && !fixed.contains("\"merged\" AS") && !fixed.contains("events_also_key") && !fixed.contains("events_clean") && !fixed.contains("RECURSIVE"), "{fixed}");
         let latest = sql_with(&merged, fit_only, Dialect::Sqlite, false, AsOfRule::Latest { events_up_to: 0 });
-        assert!(latest.contains("also0") && latest.contains("-- An event whose lead id is no lead's") && latest.contains("LEFT JOIN also_keys k"), "{latest}");
+        assert!(latest.contains("also0") && latest.contains("-- An event whose lead id is no lead's") && latest.contains("LEFT JOIN also_keys k") && latest.starts_with("-- ") && latest.contains("\nWITH RECURSIVE "), "{latest}");
     }
 
     fn features() -> Vec<(String, Recipe)> {
