@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -127,18 +126,8 @@ fn recalibrate_on_the_sample_writes_consistent_outputs() {
     // Snowflake's as sqlglot translates them onto DuckDB (PostgreSQL's: tests/export_interop.rs).
     for engine in ["sqlite", "duckdb", "bigquery", "snowflake"] {
         let query = run.join(format!("exports/score.{engine}.sql"));
-        let output = format!("{engine}.csv");
-        let out = Command::new("python3")
-            .arg(repo_root().join("tests/interop/run_sql.py"))
-            .args([engine, query.to_str().unwrap(), leads.to_str().unwrap(), events.to_str().unwrap(), &output])
-            .current_dir(dir.path())
-            .output()
-            .expect("python3 runs");
-        assert!(out.status.success(), "{engine}: {}", String::from_utf8_lossy(&out.stderr));
-        let theirs = rows_by_id(&dir.path().join(&output));
-        assert_eq!(theirs.len(), ours.len(), "{engine} scored every lead");
-        let mismatches = sql_mismatches(&ours, &theirs, engine);
-        assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
+        let output = run_sql_file(dir.path(), engine, query.to_str().unwrap(), leads.to_str().unwrap(), &events, &format!("{engine}.csv"));
+        assert_sql_rows_are(&output, engine, &ours);
     }
     let mqls = ours.values().filter(|r| r[3] == "true").count();
     assert!(mqls > 0 && mqls < ours.len(), "the threshold splits the leads");

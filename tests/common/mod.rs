@@ -199,11 +199,16 @@ pub fn sql_mismatches(
 /// `dir`), and assert it returns the scorer's row for every lead; returns the query.
 pub fn sql_scores_match(dir: &Path, engine: &str, leads: &str, events: &Path, ours: &std::collections::HashMap<String, Vec<String>>) -> String {
     let (query, output) = run_sql_scores(dir, engine, leads, events);
-    let theirs = rows_by_id(&output);
+    assert_sql_rows_are(&output, engine, ours);
+    query
+}
+
+/// Assert that the engine's rows in the file `output` are the scorer's (`ours`), lead for lead.
+pub fn assert_sql_rows_are(output: &Path, engine: &str, ours: &std::collections::HashMap<String, Vec<String>>) {
+    let theirs = rows_by_id(output);
     assert_eq!(theirs.len(), ours.len(), "{engine} returned every lead");
     let mismatches = sql_mismatches(ours, &theirs, engine);
     assert!(mismatches.is_empty(), "{} mismatches on {engine}, e.g. {:?}", mismatches.len(), &mismatches[..mismatches.len().min(3)]);
-    query
 }
 
 /// The engines the exported SQL is run on and compared with mqlcal: SQLite, DuckDB and
