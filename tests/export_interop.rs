@@ -1,6 +1,7 @@
-//! Interop: the SQL export, run by SQLite, DuckDB and PostgreSQL (Python's
-//! sqlite3, the duckdb package and a throwaway Debian postgresql server, installed
-//! by scripts/install-test-tools), returns for every
+//! Interop: the SQL export, run by every engine of `SQL_ENGINES` (SQLite, DuckDB and
+//! PostgreSQL: Python's sqlite3, the duckdb package and a throwaway Debian postgresql
+//! server, installed by scripts/install-test-tools; BigQuery's and Snowflake's queries
+//! translated by sqlglot and run on DuckDB), returns for every
 //! lead exactly the scores, sub-scores, MQL flags and tiers of `mqlcal score`;
 //! the PMML export, evaluated by jpmml-evaluator (PyPI, on Java 17), the same scores.
 //! The data has levels with quotes, semicolons, `--`, unicode and a leading `=`,
@@ -15,7 +16,7 @@ use std::process::Command;
 use common::*;
 
 #[test]
-fn sql_on_sqlite_duckdb_and_postgres_gives_the_scorers_scores() {
+fn sql_on_every_engine_gives_the_scorers_scores() {
     let dir = tempfile::tempdir().unwrap();
     let config = hostile_sample(dir.path());
     let events = repo_root().join("notebooks-data/events.csv");
@@ -73,7 +74,7 @@ fn the_default_ansi_query_scores_like_the_scorer_on_postgres_and_duckdb_but_for_
 /// The hostile sample over a Marketo activity export ([`marketo_events`]: web visits one
 /// activity type, forms another, the page or form in `Primary Attribute Value`), its
 /// signals filtered by that detail (`detail_contains`, [`marketo_config`]): the scorer
-/// gives the plain sample's scores, and the SQL on SQLite, DuckDB and PostgreSQL the
+/// gives the plain sample's scores, and the SQL on every engine of `SQL_ENGINES` the
 /// scorer's, each reading the detail and testing it for the texts.
 #[test]
 fn events_filtered_by_their_detail_score_alike_in_the_scorer_and_sql() {
@@ -439,7 +440,7 @@ fn plain_sample(dir: &Path) -> (impl Fn(&Path) -> String, PathBuf, HashMap<Strin
 /// The sample as a warehouse exports timestamps with their zone (each row in a zone of its
 /// own, `common::ZONES`, at the instant the sample's time names in UTC): detected as
 /// `iso_zoned`, it trains the plain sample's model and scores as the plain sample does,
-/// from the scorer and from SQL on SQLite, DuckDB and PostgreSQL. The same wall clocks
+/// from the scorer and from SQL on every engine of `SQL_ENGINES`. The same wall clocks
 /// read without their zones train and score otherwise, so the zones matter here.
 #[test]
 fn zoned_timestamps_score_as_their_utc_instants_in_the_scorer_and_sql() {
@@ -562,7 +563,7 @@ fn reason_codes_show_the_capped_group() {
 /// The sample with its dates written with the month's name, as Oracle (`01-JAN-24`) and
 /// English-locale reports (`Wed, Nov 15, 2023 6:22:01 PM`) write them: detected as
 /// `"%d-%b-%y"` and `"%a, %b %d, %Y %I:%M:%S %p"`, it trains the plain sample's points and
-/// scores as it does, from the scorer and from SQL on SQLite, DuckDB and PostgreSQL (the
+/// scores as it does, from the scorer and from SQL on every engine of `SQL_ENGINES` (the
 /// SQL export refused a month's name and a two-digit year). Then creation times of day,
 /// written as de-DE's toLocaleString writes them (`15.11.2023, 18:22:01`, detected as
 /// day-first), and event times as en-US's and Salesforce's ICU formats write them
@@ -634,7 +635,7 @@ fn month_names_two_digit_years_and_runs_of_separators_score_alike_in_the_scorer_
 /// `event_date` (`20240101`) and log exports (`20231115182201`) write them: detected as
 /// `"%Y%m%d"` and `"%Y%m%d%H%M%S"` (they were "cannot recognise the date format"), it
 /// trains the plain sample's points and scores as it does, from the scorer and from SQL on
-/// SQLite, DuckDB and PostgreSQL, which take the numbers at their fixed widths.
+/// every engine of `SQL_ENGINES`, which take the numbers at their fixed widths.
 #[test]
 fn runs_of_digits_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -712,7 +713,7 @@ fn unix_times_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
 /// (a CSV saved from columns formatted as numbers): creation in the 1900 date system,
 /// events in the 1904 one (a workbook from old Mac Excel), as `excel_serial` and
 /// `excel_serial_1904` say. It trains the plain sample's points and scores as it does,
-/// from the scorer and from SQL on SQLite, DuckDB and PostgreSQL; left at "auto", the
+/// from the scorer and from SQL on every engine of `SQL_ENGINES`; left at "auto", the
 /// serial numbers are named with the setting that reads them.
 #[test]
 fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and_sql() {
@@ -748,7 +749,7 @@ fn spreadsheet_serial_days_train_and_score_as_the_plain_sample_in_the_scorer_and
 /// lead created a minute past midnight, each of its demo requests 5–59 s before that. A
 /// window that starts a minute early (`[events] starts_before_seconds = 60`) counts them,
 /// aged as at creation (here under standard decay); the model file records it, and the
-/// scorer and the SQL on SQLite, DuckDB and PostgreSQL score every lead alike.
+/// scorer and the SQL on every engine of `SQL_ENGINES` score every lead alike.
 #[test]
 fn a_window_starting_before_creation_scores_alike_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -853,7 +854,7 @@ fn ids_matched_ignoring_case_score_alike_in_the_scorer_and_sql() {
 /// `[columns] events_key = "Email"`: the events name leads by their address (blank for a
 /// tenth of the leads, which have no events), the id stays the record id. The SQL joins
 /// the events on the address (a blank one, NULL, joins none) and gives every lead the
-/// scorer's scores on SQLite, DuckDB and PostgreSQL.
+/// scorer's scores on every engine of `SQL_ENGINES`.
 #[test]
 fn events_keyed_by_another_column_score_alike_in_the_scorer_and_sql() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
 //! Interop of the two-axis rule: on every sample lead, `mqlcal score`, the SQL
-//! export run by SQLite, DuckDB and PostgreSQL, and the PMML export evaluated by
+//! export run by every engine of `SQL_ENGINES`, and the PMML export evaluated by
 //! jpmml-evaluator agree on the sub-scores, MQL flag, grade and route. The model
 //! has grades with named routes, a group cap and both overrides.
 

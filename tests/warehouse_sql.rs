@@ -186,7 +186,7 @@ fn first_feature(ours: &(Vec<String>, Vec<Vec<String>>)) -> usize {
 }
 
 #[test]
-fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
+fn feature_sql_on_every_engine_gives_mqlcals_feature_table() {
     let dir = tempfile::tempdir().unwrap();
     let config = warehouse_sample(dir.path());
     let ours = mqlcal_features(dir.path(), &config);
@@ -229,7 +229,7 @@ fn feature_sql_on_sqlite_duckdb_and_postgres_gives_mqlcals_feature_table() {
 /// beside a value no lead has. `mqlcal features` gives the table with those leads
 /// counted open less their rows, every other row as it was; `validate` says how many
 /// each value left out and names the value no lead has, and profiles the others alone;
-/// the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped, leaves
+/// the feature-table query on every engine of `SQL_ENGINES`, plain and grouped, leaves
 /// them out alike (of the as-of date too).
 #[test]
 fn excluded_values_leave_their_leads_out_in_mqlcal_and_sql() {
@@ -286,7 +286,7 @@ fn excluded_values_leave_their_leads_out_in_mqlcal_and_sql() {
     engines_give_the_table(d, &left_out, &events_csv(), &ours, as_of);
 }
 
-/// The feature-table query of `config` on SQLite, DuckDB and PostgreSQL, plain and
+/// The feature-table query of `config` on every engine of `SQL_ENGINES`, plain and
 /// grouped, over the leads in `dir` and `events`: `ours`, the table `mqlcal features` wrote.
 fn engines_give_the_table(dir: &Path, config: &Path, events: &Path, ours: &(Vec<String>, Vec<Vec<String>>), as_of: i64) {
     let first = first_feature(ours);
@@ -304,7 +304,7 @@ fn engines_give_the_table(dir: &Path, config: &Path, events: &Path, ours: &(Vec<
 
 /// Leads and events with time zones (each row in its own, `common::ZONES`) at the
 /// sample's instants: `mqlcal features` gives the plain sample's table (creation times
-/// in UTC), and so does the feature-table query on SQLite, DuckDB and PostgreSQL,
+/// in UTC), and so does the feature-table query on every engine of `SQL_ENGINES`,
 /// plain and grouped (the zoned text shifted to UTC in SQL, as `date_format =
 /// "iso_zoned"` tells it: the query cannot look at the data).
 #[test]
@@ -335,7 +335,7 @@ fn zoned_timestamps_give_the_plain_feature_table_in_mqlcal_and_sql() {
 /// `[input] time_zone = "Europe/Berlin"`: the event times as the UTC instants the sample's
 /// times name on Berlin's wall clock (ending in Z), beside creation dates on it:
 /// `mqlcal features` moves them back and gives the plain sample's table, and so does the
-/// feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped (told
+/// feature-table query on every engine of `SQL_ENGINES`, plain and grouped (told
 /// `iso_zoned` by the config, the offsets written into the query).
 #[test]
 fn instants_moved_onto_the_time_zone_give_the_plain_feature_table_in_mqlcal_and_sql() {
@@ -368,7 +368,7 @@ fn instants_moved_onto_the_time_zone_give_the_plain_feature_table_in_mqlcal_and_
 
 /// Creation times in Unix milliseconds and event times in Unix seconds (some with a
 /// fraction): `mqlcal features` detects them and gives the plain sample's table, and so
-/// does the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped, told
+/// does the feature-table query on every engine of `SQL_ENGINES`, plain and grouped, told
 /// `unix_ms` and `unix_seconds` by the config.
 #[test]
 fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
@@ -393,7 +393,7 @@ fn unix_times_give_the_plain_feature_table_in_mqlcal_and_sql() {
 /// Creation dates as a spreadsheet's serial days (1900 date system) and event times as
 /// serial days of the 1904 system: `mqlcal features`, told `excel_serial` and
 /// `excel_serial_1904`, gives the plain sample's table, and so does the feature-table
-/// query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+/// query on every engine of `SQL_ENGINES`, plain and grouped.
 #[test]
 fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -425,7 +425,7 @@ fn serial_days_give_the_plain_feature_table_in_mqlcal_and_sql() {
 /// 2:11:59 AM`) and event times with a short month's name in capitals and a two-digit
 /// year (`15-NOV-23 18:22:01`, Oracle's way): `mqlcal features`, told the patterns, gives
 /// the plain sample's table (its created_at column to the second), and so does the
-/// feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+/// feature-table query on every engine of `SQL_ENGINES`, plain and grouped.
 #[test]
 fn month_names_give_the_plain_feature_table_in_mqlcal_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -541,7 +541,7 @@ fn decision_dates_end_windows_in_mqlcal_and_sql() {
 /// An export whose only outcome is a conversion date (`[outcome] filled_is = "won"`,
 /// blank leads open until open_after_days makes them lost; one lead's cell the missing
 /// marker "NA"): `mqlcal features` gives the outcomes counted here by hand, and so does
-/// the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+/// the feature-table query on every engine of `SQL_ENGINES`, plain and grouped.
 #[test]
 fn a_conversion_date_as_the_outcome_reads_alike_in_mqlcal_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -714,7 +714,7 @@ fn spark_sql_gives_the_scorers_scores_and_mqlcals_feature_table() {
 /// A Marketo activity export (`common::marketo_events`: web visits one activity type,
 /// forms another, what each was about in `Primary Attribute Value`), its signals filtered
 /// by that detail (`detail_contains`): `mqlcal features` gives the plain sample's table,
-/// and so does the feature-table query on SQLite, DuckDB and PostgreSQL, plain and grouped.
+/// and so does the feature-table query on every engine of `SQL_ENGINES`, plain and grouped.
 #[test]
 fn events_filtered_by_their_detail_give_the_plain_feature_table_in_mqlcal_and_sql() {
     let dir = tempfile::tempdir().unwrap();
@@ -732,7 +732,7 @@ fn events_filtered_by_their_detail_give_the_plain_feature_table_in_mqlcal_and_sq
 /// events under the `ConvertedContactId` the leads file keeps, `[columns] events_also_key`
 /// gives mqlcal the plain table; with two leads converted into one contact (its events
 /// count for neither) and a lead whose value is another lead's id (that lead keeps its
-/// events), the feature-table query on SQLite, DuckDB and PostgreSQL gives mqlcal's
+/// events), the feature-table query on every engine of `SQL_ENGINES` gives mqlcal's
 /// table, plain and grouped, with and without `[exclude]` and `id_case = "ignore"`.
 #[test]
 fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
@@ -793,7 +793,7 @@ fn events_filed_under_converted_contacts_give_mqlcals_table_in_sql() {
 /// HubSpot's merged contacts: a lead keeps the ids of the records merged into it, several
 /// in one cell (`hs_merged_object_ids`, `"101;102"`), and a tracker's events still name
 /// those ids. With `events_also_key_separator`, mqlcal finds each piece's lead, and the
-/// feature-table SQL does alike on SQLite, DuckDB and PostgreSQL (plain and grouped) and
+/// feature-table SQL does alike on every engine of `SQL_ENGINES` (plain and grouped) and
 /// Spark SQL:
 /// blank pieces and spaces around them, a lead listing its own id, a piece two leads
 /// hold (neither's) and a piece that is another lead's id (that lead's). The model
