@@ -1546,6 +1546,61 @@ fn init_drafts_the_detail_column_of_a_marketo_export() {
     assert_eq!(ours, plain, "the sample's pricing visits, lead for lead");
 }
 
+/// A Marketo activity export carries columns a draft never reads (the activity's GUID,
+/// its campaign, JSON attributes full of quotes and commas), often most of its bytes:
+/// `init` reads only the four it drafts from, so they cost no memory and need not be in
+/// every month's file. The draft is the one the four columns alone give, byte for byte;
+/// a later file that lacks a column the draft reads is refused, naming it.
+#[test]
+fn init_reads_only_the_events_columns_it_drafts_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    marketo_events(&d.join("all.csv"));
+    let all = std::fs::read_to_string(d.join("all.csv")).unwrap();
+    let (header, rows) = all.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let (first, second) = rows.split_at(rows.len() / 2);
+    let month = |rows: &[&str], wide: bool| -> String {
+        let mut out = String::from(header);
+        out.push_str(if wide { ",Marketo GUID,Campaign ID,Attributes\n" } else { "\n" });
+        for (k, row) in rows.iter().enumerate() {
+            out.push_str(row);
+            if wide {
+                out.push_str(&format!(",{},{},\"[{{\"\"name\"\":\"\"Client IP Address\"\",\"\"value\"\":\"\"10.0.{}.{}\"\"}}]\"", 90_000_000 + k, 1000 + k % 17, k % 250, k % 199));
+            }
+            out.push('\n');
+        }
+        out
+    };
+    for (folder, wide) in [("plain", false), ("wide", true)] {
+        let f = d.join(folder);
+        std::fs::create_dir(&f).unwrap();
+        std::fs::copy(repo_root().join("notebooks-data/leads.csv"), f.join("leads.csv")).unwrap();
+        write(&f, "jan.csv", month(first, wide));
+        write(&f, "feb.csv", month(second, false));
+    }
+    assert!(std::fs::read_to_string(d.join("wide/jan.csv")).unwrap().lines().nth(1).unwrap().ends_with(r#"""Client IP Address"",""value"":""10.0.0.0""}]""#));
+    let args = ["init", "--leads", "leads.csv", "--events", "jan.csv", "feb.csv"];
+    let (plain, plain_err) = init_draft(&d.join("plain"), &args, "mqlcal.toml");
+    let (wide, wide_err) = init_draft(&d.join("wide"), &args, "mqlcal.toml");
+    assert!(plain.contains("detail = \"Primary Attribute Value\""), "{plain}");
+    assert_eq!(wide, plain);
+    assert_eq!(wide_err, plain_err);
+    run_job(&d.join("wide"), "mqlcal.toml");
+
+    // February without the detail column the draft reads from January.
+    let f = d.join("wide");
+    let cut: String = month(second, false).lines().map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n").collect();
+    write(&f, "feb.csv", cut);
+    let (code, _, err) = run_in(&f, &[&args[..], &["-o", "cut.toml"]].concat());
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("feb.csv: no column \"Primary Attribute Value\" (needed for what each event was about, as in jan.csv); the file has: \"Lead ID\", \"Activity Date\", \"Activity Type\""),
+        "{err}"
+    );
+    assert!(!f.join("cut.toml").exists());
+}
+
 #[test]
 fn init_drafts_ids_matched_ignoring_case() {
     let dir = sample_copy();

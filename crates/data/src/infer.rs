@@ -690,39 +690,73 @@ fn judged_leads(won: &[Option<bool>], created: &[Option<i64>], latest_event: Opt
     won.iter().zip(created).map(|(won, created)| won.is_some() && created.is_some_and(|c| as_of.window_complete(c))).collect()
 }
 
+/// The events columns a draft reads, guessed from the header by their names.
+struct EventsColumnsRead {
+    lead_id: String,
+    occurred: String,
+    activity: String,
+    /// What each event was about (a page, a form), when a column is named so.
+    detail: Option<String>,
+}
+
+impl EventsColumnsRead {
+    fn guessed(names: &[String], events: &Path) -> Result<EventsColumnsRead, DataError> {
+        let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(names);
+        if activity.is_empty() {
+            return Err(DataError::File {
+                path: events.to_path_buf(),
+                message: format!(
+                    "the events file has {} column(s) ({}): it needs three, the lead's id, the time and the activity (`lead_id, occurred_at, activity`)",
+                    names.len(),
+                    names.join(", ")
+                ),
+            });
+        }
+        let detail = guess::detail_column(names, &[&lead_id, &occurred, &activity]);
+        Ok(EventsColumnsRead { lead_id, occurred, activity, detail })
+    }
+
+    /// The columns with what each is for, as a file read must have them.
+    fn needed(&self) -> Vec<(String, String)> {
+        let named = [(&self.lead_id, "the lead's id"), (&self.occurred, "the time"), (&self.activity, "the activity")];
+        named.into_iter().chain(self.detail.iter().map(|detail| (detail, "what each event was about"))).map(|(column, purpose)| (column.clone(), purpose.to_string())).collect()
+    }
+}
+
 fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rekey: bool, notes: &mut ReadNotes) -> Result<EventsLook, DataError> {
     let mut activities: BTreeMap<String, usize> = BTreeMap::new();
     let shown = mqlcal_config::files_shown(files, "events");
     let events = shown.as_path();
-    // Several files are one: each with the first's columns, their report footers said
+    // The columns the draft reads, guessed from the first file's header: only they are
+    // read (an activity export's others, a GUID or JSON attributes, can be most of its
+    // bytes). Several files are one: each with those columns, their report footers said
     // together.
-    let (mut ev, footer) = read::read_table_and_footer(&files[0], csv, notes)?;
+    let chosen = std::cell::OnceCell::new();
+    let choose = |names: &[String]| -> Result<Vec<(String, String)>, DataError> {
+        let columns = EventsColumnsRead::guessed(names, events)?;
+        let needed = columns.needed();
+        let _ = chosen.set(columns);
+        Ok(needed)
+    };
+    let (mut ev, footer) = read::read_chosen_and_footer(&files[0], csv, &choose, notes)?;
+    let columns = chosen.into_inner().ok_or_else(|| DataError::file(&files[0], "no header read"))?;
     let mut footers: Vec<(&Path, ReportFooter, usize)> = footer.map(|f| (files[0].as_path(), f, ev.height())).into_iter().collect();
+    // The other files need those columns only, named as the first file names them.
+    let needed: Vec<(String, String)> = columns.needed().into_iter().map(|(column, purpose)| (column, format!("{purpose}, as in {}", files[0].display()))).collect();
     for file in &files[1..] {
-        let (more, footer) = read::read_table_and_footer(file, csv, notes)?;
+        let (more, footer) = read::read_chosen_and_footer(file, csv, &|_| Ok(needed.clone()), notes)?;
         footers.extend(footer.map(|f| (file.as_path(), f, more.height())));
         append_table(&mut ev, file, more, "the events files need the first one's columns")?;
     }
     let footers: Vec<(&Path, &ReportFooter, usize)> = footers.iter().map(|(path, footer, rows)| (*path, footer, *rows)).collect();
     notes.warnings.extend(crate::report_footer::warnings_of_files(&footers, files.len(), "events files"));
     ev.path = shown.clone();
-    let names = ev.column_names();
-    let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(&names);
-    if activity.is_empty() {
-        return Err(DataError::File {
-            path: events.to_path_buf(),
-            message: format!(
-                "the events file has {} column(s) ({}): it needs three, the lead's id, the time and the activity (`lead_id, occurred_at, activity`)",
-                names.len(),
-                names.join(", ")
-            ),
-        });
-    }
+    let EventsColumnsRead { lead_id, occurred, activity, detail } = columns;
     let cells = cells::text(&ev, &activity)?;
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
     }
-    let detail = guess::detail_column(&names, &[&lead_id, &occurred, &activity])
+    let detail = detail
         .and_then(|column| Some((column.clone(), details_by_activity(&cells, &cells::text(&ev, &column).ok()?, &csv.missing))))
         .filter(|(_, details)| !details.is_empty());
     let occurred_serial = cells::text(&ev, &occurred).ok().and_then(|times| drafted_serial(&times, &csv.missing)).unwrap_or(false);

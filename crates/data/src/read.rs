@@ -229,7 +229,7 @@ pub fn read_table(
     columns: Option<&[(String, String)]>,
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
-    said_footer(read_checked(path, csv, columns, true, notes)?, notes)
+    said_footer(read_checked(path, csv, Wanted::Checked { columns, project: true }, notes)?, notes)
 }
 
 /// Whether the file begins with a header that names a column (a file of its header
@@ -241,13 +241,36 @@ pub(crate) fn has_header(path: &Path, csv: &CsvOptions) -> bool {
 /// Every column of a file, once `needed` are known to be there (validate profiles
 /// them all from the one read ingest makes).
 pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
-    said_footer(read_checked(path, csv, Some(needed), false, notes)?, notes)
+    said_footer(read_checked(path, csv, Wanted::Checked { columns: Some(needed), project: false }, notes)?, notes)
 }
 
-/// [`read_table`], a CSV's report footer below the rows handed back unsaid (to be said
-/// with those of the other files read as one).
-pub(crate) fn read_table_and_footer(path: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
-    read_checked(path, csv, None, true, notes)
+/// The columns `choose` picks from a file's header, read alone: a wide export's other
+/// columns (an activity's JSON attributes, its GUID) are never held in memory. A CSV's
+/// report footer below the rows is handed back unsaid (to be said with those of the
+/// other files read as one).
+pub(crate) fn read_chosen_and_footer(path: &Path, csv: &CsvOptions, choose: ChooseColumns<'_>, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
+    read_checked(path, csv, Wanted::Chosen(choose), notes)
+}
+
+/// Picks the columns to read, with what each is for, from a file's header.
+pub(crate) type ChooseColumns<'a> = &'a dyn Fn(&[String]) -> Result<Vec<(String, String)>, DataError>;
+
+/// Which columns [`read_checked`] reads.
+enum Wanted<'a> {
+    /// `columns` must be there; only they are read when `project`, else every column.
+    Checked { columns: Option<&'a [(String, String)]>, project: bool },
+    /// Those a chooser picks from the header (checked and projected).
+    Chosen(ChooseColumns<'a>),
+}
+
+impl Wanted<'_> {
+    /// The columns to check, and whether to read only them, for a file of this header.
+    fn of(&self, header: &[String]) -> Result<(Option<Vec<(String, String)>>, bool), DataError> {
+        match self {
+            Wanted::Checked { columns, project } => Ok((columns.map(<[_]>::to_vec), *project)),
+            Wanted::Chosen(choose) => Ok((Some(choose(header)?), true)),
+        }
+    }
 }
 
 fn said_footer((table, footer): (Table, Option<ReportFooter>), notes: &mut ReadNotes) -> Result<Table, DataError> {
@@ -257,32 +280,29 @@ fn said_footer((table, footer): (Table, Option<ReportFooter>), notes: &mut ReadN
     Ok(table)
 }
 
-/// Read a file, checking `columns` are there; only those when `project`. A CSV's report
-/// footer below the rows is handed back, not said (a workbook's is said).
-fn read_checked(
-    path: &Path,
-    csv: &CsvOptions,
-    columns: Option<&[(String, String)]>,
-    project: bool,
-    notes: &mut ReadNotes,
-) -> Result<(Table, Option<ReportFooter>), DataError> {
+/// Read a file, checking the columns `wanted` names are there, and only those when it
+/// says so. A CSV's report footer below the rows is handed back, not said (a workbook's
+/// is said).
+fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
     let mut footer = None;
     check_exists(path)?;
     let frame = match input_kind(path)? {
         Source::Workbook => {
             let sheet = workbook::read_sheet(path, csv.sheet.as_deref(), notes)?;
-            if let Some(columns) = columns {
+            let (columns, project) = wanted.of(&sheet.header)?;
+            if let Some(columns) = &columns {
                 check_columns(path, &sheet.header, columns)?;
             }
             match columns.filter(|_| project) {
-                Some(columns) => sheet.frame.select(unique_names(columns)).map_err(|e| DataError::file(path, e.to_string()))?,
+                Some(columns) => sheet.frame.select(unique_names(&columns)).map_err(|e| DataError::file(path, e.to_string()))?,
                 None => sheet.frame,
             }
         }
         Source::Parquet => {
             let mut reader = parquet_reader(path)?;
             let available = parquet_names(path, &mut reader)?;
-            if let Some(columns) = columns {
+            let (columns, project) = wanted.of(&available)?;
+            if let Some(columns) = &columns {
                 check_columns(path, &available, columns)?;
                 if project {
                     reader = reader.with_columns(Some(unique_names(columns)));
@@ -293,10 +313,11 @@ fn read_checked(
         Source::Csv { .. } => {
             let prepared = prepare_csv(path, csv)?;
             notes.warnings.extend(prepared.warnings.iter().cloned());
-            if let Some(columns) = columns {
+            let (columns, project) = wanted.of(&prepared.header)?;
+            if let Some(columns) = &columns {
                 check_columns(path, &prepared.header, columns)?;
             }
-            let selected = columns.filter(|_| project).map(unique_names);
+            let selected = columns.filter(|_| project).map(|columns| unique_names(&columns));
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
             let frame = without_blank_tail(path, &prepared, frame, notes)?;
             footer = prepared.footer;
