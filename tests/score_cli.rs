@@ -469,6 +469,48 @@ fn score_says_when_the_events_cover_part_of_the_windows() {
     assert!(!err.contains("the batch's events"), "{err}");
 }
 
+/// A batch scored before its leads' windows closed: the sample's events end on
+/// 2025-12-31, so a lead created from 2025-12-03 on has a 30-day window that ends more
+/// than a day later; its engagement counts its events so far. `score` says how many (and
+/// how many of them are not MQLs yet), counted here from the leads file and the scores;
+/// a batch of older leads says nothing.
+#[test]
+fn score_says_how_many_leads_it_scored_before_their_window_closed() {
+    let (dir, data) = sample_model();
+    let d = dir.path();
+    let (_, events) = read_csv(&data.join("events.csv"));
+    assert_eq!(events.iter().map(|e| &e[1][..10]).max().unwrap(), "2025-12-31");
+    let (header, leads) = read_csv(&data.join("leads.csv"));
+    let created = header.iter().position(|h| h == "created_at").unwrap();
+    let open: std::collections::HashSet<&str> = leads.iter().filter(|l| &l[created][..10] >= "2025-12-03").map(|l| l[0].as_str()).collect();
+    assert!(open.len() > 500, "{}", open.len());
+    let score = |leads: &std::path::Path, out: &str| -> (Value, String) {
+        let (code, json, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", leads.to_str().unwrap(), "--events", data.join("events.csv").to_str().unwrap(), "-o", out, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        (serde_json::from_str(&json).unwrap(), err)
+    };
+    let (json, err) = score(&data.join("leads.csv"), "scores.csv");
+    let (scores_header, scores) = read_csv(&d.join("scores.csv"));
+    let mql = scores_header.iter().position(|h| h == "mql").unwrap();
+    let not_mql = scores.iter().filter(|s| open.contains(s[0].as_str()) && s[mql] != "true").count();
+    assert!(not_mql > 0 && not_mql < open.len());
+    assert_eq!(json["open_windows"], serde_json::json!({ "events_end": "2025-12-31", "leads": open.len(), "not_mql": not_mql }));
+    let pct = (100.0 * open.len() as f64 / leads.len() as f64).round();
+    let said = format!(
+        "note: {}: the events end on 2025-12-31 (the last 0.1 % aside), before the 30-day windows of {} of the batch's 20000 leads ({pct} %) do: those leads count their events so far, and their scores can still change ({not_mql} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it crosses the threshold",
+        data.join("events.csv").display(),
+        open.len()
+    );
+    assert!(err.contains(&said), "{said}\n{err}");
+
+    // The leads created before November: every window closed.
+    let older: Vec<Vec<String>> = leads.iter().filter(|l| &l[created][..10] < "2025-11-01").cloned().collect();
+    write_csv(&d.join("older.csv"), &header, &older);
+    let (json, err) = score(&d.join("older.csv"), "older_scores.csv");
+    assert_eq!(json["open_windows"]["leads"], 0);
+    assert!(!err.contains("windows of"), "{err}");
+}
+
 /// A folder with the sample's model from `backtest` in `bt/`, and the sample's folder.
 fn sample_model() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = sample_workdir();

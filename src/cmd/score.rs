@@ -75,10 +75,13 @@ struct Tally {
     hot: usize,
     /// Leads per route under a two-axis rule, in the order sales, nurture, campaign, discard.
     routes: BTreeMap<&'static str, usize>,
+    /// Leads whose window is still open (`ScoringInput::open_windows`) and that are not MQLs yet.
+    open_not_mql: usize,
 }
 
 impl Tally {
-    fn count(&mut self, lead: &Ranked) {
+    fn count(&mut self, lead: &Ranked, window_open: bool) {
+        self.open_not_mql += usize::from(window_open && lead.score.mql != Some(true));
         self.mqls += usize::from(lead.score.mql == Some(true));
         self.hot += usize::from(lead.tier == Some(Tier::Hot));
         if let Some(route) = lead.score.route {
@@ -89,6 +92,7 @@ impl Tally {
     fn add(&mut self, other: Tally) {
         self.mqls += other.mqls;
         self.hot += other.hot;
+        self.open_not_mql += other.open_not_mql;
         for (route, n) in other.routes {
             *self.routes.entry(route).or_default() += n;
         }
@@ -169,9 +173,10 @@ impl Output<'_> {
     /// and counted.
     fn score_piece(&self, input: &ScoringInput, rows: Range<usize>, sink: &mut impl RowSink) -> Tally {
         let (mut values, mut words, mut tally) = (Vec::new(), String::new(), Tally::default());
+        let mut open = input.open_windows.as_ref().map(|o| &o.open[rows.clone()]).unwrap_or_default().iter();
         input.each_lead(rows, &mut values, |id, values| {
             let ranked = self.scorer.rank(values);
-            tally.count(&ranked);
+            tally.count(&ranked, open.next() == Some(&true));
             self.row(sink, id, values, &ranked, &mut words);
         });
         tally
@@ -292,6 +297,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(repeated) = &input.repeated_events {
             summary["repeated_events"] = serde_json::to_value(repeated)?;
         }
+        if let Some(open) = &input.open_windows {
+            summary["open_windows"] = serde_json::json!({
+                "events_end": mqlcal_features::calendar::format_date(open.events_end),
+                "leads": open.leads,
+                "not_mql": model.decides_mql().then_some(tally.open_not_mql),
+            });
+        }
         if let Some(also) = &input.by_also_key {
             summary["events_by_other_ids"] = serde_json::json!({ "events": also.events, "leads": also.leads, "shared_ignored": also.shared });
         }
@@ -335,6 +347,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(repeated) = &input.repeated_events {
         eprintln!("warning: {}", repeated.warning(&mqlcal_config::files_shown(&events, "events")));
+    }
+    if let Some(note) = input.open_windows.as_ref().and_then(|open| open.note(&mqlcal_config::files_shown(&events, "events"), model.decides_mql().then_some(tally.open_not_mql))) {
+        eprintln!("note: {note}");
     }
     if !to_stdout {
         eprintln!("wrote {}", args.output.display());

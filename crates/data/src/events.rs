@@ -445,6 +445,9 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
 pub(crate) struct DaysCovered {
     first_day: i64,
     per_day: Vec<u32>,
+    /// The events a day after the last day of every window, on plausible dates: where the
+    /// events end when they run on past the windows ([`DaysCovered::open_windows`]).
+    later: Vec<u32>,
     plausible: (i64, i64),
     counting: Vec<bool>,
 }
@@ -460,11 +463,11 @@ impl DaysCovered {
             .fold((i64::MAX, i64::MIN), |(from, to), &c| (from.min(c), to.max(c)));
         let counting = vec![false; created.len()];
         if from > to {
-            return DaysCovered { first_day: 0, per_day: Vec::new(), plausible, counting };
+            return DaysCovered { first_day: 0, per_day: Vec::new(), later: Vec::new(), plausible, counting };
         }
         let first_day = from.saturating_sub(window.starts_before).div_euclid(86_400);
         let last_day = to.saturating_add(window.seconds).div_euclid(86_400);
-        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)], plausible, counting }
+        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)], later: Vec::new(), plausible, counting }
     }
 
     /// Lead `row` counts an event.
@@ -478,8 +481,15 @@ impl DaysCovered {
     #[inline]
     pub(crate) fn see(&mut self, time: i64) {
         // Unsigned: a time before the first day wraps past the end.
-        if let Some(day) = self.per_day.get_mut((time.wrapping_sub(self.first_day * 86_400) as u64 / 86_400) as usize) {
+        let k = (time.wrapping_sub(self.first_day * 86_400) as u64 / 86_400) as usize;
+        if let Some(day) = self.per_day.get_mut(k) {
             *day += 1;
+        } else if time >= self.first_day * 86_400 && time <= self.plausible.1 && !self.per_day.is_empty() {
+            let later = k - self.per_day.len();
+            if self.later.len() <= later {
+                self.later.resize(later + 1, 0);
+            }
+            self.later[later] += 1;
         }
     }
 
@@ -521,6 +531,63 @@ impl DaysCovered {
             ));
         }
         gaps
+    }
+
+    /// The batch's leads whose window ends more than a day after the bulk of the events
+    /// does (None without events on plausible dates).
+    pub(crate) fn open_windows(&self, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Option<OpenWindows> {
+        let every_day: Vec<u32> = self.per_day.iter().chain(&self.later).copied().collect();
+        let (_, last) = bulk_span(&every_day, self.first_day)?;
+        let plausible = |c: i64| (self.plausible.0..=self.plausible.1).contains(&c);
+        let open: Vec<bool> = created.iter().map(|c| c.is_some_and(|c| plausible(c) && c <= last + 86_400 && c.saturating_add(window.seconds) > last + 86_400)).collect();
+        Some(OpenWindows {
+            events_end: last,
+            leads: open.iter().filter(|&&o| o).count(),
+            open,
+            dated: created.iter().flatten().filter(|&&c| plausible(c)).count(),
+            window_days: window.seconds as f64 / 86_400.0,
+        })
+    }
+}
+
+/// The leads of a scored batch whose window ends after the batch's events do: scored
+/// before their window closed, they count the events so far, and their scores can still
+/// change as they do more. Training leaves such leads out (immature); a batch scores
+/// them, as production must, and `score` says how many.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenWindows {
+    /// The last second of the last day of the bulk of the batch's counted events (the
+    /// last 0.1 % aside, as [`DaysCovered::gaps`] takes it).
+    pub events_end: i64,
+    /// Per lead of the batch: its window ends more than a day after `events_end`, and it
+    /// was created by a day after (one created later counts no event: `gaps` says so).
+    pub open: Vec<bool>,
+    pub leads: usize,
+    /// The batch's leads with a plausible creation time.
+    pub dated: usize,
+    pub window_days: f64,
+}
+
+impl OpenWindows {
+    /// What `score` says of them (`not_mql`: how many of them are not MQLs yet, when the
+    /// model decides MQLs), when they are at least [`COVERAGE_MIN_LEADS`] or a twentieth
+    /// of the batch.
+    pub fn note(&self, path: &std::path::Path, not_mql: Option<usize>) -> Option<String> {
+        if self.leads == 0 || (self.leads < COVERAGE_MIN_LEADS && self.leads * 20 < self.dated) {
+            return None;
+        }
+        let not_yet = not_mql
+            .map(|n| format!(" ({n} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it crosses the threshold; judge a batch's MQLs against capacity on leads whose windows have closed"))
+            .unwrap_or_default();
+        Some(format!(
+            "{}: the events end on {} (the last 0.1 % aside), before the {}-day windows of {} of the batch's {} leads ({:.0} %) do: those leads count their events so far, and their scores can still change{not_yet}",
+            path.display(),
+            mqlcal_features::calendar::format_date(self.events_end),
+            self.window_days,
+            self.leads,
+            self.dated,
+            100.0 * self.leads as f64 / self.dated.max(1) as f64,
+        ))
     }
 }
 
@@ -1097,6 +1164,59 @@ mod tests {
         let mut days = super::DaysCovered::of_windows(&[Some(19_723 * 86_400), Some(1_704_067_200_000)], mqlcal_scorecard::EventWindow::from_days(30));
         assert!(days.per_day.len() < 40, "{}", days.per_day.len());
         days.see(19_724 * 86_400);
+    }
+
+    /// Leads created a day apart from 2024-01-01 with an event a day after each creation
+    /// up to day `last_event`: a lead is scored before its window closed when its 30-day
+    /// window ends more than a day after the events' last day, and one created more than a
+    /// day after that is no such lead (it counts no event: `gaps` says so).
+    #[test]
+    fn a_scored_batch_counts_the_leads_whose_window_ends_after_its_events() {
+        let (day, jan_2024) = (86_400, 19_723 * 86_400);
+        let window = mqlcal_scorecard::EventWindow::from_days(30);
+        let open = |leads: usize, last_event: i64| {
+            let created: Vec<Option<i64>> = (0..leads).map(|k| Some(jan_2024 + k as i64 * day)).collect();
+            let mut days = super::DaysCovered::of_windows(&created, window);
+            for (k, c) in created.iter().enumerate() {
+                let t = c.unwrap() + day;
+                if t <= jan_2024 + last_event * day {
+                    days.see(t);
+                    days.counts(k);
+                }
+            }
+            days.open_windows(&created, window)
+        };
+        // Events to day 1000, whose one event is the last 0.1 % left aside: they end with
+        // day 999. Windows from day 971 on end at day 1001 or later, more than a day
+        // after; days 971 to 999 are 29 leads.
+        let found = open(1000, 1000).unwrap();
+        assert_eq!((found.leads, found.dated, found.events_end), (29, 1000, jan_2024 + 1000 * day - 1));
+        assert!(found.open[971] && !found.open[970] && found.open[999]);
+        // 29 of 1000 is neither 30 leads nor a twentieth: not said.
+        assert_eq!(found.note(std::path::Path::new("events.csv"), Some(20)), None);
+        // 500 leads, events to day 300: open from day 272 to day 301, a day after the
+        // events end; those created later count no event (`gaps` says so).
+        let found = open(500, 300).unwrap();
+        assert_eq!(found.leads, 30, "days 272 to 301");
+        assert!(found.open[301] && !found.open[302]);
+        let note = found.note(std::path::Path::new("events.csv"), Some(25)).unwrap();
+        assert!(note.starts_with("events.csv: the events end on 2024-10-27 (the last 0.1 % aside), before the 30-day windows of 30 of the batch's 500 leads (6 %) do: those leads count their events so far, and their scores can still change (25 of them not MQLs yet)."), "{note}");
+        assert!(!found.note(std::path::Path::new("events.csv"), None).unwrap().contains("MQL"), "a model without a threshold");
+        // A batch of 10 leads, every window open: a twentieth and more.
+        let found = open(10, 12).unwrap();
+        assert_eq!(found.leads, 10);
+        assert!(found.note(std::path::Path::new("events.csv"), Some(10)).is_some());
+        assert!(open(10, -5).is_none(), "no event: no end");
+        // Events that run on past every window (what leads did once sales had them) end
+        // where they end, not with the last window: no window is open.
+        let created: Vec<Option<i64>> = (0..100).map(|k| Some(jan_2024 + k * day)).collect();
+        let mut days = super::DaysCovered::of_windows(&created, window);
+        for k in 0..100 {
+            days.see(jan_2024 + (k + 1) * day);
+            days.see(jan_2024 + (k + 200) * day);
+        }
+        let found = days.open_windows(&created, window).unwrap();
+        assert_eq!((found.leads, found.events_end), (0, jan_2024 + 300 * day - 1));
     }
 
     use super::*;

@@ -26,7 +26,7 @@ mod workbook;
 mod write;
 
 pub use error::DataError;
-pub use events::{DecisionStats, EventStats};
+pub use events::{DecisionStats, EventStats, OpenWindows};
 pub use feature_file::{grouped_frame, read_feature_table};
 pub use write::{feature_frame, refuse_input, tidy_frame, write_frame, write_tidy};
 pub use ingest::{build_features, cohort_label, ingest, plausible_dates, IngestOptions, IngestStats, Ingested};

@@ -36,6 +36,8 @@ pub struct ScoringInput {
     pub by_also_key: Option<AlsoKeyCounts>,
     /// Counted events that repeat an earlier one exactly, beyond chance (each copy counts).
     pub repeated_events: Option<crate::events::RepeatedEvents>,
+    /// With events to count: the leads whose window ends after the events do.
+    pub open_windows: Option<crate::events::OpenWindows>,
     /// What reading the files noticed and coped with (text read as Latin-1, a
     /// spreadsheet's blank rows below the data), for the user to see.
     pub read_warnings: Vec<String>,
@@ -437,6 +439,7 @@ fn sum_events(
         read => {
             read?;
             notes.warnings.extend(covered.gaps(path, created, window));
+            out.open_windows = covered.open_windows(created, window);
             // A filter that held in training and holds nothing now (the site's URLs changed),
             // said once the activity has events enough that a text it held would show.
             notes.warnings.extend(crate::events::details_never_held(path, detail, &seen.texts_never_held(&activity_index, SCORED_DETAIL_MIN_EVENTS)));
