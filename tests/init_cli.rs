@@ -1547,7 +1547,8 @@ fn init_drafts_the_detail_column_of_a_marketo_export() {
 }
 
 /// A Marketo activity export carries columns a draft never reads (the activity's GUID,
-/// its campaign, JSON attributes full of quotes and commas), often most of its bytes:
+/// its campaign, JSON attributes full of quotes and commas; a pandas index without a
+/// name, which the events reader ignores too), often most of its bytes:
 /// `init` reads only the four it drafts from, so they cost no memory and need not be in
 /// every month's file. The draft is the one the four columns alone give, byte for byte;
 /// a later file that lacks a column the draft reads is refused, naming it.
@@ -1560,10 +1561,15 @@ fn init_reads_only_the_events_columns_it_drafts_from() {
     let (header, rows) = all.split_once('\n').unwrap();
     let rows: Vec<&str> = rows.lines().collect();
     let (first, second) = rows.split_at(rows.len() / 2);
+    // Wide: also a pandas index in front, a column without a name.
     let month = |rows: &[&str], wide: bool| -> String {
-        let mut out = String::from(header);
+        let mut out = String::from(if wide { "," } else { "" });
+        out.push_str(header);
         out.push_str(if wide { ",Marketo GUID,Campaign ID,Attributes\n" } else { "\n" });
         for (k, row) in rows.iter().enumerate() {
+            if wide {
+                out.push_str(&format!("{k},"));
+            }
             out.push_str(row);
             if wide {
                 out.push_str(&format!(",{},{},\"[{{\"\"name\"\":\"\"Client IP Address\"\",\"\"value\"\":\"\"10.0.{}.{}\"\"}}]\"", 90_000_000 + k, 1000 + k % 17, k % 250, k % 199));

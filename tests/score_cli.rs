@@ -497,7 +497,7 @@ fn score_says_how_many_leads_it_scored_before_their_window_closed() {
     assert_eq!(json["open_windows"], serde_json::json!({ "events_end": "2025-12-31", "leads": open.len(), "not_mql": not_mql }));
     let pct = (100.0 * open.len() as f64 / leads.len() as f64).round();
     let said = format!(
-        "note: {}: the events end on 2025-12-31 (the last 0.1 % aside), before the 30-day windows of {} of the batch's 20000 leads ({pct} %) do: those leads count their events so far, and their scores can still change ({not_mql} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it crosses the threshold",
+        "note: {}: the events end on 2025-12-31 (the last 0.1 % aside), before the 30-day windows of {} of the batch's 20000 leads ({pct} %) do: those leads count their events so far, and their scores can still change ({not_mql} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it qualifies",
         data.join("events.csv").display(),
         open.len()
     );

@@ -445,9 +445,11 @@ pub(crate) fn coverage_gaps(path: &std::path::Path, stats: &EventStats, created_
 pub(crate) struct DaysCovered {
     first_day: i64,
     per_day: Vec<u32>,
-    /// The events a day after the last day of every window, on plausible dates: where the
-    /// events end when they run on past the windows ([`DaysCovered::open_windows`]).
-    later: Vec<u32>,
+    /// Every event of the file a day (any lead, any activity, on plausible dates), from
+    /// the first day on and past the last window's as far as they run: where the events
+    /// end ([`DaysCovered::open_windows`]), which a model counting a rare activity would
+    /// put too early.
+    any_per_day: Vec<u32>,
     plausible: (i64, i64),
     counting: Vec<bool>,
 }
@@ -463,11 +465,12 @@ impl DaysCovered {
             .fold((i64::MAX, i64::MIN), |(from, to), &c| (from.min(c), to.max(c)));
         let counting = vec![false; created.len()];
         if from > to {
-            return DaysCovered { first_day: 0, per_day: Vec::new(), later: Vec::new(), plausible, counting };
+            return DaysCovered { first_day: 0, per_day: Vec::new(), any_per_day: Vec::new(), plausible, counting };
         }
         let first_day = from.saturating_sub(window.starts_before).div_euclid(86_400);
         let last_day = to.saturating_add(window.seconds).div_euclid(86_400);
-        DaysCovered { first_day, per_day: vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)], later: Vec::new(), plausible, counting }
+        let per_day = vec![0; usize::try_from(last_day - first_day + 1).unwrap_or(0)];
+        DaysCovered { first_day, any_per_day: per_day.clone(), per_day, plausible, counting }
     }
 
     /// Lead `row` counts an event.
@@ -478,19 +481,27 @@ impl DaysCovered {
         }
     }
 
+    /// A counted event of a known lead at `time`.
     #[inline]
     pub(crate) fn see(&mut self, time: i64) {
         // Unsigned: a time before the first day wraps past the end.
-        let k = (time.wrapping_sub(self.first_day * 86_400) as u64 / 86_400) as usize;
-        if let Some(day) = self.per_day.get_mut(k) {
+        if let Some(day) = self.per_day.get_mut((time.wrapping_sub(self.first_day * 86_400) as u64 / 86_400) as usize) {
             *day += 1;
-        } else if time >= self.first_day * 86_400 && time <= self.plausible.1 && !self.per_day.is_empty() {
-            let later = k - self.per_day.len();
-            if self.later.len() <= later {
-                self.later.resize(later + 1, 0);
-            }
-            self.later[later] += 1;
         }
+    }
+
+    /// Any event of the file at `time`.
+    #[inline]
+    pub(crate) fn see_any(&mut self, time: i64) {
+        let start = self.first_day * 86_400;
+        if self.per_day.is_empty() || time < start || time > self.plausible.1 {
+            return;
+        }
+        let k = ((time - start) / 86_400) as usize;
+        if k >= self.any_per_day.len() {
+            self.any_per_day.resize(k + 1, 0);
+        }
+        self.any_per_day[k] += 1;
     }
 
     /// What `score` says when the events cover only part of the batch's windows: they
@@ -533,11 +544,10 @@ impl DaysCovered {
         gaps
     }
 
-    /// The batch's leads whose window ends more than a day after the bulk of the events
-    /// does (None without events on plausible dates).
+    /// The batch's leads whose window ends more than a day after the bulk of the file's
+    /// events does (None without events on plausible dates).
     pub(crate) fn open_windows(&self, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Option<OpenWindows> {
-        let every_day: Vec<u32> = self.per_day.iter().chain(&self.later).copied().collect();
-        let (_, last) = bulk_span(&every_day, self.first_day)?;
+        let (_, last) = bulk_span(&self.any_per_day, self.first_day)?;
         let plausible = |c: i64| (self.plausible.0..=self.plausible.1).contains(&c);
         let open: Vec<bool> = created.iter().map(|c| c.is_some_and(|c| plausible(c) && c <= last + 86_400 && c.saturating_add(window.seconds) > last + 86_400)).collect();
         Some(OpenWindows {
@@ -556,8 +566,8 @@ impl DaysCovered {
 /// them, as production must, and `score` says how many.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenWindows {
-    /// The last second of the last day of the bulk of the batch's counted events (the
-    /// last 0.1 % aside, as [`DaysCovered::gaps`] takes it).
+    /// The last second of the last day of the bulk of the events file's events, of any
+    /// lead and activity (the last 0.1 % aside, as [`DaysCovered::gaps`] takes its span).
     pub events_end: i64,
     /// Per lead of the batch: its window ends more than a day after `events_end`, and it
     /// was created by a day after (one created later counts no event: `gaps` says so).
@@ -577,7 +587,7 @@ impl OpenWindows {
             return None;
         }
         let not_yet = not_mql
-            .map(|n| format!(" ({n} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it crosses the threshold; judge a batch's MQLs against capacity on leads whose windows have closed"))
+            .map(|n| format!(" ({n} of them not MQLs yet). Scored again as their events come, a lead is an MQL once it qualifies; judge a batch's MQLs against capacity on leads whose windows have closed"))
             .unwrap_or_default();
         Some(format!(
             "{}: the events end on {} (the last 0.1 % aside), before the {}-day windows of {} of the batch's {} leads ({:.0} %) do: those leads count their events so far, and their scores can still change{not_yet}",
@@ -823,7 +833,12 @@ pub fn aggregate(
     stats.also_key_leads = also_key_leads.iter().filter(|&&a| a).count();
     notes.warnings.extend(also_key_note(path, leads, config.events_also_key_separator.is_some(), &stats));
     if let Some(note) = other_form.note("events", "the events' lead ids", "the leads' ids") {
-        notes.warnings.push(format!("{}: {note}", path.display()));
+        // The scorer matches so too; the SQL exports match ids as written (the warehouse's
+        // tables, synced from one system, usually share one form).
+        notes.warnings.push(format!(
+            "{}: {note}. `mqlcal score` matches them so too, but the SQL exports match ids as written: in the warehouse, give the events and the leads one form of id",
+            path.display()
+        ));
     }
     if stats.unknown_lead > 0 {
         let rounded = sample_event.as_deref().filter(|id| crate::lead_rows::rounded_by_a_spreadsheet(id)).map(crate::lead_rows::rounded_elsewhere).unwrap_or_default();
@@ -1181,6 +1196,7 @@ mod tests {
                 let t = c.unwrap() + day;
                 if t <= jan_2024 + last_event * day {
                     days.see(t);
+                    days.see_any(t);
                     days.counts(k);
                 }
             }
@@ -1208,15 +1224,28 @@ mod tests {
         assert!(found.note(std::path::Path::new("events.csv"), Some(10)).is_some());
         assert!(open(10, -5).is_none(), "no event: no end");
         // Events that run on past every window (what leads did once sales had them) end
-        // where they end, not with the last window: no window is open.
+        // where they end, not with the last window: no window is open. So do events the
+        // model does not count (any activity, any lead): a rare counted activity's last
+        // event is not the export's end.
         let created: Vec<Option<i64>> = (0..100).map(|k| Some(jan_2024 + k * day)).collect();
         let mut days = super::DaysCovered::of_windows(&created, window);
         for k in 0..100 {
             days.see(jan_2024 + (k + 1) * day);
-            days.see(jan_2024 + (k + 200) * day);
+            days.see_any(jan_2024 + (k + 1) * day);
+            days.see_any(jan_2024 + (k + 200) * day);
         }
         let found = days.open_windows(&created, window).unwrap();
         assert_eq!((found.leads, found.events_end), (0, jan_2024 + 300 * day - 1));
+        // Counted events only to day 50, the file's events to day 130: windows from day
+        // 102 on would be open, and there are none (ended with the counted events, the
+        // leads from day 22 to 51 would be).
+        let mut days = super::DaysCovered::of_windows(&created, window);
+        for k in 0..100 {
+            days.see_any(jan_2024 + (k + 31) * day);
+        }
+        days.see(jan_2024 + 50 * day);
+        let found = days.open_windows(&created, window).unwrap();
+        assert_eq!((found.leads, found.events_end), (0, jan_2024 + 131 * day - 1), "not the 30 leads from day 22 on");
     }
 
     use super::*;

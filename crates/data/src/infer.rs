@@ -700,7 +700,11 @@ struct EventsColumnsRead {
 }
 
 impl EventsColumnsRead {
-    fn guessed(names: &[String], events: &Path) -> Result<EventsColumnsRead, DataError> {
+    fn guessed(header: &[String], events: &Path) -> Result<EventsColumnsRead, DataError> {
+        // A column without a name (a pandas index, a spreadsheet's blank columns) is no
+        // candidate: the config names the columns it reads.
+        let names: Vec<String> = header.iter().filter(|name| !name.is_empty()).cloned().collect();
+        let names = names.as_slice();
         let guess::EventsColumns { lead_id, occurred, activity } = guess::events_columns(names);
         if activity.is_empty() {
             return Err(DataError::File {

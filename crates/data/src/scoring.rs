@@ -383,6 +383,9 @@ fn sum_events(
     let mut by_also_key = (!also.is_empty()).then(AlsoKeyCounts::default);
     let mut also_key_leads = vec![false; if also.is_empty() { 0 } else { out.ids.len() }];
     let mut take = |event: Event<'_>| {
+        if let Some(t) = event.occurred_at {
+            covered.see_any(t);
+        }
         seen.see(keys.activities, event.counted, event.activity);
         let Some(index) = event.counted else {
             // An activity the model counts, of a detail no signal filters it to, is no unknown one.
