@@ -511,6 +511,36 @@ fn score_says_how_many_leads_it_scored_before_their_window_closed() {
     assert!(!err.contains("windows of"), "{err}");
 }
 
+/// A batch whose leads lack a creation time (blank, or a missing-value text) cannot have
+/// its engagement counted: refused, naming the first such lead, how many more there are
+/// and the two ways out; the same batch scores once they are left out.
+#[test]
+fn score_refuses_leads_without_a_creation_time_and_says_how_many() {
+    let (dir, data) = sample_model();
+    let d = dir.path();
+    let (header, leads) = read_csv(&data.join("leads.csv"));
+    let created = header.iter().position(|h| h == "created_at").unwrap();
+    let mut batch: Vec<Vec<String>> = leads[..200].to_vec();
+    for (k, lead) in batch.iter_mut().enumerate().skip(3).step_by(10) {
+        lead[created] = if k % 20 == 3 { String::new() } else { "NA".to_string() };
+    }
+    write_csv(&d.join("batch.csv"), &header, &batch);
+    let events = data.join("events.csv");
+    let score = |leads: &str| run_in(d, &["score", "--model", "bt/model.json", "--leads", leads, "--events", events.to_str().unwrap(), "-o", "scores.csv"]);
+    let (code, _, err) = score("batch.csv");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("batch.csv: row 4 (line 5), column \"created_at\": no creation time (19 more of the batch's 200 leads have none), and signal \"demo_request\" counts events in the window that starts there: export every lead's creation time, or leave the leads without one out of the batch"),
+        "{err}"
+    );
+    assert!(!d.join("scores.csv").exists());
+    let dated: Vec<Vec<String>> = batch.into_iter().filter(|l| !l[created].is_empty() && l[created] != "NA").collect();
+    assert_eq!(dated.len(), 180);
+    write_csv(&d.join("dated.csv"), &header, &dated);
+    let (code, _, err) = score("dated.csv");
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A folder with the sample's model from `backtest` in `bt/`, and the sample's folder.
 fn sample_model() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = sample_workdir();

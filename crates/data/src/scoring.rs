@@ -180,12 +180,19 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     let mut out = ScoringInput { ids, ..Default::default() };
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
         if let Some(row) = created.iter().position(Option::is_none) {
+            let undated = created.iter().filter(|c| c.is_none()).count();
+            let others = match undated {
+                1 => "the batch's only lead without one".to_string(),
+                n => format!("{} more of the batch's {} leads have none", n - 1, created.len()),
+            };
             return Err(DataError::Cell {
                 line: None,
                 path: leads_path.to_path_buf(),
                 row: row + 1,
                 column: inputs.created_at_column.clone().unwrap_or_default(),
-                message: format!("no creation time, and signal {name:?} counts events in the window that starts there"),
+                message: format!(
+                    "no creation time ({others}), and signal {name:?} counts events in the window that starts there: export every lead's creation time, or leave the leads without one out of the batch (no window, no engagement to count)"
+                ),
             });
         }
         let columns = inputs.event_columns.clone().ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
