@@ -381,11 +381,11 @@ impl AlsoKeys {
 
 /// Each lead's row by its id's hash, the ids themselves kept elsewhere (a [`LeadIndex`]
 /// pairs them): it can be built where the ids are made, before they settle where they
-/// are read from. Rows alone, 4 bytes each: a million leads' table is 5 MB, which the
-/// cache holds, where (id, row) pairs took 30 MB and twice the time to build.
+/// are read from. A row and its id's first bytes, 24 bytes each (48 MB of slots for a
+/// million leads), where (id, row) pairs took 30 MB and twice the time to build.
 pub(crate) struct IdRows {
     /// Each id's row (an id given twice: its last).
-    rows: HashTable<u32>,
+    rows: HashTable<Slot>,
     hasher: PlRandomState,
     /// No id twice: then the lead after the last one found can be tried by its id alone.
     unique: bool,
@@ -397,25 +397,62 @@ pub(crate) struct IdRows {
 /// Ids up to this long are folded to lower case on the stack to be hashed.
 const FOLDED_ON_STACK: usize = 64;
 
+/// Ids up to this long are compared in their [`Slot`], without reading them: Salesforce's
+/// 18 characters, HubSpot's and Marketo's numbers, most databases' keys.
+const INLINE_ID: usize = 19;
+
+/// A lead's row in [`IdRows`] with its id's length and first bytes, as the table matches
+/// them (ASCII letters folded when case is ignored). An id of up to [`INLINE_ID`] bytes is
+/// compared here alone: reading the id itself costs two cache misses (the `String`, then
+/// its bytes), which an export in time order (as most are) pays at every event, since
+/// consecutive events then name leads far apart.
+#[derive(Clone, Copy)]
+struct Slot {
+    row: u32,
+    /// The length, 255 for any longer.
+    len: u8,
+    head: [u8; INLINE_ID],
+}
+
+impl Slot {
+    fn new(row: u32, key: &[u8]) -> Slot {
+        let mut head = [0u8; INLINE_ID];
+        let n = key.len().min(INLINE_ID);
+        head[..n].copy_from_slice(&key[..n]);
+        Slot { row, len: key.len().min(255) as u8, head }
+    }
+
+    /// This slot's id is the one whose matched form is `key` (as [`Slot::new`] lays it
+    /// out): decided here for a short id; a longer one whose first bytes agree is compared
+    /// whole by `whole(row)`.
+    #[inline]
+    fn holds(&self, key: &Slot, whole: impl FnOnce(usize) -> bool) -> bool {
+        self.len == key.len && self.head == key.head && (usize::from(key.len) <= INLINE_ID || whole(self.row as usize))
+    }
+}
+
 impl IdRows {
     /// None when there are more leads than a row number of 32 bits can tell apart.
     pub(crate) fn new(ids: &[String], id_case: IdCase) -> Option<IdRows> {
         u32::try_from(ids.len()).ok()?;
         let hasher = PlRandomState::default();
-        let hash_of = |row: &u32| hash_id(&hasher, id_case, &ids[*row as usize]);
+        let hash_of = |slot: &Slot| matched_key(id_case, &ids[slot.row as usize], |key| hasher.hash_one(key));
         let mut rows = HashTable::with_capacity(ids.len());
         let mut unique = true;
         for (row, id) in (0u32..).zip(ids) {
-            match rows.entry(hash_id(&hasher, id_case, id), |&at: &u32| id_case.same(&ids[at as usize], id), hash_of) {
-                // An id given twice is found at its last row.
-                Entry::Occupied(mut given) => {
-                    *given.get_mut() = row;
-                    unique = false;
+            matched_key(id_case, id, |key| {
+                let laid_out = Slot::new(row, key.as_bytes());
+                match rows.entry(hasher.hash_one(key), |slot: &Slot| slot.holds(&laid_out, |at| id_case.same(&ids[at], id)), hash_of) {
+                    // An id given twice is found at its last row.
+                    Entry::Occupied(mut given) => {
+                        given.get_mut().row = row;
+                        unique = false;
+                    }
+                    Entry::Vacant(new) => {
+                        new.insert(laid_out);
+                    }
                 }
-                Entry::Vacant(new) => {
-                    new.insert(row);
-                }
-            }
+            });
         }
         Some(IdRows { rows, hasher, unique, leads: ids.len(), id_case })
     }
@@ -434,8 +471,7 @@ impl IdRows {
             return alike;
         }
         for (row, name) in names.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
-            let found = self.rows.find(hash_id(&self.hasher, self.id_case, name), |&at| self.id_case.same(&names[at as usize], name));
-            if let Some(last) = found.map(|&at| at as usize).filter(|&last| last != row) {
+            if let Some(last) = self.find_among(names, name).filter(|&last| last != row) {
                 alike.entry(last).or_default().push(row);
             }
         }
@@ -444,7 +480,10 @@ impl IdRows {
 
     /// The position in `ids` (those these rows were built from) of `id`.
     fn find_among(&self, ids: &[String], id: &str) -> Option<usize> {
-        self.rows.find(hash_id(&self.hasher, self.id_case, id), |&row| self.id_case.same(&ids[row as usize], id)).map(|&row| row as usize)
+        matched_key(self.id_case, id, |key| {
+            let laid_out = Slot::new(0, key.as_bytes());
+            self.rows.find(self.hasher.hash_one(key), |slot| slot.holds(&laid_out, |at| self.id_case.same(&ids[at], id))).map(|slot| slot.row as usize)
+        })
     }
 
     /// The position in `ids` of `id`, or else of another form of it (then `true`): one
@@ -521,21 +560,21 @@ impl<'a> LeadIndex<'a> {
     }
 }
 
-/// The hash of `id` as `id_case` matches it: as written, or its ASCII letters in lower
+/// `with` given `id` as `id_case` matches it: as written, or its ASCII letters in lower
 /// case (folded on the stack when it is short, as ids are).
 #[inline]
-fn hash_id(hasher: &PlRandomState, id_case: IdCase, id: &str) -> u64 {
+fn matched_key<T>(id_case: IdCase, id: &str, with: impl FnOnce(&str) -> T) -> T {
     match id_case {
-        IdCase::Exact => hasher.hash_one(id),
+        IdCase::Exact => with(id),
         IdCase::Ignore if id.len() <= FOLDED_ON_STACK => {
             let mut folded = [0u8; FOLDED_ON_STACK];
             let folded = &mut folded[..id.len()];
             folded.copy_from_slice(id.as_bytes());
             folded.make_ascii_lowercase();
             // ASCII letters folded: still the same UTF-8 as `IdCase::key` gives.
-            hasher.hash_one(std::str::from_utf8(folded).unwrap_or(id))
+            with(std::str::from_utf8(folded).unwrap_or(id))
         }
-        IdCase::Ignore => hasher.hash_one(id_case.key(id).as_ref()),
+        IdCase::Ignore => with(id_case.key(id).as_ref()),
     }
 }
 
@@ -565,10 +604,18 @@ pub(crate) struct LeadLookup<'k> {
     last_found_by: FoundBy,
     /// The row after the last lead found.
     next: usize,
+    /// New ids in a row that were not the next lead's: an export in time order (most
+    /// are) rarely names the next lead, and comparing with it reads that lead's id (two
+    /// cache misses an event), so past [`NEXT_ROW_PATIENCE`] it is not tried until a
+    /// lookup finds the next lead again.
+    next_misses: u8,
     /// Activities already looked up and what they were found to be, by `activity_slot`:
     /// a file has few activities, each on a great many events.
     activities_seen: Vec<Option<(String, Option<usize>)>>,
 }
+
+/// New ids in a row not the next lead's before [`LeadLookup::row`] stops trying it.
+const NEXT_ROW_PATIENCE: u8 = 8;
 
 /// Slots of `LeadLookup::activities_seen`.
 const ACTIVITY_SLOTS: usize = 64;
@@ -582,7 +629,7 @@ fn activity_slot(activity: &str) -> usize {
 
 impl<'k> LeadLookup<'k> {
     pub(crate) fn new(index: &'k LeadIndex<'k>) -> LeadLookup<'k> {
-        LeadLookup { index, last_id: String::new(), last_row: None, last_found_by: FoundBy::Id, next: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
+        LeadLookup { index, last_id: String::new(), last_row: None, last_found_by: FoundBy::Id, next: 0, next_misses: 0, activities_seen: vec![None; ACTIVITY_SLOTS] }
     }
 
     /// The first number of a counted activity among `activities`; None when it is not counted.
@@ -603,8 +650,15 @@ impl<'k> LeadLookup<'k> {
         match self.last_row {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
-                let next_matches = self.index.rows.unique && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
+                let try_next = self.index.rows.unique && self.next_misses < NEXT_ROW_PATIENCE;
+                let next_matches = try_next && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
                 let found = if next_matches { Some((self.next, FoundBy::Id)) } else { self.index.find_either_form(id) };
+                // The next lead was (or would have been) the one: try it again from now on.
+                match found {
+                    Some((row, FoundBy::Id)) if row == self.next => self.next_misses = 0,
+                    _ if try_next => self.next_misses += 1,
+                    _ => {}
+                }
                 self.last_found_by = found.map_or(FoundBy::Id, |(_, by)| by);
                 let row = found.map(|(row, _)| row);
                 if let Some(found) = row {
@@ -1717,6 +1771,57 @@ mod tests {
         let case_apart: Vec<String> = ["a", "A", "a ", "b"].map(String::from).to_vec();
         assert!(IdRows::new(&case_apart, IdCase::Exact).is_some_and(|rows| rows.unique()), "ids are compared as written");
         assert!(IdRows::new(&case_apart, IdCase::Ignore).is_some_and(|rows| !rows.unique()), "a and A are one id ignoring case");
+    }
+
+    /// Ids compared in their slot (up to 19 bytes: Salesforce's 18 characters) and those
+    /// compared whole beyond it (ids alike in their first 19 bytes; longer than a slot's
+    /// length can say) are found
+    /// as written, in either case when case is ignored, and an id of one length never for
+    /// another (a shorter id is its slot's first bytes padded with zeros, as `\0`s would be).
+    #[test]
+    fn ids_inside_and_beyond_a_slot_find_their_lead_and_no_other() {
+        let long = "x".repeat(300);
+        let ids: Vec<String> = ["ab", "ab\0", "abcdefghijklmnopqrs", "abcdefghijklmnopqrst", "abcdefghijklmnopqrsu", "00Q5e00000AbCdEEAV", "00Q5e00000AbCdEEAW", long.as_str(), &format!("{long}y")]
+            .map(String::from)
+            .to_vec();
+        let index = LeadIndex::new(&ids, IdCase::Exact).unwrap();
+        let mut lookup = LeadLookup::new(&index);
+        for (row, id) in ids.iter().enumerate().rev() {
+            assert_eq!(lookup.row(id), Some(row), "{id:?}");
+        }
+        for other in ["a", "ab\0\0", "abcdefghijklmnopqr", "abcdefghijklmnopqrsv", "00Q5e00000AbCdEEAX", "00q5e00000abcdeeav", &format!("{long}z"), &"x".repeat(299)] {
+            assert_eq!(lookup.row(other), None, "{other:?}");
+        }
+        let ignoring = LeadIndex::new(&ids, IdCase::Ignore).unwrap();
+        let mut lookup = LeadLookup::new(&ignoring);
+        assert_eq!(lookup.row("AB"), Some(0));
+        assert_eq!(lookup.row("ABCDEFGHIJKLMNOPQRSU"), Some(4));
+        assert_eq!(lookup.row("00q5e00000abcdeeav"), Some(5));
+        assert_eq!(lookup.row(&"X".repeat(300)), Some(7));
+    }
+
+    /// Events in time order name leads far apart: past a few new ids that were not the
+    /// next lead's, the next lead is not tried (its id not read), and it is again once a
+    /// lookup finds it. Every lead is found either way.
+    #[test]
+    fn the_next_lead_is_tried_again_once_a_lookup_finds_it() {
+        let ids: Vec<String> = (0..100).map(|k| format!("L{k:03}")).collect();
+        let index = LeadIndex::new(&ids, IdCase::Exact).unwrap();
+        let mut lookup = LeadLookup::new(&index);
+        let scattered: Vec<usize> = (0..40).map(|k| k * 37 % 100).collect();
+        for &row in &scattered {
+            assert_eq!(lookup.row(&ids[row]), Some(row));
+        }
+        assert!(lookup.next_misses >= NEXT_ROW_PATIENCE, "{}", lookup.next_misses);
+        // In order again: the first lookup finds the next lead by the table, and the
+        // comparison with the next lead comes back.
+        let after = lookup.next;
+        assert_eq!(lookup.row(&ids[after]), Some(after));
+        assert_eq!(lookup.next_misses, 0);
+        for row in after + 1..100 {
+            assert_eq!(lookup.row(&ids[row]), Some(row));
+        }
+        assert_eq!(lookup.next_misses, 0);
     }
 
     /// With `id_case = "ignore"`, an event's id finds its lead whatever the case of its ASCII
