@@ -300,7 +300,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(open) = &input.open_windows {
             summary["open_windows"] = serde_json::json!({
                 "events_end": mqlcal_features::calendar::format_date(open.events_end),
-                "leads": open.leads,
+                "leads": open.leads(),
                 "not_mql": model.decides_mql().then_some(tally.open_not_mql),
             });
         }

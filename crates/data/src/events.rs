@@ -512,7 +512,7 @@ impl DaysCovered {
     /// the events, as [`coverage_gaps`] takes it for training.
     pub(crate) fn gaps(&self, path: &std::path::Path, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Vec<String> {
         let Some((first, last)) = bulk_span(&self.per_day, self.first_day) else { return Vec::new() };
-        let plausible = |c: &&i64| (self.plausible.0..=self.plausible.1).contains(*c);
+        let plausible = |c: &&i64| self.is_plausible(**c);
         let dated = created.iter().flatten().filter(plausible).count();
         let before = created.iter().flatten().filter(plausible).filter(|&&c| c - window.starts_before < first - 86_400).count();
         let after = created.iter().flatten().filter(plausible).filter(|&&c| c > last + 86_400).count();
@@ -544,17 +544,20 @@ impl DaysCovered {
         gaps
     }
 
+    /// A time on a plausible date (a stray one, Unix milliseconds read as seconds, is not).
+    fn is_plausible(&self, time: i64) -> bool {
+        (self.plausible.0..=self.plausible.1).contains(&time)
+    }
+
     /// The batch's leads whose window ends more than a day after the bulk of the file's
     /// events does (None without events on plausible dates).
     pub(crate) fn open_windows(&self, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Option<OpenWindows> {
         let (_, last) = bulk_span(&self.any_per_day, self.first_day)?;
-        let plausible = |c: i64| (self.plausible.0..=self.plausible.1).contains(&c);
-        let open: Vec<bool> = created.iter().map(|c| c.is_some_and(|c| plausible(c) && c <= last + 86_400 && c.saturating_add(window.seconds) > last + 86_400)).collect();
+        let open: Vec<bool> = created.iter().map(|c| c.is_some_and(|c| self.is_plausible(c) && c <= last + 86_400 && c.saturating_add(window.seconds) > last + 86_400)).collect();
         Some(OpenWindows {
             events_end: last,
-            leads: open.iter().filter(|&&o| o).count(),
             open,
-            dated: created.iter().flatten().filter(|&&c| plausible(c)).count(),
+            dated: created.iter().flatten().filter(|&&c| self.is_plausible(c)).count(),
             window_days: window.seconds as f64 / 86_400.0,
         })
     }
@@ -572,18 +575,23 @@ pub struct OpenWindows {
     /// Per lead of the batch: its window ends more than a day after `events_end`, and it
     /// was created by a day after (one created later counts no event: `gaps` says so).
     pub open: Vec<bool>,
-    pub leads: usize,
     /// The batch's leads with a plausible creation time.
     pub dated: usize,
     pub window_days: f64,
 }
 
 impl OpenWindows {
+    /// How many leads' windows are open.
+    pub fn leads(&self) -> usize {
+        self.open.iter().filter(|&&open| open).count()
+    }
+
     /// What `score` says of them (`not_mql`: how many of them are not MQLs yet, when the
     /// model decides MQLs), when they are at least [`COVERAGE_MIN_LEADS`] or a twentieth
     /// of the batch.
     pub fn note(&self, path: &std::path::Path, not_mql: Option<usize>) -> Option<String> {
-        if self.leads == 0 || (self.leads < COVERAGE_MIN_LEADS && self.leads * 20 < self.dated) {
+        let leads = self.leads();
+        if leads == 0 || (leads < COVERAGE_MIN_LEADS && leads * 20 < self.dated) {
             return None;
         }
         let not_yet = not_mql
@@ -594,9 +602,9 @@ impl OpenWindows {
             path.display(),
             mqlcal_features::calendar::format_date(self.events_end),
             self.window_days,
-            self.leads,
+            leads,
             self.dated,
-            100.0 * self.leads as f64 / self.dated.max(1) as f64,
+            100.0 * leads as f64 / self.dated.max(1) as f64,
         ))
     }
 }
@@ -1206,21 +1214,21 @@ mod tests {
         // day 999. Windows from day 971 on end at day 1001 or later, more than a day
         // after; days 971 to 999 are 29 leads.
         let found = open(1000, 1000).unwrap();
-        assert_eq!((found.leads, found.dated, found.events_end), (29, 1000, jan_2024 + 1000 * day - 1));
+        assert_eq!((found.leads(), found.dated, found.events_end), (29, 1000, jan_2024 + 1000 * day - 1));
         assert!(found.open[971] && !found.open[970] && found.open[999]);
         // 29 of 1000 is neither 30 leads nor a twentieth: not said.
         assert_eq!(found.note(std::path::Path::new("events.csv"), Some(20)), None);
         // 500 leads, events to day 300: open from day 272 to day 301, a day after the
         // events end; those created later count no event (`gaps` says so).
         let found = open(500, 300).unwrap();
-        assert_eq!(found.leads, 30, "days 272 to 301");
+        assert_eq!(found.leads(), 30, "days 272 to 301");
         assert!(found.open[301] && !found.open[302]);
         let note = found.note(std::path::Path::new("events.csv"), Some(25)).unwrap();
         assert!(note.starts_with("events.csv: the events end on 2024-10-27 (the last 0.1 % aside), before the 30-day windows of 30 of the batch's 500 leads (6 %) do: those leads count their events so far, and their scores can still change (25 of them not MQLs yet)."), "{note}");
         assert!(!found.note(std::path::Path::new("events.csv"), None).unwrap().contains("MQL"), "a model without a threshold");
         // A batch of 10 leads, every window open: a twentieth and more.
         let found = open(10, 12).unwrap();
-        assert_eq!(found.leads, 10);
+        assert_eq!(found.leads(), 10);
         assert!(found.note(std::path::Path::new("events.csv"), Some(10)).is_some());
         assert!(open(10, -5).is_none(), "no event: no end");
         // Events that run on past every window (what leads did once sales had them) end
@@ -1235,7 +1243,7 @@ mod tests {
             days.see_any(jan_2024 + (k + 200) * day);
         }
         let found = days.open_windows(&created, window).unwrap();
-        assert_eq!((found.leads, found.events_end), (0, jan_2024 + 300 * day - 1));
+        assert_eq!((found.leads(), found.events_end), (0, jan_2024 + 300 * day - 1));
         // Counted events only to day 50, the file's events to day 130: windows from day
         // 102 on would be open, and there are none (ended with the counted events, the
         // leads from day 22 to 51 would be).
@@ -1245,7 +1253,7 @@ mod tests {
         }
         days.see(jan_2024 + 50 * day);
         let found = days.open_windows(&created, window).unwrap();
-        assert_eq!((found.leads, found.events_end), (0, jan_2024 + 131 * day - 1), "not the 30 leads from day 22 on");
+        assert_eq!((found.leads(), found.events_end), (0, jan_2024 + 131 * day - 1), "not the 30 leads from day 22 on");
     }
 
     use super::*;
