@@ -2817,3 +2817,78 @@ fn leads_split_into_files_read_as_one() {
     let (code, _, err) = run_in(d, &["init", "--leads", "old/*.csv", "-o", "old.toml"]);
     assert!(code != 0 && err.contains("--leads \"old/*.csv\" matches no file"), "{err}");
 }
+
+/// A CRM export wider than validate holds at once (`MQLCAL_PROFILE_CELLS`, here a cell
+/// a lead: one column at a time) is profiled a group of columns at a time, each read
+/// again from the file: the report is the one of the file read whole, byte for byte. The
+/// sample with columns a CRM adds (an e-mail, a deal amount filled for won leads alone, a
+/// web form filled from 2025, a company), split by year, one file in Latin-1 with a
+/// report's footer, the other with a spreadsheet's blank rows below the data, a channel
+/// left out by `[exclude]`: read as one and the 2025 file alone. The profiles of the
+/// columns read later say what they hold (the amount as leakage, the addresses shared).
+/// A setting that is not a number is refused, naming it.
+#[test]
+fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let (_, rows) = leads.split_once('\n').unwrap();
+    std::fs::create_dir(d.join("leads")).unwrap();
+    let header = "lead_id,Email,created_at,outcome,Opportunity Amount,channel,title_seniority,company_size,Web Form,industry,country,email_domain_type,Company";
+    for year in ["2024", "2025"] {
+        let mut text: Vec<u8> = format!("{header}\n").into_bytes();
+        for (k, line) in rows.lines().enumerate().filter(|(_, l)| l.split(',').nth(1).unwrap().starts_with(year)) {
+            let c: Vec<&str> = line.split(',').collect();
+            let amount = if c[2] == "won" { format!("{}", 5_000 + (k * 37) % 20_000) } else { String::new() };
+            let form = if year == "2025" && k % 4 != 0 { ["Contact us", "Demo", "Newsletter"][k % 3] } else { "" };
+            let cells = [c[0], &format!("person{}@company{}.com", k % 5_000, k % 50), c[1], c[2], &amount, c[3], c[4], c[5], form, c[6], c[7], c[8]];
+            text.extend_from_slice(format!("{},", cells.join(",")).as_bytes());
+            text.extend_from_slice(if k % 2 == 0 { b"Soci\xe9t\xe9 G\xe9n\xe9rale\n" } else { b"Acme\n" });
+        }
+        if year == "2024" {
+            text = String::from_utf8_lossy(&text).into_owned().into_bytes();
+            text.extend_from_slice(",,,,,,,,,,,,\n,,,,,,,,,,,,\n".as_bytes());
+        } else {
+            text.extend_from_slice(b"\n\"Grand Totals\"\n\"Confidential Information - Do Not Distribute\"\n");
+        }
+        write(d, &format!("leads/leads-{year}.csv"), text);
+    }
+    let config = std::fs::read_to_string(data.join("mqlcal.toml"))
+        .unwrap()
+        .replace("encoding = \"utf-8\"", "encoding = \"auto\"")
+        .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
+        .replace("current = \"current_points.toml\"", "alpha = 1");
+    write(d, "both.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n", config.replace("leads = \"leads.csv\"", "leads = \"leads/*.csv\"")));
+    write(d, "one.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads/leads-2025.csv\""));
+    let validate = |config: &str, cells: Option<&str>| {
+        let mut command = bin();
+        command.current_dir(d).args(["validate", "--config", config, "--json"]);
+        if let Some(cells) = cells {
+            command.env("MQLCAL_PROFILE_CELLS", cells);
+        }
+        let out = command.output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    for config in ["both.toml", "one.toml"] {
+        let (code, whole, err) = validate(config, None);
+        assert_eq!(code, Some(0), "{config}: {err}");
+        // 10000-odd leads a file, room for as many cells: one column a read.
+        let (code, grouped, err) = validate(config, Some("10_000"));
+        assert_eq!(code, Some(0), "{config}: {err}");
+        assert!(grouped == whole, "{config}: the report of the files read whole\n{grouped}\n{whole}");
+        let report: serde_json::Value = serde_json::from_str(&grouped).unwrap();
+        let suspects: Vec<&str> = report["leakage_suspects"].as_array().unwrap().iter().map(|s| s["column"].as_str().unwrap()).collect();
+        assert!(suspects.contains(&"Opportunity Amount"), "{config}: {suspects:?}");
+        let blanks: Vec<(&str, u64)> = report["blank_rates"].as_array().unwrap().iter().map(|b| (b["column"].as_str().unwrap(), b["blanks"].as_u64().unwrap())).collect();
+        let columns: Vec<&str> = blanks.iter().map(|(column, _)| *column).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        assert_eq!(columns.len(), 13, "{config}: every column profiled: {blanks:?}");
+        let form_blanks: u64 = blanks.iter().filter(|(column, _)| *column == "Web Form").map(|(_, n)| n).sum();
+        assert!(form_blanks > 2_000, "{config}: {blanks:?}");
+        // The addresses, read in a group of their own, are looked at for people on several leads.
+        assert!(report["warnings"].to_string().contains("(column \\\"Email\\\") share it with another lead"), "{config}: {}", report["warnings"]);
+    }
+    let (code, _, err) = validate("one.toml", Some("lots"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("MQLCAL_PROFILE_CELLS=\"lots\": expected a whole number above 0, the cells of the lead files' other columns validate holds at once"), "{err}");
+}

@@ -30,6 +30,8 @@ pub(crate) struct Lint {
     pub bad_utf8: Option<BadByte>,
     /// A report's footer below the rows: the pass stopped there.
     pub footer: Option<ReportFooter>,
+    /// Lines walked, the header's among them: at least the records (a quoted cell can span lines).
+    pub lines: usize,
 }
 
 /// Why the pass stops before the end of the file.
@@ -233,11 +235,11 @@ fn lint_in_blocks(path: &Path, first_line: &[u8], reader: &mut impl BufRead, del
             "line endings are a lone carriage return (CR, classic Mac); save the file as CSV with LF or CRLF line endings",
         ));
     }
-    let mut lint = Lint { bad_utf8: None, footer: None };
+    let mut lint = Lint { bad_utf8: None, footer: None, lines: 0 };
     let mut walker = Walker { delimiter, state: State::FieldStart, fields: 0, expected: 0, open_at: (0, 0), line: 1 };
     match walk_rows(path, first_line, reader, &mut walker, &mut lint, block_bytes) {
-        Ok(()) => Ok(lint),
-        Err(Stop::Footer(footer)) => Ok(Lint { footer: Some(footer), ..lint }),
+        Ok(()) => Ok(Lint { lines: walker.line, ..lint }),
+        Err(Stop::Footer(footer)) => Ok(Lint { footer: Some(footer), lines: walker.line, ..lint }),
         Err(Stop::Error(e)) => Err(e),
     }
 }
@@ -586,7 +588,7 @@ mod tests {
     fn run_line_by_line(bytes: &[u8]) -> Result<Lint, String> {
         let path = Path::new("f.csv");
         let mut lines = bytes.split_inclusive(|&b| b == b'\n');
-        let mut lint = Lint { bad_utf8: None, footer: None };
+        let mut lint = Lint { bad_utf8: None, footer: None, lines: 0 };
         let mut walker = Walker { delimiter: b',', state: State::FieldStart, fields: 0, expected: 0, open_at: (0, 0), line: 1 };
         walker.line_bytes(path, lines.next().unwrap_or(b""), &mut lint).map_err(|e| e.to_string())?;
         for line in lines {

@@ -202,8 +202,7 @@ fn without_rows(tables: impl Iterator<Item = Table>, excluded: &[bool]) -> Resul
             let marks = excluded.get(first..first + height).unwrap_or_default();
             first += height;
             if marks.contains(&true) {
-                let keep: polars::prelude::BooleanChunked = marks.iter().map(|&e| !e).collect();
-                table.frame = table.frame.filter(&keep).map_err(|e| DataError::file(&table.path, e.to_string()))?;
+                table.keep_rows(&marks.iter().map(|&e| !e).collect::<Vec<bool>>())?;
             }
             Ok(table)
         })

@@ -1145,7 +1145,7 @@ mod tests {
         let ids: Vec<String> = (0..rows).map(|i| format!("L{:05}", rows - i)).collect();
         let late: Vec<String> = (0..rows).map(|i| if i < 2 * ID_LIKE_AFTER_ROWS { "same".to_string() } else { format!("v{i}") }).collect();
         let frame = DataFrame::new_infer_height(vec![Column::new("id".into(), ids), Column::new("late".into(), late)]).unwrap();
-        let table = Table { path: "leads.csv".into(), frame };
+        let table = Table::new("leads.csv".as_ref(), frame);
         let won: Vec<Option<bool>> = (0..rows).map(|i| Some(i % 3 == 0)).collect();
         let profiles = profile_columns(&table, &won, &[], &[], DecimalMark::Point).unwrap();
         assert_eq!((profiles[0].distinct, profiles[0].blanks, profiles[0].numeric), (rows, 0, false));
@@ -1160,7 +1160,7 @@ mod tests {
         use polars::prelude::*;
         let column = |cells: &[&str]| -> (Option<(usize, String)>, bool, Option<f64>) {
             let frame = DataFrame::new_infer_height(vec![Column::new("n".into(), cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())]).unwrap();
-            let table = Table { path: "leads.csv".into(), frame };
+            let table = Table::new("leads.csv".as_ref(), frame);
             let p = profile_columns(&table, &vec![None; cells.len()], &[], &[], DecimalMark::Point).unwrap().remove(0);
             let q = profile_columns(&table, &vec![None; cells.len()], &[], &[], DecimalMark::Comma).unwrap().remove(0);
             assert_eq!(q.thousands_look, None, "read with ',' nothing is told");

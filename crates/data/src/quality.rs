@@ -194,8 +194,8 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             });
         }
         None => match stacked_leads(config, &ingested.lead_tables) {
-            Some(stacked) => profile_lead_files(config, table, std::slice::from_ref(&stacked))?,
-            None => profile_lead_files(config, table, &ingested.lead_tables)?,
+            Some(stacked) => profile_lead_files(config, table, vec![stacked])?,
+            None => profile_lead_files(config, table, ingested.lead_tables.iter().map(LeadsProfiled::File).collect())?,
         },
     };
     warnings.extend(columns.warnings);
@@ -576,18 +576,61 @@ struct LeadColumns {
 /// field filled from 2025 on, a year column) is seen only over them all. None with one
 /// file, for the won and lost files (their columns are told apart by outcome), or when
 /// their columns' types differ (typed workbooks or Parquet): each is profiled alone.
-fn stacked_leads(config: &Config, lead_tables: &[Table]) -> Option<Table> {
+fn stacked_leads<'t>(config: &Config, lead_tables: &'t [Table]) -> Option<LeadsProfiled<'t>> {
     let ([first, _, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
-    let names = first.column_names();
-    let mut frame = first.frame.clone();
-    for more in &lead_tables[1..] {
-        let columns = more.frame.select(names.iter().map(String::as_str)).ok()?;
-        frame.vstack_mut(&columns).ok()?;
-    }
-    Some(Table { path: mqlcal_config::files_shown(leads, "leads"), frame })
+    let names = first.column_names().into_iter().chain(first.later_groups().iter().flatten().cloned());
+    let alike = names.into_iter().all(|name| lead_tables[1..].iter().all(|more| more.dtype_of(&name).is_some() && more.dtype_of(&name) == first.dtype_of(&name)));
+    alike.then(|| LeadsProfiled::Stacked { path: mqlcal_config::files_shown(leads, "leads"), files: lead_tables })
 }
 
-fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Table]) -> Result<LeadColumns, DataError> {
+/// What one profile covers: a lead file, or the files of one layout stacked as one
+/// ([`stacked_leads`]). Its columns come a group at a time: those read first (the
+/// config's among them), then those a wide CSV left in the file ([`Table::later_groups`]).
+enum LeadsProfiled<'t> {
+    File(&'t Table),
+    Stacked { path: std::path::PathBuf, files: &'t [Table] },
+}
+
+impl LeadsProfiled<'_> {
+    fn first(&self) -> &Table {
+        match self {
+            LeadsProfiled::File(table) => table,
+            LeadsProfiled::Stacked { files, .. } => &files[0],
+        }
+    }
+
+    /// The columns, in groups: those the (first) file holds, then those left in it.
+    fn groups(&self) -> Vec<Vec<String>> {
+        let first = self.first();
+        std::iter::once(first.column_names()).chain(first.later_groups().iter().cloned()).collect()
+    }
+
+    /// Columns `names` of every row (a file's table itself when it holds just those).
+    fn read(&self, names: &[String]) -> Result<std::borrow::Cow<'_, Table>, DataError> {
+        use std::borrow::Cow;
+        match self {
+            LeadsProfiled::File(table) if table.column_names() == names => Ok(Cow::Borrowed(*table)),
+            LeadsProfiled::File(table) => Ok(Cow::Owned(table.read_columns(names)?)),
+            LeadsProfiled::Stacked { path, files } => {
+                let mut frame = files[0].read_columns(names)?.frame;
+                for more in &files[1..] {
+                    frame.vstack_mut(&more.read_columns(names)?.frame).map_err(|e| DataError::file(&more.path, e.to_string()))?;
+                }
+                Ok(Cow::Owned(Table::new(path, frame)))
+            }
+        }
+    }
+
+    /// Where a profile's column sits in the file, when some were left in it (else the
+    /// groups are the file's order already).
+    fn order(&self, profiles: &mut [ColumnProfile]) {
+        if let Some(order) = self.first().file_order() {
+            profiles.sort_by_key(|p| order.iter().position(|name| *name == p.name));
+        }
+    }
+}
+
+fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: Vec<LeadsProfiled<'_>>) -> Result<LeadColumns, DataError> {
     // Every column of the lead file(s), with outcomes looked up by id: in file order, so
     // nearly every id is the table's next one and the rest are found by hash (a map of a
     // million ids, built and asked on one core, took a third of a second).
@@ -608,7 +651,10 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
     let bookkeeping = bookkeeping_columns(config);
     let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
     let mut people = PeopleByColumn::default();
-    for raw in lead_tables {
+    for leads in &lead_tables {
+        let groups = leads.groups();
+        let raw = leads.read(&groups[0])?;
+        let raw = raw.as_ref();
         let file = &raw.path;
         let ids = cells::text(raw, &config.id_column)?;
         let mut lookup = LeadLookup::new(index.as_ref().ok_or_else(|| IdRows::too_many(table.ids.len(), file))?);
@@ -622,11 +668,25 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: &[Tabl
             })
             .collect();
         let months: Vec<Option<i32>> = rows.iter().map(|row| row.and_then(|row| table.created_at[row]).map(calendar::month_of)).collect();
-        let profiles = profile_columns(raw, &won, &months, &config.csv.missing, config.csv.decimal)?;
-        warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
-        for p in profiles.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some(crate::guess::EMAIL_ADDRESS)) {
-            people.add(raw, &p.name, &won, &markers);
+        // A wide file's columns left in it are read a group at a time, each let go once profiled.
+        let mut profiles = Vec::new();
+        for (at, names) in groups.iter().enumerate() {
+            let later;
+            let group = match at {
+                0 => raw,
+                _ => {
+                    later = leads.read(names)?;
+                    later.as_ref()
+                }
+            };
+            let profiled = profile_columns(group, &won, &months, &config.csv.missing, config.csv.decimal)?;
+            for p in profiled.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some(crate::guess::EMAIL_ADDRESS)) {
+                people.add(group, &p.name, &won, &markers);
+            }
+            profiles.extend(profiled);
         }
+        leads.order(&mut profiles);
+        warnings.extend(won_together_of(&profiles, &won, &skip).map(|w| format!("{}: {w}", file.display())));
         for p in profiles.iter().filter(|p| read_as_numbers.contains(&p.name.as_str())) {
             if let Some((n, example)) = &p.thousands_look {
                 warnings.push(format!(

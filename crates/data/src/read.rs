@@ -24,17 +24,109 @@ pub struct ReadNotes {
 }
 
 /// A table read from one file: the frame and where it came from.
+#[derive(Clone)]
 pub struct Table {
     pub path: PathBuf,
     pub frame: DataFrame,
+    /// A wide CSV's columns not in `frame`, read when asked for ([`read_whole_table`]).
+    pub(crate) later: Option<LaterColumns>,
+}
+
+/// Of a wide CSV read whole, the columns beyond those ingest needs that were left in the
+/// file, in groups read one at a time when validate profiles them: polars holds a text
+/// cell in 16 bytes, and a million leads of 60 more columns held at once took a gigabyte.
+#[derive(Clone)]
+pub(crate) struct LaterColumns {
+    prepared: Arc<PreparedCsv>,
+    /// In the file's order, each group read together.
+    groups: Vec<Vec<String>>,
+    /// The rows of the first read (the blank rows below the data left out).
+    height: usize,
+    /// Of those, the rows kept since ([`Table::keep_rows`]); None: all.
+    kept: Option<Vec<bool>>,
+}
+
+/// Cells of a wide CSV's columns beyond those ingest needs that are read with them: 32 Mi
+/// (512 MiB as polars holds text; 1M leads of 32 columns). With more, those columns are
+/// read again a group of as many at a time, each read a pass over the file (about a
+/// second a pass for 1M leads of 70 columns, 490 MB). `MQLCAL_PROFILE_CELLS` sets another.
+const PROFILE_CELLS: usize = 32 << 20;
+
+/// The environment variable that sets [`PROFILE_CELLS`] for a machine with less memory or more.
+const PROFILE_CELLS_VAR: &str = "MQLCAL_PROFILE_CELLS";
+
+/// [`PROFILE_CELLS_VAR`] when set, else [`PROFILE_CELLS`].
+fn profile_cells() -> Result<usize, DataError> {
+    let Ok(text) = std::env::var(PROFILE_CELLS_VAR) else { return Ok(PROFILE_CELLS) };
+    text.trim().replace('_', "").parse::<usize>().ok().filter(|&cells| cells > 0).ok_or_else(|| DataError::Config {
+        message: format!("{PROFILE_CELLS_VAR}={text:?}: expected a whole number above 0, the cells of the lead files' other columns validate holds at once (unset: {PROFILE_CELLS}, 512 MiB of text)"),
+    })
 }
 
 impl Table {
+    pub(crate) fn new(path: &Path, frame: DataFrame) -> Table {
+        Table { path: path.to_path_buf(), frame, later: None }
+    }
+
     /// A table of no row with `columns`, as text: a batch of nothing, scored as one.
     pub(crate) fn empty(path: &Path, columns: &[(String, String)]) -> Result<Table, DataError> {
         let columns: Vec<Column> = unique_names(columns).into_iter().map(|name| Column::new_empty(name.into(), &DataType::String)).collect();
         let frame = DataFrame::new(0, columns).map_err(|e| DataError::file(path, e.to_string()))?;
-        Ok(Table { path: path.to_path_buf(), frame })
+        Ok(Table::new(path, frame))
+    }
+
+    /// The groups of columns left in the file, in its order (none when `frame` holds them all).
+    pub(crate) fn later_groups(&self) -> &[Vec<String>] {
+        self.later.as_ref().map_or(&[], |later| later.groups.as_slice())
+    }
+
+    /// The file's columns in its order, when some are left in it.
+    pub(crate) fn file_order(&self) -> Option<&[String]> {
+        self.later.as_ref().map(|later| later.prepared.header.as_slice())
+    }
+
+    /// The type of column `name`, held or left in the file (read as text); None: no such column.
+    pub(crate) fn dtype_of(&self, name: &str) -> Option<DataType> {
+        match self.frame.column(name) {
+            Ok(column) => Some(column.dtype().clone()),
+            Err(_) => self.later_groups().iter().flatten().any(|later| later == name).then_some(DataType::String),
+        }
+    }
+
+    /// Columns `names`, in that order, whether held or left in the file, as a table of this
+    /// one's rows.
+    pub(crate) fn read_columns(&self, names: &[String]) -> Result<Table, DataError> {
+        let err = |e: PolarsError| DataError::file(&self.path, e.to_string());
+        let (held, unread): (Vec<&String>, Vec<&String>) = names.iter().partition(|name| self.frame.column(name).is_ok());
+        let mut frame = self.frame.select(held.iter().map(|name| name.as_str())).map_err(err)?;
+        if !unread.is_empty() {
+            let left = |name: &&String| self.later_groups().iter().flatten().any(|later| later == *name);
+            let (Some(later), None) = (&self.later, unread.iter().find(|name| !left(name))) else {
+                let missing = unread.iter().find(|name| !left(name)).unwrap_or(&unread[0]);
+                return Err(DataError::file(&self.path, format!("no column {missing:?}")));
+            };
+            let more = later.read(&self.path, &unread)?;
+            frame.hstack_mut(more.columns()).map_err(err)?;
+            frame = frame.select(names.iter().map(String::as_str)).map_err(err)?;
+        }
+        Ok(Table::new(&self.path, frame))
+    }
+
+    /// Keeps the rows `keep` marks, of the columns held and of those read later.
+    pub(crate) fn keep_rows(&mut self, keep: &[bool]) -> Result<(), DataError> {
+        let mask: BooleanChunked = keep.iter().copied().collect();
+        self.frame = self.frame.filter(&mask).map_err(|e| DataError::file(&self.path, e.to_string()))?;
+        if let Some(later) = &mut self.later {
+            later.kept = Some(match later.kept.take() {
+                None => keep.to_vec(),
+                // Rows kept already, of which `keep` keeps some.
+                Some(kept) => {
+                    let mut next = keep.iter().copied();
+                    kept.into_iter().map(|was| was && next.next().unwrap_or(false)).collect()
+                }
+            });
+        }
+        Ok(())
     }
 
     pub fn height(&self) -> usize {
@@ -60,7 +152,7 @@ impl Table {
             .collect::<PolarsResult<Vec<Column>>>()
             .map_err(|e| DataError::file(&self.path, e.to_string()))?;
         let frame = DataFrame::new(self.frame.height(), columns).map_err(|e| DataError::file(&self.path, e.to_string()))?;
-        Ok(Table { path: self.path.clone(), frame })
+        Ok(Table { path: self.path.clone(), frame, later: self.later.clone() })
     }
 
     /// Whether every cell of row `row` (from 0) that was read is blank.
@@ -229,7 +321,7 @@ pub fn read_table(
     columns: Option<&[(String, String)]>,
     notes: &mut ReadNotes,
 ) -> Result<Table, DataError> {
-    said_footer(read_checked(path, csv, Wanted::Checked { columns, project: true }, notes)?, notes)
+    said_footer(read_checked(path, csv, Wanted::Checked(columns), notes)?, notes)
 }
 
 /// Whether the file begins with a header that names a column (a file of its header
@@ -239,9 +331,11 @@ pub(crate) fn has_header(path: &Path, csv: &CsvOptions) -> bool {
 }
 
 /// Every column of a file, once `needed` are known to be there (validate profiles
-/// them all from the one read ingest makes).
+/// them all from the one read ingest makes). Of a wide CSV, the columns beyond `needed`
+/// are left in the file when they hold more than [`PROFILE_CELLS`]: see
+/// [`Table::later_groups`].
 pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
-    said_footer(read_checked(path, csv, Wanted::Checked { columns: Some(needed), project: false }, notes)?, notes)
+    said_footer(read_checked(path, csv, Wanted::Whole { needed, cells: profile_cells()? }, notes)?, notes)
 }
 
 /// The columns `choose` picks from a file's header, read alone: a wide export's other
@@ -257,8 +351,11 @@ pub(crate) type ChooseColumns<'a> = &'a dyn Fn(&[String]) -> Result<Vec<(String,
 
 /// Which columns [`read_checked`] reads.
 enum Wanted<'a> {
-    /// `columns` must be there; only they are read when `project`, else every column.
-    Checked { columns: Option<&'a [(String, String)]>, project: bool },
+    /// `columns` must be there, and only they are read (None: every column).
+    Checked(Option<&'a [(String, String)]>),
+    /// Every column, once `needed` are known to be there; of a CSV, those beyond `needed`
+    /// are left in the file when they hold more than `cells` ([`held_and_later`]).
+    Whole { needed: &'a [(String, String)], cells: usize },
     /// Those a chooser picks from the header (checked and projected).
     Chosen(ChooseColumns<'a>),
 }
@@ -267,8 +364,17 @@ impl Wanted<'_> {
     /// The columns to check, and whether to read only them, for a file of this header.
     fn of(&self, header: &[String]) -> Result<(Option<Vec<(String, String)>>, bool), DataError> {
         match self {
-            Wanted::Checked { columns, project } => Ok((columns.map(<[_]>::to_vec), *project)),
+            Wanted::Checked(columns) => Ok((columns.map(<[_]>::to_vec), true)),
+            Wanted::Whole { needed, .. } => Ok((Some(needed.to_vec()), false)),
             Wanted::Chosen(choose) => Ok((Some(choose(header)?), true)),
+        }
+    }
+
+    /// Cells of a CSV's columns beyond those checked that are read with them.
+    fn cells(&self) -> usize {
+        match self {
+            Wanted::Whole { cells, .. } => *cells,
+            _ => usize::MAX,
         }
     }
 }
@@ -284,7 +390,7 @@ fn said_footer((table, footer): (Table, Option<ReportFooter>), notes: &mut ReadN
 /// says so. A CSV's report footer below the rows is handed back, not said (a workbook's
 /// is said).
 fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
-    let mut footer = None;
+    let (mut footer, mut later) = (None, None);
     check_exists(path)?;
     let frame = match input_kind(path)? {
         Source::Workbook => {
@@ -311,16 +417,24 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
             reader.finish().map_err(|e| parquet_error(path, e))?
         }
         Source::Csv { .. } => {
-            let prepared = prepare_csv(path, csv)?;
+            let mut prepared = prepare_csv(path, csv)?;
             notes.warnings.extend(prepared.warnings.iter().cloned());
             let (columns, project) = wanted.of(&prepared.header)?;
             if let Some(columns) = &columns {
                 check_columns(path, &prepared.header, columns)?;
             }
-            let selected = columns.filter(|_| project).map(|columns| unique_names(&columns));
+            let (selected, groups) = match columns {
+                Some(columns) if project => (Some(unique_names(&columns)), Vec::new()),
+                Some(needed) => held_and_later(&prepared, &needed, wanted.cells()),
+                None => (None, Vec::new()),
+            };
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
             let frame = without_blank_tail(path, &prepared, frame, notes)?;
-            footer = prepared.footer;
+            footer = prepared.footer.take();
+            if !groups.is_empty() {
+                prepared.warnings.clear();
+                later = Some(LaterColumns { prepared: Arc::new(prepared), groups, height: frame.height(), kept: None });
+            }
             frame
         }
     };
@@ -328,7 +442,40 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
         return Err(footer.and_then(|footer| footer.rows_missing(path)).unwrap_or_else(|| DataError::Empty { path: path.to_path_buf() }));
     }
     check_no_repeated_header(path, &frame)?;
-    Ok((Table { path: path.to_path_buf(), frame }, footer))
+    Ok((Table { path: path.to_path_buf(), frame, later }, footer))
+}
+
+/// The columns to read first of a CSV read whole (None: all of them), and the groups
+/// left for later: all at once when the others fit in `cells`; else `needed` alone,
+/// then the others in groups that fit. The rows are taken for the lint pass's lines (as
+/// many or more). A header with an unnamed column is read whole (such columns are
+/// dropped when blank).
+fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: usize) -> (Option<Vec<String>>, Vec<Vec<String>>) {
+    let rows = prepared.lines.saturating_sub(1).max(1);
+    let per_group = (cells / rows).max(1);
+    let needed = unique_names(needed);
+    let others: Vec<&String> = prepared.header.iter().filter(|name| !needed.contains(name)).collect();
+    if others.len() <= per_group || prepared.header.iter().any(|name| name.is_empty()) {
+        return (None, Vec::new());
+    }
+    let later = others.chunks(per_group).map(|group| group.iter().map(|name| name.to_string()).collect()).collect();
+    (Some(needed), later)
+}
+
+impl LaterColumns {
+    /// Columns `names` of the file read now, its rows as the first read's.
+    fn read(&self, path: &Path, names: &[&String]) -> Result<DataFrame, DataError> {
+        let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+        let frame = read_csv_frame(path, &self.prepared, Some(&names))?;
+        if frame.height() < self.height {
+            return Err(DataError::file(path, format!("read {} rows of columns {:?}, {} of the others: has the file changed since?", frame.height(), names, self.height)));
+        }
+        let frame = frame.slice(0, self.height);
+        match &self.kept {
+            None => Ok(frame),
+            Some(kept) => frame.filter(&kept.iter().copied().collect()).map_err(|e| DataError::file(path, e.to_string())),
+        }
+    }
 }
 
 /// A row whose every text cell is its column's name: the header again, as two exports
@@ -428,6 +575,8 @@ struct PreparedCsv {
     warnings: Vec<String>,
     /// A report's footer below the rows: `transcoded` ends before it.
     footer: Option<ReportFooter>,
+    /// The lint pass's line count (the header's among them).
+    lines: usize,
 }
 
 fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> {
@@ -463,7 +612,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
 
     // One streaming pass: record shapes, quotes, line endings, and where UTF-8 first fails.
     let lint = csv_lint::lint(path, &first_line, &mut reader, delimiter)?;
-    let (utf8_problem, footer) = (lint.bad_utf8, lint.footer);
+    let (utf8_problem, footer, lines) = (lint.bad_utf8, lint.footer, lint.lines);
     let mut warnings = Vec::new();
     let latin1 = match (utf8_problem, csv.encoding) {
         (_, Encoding::Latin1) => true,
@@ -516,6 +665,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         transcoded,
         warnings,
         footer,
+        lines,
     })
 }
 
@@ -545,7 +695,8 @@ fn read_csv_frame(
         .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true));
     let result = match &prepared.transcoded {
         None => options.try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|reader| reader.finish()),
-        Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
+        // Parsed where they lie (a wide file's groups of columns are parsed from them again).
+        Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.as_slice())).finish(),
     };
     let mut frame = result.map_err(|e| csv_error(path, prepared, e))?;
     let mut names = names;
@@ -755,6 +906,63 @@ mod tests {
         assert_eq!(picked.column_names(), vec![name.to_string()]);
         let all = read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();
         assert_eq!(all.column_names(), vec!["id".to_string(), name.to_string(), "n".to_string()]);
+    }
+
+    /// A wide file read whole with room for fewer cells than its other columns hold: the
+    /// needed columns are read, the others left in groups that fit, and each group read
+    /// later gives the cells the whole read gives, in any order asked, of the rows kept
+    /// (the blank rows below the data left out, as in the first read; rows left out since,
+    /// twice over). A Latin-1 file with a report's footer too: its bytes are read again
+    /// as they were transcoded.
+    #[test]
+    fn a_wide_files_other_columns_read_later_are_the_whole_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Auto, sheet: None, missing: vec![] };
+        let needed = [("id".to_string(), "id".to_string()), ("c3".to_string(), "signal".to_string())];
+        let header = "id,c1,c2,c3,c4,c5,c6,c7";
+        let rows: Vec<String> = (0..10).map(|i| format!("L{i},a{i},{},c{i},\"d,{i}\",e{i},{},g{i}", if i % 3 == 0 { String::new() } else { format!("b{i}") }, i * i)).collect();
+        let plain = format!("{header}\n{}\n,,,,,,,\n,,,,,,,\n", rows.join("\n"));
+        let latin1: Vec<u8> = [format!("{header}\n{}\n", rows.join("\n")).replace("a1", "\u{e9}").chars().map(|c| c as u8).collect::<Vec<u8>>(), b"\n\"Grand Totals (10 records)\"\n".to_vec()].concat();
+        for (name, bytes) in [("plain.csv", plain.into_bytes()), ("latin1.csv", latin1)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let whole = read_whole_table(&path, &csv, &needed, &mut ReadNotes::default()).unwrap();
+            assert!(whole.later_groups().is_empty(), "{name}: the default room holds them");
+            assert_eq!(whole.height(), 10, "{name}");
+            // 10 rows (the lint's lines: 11 or more), room for 25 cells: groups of 2 columns.
+            let (wide, footer) = read_checked(&path, &csv, Wanted::Whole { needed: &needed, cells: 25 }, &mut ReadNotes::default()).unwrap();
+            assert_eq!(footer.is_some(), name == "latin1.csv");
+            assert_eq!(wide.column_names(), vec!["id", "c3"], "{name}");
+            let groups: Vec<Vec<&str>> = wide.later_groups().iter().map(|g| g.iter().map(String::as_str).collect()).collect();
+            assert_eq!(groups, vec![vec!["c1", "c2"], vec!["c4", "c5"], vec!["c6", "c7"]], "{name}");
+            let text = |t: &Table| -> Vec<Vec<Option<String>>> {
+                t.frame.columns().iter().map(|c| c.as_materialized_series().str().unwrap().iter().map(|v| v.map(str::to_string)).collect()).collect()
+            };
+            let names: Vec<String> = ["c7", "id", "c2", "c4", "c1"].iter().map(|s| s.to_string()).collect();
+            assert_eq!(text(&wide.read_columns(&names).unwrap()), text(&whole.read_columns(&names).unwrap()), "{name}");
+            assert_eq!(wide.read_columns(&names).unwrap().column_names(), names);
+            assert_eq!(wide.dtype_of("c5"), Some(DataType::String));
+            assert_eq!(wide.dtype_of("c9"), None);
+            assert_eq!(wide.file_order().unwrap().join(","), header);
+            // Rows left out, then some of those kept: the same rows of every column.
+            let (mut wide, mut whole) = (wide, whole);
+            for keep in [(0..10).map(|i| i % 4 != 1).collect::<Vec<bool>>(), vec![true, false, true, true, false, true, true]] {
+                wide.keep_rows(&keep).unwrap();
+                whole.keep_rows(&keep).unwrap();
+            }
+            assert_eq!(wide.height(), 5);
+            let kept = text(&wide.read_columns(&names).unwrap());
+            assert_eq!(kept, text(&whole.read_columns(&names).unwrap()), "{name}");
+            assert_eq!(kept[1], ["L0", "L3", "L4", "L7", "L8"].map(|id| Some(id.to_string())), "{name}");
+            assert!(wide.read_columns(&["c9".to_string()]).err().unwrap().to_string().contains("no column \"c9\""));
+        }
+        // A header with an unnamed column is read whole, as are too few other columns.
+        let prepared = |header: &[&str], lines: usize| PreparedCsv { header: header.iter().map(|s| s.to_string()).collect(), delimiter: b',', transcoded: None, warnings: vec![], footer: None, lines };
+        let id = [("id".to_string(), "id".to_string())];
+        assert_eq!(held_and_later(&prepared(&["id", "", "a", "b"], 11), &id, 10), (None, vec![]));
+        assert_eq!(held_and_later(&prepared(&["id", "a"], 11), &id, 10), (None, vec![]));
+        assert_eq!(held_and_later(&prepared(&["id", "a", "b"], 11), &id, 10).1, vec![vec!["a".to_string()], vec!["b".to_string()]]);
+        assert_eq!(held_and_later(&prepared(&["id", "a", "b"], 11), &id, 20), (None, vec![]));
     }
 
     /// A spreadsheet's leftovers: columns without a name and rows of delimiters alone after the

@@ -154,7 +154,7 @@ mod tests {
     fn levels_read_in_one_pass_are_the_levels_read_one_by_one() {
         let cells = [Some("vp"), Some(" vp "), None, Some("NA"), Some("director"), Some(""), Some("Vp"), Some("\u{a0}vp\u{a0}"), Some("c-level"), Some("\tdirector")];
         let frame = DataFrame::new(cells.len(), vec![Column::new("title".into(), cells)]).unwrap();
-        let table = Table { path: "leads.csv".into(), frame };
+        let table = Table::new("leads.csv".as_ref(), frame);
         let missing = vec!["NA".to_string()];
         let level = |value: &str| Recipe::Level { column: "title".into(), value: value.into(), separator: None, spellings: vec![] };
         let recipes = vec![
