@@ -2835,7 +2835,7 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
     let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
     let (_, rows) = leads.split_once('\n').unwrap();
     std::fs::create_dir(d.join("leads")).unwrap();
-    let header = "lead_id,Email,created_at,outcome,Opportunity Amount,channel,title_seniority,company_size,Web Form,industry,country,email_domain_type,Company";
+    let header = "lead_id,Email,created_at,outcome,Opportunity Amount,channel,title_seniority,company_size,Web Form,industry,country,email_domain_type,Company,Work Email";
     for year in ["2024", "2025"] {
         let mut text: Vec<u8> = format!("{header}\n").into_bytes();
         for (k, line) in rows.lines().enumerate().filter(|(_, l)| l.split(',').nth(1).unwrap().starts_with(year)) {
@@ -2844,11 +2844,12 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
             let form = if year == "2025" && k % 4 != 0 { ["Contact us", "Demo", "Newsletter"][k % 3] } else { "" };
             let cells = [c[0], &format!("person{}@company{}.com", k % 5_000, k % 50), c[1], c[2], &amount, c[3], c[4], c[5], form, c[6], c[7], c[8]];
             text.extend_from_slice(format!("{},", cells.join(",")).as_bytes());
-            text.extend_from_slice(if k % 2 == 0 { b"Soci\xe9t\xe9 G\xe9n\xe9rale\n" } else { b"Acme\n" });
+            text.extend_from_slice(if k % 2 == 0 { b"Soci\xe9t\xe9 G\xe9n\xe9rale" } else { b"Acme" });
+            text.extend_from_slice(format!(",work{}@example.com\n", k % 4_000).as_bytes());
         }
         if year == "2024" {
             text = String::from_utf8_lossy(&text).into_owned().into_bytes();
-            text.extend_from_slice(",,,,,,,,,,,,\n,,,,,,,,,,,,\n".as_bytes());
+            text.extend_from_slice(",,,,,,,,,,,,,\n,,,,,,,,,,,,,\n".as_bytes());
         } else {
             text.extend_from_slice(b"\n\"Grand Totals\"\n\"Confidential Information - Do Not Distribute\"\n");
         }
@@ -2859,7 +2860,8 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
         .replace("encoding = \"utf-8\"", "encoding = \"auto\"")
         .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
         .replace("current = \"current_points.toml\"", "alpha = 1");
-    write(d, "both.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n", config.replace("leads = \"leads.csv\"", "leads = \"leads/*.csv\"")));
+    // [exclude] reads "Work Email" with the config's columns: the other addresses are read later.
+    write(d, "both.toml", format!("{}\n[exclude]\nchannel = \"referral\"\n\"Work Email\" = \"test@example.com\"\n", config.replace("leads = \"leads.csv\"", "leads = \"leads/*.csv\"")));
     write(d, "one.toml", config.replace("leads = \"leads.csv\"", "leads = \"leads/leads-2025.csv\""));
     let validate = |config: &str, cells: Option<&str>| {
         let mut command = bin();
@@ -2882,12 +2884,23 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
         assert!(suspects.contains(&"Opportunity Amount"), "{config}: {suspects:?}");
         let blanks: Vec<(&str, u64)> = report["blank_rates"].as_array().unwrap().iter().map(|b| (b["column"].as_str().unwrap(), b["blanks"].as_u64().unwrap())).collect();
         let columns: Vec<&str> = blanks.iter().map(|(column, _)| *column).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        assert_eq!(columns.len(), 13, "{config}: every column profiled: {blanks:?}");
+        assert_eq!(columns.len(), 14, "{config}: every column profiled: {blanks:?}");
         let form_blanks: u64 = blanks.iter().filter(|(column, _)| *column == "Web Form").map(|(_, n)| n).sum();
         assert!(form_blanks > 2_000, "{config}: {blanks:?}");
-        // The addresses, read in a group of their own, are looked at for people on several leads.
-        assert!(report["warnings"].to_string().contains("(column \\\"Email\\\") share it with another lead"), "{config}: {}", report["warnings"]);
+        // The addresses, read in a group of their own, are looked at for people on several
+        // leads, the columns in the file's order.
+        let warnings = report["warnings"].to_string();
+        let (email, work) = (warnings.find("(column \\\"Email\\\") share it with another lead"), warnings.find("(column \\\"Work Email\\\") share it"));
+        assert!(email.is_some() && email < work, "{config}: {warnings}");
     }
+    // A row blank but for a column left in the file is a lead without an id, as read whole.
+    let text = std::fs::read(d.join("leads/leads-2025.csv")).unwrap();
+    let at = text.iter().position(|&b| b == b'\n').unwrap() + 1;
+    write(d, "leads/leads-2025.csv", [&text[..at], b",,,,,,,,,,,,,call back\n", &text[at..]].concat());
+    let (code, _, whole) = validate("one.toml", None);
+    assert_eq!(code, Some(1), "{whole}");
+    assert!(whole.contains("leads-2025.csv: row 1 (line 2), column \"lead_id\": the lead id is blank; every lead needs an id"), "{whole}");
+    assert_eq!(validate("one.toml", Some("10_000")).2, whole);
     let (code, _, err) = validate("one.toml", Some("lots"));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("MQLCAL_PROFILE_CELLS=\"lots\": expected a whole number above 0, the cells of the lead files' other columns validate holds at once"), "{err}");

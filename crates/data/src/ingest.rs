@@ -669,8 +669,13 @@ fn read_parts(
     whole: bool,
     notes: &mut ReadNotes,
 ) -> Result<(Vec<Part>, Option<HashSet<String>>), DataError> {
+    // The files read whole are held at once: they share the cells validate holds.
+    let files = match &config.layout {
+        Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. } => leads.len(),
+        Layout::SeparateFiles { open, .. } => 2 + usize::from(open.is_some()),
+    };
     let read = |path: &Path, notes: &mut ReadNotes| match whole {
-        true => read::read_whole_table(path, &config.csv, needed, notes),
+        true => read::read_whole_table(path, &config.csv, needed, files, notes),
         false => read::read_table(path, &config.csv, Some(needed), notes),
     };
     // Several leads files are one (an export split by year): a part each, so that a

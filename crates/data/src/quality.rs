@@ -499,22 +499,26 @@ struct People {
     column: String,
     /// The files read, in order, each once.
     files: Vec<String>,
+    /// Where the column was first read: (the file's number, the column's place in it).
+    first_read: (usize, usize),
     /// Per address: leads, any won, any lost.
     by_address: std::collections::HashMap<String, (usize, bool, bool)>,
     with_address: usize,
 }
 
-/// [`People`] of each e-mail column, in the order first read.
+/// [`People`] of each e-mail column, in the order of the files and of their columns
+/// (the order a wide file's columns read a group at a time are added in is another).
 #[derive(Default)]
 struct PeopleByColumn(Vec<People>);
 
 impl PeopleByColumn {
-    /// The addresses of column `column` of `raw`, `won` being each row's outcome.
-    fn add(&mut self, raw: &Table, column: &str, won: &[Option<bool>], markers: &MissingMarkers) {
+    /// The addresses of column `column` of `raw`, `won` being each row's outcome;
+    /// `place`: (the file's number, the column's place in it).
+    fn add(&mut self, raw: &Table, column: &str, place: (usize, usize), won: &[Option<bool>], markers: &MissingMarkers) {
         let at = match self.0.iter().position(|people| people.column == column) {
             Some(at) => at,
             None => {
-                self.0.push(People { column: column.to_string(), ..People::default() });
+                self.0.push(People { column: column.to_string(), first_read: place, ..People::default() });
                 self.0.len() - 1
             }
         };
@@ -522,7 +526,9 @@ impl PeopleByColumn {
     }
 
     fn warnings(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.iter().filter_map(People::warning)
+        let mut columns: Vec<&People> = self.0.iter().collect();
+        columns.sort_by_key(|people| people.first_read);
+        columns.into_iter().filter_map(People::warning)
     }
 }
 
@@ -621,11 +627,21 @@ impl LeadsProfiled<'_> {
         }
     }
 
-    /// Where a profile's column sits in the file, when some were left in it (else the
-    /// groups are the file's order already).
+    /// Column `name`'s place in the (first) file.
+    fn place(&self, name: &str) -> usize {
+        let first = self.first();
+        match first.file_order() {
+            Some(order) => order.iter().position(|column| column == name),
+            None => first.frame.get_column_names().iter().position(|column| column.as_str() == name),
+        }
+        .unwrap_or(usize::MAX)
+    }
+
+    /// The profiles in the file's order, when some of its columns were left in it and
+    /// read later (else the groups are in that order already).
     fn order(&self, profiles: &mut [ColumnProfile]) {
-        if let Some(order) = self.first().file_order() {
-            profiles.sort_by_key(|p| order.iter().position(|name| *name == p.name));
+        if self.first().file_order().is_some() {
+            profiles.sort_by_key(|p| self.place(&p.name));
         }
     }
 }
@@ -651,7 +667,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: Vec<Le
     let bookkeeping = bookkeeping_columns(config);
     let skip: Vec<&str> = bookkeeping.iter().map(String::as_str).collect();
     let mut people = PeopleByColumn::default();
-    for leads in &lead_tables {
+    for (file_number, leads) in lead_tables.iter().enumerate() {
         let groups = leads.groups();
         let raw = leads.read(&groups[0])?;
         let raw = raw.as_ref();
@@ -681,7 +697,7 @@ fn profile_lead_files(config: &Config, table: &FeatureTable, lead_tables: Vec<Le
             };
             let profiled = profile_columns(group, &won, &months, &config.csv.missing, config.csv.decimal)?;
             for p in profiled.iter().filter(|p| p.name != config.id_column && crate::guess::personal_data(&p.name) == Some(crate::guess::EMAIL_ADDRESS)) {
-                people.add(group, &p.name, &won, &markers);
+                people.add(group, &p.name, (file_number, leads.place(&p.name)), &won, &markers);
             }
             profiles.extend(profiled);
         }

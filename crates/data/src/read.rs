@@ -155,9 +155,11 @@ impl Table {
         Ok(Table { path: self.path.clone(), frame, later: self.later.clone() })
     }
 
-    /// Whether every cell of row `row` (from 0) that was read is blank.
+    /// Whether every cell of row `row` (from 0) is blank: of the columns held, and of
+    /// those left in the file (each group read again: this asks of a row that stops the run).
     pub(crate) fn row_is_blank(&self, row: usize) -> bool {
         blank_rows(&self.frame, row, 1)
+            && self.later_groups().iter().all(|group| self.read_columns(group).is_ok_and(|later| blank_rows(&later.frame, row, 1)))
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -332,10 +334,10 @@ pub(crate) fn has_header(path: &Path, csv: &CsvOptions) -> bool {
 
 /// Every column of a file, once `needed` are known to be there (validate profiles
 /// them all from the one read ingest makes). Of a wide CSV, the columns beyond `needed`
-/// are left in the file when they hold more than [`PROFILE_CELLS`]: see
-/// [`Table::later_groups`].
-pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], notes: &mut ReadNotes) -> Result<Table, DataError> {
-    said_footer(read_checked(path, csv, Wanted::Whole { needed, cells: profile_cells()? }, notes)?, notes)
+/// are left in the file when they hold more than their share of [`PROFILE_CELLS`], it
+/// being one of `files` read so: see [`Table::later_groups`].
+pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String)], files: usize, notes: &mut ReadNotes) -> Result<Table, DataError> {
+    said_footer(read_checked(path, csv, Wanted::Whole { needed, cells: None, files }, notes)?, notes)
 }
 
 /// The columns `choose` picks from a file's header, read alone: a wide export's other
@@ -354,8 +356,9 @@ enum Wanted<'a> {
     /// `columns` must be there, and only they are read (None: every column).
     Checked(Option<&'a [(String, String)]>),
     /// Every column, once `needed` are known to be there; of a CSV, those beyond `needed`
-    /// are left in the file when they hold more than `cells` ([`held_and_later`]).
-    Whole { needed: &'a [(String, String)], cells: usize },
+    /// are left in the file when they hold more than `cells` ([`held_and_later`]), by
+    /// default its share of [`profile_cells`] as one of `files` held at once.
+    Whole { needed: &'a [(String, String)], cells: Option<usize>, files: usize },
     /// Those a chooser picks from the header (checked and projected).
     Chosen(ChooseColumns<'a>),
 }
@@ -370,11 +373,13 @@ impl Wanted<'_> {
         }
     }
 
-    /// Cells of a CSV's columns beyond those checked that are read with them.
-    fn cells(&self) -> usize {
+    /// Cells of a CSV's columns beyond those checked that are read with them (asked of
+    /// the environment only for a CSV read whole: a bad setting stops nothing else).
+    fn cells(&self) -> Result<usize, DataError> {
         match self {
-            Wanted::Whole { cells, .. } => *cells,
-            _ => usize::MAX,
+            Wanted::Whole { cells: Some(cells), .. } => Ok(*cells),
+            Wanted::Whole { cells: None, files, .. } => Ok(profile_cells()? / (*files).max(1)),
+            _ => Ok(usize::MAX),
         }
     }
 }
@@ -425,7 +430,7 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
             }
             let (selected, groups) = match columns {
                 Some(columns) if project => (Some(unique_names(&columns)), Vec::new()),
-                Some(needed) => held_and_later(&prepared, &needed, wanted.cells()),
+                Some(needed) => held_and_later(&prepared, &needed, wanted.cells()?),
                 None => (None, Vec::new()),
             };
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
@@ -468,7 +473,11 @@ impl LaterColumns {
         let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
         let frame = read_csv_frame(path, &self.prepared, Some(&names))?;
         if frame.height() < self.height {
-            return Err(DataError::file(path, format!("read {} rows of columns {:?}, {} of the others: has the file changed since?", frame.height(), names, self.height)));
+            let shown = names.iter().take(3).map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ");
+            return Err(DataError::file(
+                path,
+                format!("{} rows when read again for columns {shown}{}, {} rows at first: has the file changed since the run began?", frame.height(), if names.len() > 3 { " …" } else { "" }, self.height),
+            ));
         }
         let frame = frame.slice(0, self.height);
         match &self.kept {
@@ -926,11 +935,11 @@ mod tests {
         for (name, bytes) in [("plain.csv", plain.into_bytes()), ("latin1.csv", latin1)] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
-            let whole = read_whole_table(&path, &csv, &needed, &mut ReadNotes::default()).unwrap();
+            let whole = read_whole_table(&path, &csv, &needed, 1, &mut ReadNotes::default()).unwrap();
             assert!(whole.later_groups().is_empty(), "{name}: the default room holds them");
             assert_eq!(whole.height(), 10, "{name}");
             // 10 rows (the lint's lines: 11 or more), room for 25 cells: groups of 2 columns.
-            let (wide, footer) = read_checked(&path, &csv, Wanted::Whole { needed: &needed, cells: 25 }, &mut ReadNotes::default()).unwrap();
+            let (wide, footer) = read_checked(&path, &csv, Wanted::Whole { needed: &needed, cells: Some(25), files: 1 }, &mut ReadNotes::default()).unwrap();
             assert_eq!(footer.is_some(), name == "latin1.csv");
             assert_eq!(wide.column_names(), vec!["id", "c3"], "{name}");
             let groups: Vec<Vec<&str>> = wide.later_groups().iter().map(|g| g.iter().map(String::as_str).collect()).collect();
