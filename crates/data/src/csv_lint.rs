@@ -201,16 +201,74 @@ fn check_not_utf32(path: &Path, start: &[u8]) -> Result<(), DataError> {
     ))
 }
 
-/// Refuse a header that names a column twice (columns are read by name, so one would be
-/// ignored). Columns without a name are no one's (a spreadsheet leaves them after the
-/// data): the leads reader drops them when they are blank.
-pub(crate) fn check_unique_header(path: &Path, header: &[String]) -> Result<(), DataError> {
-    for (j, name) in header.iter().enumerate().filter(|(_, name)| !name.is_empty()) {
-        if let Some(k) = header[..j].iter().position(|h| h == name) {
-            return Err(DataError::file(
-                path,
-                format!("line 1: the header names column {name:?} twice (columns {} and {}); rename one (columns are read by name)", k + 1, j + 1),
-            ));
+/// A name a header gives several columns, as a CRM report does when two objects' fields
+/// share a label (a lead's and its account's `Owner`): the first column keeps it, the
+/// others are read as `Owner (2)`, `Owner (3)` …, so that each is read and profiled.
+/// A column the config reads by that name is refused ([`check_repeated_names`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RepeatedName {
+    pub name: String,
+    /// The columns that have it (from 1), and the names the ones after the first are read by.
+    pub columns: Vec<usize>,
+    pub read_as: Vec<String>,
+}
+
+impl RepeatedName {
+    fn columns_said(&self) -> String {
+        let times = match self.columns.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        let columns: Vec<String> = self.columns.iter().map(usize::to_string).collect();
+        let (last, rest) = columns.split_last().expect("a repeated name has two columns or more");
+        format!("the header names column {:?} {times} (columns {} and {last})", self.name, rest.join(", "))
+    }
+
+    /// The warning a file with this header gets.
+    pub(crate) fn warning(&self, path: &Path) -> String {
+        let read_as: Vec<String> = self.read_as.iter().map(|name| format!("{name:?}")).collect();
+        let (which, are) = if read_as.len() == 1 { ("the second", "is") } else { ("the others", "are") };
+        format!("{}: line 1: {}: {which} {are} read as {}", path.display(), self.columns_said(), read_as.join(", "))
+    }
+}
+
+/// Tell apart the columns a header names alike (names left blank aside: a spreadsheet
+/// leaves such columns after the data, and the leads reader drops them when blank):
+/// every one after the first is renamed, to a name the header does not hold.
+pub(crate) fn tell_repeated_names(header: &mut [String]) -> Vec<RepeatedName> {
+    let mut repeated: Vec<RepeatedName> = Vec::new();
+    for j in 0..header.len() {
+        let name = header[j].clone();
+        if name.is_empty() {
+            continue;
+        }
+        let Some(k) = header[..j].iter().position(|h| *h == name) else { continue };
+        let at = match repeated.iter().position(|r| r.name == name) {
+            Some(at) => at,
+            None => {
+                repeated.push(RepeatedName { name: name.clone(), columns: vec![k + 1], read_as: vec![] });
+                repeated.len() - 1
+            }
+        };
+        let mut n = repeated[at].columns.len() + 1;
+        let mut read_as = format!("{name} ({n})");
+        while header.contains(&read_as) {
+            n += 1;
+            read_as = format!("{name} ({n})");
+        }
+        repeated[at].columns.push(j + 1);
+        repeated[at].read_as.push(read_as.clone());
+        header[j] = read_as;
+    }
+    repeated
+}
+
+/// Refuse a name of `repeated` that `needed` reads: which of its columns is meant is
+/// unknown (columns are read by name).
+pub(crate) fn check_repeated_names(path: &Path, repeated: &[RepeatedName], needed: &[(String, String)]) -> Result<(), DataError> {
+    for (column, purpose) in needed {
+        if let Some(r) = repeated.iter().find(|r| r.name == *column) {
+            return Err(DataError::file(path, format!("line 1: {}, and {purpose} reads it: rename all but one (columns are read by name)", r.columns_said())));
         }
     }
     Ok(())
@@ -693,10 +751,22 @@ mod tests {
         assert!(e.contains("lone carriage return"), "{e}");
     }
 
+    /// Names given twice or more are told apart (never into a name the header holds;
+    /// blank names aside), said, and refused when read.
     #[test]
     fn duplicate_headers_and_stray_quotes() {
-        let e = check_unique_header(Path::new("f.csv"), &["id".into(), "x".into(), "id".into()]).unwrap_err().to_string();
-        assert!(e.contains("column \"id\" twice (columns 1 and 3)"), "{e}");
+        let mut header: Vec<String> = ["id", "Owner", "x", "Owner", "", "Owner (2)", "", "Owner", "x"].iter().map(|s| s.to_string()).collect();
+        let repeated = tell_repeated_names(&mut header);
+        assert_eq!(header, ["id", "Owner", "x", "Owner (3)", "", "Owner (2)", "", "Owner (4)", "x (2)"]);
+        assert_eq!(repeated.len(), 2);
+        let path = Path::new("f.csv");
+        assert_eq!(repeated[0].warning(path), "f.csv: line 1: the header names column \"Owner\" 3 times (columns 2, 4 and 8): the others are read as \"Owner (3)\", \"Owner (4)\"");
+        assert_eq!(repeated[1].warning(path), "f.csv: line 1: the header names column \"x\" twice (columns 3 and 9): the second is read as \"x (2)\"");
+        let needs = |column: &str| vec![(column.to_string(), "[columns] segments".to_string())];
+        let e = check_repeated_names(path, &repeated, &needs("x")).unwrap_err().to_string();
+        assert!(e.contains("line 1: the header names column \"x\" twice (columns 3 and 9), and [columns] segments reads it: rename all but one"), "{e}");
+        assert!(check_repeated_names(path, &repeated, &needs("Owner (2)")).is_ok());
+        assert!(check_repeated_names(path, &repeated, &needs("id")).is_ok());
         assert_eq!(first_stray_quote(b"a,b\n1,x\"y\n", b','), Some((2, 2)));
         assert_eq!(first_stray_quote(b"a,b\n\"ok\"x,1\n", b','), Some((2, 1)));
         assert_eq!(first_stray_quote(b"a,b\n\"o\"\"k\",1\n", b','), None);

@@ -1496,10 +1496,10 @@ fn read_in_pieces(
     })
 }
 
-/// The header's names (trimmed, without a byte-order mark), checked: not blank,
-/// no name twice, and every needed column there.
+/// The header's names (trimmed, without a byte-order mark), checked: not blank, and
+/// every needed column there, by a name no other column has.
 fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: &[(String, String)]) -> Result<Vec<String>, DataError> {
-    let header: Vec<String> = csv
+    let mut header: Vec<String> = csv
         .byte_headers()
         .map_err(|e| DataError::file(path, format!("cannot read the header: {e}")))?
         .iter()
@@ -1511,7 +1511,9 @@ fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: 
     if header.iter().all(String::is_empty) {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    crate::csv_lint::check_unique_header(path, &header)?;
+    // Only the needed columns are read: a name given twice is refused only when it is one.
+    let repeated = crate::csv_lint::tell_repeated_names(&mut header);
+    crate::csv_lint::check_repeated_names(path, &repeated, needed)?;
     read::check_columns(path, &header, needed)?;
     Ok(header)
 }

@@ -402,6 +402,7 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
             let sheet = workbook::read_sheet(path, csv.sheet.as_deref(), notes)?;
             let (columns, project) = wanted.of(&sheet.header)?;
             if let Some(columns) = &columns {
+                csv_lint::check_repeated_names(path, &sheet.repeated, columns)?;
                 check_columns(path, &sheet.header, columns)?;
             }
             match columns.filter(|_| project) {
@@ -426,6 +427,7 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
             notes.warnings.extend(prepared.warnings.iter().cloned());
             let (columns, project) = wanted.of(&prepared.header)?;
             if let Some(columns) = &columns {
+                csv_lint::check_repeated_names(path, &prepared.repeated, columns)?;
                 check_columns(path, &prepared.header, columns)?;
             }
             let (selected, groups) = match columns {
@@ -577,7 +579,9 @@ fn parquet_names(path: &Path, reader: &mut ParquetReader<File>) -> Result<Vec<St
 /// A CSV file looked at once: header, delimiter, and the bytes to parse when
 /// they had to be transcoded (BOM stripped, Latin-1 to UTF-8).
 struct PreparedCsv {
+    /// The names of the columns, those a name given before renamed ([`csv_lint::tell_repeated_names`]).
     header: Vec<String>,
+    repeated: Vec<csv_lint::RepeatedName>,
     delimiter: u8,
     /// Some when the file could not be handed to polars as it is.
     transcoded: Option<Vec<u8>>,
@@ -648,8 +652,9 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     } else {
         String::from_utf8_lossy(header_trimmed).into_owned()
     };
-    let header = split_header(&header_text, delimiter);
-    csv_lint::check_unique_header(path, &header)?;
+    let mut header = split_header(&header_text, delimiter);
+    let repeated = csv_lint::tell_repeated_names(&mut header);
+    warnings.extend(repeated.iter().map(|r| r.warning(path)));
     drop(reader);
     let transcoded = if latin1 || has_bom || decompressed.is_some() || footer.is_some() {
         let mut bytes = match decompressed {
@@ -670,6 +675,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
     };
     Ok(PreparedCsv {
         header,
+        repeated,
         delimiter,
         transcoded,
         warnings,
@@ -966,7 +972,7 @@ mod tests {
             assert!(wide.read_columns(&["c9".to_string()]).err().unwrap().to_string().contains("no column \"c9\""));
         }
         // A header with an unnamed column is read whole, as are too few other columns.
-        let prepared = |header: &[&str], lines: usize| PreparedCsv { header: header.iter().map(|s| s.to_string()).collect(), delimiter: b',', transcoded: None, warnings: vec![], footer: None, lines };
+        let prepared = |header: &[&str], lines: usize| PreparedCsv { header: header.iter().map(|s| s.to_string()).collect(), repeated: vec![], delimiter: b',', transcoded: None, warnings: vec![], footer: None, lines };
         let id = [("id".to_string(), "id".to_string())];
         assert_eq!(held_and_later(&prepared(&["id", "", "a", "b"], 11), &id, 10), (None, vec![]));
         assert_eq!(held_and_later(&prepared(&["id", "a"], 11), &id, 10), (None, vec![]));

@@ -23,6 +23,8 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
 /// A sheet of a workbook: its header (the first row) and every later row as text.
 pub(crate) struct Sheet {
     pub(crate) header: Vec<String>,
+    /// Names the header gives several columns: those after the first renamed in `header`.
+    pub(crate) repeated: Vec<crate::csv_lint::RepeatedName>,
     pub(crate) frame: DataFrame,
 }
 
@@ -64,11 +66,12 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
         }
     }
     let mut rows = range.rows();
-    let header: Vec<String> = rows.next().unwrap_or(&[]).iter().map(|cell| text(cell).unwrap_or_default()).collect();
+    let mut header: Vec<String> = rows.next().unwrap_or(&[]).iter().map(|cell| text(cell).unwrap_or_default()).collect();
     if header.iter().all(|name| name.trim().is_empty()) {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    crate::csv_lint::check_unique_header(path, &header)?;
+    let repeated = crate::csv_lint::tell_repeated_names(&mut header);
+    notes.warnings.extend(repeated.iter().map(|r| r.warning(path)));
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(range.height()); header.len()];
     for row in rows {
         for (column, cell) in columns.iter_mut().zip(row) {
@@ -108,7 +111,7 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
     } else {
         (frame, header)
     };
-    Ok(Sheet { header, frame })
+    Ok(Sheet { header, repeated, frame })
 }
 
 /// Refuse a file whose first bytes are not a workbook's (a zip archive for .xlsx, .xlsm
