@@ -240,3 +240,20 @@ fn feature_tables_that_cannot_be_used_say_why() {
     assert_ne!(code, 0);
     assert!(err.contains("employees") && err.contains("bins"), "{err}");
 }
+
+/// A feature table that names a column it must hold twice is refused, as a leads file is:
+/// which of the two is meant is unknown.
+#[test]
+fn a_feature_table_naming_a_column_it_needs_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "raw.toml", sample_config("", None));
+    ok(d, &["features", "--config", "raw.toml", "--grouped", "-o", "grouped.csv"]);
+    let text = std::fs::read_to_string(d.join("grouped.csv")).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    assert!(head.split(',').any(|name| name == "channel"), "{head}");
+    write(d, "twice.csv", format!("{head},channel\n{}", rows.lines().map(|l| format!("{l},x\n")).collect::<String>()));
+    write(d, "twice.toml", sample_config("features = \"twice.csv\"", None));
+    let (code, _, err) = run_in(d, &["validate", "--config", "twice.toml"]);
+    assert!(code != 0 && err.contains("twice.csv: line 1: the header names column \"channel\" twice") && err.contains("and [columns] segments reads it"), "{err}");
+}

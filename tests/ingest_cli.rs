@@ -2906,23 +2906,29 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
     assert!(err.contains("MQLCAL_PROFILE_CELLS=\"lots\": expected a whole number above 0, the cells of the lead files' other columns validate holds at once"), "{err}");
 }
 
-/// A report joining objects labels two of their fields alike (`Owner`, `Created Date`):
-/// the second of each is read as `Owner (2)`, said, and profiled; a config may read it so.
-/// A name the config reads that two columns have is refused, in a leads file, a workbook
-/// and an events file; `init` drafts from such a file a config that validates.
+/// A report joining objects labels two of their fields alike (`Owner`, `Created Date`,
+/// `Region`): each is read by the name and its place, `Owner (1)`, `Owner (2)`, said, and
+/// profiled; a config, and a model scoring a batch, may read them so. A name the config
+/// reads that two columns have is refused, in a leads file, a batch, a workbook and an
+/// events file. The header pasted again among the rows is still named. `init` drafts from
+/// such a file a config that validates, reading the regions by their new names.
 #[test]
-fn a_report_naming_two_columns_alike_reads_the_second_by_another_name() {
+fn a_report_naming_two_columns_alike_reads_each_by_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let data = repo_root().join("notebooks-data");
     let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
     let mut lines = leads.lines();
-    let mut text = format!("{},Owner,Created Date,Created Date\n", lines.next().unwrap().replace("lead_id,", "lead_id,Owner,"));
+    let header = format!("{},Owner,Created Date,Created Date,Region,Region", lines.next().unwrap().replace("lead_id,", "lead_id,Owner,"));
+    let mut text = format!("{header}\n");
+    let mut rows = Vec::new();
     for (k, line) in lines.enumerate() {
         let (id, rest) = line.split_once(',').unwrap();
-        text.push_str(&format!("{id},rep{},{rest},account{},2024-01-01,2024-02-0{}\n", k % 7, k % 5, k % 9 + 1));
+        let regions = ["EMEA", "North America", "APAC"];
+        rows.push(format!("{id},rep{},{rest},account{},2024-01-01,2024-02-0{},{},{}\n", k % 7, k % 5, k % 9 + 1, regions[k % 3], regions[(k / 3) % 3]));
     }
-    write(d, "leads.csv", text);
+    text.push_str(&rows.concat());
+    write(d, "leads.csv", &text);
     let config = std::fs::read_to_string(data.join("mqlcal.toml"))
         .unwrap()
         .replace("events = \"events.csv\"", &format!("events = {:?}", data.join("events.csv").to_str().unwrap()))
@@ -2932,12 +2938,12 @@ fn a_report_naming_two_columns_alike_reads_the_second_by_another_name() {
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let columns: Vec<&str> = report["blank_rates"].as_array().unwrap().iter().map(|b| b["column"].as_str().unwrap()).collect();
-    assert_eq!(columns[10..], ["Owner (2)", "Created Date", "Created Date (2)"], "{columns:?}");
-    assert!(columns.contains(&"Owner"), "{columns:?}");
+    assert_eq!(columns[1], "Owner (1)", "{columns:?}");
+    assert_eq!(columns[10..], ["Owner (2)", "Created Date (1)", "Created Date (2)", "Region (1)", "Region (2)"], "{columns:?}");
     let warnings = report["warnings"].to_string();
-    assert!(warnings.contains(r#"leads.csv: line 1: the header names column \"Owner\" twice (columns 2 and 11): the second is read as \"Owner (2)\""#), "{warnings}");
+    assert!(warnings.contains(r#"leads.csv: line 1: the header names column \"Owner\" twice (columns 2 and 11): read as \"Owner (1)\" and \"Owner (2)\", in that order"#), "{warnings}");
     assert!(warnings.contains(r#"column \"Created Date\" twice (columns 12 and 13)"#), "{warnings}");
-    // Read by the name it was given: the second owner, a segment.
+    // Read by the name it is read by: the second owner, a segment.
     write(d, "second.toml", config.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner (2)\"]"));
     let (code, _, err) = run_in(d, &["validate", "--config", "second.toml"]);
     assert_eq!(code, 0, "{err}");
@@ -2945,7 +2951,15 @@ fn a_report_naming_two_columns_alike_reads_the_second_by_another_name() {
     write(d, "ambiguous.toml", config.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner\"]"));
     let (code, _, err) = run_in(d, &["validate", "--config", "ambiguous.toml"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("leads.csv: line 1: the header names column \"Owner\" twice (columns 2 and 11), and [columns] segments reads it: rename all but one (columns are read by name)"), "{err}");
+    assert!(
+        err.contains("leads.csv: line 1: the header names column \"Owner\" twice (columns 2 and 11), and [columns] segments reads it: name the one meant as it is read (\"Owner (1)\" and \"Owner (2)\", in the file's order), or rename the columns"),
+        "{err}"
+    );
+    // The header pasted again among the rows is named, the columns read by other names too.
+    write(d, "pasted.csv", format!("{header}\n{}{header}\n{}", rows[..100].concat(), rows[100..].concat()));
+    write(d, "pasted.toml", config.replace("leads = \"leads.csv\"", "leads = \"pasted.csv\""));
+    let (code, _, err) = run_in(d, &["validate", "--config", "pasted.toml"]);
+    assert!(code == 1 && err.contains("pasted.csv: row 101 (line 102), column \"lead_id\": this row repeats the header"), "{err}");
     // A batch scored alike: the model's columns read, one of them named twice refused.
     let (code, _, err) = run_in(d, &["fit", "--config", "second.toml", "-o", "model.json"]);
     assert_eq!(code, 0, "{err}");
@@ -2953,34 +2967,35 @@ fn a_report_naming_two_columns_alike_reads_the_second_by_another_name() {
     let score = |batch: &str| run_in(d, &["score", "--model", "model.json", "--leads", batch, "--events", sample_events.to_str().unwrap(), "-o", "scores.csv"]);
     let (code, _, err) = score("leads.csv");
     assert_eq!(code, 0, "{err}");
-    let text = std::fs::read_to_string(d.join("leads.csv")).unwrap();
     write(d, "batch.csv", text.replacen(",country,", ",industry,", 1));
     let (code, _, err) = score("batch.csv");
-    assert!(code != 0 && err.contains("batch.csv: line 1: the header names column \"industry\" twice (columns 8 and 9), and") && err.contains("reads it: rename all but one"), "{err}");
+    assert!(code != 0 && err.contains("batch.csv: line 1: the header names column \"industry\" twice (columns 8 and 9), and") && err.contains("reads it: name the one meant"), "{err}");
     // A workbook alike.
     to_workbook(&d.join("leads.csv"), &d.join("leads.xlsx"), 2, &[]);
     let book = config.replace("leads = \"leads.csv\"", "leads = \"leads.xlsx\"");
     write(d, "book.toml", book.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner (2)\"]"));
     let (code, out, err) = run_in(d, &["validate", "--config", "book.toml"]);
     assert_eq!(code, 0, "{err}");
-    assert!(format!("{out}{err}").contains("leads.xlsx: line 1: the header names column \"Owner\" twice (columns 2 and 11): the second is read as \"Owner (2)\""), "{out}{err}");
+    assert!(format!("{out}{err}").contains("leads.xlsx: line 1: the header names column \"Owner\" twice (columns 2 and 11): read as"), "{out}{err}");
     write(d, "book_ambiguous.toml", book.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner\"]"));
     let (code, _, err) = run_in(d, &["validate", "--config", "book_ambiguous.toml"]);
     assert!(code == 1 && err.contains("leads.xlsx: line 1: the header names column \"Owner\" twice (columns 2 and 11), and [columns] segments reads it"), "{err}");
     // An events file: a column it does not read may repeat; the activity may not.
     let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
-    let (head, rows) = events.split_once('\n').unwrap();
-    write(d, "events.csv", format!("{head},note,note\n{}", rows.lines().map(|l| format!("{l},a,b\n")).collect::<String>()));
+    let (head, event_rows) = events.split_once('\n').unwrap();
+    write(d, "events.csv", format!("{head},note,note\n{}", event_rows.lines().map(|l| format!("{l},a,b\n")).collect::<String>()));
     write(d, "events.toml", config.replace(&format!("events = {:?}", data.join("events.csv").to_str().unwrap()), "events = \"events.csv\""));
     let (code, _, err) = run_in(d, &["validate", "--config", "events.toml"]);
     assert_eq!(code, 0, "{err}");
-    write(d, "events.csv", format!("{head},activity\n{}", rows.lines().map(|l| format!("{l},x\n")).collect::<String>()));
+    write(d, "events.csv", format!("{head},activity\n{}", event_rows.lines().map(|l| format!("{l},x\n")).collect::<String>()));
     let (code, _, err) = run_in(d, &["validate", "--config", "events.toml"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("events.csv: line 1: the header names column \"activity\" twice (columns 3 and 4), and"), "{err}");
-    // init drafts from the leads as they are read, and its draft validates.
+    // init drafts from the leads by the names they are read by, and its draft validates.
     let (code, out, err) = run_in(d, &["init", "--leads", "leads.csv", "-o", "drafted.toml"]);
     assert_eq!(code, 0, "{out}{err}");
+    let drafted = std::fs::read_to_string(d.join("drafted.toml")).unwrap();
+    assert!(drafted.contains("\"Region (1)\"") && !drafted.contains("\"Region\""), "{drafted}");
     let (code, out, err) = run_in(d, &["validate", "--config", "drafted.toml"]);
     assert_eq!(code, 0, "{out}{err}");
 }

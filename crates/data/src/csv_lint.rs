@@ -202,13 +202,14 @@ fn check_not_utf32(path: &Path, start: &[u8]) -> Result<(), DataError> {
 }
 
 /// A name a header gives several columns, as a CRM report does when two objects' fields
-/// share a label (a lead's and its account's `Owner`): the first column keeps it, the
-/// others are read as `Owner (2)`, `Owner (3)` …, so that each is read and profiled.
-/// A column the config reads by that name is refused ([`check_repeated_names`]).
+/// share a label (a lead's and its account's `Owner`): each of those columns is read by
+/// the name and its place among them, `Owner (1)`, `Owner (2)` …, so that each is read,
+/// profiled and named for what it is. A config that reads the bare name is refused
+/// ([`check_repeated_names`]): which column is meant is unknown.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RepeatedName {
     pub name: String,
-    /// The columns that have it (from 1), and the names the ones after the first are read by.
+    /// The columns that have it (from 1), and the names each is read by.
     pub columns: Vec<usize>,
     pub read_as: Vec<String>,
 }
@@ -224,43 +225,58 @@ impl RepeatedName {
         format!("the header names column {:?} {times} (columns {} and {last})", self.name, rest.join(", "))
     }
 
+    fn read_as_said(&self) -> String {
+        let names: Vec<String> = self.read_as.iter().map(|name| format!("{name:?}")).collect();
+        let (last, rest) = names.split_last().expect("a repeated name has two columns or more");
+        format!("{} and {last}", rest.join(", "))
+    }
+
     /// The warning a file with this header gets.
     pub(crate) fn warning(&self, path: &Path) -> String {
-        let read_as: Vec<String> = self.read_as.iter().map(|name| format!("{name:?}")).collect();
-        let (which, are) = if read_as.len() == 1 { ("the second", "is") } else { ("the others", "are") };
-        format!("{}: line 1: {}: {which} {are} read as {}", path.display(), self.columns_said(), read_as.join(", "))
+        format!("{}: line 1: {}: read as {}, in that order", path.display(), self.columns_said(), self.read_as_said())
+    }
+
+    /// The name the header gave the column read as `read_as`, if this renamed it.
+    pub(crate) fn given(repeated: &[RepeatedName], read_as: &str) -> Option<String> {
+        repeated.iter().find(|r| r.read_as.iter().any(|name| name == read_as)).map(|r| r.name.clone())
     }
 }
 
-/// Tell apart the columns a header names alike (names left blank aside: a spreadsheet
-/// leaves such columns after the data, and the leads reader drops them when blank):
-/// every one after the first is renamed, to a name the header does not hold.
-pub(crate) fn tell_repeated_names(header: &mut [String]) -> Vec<RepeatedName> {
+/// Tell apart the columns a header names alike: each is renamed to the name and its place
+/// among them, `Owner (1)`, `Owner (2)` …, a number skipped where the header holds that
+/// name already. Names left blank are none (a spreadsheet leaves such columns after the
+/// data, and the leads reader drops them when blank). Refused: a header that also holds
+/// the name the CSV reader gives a repeat itself (`Owner_duplicated_0`), which it cannot
+/// tell from it.
+pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String]) -> Result<Vec<RepeatedName>, DataError> {
     let mut repeated: Vec<RepeatedName> = Vec::new();
-    for j in 0..header.len() {
-        let name = header[j].clone();
-        if name.is_empty() {
+    for (j, name) in header.iter().enumerate() {
+        if name.trim().is_empty() || !header[..j].contains(name) && !header[j + 1..].contains(name) {
             continue;
         }
-        let Some(k) = header[..j].iter().position(|h| *h == name) else { continue };
-        let at = match repeated.iter().position(|r| r.name == name) {
-            Some(at) => at,
-            None => {
-                repeated.push(RepeatedName { name: name.clone(), columns: vec![k + 1], read_as: vec![] });
-                repeated.len() - 1
-            }
-        };
-        let mut n = repeated[at].columns.len() + 1;
-        let mut read_as = format!("{name} ({n})");
-        while header.contains(&read_as) {
-            n += 1;
-            read_as = format!("{name} ({n})");
+        match repeated.iter_mut().find(|r| r.name == *name) {
+            Some(r) => r.columns.push(j + 1),
+            None => repeated.push(RepeatedName { name: name.clone(), columns: vec![j + 1], read_as: vec![] }),
         }
-        repeated[at].columns.push(j + 1);
-        repeated[at].read_as.push(read_as.clone());
-        header[j] = read_as;
     }
-    repeated
+    for r in &mut repeated {
+        if let Some(taken) = (0..r.columns.len() - 1).map(|k| format!("{}_duplicated_{k}", r.name)).find(|reader_name| header.contains(reader_name)) {
+            return Err(DataError::file(path, format!("line 1: {}, and names a column {taken:?}, the name the CSV reader gives the second: rename one", r.columns_said())));
+        }
+        let mut n = 0;
+        for &column in &r.columns {
+            let read_as = loop {
+                n += 1;
+                let read_as = format!("{} ({n})", r.name);
+                if !header.contains(&read_as) {
+                    break read_as;
+                }
+            };
+            header[column - 1] = read_as.clone();
+            r.read_as.push(read_as);
+        }
+    }
+    Ok(repeated)
 }
 
 /// Refuse a name of `repeated` that `needed` reads: which of its columns is meant is
@@ -268,7 +284,10 @@ pub(crate) fn tell_repeated_names(header: &mut [String]) -> Vec<RepeatedName> {
 pub(crate) fn check_repeated_names(path: &Path, repeated: &[RepeatedName], needed: &[(String, String)]) -> Result<(), DataError> {
     for (column, purpose) in needed {
         if let Some(r) = repeated.iter().find(|r| r.name == *column) {
-            return Err(DataError::file(path, format!("line 1: {}, and {purpose} reads it: rename all but one (columns are read by name)", r.columns_said())));
+            return Err(DataError::file(
+                path,
+                format!("line 1: {}, and {purpose} reads it: name the one meant as it is read ({}, in the file's order), or rename the columns", r.columns_said(), r.read_as_said()),
+            ));
         }
     }
     Ok(())
@@ -752,21 +771,27 @@ mod tests {
     }
 
     /// Names given twice or more are told apart (never into a name the header holds;
-    /// blank names aside), said, and refused when read.
+    /// blank names aside), said, and refused when read; a name the CSV reader would give
+    /// a repeat is refused.
     #[test]
     fn duplicate_headers_and_stray_quotes() {
-        let mut header: Vec<String> = ["id", "Owner", "x", "Owner", "", "Owner (2)", "", "Owner", "x"].iter().map(|s| s.to_string()).collect();
-        let repeated = tell_repeated_names(&mut header);
-        assert_eq!(header, ["id", "Owner", "x", "Owner (3)", "", "Owner (2)", "", "Owner (4)", "x (2)"]);
-        assert_eq!(repeated.len(), 2);
         let path = Path::new("f.csv");
-        assert_eq!(repeated[0].warning(path), "f.csv: line 1: the header names column \"Owner\" 3 times (columns 2, 4 and 8): the others are read as \"Owner (3)\", \"Owner (4)\"");
-        assert_eq!(repeated[1].warning(path), "f.csv: line 1: the header names column \"x\" twice (columns 3 and 9): the second is read as \"x (2)\"");
+        let mut header: Vec<String> = ["id", "Owner", "x", "Owner", "", "Owner (2)", "", " ", " ", "Owner", "x"].iter().map(|s| s.to_string()).collect();
+        let repeated = tell_repeated_names(path, &mut header).unwrap();
+        assert_eq!(header, ["id", "Owner (1)", "x (1)", "Owner (3)", "", "Owner (2)", "", " ", " ", "Owner (4)", "x (2)"]);
+        assert_eq!(repeated.len(), 2);
+        assert_eq!(repeated[0].warning(path), "f.csv: line 1: the header names column \"Owner\" 3 times (columns 2, 4 and 10): read as \"Owner (1)\", \"Owner (3)\" and \"Owner (4)\", in that order");
+        assert_eq!(repeated[1].warning(path), "f.csv: line 1: the header names column \"x\" twice (columns 3 and 11): read as \"x (1)\" and \"x (2)\", in that order");
+        assert_eq!(RepeatedName::given(&repeated, "Owner (3)").as_deref(), Some("Owner"));
+        assert_eq!(RepeatedName::given(&repeated, "Owner (2)"), None);
         let needs = |column: &str| vec![(column.to_string(), "[columns] segments".to_string())];
         let e = check_repeated_names(path, &repeated, &needs("x")).unwrap_err().to_string();
-        assert!(e.contains("line 1: the header names column \"x\" twice (columns 3 and 9), and [columns] segments reads it: rename all but one"), "{e}");
-        assert!(check_repeated_names(path, &repeated, &needs("Owner (2)")).is_ok());
+        assert!(e.contains("line 1: the header names column \"x\" twice (columns 3 and 11), and [columns] segments reads it: name the one meant as it is read (\"x (1)\" and \"x (2)\", in the file's order), or rename the columns"), "{e}");
+        assert!(check_repeated_names(path, &repeated, &needs("x (2)")).is_ok());
         assert!(check_repeated_names(path, &repeated, &needs("id")).is_ok());
+        let mut clash: Vec<String> = ["a", "a", "a_duplicated_0"].iter().map(|s| s.to_string()).collect();
+        let e = tell_repeated_names(path, &mut clash).unwrap_err().to_string();
+        assert!(e.contains("the header names column \"a\" twice (columns 1 and 2), and names a column \"a_duplicated_0\", the name the CSV reader gives the second: rename one"), "{e}");
         assert_eq!(first_stray_quote(b"a,b\n1,x\"y\n", b','), Some((2, 2)));
         assert_eq!(first_stray_quote(b"a,b\n\"ok\"x,1\n", b','), Some((2, 1)));
         assert_eq!(first_stray_quote(b"a,b\n\"o\"\"k\",1\n", b','), None);

@@ -1512,7 +1512,7 @@ fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: 
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
     // Only the needed columns are read: a name given twice is refused only when it is one.
-    let repeated = crate::csv_lint::tell_repeated_names(&mut header);
+    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header)?;
     crate::csv_lint::check_repeated_names(path, &repeated, needed)?;
     read::check_columns(path, &header, needed)?;
     Ok(header)

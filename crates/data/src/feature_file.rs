@@ -70,6 +70,7 @@ pub fn read_feature_table(config: &Config, path: &Path) -> Result<Ingested, Data
             need(name, "a grouped feature table");
         }
     }
+    crate::csv_lint::check_repeated_names(path, &file.repeated, &needed)?;
     read::check_columns(path, &header, &needed)?;
     let rows = if grouped { grouped_rows(config, &file)? } else { lead_rows(config, &file)? };
     let as_of = match (config.as_of.or(rows.as_of), rows.created_at.iter().any(Option::is_some)) {

@@ -30,6 +30,8 @@ pub struct Table {
     pub frame: DataFrame,
     /// A wide CSV's columns not in `frame`, read when asked for ([`read_whole_table`]).
     pub(crate) later: Option<LaterColumns>,
+    /// Names the header gave several columns, each read by another ([`csv_lint::tell_repeated_names`]).
+    pub(crate) repeated: Vec<csv_lint::RepeatedName>,
 }
 
 /// Of a wide CSV read whole, the columns beyond those ingest needs that were left in the
@@ -65,7 +67,7 @@ fn profile_cells() -> Result<usize, DataError> {
 
 impl Table {
     pub(crate) fn new(path: &Path, frame: DataFrame) -> Table {
-        Table { path: path.to_path_buf(), frame, later: None }
+        Table { path: path.to_path_buf(), frame, later: None, repeated: Vec::new() }
     }
 
     /// A table of no row with `columns`, as text: a batch of nothing, scored as one.
@@ -152,7 +154,7 @@ impl Table {
             .collect::<PolarsResult<Vec<Column>>>()
             .map_err(|e| DataError::file(&self.path, e.to_string()))?;
         let frame = DataFrame::new(self.frame.height(), columns).map_err(|e| DataError::file(&self.path, e.to_string()))?;
-        Ok(Table { path: self.path.clone(), frame, later: self.later.clone() })
+        Ok(Table { path: self.path.clone(), frame, later: self.later.clone(), repeated: self.repeated.clone() })
     }
 
     /// Whether every cell of row `row` (from 0) is blank: of the columns held, and of
@@ -395,7 +397,7 @@ fn said_footer((table, footer): (Table, Option<ReportFooter>), notes: &mut ReadN
 /// says so. A CSV's report footer below the rows is handed back, not said (a workbook's
 /// is said).
 fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut ReadNotes) -> Result<(Table, Option<ReportFooter>), DataError> {
-    let (mut footer, mut later) = (None, None);
+    let (mut footer, mut later, mut repeated) = (None, None, Vec::new());
     check_exists(path)?;
     let frame = match input_kind(path)? {
         Source::Workbook => {
@@ -405,6 +407,7 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
                 csv_lint::check_repeated_names(path, &sheet.repeated, columns)?;
                 check_columns(path, &sheet.header, columns)?;
             }
+            repeated = sheet.repeated;
             match columns.filter(|_| project) {
                 Some(columns) => sheet.frame.select(unique_names(&columns)).map_err(|e| DataError::file(path, e.to_string()))?,
                 None => sheet.frame,
@@ -438,6 +441,7 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
             let frame = read_csv_frame(path, &prepared, selected.as_deref())?;
             let frame = without_blank_tail(path, &prepared, frame, notes)?;
             footer = prepared.footer.take();
+            repeated = prepared.repeated.clone();
             if !groups.is_empty() {
                 prepared.warnings.clear();
                 later = Some(LaterColumns { prepared: Arc::new(prepared), groups, height: frame.height(), kept: None });
@@ -448,8 +452,8 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
     if frame.height() == 0 {
         return Err(footer.and_then(|footer| footer.rows_missing(path)).unwrap_or_else(|| DataError::Empty { path: path.to_path_buf() }));
     }
-    check_no_repeated_header(path, &frame)?;
-    Ok((Table { path: path.to_path_buf(), frame, later }, footer))
+    check_no_repeated_header(path, &frame, &repeated)?;
+    Ok((Table { path: path.to_path_buf(), frame, later, repeated }, footer))
 }
 
 /// The columns to read first of a CSV read whole (None: all of them), and the groups
@@ -493,9 +497,14 @@ impl LaterColumns {
 /// pasted one under the other leave it. Read as data it is a lead whose creation date is
 /// "created_at" (an error that points at the date format) or whose outcome is "outcome"
 /// (a value init would draft); refused, naming the row and what fixes it.
-fn check_no_repeated_header(path: &Path, frame: &DataFrame) -> Result<(), DataError> {
-    let texts: Vec<(&str, &StringChunked)> =
-        frame.columns().iter().filter_map(|c| Some((c.name().as_str(), c.as_materialized_series().str().ok()?))).collect();
+fn check_no_repeated_header(path: &Path, frame: &DataFrame, repeated: &[csv_lint::RepeatedName]) -> Result<(), DataError> {
+    // A column read by another name than the header gives it (`Owner (2)`) repeats the name given.
+    let given: Vec<(String, &StringChunked)> = frame
+        .columns()
+        .iter()
+        .filter_map(|c| Some((csv_lint::RepeatedName::given(repeated, c.name()).unwrap_or_else(|| c.name().to_string()), c.as_materialized_series().str().ok()?)))
+        .collect();
+    let texts: Vec<(&str, &StringChunked)> = given.iter().map(|(name, cells)| (name.as_str(), *cells)).collect();
     // A header of one text column is too little to tell from a value.
     let Some(((first_name, first), rest)) = texts.split_first().filter(|(_, rest)| !rest.is_empty()) else { return Ok(()) };
     let says_its_name = |cells: &StringChunked, name: &str, row: usize| cells.get(row).is_some_and(|cell| cell.trim() == name);
@@ -653,7 +662,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         String::from_utf8_lossy(header_trimmed).into_owned()
     };
     let mut header = split_header(&header_text, delimiter);
-    let repeated = csv_lint::tell_repeated_names(&mut header);
+    let repeated = csv_lint::tell_repeated_names(path, &mut header)?;
     warnings.extend(repeated.iter().map(|r| r.warning(path)));
     drop(reader);
     let transcoded = if latin1 || has_bom || decompressed.is_some() || footer.is_some() {
