@@ -584,8 +584,12 @@ struct LeadColumns {
 /// their columns' types differ (typed workbooks or Parquet): each is profiled alone.
 fn stacked_leads<'t>(config: &Config, lead_tables: &'t [Table]) -> Option<LeadsProfiled<'t>> {
     let ([first, _, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
-    let names = first.column_names().into_iter().chain(first.later_groups().iter().flatten().cloned());
-    let alike = names.into_iter().all(|name| lead_tables[1..].iter().all(|more| more.dtype_of(&name).is_some() && more.dtype_of(&name) == first.dtype_of(&name)));
+    let names = LeadsProfiled::File(first).groups().concat();
+    // The first file has each of its names, so another file lacking one differs in type too.
+    let alike = names.iter().all(|name| {
+        let dtype = first.dtype_of(name);
+        lead_tables[1..].iter().all(|more| more.dtype_of(name) == dtype)
+    });
     alike.then(|| LeadsProfiled::Stacked { path: mqlcal_config::files_shown(leads, "leads"), files: lead_tables })
 }
 
@@ -641,7 +645,7 @@ impl LeadsProfiled<'_> {
     /// read later (else the groups are in that order already).
     fn order(&self, profiles: &mut [ColumnProfile]) {
         if self.first().file_order().is_some() {
-            profiles.sort_by_key(|p| self.place(&p.name));
+            profiles.sort_by_cached_key(|p| self.place(&p.name));
         }
     }
 }

@@ -49,7 +49,7 @@ pub(crate) struct LaterColumns {
 }
 
 /// Cells of a wide CSV's columns beyond those ingest needs that are read with them: 32 Mi
-/// (512 MiB as polars holds text; 1M leads of 32 columns). With more, those columns are
+/// (512 MiB as polars holds text; 1M leads of 33 columns). With more, those columns are
 /// read again a group of as many at a time, each read a pass over the file (about a
 /// second a pass for 1M leads of 70 columns, 490 MB). `MQLCAL_PROFILE_CELLS` sets another.
 const PROFILE_CELLS: usize = 32 << 20;
@@ -87,11 +87,16 @@ impl Table {
         self.later.as_ref().map(|later| later.prepared.header.as_slice())
     }
 
+    /// Whether column `name` was left in the file, to be read later.
+    fn is_left(&self, name: &str) -> bool {
+        self.later_groups().iter().flatten().any(|later| later == name)
+    }
+
     /// The type of column `name`, held or left in the file (read as text); None: no such column.
     pub(crate) fn dtype_of(&self, name: &str) -> Option<DataType> {
         match self.frame.column(name) {
             Ok(column) => Some(column.dtype().clone()),
-            Err(_) => self.later_groups().iter().flatten().any(|later| later == name).then_some(DataType::String),
+            Err(_) => self.is_left(name).then_some(DataType::String),
         }
     }
 
@@ -101,12 +106,11 @@ impl Table {
         let err = |e: PolarsError| DataError::file(&self.path, e.to_string());
         let (held, unread): (Vec<&String>, Vec<&String>) = names.iter().partition(|name| self.frame.column(name).is_ok());
         let mut frame = self.frame.select(held.iter().map(|name| name.as_str())).map_err(err)?;
-        if !unread.is_empty() {
-            let left = |name: &&String| self.later_groups().iter().flatten().any(|later| later == *name);
-            let (Some(later), None) = (&self.later, unread.iter().find(|name| !left(name))) else {
-                let missing = unread.iter().find(|name| !left(name)).unwrap_or(&unread[0]);
-                return Err(DataError::file(&self.path, format!("no column {missing:?}")));
-            };
+        if let Some(missing) = unread.iter().find(|name| !self.is_left(name)) {
+            return Err(DataError::file(&self.path, format!("no column {missing:?}")));
+        }
+        // Every column unread is left in the file: there is a file to read them from.
+        if let (false, Some(later)) = (unread.is_empty(), &self.later) {
             let more = later.read(&self.path, &unread)?;
             frame.hstack_mut(more.columns()).map_err(err)?;
             frame = frame.select(names.iter().map(String::as_str)).map_err(err)?;
