@@ -7,16 +7,17 @@
 //! everywhere else, with errors naming the file, row, line and column.
 
 use std::hash::BuildHasher;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use mqlcal_config::{CsvOptions, Encoding};
 use mqlcal_scorecard::{IdCase, LastDay};
-use hashbrown::hash_table::{Entry, HashTable};
 use polars::prelude::{PlHashMap, PlRandomState};
 
 use crate::cells::{self, clean, DateLayout, DateRule, LayoutEvidence, MissingMarkers};
 use crate::csv_cut::{is_line_end, Cut};
+use crate::id_slots::{Entry, IdSlots, Slot};
 use crate::read::{self, ReadNotes};
 use crate::report_footer::ReportFooter;
 use crate::DataError;
@@ -44,6 +45,17 @@ pub(crate) struct Event<'a> {
     /// it by the event's detail holds, among the keys' activities
     /// ([`ActivityNumbers::counted`]); None when blank, not among them, or of a detail
     /// no signal counts.
+    pub counted: Option<usize>,
+    /// An event a few later in the file whose lead is known and far from this one's
+    /// (events read in pieces): the memory the caller will read for it may be asked for
+    /// now (`crate::prefetch`).
+    pub later: Option<Later>,
+}
+
+/// The lead and counted activity of a later event ([`Event::later`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Later {
+    pub lead: usize,
     pub counted: Option<usize>,
 }
 
@@ -385,7 +397,7 @@ impl AlsoKeys {
 /// million leads), where (id, row) pairs took 30 MB and twice the time to build.
 pub(crate) struct IdRows {
     /// Each id's row (an id given twice: its last).
-    rows: HashTable<Slot>,
+    rows: IdSlots,
     hasher: PlRandomState,
     /// No id twice: then the lead after the last one found can be tried by its id alone.
     unique: bool,
@@ -397,60 +409,23 @@ pub(crate) struct IdRows {
 /// Ids up to this long are folded to lower case on the stack to be hashed.
 const FOLDED_ON_STACK: usize = 64;
 
-/// Ids up to this long are compared in their [`Slot`], without reading them: Salesforce's
-/// 18 characters, HubSpot's and Marketo's numbers, most databases' keys.
-const INLINE_ID: usize = 19;
-
-/// A lead's row in [`IdRows`] with its id's length and first bytes, as the table matches
-/// them (ASCII letters folded when case is ignored). An id of up to [`INLINE_ID`] bytes is
-/// compared here alone: reading the id itself costs two cache misses (the `String`, then
-/// its bytes), which an export in time order (as most are) pays at every event, since
-/// consecutive events then name leads far apart.
-#[derive(Clone, Copy)]
-struct Slot {
-    row: u32,
-    /// The length, 255 for any longer.
-    len: u8,
-    head: [u8; INLINE_ID],
-}
-
-impl Slot {
-    fn new(row: u32, key: &[u8]) -> Slot {
-        let mut head = [0u8; INLINE_ID];
-        let n = key.len().min(INLINE_ID);
-        head[..n].copy_from_slice(&key[..n]);
-        Slot { row, len: key.len().min(255) as u8, head }
-    }
-
-    /// This slot's id is the one whose matched form is `key` (as [`Slot::new`] lays it
-    /// out): decided here for a short id; a longer one whose first bytes agree is compared
-    /// whole by `whole(row)`.
-    #[inline]
-    fn holds(&self, key: &Slot, whole: impl FnOnce(usize) -> bool) -> bool {
-        self.len == key.len && self.head == key.head && (usize::from(key.len) <= INLINE_ID || whole(self.row as usize))
-    }
-}
-
 impl IdRows {
     /// None when there are more leads than a row number of 32 bits can tell apart.
     pub(crate) fn new(ids: &[String], id_case: IdCase) -> Option<IdRows> {
         u32::try_from(ids.len()).ok()?;
         let hasher = PlRandomState::default();
-        let hash_of = |slot: &Slot| matched_key(id_case, &ids[slot.row as usize], |key| hasher.hash_one(key));
-        let mut rows = HashTable::with_capacity(ids.len());
+        let mut rows = IdSlots::with_leads(ids.len());
         let mut unique = true;
         for (row, id) in (0u32..).zip(ids) {
             matched_key(id_case, id, |key| {
                 let laid_out = Slot::new(row, key.as_bytes());
-                match rows.entry(hasher.hash_one(key), |slot: &Slot| slot.holds(&laid_out, |at| id_case.same(&ids[at], id)), hash_of) {
+                match rows.entry(hasher.hash_one(key), |slot: &Slot| slot.holds(&laid_out, |at| id_case.same(&ids[at], id))) {
                     // An id given twice is found at its last row.
-                    Entry::Occupied(mut given) => {
-                        given.get_mut().row = row;
+                    Entry::Occupied(given) => {
+                        given.row = row;
                         unique = false;
                     }
-                    Entry::Vacant(new) => {
-                        new.insert(laid_out);
-                    }
+                    Entry::Vacant(new) => *new = laid_out,
                 }
             });
         }
@@ -476,6 +451,12 @@ impl IdRows {
             }
         }
         alike
+    }
+
+    /// Ask for the memory where `id` is looked for ([`IdSlots::prefetch`]): a hint.
+    #[inline]
+    fn prefetch(&self, id: &str) {
+        matched_key(self.id_case, id, |key| self.rows.prefetch(self.hasher.hash_one(key)));
     }
 
     /// The position in `ids` (those these rows were built from) of `id`.
@@ -672,11 +653,36 @@ impl<'k> LeadLookup<'k> {
         }
     }
 
+    /// A new id is compared with the next lead's first ([`LeadLookup::row`]), as in an
+    /// export grouped by lead, where that finds it without the table.
+    #[inline]
+    fn tries_next(&self) -> bool {
+        self.index.rows.unique && self.next_misses < NEXT_ROW_PATIENCE
+    }
+
+    /// Ask for the memory [`LeadLookup::row`] reads to find `id` in the table. A hint: it
+    /// changes nothing found.
+    #[inline]
+    fn prefetch(&self, id: &str) {
+        self.index.rows.prefetch(id);
+    }
+
+    /// The lead of `id` and how it was found.
+    fn lead(&mut self, id: Option<&str>) -> (Option<usize>, FoundBy) {
+        let lead = id.and_then(|id| self.row(id));
+        (lead, if lead.is_some() { self.last_found_by } else { FoundBy::Id })
+    }
+
+    /// The number of the counted activity `activity` of `detail`; None when not counted.
+    fn counted(&mut self, keys: &EventKeys<'_>, activity: Option<&str>, detail: Option<&str>) -> Option<usize> {
+        activity.and_then(|a| self.activity(keys.activities, a)).and_then(|first| keys.activities.counted(first, detail))
+    }
+
     /// An event of these cleaned cells, its lead and activity looked up.
     fn event<'c>(&mut self, keys: &EventKeys<'_>, lead_id: Option<&'c str>, occurred_at: Option<i64>, activity: Option<&'c str>, detail: Option<&str>) -> Event<'c> {
-        let lead = lead_id.and_then(|id| self.row(id));
-        let counted = activity.and_then(|a| self.activity(keys.activities, a)).and_then(|first| keys.activities.counted(first, detail));
-        Event { lead_id, occurred_at, activity, lead, found_by: if lead.is_some() { self.last_found_by } else { FoundBy::Id }, counted }
+        let (lead, found_by) = self.lead(lead_id);
+        let counted = self.counted(keys, activity, detail);
+        Event { lead_id, occurred_at, activity, lead, found_by, counted, later: None }
     }
 }
 
@@ -1199,6 +1205,16 @@ fn read_in_order<R: std::io::Read>(
     }
 }
 
+/// How far ahead a piece's events are read of the one whose lead is looked up, and of the
+/// one handed on: the id table's memory for an id is asked for as its line is read and
+/// read this many lines later; the lead's id and what the caller reads for it are asked
+/// for this many events before the event is handed on (`crate::prefetch`). In an export
+/// in time order every lookup and every event's sums waited on memory.
+const EVENTS_AHEAD: usize = 16;
+
+/// Leads this close to an event's are not given as [`Event::later`].
+const NEAR_LEADS: usize = 64;
+
 /// A stretch of `Piece::text`: a cleaned cell, or None when start == end.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -1276,11 +1292,14 @@ impl Piece {
                     return;
                 }
             }
-            if !self.keep(at, rule.cells(&record, &mut scratch), rule, layout, lookup) {
-                if let Some((at, _)) = &mut self.problem {
-                    at.line = line_at(&record);
+            match self.keep(at, rule.cells(&record, &mut scratch), rule, layout, lookup) {
+                Some(id) => self.find_lead(self.events.len() - 1, id, lookup),
+                None => {
+                    if let Some((at, _)) = &mut self.problem {
+                        at.line = line_at(&record);
+                    }
+                    return;
                 }
-                return;
             }
         }
     }
@@ -1294,6 +1313,7 @@ impl Piece {
         let bytes = text.as_bytes();
         let (mut start, mut line) = (0, 1u64);
         let mut delimiters: Vec<usize> = Vec::with_capacity(rule.fields);
+        let mut ahead = VecDeque::with_capacity(EVENTS_AHEAD);
         for k in crate::record_bytes::RecordBytes::new(bytes, rule.delimiter) {
             let b = bytes[k];
             if !is_line_end(b) {
@@ -1305,9 +1325,11 @@ impl Piece {
             if ends_a_record {
                 self.rows += 1;
                 let at = At { row: self.rows, line };
-                if !self.keep(at, rule.plain_cells(&text[start..k], &delimiters).map(|cells| (cells, false)), rule, layout, lookup) {
+                let Some(id) = self.keep(at, rule.plain_cells(&text[start..k], &delimiters).map(|cells| (cells, false)), rule, layout, lookup) else {
+                    self.find_leads_ahead(&mut ahead, 0, lookup);
                     return None;
-                }
+                };
+                self.look_ahead(&mut ahead, id, lookup);
                 delimiters.clear();
             }
             if b == b'\n' {
@@ -1318,39 +1340,78 @@ impl Piece {
         if start < bytes.len() {
             self.rows += 1;
             let at = At { row: self.rows, line };
-            self.keep(at, rule.plain_cells(&text[start..], &delimiters).map(|cells| (cells, false)), rule, layout, lookup);
+            if let Some(id) = self.keep(at, rule.plain_cells(&text[start..], &delimiters).map(|cells| (cells, false)), rule, layout, lookup) {
+                self.look_ahead(&mut ahead, id, lookup);
+            }
         }
+        self.find_leads_ahead(&mut ahead, 0, lookup);
         Some(line - 1)
     }
 
-    /// Keep a record's event, its lead and activity looked up; false (and the problem
-    /// kept) when it cannot be read.
+    /// Hold the lead lookup of the event just kept (its lead's id `id`) for
+    /// [`EVENTS_AHEAD`] events, its memory asked for now, and make the oldest held.
     #[inline(always)]
-    fn keep(
+    fn look_ahead<'c>(&mut self, ahead: &mut VecDeque<(usize, Option<&'c str>)>, id: Option<&'c str>, lookup: &mut LeadLookup<'_>) {
+        let event = self.events.len() - 1;
+        if lookup.tries_next() {
+            // Nothing held: found at once, most likely as the next lead, without the table.
+            if ahead.is_empty() {
+                return self.find_lead(event, id, lookup);
+            }
+        } else if let Some(id) = id.filter(|id| !ahead.back().and_then(|&(_, before)| before).is_some_and(|before| same_text(before, id))) {
+            // The lead of the event before is found already, or its memory asked for.
+            lookup.prefetch(id);
+        }
+        ahead.push_back((event, id));
+        self.find_leads_ahead(ahead, EVENTS_AHEAD, lookup);
+    }
+
+    /// Make the held lookups, oldest first, until `keep` are left.
+    #[inline(always)]
+    fn find_leads_ahead(&mut self, ahead: &mut VecDeque<(usize, Option<&str>)>, keep: usize, lookup: &mut LeadLookup<'_>) {
+        while ahead.len() > keep {
+            if let Some((event, id)) = ahead.pop_front() {
+                self.find_lead(event, id, lookup);
+            }
+        }
+    }
+
+    /// Find the lead of kept event `event` (kept by [`Piece::keep`] without it) by its id.
+    #[inline(always)]
+    fn find_lead(&mut self, event: usize, id: Option<&str>, lookup: &mut LeadLookup<'_>) {
+        let (lead, found_by) = lookup.lead(id);
+        // A cell that was found is the key it was found by (`hand_on` gives that): only
+        // the others' text is kept (an id found another way too, for the note: that is
+        // how `hand_on` tells it). Most events copy nothing.
+        let lead_id = if lead.is_some() && found_by == FoundBy::Id { Span::FOUND } else { self.span(id) };
+        let kept = &mut self.events[event];
+        (kept.lead_id, kept.lead, kept.found_by) = (lead_id, lead.map(|row| row as u32), found_by);
+    }
+
+    /// Keep a record's event, its activity looked up: Some(its lead's id), for
+    /// [`Piece::find_lead`] to find its lead; None (and the problem kept) when it cannot be read.
+    #[inline(always)]
+    fn keep<'c>(
         &mut self,
         at: At,
-        cells: Result<([Option<&str>; 4], bool), Problem>,
+        cells: Result<([Option<&'c str>; 4], bool), Problem>,
         rule: &RecordRule<'_>,
         layout: &DateLayout,
         lookup: &mut LeadLookup<'_>,
-    ) -> bool {
+    ) -> Option<Option<&'c str>> {
         match cells.and_then(|(cells, latin1)| Ok((rule.time(layout, cells[1], &mut self.last_day)?, cells, latin1))) {
             Ok((occurred_at, [id, _, activity, detail], latin1)) => {
                 if latin1 && self.latin1_row.is_none() {
                     self.latin1_row = Some(at.row);
                 }
-                let Event { lead, found_by, counted, .. } = lookup.event(rule.keys, id, occurred_at, activity, detail);
-                // A cell that was found is the key it was found by (`hand_on` gives that): only
-                // the others' text is kept (an id found another way too, for the note: that is
-                // how `hand_on` tells it). Most events copy nothing.
-                let lead_id = if lead.is_some() && found_by == FoundBy::Id { Span::FOUND } else { self.span(id) };
+                let counted = lookup.counted(rule.keys, activity, detail);
                 let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
-                self.events.push(PieceEvent { lead_id, occurred_at, activity, lead: lead.map(|row| row as u32), found_by, counted });
-                true
+                self.events.push(PieceEvent { lead_id: Span::FOUND, occurred_at, activity, lead: None, found_by: FoundBy::Id, counted });
+                Some(id)
             }
             Err(problem) => {
                 self.problem = Some((at, problem));
-                false
+                None
             }
         }
     }
@@ -1368,8 +1429,15 @@ impl Piece {
     /// Hand the piece's events on in order; count its rows and lines; its problem, if any, is the error.
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let keys = rule.keys;
-        for event in &self.events {
+        for (k, event) in self.events.iter().enumerate() {
             let lead = event.lead.map(|row| row as usize);
+            let later = self.events.get(k + EVENTS_AHEAD).and_then(|later| Some(Later { lead: later.lead? as usize, counted: later.counted }));
+            // A lead near this one (an export grouped by lead, in the leads' order) is read
+            // where memory is read in order, which the CPU fetches ahead on its own.
+            let later = later.filter(|later| lead.is_none_or(|lead| lead.abs_diff(later.lead) > NEAR_LEADS));
+            if let Some(later) = later {
+                crate::prefetch::prefetch_at(&keys.leads.ids, later.lead);
+            }
             take(Event {
                 lead_id: match (lead, event.found_by) {
                     (Some(row), FoundBy::Id) => Some(keys.leads.ids[row].as_str()),
@@ -1380,6 +1448,7 @@ impl Piece {
                 lead,
                 found_by: event.found_by,
                 counted: event.counted,
+                later,
             });
         }
         if let Some(row) = self.latin1_row {
@@ -1937,6 +2006,76 @@ mod tests {
         // The cases cover what they are for: files cut into pieces, errors found in them,
         // and events whose lead and activity are found, or not.
         assert!(cut_files > 150 && errors > 20 && found > 1_000 && not_found > 1_000, "{cut_files} files cut, {errors} errors, {found} found, {not_found} not");
+    }
+
+    /// Leads looked up a few events after their line is read, and `later` handed on with an
+    /// event, find what lookups made at once find: in a file in time order (leads far
+    /// apart, where lookups are held back), stretches grouped by lead (where they are not),
+    /// ids given twice, unknown and blank ids, and a bad row that stops the reading.
+    #[test]
+    fn leads_looked_up_ahead_are_those_found_at_once() {
+        use rand::{Rng, SeedableRng};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let ids: Vec<String> = (0..2_000).map(|k| format!("00Q5e{k:013}")).collect();
+        let mut repeated = ids.clone();
+        repeated[1_500] = ids[20].clone();
+        let (activities, _) = number_activities([("visit", &[][..], ()), ("demo", &[][..], ())]);
+        let (mut found, mut later_given) = (0, 0);
+        for case in 0..12 {
+            let mut text = String::from("lead,at,what\n");
+            let mut row = 0usize;
+            while row < 3_000 {
+                // A stretch in time order, then one grouped by lead, in the leads' order.
+                let grouped = rng.random_bool(0.5);
+                for _ in 0..rng.random_range(1..400) {
+                    row = if grouped { row + usize::from(rng.random_bool(0.3)) } else { row + 1 };
+                    let lead = if grouped { (row / 3) % ids.len() } else { rng.random_range(0..ids.len()) };
+                    let id = match rng.random_range(0..50) {
+                        0 => String::new(),
+                        1 => format!("unknown{lead}"),
+                        _ => ids[lead].clone(),
+                    };
+                    let what = ["visit", "demo", "other"][rng.random_range(0..3)];
+                    text.push_str(&format!("{id},2024-0{}-1{}T08:00:00,{what}\n", 1 + lead % 9, row % 10));
+                }
+            }
+            if case % 3 == 2 {
+                text.push_str("00Q5e0000000000001,2024-13-45T00:00:00,visit\n");
+                text.push_str("00Q5e0000000000002,2024-01-01T00:00:00,visit\n");
+            }
+            std::fs::write(&path, &text).unwrap();
+            let leads = if case % 2 == 0 { &ids } else { &repeated };
+            let index = LeadIndex::new(leads, IdCase::Exact).unwrap();
+            let keys = EventKeys { leads: &index, activities: &activities };
+            // The layout given: a file is read in pieces once it is decided.
+            let iso = DateFormat::Fixed(DateLayout::Iso);
+            let read = |piece_bytes: usize| {
+                let (mut events, mut laters, mut notes) = (Vec::new(), Vec::new(), ReadNotes::default());
+                let read = stream_csv(&path, &options(Encoding::Utf8), &NAMES, &DateRule::configured(&iso), &keys, &mut notes, &mut |e: Event<'_>| {
+                    events.push((e.lead_id.map(str::to_string), e.occurred_at, e.lead, e.found_by, e.counted));
+                    laters.push(e.later.map(|later| (later.lead, later.counted)));
+                }, piece_bytes);
+                (events, laters, read.map(|r| r.rows).map_err(|e| e.to_string()))
+            };
+            let (in_order, _, rows) = read(0);
+            let (in_pieces, laters, rows_in_pieces) = read(rng.random_range(2_000..40_000));
+            assert_eq!(in_pieces, in_order, "case {case}");
+            assert_eq!(rows_in_pieces, rows, "case {case}");
+            assert_eq!(rows.is_err(), case % 3 == 2, "case {case}: {rows:?}");
+            // A later event is the one EVENTS_AHEAD on, of a lead far from this one's.
+            for (k, later) in laters.iter().enumerate() {
+                if let Some((lead, counted)) = *later {
+                    let ahead = &in_order[k + EVENTS_AHEAD];
+                    assert_eq!((ahead.2, ahead.4), (Some(lead), counted), "case {case}, event {k}");
+                    assert!(in_order[k].2.is_none_or(|this| this.abs_diff(lead) > NEAR_LEADS), "case {case}, event {k}");
+                    later_given += 1;
+                }
+            }
+            found += in_order.iter().filter(|e| e.2.is_some()).count();
+        }
+        assert!(later_given > 10_000 && found > 30_000, "{later_given} later events given, {found} leads found");
     }
 
     /// A gzipped file reads as the same file uncompressed, in pieces or in order (its

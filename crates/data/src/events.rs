@@ -698,6 +698,16 @@ pub fn aggregate(
     // the file has a time of day (then those are not dates without times).
     let (mut midnight_same_day, mut any_time_of_day) = (0usize, false);
     let mut count = |event: Event<'_>| {
+        if let Some(later) = event.later {
+            crate::prefetch::prefetch_at(leads.created_at, later.lead);
+            if let Some((decisions, _)) = &decisions {
+                crate::prefetch::prefetch_at(&decisions.at, later.lead);
+            }
+            crate::prefetch::prefetch_at(&counted_leads, later.lead);
+            for &k in later.counted.map_or(&[][..], |index| &counted_by[index]) {
+                crate::prefetch::prefetch_at(&columns[k], later.lead);
+            }
+        }
         if let Some(time) = event.occurred_at {
             any_time_of_day |= time.rem_euclid(86_400) != 0;
             stats.latest = Some(stats.latest.map_or(time, |l: i64| l.max(time)));
