@@ -2976,10 +2976,10 @@ fn a_report_naming_two_columns_alike_reads_each_by_its_place() {
     write(d, "book.toml", book.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner (2)\"]"));
     let (code, out, err) = run_in(d, &["validate", "--config", "book.toml"]);
     assert_eq!(code, 0, "{err}");
-    assert!(format!("{out}{err}").contains("leads.xlsx: line 1: the header names column \"Owner\" twice (columns 2 and 11): read as"), "{out}{err}");
+    assert!(format!("{out}{err}").contains("leads.xlsx: sheet \"Report\", row 1: the header names column \"Owner\" twice (columns B and K): read as"), "{out}{err}");
     write(d, "book_ambiguous.toml", book.replace("segments = [\"channel\"]", "segments = [\"channel\", \"Owner\"]"));
     let (code, _, err) = run_in(d, &["validate", "--config", "book_ambiguous.toml"]);
-    assert!(code == 1 && err.contains("leads.xlsx: line 1: the header names column \"Owner\" twice (columns 2 and 11), and [columns] segments reads it"), "{err}");
+    assert!(code == 1 && err.contains("leads.xlsx: sheet \"Report\", row 1: the header names column \"Owner\" twice (columns B and K), and [columns] segments reads it"), "{err}");
     // An events file: a column it does not read may repeat; the activity may not.
     let events = std::fs::read_to_string(data.join("events.csv")).unwrap();
     let (head, event_rows) = events.split_once('\n').unwrap();

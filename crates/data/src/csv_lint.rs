@@ -212,17 +212,24 @@ pub(crate) struct RepeatedName {
     /// The columns that have it (from 1), and the names each is read by.
     pub columns: Vec<usize>,
     pub read_as: Vec<String>,
+    /// The workbook's sheet whose first row is the header; None for a CSV's first line.
+    pub sheet: Option<String>,
 }
 
 impl RepeatedName {
+    /// Where the header is and what it does: a CSV's "line 1" and columns by number, a
+    /// sheet's "row 1" and columns by the letters the spreadsheet shows.
     fn columns_said(&self) -> String {
         let times = match self.columns.len() {
             2 => "twice".to_string(),
             n => format!("{n} times"),
         };
-        let columns: Vec<String> = self.columns.iter().map(usize::to_string).collect();
+        let (at, columns): (String, Vec<String>) = match &self.sheet {
+            None => ("line 1".to_string(), self.columns.iter().map(usize::to_string).collect()),
+            Some(sheet) => (format!("sheet {sheet:?}, row 1"), self.columns.iter().map(|&column| sheet_column(column)).collect()),
+        };
         let (last, rest) = columns.split_last().expect("a repeated name has two columns or more");
-        format!("the header names column {:?} {times} (columns {} and {last})", self.name, rest.join(", "))
+        format!("{at}: the header names column {:?} {times} (columns {} and {last})", self.name, rest.join(", "))
     }
 
     fn read_as_said(&self) -> String {
@@ -233,7 +240,7 @@ impl RepeatedName {
 
     /// The warning a file with this header gets.
     pub(crate) fn warning(&self, path: &Path) -> String {
-        format!("{}: line 1: {}: read as {}, in that order", path.display(), self.columns_said(), self.read_as_said())
+        format!("{}: {}: read as {}, in that order", path.display(), self.columns_said(), self.read_as_said())
     }
 
     /// The name the header gave the column read as `read_as`, if this renamed it.
@@ -247,8 +254,8 @@ impl RepeatedName {
 /// name already. Names left blank are none (a spreadsheet leaves such columns after the
 /// data, and the leads reader drops them when blank). Refused: a header that also holds
 /// the name the CSV reader gives a repeat itself (`Owner_duplicated_0`), which it cannot
-/// tell from it.
-pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String]) -> Result<Vec<RepeatedName>, DataError> {
+/// tell from it. `sheet`: the workbook sheet whose first row `header` is (None: a CSV's).
+pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String], sheet: Option<&str>) -> Result<Vec<RepeatedName>, DataError> {
     let mut repeated: Vec<RepeatedName> = Vec::new();
     for (j, name) in header.iter().enumerate() {
         if name.trim().is_empty() || !header[..j].contains(name) && !header[j + 1..].contains(name) {
@@ -256,12 +263,12 @@ pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String]) -> Result<
         }
         match repeated.iter_mut().find(|r| r.name == *name) {
             Some(r) => r.columns.push(j + 1),
-            None => repeated.push(RepeatedName { name: name.clone(), columns: vec![j + 1], read_as: vec![] }),
+            None => repeated.push(RepeatedName { name: name.clone(), columns: vec![j + 1], read_as: vec![], sheet: sheet.map(str::to_string) }),
         }
     }
     for r in &mut repeated {
         if let Some(taken) = (0..r.columns.len() - 1).map(|k| format!("{}_duplicated_{k}", r.name)).find(|reader_name| header.contains(reader_name)) {
-            return Err(DataError::file(path, format!("line 1: {}, and names a column {taken:?}, the name the CSV reader gives the second: rename one", r.columns_said())));
+            return Err(DataError::file(path, format!("{}, and names a column {taken:?}, the name the CSV reader gives the second: rename one", r.columns_said())));
         }
         let mut n = 0;
         for &column in &r.columns {
@@ -279,6 +286,17 @@ pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String]) -> Result<
     Ok(repeated)
 }
 
+/// A spreadsheet's letters for column `column` (from 1): A … Z, AA … AZ, BA ….
+fn sheet_column(column: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = column;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
+}
+
 /// Refuse a name of `repeated` that `needed` reads: which of its columns is meant is
 /// unknown (columns are read by name).
 pub(crate) fn check_repeated_names(path: &Path, repeated: &[RepeatedName], needed: &[(String, String)]) -> Result<(), DataError> {
@@ -286,7 +304,7 @@ pub(crate) fn check_repeated_names(path: &Path, repeated: &[RepeatedName], neede
         if let Some(r) = repeated.iter().find(|r| r.name == *column) {
             return Err(DataError::file(
                 path,
-                format!("line 1: {}, and {purpose} reads it: name the one meant as it is read ({}, in the file's order), or rename the columns", r.columns_said(), r.read_as_said()),
+                format!("{}, and {purpose} reads it: name the one meant as it is read ({}, in the file's order), or rename the columns", r.columns_said(), r.read_as_said()),
             ));
         }
     }
@@ -777,7 +795,7 @@ mod tests {
     fn duplicate_headers_and_stray_quotes() {
         let path = Path::new("f.csv");
         let mut header: Vec<String> = ["id", "Owner", "x", "Owner", "", "Owner (2)", "", " ", " ", "Owner", "x"].iter().map(|s| s.to_string()).collect();
-        let repeated = tell_repeated_names(path, &mut header).unwrap();
+        let repeated = tell_repeated_names(path, &mut header, None).unwrap();
         assert_eq!(header, ["id", "Owner (1)", "x (1)", "Owner (3)", "", "Owner (2)", "", " ", " ", "Owner (4)", "x (2)"]);
         assert_eq!(repeated.len(), 2);
         assert_eq!(repeated[0].warning(path), "f.csv: line 1: the header names column \"Owner\" 3 times (columns 2, 4 and 10): read as \"Owner (1)\", \"Owner (3)\" and \"Owner (4)\", in that order");
@@ -790,8 +808,13 @@ mod tests {
         assert!(check_repeated_names(path, &repeated, &needs("x (2)")).is_ok());
         assert!(check_repeated_names(path, &repeated, &needs("id")).is_ok());
         let mut clash: Vec<String> = ["a", "a", "a_duplicated_0"].iter().map(|s| s.to_string()).collect();
-        let e = tell_repeated_names(path, &mut clash).unwrap_err().to_string();
+        let e = tell_repeated_names(path, &mut clash, None).unwrap_err().to_string();
         assert!(e.contains("the header names column \"a\" twice (columns 1 and 2), and names a column \"a_duplicated_0\", the name the CSV reader gives the second: rename one"), "{e}");
+        // A workbook's header is its sheet's row 1, its columns lettered as the spreadsheet shows them.
+        let mut sheet: Vec<String> = (1..=30).map(|k| if k == 2 || k == 28 { "Owner".to_string() } else { format!("c{k}") }).collect();
+        let repeated = tell_repeated_names(path, &mut sheet, Some("Leads")).unwrap();
+        assert_eq!(repeated[0].warning(path), "f.csv: sheet \"Leads\", row 1: the header names column \"Owner\" twice (columns B and AB): read as \"Owner (1)\" and \"Owner (2)\", in that order");
+        assert_eq!([1, 26, 27, 52, 53, 702, 703, 16_384].map(sheet_column), ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
         assert_eq!(first_stray_quote(b"a,b\n1,x\"y\n", b','), Some((2, 2)));
         assert_eq!(first_stray_quote(b"a,b\n\"ok\"x,1\n", b','), Some((2, 1)));
         assert_eq!(first_stray_quote(b"a,b\n\"o\"\"k\",1\n", b','), None);

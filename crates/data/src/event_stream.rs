@@ -48,7 +48,7 @@ pub(crate) struct Event<'a> {
     pub counted: Option<usize>,
     /// An event a few later in the file whose lead is known and far from this one's
     /// (events read in pieces): the memory the caller will read for it may be asked for
-    /// now (`crate::prefetch`).
+    /// now (`crate::random_reads`).
     pub later: Option<Later>,
 }
 
@@ -268,14 +268,10 @@ pub(crate) fn number_activities<'a, T: Clone>(counting: impl IntoIterator<Item =
 /// One zero per lead, each page written now: the events that follow add to the leads'
 /// sums in any order, and a page whose first touch is a read maps the shared zero page,
 /// which its first write must then replace with a flush of the address on every core
-/// (an interrupt to the cores reading events, once per 4 KiB).
+/// (an interrupt to the cores reading events, once per page). On huge pages where the
+/// system gives them: in an export in time order the sums are read at random.
 pub(crate) fn lead_sums(leads: usize) -> Vec<f64> {
-    let mut sums = vec![0.0; leads];
-    for page in sums.chunks_mut(512) {
-        // Opaque, so the store is not dropped as writing a zero over a zero.
-        page[0] = std::hint::black_box(0.0);
-    }
-    sums
+    crate::random_reads::filled(leads, 0.0)
 }
 
 /// Lead ids to their rows, built once and shared by every core reading events.
@@ -631,7 +627,7 @@ impl<'k> LeadLookup<'k> {
         match self.last_row {
             Some(row) if same_text(&self.last_id, id) => row,
             _ => {
-                let try_next = self.index.rows.unique && self.next_misses < NEXT_ROW_PATIENCE;
+                let try_next = self.tries_next();
                 let next_matches = try_next && self.index.ids.get(self.next).is_some_and(|next| same_text(next, id));
                 let found = if next_matches { Some((self.next, FoundBy::Id)) } else { self.index.find_either_form(id) };
                 // The next lead was (or would have been) the one: try it again from now on.
@@ -1208,7 +1204,7 @@ fn read_in_order<R: std::io::Read>(
 /// How far ahead a piece's events are read of the one whose lead is looked up, and of the
 /// one handed on: the id table's memory for an id is asked for as its line is read and
 /// read this many lines later; the lead's id and what the caller reads for it are asked
-/// for this many events before the event is handed on (`crate::prefetch`). In an export
+/// for this many events before the event is handed on (`crate::random_reads`). In an export
 /// in time order every lookup and every event's sums waited on memory.
 const EVENTS_AHEAD: usize = 16;
 
@@ -1436,7 +1432,7 @@ impl Piece {
             // where memory is read in order, which the CPU fetches ahead on its own.
             let later = later.filter(|later| lead.is_none_or(|lead| lead.abs_diff(later.lead) > NEAR_LEADS));
             if let Some(later) = later {
-                crate::prefetch::prefetch_at(&keys.leads.ids, later.lead);
+                crate::random_reads::prefetch_at(&keys.leads.ids, later.lead);
             }
             take(Event {
                 lead_id: match (lead, event.found_by) {
@@ -1581,7 +1577,7 @@ fn read_header<R: std::io::Read>(path: &Path, csv: &mut csv::Reader<R>, needed: 
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
     // Only the needed columns are read: a name given twice is refused only when it is one.
-    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header)?;
+    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header, None)?;
     crate::csv_lint::check_repeated_names(path, &repeated, needed)?;
     read::check_columns(path, &header, needed)?;
     Ok(header)

@@ -699,13 +699,13 @@ pub fn aggregate(
     let (mut midnight_same_day, mut any_time_of_day) = (0usize, false);
     let mut count = |event: Event<'_>| {
         if let Some(later) = event.later {
-            crate::prefetch::prefetch_at(leads.created_at, later.lead);
+            crate::random_reads::prefetch_at(leads.created_at, later.lead);
             if let Some((decisions, _)) = &decisions {
-                crate::prefetch::prefetch_at(&decisions.at, later.lead);
+                crate::random_reads::prefetch_at(&decisions.at, later.lead);
             }
-            crate::prefetch::prefetch_at(&counted_leads, later.lead);
+            crate::random_reads::prefetch_at(&counted_leads, later.lead);
             for &k in later.counted.map_or(&[][..], |index| &counted_by[index]) {
-                crate::prefetch::prefetch_at(&columns[k], later.lead);
+                crate::random_reads::prefetch_at(&columns[k], later.lead);
             }
         }
         if let Some(time) = event.occurred_at {

@@ -2,8 +2,8 @@
 //! before it is read, so that a reader can ask for it from memory a few events ahead.
 //! An events export in time order (as most are) names a lead far from the last at every
 //! event; a million leads' slots are 48 MB, and each lookup waited on memory for its
-//! slot. [`IdSlots::prefetch`] starts that wait while the lines before are still parsed
-//! (`crate::prefetch`).
+//! slot. [`IdSlots::prefetch`] starts that wait while the lines before are still parsed,
+//! and the slots lie on huge pages (`crate::random_reads`).
 
 /// A lead's row with its id's length and first bytes, as the table matches them (ASCII
 /// letters folded when case is ignored). An id of up to [`INLINE_ID`] bytes is compared
@@ -56,7 +56,7 @@ impl IdSlots {
     /// Room for `leads` ids: a power of two of slots, at least a third of them empty.
     pub(crate) fn with_leads(leads: usize) -> IdSlots {
         let len = (leads.saturating_add(leads / 3) + 1).next_power_of_two().max(8);
-        IdSlots { slots: vec![Slot { row: EMPTY, len: 0, head: [0; INLINE_ID] }; len], mask: len - 1 }
+        IdSlots { slots: crate::random_reads::filled(len, Slot { row: EMPTY, len: 0, head: [0; INLINE_ID] }), mask: len - 1 }
     }
 
     /// The slot holding what `holds` accepts, probing from `hash`.
@@ -92,7 +92,7 @@ impl IdSlots {
     /// changes nothing the table gives.
     #[inline]
     pub(crate) fn prefetch(&self, hash: u64) {
-        crate::prefetch::prefetch(&self.slots[hash as usize & self.mask]);
+        crate::random_reads::prefetch(&self.slots[hash as usize & self.mask]);
     }
 }
 

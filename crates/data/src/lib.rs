@@ -14,7 +14,7 @@ mod infer;
 mod profile;
 mod quality;
 mod ingest;
-mod prefetch;
+mod random_reads;
 mod lead_rows;
 mod read;
 mod report_footer;

@@ -666,7 +666,7 @@ fn prepare_csv(path: &Path, csv: &CsvOptions) -> Result<PreparedCsv, DataError> 
         String::from_utf8_lossy(header_trimmed).into_owned()
     };
     let mut header = split_header(&header_text, delimiter);
-    let repeated = csv_lint::tell_repeated_names(path, &mut header)?;
+    let repeated = csv_lint::tell_repeated_names(path, &mut header, None)?;
     warnings.extend(repeated.iter().map(|r| r.warning(path)));
     drop(reader);
     let transcoded = if latin1 || has_bom || decompressed.is_some() || footer.is_some() {

@@ -391,9 +391,9 @@ fn sum_events(
     let mut also_key_leads = vec![false; if also.is_empty() { 0 } else { out.ids.len() }];
     let mut take = |event: Event<'_>| {
         if let Some(later) = event.later {
-            crate::prefetch::prefetch_at(created, later.lead);
+            crate::random_reads::prefetch_at(created, later.lead);
             for &(j, _) in later.counted.map_or(&[][..], |index| &counted_by[index]) {
-                crate::prefetch::prefetch_at(&features[j], later.lead);
+                crate::random_reads::prefetch_at(&features[j], later.lead);
             }
         }
         if let Some(t) = event.occurred_at {

@@ -70,7 +70,7 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
     if header.iter().all(|name| name.trim().is_empty()) {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header)?;
+    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header, Some(sheet.as_str()))?;
     notes.warnings.extend(repeated.iter().map(|r| r.warning(path)));
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(range.height()); header.len()];
     for row in rows {
