@@ -213,7 +213,15 @@ pub(crate) struct RepeatedName {
     pub columns: Vec<usize>,
     pub read_as: Vec<String>,
     /// The workbook's sheet whose first row is the header; None for a CSV's first line.
-    pub sheet: Option<String>,
+    pub sheet: Option<SheetHeader>,
+}
+
+/// Where a workbook's header lies: its sheet, and the sheet's column (from 0) of its first
+/// cell (a table may start right of column A).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SheetHeader {
+    pub name: String,
+    pub first_column: usize,
 }
 
 impl RepeatedName {
@@ -226,7 +234,7 @@ impl RepeatedName {
         };
         let (at, columns): (String, Vec<String>) = match &self.sheet {
             None => ("line 1".to_string(), self.columns.iter().map(usize::to_string).collect()),
-            Some(sheet) => (format!("sheet {sheet:?}, row 1"), self.columns.iter().map(|&column| sheet_column(column)).collect()),
+            Some(sheet) => (format!("sheet {:?}, row 1", sheet.name), self.columns.iter().map(|&column| sheet_column(sheet.first_column + column)).collect()),
         };
         let (last, rest) = columns.split_last().expect("a repeated name has two columns or more");
         format!("{at}: the header names column {:?} {times} (columns {} and {last})", self.name, rest.join(", "))
@@ -255,7 +263,7 @@ impl RepeatedName {
 /// data, and the leads reader drops them when blank). Refused: a header that also holds
 /// the name the CSV reader gives a repeat itself (`Owner_duplicated_0`), which it cannot
 /// tell from it. `sheet`: the workbook sheet whose first row `header` is (None: a CSV's).
-pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String], sheet: Option<&str>) -> Result<Vec<RepeatedName>, DataError> {
+pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String], sheet: Option<&SheetHeader>) -> Result<Vec<RepeatedName>, DataError> {
     let mut repeated: Vec<RepeatedName> = Vec::new();
     for (j, name) in header.iter().enumerate() {
         if name.trim().is_empty() || !header[..j].contains(name) && !header[j + 1..].contains(name) {
@@ -263,7 +271,7 @@ pub(crate) fn tell_repeated_names(path: &Path, header: &mut [String], sheet: Opt
         }
         match repeated.iter_mut().find(|r| r.name == *name) {
             Some(r) => r.columns.push(j + 1),
-            None => repeated.push(RepeatedName { name: name.clone(), columns: vec![j + 1], read_as: vec![], sheet: sheet.map(str::to_string) }),
+            None => repeated.push(RepeatedName { name: name.clone(), columns: vec![j + 1], read_as: vec![], sheet: sheet.cloned() }),
         }
     }
     for r in &mut repeated {
@@ -812,8 +820,12 @@ mod tests {
         assert!(e.contains("the header names column \"a\" twice (columns 1 and 2), and names a column \"a_duplicated_0\", the name the CSV reader gives the second: rename one"), "{e}");
         // A workbook's header is its sheet's row 1, its columns lettered as the spreadsheet shows them.
         let mut sheet: Vec<String> = (1..=30).map(|k| if k == 2 || k == 28 { "Owner".to_string() } else { format!("c{k}") }).collect();
-        let repeated = tell_repeated_names(path, &mut sheet, Some("Leads")).unwrap();
+        let leads = |first_column| SheetHeader { name: "Leads".to_string(), first_column };
+        let repeated = tell_repeated_names(path, &mut sheet.clone(), Some(&leads(0))).unwrap();
         assert_eq!(repeated[0].warning(path), "f.csv: sheet \"Leads\", row 1: the header names column \"Owner\" twice (columns B and AB): read as \"Owner (1)\" and \"Owner (2)\", in that order");
+        // A table that starts in column C: its header's second cell is column D.
+        let repeated = tell_repeated_names(path, &mut sheet, Some(&leads(2))).unwrap();
+        assert!(repeated[0].warning(path).contains("twice (columns D and AD)"), "{}", repeated[0].warning(path));
         assert_eq!([1, 26, 27, 52, 53, 702, 703, 16_384].map(sheet_column), ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
         assert_eq!(first_stray_quote(b"a,b\n1,x\"y\n", b','), Some((2, 2)));
         assert_eq!(first_stray_quote(b"a,b\n\"ok\"x,1\n", b','), Some((2, 1)));

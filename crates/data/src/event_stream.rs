@@ -1309,7 +1309,7 @@ impl Piece {
         let bytes = text.as_bytes();
         let (mut start, mut line) = (0, 1u64);
         let mut delimiters: Vec<usize> = Vec::with_capacity(rule.fields);
-        let mut ahead = VecDeque::with_capacity(EVENTS_AHEAD);
+        let mut ahead = VecDeque::with_capacity(EVENTS_AHEAD + 1);
         for k in crate::record_bytes::RecordBytes::new(bytes, rule.delimiter) {
             let b = bytes[k];
             if !is_line_end(b) {

@@ -41,34 +41,51 @@ pub(crate) fn prefetch_at<T>(items: &[T], at: usize) {
 /// the readers on other cores touch it.
 pub(crate) fn filled<T: Clone>(len: usize, value: T) -> Vec<T> {
     let mut items: Vec<T> = Vec::with_capacity(len);
-    advise_huge_pages(items.as_ptr().cast::<u8>(), len.saturating_mul(std::mem::size_of::<T>()));
+    // Refused (a kernel without transparent huge pages): ordinary pages, nothing to do.
+    let _ = advise_huge_pages(items.as_ptr().cast::<u8>(), len.saturating_mul(std::mem::size_of::<T>()));
     items.resize(len, value);
     items
 }
 
-/// Only tables this large are worth a huge page (at least one whole 2 MiB page lies in them).
-const HUGE_PAGES_FROM: usize = 4 << 20;
+/// A huge page: 2 MiB on x86-64 (and on arm64 with 4 KiB pages), a multiple of any base
+/// page, so a range of whole huge pages is one madvise takes.
+const HUGE_PAGE: usize = 2 << 20;
 
-fn advise_huge_pages(start: *const u8, bytes: usize) {
+/// Only tables this large are asked onto huge pages: at least one whole huge page lies in them.
+const HUGE_PAGES_FROM: usize = 2 * HUGE_PAGE;
+
+/// Ask that the whole huge pages inside the `bytes` from `start` be backed by huge pages.
+fn advise_huge_pages(start: *const u8, bytes: usize) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     if bytes >= HUGE_PAGES_FROM {
-        // The whole 4 KiB pages inside the allocation: madvise takes page-aligned ranges.
-        const PAGE: usize = 4096;
-        let (from, to) = ((start as usize).next_multiple_of(PAGE), (start as usize + bytes) / PAGE * PAGE);
-        // SAFETY: the range lies inside an allocation this process owns and has not yet
-        // written; the advice changes how it is backed, never what it holds. A refusal
-        // (a kernel without transparent huge pages) leaves ordinary pages: nothing to do.
-        unsafe {
-            libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+        let (from, to) = ((start as usize).next_multiple_of(HUGE_PAGE), (start as usize + bytes) / HUGE_PAGE * HUGE_PAGE);
+        // SAFETY: the range (at least one huge page, as `bytes` spans two) lies inside an
+        // allocation this process owns; the advice changes how it is backed, never what it holds.
+        if unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) } != 0 {
+            return Err(std::io::Error::last_os_error());
         }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (start, bytes);
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The range asked for is one the kernel takes: accepted, or refused only for a kernel
+    /// without transparent huge pages (EINVAL), never as lying outside the allocation.
+    #[test]
+    fn huge_pages_are_asked_for_inside_the_allocation() {
+        for len in [HUGE_PAGES_FROM, HUGE_PAGES_FROM + 1, 5 * HUGE_PAGE + 4_097, 64 * HUGE_PAGE] {
+            let items: Vec<u8> = Vec::with_capacity(len);
+            match advise_huge_pages(items.as_ptr(), len) {
+                Ok(()) => {}
+                Err(e) => assert_eq!(e.raw_os_error(), Some(libc::EINVAL), "{len}: {e}"),
+            }
+        }
+    }
 
     #[test]
     fn a_filled_table_holds_its_value_everywhere_at_any_size() {

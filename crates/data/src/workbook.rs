@@ -58,19 +58,20 @@ pub(crate) fn read_sheet(path: &Path, wanted: Option<&str>, notes: &mut ReadNote
     let range = workbook.worksheet_range(&sheet).map_err(unreadable)?;
     // The used range may start below the sheet's first row or right of its first column:
     // the rows above and columns left are blank, and the header must be the first row.
-    match range.start() {
+    let first_column = match range.start() {
         None => return Err(DataError::Empty { path: path.to_path_buf() }),
-        Some((0, _)) => {}
+        Some((0, column)) => column as usize,
         Some((row, _)) => {
             return Err(DataError::file(path, format!("sheet {sheet:?}: rows 1 to {row} are blank and the table starts at row {}: delete the blank rows above it (the header must be row 1)", row + 1)))
         }
-    }
+    };
     let mut rows = range.rows();
     let mut header: Vec<String> = rows.next().unwrap_or(&[]).iter().map(|cell| text(cell).unwrap_or_default()).collect();
     if header.iter().all(|name| name.trim().is_empty()) {
         return Err(DataError::Empty { path: path.to_path_buf() });
     }
-    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header, Some(sheet.as_str()))?;
+    let at = crate::csv_lint::SheetHeader { name: sheet.clone(), first_column };
+    let repeated = crate::csv_lint::tell_repeated_names(path, &mut header, Some(&at))?;
     notes.warnings.extend(repeated.iter().map(|r| r.warning(path)));
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(range.height()); header.len()];
     for row in rows {
