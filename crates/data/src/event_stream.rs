@@ -449,7 +449,8 @@ impl IdRows {
         alike
     }
 
-    /// Ask for the memory where `id` is looked for ([`IdSlots::prefetch`]): a hint.
+    /// Ask for the memory where `id` is looked for ([`IdSlots::prefetch`]): a hint that
+    /// changes nothing found.
     #[inline]
     fn prefetch(&self, id: &str) {
         matched_key(self.id_case, id, |key| self.rows.prefetch(self.hasher.hash_one(key)));
@@ -654,13 +655,6 @@ impl<'k> LeadLookup<'k> {
     #[inline]
     fn tries_next(&self) -> bool {
         self.index.rows.unique && self.next_misses < NEXT_ROW_PATIENCE
-    }
-
-    /// Ask for the memory [`LeadLookup::row`] reads to find `id` in the table. A hint: it
-    /// changes nothing found.
-    #[inline]
-    fn prefetch(&self, id: &str) {
-        self.index.rows.prefetch(id);
     }
 
     /// The lead of `id` and how it was found.
@@ -1356,7 +1350,7 @@ impl Piece {
             }
         } else if let Some(id) = id.filter(|id| !ahead.back().and_then(|&(_, before)| before).is_some_and(|before| same_text(before, id))) {
             // The lead of the event before is found already, or its memory asked for.
-            lookup.prefetch(id);
+            lookup.index.rows.prefetch(id);
         }
         ahead.push_back((event, id));
         self.find_leads_ahead(ahead, EVENTS_AHEAD, lookup);
