@@ -2832,29 +2832,7 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let data = repo_root().join("notebooks-data");
-    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
-    let (_, rows) = leads.split_once('\n').unwrap();
-    std::fs::create_dir(d.join("leads")).unwrap();
-    let header = "lead_id,Email,created_at,outcome,Opportunity Amount,channel,title_seniority,company_size,Web Form,industry,country,email_domain_type,Company,Work Email";
-    for year in ["2024", "2025"] {
-        let mut text: Vec<u8> = format!("{header}\n").into_bytes();
-        for (k, line) in rows.lines().enumerate().filter(|(_, l)| l.split(',').nth(1).unwrap().starts_with(year)) {
-            let c: Vec<&str> = line.split(',').collect();
-            let amount = if c[2] == "won" { format!("{}", 5_000 + (k * 37) % 20_000) } else { String::new() };
-            let form = if year == "2025" && k % 4 != 0 { ["Contact us", "Demo", "Newsletter"][k % 3] } else { "" };
-            let cells = [c[0], &format!("person{}@company{}.com", k % 5_000, k % 50), c[1], c[2], &amount, c[3], c[4], c[5], form, c[6], c[7], c[8]];
-            text.extend_from_slice(format!("{},", cells.join(",")).as_bytes());
-            text.extend_from_slice(if k % 2 == 0 { b"Soci\xe9t\xe9 G\xe9n\xe9rale" } else { b"Acme" });
-            text.extend_from_slice(format!(",work{}@example.com\n", k % 4_000).as_bytes());
-        }
-        if year == "2024" {
-            text = String::from_utf8_lossy(&text).into_owned().into_bytes();
-            text.extend_from_slice(",,,,,,,,,,,,,\n,,,,,,,,,,,,,\n".as_bytes());
-        } else {
-            text.extend_from_slice(b"\n\"Grand Totals\"\n\"Confidential Information - Do Not Distribute\"\n");
-        }
-        write(d, &format!("leads/leads-{year}.csv"), text);
-    }
+    wide_export(d);
     let config = std::fs::read_to_string(data.join("mqlcal.toml"))
         .unwrap()
         .replace("encoding = \"utf-8\"", "encoding = \"auto\"")
@@ -2903,7 +2881,75 @@ fn a_wide_export_profiled_a_few_columns_at_a_time_reports_as_read_whole() {
     assert_eq!(validate("one.toml", Some("10_000")).2, whole);
     let (code, _, err) = validate("one.toml", Some("lots"));
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("MQLCAL_PROFILE_CELLS=\"lots\": expected a whole number above 0, the cells of the lead files' other columns validate holds at once"), "{err}");
+    assert!(err.contains("MQLCAL_PROFILE_CELLS=\"lots\": expected a whole number above 0, the cells of the lead files' columns validate (beyond those the config reads) or init holds at once"), "{err}");
+}
+
+/// The bundled sample's leads with columns a CRM adds, split by year into `dir/leads/`:
+/// leads-2024.csv with a spreadsheet's blank rows below the data, leads-2025.csv in
+/// Latin-1 with a report's footer.
+fn wide_export(d: &std::path::Path) {
+    let leads = std::fs::read_to_string(repo_root().join("notebooks-data/leads.csv")).unwrap();
+    let (_, rows) = leads.split_once('\n').unwrap();
+    std::fs::create_dir(d.join("leads")).unwrap();
+    let header = "lead_id,Email,created_at,outcome,Opportunity Amount,channel,title_seniority,company_size,Web Form,industry,country,email_domain_type,Company,Work Email";
+    for year in ["2024", "2025"] {
+        let mut text: Vec<u8> = format!("{header}\n").into_bytes();
+        for (k, line) in rows.lines().enumerate().filter(|(_, l)| l.split(',').nth(1).unwrap().starts_with(year)) {
+            let c: Vec<&str> = line.split(',').collect();
+            let amount = if c[2] == "won" { format!("{}", 5_000 + (k * 37) % 20_000) } else { String::new() };
+            let form = if year == "2025" && k % 4 != 0 { ["Contact us", "Demo", "Newsletter"][k % 3] } else { "" };
+            let cells = [c[0], &format!("person{}@company{}.com", k % 5_000, k % 50), c[1], c[2], &amount, c[3], c[4], c[5], form, c[6], c[7], c[8]];
+            text.extend_from_slice(format!("{},", cells.join(",")).as_bytes());
+            text.extend_from_slice(if k % 2 == 0 { b"Soci\xe9t\xe9 G\xe9n\xe9rale" } else { b"Acme" });
+            text.extend_from_slice(format!(",work{}@example.com\n", k % 4_000).as_bytes());
+        }
+        if year == "2024" {
+            text = String::from_utf8_lossy(&text).into_owned().into_bytes();
+            text.extend_from_slice(",,,,,,,,,,,,,\n,,,,,,,,,,,,,\n".as_bytes());
+        } else {
+            text.extend_from_slice(b"\n\"Grand Totals\"\n\"Confidential Information - Do Not Distribute\"\n");
+        }
+        write(d, &format!("leads/leads-{year}.csv"), text);
+    }
+}
+
+/// init reads a wide export a group of columns at a time too (`MQLCAL_PROFILE_CELLS`,
+/// here a column a read), each group kept coded before the next is read: the draft, and
+/// all init says, are those of the files read whole. The export of the test above, split
+/// by year (Latin-1, a footer, blank rows), and split into won and lost files (layout 2).
+#[test]
+fn init_reads_a_wide_export_a_few_columns_at_a_time_and_drafts_as_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    wide_export(d);
+    // The Latin-1 file's rows, by outcome (its footer left out).
+    let text = std::fs::read(d.join("leads/leads-2025.csv")).unwrap();
+    let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    for outcome in ["won", "lost"] {
+        let rows = lines[1..].iter().filter(|l| l.split(|&b| b == b',').nth(3) == Some(outcome.as_bytes()));
+        let kept: Vec<u8> = std::iter::once(&lines[0]).chain(rows).flat_map(|l| l.iter().copied().chain([b'\n'])).collect();
+        write(d, &format!("{outcome}.csv"), kept);
+    }
+    let events = repo_root().join("notebooks-data/events.csv");
+    let init = |args: &[&str], cells: Option<&str>| {
+        let mut command = bin();
+        command.current_dir(d).arg("init").args(args).args(["--events", events.to_str().unwrap(), "--force", "-o", "draft.toml"]);
+        if let Some(cells) = cells {
+            command.env("MQLCAL_PROFILE_CELLS", cells);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        (std::fs::read_to_string(d.join("draft.toml")).unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    for args in [&["--leads", "leads/*.csv"][..], &["--won", "won.csv", "--lost", "lost.csv"]] {
+        let whole = init(args, None);
+        let grouped = init(args, Some("10_000"));
+        assert!(grouped == whole, "{args:?}: the draft of the files read whole\n{grouped:?}\n{whole:?}");
+        // Columns held in later groups are drafted from: the web form filled from 2025. The
+        // files' rows are one table: the ids unique across them.
+        assert!(whole.0.contains("\"Web Form\""), "{args:?}: {}", whole.0);
+        assert!(whole.0.contains("\nid = \"lead_id\"   # GUESS: unique and never blank"), "{args:?}: {}", whole.0);
+    }
 }
 
 /// A report joining objects labels two of their fields alike (`Owner`, `Created Date`,

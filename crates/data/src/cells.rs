@@ -11,12 +11,59 @@ use crate::DataError;
 
 /// A column as text cells; blanks (and the config's missing markers) are None.
 pub struct TextColumn {
-    values: StringChunked,
+    values: TextValues,
+}
+
+/// Where a [`TextColumn`]'s cells are.
+enum TextValues {
+    /// A polars column's.
+    Frame(StringChunked),
+    /// Init's coded copy of one ([`crate::coded_table`]).
+    Coded(std::sync::Arc<crate::coded_table::CodedText>),
 }
 
 impl TextColumn {
+    pub(crate) fn coded(values: std::sync::Arc<crate::coded_table::CodedText>) -> TextColumn {
+        TextColumn { values: TextValues::Coded(values) }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        self.values.iter()
+        match &self.values {
+            TextValues::Frame(values) => OneOf::First(values.iter()),
+            TextValues::Coded(values) => OneOf::Second(values.iter()),
+        }
+    }
+}
+
+/// One of two iterators of the same items, chosen once (not at every item).
+enum OneOf<A, B> {
+    First(A),
+    Second(B),
+}
+
+impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for OneOf<A, B> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            OneOf::First(a) => a.next(),
+            OneOf::Second(b) => b.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            OneOf::First(a) => a.size_hint(),
+            OneOf::Second(b) => b.size_hint(),
+        }
+    }
+
+    // Handed on, so that a sum or a collection runs the inner iterator's own loop.
+    fn fold<S, F: FnMut(S, T) -> S>(self, init: S, f: F) -> S {
+        match self {
+            OneOf::First(a) => a.fold(init, f),
+            OneOf::Second(b) => b.fold(init, f),
+        }
     }
 }
 
@@ -160,7 +207,7 @@ pub fn text(table: &Table, column: &str) -> Result<TextColumn, DataError> {
         }
     }
     .map_err(|e| DataError::file(&table.path, e.to_string()))?;
-    Ok(TextColumn { values })
+    Ok(TextColumn { values: TextValues::Frame(values) })
 }
 
 /// A column as numbers: native numeric Parquet columns, or text read cell by cell with

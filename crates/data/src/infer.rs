@@ -17,6 +17,7 @@ use crate::guess;
 use mqlcal_scorecard::{spelled_levels, spelling, SpelledLevel};
 use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
+use crate::coded_table::CodedTable;
 use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
 use crate::report_footer::ReportFooter;
 use crate::read::{self, ReadNotes};
@@ -173,7 +174,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
 /// What init guesses from the leads file(s): the id, date, outcome and segment
 /// columns, the outcome values, each row's outcome, and every column's profile.
 struct LeadsLook {
-    table: read::Table,
+    table: CodedTable,
     id: Option<String>,
     date: Option<String>,
     /// The date column holds a spreadsheet's serial day numbers (drafted as `excel_serial`).
@@ -245,13 +246,9 @@ impl LeadsLook {
     }
 }
 
-/// `table` with the rows of `path` below its own (the columns `table` has, by name): files
-/// of one kind profiled as one. `needs` begins the message when `path` lacks a column.
-fn append_rows(table: &mut read::Table, path: &Path, csv: &CsvOptions, notes: &mut ReadNotes, needs: &str) -> Result<(), DataError> {
-    append_table(table, path, read::read_table(path, csv, None, notes)?, needs)
-}
-
-/// [`append_rows`] of a table read.
+/// `table` with the rows of `more` (read from `path`) below its own (the columns `table`
+/// has, by name): files of one kind read as one. `needs` begins the message when `path`
+/// lacks a column.
 fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: &str) -> Result<(), DataError> {
     let columns = table.column_names();
     let frame = more
@@ -264,15 +261,15 @@ fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: 
 
 fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
     let leads = lead_files.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
-    let mut table = read::read_table(leads, csv, None, notes)?;
+    let mut table = CodedTable::read(leads, csv, notes)?;
     for more in lead_files.iter().skip(1) {
-        append_rows(&mut table, more, csv, notes, "the leads files need the first one's columns")?;
+        table.append(more, CodedTable::read(more, csv, notes)?, "the leads files need the first one's columns")?;
     }
     table.path = mqlcal_config::files_shown(lead_files, "leads");
     // Layout 2: the won file, then the lost file (same columns), profiled as one.
     let won_rows = table.height();
     if let Some(lost) = &options.lost {
-        append_rows(&mut table, lost, csv, notes, "the lost file needs the won file's columns")?;
+        table.append(lost, CodedTable::read(lost, csv, notes)?, "the lost file needs the won file's columns")?;
     }
     let names = table.column_names();
     let no_outcome = vec![None; table.height()];
@@ -298,7 +295,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         None => (id, None),
     };
     // (name, serial days?) of a column whose every value reads as a date.
-    let dates = |p: &ColumnProfile| Some((p.name.clone(), drafted_serial(&cells::text(&table, &p.name).ok()?, &csv.missing)?));
+    let dates = |p: &ColumnProfile| Some((p.name.clone(), drafted_serial(&table.text(&p.name).ok()?, &csv.missing)?));
     let named = |p: &&ColumnProfile, words: &[&str]| words.iter().any(|w| p.name.to_lowercase().contains(w));
     // A creation date by name first, then any other date that is not a decision's.
     let (date, date_serial) = first_look
@@ -377,9 +374,9 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     // Outcome per row, to profile columns against won/lost.
     let won: Vec<Option<bool>> = match (&outcome, &won_ids, &id) {
         _ if options.lost.is_some() => (0..table.height()).map(|i| Some(i < won_rows)).collect(),
-        (None, Some(won_ids), Some(id)) => cells::text(&table, id)?.iter().map(|c| Some(c.is_some_and(|v| won_ids.contains(v.trim())))).collect(),
+        (None, Some(won_ids), Some(id)) => table.text(id)?.iter().map(|c| Some(c.is_some_and(|v| won_ids.contains(v.trim())))).collect(),
         (Some(column), _, _) => {
-            let cells = cells::text(&table, column)?;
+            let cells = table.text(column)?;
             cells
                 .iter()
                 .map(|c| {
@@ -403,7 +400,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     // spreads the leads over, and the columns that only say when a lead was created.
     let plausible = PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None);
     let created_dates =
-        date.as_deref().and_then(|column| cells::timestamps(&table, column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok());
+        date.as_deref().and_then(|column| table.timestamps(column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok());
     let created_instants = created_dates.as_ref().is_some_and(cells::Dates::are_instants);
     let created: Vec<Option<i64>> = created_dates
         // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
@@ -420,7 +417,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     // Which leads are old enough for the drafted open_after_days to judge: worked out once.
     // Not a record [exclude] will leave out: it is never judged lost by its age.
     let no_lead: Vec<bool> = match &outcome {
-        Some(column) if !exclude_values.is_empty() => cells::text(&table, column)?.iter().map(|c| c.is_some_and(|v| exclude_values.iter().any(|x| x == v.trim()))).collect(),
+        Some(column) if !exclude_values.is_empty() => table.text(column)?.iter().map(|c| c.is_some_and(|v| exclude_values.iter().any(|x| x == v.trim()))).collect(),
         _ => Vec::new(),
     };
     let old: Vec<bool> = created_long_ago(&created).into_iter().enumerate().map(|(row, old)| old && !no_lead.get(row).copied().unwrap_or(false)).collect();
@@ -430,7 +427,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let stale_open = if never_lost || options.lost.is_some() || options.won_ids.is_some() {
         None
     } else {
-        let column = outcome.as_deref().and_then(|o| cells::text(&table, o).ok());
+        let column = outcome.as_deref().and_then(|o| table.text(o).ok());
         column.and_then(|cells| stale_open_leads(&won, &created, &old, window_days, &cells, &csv.missing))
     };
     // The decision-date check below judges the outcomes as they are before the
@@ -443,7 +440,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     // comment); one only lost leads have would widen the leak (not drafted).
     let (decided, one_sided_decision) = match decided {
         Some((column, serial)) => {
-            let cells = cells::text(&table, &column)?;
+            let cells = table.text(&column)?;
             let (mut won_dated, mut lost_dated) = ((0, 0), (0, 0));
             for (cell, outcome) in cells.iter().zip(&won_as_written) {
                 let dated = usize::from(clean(cell, &csv.missing).is_some());
@@ -470,7 +467,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let dated = profiles
         .iter()
         .filter(|p| !p.numeric && p.distinct > 1 && Some(&p.name) != date.as_ref())
-        .filter(|p| cells::text(&table, &p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
+        .filter(|p| table.text(&p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
     Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
@@ -500,7 +497,7 @@ fn reads_as_dates(cells: &cells::TextColumn, missing: &[String]) -> bool {
 /// No Response`: closed, not open) or, beyond one in a hundred, a blank one. The status
 /// and the leads it keeps open.
 fn open_told_apart<'p>(
-    table: &read::Table,
+    table: &CodedTable,
     best: &ColumnProfile,
     candidates: &[(i64, &'p ColumnProfile)],
     missing: &[String],
@@ -509,13 +506,13 @@ fn open_told_apart<'p>(
     if !best_open.is_empty() {
         return None;
     }
-    let best_cells = cells::text(table, &best.name).ok()?;
+    let best_cells = table.text(&best.name).ok()?;
     candidates.iter().filter(|(_, p)| p.name != best.name).find_map(|(_, status)| {
         let (won, lost, open) = guess::classify_outcomes(status);
         if won.is_empty() || lost.is_empty() || open.is_empty() {
             return None;
         }
-        let cells = cells::text(table, &status.name).ok()?;
+        let cells = table.text(&status.name).ok()?;
         let (mut both, mut either, mut a_lost) = (0usize, 0usize, 0usize);
         let (mut open_leads, mut closed_open, mut blank) = (0usize, 0usize, 0usize);
         for (a, b) in best_cells.iter().zip(cells.iter()) {
@@ -880,7 +877,7 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     // ingest matches them (`123` for `0000123`, `1.0` for `1`); ignoring case, by their keys.
     // With `separator`, a cell's ids are its pieces, as ingest reads an also key's cells.
     let held_split = |column: &str, other_forms: bool, id_case: IdCase, among: &[&'_ str], separator: Option<&str>| -> Vec<bool> {
-        let Ok(cells) = cells::text(&look.table, column) else { return vec![false; among.len()] };
+        let Ok(cells) = look.table.text(column) else { return vec![false; among.len()] };
         let values: std::collections::HashSet<std::borrow::Cow<str>> =
             cells.iter().filter_map(|c| clean(c, missing)).flat_map(|v| mqlcal_config::also_key_values(v, separator)).map(|v| id_case.key(v)).collect();
         let width = other_forms.then(|| id_forms::padded_width(values.iter().map(|v| v.as_ref()))).flatten();
@@ -905,7 +902,7 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
         // A cell as one id, or split at a separator some of its cells hold (most leads are
         // merged from none or one record: cells of several ids may be few).
         let separators = |p: &ColumnProfile| -> Vec<Option<&'static str>> {
-            let cells = cells::text(&look.table, &p.name).ok();
+            let cells = look.table.text(&p.name).ok();
             let filled: Vec<&str> = cells.iter().flat_map(|c| c.iter().filter_map(|c| clean(c, missing))).collect();
             std::iter::once(None).chain(crate::events::ID_SEPARATORS.into_iter().filter(|s| filled.iter().any(|v| v.contains(s))).map(Some)).collect()
         };
@@ -938,7 +935,7 @@ fn events_key(look: &LeadsLook, event_ids: &cells::TextColumn, missing: &[String
     }
     let ignore_case = |column: &str, n: usize| {
         // The first event lead id the column does not hold as written: the example.
-        let cells = cells::text(&look.table, column).ok();
+        let cells = look.table.text(column).ok();
         let written: std::collections::HashSet<&str> = cells.iter().flat_map(|cells| cells.iter().filter_map(|c| clean(c, missing))).collect();
         let first = sample.iter().find(|id| !written.contains(**id)).copied().unwrap_or_default();
         format!("{n} of the {} event lead ids checked are values of {} but for the case of their letters (such as {first:?}): e-mail addresses one system lower-cased? (Salesforce's 15-character ids differ by case alone: then leave this out)", sample.len(), toml_str(column))
@@ -995,15 +992,15 @@ fn decided_leads_with(
     }
     let decisions: Vec<Option<i64>> = match &look.decided {
         Some((column, serial)) => {
-            cells::timestamps(&look.table, column, &cells::DateRule::configured(&drafted_format(*serial)), &csv.missing).ok()?.values
+            look.table.timestamps(column, &cells::DateRule::configured(&drafted_format(*serial)), &csv.missing).ok()?.values
         }
         None => Vec::new(),
     };
     let event_leads = cells::text(ev, lead_id).ok()?;
-    let lead_ids = cells::text(&look.table, key).ok()?;
+    let lead_ids = look.table.text(key).ok()?;
     let padded_width = std::cell::OnceCell::new();
     let (also, separator) = match also {
-        Some((column, separator)) => (cells::text(&look.table, column).ok(), separator),
+        Some((column, separator)) => (look.table.text(column).ok(), separator),
         None => (None, None),
     };
     let row_of: std::collections::HashMap<std::borrow::Cow<str>, usize> =
@@ -1088,11 +1085,11 @@ const THOUSANDS_GROUPED_ENOUGH: usize = 10;
 /// numbers only with it (`3,5`, `1.234,5`) and none reads as numbers only with '.'
 /// (`3.5`); else '.'. (`1.234` reads either way and tells nothing here.) And whether a
 /// column reads as numbers only with '.'.
-fn decimal_mark(table: &read::Table, missing: &[String]) -> (DecimalMark, bool) {
+fn decimal_mark(table: &CodedTable, missing: &[String]) -> (DecimalMark, bool) {
     let (mut comma, mut point) = (false, false);
     for name in table.column_names() {
         // Typed (Parquet) columns are numbers already.
-        let Ok(cells) = cells::text(table, &name) else { continue };
+        let Ok(cells) = table.text(&name) else { continue };
         let (mut any, mut by_point, mut by_comma) = (false, true, true);
         for cell in cells.iter().filter_map(|c| cells::clean(c, missing)) {
             any = true;

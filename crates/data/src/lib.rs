@@ -2,6 +2,7 @@
 //! polars and build the as-of feature table. polars lives only in this crate.
 
 mod cells;
+mod coded_table;
 mod csv_cut;
 mod csv_lint;
 mod error;

@@ -237,11 +237,33 @@ fn recorded_part_time(months: &[(i32, MonthTally)]) -> Option<RecordedPartTime> 
     Some(RecordedPartTime::Since { since: lit[0].0, from: dark[0].0, leads, rate })
 }
 
+/// Columns read as text, by name: a polars table's, or init's coded copy of one
+/// ([`crate::coded_table`]).
+pub(crate) trait TextColumns: Sync {
+    fn height(&self) -> usize;
+    fn column_names(&self) -> Vec<String>;
+    fn text(&self, column: &str) -> Result<cells::TextColumn, DataError>;
+}
+
+impl TextColumns for Table {
+    fn height(&self) -> usize {
+        Table::height(self)
+    }
+
+    fn column_names(&self) -> Vec<String> {
+        Table::column_names(self)
+    }
+
+    fn text(&self, column: &str) -> Result<cells::TextColumn, DataError> {
+        cells::text(self, column)
+    }
+}
+
 /// Profile every column of `table`; `won[row]` is Some(true/false) for decided leads,
 /// `months[row]` the month the lead was created in ([`mqlcal_features::calendar::month_of`];
 /// empty when unknown). Numbers are read with `decimal` as their decimal mark.
-pub fn profile_columns(
-    table: &Table,
+pub(crate) fn profile_columns(
+    table: &impl TextColumns,
     won: &[Option<bool>],
     months: &[Option<i32>],
     missing: &[String],
@@ -261,14 +283,14 @@ pub fn profile_columns(
 const ID_LIKE_AFTER_ROWS: usize = 4096;
 
 fn profile_column(
-    table: &Table,
+    table: &impl TextColumns,
     name: &str,
     won: &[Option<bool>],
     months: &[Option<i32>],
     missing: &[String],
     decimal: DecimalMark,
 ) -> Result<ColumnProfile, DataError> {
-    let text = cells::text(table, name)?;
+    let text = table.text(name)?;
     let rows = table.height();
     // Each value's level, numbered as first seen; the rows' levels (BLANK for a blank cell).
     let mut level_of: polars::prelude::PlHashMap<&str, u32> = Default::default();

@@ -51,7 +51,8 @@ pub(crate) struct LaterColumns {
 /// Cells of a wide CSV's columns beyond those ingest needs that are read with them: 32 Mi
 /// (512 MiB as polars holds text; 1M leads of 33 columns). With more, those columns are
 /// read again a group of as many at a time, each read a pass over the file (about a
-/// second a pass for 1M leads of 70 columns, 490 MB). `MQLCAL_PROFILE_CELLS` sets another.
+/// second a pass for 1M leads of 70 columns, 490 MB). init reads a file's columns in
+/// groups of as many ([`read_in_column_groups`]). `MQLCAL_PROFILE_CELLS` sets another.
 const PROFILE_CELLS: usize = 32 << 20;
 
 /// The environment variable that sets [`PROFILE_CELLS`] for a machine with less memory or more.
@@ -61,7 +62,7 @@ const PROFILE_CELLS_VAR: &str = "MQLCAL_PROFILE_CELLS";
 fn profile_cells() -> Result<usize, DataError> {
     let Ok(text) = std::env::var(PROFILE_CELLS_VAR) else { return Ok(PROFILE_CELLS) };
     text.trim().replace('_', "").parse::<usize>().ok().filter(|&cells| cells > 0).ok_or_else(|| DataError::Config {
-        message: format!("{PROFILE_CELLS_VAR}={text:?}: expected a whole number above 0, the cells of the lead files' other columns validate holds at once (unset: {PROFILE_CELLS}, 512 MiB of text)"),
+        message: format!("{PROFILE_CELLS_VAR}={text:?}: expected a whole number above 0, the cells of the lead files' columns validate (beyond those the config reads) or init holds at once (unset: {PROFILE_CELLS}, 512 MiB of text)"),
     })
 }
 
@@ -98,6 +99,13 @@ impl Table {
             Ok(column) => Some(column.dtype().clone()),
             Err(_) => self.is_left(name).then_some(DataType::String),
         }
+    }
+
+    /// The columns held, and what reads those left in the file a group at a time: for a
+    /// reader that keeps its own copy of each group (init's coded table) and so holds
+    /// polars' copy of one group at a time.
+    pub(crate) fn into_held_and_later(self) -> (DataFrame, LaterGroups) {
+        (self.frame, LaterGroups { path: self.path, later: self.later })
     }
 
     /// Columns `names`, in that order, whether held or left in the file, as a table of this
@@ -346,6 +354,13 @@ pub fn read_whole_table(path: &Path, csv: &CsvOptions, needed: &[(String, String
     said_footer(read_checked(path, csv, Wanted::Whole { needed, cells: None, files }, notes)?, notes)
 }
 
+/// Every column of a file, of a CSV a group at a time when they hold more than `cells`
+/// (None: [`profile_cells`]): the first group held, the others left in the file
+/// ([`Table::into_held_and_later`]).
+pub(crate) fn read_in_column_groups(path: &Path, csv: &CsvOptions, cells: Option<usize>, notes: &mut ReadNotes) -> Result<Table, DataError> {
+    said_footer(read_checked(path, csv, Wanted::Whole { needed: &[], cells, files: 1 }, notes)?, notes)
+}
+
 /// The columns `choose` picks from a file's header, read alone: a wide export's other
 /// columns (an activity's JSON attributes, its GUID) are never held in memory. A CSV's
 /// report footer below the rows is handed back unsaid (to be said with those of the
@@ -461,8 +476,8 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
 }
 
 /// The columns to read first of a CSV read whole (None: all of them), and the groups
-/// left for later: all at once when the others fit in `cells`; else `needed` alone,
-/// then the others in groups that fit. The rows are taken for the lint pass's lines (as
+/// left for later: all at once when the others fit in `cells`; else `needed` alone (none
+/// needed: the first group), then the others in groups that fit. The rows are taken for the lint pass's lines (as
 /// many or more). A header with an unnamed column is read whole (such columns are
 /// dropped when blank).
 fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: usize) -> (Option<Vec<String>>, Vec<Vec<String>>) {
@@ -473,8 +488,33 @@ fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: us
     if others.len() <= per_group || prepared.header.iter().any(|name| name.is_empty()) {
         return (None, Vec::new());
     }
-    let later = others.chunks(per_group).map(|group| group.iter().map(|name| name.to_string()).collect()).collect();
+    let mut later: Vec<Vec<String>> = others.chunks(per_group).map(|group| group.iter().map(|name| name.to_string()).collect()).collect();
+    // Nothing needed: the first group is read first.
+    if needed.is_empty() {
+        return (Some(later.remove(0)), later);
+    }
     (Some(needed), later)
+}
+
+/// A file's columns left in it by [`read_whole_table`], read a group at a time ([`Table::into_held_and_later`]).
+pub(crate) struct LaterGroups {
+    path: PathBuf,
+    later: Option<LaterColumns>,
+}
+
+impl LaterGroups {
+    /// In the file's order.
+    pub(crate) fn groups(&self) -> &[Vec<String>] {
+        self.later.as_ref().map_or(&[], |later| later.groups.as_slice())
+    }
+
+    /// Group `group` of [`LaterGroups::groups`] read now, the rows as the first read's.
+    pub(crate) fn read(&self, group: &[String]) -> Result<DataFrame, DataError> {
+        match &self.later {
+            Some(later) => later.read(&self.path, &group.iter().collect::<Vec<_>>()),
+            None => Err(DataError::file(&self.path, "no column is left in the file to read")),
+        }
+    }
 }
 
 impl LaterColumns {
