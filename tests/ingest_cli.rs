@@ -2941,6 +2941,24 @@ fn init_reads_a_wide_export_a_few_columns_at_a_time_and_drafts_as_read_whole() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         (std::fs::read_to_string(d.join("draft.toml")).unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
     };
+    // The header pasted among the rows is found when the columns are read apart too.
+    let lost = std::fs::read(d.join("lost.csv")).unwrap();
+    let at = lost.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(50).unwrap().0 + 1;
+    let header_again = [&lost[..at], &lost[..lost.iter().position(|&b| b == b'\n').unwrap() + 1], &lost[at..]].concat();
+    write(d, "pasted.csv", header_again);
+    let refused = |cells: Option<&str>| {
+        let mut command = bin();
+        command.current_dir(d).args(["init", "--leads", "pasted.csv", "-o", "pasted.toml"]);
+        if let Some(cells) = cells {
+            command.env("MQLCAL_PROFILE_CELLS", cells);
+        }
+        let out = command.output().unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, whole) = refused(None);
+    assert_eq!(code, Some(1), "{whole}");
+    assert!(whole.contains("pasted.csv: row 51 (line 52), column \"lead_id\": this row repeats the header (\"lead_id\", \"Email\", \"created_at\", \"outcome\", …)"), "{whole}");
+    assert_eq!(refused(Some("10_000")), (code, whole));
     for args in [&["--leads", "leads/*.csv"][..], &["--won", "won.csv", "--lost", "lost.csv"]] {
         let whole = init(args, None);
         let grouped = init(args, Some("10_000"));

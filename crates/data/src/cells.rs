@@ -35,7 +35,8 @@ impl TextColumn {
     }
 }
 
-/// One of two iterators of the same items, chosen once (not at every item).
+/// One of two iterators of the same items: a branch at every item, but for a fold (a sum,
+/// a count, a for_each), which runs the chosen iterator's own loop.
 enum OneOf<A, B> {
     First(A),
     Second(B),
@@ -58,7 +59,6 @@ impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for OneOf<A, B> {
         }
     }
 
-    // Handed on, so that a sum or a collection runs the inner iterator's own loop.
     fn fold<S, F: FnMut(S, T) -> S>(self, init: S, f: F) -> S {
         match self {
             OneOf::First(a) => a.fold(init, f),

@@ -4,8 +4,8 @@
 //! CSV) took 1.7 GB once read and 2.1 GB while being read. Here a wide file is read a
 //! group of columns at a time (the groups validate profiles a wide file in), each group
 //! coded before the next is read; a cell then takes 4 bytes, and each distinct value its
-//! text once (396 MB for that file). The cells read back as they were read
-//! ([`CodedTable::text`]).
+//! text once (the process held 396 MB once that file was coded). The cells read back as
+//! they were read ([`CodedTable::text`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,11 +43,17 @@ impl CodedText {
         coded
     }
 
+    /// `rows` blank cells (a column of a Parquet file typed as nothing but nulls).
+    fn blank(rows: usize) -> CodedText {
+        CodedText { codes: vec![0; rows], text: String::new(), ends: Vec::new() }
+    }
+
     /// A new distinct value; its code.
     fn add_value(&mut self, value: &str) -> u32 {
         self.text.push_str(value);
         self.ends.push(self.text.len());
-        // At most one value a row, and a polars column has fewer than 2^32 rows.
+        // At most one value a row, and fewer than 2^32 rows: polars' limit on a table,
+        // which bounded the files read as one before they were coded too.
         self.ends.len() as u32
     }
 
@@ -97,7 +103,7 @@ impl CodedText {
 /// Hand the memory freed back to the system. glibc's allocator keeps what polars freed of
 /// a group's frame in each thread's pool, where the next group's read does not always
 /// reuse it: on 300,000 leads of 309 columns the process held 1,067 MB once the file was
-/// coded, where the codes take 396 MB, and peaked at 1.71 GB rather than 1.52.
+/// coded, 396 MB with the freed memory handed back, and peaked at 1.71 GB rather than 1.52.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory of the allocator's pools to the system.
@@ -123,20 +129,47 @@ pub(crate) struct CodedTable {
 
 impl CodedTable {
     /// Every column of the file at `path`, read a group at a time (a wide CSV's; another
-    /// file at once): the checks and warnings of any read of a whole file.
+    /// file at once): the checks and warnings of a read of the whole file.
     pub(crate) fn read(path: &Path, csv: &CsvOptions, notes: &mut ReadNotes) -> Result<CodedTable, DataError> {
         Self::read_in_groups_of(path, csv, None, notes)
     }
 
     /// [`CodedTable::read`], each group at most `cells` cells (None: the default room).
     fn read_in_groups_of(path: &Path, csv: &CsvOptions, cells: Option<usize>, notes: &mut ReadNotes) -> Result<CodedTable, DataError> {
-        let (held, later) = read::read_in_column_groups(path, csv, cells, notes)?.into_held_and_later();
+        let read = read::read_in_column_groups(path, csv, cells, notes)?;
+        let repeated = read.repeated.clone();
+        let (held, later) = read.into_held_and_later();
         let mut table = CodedTable { path: path.to_path_buf(), columns: Vec::new(), height: held.height() };
         table.add(held)?;
         for group in later.groups() {
             table.add(later.read(group)?)?;
         }
+        // A file read whole was looked at for the header pasted among its rows as it was read.
+        if !later.groups().is_empty() {
+            table.refuse_repeated_header(&repeated)?;
+        }
         Ok(table)
+    }
+
+    /// The error of a row whose every text cell is its column's name, as a read of the whole
+    /// file gives it (`read::refuse_repeated_header`).
+    fn refuse_repeated_header(&self, repeated: &[crate::csv_lint::RepeatedName]) -> Result<(), DataError> {
+        let texts: Vec<(String, &CodedText)> = self
+            .columns
+            .iter()
+            .filter_map(|(name, held)| match held {
+                HeldColumn::Coded(coded) => Some((read::header_name(repeated, name), &**coded)),
+                HeldColumn::Typed(_) => None,
+            })
+            .collect();
+        let Some((_, first)) = texts.first() else { return Ok(()) };
+        let names: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
+        // Of each column, which codes are a value that says its name.
+        let says: Vec<Vec<bool>> = texts
+            .iter()
+            .map(|(name, coded)| (0..=coded.ends.len() as u32).map(|code| coded.value(code).is_some_and(|v| v.trim() == name)).collect())
+            .collect();
+        read::refuse_repeated_header(&self.path, &names, first.iter(), |k, row| says[k][texts[k].1.codes[row] as usize])
     }
 
     /// The columns of `frame` (of these rows) coded and added after these; the frame goes.
@@ -167,10 +200,20 @@ impl CodedTable {
     pub(crate) fn append(&mut self, path: &Path, more: CodedTable, needs: &str) -> Result<(), DataError> {
         let names = self.column_names();
         let mut theirs: std::collections::HashMap<String, HeldColumn> = more.columns.into_iter().collect();
+        if !names.iter().all(|name| theirs.contains_key(name)) {
+            return Err(DataError::File { path: path.to_path_buf(), message: format!("{needs}: {}", names.join(", ")) });
+        }
+        let is_null = |held: &HeldColumn| matches!(held, HeldColumn::Typed(column) if column.dtype() == &DataType::Null);
         for (name, ours) in &mut self.columns {
-            let lacking = || DataError::File { path: path.to_path_buf(), message: format!("{needs}: {}", names.join(", ")) };
-            match (ours, theirs.remove(name).ok_or_else(lacking)?) {
+            let Some(theirs) = theirs.remove(name) else { continue };
+            // A column typed as nulls alone (a Parquet file's) is blank text beside text, as
+            // polars stacked it.
+            if is_null(ours) && matches!(theirs, HeldColumn::Coded(_)) {
+                *ours = HeldColumn::Coded(Arc::new(CodedText::blank(self.height)));
+            }
+            match (ours, theirs) {
                 (HeldColumn::Coded(ours), HeldColumn::Coded(theirs)) => Arc::make_mut(ours).append(&theirs),
+                (HeldColumn::Coded(ours), theirs) if is_null(&theirs) => Arc::make_mut(ours).append(&CodedText::blank(more.height)),
                 (HeldColumn::Typed(ours), HeldColumn::Typed(theirs)) => {
                     ours.append(&theirs).map_err(|e| DataError::file(path, format!("column {name:?}: {e}")))?;
                 }
@@ -274,6 +317,30 @@ mod tests {
         assert!(CodedText::of(std::iter::empty()).iter().next().is_none());
     }
 
+    /// A Parquet file's column typed as nulls alone stacks with text as blank cells, before
+    /// it or after it, as polars stacked the two.
+    #[test]
+    fn a_column_of_nulls_alone_stacks_with_text() {
+        let table = |column: Column| {
+            let mut table = CodedTable { path: "leads.parquet".into(), columns: Vec::new(), height: column.len() };
+            table.add(DataFrame::new(column.len(), vec![column]).unwrap()).unwrap();
+            table
+        };
+        let text = || Column::new("x".into(), vec![Some("a"), None, Some("b")]);
+        let nulls = || Column::full_null("x".into(), 2, &DataType::Null);
+        let cells = |t: &CodedTable| -> Vec<Option<String>> { t.text("x").unwrap().iter().map(|c| c.map(str::to_string)).collect() };
+        let mut after = table(text());
+        after.append("b.parquet".as_ref(), table(nulls()), "needs").unwrap();
+        assert_eq!(cells(&after), texts(&[Some("a"), None, Some("b"), None, None]));
+        let mut before = table(nulls());
+        before.append("b.parquet".as_ref(), table(text()), "needs").unwrap();
+        assert_eq!(cells(&before), texts(&[None, None, Some("a"), None, Some("b")]));
+        assert_eq!(before.height(), 5);
+        let mut numbers = table(Column::new("x".into(), vec![1i64, 2]));
+        let clash = numbers.append("b.parquet".as_ref(), table(text()), "needs").unwrap_err().to_string();
+        assert!(clash.contains("column \"x\" is text here and i64 in the files before"), "{clash}");
+    }
+
     /// A wide file read a group at a time holds the cells a read of it whole does, in
     /// the same columns in the same order; a second file appended lines up by name.
     #[test]
@@ -306,6 +373,13 @@ mod tests {
         assert_eq!(grouped.height(), 41);
         let last: Vec<Option<String>> = cells_of(&grouped).iter().map(|column| column[40].clone()).collect();
         assert_eq!(last, texts(&[Some("L99"), Some("2"), Some("1"), None, Some("x9"), None, Some("2024-02-01")]));
+        // Columns named by spaces alone are read whole, by a read in groups too: two of them
+        // are the same error either way.
+        let spaces = dir.path().join("spaces.csv");
+        std::fs::write(&spaces, "id, ,a, ,b\nL1,1,2,3,4\nL2,5,6,7,8\n").unwrap();
+        let whole_error = read::read_table(&spaces, &csv, None, &mut ReadNotes::default()).err().map(|e| e.to_string());
+        let grouped_error = CodedTable::read_in_groups_of(&spaces, &csv, Some(2), &mut ReadNotes::default()).err().map(|e| e.to_string());
+        assert_eq!(grouped_error, whole_error);
         let short = dir.path().join("short.csv");
         std::fs::write(&short, "id,a\nL1,1\n").unwrap();
         let lacking = grouped.append(&short, CodedTable::read(&short, &csv, &mut ReadNotes::default()).unwrap(), "the leads files need the first one's columns");

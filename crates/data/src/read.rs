@@ -471,21 +471,26 @@ fn read_checked(path: &Path, csv: &CsvOptions, wanted: Wanted<'_>, notes: &mut R
     if frame.height() == 0 {
         return Err(footer.and_then(|footer| footer.rows_missing(path)).unwrap_or_else(|| DataError::Empty { path: path.to_path_buf() }));
     }
-    check_no_repeated_header(path, &frame, &repeated)?;
+    // Every column read in groups (init's): the reader looks for the header among the
+    // rows once it holds them all (`coded_table`), as a read of the whole file does here.
+    let in_groups = matches!(wanted, Wanted::Whole { needed: [], .. }) && later.is_some();
+    if !in_groups {
+        check_no_repeated_header(path, &frame, &repeated)?;
+    }
     Ok((Table { path: path.to_path_buf(), frame, later, repeated }, footer))
 }
 
 /// The columns to read first of a CSV read whole (None: all of them), and the groups
 /// left for later: all at once when the others fit in `cells`; else `needed` alone (none
-/// needed: the first group), then the others in groups that fit. The rows are taken for the lint pass's lines (as
-/// many or more). A header with an unnamed column is read whole (such columns are
-/// dropped when blank).
+/// needed: the first group), then the others in groups that fit. The rows are taken for
+/// the lint pass's lines (as many or more). A header with an unnamed column (or one named
+/// by spaces alone) is read whole (such columns are dropped when blank).
 fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: usize) -> (Option<Vec<String>>, Vec<Vec<String>>) {
     let rows = prepared.lines.saturating_sub(1).max(1);
     let per_group = (cells / rows).max(1);
     let needed = unique_names(needed);
     let others: Vec<&String> = prepared.header.iter().filter(|name| !needed.contains(name)).collect();
-    if others.len() <= per_group || prepared.header.iter().any(|name| name.is_empty()) {
+    if others.len() <= per_group || prepared.header.iter().any(|name| name.trim().is_empty()) {
         return (None, Vec::new());
     }
     let mut later: Vec<Vec<String>> = others.chunks(per_group).map(|group| group.iter().map(|name| name.to_string()).collect()).collect();
@@ -496,7 +501,8 @@ fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: us
     (Some(needed), later)
 }
 
-/// A file's columns left in it by [`read_whole_table`], read a group at a time ([`Table::into_held_and_later`]).
+/// A file's columns left in it by [`read_whole_table`] or [`read_in_column_groups`], read
+/// a group at a time ([`Table::into_held_and_later`]).
 pub(crate) struct LaterGroups {
     path: PathBuf,
     later: Option<LaterColumns>,
@@ -542,19 +548,32 @@ impl LaterColumns {
 /// "created_at" (an error that points at the date format) or whose outcome is "outcome"
 /// (a value init would draft); refused, naming the row and what fixes it.
 fn check_no_repeated_header(path: &Path, frame: &DataFrame, repeated: &[csv_lint::RepeatedName]) -> Result<(), DataError> {
-    // A column read by another name than the header gives it (`Owner (2)`) repeats the name given.
-    let given: Vec<(String, &StringChunked)> = frame
-        .columns()
-        .iter()
-        .filter_map(|c| Some((csv_lint::RepeatedName::given(repeated, c.name()).unwrap_or_else(|| c.name().to_string()), c.as_materialized_series().str().ok()?)))
-        .collect();
-    let texts: Vec<(&str, &StringChunked)> = given.iter().map(|(name, cells)| (name.as_str(), *cells)).collect();
+    let texts: Vec<(String, &StringChunked)> =
+        frame.columns().iter().filter_map(|c| Some((header_name(repeated, c.name()), c.as_materialized_series().str().ok()?))).collect();
+    let Some(((_, first), rest)) = texts.split_first() else { return Ok(()) };
+    let names: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
+    let says_its_name = |k: usize, row: usize| rest[k - 1].1.get(row).is_some_and(|cell| cell.trim() == names[k]);
+    refuse_repeated_header(path, &names, first.iter(), says_its_name)
+}
+
+/// The name the header gives a column read by another (`Owner (2)` repeats `Owner`).
+pub(crate) fn header_name(repeated: &[csv_lint::RepeatedName], read_as: &str) -> String {
+    csv_lint::RepeatedName::given(repeated, read_as).unwrap_or_else(|| read_as.to_string())
+}
+
+/// [`check_no_repeated_header`] of text columns named `names` (as the header names them):
+/// `first` the first column's cells, `says_its_name(k, row)` whether column k's (from 1)
+/// cell in that row, trimmed, is its name.
+pub(crate) fn refuse_repeated_header<'a>(
+    path: &Path,
+    names: &[&str],
+    first: impl Iterator<Item = Option<&'a str>>,
+    says_its_name: impl Fn(usize, usize) -> bool,
+) -> Result<(), DataError> {
     // A header of one text column is too little to tell from a value.
-    let Some(((first_name, first), rest)) = texts.split_first().filter(|(_, rest)| !rest.is_empty()) else { return Ok(()) };
-    let says_its_name = |cells: &StringChunked, name: &str, row: usize| cells.get(row).is_some_and(|cell| cell.trim() == name);
-    let repeated = first.iter().enumerate().find(|&(row, cell)| {
-        cell.is_some_and(|cell| cell.trim() == *first_name) && rest.iter().all(|(name, cells)| says_its_name(cells, name, row))
-    });
+    let [first_name, _, ..] = names else { return Ok(()) };
+    let mut rows = first.enumerate();
+    let repeated = rows.find(|&(row, cell)| cell.is_some_and(|cell| cell.trim() == *first_name) && (1..names.len()).all(|k| says_its_name(k, row)));
     match repeated {
         Some((row, _)) => Err(DataError::Cell {
             line: None,
@@ -563,7 +582,7 @@ fn check_no_repeated_header(path: &Path, frame: &DataFrame, repeated: &[csv_lint
             column: first_name.to_string(),
             message: format!(
                 "this row repeats the header ({}): two exports pasted one under the other? Delete the line (and check that the rows below it have the same columns in the same order)",
-                texts.iter().take(4).map(|(name, _)| format!("{name:?}")).collect::<Vec<_>>().join(", ") + if texts.len() > 4 { ", …" } else { "" }
+                names.iter().take(4).map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ") + if names.len() > 4 { ", …" } else { "" }
             ),
         }),
         None => Ok(()),
