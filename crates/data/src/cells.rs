@@ -23,8 +23,17 @@ enum TextValues {
 }
 
 impl TextColumn {
-    pub(crate) fn coded(values: std::sync::Arc<crate::coded_table::CodedText>) -> TextColumn {
+    pub(crate) fn of_coded(values: std::sync::Arc<crate::coded_table::CodedText>) -> TextColumn {
         TextColumn { values: TextValues::Coded(values) }
+    }
+
+    /// The coded cells, when the column is init's coded copy: a reader may then look at
+    /// each distinct value once.
+    pub(crate) fn coded(&self) -> Option<&crate::coded_table::CodedText> {
+        match &self.values {
+            TextValues::Coded(values) => Some(values),
+            TextValues::Frame(_) => None,
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {

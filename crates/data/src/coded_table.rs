@@ -71,6 +71,16 @@ impl CodedText {
         self.codes.iter().map(|&code| self.value(code))
     }
 
+    /// Each row's code (0: blank).
+    pub(crate) fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+
+    /// The value of each code in turn, from 0 (None: blank).
+    pub(crate) fn code_values(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..=self.ends.len() as u32).map(|code| self.value(code))
+    }
+
     /// `other`'s rows below these, its values numbered among these.
     fn append(&mut self, other: &CodedText) {
         let known = self.ends.len() as u32;
@@ -264,7 +274,7 @@ impl CodedTable {
     /// [`cells::text`] of column `name`.
     pub(crate) fn text(&self, name: &str) -> Result<TextColumn, DataError> {
         match self.column(name)? {
-            HeldColumn::Coded(coded) => Ok(TextColumn::coded(Arc::clone(coded))),
+            HeldColumn::Coded(coded) => Ok(TextColumn::of_coded(Arc::clone(coded))),
             HeldColumn::Typed(_) => cells::text(&self.table_of(name)?, name),
         }
     }
@@ -315,6 +325,34 @@ mod tests {
         assert_eq!(read_back(&coded), texts(&both));
         assert_eq!(coded.ends.len(), 5, "only \"open\" was new");
         assert!(CodedText::of(std::iter::empty()).iter().next().is_none());
+    }
+
+    /// A coded column is profiled as its polars column is (each code's value looked at
+    /// once): values padded with spaces, missing markers, thousands grouped by '.', numbers
+    /// that stop being numbers, an id per row, with outcomes and months.
+    #[test]
+    fn coded_columns_profile_as_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.csv");
+        let mut text = String::from("id,size,grouped,mixed,padded,amount\n");
+        for i in 0..300 {
+            let grouped = if i % 7 == 0 { String::new() } else { format!("{}.{:03}", 1 + i % 4, (i * 37) % 1000) };
+            let mixed = if i == 250 { "n/a".to_string() } else { format!("{}", i % 9) };
+            let padded = [" a", "a", "a ", "NULL", "", "b"][i % 6];
+            text.push_str(&format!("L{i},{},{grouped},{mixed},{padded},{}.5\n", i % 13, i % 40));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let csv = CsvOptions { delimiter: None, decimal: Default::default(), encoding: mqlcal_config::Encoding::Auto, sheet: None, missing: vec!["NULL".into()] };
+        let whole = read::read_table(&path, &csv, None, &mut ReadNotes::default()).unwrap();
+        let coded = CodedTable::read(&path, &csv, &mut ReadNotes::default()).unwrap();
+        let won: Vec<Option<bool>> = (0..300).map(|i| [Some(true), Some(false), None, Some(false)][i % 4]).collect();
+        let months: Vec<Option<i32>> = (0..300).map(|i| Some(24_300 + (i / 25) as i32)).collect();
+        for decimal in [mqlcal_scorecard::DecimalMark::Point, mqlcal_scorecard::DecimalMark::Comma] {
+            let profiled = |t: &dyn Fn() -> Vec<crate::profile::ColumnProfile>| serde_json::to_string(&t()).unwrap();
+            let of_polars = profiled(&|| crate::profile::profile_columns(&whole, &won, &months, &csv.missing, decimal).unwrap());
+            let of_codes = profiled(&|| crate::profile::profile_columns(&coded, &won, &months, &csv.missing, decimal).unwrap());
+            assert_eq!(of_codes, of_polars);
+        }
     }
 
     /// A Parquet file's column typed as nulls alone stacks with text as blank cells, before

@@ -6,7 +6,7 @@
 use mqlcal_scorecard::DecimalMark;
 use serde::Serialize;
 
-use crate::cells::{self, clean};
+use crate::cells;
 use mqlcal_features::calendar;
 use crate::read::Table;
 use crate::DataError;
@@ -295,13 +295,26 @@ fn profile_column(
     // Each value's level, numbered as first seen; the rows' levels (BLANK for a blank cell).
     let mut level_of: polars::prelude::PlHashMap<&str, u32> = Default::default();
     let (mut levels, mut counts) = (Vec::<&str>::new(), Vec::<usize>::new());
+    // Of a coded column (init's), each code's value is cleaned and its level found once.
+    let coded = text.coded();
+    let mut code_level: Vec<u32> = coded.map_or_else(Vec::new, |coded| vec![UNSEEN; coded.code_values().count()]);
+    // Each level's number (None: not a finite number), whether it has a '.', and whether it
+    // looks like thousands grouped by '.': read once a level, when first asked.
+    let mut facts: Vec<Option<(Option<f64>, bool, bool)>> = Vec::new();
     let mut row_levels: Vec<u32> = Vec::with_capacity(rows);
     let mut blanks = 0;
     let mut numbers: Vec<f64> = Vec::new();
     let mut numeric = true;
     let (mut grouped, mut first_grouped, mut other_points) = (0usize, None, false);
     let (mut blank_won, mut blank_lost, mut n_won, mut n_lost) = (0usize, 0usize, 0usize, 0usize);
-    let cleaned: Vec<Option<&str>> = text.iter().map(|c| clean(c, missing)).collect();
+    let markers = cells::MissingMarkers::new(missing);
+    let cleaned: Vec<Option<&str>> = match coded {
+        Some(coded) => {
+            let of_code: Vec<Option<&str>> = coded.code_values().map(|c| markers.clean(c?)).collect();
+            coded.codes().iter().map(|&code| of_code[code as usize]).collect()
+        }
+        None => text.iter().map(|c| markers.clean(c?)).collect(),
+    };
     for (row, cell) in cleaned.iter().enumerate() {
         // A column whose first rows are mostly new values (ids, emails) has about as many
         // levels as rows: room for them all at once spares the map rehashing every key
@@ -326,20 +339,39 @@ fn profile_column(
                 }
             }
             Some(v) => {
-                let level = *level_of.entry(v).or_insert_with(|| {
-                    levels.push(v);
-                    counts.push(0);
-                    (levels.len() - 1) as u32
-                });
+                let mut level_of_value = |v| {
+                    *level_of.entry(v).or_insert_with(|| {
+                        levels.push(v);
+                        counts.push(0);
+                        (levels.len() - 1) as u32
+                    })
+                };
+                let level = match coded {
+                    Some(coded) => {
+                        let code = coded.codes()[row] as usize;
+                        if code_level[code] == UNSEEN {
+                            code_level[code] = level_of_value(v);
+                        }
+                        code_level[code]
+                    }
+                    None => level_of_value(v),
+                };
                 counts[level as usize] += 1;
                 row_levels.push(level);
                 if numeric {
-                    match decimal.read(v) {
-                        Some(x) if x.is_finite() => numbers.push(x),
-                        _ => numeric = false,
+                    if facts.len() < levels.len() {
+                        facts.resize(levels.len(), None);
                     }
-                    if decimal == DecimalMark::Point && !other_points && v.contains('.') {
-                        if looks_grouped(v) {
+                    let (number, has_point, grouped_look) = *facts[level as usize].get_or_insert_with(|| {
+                        let has_point = v.contains('.');
+                        (decimal.read(v).filter(|x| x.is_finite()), has_point, has_point && looks_grouped(v))
+                    });
+                    match number {
+                        Some(x) => numbers.push(x),
+                        None => numeric = false,
+                    }
+                    if decimal == DecimalMark::Point && !other_points && has_point {
+                        if grouped_look {
                             grouped += 1;
                             first_grouped.get_or_insert(v);
                         } else {
@@ -976,6 +1008,9 @@ fn money_amounts(cells: &[Option<&str>], decimal: DecimalMark) -> Option<Vec<f64
 
 /// A blank cell's level in `profile_column`'s numbering (blank is a level of its own).
 const BLANK: u32 = u32::MAX;
+
+/// A code of a coded column whose level is not found yet (`profile_column`).
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// max(AUC, 1 − AUC) of a numeric column's values as a score (blank lowest).
 fn separation_by_value(cells: &[Option<&str>], won: &[Option<bool>], decimal: DecimalMark) -> f64 {
