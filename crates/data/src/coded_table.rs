@@ -14,6 +14,7 @@ use mqlcal_config::CsvOptions;
 use polars::prelude::*;
 
 use crate::cells::{self, DateRule, Dates, TextColumn};
+use crate::profile::TextColumns;
 use crate::read::{self, ReadNotes, Table};
 use crate::DataError;
 
@@ -76,6 +77,11 @@ impl CodedText {
         &self.codes
     }
 
+    /// How many codes there are: one a distinct value, and 0 for a blank.
+    pub(crate) fn code_count(&self) -> usize {
+        self.ends.len() + 1
+    }
+
     /// The value of each code in turn, from 0 (None: blank).
     pub(crate) fn code_values(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         (0..=self.ends.len() as u32).map(|code| self.value(code))
@@ -110,18 +116,6 @@ impl CodedText {
     }
 }
 
-/// Hand the memory freed back to the system. glibc's allocator keeps what polars freed of
-/// a group's frame in each thread's pool, where the next group's read does not always
-/// reuse it: on 300,000 leads of 309 columns the process held 1,067 MB once the file was
-/// coded, 396 MB with the freed memory handed back, and peaked at 1.71 GB rather than 1.52.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory of the allocator's pools to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// How a column is held.
 enum HeldColumn {
     Coded(Arc<CodedText>),
@@ -151,11 +145,11 @@ impl CodedTable {
         let (held, later) = read.into_held_and_later();
         let mut table = CodedTable { path: path.to_path_buf(), columns: Vec::new(), height: held.height() };
         table.add(held)?;
-        for group in later.groups() {
-            table.add(later.read(group)?)?;
-        }
         // A file read whole was looked at for the header pasted among its rows as it was read.
-        if !later.groups().is_empty() {
+        if let Some(later) = later {
+            for group in later.groups() {
+                table.add(later.read(group)?)?;
+            }
             table.refuse_repeated_header(&repeated)?;
         }
         Ok(table)
@@ -201,7 +195,10 @@ impl CodedTable {
             .collect::<Result<_, DataError>>()?;
         self.columns.extend(added);
         drop(frame);
-        give_back_freed_memory();
+        // What polars freed of the group's frame, handed back: glibc's pools kept it, and the
+        // next group's read did not always reuse it (300,000 leads of 309 columns: 1,067 MB
+        // held once coded, 396 MB handed back; the peak 1.71 GB rather than 1.52).
+        mqlcal_features::memory::return_freed();
         Ok(())
     }
 
@@ -240,14 +237,6 @@ impl CodedTable {
         Ok(())
     }
 
-    pub(crate) fn height(&self) -> usize {
-        self.height
-    }
-
-    pub(crate) fn column_names(&self) -> Vec<String> {
-        self.columns.iter().map(|(name, _)| name.clone()).collect()
-    }
-
     fn column(&self, name: &str) -> Result<&HeldColumn, DataError> {
         match self.columns.iter().find(|(held, _)| held == name) {
             Some((_, column)) => Ok(column),
@@ -271,31 +260,27 @@ impl CodedTable {
         Ok(Table::new(&self.path, frame))
     }
 
-    /// [`cells::text`] of column `name`.
-    pub(crate) fn text(&self, name: &str) -> Result<TextColumn, DataError> {
-        match self.column(name)? {
-            HeldColumn::Coded(coded) => Ok(TextColumn::of_coded(Arc::clone(coded))),
-            HeldColumn::Typed(_) => cells::text(&self.table_of(name)?, name),
-        }
-    }
-
     /// [`cells::timestamps`] of column `name`.
     pub(crate) fn timestamps(&self, name: &str, rule: &DateRule<'_>, missing: &[String]) -> Result<Dates, DataError> {
         cells::timestamps(&self.table_of(name)?, name, rule, missing)
     }
 }
 
-impl crate::profile::TextColumns for CodedTable {
+impl TextColumns for CodedTable {
     fn height(&self) -> usize {
         self.height
     }
 
     fn column_names(&self) -> Vec<String> {
-        CodedTable::column_names(self)
+        self.columns.iter().map(|(name, _)| name.clone()).collect()
     }
 
+    /// [`cells::text`] of column `column`.
     fn text(&self, column: &str) -> Result<TextColumn, DataError> {
-        CodedTable::text(self, column)
+        match self.column(column)? {
+            HeldColumn::Coded(coded) => Ok(TextColumn::of_coded(Arc::clone(coded))),
+            HeldColumn::Typed(_) => cells::text(&self.table_of(column)?, column),
+        }
     }
 }
 

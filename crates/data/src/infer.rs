@@ -18,7 +18,7 @@ use mqlcal_scorecard::{spelled_levels, spelling, SpelledLevel};
 use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
 use crate::coded_table::CodedTable;
-use crate::profile::{self, profile_columns, ColumnProfile, PERIOD_LABEL_COST};
+use crate::profile::{self, profile_columns, ColumnProfile, TextColumns, PERIOD_LABEL_COST};
 use crate::report_footer::ReportFooter;
 use crate::read::{self, ReadNotes};
 use crate::DataError;

@@ -297,7 +297,7 @@ fn profile_column(
     let (mut levels, mut counts) = (Vec::<&str>::new(), Vec::<usize>::new());
     // Of a coded column (init's), each code's value is cleaned and its level found once.
     let coded = text.coded();
-    let mut code_level: Vec<u32> = coded.map_or_else(Vec::new, |coded| vec![UNSEEN; coded.code_values().count()]);
+    let mut code_level: Vec<u32> = coded.map_or_else(Vec::new, |coded| vec![UNSEEN; coded.code_count()]);
     // Each level's number (None: not a finite number), whether it has a '.', and whether it
     // looks like thousands grouped by '.': read once a level, when first asked.
     let mut facts: Vec<Option<(Option<f64>, bool, bool)>> = Vec::new();

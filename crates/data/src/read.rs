@@ -104,8 +104,9 @@ impl Table {
     /// The columns held, and what reads those left in the file a group at a time: for a
     /// reader that keeps its own copy of each group (init's coded table) and so holds
     /// polars' copy of one group at a time.
-    pub(crate) fn into_held_and_later(self) -> (DataFrame, LaterGroups) {
-        (self.frame, LaterGroups { path: self.path, later: self.later })
+    pub(crate) fn into_held_and_later(self) -> (DataFrame, Option<LaterGroups>) {
+        let path = self.path;
+        (self.frame, self.later.map(|later| LaterGroups { path, later }))
     }
 
     /// Columns `names`, in that order, whether held or left in the file, as a table of this
@@ -505,21 +506,18 @@ fn held_and_later(prepared: &PreparedCsv, needed: &[(String, String)], cells: us
 /// a group at a time ([`Table::into_held_and_later`]).
 pub(crate) struct LaterGroups {
     path: PathBuf,
-    later: Option<LaterColumns>,
+    later: LaterColumns,
 }
 
 impl LaterGroups {
     /// In the file's order.
     pub(crate) fn groups(&self) -> &[Vec<String>] {
-        self.later.as_ref().map_or(&[], |later| later.groups.as_slice())
+        &self.later.groups
     }
 
     /// Group `group` of [`LaterGroups::groups`] read now, the rows as the first read's.
     pub(crate) fn read(&self, group: &[String]) -> Result<DataFrame, DataError> {
-        match &self.later {
-            Some(later) => later.read(&self.path, &group.iter().collect::<Vec<_>>()),
-            None => Err(DataError::file(&self.path, "no column is left in the file to read")),
-        }
+        self.later.read(&self.path, &group.iter().collect::<Vec<_>>())
     }
 }
 
