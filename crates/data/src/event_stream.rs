@@ -1217,15 +1217,41 @@ impl Span {
     const FOUND: Span = Span { start: 0, end: 0 };
 }
 
+/// An event as a core read it, in 32 bytes: the hand-on reads each piece's events from
+/// the other core's cache, and at 64 bytes an event it waited on them.
 struct PieceEvent {
-    lead_id: Span,
     occurred_at: Option<i64>,
-    activity: Span,
-    /// The lead found (a row [`IdRows`] numbers in 32 bits), and how: by other than its
-    /// id as written when `lead_id` kept the text. (Both in the 16 bytes a usize row took.)
-    lead: Option<u32>,
+    /// The row of the lead found ([`IdRows`] numbers rows in 32 bits, below [`NONE`]), and
+    /// how: by other than its id as written when its text is kept.
+    lead: u32,
     found_by: FoundBy,
-    counted: Option<usize>,
+    /// The activity's number ([`ActivityNumbers::counted`]); [`NONE`] when not counted.
+    counted: u32,
+    /// Where `Piece::kept` holds the texts of the lead id and activity cells; [`NONE`]
+    /// when neither was kept (most events: a lead found by its id, a counted activity).
+    kept: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<PieceEvent>() == 32);
+
+/// No lead, activity number or kept texts ([`PieceEvent`]'s fields).
+const NONE: u32 = u32::MAX;
+
+impl PieceEvent {
+    fn lead(&self) -> Option<usize> {
+        (self.lead != NONE).then_some(self.lead as usize)
+    }
+
+    fn counted(&self) -> Option<usize> {
+        (self.counted != NONE).then_some(self.counted as usize)
+    }
+}
+
+/// The texts a [`PieceEvent`] kept: its lead id cell and its activity cell.
+#[derive(Clone, Copy)]
+struct KeptTexts {
+    lead_id: Span,
+    activity: Span,
 }
 
 /// A piece of the file (whole records) and what a core read from it; kept and refilled.
@@ -1234,6 +1260,7 @@ struct Piece {
     bytes: Vec<u8>,
     text: String,
     events: Vec<PieceEvent>,
+    kept: Vec<KeptTexts>,
     rows: usize,
     line_breaks: u64,
     /// The first row (within the piece) read as Latin-1.
@@ -1247,6 +1274,7 @@ impl Piece {
     fn parse(&mut self, rule: &RecordRule<'_>, layout: &DateLayout) {
         self.text.clear();
         self.events.clear();
+        self.kept.clear();
         (self.rows, self.latin1_row, self.problem) = (0, None, None);
         let bytes = std::mem::take(&mut self.bytes);
         // Most pieces are UTF-8 without a double quote: their records are the lines and
@@ -1373,9 +1401,16 @@ impl Piece {
         // A cell that was found is the key it was found by (`hand_on` gives that): only
         // the others' text is kept (an id found another way too, for the note: that is
         // how `hand_on` tells it). Most events copy nothing.
-        let lead_id = if lead.is_some() && found_by == FoundBy::Id { Span::FOUND } else { self.span(id) };
+        if lead.is_none() || found_by != FoundBy::Id {
+            let lead_id = self.span(id);
+            match self.events[event].kept {
+                NONE => self.events[event].kept = self.keep_texts(KeptTexts { lead_id, activity: Span::FOUND }),
+                at => self.kept[at as usize].lead_id = lead_id,
+            }
+        }
         let kept = &mut self.events[event];
-        (kept.lead_id, kept.lead, kept.found_by) = (lead_id, lead.map(|row| row as u32), found_by);
+        // IdRows numbers rows below u32::MAX (NONE).
+        (kept.lead, kept.found_by) = (lead.map_or(NONE, |row| row as u32), found_by);
     }
 
     /// Keep a record's event, its activity looked up: Some(its lead's id), for
@@ -1395,8 +1430,16 @@ impl Piece {
                     self.latin1_row = Some(at.row);
                 }
                 let counted = lookup.counted(rule.keys, activity, detail);
-                let activity = if counted.is_some() { Span::FOUND } else { self.span(activity) };
-                self.events.push(PieceEvent { lead_id: Span::FOUND, occurred_at, activity, lead: None, found_by: FoundBy::Id, counted });
+                let kept = match counted {
+                    Some(_) => NONE,
+                    None => {
+                        let activity = self.span(activity);
+                        self.keep_texts(KeptTexts { lead_id: Span::FOUND, activity })
+                    }
+                };
+                // Activities are numbered far below u32::MAX (NONE): a few per signal.
+                let counted = counted.map_or(NONE, |number| number as u32);
+                self.events.push(PieceEvent { occurred_at, lead: NONE, found_by: FoundBy::Id, counted, kept });
                 Some(id)
             }
             Err(problem) => {
@@ -1406,13 +1449,21 @@ impl Piece {
         }
     }
 
+    /// `texts` kept, and where.
+    fn keep_texts(&mut self, texts: KeptTexts) -> u32 {
+        self.kept.push(texts);
+        (self.kept.len() - 1) as u32
+    }
+
     fn span(&mut self, cell: Option<&str>) -> Span {
         let start = self.text.len() as u32;
         self.text.push_str(cell.unwrap_or(""));
         Span { start, end: self.text.len() as u32 }
     }
 
-    fn cell(&self, span: Span) -> Option<&str> {
+    /// The text `which` of `event`'s kept texts; None when it kept none.
+    fn kept_text(&self, event: &PieceEvent, which: impl FnOnce(&KeptTexts) -> Span) -> Option<&str> {
+        let span = which(self.kept.get(event.kept as usize)?);
         (span.end > span.start).then(|| &self.text[span.start as usize..span.end as usize])
     }
 
@@ -1420,8 +1471,8 @@ impl Piece {
     fn hand_on(&self, rule: &RecordRule<'_>, progress: &mut Progress, notes: &mut ReadNotes, take: &mut dyn FnMut(Event<'_>)) -> Result<(), DataError> {
         let keys = rule.keys;
         for (k, event) in self.events.iter().enumerate() {
-            let lead = event.lead.map(|row| row as usize);
-            let later = self.events.get(k + EVENTS_AHEAD).and_then(|later| Some(Later { lead: later.lead? as usize, counted: later.counted }));
+            let lead = event.lead();
+            let later = self.events.get(k + EVENTS_AHEAD).and_then(|later| Some(Later { lead: later.lead()?, counted: later.counted() }));
             // A lead near this one (an export grouped by lead, in the leads' order) is read
             // where memory is read in order, which the CPU fetches ahead on its own.
             let later = later.filter(|later| lead.is_none_or(|lead| lead.abs_diff(later.lead) > NEAR_LEADS));
@@ -1431,13 +1482,13 @@ impl Piece {
             take(Event {
                 lead_id: match (lead, event.found_by) {
                     (Some(row), FoundBy::Id) => Some(keys.leads.ids[row].as_str()),
-                    _ => self.cell(event.lead_id),
+                    _ => self.kept_text(event, |kept| kept.lead_id),
                 },
                 occurred_at: event.occurred_at,
-                activity: event.counted.map_or_else(|| self.cell(event.activity), |number| Some(keys.activities.name(number))),
+                activity: event.counted().map_or_else(|| self.kept_text(event, |kept| kept.activity), |number| Some(keys.activities.name(number))),
                 lead,
                 found_by: event.found_by,
-                counted: event.counted,
+                counted: event.counted(),
                 later,
             });
         }
