@@ -1712,6 +1712,68 @@ fn trains_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: 
     assert_eq!(points("bt"), points("bt-plain"), "the same points");
 }
 
+/// Leads files that type a column apart are read as one: a CSV file beside a Parquet
+/// file (text beside numbers and times; each year's feature table serves as that year's
+/// leads). `init` drafts from them as from the two CSV files, and `validate` profiles
+/// them as one table as it does the CSV files (before, init refused them and validate
+/// profiled each file apart). The won and lost files of layout 2, profiled apart, name
+/// their file beside each blank rate.
+#[test]
+fn leads_files_typed_apart_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("notebooks-data");
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let (header, rows) = leads.split_once('\n').unwrap();
+    let config = std::fs::read_to_string(data.join("mqlcal.toml")).unwrap();
+    let events = data.join("events.csv");
+    let events = events.to_str().unwrap();
+    for year in ["2024", "2025"] {
+        let of_year: String = rows.lines().filter(|l| l.split(',').nth(1).unwrap().starts_with(year)).map(|l| format!("{l}\n")).collect();
+        write(d, &format!("leads-{year}.csv"), format!("{header}\n{of_year}"));
+        write(d, &format!("{year}.toml"), config.replace("leads = \"leads.csv\"", &format!("leads = \"leads-{year}.csv\"")).replace("events = \"events.csv\"", &format!("events = {events:?}")));
+        for table in [format!("t{year}.csv"), format!("t{year}.parquet")] {
+            let (code, _, err) = run_in(d, &["features", "--config", &format!("{year}.toml"), "-o", &table]);
+            assert_eq!(code, 0, "{year}: {err}");
+        }
+    }
+    let draft = |leads: &[&str], out: &str| {
+        let (code, _, err) = run_in(d, &[&["init", "--leads"][..], leads, &["--events", events, "-o", out]].concat());
+        assert_eq!(code, 0, "{leads:?}: {err}");
+        std::fs::read_to_string(d.join(out)).unwrap()
+    };
+    let text = draft(&["t2024.csv", "t2025.csv"], "text.toml");
+    let typed = draft(&["t2024.csv", "t2025.parquet"], "typed.toml");
+    let body = |draft: &str| draft.lines().filter(|l| !l.starts_with('#') && !l.starts_with("leads =")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(body(&typed), body(&text), "the draft of the CSV files");
+    assert!(typed.contains("\nleads = [\"t2024.csv\", \"t2025.parquet\"]\n"), "{typed}");
+    // The Parquet file first: its typed columns stack with the CSV file's text alike.
+    assert_eq!(body(&draft(&["t2025.parquet", "t2024.csv"], "typed-first.toml")), body(&text));
+    let validated = |config: &str| {
+        let (code, out, err) = run_in(d, &["validate", "--config", config]);
+        assert_eq!(code, 0, "{config}: {out}{err}");
+        out.lines().skip(1).map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(validated("typed.toml"), validated("text.toml"), "validate profiles the files as one, as the CSV files");
+    // One profile of the two files: every column's blank rate is of both files together.
+    let (code, out, err) = run_in(d, &["validate", "--config", "typed.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files: std::collections::BTreeSet<&str> = report["blank_rates"].as_array().unwrap().iter().map(|b| b["file"].as_str().unwrap()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(report["blank_rates"].as_array().unwrap().len(), read_csv(&d.join("t2024.csv")).0.len());
+    // Layout 2: each blank rate named with its file.
+    let won: String = rows.lines().filter(|l| l.split(',').nth(2) == Some("won")).map(|l| format!("{l}\n")).collect();
+    let lost: String = rows.lines().filter(|l| l.split(',').nth(2) == Some("lost")).map(|l| format!("{l}\n")).collect();
+    write(d, "won.csv", format!("{header}\n{won}"));
+    write(d, "lost.csv", format!("{header}\n{lost}"));
+    let (code, _, err) = run_in(d, &["init", "--won", "won.csv", "--lost", "lost.csv", "--events", events, "-o", "apart.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let apart = validated("apart.toml");
+    let blank: Vec<&String> = apart.iter().filter(|l| l.trim_start().starts_with("company_size")).collect();
+    assert!(blank.len() == 2 && blank[0].contains("company_size (won.csv)") && blank[1].contains("company_size (lost.csv)"), "{apart:#?}");
+}
+
 /// A Marketo activity export: every web visit is one activity type and every form
 /// another, what each was about in `Primary Attribute Value` ([`marketo_events`]).
 /// Signals filtered by that detail (`detail_contains`) give the sample's feature table,

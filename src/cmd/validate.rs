@@ -113,8 +113,11 @@ fn render(r: &QualityReport) -> String {
     let blanky: Vec<_> = r.blank_rates.iter().filter(|b| b.blank_rate > 0.0).collect();
     if !blanky.is_empty() {
         let _ = writeln!(s, "\nblank rate per column (columns with blanks):");
+        // Files profiled apart (the won and lost files of layout 2): each line names its file.
+        let apart = r.blank_rates.iter().any(|b| b.file != r.blank_rates[0].file);
         for b in blanky {
-            let _ = writeln!(s, "  {:<45} {:>7}  ({} blank)", b.column, pct(b.blank_rate), b.blanks);
+            let column = if apart { format!("{} ({})", b.column, b.file) } else { b.column.clone() };
+            let _ = writeln!(s, "  {column:<45} {:>7}  ({} blank)", pct(b.blank_rate), b.blanks);
         }
     }
     if !r.unnamed_levels.is_empty() {

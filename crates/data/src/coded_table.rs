@@ -44,11 +44,6 @@ impl CodedText {
         coded
     }
 
-    /// `rows` blank cells (a column of a Parquet file typed as nothing but nulls).
-    fn blank(rows: usize) -> CodedText {
-        CodedText { codes: vec![0; rows], text: String::new(), ends: Vec::new() }
-    }
-
     /// A new distinct value; its code.
     fn add_value(&mut self, value: &str) -> u32 {
         self.text.push_str(value);
@@ -117,11 +112,37 @@ impl CodedText {
 }
 
 /// How a column is held.
+#[derive(Clone)]
 enum HeldColumn {
     Coded(Arc<CodedText>),
     /// A typed column (a Parquet file's numbers, dates, booleans), compact as it is.
     Typed(Column),
 }
+
+impl HeldColumn {
+    /// Its type: text (`String`) when coded.
+    fn dtype(&self) -> DataType {
+        match self {
+            HeldColumn::Coded(_) => DataType::String,
+            HeldColumn::Typed(column) => column.dtype().clone(),
+        }
+    }
+
+    /// This column as type `to`: as text, coded (a typed column's values written out, as
+    /// [`cells::text`] reads them); or a typed column cast. None when it cannot be.
+    fn cast(&self, to: &DataType) -> Option<HeldColumn> {
+        match (self, to) {
+            (HeldColumn::Coded(_), DataType::String) => Some(self.clone()),
+            (HeldColumn::Coded(_), _) => None,
+            (HeldColumn::Typed(column), DataType::String) => {
+                let text = column.cast(&DataType::String).ok()?;
+                Some(HeldColumn::Coded(Arc::new(CodedText::of(text.str().ok()?.iter()))))
+            }
+            (HeldColumn::Typed(column), to) => column.cast(to).ok().map(HeldColumn::Typed),
+        }
+    }
+}
+
 
 /// Every column of a leads file (or of several, one below the other), in the file's order.
 pub(crate) struct CodedTable {
@@ -210,27 +231,33 @@ impl CodedTable {
         if !names.iter().all(|name| theirs.contains_key(name)) {
             return Err(DataError::File { path: path.to_path_buf(), message: format!("{needs}: {}", names.join(", ")) });
         }
-        let is_null = |held: &HeldColumn| matches!(held, HeldColumn::Typed(column) if column.dtype() == &DataType::Null);
         for (name, ours) in &mut self.columns {
             let Some(theirs) = theirs.remove(name) else { continue };
-            // A column typed as nulls alone (a Parquet file's) is blank text beside text, as
-            // polars stacked it.
-            if is_null(ours) && matches!(theirs, HeldColumn::Coded(_)) {
-                *ours = HeldColumn::Coded(Arc::new(CodedText::blank(self.height)));
-            }
+            let clash = |ours: &HeldColumn, theirs: &HeldColumn| {
+                let kind = |held: &HeldColumn| match held {
+                    HeldColumn::Coded(_) => "text".to_string(),
+                    HeldColumn::Typed(column) => column.dtype().to_string(),
+                };
+                DataError::file(path, format!("column {name:?} is {} here and {} in the files before: export the files alike", kind(theirs), kind(ours)))
+            };
+            // Files that type a column apart stack it as one (`read::stacked_type`).
+            let (to, theirs_type) = (read::stacked_type(&ours.dtype(), &theirs.dtype()), theirs.dtype());
+            let theirs = match ours.dtype() == to && theirs_type == to {
+                true => theirs,
+                false => match (ours.cast(&to), theirs.cast(&to)) {
+                    (Some(cast), Some(theirs)) => {
+                        *ours = cast;
+                        theirs
+                    }
+                    _ => return Err(clash(ours, &theirs)),
+                },
+            };
             match (ours, theirs) {
                 (HeldColumn::Coded(ours), HeldColumn::Coded(theirs)) => Arc::make_mut(ours).append(&theirs),
-                (HeldColumn::Coded(ours), theirs) if is_null(&theirs) => Arc::make_mut(ours).append(&CodedText::blank(more.height)),
                 (HeldColumn::Typed(ours), HeldColumn::Typed(theirs)) => {
                     ours.append(&theirs).map_err(|e| DataError::file(path, format!("column {name:?}: {e}")))?;
                 }
-                (ours, theirs) => {
-                    let kind = |held: &HeldColumn| match held {
-                        HeldColumn::Coded(_) => "text".to_string(),
-                        HeldColumn::Typed(column) => column.dtype().to_string(),
-                    };
-                    return Err(DataError::file(path, format!("column {name:?} is {} here and {} in the files before: export the files alike", kind(&theirs), kind(ours))));
-                }
+                (ours, theirs) => return Err(clash(ours, &theirs)),
             }
         }
         self.height += more.height;
@@ -341,9 +368,10 @@ mod tests {
     }
 
     /// A Parquet file's column typed as nulls alone stacks with text as blank cells, before
-    /// it or after it, as polars stacked the two.
+    /// it or after it, as polars stacked the two; files that type a column apart stack it
+    /// as the wider number, the finer time, or else as text.
     #[test]
-    fn a_column_of_nulls_alone_stacks_with_text() {
+    fn columns_typed_apart_stack_as_one() {
         let table = |column: Column| {
             let mut table = CodedTable { path: "leads.parquet".into(), columns: Vec::new(), height: column.len() };
             table.add(DataFrame::new(column.len(), vec![column]).unwrap()).unwrap();
@@ -359,9 +387,36 @@ mod tests {
         before.append("b.parquet".as_ref(), table(text()), "needs").unwrap();
         assert_eq!(cells(&before), texts(&[None, None, Some("a"), None, Some("b")]));
         assert_eq!(before.height(), 5);
-        let mut numbers = table(Column::new("x".into(), vec![1i64, 2]));
-        let clash = numbers.append("b.parquet".as_ref(), table(text()), "needs").unwrap_err().to_string();
-        assert!(clash.contains("column \"x\" is text here and i64 in the files before"), "{clash}");
+        // Numbers beside text (a Parquet file beside a CSV file) are the text they read as.
+        let whole = || Column::new("x".into(), vec![1i64, 2]);
+        let mut numbers = table(whole());
+        numbers.append("b.csv".as_ref(), table(text()), "needs").unwrap();
+        assert_eq!(cells(&numbers), texts(&[Some("1"), Some("2"), Some("a"), None, Some("b")]));
+        let mut words = table(text());
+        words.append("b.parquet".as_ref(), table(Column::new("x".into(), vec![Some(2.5f64), None])), "needs").unwrap();
+        assert_eq!(cells(&words), texts(&[Some("a"), None, Some("b"), Some("2.5"), None]));
+        // Whole numbers beside decimals (a month's Parquet file typed Float64) are decimals,
+        // and nulls alone beside numbers are numbers, either way round.
+        let typed = |t: &CodedTable| match t.column("x").unwrap() {
+            HeldColumn::Typed(column) => column.clone(),
+            HeldColumn::Coded(_) => panic!("stacked as text"),
+        };
+        let mut decimals = table(whole());
+        decimals.append("b.parquet".as_ref(), table(Column::new("x".into(), vec![Some(2.5f64), None])), "needs").unwrap();
+        decimals.append("c.parquet".as_ref(), table(nulls()), "needs").unwrap();
+        assert_eq!(typed(&decimals).f64().unwrap().iter().collect::<Vec<_>>(), [Some(1.0), Some(2.0), Some(2.5), None, None, None]);
+        let mut late = table(nulls());
+        late.append("b.parquet".as_ref(), table(whole()), "needs").unwrap();
+        assert_eq!(typed(&late).i64().unwrap().iter().collect::<Vec<_>>(), [None, None, Some(1), Some(2)]);
+        // Dates beside times are times; a flag beside numbers is the text each reads as.
+        let day = Column::new("x".into(), vec![19_723i32]).cast(&DataType::Date).unwrap();
+        let moment = Column::new("x".into(), vec![1_704_110_400_000i64]).cast(&DataType::Datetime(TimeUnit::Milliseconds, None)).unwrap();
+        let mut times = table(day);
+        times.append("b.parquet".as_ref(), table(moment), "needs").unwrap();
+        assert_eq!(typed(&times).cast(&DataType::String).unwrap().str().unwrap().iter().collect::<Vec<_>>(), [Some("2024-01-01 00:00:00.000"), Some("2024-01-01 12:00:00.000")]);
+        let mut flags = table(Column::new("x".into(), vec![true, false]));
+        flags.append("b.parquet".as_ref(), table(whole()), "needs").unwrap();
+        assert_eq!(cells(&flags), texts(&[Some("true"), Some("false"), Some("1"), Some("2")]));
     }
 
     /// A wide file read a group at a time holds the cells a read of it whole does, in

@@ -35,6 +35,26 @@ fn signal_name(column: &str) -> String {
     column.replace(['=', '"'], "_")
 }
 
+/// The signal names a draft has given, so that it gives none twice (validate refuses a
+/// name given twice): a leads column named like an activity (a CRM's count of that
+/// activity beside its events), or two columns named alike but for `=` and `"`.
+#[derive(Default)]
+struct SignalNames(std::collections::HashSet<String>);
+
+impl SignalNames {
+    /// `wanted`; when it is taken, `wanted (kind)`, then `wanted (kind 2)` and on.
+    fn give(&mut self, wanted: &str, kind: &str) -> String {
+        let mut name = wanted.to_string();
+        for k in 1.. {
+            if self.0.insert(name.clone()) {
+                break;
+            }
+            name = if k == 1 { format!("{wanted} ({kind})") } else { format!("{wanted} ({kind} {k})") };
+        }
+        name
+    }
+}
+
 fn relative(path: &Path, config_dir: &Path) -> String {
     // A pattern (`crm/activities/*.csv`) names no file: its folder is made absolute, the
     // rest kept as written.
@@ -255,8 +275,7 @@ fn append_table(table: &mut read::Table, path: &Path, more: read::Table, needs: 
         .frame
         .select(columns.iter().map(|c| c.as_str()))
         .map_err(|_| DataError::File { path: path.to_path_buf(), message: format!("{needs}: {}", columns.join(", ")) })?;
-    table.frame = table.frame.vstack(&frame).map_err(|e| DataError::file(path, e.to_string()))?;
-    Ok(())
+    read::stack_below(&mut table.frame, frame, path)
 }
 
 fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions, window_days: i64, notes: &mut ReadNotes) -> Result<LeadsLook, DataError> {
@@ -1461,11 +1480,13 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
 
     let skip = look.bookkeeping();
     let _ = writeln!(t, "# ---- fit signals (who the lead is) and engagement signals (what the lead did) ----");
+    let mut names = SignalNames::default();
     for p in profiles {
         if skip.contains(&p.name.as_str()) || segment.as_ref() == Some(&p.name) {
             continue;
         }
-        write_signal(t, p, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
+        let name = names.give(&signal_name(&p.name), "column");
+        write_signal(t, p, &name, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
     }
     let Some(DraftedEvents { signals, left_out, details, .. }) = events else { return };
     for (DraftedActivity { name, spellings, activities }, leakage, part_time) in signals {
@@ -1514,7 +1535,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
         }
         let mut body = String::new();
         let _ = writeln!(body, "[[signals]]");
-        let _ = writeln!(body, "name = {}", toml_str(&signal_name(name)));
+        let _ = writeln!(body, "name = {}", toml_str(&names.give(&signal_name(name), "events")));
         let _ = writeln!(body, "axis = \"engagement\"");
         let _ = writeln!(body, "kind = \"events\"");
         let _ = match spellings.as_slice() {
@@ -1853,13 +1874,12 @@ fn listed_level(l: &SpelledLevel) -> String {
     format!("{} ({}: {:?} {}, {})", l.level, l.leads, l.level, l.leads - l.others.iter().map(|(_, n)| n).sum::<usize>(), others.join(", "))
 }
 
-fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decimal: DecimalMark, dated: bool) {
+fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: usize, decimal: DecimalMark, dated: bool) {
     let commented = p.leakage.is_some() || p.period_label.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
     let prefix = if commented { "# " } else { "" };
     let mut body = String::new();
-    let name = signal_name(&p.name);
     let axis = guess::axis(&p.name);
     // Two values, one of them a yes; or only yes/no answers, however many ways written
     // (Yes/No, then TRUE/FALSE, then 1/0 as the CRM changed): a flag of every yes.
@@ -2024,6 +2044,16 @@ fn write_signal(t: &mut String, p: &ColumnProfile, min_level_count: usize, decim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_signal_name_is_given_twice() {
+        let mut names = SignalNames::default();
+        let given: Vec<String> = [("demo", "column"), ("demo", "events"), ("a_b", "column"), ("a_b", "column"), ("a_b", "column"), ("demo (events)", "column")]
+            .iter()
+            .map(|(wanted, kind)| names.give(wanted, kind))
+            .collect();
+        assert_eq!(given, ["demo", "demo (events)", "a_b", "a_b (column)", "a_b (column 2)", "demo (events) (column)"]);
+    }
 
     #[test]
     fn a_url_detail_is_shown_by_its_sites_section_as_every_visit_holds_it() {

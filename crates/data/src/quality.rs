@@ -580,16 +580,13 @@ struct LeadColumns {
 /// The leads of several files of one layout (`[input] leads` a list or a pattern) as
 /// one table, profiled so as init profiles them: what changes across the files (a
 /// field filled from 2025 on, a year column) is seen only over them all. None with one
-/// file, for the won and lost files (their columns are told apart by outcome), or when
-/// their columns' types differ (typed workbooks or Parquet): each is profiled alone.
+/// file, for the won and lost files (their columns are told apart by outcome), or when a
+/// later file lacks a column of the first: each is profiled alone. A column the files type
+/// apart (a CSV file beside a Parquet file) stacks as `read::stacked_type` says.
 fn stacked_leads<'t>(config: &Config, lead_tables: &'t [Table]) -> Option<LeadsProfiled<'t>> {
     let ([first, _, ..], Layout::OutcomeColumn { leads, .. } | Layout::WonIds { leads, .. }) = (lead_tables, &config.layout) else { return None };
     let names = LeadsProfiled::File(first).groups().concat();
-    // The first file has each of its names, so another file lacking one differs in type too.
-    let alike = names.iter().all(|name| {
-        let dtype = first.dtype_of(name);
-        lead_tables[1..].iter().all(|more| more.dtype_of(name) == dtype)
-    });
+    let alike = names.iter().all(|name| lead_tables[1..].iter().all(|more| more.dtype_of(name).is_some()));
     alike.then(|| LeadsProfiled::Stacked { path: mqlcal_config::files_shown(leads, "leads"), files: lead_tables })
 }
 
@@ -624,7 +621,7 @@ impl LeadsProfiled<'_> {
             LeadsProfiled::Stacked { path, files } => {
                 let mut frame = files[0].read_columns(names)?.frame;
                 for more in &files[1..] {
-                    frame.vstack_mut(&more.read_columns(names)?.frame).map_err(|e| DataError::file(&more.path, e.to_string()))?;
+                    crate::read::stack_below(&mut frame, more.read_columns(names)?.frame, &more.path)?;
                 }
                 Ok(Cow::Owned(Table::new(path, frame)))
             }

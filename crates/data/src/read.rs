@@ -330,6 +330,47 @@ pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
     }
 }
 
+/// The type a column typed apart in two files of one export stacks as: the wider of two
+/// number types (a month's Parquet file typed Float64 where the others hold Int64), the
+/// finer of two time types, the other's beside a column of nulls alone; otherwise text,
+/// each cell as it reads as text (a CSV file beside a Parquet file's numbers or dates).
+pub(crate) fn stacked_type(a: &DataType, b: &DataType) -> DataType {
+    use DataType::{Date, Datetime, Float64, Int64, Null, UInt64};
+    // Whole numbers that all fit in an Int64 stay whole; other numbers are decimals.
+    let fits_int64 = |t: &DataType| t.is_integer() && t != &UInt64;
+    let finer = |a: TimeUnit, b: TimeUnit| if matches!(a, TimeUnit::Nanoseconds) || matches!(b, TimeUnit::Milliseconds) { a } else { b };
+    match (a, b) {
+        _ if a == b => a.clone(),
+        (Null, other) | (other, Null) => other.clone(),
+        _ if fits_int64(a) && fits_int64(b) => Int64,
+        _ if a.is_primitive_numeric() && b.is_primitive_numeric() => Float64,
+        (Date, Datetime(..)) => b.clone(),
+        (Datetime(..), Date) => a.clone(),
+        (Datetime(one, zone), Datetime(other, same)) if zone == same => Datetime(finer(*one, *other), zone.clone()),
+        _ => DataType::String,
+    }
+}
+
+/// `more`'s rows below `frame`'s: files of one kind read as one. `more` holds `frame`'s
+/// columns (the caller selected them, by name); a column the two type apart is stacked as
+/// its [`stacked_type`].
+pub(crate) fn stack_below(frame: &mut DataFrame, mut more: DataFrame, path: &Path) -> Result<(), DataError> {
+    let failed = |e: PolarsError| DataError::file(path, e.to_string());
+    let names: Vec<PlSmallStr> = frame.get_column_names_owned();
+    for name in &names {
+        let (ours, theirs) = (frame.column(name).map_err(failed)?.dtype().clone(), more.column(name).map_err(failed)?.dtype().clone());
+        if ours != theirs {
+            let to = stacked_type(&ours, &theirs);
+            let cast = |frame: &DataFrame| frame.column(name).and_then(|c| c.cast(&to));
+            let (ours, theirs) = (cast(frame).map_err(failed)?, cast(&more).map_err(failed)?);
+            frame.with_column(ours).map_err(failed)?;
+            more.with_column(theirs).map_err(failed)?;
+        }
+    }
+    frame.vstack_mut(&more).map_err(failed)?;
+    Ok(())
+}
+
 /// Read `columns` of a file (all columns when `columns` is None).
 /// `purpose` says, per column, why it is needed (for the missing-column message).
 pub fn read_table(
