@@ -1714,9 +1714,9 @@ fn trains_as_the_sample(dir: &std::path::Path, leads: &str, events: &str, edit: 
 
 /// Leads files that type a column apart are read as one: a CSV file beside a Parquet
 /// file (text beside numbers and times; each year's feature table serves as that year's
-/// leads). `init` drafts from them as from the two CSV files, and `validate` profiles
-/// them as one table as it does the CSV files (before, init refused them and validate
-/// profiled each file apart). The won and lost files of layout 2, profiled apart, name
+/// leads). `init` drafts from them as from the two CSV files, its events files alike, and
+/// `validate` profiles them as one table as it does the CSV files (before, init refused
+/// them and validate profiled each file apart). The won and lost files of layout 2, profiled apart, name
 /// their file beside each blank rate.
 #[test]
 fn leads_files_typed_apart_read_as_one() {
@@ -1749,6 +1749,14 @@ fn leads_files_typed_apart_read_as_one() {
     assert!(typed.contains("\nleads = [\"t2024.csv\", \"t2025.parquet\"]\n"), "{typed}");
     // The Parquet file first: its typed columns stack with the CSV file's text alike.
     assert_eq!(body(&draft(&["t2025.parquet", "t2024.csv"], "typed-first.toml")), body(&text));
+    // init's events files alike: each year's table as events (its cohort the activity).
+    let with_events = |files: &[&str], out: &str| {
+        let leads = data.join("leads.csv");
+        let (code, _, err) = run_in(d, &[&["init", "--leads", leads.to_str().unwrap(), "--events"][..], files, &["-o", out]].concat());
+        assert_eq!(code, 0, "{files:?}: {err}");
+        std::fs::read_to_string(d.join(out)).unwrap().lines().filter(|l| !l.starts_with('#') && !l.starts_with("events =")).map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(with_events(&["t2024.csv", "t2025.parquet"], "events-typed.toml"), with_events(&["t2024.csv", "t2025.csv"], "events-text.toml"));
     let validated = |config: &str| {
         let (code, out, err) = run_in(d, &["validate", "--config", config]);
         assert_eq!(code, 0, "{config}: {out}{err}");
