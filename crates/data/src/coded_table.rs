@@ -143,7 +143,6 @@ impl HeldColumn {
     }
 }
 
-
 /// Every column of a leads file (or of several, one below the other), in the file's order.
 pub(crate) struct CodedTable {
     /// The file (or the files) named in messages.
@@ -241,16 +240,18 @@ impl CodedTable {
                 DataError::file(path, format!("column {name:?} is {} here and {} in the files before: export the files alike", kind(theirs), kind(ours)))
             };
             // Files that type a column apart stack it as one (`read::stacked_type`).
-            let (to, theirs_type) = (read::stacked_type(&ours.dtype(), &theirs.dtype()), theirs.dtype());
-            let theirs = match ours.dtype() == to && theirs_type == to {
-                true => theirs,
-                false => match (ours.cast(&to), theirs.cast(&to)) {
+            let (ours_type, theirs_type) = (ours.dtype(), theirs.dtype());
+            let to = read::stacked_type(&ours_type, &theirs_type);
+            let theirs = if ours_type == to && theirs_type == to {
+                theirs
+            } else {
+                match (ours.cast(&to), theirs.cast(&to)) {
                     (Some(cast), Some(theirs)) => {
                         *ours = cast;
                         theirs
                     }
                     _ => return Err(clash(ours, &theirs)),
-                },
+                }
             };
             match (ours, theirs) {
                 (HeldColumn::Coded(ours), HeldColumn::Coded(theirs)) => Arc::make_mut(ours).append(&theirs),
