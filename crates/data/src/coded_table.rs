@@ -370,7 +370,7 @@ mod tests {
 
     /// A Parquet file's column typed as nulls alone stacks with text as blank cells, before
     /// it or after it, as polars stacked the two; files that type a column apart stack it
-    /// as the wider number, the finer time, or else as text.
+    /// as the wider number, times in milliseconds, or else as text.
     #[test]
     fn columns_typed_apart_stack_as_one() {
         let table = |column: Column| {
@@ -415,6 +415,12 @@ mod tests {
         let mut times = table(day);
         times.append("b.parquet".as_ref(), table(moment), "needs").unwrap();
         assert_eq!(typed(&times).cast(&DataType::String).unwrap().str().unwrap().iter().collect::<Vec<_>>(), [Some("2024-01-01 00:00:00.000"), Some("2024-01-01 12:00:00.000")]);
+        // A placeholder year beside nanoseconds keeps its day (in nanoseconds it overflows).
+        let nanos = Column::new("x".into(), vec![1_704_067_200_000_000_000i64]).cast(&DataType::Datetime(TimeUnit::Nanoseconds, None)).unwrap();
+        let placeholder = Column::new("x".into(), vec![253_402_214_400_000_000i64]).cast(&DataType::Datetime(TimeUnit::Microseconds, None)).unwrap();
+        let mut far = table(nanos);
+        far.append("b.parquet".as_ref(), table(placeholder), "needs").unwrap();
+        assert_eq!(typed(&far).cast(&DataType::String).unwrap().str().unwrap().iter().collect::<Vec<_>>(), [Some("2024-01-01 00:00:00.000"), Some("9999-12-31 00:00:00.000")]);
         let mut flags = table(Column::new("x".into(), vec![true, false]));
         flags.append("b.parquet".as_ref(), table(whole()), "needs").unwrap();
         assert_eq!(cells(&flags), texts(&[Some("true"), Some("false"), Some("1"), Some("2")]));

@@ -331,22 +331,22 @@ pub fn header(path: &Path, csv: &CsvOptions) -> Result<Vec<String>, DataError> {
 }
 
 /// The type a column typed apart in two files of one export stacks as: the wider of two
-/// number types (a month's Parquet file typed Float64 where the others hold Int64), the
-/// finer of two time types, the other's beside a column of nulls alone; otherwise text,
+/// number types (a month's Parquet file typed Float64 where the others hold Int64); two
+/// time types (a date beside a time, pandas' nanoseconds beside polars' microseconds) as
+/// times in milliseconds, where no placeholder year (9999-12-31) overflows as it would in
+/// nanoseconds and turn blank; the other's beside a column of nulls alone; otherwise text,
 /// each cell as it reads as text (a CSV file beside a Parquet file's numbers or dates).
 pub(crate) fn stacked_type(a: &DataType, b: &DataType) -> DataType {
     use DataType::{Date, Datetime, Float64, Int64, Null, UInt64};
     // Whole numbers that all fit in an Int64 stay whole; other numbers are decimals.
     let fits_int64 = |t: &DataType| t.is_integer() && t != &UInt64;
-    let finer = |a: TimeUnit, b: TimeUnit| if matches!(a, TimeUnit::Nanoseconds) || matches!(b, TimeUnit::Milliseconds) { a } else { b };
     match (a, b) {
         _ if a == b => a.clone(),
         (Null, other) | (other, Null) => other.clone(),
         _ if fits_int64(a) && fits_int64(b) => Int64,
         _ if a.is_primitive_numeric() && b.is_primitive_numeric() => Float64,
-        (Date, Datetime(..)) => b.clone(),
-        (Datetime(..), Date) => a.clone(),
-        (Datetime(one, zone), Datetime(other, same)) if zone == same => Datetime(finer(*one, *other), zone.clone()),
+        (Date, Datetime(_, zone)) | (Datetime(_, zone), Date) => Datetime(TimeUnit::Milliseconds, zone.clone()),
+        (Datetime(_, zone), Datetime(_, same)) if zone == same => Datetime(TimeUnit::Milliseconds, zone.clone()),
         _ => DataType::String,
     }
 }
