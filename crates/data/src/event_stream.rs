@@ -1437,7 +1437,8 @@ impl Piece {
                         self.keep_texts(KeptTexts { lead_id: Span::FOUND, activity })
                     }
                 };
-                // Activities are numbered far below u32::MAX (NONE): a few per signal.
+                // Activities are numbered far below u32::MAX (NONE): at most 2^10 numbers an
+                // activity (`MAX_DETAIL_TEXTS_PER_ACTIVITY` detail texts), a few activities a signal.
                 let counted = counted.map_or(NONE, |number| number as u32);
                 self.events.push(PieceEvent { occurred_at, lead: NONE, found_by: FoundBy::Id, counted, kept });
                 Some(id)
