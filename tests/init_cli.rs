@@ -1170,6 +1170,56 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
     assert!(out.contains(&format!("signal column {}", running.replacen("\":", "\" looks like leakage:", 1))), "{out}");
 }
 
+/// A CRM keeps running counts of what a lead did (HubSpot's `Number of Form
+/// Submissions`), over all time: beside the events themselves, such a column counts the
+/// events after the engagement window too (what leads did once sales had them, as
+/// customers). `init` compares it lead by lead with the events and leaves it out, with
+/// why; a count of the window's events, as a warehouse table computes it, stays a signal.
+#[test]
+fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let (_, events) = read_csv(&d.join("events.csv"));
+    // Seconds since 1970 of "YYYY-MM-DD" with an optional "THH:MM:SS".
+    let seconds = |t: &str| -> i64 {
+        let (y, m, day) = (t[..4].parse::<i64>().unwrap(), t[5..7].parse::<i64>().unwrap(), t[8..10].parse::<i64>().unwrap());
+        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+        let days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 719_469;
+        let clock: i64 = t.get(11..19).map_or(0, |c| c.split(':').fold(0, |s, part| s * 60 + part.parse::<i64>().unwrap()));
+        days * 86_400 + clock
+    };
+    let row_of: std::collections::HashMap<String, usize> = leads.iter().enumerate().map(|(k, r)| (r[0].clone(), k)).collect();
+    let (mut webinars, mut pricing_in_window, mut touches) = (vec![0; leads.len()], vec![0; leads.len()], vec![0; leads.len()]);
+    for e in &events {
+        let k = row_of[&e[0]];
+        let since_created = seconds(&e[1]) - seconds(&leads[k][1]);
+        touches[k] += 1;
+        webinars[k] += usize::from(e[2] == "webinar_registration");
+        pricing_in_window[k] += usize::from(e[2] == "pricing_page_visit" && (0..=30 * 86_400).contains(&since_created));
+    }
+    for (k, row) in leads.iter_mut().enumerate() {
+        row.extend([webinars[k], pricing_in_window[k], touches[k]].map(|n| n.to_string()));
+    }
+    header.extend(["Number of Webinar Registrations", "Pricing visits (30 days)", "Number of Touches"].map(String::from));
+    write_csv(&d.join("leads.csv"), &header, &leads);
+
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(
+        draft.contains("# LEAKAGE SUSPECT \"Number of Webinar Registrations\": it counts the \"webinar_registration\" events over all time: of the 4961 leads that have such events or a count above 0, it equals their number for 100 %, their number in the 30-day window for 85 %. "),
+        "{draft}"
+    );
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Number of Touches\": it counts the events of every activity over all time: of the 19876 leads that have such events or a count above 0, it equals their number for 100 %, their number in the 30-day window for 10 %. "), "{draft}");
+    assert!(draft.contains("It counts what leads did after the window (once sales had them, as customers), which a lead being scored has not done"), "{draft}");
+    let columns = active_columns(&draft);
+    assert!(columns.contains(&"Pricing visits (30 days)".to_string()), "the window's count is no leak: {columns:?}");
+    for left_out in ["Number of Webinar Registrations", "Number of Touches"] {
+        assert!(!columns.contains(&left_out.to_string()), "{left_out}: {columns:?}");
+    }
+    assert!(err.contains("LEAKAGE SUSPECT"), "{err}");
+    validated(d, "draft.toml");
+}
+
 /// A HubSpot export as it comes: contacts named `Record ID`, `Create Date`, `Lifecycle
 /// Stage`, with the person's `First Name`, `Last Name`, `Email` and `Phone Number`,
 /// dates of a stage reached and of the last update (days with 30 leads and more), and

@@ -21,6 +21,7 @@ use crate::coded_table::CodedTable;
 use crate::profile::{self, profile_columns, ColumnProfile, TextColumns, PERIOD_LABEL_COST};
 use crate::report_footer::ReportFooter;
 use crate::read::{self, ReadNotes};
+use crate::rollup::EventCounts;
 use crate::DataError;
 
 const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
@@ -135,6 +136,13 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
+    // A column that counts an activity over all time is a leakage suspect, as one that
+    // nearly separates won from lost is: written commented out, with why.
+    for (column, reason) in events_look.iter().flat_map(|e| &e.running_counts) {
+        if let Some(p) = look.profiles.iter_mut().find(|p| &p.name == column) {
+            p.leakage.get_or_insert_with(|| reason.clone());
+        }
+    }
     // The events name leads by another unique column (an e-mail): that one is the id,
     // and the guessed one (a CRM's record id) is no signal either.
     if let Some((column, why)) = events_look.as_ref().and_then(|e| e.key_instead.clone()) {
@@ -596,6 +604,9 @@ struct EventsLook {
     /// its most frequent details (at most [`DETAIL_EXAMPLES`], most first) and how many
     /// different ones it has.
     detail: Option<(String, BTreeMap<String, ActivityDetails>)>,
+    /// Leads columns that count an activity's events over all time, after the window too
+    /// (a CRM's `Number of Form Submissions`), with why: leakage suspects.
+    running_counts: Vec<(String, String)>,
 }
 
 /// The details init shows per activity, for a `detail_contains` to be written from.
@@ -809,15 +820,37 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     let window = mqlcal_config::EventWindow::from_days(DRAFT_WINDOW_DAYS as u32);
     let also = also_key.as_ref().map(|a| (a.column.as_str(), a.separator));
     let look_in = |window| times.as_ref().and_then(|times| decided_leads_with(&ev, &lead_id, times, &cells, csv, look, (key?, also, id_case), window));
-    let (mut leads_with, just_before) = look_in(window).unwrap_or_default();
+    let (mut leads_with, just_before, mut counts) = look_in(window).unwrap_or_default();
     // Dates alone beside creation times: the creation day's events read as before creation.
     let dates_only = times.iter().flatten().flatten().all(|t| t.rem_euclid(86_400) == 0) && look.created.iter().flatten().any(|c| c.rem_euclid(86_400) != 0);
     let starts_before = drafted_start(&just_before, dates_only);
     // The tallies the draft's signals are judged by count in the window it drafts.
     if let Some((seconds, _)) = &starts_before {
-        leads_with = look_in(window.starting_before(*seconds)).map(|(with, _)| with).unwrap_or_default();
+        (leads_with, _, counts) = look_in(window.starting_before(*seconds)).unwrap_or_default();
     }
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail })
+    let running_counts = running_count_columns(look, &counts, &csv.missing);
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail, running_counts })
+}
+
+/// The leads columns of whole numbers that are an activity's running count over all time
+/// ([`crate::rollup`]), each with why; a column already a leakage suspect keeps its reason.
+fn running_count_columns(look: &LeadsLook, counts: &EventCounts, missing: &[String]) -> Vec<(String, String)> {
+    let skip = look.bookkeeping();
+    let counts_of = |p: &&ColumnProfile| p.numeric && p.min.is_some_and(|m| m >= 0.0) && p.distinct >= 2 && p.leakage.is_none() && !skip.contains(&p.name.as_str());
+    look.profiles
+        .iter()
+        .filter(counts_of)
+        .filter_map(|p| {
+            let cells = look.table.text(&p.name).ok()?;
+            // A lead without a creation date has no window, so nothing to compare.
+            let values: Vec<Option<f64>> = cells.iter().zip(&look.created).map(|(cell, created)| created.and(clean(cell, missing)).and_then(|v| look.decimal.read(v))).collect();
+            if values.iter().flatten().any(|v| v.fract() != 0.0) {
+                return None;
+            }
+            let found = counts.running_count_of(&values)?;
+            Some((p.name.clone(), found.reason(DRAFT_WINDOW_DAYS)))
+        })
+        .collect()
 }
 
 /// The window's early start to draft (the longest any activity needs), with why, from
@@ -1005,7 +1038,7 @@ fn decided_leads_with(
     look: &LeadsLook,
     (key, also, id_case): (&str, Option<(&str, Option<&str>)>, IdCase),
     window: mqlcal_config::EventWindow,
-) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>)> {
+) -> Option<(BTreeMap<String, Vec<u64>>, BTreeMap<String, crate::events::JustBefore>, EventCounts)> {
     if look.created.is_empty() || !look.won.iter().any(Option::is_some) {
         return None;
     }
@@ -1040,6 +1073,7 @@ fn decided_leads_with(
     let words = look.won.len().div_ceil(64);
     let mut leads_with: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut just_before: std::collections::HashMap<&str, crate::events::JustBefore> = std::collections::HashMap::new();
+    let mut counts = EventCounts::new(look.won.len());
     for ((lead, time), name) in event_leads.iter().zip(times).zip(activity.iter()) {
         let (Some(lead), Some(time), Some(name)) = (clean(lead, &csv.missing), time, clean(name, &csv.missing)) else { continue };
         // An id another export writes another way (Salesforce's 15 and 18 characters, a
@@ -1059,12 +1093,15 @@ fn decided_leads_with(
             false => {}
         }
         let before_decision = decisions.get(row).copied().flatten().is_none_or(|decided| *time < decided);
+        if counts.checks(row) {
+            counts.add(row, name, inside && before_decision);
+        }
         if inside && before_decision && look.won[row].is_some() {
             let bits = leads_with.entry(name.to_string()).or_insert_with(|| vec![0; words]);
             bits[row / 64] |= 1 << (row % 64);
         }
     }
-    Some((leads_with, just_before.into_iter().map(|(name, tally)| (name.to_string(), tally)).collect()))
+    Some((leads_with, just_before.into_iter().map(|(name, tally)| (name.to_string(), tally)).collect(), counts))
 }
 
 /// How a column reads as dates: Some(false) when "auto" detects its layout, Some(true)

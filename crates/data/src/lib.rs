@@ -22,6 +22,7 @@ mod report_footer;
 mod toml_text;
 pub mod id_forms;
 mod recipe_columns;
+mod rollup;
 mod record_bytes;
 mod scoring;
 mod utf16;

@@ -1,0 +1,230 @@
+//! A leads column that is the CRM's running count of an activity the events file holds
+//! (HubSpot's `Number of Form Submissions` beside the form submissions themselves): it
+//! counts the lead's events over all time, those after the engagement window too (what
+//! the lead did once sales had it, or as a customer), which a lead being scored has not
+//! done yet. `init` tells it by comparing, lead by lead, the column with the events.
+
+use std::collections::HashMap;
+
+/// The leads the check reads: every `stride`-th row of the leads file, at most this many.
+/// Agreement on tens of thousands of leads is evidence enough; the events of every lead
+/// would cost memory for each activity of a million-lead export.
+const MAX_LEADS_CHECKED: usize = 50_000;
+/// A column is an activity's running count when it equals the events' count for at
+/// least this share of the leads that have either ...
+const AGREE_SHARE: f64 = 0.9;
+/// ... of at least this many leads ...
+const MIN_LEADS: usize = 30;
+/// ... and the window's count misses it for this share more of them (at least
+/// [`MIN_MISSED`] leads): the column holds events the window does not.
+const MISSED_SHARE: f64 = 0.05;
+const MIN_MISSED: usize = 10;
+/// The name said for the count of every activity together (a CRM's "Number of activities").
+pub(crate) const EVERY_ACTIVITY: &str = "every activity";
+
+/// Each checked lead's events by activity: where each fell, inside the window or not.
+/// (The default holds no event, as for a file without creation dates.)
+#[derive(Debug)]
+pub(crate) struct EventCounts {
+    stride: usize,
+    activities: HashMap<String, u32>,
+    /// (checked lead, activity, counted in the window) per event of a checked lead.
+    events: Vec<(u32, u32, bool)>,
+    /// Per (activity, checked lead), its events over all time and in the window; the
+    /// activity [`u32::MAX`] is every activity. Made on first use, for every column.
+    per_lead: std::cell::OnceCell<HashMap<(u32, u32), (u32, u32)>>,
+}
+
+impl Default for EventCounts {
+    fn default() -> Self {
+        EventCounts::new(0)
+    }
+}
+
+impl EventCounts {
+    /// For a leads file of `leads` rows.
+    pub(crate) fn new(leads: usize) -> Self {
+        EventCounts { stride: leads.div_ceil(MAX_LEADS_CHECKED).max(1), activities: HashMap::new(), events: Vec::new(), per_lead: std::cell::OnceCell::new() }
+    }
+
+    /// Whether lead `row`'s events are kept (cheap: ask before anything else).
+    pub(crate) fn checks(&self, row: usize) -> bool {
+        row % self.stride == 0
+    }
+
+    /// One event of lead `row` (a row [`checks`](Self::checks) said yes to), of `activity`,
+    /// in the window the draft's signal counts or not.
+    pub(crate) fn add(&mut self, row: usize, activity: &str, counted: bool) {
+        self.per_lead.take();
+        let next = self.activities.len() as u32;
+        let activity = match self.activities.get(activity) {
+            Some(&k) => k,
+            None => *self.activities.entry(activity.to_string()).or_insert(next),
+        };
+        self.events.push(((row / self.stride) as u32, activity, counted));
+    }
+
+    /// The activity (or [`EVERY_ACTIVITY`]) whose count over all time `column` (its values
+    /// by row of the leads file; None for blank) is, lead by lead, with the evidence; None
+    /// when it is no activity's running count.
+    pub(crate) fn running_count_of(&self, column: &[Option<f64>]) -> Option<RunningCount> {
+        let value = |lead: u32| column.get(lead as usize * self.stride).copied().flatten();
+        let positive = (0..column.len().div_ceil(self.stride) as u32).filter(|&l| value(l).is_some_and(|v| v > 0.0)).count();
+        let per = self.per_lead.get_or_init(|| {
+            let mut per: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
+            for &(lead, activity, counted) in &self.events {
+                for key in [(activity, lead), (u32::MAX, lead)] {
+                    let c = per.entry(key).or_default();
+                    c.0 += 1;
+                    c.1 += u32::from(counted);
+                }
+            }
+            per
+        });
+        let mut names: Vec<(&str, u32)> = self.activities.iter().map(|(n, &k)| (n.as_str(), k)).collect();
+        names.push((EVERY_ACTIVITY, u32::MAX));
+        names.sort_unstable();
+        let mut tally: HashMap<u32, RunningCount> = HashMap::new();
+        for (&(activity, lead), &(all, window)) in per {
+            let Some(v) = value(lead) else { continue };
+            let t = tally.entry(activity).or_default();
+            t.with_either += 1;
+            t.positive_with_events += usize::from(v > 0.0);
+            t.agree += usize::from(v == f64::from(all));
+            t.agree_in_window += usize::from(v == f64::from(window));
+        }
+        names
+            .into_iter()
+            .filter_map(|(name, k)| {
+                let mut t = tally.remove(&k)?;
+                // Leads whose column counts something and who have none of these events.
+                t.with_either += positive - t.positive_with_events;
+                t.activity = name.to_string();
+                t.every = self.stride;
+                t.holds().then_some(t)
+            })
+            .max_by(|a, b| a.agree.cmp(&b.agree).then(b.activity.cmp(&a.activity)))
+    }
+}
+
+/// The evidence that a column is an activity's running count.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct RunningCount {
+    pub activity: String,
+    /// Checked leads with a value in the column and either a count above 0 there or such events.
+    pub with_either: usize,
+    /// Of them, those whose column equals their events' count over all time ...
+    pub agree: usize,
+    /// ... and those whose column equals the count inside the window.
+    pub agree_in_window: usize,
+    positive_with_events: usize,
+    /// Every how many leads one was checked.
+    every: usize,
+}
+
+impl RunningCount {
+    fn holds(&self) -> bool {
+        let missed = self.agree.saturating_sub(self.agree_in_window);
+        self.with_either >= MIN_LEADS
+            && self.agree as f64 >= AGREE_SHARE * self.with_either as f64
+            && missed >= MIN_MISSED
+            && missed as f64 >= MISSED_SHARE * self.with_either as f64
+    }
+
+    /// In words, for a LEAKAGE SUSPECT line about the column.
+    pub(crate) fn reason(&self, window_days: i64) -> String {
+        let what = match self.activity.as_str() {
+            EVERY_ACTIVITY => "the events of every activity".to_string(),
+            name => format!("the {name:?} events"),
+        };
+        let share = |n: usize| 100.0 * n as f64 / self.with_either as f64;
+        let checked = match self.every {
+            1 => String::new(),
+            n => format!(" (one lead in {n} checked)"),
+        };
+        format!(
+            "it counts {what} over all time: of the {} leads that have such events or a count above 0{checked}, it equals their number for {:.0} %, their number in the {window_days}-day window for {:.0} %. It counts what leads did after the window (once sales had them, as customers), which a lead being scored has not done; the events signals count the window",
+            self.with_either,
+            share(self.agree),
+            share(self.agree_in_window)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `leads` leads; lead i has i % 4 "Form Fill" events in the window and, when
+    /// `after(i)`, one more after it; one "Visit" per lead, in the window.
+    fn counts(leads: usize, after: impl Fn(usize) -> bool) -> EventCounts {
+        let mut c = EventCounts::new(leads);
+        for i in 0..leads {
+            for _ in 0..i % 4 {
+                c.add(i, "Form Fill", true);
+            }
+            if after(i) {
+                c.add(i, "Form Fill", false);
+            }
+            c.add(i, "Visit", true);
+        }
+        c
+    }
+
+    #[test]
+    fn a_column_of_all_time_counts_is_told_and_the_window_count_is_not() {
+        let c = counts(400, |i| i % 3 == 0);
+        let all_time: Vec<Option<f64>> = (0..400).map(|i| Some((i % 4 + usize::from(i % 3 == 0)) as f64)).collect();
+        let found = c.running_count_of(&all_time).expect("a running count");
+        // Leads with neither: no form fill in the window (i % 4 = 0) and none after (i % 3 > 0), 66.
+        assert_eq!((found.activity.as_str(), found.agree, found.with_either, found.agree_in_window), ("Form Fill", 334, 334, 200));
+        assert_eq!(
+            found.reason(30).split(". It counts").next(),
+            Some("it counts the \"Form Fill\" events over all time: of the 334 leads that have such events or a count above 0, it equals their number for 100 %, their number in the 30-day window for 60 %")
+        );
+        // The count in the window is what the events signal counts: no leak.
+        let window: Vec<Option<f64>> = (0..400).map(|i| Some((i % 4) as f64)).collect();
+        assert_eq!(c.running_count_of(&window), None);
+        // With no events after the window, a running count is the window's: nothing to say.
+        assert_eq!(counts(400, |_| false).running_count_of(&window), None);
+        // A column of other numbers (a company's size) is no activity's count.
+        let size: Vec<Option<f64>> = (0..400).map(|i| Some((i * 7 % 50) as f64)).collect();
+        assert_eq!(c.running_count_of(&size), None);
+    }
+
+    #[test]
+    fn every_activity_together_and_blanks() {
+        let c = counts(400, |i| i % 2 == 0);
+        // Form fills and the visit together, all time; blank for every fifth lead.
+        let total: Vec<Option<f64>> = (0..400).map(|i| (i % 5 != 0).then(|| (i % 4 + usize::from(i % 2 == 0) + 1) as f64)).collect();
+        let found = c.running_count_of(&total).expect("a running count");
+        assert_eq!(found.activity, EVERY_ACTIVITY);
+        assert_eq!((found.with_either, found.agree), (320, 320));
+        assert!(found.reason(30).starts_with("it counts the events of every activity over all time"));
+        // A few leads off (an export taken a day later) still agree enough; most off do not.
+        let mut off = total.clone();
+        for v in off.iter_mut().step_by(20).flatten() {
+            *v += 1.0;
+        }
+        assert!(c.running_count_of(&off).is_some());
+        for v in off.iter_mut().step_by(3).flatten() {
+            *v += 1.0;
+        }
+        assert_eq!(c.running_count_of(&off), None);
+    }
+
+    #[test]
+    fn the_leads_checked_are_every_strideth_row() {
+        let mut c = EventCounts::new(120_000);
+        assert_eq!(c.stride, 3);
+        assert!(c.checks(0) && !c.checks(1) && c.checks(3));
+        for row in (0..120_000).step_by(3) {
+            c.add(row, "Form Fill", true);
+            c.add(row, "Form Fill", false);
+        }
+        let column: Vec<Option<f64>> = (0..120_000).map(|r| Some(if r % 3 == 0 { 2.0 } else { 9.0 })).collect();
+        let found = c.running_count_of(&column).expect("the checked rows agree");
+        assert_eq!((found.with_either, found.agree, found.agree_in_window), (40_000, 40_000, 0));
+        assert!(found.reason(30).contains("of the 40000 leads that have such events or a count above 0 (one lead in 3 checked), "));
+    }
+}
