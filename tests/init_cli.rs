@@ -1226,7 +1226,10 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
 /// activities as `Record ID, Activity date, Activity type` (two columns named as the
 /// activity's). `init` drafts the date as the time and the type as the activity (one
 /// signal per activity of the sample), skips the personal data and the dates with why
-/// (a date was drafted as a categorical of days), and the draft runs end to end.
+/// (a date was drafted as a categorical of days), and the draft runs end to end. An
+/// account-based marketing flag, `Target Account` (true/false), holds an outcome word in
+/// its name and two clean values: it is a signal, not the outcome (it had been drafted as
+/// the outcome over the lifecycle stage, which never says lost).
 #[test]
 fn init_drafts_a_hubspot_export_as_it_comes() {
     let dir = sample_copy();
@@ -1236,7 +1239,7 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     for (from, to) in [("lead_id", "Record ID"), ("created_at", "Create Date"), ("outcome", "Lifecycle Stage")] {
         *header.iter_mut().find(|h| *h == from).unwrap() = to.into();
     }
-    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date", "Campaign"].map(String::from));
+    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date", "Campaign", "Target Account"].map(String::from));
     let created = header.iter().position(|h| h == "Create Date").unwrap();
     let on_the_way = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity"];
     for (k, row) in leads.iter_mut().enumerate() {
@@ -1244,7 +1247,8 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
         let first = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay"][k % 6];
         let lead_date = row[created][..10].to_string();
         let modified = format!("2025-12-{:02}", 20 + k % 10);
-        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified, ["Organic", "Paid Search", "2024-03-12 Webinar"][k % 3].to_string()]);
+        let target = if (row[outcome] == "Customer" && k % 3 == 0) || k % 9 == 0 { "true" } else { "false" };
+        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified, ["Organic", "Paid Search", "2024-03-12 Webinar"][k % 3].to_string(), target.to_string()]);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (_, events) = read_csv(&d.join("events.csv"));
@@ -1252,6 +1256,8 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     write_csv(&d.join("events.csv"), &["Record ID", "Activity date", "Activity type"].map(String::from), &events);
 
     let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    assert!(draft.contains("\noutcome = \"Lifecycle Stage\""), "{draft}");
+    assert!(draft.contains("column = \"Target Account\"\nequals = \"true\""), "{draft}");
     assert!(draft.contains("[events]\nlead_id = \"Record ID\"\noccurred_at = \"Activity date\"\nactivity = \"Activity type\"\n"), "{draft}");
     for activity in &activities {
         assert!(draft.contains(&format!("\nactivity = \"{activity}\"\n")), "{activity}: {draft}");

@@ -60,7 +60,11 @@ pub fn not_a_lead(value: &str) -> bool {
 
 /// How much a column looks like the target: None when it cannot be (no
 /// outcome-like name, or values that map to no won value).
-/// Clean two-valued targets (yes/no, 1/0, true/false) beat columns with
+/// A column whose values say won or lost in words (`Closed Won`, `customer`,
+/// `Disqualified`), or named as a target alone (`y`, `converted`), beats a yes/no
+/// column whose name only holds an outcome word: HubSpot's `Target Account` or an
+/// `Opt-in Status` (Yes/No) is no outcome beside a status of won and lost leads.
+/// Then clean two-valued targets (yes/no, 1/0, true/false) beat columns with
 /// unmapped values such as a previous campaign's "failure/nonexistent/success";
 /// any column with won and lost values beats one that never says lost (HubSpot's
 /// lifecycle stage: `customer` or a stage on the way, drafted with open_after_days).
@@ -83,13 +87,16 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
     if p.distinct > FEW_OUTCOME_VALUES && (won.is_empty() || lost.is_empty() || open.len() > FEW_OUTCOME_VALUES / 2) {
         return None;
     }
+    const YES_OR_NO: [&str; 10] = ["1", "yes", "y", "true", "t", "0", "no", "n", "false", "f"];
+    let in_words = won.iter().chain(&lost).any(|v| !YES_OR_NO.contains(&v.to_lowercase().as_str()));
+    let sure = if in_words || OUTCOME_NAMES.contains(&n.as_str()) { 100_000 } else { 0 };
     match (won.is_empty(), lost.is_empty(), open.is_empty()) {
         (true, _, _) => None,
         // Only a stage says so (HubSpot's "Lifecycle Stage"); a "Status" of Customer and
         // Prospect beside an outcome named otherwise is left for the analyst to name.
-        (false, true, false) if n.contains("lifecycle") || n.contains("stage") => Some(-1000 + name_rank * 10 - p.distinct as i64),
+        (false, true, false) if n.contains("lifecycle") || n.contains("stage") => Some(sure - 1000 + name_rank * 10 - p.distinct as i64),
         (false, true, _) => None,
-        (false, false, open) => Some(i64::from(open) * 1000 + name_rank * 10 - p.distinct as i64),
+        (false, false, open) => Some(sure + i64::from(open) * 1000 + name_rank * 10 - p.distinct as i64),
     }
 }
 
@@ -919,6 +926,20 @@ mod tests {
         }
         let outcome = profile("outcome", &[("lost", 60), ("won", 20), ("open", 20)], false);
         assert!(outcome_score(&outcome).is_some());
+        // A yes/no column whose name only holds an outcome word (an account-based
+        // marketing flag, an opt-in) is no outcome beside one whose values say won and
+        // lost, or a lifecycle stage that never says lost; a target named alone still is.
+        let lifecycle = profile("Lifecycle Stage", &[("lead", 70), ("customer", 20), ("marketingqualifiedlead", 10)], false);
+        for decoy in ["Target Account", "target_geo", "Opt-in Status", "Purchase Intent"] {
+            let flag = profile(decoy, &[("No", 85), ("Yes", 15)], false);
+            assert!(outcome_score(&flag).is_some(), "{decoy}: drafted when nothing else says won");
+            assert!(outcome_score(&outcome) > outcome_score(&flag), "{decoy}");
+            assert!(outcome_score(&stage) > outcome_score(&flag), "{decoy}");
+            assert!(outcome_score(&lifecycle) > outcome_score(&flag), "{decoy}");
+            assert!(outcome_score(&y) > outcome_score(&flag), "{decoy}");
+        }
+        let converted = profile("Converted", &[("0", 60), ("1", 40)], true);
+        assert!(outcome_score(&converted) > outcome_score(&profile("Target Account", &[("0", 85), ("1", 15)], true)));
     }
 
     #[test]
