@@ -1173,8 +1173,9 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
 /// A CRM keeps running counts of what a lead did (HubSpot's `Number of Form
 /// Submissions`), over all time: beside the events themselves, such a column counts the
 /// events after the engagement window too (what leads did once sales had them, as
-/// customers). `init` compares it lead by lead with the events and leaves it out, with
-/// why; a count of the window's events, as a warehouse table computes it, stays a signal.
+/// customers); so does a yes/no of whether the lead ever did it (`Unsubscribed from all
+/// email`). `init` compares it lead by lead with the events and leaves it out, with why;
+/// a count of the window's events, as a warehouse table computes it, stays a signal.
 #[test]
 fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
     let dir = sample_copy();
@@ -1190,18 +1191,20 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
         days * 86_400 + clock
     };
     let row_of: std::collections::HashMap<String, usize> = leads.iter().enumerate().map(|(k, r)| (r[0].clone(), k)).collect();
-    let (mut webinars, mut pricing_in_window, mut touches) = (vec![0; leads.len()], vec![0; leads.len()], vec![0; leads.len()]);
+    let (mut webinars, mut pricing_in_window, mut touches, mut unsubscribed) = (vec![0; leads.len()], vec![0; leads.len()], vec![0; leads.len()], vec![false; leads.len()]);
     for e in &events {
         let k = row_of[&e[0]];
         let since_created = seconds(&e[1]) - seconds(&leads[k][1]);
         touches[k] += 1;
+        unsubscribed[k] |= e[2] == "unsubscribe";
         webinars[k] += usize::from(e[2] == "webinar_registration");
         pricing_in_window[k] += usize::from(e[2] == "pricing_page_visit" && (0..=30 * 86_400).contains(&since_created));
     }
     for (k, row) in leads.iter_mut().enumerate() {
         row.extend([webinars[k], pricing_in_window[k], touches[k]].map(|n| n.to_string()));
+        row.push(unsubscribed[k].to_string());
     }
-    header.extend(["Number of Webinar Registrations", "Pricing visits (30 days)", "Number of Touches"].map(String::from));
+    header.extend(["Number of Webinar Registrations", "Pricing visits (30 days)", "Number of Touches", "Unsubscribed from all email"].map(String::from));
     write_csv(&d.join("leads.csv"), &header, &leads);
 
     let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
@@ -1211,9 +1214,11 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
     );
     assert!(draft.contains("# LEAKAGE SUSPECT \"Number of Touches\": it counts the events of every activity over all time: of the 19876 leads that have such events or a count above 0, it equals their number for 100 %, their number in the 30-day window for 10 %. "), "{draft}");
     assert!(draft.contains("It counts what leads did after the window (once sales had them, as customers), which a lead being scored has not done"), "{draft}");
+    // A yes/no of whether the lead ever did it, alike.
+    assert!(draft.contains("# LEAKAGE SUSPECT \"Unsubscribed from all email\": it says whether the lead had any \"unsubscribe\" event at any time: of the "), "{draft}");
     let columns = active_columns(&draft);
     assert!(columns.contains(&"Pricing visits (30 days)".to_string()), "the window's count is no leak: {columns:?}");
-    for left_out in ["Number of Webinar Registrations", "Number of Touches"] {
+    for left_out in ["Number of Webinar Registrations", "Number of Touches", "Unsubscribed from all email"] {
         assert!(!columns.contains(&left_out.to_string()), "{left_out}: {columns:?}");
     }
     assert!(err.contains("LEAKAGE SUSPECT"), "{err}");

@@ -832,22 +832,25 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail, running_counts })
 }
 
-/// The leads columns of whole numbers that are an activity's running count over all time
-/// ([`crate::rollup`]), each with why; a column already a leakage suspect keeps its reason.
+/// The leads columns of whole numbers, or of yes/no answers, that are an activity's
+/// running count over all time, or whether the lead ever had it ([`crate::rollup`]), each
+/// with why; a column already a leakage suspect keeps its reason.
 fn running_count_columns(look: &LeadsLook, counts: &EventCounts, missing: &[String]) -> Vec<(String, String)> {
     let skip = look.bookkeeping();
-    let counts_of = |p: &&ColumnProfile| p.numeric && p.min.is_some_and(|m| m >= 0.0) && p.distinct >= 2 && p.leakage.is_none() && !skip.contains(&p.name.as_str());
+    let candidate = |p: &&ColumnProfile| p.distinct >= 2 && p.leakage.is_none() && !skip.contains(&p.name.as_str());
     look.profiles
         .iter()
-        .filter(counts_of)
+        .filter(candidate)
         .filter_map(|p| {
             let cells = look.table.text(&p.name).ok()?;
             // A lead without a creation date has no window, so nothing to compare.
-            let values: Vec<Option<f64>> = cells.iter().zip(&look.created).map(|(cell, created)| created.and(clean(cell, missing)).and_then(|v| look.decimal.read(v))).collect();
-            if values.iter().flatten().any(|v| v.fract() != 0.0) {
-                return None;
-            }
-            let found = counts.running_count_of(&values)?;
+            let texts: Vec<Option<&str>> = cells.iter().zip(&look.created).step_by(counts.stride()).map(|(cell, created)| created.and(clean(cell, missing))).collect();
+            // Each cell read by `read`: None when some filled cell does not read so.
+            let read = |read: &dyn Fn(&str) -> Option<f64>| -> Option<Vec<Option<f64>>> { texts.iter().map(|t| t.map_or(Some(None), |v| read(v).map(Some))).collect() };
+            let found = match read(&|v| look.decimal.read(v).filter(|n| *n >= 0.0 && n.fract() == 0.0)) {
+                Some(numbers) => counts.running_count_of(&numbers, false).or_else(|| numbers.iter().flatten().all(|&n| n <= 1.0).then(|| counts.running_count_of(&numbers, true)).flatten()),
+                None => counts.running_count_of(&read(&|v| mqlcal_scorecard::yes_or_no(v).map(f64::from))?, true),
+            }?;
             Some((p.name.clone(), found.reason(DRAFT_WINDOW_DAYS)))
         })
         .collect()

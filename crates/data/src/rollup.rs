@@ -1,8 +1,9 @@
 //! A leads column that is the CRM's running count of an activity the events file holds
-//! (HubSpot's `Number of Form Submissions` beside the form submissions themselves): it
-//! counts the lead's events over all time, those after the engagement window too (what
-//! the lead did once sales had it, or as a customer), which a lead being scored has not
-//! done yet. `init` tells it by comparing, lead by lead, the column with the events.
+//! (HubSpot's `Number of Form Submissions` beside the form submissions themselves), or
+//! its yes/no (`Unsubscribed from all email` beside the unsubscribes): it counts the
+//! lead's events over all time, those after the engagement window too (what the lead did
+//! once sales had it, or as a customer), which a lead being scored has not done yet.
+//! `init` tells it by comparing, lead by lead, the column with the events.
 
 use std::collections::HashMap;
 
@@ -52,6 +53,11 @@ impl EventCounts {
         row % self.stride == 0
     }
 
+    /// The leads checked are the rows `0, stride, 2 × stride …` of the leads file.
+    pub(crate) fn stride(&self) -> usize {
+        self.stride
+    }
+
     /// One event of lead `row` (a row [`checks`](Self::checks) said yes to), of `activity`,
     /// in the window the draft's signal counts or not.
     pub(crate) fn add(&mut self, row: usize, activity: &str, counted: bool) {
@@ -64,12 +70,14 @@ impl EventCounts {
         self.events.push(((row / self.stride) as u32, activity, counted));
     }
 
-    /// The activity (or [`EVERY_ACTIVITY`]) whose count over all time `column` (its values
-    /// by row of the leads file; None for blank) is, lead by lead, with the evidence; None
-    /// when it is no activity's running count.
-    pub(crate) fn running_count_of(&self, column: &[Option<f64>]) -> Option<RunningCount> {
-        let value = |lead: u32| column.get(lead as usize * self.stride).copied().flatten();
-        let positive = (0..column.len().div_ceil(self.stride) as u32).filter(|&l| value(l).is_some_and(|v| v > 0.0)).count();
+    /// The activity (or [`EVERY_ACTIVITY`]) whose count over all time `column` is, lead by
+    /// lead, with the evidence; None when it is no activity's running count. `column` holds
+    /// the checked leads' values, in order (rows `0, stride, …`; None for blank). With
+    /// `yes_no`, the column is 1 for yes and 0 for no, and is compared with whether the
+    /// lead has any such event.
+    pub(crate) fn running_count_of(&self, column: &[Option<f64>], yes_no: bool) -> Option<RunningCount> {
+        let value = |lead: u32| column.get(lead as usize).copied().flatten();
+        let positive = column.iter().flatten().filter(|&&v| v > 0.0).count();
         let per = self.per_lead.get_or_init(|| {
             let mut per: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
             for &(lead, activity, counted) in &self.events {
@@ -87,6 +95,7 @@ impl EventCounts {
         let mut tally: HashMap<u32, RunningCount> = HashMap::new();
         for (&(activity, lead), &(all, window)) in per {
             let Some(v) = value(lead) else { continue };
+            let (all, window) = if yes_no { (all.min(1), window.min(1)) } else { (all, window) };
             let t = tally.entry(activity).or_default();
             t.with_either += 1;
             t.positive_with_events += usize::from(v > 0.0);
@@ -101,6 +110,7 @@ impl EventCounts {
                 t.with_either += positive - t.positive_with_events;
                 t.activity = name.to_string();
                 t.every = self.stride;
+                t.yes_no = yes_no;
                 t.holds().then_some(t)
             })
             .max_by(|a, b| a.agree.cmp(&b.agree).then(b.activity.cmp(&a.activity)))
@@ -120,6 +130,8 @@ pub(crate) struct RunningCount {
     positive_with_events: usize,
     /// Every how many leads one was checked.
     every: usize,
+    /// The column says yes or no: whether the lead has such events, not how many.
+    yes_no: bool,
 }
 
 impl RunningCount {
@@ -133,21 +145,33 @@ impl RunningCount {
 
     /// In words, for a LEAKAGE SUSPECT line about the column.
     pub(crate) fn reason(&self, window_days: i64) -> String {
-        let what = match self.activity.as_str() {
-            EVERY_ACTIVITY => "the events of every activity".to_string(),
-            name => format!("the {name:?} events"),
+        let what = match (self.activity.as_str(), self.yes_no) {
+            (EVERY_ACTIVITY, false) => "the events of every activity".to_string(),
+            (EVERY_ACTIVITY, true) => "any event".to_string(),
+            (name, false) => format!("the {name:?} events"),
+            (name, true) => format!("any {name:?} event"),
         };
         let share = |n: usize| 100.0 * n as f64 / self.with_either as f64;
         let checked = match self.every {
             1 => String::new(),
             n => format!(" (one lead in {n} checked)"),
         };
-        format!(
-            "it counts {what} over all time: of the {} leads that have such events or a count above 0{checked}, it equals their number for {:.0} %, their number in the {window_days}-day window for {:.0} %. It counts what leads did after the window (once sales had them, as customers), which a lead being scored has not done; the events signals count the window",
-            self.with_either,
-            share(self.agree),
-            share(self.agree_in_window)
-        )
+        let window = "the events signals count the window";
+        let after = "what leads did after the window (once sales had them, as customers), which a lead being scored has not done";
+        match self.yes_no {
+            false => format!(
+                "it counts {what} over all time: of the {} leads that have such events or a count above 0{checked}, it equals their number for {:.0} %, their number in the {window_days}-day window for {:.0} %. It counts {after}; {window}",
+                self.with_either,
+                share(self.agree),
+                share(self.agree_in_window)
+            ),
+            true => format!(
+                "it says whether the lead had {what} at any time: of the {} leads that have such events or say yes{checked}, it says so for {:.0} %, whether they had one in the {window_days}-day window for {:.0} %. It holds {after}; {window}",
+                self.with_either,
+                share(self.agree),
+                share(self.agree_in_window)
+            ),
+        }
     }
 }
 
@@ -175,7 +199,7 @@ mod tests {
     fn a_column_of_all_time_counts_is_told_and_the_window_count_is_not() {
         let c = counts(400, |i| i % 3 == 0);
         let all_time: Vec<Option<f64>> = (0..400).map(|i| Some((i % 4 + usize::from(i % 3 == 0)) as f64)).collect();
-        let found = c.running_count_of(&all_time).expect("a running count");
+        let found = c.running_count_of(&all_time, false).expect("a running count");
         // Leads with neither: no form fill in the window (i % 4 = 0) and none after (i % 3 > 0), 66.
         assert_eq!((found.activity.as_str(), found.agree, found.with_either, found.agree_in_window), ("Form Fill", 334, 334, 200));
         assert_eq!(
@@ -184,12 +208,12 @@ mod tests {
         );
         // The count in the window is what the events signal counts: no leak.
         let window: Vec<Option<f64>> = (0..400).map(|i| Some((i % 4) as f64)).collect();
-        assert_eq!(c.running_count_of(&window), None);
+        assert_eq!(c.running_count_of(&window, false), None);
         // With no events after the window, a running count is the window's: nothing to say.
-        assert_eq!(counts(400, |_| false).running_count_of(&window), None);
+        assert_eq!(counts(400, |_| false).running_count_of(&window, false), None);
         // A column of other numbers (a company's size) is no activity's count.
         let size: Vec<Option<f64>> = (0..400).map(|i| Some((i * 7 % 50) as f64)).collect();
-        assert_eq!(c.running_count_of(&size), None);
+        assert_eq!(c.running_count_of(&size, false), None);
     }
 
     #[test]
@@ -197,7 +221,7 @@ mod tests {
         let c = counts(400, |i| i % 2 == 0);
         // Form fills and the visit together, all time; blank for every fifth lead.
         let total: Vec<Option<f64>> = (0..400).map(|i| (i % 5 != 0).then(|| (i % 4 + usize::from(i % 2 == 0) + 1) as f64)).collect();
-        let found = c.running_count_of(&total).expect("a running count");
+        let found = c.running_count_of(&total, false).expect("a running count");
         assert_eq!(found.activity, EVERY_ACTIVITY);
         assert_eq!((found.with_either, found.agree), (320, 320));
         assert!(found.reason(30).starts_with("it counts the events of every activity over all time"));
@@ -206,11 +230,25 @@ mod tests {
         for v in off.iter_mut().step_by(20).flatten() {
             *v += 1.0;
         }
-        assert!(c.running_count_of(&off).is_some());
+        assert!(c.running_count_of(&off, false).is_some());
         for v in off.iter_mut().step_by(3).flatten() {
             *v += 1.0;
         }
-        assert_eq!(c.running_count_of(&off), None);
+        assert_eq!(c.running_count_of(&off, false), None);
+    }
+
+    #[test]
+    fn a_yes_no_column_of_whether_a_lead_ever_had_an_activity() {
+        let c = counts(400, |i| i % 3 == 0);
+        // Yes when the lead has a form fill at any time.
+        let ever: Vec<Option<f64>> = (0..400).map(|i| Some(f64::from(i % 4 > 0 || i % 3 == 0))).collect();
+        assert_eq!(c.running_count_of(&ever, false), None, "a count of 1 is no count of 3");
+        let found = c.running_count_of(&ever, true).expect("whether it ever had one");
+        assert_eq!((found.activity.as_str(), found.with_either, found.agree, found.agree_in_window), ("Form Fill", 334, 334, 300));
+        assert!(found.reason(30).starts_with("it says whether the lead had any \"Form Fill\" event at any time: of the 334 leads that have such events or say yes, it says so for 100 %, whether they had one in the 30-day window for 90 %. It holds what leads did after"), "{}", found.reason(30));
+        // Yes when it has one in the window: no leak.
+        let in_window: Vec<Option<f64>> = (0..400).map(|i| Some(f64::from(i % 4 > 0))).collect();
+        assert_eq!(c.running_count_of(&in_window, true), None);
     }
 
     #[test]
@@ -222,8 +260,8 @@ mod tests {
             c.add(row, "Form Fill", true);
             c.add(row, "Form Fill", false);
         }
-        let column: Vec<Option<f64>> = (0..120_000).map(|r| Some(if r % 3 == 0 { 2.0 } else { 9.0 })).collect();
-        let found = c.running_count_of(&column).expect("the checked rows agree");
+        let column: Vec<Option<f64>> = (0..120_000).step_by(c.stride()).map(|r| Some(if r % 3 == 0 { 2.0 } else { 9.0 })).collect();
+        let found = c.running_count_of(&column, false).expect("the checked rows agree");
         assert_eq!((found.with_either, found.agree, found.agree_in_window), (40_000, 40_000, 0));
         assert!(found.reason(30).contains("of the 40000 leads that have such events or a count above 0 (one lead in 3 checked), "));
     }
