@@ -1234,7 +1234,9 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
 /// (a date was drafted as a categorical of days), and the draft runs end to end. An
 /// account-based marketing flag, `Target Account` (true/false), holds an outcome word in
 /// its name and two clean values: it is a signal, not the outcome (it had been drafted as
-/// the outcome over the lifecycle stage, which never says lost).
+/// the outcome over the lifecycle stage, which never says lost). HubSpot says lost in
+/// another column, `Lead Status` (`Unqualified`): the draft warns that the lifecycle
+/// stage leaves those leads open, and what to do.
 #[test]
 fn init_drafts_a_hubspot_export_as_it_comes() {
     let dir = sample_copy();
@@ -1244,24 +1246,76 @@ fn init_drafts_a_hubspot_export_as_it_comes() {
     for (from, to) in [("lead_id", "Record ID"), ("created_at", "Create Date"), ("outcome", "Lifecycle Stage")] {
         *header.iter_mut().find(|h| *h == from).unwrap() = to.into();
     }
-    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date", "Campaign", "Target Account"].map(String::from));
+    header.extend(["First Name", "Last Name", "Email", "Phone Number", "Became a Lead Date", "Last Modified Date", "Campaign", "Target Account", "Lead Status"].map(String::from));
     let created = header.iter().position(|h| h == "Create Date").unwrap();
     let on_the_way = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity"];
+    let mut unqualified = 0;
     for (k, row) in leads.iter_mut().enumerate() {
+        let status = match row[outcome].as_str() {
+            "won" => "",
+            "lost" => "Unqualified",
+            _ => ["Open", "In Progress", "Attempted to Contact"][k % 3],
+        };
+        unqualified += usize::from(status == "Unqualified");
         row[outcome] = if row[outcome] == "won" { "Customer".into() } else { on_the_way[k % on_the_way.len()].into() };
         let first = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay"][k % 6];
         let lead_date = row[created][..10].to_string();
         let modified = format!("2025-12-{:02}", 20 + k % 10);
         let target = if (row[outcome] == "Customer" && k % 3 == 0) || k % 9 == 0 { "true" } else { "false" };
-        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified, ["Organic", "Paid Search", "2024-03-12 Webinar"][k % 3].to_string(), target.to_string()]);
+        row.extend([first.to_string(), ["Silva", "Okafor", "Martin", "Patel", "Kim"][k % 5].to_string(), format!("{}.{k}@example.com", first.to_lowercase()), format!("+1 555 {k:07}"), lead_date, modified, ["Organic", "Paid Search", "2024-03-12 Webinar"][k % 3].to_string(), target.to_string(), status.to_string()]);
     }
     write_csv(&d.join("leads.csv"), &header, &leads);
     let (_, events) = read_csv(&d.join("events.csv"));
     let activities: std::collections::BTreeSet<&str> = events.iter().map(|e| e[2].as_str()).collect();
     write_csv(&d.join("events.csv"), &["Record ID", "Activity date", "Activity type"].map(String::from), &events);
 
-    let (draft, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
     assert!(draft.contains("\noutcome = \"Lifecycle Stage\""), "{draft}");
+    let lost_elsewhere = format!("WARNING: \"Lead Status\" says lost (\"Unqualified\") for {unqualified} leads \"Lifecycle Stage\" leaves open: they count as open until open_after_days has passed");
+    assert!(draft.contains(&format!("blank_is = \"open\"\n# {lost_elsewhere}")), "{draft}");
+    let read_both = "Read both: set [columns] outcome = [\"Lifecycle Stage\", \"Lead Status\"], add \"Unqualified\" to [outcome] lost and ";
+    assert!(err.contains(&lost_elsewhere) && err.contains(read_both), "{err}");
+    // Done as it says (and without open_after_days, which the sample's outcomes never
+    // needed), every lead has the sample's outcome.
+    let open_values = err.split(read_both).nth(1).unwrap().split(" to open").next().unwrap();
+    let reading_both = |open_values: &str| {
+        draft
+            .replace("outcome = \"Lifecycle Stage\"", "outcome = [\"Lifecycle Stage\", \"Lead Status\"]")
+            .replacen("lost = []", "lost = [\"Unqualified\"]", 1)
+            .lines()
+            .map(|l| match l.strip_prefix("open = [") {
+                Some(rest) => format!("open = [{open_values}, {rest}"),
+                None if l.starts_with("open_after_days") => String::new(),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    write(d, "both.toml", reading_both(open_values));
+    let (code, _, err) = run_in(d, &["features", "--config", "both.toml", "-o", "both.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = read_csv(&d.join("both.csv"));
+    let (id, outcome) = (header.iter().position(|h| h == "Record ID").unwrap(), header.iter().position(|h| h == "outcome").unwrap());
+    let (_, sample) = read_csv(&repo_root().join("notebooks-data/leads.csv"));
+    let of_sample: std::collections::HashMap<&str, &str> = sample.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+    assert_eq!(rows.len(), sample.len());
+    for row in &rows {
+        assert_eq!(row[outcome], of_sample[row[id].as_str()], "{}", row[id]);
+    }
+    // A value of the second column no list maps is an error that names that column.
+    let but_open: Vec<&str> = open_values.split(", ").filter(|v| *v != "\"Open\"").collect();
+    assert_eq!(but_open.len(), 2, "{open_values}");
+    write(d, "unmapped.toml", reading_both(&but_open.join(", ")));
+    let (code, _, err) = run_in(d, &["features", "--config", "unmapped.toml", "-o", "unmapped.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("column \"Lead Status\": outcome \"Open\" is not in the [outcome] mapping"), "{err}");
+    // The whole job reads both; the feature SQL, which reads one outcome column, says what to add.
+    run_job(d, "both.toml");
+    std::fs::remove_dir_all(d.join("run")).unwrap();
+    let (code, _, err) = run_in(d, &["export", "--sql", "--features", "--config", "both.toml", "--dialect", "duckdb", "-o", "features.sql"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[columns] outcome = [\"Lifecycle Stage\", \"Lead Status\"]: the feature SQL reads the outcome from one column"), "{err}");
+    assert!(!d.join("features.sql").exists());
     assert!(draft.contains("column = \"Target Account\"\nequals = \"true\""), "{draft}");
     assert!(draft.contains("[events]\nlead_id = \"Record ID\"\noccurred_at = \"Activity date\"\nactivity = \"Activity type\"\n"), "{draft}");
     for activity in &activities {

@@ -11,7 +11,8 @@ pub struct RawColumns {
     pub id: Option<String>,
     pub created_at: Option<String>,
     pub date_format: Option<String>,
-    pub outcome: Option<String>,
+    /// One column, or several each mapped by `[outcome]` (won if any says won, else lost if any says lost).
+    pub outcome: Option<crate::signals::OneOrMany>,
     pub decided_at: Option<String>,
     pub decided_at_format: Option<String>,
     /// The leads column the events' lead ids are values of, when it is not `id`.

@@ -21,7 +21,7 @@ pub(crate) fn check_exclude(
     if feature_table && raw.as_ref().is_some_and(|raw| !raw.is_empty()) {
         return Err("[exclude] leaves leads out as the leads files are read; with [input] features the table is read as it is: leave those leads out of it, or remove [exclude]".into());
     }
-    let outcome_column = layout.outcome_column();
+    let outcome_columns = layout.outcome_columns();
     let mut exclusions = Vec::new();
     for (column, values) in raw.unwrap_or_default() {
         if column.trim().is_empty() {
@@ -43,7 +43,7 @@ pub(crate) fn check_exclude(
         if dates.contains(&column.as_str()) {
             return Err(format!("[exclude] {column:?} is a date column ([columns] created_at or decided_at), read as a time rather than as text: leave leads out by another column"));
         }
-        if outcome_column == Some(column.as_str()) {
+        if outcome_columns.contains(&column.as_str()) {
             for (list, name) in [(&outcome.won, "won"), (&outcome.lost, "lost"), (&outcome.open, "open")] {
                 if let Some(value) = values.iter().find(|v| list.contains(v)) {
                     return Err(format!("[exclude] {column:?} holds {value:?}, which [outcome] {name} lists too: a lead is either counted or left out; remove it from one"));

@@ -103,10 +103,19 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
         return Err("[input] events: expected the path of the events file (relative to the config file), a list of them, or a pattern such as \"activities/*.csv\"; or remove the key".into());
     }
 
+    let outcome_columns = columns.outcome.clone().map(crate::signals::OneOrMany::into_vec);
+    if let Some(columns) = &outcome_columns {
+        if columns.is_empty() || columns.iter().any(|c| c.trim().is_empty()) {
+            return Err("[columns] outcome: expected the leads column that says won/lost/open (\"Status\"), or a list of such columns ([\"Lifecycle Stage\", \"Lead Status\"]: won when any says won, else lost when any says lost)".into());
+        }
+        if let Some(twice) = columns.iter().enumerate().find(|(k, c)| columns[..*k].contains(c)).map(|(_, c)| c) {
+            return Err(format!("[columns] outcome lists {twice:?} twice: list it once"));
+        }
+    }
     let layout = match (&input.leads, &input.won, &input.lost, &input.won_ids) {
         (Some(leads), None, None, None) => Layout::OutcomeColumn {
             leads: lead_files(leads)?,
-            outcome_column: columns.outcome.clone().ok_or(
+            outcome_columns: outcome_columns.ok_or(
                 "[columns] outcome is required when [input] leads has no won_ids file \
                  (name the column that says won/lost/open)",
             )?,
@@ -114,7 +123,15 @@ pub(crate) fn check_layout(input: &RawInput, columns: &RawColumns, resolve: &dyn
         (Some(leads), None, None, Some(won_ids)) => Layout::WonIds {
             leads: lead_files(leads)?,
             won_ids: resolve(won_ids),
-            status_column: columns.outcome.clone(),
+            status_column: match outcome_columns.as_deref() {
+                None => None,
+                Some([one]) => Some(one.clone()),
+                Some(several) => {
+                    return Err(format!(
+                        "[columns] outcome = {several:?} with [input] won_ids: the won ids say who won, and one status column says which of the others are still open; name one"
+                    ))
+                }
+            },
         },
         (None, Some(won), Some(lost), None) => Layout::SeparateFiles {
             won: resolve(won),

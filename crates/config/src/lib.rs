@@ -46,10 +46,12 @@ pub enum ConfigError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Layout {
     /// The leads (one file, or several read as one: a list or a pattern) with an outcome
-    /// column mapped by `[outcome]`.
+    /// column mapped by `[outcome]`; or several, each mapped by the same lists (HubSpot's
+    /// `Lifecycle Stage`, which says won, beside its `Lead Status`, which says lost): a
+    /// lead is won when any says won, else lost when any says lost, else open.
     OutcomeColumn {
         leads: Vec<PathBuf>,
-        outcome_column: String,
+        outcome_columns: Vec<String>,
     },
     /// Won and lost leads in separate files (same columns); optional open file.
     SeparateFiles {
@@ -63,11 +65,12 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// The leads column the outcome (or, with won ids, the status) is read from, if any.
-    pub fn outcome_column(&self) -> Option<&str> {
+    /// The leads columns the outcome (or, with won ids, the status) is read from.
+    pub fn outcome_columns(&self) -> Vec<&str> {
         match self {
-            Layout::OutcomeColumn { outcome_column, .. } | Layout::WonIds { status_column: Some(outcome_column), .. } => Some(outcome_column),
-            _ => None,
+            Layout::OutcomeColumn { outcome_columns, .. } => outcome_columns.iter().map(String::as_str).collect(),
+            Layout::WonIds { status_column: Some(status), .. } => vec![status],
+            _ => Vec::new(),
         }
     }
 }
@@ -618,7 +621,7 @@ impl Config {
         if let Some(decided) = &self.decided_at {
             push(&decided.column);
         }
-        if let Some(outcome_column) = self.layout.outcome_column() {
+        for outcome_column in self.layout.outcome_columns() {
             push(outcome_column);
         }
         for s in &self.segments {

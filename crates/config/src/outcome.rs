@@ -44,6 +44,9 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
             };
             let filled_is_won = match o.filled_is.as_deref() {
                 None => false,
+                Some("won") if matches!(layout, Layout::OutcomeColumn { outcome_columns, .. } if outcome_columns.len() > 1) => {
+                    return Err("[outcome] filled_is = \"won\" reads one outcome column (a conversion date: any filled cell is won); with several, list the values that mean won instead".into())
+                }
                 Some("won") if matches!(layout, Layout::OutcomeColumn { .. }) => true,
                 Some("won") => {
                     return Err("[outcome] filled_is = \"won\" reads the outcome column of the one-file layout; with won_ids the won leads are the listed ids, and with won and lost files the files say it".into())

@@ -45,7 +45,7 @@ fn minimal_config_resolves_paths_and_names_features() {
         config.layout,
         Layout::OutcomeColumn {
             leads: vec![PathBuf::from("/cfg/leads.csv")],
-            outcome_column: "stage".into()
+            outcome_columns: vec!["stage".into()]
         }
     );
     assert_eq!(config.events.as_ref().unwrap().window_days, 14);
@@ -485,4 +485,23 @@ fn events_name_one_file_a_list_or_a_pattern() {
     assert!(refused("events = [\"a.csv\", \" \"]").contains("[input] events: expected the path of the events file"));
     assert!(refused("events = []").contains("[input] events: expected the path of the events file"));
     assert!(refused("events = 3").contains("expected a path, or a list of paths"));
+}
+
+#[test]
+fn several_outcome_columns_are_read_as_one_outcome() {
+    let both = MINIMAL.replace("outcome = \"stage\"", "outcome = [\"stage\", \"Lead Status\"]");
+    let config = load(&both).unwrap();
+    assert_eq!(config.layout.outcome_columns(), ["stage", "Lead Status"]);
+    assert!(config.leads_columns().iter().any(|c| c == "Lead Status"), "{:?}", config.leads_columns());
+    let err = |text: &str| load(text).unwrap_err().to_string();
+    assert!(err(&MINIMAL.replace("outcome = \"stage\"", "outcome = []")).contains("[columns] outcome: expected the leads column"));
+    assert!(err(&MINIMAL.replace("outcome = \"stage\"", "outcome = [\"stage\", \" \"]")).contains("[columns] outcome: expected the leads column"));
+    assert!(err(&MINIMAL.replace("outcome = \"stage\"", "outcome = [\"stage\", \"stage\"]")).contains("[columns] outcome lists \"stage\" twice"));
+    let filled = both.replace("lost = [\"Closed Lost\"]", "lost = [\"Closed Lost\"]\nfilled_is = \"won\"");
+    assert!(err(&filled).contains("filled_is = \"won\" reads one outcome column"), "{}", err(&filled));
+    let won_ids = both.replace("leads = \"leads.csv\"", "leads = \"leads.csv\"\nwon_ids = \"won.csv\"").replace("lost = [\"Closed Lost\"]", "lost = []\nopen = [\"Open\"]");
+    assert!(err(&won_ids).contains("with [input] won_ids: the won ids say who won, and one status column"), "{}", err(&won_ids));
+    // [exclude] on the second column holds no value an outcome list names, as on the first.
+    let excluded = format!("{both}\n[exclude]\n\"Lead Status\" = [\"Closed Lost\"]\n");
+    assert!(err(&excluded).contains("which [outcome] lost lists too"), "{}", err(&excluded));
 }

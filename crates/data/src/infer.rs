@@ -188,6 +188,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     render_signals(&mut t, &look, drafted_events.as_ref(), options);
     write_sales(&mut t, &look, &mut guesses);
     guesses.extend(won_together.map(|w| format!("WARNING: {w}")));
+    guesses.extend(look.lost_elsewhere.as_ref().map(|w| format!("WARNING: {w}")));
     guesses.extend(won_without_events.map(|w| format!("WARNING: {w}")));
     if look.never_lost && !look.won.contains(&Some(false)) {
         guesses.push(format!(
@@ -220,6 +221,10 @@ struct LeadsLook {
     /// Why open_after_days is drafted for an outcome column with won and lost values:
     /// old leads still open in numbers no cohort could be judged with.
     stale_open: Option<String>,
+    /// An outcome column that never says lost beside another that does for leads it leaves
+    /// open (HubSpot's `Lifecycle Stage` beside its `Lead Status` of `Unqualified`): what
+    /// that costs and what to do, in words.
+    lost_elsewhere: Option<String>,
     /// A column of decision dates (by its name, its values dates) and whether they are serial days.
     decided: Option<(String, bool)>,
     /// Only won leads (drafted, with this comment) or only lost leads (not drafted) have
@@ -448,6 +453,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         _ => Vec::new(),
     };
     let old: Vec<bool> = created_long_ago(&created).into_iter().enumerate().map(|(row, old)| old && !no_lead.get(row).copied().unwrap_or(false)).collect();
+    let open_as_written: Vec<bool> = if never_lost { won.iter().map(Option::is_none).collect() } else { Vec::new() };
     let won = if never_lost { judged_by_age(won, &old) } else { won };
     // Won and lost values, but old leads still open in numbers no cohort could be judged
     // with (a `Recycled` or `Nurture` status): drafted with open_after_days, and judged so.
@@ -462,6 +468,11 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let won_as_written = won.clone();
     let won = if stale_open.is_some() { open_old_leads_lost(won, &old) } else { won };
     let profiles = profile_columns(&table, &won, &months, &csv.missing, decimal)?;
+    // (A conversion date's filled_is reads one column: not said of it.)
+    let lost_elsewhere = outcome.as_deref().filter(|_| never_lost && !filled_won).and_then(|column| {
+        let others: Vec<&ColumnProfile> = profiles.iter().filter(|p| Some(&p.name) != id.as_ref() && Some(&p.name) != date.as_ref() && p.name != column).collect();
+        lost_in_another_column(&table, column, &others, &open_as_written, &csv.missing)
+    });
 
     // A decision date only won leads have still cuts their onboarding (drafted, with a
     // comment); one only lost leads have would widen the leak (not drafted).
@@ -497,7 +508,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| table.text(&p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -1373,6 +1384,41 @@ const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 /// (or an undated one) is not judged yet, won or not — else the young leads that count
 /// would all be won ones, and every column filled only lately would look like leakage.
 /// `old` is each row's [`created_long_ago`].
+/// Of `others`, the column that says lost in words (`Unqualified`, `Disqualified`: no won
+/// value, no mere yes/no) for the most leads the outcome `column` leaves open
+/// (`open_as_written`), at least [`OPEN_TOLD_APART`]; in words, for a WARNING that says
+/// how to read both.
+fn lost_in_another_column(table: &CodedTable, column: &str, others: &[&ColumnProfile], open_as_written: &[bool], missing: &[String]) -> Option<String> {
+    const YES_OR_NO: [&str; 10] = ["1", "yes", "y", "true", "t", "0", "no", "n", "false", "f"];
+    let (found, leads, lost, open) = others
+        .iter()
+        .filter_map(|p| {
+            let (won, lost, open) = guess::classify_outcomes(p);
+            let in_words: Vec<String> = lost.into_iter().filter(|v| !YES_OR_NO.contains(&v.to_lowercase().as_str())).collect();
+            if !won.is_empty() || in_words.is_empty() {
+                return None;
+            }
+            let cells = table.text(&p.name).ok()?;
+            let leads = cells.iter().zip(open_as_written).filter(|(cell, open)| **open && clean(*cell, missing).is_some_and(|v| in_words.iter().any(|l| l == v))).count();
+            (leads >= OPEN_TOLD_APART).then_some((p, leads, in_words, open))
+        })
+        .max_by_key(|(p, leads, _, _)| (*leads, std::cmp::Reverse(p.name.clone())))?;
+    let list = |values: &[String]| values.iter().map(|v| toml_str(v)).collect::<Vec<_>>().join(", ");
+    let open = match open.as_slice() {
+        [] => String::new(),
+        values => format!(" and {} to open", list(values)),
+    };
+    Some(format!(
+        "{} says lost ({}) for {leads} leads {} leaves open: they count as open until open_after_days has passed, so the latest cohorts look undecided and the holdout waits for them. Read both: set [columns] outcome = [{}, {}], add {} to [outcome] lost{open} (a lead is won when either says won, else lost when either says lost)",
+        toml_str(&found.name),
+        list(&lost),
+        toml_str(column),
+        toml_str(column),
+        toml_str(&found.name),
+        list(&lost)
+    ))
+}
+
 fn judged_by_age(won: Vec<Option<bool>>, old: &[bool]) -> Vec<Option<bool>> {
     won.into_iter().enumerate().map(|(row, outcome)| old.get(row).copied().unwrap_or(false).then(|| outcome.unwrap_or(false))).collect()
 }
@@ -1452,6 +1498,9 @@ fn render_outcome(t: &mut String, look: &LeadsLook, options: &InitOptions, won_t
             let _ = writeln!(t, "filled_is = \"won\"   # GUESS: a filled cell (a conversion date) means won");
         }
         let _ = writeln!(t, "blank_is = \"open\"");
+        if let Some(why) = &look.lost_elsewhere {
+            let _ = writeln!(t, "# WARNING: {why}.");
+        }
         if look.filled_won {
             let column = look.outcome.as_deref().map(toml_str).unwrap_or_default();
             let _ = writeln!(

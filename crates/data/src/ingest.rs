@@ -646,7 +646,7 @@ fn needed_columns(config: &Config) -> Vec<(String, String)> {
     if let Some(decided) = &config.decided_at {
         needed.push((decided.column.clone(), "[columns] decided_at".into()));
     }
-    if let Some(outcome_column) = config.layout.outcome_column() {
+    for outcome_column in config.layout.outcome_columns() {
         needed.push((outcome_column.to_string(), "[columns] outcome".into()));
     }
     for s in &config.segments {

@@ -358,31 +358,48 @@ impl LeadRows {
                     self.outcomes.push(outcome);
                 }
             }
-            (None, Layout::OutcomeColumn { outcome_column, .. }) => {
-                let cells = cells::text(table, outcome_column)?;
+            (None, Layout::OutcomeColumn { outcome_columns, .. }) => {
                 let map = &config.outcome;
                 let markers = cells::MissingMarkers::new(missing);
-                for (row, cell) in cells.iter().enumerate() {
-                    let text = cell.map(str::trim).unwrap_or("");
-                    let outcome = if is_excluded(excluded, row) {
-                        Outcome::Open
-                    } else if map.won.iter().any(|v| v == text) {
-                        Outcome::Won
+                // Each cell by the lists: None when no list (nor blank_is / filled_is) maps it.
+                let mapped = |text: &str| {
+                    if map.won.iter().any(|v| v == text) {
+                        Some(Outcome::Won)
                     } else if map.lost.iter().any(|v| v == text) {
-                        Outcome::Lost
+                        Some(Outcome::Lost)
                     } else if map.open.iter().any(|v| v == text) || (markers.clean(text).is_none() && map.blank_is_open) {
-                        Outcome::Open
+                        Some(Outcome::Open)
                     } else if map.filled_is_won && markers.clean(text).is_some() {
-                        Outcome::Won
+                        Some(Outcome::Won)
                     } else {
-                        return Err(DataError::Cell {
-                            line: None,
-                            path: path.clone(),
-                            row: row + 1,
-                            column: outcome_column.clone(),
-                            message: unmapped_outcomes(text, &cells, excluded, map, missing),
-                        });
-                    };
+                        None
+                    }
+                };
+                let columns = outcome_columns.iter().map(|c| cells::text(table, c)).collect::<Result<Vec<_>, _>>()?;
+                let mut cells: Vec<_> = columns.iter().map(|c| c.iter()).collect();
+                for row in 0..n {
+                    // Of several columns, won when any says won, else lost when any says lost.
+                    let mut outcome = Outcome::Open;
+                    for (k, column) in cells.iter_mut().enumerate() {
+                        let text = column.next().flatten().map(str::trim).unwrap_or("");
+                        if is_excluded(excluded, row) {
+                            continue;
+                        }
+                        match mapped(text) {
+                            Some(Outcome::Won) => outcome = Outcome::Won,
+                            Some(Outcome::Lost) if outcome != Outcome::Won => outcome = Outcome::Lost,
+                            Some(_) => {}
+                            None => {
+                                return Err(DataError::Cell {
+                                    line: None,
+                                    path: path.clone(),
+                                    row: row + 1,
+                                    column: outcome_columns[k].clone(),
+                                    message: unmapped_outcomes(text, &columns[k], excluded, map, missing),
+                                })
+                            }
+                        }
+                    }
                     self.outcomes.push(outcome);
                 }
             }

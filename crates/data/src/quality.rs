@@ -762,8 +762,8 @@ fn bookkeeping_columns(config: &Config) -> Vec<String> {
     cols.extend(config.created_at_column.clone());
     // Known after the decision, and read as such: it ends windows, it is not a signal.
     cols.extend(config.decided_at.as_ref().map(|d| d.column.clone()));
-    if let Layout::OutcomeColumn { outcome_column, .. } = &config.layout {
-        cols.push(outcome_column.clone());
+    if let Layout::OutcomeColumn { outcome_columns, .. } = &config.layout {
+        cols.extend(outcome_columns.iter().cloned());
     }
     cols
 }

@@ -41,7 +41,12 @@ pub fn decimal_note(decimal: DecimalMark) -> Option<String> {
 pub fn feature_sql(config: &Config, dialect: Dialect, leads_table: &str, events_table: &str, grouped: bool) -> anyhow::Result<String> {
     let path = config.source_path.display();
     let outcome_column = match &config.layout {
-        Layout::OutcomeColumn { outcome_column, .. } => outcome_column,
+        Layout::OutcomeColumn { outcome_columns, .. } => match outcome_columns.as_slice() {
+            [one] => one,
+            several => anyhow::bail!(
+                "{path}: [columns] outcome = {several:?}: the feature SQL reads the outcome from one column of the leads table; add one to the table that says won where any of these does, else lost where any does, else open (a CASE over them), and name it in [columns] outcome"
+            ),
+        },
         Layout::SeparateFiles { .. } => anyhow::bail!(
             "{path}: the feature SQL reads one leads table with the outcome in a column, but [input] won / lost name separate files; load them into one table with an outcome column, then set [input] leads, [columns] outcome and [outcome] won / lost / open"
         ),
