@@ -13,6 +13,16 @@ const OUTCOME_WORDS: [&str; 12] =
 const FEW_OUTCOME_VALUES: usize = 10;
 const MAX_OUTCOME_VALUES: usize = 30;
 
+/// Outcome values that say yes or no rather than won or lost in words.
+const YES_WORDS: [&str; 5] = ["1", "yes", "y", "true", "t"];
+const NO_WORDS: [&str; 5] = ["0", "no", "n", "false", "f"];
+
+/// An outcome value that is a mere yes or no (`Yes`, `0`, `TRUE`), not won or lost in words.
+pub fn yes_or_no_word(value: &str) -> bool {
+    let l = value.to_lowercase();
+    YES_WORDS.contains(&l.as_str()) || NO_WORDS.contains(&l.as_str())
+}
+
 /// Whole names that are an outcome column on their own.
 const OUTCOME_NAMES: [&str; 4] = ["y", "target", "label", "converted"];
 
@@ -40,9 +50,9 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
         let l = value.to_lowercase();
         if won_word(&l) && !denied(&l) && no_longer(&l) && !l.contains("lost") {
             open.push(value.clone());
-        } else if l.contains("lost") || ["0", "no", "n", "false", "f"].contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
+        } else if l.contains("lost") || NO_WORDS.contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
             lost.push(value.clone());
-        } else if won_word(&l) || ["1", "yes", "y", "true", "t"].contains(&l.as_str()) {
+        } else if won_word(&l) || YES_WORDS.contains(&l.as_str()) {
             won.push(value.clone());
         } else {
             open.push(value.clone());
@@ -87,8 +97,7 @@ pub fn outcome_score(p: &ColumnProfile) -> Option<i64> {
     if p.distinct > FEW_OUTCOME_VALUES && (won.is_empty() || lost.is_empty() || open.len() > FEW_OUTCOME_VALUES / 2) {
         return None;
     }
-    const YES_OR_NO: [&str; 10] = ["1", "yes", "y", "true", "t", "0", "no", "n", "false", "f"];
-    let in_words = won.iter().chain(&lost).any(|v| !YES_OR_NO.contains(&v.to_lowercase().as_str()));
+    let in_words = won.iter().chain(&lost).any(|v| !yes_or_no_word(v));
     let sure = if in_words || OUTCOME_NAMES.contains(&n.as_str()) { 100_000 } else { 0 };
     match (won.is_empty(), lost.is_empty(), open.is_empty()) {
         (true, _, _) => None,

@@ -1389,12 +1389,11 @@ const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 /// (`open_as_written`), at least [`OPEN_TOLD_APART`]; in words, for a WARNING that says
 /// how to read both.
 fn lost_in_another_column(table: &CodedTable, column: &str, others: &[&ColumnProfile], open_as_written: &[bool], missing: &[String]) -> Option<String> {
-    const YES_OR_NO: [&str; 10] = ["1", "yes", "y", "true", "t", "0", "no", "n", "false", "f"];
     let (found, leads, lost, open) = others
         .iter()
         .filter_map(|p| {
             let (won, lost, open) = guess::classify_outcomes(p);
-            let in_words: Vec<String> = lost.into_iter().filter(|v| !YES_OR_NO.contains(&v.to_lowercase().as_str())).collect();
+            let in_words: Vec<String> = lost.into_iter().filter(|v| !guess::yes_or_no_word(v)).collect();
             if !won.is_empty() || in_words.is_empty() {
                 return None;
             }
