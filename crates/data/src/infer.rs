@@ -1379,11 +1379,6 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
 /// Days after creation at which init's drafts count a lead still open as lost.
 const DRAFT_OPEN_AFTER_DAYS: i64 = 180;
 
-/// `won` judged as open_after_days will judge it, at the latest creation: a lead created
-/// at least [`DRAFT_OPEN_AFTER_DAYS`] before is won or, still open, lost; a younger one
-/// (or an undated one) is not judged yet, won or not — else the young leads that count
-/// would all be won ones, and every column filled only lately would look like leakage.
-/// `old` is each row's [`created_long_ago`].
 /// Of `others`, the column that says lost in words (`Unqualified`, `Disqualified`: no won
 /// value, no mere yes/no) for the most leads the outcome `column` leaves open
 /// (`open_as_written`), at least [`OPEN_TOLD_APART`]; in words, for a WARNING that says
@@ -1418,6 +1413,11 @@ fn lost_in_another_column(table: &CodedTable, column: &str, others: &[&ColumnPro
     ))
 }
 
+/// `won` judged as open_after_days will judge it, at the latest creation: a lead created
+/// at least [`DRAFT_OPEN_AFTER_DAYS`] before is won or, still open, lost; a younger one
+/// (or an undated one) is not judged yet, won or not — else the young leads that count
+/// would all be won ones, and every column filled only lately would look like leakage.
+/// `old` is each row's [`created_long_ago`].
 fn judged_by_age(won: Vec<Option<bool>>, old: &[bool]) -> Vec<Option<bool>> {
     won.into_iter().enumerate().map(|(row, outcome)| old.get(row).copied().unwrap_or(false).then(|| outcome.unwrap_or(false))).collect()
 }
