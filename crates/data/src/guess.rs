@@ -62,10 +62,11 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
 }
 
 /// An outcome value that says its record is no lead at all, to be left out of every
-/// number (`[exclude]`): a duplicate merged into another lead, a test record.
+/// number (`[exclude]`): a duplicate merged into another lead, a test record, a deal a
+/// user deleted (Pipedrive's status `deleted`, in an export that includes them).
 pub fn not_a_lead(value: &str) -> bool {
     let l = value.to_lowercase();
-    l.split(|c: char| !c.is_alphanumeric()).any(|w| ["duplicate", "duplicated", "dupe", "merged", "test", "testing"].contains(&w)) || l.contains("do not use")
+    l.split(|c: char| !c.is_alphanumeric()).any(|w| ["duplicate", "duplicated", "dupe", "merged", "test", "testing", "deleted"].contains(&w)) || l.contains("do not use")
 }
 
 /// How much a column looks like the target: None when it cannot be (no
@@ -884,10 +885,10 @@ mod tests {
     /// words that only hold those letters.
     #[test]
     fn records_that_are_no_leads_are_told() {
-        for value in ["Duplicate", "Merged", "Test Lead", "TEST", "Dupe - merged", "Do not use", "Closed - Duplicate"] {
+        for value in ["Duplicate", "Merged", "Test Lead", "TEST", "Dupe - merged", "Do not use", "Closed - Duplicate", "deleted", "Deleted"] {
             assert!(not_a_lead(value), "{value}");
         }
-        for value in ["Open", "Contested", "Latest", "Attested", "Closed Lost", "Testimonial requested", "Protest"] {
+        for value in ["Open", "Contested", "Latest", "Attested", "Closed Lost", "Testimonial requested", "Protest", "Undeleted"] {
             assert!(!not_a_lead(value), "{value}");
         }
     }
