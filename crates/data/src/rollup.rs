@@ -23,18 +23,22 @@ const MIN_MISSED: usize = 10;
 /// The name said for the count of every activity together (a CRM's "Number of activities").
 pub(crate) const EVERY_ACTIVITY: &str = "every activity";
 
-/// Each checked lead's events by activity: where each fell, inside the window or not.
+/// Each checked lead's events by activity: how many, and how many inside the window.
 /// (The default holds no event, as for a file without creation dates.)
 #[derive(Debug)]
 pub(crate) struct EventCounts {
     stride: usize,
-    activities: HashMap<String, u32>,
-    /// (checked lead, activity, counted in the window) per event of a checked lead.
-    events: Vec<(u32, u32, bool)>,
-    /// Per (activity, checked lead), its events over all time and in the window; the
-    /// activity [`u32::MAX`] is every activity. Made on first use, for every column.
-    per_lead: std::cell::OnceCell<HashMap<(u32, u32), (u32, u32)>>,
+    /// The activities by number, in the order first seen ...
+    activities: Vec<String>,
+    /// ... and their numbers.
+    numbers: HashMap<String, u32>,
+    /// Per (activity, checked lead), its events over all time and inside the window; the
+    /// activity [`EVERY`] is every activity together.
+    per_lead: HashMap<(u32, u32), (u32, u32)>,
 }
+
+/// The activity number of every activity together.
+const EVERY: u32 = u32::MAX;
 
 impl Default for EventCounts {
     fn default() -> Self {
@@ -45,7 +49,7 @@ impl Default for EventCounts {
 impl EventCounts {
     /// For a leads file of `leads` rows.
     pub(crate) fn new(leads: usize) -> Self {
-        EventCounts { stride: leads.div_ceil(MAX_LEADS_CHECKED).max(1), activities: HashMap::new(), events: Vec::new(), per_lead: std::cell::OnceCell::new() }
+        EventCounts { stride: leads.div_ceil(MAX_LEADS_CHECKED).max(1), activities: Vec::new(), numbers: HashMap::new(), per_lead: HashMap::new() }
     }
 
     /// Whether lead `row`'s events are kept (cheap: ask before anything else).
@@ -61,13 +65,21 @@ impl EventCounts {
     /// One event of lead `row` (a row [`checks`](Self::checks) said yes to), of `activity`,
     /// in the window the draft's signal counts or not.
     pub(crate) fn add(&mut self, row: usize, activity: &str, counted: bool) {
-        self.per_lead.take();
-        let next = self.activities.len() as u32;
-        let activity = match self.activities.get(activity) {
+        let number = match self.numbers.get(activity) {
             Some(&k) => k,
-            None => *self.activities.entry(activity.to_string()).or_insert(next),
+            None => {
+                let k = self.activities.len() as u32;
+                self.activities.push(activity.to_string());
+                self.numbers.insert(activity.to_string(), k);
+                k
+            }
         };
-        self.events.push(((row / self.stride) as u32, activity, counted));
+        let lead = (row / self.stride) as u32;
+        for key in [(number, lead), (EVERY, lead)] {
+            let (all, window) = self.per_lead.entry(key).or_default();
+            *all += 1;
+            *window += u32::from(counted);
+        }
     }
 
     /// The activity (or [`EVERY_ACTIVITY`]) whose count over all time `column` is, lead by
@@ -76,49 +88,38 @@ impl EventCounts {
     /// `yes_no`, the column is 1 for yes and 0 for no, and is compared with whether the
     /// lead has any such event.
     pub(crate) fn running_count_of(&self, column: &[Option<f64>], yes_no: bool) -> Option<RunningCount> {
-        let value = |lead: u32| column.get(lead as usize).copied().flatten();
         let positive = column.iter().flatten().filter(|&&v| v > 0.0).count();
-        let per = self.per_lead.get_or_init(|| {
-            let mut per: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
-            for &(lead, activity, counted) in &self.events {
-                for key in [(activity, lead), (u32::MAX, lead)] {
-                    let c = per.entry(key).or_default();
-                    c.0 += 1;
-                    c.1 += u32::from(counted);
-                }
-            }
-            per
-        });
-        let mut names: Vec<(&str, u32)> = self.activities.iter().map(|(n, &k)| (n.as_str(), k)).collect();
-        names.push((EVERY_ACTIVITY, u32::MAX));
-        names.sort_unstable();
-        let mut tally: HashMap<u32, RunningCount> = HashMap::new();
-        for (&(activity, lead), &(all, window)) in per {
-            let Some(v) = value(lead) else { continue };
+        // Per activity (every activity last): leads with such events and a value, of them
+        // those with a value above 0, those whose value is the count, and the window's count.
+        let mut tally = vec![[0usize; 4]; self.activities.len() + 1];
+        for (&(activity, lead), &(all, window)) in &self.per_lead {
+            let Some(v) = column.get(lead as usize).copied().flatten() else { continue };
             let (all, window) = if yes_no { (all.min(1), window.min(1)) } else { (all, window) };
-            let t = tally.entry(activity).or_default();
-            t.with_either += 1;
-            t.positive_with_events += usize::from(v > 0.0);
-            t.agree += usize::from(v == f64::from(all));
-            t.agree_in_window += usize::from(v == f64::from(window));
+            let t = &mut tally[if activity == EVERY { self.activities.len() } else { activity as usize }];
+            for (k, yes) in [true, v > 0.0, v == f64::from(all), v == f64::from(window)].into_iter().enumerate() {
+                t[k] += usize::from(yes);
+            }
         }
+        let names = self.activities.iter().map(String::as_str).chain([EVERY_ACTIVITY]);
         names
-            .into_iter()
-            .filter_map(|(name, k)| {
-                let mut t = tally.remove(&k)?;
-                // Leads whose column counts something and who have none of these events.
-                t.with_either += positive - t.positive_with_events;
-                t.activity = name.to_string();
-                t.every = self.stride;
-                t.yes_no = yes_no;
-                t.holds().then_some(t)
+            .zip(tally)
+            .filter(|(_, [with_events, ..])| *with_events > 0)
+            .map(|(name, [with_events, positive_with_events, agree, agree_in_window])| RunningCount {
+                activity: name.to_string(),
+                // And the leads whose column counts something but who have none of these events.
+                with_either: with_events + positive - positive_with_events,
+                agree,
+                agree_in_window,
+                every: self.stride,
+                yes_no,
             })
+            .filter(RunningCount::holds)
             .max_by(|a, b| a.agree.cmp(&b.agree).then(b.activity.cmp(&a.activity)))
     }
 }
 
 /// The evidence that a column is an activity's running count.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RunningCount {
     pub activity: String,
     /// Checked leads with a value in the column and either a count above 0 there or such events.
@@ -127,7 +128,6 @@ pub(crate) struct RunningCount {
     pub agree: usize,
     /// ... and those whose column equals the count inside the window.
     pub agree_in_window: usize,
-    positive_with_events: usize,
     /// Every how many leads one was checked.
     every: usize,
     /// The column says yes or no: whether the lead has such events, not how many.
