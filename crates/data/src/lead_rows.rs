@@ -380,9 +380,11 @@ impl LeadRows {
                 for row in 0..n {
                     // Of several columns, won when any says won, else lost when any says lost.
                     let mut outcome = Outcome::Open;
+                    // A lead `[exclude]` leaves out has no outcome to read (its cells are passed).
+                    let left_out = is_excluded(excluded, row);
                     for (k, column) in cells.iter_mut().enumerate() {
                         let text = column.next().flatten().map(str::trim).unwrap_or("");
-                        if is_excluded(excluded, row) {
+                        if left_out {
                             continue;
                         }
                         match mapped(text) {
