@@ -1182,19 +1182,11 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
     let d = dir.path();
     let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
     let (_, events) = read_csv(&d.join("events.csv"));
-    // Seconds since 1970 of "YYYY-MM-DD" with an optional "THH:MM:SS".
-    let seconds = |t: &str| -> i64 {
-        let (y, m, day) = (t[..4].parse::<i64>().unwrap(), t[5..7].parse::<i64>().unwrap(), t[8..10].parse::<i64>().unwrap());
-        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-        let days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 719_469;
-        let clock: i64 = t.get(11..19).map_or(0, |c| c.split(':').fold(0, |s, part| s * 60 + part.parse::<i64>().unwrap()));
-        days * 86_400 + clock
-    };
     let row_of: std::collections::HashMap<String, usize> = leads.iter().enumerate().map(|(k, r)| (r[0].clone(), k)).collect();
     let (mut webinars, mut pricing_in_window, mut touches, mut unsubscribed) = (vec![0; leads.len()], vec![0; leads.len()], vec![0; leads.len()], vec![false; leads.len()]);
     for e in &events {
         let k = row_of[&e[0]];
-        let since_created = seconds(&e[1]) - seconds(&leads[k][1]);
+        let since_created = unix_seconds(&e[1]) - unix_seconds(&leads[k][1]);
         touches[k] += 1;
         unsubscribed[k] |= e[2] == "unsubscribe";
         webinars[k] += usize::from(e[2] == "webinar_registration");
