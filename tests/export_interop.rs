@@ -945,3 +945,26 @@ fn instants_moved_onto_the_time_zone_score_as_the_plain_sample_in_the_scorer_and
         assert!(sql.contains("leads_text_on_clock") && !sql.contains("events_text_on_clock"), "{engine}: only the creation times are moved");
     }
 }
+
+/// A region code the CRM writes `2` and pandas `2.0` (a column with blanks written as
+/// floats): the query of a model fitted on the first export scores the second as
+/// `mqlcal score` scores the first, on every engine, and on DuckDB with the columns typed
+/// as its loader types them (the region a DOUBLE, which it casts to text as `2.0`).
+#[test]
+fn sql_counts_a_whole_number_level_written_2_or_2_0_on_every_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = whole_number_codes(d);
+    let events = d.join("events.csv");
+    let ours = backtest_and_score(d, &config, &events);
+    for engine in SQL_ENGINES {
+        let sql = sql_scores_match(d, engine, "leads_float.csv", &events, &ours);
+        assert!(sql.contains("'2', '2.0'") && sql.contains("'12', '12.0'"), "{engine}: each level and its other form");
+    }
+    let (code, _, err) = run_in(d, &["export", "--model", "bt/model.json", "--sql", "--dialect", "duckdb", "--dates", "iso", "-o", "typed.sql"]);
+    assert_eq!(code, 0, "{err}");
+    for leads in ["leads.csv", "leads_float.csv"] {
+        let output = run_sql_file(d, "duckdb_typed", "typed.sql", leads, &events, "typed.csv");
+        assert_sql_rows_are(&output, "duckdb_typed", &ours);
+    }
+}

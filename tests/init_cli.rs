@@ -1968,3 +1968,34 @@ fn init_drafts_a_window_that_starts_before_creation_for_an_activity_stamped_just
     let out = validated(d, "draft.toml");
     assert!(!out.contains("on their lead's creation day") && out.contains("(from 86399 seconds before creation)"), "{out}");
 }
+
+/// Two exports stacked, the first written by the CRM (`2`) and the second by pandas, which
+/// writes a code column with blanks as floats (`2.0`): `init` drafts one level a number,
+/// named as the whole number, with no spellings line (the level counts either form) and
+/// no rename guessed where the form changed; the draft validates.
+#[test]
+fn init_drafts_a_code_written_2_and_2_0_as_one_level_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    whole_number_codes(d);
+    let (crm, pandas) = (std::fs::read_to_string(d.join("leads.csv")).unwrap(), std::fs::read_to_string(d.join("leads_float.csv")).unwrap());
+    let half = crm.lines().count() / 2;
+    let stacked: Vec<&str> = crm.lines().take(half).chain(pandas.lines().skip(half)).collect();
+    write(d, "stacked.csv", stacked.join("\n") + "\n");
+    let (draft, _) = init_draft(d, &["init", "--leads", "stacked.csv", "--events", "events.csv"], "draft.toml");
+    let region = draft.split("\n\n").find(|block| block.contains("column = \"region\"")).unwrap_or_else(|| panic!("{draft}"));
+    let levels = region.lines().find(|l| l.starts_with("levels = ")).unwrap();
+    assert!(levels.contains("\"11\"") && !levels.contains(".0"), "{region}");
+    assert!(!region.contains("[signals.spellings]") && !region.contains("renamed"), "{region}");
+    assert!(region.contains("whole numbers written both with and without .0, as \""), "{region}");
+    // The comment's counts are the number's, both forms together; the baseline, region 2
+    // (won leads' most often), is both forms too.
+    let elevens = stacked.iter().skip(1).filter(|l| l.ends_with(",11") || l.ends_with(",11.0")).count();
+    assert!(region.contains(&format!("11 ({elevens}: \"11\" ")), "{elevens}\n{region}");
+    assert!(region.contains("baseline (left out, so the levels are not collinear with the intercept): \"2\" (") && region.contains("the baseline is also written \"2.0\""), "{region}");
+    let out = validated(d, "draft.toml");
+    // Of the region's values only the baseline's are unnamed, in both forms.
+    let unnamed: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("region = ")).map(str::trim).collect();
+    assert_eq!(unnamed.iter().map(|l| l.split(':').next().unwrap()).collect::<Vec<_>>(), ["region = \"2\"", "region = \"2.0\""], "{out}");
+    assert!(!out.contains("never occurs"), "{out}");
+}

@@ -108,10 +108,10 @@ fn scores_match_the_feature_table_and_bad_inputs_are_named() {
 
     // A model file from a newer schema, and a hand-edited one with fractional points.
     let text = std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap();
-    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 10", 1));
+    write(dir.path(), "newer.json", text.replacen("\"schema_version\": 1", "\"schema_version\": 11", 1));
     let (code, _, err) = run_in(dir.path(), &["score", "--model", "newer.json", "--leads", "few.csv", "--events", "few_events.csv", "-o", "x.csv"]);
     assert_eq!(code, 1, "bad content: exit 1");
-    assert!(err.contains("schema_version 10 is not supported by this mqlcal (it reads versions 1 to 9)"), "{err}");
+    assert!(err.contains("schema_version 11 is not supported by this mqlcal (it reads versions 1 to 10)"), "{err}");
     // A zone the tz database does not know: refused when the file is read, naming it.
     let mut zoned: Value = serde_json::from_str(&text).unwrap();
     zoned["schema_version"] = serde_json::json!(7);
@@ -549,4 +549,55 @@ fn sample_model() -> (tempfile::TempDir, std::path::PathBuf) {
     let (code, _, err) = run_in(dir.path(), &["backtest", "--config", config.to_str().unwrap(), "--out", "bt"]);
     assert_eq!(code, 0, "{err}");
     (dir, data)
+}
+
+/// A region code the CRM writes `2` and pandas, for a column with blanks, `2.0`: a model
+/// fitted on one export scores the other the same, lead for lead, and `features` and
+/// `validate` read them alike. The model says so (schema_version 10), so that a reader
+/// that would take `2.0` for another value refuses it.
+#[test]
+fn a_whole_number_level_counts_cells_written_2_or_2_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    whole_number_codes(d);
+    let (code, _, err) = run_in(d, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("bt/model.json")).unwrap();
+    let model: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(model["schema_version"], 10);
+    let points = |name: &str| model["signals"].as_array().unwrap().iter().find(|s| s["name"] == name).map(|s| s["points"].as_i64().unwrap());
+    assert!(points("region=2").unwrap() > 0, "won leads are more often in region 2: {:?}", points("region=2"));
+
+    let score = |leads: &str, out: &str| {
+        let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", leads, "--events", "events.csv", "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    score("leads.csv", "as-crm.csv");
+    let err = score("leads_float.csv", "as-pandas.csv");
+    assert!(!err.contains("region"), "{err}");
+    let (crm, pandas) = (std::fs::read(d.join("as-crm.csv")).unwrap(), std::fs::read(d.join("as-pandas.csv")).unwrap());
+    assert!(crm == pandas, "the same scores whichever way the codes are written");
+    // The score moves with the region: the points count.
+    let scores = rows_by_id(&d.join("as-crm.csv"));
+    assert!(scores.values().any(|row| row.iter().any(|cell| cell.contains("region"))), "a region is among some leads' reasons");
+
+    // The feature table and validate read both exports alike.
+    std::fs::write(d.join("float.toml"), std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads = \"leads.csv\"", "leads = \"leads_float.csv\"")).unwrap();
+    for (config, out) in [("mqlcal.toml", "f-crm.csv"), ("float.toml", "f-pandas.csv")] {
+        let (code, _, err) = run_in(d, &["features", "--config", config, "-o", out]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(std::fs::read(d.join("f-crm.csv")).unwrap() == std::fs::read(d.join("f-pandas.csv")).unwrap());
+    let (code, out, err) = run_in(d, &["validate", "--config", "float.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("never occurs") && !err.contains("never occurs"), "{out}{err}");
+    // Of the region's values only those no level names are listed: the baseline's, in the export's form.
+    assert!(out.contains("region = \"1.0\"") && !out.contains("region = \"2.0\"") && !out.contains("region = \"2\""), "{out}");
+
+    // A reader of version 9 would score region 2.0 as no level: refused.
+    std::fs::write(d.join("older.json"), text.replacen("\"schema_version\": 10", "\"schema_version\": 9", 1)).unwrap();
+    let (code, _, err) = run_in(d, &["score", "--model", "older.json", "--leads", "leads.csv", "--events", "events.csv", "-o", "x.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("a level or a flag's value is a whole number, which counts the cells that write it with or without .0 (2 and 2.0), which needs schema_version 10: a reader of version 9 would take a cell written the other way (2.0 for 2) for another value"), "{err}");
 }

@@ -436,6 +436,33 @@ pub fn hostile_sample(dir: &Path) -> std::path::PathBuf {
     write(dir, "mqlcal.toml", config)
 }
 
+/// The bundled sample in `dir` with a region code (1-12, a twenty-fifth blank; won leads
+/// more often 2) as a CRM writes it, in leads.csv, and as pandas writes the same column
+/// with blanks, a float (`2.0`), in leads_float.csv; mqlcal.toml reads it as a categorical
+/// of whole-number levels. Returns the config's path.
+pub fn whole_number_codes(dir: &Path) -> PathBuf {
+    copy_sample(dir);
+    let leads = std::fs::read_to_string(dir.join("leads.csv")).unwrap();
+    let code = |k: usize, line: &str| match (k % 25, line.split(',').nth(2) == Some("won") && k % 3 == 0) {
+        (0, _) => None,
+        (_, true) => Some(2),
+        _ => Some(k * 7 % 12 + 1),
+    };
+    let with = |float: bool| {
+        let mut lines = leads.lines();
+        let mut out = format!("{},region\n", lines.next().unwrap());
+        for (k, line) in lines.enumerate() {
+            let cell = code(k, line).map_or(String::new(), |c| if float { format!("{c}.0") } else { c.to_string() });
+            out.push_str(&format!("{line},{cell}\n"));
+        }
+        out
+    };
+    write(dir, "leads.csv", with(false));
+    write(dir, "leads_float.csv", with(true));
+    let config = std::fs::read_to_string(dir.join("mqlcal.toml")).unwrap();
+    write(dir, "mqlcal.toml", format!("{config}\n[[signals]]\nname = \"region\"\naxis = \"fit\"\nkind = \"categorical\"\ncolumn = \"region\"\nlevels = [\"2\", \"5\", \"9\", \"12\"]\n"))
+}
+
 /// `mqlcal backtest` of `config` into `bt/`, then `mqlcal score` of `dir`'s leads.csv and
 /// `events` into `scores.csv`; returns the scorer's rows by lead id.
 pub fn backtest_and_score(dir: &Path, config: &Path, events: &Path) -> std::collections::HashMap<String, Vec<String>> {

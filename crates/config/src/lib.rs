@@ -275,10 +275,16 @@ impl SignalSource {
     }
 
     /// The level a categorical signal's cell value (or listed value) stands for: a level
-    /// itself or one of its other spellings. None for other values and other kinds.
+    /// itself or one of its other spellings, a whole number written either way
+    /// ([`mqlcal_scorecard::names_cell`]). None for other values and other kinds.
     pub fn level_named(&self, value: &str) -> Option<&str> {
+        use mqlcal_scorecard::names_cell;
         let SignalSource::Categorical { levels, spellings, .. } = self else { return None };
-        levels.iter().find(|l| *l == value).or_else(|| spellings.iter().find(|(_, s)| s.iter().any(|s| s == value)).map(|(l, _)| l)).map(String::as_str)
+        levels
+            .iter()
+            .find(|l| names_cell(l, value))
+            .or_else(|| spellings.iter().find(|(_, s)| s.iter().any(|s| names_cell(s, value))).map(|(l, _)| l))
+            .map(String::as_str)
     }
 
     pub fn kind(&self) -> &'static str {

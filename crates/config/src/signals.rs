@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use mqlcal_scorecard::names_cell;
 use serde::Deserialize;
 
 use crate::{suggest, AutoBins, Axis, Decay, NumericTransform, Signal, SignalSource};
@@ -287,8 +288,14 @@ impl RawSignal {
                     ));
                 }
                 for (i, level) in levels.iter().enumerate() {
-                    if levels[..i].contains(level) {
-                        return Err(format!("{at}: level {level:?} is listed twice"));
+                    match levels[..i].iter().find(|l| names_cell(l, level)) {
+                        Some(first) if first == level => return Err(format!("{at}: level {level:?} is listed twice")),
+                        Some(first) => {
+                            return Err(format!(
+                                "{at}: levels {first:?} and {level:?} are one whole number written two ways, and a level counts the cells written either way: a cell would count for both; list one"
+                            ))
+                        }
+                        None => {}
                     }
                 }
                 let spellings = self.spellings(at, &levels)?;
@@ -358,10 +365,19 @@ impl RawSignal {
                         "{at}: spelling {spelling:?} of {level:?} is blank or has spaces around it, and cells are read trimmed, so it would never match; write it as the trimmed cell reads"
                     ));
                 }
-                if levels.contains(spelling) {
-                    return Err(format!("{at}: {spelling:?} is a level and a spelling of {level:?}: a cell stands for one level; list it as one or the other"));
+                // A spelling that is its own level written the other way (`2.0` of `2`) adds nothing, and is no clash.
+                match levels.iter().find(|l| names_cell(l, spelling)) {
+                    Some(other) if other == spelling => {
+                        return Err(format!("{at}: {spelling:?} is a level and a spelling of {level:?}: a cell stands for one level; list it as one or the other"));
+                    }
+                    Some(other) if other != level => {
+                        return Err(format!(
+                            "{at}: spelling {spelling:?} of {level:?} is the level {other:?} written the other way, and a level counts the cells written either way: a cell stands for one level; leave it out of spellings or of levels"
+                        ));
+                    }
+                    _ => {}
                 }
-                if let Some((_, first)) = seen.iter().find(|(s, _)| s == spelling) {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| names_cell(s, spelling)) {
                     let which = if *first == level { format!("twice for {level:?}") } else { format!("for {first:?} and {level:?}") };
                     return Err(format!("{at}: spelling {spelling:?} is listed {which}: a cell stands for one level"));
                 }

@@ -329,6 +329,24 @@ fn other_spellings_of_a_level_are_checked() {
     assert!(load(&flag).unwrap_err().to_string().contains("`spellings` does not apply to kind = \"numeric\""));
 }
 
+/// A whole-number level counts its cells written with or without `.0`: two levels of one
+/// number would both count a cell, and a spelling that is another level so written would
+/// make a cell stand for two levels; its own level so written adds nothing, and is taken.
+#[test]
+fn levels_of_one_whole_number_written_two_ways_are_refused() {
+    let codes = |levels: &str| MINIMAL.replacen("levels = [\"VP\", \"Director\"]", levels, 1);
+    let c = load(&codes("levels = [\"2\", \"3.0\"]")).unwrap();
+    let source = &c.signals[0].source;
+    assert_eq!([source.level_named("2.0"), source.level_named("3"), source.level_named("20"), source.level_named("2.00")], [Some("2"), Some("3.0"), None, None]);
+    let err = |levels: &str| load(&codes(levels)).unwrap_err().to_string();
+    assert!(err("levels = [\"2\", \"4\", \"2.0\"]").contains("levels \"2\" and \"2.0\" are one whole number written two ways, and a level counts the cells written either way: a cell would count for both; list one"));
+    assert!(err("levels = [\"2\", \"3\"]\nspellings = { 2 = [\"3.0\"] }").contains("spelling \"3.0\" of \"2\" is the level \"3\" written the other way"));
+    assert!(err("levels = [\"2\", \"3\"]\nspellings = { 2 = [\"two\"], 3 = [\"two\"] }").contains("spelling \"two\" is listed for \"2\" and \"3\""));
+    assert!(err("levels = [\"2\", \"3\"]\nspellings = { 2 = [\"7\"], 3 = [\"7.0\"] }").contains("spelling \"7.0\" is listed for \"2\" and \"3\""));
+    let own = load(&codes("levels = [\"2\", \"3\"]\nspellings = { 2 = [\"2.0\", \"two\"] }")).unwrap();
+    assert_eq!(own.signals[0].source.level_named("two"), Some("2"));
+}
+
 #[test]
 fn a_multi_select_separator_is_checked() {
     let with = |key: &str| MINIMAL.replacen("levels = [\"VP\", \"Director\"]", &format!("levels = [\"VP\", \"Director\"]\n{key}"), 1);

@@ -14,7 +14,7 @@ use mqlcal_scorecard::{DateLayout, IdCase};
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
-use mqlcal_scorecard::{spelled_levels, spelling, SpelledLevel};
+use mqlcal_scorecard::{names_cell, spelled_levels, spelling, SpelledLevel};
 use crate::toml_text::{toml_key, toml_str};
 use crate::id_forms;
 use crate::coded_table::CodedTable;
@@ -1903,7 +1903,9 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
     }
     let _ = writeln!(body, "levels = [{}]", levels.iter().map(|l| toml_str(&l.level)).collect::<Vec<_>>().join(", "));
     // A table of its own, last: one line a level reads better than one long inline table.
-    let spelled: Vec<&&SpelledLevel> = levels.iter().filter(|l| !l.others.is_empty()).collect();
+    // A whole number's other form (`2.0` of `2`) needs no line: the level counts it.
+    let respelled = |l: &SpelledLevel| -> Vec<String> { l.others.iter().filter(|(o, _)| !names_cell(&l.level, o)).map(|(o, _)| toml_str(o)).collect() };
+    let spelled: Vec<&&SpelledLevel> = levels.iter().filter(|l| !respelled(l).is_empty()).collect();
     if !spelled.is_empty() {
         let renamed_to = |level: &str| renamed.iter().find(|r| r.new == level);
         match renamed.is_empty() {
@@ -1920,7 +1922,7 @@ fn categorical_signal(body: &mut String, name: &str, axis: &str, column: &str, s
                 (false, Some(r)) => format!("   # GUESS: {:?} renamed {:?} in {}", r.old, r.new, r.since),
                 (false, None) => "   # written alike but for case, spaces or punctuation".to_string(),
             };
-            let _ = writeln!(body, "{} = [{}]{why}", toml_key(&l.level), l.others.iter().map(|(o, _)| toml_str(o)).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(body, "{} = [{}]{why}", toml_key(&l.level), respelled(l).join(", "));
         }
     }
 }
@@ -2059,8 +2061,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
         categorical_signal(&mut body, &name, axis, &p.name, Some(separator), &kept, &[]);
     } else if p.distinct < p.rows / 2 || p.distinct <= 60 {
         let mut spelled = spelled_levels(&p.top_levels, decimal);
-        // Written alike but for case, spaces or punctuation (before renamed values join them).
-        let merged = spelled.iter().filter(|l| !l.others.is_empty()).count();
+        // Written alike but for case, spaces or punctuation, or a whole number written with
+        // and without .0 (before renamed values join them).
+        let twins: Vec<(String, String)> = spelled.iter().flat_map(|l| l.others.iter().filter(|(o, _)| names_cell(&l.level, o)).map(|(o, _)| (l.level.clone(), o.clone()))).collect();
+        let merged = spelled.iter().filter(|l| l.others.iter().any(|(o, _)| !names_cell(&l.level, o))).count();
         let respelled: usize = spelled.iter().map(|l| l.others.len()).sum();
         let renamed = merge_renamed(&mut spelled, &p.renamed);
         let (baseline, mut kept, pooled) = guess::levels(p, &spelled, min_level_count);
@@ -2087,6 +2091,9 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
         let mut how = Vec::new();
         if merged > 0 {
             how.push(format!("{merged} of them in several spellings, differing in case, spaces or punctuation"));
+        }
+        if let Some((level, other)) = twins.first() {
+            how.push(format!("{} of them whole numbers written both with and without .0, as {level:?} and {other:?}: one number, which its level counts either way", twins.len()));
         }
         if !renamed.is_empty() {
             how.push(format!("{} of them under two names, renamed (below)", renamed.len()));

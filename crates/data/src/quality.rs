@@ -374,7 +374,7 @@ fn yes_written_otherwise(config: &Config, profiles: &[ColumnProfile]) -> Vec<Str
         // Every lead file's profile of the column (won and lost files are profiled apart).
         let mut missed: Vec<(String, usize)> = Vec::new();
         for (value, n) in profiles.iter().filter(|p| &p.name == column).flat_map(|p| &p.top_levels) {
-            if yes_or_no(value) == Some(true) && !equals.contains(value) {
+            if yes_or_no(value) == Some(true) && !equals.iter().any(|e| mqlcal_scorecard::names_cell(e, value)) {
                 match missed.iter_mut().find(|(v, _)| v == value) {
                     Some((_, total)) => *total += n,
                     None => missed.push((value.clone(), *n)),

@@ -219,6 +219,7 @@ fn levels_spelled_apart(
     recipes: &[(&str, &Recipe)],
     shares: Option<&BTreeMap<String, f64>>,
 ) -> Vec<String> {
+    use mqlcal_scorecard::names_cell;
     use rayon::prelude::*;
     // (column, separator) and the (signal, value, level) its levels (with their other
     // spellings) and flags match.
@@ -242,8 +243,8 @@ fn levels_spelled_apart(
         .map(|((column, separator), named)| {
             let Ok(cells) = cells::text(table, column) else { return Vec::new() };
             let leads = cells::value_counts(&cells, &cells::MissingMarkers::new(missing), *separator);
-            let of_signal = |signal: &str| -> usize { leads.iter().filter(|(value, _)| named.iter().any(|(s, v, _)| *s == signal && v == value)).map(|(_, n)| n).sum() };
-            let mut apart: Vec<(&str, usize)> = leads.iter().copied().filter(|(value, _)| !named.iter().any(|(_, v, _)| v == value)).collect();
+            let of_signal = |signal: &str| -> usize { leads.iter().filter(|(value, _)| named.iter().any(|(s, v, _)| *s == signal && names_cell(v, value))).map(|(_, n)| n).sum() };
+            let mut apart: Vec<(&str, usize)> = leads.iter().copied().filter(|(value, _)| !named.iter().any(|(_, v, _)| names_cell(v, value))).collect();
             apart.sort_unstable();
             let spelled = crate::guess::Spelled::levels(named.iter().map(|&(signal, value, level)| (value, (signal, level))), decimal);
             let mut said: Vec<String> = Vec::new();

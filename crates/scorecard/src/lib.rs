@@ -31,7 +31,7 @@ pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
-pub use spelling::{level_key, spelled_levels, spelling, yes_or_no, SpelledLevel};
+pub use spelling::{level_key, names_cell, spelled_levels, spelling, whole_number_twin, written_forms, yes_or_no, SpelledLevel};
 pub use time_zone::TimeZone;
 
 /// The model file format version a model is written as unless it needs a newer one
@@ -46,11 +46,14 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// (`inputs.events_key_column`); version 7: times read on a time zone's wall clock
 /// (`inputs.time_zone`); version 8: events recipes filtered by the events' detail
 /// (`detail_contains`); version 9: events matched by other ids of a lead
-/// (`inputs.events_also_key_columns`, `events_also_key_separator`). A reader of an older
-/// version would misread each (an exact match
-/// of the level alone; events from creation only; ids as written; events by the id;
-/// instants as UTC; every event of an activity; the events by a lead's other ids lost), so such a model is written as the version it needs and older readers refuse it.
-pub const NEWEST_SCHEMA_VERSION: u32 = 9;
+/// (`inputs.events_also_key_columns`, `events_also_key_separator`); version 10: a level or
+/// a flag's value that is a whole number, which counts cells written with or without `.0`
+/// (`2` and `2.0`, [`names_cell`]). A reader of an older version would misread each (an
+/// exact match of the level alone; events from creation only; ids as written; events by
+/// the id; instants as UTC; every event of an activity; the events by a lead's other ids
+/// lost; `2.0` another value than `2`), so such a model is written as the version it needs
+/// and older readers refuse it.
+pub const NEWEST_SCHEMA_VERSION: u32 = 10;
 
 #[cfg(test)]
 mod tests {
@@ -233,8 +236,27 @@ mod tests {
             assert!(refused.contains(refusal), "{refused}");
         }
         m.inputs = None;
-        m.schema_version = 10;
-        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 9"));
+        // A whole number among a level's texts or a flag's values needs version 10 (a reader
+        // of 9 would take `2.0` for another value than `2`); other numbers do not.
+        let whole = "schema_version 9, but a level or a flag's value is a whole number, which counts the cells that write it with or without .0 (2 and 2.0), which needs schema_version 10: a reader of version 9 would take a cell written the other way (2.0 for 2) for another value";
+        for recipe in [
+            Recipe::Level { column: "c".into(), value: "2".into(), separator: None, spellings: vec![] },
+            Recipe::Level { column: "c".into(), value: "v".into(), separator: Some(";".into()), spellings: vec!["-7.0".into()] },
+            Recipe::Flag { column: "c".into(), equals: vec!["Yes".into(), "1".into()] },
+        ] {
+            m.signals[0].recipe = Some(recipe);
+            needs(&mut m, 10, whole);
+        }
+        for recipe in [
+            Recipe::Level { column: "c".into(), value: "2.5".into(), separator: None, spellings: vec![] },
+            Recipe::Level { column: "c".into(), value: "02".into(), separator: None, spellings: vec![] },
+            Recipe::Flag { column: "c".into(), equals: vec!["Yes".into(), "2.00".into()] },
+        ] {
+            m.signals[0].recipe = Some(recipe);
+            assert_eq!(m.needed_schema_version(), SCHEMA_VERSION);
+        }
+        m.schema_version = 11;
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("reads versions 1 to 10"));
         // A level's share of the training leads lies in [0, 1], as the schema says.
         m.schema_version = 7;
         let mut training: Training = serde_json::from_str(r#"{"cohorts": [], "holdout_cohorts": [], "won": 1, "lost": 1}"#).unwrap();

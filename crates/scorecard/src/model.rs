@@ -235,7 +235,8 @@ pub struct Model {
 }
 
 impl Model {
-    /// The oldest model file version that holds this model: 9 when the events may name a
+    /// The oldest model file version that holds this model: 10 when a level or a flag's
+    /// value is a whole number (which counts `2.0` as `2`, [`crate::names_cell`]), 9 when the events may name a
     /// lead by another of its ids (`inputs.events_also_key_columns`), 8 when an events recipe filters
     /// on the events' detail (`detail_contains`), 7 when instants are moved onto a
     /// time zone's wall clock (`inputs.time_zone`), 6 when the events name leads by
@@ -258,7 +259,19 @@ impl Model {
         });
         const EXACT: &str = "would take it for an exact match of the level alone";
         let filtered = self.signals.iter().any(|s| matches!(&s.recipe, Some(Recipe::Events(rule)) if rule.filters_detail()));
-        if self.inputs.as_ref().is_some_and(|i| !i.events_also_key_columns.is_empty()) {
+        let whole_number = |t: &String| crate::whole_number_twin(t).is_some();
+        let whole_numbers = self.signals.iter().any(|s| match &s.recipe {
+            Some(Recipe::Level { value, spellings, .. }) => whole_number(value) || spellings.iter().any(whole_number),
+            Some(Recipe::Flag { equals, .. }) => equals.iter().any(whole_number),
+            _ => false,
+        });
+        if whole_numbers {
+            (
+                10,
+                "a level or a flag's value is a whole number, which counts the cells that write it with or without .0 (2 and 2.0)",
+                "would take a cell written the other way (2.0 for 2) for another value",
+            )
+        } else if self.inputs.as_ref().is_some_and(|i| !i.events_also_key_columns.is_empty()) {
             (9, "the events may name a lead by another of its ids (inputs.events_also_key_columns)", "would lose the events that name a lead by those ids")
         } else if filtered {
             (8, "an events recipe counts only events whose detail holds a text (detail_contains)", "would count every event of the activity, whatever its detail")

@@ -394,7 +394,9 @@ pub enum Reads<'a> {
     Events(&'a EventsRule),
 }
 
-/// A text cell's feature value: 1 when the test holds, else 0.
+/// A text cell's feature value: 1 when the test holds, else 0. A text written here
+/// counts a cell as [`crate::names_cell`] says: itself, or a whole number written the
+/// other way (`2` and `2.0`).
 pub enum TextTest<'a> {
     /// The cell is `value` or one of its other `spellings`.
     Equals { value: &'a str, spellings: &'a [String] },
@@ -405,12 +407,13 @@ pub enum TextTest<'a> {
 
 impl TextTest<'_> {
     pub fn value(&self, cell: Option<&str>) -> f64 {
+        use crate::names_cell;
         let yes = match (self, cell) {
             (_, None) => false,
-            (TextTest::Equals { value, spellings }, Some(cell)) => *value == cell || spellings.iter().any(|s| s == cell),
-            (TextTest::OneOf(values), Some(cell)) => values.iter().any(|v| v == cell),
+            (TextTest::Equals { value, spellings }, Some(cell)) => names_cell(value, cell) || spellings.iter().any(|s| names_cell(s, cell)),
+            (TextTest::OneOf(values), Some(cell)) => values.iter().any(|v| names_cell(v, cell)),
             (TextTest::Listed { value, spellings, separator }, Some(cell)) => {
-                cell.split(separator).any(|listed| listed == *value || spellings.iter().any(|s| s == listed))
+                cell.split(separator).any(|listed| names_cell(value, listed) || spellings.iter().any(|s| names_cell(s, listed)))
             }
         };
         f64::from(u8::from(yes))

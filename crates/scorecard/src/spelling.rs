@@ -1,8 +1,50 @@
 //! How a category is written: the one rule of which of a categorical's values are one
 //! level written several ways (`Software`, `SOFTWARE`, `software`), shared by `init`'s
-//! levels, validate's and score's "written like its level" and the report's segments.
+//! levels, validate's and score's "written like its level" and the report's segments;
+//! and the one rule of which cells a level or flag value counts ([`names_cell`]: itself,
+//! and a whole number written either way).
 
 use crate::DecimalMark;
+
+/// Whether `cell` is `written` (a level, one of its spellings, a flag's value): the same
+/// text, or the same whole number written the other way ([`whole_number_twin`]: `2` and
+/// `2.0`). The one rule of which cells a text test counts, here and in the exported SQL
+/// ([`written_forms`]), and of which values validate and score call named.
+#[inline]
+pub fn names_cell(written: &str, cell: &str) -> bool {
+    written == cell || float_of(written, cell) || float_of(cell, written)
+}
+
+/// The texts a cell can be for [`names_cell`] to count it as `written`: `written`, then
+/// its [`whole_number_twin`] if it has one (what the exported SQL lists).
+pub fn written_forms(written: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    std::iter::once(std::borrow::Cow::Borrowed(written)).chain(whole_number_twin(written).map(std::borrow::Cow::Owned))
+}
+
+/// The other way the whole number `value` is written: `2` ↔ `2.0`, `-7` ↔ `-7.0`. pandas,
+/// Spark and DuckDB write a column of whole numbers that has blanks as floats (`2.0`),
+/// where the CRM, a spreadsheet or the same column without blanks writes `2`: a region
+/// or rating code exported both ways is one level. None for any other text (`02`, `2.5`,
+/// `2.00`, `+2`, `-0`, `1e3`: not how either writes a whole number).
+pub fn whole_number_twin(value: &str) -> Option<String> {
+    match value.strip_suffix(".0") {
+        Some(whole) => is_whole_number(whole).then(|| whole.to_string()),
+        None => is_whole_number(value).then(|| format!("{value}.0")),
+    }
+}
+
+/// `float` is `whole` followed by `.0`, `whole` a whole number as [`whole_number_twin`]
+/// reads one. The length first: most pairs of texts differ in it.
+#[inline]
+fn float_of(whole: &str, float: &str) -> bool {
+    float.len() == whole.len() + 2 && float.ends_with(".0") && float.starts_with(whole) && is_whole_number(whole)
+}
+
+/// Digits with an optional `-`, no leading zero (`0` itself aside), not `-0`.
+fn is_whole_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && (!digits.starts_with('0') || (digits == "0" && digits.len() == text.len()))
+}
 
 /// A name as a comparison of spellings sees it: trimmed, lower-cased, and without the
 /// spaces, `_`, `-` and `.` that join two words. "Blog Visit", "blog_visit", "blog-visit "
@@ -68,15 +110,20 @@ pub struct SpelledLevel {
 /// `values` (with their leads, most frequent first) where those written alike but for
 /// case, spaces or punctuation ([`spelling`]: `Software`, `SOFTWARE`, `software`) are one
 /// level, under its most frequent spelling (with a multi-select field's separator, a
-/// value listed after `; ` is ` Webinar`: the same option). Stay apart: values that read
-/// as different bands (`5-1200` is not `51-200`), numbers (`2.5` is not `25`) and blanks.
+/// value listed after `; ` is ` Webinar`: the same option), and so are a whole number's
+/// two forms ([`whole_number_twin`]: `2` and `2.0`, under `2`). Stay apart: values that read as
+/// different bands (`5-1200` is not `51-200`), numbers (`2.5` is not `25`) and blanks.
 /// Most leads first, ties by name.
 pub fn spelled_levels(values: &[(String, usize)], decimal: DecimalMark) -> Vec<SpelledLevel> {
     let mut groups: Vec<SpelledLevel> = Vec::new();
     let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (value, n) in values {
-        // Kept apart: a key no spelling has, the value as it is behind a character `spelling` keeps.
-        let key = level_key(value, decimal).unwrap_or_else(|| format!("\u{1}{value}"));
+        // Kept apart: a key no spelling has, the value as it is behind a character `spelling`
+        // keeps; a whole number's two forms (`2`, `2.0`) under the one without `.0`.
+        let key = match whole_number_twin(value) {
+            Some(twin) => format!("\u{1}{}", if value.ends_with(".0") { &twin } else { value }),
+            None => level_key(value, decimal).unwrap_or_else(|| format!("\u{1}{value}")),
+        };
         match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(at) => {
                 let group = &mut groups[*at.get()];
@@ -87,6 +134,14 @@ pub fn spelled_levels(values: &[(String, usize)], decimal: DecimalMark) -> Vec<S
                 at.insert(groups.len());
                 groups.push(SpelledLevel { level: value.clone(), leads: *n, others: Vec::new() });
             }
+        }
+    }
+    // A whole number written both ways is named as a whole number: `2`, not `2.0`.
+    for group in &mut groups {
+        if let Some(at) = group.others.iter().position(|(other, _)| group.level.ends_with(".0") && names_cell(&group.level, other)) {
+            let own = group.leads - group.others.iter().map(|(_, n)| n).sum::<usize>();
+            let (whole, _) = std::mem::replace(&mut group.others[at], (std::mem::take(&mut group.level), own));
+            group.level = whole;
         }
     }
     groups.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.level.cmp(&b.level)));
@@ -135,5 +190,36 @@ mod tests {
         let summary: Vec<(&str, usize, usize)> = levels.iter().map(|l| (l.level.as_str(), l.leads, l.others.len())).collect();
         assert_eq!(summary, [("Software", 44, 2), ("51-200", 9, 0), ("5-1200", 2, 0), ("2.5", 1, 0), ("25", 1, 0)]);
         assert_eq!(levels[0].others, [("software".to_string(), 12), ("SOFTWARE ".to_string(), 2)]);
+        // A code column exported by pandas and by the CRM: one level a number, under its most frequent form.
+        let values: Vec<(String, usize)> = [("2.0", 30), ("20", 25), ("2", 12), ("20.0", 3), ("2.5", 2), ("2.00", 1)].map(|(v, n)| (v.to_string(), n)).to_vec();
+        let summary: Vec<(String, usize, Vec<(String, usize)>)> = spelled_levels(&values, DecimalMark::Comma).into_iter().map(|l| (l.level, l.leads, l.others)).collect();
+        let own = |v: &str, n: usize| (v.to_string(), n);
+        assert_eq!(summary, [("2".into(), 42, vec![own("2.0", 30)]), ("20".into(), 28, vec![own("20.0", 3)]), ("2.5".into(), 2, vec![]), ("2.00".into(), 1, vec![])]);
+        // Written one way alone, a number keeps that form.
+        let floats: Vec<(String, usize)> = [("2.0", 30), ("3.0", 3)].map(|(v, n)| (v.to_string(), n)).to_vec();
+        assert_eq!(spelled_levels(&floats, DecimalMark::Point).iter().map(|l| l.level.as_str()).collect::<Vec<_>>(), ["2.0", "3.0"]);
+    }
+
+    #[test]
+    fn a_whole_number_names_its_cells_written_either_way() {
+        for (written, twin) in [("2", "2.0"), ("0", "0.0"), ("-7", "-7.0"), ("1234567890123", "1234567890123.0")] {
+            assert_eq!(whole_number_twin(written).as_deref(), Some(twin));
+            assert_eq!(whole_number_twin(twin).as_deref(), Some(written));
+            assert!(names_cell(written, twin) && names_cell(twin, written) && names_cell(written, written));
+        }
+        for other in ["02", "2.5", "2.00", "+2", "-0", "-0.0", "1e3", "", ".0", "-", "2.0.0", "٣", "2 ", "x2"] {
+            assert_eq!(whole_number_twin(other), None, "{other}");
+        }
+        for (a, b) in [("2", "20"), ("2", "2.00"), ("2", "02"), ("2.0", "20"), ("20", "2.00"), ("-2", "2.0"), ("2", "2,0"), ("a", "a.0"), ("02", "02.0")] {
+            assert!(!names_cell(a, b) && !names_cell(b, a), "{a} {b}");
+        }
+        // What the SQL lists is what the Rust counts.
+        let cells = ["2", "2.0", "20", "20.0", "2.00", "-2", "-2.0", "0", "0.0", "02", "Software", "Software.0", ""];
+        for written in cells {
+            let forms: Vec<String> = written_forms(written).map(|f| f.into_owned()).collect();
+            for cell in cells {
+                assert_eq!(names_cell(written, cell), forms.iter().any(|f| f == cell), "{written} {cell}");
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ pub use features::{to_feature_sql, AsOfRule, DecisionCells, FeatureTableSpec, Ou
 use crate::{
     Axis, DateLayout, DatePart, EventWindow, EventsRule, Grades, Inputs, Model, NumberRead, OverrideRule, Reads, Recipe, Region, TextTest, TimeZone, TwoAxisRule,
 };
+use crate::spelling::written_forms;
 
 /// SQL dialects the export speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1049,23 +1050,27 @@ impl<'a> Query<'a> {
             format!("({v}) * {}", num(rule.scale))
         };
         match recipe.reads() {
-            Reads::Text { column, test: TextTest::Equals { value, spellings: [] } } => format!("CASE WHEN {} = {} THEN 1 ELSE 0 END", col(column), d.string(value)),
+            // Every form a cell may take (`written_forms`: a whole number either way), as `TextTest` counts them.
             Reads::Text { column, test: TextTest::Equals { value, spellings } } => {
-                let list = std::iter::once(value).chain(spellings.iter().map(String::as_str)).map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
-                format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
+                let list: Vec<String> = std::iter::once(value).chain(spellings.iter().map(String::as_str)).flat_map(written_forms).map(|v| d.string(&v)).collect();
+                match list.as_slice() {
+                    [one] => format!("CASE WHEN {} = {one} THEN 1 ELSE 0 END", col(column)),
+                    _ => format!("CASE WHEN {} IN ({}) THEN 1 ELSE 0 END", col(column), list.join(", ")),
+                }
             }
             Reads::Text { column, test: TextTest::Listed { value, spellings, separator } } => {
                 let sep = d.string(separator);
                 let cell = format!("{sep} || {} || {sep}", col(column));
                 let found = std::iter::once(value)
                     .chain(spellings.iter().map(String::as_str))
+                    .flat_map(written_forms)
                     .map(|v| format!("{} > 0", d.position(&d.string(&format!("{separator}{v}{separator}")), &cell)))
                     .collect::<Vec<_>>()
                     .join(" OR ");
                 format!("CASE WHEN {found} THEN 1 ELSE 0 END")
             }
             Reads::Text { column, test: TextTest::OneOf(values) } => {
-                let list = values.iter().map(|e| d.string(e)).collect::<Vec<_>>().join(", ");
+                let list = values.iter().map(String::as_str).flat_map(written_forms).map(|e| d.string(&e)).collect::<Vec<_>>().join(", ");
                 format!("CASE WHEN {} IN ({list}) THEN 1 ELSE 0 END", col(column))
             }
             Reads::Number(NumberRead { rule, bin: None }) => number(rule),
