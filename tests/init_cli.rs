@@ -1999,3 +1999,29 @@ fn init_drafts_a_code_written_2_and_2_0_as_one_level_a_number() {
     assert_eq!(unnamed.iter().map(|l| l.split(':').next().unwrap()).collect::<Vec<_>>(), ["region = \"2\"", "region = \"2.0\""], "{out}");
     assert!(!out.contains("never occurs"), "{out}");
 }
+
+/// The outcome as a notebook exports it: a 1/0 `converted` column with blanks for the
+/// open leads, which pandas writes as `1.0`/`0.0`. `init` finds it (it found none: a
+/// value of `1.0` was no yes), drafts its values as written, and the draft reads the
+/// sample's outcomes, lead for lead in number.
+#[test]
+fn init_finds_an_outcome_written_1_0_and_0_0() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let converted = map_rows(&leads.replacen(",outcome,", ",converted,", 1), |_, line| {
+        let cells: Vec<&str> = line.split(',').collect();
+        let value = match cells[2] {
+            "won" => "1.0",
+            "lost" => "0.0",
+            _ => "",
+        };
+        [&cells[..2], &[value], &cells[3..]].concat().join(",")
+    });
+    write(d, "converted.csv", converted);
+    let (draft, err) = init_draft(d, &["init", "--leads", "converted.csv", "--events", "events.csv"], "draft.toml");
+    assert!(err.contains("outcome column: \"converted\" (won = [\"1.0\"], lost = [\"0.0\"])"), "{err}");
+    assert!(draft.contains("outcome = \"converted\"") && draft.contains("won = [\"1.0\"]\nlost = [\"0.0\"]\n"), "{draft}");
+    let out = validated(d, "draft.toml");
+    assert!(out.contains("20000 leads: 2747 won, 15299 lost, 1954 open"), "{out}");
+}

@@ -1102,3 +1102,42 @@ fn recalibrating_from_the_warehouses_patterns_gives_the_raw_runs_model() {
     let thresholds = |run: &str| std::fs::read_to_string(d.join(run).join("tables/thresholds.csv")).unwrap();
     assert_eq!(thresholds("raw"), thresholds("grouped"));
 }
+
+/// A converted flag as pandas writes a 1/0 column with blanks for the open leads (`1.0`,
+/// `0.0`, blank) and test records coded `9.0`, read by a config that lists the CRM's
+/// `1`, `0` and `9` (`[exclude]`): every other lead's row as the plain sample's, in
+/// `mqlcal features` and in the feature-table query on every engine, plain and grouped.
+#[test]
+fn an_outcome_written_1_0_by_pandas_reads_as_1_in_mqlcal_and_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = warehouse_sample(d);
+    let plain = mqlcal_features(d, &config);
+    let as_of = latest_date(d);
+    let (mut header, mut rows) = read_csv(&d.join("leads.csv"));
+    header[2] = "converted".into();
+    let mut tests = std::collections::HashSet::new();
+    for (k, row) in rows.iter_mut().enumerate() {
+        row[2] = match row[2].as_str() {
+            _ if k % 50 == 7 => {
+                tests.insert(row[0].clone());
+                "9.0"
+            }
+            "won" => "1.0",
+            "lost" => "0.0",
+            _ => "",
+        }
+        .into();
+    }
+    write_csv(&d.join("leads.csv"), &header, &rows);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("outcome = \"outcome\"", "outcome = \"converted\"", 1).replacen("won = [\"won\"]\nlost = [\"lost\"]\nopen = [\"open\"]\n", "won = [\"1\"]\nlost = [\"0\"]\n", 1);
+    assert!(text.contains("won = [\"1\"]") && text.contains("blank_is = \"open\""), "{text}");
+    write(d, "mqlcal.toml", format!("{text}\n[exclude]\nconverted = \"9\"\n"));
+    let ours = mqlcal_features(d, &config);
+    let kept: Vec<Vec<String>> = plain.1.iter().filter(|r| !tests.contains(&r[0])).cloned().collect();
+    assert!(tests.len() == 400 && ours.1.len() == 19_600);
+    // The same columns but the outcome's name, the same rows.
+    assert_eq!(ours.1, kept);
+    engines_give_the_table(d, &config, &events_csv(), &ours, as_of);
+}

@@ -34,7 +34,8 @@ pub(crate) fn check_exclude(
         if let Some(value) = values.iter().find(|v| v.trim().is_empty() || v.trim() != v.as_str()) {
             return Err(format!("[exclude] {column:?} holds {value:?}: expected a value as a cell holds it, trimmed and not blank (\"Duplicate\", say)"));
         }
-        if let Some(value) = values.iter().enumerate().find(|(k, v)| values[..*k].contains(v)).map(|(_, v)| v) {
+        // A whole number counts its cells written either way (`names_cell`): `2` and `2.0` are one value.
+        if let Some(value) = values.iter().enumerate().find(|(k, v)| values[..*k].iter().any(|w| mqlcal_scorecard::names_cell(w, v))).map(|(_, v)| v) {
             return Err(format!("[exclude] {column:?} lists {value:?} twice: list it once"));
         }
         if let Some(value) = values.iter().find(|v| missing.contains(v)) {
@@ -45,7 +46,7 @@ pub(crate) fn check_exclude(
         }
         if outcome_columns.contains(&column.as_str()) {
             for (list, name) in [(&outcome.won, "won"), (&outcome.lost, "lost"), (&outcome.open, "open")] {
-                if let Some(value) = values.iter().find(|v| list.contains(v)) {
+                if let Some(value) = values.iter().find(|v| list.iter().any(|w| mqlcal_scorecard::names_cell(w, v))) {
                     return Err(format!("[exclude] {column:?} holds {value:?}, which [outcome] {name} lists too: a lead is either counted or left out; remove it from one"));
                 }
             }

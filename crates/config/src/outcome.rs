@@ -107,16 +107,23 @@ pub(crate) fn check_outcome(raw: Option<&RawOutcome>, layout: &Layout) -> Result
     Ok(outcome)
 }
 
-/// No value is listed under two of `won`, `lost` and `open`.
+/// No value is listed under two of `won`, `lost` and `open`, nor a whole number under one
+/// and written the other way under another (a list counts `1.0` as `1`: `names_cell`).
 fn check_no_overlap(o: &RawOutcome) -> Result<(), String> {
     for (name, values) in [("won", &o.won), ("lost", &o.lost), ("open", &o.open)] {
         for v in values {
             let others = [("won", &o.won), ("lost", &o.lost), ("open", &o.open)];
             for (other_name, other_values) in others {
-                if other_name != name && other_values.contains(v) {
-                    return Err(format!(
-                        "[outcome] value {v:?} is listed under both `{name}` and `{other_name}`"
-                    ));
+                match other_values.iter().find(|other| mqlcal_scorecard::names_cell(other, v)) {
+                    Some(other) if other_name != name && other == v => {
+                        return Err(format!("[outcome] value {v:?} is listed under both `{name}` and `{other_name}`"));
+                    }
+                    Some(other) if other_name != name => {
+                        return Err(format!(
+                            "[outcome] value {v:?} under `{name}` and {other:?} under `{other_name}` are one whole number written two ways, and a list counts the cells written either way: list it once"
+                        ));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -366,6 +366,21 @@ fn a_multi_select_separator_is_checked() {
 
 /// `[exclude]`: per leads column, values whose leads are left out (a merged duplicate, a
 /// test record, a partner's lead), in every layout; never also an outcome.
+/// The outcome lists count a whole number written with or without `.0` (pandas writes a
+/// 1/0 column with blanks as `1.0`/`0.0`): one number under two lists is refused.
+#[test]
+fn an_outcome_number_is_listed_once_in_either_form() {
+    let lists = |won: &str, lost: &str| MINIMAL.replacen("won = [\"Closed Won\"]\nlost = [\"Closed Lost\"]", &format!("won = [{won}]\nlost = [{lost}]"), 1);
+    assert!(load(&lists("\"1\"", "\"0\"")).is_ok());
+    let err = load(&lists("\"1\"", "\"0\", \"1.0\"")).unwrap_err().to_string();
+    assert!(err.contains("[outcome] value \"1\" under `won` and \"1.0\" under `lost` are one whole number written two ways, and a list counts the cells written either way: list it once"), "{err}");
+    let err = load(&lists("\"1\"", "\"1\"")).unwrap_err().to_string();
+    assert!(err.contains("[outcome] value \"1\" is listed under both `won` and `lost`"), "{err}");
+    let mut with_exclude = lists("\"1\"", "\"0\"");
+    with_exclude.push_str("\n[exclude]\nstage = \"0.0\"\n");
+    assert!(load(&with_exclude).unwrap_err().to_string().contains("[exclude] \"stage\" holds \"0.0\", which [outcome] lost lists too"));
+}
+
 #[test]
 fn columns_values_may_exclude_their_leads() {
     let with = |exclude: &str| format!("{MINIMAL}\n[exclude]\n{exclude}\n");
@@ -380,6 +395,8 @@ fn columns_values_may_exclude_their_leads() {
         ("stage = []", "[exclude] \"stage\" = []: list the values"),
         ("\" \" = \"x\"", "[exclude] has a blank column name"),
         ("stage = [\"Test\", \"Test\"]", "[exclude] \"stage\" lists \"Test\" twice: list it once"),
+        // A whole number counts its cells written with or without .0: one value.
+        ("stage = [\"9\", \"9.0\"]", "[exclude] \"stage\" lists \"9.0\" twice: list it once"),
         ("stage = \"NA\"", "[exclude] \"stage\" holds \"NA\", one of [input] missing"),
         ("created_at = \"2024-01-01\"", "[exclude] \"created_at\" is a date column"),
     ] {

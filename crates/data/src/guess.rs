@@ -19,8 +19,19 @@ const NO_WORDS: [&str; 5] = ["0", "no", "n", "false", "f"];
 
 /// An outcome value that is a mere yes or no (`Yes`, `0`, `TRUE`), not won or lost in words.
 pub fn yes_or_no_word(value: &str) -> bool {
-    let l = value.to_lowercase();
+    let l = as_a_word(value);
     YES_WORDS.contains(&l.as_str()) || NO_WORDS.contains(&l.as_str())
+}
+
+/// An outcome value as the word lists read it: lower-cased, and a whole number without its
+/// `.0` (pandas writes a 1/0 column with blanks for the open leads as `1.0`/`0.0`; the
+/// `[outcome]` lists count either form, as `names_cell` says).
+fn as_a_word(value: &str) -> String {
+    let l = value.to_lowercase();
+    match mqlcal_scorecard::whole_number_twin(&l) {
+        Some(whole) if l.ends_with(".0") => whole,
+        _ => l,
+    }
 }
 
 /// Whole names that are an outcome column on their own.
@@ -47,7 +58,7 @@ pub fn classify_outcomes(p: &ColumnProfile) -> (Vec<String>, Vec<String>, Vec<St
             || ["not interested", "not qualified", "bad fit", "no fit", "not a fit", "poor fit"].iter().any(|phrase| l.contains(phrase))
     };
     for (value, _) in &p.top_levels {
-        let l = value.to_lowercase();
+        let l = as_a_word(value);
         if won_word(&l) && !denied(&l) && no_longer(&l) && !l.contains("lost") {
             open.push(value.clone());
         } else if l.contains("lost") || NO_WORDS.contains(&l.as_str()) || l.contains("disqualified") || turned_down(&l) || (won_word(&l) && denied(&l)) {
@@ -879,6 +890,16 @@ mod tests {
         assert_eq!(won, ["Customer"]);
         assert_eq!(lost, ["Unqualified", "Junk Lead", "Not Interested", "Not Qualified"]);
         assert_eq!(open, ["Nurture", "Pre-Qualified", "Open"]);
+    }
+
+    /// A 1/0 outcome as pandas writes it for a column with blanks (`1.0`, `0.0`): won and
+    /// lost as `1` and `0` are, drafted as written; `2.0` and `1.00` are no yes or no.
+    #[test]
+    fn an_outcome_of_1_0_and_0_0_is_won_and_lost() {
+        let converted = profile("converted", &[("0.0", 12), ("1.0", 3)], true);
+        assert_eq!(classify_outcomes(&converted), (vec!["1.0".to_string()], vec!["0.0".to_string()], vec![]));
+        assert!(outcome_score(&converted).is_some());
+        assert!(yes_or_no_word("1.0") && yes_or_no_word("0.0") && !yes_or_no_word("2.0") && !yes_or_no_word("1.00"));
     }
 
     /// Statuses that say the record is no lead (drafted under `[exclude]`), and

@@ -10,7 +10,7 @@ use polars::prelude::{PlHashMap, PlHashSet};
 use std::path::PathBuf;
 
 use mqlcal_config::{Config, Duplicates, Layout};
-use mqlcal_scorecard::{IdCase, Recipe};
+use mqlcal_scorecard::{names_cell, IdCase, Recipe};
 use mqlcal_features::{AsOf, FeatureColumn, FeatureTable, Outcome, SegmentColumn};
 use rayon::prelude::*;
 
@@ -167,7 +167,7 @@ impl LeadRows {
         let mut excluded = vec![false; table.height()];
         for (exclusion, leads) in config.exclude.iter().zip(self.excluded_by_value.iter_mut()) {
             for (row, cell) in cells::text(table, &exclusion.column)?.iter().enumerate() {
-                let value = cell.and_then(|c| markers.clean(c)).and_then(|text| exclusion.values.iter().position(|v| v == text));
+                let value = cell.and_then(|c| markers.clean(c)).and_then(|text| exclusion.values.iter().position(|v| names_cell(v, text)));
                 if let (Some(value), false) = (value, excluded[row]) {
                     excluded[row] = true;
                     leads[value] += 1;
@@ -351,7 +351,7 @@ impl LeadRows {
                         Outcome::Won
                     } else if let Some(status) = &status {
                         let text = status.get(row).and_then(|v| v.as_deref()).unwrap_or("");
-                        if config.outcome.open.iter().any(|v| v == text) { Outcome::Open } else { Outcome::Lost }
+                        if config.outcome.open.iter().any(|v| names_cell(v, text)) { Outcome::Open } else { Outcome::Lost }
                     } else {
                         not_won
                     };
@@ -363,11 +363,11 @@ impl LeadRows {
                 let markers = cells::MissingMarkers::new(missing);
                 // Each cell by the lists: None when no list (nor blank_is / filled_is) maps it.
                 let mapped = |text: &str| {
-                    if map.won.iter().any(|v| v == text) {
+                    if map.won.iter().any(|v| names_cell(v, text)) {
                         Some(Outcome::Won)
-                    } else if map.lost.iter().any(|v| v == text) {
+                    } else if map.lost.iter().any(|v| names_cell(v, text)) {
                         Some(Outcome::Lost)
-                    } else if map.open.iter().any(|v| v == text) || (markers.clean(text).is_none() && map.blank_is_open) {
+                    } else if map.open.iter().any(|v| names_cell(v, text)) || (markers.clean(text).is_none() && map.blank_is_open) {
                         Some(Outcome::Open)
                     } else if map.filled_is_won && markers.clean(text).is_some() {
                         Some(Outcome::Won)
@@ -728,7 +728,7 @@ mod tests {
 /// value only in case, spaces or punctuation, the mapping that counts them.
 fn unmapped_outcomes(first: &str, cells: &cells::TextColumn, excluded: &[bool], map: &mqlcal_config::OutcomeMap, missing: &[String]) -> String {
     let mapped = |text: &str| {
-        map.won.iter().chain(&map.lost).chain(&map.open).any(|v| v == text)
+        map.won.iter().chain(&map.lost).chain(&map.open).any(|v| names_cell(v, text))
             || if cells::is_missing(text, missing) { map.blank_is_open } else { map.filled_is_won }
     };
     // Counted by hash (a wrong column may hold a million distinct values), listed most leads first.

@@ -194,7 +194,10 @@ fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let d = query.d;
     // The cell as `leads_text` trimmed it.
     let cell = format!("COALESCE({}, '')", query.q(o.column));
-    let list = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
+    // Every form a listed value counts (`written_forms`: a whole number either way), as ingest reads them.
+    let list = |values: &[String]| values.iter().flat_map(|v| crate::written_forms(v)).map(|v| d.string(&v)).collect::<Vec<_>>().join(", ");
+    // The missing markers are matched as written, as ingest's are.
+    let exact = |values: &[String]| values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ");
     let mut arms = String::from("CASE");
     for (values, outcome) in [(o.won, "won"), (o.lost, "lost")] {
         if !values.is_empty() {
@@ -208,13 +211,13 @@ fn outcome_read(query: &Query<'_>, o: &OutcomeCells<'_>) -> String {
     let mut blank = vec![String::new()];
     blank.extend(query.inputs.missing.iter().filter(|m| !m.is_empty()).cloned());
     if o.blank_is_open {
-        open.push(format!("{cell} IN ({})", list(&blank)));
+        open.push(format!("{cell} IN ({})", exact(&blank)));
     }
     if !open.is_empty() {
         let _ = write!(arms, " WHEN {} THEN 'open'", open.join(" OR "));
     }
     if o.filled_is_won {
-        let _ = write!(arms, " WHEN {cell} NOT IN ({}) THEN 'won'", list(&blank));
+        let _ = write!(arms, " WHEN {cell} NOT IN ({}) THEN 'won'", exact(&blank));
     }
     if arms == "CASE" {
         return format!("CAST(NULL AS {})", d.text_type());
@@ -229,7 +232,7 @@ fn excluded(query: &Query<'_>, exclude: &[(&str, &[String])]) -> String {
     let d = query.d;
     let arms: Vec<String> = exclude
         .iter()
-        .map(|(column, values)| format!("{} IN ({})", query.clean(column), values.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")))
+        .map(|(column, values)| format!("{} IN ({})", query.clean(column), values.iter().flat_map(|v| crate::written_forms(v)).map(|v| d.string(&v)).collect::<Vec<_>>().join(", ")))
         .collect();
     format!("CASE WHEN {} THEN 1 ELSE 0 END", arms.join(" OR "))
 }
