@@ -220,7 +220,7 @@ fn bad_inputs_name_file_row_and_column() {
             leads: Some(SMALL_LEADS.replace("VP,3", "VP,NaN")),
             events: None,
             config: None,
-            expect: &["leads.csv", "row 1", "\"visits\"", "not a finite number"],
+            expect: &["leads.csv", "row 1", "\"visits\"", "not a finite number", "if the cell means blank (pandas writes a missing value as nan), add it as written to [input] missing"],
         },
         Case {
             what: "infinite count",

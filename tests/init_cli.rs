@@ -2025,3 +2025,47 @@ fn init_finds_an_outcome_written_1_0_and_0_0() {
     let out = validated(d, "draft.toml");
     assert!(out.contains("20000 leads: 2747 won, 15299 lost, 1954 open"), "{out}");
 }
+
+/// A leads file pandas made text writes its blanks as `nan`: `init` drafts them under
+/// `[input] missing`, says where, and drafts every signal as it does for the file with
+/// blank cells (a company size of numbers and `nan` had been a categorical of 2420
+/// levels, `nan` its baseline); the draft validates. Without the marker, the numeric
+/// signal's `nan` is an error that says to add it.
+#[test]
+fn init_reads_pandas_nan_as_blank() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let header: Vec<&str> = leads.lines().next().unwrap().split(',').collect();
+    let size = header.iter().position(|h| *h == "company_size").unwrap();
+    let blanks = leads.lines().skip(1).filter(|l| l.split(',').nth(size) == Some("")).count();
+    assert!(blanks > 500, "{blanks}");
+    let nan = map_rows(&leads, |_, line| line.split(',').enumerate().map(|(k, cell)| if k == size && cell.is_empty() { "nan" } else { cell }).collect::<Vec<_>>().join(","));
+    write(d, "pandas.csv", nan);
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let (draft, err) = init_draft(d, &["init", "--leads", "pandas.csv", "--events", "events.csv"], "draft.toml");
+    let missing = format!("missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\", \"nan\"]   # cells that mean blank; GUESS: \"nan\" in {blanks} cells of \"company_size\" (how pandas writes a blank once a frame is made text)");
+    assert!(draft.contains(&missing), "{draft}");
+    assert!(err.contains(&format!("[input] missing adds \"nan\" (GUESS: how pandas writes a blank; \"nan\" in {blanks} cells)")), "{err}");
+    // The same draft as of the blank cells, but for the file's name and the marker.
+    let as_plain = draft.replace("pandas.csv", "leads.csv").replace(&missing, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
+    assert_eq!(as_plain, plain);
+    validated(d, "draft.toml");
+    // A config that does not list it stops at the first, saying what to do.
+    std::fs::write(d.join("unlisted.toml"), std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads = \"leads.csv\"", "leads = \"pandas.csv\"")).unwrap();
+    let (code, out, err) = run_in(d, &["validate", "--config", "unlisted.toml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("column \"company_size\": NaN is not a finite number (signal \"employees\" needs a real value); if the cell means blank (pandas writes a missing value as nan), add it as written to [input] missing"), "{err}");
+    // A model of the clean export refuses such a batch, saying what to export; one fitted
+    // on the draft records the marker and scores it.
+    let score = |model: &str| run_in(d, &["score", "--model", model, "--leads", "pandas.csv", "--events", "events.csv", "-o", "scores.csv"]);
+    for (config, model) in [("mqlcal.toml", "clean.json"), ("draft.toml", "drafted.json")] {
+        let (code, _, err) = run_in(d, &["fit", "--config", config, "-o", model]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, _, err) = score("clean.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("if the cell means blank (pandas writes a missing value as nan), export blanks as empty cells, as the model reads them (its inputs.missing), or refit with it in [input] missing"), "{err}");
+    let (code, _, err) = score("drafted.json");
+    assert_eq!(code, 0, "{err}");
+}

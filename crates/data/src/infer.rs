@@ -26,6 +26,26 @@ use crate::DataError;
 
 const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 
+/// How pandas writes a missing value once a frame's cells are made text (`astype(str)`,
+/// a Spark or Arrow export of it): NaN, pandas' NA and a missing time. Drafted under
+/// `[input] missing` where the leads hold them; no CRM writes them for a value.
+const PANDAS_BLANKS: [&str; 4] = ["nan", "NaN", "<NA>", "NaT"];
+
+/// The [`PANDAS_BLANKS`] the profiled columns hold as a value (not already a missing
+/// marker): each with its cells and the columns holding it, most cells first.
+fn pandas_blanks(profiles: &[ColumnProfile], missing: &[String]) -> Vec<(String, usize, Vec<String>)> {
+    let mut found: Vec<(String, usize, Vec<String>)> = PANDAS_BLANKS
+        .iter()
+        .filter(|marker| !missing.iter().any(|m| m == *marker))
+        .filter_map(|marker| {
+            let held: Vec<(&str, usize)> = profiles.iter().filter_map(|p| p.top_levels.iter().find(|(v, _)| v == marker).map(|(_, n)| (p.name.as_str(), *n))).collect();
+            (!held.is_empty()).then(|| (marker.to_string(), held.iter().map(|(_, n)| n).sum(), held.iter().map(|(c, _)| c.to_string()).collect()))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found
+}
+
 /// The drafted config text and what was guessed (for the command's summary).
 pub struct Draft {
     pub toml: String,
@@ -133,6 +153,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let mut look = look_at_leads(&lead_files, options, &csv, window_days, &mut notes)?;
+    let csv = CsvOptions { missing: csv.missing.iter().cloned().chain(look.pandas_blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv };
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
@@ -163,7 +184,10 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, look.decimal_why.as_deref(), ignore_case, clocks, look.deal_id.is_some());
+    render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, (look.decimal_why.as_deref(), &look.pandas_blanks), ignore_case, clocks, look.deal_id.is_some());
+    if let Some((marker, cells, _)) = look.pandas_blanks.first() {
+        guesses.push(format!("[input] missing adds {} (GUESS: how pandas writes a blank; {marker:?} in {cells} cells)", look.pandas_blanks.iter().map(|(m, _, _)| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
+    }
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
     }
@@ -260,6 +284,8 @@ struct LeadsLook {
     decimal: DecimalMark,
     /// Why the numbers are read with ',' (None: with '.').
     decimal_why: Option<String>,
+    /// How pandas wrote blanks here ([`pandas_blanks`]): drafted under `[input] missing`.
+    pandas_blanks: Vec<(String, usize, Vec<String>)>,
     /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
     /// Date`): never signals, each day a level of its own.
     dated: Vec<String>,
@@ -307,6 +333,17 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let no_outcome = vec![None; table.height()];
     let (mut decimal, point_needed) = decimal_mark(&table, &csv.missing);
     let mut first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
+    // A frame pandas made text writes its blanks as `nan`: blank, and every column looked at so.
+    let pandas_blanks = pandas_blanks(&first_look, &csv.missing);
+    let with_pandas_blanks;
+    let csv = match pandas_blanks.is_empty() {
+        true => csv,
+        false => {
+            with_pandas_blanks = CsvOptions { missing: csv.missing.iter().cloned().chain(pandas_blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv.clone() };
+            first_look = profile_columns(&table, &no_outcome, &[], &with_pandas_blanks.missing, decimal)?;
+            &with_pandas_blanks
+        }
+    };
     let mut decimal_why = (decimal == DecimalMark::Comma).then(|| "numbers are written 3,5 or 1.234,5".to_string());
     // Whole numbers with their thousands grouped by '.' (1.443 employees) and no number
     // with a decimal point: a European export, read with ','.
@@ -508,7 +545,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| table.text(&p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, dated })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, pandas_blanks, dated })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -1195,7 +1232,7 @@ fn render_input(
     events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
-    decimal_why: Option<&str>,
+    (decimal_why, pandas_blanks): (Option<&str>, &[(String, usize, Vec<String>)]),
     ignore_case: Option<&str>,
     clocks: Option<&str>,
     per_deal: bool,
@@ -1227,7 +1264,21 @@ fn render_input(
         let _ = writeln!(t, "decimal = \",\"                # GUESS: {why} (\".\" for 3.5)");
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
-    let _ = writeln!(t, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
+    let markers: Vec<String> = MISSING.iter().copied().chain(pandas_blanks.iter().map(|(marker, _, _)| marker.as_str())).map(toml_str).collect();
+    let _ = match pandas_blanks {
+        [] => writeln!(t, "missing = [{}]   # cells that mean blank", markers.join(", ")),
+        _ => {
+            let held: Vec<String> = pandas_blanks
+                .iter()
+                .map(|(marker, cells, columns)| {
+                    let shown: Vec<String> = columns.iter().take(3).map(|c| format!("{c:?}")).collect();
+                    let more = if columns.len() > 3 { format!(" and {} more", columns.len() - 3) } else { String::new() };
+                    format!("{marker:?} in {cells} cells of {}{more}", shown.join(", "))
+                })
+                .collect();
+            writeln!(t, "missing = [{}]   # cells that mean blank; GUESS: {} (how pandas writes a blank once a frame is made text)", markers.join(", "), held.join("; "))
+        }
+    };
     match per_deal {
         true => {
             let _ = writeln!(t, "duplicates = \"won-if-any\"     # GUESS: one row per deal (see id below): a lead is won if any of its rows is");

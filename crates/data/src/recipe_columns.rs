@@ -124,7 +124,7 @@ impl<'t> LeadCells<'t> {
                         path: table.path.clone(),
                         row: row + 1,
                         column: column.clone(),
-                        message: cell_problem(problem, signal),
+                        message: cell_problem(problem, signal, self.decimal.1),
                     })
                 });
                 Some(values.collect::<Result<_, _>>()?)
@@ -133,10 +133,17 @@ impl<'t> LeadCells<'t> {
     }
 }
 
-/// What is wrong with a number cell a signal reads, and what fixes it.
-fn cell_problem(problem: CellProblem, signal: &str) -> String {
+/// What is wrong with a number cell a signal reads, and what fixes it: the config's
+/// setting, or for a scored batch (read by the model) the export.
+fn cell_problem(problem: CellProblem, signal: &str, by: ReadBy) -> String {
     match problem {
-        CellProblem::NotFinite(v) => format!("{v} is not a finite number (signal {signal:?} needs a real value)"),
+        CellProblem::NotFinite(v) => {
+            let fix = match by {
+                ReadBy::Config => "add it as written to [input] missing",
+                ReadBy::Model => "export blanks as empty cells, as the model reads them (its inputs.missing), or refit with it in [input] missing",
+            };
+            format!("{v} is not a finite number (signal {signal:?} needs a real value); if the cell means blank (pandas writes a missing value as nan), {fix}")
+        }
         CellProblem::Negative(v) => format!("{v} is negative, but signal {signal:?} is a count"),
         CellProblem::Blank => {
             format!("blank value and signal {signal:?} has no `default`; set default = 0 (or the value blanks mean)")
