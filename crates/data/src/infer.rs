@@ -46,6 +46,11 @@ fn pandas_blanks(profiles: &[ColumnProfile], missing: &[String]) -> Vec<(String,
     found
 }
 
+/// `csv` with the [`pandas_blanks`] found among its missing markers.
+fn with_pandas_blanks(csv: &CsvOptions, blanks: &[(String, usize, Vec<String>)]) -> CsvOptions {
+    CsvOptions { missing: csv.missing.iter().cloned().chain(blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv.clone() }
+}
+
 /// The drafted config text and what was guessed (for the command's summary).
 pub struct Draft {
     pub toml: String,
@@ -153,7 +158,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let mut look = look_at_leads(&lead_files, options, &csv, window_days, &mut notes)?;
-    let csv = CsvOptions { missing: csv.missing.iter().cloned().chain(look.pandas_blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv };
+    let csv = with_pandas_blanks(&csv, &look.pandas_blanks);
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
@@ -335,13 +340,13 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let mut first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
     // A frame pandas made text writes its blanks as `nan`: blank, and every column looked at so.
     let pandas_blanks = pandas_blanks(&first_look, &csv.missing);
-    let with_pandas_blanks;
+    let read_with_blanks;
     let csv = match pandas_blanks.is_empty() {
         true => csv,
         false => {
-            with_pandas_blanks = CsvOptions { missing: csv.missing.iter().cloned().chain(pandas_blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv.clone() };
-            first_look = profile_columns(&table, &no_outcome, &[], &with_pandas_blanks.missing, decimal)?;
-            &with_pandas_blanks
+            read_with_blanks = with_pandas_blanks(csv, &pandas_blanks);
+            first_look = profile_columns(&table, &no_outcome, &[], &read_with_blanks.missing, decimal)?;
+            &read_with_blanks
         }
     };
     let mut decimal_why = (decimal == DecimalMark::Comma).then(|| "numbers are written 3,5 or 1.234,5".to_string());
