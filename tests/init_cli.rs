@@ -2069,3 +2069,21 @@ fn init_reads_pandas_nan_as_blank() {
     let (code, _, err) = score("drafted.json");
     assert_eq!(code, 0, "{err}");
 }
+
+/// pandas' index, written beside a frame's columns and, read and written again, named
+/// `Unnamed: 0`: `init` had drafted it as a count with auto bins, which in a file in
+/// creation order learns when a lead came. It is skipped, said why, and the draft is
+/// the plain file's otherwise.
+#[test]
+fn init_skips_the_row_numbers_pandas_writes() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    write(d, "indexed.csv", map_rows(&format!("Unnamed: 0,{leads}"), |k, line| format!("{},{line}", k - 1)));
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let (draft, _) = init_draft(d, &["init", "--leads", "indexed.csv", "--events", "events.csv"], "draft.toml");
+    let said = "\n# \"Unnamed: 0\": the file's row numbers (0, 1, 2, …: the index pandas writes beside a frame's columns), not who the lead is or what it did; in a file in creation order a weight on them would learn when the lead came: skipped\n";
+    assert!(draft.contains(said), "{draft}");
+    assert_eq!(draft.replacen(said, "", 1).replace("indexed.csv", "leads.csv"), plain);
+    validated(d, "draft.toml");
+}

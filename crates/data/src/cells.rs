@@ -136,6 +136,33 @@ pub(crate) fn value_counts<'c>(cells: &'c TextColumn, markers: &MissingMarkers<'
 }
 
 /// True when a trimmed cell counts as blank.
+/// Whether the cells are the rows' numbers in order, 0, 1, 2, … or 1, 2, 3, … (at least
+/// two): the index pandas writes beside a frame's columns (`to_csv` without
+/// `index=False`; read and written again, a column named `Unnamed: 0`), no lead's data.
+pub(crate) fn row_numbers<'a>(cells: impl Iterator<Item = Option<&'a str>>) -> bool {
+    let (mut rows, mut first) = (0u64, None);
+    for cell in cells {
+        let Some(n) = cell.and_then(|c| c.trim().parse::<u64>().ok()) else { return false };
+        let start = *first.get_or_insert(n);
+        if start > 1 || n != start + rows {
+            return false;
+        }
+        rows += 1;
+    }
+    rows >= 2
+}
+
+#[cfg(test)]
+#[test]
+fn row_numbers_count_from_0_or_1_in_order() {
+    let numbers = |cells: &[&str]| row_numbers(cells.iter().map(|c| Some(*c)));
+    assert!(numbers(&["0", "1", "2"]) && numbers(&["1", "2"]) && numbers(&[" 0 ", "1"]));
+    for not in [&["0"][..], &[], &["2", "3"], &["0", "2"], &["1", "1"], &["0", "1", "x"], &["0", "1", "-2"], &["0", "1.5"]] {
+        assert!(!numbers(not), "{not:?}");
+    }
+    assert!(!row_numbers([Some("0"), None, Some("2")].into_iter()));
+}
+
 pub fn is_missing(cell: &str, missing: &[String]) -> bool {
     clean(Some(cell), missing).is_none()
 }

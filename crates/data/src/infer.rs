@@ -291,6 +291,8 @@ struct LeadsLook {
     decimal_why: Option<String>,
     /// How pandas wrote blanks here ([`pandas_blanks`]): drafted under `[input] missing`.
     pandas_blanks: Vec<(String, usize, Vec<String>)>,
+    /// Columns of the file's row numbers ([`cells::row_numbers`]): never a signal.
+    row_numbers: Vec<String>,
     /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
     /// Date`): never signals, each day a level of its own.
     dated: Vec<String>,
@@ -550,7 +552,15 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| table.text(&p.name).is_ok_and(|cells| reads_as_dates(&cells, &csv.missing)))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, pandas_blanks, dated })
+    // The file's row numbers (pandas' index, `Unnamed: 0`): in a file in creation order
+    // a weight on them learns when a lead came, drift included, not who it is.
+    let row_numbers = profiles
+        .iter()
+        .filter(|p| p.numeric && p.blanks == 0 && p.distinct == p.rows && Some(&p.name) != id.as_ref())
+        .filter(|p| table.text(&p.name).is_ok_and(|cells| cells::row_numbers(cells.iter())))
+        .map(|p| p.name.clone())
+        .collect();
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, pandas_blanks, dated, row_numbers })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -1630,7 +1640,7 @@ fn render_signals(t: &mut String, look: &LeadsLook, events: Option<&DraftedEvent
             continue;
         }
         let name = names.give(&signal_name(&p.name), "column");
-        write_signal(t, p, &name, options.min_level_count.max(1), look.decimal, look.dated.contains(&p.name));
+        write_signal(t, p, &name, options.min_level_count.max(1), look.decimal, (look.dated.contains(&p.name), look.row_numbers.contains(&p.name)));
     }
     let Some(DraftedEvents { signals, left_out, details, .. }) = events else { return };
     for (DraftedActivity { name, spellings, activities }, leakage, part_time) in signals {
@@ -2020,7 +2030,7 @@ fn listed_level(l: &SpelledLevel) -> String {
     format!("{} ({}: {:?} {}, {})", l.level, l.leads, l.level, l.leads - l.others.iter().map(|(_, n)| n).sum::<usize>(), others.join(", "))
 }
 
-fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: usize, decimal: DecimalMark, dated: bool) {
+fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: usize, decimal: DecimalMark, (dated, row_numbers): (bool, bool)) {
     let commented = p.leakage.is_some() || p.period_label.is_some();
     /// Above this 99th percentile a numeric signal is drafted with `bins = "auto"`.
     const WIDE_RANGE: f64 = 50.0;
@@ -2036,6 +2046,10 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
     // Never a signal, whatever else it looks like.
     if dated {
         let _ = writeln!(t, "# {:?}: dates, when something happened to the lead, not who it is or what it did (each day would be a level of its own): skipped", p.name);
+        return;
+    }
+    if row_numbers {
+        let _ = writeln!(t, "# {:?}: the file's row numbers (0, 1, 2, …: the index pandas writes beside a frame's columns), not who the lead is or what it did; in a file in creation order a weight on them would learn when the lead came: skipped", p.name);
         return;
     }
     if let Some(what) = guess::personal_data(&p.name) {

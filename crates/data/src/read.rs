@@ -859,6 +859,12 @@ pub(crate) fn without_unnamed_columns(path: &Path, frame: DataFrame, names: &[Pl
         let cells = column.as_materialized_series().str().map_err(|e| DataError::file(path, e.to_string()))?.clone();
         let found = cells.iter().enumerate().find(|(_, cell)| !blank(*cell)).map(|(row, text)| (row, text.unwrap_or("").to_string()));
         if let Some((row, text)) = found {
+            if crate::cells::row_numbers(cells.iter()) {
+                return Err(DataError::file(
+                    path,
+                    format!("line 1: column {} has no name in the header and holds the row numbers ({text:?}, then one more each row): the index pandas writes beside a frame's columns; write the file with to_csv(..., index=False), or delete the column", k + 1),
+                ));
+            }
             return Err(DataError::file(
                 path,
                 format!("line 1: column {} has no name in the header but holds {text:?} at row {} (line {}): name it in the header, or delete the column", k + 1, row + 1, row + 2),
@@ -1116,6 +1122,11 @@ mod tests {
         // An unnamed column with data is refused, naming it and the cell.
         let e = read("id,x,\n1,a,\n2,b,note\n").unwrap_err();
         assert!(e.contains("line 1: column 3 has no name in the header but holds \"note\" at row 2 (line 3)"), "{e}");
+        // pandas' index (to_csv without index=False): said so, with what to do.
+        let e = read(",id,x\n0,L1,a\n1,L2,b\n2,L3,c\n").unwrap_err();
+        assert!(e.contains("line 1: column 1 has no name in the header and holds the row numbers (\"0\", then one more each row): the index pandas writes beside a frame's columns; write the file with to_csv(..., index=False), or delete the column"), "{e}");
+        let e = read(",id,x\n0,L1,a\n2,L2,b\n").unwrap_err();
+        assert!(e.contains("has no name in the header but holds \"0\" at row 1"), "{e}");
         // A quoted field's last lines are not rows of their own: the frame disagrees, nothing is dropped.
         let (_, rows, warnings) = read("id,x\n1,\"a\n,\n,\"\n").unwrap();
         assert_eq!((rows, warnings.len()), (1, 0));
