@@ -27,11 +27,7 @@ pub fn yes_or_no_word(value: &str) -> bool {
 /// `.0` (pandas writes a 1/0 column with blanks for the open leads as `1.0`/`0.0`; the
 /// `[outcome]` lists count either form, as `names_cell` says).
 fn as_a_word(value: &str) -> String {
-    let l = value.to_lowercase();
-    match mqlcal_scorecard::whole_number_twin(&l) {
-        Some(whole) if l.ends_with(".0") => whole,
-        _ => l,
-    }
+    mqlcal_scorecard::plain_whole_number(&value.to_lowercase()).to_string()
 }
 
 /// Whole names that are an outcome column on their own.

@@ -814,9 +814,10 @@ fn renamed_values(by_month: &LevelMonths, levels: &[&str]) -> Vec<Renamed> {
     let LevelMonths { first, span, joint } = by_month;
     // A whole number written both ways (`2` and `2.0`: an export by pandas stacked on one
     // by the CRM) is one value, under its first form: a change of form is no rename.
-    let mut joint = joint.clone();
+    let mut joint = std::borrow::Cow::Borrowed(joint);
     for l in 0..levels.len() {
         if let Some(k) = (0..l).find(|&k| mqlcal_scorecard::names_cell(levels[k], levels[l])) {
+            let joint = joint.to_mut();
             for m in 0..*span {
                 let moved = std::mem::take(&mut joint[l * span + m]);
                 joint[k * span + m] += moved;

@@ -31,7 +31,7 @@ pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};
 pub use sheet::{load_points_sheet, PointsSheet};
-pub use spelling::{level_key, names_cell, spelled_levels, spelling, whole_number_twin, written_forms, yes_or_no, SpelledLevel};
+pub use spelling::{level_key, names_cell, plain_whole_number, spelled_levels, spelling, whole_number_twin, written_forms, yes_or_no, SpelledLevel};
 pub use time_zone::TimeZone;
 
 /// The model file format version a model is written as unless it needs a newer one

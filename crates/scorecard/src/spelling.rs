@@ -33,6 +33,15 @@ pub fn whole_number_twin(value: &str) -> Option<String> {
     }
 }
 
+/// `value` as a whole number is named: without its `.0` when it is a whole number written
+/// as a float (`2.0` → `2`), as it is otherwise. The name of the level `2` and `2.0` are.
+pub fn plain_whole_number(value: &str) -> &str {
+    match value.strip_suffix(".0") {
+        Some(whole) if is_whole_number(whole) => whole,
+        _ => value,
+    }
+}
+
 /// `float` is `whole` followed by `.0`, `whole` a whole number as [`whole_number_twin`]
 /// reads one. The length first: most pairs of texts differ in it.
 #[inline]
@@ -121,27 +130,25 @@ pub fn spelled_levels(values: &[(String, usize)], decimal: DecimalMark) -> Vec<S
         // Kept apart: a key no spelling has, the value as it is behind a character `spelling`
         // keeps; a whole number's two forms (`2`, `2.0`) under the one without `.0`.
         let key = match whole_number_twin(value) {
-            Some(twin) => format!("\u{1}{}", if value.ends_with(".0") { &twin } else { value }),
+            Some(_) => format!("\u{1}{}", plain_whole_number(value)),
             None => level_key(value, decimal).unwrap_or_else(|| format!("\u{1}{value}")),
         };
         match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(at) => {
                 let group = &mut groups[*at.get()];
+                // A whole number written both ways is named as a whole number: `2`, not `2.0`.
+                if group.level != *value && plain_whole_number(&group.level) == value.as_str() {
+                    let own = group.leads - group.others.iter().map(|(_, n)| n).sum::<usize>();
+                    group.others.push((std::mem::replace(&mut group.level, value.clone()), own));
+                } else {
+                    group.others.push((value.clone(), *n));
+                }
                 group.leads += n;
-                group.others.push((value.clone(), *n));
             }
             std::collections::hash_map::Entry::Vacant(at) => {
                 at.insert(groups.len());
                 groups.push(SpelledLevel { level: value.clone(), leads: *n, others: Vec::new() });
             }
-        }
-    }
-    // A whole number written both ways is named as a whole number: `2`, not `2.0`.
-    for group in &mut groups {
-        if let Some(at) = group.others.iter().position(|(other, _)| group.level.ends_with(".0") && names_cell(&group.level, other)) {
-            let own = group.leads - group.others.iter().map(|(_, n)| n).sum::<usize>();
-            let (whole, _) = std::mem::replace(&mut group.others[at], (std::mem::take(&mut group.level), own));
-            group.level = whole;
         }
     }
     groups.sort_by(|a, b| b.leads.cmp(&a.leads).then_with(|| a.level.cmp(&b.level)));
@@ -206,9 +213,11 @@ mod tests {
             assert_eq!(whole_number_twin(written).as_deref(), Some(twin));
             assert_eq!(whole_number_twin(twin).as_deref(), Some(written));
             assert!(names_cell(written, twin) && names_cell(twin, written) && names_cell(written, written));
+            assert_eq!((plain_whole_number(written), plain_whole_number(twin)), (written, written));
         }
         for other in ["02", "2.5", "2.00", "+2", "-0", "-0.0", "1e3", "", ".0", "-", "2.0.0", "٣", "2 ", "x2"] {
             assert_eq!(whole_number_twin(other), None, "{other}");
+            assert_eq!(plain_whole_number(other), other);
         }
         for (a, b) in [("2", "20"), ("2", "2.00"), ("2", "02"), ("2.0", "20"), ("20", "2.00"), ("-2", "2.0"), ("2", "2,0"), ("a", "a.0"), ("02", "02.0")] {
             assert!(!names_cell(a, b) && !names_cell(b, a), "{a} {b}");
