@@ -74,6 +74,15 @@ fn validated(dir: &Path, config: &str) -> String {
     out
 }
 
+/// `draft` with the signal `name` it commented out (a leakage suspect) enabled, as a user
+/// would enable it by hand.
+fn enabled(draft: &str, name: &str) -> String {
+    let block = draft.find(&format!("# [[signals]]\n# name = {name:?}")).unwrap_or_else(|| panic!("{name} commented out: {draft}"));
+    let end = draft[block..].find("\n\n").map_or(draft.len(), |e| block + e);
+    let uncommented: Vec<&str> = draft[block..end].lines().map(|l| l.strip_prefix("# ").unwrap_or(l)).collect();
+    format!("{}{}{}", &draft[..block], uncommented.join("\n"), &draft[end..])
+}
+
 fn run_job(dir: &Path, config: &str) {
     validated(dir, config);
     let (code, out, err) = run_in(dir, &["recalibrate", "--config", config, "--out", "run"]);
@@ -1161,11 +1170,7 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
     }
 
     // Enabled by hand, validate warns with the same reason.
-    let block = draft.find("# [[signals]]\n# name = \"Number of Pageviews\"").unwrap();
-    let end = draft[block..].find("\n\n").map_or(draft.len(), |e| block + e);
-    let uncommented: Vec<&str> = draft[block..end].lines().map(|l| l.strip_prefix("# ").unwrap_or(l)).collect();
-    let enabled = format!("{}{}{}", &draft[..block], uncommented.join("\n"), &draft[end..]);
-    write(d, "enabled.toml", enabled);
+    write(d, "enabled.toml", enabled(&draft, "Number of Pageviews"));
     let out = validated(d, "enabled.toml");
     assert!(out.contains(&format!("signal column {}", running.replacen("\":", "\" looks like leakage:", 1))), "{out}");
 }
@@ -1176,8 +1181,10 @@ fn init_tells_a_running_total_and_a_deals_count_from_signals_and_the_outcome() {
 /// customers); so does a yes/no of whether the lead ever did it (`Unsubscribed from all
 /// email`). `init` compares it lead by lead with the events and leaves it out, with why;
 /// a count of the window's events, as a warehouse table computes it, stays a signal.
+/// Enabled by hand (or in a config written by hand), `validate` compares it so too and
+/// says the same, in its text and its JSON.
 #[test]
-fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
+fn init_leaves_out_and_validate_tells_a_column_that_counts_an_activity_over_all_time() {
     let dir = sample_copy();
     let d = dir.path();
     let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
@@ -1214,7 +1221,28 @@ fn init_leaves_out_a_column_that_counts_an_activity_over_all_time() {
         assert!(!columns.contains(&left_out.to_string()), "{left_out}: {columns:?}");
     }
     assert!(err.contains("LEAKAGE SUSPECT"), "{err}");
-    validated(d, "draft.toml");
+    let out = validated(d, "draft.toml");
+    assert!(!out.contains("looks like leakage"), "{out}");
+
+    // Each enabled: validate's warning gives the draft's reason (a categorical of counts, a
+    // count, a yes/no), and the window's count stays clean.
+    let with_all = ["Number of Webinar Registrations", "Number of Touches", "Unsubscribed from all email"].iter().fold(draft.clone(), |text, name| enabled(&text, name));
+    write(d, "enabled.toml", &with_all);
+    let out = validated(d, "enabled.toml");
+    for name in ["Number of Webinar Registrations", "Number of Touches", "Unsubscribed from all email"] {
+        let suspect = format!("# LEAKAGE SUSPECT {name:?}: ");
+        let reason = draft.split(&suspect).nth(1).unwrap().split(". Left out;").next().unwrap();
+        assert!(out.contains(&format!("warning: signal column {name:?} looks like leakage: {reason}\n")), "{name}: {reason}\n{out}");
+    }
+    assert_eq!(out.matches("looks like leakage").count(), 3, "{out}");
+    let (code, json, err) = run_in(d, &["validate", "--config", "enabled.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let suspects: Vec<(&str, bool)> = report["leakage_suspects"].as_array().unwrap().iter().map(|s| (s["column"].as_str().unwrap(), s["used_by_signal"].as_bool().unwrap())).collect();
+    assert_eq!(suspects, [("Number of Webinar Registrations", true), ("Number of Touches", true), ("Unsubscribed from all email", true)], "{json}");
+    // The caution the report's summary lists before deciding says what the points would be for.
+    let caution = "Signal \"Number of Touches\" reads \"Number of Touches\", which counts events over all time: the model gives points for what leads did after the window, which a lead being scored has not done yet.";
+    assert!(report["cautions"].as_array().unwrap().iter().any(|c| c == caution), "{json}");
 }
 
 /// A HubSpot export as it comes: contacts named `Record ID`, `Create Date`, `Lifecycle

@@ -28,6 +28,9 @@ pub struct LeadKeys<'a> {
     pub(crate) also: Vec<(&'a str, &'a [String])>,
     /// What the events name the leads `[exclude]` left out by, as `id_case` matches ids.
     pub(crate) excluded: polars::prelude::PlHashSet<String>,
+    /// Count a sample of the leads' events by activity, for validate to tell a signal's
+    /// column that is an activity's running count ([`crate::rollup`]).
+    pub(crate) check_running_counts: bool,
 }
 
 impl LeadKeys<'_> {
@@ -622,6 +625,9 @@ pub struct EventAggregation {
     pub columns: Vec<Vec<f64>>,
     /// Per lead: it has an event a signal counts (in its window, before its decision).
     pub counted_leads: Vec<bool>,
+    /// With `LeadKeys::check_running_counts`: the events of every activity, of the leads
+    /// checked, over all time and in the window (before the decision).
+    pub(crate) running_counts: Option<crate::rollup::EventCounts>,
 }
 
 pub fn aggregate(
@@ -692,6 +698,7 @@ pub fn aggregate(
     let mut other_details: BTreeMap<String, usize> = BTreeMap::new();
     // Each lead's creation month, worked out once a lead at the first such event.
     let mut lead_months: Vec<i32> = Vec::new();
+    let mut running_counts = leads.check_running_counts.then(|| crate::rollup::EventCounts::new(leads.ids.len()));
 
     let names = EventColumnNames { lead_id: &spec.lead_id, occurred_at: &spec.occurred_at, activity: &spec.activity, detail: crate::event_stream::detail_column(spec.detail.as_deref(), events_signals.iter().copied()) };
     // Events at midnight on their lead's creation day and before it; whether any event of
@@ -758,6 +765,10 @@ pub fn aggregate(
             *day += 1;
         }
         let created = leads.created_at[lead].unwrap_or(0);
+        if let Some(running_counts) = running_counts.as_mut().filter(|c| c.checks(lead)) {
+            let decided_before = decisions.as_ref().is_some_and(|(decisions, _)| decisions.at[lead].is_some_and(|decided| time >= decided));
+            running_counts.add(lead, activity, window.contains(created, time) && !decided_before);
+        }
         if !window.contains(created, time) {
             if time < created {
                 let gap = created - time;
@@ -875,7 +886,7 @@ pub fn aggregate(
             *v = rule.finish(*v);
         }
     }
-    Ok(EventAggregation { stats, columns, counted_leads })
+    Ok(EventAggregation { stats, columns, counted_leads, running_counts })
 }
 
 /// The activities whose events run on more than [`LATE_EVENT_DAYS`] after the last event of

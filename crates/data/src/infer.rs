@@ -908,12 +908,7 @@ fn running_count_columns(look: &LeadsLook, counts: &EventCounts, missing: &[Stri
             let cells = look.table.text(&p.name).ok()?;
             // A lead without a creation date has no window, so nothing to compare.
             let texts: Vec<Option<&str>> = cells.iter().zip(&look.created).step_by(counts.stride()).map(|(cell, created)| created.and(clean(cell, missing))).collect();
-            // Each cell read by `read`: None when some filled cell does not read so.
-            let read = |read: &dyn Fn(&str) -> Option<f64>| -> Option<Vec<Option<f64>>> { texts.iter().map(|t| t.map_or(Some(None), |v| read(v).map(Some))).collect() };
-            let found = match read(&|v| look.decimal.read(v).filter(|n| *n >= 0.0 && n.fract() == 0.0)) {
-                Some(numbers) => counts.running_count_of(&numbers, false).or_else(|| numbers.iter().flatten().all(|&n| n <= 1.0).then(|| counts.running_count_of(&numbers, true)).flatten()),
-                None => counts.running_count_of(&read(&|v| mqlcal_scorecard::yes_or_no(v).map(f64::from))?, true),
-            }?;
+            let found = counts.running_count_in(&texts, look.decimal)?;
             Some((p.name.clone(), found.reason(DRAFT_WINDOW_DAYS)))
         })
         .collect()

@@ -81,6 +81,11 @@ pub struct IngestStats {
     /// summary lists them before deciding.
     #[serde(skip)]
     pub cautions: Vec<String>,
+    /// With events and a signal reading a column of numbers or yes/no (and the lead files
+    /// kept): a sample of the leads' events by activity, which validate compares those
+    /// columns with.
+    #[serde(skip)]
+    pub(crate) running_counts: Option<crate::rollup::CheckedLeads>,
 }
 
 /// How `ingest` treats duplicate ids (validate wants to see them all, not stop).
@@ -156,7 +161,11 @@ fn ingest_files(config: &Config, options: IngestOptions) -> Result<Ingested, Dat
 
     let mut counted_leads = Vec::new();
     if let Some(spec) = &config.events {
-        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, excluded: excluded_keys, ..rows.lead_keys(config) }, &mut notes)?;
+        // Only validate (and recalibrate, which runs its checks) compares signals' columns with
+        // the events, and only one of numbers or yes/no can be a running count.
+        let check_running_counts = options.keep_lead_tables && config.signals.iter().any(|s| crate::rollup::may_count_events(&s.source, config.csv.decimal).is_some());
+        let event_stats = events::aggregate(config, spec, &mut LeadKeys { id_rows, excluded: excluded_keys, check_running_counts, ..rows.lead_keys(config) }, &mut notes)?;
+        stats.running_counts = event_stats.running_counts.map(|counts| crate::rollup::CheckedLeads { ids: rows.ids.iter().step_by(counts.stride()).cloned().collect(), counts });
         if let Some(tally) = &event_stats.stats.decisions {
             notes.warnings.extend(unusable_decisions(&rows, tally));
         }

@@ -182,7 +182,7 @@ impl LeadRows {
         let decisions = config.decided_at.as_ref().map(|d| Decisions { column: &d.column, at: &self.decided_at, outcomes: &self.outcomes, origin: &self.origin });
         let ids = if config.events_key.is_some() { &self.events_keys } else { &self.ids };
         let also = config.events_also_key.iter().map(String::as_str).zip(self.also_keys.iter().map(Vec::as_slice)).collect();
-        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None, also, excluded: Default::default() }
+        LeadKeys { ids, created_at: &self.created_at, decisions, id_rows: None, also, excluded: Default::default(), check_running_counts: false }
     }
 
     /// Add the leads of one file part, column by column, in the order errors are reported:

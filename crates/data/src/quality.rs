@@ -199,16 +199,24 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
         },
     };
     warnings.extend(columns.warnings);
-    let leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
-    cautions.extend(leakage_suspects.iter().filter(|s| s.used_by_signal).map(|s| {
-        let signals: Vec<String> = config.signals.iter().filter(|g| g.source.column() == Some(s.column.as_str())).map(|g| format!("{:?}", g.name)).collect();
+    let mut leakage_suspects = leakage_suspects(config, &columns.profiles, &mut warnings);
+    // "Signal "x" reads" or "Signals "x", "y" read" `column`.
+    let read_by = |column: &str| {
+        let signals: Vec<String> = config.signals.iter().filter(|g| g.source.column() == Some(column)).map(|g| format!("{:?}", g.name)).collect();
         let (who, reads) = if signals.len() == 1 { ("Signal", "reads") } else { ("Signals", "read") };
-        format!(
-            "{who} {} {reads} {:?}, which looks like leakage: the model may give points for what sales did once the lead was theirs.",
-            signals.join(", "),
-            s.column
-        )
+        format!("{who} {} {reads} {column:?}", signals.join(", "))
+    };
+    cautions.extend(
+        leakage_suspects
+            .iter()
+            .filter(|s| s.used_by_signal)
+            .map(|s| format!("{}, which looks like leakage: the model may give points for what sales did once the lead was theirs.", read_by(&s.column))),
+    );
+    let running_counts = running_count_suspects(config, ingested, &leakage_suspects, &mut warnings);
+    cautions.extend(running_counts.iter().map(|s| {
+        format!("{}, which counts events over all time: the model gives points for what leads did after the window, which a lead being scored has not done yet.", read_by(&s.column))
     }));
+    leakage_suspects.extend(running_counts);
     let period_labels = period_labels(config, &columns.profiles);
     cautions.extend(period_labels.iter().map(|(signal, column, _)| {
         format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is.")
@@ -795,6 +803,52 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
         }
     }
     leakage_suspects
+}
+
+/// Signals' columns of numbers or yes/no (`rollup::may_count_events`) that are an
+/// activity's running count over all time ([`crate::rollup`]): each a leakage suspect a signal reads, with a warning, as
+/// `init` leaves such a column out. Compared on the leads ingest checked, found again in
+/// the lead files by their ids.
+fn running_count_suspects(config: &Config, ingested: &Ingested, suspects: &[LeakageSuspect], warnings: &mut Vec<String>) -> Vec<LeakageSuspect> {
+    let (Some(checked), Some(spec)) = (&ingested.stats.running_counts, &config.events) else { return Vec::new() };
+    let mut columns: Vec<&str> = Vec::new();
+    for column in config.signals.iter().filter_map(|s| crate::rollup::may_count_events(&s.source, config.csv.decimal)) {
+        if !columns.contains(&column) && !suspects.iter().any(|s| s.column == column) {
+            columns.push(column);
+        }
+    }
+    if columns.is_empty() {
+        return Vec::new();
+    }
+    // Each row of each lead file: the checked lead it is (NOT_CHECKED for the others), found once.
+    const NOT_CHECKED: u32 = u32::MAX;
+    let lead_of: polars::prelude::PlHashMap<std::borrow::Cow<'_, str>, u32> = checked.ids.iter().zip(0..).map(|(id, k)| (config.id_case.key(id), k)).collect();
+    let checked_rows: Vec<Vec<u32>> = ingested
+        .lead_tables
+        .iter()
+        .map(|table| match cells::text(table, &config.id_column) {
+            Ok(ids) => ids.iter().map(|id| id.and_then(|id| lead_of.get(config.id_case.key(id.trim()).as_ref()).copied()).unwrap_or(NOT_CHECKED)).collect(),
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    let missing = MissingMarkers::new(&config.csv.missing);
+    let mut found_in = Vec::new();
+    for column in columns {
+        let mut cells: Vec<Option<String>> = vec![None; checked.ids.len()];
+        for (table, rows) in ingested.lead_tables.iter().zip(&checked_rows) {
+            let Ok(values) = cells::text(table, column) else { continue };
+            for (&k, value) in rows.iter().zip(values.iter()).filter(|(&k, _)| k != NOT_CHECKED) {
+                cells[k as usize] = value.and_then(|v| missing.clean(v)).map(str::to_string);
+            }
+        }
+        let cells: Vec<Option<&str>> = cells.iter().map(Option::as_deref).collect();
+        if let Some(found) = checked.counts.running_count_in(&cells, config.csv.decimal) {
+            let reason = found.reason(i64::from(spec.window_days));
+            warnings.push(format!("signal column {column:?} looks like leakage: {reason}"));
+            found_in.push(LeakageSuspect { column: column.to_string(), reason, used_by_signal: true });
+        }
+    }
+    found_in
 }
 
 /// A warning for each events signal that nearly separates won from lost leads on its

@@ -3,9 +3,13 @@
 //! its yes/no (`Unsubscribed from all email` beside the unsubscribes): it counts the
 //! lead's events over all time, those after the engagement window too (what the lead did
 //! once sales had it, or as a customer), which a lead being scored has not done yet.
-//! `init` tells it by comparing, lead by lead, the column with the events.
+//! `init` tells it by comparing, lead by lead, the column with the events, and so does
+//! `validate` for a signal that reads such a column (a config written by hand, or a
+//! signal enabled again that the draft left out).
 
-use std::collections::HashMap;
+use polars::prelude::PlHashMap;
+
+use mqlcal_config::{DecimalMark, SignalSource};
 
 /// The leads the check reads: every `stride`-th row of the leads file, at most this many.
 /// Agreement on tens of thousands of leads is evidence enough; the events of every lead
@@ -25,20 +29,25 @@ pub(crate) const EVERY_ACTIVITY: &str = "every activity";
 
 /// Each checked lead's events by activity: how many, and how many inside the window.
 /// (The default holds no event, as for a file without creation dates.)
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct EventCounts {
     stride: usize,
+    /// Bit `row` is set when the row is checked: asked of every event of a 20M-event file,
+    /// where a division each would cost more than the counting.
+    checked: Vec<u64>,
     /// The activities by number, in the order first seen ...
     activities: Vec<String>,
     /// ... and their numbers.
-    numbers: HashMap<String, u32>,
-    /// Per (activity, checked lead), its events over all time and inside the window; the
-    /// activity [`EVERY`] is every activity together.
-    per_lead: HashMap<(u32, u32), (u32, u32)>,
+    numbers: PlHashMap<String, u32>,
+    /// Per checked lead, its events over all time and inside the window by activity (a
+    /// lead has few activities: a list, looked through) ...
+    per_lead: Vec<Vec<(u32, Tally)>>,
+    /// ... and of every activity together.
+    every: Vec<Tally>,
 }
 
-/// The activity number of every activity together.
-const EVERY: u32 = u32::MAX;
+/// Events over all time, and inside the window.
+type Tally = (u32, u32);
 
 impl Default for EventCounts {
     fn default() -> Self {
@@ -49,12 +58,19 @@ impl Default for EventCounts {
 impl EventCounts {
     /// For a leads file of `leads` rows.
     pub(crate) fn new(leads: usize) -> Self {
-        EventCounts { stride: leads.div_ceil(MAX_LEADS_CHECKED).max(1), activities: Vec::new(), numbers: HashMap::new(), per_lead: HashMap::new() }
+        let stride = leads.div_ceil(MAX_LEADS_CHECKED).max(1);
+        let mut bits = vec![0u64; leads.div_ceil(64)];
+        for row in (0..leads).step_by(stride) {
+            bits[row / 64] |= 1 << (row % 64);
+        }
+        let checked = leads.div_ceil(stride);
+        EventCounts { stride, checked: bits, activities: Vec::new(), numbers: PlHashMap::default(), per_lead: vec![Vec::new(); checked], every: vec![(0, 0); checked] }
     }
 
     /// Whether lead `row`'s events are kept (cheap: ask before anything else).
+    #[inline]
     pub(crate) fn checks(&self, row: usize) -> bool {
-        row % self.stride == 0
+        self.checked.get(row / 64).is_some_and(|bits| bits >> (row % 64) & 1 == 1)
     }
 
     /// The leads checked are the rows `0, stride, 2 × stride …` of the leads file.
@@ -74,9 +90,16 @@ impl EventCounts {
                 k
             }
         };
-        let lead = (row / self.stride) as u32;
-        for key in [(number, lead), (EVERY, lead)] {
-            let (all, window) = self.per_lead.entry(key).or_default();
+        let lead = row / self.stride;
+        let activities = &mut self.per_lead[lead];
+        let at = match activities.iter().position(|&(k, _)| k == number) {
+            Some(at) => at,
+            None => {
+                activities.push((number, (0, 0)));
+                activities.len() - 1
+            }
+        };
+        for (all, window) in [&mut activities[at].1, &mut self.every[lead]] {
             *all += 1;
             *window += u32::from(counted);
         }
@@ -92,10 +115,12 @@ impl EventCounts {
         // Per activity (every activity last): leads with such events and a value, of them
         // those with a value above 0, those whose value is the count, and the window's count.
         let mut tally = vec![[0usize; 4]; self.activities.len() + 1];
-        for (&(activity, lead), &(all, window)) in &self.per_lead {
-            let Some(v) = column.get(lead as usize).copied().flatten() else { continue };
+        let by_activity = self.per_lead.iter().enumerate().flat_map(|(lead, tallies)| tallies.iter().map(move |&(activity, tally)| ((activity as usize, lead), tally)));
+        let every = self.every.iter().enumerate().filter(|(_, &(all, _))| all > 0).map(|(lead, &tally)| ((self.activities.len(), lead), tally));
+        for ((activity, lead), (all, window)) in by_activity.chain(every) {
+            let Some(v) = column.get(lead).copied().flatten() else { continue };
             let (all, window) = if yes_no { (all.min(1), window.min(1)) } else { (all, window) };
-            let t = &mut tally[if activity == EVERY { self.activities.len() } else { activity as usize }];
+            let t = &mut tally[activity];
             for (k, yes) in [true, v > 0.0, v == f64::from(all), v == f64::from(window)].into_iter().enumerate() {
                 t[k] += usize::from(yes);
             }
@@ -116,6 +141,44 @@ impl EventCounts {
             .filter(RunningCount::holds)
             .max_by(|a, b| a.agree.cmp(&b.agree).then(b.activity.cmp(&a.activity)))
     }
+}
+
+impl EventCounts {
+    /// The running count the column whose checked leads' cells are `cells` is (in order,
+    /// cleaned; None: blank, or a lead without a window): read as whole numbers of at least
+    /// 0, compared as counts, or as yes/no when none is above 1; else read as yes and no
+    /// (`true`, `Yes`, `1`). None when it is no running count, or reads as neither.
+    pub(crate) fn running_count_in(&self, cells: &[Option<&str>], decimal: DecimalMark) -> Option<RunningCount> {
+        // Each cell read by `read`: None when some filled cell does not read so.
+        let read = |read: &dyn Fn(&str) -> Option<f64>| -> Option<Vec<Option<f64>>> { cells.iter().map(|t| t.map_or(Some(None), |v| read(v).map(Some))).collect() };
+        match read(&|v| decimal.read(v).filter(|n| *n >= 0.0 && n.fract() == 0.0)) {
+            Some(numbers) => self.running_count_of(&numbers, false).or_else(|| numbers.iter().flatten().all(|&n| n <= 1.0).then(|| self.running_count_of(&numbers, true)).flatten()),
+            None => self.running_count_of(&read(&|v| mqlcal_scorecard::yes_or_no(v).map(f64::from))?, true),
+        }
+    }
+}
+
+/// The leads column a signal reads that can be a running count: one of numbers, counts
+/// or yes/no, or a categorical whose levels are whole numbers or yes and no (as `init`
+/// drafts a count of few values). None for the others (an industry, events).
+pub(crate) fn may_count_events(source: &SignalSource, decimal: DecimalMark) -> Option<&str> {
+    match source {
+        SignalSource::Count { column, .. } | SignalSource::Numeric { column, .. } | SignalSource::Flag { column, .. } => Some(column),
+        SignalSource::Categorical { column, levels, .. } => {
+            let counts = |level: &String| decimal.read(level).is_some_and(|n| n >= 0.0 && n.fract() == 0.0) || mqlcal_scorecard::yes_or_no(level).is_some();
+            levels.iter().all(counts).then_some(column)
+        }
+        SignalSource::Events { .. } => None,
+    }
+}
+
+/// What `validate` compares a signal's leads column with: the events of the leads checked
+/// (every [`EventCounts::stride`]-th lead that ingest kept, in order), and their ids, by
+/// which the lead files' rows are found again.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedLeads {
+    pub counts: EventCounts,
+    pub ids: Vec<String>,
 }
 
 /// The evidence that a column is an activity's running count.
@@ -252,10 +315,47 @@ mod tests {
     }
 
     #[test]
+    fn cells_are_read_as_counts_as_yes_no_or_not_at_all() {
+        let c = counts(400, |i| i % 3 == 0);
+        let texts = |cell: &dyn Fn(usize) -> String| -> Vec<String> { (0..400).map(cell).collect() };
+        let read = |texts: &[String], decimal| c.running_count_in(&texts.iter().map(|t| Some(t.as_str())).collect::<Vec<_>>(), decimal);
+        // Counts over all time, written as whole numbers (with a decimal comma too).
+        let all_time = texts(&|i| (i % 4 + usize::from(i % 3 == 0)).to_string());
+        assert_eq!(read(&all_time, DecimalMark::Point).map(|f| (f.activity, f.yes_no)), Some(("Form Fill".to_string(), false)));
+        let commas = texts(&|i| format!("{},0", i % 4 + usize::from(i % 3 == 0)));
+        assert_eq!(read(&commas, DecimalMark::Comma).map(|f| f.agree), Some(334));
+        // Whether the lead ever had one, as 0/1 and as words.
+        let ever = |i: usize| i % 4 > 0 || i % 3 == 0;
+        assert_eq!(read(&texts(&|i| u8::from(ever(i)).to_string()), DecimalMark::Point).map(|f| f.yes_no), Some(true));
+        assert_eq!(read(&texts(&|i| if ever(i) { "True" } else { "False" }.to_string()), DecimalMark::Point).map(|f| f.yes_no), Some(true));
+        // Not counts: a fraction, a negative number, a word that is neither yes nor no.
+        for other in ["1.5", "-1", "Webinar"] {
+            let mut cells = all_time.clone();
+            cells[7] = other.to_string();
+            assert_eq!(read(&cells, DecimalMark::Point), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_signals_that_may_count_events_read_numbers_or_yes_no() {
+        use mqlcal_config::{NumericTransform, SignalSource};
+        let categorical = |levels: &[&str]| SignalSource::Categorical { column: "c".into(), levels: levels.iter().map(|l| l.to_string()).collect(), separator: None, spellings: Default::default() };
+        assert_eq!(may_count_events(&categorical(&["1", "2", "3"]), DecimalMark::Point), Some("c"));
+        assert_eq!(may_count_events(&categorical(&["Yes"]), DecimalMark::Point), Some("c"));
+        assert_eq!(may_count_events(&categorical(&["1", "software"]), DecimalMark::Point), None);
+        assert_eq!(may_count_events(&categorical(&["2.5"]), DecimalMark::Point), None);
+        let flag = SignalSource::Flag { column: "f".into(), equals: vec!["x".into()] };
+        assert_eq!(may_count_events(&flag, DecimalMark::Point), Some("f"));
+        let count = SignalSource::Count { column: "n".into(), transform: NumericTransform { floor: None, cap: None, scale: 1.0, default: None, bins: vec![], auto_bins: None } };
+        assert_eq!(may_count_events(&count, DecimalMark::Point), Some("n"));
+    }
+
+    #[test]
     fn the_leads_checked_are_every_strideth_row() {
         let mut c = EventCounts::new(120_000);
         assert_eq!(c.stride, 3);
-        assert!(c.checks(0) && !c.checks(1) && c.checks(3));
+        assert!(c.checks(0) && !c.checks(1) && c.checks(3) && !c.checks(120_000));
+        assert!((0..120_000).all(|row| c.checks(row) == (row % 3 == 0)));
         for row in (0..120_000).step_by(3) {
             c.add(row, "Form Fill", true);
             c.add(row, "Form Fill", false);
