@@ -2098,6 +2098,99 @@ fn init_reads_pandas_nan_as_blank() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// An enrichment sheet's lookup that found nothing writes `#N/A` (a formula's error
+/// value, as Excel and Google Sheets show it), in a column of numbers: `init` drafts it
+/// under `[input] missing`, beside pandas' `nan` when both are there, and drafts every
+/// signal as for blank cells (40 `#N/A` among the company sizes had made them a
+/// categorical of 2419 levels, most leads pooled into its baseline); the draft validates,
+/// and a model fitted on it scores such a batch.
+#[test]
+fn init_reads_a_spreadsheets_error_values_as_blank() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let leads = std::fs::read_to_string(d.join("leads.csv")).unwrap();
+    let header: Vec<&str> = leads.lines().next().unwrap().split(',').collect();
+    let size = header.iter().position(|h| *h == "company_size").unwrap();
+    // Every blank size a lookup's #N/A but each fifth, which pandas wrote as nan.
+    let (mut errors, mut nans) = (0, 0);
+    let mut k = 0;
+    let written: Vec<String> = leads
+        .lines()
+        .enumerate()
+        .map(|(row, line)| {
+            let cells: Vec<String> = line.split(',').enumerate().map(|(c, cell)| match (row > 0 && c == size && cell.is_empty(), k % 5) {
+                (true, m) => {
+                    k += 1;
+                    if m == 4 {
+                        nans += 1;
+                        "nan".to_string()
+                    } else {
+                        errors += 1;
+                        "#N/A".to_string()
+                    }
+                }
+                (false, _) => cell.to_string(),
+            }).collect();
+            cells.join(",")
+        })
+        .collect();
+    assert!(errors > 400 && nans > 100, "{errors} {nans}");
+    write(d, "enriched.csv", written.join("\n") + "\n");
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let (draft, err) = init_draft(d, &["init", "--leads", "enriched.csv", "--events", "events.csv"], "draft.toml");
+    let missing = format!(
+        "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\", \"#N/A\", \"nan\"]   # cells that mean blank; GUESS: \"#N/A\" in {errors} cells of \"company_size\" (a spreadsheet's error value, where its formula found no value (an enrichment lookup's #N/A)); \"nan\" in {nans} cells of \"company_size\" (how pandas writes a blank once a frame is made text)"
+    );
+    assert!(draft.contains(&missing), "{draft}");
+    assert!(err.contains(&format!("[input] missing adds \"#N/A\", \"nan\" (GUESS: a spreadsheet's error value; \"#N/A\" in {errors} cells)")), "{err}");
+    // The same draft as of the blank cells, but for the file's name and the markers.
+    let as_plain = draft.replace("enriched.csv", "leads.csv").replace(&missing, "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank");
+    assert_eq!(as_plain, plain);
+    validated(d, "draft.toml");
+    let (code, _, err) = run_in(d, &["fit", "--config", "draft.toml", "-o", "drafted.json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(d, &["score", "--model", "drafted.json", "--leads", "enriched.csv", "--events", "events.csv", "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// A CRM migration: the leads created after it exported their dates as US reports write
+/// them (`4/9/2025`), those before in ISO. `init` had drafted the column with
+/// `date_format = "auto"` and, unable to read it, guessed without dates, saying nothing
+/// but "no dates: a year assumed"; validate then stopped at the first US date, telling to
+/// set date_format, which reads one layout. Now the draft warns, with the cell, and both
+/// say the column mixes two layouts and to export it in one.
+#[test]
+fn a_creation_date_column_of_two_layouts_is_said_so() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let created = header.iter().position(|h| h == "created_at").unwrap();
+    let migrated = leads.len() * 6 / 10;
+    for row in &mut leads[migrated..] {
+        let (y, rest) = row[created].split_once('-').unwrap();
+        let (m, day) = rest.split_once('-').unwrap();
+        row[created] = format!("{}/{}/{y}", m.parse::<u32>().unwrap(), day.parse::<u32>().unwrap());
+    }
+    write_csv(&d.join("leads.csv"), &header, &leads);
+    let first = &leads[migrated][created];
+    let written = match first.split('/').take(2).any(|part| part.parse::<u32>().unwrap() > 12) {
+        true => "MM/DD/YYYY",
+        false => "DD/MM/YYYY or MM/DD/YYYY",
+    };
+    let said = format!(
+        "column \"created_at\": cannot read {first:?} as a date; expected YYYY-MM-DD (optionally with a time) (it is written {written}: a column of two layouts, as a CRM migration or exports from two locales stacked write it, is read by no one date_format; export the column in one layout)"
+    );
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "draft.toml");
+    let warning = "# WARNING: the creation dates cannot all be read, so the guesses that need them (cohorts, windows, sales) went without: ";
+    let line = draft.lines().find(|l| l.starts_with(warning)).unwrap_or_else(|| panic!("{draft}"));
+    assert!(draft.contains(&format!("date_format = \"auto\"   # or e.g. \"%d/%m/%Y\"\n{line}")), "{draft}");
+    assert!(line.contains(&format!("row {}", migrated + 1)) && line.ends_with(&said), "{said}\n{line}");
+    assert!(err.contains("WARNING: the creation dates cannot all be read") && err.contains(&said), "{err}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "draft.toml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains(&format!("row {} (line {}), {said}", migrated + 1, migrated + 2)), "{said}\n{err}");
+}
+
 /// pandas' index, written beside a frame's columns and, read and written again, named
 /// `Unnamed: 0`: `init` had drafted it as a count with auto bins, which in a file in
 /// creation order learns when a lead came. It is skipped, said why, and the draft is

@@ -396,7 +396,14 @@ impl<'a> DateRule<'a> {
                 (None, None) if *layout == DateLayout::Iso && DateLayout::IsoZoned.parse(text).is_some() => {
                     format!("it carries a time zone: set {key} = \"iso_zoned\" in the config to read every timestamp as UTC")
                 }
-                (None, None) => format!("set {key} in the config"),
+                (None, None) => match in_another_layout(text, layout) {
+                    Some(other) => format!(
+                        "it is written {other}: a column of two layouts, as a CRM migration or exports from two locales stacked write it, is read by no one {key}; export the column in one layout"
+                    ),
+                    // `Not set`, `unknown`: no date in any layout, a placeholder for none.
+                    None if !text.bytes().any(|b| b.is_ascii_digit()) => "it has no digit, so it is no date: if it means none, add it to [input] missing".to_string(),
+                    None => format!("set {key} in the config"),
+                },
             },
             // A batch from the warehouse writes ISO where the training export did not.
             DateFix::Recorded(fix) if *layout != DateLayout::Iso && DateLayout::Iso.parse(text).is_some() => {
@@ -595,6 +602,17 @@ impl LayoutEvidence {
     }
 }
 
+/// How `text` is written when a layout other than `layout` reads it (ISO among day and
+/// month with slashes, or the other way round, a month's name): the column mixes layouts.
+fn in_another_layout(text: &str, layout: &DateLayout) -> Option<String> {
+    match layout_evidence(std::iter::once(text)) {
+        LayoutEvidence::Decided(other) if other != *layout && other.parse(text).is_some() => Some(other.describe()),
+        // A day and a month that are both 12 or less: either order.
+        LayoutEvidence::Ambiguous { .. } if !matches!(layout, DateLayout::DayFirst | DateLayout::MonthFirst) => Some("DD/MM/YYYY or MM/DD/YYYY".to_string()),
+        _ => None,
+    }
+}
+
 /// Decide the layout from all the values of a column.
 pub fn detect_layout<'a>(values: impl Iterator<Item = &'a str>) -> Result<DateLayout, String> {
     layout_evidence(values).into_layout()
@@ -677,7 +695,7 @@ mod tests {
             assert!(DateLayout::Pattern(pattern.into()).parse(text).is_some(), "{pattern} reads {text}");
         }
         // No suggestion that would not read the text, and none for a model file's rule.
-        for (text, layout) in [("13/15/2024 9:05 AM", DateLayout::MonthFirst), ("1/15/2024 13:05 PM", DateLayout::MonthFirst), ("1/15/2024", DateLayout::MonthFirst), ("1/2/2024 9:05 AM", DateLayout::Iso)] {
+        for (text, layout) in [("13/15/2024 9:05 AM", DateLayout::MonthFirst), ("1/15/2024 13:05 PM", DateLayout::MonthFirst), ("1/15/2024", DateLayout::MonthFirst)] {
             let message = says(text, layout);
             assert!(message.ends_with("(set date_format in the config)"), "{message}");
         }
@@ -697,7 +715,33 @@ mod tests {
         assert!(message.ends_with("(it carries a time zone: set date_format = \"iso_zoned\" in the config to read every timestamp as UTC)"), "{message}");
         // Not for a zone iso_zoned does not read, nor for another layout's column.
         assert!(rule.cannot_read("2024-01-16T10:00:00 CET", &DateLayout::Iso).ends_with("(set date_format in the config)"));
-        assert!(rule.cannot_read("2024-01-16T10:00:00+02:00", &DateLayout::DayFirst).ends_with("(set date_format in the config)"));
+        assert!(rule.cannot_read("2024-01-16T10:00:00+02:00", &DateLayout::DayFirst).contains("(it is written YYYY-MM-DD HH:MM:SS with a time zone"));
+    }
+
+    /// A column of two layouts (a CRM migration, exports from two locales stacked): the
+    /// cell the column's layout cannot read is said to be in another, which no one
+    /// date_format reads; a cell no layout reads is answered as before.
+    #[test]
+    fn a_cell_in_another_layout_says_the_column_mixes_two() {
+        let format = DateFormat::Auto;
+        let rule = DateRule::configured(&format);
+        let two = "a column of two layouts, as a CRM migration or exports from two locales stacked write it, is read by no one date_format; export the column in one layout)";
+        for (text, layout, written) in [
+            ("4/9/2025", DateLayout::Iso, "DD/MM/YYYY or MM/DD/YYYY"),
+            ("1/2/2024 9:05 AM", DateLayout::Iso, "DD/MM/YYYY or MM/DD/YYYY"),
+            ("4/19/2025", DateLayout::Iso, "MM/DD/YYYY"),
+            ("19/4/2025", DateLayout::MonthFirst, "DD/MM/YYYY"),
+            ("2025-04-19", DateLayout::DayFirst, "YYYY-MM-DD (optionally with a time)"),
+            ("19-Apr-2025", DateLayout::Iso, "the pattern \"%d-%b-%Y\""),
+        ] {
+            let message = rule.cannot_read(text, &layout);
+            assert!(message.ends_with(&format!("(it is written {written}: {two}")), "{text}: {message}");
+        }
+        for (text, layout) in [("2025/04/09", DateLayout::Iso), ("2025-13-45", DateLayout::Iso), ("4/9/2025", DateLayout::DayFirst)] {
+            assert!(rule.cannot_read(text, &layout).ends_with("(set date_format in the config)"), "{text}");
+        }
+        // A placeholder for no date: no layout's, no digit.
+        assert!(rule.cannot_read("Not set", &DateLayout::Iso).ends_with("(it has no digit, so it is no date: if it means none, add it to [input] missing)"));
     }
 
     #[test]

@@ -31,23 +31,42 @@ const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 /// `[input] missing` where the leads hold them; no CRM writes them for a value.
 const PANDAS_BLANKS: [&str; 4] = ["nan", "NaN", "<NA>", "NaT"];
 
-/// The [`PANDAS_BLANKS`] the profiled columns hold as a value (not already a missing
-/// marker): each with its cells and the columns holding it, most cells first.
-fn pandas_blanks(profiles: &[ColumnProfile], missing: &[String]) -> Vec<(String, usize, Vec<String>)> {
-    let mut found: Vec<(String, usize, Vec<String>)> = PANDAS_BLANKS
-        .iter()
-        .filter(|marker| !missing.iter().any(|m| m == *marker))
-        .filter_map(|marker| {
-            let held: Vec<(&str, usize)> = profiles.iter().filter_map(|p| p.top_levels.iter().find(|(v, _)| v == marker).map(|(_, n)| (p.name.as_str(), *n))).collect();
-            (!held.is_empty()).then(|| (marker.to_string(), held.iter().map(|(_, n)| n).sum(), held.iter().map(|(c, _)| c.to_string()).collect()))
-        })
-        .collect();
+/// Why a marker [`blank_markers`] found means blank, briefly (for the command's summary)
+/// and in full (for the draft's comment): written by pandas, or a spreadsheet's error value
+/// (`#N/A`, [`mqlcal_scorecard::is_spreadsheet_error`]).
+fn why_blank(marker: &str) -> (&'static str, &'static str) {
+    match mqlcal_scorecard::is_spreadsheet_error(marker) {
+        true => ("a spreadsheet's error value", "a spreadsheet's error value, where its formula found no value (an enrichment lookup's #N/A)"),
+        false => ("how pandas writes a blank", "how pandas writes a blank once a frame is made text"),
+    }
+}
+
+/// The texts that a tool wrote for a blank ([`PANDAS_BLANKS`], a spreadsheet's error values)
+/// which the profiled columns hold as a value (not already a missing marker): each with
+/// its cells and the columns holding it, most cells first.
+fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<(String, usize, Vec<String>)> {
+    let mut found: Vec<(String, usize, Vec<String>)> = Vec::new();
+    for p in profiles {
+        for (value, n) in &p.top_levels {
+            let blank = PANDAS_BLANKS.contains(&value.as_str()) || (mqlcal_scorecard::is_spreadsheet_error(value) && value.trim() == value);
+            if !blank || missing.iter().any(|m| m == value) {
+                continue;
+            }
+            match found.iter_mut().find(|(marker, _, _)| marker == value) {
+                Some((_, cells, columns)) => {
+                    *cells += n;
+                    columns.push(p.name.clone());
+                }
+                None => found.push((value.clone(), *n, vec![p.name.clone()])),
+            }
+        }
+    }
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     found
 }
 
-/// `csv` with the [`pandas_blanks`] found among its missing markers.
-fn with_pandas_blanks(csv: &CsvOptions, blanks: &[(String, usize, Vec<String>)]) -> CsvOptions {
+/// `csv` with the [`blank_markers`] found among its missing markers.
+fn with_blank_markers(csv: &CsvOptions, blanks: &[(String, usize, Vec<String>)]) -> CsvOptions {
     CsvOptions { missing: csv.missing.iter().cloned().chain(blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv.clone() }
 }
 
@@ -158,7 +177,7 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     // Guessing first (it reads the files and may fail), then rendering (it cannot).
     let window_days = if events.is_some() { DRAFT_WINDOW_DAYS } else { 0 };
     let mut look = look_at_leads(&lead_files, options, &csv, window_days, &mut notes)?;
-    let csv = with_pandas_blanks(&csv, &look.pandas_blanks);
+    let csv = with_blank_markers(&csv, &look.blank_markers);
     // The won ids name leads by the guessed id: it stays the id then.
     let may_rekey = options.won_ids.is_none();
     let events_look = events.map(|events| look_at_events(events, &csv, &look, may_rekey, &mut notes)).transpose()?;
@@ -189,9 +208,9 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
         true => "the event times are instants (a zone, Z or Unix time: UTC) and the creation dates have none",
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
-    render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, (look.decimal_why.as_deref(), &look.pandas_blanks), ignore_case, clocks, look.deal_id.is_some());
-    if let Some((marker, cells, _)) = look.pandas_blanks.first() {
-        guesses.push(format!("[input] missing adds {} (GUESS: how pandas writes a blank; {marker:?} in {cells} cells)", look.pandas_blanks.iter().map(|(m, _, _)| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
+    render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, (look.decimal_why.as_deref(), &look.blank_markers), ignore_case, clocks, look.deal_id.is_some());
+    if let Some((marker, cells, _)) = look.blank_markers.first() {
+        guesses.push(format!("[input] missing adds {} (GUESS: {}; {marker:?} in {cells} cells)", look.blank_markers.iter().map(|(m, _, _)| format!("{m:?}")).collect::<Vec<_>>().join(", "), why_blank(marker).0));
     }
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
@@ -289,8 +308,11 @@ struct LeadsLook {
     decimal: DecimalMark,
     /// Why the numbers are read with ',' (None: with '.').
     decimal_why: Option<String>,
-    /// How pandas wrote blanks here ([`pandas_blanks`]): drafted under `[input] missing`.
-    pandas_blanks: Vec<(String, usize, Vec<String>)>,
+    /// Why the creation dates could not be read as the draft reads them (a cell in another
+    /// layout, a stray text): a WARNING, where the guesses that need dates go without.
+    created_unread: Option<String>,
+    /// How a tool wrote blanks here ([`blank_markers`]): drafted under `[input] missing`.
+    blank_markers: Vec<(String, usize, Vec<String>)>,
     /// Columns of the file's row numbers ([`cells::row_numbers`]): never a signal.
     row_numbers: Vec<String>,
     /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
@@ -340,13 +362,14 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     let no_outcome = vec![None; table.height()];
     let (mut decimal, point_needed) = decimal_mark(&table, &csv.missing);
     let mut first_look = profile_columns(&table, &no_outcome, &[], &csv.missing, decimal)?;
-    // A frame pandas made text writes its blanks as `nan`: blank, and every column looked at so.
-    let pandas_blanks = pandas_blanks(&first_look, &csv.missing);
+    // A frame pandas made text writes its blanks as `nan`, a spreadsheet a lookup that found
+    // nothing as `#N/A`: blank, and every column looked at so.
+    let blank_markers = blank_markers(&first_look, &csv.missing);
     let read_with_blanks;
-    let csv = match pandas_blanks.is_empty() {
+    let csv = match blank_markers.is_empty() {
         true => csv,
         false => {
-            read_with_blanks = with_pandas_blanks(csv, &pandas_blanks);
+            read_with_blanks = with_blank_markers(csv, &blank_markers);
             first_look = profile_columns(&table, &no_outcome, &[], &read_with_blanks.missing, decimal)?;
             &read_with_blanks
         }
@@ -475,8 +498,13 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
     // Each lead's creation month: the cohorts init drafts, the months the sales guess
     // spreads the leads over, and the columns that only say when a lead was created.
     let plausible = PlausibleDates::DEFAULT_EARLIEST..=crate::ingest::default_latest_date(None);
-    let created_dates =
-        date.as_deref().and_then(|column| table.timestamps(column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing).ok());
+    let created_read = date.as_deref().map(|column| table.timestamps(column, &cells::DateRule::configured(&drafted_format(date_serial)), &csv.missing));
+    // A cell the draft's rule cannot read stops validate there: said, with its row.
+    let created_unread = match &created_read {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let created_dates = created_read.and_then(Result::ok);
     let created_instants = created_dates.as_ref().is_some_and(cells::Dates::are_instants);
     let created: Vec<Option<i64>> = created_dates
         // A placeholder date (1900-01-01, 9999-12-31) is no creation: ingest refuses it
@@ -560,7 +588,7 @@ fn look_at_leads(lead_files: &[PathBuf], options: &InitOptions, csv: &CsvOptions
         .filter(|p| table.text(&p.name).is_ok_and(|cells| cells::row_numbers(cells.iter())))
         .map(|p| p.name.clone())
         .collect();
-    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, pandas_blanks, dated, row_numbers })
+    Ok(LeadsLook { table, id, date, date_serial, created, created_instants, months, never_lost, filled_won, stale_open, lost_elsewhere, decided, one_sided_decision, outcome, outcome_note, id_why: per_deal.as_ref().map(|(_, why)| why.clone()), replaced_id: None, deal_id, events_key: None, also_key: None, segment, won_values, lost_values, open_values, exclude_values, no_leads: no_lead.iter().filter(|&&n| n).count(), won, profiles, decimal, decimal_why, created_unread, blank_markers, dated, row_numbers })
 }
 
 /// Whether a text column is one of dates: a layout "auto" finds, not Unix time (digits in a
@@ -1242,7 +1270,7 @@ fn render_input(
     events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
-    (decimal_why, pandas_blanks): (Option<&str>, &[(String, usize, Vec<String>)]),
+    (decimal_why, blank_markers): (Option<&str>, &[(String, usize, Vec<String>)]),
     ignore_case: Option<&str>,
     clocks: Option<&str>,
     per_deal: bool,
@@ -1274,19 +1302,30 @@ fn render_input(
         let _ = writeln!(t, "decimal = \",\"                # GUESS: {why} (\".\" for 3.5)");
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
-    let markers: Vec<String> = MISSING.iter().copied().chain(pandas_blanks.iter().map(|(marker, _, _)| marker.as_str())).map(toml_str).collect();
-    let _ = match pandas_blanks {
+    let markers: Vec<String> = MISSING.iter().copied().chain(blank_markers.iter().map(|(marker, _, _)| marker.as_str())).map(toml_str).collect();
+    let _ = match blank_markers {
         [] => writeln!(t, "missing = [{}]   # cells that mean blank", markers.join(", ")),
         _ => {
-            let held: Vec<String> = pandas_blanks
+            let held = |(marker, cells, columns): &(String, usize, Vec<String>)| {
+                let shown: Vec<String> = columns.iter().take(3).map(|c| format!("{c:?}")).collect();
+                let more = if columns.len() > 3 { format!(" and {} more", columns.len() - 3) } else { String::new() };
+                format!("{marker:?} in {cells} cells of {}{more}", shown.join(", "))
+            };
+            // The markers of each tool together, then why they mean blank.
+            let mut whys: Vec<&str> = Vec::new();
+            for (marker, _, _) in blank_markers {
+                if !whys.contains(&why_blank(marker).1) {
+                    whys.push(why_blank(marker).1);
+                }
+            }
+            let said: Vec<String> = whys
                 .iter()
-                .map(|(marker, cells, columns)| {
-                    let shown: Vec<String> = columns.iter().take(3).map(|c| format!("{c:?}")).collect();
-                    let more = if columns.len() > 3 { format!(" and {} more", columns.len() - 3) } else { String::new() };
-                    format!("{marker:?} in {cells} cells of {}{more}", shown.join(", "))
+                .map(|why| {
+                    let markers: Vec<String> = blank_markers.iter().filter(|(marker, _, _)| why_blank(marker).1 == *why).map(held).collect();
+                    format!("{} ({why})", markers.join("; "))
                 })
                 .collect();
-            writeln!(t, "missing = [{}]   # cells that mean blank; GUESS: {} (how pandas writes a blank once a frame is made text)", markers.join(", "), held.join("; "))
+            writeln!(t, "missing = [{}]   # cells that mean blank; GUESS: {}", markers.join(", "), said.join("; "))
         }
     };
     match per_deal {
@@ -1359,6 +1398,12 @@ fn render_columns(t: &mut String, look: &LeadsLook, options: &InitOptions, event
             guesses.push(format!("created-at column: {d:?}"));
             let _ = writeln!(t, "created_at = {}   # GUESS: when the lead was created", toml_str(d));
             let _ = writeln!(t, "{}", date_format_line(*date_serial));
+            if let Some(unread) = &look.created_unread {
+                // Without the dates, the cohorts, windows and sales guesses went without them.
+                let warning = format!("the creation dates cannot all be read, so the guesses that need them (cohorts, windows, sales) went without: {unread}");
+                let _ = writeln!(t, "# WARNING: {warning}");
+                guesses.push(format!("WARNING: {warning}"));
+            }
         }
         None => match year_less_month_column(&look.profiles) {
             // A session's month without its year (web analytics): the cohorts are there but for the year.

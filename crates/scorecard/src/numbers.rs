@@ -109,13 +109,27 @@ pub enum ReadBy {
     Model,
 }
 
+/// The error values Excel and Google Sheets show where a formula found no value (`#N/A`:
+/// a lookup, as an enrichment sheet's, that found nothing). Upper case, as they write them.
+const SPREADSHEET_ERRORS: [&str; 16] = [
+    "#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#ERROR!", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+];
+
+/// A spreadsheet's error value ([`SPREADSHEET_ERRORS`], in any case, trimmed): a cell whose
+/// formula found no value, not a value. The one rule of which texts are one, for the
+/// message refusing such a number and for `init`, which drafts them as blanks.
+pub fn is_spreadsheet_error(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with('#') && SPREADSHEET_ERRORS.iter().any(|error| error.eq_ignore_ascii_case(text))
+}
+
 /// What a cell that is not a number is, when it is a number as a spreadsheet or a
 /// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
 /// (`#N/A`), and what to export instead; None for other text. `mark` is the decimal
 /// mark the cell was read with, by the config's rule or a model's (`by`).
 pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'static str> {
     let text = text.trim();
-    if text.starts_with('#') && (text.ends_with('!') || text.ends_with('?') || text.eq_ignore_ascii_case("#N/A")) {
+    if is_spreadsheet_error(text) {
         return Some(match by {
             ReadBy::Config => "a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank",
             ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
@@ -212,6 +226,16 @@ pub fn band(text: &str, mark: DecimalMark) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spreadsheets_error_values_are_told_from_text() {
+        for error in ["#N/A", " #n/a ", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#GETTING_DATA", "#SPILL!"] {
+            assert!(super::is_spreadsheet_error(error), "{error}");
+        }
+        for text in ["N/A", "#", "#1 priority!", "#hashtag", "#N/A!", "#DIV/0", "VALUE!", ""] {
+            assert!(!super::is_spreadsheet_error(text), "{text}");
+        }
+    }
 
     #[test]
     fn money_is_read_with_its_mark_and_nothing_else_is() {
@@ -318,6 +342,7 @@ mod tests {
             ("#N/A", DecimalMark::Point, "error value"),
             ("#DIV/0!", DecimalMark::Comma, "error value"),
             ("#NAME?", DecimalMark::Point, "error value"),
+            (" #n/a ", DecimalMark::Point, "error value"),
         ] {
             let why = formatted_number(text, mark, ReadBy::Config);
             assert!(why.is_some_and(|why| why.contains(says)), "{text} {mark:?}: {why:?}");
