@@ -2098,6 +2098,42 @@ fn init_reads_pandas_nan_as_blank() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// A checkbox pandas wrote with blanks among its answers comes out `1.0` and `0.0`: `init`
+/// drafts it as a flag of `1.0`, as it drafts one written `1`/`0` (it had been a
+/// categorical whose level was `1.0`); written both ways (a CRM export stacked on a
+/// notebook's), a flag of `1`, which counts both. The drafts are the 1/0 file's.
+#[test]
+fn init_drafts_a_1_0_column_pandas_wrote_as_a_flag() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, leads) = read_csv(&d.join("leads.csv"));
+    header.push("Do Not Email".into());
+    let answer = |k: usize| if k % 13 == 0 { "" } else if k % 7 == 0 { "1" } else { "0" };
+    let written = |float: &dyn Fn(usize) -> bool| -> Vec<Vec<String>> {
+        leads
+            .iter()
+            .enumerate()
+            .map(|(k, row)| {
+                let a = answer(k);
+                let cell = if float(k) && !a.is_empty() { format!("{a}.0") } else { a.to_string() };
+                row.iter().cloned().chain([cell]).collect()
+            })
+            .collect()
+    };
+    write_csv(&d.join("leads.csv"), &header, &written(&|_| false));
+    write_csv(&d.join("pandas.csv"), &header, &written(&|_| true));
+    write_csv(&d.join("stacked.csv"), &header, &written(&|k| k >= leads.len() / 2));
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let flag = |equals: &str| format!("kind = \"flag\"\ncolumn = \"Do Not Email\"\nequals = {equals:?}\n");
+    assert!(plain.contains(&flag("1")), "{plain}");
+    let (pandas, _) = init_draft(d, &["init", "--leads", "pandas.csv", "--events", "events.csv"], "pandas.toml");
+    assert!(pandas.contains(&flag("1.0")), "{pandas}");
+    assert_eq!(pandas.replace("pandas.csv", "leads.csv").replace(&flag("1.0"), &flag("1")), plain);
+    let (stacked, _) = init_draft(d, &["init", "--leads", "stacked.csv", "--events", "events.csv"], "stacked.toml");
+    assert_eq!(stacked.replace("stacked.csv", "leads.csv"), plain);
+    validated(d, "pandas.toml");
+}
+
 /// An enrichment sheet's lookup that found nothing writes `#N/A` (a formula's error
 /// value, as Excel and Google Sheets show it), in a column of numbers: `init` drafts it
 /// under `[input] missing`, beside pandas' `nan` when both are there, and drafts every

@@ -2115,7 +2115,16 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
         return;
     }
     if yes_no {
-        let yes: Vec<&str> = p.top_levels.iter().filter(|(v, _)| answer(v) == Some(true)).map(|(v, _)| v.as_str()).collect();
+        let mut yes: Vec<&str> = Vec::new();
+        for (v, _) in p.top_levels.iter().filter(|(v, _)| answer(v) == Some(true)) {
+            match yes.iter().position(|y| mqlcal_scorecard::names_cell(y, v)) {
+                // One number written both ways (`1` and `1.0`, stacked exports): the whole
+                // number, which counts both.
+                Some(at) if mqlcal_scorecard::plain_whole_number(v) == v.as_str() => yes[at] = v,
+                Some(_) => {}
+                None => yes.push(v),
+            }
+        }
         let equals = match yes.as_slice() {
             [one] => toml_str(one),
             several => format!("[{}]   # one answer, written {} ways", several.iter().map(|v| toml_str(v)).collect::<Vec<_>>().join(", "), several.len()),

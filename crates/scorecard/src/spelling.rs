@@ -86,9 +86,10 @@ pub fn spelling(name: &str) -> String {
 /// The answer a yes/no cell gives, written any of the ways CRMs and spreadsheets write
 /// one (`Yes`, `TRUE`, `1`, `Y`, `✓`, `checked`; `No`, `FALSE`, `0`, …): a checkbox
 /// field exported over the years as Yes/No, then TRUE/FALSE, then 1/0 says the same
-/// thing three ways. None for any other text.
+/// thing three ways; a 1/0 column with blanks, as pandas writes it, says `1.0` and `0.0`
+/// ([`plain_whole_number`]). None for any other text.
 pub fn yes_or_no(value: &str) -> Option<bool> {
-    match value.trim().to_lowercase().as_str() {
+    match plain_whole_number(value.trim()).to_lowercase().as_str() {
         "yes" | "y" | "true" | "t" | "1" | "✓" | "✔" | "checked" | "on" => Some(true),
         "no" | "n" | "false" | "f" | "0" | "unchecked" | "off" => Some(false),
         _ => None,
@@ -160,13 +161,13 @@ mod tests {
     #[test]
     fn yes_and_no_however_written() {
         use super::yes_or_no;
-        for yes in ["Yes", " TRUE ", "1", "y", "t", "✓", "Checked", "on"] {
+        for yes in ["Yes", " TRUE ", "1", "1.0", "y", "t", "✓", "Checked", "on"] {
             assert_eq!(yes_or_no(yes), Some(true), "{yes}");
         }
-        for no in ["No", "FALSE", "0", "n", "f", "unchecked", "Off"] {
+        for no in ["No", "FALSE", "0", "0.0", "n", "f", "unchecked", "Off"] {
             assert_eq!(yes_or_no(no), Some(false), "{no}");
         }
-        for neither in ["", "maybe", "2", "1.0", "yes please", "x"] {
+        for neither in ["", "maybe", "2", "2.0", "1.00", "01", "-0.0", "yes please", "x"] {
             assert_eq!(yes_or_no(neither), None, "{neither}");
         }
     }
