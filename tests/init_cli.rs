@@ -2189,6 +2189,64 @@ fn init_reads_a_spreadsheets_error_values_as_blank() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// A warehouse export (a Snowflake unload, MySQL's `INTO OUTFILE`, PostgreSQL's `COPY`)
+/// writes NULL as `\N`; a rep types `unknown` or `-` where no size was known. Five `\N`
+/// among the sample's company sizes had made `init` draft the column as a categorical of
+/// 2420 levels, each size a level: a marker was looked for only among a column's 500
+/// commonest values. Now a column of numbers but for a few texts has them looked at: a
+/// tool's blank, and a word without a digit no other column holds, are drafted as blanks;
+/// a column whose other texts no marker reads (`10000+`) is skipped, saying why.
+#[test]
+fn init_reads_a_databases_null_and_a_word_among_numbers_as_blank() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    let blank: Vec<usize> = (0..leads.len()).filter(|&row| leads[row][size].is_empty()).collect();
+    assert!(blank.len() > 100, "{}", blank.len());
+    // The sample with its first blank sizes written as `texts`.
+    let written = |name: &str, texts: &[&str]| {
+        let mut rows = leads.clone();
+        for (&row, text) in blank.iter().zip(texts) {
+            rows[row][size] = text.to_string();
+        }
+        write_csv(&d.join(name), &header, &rows);
+    };
+    written("warehouse.csv", &["\\N"; 5]);
+    written("typed.csv", &["unknown", "-", "unknown", "-", "unknown", "-"]);
+    written("banded.csv", &["10000+", "unknown", "10000+", "10000+"]);
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let plain_missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank";
+
+    let (draft, err) = init_draft(d, &["init", "--leads", "warehouse.csv", "--events", "events.csv"], "warehouse.toml");
+    let missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\", \"\\\\N\"]   # cells that mean blank; GUESS: \"\\\\N\" in 5 cells of \"company_size\" (how a database's text export writes NULL: MySQL's INTO OUTFILE, PostgreSQL's COPY, a Snowflake unload)";
+    assert!(draft.contains(missing), "{draft}");
+    assert!(err.contains("[input] missing adds \"\\\\N\" (GUESS: how a database export writes NULL; \"\\\\N\" in 5 cells)"), "{err}");
+    assert_eq!(draft.replace("warehouse.csv", "leads.csv").replace(missing, plain_missing), plain);
+    validated(d, "warehouse.toml");
+    // The sample's own config, which does not read `\N` as blank, says what wrote it.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads.csv", "warehouse.csv");
+    write(d, "own.toml", config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "own.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("column \"company_size\": \"\\\\N\" is not a number") && err.contains("how a database's text export writes NULL"), "{err}");
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "typed.csv", "--events", "events.csv"], "typed.toml");
+    let missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\", \"-\", \"unknown\"]   # cells that mean blank; GUESS: \"-\" in 3 cells of \"company_size\"; \"unknown\" in 3 cells of \"company_size\" (a word without a digit among a column's numbers, where no number was known; read as blank, the signal's default: check it means no value)";
+    assert!(draft.contains(missing), "{draft}");
+    assert_eq!(draft.replace("typed.csv", "leads.csv").replace(missing, plain_missing), plain);
+    validated(d, "typed.toml");
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "banded.csv", "--events", "events.csv"], "banded.toml");
+    assert!(draft.contains("\"unknown\" in 1 cells of \"company_size\""), "{draft}");
+    assert!(
+        draft.contains("# \"company_size\": numbers but for 3 cells (\"10000+\" ×3), read as text, where each number would be a level of its own: skipped; export those cells as numbers (or add them to [input] missing to read them as blank) and init drafts it as a number"),
+        "{draft}"
+    );
+    assert!(!draft.contains("column = \"company_size\""), "{draft}");
+    validated(d, "banded.toml");
+}
+
 /// A CRM migration: the leads created after it exported their dates as US reports write
 /// them (`4/9/2025`), those before in ISO. `init` had drafted the column with
 /// `date_format = "auto"` and, unable to read it, guessed without dates, saying nothing

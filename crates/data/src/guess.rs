@@ -700,6 +700,7 @@ mod tests {
             decimal: Default::default(),
             thousands_look: None,
             top_levels: levels.iter().map(|(v, n)| (v.to_string(), *n)).collect(),
+            stray_texts: Vec::new(),
             p99: None,
             max: None,
             min: None,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use mqlcal_config::{CsvOptions, DateFormat, DecimalMark, Encoding, PlausibleDates};
 use mqlcal_features::maturity::decided_enough;
 use mqlcal_features::{calendar, AsOf, Outcome};
-use mqlcal_scorecard::{DateLayout, IdCase};
+use mqlcal_scorecard::{BlankWriter, DateLayout, IdCase};
 
 use crate::cells::{self, clean, detect_layout};
 use crate::guess;
@@ -26,48 +26,78 @@ use crate::DataError;
 
 const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 
-/// How pandas writes a missing value once a frame's cells are made text (`astype(str)`,
-/// a Spark or Arrow export of it): NaN, pandas' NA and a missing time. Drafted under
-/// `[input] missing` where the leads hold them; no CRM writes them for a value.
-const PANDAS_BLANKS: [&str; 4] = ["nan", "NaN", "<NA>", "NaT"];
+/// A text that the leads hold as a value (not already a missing marker) and that means
+/// blank, drafted under `[input] missing`.
+struct BlankMarker {
+    text: String,
+    writer: WrittenBy,
+    /// Its cells in the profiled columns.
+    cells: usize,
+    /// The columns holding it.
+    columns: Vec<String>,
+}
 
-/// Why a marker [`blank_markers`] found means blank, briefly (for the command's summary)
-/// and in full (for the draft's comment): written by pandas, or a spreadsheet's error value
-/// (`#N/A`, [`mqlcal_scorecard::is_spreadsheet_error`]).
-fn why_blank(marker: &str) -> (&'static str, &'static str) {
-    match mqlcal_scorecard::is_spreadsheet_error(marker) {
-        true => ("a spreadsheet's error value", "a spreadsheet's error value, where its formula found no value (an enrichment lookup's #N/A)"),
-        false => ("how pandas writes a blank", "how pandas writes a blank once a frame is made text"),
+/// Who wrote a [`BlankMarker`] for a blank.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WrittenBy {
+    /// A tool, as it writes every blank ([`mqlcal_scorecard::blank_writer`]).
+    Tool(BlankWriter),
+    /// Someone, in a few cells of a column of numbers: a word without a digit (`unknown`,
+    /// `-`, `(not set)`), where the number was not known.
+    Hand,
+}
+
+/// Why a [`BlankMarker`] means blank, briefly (for the command's summary) and in full (for
+/// the draft's comment).
+fn why_blank(writer: WrittenBy) -> (&'static str, &'static str) {
+    match writer {
+        WrittenBy::Tool(BlankWriter::Spreadsheet) => ("a spreadsheet's error value", "a spreadsheet's error value, where its formula found no value (an enrichment lookup's #N/A)"),
+        WrittenBy::Tool(BlankWriter::Pandas) => ("how pandas writes a blank", "how pandas writes a blank once a frame is made text"),
+        WrittenBy::Tool(BlankWriter::Database) => ("how a database export writes NULL", "how a database's text export writes NULL: MySQL's INTO OUTFILE, PostgreSQL's COPY, a Snowflake unload"),
+        WrittenBy::Hand => (
+            "a word among a column's numbers",
+            "a word without a digit among a column's numbers, where no number was known; read as blank, the signal's default: check it means no value",
+        ),
     }
 }
 
-/// The texts that a tool wrote for a blank ([`PANDAS_BLANKS`], a spreadsheet's error values)
-/// which the profiled columns hold as a value (not already a missing marker): each with
-/// its cells and the columns holding it, most cells first.
-fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<(String, usize, Vec<String>)> {
-    let mut found: Vec<(String, usize, Vec<String>)> = Vec::new();
+/// The texts which the profiled columns hold as a value and which mean blank: what a tool
+/// writes for one, among each column's commonest values or the few texts of a column of
+/// numbers, and those few texts when they hold no digit (one `\N` or `unknown` among a
+/// size's numbers made it a categorical of 2420 levels). Most cells first.
+fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<BlankMarker> {
+    let mut found: Vec<BlankMarker> = Vec::new();
     for p in profiles {
-        for (value, n) in &p.top_levels {
-            let blank = PANDAS_BLANKS.contains(&value.as_str()) || (mqlcal_scorecard::is_spreadsheet_error(value) && value.trim() == value);
-            if !blank || missing.iter().any(|m| m == value) {
+        let rare = p.stray_texts.iter().filter(|(text, _)| !p.top_levels.iter().any(|(top, _)| top == text));
+        for (value, n) in p.top_levels.iter().chain(rare) {
+            let by_hand = || p.stray_texts.iter().any(|(text, _)| text == value) && !value.bytes().any(|b| b.is_ascii_digit());
+            let writer = match mqlcal_scorecard::blank_writer(value) {
+                Some(tool) => WrittenBy::Tool(tool),
+                None if by_hand() => WrittenBy::Hand,
+                None => continue,
+            };
+            if missing.iter().any(|m| m == value) {
                 continue;
             }
-            match found.iter_mut().find(|(marker, _, _)| marker == value) {
-                Some((_, cells, columns)) => {
-                    *cells += n;
-                    columns.push(p.name.clone());
+            match found.iter_mut().find(|marker| &marker.text == value) {
+                Some(marker) => {
+                    marker.cells += n;
+                    marker.columns.push(p.name.clone());
                 }
-                None => found.push((value.clone(), *n, vec![p.name.clone()])),
+                None => found.push(BlankMarker { text: value.clone(), writer, cells: *n, columns: vec![p.name.clone()] }),
             }
         }
     }
-    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // A word that another column holds as a value (an industry "unknown") is one there:
+    // `[input] missing` is every column's, so the column of numbers is said instead.
+    found.retain(|m| m.writer != WrittenBy::Hand || !profiles.iter().any(|p| !m.columns.contains(&p.name) && p.top_levels.iter().any(|(v, _)| v == &m.text)));
+    found.sort_by(|a, b| b.cells.cmp(&a.cells).then_with(|| a.text.cmp(&b.text)));
     found
 }
 
 /// `csv` with the [`blank_markers`] found among its missing markers.
-fn with_blank_markers(csv: &CsvOptions, blanks: &[(String, usize, Vec<String>)]) -> CsvOptions {
-    CsvOptions { missing: csv.missing.iter().cloned().chain(blanks.iter().map(|(marker, _, _)| marker.clone())).collect(), ..csv.clone() }
+fn with_blank_markers(csv: &CsvOptions, blanks: &[BlankMarker]) -> CsvOptions {
+    CsvOptions { missing: csv.missing.iter().cloned().chain(blanks.iter().map(|marker| marker.text.clone())).collect(), ..csv.clone() }
 }
 
 /// The drafted config text and what was guessed (for the command's summary).
@@ -209,8 +239,9 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
         false => "the creation dates are instants (a zone, Z or Unix time: UTC) and the event times have none",
     });
     render_input(&mut t, leads_named, (!events_named.is_empty()).then_some(events_named), config_path, options, (look.decimal_why.as_deref(), &look.blank_markers), ignore_case, clocks, look.deal_id.is_some());
-    if let Some((marker, cells, _)) = look.blank_markers.first() {
-        guesses.push(format!("[input] missing adds {} (GUESS: {}; {marker:?} in {cells} cells)", look.blank_markers.iter().map(|(m, _, _)| format!("{m:?}")).collect::<Vec<_>>().join(", "), why_blank(marker).0));
+    if let Some(first) = look.blank_markers.first() {
+        let texts: Vec<String> = look.blank_markers.iter().map(|m| format!("{:?}", m.text)).collect();
+        guesses.push(format!("[input] missing adds {} (GUESS: {}; {:?} in {} cells)", texts.join(", "), why_blank(first.writer).0, first.text, first.cells));
     }
     if ignore_case.is_some() {
         guesses.push("[input] id_case = \"ignore\" (GUESS: the events write the leads' ids in another case)".into());
@@ -312,7 +343,7 @@ struct LeadsLook {
     /// layout, a stray text): a WARNING, where the guesses that need dates go without.
     created_unread: Option<String>,
     /// How a tool wrote blanks here ([`blank_markers`]): drafted under `[input] missing`.
-    blank_markers: Vec<(String, usize, Vec<String>)>,
+    blank_markers: Vec<BlankMarker>,
     /// Columns of the file's row numbers ([`cells::row_numbers`]): never a signal.
     row_numbers: Vec<String>,
     /// Other columns whose every value reads as a date (`Updated Date`, `Became a Lead
@@ -1270,7 +1301,7 @@ fn render_input(
     events: Option<&[PathBuf]>,
     config_path: &Path,
     options: &InitOptions,
-    (decimal_why, blank_markers): (Option<&str>, &[(String, usize, Vec<String>)]),
+    (decimal_why, blank_markers): (Option<&str>, &[BlankMarker]),
     ignore_case: Option<&str>,
     clocks: Option<&str>,
     per_deal: bool,
@@ -1302,26 +1333,26 @@ fn render_input(
         let _ = writeln!(t, "decimal = \",\"                # GUESS: {why} (\".\" for 3.5)");
     }
     let _ = writeln!(t, "encoding = \"auto\"            # \"utf-8\", \"latin-1\" or \"auto\"");
-    let markers: Vec<String> = MISSING.iter().copied().chain(blank_markers.iter().map(|(marker, _, _)| marker.as_str())).map(toml_str).collect();
+    let markers: Vec<String> = MISSING.iter().copied().chain(blank_markers.iter().map(|marker| marker.text.as_str())).map(toml_str).collect();
     let _ = match blank_markers {
         [] => writeln!(t, "missing = [{}]   # cells that mean blank", markers.join(", ")),
         _ => {
-            let held = |(marker, cells, columns): &(String, usize, Vec<String>)| {
+            let held = |BlankMarker { text: marker, cells, columns, .. }: &BlankMarker| {
                 let shown: Vec<String> = columns.iter().take(3).map(|c| format!("{c:?}")).collect();
                 let more = if columns.len() > 3 { format!(" and {} more", columns.len() - 3) } else { String::new() };
                 format!("{marker:?} in {cells} cells of {}{more}", shown.join(", "))
             };
             // The markers of each tool together, then why they mean blank.
             let mut whys: Vec<&str> = Vec::new();
-            for (marker, _, _) in blank_markers {
-                if !whys.contains(&why_blank(marker).1) {
-                    whys.push(why_blank(marker).1);
+            for marker in blank_markers {
+                if !whys.contains(&why_blank(marker.writer).1) {
+                    whys.push(why_blank(marker.writer).1);
                 }
             }
             let said: Vec<String> = whys
                 .iter()
                 .map(|why| {
-                    let markers: Vec<String> = blank_markers.iter().filter(|(marker, _, _)| why_blank(marker).1 == *why).map(held).collect();
+                    let markers: Vec<String> = blank_markers.iter().filter(|marker| why_blank(marker.writer).1 == *why).map(held).collect();
                     format!("{} ({why})", markers.join("; "))
                 })
                 .collect();
@@ -2112,6 +2143,20 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
         // A suspect is left out either way: no invitation to export it again.
         let again = if commented { "" } else { "; exported unformatted, init drafts it as a number" };
         let _ = writeln!(t, "# {:?}: numbers as a report displays them ({example:?}: {export}), read as text, where each would be a level of its own: skipped{again}", p.name);
+        return;
+    }
+    // Numbers but for a few cells no blank marker reads (`10000+`, or a word another column
+    // holds as a value): as a categorical, each number would be a level of its own.
+    if !yes_no && !p.stray_texts.is_empty() && p.distinct - p.stray_texts.len() > 12 {
+        let cells: usize = p.stray_texts.iter().map(|(_, n)| n).sum();
+        let shown: Vec<String> = p.stray_texts.iter().take(3).map(|(text, n)| format!("{text:?} ×{n}")).collect();
+        let more = if p.stray_texts.len() > 3 { ", …" } else { "" };
+        let _ = writeln!(
+            t,
+            "# {:?}: numbers but for {cells} cells ({}{more}), read as text, where each number would be a level of its own: skipped; export those cells as numbers (or add them to [input] missing to read them as blank) and init drafts it as a number",
+            p.name,
+            shown.join(", ")
+        );
         return;
     }
     if yes_no {

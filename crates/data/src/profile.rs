@@ -34,6 +34,10 @@ pub struct ColumnProfile {
     pub thousands_look: Option<(usize, String)>,
     /// Most frequent non-blank values with their counts (first 500).
     pub top_levels: Vec<(String, usize)>,
+    /// A column of numbers but for a few texts (a database's `\N`, an `unknown`): those
+    /// texts with their cells, most first; empty for any other column. See [`stray_texts`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stray_texts: Vec<(String, usize)>,
     /// Numeric columns: 99th percentile and maximum.
     pub p99: Option<f64>,
     pub max: Option<f64>,
@@ -385,6 +389,7 @@ fn profile_column(
     drop(level_of);
     let numeric = numeric && !numbers.is_empty();
     let distinct = levels.len();
+    let stray_texts = if numeric { Vec::new() } else { stray_texts(&levels, &counts, rows - blanks, decimal) };
     let top = top_levels(levels.iter().copied().zip(counts.iter().copied()).collect());
 
     let (p99, max, min) = if numeric {
@@ -436,6 +441,7 @@ fn profile_column(
         decimal,
         thousands_look: first_grouped.filter(|_| numeric && !other_points).map(|v| (grouped, v.to_string())),
         top_levels: top,
+        stray_texts,
         p99,
         max,
         min,
@@ -513,6 +519,37 @@ fn top_levels(mut counts: Vec<(&str, usize)>) -> Vec<(String, usize)> {
 
 /// How many of a column's most frequent values the profile lists.
 const TOP_LEVELS: usize = 500;
+
+/// A column of numbers but for a few texts has at most this many texts ([`stray_texts`])...
+const STRAY_TEXTS: usize = 8;
+
+/// ... in at most this share of its filled cells.
+const STRAY_SHARE: f64 = 0.05;
+
+/// The texts of a column whose values (`levels`, each in `counts` of the `filled` cells)
+/// are numbers but for at most [`STRAY_TEXTS`] texts in at most [`STRAY_SHARE`] of its cells:
+/// a blank a tool wrote its own way (`\N`, `#N/A`) or an odd answer (`unknown`, `-`). Such
+/// a column is no categorical of its thousands of numbers. Most cells first; empty for any
+/// other column (a text column stops at its ninth text).
+fn stray_texts(levels: &[&str], counts: &[usize], filled: usize, decimal: DecimalMark) -> Vec<(String, usize)> {
+    let mut texts: Vec<(&str, usize)> = Vec::new();
+    let mut numbers = false;
+    for (&level, &n) in levels.iter().zip(counts) {
+        if decimal.read(level).is_some_and(f64::is_finite) {
+            numbers = true;
+        } else if texts.len() == STRAY_TEXTS {
+            return Vec::new();
+        } else {
+            texts.push((level, n));
+        }
+    }
+    let cells: usize = texts.iter().map(|(_, n)| n).sum();
+    if !numbers || cells as f64 > STRAY_SHARE * filled as f64 {
+        return Vec::new();
+    }
+    texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    texts.into_iter().map(|(text, n)| (text.to_string(), n)).collect()
+}
 
 fn leakage_reason(name: &str, auc: Option<f64>, blank_won: Option<f64>, blank_lost: Option<f64>) -> Option<String> {
     if let Some(auc) = auc.filter(|a| *a >= LEAKAGE_AUC) {
@@ -1139,6 +1176,27 @@ mod tests {
     }
 
     /// Months' names and abbreviations in any case; not other words, nor two letters.
+    #[test]
+    fn a_column_of_numbers_but_for_a_few_texts_lists_them() {
+        let numbers: Vec<String> = (0..100).map(|k| (k * 7).to_string()).collect();
+        let column = |texts: &[(&str, usize)]| {
+            let levels: Vec<&str> = numbers.iter().map(String::as_str).chain(texts.iter().map(|t| t.0)).collect();
+            let counts: Vec<usize> = numbers.iter().map(|_| 10).chain(texts.iter().map(|t| t.1)).collect();
+            let filled = counts.iter().sum();
+            stray_texts(&levels, &counts, filled, DecimalMark::Point)
+        };
+        let listed = |list: Vec<(String, usize)>| list.into_iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>();
+        assert_eq!(listed(column(&[("unknown", 3), ("\\N", 9), ("-", 3)])), ["\\N 9", "- 3", "unknown 3"], "most cells first");
+        assert_eq!(column(&[]), Vec::new(), "numbers alone");
+        assert_eq!(column(&[("n/a", 53)]), Vec::new(), "past 5 % of 1053 cells: a column of its own texts");
+        assert_eq!(listed(column(&[("n/a", 52)])), ["n/a 52"], "within 5 % of 1052 cells");
+        let nine: Vec<(&str, usize)> = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].iter().map(|t| (*t, 1)).collect();
+        assert_eq!(column(&nine), Vec::new(), "nine texts");
+        assert_eq!(column(&nine[..8]).len(), 8);
+        assert_eq!(stray_texts(&["x", "y"], &[5, 5], 10, DecimalMark::Point), Vec::new(), "no number");
+        assert_eq!(listed(stray_texts(&["1,5", "2,5", "?"], &[40, 40, 1], 81, DecimalMark::Comma)), ["? 1"], "read with the column's decimal mark");
+    }
+
     #[test]
     fn months_without_a_year_are_told_from_other_words() {
         for (name, month) in [("Feb", 2), ("February", 2), ("SEPT", 9), ("june", 6), (" Jul ", 7), ("Dec", 12), ("may", 5)] {

@@ -123,16 +123,58 @@ pub fn is_spreadsheet_error(text: &str) -> bool {
     text.starts_with('#') && SPREADSHEET_ERRORS.iter().any(|error| error.eq_ignore_ascii_case(text))
 }
 
+/// How pandas writes a missing value once a frame's cells are made text (`astype(str)`,
+/// a Spark or Arrow export of it): NaN, pandas' NA and a missing time.
+const PANDAS_BLANKS: [&str; 4] = ["nan", "NaN", "<NA>", "NaT"];
+
+/// How a database's text export writes NULL: MySQL's `SELECT … INTO OUTFILE`, PostgreSQL's
+/// `COPY` in its text format, a Snowflake unload (its default `NULL_IF`), Hive's text tables.
+const DATABASE_NULL: &str = "\\N";
+
+/// A tool that writes a text where a cell has no value: no CRM writes one of these for a
+/// value, so `init` drafts them under `[input] missing` wherever the leads hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlankWriter {
+    /// pandas, once a frame's cells are made text (`nan`, `<NA>`, `NaT`).
+    Pandas,
+    /// A spreadsheet's formula that found no value (`#N/A`: [`is_spreadsheet_error`]).
+    Spreadsheet,
+    /// A database's text export (`\N`).
+    Database,
+}
+
+/// The tool that wrote `text` for a missing value, when one did: the one rule of which
+/// texts are such blanks, for `init`'s draft and for the message refusing such a number.
+/// Exactly as the tool writes it (a spreadsheet's error value in any case).
+pub fn blank_writer(text: &str) -> Option<BlankWriter> {
+    if PANDAS_BLANKS.contains(&text) {
+        Some(BlankWriter::Pandas)
+    } else if text == DATABASE_NULL {
+        Some(BlankWriter::Database)
+    } else if is_spreadsheet_error(text) && text.trim() == text {
+        Some(BlankWriter::Spreadsheet)
+    } else {
+        None
+    }
+}
+
 /// What a cell that is not a number is, when it is a number as a spreadsheet or a
-/// report displays it (`$1,200`, `12%`, `(300)`, `1,5`) or a spreadsheet's error value
-/// (`#N/A`), and what to export instead; None for other text. `mark` is the decimal
-/// mark the cell was read with, by the config's rule or a model's (`by`).
+/// report displays it (`$1,200`, `12%`, `(300)`, `1,5`), a spreadsheet's error value
+/// (`#N/A`) or a database's NULL (`\N`), and what to export instead; None for other
+/// text. `mark` is the decimal mark the cell was read with, by the config's rule or a
+/// model's (`by`).
 pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'static str> {
     let text = text.trim();
     if is_spreadsheet_error(text) {
         return Some(match by {
             ReadBy::Config => "a spreadsheet's error value; correct the cell, or add the text to [input] missing to read it as blank",
             ReadBy::Model => "a spreadsheet's error value; correct the cell (the model reads as blank only the texts its inputs record as missing)",
+        });
+    }
+    if blank_writer(text) == Some(BlankWriter::Database) {
+        return Some(match by {
+            ReadBy::Config => "how a database's text export writes NULL (MySQL, PostgreSQL's COPY, a Snowflake unload); add the text to [input] missing to read it as blank",
+            ReadBy::Model => "how a database's text export writes NULL; the model reads as blank only the texts its inputs record as missing: export NULL as an empty cell",
         });
     }
     if band(text, mark).is_some() {
@@ -226,6 +268,18 @@ pub fn band(text: &str, mark: DecimalMark) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_blanks_a_tool_writes_are_told_by_tool_and_from_values() {
+        for (text, writer) in [("nan", BlankWriter::Pandas), ("<NA>", BlankWriter::Pandas), ("NaT", BlankWriter::Pandas), ("#N/A", BlankWriter::Spreadsheet), ("#n/a", BlankWriter::Spreadsheet), ("\\N", BlankWriter::Database)] {
+            assert_eq!(blank_writer(text), Some(writer), "{text}");
+        }
+        for text in ["NAN", "None", "N", "\\n", "\\N ", " #N/A", "NULL", "", "0"] {
+            assert_eq!(blank_writer(text), None, "{text}");
+        }
+        let said = formatted_number("\\N", DecimalMark::Point, ReadBy::Config).unwrap();
+        assert!(said.starts_with("how a database's text export writes NULL") && said.ends_with("add the text to [input] missing to read it as blank"), "{said}");
+    }
 
     #[test]
     fn a_spreadsheets_error_values_are_told_from_text() {
