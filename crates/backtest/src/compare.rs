@@ -50,6 +50,20 @@ pub struct Comparison {
     pub swap_leads: Vec<SwapLead>,
 }
 
+impl Comparison {
+    /// The leads compared, in one of the four sets of [`Comparison::swaps`].
+    pub fn leads(&self) -> u64 {
+        self.swaps.iter().map(|s| s.leads).sum()
+    }
+
+    /// The won and the lost leads that today's model does not make MQLs (the candidate's
+    /// alone, and neither's).
+    pub fn not_current_mqls(&self) -> (u64, u64) {
+        let sets = self.swaps.iter().filter(|s| s.set == "become_mql" || s.set == "neither");
+        sets.fold((0, 0), |(won, lost), s| (won + s.outcomes.won, lost + s.outcomes.lost))
+    }
+}
+
 /// Today's model at equal volume: its threshold chosen so that it sends the
 /// number of MQLs closest to the candidate's (ties: the stricter threshold).
 #[derive(Debug, Clone, PartialEq, Serialize)]

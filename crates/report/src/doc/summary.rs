@@ -176,6 +176,7 @@ pub fn before_deciding(b: &Backtest, period: Period, cautions: &[String]) -> Vec
         let why = &b.recommendation.summary;
         out.push(why.find(" Month by month").map_or(why.as_str(), |k| &why[..k]).to_string());
     }
+    out.extend(selection_warnings(b));
     out.extend(equal_volume_warning(b));
     out.extend(drift_warnings(b, period));
     out.extend(after_drift(b, period));
@@ -185,7 +186,52 @@ pub fn before_deciding(b: &Backtest, period: Period, cautions: &[String]) -> Vec
 /// Of [`before_deciding`], the backtest's that are neither why no threshold qualifies nor
 /// drift (which the terminal's summary has lines of its own for), in the same order.
 pub fn backtest_cautions(b: &Backtest, period: Period) -> Vec<String> {
-    equal_volume_warning(b).into_iter().chain(after_drift(b, period)).collect()
+    selection_warnings(b).into_iter().chain(equal_volume_warning(b)).chain(after_drift(b, period)).collect()
+}
+
+/// Today's model makes MQLs of this share of the leads compared, or more: an export of its
+/// MQLs alone ([`selection_warnings`]) ...
+const NEARLY_EVERY_LEAD: f64 = 0.95;
+
+/// ... or its other leads win at most this share of their decided ones, and under this
+/// fraction of its MQLs' conversion: sales worked its MQLs alone ...
+const NEARLY_NEVER_WIN: f64 = 0.01;
+const NEARLY_NEVER_OF_MQLS: f64 = 1.0 / 20.0;
+
+/// ... judged on at least this many leads.
+const SELECTION_LEADS: u64 = 100;
+
+/// What today's model's MQLs say of how the leads came to be in the file ([`Backtest::comparison`]):
+/// its MQLs alone (an export of the leads sales worked), or its other leads all but never
+/// won (sales works MQLs only, so those never had the chance). Either way the backtest
+/// measures the recalibrated model where today's model chose, and the fit may learn that
+/// choice. Nothing without `[model] current`.
+fn selection_warnings(b: &Backtest) -> Vec<String> {
+    let Some(cmp) = b.comparison.as_ref() else { return Vec::new() };
+    let (today, leads) = (&cmp.current, cmp.leads());
+    let mut out = Vec::new();
+    if leads >= SELECTION_LEADS && today.mqls as f64 >= NEARLY_EVERY_LEAD * leads as f64 {
+        out.push(format!(
+            "Today's model (threshold {}) makes MQLs of {} of the holdout's {leads} leads ({}): the file looks like its MQLs alone (the leads sales worked), not every lead that came. The thresholds are then judged only on leads today's model passed; in production the recalibrated model also scores the leads it filtered out, and sends more MQLs than this backtest counts. Export every lead, MQL or not, with its outcome.",
+            today.threshold,
+            today.mqls,
+            pct0(today.mqls as f64 / leads as f64)
+        ));
+    }
+    let (won, lost) = cmp.not_current_mqls();
+    let decided = won + lost;
+    let rate = won as f64 / decided.max(1) as f64;
+    if let Some(mqls_rate) = today.outcomes.conversion.filter(|_| decided >= SELECTION_LEADS) {
+        if rate <= NEARLY_NEVER_WIN && rate < NEARLY_NEVER_OF_MQLS * mqls_rate {
+            out.push(format!(
+                "Leads that today's model (threshold {}) does not make MQLs almost never win: {won} of {decided} decided ({}), against {} of its MQLs. If sales works only MQLs, those leads had no chance to win, and the fit learns today's model's choice rather than what makes a lead win. Judge the weights on leads sales worked whatever their score (a period of routing every lead to sales, or a random share of them).",
+                today.threshold,
+                pct1(rate),
+                pct0(mqls_rate)
+            ));
+        }
+    }
+    out
 }
 
 /// The cautions [`before_deciding`] lists after the drift: the bootstrap's edge, open
