@@ -1243,6 +1243,28 @@ fn init_leaves_out_and_validate_tells_a_column_that_counts_an_activity_over_all_
     // The caution the report's summary lists before deciding says what the points would be for.
     let caution = "Signal \"Number of Touches\" reads \"Number of Touches\", which counts events over all time: the model gives points for what leads did after the window, which a lead being scored has not done yet.";
     assert!(report["cautions"].as_array().unwrap().iter().any(|c| c == caution), "{json}");
+    let caution = "Signal \"Unsubscribed from all email\" reads \"Unsubscribed from all email\", which says whether the lead had an event at any time: the model gives points";
+    assert!(report["cautions"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().starts_with(caution)), "{json}");
+
+    // Each lead given twice, as two stacked exports give it, the later row's counts 0 and
+    // its yes a no: with keep-first, ingest keeps the first row, and so does the check (it
+    // had compared the last row's cells, and found nothing).
+    let counted: Vec<usize> = ["Number of Webinar Registrations", "Number of Touches"].iter().map(|name| header.iter().position(|h| h == name).unwrap()).collect();
+    let said_yes = header.iter().position(|h| h == "Unsubscribed from all email").unwrap();
+    let mut twice = leads.clone();
+    twice.extend(leads.iter().map(|row| {
+        let mut row = row.clone();
+        for &c in &counted {
+            row[c] = "0".to_string();
+        }
+        row[said_yes] = "false".to_string();
+        row
+    }));
+    write_csv(&d.join("twice.csv"), &header, &twice);
+    assert!(with_all.contains("leads = \"leads.csv\"") && with_all.contains("duplicates = \"error\""));
+    write(d, "twice.toml", with_all.replace("leads = \"leads.csv\"", "leads = \"twice.csv\"").replace("duplicates = \"error\"", "duplicates = \"keep-first\""));
+    let out = validated(d, "twice.toml");
+    assert_eq!(out.matches("looks like leakage").count(), 3, "{out}");
 }
 
 /// A HubSpot export as it comes: contacts named `Record ID`, `Create Date`, `Lifecycle

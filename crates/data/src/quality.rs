@@ -213,10 +213,10 @@ pub fn quality_report(config: &Config, ingested: &Ingested) -> Result<QualityRep
             .map(|s| format!("{}, which looks like leakage: the model may give points for what sales did once the lead was theirs.", read_by(&s.column))),
     );
     let running_counts = running_count_suspects(config, ingested, &leakage_suspects, &mut warnings);
-    cautions.extend(running_counts.iter().map(|s| {
-        format!("{}, which counts events over all time: the model gives points for what leads did after the window, which a lead being scored has not done yet.", read_by(&s.column))
+    cautions.extend(running_counts.iter().map(|(s, holds)| {
+        format!("{}, {holds}: the model gives points for what leads did after the window, which a lead being scored has not done yet.", read_by(&s.column))
     }));
-    leakage_suspects.extend(running_counts);
+    leakage_suspects.extend(running_counts.into_iter().map(|(s, _)| s));
     let period_labels = period_labels(config, &columns.profiles);
     cautions.extend(period_labels.iter().map(|(signal, column, _)| {
         format!("Signal {signal:?} reads {column:?}, a label of the creation period: its points say when a lead came, not who it is.")
@@ -808,8 +808,9 @@ fn leakage_suspects(config: &Config, profiles_all: &[ColumnProfile], warnings: &
 /// Signals' columns of numbers or yes/no (`rollup::may_count_events`) that are an
 /// activity's running count over all time ([`crate::rollup`]): each a leakage suspect a signal reads, with a warning, as
 /// `init` leaves such a column out. Compared on the leads ingest checked, found again in
-/// the lead files by their ids.
-fn running_count_suspects(config: &Config, ingested: &Ingested, suspects: &[LeakageSuspect], warnings: &mut Vec<String>) -> Vec<LeakageSuspect> {
+/// the lead files by their ids: an id given twice by the row ingest kept (the first with
+/// `duplicates = "keep-first"`, else the last). Each with what the column holds, for the caution.
+fn running_count_suspects(config: &Config, ingested: &Ingested, suspects: &[LeakageSuspect], warnings: &mut Vec<String>) -> Vec<(LeakageSuspect, &'static str)> {
     let (Some(checked), Some(spec)) = (&ingested.stats.running_counts, &config.events) else { return Vec::new() };
     let mut columns: Vec<&str> = Vec::new();
     for column in config.signals.iter().filter_map(|s| crate::rollup::may_count_events(&s.source, config.csv.decimal)) {
@@ -832,12 +833,17 @@ fn running_count_suspects(config: &Config, ingested: &Ingested, suspects: &[Leak
         })
         .collect();
     let missing = MissingMarkers::new(&config.csv.missing);
+    let first_kept = config.duplicates == mqlcal_config::Duplicates::KeepFirst;
     let mut found_in = Vec::new();
     for column in columns {
         let mut cells: Vec<Option<String>> = vec![None; checked.ids.len()];
+        let mut read = vec![false; checked.ids.len()];
         for (table, rows) in ingested.lead_tables.iter().zip(&checked_rows) {
             let Ok(values) = cells::text(table, column) else { continue };
             for (&k, value) in rows.iter().zip(values.iter()).filter(|(&k, _)| k != NOT_CHECKED) {
+                if first_kept && std::mem::replace(&mut read[k as usize], true) {
+                    continue;
+                }
                 cells[k as usize] = value.and_then(|v| missing.clean(v)).map(str::to_string);
             }
         }
@@ -845,7 +851,7 @@ fn running_count_suspects(config: &Config, ingested: &Ingested, suspects: &[Leak
         if let Some(found) = checked.counts.running_count_in(&cells, config.csv.decimal) {
             let reason = found.reason(i64::from(spec.window_days));
             warnings.push(format!("signal column {column:?} looks like leakage: {reason}"));
-            found_in.push(LeakageSuspect { column: column.to_string(), reason, used_by_signal: true });
+            found_in.push((LeakageSuspect { column: column.to_string(), reason, used_by_signal: true }, found.what_it_holds()));
         }
     }
     found_in

@@ -203,6 +203,14 @@ impl RunningCount {
             && missed as f64 >= MISSED_SHARE * self.with_either as f64
     }
 
+    /// What the column holds, for the caution that a signal reads it.
+    pub(crate) fn what_it_holds(&self) -> &'static str {
+        match self.yes_no {
+            false => "which counts events over all time",
+            true => "which says whether the lead had an event at any time",
+        }
+    }
+
     /// In words, for a LEAKAGE SUSPECT line about the column.
     pub(crate) fn reason(&self, window_days: i64) -> String {
         let what = match (self.activity.as_str(), self.yes_no) {
