@@ -2237,6 +2237,9 @@ fn init_reads_a_databases_null_and_a_word_among_numbers_as_blank() {
     written("warehouse.csv", &["\\N"; 5]);
     written("typed.csv", &["unknown", "-", "unknown", "-", "unknown", "-"]);
     written("banded.csv", &["10000+", "unknown", "10000+", "10000+"]);
+    // A tier of 1 to 5 and, now and then, `Hot`: a level, not a blank.
+    let rated: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| [row.clone(), vec![if k % 50 == 7 { "Hot".to_string() } else { (k % 5 + 1).to_string() }]].concat()).collect();
+    write_csv(&d.join("rated.csv"), &[header.clone(), vec!["Company Tier".to_string()]].concat(), &rated);
     let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
     let plain_missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank";
 
@@ -2267,6 +2270,11 @@ fn init_reads_a_databases_null_and_a_word_among_numbers_as_blank() {
     );
     assert!(!draft.contains("column = \"company_size\""), "{draft}");
     validated(d, "banded.toml");
+
+    let (draft, _) = init_draft(d, &["init", "--leads", "rated.csv", "--events", "events.csv"], "rated.toml");
+    assert!(draft.contains(plain_missing), "{draft}");
+    let tier = draft.split("column = \"Company Tier\"").nth(1).unwrap().split("\n\n").next().unwrap();
+    assert!(tier.contains("\"Hot\""), "{tier}");
 }
 
 /// A CRM migration: the leads created after it exported their dates as US reports write

@@ -42,8 +42,8 @@ struct BlankMarker {
 enum WrittenBy {
     /// A tool, as it writes every blank ([`mqlcal_scorecard::blank_writer`]).
     Tool(BlankWriter),
-    /// Someone, in a few cells of a column of numbers: a word without a digit (`unknown`,
-    /// `-`, `(not set)`), where the number was not known.
+    /// Someone, in a few cells of a column of many numbers ([`many_numbers_but_a_few_texts`]):
+    /// a word without a digit (`unknown`, `-`, `(not set)`), where the number was not known.
     Hand,
 }
 
@@ -70,7 +70,7 @@ fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<BlankMar
     for p in profiles {
         let rare = p.stray_texts.iter().filter(|(text, _)| !p.top_levels.iter().any(|(top, _)| top == text));
         for (value, n) in p.top_levels.iter().chain(rare) {
-            let by_hand = || p.stray_texts.iter().any(|(text, _)| text == value) && !value.bytes().any(|b| b.is_ascii_digit());
+            let by_hand = || many_numbers_but_a_few_texts(p) && p.stray_texts.iter().any(|(text, _)| text == value) && !value.bytes().any(|b| b.is_ascii_digit());
             let writer = match mqlcal_scorecard::blank_writer(value) {
                 Some(tool) => WrittenBy::Tool(tool),
                 None if by_hand() => WrittenBy::Hand,
@@ -93,6 +93,16 @@ fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<BlankMar
     found.retain(|m| m.writer != WrittenBy::Hand || !profiles.iter().any(|p| !m.columns.contains(&p.name) && p.top_levels.iter().any(|(v, _)| v == &m.text)));
     found.sort_by(|a, b| b.cells.cmp(&a.cells).then_with(|| a.text.cmp(&b.text)));
     found
+}
+
+/// A column of numbers with more distinct values than this is drafted as a number; one of
+/// fewer, as a categorical of them (a rating, a tier: `Hot` beside `1` to `5` is a level).
+const NUMBERS_FROM_DISTINCT: usize = 12;
+
+/// A column of numbers but for a few texts ([`ColumnProfile::stray_texts`]) that, read as a
+/// categorical, would make each of its many numbers a level.
+fn many_numbers_but_a_few_texts(p: &ColumnProfile) -> bool {
+    !p.stray_texts.is_empty() && p.distinct - p.stray_texts.len() > NUMBERS_FROM_DISTINCT
 }
 
 /// `csv` with the [`blank_markers`] found among its missing markers.
@@ -2147,7 +2157,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
     }
     // Numbers but for a few cells no blank marker reads (`10000+`, or a word another column
     // holds as a value): as a categorical, each number would be a level of its own.
-    if !yes_no && !p.stray_texts.is_empty() && p.distinct - p.stray_texts.len() > 12 {
+    if !yes_no && many_numbers_but_a_few_texts(p) {
         let cells: usize = p.stray_texts.iter().map(|(_, n)| n).sum();
         let shown: Vec<String> = p.stray_texts.iter().take(3).map(|(text, n)| format!("{text:?} ×{n}")).collect();
         let more = if p.stray_texts.len() > 3 { ", …" } else { "" };
@@ -2175,7 +2185,7 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
             several => format!("[{}]   # one answer, written {} ways", several.iter().map(|v| toml_str(v)).collect::<Vec<_>>().join(", "), several.len()),
         };
         let _ = writeln!(body, "[[signals]]\nname = {}\naxis = \"{axis}\"   # GUESS: fit (who) or engagement (what they did)?\nkind = \"flag\"\ncolumn = {}\nequals = {equals}", toml_str(&name), toml_str(&p.name));
-    } else if p.numeric && p.distinct > 12 && !guess::is_code(p) {
+    } else if p.numeric && p.distinct > NUMBERS_FROM_DISTINCT && !guess::is_code(p) {
         let kind = if p.min.unwrap_or(0.0) >= 0.0 { "count" } else { "numeric" };
         let mut cap = p.p99.unwrap_or(0.0);
         let sentinel = guess::sentinel(p);
