@@ -319,21 +319,10 @@ fn score_names_values_written_otherwise_than_the_model_matches() {
 /// training says nothing.
 #[test]
 fn score_says_a_level_no_lead_has_since_training() {
-    let dir = sample_copy();
+    let (dir, model) = backtested_sample();
     let d = dir.path();
-    let (code, _, err) = run_in(d, &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
-    assert_eq!(code, 0, "{err}");
-    let model: Value = serde_json::from_str(&std::fs::read_to_string(d.join("bt/model.json")).unwrap()).unwrap();
     let share = model["training"]["level_shares"]["industry=healthcare"].as_f64().unwrap();
-    // By hand: the training cohorts' decided leads with the level, from the feature table.
-    let (code, _, err) = run_in(d, &["features", "--config", "mqlcal.toml", "-o", "features.csv"]);
-    assert_eq!(code, 0, "{err}");
-    let (header, rows) = read_csv(&d.join("features.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let cohorts: Vec<&str> = model["training"]["cohorts"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    let trained: Vec<&Vec<String>> = rows.iter().filter(|r| cohorts.contains(&r[col("cohort")].as_str()) && ["won", "lost"].contains(&r[col("outcome")].as_str())).collect();
-    let had = trained.iter().filter(|r| r[col("industry=healthcare")] != "0.0").count();
-    assert_eq!(share, (had as f64 / trained.len() as f64 * 1e4).round() / 1e4, "{had} of {}", trained.len());
+    assert_eq!(share, training_shares_by_hand(d, &model)("industry=healthcare"));
 
     let (header, leads) = read_csv(&d.join("leads.csv"));
     let industry = header.iter().position(|h| h == "industry").unwrap();
@@ -367,6 +356,87 @@ fn score_says_a_level_no_lead_has_since_training() {
     let named = err.split(&expected).nth(1).unwrap().split("; if one is").next().unwrap();
     assert!(named.contains(&format!("\"Life Sciences & Health\" ({moved} leads)")), "{named}");
     assert!(!score("recent.csv").contains("no lead of this batch has"));
+}
+
+/// A production events feed that lost one activity (the webinar platform's sync stopped:
+/// no webinar event at all) or most of its events scores every lead as if it had not done
+/// them: the MQLs fall, and nothing said so (no event of an activity the model does not
+/// count, none for an unknown lead). The model records each signal column's share of the
+/// training leads that are not 0 (`training.nonzero_shares`, checked here by hand against
+/// the feature table), and `score` names the events signals that counted an event for at
+/// most a quarter of that share of the batch's leads whose windows have closed.
+#[test]
+fn score_says_an_events_signal_that_counts_far_fewer_leads_than_in_training() {
+    let (dir, model) = backtested_sample();
+    let d = dir.path();
+    let training = &model["training"];
+    let events_signals: Vec<(String, Vec<String>)> = model["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["recipe"]["activities"].is_array())
+        .map(|s| (s["name"].as_str().unwrap().to_string(), s["recipe"]["activities"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()))
+        .collect();
+    assert!(events_signals.len() >= 5, "{events_signals:?}");
+    // Each column in one of the two lists: levels and bins in level_shares, the others here.
+    assert!(training["nonzero_shares"].get("industry=healthcare").is_none() && training["level_shares"].get("webinar").is_none(), "{training}");
+    let share_of = training_shares_by_hand(d, &model);
+    for (name, _) in &events_signals {
+        assert_eq!(training["nonzero_shares"][name].as_f64(), Some(share_of(name)), "{name}");
+    }
+    assert_eq!(training["nonzero_shares"]["target_geo"].as_f64(), Some(share_of("target_geo")));
+
+    let (header, events) = read_csv(&d.join("events.csv"));
+    let webinar = &events_signals.iter().find(|(name, _)| name == "webinar").unwrap().1;
+    let stopped: Vec<Vec<String>> = events.iter().filter(|e| !webinar.contains(&e[2])).cloned().collect();
+    write_csv(&d.join("stopped.csv"), &header, &stopped);
+    // The events of one lead in ten, by the number in its id.
+    let thinned: Vec<Vec<String>> = events.iter().filter(|e| e[0].trim_start_matches('L').parse::<u64>().unwrap() % 10 == 0).cloned().collect();
+    write_csv(&d.join("thinned.csv"), &header, &thinned);
+    let score = |events: &str| {
+        let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "leads.csv", "--events", events, "-o", "scores.csv"]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    let said = "events signals counted an event for far fewer of the batch's ";
+    assert!(!score("events.csv").contains(said));
+    let err = score("stopped.csv");
+    let webinar_share = training["nonzero_shares"]["webinar"].as_f64().unwrap();
+    assert!(webinar_share >= 0.05, "{webinar_share}");
+    let listed = format!("\"webinar\" (activity {}) 0.0 %, against {:.1} % in training. Is each activity still exported as in training?", webinar.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", "), 100.0 * webinar_share);
+    assert!(err.contains(&format!("warning: stopped.csv: {said}")) && err.contains(&listed), "{listed}\n{err}");
+    assert_eq!(err.matches(" % in training").count(), 1, "only the webinar: {err}");
+    // Every signal far fewer: the file is said, two signals named.
+    let err = score("thinned.csv");
+    let judged = events_signals.iter().filter(|(name, _)| training["nonzero_shares"][name].as_f64().unwrap() >= 0.05).count();
+    assert!(judged >= 3, "{judged}");
+    assert!(err.contains("warning: thinned.csv: every events signal counted an event for far fewer of the batch's "), "{err}");
+    assert!(err.contains(&format!(" in training, and {} more): does the file hold every lead's events?", judged - 2)), "{err}");
+    assert_eq!(err.matches(" % in training").count(), 2, "{err}");
+}
+
+/// The sample copied, and the model `backtest` wrote for it (`bt/model.json`).
+fn backtested_sample() -> (tempfile::TempDir, Value) {
+    let dir = sample_copy();
+    let (code, _, err) = run_in(dir.path(), &["backtest", "--config", "mqlcal.toml", "--out", "bt"]);
+    assert_eq!(code, 0, "{err}");
+    let model = serde_json::from_str(&std::fs::read_to_string(dir.path().join("bt/model.json")).unwrap()).unwrap();
+    (dir, model)
+}
+
+/// By hand, what the model's training shares say: per feature column, the share of the
+/// training cohorts' decided leads whose value is not 0, to 4 decimals, from `features`.
+fn training_shares_by_hand(d: &std::path::Path, model: &Value) -> impl Fn(&str) -> f64 {
+    let (code, _, err) = run_in(d, &["features", "--config", "mqlcal.toml", "-o", "features.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (header, rows) = read_csv(&d.join("features.csv"));
+    let col = move |name: &str| header.iter().position(|h| h == name).unwrap();
+    let cohorts: Vec<String> = model["training"]["cohorts"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let trained: Vec<Vec<String>> = rows.into_iter().filter(|r| cohorts.contains(&r[col("cohort")]) && ["won", "lost"].contains(&r[col("outcome")].as_str())).collect();
+    move |name: &str| {
+        let had = trained.iter().filter(|r| r[col(name)].parse::<f64>().unwrap() != 0.0).count();
+        (had as f64 / trained.len() as f64 * 1e4).round() / 1e4
+    }
 }
 
 /// `leads` synthetic leads (seed `seed`) in `dir/crm`, and `dir/model.json` fitted on them.

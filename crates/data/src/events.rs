@@ -552,6 +552,15 @@ impl DaysCovered {
         (self.plausible.0..=self.plausible.1).contains(&time)
     }
 
+    /// Per lead of the batch: created on a plausible date, its whole window lies within the
+    /// bulk of the file's events, from their first day to the end of their last (None
+    /// without events on plausible dates). A batch's events of the last month only cover
+    /// the windows of the leads created in it.
+    pub(crate) fn closed_windows(&self, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Option<Vec<bool>> {
+        let (first, last) = bulk_span(&self.any_per_day, self.first_day)?;
+        Some(created.iter().map(|c| c.is_some_and(|c| self.is_plausible(c) && c >= first && c.saturating_add(window.seconds) <= last + 86_400)).collect())
+    }
+
     /// The batch's leads whose window ends more than a day after the bulk of the file's
     /// events does (None without events on plausible dates).
     pub(crate) fn open_windows(&self, created: &[Option<i64>], window: mqlcal_scorecard::EventWindow) -> Option<OpenWindows> {

@@ -196,7 +196,10 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
             });
         }
         let columns = inputs.event_columns.clone().ok_or_else(|| DataError::file(model_path, "counts events but names no events columns: refit it with this mqlcal"))?;
-        sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, events_paths, &csv, &mut notes)?;
+        let closed = sum_events(&mut out, events, &recipes, &mut features, &created, &inputs, &columns, events_paths, &csv, &mut notes)?;
+        let shares = model.training.as_ref().map(|t| &t.nonzero_shares);
+        let shown = mqlcal_config::files_shown(events_paths, "events");
+        notes.warnings.extend(closed.and_then(|closed| events_fewer_than_in_training(&shown, &recipes, &features, &closed, shares)));
     }
     out.features = features;
     out.read_warnings = notes.warnings;
@@ -357,7 +360,7 @@ fn sum_events(
     paths: &[std::path::PathBuf],
     csv: &CsvOptions,
     notes: &mut ReadNotes,
-) -> Result<(), DataError> {
+) -> Result<Option<Vec<bool>>, DataError> {
     let shown = mqlcal_config::files_shown(paths, "events");
     let path = shown.as_path();
     let events_rules = || recipes.iter().enumerate().filter_map(|(j, (_, recipe))| recipe.events().map(|rule| (j, rule)));
@@ -447,6 +450,7 @@ fn sum_events(
     let occurred_format = recorded(&columns.occurred_at_format);
     let detail = crate::event_stream::detail_column(columns.detail.as_deref(), events_rules().map(|(_, rule)| rule));
     let names = EventColumnNames { lead_id: &columns.lead_id, occurred_at: &columns.occurred_at, activity: &columns.activity, detail };
+    let mut closed = None;
     match for_each_event_in(paths, csv, &names, &occurred_format, model_dates, inputs.time_zone.as_ref(), &keys, notes, &mut take) {
         // A day without activity (a header naming the columns, checked as it was read, and
         // no row): no lead's events count, said; the leads still score on what they are.
@@ -457,6 +461,7 @@ fn sum_events(
             read?;
             notes.warnings.extend(covered.gaps(path, created, window));
             out.open_windows = covered.open_windows(created, window);
+            closed = covered.closed_windows(created, window);
             // A filter that held in training and holds nothing now (the site's URLs changed),
             // said once the activity has events enough that a text it held would show.
             notes.warnings.extend(crate::events::details_never_held(path, detail, &seen.texts_never_held(&activity_index, SCORED_DETAIL_MIN_EVENTS)));
@@ -484,7 +489,64 @@ fn sum_events(
     out.events_outside_window = outside_window;
     out.by_also_key = by_also_key.map(|counts| AlsoKeyCounts { leads: also_key_leads.iter().filter(|&&found| found).count(), ..counts });
     out.repeated_events = repeats.finish(&out.ids, keys.activities.names());
-    Ok(())
+    Ok(closed)
+}
+
+/// An events signal is said to count far fewer of a batch's leads than in training when
+/// its share of the leads whose windows have closed is at most this fraction of its
+/// training share ([`events_fewer_than_in_training`]) ...
+const FEWER_THAN_TRAINING: f64 = 0.25;
+
+/// ... which was at least this ...
+const TRAINING_SHARE_MIN: f64 = 0.05;
+
+/// ... of at least this many such leads.
+const CLOSED_LEADS_MIN: usize = 200;
+
+/// The events signals that counted an event for far fewer of the batch's leads whose
+/// windows have closed (`closed`) than of the training leads (`shares`, the model's
+/// `training.nonzero_shares`), in one warning: an activity no longer exported as training
+/// saw it (renamed at the source, a sync that stopped) takes its points from every lead,
+/// and the MQLs fall with them, where nothing else would say so. A renamed activity's
+/// events are also said as ones the model does not count; a sync that stopped leaves none.
+fn events_fewer_than_in_training(path: &Path, recipes: &[(&str, &Recipe)], features: &[Vec<f64>], closed: &[bool], shares: Option<&BTreeMap<String, f64>>) -> Option<String> {
+    let shares = shares?;
+    let leads = closed.iter().filter(|&&closed| closed).count();
+    if leads < CLOSED_LEADS_MIN {
+        return None;
+    }
+    // Each events signal judged (its training share large enough): whether it counts far
+    // fewer, and how it is said.
+    let judged: Vec<(bool, String)> = recipes
+        .iter()
+        .zip(features)
+        .filter_map(|((name, recipe), values)| {
+            let rule = recipe.events()?;
+            let trained = *shares.get(*name)?;
+            let counted = values.iter().zip(closed).filter(|&(&value, &closed)| closed && value != 0.0).count();
+            let share = counted as f64 / leads as f64;
+            let activities: Vec<String> = rule.activities.iter().map(|a| format!("{a:?}")).collect();
+            let of = if activities.len() == 1 { "activity" } else { "activities" };
+            let said = format!("{name:?} ({of} {}) {:.1} %, against {:.1} % in training", activities.join(", "), 100.0 * share, 100.0 * trained);
+            (trained >= TRAINING_SHARE_MIN).then_some((share <= FEWER_THAN_TRAINING * trained, said))
+        })
+        .collect();
+    let fewer: Vec<&str> = judged.iter().filter(|(fewer, _)| *fewer).map(|(_, said)| said.as_str()).collect();
+    match fewer.len() {
+        0 => None,
+        // Every one of several: the file, not an activity.
+        n if n == judged.len() && n >= 3 => Some(format!(
+            "{}: every events signal counted an event for far fewer of the batch's {leads} leads whose windows have closed than of the training leads ({}, and {} more): does the file hold every lead's events? A filter, or an export cut short, takes their points from most leads, and the MQLs fall with them",
+            path.display(),
+            fewer[..2].join("; "),
+            n - 2
+        )),
+        _ => Some(format!(
+            "{}: events signals counted an event for far fewer of the batch's {leads} leads whose windows have closed than of the training leads: {}. Is each activity still exported as in training? One renamed at the source, or a sync that stopped, takes its points from every lead, and the MQLs fall with them",
+            path.display(),
+            fewer.join("; ")
+        )),
+    }
 }
 
 /// The events of a filtered activity a scored batch needs before `score` says that none

@@ -166,7 +166,8 @@ pub fn fit_model_with(
     let mut model = assemble_model(table, spec, split, tool_version, fitted, &train);
     // What a written model file holds for scoring: not for a walk-forward refit's.
     if let (false, Some(training)) = (options.holdout_points_only, model.training.as_mut()) {
-        training.level_shares = level_shares(table, &train);
+        let shares = nonzero_shares(table, &train);
+        (training.level_shares, training.nonzero_shares) = shares.into_iter().partition(|(name, _)| table.columns.iter().any(|c| &c.name == name && c.level.is_some()));
     }
     let (method, training_scores) = calibrate(&mut model, table, spec, split, &train)?;
     // The model in use today is measured while the new one is: neither reads the other.
@@ -479,22 +480,22 @@ pub(crate) fn training_summary(table: &FeatureTable, split: &Split) -> Training 
         won,
         lost,
         level_shares: BTreeMap::new(),
+        nonzero_shares: BTreeMap::new(),
     }
 }
 
-/// Per level or bin column, the share of the training leads that had it, to 4 decimals.
-fn level_shares(table: &FeatureTable, train: &TrainingSet) -> BTreeMap<String, f64> {
-    let levels: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| c.level.is_some()).map(|(j, _)| j).collect();
-    if levels.is_empty() {
-        return BTreeMap::new();
-    }
+/// Per column, the share of the training leads whose value is not 0, to 4 decimals: of a
+/// level or bin column, the leads that had it (`training.level_shares`); of another, the
+/// leads an events signal counted an event for, or a number or flag is not 0 for
+/// (`training.nonzero_shares`).
+fn nonzero_shares(table: &FeatureTable, train: &TrainingSet) -> BTreeMap<String, f64> {
     // One pass over the training rows (row-major); a grouped row counts its leads.
-    let (mut had, mut leads) = (vec![0.0f64; levels.len()], 0.0f64);
+    let (mut had, mut leads) = (vec![0.0f64; table.columns.len()], 0.0f64);
     for (k, row) in train.x.rows().into_iter().enumerate() {
         let weight = train.w.map_or(1.0, |w| w[k]);
         leads += weight;
-        for (count, &j) in had.iter_mut().zip(&levels) {
-            if row[j] != 0.0 {
+        for (count, &value) in had.iter_mut().zip(row) {
+            if value != 0.0 {
                 *count += weight;
             }
         }
@@ -502,7 +503,7 @@ fn level_shares(table: &FeatureTable, train: &TrainingSet) -> BTreeMap<String, f
     if leads == 0.0 {
         return BTreeMap::new();
     }
-    levels.iter().zip(had).map(|(&j, n)| (table.columns[j].name.clone(), (n / leads * 1e4).round() / 1e4)).collect()
+    table.columns.iter().zip(had).map(|(column, n)| (column.name.clone(), (n / leads * 1e4).round() / 1e4)).collect()
 }
 
 /// Max-points scaling's default base: just enough (a multiple of 10) that the

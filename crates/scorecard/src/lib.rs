@@ -266,6 +266,10 @@ mod tests {
             assert_eq!(m.validate("m.json").is_ok(), ok, "{share}");
         }
         assert!(m.validate("m.json").unwrap_err().to_string().contains("training.level_shares[\"industry=healthcare\"] = -0.1: expected the share of the training leads that had it, from 0 to 1"));
+        training.level_shares.clear();
+        training.nonzero_shares = [("webinar".to_string(), 1.25)].into();
+        m.training = Some(training);
+        assert!(m.validate("m.json").unwrap_err().to_string().contains("training.nonzero_shares[\"webinar\"] = 1.25: expected the share"));
         let mut m = model();
         m.overrides[0].signal = "nope".into();
         assert!(m.validate("m.json").unwrap_err().to_string().contains("\"nope\""));

@@ -183,6 +183,12 @@ pub struct Training {
     /// leads had (a picklist value renamed since).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub level_shares: BTreeMap<String, f64>,
+    /// Per signal column that is no level or bin (an events signal's count, a number, a
+    /// flag), the share of the training leads whose value is not 0 (to 4 decimals): `score`
+    /// says when an events signal counts an event for far fewer of a batch's leads (an
+    /// activity no longer exported, a sync that stopped).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub nonzero_shares: BTreeMap<String, f64>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -314,9 +320,10 @@ impl Model {
         }
         // As the JSON Schema bounds them: a hand-edited share above 1 would have score expect
         // more leads of a level than the batch holds.
-        let shares = self.training.as_ref().map(|t| &t.level_shares);
-        if let Some((column, share)) = shares.and_then(|shares| shares.iter().find(|(_, share)| !(0.0..=1.0).contains(*share))) {
-            return Err(invalid(format!("training.level_shares[{column:?}] = {share}: expected the share of the training leads that had it, from 0 to 1")));
+        for (field, shares) in self.training.iter().flat_map(|t| [("level_shares", &t.level_shares), ("nonzero_shares", &t.nonzero_shares)]) {
+            if let Some((column, share)) = shares.iter().find(|(_, share)| !(0.0..=1.0).contains(*share)) {
+                return Err(invalid(format!("training.{field}[{column:?}] = {share}: expected the share of the training leads that had it, from 0 to 1")));
+            }
         }
         // As the config checks them: a hand-edited separator of letters would split ids apart.
         if let Some(inputs) = &self.inputs {
