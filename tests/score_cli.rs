@@ -413,6 +413,22 @@ fn score_says_an_events_signal_that_counts_far_fewer_leads_than_in_training() {
     assert!(err.contains("warning: thinned.csv: every events signal counted an event for far fewer of the batch's "), "{err}");
     assert!(err.contains(&format!(" in training, and {} more): does the file hold every lead's events?", judged - 2)), "{err}");
     assert_eq!(err.matches(" % in training").count(), 2, "{err}");
+
+    // A column a form no longer fills: the flag that reads it is 0 for every lead.
+    let (header, leads) = read_csv(&d.join("leads.csv"));
+    let country = header.iter().position(|h| h == "country").unwrap();
+    let unfilled: Vec<Vec<String>> = leads.iter().map(|row| [&row[..country], &[String::new()], &row[country + 1..]].concat()).collect();
+    write_csv(&d.join("unfilled.csv"), &header, &unfilled);
+    let (code, _, err) = run_in(d, &["score", "--model", "bt/model.json", "--leads", "unfilled.csv", "--events", "events.csv", "-o", "scores.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let geo = training["nonzero_shares"]["target_geo"].as_f64().unwrap();
+    let said = format!(
+        "warning: unfilled.csv: signals are not 0 for far fewer of the batch's {} leads than of the training leads: \"target_geo\" (column \"country\") 0.0 %, against {:.1} % in training. Is each column still filled as in training?",
+        leads.len(),
+        100.0 * geo
+    );
+    assert!(err.contains(&said), "{said}\n{err}");
+    assert!(!score("events.csv").contains("signals are not 0 for far fewer"));
 }
 
 /// The sample copied, and the model `backtest` wrote for it (`bt/model.json`).

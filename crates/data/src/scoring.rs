@@ -174,8 +174,10 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     let created = created.unwrap_or_else(|| vec![None; ids.len()]);
     let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
     let shares = model.training.as_ref().map(|t| &t.level_shares);
-    let spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes, shares);
+    let mut spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes, shares);
     drop(table);
+    let shares = model.training.as_ref().map(|t| &t.nonzero_shares);
+    spelled_apart.extend(columns_fewer_than_in_training(leads_path, &recipes, &features, shares));
 
     let mut out = ScoringInput { ids, ..Default::default() };
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
@@ -500,8 +502,36 @@ const FEWER_THAN_TRAINING: f64 = 0.25;
 /// ... which was at least this ...
 const TRAINING_SHARE_MIN: f64 = 0.05;
 
-/// ... of at least this many such leads.
+/// ... of at least this many such leads (of a batch, for a flag or a number).
 const CLOSED_LEADS_MIN: usize = 200;
+
+/// The flags and numbers that are not 0 for far fewer of the batch's leads than of the
+/// training leads (`shares`, the model's `training.nonzero_shares`; the same bounds as
+/// [`events_fewer_than_in_training`]), in one warning: a column an enrichment or a form no
+/// longer fills (blank reads as the default, 0 as a rule) takes its points from every lead.
+/// A level no lead has any more is said by [`levels_spelled_apart`].
+fn columns_fewer_than_in_training(path: &Path, recipes: &[(&str, &Recipe)], features: &[Vec<f64>], shares: Option<&BTreeMap<String, f64>>) -> Option<String> {
+    let shares = shares?;
+    let fewer: Vec<String> = recipes
+        .iter()
+        .zip(features)
+        .filter(|((_, recipe), values)| matches!(recipe, Recipe::Flag { .. } | Recipe::Number(_)) && values.len() >= CLOSED_LEADS_MIN)
+        .filter_map(|((name, recipe), values)| {
+            let trained = *shares.get(*name)?;
+            let share = values.iter().filter(|&&value| value != 0.0).count() as f64 / values.len() as f64;
+            (trained >= TRAINING_SHARE_MIN && share <= FEWER_THAN_TRAINING * trained)
+                .then(|| format!("{name:?} (column {:?}) {:.1} %, against {:.1} % in training", recipe.column().unwrap_or_default(), 100.0 * share, 100.0 * trained))
+        })
+        .collect();
+    (!fewer.is_empty()).then(|| {
+        format!(
+            "{}: signals are not 0 for far fewer of the batch's {} leads than of the training leads: {}. Is each column still filled as in training? One an enrichment or a form no longer fills takes its points from every lead, and the MQLs move with them",
+            path.display(),
+            features.first().map_or(0, Vec::len),
+            fewer.join("; ")
+        )
+    })
+}
 
 /// The events signals that counted an event for far fewer of the batch's leads whose
 /// windows have closed (`closed`) than of the training leads (`shares`, the model's

@@ -186,7 +186,8 @@ pub struct Training {
     /// Per signal column that is no level or bin (an events signal's count, a number, a
     /// flag), the share of the training leads whose value is not 0 (to 4 decimals): `score`
     /// says when an events signal counts an event for far fewer of a batch's leads (an
-    /// activity no longer exported, a sync that stopped).
+    /// activity no longer exported, a sync that stopped), or a flag or number is not 0 for
+    /// far fewer (a column no longer filled).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub nonzero_shares: BTreeMap<String, f64>,
 }
