@@ -174,10 +174,10 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     let created = created.unwrap_or_else(|| vec![None; ids.len()]);
     let mut features: Vec<Vec<f64>> = features?.into_iter().map(Option::unwrap_or_default).collect();
     let shares = model.training.as_ref().map(|t| &t.level_shares);
-    let mut spelled_apart = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes, shares);
+    let mut columns_said = levels_spelled_apart(&table, &inputs.missing, inputs.decimal, &recipes, shares);
     drop(table);
     let shares = model.training.as_ref().map(|t| &t.nonzero_shares);
-    spelled_apart.extend(columns_fewer_than_in_training(leads_path, &recipes, &features, shares));
+    columns_said.extend(columns_fewer_than_in_training(leads_path, &recipes, &features, shares));
 
     let mut out = ScoringInput { ids, ..Default::default() };
     if let (Some((name, _)), Some(events)) = (recipes.iter().find(|(_, r)| r.events().is_some()), events) {
@@ -205,7 +205,7 @@ pub fn read_scoring_input(model: &Model, leads_path: &Path, events_paths: &[std:
     }
     out.features = features;
     out.read_warnings = notes.warnings;
-    out.read_warnings.extend(spelled_apart);
+    out.read_warnings.extend(columns_said);
     Ok(out)
 }
 
@@ -505,6 +505,20 @@ const TRAINING_SHARE_MIN: f64 = 0.05;
 /// ... of at least this many such leads (of a batch, for a flag or a number).
 const CLOSED_LEADS_MIN: usize = 200;
 
+/// Of `values`, those of the leads `among` keeps (every lead without it), the share that is
+/// not 0.
+fn nonzero_share(values: &[f64], among: Option<&[bool]>) -> f64 {
+    let kept = |k: usize| among.is_none_or(|among| among[k]);
+    let (leads, nonzero) = values.iter().enumerate().filter(|&(k, _)| kept(k)).fold((0usize, 0usize), |(n, nz), (_, &v)| (n + 1, nz + usize::from(v != 0.0)));
+    nonzero as f64 / leads.max(1) as f64
+}
+
+/// Whether a batch's share is far under the training leads' `trained` ([`FEWER_THAN_TRAINING`]);
+/// None when `trained` is too small to judge by ([`TRAINING_SHARE_MIN`]).
+fn far_fewer(share: f64, trained: f64) -> Option<bool> {
+    (trained >= TRAINING_SHARE_MIN).then_some(share <= FEWER_THAN_TRAINING * trained)
+}
+
 /// The flags and numbers that are not 0 for far fewer of the batch's leads than of the
 /// training leads (`shares`, the model's `training.nonzero_shares`; the same bounds as
 /// [`events_fewer_than_in_training`]), in one warning: a column an enrichment or a form no
@@ -517,10 +531,8 @@ fn columns_fewer_than_in_training(path: &Path, recipes: &[(&str, &Recipe)], feat
         .zip(features)
         .filter(|((_, recipe), values)| matches!(recipe, Recipe::Flag { .. } | Recipe::Number(_)) && values.len() >= CLOSED_LEADS_MIN)
         .filter_map(|((name, recipe), values)| {
-            let trained = *shares.get(*name)?;
-            let share = values.iter().filter(|&&value| value != 0.0).count() as f64 / values.len() as f64;
-            (trained >= TRAINING_SHARE_MIN && share <= FEWER_THAN_TRAINING * trained)
-                .then(|| format!("{name:?} (column {:?}) {:.1} %, against {:.1} % in training", recipe.column().unwrap_or_default(), 100.0 * share, 100.0 * trained))
+            let (trained, share) = (*shares.get(*name)?, nonzero_share(values, None));
+            far_fewer(share, trained)?.then(|| format!("{name:?} (column {:?}) {:.1} %, against {:.1} % in training", recipe.column().unwrap_or_default(), 100.0 * share, 100.0 * trained))
         })
         .collect();
     (!fewer.is_empty()).then(|| {
@@ -552,13 +564,11 @@ fn events_fewer_than_in_training(path: &Path, recipes: &[(&str, &Recipe)], featu
         .zip(features)
         .filter_map(|((name, recipe), values)| {
             let rule = recipe.events()?;
-            let trained = *shares.get(*name)?;
-            let counted = values.iter().zip(closed).filter(|&(&value, &closed)| closed && value != 0.0).count();
-            let share = counted as f64 / leads as f64;
+            let (trained, share) = (*shares.get(*name)?, nonzero_share(values, Some(closed)));
             let activities: Vec<String> = rule.activities.iter().map(|a| format!("{a:?}")).collect();
             let of = if activities.len() == 1 { "activity" } else { "activities" };
             let said = format!("{name:?} ({of} {}) {:.1} %, against {:.1} % in training", activities.join(", "), 100.0 * share, 100.0 * trained);
-            (trained >= TRAINING_SHARE_MIN).then_some((share <= FEWER_THAN_TRAINING * trained, said))
+            Some((far_fewer(share, trained)?, said))
         })
         .collect();
     let fewer: Vec<&str> = judged.iter().filter(|(fewer, _)| *fewer).map(|(_, said)| said.as_str()).collect();
