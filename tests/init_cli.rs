@@ -2277,6 +2277,62 @@ fn init_reads_a_databases_null_and_a_word_among_numbers_as_blank() {
     assert!(tier.contains("\"Hot\""), "{tier}");
 }
 
+/// An events table unloaded from a warehouse writes a NULL time or activity as `\N`.
+/// `init` had drafted `\N` as an activity to count (a signal named `\N`), and the draft's
+/// validate stopped at the first `\N` time. Now the events' cells are looked at for what
+/// a tool writes for a blank, as the leads' are: drafted under `[input] missing`, the draft
+/// is the one of the same events with those cells blank. With `\N` in the leads too, the
+/// one marker names both files' columns.
+#[test]
+fn init_reads_a_warehouses_null_among_the_events_as_blank() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, events) = read_csv(&d.join("events.csv"));
+    let (time, activity) = (1, 2);
+    assert_eq!((header[time].as_str(), header[activity].as_str()), ("occurred_at", "activity"));
+    let written = |name: &str, null: &str| {
+        let mut rows = events.clone();
+        for row in [100, 2_000, 30_000] {
+            rows[row][time] = null.to_string();
+        }
+        for row in [101, 2_001, 40_000, 50_000] {
+            rows[row][activity] = null.to_string();
+        }
+        write_csv(&d.join(name), &header, &rows);
+    };
+    written("unloaded.csv", "\\N");
+    written("blanked.csv", "");
+    let (blanked, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "blanked.csv"], "blanked.toml");
+    let plain_missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\"]   # cells that mean blank";
+    assert!(blanked.contains(plain_missing), "{blanked}");
+    let (draft, err) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "unloaded.csv"], "unloaded.toml");
+    let missing = "missing = [\"\", \"Select\", \"NA\", \"N/A\", \"null\", \"NULL\", \"\\\\N\"]   # cells that mean blank; GUESS: \"\\\\N\" in 7 cells of \"occurred_at (events)\", \"activity (events)\" (how a database's text export writes NULL: MySQL's INTO OUTFILE, PostgreSQL's COPY, a Snowflake unload)";
+    assert!(draft.contains(missing), "{draft}");
+    assert!(err.contains("[input] missing adds \"\\\\N\" (GUESS: how a database export writes NULL; \"\\\\N\" in 7 cells)"), "{err}");
+    assert!(!draft.contains("activity = \"\\\\N\""), "{draft}");
+    assert_eq!(draft.replace("unloaded.csv", "blanked.csv").replace(missing, plain_missing), blanked);
+    validated(d, "unloaded.toml");
+    // Without the marker, validate names the cell and what wrote it.
+    write(d, "unread.toml", draft.replace(missing, plain_missing));
+    let (code, out, err) = run_in(d, &["validate", "--config", "unread.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("row 101 (line 102), column \"occurred_at\": cannot read \"\\\\N\" as a date")
+            && err.contains("(it is how a database's text export writes NULL (MySQL, PostgreSQL's COPY, a Snowflake unload): add it to [input] missing to read it as blank)"),
+        "{err}"
+    );
+    // `\N` among the leads' sizes too: one marker, its cells in both files.
+    let (lead_header, mut leads) = read_csv(&d.join("leads.csv"));
+    let size = lead_header.iter().position(|h| h == "company_size").unwrap();
+    for row in leads.iter_mut().filter(|row| row[size].is_empty()).take(5) {
+        row[size] = "\\N".to_string();
+    }
+    write_csv(&d.join("warehouse.csv"), &lead_header, &leads);
+    let (both, _) = init_draft(d, &["init", "--leads", "warehouse.csv", "--events", "unloaded.csv"], "both.toml");
+    assert!(both.contains("GUESS: \"\\\\N\" in 12 cells of \"company_size\", \"occurred_at (events)\", \"activity (events)\" (how a database's"), "{both}");
+    validated(d, "both.toml");
+}
+
 /// A CRM migration: the leads created after it exported their dates as US reports write
 /// them (`4/9/2025`), those before in ISO. `init` had drafted the column with
 /// `date_format = "auto"` and, unable to read it, guessed without dates, saying nothing

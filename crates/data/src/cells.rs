@@ -389,6 +389,14 @@ impl<'a> DateRule<'a> {
             };
             return format!("cannot read {text:?} as a date; expected {} (it looks like {number}{fix})", layout.describe());
         }
+        // A tool's text for no value (`\N`, `NaT`, `#N/A`), no layout's date.
+        if let Some(writer) = mqlcal_scorecard::blank_writer(text.trim()) {
+            let fix = match self.fix {
+                DateFix::Config(_) => "add it to [input] missing to read it as blank",
+                DateFix::Recorded(_) => "the model reads as blank only the texts its inputs record as missing: export it as an empty cell",
+            };
+            return format!("cannot read {text:?} as a date; expected {} (it is {}: {fix})", layout.describe(), writer.what());
+        }
         let fix = match self.fix {
             DateFix::Config(key) => match (layout.twelve_hour_pattern(text), short_year_fix(text, key)) {
                 (Some(pattern), _) => format!("its time is on a 12-hour clock: set {key} = {pattern:?} in the config"),
@@ -742,6 +750,11 @@ mod tests {
         }
         // A placeholder for no date: no layout's, no digit.
         assert!(rule.cannot_read("Not set", &DateLayout::Iso).ends_with("(it has no digit, so it is no date: if it means none, add it to [input] missing)"));
+        // What a tool writes for no value is said as such, for the config and for a model.
+        assert!(rule.cannot_read("\\N", &DateLayout::Iso).ends_with("(it is how a database's text export writes NULL (MySQL, PostgreSQL's COPY, a Snowflake unload): add it to [input] missing to read it as blank)"));
+        assert!(rule.cannot_read("NaT", &DateLayout::DayFirst).contains("(it is how pandas writes a blank once a frame is made text: add it to [input] missing"));
+        let recorded = DateRule { fix: DateFix::Recorded("as the model's training data wrote them"), ..rule };
+        assert!(recorded.cannot_read("#N/A", &DateLayout::Iso).ends_with("(it is a spreadsheet's error value: the model reads as blank only the texts its inputs record as missing: export it as an empty cell)"));
     }
 
     #[test]

@@ -26,8 +26,9 @@ use crate::DataError;
 
 const MISSING: [&str; 6] = ["", "Select", "NA", "N/A", "null", "NULL"];
 
-/// A text that the leads hold as a value (not already a missing marker) and that means
-/// blank, drafted under `[input] missing`.
+/// A text that the leads or events hold as a value (not already a missing marker) and
+/// that means blank, drafted under `[input] missing`.
+#[derive(Clone)]
 struct BlankMarker {
     text: String,
     writer: WrittenBy,
@@ -76,23 +77,32 @@ fn blank_markers(profiles: &[ColumnProfile], missing: &[String]) -> Vec<BlankMar
                 None if by_hand() => WrittenBy::Hand,
                 None => continue,
             };
-            if missing.iter().any(|m| m == value) {
-                continue;
-            }
-            match found.iter_mut().find(|marker| &marker.text == value) {
-                Some(marker) => {
-                    marker.cells += n;
-                    marker.columns.push(p.name.clone());
-                }
-                None => found.push(BlankMarker { text: value.clone(), writer, cells: *n, columns: vec![p.name.clone()] }),
+            if !missing.iter().any(|m| m == value) {
+                add_marker(&mut found, BlankMarker { text: value.clone(), writer, cells: *n, columns: vec![p.name.clone()] });
             }
         }
     }
     // A word that another column holds as a value (an industry "unknown") is one there:
     // `[input] missing` is every column's, so the column of numbers is said instead.
     found.retain(|m| m.writer != WrittenBy::Hand || !profiles.iter().any(|p| !m.columns.contains(&p.name) && p.top_levels.iter().any(|(v, _)| v == &m.text)));
-    found.sort_by(|a, b| b.cells.cmp(&a.cells).then_with(|| a.text.cmp(&b.text)));
+    most_cells_first(&mut found);
     found
+}
+
+/// `more` counted in `found`: its cells and columns added to the marker of its text when
+/// there is one.
+fn add_marker(found: &mut Vec<BlankMarker>, more: BlankMarker) {
+    match found.iter_mut().find(|marker| marker.text == more.text) {
+        Some(marker) => {
+            marker.cells += more.cells;
+            marker.columns.extend(more.columns);
+        }
+        None => found.push(more),
+    }
+}
+
+fn most_cells_first(markers: &mut [BlankMarker]) {
+    markers.sort_by(|a, b| b.cells.cmp(&a.cells).then_with(|| a.text.cmp(&b.text)));
 }
 
 /// A column of numbers with more distinct values than this is drafted as a number; one of
@@ -107,7 +117,8 @@ fn many_numbers_but_a_few_texts(p: &ColumnProfile) -> bool {
 
 /// `csv` with the [`blank_markers`] found among its missing markers.
 fn with_blank_markers(csv: &CsvOptions, blanks: &[BlankMarker]) -> CsvOptions {
-    CsvOptions { missing: csv.missing.iter().cloned().chain(blanks.iter().map(|marker| marker.text.clone())).collect(), ..csv.clone() }
+    let new = blanks.iter().map(|marker| &marker.text).filter(|text| !csv.missing.contains(text));
+    CsvOptions { missing: csv.missing.iter().chain(new).cloned().collect(), ..csv.clone() }
 }
 
 /// The drafted config text and what was guessed (for the command's summary).
@@ -236,6 +247,11 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
     }
     look.events_key = events_look.as_ref().and_then(|e| e.events_key.clone());
     look.also_key = events_look.as_ref().and_then(|e| e.also_key.clone());
+    // `[input] missing` is every file's: the events' blanks join the leads'.
+    for marker in events_look.iter().flat_map(|e| e.blank_markers.iter().cloned()) {
+        add_marker(&mut look.blank_markers, marker);
+    }
+    most_cells_first(&mut look.blank_markers);
     let judged = judged_leads(&look.won, &look.created, events_look.as_ref().and_then(|e| e.latest));
     let drafted_events = events_look.as_ref().map(|ev| draft_events(&look, ev, &judged));
     let won_without_events = drafted_events.as_ref().and_then(|d| d.won_without.clone());
@@ -739,6 +755,8 @@ struct EventsLook {
     /// Leads columns that count an activity's events over all time, after the window too
     /// (a CRM's `Number of Form Submissions`), with why: leakage suspects.
     running_counts: Vec<(String, String)>,
+    /// What a tool wrote for a blank among the events' cells ([`tool_blanks_among`]).
+    blank_markers: Vec<BlankMarker>,
 }
 
 /// The details init shows per activity, for a `detail_contains` to be written from.
@@ -915,6 +933,12 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
     notes.warnings.extend(crate::report_footer::warnings_of_files(&footers, files.len(), "events files"));
     ev.path = shown.clone();
     let EventsColumnsRead { lead_id, occurred, activity, detail } = columns;
+    // What a tool writes for a blank among the events' cells (a warehouse's `\N` for a
+    // NULL detail or time) is read as blank from here on, and drafted as the leads' are:
+    // read as a value, it had been drafted as an activity to count, and validate stopped
+    // at the first such time.
+    let blank_markers = tool_blanks_among(&ev, [&lead_id, &occurred, &activity].into_iter().chain(detail.as_ref()));
+    let csv = &with_blank_markers(csv, &blank_markers);
     let cells = cells::text(&ev, &activity)?;
     for c in cells.iter().filter_map(|c| clean(c, &csv.missing)) {
         *activities.entry(c.to_string()).or_insert(0) += 1;
@@ -961,7 +985,34 @@ fn look_at_events(files: &[PathBuf], csv: &CsvOptions, look: &LeadsLook, may_rek
         (leads_with, _, counts) = look_in(window.starting_before(*seconds)).unwrap_or_default();
     }
     let running_counts = running_count_columns(look, &counts, &csv.missing);
-    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail, running_counts })
+    Ok(EventsLook { lead_id, occurred, occurred_serial, activity, activities, leads_with, starts_before, latest, key_instead, events_key, also_key, ignore_case, occurred_instants, detail, running_counts, blank_markers })
+}
+
+/// The texts a tool writes for a blank ([`mqlcal_scorecard::blank_writer`]) among the
+/// cells of `columns` of the events, but for the markers init always drafts ([`MISSING`]),
+/// those the leads hold too among them; each column named as the events'. Most cells first.
+fn tool_blanks_among<'c>(events: &read::Table, columns: impl Iterator<Item = &'c String>) -> Vec<BlankMarker> {
+    let mut found: Vec<BlankMarker> = Vec::new();
+    for column in columns {
+        let Ok(cells) = cells::text(events, column) else { continue };
+        let mut counts: BTreeMap<&str, (BlankWriter, usize)> = BTreeMap::new();
+        for cell in cells.iter().flatten() {
+            let text = cell.trim();
+            // The longest text a tool writes for a blank is short (`#GETTING_DATA`): most
+            // cells (times, ids) are not looked at further.
+            if text.len() > 16 {
+                continue;
+            }
+            if let Some(writer) = mqlcal_scorecard::blank_writer(text).filter(|_| !MISSING.contains(&text)) {
+                counts.entry(text).or_insert((writer, 0)).1 += 1;
+            }
+        }
+        for (text, (writer, n)) in counts {
+            add_marker(&mut found, BlankMarker { text: text.to_string(), writer: WrittenBy::Tool(writer), cells: n, columns: vec![format!("{column} (events)")] });
+        }
+    }
+    most_cells_first(&mut found);
+    found
 }
 
 /// The leads columns of whole numbers, or of yes/no answers, that are an activity's

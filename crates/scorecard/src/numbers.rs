@@ -143,6 +143,17 @@ pub enum BlankWriter {
     Database,
 }
 
+impl BlankWriter {
+    /// What the text is, as messages say it.
+    pub fn what(self) -> &'static str {
+        match self {
+            BlankWriter::Pandas => "how pandas writes a blank once a frame is made text",
+            BlankWriter::Spreadsheet => "a spreadsheet's error value",
+            BlankWriter::Database => "how a database's text export writes NULL (MySQL, PostgreSQL's COPY, a Snowflake unload)",
+        }
+    }
+}
+
 /// The tool that wrote `text` for a missing value, when one did: the one rule of which
 /// texts are such blanks, for `init`'s draft and for the message refusing such a number.
 /// Exactly as the tool writes it (a spreadsheet's error value in any case).
