@@ -194,6 +194,12 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Model => "a band, as CRMs export company size or revenue (51-200, 10001+); the model reads this column as numbers, as its training data wrote them: export the number",
         });
     }
+    if let Some(form) = duration(text) {
+        return Some(match form {
+            Duration::Clock => "a duration (or a time of day) written as H:MM:SS; export a duration as a number of seconds or minutes (332, not 0:05:32)",
+            Duration::Units => "a duration written with its units (1h 10m, 5m 32s); export it as a number of one unit (70 minutes, not 1h 10m)",
+        });
+    }
     // Whether `text` without the `dropped` characters is a number with either mark.
     let plain_in = |text: &str, dropped: &[char]| {
         let kept = text.chars().filter(|c| !dropped.contains(c)).collect::<String>();
@@ -225,6 +231,54 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
     } else {
         return None;
     })
+}
+
+/// How a report displays a duration ([`duration`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Duration {
+    /// As a clock does: `0:05:32`, `5:32`, `1:02:03.5`.
+    Clock,
+    /// With its units: `1h 10m`, `5m 32s`, `2 min`, `3 days`.
+    Units,
+}
+
+/// Units a report writes a duration's parts in (any case).
+const DURATION_UNITS: [&str; 18] =
+    ["d", "day", "days", "h", "hr", "hrs", "hour", "hours", "m", "min", "mins", "minute", "minutes", "s", "sec", "secs", "second", "seconds"];
+
+/// A duration as analytics tools and CRMs display one (an average session's length, a
+/// call's, the time to first touch): hours, minutes and seconds as a clock writes them,
+/// or numbers each with a unit. None for anything else (a plain number, a date).
+fn duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // Minutes and seconds below 60, two digits each; seconds may have a fraction.
+    let sixty = |part: &str| part.len() == 2 && digits(part) && part < "60";
+    let parts: Vec<&str> = text.split(':').collect();
+    if (2..=3).contains(&parts.len()) && digits(parts[0]) && parts[0].len() <= 4 {
+        let (last, fraction) = parts[parts.len() - 1].split_once('.').unwrap_or((parts[parts.len() - 1], "0"));
+        if parts[1..parts.len() - 1].iter().all(|p| sixty(p)) && sixty(last) && digits(fraction) {
+            return Some(Duration::Clock);
+        }
+    }
+    // Numbers each followed by a unit, with or without a space between.
+    let mut rest = text;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let number = &rest[..number_end];
+        if number.is_empty() || !digits(&number.replacen('.', "", 1)) {
+            return None;
+        }
+        let after = rest[number_end..].trim_start();
+        let unit_end = after.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(after.len());
+        if !DURATION_UNITS.iter().any(|unit| unit.eq_ignore_ascii_case(&after[..unit_end])) {
+            return None;
+        }
+        rest = after[unit_end..].trim_start_matches([' ', ',']);
+        parts += 1;
+    }
+    (parts > 0).then_some(Duration::Units)
 }
 
 /// A band as CRMs export company size, revenue or headcount instead of a number: `51-200`,
@@ -408,6 +462,14 @@ mod tests {
             ("#DIV/0!", DecimalMark::Comma, "error value"),
             ("#NAME?", DecimalMark::Point, "error value"),
             (" #n/a ", DecimalMark::Point, "error value"),
+            ("0:05:32", DecimalMark::Point, "H:MM:SS; export a duration as a number of seconds"),
+            ("5:32", DecimalMark::Comma, "H:MM:SS"),
+            ("12:00:01.250", DecimalMark::Point, "H:MM:SS"),
+            ("1h 10m", DecimalMark::Point, "written with its units"),
+            ("5m32s", DecimalMark::Point, "written with its units"),
+            ("2 min", DecimalMark::Comma, "written with its units"),
+            ("3 Days", DecimalMark::Point, "written with its units"),
+            ("1.5 hours, 3 min", DecimalMark::Point, "written with its units"),
         ] {
             let why = formatted_number(text, mark, ReadBy::Config);
             assert!(why.is_some_and(|why| why.contains(says)), "{text} {mark:?}: {why:?}");
@@ -415,7 +477,9 @@ mod tests {
             let why = formatted_number(text, mark, ReadBy::Model);
             assert!(why.is_some_and(|why| !why.contains("[input]")), "{text} {mark:?} by a model: {why:?}");
         }
-        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx"] {
+        // Not durations: a clock's minutes of 60 or one digit, a date, a ratio, a bare
+        // number or unit, a word after a number.
+        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx", "0:60:00", "1:5", "2024-01-05", "1:2:3", "12:", ":30", "h", "10 leads", "1.2.3 h", "5 m s x"] {
             for mark in [DecimalMark::Point, DecimalMark::Comma] {
                 assert_eq!(formatted_number(text, mark, ReadBy::Config), None, "{text} {mark:?}");
             }
