@@ -2333,6 +2333,105 @@ fn init_reads_a_warehouses_null_among_the_events_as_blank() {
     validated(d, "both.toml");
 }
 
+/// Durations as analytics tools and CRMs display them: an average session's length as a
+/// clock writes it (`0:05:32`), a time to first touch with its units (`1h 10m`). `init`
+/// had drafted each as a categorical of its values (1211 and 543 levels, a second or a
+/// minute each, 40 kept and the rest pooled into the baseline). Now each is skipped with
+/// a comment saying to export a number of one unit, and a numeric signal reading one is
+/// an error that says so.
+#[test]
+fn durations_as_reports_display_them_are_said_not_drafted_as_levels() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.extend(["Avg Session Duration".to_string(), "Time to First Touch".to_string()]);
+    for (k, row) in leads.iter_mut().enumerate() {
+        // Spread over a wide range, longer for won leads.
+        let seconds = (k * 7_919) % 1_800 + if row[2] == "won" { 300 } else { 0 };
+        let minutes = (k * 104_729) % 600;
+        row.push(format!("{}:{:02}:{:02}", seconds / 3_600, seconds % 3_600 / 60, seconds % 60));
+        row.push(format!("{}h {}m", minutes / 60, minutes % 60));
+    }
+    write_csv(&d.join("timed.csv"), &header, &leads);
+    let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
+    let (draft, _) = init_draft(d, &["init", "--leads", "timed.csv", "--events", "events.csv"], "timed.toml");
+    let clock = "# \"Avg Session Duration\": numbers as a report displays them (";
+    let units = "# \"Time to First Touch\": numbers as a report displays them (";
+    let said: Vec<&str> = draft.lines().filter(|line| line.starts_with(clock) || line.starts_with(units)).collect();
+    assert_eq!(said.len(), 2, "{draft}");
+    assert!(said[0].contains(": a duration (or a time of day) written as H:MM:SS; export a duration as a number of seconds or minutes (332, not 0:05:32)), read as text, where each would be a level of its own: skipped"), "{}", said[0]);
+    assert!(said[1].contains(": a duration written with its units (1h 10m, 5m 32s); export it as a number of one unit (70 minutes, not 1h 10m))"), "{}", said[1]);
+    // Nothing else of the draft changes.
+    let rest = said.iter().fold(draft.clone(), |rest, line| rest.replace(&format!("{line}\n\n"), ""));
+    assert_eq!(rest.replace("timed.csv", "leads.csv"), plain);
+    validated(d, "timed.toml");
+    // Read by a numeric signal, the column is an error that says what it holds.
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads.csv", "timed.csv");
+    let config = format!("{config}\n[[signals]]\nname = \"session\"\naxis = \"engagement\"\nkind = \"numeric\"\ncolumn = \"Avg Session Duration\"\ndefault = 0\n");
+    write(d, "read.toml", config);
+    let (code, out, err) = run_in(d, &["validate", "--config", "read.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("column \"Avg Session Duration\": \"") && err.contains("is not a number: a duration (or a time of day) written as H:MM:SS"), "{err}");
+}
+
+/// A rep's free text on the lead (`Notes`, `Comments`), written as they work it: canned
+/// notes common enough to keep (`Wrong number`, `Interested in demo next week`) had been
+/// drafted as a categorical's levels, a signal of what sales found after contact. Now
+/// each is a leakage suspect by its name, written commented out; a name holding the word
+/// within another (`Last Notable Activity` is a snapshot, said for its `last`) is not one.
+#[test]
+fn a_reps_notes_are_left_out_as_filled_in_by_sales() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.extend(["Notes".to_string(), "Rep Comments".to_string(), "Notable Source".to_string()]);
+    let notes = ["", "called, no answer", "Wrong number", "Interested in demo next week"];
+    for (k, row) in leads.iter_mut().enumerate() {
+        row.push(notes[k % 4].to_string());
+        row.push(notes[(k / 4) % 4].to_string());
+        row.push(["web", "event", "referral"][k % 3].to_string());
+    }
+    write_csv(&d.join("noted.csv"), &header, &leads);
+    let (draft, _) = init_draft(d, &["init", "--leads", "noted.csv", "--events", "events.csv"], "noted.toml");
+    for (column, word) in [("Notes", "notes"), ("Rep Comments", "comments")] {
+        assert!(draft.contains(&format!("# LEAKAGE SUSPECT \"{column}\": its name (\"{word}\") suggests the sales team fills it in")), "{draft}");
+        assert!(!draft.contains(&format!("\ncolumn = \"{column}\"")), "{draft}");
+    }
+    assert!(draft.contains("\ncolumn = \"Notable Source\""), "{draft}");
+    validated(d, "noted.toml");
+}
+
+/// A CRM's `First Page Seen` records each address whole, its query string too
+/// (`?utm_source=google&gclid=…`), so one page is many values. `init` had drafted it as a
+/// categorical of the 40 commonest addresses: the home page the baseline, a blog's posts
+/// the levels, and the pricing page, spread over thousands of addresses of one lead each,
+/// pooled into the baseline. Now such a column is skipped with its pages and what to
+/// export instead; a column of pages written whole is still a categorical.
+#[test]
+fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    header.extend(["First Page Seen".to_string(), "Landing Page".to_string()]);
+    for (k, row) in leads.iter_mut().enumerate() {
+        row.push(match k % 5 {
+            0 | 1 => "https://acme.com/".to_string(),
+            2 => format!("https://acme.com/pricing?utm_source=google&gclid={k}"),
+            _ => format!("https://acme.com/blog/post-{}", k % 300),
+        });
+        row.push(format!("https://acme.com/lp/{}", k % 20));
+    }
+    write_csv(&d.join("paged.csv"), &header, &leads);
+    let (draft, _) = init_draft(d, &["init", "--leads", "paged.csv", "--events", "events.csv"], "paged.toml");
+    let said = draft.lines().find(|line| line.starts_with("# \"First Page Seen\": ")).unwrap_or_else(|| panic!("{draft}"));
+    assert!(said.starts_with("# \"First Page Seen\": web addresses whose query strings (utm_…, gclid) make one page many values ("), "{said}");
+    assert!(said.contains("pages: \"https://acme.com/\" ") && said.contains("\"https://acme.com/pricing\" "), "{said}");
+    assert!(said.ends_with("skipped; export the page without its query (or the site's section) as a column, and init drafts it as a categorical"), "{said}");
+    assert!(!draft.contains("column = \"First Page Seen\""), "{draft}");
+    assert!(draft.contains("column = \"Landing Page\""), "{draft}");
+    validated(d, "paged.toml");
+}
+
 /// A CRM migration: the leads created after it exported their dates as US reports write
 /// them (`4/9/2025`), those before in ISO. `init` had drafted the column with
 /// `date_format = "auto"` and, unable to read it, guessed without dates, saying nothing

@@ -301,6 +301,45 @@ pub fn formatted_numbers(p: &ColumnProfile, mark: mqlcal_scorecard::DecimalMark)
     values.iter().find_map(|&(v, _, _, displayed)| Some((v, displayed?)))
 }
 
+/// The pages of a column of web addresses whose query strings or fragments (`?utm_source=…`,
+/// `&gclid=…`, `#form`) make one page many values, as a CRM's `First Page Seen` or a form's
+/// landing page records them: each page with its leads among the listed values, most first.
+/// None unless nine in ten of the listed leads' values are addresses (`http://`,
+/// `https://`, `www.`), a quarter of the addresses at least carry a query or fragment,
+/// and those hold at most half as many pages as values (pages written whole beside them,
+/// a blog's posts, are levels of their own either way). As a
+/// categorical, each address would be a level: the page that matters (`/pricing`) spread
+/// over thousands of rare levels, pooled into the baseline.
+pub fn pages_split_by_queries(p: &ColumnProfile) -> Option<Vec<(String, usize)>> {
+    let address = |v: &str| {
+        let v = v.trim().as_bytes();
+        [&b"http://"[..], b"https://", b"www."].iter().any(|start| v.len() > start.len() && v[..start.len()].eq_ignore_ascii_case(start))
+    };
+    let listed: usize = p.top_levels.iter().map(|(_, n)| n).sum();
+    let addresses: Vec<&(String, usize)> = p.top_levels.iter().filter(|(v, _)| address(v)).collect();
+    if p.distinct <= FORMATTED_MIN_VALUES || listed == 0 || (addresses.iter().map(|(_, n)| n).sum::<usize>() as f64) < 0.9 * listed as f64 {
+        return None;
+    }
+    let page = |value: &str| value.trim().split(['?', '#']).next().unwrap_or_default().to_string();
+    let queried: Vec<&&(String, usize)> = addresses.iter().filter(|(v, _)| v.contains(['?', '#'])).collect();
+    let mut queried_pages: Vec<String> = queried.iter().map(|(v, _)| page(v)).collect();
+    queried_pages.sort_unstable();
+    queried_pages.dedup();
+    if queried.len() * 4 < addresses.len() || queried_pages.len() * 2 > queried.len() {
+        return None;
+    }
+    let mut pages: Vec<(String, usize)> = Vec::new();
+    for (value, n) in &addresses {
+        let page = page(value);
+        match pages.iter_mut().find(|(p, _)| *p == page) {
+            Some((_, leads)) => *leads += n,
+            None => pages.push((page, *n)),
+        }
+    }
+    pages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Some(pages)
+}
+
 /// Values a column of displayed numbers has more than: fewer (`10%`, `25%`, `50%`) make a
 /// fine categorical.
 const FORMATTED_MIN_VALUES: usize = 12;
@@ -432,7 +471,8 @@ pub fn score_named(name: &str) -> Option<&'static str> {
 
 /// The word that names a column as one the sales team fills in, if one does: a word of a
 /// sales field (`quality`, `score`, `stage`, `status`, `tag`, `owner`, `close`, `reason`,
-/// anywhere in the name); `sales` beside what sales does (HubSpot's `Number of Sales
+/// anywhere in the name); a rep's free text on the lead (`Notes`, `Comments`, `Remarks`:
+/// whole words, so not `Last Notable Activity`); `sales` beside what sales does (HubSpot's `Number of Sales
 /// Activities`, `Sales Email Replied`; not `wholesale`, `Annual Sales`, `Sales Region`); a
 /// deal's value or odds (Pipedrive's `Deal - Value`, an `Opportunity Amount`: set once the
 /// lead is an opportunity); counts of activities, tasks, calls or meetings (Pipedrive's
@@ -447,7 +487,11 @@ pub fn sales_named(name: &str) -> Option<&'static str> {
     if let Some(w) = SALES_WORDS.into_iter().find(|w| lower.contains(w)) {
         return Some(w);
     }
+    const WRITES: [&str; 6] = ["note", "notes", "comment", "comments", "remark", "remarks"];
     let words = name_words(name);
+    if let Some(w) = WRITES.into_iter().find(|w| words.iter().any(|word| word == w)) {
+        return Some(w);
+    }
     let has = |any: &[&str]| words.iter().any(|w| any.contains(&w.as_str()));
     if has(&["sales"]) && has(&SALES_DOES) {
         return Some("sales");
@@ -686,6 +730,25 @@ mod tests {
         for name in ["Original Source Drill-Down 1", "Lead Source Detail", "Resource", "Data Source Id", "Channel Drill-Down 1", "Channel ID"] {
             assert_eq!(first(&["Record ID", name]), None, "{name}");
         }
+    }
+
+    #[test]
+    fn web_addresses_split_by_their_queries_are_told_by_page() {
+        let mut levels: Vec<(String, usize)> = vec![("https://acme.com/".into(), 600), ("https://acme.com/pricing".into(), 40)];
+        levels.extend((0..300).map(|k| (format!("https://acme.com/pricing?utm_source=google&gclid={k}"), 2)));
+        levels.extend((0..100).map(|k| (format!("www.acme.com/demo#form-{k}"), 1)));
+        let listed: Vec<(&str, usize)> = levels.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        let pages = pages_split_by_queries(&profile("First Page Seen", &listed, false)).unwrap();
+        assert_eq!(pages, vec![("https://acme.com/pricing".to_string(), 640), ("https://acme.com/".to_string(), 600), ("www.acme.com/demo".to_string(), 100)]);
+        // A few pages written whole are levels; so is text, and a column of few values.
+        let whole: Vec<(String, usize)> = (0..30).map(|k| (format!("https://acme.com/page-{k}"), 10)).collect();
+        let whole: Vec<(&str, usize)> = whole.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert_eq!(pages_split_by_queries(&profile("Landing Page", &whole, false)), None);
+        let texts: Vec<(String, usize)> = (0..30).map(|k| (format!("campaign {k}?"), 10)).collect();
+        let texts: Vec<(&str, usize)> = texts.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        assert_eq!(pages_split_by_queries(&profile("Campaign", &texts, false)), None);
+        let few = [("https://a.com/?x=1", 5), ("https://a.com/?x=2", 5), ("https://a.com/?x=3", 5)];
+        assert_eq!(pages_split_by_queries(&profile("Page", &few, false)), None);
     }
 
     fn profile(name: &str, levels: &[(&str, usize)], numeric: bool) -> ColumnProfile {

@@ -2206,6 +2206,21 @@ fn write_signal(t: &mut String, p: &ColumnProfile, name: &str, min_level_count: 
         let _ = writeln!(t, "# {:?}: numbers as a report displays them ({example:?}: {export}), read as text, where each would be a level of its own: skipped{again}", p.name);
         return;
     }
+    if let Some(pages) = guess::pages_split_by_queries(p) {
+        let shown: Vec<String> = pages.iter().take(3).map(|(page, n)| format!("{page:?} {n}")).collect();
+        let more = if pages.len() > 3 { ", …" } else { "" };
+        let again = if commented { "" } else { "; export the page without its query (or the site's section) as a column, and init drafts it as a categorical" };
+        let _ = writeln!(
+            t,
+            "# {:?}: web addresses whose query strings (utm_…, gclid) make one page many values ({} values; among the {} commonest, {} pages: {}{more}), where each would be a level of its own: skipped{again}",
+            p.name,
+            p.distinct,
+            p.top_levels.len(),
+            pages.len(),
+            shown.join(", ")
+        );
+        return;
+    }
     // Numbers but for a few cells no blank marker reads (`10000+`, or a word another column
     // holds as a value): as a categorical, each number would be a level of its own.
     if !yes_no && many_numbers_but_a_few_texts(p) {
