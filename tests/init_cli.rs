@@ -2432,6 +2432,45 @@ fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
     validated(d, "paged.toml");
 }
 
+/// Counts labelled with what they count: LinkedIn's company size bands (`51-200
+/// employees`, `10,001+ employees`) and a report's `12 visits`. The bands had been drafted
+/// as levels by their leads, not in order, since the word hid them as bands; the visits
+/// as a categorical of a level per count. Now the bands are levels smallest first, as
+/// bare bands are, and the visits are skipped with what to export; a numeric signal
+/// reading them is refused with the same words.
+#[test]
+fn counts_written_with_what_they_count_are_said_and_bands_so_written_ordered() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    header.extend(["Company Size (LinkedIn)".to_string(), "Visits".to_string()]);
+    let bands = [(10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500"), (1_000, "501-1,000"), (5_000, "1,001-5,000"), (10_000, "5,001-10,000"), (u64::MAX, "10,001+")];
+    for (k, row) in leads.iter_mut().enumerate() {
+        let band = row[size].parse::<f64>().ok().map(|n| bands.iter().find(|(top, _)| n as u64 <= *top).unwrap().1);
+        row.push(band.map(|b| format!("{b} employees")).unwrap_or_default());
+        row.push(format!("{} visits", k % 37));
+    }
+    write_csv(&d.join("labelled.csv"), &header, &leads);
+    let (draft, _) = init_draft(d, &["init", "--leads", "labelled.csv", "--events", "events.csv"], "labelled.toml");
+    assert!(draft.contains("# kept (bands, smallest first): 1-10 employees ("), "{draft}");
+    assert!(
+        draft.contains("levels = [\"1-10 employees\", \"11-50 employees\", \"201-500 employees\", \"501-1,000 employees\", \"1,001-5,000 employees\", \"5,001-10,000 employees\", \"10,001+ employees\"]"),
+        "{draft}"
+    );
+    assert!(
+        draft.contains("# \"Visits\": numbers as a report displays them (\"0 visits\": a number written with what it counts (12 visits, 500 employees); export the number alone), read as text, where each would be a level of its own: skipped"),
+        "{draft}"
+    );
+    assert!(!draft.contains("column = \"Visits\""), "{draft}");
+    validated(d, "labelled.toml");
+    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads.csv", "labelled.csv");
+    write(d, "read.toml", format!("{config}\n[[signals]]\nname = \"visits\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"Visits\"\ndefault = 0\n"));
+    let (code, out, err) = run_in(d, &["validate", "--config", "read.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("column \"Visits\": \"0 visits\" is not a number: a number written with what it counts"), "{err}");
+}
+
 /// A CRM migration: the leads created after it exported their dates as US reports write
 /// them (`4/9/2025`), those before in ISO. `init` had drafted the column with
 /// `date_format = "auto"` and, unable to read it, guessed without dates, saying nothing

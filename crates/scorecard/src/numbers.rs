@@ -228,6 +228,9 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Config => "read with ',' as the decimal mark ([input] decimal = \",\"), where '.' only groups thousands (1.234,5): a '.' elsewhere is not read either way",
             ReadBy::Model => "the model reads numbers with ',' as the decimal mark, as its training data wrote them, where '.' only groups thousands (1.234,5); export them so",
         }
+    } else if with_unit(text, mark) {
+        // After money: a currency's code (`1.200,00 EUR`) is no count's word.
+        "a number written with what it counts (12 visits, 500 employees); export the number alone"
     } else {
         return None;
     })
@@ -281,6 +284,18 @@ fn duration(text: &str) -> Option<Duration> {
     (parts > 0).then_some(Duration::Units)
 }
 
+/// A number followed by a word for what it counts (`12 visits`, `500 employees`), as a
+/// report labels a count.
+fn with_unit(text: &str, mark: DecimalMark) -> bool {
+    match text.trim().split_once(' ') {
+        Some((number, unit)) => {
+            let unit = unit.trim();
+            (2..=20).contains(&unit.len()) && unit.chars().all(char::is_alphabetic) && mark.read(number).is_some_and(f64::is_finite)
+        }
+        None => false,
+    }
+}
+
 /// A band as CRMs export company size, revenue or headcount instead of a number: `51-200`,
 /// `1,001 - 5,000` (`1.001 - 5.000` with a decimal comma), `10 to 50`, `$1M-$5M`, `10001+`,
 /// `<10`, `over 500`. Its bounds, lower then upper, an open end infinite (`<10` is −∞ to
@@ -309,6 +324,12 @@ pub fn band(text: &str, mark: DecimalMark) -> Option<(f64, f64)> {
             && bytes[0].is_ascii_digit()
             && !(bytes[0] == b'0' && bytes.get(1).is_some_and(u8::is_ascii_digit));
         well_formed.then(|| plain.parse::<f64>().ok().map(|v| v * scale)).flatten().filter(|v| v.is_finite())
+    };
+    // What the band counts after it, as LinkedIn writes a company's size (`51-200
+    // employees`, `10,001+ employees`): a word of three letters or more, not a bound's scale.
+    let text = match text.rsplit_once(' ') {
+        Some((band, unit)) if unit.len() >= 3 && unit.chars().all(char::is_alphabetic) => band.trim_end(),
+        _ => text,
     };
     if let Some(lower) = text.strip_suffix('+') {
         return bound(lower).map(|lower| (lower, f64::INFINITY));
@@ -389,10 +410,14 @@ mod tests {
             ("<10", (-inf, 10.0)),
             ("Over 500", (500.0, inf)),
             ("1-1", (1.0, 1.0)),
+            ("51-200 employees", (51.0, 200.0)),
+            ("10,001+ employees", (10001.0, inf)),
+            ("10 to 50 people", (10.0, 50.0)),
+            ("under 10 staff", (-inf, 10.0)),
         ] {
             assert_eq!(band(text, DecimalMark::Point), Some(bounds), "{text}");
         }
-        for other in ["200", "-5", "2024-01-01", "2024-01", "01-2024", "200-51", "A-B", "1-2-3", "+", "-", "5-", "$1,200", "12%", "(300)", "many", "1e3-2e3", "NaN-1"] {
+        for other in ["200", "-5", "2024-01-01", "2024-01", "01-2024", "200-51", "A-B", "1-2-3", "+", "-", "5-", "$1,200", "12%", "(300)", "many", "1e3-2e3", "NaN-1", "200 employees", "employees", "1-10 M", "51-200 employees 2"] {
             assert_eq!(band(other, DecimalMark::Point), None, "{other}");
         }
         // With a decimal comma, '.' groups thousands.
@@ -470,6 +495,8 @@ mod tests {
             ("2 min", DecimalMark::Comma, "written with its units"),
             ("3 Days", DecimalMark::Point, "written with its units"),
             ("1.5 hours, 3 min", DecimalMark::Point, "written with its units"),
+            ("12 visits", DecimalMark::Point, "with what it counts (12 visits, 500 employees); export the number alone"),
+            ("2,5 Seiten", DecimalMark::Comma, "with what it counts"),
         ] {
             let why = formatted_number(text, mark, ReadBy::Config);
             assert!(why.is_some_and(|why| why.contains(says)), "{text} {mark:?}: {why:?}");
@@ -479,7 +506,7 @@ mod tests {
         }
         // Not durations: a clock's minutes of 60 or one digit, a date, a ratio, a bare
         // number or unit, a word after a number.
-        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx", "0:60:00", "1:5", "2024-01-05", "1:2:3", "12:", ":30", "h", "10 leads", "1.2.3 h", "5 m s x"] {
+        for text in ["many", "inf", "NaN", "1e999", "$", "12%%x", "(a)", ",", "#hashtag", "N/A", "USD", "EUR zone", "CHFx", "0:60:00", "1:5", "2024-01-05", "1:2:3", "12:", ":30", "h", "10 leads 5", "Top 10", "10 x", "1.2.3 h", "5 m s x"] {
             for mark in [DecimalMark::Point, DecimalMark::Comma] {
                 assert_eq!(formatted_number(text, mark, ReadBy::Config), None, "{text} {mark:?}");
             }
