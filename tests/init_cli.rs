@@ -2333,6 +2333,28 @@ fn init_reads_a_warehouses_null_among_the_events_as_blank() {
     validated(d, "both.toml");
 }
 
+/// The sample's leads in `dir` with `columns` appended, written as `name`: each row's cells
+/// from `cells(row number, header, the row's cells)`.
+fn sample_leads_with(dir: &Path, name: &str, columns: &[&str], cells: impl Fn(usize, &[String], &[String]) -> Vec<String>) {
+    let (mut header, mut leads) = read_csv(&dir.join("leads.csv"));
+    let more: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| cells(k, &header, row)).collect();
+    for (row, more) in leads.iter_mut().zip(more) {
+        row.extend(more);
+    }
+    header.extend(columns.iter().map(|c| c.to_string()));
+    write_csv(&dir.join(name), &header, &leads);
+}
+
+/// What `validate` says, refusing it, of the sample's config reading `leads` with a signal
+/// of `kind` on `column` added.
+fn refused_as_a_signal(dir: &Path, leads: &str, column: &str, kind: &str) -> String {
+    let config = std::fs::read_to_string(dir.join("mqlcal.toml")).unwrap().replace("leads.csv", leads);
+    write(dir, "read.toml", format!("{config}\n[[signals]]\nname = \"read\"\naxis = \"engagement\"\nkind = \"{kind}\"\ncolumn = {column:?}\ndefault = 0\n"));
+    let (code, out, err) = run_in(dir, &["validate", "--config", "read.toml"]);
+    assert_ne!(code, 0, "{out}");
+    err
+}
+
 /// Durations as analytics tools and CRMs display them: an average session's length as a
 /// clock writes it (`0:05:32`), a time to first touch with its units (`1h 10m`). `init`
 /// had drafted each as a categorical of its values (1211 and 543 levels, a second or a
@@ -2343,16 +2365,12 @@ fn init_reads_a_warehouses_null_among_the_events_as_blank() {
 fn durations_as_reports_display_them_are_said_not_drafted_as_levels() {
     let dir = sample_copy();
     let d = dir.path();
-    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
-    header.extend(["Avg Session Duration".to_string(), "Time to First Touch".to_string()]);
-    for (k, row) in leads.iter_mut().enumerate() {
+    sample_leads_with(d, "timed.csv", &["Avg Session Duration", "Time to First Touch"], |k, _, row| {
         // Spread over a wide range, longer for won leads.
         let seconds = (k * 7_919) % 1_800 + if row[2] == "won" { 300 } else { 0 };
         let minutes = (k * 104_729) % 600;
-        row.push(format!("{}:{:02}:{:02}", seconds / 3_600, seconds % 3_600 / 60, seconds % 60));
-        row.push(format!("{}h {}m", minutes / 60, minutes % 60));
-    }
-    write_csv(&d.join("timed.csv"), &header, &leads);
+        vec![format!("{}:{:02}:{:02}", seconds / 3_600, seconds % 3_600 / 60, seconds % 60), format!("{}h {}m", minutes / 60, minutes % 60)]
+    });
     let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
     let (draft, _) = init_draft(d, &["init", "--leads", "timed.csv", "--events", "events.csv"], "timed.toml");
     let clock = "# \"Avg Session Duration\": numbers as a report displays them (";
@@ -2366,11 +2384,7 @@ fn durations_as_reports_display_them_are_said_not_drafted_as_levels() {
     assert_eq!(rest.replace("timed.csv", "leads.csv"), plain);
     validated(d, "timed.toml");
     // Read by a numeric signal, the column is an error that says what it holds.
-    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads.csv", "timed.csv");
-    let config = format!("{config}\n[[signals]]\nname = \"session\"\naxis = \"engagement\"\nkind = \"numeric\"\ncolumn = \"Avg Session Duration\"\ndefault = 0\n");
-    write(d, "read.toml", config);
-    let (code, out, err) = run_in(d, &["validate", "--config", "read.toml"]);
-    assert_ne!(code, 0, "{out}");
+    let err = refused_as_a_signal(d, "timed.csv", "Avg Session Duration", "numeric");
     assert!(err.contains("column \"Avg Session Duration\": \"") && err.contains("is not a number: a duration (or a time of day) written as H:MM:SS"), "{err}");
 }
 
@@ -2383,15 +2397,10 @@ fn durations_as_reports_display_them_are_said_not_drafted_as_levels() {
 fn a_reps_notes_are_left_out_as_filled_in_by_sales() {
     let dir = sample_copy();
     let d = dir.path();
-    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
-    header.extend(["Notes".to_string(), "Rep Comments".to_string(), "Notable Source".to_string()]);
     let notes = ["", "called, no answer", "Wrong number", "Interested in demo next week"];
-    for (k, row) in leads.iter_mut().enumerate() {
-        row.push(notes[k % 4].to_string());
-        row.push(notes[(k / 4) % 4].to_string());
-        row.push(["web", "event", "referral"][k % 3].to_string());
-    }
-    write_csv(&d.join("noted.csv"), &header, &leads);
+    sample_leads_with(d, "noted.csv", &["Notes", "Rep Comments", "Notable Source"], |k, _, _| {
+        vec![notes[k % 4].to_string(), notes[(k / 4) % 4].to_string(), ["web", "event", "referral"][k % 3].to_string()]
+    });
     let (draft, _) = init_draft(d, &["init", "--leads", "noted.csv", "--events", "events.csv"], "noted.toml");
     for (column, word) in [("Notes", "notes"), ("Rep Comments", "comments")] {
         assert!(draft.contains(&format!("# LEAKAGE SUSPECT \"{column}\": its name (\"{word}\") suggests the sales team fills it in")), "{draft}");
@@ -2411,17 +2420,14 @@ fn a_reps_notes_are_left_out_as_filled_in_by_sales() {
 fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
     let dir = sample_copy();
     let d = dir.path();
-    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
-    header.extend(["First Page Seen".to_string(), "Landing Page".to_string()]);
-    for (k, row) in leads.iter_mut().enumerate() {
-        row.push(match k % 5 {
+    sample_leads_with(d, "paged.csv", &["First Page Seen", "Landing Page"], |k, _, _| {
+        let first = match k % 5 {
             0 | 1 => "https://acme.com/".to_string(),
             2 => format!("https://acme.com/pricing?utm_source=google&gclid={k}"),
             _ => format!("https://acme.com/blog/post-{}", k % 300),
-        });
-        row.push(format!("https://acme.com/lp/{}", k % 20));
-    }
-    write_csv(&d.join("paged.csv"), &header, &leads);
+        };
+        vec![first, format!("https://acme.com/lp/{}", k % 20)]
+    });
     let (draft, _) = init_draft(d, &["init", "--leads", "paged.csv", "--events", "events.csv"], "paged.toml");
     let said = draft.lines().find(|line| line.starts_with("# \"First Page Seen\": ")).unwrap_or_else(|| panic!("{draft}"));
     assert!(said.starts_with("# \"First Page Seen\": web addresses whose query strings (utm_…, gclid) make one page many values ("), "{said}");
@@ -2442,16 +2448,12 @@ fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
 fn counts_written_with_what_they_count_are_said_and_bands_so_written_ordered() {
     let dir = sample_copy();
     let d = dir.path();
-    let (mut header, mut leads) = read_csv(&d.join("leads.csv"));
-    let size = header.iter().position(|h| h == "company_size").unwrap();
-    header.extend(["Company Size (LinkedIn)".to_string(), "Visits".to_string()]);
     let bands = [(10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500"), (1_000, "501-1,000"), (5_000, "1,001-5,000"), (10_000, "5,001-10,000"), (u64::MAX, "10,001+")];
-    for (k, row) in leads.iter_mut().enumerate() {
-        let band = row[size].parse::<f64>().ok().map(|n| bands.iter().find(|(top, _)| n as u64 <= *top).unwrap().1);
-        row.push(band.map(|b| format!("{b} employees")).unwrap_or_default());
-        row.push(format!("{} visits", k % 37));
-    }
-    write_csv(&d.join("labelled.csv"), &header, &leads);
+    sample_leads_with(d, "labelled.csv", &["Company Size (LinkedIn)", "Visits"], |k, header, row| {
+        let size = &row[header.iter().position(|h| h == "company_size").unwrap()];
+        let band = size.parse::<f64>().ok().map(|n| bands.iter().find(|(top, _)| n as u64 <= *top).unwrap().1);
+        vec![band.map(|b| format!("{b} employees")).unwrap_or_default(), format!("{} visits", k % 37)]
+    });
     let (draft, _) = init_draft(d, &["init", "--leads", "labelled.csv", "--events", "events.csv"], "labelled.toml");
     assert!(draft.contains("# kept (bands, smallest first): 1-10 employees ("), "{draft}");
     assert!(
@@ -2464,11 +2466,38 @@ fn counts_written_with_what_they_count_are_said_and_bands_so_written_ordered() {
     );
     assert!(!draft.contains("column = \"Visits\""), "{draft}");
     validated(d, "labelled.toml");
-    let config = std::fs::read_to_string(d.join("mqlcal.toml")).unwrap().replace("leads.csv", "labelled.csv");
-    write(d, "read.toml", format!("{config}\n[[signals]]\nname = \"visits\"\naxis = \"engagement\"\nkind = \"count\"\ncolumn = \"Visits\"\ndefault = 0\n"));
-    let (code, out, err) = run_in(d, &["validate", "--config", "read.toml"]);
-    assert_ne!(code, 0, "{out}");
+    let err = refused_as_a_signal(d, "labelled.csv", "Visits", "count");
     assert!(err.contains("column \"Visits\": \"0 visits\" is not a number: a number written with what it counts"), "{err}");
+}
+
+/// An export made for Excel writes ids and numbers as `="L0000001"`, a formula whose value
+/// is the text, so that a spreadsheet keeps them as written. `init` had drafted the
+/// company sizes as a categorical of 2419 levels (`="7"`) and said nothing of the ids,
+/// which no event's id matched; `validate` then said only to check the columns. Now the
+/// sizes are skipped with what they are, `init` warns of the ids, and `validate` names them.
+#[test]
+fn ids_and_numbers_written_for_excel_are_said() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let (header, mut leads) = read_csv(&d.join("leads.csv"));
+    let size = header.iter().position(|h| h == "company_size").unwrap();
+    for row in &mut leads {
+        row[0] = format!("=\"{}\"", row[0]);
+        if !row[size].is_empty() {
+            row[size] = format!("=\"{}\"", row[size]);
+        }
+    }
+    write_csv(&d.join("for_excel.csv"), &header, &leads);
+    let (draft, err) = init_draft(d, &["init", "--leads", "for_excel.csv", "--events", "events.csv"], "for_excel.toml");
+    assert!(
+        err.contains("WARNING: \"lead_id\" writes its ids as Excel's =\"…\" (\"=\\\"L0000001\\\"\"), which keeps a spreadsheet from reading them as numbers (an export made for Excel)"),
+        "{err}"
+    );
+    assert!(draft.contains("# \"company_size\": numbers as a report displays them (") && draft.contains(": a number written as Excel's =\"…\", which keeps a spreadsheet from reading it as a number (an export made for Excel); export the plain number), read as text"), "{draft}");
+    assert!(!draft.contains("column = \"company_size\""), "{draft}");
+    let (code, out, err) = run_in(d, &["validate", "--config", "for_excel.toml"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("matches a lead id (e.g. \"=\\\"L0000001\\\"\"); the leads' ids are written as Excel's =\"…\", which keeps a spreadsheet from reading them as numbers (an export made for Excel): export them as plain text"), "{err}");
 }
 
 /// A CRM migration: the leads created after it exported their dates as US reports write

@@ -301,8 +301,23 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
             look.outcome.as_deref().map(toml_str).unwrap_or_default()
         ));
     }
+    if let Some((id, example)) = look.id.as_deref().and_then(|id| Some((id, excel_written_id(&look.table, id)?))) {
+        guesses.push(format!(
+            "WARNING: {} writes its ids as Excel's =\"…\" ({example:?}), which keeps a spreadsheet from reading them as numbers (an export made for Excel): the events' ids, and a production batch's, match them only so written; export the leads as plain CSV",
+            toml_str(id)
+        ));
+    }
     guesses.extend(notes.warnings);
     Ok(Draft { toml: t, guesses })
+}
+
+/// The first of the `id` column's ids when they are written as Excel's `="…"`
+/// ([`mqlcal_scorecard::excel_text_formula`]), as most of its first thousand are.
+fn excel_written_id(table: &CodedTable, id: &str) -> Option<String> {
+    let cells = table.text(id).ok()?;
+    let first: Vec<&str> = cells.iter().flatten().take(1_000).collect();
+    let written = first.iter().filter(|c| mqlcal_scorecard::excel_text_formula(c).is_some()).count();
+    (written * 2 > first.len()).then(|| first.iter().find(|c| mqlcal_scorecard::excel_text_formula(c).is_some()).map(|c| c.to_string())).flatten()
 }
 
 /// What init guesses from the leads file(s): the id, date, outcome and segment

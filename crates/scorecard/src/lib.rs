@@ -26,7 +26,7 @@ pub use recipe::{
     TextTest,
 };
 pub use id_case::IdCase;
-pub use numbers::{band, blank_writer, formatted_number, is_spreadsheet_error, money, BlankWriter, DecimalMark, ReadBy};
+pub use numbers::{band, blank_writer, excel_text_formula, formatted_number, is_spreadsheet_error, money, BlankWriter, DecimalMark, ReadBy};
 pub use period::Period;
 pub use rule::{check_sales_cells, Decision, Grades, LeadRoute, MqlRule, Region, RouteCases, RuleKeys, TwoAxisRule, MAX_BANDS};
 pub use score::{Explained, Points, Ranked, Reason, Score, Scorer, Tier};

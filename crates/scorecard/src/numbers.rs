@@ -154,6 +154,14 @@ impl BlankWriter {
     }
 }
 
+/// The text inside Excel's `="…"`: a formula whose value is that text, as an export made
+/// for Excel writes an id or a code (`="00123"`) to keep a spreadsheet from reading it as
+/// a number. None for any other cell.
+pub fn excel_text_formula(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_prefix("=\"")?.strip_suffix('"')?;
+    (!inner.contains('"')).then_some(inner)
+}
+
 /// The tool that wrote `text` for a missing value, when one did: the one rule of which
 /// texts are such blanks, for `init`'s draft and for the message refusing such a number.
 /// Exactly as the tool writes it (a spreadsheet's error value in any case).
@@ -187,6 +195,9 @@ pub fn formatted_number(text: &str, mark: DecimalMark, by: ReadBy) -> Option<&'s
             ReadBy::Config => "how a database's text export writes NULL (MySQL, PostgreSQL's COPY, a Snowflake unload); add the text to [input] missing to read it as blank",
             ReadBy::Model => "how a database's text export writes NULL; the model reads as blank only the texts its inputs record as missing: export NULL as an empty cell",
         });
+    }
+    if excel_text_formula(text).is_some_and(|inner| mark.read(inner.trim()).is_some()) {
+        return Some("a number written as Excel's =\"…\", which keeps a spreadsheet from reading it as a number (an export made for Excel); export the plain number");
     }
     if band(text, mark).is_some() {
         return Some(match by {
@@ -496,6 +507,8 @@ mod tests {
             ("3 Days", DecimalMark::Point, "written with its units"),
             ("1.5 hours, 3 min", DecimalMark::Point, "written with its units"),
             ("12 visits", DecimalMark::Point, "with what it counts (12 visits, 500 employees); export the number alone"),
+            ("=\"346\"", DecimalMark::Point, "written as Excel's =\"…\""),
+            (" =\"3,5\" ", DecimalMark::Comma, "written as Excel's =\"…\""),
             ("2,5 Seiten", DecimalMark::Comma, "with what it counts"),
         ] {
             let why = formatted_number(text, mark, ReadBy::Config);
@@ -503,6 +516,10 @@ mod tests {
             // Read by a model's rule, the same kind of text, and never the config's setting to change.
             let why = formatted_number(text, mark, ReadBy::Model);
             assert!(why.is_some_and(|why| !why.contains("[input]")), "{text} {mark:?} by a model: {why:?}");
+        }
+        assert_eq!(excel_text_formula("=\"L0000001\""), Some("L0000001"));
+        for not in ["=\"a\"b\"", "=\"", "\"123\"", "=123", "= \"1\""] {
+            assert_eq!(excel_text_formula(not), None, "{not}");
         }
         // Not durations: a clock's minutes of 60 or one digit, a date, a ratio, a bare
         // number or unit, a word after a number.
