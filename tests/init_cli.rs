@@ -2333,16 +2333,18 @@ fn init_reads_a_warehouses_null_among_the_events_as_blank() {
     validated(d, "both.toml");
 }
 
-/// The sample's leads in `dir` with `columns` appended, written as `name`: each row's cells
-/// from `cells(row number, header, the row's cells)`.
-fn sample_leads_with(dir: &Path, name: &str, columns: &[&str], cells: impl Fn(usize, &[String], &[String]) -> Vec<String>) {
+/// `init`'s draft (written to `{name}.toml`) of the sample's leads in `dir` with `columns`
+/// appended (written as `{name}.csv`; each row's cells from `cells(row number, header, the
+/// row's cells)`) and its events.
+fn drafted_with(dir: &Path, name: &str, columns: &[&str], cells: impl Fn(usize, &[String], &[String]) -> Vec<String>) -> String {
     let (mut header, mut leads) = read_csv(&dir.join("leads.csv"));
     let more: Vec<Vec<String>> = leads.iter().enumerate().map(|(k, row)| cells(k, &header, row)).collect();
     for (row, more) in leads.iter_mut().zip(more) {
         row.extend(more);
     }
     header.extend(columns.iter().map(|c| c.to_string()));
-    write_csv(&dir.join(name), &header, &leads);
+    write_csv(&dir.join(format!("{name}.csv")), &header, &leads);
+    init_draft(dir, &["init", "--leads", &format!("{name}.csv"), "--events", "events.csv"], &format!("{name}.toml")).0
 }
 
 /// What `validate` says, refusing it, of the sample's config reading `leads` with a signal
@@ -2365,14 +2367,13 @@ fn refused_as_a_signal(dir: &Path, leads: &str, column: &str, kind: &str) -> Str
 fn durations_as_reports_display_them_are_said_not_drafted_as_levels() {
     let dir = sample_copy();
     let d = dir.path();
-    sample_leads_with(d, "timed.csv", &["Avg Session Duration", "Time to First Touch"], |k, _, row| {
+    let draft = drafted_with(d, "timed", &["Avg Session Duration", "Time to First Touch"], |k, _, row| {
         // Spread over a wide range, longer for won leads.
         let seconds = (k * 7_919) % 1_800 + if row[2] == "won" { 300 } else { 0 };
         let minutes = (k * 104_729) % 600;
         vec![format!("{}:{:02}:{:02}", seconds / 3_600, seconds % 3_600 / 60, seconds % 60), format!("{}h {}m", minutes / 60, minutes % 60)]
     });
     let (plain, _) = init_draft(d, &["init", "--leads", "leads.csv", "--events", "events.csv"], "plain.toml");
-    let (draft, _) = init_draft(d, &["init", "--leads", "timed.csv", "--events", "events.csv"], "timed.toml");
     let clock = "# \"Avg Session Duration\": numbers as a report displays them (";
     let units = "# \"Time to First Touch\": numbers as a report displays them (";
     let said: Vec<&str> = draft.lines().filter(|line| line.starts_with(clock) || line.starts_with(units)).collect();
@@ -2398,10 +2399,9 @@ fn a_reps_notes_are_left_out_as_filled_in_by_sales() {
     let dir = sample_copy();
     let d = dir.path();
     let notes = ["", "called, no answer", "Wrong number", "Interested in demo next week"];
-    sample_leads_with(d, "noted.csv", &["Notes", "Rep Comments", "Notable Source"], |k, _, _| {
+    let draft = drafted_with(d, "noted", &["Notes", "Rep Comments", "Notable Source"], |k, _, _| {
         vec![notes[k % 4].to_string(), notes[(k / 4) % 4].to_string(), ["web", "event", "referral"][k % 3].to_string()]
     });
-    let (draft, _) = init_draft(d, &["init", "--leads", "noted.csv", "--events", "events.csv"], "noted.toml");
     for (column, word) in [("Notes", "notes"), ("Rep Comments", "comments")] {
         assert!(draft.contains(&format!("# LEAKAGE SUSPECT \"{column}\": its name (\"{word}\") suggests the sales team fills it in")), "{draft}");
         assert!(!draft.contains(&format!("\ncolumn = \"{column}\"")), "{draft}");
@@ -2420,7 +2420,7 @@ fn a_reps_notes_are_left_out_as_filled_in_by_sales() {
 fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
     let dir = sample_copy();
     let d = dir.path();
-    sample_leads_with(d, "paged.csv", &["First Page Seen", "Landing Page"], |k, _, _| {
+    let draft = drafted_with(d, "paged", &["First Page Seen", "Landing Page"], |k, _, _| {
         let first = match k % 5 {
             0 | 1 => "https://acme.com/".to_string(),
             2 => format!("https://acme.com/pricing?utm_source=google&gclid={k}"),
@@ -2428,7 +2428,6 @@ fn web_addresses_split_by_their_query_strings_are_said_not_drafted_as_levels() {
         };
         vec![first, format!("https://acme.com/lp/{}", k % 20)]
     });
-    let (draft, _) = init_draft(d, &["init", "--leads", "paged.csv", "--events", "events.csv"], "paged.toml");
     let said = draft.lines().find(|line| line.starts_with("# \"First Page Seen\": ")).unwrap_or_else(|| panic!("{draft}"));
     assert!(said.starts_with("# \"First Page Seen\": web addresses whose query strings (utm_…, gclid) make one page many values ("), "{said}");
     assert!(said.contains("pages: \"https://acme.com/\" ") && said.contains("\"https://acme.com/pricing\" "), "{said}");
@@ -2449,12 +2448,11 @@ fn counts_written_with_what_they_count_are_said_and_bands_so_written_ordered() {
     let dir = sample_copy();
     let d = dir.path();
     let bands = [(10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500"), (1_000, "501-1,000"), (5_000, "1,001-5,000"), (10_000, "5,001-10,000"), (u64::MAX, "10,001+")];
-    sample_leads_with(d, "labelled.csv", &["Company Size (LinkedIn)", "Visits"], |k, header, row| {
+    let draft = drafted_with(d, "labelled", &["Company Size (LinkedIn)", "Visits"], |k, header, row| {
         let size = &row[header.iter().position(|h| h == "company_size").unwrap()];
         let band = size.parse::<f64>().ok().map(|n| bands.iter().find(|(top, _)| n as u64 <= *top).unwrap().1);
         vec![band.map(|b| format!("{b} employees")).unwrap_or_default(), format!("{} visits", k % 37)]
     });
-    let (draft, _) = init_draft(d, &["init", "--leads", "labelled.csv", "--events", "events.csv"], "labelled.toml");
     assert!(draft.contains("# kept (bands, smallest first): 1-10 employees ("), "{draft}");
     assert!(
         draft.contains("levels = [\"1-10 employees\", \"11-50 employees\", \"201-500 employees\", \"501-1,000 employees\", \"1,001-5,000 employees\", \"5,001-10,000 employees\", \"10,001+ employees\"]"),

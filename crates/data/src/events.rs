@@ -1155,8 +1155,8 @@ fn check_some_match(
                 spec.lead_id,
                 if crate::lead_rows::rounded_by_a_spreadsheet(sample_event) {
                     crate::lead_rows::rounded_elsewhere(sample_event).trim_start_matches("; ").to_string()
-                } else if let Some(written) = [(&sample_lead, "leads'"), (&sample_event.to_string(), "events'")].into_iter().find(|(id, _)| mqlcal_scorecard::excel_text_formula(id).is_some()).map(|(_, whose)| whose) {
-                    format!("the {written} ids are written as Excel's =\"…\", which keeps a spreadsheet from reading them as numbers (an export made for Excel): export them as plain text")
+                } else if let Some(whose) = [(sample_lead.as_str(), "leads'"), (sample_event, "events'")].into_iter().find_map(|(id, whose)| mqlcal_scorecard::excel_text_formula(id).map(|_| whose)) {
+                    format!("the {whose} ids are written as Excel's =\"…\", which keeps a spreadsheet from reading them as numbers (an export made for Excel): export them as plain text")
                 } else if let Some(case) = case_only.clause(false) {
                     case
                 } else {

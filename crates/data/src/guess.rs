@@ -320,23 +320,24 @@ pub fn pages_split_by_queries(p: &ColumnProfile) -> Option<Vec<(String, usize)>>
     if p.distinct <= FORMATTED_MIN_VALUES || listed == 0 || (addresses.iter().map(|(_, n)| n).sum::<usize>() as f64) < 0.9 * listed as f64 {
         return None;
     }
-    let page = |value: &str| value.trim().split(['?', '#']).next().unwrap_or_default().to_string();
-    let queried: Vec<&&(String, usize)> = addresses.iter().filter(|(v, _)| v.contains(['?', '#'])).collect();
-    let mut queried_pages: Vec<String> = queried.iter().map(|(v, _)| page(v)).collect();
-    queried_pages.sort_unstable();
-    queried_pages.dedup();
+    // Each address's page, and whether a query or fragment followed it.
+    fn page(value: &str) -> (&str, bool) {
+        let value = value.trim();
+        let page = value.split(['?', '#']).next().unwrap_or_default();
+        (page, page.len() < value.len())
+    }
+    let queried: Vec<&str> = addresses.iter().map(|(v, _)| page(v)).filter(|&(_, queried)| queried).map(|(page, _)| page).collect();
+    let queried_pages: std::collections::BTreeSet<&str> = queried.iter().copied().collect();
     if queried.len() * 4 < addresses.len() || queried_pages.len() * 2 > queried.len() {
         return None;
     }
-    let mut pages: Vec<(String, usize)> = Vec::new();
+    let mut leads: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (value, n) in &addresses {
-        let page = page(value);
-        match pages.iter_mut().find(|(p, _)| *p == page) {
-            Some((_, leads)) => *leads += n,
-            None => pages.push((page, *n)),
-        }
+        *leads.entry(page(value).0).or_default() += n;
     }
-    pages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut pages: Vec<(String, usize)> = leads.into_iter().map(|(page, n)| (page.to_string(), n)).collect();
+    // Most leads first; by page on a tie (the map's order, kept by a stable sort).
+    pages.sort_by(|a, b| b.1.cmp(&a.1));
     Some(pages)
 }
 

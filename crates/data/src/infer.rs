@@ -316,8 +316,8 @@ pub fn draft_config(leads_named: &[PathBuf], events_named: &[PathBuf], config_pa
 fn excel_written_id(table: &CodedTable, id: &str) -> Option<String> {
     let cells = table.text(id).ok()?;
     let first: Vec<&str> = cells.iter().flatten().take(1_000).collect();
-    let written = first.iter().filter(|c| mqlcal_scorecard::excel_text_formula(c).is_some()).count();
-    (written * 2 > first.len()).then(|| first.iter().find(|c| mqlcal_scorecard::excel_text_formula(c).is_some()).map(|c| c.to_string())).flatten()
+    let written: Vec<&&str> = first.iter().filter(|c| mqlcal_scorecard::excel_text_formula(c).is_some()).collect();
+    (written.len() * 2 > first.len()).then(|| written[0].to_string())
 }
 
 /// What init guesses from the leads file(s): the id, date, outcome and segment
